@@ -1,0 +1,26 @@
+"""Navigation per role, computed once per request."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .roles import CLINICAL_ROLES
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    nav = [(reverse("home"), _("Home"))]
+    if user.is_staff_member:
+        if access.all_roles(user) & CLINICAL_ROLES:
+            nav.append((reverse("patient_list"), _("Patients")))
+        if access.managed_clinic_ids(user):
+            nav.append((reverse("clinic_list"), _("Clinics")))
+        if access.audit_clinic_ids(user):
+            nav.append((reverse("audit_search"), _("Audit trail")))
+    if user.patient_record is not None:
+        nav.append((reverse("my_details"), _("My details")))
+        nav.append((reverse("my_access_log"), _("Who has seen my record")))
+    nav.append((reverse("account_email"), _("Account")))
+    return {"nav": nav, "current_path": request.path}

@@ -1,0 +1,234 @@
+"""Demo data: one region with five clinics modelled on the study's five service models.
+
+Names are invented. Everything is created through the actions, so the demo's audit
+trail is as real as production's. Running seed() twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.db import transaction
+
+from tessera.treatment.actions import do_open_episode
+
+from . import actions
+from .models import Clinic, Patient, Region, User
+from .roles import AssessorProfession, Role
+
+# Demo only: the same published secret for every demo staff account, so that anyone
+# trying the demo can add it to an authenticator app (or run `manage.py demo_totp`).
+# seed() refuses to run outside demo mode, so no production account can have it.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_PASSWORD = "tessera-demo-2026"
+DOMAIN = "demo.tessera.test"
+
+SWEDISH_CRISIS = [
+    {"language": "sv", "label": "Larmnummer 112", "phone": "112", "note": "Akut fara för liv"},
+    {"language": "sv", "label": "1177 Vårdguiden", "phone": "1177", "note": "Sjukvårdsrådgivning"},
+    {"language": "sv", "label": "Självmordslinjen (Mind)", "phone": "90101"},
+    {"language": "en", "label": "Emergency number 112", "phone": "112", "note": "Danger to life"},
+    {"language": "en", "label": "1177 health advice", "phone": "1177"},
+]
+
+CLINICS = [
+    {
+        "slug": "riverside",
+        "name": "Riverside Internet Psychiatry",
+        "referral_model": Clinic.Referral.SELF,
+        "physician_assessment": True,
+        "offers_guided": True,
+    },
+    {
+        "slug": "fjordside",
+        "name": "Fjordside Online Clinic",
+        "referral_model": Clinic.Referral.PROFESSIONAL,
+        "offers_guided": True,
+    },
+    {
+        "slug": "harbour",
+        "name": "Harbour Internet Clinic",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": True,
+    },
+    {
+        "slug": "canal",
+        "name": "Canal Blended Care",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": True,
+        "offers_blended": True,
+    },
+    {
+        "slug": "highland",
+        "name": "Highland Self-Help Service",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": False,
+        "offers_unguided": True,
+    },
+]
+
+# (e-mail local part, first, last, [(clinic slug, role, extra)])
+STAFF = [
+    ("manager", "Maja", "Lind", [("riverside", Role.CLINIC_MANAGER, {})]),
+    ("therapist", "Tove", "Berg", [("riverside", Role.THERAPIST, {"max_caseload": 40})]),
+    ("therapist2", "Theo", "Ek", [("riverside", Role.THERAPIST, {"max_caseload": 40})]),
+    ("intake", "Ivar", "Holm", [("riverside", Role.INTAKE_COORDINATOR, {})]),
+    (
+        "assessor",
+        "Ada",
+        "Sund",
+        [("riverside", Role.ASSESSOR, {"profession": AssessorProfession.PHYSICIAN})],
+    ),
+    ("supervisor", "Sara", "Nord", [("riverside", Role.SUPERVISOR, {})]),
+    ("author", "Alva", "Strand", [("riverside", Role.CONTENT_AUTHOR, {})]),
+    ("researcher", "Rut", "Dahl", [("riverside", Role.RESEARCHER, {})]),
+    (
+        "fjord.therapist",
+        "Frida",
+        "Vik",
+        [("fjordside", Role.THERAPIST, {}), ("fjordside", Role.INTAKE_COORDINATOR, {})],
+    ),
+    ("fjord.manager", "Finn", "Alm", [("fjordside", Role.CLINIC_MANAGER, {})]),
+    ("harbour.therapist", "Hedda", "Ros", [("harbour", Role.THERAPIST, {})]),
+    ("harbour.manager", "Hugo", "Ask", [("harbour", Role.CLINIC_MANAGER, {})]),
+    ("canal.therapist", "Cleo", "Brink", [("canal", Role.THERAPIST, {})]),
+    ("canal.manager", "Carl", "Falk", [("canal", Role.CLINIC_MANAGER, {})]),
+    (
+        "highland.oncall",
+        "Hanna",
+        "Moor",
+        [
+            ("highland", Role.CLINIC_MANAGER, {"on_call": True}),
+            ("highland", Role.INTAKE_COORDINATOR, {}),
+        ],
+    ),
+]
+
+# (e-mail local part, first, last, born, clinic slug, therapist local part or None, status)
+PATIENTS = [
+    ("patient", "Pia", "Larsson", dt.date(1990, 4, 12), "riverside", "therapist", "active"),
+    ("patient2", "Olle", "Nilsson", dt.date(1985, 9, 3), "riverside", "therapist", "active"),
+    ("patient3", "Elin", "Karlsson", dt.date(2001, 1, 20), "riverside", "therapist2", "active"),
+    ("patient4", "Nils", "Persson", dt.date(1978, 6, 30), "riverside", None, "intake"),
+    ("patient5", "Greta", "Olsson", dt.date(1995, 11, 8), "fjordside", "fjord.therapist", "active"),
+    (
+        "patient6",
+        "Johan",
+        "Svensson",
+        dt.date(1969, 2, 14),
+        "harbour",
+        "harbour.therapist",
+        "active",
+    ),
+    ("patient7", "Lisa", "Gustafsson", dt.date(1999, 7, 1), "canal", "canal.therapist", "active"),
+    ("patient8", "Karl", "Jonsson", dt.date(1988, 3, 25), "highland", None, "active"),
+]
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    who: str
+    second_factor: bool
+
+
+def current_counter() -> int:
+    return int(time.time()) // 30
+
+
+def _email(local: str) -> str:
+    return f"{local}@{DOMAIN}"
+
+
+def _user(local: str, first: str, last: str) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        email=_email(local), defaults={"first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user, created
+
+
+def _second_factor(user: User) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
+
+
+@transaction.atomic
+def seed() -> list[Login]:
+    region = Region.objects.filter(name="Demo Health Region").first()
+    if region is None:
+        region = actions.do_create_region(name="Demo Health Region", country="SE")
+    clinics = {}
+    for spec in CLINICS:
+        clinic = Clinic.objects.filter(slug=spec["slug"]).first()
+        if clinic is None:
+            clinic = actions.do_create_clinic(
+                region=region,
+                country="SE",
+                languages=["sv", "en"],
+                time_zone="Europe/Stockholm",
+                crisis_contacts=SWEDISH_CRISIS,
+                **spec,
+            )
+        clinics[spec["slug"]] = clinic
+    logins = []
+    admin, _ = _user("region.admin", "Rolf", "Granström")
+    actions.do_make_region_admin(admin, region)
+    _second_factor(admin)
+    logins.append(Login(admin.email, "Region administrator", True))
+    staff = {}
+    for local, first, last, grants in STAFF:
+        user, _ = _user(local, first, last)
+        for slug, role, extra in grants:
+            actions.do_grant_role(user, clinics[slug], role, **extra)
+        _second_factor(user)
+        staff[local] = user
+        roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
+        logins.append(Login(user.email, roles, True))
+    for local, first, last, born, slug, therapist, status in PATIENTS:
+        user, created = _user(local, first, last)
+        if created or not Patient.objects.filter(user=user).exists():
+            patient = actions.do_create_patient(
+                user=user,
+                clinic=clinics[slug],
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                email=user.email,
+                preferred_language="sv",
+            )
+            do_open_episode(
+                patient,
+                clinics[slug],
+                status=status,
+                therapist=staff.get(therapist) if therapist else None,
+                care_model="unguided" if slug == "highland" else "guided",
+            )
+        logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
+    return logins
+
+
+def describe_logins(logins: list[Login]) -> str:
+    width = max(len(login.email) for login in logins)
+    lines = [
+        "",
+        "Tessera demo is ready at http://127.0.0.1:8000/",
+        f"Every account's password: {DEMO_PASSWORD}",
+        f"Staff second factor (TOTP): add the secret {DEMO_TOTP_SECRET} to an authenticator",
+        "app, or print the current code with: TESSERA_DEBUG=1 .venv/bin/python manage.py demo_totp",
+        "",
+    ]
+    for login in logins:
+        lines.append(f"  {login.email.ljust(width)}  {login.who}")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""Forms validate input; the actions write it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Clinic, Patient
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatientDetailsForm(forms.ModelForm):
+    """Everything staff may correct on a patient record."""
+
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "national_id_country",
+            "national_id",
+            "email",
+            "phone",
+            "address",
+            "preferred_language",
+            "gp_name",
+            "gp_practice",
+            "gp_phone",
+            "gp_email",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relation",
+        ]
+        widgets = {"date_of_birth": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "national_id": _(
+                "Optional. Checked against the country's check digit where one exists."
+            ),
+        }
+
+
+class PatientContactForm(forms.ModelForm):
+    """What a patient may change on their own record."""
+
+    class Meta:
+        model = Patient
+        fields = [
+            "email",
+            "phone",
+            "address",
+            "preferred_language",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relation",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "languages",
+            "time_zone",
+            "working_days",
+            "opens_at",
+            "closes_at",
+            "referral_model",
+            "offers_guided",
+            "offers_unguided",
+            "offers_blended",
+            "physician_assessment",
+            "response_target_hours",
+        ]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "working_days": _("ISO weekday numbers: 1 is Monday, 7 is Sunday. E.g. 12345."),
+            "time_zone": _("For example Europe/Stockholm or Europe/London."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        from .models.organisation import LANGUAGE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = LANGUAGE_CHOICES
+
+
+class AuditSearchForm(forms.Form):
+    patient = forms.IntegerField(label=_("Patient number"), required=False, min_value=1)
+    actor = forms.CharField(label=_("Staff e-mail contains"), required=False, max_length=200)
+    action = forms.CharField(label=_("Event code starts with"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

@@ -1,0 +1,108 @@
+"""Request context for audit rows, idle timeouts, and the staff second-factor gate."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import context
+
+
+def client_ip(request) -> str | None:
+    """The client's address, trusting only as many proxies as configured."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = str(uuid.uuid4())
+        token = context.set_current(
+            context.RequestContext(
+                user=request.user, ip_address=client_ip(request), request_id=request.request_id
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = context.current().request_id or "-"
+        return True
+
+
+def idle_limit_seconds(user) -> int:
+    minutes = (
+        settings.TESSERA_IDLE_MINUTES_STAFF
+        if user.is_staff_member
+        else settings.TESSERA_IDLE_MINUTES_PATIENT
+    )
+    return minutes * 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a session that has been idle longer than its role allows."""
+
+    KEY = "tessera_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > idle_limit_seconds(request.user):
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+# Pages a staff member without a second factor may still reach: signing in and out,
+# setting up the factor, changing language, static files, health checks.
+SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+
+
+class StaffSecondFactorMiddleware:
+    """Staff cannot reach anything but account pages until a second factor is set up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_staff_member
+            and not user.has_second_factor
+            and not request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
+        ):
+            messages.warning(
+                request,
+                _("Set up a second factor before you can work with patients' records."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

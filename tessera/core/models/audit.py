@@ -1,0 +1,103 @@
+"""The audit trail: append-only, each row chained to the previous one by a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit trail cannot be deleted.")
+
+    def for_clinics(self, clinic_ids) -> AuditQuerySet:
+        return self.filter(clinic_id__in=clinic_ids)
+
+
+class AuditEvent(models.Model):
+    """Who did what to which patient's data, when, from where, and why.
+
+    Rows are written only by tessera.core.audit.record(); the database refuses UPDATE
+    and DELETE on this table (triggers in migration 0002) and the model refuses too.
+    """
+
+    class Purpose(models.TextChoices):
+        CARE = "care", _("care of the patient")
+        INTAKE = "intake", _("intake and assessment")
+        CONSULTATION = "consultation", _("consultation")
+        SUPERVISION = "supervision", _("supervision")
+        ADMINISTRATION = "administration", _("administration")
+        SELF = "self", _("the patient's own use")
+        AUDIT = "audit", _("audit review")
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=32, blank=True)
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, null=True, related_name="+")
+    patient = models.ForeignKey(
+        "core.Patient", on_delete=models.PROTECT, null=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.CARE)
+    ip_address = models.GenericIPAddressField(null=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["clinic", "-at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit trail cannot be deleted.")
+
+    def payload(self) -> bytes:
+        """The canonical bytes that the hash covers."""
+        data = {
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_role": self.actor_role,
+            "clinic": self.clinic_id,
+            "patient": self.patient_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "purpose": self.purpose,
+            "ip_address": self.ip_address,
+            "request_id": self.request_id,
+            "changes": self.changes,
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.prev_hash.encode() + self.payload()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the newest hash; locking it serialises writers of the chain."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)

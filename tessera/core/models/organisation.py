@@ -1,0 +1,168 @@
+"""Regions, clinics, crisis contacts and who works where."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..roles import AssessorProfession, Role
+
+LANGUAGE_CHOICES = [
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("no", _("Norwegian")),
+    ("da", _("Danish")),
+    ("nl", _("Dutch")),
+]
+COUNTRY_CHOICES = [
+    ("SE", _("Sweden")),
+    ("NO", _("Norway")),
+    ("DK", _("Denmark")),
+    ("NL", _("Netherlands")),
+    ("GB-SCT", _("Scotland")),
+]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def validate_languages(value: list) -> None:
+    known = {code for code, _label in LANGUAGE_CHOICES}
+    if not isinstance(value, list) or not value or not set(value) <= known:
+        raise ValidationError(_("Choose one or more of the supported languages."))
+
+
+def validate_working_days(value: str) -> None:
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Working days are ISO weekday numbers, e.g. 12345."))
+
+
+class Region(models.Model):
+    """A health authority: the unit that can be national."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=6, choices=COUNTRY_CHOICES)
+    is_national = models.BooleanField(_("national service"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clinic(models.Model):
+    class Referral(models.TextChoices):
+        SELF = "self", _("Self-referral")
+        PROFESSIONAL = "professional", _("Professional referral")
+        BOTH = "both", _("Self-referral and professional referral")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="clinics")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for addresses"), unique=True)
+    country = models.CharField(_("country"), max_length=6, choices=COUNTRY_CHOICES)
+    languages = models.JSONField(_("languages"), default=list, validators=[validate_languages])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Stockholm", validators=[validate_time_zone]
+    )
+    working_days = models.CharField(
+        _("working days"), max_length=7, default="12345", validators=[validate_working_days]
+    )
+    opens_at = models.TimeField(_("opens at"), default="08:00")
+    closes_at = models.TimeField(_("closes at"), default="16:00")
+    referral_model = models.CharField(
+        _("referral model"), max_length=16, choices=Referral.choices, default=Referral.BOTH
+    )
+    offers_guided = models.BooleanField(_("guided care"), default=True)
+    offers_unguided = models.BooleanField(_("unguided care"), default=False)
+    offers_blended = models.BooleanField(_("blended care"), default=False)
+    physician_assessment = models.BooleanField(_("assessment by a physician"), default=False)
+    response_target_hours = models.PositiveSmallIntegerField(
+        _("reply within (working hours)"), default=16
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
+        if not (self.offers_guided or self.offers_unguided or self.offers_blended):
+            raise ValidationError(_("Choose at least one care model."))
+
+    @property
+    def accepts_self_referral(self) -> bool:
+        return self.referral_model in {self.Referral.SELF, self.Referral.BOTH}
+
+    @property
+    def accepts_professional_referral(self) -> bool:
+        return self.referral_model in {self.Referral.PROFESSIONAL, self.Referral.BOTH}
+
+    @property
+    def care_models(self) -> list[str]:
+        flags = [
+            (self.offers_guided, _("guided")),
+            (self.offers_unguided, _("unguided")),
+            (self.offers_blended, _("blended")),
+        ]
+        return [str(label) for on, label in flags if on]
+
+
+class CrisisContact(models.Model):
+    """Where a patient at risk should turn: per clinic and language, never hard-coded."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="crisis_contacts")
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    label = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    note = models.CharField(_("when to use it"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ClinicRole(models.Model):
+    """One role a staff member holds at one clinic."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_roles"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    profession = models.CharField(
+        _("profession"), max_length=16, choices=AssessorProfession.choices, blank=True
+    )
+    max_caseload = models.PositiveSmallIntegerField(_("maximum caseload"), null=True, blank=True)
+    on_call = models.BooleanField(_("on call for risk alerts"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic", "role"], name="one_role_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} @ {self.clinic}"
+
+
+class RegionAdministrator(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="administrators")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="one_admin_row_per_region")
+        ]

@@ -1,0 +1,128 @@
+"""Logins and patient records."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .. import national_id
+from .organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A login. Staff hold ClinicRole rows; a patient's login links to a Patient."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def is_staff_member(self) -> bool:
+        return self.clinic_roles.exists() or self.region_roles.exists()
+
+    @cached_property
+    def patient_record(self) -> Patient | None:
+        return Patient.objects.filter(user=self).first()
+
+    @cached_property
+    def has_second_factor(self) -> bool:
+        return self.authenticator_set.exists()
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatientQuerySet:
+        from ..access import patients_visible_to
+
+        return patients_visible_to(user, self)
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patient",
+        verbose_name=_("login"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    national_id_country = models.CharField(
+        _("country of identity number"), max_length=6, choices=COUNTRY_CHOICES, blank=True
+    )
+    national_id = models.CharField(_("national identity number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=LANGUAGE_CHOICES, default="en"
+    )
+    gp_name = models.CharField(_("GP or referrer"), max_length=200, blank=True)
+    gp_practice = models.CharField(_("practice or organisation"), max_length=200, blank=True)
+    gp_phone = models.CharField(_("GP phone"), max_length=30, blank=True)
+    gp_email = models.EmailField(_("GP secure e-mail"), blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(
+        _("emergency contact phone"), max_length=30, blank=True
+    )
+    emergency_contact_relation = models.CharField(_("relation"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id_country", "national_id"],
+                condition=~models.Q(national_id=""),
+                name="unique_national_id_per_country",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        if self.national_id and not self.national_id_country:
+            raise ValidationError(
+                {"national_id_country": _("Say which country issued the identity number.")}
+            )
+        if self.national_id:
+            try:
+                parsed = national_id.validate_national_id(
+                    self.national_id_country, self.national_id
+                )
+            except national_id.InvalidNationalId as exc:
+                raise ValidationError({"national_id": _(str(exc))}) from exc  # noqa: INT001
+            self.national_id = parsed.value
+            if parsed.birth_date and self.date_of_birth and parsed.birth_date != self.date_of_birth:
+                raise ValidationError(
+                    {"national_id": _("The identity number does not match the date of birth.")}
+                )

@@ -1,0 +1,32 @@
+"""Audit rows for signing in and out and for second-factor changes."""
+
+from allauth.account.signals import user_logged_in, user_logged_out
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.dispatch import receiver
+
+from . import audit
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    audit.record("session.signed_in", actor=user, purpose="administration")
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("session.signed_out", actor=user, purpose="administration")
+
+
+@receiver(authenticator_added)
+def on_authenticator_added(sender, request, user, authenticator, **kwargs):
+    audit.record(
+        "mfa.added", actor=user, purpose="administration", changes={"type": authenticator.type}
+    )
+
+
+@receiver(authenticator_removed)
+def on_authenticator_removed(sender, request, user, authenticator, **kwargs):
+    audit.record(
+        "mfa.removed", actor=user, purpose="administration", changes={"type": authenticator.type}
+    )

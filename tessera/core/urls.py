@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import audit_trail, clinics, me, pages, patients
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("patients/", patients.patient_list, name="patient_list"),
+    path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/edit/", patients.patient_edit, name="patient_edit"),
+    path("me/", me.my_details, name="my_details"),
+    path("me/edit/", me.my_details_edit, name="my_details_edit"),
+    path("me/access-log/", me.my_access_log, name="my_access_log"),
+    path("clinics/", clinics.clinic_list, name="clinic_list"),
+    path("clinics/<slug:slug>/", clinics.clinic_detail, name="clinic_detail"),
+    path("clinics/<slug:slug>/edit/", clinics.clinic_edit, name="clinic_edit"),
+    path("audit/", audit_trail.audit_search, name="audit_search"),
+]

@@ -1,0 +1,35 @@
+"""Searching the audit trail: clinic managers, for their own clinics."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .. import access, audit
+from ..decorators import staff_required
+from ..forms import AuditSearchForm
+from ..models import AuditEvent
+
+
+@staff_required
+def audit_search(request: HttpRequest) -> HttpResponse:
+    clinic_ids = access.audit_clinic_ids(request.user)
+    if not clinic_ids:
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    events = AuditEvent.objects.for_clinics(clinic_ids).select_related("actor", "clinic")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["patient"]:
+            events = events.filter(patient_id=data["patient"])
+        if data["actor"]:
+            events = events.filter(actor__email__icontains=data["actor"])
+        if data["action"]:
+            events = events.filter(action__startswith=data["action"])
+        if data["date_from"]:
+            events = events.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(at__date__lte=data["date_to"])
+    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    audit.record("audit.searched", actor=request.user, purpose="audit", changes=dict(request.GET))
+    return render(request, "core/audit_search.html", {"form": form, "page": page})

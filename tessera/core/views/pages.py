@@ -1,0 +1,56 @@
+"""Home pages and the health check."""
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tessera.treatment.models import Episode
+
+from .. import access
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "core/welcome.html")
+    if user.is_staff_member:
+        return staff_home(request)
+    return render(request, "core/patient_home.html", {"patient": user.patient_record})
+
+
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    caseload = (
+        Episode.objects.visible_to(user)
+        .filter(therapist=user)
+        .open()
+        .select_related("patient", "clinic")
+    )
+    page = Paginator(caseload, 25).get_page(request.GET.get("page"))
+    memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "page": page,
+            "memberships": memberships,
+            "regions": user.region_roles.select_related("region"),
+            "sees_patients": access.may_see_patient_data(user),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers; says nothing about data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

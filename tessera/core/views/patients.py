@@ -1,0 +1,80 @@
+"""Staff pages for patient records. Every read and write is audited."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tessera.treatment.models import Episode
+
+from .. import access, actions, audit
+from ..decorators import staff_required
+from ..forms import PatientDetailsForm
+from ..models import Patient
+from ..roles import CLINICAL_ROLES
+
+PAGE_SIZE = 25
+
+
+def _clinic_for(user, patient):
+    """The clinic through which this user sees this patient (for the audit row)."""
+    episode = Episode.objects.visible_to(user).filter(patient=patient).select_related("clinic")
+    first = episode.first()
+    return first.clinic if first else None
+
+
+@staff_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    if not access.all_roles(request.user) & CLINICAL_ROLES:
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    patients = Patient.objects.visible_to(request.user)
+    if query:
+        patients = patients.filter(
+            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(national_id=query)
+        )
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit.record(
+            "patient.list_viewed",
+            actor=request.user,
+            changes={"patients": [p.pk for p in page.object_list]},
+        )
+    template = (
+        "core/patient_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
+    )
+    return render(request, template, {"page": page, "q": query})
+
+
+@staff_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_visible_patient(request.user, pk)
+    clinic = _clinic_for(request.user, patient)
+    actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
+    episodes = Episode.objects.visible_to(request.user).filter(patient=patient)
+    return render(
+        request,
+        "core/patient_detail.html",
+        {"patient": patient, "episodes": episodes.select_related("clinic", "therapist")},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_visible_patient(request.user, pk)
+    clinic = _clinic_for(request.user, patient)
+    form = PatientDetailsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_patient_details(
+            patient, acting_user=request.user, clinic=clinic, **form.cleaned_data
+        )
+        messages.success(request, _("The patient's details were saved."))
+        return redirect("patient_detail", pk=patient.pk)
+    if request.method == "GET":
+        actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
+    return render(request, "core/patient_edit.html", {"patient": patient, "form": form})

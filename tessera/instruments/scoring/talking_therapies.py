@@ -1,0 +1,151 @@
+"""NHS Talking Therapies (England) outcome rules: caseness, recovery, reliable change.
+
+Source for every rule here unless noted: NHS England, "NHS Talking Therapies for Anxiety
+and Depression Manual", measurement and outcomes sections, as summarised in
+CLINICAL.md §2. Marks there: ✓ confirmed, ~ partly confirmed (said beside the rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .change import ReliableChange, reliable_change_points
+
+TT_SOURCE = "NHS Talking Therapies for Anxiety and Depression Manual (NHS England); CLINICAL.md §2"
+
+# Depression: PHQ-9 at caseness from 10 (✓); a change of 6 or more points is reliable (✓).
+PHQ9_CASENESS_AT_LEAST = 10
+PHQ9_RELIABLE_CHANGE = 6
+
+
+@dataclass(frozen=True)
+class AnxietyMeasure:
+    """The anxiety measure paired with PHQ-9. GAD-7 by default; where a problem-specific
+    measure is set (PDSS for panic, OCI for OCD, IES-R for PTSD, SPIN for social anxiety,
+    HAI for health anxiety; ✓), build one of these with that measure's caseness cut-off and
+    reliable-change points as published in the manual, and cite it in `source`."""
+
+    code: str
+    caseness_at_least: float
+    reliable_change: float
+    source: str
+
+
+# GAD-7: caseness from 8 (✓), reliable change 4 points (✓).
+GAD7 = AnxietyMeasure("GAD-7", caseness_at_least=8, reliable_change=4, source=TT_SOURCE)
+
+
+def at_caseness(phq9: float, anxiety: float, measure: AnxietyMeasure = GAD7) -> bool:
+    """At caseness when PHQ-9 >= 10 and/or the anxiety measure is at its cut-off (✓)."""
+    return phq9 >= PHQ9_CASENESS_AT_LEAST or anxiety >= measure.caseness_at_least
+
+
+def finished_treatment(treatment_contacts: int, has_paired_scores: bool) -> bool:
+    """Finished a course: at least 2 treatment contacts and paired first and last scores (✓)."""
+    return treatment_contacts >= 2 and has_paired_scores
+
+
+@dataclass(frozen=True)
+class Outcome:
+    anxiety_measure: str
+    caseness_first: bool
+    caseness_last: bool
+    depression: ReliableChange
+    anxiety: ReliableChange
+    recovered: bool | None  # None when not at caseness at the first score
+    reliable_improvement: bool
+    reliable_deterioration: bool
+    reliable_recovery: bool | None
+
+
+def outcome(
+    phq9_first: float,
+    phq9_last: float,
+    anxiety_first: float,
+    anxiety_last: float,
+    *,
+    measure: AnxietyMeasure = GAD7,
+    deterioration_excludes_improvement: bool = False,
+) -> Outcome:
+    """Outcome of one finished course from its first and last paired scores.
+
+    Recovery (✓): at caseness at the first score and not at the last; undefined (None)
+    for someone who started below caseness, who also leaves the recovery denominator.
+    Reliable improvement (✓ for the points, ~ for the second half): one measure fell by its
+    reliable-change points and neither rose by them.
+    Reliable deterioration (~): one measure rose by its reliable-change points. Some NHS
+    publications add "and neither reliably improved"; pass
+    deterioration_excludes_improvement=True for that reading (not confirmed either way).
+    Reliable recovery (✓): recovered and reliably improved.
+    """
+    depression = reliable_change_points(phq9_first, phq9_last, threshold=PHQ9_RELIABLE_CHANGE)
+    anxiety = reliable_change_points(anxiety_first, anxiety_last, threshold=measure.reliable_change)
+    changes = (depression, anxiety)
+    improved = any(c.direction == "improved" for c in changes)
+    worse = any(c.direction == "deteriorated" for c in changes)
+    caseness_first = at_caseness(phq9_first, anxiety_first, measure)
+    caseness_last = at_caseness(phq9_last, anxiety_last, measure)
+    recovered = (not caseness_last) if caseness_first else None
+    reliable_improvement = improved and not worse
+    if deterioration_excludes_improvement:
+        reliable_deterioration = worse and not improved
+    else:
+        reliable_deterioration = worse
+    return Outcome(
+        anxiety_measure=measure.code,
+        caseness_first=caseness_first,
+        caseness_last=caseness_last,
+        depression=depression,
+        anxiety=anxiety,
+        recovered=recovered,
+        reliable_improvement=reliable_improvement,
+        reliable_deterioration=reliable_deterioration,
+        reliable_recovery=None if recovered is None else (recovered and reliable_improvement),
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    finished: int
+    not_at_caseness_at_start: int
+    recovered: int
+    reliable_improvement: int
+    reliable_deterioration: int
+    reliable_recovery: int
+    recovery_rate: float | None
+    reliable_recovery_rate: float | None
+    reliable_improvement_rate: float | None
+    reliable_deterioration_rate: float | None
+
+
+def summarise(outcomes: Iterable[Outcome]) -> OutcomeSummary:
+    """Rates over courses that finished treatment (pass only those).
+
+    Recovery rate = recovered / (finished - not at caseness at start) (✓); reliable
+    recovery uses the same denominator (~). Reliable improvement and deterioration rates
+    are over all finished courses (~).
+    """
+    outcomes = list(outcomes)
+    finished = len(outcomes)
+    below = sum(1 for o in outcomes if not o.caseness_first)
+    recovered = sum(1 for o in outcomes if o.recovered)
+    reliable_recovery = sum(1 for o in outcomes if o.reliable_recovery)
+    improved = sum(1 for o in outcomes if o.reliable_improvement)
+    deteriorated = sum(1 for o in outcomes if o.reliable_deterioration)
+    return OutcomeSummary(
+        finished=finished,
+        not_at_caseness_at_start=below,
+        recovered=recovered,
+        reliable_improvement=improved,
+        reliable_deterioration=deteriorated,
+        reliable_recovery=reliable_recovery,
+        recovery_rate=_rate(recovered, finished - below),
+        reliable_recovery_rate=_rate(reliable_recovery, finished - below),
+        reliable_improvement_rate=_rate(improved, finished),
+        reliable_deterioration_rate=_rate(deteriorated, finished),
+    )
+
+
+def _rate(count: int, denominator: int) -> float | None:
+    return None if denominator <= 0 else count / denominator

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TreatmentConfig(AppConfig):
+    name = "tessera.treatment"
+    label = "treatment"
+    verbose_name = _("Episodes of care")

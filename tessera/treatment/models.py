@@ -1,0 +1,59 @@
+"""Episodes of care: one course of care for one patient at one clinic."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EpisodeQuerySet:
+        from tessera.core.access import episodes_visible_to
+
+        return episodes_visible_to(user, self)
+
+    def open(self) -> EpisodeQuerySet:
+        return self.exclude(status=Episode.Status.ENDED)
+
+
+class Episode(models.Model):
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("in intake")
+        WAITING = "waiting", _("waiting")
+        ACTIVE = "active", _("in treatment")
+        ENDED = "ended", _("ended")
+
+    class CareModel(models.TextChoices):
+        GUIDED = "guided", _("guided")
+        UNGUIDED = "unguided", _("unguided")
+        BLENDED = "blended", _("blended")
+
+    patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="episodes")
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="episodes")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INTAKE
+    )
+    care_model = models.CharField(
+        _("care model"), max_length=16, choices=CareModel.choices, default=CareModel.GUIDED
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("responsible therapist"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_on = models.DateField(_("treatment started"), null=True, blank=True)
+    ended_on = models.DateField(_("treatment ended"), null=True, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "status"]), models.Index(fields=["therapist"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} @ {self.clinic} ({self.get_status_display()})"

@@ -1,0 +1,13 @@
+"""Tessera's URLs. Every pattern here needs a row in tests/test_access_matrix.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tessera.core.urls")),
+]
+
+handler403 = "tessera.core.views.errors.forbidden"
+handler404 = "tessera.core.views.errors.not_found"
+handler500 = "tessera.core.views.errors.server_error"

@@ -1,0 +1,156 @@
+"""Shared named people for every test: one clinic's staff in every role, two patients,
+staff of another clinic with their own patient, and a staff member without a second
+factor. Built through the real actions, as the application builds them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+
+from tessera.core import actions
+from tessera.core.models import Clinic, Patient, Region, User
+from tessera.core.roles import Role
+from tessera.treatment.actions import do_open_episode
+from tessera.treatment.models import Episode
+
+PASSWORD = "a-long-test-password-17"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    region: Region
+    clinic: Clinic
+    other_clinic: Clinic
+    users: dict[str, User] = field(default_factory=dict)
+    patient: Patient | None = None
+    other_patient: Patient | None = None
+    far_patient: Patient | None = None
+    episode: Episode | None = None
+
+    def __getitem__(self, kind: str) -> User:
+        return self.users[kind]
+
+
+def make_user(email: str, *, second_factor: bool = False, **names) -> User:
+    user = User.objects.create_user(email, PASSWORD, **names)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if second_factor:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def make_clinic(region: Region, slug: str, **extra) -> Clinic:
+    return actions.do_create_clinic(
+        region=region,
+        name=f"Clinic {slug}",
+        slug=slug,
+        country="SE",
+        languages=["sv", "en"],
+        time_zone="Europe/Stockholm",
+        crisis_contacts=[{"language": "en", "label": "Emergency", "phone": "112"}],
+        **extra,
+    )
+
+
+def make_patient(clinic: Clinic, email: str, *, therapist=None, first="Pat", last="Ient"):
+    user = make_user(email)
+    patient = actions.do_create_patient(
+        user=user,
+        clinic=clinic,
+        first_name=first,
+        last_name=last,
+        date_of_birth=dt.date(1990, 1, 2),
+        email=email,
+    )
+    episode = do_open_episode(patient, clinic, status="active", therapist=therapist)
+    return patient, episode
+
+
+STAFF_ROLES = {
+    "intake": Role.INTAKE_COORDINATOR,
+    "therapist": Role.THERAPIST,
+    "assessor": Role.ASSESSOR,
+    "supervisor": Role.SUPERVISOR,
+    "manager": Role.CLINIC_MANAGER,
+    "author": Role.CONTENT_AUTHOR,
+    "researcher": Role.RESEARCHER,
+}
+
+
+@pytest.fixture
+def world(db) -> World:
+    region = actions.do_create_region(name="Test Region", country="SE")
+    w = World(region, make_clinic(region, "alpha"), make_clinic(region, "beta"))
+    for kind, role in STAFF_ROLES.items():
+        user = make_user(f"{kind}@alpha.test", second_factor=True, first_name=kind.title())
+        actions.do_grant_role(user, w.clinic, role)
+        w.users[kind] = user
+    admin = make_user("region.admin@test.test", second_factor=True)
+    actions.do_make_region_admin(admin, region)
+    w.users["region_admin"] = admin
+    no_mfa = make_user("nomfa@alpha.test")
+    actions.do_grant_role(no_mfa, w.clinic, Role.CLINIC_MANAGER)
+    w.users["staff_no_mfa"] = no_mfa
+    for kind, role in [("other_therapist", Role.THERAPIST), ("other_manager", Role.CLINIC_MANAGER)]:
+        user = make_user(f"{kind}@beta.test", second_factor=True)
+        actions.do_grant_role(user, w.other_clinic, role)
+        w.users[kind] = user
+    colleague = make_user("colleague@alpha.test", second_factor=True)
+    actions.do_grant_role(colleague, w.clinic, Role.THERAPIST)
+    w.users["colleague"] = colleague
+    w.patient, w.episode = make_patient(
+        w.clinic, "patient@alpha.test", therapist=w["therapist"], first="Pia", last="Larsson"
+    )
+    w.other_patient, _ = make_patient(
+        w.clinic, "other.patient@alpha.test", therapist=colleague, first="Olle", last="Berg"
+    )
+    w.far_patient, _ = make_patient(
+        w.other_clinic, "far.patient@beta.test", therapist=w["other_therapist"], first="Fia"
+    )
+    w.users["patient"] = w.patient.user
+    w.users["other_patient"] = w.other_patient.user
+    return w
+
+
+def sign_in(client, user, *, reauthenticated: bool = True):
+    """Sign in as if the user had just given their password (and second factor).
+
+    With reauthenticated, they have also just confirmed their password, as allauth asks
+    before changing a second factor; the access matrix then sees past that gate."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    now = time.time()
+    records = [{"method": "password", "at": now}]
+    if reauthenticated:
+        records.append({"method": "password", "at": now, "reauthenticated": True})
+    if user.authenticator_set.exists():
+        records.append({"method": "mfa", "at": now, "type": "totp"})
+    session["account_authentication_methods"] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def recovery_codes(world):
+    """Recovery codes belonging to the manager (nobody else has any)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    return RecoveryCodes.activate(world["manager"])
