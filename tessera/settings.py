@@ -141,6 +141,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "tessera.core.auth.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tessera: "
+# Failed sign-ins are counted and locked out by django-axes (below), in one place.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # WebAuthn is left out for now: see docs/decisions/0003-sign-in.md.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
@@ -251,7 +253,7 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("TESSERA_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("TESSERA_HSTS_PRELOAD")
+    SECURE_HSTS_PRELOAD = envbool("TESSERA_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -28,6 +28,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and used one-time codes live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     region: Region
@@ -94,7 +104,7 @@ def world(db) -> World:
     region = actions.do_create_region(name="Test Region", country="SE")
     w = World(region, make_clinic(region, "alpha"), make_clinic(region, "beta"))
     for kind, role in STAFF_ROLES.items():
-        user = make_user(f"{kind}@alpha.test", second_factor=True, first_name=kind.title())
+        user = make_user(f"{kind}@alpha.test", second_factor=True, first_name=f"Staff{kind}")
         actions.do_grant_role(user, w.clinic, role)
         w.users[kind] = user
     admin = make_user("region.admin@test.test", second_factor=True)

@@ -64,7 +64,7 @@ def do_create_clinic(*, region: Region, acting_user=None, crisis_contacts=(), **
 
 @transaction.atomic
 def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clinic:
-    before = model_to_dict(clinic, fields=list(fields))
+    before = {k: str(v) for k, v in model_to_dict(clinic, fields=list(fields)).items()}
     for name, value in fields.items():
         setattr(clinic, name, value)
     clinic.full_clean()

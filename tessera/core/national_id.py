@@ -43,21 +43,33 @@ class NationalId:
     birth_date: date | None = None  # None when the scheme does not encode one
 
 
-_NO_COUNTRY = "Please choose the country that issued the number."
-_EMPTY = "Please enter the identity number."
-_LETTERS = "The number should contain only digits; please remove any letters or other characters."
-_BAD_DATE = "The date of birth in the number is not a real date; please check the number."
-_FUTURE = "The date of birth in the number is in the future; please check the number."
-_CHECK = "The check digit does not match; please check the number."
-_NO_RANGE = "The number does not fit the year of birth it contains; please check the number."
-_ZEROS = "The number cannot be all zeros."
-_FORMAT_SE = (
+def gettext_noop(s: str) -> str:
+    """Mark a message for translation without translating it (Django's makemessages extracts
+    gettext_noop calls by name); core.models.people translates it with gettext(str(exc))."""
+    return s
+
+
+_NO_COUNTRY = gettext_noop("Please choose the country that issued the number.")
+_EMPTY = gettext_noop("Please enter the identity number.")
+_LETTERS = gettext_noop(
+    "The number should contain only digits; please remove any letters or other characters."
+)
+_BAD_DATE = gettext_noop(
+    "The date of birth in the number is not a real date; please check the number."
+)
+_FUTURE = gettext_noop("The date of birth in the number is in the future; please check the number.")
+_CHECK = gettext_noop("The check digit does not match; please check the number.")
+_NO_RANGE = gettext_noop(
+    "The number does not fit the year of birth it contains; please check the number."
+)
+_ZEROS = gettext_noop("The number cannot be all zeros.")
+_FORMAT_SE = gettext_noop(
     "A Swedish personal identity number has 10 or 12 digits, written YYMMDD-NNNN or YYYYMMDD-NNNN."
 )
-_FORMAT_NO = "A Norwegian national identity number has 11 digits."
-_FORMAT_DK = "A Danish CPR number has 10 digits, written DDMMYY-SSSS."
-_FORMAT_NL = "A Dutch citizen service number (BSN) has 9 digits."
-_FORMAT_CHI = "A CHI number has 10 digits."
+_FORMAT_NO = gettext_noop("A Norwegian national identity number has 11 digits.")
+_FORMAT_DK = gettext_noop("A Danish CPR number has 10 digits, written DDMMYY-SSSS.")
+_FORMAT_NL = gettext_noop("A Dutch citizen service number (BSN) has 9 digits.")
+_FORMAT_CHI = gettext_noop("A CHI number has 10 digits.")
 
 
 def _parse(text: str, pattern: str, separators: str, fmt: str) -> re.Match[str]:

@@ -37,6 +37,8 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
 
 def describe_actor(event: AuditEvent) -> str:
     """Staff are shown by role and clinic only, never by name."""
+    if event.actor_id is None:
+        return _("Tessera (automatic)")
     if event.actor_role == "patient" or event.purpose == AuditEvent.Purpose.SELF:
         return _("You")
     roles = [str(ROLE_LABELS.get(code, code)) for code in event.actor_role.split(",") if code]

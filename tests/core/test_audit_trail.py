@@ -1,0 +1,131 @@
+"""The audit trail: chained, append-only, verifiable, and shown to patients safely."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from tessera.core import audit
+from tessera.core.models import AuditEvent
+from tessera.core.models.audit import AppendOnlyError
+
+
+def test_each_row_links_to_the_one_before(world):
+    events = list(AuditEvent.objects.order_by("id"))
+    assert events[0].prev_hash == audit.GENESIS
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert list(audit.verify_chain()) == []
+
+
+def test_the_verifier_passes_an_untouched_trail(world, capsys):
+    call_command("verify_audit_trail")
+    assert "The audit trail holds" in capsys.readouterr().out
+
+
+def _tamper(sql, params):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER audit_no_change")
+        else:
+            cursor.execute("DROP TRIGGER audit_no_update")
+            cursor.execute("DROP TRIGGER audit_no_delete")
+        cursor.execute(sql, params)
+
+
+def test_the_verifier_names_the_first_tampered_row(world):
+    victim = AuditEvent.objects.order_by("id")[3]
+    _tamper("UPDATE core_auditevent SET action = %s WHERE id = %s", ["patient.nothing", victim.id])
+    with pytest.raises(CommandError, match=f"broken at event {victim.id}: its contents"):
+        call_command("verify_audit_trail")
+
+
+def test_the_verifier_notices_a_deleted_row(world):
+    victim = AuditEvent.objects.order_by("id")[2]
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", [victim.id])
+    with pytest.raises(CommandError, match="does not link"):
+        call_command("verify_audit_trail")
+
+
+def test_the_verifier_notices_rows_cut_off_the_end(world):
+    last = AuditEvent.objects.order_by("-id").first()
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", [last.id])
+    with pytest.raises(CommandError, match="missing"):
+        call_command("verify_audit_trail")
+
+
+def test_the_application_cannot_change_or_delete_rows(world):
+    event = AuditEvent.objects.first()
+    event.action = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_the_database_refuses_changes_too(world):
+    event = AuditEvent.objects.first()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [event.id])
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.id])
+
+
+def test_viewing_a_record_leaves_who_what_where_and_why(world, login):
+    client = login(world["therapist"])
+    client.get(reverse("patient_detail", args=[world.patient.pk]), REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.filter(action="patient.viewed").latest("id")
+    assert event.actor == world["therapist"]
+    assert event.patient == world.patient
+    assert event.clinic == world.clinic
+    assert event.actor_role == "therapist"
+    assert event.purpose == "care"
+    assert event.ip_address == "10.1.2.3"
+    assert len(event.request_id) == 36
+
+
+def test_a_patient_sees_who_looked_by_role_and_clinic_only(world, login):
+    login(world["therapist"]).get(reverse("patient_detail", args=[world.patient.pk]))
+    page = login(world["patient"]).get(reverse("my_access_log"))
+    text = page.content.decode()
+    assert "Therapist at Clinic alpha" in text
+    assert world["therapist"].email not in text
+    assert world["therapist"].first_name not in text
+
+
+def test_a_patient_does_not_see_other_patients_events(world, login):
+    login(world["colleague"]).get(reverse("patient_detail", args=[world.other_patient.pk]))
+    page = login(world["patient"]).get(reverse("my_access_log"))
+    assert "Therapist at Clinic alpha" not in page.content.decode()
+
+
+def test_managers_search_only_their_clinics_trail(world, login):
+    login(world["therapist"]).get(reverse("patient_detail", args=[world.patient.pk]))
+    page = login(world["manager"]).get(reverse("audit_search"), {"action": "patient.viewed"})
+    assert world["therapist"].email in page.content.decode()
+    page = login(world["other_manager"]).get(reverse("audit_search"), {"action": "patient.viewed"})
+    assert world["therapist"].email not in page.content.decode()
+
+
+def test_a_bad_audit_search_gets_a_message_not_an_error(world, login):
+    page = login(world["manager"]).get(
+        reverse("audit_search"), {"date_from": "2026-05-01", "date_to": "2026-01-01"}
+    )
+    assert page.status_code == 200
+    assert "The start date is after the end date." in page.content.decode()
+
+
+def test_the_audit_search_uses_a_constant_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
+    client = login(world["manager"])
+    for _ in range(30):
+        client.get(reverse("patient_detail", args=[world.patient.pk]))
+    with django_assert_max_num_queries(20):
+        client.get(reverse("audit_search"))

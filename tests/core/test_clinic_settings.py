@@ -1,0 +1,47 @@
+"""Clinic managers keep their clinic's settings; bad values get a message."""
+
+from django.urls import reverse
+
+from tessera.core.models import AuditEvent, Clinic
+
+
+def _settings_form(**changes):
+    data = {
+        "name": "Clinic alpha",
+        "languages": ["sv", "en"],
+        "time_zone": "Europe/Stockholm",
+        "working_days": "12345",
+        "opens_at": "08:00",
+        "closes_at": "16:00",
+        "referral_model": "both",
+        "offers_guided": "on",
+        "response_target_hours": "16",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_manager_changes_the_referral_model_and_it_is_audited(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    response = login(world["manager"]).post(url, _settings_form(referral_model="self"))
+    assert response.status_code == 302
+    assert Clinic.objects.get(slug="alpha").referral_model == "self"
+    event = AuditEvent.objects.filter(action="clinic.settings_changed").latest("id")
+    assert event.changes["referral_model"] == ["both", "self"]
+
+
+def test_it_refuses_an_unknown_time_zone_and_backwards_hours(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    response = client.post(url, _settings_form(time_zone="Mars/Olympus"))
+    assert "is not a known time zone" in response.content.decode()
+    response = client.post(url, _settings_form(opens_at="17:00"))
+    assert "Closing time must be after opening time" in response.content.decode()
+    response = client.post(url, _settings_form(offers_guided=""))
+    assert "Choose at least one care model" in response.content.decode()
+    assert Clinic.objects.get(slug="alpha").time_zone == "Europe/Stockholm"
+
+
+def test_a_manager_of_another_clinic_cannot_see_this_one(world, login):
+    response = login(world["other_manager"]).get(reverse("clinic_detail", args=["alpha"]))
+    assert response.status_code == 404

@@ -1,0 +1,99 @@
+"""Production settings, the health check, headers, and the demo data command."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from tessera.core.models import AuditEvent, Clinic, Patient, User
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "TESSERA_HTTPS": "1",
+    "TESSERA_SECRET_KEY": "x" * 30 + "a-production-like-secret-key-0123456789",
+    "TESSERA_ALLOWED_HOSTS": "tessera.example.org",
+    "DATABASE_URL": "postgres://tessera@127.0.0.1:5432/tessera",
+}
+
+
+def _check_deploy(extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    env.update(PRODUCTION_ENV | extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_deploy_checks_pass_with_the_production_environment():
+    result = _check_deploy({})
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_deploy_checks_refuse_demo_mode():
+    result = _check_deploy({"TESSERA_DEMO": "1"})
+    assert result.returncode != 0
+    assert "tessera.E001" in result.stderr
+
+
+def test_healthz_checks_the_database(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_templates_have_no_inline_scripts_or_styles():
+    offenders = []
+    for path in (ROOT / "tessera").rglob("templates/**/*.html"):
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", text):
+            offenders.append(f"{path}: inline script")
+        if re.search(r"\sstyle=|<style", text) or re.search(r"\son[a-z]+=", text):
+            offenders.append(f"{path}: inline style or handler")
+    assert not offenders
+
+
+def test_pages_name_their_language_and_have_a_skip_link(client, db):
+    text = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in text
+    assert 'href="#main"' in text
+    assert '<main id="main"' in text
+
+
+def test_the_demo_loads_once_and_again_without_duplicates(db, settings, capsys):
+    settings.DEMO = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "therapist@demo.tessera.test" in out
+    assert "tessera-demo-2026" in out
+    counts = (User.objects.count(), Patient.objects.count(), Clinic.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Patient.objects.count(), Clinic.objects.count()) == counts
+    assert Clinic.objects.count() == 5
+    assert Clinic.objects.filter(offers_unguided=True, staff_roles__role="therapist").count() == 0
+    call_command("verify_audit_trail")
+    assert AuditEvent.objects.filter(action="clinic.created").count() == 5
+
+
+def test_the_demo_refuses_to_load_outside_demo_mode(db, settings):
+    settings.DEMO = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    with pytest.raises(CommandError):
+        call_command("demo_totp")

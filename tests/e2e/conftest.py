@@ -1,0 +1,173 @@
+"""Browser journeys: Playwright for Python driving Debian's Chromium against a live server.
+
+Never a downloaded browser: the tests launch /usr/bin/chromium (apt-get install chromium).
+Without it they skip, unless TESSERA_REQUIRE_BROWSER=1 (as in CI), when they fail.
+
+Every page a test opens records its console messages and uncaught page errors; a test
+fails if the browser reported a Content-Security-Policy violation (the policy allows no
+inline scripts or styles) or an uncaught script error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from tessera.core import actions
+from tessera.core.models import Clinic, Patient, User
+from tessera.core.roles import Role
+from tests.conftest import PASSWORD, make_clinic, make_patient, make_user
+
+# Playwright's sync API keeps an asyncio event loop on the test thread, and Django then
+# refuses database work there (SynchronousOnlyOperation). Test-only: the ORM calls made
+# by these tests are ordinary synchronous ones.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 320, "height": 640}
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e is an e2e test (deselect them with -m "not e2e")."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        reason = (
+            f"Debian's Chromium is not installed at {CHROMIUM} "
+            "(apt-get install chromium); the e2e journeys need it"
+        )
+        if os.environ.get("TESSERA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"TESSERA_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
+@dataclass
+class BrowserLog:
+    """What the browser said while a test ran."""
+
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [
+            m
+            for m in self.console
+            if "content security policy" in m.lower() or "content-security-policy" in m.lower()
+        ]
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    return BrowserLog()
+
+
+def _open_page(browser, live_server, log: BrowserLog, viewport: dict):
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("console", lambda msg: log.console.append(f"[{msg.type}] {msg.text}"))
+    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    problems = [f"CSP violation: {m}" for m in log.csp_violations()]
+    problems += [f"Uncaught page error: {e}" for e in log.page_errors]
+    if problems:
+        pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, browser_log):
+    """A fresh desktop browser context (1280x800) for one test."""
+    yield from _open_page(browser, live_server, browser_log, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser, live_server, transactional_db, browser_log):
+    """A fresh phone-sized browser context (320x640) for one test."""
+    yield from _open_page(browser, live_server, browser_log, PHONE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps login rate limits and used TOTP codes in the (in-process) cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class E2EWorld:
+    clinic: Clinic
+    therapist: User
+    staff_no_mfa: User
+    patient: Patient
+
+
+@pytest.fixture
+def e2e_world(transactional_db) -> E2EWorld:
+    """The few people the journeys need, committed so the live server sees them."""
+    region = actions.do_create_region(name="E2E Region", country="SE")
+    clinic = make_clinic(region, "alpha")
+    therapist = make_user(
+        "therapist@alpha.test", second_factor=True, first_name="Tove", last_name="Terapeut"
+    )
+    actions.do_grant_role(therapist, clinic, Role.THERAPIST)
+    no_mfa = make_user("nomfa@alpha.test", first_name="Nils")
+    actions.do_grant_role(no_mfa, clinic, Role.CLINIC_MANAGER)
+    patient, _ = make_patient(
+        clinic, "patient@alpha.test", therapist=therapist, first="Pia", last="Larsson"
+    )
+    return E2EWorld(clinic=clinic, therapist=therapist, staff_no_mfa=no_mfa, patient=patient)
+
+
+def current_totp_code(secret: str) -> str:
+    """The authenticator code for now, waiting out the last second of a 30 s window so
+    the server checks it in the same window (allauth allows no drift by default)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if 30 - time.time() % 30 < 1.5:
+        time.sleep(30 - time.time() % 30 + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Give e-mail and password on the sign-in page (no second factor step)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
