@@ -140,6 +140,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "tessera.core.auth.AccountAdapter"
+MFA_ADAPTER = "tessera.core.auth.MFAAdapter"
+# Second-factor secrets are encrypted at rest with this key (default: derived from
+# SECRET_KEY). Changing it makes existing authenticators unreadable.
+TESSERA_MFA_KEY = env("TESSERA_MFA_KEY")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tessera: "
 # Failed sign-ins are counted and locked out by django-axes (below), in one place.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
@@ -164,7 +168,8 @@ if TESSERA_OIDC_PROVIDER:
             ]
         }
     }
-    SOCIALACCOUNT_ONLY = envbool("TESSERA_OIDC_ONLY")
+    # Let the sign-in form hand over to the provider (CSP form-action covers redirects).
+    _OIDC_ORIGIN = "/".join(env("TESSERA_OIDC_SERVER_URL").split("/")[:3])
 
 # django-axes: lock out an e-mail address from an IP after repeated failures.
 AXES_FAILURE_LIMIT = envint("TESSERA_LOCKOUT_FAILURES", 5)
@@ -237,7 +242,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF] + ([_OIDC_ORIGIN] if TESSERA_OIDC_PROVIDER else []),
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tessera.core.urls")),
+    path("", include("tessera.treatment.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -15,8 +16,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient, Region, User
 from tessera.core.roles import Role
+from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
-from tessera.treatment.models import Episode
+from tessera.treatment.models import DueMeasure, Episode, MeasureRule, Response
 
 PASSWORD = "a-long-test-password-17"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -48,6 +50,8 @@ class World:
     other_patient: Patient | None = None
     far_patient: Patient | None = None
     episode: Episode | None = None
+    due: DueMeasure | None = None
+    response: Response | None = None
 
     def __getitem__(self, kind: str) -> User:
         return self.users[kind]
@@ -131,6 +135,19 @@ def world(db) -> World:
     )
     w.users["patient"] = w.patient.user
     w.users["other_patient"] = w.other_patient.user
+    for code in ["PHQ-9", "GAD-7"]:
+        for point in ["pre", "weekly"]:
+            MeasureRule.objects.create(clinic=w.clinic, instrument=code, time_point=point)
+    treatment.do_start_treatment(w.episode, acting_user=w["therapist"])
+    w.due = DueMeasure.objects.get(episode=w.episode, instrument="PHQ-9", time_point="pre")
+    gad = DueMeasure.objects.get(episode=w.episode, instrument="GAD-7", time_point="pre")
+    w.response = treatment.do_submit_response(
+        gad,
+        dict.fromkeys(range(1, 8), 1),
+        acting_user=w.patient.user,
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
     return w
 
 

@@ -154,6 +154,24 @@ MATRIX: dict[str, Row] = {
     "clinic_detail": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
     "clinic_edit": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
     "audit_search": Row(only(["manager", "other_manager"])),
+    # questionnaires and progress (the patient's own; staff through the patient's page)
+    "my_questionnaires": Row(only(PATIENTS)),
+    "questionnaire_fill": Row(only(["patient"]), kwargs=lambda w: {"pk": w.due.pk}),
+    "questionnaire_autosave": Row(
+        only(["patient"]), kwargs=lambda w: {"pk": w.due.pk}, method="post", data={"item1": "1"}
+    ),
+    "questionnaire_review": Row(
+        only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}
+    ),
+    "questionnaire_done": Row(only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}),
+    "my_progress": Row(only(PATIENTS)),
+    "patient_measures": Row(
+        only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"pk": w.patient.pk}
+    ),
+    "response_detail": Row(
+        only(CLINIC_WIDE + ["therapist"]),
+        kwargs=lambda w: {"pk": w.patient.pk, "response_id": w.response.pk},
+    ),
 }
 
 

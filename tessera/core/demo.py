@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -15,8 +16,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
+from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
+from tessera.treatment.models import DueMeasure, MeasureRule
 
 from . import actions
 from .models import Clinic, Patient, Region, User
@@ -131,6 +135,23 @@ PATIENTS = [
 ]
 
 
+# Every demo clinic asks for PHQ-9 and GAD-7 before treatment, weekly, and after.
+MEASURES = [(code, point) for code in ("PHQ-9", "GAD-7") for point in ("pre", "weekly", "post")]
+# The first demo patient is four weeks in, with these (PHQ-9, GAD-7) totals so far.
+HISTORY = [
+    [2, 2, 3, 2, 2, 1, 2, 1, 0],  # PHQ-9 answers, before treatment: 15
+    [2, 2, 2, 1, 2, 1, 1, 1, 0],  # week 1: 12
+    [1, 2, 1, 1, 1, 1, 1, 1, 0],  # week 2: 9
+    [1, 1, 1, 1, 1, 0, 1, 1, 0],  # week 3: 7
+]
+GAD_HISTORY = [
+    [2, 2, 2, 1, 1, 2, 2],
+    [2, 1, 2, 1, 1, 1, 2],
+    [1, 1, 1, 1, 1, 1, 1],
+    [1, 1, 1, 0, 1, 1, 0],
+]
+
+
 @dataclass(frozen=True)
 class Login:
     email: str
@@ -181,6 +202,9 @@ def seed() -> list[Login]:
                 **spec,
             )
         clinics[spec["slug"]] = clinic
+    for clinic in clinics.values():
+        for code, point in MEASURES:
+            MeasureRule.objects.get_or_create(clinic=clinic, instrument=code, time_point=point)
     logins = []
     admin, _ = _user("region.admin", "Rolf", "Granström")
     actions.do_make_region_admin(admin, region)
@@ -207,15 +231,41 @@ def seed() -> list[Login]:
                 email=user.email,
                 preferred_language="sv",
             )
-            do_open_episode(
+            episode = do_open_episode(
                 patient,
                 clinics[slug],
-                status=status,
+                status="intake",
                 therapist=staff.get(therapist) if therapist else None,
                 care_model="unguided" if slug == "highland" else "guided",
             )
+            if status == "active":
+                _start(episode, with_history=(local == "patient"))
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
     return logins
+
+
+def _start(episode, *, with_history: bool) -> None:
+    today = timezone.localdate()
+    if not with_history:
+        treatment.do_start_treatment(episode, start_on=today)
+        return
+    treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=4))
+    for week, (phq, gad) in enumerate(zip(HISTORY, GAD_HISTORY, strict=True)):
+        for code, answers in (("PHQ-9", phq), ("GAD-7", gad)):
+            due = DueMeasure.objects.get(
+                episode=episode,
+                instrument=code,
+                time_point="pre" if week == 0 else "weekly",
+                sequence=0 if week == 0 else week - 1,
+            )
+            treatment.do_submit_response(
+                due,
+                dict(enumerate(answers, start=1)),
+                acting_user=episode.patient.user,
+                submission_key=uuid.uuid4(),
+                language="en",
+                submitted_at=due.due_at + dt.timedelta(hours=19),
+            )
 
 
 def describe_logins(logins: list[Login]) -> str:

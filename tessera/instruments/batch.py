@@ -19,7 +19,8 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any, TextIO
 
 from .scoring import (
@@ -32,6 +33,7 @@ from .scoring import (
     load_definition,
     score,
 )
+from .scoring.model import Item
 
 EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
 
@@ -180,6 +182,7 @@ def parse_csv(definition: Definition, text: str) -> Iterator[Row | tuple[int, st
 def score_rows(definition: Definition, rows: list[Row | tuple[int, str]], out: TextIO,
                err: TextIO, *, fmt: str, lang: str,
                overrides: dict[str, int] | None = None) -> int:  # fmt: skip
+    definition = for_batch(definition)
     scored: list[tuple[Row, ScoreResult]] = []
     bad = 0
     for row in rows:
@@ -207,6 +210,65 @@ def score_rows(definition: Definition, rows: list[Row | tuple[int, str]], out: T
     if bad:
         print(f"{bad} of {bad + len(scored)} row(s) could not be scored", file=err)
     return EXIT_BAD_ROWS if bad else EXIT_OK
+
+
+class _BatchItem(Item):
+    """An Item whose offered values are worked out once instead of on every access."""
+
+    @cached_property
+    def values(self) -> frozenset[int]:
+        return super().values
+
+    @cached_property
+    def min_value(self) -> int:
+        return min(self.values)
+
+    @cached_property
+    def max_value(self) -> int:
+        return max(self.values)
+
+
+class _BatchDefinition(Definition):
+    """A Definition that looks items up by number in a dict and keeps item_numbers."""
+
+    @cached_property
+    def _by_number(self) -> dict[int, Item]:
+        found: dict[int, Item] = {}
+        for item in self.items + self.unscored_items:
+            found.setdefault(item.number, item)  # the first one wins, as in Definition.item
+        return found
+
+    def item(self, number: int) -> Item:
+        try:
+            return self._by_number[number]
+        except KeyError:
+            raise KeyError(number) from None
+
+    @cached_property
+    def item_numbers(self) -> tuple[int, ...]:
+        return super().item_numbers
+
+
+def _copy(obj: Any, cls: type, **changes: Any) -> Any:
+    return cls(**{f.name: getattr(obj, f.name) for f in fields(obj) if f.init} | changes)
+
+
+def for_batch(definition: Definition) -> Definition:
+    """The same definition, with the lookups score() repeats for every row done once.
+
+    score() asks for each item's values, its range and the item numbers several times per
+    row, and Item and Definition work them out on every call: about 97 % of the time for
+    a large file went there (cProfile, bench/batch_scoring.py). The copy holds the same
+    data, so the scores are identical; only the lookups are cached.
+    """
+    if isinstance(definition, _BatchDefinition):
+        return definition
+    return _copy(
+        definition,
+        _BatchDefinition,
+        items=tuple(_copy(i, _BatchItem) for i in definition.items),
+        unscored_items=tuple(_copy(i, _BatchItem) for i in definition.unscored_items),
+    )
 
 
 def _risk_note(definition: Definition, answers: dict[int, int],

@@ -1,12 +1,23 @@
-"""Writes to episodes of care: atomic and audited."""
+"""Writes to episodes of care and their measures: atomic and audited."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tessera.core import access, audit
+from tessera.instruments.scoring import load_definition, score
 
-from .models import Episode
+from . import schedule, signals
+from .models import DueMeasure, Episode, MeasureRule, Response, ResponseDraft
+
+DEFAULT_TREATMENT_WEEKS = 10
+
+
+def _role(user, clinic_id):
+    return access.actor_role_label(user, clinic_id)
 
 
 @transaction.atomic
@@ -29,7 +40,124 @@ def do_open_episode(
         patient=patient,
         obj=episode,
         purpose="intake",
-        actor_role=access.actor_role_label(acting_user, clinic.pk),
+        actor_role=_role(acting_user, clinic.pk),
         changes={"status": status, "therapist": therapist.pk if therapist else None},
     )
     return episode
+
+
+@transaction.atomic
+def do_start_treatment(
+    episode: Episode,
+    *,
+    acting_user=None,
+    start_on: dt.date | None = None,
+    weeks: int = DEFAULT_TREATMENT_WEEKS,
+) -> list[DueMeasure]:
+    """Mark the episode active and schedule its measures from the clinic's schedule."""
+    start_on = start_on or timezone.localdate()
+    episode.status = Episode.Status.ACTIVE
+    episode.started_on = start_on
+    episode.save(update_fields=["status", "started_on"])
+    rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    planned = schedule.occasions(
+        rules, start=start_on, weeks=weeks, time_zone=episode.clinic.time_zone
+    )
+    created = DueMeasure.objects.bulk_create(
+        [DueMeasure(episode=episode, **occasion.__dict__) for occasion in planned],
+        ignore_conflicts=True,
+    )
+    audit.record(
+        "episode.treatment_started",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=episode,
+        actor_role=_role(acting_user, episode.clinic_id),
+        changes={"start_on": start_on.isoformat(), "weeks": weeks, "measures": len(planned)},
+    )
+    return created
+
+
+def do_save_draft(due: DueMeasure, answers: dict[int, int], *, acting_user) -> ResponseDraft:
+    """Keep the answers so far. Drafts are the patient's own scratch space: they are not
+    part of the record until submitted, so saving one is not audited row by row."""
+    draft, _ = ResponseDraft.objects.update_or_create(
+        due=due, defaults={"answers": {str(k): v for k, v in answers.items()}}
+    )
+    return draft
+
+
+def draft_answers(due: DueMeasure) -> dict[int, int]:
+    draft = getattr(due, "draft", None)
+    if draft is None:
+        return {}
+    return {int(k): v for k, v in draft.answers.items()}
+
+
+class AlreadySubmitted(Exception):
+    def __init__(self, response: Response | None):
+        self.response = response
+
+
+def do_submit_response(
+    due: DueMeasure,
+    answers: dict[int, int],
+    *,
+    acting_user,
+    submission_key,
+    language: str,
+    risk_overrides: dict | None = None,
+    submitted_at=None,
+) -> Response:
+    """Score and store a questionnaire once. A second submission of the same form (double
+    click, back button, resend) finds the first and changes nothing."""
+    existing = Response.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        raise AlreadySubmitted(existing)
+    definition = load_definition(due.instrument)
+    result = score(definition, answers, risk_overrides=risk_overrides).require_complete()
+    try:
+        with transaction.atomic():
+            locked = DueMeasure.objects.select_for_update().get(pk=due.pk)
+            if locked.completed_at is not None:
+                raise AlreadySubmitted(Response.objects.filter(due=locked).first())
+            now = submitted_at or timezone.now()
+            response = Response.objects.create(
+                episode=due.episode,
+                due=locked,
+                instrument=definition.code,
+                instrument_version=definition.version,
+                language=language,
+                answers={str(k): v for k, v in sorted(answers.items())},
+                total=result.total,
+                band=result.band.code if result.band else "",
+                result=result.to_dict(),
+                risk_flagged=bool(result.risk_flags),
+                submitted_at=now,
+                submitted_by=acting_user,
+                submission_key=submission_key,
+            )
+            DueMeasure.objects.filter(pk=due.pk).update(completed_at=now)
+            ResponseDraft.objects.filter(due=due).delete()
+            audit.record(
+                "response.submitted",
+                actor=acting_user,
+                clinic=due.episode.clinic,
+                patient=due.episode.patient,
+                obj=response,
+                purpose="self" if due.episode.patient.user_id == acting_user.pk else "care",
+                actor_role=_role(acting_user, due.episode.clinic_id),
+                changes={"instrument": definition.code, "version": definition.version},
+            )
+            if response.risk_flagged:
+                transaction.on_commit(
+                    lambda: signals.risk_answer_given.send(
+                        sender=Response, response=response, flags=result.risk_flags
+                    )
+                )
+    except IntegrityError as exc:  # the same key raced in from another request
+        raise AlreadySubmitted(
+            Response.objects.filter(submission_key=submission_key).first()
+        ) from exc
+    return response

@@ -22,7 +22,11 @@ PRODUCTION_ENV = {
 
 
 def _check_deploy(extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TESSERA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(PRODUCTION_ENV | extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

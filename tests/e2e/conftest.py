@@ -10,23 +10,22 @@ inline scripts or styles) or an uncaught script error.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_migrate
 
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient, User
 from tessera.core.roles import Role
 from tests.conftest import PASSWORD, make_clinic, make_patient, make_user
-
-# Playwright's sync API keeps an asyncio event loop on the test thread, and Django then
-# refuses database work there (SynchronousOnlyOperation). Test-only: the ORM calls made
-# by these tests are ordinary synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,6 +61,12 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    # From start() to stop(), Playwright's sync API keeps an asyncio event loop running
+    # on the test thread, and Django then refuses database work there
+    # (SynchronousOnlyOperation), in these tests and in any others the same process runs
+    # meanwhile. Test-only: all their ORM calls are ordinary synchronous ones.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(
@@ -71,6 +76,10 @@ def browser():
         browser.close()
     finally:
         playwright.stop()
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @dataclass
@@ -119,6 +128,35 @@ def page(browser, live_server, transactional_db, browser_log):
 def phone_page(browser, live_server, transactional_db, browser_log):
     """A fresh phone-sized browser context (320x640) for one test."""
     yield from _open_page(browser, live_server, browser_log, PHONE)
+
+
+# The database refuses to delete audit rows (migration 0002), and so refuses the flush
+# with which a transactional test ends. Each e2e test runs with the triggers in place;
+# just before the flush they are dropped, and put back as soon as the flush is done
+# (the flush sends post_migrate), so later tests in the session still have them.
+_AUDIT_TRIGGERS = importlib.import_module("tessera.core.migrations.0002_audit_append_only")
+_RESTORE_UID = "tessera-e2e-restore-audit-triggers"
+
+
+def _restore_audit_triggers(sender, **kwargs):
+    post_migrate.disconnect(sender=sender, dispatch_uid=_RESTORE_UID)
+    with connection.schema_editor() as editor:
+        _AUDIT_TRIGGERS.forwards(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_trail(transactional_db):
+    yield
+    core = apps.get_app_config("core")
+    post_migrate.connect(
+        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
+    )
+    try:
+        with connection.schema_editor() as editor:
+            _AUDIT_TRIGGERS.backwards(apps, editor)
+    except Exception:
+        post_migrate.disconnect(sender=core, dispatch_uid=_RESTORE_UID)
+        raise
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tessera.treatment.models import Episode
+from tessera.treatment.models import DueMeasure, Episode
 
 from .. import access
 
@@ -18,7 +18,16 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/welcome.html")
     if user.is_staff_member:
         return staff_home(request)
-    return render(request, "core/patient_home.html", {"patient": user.patient_record})
+    due = (
+        DueMeasure.objects.visible_to(user).filter(episode__patient__user=user).open_now()
+        if user.patient_record
+        else DueMeasure.objects.none()
+    )
+    return render(
+        request,
+        "core/patient_home.html",
+        {"patient": user.patient_record, "due": due.order_by("due_at")[:10]},
+    )
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:
@@ -30,12 +39,20 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .select_related("patient", "clinic")
     )
     page = Paginator(caseload, 25).get_page(request.GET.get("page"))
+    overdue = (
+        DueMeasure.objects.visible_to(user)
+        .filter(episode__therapist=user)
+        .overdue()
+        .select_related("episode__patient")
+        .order_by("due_at")[:20]
+    )
     memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
     return render(
         request,
         "core/staff_home.html",
         {
             "page": page,
+            "overdue": overdue,
             "memberships": memberships,
             "regions": user.region_roles.select_related("region"),
             "sees_patients": access.may_see_patient_data(user),

@@ -91,7 +91,11 @@ def test_passwords_are_hashed_with_argon2():
 def test_open_sign_up_is_closed(db, client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@x.test", "password1": "long-enough-pass-1", "password2": "long-enough-pass-1"},
+        {
+            "email": "new@x.test",
+            "password1": "long-enough-pass-1",
+            "password2": "long-enough-pass-1",
+        },
     )
     assert response.status_code == 200
     from tessera.core.models import User

@@ -1,0 +1,4 @@
+from .episodes import Episode
+from .measures import DueMeasure, MeasureRule, Response, ResponseDraft
+
+__all__ = ["DueMeasure", "Episode", "MeasureRule", "Response", "ResponseDraft"]

@@ -1,0 +1,172 @@
+"""Measurement: which questionnaires are due when, drafts, and submitted responses."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimePoint(models.TextChoices):
+    SCREENING = "screening", _("screening")
+    PRE = "pre", _("before treatment")
+    WEEKLY = "weekly", _("weekly")
+    BEFORE_MODULE = "before_module", _("before each module")
+    POST = "post", _("after treatment")
+    FOLLOW_UP_3 = "follow_up_3", _("follow-up at 3 months")
+    FOLLOW_UP_6 = "follow_up_6", _("follow-up at 6 months")
+    FOLLOW_UP_12 = "follow_up_12", _("follow-up at 12 months")
+    CUSTOM = "custom", _("every few days (custom)")
+
+
+class MeasureRule(models.Model):
+    """One line of a measurement schedule: an instrument at a time point.
+
+    Schedules belong to a clinic today; programmes add their own with the programmes
+    issue (the ``programme_key`` column is kept free for that)."""
+
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, related_name="measure_rules"
+    )
+    programme_key = models.CharField(max_length=64, blank=True)
+    instrument = models.CharField(_("questionnaire"), max_length=32)
+    time_point = models.CharField(_("when"), max_length=16, choices=TimePoint.choices)
+    interval_days = models.PositiveSmallIntegerField(
+        _("every (days)"), null=True, blank=True, help_text=_("Only for a custom interval.")
+    )
+    open_days_before = models.PositiveSmallIntegerField(_("opens days before"), default=2)
+    expire_days_after = models.PositiveSmallIntegerField(_("expires days after"), default=7)
+
+    class Meta:
+        ordering = ["clinic", "time_point", "instrument"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "programme_key", "instrument", "time_point"],
+                name="one_rule_per_instrument_and_time_point",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} · {self.get_time_point_display()}"
+
+
+class DueMeasureQuerySet(models.QuerySet):
+    def pending(self) -> DueMeasureQuerySet:
+        return self.filter(completed_at__isnull=True, cancelled=False)
+
+    def open_now(self, now=None) -> DueMeasureQuerySet:
+        now = now or timezone.now()
+        return self.pending().filter(opens_at__lte=now, expires_at__gt=now)
+
+    def overdue(self, now=None) -> DueMeasureQuerySet:
+        now = now or timezone.now()
+        return self.pending().filter(due_at__lt=now)
+
+    def visible_to(self, user) -> DueMeasureQuerySet:
+        from tessera.core.access import episode_scope
+
+        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
+        return self.filter(episode__in=episodes)
+
+
+class DueMeasure(models.Model):
+    """A concrete questionnaire an episode's patient is asked to fill in."""
+
+    episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="due")
+    instrument = models.CharField(max_length=32)
+    time_point = models.CharField(max_length=16, choices=TimePoint.choices)
+    sequence = models.PositiveSmallIntegerField(default=0)
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    objects = DueMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "instrument", "time_point", "sequence"],
+                name="one_due_item_per_occasion",
+            )
+        ]
+        indexes = [models.Index(fields=["episode", "completed_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} ({self.get_time_point_display()}) due {self.due_at:%Y-%m-%d}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.completed_at is None
+            and not self.cancelled
+            and self.opens_at <= now < self.expires_at
+        )
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.completed_at is None and not self.cancelled and self.due_at < now
+
+
+class ResponseDraft(models.Model):
+    """Answers given so far, kept so that leaving the page loses nothing."""
+
+    due = models.OneToOneField(DueMeasure, on_delete=models.CASCADE, related_name="draft")
+    answers = models.JSONField(default=dict)
+    submission_key = models.UUIDField(default=uuid.uuid4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ResponseQuerySet:
+        from tessera.core.access import episode_scope
+
+        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
+        return self.filter(episode__in=episodes)
+
+
+class Response(models.Model):
+    """A submitted questionnaire, scored on the instrument version it was answered on."""
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.PROTECT, related_name="responses"
+    )
+    due = models.OneToOneField(
+        DueMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
+    )
+    instrument = models.CharField(max_length=32)
+    instrument_version = models.CharField(max_length=32)
+    language = models.CharField(max_length=5)
+    answers = models.JSONField()
+    total = models.IntegerField(null=True)
+    band = models.CharField(max_length=32, blank=True)
+    result = models.JSONField()
+    risk_flagged = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submission_key = models.UUIDField(unique=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["episode", "instrument", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0), name="total_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.total} ({self.submitted_at:%Y-%m-%d})"
+
+
+from .episodes import Episode  # noqa: E402  (used lazily by the querysets above)

@@ -1,0 +1,117 @@
+"""Showing a questionnaire to a patient and reading their answers back.
+
+Item wording comes from the instrument definition in the patient's language. Where a
+validated translation is missing, the English wording is shown and the page says so:
+a translation is never made up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from tessera.instruments.scoring import Definition, load_definition, score
+
+FALLBACK_LANGUAGE = "en"
+
+
+@dataclass
+class ItemView:
+    number: int
+    name: str
+    text: str
+    options: list[tuple[int, str]]
+    answer: int | None = None
+    error: str = ""
+    required: bool = True
+
+
+@dataclass
+class QuestionnaireView:
+    definition: Definition
+    language: str
+    instructions: str
+    recall_period: str
+    items: list[ItemView] = field(default_factory=list)
+    translation_missing: bool = False
+
+    @property
+    def errors(self) -> list[ItemView]:
+        return [item for item in self.items if item.error]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.items if item.answer is not None)
+
+
+def _local(text_map, language: str) -> tuple[str, bool]:
+    """Text in the language, or the fallback with a flag saying it is a fallback."""
+    text_map = text_map or {}
+    if text_map.get(language):
+        return text_map[language], False
+    return text_map.get(FALLBACK_LANGUAGE) or "", True
+
+
+def can_be_filled_in(definition: Definition) -> bool:
+    return all(item.text.get(FALLBACK_LANGUAGE) for item in definition.items)
+
+
+def build(code: str, language: str, answers: dict[int, int] | None = None) -> QuestionnaireView:
+    definition = load_definition(code)
+    answers = answers or {}
+    instructions, missing_i = _local(definition.instructions, language)
+    recall, _missing_r = _local(definition.recall_period, language)
+    view = QuestionnaireView(definition, language, instructions, recall)
+    optional = {item.number for item in definition.unscored_items}
+    for item in definition.items + definition.unscored_items:
+        text, missing = _local(item.text, language)
+        options = []
+        for option in item.options:
+            label, missing_o = _local(option.label, language)
+            missing = missing or missing_o
+            options.append((option.value, label))
+        view.translation_missing |= missing
+        view.items.append(
+            ItemView(
+                number=item.number,
+                name=f"item{item.number}",
+                text=text,
+                options=options,
+                answer=answers.get(item.number),
+                required=item.number not in optional,
+            )
+        )
+    return view
+
+
+def read_answers(view: QuestionnaireView, data) -> dict[int, int]:
+    """Answers from a form post. Unknown values are dropped with an error on the item."""
+    answers: dict[int, int] = {}
+    for item in view.items:
+        raw = data.get(item.name, "")
+        if raw == "":
+            continue
+        allowed = {value for value, _label in item.options}
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value not in allowed:
+            item.error = _("That answer is not one of the choices. Please choose again.")
+            continue
+        answers[item.number] = value
+        item.answer = value
+    return answers
+
+
+def check_complete(view: QuestionnaireView, answers: dict[int, int]) -> bool:
+    """Mark every item the instrument needs but is missing; True when it can be scored."""
+    result = score(view.definition, answers)
+    if result.complete:
+        return not view.errors
+    needed = set(result.missing_items)
+    for item in view.items:
+        if item.number in needed and item.answer is None and not item.error:
+            item.error = _("Please answer this question.")
+    return False

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import progress, questionnaires
+
+urlpatterns = [
+    path("me/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
+    path("me/questionnaires/<int:pk>/", questionnaires.fill, name="questionnaire_fill"),
+    path(
+        "me/questionnaires/<int:pk>/draft/", questionnaires.autosave, name="questionnaire_autosave"
+    ),
+    path("me/questionnaires/<int:pk>/review/", questionnaires.review, name="questionnaire_review"),
+    path("me/questionnaires/<int:pk>/done/", questionnaires.done, name="questionnaire_done"),
+    path("me/progress/", progress.my_progress, name="my_progress"),
+    path("patients/<int:pk>/measures/", progress.patient_measures, name="patient_measures"),
+    path(
+        "patients/<int:pk>/responses/<int:response_id>/",
+        progress.response_detail,
+        name="response_detail",
+    ),
+]

@@ -1,0 +1,74 @@
+"""Progress: the patient's own scores, and a patient's scores for their care team."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import patient_required, staff_required
+
+from .. import progress, questionnaires
+from ..models import DueMeasure, Episode, Response
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+@patient_required
+def my_progress(request: HttpRequest) -> HttpResponse:
+    responses = Response.objects.visible_to(request.user).filter(
+        episode__patient__user=request.user
+    )
+    return render(
+        request,
+        "treatment/my_progress.html",
+        {"series": progress.series_for(responses.order_by("submitted_at"), _language())},
+    )
+
+
+@staff_required
+def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_visible_patient(request.user, pk)
+    episodes = Episode.objects.visible_to(request.user).filter(patient=patient)
+    clinic = episodes.select_related("clinic").first().clinic if episodes else None
+    record_patient_read(request.user, patient, "measures", clinic=clinic)
+    responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at")
+    due = DueMeasure.objects.filter(episode__in=episodes).pending().order_by("due_at")
+    return render(
+        request,
+        "treatment/patient_measures.html",
+        {
+            "patient": patient,
+            "series": progress.series_for(responses, _language()),
+            "responses": list(reversed(responses)),
+            "overdue": [d for d in due if d.is_overdue()],
+            "upcoming": [d for d in due if not d.is_overdue()][:10],
+        },
+    )
+
+
+@staff_required
+def response_detail(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
+    patient = access.get_visible_patient(request.user, pk)
+    response = (
+        Response.objects.visible_to(request.user)
+        .filter(pk=response_id, episode__patient=patient)
+        .select_related("episode__clinic")
+        .first()
+    )
+    if response is None:
+        raise Http404
+    record_patient_read(
+        request.user, patient, "response", obj=response, clinic=response.episode.clinic
+    )
+    answers = {int(k): v for k, v in response.answers.items()}
+    view = questionnaires.build(response.instrument, response.language, answers)
+    return render(
+        request,
+        "treatment/response_detail.html",
+        {"patient": patient, "response": response, "q": view},
+    )

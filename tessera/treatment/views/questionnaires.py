@@ -1,0 +1,144 @@
+"""A patient filling in a due questionnaire: form, autosave, review, submit, done."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tessera.core.decorators import patient_required
+
+from .. import actions, questionnaires
+from ..models import DueMeasure, Response
+
+
+def _own_due(request, pk: int) -> DueMeasure:
+    """A due questionnaire of the signed-in patient's own, or 404."""
+    due = (
+        DueMeasure.objects.visible_to(request.user)
+        .filter(pk=pk, episode__patient__user=request.user)
+        .select_related("episode__clinic", "episode__patient", "draft")
+        .first()
+    )
+    if due is None:
+        raise Http404
+    return due
+
+
+def _language(request) -> str:
+    return (get_language() or "en")[:2]
+
+
+@patient_required
+def my_questionnaires(request: HttpRequest) -> HttpResponse:
+    due = (
+        DueMeasure.objects.visible_to(request.user)
+        .filter(episode__patient__user=request.user)
+        .pending()
+        .order_by("due_at")
+    )
+    done = (
+        Response.objects.visible_to(request.user)
+        .filter(episode__patient__user=request.user)
+        .order_by("-submitted_at")[:20]
+    )
+    return render(
+        request,
+        "treatment/my_questionnaires.html",
+        {
+            "open": [d for d in due if d.is_open()],
+            "later": [d for d in due if not d.is_open()],
+            "done": done,
+        },
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def fill(request: HttpRequest, pk: int) -> HttpResponse:
+    due = _own_due(request, pk)
+    if due.completed_at is not None:
+        return redirect("questionnaire_done", pk=due.pk)
+    if not due.is_open():
+        messages.info(request, _("This questionnaire is not open now."))
+        return redirect("my_questionnaires")
+    answers = actions.draft_answers(due)
+    view = questionnaires.build(due.instrument, _language(request), answers)
+    if request.method == "POST":
+        answers = {**answers, **questionnaires.read_answers(view, request.POST)}
+        actions.do_save_draft(due, answers, acting_user=request.user)
+        if "save" in request.POST:
+            messages.success(request, _("Your answers are saved. You can come back later."))
+            return redirect("my_questionnaires")
+        if questionnaires.check_complete(view, answers):
+            return redirect("questionnaire_review", pk=due.pk)
+    return render(request, "treatment/questionnaire.html", {"due": due, "q": view})
+
+
+@patient_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    due = _own_due(request, pk)
+    if due.completed_at is not None or not due.is_open():
+        return HttpResponse(_("This questionnaire can no longer be changed."), status=409)
+    answers = actions.draft_answers(due)
+    view = questionnaires.build(due.instrument, _language(request), answers)
+    answers.update(questionnaires.read_answers(view, request.POST))
+    actions.do_save_draft(due, answers, acting_user=request.user)
+    return HttpResponse(_("Saved"))
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    due = _own_due(request, pk)
+    if due.completed_at is not None:
+        return redirect("questionnaire_done", pk=due.pk)
+    answers = actions.draft_answers(due)
+    view = questionnaires.build(due.instrument, _language(request), answers)
+    if not questionnaires.check_complete(view, answers):
+        return redirect("questionnaire_fill", pk=due.pk)
+    if request.method == "POST":
+        try:
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        except ValueError:
+            return redirect("questionnaire_review", pk=due.pk)
+        try:
+            actions.do_submit_response(
+                due,
+                answers,
+                acting_user=request.user,
+                submission_key=key,
+                language=view.language,
+            )
+        except actions.AlreadySubmitted:
+            pass  # the first submission stands; show its result
+        return redirect("questionnaire_done", pk=due.pk)
+    return render(
+        request,
+        "treatment/questionnaire_review.html",
+        {"due": due, "q": view, "submission_key": due.draft.submission_key},
+    )
+
+
+@patient_required
+def done(request: HttpRequest, pk: int) -> HttpResponse:
+    due = _own_due(request, pk)
+    response = Response.objects.filter(due=due).first()
+    if response is None:
+        return redirect("questionnaire_fill", pk=due.pk)
+    contacts = []
+    if response.risk_flagged:
+        language = _language(request)
+        all_contacts = list(due.episode.clinic.crisis_contacts.all())
+        contacts = [c for c in all_contacts if c.language == language] or all_contacts
+    return render(
+        request,
+        "treatment/questionnaire_done.html",
+        {"due": due, "response": response, "crisis_contacts": contacts},
+    )
