@@ -75,6 +75,7 @@ class Row:
     kwargs: Callable = lambda w: {}
     method: str = "get"
     data: dict = field(default_factory=dict)
+    per_kind: bool = False  # build kwargs anew for each user (the request uses them up)
 
     def outcome(self, kind: str) -> str:
         return self.expect[kind]
@@ -92,6 +93,20 @@ def only(allowed: list[str], *, ok: str = "ok", anon: str = "login", mfa: str = 
 
 
 CLINIC_WIDE = ["intake", "assessor", "supervisor", "manager"]
+CLINIC_ADMINS = ["manager", "region_admin"]
+
+
+def _spare_rule(world):
+    from tessera.treatment.models import MeasureRule
+
+    return MeasureRule.objects.create(
+        clinic=world.clinic,
+        programme_key=f"spare-{MeasureRule.objects.count()}",
+        instrument="PHQ-9",
+        time_point="post",
+    )
+
+
 CLINICAL_STAFF = CLINIC_WIDE + ["therapist", "colleague", "other_therapist", "other_manager"]
 SIGNED_IN_PAGE = everyone("ok", anon="login")
 ANON_PAGE = everyone("redirect", anon="ok")
@@ -165,6 +180,24 @@ MATRIX: dict[str, Row] = {
     ),
     "questionnaire_done": Row(only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}),
     "my_progress": Row(only(PATIENTS)),
+    "clinic_measures": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
+    "clinic_measure_remove": Row(
+        only(CLINIC_ADMINS, ok="redirect"),
+        method="post",
+        per_kind=True,
+        kwargs=lambda w: {"slug": "alpha", "rule_id": _spare_rule(w).pk},
+    ),
+    "clinic_risk_threshold": Row(
+        only(CLINIC_ADMINS, ok="redirect"),
+        method="post",
+        kwargs=lambda w: {"slug": "alpha"},
+        data={
+            "prefix": "x",
+            "x-instrument": "PHQ-9",
+            "x-rule_code": "phq9_item9",
+            "x-at_least": "1",
+        },
+    ),
     "patient_measures": Row(
         only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"pk": w.patient.pk}
     ),
@@ -205,6 +238,8 @@ def test_access(name, world, client, recovery_codes):
     url = reverse(name, kwargs=row.kwargs(world))
     failures = []
     for kind in KINDS:
+        if row.per_kind:
+            url = reverse(name, kwargs=row.kwargs(world))
         client.logout()
         if kind != "anon":
             sign_in(client, world[kind])

@@ -116,6 +116,10 @@ def do_submit_response(
     if existing is not None:
         raise AlreadySubmitted(existing)
     definition = load_definition(due.instrument)
+    if risk_overrides is None:
+        from .schedule_actions import risk_overrides as clinic_thresholds
+
+        risk_overrides = clinic_thresholds(due.episode.clinic, definition.code)
     result = score(definition, answers, risk_overrides=risk_overrides).require_complete()
     try:
         with transaction.atomic():

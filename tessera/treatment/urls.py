@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import progress, questionnaires
+from .views import clinic_measures, progress, questionnaires
 
 urlpatterns = [
     path("me/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
@@ -16,5 +16,16 @@ urlpatterns = [
         "patients/<int:pk>/responses/<int:response_id>/",
         progress.response_detail,
         name="response_detail",
+    ),
+    path("clinics/<slug:slug>/measures/", clinic_measures.clinic_measures, name="clinic_measures"),
+    path(
+        "clinics/<slug:slug>/measures/<int:rule_id>/remove/",
+        clinic_measures.clinic_measure_remove,
+        name="clinic_measure_remove",
+    ),
+    path(
+        "clinics/<slug:slug>/risk-thresholds/",
+        clinic_measures.clinic_risk_threshold,
+        name="clinic_risk_threshold",
     ),
 ]

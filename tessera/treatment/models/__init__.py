@@ -1,4 +1,11 @@
 from .episodes import Episode
-from .measures import DueMeasure, MeasureRule, Response, ResponseDraft
+from .measures import DueMeasure, MeasureRule, Response, ResponseDraft, RiskThreshold
 
-__all__ = ["DueMeasure", "Episode", "MeasureRule", "Response", "ResponseDraft"]
+__all__ = [
+    "DueMeasure",
+    "Episode",
+    "MeasureRule",
+    "Response",
+    "ResponseDraft",
+    "RiskThreshold",
+]

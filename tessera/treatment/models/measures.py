@@ -170,3 +170,25 @@ class Response(models.Model):
 
 
 from .episodes import Episode  # noqa: E402  (used lazily by the querysets above)
+
+
+class RiskThreshold(models.Model):
+    """A clinic's own threshold for one of an instrument's risk rules (e.g. flag PHQ-9
+    item 9 only from 2). Without a row, the instrument definition's threshold holds."""
+
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, related_name="risk_thresholds"
+    )
+    instrument = models.CharField(max_length=32)
+    rule_code = models.CharField(max_length=64)
+    at_least = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "instrument", "rule_code"], name="one_threshold_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.rule_code} ≥ {self.at_least}"

@@ -1,0 +1,115 @@
+"""A clinic's measurement schedule and risk thresholds, kept by its managers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tessera.core import access
+from tessera.core.decorators import staff_required
+from tessera.core.models import Clinic
+from tessera.instruments.scoring import load_definition
+
+from .. import schedule_actions
+from ..forms import MeasureRuleForm, RiskThresholdForm
+from ..models import MeasureRule, RiskThreshold
+
+
+def _managed(user, slug: str) -> Clinic:
+    clinic = get_object_or_404(Clinic, slug=slug)
+    if clinic.pk not in access.managed_clinic_ids(user):
+        raise Http404
+    return clinic
+
+
+def _risk_rows(clinic, rules):
+    """Every risk rule of the instruments on the schedule, with the clinic's threshold."""
+    own = {
+        (t.instrument, t.rule_code): t.at_least for t in RiskThreshold.objects.filter(clinic=clinic)
+    }
+    lang = (get_language() or "en")[:2]
+    rows = []
+    for code in sorted({rule.instrument for rule in rules}):
+        definition = load_definition(code)
+        for risk in definition.risk_rules:
+            current = own.get((definition.code, risk.code), risk.at_least)
+            rows.append(
+                {
+                    "definition": definition,
+                    "rule": risk,
+                    "label": risk.label.get(lang) or risk.label.get("en") or risk.code,
+                    "current": current,
+                    "form": RiskThresholdForm(
+                        initial={
+                            "instrument": definition.code,
+                            "rule_code": risk.code,
+                            "at_least": current,
+                        },
+                        prefix=f"{definition.code}-{risk.code}",
+                    ),
+                }
+            )
+    return rows
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def clinic_measures(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _managed(request.user, slug)
+    form = MeasureRuleForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_actions.do_add_measure_rule(
+                clinic, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The questionnaire was added to the schedule."))
+            return redirect("clinic_measures", slug=clinic.slug)
+    rules = list(MeasureRule.objects.filter(clinic=clinic, programme_key=""))
+    return render(
+        request,
+        "treatment/clinic_measures.html",
+        {"clinic": clinic, "rules": rules, "form": form, "risk_rows": _risk_rows(clinic, rules)},
+    )
+
+
+@staff_required
+@require_POST
+def clinic_measure_remove(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
+    clinic = _managed(request.user, slug)
+    rule = get_object_or_404(MeasureRule, pk=rule_id, clinic=clinic)
+    schedule_actions.do_remove_measure_rule(rule, acting_user=request.user)
+    messages.success(request, _("The questionnaire was taken off the schedule."))
+    return redirect("clinic_measures", slug=clinic.slug)
+
+
+@staff_required
+@require_POST
+def clinic_risk_threshold(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _managed(request.user, slug)
+    prefix = request.POST.get("prefix", "")
+    form = RiskThresholdForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            schedule_actions.do_set_risk_threshold(
+                clinic,
+                data["instrument"],
+                data["rule_code"],
+                data["at_least"],
+                acting_user=request.user,
+            )
+        except (ValidationError, LookupError) as exc:
+            messages.error(request, _("The threshold was not saved: %(reason)s") % {"reason": exc})
+        else:
+            messages.success(request, _("The risk threshold was saved."))
+    else:
+        messages.error(request, _("The threshold was not saved: give a whole number."))
+    return redirect("clinic_measures", slug=clinic.slug)
