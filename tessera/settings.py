@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tessera.core",
     "tessera.treatment",
+    "tessera.instruments",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
 TESSERA_OPEN_SIGNUP = envbool("TESSERA_OPEN_SIGNUP")
+# The public base of the FHIR endpoints (default: this site's /fhir).
+TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).
 TESSERA_OIDC_PROVIDER = env("TESSERA_OIDC_PROVIDER")
 if TESSERA_OIDC_PROVIDER:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tessera.core.urls")),
     path("", include("tessera.treatment.urls")),
+    path("", include("tessera.fhir.urls")),
+    path("", include("tessera.instruments.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

@@ -180,6 +180,14 @@ MATRIX: dict[str, Row] = {
     ),
     "questionnaire_done": Row(only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}),
     "my_progress": Row(only(PATIENTS)),
+    # FHIR: instrument structure is public; a response bundle is patient data
+    "fhir_questionnaire": Row(
+        everyone("ok", staff_no_mfa="mfa"), kwargs=lambda w: {"slug": "phq9"}
+    ),
+    "response_fhir_bundle": Row(
+        only(CLINIC_WIDE + ["therapist"]),
+        kwargs=lambda w: {"pk": w.patient.pk, "response_id": w.response.pk},
+    ),
     "clinic_measures": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
     "clinic_measure_remove": Row(
         only(CLINIC_ADMINS, ok="redirect"),
@@ -204,6 +212,14 @@ MATRIX: dict[str, Row] = {
     "response_detail": Row(
         only(CLINIC_WIDE + ["therapist"]),
         kwargs=lambda w: {"pk": w.patient.pk, "response_id": w.response.pk},
+    ),
+    # questionnaire wording a clinic enters (managers and region administrators)
+    "clinic_instruments": Row(
+        only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}
+    ),
+    "clinic_instrument_wording": Row(
+        only(["manager", "region_admin"]),
+        kwargs=lambda w: {"slug": "alpha", "code": "K10", "lang": "sv"},
     ),
 }
 

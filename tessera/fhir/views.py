@@ -1,0 +1,113 @@
+"""FHIR read endpoints: instrument Questionnaires, and a response as a Bundle for staff."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.instruments.scoring import UnknownInstrumentError, load_all, load_definition, score
+from tessera.treatment.models import Response
+
+from .questionnaire import (
+    instrument_slug,
+    questionnaire_for,
+    questionnaire_response_for,
+    total_observation_for,
+)
+
+FHIR_JSON = "application/fhir+json"
+
+
+def base_url(request: HttpRequest) -> str:
+    return settings.TESSERA_FHIR_BASE_URL or request.build_absolute_uri("/fhir").rstrip("/")
+
+
+def _json(data: dict, status: int = 200, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type=FHIR_JSON, status=status
+    )
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _not_found(text: str) -> HttpResponse:
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "not-found", "diagnostics": text}],
+    }
+    return _json(outcome, status=404)
+
+
+@require_GET
+def questionnaire(request: HttpRequest, slug: str) -> HttpResponse:
+    """An instrument's structure, and its wording where the owner allows it to be shipped."""
+    by_slug = {instrument_slug(d): d for d in load_all().values()}
+    definition = by_slug.get(slug)
+    if definition is None:
+        return _not_found(f"No questionnaire {slug!r}.")
+    language = request.GET.get("language", "en")
+    if language not in {"en", "sv"}:
+        language = "en"
+    return _json(questionnaire_for(definition, base_url=base_url(request), language=language))
+
+
+@staff_required
+@require_GET
+def response_bundle(request: HttpRequest, pk: int, response_id: int) -> HttpResponse:
+    """One submitted questionnaire as a FHIR Bundle, for the health record. Audited."""
+    patient = access.get_visible_patient(request.user, pk)
+    response = (
+        Response.objects.visible_to(request.user)
+        .filter(pk=response_id, episode__patient=patient)
+        .select_related("episode__clinic")
+        .first()
+    )
+    if response is None:
+        raise Http404
+    try:
+        definition = load_definition(response.instrument)
+    except UnknownInstrumentError as exc:
+        raise Http404 from exc
+    record_patient_read(
+        request.user, patient, "response.fhir", obj=response, clinic=response.episode.clinic
+    )
+    base = base_url(request)
+    answers = {int(k): v for k, v in response.answers.items()}
+    patient_ref = f"Patient/{patient.pk}"
+    qr_id = f"qr-{response.pk}"
+    resources = [
+        questionnaire_response_for(
+            definition,
+            answers,
+            response_id=qr_id,
+            patient_ref=patient_ref,
+            authored=response.submitted_at,
+            base_url=base,
+        )
+    ]
+    observation = total_observation_for(
+        definition,
+        score(definition, answers),
+        observation_id=f"total-{response.pk}",
+        patient_ref=patient_ref,
+        effective=response.submitted_at,
+        response_ref=f"QuestionnaireResponse/{qr_id}",
+        base_url=base,
+    )
+    if observation is not None:
+        resources.append(observation)
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r} for r in resources
+        ],
+    }
+    return _json(bundle, filename=f"{definition.code}-{response.pk}.json")
