@@ -12,6 +12,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     nav = [(reverse("home"), _("Home"))]
+    if user.is_staff_member and not access.may_see_patient_data(user):
+        return {"nav": [(reverse("mfa_index"), _("Set up a second factor"))]}
     if user.is_staff_member:
         if access.all_roles(user) & CLINICAL_ROLES:
             nav.append((reverse("patient_list"), _("Patients")))

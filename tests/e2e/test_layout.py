@@ -12,11 +12,11 @@ from tests.e2e.conftest import sign_in
 
 PAGES = {"home": "/", "login": "/accounts/login/"}
 
-# Inputs, selects and text areas with no accessible name from a <label>, aria-label or
+# Inputs, selects and text areas with no name from a non-empty <label>, aria-label or
 # aria-labelledby (hidden and button-like inputs need none).
 UNLABELLED_FIELDS_JS = """() => [...document.querySelectorAll('input, select, textarea')]
   .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
-  .filter(el => !(el.labels && el.labels.length)
+  .filter(el => ![...(el.labels || [])].some(label => label.textContent.trim())
              && !(el.getAttribute('aria-label') || '').trim()
              && !(el.getAttribute('aria-labelledby') || '').trim())
   .map(el => el.outerHTML)"""

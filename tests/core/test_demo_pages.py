@@ -1,0 +1,40 @@
+"""Every demo login reaches its home page and every page in its navigation."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tessera.core.models import User
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_every_demo_login_can_use_every_page_in_its_navigation(demo):
+    failures = []
+    for user in User.objects.all():
+        client = Client()
+        sign_in(client, user)
+        home = client.get(reverse("home"))
+        if home.status_code != 200:
+            failures.append((user.email, "home", home.status_code))
+            continue
+        for href, _label in home.context["nav"]:
+            status = client.get(href).status_code
+            if status != 200:
+                failures.append((user.email, href, status))
+    assert not failures
+
+
+def test_the_demo_patient_has_a_history_and_questionnaires_due_today(demo):
+    client = Client()
+    sign_in(client, User.objects.get(email="patient@demo.tessera.test"))
+    home = client.get(reverse("home")).content.decode()
+    assert "Fill in PHQ-9" in home and "Fill in GAD-7" in home
+    progress = client.get(reverse("my_progress")).content.decode()
+    assert "<td>15</td>" in progress and "<td>7</td>" in progress  # PHQ-9 from 15 down to 7
