@@ -96,6 +96,10 @@ CLINIC_WIDE = ["intake", "assessor", "supervisor", "manager"]
 CLINIC_ADMINS = ["manager", "region_admin"]
 
 
+def _spare_contact(world):
+    return world.clinic.crisis_contacts.create(language="en", label="Spare", phone="1")
+
+
 def _spare_rule(world):
     from tessera.treatment.models import MeasureRule
 
@@ -169,6 +173,13 @@ MATRIX: dict[str, Row] = {
     "clinic_detail": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
     "clinic_edit": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
     "audit_search": Row(only(["manager", "other_manager"])),
+    "clinic_crisis_contacts": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
+    "clinic_crisis_contact_remove": Row(
+        only(CLINIC_ADMINS, ok="redirect"),
+        method="post",
+        per_kind=True,
+        kwargs=lambda w: {"slug": "alpha", "contact_id": _spare_contact(w).pk},
+    ),
     # questionnaires and progress (the patient's own; staff through the patient's page)
     "my_questionnaires": Row(only(PATIENTS)),
     "questionnaire_fill": Row(only(["patient"]), kwargs=lambda w: {"pk": w.due.pk}),

@@ -82,6 +82,38 @@ def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clini
 
 
 @transaction.atomic
+def do_add_crisis_contact(clinic: Clinic, *, acting_user, **fields) -> CrisisContact:
+    position = clinic.crisis_contacts.count()
+    contact = CrisisContact(clinic=clinic, position=position, **fields)
+    contact.full_clean()
+    contact.save()
+    audit.record(
+        "clinic.crisis_contact_added",
+        actor=acting_user,
+        clinic=clinic,
+        obj=contact,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, clinic.pk),
+        changes={"label": contact.label, "phone": contact.phone, "language": contact.language},
+    )
+    return contact
+
+
+@transaction.atomic
+def do_remove_crisis_contact(contact: CrisisContact, *, acting_user) -> None:
+    audit.record(
+        "clinic.crisis_contact_removed",
+        actor=acting_user,
+        clinic=contact.clinic,
+        obj=contact,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, contact.clinic_id),
+        changes={"label": contact.label, "phone": contact.phone},
+    )
+    contact.delete()
+
+
+@transaction.atomic
 def do_grant_role(
     user: User, clinic: Clinic, role: str, *, acting_user=None, **extra
 ) -> ClinicRole:

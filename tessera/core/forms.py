@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Clinic, Patient
+from .models import Clinic, CrisisContact, Patient
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -93,6 +93,18 @@ class ClinicSettingsForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = LANGUAGE_CHOICES
+
+
+class CrisisContactForm(forms.ModelForm):
+    class Meta:
+        model = CrisisContact
+        fields = ["language", "label", "phone", "url", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("url"):
+            raise forms.ValidationError(_("Give a phone number or a web address."))
+        return data
 
 
 class AuditSearchForm(forms.Form):

@@ -14,5 +14,15 @@ urlpatterns = [
     path("clinics/", clinics.clinic_list, name="clinic_list"),
     path("clinics/<slug:slug>/", clinics.clinic_detail, name="clinic_detail"),
     path("clinics/<slug:slug>/edit/", clinics.clinic_edit, name="clinic_edit"),
+    path(
+        "clinics/<slug:slug>/crisis-contacts/",
+        clinics.crisis_contacts,
+        name="clinic_crisis_contacts",
+    ),
+    path(
+        "clinics/<slug:slug>/crisis-contacts/<int:contact_id>/remove/",
+        clinics.crisis_contact_remove,
+        name="clinic_crisis_contact_remove",
+    ),
     path("audit/", audit_trail.audit_search, name="audit_search"),
 ]

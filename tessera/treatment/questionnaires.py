@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from tessera.instruments.scoring import Definition, load_definition, score
+from tessera.instruments.wording import TextMaps
 
 FALLBACK_LANGUAGE = "en"
 
@@ -57,18 +58,22 @@ def can_be_filled_in(definition: Definition) -> bool:
     return all(item.text.get(FALLBACK_LANGUAGE) for item in definition.items)
 
 
-def build(code: str, language: str, answers: dict[int, int] | None = None) -> QuestionnaireView:
+def build(
+    code: str, language: str, answers: dict[int, int] | None = None, clinic=None
+) -> QuestionnaireView:
+    """The form in the language. With a clinic, its wording fills texts that do not ship."""
     definition = load_definition(code)
     answers = answers or {}
-    instructions, missing_i = _local(definition.instructions, language)
-    recall, _missing_r = _local(definition.recall_period, language)
+    texts = TextMaps(definition, [language, FALLBACK_LANGUAGE], clinic)
+    instructions, missing_i = _local(texts.instructions, language)
+    recall, _missing_r = _local(texts.recall_period, language)
     view = QuestionnaireView(definition, language, instructions, recall)
     optional = {item.number for item in definition.unscored_items}
     for item in definition.items + definition.unscored_items:
-        text, missing = _local(item.text, language)
+        text, missing = _local(texts.item(item.number), language)
         options = []
         for option in item.options:
-            label, missing_o = _local(option.label, language)
+            label, missing_o = _local(texts.option(item.number, option.value), language)
             missing = missing or missing_o
             options.append((option.value, label))
         view.translation_missing |= missing

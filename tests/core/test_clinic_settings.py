@@ -45,3 +45,29 @@ def test_it_refuses_an_unknown_time_zone_and_backwards_hours(world, login):
 def test_a_manager_of_another_clinic_cannot_see_this_one(world, login):
     response = login(world["other_manager"]).get(reverse("clinic_detail", args=["alpha"]))
     assert response.status_code == 404
+
+
+def test_a_manager_adds_and_removes_crisis_contacts(world, login):
+    client = login(world["manager"])
+    url = reverse("clinic_crisis_contacts", args=["alpha"])
+    response = client.post(url, {"language": "sv", "label": "Självmordslinjen", "phone": "90101"})
+    assert response.status_code == 302
+    contact = world.clinic.crisis_contacts.get(label="Självmordslinjen")
+    assert AuditEvent.objects.filter(action="clinic.crisis_contact_added").exists()
+    remove = reverse("clinic_crisis_contact_remove", args=["alpha", contact.pk])
+    assert client.post(remove).status_code == 302
+    assert not world.clinic.crisis_contacts.filter(pk=contact.pk).exists()
+
+
+def test_a_crisis_contact_needs_a_way_to_reach_it(world, login):
+    url = reverse("clinic_crisis_contacts", args=["alpha"])
+    response = login(world["manager"]).post(url, {"language": "en", "label": "Nobody"})
+    assert "Give a phone number or a web address." in response.content.decode()
+
+
+def test_the_last_crisis_contact_cannot_be_removed(world, login):
+    contact = world.clinic.crisis_contacts.get()
+    url = reverse("clinic_crisis_contact_remove", args=["alpha", contact.pk])
+    response = login(world["manager"]).post(url, follow=True)
+    assert "at least one crisis contact" in response.content.decode()
+    assert world.clinic.crisis_contacts.filter(pk=contact.pk).exists()

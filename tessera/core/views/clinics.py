@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, actions
 from ..decorators import staff_required
-from ..forms import ClinicSettingsForm
-from ..models import Clinic
+from ..forms import ClinicSettingsForm, CrisisContactForm
+from ..models import Clinic, CrisisContact
 
 
 def _managed_clinic(user, slug: str) -> Clinic:
@@ -50,3 +50,32 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The clinic's settings were saved."))
         return redirect("clinic_detail", slug=clinic.slug)
     return render(request, "core/clinic_edit.html", {"clinic": clinic, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def crisis_contacts(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _managed_clinic(request.user, slug)
+    form = CrisisContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_crisis_contact(clinic, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The crisis contact was added."))
+        return redirect("clinic_crisis_contacts", slug=clinic.slug)
+    return render(
+        request,
+        "core/crisis_contacts.html",
+        {"clinic": clinic, "contacts": clinic.crisis_contacts.all(), "form": form},
+    )
+
+
+@staff_required
+@require_POST
+def crisis_contact_remove(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
+    clinic = _managed_clinic(request.user, slug)
+    contact = get_object_or_404(CrisisContact, pk=contact_id, clinic=clinic)
+    if clinic.crisis_contacts.count() <= 1:
+        messages.error(request, _("A clinic must keep at least one crisis contact."))
+    else:
+        actions.do_remove_crisis_contact(contact, acting_user=request.user)
+        messages.success(request, _("The crisis contact was removed."))
+    return redirect("clinic_crisis_contacts", slug=clinic.slug)

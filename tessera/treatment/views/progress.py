@@ -66,7 +66,9 @@ def response_detail(request: HttpRequest, pk: int, response_id: int) -> HttpResp
         request.user, patient, "response", obj=response, clinic=response.episode.clinic
     )
     answers = {int(k): v for k, v in response.answers.items()}
-    view = questionnaires.build(response.instrument, response.language, answers)
+    view = questionnaires.build(
+        response.instrument, response.language, answers, clinic=response.episode.clinic
+    )
     return render(
         request,
         "treatment/response_detail.html",

@@ -68,7 +68,9 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This questionnaire is not open now."))
         return redirect("my_questionnaires")
     answers = actions.draft_answers(due)
-    view = questionnaires.build(due.instrument, _language(request), answers)
+    view = questionnaires.build(
+        due.instrument, _language(request), answers, clinic=due.episode.clinic
+    )
     if request.method == "POST":
         answers = {**answers, **questionnaires.read_answers(view, request.POST)}
         actions.do_save_draft(due, answers, acting_user=request.user)
@@ -87,7 +89,9 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if due.completed_at is not None or not due.is_open():
         return HttpResponse(_("This questionnaire can no longer be changed."), status=409)
     answers = actions.draft_answers(due)
-    view = questionnaires.build(due.instrument, _language(request), answers)
+    view = questionnaires.build(
+        due.instrument, _language(request), answers, clinic=due.episode.clinic
+    )
     answers.update(questionnaires.read_answers(view, request.POST))
     actions.do_save_draft(due, answers, acting_user=request.user)
     return HttpResponse(_("Saved"))
@@ -100,7 +104,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if due.completed_at is not None:
         return redirect("questionnaire_done", pk=due.pk)
     answers = actions.draft_answers(due)
-    view = questionnaires.build(due.instrument, _language(request), answers)
+    view = questionnaires.build(
+        due.instrument, _language(request), answers, clinic=due.episode.clinic
+    )
     if not questionnaires.check_complete(view, answers):
         return redirect("questionnaire_fill", pk=due.pk)
     if request.method == "POST":
