@@ -28,7 +28,6 @@ import csv
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +55,8 @@ LINE_REPORT = re.compile(r"^line (\d+): ")
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system time of the child process
     exit_code: int
 
 
@@ -65,22 +65,30 @@ class Measurement:
     instrument: str
     rows: int
     bad_rows: int
-    score_runs: tuple[float, ...]
-    copy_runs: tuple[float, ...]
+    score_runs: tuple[Run, ...]
+    copy_runs: tuple[Run, ...]
     problems: tuple[str, ...]
     checked: str
 
     @property
     def score_best(self) -> float:
-        return min(self.score_runs)
+        return min(r.seconds for r in self.score_runs)
 
     @property
     def copy_best(self) -> float:
-        return min(self.copy_runs)
+        return min(r.seconds for r in self.copy_runs)
 
     @property
     def score_worst(self) -> float:
-        return max(self.score_runs)
+        return max(r.seconds for r in self.score_runs)
+
+    @property
+    def score_cpu(self) -> float:
+        return min(r.cpu_seconds for r in self.score_runs)
+
+    @property
+    def copy_cpu(self) -> float:
+        return min(r.cpu_seconds for r in self.copy_runs)
 
 
 def _env() -> dict[str, str]:
@@ -90,12 +98,14 @@ def _env() -> dict[str, str]:
 
 
 def run_timed(argv: Sequence[str], out_path: Path, err_path: Path) -> Run:
-    """Run argv with stdout and stderr going to files; wall-clock seconds and exit status."""
+    """Run argv with stdout and stderr going to files: wall-clock and CPU seconds, status."""
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        completed = subprocess.run(argv, stdout=out, stderr=err, cwd=REPO, env=_env(), check=False)
+        process = subprocess.Popen(argv, stdout=out, stderr=err, cwd=REPO, env=_env())
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-    return Run(seconds, completed.returncode)
+    process.returncode = os.waitstatus_to_exitcode(status)  # already reaped by wait4
+    return Run(seconds, usage.ru_utime + usage.ru_stime, process.returncode)
 
 
 def score_command(instrument: str, path: Path) -> list[str]:
@@ -244,8 +254,8 @@ def measure(
         instrument=definition.code,
         rows=rows,
         bad_rows=len(responses.bad_lines),
-        score_runs=tuple(r.seconds for r in score_runs),
-        copy_runs=tuple(r.seconds for r in copy_runs),
+        score_runs=tuple(score_runs),
+        copy_runs=tuple(copy_runs),
         problems=tuple(problems + found),
         checked=checked,
     )
@@ -255,19 +265,22 @@ def report(m: Measurement, target: float) -> bool:
     """Print one instrument's figures; True when it met the target and passed the checks."""
     met = m.score_worst < target
 
-    def runs(seconds: Sequence[float]) -> str:
-        return ", ".join(f"{s:.2f}" for s in seconds)
+    def runs(measured: Sequence[Run]) -> str:
+        return ", ".join(f"{r.seconds:.2f}" for r in measured)
 
     print(f"\n{m.instrument}: {m.rows:,} rows ({m.bad_rows:,} bad)")
     print(
         f"  score     {m.score_best:7.2f} s {m.rows / m.score_best:>10,.0f} rows/s"
-        f"   runs: {runs(m.score_runs)} s (median {statistics.median(m.score_runs):.2f})"
+        f"   CPU {m.score_cpu:6.2f} s   runs: {runs(m.score_runs)} s"
     )
     print(
         f"  CSV copy  {m.copy_best:7.2f} s {m.rows / m.copy_best:>10,.0f} rows/s"
-        f"   runs: {runs(m.copy_runs)} s"
+        f"   CPU {m.copy_cpu:6.2f} s   runs: {runs(m.copy_runs)} s"
     )
-    print(f"  scoring overhead ×{m.score_best / m.copy_best:.1f} over plain CSV copy")
+    print(
+        f"  scoring overhead ×{m.score_best / m.copy_best:.1f} over plain CSV copy"
+        f" (CPU time: ×{m.score_cpu / m.copy_cpu:.1f})"
+    )
     if met:
         print(
             f"  ×{target / m.score_worst:.1f} faster than the {target:g} s target "
@@ -282,6 +295,14 @@ def report(m: Measurement, target: float) -> bool:
     for problem in m.problems:
         print(f"  CHECK FAILED: {problem}")
     return met and not m.problems
+
+
+def _load_note() -> str:
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    note = f"load average {load:.1f} on {cpus} CPU(s)"
+    if load > cpus:
+        note += " (busy machine: wall-clock figures are inflated; CPU times are steadier)"
+    return note
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -307,10 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print("Batch scoring: python -m tessera.instruments score INSTRUMENT FILE.csv")
     print(
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s); {args.rows:,} rows per file, "
-        f"{args.bad_share:.1%} bad, seed {args.seed}; best of {args.repeat} run(s), "
-        "score and CSV copy alternating"
+        f"Python {sys.version.split()[0]}; {args.rows:,} rows per file, {args.bad_share:.1%} bad, "
+        f"seed {args.seed}; best of {args.repeat} run(s), score and CSV copy alternating"
     )
+    print(f"Before: {_load_note()}")
     results: list[bool] = []
     with tempfile.TemporaryDirectory(prefix="tessera-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
@@ -326,10 +347,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             results.append(report(m, args.target))
             sys.stdout.flush()
+    print(f"\nAfter: {_load_note()}")
     if all(results):
-        print(f"\nOK: every file scored under the {args.target:g} s target and passed the checks")
+        print(f"OK: every file scored under the {args.target:g} s target and passed the checks")
         return 0
-    print("\nFAILED: a file missed the target or failed a check (see above)")
+    print("FAILED: a file missed the target or failed a check (see above)")
     return 1
 
 

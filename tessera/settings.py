@@ -284,3 +284,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("TESSERA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: Django 6 behaviour now

@@ -182,7 +182,7 @@ def parse_csv(definition: Definition, text: str) -> Iterator[Row | tuple[int, st
 def score_rows(definition: Definition, rows: list[Row | tuple[int, str]], out: TextIO,
                err: TextIO, *, fmt: str, lang: str,
                overrides: dict[str, int] | None = None) -> int:  # fmt: skip
-    definition = for_batch(definition)
+    definition = _for_batch(definition)
     scored: list[tuple[Row, ScoreResult]] = []
     bad = 0
     for row in rows:
@@ -229,7 +229,7 @@ class _BatchItem(Item):
 
 
 class _BatchDefinition(Definition):
-    """A Definition that looks items up by number in a dict and keeps item_numbers."""
+    """A Definition that looks items up in a dict and keeps item numbers and ranges."""
 
     @cached_property
     def _by_number(self) -> dict[int, Item]:
@@ -248,18 +248,31 @@ class _BatchDefinition(Definition):
     def item_numbers(self) -> tuple[int, ...]:
         return super().item_numbers
 
+    @cached_property
+    def _ranges(self) -> dict[tuple[int, ...], tuple[int, int]]:
+        return {}
+
+    def points_range(self, numbers: tuple[int, ...] | list[int]) -> tuple[int, int]:
+        key = tuple(numbers)
+        found = self._ranges.get(key)
+        if found is None:
+            found = self._ranges[key] = super().points_range(key)
+        return found
+
 
 def _copy(obj: Any, cls: type, **changes: Any) -> Any:
     return cls(**{f.name: getattr(obj, f.name) for f in fields(obj) if f.init} | changes)
 
 
-def for_batch(definition: Definition) -> Definition:
+def _for_batch(definition: Definition) -> Definition:
     """The same definition, with the lookups score() repeats for every row done once.
 
-    score() asks for each item's values, its range and the item numbers several times per
-    row, and Item and Definition work them out on every call: about 97 % of the time for
-    a large file went there (cProfile, bench/batch_scoring.py). The copy holds the same
-    data, so the scores are identical; only the lookups are cached.
+    score() asks for the item numbers, each item's values and the points range of the
+    total and of every subscale on every row, and Item and Definition work these out
+    afresh each time (Definition.item is a linear search). On a 100,000-row file that
+    made scoring 30-120 times slower than reading and writing the CSV (bench/). The copy
+    holds the same data, so every score is identical; only the lookups are cached. If
+    Item and Definition come to cache these themselves, this copy can go.
     """
     if isinstance(definition, _BatchDefinition):
         return definition
