@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tessera.core",
     "tessera.treatment",
+    "tessera.programs",
     "tessera.instruments",
 ]
 
@@ -285,3 +286,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: Django 6 behaviour now
+
+# Uploaded content (module images, audio, video). Not patient data.
+MEDIA_ROOT = Path(env("TESSERA_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+# Largest content package accepted for import, and largest single file inside it.
+TESSERA_PACKAGE_MAX_BYTES = envint("TESSERA_PACKAGE_MAX_BYTES", 200 * 1024 * 1024)
+TESSERA_PACKAGE_MAX_FILE_BYTES = envint("TESSERA_PACKAGE_MAX_FILE_BYTES", 100 * 1024 * 1024)
