@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tessera.core.urls")),
     path("", include("tessera.treatment.urls")),
     path("", include("tessera.fhir.urls")),
+    path("", include("tessera.programs.urls")),
     path("", include("tessera.instruments.urls")),
 ]
 

@@ -160,3 +160,29 @@ def actor_role_label(user, clinic_id: int | None) -> str:
     if user.patient_record is not None:
         return "patient"
     return ",".join(sorted(all_roles(user)))
+
+
+# --- Content (module library and programmes): not patient data, scoped by region. ---
+
+
+def authoring_region_ids(user) -> set[int]:
+    """Regions whose module library the user may edit: content authors of a clinic there."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    from .models import Clinic
+
+    clinics = clinic_ids_with_roles(user, [Role.CONTENT_AUTHOR])
+    return set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
+
+
+def library_region_ids(user) -> set[int]:
+    """Regions whose published library the user may read: any staff role at a clinic there
+    (therapists tailor plans from it), and region administrators."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    from .models import Clinic
+
+    clinics = {clinic for clinic, _role in _role_cache(user)}
+    ids = set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
+    ids |= set(user.region_roles.values_list("region_id", flat=True))
+    return ids

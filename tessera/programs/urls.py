@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tessera.programs.urls_authoring")),
+    path("", include("tessera.programs.urls_packages")),
+]
