@@ -13,7 +13,8 @@ with the same interpreter and stdout going to a file:
 
 The runs alternate (copy, score, copy, score, ...) and the best of `--repeat` runs of each
 is reported, with rows per second, "scoring overhead xN over plain CSV copy" and
-"xN faster than the 60 s target". The target verdict uses the slowest scoring run.
+"xN faster than the 60 s target". The target verdict uses the slowest scoring run. Each
+child's CPU time is printed too: on a busy machine it is steadier than the wall clock.
 
 The command's output is then checked: the exit status, one output row per good input
 row (same line numbers and ids), every bad row reported on stderr with its line number,

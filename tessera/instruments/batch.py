@@ -19,8 +19,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from .scoring import (
@@ -33,7 +32,6 @@ from .scoring import (
     load_definition,
     score,
 )
-from .scoring.model import Item
 
 EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
 
@@ -182,7 +180,6 @@ def parse_csv(definition: Definition, text: str) -> Iterator[Row | tuple[int, st
 def score_rows(definition: Definition, rows: list[Row | tuple[int, str]], out: TextIO,
                err: TextIO, *, fmt: str, lang: str,
                overrides: dict[str, int] | None = None) -> int:  # fmt: skip
-    definition = _for_batch(definition)
     scored: list[tuple[Row, ScoreResult]] = []
     bad = 0
     for row in rows:
@@ -210,78 +207,6 @@ def score_rows(definition: Definition, rows: list[Row | tuple[int, str]], out: T
     if bad:
         print(f"{bad} of {bad + len(scored)} row(s) could not be scored", file=err)
     return EXIT_BAD_ROWS if bad else EXIT_OK
-
-
-class _BatchItem(Item):
-    """An Item whose offered values are worked out once instead of on every access."""
-
-    @cached_property
-    def values(self) -> frozenset[int]:
-        return super().values
-
-    @cached_property
-    def min_value(self) -> int:
-        return min(self.values)
-
-    @cached_property
-    def max_value(self) -> int:
-        return max(self.values)
-
-
-class _BatchDefinition(Definition):
-    """A Definition that looks items up in a dict and keeps item numbers and ranges."""
-
-    @cached_property
-    def _by_number(self) -> dict[int, Item]:
-        found: dict[int, Item] = {}
-        for item in self.items + self.unscored_items:
-            found.setdefault(item.number, item)  # the first one wins, as in Definition.item
-        return found
-
-    def item(self, number: int) -> Item:
-        try:
-            return self._by_number[number]
-        except KeyError:
-            raise KeyError(number) from None
-
-    @cached_property
-    def item_numbers(self) -> tuple[int, ...]:
-        return super().item_numbers
-
-    @cached_property
-    def _ranges(self) -> dict[tuple[int, ...], tuple[int, int]]:
-        return {}
-
-    def points_range(self, numbers: tuple[int, ...] | list[int]) -> tuple[int, int]:
-        key = tuple(numbers)
-        found = self._ranges.get(key)
-        if found is None:
-            found = self._ranges[key] = super().points_range(key)
-        return found
-
-
-def _copy(obj: Any, cls: type, **changes: Any) -> Any:
-    return cls(**{f.name: getattr(obj, f.name) for f in fields(obj) if f.init} | changes)
-
-
-def _for_batch(definition: Definition) -> Definition:
-    """The same definition, with the lookups score() repeats for every row done once.
-
-    score() asks for the item numbers, each item's values and the points range of the
-    total and of every subscale on every row, and Item and Definition work these out
-    afresh each time (Definition.item is a linear search). On a 100,000-row file that
-    made scoring 30-120 times slower than reading and writing the CSV (bench/). The copy
-    holds the same data, so every score is identical; only the lookups are cached. If
-    Item and Definition come to cache these themselves, this copy can go.
-    """
-    if isinstance(definition, _BatchDefinition):
-        return definition
-    return _copy(
-        definition,
-        _BatchDefinition,
-        items=tuple(_copy(i, _BatchItem) for i in definition.items),
-        unscored_items=tuple(_copy(i, _BatchItem) for i in definition.unscored_items),
-    )
 
 
 def _risk_note(definition: Definition, answers: dict[int, int],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # Text in each of the definition's languages; None means the translation is missing.
@@ -26,15 +27,16 @@ class Item:
     dimension: str | None = None  # LSAS-SR: "fear" or "avoidance"
     situation: int | None = None  # LSAS-SR: which of the 24 situations
 
-    @property
+    # Worked out once per item: batch scoring asks for these on every row (bench/).
+    @cached_property
     def values(self) -> frozenset[int]:
         return frozenset(option.value for option in self.options)
 
-    @property
+    @cached_property
     def min_value(self) -> int:
         return min(self.values)
 
-    @property
+    @cached_property
     def max_value(self) -> int:
         return max(self.values)
 
@@ -181,11 +183,18 @@ class Definition:
     response_options: tuple[ResponseOption, ...] = ()  # the default set, if the file gives one
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def item(self, number: int) -> Item:
+    @cached_property
+    def _by_number(self) -> dict[int, Item]:
+        found: dict[int, Item] = {}
         for item in self.items + self.unscored_items:
-            if item.number == number:
-                return item
-        raise KeyError(number)
+            found.setdefault(item.number, item)
+        return found
+
+    def item(self, number: int) -> Item:
+        try:
+            return self._by_number[number]
+        except KeyError:
+            raise KeyError(number) from None
 
     def subscale(self, code: str) -> Subscale:
         for subscale in self.subscales:
@@ -193,9 +202,13 @@ class Definition:
                 return subscale
         raise KeyError(code)
 
-    @property
+    @cached_property
     def item_numbers(self) -> tuple[int, ...]:
         return tuple(item.number for item in self.items)
+
+    @cached_property
+    def _ranges(self) -> dict[tuple[int, ...], tuple[int, int]]:
+        return {}
 
     def item_score(self, number: int, value: int) -> int:
         """The points an answer earns, after reversing where the definition says so."""
@@ -206,8 +219,15 @@ class Definition:
 
     def points_range(self, numbers: tuple[int, ...] | list[int]) -> tuple[int, int]:
         """Lowest and highest raw sum (before any multiplier) over the given items."""
-        items = [self.item(n) for n in numbers]
-        return sum(i.min_value for i in items), sum(i.max_value for i in items)
+        key = tuple(numbers)
+        found = self._ranges.get(key)
+        if found is None:
+            items = [self.item(n) for n in key]
+            found = self._ranges[key] = (
+                sum(i.min_value for i in items),
+                sum(i.max_value for i in items),
+            )
+        return found
 
     @property
     def min_total(self) -> int:
