@@ -285,7 +285,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("TESSERA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: Django 6 behaviour now
 
 # Uploaded content (module images, audio, video). Not patient data.
 MEDIA_ROOT = Path(env("TESSERA_MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -94,6 +94,7 @@ def only(allowed: list[str], *, ok: str = "ok", anon: str = "login", mfa: str = 
 
 CLINIC_WIDE = ["intake", "assessor", "supervisor", "manager"]
 CLINIC_ADMINS = ["manager", "region_admin"]
+TAILORS = ["therapist", "supervisor", "manager"]
 
 
 def _spare_contact(world):
@@ -191,6 +192,39 @@ MATRIX: dict[str, Row] = {
     ),
     "questionnaire_done": Row(only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}),
     "my_progress": Row(only(PATIENTS)),
+    # the patient's modules, and the care team's view of the plan
+    "my_plan": Row(only(PATIENTS)),
+    "module_reader": Row(only(["patient"]), kwargs=lambda w: {"entry_id": w.plan.entry.pk}),
+    "worksheet_save": Row(
+        only(["patient"], ok="redirect"),
+        method="post",
+        data={"situation": "typed"},
+        kwargs=lambda w: {"entry_id": w.plan.entry.pk, "position": 2},
+    ),
+    "module_complete": Row(
+        only(["patient"], ok="redirect"),
+        method="post",
+        kwargs=lambda w: {"entry_id": w.plan.entry.pk},
+    ),
+    "plan": Row(only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"pk": w.patient.pk}),
+    "plan_add": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        data={"reason": "matrix"},
+        kwargs=lambda w: {"pk": w.patient.pk},
+    ),
+    "plan_switch": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        data={"reason": "matrix"},
+        kwargs=lambda w: {"pk": w.patient.pk},
+    ),
+    "plan_entry": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        data={"reason": "matrix"},
+        kwargs=lambda w: {"pk": w.patient.pk, "entry_id": w.plan.entry.pk, "operation": "down"},
+    ),
     # FHIR: instrument structure is public; a response bundle is patient data
     "fhir_questionnaire": Row(
         everyone("ok", staff_no_mfa="mfa"), kwargs=lambda w: {"slug": "phq9"}
@@ -249,6 +283,13 @@ def _walk(resolver, namespace=None):
 ALL_NAMES = sorted(set(_walk(get_resolver())))
 
 
+@pytest.fixture
+def plan_world(world):
+    from tests.plan_fixtures import build_plan
+
+    return build_plan(world)
+
+
 def test_every_url_pattern_has_a_row():
     missing = [name for name in ALL_NAMES if name not in MATRIX]
     assert not missing, f"URL patterns without an access-matrix row: {missing}"
@@ -260,7 +301,7 @@ def test_no_row_is_left_over():
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
-def test_access(name, world, client, recovery_codes):
+def test_access(name, world, client, recovery_codes, plan_world):
     row = MATRIX[name]
     url = reverse(name, kwargs=row.kwargs(world))
     failures = []

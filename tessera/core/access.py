@@ -186,3 +186,15 @@ def library_region_ids(user) -> set[int]:
     ids = set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
     ids |= set(user.region_roles.values_list("region_id", flat=True))
     return ids
+
+
+def may_tailor_plan(user, episode) -> bool:
+    """The responsible therapist, and supervisors and managers of the clinic, change a
+    plan; others who can see the episode only read it."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    if episode.therapist_id == user.pk and episode.clinic_id in clinic_ids_with_roles(
+        user, [Role.THERAPIST]
+    ):
+        return True
+    return episode.clinic_id in clinic_ids_with_roles(user, [Role.SUPERVISOR, Role.CLINIC_MANAGER])

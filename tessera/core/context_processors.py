@@ -22,6 +22,7 @@ def navigation(request):
         if access.audit_clinic_ids(user):
             nav.append((reverse("audit_search"), _("Audit trail")))
     if user.patient_record is not None:
+        nav.append((reverse("my_plan"), _("My modules")))
         nav.append((reverse("my_questionnaires"), _("Questionnaires")))
         nav.append((reverse("my_progress"), _("My progress")))
         nav.append((reverse("my_details"), _("My details")))

@@ -96,6 +96,8 @@ class ClinicSettingsForm(forms.ModelForm):
 
 
 class CrisisContactForm(forms.ModelForm):
+    url = forms.URLField(label=_("web address"), required=False, assume_scheme="https")
+
     class Meta:
         model = CrisisContact
         fields = ["language", "label", "phone", "url", "note"]

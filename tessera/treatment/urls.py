@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clinic_measures, progress, questionnaires
+from .views import clinic_measures, plan, progress, questionnaires, workspace
 
 urlpatterns = [
     path("me/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
@@ -11,6 +11,22 @@ urlpatterns = [
     path("me/questionnaires/<int:pk>/review/", questionnaires.review, name="questionnaire_review"),
     path("me/questionnaires/<int:pk>/done/", questionnaires.done, name="questionnaire_done"),
     path("me/progress/", progress.my_progress, name="my_progress"),
+    path("me/modules/", workspace.my_plan, name="my_plan"),
+    path("me/modules/<int:entry_id>/", workspace.module_reader, name="module_reader"),
+    path(
+        "me/modules/<int:entry_id>/steps/<int:position>/",
+        workspace.worksheet_save,
+        name="worksheet_save",
+    ),
+    path("me/modules/<int:entry_id>/complete/", workspace.module_complete, name="module_complete"),
+    path("patients/<int:pk>/plan/", plan.plan_page, name="plan"),
+    path("patients/<int:pk>/plan/add/", plan.plan_add, name="plan_add"),
+    path("patients/<int:pk>/plan/switch/", plan.plan_switch, name="plan_switch"),
+    path(
+        "patients/<int:pk>/plan/<int:entry_id>/<slug:operation>/",
+        plan.plan_entry,
+        name="plan_entry",
+    ),
     path("patients/<int:pk>/measures/", progress.patient_measures, name="patient_measures"),
     path(
         "patients/<int:pk>/responses/<int:response_id>/",

@@ -1,10 +1,14 @@
 from .episodes import Episode
 from .measures import DueMeasure, MeasureRule, Response, ResponseDraft, RiskThreshold
+from .plans import PlanChange, PlanEntry, WorksheetAnswer
 
 __all__ = [
     "DueMeasure",
     "Episode",
     "MeasureRule",
+    "PlanChange",
+    "PlanEntry",
+    "WorksheetAnswer",
     "Response",
     "ResponseDraft",
     "RiskThreshold",

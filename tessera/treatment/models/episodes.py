@@ -45,6 +45,14 @@ class Episode(models.Model):
         related_name="caseload",
         verbose_name=_("responsible therapist"),
     )
+    programme_version = models.ForeignKey(
+        "programs.ProgrammeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_on = models.DateField(_("treatment started"), null=True, blank=True)
     ended_on = models.DateField(_("treatment ended"), null=True, blank=True)

@@ -1,0 +1,67 @@
+// Worksheet autosave: saves while the patient types; if a save fails (no connection),
+// keeps the text in this browser and sends it when the connection is back. The local
+// copy is removed as soon as the server has it.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || form.querySelector("fieldset[disabled]")) { return; }
+  var key = "tessera-worksheet:" + form.getAttribute("action");
+  var status = form.querySelector("[data-autosave-status]");
+  var timer = null;
+  var saving = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+  function values() {
+    var out = {};
+    new FormData(form).forEach(function (v, k) { if (k !== "csrfmiddlewaretoken") { out[k] = v; } });
+    return out;
+  }
+  function restore(saved) {
+    Object.keys(saved).forEach(function (name) {
+      var fields = form.querySelectorAll("[name='" + name.replace(/'/g, "") + "']");
+      fields.forEach(function (field) {
+        if (field.type === "radio") { field.checked = field.value === saved[name]; }
+        else { field.value = saved[name]; }
+      });
+    });
+  }
+  function keepLocally() {
+    try { localStorage.setItem(key, JSON.stringify(values())); } catch (e) { /* storage full or off */ }
+  }
+  function save() {
+    if (saving) { timer = setTimeout(save, 500); return; }
+    saving = true;
+    var data = new FormData(form);
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Autosave": "1", "X-CSRFToken": data.get("csrfmiddlewaretoken") }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.json();
+    }).then(function () {
+      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      say(form.dataset.savedText || "Saved.");
+    }).catch(function () {
+      say(form.dataset.offlineText || "Not saved yet: kept on this device, and sent when you are back online.");
+      setTimeout(save, 15000);
+    }).then(function () { saving = false; });
+  }
+  function changed() {
+    keepLocally();
+    clearTimeout(timer);
+    timer = setTimeout(save, 800);
+  }
+
+  var pending = null;
+  try { pending = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { pending = null; }
+  if (pending) {
+    restore(pending);
+    say(form.dataset.restoredText || "We restored what you wrote last time. Saving it now.");
+    save();
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  window.addEventListener("online", function () { if (localStorage.getItem(key)) { save(); } });
+})();

@@ -1,0 +1,93 @@
+"""A patient's own plan: modules seeded from a programme and tailored by the therapist.
+
+Nothing is ever deleted from a plan: a removed module keeps its row (and the patient's
+work in it) with ``removed_at`` set, so switching programme or taking a module out loses
+no answer. Every change is a PlanChange row with who, when and why.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanEntryQuerySet(models.QuerySet):
+    def current(self) -> PlanEntryQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class PlanEntry(models.Model):
+    episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="plan")
+    module_version = models.ForeignKey(
+        "programs.ModuleVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    programme_version = models.ForeignKey(
+        "programs.ProgrammeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField()
+    unlock_on = models.DateField(_("opens on"), null=True, blank=True)
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    seen_steps = models.JSONField(default=list, blank=True)
+
+    objects = PlanEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["episode", "position", "id"]
+        indexes = [models.Index(fields=["episode", "removed_at", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.module_version}"
+
+
+class PlanChange(models.Model):
+    class Kind(models.TextChoices):
+        SEEDED = "seeded", _("plan started from a programme")
+        ADDED = "added", _("module added")
+        REMOVED = "removed", _("module removed")
+        MOVED = "moved", _("order changed")
+        UNLOCK = "unlock", _("opening date changed")
+        OPENED = "opened", _("module opened by the therapist")
+        SWITCHED = "switched", _("programme switched")
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+
+class WorksheetAnswer(models.Model):
+    """A patient's answers to one worksheet or homework step: a draft until submitted."""
+
+    entry = models.ForeignKey(PlanEntry, on_delete=models.CASCADE, related_name="answers")
+    step = models.ForeignKey("programs.Step", on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "step"], name="one_answer_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"answers to step {self.step_id}"

@@ -1,0 +1,40 @@
+"""Forms for tailoring a plan: each change asks why."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+REASON = forms.CharField(
+    label=_("Why (kept in the plan history)"),
+    max_length=500,
+    required=True,
+    widget=forms.TextInput(),
+)
+
+
+class ReasonForm(forms.Form):
+    reason = REASON
+
+
+class AddModuleForm(forms.Form):
+    module_version = forms.ChoiceField(label=_("Module"))
+    reason = REASON
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module_version"].choices = choices
+
+
+class SwitchProgrammeForm(forms.Form):
+    programme_version = forms.ChoiceField(label=_("New programme"))
+    reason = REASON
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_version"].choices = choices
+
+
+class UnlockDateForm(forms.Form):
+    unlock_on = forms.DateField(
+        label=_("Opens on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = REASON

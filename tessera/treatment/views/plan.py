@@ -1,0 +1,172 @@
+"""The therapist's view of a patient's plan: tailor it, and read its history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.programs.models import ModuleVersion, ProgrammeVersion
+
+from .. import plan_actions, plans
+from ..models import Episode, PlanEntry
+from ..plan_forms import AddModuleForm, ReasonForm, SwitchProgrammeForm, UnlockDateForm
+
+
+def _episode(user, patient_pk: int) -> Episode:
+    patient = access.get_visible_patient(user, patient_pk)
+    episode = (
+        Episode.objects.visible_to(user)
+        .filter(patient=patient)
+        .open()
+        .select_related("clinic", "patient", "programme_version__programme")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def _library_choices(user, episode):
+    regions = access.library_region_ids(user) & {episode.clinic.region_id}
+    modules = (
+        ModuleVersion.objects.filter(module__region_id__in=regions, status="published")
+        .select_related("module")
+        .order_by("title", "-number")
+    )
+    seen, module_choices = set(), []
+    for version in modules:  # the newest published version of each module
+        if version.module_id not in seen:
+            seen.add(version.module_id)
+            module_choices.append((str(version.pk), f"{version.title} (v{version.number})"))
+    programmes = ProgrammeVersion.objects.filter(
+        programme__region_id__in=regions, status="published"
+    ).order_by("title", "-number")
+    seen, programme_choices = set(), []
+    for version in programmes:
+        if version.programme_id not in seen:
+            seen.add(version.programme_id)
+            programme_choices.append((str(version.pk), f"{version.title} (v{version.number})"))
+    return module_choices, programme_choices
+
+
+@staff_required
+def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _episode(request.user, pk)
+    record_patient_read(request.user, episode.patient, "plan", obj=episode, clinic=episode.clinic)
+    entries = list(
+        episode.plan.current().select_related("module_version__module").order_by("position")
+    )
+    rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
+    module_choices, programme_choices = _library_choices(request.user, episode)
+    return render(
+        request,
+        "treatment/plan.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "states": plans.states(entries, unlock_rule=rule, started_on=episode.started_on),
+            "removed": episode.plan.filter(removed_at__isnull=False).select_related(
+                "module_version"
+            ),
+            "history": episode.plan_changes.select_related("actor")[:50],
+            "may_tailor": access.may_tailor_plan(request.user, episode),
+            "add_form": AddModuleForm(choices=module_choices),
+            "switch_form": SwitchProgrammeForm(choices=programme_choices),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _tailoring(request, pk):
+    episode = _episode(request.user, pk)
+    if not access.may_tailor_plan(request.user, episode):
+        raise PermissionDenied
+    return episode
+
+
+def _done(request, pk, error=None):
+    if error:
+        messages.error(request, _("Nothing was changed: %(reason)s") % {"reason": error})
+    else:
+        messages.success(request, _("The plan was changed."))
+    return redirect("plan", pk=pk)
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@staff_required
+@require_POST
+def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _tailoring(request, pk)
+    form = AddModuleForm(request.POST, choices=_library_choices(request.user, episode)[0])
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    version = ModuleVersion.objects.get(pk=form.cleaned_data["module_version"])
+    try:
+        plan_actions.do_add_module(
+            episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        return _done(request, pk, " ".join(exc.messages))
+    return _done(request, pk)
+
+
+@staff_required
+@require_POST
+def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _tailoring(request, pk)
+    form = SwitchProgrammeForm(request.POST, choices=_library_choices(request.user, episode)[1])
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    version = ProgrammeVersion.objects.get(pk=form.cleaned_data["programme_version"])
+    try:
+        if episode.plan.exists():
+            plan_actions.do_switch_programme(
+                episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        else:
+            plan_actions.do_seed_plan(
+                episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+    except ValidationError as exc:
+        return _done(request, pk, " ".join(exc.messages))
+    return _done(request, pk)
+
+
+ENTRY_OPERATIONS = {"up", "down", "remove", "unlock", "open"}
+
+
+@staff_required
+@require_POST
+def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> HttpResponse:
+    episode = _tailoring(request, pk)
+    entry = PlanEntry.objects.filter(pk=entry_id, episode=episode, removed_at__isnull=True).first()
+    if entry is None or operation not in ENTRY_OPERATIONS:
+        raise Http404
+    form = (UnlockDateForm if operation == "unlock" else ReasonForm)(request.POST)
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    reason = form.cleaned_data["reason"]
+    user = request.user
+    if operation in {"up", "down"}:
+        plan_actions.do_move_module(
+            entry, -1 if operation == "up" else 1, acting_user=user, reason=reason
+        )
+    elif operation == "remove":
+        plan_actions.do_remove_module(entry, acting_user=user, reason=reason)
+    elif operation == "unlock":
+        plan_actions.do_set_unlock_date(
+            entry, form.cleaned_data["unlock_on"], acting_user=user, reason=reason
+        )
+    else:
+        plan_actions.do_open_module_now(entry, acting_user=user, reason=reason)
+    return _done(request, pk)

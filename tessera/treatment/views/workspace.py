@@ -1,0 +1,124 @@
+"""The patient's modules: the plan, the module reader, and worksheets that keep drafts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import patient_required
+
+from .. import plan_actions, plans, worksheets
+from ..models import Episode, PlanEntry, WorksheetAnswer
+
+
+def _episode(user):
+    return (
+        Episode.objects.visible_to(user)
+        .filter(patient__user=user)
+        .open()
+        .select_related("programme_version", "clinic")
+        .first()
+    )
+
+
+def _states(episode):
+    entries = list(
+        episode.plan.current().select_related("module_version").order_by("position", "id")
+    )
+    rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
+    return plans.states(entries, unlock_rule=rule, started_on=episode.started_on)
+
+
+def _open_entry(user, entry_id: int):
+    episode = _episode(user)
+    if episode is None:
+        raise Http404
+    for state in _states(episode):
+        if state.entry.pk == entry_id and state.is_open:
+            return episode, state.entry
+    raise Http404
+
+
+@patient_required
+def my_plan(request: HttpRequest) -> HttpResponse:
+    episode = _episode(request.user)
+    states = _states(episode) if episode else []
+    return render(
+        request,
+        "treatment/my_plan.html",
+        {"episode": episode, "states": states, "next": plans.next_step(states)},
+    )
+
+
+@patient_required
+def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
+    episode, entry = _open_entry(request.user, entry_id)
+    steps = list(entry.module_version.steps.select_related("media").order_by("position"))
+    if not steps:
+        raise Http404
+    try:
+        index = max(0, min(len(steps) - 1, int(request.GET.get("step", 1)) - 1))
+    except ValueError:
+        index = 0
+    step = steps[index]
+    plan_actions.record_step_seen(entry, step.position)
+    record_patient_read(request.user, episode.patient, "module", obj=entry)
+    answer = WorksheetAnswer.objects.filter(entry=entry, step=step).first()
+    return render(
+        request,
+        "treatment/module_reader.html",
+        {
+            "entry": entry,
+            "step": step,
+            "number": index + 1,
+            "count": len(steps),
+            "body": worksheets.render_markdown(step.body),
+            "transcript": worksheets.render_markdown(step.transcript),
+            "fields": worksheets.field_views(step.fields, answer.values if answer else {}),
+            "answer": answer,
+            "is_last": index == len(steps) - 1,
+        },
+    )
+
+
+@patient_required
+@require_POST
+def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpResponse:
+    """Save (autosave or button) or send a worksheet. Autosave answers JSON."""
+    _episode_, entry = _open_entry(request.user, entry_id)
+    step = entry.module_version.steps.filter(position=position).first()
+    if step is None or not step.fields:
+        raise Http404
+    values = worksheets.read_values(step.fields, request.POST)
+    autosave = request.headers.get("X-Autosave") == "1"
+    try:
+        if "send" in request.POST and not autosave:
+            plan_actions.do_submit_worksheet(entry, step, values, acting_user=request.user)
+            messages.success(request, _("Sent. Your therapist will read it."))
+        else:
+            answer = plan_actions.do_save_worksheet(entry, step, values, acting_user=request.user)
+            if autosave:
+                return JsonResponse({"saved_at": answer.updated_at.isoformat()})
+            messages.success(request, _("Saved."))
+    except ValidationError as exc:
+        if autosave:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=409)
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{request.path.rsplit('/steps/', 1)[0]}/?step={position}")
+
+
+@patient_required
+@require_POST
+def module_complete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _episode_, entry = _open_entry(request.user, entry_id)
+    plan_actions.do_complete_module(entry, acting_user=request.user)
+    messages.success(request, _("Well done: the module is marked as completed."))
+    return redirect("my_plan")
+
+
+__all__ = ["PlanEntry"]
