@@ -47,3 +47,24 @@ def next_step(entry_states):
         if state.is_open and not state.is_done:
             return state
     return None
+
+
+def patient_episode(user):
+    """The signed-in patient's open episode (the one their workspace shows), or None."""
+    from .models import Episode
+
+    return (
+        Episode.objects.visible_to(user)
+        .filter(patient__user=user)
+        .open()
+        .select_related("programme_version", "clinic")
+        .first()
+    )
+
+
+def episode_states(episode):
+    entries = list(
+        episode.plan.current().select_related("module_version").order_by("position", "id")
+    )
+    rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
+    return states(entries, unlock_rule=rule, started_on=episode.started_on)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tessera.treatment import plans
 from tessera.treatment.models import DueMeasure, Episode
 
 from .. import access
@@ -23,10 +24,16 @@ def home(request: HttpRequest) -> HttpResponse:
         if user.patient_record
         else DueMeasure.objects.none()
     )
+    episode = plans.patient_episode(user) if user.patient_record else None
+    next_module = plans.next_step(plans.episode_states(episode)) if episode else None
     return render(
         request,
         "core/patient_home.html",
-        {"patient": user.patient_record, "due": due.order_by("due_at")[:10]},
+        {
+            "patient": user.patient_record,
+            "due": due.order_by("due_at")[:10],
+            "next_module": next_module,
+        },
     )
 
 

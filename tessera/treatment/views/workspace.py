@@ -13,32 +13,14 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 
 from .. import plan_actions, plans, worksheets
-from ..models import Episode, PlanEntry, WorksheetAnswer
-
-
-def _episode(user):
-    return (
-        Episode.objects.visible_to(user)
-        .filter(patient__user=user)
-        .open()
-        .select_related("programme_version", "clinic")
-        .first()
-    )
-
-
-def _states(episode):
-    entries = list(
-        episode.plan.current().select_related("module_version").order_by("position", "id")
-    )
-    rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
-    return plans.states(entries, unlock_rule=rule, started_on=episode.started_on)
+from ..models import WorksheetAnswer
 
 
 def _open_entry(user, entry_id: int):
-    episode = _episode(user)
+    episode = plans.patient_episode(user)
     if episode is None:
         raise Http404
-    for state in _states(episode):
+    for state in plans.episode_states(episode):
         if state.entry.pk == entry_id and state.is_open:
             return episode, state.entry
     raise Http404
@@ -46,8 +28,8 @@ def _open_entry(user, entry_id: int):
 
 @patient_required
 def my_plan(request: HttpRequest) -> HttpResponse:
-    episode = _episode(request.user)
-    states = _states(episode) if episode else []
+    episode = plans.patient_episode(request.user)
+    states = plans.episode_states(episode) if episode else []
     return render(
         request,
         "treatment/my_plan.html",
@@ -119,6 +101,3 @@ def module_complete(request: HttpRequest, entry_id: int) -> HttpResponse:
     plan_actions.do_complete_module(entry, acting_user=request.user)
     messages.success(request, _("Well done: the module is marked as completed."))
     return redirect("my_plan")
-
-
-__all__ = ["PlanEntry"]
