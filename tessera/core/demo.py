@@ -18,7 +18,11 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
+from tessera.programs.management.commands.load_sample_content import sample_directories
+from tessera.programs.models import ProgrammeVersion
+from tessera.programs.packages import do_import_package, zip_directory
 from tessera.treatment import actions as treatment
+from tessera.treatment import plan_actions
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule
 
@@ -219,6 +223,8 @@ def seed() -> list[Login]:
         staff[local] = user
         roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
         logins.append(Login(user.email, roles, True))
+    for folder in sample_directories():
+        do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
     for local, first, last, born, slug, therapist, status in PATIENTS:
         user, created = _user(local, first, last)
         if created or not Patient.objects.filter(user=user).exists():
@@ -240,8 +246,52 @@ def seed() -> list[Login]:
             )
             if status == "active":
                 _start(episode, with_history=(local == "patient"))
+                _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
     return logins
+
+
+# Which sample programme each demo patient works through.
+PLANS = {
+    "patient": "depression-ba",
+    "patient2": "depression-ba",
+    "patient3": "panic",
+    "patient5": "insomnia",
+    "patient6": "transdiagnostic",
+    "patient7": "depression-ba",
+    "patient8": "insomnia",
+}
+
+
+def _plan(episode, programme_key, therapist, with_work: bool) -> None:
+    if programme_key is None:
+        return
+    version = (
+        ProgrammeVersion.objects.filter(programme__key=programme_key, status="published")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return
+    plan_actions.do_seed_plan(
+        episode, version, acting_user=therapist, reason="Demo: matches the assessment"
+    )
+    if not with_work:
+        return
+    # The first demo patient has finished two modules and written in a worksheet.
+    entries = list(episode.plan.order_by("position")[:2])
+    for entry in entries:
+        plan_actions.record_step_seen(entry, 1)
+        plan_actions.do_complete_module(entry, acting_user=episode.patient.user)
+    step = entries[-1].module_version.steps.exclude(fields=[]).first()
+    if step is not None:
+        values = {f["key"]: "" for f in step.fields}
+        first = step.fields[0]
+        if first.get("type") in ("text", "longtext"):
+            values[first["key"]] = "Went for a walk with my sister on Sunday. Felt a bit lighter."
+        plan_actions.do_submit_worksheet(
+            entries[-1], step, values, acting_user=episode.patient.user
+        )
 
 
 def _start(episode, *, with_history: bool) -> None:
