@@ -85,7 +85,9 @@ def test_unlock_rules():
 def test_the_therapist_tailors_through_the_page_and_sees_the_history(world, plan, login):
     client = login(world["therapist"])
     url = reverse("plan_add", args=[world.patient.pk])
-    response = client.post(url, {"module_version": plan.worry.pk, "reason": "worries a lot"})
+    response = client.post(
+        url, {"add-module_version": plan.worry.pk, "add-reason": "worries a lot"}
+    )
     assert response.status_code == 302
     page = client.get(reverse("plan", args=[world.patient.pk])).content.decode()
     assert "Worry time" in page and "worries a lot" in page
@@ -102,7 +104,7 @@ def test_a_change_without_a_reason_is_refused_with_a_message(world, plan, login)
 
 def test_only_the_care_team_leads_may_tailor(world, plan, login):
     url = reverse("plan_add", args=[world.patient.pk])
-    data = {"module_version": plan.worry.pk, "reason": "x"}
+    data = {"add-module_version": plan.worry.pk, "add-reason": "x"}
     assert login(world["intake"]).post(url, data).status_code == 403
     assert login(world["supervisor"]).post(url, data).status_code == 302
 

@@ -77,9 +77,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "history": episode.plan_changes.select_related("actor")[:50],
             "may_tailor": access.may_tailor_plan(request.user, episode),
-            "add_form": AddModuleForm(choices=module_choices),
-            "switch_form": SwitchProgrammeForm(choices=programme_choices),
-            "reason_form": ReasonForm(),
+            "add_form": AddModuleForm(choices=module_choices, prefix="add"),
+            "switch_form": SwitchProgrammeForm(choices=programme_choices, prefix="switch"),
         },
     )
 
@@ -107,7 +106,9 @@ def _errors(form) -> str:
 @require_POST
 def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _tailoring(request, pk)
-    form = AddModuleForm(request.POST, choices=_library_choices(request.user, episode)[0])
+    form = AddModuleForm(
+        request.POST, choices=_library_choices(request.user, episode)[0], prefix="add"
+    )
     if not form.is_valid():
         return _done(request, pk, _errors(form))
     version = ModuleVersion.objects.get(pk=form.cleaned_data["module_version"])
@@ -124,7 +125,9 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _tailoring(request, pk)
-    form = SwitchProgrammeForm(request.POST, choices=_library_choices(request.user, episode)[1])
+    form = SwitchProgrammeForm(
+        request.POST, choices=_library_choices(request.user, episode)[1], prefix="switch"
+    )
     if not form.is_valid():
         return _done(request, pk, _errors(form))
     version = ProgrammeVersion.objects.get(pk=form.cleaned_data["programme_version"])
