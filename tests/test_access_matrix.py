@@ -266,6 +266,50 @@ MATRIX: dict[str, Row] = {
         only(["manager", "region_admin"]),
         kwargs=lambda w: {"slug": "alpha", "code": "K10", "lang": "sv"},
     ),
+    # the module library (fixture `library`): every staff member of the region reads what
+    # is published; content authors of the region write; patients get step media
+    "library_index": Row(only(STAFF)),
+    "library_module": Row(only(STAFF), kwargs=lambda w: {"pk": w.module.pk}),
+    "library_module_preview": Row(only(STAFF), kwargs=lambda w: {"pk": w.module_version.pk}),
+    "library_programme": Row(only(STAFF), kwargs=lambda w: {"pk": w.programme.pk}),
+    "library_media": Row(
+        everyone("ok", anon="login", staff_no_mfa="mfa"), kwargs=lambda w: {"pk": w.media.pk}
+    ),
+    "library_module_new": Row(only(["author"])),
+    "library_module_draft": Row(only(["author"]), kwargs=lambda w: {"pk": w.module.pk}),
+    "library_step_edit": Row(
+        only(["author"]), kwargs=lambda w: {"pk": w.module_draft.steps.first().pk}
+    ),
+    "library_programme_new": Row(only(["author"])),
+    "library_programme_draft": Row(only(["author"]), kwargs=lambda w: {"pk": w.programme.pk}),
+    "library_programme_modules": Row(only(["author"]), kwargs=lambda w: {"pk": w.programme.pk}),
+    "library_module_edit": Row(
+        only(["author"], ok="redirect"), method="post", kwargs=lambda w: {"pk": w.module.pk}
+    ),
+    "library_module_publish": Row(
+        only(["author"], ok="redirect"), method="post", kwargs=lambda w: {"pk": w.module.pk}
+    ),
+    "library_step_move": Row(
+        only(["author"], ok="redirect"),
+        method="post",
+        data={"direction": "down"},
+        kwargs=lambda w: {"pk": w.module_draft.steps.first().pk},
+    ),
+    "library_step_delete": Row(
+        only(["author"], ok="redirect"),
+        method="post",
+        kwargs=lambda w: {"pk": w.module_draft.steps.last().pk},
+    ),
+    "library_programme_edit": Row(
+        only(["author"], ok="redirect"), method="post", kwargs=lambda w: {"pk": w.programme.pk}
+    ),
+    "library_programme_publish": Row(
+        only(["author"], ok="redirect"), method="post", kwargs=lambda w: {"pk": w.programme.pk}
+    ),
+    # content packages: authors of the region import; any staff of the region downloads
+    # the latest published version of a programme (fixture `library`: world.programme)
+    "package_import": Row(only(["author"])),
+    "programme_export": Row(only(STAFF), kwargs=lambda w: {"pk": w.programme.pk}),
 }
 
 
@@ -290,6 +334,13 @@ def plan_world(world):
     return build_plan(world)
 
 
+@pytest.fixture
+def library(world, settings, tmp_path):
+    from tests.programs.conftest import build_library
+
+    return build_library(world, settings, tmp_path)
+
+
 def test_every_url_pattern_has_a_row():
     missing = [name for name in ALL_NAMES if name not in MATRIX]
     assert not missing, f"URL patterns without an access-matrix row: {missing}"
@@ -301,7 +352,7 @@ def test_no_row_is_left_over():
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
-def test_access(name, world, client, recovery_codes, plan_world):
+def test_access(name, world, client, recovery_codes, plan_world, library):
     row = MATRIX[name]
     url = reverse(name, kwargs=row.kwargs(world))
     failures = []

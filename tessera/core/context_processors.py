@@ -21,6 +21,9 @@ def navigation(request):
             nav.append((reverse("clinic_list"), _("Clinics")))
         if access.audit_clinic_ids(user):
             nav.append((reverse("audit_search"), _("Audit trail")))
+        # Library regions: any clinic role's region (cached, no query), or a region admin's.
+        if access.all_roles(user) or access.library_region_ids(user):
+            nav.append((reverse("library_index"), _("Library")))
     if user.patient_record is not None:
         nav.append((reverse("my_plan"), _("My modules")))
         nav.append((reverse("my_questionnaires"), _("Questionnaires")))

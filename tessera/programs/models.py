@@ -129,7 +129,9 @@ class MediaFile(models.Model):
 
 
 class Step(models.Model):
-    module_version = models.ForeignKey(ModuleVersion, on_delete=models.CASCADE, related_name="steps")
+    module_version = models.ForeignKey(
+        ModuleVersion, on_delete=models.CASCADE, related_name="steps"
+    )
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(_("kind"), max_length=16, choices=StepKind.choices)
     title = models.CharField(_("title"), max_length=200)

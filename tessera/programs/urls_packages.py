@@ -1,1 +1,12 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views_packages
+
+urlpatterns = [
+    path("library/import/", views_packages.package_import, name="package_import"),
+    path(
+        "library/programmes/<int:pk>/export/",
+        views_packages.programme_export,
+        name="programme_export",
+    ),
+]

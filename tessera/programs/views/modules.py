@@ -1,0 +1,190 @@
+"""Modules: create, read, edit the draft, publish, start a new draft, preview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tessera.core import access
+from tessera.core.decorators import staff_required
+
+from .. import actions
+from ..forms import AddStepForm, ModuleCreateForm, ModuleDraftForm
+from ..models import ProgrammeModule, Status
+from .common import (
+    authorable_module,
+    module_draft,
+    posted,
+    readable_module,
+    readable_module_version,
+    show_problems,
+)
+from .preview import preview_steps
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def module_new(request: HttpRequest) -> HttpResponse:
+    region_ids = access.authoring_region_ids(request.user)
+    if not region_ids:
+        raise PermissionDenied
+    form = ModuleCreateForm(posted(request), region_ids=region_ids)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("region", None)
+        try:
+            module = actions.do_create_module(
+                form.chosen_region(), acting_user=request.user, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The module was created as a draft. Add its steps."))
+            return redirect("library_module_draft", pk=module.pk)
+    return render(
+        request,
+        "programs/form_page.html",
+        {"form": form, "title": _("New module"), "submit": _("Create the module")},
+    )
+
+
+@staff_required
+def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    module = readable_module(request.user, pk)
+    may_author = module.region_id in access.authoring_region_ids(request.user)
+    versions = module.versions.select_related("published_by")
+    if not may_author:
+        versions = versions.filter(status=Status.PUBLISHED)
+    versions = list(versions)
+    used_in = (
+        ProgrammeModule.objects.filter(module_version__module=module)
+        .select_related("programme_version__programme", "module_version")
+        .order_by("programme_version__programme__key", "-programme_version__number")
+    )
+    if not may_author:
+        used_in = used_in.filter(programme_version__status=Status.PUBLISHED)
+    return render(
+        request,
+        "programs/module_detail.html",
+        {
+            "module": module,
+            "versions": versions,
+            "draft": next((v for v in versions if not v.is_published), None),
+            "latest": next((v for v in versions if v.is_published), None),
+            "may_author": may_author,
+            "used_in": used_in,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editing a module works on its draft; a published-only module gets a new one."""
+    module = authorable_module(request.user, pk)
+    had_draft = module_draft(module) is not None
+    draft = actions.do_new_module_draft(module, acting_user=request.user)
+    if not had_draft:
+        messages.success(
+            request,
+            _("Version %(n)s was started as a draft, a copy of the published version.")
+            % {"n": draft.number},
+        )
+    return redirect("library_module_draft", pk=module.pk)
+
+
+def _draft_or_redirect(request, module):
+    draft = module_draft(module)
+    if draft is None:
+        messages.info(request, _("This module has no draft. Choose “Edit” to start one."))
+    return draft
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    module = authorable_module(request.user, pk)
+    draft = _draft_or_redirect(request, module)
+    if draft is None:
+        return redirect("library_module", pk=module.pk)
+    which = request.POST.get("which") if request.method == "POST" else None
+    meta = ModuleDraftForm(
+        request.POST if which == "meta" else None,
+        initial={n: getattr(draft, n) for n in actions.MODULE_FIELDS},
+        prefix="meta",
+    )
+    add = AddStepForm(request.POST if which == "step" else None, prefix="step")
+    if which == "meta" and meta.is_valid():
+        try:
+            actions.do_update_module_draft(draft, acting_user=request.user, **meta.cleaned_data)
+        except ValidationError as exc:
+            meta.add_error(None, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("library_module_draft", pk=module.pk)
+    if which == "step" and add.is_valid():
+        step = actions.do_add_step(draft, acting_user=request.user, **add.cleaned_data)
+        messages.success(request, _("The step was added. Fill it in here."))
+        return redirect("library_step_edit", pk=step.pk)
+    steps = list(draft.steps.select_related("media"))
+    return render(
+        request,
+        "programs/module_draft.html",
+        {
+            "module": module,
+            "draft": draft,
+            "meta": meta,
+            "add": add,
+            "steps": steps,
+            "last_position": steps[-1].position if steps else 0,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def module_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    module = authorable_module(request.user, pk)
+    draft = _draft_or_redirect(request, module)
+    if draft is None:
+        return redirect("library_module", pk=module.pk)
+    try:
+        actions.do_publish_module(draft, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("The draft was not published. It needs some changes first:"))
+        show_problems(request, exc)
+        return redirect("library_module_draft", pk=module.pk)
+    messages.success(request, _("Version %(n)s was published.") % {"n": draft.number})
+    return redirect("library_module", pk=module.pk)
+
+
+@staff_required
+def module_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    version = readable_module_version(request.user, pk)
+    steps = list(version.steps.select_related("media"))
+    shown = steps
+    only = request.GET.get("step", "")
+    current = None
+    if only.isdigit():
+        shown = [s for s in steps if s.position == int(only)]
+        if not shown:
+            raise Http404
+        current = shown[0].position
+    positions = [s.position for s in steps]
+    index = positions.index(current) if current is not None else None
+    return render(
+        request,
+        "programs/preview.html",
+        {
+            "version": version,
+            "module": version.module,
+            "steps": preview_steps(shown, total=len(steps)),
+            "current": current,
+            "previous": positions[index - 1] if index else None,
+            "next": positions[index + 1] if index is not None and index + 1 < len(steps) else None,
+        },
+    )

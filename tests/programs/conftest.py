@@ -1,0 +1,89 @@
+"""A small library built through the authoring actions: a module with a published
+version 1 and a draft version 2 (text, image and worksheet steps), a draft-only
+module, and a published programme using version 1 with a draft version 2."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tessera.programs import actions
+
+# The smallest PNG there is: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+WORKSHEET = [
+    {"key": "activity", "label": "What did you do?", "type": "text", "required": True},
+    {"key": "mood", "label": "Mood", "type": "scale_0_10"},
+    {"key": "when", "label": "When", "type": "choice", "choices": ["Morning", "Evening"]},
+    {
+        "key": "plan",
+        "label": "Plan for the week",
+        "type": "table",
+        "columns": [
+            {"key": "day", "label": "Day", "type": "date"},
+            {"key": "what", "label": "What", "type": "text"},
+        ],
+    },
+]
+
+
+def png_upload(name: str = "cycle.png", extra: bytes = b"") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG + extra, content_type="image/png")
+
+
+def build_library(world, settings, tmp_path):
+    """Adds the library to the world (world.module, world.module_version, ...)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    author = world["author"]
+    module = actions.do_create_module(
+        world.region,
+        acting_user=author,
+        key="lib-activity",
+        title="Activity and mood",
+        language="en",
+        summary="Why doing things helps.",
+        estimated_minutes=25,
+    )
+    v1 = module.versions.get()
+    actions.do_add_step(v1, acting_user=author, kind="text", title="Why", body="Doing **helps**.")
+    image = actions.do_add_step(v1, acting_user=author, kind="image", title="The cycle")
+    media = actions.do_store_media(world.region, acting_user=author, upload=png_upload())
+    actions.do_update_step(image, acting_user=author, media=media, media_alt="A circle of arrows")
+    actions.do_add_step(
+        v1, acting_user=author, kind="worksheet", title="Try it", body="Write.", fields=WORKSHEET
+    )
+    actions.do_publish_module(v1, acting_user=author)
+    v2 = actions.do_new_module_draft(module, acting_user=author)
+    draft_only = actions.do_create_module(
+        world.region, acting_user=author, key="lib-draft-only", title="Not ready yet"
+    )
+    programme = actions.do_create_programme(
+        world.region,
+        acting_user=author,
+        key="lib-depression",
+        title="Depression, behavioural activation",
+        problem_area="depression",
+        languages=["en", "sv"],
+    )
+    p1 = programme.versions.get()
+    actions.do_set_programme_modules(p1, acting_user=author, module_version_ids=[v1.pk])
+    actions.do_publish_programme(p1, acting_user=author)
+    p2 = actions.do_new_programme_draft(programme, acting_user=author)
+    world.module = module
+    world.module_version = v1
+    world.module_draft = v2
+    world.draft_only = draft_only
+    world.media = media
+    world.programme = programme
+    world.programme_version = p1
+    world.programme_draft = p2
+    return world
+
+
+@pytest.fixture
+def library(world, settings, tmp_path):
+    return build_library(world, settings, tmp_path)
