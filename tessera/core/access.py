@@ -198,3 +198,16 @@ def may_tailor_plan(user, episode) -> bool:
     ):
         return True
     return episode.clinic_id in clinic_ids_with_roles(user, [Role.SUPERVISOR, Role.CLINIC_MANAGER])
+
+
+def patient_region_ids(user) -> set[int]:
+    """Regions of the clinics where the signed-in patient has an episode."""
+    if not _active(user) or user.patient_record is None:
+        return set()
+    from tessera.treatment.models import Episode
+
+    return set(
+        Episode.objects.filter(patient=user.patient_record).values_list(
+            "clinic__region_id", flat=True
+        )
+    )

@@ -65,10 +65,10 @@ def library_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def media_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A step's image, audio or video: for staff who read the region's library, and for
-    patients (who will read modules)."""
+    patients treated at a clinic of that region."""
     media = get_object_or_404(MediaFile, pk=pk)
     user = request.user
-    if media.region_id not in access.library_region_ids(user) and user.patient_record is None:
+    if media.region_id not in access.library_region_ids(user) | access.patient_region_ids(user):
         raise Http404
     try:
         handle = media.file.open("rb")
