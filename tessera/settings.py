@@ -6,6 +6,7 @@ a file path in NAME_FILE (e.g. TESSERA_SECRET_KEY_FILE), as container platforms 
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -106,6 +107,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Tests use a file, not memory: the browser journeys' live server then gets its own
+    # connections, so a page's autosave and a click can run at the same time.
+    # One file per process, so that two test runs never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"tessera-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -31,6 +31,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def english_first():
+    """A request in Swedish leaves Swedish active in its thread; every test starts in
+    English so that messages checked outside a request do not depend on test order."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate limits and used one-time codes live in the cache; no test inherits another's."""
     from django.core.cache import cache

@@ -213,6 +213,12 @@ MATRIX: dict[str, Row] = {
         data={"reason": "matrix"},
         kwargs=lambda w: {"pk": w.patient.pk},
     ),
+    "plan_start": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        data={"start_on": "2026-01-05"},
+        kwargs=lambda w: {"pk": w.patient.pk},
+    ),
     "plan_switch": Row(
         only(TAILORS, ok="redirect"),
         method="post",

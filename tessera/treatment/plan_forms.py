@@ -33,6 +33,12 @@ class SwitchProgrammeForm(forms.Form):
         self.fields["programme_version"].choices = choices
 
 
+class StartTreatmentForm(forms.Form):
+    start_on = forms.DateField(
+        label=_("Treatment starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class UnlockDateForm(forms.Form):
     unlock_on = forms.DateField(
         label=_("Opens on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

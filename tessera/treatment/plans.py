@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -62,9 +63,19 @@ def patient_episode(user):
     )
 
 
+def clinic_today(clinic) -> dt.date:
+    """Today where the clinic is: modules open at midnight in the clinic's time zone."""
+    return timezone.localtime(timezone=zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
 def episode_states(episode):
     entries = list(
         episode.plan.current().select_related("module_version").order_by("position", "id")
     )
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
-    return states(entries, unlock_rule=rule, started_on=episode.started_on)
+    return states(
+        entries,
+        unlock_rule=rule,
+        started_on=episode.started_on,
+        today=clinic_today(episode.clinic),
+    )

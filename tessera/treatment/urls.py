@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/modules/<int:entry_id>/complete/", workspace.module_complete, name="module_complete"),
     path("patients/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("patients/<int:pk>/plan/add/", plan.plan_add, name="plan_add"),
+    path("patients/<int:pk>/plan/start/", plan.plan_start, name="plan_start"),
     path("patients/<int:pk>/plan/switch/", plan.plan_switch, name="plan_switch"),
     path(
         "patients/<int:pk>/plan/<int:entry_id>/<slug:operation>/",

@@ -119,3 +119,33 @@ def test_the_plan_page_uses_a_constant_number_of_queries(
         plan_actions.do_add_module(world.episode, module, acting_user=world["therapist"])
     with django_assert_max_num_queries(30):
         client.get(reverse("plan", args=[world.patient.pk]))
+
+
+def test_a_therapist_starts_treatment_and_sees_sent_worksheets(world, plan, login):
+    from tessera.treatment import plan_actions as pa
+    from tessera.treatment.models import Episode
+
+    Episode.objects.filter(pk=world.episode.pk).update(started_on=None, status="waiting")
+    client = login(world["therapist"])
+    url = reverse("plan_start", args=[world.patient.pk])
+    assert client.post(url, {"start_on": "2026-01-05"}).status_code == 302
+    episode = Episode.objects.get(pk=world.episode.pk)
+    assert (episode.status, episode.started_on) == ("active", dt.date(2026, 1, 5))
+    again = client.post(url, {"start_on": "2026-02-01"}, follow=True)
+    assert "already started" in again.content.decode()
+    step = plan.activity.steps.get(position=2)
+    pa.do_submit_worksheet(
+        plan.entry,
+        step,
+        {"situation": "Took the bus", "diary": [{"day": "Mon", "what": "walk"}]},
+        acting_user=world.patient.user,
+    )
+    page = client.get(reverse("plan", args=[world.patient.pk])).content.decode()
+    assert "Took the bus" in page and "What I did: walk" in page
+
+
+def test_modules_open_by_the_clinics_calendar_day():
+    from types import SimpleNamespace
+
+    clinic = SimpleNamespace(time_zone="Pacific/Kiritimati")  # UTC+14
+    assert plans.clinic_today(clinic) >= dt.date.today()

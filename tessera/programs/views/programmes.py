@@ -74,6 +74,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": entries,
             "draft": next((v for v in versions if not v.is_published), None),
             "may_author": may_author,
+            "published": any(v.is_published for v in versions),
             **facts,
             "description_patient": markdown.render(shown.description_patient if shown else ""),
             "description_professional": markdown.render(

@@ -14,9 +14,15 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.programs.models import ModuleVersion, ProgrammeVersion
 
-from .. import plan_actions, plans
-from ..models import Episode, PlanEntry
-from ..plan_forms import AddModuleForm, ReasonForm, SwitchProgrammeForm, UnlockDateForm
+from .. import actions, plan_actions, plans
+from ..models import Episode, PlanEntry, WorksheetAnswer
+from ..plan_forms import (
+    AddModuleForm,
+    ReasonForm,
+    StartTreatmentForm,
+    SwitchProgrammeForm,
+    UnlockDateForm,
+)
 
 
 def _episode(user, patient_pk: int) -> Episode:
@@ -71,7 +77,20 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "patient": episode.patient,
-            "states": plans.states(entries, unlock_rule=rule, started_on=episode.started_on),
+            "states": plans.states(
+                entries,
+                unlock_rule=rule,
+                started_on=episode.started_on,
+                today=plans.clinic_today(episode.clinic),
+            ),
+            "sent": WorksheetAnswer.objects.filter(
+                entry__episode=episode, submitted_at__isnull=False
+            )
+            .select_related("step", "entry__module_version")
+            .order_by("-submitted_at")[:20],
+            "start_form": StartTreatmentForm(
+                initial={"start_on": plans.clinic_today(episode.clinic)}
+            ),
             "removed": episode.plan.filter(removed_at__isnull=False).select_related(
                 "module_version"
             ),
@@ -172,4 +191,25 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
         )
     else:
         plan_actions.do_open_module_now(entry, acting_user=user, reason=reason)
+    return _done(request, pk)
+
+
+@staff_required
+@require_POST
+def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start treatment: the episode becomes active, modules open by the programme's rule
+    from this date, and the clinic's questionnaires are scheduled."""
+    episode = _tailoring(request, pk)
+    if episode.status == Episode.Status.ACTIVE and episode.started_on:
+        return _done(request, pk, _("treatment has already started."))
+    form = StartTreatmentForm(request.POST)
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    weeks = episode.programme_version.weeks if episode.programme_version else None
+    actions.do_start_treatment(
+        episode,
+        acting_user=request.user,
+        start_on=form.cleaned_data["start_on"],
+        **({"weeks": weeks} if weeks else {}),
+    )
     return _done(request, pk)
