@@ -22,7 +22,7 @@ from tessera.programs.management.commands.load_sample_content import sample_dire
 from tessera.programs.models import ProgrammeVersion
 from tessera.programs.packages import do_import_package, zip_directory
 from tessera.treatment import actions as treatment
-from tessera.treatment import plan_actions
+from tessera.treatment import plan_actions, schedule_actions
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule
 
@@ -208,7 +208,12 @@ def seed() -> list[Login]:
         clinics[spec["slug"]] = clinic
     for clinic in clinics.values():
         for code, point in MEASURES:
-            MeasureRule.objects.get_or_create(clinic=clinic, instrument=code, time_point=point)
+            if not MeasureRule.objects.filter(
+                clinic=clinic, instrument=code, time_point=point
+            ).exists():
+                schedule_actions.do_add_measure_rule(
+                    clinic, acting_user=None, instrument=code, time_point=point
+                )
     logins = []
     admin, _ = _user("region.admin", "Rolf", "Granström")
     actions.do_make_region_admin(admin, region)
