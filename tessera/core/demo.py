@@ -188,6 +188,16 @@ def _second_factor(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
+def _schedule(clinic) -> None:
+    for code, point in MEASURES:
+        if not MeasureRule.objects.filter(
+            clinic=clinic, instrument=code, time_point=point
+        ).exists():
+            schedule_actions.do_add_measure_rule(
+                clinic, acting_user=None, instrument=code, time_point=point
+            )
+
+
 @transaction.atomic
 def seed() -> list[Login]:
     region = Region.objects.filter(name="Demo Health Region").first()
@@ -207,13 +217,7 @@ def seed() -> list[Login]:
             )
         clinics[spec["slug"]] = clinic
     for clinic in clinics.values():
-        for code, point in MEASURES:
-            if not MeasureRule.objects.filter(
-                clinic=clinic, instrument=code, time_point=point
-            ).exists():
-                schedule_actions.do_add_measure_rule(
-                    clinic, acting_user=None, instrument=code, time_point=point
-                )
+        _schedule(clinic)
     logins = []
     admin, _ = _user("region.admin", "Rolf", "Granström")
     actions.do_make_region_admin(admin, region)
