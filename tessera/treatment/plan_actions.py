@@ -156,6 +156,34 @@ def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> None:
 
 
 @transaction.atomic
+def do_move_to_newest_version(entry: PlanEntry, *, acting_user, reason="") -> bool:
+    """Put the patient on the newest published version of a module. Their answers stay
+    with the version they were given on; returns False when already on the newest."""
+    from tessera.programs.models import ModuleVersion
+
+    newest = (
+        ModuleVersion.objects.filter(module_id=entry.module_version.module_id, status="published")
+        .order_by("-number")
+        .first()
+    )
+    if newest is None or newest.pk == entry.module_version_id:
+        return False
+    before = entry.module_version.number
+    entry.module_version = newest
+    entry.save(update_fields=["module_version"])
+    _change(
+        entry.episode,
+        PlanChange.Kind.VERSION,
+        acting_user,
+        reason=reason,
+        module=newest.module.key,
+        before=before,
+        after=newest.number,
+    )
+    return True
+
+
+@transaction.atomic
 def do_switch_programme(episode: Episode, programme_version, *, acting_user, reason=""):
     """Move the plan to another programme. Modules already started or completed stay
     (with every answer); modules of the old programme not yet started are taken out;

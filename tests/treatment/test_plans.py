@@ -149,3 +149,20 @@ def test_modules_open_by_the_clinics_calendar_day():
 
     clinic = SimpleNamespace(time_zone="Pacific/Kiritimati")  # UTC+14
     assert plans.clinic_today(clinic) >= dt.date.today()
+
+
+def test_a_patient_is_moved_to_a_newer_module_version_only_by_the_therapist(world, plan, login):
+    from tessera.programs.models import ModuleVersion
+
+    newer = ModuleVersion.objects.create(
+        module=plan.activity.module, number=2, status="published", title="Activity and mood, 2"
+    )
+    url = reverse("plan_entry", args=[world.patient.pk, plan.entry.pk, "newest"])
+    assert PlanEntry.objects.get(pk=plan.entry.pk).module_version == plan.activity
+    login(world["therapist"]).post(url, {"reason": "clearer text"})
+    assert PlanEntry.objects.get(pk=plan.entry.pk).module_version == newer
+    assert PlanChange.objects.get(kind="version").details == {
+        "module": "activity",
+        "before": 1,
+        "after": 2,
+    }

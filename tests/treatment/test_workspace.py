@@ -81,3 +81,11 @@ def test_the_module_page_uses_a_constant_number_of_queries(
     client = login(world["patient"])
     with django_assert_max_num_queries(25):
         client.get(reader(plan.entry, 2))
+
+
+def test_my_progress_lists_completed_modules(world, plan, login):
+    from tessera.treatment import plan_actions
+
+    plan_actions.do_complete_module(plan.entry, acting_user=world.patient.user)
+    text = login(world["patient"]).get(reverse("my_progress")).content.decode()
+    assert "Modules you have completed" in text and "Activity and mood" in text

@@ -56,6 +56,7 @@ class PlanChange(models.Model):
         UNLOCK = "unlock", _("opening date changed")
         OPENED = "opened", _("module opened by the therapist")
         SWITCHED = "switched", _("programme switched")
+        VERSION = "version", _("moved to a newer version of a module")
 
     episode = models.ForeignKey(
         "treatment.Episode", on_delete=models.CASCADE, related_name="plan_changes"

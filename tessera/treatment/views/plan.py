@@ -164,7 +164,7 @@ def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk)
 
 
-ENTRY_OPERATIONS = {"up", "down", "remove", "unlock", "open"}
+ENTRY_OPERATIONS = {"up", "down", "remove", "unlock", "open", "newest"}
 
 
 @staff_required
@@ -185,6 +185,9 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
         )
     elif operation == "remove":
         plan_actions.do_remove_module(entry, acting_user=user, reason=reason)
+    elif operation == "newest":
+        if not plan_actions.do_move_to_newest_version(entry, acting_user=user, reason=reason):
+            return _done(request, pk, _("this is already the newest published version."))
     elif operation == "unlock":
         plan_actions.do_set_unlock_date(
             entry, form.cleaned_data["unlock_on"], acting_user=user, reason=reason

@@ -10,7 +10,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 
-from .. import progress, questionnaires
+from .. import plans, progress, questionnaires
 from ..models import DueMeasure, Episode, Response
 
 
@@ -23,10 +23,21 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     responses = Response.objects.visible_to(request.user).filter(
         episode__patient__user=request.user
     )
+    episode = plans.patient_episode(request.user)
+    completed = (
+        episode.plan.filter(completed_at__isnull=False)
+        .select_related("module_version")
+        .order_by("completed_at")
+        if episode
+        else []
+    )
     return render(
         request,
         "treatment/my_progress.html",
-        {"series": progress.series_for(responses.order_by("submitted_at"), _language())},
+        {
+            "series": progress.series_for(responses.order_by("submitted_at"), _language()),
+            "completed": completed,
+        },
     )
 
 
