@@ -58,6 +58,14 @@ INSTALLED_APPS = [
     "tessera.treatment",
     "tessera.programs",
     "tessera.instruments",
+    "tessera.notifications",
+    "tessera.messaging",
+    "tessera.feedback",
+    "tessera.workload",
+    "tessera.inbox",
+    "tessera.consultation",
+    "tessera.intake",
+    "tessera.safety",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +114,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two writers wait
+    # for each other (up to the timeout) instead of one failing with "database is locked"
+    # when it tries to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     # Tests use a file, not memory: the browser journeys' live server then gets its own
     # connections, so a page's autosave and a click can run at the same time.
     # One file per process, so that two test runs never share one.

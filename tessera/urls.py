@@ -10,6 +10,14 @@ urlpatterns = [
     path("", include("tessera.fhir.urls")),
     path("", include("tessera.programs.urls")),
     path("", include("tessera.instruments.urls")),
+    path("", include("tessera.messaging.urls")),
+    path("", include("tessera.feedback.urls")),
+    path("", include("tessera.workload.urls")),
+    path("", include("tessera.inbox.urls")),
+    path("", include("tessera.consultation.urls")),
+    path("", include("tessera.intake.urls")),
+    path("", include("tessera.safety.urls")),
+    path("", include("tessera.notifications.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

@@ -84,6 +84,12 @@ class Clinic(models.Model):
     response_target_hours = models.PositiveSmallIntegerField(
         _("reply within (working hours)"), default=16
     )
+    icbt_share_limit = models.PositiveSmallIntegerField(
+        _("warn when online work exceeds this share of a therapist's week (%)"), default=50
+    )
+    inactive_after_days = models.PositiveSmallIntegerField(
+        _("a patient counts as inactive after (days)"), default=7
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +151,14 @@ class ClinicRole(models.Model):
         _("profession"), max_length=16, choices=AssessorProfession.choices, blank=True
     )
     max_caseload = models.PositiveSmallIntegerField(_("maximum caseload"), null=True, blank=True)
+    weekly_hours = models.DecimalField(
+        _("working hours per week at this clinic"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the clinic's full opening hours."),
+    )
     on_call = models.BooleanField(_("on call for risk alerts"), default=False)
 
     class Meta:

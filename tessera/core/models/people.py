@@ -92,6 +92,11 @@ class Patient(models.Model):
         _("emergency contact phone"), max_length=30, blank=True
     )
     emergency_contact_relation = models.CharField(_("relation"), max_length=100, blank=True)
+    is_training = models.BooleanField(
+        _("training patient"),
+        default=False,
+        help_text=_("A made-up patient for practice; never counted in reports."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PatientQuerySet.as_manager()

@@ -84,11 +84,22 @@ class WorksheetAnswer(models.Model):
     values = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Set when the care team has answered a submitted worksheet (a message quoting it,
+    # or marked as seen without a reply); the inbox lists submitted answers without it.
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "step"], name="one_answer_per_step")
         ]
+        indexes = [models.Index(fields=["submitted_at", "feedback_at"])]
 
     def __str__(self) -> str:
         return f"answers to step {self.step_id}"

@@ -1,0 +1,1 @@
+"""Time-limited consultation access and supervision notes."""

@@ -1,0 +1,1 @@
+"""Feedback templates, the feedback check and training patients."""

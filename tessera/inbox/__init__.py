@@ -1,0 +1,1 @@
+"""The therapist's prioritised worklist and the patient overview."""

@@ -1,0 +1,1 @@
+"""Applications, referrals, screening, triage, assessment and the waiting list."""

@@ -1,0 +1,1 @@
+"""Risk alerts with acknowledgement and escalation."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkloadConfig(AppConfig):
+    name = "tessera.workload"
+    label = "workload"
+    verbose_name = _("Time and workload")
