@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from . import access
 from .roles import CLINICAL_ROLES
 
+# Apps add their own entries: a function (user) -> list of (href, label), appended in
+# AppConfig.ready(). Staff entries come after the core ones, patient entries likewise.
+STAFF_NAV: list = []
+PATIENT_NAV: list = []
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -24,9 +29,13 @@ def navigation(request):
         # Library regions: any clinic role's region (cached, no query), or a region admin's.
         if access.all_roles(user) or access.library_region_ids(user):
             nav.append((reverse("library_index"), _("Library")))
+        for entries in STAFF_NAV:
+            nav.extend(entries(user))
     if user.patient_record is not None:
         nav.append((reverse("my_plan"), _("My modules")))
         nav.append((reverse("my_questionnaires"), _("Questionnaires")))
+        for entries in PATIENT_NAV:
+            nav.extend(entries(user))
         nav.append((reverse("my_progress"), _("My progress")))
         nav.append((reverse("my_details"), _("My details")))
         nav.append((reverse("my_access_log"), _("Who has seen my record")))

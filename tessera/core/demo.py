@@ -7,6 +7,8 @@ trail is as real as production's. Running seed() twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import time
 import uuid
 from dataclasses import dataclass
@@ -156,6 +158,27 @@ GAD_HISTORY = [
 ]
 
 
+# Apps that add to the demo: each has a module ``demo`` with ``seed(ctx: DemoContext)``,
+# run in this order after the core demo exists. Each must be safe to run again.
+EXTENSIONS = [
+    "tessera.intake",
+    "tessera.messaging",
+    "tessera.feedback",
+    "tessera.workload",
+    "tessera.consultation",
+    "tessera.safety",
+]
+
+
+@dataclass
+class DemoContext:
+    region: Region
+    clinics: dict  # slug -> Clinic
+    staff: dict  # e-mail local part -> User
+    patients: dict  # e-mail local part -> Patient
+    logins: list
+
+
 @dataclass(frozen=True)
 class Login:
     email: str
@@ -234,6 +257,7 @@ def seed() -> list[Login]:
         logins.append(Login(user.email, roles, True))
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
+    patients = {}
     for local, first, last, born, slug, therapist, status in PATIENTS:
         user, created = _user(local, first, last)
         if created or not Patient.objects.filter(user=user).exists():
@@ -256,8 +280,16 @@ def seed() -> list[Login]:
             if status == "active":
                 _start(episode, with_history=(local == "patient"))
                 _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+        patients[local] = Patient.objects.get(user=user)
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
+    _extend(DemoContext(region, clinics, staff, patients, logins))
     return logins
+
+
+def _extend(context: DemoContext) -> None:
+    for name in EXTENSIONS:
+        if importlib.util.find_spec(f"{name}.demo") is not None:
+            importlib.import_module(f"{name}.demo").seed(context)
 
 
 # Which sample programme each demo patient works through.
