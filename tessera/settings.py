@@ -238,6 +238,8 @@ EMAIL_PORT = envint("TESSERA_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("TESSERA_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("TESSERA_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("TESSERA_EMAIL_USE_TLS")
+# The address people use to reach Tessera, for links in e-mails sent outside a request.
+TESSERA_SITE_URL = env("TESSERA_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("TESSERA_FROM_EMAIL", "Tessera <no-reply@tessera.invalid>")
 
 # Background work: immediate in the demo and tests, the database worker in production.

@@ -5,6 +5,8 @@ Scopes, in words:
 - Staff see no patient data at all until they have a second factor.
 - Intake coordinators, assessors, supervisors and clinic managers see the patients
   who have an episode at their clinic (CLINIC_WIDE_ROLES).
+- Staff on call for risk alerts at a clinic see that clinic's episodes with an
+  unresolved risk alert (``on_call_clinic_ids``).
 - A therapist sees the episodes they are responsible for (their caseload), plus any
   episode a colleague has granted them for consultation (added by the consultation
   feature through ``extra_episode_scopes``).
@@ -37,13 +39,14 @@ def clinic_ids_with_roles(user, roles: Iterable[str]) -> set[int]:
         return set()
     roles = list(roles)
     cache = _role_cache(user)
-    return {clinic for clinic, role in cache if role in roles}
+    return {clinic for clinic, role, _on_call in cache if role in roles}
 
 
-def _role_cache(user) -> list[tuple[int, str]]:
+def _role_cache(user) -> list[tuple[int, str, bool]]:
+    """(clinic id, role, on call) for each of the user's roles: one query per request."""
     cached = getattr(user, "_tessera_roles", None)
     if cached is None:
-        cached = list(user.clinic_roles.values_list("clinic_id", "role"))
+        cached = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
         user._tessera_roles = cached
     return cached
 
@@ -51,13 +54,20 @@ def _role_cache(user) -> list[tuple[int, str]]:
 def roles_at(user, clinic_id: int) -> list[str]:
     if not _active(user):
         return []
-    return sorted(role for clinic, role in _role_cache(user) if clinic == clinic_id)
+    return sorted(role for clinic, role, _on in _role_cache(user) if clinic == clinic_id)
 
 
 def all_roles(user) -> set[str]:
     if not _active(user):
         return set()
-    return {role for _clinic, role in _role_cache(user)}
+    return {role for _clinic, role, _on in _role_cache(user)}
+
+
+def on_call_clinic_ids(user) -> set[int]:
+    """Clinics where the user is on call for risk alerts."""
+    if not _active(user):
+        return set()
+    return {clinic for clinic, _role, on_call in _role_cache(user) if on_call}
 
 
 def may_see_patient_data(user) -> bool:
@@ -82,12 +92,25 @@ def episode_scope(user) -> Q:
             scope |= Q(clinic_id__in=clinic_wide)
         if therapist_at:
             scope |= Q(therapist=user, clinic_id__in=therapist_at)
+        on_call = on_call_clinic_ids(user)
+        if on_call:
+            scope |= _open_alert_episodes(on_call)
         for extra in extra_episode_scopes:
             scope |= extra(user)
     patient = user.patient_record
     if patient is not None:
         scope |= Q(patient=patient)
     return scope
+
+
+def _open_alert_episodes(clinic_ids: set[int]) -> Q:
+    """Staff on call see the episodes of their clinic that have an unresolved risk alert,
+    so that someone can act when there is no therapist (unguided care) or the therapist
+    is away. The access ends when the alert is resolved."""
+    from tessera.safety.models import RiskAlert
+
+    alerts = RiskAlert.objects.filter(resolved_at__isnull=True, episode__clinic_id__in=clinic_ids)
+    return Q(pk__in=alerts.values("episode_id"))
 
 
 def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
@@ -182,7 +205,7 @@ def library_region_ids(user) -> set[int]:
         return set()
     from .models import Clinic
 
-    clinics = {clinic for clinic, _role in _role_cache(user)}
+    clinics = {clinic for clinic, _role, _on in _role_cache(user)}
     ids = set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
     ids |= set(user.region_roles.values_list("region_id", flat=True))
     return ids

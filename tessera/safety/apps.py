@@ -6,3 +6,11 @@ class SafetyConfig(AppConfig):
     name = "tessera.safety"
     label = "safety"
     verbose_name = _("Safety")
+
+    def ready(self) -> None:
+        from tessera.core.context_processors import STAFF_NAV
+
+        from . import receivers  # noqa: F401  (opens alerts on risk answers)
+        from .navigation import staff_entries
+
+        STAFF_NAV.append(staff_entries)

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("alerts/", views.alert_list, name="risk_alerts"),
+    path("alerts/<int:pk>/", views.alert_detail, name="risk_alert"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="risk_alert_acknowledge"),
+    path("alerts/<int:pk>/resolve/", views.alert_resolve, name="risk_alert_resolve"),
+    path("episodes/<int:episode_id>/concern/", views.raise_concern, name="raise_concern"),
+]

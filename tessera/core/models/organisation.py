@@ -90,6 +90,15 @@ class Clinic(models.Model):
     inactive_after_days = models.PositiveSmallIntegerField(
         _("a patient counts as inactive after (days)"), default=7
     )
+    # Risk alerts must be acknowledged within these many working hours, or they escalate
+    # (to the supervisors, then the clinic managers). The patient sees the crisis
+    # contacts at once, whatever the hour.
+    alert_ack_hours_high = models.PositiveSmallIntegerField(
+        _("acknowledge a high-severity risk alert within (working hours)"), default=1
+    )
+    alert_ack_hours_moderate = models.PositiveSmallIntegerField(
+        _("acknowledge a moderate risk alert within (working hours)"), default=8
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,202 @@
+"""Risk alerts: opened by a risk answer or a concern, acknowledged, escalated, resolved."""
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tessera.core import actions as core_actions
+from tessera.core.models import AuditEvent
+from tessera.core.roles import Role
+from tessera.safety import actions
+from tessera.safety.models import RiskAlert
+from tessera.treatment import actions as treatment
+from tessera.treatment.models import Episode
+from tests.conftest import make_user
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+PHQ9_ITEM9_TWO = {**dict.fromkeys(range(1, 9), 1), 9: 2}
+
+
+def submit_phq9(world, answers, *, capture):
+    with capture(execute=True):
+        return treatment.do_submit_response(
+            world.due,
+            answers,
+            acting_user=world.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+
+
+@pytest.fixture
+def alert(world, django_capture_on_commit_callbacks):
+    submit_phq9(world, PHQ9_ITEM9_TWO, capture=django_capture_on_commit_callbacks)
+    return RiskAlert.objects.get(episode=world.episode)
+
+
+def test_it_opens_a_high_alert_for_phq9_item9_answered_2(world, alert):
+    assert alert.source == "response"
+    assert alert.severity == "high"
+    assert alert.rule_codes == ["phq9_item9"]
+    assert alert.response.answers["9"] == 2
+    assert alert.acknowledge_by > alert.opened_at
+    assert AuditEvent.objects.filter(action="risk_alert.opened", patient=world.patient).exists()
+
+
+def test_it_tells_the_therapist_without_clinical_content(world, alert):
+    to = [m.to[0] for m in mail.outbox]
+    assert world["therapist"].email in to
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert world.patient.first_name not in text
+        assert world.patient.last_name not in text
+        assert "PHQ" not in text and "item" not in text
+        assert f"/alerts/{alert.pk}/" in text
+
+
+def test_it_opens_no_alert_without_a_risk_answer(world, django_capture_on_commit_callbacks):
+    submit_phq9(
+        world,
+        dict.fromkeys(range(1, 10), 1) | {9: 0},
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert not RiskAlert.objects.exists()
+
+
+def test_one_alert_per_response_even_if_the_signal_comes_twice(world, alert):
+    again = actions.do_open_alert_for_response(alert.response, [])
+    assert again.pk == alert.pk
+    assert RiskAlert.objects.count() == 1
+
+
+def test_it_cannot_be_resolved_without_an_action(world, alert):
+    with pytest.raises(ValidationError) as err:
+        actions.do_resolve(alert, acting_user=world["therapist"], action="", note="")
+    assert "action" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        actions.do_resolve(alert, acting_user=world["therapist"], action="none", note=" ")
+    assert "action_note" in err.value.message_dict
+    alert.refresh_from_db()
+    assert alert.resolved_at is None
+
+
+def test_the_database_refuses_a_resolved_alert_without_an_action(world, alert):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RiskAlert.objects.filter(pk=alert.pk).update(resolved_at=alert.opened_at)
+
+
+def test_acknowledge_then_resolve_is_audited(world, alert):
+    actions.do_acknowledge(alert, acting_user=world["therapist"])
+    done = actions.do_resolve(
+        alert, acting_user=world["therapist"], action="phoned", note="Spoke with her; safe."
+    )
+    assert done.acknowledged_by == world["therapist"]
+    assert done.resolved_by == world["therapist"]
+    actions_logged = set(
+        AuditEvent.objects.filter(object_type="RiskAlert").values_list("action", flat=True)
+    )
+    assert {"risk_alert.opened", "risk_alert.acknowledged", "risk_alert.resolved"} <= actions_logged
+    with pytest.raises(ValidationError):
+        actions.do_resolve(alert, acting_user=world["therapist"], action="phoned", note="again")
+
+
+def test_a_concern_needs_words(world):
+    with pytest.raises(ValidationError):
+        actions.do_raise_concern(
+            world.episode, acting_user=world["therapist"], concern=" ", severity="high"
+        )
+    alert = actions.do_raise_concern(
+        world.episode,
+        acting_user=world["therapist"],
+        concern="Wrote about giving away belongings.",
+        severity="moderate",
+    )
+    assert alert.source == "concern" and alert.raised_by == world["therapist"]
+
+
+class TestEscalation:
+    """Clinic alpha works 08-16 Monday to Friday in Stockholm; a high alert must be
+    acknowledged within one working hour (the default)."""
+
+    @pytest.fixture
+    def opened_tuesday(self, world, django_capture_on_commit_callbacks):
+        with time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=STOCKHOLM), tick=False):
+            submit_phq9(
+                world,
+                PHQ9_ITEM9_TWO,
+                capture=django_capture_on_commit_callbacks,
+            )
+        return RiskAlert.objects.get()
+
+    def test_it_is_due_one_working_hour_later(self, opened_tuesday):
+        due = opened_tuesday.acknowledge_by.astimezone(STOCKHOLM)
+        assert due == dt.datetime(2026, 11, 24, 11, 0, tzinfo=STOCKHOLM)
+
+    def test_nothing_happens_before_the_deadline(self, opened_tuesday):
+        with time_machine.travel(dt.datetime(2026, 11, 24, 10, 59, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []
+
+    def test_it_goes_to_the_supervisor_then_the_manager(
+        self, world, opened_tuesday, django_capture_on_commit_callbacks
+    ):
+        mail.outbox.clear()
+        with (
+            time_machine.travel(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            escalated = actions.escalate_overdue()
+        assert [a.escalation_level for a in escalated] == [1]
+        assert [m.to[0] for m in mail.outbox] == [world["supervisor"].email]
+        # Nobody acknowledges: one working hour later it goes to the clinic manager.
+        mail.outbox.clear()
+        with (
+            time_machine.travel(dt.datetime(2026, 11, 24, 12, 2, tzinfo=STOCKHOLM), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            escalated = actions.escalate_overdue()
+        assert [a.escalation_level for a in escalated] == [2]
+        managers = {m.to[0] for m in mail.outbox}
+        assert world["manager"].email in managers
+        assert AuditEvent.objects.filter(action="risk_alert.escalated").count() == 2
+
+    def test_an_acknowledged_alert_does_not_escalate(self, world, opened_tuesday):
+        actions.do_acknowledge(opened_tuesday, acting_user=world["therapist"])
+        with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []
+
+    def test_friday_afternoon_alert_escalates_on_monday(
+        self, world, django_capture_on_commit_callbacks
+    ):
+        with time_machine.travel(dt.datetime(2026, 11, 27, 15, 30, tzinfo=STOCKHOLM), tick=False):
+            submit_phq9(
+                world,
+                PHQ9_ITEM9_TWO,
+                capture=django_capture_on_commit_callbacks,
+            )
+        with time_machine.travel(dt.datetime(2026, 11, 29, 12, 0, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []  # Sunday: still within the window
+        with time_machine.travel(dt.datetime(2026, 11, 30, 8, 31, tzinfo=STOCKHOLM)):
+            assert len(actions.escalate_overdue()) == 1
+
+
+class TestOnCall:
+    @pytest.fixture
+    def on_call(self, world):
+        user = make_user("oncall@alpha.test", second_factor=True)
+        core_actions.do_grant_role(user, world.clinic, Role.THERAPIST, on_call=True)
+        return user
+
+    def test_on_call_staff_see_an_episode_only_while_its_alert_is_open(self, world, on_call, alert):
+        visible = Episode.objects.visible_to(on_call)
+        assert list(visible) == [world.episode]
+        actions.do_resolve(alert, acting_user=on_call, action="assessed", note="Seen today.")
+        assert not Episode.objects.visible_to(on_call).exists()
+
+    def test_on_call_staff_are_told(self, world, on_call, alert):
+        assert on_call.email in [m.to[0] for m in mail.outbox]
