@@ -40,4 +40,8 @@ def navigation(request):
         nav.append((reverse("my_details"), _("My details")))
         nav.append((reverse("my_access_log"), _("Who has seen my record")))
     nav.append((reverse("account_email"), _("Account")))
-    return {"nav": nav, "current_path": request.path}
+    context = {"nav": nav, "current_path": request.path}
+    if user.patient_record is not None:
+        # One tap from every page: the header carries the patient's safety plan.
+        context["safety_plan_url"] = reverse("my_safety_plan")
+    return context

@@ -81,3 +81,80 @@ class RiskAlert(models.Model):
 
     def __str__(self) -> str:
         return f"risk alert {self.pk} ({self.severity})"
+
+
+# The six parts of a safety plan (Stanley & Brown 2012, CLINICAL.md §5): a plan the
+# patient and the therapist write together, not a no-suicide contract.
+SAFETY_PLAN_PARTS = [
+    (
+        "warning_signs",
+        _("My warning signs"),
+        _("Thoughts, moods, situations or behaviours that tell me a crisis may be coming."),
+    ),
+    (
+        "coping",
+        _("Things I can do on my own"),
+        _("What helps me take my mind off things without contacting anyone."),
+    ),
+    (
+        "distraction",
+        _("People and places that take my mind off things"),
+        _("Who I can be with, and where I can go, to feel a bit better."),
+    ),
+    (
+        "people",
+        _("People I can ask for help"),
+        _("Names and phone numbers of people I can tell that I am not well."),
+    ),
+    (
+        "professionals",
+        _("Professionals and crisis lines"),
+        _("My therapist, my GP, and who to call in an emergency."),
+    ),
+    (
+        "environment",
+        _("Making my surroundings safe"),
+        _("What I can do to keep away from things I could harm myself with."),
+    ),
+]
+SAFETY_PLAN_KEYS = [key for key, _label, _help in SAFETY_PLAN_PARTS]
+
+
+class SafetyPlan(models.Model):
+    """The current safety plan of an episode. Every save is also kept as a revision."""
+
+    episode = models.OneToOneField(
+        "treatment.Episode", on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    parts = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def part_list(self) -> list[tuple[str, str, str, str]]:
+        return [
+            (key, label, help_text, self.parts.get(key, ""))
+            for key, label, help_text in SAFETY_PLAN_PARTS
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.parts.get(key) or "").strip() for key in SAFETY_PLAN_KEYS)
+
+
+class SafetyPlanRevision(models.Model):
+    plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    parts = models.JSONField()
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="one_revision_per_version")
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 urlpatterns = [
     path("alerts/", views.alert_list, name="risk_alerts"),
@@ -8,4 +8,10 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="risk_alert_acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="risk_alert_resolve"),
     path("episodes/<int:episode_id>/concern/", views.raise_concern, name="raise_concern"),
+    path("me/safety-plan/", plan_views.my_safety_plan, name="my_safety_plan"),
+    path(
+        "episodes/<int:episode_id>/safety-plan/",
+        plan_views.episode_safety_plan,
+        name="episode_safety_plan",
+    ),
 ]

@@ -3,7 +3,7 @@ its episode, and raising a concern about a patient one can see."""
 
 import uuid
 
-from tests.access_rows.base import CLINIC_WIDE, STAFF, Row, only
+from tests.access_rows.base import CLINIC_WIDE, PATIENTS, STAFF, Row, only
 
 SEES_EPISODE = CLINIC_WIDE + ["therapist"]
 
@@ -38,3 +38,12 @@ ROWS: dict[str, Row] = {
     ),
     "raise_concern": Row(only(SEES_EPISODE), kwargs=lambda w: {"episode_id": w.episode.pk}),
 }
+
+ROWS.update(
+    {
+        "my_safety_plan": Row(only(PATIENTS)),
+        "episode_safety_plan": Row(
+            only(SEES_EPISODE), kwargs=lambda w: {"episode_id": w.episode.pk}
+        ),
+    }
+)
