@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tessera.consultation",
     "tessera.intake",
     "tessera.safety",
+    "tessera.appointments",
 ]
 
 MIDDLEWARE = [

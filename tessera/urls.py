@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tessera.intake.urls")),
     path("", include("tessera.safety.urls")),
     path("", include("tessera.notifications.urls")),
+    path("", include("tessera.appointments.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

@@ -28,6 +28,7 @@ class Episode(models.Model):
         GUIDED = "guided", _("guided")
         UNGUIDED = "unguided", _("unguided")
         BLENDED = "blended", _("blended")
+        FACE_TO_FACE = "face_to_face", _("face to face")
 
     patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="episodes")
     clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="episodes")

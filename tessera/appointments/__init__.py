@@ -1,0 +1,1 @@
+"""Blended care: face-to-face, video and phone sessions within an episode."""

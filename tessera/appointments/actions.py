@@ -1,0 +1,177 @@
+"""Booking sessions, recording what happened, and moving between care models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import access, audit
+from tessera.core.roles import Role
+
+from .models import Appointment, CareModelChange
+
+MAX_MINUTES = 240
+
+
+def _record(action: str, episode, obj, *, actor, changes=None) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=obj,
+        changes=changes or {},
+        actor_role=access.actor_role_label(actor, episode.clinic_id),
+    )
+
+
+def _check_booking(episode, therapist, kind, starts_at, minutes, place, video_link) -> dict:
+    errors = {}
+    if episode.status == "ended":
+        errors["starts_at"] = _("This episode has ended; sessions can no longer be booked.")
+    if therapist is None or episode.clinic_id not in access.clinic_ids_with_roles(
+        therapist, [Role.THERAPIST]
+    ):
+        errors["therapist"] = _("Choose a therapist of this clinic.")
+    if kind not in Appointment.Kind.values:
+        errors["kind"] = _("Choose face to face, video or phone.")
+    if kind == Appointment.Kind.FACE_TO_FACE and not (place or "").strip():
+        errors["place"] = _("Say where the session takes place.")
+    if kind == Appointment.Kind.VIDEO and not video_link:
+        errors["video_link"] = _("Give the link the patient uses to join.")
+    if not minutes or not 5 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = _("A session lasts between 5 and %(max)s minutes.") % {
+            "max": MAX_MINUTES
+        }
+    if starts_at is None or starts_at < timezone.now() - dt.timedelta(days=31):
+        errors["starts_at"] = _("Choose a date no more than a month back.")
+    return errors
+
+
+@transaction.atomic
+def do_book_appointment(
+    episode,
+    *,
+    acting_user,
+    therapist,
+    kind: str,
+    starts_at: dt.datetime,
+    minutes: int = 45,
+    place: str = "",
+    video_link: str = "",
+) -> Appointment:
+    errors = _check_booking(episode, therapist, kind, starts_at, minutes, place, video_link)
+    if errors:
+        raise ValidationError(errors)
+    appointment = Appointment.objects.create(
+        episode=episode,
+        therapist=therapist,
+        kind=kind,
+        starts_at=starts_at,
+        minutes=minutes,
+        place=(place or "").strip(),
+        video_link=video_link or "",
+        booked_by=acting_user,
+    )
+    _record(
+        "appointment.booked",
+        episode,
+        appointment,
+        actor=acting_user,
+        changes={"kind": kind, "starts_at": starts_at.isoformat(), "minutes": minutes},
+    )
+    return appointment
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("episode__patient", "episode__clinic")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def do_record_session(
+    appointment: Appointment, *, acting_user, status: str, note: str = ""
+) -> Appointment:
+    """Record whether the patient came, with the session note. Can be corrected later;
+    the audit trail keeps every version's status."""
+    if status not in (Appointment.Status.ATTENDED, Appointment.Status.DID_NOT_ATTEND):
+        raise ValidationError({"status": _("Say whether the patient came.")})
+    appointment = _locked(appointment)
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError(_("This session was cancelled."))
+    if appointment.starts_at > timezone.now():
+        raise ValidationError({"status": _("The session has not started yet.")})
+    previous = appointment.status
+    appointment.status = status
+    appointment.note = (note or "").strip()
+    appointment.recorded_by, appointment.recorded_at = acting_user, timezone.now()
+    appointment.save()
+    _record(
+        "appointment.recorded",
+        appointment.episode,
+        appointment,
+        actor=acting_user,
+        changes={"status": [previous, status], "note_written": bool(appointment.note)},
+    )
+    return appointment
+
+
+@transaction.atomic
+def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str) -> Appointment:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+    appointment = _locked(appointment)
+    if appointment.status != Appointment.Status.BOOKED:
+        raise ValidationError(_("Only a booked session can be cancelled."))
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancel_reason = reason[:300]
+    appointment.save(update_fields=["status", "cancel_reason"])
+    _record("appointment.cancelled", appointment.episode, appointment, actor=acting_user)
+    return appointment
+
+
+@transaction.atomic
+def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) -> CareModelChange:
+    """Move the patient to another way of working (e.g. from guided online care to face
+    to face) within the same episode: the plan, answers and scores stay as they are."""
+    from tessera.treatment.models import Episode
+
+    reason = (reason or "").strip()
+    errors = {}
+    if to_model not in Episode.CareModel.values:
+        errors["to_model"] = _("Choose a care model.")
+    if not reason:
+        errors["reason"] = _("Say why the care model changes.")
+    if errors:
+        raise ValidationError(errors)
+    locked = (
+        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
+    )
+    if locked.care_model == to_model:
+        raise ValidationError({"to_model": _("The patient already has this care model.")})
+    change = CareModelChange.objects.create(
+        episode=locked,
+        from_model=locked.care_model,
+        to_model=to_model,
+        reason=reason[:500],
+        actor=acting_user,
+    )
+    locked.care_model = to_model
+    locked.save(update_fields=["care_model"])
+    episode.care_model = to_model
+    _record(
+        "episode.care_model_changed",
+        locked,
+        locked,
+        actor=acting_user,
+        changes={"care_model": [change.from_model, to_model]},
+    )
+    return change

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tessera.treatment.models import Episode
+
+from .models import Appointment
+
+
+class BookForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of session"), choices=Appointment.Kind.choices)
+    therapist = forms.TypedChoiceField(label=_("With"), coerce=int)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    minutes = forms.IntegerField(label=_("Length (minutes)"), initial=45, min_value=5)
+    place = forms.CharField(label=_("Place (face to face)"), required=False, max_length=200)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, therapists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].choices = [(u.pk, str(u)) for u in therapists]
+
+
+class RecordForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Did the patient come?"),
+        choices=[
+            (Appointment.Status.ATTENDED, _("Yes, the session took place")),
+            (Appointment.Status.DID_NOT_ATTEND, _("No, did not attend")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Session note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CancelForm(forms.Form):
+    cancel_reason = forms.CharField(label=_("Why is it cancelled?"), max_length=300)
+
+
+class CareModelForm(forms.Form):
+    to_model = forms.ChoiceField(label=_("Care model"), choices=Episode.CareModel.choices)
+    reason = forms.CharField(label=_("Why"), max_length=500)

@@ -1,0 +1,94 @@
+"""Sessions with a therapist (face-to-face, video, phone) booked within an episode.
+
+A session that took place (attended) is a treatment contact for the outcome rules, as
+is a completed online module (see tessera/treatment/contacts.py). Session notes are for
+the care team only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AppointmentQuerySet:
+        from tessera.core.access import episode_scope
+        from tessera.treatment.models import Episode
+
+        return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
+
+    def attended(self) -> AppointmentQuerySet:
+        return self.filter(status=Appointment.Status.ATTENDED)
+
+    def upcoming(self) -> AppointmentQuerySet:
+        return self.filter(status=Appointment.Status.BOOKED, starts_at__gte=timezone.now())
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face to face")
+        VIDEO = "video", _("video")
+        PHONE = "phone", _("phone")
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        ATTENDED = "attended", _("attended")
+        DID_NOT_ATTEND = "did_not_attend", _("did not attend")
+        CANCELLED = "cancelled", _("cancelled")
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.CASCADE, related_name="appointments"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("with"),
+    )
+    kind = models.CharField(_("kind of session"), max_length=16, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=45)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.BOOKED
+    )
+    note = models.TextField(_("session note"), blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["episode", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CareModelChange(models.Model):
+    """A move between guided online care, face-to-face care and blended care within one
+    episode: who, when and why. The episode's current model is Episode.care_model."""
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.CASCADE, related_name="care_model_changes"
+    )
+    from_model = models.CharField(max_length=16)
+    to_model = models.CharField(max_length=16)
+    reason = models.CharField(_("why"), max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]

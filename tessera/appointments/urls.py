@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("episodes/<int:episode_id>/sessions/", views.episode_sessions, name="episode_sessions"),
+    path(
+        "episodes/<int:episode_id>/sessions/<int:pk>/record/",
+        views.session_record,
+        name="session_record",
+    ),
+    path(
+        "episodes/<int:episode_id>/sessions/<int:pk>/cancel/",
+        views.session_cancel,
+        name="session_cancel",
+    ),
+    path(
+        "episodes/<int:episode_id>/care-model/",
+        views.care_model_change,
+        name="care_model_change",
+    ),
+    path("me/sessions/", views.my_sessions, name="my_sessions"),
+]
