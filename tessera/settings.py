@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tessera.intake",
     "tessera.safety",
     "tessera.appointments",
+    "tessera.letters",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tessera.safety.urls")),
     path("", include("tessera.notifications.urls")),
     path("", include("tessera.appointments.urls")),
+    path("", include("tessera.letters.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

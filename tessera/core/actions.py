@@ -26,6 +26,7 @@ PATIENT_DETAIL_FIELDS = [
     "gp_practice",
     "gp_phone",
     "gp_email",
+    "letters_to_gp",
     "emergency_contact_name",
     "emergency_contact_phone",
     "emergency_contact_relation",

@@ -27,6 +27,7 @@ class PatientDetailsForm(forms.ModelForm):
             "gp_practice",
             "gp_phone",
             "gp_email",
+            "letters_to_gp",
             "emergency_contact_name",
             "emergency_contact_phone",
             "emergency_contact_relation",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clinic_measures, plan, progress, questionnaires, workspace
+from .views import clinic_measures, ending, plan, progress, questionnaires, workspace
 
 urlpatterns = [
     path("me/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
@@ -45,4 +45,5 @@ urlpatterns = [
         clinic_measures.clinic_risk_threshold,
         name="clinic_risk_threshold",
     ),
+    path("episodes/<int:episode_id>/end/", ending.end_episode, name="end_episode"),
 ]

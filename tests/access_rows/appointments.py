@@ -48,3 +48,44 @@ ROWS: dict[str, Row] = {
     ),
     "my_sessions": Row(only(PATIENTS)),
 }
+
+
+def _letter(world):
+    from tessera.core.actions import do_update_patient_details
+    from tessera.letters.actions import do_write_letter
+
+    if not world.patient.letters_to_gp:
+        do_update_patient_details(
+            world.patient, acting_user=world["therapist"], gp_name="Dr Ek", letters_to_gp=True
+        )
+    return do_write_letter(world.episode, "started", acting_user=world["therapist"])
+
+
+def _open_episode(world):
+    from tessera.treatment.actions import do_open_episode
+
+    return do_open_episode(
+        world.patient, world.clinic, status="active", therapist=world["therapist"]
+    )
+
+
+ROWS.update(
+    {
+        "episode_letters": Row(only(SEES_EPISODE), kwargs=lambda w: {"episode_id": w.episode.pk}),
+        "letter_write": Row(
+            only(TAILORS, ok="redirect"),
+            method="post",
+            data={"kind": "started"},
+            kwargs=lambda w: {"episode_id": w.episode.pk},
+        ),
+        "letter_detail": Row(only(SEES_EPISODE), kwargs=lambda w: {"pk": _letter(w).pk}),
+        "letter_pdf": Row(only(SEES_EPISODE), kwargs=lambda w: {"pk": _letter(w).pk}),
+        "end_episode": Row(
+            only(TAILORS, ok="redirect"),
+            method="post",
+            per_kind=True,
+            data={"reason": "completed"},
+            kwargs=lambda w: {"episode_id": _open_episode(w).pk},
+        ),
+    }
+)

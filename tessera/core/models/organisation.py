@@ -99,6 +99,9 @@ class Clinic(models.Model):
     alert_ack_hours_moderate = models.PositiveSmallIntegerField(
         _("acknowledge a moderate risk alert within (working hours)"), default=8
     )
+    read_only_after_days = models.PositiveSmallIntegerField(
+        _("after an episode ends, the patient can still write for (days)"), default=30
+    )
 
     class Meta:
         ordering = ["name"]

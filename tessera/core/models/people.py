@@ -87,6 +87,9 @@ class Patient(models.Model):
     gp_practice = models.CharField(_("practice or organisation"), max_length=200, blank=True)
     gp_phone = models.CharField(_("GP phone"), max_length=30, blank=True)
     gp_email = models.EmailField(_("GP secure e-mail"), blank=True)
+    letters_to_gp = models.BooleanField(
+        _("the patient agrees to letters to their GP or referrer"), default=False
+    )
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
     emergency_contact_phone = models.CharField(
         _("emergency contact phone"), max_length=30, blank=True

@@ -30,6 +30,12 @@ class Episode(models.Model):
         BLENDED = "blended", _("blended")
         FACE_TO_FACE = "face_to_face", _("face to face")
 
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("completed treatment")
+        DROPPED_OUT = "dropped_out", _("dropped out")
+        STEPPED_UP = "stepped_up", _("stepped up to other care")
+        TRANSFERRED = "transferred", _("transferred")
+
     patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="episodes")
     clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="episodes")
     status = models.CharField(
@@ -57,6 +63,11 @@ class Episode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_on = models.DateField(_("treatment started"), null=True, blank=True)
     ended_on = models.DateField(_("treatment ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("how it ended"), max_length=16, choices=EndReason.choices, blank=True
+    )
+    end_note = models.CharField(_("about the ending"), max_length=500, blank=True)
+    read_only_from = models.DateField(_("the patient can only read from"), null=True, blank=True)
 
     objects = EpisodeQuerySet.as_manager()
 

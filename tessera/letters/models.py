@@ -1,0 +1,55 @@
+"""A letter is written once and kept as it was: the HTML is rendered when the letter is
+created and stored; the PDF is made from that stored HTML whenever it is downloaded, so
+both always say the same thing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LetterQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LetterQuerySet:
+        from tessera.core.access import episode_scope
+        from tessera.treatment.models import Episode
+
+        return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
+
+
+class Letter(models.Model):
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("referral received")
+        ACCEPTED = "accepted", _("accepted for treatment")
+        DECLINED = "declined", _("not accepted")
+        STARTED = "started", _("treatment started")
+        ENDED = "ended", _("treatment ended")
+
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="letters")
+    patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="letters")
+    episode = models.ForeignKey(
+        "treatment.Episode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
+    kind = models.CharField(_("letter"), max_length=16, choices=Kind.choices)
+    language = models.CharField(max_length=5)
+    recipient_name = models.CharField(_("to"), max_length=200)
+    recipient_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    recipient_email = models.EmailField(_("secure e-mail"), blank=True)
+    html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"letter {self.pk} ({self.kind})"

@@ -1,0 +1,102 @@
+"""Letters for staff: the list per episode, writing one, and reading or downloading it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.treatment.models import Episode
+
+from . import actions
+from . import render as letter_render
+from .models import Letter
+
+
+class WriteForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Letter"), choices=Letter.Kind.choices)
+
+
+def _episode(user, episode_id: int) -> Episode:
+    episode = (
+        Episode.objects.visible_to(user)
+        .select_related("patient", "clinic", "therapist")
+        .filter(pk=episode_id)
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def _letter(user, pk: int) -> Letter:
+    letter = (
+        Letter.objects.visible_to(user).select_related("patient", "clinic").filter(pk=pk).first()
+    )
+    if letter is None:
+        raise Http404
+    return letter
+
+
+@staff_required
+def episode_letters(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _episode(request.user, episode_id)
+    record_patient_read(
+        request.user, episode.patient, "letters", obj=episode, clinic=episode.clinic
+    )
+    return render(
+        request,
+        "letters/episode_letters.html",
+        {
+            "episode": episode,
+            "letters": episode.letters.select_related("created_by"),
+            "form": WriteForm(),
+            "may_write": access.may_tailor_plan(request.user, episode),
+            "refusal": actions.may_write(episode.patient),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _episode(request.user, episode_id)
+    if not access.may_tailor_plan(request.user, episode):
+        raise Http404
+    form = WriteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose which letter to write."))
+        letter = actions.do_write_letter(
+            episode, form.cleaned_data["kind"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("episode_letters", episode_id=episode.pk)
+    messages.success(request, _("The letter was written. Print it or download the PDF."))
+    return redirect("letter_detail", pk=letter.pk)
+
+
+@staff_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request.user, pk)
+    record_patient_read(request.user, letter.patient, "letter", obj=letter, clinic=letter.clinic)
+    return render(request, "letters/letter_detail.html", {"letter": letter})
+
+
+@staff_required
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request.user, pk)
+    record_patient_read(request.user, letter.patient, "letter", obj=letter, clinic=letter.clinic)
+    response = HttpResponse(letter_render.to_pdf(letter), content_type="application/pdf")
+    # The file name carries only the letter's number, never the patient's name.
+    response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
+    return response
