@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tessera.safety",
     "tessera.appointments",
     "tessera.letters",
+    "tessera.fhir",
 ]
 
 MIDDLEWARE = [

@@ -83,7 +83,15 @@ class IdleTimeoutMiddleware:
 
 # Pages a staff member without a second factor may still reach: signing in and out,
 # setting up the factor, changing language, static files, health checks.
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+# The FHIR referral interface authenticates systems by bearer token, not by session.
+SECOND_FACTOR_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/fhir/metadata",
+    "/fhir/ServiceRequest",
+)
 
 
 class StaffSecondFactorMiddleware:

@@ -55,6 +55,7 @@ OUTCOMES: dict[str, Callable] = {
     "redirect": lambda r: r.status_code == 302,
     "home": _redirect_to("/"),
     "no_content": _is(204),
+    "unauthorised": _is(401),
 }
 
 

@@ -1,0 +1,97 @@
+"""The FHIR REST interface for referring systems: metadata, and ServiceRequest create/read.
+
+Authentication is a bearer token per referring organisation (``ReferrerClient``); no
+cookies, so no CSRF token. A wrong or revoked token gets 401 with an OperationOutcome.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tessera.fhir.capability import capability_statement
+
+from .models import ReferrerClient
+from .service_request import InvalidReferral, Problem, operation_outcome, read_referral
+from .views import FHIR_JSON, _json, base_url
+
+MAX_BODY = 1_000_000
+
+
+def _outcome(status: int, problems: list[Problem], **headers) -> HttpResponse:
+    response = _json(operation_outcome(problems), status=status)
+    for key, value in headers.items():
+        response[key.replace("_", "-")] = value
+    return response
+
+
+def _client(request: HttpRequest) -> ReferrerClient | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    client = ReferrerClient.for_token(token.strip())
+    if client is not None:
+        ReferrerClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    return client
+
+
+def _unauthorised() -> HttpResponse:
+    return _outcome(
+        401,
+        [Problem("Authorization", "a valid bearer token for a referring organisation is needed")],
+        WWW_Authenticate='Bearer realm="tessera-fhir"',
+    )
+
+
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    return _json(capability_statement(base_url(request)))
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def service_request_create(request: HttpRequest) -> HttpResponse:
+    client = _client(request)
+    if client is None:
+        return _unauthorised()
+    content_type = request.content_type or ""
+    if content_type not in (FHIR_JSON, "application/json"):
+        return _outcome(415, [Problem("Content-Type", "send application/fhir+json")])
+    if len(request.body) > MAX_BODY:
+        return _outcome(413, [Problem("(body)", "a referral must be under 1 MB")])
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
+    try:
+        incoming = read_referral(payload)
+    except InvalidReferral as exc:
+        return _outcome(400, exc.problems)
+    from tessera.intake.fhir_referrals import do_receive_fhir_referral, service_request_for
+
+    try:
+        application = do_receive_fhir_referral(client, incoming)
+    except InvalidReferral as exc:
+        return _outcome(422, exc.problems)
+    resource = service_request_for(application, base_url(request))
+    response = _json(resource, status=201)
+    response["Location"] = f"{base_url(request)}/ServiceRequest/{resource['id']}"
+    return response
+
+
+@require_GET
+def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client(request)
+    if client is None:
+        return _unauthorised()
+    from tessera.intake.fhir_referrals import referral_for_client, service_request_for
+
+    application = referral_for_client(client, pk)
+    if application is None:
+        return _outcome(404, [Problem("id", "no referral with this id from your organisation")])
+    return _json(service_request_for(application, base_url(request)))
