@@ -167,6 +167,7 @@ EXTENSIONS = [
     "tessera.workload",
     "tessera.consultation",
     "tessera.safety",
+    "tessera.appointments",
 ]
 
 

@@ -1,0 +1,43 @@
+"""Demo: the blended clinic's patient has had one face-to-face session and has a video
+session booked next week."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .actions import do_book_appointment, do_record_session
+from .models import Appointment
+
+
+def seed(ctx) -> None:
+    patient = ctx.patients.get("patient7")
+    therapist = ctx.staff.get("canal.therapist")
+    if patient is None or therapist is None:
+        return
+    episode = patient.episodes.order_by("-created_at").first()
+    if episode is None or Appointment.objects.filter(episode=episode).exists():
+        return
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    first = do_book_appointment(
+        episode,
+        acting_user=therapist,
+        therapist=therapist,
+        kind=Appointment.Kind.FACE_TO_FACE,
+        starts_at=now - dt.timedelta(days=6),
+        place="Canal Blended Care, room 2",
+    )
+    do_record_session(
+        first,
+        acting_user=therapist,
+        status=Appointment.Status.ATTENDED,
+        note="Went through the activity diary; agreed two small activities for the week.",
+    )
+    do_book_appointment(
+        episode,
+        acting_user=therapist,
+        therapist=therapist,
+        kind=Appointment.Kind.VIDEO,
+        starts_at=now + dt.timedelta(days=8),
+        minutes=30,
+        video_link="https://video.example.org/canal-room-2",
+    )
