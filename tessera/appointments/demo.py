@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .actions import do_book_appointment, do_record_session
+from .actions import do_book_appointment, do_change_care_model, do_record_session
 from .models import Appointment
 
 
@@ -17,6 +17,10 @@ def seed(ctx) -> None:
     episode = patient.episodes.order_by("-created_at").first()
     if episode is None or Appointment.objects.filter(episode=episode).exists():
         return
+    if episode.care_model != "blended":
+        do_change_care_model(
+            episode, acting_user=therapist, to_model="blended", reason="Blended care clinic"
+        )
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     first = do_book_appointment(
         episode,
