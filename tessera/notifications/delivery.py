@@ -30,8 +30,11 @@ def preference_of(user) -> Preference:
 
 
 def phone_of(user) -> str:
-    patient = user.patient_record
-    return (patient.phone or "").strip() if patient is not None else ""
+    """The mobile number in the patient's details, read fresh (one query)."""
+    from tessera.core.models import Patient
+
+    phone = Patient.objects.filter(user=user).values_list("phone", flat=True).first()
+    return (phone or "").strip()
 
 
 def channels_for(user, preference: Preference, *, only: set[str] | None = None) -> list[str]:
