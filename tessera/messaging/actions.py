@@ -36,10 +36,7 @@ def may_write(user, episode: Episode) -> bool:
         return False
     if _is_patient_of(user, episode):
         return episode.status != Episode.Status.ENDED
-    return (
-        user.is_staff_member
-        and Episode.objects.visible_to(user).filter(pk=episode.pk).exists()
-    )
+    return user.is_staff_member and Episode.objects.visible_to(user).filter(pk=episode.pk).exists()
 
 
 def _clean_body(body: str) -> str:

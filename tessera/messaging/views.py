@@ -56,9 +56,7 @@ def _submitted_answer(episode, answer_id) -> WorksheetAnswer | None:
     except (TypeError, ValueError):
         raise Http404 from None
     answer = (
-        WorksheetAnswer.objects.filter(
-            pk=pk, entry__episode=episode, submitted_at__isnull=False
-        )
+        WorksheetAnswer.objects.filter(pk=pk, entry__episode=episode, submitted_at__isnull=False)
         .select_related("step", "entry__module_version")
         .first()
     )
@@ -115,9 +113,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
                 return redirect("my_messages")
         else:
             draft = actions.draft_for(episode, request.user)
-            form = MessageForm(
-                initial={"body": draft.body, "submission_key": draft.submission_key}
-            )
+            form = MessageForm(initial={"body": draft.body, "submission_key": draft.submission_key})
     elif request.method == "POST":
         flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
         return redirect("my_messages")

@@ -23,9 +23,7 @@ def do_save_preferences(user, *, acting_user, **values) -> Preference:
             raise TypeError(name)
         setattr(preference, name, value)
     if preference.sms and not phone_of(user):
-        raise ValidationError(
-            {"sms": _("Add a mobile phone number to your details first.")}
-        )
+        raise ValidationError({"sms": _("Add a mobile phone number to your details first.")})
     if (preference.quiet_from is None) != (preference.quiet_until is None):
         raise ValidationError(
             {"quiet_until": _("Give both the start and the end of your quiet hours.")}

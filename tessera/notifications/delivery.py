@@ -124,7 +124,9 @@ def _send(row: Notification) -> None:
         if not phone:
             raise ValueError("no phone number")
         sms.backend().send(
-            recipient_id=user.pk, phone=phone, text=texts.sms(row.kind, row.link, language),
+            recipient_id=user.pk,
+            phone=phone,
+            text=texts.sms(row.kind, row.link, language),
             kind=row.kind,
         )
     else:

@@ -152,7 +152,9 @@ def test_an_ended_episode_is_read_only_for_the_patient(world, client, login):
     assert Message.objects.count() == 1
 
 
-def test_notifications_say_nothing_clinical(world, client, login, django_capture_on_commit_callbacks):
+def test_notifications_say_nothing_clinical(
+    world, client, login, django_capture_on_commit_callbacks
+):
     login(world["therapist"])
     key = key_on(client.get(staff_url(world)))
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,7 +185,9 @@ def test_the_nav_and_home_show_unread_messages(world, client, login):
 
 
 @pytest.mark.parametrize("n", [3, PAGE_SIZE * 2 + 5])
-def test_the_patient_page_runs_constant_queries(world, client, login, n, django_assert_max_num_queries):
+def test_the_patient_page_runs_constant_queries(
+    world, client, login, n, django_assert_max_num_queries
+):
     many(world, n)
     login(world.patient.user)
     client.get(ME)  # receipts written once
@@ -196,7 +200,9 @@ def test_the_patient_page_runs_constant_queries(world, client, login, n, django_
 
 
 @pytest.mark.parametrize("n", [3, PAGE_SIZE * 2 + 5])
-def test_the_staff_page_runs_constant_queries(world, client, login, n, django_assert_max_num_queries):
+def test_the_staff_page_runs_constant_queries(
+    world, client, login, n, django_assert_max_num_queries
+):
     many(world, n)
     login(world["therapist"])
     client.get(staff_url(world))

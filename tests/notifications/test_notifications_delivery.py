@@ -120,7 +120,9 @@ def test_the_email_is_in_the_recipients_language(world, monkeypatch):
     # A wording the Swedish catalogue already has, so the test does not wait for the
     # lead's translation of the new strings.
     monkeypatch.setitem(texts.KINDS, "new_message", texts.Wording(gettext_lazy("Home"), "x"))
-    do_update_patient_details(world.patient, acting_user=world.patient.user, preferred_language="sv")
+    do_update_patient_details(
+        world.patient, acting_user=world.patient.user, preferred_language="sv"
+    )
     [row] = delivery.notify(world.patient.user, "new_message", key="k", link="/me/messages/")
     delivery.deliver(row.pk)
     [sent] = mail.outbox
