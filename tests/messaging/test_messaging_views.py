@@ -222,3 +222,12 @@ def test_the_overview_section_loads_the_latest_five(world, django_assert_num_que
     with django_assert_num_queries(1):
         context = section.load(None, world.episode)
     assert [m.body for m in context["messages_latest"]] == [f"Message {i}" for i in range(3, 8)]
+
+
+def test_automated_messages_are_marked_as_such(world, client, login):
+    actions.do_send_automated_message(
+        world.episode, body="Your next module is open", submission_key=uuid.uuid4()
+    )
+    login(world.patient.user)
+    html = client.get(ME).content.decode()
+    assert "Sent automatically" in html and "Your next module is open" in html
