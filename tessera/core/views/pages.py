@@ -26,6 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     episode = plans.patient_episode(user) if user.patient_record else None
     next_module = plans.next_step(plans.episode_states(episode)) if episode else None
+    from tessera.messaging.conversation import unread_count
+
     return render(
         request,
         "core/patient_home.html",
@@ -33,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "patient": user.patient_record,
             "due": due.order_by("due_at")[:10],
             "next_module": next_module,
+            "unread_messages": unread_count(user) if user.patient_record else 0,
         },
     )
 

@@ -1,0 +1,228 @@
+"""Every write in a conversation: sending, drafts, read receipts. Atomic and audited.
+
+Sending is idempotent by ``submission_key``: the compose form carries the key of the
+author's draft, so a double click, the back button or a second tab sends once and the
+repeat gets the first message back. A staff message answers the patient's waiting
+messages (``answered_at``); quoting a sent worksheet answer records the feedback on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit
+from tessera.notifications.delivery import notify
+from tessera.treatment.models import Episode, WorksheetAnswer
+
+from .models import Message, MessageDraft, MessageRead
+
+MAX_BODY = 10_000
+MAX_QUOTE = 5_000
+
+
+def _is_patient_of(user, episode: Episode) -> bool:
+    return episode.patient.user_id is not None and episode.patient.user_id == user.pk
+
+
+def may_write(user, episode: Episode) -> bool:
+    """The patient of the episode while it is open; staff who may see the episode."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _is_patient_of(user, episode):
+        return episode.status != Episode.Status.ENDED
+    return user.is_staff_member and Episode.objects.visible_to(user).filter(pk=episode.pk).exists()
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message before sending it.")})
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            {"body": _("A message can be at most %(n)s characters long.") % {"n": MAX_BODY}}
+        )
+    return body
+
+
+def _check_answer(answer: WorksheetAnswer | None, episode: Episode) -> None:
+    if answer is None:
+        return
+    if answer.entry.episode_id != episode.pk or answer.submitted_at is None:
+        raise ValidationError(_("Only a sent worksheet of this patient can be quoted."))
+
+
+def _repeat(key, episode, acting_user) -> Message | None:
+    existing = Message.objects.filter(submission_key=key).first()
+    if existing is None:
+        return None
+    if existing.episode_id != episode.pk or existing.author_id != acting_user.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
+
+
+@transaction.atomic
+def do_send_message(
+    episode: Episode,
+    *,
+    acting_user,
+    body: str,
+    submission_key,
+    quoted_answer: WorksheetAnswer | None = None,
+    quoted_text: str = "",
+) -> Message:
+    key = uuid.UUID(str(submission_key))
+    # Lock the author's draft: a second request with the same key waits here, then
+    # finds the message the first one wrote.
+    MessageDraft.objects.select_for_update().filter(episode=episode, author=acting_user).first()
+    existing = _repeat(key, episode, acting_user)
+    if existing is not None:
+        return existing
+    if not may_write(acting_user, episode):
+        raise ValidationError(_("You cannot write in this conversation."))
+    from_patient = _is_patient_of(acting_user, episode)
+    body = _clean_body(body)
+    quoted_text = (quoted_text or "").strip()[:MAX_QUOTE]
+    if from_patient:
+        quoted_answer, quoted_text = None, ""
+    _check_answer(quoted_answer, episode)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                episode=episode,
+                author=acting_user,
+                from_patient=from_patient,
+                body=body,
+                quoted_answer=quoted_answer,
+                quoted_text=quoted_text if quoted_answer else "",
+                sent_at=now,
+                submission_key=key,
+            )
+    except IntegrityError:  # the same key won a race on a database without row locks
+        return _repeat(key, episode, acting_user)
+    answered = 0
+    if not from_patient:
+        answered = (
+            Message.objects.filter(episode=episode)
+            .awaiting_reply()
+            .filter(sent_at__lte=now)
+            .update(answered_at=now)
+        )
+        if quoted_answer is not None:
+            WorksheetAnswer.objects.filter(pk=quoted_answer.pk).update(
+                feedback_at=now, feedback_by=acting_user
+            )
+    MessageDraft.objects.filter(episode=episode, author=acting_user).delete()
+    audit.record(
+        "message.sent",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=message,
+        purpose="self" if from_patient else "care",
+        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
+        changes={
+            "episode": episode.pk,
+            "from_patient": from_patient,
+            "answered": answered,
+            "quoted_answer": quoted_answer.pk if quoted_answer else None,
+        },
+    )
+    _notify(message)
+    return message
+
+
+def _notify(message: Message) -> None:
+    episode = message.episode
+    key = f"message:{message.pk}"
+    if message.from_patient:
+        link = reverse("episode_messages", kwargs={"episode_id": episode.pk})
+        notify(episode.therapist, "patient_wrote", key=key, link=link, channels={"email"})
+    else:
+        notify(episode.patient.user, "new_message", key=key, link=reverse("my_messages"))
+
+
+@transaction.atomic
+def do_send_automated_message(episode: Episode, *, body: str, submission_key) -> Message:
+    """A message the system writes (reminders, welcome texts): no author, marked as
+    automated, answers nothing. Idempotent by key like the others."""
+    key = uuid.UUID(str(submission_key))
+    existing = Message.objects.filter(submission_key=key).first()
+    if existing is not None:
+        return existing
+    message = Message.objects.create(
+        episode=episode, is_automated=True, body=_clean_body(body), submission_key=key
+    )
+    audit.record(
+        "message.sent",
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=message,
+        purpose="care",
+        changes={"episode": episode.pk, "automated": True},
+    )
+    _notify(message)
+    return message
+
+
+def draft_for(episode: Episode, author) -> MessageDraft:
+    """The author's draft in this conversation, created empty when there is none, so
+    every tab open on the conversation carries the same submission key."""
+    draft, _created = MessageDraft.objects.get_or_create(episode=episode, author=author)
+    return draft
+
+
+def do_save_draft(
+    episode: Episode,
+    *,
+    acting_user,
+    body: str,
+    submission_key=None,
+    quoted_answer: WorksheetAnswer | None = None,
+    quoted_text: str = "",
+) -> MessageDraft | None:
+    """Autosave: what the author has typed so far (not audited: a scratch space, like
+    questionnaire drafts). Returns None, saving nothing, when the key was already sent."""
+    if not may_write(acting_user, episode):
+        raise ValidationError(_("You cannot write in this conversation."))
+    _check_answer(quoted_answer, episode)
+    if submission_key and Message.objects.filter(submission_key=submission_key).exists():
+        return None  # a late autosave of what was just sent: nothing left to keep
+    with transaction.atomic():
+        draft, _created = MessageDraft.objects.select_for_update().get_or_create(
+            episode=episode, author=acting_user
+        )
+        if submission_key:
+            draft.submission_key = uuid.UUID(str(submission_key))
+        draft.body = (body or "")[:MAX_BODY]
+        draft.quoted_answer = quoted_answer
+        draft.quoted_text = (quoted_text or "")[:MAX_QUOTE]
+        draft.save()
+    return draft
+
+
+def do_mark_read(messages, *, reader) -> int:
+    """Read receipts: the first time ``reader`` sees each message written by someone
+    else. One insert, whatever the number; returns how many were new."""
+    rows = [
+        MessageRead(message=m, user=reader)
+        for m in messages
+        if m.author_id != reader.pk and not _read_by(m, reader)
+    ]
+    if not rows:
+        return 0
+    MessageRead.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _read_by(message: Message, reader) -> bool:
+    cache = getattr(message, "_prefetched_objects_cache", {})
+    if "reads" in cache:
+        return any(r.user_id == reader.pk for r in cache["reads"])
+    return False

@@ -1,0 +1,68 @@
+"""Reading a conversation: one page of messages with their receipts, in constant queries.
+
+Pages count back from the newest message: page 1 holds the newest ones, shown oldest
+first so the newest is at the bottom; "Earlier messages" leads to page 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+from django.utils.safestring import SafeString
+
+from tessera.programs.markdown import render
+
+from .models import Message, MessageRead
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class MessageView:
+    message: Message
+    html: SafeString
+    read_by_patient_at: object = None
+    read_by_team_at: object = None
+    mine: bool = False
+
+
+def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
+    messages = (
+        Message.objects.filter(episode=episode)
+        .select_related("author")
+        .prefetch_related(Prefetch("reads", queryset=MessageRead.objects.order_by("read_at")))
+        .order_by("-sent_at", "-id")
+    )
+    page = Paginator(messages, PAGE_SIZE).get_page(number)
+    patient_user = episode.patient.user_id
+    views = []
+    for message in reversed(list(page.object_list)):
+        reads = list(message.reads.all())
+        view = MessageView(
+            message,
+            render(message.body),
+            read_by_patient_at=next((r.read_at for r in reads if r.user_id == patient_user), None),
+            read_by_team_at=next((r.read_at for r in reads if r.user_id != patient_user), None),
+            mine=message.author_id == viewer.pk,
+        )
+        views.append(view)
+    return page, views
+
+
+def unread_count(user) -> int:
+    """Messages to this patient from the care team that they have not opened: one query."""
+    return (
+        Message.objects.filter(episode__patient__user=user, from_patient=False)
+        .exclude(reads__user=user)
+        .count()
+    )
+
+
+def latest(episode, limit: int = 5) -> list[Message]:
+    return list(
+        Message.objects.filter(episode=episode)
+        .select_related("author")
+        .order_by("-sent_at", "-id")[:limit]
+    )[::-1]

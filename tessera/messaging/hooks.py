@@ -1,0 +1,22 @@
+"""What messaging adds to other apps' pages: the patient's menu entry and the overview
+section. Both cheap: one query each."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import conversation
+
+
+def patient_nav(user) -> list[tuple[str, str]]:
+    count = conversation.unread_count(user)
+    if count:
+        label = _("Messages (%(count)s new)") % {"count": count}
+    else:
+        label = _("Messages")
+    return [(reverse("my_messages"), label)]
+
+
+def overview_messages(request, episode) -> dict:
+    return {"messages_latest": conversation.latest(episode), "episode": episode}

@@ -1,0 +1,184 @@
+"""The conversation of an episode: the patient's (/me/messages/) and the care team's
+(/episodes/<id>/messages/). Every view is an audited read; sending goes through
+actions.do_send_message with the draft's submission key."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import patient_required, staff_required
+from tessera.treatment import plans
+from tessera.treatment.models import Episode, WorksheetAnswer
+
+from . import actions, conversation
+from .forms import MessageForm, StaffMessageForm
+from .quotes import answer_as_text
+
+
+def _patient_episode(user) -> Episode | None:
+    """The patient's open episode, else their latest one (read only)."""
+    return plans.patient_episode(user) or (
+        Episode.objects.visible_to(user)
+        .filter(patient__user=user)
+        .select_related("clinic", "patient")
+        .first()
+    )
+
+
+def _staff_episode(user, episode_id: int) -> Episode:
+    episode = (
+        Episode.objects.visible_to(user)
+        .filter(pk=episode_id)
+        .select_related("clinic", "patient", "therapist")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def _submitted_answer(episode, answer_id) -> WorksheetAnswer | None:
+    """A sent worksheet answer of this episode; 404 for any other id."""
+    if answer_id in (None, ""):
+        return None
+    try:
+        pk = int(answer_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    answer = (
+        WorksheetAnswer.objects.filter(pk=pk, entry__episode=episode, submitted_at__isnull=False)
+        .select_related("step", "entry__module_version")
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
+def _send(request, episode, form, answer=None) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        actions.do_send_message(
+            episode,
+            acting_user=request.user,
+            body=form.cleaned_data["body"],
+            submission_key=form.cleaned_data["submission_key"],
+            quoted_answer=answer,
+            quoted_text=form.cleaned_data.get("quoted_text", ""),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return False
+    flash.success(request, _("Your message has been sent."))
+    return True
+
+
+def _render(request, template, episode, form, **extra) -> HttpResponse:
+    record_patient_read(
+        request.user, episode.patient, "messages", obj=episode, clinic=episode.clinic
+    )
+    page, items = conversation.page_of(episode, request.GET.get("page"), viewer=request.user)
+    actions.do_mark_read([item.message for item in items], reader=request.user)
+    context = {"episode": episode, "form": form, "page": page, "items": items} | extra
+    return render(request, template, context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def my_messages(request: HttpRequest) -> HttpResponse:
+    episode = _patient_episode(request.user)
+    if episode is None:
+        return render(request, "messaging/my_messages.html", {"episode": None})
+    can_write = actions.may_write(request.user, episode)
+    form = None
+    if can_write:
+        if request.method == "POST":
+            form = MessageForm(request.POST)
+            if _send(request, episode, form):
+                return redirect("my_messages")
+        else:
+            draft = actions.draft_for(episode, request.user)
+            form = MessageForm(initial={"body": draft.body, "submission_key": draft.submission_key})
+    elif request.method == "POST":
+        flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
+        return redirect("my_messages")
+    return _render(request, "messaging/my_messages.html", episode, form)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _staff_episode(request.user, episode_id)
+    if request.method == "POST":
+        form = StaffMessageForm(request.POST)
+        answer = _submitted_answer(episode, request.POST.get("answer"))
+        if _send(request, episode, form, answer):
+            return redirect("episode_messages", episode_id=episode.pk)
+    else:
+        draft = actions.draft_for(episode, request.user)
+        answer = _submitted_answer(episode, request.GET.get("answer"))
+        initial = {"body": draft.body, "submission_key": draft.submission_key}
+        if answer is not None:
+            initial |= {"answer": answer.pk, "quoted_text": answer_as_text(answer)}
+        elif draft.quoted_answer_id:
+            answer = draft.quoted_answer
+            initial |= {"answer": answer.pk, "quoted_text": draft.quoted_text}
+        form = StaffMessageForm(initial=initial)
+    return _render(request, "messaging/episode_messages.html", episode, form, answer=answer)
+
+
+def _autosave(request, episode, answer=None) -> HttpResponse:
+    try:
+        draft = actions.do_save_draft(
+            episode,
+            acting_user=request.user,
+            body=request.POST.get("body", ""),
+            submission_key=_uuid_or_none(request.POST.get("submission_key")),
+            quoted_answer=answer,
+            quoted_text=request.POST.get("quoted_text", ""),
+        )
+    except ValidationError:
+        return HttpResponse(_("Your draft could not be saved."), status=409)
+    if draft is None:
+        return HttpResponse(_("Sent."))
+    at = time_format(timezone.localtime(draft.updated_at), "H:i")
+    return HttpResponse(_("Draft saved at %(time)s.") % {"time": at})
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+@patient_required
+@require_POST
+def my_messages_draft(request: HttpRequest) -> HttpResponse:
+    episode = _patient_episode(request.user)
+    if episode is None:
+        raise Http404
+    return _autosave(request, episode)
+
+
+@staff_required
+@require_POST
+def episode_messages_draft(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _staff_episode(request.user, episode_id)
+    answer = _submitted_answer(episode, request.POST.get("answer"))
+    return _autosave(request, episode, answer)

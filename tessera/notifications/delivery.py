@@ -1,0 +1,141 @@
+"""Writing notifications and delivering them, at most once each.
+
+``notify(user, kind, key=..., link=...)`` writes one row per channel the person has
+chosen (nothing new if the key was seen before) and, once the surrounding transaction
+commits, enqueues ``deliver_notification`` through the Django Tasks API. Delivery takes
+the row under a lock and sends only while it is still intended, so a retried or
+duplicated task sends nothing twice. During the person's quiet hours the row is held
+(``send_after``) and ``deliver_due()``, called by a periodic worker, sends it later.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from . import quiet, sms, texts
+from .models import Channel, Notification, Preference
+
+logger = logging.getLogger("tessera.notifications")
+
+
+def preference_of(user) -> Preference:
+    """The saved preference, or the defaults (e-mail on, SMS off) unsaved."""
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+def phone_of(user) -> str:
+    """The mobile number in the patient's details, read fresh (one query)."""
+    from tessera.core.models import Patient
+
+    phone = Patient.objects.filter(user=user).values_list("phone", flat=True).first()
+    return (phone or "").strip()
+
+
+def channels_for(user, preference: Preference, *, only: set[str] | None = None) -> list[str]:
+    chosen = []
+    if preference.email and user.email:
+        chosen.append(Channel.EMAIL)
+    if preference.sms and phone_of(user):
+        chosen.append(Channel.SMS)
+    return [c for c in chosen if only is None or c in only]
+
+
+def notify(user, kind: str, *, key: str, link: str, channels: set[str] | None = None):
+    """Record that ``user`` should be told about ``kind`` (at ``link``); deliver after
+    commit. Returns the rows written now (empty when the key was already known)."""
+    if user is None or not user.is_active:
+        return []
+    written = []
+    for channel in channels_for(user, preference_of(user), only=channels):
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    recipient=user, channel=channel, kind=kind, key=key, link=link
+                )
+        except IntegrityError:
+            continue  # already recorded under this key: never twice
+        written.append(row)
+        transaction.on_commit(lambda pk=row.pk: _enqueue(pk), robust=True)
+    return written
+
+
+def _enqueue(pk: int) -> None:
+    deliver_notification.enqueue(pk)
+
+
+@task()
+def deliver_notification(notification_id: int) -> str:
+    return deliver(notification_id)
+
+
+def deliver(notification_id: int, now=None) -> str:
+    """Send one notification if it is still intended and not held; returns its state."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if row is None or row.state != Notification.State.INTENDED:
+            return row.state if row else "missing"
+        if row.send_after and row.send_after > now:
+            return row.state
+        preference = preference_of(row.recipient)
+        held = quiet.held_until(preference, now)
+        if held is not None:
+            row.send_after = held
+            row.save(update_fields=["send_after"])
+            logger.info("notification.held id=%s", row.pk)
+            return row.state
+        row.attempts += 1
+        try:
+            _send(row)
+        except Exception as exc:  # any backend failure is recorded, never raised on
+            row.state = Notification.State.FAILED
+            row.failed_at = timezone.now()
+            row.error_code = type(exc).__name__[:100]
+            row.save(update_fields=["state", "failed_at", "error_code", "attempts"])
+            logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
+            return row.state
+        row.state = Notification.State.SENT
+        row.sent_at = timezone.now()
+        row.save(update_fields=["state", "sent_at", "attempts"])
+        logger.info("notification.sent id=%s channel=%s kind=%s", row.pk, row.channel, row.kind)
+        return row.state
+
+
+def _send(row: Notification) -> None:
+    user = row.recipient
+    language = texts.language_of(user)
+    if row.channel == Channel.EMAIL:
+        subject, body = texts.email(row.kind, row.link, language)
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+        EmailMessage(subject, body, to=[user.email]).send(fail_silently=False)
+    elif row.channel == Channel.SMS:
+        phone = phone_of(user)
+        if not phone:
+            raise ValueError("no phone number")
+        sms.backend().send(
+            recipient_id=user.pk,
+            phone=phone,
+            text=texts.sms(row.kind, row.link, language),
+            kind=row.kind,
+        )
+    else:
+        raise ValueError("unknown channel")
+
+
+def deliver_due(now=None) -> int:
+    """Send everything intended whose quiet hours are over. A periodic worker calls
+    this (e.g. every five minutes); returns how many were sent."""
+    now = now or timezone.now()
+    ids = list(Notification.objects.due(now).order_by("id").values_list("pk", flat=True)[:500])
+    return sum(1 for pk in ids if deliver(pk, now=now) == Notification.State.SENT)

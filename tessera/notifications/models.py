@@ -1,0 +1,94 @@
+"""The send log and each person's choices about being told.
+
+A ``Notification`` is one intended message on one channel (e-mail or SMS) to one user,
+saying only that there is something new to read. Its ``key`` (with the channel) makes
+it unique: asking twice for the same thing writes nothing new, and delivery sends it at
+most once. Nothing clinical is stored here: the kind, the link and the state only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("text message")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now: dt.datetime | None = None) -> NotificationQuerySet:
+        """Intended and no longer held back by quiet hours."""
+        now = now or timezone.now()
+        return self.filter(state=Notification.State.INTENDED).filter(
+            models.Q(send_after__isnull=True) | models.Q(send_after__lte=now)
+        )
+
+
+class Notification(models.Model):
+    class State(models.TextChoices):
+        INTENDED = "intended", _("to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=40)
+    key = models.CharField(_("idempotency key"), max_length=200)
+    link = models.CharField(max_length=500)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.INTENDED)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "channel"], name="one_notification_per_key")
+        ]
+        indexes = [models.Index(fields=["state", "send_after"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.channel} to user {self.recipient_id} ({self.state})"
+
+
+class Preference(models.Model):
+    """How a person wants to be told. Without a row: e-mail on, SMS off, no quiet hours."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("by e-mail"), default=True)
+    sms = models.BooleanField(
+        _("by text message"),
+        default=False,
+        help_text=_("Sent to the mobile phone number in your details."),
+    )
+    quiet_from = models.TimeField(
+        _("quiet hours from"),
+        null=True,
+        blank=True,
+        help_text=_("No e-mail or text message is sent between these times."),
+    )
+    quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: your clinic's time zone."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"notification preferences of user {self.user_id}"

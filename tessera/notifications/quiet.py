@@ -1,0 +1,56 @@
+"""Quiet hours: when a person does not want to be disturbed, in their own time zone.
+
+``held_until(preference, now)`` answers when a send that would happen ``now`` may go out:
+``None`` when it may go now, else the end of the current quiet period. A period that
+passes midnight (22:00 to 07:00) is handled, and times are taken in the person's time
+zone (their own choice, else their clinic's, else the site's), so DST is respected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def time_zone_of(user, preference=None) -> zoneinfo.ZoneInfo:
+    name = getattr(preference, "time_zone", "") or _clinic_time_zone(user) or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _clinic_time_zone(user) -> str:
+    from tessera.core.models import ClinicRole
+    from tessera.treatment.models import Episode
+
+    patient = user.patient_record
+    if patient is not None:
+        episode = Episode.objects.filter(patient=patient).open().select_related("clinic").first()
+        return episode.clinic.time_zone if episode else ""
+    role = ClinicRole.objects.filter(user=user).select_related("clinic").first()
+    return role.clinic.time_zone if role else ""
+
+
+def held_until(preference, now: dt.datetime | None = None, zone=None) -> dt.datetime | None:
+    if preference is None or preference.quiet_from is None or preference.quiet_until is None:
+        return None
+    start, end = preference.quiet_from, preference.quiet_until
+    if start == end:
+        return None
+    zone = zone or time_zone_of(preference.user, preference)
+    local = timezone.localtime(now or timezone.now(), zone)
+    clock = local.time().replace(tzinfo=None)
+    today = local.date()
+    if start < end:  # within one day, e.g. 12:00-13:00
+        if not start <= clock < end:
+            return None
+        end_day = today
+    else:  # across midnight, e.g. 22:00-07:00
+        if end <= clock < start:
+            return None
+        end_day = today if clock < end else today + dt.timedelta(days=1)
+    return dt.datetime.combine(end_day, end, tzinfo=zone).astimezone(dt.UTC)

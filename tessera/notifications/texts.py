@@ -1,0 +1,63 @@
+"""What a notification says: only that there is something new, and where to read it.
+
+Never a name, diagnosis, message text, score or anything else from the record. The
+wording is chosen by kind and translated into the recipient's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    line: str
+
+
+KINDS: dict[str, Wording] = {
+    "new_message": Wording(
+        _("You have a new message"),
+        _("There is a new message for you to read in Tessera."),
+    ),
+    "patient_wrote": Wording(
+        _("A patient has written"),
+        _("A patient in your caseload has written a message in Tessera."),
+    ),
+}
+FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for you in Tessera."))
+
+
+def language_of(user) -> str:
+    """The recipient's preferred language: a patient's from their record, else the site's."""
+    patient = getattr(user, "patient_record", None)
+    language = getattr(patient, "preferred_language", "") or settings.LANGUAGE_CODE
+    available = {code for code, _name in settings.LANGUAGES}
+    return language if language in available else settings.LANGUAGE_CODE
+
+
+def absolute(link: str) -> str:
+    base = settings.TESSERA_SITE_URL.rstrip("/")
+    return f"{base}{link}" if link.startswith("/") else link
+
+
+def email(kind: str, link: str, language: str) -> tuple[str, str]:
+    """Subject and plain-text body of the e-mail, in the given language."""
+    wording = KINDS.get(kind, FALLBACK)
+    with translation.override(language):
+        subject = str(wording.subject)
+        body = render_to_string(
+            "notifications/email.txt", {"line": wording.line, "link": absolute(link)}
+        )
+    return subject, body
+
+
+def sms(kind: str, link: str, language: str) -> str:
+    wording = KINDS.get(kind, FALLBACK)
+    with translation.override(language):
+        return f"{wording.line} {absolute(link)}"

@@ -1,0 +1,18 @@
+"""Messages between a patient and their care team, and notification settings."""
+
+from tests.access_rows.base import CLINIC_WIDE, PATIENTS, Row, only
+
+EPISODE_STAFF = CLINIC_WIDE + ["therapist"]
+
+ROWS: dict[str, Row] = {
+    "my_messages": Row(only(PATIENTS)),
+    "my_messages_draft": Row(only(PATIENTS), method="post", data={"body": "typing"}),
+    "episode_messages": Row(only(EPISODE_STAFF), kwargs=lambda w: {"episode_id": w.episode.pk}),
+    "episode_messages_draft": Row(
+        only(EPISODE_STAFF),
+        method="post",
+        data={"body": "typing"},
+        kwargs=lambda w: {"episode_id": w.episode.pk},
+    ),
+    "my_notifications": Row(only(PATIENTS)),
+}
