@@ -246,10 +246,8 @@ TESSERA_SITE_URL = env("TESSERA_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("TESSERA_FROM_EMAIL", "Tessera <no-reply@tessera.invalid>")
 
 # Notifications (tessera/notifications): SMS through a pluggable backend (a dotted path
-# to a class with send(); the console one logs only the recipient's id and the kind),
-# and the site's address for links in e-mails and text messages.
+# to a class with send(); the console one logs only the recipient's id and the kind).
 TESSERA_SMS_BACKEND = env("TESSERA_SMS_BACKEND", "tessera.notifications.sms.ConsoleBackend")
-TESSERA_SITE_URL = env("TESSERA_SITE_URL", "http://127.0.0.1:8000")
 
 # Background work: immediate in the demo and tests, the database worker in production.
 TASKS = {
