@@ -29,6 +29,14 @@ KINDS: dict[str, Wording] = {
         _("A patient has written"),
         _("A patient in your caseload has written a message in Tessera."),
     ),
+    "risk_alert": Wording(
+        _("A risk alert needs acknowledging"),
+        _("A risk alert at your clinic needs to be acknowledged. Sign in to read it."),
+    ),
+    "risk_alert_escalated": Wording(
+        _("A risk alert has been passed on to you"),
+        _("Nobody has acknowledged a risk alert at your clinic in time. Sign in to read it."),
+    ),
 }
 FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for you in Tessera."))
 
