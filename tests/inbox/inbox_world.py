@@ -112,4 +112,3 @@ def training(patient):
     from tessera.core.models import Patient
 
     Patient.objects.filter(pk=patient.pk).update(is_training=True)
-
