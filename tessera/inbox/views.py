@@ -69,7 +69,15 @@ def _visible_episode(user, episode_id: int) -> Episode:
 
 
 def _render_overview(request, episode, *, status: int = 200) -> HttpResponse:
-    base = {"episode": episode, "patient": episode.patient, "csrf_token": get_token(request)}
+    # Sections render without the context processors (the menu would cost queries per
+    # section); what they may need from the request is passed here.
+    base = {
+        "episode": episode,
+        "patient": episode.patient,
+        "request": request,
+        "user": request.user,
+        "csrf_token": get_token(request),
+    }
     parts = []
     for section in overview.sections():
         context = {**base, "section": section, **section.load(request, episode)}
