@@ -66,8 +66,19 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "regions": user.region_roles.select_related("region"),
             "sees_patients": access.may_see_patient_data(user),
+            "inbox": _inbox_counts(user),
         },
     )
+
+
+def _inbox_counts(user):
+    """The counts at the top of the user's inbox (therapists, supervisors, managers)."""
+    from tessera.inbox import scope, worklist
+
+    if not access.may_see_patient_data(user) or not scope.has_inbox(user):
+        return None
+    choice = scope.choose(user, None, scope.team_therapists(user))
+    return worklist.build(scope.caseload(user, choice))
 
 
 @require_GET

@@ -1,0 +1,65 @@
+"""Writes of the inbox and the overview: each atomic and audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit
+from tessera.treatment.models import WorksheetAnswer
+
+from .models import MAX_NOTE, ClinicalNote
+
+
+@transaction.atomic
+def do_mark_worksheet_seen(answer: WorksheetAnswer, *, acting_user) -> WorksheetAnswer:
+    """A submitted worksheet read by the care team that needs no written reply: it leaves
+    the inbox (``feedback_at``/``feedback_by``). Marking it twice changes nothing."""
+    answer = (
+        WorksheetAnswer.objects.select_for_update()
+        .select_related("entry__episode__clinic", "entry__episode__patient")
+        .get(pk=answer.pk)
+    )
+    if answer.submitted_at is None:
+        raise ValidationError(_("This worksheet has not been sent yet."))
+    if answer.feedback_at is not None:
+        return answer
+    answer.feedback_at = timezone.now()
+    answer.feedback_by = acting_user
+    answer.save(update_fields=["feedback_at", "feedback_by"])
+    episode = answer.entry.episode
+    audit.record(
+        "worksheet.marked_seen",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=answer,
+        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
+        changes={"feedback": "seen, no reply needed"},
+    )
+    return answer
+
+
+@transaction.atomic
+def do_add_clinical_note(episode, *, acting_user, text: str) -> ClinicalNote:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    if len(text) > MAX_NOTE:
+        message = _("A note can be at most %(max)d characters.") % {"max": MAX_NOTE}
+        raise ValidationError({"text": message})
+    note = ClinicalNote(episode=episode, author=acting_user, text=text)
+    note.full_clean()
+    note.save()
+    audit.record(
+        "clinical_note.added",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=note,
+        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
+        changes={"episode": episode.pk},
+    )
+    return note

@@ -1,0 +1,170 @@
+"""Inactive patients and reliable deterioration, for a whole caseload at once.
+
+Inactivity: the newest of the patient's own doings (a message they sent, a worksheet
+saved, a questionnaire submitted, a module opened or completed) is looked up with one
+subquery per source in a single query; a patient of an episode in treatment whose newest
+doing (or the start of treatment, when there is none) is older than the clinic's
+``inactive_after_days`` is listed.
+
+Deterioration: every scored response of the caseload in one query; per episode and
+instrument, the latest total is compared with the first one (the "before treatment" one
+when there is one) by the instrument's own reliable change rule
+(``instruments.scoring.reliable_change_for``: Jacobson & Truax 1991 RCI, or the points
+rule its definition cites, e.g. 6 points for PHQ-9 in NHS Talking Therapies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from tessera.instruments.scoring import (
+    UnknownInstrumentError,
+    load_definition,
+    reliable_change_for,
+)
+from tessera.messaging.models import Message
+from tessera.treatment.models import Episode, PlanEntry, Response, WorksheetAnswer
+
+from . import items
+from .items import Item
+
+SOURCES = {
+    "last_message": gettext_lazy("sent a message"),
+    "last_worksheet": gettext_lazy("wrote in a worksheet"),
+    "last_response": gettext_lazy("filled in a questionnaire"),
+    "last_module": gettext_lazy("opened a module"),
+    "last_completed": gettext_lazy("completed a module"),
+}
+
+
+def _newest(qs, field: str):
+    return Subquery(qs.order_by(f"-{field}").values(field)[:1])
+
+
+def with_last_activity(episodes):
+    """Episodes annotated with the time of each kind of patient activity (one query)."""
+    here = OuterRef("pk")
+    return episodes.annotate(
+        last_message=_newest(Message.objects.filter(episode=here, from_patient=True), "sent_at"),
+        last_worksheet=_newest(WorksheetAnswer.objects.filter(entry__episode=here), "updated_at"),
+        last_response=_newest(Response.objects.filter(episode=here), "submitted_at"),
+        last_module=_newest(
+            PlanEntry.objects.filter(episode=here, started_at__isnull=False), "started_at"
+        ),
+        last_completed=_newest(
+            PlanEntry.objects.filter(episode=here, completed_at__isnull=False), "completed_at"
+        ),
+    )
+
+
+def last_activity(episode) -> tuple[dt.datetime | None, str]:
+    """The newest annotated activity and what it was."""
+    found = [(getattr(episode, name), name) for name in SOURCES if getattr(episode, name)]
+    if not found:
+        return None, ""
+    moment, name = max(found)
+    return moment, name
+
+
+def inactive_patients(episodes, now) -> list[Item]:
+    rows = []
+    in_treatment = Episode.objects.filter(pk__in=episodes, status=Episode.Status.ACTIVE)
+    for episode in with_last_activity(in_treatment.select_related("patient", "clinic")):
+        moment, source = last_activity(episode)
+        tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
+        if moment is None:
+            start = episode.started_on or episode.created_at.astimezone(tz).date()
+            moment = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+        if now - moment < dt.timedelta(days=episode.clinic.inactive_after_days):
+            continue
+        days = (now - moment).days
+        if source:
+            reason = ngettext(
+                "No activity for %(days)d day (last %(what)s on %(date)s)",
+                "No activity for %(days)d days (last %(what)s on %(date)s)",
+                days,
+            ) % {"days": days, "what": SOURCES[source], "date": moment.astimezone(tz).date()}
+        else:
+            reason = ngettext(
+                "No activity in the %(days)d day since treatment started",
+                "No activity in the %(days)d days since treatment started",
+                days,
+            ) % {"days": days}
+        rows.append(
+            Item(
+                items.INACTIVE,
+                episode,
+                reason,
+                items.messages_url(episode.pk),
+                _("Write to the patient"),
+                moment,
+                key=f"inactive-{episode.pk}",
+            )
+        )
+    return rows
+
+
+def deteriorations(episodes, now) -> list[Item]:
+    responses = (
+        Response.objects.filter(episode__in=episodes, total__isnull=False)
+        .select_related("due", "episode__patient", "episode__clinic")
+        .defer("answers", "result")
+        .order_by("episode_id", "instrument", "submitted_at", "id")
+    )
+    series: dict[tuple[int, str], list] = defaultdict(list)
+    for response in responses:
+        series[(response.episode_id, response.instrument)].append(response)
+    rows = []
+    for (_episode_id, code), scores in series.items():
+        item = _deterioration(code, scores)
+        if item is not None:
+            rows.append(item)
+    return rows
+
+
+def baseline(scores):
+    """The "before treatment" score when there is one, else the first."""
+    for response in scores:
+        if response.due is not None and response.due.time_point == "pre":
+            return response
+    return scores[0]
+
+
+def _deterioration(code: str, scores) -> Item | None:
+    first, latest = baseline(scores), scores[-1]
+    if latest.pk == first.pk or latest.submitted_at <= first.submitted_at:
+        return None
+    try:
+        definition = load_definition(code)
+    except UnknownInstrumentError:
+        return None
+    change = reliable_change_for(definition, first.total, latest.total)
+    if change is None or change.direction != "deteriorated":
+        return None
+    episode = latest.episode
+    tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
+    reason = _(
+        "%(instrument)s rose from %(first)s (%(first_date)s) to %(latest)s (%(latest_date)s): "
+        "a reliable deterioration"
+    ) % {
+        "instrument": definition.code,
+        "first": first.total,
+        "first_date": first.submitted_at.astimezone(tz).date(),
+        "latest": latest.total,
+        "latest_date": latest.submitted_at.astimezone(tz).date(),
+    }
+    return Item(
+        items.DETERIORATION,
+        episode,
+        reason,
+        items.overview_url(episode.pk, "scores"),
+        _("See the scores"),
+        latest.submitted_at,
+        key=f"deterioration-{latest.pk}",
+    )

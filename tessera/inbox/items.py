@@ -1,0 +1,67 @@
+"""One row of the inbox, the kinds of row in their order of priority, and links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .timing import Due
+
+RISK = "risk"
+REPLY = "reply"
+INACTIVE = "inactive"
+OVERDUE = "overdue"
+DETERIORATION = "deterioration"
+UNLOCK = "unlock"
+
+# In order of priority: what is at the top of the inbox comes first here.
+KINDS: list[tuple[str, object]] = [
+    (RISK, _("Risk alerts")),
+    (REPLY, _("Waiting for a reply")),
+    (INACTIVE, _("Inactive patients")),
+    (OVERDUE, _("Overdue questionnaires")),
+    (DETERIORATION, _("Reliable deterioration")),
+    (UNLOCK, _("Modules to open")),
+]
+KIND_ORDER = {kind: index for index, (kind, _label) in enumerate(KINDS)}
+KIND_LABELS = dict(KINDS)
+
+
+@dataclass
+class Item:
+    kind: str
+    episode: object  # with .patient and .clinic loaded
+    reason: str  # in words: why this row is in the inbox
+    href: str  # where to act
+    action: str  # the link's text
+    at: dt.datetime  # when it started waiting (oldest first within a kind)
+    rank: int = 0  # within a kind, lower first (risk: most severe first)
+    due: Due | None = None  # replies: time left to the response target
+    answer_id: int | None = None  # a submitted worksheet that can be marked as seen
+    key: str = ""  # stable id of the row, for tests and anchors
+
+    @property
+    def sort_key(self):
+        return (KIND_ORDER[self.kind], self.rank, self.at, self.key)
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+
+def overview_url(episode_id: int, anchor: str = "") -> str:
+    url = reverse("episode_overview", kwargs={"episode_id": episode_id})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def messages_url(episode_id: int, answer_id: int | None = None) -> str:
+    """The episode's conversation (built by the messaging app). Kept as a plain string
+    here because that URL is being written in parallel; switch to reverse() once it has
+    a name."""
+    url = f"/episodes/{int(episode_id)}/messages/"
+    if answer_id is not None:
+        url += f"?answer={int(answer_id)}"
+    return url

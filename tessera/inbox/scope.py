@@ -1,0 +1,84 @@
+"""Whose inbox: a therapist's own caseload, or a team's for supervisors and managers.
+
+The episodes always come from ``Episode.objects.visible_to(user)`` (the access policy);
+this module only narrows them: open episodes of real patients (training patients are
+left out), of one therapist or of every therapist of the clinics the user supervises or
+manages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tessera.core import access
+from tessera.core.models import ClinicRole
+from tessera.core.roles import Role
+from tessera.treatment.models import Episode
+
+INBOX_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER})
+TEAM_ROLES = (Role.SUPERVISOR, Role.CLINIC_MANAGER)
+ALL = "all"
+
+
+def has_inbox(user) -> bool:
+    """No query: the roles are cached on the user."""
+    return bool(access.all_roles(user) & INBOX_ROLES)
+
+
+def team_clinic_ids(user) -> set[int]:
+    """Clinics whose whole team's inbox the user may open."""
+    return access.clinic_ids_with_roles(user, TEAM_ROLES)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Whose inbox is shown: ``therapist`` is a user, or None for the whole team."""
+
+    therapist: object | None
+    team: bool
+
+
+def team_therapists(user) -> list:
+    """Therapists of the clinics the user supervises or manages (one query)."""
+    clinics = team_clinic_ids(user)
+    if not clinics:
+        return []
+    roles = (
+        ClinicRole.objects.filter(clinic_id__in=clinics, role=Role.THERAPIST)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    seen, people = set(), []
+    for role in roles:
+        if role.user_id not in seen:
+            seen.add(role.user_id)
+            people.append(role.user)
+    return people
+
+
+def choose(user, wanted: str | None, therapists: list) -> Choice:
+    """The therapist asked for (``?therapist=<id>`` or ``all``), if the user may see it;
+    a therapist's own inbox otherwise, or the team's for someone who is not a therapist."""
+    own = Role.THERAPIST in access.all_roles(user)
+    if therapists and wanted:
+        if wanted == ALL:
+            return Choice(None, team=True)
+        for person in therapists:
+            if str(person.pk) == wanted:
+                return Choice(person, team=True)
+    if own:
+        return Choice(user, team=False)
+    return Choice(None, team=bool(therapists))
+
+
+def caseload(user, choice: Choice):
+    """The open episodes of real patients in this inbox (a queryset, not evaluated)."""
+    episodes = Episode.objects.visible_to(user).open().filter(patient__is_training=False)
+    if choice.team:
+        episodes = episodes.filter(clinic_id__in=team_clinic_ids(user))
+        if choice.therapist is not None:
+            episodes = episodes.filter(therapist=choice.therapist)
+        return episodes
+    if choice.therapist is None:
+        return episodes.none()
+    return episodes.filter(therapist=choice.therapist)

@@ -1,0 +1,66 @@
+"""The therapist's inbox: one prioritised worklist across a caseload.
+
+``build(episodes, now)`` runs one query per kind of row for the whole caseload (the
+number of queries does not grow with it) and returns every row, most urgent first:
+
+1. open risk alerts, most severe and oldest first;
+2. submitted worksheets waiting for feedback and patient messages waiting for a reply,
+   oldest first, each with the time left to the clinic's response target in working
+   hours (``timing.py``);
+3. patients in treatment with no activity for the clinic's ``inactive_after_days``;
+4. overdue questionnaires;
+5. reliable deterioration on a questionnaire since its first ("before treatment") score;
+6. modules waiting for the therapist to open them (programmes that open modules by hand).
+
+``episodes`` is a queryset of the episodes in the inbox (``scope.caseload``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import activity, collect
+from .items import KINDS, Item
+
+COLLECTORS = [
+    collect.risk_alerts,
+    collect.replies,
+    activity.inactive_patients,
+    collect.overdue_questionnaires,
+    activity.deteriorations,
+    collect.modules_to_open,
+]
+
+
+@dataclass
+class Worklist:
+    items: list[Item]
+
+    @property
+    def counts(self) -> list[tuple[str, object, int]]:
+        """(kind, label, number of rows) for every kind, in order of priority."""
+        tally = dict.fromkeys((kind for kind, _label in KINDS), 0)
+        for item in self.items:
+            tally[item.kind] += 1
+        return [(kind, label, tally[kind]) for kind, label in KINDS]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def of_kind(self, kind: str | None) -> list[Item]:
+        if not kind:
+            return self.items
+        return [item for item in self.items if item.kind == kind]
+
+
+def build(episodes, now=None) -> Worklist:
+    now = now or timezone.now()
+    ids = episodes.values("pk")
+    rows: list[Item] = []
+    for collector in COLLECTORS:
+        rows.extend(collector(ids, now))
+    rows.sort(key=lambda item: item.sort_key)
+    return Worklist(rows)
