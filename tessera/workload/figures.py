@@ -102,13 +102,17 @@ class Week:
 
     @property
     def share(self) -> float:
-        if not self.available_minutes:
-            return 0.0
-        return round(100 * self.all_seconds / 60 / self.available_minutes, 1)
+        """Per cent of the working week, rounded for display."""
+        return round(self._share(), 1)
 
     @property
     def over_share(self) -> bool:
-        return self.share > self.share_limit
+        return self._share() > self.share_limit
+
+    def _share(self) -> float:
+        if not self.available_minutes:
+            return 0.0
+        return 100 * self.all_seconds / 60 / self.available_minutes
 
     @property
     def over_caseload(self) -> bool:
