@@ -7,7 +7,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,34 @@ def do_heartbeat(episode, *, acting_user, now: dt.datetime | None = None) -> int
         actor_role=access.actor_role_label(acting_user, episode.clinic_id),
     )
     return credit
+
+
+@transaction.atomic
+def do_add_measured_time(episode, *, user, day: dt.date, seconds: int) -> TimeEntry | None:
+    """Record measured time for a whole day at once (the demo, and imports from another
+    system). A day that already has measured time is left as it is; returns None then."""
+    if seconds < 0:
+        raise ValidationError({"seconds": _("Measured time cannot be negative.")})
+    entry, created = TimeEntry.objects.get_or_create(
+        user=user,
+        episode=episode,
+        day=day,
+        source=TimeEntry.Source.ACTIVE,
+        defaults={"seconds": seconds, "created_by": user},
+    )
+    if not created:
+        return None
+    audit.record(
+        "time.tracking_started",
+        actor=user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=episode,
+        purpose="care",
+        changes={"day": day.isoformat(), "imported": True},
+        actor_role=access.actor_role_label(user, episode.clinic_id),
+    )
+    return entry
 
 
 def _latest_active(user, episode, day: dt.date) -> TimeEntry | None:
@@ -150,9 +178,3 @@ def do_add_manual_time(
         actor_role=access.actor_role_label(acting_user, episode.clinic_id),
     )
     return entry
-
-
-def seconds_on(episode, user) -> int:
-    """All time the user has recorded on the episode (measured and corrected)."""
-    total = TimeEntry.objects.filter(episode=episode, user=user).aggregate(s=Sum("seconds"))
-    return total["s"] or 0

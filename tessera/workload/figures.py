@@ -3,7 +3,8 @@
 For each therapist of a clinic and each week:
 
 - caseload: the therapist's episodes at the clinic open at some time in the week
-  (created on or before its last day, not ended before its first day; practice
+  (created, or treatment started if that was earlier, on or before its last day, not
+  ended before its first day; the current therapist is counted throughout; practice
   patients, ``Patient.is_training``, never count), against ``ClinicRole.max_caseload``;
 - minutes per patient: the time recorded on those episodes that week divided by the
   caseload, and how many of those patients got no time at all. Routine care spends
@@ -183,11 +184,13 @@ def _caseloads(clinic, ids, first, last, mondays) -> dict:
         Episode.objects.filter(_scope(clinic, ids))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
         .exclude(status=Episode.Status.ENDED, ended_on__isnull=True)
-        .values_list("pk", "therapist_id", "created_at", "ended_on")
+        .values_list("pk", "therapist_id", "created_at", "started_on", "ended_on")
     )
     open_in: dict = defaultdict(set)
-    for pk, therapist, created_at, ended_on in episodes:
+    for pk, therapist, created_at, started_on, ended_on in episodes:
         opened = local_day(clinic, created_at)
+        if started_on is not None and started_on < opened:
+            opened = started_on  # entered afterwards with an earlier start
         for monday in mondays:
             sunday = monday + dt.timedelta(days=6)
             if opened <= sunday and (ended_on is None or ended_on >= monday):
