@@ -234,3 +234,40 @@ def patient_region_ids(user) -> set[int]:
             "clinic__region_id", flat=True
         )
     )
+
+
+# --- Time and workload (tessera.workload): figures about staff, not patient records. ---
+
+
+def own_workload_clinic_ids(user) -> set[int]:
+    """Clinics where the user works as a therapist: their own workload there."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return clinic_ids_with_roles(user, [Role.THERAPIST])
+
+
+def workload_clinic_ids(user) -> set[int]:
+    """Clinics whose team workload (every therapist's caseload, time and reply times) the
+    user may see: the clinic's supervisors and clinic managers."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return clinic_ids_with_roles(user, [Role.SUPERVISOR, Role.CLINIC_MANAGER])
+
+
+def may_correct_time(user, episode, staff_member) -> bool:
+    """Time on an episode is added or corrected by hand by the staff member it belongs to,
+    if they may see the episode, or by a supervisor or clinic manager of its clinic (for
+    staff of that clinic)."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    if staff_member.pk == user.pk:
+        return episode_is_visible(user, episode)
+    if episode.clinic_id not in workload_clinic_ids(user):
+        return False
+    return staff_member.clinic_roles.filter(clinic_id=episode.clinic_id).exists()
+
+
+def episode_is_visible(user, episode) -> bool:
+    from tessera.treatment.models import Episode
+
+    return Episode.objects.filter(episode_scope(user), pk=episode.pk).exists()

@@ -1,0 +1,52 @@
+"""A therapist's time on a patient's page is measured while they use it, and they add a
+phone call by hand; their workload page shows the week."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tessera.workload.models import TimeEntry
+from tests.conftest import TOTP_SECRET
+from tests.e2e.conftest import current_totp_code, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _measured(therapist) -> int:
+    return sum(
+        TimeEntry.objects.filter(user=therapist, source="active").values_list("seconds", flat=True)
+    )
+
+
+def test_time_is_measured_while_the_page_is_used_and_can_be_corrected(page, e2e_world):
+    sign_in(page, e2e_world.therapist.email)
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.goto(f"/patients/{e2e_world.patient.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pia")
+
+    # The first heartbeat starts the clock; the next, 30 seconds later, adds the time.
+    deadline = time.monotonic() + 50
+    while _measured(e2e_world.therapist) < 25 and time.monotonic() < deadline:
+        page.mouse.move(100 + int(time.monotonic()) % 50, 200)
+        page.wait_for_timeout(2000)
+    assert 25 <= _measured(e2e_world.therapist) <= 60
+
+    page.get_by_role("link", name="Time spent on this episode").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Time spent")
+    page.get_by_label("Minutes").fill("20")
+    page.get_by_role("button", name="Record time").click()
+    expect(page.locator("#id_reason_error, .field-error, .error-text").first).to_be_visible()
+    expect(page.get_by_label("Minutes")).to_have_value("20")
+    page.get_by_label("Why").fill("Phone call with the patient")
+    page.get_by_role("button", name="Record time").click()
+    expect(page.get_by_role("status")).to_contain_text("The time was recorded")
+    expect(page.get_by_role("cell", name="Phone call with the patient")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workload").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My workload")
+    expect(page.get_by_role("table")).to_contain_text("(this week)")

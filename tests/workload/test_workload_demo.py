@@ -1,0 +1,28 @@
+"""The demo has weeks of time for the Riverside therapists, one week over the limit."""
+
+from django.core.management import call_command
+
+from tessera.core.models import Clinic, User
+from tessera.workload.figures import clinic_workload
+from tessera.workload.models import TimeEntry
+
+
+def test_the_demo_shows_time_and_one_week_over_the_limit(db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    count = TimeEntry.objects.count()
+    assert count > 0
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert TimeEntry.objects.count() == count
+    rows = {
+        row.therapist.email: row for row in clinic_workload(Clinic.objects.get(slug="riverside"))
+    }
+    tove = rows["therapist@demo.tessera.test"]
+    theo = rows["therapist2@demo.tessera.test"]
+    assert [w.over_share for w in tove.weeks].count(True) == 1
+    assert not any(w.over_share for w in theo.weeks)
+    assert tove.weeks[1].over_share
+    ordinary = tove.weeks[2]
+    assert 10 <= ordinary.minutes_per_patient <= 25
+    assert User.objects.filter(time_entries__isnull=False).distinct().count() == 2
+    call_command("verify_audit_trail", stdout=open("/dev/null", "w"))  # noqa: SIM115
