@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, normalise_code
+from tessera.instruments.scoring.bands import find_band
 
 from .text import _
 
@@ -96,7 +97,5 @@ def full_range(code: str) -> tuple[float, float] | None:
 @cache
 def audit_zone(total: float) -> int | None:
     """The AUDIT zone (1-4) of a total, from the bands in audit.json."""
-    for band in load_definition(AUDIT).bands.ranges:
-        if band.min <= total <= band.max or (band.min <= total < band.max + 1):
-            return AUDIT_ZONES.get(band.code)
-    return None
+    band = find_band(load_definition(AUDIT).bands, total)
+    return AUDIT_ZONES.get(band.code) if band else None

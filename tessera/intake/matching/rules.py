@@ -268,3 +268,35 @@ def _requires_problems(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, list):
         return [("requires", _("Write the questionnaires as a list, between [ and ]."))]
     return [("requires", p) for p in map(_instrument_problem, value) if p]
+
+
+def describe_rules(raw: Any, languages: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The rules in words, one line each, for people reading them."""
+    from .areas import language_name
+
+    rules = read_rules(raw)
+    lines = []
+    if rules.min_age is not None or rules.max_age is not None:
+        low = rules.min_age if rules.min_age is not None else 0
+        high = rules.max_age if rules.max_age is not None else "…"
+        lines.append(_("Age %(low)s to %(high)s.") % {"low": low, "high": high})
+    offered = [c for c in languages if rules.languages is None or c in rules.languages]
+    if languages:
+        names = ", ".join(language_name(c) for c in offered) or _("none")
+        lines.append(_("Offered in: %(names)s.") % {"names": names})
+    for rule in rules.scores:
+        low = "…" if rule.min is None else f"{rule.min:g}"
+        high = "…" if rule.max is None else f"{rule.max:g}"
+        lines.append(
+            _("%(instrument)s from %(low)s to %(high)s.")
+            % {"instrument": rule.instrument, "low": low, "high": high}
+        )
+    for code in rules.exclude:
+        lines.append(_("Not with %(what)s.") % {"what": exclude_label(code)})
+    if rules.requires:
+        lines.append(
+            _("Needs answers to: %(instruments)s.") % {"instruments": ", ".join(rules.requires)}
+        )
+    if rules.unreadable:
+        lines.append(_("Cannot be read: %(keys)s.") % {"keys": ", ".join(rules.unreadable)})
+    return lines or [_("No rules: everyone fits.")]
