@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import areas
-from .rules import EXCLUDE_CODES, Rules, ScoreRule, exclude_label
+from .rules import EXCLUDE_CODES, Rules, ScoreRule, age_limits, exclude_label
 from .text import _, show_number
 
 
@@ -37,14 +37,6 @@ def _range_text(rule: ScoreRule) -> str:
     return _("any score")
 
 
-def _age_limits(rules: Rules) -> str:
-    if rules.min_age is not None and rules.max_age is not None:
-        return _("%(low)s to %(high)s") % {"low": rules.min_age, "high": rules.max_age}
-    if rules.min_age is not None:
-        return _("%(low)s or older") % {"low": rules.min_age}
-    return _("%(high)s or younger") % {"high": rules.max_age}
-
-
 def _age(rules: Rules, screening, title: str, problems: list, to_check: list) -> None:
     if rules.min_age is None and rules.max_age is None:
         return
@@ -54,7 +46,7 @@ def _age(rules: Rules, screening, title: str, problems: list, to_check: list) ->
             Finding(
                 "age_unknown",
                 _("Age not known: check the age limits (%(limits)s).")
-                % {"limits": _age_limits(rules)},
+                % {"limits": age_limits(rules)},
             )
         )
     elif rules.min_age is not None and age < rules.min_age:

@@ -251,10 +251,9 @@ def _tail(ranked: list[Suggestion]) -> str:
 def _nothing_fits(ranked: list[Suggestion]) -> str:
     if not ranked:
         return _("nothing fits: the clinic offers no published programme")
-    shared = set.intersection(*({p.code for p in s.problems} for s in ranked))
+    shared = set.intersection(*({p.text for p in s.problems} for s in ranked))
     if shared:
-        code = sorted(shared)[0]
-        text = next(p.text for p in ranked[0].problems if p.code == code)
+        text = next(p.text for p in ranked[0].problems if p.text in shared)
         return _("nothing fits, for every programme: %(reason)s") % {"reason": _plain(text)}
     each = "; ".join(f"{s.title}: {_plain(s.problems[0].text)}" for s in ranked)
     return _("nothing fits: %(reasons)s") % {"reasons": each}

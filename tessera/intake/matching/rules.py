@@ -270,6 +270,14 @@ def _requires_problems(value: Any) -> list[tuple[str, str]]:
     return [("requires", p) for p in map(_instrument_problem, value) if p]
 
 
+def age_limits(rules: Rules) -> str:
+    if rules.min_age is not None and rules.max_age is not None:
+        return _("%(low)s to %(high)s") % {"low": rules.min_age, "high": rules.max_age}
+    if rules.min_age is not None:
+        return _("%(low)s or older") % {"low": rules.min_age}
+    return _("%(high)s or younger") % {"high": rules.max_age}
+
+
 def describe_rules(raw: Any, languages: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The rules in words, one line each, for people reading them."""
     from .areas import language_name
@@ -277,9 +285,7 @@ def describe_rules(raw: Any, languages: list[str] | tuple[str, ...] = ()) -> lis
     rules = read_rules(raw)
     lines = []
     if rules.min_age is not None or rules.max_age is not None:
-        low = rules.min_age if rules.min_age is not None else 0
-        high = rules.max_age if rules.max_age is not None else "…"
-        lines.append(_("Age %(low)s to %(high)s.") % {"low": low, "high": high})
+        lines.append(_("Age: %(limits)s.") % {"limits": age_limits(rules)})
     offered = [c for c in languages if rules.languages is None or c in rules.languages]
     if languages:
         names = ", ".join(language_name(c) for c in offered) or _("none")
