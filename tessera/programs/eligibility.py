@@ -57,16 +57,17 @@ def latest_published(programme: Programme) -> ProgrammeVersion | None:
 
 
 def rules_problems(rules, *, languages: list[str] | None = None) -> dict[str, list[str]]:
-    """{field: [messages]} for rules a person wrote: the library's own check (the one
-    content packages get) and then the stricter one of the matching engine."""
+    """{field: [messages]} for rules a person wrote: the matching engine's strict check,
+    field by field, and the library's own (the one content packages get) as well."""
     from tessera.intake.matching.rules import rule_problems
 
-    basic = eligibility_problems(rules)
-    if basic:
-        return {"rules": basic}
     found: dict[str, list[str]] = {}
     for field, message in rule_problems(rules, languages=languages):
         found.setdefault(field, []).append(message)
+    if not found:
+        basic = eligibility_problems(rules)
+        if basic:
+            found["rules"] = basic
     return found
 
 
