@@ -77,11 +77,18 @@ def test_suggestions_for_many_applications_take_the_same_queries(
 ):
     region = core_actions.do_create_region(name="Elsewhere", country="SE")
     far = make_clinic(region, "gamma")
-    applications = _applications(world, count) + [Application(pk=999, clinic=far)]
+    applications = _applications(world, count) + [
+        Application(pk=999, clinic=far),
+        Application(pk=1000, clinic=None),
+    ]
     with django_assert_num_queries(2):
         found = suggestions_for(applications, today=TODAY)
     assert set(found) == {a.pk for a in applications}
     assert found[999].nothing_fits
+    assert (
+        found[1000].summary
+        == "no screening scores; nothing fits: the clinic offers no published programme"
+    )
     assert found[0].summary.endswith("suggest depression or a transdiagnostic plan")
 
 

@@ -130,12 +130,15 @@ def suggestions_for(applications: Iterable, *, today: date | None = None) -> dic
         return {}
     today = today or timezone.localdate()
     _prefetch(applications)
-    clinics = {a.clinic.pk: a.clinic for a in applications}
+    clinics = {a.clinic.pk: a.clinic for a in applications if a.clinic is not None}
     versions = published_versions({c.region_id for c in clinics.values()})
     overrides = overrides_for(clinics)
     per_clinic = {
         pk: _candidates(versions, overrides, pk, c.region_id) for pk, c in clinics.items()
     }
     return {
-        a.pk: match(screening_for(a, today=today), per_clinic[a.clinic.pk]) for a in applications
+        a.pk: match(
+            screening_for(a, today=today), per_clinic[a.clinic.pk] if a.clinic is not None else []
+        )
+        for a in applications
     }
