@@ -102,7 +102,9 @@ class TryForm(forms.Form):
 
     age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
-    risk = forms.BooleanField(label=_("A risk answer in the screening"), required=False)
+    risk = forms.BooleanField(
+        label=_("A risk answer in the screening (PHQ-9 question 9)"), required=False
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -79,7 +79,7 @@ def _try(request: HttpRequest, clinic: Clinic):
         age=form.cleaned_data["age"],
         language=form.cleaned_data["language"],
         scores=scores,
-        risk_flags=(_("risk answer"),) if form.cleaned_data["risk"] else (),
+        risk_flags=("PHQ-9",) if form.cleaned_data["risk"] else (),
     )
     return form, match(screening, candidates_for_clinic(clinic))
 

@@ -186,6 +186,7 @@ def test_try_it_shows_what_intake_would_suggest(world, dep, client, login):
     assert summary in response.content.decode()
     risky = client.get(url(world, dep), {**query, "try-risk": "on"})
     assert risky.context["suggestions"].nothing_fits
+    assert "a high-risk answer (PHQ-9)" in risky.context["suggestions"].summary
     bad = client.get(url(world, dep), {**query, "try-score_phq_9": "99"})
     assert bad.context["suggestions"] is None
     assert "Ensure this value is less than or equal to 27." in bad.content.decode()
