@@ -238,3 +238,29 @@ class ProgrammeModule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.module_version}"
+
+
+class ClinicEligibility(models.Model):
+    """A clinic's own eligibility rules for a programme, used instead of the rules of the
+    programme's published version at that clinic (tessera/intake/matching). Written only
+    by ``programs.actions.do_save_clinic_eligibility``; the format is docs/matching.md."""
+
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, related_name="programme_eligibility"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="clinic_eligibility"
+    )
+    rules = models.JSONField(_("eligibility rules"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "programme"], name="clinic_eligibility_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} at {self.clinic}"

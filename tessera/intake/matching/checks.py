@@ -1,0 +1,186 @@
+"""One programme's rules against one screening: what fits, what does not, what is open.
+
+Pure Python. ``check_rules`` returns three lists of ``Finding`` (a code for programs
+and a text for people): reasons it fits, problems (any problem means it does not fit)
+and questions the screening could not settle, for the assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import areas
+from .rules import EXCLUDE_CODES, Rules, ScoreRule, age_limits, exclude_label
+from .text import _, show_number
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _range_text(rule: ScoreRule) -> str:
+    low, high = rule.min, rule.max
+    if low is not None and high is not None:
+        return _("the range %(low)s–%(high)s") % {
+            "low": show_number(low),
+            "high": show_number(high),
+        }
+    if low is not None:
+        return _("the lowest score, %(low)s,") % {"low": show_number(low)}
+    if high is not None:
+        return _("the highest score, %(high)s,") % {"high": show_number(high)}
+    return _("any score")
+
+
+def _age(rules: Rules, screening, title: str, problems: list, to_check: list) -> None:
+    if rules.min_age is None and rules.max_age is None:
+        return
+    age = screening.age
+    if age is None:
+        to_check.append(
+            Finding(
+                "age_unknown",
+                _("Age not known: check the age limits (%(limits)s).")
+                % {"limits": age_limits(rules)},
+            )
+        )
+    elif rules.min_age is not None and age < rules.min_age:
+        problems.append(
+            Finding(
+                "age_below",
+                _("Age %(age)s is below the lowest age, %(limit)s, for %(title)s.")
+                % {"age": age, "limit": rules.min_age, "title": title},
+            )
+        )
+    elif rules.max_age is not None and age > rules.max_age:
+        problems.append(
+            Finding(
+                "age_above",
+                _("Age %(age)s is above the highest age, %(limit)s, for %(title)s.")
+                % {"age": age, "limit": rules.max_age, "title": title},
+            )
+        )
+
+
+def _language(candidate, rules: Rules, screening, problems: list, to_check: list) -> None:
+    offered = [
+        code for code in candidate.languages if rules.languages is None or code in rules.languages
+    ]
+    names = ", ".join(areas.language_name(code) for code in offered) or _("no language")
+    if screening.language is None:
+        to_check.append(
+            Finding(
+                "language_unknown",
+                _("Language not known: offered in %(names)s.") % {"names": names},
+            )
+        )
+    elif screening.language not in offered:
+        problems.append(
+            Finding(
+                "language",
+                _("Not offered in %(language)s (only in %(names)s).")
+                % {"language": areas.language_name(screening.language), "names": names},
+            )
+        )
+
+
+def _scores(rules: Rules, screening, title: str, reasons, problems, to_check) -> None:
+    for rule in rules.scores:
+        score = screening.score(rule.instrument)
+        values = {"instrument": rule.instrument, "range": _range_text(rule), "title": title}
+        if score is None or score.total is None:
+            to_check.append(
+                Finding(
+                    "score_unknown",
+                    _("%(instrument)s not answered: %(range)s for %(title)s could not be checked.")
+                    % values,
+                )
+            )
+            continue
+        values["total"] = show_number(score.total)
+        if rule.min is not None and score.total < rule.min:
+            problems.append(
+                Finding(
+                    "score_below",
+                    _("%(instrument)s %(total)s is below %(range)s for %(title)s.") % values,
+                )
+            )
+        elif rule.max is not None and score.total > rule.max:
+            problems.append(
+                Finding(
+                    "score_above",
+                    _("%(instrument)s %(total)s is above %(range)s for %(title)s.") % values,
+                )
+            )
+        else:
+            reasons.append(
+                Finding("score_within", _("%(instrument)s %(total)s is within %(range)s.") % values)
+            )
+
+
+def _excluded(code: str, text: str) -> Finding:
+    return Finding(f"excluded_{code}", _("Excluded: %(reason)s.") % {"reason": text})
+
+
+def _exclusions(rules: Rules, screening, problems: list, to_check: list) -> None:
+    for code in rules.exclude:
+        if code == "high_risk":
+            if screening.high_risk:
+                text = _("a high-risk answer (%(instruments)s)") % {
+                    "instruments": ", ".join(screening.risk_flags)
+                }
+                problems.append(_excluded(code, text))
+        elif code in ("audit_zone_iii", "audit_zone_iv"):
+            zone = screening.zone
+            least = 3 if code == "audit_zone_iii" else 4
+            if zone is None:
+                to_check.append(
+                    Finding(
+                        "audit_unknown",
+                        _("AUDIT not answered: check for %(what)s.")
+                        % {"what": exclude_label(code)},
+                    )
+                )
+            elif zone >= least:
+                problems.append(_excluded(code, exclude_label(code)))
+        elif code not in EXCLUDE_CODES:
+            to_check.append(
+                Finding("check_exclusion", _("Check at assessment: %(what)s.") % {"what": code})
+            )
+
+
+def _requires(rules: Rules, screening, problems: list) -> None:
+    for instrument in rules.requires:
+        score = screening.score(instrument)
+        if score is None or score.total is None:
+            problems.append(
+                Finding(
+                    "required_missing",
+                    _("Needs %(instrument)s, which was not answered.") % {"instrument": instrument},
+                )
+            )
+
+
+def check_rules(candidate, rules: Rules, screening) -> tuple[list, list, list]:
+    reasons: list[Finding] = []
+    problems: list[Finding] = []
+    to_check: list[Finding] = []
+    if rules.unreadable:
+        problems.append(
+            Finding(
+                "rules_unreadable",
+                _("Its rules cannot be read (%(keys)s): a manager should correct them.")
+                % {"keys": ", ".join(rules.unreadable)},
+            )
+        )
+    _exclusions(rules, screening, problems, to_check)
+    _age(rules, screening, candidate.title, problems, to_check)
+    _language(candidate, rules, screening, problems, to_check)
+    _requires(rules, screening, problems)
+    _scores(rules, screening, candidate.title, reasons, problems, to_check)
+    return reasons, problems, to_check
