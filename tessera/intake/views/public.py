@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tessera.core.middleware import client_ip
@@ -73,7 +74,19 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
     person = PersonForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and referral.is_valid() and person.is_valid():
         if _throttled(request):
-            return render(request, "intake/public/throttled.html", {"clinic": clinic}, status=429)
+            referral.add_error(
+                None,
+                _(
+                    "Too many referrals have been sent from here in the last hour. Please try "
+                    "again later; what you typed is kept."
+                ),
+            )
+            return render(
+                request,
+                "intake/public/refer.html",
+                {"clinic": clinic, "referral_form": referral, "person_form": person},
+                status=429,
+            )
         try:
             application = apply_actions.do_refer(
                 clinic,
