@@ -23,7 +23,6 @@ from tessera.treatment.models import MeasureRule
 from tests.conftest import make_user
 from tests.intake.intake_helpers import (
     GAD,
-    PHQ_NO_RISK,
     PHQ_RISK,
     REFERRAL,
     consent_for,
