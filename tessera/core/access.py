@@ -12,6 +12,10 @@ Scopes, in words:
   feature through ``extra_episode_scopes``).
 - Content authors, researchers and region administrators see no identifiable patient
   data; region administrators manage the clinics of their region.
+- Applications for care (intake): an applicant sees their own applications; intake
+  coordinators, assessors and clinic managers (INTAKE_ROLES) see the applications sent
+  to their clinic once they are submitted (a draft is the applicant's own), and only
+  with a second factor. Nobody else sees them.
 
 Views never filter patient data by hand: they call ``Patient.objects.visible_to(user)``
 or ``Episode.objects.visible_to(user)``, which end up here.
@@ -25,6 +29,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .roles import CLINIC_WIDE_ROLES, Role
+
+# Roles that work the intake queue of their clinic.
+INTAKE_ROLES = frozenset({Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.CLINIC_MANAGER})
 
 # Later features (consultation grants) register functions returning a Q over Episode.
 extra_episode_scopes: list[Callable[[object], Q]] = []
@@ -271,3 +278,25 @@ def episode_is_visible(user, episode) -> bool:
     from tessera.treatment.models import Episode
 
     return Episode.objects.filter(episode_scope(user), pk=episode.pk).exists()
+
+
+# --- Intake: applications for care. ---
+
+
+def intake_clinic_ids(user) -> set[int]:
+    """Clinics whose submitted applications the user may see and triage."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return clinic_ids_with_roles(user, INTAKE_ROLES)
+
+
+def applications_visible_to(user, qs: QuerySet) -> QuerySet:
+    """The applicant's own applications, and the submitted applications of the clinics
+    where the user holds an intake role (with a second factor)."""
+    if not _active(user):
+        return qs.none()
+    scope = Q(applicant=user)
+    clinics = intake_clinic_ids(user)
+    if clinics:
+        scope |= Q(clinic_id__in=clinics) & ~Q(status="draft")
+    return qs.filter(scope)

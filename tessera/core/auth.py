@@ -9,12 +9,28 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+# Set by intake's public pages (tessera.intake.views.apply), kept here so that core
+# does not import intake.
+INTAKE_SIGNUP_SESSION_KEY = "tessera_intake_signup"
+INTAKE_NEXT_SESSION_KEY = "tessera_intake_next"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts are created by intake (self-referral) or by staff; open sign-up is
-        # off unless a deployment switches it on.
-        return settings.TESSERA_OPEN_SIGNUP
+        # off unless a deployment switches it on. A person who started an application
+        # on a clinic's public page (tessera.intake.views.apply) may sign up.
+        if settings.TESSERA_OPEN_SIGNUP:
+            return True
+        session = getattr(request, "session", None)
+        return bool(session is not None and session.get(INTAKE_SIGNUP_SESSION_KEY))
+
+    def get_login_redirect_url(self, request) -> str:
+        # Back to the application the person was starting before they signed up or in.
+        next_path = request.session.get(INTAKE_NEXT_SESSION_KEY, "")
+        if next_path.startswith("/") and not next_path.startswith("//"):
+            return next_path
+        return super().get_login_redirect_url(request)
 
 
 @cache

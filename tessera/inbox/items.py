@@ -52,16 +52,18 @@ class Item:
         return KIND_LABELS[self.kind]
 
 
+def alert_url(alert_id: int) -> str:
+    return reverse("risk_alert", kwargs={"pk": alert_id})
+
+
 def overview_url(episode_id: int, anchor: str = "") -> str:
     url = reverse("episode_overview", kwargs={"episode_id": episode_id})
     return f"{url}#{anchor}" if anchor else url
 
 
 def messages_url(episode_id: int, answer_id: int | None = None) -> str:
-    """The episode's conversation (built by the messaging app). Kept as a plain string
-    here because that URL is being written in parallel; switch to reverse() once it has
-    a name."""
-    url = f"/episodes/{int(episode_id)}/messages/"
+    """The episode's conversation, quoting the worksheet answer when there is one."""
+    url = reverse("episode_messages", kwargs={"episode_id": episode_id})
     if answer_id is not None:
         url += f"?answer={int(answer_id)}"
     return url

@@ -1,3 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import apply, public, triage
+
+urlpatterns = [
+    # public pages of a clinic
+    path("c/<slug:slug>/", public.clinic_page, name="intake_clinic"),
+    path("c/<slug:slug>/apply/", public.how_to_apply, name="intake_how_to_apply"),
+    path("c/<slug:slug>/apply/start/", apply.start, name="intake_start"),
+    path("c/<slug:slug>/professionals/", public.professionals, name="intake_professionals"),
+    path("c/<slug:slug>/refer/", public.refer, name="intake_refer"),
+    path("c/<slug:slug>/refer/receipt/", public.refer_receipt, name="intake_refer_receipt"),
+    # the applicant
+    path("apply/invite/<str:token>/", apply.invite, name="intake_invite"),
+    path("apply/<int:pk>/", apply.resume, name="intake_resume"),
+    path("apply/<int:pk>/consent/", apply.consent, name="intake_consent"),
+    path("apply/<int:pk>/details/", apply.details, name="intake_details"),
+    path("apply/<int:pk>/screening/<str:code>/", apply.screening, name="intake_screening"),
+    path("apply/<int:pk>/send/", apply.submit, name="intake_submit"),
+    path("apply/<int:pk>/status/", apply.status, name="intake_status"),
+    path("me/applications/", apply.my_applications, name="my_applications"),
+    # staff
+    path("intake/", triage.queue, name="intake_queue"),
+    path("intake/applications/<int:pk>/", triage.detail, name="intake_application"),
+    path(
+        "intake/applications/<int:pk>/<str:action>/",
+        triage.act,
+        name="intake_application_action",
+    ),
+]

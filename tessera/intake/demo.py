@@ -1,0 +1,148 @@
+"""Intake demo: consent texts for every clinic; at riverside (self-referral) five sent
+applications in different states, one of them urgent; at fjordside one professional
+referral. Built through the real actions; safe to run again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from . import actions, apply_actions
+from .models import Application, ConsentText, Source
+
+CONSENT = {
+    "en": (
+        "We keep what you tell us in your application to decide whether our treatment "
+        "suits you. Only the clinic's intake staff and assessors read it. You can ask us "
+        "to see or delete it at any time. If you are accepted, it becomes part of your "
+        "health record."
+    ),
+    "sv": (
+        "Vi sparar det du berättar i din ansökan för att avgöra om vår behandling passar "
+        "dig. Bara mottagningens intagspersonal och bedömare läser den. Du kan när som "
+        "helst be att få se eller radera den. Om du antas blir den en del av din journal."
+    ),
+}
+
+# (e-mail local part, first, last, born, PHQ-9 answers, GAD-7 answers, what happens next)
+APPLICANTS = [
+    ("applicant1", "Alma", "Ström", dt.date(1992, 3, 14), [2, 2, 1, 2, 1, 2, 1, 1, 2], 2, "urgent"),
+    ("applicant2", "Bo", "Lund", dt.date(1987, 7, 2), [1, 1, 2, 1, 1, 1, 1, 0, 0], 1, "sent"),
+    ("applicant3", "Cecilia", "Ek", dt.date(1979, 11, 30), [2, 2, 2, 2, 1, 1, 1, 1, 0], 2, "info"),
+    ("applicant4", "David", "Sjö", dt.date(2000, 1, 9), [1, 2, 1, 1, 2, 1, 1, 0, 0], 1, "book"),
+    ("applicant5", "Bo", "Lund", dt.date(1987, 7, 2), [1, 1, 1, 1, 1, 1, 1, 0, 0], 1, "dup"),
+]
+
+
+def _consents(ctx) -> None:
+    for clinic in ctx.clinics.values():
+        for language in clinic.languages:
+            if (
+                language in CONSENT
+                and not ConsentText.objects.filter(clinic=clinic, language=language).exists()
+            ):
+                apply_actions.do_publish_consent_text(
+                    clinic, language=language, text=CONSENT[language]
+                )
+
+
+def _apply(clinic, user, first, last, born, phq, gad) -> Application:
+    application = apply_actions.do_start_application(clinic, applicant=user, language="en")
+    apply_actions.do_accept_consent(
+        application, ConsentText.current(clinic, "en"), acting_user=user
+    )
+    apply_actions.do_save_details(
+        application,
+        acting_user=user,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        email=user.email,
+        language="sv",
+    )
+    for code in application.screening_set:
+        items = phq if code == "PHQ-9" else None
+        if items is None:
+            count = {"GAD-7": 7}.get(code, 0)
+            items = [gad] * count
+        if items:
+            apply_actions.do_submit_screening(
+                application,
+                code,
+                dict(enumerate(items, start=1)),
+                acting_user=user,
+                language="en",
+            )
+    return apply_actions.do_submit_application(application, acting_user=user)
+
+
+def _next(application, what: str, ctx) -> None:
+    coordinator = ctx.staff["intake"]
+    if what == "info":
+        actions.do_ask_for_information(
+            application,
+            acting_user=coordinator,
+            message="Are you in touch with any other care service at the moment?",
+        )
+    elif what == "book":
+        starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+        actions.do_book_assessment(
+            application,
+            acting_user=coordinator,
+            mode="video",
+            starts_at=starts + dt.timedelta(days=3),
+            assessor=ctx.staff["assessor"],
+            where="https://video.example.invalid/room/demo",
+        )
+
+
+def _riverside(ctx) -> None:
+    from tessera.core.demo import Login, _user
+
+    clinic = ctx.clinics["riverside"]
+    for local, first, last, born, phq, gad, what in APPLICANTS:
+        user, _created = _user(local, first, last)
+        if not Application.objects.filter(clinic=clinic, applicant=user).exists():
+            if set(_screening_codes(clinic)) - {"PHQ-9", "GAD-7"}:
+                continue  # a clinic screening set the demo cannot answer
+            application = _apply(clinic, user, first, last, born, phq, gad)
+            _next(application, what, ctx)
+        ctx.logins.append(Login(user.email, f"Applicant ({clinic.name})", False))
+
+
+def _screening_codes(clinic) -> list[str]:
+    from .screening import screening_set
+
+    return screening_set(clinic)
+
+
+def _fjordside(ctx) -> None:
+    clinic = ctx.clinics["fjordside"]
+    if Application.objects.filter(clinic=clinic, source=Source.PROFESSIONAL).exists():
+        return
+    apply_actions.do_refer(
+        clinic,
+        referral={
+            "referrer_name": "Dr Eva Berg",
+            "organisation": "Fjordside Health Centre",
+            "role": "GP",
+            "phone": "+46 8 123 456",
+            "secure_email": "eva.berg@health.example.invalid",
+            "reason": "Low mood for three months, sleeping poorly; would like online treatment.",
+            "consent_to_letters": True,
+        },
+        person={
+            "first_name": "Gustav",
+            "last_name": "Holm",
+            "date_of_birth": dt.date(1983, 5, 21),
+            "email": "gustav.holm@demo.tessera.test",
+            "language": "sv",
+        },
+    )
+
+
+def seed(ctx) -> None:
+    _consents(ctx)
+    _riverside(ctx)
+    _fjordside(ctx)

@@ -1,0 +1,109 @@
+"""Forms of intake: they only validate; the actions write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+
+from .models import AssessmentBooking, Referral
+
+COUNTRIES = [("", _("No identity number"))] + list(COUNTRY_CHOICES)
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I have read the text above and agree to it"),
+        error_messages={"required": _("Tick the box to agree, or leave the application.")},
+    )
+
+
+class DetailsForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("For example 1990-04-12."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+    national_id_country = forms.ChoiceField(
+        label=_("Country of identity number"), choices=COUNTRIES, required=False
+    )
+    national_id = forms.CharField(
+        label=_("National identity number"), max_length=20, required=False
+    )
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
+
+
+class PersonForm(DetailsForm):
+    """The patient's details on a professional's referral (e-mail for the invitation)."""
+
+    prefix = "patient"
+
+
+class ReferralForm(forms.ModelForm):
+    prefix = "referrer"
+
+    class Meta:
+        model = Referral
+        fields = [
+            "referrer_name",
+            "organisation",
+            "role",
+            "phone",
+            "secure_email",
+            "reason",
+            "consent_to_letters",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 5})}
+
+
+class AskInfoForm(forms.Form):
+    message = forms.CharField(
+        label=_("What do you need to know? The applicant sees this on their status page."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class BookForm(forms.Form):
+    mode = forms.ChoiceField(label=_("How"), choices=AssessmentBooking.Mode.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None)
+    where = forms.CharField(label=_("Video link or address"), max_length=300, required=False)
+
+    def __init__(self, *args, assessors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RedirectForm(forms.Form):
+    where = forms.CharField(label=_("Referred on to"), max_length=300)
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class QueueFilterForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Source, Status
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", _("Any source"))] + list(Source.choices)
+        statuses = [(v, label) for v, label in Status.choices if v != Status.DRAFT]
+        self.fields["status"].choices = [("", _("Open applications"))] + statuses

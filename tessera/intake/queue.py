@@ -1,0 +1,72 @@
+"""The triage queue: open applications of the user's clinics, urgent first, then oldest.
+
+A constant number of queries whatever its length: the page of applications (with clinic
+and referral joined), the count for the paginator, the screening answers of the page in
+one query, and programme suggestions in one or two (tessera.intake.matching, when it is
+installed)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Application, ScreeningAnswer
+from .models.applications import OPEN_STATUSES
+
+PAGE_SIZE = 50
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class QueueRow:
+    application: Application
+    waiting: object  # timedelta since it was submitted
+    scores: list = field(default_factory=list)  # ScreeningAnswer rows
+    suggestions: list = field(default_factory=list)
+
+
+def queue_queryset(user, *, source="", status="", urgent=False):
+    qs = Application.objects.visible_to(user).exclude(status="draft")
+    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATUSES)
+    if source:
+        qs = qs.filter(source=source)
+    if urgent:
+        qs = qs.filter(urgent=True)
+    return qs.select_related("clinic", "referral").order_by(
+        "-urgent", F("submitted_at").asc(nulls_last=True), "id"
+    )
+
+
+def suggestions(applications: list[Application]) -> dict:
+    """Programme suggestions from tessera.intake.matching, if that module is there."""
+    try:
+        from tessera.intake.matching import suggestions_for
+    except ImportError:
+        return {}
+    return suggestions_for(applications) or {}
+
+
+def queue_page(user, page_number, **filters):
+    page = Paginator(queue_queryset(user, **filters), PAGE_SIZE).get_page(page_number)
+    applications = list(page.object_list)
+    answers: dict[int, list] = {}
+    for row in ScreeningAnswer.objects.filter(application__in=applications).only(
+        "application_id", "instrument", "total", "band", "risk_flagged"
+    ):
+        answers.setdefault(row.application_id, []).append(row)
+    suggested = suggestions(applications)
+    now = timezone.now()
+    rows = [
+        QueueRow(
+            application=a,
+            waiting=now - (a.submitted_at or a.created_at),
+            scores=answers.get(a.pk, []),
+            suggestions=suggested.get(a.pk, []),
+        )
+        for a in applications
+    ]
+    return page, rows

@@ -1,0 +1,50 @@
+"""What an applicant is told about their application: a phase in words, never a score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, Status
+from .models.applications import UrgentReason
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str
+    label: str
+    explanation: str
+
+
+DRAFT = Phase("draft", _("Not sent yet"), _("Finish the steps below and send the application."))
+RECEIVED = Phase("received", _("Received"), _("We have your application and will look at it soon."))
+ASSESSING = Phase(
+    "assessing", _("Being assessed"), _("Someone at the clinic is looking at your application.")
+)
+BOOKED = Phase("booked", _("Appointment booked"), _("You have an appointment with the clinic."))
+DECISION = Phase("decision", _("Decision"), _("The clinic has decided about your application."))
+
+
+def applicant_phase(application: Application) -> Phase:
+    status = application.status
+    if status == Status.DRAFT:
+        return DRAFT
+    if status == Status.ASSESSMENT_BOOKED:
+        return BOOKED
+    if status == Status.NEEDS_INFO or (
+        status == Status.SUBMITTED and application.triaged_at is not None
+    ):
+        return ASSESSING
+    if status == Status.SUBMITTED:
+        return RECEIVED
+    return DECISION
+
+
+def crisis_contacts(application: Application, language: str) -> list:
+    """The clinic's crisis contacts in the applicant's language (all of them when none is
+    in that language), once a risk question has been answered positively."""
+    if application.urgent_reason != UrgentReason.RISK_ITEM:
+        return []
+    contacts = list(application.clinic.crisis_contacts.all())
+    return [c for c in contacts if c.language == language] or contacts

@@ -1,0 +1,234 @@
+"""The applicant's pages: start, consent, details, screening, send, status; and the
+invitation link a referred person follows. Each step is saved, and /apply/<pk>/ takes
+the applicant back to where they were."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tessera.treatment import questionnaires
+
+from .. import apply_actions, notify
+from ..forms import ConsentForm, DetailsForm
+from ..models import Application, ConsentText, Status
+from ..status import applicant_phase, crisis_contacts
+from .public import _clinic
+
+SIGNUP_SESSION_KEY = "tessera_intake_signup"  # read by tessera.core.auth.AccountAdapter
+NEXT_SESSION_KEY = "tessera_intake_next"
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _own(request, pk: int) -> Application:
+    application = (
+        Application.objects.visible_to(request.user)
+        .filter(pk=pk, applicant=request.user)
+        .select_related("clinic", "consent")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def next_step_url(application: Application) -> str:
+    if application.consent_id is None:
+        return reverse("intake_consent", args=[application.pk])
+    if not application.has_details:
+        return reverse("intake_details", args=[application.pk])
+    done = set(application.screening_answers.values_list("instrument", flat=True))
+    code = apply_actions.next_instrument(application, done)
+    if code:
+        return reverse("intake_screening", args=[application.pk, code])
+    if application.status == Status.DRAFT:
+        return reverse("intake_submit", args=[application.pk])
+    return reverse("intake_status", args=[application.pk])
+
+
+def _context(request, application: Application, **extra) -> dict:
+    return {
+        "application": application,
+        "crisis_contacts": crisis_contacts(application, application.language),
+        **extra,
+    }
+
+
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Signed out: open sign-up for this flow and send the person to create an account.
+    Signed in: their draft at this clinic (new or resumed)."""
+    clinic = _clinic(slug, self_referral=True)
+    here = reverse("intake_start", args=[clinic.slug])
+    if not request.user.is_authenticated:
+        request.session[SIGNUP_SESSION_KEY] = clinic.slug
+        request.session[NEXT_SESSION_KEY] = here
+        target = "account_login" if "signin" in request.GET else "account_signup"
+        return redirect(f"{reverse(target)}?next={here}")
+    if request.user.is_staff_member:
+        messages.info(request, _("Staff accounts cannot apply for care."))
+        return redirect("intake_how_to_apply", slug=clinic.slug)
+    request.session.pop(NEXT_SESSION_KEY, None)
+    application = apply_actions.do_start_application(
+        clinic, applicant=request.user, language=_language()
+    )
+    return redirect(next_step_url(application))
+
+
+@login_required
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return redirect(next_step_url(_own(request, pk)))
+
+
+def invite(request: HttpRequest, token: str) -> HttpResponse:
+    """A referred person's link from the invitation e-mail."""
+    pk = notify.read_invite_token(token)
+    application = Application.objects.filter(pk=pk).select_related("clinic").first()
+    if application is None or application.status in (Status.DUPLICATE, Status.DECLINED):
+        return render(request, "intake/invite_invalid.html", status=404)
+    here = reverse("intake_invite", args=[token])
+    if not request.user.is_authenticated:
+        request.session[SIGNUP_SESSION_KEY] = application.clinic.slug
+        request.session[NEXT_SESSION_KEY] = here
+        return render(request, "intake/invite.html", {"clinic": application.clinic, "here": here})
+    if request.user.is_staff_member:
+        raise Http404
+    try:
+        application = apply_actions.do_claim_invitation(application, user=request.user)
+    except ValidationError:
+        return render(request, "intake/invite_invalid.html", status=404)
+    request.session.pop(NEXT_SESSION_KEY, None)
+    return redirect(next_step_url(application))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    text = application.consent or ConsentText.current(application.clinic, _language())
+    if text is None:
+        return render(request, "intake/no_consent.html", _context(request, application))
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        current = ConsentText.current(application.clinic, _language())
+        if current is not None and str(current.pk) == request.POST.get("consent_text"):
+            apply_actions.do_accept_consent(application, current, acting_user=request.user)
+            return redirect(next_step_url(application))
+        form.add_error(None, _("The consent text has changed. Please read the new text."))
+        text = current
+    return render(
+        request, "intake/consent.html", _context(request, application, form=form, text=text)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if application.consent_id is None:
+        return redirect(next_step_url(application))
+    initial = {f: getattr(application, f) for f in apply_actions.DETAIL_FIELDS}
+    form = DetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply_actions.do_save_details(
+                application, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect(next_step_url(application))
+    return render(request, "intake/details.html", _context(request, application, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    application = _own(request, pk)
+    if code not in application.screening_set or application.consent_id is None:
+        raise Http404
+    if application.screening_answers.filter(instrument=code).exists():
+        return redirect(next_step_url(application))
+    answers = apply_actions.screening_draft(application, code)
+    view = questionnaires.build(code, _language(), answers, clinic=application.clinic)
+    if request.method == "POST":
+        answers = {**answers, **questionnaires.read_answers(view, request.POST)}
+        apply_actions.do_save_screening_draft(application, code, answers)
+        if "save" in request.POST:
+            messages.success(request, _("Your answers are saved. You can come back later."))
+            return redirect("intake_status", pk=application.pk)
+        if questionnaires.check_complete(view, answers):
+            apply_actions.do_submit_screening(
+                application, code, answers, acting_user=request.user, language=view.language
+            )
+            return redirect(next_step_url(application))
+    position = application.screening_set.index(code) + 1
+    return render(
+        request,
+        "intake/screening.html",
+        _context(
+            request, application, q=view, position=position, count=len(application.screening_set)
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if application.status != Status.DRAFT:
+        return redirect("intake_status", pk=application.pk)
+    if request.method == "POST":
+        try:
+            apply_actions.do_submit_application(application, acting_user=request.user)
+        except ValidationError:
+            return redirect(next_step_url(application))
+        messages.success(request, _("Your application has been sent."))
+        return redirect("intake_status", pk=application.pk)
+    if next_step_url(application) != request.path:
+        return redirect(next_step_url(application))
+    return render(request, "intake/submit.html", _context(request, application))
+
+
+@login_required
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    continue_url = next_step_url(application)
+    booking = application.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first()
+    return render(
+        request,
+        "intake/status.html",
+        _context(
+            request,
+            application,
+            phase=applicant_phase(application),
+            booking=booking,
+            continue_url=continue_url,
+            screening_left="/screening/" in continue_url,
+        ),
+    )
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Application.objects.visible_to(request.user)
+        .filter(applicant=request.user)
+        .select_related("clinic")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "intake/my_applications.html",
+        {"rows": [(a, applicant_phase(a)) for a in rows[:50]]},
+    )

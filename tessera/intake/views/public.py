@@ -1,0 +1,119 @@
+"""The public pages of a clinic, and the web form for professionals' referrals."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tessera.core.middleware import client_ip
+from tessera.core.models import Clinic
+
+from .. import apply_actions
+from ..forms import PersonForm, ReferralForm
+from ..programmes import public_programmes
+
+# A simple throttle against abuse of the public referral form: per address and hour.
+REFERRALS_PER_HOUR = 20
+RECEIPT_SESSION_KEY = "tessera_intake_receipt"
+
+
+def _clinic(slug: str, *, self_referral=False, professional=False) -> Clinic:
+    clinic = get_object_or_404(Clinic, slug=slug)
+    if self_referral and not clinic.accepts_self_referral:
+        raise Http404
+    if professional and not clinic.accepts_professional_referral:
+        raise Http404
+    return clinic
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def clinic_page(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _clinic(slug)
+    return render(
+        request,
+        "intake/public/clinic.html",
+        {"clinic": clinic, "programmes": public_programmes(clinic, _language())},
+    )
+
+
+def how_to_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _clinic(slug, self_referral=True)
+    return render(request, "intake/public/apply.html", {"clinic": clinic})
+
+
+def professionals(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _clinic(slug, professional=True)
+    return render(
+        request,
+        "intake/public/professionals.html",
+        {"clinic": clinic, "programmes": public_programmes(clinic, _language())},
+    )
+
+
+def _throttled(request) -> bool:
+    key = f"intake-refer:{client_ip(request) or '-'}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) > REFERRALS_PER_HOUR
+    except ValueError:
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _clinic(slug, professional=True)
+    referral = ReferralForm(request.POST or None)
+    person = PersonForm(request.POST or None, initial={"language": _language()})
+    if request.method == "POST" and referral.is_valid() and person.is_valid():
+        if _throttled(request):
+            referral.add_error(
+                None,
+                _(
+                    "Too many referrals have been sent from here in the last hour. Please try "
+                    "again later; what you typed is kept."
+                ),
+            )
+            return render(
+                request,
+                "intake/public/refer.html",
+                {"clinic": clinic, "referral_form": referral, "person_form": person},
+                status=429,
+            )
+        try:
+            application = apply_actions.do_refer(
+                clinic,
+                referral=referral.cleaned_data,
+                person=person.cleaned_data,
+                acting_user=request.user if request.user.is_authenticated else None,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                target = person if field in person.fields else referral
+                target.add_error(field if field in target.fields else None, errors)
+        else:
+            request.session[RECEIPT_SESSION_KEY] = application.reference
+            return redirect("intake_refer_receipt", slug=clinic.slug)
+    return render(
+        request,
+        "intake/public/refer.html",
+        {"clinic": clinic, "referral_form": referral, "person_form": person},
+    )
+
+
+def refer_receipt(request: HttpRequest, slug: str) -> HttpResponse:
+    """The referrer's receipt: the reference number of the referral just sent from this
+    browser (kept in the session, so a receipt never shows to anyone else)."""
+    clinic = _clinic(slug, professional=True)
+    reference = request.session.get(RECEIPT_SESSION_KEY)
+    if not reference:
+        return redirect("intake_refer", slug=clinic.slug)
+    return render(request, "intake/public/receipt.html", {"clinic": clinic, "reference": reference})

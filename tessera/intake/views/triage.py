@@ -1,0 +1,141 @@
+"""Staff pages of intake: the triage queue, one application, and the triage actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tessera.core import access, audit
+from tessera.core.decorators import staff_required
+
+from .. import actions
+from ..forms import AskInfoForm, BookForm, DeclineForm, QueueFilterForm, RedirectForm
+from ..models import Application
+from ..models.applications import OPEN_STATUSES
+from ..queue import queue_page, suggestions
+
+
+def _may_use_queue(user) -> None:
+    if not access.intake_clinic_ids(user):
+        raise Http404
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _may_use_queue(request.user)
+    filters = QueueFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    page, rows = queue_page(
+        request.user,
+        request.GET.get("page"),
+        source=chosen.get("source", ""),
+        status=chosen.get("status", ""),
+        urgent=chosen.get("urgent", False),
+    )
+    return render(
+        request, "intake/triage/queue.html", {"page": page, "rows": rows, "filters": filters}
+    )
+
+
+def _visible(request, pk: int) -> Application:
+    application = (
+        Application.objects.visible_to(request.user)
+        .filter(pk=pk, clinic_id__in=access.intake_clinic_ids(request.user))
+        .select_related("clinic", "consent", "possible_duplicate_of", "duplicate_of")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def _forms(application, data=None, which=None) -> dict:
+    assessors = actions.assessor_choices(application.clinic)
+    forms = {
+        "ask_info": AskInfoForm(prefix="ask"),
+        "book": BookForm(prefix="book", assessors=assessors),
+        "decline": DeclineForm(prefix="decline"),
+        "redirect": RedirectForm(prefix="redirect"),
+    }
+    if which:
+        cls = type(forms[which])
+        kwargs = {"assessors": assessors} if which == "book" else {}
+        forms[which] = cls(data, prefix=forms[which].prefix, **kwargs)
+    return forms
+
+
+def _detail(request, application: Application, forms: dict, status: int = 200):
+    audit.record(
+        "application.viewed",
+        actor=request.user,
+        clinic=application.clinic,
+        patient=application.patient,
+        obj=application,
+        purpose="intake",
+        actor_role=access.actor_role_label(request.user, application.clinic_id),
+    )
+    context = {
+        "application": application,
+        "referral": getattr(application, "referral", None),
+        "answers": list(application.screening_answers.all()),
+        "log": application.triage_actions.select_related("actor"),
+        "bookings": application.bookings.select_related("assessor"),
+        "suggestions": suggestions([application]).get(application.pk, []),
+        "forms": forms,
+        "is_open": application.status in OPEN_STATUSES,
+    }
+    return render(request, "intake/triage/detail.html", context, status=status)
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    return _detail(request, application, _forms(application))
+
+
+ACTIONS = {
+    "ask_info": (actions.do_ask_for_information, gettext_lazy("The applicant has been asked.")),
+    "book": (actions.do_book_assessment, gettext_lazy("The assessment is booked.")),
+    "decline": (actions.do_decline, gettext_lazy("The application is declined.")),
+    "redirect": (actions.do_redirect, gettext_lazy("The applicant is referred elsewhere.")),
+}
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    application = _visible(request, pk)
+    if action == "merge":
+        try:
+            kept = actions.do_merge_duplicate(application, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("intake_application", pk=application.pk)
+        messages.success(request, _("The applications are merged."))
+        return redirect("intake_application", pk=kept.pk)
+    if action not in ACTIONS:
+        raise Http404
+    forms = _forms(application, request.POST, action)
+    form = forms[action]
+    if form.is_valid():
+        do, done = ACTIONS[action]
+        extra = {}
+        if action == "ask_info":
+            extra["base_url"] = request.build_absolute_uri("/")
+        try:
+            do(application, acting_user=request.user, **form.cleaned_data, **extra)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, done)
+            return redirect("intake_application", pk=application.pk)
+    return _detail(request, application, forms, status=400)

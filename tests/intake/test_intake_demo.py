@@ -1,0 +1,22 @@
+"""The intake demo: consent texts everywhere, five applications at riverside (one urgent),
+one professional referral at fjordside; loading it again adds nothing."""
+
+from django.core.management import call_command
+
+from tessera.intake.models import Application, ConsentText
+
+
+def test_the_intake_demo_is_there_once(db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (Application.objects.count(), ConsentText.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Application.objects.count(), ConsentText.objects.count()) == counts
+    riverside = Application.objects.filter(clinic__slug="riverside")
+    assert riverside.count() == 5 and riverside.exclude(status="draft").count() == 5
+    assert riverside.filter(urgent=True).count() == 1
+    assert len(set(riverside.values_list("status", flat=True))) >= 3
+    assert riverside.filter(possible_duplicate_of__isnull=False).count() == 1
+    fjordside = Application.objects.get(clinic__slug="fjordside")
+    assert fjordside.source == "professional" and fjordside.referral.consent_to_letters
+    assert ConsentText.objects.filter(clinic__slug="riverside", language="sv").exists()

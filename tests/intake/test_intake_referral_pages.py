@@ -1,0 +1,153 @@
+"""Public pages and a professional's referral by the web form."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.urls import reverse
+
+from tessera.intake import notify
+from tessera.intake.models import Application, Source, Status
+from tessera.programs.models import Programme, ProgrammeVersion
+from tests.conftest import make_user
+from tests.intake.intake_helpers import REFERRAL, consent_for
+
+PERSON = {
+    "first_name": "Gus",
+    "last_name": "Holm",
+    "date_of_birth": "1983-05-21",
+    "national_id_country": "",
+    "national_id": "",
+    "email": "gus@person.test",
+    "phone": "",
+    "language": "en",
+}
+
+
+def _form(**changes) -> dict:
+    data = {f"referrer-{k}": v for k, v in REFERRAL.items() if k != "consent_to_letters"}
+    data["referrer-consent_to_letters"] = "on"
+    data |= {f"patient-{k}": v for k, v in PERSON.items()}
+    return data | changes
+
+
+def _publish(world, status="published", evidence="Trials show most people improve."):
+    programme = Programme.objects.create(region=world.region, key="mood")
+    return ProgrammeVersion.objects.create(
+        programme=programme,
+        number=1,
+        status=status,
+        title="Getting going again",
+        problem_area="depression",
+        languages=["en"],
+        weeks=8,
+        eligibility={"min_age": 18},
+        description_patient="For **low mood**.",
+        description_professional="Behavioural activation for depression.",
+        evidence=evidence,
+    )
+
+
+def test_the_clinic_page_describes_published_programmes(world, client):
+    _publish(world)
+    body = client.get(reverse("intake_clinic", args=["alpha"])).content.decode()
+    assert "Getting going again" in body and "<strong>low mood</strong>" in body
+    assert "About 8 weeks" in body and "People aged 18 or older." in body
+    assert "Trials show most people improve." in body
+    assert reverse("intake_how_to_apply", args=["alpha"]) in body
+    body = client.get(reverse("intake_professionals", args=["alpha"])).content.decode()
+    assert "Behavioural activation for depression." in body
+
+
+def test_drafts_are_not_shown(world, client):
+    _publish(world, status="draft")
+    body = client.get(reverse("intake_clinic", args=["alpha"])).content.decode()
+    assert "Getting going again" not in body
+
+
+def test_professional_pages_exist_only_with_professional_referral(world, client):
+    world.clinic.referral_model = "self"
+    world.clinic.save()
+    for name in ["intake_professionals", "intake_refer", "intake_refer_receipt"]:
+        assert client.get(reverse(name, args=["alpha"])).status_code == 404
+    body = client.get(reverse("intake_clinic", args=["alpha"])).content.decode()
+    assert reverse("intake_professionals", args=["alpha"]) not in body
+
+
+def test_a_gp_refers_by_the_form(world, client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake_refer", args=["alpha"]), _form())
+    assert response["Location"] == reverse("intake_refer_receipt", args=["alpha"])
+    application = Application.objects.get()
+    assert application.source == Source.PROFESSIONAL and application.status == Status.SUBMITTED
+    assert application.referral.referrer_name == "Dr Eva Berg"
+    body = client.get(response["Location"]).content.decode()
+    assert application.reference in body
+    mail = mailoutbox[-1]
+    assert mail.to == ["gus@person.test"]
+    text = mail.subject + mail.body
+    for secret in ["Gus", "Holm", "Low mood", "Eva", "Clinic alpha", "depress"]:
+        assert secret not in text
+    assert "/apply/invite/" in mail.body
+
+
+def test_bad_input_keeps_what_was_typed(world, client):
+    response = client.post(
+        reverse("intake_refer", args=["alpha"]),
+        _form(**{"referrer-secure_email": "not-an-address", "patient-date_of_birth": ""}),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in body and 'value="Dr Eva Berg"' in body
+    assert "Low mood and poor sleep" in body
+    assert not Application.objects.exists()
+
+
+def test_the_form_is_throttled(world, client, monkeypatch):
+    from tessera.intake.views import public
+
+    monkeypatch.setattr(public, "REFERRALS_PER_HOUR", 2)
+    for _ in range(2):
+        assert client.post(reverse("intake_refer", args=["alpha"]), _form()).status_code == 302
+    response = client.post(reverse("intake_refer", args=["alpha"]), _form())
+    assert response.status_code == 429
+    assert Application.objects.count() == 2
+    assert 'value="Dr Eva Berg"' in response.content.decode()
+
+
+def test_the_receipt_shows_only_this_browsers_referral(world, client):
+    response = client.get(reverse("intake_refer_receipt", args=["alpha"]))
+    assert response.status_code == 302
+
+
+def test_the_invited_person_takes_over_the_application(world, client, login):
+    consent_for(world.clinic)
+    client.post(reverse("intake_refer", args=["alpha"]), _form())
+    application = Application.objects.get()
+    url = reverse("intake_invite", args=[notify.invite_token(application)])
+    body = client.get(url).content.decode()
+    assert "Create an account" in body
+    assert 'name="password1"' in client.get("/accounts/signup/").content.decode()
+    person = make_user("gus@person.test")
+    response = login(person).get(url)
+    assert response["Location"] == reverse("intake_consent", args=[application.pk])
+    application.refresh_from_db()
+    assert application.applicant == person
+    other = make_user("someone@else.test")
+    assert login(other).get(url).status_code == 404  # already claimed
+
+
+def test_an_expired_or_forged_link_does_not_work(world, client, settings):
+    consent_for(world.clinic)
+    client.post(reverse("intake_refer", args=["alpha"]), _form())
+    application = Application.objects.get()
+    forged = signing.dumps({"a": application.pk}, salt="something else")
+    assert client.get(reverse("intake_invite", args=[forged])).status_code == 404
+    token = notify.invite_token(application)
+    import time
+
+    real = time.time
+    try:
+        time.time = lambda: real() + notify.INVITE_MAX_AGE + 60
+        assert client.get(reverse("intake_invite", args=[token])).status_code == 404
+    finally:
+        time.time = real
