@@ -7,7 +7,9 @@ Scopes, in words:
   who have an episode at their clinic (CLINIC_WIDE_ROLES).
 - A therapist sees the episodes they are responsible for (their caseload), plus any
   episode a colleague has granted them for consultation (added by the consultation
-  feature through ``extra_episode_scopes``).
+  feature through ``extra_episode_scopes``: while a request to them is open and not
+  expired, that one episode). A read made only through such an extra scope is audited
+  with the scope's ``audit_purpose`` ("consultation"): see ``read_purpose``.
 - Content authors, researchers and region administrators see no identifiable patient
   data; region administrators manage the clinics of their region.
 
@@ -25,6 +27,8 @@ from django.http import Http404
 from .roles import CLINIC_WIDE_ROLES, Role
 
 # Later features (consultation grants) register functions returning a Q over Episode.
+# A function may carry an ``audit_purpose`` attribute: the purpose of a read made only
+# through it (see read_purpose).
 extra_episode_scopes: list[Callable[[object], Q]] = []
 
 
@@ -69,6 +73,21 @@ def may_see_patient_data(user) -> bool:
     return True
 
 
+def own_episode_scope(user) -> Q:
+    """A Q over Episode for what the user's own roles show them, without extra scopes
+    (consultation grants); matches nothing when nothing."""
+    scope = Q(pk__in=[])
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return scope
+    clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
+    therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
+    if clinic_wide:
+        scope |= Q(clinic_id__in=clinic_wide)
+    if therapist_at:
+        scope |= Q(therapist=user, clinic_id__in=therapist_at)
+    return scope
+
+
 def episode_scope(user) -> Q:
     """A Q over Episode for everything the user may see; matches nothing when nothing."""
     nothing = Q(pk__in=[])
@@ -76,12 +95,7 @@ def episode_scope(user) -> Q:
         return nothing
     scope = nothing
     if user.is_staff_member:
-        clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
-        therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
-        if clinic_wide:
-            scope |= Q(clinic_id__in=clinic_wide)
-        if therapist_at:
-            scope |= Q(therapist=user, clinic_id__in=therapist_at)
+        scope |= own_episode_scope(user)
         for extra in extra_episode_scopes:
             scope |= extra(user)
     patient = user.patient_record
@@ -113,6 +127,28 @@ def get_visible_patient(user, pk) -> object:
     if patient is None:
         raise Http404
     return patient
+
+
+def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
+    """The audit purpose of a staff member's read of this patient when only an extra scope
+    (a consultation grant) lets them see the patient: that scope's ``audit_purpose``.
+    None when their own roles show them the patient (the caller's default applies).
+
+    No query for a clinic-wide role at ``clinic_id``; otherwise one, two through a grant."""
+    if not extra_episode_scopes or not may_see_patient_data(user) or not user.is_staff_member:
+        return None
+    if clinic_id is not None and clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES):
+        return None
+    from tessera.treatment.models import Episode
+
+    episodes = Episode.objects.filter(patient=patient)
+    if episodes.filter(own_episode_scope(user)).exists():
+        return None
+    for extra in extra_episode_scopes:
+        purpose = getattr(extra, "audit_purpose", None)
+        if purpose and episodes.filter(extra(user)).exists():
+            return purpose
+    return None
 
 
 def may_edit_patient_details(user, patient) -> bool:
