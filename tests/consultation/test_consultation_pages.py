@@ -136,3 +136,18 @@ def test_staff_menu_has_consultations_and_supervisors_have_supervision(world, cl
     login(world["supervisor"])
     labels = [str(label) for _href, label in client.get("/").context["nav"]]
     assert "Consultations" in labels and "Supervision" in labels
+
+
+def test_new_comments_leave_out_ones_own(world, client, login):
+    request = ask(world)
+    comment(request, world["therapist"], "Mine")
+    comment(request, world["colleague"], "Theirs")
+    login(world["colleague"])
+    rows = client.get("/consultations/").context["rows"]
+    assert rows[0]["request"].new_comments == 0  # commenting marks the thread read
+    comment(request, world["therapist"], "Mine again")
+    rows = client.get("/consultations/").context["rows"]
+    assert rows[0]["request"].new_comments == 1
+    login(world["therapist"])
+    rows = client.get("/consultations/mine/").context["rows"]
+    assert rows[0]["request"].new_comments == 0
