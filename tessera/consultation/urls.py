@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import requests, supervision
+
+urlpatterns = [
+    path("consultations/", requests.asked_of_me, name="consultation_list"),
+    path("consultations/mine/", requests.asked_by_me, name="consultation_mine"),
+    path("consultations/ask/<int:episode_id>/", requests.ask, name="consultation_ask"),
+    path("consultations/<int:pk>/", requests.detail, name="consultation_detail"),
+    path("consultations/<int:pk>/comment/", requests.comment, name="consultation_comment"),
+    path("consultations/<int:pk>/end/", requests.end, name="consultation_end"),
+    path("supervision/", supervision.case_list, name="supervision_list"),
+    path("supervision/cases/<int:episode_id>/", supervision.case, name="supervision_case"),
+    path(
+        "supervision/cases/<int:episode_id>/follow/", supervision.follow, name="supervision_follow"
+    ),
+    path(
+        "supervision/cases/<int:episode_id>/unfollow/",
+        supervision.unfollow,
+        name="supervision_unfollow",
+    ),
+]

@@ -9,7 +9,9 @@ Scopes, in words:
   unresolved risk alert (``on_call_clinic_ids``).
 - A therapist sees the episodes they are responsible for (their caseload), plus any
   episode a colleague has granted them for consultation (added by the consultation
-  feature through ``extra_episode_scopes``).
+  feature through ``extra_episode_scopes``: while a request to them is open and not
+  expired, that one episode). A read made only through such an extra scope is audited
+  with the scope's ``audit_purpose`` ("consultation"): see ``read_purpose``.
 - Content authors, researchers and region administrators see no identifiable patient
   data; region administrators manage the clinics of their region.
 - Applications for care (intake): an applicant sees their own applications; intake
@@ -34,6 +36,8 @@ from .roles import CLINIC_WIDE_ROLES, Role
 INTAKE_ROLES = frozenset({Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.CLINIC_MANAGER})
 
 # Later features (consultation grants) register functions returning a Q over Episode.
+# A function may carry an ``audit_purpose`` attribute: the purpose of a read made only
+# through it (see read_purpose).
 extra_episode_scopes: list[Callable[[object], Q]] = []
 
 
@@ -86,6 +90,24 @@ def may_see_patient_data(user) -> bool:
     return True
 
 
+def own_episode_scope(user) -> Q:
+    """A Q over Episode for what the user's own roles show them, without extra scopes
+    (consultation grants); matches nothing when nothing."""
+    scope = Q(pk__in=[])
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return scope
+    clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
+    therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
+    if clinic_wide:
+        scope |= Q(clinic_id__in=clinic_wide)
+    if therapist_at:
+        scope |= Q(therapist=user, clinic_id__in=therapist_at)
+    on_call = on_call_clinic_ids(user)
+    if on_call:
+        scope |= _open_alert_episodes(on_call)
+    return scope
+
+
 def episode_scope(user) -> Q:
     """A Q over Episode for everything the user may see; matches nothing when nothing."""
     nothing = Q(pk__in=[])
@@ -93,15 +115,7 @@ def episode_scope(user) -> Q:
         return nothing
     scope = nothing
     if user.is_staff_member:
-        clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
-        therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
-        if clinic_wide:
-            scope |= Q(clinic_id__in=clinic_wide)
-        if therapist_at:
-            scope |= Q(therapist=user, clinic_id__in=therapist_at)
-        on_call = on_call_clinic_ids(user)
-        if on_call:
-            scope |= _open_alert_episodes(on_call)
+        scope |= own_episode_scope(user)
         for extra in extra_episode_scopes:
             scope |= extra(user)
     patient = user.patient_record
@@ -145,13 +159,50 @@ def get_visible_patient(user, pk) -> object:
     return patient
 
 
+def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
+    """The audit purpose of a staff member's read of this patient when only an extra scope
+    (a consultation grant) lets them see the patient: that scope's ``audit_purpose``.
+    None when their own roles show them the patient (the caller's default applies).
+
+    No query for a clinic-wide role at ``clinic_id``; otherwise one, two through a grant."""
+    if not extra_episode_scopes or not may_see_patient_data(user) or not user.is_staff_member:
+        return None
+    if clinic_id is not None and clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES):
+        return None
+    from tessera.treatment.models import Episode
+
+    episodes = Episode.objects.filter(patient=patient)
+    if episodes.filter(own_episode_scope(user)).exists():
+        return None
+    for extra in extra_episode_scopes:
+        purpose = getattr(extra, "audit_purpose", None)
+        if purpose and episodes.filter(extra(user)).exists():
+            return purpose
+    return None
+
+
 def may_edit_patient_details(user, patient) -> bool:
-    """Contact details: the patient themself, or clinical staff who can see the record."""
+    """Contact details: the patient themself, or clinical staff whose own roles show them
+    the record (a colleague consulted on the case reads it but does not change it)."""
     if not may_see_patient_data(user):
         return False
     if patient.user_id == user.pk:
         return True
-    return user.is_staff_member and patient_is_visible(user, patient)
+    return user.is_staff_member and patient_in_own_scope(user, patient)
+
+
+def patient_in_own_scope(user, patient) -> bool:
+    from tessera.treatment.models import Episode
+
+    return Episode.objects.filter(own_episode_scope(user), patient=patient).exists()
+
+
+def episode_in_own_scope(user, episode) -> bool:
+    """Whether the user's own roles (not a consultation grant) show them this episode:
+    what writing to the patient, acting on an alert or changing records needs."""
+    from tessera.treatment.models import Episode
+
+    return Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
 
 
 def patient_is_visible(user, patient) -> bool:

@@ -197,6 +197,10 @@ def record_patient_read(user, patient: Patient, what: str, *, obj=None, purpose=
         clinic=clinic,
         patient=patient,
         obj=obj or patient,
-        purpose=purpose or ("self" if own else "care"),
+        # A read made only through a consultation grant is for "consultation".
+        purpose=purpose
+        or ("self" if own else None)
+        or access.read_purpose(user, patient, clinic.pk if clinic else None)
+        or "care",
         actor_role=access.actor_role_label(user, clinic.pk if clinic else None),
     )

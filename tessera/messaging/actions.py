@@ -31,12 +31,14 @@ def _is_patient_of(user, episode: Episode) -> bool:
 
 
 def may_write(user, episode: Episode) -> bool:
-    """The patient of the episode while it is open; staff who may see the episode."""
+    """The patient of the episode while it is open; staff whose own roles show them the
+    episode (a colleague consulted on the case reads the conversation but does not write
+    to the patient)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if _is_patient_of(user, episode):
         return episode.status != Episode.Status.ENDED
-    return user.is_staff_member and Episode.objects.visible_to(user).filter(pk=episode.pk).exists()
+    return user.is_staff_member and access.episode_in_own_scope(user, episode)
 
 
 def _clean_body(body: str) -> str:

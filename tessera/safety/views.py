@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.treatment.models import Episode
@@ -18,6 +19,15 @@ from tessera.treatment.models import Episode
 from . import actions
 from .forms import ConcernForm, ResolveForm
 from .models import RiskAlert
+
+
+def _actionable_alert(user, pk: int) -> RiskAlert:
+    """An alert the user may act on: their own roles (or being on call) show them its
+    episode. A colleague consulted on the case reads the alert but does not close it."""
+    alert = _visible_alert(user, pk)
+    if not access.episode_in_own_scope(user, alert.episode):
+        raise Http404
+    return alert
 
 
 def _visible_alert(user, pk: int) -> RiskAlert:
@@ -109,7 +119,7 @@ def _flag_labels(alert: RiskAlert) -> list[str]:
 @staff_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _visible_alert(request.user, pk)
+    alert = _actionable_alert(request.user, pk)
     try:
         actions.do_acknowledge(alert, acting_user=request.user)
         messages.success(request, _("Alert acknowledged. Record what you did when you have acted."))
@@ -121,7 +131,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _visible_alert(request.user, pk)
+    alert = _actionable_alert(request.user, pk)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:

@@ -67,6 +67,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access.get_visible_patient(request.user, pk)
+    if not access.may_edit_patient_details(request.user, patient):
+        raise PermissionDenied
     clinic = _clinic_for(request.user, patient)
     form = PatientDetailsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():

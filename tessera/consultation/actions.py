@@ -1,0 +1,287 @@
+"""Every write of consultations and supervision: atomic, validated, audited.
+
+Audit rows name the request, comment or note and the patient; never the question,
+draft, comment or note text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit
+from tessera.core.models import AuditEvent, User
+from tessera.core.roles import CLINICAL_ROLES, Role
+from tessera.treatment.models import Episode
+
+from . import notify
+from .models import (
+    DEFAULT_HOURS,
+    MAX_HOURS,
+    ConsultationComment,
+    ConsultationRequest,
+    SupervisedCase,
+    SupervisionNote,
+)
+
+CONSULTATION = AuditEvent.Purpose.CONSULTATION
+SUPERVISION = AuditEvent.Purpose.SUPERVISION
+MAX_TEXT = 10_000
+
+
+def _record(action, *, actor, episode, obj, purpose, changes=None):
+    audit.record(
+        action,
+        actor=actor,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=obj,
+        purpose=purpose,
+        actor_role=access.actor_role_label(actor, episode.clinic_id),
+        changes=changes,
+    )
+
+
+def _text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("Please write something here.")})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: _("Please keep this under 10,000 characters.")})
+    return value
+
+
+def sees_by_own_role(user, episode) -> bool:
+    """Whether the user's own roles (not a consultation grant) show them the episode."""
+    return Episode.objects.filter(pk=episode.pk).filter(access.own_episode_scope(user)).exists()
+
+
+def colleagues_for(episode, asker) -> list[User]:
+    """Staff with a clinical role at the episode's clinic, other than the asker."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            clinic_roles__clinic_id=episode.clinic_id,
+            clinic_roles__role__in=CLINICAL_ROLES,
+        )
+        .exclude(pk=asker.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def supervisors_of(clinic_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role=Role.SUPERVISOR
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def do_ask_colleague(
+    episode: Episode,
+    *,
+    acting_user,
+    question: str,
+    submission_key: uuid.UUID,
+    colleague=None,
+    to_supervisors: bool = False,
+    draft: str = "",
+    hours: int = DEFAULT_HOURS,
+    link_base: str = "",
+) -> ConsultationRequest:
+    """Ask a named colleague, or the clinic's supervisors, about one episode. The
+    colleague may see the episode until the request ends or expires."""
+    existing = ConsultationRequest.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        if existing.asker_id != acting_user.pk:
+            raise PermissionDenied
+        return existing  # the same form sent twice
+    if not access.may_see_patient_data(acting_user) or not sees_by_own_role(acting_user, episode):
+        raise PermissionDenied
+    if episode.status == Episode.Status.ENDED:
+        raise ValidationError(_("This episode has ended."))
+    if (colleague is None) == (not to_supervisors):
+        raise ValidationError({"colleague": _("Choose a colleague or the supervisor.")})
+    if colleague is not None and colleague not in colleagues_for(episode, acting_user):
+        raise ValidationError({"colleague": _("Choose a colleague at this clinic.")})
+    if to_supervisors and not [s for s in supervisors_of(episode.clinic_id) if s != acting_user]:
+        raise ValidationError({"colleague": _("This clinic has no supervisor to ask.")})
+    if not 1 <= int(hours) <= MAX_HOURS:
+        raise ValidationError({"hours": _("Choose between one hour and 14 days.")})
+    now = timezone.now()
+    request = ConsultationRequest.objects.create(
+        episode=episode,
+        asker=acting_user,
+        colleague=colleague,
+        to_supervisors=to_supervisors,
+        question=_text(question, "question"),
+        draft=(draft or "").strip()[:MAX_TEXT],
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=int(hours)),
+        asker_seen_at=now,
+        submission_key=submission_key,
+    )
+    _record(
+        "consultation.requested",
+        actor=acting_user,
+        episode=episode,
+        obj=request,
+        purpose=CONSULTATION,
+        changes={
+            "to": colleague.pk if colleague else "supervisors",
+            "expires_at": request.expires_at.isoformat(),
+            "with_draft": bool(request.draft),
+        },
+    )
+    recipients = [colleague] if colleague else supervisors_of(episode.clinic_id)
+    recipients = [r for r in recipients if r != acting_user]
+    transaction.on_commit(lambda: notify.consultation_requested(request, recipients, link_base))
+    return request
+
+
+def _locked(request: ConsultationRequest) -> ConsultationRequest:
+    return (
+        ConsultationRequest.objects.select_for_update()
+        .select_related("episode__clinic")
+        .get(pk=request.pk)
+    )
+
+
+@transaction.atomic
+def do_comment(
+    request: ConsultationRequest, *, acting_user, text: str, submission_key: uuid.UUID
+) -> ConsultationComment:
+    """Add to the private thread. Only the two sides, and only while the request is live."""
+    existing = ConsultationComment.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        if existing.author_id != acting_user.pk:
+            raise PermissionDenied
+        return existing
+    if not ConsultationRequest.objects.visible_to(acting_user).filter(pk=request.pk).exists():
+        raise PermissionDenied
+    request = _locked(request)
+    if not request.is_live:
+        raise ValidationError(_("This consultation has ended; the thread is closed."))
+    comment = ConsultationComment.objects.create(
+        request=request,
+        author=acting_user,
+        text=_text(text, "text"),
+        created_at=timezone.now(),
+        submission_key=submission_key,
+    )
+    _mark_seen(request, acting_user, comment.created_at)
+    _record(
+        "consultation.commented",
+        actor=acting_user,
+        episode=request.episode,
+        obj=comment,
+        purpose=CONSULTATION,
+        changes={"request": request.pk},
+    )
+    return comment
+
+
+@transaction.atomic
+def do_end_consultation(request: ConsultationRequest, *, acting_user) -> ConsultationRequest:
+    """The asker ends the request early; the colleague's access ends with it."""
+    if request.asker_id != acting_user.pk:
+        raise PermissionDenied
+    request = _locked(request)
+    if request.ended_at is not None:
+        return request
+    request.ended_at = timezone.now()
+    request.ended_by = acting_user
+    request.save(update_fields=["ended_at", "ended_by"])
+    _record(
+        "consultation.ended",
+        actor=acting_user,
+        episode=request.episode,
+        obj=request,
+        purpose=CONSULTATION,
+        changes={"expired_before": request.expires_at <= request.ended_at},
+    )
+    return request
+
+
+def _mark_seen(request: ConsultationRequest, user, at) -> None:
+    field = "asker_seen_at" if request.asker_id == user.pk else "answer_seen_at"
+    ConsultationRequest.objects.filter(pk=request.pk).update(**{field: at})
+
+
+def mark_seen(request: ConsultationRequest, user) -> None:
+    """Remember that this side has read the thread (a read marker; the view audits)."""
+    _mark_seen(request, user, timezone.now())
+
+
+# --- Supervision -------------------------------------------------------------------
+
+
+def _supervisor_of(user, episode) -> None:
+    if episode.clinic_id not in access.clinic_ids_with_roles(user, [Role.SUPERVISOR]):
+        raise PermissionDenied
+    if not access.may_see_patient_data(user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def do_follow_case(episode: Episode, *, acting_user) -> SupervisedCase:
+    _supervisor_of(acting_user, episode)
+    case, created = SupervisedCase.objects.get_or_create(episode=episode, supervisor=acting_user)
+    if created:
+        _record(
+            "supervision.case_followed",
+            actor=acting_user,
+            episode=episode,
+            obj=case,
+            purpose=SUPERVISION,
+        )
+    return case
+
+
+@transaction.atomic
+def do_unfollow_case(episode: Episode, *, acting_user) -> None:
+    _supervisor_of(acting_user, episode)
+    case = SupervisedCase.objects.filter(episode=episode, supervisor=acting_user).first()
+    if case is None:
+        return
+    _record(
+        "supervision.case_unfollowed",
+        actor=acting_user,
+        episode=episode,
+        obj=case,
+        purpose=SUPERVISION,
+    )
+    case.delete()
+
+
+@transaction.atomic
+def do_add_supervision_note(
+    episode: Episode, *, acting_user, text: str, submission_key: uuid.UUID
+) -> SupervisionNote:
+    existing = SupervisionNote.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        if existing.supervisor_id != acting_user.pk:
+            raise PermissionDenied
+        return existing
+    _supervisor_of(acting_user, episode)
+    note = SupervisionNote.objects.create(
+        episode=episode,
+        supervisor=acting_user,
+        text=_text(text, "text"),
+        submission_key=submission_key,
+    )
+    _record(
+        "supervision.note_added",
+        actor=acting_user,
+        episode=episode,
+        obj=note,
+        purpose=SUPERVISION,
+    )
+    return note

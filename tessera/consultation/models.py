@@ -1,0 +1,241 @@
+"""Consultation requests (a time-limited grant to see one episode), their private comment
+threads, and supervision (cases a supervisor follows, and supervision notes).
+
+Who sees what, in words (the grant itself is ``grants.consultation_scope``, registered in
+``tessera.core.access.extra_episode_scopes``):
+
+- A request and its comments are seen only by its two sides: the asker, and the colleague
+  it was addressed to, or, for a request to "the supervisor", every supervisor of the
+  episode's clinic. Nobody else, not the patient's other staff, not clinic managers.
+- Supervision notes are seen by the supervisors of the episode's clinic and by the
+  episode's responsible therapist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import access
+from tessera.core.roles import CLINICAL_ROLES, Role
+
+DEFAULT_HOURS = 72
+MAX_HOURS = 14 * 24
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def live(self, now: dt.datetime | None = None) -> ConsultationRequestQuerySet:
+        """Open and not expired: the grant holds."""
+        return self.filter(ended_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def visible_to(self, user) -> ConsultationRequestQuerySet:
+        """Requests the user takes part in: asked by them, or asked of them."""
+        if not access.may_see_patient_data(user) or not user.is_staff_member:
+            return self.none()
+        return self.filter(self.asked_by_q(user) | self.asked_of_q(user))
+
+    def asked_by(self, user) -> ConsultationRequestQuerySet:
+        if not access.may_see_patient_data(user) or not user.is_staff_member:
+            return self.none()
+        return self.filter(self.asked_by_q(user))
+
+    def asked_of(self, user) -> ConsultationRequestQuerySet:
+        if not access.may_see_patient_data(user) or not user.is_staff_member:
+            return self.none()
+        return self.filter(self.asked_of_q(user))
+
+    @staticmethod
+    def asked_by_q(user) -> Q:
+        # The asker keeps seeing what they asked while they hold a clinical role there.
+        clinics = access.clinic_ids_with_roles(user, CLINICAL_ROLES)
+        return Q(asker=user, episode__clinic_id__in=clinics) if clinics else _nothing()
+
+    @staticmethod
+    def asked_of_q(user) -> Q:
+        clinical = access.clinic_ids_with_roles(user, CLINICAL_ROLES)
+        supervising = access.clinic_ids_with_roles(user, [Role.SUPERVISOR])
+        q = _nothing()
+        if clinical:
+            q |= Q(colleague=user, episode__clinic_id__in=clinical)
+        if supervising:
+            q |= Q(to_supervisors=True, episode__clinic_id__in=supervising) & ~Q(asker=user)
+        return q
+
+
+class ConsultationRequest(models.Model):
+    """One question about one episode, to a named colleague or to the clinic's supervisors.
+
+    While it is live (not ended, ``expires_at`` in the future) the named colleague may see
+    that episode. ``status`` is computed from the times, never stored, so the grant ends
+    by itself without a job.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ENDED = "ended", _("ended")
+        EXPIRED = "expired", _("expired")
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.PROTECT, related_name="consultations"
+    )
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_asked"
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations_received",
+        verbose_name=_("colleague"),
+    )
+    to_supervisors = models.BooleanField(_("to the clinic's supervisors"), default=False)
+    question = models.TextField(_("question"))
+    draft = models.TextField(_("draft to review"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # When each side last read the thread ("new comments" in the lists).
+    asker_seen_at = models.DateTimeField(null=True, blank=True)
+    answer_seen_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(unique=True)
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["colleague", "expires_at"]),
+            models.Index(fields=["asker", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(colleague__isnull=False) & Q(to_supervisors=False))
+                | (Q(colleague__isnull=True) & Q(to_supervisors=True)),
+                name="consultation_one_addressee",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="consultation_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation {self.pk}"
+
+    def status_at(self, now: dt.datetime) -> str:
+        if self.ended_at is not None:
+            return self.Status.ENDED
+        if self.expires_at <= now:
+            return self.Status.EXPIRED
+        return self.Status.OPEN
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_asker(self, user) -> bool:
+        return self.asker_id == user.pk
+
+
+class ConsultationComment(models.Model):
+    """One comment in a request's private thread."""
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on consultation {self.request_id}"
+
+
+def supervision_episode_q(user) -> Q:
+    """A Q over Episode: the episodes whose supervision the user takes part in, as the
+    supervisors of the episode's clinic or as its responsible therapist."""
+    if not access.may_see_patient_data(user) or not user.is_staff_member:
+        return _nothing()
+    supervising = access.clinic_ids_with_roles(user, [Role.SUPERVISOR])
+    treating = access.clinic_ids_with_roles(user, [Role.THERAPIST])
+    q = _nothing()
+    if supervising:
+        q |= Q(clinic_id__in=supervising)
+    if treating:
+        q |= Q(therapist=user, clinic_id__in=treating)
+    return q
+
+
+class SupervisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Notes about episodes whose supervision the user takes part in."""
+        from tessera.treatment.models import Episode
+
+        episodes = Episode.objects.filter(supervision_episode_q(user)).values("pk")
+        return self.filter(episode__in=episodes)
+
+
+class SupervisedCase(models.Model):
+    """An episode a supervisor has chosen to follow in regular supervision."""
+
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.CASCADE, related_name="supervised_by"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervised_cases"
+    )
+    followed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-followed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "supervisor"], name="follow_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.episode_id} followed by {self.supervisor_id}"
+
+
+class SupervisionNote(models.Model):
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.PROTECT, related_name="supervision_notes"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.UUIDField(unique=True)
+
+    objects = SupervisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["episode", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Supervision note {self.pk}"

@@ -1,0 +1,48 @@
+"""The "consultations" section of the episode overview: live requests about this episode
+that the viewer takes part in, and the supervision notes the viewer may read."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tessera.treatment import overview
+
+from .actions import sees_by_own_role
+from .models import ConsultationRequest, SupervisionNote
+
+NOTES_SHOWN = 5
+
+
+def load(request, episode) -> dict:
+    user = request.user
+    consultations = list(
+        ConsultationRequest.objects.visible_to(user)
+        .live()
+        .filter(episode=episode)
+        .select_related("asker", "colleague")
+        .order_by("-created_at", "-id")[:20]
+    )
+    notes = list(
+        SupervisionNote.objects.visible_to(user)
+        .filter(episode=episode)
+        .select_related("supervisor")[:NOTES_SHOWN]
+    )
+    return {
+        "episode": episode,
+        "consultations": consultations,
+        "supervision_notes": notes,
+        "may_ask": sees_by_own_role(user, episode),
+    }
+
+
+SECTION = overview.Section(
+    key="consultations",
+    title=_("Consultations and supervision"),
+    template="consultation/overview_section.html",
+    order=80,
+    load=load,
+)
+
+
+def register() -> None:
+    overview.register(SECTION)
