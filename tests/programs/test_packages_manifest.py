@@ -172,7 +172,7 @@ def test_a_media_step_needs_a_listed_file_of_its_kind():
 
     problems = problems_after(change)
     assert problems[:3] == [
-        "modules[0].steps[2].media: media/a.mp3 is audio/mpeg, which a image step cannot show.",
+        "modules[0].steps[2].media: media/a.mp3 is audio/mpeg, which an image step cannot show.",
         'modules[0].steps[3].media: "media/nowhere.mp3" is not listed in the package\'s media.',
         "modules[0].steps[4].media: is missing: a video step needs a file.",
     ]

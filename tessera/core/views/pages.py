@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tessera.treatment import plans
+from tessera.treatment import diary, plans
 from tessera.treatment.models import DueMeasure, Episode
 
 from .. import access
@@ -33,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "patient": user.patient_record,
             "due": due.order_by("due_at")[:10],
             "next_module": next_module,
+            # This week's homework (tessera.treatment.diary): its own panel.
+            "homework": diary.week_panel(episode),
         },
     )
 
