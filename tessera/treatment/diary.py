@@ -42,13 +42,14 @@ class HomeworkItem:
 
 
 def week_panel(episode) -> list[HomeworkItem]:
-    """The homework steps of the patient's open, unfinished modules with how many entries
-    each has this week. Three queries whatever the size of the plan."""
+    """The homework steps of the patient's open modules (a finished module's diary often
+    goes on, as in behavioural activation) with how many entries each has this week.
+    Three queries whatever the size of the plan."""
     if episode is None:
         return []
     from tessera.programs.models import Step
 
-    entries = [s.entry for s in plans.episode_states(episode) if s.is_open and not s.is_done]
+    entries = [s.entry for s in plans.episode_states(episode) if s.is_open]
     if not entries:
         return []
     steps = list(
