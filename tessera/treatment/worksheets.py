@@ -36,6 +36,7 @@ class FieldView:
     rows: list = field(default_factory=list)
     required: bool = False
     error: str = ""
+    stacked: bool = False  # a one-row table shown as labelled fields (a diary entry)
 
     @property
     def scale(self) -> range:
@@ -75,11 +76,13 @@ def field_views(
                         col.get("type", "text"),
                         row.get(col["key"], ""),
                         (errors or {}).get(f"{view.key}-{index}-{col['key']}", ""),
+                        col.get("label", col["key"]),
                     )
                     for col in view.columns
                 ]
                 for index, row in enumerate(rows + [{}] * _blank(blank_rows, len(rows)))
             ]
+            view.stacked = len(view.rows) == 1
         views.append(view)
     return views
 
