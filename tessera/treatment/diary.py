@@ -17,6 +17,7 @@ from .models import DiaryEntry, DueMeasure
 
 HOMEWORK = "homework"
 DAYS_BACK = 6  # an entry may be for today or one of the six days before
+WEEK_SHOWN = 60  # the newest entries shown to the patient beside the form
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -78,11 +79,12 @@ def week_panel(episode) -> list[HomeworkItem]:
 def diary_context(entry, step, *, today, values=None, errors=None, key=None, for_date=None):
     """What the diary form needs (also used by the module reader for a homework step)."""
     monday, sunday = week_of(today)
-    week = list(
+    recent = list(  # this week's, and any day an entry may still be registered for
         DiaryEntry.objects.filter(entry=entry, step=step)
-        .between(monday, sunday)
-        .order_by("-for_date", "-created_at")
+        .between(min(monday, today - dt.timedelta(days=DAYS_BACK)), sunday)
+        .order_by("-for_date", "-created_at")[:WEEK_SHOWN]
     )
+    week = [item for item in recent if monday <= item.for_date <= sunday]
     return {
         "diary_fields": worksheets.field_views(
             step.fields, values or {}, blank_rows=1, errors=errors or {}
@@ -92,7 +94,7 @@ def diary_context(entry, step, *, today, values=None, errors=None, key=None, for
         "diary_date": for_date or today,
         "diary_dates": allowed_dates(today),
         "diary_week": [(item, may_correct(item, today)) for item in week],
-        "diary_saved_keys": " ".join(str(item.submission_key) for item in week),
+        "diary_saved_keys": " ".join(str(item.submission_key) for item in recent),
         "diary_today": today,
     }
 

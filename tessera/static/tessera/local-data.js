@@ -29,6 +29,11 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form && form.hasAttribute && form.hasAttribute("data-sign-out")) { clearAll(); }
+    if (!form || !form.hasAttribute) { return; }
+    // The header's sign-out button, and allauth's own sign-out page.
+    var action = form.getAttribute("action") || window.location.pathname;
+    if (form.hasAttribute("data-sign-out") || /\/accounts\/logout\/?$/.test(action)) {
+      clearAll();
+    }
   }, true);
 })();
