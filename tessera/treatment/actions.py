@@ -46,6 +46,85 @@ def do_open_episode(
     return episode
 
 
+def episode_rules(episode: Episode) -> list:
+    """The clinic's schedule, completed by the programme's default measures for the time
+    points the clinic has no rule for (schedule.effective_rules)."""
+    clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    programme = episode.programme_version
+    return schedule.effective_rules(clinic_rules, programme.default_measures if programme else [])
+
+
+def _create_missing(episode: Episode, planned) -> list[DueMeasure]:
+    """Create the occasions not already there (safe to run twice)."""
+    if not planned:
+        return []
+    existing = set(
+        DueMeasure.objects.filter(
+            episode=episode, time_point__in={o.time_point for o in planned}
+        ).values_list("instrument", "time_point", "sequence")
+    )
+    new = [
+        DueMeasure(episode=episode, **occasion.__dict__)
+        for occasion in planned
+        if (occasion.instrument, occasion.time_point, occasion.sequence) not in existing
+    ]
+    return DueMeasure.objects.bulk_create(new, ignore_conflicts=True)
+
+
+@transaction.atomic
+def do_schedule_programme_measures(episode: Episode, *, acting_user=None) -> list[DueMeasure]:
+    """After a plan is seeded from a programme in an episode already in treatment: add
+    the programme's default measures for the time points the clinic has no rule for,
+    counted from the start of treatment. Occasions already planned stay as they are."""
+    programme = episode.programme_version
+    if programme is None or episode.started_on is None or not programme.default_measures:
+        return []
+    clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    rules = schedule.effective_rules(clinic_rules, programme.default_measures)
+    from_programme = [rule for rule in rules if isinstance(rule, schedule.ProgrammeRule)]
+    planned = schedule.occasions(
+        from_programme,
+        start=episode.started_on,
+        weeks=programme.weeks or DEFAULT_TREATMENT_WEEKS,
+        time_zone=episode.clinic.time_zone,
+    )
+    created = _create_missing(episode, planned)
+    if created:
+        audit.record(
+            "episode.measures_scheduled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": "programme", "measures": len(created)},
+        )
+    return created
+
+
+@transaction.atomic
+def do_schedule_before_module(entry, *, acting_user=None) -> list[DueMeasure]:
+    """The "before each module" questionnaires for a module the patient has just
+    started (clinic rules first, else the programme's defaults). Open at once; a second
+    call for the same module creates nothing (sequence = the plan entry's id)."""
+    episode = entry.episode
+    rules = [r for r in episode_rules(episode) if r.time_point == "before_module"]
+    planned = schedule.before_module_occasions(rules, sequence=entry.pk, now=timezone.now())
+    created = _create_missing(episode, planned)
+    if created:
+        audit.record(
+            "episode.measures_scheduled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=entry,
+            purpose="self" if acting_user and episode.patient.user_id == acting_user.pk else "care",
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": "before_module", "entry": entry.pk, "measures": len(created)},
+        )
+    return created
+
+
 @transaction.atomic
 def do_start_treatment(
     episode: Episode,
@@ -59,7 +138,7 @@ def do_start_treatment(
     episode.status = Episode.Status.ACTIVE
     episode.started_on = start_on
     episode.save(update_fields=["status", "started_on"])
-    rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    rules = episode_rules(episode)
     planned = schedule.occasions(
         rules, start=start_on, weeks=weeks, time_zone=episode.clinic.time_zone
     )

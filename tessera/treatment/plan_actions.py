@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tessera.core import access, audit
 
+from . import actions as episode_actions
 from .models import Episode, PlanChange, PlanEntry, WorksheetAnswer
 
 
@@ -63,6 +64,9 @@ def do_seed_plan(episode: Episode, programme_version, *, acting_user, reason="")
         programme=programme_version.programme.key,
         version=programme_version.number,
     )
+    # Already in treatment: the programme's default measures fill the time points the
+    # clinic has no rule for (before treatment starts, do_start_treatment does it).
+    episode_actions.do_schedule_programme_measures(episode, acting_user=acting_user)
     return rows
 
 
@@ -230,18 +234,29 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
 # --- The patient's work in a module ---------------------------------------------------
 
 
-def record_step_seen(entry: PlanEntry, position: int) -> None:
+def mark_started(entry: PlanEntry, *, acting_user=None) -> bool:
+    """The first time the patient opens or works in a module: note when, and schedule
+    the clinic's "before each module" questionnaires for it. True if it was the first."""
+    now = timezone.now()
+    with transaction.atomic():
+        first = (
+            PlanEntry.objects.filter(pk=entry.pk, started_at__isnull=True).update(started_at=now)
+            == 1
+        )
+        if first:
+            entry.started_at = now
+            episode_actions.do_schedule_before_module(entry, acting_user=acting_user)
+    return first
+
+
+def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> None:
     """Progress through a module: which steps the patient has opened (not audited: the
-    module view itself is)."""
-    changed = []
+    module view itself is). The first step seen starts the module (mark_started)."""
     if entry.started_at is None:
-        entry.started_at = timezone.now()
-        changed.append("started_at")
+        mark_started(entry, acting_user=acting_user)
     if position not in entry.seen_steps:
         entry.seen_steps = sorted({*entry.seen_steps, position})
-        changed.append("seen_steps")
-    if changed:
-        entry.save(update_fields=changed)
+        entry.save(update_fields=["seen_steps"])
 
 
 def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
@@ -251,7 +266,7 @@ def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> W
     answer.values = values
     answer.save(update_fields=["values", "updated_at"])
     if entry.started_at is None:
-        PlanEntry.objects.filter(pk=entry.pk).update(started_at=timezone.now())
+        mark_started(entry, acting_user=acting_user)
     return answer
 
 

@@ -20,6 +20,41 @@ FOLLOW_UP_DAYS = {  # counted from the end of treatment
 
 
 @dataclass(frozen=True)
+class ProgrammeRule:
+    """One of a programme's default measures, read like a clinic's MeasureRule (with the
+    model's default opening and expiry days)."""
+
+    instrument: str
+    time_point: str
+    interval_days: int | None = None
+    open_days_before: int = 2
+    expire_days_after: int = 7
+
+
+def effective_rules(clinic_rules, default_measures) -> list:
+    """The schedule an episode follows: the clinic's own rules, and the programme's
+    default measures for every time point the clinic has no rule for.
+
+    Precedence is by time point, not by questionnaire: a clinic that measures anything
+    "weekly" has decided what weekly means there, so none of the programme's weekly
+    measures are added; a time point the clinic leaves empty takes all of the
+    programme's measures for it. (docs/guide: "Measures before each module".)"""
+    clinic_rules = list(clinic_rules)
+    covered = {rule.time_point for rule in clinic_rules}
+    extra = [
+        ProgrammeRule(instrument=m["instrument"], time_point=m["time_point"])
+        for m in default_measures or []
+        if isinstance(m, dict) and m.get("time_point") not in covered and m.get("instrument")
+    ]
+    seen, unique = set(), []
+    for rule in extra:  # a programme listing one measure twice still gets it once
+        if (rule.instrument, rule.time_point) not in seen:
+            seen.add((rule.instrument, rule.time_point))
+            unique.append(rule)
+    return clinic_rules + unique
+
+
+@dataclass(frozen=True)
 class Occasion:
     instrument: str
     time_point: str
@@ -45,7 +80,8 @@ def _days_for(rule, start: dt.date, weeks: int) -> list[dt.date]:
             days.append(day)
             day += dt.timedelta(days=step)
         return days
-    # BEFORE_MODULE occasions are created when a module opens (programmes issue).
+    # BEFORE_MODULE occasions are created when the patient first opens a module
+    # (before_module_occasions below).
     return []
 
 
@@ -66,3 +102,21 @@ def occasions(rules, *, start: dt.date, weeks: int, time_zone: str) -> list[Occa
                 )
             )
     return sorted(result, key=lambda o: (o.due_at, o.instrument))
+
+
+def before_module_occasions(rules, *, sequence: int, now: dt.datetime) -> list[Occasion]:
+    """The "before each module" questionnaires for one module the patient has just
+    started: open at once and due now, so the reader can point to them first; they
+    expire as the rule says. ``sequence`` is the plan entry's id."""
+    return [
+        Occasion(
+            instrument=rule.instrument,
+            time_point=rule.time_point,
+            sequence=sequence,
+            opens_at=now,
+            due_at=now,
+            expires_at=now + dt.timedelta(days=rule.expire_days_after + 1),
+        )
+        for rule in rules
+        if rule.time_point == TimePoint.BEFORE_MODULE
+    ]

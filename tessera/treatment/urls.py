@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import clinic_measures, ending, plan, progress, questionnaires, workspace
+from .views import (
+    clinic_measures,
+    diary,
+    ending,
+    plan,
+    progress,
+    questionnaires,
+    workspace,
+)
 
 urlpatterns = [
     path("me/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
@@ -19,6 +27,16 @@ urlpatterns = [
         name="worksheet_save",
     ),
     path("me/modules/<int:entry_id>/complete/", workspace.module_complete, name="module_complete"),
+    path(
+        "me/modules/<int:entry_id>/homework/<int:position>/",
+        diary.diary_register,
+        name="diary_register",
+    ),
+    path(
+        "me/modules/<int:entry_id>/homework/<int:position>/<int:diary_id>/",
+        diary.diary_correct,
+        name="diary_correct",
+    ),
     path("patients/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("patients/<int:pk>/plan/add/", plan.plan_add, name="plan_add"),
     path("patients/<int:pk>/plan/start/", plan.plan_start, name="plan_start"),

@@ -7,9 +7,11 @@ are lists of dicts.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 MAX_TEXT = 20_000
 TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
@@ -33,13 +35,25 @@ class FieldView:
     columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     required: bool = False
+    error: str = ""
+    stacked: bool = False  # a one-row table shown as labelled fields (a diary entry)
 
     @property
     def scale(self) -> range:
         return range(0, 11) if self.type == "scale_0_10" else range(0, 101, 10)
 
 
-def field_views(specs: list[dict], values: dict) -> list[FieldView]:
+def _blank(wanted: int, filled: int) -> int:
+    if wanted == 1:
+        return 0 if filled else 1
+    return max(1, wanted - filled)
+
+
+def field_views(
+    specs: list[dict], values: dict, *, blank_rows: int = TABLE_ROWS, errors: dict | None = None
+) -> list[FieldView]:
+    """The fields with the values so far. A table offers empty rows up to ``blank_rows``
+    (a diary entry is one row: ``blank_rows=1``)."""
     views = []
     for spec in specs:
         view = FieldView(
@@ -49,6 +63,7 @@ def field_views(specs: list[dict], values: dict) -> list[FieldView]:
             value=values.get(spec["key"], ""),
             choices=spec.get("choices", []),
             required=bool(spec.get("required")),
+            error=(errors or {}).get(spec["key"], ""),
         )
         if view.type == "table":
             view.columns = spec.get("columns", [])
@@ -56,11 +71,18 @@ def field_views(specs: list[dict], values: dict) -> list[FieldView]:
             rows = [row for row in saved if isinstance(row, dict)]
             view.rows = [
                 [
-                    (col["key"], col.get("type", "text"), row.get(col["key"], ""))
+                    (
+                        col["key"],
+                        col.get("type", "text"),
+                        row.get(col["key"], ""),
+                        (errors or {}).get(f"{view.key}-{index}-{col['key']}", ""),
+                        col.get("label", col["key"]),
+                    )
                     for col in view.columns
                 ]
-                for row in rows + [{}] * max(1, TABLE_ROWS - len(rows))
+                for index, row in enumerate(rows + [{}] * _blank(blank_rows, len(rows)))
             ]
+            view.stacked = len(view.rows) == 1
         views.append(view)
     return views
 
@@ -84,3 +106,71 @@ def read_values(specs: list[dict], data) -> dict:
         else:
             values[key] = data.get(key, "")[:MAX_TEXT]
     return values
+
+
+# --- Checking values (diary entries: each one is a finished registration) -------------
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ".").replace("\u2212", "-"))
+    except ValueError:
+        return None
+
+
+def _type_problem(kind: str, text: str, choices=()) -> str | None:
+    """Why a non-empty text cannot be a value of this field type, or None."""
+    if kind == "number" and _number(text) is None:
+        return _("Enter a number.")
+    if kind in ("scale_0_10", "scale_0_100"):
+        top = 10 if kind == "scale_0_10" else 100
+        number = _number(text)
+        if number is None or not 0 <= number <= top:
+            return _("Enter a number from 0 to %(top)s.") % {"top": top}
+    if kind == "choice" and choices and text not in choices:
+        return _("Choose one of the options.")
+    parse = {
+        "date": dt.date.fromisoformat,
+        "time": dt.time.fromisoformat,
+        "datetime": dt.datetime.fromisoformat,
+    }.get(kind)
+    if parse is not None:
+        try:
+            parse(text)
+        except ValueError:
+            return {
+                "date": _("Enter a date (year-month-day)."),
+                "time": _("Enter a time (hours:minutes)."),
+                "datetime": _("Enter a date and a time."),
+            }[kind]
+    return None
+
+
+def check_values(specs: list[dict], values: dict) -> dict[str, str]:
+    """Problems with read_values() output, by field key (a table cell's key is
+    ``<field>-<row>-<column>``). Empty optional fields are fine; values are not changed:
+    what the patient typed is kept as typed and shown back beside the message."""
+    problems: dict[str, str] = {}
+    for spec in specs:
+        key, kind = spec["key"], spec.get("type", "text")
+        value = values.get(key)
+        if kind == "table":
+            rows = value or []
+            if spec.get("required") and not rows:
+                problems[key] = _("Fill in at least one row.")
+            for index, row in enumerate(rows):
+                for col in spec.get("columns", []):
+                    text = str(row.get(col["key"], "")).strip()
+                    problem = text and _type_problem(col.get("type", "text"), text)
+                    if problem:
+                        problems[f"{key}-{index}-{col['key']}"] = problem
+            continue
+        text = str(value or "").strip()
+        if not text:
+            if spec.get("required"):
+                problems[key] = _("This field is required.")
+            continue
+        problem = _type_problem(kind, text, spec.get("choices", []))
+        if problem:
+            problems[key] = problem
+    return problems

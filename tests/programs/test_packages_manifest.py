@@ -172,7 +172,7 @@ def test_a_media_step_needs_a_listed_file_of_its_kind():
 
     problems = problems_after(change)
     assert problems[:3] == [
-        "modules[0].steps[2].media: media/a.mp3 is audio/mpeg, which a image step cannot show.",
+        "modules[0].steps[2].media: media/a.mp3 is audio/mpeg, which an image step cannot show.",
         'modules[0].steps[3].media: "media/nowhere.mp3" is not listed in the package\'s media.',
         "modules[0].steps[4].media: is missing: a video step needs a file.",
     ]
@@ -248,6 +248,10 @@ def test_a_step_has_body_or_body_file_not_both():
         ({"path": "media/../x.png"}, "media[0].path: must be media/<name>"),
         ({"path": "/etc/x.png"}, "media[0].path: must be media/<name>"),
         ({"path": "media/dot.jpg"}, "media[0].path: a file of type image/png must end in .png."),
+        (
+            {"path": "media/dot.png", "content_type": "image/jpeg"},
+            "media[0].path: a file of type image/jpeg must have one of these endings: .jpg, .jpeg.",
+        ),
         ({"content_type": "image/svg+xml"}, "media[0].content_type: must be one of: image/png"),
         ({"sha256": "ABC"}, "media[0].sha256: must be 64 lowercase hexadecimal digits."),
         ({"size": 0}, "media[0].size: must be a whole number from 1"),

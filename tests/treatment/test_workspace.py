@@ -79,7 +79,9 @@ def test_the_module_page_uses_a_constant_number_of_queries(
     world, plan, login, django_assert_max_num_queries
 ):
     client = login(world["patient"])
-    with django_assert_max_num_queries(25):
+    # The first visit also starts the module (and looks for "before each module"
+    # questionnaires to schedule); the reader then points to any that are open.
+    with django_assert_max_num_queries(27):
         client.get(reader(plan.entry, 2))
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tessera.treatment import plans
+from tessera.treatment import diary, plans
 from tessera.treatment.models import DueMeasure, Episode
 
 from .. import access
@@ -36,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": due.order_by("due_at")[:10],
             "next_module": next_module,
             "unread_messages": unread_count(user) if user.patient_record else 0,
+            # This week's homework (tessera.treatment.diary): its own panel.
+            "homework": diary.week_panel(episode),
         },
     )
 

@@ -115,7 +115,9 @@ class _Checker:
         self.problems: list[str] = []
 
     def problem(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+        # The JSON path is a technical address, never translated; the order and the
+        # punctuation around it are the translator's.
+        self.problems.append(_("%(path)s: %(problem)s") % {"path": path, "problem": message})
 
     # --- building blocks ----------------------------------------------------------
 
@@ -328,14 +330,16 @@ class _Checker:
 
     def body_file(self, value: Any, path: str) -> None:
         problem = path_problem(value) if isinstance(value, str) else _("must be text")
-        if problem is None and not value.endswith(".md"):
-            problem = _("must name a markdown file ending in .md")
-        if problem is None and not all(TEXT_PATH_SEGMENT.match(p) for p in value.split("/")):
-            problem = _("may only use letters, digits, '.', '-' and '_' in its names")
-        if problem is None and value.split("/")[0] in ("media", "manifest.json"):
-            problem = _("must not be in media/")
+        if problem is not None:  # a phrase shared with the zip reader: end the sentence
+            problem = _("%(problem)s.") % {"problem": problem}
+        elif not value.endswith(".md"):
+            problem = _("must name a markdown file ending in .md.")
+        elif not all(TEXT_PATH_SEGMENT.match(p) for p in value.split("/")):
+            problem = _("may only use letters, digits, '.', '-' and '_' in its names.")
+        elif value.split("/")[0] in ("media", "manifest.json"):
+            problem = _("must not be in media/.")
         if problem:
-            self.problem(path, problem + ".")
+            self.problem(path, problem)
 
     def step_media(self, s: dict, path: str, kind: Any, media: dict[str, str]) -> None:
         if kind not in MEDIA_KINDS:
@@ -344,20 +348,14 @@ class _Checker:
             return
         ref = s.get("media")
         if ref is None:
-            self.problem(
-                f"{path}.media", _("is missing: a %(kind)s step needs a file.") % {"kind": kind}
-            )
+            self.problem(f"{path}.media", MISSING_MEDIA[kind]())
         elif not isinstance(ref, str) or ref not in media:
             self.problem(
                 f"{path}.media",
                 _("%(ref)s is not listed in the package's media.") % {"ref": _show(ref)},
             )
         elif MEDIA_TYPES.get(media[ref], ("",))[0] != kind:
-            self.problem(
-                f"{path}.media",
-                _("%(ref)s is %(type)s, which a %(kind)s step cannot show.")
-                % {"ref": ref, "type": media[ref], "kind": kind},
-            )
+            self.problem(f"{path}.media", WRONG_MEDIA[kind]() % {"ref": ref, "type": media[ref]})
         if kind == "image" and not _filled(s.get("media_alt")):
             self.problem(
                 f"{path}.media_alt", _("an image needs a description for people who cannot see it.")
@@ -403,11 +401,7 @@ class _Checker:
             if content_type in MEDIA_TYPES:
                 endings = MEDIA_TYPES[content_type][1]
                 if not name.lower().endswith(endings):
-                    self.problem(
-                        f"{path}.path",
-                        _("a file of type %(type)s must end in %(endings)s.")
-                        % {"type": content_type, "endings": " or ".join(endings)},
-                    )
+                    self.problem(f"{path}.path", _endings_problem(content_type, endings))
             found[name] = content_type
             if isinstance(sha, str):
                 hashes.setdefault(sha, name)
@@ -423,6 +417,32 @@ class _Checker:
         }
         for name in sorted(set(media) - used):
             self.problem("media", _("%(path)s is not used by any step.") % {"path": name})
+
+
+# Whole sentences per kind of step (a kind's code or label inside a sentence does not
+# translate: articles and word order differ by language).
+MISSING_MEDIA = {
+    "image": lambda: _("is missing: an image step needs a file."),
+    "audio": lambda: _("is missing: an audio step needs a file."),
+    "video": lambda: _("is missing: a video step needs a file."),
+}
+WRONG_MEDIA = {
+    "image": lambda: _("%(ref)s is %(type)s, which an image step cannot show."),
+    "audio": lambda: _("%(ref)s is %(type)s, which an audio step cannot play."),
+    "video": lambda: _("%(ref)s is %(type)s, which a video step cannot play."),
+}
+
+
+def _endings_problem(content_type: str, endings: tuple[str, ...]) -> str:
+    if len(endings) == 1:
+        return _("a file of type %(type)s must end in %(ending)s.") % {
+            "type": content_type,
+            "ending": endings[0],
+        }
+    return _("a file of type %(type)s must have one of these endings: %(endings)s.") % {
+        "type": content_type,
+        "endings": ", ".join(endings),
+    }
 
 
 def _join(path: str, key: Any) -> str:

@@ -79,7 +79,9 @@ class DueMeasure(models.Model):
     episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="due")
     instrument = models.CharField(max_length=32)
     time_point = models.CharField(max_length=16, choices=TimePoint.choices)
-    sequence = models.PositiveSmallIntegerField(default=0)
+    # The occasion's number for repeated time points; for "before each module" it is
+    # the plan entry's id (so it needs more room than a small integer).
+    sequence = models.PositiveIntegerField(default=0)
     opens_at = models.DateTimeField()
     due_at = models.DateTimeField()
     expires_at = models.DateTimeField()

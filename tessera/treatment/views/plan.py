@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from tessera.core.decorators import staff_required
 from tessera.programs.models import ModuleVersion, ProgrammeVersion
 
 from .. import actions, plan_actions, plans
-from ..models import Episode, PlanEntry, WorksheetAnswer
+from ..models import DiaryEntry, Episode, PlanEntry, WorksheetAnswer
 from ..plan_forms import (
     AddModuleForm,
     ReasonForm,
@@ -23,6 +24,8 @@ from ..plan_forms import (
     SwitchProgrammeForm,
     UnlockDateForm,
 )
+
+DIARY_PER_PAGE = 20
 
 
 def _episode(user, patient_pk: int) -> Episode:
@@ -71,6 +74,16 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
     module_choices, programme_choices = _library_choices(request.user, episode)
+    diary_page = Paginator(
+        DiaryEntry.objects.filter(entry__episode=episode)
+        .select_related("step", "entry__module_version")
+        .order_by("-for_date", "-created_at", "-id"),
+        DIARY_PER_PAGE,
+    ).get_page(request.GET.get("diary"))
+    if diary_page.object_list:
+        record_patient_read(
+            request.user, episode.patient, "diary", obj=episode, clinic=episode.clinic
+        )
     return render(
         request,
         "treatment/plan.html",
@@ -94,6 +107,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "removed": episode.plan.filter(removed_at__isnull=False).select_related(
                 "module_version"
             ),
+            "diary_page": diary_page,
             "history": episode.plan_changes.select_related("actor")[:50],
             "may_tailor": access.may_tailor_plan(request.user, episode),
             "add_form": AddModuleForm(choices=module_choices, prefix="add"),

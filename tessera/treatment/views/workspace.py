@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 
-from .. import plan_actions, plans, worksheets
+from .. import diary, plan_actions, plans, worksheets
 from ..models import WorksheetAnswer
 
 
@@ -48,20 +48,29 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
     except ValueError:
         index = 0
     step = steps[index]
-    plan_actions.record_step_seen(entry, step.position)
+    plan_actions.record_step_seen(entry, step.position, acting_user=request.user)
     record_patient_read(request.user, episode.patient, "module", obj=entry)
-    answer = WorksheetAnswer.objects.filter(entry=entry, step=step).first()
+    homework = step.kind == "homework" and bool(step.fields)
+    answer = None if homework else WorksheetAnswer.objects.filter(entry=entry, step=step).first()
+    extra = {"next": request.get_full_path()}
+    if homework:
+        extra.update(diary.diary_context(entry, step, today=plans.clinic_today(episode.clinic)))
     return render(
         request,
         "treatment/module_reader.html",
         {
+            **extra,
+            "homework": homework,
+            "before_module": diary.before_module_due(episode, entry),
             "entry": entry,
             "step": step,
             "number": index + 1,
             "count": len(steps),
             "body": worksheets.render_markdown(step.body),
             "transcript": worksheets.render_markdown(step.transcript),
-            "fields": worksheets.field_views(step.fields, answer.values if answer else {}),
+            "fields": []
+            if homework
+            else worksheets.field_views(step.fields, answer.values if answer else {}),
             "answer": answer,
             "is_last": index == len(steps) - 1,
         },

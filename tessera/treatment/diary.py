@@ -1,0 +1,108 @@
+"""Homework registered during the week (reads only; writes are in diary_actions.py).
+
+A week is Monday to Sunday where the clinic is (its time zone), so "this week's
+entries" means the same on the patient's phone, on the therapist's screen and in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from . import plans, worksheets
+from .models import DiaryEntry, DueMeasure
+
+HOMEWORK = "homework"
+DAYS_BACK = 6  # an entry may be for today or one of the six days before
+WEEK_SHOWN = 60  # the newest entries shown to the patient beside the form
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def allowed_dates(today: dt.date) -> list[dt.date]:
+    """The days an entry may be registered for, newest first."""
+    return [today - dt.timedelta(days=n) for n in range(DAYS_BACK + 1)]
+
+
+def may_correct(diary_entry: DiaryEntry, today: dt.date) -> bool:
+    """The patient corrects today's entries; earlier ones are part of the record."""
+    return diary_entry.for_date == today
+
+
+@dataclass(frozen=True)
+class HomeworkItem:
+    entry: object
+    step: object
+    this_week: int
+
+
+def week_panel(episode) -> list[HomeworkItem]:
+    """The homework steps of the patient's open modules (a finished module's diary often
+    goes on, as in behavioural activation) with how many entries each has this week.
+    Three queries whatever the size of the plan."""
+    if episode is None:
+        return []
+    from tessera.programs.models import Step
+
+    entries = [s.entry for s in plans.episode_states(episode) if s.is_open]
+    if not entries:
+        return []
+    steps = list(
+        Step.objects.filter(
+            module_version__in={e.module_version_id for e in entries}, kind=HOMEWORK
+        ).order_by("position")
+    )
+    if not steps:
+        return []
+    monday, sunday = week_of(plans.clinic_today(episode.clinic))
+    counts = {
+        (row["entry"], row["step"]): row["n"]
+        for row in DiaryEntry.objects.filter(entry__in=entries)
+        .between(monday, sunday)
+        .values("entry", "step")
+        .annotate(n=Count("id"))
+    }
+    return [
+        HomeworkItem(entry, step, counts.get((entry.pk, step.pk), 0))
+        for entry in entries
+        for step in steps
+        if step.module_version_id == entry.module_version_id
+    ]
+
+
+def diary_context(entry, step, *, today, values=None, errors=None, key=None, for_date=None):
+    """What the diary form needs (also used by the module reader for a homework step)."""
+    monday, sunday = week_of(today)
+    recent = list(  # this week's, and any day an entry may still be registered for
+        DiaryEntry.objects.filter(entry=entry, step=step)
+        .between(min(monday, today - dt.timedelta(days=DAYS_BACK)), sunday)
+        .order_by("-for_date", "-created_at")[:WEEK_SHOWN]
+    )
+    week = [item for item in recent if monday <= item.for_date <= sunday]
+    return {
+        "diary_fields": worksheets.field_views(
+            step.fields, values or {}, blank_rows=1, errors=errors or {}
+        ),
+        "diary_errors": errors or {},
+        "diary_key": key or uuid.uuid4(),
+        "diary_date": for_date or today,
+        "diary_dates": allowed_dates(today),
+        "diary_week": [(item, may_correct(item, today)) for item in week],
+        "diary_saved_keys": " ".join(str(item.submission_key) for item in recent),
+        "diary_today": today,
+    }
+
+
+def before_module_due(episode, entry):
+    """The open "before each module" questionnaires of a module (for the reader)."""
+    return list(
+        DueMeasure.objects.filter(
+            episode=episode, time_point="before_module", sequence=entry.pk
+        ).open_now()
+    )

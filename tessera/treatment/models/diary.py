@@ -1,0 +1,44 @@
+"""Homework registered during the week: one diary entry per registration of a homework
+step. A homework step can be registered as often as the patient likes; each entry keeps
+the values exactly as typed (the same shapes as worksheet answers) and the day it is
+for. Entries are never deleted; the patient may correct an entry for today."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DiaryEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DiaryEntryQuerySet:
+        from tessera.core.access import episode_scope
+
+        from .episodes import Episode
+
+        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
+        return self.filter(entry__episode__in=episodes)
+
+    def between(self, first, last) -> DiaryEntryQuerySet:
+        return self.filter(for_date__gte=first, for_date__lte=last)
+
+
+class DiaryEntry(models.Model):
+    entry = models.ForeignKey(
+        "treatment.PlanEntry", on_delete=models.CASCADE, related_name="diary_entries"
+    )
+    step = models.ForeignKey("programs.Step", on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=dict)
+    for_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # One key per registration form: a double click, a resend after a lost connection
+    # or the back button finds the first entry instead of making a second one.
+    submission_key = models.UUIDField(unique=True)
+
+    objects = DiaryEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["for_date", "created_at", "id"]
+        indexes = [models.Index(fields=["entry", "step", "for_date"])]
+
+    def __str__(self) -> str:
+        return f"diary entry for step {self.step_id} on {self.for_date:%Y-%m-%d}"

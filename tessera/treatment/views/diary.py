@@ -1,0 +1,143 @@
+"""The patient's homework diary: register an entry, see this week's, correct today's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import patient_required
+
+from .. import diary, diary_actions, plans, worksheets
+from ..models import DiaryEntry
+from .workspace import _open_entry
+
+
+def _homework_step(entry, position: int):
+    step = entry.module_version.steps.filter(position=position, kind=diary.HOMEWORK).first()
+    if step is None or not step.fields:
+        raise Http404
+    return step
+
+
+def _for_date(text: str, today: dt.date) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else today
+    except ValueError:
+        return None
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@patient_required
+def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpResponse:
+    """GET: the form and this week's entries. POST: register an entry."""
+    episode, entry = _open_entry(request.user, entry_id)
+    step = _homework_step(entry, position)
+    today = plans.clinic_today(episode.clinic)
+    here = reverse("diary_register", args=[entry.pk, step.position])
+    if request.method == "POST":
+        values = worksheets.read_values(step.fields, request.POST)
+        for_date = _for_date(request.POST.get("for_date", ""), today)
+        key = request.POST.get("submission_key", "")
+        try:
+            uuid.UUID(key)
+        except ValueError:
+            key = str(uuid.uuid4())
+        try:
+            if for_date is None:
+                raise ValidationError({"for_date": _("Enter a date (year-month-day).")})
+            _item, created = diary_actions.do_register_diary_entry(
+                entry,
+                step,
+                values,
+                acting_user=request.user,
+                submission_key=key,
+                for_date=for_date,
+            )
+        except ValidationError as exc:
+            errors = (
+                {k: " ".join(v) for k, v in exc.message_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {"entry": " ".join(exc.messages)}
+            )
+            context = diary.diary_context(
+                entry, step, today=today, values=values, errors=errors, key=key, for_date=for_date
+            )
+            return render(
+                request,
+                "treatment/diary.html",
+                {"entry": entry, "step": step, "next": _next_url(request, ""), **context},
+                status=400,
+            )
+        if created:
+            messages.success(request, _("Registered. Well done."))
+        else:
+            messages.info(request, _("This entry was already registered."))
+        return redirect(_next_url(request, here))
+    record_patient_read(request.user, episode.patient, "diary", obj=entry)
+    return render(
+        request,
+        "treatment/diary.html",
+        {
+            "entry": entry,
+            "step": step,
+            "next": _next_url(request, ""),
+            **diary.diary_context(entry, step, today=today),
+        },
+    )
+
+
+@patient_required
+def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: int):
+    """Correct one of today's entries."""
+    episode, entry = _open_entry(request.user, entry_id)
+    step = _homework_step(entry, position)
+    item = DiaryEntry.objects.filter(pk=diary_id, entry=entry, step=step).first()
+    today = plans.clinic_today(episode.clinic)
+    if item is None or not diary.may_correct(item, today):
+        raise Http404
+    here = reverse("diary_register", args=[entry.pk, step.position])
+    errors, values = {}, item.values
+    if request.method == "POST":
+        values = worksheets.read_values(step.fields, request.POST)
+        try:
+            diary_actions.do_correct_diary_entry(item, values, acting_user=request.user)
+        except ValidationError as exc:
+            errors = (
+                {k: " ".join(v) for k, v in exc.message_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {"entry": " ".join(exc.messages)}
+            )
+        else:
+            messages.success(request, _("Your entry was corrected."))
+            return redirect(here)
+    else:
+        record_patient_read(request.user, episode.patient, "diary", obj=item)
+    return render(
+        request,
+        "treatment/diary_correct.html",
+        {
+            "entry": entry,
+            "step": step,
+            "item": item,
+            "fields": worksheets.field_views(step.fields, values, blank_rows=1, errors=errors),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,103 @@
+"""A programme's default measures fill the time points the clinic has no rule for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tessera.core.models import AuditEvent
+from tessera.treatment import actions, plan_actions, schedule
+from tessera.treatment.models import DueMeasure, Episode, MeasureRule
+from tests.plan_fixtures import build_plan
+
+DEFAULTS = [
+    {"instrument": "PHQ-9", "time_point": "pre"},  # the clinic has "pre": not added
+    {"instrument": "GAD-7", "time_point": "weekly"},  # the clinic has "weekly": not added
+    {"instrument": "PHQ-9", "time_point": "post"},  # no clinic rule: added
+    {"instrument": "GAD-7", "time_point": "follow_up_3"},  # no clinic rule: added
+    {"instrument": "GAD-7", "time_point": "follow_up_3"},  # listed twice: once
+]
+
+
+@pytest.fixture
+def plan(world):
+    ns = build_plan(world)
+    ns.depression.default_measures = DEFAULTS
+    ns.depression.weeks = 8
+    ns.depression.save(update_fields=["default_measures", "weeks"])
+    return ns
+
+
+def test_precedence_is_by_time_point():
+    clinic = [MeasureRule(instrument="K10", time_point="weekly")]
+    rules = schedule.effective_rules(clinic, DEFAULTS)
+    assert [(r.instrument, r.time_point) for r in rules] == [
+        ("K10", "weekly"),
+        ("PHQ-9", "pre"),
+        ("PHQ-9", "post"),
+        ("GAD-7", "follow_up_3"),
+    ]
+    assert schedule.effective_rules([], None) == []
+
+
+def _new_episode(world):
+    return actions.do_open_episode(
+        world.other_patient,
+        world.clinic,
+        acting_user=world["therapist"],
+        therapist=world["therapist"],
+    )
+
+
+def points(episode):
+    return sorted(
+        DueMeasure.objects.filter(episode=episode).values_list("instrument", "time_point")
+    )
+
+
+def test_starting_treatment_uses_the_programme_for_empty_time_points(world, plan):
+    episode = _new_episode(world)
+    plan_actions.do_seed_plan(episode, plan.depression, acting_user=world["therapist"])
+    assert not DueMeasure.objects.filter(episode=episode).exists()  # not started yet
+    start = dt.date(2026, 3, 2)
+    actions.do_start_treatment(episode, acting_user=world["therapist"], start_on=start, weeks=8)
+    found = points(episode)
+    assert ("PHQ-9", "post") in found and ("GAD-7", "follow_up_3") in found
+    assert ("GAD-7", "weekly") in found  # the clinic's own weekly GAD-7
+    assert found.count(("PHQ-9", "pre")) == 1
+    # Hand-worked: 8 weeks from Monday 2 March is Monday 27 April; follow-up at 3
+    # months is 91 days later, Monday 27 July (midnight in Stockholm, CEST = UTC+2).
+    post = DueMeasure.objects.get(episode=episode, time_point="post")
+    assert post.due_at == dt.datetime(2026, 4, 26, 22, 0, tzinfo=dt.UTC)
+    follow = DueMeasure.objects.get(episode=episode, time_point="follow_up_3")
+    assert follow.due_at == dt.datetime(2026, 7, 26, 22, 0, tzinfo=dt.UTC)
+
+
+def test_seeding_a_plan_in_treatment_adds_the_programme_s_measures_once(world, plan):
+    episode = _new_episode(world)
+    actions.do_start_treatment(
+        episode, acting_user=world["therapist"], start_on=dt.date(2026, 3, 2)
+    )
+    before = points(episode)
+    assert ("PHQ-9", "post") not in before
+    episode = Episode.objects.get(pk=episode.pk)
+    plan_actions.do_seed_plan(episode, plan.depression, acting_user=world["therapist"])
+    after = points(episode)
+    assert sorted(set(after) - set(before)) == [("GAD-7", "follow_up_3"), ("PHQ-9", "post")]
+    assert AuditEvent.objects.filter(
+        action="episode.measures_scheduled", patient=world.other_patient
+    ).exists()
+    actions.do_schedule_programme_measures(episode)  # a second run adds nothing
+    assert points(episode) == after
+
+
+def test_a_clinic_rule_is_never_replaced(world, plan):
+    MeasureRule.objects.create(clinic=world.clinic, instrument="K10", time_point="post")
+    episode = _new_episode(world)
+    plan_actions.do_seed_plan(episode, plan.depression, acting_user=world["therapist"])
+    actions.do_start_treatment(
+        episode, acting_user=world["therapist"], start_on=dt.date(2026, 3, 2)
+    )
+    post = [p for p in points(episode) if p[1] == "post"]
+    assert post == [("K10", "post")]
