@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -46,7 +47,7 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="appointments",
-        verbose_name=_("with"),
+        verbose_name=pgettext_lazy("a session with", "with"),
     )
     kind = models.CharField(_("kind of session"), max_length=16, choices=Kind.choices)
     starts_at = models.DateTimeField(_("starts"))

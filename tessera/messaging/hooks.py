@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import conversation
 
@@ -12,7 +13,9 @@ from . import conversation
 def patient_nav(user) -> list[tuple[str, str]]:
     count = conversation.unread_count(user)
     if count:
-        label = _("Messages (%(count)s new)") % {"count": count}
+        label = ngettext(
+            "Messages (%(count)s new)", "Messages (%(count)s new)", count
+        ) % {"count": count}
     else:
         label = _("Messages")
     return [(reverse("my_messages"), label)]
