@@ -57,7 +57,8 @@ def check_draft(
         message = translate(MESSAGES[(code, state)])
         if params:
             message = message % params
-        out.append(Remark(code, state is True, message, translate(REASONS[code]), list(evidence)))
+        met = state is True or state == "name_only"
+        out.append(Remark(code, met, message, translate(REASONS[code]), list(evidence)))
 
     for code in ("reinforces_task", "prompts_next_task", "affirms_encourages"):
         if code == "prompts_next_task" and not context.has_next_task:
