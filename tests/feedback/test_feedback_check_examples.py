@@ -109,7 +109,9 @@ def test_lix_by_hand():
 
 def test_personalising_by_a_quote_of_the_patients_words():
     context = Context(patient_words="I felt like a failure at the meeting.")
-    remark = _remark('You wrote "I felt like a failure" and that is hard.', "personalises", ctx=context)
+    remark = _remark(
+        'You wrote "I felt like a failure" and that is hard.', "personalises", ctx=context
+    )
     assert remark.met
     assert any("failure" in e for e in remark.evidence)
 
@@ -145,6 +147,8 @@ def test_it_never_crashes_on_any_text(draft, language, name, patient, has_next):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["CBT", "(", ")", ".", " ", "\n", "no rush", "Å", '"']), max_size=80))
+@given(
+    st.lists(st.sampled_from(["CBT", "(", ")", ".", " ", "\n", "no rush", "Å", '"']), max_size=80)
+)
 def test_it_never_crashes_on_awkward_punctuation(parts):
     check_draft("".join(parts), "sv", Context(first_name="(", patient_words='"'))
