@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -42,13 +42,15 @@ def _training_episode(user):
 
 
 @staff_required
+@require_GET
 def practice_home(request: HttpRequest) -> HttpResponse:
+    """The first practice worksheet, or the form that creates the practice patient."""
     clinics = _practice_clinics(request.user)
     episode = _training_episode(request.user)
     if episode is not None:
         first = episode.practice_worksheets.order_by("position").first()
         if first is not None:
-            return redirect("feedback_practice_worksheet", worksheet_id=first.pk)
+            return practice_worksheet(request, first.pk)
     form = PracticeStartForm(clinics=clinics, initial={"language": request.LANGUAGE_CODE[:2]})
     return render(request, "feedback/practice_start.html", {"form": form})
 
