@@ -61,3 +61,18 @@ def test_a_therapist_practises_feedback_with_a_template_and_the_check(page, e2e_
     expect(page.get_by_role("status").first).to_contain_text("Your practice reply was saved.")
     expect(page.locator(".practice-replies")).to_contain_text("plan one small activity")
     assert PracticeReply.objects.get().body.startswith("Hi Sam,")
+
+
+def test_the_practice_page_fits_a_phone(phone_page, e2e_world):
+    therapist = e2e_world.therapist
+    actions.do_create_training_patient(therapist, e2e_world.clinic, acting_user=therapist)
+    actions.do_create_template(
+        acting_user=therapist, title="A rather long template title", language="en", body="Hi"
+    )
+    sign_in(phone_page, therapist.email)
+    phone_page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    phone_page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    phone_page.goto("/feedback/practice/")
+    expect(phone_page.get_by_role("button", name="Check this draft")).to_be_visible()
+    width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320
