@@ -125,3 +125,22 @@ def test_a_colleague_cannot_check_against_another_therapists_patient(world, clie
     login(world["colleague"])
     response = client.post(reverse("feedback_check", args=[world.episode.pk]), {"body": "x"})
     assert response.status_code == 404
+
+
+def test_the_partial_renders_as_the_messaging_compose_page_will_include_it(
+    world, rf, answer, template, django_assert_max_num_queries
+):
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        '<form id="compose-form"><textarea id="id_body" name="body"></textarea></form>'
+        '{% include "feedback/compose_tools.html" with compose_form_id="compose-form" %}'
+    )
+    request = rf.get("/")
+    request.user = world["therapist"]
+    with django_assert_max_num_queries(3):
+        html = page.render({"episode": world.episode, "quoted_answer": answer}, request)
+    assert f'/feedback/check/{world.episode.pk}/?answer={answer.pk}"' in html
+    assert f'name="answer" value="{answer.pk}"' in html
+    assert 'form="compose-form"' in html and 'hx-include="#id_body"' in html
+    assert f'<option value="{template.pk}">Thanks (English)</option>' in html
