@@ -351,3 +351,39 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
     if clinics:
         scope |= Q(clinic_id__in=clinics) & ~Q(status="draft")
     return qs.filter(scope)
+
+
+# --- Written feedback: templates and practice (no patient data in a template). ---
+
+FEEDBACK_TEMPLATE_ROLES = (Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER)
+SHARED_TEMPLATE_MANAGERS = (Role.SUPERVISOR, Role.CLINIC_MANAGER)
+
+
+def may_use_feedback_templates(user) -> bool:
+    """Therapists, supervisors and clinic managers keep personal feedback templates and
+    use the shared ones of their clinics (roles are cached: no query after the first)."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    return bool(all_roles(user) & set(FEEDBACK_TEMPLATE_ROLES))
+
+
+def feedback_template_clinic_ids(user) -> set[int]:
+    """Clinics whose shared feedback templates the user may use."""
+    if not may_use_feedback_templates(user):
+        return set()
+    return clinic_ids_with_roles(user, FEEDBACK_TEMPLATE_ROLES)
+
+
+def shared_template_clinic_ids(user) -> set[int]:
+    """Clinics whose shared feedback templates the user manages: supervisors and clinic
+    managers of that clinic."""
+    if not may_use_feedback_templates(user):
+        return set()
+    return clinic_ids_with_roles(user, SHARED_TEMPLATE_MANAGERS)
+
+
+def practice_clinic_ids(user) -> set[int]:
+    """Clinics where the user may practise feedback on a training patient: therapists."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return clinic_ids_with_roles(user, [Role.THERAPIST])

@@ -60,6 +60,10 @@ class PatientQuerySet(models.QuerySet):
 
         return patients_visible_to(user, self)
 
+    def real(self) -> PatientQuerySet:
+        """Leaves out training patients (made up for practice: never in real lists)."""
+        return self.filter(is_training=False)
+
 
 class Patient(models.Model):
     user = models.OneToOneField(

@@ -46,7 +46,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     caseload = (
         Episode.objects.visible_to(user)
-        .filter(therapist=user)
+        .filter(therapist=user, patient__is_training=False)
         .open()
         .select_related("patient", "clinic")
     )

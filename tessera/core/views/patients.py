@@ -32,7 +32,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if not access.all_roles(request.user) & CLINICAL_ROLES:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    patients = Patient.objects.visible_to(request.user)
+    patients = Patient.objects.visible_to(request.user).real()
     if query:
         patients = patients.filter(
             Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(national_id=query)

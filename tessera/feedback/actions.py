@@ -1,0 +1,167 @@
+"""Writes of the feedback app: templates and practice replies, atomic and audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit
+
+from .models import FeedbackTemplate, PracticeReply, PracticeWorksheet
+
+TEMPLATE_FIELDS = ("title", "language", "body")
+
+
+def may_edit_template(user, template: FeedbackTemplate) -> bool:
+    if template.clinic_id is not None:
+        return template.clinic_id in access.shared_template_clinic_ids(user)
+    return template.owner_id == user.pk and access.may_use_feedback_templates(user)
+
+
+@transaction.atomic
+def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplate:
+    """A personal template (no clinic) or a clinic's shared one (its supervisors and
+    clinic managers only)."""
+    if not access.may_use_feedback_templates(acting_user):
+        raise PermissionDenied
+    if clinic is not None and clinic.pk not in access.shared_template_clinic_ids(acting_user):
+        raise PermissionDenied
+    template = FeedbackTemplate(
+        owner=None if clinic else acting_user,
+        clinic=clinic,
+        **{k: fields[k] for k in TEMPLATE_FIELDS if k in fields},
+    )
+    template.full_clean()
+    template.save()
+    _audit("feedback_template.created", template, acting_user)
+    return template
+
+
+@transaction.atomic
+def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> FeedbackTemplate:
+    if not may_edit_template(acting_user, template):
+        raise PermissionDenied
+    before = {k: getattr(template, k) for k in TEMPLATE_FIELDS}
+    for key in TEMPLATE_FIELDS:
+        if key in fields:
+            setattr(template, key, fields[key])
+    template.full_clean()
+    template.save()
+    changed = [k for k in TEMPLATE_FIELDS if before[k] != getattr(template, k)]
+    _audit("feedback_template.changed", template, acting_user, changed=changed)
+    return template
+
+
+@transaction.atomic
+def do_delete_template(template: FeedbackTemplate, *, acting_user) -> None:
+    if not may_edit_template(acting_user, template):
+        raise PermissionDenied
+    _audit("feedback_template.deleted", template, acting_user)
+    template.delete()
+
+
+def _audit(action, template, acting_user, **changes):
+    audit.record(
+        action,
+        actor=acting_user,
+        clinic=template.clinic,
+        obj=template,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, template.clinic_id),
+        changes={"title": template.title, "shared": template.is_shared, **changes},
+    )
+
+
+@transaction.atomic
+def do_save_practice_reply(
+    worksheet: PracticeWorksheet, *, acting_user, body: str, submission_key, unmet=()
+) -> PracticeReply:
+    """Save a practice reply (never a real message). Sending the same form twice saves
+    it once."""
+    existing = PracticeReply.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        if existing.author_id != acting_user.pk:
+            raise PermissionDenied
+        return existing
+    episode = worksheet.episode
+    if not episode.patient.is_training or episode.therapist_id != acting_user.pk:
+        raise PermissionDenied
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a reply before saving it.")})
+    reply = PracticeReply(
+        worksheet=worksheet,
+        author=acting_user,
+        body=body,
+        unmet=list(unmet),
+        submission_key=submission_key,
+    )
+    reply.full_clean()
+    reply.save()
+    audit.record(
+        "practice.reply_saved",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=reply,
+        purpose="care",
+        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
+        changes={"worksheet": worksheet.pk, "unmet": list(unmet)},
+    )
+    return reply
+
+
+@transaction.atomic
+def do_create_training_patient(therapist, clinic, *, acting_user, language: str = "en"):
+    """A practice patient (``is_training``, no login) with an active episode at the
+    clinic, the therapist responsible, and made-up submitted worksheets to answer.
+    Returns the episode. It never appears among real patients, in inboxes or reports."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tessera.core import actions as core_actions
+    from tessera.treatment.actions import do_open_episode
+
+    from .practice_content import PATIENT, WORKSHEETS
+
+    if clinic.pk not in access.practice_clinic_ids(therapist):
+        raise ValidationError(_("Only a therapist of this clinic can have a practice patient."))
+    if acting_user.pk != therapist.pk and clinic.pk not in access.shared_template_clinic_ids(
+        acting_user
+    ):
+        raise PermissionDenied
+    language = language if language in WORKSHEETS else "en"
+    patient = core_actions.do_create_patient(
+        acting_user=acting_user,
+        clinic=clinic,
+        date_of_birth=dt.date(1990, 1, 1),
+        preferred_language=language,
+        is_training=True,
+        **PATIENT[language],
+    )
+    episode = do_open_episode(
+        patient, clinic, acting_user=acting_user, status="active", therapist=therapist
+    )
+    now = timezone.now()
+    PracticeWorksheet.objects.bulk_create(
+        PracticeWorksheet(
+            episode=episode,
+            position=position,
+            submitted_at=now - dt.timedelta(days=len(WORKSHEETS[language]) - position),
+            **sheet,
+        )
+        for position, sheet in enumerate(WORKSHEETS[language], start=1)
+    )
+    audit.record(
+        "practice.patient_created",
+        actor=acting_user,
+        clinic=clinic,
+        patient=patient,
+        obj=episode,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, clinic.pk),
+        changes={"therapist": therapist.pk, "language": language},
+    )
+    return episode

@@ -1,0 +1,109 @@
+"""What the check says to the therapist, and why: one message per outcome of a rule.
+
+Strings are marked with ``_`` (a no-op here, so that makemessages finds them) and are
+translated by the caller's ``translate`` function (Django's gettext in the app).
+"""
+
+from __future__ import annotations
+
+
+def _(text: str) -> str:
+    return text
+
+
+# The finding each rule rests on (CLINICAL.md §4). "~": a practical guide, not a tested
+# finding of the feedback studies.
+REASONS = {
+    "reinforces_task": _(
+        "Paxling 2013: acknowledging the work the patient did (task reinforcement) went "
+        "with completing modules."
+    ),
+    "prompts_next_task": _(
+        "Paxling 2013: prompting the next task went with completing modules. Schneider "
+        "2016 found prompting alone went with less improvement, so prompt kindly and "
+        "concretely."
+    ),
+    "affirms_encourages": _(
+        "Holländare 2016: affirming and encouraging statements correlated with symptom "
+        "change. Paxling 2013: empathy and building self-efficacy went with completing "
+        "modules."
+    ),
+    "personalises": _(
+        "Paxling 2013: alliance bolstering and empathy went with completing modules; "
+        "Holländare 2016: affirming the patient's own work correlated with symptom change."
+    ),
+    "avoids_jargon": _(
+        "Plain language: psychoeducation (Paxling 2013) helps only if the patient "
+        "understands it. A house rule, not tested in the feedback studies."
+    ),
+    "explains_abbreviations": _(
+        "Plain language: an abbreviation the patient does not know is a word they cannot "
+        "read. A house rule, not tested in the feedback studies."
+    ),
+    "length": _(
+        "A practical guide: a reply needs room to reinforce, prompt and encourage "
+        "(Paxling 2013), and therapists have about 10 to 20 minutes per patient a week."
+    ),
+    "sentence_length": _(
+        "Readability by LIX (Björnsson 1968), for English and Swedish: long sentences and "
+        "long words make a text harder to read. A practical guide."
+    ),
+    "no_deadline_flexibility": _(
+        "Paxling 2013: deadline flexibility (\u201cno rush\u201d, \u201cwhenever you have "
+        "time\u201d) went with worse outcome."
+    ),
+}
+
+MESSAGES = {
+    ("reinforces_task", True): _("You acknowledge the work the patient did."),
+    ("reinforces_task", False): _(
+        "Say what the patient did well in this task, for example \u201cThank you for "
+        "filling in your diary\u201d."
+    ),
+    ("prompts_next_task", True): _("You point the patient to the next task."),
+    ("prompts_next_task", False): _(
+        "Name the next task and when to do it, for example \u201cThis week, try to plan "
+        "one activity a day\u201d."
+    ),
+    ("affirms_encourages", True): _("You affirm and encourage the patient."),
+    ("affirms_encourages", False): _(
+        "Add a sentence of encouragement or understanding, for example \u201cThat sounds "
+        "hard, and you kept going\u201d."
+    ),
+    ("personalises", True): _("You refer to what the patient wrote."),
+    ("personalises", "name_only"): _(
+        "You use the patient's name. Referring to something they wrote makes the reply "
+        "more personal still."
+    ),
+    ("personalises", False): _(
+        "Refer to something the patient wrote in their own words, or use their name."
+    ),
+    ("avoids_jargon", True): _("No clinical jargon found."),
+    ("avoids_jargon", False): _("Some words may be jargon to the patient: %(words)s."),
+    ("explains_abbreviations", True): _("No unexplained abbreviations."),
+    ("explains_abbreviations", False): _(
+        "Spell out these abbreviations in brackets the first time: %(words)s."
+    ),
+    ("length", True): _("A readable length (%(words)s words)."),
+    ("length", "short"): _(
+        "Quite short (%(words)s words). Aim for at least %(minimum)s words: thanks, the "
+        "next step and some encouragement."
+    ),
+    ("length", "long"): _(
+        "Quite long (%(words)s words). Aim for at most %(maximum)s words; the patient "
+        "reads it in one sitting."
+    ),
+    ("sentence_length", True): _(
+        "Easy to read: sentences of %(mean)s words on average, LIX %(lix)s."
+    ),
+    ("sentence_length", False): _(
+        "Hard to read: sentences of %(mean)s words on average, the longest %(longest)s "
+        "words, LIX %(lix)s (aim for %(max_lix)s or less). Split long sentences."
+    ),
+    ("no_deadline_flexibility", True): _("No \u201cno rush\u201d phrasing."),
+    ("no_deadline_flexibility", False): _(
+        "Avoid phrases that make the deadline optional: %(words)s. Give a day instead."
+    ),
+}
+
+JARGON_HINT = _("%(term)s (plainer: %(plain)s)")

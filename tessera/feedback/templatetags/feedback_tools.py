@@ -1,0 +1,40 @@
+"""The context of the compose tools partial (feedback/compose_tools.html)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from ..models import FeedbackTemplate
+
+register = template.Library()
+PICKER_LIMIT = 200
+
+
+@register.simple_tag(takes_context=True)
+def feedback_compose_tools(context) -> dict:
+    """Templates the user may use (one query), and the URLs of the fill and check
+    endpoints for the episode and answer in the including page's context."""
+    user = context["request"].user
+    episode = context.get("episode")
+    answer = context.get("quoted_answer")
+    practice = context.get("practice_worksheet")
+    query = {}
+    if answer is not None:
+        query["answer"] = answer.pk
+    elif practice is not None:
+        query["practice"] = practice.pk
+    templates = list(
+        FeedbackTemplate.objects.usable_by(user).select_related("clinic")[:PICKER_LIMIT]
+    )
+    suffix = f"?{urlencode(query)}" if query else ""
+    return {
+        "personal": [t for t in templates if t.clinic_id is None],
+        "shared": [t for t in templates if t.clinic_id is not None],
+        "query": query,
+        "fill_url": reverse("feedback_fill", args=[episode.pk]),
+        "check_url": reverse("feedback_check", args=[episode.pk]) + suffix,
+        "compose_form_id": context.get("compose_form_id", ""),
+    }

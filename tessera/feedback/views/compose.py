@@ -1,0 +1,108 @@
+"""The compose tools' endpoints: fill a template in for an episode, check a draft.
+
+Both take the episode in the path and, optionally, the answer being replied to
+(``?answer=<WorksheetAnswer id>`` or, on the practice page, ``?practice=<id>``). Loading
+an answer loads the patient's own text, so that read is audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.treatment.models import Episode, WorksheetAnswer
+
+from .. import compose
+from ..forms import MAX_DRAFT
+from ..models import FeedbackTemplate, PracticeWorksheet
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def episode_and_answer(request: HttpRequest, episode_id: int, *, load_answer: bool = True):
+    """The episode (404 unless visible) and the answer named in the query, if any."""
+    if not access.may_use_feedback_templates(request.user):
+        raise PermissionDenied
+    episode = (
+        Episode.objects.visible_to(request.user)
+        .select_related("patient", "clinic")
+        .filter(pk=episode_id)
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    answer = None
+    if not load_answer:
+        return episode, None
+    if (answer_id := _int(request.GET.get("answer"))) is not None:
+        answer = (
+            WorksheetAnswer.objects.select_related("entry__module_version")
+            .filter(pk=answer_id, entry__episode=episode)
+            .first()
+        )
+    elif (practice_id := _int(request.GET.get("practice"))) is not None:
+        answer = PracticeWorksheet.objects.filter(pk=practice_id, episode=episode).first()
+    else:
+        return episode, None
+    if answer is None:
+        raise Http404
+    record_patient_read(
+        request.user, episode.patient, "worksheet", obj=answer, clinic=episode.clinic
+    )
+    return episode, answer
+
+
+@staff_required
+@require_GET
+def fill(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """?template=<id>: the template filled in for this episode (htmx: a fragment the
+    compose script inserts; otherwise a page to copy from). Without it: the choice."""
+    templates = FeedbackTemplate.objects.usable_by(request.user).select_related("clinic")
+    template_id = _int(request.GET.get("template"))
+    if template_id is None:
+        episode, _answer = episode_and_answer(request, episode_id, load_answer=False)
+        return render(
+            request,
+            "feedback/fill_choose.html",
+            {"templates": templates[:200], "episode": episode, "query": request.GET.urlencode()},
+        )
+    template = templates.filter(pk=template_id).first()
+    if template is None:
+        raise Http404
+    episode, answer = episode_and_answer(request, episode_id)
+    context = {
+        "template": template,
+        "text": compose.render_template(template, episode, answer),
+        "episode": episode,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "feedback/fill_result.html", context)
+    return render(request, "feedback/fill_page.html", context)
+
+
+@staff_required
+@require_POST
+def check(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, answer = episode_and_answer(request, episode_id)
+    text = request.POST.get("body", "")[:MAX_DRAFT]
+    language = request.POST.get("language") or None
+    remarks = compose.check(text, episode, answer, language=language)
+    context = {
+        "remarks": remarks,
+        "text": text,
+        "checked": True,
+        "unmet": sum(1 for r in remarks if not r.met),
+        "check_url": request.get_full_path(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "feedback/remarks.html", context)
+    return render(request, "feedback/check_page.html", context)
