@@ -13,9 +13,9 @@ from . import conversation
 def patient_nav(user) -> list[tuple[str, str]]:
     count = conversation.unread_count(user)
     if count:
-        label = ngettext(
-            "Messages (%(count)s new)", "Messages (%(count)s new)", count
-        ) % {"count": count}
+        label = ngettext("Messages (%(count)s new)", "Messages (%(count)s new)", count) % {
+            "count": count
+        }
     else:
         label = _("Messages")
     return [(reverse("my_messages"), label)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -124,6 +124,11 @@ def my_messages(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _staff_episode(request.user, episode_id)
+    if not actions.may_write(request.user, episode):
+        # A colleague consulted on the case reads the conversation but does not write.
+        if request.method == "POST":
+            raise PermissionDenied
+        return _render(request, "messaging/episode_messages.html", episode, None)
     if request.method == "POST":
         form = StaffMessageForm(request.POST)
         answer = _submitted_answer(episode, request.POST.get("answer"))
@@ -139,7 +144,14 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
             answer = draft.quoted_answer
             initial |= {"answer": answer.pk, "quoted_text": draft.quoted_text}
         form = StaffMessageForm(initial=initial)
-    return _render(request, "messaging/episode_messages.html", episode, form, answer=answer)
+    return _render(
+        request,
+        "messaging/episode_messages.html",
+        episode,
+        form,
+        answer=answer,
+        quoted_answer=answer,
+    )
 
 
 def _autosave(request, episode, answer=None) -> HttpResponse:

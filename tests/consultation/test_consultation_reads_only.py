@@ -51,3 +51,19 @@ def test_the_colleague_cannot_close_a_risk_alert(world, client, consulted):
     assert response.status_code == 404
     alert.refresh_from_db()
     assert alert.resolved_at is None
+
+
+def test_the_colleague_reads_the_conversation_without_a_form(world, client, consulted):
+    sign_in(client, consulted)
+    page = client.get(f"/episodes/{world.episode.pk}/messages/")
+    assert page.status_code == 200
+    assert 'id="compose-form"' not in page.content.decode()
+    sent = client.post(f"/episodes/{world.episode.pk}/messages/", {"body": "Hi"})
+    assert sent.status_code == 403
+
+
+def test_the_care_team_writes_with_the_feedback_tools(world, client):
+    sign_in(client, world["therapist"])
+    page = client.get(f"/episodes/{world.episode.pk}/messages/").content.decode()
+    assert 'id="compose-form"' in page
+    assert "/feedback/check/" in page

@@ -206,7 +206,9 @@ def test_the_staff_page_runs_constant_queries(
     many(world, n)
     login(world["therapist"])
     client.get(staff_url(world))
-    with django_assert_max_num_queries(21):
+    # 21 for the conversation, one to check the writer's own access, and the feedback
+    # tools' template list (at most 3).
+    with django_assert_max_num_queries(25):
         response = client.get(staff_url(world))
     assert response.status_code == 200
     if n > PAGE_SIZE:
