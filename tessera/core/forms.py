@@ -79,6 +79,11 @@ class ClinicSettingsForm(forms.ModelForm):
             "offers_blended",
             "physician_assessment",
             "response_target_hours",
+            "inactive_after_days",
+            "icbt_share_limit",
+            "alert_ack_hours_high",
+            "alert_ack_hours_moderate",
+            "read_only_after_days",
         ]
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

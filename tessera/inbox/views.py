@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.core import audit
+from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.treatment import overview
@@ -108,6 +108,8 @@ def episode_overview(request: HttpRequest, episode_id: int) -> HttpResponse:
 @require_POST
 def note_add(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _visible_episode(request.user, episode_id)
+    if not access.episode_in_own_scope(request.user, episode):
+        raise PermissionDenied  # a colleague consulted on the case reads notes, adds none
     form = ClinicalNoteForm(request.POST)
     if form.is_valid():
         try:

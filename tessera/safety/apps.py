@@ -13,4 +13,5 @@ class SafetyConfig(AppConfig):
         from . import receivers  # noqa: F401  (opens alerts on risk answers)
         from .navigation import staff_entries
 
-        STAFF_NAV.append(staff_entries)
+        if staff_entries not in STAFF_NAV:
+            STAFF_NAV.append(staff_entries)

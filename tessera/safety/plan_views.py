@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.treatment import plans
@@ -101,4 +102,6 @@ def episode_safety_plan(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
     if episode is None:
         raise Http404
-    return _page(request, episode, done_url=request.path, editable=episode.status != "ended")
+    # The care team writes it with the patient; a colleague consulted on the case reads it.
+    editable = episode.status != "ended" and access.episode_in_own_scope(request.user, episode)
+    return _page(request, episode, done_url=request.path, editable=editable)

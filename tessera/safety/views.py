@@ -79,7 +79,12 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safety/alert_detail.html",
-        {"alert": alert, "form": ResolveForm(), "flags": _flag_labels(alert)},
+        {
+            "alert": alert,
+            "form": ResolveForm(),
+            "flags": _flag_labels(alert),
+            "may_act": access.episode_in_own_scope(request.user, alert.episode),
+        },
     )
 
 
@@ -152,7 +157,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safety/alert_detail.html",
-        {"alert": alert, "form": form, "flags": _flag_labels(alert)},
+        {"alert": alert, "form": form, "flags": _flag_labels(alert), "may_act": True},
         status=400,
     )
 

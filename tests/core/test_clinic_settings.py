@@ -16,6 +16,11 @@ def _settings_form(**changes):
         "referral_model": "both",
         "offers_guided": "on",
         "response_target_hours": "16",
+        "inactive_after_days": "7",
+        "icbt_share_limit": "50",
+        "alert_ack_hours_high": "1",
+        "alert_ack_hours_moderate": "8",
+        "read_only_after_days": "30",
     }
     data.update(changes)
     return data

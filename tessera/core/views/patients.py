@@ -15,7 +15,7 @@ from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..models import Patient
-from ..roles import CLINICAL_ROLES
+from ..roles import CLINICAL_ROLES, Role
 
 PAGE_SIZE = 25
 
@@ -55,11 +55,23 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access.get_visible_patient(request.user, pk)
     clinic = _clinic_for(request.user, patient)
     actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
-    episodes = Episode.objects.visible_to(request.user).filter(patient=patient)
+    episodes = list(
+        Episode.objects.visible_to(request.user)
+        .filter(patient=patient)
+        .select_related("clinic", "therapist")
+    )
+    supervises = access.clinic_ids_with_roles(request.user, [Role.SUPERVISOR])
+    for episode in episodes:  # which links to offer (no queries: roles are cached)
+        episode.may_change = access.may_tailor_plan(request.user, episode)
+        episode.supervised_here = episode.clinic_id in supervises
     return render(
         request,
         "core/patient_detail.html",
-        {"patient": patient, "episodes": episodes.select_related("clinic", "therapist")},
+        {
+            "patient": patient,
+            "episodes": episodes,
+            "may_edit": access.may_edit_patient_details(request.user, patient),
+        },
     )
 
 
