@@ -201,7 +201,8 @@ def test_the_referrer_reads_the_status_back(world, client, referrer, django_asse
     ]
     for status, fhir_status, words in cases:
         Application.objects.filter(pk=application.pk).update(status=status)
-        response = read(client, referrer[1], pk)
+        with django_assert_num_queries(8):
+            response = read(client, referrer[1], pk)
         assert response.status_code == 200
         data = response.json()
         ServiceRequest.model_validate(data)
