@@ -17,7 +17,13 @@ from tessera.core import audit
 from tessera.fhir.capability import capability_statement
 
 from .models import ReferrerClient
-from .service_request import InvalidReferral, Problem, operation_outcome, read_referral
+from .service_request import (
+    InvalidReferral,
+    Problem,
+    UnprocessableReferral,
+    operation_outcome,
+    read_referral,
+)
 from .views import FHIR_JSON, _json, base_url
 
 MAX_BODY = 1_000_000
@@ -71,6 +77,8 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
     try:
         incoming = read_referral(payload)
+    except UnprocessableReferral as exc:
+        return _outcome(422, exc.problems)
     except InvalidReferral as exc:
         return _outcome(400, exc.problems)
     from tessera.intake.fhir_referrals import do_receive_fhir_referral, service_request_for

@@ -68,6 +68,11 @@ class InvalidReferral(Exception):
         self.problems = problems
 
 
+class UnprocessableReferral(InvalidReferral):
+    """A well-formed ServiceRequest that Tessera cannot take as it is (missing details,
+    an inactive request): answered 422, where a malformed one is answered 400."""
+
+
 def _pydantic_problems(exc: ValidationError, prefix: str) -> list[Problem]:
     problems = []
     for error in exc.errors()[:20]:
@@ -239,7 +244,7 @@ def read_referral(payload: dict) -> IncomingReferral:
             Problem("ServiceRequest.reasonCode", "say why the patient is referred (text or note)")
         )
     if problems:
-        raise InvalidReferral(problems)
+        raise UnprocessableReferral(problems)
     identifier = (request.identifier or [None])[0]
     return IncomingReferral(
         **fields,

@@ -139,13 +139,20 @@ def do_receive_fhir_referral(
         raise InvalidReferral([Problem("ServiceRequest", str(m)) for m in exc.messages]) from exc
 
 
-def _existing(client: ReferrerClient, external_id: str) -> Application | None:
+def _application(client: ReferrerClient, **lookup) -> Application | None:
+    """One query: the link with its application, referral, clinic and client."""
     link = (
-        ReceivedReferral.objects.select_related("application__referral", "application__clinic", "client")
-        .filter(client=client, external_id=external_id)
+        ReceivedReferral.objects.select_related(
+            "application__referral", "application__clinic", "client"
+        )
+        .filter(client=client, **lookup)
         .first()
     )
     return link.application if link is not None else None
+
+
+def _existing(client: ReferrerClient, external_id: str) -> Application | None:
+    return _application(client, external_id=external_id)
 
 
 def _create(client, incoming, person, referral, base_url) -> Application:
@@ -177,12 +184,7 @@ def referral_for_client(client: ReferrerClient, pk: int) -> Application | None:
     """The application of this client's ServiceRequest ``pk``; None for any other
     client's referral (the view answers 404). The access rule of the FHIR interface: a
     referring organisation sees only what it sent, and only its status."""
-    link = (
-        ReceivedReferral.objects.select_related("application__referral", "application__clinic", "client")
-        .filter(client=client, pk=pk)
-        .first()
-    )
-    return link.application if link is not None else None
+    return _application(client, pk=pk)
 
 
 def service_request_for(application: Application, base: str) -> dict:

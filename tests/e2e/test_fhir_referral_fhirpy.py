@@ -53,9 +53,7 @@ def test_fhirpy_creates_a_referral_and_reads_its_status(live_server, e2e_world):
     assert read["identifier"][0]["value"] == application.reference
 
 
-def test_fhirpy_gets_401_with_a_wrong_token_and_an_outcome_when_invalid(
-    live_server, e2e_world
-):
+def test_fhirpy_gets_401_with_a_wrong_token_and_an_outcome_when_invalid(live_server, e2e_world):
     _referrer, token = ReferrerClient.issue(e2e_world.clinic, "VC Norr")
     wrong = SyncFHIRClient(f"{live_server.url}/fhir", authorization="Bearer tsr_not-a-token")
     with pytest.raises(AuthorizationError):

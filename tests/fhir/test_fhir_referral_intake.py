@@ -225,3 +225,16 @@ def test_another_clients_referral_is_404(world, client, referrer):
     assert response.json()["resourceType"] == "OperationOutcome"
     assert read(client, referrer[1], 999999).status_code == 404
     assert read(client, "tsr_wrong", pk).status_code == 401
+
+
+def test_incomplete_details_answer_422_and_a_malformed_resource_400(client, referrer):
+    data = body()
+    del patient(data)["birthDate"]
+    patient(data)["name"] = [{"family": "Lund"}]
+    response = post(client, referrer[1], data)
+    assert response.status_code == 422
+    assert expressions(response) == ["Patient.name", "Patient.birthDate"]
+    malformed = post(client, referrer[1], body(status=["active"]))
+    assert malformed.status_code == 400
+    assert expressions(malformed)[0].startswith("ServiceRequest.status")
+    assert not Application.objects.exists()
