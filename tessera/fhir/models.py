@@ -56,3 +56,28 @@ class ReferrerClient(models.Model):
             .filter(token_hash=hash_token(token), revoked_at__isnull=True)
             .first()
         )
+
+
+class ReceivedReferral(models.Model):
+    """A referral that arrived through the FHIR interface: which client sent it, under
+    which identifier of theirs, and the intake application it became. The same identifier
+    from the same client maps to the same application (a resend creates nothing). Its id
+    is the ServiceRequest id Tessera answers with."""
+
+    client = models.ForeignKey(ReferrerClient, on_delete=models.PROTECT, related_name="referrals")
+    external_id = models.CharField(max_length=100)
+    application = models.OneToOneField(
+        "intake.Application", on_delete=models.PROTECT, related_name="fhir_receipt"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "external_id"], name="one_referral_per_client_identifier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ServiceRequest/{self.pk}"

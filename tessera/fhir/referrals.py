@@ -13,10 +13,17 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tessera.core import audit
 from tessera.fhir.capability import capability_statement
 
 from .models import ReferrerClient
-from .service_request import InvalidReferral, Problem, operation_outcome, read_referral
+from .service_request import (
+    InvalidReferral,
+    Problem,
+    UnprocessableReferral,
+    operation_outcome,
+    read_referral,
+)
 from .views import FHIR_JSON, _json, base_url
 
 MAX_BODY = 1_000_000
@@ -70,12 +77,16 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
     try:
         incoming = read_referral(payload)
+    except UnprocessableReferral as exc:
+        return _outcome(422, exc.problems)
     except InvalidReferral as exc:
         return _outcome(400, exc.problems)
     from tessera.intake.fhir_referrals import do_receive_fhir_referral, service_request_for
 
     try:
-        application = do_receive_fhir_referral(client, incoming)
+        application = do_receive_fhir_referral(
+            client, incoming, base_url=request.build_absolute_uri("/")
+        )
     except InvalidReferral as exc:
         return _outcome(422, exc.problems)
     resource = service_request_for(application, base_url(request))
@@ -94,4 +105,11 @@ def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
     application = referral_for_client(client, pk)
     if application is None:
         return _outcome(404, [Problem("id", "no referral with this id from your organisation")])
+    audit.record(
+        "fhir.referral_status_read",
+        clinic=application.clinic,
+        obj=application,
+        purpose="intake",
+        changes={"client": client.pk},
+    )
     return _json(service_request_for(application, base_url(request)))

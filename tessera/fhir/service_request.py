@@ -30,6 +30,11 @@ IDENTIFIER_SYSTEMS = {
 }
 
 
+# Tessera's extension on the ServiceRequest: valueBoolean true when the patient agrees
+# that the clinic writes to the referrer about them. Absent means no (the default).
+CONSENT_TO_LETTERS_URL = "https://tessera.example/fhir/StructureDefinition/consent-to-letters"
+
+
 @dataclass(frozen=True)
 class Problem:
     where: str
@@ -53,6 +58,7 @@ class IncomingReferral:
     referrer_email: str = ""
     priority: str = "routine"
     external_id: str = ""
+    consent_to_letters: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -60,6 +66,11 @@ class InvalidReferral(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(f"{p.where}: {p.what}" for p in problems))
         self.problems = problems
+
+
+class UnprocessableReferral(InvalidReferral):
+    """A well-formed ServiceRequest that Tessera cannot take as it is (missing details,
+    an inactive request): answered 422, where a malformed one is answered 400."""
 
 
 def _pydantic_problems(exc: ValidationError, prefix: str) -> list[Problem]:
@@ -181,14 +192,30 @@ def _patient_fields(patient: Patient, problems: list[Problem]) -> dict:
 
 def _requester(request: ServiceRequest) -> dict:
     display = request.requester.display if request.requester else ""
-    organisation = ""
+    organisation, phone, email = "", "", ""
     for resource in request.contained or []:
-        if resource.get_resource_type() == "Organization" and resource.name:
+        kind = resource.get_resource_type()
+        if kind == "Organization" and resource.name:
             organisation = resource.name
-        if resource.get_resource_type() == "Practitioner" and resource.name and not display:
+        if kind == "Practitioner" and resource.name and not display:
             name = resource.name[0]
             display = " ".join([*(name.given or []), name.family or ""]).strip()
-    return {"referrer_name": (display or "")[:200], "referrer_organisation": organisation[:200]}
+        if kind in ("Practitioner", "Organization"):
+            phone = phone or _telecom(resource.telecom, "phone")
+            email = email or _telecom(resource.telecom, "email")
+    return {
+        "referrer_name": (display or "")[:200],
+        "referrer_organisation": organisation[:200],
+        "referrer_phone": phone[:40],
+        "referrer_email": email[:254],
+    }
+
+
+def _consent_to_letters(request: ServiceRequest) -> bool:
+    for extension in request.extension or []:
+        if extension.url == CONSENT_TO_LETTERS_URL:
+            return extension.valueBoolean is True
+    return False
 
 
 def _reason(request: ServiceRequest) -> str:
@@ -217,13 +244,14 @@ def read_referral(payload: dict) -> IncomingReferral:
             Problem("ServiceRequest.reasonCode", "say why the patient is referred (text or note)")
         )
     if problems:
-        raise InvalidReferral(problems)
+        raise UnprocessableReferral(problems)
     identifier = (request.identifier or [None])[0]
     return IncomingReferral(
         **fields,
         reason=reason,
         priority=request.priority or "routine",
         external_id=(identifier.value or "")[:100] if identifier else "",
+        consent_to_letters=_consent_to_letters(request),
         **_requester(request),
     )
 

@@ -248,11 +248,18 @@ def do_submit_application(application: Application, *, acting_user) -> Applicati
 
 @transaction.atomic
 def do_refer(
-    clinic, *, referral: dict, person: dict, acting_user=None, base_url: str = ""
+    clinic,
+    *,
+    referral: dict,
+    person: dict,
+    acting_user=None,
+    base_url: str = "",
+    source: str = Source.PROFESSIONAL,
 ) -> Application:
     """A professional's referral from the web form: an application (source professional,
     submitted at once) with its Referral, and an invitation to the person by e-mail to
-    create an account and complete screening."""
+    create an account and complete screening. The FHIR interface passes source=FHIR: its
+    referrer's role, phone and e-mail may be missing (the token names the organisation)."""
     if not clinic.accepts_professional_referral:
         raise ValidationError(_("This clinic does not take referrals from professionals."))
     unknown = set(person) - set(DETAIL_FIELDS)
@@ -262,17 +269,17 @@ def do_refer(
     now = timezone.now()
     application = Application.objects.create(
         clinic=clinic,
-        source=Source.PROFESSIONAL,
+        source=source,
         status=Status.SUBMITTED,
         submitted_at=now,
         screening_set=screening_set(clinic),
         **person,
     )
     row = Referral(application=application, **referral)
-    row.full_clean()
+    row.full_clean(exclude=["role", "phone", "secure_email"] if source == Source.FHIR else None)
     row.save()
     _flag_duplicate(application)
-    _record("application.referred", application, acting_user, {"source": Source.PROFESSIONAL})
+    _record("application.referred", application, acting_user, {"source": source})
     if application.email:
         transaction.on_commit(lambda: notify.send_invitation(application, base_url=base_url))
     return application
