@@ -15,7 +15,13 @@ from django.db.models import Max, OuterRef, Subquery
 from tessera.messaging.models import Message
 from tessera.treatment.models import PlanEntry, Response, WorksheetAnswer
 
-FIELDS = ("last_module_started", "last_module_done", "last_worksheet", "last_wrote", "last_response")
+FIELDS = (
+    "last_module_started",
+    "last_module_done",
+    "last_worksheet",
+    "last_wrote",
+    "last_response",
+)
 
 
 def _latest(rows, path: str, field: str) -> Subquery:

@@ -24,7 +24,9 @@ class AutomatedSend(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["episode", "point"], name="one_automated_send_per_point")
+            models.UniqueConstraint(
+                fields=["episode", "point"], name="one_automated_send_per_point"
+            )
         ]
 
     def __str__(self) -> str:

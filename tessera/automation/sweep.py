@@ -137,8 +137,10 @@ def questionnaire_reminders(now: dt.datetime) -> list[tuple]:
     while batch := list(rows.filter(pk__gt=last)[:BATCH]):
         last = batch[-1].pk
         wanted += _not_yet(
-            [(d.episode.patient.user, "reminder_questionnaire", f"reminder:due:{d.pk}", link)
-             for d in batch]
+            [
+                (d.episode.patient.user, "reminder_questionnaire", f"reminder:due:{d.pk}", link)
+                for d in batch
+            ]
         )
     return wanted
 

@@ -12,7 +12,7 @@ POINTS = {
     "welcome": _(
         "Welcome! Your programme has started. Work through the modules at your own pace; "
         "a little each week is plenty. You will find them under My modules. If you need "
-        "to reach a person at the clinic, use the \"I need help\" link there."
+        'to reach a person at the clinic, use the "I need help" link there.'
     ),
     "module": _(
         "Well done for finishing a module. Take a moment to notice what you have learned "

@@ -29,7 +29,9 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
     form = HelpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_ask_for_help(episode, acting_user=request.user, text=form.cleaned_data["text"])
+            actions.do_ask_for_help(
+                episode, acting_user=request.user, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:
@@ -48,6 +50,4 @@ def ask_for_help_sent(request: HttpRequest) -> HttpResponse:
     episode = plans.patient_episode(request.user)
     if episode is None:
         raise Http404
-    return render(
-        request, "automation/help_sent.html", {"crisis_contacts": _contacts(episode)}
-    )
+    return render(request, "automation/help_sent.html", {"crisis_contacts": _contacts(episode)})

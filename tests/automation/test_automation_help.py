@@ -47,7 +47,9 @@ def test_an_empty_request_shows_a_message_beside_the_field(client, unguided):
     sign_in(client, unguided.patient.user)
     response = client.post(reverse("ask_for_help"), {"text": "   "})
     assert response.status_code == 200
-    assert 'aria-invalid="true"' in response.content.decode() or "error" in response.content.decode()
+    assert (
+        'aria-invalid="true"' in response.content.decode() or "error" in response.content.decode()
+    )
     assert RiskAlert.objects.count() == 0
 
 

@@ -79,7 +79,9 @@ def _restore_audit_triggers(sender, **kwargs):
 def flushable(transactional_db):
     yield
     core = apps.get_app_config("core")
-    post_migrate.connect(_restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID)
+    post_migrate.connect(
+        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
+    )
     with connection.schema_editor() as editor:
         _AUDIT_TRIGGERS.backwards(apps, editor)
 
@@ -135,7 +137,9 @@ def sent_to(mail_dir: Path) -> Counter:
     return counts
 
 
-def test_killing_the_worker_mid_run_sends_each_reminder_once(flushable, worker_env, settings, tmp_path):
+def test_killing_the_worker_mid_run_sends_each_reminder_once(
+    flushable, worker_env, settings, tmp_path
+):
     from django_tasks_db.models import DBTaskResult
 
     env, mail_dir, mark_dir = worker_env
@@ -145,7 +149,9 @@ def test_killing_the_worker_mid_run_sends_each_reminder_once(flushable, worker_e
     users = [make_patient(clinic, f"p{i}@crash.test")[0].user for i in range(N)]
     with transaction.atomic():  # the reminders, enqueued to the database queue on commit
         for i, user in enumerate(users):
-            notify(user, "reminder_questionnaire", key=f"reminder:due:{i}", link="/me/questionnaires/")
+            notify(
+                user, "reminder_questionnaire", key=f"reminder:due:{i}", link="/me/questionnaires/"
+            )
     assert DBTaskResult.objects.count() == N
     assert Notification.objects.filter(state="intended").count() == N
 
@@ -173,8 +179,10 @@ def test_killing_the_worker_mid_run_sends_each_reminder_once(flushable, worker_e
     worker = start_worker(env, log)
     try:
         wait_for(
-            lambda: Notification.objects.filter(state="sent").count() == N
-            and not DBTaskResult.objects.filter(status__in=["READY"]).exists(),
+            lambda: (
+                Notification.objects.filter(state="sent").count() == N
+                and not DBTaskResult.objects.filter(status__in=["READY"]).exists()
+            ),
             what="every reminder to be sent",
         )
     finally:
@@ -185,5 +193,7 @@ def test_killing_the_worker_mid_run_sends_each_reminder_once(flushable, worker_e
             worker.kill()
         log.close()
     counts = sent_to(mail_dir)
-    assert counts == Counter({user.email: 1 for user in users}), (tmp_path / "worker.log").read_text()
+    assert counts == Counter({user.email: 1 for user in users}), (
+        tmp_path / "worker.log"
+    ).read_text()
     assert all(n.attempts == 1 for n in Notification.objects.all())

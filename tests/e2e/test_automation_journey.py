@@ -35,9 +35,7 @@ def unguided_patient(transactional_db):
         region, "selfhelp", "Self-help", [first, second], unlock_rule="after_previous"
     )
     start = plans.clinic_today(clinic) - dt.timedelta(days=1)
-    patient, episode = make_unguided(
-        clinic, "una@highland.test", programme=programme, start=start
-    )
+    patient, episode = make_unguided(clinic, "una@highland.test", programme=programme, start=start)
     return patient, episode
 
 
