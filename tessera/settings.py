@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "tessera.automation",
     "tessera.core",
     "tessera.treatment",
     "tessera.programs",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tessera.notifications.urls")),
     path("", include("tessera.appointments.urls")),
     path("", include("tessera.letters.urls")),
+    path("", include("tessera.automation.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.notifications.delivery import notify
+from tessera.treatment.ending import patient_may_write
 from tessera.treatment.models import Episode, WorksheetAnswer
 
 from .models import Message, MessageDraft, MessageRead
@@ -30,6 +31,13 @@ def _is_patient_of(user, episode: Episode) -> bool:
     return episode.patient.user_id is not None and episode.patient.user_id == user.pk
 
 
+def _patient_may_still_write(episode: Episode) -> bool:
+    """Open episodes; an ended one only until its ``read_only_from`` date (ending.py)."""
+    if episode.status != Episode.Status.ENDED:
+        return True
+    return episode.read_only_from is not None and patient_may_write(episode)
+
+
 def may_write(user, episode: Episode) -> bool:
     """The patient of the episode while it is open; staff whose own roles show them the
     episode (a colleague consulted on the case reads the conversation but does not write
@@ -37,7 +45,7 @@ def may_write(user, episode: Episode) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if _is_patient_of(user, episode):
-        return episode.status != Episode.Status.ENDED
+        return _patient_may_still_write(episode)
     return user.is_staff_member and access.episode_in_own_scope(user, episode)
 
 
@@ -86,6 +94,13 @@ def do_send_message(
     if existing is not None:
         return existing
     if not may_write(acting_user, episode):
+        if _is_patient_of(acting_user, episode):
+            raise ValidationError(
+                _(
+                    "Your treatment has ended and your messages are now read-only. "
+                    "Contact your clinic if you need to reach them."
+                )
+            )
         raise ValidationError(_("You cannot write in this conversation."))
     from_patient = _is_patient_of(acting_user, episode)
     body = _clean_body(body)

@@ -37,6 +37,19 @@ KINDS: dict[str, Wording] = {
         _("A risk alert has been passed on to you"),
         _("Nobody has acknowledged a risk alert at your clinic in time. Sign in to read it."),
     ),
+    # Reminders (tessera/automation): nothing about what the questionnaire or module is.
+    "reminder_questionnaire": Wording(
+        _("A questionnaire is waiting for you"),
+        _("There is a short questionnaire for you to fill in in Tessera."),
+    ),
+    "reminder_module": Wording(
+        _("Something new is ready for you"),
+        _("The next part of your programme is ready for you in Tessera."),
+    ),
+    "reminder_inactive": Wording(
+        _("Your programme is waiting for you"),
+        _("Your programme in Tessera is there for you whenever you have a few minutes."),
+    ),
 }
 FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for you in Tessera."))
 

@@ -32,6 +32,7 @@ class RiskAlert(models.Model):
     class Source(models.TextChoices):
         RESPONSE = "response", _("risk answer in a questionnaire")
         CONCERN = "concern", _("concern raised by staff")
+        HELP = "help", _("the patient asked for help")
 
     class Action(models.TextChoices):
         PHONED = "phoned", _("phoned the patient")

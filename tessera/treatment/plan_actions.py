@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tessera.core import access, audit
 
@@ -260,6 +261,12 @@ def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> No
 
 
 def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
+    from .ending import patient_may_write
+
+    if not patient_may_write(entry.episode):
+        raise ValidationError(
+            gettext_lazy("Your treatment has ended and your answers are now read-only.")
+        )
     answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
     if answer.submitted_at is not None:
         raise ValidationError("These answers have been sent and can no longer be changed.")

@@ -1,0 +1,94 @@
+"""Writes of the automation: an automated message at a point, and a patient's call for help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import audit
+from tessera.messaging.actions import do_send_automated_message
+from tessera.safety import notify as safety_notify
+from tessera.safety import recipients, rules
+from tessera.safety.models import RiskAlert
+
+from . import texts
+from .models import AutomatedSend
+
+# Message keys are derived from (episode, point): a retry can never write a second one.
+KEY_NAMESPACE = uuid.UUID("6c1f8a4e-2d0b-4f57-9a43-7f1e0c9d5b21")
+HELP_MAX_LENGTH = 2000
+
+
+def message_key(episode_id: int, point: str) -> uuid.UUID:
+    return uuid.uuid5(KEY_NAMESPACE, f"{episode_id}:{point}")
+
+
+def do_send_point(episode, point: str, *, now: dt.datetime | None = None):
+    """Send the automated message for ``point`` once; returns the row, or None when it
+    was already sent (the unique (episode, point) decides, in this transaction)."""
+    try:
+        with transaction.atomic():
+            row = AutomatedSend.objects.create(
+                episode=episode, point=point, sent_at=now or timezone.now()
+            )
+            message = do_send_automated_message(
+                episode,
+                body=texts.body_for(point, episode.patient.user),
+                submission_key=message_key(episode.pk, point),
+            )
+            row.message = message
+            row.save(update_fields=["message"])
+    except IntegrityError:
+        return None
+    return row
+
+
+@transaction.atomic
+def do_ask_for_help(episode, *, acting_user, text: str) -> RiskAlert:
+    """The patient asks for help: an alert (moderate, source "help") with their words,
+    told at once to the responsible therapist and the clinic's staff on call. A repeat
+    of the same words while that alert is open returns it (a double click)."""
+    if episode.patient.user_id != acting_user.pk:
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a few words about what you need help with.")})
+    if len(text) > HELP_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("Please keep it to %(n)d characters.") % {"n": HELP_MAX_LENGTH}}
+        )
+    existing = RiskAlert.objects.filter(
+        episode=episode, source=RiskAlert.Source.HELP, concern=text, resolved_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    severity = RiskAlert.Severity.MODERATE
+    alert = RiskAlert.objects.create(
+        episode=episode,
+        source=RiskAlert.Source.HELP,
+        severity=severity,
+        raised_by=acting_user,
+        concern=text,
+        opened_at=now,
+        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
+    )
+    audit.record(
+        "risk_alert.help_requested",
+        actor=acting_user,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=alert,
+        purpose="self",
+        changes={"severity": severity, "source": "help"},
+        actor_role="patient",
+    )
+    transaction.on_commit(
+        lambda: safety_notify.tell_staff(recipients.for_level(alert, 0), alert, escalated=False)
+    )
+    return alert

@@ -1,0 +1,53 @@
+"""The patient asks for help: a short text that reaches the clinic's staff on call."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from tessera.core.decorators import patient_required
+from tessera.treatment import plans
+
+from . import actions
+from .forms import HelpForm
+
+
+def _contacts(episode) -> list:
+    contacts = list(episode.clinic.crisis_contacts.all())
+    return [c for c in contacts if c.language == get_language()] or contacts
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def ask_for_help(request: HttpRequest) -> HttpResponse:
+    episode = plans.patient_episode(request.user)
+    if episode is None:
+        raise Http404
+    form = HelpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_ask_for_help(
+                episode, acting_user=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("ask_for_help_sent")
+    return render(
+        request,
+        "automation/ask_for_help.html",
+        {"form": form, "crisis_contacts": _contacts(episode)},
+    )
+
+
+@patient_required
+def ask_for_help_sent(request: HttpRequest) -> HttpResponse:
+    episode = plans.patient_episode(request.user)
+    if episode is None:
+        raise Http404
+    return render(request, "automation/help_sent.html", {"crisis_contacts": _contacts(episode)})
