@@ -168,6 +168,7 @@ EXTENSIONS = [
     "tessera.consultation",
     "tessera.safety",
     "tessera.appointments",
+    "tessera.automation",
 ]
 
 

@@ -38,6 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "unread_messages": unread_count(user) if user.patient_record else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": diary.week_panel(episode),
+            # Blended and face-to-face care have booked sessions; no query (the episode
+            # is already loaded).
+            "has_sessions": episode is not None
+            and episode.care_model in (Episode.CareModel.BLENDED, Episode.CareModel.FACE_TO_FACE),
         },
     )
 
