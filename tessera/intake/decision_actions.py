@@ -127,6 +127,88 @@ def _start(locked: Application, episode: Episode, acting_user, now) -> None:
     locked.status, locked.started_at = Status.ACCEPTED, now
 
 
+def _validate(
+    application,
+    *,
+    notes,
+    diagnoses,
+    risk_level,
+    decision,
+    reason,
+    programme_version,
+    care_model,
+    therapist,
+) -> None:
+    errors = {}
+    if not (notes or "").strip():
+        errors["notes"] = _("Write the assessment notes.")
+    unknown = [code for code in diagnoses if code not in icd10.codes()]
+    if unknown:
+        errors["diagnoses"] = _("Unknown ICD-10 codes: %s") % ", ".join(unknown)
+    if risk_level not in RiskLevel.values:
+        errors["risk_level"] = _("Choose the level of risk.")
+    if decision not in Decision.values:
+        errors["decision"] = _("Choose a decision.")
+    if decision in (Decision.ACCEPT, Decision.WAIT):
+        allowed = {v.pk for v in programme_choices(application.clinic)}
+        if programme_version is None or programme_version.pk not in allowed:
+            errors["programme_version"] = _("Choose a published programme of the region.")
+        if care_model not in Episode.CareModel.values:
+            errors["care_model"] = _("Choose a care model.")
+        if decision == Decision.ACCEPT and therapist is None:
+            errors["therapist"] = _("Choose the responsible therapist.")
+    elif not (reason or "").strip():
+        errors["reason"] = _("Give the reason.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
+    """Accept: the patient, a waiting episode with the programme; started at once when
+    the decision says so. Letters: accepted (and started)."""
+    programme_version = assessment.programme_version
+    patient = _patient_for(locked, acting_user)
+    episode = do_open_episode(
+        patient,
+        locked.clinic,
+        acting_user=acting_user,
+        status=Episode.Status.WAITING,
+        therapist=therapist,
+        care_model=assessment.care_model,
+    )
+    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
+    episode.programme_version = programme_version
+    locked.patient, locked.episode = patient, episode
+    locked.status = Status.WAITING_LIST
+    start_now = assessment.decision == Decision.ACCEPT
+    if start_now:
+        _start(locked, episode, acting_user, now)
+    _save(locked, now, *fields, "patient", "episode", "started_at")
+    kind = Kind.ACCEPT if start_now else Kind.WAIT
+    _log(locked, acting_user, kind, details={"episode": episode.pk}, now=now)
+    do_write_application_letter(
+        locked, "accepted", acting_user=acting_user, context={"programme": programme_version}
+    )
+    if start_now:
+        do_write_application_letter(locked, "started", acting_user=acting_user)
+
+
+def _refuse(locked, assessment, acting_user, now, fields) -> None:
+    """Decline, or refer on elsewhere (the reason says where). Letter: declined."""
+    locked.decision_reason = assessment.reason
+    if assessment.decision == Decision.DECLINE:
+        locked.status = Status.DECLINED
+        _save(locked, now, *fields, "decision_reason")
+        _log(locked, acting_user, Kind.DECLINE, reason=assessment.reason, now=now)
+        context = {"reason": assessment.reason}
+    else:
+        locked.status, locked.redirected_to = Status.REDIRECTED, assessment.reason
+        _save(locked, now, *fields, "decision_reason", "redirected_to")
+        _log(locked, acting_user, Kind.REDIRECT, reason=assessment.reason, now=now)
+        context = {"elsewhere": assessment.reason}
+    do_write_application_letter(locked, "declined", acting_user=acting_user, context=context)
+
+
 @transaction.atomic
 def do_assess(
     application: Application,
@@ -146,40 +228,30 @@ def do_assess(
     """Record the assessment and carry out its decision."""
     if not may_assess(acting_user, application):
         raise ValidationError(_("Only the clinic's assessors and managers record assessments."))
-    errors = {}
-    if not (notes or "").strip():
-        errors["notes"] = _("Write the assessment notes.")
-    unknown = [code for code in diagnoses if code not in icd10.codes()]
-    if unknown:
-        errors["diagnoses"] = _("Unknown ICD-10 codes: %s") % ", ".join(unknown)
-    if risk_level not in RiskLevel.values:
-        errors["risk_level"] = _("Choose the level of risk.")
-    if decision not in Decision.values:
-        errors["decision"] = _("Choose a decision.")
-    accepting = decision in (Decision.ACCEPT, Decision.WAIT)
-    if accepting:
-        if programme_version is None or programme_version.pk not in {
-            v.pk for v in programme_choices(application.clinic)
-        }:
-            errors["programme_version"] = _("Choose a published programme of the region.")
-        if care_model not in Episode.CareModel.values:
-            errors["care_model"] = _("Choose a care model.")
-        if decision == Decision.ACCEPT and therapist is None:
-            errors["therapist"] = _("Choose the responsible therapist.")
-    elif not (reason or "").strip():
-        errors["reason"] = _("Give the reason.")
-    if errors:
-        raise ValidationError(errors)
+    _validate(
+        application,
+        notes=notes,
+        diagnoses=diagnoses,
+        risk_level=risk_level,
+        decision=decision,
+        reason=reason,
+        programme_version=programme_version,
+        care_model=care_model,
+        therapist=therapist,
+    )
     if therapist is not None:
         _check_therapist(application.clinic, therapist, over_capacity_ok)
     locked = _lock(application, acting_user)
-    if locked.status == Status.WAITING_LIST or hasattr(locked, "assessment"):
+    if (
+        locked.status == Status.WAITING_LIST
+        or Assessment.objects.filter(application=locked).exists()
+    ):
         raise ValidationError(_("This application has already been assessed."))
     now = timezone.now()
-    booking = locked.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first()
+    accepting = decision in (Decision.ACCEPT, Decision.WAIT)
     assessment = Assessment.objects.create(
         application=locked,
-        booking=booking,
+        booking=locked.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first(),
         assessor=acting_user,
         notes=notes.strip(),
         diagnoses=list(diagnoses),
@@ -192,58 +264,13 @@ def do_assess(
         assessed_at=now,
     )
     locked.assessed_at = locked.decided_at = now
-    fields = ["assessed_at", "decided_at"]
-    _log(
-        locked,
-        acting_user,
-        Kind.ASSESS,
-        details={"diagnoses": list(diagnoses), "risk": risk_level, "decision": decision},
-        now=now,
-    )
+    details = {"diagnoses": list(diagnoses), "risk": risk_level, "decision": decision}
+    _log(locked, acting_user, Kind.ASSESS, details=details, now=now)
+    fields = ("assessed_at", "decided_at")
     if accepting:
-        patient = _patient_for(locked, acting_user)
-        episode = do_open_episode(
-            patient,
-            locked.clinic,
-            acting_user=acting_user,
-            status=Episode.Status.WAITING,
-            therapist=therapist,
-            care_model=care_model,
-        )
-        Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
-        episode.programme_version = programme_version
-        locked.patient, locked.episode = patient, episode
-        locked.status = Status.WAITING_LIST
-        fields += ["patient", "episode", "started_at"]
-        if decision == Decision.ACCEPT:
-            _start(locked, episode, acting_user, now)
-        _save(locked, now, *fields)
-        kind = Kind.ACCEPT if decision == Decision.ACCEPT else Kind.WAIT
-        _log(locked, acting_user, kind, details={"episode": episode.pk}, now=now)
-        do_write_application_letter(
-            locked, "accepted", acting_user=acting_user, context={"programme": programme_version}
-        )
-        if decision == Decision.ACCEPT:
-            do_write_application_letter(locked, "started", acting_user=acting_user)
+        _accept(locked, assessment, acting_user, therapist, now, fields)
     else:
-        locked.decision_reason = assessment.reason
-        if decision == Decision.DECLINE:
-            locked.status = Status.DECLINED
-            _save(locked, now, *fields, "decision_reason")
-            _log(locked, acting_user, Kind.DECLINE, reason=assessment.reason, now=now)
-            do_write_application_letter(
-                locked, "declined", acting_user=acting_user, context={"reason": assessment.reason}
-            )
-        else:
-            locked.status, locked.redirected_to = Status.REDIRECTED, assessment.reason
-            _save(locked, now, *fields, "decision_reason", "redirected_to")
-            _log(locked, acting_user, Kind.REDIRECT, reason=assessment.reason, now=now)
-            do_write_application_letter(
-                locked,
-                "declined",
-                acting_user=acting_user,
-                context={"elsewhere": assessment.reason},
-            )
+        _refuse(locked, assessment, acting_user, now, fields)
     return assessment
 
 
@@ -256,8 +283,10 @@ def do_start_from_waiting_list(
     locked = _lock(application, acting_user)
     if locked.status != Status.WAITING_LIST or locked.episode_id is None:
         raise ValidationError(_("This application is not on the waiting list."))
-    episode = Episode.objects.select_for_update().select_related("programme_version").get(
-        pk=locked.episode_id
+    episode = (
+        Episode.objects.select_for_update()
+        .select_related("programme_version")
+        .get(pk=locked.episode_id)
     )
     therapist = therapist or episode.therapist
     if therapist is None:

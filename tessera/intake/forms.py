@@ -189,9 +189,7 @@ class AssessForm(forms.Form):
         self.fields["programme_version"].queryset = ProgrammeVersion.objects.filter(
             pk__in=[v.pk for v in programmes]
         ).select_related("programme")
-        self.fields["care_model"].choices = [("", "---------")] + list(
-            Episode.CareModel.choices
-        )
+        self.fields["care_model"].choices = [("", "---------")] + list(Episode.CareModel.choices)
         self.fields["therapist"] = _therapist_field(loads, required=False)
         if suggested is not None:
             self.fields["therapist"].initial = suggested.user.pk

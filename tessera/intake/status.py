@@ -26,7 +26,10 @@ BOOKED = Phase("booked", _("Appointment booked"), _("You have an appointment wit
 WAITING = Phase(
     "waiting",
     _("On the waiting list"),
-    _("You have been accepted for treatment and are on the waiting list. We will tell you when your treatment starts."),
+    _(
+        "You have been accepted for treatment and are on the waiting list. We will tell you "
+        "when your treatment starts."
+    ),
 )
 STARTED = Phase(
     "started", _("Treatment started"), _("Your treatment has started. Your modules are ready.")

@@ -53,9 +53,7 @@ def test_accept_creates_patient_episode_plan_and_measures(world):
     assert episode.care_model == "guided"
     assert episode.plan.count() == 1
     assert assessment.diagnoses == ["F32.1"]
-    actions = set(
-        AuditEvent.objects.filter(purpose="intake").values_list("action", flat=True)
-    )
+    actions = set(AuditEvent.objects.filter(purpose="intake").values_list("action", flat=True))
     assert {"application.assess", "application.accept", "patient.created"} <= actions
 
 

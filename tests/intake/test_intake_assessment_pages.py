@@ -32,17 +32,21 @@ def test_the_page_shows_the_form_with_the_suggested_therapist(world, login):
     ClinicRole.objects.filter(clinic=world.clinic, role=Role.THERAPIST).update(max_caseload=1)
     roomy = _therapist(world, "roomy@clinic.test", 10, 1)
     application = make_application(world.clinic, "page@apply.test")
-    body = login(world["assessor"]).get(
-        reverse("intake_application", args=[application.pk])
-    ).content.decode()
+    body = (
+        login(world["assessor"])
+        .get(reverse("intake_application", args=[application.pk]))
+        .content.decode()
+    )
     assert "Record the assessment and decide" in body
     assert "F41.0 Panic disorder" in body
     assert f'<option value="{roomy.pk}" selected>' in body
     assert "1 of 10 patients" in body and "(full)" in body
     # intake coordinators triage but do not assess
-    body = login(world["intake"]).get(
-        reverse("intake_application", args=[application.pk])
-    ).content.decode()
+    body = (
+        login(world["intake"])
+        .get(reverse("intake_application", args=[application.pk]))
+        .content.decode()
+    )
     assert "Record the assessment and decide" not in body
 
 
@@ -123,9 +127,11 @@ def test_the_waiting_applicant_sees_what_to_do_meanwhile(world, login):
         programme_version=version,
         **assess_kwargs(decision="wait"),
     )
-    body = login(application.applicant).get(
-        reverse("intake_status", args=[application.pk])
-    ).content.decode()
+    body = (
+        login(application.applicant)
+        .get(reverse("intake_status", args=[application.pk]))
+        .content.decode()
+    )
     assert "On the waiting list" in body and "While you wait" in body
     assert reverse("intake_clinic", args=[world.clinic.slug]) in body
     assert "Crisis line" in body

@@ -64,9 +64,7 @@ def test_accept_and_start_letters_carry_the_patient_and_episode(world):
         **assess_kwargs(),
     )
     application.refresh_from_db()
-    kinds = set(
-        Letter.objects.filter(application=application).values_list("kind", flat=True)
-    )
+    kinds = set(Letter.objects.filter(application=application).values_list("kind", flat=True))
     assert kinds == {"received", "accepted", "started"}
     started = Letter.objects.get(application=application, kind="started")
     assert started.patient == application.patient and started.episode == application.episode
@@ -81,9 +79,10 @@ def test_intake_staff_list_and_read_the_letters(world, login):
     page = client.get(reverse("intake_application", args=[application.pk])).content.decode()
     assert reverse("letter_detail", args=[letter.pk]) in page
     assert client.get(reverse("letter_detail", args=[letter.pk])).status_code == 200
-    assert login(world["therapist"]).get(
-        reverse("letter_detail", args=[letter.pk])
-    ).status_code == 404
-    assert login(world["other_manager"]).get(
-        reverse("letter_detail", args=[letter.pk])
-    ).status_code == 404
+    assert (
+        login(world["therapist"]).get(reverse("letter_detail", args=[letter.pk])).status_code == 404
+    )
+    assert (
+        login(world["other_manager"]).get(reverse("letter_detail", args=[letter.pk])).status_code
+        == 404
+    )
