@@ -22,6 +22,7 @@ urlpatterns = [
     # staff
     path("intake/", triage.queue, name="intake_queue"),
     path("intake/waiting/", triage.waiting_list, name="intake_waiting_list"),
+    path("intake/funnel/", triage.funnel_page, name="intake_funnel"),
     path("intake/applications/<int:pk>/", triage.detail, name="intake_application"),
     path(
         "intake/applications/<int:pk>/<str:action>/",

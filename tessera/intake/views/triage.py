@@ -210,3 +210,23 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "pace_weeks": PACE_WEEKS,
         },
     )
+
+
+@staff_required
+def funnel_page(request: HttpRequest) -> HttpResponse:
+    """Counts per intake step and median waits between them, for one clinic."""
+    from tessera.core.models import Clinic
+
+    from ..funnel import funnel
+
+    clinic_ids = access.intake_clinic_ids(request.user)
+    if not clinic_ids:
+        raise Http404
+    clinics = list(Clinic.objects.filter(pk__in=clinic_ids).order_by("name"))
+    chosen = request.GET.get("clinic", "")
+    clinic = next((c for c in clinics if str(c.pk) == chosen), clinics[0])
+    return render(
+        request,
+        "intake/triage/funnel.html",
+        {"clinic": clinic, "clinics": clinics, "steps": funnel(clinic)},
+    )
