@@ -135,3 +135,35 @@ def test_the_waiting_applicant_sees_what_to_do_meanwhile(world, login):
     assert "On the waiting list" in body and "While you wait" in body
     assert reverse("intake_clinic", args=[world.clinic.slug]) in body
     assert "Crisis line" in body
+
+
+def test_the_application_page_uses_constant_queries(world, login, django_assert_max_num_queries):
+    from tessera.intake import actions, apply_actions
+    from tests.intake.intake_helpers import REFERRAL
+
+    published_version(world)
+    application = apply_actions.do_refer(
+        world.clinic,
+        referral=REFERRAL,
+        person={
+            "first_name": "Q",
+            "last_name": "Count",
+            "date_of_birth": world.patient.date_of_birth,
+        },
+    )
+    client = login(world["assessor"])
+    url = reverse("intake_application", args=[application.pk])
+
+    def count() -> int:
+        with django_assert_max_num_queries(45) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = count()
+    for i in range(4):  # more log rows and letters
+        actions.do_ask_for_information(application, acting_user=world["intake"], message=f"Q{i}")
+    from tessera.letters.actions import do_write_application_letter
+
+    for _ in range(3):
+        do_write_application_letter(application, "received", acting_user=world["intake"])
+    assert count() == small
