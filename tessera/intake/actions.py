@@ -75,6 +75,13 @@ def _save(application: Application, now, *fields: str) -> None:
     application.save(update_fields=["status", *fields])
 
 
+def _letter(application, kind, acting_user, context) -> None:
+    """The letter to the referrer or GP, where consent allows one (else nothing)."""
+    from tessera.letters.actions import do_write_application_letter
+
+    do_write_application_letter(application, kind, acting_user=acting_user, context=context)
+
+
 def _required(text: str, field: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -156,7 +163,9 @@ def do_decline(application: Application, *, acting_user, reason: str) -> TriageA
     now = timezone.now()
     locked.status, locked.decision_reason, locked.decided_at = Status.DECLINED, reason, now
     _save(locked, now, "decision_reason", "decided_at")
-    return _log(locked, acting_user, Kind.DECLINE, reason=reason, now=now)
+    row = _log(locked, acting_user, Kind.DECLINE, reason=reason, now=now)
+    _letter(locked, "declined", acting_user, {"reason": reason})
+    return row
 
 
 @transaction.atomic
@@ -167,7 +176,9 @@ def do_redirect(application: Application, *, acting_user, where: str, reason: st
     locked.status, locked.redirected_to, locked.decided_at = Status.REDIRECTED, where, now
     locked.decision_reason = reason.strip()
     _save(locked, now, "redirected_to", "decided_at", "decision_reason")
-    return _log(locked, acting_user, Kind.REDIRECT, reason=reason, details={"to": where}, now=now)
+    row = _log(locked, acting_user, Kind.REDIRECT, reason=reason, details={"to": where}, now=now)
+    _letter(locked, "declined", acting_user, {"reason": reason, "elsewhere": where})
+    return row
 
 
 @transaction.atomic

@@ -280,6 +280,9 @@ def do_refer(
     row.save()
     _flag_duplicate(application)
     _record("application.referred", application, acting_user, {"source": source})
+    from tessera.letters.actions import do_write_application_letter
+
+    do_write_application_letter(application, "received", acting_user=acting_user)
     if application.email:
         transaction.on_commit(lambda: notify.send_invitation(application, base_url=base_url))
     return application

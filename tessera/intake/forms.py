@@ -107,3 +107,105 @@ class QueueFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("Any source"))] + list(Source.choices)
         statuses = [(v, label) for v, label in Status.choices if v != Status.DRAFT]
         self.fields["status"].choices = [("", _("Open applications"))] + statuses
+
+
+class TherapistChoice(forms.ModelChoiceField):
+    """A therapist with their caseload in the label ("Tove Berg — 12 of 40 patients")."""
+
+    def __init__(self, *args, loads=(), **kwargs):
+        self.loads = {load.user.pk: load for load in loads}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        load = self.loads.get(obj.pk)
+        if load is None:
+            return str(obj)
+        if load.max_caseload is None:
+            return _("%(name)s — %(n)s patients, no maximum set") % {
+                "name": obj,
+                "n": load.caseload,
+            }
+        text = _("%(name)s — %(n)s of %(max)s patients") % {
+            "name": obj,
+            "n": load.caseload,
+            "max": load.max_caseload,
+        }
+        return text + (" " + str(_("(full)")) if load.full else "")
+
+
+def _therapist_field(loads, required: bool) -> TherapistChoice:
+    from tessera.core.models import User
+
+    field = TherapistChoice(
+        label=_("Responsible therapist (suggested: the most free places first)"),
+        queryset=User.objects.filter(pk__in=[load.user.pk for load in loads]),
+        required=required,
+        loads=loads,
+    )
+    # keep the suggested order, not the database's
+    field.choices = [("", "---------")] + [
+        (load.user.pk, field.label_from_instance(load.user)) for load in loads
+    ]
+    return field
+
+
+class AssessForm(forms.Form):
+    notes = forms.CharField(label=_("Assessment notes"), widget=forms.Textarea(attrs={"rows": 5}))
+    diagnoses = forms.MultipleChoiceField(
+        label=_("Working diagnoses (ICD-10)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_level = forms.ChoiceField(label=_("Risk"), widget=forms.RadioSelect)
+    risk_note = forms.CharField(
+        label=_("About the risk"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    programme_version = forms.ModelChoiceField(
+        label=_("Programme (when accepting)"), queryset=None, required=False
+    )
+    care_model = forms.ChoiceField(label=_("Care model (when accepting)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason, or where the person is referred on to (when declining)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    over_capacity_ok = forms.BooleanField(
+        label=_("I know this therapist is at their maximum caseload; assign them anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
+        from tessera.programs.models import ProgrammeVersion
+        from tessera.treatment.models import Episode
+
+        from . import diagnoses
+        from .models import Decision, RiskLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["diagnoses"].choices = diagnoses.choices()
+        self.fields["risk_level"].choices = RiskLevel.choices
+        self.fields["decision"].choices = Decision.choices
+        self.fields["programme_version"].queryset = ProgrammeVersion.objects.filter(
+            pk__in=[v.pk for v in programmes]
+        ).select_related("programme")
+        self.fields["care_model"].choices = [("", "---------")] + list(Episode.CareModel.choices)
+        self.fields["therapist"] = _therapist_field(loads, required=False)
+        if suggested is not None:
+            self.fields["therapist"].initial = suggested.user.pk
+        order = list(self.fields)
+        order.insert(order.index("over_capacity_ok"), order.pop(order.index("therapist")))
+        self.order_fields(order)
+
+
+class StartForm(forms.Form):
+    over_capacity_ok = forms.BooleanField(
+        label=_("Assign even if the therapist is at their maximum caseload"), required=False
+    )
+
+    def __init__(self, *args, loads, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"] = _therapist_field(loads, required=False)
+        if current is not None:
+            self.fields["therapist"].initial = current
+        self.order_fields(["therapist", "over_capacity_ok"])

@@ -23,6 +23,17 @@ ASSESSING = Phase(
     "assessing", _("Being assessed"), _("Someone at the clinic is looking at your application.")
 )
 BOOKED = Phase("booked", _("Appointment booked"), _("You have an appointment with the clinic."))
+WAITING = Phase(
+    "waiting",
+    _("On the waiting list"),
+    _(
+        "You have been accepted for treatment and are on the waiting list. We will tell you "
+        "when your treatment starts."
+    ),
+)
+STARTED = Phase(
+    "started", _("Treatment started"), _("Your treatment has started. Your modules are ready.")
+)
 DECISION = Phase("decision", _("Decision"), _("The clinic has decided about your application."))
 
 
@@ -38,6 +49,10 @@ def applicant_phase(application: Application) -> Phase:
         return ASSESSING
     if status == Status.SUBMITTED:
         return RECEIVED
+    if status == Status.WAITING_LIST:
+        return WAITING
+    if status == Status.ACCEPTED and application.started_at is not None:
+        return STARTED
     return DECISION
 
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("me/applications/", apply.my_applications, name="my_applications"),
     # staff
     path("intake/", triage.queue, name="intake_queue"),
+    path("intake/waiting/", triage.waiting_list, name="intake_waiting_list"),
+    path("intake/funnel/", triage.funnel_page, name="intake_funnel"),
     path("intake/applications/<int:pk>/", triage.detail, name="intake_application"),
     path(
         "intake/applications/<int:pk>/<str:action>/",

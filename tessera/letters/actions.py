@@ -34,6 +34,9 @@ def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | Non
     data = {
         "clinic": clinic,
         "patient": patient,
+        "to_name": patient.gp_name,
+        "to_organisation": patient.gp_practice,
+        "about": _about(patient),
         "episode": episode,
         "today": timezone.localdate(),
         "author": acting_user,
@@ -60,6 +63,82 @@ def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | Non
         clinic=clinic,
         obj=letter,
         changes={"kind": kind},
+        actor_role=access.actor_role_label(acting_user, clinic.pk) if acting_user else "system",
+    )
+    return letter
+
+
+def _about(person) -> dict:
+    """Who a letter is about (a Patient or an Application: the same field names)."""
+    return {
+        "name": f"{person.first_name} {person.last_name}".strip(),
+        "born": person.date_of_birth,
+        "national_id": person.national_id,
+    }
+
+
+def application_recipient(application) -> tuple[str, str, str] | None:
+    """(name, organisation, secure e-mail) of whom letters about an application go to, or
+    None when none may be written: the referrer if the patient agreed to letters to them
+    (``Referral.consent_to_letters``); otherwise the GP on the patient's record where the
+    patient agreed (``Patient.letters_to_gp``)."""
+    referral = getattr(application, "referral", None)
+    if referral is not None and referral.consent_to_letters:
+        return referral.referrer_name, referral.organisation, referral.secure_email
+    patient = application.patient
+    if patient is not None and may_write(patient) is None:
+        return patient.gp_name, patient.gp_practice, patient.gp_email
+    return None
+
+
+@transaction.atomic
+def do_write_application_letter(
+    application, kind: str, *, acting_user=None, context: dict | None = None
+) -> Letter | None:
+    """A letter about an application (received, accepted, declined, started), stored with
+    the application (and its patient and episode once there are). Returns None, and writes
+    nothing, where consent does not allow a letter. Never e-mailed."""
+    if kind not in Letter.Kind.values:
+        raise ValidationError(_("Unknown kind of letter."))
+    recipient = application_recipient(application)
+    if recipient is None:
+        return None
+    clinic, patient, episode = application.clinic, application.patient, application.episode
+    language = render.language_for(clinic)
+    name, organisation, email = recipient
+    data = {
+        "clinic": clinic,
+        "patient": patient,
+        "episode": episode,
+        "application": application,
+        "to_name": name,
+        "to_organisation": organisation,
+        "about": _about(patient or application),
+        "today": timezone.localdate(),
+        "author": acting_user,
+        **(context or {}),
+    }
+    letter = Letter.objects.create(
+        clinic=clinic,
+        patient=patient,
+        episode=episode,
+        application=application,
+        kind=kind,
+        language=language,
+        recipient_name=name,
+        recipient_organisation=organisation,
+        recipient_email=email,
+        html=render.render_html(kind, data, language),
+        created_by=acting_user,
+    )
+    audit.record(
+        "letter.written",
+        actor=acting_user,
+        patient=patient,
+        clinic=clinic,
+        obj=letter,
+        purpose="intake",
+        changes={"kind": kind, "application": application.pk},
         actor_role=access.actor_role_label(acting_user, clinic.pk) if acting_user else "system",
     )
     return letter

@@ -6,16 +6,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class LetterQuerySet(models.QuerySet):
     def visible_to(self, user) -> LetterQuerySet:
-        from tessera.core.access import episode_scope
+        from tessera.core.access import episode_scope, intake_clinic_ids
         from tessera.treatment.models import Episode
 
-        return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
+        by_episode = Q(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
+        clinics = intake_clinic_ids(user)
+        if not clinics:
+            return self.filter(by_episode)
+        # Intake staff see the letters about their clinics' (sent) applications.
+        by_application = Q(application__clinic_id__in=clinics) & ~Q(application__status="draft")
+        return self.filter(by_episode | by_application)
 
 
 class Letter(models.Model):
@@ -27,7 +34,18 @@ class Letter(models.Model):
         ENDED = "ended", _("treatment ended")
 
     clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="letters")
-    patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="letters")
+    patient = models.ForeignKey(
+        "core.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    # A letter about an application before there is a patient or an episode (received,
+    # declined); its recipient then comes from the application's Referral.
+    application = models.ForeignKey(
+        "intake.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
     episode = models.ForeignKey(
         "treatment.Episode",
         on_delete=models.PROTECT,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tessera.core import access
+from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.treatment.models import Episode
@@ -85,17 +85,33 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
     return redirect("letter_detail", pk=letter.pk)
 
 
+def _record_read(user, letter: Letter) -> None:
+    """A read of a letter: a patient read once there is a patient; before that (a letter
+    about an application) an intake read of the application."""
+    if letter.patient_id:
+        record_patient_read(user, letter.patient, "letter", obj=letter, clinic=letter.clinic)
+        return
+    audit.record(
+        "letter.viewed",
+        actor=user,
+        clinic=letter.clinic,
+        obj=letter,
+        purpose="intake",
+        actor_role=access.actor_role_label(user, letter.clinic_id),
+    )
+
+
 @staff_required
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request.user, pk)
-    record_patient_read(request.user, letter.patient, "letter", obj=letter, clinic=letter.clinic)
+    _record_read(request.user, letter)
     return render(request, "letters/letter_detail.html", {"letter": letter})
 
 
 @staff_required
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request.user, pk)
-    record_patient_read(request.user, letter.patient, "letter", obj=letter, clinic=letter.clinic)
+    _record_read(request.user, letter)
     response = HttpResponse(letter_render.to_pdf(letter), content_type="application/pdf")
     # The file name carries only the letter's number, never the patient's name.
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'

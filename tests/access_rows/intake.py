@@ -82,6 +82,9 @@ ROWS: dict[str, Row] = {
     "my_applications": Row(everyone("ok", anon="login", staff_no_mfa="mfa")),
     # every intake role has a queue (beta's manager sees beta's, here empty)
     "intake_queue": Row(only(INTAKE_STAFF + ["other_manager"])),
+    # the waiting list of one of their clinics (beta's manager sees beta's, here empty)
+    "intake_waiting_list": Row(only(INTAKE_STAFF + ["other_manager"])),
+    "intake_funnel": Row(only(INTAKE_STAFF + ["other_manager"])),
     "intake_application": Row(only(INTAKE_STAFF), kwargs=lambda w: {"pk": w.intake_sent.pk}),
     "intake_application_action": Row(
         only(INTAKE_STAFF, ok="redirect"),

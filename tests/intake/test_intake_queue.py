@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 from django.urls import reverse
@@ -126,27 +124,6 @@ def test_the_queue_uses_a_constant_number_of_queries(world, login, django_assert
     assert "1000 applications" in body and 'rel="next"' in body
     last = _count_queries(client, url + "?page=20", django_assert_max_num_queries, 20)
     assert last == large
-
-
-def test_programme_suggestions_are_shown_when_matching_is_installed(
-    world, consent, login, monkeypatch
-):
-    application = make_application(world.clinic, "ada@apply.test")
-    calls = []
-
-    def suggestions_for(applications):
-        calls.append([a.pk for a in applications])
-        return {
-            a.pk: [types.SimpleNamespace(programme_title="Getting going again", reasons=["x"])]
-            for a in applications
-        }
-
-    module = types.ModuleType("tessera.intake.matching")
-    module.suggestions_for = suggestions_for
-    monkeypatch.setitem(sys.modules, "tessera.intake.matching", module)
-    body = login(world["intake"]).get(reverse("intake_queue")).content.decode()
-    assert "Getting going again" in body
-    assert calls == [[application.pk]]
 
 
 @pytest.mark.parametrize("kind", ["therapist", "supervisor", "author", "other_therapist"])

@@ -144,6 +144,9 @@ class Application(models.Model):
     patient = models.ForeignKey(
         "core.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    episode = models.ForeignKey(
+        "treatment.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     info_request = models.TextField(_("what the clinic asks for"), blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     redirected_to = models.CharField(_("referred on to"), max_length=300, blank=True)

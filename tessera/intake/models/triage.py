@@ -17,6 +17,10 @@ class TriageAction(models.Model):
         REDIRECT = "redirect", _("Referred elsewhere")
         MARK_DUPLICATE = "mark_duplicate", _("Marked as a duplicate")
         MERGE = "merge", _("Merged a duplicate into this application")
+        ASSESS = "assess", _("Recorded the assessment")
+        ACCEPT = "accept", _("Accepted; treatment started")
+        WAIT = "wait", _("Put on the waiting list")
+        START = "start", _("Started treatment from the waiting list")
 
     application = models.ForeignKey(
         "intake.Application", on_delete=models.CASCADE, related_name="triage_actions"

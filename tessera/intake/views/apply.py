@@ -200,6 +200,16 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/submit.html", _context(request, application))
 
 
+def _waiting_contacts(application: Application, request) -> list:
+    """The clinic's crisis contacts for someone on the waiting list (their language
+    first, all of them when none is in it)."""
+    if application.status != Status.WAITING_LIST:
+        return []
+    contacts = list(application.clinic.crisis_contacts.all())
+    language = application.language
+    return [c for c in contacts if c.language == language] or contacts
+
+
 @login_required
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
@@ -215,6 +225,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             booking=booking,
             continue_url=continue_url,
             screening_left="/screening/" in continue_url,
+            waiting_contacts=_waiting_contacts(application, request),
         ),
     )
 

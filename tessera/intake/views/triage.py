@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,11 +14,21 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 
-from .. import actions
-from ..forms import AskInfoForm, BookForm, DeclineForm, QueueFilterForm, RedirectForm
-from ..models import Application
+from .. import actions, decision_actions
+from ..capacity import suggested_therapist, therapist_loads
+from ..forms import (
+    AskInfoForm,
+    AssessForm,
+    BookForm,
+    DeclineForm,
+    QueueFilterForm,
+    RedirectForm,
+    StartForm,
+)
+from ..models import Application, Status
 from ..models.applications import OPEN_STATUSES
 from ..queue import queue_page, suggestions
+from ..waiting import pace_per_week, position_of
 
 
 def _may_use_queue(user) -> None:
@@ -56,16 +67,32 @@ def _visible(request, pk: int) -> Application:
 
 def _forms(application, data=None, which=None) -> dict:
     assessors = actions.assessor_choices(application.clinic)
-    forms = {
-        "ask_info": AskInfoForm(prefix="ask"),
-        "book": BookForm(prefix="book", assessors=assessors),
-        "decline": DeclineForm(prefix="decline"),
-        "redirect": RedirectForm(prefix="redirect"),
+    loads = therapist_loads(application.clinic)
+    kwargs = {
+        "book": {"assessors": assessors},
+        "assess": {
+            "programmes": decision_actions.programme_choices(application.clinic),
+            "loads": loads,
+            "suggested": suggested_therapist(loads),
+        },
+        "start": {
+            "loads": loads,
+            "current": application.episode.therapist_id if application.episode_id else None,
+        },
     }
-    if which:
-        cls = type(forms[which])
-        kwargs = {"assessors": assessors} if which == "book" else {}
-        forms[which] = cls(data, prefix=forms[which].prefix, **kwargs)
+    classes = {
+        "ask_info": (AskInfoForm, "ask"),
+        "book": (BookForm, "book"),
+        "decline": (DeclineForm, "decline"),
+        "redirect": (RedirectForm, "redirect"),
+        "assess": (AssessForm, "assess"),
+        "start": (StartForm, "start"),
+    }
+    forms = {
+        key: cls(data if key == which else None, prefix=prefix, **kwargs.get(key, {}))
+        for key, (cls, prefix) in classes.items()
+    }
+    forms["loads"] = loads
     return forms
 
 
@@ -88,7 +115,15 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "suggestions": suggestions([application]).get(application.pk, []),
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
+        "may_assess": application.status in OPEN_STATUSES
+        and decision_actions.may_assess(request.user, application),
+        "waiting": application.status == Status.WAITING_LIST,
+        "assessment": getattr(application, "assessment", None),
+        "letters": application.letters.all(),
     }
+    if context["waiting"]:
+        context["position"] = position_of(application)
+        context["pace"] = pace_per_week(application.clinic)
     return render(request, "intake/triage/detail.html", context, status=status)
 
 
@@ -103,6 +138,11 @@ ACTIONS = {
     "book": (actions.do_book_assessment, gettext_lazy("The assessment is booked.")),
     "decline": (actions.do_decline, gettext_lazy("The application is declined.")),
     "redirect": (actions.do_redirect, gettext_lazy("The applicant is referred elsewhere.")),
+    "assess": (decision_actions.do_assess, gettext_lazy("The assessment and decision are saved.")),
+    "start": (
+        decision_actions.do_start_from_waiting_list,
+        gettext_lazy("Treatment has started."),
+    ),
 }
 
 
@@ -122,6 +162,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     forms = _forms(application, request.POST, action)
     form = forms[action]
+    next_url = request.POST.get("next", "")
     if form.is_valid():
         do, done = ACTIONS[action]
         extra = {}
@@ -137,5 +178,55 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 form.add_error(None, exc.messages)
         else:
             messages.success(request, done)
+            if next_url == "waiting":
+                return redirect(f"{reverse('intake_waiting_list')}?clinic={application.clinic_id}")
             return redirect("intake_application", pk=application.pk)
     return _detail(request, application, forms, status=400)
+
+
+@staff_required
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    """A clinic's waiting list: position, expected start, and "start treatment now"."""
+    from tessera.core.models import Clinic
+
+    from ..waiting import PACE_WEEKS, waiting_page
+
+    clinic_ids = access.intake_clinic_ids(request.user)
+    if not clinic_ids:
+        raise Http404
+    clinics = list(Clinic.objects.filter(pk__in=clinic_ids).order_by("name"))
+    chosen = request.GET.get("clinic", "")
+    clinic = next((c for c in clinics if str(c.pk) == chosen), clinics[0])
+    page, rows, pace = waiting_page(request.user, clinic, request.GET.get("page"))
+    return render(
+        request,
+        "intake/triage/waiting.html",
+        {
+            "clinic": clinic,
+            "clinics": clinics,
+            "page": page,
+            "rows": rows,
+            "pace": pace,
+            "pace_weeks": PACE_WEEKS,
+        },
+    )
+
+
+@staff_required
+def funnel_page(request: HttpRequest) -> HttpResponse:
+    """Counts per intake step and median waits between them, for one clinic."""
+    from tessera.core.models import Clinic
+
+    from ..funnel import funnel
+
+    clinic_ids = access.intake_clinic_ids(request.user)
+    if not clinic_ids:
+        raise Http404
+    clinics = list(Clinic.objects.filter(pk__in=clinic_ids).order_by("name"))
+    chosen = request.GET.get("clinic", "")
+    clinic = next((c for c in clinics if str(c.pk) == chosen), clinics[0])
+    return render(
+        request,
+        "intake/triage/funnel.html",
+        {"clinic": clinic, "clinics": clinics, "steps": funnel(clinic)},
+    )

@@ -1,0 +1,40 @@
+"""The funnel page: counts per step and median waits, in one query for the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tessera.intake import decision_actions
+from tessera.intake.funnel import funnel
+from tessera.intake.models import Application
+from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.intake_helpers import make_application
+
+
+def test_counts_and_median_waits(world, django_assert_num_queries):
+    version = published_version(world)
+    first = make_application(world.clinic, "f1@apply.test")
+    make_application(world.clinic, "f2@apply.test")
+    make_application(world.clinic, "f3@apply.test", submit=False)  # a draft: not counted
+    decision_actions.do_assess(
+        first,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    Application.objects.filter(pk=first.pk).update(screened_at=two_days_ago)
+    with django_assert_num_queries(1):
+        steps = funnel(world.clinic)
+    assert [s.count for s in steps] == [2, 2, 1, 1, 0]
+    assert steps[2].median_days == 2.0  # screened two days before the assessment
+    assert steps[0].median_days is None
+
+
+def test_the_page_lists_the_steps(world, login):
+    body = login(world["manager"]).get(reverse("intake_funnel")).content.decode()
+    assert "Started treatment" in body and "Median wait (days)" in body
