@@ -49,26 +49,26 @@ REASONS = {
         "long words make a text harder to read. A practical guide."
     ),
     "no_deadline_flexibility": _(
-        "Paxling 2013: deadline flexibility (\u201cno rush\u201d, \u201cwhenever you have "
-        "time\u201d) went with worse outcome."
+        "Paxling 2013: deadline flexibility (“no rush”, “whenever you have "
+        "time”) went with worse outcome."
     ),
 }
 
 MESSAGES = {
     ("reinforces_task", True): _("You acknowledge the work the patient did."),
     ("reinforces_task", False): _(
-        "Say what the patient did well in this task, for example \u201cThank you for "
-        "filling in your diary\u201d."
+        "Say what the patient did well in this task, for example “Thank you for "
+        "filling in your diary”."
     ),
     ("prompts_next_task", True): _("You point the patient to the next task."),
     ("prompts_next_task", False): _(
-        "Name the next task and when to do it, for example \u201cThis week, try to plan "
-        "one activity a day\u201d."
+        "Name the next task and when to do it, for example “This week, try to plan "
+        "one activity a day”."
     ),
     ("affirms_encourages", True): _("You affirm and encourage the patient."),
     ("affirms_encourages", False): _(
-        "Add a sentence of encouragement or understanding, for example \u201cThat sounds "
-        "hard, and you kept going\u201d."
+        "Add a sentence of encouragement or understanding, for example “That sounds "
+        "hard, and you kept going”."
     ),
     ("personalises", True): _("You refer to what the patient wrote."),
     ("personalises", "name_only"): _(
@@ -100,7 +100,7 @@ MESSAGES = {
         "Hard to read: sentences of %(mean)s words on average, the longest %(longest)s "
         "words, LIX %(lix)s (aim for %(max_lix)s or less). Split long sentences."
     ),
-    ("no_deadline_flexibility", True): _("No \u201cno rush\u201d phrasing."),
+    ("no_deadline_flexibility", True): _("No “no rush” phrasing."),
     ("no_deadline_flexibility", False): _(
         "Avoid phrases that make the deadline optional: %(words)s. Give a day instead."
     ),
