@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import User
 from tessera.core.roles import Role
 from tessera.treatment import plans
@@ -41,14 +42,6 @@ def _therapists(episode) -> list[User]:
             clinic_roles__clinic=episode.clinic, clinic_roles__role=Role.THERAPIST, is_active=True
         ).order_by("first_name", "last_name", "pk")
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _may_change(user, episode) -> bool:
@@ -82,7 +75,7 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
                     video_link=book.cleaned_data["video_link"],
                 )
             except ValidationError as exc:
-                _add_errors(book, exc)
+                add_action_errors(book, exc)
             else:
                 messages.success(request, _("The session was booked."))
                 return redirect("episode_sessions", episode_id=episode.pk)

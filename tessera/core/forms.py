@@ -127,3 +127,16 @@ class AuditSearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
+
+
+def add_action_errors(form, error, renames: dict | None = None) -> None:
+    """Put an action's ValidationError beside the field it names (``renames`` maps the
+    action's field names to the form's), or above the form when it names none."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            name = (renames or {}).get(field, field)
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

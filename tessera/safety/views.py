@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.treatment.models import Episode
 
 from . import actions
@@ -147,7 +148,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["action_note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Alert resolved."))
             return redirect("risk_alert", pk=alert.pk)
@@ -160,14 +161,6 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         {"alert": alert, "form": form, "flags": _flag_labels(alert), "may_act": True},
         status=400,
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @staff_required
@@ -190,7 +183,7 @@ def raise_concern(request: HttpRequest, episode_id: int) -> HttpResponse:
                 severity=form.cleaned_data["severity"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Concern raised. The care team has been told."))
             return redirect("risk_alert", pk=alert.pk)

@@ -81,6 +81,8 @@ def test_dropping_out_needs_a_reason(world):
 
 def test_a_blended_episode_ends_as_a_finished_course_with_a_letter(consenting):
     w = consenting
+    w.clinic.languages = ["en", "sv"]  # the letter is in the clinic's first language
+    w.clinic.save(update_fields=["languages"])
     for rule in ("post", "follow_up_3", "follow_up_12"):
         MeasureRule.objects.create(clinic=w.clinic, instrument="PHQ-9", time_point=rule)
     sessions.do_change_care_model(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 
 from ..ending import do_end_episode
 from ..models import Episode
@@ -56,11 +57,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The episode has ended."))
             if ended.letter is not None:
