@@ -38,3 +38,27 @@ def test_the_demo_patient_has_a_history_and_questionnaires_due_today(demo):
     assert "Fill in PHQ-9" in home and "Fill in GAD-7" in home
     progress = client.get(reverse("my_progress")).content.decode()
     assert "<td>15</td>" in progress and "<td>7</td>" in progress  # PHQ-9 from 15 down to 7
+
+
+def test_a_risk_answer_from_the_demo_patient_opens_an_alert(
+    demo, django_capture_on_commit_callbacks
+):
+    """Issue "done when": PHQ-9 item 9 answered 2 by a demo patient, through the pages the
+    patient uses, opens a high-severity alert for their therapist."""
+    from tessera.safety.models import RiskAlert
+    from tessera.treatment.models import DueMeasure
+
+    patient = User.objects.get(email="patient@demo.tessera.test")
+    due = DueMeasure.objects.open_now().get(episode__patient__user=patient, instrument="PHQ-9")
+    client = Client()
+    sign_in(client, patient)
+    answers = {f"item{n}": "1" for n in range(1, 9)} | {"item9": "2"}
+    client.post(reverse("questionnaire_fill", args=[due.pk]), answers)
+    review = client.get(reverse("questionnaire_review", args=[due.pk]))
+    key = review.context["submission_key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("questionnaire_review", args=[due.pk]), {"submission_key": key})
+    assert sent.status_code == 302
+    alert = RiskAlert.objects.get(response__due=due)
+    assert alert.severity == "high" and alert.rule_codes == ["phq9_item9"]
+    assert alert.episode.therapist.email == "therapist@demo.tessera.test"
