@@ -284,7 +284,8 @@ def do_start_from_waiting_list(
     if locked.status != Status.WAITING_LIST or locked.episode_id is None:
         raise ValidationError(_("This application is not on the waiting list."))
     episode = (
-        Episode.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
+        Episode.objects.select_for_update(of=("self",))
         .select_related("programme_version")
         .get(pk=locked.episode_id)
     )
