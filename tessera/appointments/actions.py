@@ -142,7 +142,7 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
 def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) -> CareModelChange:
     """Move the patient to another way of working (e.g. from guided online care to face
     to face) within the same episode: the plan, answers and scores stay as they are."""
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     reason = (reason or "").strip()
     errors = {}

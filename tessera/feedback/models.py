@@ -79,7 +79,7 @@ class PracticeWorksheet(models.Model):
     Kept apart from real WorksheetAnswers so no inbox or report ever counts it."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="practice_worksheets"
+        "core.Episode", on_delete=models.CASCADE, related_name="practice_worksheets"
     )
     position = models.PositiveSmallIntegerField()
     module_title = models.CharField(max_length=200)

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.models import Episode
 from tessera.treatment import overview
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 
 from . import actions, scope, worklist
 from .forms import ClinicalNoteForm

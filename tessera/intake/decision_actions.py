@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.actions import do_create_patient
-from tessera.core.models import Patient
+from tessera.core.models import Episode, Patient
 from tessera.core.roles import Role
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
-from tessera.treatment.models import Episode
 from tessera.treatment.plan_actions import do_seed_plan
 
 from . import diagnoses as icd10

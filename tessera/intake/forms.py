@@ -176,8 +176,8 @@ class AssessForm(forms.Form):
     )
 
     def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
+        from tessera.core.models import Episode
         from tessera.programs.models import ProgrammeVersion
-        from tessera.treatment.models import Episode
 
         from . import diagnoses
         from .models import Decision, RiskLevel

@@ -27,15 +27,13 @@ class MessageQuerySet(models.QuerySet):
 
 
 def _episodes(user, scope):
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     return Episode.objects.filter(scope(user)).values("pk")
 
 
 class Message(models.Model):
-    episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="messages"
-    )
+    episode = models.ForeignKey("core.Episode", on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -89,7 +87,7 @@ class MessageDraft(models.Model):
     """What someone is writing in an episode's conversation, saved while they type."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="message_drafts"
+        "core.Episode", on_delete=models.CASCADE, related_name="message_drafts"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(blank=True)

@@ -24,8 +24,7 @@ def time_zone_of(user, preference=None) -> zoneinfo.ZoneInfo:
 
 
 def _clinic_time_zone(user) -> str:
-    from tessera.core.models import ClinicRole
-    from tessera.treatment.models import Episode
+    from tessera.core.models import ClinicRole, Episode
 
     patient = user.patient_record
     if patient is not None:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.models import Episode
 from tessera.treatment import plans
-from tessera.treatment.models import Episode
 
 from .models import SAFETY_PLAN_KEYS
 from .plan_actions import EditedMeanwhile, do_save_safety_plan, plan_for

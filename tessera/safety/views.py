@@ -15,7 +15,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from . import actions
 from .forms import ConcernForm, ResolveForm

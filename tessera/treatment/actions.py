@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
 from tessera.instruments.scoring import load_definition, score
 
 from . import schedule, signals
-from .models import DueMeasure, Episode, MeasureRule, Response, ResponseDraft
+from .models import DueMeasure, MeasureRule, Response, ResponseDraft
 
 DEFAULT_TREATMENT_WEEKS = 10
 

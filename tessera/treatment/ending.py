@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
 
 from . import plans, schedule
-from .models import DueMeasure, Episode, MeasureRule
+from .models import DueMeasure, MeasureRule
 from .models.measures import TimePoint
 
 AFTER_END = (TimePoint.POST, TimePoint.FOLLOW_UP_3, TimePoint.FOLLOW_UP_6, TimePoint.FOLLOW_UP_12)

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
 
 from . import actions as episode_actions
-from .models import Episode, PlanChange, PlanEntry, WorksheetAnswer
+from .models import PlanChange, PlanEntry, WorksheetAnswer
 
 
 def _change(episode, kind, acting_user, *, reason="", **details) -> PlanChange:

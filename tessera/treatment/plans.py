@@ -52,7 +52,7 @@ def next_step(entry_states):
 
 def patient_episode(user):
     """The signed-in patient's open episode (the one their workspace shows), or None."""
-    from .models import Episode
+    from tessera.core.models import Episode
 
     return (
         Episode.objects.visible_to(user)

@@ -6,11 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Episode
 from tessera.messaging import actions
 from tessera.messaging.conversation import PAGE_SIZE
 from tessera.messaging.models import Message, MessageDraft, MessageRead
-from tessera.treatment.models import Episode
 
 ME = "/me/messages/"
 

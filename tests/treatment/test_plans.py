@@ -122,8 +122,8 @@ def test_the_plan_page_uses_a_constant_number_of_queries(
 
 
 def test_a_therapist_starts_treatment_and_sees_sent_worksheets(world, plan, login):
+    from tessera.core.models import Episode
     from tessera.treatment import plan_actions as pa
-    from tessera.treatment.models import Episode
 
     Episode.objects.filter(pk=world.episode.pk).update(started_on=None, status="waiting")
     client = login(world["therapist"])

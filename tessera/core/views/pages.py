@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tessera.core.models import Episode
 from tessera.treatment import diary, plans
-from tessera.treatment.models import DueMeasure, Episode
+from tessera.treatment.models import DueMeasure
 
 from .. import access
 

@@ -145,7 +145,7 @@ class Application(models.Model):
         "core.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "core.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     info_request = models.TextField(_("what the clinic asks for"), blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)

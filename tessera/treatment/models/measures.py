@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.models import Episode
+
 
 class TimePoint(models.TextChoices):
     SCREENING = "screening", _("screening")
@@ -76,7 +78,7 @@ class DueMeasureQuerySet(models.QuerySet):
 class DueMeasure(models.Model):
     """A concrete questionnaire an episode's patient is asked to fill in."""
 
-    episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="due")
+    episode = models.ForeignKey("core.Episode", on_delete=models.CASCADE, related_name="due")
     instrument = models.CharField(max_length=32)
     time_point = models.CharField(max_length=16, choices=TimePoint.choices)
     # The occasion's number for repeated time points; for "before each module" it is
@@ -136,9 +138,7 @@ class ResponseQuerySet(models.QuerySet):
 class Response(models.Model):
     """A submitted questionnaire, scored on the instrument version it was answered on."""
 
-    episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="responses"
-    )
+    episode = models.ForeignKey("core.Episode", on_delete=models.PROTECT, related_name="responses")
     due = models.OneToOneField(
         DueMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
     )
@@ -169,9 +169,6 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.total} ({self.submitted_at:%Y-%m-%d})"
-
-
-from .episodes import Episode  # noqa: E402  (used lazily by the querysets above)
 
 
 class RiskThreshold(models.Model):

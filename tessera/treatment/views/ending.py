@@ -14,9 +14,9 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.models import Episode
 
 from ..ending import do_end_episode
-from ..models import Episode
 
 
 class EndForm(forms.Form):

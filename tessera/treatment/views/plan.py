@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion, ProgrammeVersion
 
 from .. import actions, plan_actions, plans
-from ..models import DiaryEntry, Episode, PlanEntry, WorksheetAnswer
+from ..models import DiaryEntry, PlanEntry, WorksheetAnswer
 from ..plan_forms import (
     AddModuleForm,
     ReasonForm,

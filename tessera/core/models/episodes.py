@@ -1,4 +1,11 @@
-"""Episodes of care: one course of care for one patient at one clinic."""
+"""Episodes of care: one course of care for one patient at one clinic.
+
+The episode lives in core, next to the access policy that decides on it: almost every
+app hangs its records on an episode, so it must sit in the bottom layer. Its table keeps
+the name it had when it belonged to treatment (``treatment_episode``). The programme it
+follows is a string reference ("programs.ProgrammeVersion") because core never imports
+programs (see docs/decisions/0008-layers.md).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EpisodeQuerySet(models.QuerySet):
     def visible_to(self, user) -> EpisodeQuerySet:
-        from tessera.core.access import episodes_visible_to
+        from ..access import episodes_visible_to  # the access policy imports this model
 
         return episodes_visible_to(user, self)
 
@@ -72,6 +79,7 @@ class Episode(models.Model):
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
+        db_table = "treatment_episode"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["clinic", "status"]), models.Index(fields=["therapist"])]
 
