@@ -1,7 +1,7 @@
 """Sessions with a therapist (face-to-face, video, phone) booked within an episode.
 
 A session that took place (attended) is a treatment contact for the outcome rules, as
-is a completed online module (see tessera/treatment/contacts.py). Session notes are for
+is a completed online module (see tessera/appointments/contacts.py). Session notes are for
 the care team only.
 """
 

@@ -16,9 +16,9 @@ from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode, User
 from tessera.core.roles import Role
 from tessera.treatment import plans
-from tessera.treatment.contacts import treatment_contacts
 
 from . import actions
+from .contacts import treatment_contacts
 from .forms import BookForm, CancelForm, CareModelForm, RecordForm
 from .models import Appointment
 

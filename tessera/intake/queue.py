@@ -2,7 +2,7 @@
 
 A constant number of queries whatever its length: the page of applications (with clinic
 and referral joined), the count for the paginator, the screening answers of the page in
-one query, and programme suggestions in one or two (tessera.intake.matching, when it is
+one query, and programme suggestions in one or two (tessera.programs.matching, when it is
 installed)."""
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def queue_queryset(user, *, source="", status="", urgent=False):
 
 
 def suggestions(applications: list[Application]) -> dict:
-    """Programme suggestions from tessera.intake.matching, if that module is there."""
+    """Programme suggestions from tessera.programs.matching, if that module is there."""
     try:
-        from tessera.intake.matching import suggestions_for
+        from tessera.programs.matching import suggestions_for
     except ImportError:
         return {}
     return suggestions_for(applications) or {}

@@ -282,7 +282,7 @@ def eligibility_problems(value) -> list[str]:
 
 def measures_problems(value) -> list[str]:
     from tessera.instruments.scoring import load_all
-    from tessera.treatment.models.measures import TimePoint
+    from tessera.instruments.time_points import TimePoint
 
     known = load_all()
     if not isinstance(value, list):

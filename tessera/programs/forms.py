@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Region
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.instruments.choices import instrument_choices
+from tessera.instruments.time_points import TimePoint
 
 from .content_rules import (
     FIELD_KINDS,
@@ -269,9 +271,6 @@ class MeasureForm(forms.Form):
     time_point = forms.ChoiceField(label=_("Time point"), choices=[], required=False)
 
     def __init__(self, *args, **kwargs):
-        from tessera.treatment.forms import instrument_choices
-        from tessera.treatment.models.measures import TimePoint
-
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [("", "—")] + instrument_choices()
         self.fields["time_point"].choices = [("", "—")] + list(TimePoint.choices)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.scoring import load_definition
-from tessera.intake.matching.areas import AREA_MEASURES, AUDIT, language_name
-from tessera.intake.matching.rules import EXCLUDE_CODES, exclude_label
+from tessera.programs.matching.areas import AREA_MEASURES, AUDIT, language_name
+from tessera.programs.matching.rules import EXCLUDE_CODES, exclude_label
 
 from .eligibility import rules_problems
 from .forms import JSON_TEXTAREA, as_json, parse_json

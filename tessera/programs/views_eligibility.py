@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
-from tessera.intake.matching import band_words, candidates_for_clinic
-from tessera.intake.matching.engine import Score, ScreeningSummary, match
-from tessera.intake.matching.rules import describe_rules
+from tessera.programs.matching import band_words, candidates_for_clinic
+from tessera.programs.matching.engine import Score, ScreeningSummary, match
+from tessera.programs.matching.rules import describe_rules
 
 from .eligibility import (
     do_reset_clinic_eligibility,

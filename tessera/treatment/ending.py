@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 from tessera.core.models import Episode
+from tessera.instruments.time_points import TimePoint
 
 from . import plans, schedule
 from .models import DueMeasure, MeasureRule
-from .models.measures import TimePoint
 
 AFTER_END = (TimePoint.POST, TimePoint.FOLLOW_UP_3, TimePoint.FOLLOW_UP_6, TimePoint.FOLLOW_UP_12)
 STOP_AT_END = (TimePoint.WEEKLY, TimePoint.CUSTOM, TimePoint.BEFORE_MODULE)

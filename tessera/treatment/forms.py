@@ -3,18 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.instruments.scoring import load_all
+from tessera.instruments.choices import instrument_choices
 
 from .models import MeasureRule
-from .questionnaires import can_be_filled_in
-
-
-def instrument_choices():
-    return [
-        (d.code, f"{d.code} — {d.name}")
-        for d in sorted(load_all().values(), key=lambda d: d.code)
-        if can_be_filled_in(d)
-    ]
 
 
 class MeasureRuleForm(forms.ModelForm):

@@ -87,7 +87,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _facts(version: ProgrammeVersion) -> dict:
     """What the detail page says about a version, in words rather than codes."""
     from tessera.core.models.organisation import LANGUAGE_CHOICES
-    from tessera.treatment.models.measures import TimePoint
+    from tessera.instruments.time_points import TimePoint
 
     names = dict(LANGUAGE_CHOICES)
     points = dict(TimePoint.choices)

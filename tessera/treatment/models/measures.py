@@ -11,18 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Episode
-
-
-class TimePoint(models.TextChoices):
-    SCREENING = "screening", _("screening")
-    PRE = "pre", _("before treatment")
-    WEEKLY = "weekly", _("weekly")
-    BEFORE_MODULE = "before_module", _("before each module")
-    POST = "post", _("after treatment")
-    FOLLOW_UP_3 = "follow_up_3", _("follow-up at 3 months")
-    FOLLOW_UP_6 = "follow_up_6", _("follow-up at 6 months")
-    FOLLOW_UP_12 = "follow_up_12", _("follow-up at 12 months")
-    CUSTOM = "custom", _("every few days (custom)")
+from tessera.instruments.time_points import TimePoint
 
 
 class MeasureRule(models.Model):

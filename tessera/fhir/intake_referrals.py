@@ -1,5 +1,7 @@
 """Referrals that arrive through the FHIR interface (``tessera.fhir.referrals``).
 
+This module lives in fhir because it knows fhir's models; intake knows nothing of FHIR.
+
 A referring system's ServiceRequest, already read into an ``IncomingReferral``, becomes
 an intake Application (source FHIR) with its Referral, exactly as a professional's web
 form does (``apply_actions.do_refer``: duplicate detection, the invitation e-mail, the
@@ -17,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from tessera.core import audit
 from tessera.core.models.organisation import LANGUAGE_CHOICES
-from tessera.fhir.models import ReceivedReferral, ReferrerClient
-from tessera.fhir.service_request import IncomingReferral, InvalidReferral, Problem
+from tessera.intake import apply_actions
+from tessera.intake.models import Application, Source, Status
+from tessera.intake.models.applications import UrgentReason
 
-from . import apply_actions
-from .models import Application, Source, Status
-from .models.applications import UrgentReason
+from .models import ReceivedReferral, ReferrerClient
+from .service_request import IncomingReferral, InvalidReferral, Problem
 
 URGENT_PRIORITIES = {"urgent", "asap", "stat"}
 

@@ -8,7 +8,7 @@
 sentence: "PHQ-9 14, moderate; GAD-7 12, moderate; suggest depression or a
 transdiagnostic plan") and ``.nothing_fits``. Both functions run a constant number of
 queries, whatever the number of applications or clinics. Django is imported inside the
-functions, so that ``tessera.intake.matching.engine`` stays importable without it.
+functions, so that ``tessera.programs.matching.engine`` stays importable without it.
 
 An application is anything with ``pk``, ``clinic``, ``date_of_birth``, ``language`` and
 ``screening_answers`` (a related manager whose rows have ``instrument``, ``total``,
@@ -45,7 +45,7 @@ __all__ = [
 
 
 def _candidates(versions, overrides, clinic_id: int, region_id: int) -> list[Candidate]:
-    from tessera.programs.eligibility import effective_rules
+    from ..eligibility import effective_rules  # Django models: see the module docstring
 
     return [
         Candidate(
@@ -64,7 +64,7 @@ def _candidates(versions, overrides, clinic_id: int, region_id: int) -> list[Can
 def candidates_for_clinic(clinic) -> list[Candidate]:
     """The published programmes of the clinic's region (latest version of each), with
     the rules that hold at this clinic. Two queries."""
-    from tessera.programs.eligibility import overrides_for, published_versions
+    from ..eligibility import overrides_for, published_versions  # Django: see the docstring
 
     versions = published_versions([clinic.region_id])
     return _candidates(versions, overrides_for([clinic.pk]), clinic.pk, clinic.region_id)
@@ -123,7 +123,7 @@ def suggestions_for(applications: Iterable, *, today: date | None = None) -> dic
     queries (clinics, screening answers, programme versions, clinic rules)."""
     from django.utils import timezone
 
-    from tessera.programs.eligibility import overrides_for, published_versions
+    from ..eligibility import overrides_for, published_versions  # Django: see the docstring
 
     applications = list(applications)
     if not applications:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from tessera.instruments.scoring.talking_therapies import finished_treatment
 
+from .models import Appointment
+
 
 def treatment_contacts(episode) -> int:
-    from tessera.appointments.models import Appointment
-
     sessions = Appointment.objects.filter(
         episode=episode, status=Appointment.Status.ATTENDED
     ).count()
