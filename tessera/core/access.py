@@ -128,10 +128,15 @@ def _open_alert_episodes(clinic_ids: set[int]) -> Q:
     """Staff on call see the episodes of their clinic that have an unresolved risk alert,
     so that someone can act when there is no therapist (unguided care) or the therapist
     is away. The access ends when the alert is resolved."""
-    from tessera.safety.models import RiskAlert
+    from .models import Episode
 
-    alerts = RiskAlert.objects.filter(resolved_at__isnull=True, episode__clinic_id__in=clinic_ids)
-    return Q(pk__in=alerts.values("episode_id"))
+    # Through safety's reverse relation (risk_alerts): core never imports safety.
+    alerted = Episode.objects.filter(
+        clinic_id__in=clinic_ids,
+        risk_alerts__isnull=False,  # an alert exists (one join with the next condition)
+        risk_alerts__resolved_at__isnull=True,
+    )
+    return Q(pk__in=alerted.values("pk"))
 
 
 def episodes_visible_to(user, qs: QuerySet) -> QuerySet:

@@ -1,23 +1,21 @@
-"""Home pages and the health check."""
+"""The home pages: the welcome page, the patient's home and the staff member's home."""
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
+from tessera.core import access
 from tessera.core.models import Episode
+from tessera.inbox import scope, worklist
+from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, plans
 from tessera.treatment.models import DueMeasure
-
-from .. import access
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        return render(request, "core/welcome.html")
+        return render(request, "portal/welcome.html")
     if user.is_staff_member:
         return staff_home(request)
     due = (
@@ -27,11 +25,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     episode = plans.patient_episode(user) if user.patient_record else None
     next_module = plans.next_step(plans.episode_states(episode)) if episode else None
-    from tessera.messaging.conversation import unread_count
-
     return render(
         request,
-        "core/patient_home.html",
+        "portal/patient_home.html",
         {
             "patient": user.patient_record,
             "due": due.order_by("due_at")[:10],
@@ -66,7 +62,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
     return render(
         request,
-        "core/staff_home.html",
+        "portal/staff_home.html",
         {
             "page": page,
             "overdue": overdue,
@@ -80,22 +76,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 def _inbox_counts(user):
     """The counts at the top of the user's inbox (therapists, supervisors, managers)."""
-    from tessera.inbox import scope, worklist
-
     if not access.may_see_patient_data(user) or not scope.has_inbox(user):
         return None
     choice = scope.choose(user, None, scope.team_therapists(user))
     return worklist.build(scope.caseload(user, choice))
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers; says nothing about data."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

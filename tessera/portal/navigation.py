@@ -1,15 +1,15 @@
-"""Navigation per role, computed once per request."""
+"""Navigation per role, computed once per request (the context processor).
+
+Other apps' entries come from their ``sections.py`` (``portal.contributions``): staff
+entries after the core ones, patient entries likewise."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access
-from .roles import CLINICAL_ROLES
+from tessera.core import access
+from tessera.core.roles import CLINICAL_ROLES
 
-# Apps add their own entries: a function (user) -> list of (href, label), appended in
-# AppConfig.ready(). Staff entries come after the core ones, patient entries likewise.
-STAFF_NAV: list = []
-PATIENT_NAV: list = []
+from . import contributions
 
 
 def navigation(request):
@@ -29,13 +29,11 @@ def navigation(request):
         # Library regions: any clinic role's region (cached, no query), or a region admin's.
         if access.all_roles(user) or access.library_region_ids(user):
             nav.append((reverse("library_index"), _("Library")))
-        for entries in STAFF_NAV:
-            nav.extend(entries(user))
+        nav.extend(contributions.staff_nav(user))
     if user.patient_record is not None:
         nav.append((reverse("my_plan"), _("My modules")))
         nav.append((reverse("my_questionnaires"), _("Questionnaires")))
-        for entries in PATIENT_NAV:
-            nav.extend(entries(user))
+        nav.extend(contributions.patient_nav(user))
         nav.append((reverse("my_progress"), _("My progress")))
         nav.append((reverse("my_details"), _("My details")))
         nav.append((reverse("my_access_log"), _("Who has seen my record")))

@@ -1,4 +1,4 @@
-"""Ending an episode (the care team)."""
+"""Ending an episode (the care team): the form, the outcome summary, the letter."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
+from tessera.letters.actions import may_write
+from tessera.letters.outcome import summarise
 
 from ..ending import do_end_episode
 
@@ -36,9 +38,6 @@ class EndForm(forms.Form):
 
 @staff_required
 def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
-    from tessera.letters.actions import may_write
-    from tessera.letters.outcome import summarise
-
     episode = (
         Episode.objects.visible_to(request.user)
         .select_related("patient", "clinic")
@@ -70,7 +69,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
         )
     return render(
         request,
-        "treatment/end_episode.html",
+        "portal/end_episode.html",
         {
             "episode": episode,
             "form": form,

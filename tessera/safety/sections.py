@@ -1,3 +1,6 @@
+"""What safety adds to the portal's pages (see ``tessera.core.contributions``): the menu
+entry for the risk alert list."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +8,7 @@ from tessera.core import access
 from tessera.core.roles import CLINICAL_ROLES
 
 
-def staff_entries(user) -> list:
+def staff_nav(user) -> list:
     """Everyone with a clinical role, or on call, has the alert list."""
     if access.all_roles(user) & CLINICAL_ROLES or access.on_call_clinic_ids(user):
         return [(reverse("risk_alerts"), _("Risk alerts"))]

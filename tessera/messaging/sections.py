@@ -1,11 +1,13 @@
-"""What messaging adds to other apps' pages: the patient's menu entry and the overview
-section. Both cheap: one query each."""
+"""What messaging adds to the portal's pages (see ``tessera.core.contributions``): the
+patient's menu entry and the overview section. Both cheap: one query each."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+
+from tessera.core.contributions import Section
 
 from . import conversation
 
@@ -23,3 +25,14 @@ def patient_nav(user) -> list[tuple[str, str]]:
 
 def overview_messages(request, episode) -> dict:
     return {"messages_latest": conversation.latest(episode), "episode": episode}
+
+
+OVERVIEW = [
+    Section(
+        key="messages",
+        title=gettext_lazy("Messages"),
+        template="messaging/overview_section.html",
+        order=40,
+        load=overview_messages,
+    )
+]

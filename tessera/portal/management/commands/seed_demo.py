@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tessera.core import demo
+from tessera.portal import demo
 
 
 class Command(BaseCommand):
