@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AppointmentQuerySet:
-        from tessera.core.access import episode_scope
-        from tessera.core.models import Episode
-
         return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
 
     def attended(self) -> AppointmentQuerySet:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
+from tessera.core.models import Episode
 from tessera.core.roles import CLINICAL_ROLES, Role
 
 DEFAULT_HOURS = 72
@@ -193,8 +194,6 @@ def supervision_episode_q(user) -> Q:
 class SupervisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Notes about episodes whose supervision the user takes part in."""
-        from tessera.core.models import Episode
-
         episodes = Episode.objects.filter(supervision_episode_q(user)).values("pk")
         return self.filter(episode__in=episodes)
 

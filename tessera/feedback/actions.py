@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
+from tessera.core import actions as core_actions
+from tessera.treatment.actions import do_open_episode
 
 from .models import FeedbackTemplate, PracticeReply, PracticeWorksheet
 
@@ -120,9 +122,6 @@ def do_create_training_patient(therapist, clinic, *, acting_user, language: str 
     import datetime as dt
 
     from django.utils import timezone
-
-    from tessera.core import actions as core_actions
-    from tessera.treatment.actions import do_open_episode
 
     from .practice_content import PATIENT, WORKSHEETS
 

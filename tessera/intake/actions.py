@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
+from tessera.core.models import User
 from tessera.core.roles import Role
+from tessera.letters.actions import do_write_application_letter
 
 from . import notify
 from .models import (
@@ -77,8 +79,6 @@ def _save(application: Application, now, *fields: str) -> None:
 
 def _letter(application, kind, acting_user, context) -> None:
     """The letter to the referrer or GP, where consent allows one (else nothing)."""
-    from tessera.letters.actions import do_write_application_letter
-
     do_write_application_letter(application, kind, acting_user=acting_user, context=context)
 
 
@@ -108,8 +108,6 @@ def do_ask_for_information(
 
 def assessor_choices(clinic):
     """Staff who may assess at the clinic."""
-    from tessera.core.models import User
-
     return User.objects.filter(
         clinic_roles__clinic=clinic, clinic_roles__role=Role.ASSESSOR, is_active=True
     ).distinct()

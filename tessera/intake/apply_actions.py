@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit, national_id
+from tessera.letters.actions import do_write_application_letter
 
 from . import duplicates, notify
 from .models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
@@ -280,7 +281,6 @@ def do_refer(
     row.save()
     _flag_duplicate(application)
     _record("application.referred", application, acting_user, {"source": source})
-    from tessera.letters.actions import do_write_application_letter
 
     do_write_application_letter(application, "received", acting_user=acting_user)
     if application.email:

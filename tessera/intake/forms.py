@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+from tessera.programs.models import ProgrammeVersion
 
 from .models import AssessmentBooking, Referral
 
@@ -134,8 +136,6 @@ class TherapistChoice(forms.ModelChoiceField):
 
 
 def _therapist_field(loads, required: bool) -> TherapistChoice:
-    from tessera.core.models import User
-
     field = TherapistChoice(
         label=_("Responsible therapist (suggested: the most free places first)"),
         queryset=User.objects.filter(pk__in=[load.user.pk for load in loads]),
@@ -176,9 +176,6 @@ class AssessForm(forms.Form):
     )
 
     def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
-        from tessera.core.models import Episode
-        from tessera.programs.models import ProgrammeVersion
-
         from . import diagnoses
         from .models import Decision, RiskLevel
 

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils import timezone
 
+from tessera.programs.matching import suggestions_for
+
 from .models import Application, ScreeningAnswer
 from .models.applications import OPEN_STATUSES
 
@@ -42,11 +44,7 @@ def queue_queryset(user, *, source="", status="", urgent=False):
 
 
 def suggestions(applications: list[Application]) -> dict:
-    """Programme suggestions from tessera.programs.matching, if that module is there."""
-    try:
-        from tessera.programs.matching import suggestions_for
-    except ImportError:
-        return {}
+    """Programme suggestions from tessera.programs.matching."""
     return suggestions_for(applications) or {}
 
 

@@ -15,11 +15,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user) -> MessageQuerySet:
-        from tessera.core.access import episode_scope
-
         return self.filter(episode__in=_episodes(user, episode_scope))
 
     def awaiting_reply(self) -> MessageQuerySet:
@@ -27,8 +28,6 @@ class MessageQuerySet(models.QuerySet):
 
 
 def _episodes(user, scope):
-    from tessera.core.models import Episode
-
     return Episode.objects.filter(scope(user)).values("pk")
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
-from tessera.instruments.scoring import load_definition
+from tessera.instruments.scoring import load_all, load_definition
 from tessera.programs.matching.areas import AREA_MEASURES, AUDIT, language_name
 from tessera.programs.matching.rules import EXCLUDE_CODES, exclude_label
 
@@ -19,8 +19,6 @@ TRY_INSTRUMENTS = [*AREA_MEASURES, AUDIT]
 
 
 def _instrument_choices() -> list[tuple[str, str]]:
-    from tessera.instruments.scoring import load_all
-
     return [(code, code) for code in sorted(load_all())]
 
 

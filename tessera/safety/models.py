@@ -12,12 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class RiskAlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAlertQuerySet:
-        from tessera.core.access import episode_scope
-        from tessera.core.models import Episode
-
         return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
 
     def unresolved(self) -> RiskAlertQuerySet:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from tessera.core import access, audit
 from tessera.core.models import Episode
+from tessera.programs.models import ModuleVersion
 
 from . import actions as episode_actions
 from .models import PlanChange, PlanEntry, WorksheetAnswer
@@ -165,8 +166,6 @@ def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> None:
 def do_move_to_newest_version(entry: PlanEntry, *, acting_user, reason="") -> bool:
     """Put the patient on the newest published version of a module. Their answers stay
     with the version they were given on; returns False when already on the newest."""
-    from tessera.programs.models import ModuleVersion
-
     newest = (
         ModuleVersion.objects.filter(module_id=entry.module_version.module_id, status="published")
         .order_by("-number")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
+from tessera.core.models import Clinic
 
 from .. import actions, decision_actions
 from ..capacity import suggested_therapist, therapist_loads
@@ -187,8 +188,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """A clinic's waiting list: position, expected start, and "start treatment now"."""
-    from tessera.core.models import Clinic
-
     from ..waiting import PACE_WEEKS, waiting_page
 
     clinic_ids = access.intake_clinic_ids(request.user)
@@ -215,8 +214,6 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def funnel_page(request: HttpRequest) -> HttpResponse:
     """Counts per intake step and median waits between them, for one clinic."""
-    from tessera.core.models import Clinic
-
     from ..funnel import funnel
 
     clinic_ids = access.intake_clinic_ids(request.user)

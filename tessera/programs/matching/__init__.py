@@ -20,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from tessera.instruments.scoring import UnknownInstrumentError, load_definition
+from tessera.instruments.scoring.bands import find_band
+
 from .engine import (
     Candidate,
     Score,
@@ -74,9 +77,6 @@ def band_words(instrument: str, band: str | None, total: float | None) -> str:
     """A band in words in the active language: ``band`` may be a band code of the
     instrument's definition ("moderate") or text; without one, the total's band."""
     from django.utils.translation import get_language
-
-    from tessera.instruments.scoring import UnknownInstrumentError, load_definition
-    from tessera.instruments.scoring.bands import find_band
 
     try:
         bands = load_definition(instrument).bands

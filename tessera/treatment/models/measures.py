@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
 
@@ -58,8 +59,6 @@ class DueMeasureQuerySet(models.QuerySet):
         return self.pending().filter(due_at__lt=now)
 
     def visible_to(self, user) -> DueMeasureQuerySet:
-        from tessera.core.access import episode_scope
-
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
         return self.filter(episode__in=episodes)
 
@@ -118,8 +117,6 @@ class ResponseDraft(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResponseQuerySet:
-        from tessera.core.access import episode_scope
-
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
         return self.filter(episode__in=episodes)
 
