@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tessera.core import audit
 from tessera.core.models.organisation import LANGUAGE_CHOICES
-from tessera.intake import apply_actions
+from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application, Source, Status
 from tessera.intake.models.applications import UrgentReason
 

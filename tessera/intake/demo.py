@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tessera.core.demo import Login, demo_user
 
-from . import actions, apply_actions
+from . import actions
+from .actions import apply as apply_actions
 from .models import Application, ConsentText, Source
 
 CONSENT = {

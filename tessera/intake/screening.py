@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tessera.instruments.scoring import load_definition, score
+from tessera.treatment.actions.schedule import risk_overrides
 from tessera.treatment.models import MeasureRule
-from tessera.treatment.schedule_actions import risk_overrides
 
 # Without screening rules of its own, a clinic screens for depression and anxiety.
 DEFAULT_SCREENING = ["PHQ-9", "GAD-7"]

@@ -37,8 +37,9 @@ from tessera.programs.models import ProgrammeVersion
 from tessera.programs.packages import do_import_package, zip_directory
 from tessera.safety import demo as safety_demo
 from tessera.treatment import actions as treatment
-from tessera.treatment import plan_actions, schedule_actions
 from tessera.treatment.actions import do_open_episode
+from tessera.treatment.actions import plans as plan_actions
+from tessera.treatment.actions import schedule as schedule_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tessera.workload import demo as workload_demo
 

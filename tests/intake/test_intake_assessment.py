@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from tessera.core import actions as core_actions
 from tessera.core.models import AuditEvent, ClinicRole, Episode, Patient
 from tessera.core.roles import Role
-from tessera.intake import decision_actions, diagnoses
+from tessera.intake import diagnoses
+from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.capacity import suggested_therapist, therapist_loads
 from tessera.intake.models import Assessment, Status
 from tessera.intake.waiting import expected_start, position_of

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from tessera.core.models import AuditEvent, Episode
-from tessera.treatment import actions, plan_actions, schedule
+from tessera.treatment import actions, schedule
+from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.plan_fixtures import build_plan
 

@@ -15,7 +15,8 @@ from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 
-from .. import actions, decision_actions
+from .. import actions
+from ..actions import decisions as decision_actions
 from ..capacity import suggested_therapist, therapist_loads
 from ..forms import (
     AskInfoForm,

@@ -12,14 +12,14 @@ from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.choices import instrument_choices
 from tessera.instruments.time_points import TimePoint
 
-from .content_rules import (
+from ..content_rules import (
     FIELD_KINDS,
     MEDIA_KINDS,
     eligibility_problems,
     upload_problem,
     validate_fields,
 )
-from .models import ProblemArea, ProgrammeVersion, StepKind, UnlockRule
+from ..models import ProblemArea, ProgrammeVersion, StepKind, UnlockRule
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6})
 JSON_TEXTAREA = forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code-input"})

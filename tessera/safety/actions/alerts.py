@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 
-from . import notify, recipients, rules
-from .models import RiskAlert
+from .. import notify, recipients, rules
+from ..models import RiskAlert
 
 
 def _record(action: str, alert: RiskAlert, *, actor=None, changes=None) -> None:

@@ -16,9 +16,9 @@ from tessera.core.decorators import patient_required, staff_required
 from tessera.core.models import Episode
 from tessera.treatment import plans
 
-from .models import SAFETY_PLAN_KEYS
-from .plan_actions import EditedMeanwhile, do_save_safety_plan, plan_for
-from .plan_forms import SafetyPlanForm
+from ..actions.plans import EditedMeanwhile, do_save_safety_plan, plan_for
+from ..forms.plans import SafetyPlanForm
+from ..models import SAFETY_PLAN_KEYS
 
 
 def _contacts(episode) -> list:

@@ -19,8 +19,8 @@ from tessera.core.models import User
 from tessera.core.roles import Role
 from tessera.letters.actions import do_write_application_letter
 
-from . import notify
-from .models import (
+from .. import notify
+from ..models import (
     Application,
     AssessmentBooking,
     Referral,
@@ -28,7 +28,7 @@ from .models import (
     Status,
     TriageAction,
 )
-from .models.applications import CLOSED_STATUSES
+from ..models.applications import CLOSED_STATUSES
 
 Kind = TriageAction.Kind
 

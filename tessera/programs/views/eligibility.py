@@ -19,7 +19,7 @@ from tessera.programs.matching import band_words, candidates_for_clinic
 from tessera.programs.matching.engine import Score, ScreeningSummary, match
 from tessera.programs.matching.rules import describe_rules
 
-from .eligibility import (
+from ..eligibility import (
     do_reset_clinic_eligibility,
     do_save_clinic_eligibility,
     effective_rules,
@@ -27,9 +27,9 @@ from .eligibility import (
     overrides_for,
     published_versions,
 )
-from .forms import as_json
-from .forms_eligibility import ClinicEligibilityForm, TryForm
-from .models import ClinicEligibility, Programme
+from ..forms import as_json
+from ..forms.eligibility import ClinicEligibilityForm, TryForm
+from ..models import ClinicEligibility, Programme
 
 
 def _managed_clinic(user, slug: str) -> Clinic:

@@ -17,9 +17,9 @@ from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.models import Region
 
-from .models import Programme, Status
-from .packages import ExportError, PackageRejected, do_import_package, export_programme
-from .packages.reader import size
+from ..models import Programme, Status
+from ..packages import ExportError, PackageRejected, do_import_package, export_programme
+from ..packages.reader import size
 
 
 class PackageImportForm(forms.Form):

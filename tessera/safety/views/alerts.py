@@ -17,9 +17,9 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 
-from . import actions
-from .forms import ConcernForm, ResolveForm
-from .models import RiskAlert
+from .. import actions
+from ..forms import ConcernForm, ResolveForm
+from ..models import RiskAlert
 
 
 def _actionable_alert(user, pk: int) -> RiskAlert:

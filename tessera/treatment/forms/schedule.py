@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.instruments.choices import instrument_choices
 
-from .models import MeasureRule
+from ..models import MeasureRule
 
 
 class MeasureRuleForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 
-from .models import SAFETY_PLAN_KEYS, SafetyPlan, SafetyPlanRevision
+from ..models import SAFETY_PLAN_KEYS, SafetyPlan, SafetyPlanRevision
 
 MAX_PART = 4000
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 
-from . import diary, plan_actions, plans, worksheets
-from .models import DiaryEntry, PlanEntry
+from .. import diary, plans, worksheets
+from ..models import DiaryEntry, PlanEntry
+from . import plans as plan_actions
 
 
 def _record(action, entry: PlanEntry, diary_entry: DiaryEntry, acting_user) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from tessera.core import access, audit
 from tessera.instruments.scoring import RiskOverrideError, load_definition, score
 
-from .models import MeasureRule, RiskThreshold
+from ..models import MeasureRule, RiskThreshold
 
 
 def _record(action, clinic, acting_user, obj, changes):

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit, national_id
 from tessera.letters.actions import do_write_application_letter
 
-from . import duplicates, notify
-from .models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
-from .models.applications import UrgentReason
-from .screening import score_screening, screening_set
+from .. import duplicates, notify
+from ..models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
+from ..models.applications import UrgentReason
+from ..screening import score_screening, screening_set
 
 DETAIL_FIELDS = (
     "first_name",

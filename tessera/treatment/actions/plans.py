@@ -12,8 +12,8 @@ from tessera.core import access, audit
 from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion
 
-from . import actions as episode_actions
-from .models import PlanChange, PlanEntry, WorksheetAnswer
+from ..models import PlanChange, PlanEntry, WorksheetAnswer
+from . import episodes as episode_actions
 
 
 def _change(episode, kind, acting_user, *, reason="", **details) -> PlanChange:
@@ -261,7 +261,7 @@ def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> No
 
 
 def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
-    from .ending import patient_may_write
+    from ..ending import patient_may_write
 
     if not patient_may_write(entry.episode):
         raise ValidationError(

@@ -12,8 +12,8 @@ from tessera.instruments.scoring import load_all, load_definition
 from tessera.programs.matching.areas import AREA_MEASURES, AUDIT, language_name
 from tessera.programs.matching.rules import EXCLUDE_CODES, exclude_label
 
-from .eligibility import rules_problems
-from .forms import JSON_TEXTAREA, as_json, parse_json
+from ..eligibility import rules_problems
+from ..forms import JSON_TEXTAREA, as_json, parse_json
 
 TRY_INSTRUMENTS = [*AREA_MEASURES, AUDIT]
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from .models import SAFETY_PLAN_PARTS
-from .plan_actions import MAX_PART
+from ..actions.plans import MAX_PART
+from ..models import SAFETY_PLAN_PARTS
 
 
 class SafetyPlanForm(forms.Form):

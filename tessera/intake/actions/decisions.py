@@ -21,12 +21,12 @@ from tessera.core.roles import Role
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
-from tessera.treatment.plan_actions import do_seed_plan
+from tessera.treatment.actions.plans import do_seed_plan
 
-from . import diagnoses as icd10
-from .actions import _lock, _log, _save
-from .capacity import therapist_loads
-from .models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
+from .. import diagnoses as icd10
+from ..capacity import therapist_loads
+from ..models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
+from .triage import _lock, _log, _save
 
 Kind = TriageAction.Kind
 ASSESS_ROLES = (Role.ASSESSOR, Role.CLINIC_MANAGER)
