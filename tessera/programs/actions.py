@@ -1,14 +1,18 @@
 """Every write to the module library and programmes.
 
 Drafts are edited; published versions are immutable, and changing one starts a new
-draft that copies it. Each action is atomic and leaves an audit row (purpose
-"administration": there is no patient data here). Views, the package importer, the demo
-and tests call these; nothing else saves these models.
+draft that copies it. Modules and programmes are versioned alike, by one implementation
+(``_Versioned``: lock a draft, change it, publish it, start a new draft). Each action is
+atomic and leaves an audit row (purpose "administration": there is no patient data
+here). Views, the package importer, the demo and tests call these; nothing else saves
+these models.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -119,6 +123,80 @@ def _check_language(language: str) -> None:
         raise ValidationError({"language": _("Choose one of the supported languages.")})
 
 
+# --- versions: modules and programmes alike ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Versioned:
+    """What differs between module versions and programme versions."""
+
+    version_model: type
+    parent: str  # the version's foreign key to its module or programme
+    fields: tuple[str, ...]  # editable in a draft, copied into a new draft
+    clean: Callable  # the checks before a version is saved
+    problems: Callable  # what stops a version from being published
+    copy_children: Callable  # (latest, draft): the steps or the module list
+
+
+def _locked(kind: _Versioned, version):
+    """The version read afresh and locked; refused when it is published."""
+    fresh = (
+        kind.version_model.objects.select_for_update()
+        .select_related(kind.parent)
+        .get(pk=version.pk)
+    )
+    if fresh.status != Status.DRAFT:
+        raise PublishedVersionError(fresh)
+    return fresh
+
+
+def _update_draft(kind: _Versioned, version, fields: dict, *, acting_user, event: str):
+    _check_names(fields, kind.fields)
+    version = _locked(kind, version)
+    before = _snapshot(version, fields)
+    for name, value in fields.items():
+        setattr(version, name, value)
+    kind.clean(version)
+    version.save()
+    _record(event, acting_user, version, _describe(before, _snapshot(version, fields)))
+    return version
+
+
+def _publish(kind: _Versioned, version, *, acting_user):
+    """Publishes a draft without problems; the caller records its audit event."""
+    version = _locked(kind, version)
+    problems = kind.problems(version)
+    if problems:
+        raise ValidationError(problems)
+    version.status = Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = acting_user
+    version.save(update_fields=["status", "published_at", "published_by"])
+    return version
+
+
+def _new_draft(kind: _Versioned, parent, *, acting_user, event: str):
+    """A new draft copying the latest published version and its children; if there is a
+    draft already, that draft (one at most)."""
+    parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+    draft = parent.versions.filter(status=Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = parent.versions.filter(status=Status.PUBLISHED).order_by("-number").first()
+    if latest is None:
+        raise ValueError(
+            f"{type(parent).__name__} {parent.pk} has neither a draft nor a published version"
+        )
+    number = parent.versions.aggregate(m=Max("number"))["m"] + 1
+    copy = {name: getattr(latest, name) for name in kind.fields}
+    draft = kind.version_model.objects.create(
+        **{kind.parent: parent}, number=number, created_by=acting_user, **copy
+    )
+    kind.copy_children(latest, draft)
+    _record(event, acting_user, draft, {"from": latest.number, "number": number})
+    return draft
+
+
 @transaction.atomic
 def do_store_media(region, *, acting_user, upload) -> MediaFile:
     """Store an uploaded file once per region (by its SHA-256); the same file again
@@ -154,11 +232,7 @@ def do_store_media(region, *, acting_user, upload) -> MediaFile:
 
 
 def _locked_draft(version: ModuleVersion) -> ModuleVersion:
-    """The version read afresh and locked; refused when it is published."""
-    fresh = ModuleVersion.objects.select_for_update().select_related("module").get(pk=version.pk)
-    if fresh.status != Status.DRAFT:
-        raise PublishedVersionError(fresh)
-    return fresh
+    return _locked(MODULE, version)
 
 
 def _clean_module_version(version: ModuleVersion) -> None:
@@ -192,17 +266,9 @@ def do_create_module(
 
 @transaction.atomic
 def do_update_module_draft(version: ModuleVersion, *, acting_user, **fields) -> ModuleVersion:
-    _check_names(fields, MODULE_FIELDS)
-    version = _locked_draft(version)
-    before = _snapshot(version, fields)
-    for name, value in fields.items():
-        setattr(version, name, value)
-    _clean_module_version(version)
-    version.save()
-    _record(
-        "module.draft_changed", acting_user, version, _describe(before, _snapshot(version, fields))
+    return _update_draft(
+        MODULE, version, fields, acting_user=acting_user, event="module.draft_changed"
     )
-    return version
 
 
 def _clean_step(step: Step, region_id: int) -> None:
@@ -282,14 +348,7 @@ def do_delete_step(step: Step, *, acting_user) -> None:
 
 @transaction.atomic
 def do_publish_module(version: ModuleVersion, *, acting_user) -> ModuleVersion:
-    version = _locked_draft(version)
-    problems = module_problems(version)
-    if problems:
-        raise ValidationError(problems)
-    version.status = Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.published_by = acting_user
-    version.save(update_fields=["status", "published_at", "published_by"])
+    version = _publish(MODULE, version, acting_user=acting_user)
     _record("module.published", acting_user, version, {"number": version.number})
     return version
 
@@ -298,18 +357,10 @@ def do_publish_module(version: ModuleVersion, *, acting_user) -> ModuleVersion:
 def do_new_module_draft(module: Module, *, acting_user) -> ModuleVersion:
     """A new draft copying the latest published version and its steps; if the module
     already has a draft, that draft (a module has one at most)."""
-    module = Module.objects.select_for_update().get(pk=module.pk)
-    draft = module.versions.filter(status=Status.DRAFT).first()
-    if draft is not None:
-        return draft
-    latest = module.versions.filter(status=Status.PUBLISHED).order_by("-number").first()
-    if latest is None:
-        raise ValueError(f"Module {module.pk} has neither a draft nor a published version")
-    number = module.versions.aggregate(m=Max("number"))["m"] + 1
-    copy = {name: getattr(latest, name) for name in MODULE_FIELDS}
-    draft = ModuleVersion.objects.create(
-        module=module, number=number, created_by=acting_user, **copy
-    )
+    return _new_draft(MODULE, module, acting_user=acting_user, event="module.draft_started")
+
+
+def _copy_steps(latest: ModuleVersion, draft: ModuleVersion) -> None:
     Step.objects.bulk_create(
         Step(
             module_version=draft,
@@ -319,20 +370,13 @@ def do_new_module_draft(module: Module, *, acting_user) -> ModuleVersion:
         )
         for s in latest.steps.all()
     )
-    _record("module.draft_started", acting_user, draft, {"from": latest.number, "number": number})
-    return draft
 
 
 # --- programmes --------------------------------------------------------------------------
 
 
 def _locked_programme_draft(version: ProgrammeVersion) -> ProgrammeVersion:
-    fresh = (
-        ProgrammeVersion.objects.select_for_update().select_related("programme").get(pk=version.pk)
-    )
-    if fresh.status != Status.DRAFT:
-        raise PublishedVersionError(fresh)
-    return fresh
+    return _locked(PROGRAMME, version)
 
 
 def _clean_programme_version(version: ProgrammeVersion) -> None:
@@ -383,20 +427,9 @@ def do_create_programme(region, *, acting_user, key, title, problem_area, **fiel
 def do_update_programme_draft(
     version: ProgrammeVersion, *, acting_user, **fields
 ) -> ProgrammeVersion:
-    _check_names(fields, PROGRAMME_FIELDS)
-    version = _locked_programme_draft(version)
-    before = _snapshot(version, fields)
-    for name, value in fields.items():
-        setattr(version, name, value)
-    _clean_programme_version(version)
-    version.save()
-    _record(
-        "programme.draft_changed",
-        acting_user,
-        version,
-        _describe(before, _snapshot(version, fields)),
+    return _update_draft(
+        PROGRAMME, version, fields, acting_user=acting_user, event="programme.draft_changed"
     )
-    return version
 
 
 @transaction.atomic
@@ -428,14 +461,7 @@ def do_set_programme_modules(
 
 @transaction.atomic
 def do_publish_programme(version: ProgrammeVersion, *, acting_user) -> ProgrammeVersion:
-    version = _locked_programme_draft(version)
-    problems = programme_problems(version)
-    if problems:
-        raise ValidationError(problems)
-    version.status = Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.published_by = acting_user
-    version.save(update_fields=["status", "published_at", "published_by"])
+    version = _publish(PROGRAMME, version, acting_user=acting_user)
     modules = list(version.entries.values_list("module_version_id", flat=True))
     _record(
         "programme.published",
@@ -450,25 +476,33 @@ def do_publish_programme(version: ProgrammeVersion, *, acting_user) -> Programme
 def do_new_programme_draft(programme: Programme, *, acting_user) -> ProgrammeVersion:
     """A new draft copying the latest published version and its modules; if there is a
     draft already, that draft."""
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    draft = programme.versions.filter(status=Status.DRAFT).first()
-    if draft is not None:
-        return draft
-    latest = programme.versions.filter(status=Status.PUBLISHED).order_by("-number").first()
-    if latest is None:
-        raise ValueError(f"Programme {programme.pk} has neither a draft nor a published version")
-    number = programme.versions.aggregate(m=Max("number"))["m"] + 1
-    copy = {name: getattr(latest, name) for name in PROGRAMME_FIELDS}
-    draft = ProgrammeVersion.objects.create(
-        programme=programme, number=number, created_by=acting_user, **copy
+    return _new_draft(
+        PROGRAMME, programme, acting_user=acting_user, event="programme.draft_started"
     )
+
+
+def _copy_modules(latest: ProgrammeVersion, draft: ProgrammeVersion) -> None:
     ProgrammeModule.objects.bulk_create(
         ProgrammeModule(
             programme_version=draft, module_version_id=e.module_version_id, position=e.position
         )
         for e in latest.entries.all()
     )
-    _record(
-        "programme.draft_started", acting_user, draft, {"from": latest.number, "number": number}
-    )
-    return draft
+
+
+MODULE = _Versioned(
+    version_model=ModuleVersion,
+    parent="module",
+    fields=MODULE_FIELDS,
+    clean=_clean_module_version,
+    problems=module_problems,
+    copy_children=_copy_steps,
+)
+PROGRAMME = _Versioned(
+    version_model=ProgrammeVersion,
+    parent="programme",
+    fields=PROGRAMME_FIELDS,
+    clean=_clean_programme_version,
+    problems=programme_problems,
+    copy_children=_copy_modules,
+)
