@@ -8,6 +8,6 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation and supervision")
 
     def ready(self) -> None:
-        from . import grants
+        from . import grants  # imports models: only once the app registry is ready
 
         grants.register()

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from tessera.core import audit
 from tessera.core.models.organisation import LANGUAGE_CHOICES
@@ -193,8 +194,6 @@ def service_request_for(application: Application, base: str) -> dict:
     """The ServiceRequest Tessera answers with: the link's id, the application's reference
     and the referrer's identifier, the status mapped from the application's, and a note
     with the status in words (never a score, a reason or an answer)."""
-    from fhir.resources.R4B.servicerequest import ServiceRequest
-
     link = application.fhir_receipt
     referral = getattr(application, "referral", None)
     status_words = Status(application.status).label

@@ -13,6 +13,7 @@ from tessera.core.demo import Login, demo_user
 from . import actions
 from .actions import apply as apply_actions
 from .models import Application, ConsentText, Source
+from .screening import screening_set
 
 CONSENT = {
     "en": (
@@ -113,8 +114,6 @@ def _riverside(ctx) -> None:
 
 
 def _screening_codes(clinic) -> list[str]:
-    from .screening import screening_set
-
     return screening_set(clinic)
 
 

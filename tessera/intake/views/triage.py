@@ -27,10 +27,11 @@ from ..forms import (
     RedirectForm,
     StartForm,
 )
+from ..funnel import funnel
 from ..models import Application, Status
 from ..models.applications import OPEN_STATUSES
 from ..queue import queue_page, suggestions
-from ..waiting import pace_per_week, position_of
+from ..waiting import PACE_WEEKS, pace_per_week, position_of, waiting_page
 
 
 def _may_use_queue(user) -> None:
@@ -189,8 +190,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """A clinic's waiting list: position, expected start, and "start treatment now"."""
-    from ..waiting import PACE_WEEKS, waiting_page
-
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404
@@ -215,8 +214,6 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def funnel_page(request: HttpRequest) -> HttpResponse:
     """Counts per intake step and median waits between them, for one clinic."""
-    from ..funnel import funnel
-
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404

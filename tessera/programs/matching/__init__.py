@@ -67,7 +67,7 @@ def _candidates(versions, overrides, clinic_id: int, region_id: int) -> list[Can
 def candidates_for_clinic(clinic) -> list[Candidate]:
     """The published programmes of the clinic's region (latest version of each), with
     the rules that hold at this clinic. Two queries."""
-    from ..eligibility import overrides_for, published_versions  # Django: see the docstring
+    from ..eligibility import overrides_for, published_versions  # Django models: see the docstring
 
     versions = published_versions([clinic.region_id])
     return _candidates(versions, overrides_for([clinic.pk]), clinic.pk, clinic.region_id)
@@ -76,7 +76,7 @@ def candidates_for_clinic(clinic) -> list[Candidate]:
 def band_words(instrument: str, band: str | None, total: float | None) -> str:
     """A band in words in the active language: ``band`` may be a band code of the
     instrument's definition ("moderate") or text; without one, the total's band."""
-    from django.utils.translation import get_language
+    from django.utils.translation import get_language  # inside: the package imports without Django
 
     try:
         bands = load_definition(instrument).bands
@@ -110,8 +110,10 @@ def screening_for(application, *, today: date) -> ScreeningSummary:
 
 def _prefetch(applications: list) -> None:
     """Load clinics and screening answers of real model instances in two queries."""
-    from django.db import models
-    from django.db.models import prefetch_related_objects
+    from django.db import models  # inside: the package imports without Django
+    from django.db.models import (
+        prefetch_related_objects,  # inside: the package imports without Django
+    )
 
     instances = [a for a in applications if isinstance(a, models.Model)]
     if instances:
@@ -121,9 +123,9 @@ def _prefetch(applications: list) -> None:
 def suggestions_for(applications: Iterable, *, today: date | None = None) -> dict:
     """{application.pk: Suggestions} for applications of any clinics, in at most four
     queries (clinics, screening answers, programme versions, clinic rules)."""
-    from django.utils import timezone
+    from django.utils import timezone  # inside: the package imports without Django
 
-    from ..eligibility import overrides_for, published_versions  # Django: see the docstring
+    from ..eligibility import overrides_for, published_versions  # Django models: see the docstring
 
     applications = list(applications)
     if not applications:

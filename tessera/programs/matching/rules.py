@@ -20,6 +20,7 @@ from typing import Any
 
 from tessera.instruments.scoring import load_all, normalise_code
 
+from .areas import language_name
 from .text import _
 
 RULE_KEYS = ("min_age", "max_age", "languages", "scores", "exclude", "requires")
@@ -280,8 +281,6 @@ def age_limits(rules: Rules) -> str:
 
 def describe_rules(raw: Any, languages: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The rules in words, one line each, for people reading them."""
-    from .areas import language_name
-
     rules = read_rules(raw)
     lines = []
     if rules.min_age is not None or rules.max_age is not None:

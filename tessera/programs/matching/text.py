@@ -10,10 +10,10 @@ from __future__ import annotations
 
 def _(message: str) -> str:
     try:
-        from django.conf import settings
+        from django.conf import settings  # inside: the engine runs without Django
 
         if settings.configured:
-            from django.utils.translation import gettext
+            from django.utils.translation import gettext  # only when Django is set up
 
             return gettext(message)
     except ImportError:  # pragma: no cover - Django is always installed with Tessera

@@ -13,6 +13,7 @@ from tessera.instruments.scoring import load_definition, score
 
 from .. import schedule, signals
 from ..models import DueMeasure, MeasureRule, Response, ResponseDraft
+from .schedule import risk_overrides as clinic_thresholds
 
 DEFAULT_TREATMENT_WEEKS = 10
 
@@ -197,8 +198,6 @@ def do_submit_response(
         raise AlreadySubmitted(existing)
     definition = load_definition(due.instrument)
     if risk_overrides is None:
-        from .schedule import risk_overrides as clinic_thresholds
-
         risk_overrides = clinic_thresholds(due.episode.clinic, definition.code)
     result = score(definition, answers, risk_overrides=risk_overrides).require_complete()
     try:

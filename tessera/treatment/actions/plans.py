@@ -12,6 +12,7 @@ from tessera.core import access, audit
 from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion
 
+from ..ending import patient_may_write
 from ..models import PlanChange, PlanEntry, WorksheetAnswer
 from . import episodes as episode_actions
 
@@ -261,8 +262,6 @@ def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> No
 
 
 def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
-    from ..ending import patient_may_write
-
     if not patient_may_write(entry.episode):
         raise ValidationError(
             gettext_lazy("Your treatment has ended and your answers are now read-only.")
