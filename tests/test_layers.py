@@ -66,6 +66,30 @@ def test_no_two_apps_import_each_other():
     assert both_ways == []
 
 
+def test_no_import_of_another_app_hides_in_a_function_without_a_reason():
+    """An import of another app inside a function dodges the contract's spirit: it
+    belongs at module level, or carries a comment saying why it cannot be there."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        if len(parts) < 2 or "migrations" in parts:
+            continue
+        source = path.read_text()
+        lines = source.splitlines()
+        for function in ast.walk(ast.parse(source)):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                    continue
+                target = node.module.split(".")
+                if target[0] != "tessera" or len(target) < 2 or target[1] == parts[0]:
+                    continue
+                if "#" not in " ".join(lines[node.lineno - 1 : node.end_lineno]):
+                    hidden.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert hidden == []
+
+
 def test_every_app_is_in_a_layer():
     layered = {name.strip() for line in contract_layers() for name in line.split("|")}
     apps = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
