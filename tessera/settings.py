@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tessera.appointments",
     "tessera.letters",
     "tessera.fhir",
+    "tessera.portal",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tessera.core.context_processors.navigation",
+                "tessera.portal.navigation.navigation",
             ],
         },
     },

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tessera.portal.urls")),
     path("", include("tessera.core.urls")),
     path("", include("tessera.treatment.urls")),
     path("", include("tessera.fhir.urls")),

@@ -14,11 +14,11 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 
 from tessera.core import actions
-from tessera.core.models import Clinic, Patient, Region, User
+from tessera.core.models import Clinic, Episode, Patient, Region, User
 from tessera.core.roles import Role
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
-from tessera.treatment.models import DueMeasure, Episode, MeasureRule, Response
+from tessera.treatment.models import DueMeasure, MeasureRule, Response
 
 PASSWORD = "a-long-test-password-17"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

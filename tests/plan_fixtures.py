@@ -16,7 +16,7 @@ from tessera.programs.models import (
     ProgrammeVersion,
     Step,
 )
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 
 WORKSHEET = [
     {"key": "situation", "label": "What happened", "type": "longtext", "required": True},

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
 from tessera.core.roles import Role
 
 from .models import Appointment, CareModelChange
@@ -142,8 +143,6 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
 def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) -> CareModelChange:
     """Move the patient to another way of working (e.g. from guided online care to face
     to face) within the same episode: the plan, answers and scores stay as they are."""
-    from tessera.treatment.models import Episode
-
     reason = (reason or "").strip()
     errors = {}
     if to_model not in Episode.CareModel.values:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from .models import Appointment
 

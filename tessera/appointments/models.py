@@ -1,7 +1,7 @@
 """Sessions with a therapist (face-to-face, video, phone) booked within an episode.
 
 A session that took place (attended) is a treatment contact for the outcome rules, as
-is a completed online module (see tessera/treatment/contacts.py). Session notes are for
+is a completed online module (see tessera/appointments/contacts.py). Session notes are for
 the care team only.
 """
 
@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AppointmentQuerySet:
-        from tessera.core.access import episode_scope
-        from tessera.treatment.models import Episode
-
         return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
 
     def attended(self) -> AppointmentQuerySet:
@@ -41,7 +41,7 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="appointments"
+        "core.Episode", on_delete=models.CASCADE, related_name="appointments"
     )
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -83,7 +83,7 @@ class CareModelChange(models.Model):
     episode: who, when and why. The episode's current model is Episode.care_model."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="care_model_changes"
+        "core.Episode", on_delete=models.CASCADE, related_name="care_model_changes"
     )
     from_model = models.CharField(max_length=16)
     to_model = models.CharField(max_length=16)

@@ -13,13 +13,12 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
-from tessera.core.models import User
+from tessera.core.models import Episode, User
 from tessera.core.roles import Role
 from tessera.treatment import plans
-from tessera.treatment.contacts import treatment_contacts
-from tessera.treatment.models import Episode
 
 from . import actions
+from .contacts import treatment_contacts
 from .forms import BookForm, CancelForm, CareModelForm, RecordForm
 from .models import Appointment
 

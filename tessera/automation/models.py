@@ -14,7 +14,7 @@ from django.utils import timezone
 
 class AutomatedSend(models.Model):
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="automated_sends"
+        "core.Episode", on_delete=models.CASCADE, related_name="automated_sends"
     )
     point = models.CharField(max_length=64)
     message = models.ForeignKey(

@@ -18,11 +18,12 @@ from dataclasses import dataclass, fields
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.core.models import Episode
 from tessera.notifications.delivery import deliver_due, notify
 from tessera.notifications.models import Notification
 from tessera.safety.actions import escalate_overdue
 from tessera.treatment import plans
-from tessera.treatment.models import DueMeasure, Episode, PlanEntry
+from tessera.treatment.models import DueMeasure, PlanEntry
 
 from . import activity
 from .actions import do_send_point

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
-from tessera.core.models import AuditEvent, User
+from tessera.core.models import AuditEvent, Episode, User
 from tessera.core.roles import CLINICAL_ROLES, Role
-from tessera.treatment.models import Episode
 
 from . import notify
 from .models import (

@@ -8,12 +8,6 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation and supervision")
 
     def ready(self) -> None:
-        from tessera.core.context_processors import STAFF_NAV
-
-        from . import grants, overview
-        from .nav import staff_nav
+        from . import grants  # imports models: only once the app registry is ready
 
         grants.register()
-        overview.register()
-        if staff_nav not in STAFF_NAV:
-            STAFF_NAV.append(staff_nav)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from . import actions
 from .models import ConsultationRequest, SupervisedCase

@@ -14,13 +14,13 @@ from tessera.core import access
 from tessera.core.models import AuditEvent
 from tessera.core.roles import CLINICAL_ROLES
 
+from .models import ConsultationRequest
+
 
 def consultation_scope(user) -> Q:
     """Episodes the user may see because a colleague's request to them is live. No query
     of its own: the grants are a subquery of the caller's query. The user must still hold a
     clinical role at the episode's clinic."""
-    from .models import ConsultationRequest
-
     clinics = access.clinic_ids_with_roles(user, CLINICAL_ROLES)
     if not clinics:
         return Q(pk__in=[])

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
+from tessera.core.models import Episode
 from tessera.core.roles import CLINICAL_ROLES, Role
 
 DEFAULT_HOURS = 72
@@ -85,7 +86,7 @@ class ConsultationRequest(models.Model):
         EXPIRED = "expired", _("expired")
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="consultations"
+        "core.Episode", on_delete=models.PROTECT, related_name="consultations"
     )
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_asked"
@@ -193,8 +194,6 @@ def supervision_episode_q(user) -> Q:
 class SupervisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Notes about episodes whose supervision the user takes part in."""
-        from tessera.treatment.models import Episode
-
         episodes = Episode.objects.filter(supervision_episode_q(user)).values("pk")
         return self.filter(episode__in=episodes)
 
@@ -203,7 +202,7 @@ class SupervisedCase(models.Model):
     """An episode a supervisor has chosen to follow in regular supervision."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="supervised_by"
+        "core.Episode", on_delete=models.CASCADE, related_name="supervised_by"
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervised_cases"
@@ -222,7 +221,7 @@ class SupervisedCase(models.Model):
 
 class SupervisionNote(models.Model):
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="supervision_notes"
+        "core.Episode", on_delete=models.PROTECT, related_name="supervision_notes"
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -128,10 +128,15 @@ def _open_alert_episodes(clinic_ids: set[int]) -> Q:
     """Staff on call see the episodes of their clinic that have an unresolved risk alert,
     so that someone can act when there is no therapist (unguided care) or the therapist
     is away. The access ends when the alert is resolved."""
-    from tessera.safety.models import RiskAlert
+    from .models import Episode
 
-    alerts = RiskAlert.objects.filter(resolved_at__isnull=True, episode__clinic_id__in=clinic_ids)
-    return Q(pk__in=alerts.values("episode_id"))
+    # Through safety's reverse relation (risk_alerts): core never imports safety.
+    alerted = Episode.objects.filter(
+        clinic_id__in=clinic_ids,
+        risk_alerts__isnull=False,  # an alert exists (one join with the next condition)
+        risk_alerts__resolved_at__isnull=True,
+    )
+    return Q(pk__in=alerted.values("pk"))
 
 
 def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
@@ -139,7 +144,7 @@ def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
 
 
 def patients_visible_to(user, qs: QuerySet) -> QuerySet:
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     if not may_see_patient_data(user):
         return qs.none()
@@ -169,7 +174,7 @@ def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
         return None
     if clinic_id is not None and clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES):
         return None
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     episodes = Episode.objects.filter(patient=patient)
     if episodes.filter(own_episode_scope(user)).exists():
@@ -192,7 +197,7 @@ def may_edit_patient_details(user, patient) -> bool:
 
 
 def patient_in_own_scope(user, patient) -> bool:
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     return Episode.objects.filter(own_episode_scope(user), patient=patient).exists()
 
@@ -200,7 +205,7 @@ def patient_in_own_scope(user, patient) -> bool:
 def episode_in_own_scope(user, episode) -> bool:
     """Whether the user's own roles (not a consultation grant) show them this episode:
     what writing to the patient, acting on an alert or changing records needs."""
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     return Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
 
@@ -285,7 +290,7 @@ def patient_region_ids(user) -> set[int]:
     """Regions of the clinics where the signed-in patient has an episode."""
     if not _active(user) or user.patient_record is None:
         return set()
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     return set(
         Episode.objects.filter(patient=user.patient_record).values_list(
@@ -326,7 +331,7 @@ def may_correct_time(user, episode, staff_member) -> bool:
 
 
 def episode_is_visible(user, episode) -> bool:
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     return Episode.objects.filter(episode_scope(user), pk=episode.pk).exists()
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Clinic, CrisisContact, Patient
+from .models.organisation import LANGUAGE_CHOICES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -95,8 +96,6 @@ class ClinicSettingsForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from .models.organisation import LANGUAGE_CHOICES
-
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = LANGUAGE_CHOICES
 

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from .views import audit_trail, clinics, me, pages, patients
+from .views import audit_trail, clinics, health, me, patients
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("healthz", pages.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("patients/", patients.patient_list, name="patient_list"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", patients.patient_edit, name="patient_edit"),

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
+from tessera.core import actions as core_actions
+from tessera.treatment.actions import do_open_episode
 
 from .models import FeedbackTemplate, PracticeReply, PracticeWorksheet
+from .practice_content import PATIENT, WORKSHEETS
 
 TEMPLATE_FIELDS = ("title", "language", "body")
 
@@ -117,15 +123,6 @@ def do_create_training_patient(therapist, clinic, *, acting_user, language: str 
     """A practice patient (``is_training``, no login) with an active episode at the
     clinic, the therapist responsible, and made-up submitted worksheets to answer.
     Returns the episode. It never appears among real patients, in inboxes or reports."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tessera.core import actions as core_actions
-    from tessera.treatment.actions import do_open_episode
-
-    from .practice_content import PATIENT, WORKSHEETS
-
     if clinic.pk not in access.practice_clinic_ids(therapist):
         raise ValidationError(_("Only a therapist of this clinic can have a practice patient."))
     if acting_user.pk != therapist.pk and clinic.pk not in access.shared_template_clinic_ids(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from . import actions
 from .models import FeedbackTemplate

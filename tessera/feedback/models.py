@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import access
+
 from .placeholders import check_placeholders
 
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -15,8 +17,6 @@ LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 class FeedbackTemplateQuerySet(models.QuerySet):
     def usable_by(self, user) -> FeedbackTemplateQuerySet:
         """The user's own templates and the shared ones of their clinics."""
-        from tessera.core import access
-
         if not access.may_use_feedback_templates(user):
             return self.none()
         clinics = access.feedback_template_clinic_ids(user)
@@ -79,7 +79,7 @@ class PracticeWorksheet(models.Model):
     Kept apart from real WorksheetAnswers so no inbox or report ever counts it."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="practice_worksheets"
+        "core.Episode", on_delete=models.CASCADE, related_name="practice_worksheets"
     )
     position = models.PositiveSmallIntegerField()
     module_title = models.CharField(max_length=200)

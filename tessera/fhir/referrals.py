@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tessera.core import audit
 from tessera.fhir.capability import capability_statement
 
+from .intake_referrals import do_receive_fhir_referral, referral_for_client, service_request_for
 from .models import ReferrerClient
 from .service_request import (
     InvalidReferral,
@@ -81,8 +82,6 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         return _outcome(422, exc.problems)
     except InvalidReferral as exc:
         return _outcome(400, exc.problems)
-    from tessera.intake.fhir_referrals import do_receive_fhir_referral, service_request_for
-
     try:
         application = do_receive_fhir_referral(
             client, incoming, base_url=request.build_absolute_uri("/")
@@ -100,8 +99,6 @@ def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request)
     if client is None:
         return _unauthorised()
-    from tessera.intake.fhir_referrals import referral_for_client, service_request_for
-
     application = referral_for_client(client, pk)
     if application is None:
         return _outcome(404, [Problem("id", "no referral with this id from your organisation")])

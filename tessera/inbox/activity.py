@@ -23,13 +23,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tessera.core.models import Episode
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
     load_definition,
     reliable_change_for,
 )
 from tessera.messaging.models import Message
-from tessera.treatment.models import Episode, PlanEntry, Response, WorksheetAnswer
+from tessera.treatment.models import PlanEntry, Response, WorksheetAnswer
 
 from . import items
 from .items import Item

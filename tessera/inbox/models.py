@@ -13,7 +13,7 @@ MAX_NOTE = 10_000
 
 class ClinicalNote(models.Model):
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="clinical_notes"
+        "core.Episode", on_delete=models.PROTECT, related_name="clinical_notes"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"), max_length=MAX_NOTE)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.core import access
-from tessera.core.models import ClinicRole
+from tessera.core.models import ClinicRole, Episode
 from tessera.core.roles import Role
-from tessera.treatment.models import Episode
 
 INBOX_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER})
 TEAM_ROLES = (Role.SUPERVISOR, Role.CLINIC_MANAGER)

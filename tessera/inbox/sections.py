@@ -1,4 +1,5 @@
-"""The inbox app's sections of the patient overview (``treatment/overview.py``).
+"""What the inbox adds to the portal's pages (see ``tessera.core.contributions``): the
+"Inbox" menu entry, and its sections of the patient overview.
 
 Each ``load`` runs a fixed number of queries (one or two), whatever the history's size:
 plan and progress, scores with their graphs and a table, the latest worksheets sent,
@@ -7,21 +8,31 @@ clinical notes, and the risk history.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
+from tessera.core.contributions import Section
 from tessera.safety.models import RiskAlert
-from tessera.treatment import overview, plans, progress
+from tessera.treatment import plans, progress
 from tessera.treatment.models import Response, WorksheetAnswer
 
 from .forms import ClinicalNoteForm
 from .models import ClinicalNote
+from .scope import has_inbox
 
 LATEST_WORKSHEETS = 5
 LATEST_NOTES = 50
 LATEST_SCORES = 20
 LATEST_RISK = 20
+
+
+def staff_nav(user) -> list:
+    """The "Inbox" menu entry for therapists, supervisors and managers (no query)."""
+    if has_inbox(user):
+        return [(reverse("inbox"), _("Inbox"))]
+    return []
 
 
 def _language() -> str:
@@ -90,17 +101,12 @@ def load_risk(request, episode) -> dict:
     return {"alerts": list(alerts), "flagged": rows}
 
 
-SECTIONS = [
-    overview.Section("plan", _("Plan and progress"), "inbox/section_plan.html", 10, load_plan),
-    overview.Section("scores", _("Scores"), "inbox/section_scores.html", 20, load_scores),
-    overview.Section(
+OVERVIEW = [
+    Section("plan", _("Plan and progress"), "inbox/section_plan.html", 10, load_plan),
+    Section("scores", _("Scores"), "inbox/section_scores.html", 20, load_scores),
+    Section(
         "worksheets", _("Worksheets sent"), "inbox/section_worksheets.html", 30, load_worksheets
     ),
-    overview.Section("notes", _("Clinical notes"), "inbox/section_notes.html", 50, load_notes),
-    overview.Section("risk", _("Risk history"), "inbox/section_risk.html", 60, load_risk),
+    Section("notes", _("Clinical notes"), "inbox/section_notes.html", 50, load_notes),
+    Section("risk", _("Risk history"), "inbox/section_risk.html", 60, load_risk),
 ]
-
-
-def register() -> None:
-    for section in SECTIONS:
-        overview.register(section)

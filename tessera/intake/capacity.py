@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from tessera.core.models import ClinicRole
+from tessera.core.models import ClinicRole, Episode
 from tessera.core.roles import Role
-from tessera.treatment.models import Episode
 
 
 @dataclass(frozen=True)

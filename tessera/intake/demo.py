@@ -8,8 +8,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import actions, apply_actions
+from tessera.core.demo import Login, demo_user
+
+from . import actions
+from .actions import apply as apply_actions
 from .models import Application, ConsentText, Source
+from .screening import screening_set
 
 CONSENT = {
     "en": (
@@ -98,11 +102,9 @@ def _next(application, what: str, ctx) -> None:
 
 
 def _riverside(ctx) -> None:
-    from tessera.core.demo import Login, _user
-
     clinic = ctx.clinics["riverside"]
     for local, first, last, born, phq, gad, what in APPLICANTS:
-        user, _created = _user(local, first, last)
+        user, _created = demo_user(local, first, last)
         if not Application.objects.filter(clinic=clinic, applicant=user).exists():
             if set(_screening_codes(clinic)) - {"PHQ-9", "GAD-7"}:
                 continue  # a clinic screening set the demo cannot answer
@@ -112,8 +114,6 @@ def _riverside(ctx) -> None:
 
 
 def _screening_codes(clinic) -> list[str]:
-    from .screening import screening_set
-
     return screening_set(clinic)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+from tessera.programs.models import ProgrammeVersion
 
-from .models import AssessmentBooking, Referral
+from . import diagnoses
+from .models import AssessmentBooking, Decision, Referral, RiskLevel, Source, Status
 
 COUNTRIES = [("", _("No identity number"))] + list(COUNTRY_CHOICES)
 
@@ -101,8 +104,6 @@ class QueueFilterForm(forms.Form):
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import Source, Status
-
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", _("Any source"))] + list(Source.choices)
         statuses = [(v, label) for v, label in Status.choices if v != Status.DRAFT]
@@ -134,8 +135,6 @@ class TherapistChoice(forms.ModelChoiceField):
 
 
 def _therapist_field(loads, required: bool) -> TherapistChoice:
-    from tessera.core.models import User
-
     field = TherapistChoice(
         label=_("Responsible therapist (suggested: the most free places first)"),
         queryset=User.objects.filter(pk__in=[load.user.pk for load in loads]),
@@ -176,12 +175,6 @@ class AssessForm(forms.Form):
     )
 
     def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
-        from tessera.programs.models import ProgrammeVersion
-        from tessera.treatment.models import Episode
-
-        from . import diagnoses
-        from .models import Decision, RiskLevel
-
         super().__init__(*args, **kwargs)
         self.fields["diagnoses"].choices = diagnoses.choices()
         self.fields["risk_level"].choices = RiskLevel.choices

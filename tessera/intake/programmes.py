@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tessera.programs.markdown import render
+from tessera.programs.models import ProgrammeVersion, Status
+
 
 @dataclass
 class PublicProgramme:
@@ -35,9 +38,6 @@ def _who_for(version) -> str:
 def public_programmes(clinic, language: str) -> list[PublicProgramme]:
     """The newest published version of each programme of the clinic's region, those in
     the reader's language first. One query."""
-    from tessera.programs.markdown import render
-    from tessera.programs.models import ProgrammeVersion, Status
-
     versions = ProgrammeVersion.objects.filter(
         programme__region_id=clinic.region_id, status=Status.PUBLISHED
     ).order_by("programme_id", "-number")

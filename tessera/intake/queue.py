@@ -2,7 +2,7 @@
 
 A constant number of queries whatever its length: the page of applications (with clinic
 and referral joined), the count for the paginator, the screening answers of the page in
-one query, and programme suggestions in one or two (tessera.intake.matching, when it is
+one query, and programme suggestions in one or two (tessera.programs.matching, when it is
 installed)."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils import timezone
+
+from tessera.programs.matching import suggestions_for
 
 from .models import Application, ScreeningAnswer
 from .models.applications import OPEN_STATUSES
@@ -42,11 +44,7 @@ def queue_queryset(user, *, source="", status="", urgent=False):
 
 
 def suggestions(applications: list[Application]) -> dict:
-    """Programme suggestions from tessera.intake.matching, if that module is there."""
-    try:
-        from tessera.intake.matching import suggestions_for
-    except ImportError:
-        return {}
+    """Programme suggestions from tessera.programs.matching."""
     return suggestions_for(applications) or {}
 
 

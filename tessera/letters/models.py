@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope, intake_clinic_ids
+from tessera.core.models import Episode
+
 
 class LetterQuerySet(models.QuerySet):
     def visible_to(self, user) -> LetterQuerySet:
-        from tessera.core.access import episode_scope, intake_clinic_ids
-        from tessera.treatment.models import Episode
-
         by_episode = Q(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
         clinics = intake_clinic_ids(user)
         if not clinics:
@@ -47,7 +47,7 @@ class Letter(models.Model):
         related_name="letters",
     )
     episode = models.ForeignKey(
-        "treatment.Episode",
+        "core.Episode",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

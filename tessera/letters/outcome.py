@@ -3,15 +3,15 @@
 First and last PHQ-9 and GAD-7 totals, and the NHS Talking Therapies reading of them
 (caseness, recovery, reliable improvement and deterioration; the rules and their source
 are in tessera/instruments/scoring/talking_therapies.py), with the number of treatment
-contacts (tessera/treatment/contacts.py).
+contacts (tessera/appointments/contacts.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tessera.appointments.contacts import treatment_contacts
 from tessera.instruments.scoring.talking_therapies import Outcome, finished_treatment, outcome
-from tessera.treatment.contacts import treatment_contacts
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ def render_html(kind: str, context: dict, language: str) -> str:
 
 
 def to_pdf(letter) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # heavy (Pango, fonts): loaded only to make a PDF
 
     page = render_to_string("letters/pdf_page.html", {"letter": letter})
     css = CSS(string="@page { size: A4; margin: 22mm 20mm; } body { font-family: sans-serif; }")

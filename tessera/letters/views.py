@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from . import actions
 from . import render as letter_render

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
 from tessera.treatment.ending import patient_may_write
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 
 from .models import Message, MessageDraft, MessageRead
 

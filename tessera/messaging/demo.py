@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.core.models import Episode
+from tessera.treatment.models import WorksheetAnswer
 
 from . import actions
 from .quotes import answer_as_text

@@ -15,11 +15,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user) -> MessageQuerySet:
-        from tessera.core.access import episode_scope
-
         return self.filter(episode__in=_episodes(user, episode_scope))
 
     def awaiting_reply(self) -> MessageQuerySet:
@@ -27,15 +28,11 @@ class MessageQuerySet(models.QuerySet):
 
 
 def _episodes(user, scope):
-    from tessera.treatment.models import Episode
-
     return Episode.objects.filter(scope(user)).values("pk")
 
 
 class Message(models.Model):
-    episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="messages"
-    )
+    episode = models.ForeignKey("core.Episode", on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -89,7 +86,7 @@ class MessageDraft(models.Model):
     """What someone is writing in an episode's conversation, saved while they type."""
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="message_drafts"
+        "core.Episode", on_delete=models.CASCADE, related_name="message_drafts"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(blank=True)

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.models import Episode
 from tessera.treatment import plans
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 
 from . import actions, conversation
 from .forms import MessageForm, StaffMessageForm

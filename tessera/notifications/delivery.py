@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from tessera.core.models import Patient
+
 from . import quiet, sms, texts
 from .models import Channel, Notification, Preference
 
@@ -31,8 +33,6 @@ def preference_of(user) -> Preference:
 
 def phone_of(user) -> str:
     """The mobile number in the patient's details, read fresh (one query)."""
-    from tessera.core.models import Patient
-
     phone = Patient.objects.filter(user=user).values_list("phone", flat=True).first()
     return (phone or "").strip()
 

@@ -14,6 +14,8 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
+from tessera.core.models import ClinicRole, Episode
+
 
 def time_zone_of(user, preference=None) -> zoneinfo.ZoneInfo:
     name = getattr(preference, "time_zone", "") or _clinic_time_zone(user) or settings.TIME_ZONE
@@ -24,9 +26,6 @@ def time_zone_of(user, preference=None) -> zoneinfo.ZoneInfo:
 
 
 def _clinic_time_zone(user) -> str:
-    from tessera.core.models import ClinicRole
-    from tessera.treatment.models import Episode
-
     patient = user.patient_record
     if patient is not None:
         episode = Episode.objects.filter(patient=patient).open().select_related("clinic").first()

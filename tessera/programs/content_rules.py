@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.instruments.scoring import load_all
+from tessera.instruments.time_points import TimePoint
 
 from .models import FIELD_TYPES, ModuleVersion, ProgrammeVersion, Step, StepKind
 
@@ -281,9 +283,6 @@ def eligibility_problems(value) -> list[str]:
 
 
 def measures_problems(value) -> list[str]:
-    from tessera.instruments.scoring import load_all
-    from tessera.treatment.models.measures import TimePoint
-
     known = load_all()
     if not isinstance(value, list):
         return [_("The measurement schedule must be a list.")]

@@ -20,6 +20,7 @@ from tessera.core import access, audit
 from tessera.core.models import AuditEvent
 
 from .content_rules import eligibility_problems
+from .matching.rules import rule_problems
 from .models import ClinicEligibility, Programme, ProgrammeVersion, Status
 
 
@@ -59,8 +60,6 @@ def latest_published(programme: Programme) -> ProgrammeVersion | None:
 def rules_problems(rules, *, languages: list[str] | None = None) -> dict[str, list[str]]:
     """{field: [messages]} for rules a person wrote: the matching engine's strict check,
     field by field, and the library's own (the one content packages get) as well."""
-    from tessera.intake.matching.rules import rule_problems
-
     found: dict[str, list[str]] = {}
     for field, message in rule_problems(rules, languages=languages):
         found.setdefault(field, []).append(message)

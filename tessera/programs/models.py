@@ -242,8 +242,8 @@ class ProgrammeModule(models.Model):
 
 class ClinicEligibility(models.Model):
     """A clinic's own eligibility rules for a programme, used instead of the rules of the
-    programme's published version at that clinic (tessera/intake/matching). Written only
-    by ``programs.actions.do_save_clinic_eligibility``; the format is docs/matching.md."""
+    programme's published version at that clinic (tessera/programs/matching). Written only
+    by ``programs.eligibility.do_save_clinic_eligibility``; the format is docs/matching.md."""
 
     clinic = models.ForeignKey(
         "core.Clinic", on_delete=models.CASCADE, related_name="programme_eligibility"

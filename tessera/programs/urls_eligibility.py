@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_eligibility as views
+from .views import eligibility as views
 
 urlpatterns = [
     path("clinics/<slug:slug>/programmes/", views.clinic_programmes, name="clinic_programmes"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_packages
+from .views import packages as views_packages
 
 urlpatterns = [
     path("library/import/", views_packages.package_import, name="package_import"),

@@ -12,12 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class RiskAlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAlertQuerySet:
-        from tessera.core.access import episode_scope
-        from tessera.treatment.models import Episode
-
         return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
 
     def unresolved(self) -> RiskAlertQuerySet:
@@ -41,7 +41,7 @@ class RiskAlert(models.Model):
         NO_ACTION = "none", _("no action, with reason")
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="risk_alerts"
+        "core.Episode", on_delete=models.CASCADE, related_name="risk_alerts"
     )
     source = models.CharField(max_length=16, choices=Source.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
@@ -125,7 +125,7 @@ class SafetyPlan(models.Model):
     """The current safety plan of an episode. Every save is also kept as a revision."""
 
     episode = models.OneToOneField(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="safety_plan"
+        "core.Episode", on_delete=models.CASCADE, related_name="safety_plan"
     )
     parts = models.JSONField(default=dict)
     version = models.PositiveIntegerField(default=0)

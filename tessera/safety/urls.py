@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import plan_views, views
+from .views import alerts as views
+from .views import plans as plan_views
 
 urlpatterns = [
     path("alerts/", views.alert_list, name="risk_alerts"),

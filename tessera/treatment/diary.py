@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from tessera.programs.models import Step
+
 from . import plans, worksheets
 from .models import DiaryEntry, DueMeasure
 
@@ -48,7 +50,6 @@ def week_panel(episode) -> list[HomeworkItem]:
     Three queries whatever the size of the plan."""
     if episode is None:
         return []
-    from tessera.programs.models import Step
 
     entries = [s.entry for s in plans.episode_states(episode) if s.is_open]
     if not entries:

@@ -9,23 +9,26 @@ can still write (finish a worksheet, send a message) for the clinic's
 (``Episode.read_only_from``). An end-of-treatment letter with the outcome summary goes
 to the GP or referrer where the patient agreed to letters. An episode with an
 unresolved risk alert cannot be ended.
+
+This module holds treatment's own part of ending (the checks on the form, the episode's
+fields, the measures after the end, who may still write). The whole flow, which also
+asks safety about open alerts and writes the letter, is ``tessera.portal.ending``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
+from tessera.core.models import Episode
+from tessera.instruments.time_points import TimePoint
 
 from . import plans, schedule
-from .models import DueMeasure, Episode, MeasureRule
-from .models.measures import TimePoint
+from .models import DueMeasure, MeasureRule
 
 AFTER_END = (TimePoint.POST, TimePoint.FOLLOW_UP_3, TimePoint.FOLLOW_UP_6, TimePoint.FOLLOW_UP_12)
 STOP_AT_END = (TimePoint.WEEKLY, TimePoint.CUSTOM, TimePoint.BEFORE_MODULE)
@@ -36,29 +39,17 @@ NEEDS_A_NOTE = {
 }
 
 
-@dataclass(frozen=True)
-class Ended:
-    episode: Episode
-    letter: object | None
-    no_letter_because: str | None
-    cancelled: int
-    scheduled: int
-
-
-def _check(episode: Episode, reason: str, note: str) -> None:
-    from tessera.safety.models import RiskAlert
-
-    errors = {}
+def ending_problems(episode: Episode, reason: str, note: str) -> dict[str, str]:
+    """{field: message} for an ending treatment cannot accept; raises when the episode
+    has already ended (there is nothing to correct on the form)."""
     if episode.status == Episode.Status.ENDED:
         raise ValidationError(_("This episode has already ended."))
+    errors = {}
     if reason not in Episode.EndReason.values:
         errors["reason"] = _("Choose how the treatment ended.")
     elif reason in NEEDS_A_NOTE and not note:
         errors["note"] = NEEDS_A_NOTE[reason]
-    if RiskAlert.objects.filter(episode=episode, resolved_at__isnull=True).exists():
-        errors["reason"] = _("Resolve the open risk alert before ending the episode.")
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _reschedule(episode: Episode, ended_on: dt.date) -> tuple[int, int]:
@@ -95,17 +86,12 @@ def _reschedule(episode: Episode, ended_on: dt.date) -> tuple[int, int]:
     return cancelled, scheduled
 
 
-@transaction.atomic
-def do_end_episode(
-    episode: Episode, *, acting_user, reason: str, note: str = "", ended_on: dt.date | None = None
-) -> Ended:
-    from tessera.letters import actions as letters
-
-    episode = (
-        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
-    )
-    note = (note or "").strip()[:500]
-    _check(episode, reason, note)
+def close_episode(
+    episode: Episode, *, acting_user, reason: str, note: str, ended_on: dt.date | None = None
+) -> tuple[int, int]:
+    """Treatment's part of ending a checked, locked episode: its fields, the measures after
+    the end (cancelled, scheduled), and the audit event. Called inside the transaction
+    of ``tessera.portal.ending.do_end_episode``."""
     ended_on = ended_on or plans.clinic_today(episode.clinic)
     episode.status = Episode.Status.ENDED
     episode.ended_on = ended_on
@@ -123,11 +109,7 @@ def do_end_episode(
         changes={"reason": reason, "ended_on": ended_on.isoformat(), "cancelled": cancelled},
         actor_role=access.actor_role_label(acting_user, episode.clinic_id),
     )
-    refusal = letters.may_write(episode.patient)
-    letter = None
-    if refusal is None:
-        letter = letters.do_write_letter(episode, "ended", acting_user=acting_user)
-    return Ended(episode, letter, refusal, cancelled, scheduled)
+    return cancelled, scheduled
 
 
 def patient_may_write(episode: Episode, today: dt.date | None = None) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from tessera.core.models import Episode
+
 
 @dataclass(frozen=True)
 class EntryState:
@@ -52,8 +54,6 @@ def next_step(entry_states):
 
 def patient_episode(user):
     """The signed-in patient's open episode (the one their workspace shows), or None."""
-    from .models import Episode
-
     return (
         Episode.objects.visible_to(user)
         .filter(patient__user=user)

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tessera.instruments.choices import FALLBACK_LANGUAGE
 from tessera.instruments.scoring import Definition, load_definition, score
 from tessera.instruments.wording import TextMaps
-
-FALLBACK_LANGUAGE = "en"
 
 
 @dataclass
@@ -52,10 +51,6 @@ def _local(text_map, language: str) -> tuple[str, bool]:
     if text_map.get(language):
         return text_map[language], False
     return text_map.get(FALLBACK_LANGUAGE) or "", True
-
-
-def can_be_filled_in(definition: Definition) -> bool:
-    return all(item.text.get(FALLBACK_LANGUAGE) for item in definition.items)
 
 
 def build(

@@ -10,7 +10,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from .models.measures import TimePoint
+from tessera.instruments.time_points import TimePoint
 
 FOLLOW_UP_DAYS = {  # counted from the end of treatment
     TimePoint.FOLLOW_UP_3: 91,

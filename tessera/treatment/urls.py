@@ -3,7 +3,6 @@ from django.urls import path
 from .views import (
     clinic_measures,
     diary,
-    ending,
     plan,
     progress,
     questionnaires,
@@ -63,5 +62,4 @@ urlpatterns = [
         clinic_measures.clinic_risk_threshold,
         name="clinic_risk_threshold",
     ),
-    path("episodes/<int:episode_id>/end/", ending.end_episode, name="end_episode"),
 ]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from tessera.programs.markdown import render
+
 MAX_TEXT = 20_000
 TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
 
@@ -20,7 +22,6 @@ TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
 def render_markdown(text: str) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
-    from tessera.programs.markdown import render
 
     return render(text)
 

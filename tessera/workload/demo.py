@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from .actions import do_add_measured_time
 from .clock import local_day, week_start

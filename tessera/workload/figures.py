@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from tessera.core.models import ClinicRole
+from tessera.core.models import ClinicRole, Episode
 from tessera.core.roles import Role
 from tessera.core.working_time import working_seconds
 from tessera.messaging.models import Message
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 
 from .clock import local_day, local_midnight, opening_minutes_per_week, recent_weeks, week_start
 from .models import TimeEntry

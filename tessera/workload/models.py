@@ -15,13 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class TimeEntryQuerySet(models.QuerySet):
     def visible_to(self, user) -> TimeEntryQuerySet:
         """Time on the episodes the user may see (the episode scope of the access policy)."""
-        from tessera.core.access import episode_scope
-        from tessera.treatment.models import Episode
-
         return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
 
     def active(self) -> TimeEntryQuerySet:
@@ -40,7 +40,7 @@ class TimeEntry(models.Model):
         verbose_name=_("staff member"),
     )
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="time_entries"
+        "core.Episode", on_delete=models.PROTECT, related_name="time_entries"
     )
     day = models.DateField(_("day"))
     # Signed: a manual correction may take time away (never below zero for the day).

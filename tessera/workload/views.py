@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.models import Clinic, ClinicRole, User
+from tessera.core.models import Clinic, ClinicRole, Episode, User
 from tessera.core.roles import Role
-from tessera.treatment.models import Episode
 
 from . import actions, figures, summaries
 from .clock import local_day

@@ -15,7 +15,7 @@ SEES_EPISODE = CLINIC_WIDE + ["therapist"]
 
 def _sent_answer(world):
     """The world patient's worksheet, sent for feedback."""
-    from tessera.treatment import plan_actions
+    from tessera.treatment.actions import plans as plan_actions
 
     entry = world.plan.entry
     step = entry.module_version.steps.get(kind="worksheet")

@@ -10,7 +10,7 @@ REDIRECTS = everyone("redirect", staff_no_mfa="mfa")
 def _referral(world):
     import datetime as dt
 
-    from tessera.intake import apply_actions
+    from tessera.intake.actions import apply as apply_actions
 
     return apply_actions.do_refer(
         world.clinic,
@@ -31,7 +31,7 @@ def setup(world):
     a professional's referral (sent, no account yet)."""
     import datetime as dt
 
-    from tessera.intake import apply_actions
+    from tessera.intake.actions import apply as apply_actions
 
     user = world.patient.user
     consent = apply_actions.do_publish_consent_text(world.clinic, language="en", text="Consent.")

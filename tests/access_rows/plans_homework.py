@@ -8,7 +8,7 @@ from tests.access_rows.base import Row, only
 
 
 def setup(world):
-    from tessera.treatment import diary_actions
+    from tessera.treatment.actions import diary as diary_actions
     from tests.treatment.homework_fixtures import add_homework
 
     if getattr(world.plan, "homework", None) is not None:

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tessera.appointments import actions
+from tessera.appointments.contacts import counts_as_finished, treatment_contacts
 from tessera.appointments.models import Appointment
 from tessera.core.models import AuditEvent
-from tessera.treatment.contacts import counts_as_finished, treatment_contacts
 from tests.conftest import sign_in
 
 

@@ -11,10 +11,10 @@ import pytest
 import time_machine
 
 from tessera.core import actions as core_actions
+from tessera.core.models import Episode
 from tessera.core.roles import Role
 from tessera.treatment import actions as treatment
-from tessera.treatment import plan_actions
-from tessera.treatment.models import Episode
+from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import make_patient, make_user
 from tests.plan_fixtures import _module, _programme
 

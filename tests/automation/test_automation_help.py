@@ -38,7 +38,7 @@ def test_the_patient_asks_for_help_and_the_on_call_staff_are_told(
     sent = client.get(reverse("ask_for_help_sent"))
     assert "Emergency" in sent.content.decode()  # the clinic's crisis contacts
     # The on-call member of staff now sees the episode (safety's rule for open alerts).
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
 
     assert Episode.objects.visible_to(unguided.on_call).filter(pk=unguided.episode.pk).exists()
 

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
+from tessera.core.models import Episode
 from tessera.messaging.actions import do_send_message
-from tessera.treatment import plan_actions
-from tessera.treatment.models import Episode
+from tessera.treatment.actions import plans as plan_actions
 from tests.plan_fixtures import build_plan
 
 

@@ -19,7 +19,7 @@ from tessera.messaging.models import Message
 from tessera.notifications.models import Notification, Preference
 from tessera.safety import actions as safety
 from tessera.safety.models import RiskAlert
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.automation.conftest import START, at, make_unguided
 
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from tessera.consultation import actions
 from tessera.core import access
-from tessera.core.models import Patient
+from tessera.core.models import Episode, Patient
 from tessera.treatment.actions import do_open_episode
-from tessera.treatment.models import Episode
 from tests.conftest import make_patient
 from tests.consultation.consultation_helpers import ask
 

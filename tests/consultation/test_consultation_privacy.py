@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 
-from tessera.consultation import actions, overview
+from tessera.consultation import actions, sections
 from tessera.consultation.models import ConsultationRequest
 from tests.consultation.consultation_helpers import ask, comment
 
@@ -56,7 +56,7 @@ def test_the_overview_section_shows_only_what_the_viewer_takes_part_in(world):
     for kind, expected in [("therapist", [request]), ("colleague", [request]), ("manager", [])]:
         http = factory.get("/")
         http.user = world[kind]
-        assert overview.load(http, world.episode)["consultations"] == expected, kind
+        assert sections.load(http, world.episode)["consultations"] == expected, kind
 
 
 def test_after_the_grant_the_colleague_keeps_the_thread_but_not_the_patient(world, client, login):

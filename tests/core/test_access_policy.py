@@ -1,7 +1,6 @@
 """The access policy, through the scoped querysets every view uses."""
 
-from tessera.core.models import Patient
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode, Patient
 
 
 def visible(user):

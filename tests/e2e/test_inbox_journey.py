@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import TOTP_SECRET
 from tests.e2e.conftest import current_totp_code, sign_in
 from tests.inbox.inbox_world import manual_programme, message, worksheet

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tessera.core import actions
 from tessera.core.models import Clinic
 from tessera.core.roles import Role
-from tessera.intake import apply_actions
+from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application
 from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
 from tests.e2e.conftest import current_totp_code, sign_in

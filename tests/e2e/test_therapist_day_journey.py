@@ -17,7 +17,7 @@ from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.feedback import actions as feedback
 from tessera.messaging.models import Message
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import TOTP_SECRET, make_user
 from tests.e2e.conftest import current_totp_code, sign_in
 from tests.inbox.inbox_world import manual_programme, worksheet

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tessera.core.models import AuditEvent
 from tessera.feedback import actions
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.plan_fixtures import build_plan
 
 

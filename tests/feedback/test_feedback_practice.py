@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from tessera.core.demo import DemoContext
-from tessera.core.models import AuditEvent, Patient
+from tessera.core.models import AuditEvent, Episode, Patient
 from tessera.feedback import actions, demo
 from tessera.feedback.models import FeedbackTemplate, PracticeReply
 from tessera.messaging.models import Message
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 
 
 @pytest.fixture

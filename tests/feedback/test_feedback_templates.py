@@ -10,7 +10,7 @@ from tessera.core.models import AuditEvent
 from tessera.feedback import actions, compose
 from tessera.feedback.models import FeedbackTemplate
 from tessera.feedback.placeholders import check_placeholders, fill
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.plan_fixtures import build_plan
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tessera.messaging.models import Message
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.conftest import make_patient
 from tests.plan_fixtures import _module, _programme

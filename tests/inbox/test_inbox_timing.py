@@ -127,7 +127,7 @@ def _reply_row(therapist, answer):
 
 def _sent_worksheet(world, clinic, sent_at):
     from tessera.treatment import actions as treatment
-    from tessera.treatment import plan_actions
+    from tessera.treatment.actions import plans as plan_actions
     from tests.conftest import make_patient
 
     programme = manual_programme(world.region, key=f"p{uuid.uuid4().hex[:6]}")

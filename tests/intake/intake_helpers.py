@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tessera.intake import apply_actions
+from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import ConsentText
 from tests.conftest import make_user
 

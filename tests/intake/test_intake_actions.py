@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tessera.core.models import AuditEvent
-from tessera.intake import actions, apply_actions
+from tessera.intake import actions
+from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import (
     Application,
     ConsentText,

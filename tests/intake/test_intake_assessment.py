@@ -9,14 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tessera.core import actions as core_actions
-from tessera.core.models import AuditEvent, ClinicRole, Patient
+from tessera.core.models import AuditEvent, ClinicRole, Episode, Patient
 from tessera.core.roles import Role
-from tessera.intake import decision_actions, diagnoses
+from tessera.intake import diagnoses
+from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.capacity import suggested_therapist, therapist_loads
 from tessera.intake.models import Assessment, Status
 from tessera.intake.waiting import expected_start, position_of
 from tessera.treatment.actions import do_open_episode
-from tessera.treatment.models import Episode
 from tests.conftest import make_user
 from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
-from tessera.intake import decision_actions
+from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.models import Application, Status
 from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
@@ -138,7 +138,8 @@ def test_the_waiting_applicant_sees_what_to_do_meanwhile(world, login):
 
 
 def test_the_application_page_uses_constant_queries(world, login, django_assert_max_num_queries):
-    from tessera.intake import actions, apply_actions
+    from tessera.intake import actions
+    from tessera.intake.actions import apply as apply_actions
     from tests.intake.intake_helpers import REFERRAL
 
     published_version(world)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from tessera.intake import decision_actions
+from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.funnel import funnel
 from tessera.intake.models import Application
 from tests.intake.assessment_helpers import assess_kwargs, published_version

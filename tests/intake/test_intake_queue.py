@@ -64,7 +64,7 @@ def test_urgent_on_top_then_oldest_first(world, consent):
 
 def test_filters_by_source_status_and_urgency(world, consent):
     self_app = make_application(world.clinic, "self@apply.test", first="Self", phq=PHQ_RISK)
-    from tessera.intake import apply_actions
+    from tessera.intake.actions import apply as apply_actions
 
     referred = apply_actions.do_refer(
         world.clinic,

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tessera.intake.matching.engine import (
+from tessera.programs.matching.engine import (
     DOES_NOT_FIT,
     FITS_INDICATED,
     FITS_OTHER,

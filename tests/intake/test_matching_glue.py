@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from tessera.core import actions as core_actions
-from tessera.intake.matching import band_words, candidates_for_clinic, suggestions_for
 from tessera.programs import actions
 from tessera.programs.eligibility import do_save_clinic_eligibility
+from tessera.programs.matching import band_words, candidates_for_clinic, suggestions_for
 from tests.conftest import make_clinic
 from tests.intake.matching_fixtures import DEPRESSION, Answer, Application, publish_programme
 

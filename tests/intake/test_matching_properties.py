@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tessera.intake.matching.engine import Candidate, Score, ScreeningSummary, match
-from tessera.intake.matching.rules import EXCLUDE_CODES, read_rules
+from tessera.programs.matching.engine import Candidate, Score, ScreeningSummary, match
+from tessera.programs.matching.rules import EXCLUDE_CODES, read_rules
 
 INSTRUMENTS = ["PHQ-9", "GAD-7", "AUDIT", "ISI", "PDSS-SR", "MADRS-S", "XYZ-1", "phq9"]
 AREAS = ["depression", "worry", "panic", "insomnia", "transdiagnostic", "other", "nonsense"]

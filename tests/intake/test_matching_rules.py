@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.intake.matching.rules import describe_rules, read_rules, rule_problems
+from tessera.programs.matching.rules import describe_rules, read_rules, rule_problems
 
 SAMPLE = {
     "min_age": 18,

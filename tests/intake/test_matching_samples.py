@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from tessera.intake.matching import suggestions_for
+from tessera.programs.matching import suggestions_for
 from tests.intake.matching_fixtures import Answer, Application
 
 TODAY = date(2026, 11, 27)

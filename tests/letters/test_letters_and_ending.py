@@ -14,9 +14,10 @@ from tessera.core.models import AuditEvent
 from tessera.letters.actions import do_write_letter
 from tessera.letters.models import Letter
 from tessera.letters.render import to_pdf
+from tessera.portal.ending import do_end_episode
 from tessera.safety.actions import do_raise_concern, do_resolve
 from tessera.treatment import actions as treatment
-from tessera.treatment.ending import do_end_episode, patient_may_write
+from tessera.treatment.ending import patient_may_write
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.conftest import sign_in
 

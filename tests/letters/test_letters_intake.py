@@ -8,7 +8,9 @@ import datetime as dt
 from django.core import mail
 from django.urls import reverse
 
-from tessera.intake import actions, apply_actions, decision_actions
+from tessera.intake import actions
+from tessera.intake.actions import apply as apply_actions
+from tessera.intake.actions import decisions as decision_actions
 from tessera.letters.models import Letter
 from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import REFERRAL, make_application

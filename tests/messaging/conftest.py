@@ -1,6 +1,6 @@
 import pytest
 
-from tessera.treatment import plan_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.plan_fixtures import build_plan
 
 

@@ -5,10 +5,9 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Episode
 from tessera.messaging import actions
 from tessera.messaging.models import Message, MessageDraft, MessageRead
-from tessera.treatment.models import Episode
 
 
 def send(world, user, body="Hello", key=None, **extra):

@@ -6,11 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Episode
 from tessera.messaging import actions
 from tessera.messaging.conversation import PAGE_SIZE
 from tessera.messaging.models import Message, MessageDraft, MessageRead
-from tessera.treatment.models import Episode
 
 ME = "/me/messages/"
 
@@ -217,10 +216,10 @@ def test_the_staff_page_runs_constant_queries(
 
 
 def test_the_overview_section_loads_the_latest_five(world, django_assert_num_queries):
-    from tessera.treatment import overview
+    from tessera.messaging import sections
 
     many(world, 8)
-    section = next(s for s in overview.sections() if s.key == "messages")
+    section = next(s for s in sections.OVERVIEW if s.key == "messages")
     with django_assert_num_queries(1):
         context = section.load(None, world.episode)
     assert [m.body for m in context["messages_latest"]] == [f"Message {i}" for i in range(3, 8)]

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tessera.core import actions as core_actions
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Episode
 from tessera.core.roles import Role
 from tessera.safety import actions
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
-from tessera.treatment.models import Episode
 from tests.conftest import make_user
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")

@@ -3,8 +3,8 @@
 import pytest
 
 from tessera.core.models import AuditEvent
+from tessera.safety.actions.plans import EditedMeanwhile, do_save_safety_plan
 from tessera.safety.models import SAFETY_PLAN_KEYS, SafetyPlan
-from tessera.safety.plan_actions import EditedMeanwhile, do_save_safety_plan
 from tests.conftest import sign_in
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tessera.core.models import AuditEvent
-from tessera.treatment import plan_actions, schedule
+from tessera.treatment import schedule
+from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.plan_fixtures import build_plan
 

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
-from tessera.treatment import diary, diary_actions, plans, worksheets
+from tessera.treatment import diary, plans, worksheets
+from tessera.treatment.actions import diary as diary_actions
 from tessera.treatment.models import DiaryEntry, PlanEntry
 from tests.plan_fixtures import build_plan
 from tests.treatment.homework_fixtures import HOMEWORK, add_homework

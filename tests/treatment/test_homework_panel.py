@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tessera.programs.models import Step
-from tessera.treatment import diary_actions, plan_actions
+from tessera.treatment.actions import diary as diary_actions
+from tessera.treatment.actions import plans as plan_actions
 from tests.plan_fixtures import build_plan
 from tests.treatment.homework_fixtures import HOMEWORK, add_homework
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
-from tessera.treatment import plan_actions, plans
+from tessera.treatment import plans
+from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import PlanChange, PlanEntry, WorksheetAnswer
 from tests.plan_fixtures import build_plan
 
@@ -122,8 +123,8 @@ def test_the_plan_page_uses_a_constant_number_of_queries(
 
 
 def test_a_therapist_starts_treatment_and_sees_sent_worksheets(world, plan, login):
-    from tessera.treatment import plan_actions as pa
-    from tessera.treatment.models import Episode
+    from tessera.core.models import Episode
+    from tessera.treatment.actions import plans as pa
 
     Episode.objects.filter(pk=world.episode.pk).update(started_on=None, status="waiting")
     client = login(world["therapist"])

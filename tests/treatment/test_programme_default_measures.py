@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from tessera.core.models import AuditEvent
-from tessera.treatment import actions, plan_actions, schedule
-from tessera.treatment.models import DueMeasure, Episode, MeasureRule
+from tessera.core.models import AuditEvent, Episode
+from tessera.treatment import actions, schedule
+from tessera.treatment.actions import plans as plan_actions
+from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.plan_fixtures import build_plan
 
 DEFAULTS = [

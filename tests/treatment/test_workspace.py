@@ -86,7 +86,7 @@ def test_the_module_page_uses_a_constant_number_of_queries(
 
 
 def test_my_progress_lists_completed_modules(world, plan, login):
-    from tessera.treatment import plan_actions
+    from tessera.treatment.actions import plans as plan_actions
 
     plan_actions.do_complete_module(plan.entry, acting_user=world.patient.user)
     text = login(world["patient"]).get(reverse("my_progress")).content.decode()

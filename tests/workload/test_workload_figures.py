@@ -13,9 +13,9 @@ import uuid
 import pytest
 import time_machine
 
-from tessera.core.models import Clinic, ClinicRole, Patient
+from tessera.core.models import Clinic, ClinicRole, Episode, Patient
 from tessera.messaging.models import Message
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.treatment.models import WorksheetAnswer
 from tessera.workload.actions import do_heartbeat
 from tessera.workload.figures import clinic_workload
 from tessera.workload.models import TimeEntry

@@ -13,7 +13,7 @@ from django.urls import reverse
 from tessera.core import actions
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
-from tessera.treatment import overview
+from tessera.portal import contributions
 from tessera.workload.models import TimeEntry
 from tests.conftest import make_patient, make_user
 
@@ -139,7 +139,7 @@ def test_the_overview_section_shows_time_per_staff_member(world, django_assert_n
         TimeEntry.objects.create(
             user=user, episode=world.episode, day=day, seconds=seconds, source="manual"
         )
-    section = {s.key: s for s in overview.sections()}["time"]
+    section = {s.key: s for s in contributions.overview_sections()}["time"]
     request = RequestFactory().get("/")
     request.user = world["therapist"]
     with django_assert_num_queries(1):

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.models import AuditEvent
-from tessera.treatment.models import Episode
+from tessera.core.models import AuditEvent, Episode
 
 from .. import actions
 from ..forms import AskForm, CommentForm

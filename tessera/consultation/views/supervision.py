@@ -14,9 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Episode
 from tessera.core.roles import Role
-from tessera.treatment.models import Episode
 
 from .. import actions
 from ..forms import SupervisionNoteForm

@@ -1,4 +1,5 @@
 from .audit import AuditChainHead, AuditEvent
+from .episodes import Episode
 from .organisation import Clinic, ClinicRole, CrisisContact, Region, RegionAdministrator
 from .people import Patient, User
 
@@ -8,6 +9,7 @@ __all__ = [
     "Clinic",
     "ClinicRole",
     "CrisisContact",
+    "Episode",
     "Patient",
     "Region",
     "RegionAdministrator",

@@ -56,7 +56,7 @@ class User(AbstractUser):
 
 class PatientQuerySet(models.QuerySet):
     def visible_to(self, user) -> PatientQuerySet:
-        from ..access import patients_visible_to
+        from ..access import patients_visible_to  # the access policy imports these models
 
         return patients_visible_to(user, self)
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode
 
 from .. import access, actions, audit
 from ..decorators import staff_required

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.treatment.models import Episode, WorksheetAnswer
+from tessera.core.models import Episode
+from tessera.treatment.models import WorksheetAnswer
 
 from .. import compose
 from ..forms import MAX_DRAFT

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.models import Clinic
-from tessera.treatment.models import Episode
+from tessera.core.models import Clinic, Episode
 
 from .. import actions, compose
 from ..forms import PracticeReplyForm, PracticeStartForm

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access import applications_visible_to
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
 
 
@@ -89,8 +90,6 @@ def new_reference() -> str:
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user) -> ApplicationQuerySet:
-        from tessera.core.access import applications_visible_to
-
         return applications_visible_to(user, self)
 
     def open(self) -> ApplicationQuerySet:
@@ -145,7 +144,7 @@ class Application(models.Model):
         "core.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "core.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     info_request = models.TextField(_("what the clinic asks for"), blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.treatment import questionnaires
 
-from .. import apply_actions, notify
+from .. import notify
+from ..actions import apply as apply_actions
 from ..forms import ConsentForm, DetailsForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts

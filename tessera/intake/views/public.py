@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from tessera.core.middleware import client_ip
 from tessera.core.models import Clinic
 
-from .. import apply_actions
+from ..actions import apply as apply_actions
 from ..forms import PersonForm, ReferralForm
 from ..programmes import public_programmes
 

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
+from tessera.core.models import Clinic
 
-from .. import actions, decision_actions
+from .. import actions
+from ..actions import decisions as decision_actions
 from ..capacity import suggested_therapist, therapist_loads
 from ..forms import (
     AskInfoForm,
@@ -25,10 +27,11 @@ from ..forms import (
     RedirectForm,
     StartForm,
 )
+from ..funnel import funnel
 from ..models import Application, Status
 from ..models.applications import OPEN_STATUSES
 from ..queue import queue_page, suggestions
-from ..waiting import pace_per_week, position_of
+from ..waiting import PACE_WEEKS, pace_per_week, position_of, waiting_page
 
 
 def _may_use_queue(user) -> None:
@@ -187,10 +190,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """A clinic's waiting list: position, expected start, and "start treatment now"."""
-    from tessera.core.models import Clinic
-
-    from ..waiting import PACE_WEEKS, waiting_page
-
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404
@@ -215,10 +214,6 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def funnel_page(request: HttpRequest) -> HttpResponse:
     """Counts per intake step and median waits between them, for one clinic."""
-    from tessera.core.models import Clinic
-
-    from ..funnel import funnel
-
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404

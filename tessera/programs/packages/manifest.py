@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tessera.treatment.models.measures import TimePoint
+from tessera.instruments.time_points import TimePoint
 
 from ..content_rules import LANGUAGES, eligibility_problems, measures_problems, validate_fields
 from ..models import ProblemArea, StepKind, UnlockRule

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -82,7 +83,5 @@ def programme_draft(programme: Programme) -> ProgrammeVersion | None:
 
 def show_problems(request, exc) -> None:
     """Each problem of a ValidationError from an action as its own message."""
-    from django.contrib import messages
-
     for message in exc.messages:
         messages.error(request, message)

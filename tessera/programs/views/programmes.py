@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.instruments.time_points import TimePoint
 
 from .. import actions, markdown
 from ..forms import (
@@ -86,9 +88,6 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _facts(version: ProgrammeVersion) -> dict:
     """What the detail page says about a version, in words rather than codes."""
-    from tessera.core.models.organisation import LANGUAGE_CHOICES
-    from tessera.treatment.models.measures import TimePoint
-
     names = dict(LANGUAGE_CHOICES)
     points = dict(TimePoint.choices)
     rules = dict(version.eligibility or {})

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+
 
 class DiaryEntryQuerySet(models.QuerySet):
     def visible_to(self, user) -> DiaryEntryQuerySet:
-        from tessera.core.access import episode_scope
-
-        from .episodes import Episode
-
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
         return self.filter(entry__episode__in=episodes)
 

@@ -10,17 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class TimePoint(models.TextChoices):
-    SCREENING = "screening", _("screening")
-    PRE = "pre", _("before treatment")
-    WEEKLY = "weekly", _("weekly")
-    BEFORE_MODULE = "before_module", _("before each module")
-    POST = "post", _("after treatment")
-    FOLLOW_UP_3 = "follow_up_3", _("follow-up at 3 months")
-    FOLLOW_UP_6 = "follow_up_6", _("follow-up at 6 months")
-    FOLLOW_UP_12 = "follow_up_12", _("follow-up at 12 months")
-    CUSTOM = "custom", _("every few days (custom)")
+from tessera.core.access import episode_scope
+from tessera.core.models import Episode
+from tessera.instruments.time_points import TimePoint
 
 
 class MeasureRule(models.Model):
@@ -67,8 +59,6 @@ class DueMeasureQuerySet(models.QuerySet):
         return self.pending().filter(due_at__lt=now)
 
     def visible_to(self, user) -> DueMeasureQuerySet:
-        from tessera.core.access import episode_scope
-
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
         return self.filter(episode__in=episodes)
 
@@ -76,7 +66,7 @@ class DueMeasureQuerySet(models.QuerySet):
 class DueMeasure(models.Model):
     """A concrete questionnaire an episode's patient is asked to fill in."""
 
-    episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="due")
+    episode = models.ForeignKey("core.Episode", on_delete=models.CASCADE, related_name="due")
     instrument = models.CharField(max_length=32)
     time_point = models.CharField(max_length=16, choices=TimePoint.choices)
     # The occasion's number for repeated time points; for "before each module" it is
@@ -127,8 +117,6 @@ class ResponseDraft(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResponseQuerySet:
-        from tessera.core.access import episode_scope
-
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
         return self.filter(episode__in=episodes)
 
@@ -136,9 +124,7 @@ class ResponseQuerySet(models.QuerySet):
 class Response(models.Model):
     """A submitted questionnaire, scored on the instrument version it was answered on."""
 
-    episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.PROTECT, related_name="responses"
-    )
+    episode = models.ForeignKey("core.Episode", on_delete=models.PROTECT, related_name="responses")
     due = models.OneToOneField(
         DueMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
     )
@@ -169,9 +155,6 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.total} ({self.submitted_at:%Y-%m-%d})"
-
-
-from .episodes import Episode  # noqa: E402  (used lazily by the querysets above)
 
 
 class RiskThreshold(models.Model):

@@ -18,7 +18,7 @@ class PlanEntryQuerySet(models.QuerySet):
 
 
 class PlanEntry(models.Model):
-    episode = models.ForeignKey("treatment.Episode", on_delete=models.CASCADE, related_name="plan")
+    episode = models.ForeignKey("core.Episode", on_delete=models.CASCADE, related_name="plan")
     module_version = models.ForeignKey(
         "programs.ModuleVersion", on_delete=models.PROTECT, related_name="+"
     )
@@ -59,7 +59,7 @@ class PlanChange(models.Model):
         VERSION = "version", _("moved to a newer version of a module")
 
     episode = models.ForeignKey(
-        "treatment.Episode", on_delete=models.CASCADE, related_name="plan_changes"
+        "core.Episode", on_delete=models.CASCADE, related_name="plan_changes"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(

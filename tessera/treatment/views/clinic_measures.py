@@ -15,7 +15,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 from tessera.instruments.scoring import load_definition
 
-from .. import schedule_actions
+from ..actions import schedule as schedule_actions
 from ..forms import MeasureRuleForm, RiskThresholdForm
 from ..models import MeasureRule, RiskThreshold
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 
-from .. import diary, diary_actions, plans, worksheets
+from .. import diary, plans, worksheets
+from ..actions import diary as diary_actions
 from ..models import DiaryEntry
 from .workspace import _open_entry
 

@@ -13,17 +13,19 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion, ProgrammeVersion
 
-from .. import actions, plan_actions, plans
-from ..models import DiaryEntry, Episode, PlanEntry, WorksheetAnswer
-from ..plan_forms import (
+from .. import actions, plans
+from ..actions import plans as plan_actions
+from ..forms.plans import (
     AddModuleForm,
     ReasonForm,
     StartTreatmentForm,
     SwitchProgrammeForm,
     UnlockDateForm,
 )
+from ..models import DiaryEntry, PlanEntry, WorksheetAnswer
 
 DIARY_PER_PAGE = 20
 

@@ -9,9 +9,10 @@ from django.utils.translation import get_language
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.models import Episode
 
 from .. import plans, progress, questionnaires
-from ..models import DueMeasure, Episode, Response
+from ..models import DueMeasure, Response
 
 
 def _language() -> str:

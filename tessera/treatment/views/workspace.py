@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 
-from .. import diary, plan_actions, plans, worksheets
+from .. import diary, plans, worksheets
+from ..actions import plans as plan_actions
 from ..models import WorksheetAnswer
 
 

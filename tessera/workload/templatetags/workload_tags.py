@@ -9,8 +9,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from tessera.core.models import Patient
-from tessera.treatment.models import Episode
+from tessera.core.models import Episode, Patient
 
 register = template.Library()
 

@@ -1,0 +1,62 @@
+"""What consultation adds to the portal's pages (see ``tessera.core.contributions``).
+
+The menu entries (no queries: roles come from the per-request cache), and the
+"consultations" section of the episode overview: live requests about this episode that
+the viewer takes part in, and the supervision notes the viewer may read."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import access
+from tessera.core.contributions import Section
+from tessera.core.roles import CLINICAL_ROLES, Role
+
+from .actions import sees_by_own_role
+from .models import ConsultationRequest, SupervisionNote
+
+NOTES_SHOWN = 5
+
+
+def staff_nav(user) -> list:
+    roles = access.all_roles(user)
+    entries = []
+    if roles & CLINICAL_ROLES:
+        entries.append((reverse("consultation_list"), _("Consultations")))
+    if Role.SUPERVISOR in roles:
+        entries.append((reverse("supervision_list"), _("Supervision")))
+    return entries
+
+
+def load(request, episode) -> dict:
+    user = request.user
+    consultations = list(
+        ConsultationRequest.objects.visible_to(user)
+        .live()
+        .filter(episode=episode)
+        .select_related("asker", "colleague")
+        .order_by("-created_at", "-id")[:20]
+    )
+    notes = list(
+        SupervisionNote.objects.visible_to(user)
+        .filter(episode=episode)
+        .select_related("supervisor")[:NOTES_SHOWN]
+    )
+    return {
+        "episode": episode,
+        "consultations": consultations,
+        "supervision_notes": notes,
+        "may_ask": sees_by_own_role(user, episode),
+    }
+
+
+SECTION = Section(
+    key="consultations",
+    title=_("Consultations and supervision"),
+    template="consultation/overview_section.html",
+    order=80,
+    load=load,
+)
+
+OVERVIEW = [SECTION]

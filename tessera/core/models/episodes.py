@@ -1,0 +1,87 @@
+"""Episodes of care: one course of care for one patient at one clinic.
+
+The episode lives in core, next to the access policy that decides on it: almost every
+app hangs its records on an episode, so it must sit in the bottom layer. Its table keeps
+the name it had when it belonged to treatment (``treatment_episode``). The programme it
+follows is a string reference ("programs.ProgrammeVersion") because core never imports
+programs (see docs/decisions/0008-layers.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EpisodeQuerySet:
+        from ..access import episodes_visible_to  # the access policy imports this model
+
+        return episodes_visible_to(user, self)
+
+    def open(self) -> EpisodeQuerySet:
+        return self.exclude(status=Episode.Status.ENDED)
+
+
+class Episode(models.Model):
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("in intake")
+        WAITING = "waiting", _("waiting")
+        ACTIVE = "active", _("in treatment")
+        ENDED = "ended", _("ended")
+
+    class CareModel(models.TextChoices):
+        GUIDED = "guided", _("guided")
+        UNGUIDED = "unguided", _("unguided")
+        BLENDED = "blended", _("blended")
+        FACE_TO_FACE = "face_to_face", _("face to face")
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("completed treatment")
+        DROPPED_OUT = "dropped_out", _("dropped out")
+        STEPPED_UP = "stepped_up", _("stepped up to other care")
+        TRANSFERRED = "transferred", _("transferred")
+
+    patient = models.ForeignKey("core.Patient", on_delete=models.PROTECT, related_name="episodes")
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="episodes")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INTAKE
+    )
+    care_model = models.CharField(
+        _("care model"), max_length=16, choices=CareModel.choices, default=CareModel.GUIDED
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("responsible therapist"),
+    )
+    programme_version = models.ForeignKey(
+        "programs.ProgrammeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_on = models.DateField(_("treatment started"), null=True, blank=True)
+    ended_on = models.DateField(_("treatment ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("how it ended"), max_length=16, choices=EndReason.choices, blank=True
+    )
+    end_note = models.CharField(_("about the ending"), max_length=500, blank=True)
+    read_only_from = models.DateField(_("the patient can only read from"), null=True, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        db_table = "treatment_episode"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "status"]), models.Index(fields=["therapist"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} @ {self.clinic} ({self.get_status_display()})"

@@ -1,0 +1,288 @@
+"""Writes of the applicant and the referrer: starting an application, consent, details,
+screening, sending it, and a professional's referral. Atomic and audited.
+
+Applications have no Patient yet, so audit rows name the clinic and the application
+(object type "Application") and carry purpose "intake"."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit, national_id
+from tessera.letters.actions import do_write_application_letter
+
+from .. import duplicates, notify
+from ..models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
+from ..models.applications import UrgentReason
+from ..screening import score_screening, screening_set
+
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "national_id_country",
+    "national_id",
+    "email",
+    "phone",
+    "language",
+)
+
+
+def _record(action: str, application: Application, actor, changes: dict | None = None):
+    return audit.record(
+        action,
+        actor=actor,
+        clinic=application.clinic,
+        patient=application.patient,
+        obj=application,
+        purpose="intake",
+        actor_role=access.actor_role_label(actor, application.clinic_id) if actor else "",
+        changes=changes or {},
+    )
+
+
+@transaction.atomic
+def do_publish_consent_text(clinic, *, language: str, text: str, acting_user=None) -> ConsentText:
+    """A new published version of the clinic's consent text in one language."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write the consent text.")})
+    last = ConsentText.objects.filter(clinic=clinic, language=language).order_by("-version")
+    version = (last.values_list("version", flat=True).first() or 0) + 1
+    consent = ConsentText.objects.create(
+        clinic=clinic, language=language, version=version, text=text, published_at=timezone.now()
+    )
+    audit.record(
+        "consent_text.published",
+        actor=acting_user,
+        clinic=clinic,
+        obj=consent,
+        purpose="administration",
+        changes={"language": language, "version": version},
+    )
+    return consent
+
+
+@transaction.atomic
+def do_start_application(clinic, *, applicant, language: str = "en") -> Application:
+    """The applicant's draft at this clinic: the one they left, or a new one."""
+    if not clinic.accepts_self_referral:
+        raise ValidationError(_("This clinic does not take self-referrals."))
+    existing = Application.objects.filter(
+        clinic=clinic, applicant=applicant, status=Status.DRAFT
+    ).first()
+    if existing is not None:
+        return existing
+    application = Application.objects.create(
+        clinic=clinic,
+        source=Source.SELF,
+        applicant=applicant,
+        email=applicant.email,
+        first_name=applicant.first_name,
+        last_name=applicant.last_name,
+        language=language,
+        screening_set=screening_set(clinic),
+    )
+    _record("application.started", application, applicant, {"source": Source.SELF})
+    return application
+
+
+@transaction.atomic
+def do_claim_invitation(application: Application, *, user) -> Application:
+    """A referred person who followed their invitation link takes over the application."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.applicant_id not in (None, user.pk):
+        raise ValidationError(_("This invitation has already been used."))
+    if locked.applicant_id is None:
+        locked.applicant = user
+        if not locked.screening_set:
+            locked.screening_set = screening_set(locked.clinic)
+        locked.save(update_fields=["applicant", "screening_set"])
+        _record("application.claimed", locked, user)
+    return locked
+
+
+@transaction.atomic
+def do_accept_consent(application: Application, consent: ConsentText, *, acting_user):
+    if consent.clinic_id != application.clinic_id or consent.published_at is None:
+        raise ValidationError(_("This consent text does not belong to this clinic."))
+    application.consent = consent
+    application.consent_accepted_at = timezone.now()
+    application.save(update_fields=["consent", "consent_accepted_at"])
+    _record(
+        "application.consent_given",
+        application,
+        acting_user,
+        {"consent_text": consent.pk, "language": consent.language, "version": consent.version},
+    )
+    return application
+
+
+def clean_details(fields: dict) -> dict:
+    """Validate personal details; the national identity number with core.national_id
+    (its canonical form is kept, and its birth date must match)."""
+    fields = dict(fields)
+    number = (fields.get("national_id") or "").strip()
+    country = fields.get("national_id_country") or ""
+    if number:
+        if not country:
+            raise ValidationError(
+                {"national_id_country": _("Say which country issued the identity number.")}
+            )
+        try:
+            parsed = national_id.validate_national_id(country, number)
+        except national_id.InvalidNationalId as exc:
+            raise ValidationError({"national_id": _(exc.message)}) from exc  # noqa: INT001
+        fields["national_id"] = parsed.value
+        born = fields.get("date_of_birth")
+        if parsed.birth_date and born and parsed.birth_date != born:
+            raise ValidationError(
+                {"national_id": _("The identity number does not match the date of birth.")}
+            )
+    return fields
+
+
+@transaction.atomic
+def do_save_details(application: Application, *, acting_user, **fields) -> Application:
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not application detail fields: {sorted(unknown)}")
+    fields = clean_details(fields)
+    changed = sorted(k for k, v in fields.items() if getattr(application, k) != v)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=list(fields))
+    _record("application.details_saved", application, acting_user, {"fields": changed})
+    return application
+
+
+def do_save_screening_draft(application: Application, code: str, answers: dict[int, int]):
+    """Answers so far, so that leaving the page loses nothing. Not audited (a draft is
+    the applicant's scratch space, as with questionnaires in treatment)."""
+    drafts = dict(application.screening_drafts)
+    drafts[code] = {str(k): v for k, v in answers.items()}
+    Application.objects.filter(pk=application.pk).update(screening_drafts=drafts)
+    application.screening_drafts = drafts
+
+
+def screening_draft(application: Application, code: str) -> dict[int, int]:
+    return {int(k): v for k, v in application.screening_drafts.get(code, {}).items()}
+
+
+@transaction.atomic
+def do_submit_screening(
+    application: Application, code: str, answers: dict[int, int], *, acting_user, language: str
+) -> ScreeningAnswer:
+    """Score one screening questionnaire at once and keep it. A positive risk item marks
+    the application urgent. Sending the same questionnaire again changes nothing."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    definition, result = score_screening(locked.clinic, code, answers)
+    existing = ScreeningAnswer.objects.filter(application=locked, instrument=definition.code)
+    if existing.exists():
+        return existing.get()
+    now = timezone.now()
+    answer = ScreeningAnswer.objects.create(
+        application=locked,
+        instrument=definition.code,
+        instrument_version=definition.version,
+        language=language,
+        answers={str(k): v for k, v in sorted(answers.items())},
+        total=result.total,
+        band=result.band.code if result.band else "",
+        result=result.to_dict(),
+        risk_flagged=bool(result.risk_flags),
+        submitted_at=now,
+    )
+    drafts = {k: v for k, v in locked.screening_drafts.items() if k != definition.code}
+    locked.screening_drafts = drafts
+    update = ["screening_drafts"]
+    if answer.risk_flagged and not locked.urgent:
+        locked.urgent, locked.urgent_reason = True, UrgentReason.RISK_ITEM
+        update += ["urgent", "urgent_reason"]
+    done = set(
+        ScreeningAnswer.objects.filter(application=locked).values_list("instrument", flat=True)
+    )
+    if locked.screened_at is None and set(locked.screening_set) <= done:
+        locked.screened_at = now
+        update.append("screened_at")
+    locked.save(update_fields=update)
+    application.__dict__.update({f: getattr(locked, f) for f in update})
+    _record(
+        "application.screening_submitted",
+        locked,
+        acting_user,
+        {"instrument": definition.code, "version": definition.version},
+    )
+    return answer
+
+
+def next_instrument(application: Application, done: set[str]) -> str | None:
+    return next((code for code in application.screening_set if code not in done), None)
+
+
+def _flag_duplicate(application: Application) -> None:
+    older = duplicates.find_possible_duplicate(application)
+    if older is not None:
+        application.possible_duplicate_of = older
+        application.save(update_fields=["possible_duplicate_of"])
+
+
+@transaction.atomic
+def do_submit_application(application: Application, *, acting_user) -> Application:
+    """Send a self-referral to the clinic (once). Checks it is complete and looks for an
+    earlier application of the same person."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Status.DRAFT:
+        return locked
+    done = set(locked.screening_answers.values_list("instrument", flat=True))
+    if locked.consent_id is None or not locked.has_details or next_instrument(locked, done):
+        raise ValidationError(_("Some parts of the application are not finished yet."))
+    locked.status = Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at"])
+    _flag_duplicate(locked)
+    _record("application.submitted", locked, acting_user, {"source": locked.source})
+    return locked
+
+
+@transaction.atomic
+def do_refer(
+    clinic,
+    *,
+    referral: dict,
+    person: dict,
+    acting_user=None,
+    base_url: str = "",
+    source: str = Source.PROFESSIONAL,
+) -> Application:
+    """A professional's referral from the web form: an application (source professional,
+    submitted at once) with its Referral, and an invitation to the person by e-mail to
+    create an account and complete screening. The FHIR interface passes source=FHIR: its
+    referrer's role, phone and e-mail may be missing (the token names the organisation)."""
+    if not clinic.accepts_professional_referral:
+        raise ValidationError(_("This clinic does not take referrals from professionals."))
+    unknown = set(person) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not application detail fields: {sorted(unknown)}")
+    person = clean_details(person)
+    now = timezone.now()
+    application = Application.objects.create(
+        clinic=clinic,
+        source=source,
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        screening_set=screening_set(clinic),
+        **person,
+    )
+    row = Referral(application=application, **referral)
+    row.full_clean(exclude=["role", "phone", "secure_email"] if source == Source.FHIR else None)
+    row.save()
+    _flag_duplicate(application)
+    _record("application.referred", application, acting_user, {"source": source})
+
+    do_write_application_letter(application, "received", acting_user=acting_user)
+    if application.email:
+        transaction.on_commit(lambda: notify.send_invitation(application, base_url=base_url))
+    return application

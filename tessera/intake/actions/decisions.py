@@ -1,0 +1,304 @@
+"""The assessment and its decision: accept (start now or the waiting list), decline, refer
+on; and starting treatment from the waiting list.
+
+Each locks the application, stamps the funnel (``assessed_at``, ``decided_at``,
+``started_at``), writes a ``TriageAction`` and an audit event (purpose "intake"), and
+writes the letters consent allows (``tessera.letters``), in one transaction. Accepting
+creates or reuses the Patient (same national id, else the applicant's own record) with
+the applicant's login linked, and opens the Episode through tessera.treatment."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import access, audit
+from tessera.core.actions import do_create_patient
+from tessera.core.models import Episode, Patient
+from tessera.core.roles import Role
+from tessera.letters.actions import do_write_application_letter
+from tessera.programs.eligibility import published_versions
+from tessera.treatment.actions import do_open_episode, do_start_treatment
+from tessera.treatment.actions.plans import do_seed_plan
+
+from .. import diagnoses as icd10
+from ..capacity import therapist_loads
+from ..models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
+from .triage import _lock, _log, _save
+
+Kind = TriageAction.Kind
+ASSESS_ROLES = (Role.ASSESSOR, Role.CLINIC_MANAGER)
+
+
+def may_assess(user, application: Application) -> bool:
+    return application.clinic_id in access.clinic_ids_with_roles(user, ASSESS_ROLES)
+
+
+def programme_choices(clinic):
+    """Any published programme of the clinic's region (latest version of each)."""
+    return published_versions([clinic.region_id])
+
+
+def _check_therapist(clinic, therapist, over_capacity_ok: bool):
+    loads = {load.user.pk: load for load in therapist_loads(clinic)}
+    load = loads.get(therapist.pk) if therapist else None
+    if load is None:
+        raise ValidationError({"therapist": _("Choose one of the clinic's therapists.")})
+    if load.full and not over_capacity_ok:
+        raise ValidationError(
+            {
+                "therapist": _(
+                    "%(name)s has %(n)s patients, their maximum is %(max)s. Choose someone "
+                    "else, or confirm that you want to go over the maximum."
+                )
+                % {"name": therapist, "n": load.caseload, "max": load.max_caseload}
+            }
+        )
+
+
+def _patient_for(application: Application, acting_user) -> Patient:
+    """The application's Patient: the one already linked, the one with the same national
+    id, the applicant's own, or a new one with the applicant's login."""
+    if application.patient_id:
+        return application.patient
+    patient = None
+    if application.national_id:
+        patient = Patient.objects.filter(
+            national_id=application.national_id,
+            national_id_country=application.national_id_country,
+        ).first()
+    if patient is None and application.applicant_id:
+        patient = Patient.objects.filter(user_id=application.applicant_id).first()
+    if patient is not None:
+        if (
+            patient.user_id is None
+            and application.applicant_id
+            and not Patient.objects.filter(user_id=application.applicant_id).exists()
+        ):
+            patient.user_id = application.applicant_id
+            patient.save(update_fields=["user"])
+            audit.record(
+                "patient.login_linked",
+                actor=acting_user,
+                clinic=application.clinic,
+                patient=patient,
+                obj=patient,
+                purpose="intake",
+                actor_role=access.actor_role_label(acting_user, application.clinic_id),
+            )
+        return patient
+    if not application.has_details:
+        raise ValidationError(
+            _("The applicant's name and date of birth are needed to accept the application.")
+        )
+    referral = getattr(application, "referral", None)
+    gp = {}
+    if referral is not None:
+        gp = {
+            "gp_name": referral.referrer_name,
+            "gp_practice": referral.organisation,
+            "gp_phone": referral.phone[:30],
+            "gp_email": referral.secure_email,
+            "letters_to_gp": referral.consent_to_letters,
+        }
+    return do_create_patient(
+        acting_user=acting_user,
+        clinic=application.clinic,
+        user=application.applicant,
+        first_name=application.first_name,
+        last_name=application.last_name,
+        date_of_birth=application.date_of_birth,
+        national_id_country=application.national_id_country,
+        national_id=application.national_id,
+        email=application.email,
+        phone=application.phone,
+        preferred_language=application.language,
+        **gp,
+    )
+
+
+def _start(locked: Application, episode: Episode, acting_user, now) -> None:
+    if not episode.plan.exists() and episode.programme_version_id:
+        do_seed_plan(episode, episode.programme_version, acting_user=acting_user)
+    do_start_treatment(episode, acting_user=acting_user)
+    locked.status, locked.started_at = Status.ACCEPTED, now
+
+
+def _validate(
+    application,
+    *,
+    notes,
+    diagnoses,
+    risk_level,
+    decision,
+    reason,
+    programme_version,
+    care_model,
+    therapist,
+) -> None:
+    errors = {}
+    if not (notes or "").strip():
+        errors["notes"] = _("Write the assessment notes.")
+    unknown = [code for code in diagnoses if code not in icd10.codes()]
+    if unknown:
+        errors["diagnoses"] = _("Unknown ICD-10 codes: %s") % ", ".join(unknown)
+    if risk_level not in RiskLevel.values:
+        errors["risk_level"] = _("Choose the level of risk.")
+    if decision not in Decision.values:
+        errors["decision"] = _("Choose a decision.")
+    if decision in (Decision.ACCEPT, Decision.WAIT):
+        allowed = {v.pk for v in programme_choices(application.clinic)}
+        if programme_version is None or programme_version.pk not in allowed:
+            errors["programme_version"] = _("Choose a published programme of the region.")
+        if care_model not in Episode.CareModel.values:
+            errors["care_model"] = _("Choose a care model.")
+        if decision == Decision.ACCEPT and therapist is None:
+            errors["therapist"] = _("Choose the responsible therapist.")
+    elif not (reason or "").strip():
+        errors["reason"] = _("Give the reason.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
+    """Accept: the patient, a waiting episode with the programme; started at once when
+    the decision says so. Letters: accepted (and started)."""
+    programme_version = assessment.programme_version
+    patient = _patient_for(locked, acting_user)
+    episode = do_open_episode(
+        patient,
+        locked.clinic,
+        acting_user=acting_user,
+        status=Episode.Status.WAITING,
+        therapist=therapist,
+        care_model=assessment.care_model,
+    )
+    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
+    episode.programme_version = programme_version
+    locked.patient, locked.episode = patient, episode
+    locked.status = Status.WAITING_LIST
+    start_now = assessment.decision == Decision.ACCEPT
+    if start_now:
+        _start(locked, episode, acting_user, now)
+    _save(locked, now, *fields, "patient", "episode", "started_at")
+    kind = Kind.ACCEPT if start_now else Kind.WAIT
+    _log(locked, acting_user, kind, details={"episode": episode.pk}, now=now)
+    do_write_application_letter(
+        locked, "accepted", acting_user=acting_user, context={"programme": programme_version}
+    )
+    if start_now:
+        do_write_application_letter(locked, "started", acting_user=acting_user)
+
+
+def _refuse(locked, assessment, acting_user, now, fields) -> None:
+    """Decline, or refer on elsewhere (the reason says where). Letter: declined."""
+    locked.decision_reason = assessment.reason
+    if assessment.decision == Decision.DECLINE:
+        locked.status = Status.DECLINED
+        _save(locked, now, *fields, "decision_reason")
+        _log(locked, acting_user, Kind.DECLINE, reason=assessment.reason, now=now)
+        context = {"reason": assessment.reason}
+    else:
+        locked.status, locked.redirected_to = Status.REDIRECTED, assessment.reason
+        _save(locked, now, *fields, "decision_reason", "redirected_to")
+        _log(locked, acting_user, Kind.REDIRECT, reason=assessment.reason, now=now)
+        context = {"elsewhere": assessment.reason}
+    do_write_application_letter(locked, "declined", acting_user=acting_user, context=context)
+
+
+@transaction.atomic
+def do_assess(
+    application: Application,
+    *,
+    acting_user,
+    notes: str,
+    diagnoses: list[str],
+    risk_level: str,
+    risk_note: str = "",
+    decision: str,
+    reason: str = "",
+    programme_version=None,
+    care_model: str = "",
+    therapist=None,
+    over_capacity_ok: bool = False,
+) -> Assessment:
+    """Record the assessment and carry out its decision."""
+    if not may_assess(acting_user, application):
+        raise ValidationError(_("Only the clinic's assessors and managers record assessments."))
+    _validate(
+        application,
+        notes=notes,
+        diagnoses=diagnoses,
+        risk_level=risk_level,
+        decision=decision,
+        reason=reason,
+        programme_version=programme_version,
+        care_model=care_model,
+        therapist=therapist,
+    )
+    if therapist is not None:
+        _check_therapist(application.clinic, therapist, over_capacity_ok)
+    locked = _lock(application, acting_user)
+    if (
+        locked.status == Status.WAITING_LIST
+        or Assessment.objects.filter(application=locked).exists()
+    ):
+        raise ValidationError(_("This application has already been assessed."))
+    now = timezone.now()
+    accepting = decision in (Decision.ACCEPT, Decision.WAIT)
+    assessment = Assessment.objects.create(
+        application=locked,
+        booking=locked.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first(),
+        assessor=acting_user,
+        notes=notes.strip(),
+        diagnoses=list(diagnoses),
+        risk_level=risk_level,
+        risk_note=(risk_note or "").strip(),
+        decision=decision,
+        reason=(reason or "").strip(),
+        programme_version=programme_version if accepting else None,
+        care_model=care_model if accepting else "",
+        assessed_at=now,
+    )
+    locked.assessed_at = locked.decided_at = now
+    details = {"diagnoses": list(diagnoses), "risk": risk_level, "decision": decision}
+    _log(locked, acting_user, Kind.ASSESS, details=details, now=now)
+    fields = ("assessed_at", "decided_at")
+    if accepting:
+        _accept(locked, assessment, acting_user, therapist, now, fields)
+    else:
+        _refuse(locked, assessment, acting_user, now, fields)
+    return assessment
+
+
+@transaction.atomic
+def do_start_from_waiting_list(
+    application: Application, *, acting_user, therapist=None, over_capacity_ok: bool = False
+) -> Episode:
+    """Start treatment now for someone on the waiting list: the therapist (kept from the
+    decision when none is given), the plan seeded from the programme, measures scheduled."""
+    locked = _lock(application, acting_user)
+    if locked.status != Status.WAITING_LIST or locked.episode_id is None:
+        raise ValidationError(_("This application is not on the waiting list."))
+    episode = (
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("programme_version")
+        .get(pk=locked.episode_id)
+    )
+    therapist = therapist or episode.therapist
+    if therapist is None:
+        raise ValidationError({"therapist": _("Choose the responsible therapist.")})
+    if therapist.pk != episode.therapist_id:
+        _check_therapist(locked.clinic, therapist, over_capacity_ok)
+        episode.therapist = therapist
+        episode.save(update_fields=["therapist"])
+    now = timezone.now()
+    _start(locked, episode, acting_user, now)
+    _save(locked, now, "started_at")
+    _log(locked, acting_user, Kind.START, details={"episode": episode.pk}, now=now)
+    locked.episode = episode
+    do_write_application_letter(locked, "started", acting_user=acting_user)
+    return episode

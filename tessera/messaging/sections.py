@@ -1,0 +1,38 @@
+"""What messaging adds to the portal's pages (see ``tessera.core.contributions``): the
+patient's menu entry and the overview section. Both cheap: one query each."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from tessera.core.contributions import Section
+
+from . import conversation
+
+
+def patient_nav(user) -> list[tuple[str, str]]:
+    count = conversation.unread_count(user)
+    if count:
+        label = ngettext("Messages (%(count)s new)", "Messages (%(count)s new)", count) % {
+            "count": count
+        }
+    else:
+        label = _("Messages")
+    return [(reverse("my_messages"), label)]
+
+
+def overview_messages(request, episode) -> dict:
+    return {"messages_latest": conversation.latest(episode), "episode": episode}
+
+
+OVERVIEW = [
+    Section(
+        key="messages",
+        title=gettext_lazy("Messages"),
+        template="messaging/overview_section.html",
+        order=40,
+        load=overview_messages,
+    )
+]

@@ -1,0 +1,43 @@
+"""Every app's contribution to the portal's pages, gathered in one explicit list.
+
+Each app that adds to pages it does not own has one module, ``sections.py`` (the shape
+is described in ``tessera.core.contributions``). The portal imports them here, by name,
+in the order their menu entries appear; nothing is registered at start-up. To add an
+app's contribution: write its ``sections.py`` and add it to ``MODULES``.
+"""
+
+from __future__ import annotations
+
+from tessera.consultation import sections as consultation
+from tessera.core.contributions import Section
+from tessera.feedback import sections as feedback
+from tessera.inbox import sections as inbox
+from tessera.intake import sections as intake
+from tessera.messaging import sections as messaging
+from tessera.safety import sections as safety
+from tessera.workload import sections as workload
+
+# Menu order: staff entries appear in this order after the core ones.
+MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety]
+
+
+def staff_nav(user) -> list[tuple[str, str]]:
+    entries = []
+    for module in MODULES:
+        if hasattr(module, "staff_nav"):
+            entries.extend(module.staff_nav(user))
+    return entries
+
+
+def patient_nav(user) -> list[tuple[str, str]]:
+    entries = []
+    for module in MODULES:
+        if hasattr(module, "patient_nav"):
+            entries.extend(module.patient_nav(user))
+    return entries
+
+
+def overview_sections() -> list[Section]:
+    """The patient overview's sections, in their order (then by key)."""
+    found = [section for module in MODULES for section in getattr(module, "OVERVIEW", [])]
+    return sorted(found, key=lambda s: (s.order, s.key))

@@ -1,0 +1,338 @@
+"""Demo data: one region with five clinics modelled on the study's five service models.
+
+The seeder lives in the portal because it calls every app's demo (``APP_DEMOS``); what
+the apps' demos share (accounts, secrets, the context) is ``tessera.core.demo``.
+
+Names are invented. Everything is created through the actions, so the demo's audit
+trail is as real as production's. Running seed() twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from tessera.appointments import demo as appointments_demo
+from tessera.automation import demo as automation_demo
+from tessera.consultation import demo as consultation_demo
+from tessera.core import actions
+from tessera.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DemoContext,
+    Login,
+    demo_user,
+    second_factor,
+)
+from tessera.core.models import Clinic, Patient, Region
+from tessera.core.roles import AssessorProfession, Role
+from tessera.feedback import demo as feedback_demo
+from tessera.intake import demo as intake_demo
+from tessera.messaging import demo as messaging_demo
+from tessera.programs.management.commands.load_sample_content import sample_directories
+from tessera.programs.models import ProgrammeVersion
+from tessera.programs.packages import do_import_package, zip_directory
+from tessera.safety import demo as safety_demo
+from tessera.treatment import actions as treatment
+from tessera.treatment.actions import do_open_episode
+from tessera.treatment.actions import plans as plan_actions
+from tessera.treatment.actions import schedule as schedule_actions
+from tessera.treatment.models import DueMeasure, MeasureRule
+from tessera.workload import demo as workload_demo
+
+# Every app's demo (``<app>/demo.py`` with ``seed(ctx: DemoContext)``), run in this order
+# after the core demo exists. Each must be safe to run again.
+APP_DEMOS = [
+    intake_demo,
+    messaging_demo,
+    feedback_demo,
+    workload_demo,
+    consultation_demo,
+    safety_demo,
+    appointments_demo,
+    automation_demo,
+]
+
+SWEDISH_CRISIS = [
+    {"language": "sv", "label": "Larmnummer 112", "phone": "112", "note": "Akut fara för liv"},
+    {"language": "sv", "label": "1177 Vårdguiden", "phone": "1177", "note": "Sjukvårdsrådgivning"},
+    {"language": "sv", "label": "Självmordslinjen (Mind)", "phone": "90101"},
+    {"language": "en", "label": "Emergency number 112", "phone": "112", "note": "Danger to life"},
+    {"language": "en", "label": "1177 health advice", "phone": "1177"},
+]
+
+CLINICS = [
+    {
+        "slug": "riverside",
+        "name": "Riverside Internet Psychiatry",
+        "referral_model": Clinic.Referral.SELF,
+        "physician_assessment": True,
+        "offers_guided": True,
+    },
+    {
+        "slug": "fjordside",
+        "name": "Fjordside Online Clinic",
+        "referral_model": Clinic.Referral.PROFESSIONAL,
+        "offers_guided": True,
+    },
+    {
+        "slug": "harbour",
+        "name": "Harbour Internet Clinic",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": True,
+    },
+    {
+        "slug": "canal",
+        "name": "Canal Blended Care",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": True,
+        "offers_blended": True,
+    },
+    {
+        "slug": "highland",
+        "name": "Highland Self-Help Service",
+        "referral_model": Clinic.Referral.BOTH,
+        "offers_guided": False,
+        "offers_unguided": True,
+    },
+]
+
+# (e-mail local part, first, last, [(clinic slug, role, extra)])
+STAFF = [
+    ("manager", "Maja", "Lind", [("riverside", Role.CLINIC_MANAGER, {})]),
+    ("therapist", "Tove", "Berg", [("riverside", Role.THERAPIST, {"max_caseload": 40})]),
+    ("therapist2", "Theo", "Ek", [("riverside", Role.THERAPIST, {"max_caseload": 40})]),
+    ("intake", "Ivar", "Holm", [("riverside", Role.INTAKE_COORDINATOR, {})]),
+    (
+        "assessor",
+        "Ada",
+        "Sund",
+        [("riverside", Role.ASSESSOR, {"profession": AssessorProfession.PHYSICIAN})],
+    ),
+    ("supervisor", "Sara", "Nord", [("riverside", Role.SUPERVISOR, {})]),
+    ("author", "Alva", "Strand", [("riverside", Role.CONTENT_AUTHOR, {})]),
+    ("researcher", "Rut", "Dahl", [("riverside", Role.RESEARCHER, {})]),
+    (
+        "fjord.therapist",
+        "Frida",
+        "Vik",
+        [("fjordside", Role.THERAPIST, {}), ("fjordside", Role.INTAKE_COORDINATOR, {})],
+    ),
+    ("fjord.manager", "Finn", "Alm", [("fjordside", Role.CLINIC_MANAGER, {})]),
+    ("harbour.therapist", "Hedda", "Ros", [("harbour", Role.THERAPIST, {})]),
+    ("harbour.manager", "Hugo", "Ask", [("harbour", Role.CLINIC_MANAGER, {})]),
+    ("canal.therapist", "Cleo", "Brink", [("canal", Role.THERAPIST, {})]),
+    ("canal.manager", "Carl", "Falk", [("canal", Role.CLINIC_MANAGER, {})]),
+    (
+        "highland.oncall",
+        "Hanna",
+        "Moor",
+        [
+            ("highland", Role.CLINIC_MANAGER, {"on_call": True}),
+            ("highland", Role.INTAKE_COORDINATOR, {}),
+        ],
+    ),
+]
+
+# (e-mail local part, first, last, born, clinic slug, therapist local part or None, status)
+PATIENTS = [
+    ("patient", "Pia", "Larsson", dt.date(1990, 4, 12), "riverside", "therapist", "active"),
+    ("patient2", "Olle", "Nilsson", dt.date(1985, 9, 3), "riverside", "therapist", "active"),
+    ("patient3", "Elin", "Karlsson", dt.date(2001, 1, 20), "riverside", "therapist2", "active"),
+    ("patient4", "Nils", "Persson", dt.date(1978, 6, 30), "riverside", None, "intake"),
+    ("patient5", "Greta", "Olsson", dt.date(1995, 11, 8), "fjordside", "fjord.therapist", "active"),
+    (
+        "patient6",
+        "Johan",
+        "Svensson",
+        dt.date(1969, 2, 14),
+        "harbour",
+        "harbour.therapist",
+        "active",
+    ),
+    ("patient7", "Lisa", "Gustafsson", dt.date(1999, 7, 1), "canal", "canal.therapist", "active"),
+    ("patient8", "Karl", "Jonsson", dt.date(1988, 3, 25), "highland", None, "active"),
+]
+
+
+# Every demo clinic asks for PHQ-9 and GAD-7 before treatment, weekly, and after.
+MEASURES = [(code, point) for code in ("PHQ-9", "GAD-7") for point in ("pre", "weekly", "post")]
+# The first demo patient is four weeks in, with these (PHQ-9, GAD-7) totals so far.
+HISTORY = [
+    [2, 2, 3, 2, 2, 1, 2, 1, 0],  # PHQ-9 answers, before treatment: 15
+    [2, 2, 2, 1, 2, 1, 1, 1, 0],  # week 1: 12
+    [1, 2, 1, 1, 1, 1, 1, 1, 0],  # week 2: 9
+    [1, 1, 1, 1, 1, 0, 1, 1, 0],  # week 3: 7
+]
+GAD_HISTORY = [
+    [2, 2, 2, 1, 1, 2, 2],
+    [2, 1, 2, 1, 1, 1, 2],
+    [1, 1, 1, 1, 1, 1, 1],
+    [1, 1, 1, 0, 1, 1, 0],
+]
+
+
+def _schedule(clinic) -> None:
+    for code, point in MEASURES:
+        if not MeasureRule.objects.filter(
+            clinic=clinic, instrument=code, time_point=point
+        ).exists():
+            schedule_actions.do_add_measure_rule(
+                clinic, acting_user=None, instrument=code, time_point=point
+            )
+
+
+@transaction.atomic
+def seed() -> list[Login]:
+    region = Region.objects.filter(name="Demo Health Region").first()
+    if region is None:
+        region = actions.do_create_region(name="Demo Health Region", country="SE")
+    clinics = {}
+    for spec in CLINICS:
+        clinic = Clinic.objects.filter(slug=spec["slug"]).first()
+        if clinic is None:
+            clinic = actions.do_create_clinic(
+                region=region,
+                country="SE",
+                languages=["sv", "en"],
+                time_zone="Europe/Stockholm",
+                crisis_contacts=SWEDISH_CRISIS,
+                **spec,
+            )
+        clinics[spec["slug"]] = clinic
+    for clinic in clinics.values():
+        _schedule(clinic)
+    logins = []
+    admin, _ = demo_user("region.admin", "Rolf", "Granström")
+    actions.do_make_region_admin(admin, region)
+    second_factor(admin)
+    logins.append(Login(admin.email, "Region administrator", True))
+    staff = {}
+    for local, first, last, grants in STAFF:
+        user, _ = demo_user(local, first, last)
+        for slug, role, extra in grants:
+            actions.do_grant_role(user, clinics[slug], role, **extra)
+        second_factor(user)
+        staff[local] = user
+        roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
+        logins.append(Login(user.email, roles, True))
+    for folder in sample_directories():
+        do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
+    patients = {}
+    for local, first, last, born, slug, therapist, status in PATIENTS:
+        user, created = demo_user(local, first, last)
+        if created or not Patient.objects.filter(user=user).exists():
+            patient = actions.do_create_patient(
+                user=user,
+                clinic=clinics[slug],
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                email=user.email,
+                preferred_language="sv",
+            )
+            episode = do_open_episode(
+                patient,
+                clinics[slug],
+                status="intake",
+                therapist=staff.get(therapist) if therapist else None,
+                care_model="unguided" if slug == "highland" else "guided",
+            )
+            if status == "active":
+                _start(episode, with_history=(local == "patient"))
+                _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+        patients[local] = Patient.objects.get(user=user)
+        logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
+    _extend(DemoContext(region, clinics, staff, patients, logins))
+    return logins
+
+
+def _extend(context: DemoContext) -> None:
+    for app_demo in APP_DEMOS:
+        app_demo.seed(context)
+
+
+# Which sample programme each demo patient works through.
+PLANS = {
+    "patient": "depression-ba",
+    "patient2": "depression-ba",
+    "patient3": "panic",
+    "patient5": "insomnia",
+    "patient6": "transdiagnostic",
+    "patient7": "depression-ba",
+    "patient8": "insomnia",
+}
+
+
+def _plan(episode, programme_key, therapist, with_work: bool) -> None:
+    if programme_key is None:
+        return
+    version = (
+        ProgrammeVersion.objects.filter(programme__key=programme_key, status="published")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return
+    plan_actions.do_seed_plan(
+        episode, version, acting_user=therapist, reason="Demo: matches the assessment"
+    )
+    if not with_work:
+        return
+    # The first demo patient has finished two modules and written in a worksheet.
+    entries = list(episode.plan.order_by("position")[:2])
+    for entry in entries:
+        plan_actions.record_step_seen(entry, 1)
+        plan_actions.do_complete_module(entry, acting_user=episode.patient.user)
+    step = entries[-1].module_version.steps.exclude(fields=[]).first()
+    if step is not None:
+        values = {f["key"]: "" for f in step.fields}
+        first = step.fields[0]
+        if first.get("type") in ("text", "longtext"):
+            values[first["key"]] = "Went for a walk with my sister on Sunday. Felt a bit lighter."
+        plan_actions.do_submit_worksheet(
+            entries[-1], step, values, acting_user=episode.patient.user
+        )
+
+
+def _start(episode, *, with_history: bool) -> None:
+    today = timezone.localdate()
+    if not with_history:
+        treatment.do_start_treatment(episode, start_on=today)
+        return
+    treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=4))
+    for week, (phq, gad) in enumerate(zip(HISTORY, GAD_HISTORY, strict=True)):
+        for code, answers in (("PHQ-9", phq), ("GAD-7", gad)):
+            due = DueMeasure.objects.get(
+                episode=episode,
+                instrument=code,
+                time_point="pre" if week == 0 else "weekly",
+                sequence=0 if week == 0 else week - 1,
+            )
+            treatment.do_submit_response(
+                due,
+                dict(enumerate(answers, start=1)),
+                acting_user=episode.patient.user,
+                submission_key=uuid.uuid4(),
+                language="en",
+                submitted_at=due.due_at + dt.timedelta(hours=19),
+            )
+
+
+def describe_logins(logins: list[Login]) -> str:
+    width = max(len(login.email) for login in logins)
+    lines = [
+        "",
+        "Tessera demo is ready at http://127.0.0.1:8000/",
+        f"Every account's password: {DEMO_PASSWORD}",
+        f"Staff second factor (TOTP): add the secret {DEMO_TOTP_SECRET} to an authenticator",
+        "app, or print the current code with: TESSERA_DEBUG=1 .venv/bin/python manage.py demo_totp",
+        "",
+    ]
+    for login in logins:
+        lines.append(f"  {login.email.ljust(width)}  {login.who}")
+    lines.append("")
+    return "\n".join(lines)

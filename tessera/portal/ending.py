@@ -1,0 +1,53 @@
+"""Ending an episode: the flow that spans treatment, safety and letters.
+
+Treatment checks the form and closes the episode (its fields, the measures after the
+end: ``tessera.treatment.ending``); an episode with an unresolved risk alert cannot be
+ended (safety's alerts); an end-of-treatment letter with the outcome summary goes to the
+GP or referrer where the patient agreed to letters (letters). All in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core.models import Episode
+from tessera.letters import actions as letters
+from tessera.safety.models import RiskAlert
+from tessera.treatment import ending
+
+
+@dataclass(frozen=True)
+class Ended:
+    episode: Episode
+    letter: object | None
+    no_letter_because: str | None
+    cancelled: int
+    scheduled: int
+
+
+@transaction.atomic
+def do_end_episode(
+    episode: Episode, *, acting_user, reason: str, note: str = "", ended_on: dt.date | None = None
+) -> Ended:
+    episode = (
+        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
+    )
+    note = (note or "").strip()[:500]
+    errors = ending.ending_problems(episode, reason, note)
+    if RiskAlert.objects.filter(episode=episode, resolved_at__isnull=True).exists():
+        errors["reason"] = _("Resolve the open risk alert before ending the episode.")
+    if errors:
+        raise ValidationError(errors)
+    cancelled, scheduled = ending.close_episode(
+        episode, acting_user=acting_user, reason=reason, note=note, ended_on=ended_on
+    )
+    refusal = letters.may_write(episode.patient)
+    letter = None
+    if refusal is None:
+        letter = letters.do_write_letter(episode, "ended", acting_user=acting_user)
+    return Ended(episode, letter, refusal, cancelled, scheduled)

@@ -1,0 +1,1 @@
+"""The portal's pages: home pages, the patient overview, ending an episode."""

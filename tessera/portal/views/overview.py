@@ -1,0 +1,95 @@
+"""The patient overview: one page per episode, gathering the sections every app
+contributes (``portal.contributions``), and adding a clinical note from it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.core.models import Episode
+from tessera.inbox import actions
+from tessera.inbox.forms import ClinicalNoteForm
+from tessera.inbox.items import messages_url
+
+from .. import contributions
+
+
+def _visible_episode(user, episode_id: int) -> Episode:
+    episode = (
+        Episode.objects.visible_to(user)
+        .filter(pk=episode_id)
+        .select_related("patient", "clinic", "therapist", "programme_version")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def _render_overview(request, episode, *, status: int = 200) -> HttpResponse:
+    # Sections render without the context processors (the menu would cost queries per
+    # section); what they may need from the request is passed here.
+    base = {
+        "episode": episode,
+        "patient": episode.patient,
+        "request": request,
+        "user": request.user,
+        "csrf_token": get_token(request),
+    }
+    parts = []
+    for section in contributions.overview_sections():
+        context = {**base, "section": section, **section.load(request, episode)}
+        parts.append((section, render_to_string(section.template, context)))
+    return render(
+        request,
+        "portal/overview.html",
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "sections": parts,
+            "messages_url": messages_url(episode.pk),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def episode_overview(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _visible_episode(request.user, episode_id)
+    record_patient_read(
+        request.user, episode.patient, "overview", obj=episode, clinic=episode.clinic
+    )
+    return _render_overview(request, episode)
+
+
+@staff_required
+@require_POST
+def note_add(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = _visible_episode(request.user, episode_id)
+    if not access.episode_in_own_scope(request.user, episode):
+        raise PermissionDenied  # a colleague consulted on the case reads notes, adds none
+    form = ClinicalNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_add_clinical_note(
+                episode, acting_user=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            for message in error.message_dict.get("text", error.messages):
+                form.add_error("text", message)
+        else:
+            messages.success(request, _("The note was added."))
+            url = reverse("episode_overview", kwargs={"episode_id": episode.pk})
+            return redirect(f"{url}#notes")
+    request.note_form = form
+    return _render_overview(request, episode, status=400)

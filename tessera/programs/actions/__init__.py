@@ -1,0 +1,57 @@
+"""Every write to the module library and programmes, one module per concept (``media``,
+``modules``, ``programmes``; ``versions`` is what modules and programmes share).
+
+Drafts are edited; published versions are immutable, and changing one starts a new
+draft that copies it. Modules and programmes are versioned alike, by one implementation
+(``_Versioned``: lock a draft, change it, publish it, start a new draft). Each action is
+atomic and leaves an audit row (purpose "administration": there is no patient data
+here). Views, the package importer, the demo and tests call these; nothing else saves
+these models.
+
+The public functions are re-exported here: ``from tessera.programs import actions``.
+"""
+
+from ..content_rules import sniff_media_type, step_problems, validate_fields
+from .common import MODULE_FIELDS, PROGRAMME_FIELDS, STEP_FIELDS, PublishedVersionError
+from .media import do_store_media
+from .modules import (
+    do_add_step,
+    do_create_module,
+    do_delete_step,
+    do_move_step,
+    do_new_module_draft,
+    do_publish_module,
+    do_update_module_draft,
+    do_update_step,
+)
+from .programmes import (
+    do_create_programme,
+    do_new_programme_draft,
+    do_publish_programme,
+    do_set_programme_modules,
+    do_update_programme_draft,
+)
+
+__all__ = [
+    "MODULE_FIELDS",
+    "PROGRAMME_FIELDS",
+    "STEP_FIELDS",
+    "PublishedVersionError",
+    "do_add_step",
+    "do_create_module",
+    "do_create_programme",
+    "do_delete_step",
+    "do_move_step",
+    "do_new_module_draft",
+    "do_new_programme_draft",
+    "do_publish_module",
+    "do_publish_programme",
+    "do_set_programme_modules",
+    "do_store_media",
+    "do_update_module_draft",
+    "do_update_programme_draft",
+    "do_update_step",
+    "sniff_media_type",
+    "step_problems",
+    "validate_fields",
+]

@@ -1,0 +1,185 @@
+"""Writes of modules and their steps."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from ..content_rules import (
+    module_problems,
+    validate_fields,
+)
+from ..content_rules import (
+    step_problems as step_problems,  # re-exported for views and the importer
+)
+from ..models import (
+    Module,
+    ModuleVersion,
+    Step,
+)
+from .common import (
+    _NOT_FROM_FORMS,
+    MODULE_FIELDS,
+    STEP_FIELDS,
+    _check_language,
+    _check_names,
+    _describe,
+    _record,
+    _snapshot,
+)
+from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
+
+# --- modules -----------------------------------------------------------------------------
+
+
+def _locked_draft(version: ModuleVersion) -> ModuleVersion:
+    return _locked(MODULE, version)
+
+
+def _clean_module_version(version: ModuleVersion) -> None:
+    _check_language(version.language)
+    version.full_clean(exclude=_NOT_FROM_FORMS)
+
+
+@transaction.atomic
+def do_create_module(
+    region, *, acting_user, key, title, language="en", summary="", estimated_minutes=20
+) -> Module:
+    if Module.objects.filter(region=region, key=key).exists():
+        raise ValidationError({"key": _("A module with this key already exists in this region.")})
+    module = Module(region=region, key=key)
+    module.full_clean()
+    module.save()
+    version = ModuleVersion(
+        module=module,
+        number=1,
+        title=title,
+        language=language,
+        summary=summary,
+        estimated_minutes=estimated_minutes,
+        created_by=acting_user,
+    )
+    _clean_module_version(version)
+    version.save()
+    _record("module.created", acting_user, module, {"key": key, "version": version.pk})
+    return module
+
+
+@transaction.atomic
+def do_update_module_draft(version: ModuleVersion, *, acting_user, **fields) -> ModuleVersion:
+    return _update_draft(
+        MODULE, version, fields, acting_user=acting_user, event="module.draft_changed"
+    )
+
+
+def _clean_step(step: Step, region_id: int) -> None:
+    if step.media is not None and step.media.region_id != region_id:
+        raise ValidationError({"media": _("This file belongs to another region.")})
+    problems = validate_fields(step.fields)
+    if problems:
+        raise ValidationError({"fields": problems})
+    step.full_clean()
+
+
+@transaction.atomic
+def do_add_step(version: ModuleVersion, *, acting_user, kind, title, **fields) -> Step:
+    _check_names(fields, STEP_FIELDS)
+    version = _locked_draft(version)
+    position = (version.steps.aggregate(m=Max("position"))["m"] or 0) + 1
+    step = Step(module_version=version, position=position, kind=kind, title=title, **fields)
+    _clean_step(step, version.module.region_id)
+    step.save()
+    _record("module.step_added", acting_user, step, {"version": version.pk, "kind": kind})
+    return step
+
+
+@transaction.atomic
+def do_update_step(step: Step, *, acting_user, **fields) -> Step:
+    _check_names(fields, STEP_FIELDS)
+    version = _locked_draft(step.module_version)
+    step = Step.objects.select_related("media").get(pk=step.pk)
+    before = _snapshot(step, fields)
+    for name, value in fields.items():
+        setattr(step, name, value)
+    _clean_step(step, version.module.region_id)
+    step.save()
+    _record("module.step_changed", acting_user, step, _describe(before, _snapshot(step, fields)))
+    return step
+
+
+@transaction.atomic
+def do_move_step(step: Step, *, acting_user, direction: str) -> Step:
+    """Swap the step with the one above ("up") or below ("down"); at an end, nothing."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be up or down, not {direction!r}")
+    version = _locked_draft(step.module_version)
+    step = Step.objects.get(pk=step.pk)
+    steps = version.steps.exclude(pk=step.pk)
+    if direction == "up":
+        other = steps.filter(position__lt=step.position).order_by("-position").first()
+    else:
+        other = steps.filter(position__gt=step.position).order_by("position").first()
+    if other is None:
+        return step
+    mine, theirs = step.position, other.position
+    # Through a free position (0) so that no two steps share one at any moment.
+    Step.objects.filter(pk=step.pk).update(position=0)
+    Step.objects.filter(pk=other.pk).update(position=mine)
+    Step.objects.filter(pk=step.pk).update(position=theirs)
+    step.position = theirs
+    _record("module.step_moved", acting_user, step, {"position": [mine, theirs]})
+    return step
+
+
+@transaction.atomic
+def do_delete_step(step: Step, *, acting_user) -> None:
+    version = _locked_draft(step.module_version)
+    step = Step.objects.get(pk=step.pk)
+    _record(
+        "module.step_removed",
+        acting_user,
+        step,
+        {"version": version.pk, "position": step.position, "title": step.title},
+    )
+    position = step.position
+    step.delete()
+    for later in version.steps.filter(position__gt=position).order_by("position"):
+        Step.objects.filter(pk=later.pk).update(position=later.position - 1)
+
+
+@transaction.atomic
+def do_publish_module(version: ModuleVersion, *, acting_user) -> ModuleVersion:
+    version = _publish(MODULE, version, acting_user=acting_user)
+    _record("module.published", acting_user, version, {"number": version.number})
+    return version
+
+
+@transaction.atomic
+def do_new_module_draft(module: Module, *, acting_user) -> ModuleVersion:
+    """A new draft copying the latest published version and its steps; if the module
+    already has a draft, that draft (a module has one at most)."""
+    return _new_draft(MODULE, module, acting_user=acting_user, event="module.draft_started")
+
+
+def _copy_steps(latest: ModuleVersion, draft: ModuleVersion) -> None:
+    Step.objects.bulk_create(
+        Step(
+            module_version=draft,
+            position=s.position,
+            kind=s.kind,
+            **{name: getattr(s, name) for name in STEP_FIELDS},
+        )
+        for s in latest.steps.all()
+    )
+
+
+MODULE = _Versioned(
+    version_model=ModuleVersion,
+    parent="module",
+    fields=MODULE_FIELDS,
+    clean=_clean_module_version,
+    problems=module_problems,
+    copy_children=_copy_steps,
+)

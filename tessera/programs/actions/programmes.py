@@ -1,0 +1,157 @@
+"""Writes of programmes and the modules they pin."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..content_rules import (
+    LANGUAGES,
+    eligibility_problems,
+    measures_problems,
+    programme_problems,
+)
+from ..content_rules import (
+    step_problems as step_problems,  # re-exported for views and the importer
+)
+from ..models import (
+    ModuleVersion,
+    Programme,
+    ProgrammeModule,
+    ProgrammeVersion,
+)
+from .common import (
+    _NOT_FROM_FORMS,
+    PROGRAMME_FIELDS,
+    _check_names,
+    _record,
+)
+from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
+
+# --- programmes --------------------------------------------------------------------------
+
+
+def _locked_programme_draft(version: ProgrammeVersion) -> ProgrammeVersion:
+    return _locked(PROGRAMME, version)
+
+
+def _clean_programme_version(version: ProgrammeVersion) -> None:
+    errors: dict[str, list[str]] = {}
+    languages = version.languages
+    if not isinstance(languages, list) or not set(languages) <= set(LANGUAGES):
+        errors["languages"] = [_("Choose among the supported languages.")]
+    if not isinstance(version.weeks, int) or version.weeks < 1:
+        errors["weeks"] = [_("A programme lasts at least one week.")]
+    for name, check in (
+        ("eligibility", eligibility_problems),
+        ("default_measures", measures_problems),
+    ):
+        problems = check(getattr(version, name))
+        if problems:
+            errors[name] = problems
+    if errors:
+        raise ValidationError(errors)
+    version.full_clean(exclude=_NOT_FROM_FORMS)
+
+
+@transaction.atomic
+def do_create_programme(region, *, acting_user, key, title, problem_area, **fields) -> Programme:
+    _check_names(fields, PROGRAMME_FIELDS)
+    if Programme.objects.filter(region=region, key=key).exists():
+        raise ValidationError(
+            {"key": _("A programme with this key already exists in this region.")}
+        )
+    programme = Programme(region=region, key=key)
+    programme.full_clean()
+    programme.save()
+    fields.setdefault("languages", ["en"])
+    version = ProgrammeVersion(
+        programme=programme,
+        number=1,
+        title=title,
+        problem_area=problem_area,
+        created_by=acting_user,
+        **fields,
+    )
+    _clean_programme_version(version)
+    version.save()
+    _record("programme.created", acting_user, programme, {"key": key, "version": version.pk})
+    return programme
+
+
+@transaction.atomic
+def do_update_programme_draft(
+    version: ProgrammeVersion, *, acting_user, **fields
+) -> ProgrammeVersion:
+    return _update_draft(
+        PROGRAMME, version, fields, acting_user=acting_user, event="programme.draft_changed"
+    )
+
+
+@transaction.atomic
+def do_set_programme_modules(
+    version: ProgrammeVersion, *, acting_user, module_version_ids
+) -> ProgrammeVersion:
+    """The programme's modules, in this order, each pinned to a published version of a
+    module of the programme's region."""
+    version = _locked_programme_draft(version)
+    ids = [int(pk) for pk in module_version_ids]
+    chosen = ModuleVersion.objects.select_related("module").in_bulk(ids)
+    region_id = version.programme.region_id
+    for pk in ids:
+        found = chosen.get(pk)
+        if found is None or found.module.region_id != region_id or not found.is_published:
+            raise ValidationError(_("Only published modules of this region can be chosen."))
+    modules = [chosen[pk].module_id for pk in ids]
+    if len(set(modules)) != len(modules):
+        raise ValidationError(_("A module can be in a programme only once: choose one version."))
+    before = list(version.entries.values_list("module_version_id", flat=True))
+    version.entries.all().delete()
+    ProgrammeModule.objects.bulk_create(
+        ProgrammeModule(programme_version=version, module_version_id=pk, position=n)
+        for n, pk in enumerate(ids, start=1)
+    )
+    _record("programme.modules_set", acting_user, version, {"module_versions": [before, ids]})
+    return version
+
+
+@transaction.atomic
+def do_publish_programme(version: ProgrammeVersion, *, acting_user) -> ProgrammeVersion:
+    version = _publish(PROGRAMME, version, acting_user=acting_user)
+    modules = list(version.entries.values_list("module_version_id", flat=True))
+    _record(
+        "programme.published",
+        acting_user,
+        version,
+        {"number": version.number, "module_versions": modules},
+    )
+    return version
+
+
+@transaction.atomic
+def do_new_programme_draft(programme: Programme, *, acting_user) -> ProgrammeVersion:
+    """A new draft copying the latest published version and its modules; if there is a
+    draft already, that draft."""
+    return _new_draft(
+        PROGRAMME, programme, acting_user=acting_user, event="programme.draft_started"
+    )
+
+
+def _copy_modules(latest: ProgrammeVersion, draft: ProgrammeVersion) -> None:
+    ProgrammeModule.objects.bulk_create(
+        ProgrammeModule(
+            programme_version=draft, module_version_id=e.module_version_id, position=e.position
+        )
+        for e in latest.entries.all()
+    )
+
+
+PROGRAMME = _Versioned(
+    version_model=ProgrammeVersion,
+    parent="programme",
+    fields=PROGRAMME_FIELDS,
+    clean=_clean_programme_version,
+    problems=programme_problems,
+    copy_children=_copy_modules,
+)

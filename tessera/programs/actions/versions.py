@@ -1,0 +1,99 @@
+"""Versioning, one implementation for modules and programmes: lock a draft, change it,
+publish it, start a new draft from the latest published version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+
+from ..content_rules import (
+    step_problems as step_problems,  # re-exported for views and the importer
+)
+from ..models import (
+    Status,
+)
+from .common import (
+    PublishedVersionError,
+    _check_names,
+    _describe,
+    _record,
+    _snapshot,
+)
+
+# --- versions: modules and programmes alike ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Versioned:
+    """What differs between module versions and programme versions."""
+
+    version_model: type
+    parent: str  # the version's foreign key to its module or programme
+    fields: tuple[str, ...]  # editable in a draft, copied into a new draft
+    clean: Callable  # the checks before a version is saved
+    problems: Callable  # what stops a version from being published
+    copy_children: Callable  # (latest, draft): the steps or the module list
+
+
+def _locked(kind: _Versioned, version):
+    """The version read afresh and locked; refused when it is published."""
+    fresh = (
+        kind.version_model.objects.select_for_update()
+        .select_related(kind.parent)
+        .get(pk=version.pk)
+    )
+    if fresh.status != Status.DRAFT:
+        raise PublishedVersionError(fresh)
+    return fresh
+
+
+def _update_draft(kind: _Versioned, version, fields: dict, *, acting_user, event: str):
+    _check_names(fields, kind.fields)
+    version = _locked(kind, version)
+    before = _snapshot(version, fields)
+    for name, value in fields.items():
+        setattr(version, name, value)
+    kind.clean(version)
+    version.save()
+    _record(event, acting_user, version, _describe(before, _snapshot(version, fields)))
+    return version
+
+
+def _publish(kind: _Versioned, version, *, acting_user):
+    """Publishes a draft without problems; the caller records its audit event."""
+    version = _locked(kind, version)
+    problems = kind.problems(version)
+    if problems:
+        raise ValidationError(problems)
+    version.status = Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = acting_user
+    version.save(update_fields=["status", "published_at", "published_by"])
+    return version
+
+
+def _new_draft(kind: _Versioned, parent, *, acting_user, event: str):
+    """A new draft copying the latest published version and its children; if there is a
+    draft already, that draft (one at most)."""
+    parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+    draft = parent.versions.filter(status=Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    latest = parent.versions.filter(status=Status.PUBLISHED).order_by("-number").first()
+    if latest is None:
+        raise ValueError(
+            f"{type(parent).__name__} {parent.pk} has neither a draft nor a published version"
+        )
+    number = parent.versions.aggregate(m=Max("number"))["m"] + 1
+    copy = {name: getattr(latest, name) for name in kind.fields}
+    draft = kind.version_model.objects.create(
+        **{kind.parent: parent}, number=number, created_by=acting_user, **copy
+    )
+    kind.copy_children(latest, draft)
+    _record(event, acting_user, draft, {"from": latest.number, "number": number})
+    return draft

@@ -1,0 +1,157 @@
+"""Opening, acknowledging, escalating and resolving risk alerts. Every step is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import access, audit
+
+from .. import notify, recipients, rules
+from ..models import RiskAlert
+
+
+def _record(action: str, alert: RiskAlert, *, actor=None, changes=None) -> None:
+    episode = alert.episode
+    audit.record(
+        action,
+        actor=actor,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=alert,
+        changes=changes or {},
+        actor_role=access.actor_role_label(actor, episode.clinic_id) if actor else "system",
+    )
+
+
+def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool) -> None:
+    def send():
+        notify.tell_staff(recipients.for_level(alert, level), alert, escalated=escalated)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def do_open_alert_for_response(response, flags, *, now: dt.datetime | None = None) -> RiskAlert:
+    """Open an alert for a submitted questionnaire with a positive risk rule.
+
+    Safe to call twice for the same response (a retried signal): one alert per response."""
+    existing = RiskAlert.objects.filter(response=response).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    episode = response.episode
+    severity = rules.severity_of(flags)
+    alert = RiskAlert.objects.create(
+        episode=episode,
+        source=RiskAlert.Source.RESPONSE,
+        severity=severity,
+        response=response,
+        rule_codes=sorted({flag.code for flag in flags}),
+        opened_at=now,
+        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
+    )
+    _record("risk_alert.opened", alert, changes={"severity": severity, "rules": alert.rule_codes})
+    _after_commit_tell(alert, 0, escalated=False)
+    return alert
+
+
+@transaction.atomic
+def do_raise_concern(episode, *, acting_user, concern: str, severity: str) -> RiskAlert:
+    concern = (concern or "").strip()
+    if not concern:
+        raise ValidationError({"concern": _("Say what worries you.")})
+    if severity not in RiskAlert.Severity.values:
+        raise ValidationError({"severity": _("Choose a severity.")})
+    now = timezone.now()
+    alert = RiskAlert.objects.create(
+        episode=episode,
+        source=RiskAlert.Source.CONCERN,
+        severity=severity,
+        raised_by=acting_user,
+        concern=concern,
+        opened_at=now,
+        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
+    )
+    _record("risk_alert.raised", alert, actor=acting_user, changes={"severity": severity})
+    _after_commit_tell(alert, 0, escalated=False)
+    return alert
+
+
+def _locked(alert: RiskAlert) -> RiskAlert:
+    return RiskAlert.objects.select_for_update().select_related("episode__patient").get(pk=alert.pk)
+
+
+@transaction.atomic
+def do_acknowledge(alert: RiskAlert, *, acting_user) -> RiskAlert:
+    alert = _locked(alert)
+    if alert.resolved_at is not None:
+        raise ValidationError(_("This alert has already been resolved."))
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = acting_user
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        _record("risk_alert.acknowledged", alert, actor=acting_user)
+    return alert
+
+
+@transaction.atomic
+def do_resolve(alert: RiskAlert, *, acting_user, action: str, note: str) -> RiskAlert:
+    """Close an alert with the action taken. No alert closes without one; "no action"
+    needs a reason. Resolving also acknowledges, if nobody had yet."""
+    note = (note or "").strip()
+    errors = {}
+    if action not in RiskAlert.Action.values:
+        errors["action"] = _("Choose the action you took.")
+    if action == RiskAlert.Action.NO_ACTION and not note:
+        errors["action_note"] = _("Say why no action was needed.")
+    if errors:
+        raise ValidationError(errors)
+    alert = _locked(alert)
+    if alert.resolved_at is not None:
+        raise ValidationError(_("This alert has already been resolved."))
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, acting_user
+    alert.action, alert.action_note = action, note
+    alert.resolved_at, alert.resolved_by = now, acting_user
+    alert.save()
+    _record("risk_alert.resolved", alert, actor=acting_user, changes={"action": action})
+    return alert
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
+    """Pass on every alert not acknowledged in time to the next level (supervisors, then
+    clinic managers), with a new window. Run by the periodic worker; safe to run often
+    and from several workers at once (each alert is locked and re-checked)."""
+    now = now or timezone.now()
+    overdue = RiskAlert.objects.filter(
+        acknowledged_at__isnull=True,
+        resolved_at__isnull=True,
+        acknowledge_by__lte=now,
+        escalation_level__lt=rules.LEVELS,
+    ).values_list("pk", flat=True)
+    return [alert for pk in list(overdue) if (alert := _escalate_one(pk, now)) is not None]
+
+
+@transaction.atomic
+def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
+    alert = RiskAlert.objects.select_for_update().select_related("episode__clinic").get(pk=pk)
+    if (
+        alert.acknowledged_at is not None
+        or alert.resolved_at is not None
+        or alert.acknowledge_by > now
+        or alert.escalation_level >= rules.LEVELS
+    ):
+        return None
+    alert.escalation_level += 1
+    alert.escalated_at = now
+    alert.acknowledge_by = rules.acknowledge_by(alert.episode.clinic, alert.severity, now)
+    alert.save(update_fields=["escalation_level", "escalated_at", "acknowledge_by"])
+    _record("risk_alert.escalated", alert, changes={"level": alert.escalation_level})
+    _after_commit_tell(alert, alert.escalation_level, escalated=True)
+    return alert

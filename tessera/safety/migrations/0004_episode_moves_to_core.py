@@ -1,0 +1,31 @@
+"""Episode moved to core (decision 0008): the foreign keys now name core.Episode.
+Only Django's state changes; the table and its constraints stay as they are."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('core', '0005_episode_from_treatment'),
+        ('safety', '0003_riskalert_source_help'),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='riskalert',
+                    name='episode',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_alerts', to='core.episode'),
+                ),
+                migrations.AlterField(
+                    model_name='safetyplan',
+                    name='episode',
+                    field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='safety_plan', to='core.episode'),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

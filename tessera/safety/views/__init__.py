@@ -1,0 +1,1 @@
+"""Safety's pages: risk alerts (``alerts``) and the safety plan (``plans``)."""

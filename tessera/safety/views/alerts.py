@@ -1,0 +1,198 @@
+"""The risk alert list, one alert, and raising a concern by hand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.actions import record_patient_read
+from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
+from tessera.core.models import Episode
+
+from .. import actions
+from ..forms import ConcernForm, ResolveForm
+from ..models import RiskAlert
+
+
+def _actionable_alert(user, pk: int) -> RiskAlert:
+    """An alert the user may act on: their own roles (or being on call) show them its
+    episode. A colleague consulted on the case reads the alert but does not close it."""
+    alert = _visible_alert(user, pk)
+    if not access.episode_in_own_scope(user, alert.episode):
+        raise Http404
+    return alert
+
+
+def _visible_alert(user, pk: int) -> RiskAlert:
+    alert = (
+        RiskAlert.objects.visible_to(user)
+        .select_related(
+            "episode__patient",
+            "episode__clinic",
+            "episode__therapist",
+            "response",
+            "acknowledged_by",
+            "resolved_by",
+            "raised_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    return alert
+
+
+@staff_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("show") == "all"
+    alerts = RiskAlert.objects.visible_to(request.user).select_related(
+        "episode__patient", "episode__clinic", "episode__therapist"
+    )
+    if not show_all:
+        alerts = alerts.unresolved()
+    alerts = alerts.annotate(
+        open_first=Case(When(resolved_at__isnull=True, then=Value(0)), default=Value(1)),
+        high_first=Case(
+            When(severity=RiskAlert.Severity.HIGH, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    ).order_by("open_first", "high_first", "acknowledge_by", "id")
+    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    return render(request, "safety/alert_list.html", {"page": page, "show_all": show_all})
+
+
+@staff_required
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _visible_alert(request.user, pk)
+    record_patient_read(
+        request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
+    )
+    return render(
+        request,
+        "safety/alert_detail.html",
+        {
+            "alert": alert,
+            "form": ResolveForm(),
+            "flags": _flag_labels(alert),
+            "may_act": access.episode_in_own_scope(request.user, alert.episode),
+        },
+    )
+
+
+def _flag_labels(alert: RiskAlert) -> list[str]:
+    """Which answers opened the alert, in words (item, answer, threshold)."""
+    response = alert.response
+    if response is None:
+        return []
+    flags = (response.result or {}).get("risk_flags", [])
+    labels = []
+    for flag in flags:
+        if flag.get("item"):
+            labels.append(
+                _(
+                    "%(instrument)s item %(item)s: answer %(value)s "
+                    "(flagged at %(threshold)s or more)"
+                )
+                % {
+                    "instrument": response.instrument,
+                    "item": flag["item"],
+                    "value": flag.get("value"),
+                    "threshold": flag.get("threshold"),
+                }
+            )
+        else:
+            labels.append(
+                _("%(instrument)s: %(value)s (flagged at %(threshold)s or more)")
+                % {
+                    "instrument": response.instrument,
+                    "value": flag.get("value"),
+                    "threshold": flag.get("threshold"),
+                }
+            )
+    return labels
+
+
+@staff_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _actionable_alert(request.user, pk)
+    try:
+        actions.do_acknowledge(alert, acting_user=request.user)
+        messages.success(request, _("Alert acknowledged. Record what you did when you have acted."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("risk_alert", pk=alert.pk)
+
+
+@staff_required
+@require_POST
+def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _actionable_alert(request.user, pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_resolve(
+                alert,
+                acting_user=request.user,
+                action=form.cleaned_data["action"],
+                note=form.cleaned_data["action_note"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Alert resolved."))
+            return redirect("risk_alert", pk=alert.pk)
+    record_patient_read(
+        request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
+    )
+    return render(
+        request,
+        "safety/alert_detail.html",
+        {"alert": alert, "form": form, "flags": _flag_labels(alert), "may_act": True},
+        status=400,
+    )
+
+
+@staff_required
+def raise_concern(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = (
+        Episode.objects.visible_to(request.user)
+        .select_related("patient", "clinic")
+        .filter(pk=episode_id)
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert = actions.do_raise_concern(
+                episode,
+                acting_user=request.user,
+                concern=form.cleaned_data["concern"],
+                severity=form.cleaned_data["severity"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Concern raised. The care team has been told."))
+            return redirect("risk_alert", pk=alert.pk)
+    record_patient_read(
+        request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
+    )
+    return render(
+        request,
+        "safety/raise_concern.html",
+        {"episode": episode, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,246 @@
+"""Writes to episodes of care and their measures: atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tessera.core import access, audit
+from tessera.core.models import Episode
+from tessera.instruments.scoring import load_definition, score
+
+from .. import schedule, signals
+from ..models import DueMeasure, MeasureRule, Response, ResponseDraft
+from .schedule import risk_overrides as clinic_thresholds
+
+DEFAULT_TREATMENT_WEEKS = 10
+
+
+def _role(user, clinic_id):
+    return access.actor_role_label(user, clinic_id)
+
+
+@transaction.atomic
+def do_open_episode(
+    patient,
+    clinic,
+    *,
+    acting_user=None,
+    status=Episode.Status.INTAKE,
+    therapist=None,
+    care_model=Episode.CareModel.GUIDED,
+) -> Episode:
+    episode = Episode.objects.create(
+        patient=patient, clinic=clinic, status=status, therapist=therapist, care_model=care_model
+    )
+    audit.record(
+        "episode.opened",
+        actor=acting_user,
+        clinic=clinic,
+        patient=patient,
+        obj=episode,
+        purpose="intake",
+        actor_role=_role(acting_user, clinic.pk),
+        changes={"status": status, "therapist": therapist.pk if therapist else None},
+    )
+    return episode
+
+
+def episode_rules(episode: Episode) -> list:
+    """The clinic's schedule, completed by the programme's default measures for the time
+    points the clinic has no rule for (schedule.effective_rules)."""
+    clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    programme = episode.programme_version
+    return schedule.effective_rules(clinic_rules, programme.default_measures if programme else [])
+
+
+def _create_missing(episode: Episode, planned) -> list[DueMeasure]:
+    """Create the occasions not already there (safe to run twice)."""
+    if not planned:
+        return []
+    existing = set(
+        DueMeasure.objects.filter(
+            episode=episode, time_point__in={o.time_point for o in planned}
+        ).values_list("instrument", "time_point", "sequence")
+    )
+    new = [
+        DueMeasure(episode=episode, **occasion.__dict__)
+        for occasion in planned
+        if (occasion.instrument, occasion.time_point, occasion.sequence) not in existing
+    ]
+    return DueMeasure.objects.bulk_create(new, ignore_conflicts=True)
+
+
+@transaction.atomic
+def do_schedule_programme_measures(episode: Episode, *, acting_user=None) -> list[DueMeasure]:
+    """After a plan is seeded from a programme in an episode already in treatment: add
+    the programme's default measures for the time points the clinic has no rule for,
+    counted from the start of treatment. Occasions already planned stay as they are."""
+    programme = episode.programme_version
+    if programme is None or episode.started_on is None or not programme.default_measures:
+        return []
+    clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    rules = schedule.effective_rules(clinic_rules, programme.default_measures)
+    from_programme = [rule for rule in rules if isinstance(rule, schedule.ProgrammeRule)]
+    planned = schedule.occasions(
+        from_programme,
+        start=episode.started_on,
+        weeks=programme.weeks or DEFAULT_TREATMENT_WEEKS,
+        time_zone=episode.clinic.time_zone,
+    )
+    created = _create_missing(episode, planned)
+    if created:
+        audit.record(
+            "episode.measures_scheduled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": "programme", "measures": len(created)},
+        )
+    return created
+
+
+@transaction.atomic
+def do_schedule_before_module(entry, *, acting_user=None) -> list[DueMeasure]:
+    """The "before each module" questionnaires for a module the patient has just
+    started (clinic rules first, else the programme's defaults). Open at once; a second
+    call for the same module creates nothing (sequence = the plan entry's id)."""
+    episode = entry.episode
+    rules = [r for r in episode_rules(episode) if r.time_point == "before_module"]
+    planned = schedule.before_module_occasions(rules, sequence=entry.pk, now=timezone.now())
+    created = _create_missing(episode, planned)
+    if created:
+        audit.record(
+            "episode.measures_scheduled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=entry,
+            purpose="self" if acting_user and episode.patient.user_id == acting_user.pk else "care",
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": "before_module", "entry": entry.pk, "measures": len(created)},
+        )
+    return created
+
+
+@transaction.atomic
+def do_start_treatment(
+    episode: Episode,
+    *,
+    acting_user=None,
+    start_on: dt.date | None = None,
+    weeks: int = DEFAULT_TREATMENT_WEEKS,
+) -> list[DueMeasure]:
+    """Mark the episode active and schedule its measures from the clinic's schedule."""
+    start_on = start_on or timezone.localdate()
+    episode.status = Episode.Status.ACTIVE
+    episode.started_on = start_on
+    episode.save(update_fields=["status", "started_on"])
+    rules = episode_rules(episode)
+    planned = schedule.occasions(
+        rules, start=start_on, weeks=weeks, time_zone=episode.clinic.time_zone
+    )
+    created = DueMeasure.objects.bulk_create(
+        [DueMeasure(episode=episode, **occasion.__dict__) for occasion in planned],
+        ignore_conflicts=True,
+    )
+    audit.record(
+        "episode.treatment_started",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=episode,
+        actor_role=_role(acting_user, episode.clinic_id),
+        changes={"start_on": start_on.isoformat(), "weeks": weeks, "measures": len(planned)},
+    )
+    return created
+
+
+def do_save_draft(due: DueMeasure, answers: dict[int, int], *, acting_user) -> ResponseDraft:
+    """Keep the answers so far. Drafts are the patient's own scratch space: they are not
+    part of the record until submitted, so saving one is not audited row by row."""
+    draft, _ = ResponseDraft.objects.update_or_create(
+        due=due, defaults={"answers": {str(k): v for k, v in answers.items()}}
+    )
+    return draft
+
+
+def draft_answers(due: DueMeasure) -> dict[int, int]:
+    draft = getattr(due, "draft", None)
+    if draft is None:
+        return {}
+    return {int(k): v for k, v in draft.answers.items()}
+
+
+class AlreadySubmitted(Exception):
+    def __init__(self, response: Response | None):
+        self.response = response
+
+
+def do_submit_response(
+    due: DueMeasure,
+    answers: dict[int, int],
+    *,
+    acting_user,
+    submission_key,
+    language: str,
+    risk_overrides: dict | None = None,
+    submitted_at=None,
+) -> Response:
+    """Score and store a questionnaire once. A second submission of the same form (double
+    click, back button, resend) finds the first and changes nothing."""
+    existing = Response.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        raise AlreadySubmitted(existing)
+    definition = load_definition(due.instrument)
+    if risk_overrides is None:
+        risk_overrides = clinic_thresholds(due.episode.clinic, definition.code)
+    result = score(definition, answers, risk_overrides=risk_overrides).require_complete()
+    try:
+        with transaction.atomic():
+            locked = DueMeasure.objects.select_for_update().get(pk=due.pk)
+            if locked.completed_at is not None:
+                raise AlreadySubmitted(Response.objects.filter(due=locked).first())
+            now = submitted_at or timezone.now()
+            response = Response.objects.create(
+                episode=due.episode,
+                due=locked,
+                instrument=definition.code,
+                instrument_version=definition.version,
+                language=language,
+                answers={str(k): v for k, v in sorted(answers.items())},
+                total=result.total,
+                band=result.band.code if result.band else "",
+                result=result.to_dict(),
+                risk_flagged=bool(result.risk_flags),
+                submitted_at=now,
+                submitted_by=acting_user,
+                submission_key=submission_key,
+            )
+            DueMeasure.objects.filter(pk=due.pk).update(completed_at=now)
+            ResponseDraft.objects.filter(due=due).delete()
+            audit.record(
+                "response.submitted",
+                actor=acting_user,
+                clinic=due.episode.clinic,
+                patient=due.episode.patient,
+                obj=response,
+                purpose="self" if due.episode.patient.user_id == acting_user.pk else "care",
+                actor_role=_role(acting_user, due.episode.clinic_id),
+                changes={"instrument": definition.code, "version": definition.version},
+            )
+            if response.risk_flagged:
+                transaction.on_commit(
+                    lambda: signals.risk_answer_given.send(
+                        sender=Response, response=response, flags=result.risk_flags
+                    )
+                )
+    except IntegrityError as exc:  # the same key raced in from another request
+        raise AlreadySubmitted(
+            Response.objects.filter(submission_key=submission_key).first()
+        ) from exc
+    return response

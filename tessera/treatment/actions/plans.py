@@ -1,0 +1,311 @@
+"""Every change to a patient's plan and work in it: atomic, recorded, audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from tessera.core import access, audit
+from tessera.core.models import Episode
+from tessera.programs.models import ModuleVersion
+
+from ..ending import patient_may_write
+from ..models import PlanChange, PlanEntry, WorksheetAnswer
+from . import episodes as episode_actions
+
+
+def _change(episode, kind, acting_user, *, reason="", **details) -> PlanChange:
+    change = PlanChange.objects.create(
+        episode=episode, kind=kind, actor=acting_user, reason=reason, details=details
+    )
+    audit.record(
+        f"plan.{kind}",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=change,
+        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
+        changes=details | ({"reason": reason} if reason else {}),
+    )
+    return change
+
+
+def _next_position(episode) -> int:
+    top = episode.plan.aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+def _published_entries(programme_version):
+    if not programme_version.is_published:
+        raise ValidationError("Only a published programme can be used in a plan.")
+    return list(programme_version.entries.select_related("module_version").order_by("position"))
+
+
+@transaction.atomic
+def do_seed_plan(episode: Episode, programme_version, *, acting_user, reason="") -> list[PlanEntry]:
+    if episode.plan.exists():
+        raise ValidationError("This episode already has a plan; switch programme instead.")
+    rows = [
+        PlanEntry(
+            episode=episode,
+            module_version=item.module_version,
+            programme_version=programme_version,
+            position=index,
+        )
+        for index, item in enumerate(_published_entries(programme_version), start=1)
+    ]
+    PlanEntry.objects.bulk_create(rows)
+    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
+    episode.programme_version = programme_version
+    _change(
+        episode,
+        PlanChange.Kind.SEEDED,
+        acting_user,
+        reason=reason,
+        programme=programme_version.programme.key,
+        version=programme_version.number,
+    )
+    # Already in treatment: the programme's default measures fill the time points the
+    # clinic has no rule for (before treatment starts, do_start_treatment does it).
+    episode_actions.do_schedule_programme_measures(episode, acting_user=acting_user)
+    return rows
+
+
+@transaction.atomic
+def do_add_module(episode, module_version, *, acting_user, reason="", unlock_on=None):
+    if not module_version.is_published:
+        raise ValidationError("Only a published module can be added to a plan.")
+    if episode.plan.current().filter(module_version__module=module_version.module).exists():
+        raise ValidationError("This module is already in the plan.")
+    entry = PlanEntry.objects.create(
+        episode=episode,
+        module_version=module_version,
+        position=_next_position(episode),
+        unlock_on=unlock_on,
+    )
+    _change(
+        episode,
+        PlanChange.Kind.ADDED,
+        acting_user,
+        reason=reason,
+        module=module_version.module.key,
+        version=module_version.number,
+        entry=entry.pk,
+    )
+    return entry
+
+
+@transaction.atomic
+def do_remove_module(entry: PlanEntry, *, acting_user, reason="") -> None:
+    """Takes a module out of the plan; the patient's work in it is kept."""
+    entry.removed_at = timezone.now()
+    entry.save(update_fields=["removed_at"])
+    _change(
+        entry.episode,
+        PlanChange.Kind.REMOVED,
+        acting_user,
+        reason=reason,
+        module=entry.module_version.module.key,
+        entry=entry.pk,
+        had_work=entry.answers.exists() or entry.completed_at is not None,
+    )
+
+
+@transaction.atomic
+def do_move_module(entry: PlanEntry, direction: int, *, acting_user, reason="") -> None:
+    current = list(entry.episode.plan.current().order_by("position", "id"))
+    index = next(i for i, e in enumerate(current) if e.pk == entry.pk)
+    other = index + (1 if direction > 0 else -1)
+    if not 0 <= other < len(current):
+        return
+    current[index], current[other] = current[other], current[index]
+    for position, row in enumerate(current, start=1):
+        if row.position != position:
+            PlanEntry.objects.filter(pk=row.pk).update(position=position)
+    _change(
+        entry.episode,
+        PlanChange.Kind.MOVED,
+        acting_user,
+        reason=reason,
+        order=[row.module_version.module.key for row in current],
+    )
+
+
+@transaction.atomic
+def do_set_unlock_date(entry: PlanEntry, unlock_on, *, acting_user, reason="") -> None:
+    before = entry.unlock_on.isoformat() if entry.unlock_on else None
+    entry.unlock_on = unlock_on
+    entry.save(update_fields=["unlock_on"])
+    _change(
+        entry.episode,
+        PlanChange.Kind.UNLOCK,
+        acting_user,
+        reason=reason,
+        module=entry.module_version.module.key,
+        before=before,
+        after=unlock_on.isoformat() if unlock_on else None,
+    )
+
+
+@transaction.atomic
+def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> None:
+    entry.unlocked_at = timezone.now()
+    entry.save(update_fields=["unlocked_at"])
+    _change(
+        entry.episode,
+        PlanChange.Kind.OPENED,
+        acting_user,
+        reason=reason,
+        module=entry.module_version.module.key,
+    )
+
+
+@transaction.atomic
+def do_move_to_newest_version(entry: PlanEntry, *, acting_user, reason="") -> bool:
+    """Put the patient on the newest published version of a module. Their answers stay
+    with the version they were given on; returns False when already on the newest."""
+    newest = (
+        ModuleVersion.objects.filter(module_id=entry.module_version.module_id, status="published")
+        .order_by("-number")
+        .first()
+    )
+    if newest is None or newest.pk == entry.module_version_id:
+        return False
+    before = entry.module_version.number
+    entry.module_version = newest
+    entry.save(update_fields=["module_version"])
+    _change(
+        entry.episode,
+        PlanChange.Kind.VERSION,
+        acting_user,
+        reason=reason,
+        module=newest.module.key,
+        before=before,
+        after=newest.number,
+    )
+    return True
+
+
+@transaction.atomic
+def do_switch_programme(episode: Episode, programme_version, *, acting_user, reason=""):
+    """Move the plan to another programme. Modules already started or completed stay
+    (with every answer); modules of the old programme not yet started are taken out;
+    the new programme's modules not already in the plan are added after them."""
+    new_items = _published_entries(programme_version)
+    now = timezone.now()
+    kept_modules = set()
+    for entry in episode.plan.current().select_related("module_version"):
+        touched = entry.started_at or entry.completed_at or entry.answers.exists()
+        if touched or entry.programme_version_id is None:
+            kept_modules.add(entry.module_version.module_id)
+        else:
+            PlanEntry.objects.filter(pk=entry.pk).update(removed_at=now)
+    position = _next_position(episode)
+    added = []
+    for item in new_items:
+        if item.module_version.module_id in kept_modules:
+            continue
+        added.append(
+            PlanEntry(
+                episode=episode,
+                module_version=item.module_version,
+                programme_version=programme_version,
+                position=position,
+            )
+        )
+        position += 1
+    PlanEntry.objects.bulk_create(added)
+    old = episode.programme_version
+    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
+    episode.programme_version = programme_version
+    _change(
+        episode,
+        PlanChange.Kind.SWITCHED,
+        acting_user,
+        reason=reason,
+        before=old.programme.key if old else None,
+        after=programme_version.programme.key,
+        kept=len(kept_modules),
+        added=len(added),
+    )
+
+
+# --- The patient's work in a module ---------------------------------------------------
+
+
+def mark_started(entry: PlanEntry, *, acting_user=None) -> bool:
+    """The first time the patient opens or works in a module: note when, and schedule
+    the clinic's "before each module" questionnaires for it. True if it was the first."""
+    now = timezone.now()
+    with transaction.atomic():
+        first = (
+            PlanEntry.objects.filter(pk=entry.pk, started_at__isnull=True).update(started_at=now)
+            == 1
+        )
+        if first:
+            entry.started_at = now
+            episode_actions.do_schedule_before_module(entry, acting_user=acting_user)
+    return first
+
+
+def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> None:
+    """Progress through a module: which steps the patient has opened (not audited: the
+    module view itself is). The first step seen starts the module (mark_started)."""
+    if entry.started_at is None:
+        mark_started(entry, acting_user=acting_user)
+    if position not in entry.seen_steps:
+        entry.seen_steps = sorted({*entry.seen_steps, position})
+        entry.save(update_fields=["seen_steps"])
+
+
+def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
+    if not patient_may_write(entry.episode):
+        raise ValidationError(
+            gettext_lazy("Your treatment has ended and your answers are now read-only.")
+        )
+    answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
+    if answer.submitted_at is not None:
+        raise ValidationError("These answers have been sent and can no longer be changed.")
+    answer.values = values
+    answer.save(update_fields=["values", "updated_at"])
+    if entry.started_at is None:
+        mark_started(entry, acting_user=acting_user)
+    return answer
+
+
+@transaction.atomic
+def do_submit_worksheet(entry: PlanEntry, step, values: dict, *, acting_user):
+    answer = do_save_worksheet(entry, step, values, acting_user=acting_user)
+    answer.submitted_at = timezone.now()
+    answer.save(update_fields=["submitted_at"])
+    audit.record(
+        "worksheet.submitted",
+        actor=acting_user,
+        clinic=entry.episode.clinic,
+        patient=entry.episode.patient,
+        obj=answer,
+        purpose="self",
+        actor_role=access.actor_role_label(acting_user, entry.episode.clinic_id),
+        changes={"step": step.pk, "module": entry.module_version.module.key},
+    )
+    return answer
+
+
+@transaction.atomic
+def do_complete_module(entry: PlanEntry, *, acting_user) -> None:
+    if entry.completed_at is None:
+        entry.completed_at = timezone.now()
+        entry.save(update_fields=["completed_at"])
+        audit.record(
+            "module.completed",
+            actor=acting_user,
+            clinic=entry.episode.clinic,
+            patient=entry.episode.patient,
+            obj=entry,
+            purpose="self",
+            actor_role=access.actor_role_label(acting_user, entry.episode.clinic_id),
+            changes={"module": entry.module_version.module.key},
+        )
