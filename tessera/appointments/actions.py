@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
-from tessera.core.roles import Role
 
 from .models import Appointment, CareModelChange
 
@@ -33,9 +32,7 @@ def _check_booking(episode, therapist, kind, starts_at, minutes, place, video_li
     errors = {}
     if episode.status == "ended":
         errors["starts_at"] = _("This episode has ended; sessions can no longer be booked.")
-    if therapist is None or episode.clinic_id not in access.clinic_ids_with_roles(
-        therapist, [Role.THERAPIST]
-    ):
+    if therapist is None or not access.is_therapist_at(therapist, episode.clinic_id):
         errors["therapist"] = _("Choose a therapist of this clinic.")
     if kind not in Appointment.Kind.values:
         errors["kind"] = _("Choose face to face, video or phone.")

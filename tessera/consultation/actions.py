@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.models import AuditEvent, User
-from tessera.core.roles import CLINICAL_ROLES, Role
 from tessera.treatment.models import Episode
 
 from . import notify
@@ -64,23 +63,14 @@ def sees_by_own_role(user, episode) -> bool:
 def colleagues_for(episode, asker) -> list[User]:
     """Staff with a clinical role at the episode's clinic, other than the asker."""
     return list(
-        User.objects.filter(
-            is_active=True,
-            clinic_roles__clinic_id=episode.clinic_id,
-            clinic_roles__role__in=CLINICAL_ROLES,
-        )
+        access.clinical_staff(episode.clinic_id)
         .exclude(pk=asker.pk)
-        .distinct()
         .order_by("first_name", "last_name", "email")
     )
 
 
 def supervisors_of(clinic_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role=Role.SUPERVISOR
-        ).distinct()
-    )
+    return list(access.supervisors(clinic_id))
 
 
 @transaction.atomic
@@ -224,7 +214,7 @@ def mark_seen(request: ConsultationRequest, user) -> None:
 
 
 def _supervisor_of(user, episode) -> None:
-    if episode.clinic_id not in access.clinic_ids_with_roles(user, [Role.SUPERVISOR]):
+    if not access.may_supervise(user, episode):
         raise PermissionDenied
     if not access.may_see_patient_data(user):
         raise PermissionDenied

@@ -10,10 +10,9 @@ class ConsultationConfig(AppConfig):
     def ready(self) -> None:
         from tessera.core.context_processors import STAFF_NAV
 
-        from . import grants, overview
+        from . import overview
         from .nav import staff_nav
 
-        grants.register()
         overview.register()
         if staff_nav not in STAFF_NAV:
             STAFF_NAV.append(staff_nav)

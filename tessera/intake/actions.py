@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
-from tessera.core.roles import Role
 
 from . import notify
 from .models import (
@@ -108,11 +107,7 @@ def do_ask_for_information(
 
 def assessor_choices(clinic):
     """Staff who may assess at the clinic."""
-    from tessera.core.models import User
-
-    return User.objects.filter(
-        clinic_roles__clinic=clinic, clinic_roles__role=Role.ASSESSOR, is_active=True
-    ).distinct()
+    return access.assessors(clinic)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ def _staff_nav(user) -> list:
 
     from tessera.core import access
 
-    if access.clinic_ids_with_roles(user, access.INTAKE_ROLES):
+    if access.has_intake_queue(user):
         return [(reverse("intake_queue"), _("Intake queue"))]
     return []
 

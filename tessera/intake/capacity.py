@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from tessera.core.models import ClinicRole
-from tessera.core.roles import Role
+from tessera.core import access
 from tessera.treatment.models import Episode
 
 
@@ -42,7 +41,8 @@ class TherapistLoad:
 
 def therapist_loads(clinic) -> list[TherapistLoad]:
     roles = list(
-        ClinicRole.objects.filter(clinic=clinic, role=Role.THERAPIST, user__is_active=True)
+        access.therapist_roles([clinic.pk])
+        .filter(user__is_active=True)
         .select_related("user")
         .order_by("user_id")
     )

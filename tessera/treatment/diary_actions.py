@@ -85,7 +85,7 @@ def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user
     locked = DiaryEntry.objects.select_for_update().select_related("step").get(pk=diary_entry.pk)
     entry = diary_entry.entry
     today = plans.clinic_today(entry.episode.clinic)
-    if not diary.may_correct(locked, today):
+    if not access.may_correct_diary_entry(locked, today):
         raise ValidationError(_("Only today's entries can be corrected."))
     _check(entry, locked.step, values, locked.for_date, today)
     locked.values = values

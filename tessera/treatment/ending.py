@@ -123,7 +123,7 @@ def do_end_episode(
         changes={"reason": reason, "ended_on": ended_on.isoformat(), "cancelled": cancelled},
         actor_role=access.actor_role_label(acting_user, episode.clinic_id),
     )
-    refusal = letters.may_write(episode.patient)
+    refusal = access.gp_letter_refusal(episode.patient)
     letter = None
     if refusal is None:
         letter = letters.do_write_letter(episode, "ended", acting_user=acting_user)

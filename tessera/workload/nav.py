@@ -5,12 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
-from tessera.core.roles import Role
-
-ROLES = {Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER}
 
 
 def entries(user) -> list:
-    if access.all_roles(user) & ROLES:
+    if access.has_workload(user):
         return [(reverse("my_workload"), _("Workload"))]
     return []

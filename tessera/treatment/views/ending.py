@@ -36,7 +36,6 @@ class EndForm(forms.Form):
 
 @staff_required
 def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
-    from tessera.letters.actions import may_write
     from tessera.letters.outcome import summarise
 
     episode = (
@@ -75,7 +74,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             "form": form,
             "summary": summarise(episode),
-            "no_letter_because": may_write(episode.patient),
+            "no_letter_because": access.gp_letter_refusal(episode.patient),
         },
         status=400 if form.errors else 200,
     )
