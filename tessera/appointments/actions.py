@@ -16,18 +16,6 @@ from .models import Appointment, CareModelChange
 MAX_MINUTES = 240
 
 
-def _record(action: str, episode, obj, *, actor, changes=None) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        patient=episode.patient,
-        clinic=episode.clinic,
-        obj=obj,
-        changes=changes or {},
-        actor_role=access.actor_role_label(actor, episode.clinic_id),
-    )
-
-
 def _check_booking(episode, therapist, kind, starts_at, minutes, place, video_link) -> dict:
     errors = {}
     if episode.status == "ended":
@@ -74,10 +62,10 @@ def do_book_appointment(
         video_link=video_link or "",
         booked_by=acting_user,
     )
-    _record(
+    audit.record_for_episode(
         "appointment.booked",
         episode,
-        appointment,
+        obj=appointment,
         actor=acting_user,
         changes={"kind": kind, "starts_at": starts_at.isoformat(), "minutes": minutes},
     )
@@ -110,10 +98,10 @@ def do_record_session(
     appointment.note = (note or "").strip()
     appointment.recorded_by, appointment.recorded_at = acting_user, timezone.now()
     appointment.save()
-    _record(
+    audit.record_for_episode(
         "appointment.recorded",
         appointment.episode,
-        appointment,
+        obj=appointment,
         actor=acting_user,
         changes={"status": [previous, status], "note_written": bool(appointment.note)},
     )
@@ -131,7 +119,9 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancel_reason = reason[:300]
     appointment.save(update_fields=["status", "cancel_reason"])
-    _record("appointment.cancelled", appointment.episode, appointment, actor=acting_user)
+    audit.record_for_episode(
+        "appointment.cancelled", appointment.episode, obj=appointment, actor=acting_user
+    )
     return appointment
 
 
@@ -164,10 +154,10 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
     locked.care_model = to_model
     locked.save(update_fields=["care_model"])
     episode.care_model = to_model
-    _record(
+    audit.record_for_episode(
         "episode.care_model_changed",
         locked,
-        locked,
+        obj=locked,
         actor=acting_user,
         changes={"care_model": [change.from_model, to_model]},
     )

@@ -33,19 +33,6 @@ SUPERVISION = AuditEvent.Purpose.SUPERVISION
 MAX_TEXT = 10_000
 
 
-def _record(action, *, actor, episode, obj, purpose, changes=None):
-    audit.record(
-        action,
-        actor=actor,
-        patient=episode.patient,
-        clinic=episode.clinic,
-        obj=obj,
-        purpose=purpose,
-        actor_role=access.actor_role_label(actor, episode.clinic_id),
-        changes=changes,
-    )
-
-
 def _text(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -118,10 +105,10 @@ def do_ask_colleague(
         asker_seen_at=now,
         submission_key=submission_key,
     )
-    _record(
+    audit.record_for_episode(
         "consultation.requested",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=request,
         purpose=CONSULTATION,
         changes={
@@ -167,10 +154,10 @@ def do_comment(
         submission_key=submission_key,
     )
     _mark_seen(request, acting_user, comment.created_at)
-    _record(
+    audit.record_for_episode(
         "consultation.commented",
+        request.episode,
         actor=acting_user,
-        episode=request.episode,
         obj=comment,
         purpose=CONSULTATION,
         changes={"request": request.pk},
@@ -189,10 +176,10 @@ def do_end_consultation(request: ConsultationRequest, *, acting_user) -> Consult
     request.ended_at = timezone.now()
     request.ended_by = acting_user
     request.save(update_fields=["ended_at", "ended_by"])
-    _record(
+    audit.record_for_episode(
         "consultation.ended",
+        request.episode,
         actor=acting_user,
-        episode=request.episode,
         obj=request,
         purpose=CONSULTATION,
         changes={"expired_before": request.expires_at <= request.ended_at},
@@ -225,10 +212,10 @@ def do_follow_case(episode: Episode, *, acting_user) -> SupervisedCase:
     _supervisor_of(acting_user, episode)
     case, created = SupervisedCase.objects.get_or_create(episode=episode, supervisor=acting_user)
     if created:
-        _record(
+        audit.record_for_episode(
             "supervision.case_followed",
+            episode,
             actor=acting_user,
-            episode=episode,
             obj=case,
             purpose=SUPERVISION,
         )
@@ -241,10 +228,10 @@ def do_unfollow_case(episode: Episode, *, acting_user) -> None:
     case = SupervisedCase.objects.filter(episode=episode, supervisor=acting_user).first()
     if case is None:
         return
-    _record(
+    audit.record_for_episode(
         "supervision.case_unfollowed",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=case,
         purpose=SUPERVISION,
     )
@@ -267,10 +254,10 @@ def do_add_supervision_note(
         text=_text(text, "text"),
         submission_key=submission_key,
     )
-    _record(
+    audit.record_for_episode(
         "supervision.note_added",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=note,
         purpose=SUPERVISION,
     )

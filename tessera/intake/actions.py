@@ -54,14 +54,11 @@ def _log(application, user, kind, *, reason="", details=None, now) -> TriageActi
         reason=reason,
         details=details or {},
     )
-    audit.record(
+    audit.record_for_episode(
         f"application.{kind}",
+        application,
         actor=user,
-        clinic=application.clinic,
-        patient=application.patient,
         obj=application,
-        purpose="intake",
-        actor_role=access.actor_role_label(user, application.clinic_id),
         changes={"status": application.status, **(details or {})},
     )
     return row
