@@ -1,5 +1,6 @@
 """Audit event codes come from one registry (tessera/core/audit/events.py), each with a
-label in plain words (English and Swedish) and the purpose it implies."""
+label in plain words (English and Swedish) and the purpose it implies; "Who has seen my
+record" shows the label in the patient's language, never the raw code."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from tessera.core import audit
@@ -102,3 +104,16 @@ def test_every_code_has_a_purpose_and_a_label_in_english_and_swedish():
 
 def test_an_unknown_stored_code_is_shown_as_it_is():
     assert audit.label("old.code") == "old.code"
+
+
+@pytest.mark.parametrize(
+    "language, label",
+    [("en", "Your patient record was viewed"), ("sv", "Din patientjournal visades")],
+)
+def test_who_has_seen_my_record_shows_words_in_the_patients_language(world, login, language, label):
+    login(world["therapist"]).get(reverse("patient_detail", args=[world.patient.pk]))
+    client = login(world["patient"])
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    text = client.get(reverse("my_access_log")).content.decode()
+    assert label in text
+    assert "patient.viewed" not in text
