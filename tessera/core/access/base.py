@@ -21,9 +21,7 @@ __all__ = [
     "may_see_patient_data",
     "on_call_clinic_ids",
     "roles_at",
-    "staff_with_data",
     "supervising_clinic_ids",
-    "therapist_clinic_ids",
 ]
 
 
@@ -76,19 +74,9 @@ def may_see_patient_data(user) -> bool:
     return True
 
 
-def staff_with_data(user) -> bool:
-    """A staff member who may see patient data (signed in with a second factor)."""
-    return may_see_patient_data(user) and user.is_staff_member
-
-
 def clinical_clinic_ids(user) -> set[int]:
     """Clinics where the user holds a clinical role (therapist or a clinic-wide one)."""
     return clinic_ids_with_roles(user, CLINICAL_ROLES)
-
-
-def therapist_clinic_ids(user) -> set[int]:
-    """Clinics where the user works as a therapist."""
-    return clinic_ids_with_roles(user, [Role.THERAPIST])
 
 
 def supervising_clinic_ids(user) -> set[int]:

@@ -22,11 +22,6 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
-def may_take_part(user) -> bool:
-    """Consultations are for staff with a second factor."""
-    return may_see_patient_data(user) and user.is_staff_member
-
-
 def has_consultations(user) -> bool:
     """Whether the consultation pages are for the user (no query: roles are cached)."""
     return has_clinical_role(user)
