@@ -11,32 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 from tessera.core.models import Episode
-from tessera.core.roles import Role
 
 from .models import Appointment, CareModelChange
 
 MAX_MINUTES = 240
 
 
-def _record(action: str, episode, obj, *, actor, changes=None) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        patient=episode.patient,
-        clinic=episode.clinic,
-        obj=obj,
-        changes=changes or {},
-        actor_role=access.actor_role_label(actor, episode.clinic_id),
-    )
-
-
 def _check_booking(episode, therapist, kind, starts_at, minutes, place, video_link) -> dict:
     errors = {}
     if episode.status == "ended":
         errors["starts_at"] = _("This episode has ended; sessions can no longer be booked.")
-    if therapist is None or episode.clinic_id not in access.clinic_ids_with_roles(
-        therapist, [Role.THERAPIST]
-    ):
+    if therapist is None or not access.is_therapist_at(therapist, episode.clinic_id):
         errors["therapist"] = _("Choose a therapist of this clinic.")
     if kind not in Appointment.Kind.values:
         errors["kind"] = _("Choose face to face, video or phone.")
@@ -78,10 +63,10 @@ def do_book_appointment(
         video_link=video_link or "",
         booked_by=acting_user,
     )
-    _record(
+    audit.record_for_episode(
         "appointment.booked",
         episode,
-        appointment,
+        obj=appointment,
         actor=acting_user,
         changes={"kind": kind, "starts_at": starts_at.isoformat(), "minutes": minutes},
     )
@@ -114,10 +99,10 @@ def do_record_session(
     appointment.note = (note or "").strip()
     appointment.recorded_by, appointment.recorded_at = acting_user, timezone.now()
     appointment.save()
-    _record(
+    audit.record_for_episode(
         "appointment.recorded",
         appointment.episode,
-        appointment,
+        obj=appointment,
         actor=acting_user,
         changes={"status": [previous, status], "note_written": bool(appointment.note)},
     )
@@ -135,7 +120,9 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancel_reason = reason[:300]
     appointment.save(update_fields=["status", "cancel_reason"])
-    _record("appointment.cancelled", appointment.episode, appointment, actor=acting_user)
+    audit.record_for_episode(
+        "appointment.cancelled", appointment.episode, obj=appointment, actor=acting_user
+    )
     return appointment
 
 
@@ -166,10 +153,10 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
     locked.care_model = to_model
     locked.save(update_fields=["care_model"])
     episode.care_model = to_model
-    _record(
+    audit.record_for_episode(
         "episode.care_model_changed",
         locked,
-        locked,
+        obj=locked,
         actor=acting_user,
         changes={"care_model": [change.from_model, to_model]},
     )

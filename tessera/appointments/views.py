@@ -14,7 +14,6 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode, User
-from tessera.core.roles import Role
 from tessera.treatment import plans
 
 from . import actions
@@ -36,11 +35,7 @@ def _episode(user, episode_id: int) -> Episode:
 
 
 def _therapists(episode) -> list[User]:
-    return list(
-        User.objects.filter(
-            clinic_roles__clinic=episode.clinic, clinic_roles__role=Role.THERAPIST, is_active=True
-        ).order_by("first_name", "last_name", "pk")
-    )
+    return list(access.therapists(episode.clinic).order_by("first_name", "last_name", "pk"))
 
 
 def _may_change(user, episode) -> bool:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.models import AuditEvent, Episode, User
-from tessera.core.roles import CLINICAL_ROLES, Role
 
 from . import notify
 from .models import (
@@ -31,19 +30,6 @@ from .models import (
 CONSULTATION = AuditEvent.Purpose.CONSULTATION
 SUPERVISION = AuditEvent.Purpose.SUPERVISION
 MAX_TEXT = 10_000
-
-
-def _record(action, *, actor, episode, obj, purpose, changes=None):
-    audit.record(
-        action,
-        actor=actor,
-        patient=episode.patient,
-        clinic=episode.clinic,
-        obj=obj,
-        purpose=purpose,
-        actor_role=access.actor_role_label(actor, episode.clinic_id),
-        changes=changes,
-    )
 
 
 def _text(value: str, field: str) -> str:
@@ -63,23 +49,14 @@ def sees_by_own_role(user, episode) -> bool:
 def colleagues_for(episode, asker) -> list[User]:
     """Staff with a clinical role at the episode's clinic, other than the asker."""
     return list(
-        User.objects.filter(
-            is_active=True,
-            clinic_roles__clinic_id=episode.clinic_id,
-            clinic_roles__role__in=CLINICAL_ROLES,
-        )
+        access.clinical_staff(episode.clinic_id)
         .exclude(pk=asker.pk)
-        .distinct()
         .order_by("first_name", "last_name", "email")
     )
 
 
 def supervisors_of(clinic_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role=Role.SUPERVISOR
-        ).distinct()
-    )
+    return list(access.supervisors(clinic_id))
 
 
 @transaction.atomic
@@ -127,10 +104,10 @@ def do_ask_colleague(
         asker_seen_at=now,
         submission_key=submission_key,
     )
-    _record(
+    audit.record_for_episode(
         "consultation.requested",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=request,
         purpose=CONSULTATION,
         changes={
@@ -176,10 +153,10 @@ def do_comment(
         submission_key=submission_key,
     )
     _mark_seen(request, acting_user, comment.created_at)
-    _record(
+    audit.record_for_episode(
         "consultation.commented",
+        request.episode,
         actor=acting_user,
-        episode=request.episode,
         obj=comment,
         purpose=CONSULTATION,
         changes={"request": request.pk},
@@ -198,10 +175,10 @@ def do_end_consultation(request: ConsultationRequest, *, acting_user) -> Consult
     request.ended_at = timezone.now()
     request.ended_by = acting_user
     request.save(update_fields=["ended_at", "ended_by"])
-    _record(
+    audit.record_for_episode(
         "consultation.ended",
+        request.episode,
         actor=acting_user,
-        episode=request.episode,
         obj=request,
         purpose=CONSULTATION,
         changes={"expired_before": request.expires_at <= request.ended_at},
@@ -223,7 +200,7 @@ def mark_seen(request: ConsultationRequest, user) -> None:
 
 
 def _supervisor_of(user, episode) -> None:
-    if episode.clinic_id not in access.clinic_ids_with_roles(user, [Role.SUPERVISOR]):
+    if not access.may_supervise(user, episode):
         raise PermissionDenied
     if not access.may_see_patient_data(user):
         raise PermissionDenied
@@ -234,10 +211,10 @@ def do_follow_case(episode: Episode, *, acting_user) -> SupervisedCase:
     _supervisor_of(acting_user, episode)
     case, created = SupervisedCase.objects.get_or_create(episode=episode, supervisor=acting_user)
     if created:
-        _record(
+        audit.record_for_episode(
             "supervision.case_followed",
+            episode,
             actor=acting_user,
-            episode=episode,
             obj=case,
             purpose=SUPERVISION,
         )
@@ -250,10 +227,10 @@ def do_unfollow_case(episode: Episode, *, acting_user) -> None:
     case = SupervisedCase.objects.filter(episode=episode, supervisor=acting_user).first()
     if case is None:
         return
-    _record(
+    audit.record_for_episode(
         "supervision.case_unfollowed",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=case,
         purpose=SUPERVISION,
     )
@@ -276,10 +253,10 @@ def do_add_supervision_note(
         text=_text(text, "text"),
         submission_key=submission_key,
     )
-    _record(
+    audit.record_for_episode(
         "supervision.note_added",
+        episode,
         actor=acting_user,
-        episode=episode,
         obj=note,
         purpose=SUPERVISION,
     )

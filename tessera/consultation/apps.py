@@ -6,8 +6,3 @@ class ConsultationConfig(AppConfig):
     name = "tessera.consultation"
     label = "consultation"
     verbose_name = _("Consultation and supervision")
-
-    def ready(self) -> None:
-        from . import grants  # imports models: only once the app registry is ready
-
-        grants.register()

@@ -1,8 +1,8 @@
 """Consultation requests (a time-limited grant to see one episode), their private comment
 threads, and supervision (cases a supervisor follows, and supervision notes).
 
-Who sees what, in words (the grant itself is ``grants.consultation_scope``, registered in
-``tessera.core.access.extra_episode_scopes``):
+Who sees what, in words (decided in ``tessera.core.access.consultation``; the grant itself is
+``grants.consultation_scope``, listed in ``tessera.core.access.EXTRA_EPISODE_SCOPES``):
 
 - A request and its comments are seen only by its two sides: the asker, and the colleague
   it was addressed to, or, for a request to "the supervisor", every supervisor of the
@@ -23,14 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.models import Episode
-from tessera.core.roles import CLINICAL_ROLES, Role
 
 DEFAULT_HOURS = 72
 MAX_HOURS = 14 * 24
-
-
-def _nothing() -> Q:
-    return Q(pk__in=[])
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -56,20 +51,11 @@ class ConsultationRequestQuerySet(models.QuerySet):
 
     @staticmethod
     def asked_by_q(user) -> Q:
-        # The asker keeps seeing what they asked while they hold a clinical role there.
-        clinics = access.clinic_ids_with_roles(user, CLINICAL_ROLES)
-        return Q(asker=user, episode__clinic_id__in=clinics) if clinics else _nothing()
+        return access.requests_asked_by_q(user)
 
     @staticmethod
     def asked_of_q(user) -> Q:
-        clinical = access.clinic_ids_with_roles(user, CLINICAL_ROLES)
-        supervising = access.clinic_ids_with_roles(user, [Role.SUPERVISOR])
-        q = _nothing()
-        if clinical:
-            q |= Q(colleague=user, episode__clinic_id__in=clinical)
-        if supervising:
-            q |= Q(to_supervisors=True, episode__clinic_id__in=supervising) & ~Q(asker=user)
-        return q
+        return access.requests_asked_of_q(user)
 
 
 class ConsultationRequest(models.Model):
@@ -176,25 +162,10 @@ class ConsultationComment(models.Model):
         return f"Comment {self.pk} on consultation {self.request_id}"
 
 
-def supervision_episode_q(user) -> Q:
-    """A Q over Episode: the episodes whose supervision the user takes part in, as the
-    supervisors of the episode's clinic or as its responsible therapist."""
-    if not access.may_see_patient_data(user) or not user.is_staff_member:
-        return _nothing()
-    supervising = access.clinic_ids_with_roles(user, [Role.SUPERVISOR])
-    treating = access.clinic_ids_with_roles(user, [Role.THERAPIST])
-    q = _nothing()
-    if supervising:
-        q |= Q(clinic_id__in=supervising)
-    if treating:
-        q |= Q(therapist=user, clinic_id__in=treating)
-    return q
-
-
 class SupervisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Notes about episodes whose supervision the user takes part in."""
-        episodes = Episode.objects.filter(supervision_episode_q(user)).values("pk")
+        episodes = Episode.objects.filter(access.supervision_episode_q(user)).values("pk")
         return self.filter(episode__in=episodes)
 
 

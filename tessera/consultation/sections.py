@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
-from tessera.core.roles import CLINICAL_ROLES, Role
 
 from .actions import sees_by_own_role
 from .models import ConsultationRequest, SupervisionNote
@@ -20,11 +19,10 @@ NOTES_SHOWN = 5
 
 
 def staff_nav(user) -> list:
-    roles = access.all_roles(user)
     entries = []
-    if roles & CLINICAL_ROLES:
+    if access.has_consultations(user):
         entries.append((reverse("consultation_list"), _("Consultations")))
-    if Role.SUPERVISOR in roles:
+    if access.has_supervision(user):
         entries.append((reverse("supervision_list"), _("Supervision")))
     return entries
 

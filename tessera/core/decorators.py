@@ -1,4 +1,4 @@
-"""View guards. They only gate by kind of user; what data is visible is access.py's job."""
+"""View guards. They only gate by kind of user; what data is visible is the access package's job."""
 
 from functools import wraps
 

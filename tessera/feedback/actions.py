@@ -19,12 +19,6 @@ from .practice_content import PATIENT, WORKSHEETS
 TEMPLATE_FIELDS = ("title", "language", "body")
 
 
-def may_edit_template(user, template: FeedbackTemplate) -> bool:
-    if template.clinic_id is not None:
-        return template.clinic_id in access.shared_template_clinic_ids(user)
-    return template.owner_id == user.pk and access.may_use_feedback_templates(user)
-
-
 @transaction.atomic
 def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplate:
     """A personal template (no clinic) or a clinic's shared one (its supervisors and
@@ -46,7 +40,7 @@ def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplat
 
 @transaction.atomic
 def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> FeedbackTemplate:
-    if not may_edit_template(acting_user, template):
+    if not access.may_edit_template(acting_user, template):
         raise PermissionDenied
     before = {k: getattr(template, k) for k in TEMPLATE_FIELDS}
     for key in TEMPLATE_FIELDS:
@@ -61,7 +55,7 @@ def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> 
 
 @transaction.atomic
 def do_delete_template(template: FeedbackTemplate, *, acting_user) -> None:
-    if not may_edit_template(acting_user, template):
+    if not access.may_edit_template(acting_user, template):
         raise PermissionDenied
     _audit("feedback_template.deleted", template, acting_user)
     template.delete()

@@ -11,22 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.core import access
-from tessera.core.models import ClinicRole, Episode
-from tessera.core.roles import Role
+from tessera.core.models import Episode
 
-INBOX_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER})
-TEAM_ROLES = (Role.SUPERVISOR, Role.CLINIC_MANAGER)
 ALL = "all"
 
 
 def has_inbox(user) -> bool:
-    """No query: the roles are cached on the user."""
-    return bool(access.all_roles(user) & INBOX_ROLES)
+    """No query: the roles are cached on the user (``access.has_inbox``)."""
+    return access.has_inbox(user)
 
 
 def team_clinic_ids(user) -> set[int]:
-    """Clinics whose whole team's inbox the user may open."""
-    return access.clinic_ids_with_roles(user, TEAM_ROLES)
+    """Clinics whose whole team's inbox the user may open (``access.team_clinic_ids``)."""
+    return access.team_clinic_ids(user)
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,7 @@ def team_therapists(user) -> list:
     if not clinics:
         return []
     roles = (
-        ClinicRole.objects.filter(clinic_id__in=clinics, role=Role.THERAPIST)
+        access.therapist_roles(clinics)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
@@ -58,7 +55,7 @@ def team_therapists(user) -> list:
 def choose(user, wanted: str | None, therapists: list) -> Choice:
     """The therapist asked for (``?therapist=<id>`` or ``all``), if the user may see it;
     a therapist's own inbox otherwise, or the team's for someone who is not a therapist."""
-    own = Role.THERAPIST in access.all_roles(user)
+    own = access.has_own_inbox(user)
     if therapists and wanted:
         if wanted == ALL:
             return Choice(None, team=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from tessera.core.models import ClinicRole, Episode
-from tessera.core.roles import Role
+from tessera.core import access
+from tessera.core.models import Episode
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class TherapistLoad:
 
 def therapist_loads(clinic) -> list[TherapistLoad]:
     roles = list(
-        ClinicRole.objects.filter(clinic=clinic, role=Role.THERAPIST, user__is_active=True)
+        access.therapist_roles([clinic.pk])
+        .filter(user__is_active=True)
         .select_related("user")
         .order_by("user_id")
     )

@@ -10,6 +10,6 @@ from tessera.core import access
 
 
 def staff_nav(user) -> list:
-    if access.clinic_ids_with_roles(user, access.INTAKE_ROLES):
+    if access.has_intake_queue(user):
         return [(reverse("intake_queue"), _("Intake queue"))]
     return []

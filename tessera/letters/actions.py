@@ -13,19 +13,10 @@ from . import outcome, render
 from .models import Letter
 
 
-def may_write(patient) -> str | None:
-    """Why no letter can go to this patient's GP, or None when one can."""
-    if not patient.letters_to_gp:
-        return str(_("The patient has not agreed to letters to their GP or referrer."))
-    if not patient.gp_name.strip():
-        return str(_("There is no GP or referrer on the patient's record."))
-    return None
-
-
 @transaction.atomic
 def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | None = None) -> Letter:
     patient, clinic = episode.patient, episode.clinic
-    refusal = may_write(patient)
+    refusal = access.gp_letter_refusal(patient)
     if refusal:
         raise ValidationError(refusal)
     if kind not in Letter.Kind.values:
@@ -86,7 +77,7 @@ def application_recipient(application) -> tuple[str, str, str] | None:
     if referral is not None and referral.consent_to_letters:
         return referral.referrer_name, referral.organisation, referral.secure_email
     patient = application.patient
-    if patient is not None and may_write(patient) is None:
+    if patient is not None and access.gp_letter_refusal(patient) is None:
         return patient.gp_name, patient.gp_practice, patient.gp_email
     return None
 

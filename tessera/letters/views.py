@@ -60,7 +60,7 @@ def episode_letters(request: HttpRequest, episode_id: int) -> HttpResponse:
             "letters": episode.letters.select_related("created_by"),
             "form": WriteForm(),
             "may_write": access.may_tailor_plan(request.user, episode),
-            "refusal": actions.may_write(episode.patient),
+            "refusal": access.gp_letter_refusal(episode.patient),
         },
     )
 

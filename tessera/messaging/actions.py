@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
-from tessera.treatment.ending import patient_may_write
 from tessera.treatment.models import WorksheetAnswer
 
 from .models import Message, MessageDraft, MessageRead
@@ -30,24 +29,6 @@ MAX_QUOTE = 5_000
 
 def _is_patient_of(user, episode: Episode) -> bool:
     return episode.patient.user_id is not None and episode.patient.user_id == user.pk
-
-
-def _patient_may_still_write(episode: Episode) -> bool:
-    """Open episodes; an ended one only until its ``read_only_from`` date (ending.py)."""
-    if episode.status != Episode.Status.ENDED:
-        return True
-    return episode.read_only_from is not None and patient_may_write(episode)
-
-
-def may_write(user, episode: Episode) -> bool:
-    """The patient of the episode while it is open; staff whose own roles show them the
-    episode (a colleague consulted on the case reads the conversation but does not write
-    to the patient)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if _is_patient_of(user, episode):
-        return _patient_may_still_write(episode)
-    return user.is_staff_member and access.episode_in_own_scope(user, episode)
 
 
 def _clean_body(body: str) -> str:
@@ -94,7 +75,7 @@ def do_send_message(
     existing = _repeat(key, episode, acting_user)
     if existing is not None:
         return existing
-    if not may_write(acting_user, episode):
+    if not access.may_write_message(acting_user, episode):
         if _is_patient_of(acting_user, episode):
             raise ValidationError(
                 _(
@@ -207,7 +188,7 @@ def do_save_draft(
 ) -> MessageDraft | None:
     """Autosave: what the author has typed so far (not audited: a scratch space, like
     questionnaire drafts). Returns None, saving nothing, when the key was already sent."""
-    if not may_write(acting_user, episode):
+    if not access.may_write_message(acting_user, episode):
         raise ValidationError(_("You cannot write in this conversation."))
     _check_answer(quoted_answer, episode)
     if submission_key and Message.objects.filter(submission_key=submission_key).exists():

@@ -15,6 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.models import Episode
@@ -105,7 +106,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
     episode = _patient_episode(request.user)
     if episode is None:
         return render(request, "messaging/my_messages.html", {"episode": None})
-    can_write = actions.may_write(request.user, episode)
+    can_write = access.may_write_message(request.user, episode)
     form = None
     if can_write:
         if request.method == "POST":
@@ -125,7 +126,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _staff_episode(request.user, episode_id)
-    if not actions.may_write(request.user, episode):
+    if not access.may_write_message(request.user, episode):
         # A colleague consulted on the case reads the conversation but does not write.
         if request.method == "POST":
             raise PermissionDenied

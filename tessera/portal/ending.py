@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import access
 from tessera.core.models import Episode
 from tessera.letters import actions as letters
 from tessera.safety.models import RiskAlert
@@ -46,7 +47,7 @@ def do_end_episode(
     cancelled, scheduled = ending.close_episode(
         episode, acting_user=acting_user, reason=reason, note=note, ended_on=ended_on
     )
-    refusal = letters.may_write(episode.patient)
+    refusal = access.gp_letter_refusal(episode.patient)
     letter = None
     if refusal is None:
         letter = letters.do_write_letter(episode, "ended", acting_user=acting_user)

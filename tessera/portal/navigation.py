@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
-from tessera.core.roles import CLINICAL_ROLES
 
 from . import contributions
 
@@ -20,7 +19,7 @@ def navigation(request):
     if user.is_staff_member and not access.may_see_patient_data(user):
         return {"nav": [(reverse("mfa_index"), _("Set up a second factor"))]}
     if user.is_staff_member:
-        if access.all_roles(user) & CLINICAL_ROLES:
+        if access.has_clinical_role(user):
             nav.append((reverse("patient_list"), _("Patients")))
         if access.managed_clinic_ids(user):
             nav.append((reverse("clinic_list"), _("Clinics")))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tessera.core.models import ClinicRole, User
-from tessera.core.roles import Role
+from tessera.core import access
+from tessera.core.models import User
 
 
 def for_level(alert, level: int) -> list[User]:
@@ -11,13 +11,8 @@ def for_level(alert, level: int) -> list[User]:
     where there is no therapist, the on-call staff alone). Level 1: the clinic's
     supervisors. Level 2: its clinic managers."""
     clinic_id = alert.episode.clinic_id
-    roles = ClinicRole.objects.filter(clinic_id=clinic_id, user__is_active=True)
-    if level == 0:
-        users = {r.user for r in roles.filter(on_call=True).select_related("user")}
-        if alert.episode.therapist_id and alert.episode.therapist.is_active:
-            users.add(alert.episode.therapist)
-    elif level == 1:
-        users = {r.user for r in roles.filter(role=Role.SUPERVISOR).select_related("user")}
-    else:
-        users = {r.user for r in roles.filter(role=Role.CLINIC_MANAGER).select_related("user")}
+    roles = access.alert_recipient_roles(clinic_id, level).select_related("user")
+    users = {r.user for r in roles}
+    if level == 0 and alert.episode.therapist_id and alert.episode.therapist.is_active:
+        users.add(alert.episode.therapist)
     return sorted(users, key=lambda u: u.pk)

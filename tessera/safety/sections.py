@@ -5,11 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
-from tessera.core.roles import CLINICAL_ROLES
 
 
 def staff_nav(user) -> list:
     """Everyone with a clinical role, or on call, has the alert list."""
-    if access.all_roles(user) & CLINICAL_ROLES or access.on_call_clinic_ids(user):
+    if access.has_clinical_role(user) or access.on_call_clinic_ids(user):
         return [(reverse("risk_alerts"), _("Risk alerts"))]
     return []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from tessera.core import access
 from tessera.programs.models import Step
 
 from . import plans, worksheets
@@ -30,11 +31,6 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 def allowed_dates(today: dt.date) -> list[dt.date]:
     """The days an entry may be registered for, newest first."""
     return [today - dt.timedelta(days=n) for n in range(DAYS_BACK + 1)]
-
-
-def may_correct(diary_entry: DiaryEntry, today: dt.date) -> bool:
-    """The patient corrects today's entries; earlier ones are part of the record."""
-    return diary_entry.for_date == today
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ def diary_context(entry, step, *, today, values=None, errors=None, key=None, for
         "diary_key": key or uuid.uuid4(),
         "diary_date": for_date or today,
         "diary_dates": allowed_dates(today),
-        "diary_week": [(item, may_correct(item, today)) for item in week],
+        "diary_week": [(item, access.may_correct_diary_entry(item, today)) for item in week],
         "diary_saved_keys": " ".join(str(item.submission_key) for item in recent),
         "diary_today": today,
     }

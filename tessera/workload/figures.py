@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
-from tessera.core.roles import Role
 from tessera.core.working_time import working_seconds
 from tessera.messaging.models import Message
 from tessera.treatment.models import WorksheetAnswer
@@ -140,7 +140,7 @@ def clinic_workload(
     mondays = recent_weeks(clinic, now, weeks)
     first, last = mondays[-1], mondays[0] + dt.timedelta(days=6)
     start, end = local_midnight(clinic, first), local_midnight(clinic, last + dt.timedelta(1))
-    roles = ClinicRole.objects.filter(clinic=clinic, role=Role.THERAPIST).select_related("user")
+    roles = access.therapist_roles([clinic.pk]).select_related("user")
     if therapist_ids is not None:
         roles = roles.filter(user_id__in=list(therapist_ids))
     roles = list(roles.order_by("user__last_name", "user__first_name", "user_id"))

@@ -9,15 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
-from tessera.core.roles import Role
 
 from . import summaries
 
-ROLES = {Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER}
-
 
 def staff_nav(user) -> list:
-    if access.all_roles(user) & ROLES:
+    if access.has_workload(user):
         return [(reverse("my_workload"), _("Workload"))]
     return []
 

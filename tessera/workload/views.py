@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.models import Clinic, ClinicRole, Episode, User
-from tessera.core.roles import Role
+from tessera.core.models import Clinic, Episode, User
 
 from . import actions, figures, summaries
 from .clock import local_day
@@ -103,7 +102,7 @@ def _staff_choices(user, episode) -> list[tuple[int, str]] | None:
     if episode.clinic_id not in access.workload_clinic_ids(user):
         return None
     roles = (
-        ClinicRole.objects.filter(clinic_id=episode.clinic_id, role__in=list(_CLINICAL))
+        access.time_staff_roles(episode.clinic_id)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
@@ -111,9 +110,6 @@ def _staff_choices(user, episode) -> list[tuple[int, str]] | None:
     for role in roles:
         seen.setdefault(role.user_id, role.user.get_full_name() or role.user.email)
     return list(seen.items())
-
-
-_CLINICAL = {Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER, Role.ASSESSOR}
 
 
 def _chosen(staff_id: int, choices) -> User:
@@ -149,7 +145,7 @@ def team_workload(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         offset = 0
     therapists = (
-        ClinicRole.objects.filter(clinic=clinic, role=Role.THERAPIST)
+        access.therapist_roles([clinic.pk])
         .order_by("user__last_name", "user__first_name", "user_id")
         .values_list("user_id", flat=True)
     )

@@ -48,7 +48,8 @@ def test_the_patient_sees_the_consultation_in_who_has_seen_my_record(world, clie
     page = client.get("/me/access-log/").content.decode()
     assert "Therapist at Clinic alpha" in page
     assert "consultation" in page
-    assert "consultation.requested" in page
+    assert "A colleague was consulted about your care" in page  # the label, not the code
+    assert "consultation.requested" not in page
     assert world["colleague"].email not in page and "Staffcolleague" not in page
 
 

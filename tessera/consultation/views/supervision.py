@@ -15,11 +15,10 @@ from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.models import AuditEvent, Episode
-from tessera.core.roles import Role
 
 from .. import actions
 from ..forms import SupervisionNoteForm
-from ..models import SupervisedCase, SupervisionNote, supervision_episode_q
+from ..models import SupervisedCase, SupervisionNote
 from .common import add_errors
 
 PAGE_SIZE = 25
@@ -30,7 +29,7 @@ SUPERVISION = AuditEvent.Purpose.SUPERVISION
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases this supervisor follows, with the therapist and the last note."""
-    clinics = access.clinic_ids_with_roles(request.user, [Role.SUPERVISOR])
+    clinics = access.supervising_clinic_ids(request.user)
     if not clinics or not access.may_see_patient_data(request.user):
         raise PermissionDenied
     last = SupervisionNote.objects.filter(episode=OuterRef("episode")).order_by(
@@ -58,7 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _episode(user, episode_id: int) -> Episode:
     return get_object_or_404(
-        Episode.objects.filter(supervision_episode_q(user)).select_related(
+        Episode.objects.filter(access.supervision_episode_q(user)).select_related(
             "patient", "clinic", "therapist"
         ),
         pk=episode_id,
@@ -66,7 +65,7 @@ def _episode(user, episode_id: int) -> Episode:
 
 
 def _is_supervisor(user, episode) -> bool:
-    return episode.clinic_id in access.clinic_ids_with_roles(user, [Role.SUPERVISOR])
+    return access.may_supervise(user, episode)
 
 
 @staff_required

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import actions
+from .. import actions, audit
 from ..decorators import patient_required
 from ..forms import PatientContactForm
 from ..models import AuditEvent, Patient
@@ -62,7 +62,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
         {
             "at": e.at,
             "who": describe_actor(e),
-            "what": e.action,
+            "what": audit.label(e.action),
             "purpose": e.get_purpose_display(),
         }
         for e in page.object_list

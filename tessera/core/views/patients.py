@@ -15,7 +15,6 @@ from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..models import Patient
-from ..roles import CLINICAL_ROLES, Role
 
 PAGE_SIZE = 25
 
@@ -29,7 +28,7 @@ def _clinic_for(user, patient):
 
 @staff_required
 def patient_list(request: HttpRequest) -> HttpResponse:
-    if not access.all_roles(request.user) & CLINICAL_ROLES:
+    if not access.has_clinical_role(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
     patients = Patient.objects.visible_to(request.user).real()
@@ -60,7 +59,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(patient=patient)
         .select_related("clinic", "therapist")
     )
-    supervises = access.clinic_ids_with_roles(request.user, [Role.SUPERVISOR])
+    supervises = access.supervising_clinic_ids(request.user)
     for episode in episodes:  # which links to offer (no queries: roles are cached)
         episode.may_change = access.may_tailor_plan(request.user, episode)
         episode.supervised_here = episode.clinic_id in supervises

@@ -80,7 +80,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_templates(request.user)
     template = _usable(request.user, pk)
-    if not actions.may_edit_template(request.user, template):
+    if not access.may_edit_template(request.user, template):
         raise PermissionDenied
     form = TemplateForm(request.POST or None, instance=template, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_templates(request.user)
     template = _usable(request.user, pk)
-    if not actions.may_edit_template(request.user, template):
+    if not access.may_edit_template(request.user, template):
         raise PermissionDenied
     if request.method == "POST":
         actions.do_delete_template(template, acting_user=request.user)

@@ -25,7 +25,6 @@ from .apply import (
 from .decisions import (
     do_assess,
     do_start_from_waiting_list,
-    may_assess,
     programme_choices,
 )
 from .triage import (
@@ -56,7 +55,6 @@ __all__ = [
     "do_decline",
     "do_redirect",
     "do_merge_duplicate",
-    "may_assess",
     "programme_choices",
     "do_assess",
     "do_start_from_waiting_list",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit, national_id
+from tessera.core import audit, national_id
 from tessera.letters.actions import do_write_application_letter
 
 from .. import duplicates, notify
@@ -29,19 +29,6 @@ DETAIL_FIELDS = (
     "phone",
     "language",
 )
-
-
-def _record(action: str, application: Application, actor, changes: dict | None = None):
-    return audit.record(
-        action,
-        actor=actor,
-        clinic=application.clinic,
-        patient=application.patient,
-        obj=application,
-        purpose="intake",
-        actor_role=access.actor_role_label(actor, application.clinic_id) if actor else "",
-        changes=changes or {},
-    )
 
 
 @transaction.atomic
@@ -85,7 +72,13 @@ def do_start_application(clinic, *, applicant, language: str = "en") -> Applicat
         language=language,
         screening_set=screening_set(clinic),
     )
-    _record("application.started", application, applicant, {"source": Source.SELF})
+    audit.record_for_episode(
+        "application.started",
+        application,
+        actor=applicant,
+        obj=application,
+        changes={"source": Source.SELF},
+    )
     return application
 
 
@@ -100,7 +93,7 @@ def do_claim_invitation(application: Application, *, user) -> Application:
         if not locked.screening_set:
             locked.screening_set = screening_set(locked.clinic)
         locked.save(update_fields=["applicant", "screening_set"])
-        _record("application.claimed", locked, user)
+        audit.record_for_episode("application.claimed", locked, actor=user, obj=locked)
     return locked
 
 
@@ -111,11 +104,16 @@ def do_accept_consent(application: Application, consent: ConsentText, *, acting_
     application.consent = consent
     application.consent_accepted_at = timezone.now()
     application.save(update_fields=["consent", "consent_accepted_at"])
-    _record(
+    audit.record_for_episode(
         "application.consent_given",
         application,
-        acting_user,
-        {"consent_text": consent.pk, "language": consent.language, "version": consent.version},
+        actor=acting_user,
+        obj=application,
+        changes={
+            "consent_text": consent.pk,
+            "language": consent.language,
+            "version": consent.version,
+        },
     )
     return application
 
@@ -154,7 +152,13 @@ def do_save_details(application: Application, *, acting_user, **fields) -> Appli
     for name, value in fields.items():
         setattr(application, name, value)
     application.save(update_fields=list(fields))
-    _record("application.details_saved", application, acting_user, {"fields": changed})
+    audit.record_for_episode(
+        "application.details_saved",
+        application,
+        actor=acting_user,
+        obj=application,
+        changes={"fields": changed},
+    )
     return application
 
 
@@ -209,11 +213,12 @@ def do_submit_screening(
         update.append("screened_at")
     locked.save(update_fields=update)
     application.__dict__.update({f: getattr(locked, f) for f in update})
-    _record(
+    audit.record_for_episode(
         "application.screening_submitted",
         locked,
-        acting_user,
-        {"instrument": definition.code, "version": definition.version},
+        actor=acting_user,
+        obj=locked,
+        changes={"instrument": definition.code, "version": definition.version},
     )
     return answer
 
@@ -243,7 +248,13 @@ def do_submit_application(application: Application, *, acting_user) -> Applicati
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at"])
     _flag_duplicate(locked)
-    _record("application.submitted", locked, acting_user, {"source": locked.source})
+    audit.record_for_episode(
+        "application.submitted",
+        locked,
+        actor=acting_user,
+        obj=locked,
+        changes={"source": locked.source},
+    )
     return locked
 
 
@@ -280,7 +291,13 @@ def do_refer(
     row.full_clean(exclude=["role", "phone", "secure_email"] if source == Source.FHIR else None)
     row.save()
     _flag_duplicate(application)
-    _record("application.referred", application, acting_user, {"source": source})
+    audit.record_for_episode(
+        "application.referred",
+        application,
+        actor=acting_user,
+        obj=application,
+        changes={"source": source},
+    )
 
     do_write_application_letter(application, "received", acting_user=acting_user)
     if application.email:

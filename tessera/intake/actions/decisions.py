@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.core.actions import do_create_patient
 from tessera.core.models import Episode, Patient
-from tessera.core.roles import Role
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
@@ -29,11 +28,6 @@ from ..models import Application, Assessment, Decision, RiskLevel, Status, Triag
 from .triage import _lock, _log, _save
 
 Kind = TriageAction.Kind
-ASSESS_ROLES = (Role.ASSESSOR, Role.CLINIC_MANAGER)
-
-
-def may_assess(user, application: Application) -> bool:
-    return application.clinic_id in access.clinic_ids_with_roles(user, ASSESS_ROLES)
 
 
 def programme_choices(clinic):
@@ -225,7 +219,7 @@ def do_assess(
     over_capacity_ok: bool = False,
 ) -> Assessment:
     """Record the assessment and carry out its decision."""
-    if not may_assess(acting_user, application):
+    if not access.may_assess(acting_user, application):
         raise ValidationError(_("Only the clinic's assessors and managers record assessments."))
     _validate(
         application,

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
-from tessera.core.models import User
-from tessera.core.roles import Role
 from tessera.letters.actions import do_write_application_letter
 
 from .. import notify
@@ -57,14 +55,11 @@ def _log(application, user, kind, *, reason="", details=None, now) -> TriageActi
         reason=reason,
         details=details or {},
     )
-    audit.record(
+    audit.record_for_episode(
         f"application.{kind}",
+        application,
         actor=user,
-        clinic=application.clinic,
-        patient=application.patient,
         obj=application,
-        purpose="intake",
-        actor_role=access.actor_role_label(user, application.clinic_id),
         changes={"status": application.status, **(details or {})},
     )
     return row
@@ -108,9 +103,7 @@ def do_ask_for_information(
 
 def assessor_choices(clinic):
     """Staff who may assess at the clinic."""
-    return User.objects.filter(
-        clinic_roles__clinic=clinic, clinic_roles__role=Role.ASSESSOR, is_active=True
-    ).distinct()
+    return access.assessors(clinic)
 
 
 @transaction.atomic

@@ -119,7 +119,7 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
         "may_assess": application.status in OPEN_STATUSES
-        and decision_actions.may_assess(request.user, application),
+        and access.may_assess(request.user, application),
         "waiting": application.status == Status.WAITING_LIST,
         "assessment": getattr(application, "assessment", None),
         "letters": application.letters.all(),

@@ -15,7 +15,6 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
-from tessera.letters.actions import may_write
 from tessera.letters.outcome import summarise
 
 from ..ending import do_end_episode
@@ -74,7 +73,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             "form": form,
             "summary": summarise(episode),
-            "no_letter_because": may_write(episode.patient),
+            "no_letter_because": access.gp_letter_refusal(episode.patient),
         },
         status=400 if form.errors else 200,
     )

@@ -9,23 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit
+from tessera.core import audit
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
-
-
-def _record(action: str, alert: RiskAlert, *, actor=None, changes=None) -> None:
-    episode = alert.episode
-    audit.record(
-        action,
-        actor=actor,
-        patient=episode.patient,
-        clinic=episode.clinic,
-        obj=alert,
-        changes=changes or {},
-        actor_role=access.actor_role_label(actor, episode.clinic_id) if actor else "system",
-    )
 
 
 def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool) -> None:
@@ -55,7 +42,13 @@ def do_open_alert_for_response(response, flags, *, now: dt.datetime | None = Non
         opened_at=now,
         acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
     )
-    _record("risk_alert.opened", alert, changes={"severity": severity, "rules": alert.rule_codes})
+    audit.record_for_episode(
+        "risk_alert.opened",
+        alert.episode,
+        obj=alert,
+        actor_role="system",
+        changes={"severity": severity, "rules": alert.rule_codes},
+    )
     _after_commit_tell(alert, 0, escalated=False)
     return alert
 
@@ -77,7 +70,13 @@ def do_raise_concern(episode, *, acting_user, concern: str, severity: str) -> Ri
         opened_at=now,
         acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
     )
-    _record("risk_alert.raised", alert, actor=acting_user, changes={"severity": severity})
+    audit.record_for_episode(
+        "risk_alert.raised",
+        alert.episode,
+        obj=alert,
+        actor=acting_user,
+        changes={"severity": severity},
+    )
     _after_commit_tell(alert, 0, escalated=False)
     return alert
 
@@ -95,7 +94,9 @@ def do_acknowledge(alert: RiskAlert, *, acting_user) -> RiskAlert:
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = acting_user
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        _record("risk_alert.acknowledged", alert, actor=acting_user)
+        audit.record_for_episode(
+            "risk_alert.acknowledged", alert.episode, obj=alert, actor=acting_user
+        )
     return alert
 
 
@@ -120,7 +121,13 @@ def do_resolve(alert: RiskAlert, *, acting_user, action: str, note: str) -> Risk
     alert.action, alert.action_note = action, note
     alert.resolved_at, alert.resolved_by = now, acting_user
     alert.save()
-    _record("risk_alert.resolved", alert, actor=acting_user, changes={"action": action})
+    audit.record_for_episode(
+        "risk_alert.resolved",
+        alert.episode,
+        obj=alert,
+        actor=acting_user,
+        changes={"action": action},
+    )
     return alert
 
 
@@ -152,6 +159,12 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     alert.escalated_at = now
     alert.acknowledge_by = rules.acknowledge_by(alert.episode.clinic, alert.severity, now)
     alert.save(update_fields=["escalation_level", "escalated_at", "acknowledge_by"])
-    _record("risk_alert.escalated", alert, changes={"level": alert.escalation_level})
+    audit.record_for_episode(
+        "risk_alert.escalated",
+        alert.episode,
+        obj=alert,
+        actor_role="system",
+        changes={"level": alert.escalation_level},
+    )
     _after_commit_tell(alert, alert.escalation_level, escalated=True)
     return alert

@@ -19,22 +19,13 @@ from ..models import DiaryEntry, PlanEntry
 from . import plans as plan_actions
 
 
-def _record(action, entry: PlanEntry, diary_entry: DiaryEntry, acting_user) -> None:
-    episode = entry.episode
-    audit.record(
-        action,
-        actor=acting_user,
-        clinic=episode.clinic,
-        patient=episode.patient,
-        obj=diary_entry,
-        purpose="self",
-        actor_role=access.actor_role_label(acting_user, episode.clinic_id),
-        changes={
-            "step": diary_entry.step_id,
-            "module": entry.module_version.module.key,
-            "for_date": diary_entry.for_date.isoformat(),
-        },
-    )
+def _described(entry: PlanEntry, diary_entry: DiaryEntry) -> dict:
+    """What the audit row says about a diary entry."""
+    return {
+        "step": diary_entry.step_id,
+        "module": entry.module_version.module.key,
+        "for_date": diary_entry.for_date.isoformat(),
+    }
 
 
 def _check(entry: PlanEntry, step, values: dict, for_date, today) -> None:
@@ -74,7 +65,13 @@ def do_register_diary_entry(
             )
             if entry.started_at is None:
                 plan_actions.mark_started(entry, acting_user=acting_user)
-            _record("diary.registered", entry, created, acting_user)
+            audit.record_for_episode(
+                "diary.registered",
+                entry.episode,
+                actor=acting_user,
+                obj=created,
+                changes=_described(entry, created),
+            )
     except IntegrityError:  # the same key raced in from a second request
         return DiaryEntry.objects.get(submission_key=submission_key), False
     return created, True
@@ -86,10 +83,16 @@ def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user
     locked = DiaryEntry.objects.select_for_update().select_related("step").get(pk=diary_entry.pk)
     entry = diary_entry.entry
     today = plans.clinic_today(entry.episode.clinic)
-    if not diary.may_correct(locked, today):
+    if not access.may_correct_diary_entry(locked, today):
         raise ValidationError(_("Only today's entries can be corrected."))
     _check(entry, locked.step, values, locked.for_date, today)
     locked.values = values
     locked.save(update_fields=["values", "updated_at"])
-    _record("diary.corrected", entry, locked, acting_user)
+    audit.record_for_episode(
+        "diary.corrected",
+        entry.episode,
+        actor=acting_user,
+        obj=locked,
+        changes=_described(entry, locked),
+    )
     return locked

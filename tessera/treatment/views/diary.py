@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 
@@ -111,7 +112,7 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
     step = _homework_step(entry, position)
     item = DiaryEntry.objects.filter(pk=diary_id, entry=entry, step=step).first()
     today = plans.clinic_today(episode.clinic)
-    if item is None or not diary.may_correct(item, today):
+    if item is None or not access.may_correct_diary_entry(item, today):
         raise Http404
     here = reverse("diary_register", args=[entry.pk, step.position])
     errors, values = {}, item.values

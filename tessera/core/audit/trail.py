@@ -1,7 +1,8 @@
 """Writing and verifying the audit trail.
 
 record() is the only way rows are written. It locks the chain head so that every row
-links to exactly one predecessor, even with several app servers writing at once.
+links to exactly one predecessor, even with several app servers writing at once. It
+accepts only the codes registered in ``events.Event``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import context
-from .models import AuditChainHead, AuditEvent
+from tessera.core import access, context
+from tessera.core.models import AuditChainHead, AuditEvent
+
+from .events import event as registered_event
 
 GENESIS = "0" * 64
 
@@ -25,11 +28,15 @@ def record(
     patient=None,
     clinic=None,
     obj=None,
-    purpose: str = AuditEvent.Purpose.CARE,
+    purpose: str | None = None,
     changes: dict | None = None,
     actor_role: str = "",
 ) -> AuditEvent:
-    """Append one event. Actor, address and request id default to the current request."""
+    """Append one event. Actor, address and request id default to the current request;
+    the purpose to the one the code implies. ValueError for a code not registered."""
+    registered = registered_event(action)
+    action = registered.value
+    purpose = purpose or registered.purpose
     ctx = context.current()
     if actor is None and ctx.user is not None and ctx.user.is_authenticated:
         actor = ctx.user
@@ -56,6 +63,33 @@ def record(
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
     return event
+
+
+def record_for_episode(
+    action: str,
+    episode,
+    *,
+    actor=None,
+    obj=None,
+    purpose: str | None = None,
+    changes: dict | None = None,
+    actor_role: str | None = None,
+) -> AuditEvent:
+    """Append one event about an episode, or anything else with a ``clinic`` and a
+    ``patient`` (an application): the clinic and patient come from it, the actor's role
+    from their roles at that clinic, the purpose from the code unless given."""
+    if actor_role is None:
+        actor_role = access.actor_role_label(actor, episode.clinic_id) if actor else ""
+    return record(
+        action,
+        actor=actor,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=obj,
+        purpose=purpose,
+        changes=changes,
+        actor_role=actor_role,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""Running clinics: their settings, staff and audit trail.
+
+- Clinic managers manage their clinic; region administrators manage every clinic of
+  their region.
+- Only clinic managers search their clinic's audit trail.
+"""
+
+from __future__ import annotations
+
+from tessera.core.roles import Role
+
+from .base import clinic_ids_with_roles, may_see_patient_data
+
+
+def managed_clinic_ids(user) -> set[int]:
+    """Clinics whose settings and audit trail the user may manage."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    from tessera.core.models import Clinic
+
+    ids = clinic_ids_with_roles(user, [Role.CLINIC_MANAGER])
+    regions = user.region_roles.values_list("region_id", flat=True)
+    ids |= set(Clinic.objects.filter(region_id__in=regions).values_list("id", flat=True))
+    return ids
+
+
+def audit_clinic_ids(user) -> set[int]:
+    """Clinics whose audit trail the user may search: clinic managers only."""
+    if not may_see_patient_data(user):
+        return set()
+    return clinic_ids_with_roles(user, [Role.CLINIC_MANAGER])

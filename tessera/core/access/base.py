@@ -1,0 +1,89 @@
+"""The user's roles, read once per request, and the first rule of all: staff see no
+patient data until they have a second factor.
+
+Every other module of the access policy builds on these. Role sets that decide access
+are named here or in the module of the feature they belong to, never in the apps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tessera.core.roles import CLINIC_WIDE_ROLES, CLINICAL_ROLES, Role
+
+__all__ = [
+    "CLINIC_WIDE_ROLES",
+    "CLINICAL_ROLES",
+    "all_roles",
+    "clinic_ids_with_roles",
+    "clinical_clinic_ids",
+    "has_clinical_role",
+    "may_see_patient_data",
+    "on_call_clinic_ids",
+    "roles_at",
+    "supervising_clinic_ids",
+]
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _role_cache(user) -> list[tuple[int, str, bool]]:
+    """(clinic id, role, on call) for each of the user's roles: one query per request."""
+    cached = getattr(user, "_tessera_roles", None)
+    if cached is None:
+        cached = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
+        user._tessera_roles = cached
+    return cached
+
+
+def clinic_ids_with_roles(user, roles: Iterable[str]) -> set[int]:
+    if not _active(user):
+        return set()
+    roles = list(roles)
+    cache = _role_cache(user)
+    return {clinic for clinic, role, _on_call in cache if role in roles}
+
+
+def roles_at(user, clinic_id: int) -> list[str]:
+    if not _active(user):
+        return []
+    return sorted(role for clinic, role, _on in _role_cache(user) if clinic == clinic_id)
+
+
+def all_roles(user) -> set[str]:
+    if not _active(user):
+        return set()
+    return {role for _clinic, role, _on in _role_cache(user)}
+
+
+def on_call_clinic_ids(user) -> set[int]:
+    """Clinics where the user is on call for risk alerts."""
+    if not _active(user):
+        return set()
+    return {clinic for clinic, _role, on_call in _role_cache(user) if on_call}
+
+
+def may_see_patient_data(user) -> bool:
+    """Staff need a second factor before any patient data is shown to them."""
+    if not _active(user):
+        return False
+    if user.is_staff_member:
+        return user.has_second_factor
+    return True
+
+
+def clinical_clinic_ids(user) -> set[int]:
+    """Clinics where the user holds a clinical role (therapist or a clinic-wide one)."""
+    return clinic_ids_with_roles(user, CLINICAL_ROLES)
+
+
+def supervising_clinic_ids(user) -> set[int]:
+    """Clinics where the user is a supervisor."""
+    return clinic_ids_with_roles(user, [Role.SUPERVISOR])
+
+
+def has_clinical_role(user) -> bool:
+    """Whether the user holds a clinical role anywhere (no query: roles are cached)."""
+    return bool(all_roles(user) & CLINICAL_ROLES)

@@ -1,0 +1,158 @@
+"""Patient records and episodes: who sees them, who changes them.
+
+Scopes, in words:
+- A patient sees their own record and episodes, nothing else.
+- Staff see no patient data at all until they have a second factor.
+- Intake coordinators, assessors, supervisors and clinic managers see the patients
+  who have an episode at their clinic (CLINIC_WIDE_ROLES).
+- A therapist sees the episodes they are responsible for (their caseload).
+- Extra scopes (``scopes.EXTRA_EPISODE_SCOPES``) add more: staff on call see their
+  clinic's episodes with an unresolved risk alert (counted as their own scope), and a
+  colleague consulted on a case sees that one episode while the request is live (not
+  their own scope). A read made only through such a grant is audited with the scope's
+  ``audit_purpose`` ("consultation"): see ``read_purpose``.
+- Content authors, researchers and region administrators see no identifiable patient
+  data.
+
+Views never filter patient data by hand: they call ``Patient.objects.visible_to(user)``
+or ``Episode.objects.visible_to(user)``, which end up here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tessera.core.roles import CLINIC_WIDE_ROLES, Role
+
+from . import scopes
+from .base import all_roles, clinic_ids_with_roles, may_see_patient_data, roles_at
+
+
+def own_episode_scope(user) -> Q:
+    """A Q over Episode for what the user's own roles show them, without extra scopes
+    that only grant a read (consultation); matches nothing when nothing."""
+    scope = Q(pk__in=[])
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return scope
+    clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
+    therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
+    if clinic_wide:
+        scope |= Q(clinic_id__in=clinic_wide)
+    if therapist_at:
+        scope |= Q(therapist=user, clinic_id__in=therapist_at)
+    for extra in scopes.own_extra_scopes():
+        scope |= extra(user)
+    return scope
+
+
+def episode_scope(user) -> Q:
+    """A Q over Episode for everything the user may see; matches nothing when nothing."""
+    nothing = Q(pk__in=[])
+    if not may_see_patient_data(user):
+        return nothing
+    scope = nothing
+    if user.is_staff_member:
+        scope |= own_episode_scope(user)
+        for _scope, extra in scopes.granted_extra_scopes():
+            scope |= extra(user)
+    patient = user.patient_record
+    if patient is not None:
+        scope |= Q(patient=patient)
+    return scope
+
+
+def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
+    return qs.filter(episode_scope(user)).distinct()
+
+
+def patients_visible_to(user, qs: QuerySet) -> QuerySet:
+    from tessera.core.models import Episode
+
+    if not may_see_patient_data(user):
+        return qs.none()
+    episodes = Episode.objects.filter(episode_scope(user)).values("patient_id")
+    own = Q(user=user) if user.patient_record is not None else Q(pk__in=[])
+    return qs.filter(Q(pk__in=episodes) | own)
+
+
+def get_visible_patient(user, pk) -> object:
+    """The patient with this id if the user may see them; 404 otherwise (never 403,
+    so that the existence of a record is not revealed)."""
+    from tessera.core.models import Patient
+
+    patient = Patient.objects.visible_to(user).filter(pk=pk).first()
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
+    """The audit purpose of a staff member's read of this patient when only an extra scope
+    (a consultation grant) lets them see the patient: that scope's ``audit_purpose``.
+    None when their own roles show them the patient (the caller's default applies).
+
+    No query for a clinic-wide role at ``clinic_id``; otherwise one, two through a grant."""
+    granted = [(s, f) for s, f in scopes.granted_extra_scopes() if s.audit_purpose]
+    if not granted or not may_see_patient_data(user) or not user.is_staff_member:
+        return None
+    if clinic_id is not None and clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES):
+        return None
+    from tessera.core.models import Episode
+
+    episodes = Episode.objects.filter(patient=patient)
+    if episodes.filter(own_episode_scope(user)).exists():
+        return None
+    for scope, extra in granted:
+        if episodes.filter(extra(user)).exists():
+            return scope.audit_purpose
+    return None
+
+
+def may_edit_patient_details(user, patient) -> bool:
+    """Contact details: the patient themself, or clinical staff whose own roles show them
+    the record (a colleague consulted on the case reads it but does not change it)."""
+    if not may_see_patient_data(user):
+        return False
+    if patient.user_id == user.pk:
+        return True
+    return user.is_staff_member and patient_in_own_scope(user, patient)
+
+
+def patient_in_own_scope(user, patient) -> bool:
+    from tessera.core.models import Episode
+
+    return Episode.objects.filter(own_episode_scope(user), patient=patient).exists()
+
+
+def episode_in_own_scope(user, episode) -> bool:
+    """Whether the user's own roles (not a consultation grant) show them this episode:
+    what writing to the patient, acting on an alert or changing records needs."""
+    from tessera.core.models import Episode
+
+    return Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
+
+
+def patient_is_visible(user, patient) -> bool:
+    from tessera.core.models import Patient
+
+    return Patient.objects.visible_to(user).filter(pk=patient.pk).exists()
+
+
+def episode_is_visible(user, episode) -> bool:
+    from tessera.core.models import Episode
+
+    return Episode.objects.filter(episode_scope(user), pk=episode.pk).exists()
+
+
+def actor_role_label(user, clinic_id: int | None) -> str:
+    """How an actor is described in the audit row: their roles at that clinic."""
+    if user is None or not user.is_authenticated:
+        return ""
+    if clinic_id is not None:
+        roles = roles_at(user, clinic_id)
+        if roles:
+            return ",".join(roles)
+    if user.patient_record is not None:
+        return "patient"
+    return ",".join(sorted(all_roles(user)))

@@ -1,0 +1,53 @@
+"""Who works in which role at a clinic: the people a case, a session or a figure may be
+given to. These are lists to choose from, not decisions about patient data.
+
+- Cases and sessions go to the clinic's therapists; workload figures are theirs.
+- A request to "the supervisor" goes to the clinic's supervisors; a colleague asked
+  for consultation holds a clinical role at the clinic.
+"""
+
+from __future__ import annotations
+
+from tessera.core.roles import CLINICAL_ROLES, Role
+
+from .base import clinic_ids_with_roles
+
+
+def therapist_roles(clinic_ids):
+    """The therapist roles (ClinicRole rows, not evaluated) at these clinics."""
+    from tessera.core.models import ClinicRole
+
+    return ClinicRole.objects.filter(clinic_id__in=list(clinic_ids), role=Role.THERAPIST)
+
+
+def therapists(clinic):
+    """Active therapists of the clinic (a User queryset)."""
+    from tessera.core.models import User
+
+    return User.objects.filter(
+        clinic_roles__clinic=clinic, clinic_roles__role=Role.THERAPIST, is_active=True
+    )
+
+
+def is_therapist_at(user, clinic_id: int) -> bool:
+    """Whether the user works as a therapist at the clinic (sessions are booked with them)."""
+    return clinic_id in clinic_ids_with_roles(user, [Role.THERAPIST])
+
+
+def supervisors(clinic_id: int):
+    """Active supervisors of the clinic (a User queryset, distinct)."""
+    from tessera.core.models import User
+
+    return User.objects.filter(
+        is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role=Role.SUPERVISOR
+    ).distinct()
+
+
+def clinical_staff(clinic_id: int):
+    """Active staff with a clinical role at the clinic (a User queryset, distinct): the
+    colleagues a therapist may consult."""
+    from tessera.core.models import User
+
+    return User.objects.filter(
+        is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role__in=CLINICAL_ROLES
+    ).distinct()

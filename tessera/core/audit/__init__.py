@@ -1,0 +1,21 @@
+"""The audit trail: writing it (``record``, ``record_for_episode``), verifying its chain,
+and the registry of event codes (``Event``) with their labels and purposes.
+
+Callers use ``from tessera.core import audit`` and ``audit.record(...)``.
+"""
+
+from .events import CODES, Event, event, label
+from .trail import GENESIS, Break, changed_fields, record, record_for_episode, verify_chain
+
+__all__ = [
+    "CODES",
+    "GENESIS",
+    "Break",
+    "Event",
+    "changed_fields",
+    "event",
+    "label",
+    "record",
+    "record_for_episode",
+    "verify_chain",
+]
