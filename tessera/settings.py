@@ -266,6 +266,18 @@ CACHES = {
     )
 }
 
+# Rate limits (tessera/core/ratelimits.py, docs/operations.md "Rate limits"): one name per
+# limit, a count per period ("20/h"; s, m, h or d), None to switch one off. Counted per
+# client address in the cache above by django-ratelimit, which is deliberately not in
+# INSTALLED_APPS: its system check refuses the local-memory cache of development and
+# tests. If the cache fails, requests are let through, as the earlier throttle did.
+TESSERA_RATE_LIMITS = {
+    # Valid referrals sent by the professionals' web form, per address.
+    "referral_form": env("TESSERA_RATE_REFERRAL_FORM", "20/h") or None,
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+
 # Content-Security-Policy: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

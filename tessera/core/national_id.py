@@ -1,6 +1,10 @@
 """National identity numbers on the patient record: format, date and check-digit rules.
 
 Pure Python (no Django), so forms, imports and scripts can share one set of rules.
+Check digits and embedded dates are python-stdnum's (docs/decisions/0009-libraries.md);
+what it lacks stays here by hand: the Scottish CHI number's date, the Swedish
+samordningsnummer, the century of a two-digit year measured against `today`, and the
+plain-language messages.
 
 Schemes, keyed by ISO 3166-1 alpha-2 code. Scotland is keyed by its ISO 3166-2
 subdivision code "GB-SCT" because the CHI number is Scottish, not UK-wide:
@@ -23,9 +27,17 @@ not after `today` (default: date.today()); every birth date must not be in the f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from stdnum import exceptions as stdnum_errors
+from stdnum import luhn
+from stdnum.dk import cpr
+from stdnum.gb import nhs
+from stdnum.nl import bsn
+from stdnum.no import fodselsnummer
+from stdnum.se import personnummer
 
 
 class InvalidNationalId(ValueError):
@@ -105,18 +117,16 @@ def _latest_date(yy: int, month: int, day: int, today: date, latest_year: int) -
     raise InvalidNationalId(_BAD_DATE)
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        product = int(char) * (2 if position % 2 else 1)
-        total += product - 9 if product > 9 else product
-    return total % 10 == 0
-
-
-def _mod11_digit(digits: str, weights: Sequence[int]) -> int:
-    """11 - (weighted sum mod 11), with 11 read as 0; 10 means no check digit can match."""
-    remainder = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
-    return 0 if remainder == 11 else remainder
+def _checked(check: Callable[[], object], fmt: str) -> None:
+    """Run a python-stdnum check and say what it found in this module's own words."""
+    try:
+        check()
+    except stdnum_errors.InvalidChecksum:
+        raise InvalidNationalId(_CHECK) from None
+    except stdnum_errors.InvalidComponent:
+        raise InvalidNationalId(_BAD_DATE) from None
+    except stdnum_errors.ValidationError:  # length or format: _parse has already ruled these out
+        raise InvalidNationalId(fmt) from None
 
 
 def _se(text: str, today: date) -> tuple[str, date]:
@@ -128,8 +138,11 @@ def _se(text: str, today: date) -> tuple[str, date]:
         raise InvalidNationalId(_FORMAT_SE)  # '+' only appears with a two-digit year
     ten = yymmdd + tail
     yy, month, day = int(ten[0:2]), int(ten[2:4]), int(ten[4:6])
-    if day > 60:
+    coordination = day > 60
+    if coordination:
         day -= 60  # Skatteverket samordningsnummer: birth day + 60
+    # By hand: stdnum resolves a two-digit year from the calendar year alone and cannot be
+    # given `today`, so "born later this year" would be read as a date in the future.
     if century:
         born = _real_date(int(century) * 100 + yy, month, day, today)
     elif separator == "+":
@@ -137,82 +150,72 @@ def _se(text: str, today: date) -> tuple[str, date]:
         born = _latest_date(yy, month, day, today, today.year - 100)
     else:
         born = _latest_date(yy, month, day, today, today.year)
-    if not _luhn_ok(ten):  # SKV 704: Luhn (10-modulus) check over the ten digits
-        raise InvalidNationalId(_CHECK)
-    return f"{born.year // 100:02d}{ten[:6]}-{ten[6:]}", born
-
-
-_NO_WEIGHTS_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)  # Skatteetaten / Folkeregisteret, first check digit
-_NO_WEIGHTS_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)  # second check digit, over the first ten digits
-
-
-def _no_century(yy: int, individual: int) -> int:
-    # Skatteetaten / Folkeregisteret: the individual number (digits 7-9) gives the century.
-    if individual <= 499:
-        return 1900
-    if individual >= 900 and yy >= 40:
-        return 1900
-    if yy <= 39:  # individual 500-999
-        return 2000
-    if individual <= 749 and yy >= 54:
-        return 1800
-    raise InvalidNationalId(_NO_RANGE)  # 500-749 with 40-53, or 750-899 with 40-99
+    canonical = f"{born.year // 100:02d}{ten[:6]}-{ten[6:]}"
+    if coordination:
+        # stdnum.se.personnummer reads day + 60 as a date and refuses it, so a
+        # samordningsnummer gets only the SKV 704 Luhn check over its ten digits.
+        _checked(lambda: luhn.validate(ten), _FORMAT_SE)
+    else:
+        _checked(lambda: personnummer.validate(canonical), _FORMAT_SE)  # date and Luhn
+    return canonical, born
 
 
 def _no(text: str, today: date) -> tuple[str, date]:
     _parse(text, r"[0-9]{11}", "", _FORMAT_NO)  # Folkeregisteret: DDMMYY + III + K1 K2
-    day, month, yy = int(text[0:2]), int(text[2:4]), int(text[4:6])
-    if day > 40:
-        day -= 40  # Skatteetaten D-nummer: birth day + 40
-    born = _real_date(_no_century(yy, int(text[6:9])) + yy, month, day, today)
-    if _mod11_digit(text[:9], _NO_WEIGHTS_K1) != int(text[9]):
-        raise InvalidNationalId(_CHECK)
-    if _mod11_digit(text[:10], _NO_WEIGHTS_K2) != int(text[10]):
+    if int(text[2:4]) > 12:
+        # stdnum also reads H-numbers (month + 40): temporary numbers a hospital gives,
+        # never a person's identity number, so the record does not take them.
+        raise InvalidNationalId(_BAD_DATE)
+    try:
+        # Skatteetaten: D-nummer day + 40; the individual number (digits 7-9) gives the century.
+        born = fodselsnummer.get_birth_date(text)
+    except stdnum_errors.InvalidComponent:
+        try:  # was it the century? the same year and individual number on 1 January
+            fodselsnummer.get_birth_date("0101" + text[4:])
+        except stdnum_errors.InvalidComponent:
+            raise InvalidNationalId(_NO_RANGE) from None  # e.g. 500-749 with 40-53
+        raise InvalidNationalId(_BAD_DATE) from None
+    if born > today:
+        raise InvalidNationalId(_FUTURE)
+    # Skatteetaten: two modulus-11 check digits; stdnum gives "10" where none can match.
+    if (fodselsnummer.calc_check_digit1(text), fodselsnummer.calc_check_digit2(text)) != (
+        text[9],
+        text[10],
+    ):
         raise InvalidNationalId(_CHECK)
     return text, born
-
-
-def _dk_century(yy: int, seventh: int) -> int:
-    # CPR-kontoret: the 7th digit (first of the serial) gives the century.
-    if seventh <= 3:
-        return 1900
-    if seventh in (4, 9):
-        return 2000 if yy <= 36 else 1900
-    return 2000 if yy <= 57 else 1800  # 5-8
 
 
 def _dk(text: str, today: date) -> tuple[str, date]:
     match = _parse(text, r"([0-9]{6})-?([0-9]{4})", "-", _FORMAT_DK)  # CPR-kontoret DDMMYY-SSSS
     ddmmyy, serial = match.groups()
-    yy = int(ddmmyy[4:6])
-    born = _real_date(
-        _dk_century(yy, int(serial[0])) + yy, int(ddmmyy[2:4]), int(ddmmyy[:2]), today
-    )
+    try:
+        born = cpr.get_birth_date(ddmmyy + serial)  # CPR-kontoret: the 7th digit gives the century
+    except stdnum_errors.InvalidComponent:
+        raise InvalidNationalId(_BAD_DATE) from None
+    if born > today:
+        raise InvalidNationalId(_FUTURE)
     # CPR-kontoret: numbers issued since 2007 need not pass the old modulus-11 test,
-    # so there is deliberately no check-digit test here.
+    # so there is deliberately no check-digit test here (stdnum agrees).
     return f"{ddmmyy}-{serial}", born
-
-
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)  # Rijksoverheid BSN elfproef
 
 
 def _nl(text: str, today: date) -> tuple[str, None]:
     _parse(text, r"[0-9]{8,9}", "", _FORMAT_NL)
-    bsn = text.zfill(9)  # Rijksoverheid: an eight-digit BSN takes a leading zero
-    if int(bsn) == 0:
+    number = text.zfill(9)  # Rijksoverheid: an eight-digit BSN takes a leading zero
+    if int(number) == 0:
         raise InvalidNationalId(_ZEROS)
-    if sum(int(d) * w for d, w in zip(bsn, _BSN_WEIGHTS, strict=True)) % 11:
-        raise InvalidNationalId(_CHECK)  # elfproef: weighted sum divisible by 11
-    return bsn, None
-
-
-_CHI_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)  # NHS Scotland CHI: modulus 11 on digits 1-9
+    _checked(lambda: bsn.validate(number), _FORMAT_NL)  # Rijksoverheid BSN elfproef
+    return number, None
 
 
 def _chi(text: str, today: date) -> tuple[str, date]:
-    _parse(text, r"[0-9]{10}", "", _FORMAT_CHI)  # NHS Scotland CHI: DDMMYY + 4 digits
+    # By hand: stdnum has no CHI number. NHS Scotland CHI: DDMMYY + 4 digits.
+    _parse(text, r"[0-9]{10}", "", _FORMAT_CHI)
     born = _latest_date(int(text[4:6]), int(text[2:4]), int(text[0:2]), today, today.year)
-    if _mod11_digit(text[:9], _CHI_WEIGHTS) != int(text[9]):  # 11 -> 0; 10 never matches
+    # NHS Scotland CHI: modulus 11 over digits 1-9 with weights 10..2, the check digit the
+    # same as the NHS number's, so stdnum.gb.nhs computes it (11 -> 0; 10 never matches).
+    if nhs.checksum(text) != 0:
         raise InvalidNationalId(_CHECK)
     return text, born
 

@@ -3,17 +3,64 @@
 Response targets ("reply within two working days") and response times achieved are
 counted in this time, so a message sent on Friday afternoon is not late on Monday
 morning. Each working day's window is built as local wall-clock times and converted to
-UTC, so a day on which clocks change is as long as it really is. Public holidays are not
-modelled: a clinic that closes on one counts it as a working day.
+UTC, so a day on which clocks change is as long as it really is. The public holidays of
+the clinic's country (``clinic.country``: SE, NO, DK, NL or GB-SCT), from the `holidays`
+package, are closed days, so reply targets and risk-alert escalation skip them
+(docs/decisions/0009-libraries.md). A clinic without a country counts every working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
+
+import holidays as holiday_calendars
 
 UTC = dt.UTC
 MAX_DAYS = 3700  # ten years: a bound on every loop below
+
+
+# Categories of the `holidays` package that close a clinic, per country; "public" elsewhere.
+# Sweden adds Midsummer Eve, Christmas Eve and New Year's Eve (the package's "de_facto"
+# days): the law counts them with Sundays as non-working days (Semesterlagen 1977:480,
+# 3 a §) and the regions' clinics are closed on them.
+HOLIDAY_CATEGORIES: dict[str, tuple[str, ...]] = {"SE": ("public", "de_facto")}
+
+
+def _calendar(country: str) -> tuple[str, str | None] | None:
+    """The `holidays` country and subdivision for a clinic's country code, or None."""
+    key = (country or "").strip().upper()
+    if key == "SCT":
+        key = "GB-SCT"  # Scotland alone, as some imports write it
+    code, _sep, subdivision = key.partition("-")
+    supported = holiday_calendars.list_supported_countries()
+    if code not in supported or (subdivision and subdivision not in supported[code]):
+        return None
+    return code, subdivision or None
+
+
+@functools.lru_cache(maxsize=128)
+def public_holidays(country: str, year: int) -> frozenset[dt.date]:
+    """The days a clinic in ``country`` is closed for a public holiday in ``year``.
+
+    Computed once per (country, year) and kept for the life of the process, so a request
+    pays a dictionary look-up. Substitute days ("observed", e.g. St Andrew's Day on a
+    Sunday moves to Monday in Scotland) are included as the package has them.
+    """
+    calendar = _calendar(country)
+    if calendar is None:
+        return frozenset()
+    code, subdivision = calendar
+    categories = HOLIDAY_CATEGORIES.get(code, ("public",))
+    days = holiday_calendars.country_holidays(
+        code, subdiv=subdivision, years=year, categories=categories
+    )
+    return frozenset(days)
+
+
+def is_public_holiday(clinic, day: dt.date) -> bool:
+    return day in public_holidays(getattr(clinic, "country", "") or "", day.year)
 
 
 def _windows(clinic, first: dt.date, last: dt.date):
@@ -24,7 +71,7 @@ def _windows(clinic, first: dt.date, last: dt.date):
     closes = _as_time(clinic.closes_at)
     day = first
     while day <= last:
-        if day.isoweekday() in days:
+        if day.isoweekday() in days and not is_public_holiday(clinic, day):
             start = dt.datetime.combine(day, opens, tzinfo=tz).astimezone(UTC)
             end = dt.datetime.combine(day, closes, tzinfo=tz).astimezone(UTC)
             yield start, end

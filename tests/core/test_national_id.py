@@ -513,3 +513,88 @@ def test_changing_one_checked_digit_makes_the_number_invalid(country, data):
     digit = data.draw(st.sampled_from([d for d in "0123456789" if d != canonical[i]]))
     with pytest.raises(InvalidNationalId):
         validate_national_id(country, canonical[:i] + digit + canonical[i + 1 :], today=TODAY)
+
+
+# --- what python-stdnum checks now, with numbers built here (never real people's) ---------
+
+
+def no_number_with(ddmmyy_part: str, individuals: range) -> str:
+    """A number with valid check digits for this date part and an individual in the range."""
+    for individual in individuals:
+        number = no_number(f"{ddmmyy_part}{individual:03d}")
+        if number is not None:
+            return number
+    raise AssertionError("no valid number")
+
+
+def se_with_luhn(nine: str) -> str:
+    return nine + luhn_digit(nine)
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        # Valid Luhn digit, but 29 February 1901 did not exist (twelve-digit form).
+        ("19" + se_with_luhn("010229123"), BAD_DATE),
+        # Samordningsnummer for 30 February (day 30 + 60) with a valid Luhn digit.
+        (se_with_luhn("900290123"), BAD_DATE),
+        # Samordningsnummer for 31 April (day 31 + 60).
+        (se_with_luhn("900491123"), BAD_DATE),
+    ],
+)
+def test_se_impossible_dates_with_valid_check_digit(typed, fragment):
+    with pytest.raises(InvalidNationalId, match=fragment):
+        validate_national_id("SE", typed, today=TODAY)
+
+
+def test_se_samordningsnummer_on_a_leap_day():
+    ten = se_ten(date(2000, 2, 29), "457", day_offset=60)
+    assert ten[:6] == "000289"
+    result = validate_national_id("SE", "20" + ten, today=TODAY)
+    assert result == NationalId("SE", f"20{ten[:6]}-{ten[6:]}", date(2000, 2, 29))
+
+
+@pytest.mark.parametrize("offset", [0, 60], ids=["personnummer", "samordningsnummer"])
+def test_se_wrong_luhn_digit_is_caught_for_both_kinds(offset):
+    ten = se_ten(date(1988, 3, 14), "202", day_offset=offset)
+    wrong = ten[:9] + str((int(ten[9]) + 1) % 10)
+    with pytest.raises(InvalidNationalId, match=CHECK):
+        validate_national_id("SE", wrong, today=TODAY)
+
+
+def test_no_d_number_on_a_leap_day_is_valid():
+    number = no_number_with("690200", range(500, 1000))  # 29 + 40, February, 2000
+    assert validate_national_id("NO", number, today=TODAY).birth_date == date(2000, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "ddmmyy_part",
+    [
+        "690290",  # D-nummer for 29 February 1990, not a leap year
+        "710490",  # D-nummer for 31 April
+        "810190",  # FH-number (day 81): carries no birth date
+        "014190",  # H-number (month 1 + 40): a hospital's temporary number
+        "290290",  # 29 February 1990 as a fødselsnummer
+    ],
+)
+def test_no_impossible_dates_with_valid_check_digits(ddmmyy_part):
+    number = no_number_with(ddmmyy_part, range(0, 500))
+    with pytest.raises(InvalidNationalId, match=BAD_DATE):
+        validate_national_id("NO", number, today=TODAY)
+
+
+@pytest.mark.parametrize("which", [9, 10], ids=["K1", "K2"])
+def test_no_each_check_digit_is_checked(which):
+    number = no_number_with("150388", range(100, 500))
+    wrong = number[:which] + str((int(number[which]) + 1) % 10) + number[which + 1 :]
+    with pytest.raises(InvalidNationalId, match=CHECK):
+        validate_national_id("NO", wrong, today=TODAY)
+
+
+def test_nl_prefix_needing_check_digit_ten_is_always_invalid():
+    prefix = next(
+        f"{n:08d}" for n in range(10_000_000, 10**8) if mod11_digit(f"{n:08d}", BSN) is None
+    )
+    for last in "0123456789":
+        with pytest.raises(InvalidNationalId, match=CHECK):
+            validate_national_id("NL", prefix + last, today=TODAY)

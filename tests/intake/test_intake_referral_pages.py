@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import time_machine
 from django.core import signing
 from django.urls import reverse
 
@@ -102,16 +105,57 @@ def test_bad_input_keeps_what_was_typed(world, client):
     assert not Application.objects.exists()
 
 
-def test_the_form_is_throttled(world, client, monkeypatch):
-    from tessera.intake.views import public
-
-    monkeypatch.setattr(public, "REFERRALS_PER_HOUR", 2)
+@time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_form_is_throttled(world, client, settings):
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "2/h"}
     for _ in range(2):
         assert client.post(reverse("intake_refer", args=["alpha"]), _form()).status_code == 302
     response = client.post(reverse("intake_refer", args=["alpha"]), _form())
     assert response.status_code == 429
     assert Application.objects.count() == 2
     assert 'value="Dr Eva Berg"' in response.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_21st_referral_in_an_hour_gets_429_with_retry_after(world, client):
+    # The clock stands still, so all 21 fall in one window of the limit.
+    url = reverse("intake_refer", args=["alpha"])
+    for _ in range(20):
+        assert client.post(url, _form()).status_code == 302
+    response = client.post(url, _form())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    body = response.content.decode()
+    assert "Too many referrals have been sent from here in the last hour." in body
+    assert 'value="Dr Eva Berg"' in body and "Low mood and poor sleep" in body
+    assert Application.objects.count() == 20
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_referral_limit_is_per_address(world, client, settings):
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "1/h"}
+    url = reverse("intake_refer", args=["alpha"])
+    here, there = {"REMOTE_ADDR": "192.0.2.10"}, {"REMOTE_ADDR": "198.51.100.7"}
+    assert client.post(url, _form(), **here).status_code == 302
+    assert client.post(url, _form(), **here).status_code == 429
+    assert client.post(url, _form(), **there).status_code == 302
+    assert Application.objects.count() == 2
+
+
+def test_invalid_referrals_do_not_count_against_the_limit(world, client, settings):
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "1/h"}
+    url = reverse("intake_refer", args=["alpha"])
+    for _ in range(3):
+        bad = _form(**{"referrer-secure_email": "not-an-address"})
+        assert client.post(url, bad).status_code == 200
+    assert client.post(url, _form()).status_code == 302
+
+
+def test_the_referral_limit_can_be_switched_off(world, client, settings):
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": None}
+    url = reverse("intake_refer", args=["alpha"])
+    for _ in range(3):
+        assert client.post(url, _form()).status_code == 302
 
 
 def test_the_receipt_shows_only_this_browsers_referral(world, client):

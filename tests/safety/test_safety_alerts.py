@@ -183,6 +183,25 @@ class TestEscalation:
         with time_machine.travel(dt.datetime(2026, 11, 30, 8, 31, tzinfo=STOCKHOLM)):
             assert len(actions.escalate_overdue()) == 1
 
+    def test_christmas_holidays_are_skipped_before_escalating(
+        self, world, django_capture_on_commit_callbacks
+    ):
+        # Clinic alpha is in Sweden: Christmas Eve and Christmas Day 2026 (Thursday and
+        # Friday) are closed days, so half an hour on Wednesday leaves half an hour for
+        # Monday 28 December.
+        with time_machine.travel(dt.datetime(2026, 12, 23, 15, 30, tzinfo=STOCKHOLM), tick=False):
+            submit_phq9(world, PHQ9_ITEM9_TWO, capture=django_capture_on_commit_callbacks)
+        alert = RiskAlert.objects.get()
+        due = dt.datetime(2026, 12, 28, 8, 30, tzinfo=STOCKHOLM)
+        assert alert.acknowledge_by == due
+        with time_machine.travel(dt.datetime(2026, 12, 24, 12, 0, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []  # Christmas Eve: still within the window
+        with time_machine.travel(dt.datetime(2026, 12, 28, 8, 31, tzinfo=STOCKHOLM), tick=False):
+            escalated = actions.escalate_overdue()
+        # The supervisors' window is one more working hour on Monday.
+        assert [a.escalation_level for a in escalated] == [1]
+        assert escalated[0].acknowledge_by == dt.datetime(2026, 12, 28, 9, 31, tzinfo=STOCKHOLM)
+
 
 class TestOnCall:
     @pytest.fixture

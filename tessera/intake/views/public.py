@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,15 +9,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.core.middleware import client_ip
 from tessera.core.models import Clinic
+from tessera.core.ratelimits import over_limit, with_retry_after
 
 from ..actions import apply as apply_actions
 from ..forms import PersonForm, ReferralForm
 from ..programmes import public_programmes
 
-# A simple throttle against abuse of the public referral form: per address and hour.
-REFERRALS_PER_HOUR = 20
 RECEIPT_SESSION_KEY = "tessera_intake_receipt"
 
 
@@ -58,22 +55,16 @@ def professionals(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _throttled(request) -> bool:
-    key = f"intake-refer:{client_ip(request) or '-'}"
-    cache.add(key, 0, 3600)
-    try:
-        return cache.incr(key) > REFERRALS_PER_HOUR
-    except ValueError:
-        return False
-
-
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _clinic(slug, professional=True)
     referral = ReferralForm(request.POST or None)
     person = PersonForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and referral.is_valid() and person.is_valid():
-        if _throttled(request):
+        # Against abuse of the public form: valid referrals per address (the
+        # "referral_form" rate limit, 20 an hour by default).
+        wait = over_limit(request, "referral_form")
+        if wait is not None:
             referral.add_error(
                 None,
                 _(
@@ -81,12 +72,12 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
                     "again later; what you typed is kept."
                 ),
             )
-            return render(
+            page = render(
                 request,
                 "intake/public/refer.html",
                 {"clinic": clinic, "referral_form": referral, "person_form": person},
-                status=429,
             )
+            return with_retry_after(page, wait)
         try:
             application = apply_actions.do_refer(
                 clinic,

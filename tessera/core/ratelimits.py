@@ -1,0 +1,101 @@
+"""One rate-limit mechanism for the project: named limits, counted by django-ratelimit.
+
+Every limit has a name and a rate in ``settings.TESSERA_RATE_LIMITS`` (for instance
+``"referral_form": "20/h"``; a rate is a count per second, minute, hour or day, "s", "m",
+"h", "d", and None switches the limit off). Counts live in the cache named by
+``RATELIMIT_USE_CACHE`` (Redis in production, so every worker shares them; local memory
+in development and tests) in fixed windows of the rate's period. The caller is counted by
+address (``client_ip``, which trusts only ``TESSERA_PROXY_COUNT`` proxies) unless a view
+passes another key, such as a token or an account.
+
+Two ways to use it (docs/operations.md lists the limits, docs/decisions/0009-libraries.md
+says why):
+
+- ``@rate_limited("name")`` on a view: a request over the limit gets the 429 page
+  (``errors/429.html``) with ``Retry-After``.
+- ``over_limit(request, "name")`` inside a view that should count only some requests
+  (e.g. a form, only once it is valid) and answer in its own page, keeping what was typed;
+  ``with_retry_after`` then sets the status and header on that page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from .middleware import client_ip
+
+Key = Callable[[str, HttpRequest], str]
+
+
+def by_address(group: str, request: HttpRequest) -> str:
+    """Count per client address (behind the configured number of proxies)."""
+    return client_ip(request) or "-"
+
+
+def rate_for(name: str) -> str | None:
+    """The configured rate of a named limit; an unknown name is a programming error."""
+    limits = getattr(settings, "TESSERA_RATE_LIMITS", {})
+    if name not in limits:
+        raise ImproperlyConfigured(f"TESSERA_RATE_LIMITS has no limit named {name!r}")
+    return limits[name]
+
+
+def over_limit(
+    request: HttpRequest, name: str, *, key: Key = by_address, count: bool = True
+) -> int | None:
+    """Count this request against the named limit (unless ``count`` is False).
+
+    Returns None while the caller is within the limit, otherwise the seconds until the
+    window ends (at least 1), for ``Retry-After``.
+    """
+    rate = rate_for(name)
+    if rate is None:
+        return None
+    usage = get_usage(request, group=f"tessera.{name}", key=key, rate=rate, increment=count)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, usage["time_left"])
+
+
+def with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
+    """Mark a response as the answer to one request too many (429, with Retry-After)."""
+    response.status_code = 429
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
+    """The 429 page: what happened and how long to wait, in the site's layout."""
+    response = render(
+        request, "errors/429.html", {"retry_minutes": max(1, math.ceil(seconds / 60))}
+    )
+    return with_retry_after(response, seconds)
+
+
+def rate_limited(
+    name: str, *, key: Key = by_address, methods: Iterable[str] = ("POST",)
+) -> Callable:
+    """Decorate a view so that requests with these methods count against the named limit;
+    one over it gets the 429 page instead of the view."""
+    counted = {m.upper() for m in methods}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in counted:
+                wait = over_limit(request, name, key=key)
+                if wait is not None:
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
