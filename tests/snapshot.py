@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import unittest
 from collections.abc import Callable
 
 from django.db import transaction
@@ -49,8 +50,12 @@ def shared_data(name: str):
     return register
 
 
+def _names(item) -> set[str]:
+    return set(getattr(item, "fixturenames", ()))
+
+
 def _transactional(item) -> bool:
-    if TRANSACTIONAL & set(item.fixturenames):
+    if TRANSACTIONAL & _names(item):
         return True
     marker = item.get_closest_marker("django_db")
     if marker is None:
@@ -59,12 +64,17 @@ def _transactional(item) -> bool:
 
 
 def _uses_db(item) -> bool:
-    return bool(USES_DB & set(item.fixturenames)) or item.get_closest_marker("django_db")
+    """Whether the test may touch the database (Django's own TestCase classes manage
+    their transactions themselves, so they count too)."""
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, unittest.TestCase):
+        return True
+    return bool(USES_DB & _names(item)) or item.get_closest_marker("django_db") is not None
 
 
 def _wanted(item) -> tuple[str, str] | None:
     """Which shared data the test runs on (name and scope), or None."""
-    names = getattr(item, "fixturenames", ())
+    names = _names(item)
     for name in SHARED:
         if name in names:
             if _transactional(item):
