@@ -175,7 +175,7 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session")
-def _snapshots(request, django_db_setup, django_db_blocker):
+def _snapshots(django_db_setup, django_db_blocker):
     """The first test that asks for shared data arrives before the test database
     exists; from here on the snapshot can be built before each test's fixtures."""
     Snapshot.blocker = django_db_blocker
@@ -186,6 +186,7 @@ def _snapshots(request, django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(request, _snapshots, db) -> World:
+    """The test's own copy of the world, its rows rolled back after the test."""
     return shared(request, "world")
 
 
