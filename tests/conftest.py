@@ -19,6 +19,7 @@ from tessera.core.roles import Role
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule, Response
+from tests.snapshot import FAST_HASHERS, Snapshot, shared, shared_data
 
 PASSWORD = "a-long-test-password-17"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -27,7 +28,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -114,8 +115,8 @@ STAFF_ROLES = {
 }
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The named people and their clinics, built through the real actions."""
     region = actions.do_create_region(name="Test Region", country="SE")
     w = World(region, make_clinic(region, "alpha"), make_clinic(region, "beta"))
     for kind, role in STAFF_ROLES.items():
@@ -160,6 +161,33 @@ def world(db) -> World:
         language="en",
     )
     return w
+
+
+# The world is built once per test module and each test rolls back to it: see
+# tests/snapshot.py.
+shared_data("world")(build_world)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    Snapshot.item = item
+    Snapshot.prepare(item)
+
+
+@pytest.fixture(scope="session")
+def _snapshots(django_db_setup, django_db_blocker):
+    """The first test that asks for shared data arrives before the test database
+    exists; from here on the snapshot can be built before each test's fixtures."""
+    Snapshot.blocker = django_db_blocker
+    Snapshot.prepare(Snapshot.item)
+    yield
+    Snapshot.close()
+
+
+@pytest.fixture
+def world(request, _snapshots, db) -> World:
+    """The test's own copy of the world, its rows rolled back after the test."""
+    return shared(request, "world")
 
 
 def sign_in(client, user, *, reauthenticated: bool = True):

@@ -36,8 +36,14 @@ def png_upload(name: str = "cycle.png", extra: bytes = b"") -> SimpleUploadedFil
 
 
 def build_library(world, settings, tmp_path):
-    """Adds the library to the world (world.module, world.module_version, ...)."""
+    """Adds the library to the world (world.module, world.module_version, ...), its
+    media kept under tmp_path."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    return add_library(world)
+
+
+def add_library(world):
+    """Adds the library to the world, its media stored under the MEDIA_ROOT in force."""
     author = world["author"]
     module = actions.do_create_module(
         world.region,

@@ -1,33 +1,18 @@
 // Worksheet autosave: saves while the patient types; if a save fails (no connection),
 // keeps the text in this browser and sends it when the connection is back. The local
-// copy is removed as soon as the server has it.
+// copy is removed as soon as the server has it. Needs restore.js, loaded before it.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
   if (!form || form.querySelector("fieldset[disabled]")) { return; }
+  var kept = window.TesseraRestore;
   var key = "tessera-worksheet:" + form.getAttribute("action");
+  var SKIP = ["csrfmiddlewaretoken"];
   var status = form.querySelector("[data-autosave-status]");
   var timer = null;
   var saving = false;
 
   function say(text) { if (status) { status.textContent = text; } }
-  function values() {
-    var out = {};
-    new FormData(form).forEach(function (v, k) { if (k !== "csrfmiddlewaretoken") { out[k] = v; } });
-    return out;
-  }
-  function restore(saved) {
-    Object.keys(saved).forEach(function (name) {
-      var fields = form.querySelectorAll("[name='" + name.replace(/'/g, "") + "']");
-      fields.forEach(function (field) {
-        if (field.type === "radio") { field.checked = field.value === saved[name]; }
-        else { field.value = saved[name]; }
-      });
-    });
-  }
-  function keepLocally() {
-    try { localStorage.setItem(key, JSON.stringify(values())); } catch (e) { /* storage full or off */ }
-  }
   function save() {
     if (saving) { timer = setTimeout(save, 500); return; }
     saving = true;
@@ -41,7 +26,7 @@
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
     }).then(function () {
-      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      kept.forget(key);
       say(form.dataset.savedText || "Saved.");
     }).catch(function () {
       say(form.dataset.offlineText || "Not saved yet: kept on this device, and sent when you are back online.");
@@ -49,19 +34,18 @@
     }).then(function () { saving = false; });
   }
   function changed() {
-    keepLocally();
+    kept.keep(key, form, SKIP);
     clearTimeout(timer);
     timer = setTimeout(save, 800);
   }
 
-  var pending = null;
-  try { pending = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { pending = null; }
+  var pending = kept.read(key);
   if (pending) {
-    restore(pending);
+    kept.fill(form, pending);
     say(form.dataset.restoredText || "We restored what you wrote last time. Saving it now.");
     save();
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  window.addEventListener("online", function () { if (localStorage.getItem(key)) { save(); } });
+  window.addEventListener("online", function () { if (kept.has(key)) { save(); } });
 })();

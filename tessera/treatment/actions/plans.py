@@ -40,14 +40,16 @@ def _next_position(episode) -> int:
 
 def _published_entries(programme_version):
     if not programme_version.is_published:
-        raise ValidationError("Only a published programme can be used in a plan.")
+        raise ValidationError(gettext_lazy("Only a published programme can be used in a plan."))
     return list(programme_version.entries.select_related("module_version").order_by("position"))
 
 
 @transaction.atomic
 def do_seed_plan(episode: Episode, programme_version, *, acting_user, reason="") -> list[PlanEntry]:
     if episode.plan.exists():
-        raise ValidationError("This episode already has a plan; switch programme instead.")
+        raise ValidationError(
+            gettext_lazy("This episode already has a plan; switch programme instead.")
+        )
     rows = [
         PlanEntry(
             episode=episode,
@@ -77,9 +79,9 @@ def do_seed_plan(episode: Episode, programme_version, *, acting_user, reason="")
 @transaction.atomic
 def do_add_module(episode, module_version, *, acting_user, reason="", unlock_on=None):
     if not module_version.is_published:
-        raise ValidationError("Only a published module can be added to a plan.")
+        raise ValidationError(gettext_lazy("Only a published module can be added to a plan."))
     if episode.plan.current().filter(module_version__module=module_version.module).exists():
-        raise ValidationError("This module is already in the plan.")
+        raise ValidationError(gettext_lazy("This module is already in the plan."))
     entry = PlanEntry.objects.create(
         episode=episode,
         module_version=module_version,
@@ -268,7 +270,9 @@ def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> W
         )
     answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
     if answer.submitted_at is not None:
-        raise ValidationError("These answers have been sent and can no longer be changed.")
+        raise ValidationError(
+            gettext_lazy("These answers have been sent and can no longer be changed.")
+        )
     answer.values = values
     answer.save(update_fields=["values", "updated_at"])
     if entry.started_at is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tessera.core import access, audit
 from tessera.instruments.scoring import RiskOverrideError, load_definition, score
@@ -27,7 +28,9 @@ def _record(action, clinic, acting_user, obj, changes):
 def do_add_measure_rule(clinic, *, acting_user, **fields) -> MeasureRule:
     rule = MeasureRule(clinic=clinic, **fields)
     if rule.time_point == "custom" and not rule.interval_days:
-        raise ValidationError({"interval_days": "A custom interval needs a number of days."})
+        raise ValidationError(
+            {"interval_days": gettext("A custom interval needs a number of days.")}
+        )
     rule.full_clean()
     rule.save()
     _record(
@@ -59,7 +62,10 @@ def do_set_risk_threshold(clinic, instrument: str, rule_code: str, at_least: int
     try:  # let the engine check the rule exists and the threshold is possible
         score(definition, {}, risk_overrides={rule_code: at_least})
     except RiskOverrideError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(
+            gettext("%(value)s is not a possible threshold for risk rule %(rule)s of %(code)s."),
+            params={"value": at_least, "rule": rule_code, "code": instrument},
+        ) from exc
     row, _ = RiskThreshold.objects.update_or_create(
         clinic=clinic,
         instrument=definition.code,
