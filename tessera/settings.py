@@ -169,8 +169,18 @@ MFA_ADAPTER = "tessera.core.auth.MFAAdapter"
 # SECRET_KEY). Changing it makes existing authenticators unreadable.
 TESSERA_MFA_KEY = env("TESSERA_MFA_KEY")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tessera: "
-# Failed sign-ins are counted and locked out by django-axes (below), in one place.
+# Failed passwords are counted and locked out by django-axes (below). allauth's
+# "login_failed" limit also covers second-factor codes, so switching it off switches
+# those off too: tessera.core.second_factor counts wrong codes instead (its forms below).
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_FORMS = {
+    "authenticate": "tessera.core.second_factor.AuthenticateForm",
+    "reauthenticate": "tessera.core.second_factor.ReauthenticateForm",
+}
+# Wrong second-factor codes before a lockout: per account, and per client address.
+TESSERA_MFA_FAILURES = envint("TESSERA_MFA_FAILURES", 5)
+TESSERA_MFA_FAILURES_PER_ADDRESS = envint("TESSERA_MFA_FAILURES_PER_ADDRESS", 20)
+TESSERA_MFA_LOCKOUT_MINUTES = envint("TESSERA_MFA_LOCKOUT_MINUTES", 15)
 # WebAuthn is left out for now: see docs/decisions/0003-sign-in.md.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
