@@ -181,6 +181,8 @@ MFA_FORMS = {
 TESSERA_MFA_FAILURES = envint("TESSERA_MFA_FAILURES", 5)
 TESSERA_MFA_FAILURES_PER_ADDRESS = envint("TESSERA_MFA_FAILURES_PER_ADDRESS", 20)
 TESSERA_MFA_LOCKOUT_MINUTES = envint("TESSERA_MFA_LOCKOUT_MINUTES", 15)
+# Wrong date-of-birth / identity-number answers on one invitation link per 24 hours.
+TESSERA_INVITE_CONFIRM_ATTEMPTS = envint("TESSERA_INVITE_CONFIRM_ATTEMPTS", 5)
 # WebAuthn is left out for now: see docs/decisions/0003-sign-in.md.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"

@@ -19,6 +19,22 @@ class ConsentForm(forms.Form):
     )
 
 
+class InviteConfirmForm(forms.Form):
+    """The invited person shows who they are when signed in with another address."""
+
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("For example 1990-04-12."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+    last_four = forms.RegexField(
+        label=_("Last four digits of your identity number"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        error_messages={"invalid": _("Enter four digits.")},
+    )
+
+
 class DetailsForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
