@@ -209,11 +209,17 @@ if TESSERA_OIDC_PROVIDER:
     # Let the sign-in form hand over to the provider (CSP form-action covers redirects).
     _OIDC_ORIGIN = "/".join(env("TESSERA_OIDC_SERVER_URL").split("/")[:3])
 
-# django-axes: lock out an e-mail address from an IP after repeated failures.
+# django-axes: lock out an account (its e-mail address, from any client address) after
+# repeated failed passwords. allauth authenticates with `email=`, so axes is given the
+# address by tessera.core.auth.axes_username. Failures from one client address across
+# accounts are counted separately, with a higher limit (tessera.core.auth.AccountAdapter),
+# so that one clinic's shared address is not locked by five typing errors.
 AXES_FAILURE_LIMIT = envint("TESSERA_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = envint("TESSERA_LOCKOUT_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+TESSERA_LOCKOUT_MINUTES = envint("TESSERA_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = TESSERA_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_USERNAME_CALLABLE = "tessera.core.auth.axes_username"
+TESSERA_LOCKOUT_FAILURES_PER_ADDRESS = envint("TESSERA_LOCKOUT_FAILURES_PER_ADDRESS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_IPWARE_PROXY_COUNT = envint("TESSERA_PROXY_COUNT", 0)
