@@ -7,6 +7,7 @@ cookies, so no CSRF token. A wrong or revoked token gets 401 with an OperationOu
 from __future__ import annotations
 
 import json
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tessera.core import audit
+from tessera.core.validation import has_control_characters
 from tessera.fhir.capability import capability_statement
 
 from .models import ReferrerClient
@@ -27,6 +29,40 @@ from .service_request import (
 from .views import FHIR_JSON, _json, base_url
 
 MAX_BODY = 1_000_000
+# A referral is a ServiceRequest with a contained Patient: a dozen levels at most. Deeper
+# JSON would only exhaust the parser's or the validator's recursion (a 500 and a held
+# thread), so it is refused before either sees it.
+MAX_DEPTH = 32
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class HostileJson(ValueError):
+    pass
+
+
+def load_json(body: bytes):
+    """The parsed body, or HostileJson for nesting deeper than MAX_DEPTH or a string with
+    control characters (NUL cannot be stored; none belongs in a referral)."""
+    text = body.decode("utf-8")
+    depth = 0
+    for char in _STRINGS.sub("", text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise HostileJson(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+    payload = json.loads(text)
+    stack = [payload]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+        elif isinstance(value, str) and has_control_characters(value):
+            raise HostileJson("a text value holds control characters")
+    return payload
 
 
 def _outcome(status: int, problems: list[Problem], **headers) -> HttpResponse:
@@ -72,8 +108,10 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY:
         return _outcome(413, [Problem("(body)", "a referral must be under 1 MB")])
     try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        payload = load_json(request.body)
+    except HostileJson as exc:
+        return _outcome(400, [Problem("(body)", str(exc))])
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
     try:
         incoming = read_referral(payload)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit, national_id
+from tessera.core import access, audit, national_id, validation
 
 from . import duplicates, notify
 from .models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
@@ -162,6 +162,7 @@ def clean_details(fields: dict) -> dict:
     """Validate personal details; the national identity number with core.national_id
     (its canonical form is kept, and its birth date must match)."""
     fields = dict(fields)
+    validation.check_lengths(Application, fields)
     number = (fields.get("national_id") or "").strip()
     country = fields.get("national_id_country") or ""
     if number:

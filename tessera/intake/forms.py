@@ -49,7 +49,7 @@ class DetailsForm(forms.Form):
     national_id = forms.CharField(
         label=_("National identity number"), max_length=20, required=False
     )
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
 
