@@ -188,6 +188,9 @@ TESSERA_INVITE_CONFIRM_ATTEMPTS = envint("TESSERA_INVITE_CONFIRM_ATTEMPTS", 5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
 TESSERA_OPEN_SIGNUP = envbool("TESSERA_OPEN_SIGNUP")
+# Referrals one FHIR token may create (django-ratelimit rate, e.g. "30/h"); each one
+# e-mails an invitation, so this also limits invitations per referring organisation.
+TESSERA_FHIR_REFERRAL_RATE = env("TESSERA_FHIR_REFERRAL_RATE", "30/h")
 # The public base of the FHIR endpoints (default: this site's /fhir).
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).

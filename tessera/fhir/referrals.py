@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
 from tessera.core import audit
 from tessera.core.validation import has_control_characters
@@ -83,7 +85,13 @@ def _client(request: HttpRequest) -> ReferrerClient | None:
     return client
 
 
-def _unauthorised() -> HttpResponse:
+def _unauthorised(request: HttpRequest) -> HttpResponse:
+    """401; the attempt is audited (the token itself never is)."""
+    audit.record(
+        "security.fhir_auth_failed",
+        purpose="intake",
+        changes={"path": request.path[:200], "had_token": "Authorization" in request.headers},
+    )
     return _outcome(
         401,
         [Problem("Authorization", "a valid bearer token for a referring organisation is needed")],
@@ -101,7 +109,26 @@ def metadata(request: HttpRequest) -> HttpResponse:
 def service_request_create(request: HttpRequest) -> HttpResponse:
     client = _client(request)
     if client is None:
-        return _unauthorised()
+        return _unauthorised(request)
+    usage = get_usage(
+        request,
+        group="tessera.fhir.service_request_create",
+        key=lambda _group, _request: f"client:{client.pk}",
+        rate=settings.TESSERA_FHIR_REFERRAL_RATE,
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        audit.record(
+            "security.fhir_rate_limited",
+            clinic=client.clinic,
+            purpose="intake",
+            changes={"client": client.pk},
+        )
+        return _outcome(
+            429,
+            [Problem("(request)", "too many referrals from this token; try again later")],
+            Retry_After=str(max(1, usage["time_left"])),
+        )
     content_type = request.content_type or ""
     if content_type not in (FHIR_JSON, "application/json"):
         return _outcome(415, [Problem("Content-Type", "send application/fhir+json")])
@@ -137,7 +164,7 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
 def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request)
     if client is None:
-        return _unauthorised()
+        return _unauthorised(request)
     from tessera.intake.fhir_referrals import referral_for_client, service_request_for
 
     application = referral_for_client(client, pk)
