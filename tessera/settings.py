@@ -339,6 +339,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Fernet key that encrypts `manage.py backup` files (docs/security.md).
+TESSERA_BACKUP_KEY = env("TESSERA_BACKUP_KEY")
 # Uploaded content (module images, audio, video). Not patient data.
 MEDIA_ROOT = Path(env("TESSERA_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
