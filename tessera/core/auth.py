@@ -40,7 +40,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials) -> None:
         """Count a failed password for the client address (axes counts the account)."""
-        audit.record("auth.sign_in_failed", purpose="administration")
+        from .models import User
+
+        email = (credentials.get("email") or "").strip()
+        account = User.objects.filter(email__iexact=email).first() if email else None
+        audit.record("auth.sign_in_failed", actor=account, purpose="administration")
         ip = context.current().ip_address
         if not ip:
             return
