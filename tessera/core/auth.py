@@ -79,7 +79,13 @@ def axes_username(request, credentials: dict | None = None) -> str | None:
     value = (credentials or {}).get("email") or (credentials or {}).get("username")
     if not value and request is not None:
         value = getattr(request, "POST", {}).get("login")
-    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip().lower()
+    if len(value) > 254:
+        # No account has a longer address; axes' column holds 255 characters.
+        return "too-long:" + hashlib.sha256(value.encode()).hexdigest()
+    return value
 
 
 @functools.cache

@@ -43,3 +43,12 @@ def test_many_failures_from_one_address_lock_that_address(world, client, setting
     assert "Too many failed sign-ins from your network" in response.content.decode()
     assert AuditEvent.objects.filter(action="auth.address_locked").exists()
     assert _post(Client(), world["patient"].email, PASSWORD, ip="10.3.3.3").status_code == 302
+
+
+def test_an_overlong_address_is_a_failed_sign_in_not_an_error(world, client):
+    from tessera.core.auth import axes_username
+
+    response = _post(client, "a" * 400 + "@example.org", "wrong-password")
+    assert response.status_code == 200
+    assert axes_username(None, {"email": "a" * 400}).startswith("too-long:")
+    assert len(axes_username(None, {"email": "a" * 400})) < 255
