@@ -62,10 +62,10 @@ def test_a_backup_restores_and_an_older_one_is_detected(
     settings.MEDIA_ROOT = tmp_path / "media"
     (settings.MEDIA_ROOT / "modules").mkdir(parents=True)
     (settings.MEDIA_ROOT / "modules" / "picture.txt").write_text("uploaded")
-    audit.record("backup.test_before", purpose="administration")
+    audit.record("session.signed_in", purpose="administration")
     call_command("backup", tmp_path / "tessera.backup")
-    assert b"backup.test_before" not in (tmp_path / "tessera.backup").read_bytes()  # encrypted
-    audit.record("backup.test_after", purpose="administration")
+    assert b"session.signed_in" not in (tmp_path / "tessera.backup").read_bytes()  # encrypted
+    audit.record("session.signed_out", purpose="administration")
     newest = AuditChainHead.objects.get(pk=1).last_hash
 
     restored_media = tmp_path / "restored-media"
