@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tessera.core.middleware.RequestContextMiddleware",
+    "tessera.core.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tessera.core.middleware.IdleTimeoutMiddleware",
     "tessera.core.middleware.StaffSecondFactorMiddleware",
@@ -170,12 +171,27 @@ MFA_ADAPTER = "tessera.core.auth.MFAAdapter"
 # SECRET_KEY). Changing it makes existing authenticators unreadable.
 TESSERA_MFA_KEY = env("TESSERA_MFA_KEY")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tessera: "
-# Failed sign-ins are counted and locked out by django-axes (below), in one place.
+# Failed passwords are counted and locked out by django-axes (below). allauth's
+# "login_failed" limit also covers second-factor codes, so switching it off switches
+# those off too: tessera.core.second_factor counts wrong codes instead (its forms below).
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_FORMS = {
+    "authenticate": "tessera.core.second_factor.AuthenticateForm",
+    "reauthenticate": "tessera.core.second_factor.ReauthenticateForm",
+}
+# Wrong second-factor codes before a lockout: per account, and per client address.
+TESSERA_MFA_FAILURES = envint("TESSERA_MFA_FAILURES", 5)
+TESSERA_MFA_FAILURES_PER_ADDRESS = envint("TESSERA_MFA_FAILURES_PER_ADDRESS", 20)
+TESSERA_MFA_LOCKOUT_MINUTES = envint("TESSERA_MFA_LOCKOUT_MINUTES", 15)
+# Wrong date-of-birth / identity-number answers on one invitation link per 24 hours.
+TESSERA_INVITE_CONFIRM_ATTEMPTS = envint("TESSERA_INVITE_CONFIRM_ATTEMPTS", 5)
 # WebAuthn is left out for now: see docs/decisions/0003-sign-in.md.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
 TESSERA_OPEN_SIGNUP = envbool("TESSERA_OPEN_SIGNUP")
+# Referrals one FHIR token may create (django-ratelimit rate, e.g. "30/h"); each one
+# e-mails an invitation, so this also limits invitations per referring organisation.
+TESSERA_FHIR_REFERRAL_RATE = env("TESSERA_FHIR_REFERRAL_RATE", "30/h")
 # The public base of the FHIR endpoints (default: this site's /fhir).
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).
@@ -198,11 +214,20 @@ if TESSERA_OIDC_PROVIDER:
     # Let the sign-in form hand over to the provider (CSP form-action covers redirects).
     _OIDC_ORIGIN = "/".join(env("TESSERA_OIDC_SERVER_URL").split("/")[:3])
 
-# django-axes: lock out an e-mail address from an IP after repeated failures.
+# django-axes: lock out an account (its e-mail address, from any client address) after
+# repeated failed passwords. allauth authenticates with `email=`, so axes is given the
+# address by tessera.core.auth.axes_username. Failures from one client address across
+# accounts are counted separately, with a higher limit (tessera.core.auth.AccountAdapter),
+# so that one clinic's shared address is not locked by five typing errors.
 AXES_FAILURE_LIMIT = envint("TESSERA_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = envint("TESSERA_LOCKOUT_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+TESSERA_LOCKOUT_MINUTES = envint("TESSERA_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = TESSERA_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_USERNAME_CALLABLE = "tessera.core.auth.axes_username"
+TESSERA_LOCKOUT_FAILURES_PER_ADDRESS = envint("TESSERA_LOCKOUT_FAILURES_PER_ADDRESS", 30)
+# axes warns (W006) when its parameters lack the client address: here the address is
+# limited by the adapter above, with its own, higher limit, which axes cannot express.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_IPWARE_PROXY_COUNT = envint("TESSERA_PROXY_COUNT", 0)
@@ -327,6 +352,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Fernet key that encrypts `manage.py backup` files (docs/security.md).
+TESSERA_BACKUP_KEY = env("TESSERA_BACKUP_KEY")
 # Uploaded content (module images, audio, video). Not patient data.
 MEDIA_ROOT = Path(env("TESSERA_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"

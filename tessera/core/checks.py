@@ -23,6 +23,19 @@ def production_settings(app_configs, **kwargs):
                 id="tessera.E002",
             )
         )
+    # Read here, not at import: the settings module is loaded by Django, not imported by apps.
+    from tessera.settings import _INSECURE_KEY
+
+    if settings.SECRET_KEY == _INSECURE_KEY or len(settings.SECRET_KEY) < 50:
+        # The key signs invitation links and sessions: the public demo key lets anyone
+        # forge an invitation to any referral.
+        errors.append(
+            checks.Error(
+                "The secret key is the public development key, or shorter than 50 characters.",
+                hint="Set TESSERA_SECRET_KEY to 50 or more random characters.",
+                id="tessera.E003",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             checks.Warning(

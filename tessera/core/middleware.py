@@ -9,11 +9,12 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import context
+from .validation import has_control_characters
 
 
 def client_ip(request) -> str | None:
@@ -114,3 +115,27 @@ class StaffSecondFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class HostileInputMiddleware:
+    """Answer 400 for control characters (NUL among them) in the path, the query string
+    or a form body, before any view or audit row sees them. JSON bodies are checked by
+    the FHIR interface; file contents are not text and are not checked."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._hostile(request):
+            return render(request, "errors/400.html", {"reason": "control_characters"}, status=400)
+        return self.get_response(request)
+
+    def _hostile(self, request) -> bool:
+        if has_control_characters(request.path):
+            return True
+        values = [v for key in request.GET for v in [key, *request.GET.getlist(key)]]
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            values += [v for key in request.POST for v in [key, *request.POST.getlist(key)]]
+        return any(has_control_characters(v) for v in values)

@@ -24,4 +24,5 @@ urlpatterns = [
         name="clinic_crisis_contact_remove",
     ),
     path("audit/", audit_trail.audit_search, name="audit_search"),
+    path("audit/security/", audit_trail.security_events, name="security_events"),
 ]

@@ -7,13 +7,17 @@ cookies, so no CSRF token. A wrong or revoked token gets 401 with an OperationOu
 from __future__ import annotations
 
 import json
+import re
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
 from tessera.core import audit
+from tessera.core.validation import has_control_characters
 from tessera.fhir.capability import capability_statement
 
 from .intake_referrals import do_receive_fhir_referral, referral_for_client, service_request_for
@@ -28,6 +32,40 @@ from .service_request import (
 from .views import FHIR_JSON, _json, base_url
 
 MAX_BODY = 1_000_000
+# A referral is a ServiceRequest with a contained Patient: a dozen levels at most. Deeper
+# JSON would only exhaust the parser's or the validator's recursion (a 500 and a held
+# thread), so it is refused before either sees it.
+MAX_DEPTH = 32
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class HostileJson(ValueError):
+    pass
+
+
+def load_json(body: bytes):
+    """The parsed body, or HostileJson for nesting deeper than MAX_DEPTH or a string with
+    control characters (NUL cannot be stored; none belongs in a referral)."""
+    text = body.decode("utf-8")
+    depth = 0
+    for char in _STRINGS.sub("", text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise HostileJson(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+    payload = json.loads(text)
+    stack = [payload]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+        elif isinstance(value, str) and has_control_characters(value):
+            raise HostileJson("a text value holds control characters")
+    return payload
 
 
 def _outcome(status: int, problems: list[Problem], **headers) -> HttpResponse:
@@ -48,7 +86,13 @@ def _client(request: HttpRequest) -> ReferrerClient | None:
     return client
 
 
-def _unauthorised() -> HttpResponse:
+def _unauthorised(request: HttpRequest) -> HttpResponse:
+    """401; the attempt is audited (the token itself never is)."""
+    audit.record(
+        "security.fhir_auth_failed",
+        purpose="intake",
+        changes={"path": request.path[:200], "had_token": "Authorization" in request.headers},
+    )
     return _outcome(
         401,
         [Problem("Authorization", "a valid bearer token for a referring organisation is needed")],
@@ -66,15 +110,36 @@ def metadata(request: HttpRequest) -> HttpResponse:
 def service_request_create(request: HttpRequest) -> HttpResponse:
     client = _client(request)
     if client is None:
-        return _unauthorised()
+        return _unauthorised(request)
+    usage = get_usage(
+        request,
+        group="tessera.fhir.service_request_create",
+        key=lambda _group, _request: f"client:{client.pk}",
+        rate=settings.TESSERA_FHIR_REFERRAL_RATE,
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        audit.record(
+            "security.fhir_rate_limited",
+            clinic=client.clinic,
+            purpose="intake",
+            changes={"client": client.pk},
+        )
+        return _outcome(
+            429,
+            [Problem("(request)", "too many referrals from this token; try again later")],
+            Retry_After=str(max(1, usage["time_left"])),
+        )
     content_type = request.content_type or ""
     if content_type not in (FHIR_JSON, "application/json"):
         return _outcome(415, [Problem("Content-Type", "send application/fhir+json")])
     if len(request.body) > MAX_BODY:
         return _outcome(413, [Problem("(body)", "a referral must be under 1 MB")])
     try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        payload = load_json(request.body)
+    except HostileJson as exc:
+        return _outcome(400, [Problem("(body)", str(exc))])
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
     try:
         incoming = read_referral(payload)
@@ -98,7 +163,7 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
 def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request)
     if client is None:
-        return _unauthorised()
+        return _unauthorised(request)
     application = referral_for_client(client, pk)
     if application is None:
         return _outcome(404, [Problem("id", "no referral with this id from your organisation")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Application, Status
 
@@ -31,3 +32,28 @@ def find_possible_duplicate(application: Application) -> Application | None:
         .order_by("created_at", "id")
         .first()
     )
+
+
+MATCH_LABELS = {
+    "national_id": _("the same national identity number"),
+    "name_and_birth_date": _("the same name and date of birth"),
+}
+
+
+def match_reasons(one: Application, other: Application) -> list[str]:
+    """Why two applications look like the same person (keys of MATCH_LABELS)."""
+    reasons = []
+    if one.national_id and (one.national_id_country, one.national_id) == (
+        other.national_id_country,
+        other.national_id,
+    ):
+        reasons.append("national_id")
+    if (
+        one.has_details
+        and other.has_details
+        and one.first_name.strip().lower() == other.first_name.strip().lower()
+        and one.last_name.strip().lower() == other.last_name.strip().lower()
+        and one.date_of_birth == other.date_of_birth
+    ):
+        reasons.append("name_and_birth_date")
+    return reasons

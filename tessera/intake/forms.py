@@ -22,6 +22,22 @@ class ConsentForm(forms.Form):
     )
 
 
+class InviteConfirmForm(forms.Form):
+    """The invited person shows who they are when signed in with another address."""
+
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("For example 1990-04-12."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+    last_four = forms.RegexField(
+        label=_("Last four digits of your identity number"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        error_messages={"invalid": _("Enter four digits.")},
+    )
+
+
 class DetailsForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -36,7 +52,7 @@ class DetailsForm(forms.Form):
     national_id = forms.CharField(
         label=_("National identity number"), max_length=20, required=False
     )
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
 

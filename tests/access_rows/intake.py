@@ -65,11 +65,10 @@ ROWS: dict[str, Row] = {
     "intake_refer_receipt": Row(REDIRECTS, kwargs=lambda w: {"slug": w.clinic.slug}),
     # signed out: to sign-up; staff: back to the page (they cannot apply); others: a draft
     "intake_start": Row(REDIRECTS, kwargs=lambda w: {"slug": w.clinic.slug}),
-    # a fresh invitation per kind: anyone may follow it, the first non-staff account takes it
+    # a fresh invitation per kind: anyone may open it (opening claims nothing); only the
+    # invited person claims it, by POST (tests/security/test_invitations.py)
     "intake_invite": Row(
-        everyone(
-            "deny", anon="ok", patient="redirect", other_patient="redirect", staff_no_mfa="mfa"
-        ),
+        everyone("deny", anon="ok", patient="ok", other_patient="ok", staff_no_mfa="mfa"),
         kwargs=_token,
         per_kind=True,
     ),

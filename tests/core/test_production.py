@@ -49,6 +49,14 @@ def test_the_deploy_checks_refuse_demo_mode():
     assert "tessera.E001" in result.stderr
 
 
+def test_the_deploy_checks_refuse_the_public_development_key():
+    from tessera.settings import _INSECURE_KEY
+
+    result = _check_deploy({"TESSERA_SECRET_KEY": _INSECURE_KEY})
+    assert result.returncode != 0
+    assert "tessera.E003" in result.stderr
+
+
 def test_healthz_checks_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.json() == {"status": "ok", "database": "ok"}

@@ -172,7 +172,8 @@ def test_the_invited_person_takes_over_the_application(world, client, login):
     assert "Create an account" in body
     assert 'name="password1"' in client.get("/accounts/signup/").content.decode()
     person = make_user("gus@person.test")
-    response = login(person).get(url)
+    assert login(person).get(url).status_code == 200  # opening the link claims nothing
+    response = login(person).post(url)
     assert response["Location"] == reverse("intake_consent", args=[application.pk])
     application.refresh_from_db()
     assert application.applicant == person

@@ -102,6 +102,56 @@ class Event(StrEnum):
     APPOINTMENT_RECORDED = "appointment.recorded", CARE, _("A session with you was recorded")
 
     AUDIT_SEARCHED = "audit.searched", AUDIT, _("The audit trail was searched")
+    AUDIT_SECURITY_EVENTS_VIEWED = (
+        "audit.security_events_viewed",
+        AUDIT,
+        _("The clinic's security events were viewed"),
+    )
+    AUTH_SIGN_IN_FAILED = (
+        "auth.sign_in_failed",
+        ADMINISTRATION,
+        _("Someone tried to sign in to your account with a wrong password"),
+    )
+    AUTH_ADDRESS_LOCKED = (
+        "auth.address_locked",
+        ADMINISTRATION,
+        _("Sign-in was paused for a network address after too many failures"),
+    )
+    AUTH_MFA_FAILED = (
+        "auth.mfa_failed",
+        ADMINISTRATION,
+        _("A wrong authenticator code was given for your account"),
+    )
+    AUTH_MFA_LOCKED = (
+        "auth.mfa_locked",
+        ADMINISTRATION,
+        _("Authenticator codes were paused after too many wrong ones"),
+    )
+    AUTH_MFA_REFUSED_LOCKED = (
+        "auth.mfa_refused_locked",
+        ADMINISTRATION,
+        _("An authenticator code was refused while codes were paused"),
+    )
+    SECURITY_INVITE_MISMATCH = (
+        "security.invite_mismatch",
+        INTAKE,
+        _("Details given to claim an invitation did not match"),
+    )
+    SECURITY_ACCESS_DENIED = (
+        "security.access_denied",
+        ADMINISTRATION,
+        _("A page was refused to a signed-in person"),
+    )
+    SECURITY_FHIR_AUTH_FAILED = (
+        "security.fhir_auth_failed",
+        ADMINISTRATION,
+        _("A system's request was refused for lack of a valid token"),
+    )
+    SECURITY_FHIR_RATE_LIMITED = (
+        "security.fhir_rate_limited",
+        ADMINISTRATION,
+        _("A system sent more referrals than its limit allows"),
+    )
 
     CLINIC_CREATED = "clinic.created", ADMINISTRATION, _("A clinic was created")
     CLINIC_CRISIS_CONTACT_ADDED = (

@@ -24,6 +24,14 @@ class AuditQuerySet(models.QuerySet):
     def for_clinics(self, clinic_ids) -> AuditQuerySet:
         return self.filter(clinic_id__in=clinic_ids)
 
+    def security_events_for_clinics(self, clinic_ids) -> AuditQuerySet:
+        """Sign-in failures, lockouts and refusals at these clinics or of their staff."""
+        kinds = models.Q(action__startswith="security.") | models.Q(action__startswith="auth.")
+        where = models.Q(clinic_id__in=clinic_ids) | models.Q(
+            actor__clinic_roles__clinic_id__in=clinic_ids
+        )
+        return self.filter(kinds, where).distinct()
+
 
 class AuditEvent(models.Model):
     """Who did what to which patient's data, when, from where, and why.

@@ -33,3 +33,20 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     audit.record("audit.searched", actor=request.user, purpose="audit", changes=dict(request.GET))
     return render(request, "core/audit_search.html", {"form": form, "page": page})
+
+
+@staff_required
+def security_events(request: HttpRequest) -> HttpResponse:
+    """Recent security events of the manager's clinics: failed sign-ins and codes,
+    lockouts, refused pages, FHIR token failures (docs/security.md)."""
+    clinic_ids = access.audit_clinic_ids(request.user)
+    if not clinic_ids:
+        raise PermissionDenied
+    events = (
+        AuditEvent.objects.security_events_for_clinics(clinic_ids)
+        .select_related("actor", "clinic")
+        .order_by("-id")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record("audit.security_events_viewed", actor=request.user, purpose="audit")
+    return render(request, "core/security_events.html", {"page": page})

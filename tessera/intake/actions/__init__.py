@@ -28,6 +28,8 @@ from .decisions import (
     programme_choices,
 )
 from .triage import (
+    OWNER_KEEP,
+    OWNER_NEWER,
     assessor_choices,
     do_ask_for_information,
     do_book_assessment,
@@ -37,6 +39,8 @@ from .triage import (
 )
 
 __all__ = [
+    "OWNER_KEEP",
+    "OWNER_NEWER",
     "do_publish_consent_text",
     "do_start_application",
     "do_claim_invitation",

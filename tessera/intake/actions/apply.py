@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from tessera.core import audit, national_id
+from tessera.core import audit, national_id, validation
 from tessera.letters.actions import do_write_application_letter
 
 from .. import duplicates, notify
@@ -82,18 +83,58 @@ def do_start_application(clinic, *, applicant, language: str = "en") -> Applicat
     return application
 
 
+def invited_address_matches(application: Application, user) -> bool:
+    """The invitation went to one of the account's verified e-mail addresses."""
+    from allauth.account.models import EmailAddress
+
+    return bool(application.email) and (
+        EmailAddress.objects.filter(
+            user=user, email__iexact=application.email.strip(), verified=True
+        ).exists()
+    )
+
+
+def can_confirm_identity(application: Application) -> bool:
+    """Date of birth and at least four digits of an identity number are on record."""
+    digits = "".join(c for c in application.national_id if c.isdigit())
+    return application.date_of_birth is not None and len(digits) >= 4
+
+
+def identity_matches(application: Application, date_of_birth, last_four: str) -> bool:
+    digits = "".join(c for c in application.national_id if c.isdigit())
+    return (
+        can_confirm_identity(application)
+        and date_of_birth == application.date_of_birth
+        and constant_time_compare(digits[-4:], (last_four or "").strip())
+    )
+
+
 @transaction.atomic
-def do_claim_invitation(application: Application, *, user) -> Application:
-    """A referred person who followed their invitation link takes over the application."""
+def do_claim_invitation(
+    application: Application, *, user, date_of_birth=None, last_four: str = ""
+) -> Application:
+    """A referred person who followed their invitation link takes over the application:
+    only the invited person, shown by a verified e-mail address the invitation was sent
+    to or by their date of birth and the last four digits of their identity number
+    (attempts are limited by the caller). Once claimed, nobody else can claim it."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.applicant_id not in (None, user.pk):
+    if locked.applicant_id == user.pk:
+        return locked
+    if locked.applicant_id is not None:
         raise ValidationError(_("This invitation has already been used."))
-    if locked.applicant_id is None:
-        locked.applicant = user
-        if not locked.screening_set:
-            locked.screening_set = screening_set(locked.clinic)
-        locked.save(update_fields=["applicant", "screening_set"])
-        audit.record_for_episode("application.claimed", locked, actor=user, obj=locked)
+    if invited_address_matches(locked, user):
+        how = "email"
+    elif identity_matches(locked, date_of_birth, last_four):
+        how = "identity"
+    else:
+        raise ValidationError(_("These details do not match the invitation."))
+    locked.applicant = user
+    if not locked.screening_set:
+        locked.screening_set = screening_set(locked.clinic)
+    locked.save(update_fields=["applicant", "screening_set"])
+    audit.record_for_episode(
+        "application.claimed", locked, actor=user, obj=locked, changes={"confirmed_by": how}
+    )
     return locked
 
 
@@ -122,6 +163,7 @@ def clean_details(fields: dict) -> dict:
     """Validate personal details; the national identity number with core.national_id
     (its canonical form is kept, and its birth date must match)."""
     fields = dict(fields)
+    validation.check_lengths(Application, fields)
     number = (fields.get("national_id") or "").strip()
     country = fields.get("national_id_country") or ""
     if number:

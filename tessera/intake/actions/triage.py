@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.letters.actions import do_write_application_letter
 
-from .. import notify
+from .. import duplicates, notify
 from ..models import (
     Application,
     AssessmentBooking,
@@ -172,13 +172,23 @@ def do_redirect(application: Application, *, acting_user, where: str, reason: st
     return row
 
 
+OWNER_KEEP = "keep"  # the kept application keeps its account (or stays without one)
+OWNER_NEWER = "newer"  # the account of the other application takes over the kept one
+
+
 @transaction.atomic
 def do_merge_duplicate(
-    newer: Application, *, acting_user, into: Application | None = None
+    newer: Application, *, acting_user, into: Application | None = None, owner: str = ""
 ) -> Application:
     """The same person applied twice: keep the older application, move the newer one's
     screening answers (for instruments the older lacks) and referral to it, and mark the
-    newer one a duplicate of it. Returns the application kept."""
+    newer one a duplicate of it. Returns the application kept.
+
+    Who owns the kept application changes only when the coordinator chose it
+    (owner=OWNER_NEWER) after seeing why the two matched: a name and birth date are
+    easy to copy, and a stranger's account must not receive a referral's details."""
+    if owner not in ("", OWNER_KEEP, OWNER_NEWER):
+        raise ValidationError(_("Choose which account the kept application belongs to."))
     older = into or newer.possible_duplicate_of
     if older is None or older.pk == newer.pk or older.clinic_id != newer.clinic_id:
         raise ValidationError(_("There is no earlier application to merge into."))
@@ -203,7 +213,10 @@ def do_merge_duplicate(
     if kept.screened_at is None and gone.screened_at is not None:
         kept.screened_at = gone.screened_at
         kept_update.append("screened_at")
-    if kept.applicant_id is None and gone.applicant_id is not None:
+    ownership_changes = kept.applicant_id is None and gone.applicant_id is not None
+    if ownership_changes and not owner:
+        raise ValidationError(_("Choose which account the kept application belongs to."))
+    if ownership_changes and owner == OWNER_NEWER:
         kept.applicant_id = gone.applicant_id
         kept_update.append("applicant")
     kept.save(update_fields=kept_update)
@@ -211,5 +224,11 @@ def do_merge_duplicate(
     gone.possible_duplicate_of = kept
     _save(gone, now, "duplicate_of", "decided_at", "possible_duplicate_of")
     _log(gone, acting_user, Kind.MARK_DUPLICATE, details={"kept": kept.pk}, now=now)
-    _log(kept, acting_user, Kind.MERGE, details={"merged": gone.pk, "answers": moved}, now=now)
+    details = {
+        "merged": gone.pk,
+        "answers": moved,
+        "matched_on": duplicates.match_reasons(kept, gone),
+        "owner": owner or OWNER_KEEP,
+    }
+    _log(kept, acting_user, Kind.MERGE, details=details, now=now)
     return kept

@@ -4,8 +4,10 @@ the applicant back to where they were."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tessera.core import audit
 from tessera.treatment import questionnaires
 
 from .. import notify
 from ..actions import apply as apply_actions
-from ..forms import ConsentForm, DetailsForm
+from ..forms import ConsentForm, DetailsForm, InviteConfirmForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts
 from .public import _clinic
@@ -90,8 +93,15 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(next_step_url(_own(request, pk)))
 
 
+def _invite_attempts_key(application: Application) -> str:
+    return f"tessera:invite-confirm:{application.pk}"
+
+
+@require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, token: str) -> HttpResponse:
-    """A referred person's link from the invitation e-mail."""
+    """A referred person's link from the invitation e-mail. Opening it claims nothing:
+    the invited person claims the application by POST, signed in with the address the
+    invitation went to or confirming their date of birth and identity number."""
     pk = notify.read_invite_token(token)
     application = Application.objects.filter(pk=pk).select_related("clinic").first()
     if application is None or application.status in (Status.DUPLICATE, Status.DECLINED):
@@ -103,12 +113,42 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "intake/invite.html", {"clinic": application.clinic, "here": here})
     if request.user.is_staff_member:
         raise Http404
-    try:
-        application = apply_actions.do_claim_invitation(application, user=request.user)
-    except ValidationError:
+    if application.applicant_id == request.user.pk:
+        request.session.pop(NEXT_SESSION_KEY, None)
+        return redirect(next_step_url(application))
+    if application.applicant_id is not None:
         return render(request, "intake/invite_invalid.html", status=404)
-    request.session.pop(NEXT_SESSION_KEY, None)
-    return redirect(next_step_url(application))
+    by_address = apply_actions.invited_address_matches(application, request.user)
+    form = None if by_address else InviteConfirmForm(request.POST or None)
+    key = _invite_attempts_key(application)
+    limit = settings.TESSERA_INVITE_CONFIRM_ATTEMPTS
+    if request.method == "POST":
+        if not by_address and (cache.get(key) or 0) >= limit:
+            form.add_error(None, _("Too many attempts. Please contact the clinic."))
+        elif by_address or form.is_valid():
+            fields = {} if by_address else form.cleaned_data
+            try:
+                application = apply_actions.do_claim_invitation(
+                    application, user=request.user, **fields
+                )
+            except ValidationError as exc:
+                if not by_address:
+                    cache.add(key, 0, 24 * 3600)
+                    cache.incr(key)
+                    audit.record("security.invite_mismatch", purpose="intake", obj=application)
+                    form.add_error(None, exc.messages[0])
+            else:
+                request.session.pop(NEXT_SESSION_KEY, None)
+                return redirect(next_step_url(application))
+    return render(
+        request,
+        "intake/invite_claim.html",
+        {
+            "clinic": application.clinic,
+            "form": form,
+            "can_confirm": by_address or apply_actions.can_confirm_identity(application),
+        },
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 
-from .. import actions
+from .. import actions, duplicates
 from ..actions import decisions as decision_actions
 from ..capacity import suggested_therapist, therapist_loads
 from ..forms import (
@@ -124,10 +124,22 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "assessment": getattr(application, "assessment", None),
         "letters": application.letters.all(),
     }
+    if application.possible_duplicate_of and application.status != Status.DUPLICATE:
+        context["merge"] = _merge_context(application, application.possible_duplicate_of)
     if context["waiting"]:
         context["position"] = position_of(application)
         context["pace"] = pace_per_week(application.clinic)
     return render(request, "intake/triage/detail.html", context, status=status)
+
+
+def _merge_context(application: Application, other: Application) -> dict:
+    """Why the two look like one person, and whose account the kept one would get."""
+    kept, gone = sorted([application, other], key=lambda a: (a.created_at, a.pk))
+    return {
+        "reasons": [duplicates.MATCH_LABELS[r] for r in duplicates.match_reasons(kept, gone)],
+        "choose_owner": kept.applicant_id is None and gone.applicant_id is not None,
+        "newer_account": gone.applicant.email if gone.applicant_id else "",
+    }
 
 
 @staff_required
@@ -155,7 +167,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _visible(request, pk)
     if action == "merge":
         try:
-            kept = actions.do_merge_duplicate(application, acting_user=request.user)
+            kept = actions.do_merge_duplicate(
+                application, acting_user=request.user, owner=request.POST.get("owner", "")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("intake_application", pk=application.pk)

@@ -7,7 +7,20 @@ from tessera.core.models import AuditEvent
 class Command(BaseCommand):
     help = "Check the audit trail's hash chain; name the first row that does not hold."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--expect-head",
+            default="",
+            help="the newest chain hash recorded outside the database (e.g. at the last "
+            "backup): it must be in this database, or newer events were lost",
+        )
+
+    def handle(self, *args, expect_head: str = "", **options):
+        if expect_head and not AuditEvent.objects.filter(hash=expect_head).exists():
+            raise CommandError(
+                "The audit trail does not contain the expected head "
+                f"{expect_head}: events recorded after it are missing (an older backup?)."
+            )
         first = next(audit.verify_chain(), None)
         if first is not None:
             raise CommandError(

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from tessera.core.backup import BackupError, make_backup
+from tessera.core.models import AuditChainHead
+
+
+class Command(BaseCommand):
+    help = "Write an encrypted backup (database dump and uploaded files) to a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("output", type=Path)
+
+    def handle(self, *args, output: Path, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Backups need PostgreSQL (pg_dump).")
+        head = AuditChainHead.objects.filter(pk=1).first()
+        manifest = {
+            "head_hash": head.last_hash if head else "",
+            "last_event_id": head.last_event_id if head else None,
+        }
+        try:
+            blob = make_backup(
+                _url(connection.settings_dict),
+                settings.MEDIA_ROOT,
+                settings.TESSERA_BACKUP_KEY,
+                manifest,
+            )
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        output.write_bytes(blob)
+        self.stdout.write(
+            f"Backup written to {output}. Audit chain head {manifest['head_hash']} "
+            f"(event {manifest['last_event_id']}): keep it outside the database."
+        )
+
+
+def _url(db: dict) -> str:
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}{host}{port}/{db['NAME']}"

@@ -1,0 +1,160 @@
+"""Hostile values in every form and query string, and in the FHIR API: never a 5xx, and
+a refused request writes nothing (issue 13, #5 and #8).
+
+For each URL of the access matrix, the fuzzer signs in as a kind of user who may use
+it, reads the field names of the page's forms (or takes those of the row's POST data)
+and posts hostile values to them, and sends the same values as query parameters.
+TESSERA_FUZZ_EXAMPLES sets the examples per URL (default 5; 1000 for a thorough run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tessera.core.models import AuditEvent
+from tests.access_rows.base import KINDS
+from tests.conftest import sign_in
+from tests.test_access_matrix import AREAS, MATRIX
+
+EXAMPLES = int(os.environ.get("TESSERA_FUZZ_EXAMPLES", "5"))
+TRIED: dict[str, int] = {}
+
+_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+HOSTILE = st.one_of(
+    _text,
+    _text.map(lambda s: s + "\x00" + s),
+    st.sampled_from(["\x01\x02", "\x1b[31m", "a\x7fb", "\x00"]),
+    st.integers(1, 10_000).map(lambda n: "x" * n),
+    st.integers(250, 320).map(lambda n: "a" * (n - 12) + "@example.org"),
+    st.sampled_from(
+        ["2023-02-30", "0000-00-00", "9999-12-32", "1-1-1", "-1", "99999999999999999999"]
+    ),
+)
+_FIELD = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
+_SKIP_FIELDS = {"csrfmiddlewaretoken"}
+
+
+_ALLOWED = ("ok", "redirect", "home", "no_content")
+
+
+def _who(row) -> str | None:
+    """A kind of user who may use the URL: one who gets a page, else one who is let through."""
+    return next((k for k in KINDS if row.outcome(k) == "ok"), None) or next(
+        (k for k in KINDS if row.outcome(k) in _ALLOWED), None
+    )
+
+
+def _fields(html: str) -> list[str]:
+    return sorted(set(_FIELD.findall(html)) - _SKIP_FIELDS)
+
+
+FUZZ_NAMES = sorted(n for n, row in MATRIX.items() if _who(row) and not n.startswith("fhir"))
+
+
+@pytest.fixture
+def plan_world(world):
+    from tests.plan_fixtures import build_plan
+
+    return build_plan(world)
+
+
+@pytest.fixture
+def library(world, settings, tmp_path):
+    from tests.programs.conftest import build_library
+
+    return build_library(world, settings, tmp_path)
+
+
+@pytest.mark.parametrize("name", FUZZ_NAMES)
+def test_no_5xx_from_hostile_form_and_query_values(
+    name, world, client, recovery_codes, plan_world, library
+):
+    for area in AREAS:
+        if hasattr(area, "setup"):
+            area.setup(world)
+    row = MATRIX[name]
+    kind = _who(row)
+    if kind != "anon":
+        sign_in(client, world[kind])
+    url = reverse(name, kwargs=row.kwargs(world))
+    page = client.get(url)
+    html = page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
+    fields = _fields(page.content.decode(errors="replace")) if html else []
+    names = fields or sorted(row.data) or ["q", "page"]
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.fixed_dictionaries({f: HOSTILE for f in names}))
+    def attempt(values):
+        before = AuditEvent.objects.count()
+        query = client.get(url, values)
+        assert query.status_code < 500, (name, "GET", values)
+        if row.method == "post" or fields:
+            posted = client.post(url, {**row.data, **values})
+            assert posted.status_code < 500, (name, "POST", values)
+            if posted.status_code == 400 and query.status_code == 400:
+                assert AuditEvent.objects.count() == before, (name, "partial write")
+        TRIED[name] = TRIED.get(name, 0) + 1
+
+    attempt()
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_no_5xx_from_hostile_fhir_referrals(world, client):
+    from tessera.fhir.models import ReferrerClient
+    from tessera.intake.models import Application
+    from tests.fhir.test_fhir_referral_intake import body, patient
+
+    _c, token = ReferrerClient.issue(world.clinic, "Fuzz")
+    settings_ = settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+    @settings_
+    @given(
+        family=HOSTILE,
+        email=HOSTILE,
+        birth=HOSTILE,
+        reason=HOSTILE,
+        depth=st.integers(1, 5000),
+    )
+    def attempt(family, email, birth, reason, depth):
+        data = body(reasonCode=[{"text": reason}])
+        patient(data)["name"] = [{"family": family, "given": ["Maja"]}]
+        patient(data)["telecom"] = [{"system": "email", "value": email}]
+        patient(data)["birthDate"] = birth
+        for payload in (json.dumps(data), _deep(depth)):
+            before = Application.objects.count()
+            response = client.post(
+                "/fhir/ServiceRequest",
+                payload,
+                content_type="application/fhir+json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+            assert response.status_code < 500, (response.status_code, payload[:200])
+            if response.status_code >= 400:
+                assert Application.objects.count() == before
+            TRIED["fhir"] = TRIED.get("fhir", 0) + 1
+
+    from django.test import override_settings
+
+    with override_settings(TESSERA_FHIR_REFERRAL_RATE="1000000/h"):
+        attempt()
+
+
+def teardown_module(module):
+    if TRIED:
+        print(f"\nfuzz inputs tried: {sum(TRIED.values())} over {len(TRIED)} endpoints")
