@@ -23,8 +23,7 @@ def production_settings(app_configs, **kwargs):
                 id="tessera.E002",
             )
         )
-    # Read here, not at import: the settings module is loaded by Django, not imported by apps.
-    from tessera.settings import _INSECURE_KEY
+    from tessera.settings import _INSECURE_KEY  # the settings module: read, never imported by apps
 
     if settings.SECRET_KEY == _INSECURE_KEY or len(settings.SECRET_KEY) < 50:
         # The key signs invitation links and sessions: the public demo key lets anyone
