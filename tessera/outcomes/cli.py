@@ -89,8 +89,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(
-    argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+    argv: list[str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
+    """Run a command; the streams default to the process's own (tests pass their own)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
@@ -98,7 +102,7 @@ def main(
         return EXIT_OK if exc.code == 0 else EXIT_BAD
     reader = Reader(allow_unconfirmed=args.allow_unconfirmed)
     try:
-        with _open(args.file) as handle:
+        with _open(args.file, stdin) as handle:
             if args.command == "classify":
                 return _classify(reader, handle, out, err)
             return _summarise(reader, handle, out, err)
@@ -154,8 +158,10 @@ def _flags(result: Classification) -> list[str]:
     ]
 
 
-def _open(path: str) -> TextIO:
+def _open(path: str, stdin: TextIO | None = None) -> TextIO:
     if path == "-":
+        if stdin is not None:
+            return stdin
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
     try:
         return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by caller)
