@@ -5,6 +5,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tessera.instruments.scoring.talking_therapies import outcome
 from tessera.outcomes.cli import COLUMNS, main
 from tessera.outcomes.measures import entries
 from tessera.outcomes.rules import Tally, classify
@@ -48,6 +49,28 @@ def test_the_labels_are_consistent(episode):
         assert c.caseness_start is not None
         assert c.reliable_improvement is not None and c.reliable_deterioration is not None
         assert episode[-1] >= 2 and None not in episode
+
+
+@settings(max_examples=300, deadline=None)
+@given(episodes())
+def test_a_finished_course_gets_the_labels_of_the_shared_outcome_rule(episode):
+    dep, d1, d2, anx, a1, a2, contacts = episode
+    c = classify(*episode)
+    if not c.finished:
+        return
+    shared = outcome(
+        d1, d2, a1, a2,
+        measure=anx.measure,
+        depression_measure=dep.measure,
+        deterioration_excludes_improvement=True,
+    )  # fmt: skip
+    assert c[1:6] == (
+        shared.caseness_first,
+        shared.recovered,
+        shared.reliable_improvement,
+        shared.reliable_deterioration,
+        shared.reliable_recovery,
+    )
 
 
 def cell(value):
