@@ -115,9 +115,13 @@ def _classify(reader: Reader, handle: TextIO, out: TextIO, err: TextIO) -> int:
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         writer = csv.writer(spool, lineterminator="\n")
         writer.writerow(COLUMNS + OUTCOME_COLUMNS)
+        flags: dict[Classification, list[str]] = {}  # few distinct outcomes: format once
         for cells, result in reader.rows(handle):
             if not reader.bad_lines:  # once a line is bad nothing will be written
-                writer.writerow(cells + _flags(result))
+                text = flags.get(result)
+                if text is None:
+                    text = flags[result] = _flags(result)
+                writer.writerow(cells + text)
         if reader.report(err):
             return EXIT_BAD
         spool.seek(0)
@@ -196,6 +200,7 @@ class Reader:
         lines = csv.reader(itertools.chain([first], handle), delimiter=delimiter)
         order = self._header(next(lines))
         width = len(order[1])
+        in_order = order[0] == list(range(len(COLUMNS))) and width == len(COLUMNS)
         try:
             for cells in lines:
                 if len(cells) != width:
@@ -203,7 +208,7 @@ class Reader:
                         continue  # a blank line
                     self._fail(lines.line_num, f"expected {width} cells, found {len(cells)}")
                     continue
-                picked = [cells[i] for i in order[0]]
+                picked = cells if in_order else [cells[i] for i in order[0]]
                 try:
                     yield picked, self._classify(picked)
                 except LineError as exc:
