@@ -37,6 +37,7 @@ from .rules import Classification, Tally, classify, format_rate
 
 EXIT_OK, EXIT_BAD = 0, 2
 MAX_REPORTED = 50
+_CHUNK = 10_000  # output lines gathered before each write to the spool file
 _CACHE_LIMIT = 100_000  # distinct cells remembered per cache before starting over
 COLUMNS = (
     "episode",
@@ -113,20 +114,38 @@ def main(
 
 def _classify(reader: Reader, handle: TextIO, out: TextIO, err: TextIO) -> int:
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        writer = csv.writer(spool, lineterminator="\n")
+        lines = _Lines()
+        writer = csv.writer(lines, lineterminator="\n")
         writer.writerow(COLUMNS + OUTCOME_COLUMNS)
         flags: dict[Classification, list[str]] = {}  # few distinct outcomes: format once
         for cells, result in reader.rows(handle):
-            if not reader.bad_lines:  # once a line is bad nothing will be written
-                text = flags.get(result)
-                if text is None:
-                    text = flags[result] = _flags(result)
-                writer.writerow(cells + text)
+            if reader.bad_lines:  # once a line is bad nothing will be written
+                continue
+            text = flags.get(result)
+            if text is None:
+                text = flags[result] = _flags(result)
+            writer.writerow(cells + text)
+            if len(lines.parts) >= _CHUNK:
+                lines.flush(spool)
         if reader.report(err):
             return EXIT_BAD
+        lines.flush(spool)
         spool.seek(0)
         shutil.copyfileobj(spool, out)
     return EXIT_OK
+
+
+class _Lines:
+    """Where csv.writer puts its lines: a list, written to the spool in chunks (a text
+    file's write() per row costs more than the row's classification)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.write = self.parts.append
+
+    def flush(self, target: TextIO) -> None:
+        target.write("".join(self.parts))
+        self.parts.clear()
 
 
 def _summarise(reader: Reader, handle: TextIO, out: TextIO, err: TextIO) -> int:
