@@ -33,7 +33,7 @@ def episodes(draw):
     return dep, *dep_scores, anx, *anx_scores, contacts
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(episodes())
 def test_the_labels_are_consistent(episode):
     c = classify(*episode)
@@ -51,7 +51,7 @@ def test_the_labels_are_consistent(episode):
         assert episode[-1] >= 2 and None not in episode
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(episodes())
 def test_a_finished_course_gets_the_labels_of_the_shared_outcome_rule(episode):
     dep, d1, d2, anx, a1, a2, contacts = episode
@@ -79,7 +79,7 @@ def cell(value):
     return value.code if hasattr(value, "code") else str(value)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(episodes(), min_size=1, max_size=30))
 def test_the_command_agrees_with_the_rules_and_the_summary_with_the_rows(rows):
     text = (
