@@ -284,3 +284,20 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
     code, _out, err = run("summarise", str(tmp_path / "nope.csv"))
     assert code == 2
     assert err.startswith("error: cannot read")
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "é,depression,PHQ-9,15,8,GAD-7,12,6,6\n").encode("latin-1"))
+    code, out, err = run("classify", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: the file is not UTF-8 text")
+
+
+def test_a_header_alone_gives_no_rows_and_no_rates(tmp_path):
+    code, out, _err = run("summarise", write(tmp_path, HEADER))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "episodes: 0",
+        "finished: 0/0 = no rate (no one in the denominator)",
+    ]
