@@ -14,6 +14,12 @@ from .model import Definition
 # arise by measurement error alone less than 5 % of the time.
 RCI_CRITICAL = 1.96
 
+# Scores that are means (the Mobility Inventory's, e.g. 2.01) are not exact in binary
+# floating point: 2.01 - 1.28 comes out a hair under 0.73. A change of exactly the
+# threshold counts as reliable, so differences are compared with this much slack. Whole
+# number scores and thresholds are unaffected.
+FLOAT_SLACK = 1e-9
+
 # Swedish register practice (CLINICAL.md §2): "substantially improved" means a fall of
 # at least this many percent from the first score. The register's own documentation was
 # not on file; the figures are as recorded in CLINICAL.md.
@@ -76,7 +82,7 @@ def reliable_change_points(
 ) -> ReliableChange:
     """Reliable when the score moves by at least `threshold` points (e.g. NHS Talking
     Therapies: 6 for PHQ-9, 4 for GAD-7)."""
-    reliable = abs(last - first) >= threshold
+    reliable = abs(last - first) >= threshold - FLOAT_SLACK
     return ReliableChange(
         first=first,
         last=last,

@@ -20,25 +20,44 @@ PHQ9_RELIABLE_CHANGE = 6
 
 
 @dataclass(frozen=True)
-class AnxietyMeasure:
-    """The anxiety measure paired with PHQ-9. GAD-7 by default; where a problem-specific
+class Measure:
+    """A measure as NHS Talking Therapies uses it: its caseness cut-off and the change in
+    points that counts as reliable, with their source. The depression measure is PHQ-9;
+    the anxiety measure paired with it is GAD-7 by default or, where a problem-specific
     measure is set (PDSS for panic, OCI for OCD, IES-R for PTSD, SPIN for social anxiety,
-    HAI for health anxiety; ✓), build one of these with that measure's caseness cut-off and
-    reliable-change points as published in the manual, and cite it in `source`."""
+    HAI for health anxiety; ✓), that measure with the cut-off and reliable-change points
+    published for it (tessera/outcomes/measures.json holds them with their sources)."""
 
     code: str
     caseness_at_least: float
     reliable_change: float
     source: str
 
+    def at_caseness(self, score: float) -> bool:
+        """At or above the cut-off (✓: "at caseness" means a score at or above it)."""
+        return score >= self.caseness_at_least
 
+
+# The name this class had when only the anxiety measure could vary; kept for callers.
+AnxietyMeasure = Measure
+
+# PHQ-9: caseness from 10 (✓), reliable change 6 points (✓).
+PHQ9 = Measure(
+    "PHQ-9",
+    caseness_at_least=PHQ9_CASENESS_AT_LEAST,
+    reliable_change=PHQ9_RELIABLE_CHANGE,
+    source=TT_SOURCE,
+)
 # GAD-7: caseness from 8 (✓), reliable change 4 points (✓).
-GAD7 = AnxietyMeasure("GAD-7", caseness_at_least=8, reliable_change=4, source=TT_SOURCE)
+GAD7 = Measure("GAD-7", caseness_at_least=8, reliable_change=4, source=TT_SOURCE)
 
 
-def at_caseness(phq9: float, anxiety: float, measure: AnxietyMeasure = GAD7) -> bool:
-    """At caseness when PHQ-9 >= 10 and/or the anxiety measure is at its cut-off (✓)."""
-    return phq9 >= PHQ9_CASENESS_AT_LEAST or anxiety >= measure.caseness_at_least
+def at_caseness(
+    phq9: float, anxiety: float, measure: Measure = GAD7, *, depression_measure: Measure = PHQ9
+) -> bool:
+    """At caseness when the depression measure (PHQ-9 >= 10) and/or the anxiety measure is
+    at its cut-off (✓)."""
+    return depression_measure.at_caseness(phq9) or measure.at_caseness(anxiety)
 
 
 def finished_treatment(treatment_contacts: int, has_paired_scores: bool) -> bool:
@@ -65,8 +84,9 @@ def outcome(
     anxiety_first: float,
     anxiety_last: float,
     *,
-    measure: AnxietyMeasure = GAD7,
+    measure: Measure = GAD7,
     deterioration_excludes_improvement: bool = False,
+    depression_measure: Measure = PHQ9,
 ) -> Outcome:
     """Outcome of one finished course from its first and last paired scores.
 
@@ -76,22 +96,29 @@ def outcome(
     reliable-change points and neither rose by them.
     Reliable deterioration (~): one measure rose by its reliable-change points. Some NHS
     publications add "and neither reliably improved"; pass
-    deterioration_excludes_improvement=True for that reading (not confirmed either way).
+    deterioration_excludes_improvement=True for that reading, as the outcome engine
+    (tessera.outcomes, docs/outcomes.md) does: issue 12 states that the national
+    definitions make the two exclusive. The default stays False so that existing letters
+    do not change without their own review.
+    `depression_measure` is PHQ-9 unless given (the national depression measure).
     Reliable recovery (✓): recovered and reliably improved.
     """
-    depression = reliable_change_points(phq9_first, phq9_last, threshold=PHQ9_RELIABLE_CHANGE)
+    depression = reliable_change_points(
+        phq9_first, phq9_last, threshold=depression_measure.reliable_change
+    )
     anxiety = reliable_change_points(anxiety_first, anxiety_last, threshold=measure.reliable_change)
-    changes = (depression, anxiety)
-    improved = any(c.direction == "improved" for c in changes)
-    worse = any(c.direction == "deteriorated" for c in changes)
-    caseness_first = at_caseness(phq9_first, anxiety_first, measure)
-    caseness_last = at_caseness(phq9_last, anxiety_last, measure)
-    recovered = (not caseness_last) if caseness_first else None
-    reliable_improvement = improved and not worse
-    if deterioration_excludes_improvement:
-        reliable_deterioration = worse and not improved
-    else:
-        reliable_deterioration = worse
+    caseness_first = at_caseness(
+        phq9_first, anxiety_first, measure, depression_measure=depression_measure
+    )
+    caseness_last = at_caseness(
+        phq9_last, anxiety_last, measure, depression_measure=depression_measure
+    )
+    recovered, improvement, deterioration, reliable_recovery = outcome_labels(
+        caseness_first,
+        caseness_last,
+        (depression.direction, anxiety.direction),
+        deterioration_excludes_improvement=deterioration_excludes_improvement,
+    )
     return Outcome(
         anxiety_measure=measure.code,
         caseness_first=caseness_first,
@@ -99,10 +126,34 @@ def outcome(
         depression=depression,
         anxiety=anxiety,
         recovered=recovered,
-        reliable_improvement=reliable_improvement,
-        reliable_deterioration=reliable_deterioration,
-        reliable_recovery=None if recovered is None else (recovered and reliable_improvement),
+        reliable_improvement=improvement,
+        reliable_deterioration=deterioration,
+        reliable_recovery=reliable_recovery,
     )
+
+
+def outcome_labels(
+    caseness_first: bool,
+    caseness_last: bool,
+    directions: tuple[str, ...],
+    *,
+    deterioration_excludes_improvement: bool = False,
+) -> tuple[bool | None, bool, bool, bool | None]:
+    """(recovered, reliable improvement, reliable deterioration, reliable recovery) of a
+    finished course, from its caseness at the first and last scores and the direction of
+    each measure's reliable change ("improved", "deteriorated", "no_reliable_change").
+    The rules and their sources are those of outcome(), which calls this; the outcome
+    engine (tessera.outcomes) calls it directly so that a million rows need no objects."""
+    improved = "improved" in directions
+    worse = "deteriorated" in directions
+    recovered = (not caseness_last) if caseness_first else None
+    reliable_improvement = improved and not worse
+    if deterioration_excludes_improvement:
+        reliable_deterioration = worse and not improved
+    else:
+        reliable_deterioration = worse
+    reliable_recovery = None if recovered is None else (recovered and reliable_improvement)
+    return recovered, reliable_improvement, reliable_deterioration, reliable_recovery
 
 
 @dataclass(frozen=True)
