@@ -108,7 +108,7 @@ def broken(change):
         (lambda d: d["caseness"][0].update(at_least=28), "outside the instrument"),
         (lambda d: d["missing"].update(rule="guess"), "must be 'refuse' or 'prorate'"),
         (lambda d: d["missing"].update(max_missing=2), "only apply to 'prorate'"),
-        (lambda d: d["scoring"].update(method="mean"), "only 'sum' is supported"),
+        (lambda d: d["scoring"].update(method="median"), "must be one of sum, mean"),
         (lambda d: d["reliable_change"].update(sd=5.0), "sd and reliability"),
         (lambda d: d["response_options"][1].update(value=0), "option values must be unique"),
         (lambda d: d["licence"].update(wording_may_be_shipped=False), "wording: must be true"),
