@@ -174,10 +174,8 @@ def test_core10_reverses_items_2_and_3():
 @pytest.mark.parametrize(
     ("total", "band"),
     [
-        (0, "healthy"),
-        (5, "healthy"),
-        (6, "low_level"),
-        (10, "low_level"),
+        (0, "healthy_or_low"),
+        (10, "healthy_or_low"),
         (11, "mild"),
         (14, "mild"),
         (15, "moderate"),
@@ -203,6 +201,15 @@ def test_core10_bands_at_their_boundaries(total, band):
     result = score(core, given)
     assert (result.total, result.band.code) == (total, band)
     assert result.caseness == {"core10_at_least_11": total >= 11}
+
+
+def test_core10_reliable_change_is_computed_from_the_cited_sd_and_alpha():
+    """1.96 x 7.7 x sqrt(2) x sqrt(1 - .90) = 6.75: a change of 7 is reliable, 6 is not."""
+    core = load_definition("CORE-10")
+    assert (core.reliable_change.sd, core.reliable_change.reliability) == (7.7, 0.9)
+    assert reliable_change_for(core, 20, 13).direction == "improved"
+    assert reliable_change_for(core, 20, 14).direction == "no_reliable_change"
+    assert reliable_change_for(core, 13, 20).direction == "deteriorated"
 
 
 def test_core10_item6_raises_a_risk_flag():
