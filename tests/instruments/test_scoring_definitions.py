@@ -19,7 +19,8 @@ from tessera.instruments.scoring import (
 
 SHIPPED = {
     "PHQ-9", "GAD-7", "PHQ-15", "PCL-5", "DASS-21", "AUDIT", "AUDIT-C", "MADRS-S",
-    "WSAS", "ISI", "PDSS-SR", "LSAS-SR", "OCI-R", "K10",
+    "WSAS", "ISI", "PDSS-SR", "LSAS-SR", "OCI-R", "K10", "SPIN", "MI", "SHAI", "IES-R",
+    "CORE-10", "NEQ-20", "WHODAS-12", "PSWQ",
 }  # fmt: skip
 WORDING_SHIPPED = {"PHQ-9", "GAD-7", "PHQ-15", "PCL-5", "DASS-21", "AUDIT", "AUDIT-C"}
 RANGES = {
@@ -27,6 +28,9 @@ RANGES = {
     "DASS-21": (21, 0, 126), "AUDIT": (10, 0, 40), "AUDIT-C": (3, 0, 12),
     "MADRS-S": (9, 0, 54), "WSAS": (5, 0, 40), "ISI": (7, 0, 28), "PDSS-SR": (7, 0, 28),
     "LSAS-SR": (48, 0, 144), "OCI-R": (18, 0, 72), "K10": (10, 10, 50),
+    "SPIN": (17, 0, 68), "MI": (26, 1, 5), "SHAI": (18, 0, 54), "IES-R": (22, 0, 88),
+    "CORE-10": (10, 0, 40), "NEQ-20": (40, 0, 20), "WHODAS-12": (12, 12, 60),
+    "PSWQ": (16, 16, 80),
 }  # fmt: skip
 
 
@@ -108,7 +112,7 @@ def broken(change):
         (lambda d: d["caseness"][0].update(at_least=28), "outside the instrument"),
         (lambda d: d["missing"].update(rule="guess"), "must be 'refuse' or 'prorate'"),
         (lambda d: d["missing"].update(max_missing=2), "only apply to 'prorate'"),
-        (lambda d: d["scoring"].update(method="mean"), "only 'sum' is supported"),
+        (lambda d: d["scoring"].update(method="median"), "must be one of sum, mean"),
         (lambda d: d["reliable_change"].update(sd=5.0), "sd and reliability"),
         (lambda d: d["response_options"][1].update(value=0), "option values must be unique"),
         (lambda d: d["licence"].update(wording_may_be_shipped=False), "wording: must be true"),

@@ -16,8 +16,8 @@ def test_it_scores_the_minimum_and_maximum():
 
 
 def test_the_cut_off_is_9():
-    assert score(PDSS, answers(4, 4, 0, 0, 0, 0, 0)).caseness == {"pdsssr_at_least_9": False}
-    assert score(PDSS, answers(4, 4, 1, 0, 0, 0, 0)).caseness == {"pdsssr_at_least_9": True}
+    assert score(PDSS, answers(4, 4, 0, 0, 0, 0, 0)).caseness["pdsssr_at_least_9"] is False
+    assert score(PDSS, answers(4, 4, 1, 0, 0, 0, 0)).caseness["pdsssr_at_least_9"] is True
 
 
 def test_it_refuses_a_missing_item():

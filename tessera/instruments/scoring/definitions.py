@@ -37,8 +37,9 @@ _TOP_LEVEL = (
     "additional_citations", "licence", "wording", "source_notes", "unconfirmed",
     "item_count", "recall_period", "instructions", "response_options", "items",
     "unscored_items", "scoring", "missing", "bands", "risk_rules", "caseness", "criteria",
-    "loinc", "reliable_change",
+    "loinc", "reliable_change", "reliable_change_note",
 )  # fmt: skip
+METHODS = ("sum", "mean")
 
 
 def normalise_code(code: str) -> str:
@@ -60,9 +61,10 @@ def parse_definition(data: Mapping[str, Any], *, source: str = "<definition>") -
     licence.only("text", "wording_may_be_shipped", "source")
     wording.only("must_be_entered_by_clinic", "note")
     scoring = root.node("scoring")
-    scoring.only("method", "multiplier", "reverse_items", "subscales", "source")
-    if scoring.str("method") != "sum":
-        scoring.fail("only 'sum' is supported", "method")
+    scoring.only("method", "multiplier", "reverse_items", "subscales", "total_items", "source")
+    method = scoring.str("method")
+    if method not in METHODS:
+        scoring.fail(f"must be one of {', '.join(METHODS)}", "method")
     definition = Definition(
         code=root.str("code"),
         name=root.str("name"),
@@ -99,6 +101,9 @@ def parse_definition(data: Mapping[str, Any], *, source: str = "<definition>") -
         source_notes=root.strs("source_notes"),
         unconfirmed=root.strs("unconfirmed", required=False),
         raw=MappingProxyType(dict(data)),
+        method=method,
+        total_items=scoring.ints("total_items", required=False),
+        reliable_change_note=root.opt_str("reliable_change_note"),
     )
     check_definition(definition, root)
     return definition

@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 from .bands import find_band
 from .errors import InvalidAnswersError, RiskOverrideError
-from .model import BandSet, Definition, RiskRule
+from .model import BandSet, Definition, RiskRule, whole_number
 from .results import (
     BandResult,
     ClusterCount,
@@ -62,8 +62,9 @@ def score(
         notes.append(f"item(s) {_fmt(unanswered)} unanswered; score prorated")
 
     points = {n: definition.item_score(n, v) for n, v in filled.items() if n in counted}
-    low, high = definition.points_range(counted)
-    total = None if refusal else _sum(definition, points, counted, definition.multiplier)
+    in_total = tuple(n for n in definition.total_item_numbers if n in counted)
+    low, high = definition.score_range(in_total, definition.multiplier)
+    total = None if refusal else _sum(definition, points, in_total, definition.multiplier)
     subscales = _subscales(definition, points, counted, refused=bool(refusal))
     scores: dict[str, Score | None] = {"total": total}
     scores.update({code: s.score for code, s in subscales.items()})
@@ -72,8 +73,8 @@ def score(
         instrument=definition.code,
         version=definition.version,
         total=total,
-        min_total=low * definition.multiplier,
-        max_total=high * definition.multiplier,
+        min_total=low,
+        max_total=high,
         band=_band(definition.bands, total),
         subscales=MappingProxyType(subscales),
         risk_flags=_risk_flags(definition, answers, scores, thresholds, risk_overrides or {}),
@@ -167,11 +168,14 @@ def _refusal(definition: Definition, unanswered: tuple[int, ...]) -> str | None:
 def _sum(
     definition: Definition, points: Mapping[int, int], items: tuple[int, ...], multiplier: int
 ) -> Score | None:
-    """Sum over `items`, prorated over the answered ones when some are unanswered."""
+    """Sum over `items`, prorated over the answered ones when some are unanswered; for a
+    "mean" definition, the mean item score over the answered items."""
     answered = [n for n in items if n in points]
     if not answered:
         return None
     raw: Score = sum(points[n] for n in answered)
+    if definition.method == "mean":
+        return whole_number(round(raw / len(answered), 2))
     if len(answered) < len(items):
         raw = raw * len(items) / len(answered)
     value = raw * multiplier
@@ -195,13 +199,13 @@ def _subscales(
     results = {}
     for sub in definition.subscales:
         items = tuple(n for n in sub.items if n in counted)
-        low, high = definition.points_range(items) if items else (0, 0)
+        low, high = definition.score_range(items, sub.multiplier) if items else (0, 0)
         value = None if refused or not items else _sum(definition, points, items, sub.multiplier)
         results[sub.code] = SubscaleResult(
             code=sub.code,
             score=value,
-            min=low * sub.multiplier,
-            max=high * sub.multiplier,
+            min=low,
+            max=high,
             band=_band(sub.bands, value),
         )
     return results

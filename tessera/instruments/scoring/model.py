@@ -81,7 +81,7 @@ class RiskRule:
 class CasenessRule:
     code: str
     scale: str  # "total" or a subscale code
-    at_least: int
+    at_least: float  # an integer for summed scores; may be fractional for a mean score
     label: LocalText
     source: str
 
@@ -181,6 +181,9 @@ class Definition:
     unconfirmed: tuple[str, ...]
     additional_citations: tuple[str, ...] = ()
     response_options: tuple[ResponseOption, ...] = ()  # the default set, if the file gives one
+    method: str = "sum"  # "sum", or "mean" (the mean item score, e.g. Mobility Inventory)
+    total_items: tuple[int, ...] = ()  # the items the total is made of; empty means all
+    reliable_change_note: str | None = None  # why there is no reliable_change, or how it was got
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
@@ -207,6 +210,12 @@ class Definition:
         return tuple(item.number for item in self.items)
 
     @cached_property
+    def total_item_numbers(self) -> tuple[int, ...]:
+        """The items summed (or averaged) into the total: all scored items unless the
+        definition names some (the NEQ's total counts the effects, not their impact)."""
+        return self.total_items or self.item_numbers
+
+    @cached_property
     def _ranges(self) -> dict[tuple[int, ...], tuple[int, int]]:
         return {}
 
@@ -229,10 +238,25 @@ class Definition:
             )
         return found
 
-    @property
-    def min_total(self) -> int:
-        return self.points_range(self.item_numbers)[0] * self.multiplier
+    def score_range(
+        self, numbers: tuple[int, ...] | list[int], multiplier: int = 1
+    ) -> tuple[float, float]:
+        """Lowest and highest score over the given items, as the scoring method gives it:
+        the sum times the multiplier, or for "mean" the mean item score."""
+        low, high = self.points_range(numbers)
+        if self.method == "mean" and numbers:
+            return whole_number(low / len(numbers)), whole_number(high / len(numbers))
+        return low * multiplier, high * multiplier
 
     @property
-    def max_total(self) -> int:
-        return self.points_range(self.item_numbers)[1] * self.multiplier
+    def min_total(self) -> float:
+        return self.score_range(self.total_item_numbers, self.multiplier)[0]
+
+    @property
+    def max_total(self) -> float:
+        return self.score_range(self.total_item_numbers, self.multiplier)[1]
+
+
+def whole_number(value: float) -> float:
+    """5.0 -> 5, so that whole bounds print and compare as the integers they are."""
+    return int(value) if float(value).is_integer() else value

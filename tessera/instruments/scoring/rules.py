@@ -40,7 +40,7 @@ def parse_caseness(root: Node, langs: tuple[str, ...]) -> tuple[CasenessRule, ..
             CasenessRule(
                 code=node.str("code"),
                 scale=node.opt_str("scale") or "total",
-                at_least=node.int("at_least"),
+                at_least=node.number("at_least"),
                 label=node.text("label", langs),
                 source=node.str("source"),
             )

@@ -64,6 +64,13 @@ class Node:
             return None
         return self.int(key)
 
+    def number(self, key: str) -> float:
+        """An integer or a decimal number, kept as given (10 stays int, 2.3 stays float)."""
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail("must be a number", key)
+        return value
+
     def opt_number(self, key: str) -> float | None:
         value = self._get(key, None)
         if value is None:

@@ -16,6 +16,7 @@ def check_definition(d: Definition, root: Node) -> None:
     _check_rules(d, root)
     _check_missing(d, root)
     _check_licence(d, root)
+    _check_reliable_change(d, root)
 
 
 def _unique(values: Iterable[str | int]) -> bool:
@@ -46,6 +47,9 @@ def _check_scoring(d: Definition, root: Node) -> None:
     if d.multiplier < 1:
         root.fail("must be at least 1", "scoring.multiplier")
     _check_refs(root, "scoring.reverse_items", d.reverse_items, known)
+    _check_refs(root, "scoring.total_items", d.total_items, known)
+    if d.method == "mean" and d.multiplier != 1:
+        root.fail("a mean score takes no multiplier", "scoring.multiplier")
     if not _unique(s.code for s in d.subscales):
         root.fail("subscale codes must be unique", "scoring.subscales")
     for s in d.subscales:
@@ -53,8 +57,8 @@ def _check_scoring(d: Definition, root: Node) -> None:
             root.fail("'total' is reserved", f"scoring.subscales[{s.code}]")
         _check_refs(root, f"scoring.subscales[{s.code}].items", s.items, known)
         if s.bands is not None:
-            low, high = d.points_range(s.items)
-            problem = coverage_problem(s.bands, low * s.multiplier, high * s.multiplier)
+            low, high = d.score_range(s.items, s.multiplier)
+            problem = coverage_problem(s.bands, low, high)
             if problem:
                 root.fail(problem, f"scoring.subscales[{s.code}].bands")
     if d.bands is not None:
@@ -63,14 +67,13 @@ def _check_scoring(d: Definition, root: Node) -> None:
             root.fail(problem, "bands")
 
 
-def scale_range(d: Definition, scale: str) -> tuple[int, int] | None:
+def scale_range(d: Definition, scale: str) -> tuple[float, float] | None:
     if scale == "total":
         return d.min_total, d.max_total
     codes = {s.code: s for s in d.subscales}
     if scale not in codes:
         return None
-    low, high = d.points_range(codes[scale].items)
-    return low * codes[scale].multiplier, high * codes[scale].multiplier
+    return d.score_range(codes[scale].items, codes[scale].multiplier)
 
 
 def _check_rules(d: Definition, root: Node) -> None:
@@ -131,3 +134,14 @@ def _check_licence(d: Definition, root: Node) -> None:
             "enters the wording",
             "items",
         )
+
+
+def _check_reliable_change(d: Definition, root: Node) -> None:
+    """A points threshold must be a change the scale can show. (A definition without
+    parameters says why in reliable_change_note; tests require that of shipped files.)"""
+    params = d.reliable_change
+    if params is None or params.threshold_points is None:
+        return
+    span = d.max_total - d.min_total
+    if not 0 < params.threshold_points <= span:
+        root.fail(f"must be above 0 and at most the score range ({span})", "reliable_change")
