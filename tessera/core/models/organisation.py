@@ -1,5 +1,6 @@
 """Regions, clinics, crisis contacts and who works where."""
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -25,8 +26,14 @@ COUNTRY_CHOICES = [
 ]
 
 
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    """The zone names of the system's database, read once: listing them walks the files."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _known_time_zones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
