@@ -1,8 +1,4 @@
-"""Every write of consultations and supervision: atomic, validated, audited.
-
-Audit rows name the request, comment or note and the patient; never the question,
-draft, comment or note text.
-"""
+"""Consulting a colleague: a time-limited grant to one episode, comments and its end."""
 
 from __future__ import annotations
 
@@ -17,14 +13,12 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.core.models import AuditEvent, Episode, User
 
-from . import notify
-from .models import (
+from .. import notify
+from ..models import (
     DEFAULT_HOURS,
     MAX_HOURS,
     ConsultationComment,
     ConsultationRequest,
-    SupervisedCase,
-    SupervisionNote,
 )
 
 CONSULTATION = AuditEvent.Purpose.CONSULTATION
@@ -197,67 +191,3 @@ def mark_seen(request: ConsultationRequest, user) -> None:
 
 
 # --- Supervision -------------------------------------------------------------------
-
-
-def _supervisor_of(user, episode) -> None:
-    if not access.may_supervise(user, episode):
-        raise PermissionDenied
-    if not access.may_see_patient_data(user):
-        raise PermissionDenied
-
-
-@transaction.atomic
-def do_follow_case(episode: Episode, *, acting_user) -> SupervisedCase:
-    _supervisor_of(acting_user, episode)
-    case, created = SupervisedCase.objects.get_or_create(episode=episode, supervisor=acting_user)
-    if created:
-        audit.record_for_episode(
-            "supervision.case_followed",
-            episode,
-            actor=acting_user,
-            obj=case,
-            purpose=SUPERVISION,
-        )
-    return case
-
-
-@transaction.atomic
-def do_unfollow_case(episode: Episode, *, acting_user) -> None:
-    _supervisor_of(acting_user, episode)
-    case = SupervisedCase.objects.filter(episode=episode, supervisor=acting_user).first()
-    if case is None:
-        return
-    audit.record_for_episode(
-        "supervision.case_unfollowed",
-        episode,
-        actor=acting_user,
-        obj=case,
-        purpose=SUPERVISION,
-    )
-    case.delete()
-
-
-@transaction.atomic
-def do_add_supervision_note(
-    episode: Episode, *, acting_user, text: str, submission_key: uuid.UUID
-) -> SupervisionNote:
-    existing = SupervisionNote.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        if existing.supervisor_id != acting_user.pk:
-            raise PermissionDenied
-        return existing
-    _supervisor_of(acting_user, episode)
-    note = SupervisionNote.objects.create(
-        episode=episode,
-        supervisor=acting_user,
-        text=_text(text, "text"),
-        submission_key=submission_key,
-    )
-    audit.record_for_episode(
-        "supervision.note_added",
-        episode,
-        actor=acting_user,
-        obj=note,
-        purpose=SUPERVISION,
-    )
-    return note

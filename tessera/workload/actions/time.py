@@ -1,4 +1,4 @@
-"""Writes of time records: heartbeats from an open page, and time added by hand."""
+"""Time on the platform: heartbeat, measured and manual time entries (audited)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 
-from .clock import local_day
-from .models import TimeEntry
+from ..clock import local_day
+from ..models import TimeEntry
 
 BEAT_SECONDS = 30  # the browser sends a heartbeat this often while the page is in use
 MAX_CREDIT = 60  # never more than this for one heartbeat

@@ -1,4 +1,4 @@
-"""Writes of the inbox and the overview: each atomic and audited."""
+"""Writes of the inbox and the overview: marking a worksheet seen, clinical notes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.treatment.models import WorksheetAnswer
 
-from .models import MAX_NOTE, ClinicalNote
+from ..models import MAX_NOTE, ClinicalNote
 
 
 @transaction.atomic

@@ -1,10 +1,4 @@
-"""Every write in a conversation: sending, drafts, read receipts. Atomic and audited.
-
-Sending is idempotent by ``submission_key``: the compose form carries the key of the
-author's draft, so a double click, the back button or a second tab sends once and the
-repeat gets the first message back. A staff message answers the patient's waiting
-messages (``answered_at``); quoting a sent worksheet answer records the feedback on it.
-"""
+"""Writes of messaging: sending and reading messages, idempotent and audited."""
 
 from __future__ import annotations
 
@@ -21,7 +15,7 @@ from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
 from tessera.treatment.models import WorksheetAnswer
 
-from .models import Message, MessageDraft, MessageRead
+from ..models import Message, MessageDraft, MessageRead
 
 MAX_BODY = 10_000
 MAX_QUOTE = 5_000
@@ -168,42 +162,6 @@ def do_send_automated_message(episode: Episode, *, body: str, submission_key) ->
     )
     _notify(message)
     return message
-
-
-def draft_for(episode: Episode, author) -> MessageDraft:
-    """The author's draft in this conversation, created empty when there is none, so
-    every tab open on the conversation carries the same submission key."""
-    draft, _created = MessageDraft.objects.get_or_create(episode=episode, author=author)
-    return draft
-
-
-def do_save_draft(
-    episode: Episode,
-    *,
-    acting_user,
-    body: str,
-    submission_key=None,
-    quoted_answer: WorksheetAnswer | None = None,
-    quoted_text: str = "",
-) -> MessageDraft | None:
-    """Autosave: what the author has typed so far (not audited: a scratch space, like
-    questionnaire drafts). Returns None, saving nothing, when the key was already sent."""
-    if not access.may_write_message(acting_user, episode):
-        raise ValidationError(_("You cannot write in this conversation."))
-    _check_answer(quoted_answer, episode)
-    if submission_key and Message.objects.filter(submission_key=submission_key).exists():
-        return None  # a late autosave of what was just sent: nothing left to keep
-    with transaction.atomic():
-        draft, _created = MessageDraft.objects.select_for_update().get_or_create(
-            episode=episode, author=acting_user
-        )
-        if submission_key:
-            draft.submission_key = uuid.UUID(str(submission_key))
-        draft.body = (body or "")[:MAX_BODY]
-        draft.quoted_answer = quoted_answer
-        draft.quoted_text = (quoted_text or "")[:MAX_QUOTE]
-        draft.save()
-    return draft
 
 
 def do_mark_read(messages, *, reader) -> int:

@@ -1,4 +1,4 @@
-"""Writes of the feedback app: templates and practice replies, atomic and audited."""
+"""Training mode: practice patients and practice replies, kept out of every real list."""
 
 from __future__ import annotations
 
@@ -13,64 +13,8 @@ from tessera.core import access, audit
 from tessera.core import actions as core_actions
 from tessera.treatment.actions import do_open_episode
 
-from .models import FeedbackTemplate, PracticeReply, PracticeWorksheet
-from .practice_content import PATIENT, WORKSHEETS
-
-TEMPLATE_FIELDS = ("title", "language", "body")
-
-
-@transaction.atomic
-def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplate:
-    """A personal template (no clinic) or a clinic's shared one (its supervisors and
-    clinic managers only)."""
-    if not access.may_use_feedback_templates(acting_user):
-        raise PermissionDenied
-    if clinic is not None and clinic.pk not in access.shared_template_clinic_ids(acting_user):
-        raise PermissionDenied
-    template = FeedbackTemplate(
-        owner=None if clinic else acting_user,
-        clinic=clinic,
-        **{k: fields[k] for k in TEMPLATE_FIELDS if k in fields},
-    )
-    template.full_clean()
-    template.save()
-    _audit("feedback_template.created", template, acting_user)
-    return template
-
-
-@transaction.atomic
-def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> FeedbackTemplate:
-    if not access.may_edit_template(acting_user, template):
-        raise PermissionDenied
-    before = {k: getattr(template, k) for k in TEMPLATE_FIELDS}
-    for key in TEMPLATE_FIELDS:
-        if key in fields:
-            setattr(template, key, fields[key])
-    template.full_clean()
-    template.save()
-    changed = [k for k in TEMPLATE_FIELDS if before[k] != getattr(template, k)]
-    _audit("feedback_template.changed", template, acting_user, changed=changed)
-    return template
-
-
-@transaction.atomic
-def do_delete_template(template: FeedbackTemplate, *, acting_user) -> None:
-    if not access.may_edit_template(acting_user, template):
-        raise PermissionDenied
-    _audit("feedback_template.deleted", template, acting_user)
-    template.delete()
-
-
-def _audit(action, template, acting_user, **changes):
-    audit.record(
-        action,
-        actor=acting_user,
-        clinic=template.clinic,
-        obj=template,
-        purpose="administration",
-        actor_role=access.actor_role_label(acting_user, template.clinic_id),
-        changes={"title": template.title, "shared": template.is_shared, **changes},
-    )
+from ..models import PracticeReply, PracticeWorksheet
+from ..practice_content import PATIENT, WORKSHEETS
 
 
 @transaction.atomic

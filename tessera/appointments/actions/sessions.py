@@ -1,4 +1,4 @@
-"""Booking sessions, recording what happened, and moving between care models."""
+"""Writes of appointments: booking, recording and cancelling a session, atomic and audited."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
-from tessera.core.models import Episode
 
-from .models import Appointment, CareModelChange
+from ..models import Appointment
 
 MAX_MINUTES = 240
 
@@ -124,40 +123,3 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
         "appointment.cancelled", appointment.episode, obj=appointment, actor=acting_user
     )
     return appointment
-
-
-@transaction.atomic
-def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) -> CareModelChange:
-    """Move the patient to another way of working (e.g. from guided online care to face
-    to face) within the same episode: the plan, answers and scores stay as they are."""
-    reason = (reason or "").strip()
-    errors = {}
-    if to_model not in Episode.CareModel.values:
-        errors["to_model"] = _("Choose a care model.")
-    if not reason:
-        errors["reason"] = _("Say why the care model changes.")
-    if errors:
-        raise ValidationError(errors)
-    locked = (
-        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
-    )
-    if locked.care_model == to_model:
-        raise ValidationError({"to_model": _("The patient already has this care model.")})
-    change = CareModelChange.objects.create(
-        episode=locked,
-        from_model=locked.care_model,
-        to_model=to_model,
-        reason=reason[:500],
-        actor=acting_user,
-    )
-    locked.care_model = to_model
-    locked.save(update_fields=["care_model"])
-    episode.care_model = to_model
-    audit.record_for_episode(
-        "episode.care_model_changed",
-        locked,
-        obj=locked,
-        actor=acting_user,
-        changes={"care_model": [change.from_model, to_model]},
-    )
-    return change

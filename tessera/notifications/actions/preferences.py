@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from tessera.core import audit
 
-from .delivery import phone_of
-from .models import Preference
+from ..delivery import phone_of
+from ..models import Preference
 
 FIELDS = ["email", "sms", "quiet_from", "quiet_until", "time_zone"]
 

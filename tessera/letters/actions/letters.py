@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 
-from . import outcome, render
-from .models import Letter
+from .. import outcome, render
+from ..models import Letter
 
 
 @transaction.atomic

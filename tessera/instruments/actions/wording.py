@@ -1,4 +1,4 @@
-"""Writes to the wording a clinic enters: atomic, validated and audited."""
+"""A clinic's own wording for an instrument whose owner does not let us ship it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 
-from .models import ClinicWording
-from .scoring import Definition, UnknownInstrumentError, load_definition
-from .wording import LANGUAGES, all_items, own_option_items
+from ..models import ClinicWording
+from ..scoring import Definition, UnknownInstrumentError, load_definition
+from ..wording import LANGUAGES, all_items, own_option_items
 
 
 class WordingError(ValueError):

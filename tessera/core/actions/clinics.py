@@ -1,16 +1,12 @@
-"""Every write that matters to organisation and patient records.
-
-Each action is atomic and leaves an audit row in the same transaction. Views, commands
-and tests call these; nothing else saves these models.
-"""
+"""Writes of regions and clinics: settings and crisis contacts, atomic and audited."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from . import access, audit
-from .models import Clinic, ClinicRole, CrisisContact, Patient, Region, RegionAdministrator, User
+from .. import access, audit
+from ..models import Clinic, CrisisContact, Region
 
 PATIENT_DETAIL_FIELDS = [
     "first_name",
@@ -112,95 +108,3 @@ def do_remove_crisis_contact(contact: CrisisContact, *, acting_user) -> None:
         changes={"label": contact.label, "phone": contact.phone},
     )
     contact.delete()
-
-
-@transaction.atomic
-def do_grant_role(
-    user: User, clinic: Clinic, role: str, *, acting_user=None, **extra
-) -> ClinicRole:
-    grant, created = ClinicRole.objects.get_or_create(
-        user=user, clinic=clinic, role=role, defaults=extra
-    )
-    if created:
-        audit.record(
-            "staff.role_granted",
-            actor=acting_user,
-            clinic=clinic,
-            obj=grant,
-            purpose="administration",
-            changes={"user": user.pk, "role": role},
-        )
-    return grant
-
-
-@transaction.atomic
-def do_make_region_admin(user: User, region: Region, *, acting_user=None) -> RegionAdministrator:
-    row, created = RegionAdministrator.objects.get_or_create(user=user, region=region)
-    if created:
-        audit.record(
-            "region.admin_granted",
-            actor=acting_user,
-            obj=row,
-            purpose="administration",
-            changes={"user": user.pk, "region": region.pk},
-        )
-    return row
-
-
-@transaction.atomic
-def do_create_patient(*, acting_user=None, clinic: Clinic | None = None, user=None, **fields):
-    patient = Patient(user=user, **fields)
-    patient.full_clean()
-    patient.save()
-    audit.record(
-        "patient.created",
-        actor=acting_user,
-        clinic=clinic,
-        patient=patient,
-        obj=patient,
-        purpose="intake",
-        actor_role=access.actor_role_label(acting_user, clinic.pk if clinic else None),
-    )
-    return patient
-
-
-@transaction.atomic
-def do_update_patient_details(patient: Patient, *, acting_user, clinic=None, **fields) -> Patient:
-    unknown = set(fields) - set(PATIENT_DETAIL_FIELDS)
-    if unknown:
-        raise ValueError(f"Not patient detail fields: {sorted(unknown)}")
-    before = model_to_dict(patient, fields=list(fields))
-    for name, value in fields.items():
-        setattr(patient, name, value)
-    patient.full_clean()
-    patient.save()
-    own = patient.user_id == acting_user.pk
-    audit.record(
-        "patient.details_changed",
-        actor=acting_user,
-        clinic=clinic,
-        patient=patient,
-        obj=patient,
-        purpose="self" if own else "care",
-        actor_role=access.actor_role_label(acting_user, clinic.pk if clinic else None),
-        changes=_describe_changes(before, model_to_dict(patient, fields=list(fields))),
-    )
-    return patient
-
-
-def record_patient_read(user, patient: Patient, what: str, *, obj=None, purpose=None, clinic=None):
-    """Audit one read of a patient's data (called by views after the access check)."""
-    own = patient.user_id == getattr(user, "pk", None)
-    return audit.record(
-        f"{what}.viewed",
-        actor=user,
-        clinic=clinic,
-        patient=patient,
-        obj=obj or patient,
-        # A read made only through a consultation grant is for "consultation".
-        purpose=purpose
-        or ("self" if own else None)
-        or access.read_purpose(user, patient, clinic.pk if clinic else None)
-        or "care",
-        actor_role=access.actor_role_label(user, clinic.pk if clinic else None),
-    )

@@ -1,0 +1,42 @@
+"""Every write that matters to organisation and patient records.
+
+Each action is atomic and leaves an audit row in the same transaction. Views, commands
+and tests call these; nothing else saves these models.
+
+One module per concept; the functions are re-exported here, so
+``from tessera.core import actions`` then ``actions.do_...`` reads as before.
+"""
+
+from .clinics import (  # noqa: F401
+    _VALUE_FREE_FIELDS,
+    PATIENT_DETAIL_FIELDS,
+    _describe_changes,
+    do_add_crisis_contact,
+    do_create_clinic,
+    do_create_region,
+    do_remove_crisis_contact,
+    do_update_clinic_settings,
+)
+from .patients import (  # noqa: F401
+    do_create_patient,
+    do_update_patient_details,
+    record_patient_read,
+)
+from .roles import (  # noqa: F401
+    do_grant_role,
+    do_make_region_admin,
+)
+
+__all__ = [
+    "PATIENT_DETAIL_FIELDS",
+    "do_create_region",
+    "do_create_clinic",
+    "do_update_clinic_settings",
+    "do_add_crisis_contact",
+    "do_remove_crisis_contact",
+    "do_grant_role",
+    "do_make_region_admin",
+    "do_create_patient",
+    "do_update_patient_details",
+    "record_patient_read",
+]

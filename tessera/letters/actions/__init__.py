@@ -1,0 +1,18 @@
+"""Writing a letter to the patient's GP or referrer, where the patient agrees to it.
+
+One module per concept; the functions are re-exported here, so
+``from tessera.letters import actions`` then ``actions.do_...`` reads as before.
+"""
+
+from .letters import (  # noqa: F401
+    _about,
+    application_recipient,
+    do_write_application_letter,
+    do_write_letter,
+)
+
+__all__ = [
+    "do_write_letter",
+    "application_recipient",
+    "do_write_application_letter",
+]
