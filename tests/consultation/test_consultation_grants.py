@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tessera.consultation import actions
+from tessera.consultation.models import ConsultationRequest
 from tessera.core import access
 from tessera.core.models import Episode, Patient
 from tessera.treatment.actions import do_open_episode
@@ -103,8 +104,8 @@ def test_a_request_to_the_supervisor_gives_no_new_access(world):
     request = ask(world, to_supervisors=True)
     assert request.colleague is None
     assert not access.patient_is_visible(world["colleague"], world.patient)
-    assert request in actions.ConsultationRequest.objects.asked_of(world["supervisor"])
-    assert request not in actions.ConsultationRequest.objects.asked_of(world["colleague"])
+    assert request in ConsultationRequest.objects.asked_of(world["supervisor"])
+    assert request not in ConsultationRequest.objects.asked_of(world["colleague"])
 
 
 def test_the_grant_needs_a_clinical_role_there_still(world):
