@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tessera.core.decorators import patient_required
+from tessera.core.forms import add_action_errors
 from tessera.treatment import plans
 
 from . import actions
@@ -33,9 +34,7 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
                 episode, acting_user=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_action_errors(form, error)
         else:
             return redirect("ask_for_help_sent")
     return render(

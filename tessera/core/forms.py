@@ -1,6 +1,7 @@
 """Forms validate input; the actions write it."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from .models import Clinic, CrisisContact, Patient
@@ -128,14 +129,36 @@ class AuditSearchForm(forms.Form):
         return data
 
 
-def add_action_errors(form, error, renames: dict | None = None) -> None:
+def add_action_errors(
+    form, error, renames: dict | None = None, *, default: str | None = None
+) -> None:
     """Put an action's ValidationError beside the field it names (``renames`` maps the
-    action's field names to the form's), or above the form when it names none."""
+    action's field names to the form's), or above the form when it names none (or beside
+    ``default``, for a form whose page shows one field's errors only).
+
+    ``form`` may be a list of forms shown together: each error goes to the first form
+    that has the field it names, and errors naming no field go to the first form."""
+    forms = list(form) if isinstance(form, (list, tuple)) else [form]
+    for field, messages in action_error_lists(error).items():
+        name = (renames or {}).get(field, field)
+        target = next((f for f in forms if name in f.fields), None)
+        if target is None:
+            target, name = forms[0], default if default in forms[0].fields else None
+        for message in messages:
+            target.add_error(name, message)
+
+
+def action_error_texts(error, default: str) -> dict[str, str]:
+    """An action's ValidationError as one text per field name (errors naming no field
+    under ``default``), for pages that show errors without a Django form."""
+    return {
+        (default if field == NON_FIELD_ERRORS else field): " ".join(messages)
+        for field, messages in action_error_lists(error).items()
+    }
+
+
+def action_error_lists(error) -> dict[str, list[str]]:
+    """The messages of a ValidationError by field name; NON_FIELD_ERRORS for the rest."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            name = (renames or {}).get(field, field)
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+        return dict(error.message_dict)
+    return {NON_FIELD_ERRORS: list(error.messages)}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
@@ -80,11 +81,7 @@ def _send(request, episode, form, answer=None) -> bool:
             quoted_text=form.cleaned_data.get("quoted_text", ""),
         )
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        add_action_errors(form, exc)
         return False
     flash.success(request, _("Your message has been sent."))
     return True

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tessera.core.decorators import patient_required
+from tessera.core.forms import add_action_errors
 
 from .actions import FIELDS, do_save_preferences
 from .delivery import phone_of, preference_of
@@ -27,8 +28,7 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
         try:
             do_save_preferences(user, acting_user=user, **values)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("my_notifications")

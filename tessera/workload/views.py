@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic, Episode, User
 
 from . import actions, figures, summaries
@@ -70,9 +71,7 @@ def episode_time(request: HttpRequest, pk: int) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The time was recorded."))
             return redirect("episode_time", pk=episode.pk)

@@ -3,10 +3,13 @@ phone call by hand; their workload page shows the week."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tessera.workload.models import TimeEntry
@@ -22,18 +25,32 @@ def _measured(therapist) -> int:
     )
 
 
+def _rows(therapist) -> int:
+    return TimeEntry.objects.filter(user=therapist, source="active").count()
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_time_is_measured_while_the_page_is_used_and_can_be_corrected(page, e2e_world):
     sign_in(page, e2e_world.therapist.email)
     page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    # The browser's clock and the server's move together, so 30 seconds of use take none.
+    page.clock.install()
     page.goto(f"/patients/{e2e_world.patient.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pia")
 
     # The first heartbeat starts the clock; the next, 30 seconds later, adds the time.
-    deadline = time.monotonic() + 50
-    while _measured(e2e_world.therapist) < 25 and time.monotonic() < deadline:
-        page.mouse.move(100 + int(time.monotonic()) % 50, 200)
-        page.wait_for_timeout(2000)
+    _wait_for(lambda: _rows(e2e_world.therapist) > 0)
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        page.mouse.move(120, 200)
+        traveller.shift(dt.timedelta(seconds=30))
+        page.clock.run_for(30_000)
+        _wait_for(lambda: _measured(e2e_world.therapist) >= 25)
     assert 25 <= _measured(e2e_world.therapist) <= 60
 
     page.get_by_role("link", name="Time spent on this episode").click()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic, Episode
 
 from .. import actions, compose
@@ -102,7 +103,7 @@ def practice_worksheet(request: HttpRequest, worksheet_id: int) -> HttpResponse:
                 unmet=[r.code for r in remarks if not r.met],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Your practice reply was saved."))
             return redirect("feedback_practice_worksheet", worksheet_id=worksheet.pk)

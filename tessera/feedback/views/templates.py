@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 
 from .. import actions
@@ -68,7 +69,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The template was saved."))
             return redirect("feedback_templates")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tessera.core import audit
+from tessera.core.forms import add_action_errors
 from tessera.treatment import questionnaires
 
 from .. import notify
@@ -185,8 +186,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
                 application, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_action_errors(form, exc)
         else:
             return redirect(next_step_url(application))
     return render(request, "intake/details.html", _context(request, application, form=form))

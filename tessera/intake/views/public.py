@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.core.ratelimits import over_limit, with_retry_after
 
@@ -87,9 +88,7 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                target = person if field in person.fields else referral
-                target.add_error(field if field in target.fields else None, errors)
+            add_action_errors([referral, person], exc)
         else:
             request.session[RECEIPT_SESSION_KEY] = application.reference
             return redirect("intake_refer_receipt", slug=clinic.slug)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 
 from .. import actions, duplicates
@@ -188,11 +189,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             do(application, acting_user=request.user, **form.cleaned_data, **extra)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_action_errors(form, exc)
         else:
             messages.success(request, done)
             if next_url == "waiting":

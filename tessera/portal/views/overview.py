@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 from tessera.inbox import actions
 from tessera.inbox.forms import ClinicalNoteForm
@@ -85,8 +86,7 @@ def note_add(request: HttpRequest, episode_id: int) -> HttpResponse:
                 episode, acting_user=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            for message in error.message_dict.get("text", error.messages):
-                form.add_error("text", message)
+            add_action_errors(form, error, default="text")
         else:
             messages.success(request, _("The note was added."))
             url = reverse("episode_overview", kwargs={"episode_id": episode.pk})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.programs.matching import band_words, candidates_for_clinic
 from tessera.programs.matching.engine import Score, ScreeningSummary, match
@@ -99,8 +100,7 @@ def clinic_programme_eligibility(request: HttpRequest, slug: str, pk: int) -> Ht
                 clinic, programme, acting_user=request.user, rules=form.rules()
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The rules for this clinic were saved."))
             return redirect("clinic_programme_eligibility", slug=clinic.slug, pk=programme.pk)

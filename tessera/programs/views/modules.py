@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 
 from .. import actions
 from ..forms import AddStepForm, ModuleCreateForm, ModuleDraftForm
@@ -41,7 +42,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
                 form.chosen_region(), acting_user=request.user, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The module was created as a draft. Add its steps."))
             return redirect("library_module_draft", pk=module.pk)
@@ -122,7 +123,7 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_update_module_draft(draft, acting_user=request.user, **meta.cleaned_data)
         except ValidationError as exc:
-            meta.add_error(None, exc)
+            add_action_errors(meta, exc)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("library_module_draft", pk=module.pk)

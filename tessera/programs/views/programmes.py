@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.time_points import TimePoint
 
@@ -42,7 +43,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 form.chosen_region(), acting_user=request.user, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The programme was created as a draft."))
             return redirect("library_programme_draft", pk=programme.pk)
@@ -146,7 +147,7 @@ def programme_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.programme_changes(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("library_programme", pk=programme.pk)
@@ -190,7 +191,7 @@ def programme_modules(request: HttpRequest, pk: int) -> HttpResponse:
                 module_version_ids=form.cleaned_data["module_version_ids"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The programme's modules were saved."))
             return redirect("library_programme", pk=programme.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 
 from .. import actions
 from ..forms import StepForm
@@ -53,7 +54,7 @@ def _save_step(request, step: Step, form: StepForm) -> bool:
                 )
             actions.do_update_step(step, acting_user=request.user, **changes)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_action_errors(form, exc)
         return False
     return True
 

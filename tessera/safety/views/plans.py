@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 from tessera.treatment import plans
 
@@ -54,8 +55,7 @@ def _page(request, episode, *, done_url: str, editable: bool) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["based_on"] = str(plan.version)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field, errors)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The safety plan was saved."))
                 return redirect(done_url)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.instruments.scoring import load_definition
 
@@ -68,7 +69,7 @@ def clinic_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 clinic, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The questionnaire was added to the schedule."))
             return redirect("clinic_measures", slug=clinic.slug)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
+from tessera.core.forms import action_error_texts
 
 from .. import diary, plans, worksheets
 from ..actions import diary as diary_actions
@@ -73,11 +74,7 @@ def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpRe
                 for_date=for_date,
             )
         except ValidationError as exc:
-            errors = (
-                {k: " ".join(v) for k, v in exc.message_dict.items()}
-                if hasattr(exc, "error_dict")
-                else {"entry": " ".join(exc.messages)}
-            )
+            errors = action_error_texts(exc, default="entry")
             context = diary.diary_context(
                 entry, step, today=today, values=values, errors=errors, key=key, for_date=for_date
             )
@@ -121,11 +118,7 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
         try:
             diary_actions.do_correct_diary_entry(item, values, acting_user=request.user)
         except ValidationError as exc:
-            errors = (
-                {k: " ".join(v) for k, v in exc.message_dict.items()}
-                if hasattr(exc, "error_dict")
-                else {"entry": " ".join(exc.messages)}
-            )
+            errors = action_error_texts(exc, default="entry")
         else:
             messages.success(request, _("Your entry was corrected."))
             return redirect(here)
