@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 # Functions whose first argument is an audit code, and the app-local wrappers that pass
 # theirs on; record_patient_read takes "what" third and records "<what>.viewed".
-FIRST_ARGUMENT = {"record", "record_for_episode", "_record", "_audit", "_log"}
+FIRST_ARGUMENT = {"record", "record_for_episode", "record_for_clinic", "_log"}
 
 
 def _name(call: ast.Call) -> str | None:

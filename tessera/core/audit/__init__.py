@@ -1,11 +1,20 @@
-"""The audit trail: writing it (``record``, ``record_for_episode``), verifying its chain,
+"""The audit trail: writing it (``record``, ``record_for_episode``,
+``record_for_clinic``), verifying its chain,
 and the registry of event codes (``Event``) with their labels and purposes.
 
 Callers use ``from tessera.core import audit`` and ``audit.record(...)``.
 """
 
 from .events import CODES, Event, event, label
-from .trail import GENESIS, Break, changed_fields, record, record_for_episode, verify_chain
+from .trail import (
+    GENESIS,
+    Break,
+    changed_fields,
+    record,
+    record_for_clinic,
+    record_for_episode,
+    verify_chain,
+)
 
 __all__ = [
     "CODES",
@@ -17,5 +26,6 @@ __all__ = [
     "label",
     "record",
     "record_for_episode",
+    "record_for_clinic",
     "verify_chain",
 ]

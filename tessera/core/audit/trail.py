@@ -92,6 +92,30 @@ def record_for_episode(
     )
 
 
+def record_for_clinic(
+    action: str,
+    clinic,
+    acting_user,
+    obj=None,
+    changes: dict | None = None,
+    *,
+    purpose: str | None = None,
+) -> AuditEvent:
+    """Append one event about a clinic's (or, with no clinic, the region's library's)
+    settings: the actor's role comes from their roles at that clinic, the purpose from
+    the code unless given."""
+    clinic_id = clinic.pk if clinic is not None else None
+    return record(
+        action,
+        actor=acting_user,
+        clinic=clinic,
+        obj=obj,
+        purpose=purpose,
+        changes=changes or {},
+        actor_role=access.actor_role_label(acting_user, clinic_id) if acting_user else "",
+    )
+
+
 @dataclass(frozen=True)
 class Break:
     event_id: int

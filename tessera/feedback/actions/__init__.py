@@ -10,7 +10,6 @@ from .practice import (  # noqa: F401
 )
 from .templates import (  # noqa: F401
     TEMPLATE_FIELDS,
-    _audit,
     do_create_template,
     do_delete_template,
     do_update_template,

@@ -27,7 +27,9 @@ def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplat
     )
     template.full_clean()
     template.save()
-    _audit("feedback_template.created", template, acting_user)
+    audit.record_for_clinic(
+        "feedback_template.created", template.clinic, acting_user, template, _about(template)
+    )
     return template
 
 
@@ -42,7 +44,13 @@ def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> 
     template.full_clean()
     template.save()
     changed = [k for k in TEMPLATE_FIELDS if before[k] != getattr(template, k)]
-    _audit("feedback_template.changed", template, acting_user, changed=changed)
+    audit.record_for_clinic(
+        "feedback_template.changed",
+        template.clinic,
+        acting_user,
+        template,
+        {**_about(template), "changed": changed},
+    )
     return template
 
 
@@ -50,17 +58,11 @@ def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> 
 def do_delete_template(template: FeedbackTemplate, *, acting_user) -> None:
     if not access.may_edit_template(acting_user, template):
         raise PermissionDenied
-    _audit("feedback_template.deleted", template, acting_user)
+    audit.record_for_clinic(
+        "feedback_template.deleted", template.clinic, acting_user, template, _about(template)
+    )
     template.delete()
 
 
-def _audit(action, template, acting_user, **changes):
-    audit.record(
-        action,
-        actor=acting_user,
-        clinic=template.clinic,
-        obj=template,
-        purpose="administration",
-        actor_role=access.actor_role_label(acting_user, template.clinic_id),
-        changes={"title": template.title, "shared": template.is_shared, **changes},
-    )
+def _about(template) -> dict:
+    return {"title": template.title, "shared": template.is_shared}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import audit
 
 from ..content_rules import (
     LANGUAGES,
@@ -53,17 +53,6 @@ class PublishedVersionError(Exception):
             "cannot be changed; start a new draft to change it."
         )
         self.version = version
-
-
-def _record(action: str, acting_user, obj, changes: dict | None = None) -> None:
-    audit.record(
-        action,
-        actor=acting_user,
-        obj=obj,
-        purpose="administration",
-        actor_role=access.actor_role_label(acting_user, None),
-        changes=changes or {},
-    )
 
 
 def _describe(before: dict, after: dict) -> dict:

@@ -8,6 +8,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from tessera.core import audit
+
 from ..content_rules import (
     MEDIA_TYPES,
     read_head,
@@ -19,9 +21,6 @@ from ..content_rules import (
 )
 from ..models import (
     MediaFile,
-)
-from .common import (
-    _record,
 )
 
 
@@ -47,8 +46,9 @@ def do_store_media(region, *, acting_user, upload) -> MediaFile:
     )
     media.file.save(f"{sha[:32]}{MEDIA_TYPES[content_type]}", upload, save=False)
     media.save()
-    _record(
+    audit.record_for_clinic(
         "media.stored",
+        None,
         acting_user,
         media,
         {"content_type": content_type, "size": media.size, "sha256": sha},

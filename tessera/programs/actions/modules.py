@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from tessera.core import audit
+
 from ..content_rules import (
     module_problems,
     validate_fields,
@@ -26,7 +28,6 @@ from .common import (
     _check_language,
     _check_names,
     _describe,
-    _record,
     _snapshot,
 )
 from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
@@ -63,7 +64,9 @@ def do_create_module(
     )
     _clean_module_version(version)
     version.save()
-    _record("module.created", acting_user, module, {"key": key, "version": version.pk})
+    audit.record_for_clinic(
+        "module.created", None, acting_user, module, {"key": key, "version": version.pk}
+    )
     return module
 
 
@@ -91,7 +94,9 @@ def do_add_step(version: ModuleVersion, *, acting_user, kind, title, **fields) -
     step = Step(module_version=version, position=position, kind=kind, title=title, **fields)
     _clean_step(step, version.module.region_id)
     step.save()
-    _record("module.step_added", acting_user, step, {"version": version.pk, "kind": kind})
+    audit.record_for_clinic(
+        "module.step_added", None, acting_user, step, {"version": version.pk, "kind": kind}
+    )
     return step
 
 
@@ -105,7 +110,9 @@ def do_update_step(step: Step, *, acting_user, **fields) -> Step:
         setattr(step, name, value)
     _clean_step(step, version.module.region_id)
     step.save()
-    _record("module.step_changed", acting_user, step, _describe(before, _snapshot(step, fields)))
+    audit.record_for_clinic(
+        "module.step_changed", None, acting_user, step, _describe(before, _snapshot(step, fields))
+    )
     return step
 
 
@@ -129,7 +136,9 @@ def do_move_step(step: Step, *, acting_user, direction: str) -> Step:
     Step.objects.filter(pk=other.pk).update(position=mine)
     Step.objects.filter(pk=step.pk).update(position=theirs)
     step.position = theirs
-    _record("module.step_moved", acting_user, step, {"position": [mine, theirs]})
+    audit.record_for_clinic(
+        "module.step_moved", None, acting_user, step, {"position": [mine, theirs]}
+    )
     return step
 
 
@@ -137,8 +146,9 @@ def do_move_step(step: Step, *, acting_user, direction: str) -> Step:
 def do_delete_step(step: Step, *, acting_user) -> None:
     version = _locked_draft(step.module_version)
     step = Step.objects.get(pk=step.pk)
-    _record(
+    audit.record_for_clinic(
         "module.step_removed",
+        None,
         acting_user,
         step,
         {"version": version.pk, "position": step.position, "title": step.title},
@@ -152,7 +162,9 @@ def do_delete_step(step: Step, *, acting_user) -> None:
 @transaction.atomic
 def do_publish_module(version: ModuleVersion, *, acting_user) -> ModuleVersion:
     version = _publish(MODULE, version, acting_user=acting_user)
-    _record("module.published", acting_user, version, {"number": version.number})
+    audit.record_for_clinic(
+        "module.published", None, acting_user, version, {"number": version.number}
+    )
     return version
 
 

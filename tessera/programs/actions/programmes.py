@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tessera.core import audit
+
 from ..content_rules import (
     LANGUAGES,
     eligibility_problems,
@@ -25,7 +27,6 @@ from .common import (
     _NOT_FROM_FORMS,
     PROGRAMME_FIELDS,
     _check_names,
-    _record,
 )
 from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
 
@@ -76,7 +77,9 @@ def do_create_programme(region, *, acting_user, key, title, problem_area, **fiel
     )
     _clean_programme_version(version)
     version.save()
-    _record("programme.created", acting_user, programme, {"key": key, "version": version.pk})
+    audit.record_for_clinic(
+        "programme.created", None, acting_user, programme, {"key": key, "version": version.pk}
+    )
     return programme
 
 
@@ -112,7 +115,9 @@ def do_set_programme_modules(
         ProgrammeModule(programme_version=version, module_version_id=pk, position=n)
         for n, pk in enumerate(ids, start=1)
     )
-    _record("programme.modules_set", acting_user, version, {"module_versions": [before, ids]})
+    audit.record_for_clinic(
+        "programme.modules_set", None, acting_user, version, {"module_versions": [before, ids]}
+    )
     return version
 
 
@@ -120,8 +125,9 @@ def do_set_programme_modules(
 def do_publish_programme(version: ProgrammeVersion, *, acting_user) -> ProgrammeVersion:
     version = _publish(PROGRAMME, version, acting_user=acting_user)
     modules = list(version.entries.values_list("module_version_id", flat=True))
-    _record(
+    audit.record_for_clinic(
         "programme.published",
+        None,
         acting_user,
         version,
         {"number": version.number, "module_versions": modules},

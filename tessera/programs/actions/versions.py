@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
+from tessera.core import audit
+
 from ..content_rules import (
     step_problems as step_problems,  # re-exported for views and the importer
 )
@@ -21,7 +23,6 @@ from .common import (
     PublishedVersionError,
     _check_names,
     _describe,
-    _record,
     _snapshot,
 )
 
@@ -60,7 +61,9 @@ def _update_draft(kind: _Versioned, version, fields: dict, *, acting_user, event
         setattr(version, name, value)
     kind.clean(version)
     version.save()
-    _record(event, acting_user, version, _describe(before, _snapshot(version, fields)))
+    audit.record_for_clinic(
+        event, None, acting_user, version, _describe(before, _snapshot(version, fields))
+    )
     return version
 
 
@@ -95,5 +98,7 @@ def _new_draft(kind: _Versioned, parent, *, acting_user, event: str):
         **{kind.parent: parent}, number=number, created_by=acting_user, **copy
     )
     kind.copy_children(latest, draft)
-    _record(event, acting_user, draft, {"from": latest.number, "number": number})
+    audit.record_for_clinic(
+        event, None, acting_user, draft, {"from": latest.number, "number": number}
+    )
     return draft

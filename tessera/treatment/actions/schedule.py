@@ -6,22 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from tessera.core import access, audit
+from tessera.core import audit
 from tessera.instruments.scoring import RiskOverrideError, load_definition, score
 
 from ..models import MeasureRule, RiskThreshold
-
-
-def _record(action, clinic, acting_user, obj, changes):
-    audit.record(
-        action,
-        actor=acting_user,
-        clinic=clinic,
-        obj=obj,
-        purpose="administration",
-        actor_role=access.actor_role_label(acting_user, clinic.pk),
-        changes=changes,
-    )
 
 
 @transaction.atomic
@@ -33,7 +21,7 @@ def do_add_measure_rule(clinic, *, acting_user, **fields) -> MeasureRule:
         )
     rule.full_clean()
     rule.save()
-    _record(
+    audit.record_for_clinic(
         "clinic.measure_added",
         clinic,
         acting_user,
@@ -47,7 +35,7 @@ def do_add_measure_rule(clinic, *, acting_user, **fields) -> MeasureRule:
 def do_remove_measure_rule(rule: MeasureRule, *, acting_user) -> None:
     """Future episodes stop getting this measure; occasions already planned stay."""
     changes = {"instrument": rule.instrument, "time_point": rule.time_point}
-    _record("clinic.measure_removed", rule.clinic, acting_user, rule, changes)
+    audit.record_for_clinic("clinic.measure_removed", rule.clinic, acting_user, rule, changes)
     rule.delete()
 
 
@@ -72,7 +60,7 @@ def do_set_risk_threshold(clinic, instrument: str, rule_code: str, at_least: int
         rule_code=rule_code,
         defaults={"at_least": at_least},
     )
-    _record(
+    audit.record_for_clinic(
         "clinic.risk_threshold_set",
         clinic,
         acting_user,
