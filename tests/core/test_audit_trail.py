@@ -116,6 +116,13 @@ def test_managers_search_only_their_clinics_trail(world, login):
     assert world["therapist"].email not in page.content.decode()
 
 
+def test_the_audit_search_names_each_event_in_words(world, login):
+    login(world["therapist"]).get(reverse("patient_detail", args=[world.patient.pk]))
+    page = login(world["manager"]).get(reverse("audit_search"), {"action": "patient.viewed"})
+    assert "Your patient record was viewed" in page.content.decode()
+    assert "<code" in page.content.decode()  # the code stays beside the words, to search by
+
+
 def test_a_bad_audit_search_gets_a_message_not_an_error(world, login):
     page = login(world["manager"]).get(
         reverse("audit_search"), {"date_from": "2026-05-01", "date_to": "2026-01-01"}
