@@ -10,6 +10,7 @@ duplicated task sends nothing twice. During the person's quiet hours the row is 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -99,17 +100,40 @@ def deliver(notification_id: int, now=None) -> str:
         try:
             _send(row)
         except Exception as exc:  # any backend failure is recorded, never raised on
-            row.state = Notification.State.FAILED
-            row.failed_at = timezone.now()
             row.error_code = type(exc).__name__[:100]
-            row.save(update_fields=["state", "failed_at", "error_code", "attempts"])
-            logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
+            row.failed_at = timezone.now()
+            retry_at = next_attempt_at(row, exc, now)
+            if retry_at is None:
+                row.state = Notification.State.FAILED
+                logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
+            else:
+                row.send_after = retry_at
+                logger.info("notification.retry id=%s error=%s", row.pk, row.error_code)
+            row.save(update_fields=["state", "failed_at", "error_code", "attempts", "send_after"])
             return row.state
         row.state = Notification.State.SENT
         row.sent_at = timezone.now()
         row.save(update_fields=["state", "sent_at", "attempts"])
         logger.info("notification.sent id=%s channel=%s kind=%s", row.pk, row.channel, row.kind)
         return row.state
+
+
+# A refused or unreachable mail or SMS server is usually back within the hour: try again
+# after 1, 5, 15 and 60 minutes, then give up and show the failure to the clinic's
+# managers (notifications/failed/). A notification that cannot be sent at all (no phone
+# number) fails at once.
+RETRY_AFTER_MINUTES = (1, 5, 15, 60)
+
+
+class Undeliverable(ValueError):
+    """Sending again cannot help (no phone number, unknown channel)."""
+
+
+def next_attempt_at(row: Notification, error: Exception, now):
+    """When to try again after this failure, or None to give up."""
+    if isinstance(error, Undeliverable) or row.attempts > len(RETRY_AFTER_MINUTES):
+        return None
+    return now + dt.timedelta(minutes=RETRY_AFTER_MINUTES[row.attempts - 1])
 
 
 def _send(row: Notification) -> None:
@@ -122,7 +146,7 @@ def _send(row: Notification) -> None:
     elif row.channel == Channel.SMS:
         phone = phone_of(user)
         if not phone:
-            raise ValueError("no phone number")
+            raise Undeliverable("no phone number")
         sms.backend().send(
             recipient_id=user.pk,
             phone=phone,
@@ -130,7 +154,7 @@ def _send(row: Notification) -> None:
             kind=row.kind,
         )
     else:
-        raise ValueError("unknown channel")
+        raise Undeliverable("unknown channel")
 
 
 def deliver_due(now=None) -> int:

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .texts import FALLBACK, KINDS
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
@@ -28,6 +30,14 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(state=Notification.State.INTENDED).filter(
             models.Q(send_after__isnull=True) | models.Q(send_after__lte=now)
         )
+
+    def failed_for_clinics(self, clinic_ids) -> NotificationQuerySet:
+        """Given-up deliveries to the staff or the patients of these clinics, newest first."""
+        people = models.Q(recipient__clinic_roles__clinic_id__in=clinic_ids) | models.Q(
+            recipient__patient__episodes__clinic_id__in=clinic_ids
+        )
+        ids = self.filter(state=Notification.State.FAILED).filter(people).values("pk")
+        return self.filter(pk__in=ids).order_by("-failed_at", "-pk")
 
 
 class Notification(models.Model):
@@ -61,6 +71,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.channel} to user {self.recipient_id} ({self.state})"
+
+    @property
+    def about(self) -> str:
+        """What the notification told, in the words of its subject line."""
+        return str(KINDS.get(self.kind, FALLBACK).subject)
 
 
 class Preference(models.Model):

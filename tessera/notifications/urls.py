@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("me/notifications/", views.my_notifications, name="my_notifications"),
+    path("staff/notifications/failed/", views.failed_notifications, name="failed_notifications"),
 ]

@@ -1,20 +1,23 @@
-"""The patient's notification settings."""
+"""The patient's notification settings, and the deliveries that failed for managers."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.core.decorators import patient_required
+from tessera.core import access, audit
+from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
 
 from .actions import FIELDS, do_save_preferences
 from .delivery import phone_of, preference_of
 from .forms import PreferenceForm
+from .models import Notification
 
 
 @patient_required
@@ -37,3 +40,20 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
         "notifications/my_notifications.html",
         {"form": form, "has_phone": bool(phone_of(user))},
     )
+
+
+@staff_required
+def failed_notifications(request: HttpRequest) -> HttpResponse:
+    """Notifications to the clinic's staff and patients that could not be sent after
+    every retry, so a manager can reach the person another way (docs/operations.md)."""
+    clinic_ids = access.delivery_failure_clinic_ids(request.user)
+    if not clinic_ids:
+        raise PermissionDenied
+    rows = Notification.objects.failed_for_clinics(clinic_ids).select_related("recipient")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    audit.record(
+        "notifications.failed_viewed",
+        actor=request.user,
+        changes={"shown": [row.pk for row in page.object_list]},
+    )
+    return render(request, "notifications/failed.html", {"page": page})

@@ -6,8 +6,10 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tessera.core.actions import do_update_patient_details
+from tessera.core.models import AuditEvent
 from tessera.notifications import delivery, sms
 from tessera.notifications.actions import do_save_preferences
 from tessera.notifications.models import Notification, Preference
@@ -65,14 +67,35 @@ def test_delivering_twice_sends_once(world):
     assert Notification.objects.get().attempts == 1
 
 
-def test_a_failing_mail_backend_marks_the_row_failed(world, settings):
+def test_a_refusing_mail_server_is_tried_again_with_backoff_then_failed(world, settings):
     settings.EMAIL_BACKEND = "tests.notifications.test_notifications_delivery.BrokenMail"
     [row] = delivery.notify(world.patient.user, "new_message", key="k", link="/me/messages/")
-    assert delivery.deliver(row.pk) == "failed"
+    now = at(12)
+    assert delivery.deliver(row.pk, now=now) == "intended"
     row.refresh_from_db()
-    assert row.error_code == "ConnectionRefusedError" and row.failed_at is not None
-    assert delivery.deliver(row.pk) == "failed"  # not retried into a double send
-    assert row.attempts == 1
+    assert row.error_code == "ConnectionRefusedError" and row.attempts == 1
+    assert row.send_after == now + dt.timedelta(minutes=1)
+    assert delivery.deliver(row.pk, now=now) == "intended"  # not before its time
+    assert Notification.objects.get(pk=row.pk).attempts == 1
+    for minutes in (1, 5, 15, 60):
+        now = Notification.objects.get(pk=row.pk).send_after
+        assert delivery.deliver_due(now=now) == 0
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("failed", 5)
+    assert now - row.send_after == dt.timedelta(0)
+    assert delivery.deliver_due(now=now + dt.timedelta(days=1)) == 0  # given up: no more
+    assert Notification.objects.get(pk=row.pk).attempts == 5
+
+
+def test_a_mail_server_that_comes_back_gets_the_message_once(world, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications_delivery.BrokenMail"
+    [row] = delivery.notify(world.patient.user, "new_message", key="k", link="/me/messages/")
+    assert delivery.deliver(row.pk, now=at(12)) == "intended"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert delivery.deliver_due(now=at(12, 1)) == 1
+    assert delivery.deliver_due(now=at(12, 30)) == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=row.pk).attempts == 2
 
 
 def test_sms_goes_to_the_phone_and_a_failing_gateway_is_recorded(world, settings, sms_outbox):
@@ -88,7 +111,7 @@ def test_sms_goes_to_the_phone_and_a_failing_gateway_is_recorded(world, settings
     assert "Pia" not in sent.text and "/me/messages/" in sent.text
     settings.TESSERA_SMS_BACKEND = "tests.notifications.test_notifications_delivery.BrokenSms"
     [again] = delivery.notify(patient.user, "new_message", key="k2", link="/x/", channels={"sms"})
-    assert delivery.deliver(again.pk) == "failed"
+    assert delivery.deliver(again.pk) == "intended"  # tried again later
     assert Notification.objects.get(pk=again.pk).error_code == "TimeoutError"
 
 
@@ -182,3 +205,23 @@ def test_a_send_in_quiet_hours_waits_for_deliver_due(world):
     assert delivery.deliver_due(now=at(7, 5, day=28)) == 0
     assert len(mail.outbox) == 1
     assert Notification.objects.get().state == "sent"
+
+
+def test_managers_see_the_deliveries_given_up_for_their_clinic_only(world, settings, login):
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications_delivery.BrokenMail"
+    [row] = delivery.notify(world.patient.user, "new_message", key="k", link="/me/messages/")
+    [staff_row] = delivery.notify(world["therapist"], "patient_wrote", key="s", link="/inbox/")
+    for pk in (row.pk, staff_row.pk):
+        Notification.objects.filter(pk=pk).update(attempts=5)
+        assert delivery.deliver(pk, now=at(12)) == "failed"
+    page = login(world["manager"]).get(reverse("failed_notifications"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "You have a new message" in text and "A patient has written" in text
+    assert "ConnectionRefusedError" in text
+    other = login(world["other_manager"]).get(reverse("failed_notifications"))
+    assert "ConnectionRefusedError" not in other.content.decode()
+    assert AuditEvent.objects.filter(
+        action="notifications.failed_viewed", actor=world["manager"]
+    ).exists()
+    assert login(world["therapist"]).get(reverse("failed_notifications")).status_code == 403

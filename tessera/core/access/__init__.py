@@ -16,7 +16,7 @@ Callers import it as ``from tessera.core import access`` and call ``access.<name
 The package imports nothing above core: the functions take the objects they decide on.
 """
 
-from .administration import audit_clinic_ids, managed_clinic_ids
+from .administration import audit_clinic_ids, delivery_failure_clinic_ids, managed_clinic_ids
 from .base import (
     CLINIC_WIDE_ROLES,
     CLINICAL_ROLES,
@@ -106,6 +106,7 @@ __all__ = [
     "applications_visible_to",
     "assessors",
     "audit_clinic_ids",
+    "delivery_failure_clinic_ids",
     "authoring_region_ids",
     "clinic_ids_with_roles",
     "clinical_clinic_ids",

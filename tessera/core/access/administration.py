@@ -24,6 +24,12 @@ def managed_clinic_ids(user) -> set[int]:
     return ids
 
 
+def delivery_failure_clinic_ids(user) -> set[int]:
+    """Clinics whose failed notifications the user may see (to reach the person another
+    way): clinic managers only, as for the audit trail."""
+    return audit_clinic_ids(user)
+
+
 def audit_clinic_ids(user) -> set[int]:
     """Clinics whose audit trail the user may search: clinic managers only."""
     if not may_see_patient_data(user):

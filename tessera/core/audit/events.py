@@ -34,6 +34,11 @@ class Event(StrEnum):
         member.label = label
         return member
 
+    NOTIFICATIONS_FAILED_VIEWED = (
+        "notifications.failed_viewed",
+        ADMINISTRATION,
+        _("A manager saw that a notification to you could not be sent"),
+    )
     APPLICATION_SUBMITTED = (
         "application.submitted",
         INTAKE,

@@ -74,13 +74,6 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["clinic", "-at"])]
 
-    @property
-    def label(self) -> str:
-        """What happened, in words of the active language (the code if unregistered)."""
-        from tessera.core.audit.events import label  # the registry imports this model
-
-        return label(self.action)
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("The audit trail cannot be changed.")
@@ -88,6 +81,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit trail cannot be deleted.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in words of the active language (the code if unregistered)."""
+        from tessera.core.audit.events import label  # the registry imports this model
+
+        return label(self.action)
 
     def payload(self) -> bytes:
         """The canonical bytes that the hash covers."""
