@@ -5,6 +5,7 @@ factor. Built through the real actions, as the application builds them."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,6 +13,9 @@ from dataclasses import dataclass, field
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
+from django.db import connection
+from django.db.models.signals import post_migrate
 
 from tessera.core import actions
 from tessera.core.models import Clinic, Episode, Patient, Region, User
@@ -220,3 +224,33 @@ def recovery_codes(world):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     return RecoveryCodes.activate(world["manager"])
+
+
+# The database refuses to delete audit rows (migration 0002), and so refuses the flush
+# with which a transactional test ends. A test that commits runs with the triggers in
+# place; just before the flush they are dropped, and put back as soon as the flush is
+# done (the flush sends post_migrate), so later tests in the session still have them.
+_AUDIT_TRIGGERS = importlib.import_module("tessera.core.migrations.0002_audit_append_only")
+_RESTORE_UID = "tessera-tests-restore-audit-triggers"
+
+
+def _restore_audit_triggers(sender, **kwargs):
+    post_migrate.disconnect(sender=sender, dispatch_uid=_RESTORE_UID)
+    with connection.schema_editor() as editor:
+        _AUDIT_TRIGGERS.forwards(apps, editor)
+
+
+@pytest.fixture
+def flushable_audit_trail(transactional_db):
+    """A transactional test whose audit rows the closing flush may delete."""
+    yield
+    core = apps.get_app_config("core")
+    post_migrate.connect(
+        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
+    )
+    try:
+        with connection.schema_editor() as editor:
+            _AUDIT_TRIGGERS.backwards(apps, editor)
+    except Exception:
+        post_migrate.disconnect(sender=core, dispatch_uid=_RESTORE_UID)
+        raise

@@ -12,7 +12,6 @@ worker held. Every recipient then has exactly one e-mail.
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import subprocess
@@ -22,9 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
-from django.db.models.signals import post_migrate
 
 from tessera.core import actions as core_actions
 from tessera.notifications.delivery import notify
@@ -63,27 +60,12 @@ class SlowFileBackend(filebased.EmailBackend):
         return super().send_messages(messages)
 """
 
+
 # The audit table refuses deletes (core migration 0002), and so the flush with which a
 # transactional test ends: drop the triggers just before it and put them back after.
-_AUDIT_TRIGGERS = importlib.import_module("tessera.core.migrations.0002_audit_append_only")
-_RESTORE_UID = "tessera-automation-restore-audit-triggers"
-
-
-def _restore_audit_triggers(sender, **kwargs):
-    post_migrate.disconnect(sender=sender, dispatch_uid=_RESTORE_UID)
-    with connection.schema_editor() as editor:
-        _AUDIT_TRIGGERS.forwards(apps, editor)
-
-
 @pytest.fixture
-def flushable(transactional_db):
-    yield
-    core = apps.get_app_config("core")
-    post_migrate.connect(
-        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
-    )
-    with connection.schema_editor() as editor:
-        _AUDIT_TRIGGERS.backwards(apps, editor)
+def flushable(flushable_audit_trail):
+    """The worker commits, so the test ends with a flush of the audit rows too."""
 
 
 @pytest.fixture

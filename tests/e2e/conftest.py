@@ -10,17 +10,13 @@ inline scripts or styles) or an uncaught script error.
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
-from django.db import connection
-from django.db.models.signals import post_migrate
 
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient, User
@@ -130,33 +126,9 @@ def phone_page(browser, live_server, transactional_db, browser_log):
     yield from _open_page(browser, live_server, browser_log, PHONE)
 
 
-# The database refuses to delete audit rows (migration 0002), and so refuses the flush
-# with which a transactional test ends. Each e2e test runs with the triggers in place;
-# just before the flush they are dropped, and put back as soon as the flush is done
-# (the flush sends post_migrate), so later tests in the session still have them.
-_AUDIT_TRIGGERS = importlib.import_module("tessera.core.migrations.0002_audit_append_only")
-_RESTORE_UID = "tessera-e2e-restore-audit-triggers"
-
-
-def _restore_audit_triggers(sender, **kwargs):
-    post_migrate.disconnect(sender=sender, dispatch_uid=_RESTORE_UID)
-    with connection.schema_editor() as editor:
-        _AUDIT_TRIGGERS.forwards(apps, editor)
-
-
 @pytest.fixture(autouse=True)
-def _flushable_audit_trail(transactional_db):
-    yield
-    core = apps.get_app_config("core")
-    post_migrate.connect(
-        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
-    )
-    try:
-        with connection.schema_editor() as editor:
-            _AUDIT_TRIGGERS.backwards(apps, editor)
-    except Exception:
-        post_migrate.disconnect(sender=core, dispatch_uid=_RESTORE_UID)
-        raise
+def _flushable_audit_trail(flushable_audit_trail):
+    """Every journey commits (the live server needs the data), so each is flushable."""
 
 
 @pytest.fixture(autouse=True)

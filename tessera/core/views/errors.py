@@ -1,7 +1,10 @@
 """Error pages in the site's own layout, translated, with no details leaked."""
 
+import sys
+
 from django.core.cache import cache
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -34,6 +37,26 @@ def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+# A database that has gone away (restarting, failing over, a dropped connection) is a
+# moment's unavailability, not a fault of the page: answer 503 with Retry-After. The
+# request's transaction did not commit, so nothing it sent was half-written; Django drops
+# the broken connection at the end of the request, so the next request connects afresh.
+RETRY_AFTER_SECONDS = 10
+
+
+def _database_unavailable() -> bool:
+    error = sys.exc_info()[1]
+    while error is not None:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
     # Rendered without the request context: the database may be the reason we are here.
+    if _database_unavailable():
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
