@@ -183,6 +183,8 @@ MFA_FORMS = {
 TESSERA_MFA_FAILURES = envint("TESSERA_MFA_FAILURES", 5)
 TESSERA_MFA_FAILURES_PER_ADDRESS = envint("TESSERA_MFA_FAILURES_PER_ADDRESS", 20)
 TESSERA_MFA_LOCKOUT_MINUTES = envint("TESSERA_MFA_LOCKOUT_MINUTES", 15)
+# A clinic with this many security events in 15 minutes tells its managers (docs/security.md).
+TESSERA_SECURITY_BURST = envint("TESSERA_SECURITY_BURST", 20)
 # Wrong date-of-birth / identity-number answers on one invitation link per 24 hours.
 TESSERA_INVITE_CONFIRM_ATTEMPTS = envint("TESSERA_INVITE_CONFIRM_ATTEMPTS", 5)
 # WebAuthn is left out for now: see docs/decisions/0003-sign-in.md.

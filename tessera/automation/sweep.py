@@ -1,5 +1,5 @@
-"""The periodic job: automated messages, reminders, risk-alert escalation and held
-notifications, all in one call (``run_automation``).
+"""The periodic job: automated messages, reminders, risk-alert escalation, bursts of
+security events and held notifications, all in one call (``run_automation``).
 
 Finding what is due costs a constant number of queries per batch of episodes; sending
 costs a few per message. Every send is idempotent (a unique row per point, a unique
@@ -28,6 +28,7 @@ from tessera.treatment.models import DueMeasure, PlanEntry
 from . import activity
 from .actions import do_send_point
 from .models import AutomatedSend
+from .security_bursts import alert_security_bursts
 
 logger = logging.getLogger("tessera.automation")
 BATCH = 200
@@ -40,6 +41,7 @@ class Summary:
     automated: int = 0
     reminders: int = 0
     escalated: int = 0
+    security_bursts: int = 0
     delivered: int = 0
 
     def __str__(self) -> str:
@@ -191,6 +193,7 @@ def run_automation(now: dt.datetime | None = None) -> Summary:
     summary.automated = send_automated(now)
     summary.reminders = send_reminders(now)
     summary.escalated = len(escalate_overdue(now))
+    summary.security_bursts = alert_security_bursts(now)
     summary.delivered = deliver_due(now)
     logger.info("automation.sweep %s", summary)
     return summary

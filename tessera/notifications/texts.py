@@ -37,6 +37,13 @@ KINDS: dict[str, Wording] = {
         _("A risk alert has been passed on to you"),
         _("Nobody has acknowledged a risk alert at your clinic in time. Sign in to read it."),
     ),
+    "security_burst": Wording(
+        _("Unusual sign-in failures at your clinic"),
+        _(
+            "Tessera has recorded many failed sign-ins or refused pages at your clinic in the "
+            "last few minutes. Sign in and look at the security events."
+        ),
+    ),
     # Reminders (tessera/automation): nothing about what the questionnaire or module is.
     "reminder_questionnaire": Wording(
         _("A questionnaire is waiting for you"),

@@ -16,7 +16,12 @@ Callers import it as ``from tessera.core import access`` and call ``access.<name
 The package imports nothing above core: the functions take the objects they decide on.
 """
 
-from .administration import audit_clinic_ids, delivery_failure_clinic_ids, managed_clinic_ids
+from .administration import (
+    audit_clinic_ids,
+    delivery_failure_clinic_ids,
+    managed_clinic_ids,
+    security_event_clinic_ids,
+)
 from .base import (
     CLINIC_WIDE_ROLES,
     CLINICAL_ROLES,
@@ -107,6 +112,7 @@ __all__ = [
     "assessors",
     "audit_clinic_ids",
     "delivery_failure_clinic_ids",
+    "security_event_clinic_ids",
     "authoring_region_ids",
     "clinic_ids_with_roles",
     "clinical_clinic_ids",

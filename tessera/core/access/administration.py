@@ -3,6 +3,8 @@
 - Clinic managers manage their clinic; region administrators manage every clinic of
   their region.
 - Only clinic managers search their clinic's audit trail.
+- Security events (no clinical content) are seen by clinic managers for their clinic and
+  by region administrators for every clinic of their region.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ def delivery_failure_clinic_ids(user) -> set[int]:
     """Clinics whose failed notifications the user may see (to reach the person another
     way): clinic managers only, as for the audit trail."""
     return audit_clinic_ids(user)
+
+
+def security_event_clinic_ids(user) -> set[int]:
+    """Clinics whose security events the user may see: their managers, and the region's
+    administrators (a burst across clinics is a region's concern)."""
+    return managed_clinic_ids(user)
 
 
 def audit_clinic_ids(user) -> set[int]:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .organisation import ClinicRole
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -31,6 +33,23 @@ class AuditQuerySet(models.QuerySet):
             actor__clinic_roles__clinic_id__in=clinic_ids
         )
         return self.filter(kinds, where).distinct()
+
+    def security_counts_by_clinic(self, since) -> dict[int, int]:
+        """How many security events each clinic has had since then: those recorded at
+        the clinic, and those of its staff (a failed sign-in names no clinic)."""
+        kinds = models.Q(action__startswith="security.") | models.Q(action__startswith="auth.")
+        rows = list(self.filter(kinds, at__gte=since).values_list("pk", "clinic_id", "actor_id"))
+        actors = {actor for _pk, _clinic, actor in rows if actor}
+        clinics_of: dict[int, set[int]] = {}
+        for user_id, clinic_id in ClinicRole.objects.filter(user_id__in=actors).values_list(
+            "user_id", "clinic_id"
+        ):
+            clinics_of.setdefault(user_id, set()).add(clinic_id)
+        counts: dict[int, int] = {}
+        for _pk, clinic_id, actor_id in rows:
+            for clinic in {clinic_id} - {None} | clinics_of.get(actor_id, set()):
+                counts[clinic] = counts.get(clinic, 0) + 1
+        return counts
 
 
 class AuditEvent(models.Model):

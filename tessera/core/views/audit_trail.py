@@ -37,9 +37,10 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def security_events(request: HttpRequest) -> HttpResponse:
-    """Recent security events of the manager's clinics: failed sign-ins and codes,
-    lockouts, refused pages, FHIR token failures (docs/security.md)."""
-    clinic_ids = access.audit_clinic_ids(request.user)
+    """Recent security events of the manager's clinics (or the region administrator's
+    region): failed sign-ins and codes, lockouts, refused pages, FHIR token failures
+    (docs/security.md)."""
+    clinic_ids = access.security_event_clinic_ids(request.user)
     if not clinic_ids:
         raise PermissionDenied
     events = (
