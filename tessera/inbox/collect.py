@@ -21,7 +21,7 @@ from . import items, timing
 from .items import Item
 
 SEVERITY_RANK = {RiskAlert.Severity.HIGH: 0, RiskAlert.Severity.MODERATE: 1}
-EPISODE = ("episode__patient", "episode__clinic")
+EPISODE = ("episode__patient", "episode__clinic", "episode__therapist")
 
 
 def risk_alerts(episodes, now) -> list[Item]:

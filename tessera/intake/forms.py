@@ -53,8 +53,30 @@ class DetailsForm(forms.Form):
         label=_("National identity number"), max_length=20, required=False
     )
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("So that the clinic can call you if it needs to reach you quickly."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
+
+
+class UrgentPhoneForm(forms.Form):
+    """Asked before sending when a screening answer made the application urgent and no
+    phone number is on record yet."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Some of your answers mean the clinic would like to be able to call you soon. "
+            "Leave it empty if you prefer to be contacted by e-mail."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
 
 class PersonForm(DetailsForm):

@@ -1,5 +1,6 @@
-"""E-mails to applicants. They never carry clinical content, names or the clinic's
-kind of care: only that there is something to do, and a link to the platform."""
+"""E-mails to applicants, and telling the intake team about an urgent application. They
+never carry clinical content, names or the clinic's kind of care: only that there is
+something to do, and a link to the platform."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from tessera.core import access
+from tessera.notifications.delivery import notify
 
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
@@ -52,3 +56,22 @@ def send_information_request(application, *, base_url: str = "") -> None:
             None,
             [application.applicant.email if application.applicant else application.email],
         )
+
+
+def tell_intake_team_about_urgent(application) -> int:
+    """An urgent application reaches a person: each active intake coordinator, assessor
+    and clinic manager of the clinic and each of its staff on call is notified through
+    their own channels (quiet hours respected, at most once per person and application).
+    The notification says only that an urgent application waits, with a link to it.
+    Returns the number of people told now."""
+    if not application.urgent or application.status == "draft":
+        return 0
+    link = reverse("intake_application", args=[application.pk])
+    roles = access.urgent_application_recipients(application.clinic_id).select_related("user")
+    people = sorted({role.user for role in roles}, key=lambda user: user.pk)
+    told = 0
+    for user in people:
+        key = f"urgent_application:{application.pk}:{user.pk}"
+        if notify(user, "urgent_application", key=key, link=link):
+            told += 1
+    return told

@@ -37,6 +37,13 @@ KINDS: dict[str, Wording] = {
         _("A risk alert has been passed on to you"),
         _("Nobody has acknowledged a risk alert at your clinic in time. Sign in to read it."),
     ),
+    "urgent_application": Wording(
+        _("An urgent application needs someone today"),
+        _(
+            "An application to your clinic has been marked urgent. Sign in to read it and "
+            "contact the applicant."
+        ),
+    ),
     # Reminders (tessera/automation): nothing about what the questionnaire or module is.
     "reminder_questionnaire": Wording(
         _("A questionnaire is waiting for you"),

@@ -57,9 +57,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request, pk: int) -> Application:
+    """A submitted application of the user's intake clinics, or an urgent one of a clinic
+    where they are on call (``access.applications_visible_to``)."""
     application = (
         Application.objects.visible_to(request.user)
-        .filter(pk=pk, clinic_id__in=access.intake_clinic_ids(request.user))
+        .filter(pk=pk, clinic_id__in=access.urgent_application_clinic_ids(request.user))
         .select_related("clinic", "consent", "possible_duplicate_of", "duplicate_of")
         .first()
     )
@@ -118,6 +120,7 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "suggestions": suggestions([application]).get(application.pk, []),
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
+        "may_triage": access.may_triage(request.user, application),
         "may_assess": application.status in OPEN_STATUSES
         and access.may_assess(request.user, application),
         "waiting": application.status == Status.WAITING_LIST,
@@ -165,6 +168,8 @@ ACTIONS = {
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _visible(request, pk)
+    if not access.may_triage(request.user, application):
+        raise Http404
     if action == "merge":
         try:
             kept = actions.do_merge_duplicate(
