@@ -211,9 +211,18 @@ class AssessForm(forms.Form):
         label=_("I know this therapist is at their maximum caseload; assign them anyway"),
         required=False,
     )
+    screening_skip_reason = forms.CharField(
+        label=_("Clinical reason to accept without completed screening"),
+        help_text=_("Only when the applicant has not finished screening."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
 
-    def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
+    def __init__(self, *args, programmes, loads, suggested=None, screened=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if screened:
+            del self.fields["screening_skip_reason"]
         self.fields["diagnoses"].choices = diagnoses.choices()
         self.fields["risk_level"].choices = RiskLevel.choices
         self.fields["decision"].choices = Decision.choices

@@ -156,6 +156,26 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _check_ready_to_accept(locked: Application, screening_skip_reason: str) -> None:
+    """Treatment starts only with the person's consent on record (care only with
+    consent: Patientlagen 2014:821, ch. 4) and their screening done, or a clinical
+    reason recorded for going ahead without it (the NHS Talking Therapies manual: the
+    measures before treatment are the baseline every outcome is judged against)."""
+    errors = {}
+    if locked.consent_accepted_at is None:
+        errors["decision"] = _(
+            "The person has not given consent yet. Ask them to complete their application "
+            "before accepting."
+        )
+    if locked.screened_at is None and not (screening_skip_reason or "").strip():
+        errors["screening_skip_reason"] = _(
+            "Screening is not complete. Wait for it, or give the clinical reason for "
+            "accepting without it."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
     """Accept: the patient, a waiting episode with the programme; started at once when
     the decision says so. Letters: accepted (and started)."""
@@ -217,8 +237,11 @@ def do_assess(
     care_model: str = "",
     therapist=None,
     over_capacity_ok: bool = False,
+    screening_skip_reason: str = "",
 ) -> Assessment:
-    """Record the assessment and carry out its decision."""
+    """Record the assessment and carry out its decision. Accepting needs consent and a
+    completed screening (or ``screening_skip_reason``, the clinical reason to go ahead
+    without it)."""
     if not access.may_assess(acting_user, application):
         raise ValidationError(_("Only the clinic's assessors and managers record assessments."))
     _validate(
@@ -242,6 +265,10 @@ def do_assess(
         raise ValidationError(_("This application has already been assessed."))
     now = timezone.now()
     accepting = decision in (Decision.ACCEPT, Decision.WAIT)
+    skipped = ""
+    if accepting:
+        _check_ready_to_accept(locked, screening_skip_reason)
+        skipped = "" if locked.screened_at else screening_skip_reason.strip()
     assessment = Assessment.objects.create(
         application=locked,
         booking=locked.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first(),
@@ -258,7 +285,17 @@ def do_assess(
     )
     locked.assessed_at = locked.decided_at = now
     details = {"diagnoses": list(diagnoses), "risk": risk_level, "decision": decision}
-    _log(locked, acting_user, Kind.ASSESS, details=details, now=now)
+    if skipped:
+        details["screening_skipped"] = True
+    reason_logged = _("Accepted without completed screening: %(reason)s") % {"reason": skipped}
+    _log(
+        locked,
+        acting_user,
+        Kind.ASSESS,
+        reason=reason_logged if skipped else "",
+        details=details,
+        now=now,
+    )
     fields = ("assessed_at", "decided_at")
     if accepting:
         _accept(locked, assessment, acting_user, therapist, now, fields)

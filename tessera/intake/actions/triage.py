@@ -151,6 +151,16 @@ def do_book_assessment(
 def do_decline(application: Application, *, acting_user, reason: str) -> TriageAction:
     reason = _required(reason, "reason", _("Give the reason for declining."))
     locked = _lock(application, acting_user)
+    if locked.assessed_at is None and not access.may_decline_unassessed(acting_user, locked):
+        # Whether someone's needs can be met here is a clinical judgement made on an
+        # assessment (NICE CG123 §1.3, identification and assessment): without one, a
+        # decline needs a clinician of the clinic; a coordinator books an assessment.
+        raise ValidationError(
+            _(
+                "Only a clinician can decline an application that has not been assessed. "
+                "Book an assessment, or refer the person elsewhere."
+            )
+        )
     now = timezone.now()
     locked.status, locked.decision_reason, locked.decided_at = Status.DECLINED, reason, now
     _save(locked, now, "decision_reason", "decided_at")

@@ -79,6 +79,7 @@ def _forms(application, data=None, which=None) -> dict:
             "programmes": decision_actions.programme_choices(application.clinic),
             "loads": loads,
             "suggested": suggested_therapist(loads),
+            "screened": application.screened_at is not None,
         },
         "start": {
             "loads": loads,
@@ -121,6 +122,8 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
         "may_triage": access.may_triage(request.user, application),
+        "may_decline": application.assessed_at is not None
+        or access.may_decline_unassessed(request.user, application),
         "may_assess": application.status in OPEN_STATUSES
         and access.may_assess(request.user, application),
         "waiting": application.status == Status.WAITING_LIST,
