@@ -158,7 +158,7 @@ def do_decline(application: Application, *, acting_user, reason: str) -> TriageA
         raise ValidationError(
             _(
                 "Only a clinician can decline an application that has not been assessed. "
-                "Book an assessment, or refer the person elsewhere."
+                "Arrange the assessment first, or refer the person elsewhere."
             )
         )
     now = timezone.now()
