@@ -75,3 +75,45 @@ def tell_intake_team_about_urgent(application) -> int:
         if notify(user, "urgent_application", key=key, link=link):
             told += 1
     return told
+
+
+def tell(user, kind: str, obj_key: str, link: str) -> None:
+    """One hand-over notification to one person (their channels, at most once per key).
+    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it."""
+    if user is None:
+        return
+    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link)
+
+
+def tell_applicant(application, kind: str, obj_key: str) -> None:
+    """The applicant (once they have an account) is told there is news on their status
+    page: a booked assessment, a decision."""
+    if application.applicant_id is None:
+        return
+    tell(
+        application.applicant,
+        kind,
+        obj_key,
+        reverse("intake_status", args=[application.pk]),
+    )
+
+
+def tell_assessor(booking) -> None:
+    tell(
+        booking.assessor,
+        "assessment_to_do",
+        f"booking:{booking.pk}",
+        reverse("intake_application", args=[booking.application_id]),
+    )
+
+
+def tell_new_therapist(episode) -> None:
+    """A therapist to whom an episode was just given: a new patient in their caseload."""
+    if episode.therapist_id is None:
+        return
+    tell(
+        episode.therapist,
+        "new_patient",
+        f"episode:{episode.pk}",
+        reverse("episode_overview", kwargs={"episode_id": episode.pk}),
+    )

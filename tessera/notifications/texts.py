@@ -44,6 +44,27 @@ KINDS: dict[str, Wording] = {
             "contact the applicant."
         ),
     ),
+    # Hand-overs (issue 20): who has something to do next, never what it is about.
+    "assessment_booked": Wording(
+        _("An appointment has been booked for you"),
+        _("The clinic has booked an appointment with you. Sign in to see when and how."),
+    ),
+    "assessment_to_do": Wording(
+        _("An assessment has been booked with you"),
+        _("An assessment at your clinic has been booked with you. Sign in to see it."),
+    ),
+    "application_decided": Wording(
+        _("There is news about your application"),
+        _("The clinic has decided on your application. Sign in to read it."),
+    ),
+    "new_patient": Wording(
+        _("A new patient has been assigned to you"),
+        _("A patient has been added to your caseload in Tessera. Sign in to see them."),
+    ),
+    "consultation_answered": Wording(
+        _("A colleague has answered you"),
+        _("A colleague has written in a consultation you asked for. Sign in to read it."),
+    ),
     # Reminders (tessera/automation): nothing about what the questionnaire or module is.
     "reminder_questionnaire": Wording(
         _("A questionnaire is waiting for you"),

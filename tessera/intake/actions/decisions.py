@@ -23,6 +23,7 @@ from tessera.treatment.actions import do_open_episode, do_start_treatment
 from tessera.treatment.actions.plans import do_seed_plan
 
 from .. import diagnoses as icd10
+from .. import notify
 from ..capacity import therapist_loads
 from ..models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
 from .triage import _lock, _log, _save
@@ -204,6 +205,8 @@ def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
     )
     if start_now:
         do_write_application_letter(locked, "started", acting_user=acting_user)
+        notify.tell_new_therapist(episode)
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
 
 
 def _refuse(locked, assessment, acting_user, now, fields) -> None:
@@ -220,6 +223,7 @@ def _refuse(locked, assessment, acting_user, now, fields) -> None:
         _log(locked, acting_user, Kind.REDIRECT, reason=assessment.reason, now=now)
         context = {"elsewhere": assessment.reason}
     do_write_application_letter(locked, "declined", acting_user=acting_user, context=context)
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
 
 
 @transaction.atomic
@@ -332,4 +336,5 @@ def do_start_from_waiting_list(
     _log(locked, acting_user, Kind.START, details={"episode": episode.pk}, now=now)
     locked.episode = episode
     do_write_application_letter(locked, "started", acting_user=acting_user)
+    notify.tell_new_therapist(episode)
     return episode

@@ -137,6 +137,8 @@ def do_book_assessment(
     )
     locked.status, locked.assessment_booked_at = Status.ASSESSMENT_BOOKED, now
     _save(locked, now, "assessment_booked_at")
+    notify.tell_applicant(locked, "assessment_booked", f"booking:{booking.pk}")
+    notify.tell_assessor(booking)
     _log(
         locked,
         acting_user,
@@ -166,6 +168,7 @@ def do_decline(application: Application, *, acting_user, reason: str) -> TriageA
     _save(locked, now, "decision_reason", "decided_at")
     row = _log(locked, acting_user, Kind.DECLINE, reason=reason, now=now)
     _letter(locked, "declined", acting_user, {"reason": reason})
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
     return row
 
 
@@ -179,6 +182,7 @@ def do_redirect(application: Application, *, acting_user, where: str, reason: st
     _save(locked, now, "redirected_to", "decided_at", "decision_reason")
     row = _log(locked, acting_user, Kind.REDIRECT, reason=reason, details={"to": where}, now=now)
     _letter(locked, "declined", acting_user, {"reason": reason, "elsewhere": where})
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
     return row
 
 
