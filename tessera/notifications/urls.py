@@ -4,4 +4,9 @@ from . import views
 
 urlpatterns = [
     path("me/notifications/", views.my_notifications, name="my_notifications"),
+    path(
+        "me/notifications/history/",
+        views.my_notification_history,
+        name="my_notification_history",
+    ),
 ]

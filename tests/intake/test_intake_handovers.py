@@ -89,3 +89,26 @@ def test_a_colleagues_answer_tells_the_one_who_asked(world):
     )
     assert not _told(world["colleague"], "consultation_answered")
     assert len(_told(world["therapist"], "consultation_answered")) == 1
+
+
+def test_each_person_sees_their_own_notification_history(world, client):
+    from tests.conftest import sign_in
+
+    application = make_application(world.clinic, "hist@apply.test")
+    actions.do_decline(application, acting_user=world["assessor"], reason="Not for us.")
+    actions_book = make_application(world.clinic, "hist2@apply.test")
+    actions.do_book_assessment(
+        actions_book,
+        acting_user=world["intake"],
+        mode="phone",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        assessor=world["assessor"],
+    )
+    sign_in(client, world["assessor"])
+    body = client.get(reverse("my_notification_history")).content.decode()
+    assert 'data-kind="assessment_to_do"' in body
+    assert "An assessment has been booked with you" in body
+    assert 'data-kind="application_decided"' not in body  # the applicant's, not theirs
+    sign_in(client, application.applicant)
+    body = client.get(reverse("my_notification_history")).content.decode()
+    assert 'data-kind="application_decided"' in body and "assessment_to_do" not in body
