@@ -87,3 +87,28 @@ def test_on_call_staff_do_not_mark_worksheets_as_seen(unguided, client):
     sign_in(client, on_call)
     response = client.post(reverse("worksheet_seen", args=[1]))
     assert response.status_code == 403
+
+
+def test_a_questionnaire_due_today_is_not_overdue(world):
+    """Issue 20: anything due today counted as overdue. It is overdue from the next day
+    (in the clinic's time zone)."""
+    import zoneinfo
+
+    from tessera.inbox import collect
+    from tessera.treatment.models import DueMeasure
+
+    tz = zoneinfo.ZoneInfo(world.clinic.time_zone)
+    today_morning = timezone.now().astimezone(tz).replace(hour=0, minute=5)
+    DueMeasure.objects.filter(pk=world.due.pk).update(due_at=today_morning)
+    episodes = scope.caseload(world["therapist"], scope.Choice(world["therapist"], team=False))
+    later_today = today_morning.replace(hour=23, minute=50)
+    ids = episodes.values("pk")
+    assert not [
+        r
+        for r in collect.overdue_questionnaires(ids, later_today)
+        if r.key == f"due-{world.due.pk}"
+    ]
+    tomorrow = later_today + dt.timedelta(minutes=20)
+    assert [
+        r for r in collect.overdue_questionnaires(ids, tomorrow) if r.key == f"due-{world.due.pk}"
+    ]
