@@ -9,7 +9,7 @@ from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
 from tessera.programs.models import ProgrammeVersion
 
-from . import diagnoses
+from . import care_models, diagnoses
 from .models import AssessmentBooking, Decision, Referral, RiskLevel, Source, Status
 
 COUNTRIES = [("", _("No identity number"))] + list(COUNTRY_CHOICES)
@@ -219,7 +219,9 @@ class AssessForm(forms.Form):
         max_length=1000,
     )
 
-    def __init__(self, *args, programmes, loads, suggested=None, screened=False, **kwargs):
+    def __init__(
+        self, *args, programmes, loads, suggested=None, screened=False, clinic=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if screened:
             del self.fields["screening_skip_reason"]
@@ -229,7 +231,8 @@ class AssessForm(forms.Form):
         self.fields["programme_version"].queryset = ProgrammeVersion.objects.filter(
             pk__in=[v.pk for v in programmes]
         ).select_related("programme")
-        self.fields["care_model"].choices = [("", "---------")] + list(Episode.CareModel.choices)
+        models = care_models.offered(clinic) if clinic is not None else Episode.CareModel.choices
+        self.fields["care_model"].choices = [("", "---------")] + list(models)
         self.fields["therapist"] = _therapist_field(loads, required=False)
         if suggested is not None:
             self.fields["therapist"].initial = suggested.user.pk

@@ -112,3 +112,22 @@ def test_the_assessment_form_warns_and_asks_for_the_reason(world, client):
     screened = make_application(world.clinic, "screened@apply.test")
     body = client.get(reverse("intake_application", args=[screened.pk])).content.decode()
     assert 'id="no-screening"' not in body and "assess-screening_skip_reason" not in body
+
+
+def test_only_the_clinics_own_care_models_are_offered_and_accepted(world, version, client):
+    """Issue 20: intake offered every care model and stored face_to_face raw."""
+    world.clinic.refresh_from_db()
+    assert world.clinic.offers_guided and not world.clinic.offers_unguided
+    application = make_application(world.clinic, "models@apply.test")
+    with pytest.raises(ValidationError) as refused:
+        _assess(world, application, version, care_model="face_to_face")
+    assert "care_model" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        _assess(world, application, version, care_model="unguided")
+    sign_in(client, world["assessor"])
+    body = client.get(reverse("intake_application", args=[application.pk])).content.decode()
+    assert 'value="guided"' in body
+    assert 'value="face_to_face"' not in body and 'value="unguided"' not in body
+    _assess(world, application, version, care_model="guided")
+    body = client.get(reverse("intake_application", args=[application.pk])).content.decode()
+    assert "(guided)" in body

@@ -22,8 +22,8 @@ from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
 from tessera.treatment.actions.plans import do_seed_plan
 
+from .. import care_models, notify
 from .. import diagnoses as icd10
-from .. import notify
 from ..capacity import therapist_loads
 from ..models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
 from .triage import _lock, _log, _save
@@ -147,8 +147,8 @@ def _validate(
         allowed = {v.pk for v in programme_choices(application.clinic)}
         if programme_version is None or programme_version.pk not in allowed:
             errors["programme_version"] = _("Choose a published programme of the region.")
-        if care_model not in Episode.CareModel.values:
-            errors["care_model"] = _("Choose a care model.")
+        if care_model not in {value for value, _label in care_models.offered(application.clinic)}:
+            errors["care_model"] = _("Choose one of the care models the clinic runs.")
         if decision == Decision.ACCEPT and therapist is None:
             errors["therapist"] = _("Choose the responsible therapist.")
     elif not (reason or "").strip():

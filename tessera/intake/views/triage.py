@@ -15,7 +15,7 @@ from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 
-from .. import actions, duplicates
+from .. import actions, care_models, duplicates
 from ..actions import decisions as decision_actions
 from ..capacity import suggested_therapist, therapist_loads
 from ..forms import (
@@ -80,6 +80,7 @@ def _forms(application, data=None, which=None) -> dict:
             "loads": loads,
             "suggested": suggested_therapist(loads),
             "screened": application.screened_at is not None,
+            "clinic": application.clinic,
         },
         "start": {
             "loads": loads,
@@ -128,6 +129,9 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         and access.may_assess(request.user, application),
         "waiting": application.status == Status.WAITING_LIST,
         "assessment": getattr(application, "assessment", None),
+        "care_model_label": care_models.label(
+            getattr(getattr(application, "assessment", None), "care_model", "")
+        ),
         "letters": application.letters.all(),
     }
     if application.possible_duplicate_of and application.status != Status.DUPLICATE:
