@@ -100,6 +100,15 @@ class ClinicSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = LANGUAGE_CHOICES
 
+    def clean_languages(self) -> list[str]:
+        """The ticked languages in the clinic's own order (its first language is the
+        one its letters are written in), new ones after them. Checkboxes arrive in the
+        order of the list, so without this a save without changes would reorder them."""
+        chosen = list(self.cleaned_data.get("languages") or [])
+        current = list(getattr(self.instance, "languages", None) or [])
+        kept = [code for code in current if code in chosen]
+        return kept + [code for code in chosen if code not in kept]
+
 
 class CrisisContactForm(forms.ModelForm):
     url = forms.URLField(label=_("web address"), required=False, assume_scheme="https")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from .check import Context, check_draft
+from .check.language import detect
 from .models import PracticeWorksheet
 from .placeholders import fill
 
@@ -83,6 +84,12 @@ def placeholder_values(episode, answer=None) -> dict[str, str]:
 def render_template(template, episode, answer=None) -> str:
     """The template's text with {name}, {module} and {quote} filled in."""
     return fill(template.body, placeholder_values(episode, answer))
+
+
+def checked_language(text: str, episode, *, language: str | None = None) -> str:
+    """The language the draft is checked in: its own, else the one asked for, else the
+    patient's preferred language."""
+    return detect(text, language or episode.patient.preferred_language)
 
 
 def check(text: str, episode, answer=None, *, language: str | None = None):

@@ -20,6 +20,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from tessera.core import audit
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.intake import notify as intake_notify
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application, Source, Status
 from tessera.intake.models.applications import UrgentReason
@@ -165,6 +166,7 @@ def _create(client, incoming, person, referral, base_url) -> Application:
     if incoming.priority in URGENT_PRIORITIES:
         application.urgent, application.urgent_reason = True, UrgentReason.REFERRER
         application.save(update_fields=["urgent", "urgent_reason"])
+        intake_notify.tell_intake_team_about_urgent(application)
     link = ReceivedReferral.objects.create(
         client=client, external_id=incoming.external_id, application=application
     )

@@ -76,7 +76,8 @@ def last_activity(episode) -> tuple[dt.datetime | None, str]:
 def inactive_patients(episodes, now) -> list[Item]:
     rows = []
     in_treatment = Episode.objects.filter(pk__in=episodes, status=Episode.Status.ACTIVE)
-    for episode in with_last_activity(in_treatment.select_related("patient", "clinic")):
+    in_treatment = in_treatment.select_related("patient", "clinic", "therapist")
+    for episode in with_last_activity(in_treatment):
         moment, source = last_activity(episode)
         tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         if moment is None:
@@ -114,7 +115,7 @@ def inactive_patients(episodes, now) -> list[Item]:
 def deteriorations(episodes, now) -> list[Item]:
     responses = (
         Response.objects.filter(episode__in=episodes, total__isnull=False)
-        .select_related("due", "episode__patient", "episode__clinic")
+        .select_related("due", "episode__patient", "episode__clinic", "episode__therapist")
         .defer("answers", "result")
         .order_by("episode_id", "instrument", "submitted_at", "id")
     )

@@ -21,7 +21,7 @@ from . import items, timing
 from .items import Item
 
 SEVERITY_RANK = {RiskAlert.Severity.HIGH: 0, RiskAlert.Severity.MODERATE: 1}
-EPISODE = ("episode__patient", "episode__clinic")
+EPISODE = ("episode__patient", "episode__clinic", "episode__therapist")
 
 
 def risk_alerts(episodes, now) -> list[Item]:
@@ -128,6 +128,10 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
     )
     rows = []
     for measure in overdue:
+        if _local_date(measure.episode.clinic, measure.due_at) >= _local_date(
+            measure.episode.clinic, now
+        ):
+            continue  # due today is not overdue: the patient has until the day ends
         reason = _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
             "instrument": measure.instrument,
             "when": measure.get_time_point_display(),

@@ -14,6 +14,7 @@ from tessera.core import access
 from tessera.core.models import Episode
 
 ALL = "all"
+UNASSIGNED = "none"  # the patients without a therapist (unguided care)
 
 
 def has_inbox(user) -> bool:
@@ -32,6 +33,7 @@ class Choice:
 
     therapist: object | None
     team: bool
+    unassigned: bool = False
 
 
 def team_therapists(user) -> list:
@@ -53,18 +55,22 @@ def team_therapists(user) -> list:
 
 
 def choose(user, wanted: str | None, therapists: list) -> Choice:
-    """The therapist asked for (``?therapist=<id>`` or ``all``), if the user may see it;
-    a therapist's own inbox otherwise, or the team's for someone who is not a therapist."""
+    """The therapist asked for (``?therapist=<id>``, ``all`` or ``none``), if the user may
+    see it; a therapist's own inbox otherwise, or the team's for someone who is not a
+    therapist (also at a clinic without therapists, where the patients are unguided)."""
     own = access.has_own_inbox(user)
-    if therapists and wanted:
+    team = bool(team_clinic_ids(user))
+    if team and wanted:
         if wanted == ALL:
             return Choice(None, team=True)
+        if wanted == UNASSIGNED:
+            return Choice(None, team=True, unassigned=True)
         for person in therapists:
             if str(person.pk) == wanted:
                 return Choice(person, team=True)
     if own:
         return Choice(user, team=False)
-    return Choice(None, team=bool(therapists))
+    return Choice(None, team=team)
 
 
 def caseload(user, choice: Choice):
@@ -72,6 +78,8 @@ def caseload(user, choice: Choice):
     episodes = Episode.objects.visible_to(user).open().filter(patient__is_training=False)
     if choice.team:
         episodes = episodes.filter(clinic_id__in=team_clinic_ids(user))
+        if choice.unassigned:
+            return episodes.filter(therapist__isnull=True)
         if choice.therapist is not None:
             episodes = episodes.filter(therapist=choice.therapist)
         return episodes

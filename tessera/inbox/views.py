@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.core import audit
+from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Episode
 from tessera.treatment.models import WorksheetAnswer
@@ -47,6 +47,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kind_label": KIND_LABELS.get(kind, ""),
             "therapists": therapists,
+            "has_team": bool(scope.team_clinic_ids(user)),
             "choice": choice,
             "selected": request.GET.get("therapist", ""),
         },
@@ -57,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def worksheet_seen(request: HttpRequest, answer_id: int) -> HttpResponse:
     user = request.user
-    if not scope.has_inbox(user):
+    if not access.may_mark_worksheets(user):
         raise PermissionDenied
     episodes = Episode.objects.visible_to(user).values("pk")
     answer = WorksheetAnswer.objects.filter(

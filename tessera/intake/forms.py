@@ -9,7 +9,7 @@ from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
 from tessera.programs.models import ProgrammeVersion
 
-from . import diagnoses
+from . import care_models, diagnoses
 from .models import AssessmentBooking, Decision, Referral, RiskLevel, Source, Status
 
 COUNTRIES = [("", _("No identity number"))] + list(COUNTRY_CHOICES)
@@ -53,8 +53,30 @@ class DetailsForm(forms.Form):
         label=_("National identity number"), max_length=20, required=False
     )
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("So that the clinic can call you if it needs to reach you quickly."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
+
+
+class UrgentPhoneForm(forms.Form):
+    """Asked before sending when a screening answer made the application urgent and no
+    phone number is on record yet."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Some of your answers mean the clinic would like to be able to call you soon. "
+            "Leave it empty if you prefer to be contacted by e-mail."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
 
 class PersonForm(DetailsForm):
@@ -189,16 +211,28 @@ class AssessForm(forms.Form):
         label=_("I know this therapist is at their maximum caseload; assign them anyway"),
         required=False,
     )
+    screening_skip_reason = forms.CharField(
+        label=_("Clinical reason to accept without completed screening"),
+        help_text=_("Only when the applicant has not finished screening."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
 
-    def __init__(self, *args, programmes, loads, suggested=None, **kwargs):
+    def __init__(
+        self, *args, programmes, loads, suggested=None, screened=False, clinic=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if screened:
+            del self.fields["screening_skip_reason"]
         self.fields["diagnoses"].choices = diagnoses.choices()
         self.fields["risk_level"].choices = RiskLevel.choices
         self.fields["decision"].choices = Decision.choices
         self.fields["programme_version"].queryset = ProgrammeVersion.objects.filter(
             pk__in=[v.pk for v in programmes]
         ).select_related("programme")
-        self.fields["care_model"].choices = [("", "---------")] + list(Episode.CareModel.choices)
+        models = care_models.offered(clinic) if clinic is not None else Episode.CareModel.choices
+        self.fields["care_model"].choices = [("", "---------")] + list(models)
         self.fields["therapist"] = _therapist_field(loads, required=False)
         if suggested is not None:
             self.fields["therapist"].initial = suggested.user.pk

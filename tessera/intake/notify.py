@@ -1,5 +1,6 @@
-"""E-mails to applicants. They never carry clinical content, names or the clinic's
-kind of care: only that there is something to do, and a link to the platform."""
+"""E-mails to applicants, and telling the intake team about an urgent application. They
+never carry clinical content, names or the clinic's kind of care: only that there is
+something to do, and a link to the platform."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from tessera.core import access
+from tessera.notifications.delivery import notify
 
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
@@ -52,3 +56,64 @@ def send_information_request(application, *, base_url: str = "") -> None:
             None,
             [application.applicant.email if application.applicant else application.email],
         )
+
+
+def tell_intake_team_about_urgent(application) -> int:
+    """An urgent application reaches a person: each active intake coordinator, assessor
+    and clinic manager of the clinic and each of its staff on call is notified through
+    their own channels (quiet hours respected, at most once per person and application).
+    The notification says only that an urgent application waits, with a link to it.
+    Returns the number of people told now."""
+    if not application.urgent or application.status == "draft":
+        return 0
+    link = reverse("intake_application", args=[application.pk])
+    roles = access.urgent_application_recipients(application.clinic_id).select_related("user")
+    people = sorted({role.user for role in roles}, key=lambda user: user.pk)
+    told = 0
+    for user in people:
+        key = f"urgent_application:{application.pk}:{user.pk}"
+        if notify(user, "urgent_application", key=key, link=link):
+            told += 1
+    return told
+
+
+def tell(user, kind: str, obj_key: str, link: str) -> None:
+    """One hand-over notification to one person (their channels, at most once per key).
+    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it."""
+    if user is None:
+        return
+    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link)
+
+
+def tell_applicant(application, kind: str, obj_key: str) -> None:
+    """The applicant (once they have an account) is told there is news on their status
+    page: a booked assessment, a decision."""
+    if application.applicant_id is None:
+        return
+    tell(
+        application.applicant,
+        kind,
+        obj_key,
+        reverse("intake_status", args=[application.pk]),
+    )
+
+
+def tell_assessor(booking) -> None:
+    tell(
+        booking.assessor,
+        "assessment_to_do",
+        f"booking:{booking.pk}",
+        reverse("intake_application", args=[booking.application_id]),
+    )
+
+
+def tell_new_therapist(episode) -> None:
+    """A therapist to whom an episode was just given: a new patient in their caseload."""
+    if episode.therapist_id is None:
+        return
+    tell(
+        episode.therapist,
+        "new_patient",
+        f"episode:{episode.pk}",
+        reverse("episode_overview", kwargs={"episode_id": episode.pk}),
+    )

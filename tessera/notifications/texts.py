@@ -44,6 +44,34 @@ KINDS: dict[str, Wording] = {
             "last few minutes. Sign in and look at the security events."
         ),
     ),
+    "urgent_application": Wording(
+        _("An urgent application needs someone today"),
+        _(
+            "An application to your clinic has been marked urgent. Sign in to read it and "
+            "contact the applicant."
+        ),
+    ),
+    # Hand-overs (issue 20): who has something to do next, never what it is about.
+    "assessment_booked": Wording(
+        _("An appointment has been booked for you"),
+        _("The clinic has booked an appointment with you. Sign in to see when and how."),
+    ),
+    "assessment_to_do": Wording(
+        _("An assessment has been booked with you"),
+        _("An assessment at your clinic has been booked with you. Sign in to see it."),
+    ),
+    "application_decided": Wording(
+        _("There is news about your application"),
+        _("The clinic has decided on your application. Sign in to read it."),
+    ),
+    "new_patient": Wording(
+        _("A new patient has been assigned to you"),
+        _("A patient has been added to your caseload in Tessera. Sign in to see them."),
+    ),
+    "consultation_answered": Wording(
+        _("A colleague has answered you"),
+        _("A colleague has written in a consultation you asked for. Sign in to read it."),
+    ),
     # Reminders (tessera/automation): nothing about what the questionnaire or module is.
     "reminder_questionnaire": Wording(
         _("A questionnaire is waiting for you"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,9 @@ from .actions import FIELDS, do_save_preferences
 from .delivery import phone_of, preference_of
 from .forms import PreferenceForm
 from .models import Notification
+from .texts import FALLBACK, KINDS
+
+HISTORY_PAGE = 50
 
 
 @patient_required
@@ -57,3 +61,15 @@ def failed_notifications(request: HttpRequest) -> HttpResponse:
         changes={"shown": [row.pk for row in page.object_list]},
     )
     return render(request, "notifications/failed.html", {"page": page})
+
+
+@login_required
+def my_notification_history(request: HttpRequest) -> HttpResponse:
+    """Everything the person was told (or is about to be): what kind, when, by which
+    channel, whether it was sent, and the link. Only their own rows; nothing clinical
+    is stored in them."""
+    rows = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    page = Paginator(rows, HISTORY_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.subject = KINDS.get(row.kind, FALLBACK).subject
+    return render(request, "notifications/history.html", {"page": page})

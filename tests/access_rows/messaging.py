@@ -1,6 +1,6 @@
 """Messages between a patient and their care team, and notification settings."""
 
-from tests.access_rows.base import CLINIC_WIDE, PATIENTS, Row, only
+from tests.access_rows.base import CLINIC_WIDE, PATIENTS, Row, everyone, only
 
 EPISODE_STAFF = CLINIC_WIDE + ["therapist"]
 
@@ -15,4 +15,6 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"episode_id": w.episode.pk},
     ),
     "my_notifications": Row(only(PATIENTS)),
+    # Issue 20: each person's own notification history (their own rows only).
+    "my_notification_history": Row(everyone("ok", anon="login", staff_no_mfa="mfa")),
 }

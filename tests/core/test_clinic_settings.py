@@ -76,3 +76,20 @@ def test_the_last_crisis_contact_cannot_be_removed(world, login):
     response = login(world["manager"]).post(url, follow=True)
     assert "at least one crisis contact" in response.content.decode()
     assert world.clinic.crisis_contacts.filter(pk=contact.pk).exists()
+
+
+def test_saving_unchanged_settings_keeps_the_language_order(world, login):
+    """Issue 20: the checkboxes arrive in the list's order (en before sv), which turned a
+    Swedish clinic's letters English on a save without changes."""
+    from tessera.core.models.organisation import LANGUAGE_CHOICES
+
+    codes = [code for code, _label in LANGUAGE_CHOICES]
+    assert codes.index("en") < codes.index("sv")  # the order the browser sends them in
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    response = client.post(url, _settings_form(languages=["en", "sv"]))
+    assert response.status_code == 302
+    assert Clinic.objects.get(slug="alpha").languages == ["sv", "en"]
+    # a new language goes after the clinic's own; a removed one is gone
+    client.post(url, _settings_form(languages=["da", "sv"]))
+    assert Clinic.objects.get(slug="alpha").languages == ["sv", "da"]

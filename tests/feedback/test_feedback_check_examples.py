@@ -21,6 +21,7 @@ ALL_CODES = {
     "length",
     "sentence_length",
     "no_deadline_flexibility",
+    "no_placeholders",
 }
 
 
@@ -152,3 +153,70 @@ def test_it_never_crashes_on_any_text(draft, language, name, patient, has_next):
 )
 def test_it_never_crashes_on_awkward_punctuation(parts):
     check_draft("".join(parts), "sv", Context(first_name="(", patient_words='"'))
+
+
+# Issue 20: the draft's own language decides which rules apply; template gaps are flagged.
+ENGLISH_FROM_TEMPLATE = (
+    "Hi Pia,\n\nThank you for sending in your work on Activity and mood. You wrote: "
+    "\u201cWent for a walk with my sister\u201d. That is a good thing to have noticed.\n\n"
+    "This week, try to plan one walk on Wednesday and write down how you felt after it.\n\n"
+    "Keep going: you are doing the work that helps.\n\nBest wishes,"
+)
+
+
+def test_an_english_draft_is_checked_in_english_for_a_swedish_preferring_patient():
+    from tessera.feedback.check.language import detect
+
+    assert detect(ENGLISH_FROM_TEMPLATE, "sv") == "en"
+    english = {r.code for r in check_draft(ENGLISH_FROM_TEMPLATE, "en") if not r.met}
+    as_swedish = {r.code for r in check_draft(ENGLISH_FROM_TEMPLATE, "sv") if not r.met}
+    assert as_swedish == english
+    # before issue 20 the Swedish lists gave three false warnings on this draft
+    assert not {"reinforces_task", "prompts_next_task", "affirms_encourages"} & as_swedish
+
+
+def test_english_deadline_flexibility_and_jargon_are_caught_in_swedish_mode():
+    draft = (
+        "No rush, take as long as you need. The cognitive restructuring in the module "
+        "is there for you whenever you are ready."
+    )
+    unmet = {r.code: r.evidence for r in check_draft(draft, "sv") if not r.met}
+    assert {"no rush", "take as long as you need"} <= {
+        e.lower() for e in unmet["no_deadline_flexibility"]
+    }
+    assert any("cognitive restructuring" in e for e in unmet["avoids_jargon"])
+
+
+@pytest.mark.parametrize(
+    ("draft", "language"),
+    [
+        ("Tack för att du skrev. Ingen stress, ta så lång tid som du behöver.", "en"),
+        ("Tack för att du skrev. Ta god tid på dig, du har gott om tid.", "sv"),
+    ],
+)
+def test_swedish_deadline_flexibility_phrases_are_caught(draft, language):
+    remark = _remark(draft, "no_deadline_flexibility", language)
+    assert remark.met is False and len(remark.evidence) >= 2
+
+
+def test_a_short_or_mixed_draft_keeps_the_patients_language():
+    from tessera.feedback.check.language import detect
+
+    assert detect("Hej!", "en") == "en"
+    assert detect("OK", "sv") == "sv"
+    assert detect("Tack för att du skickade in det, det är bra att du", "en") == "sv"
+
+
+@pytest.mark.parametrize(
+    "gap",
+    ["try to ... (one concrete step)", "prova att … imorgon", "Hi {name},", "[NAME]", "___"],
+)
+def test_template_gaps_left_in_a_draft_are_flagged(gap):
+    remark = _remark(f"Thank you for your work. {gap} Keep going.", "no_placeholders")
+    assert remark.met is False and remark.evidence
+    assert any(gap.split()[0] in e for e in remark.evidence)
+
+
+def test_an_ellipsis_in_prose_is_not_a_gap():
+    remark = _remark("It was a hard week... and you kept going. Well done.", "no_placeholders")
+    assert remark.met is True and remark.evidence == []

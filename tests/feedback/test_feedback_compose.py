@@ -144,3 +144,17 @@ def test_the_partial_renders_as_the_messaging_compose_page_will_include_it(
     assert f'name="answer" value="{answer.pk}"' in html
     assert 'form="compose-form"' in html and 'hx-include="#id_body"' in html
     assert f'<option value="{template.pk}">Thanks (English)</option>' in html
+
+
+def test_the_check_says_which_language_it_checked_in(world, client, login):
+    """Issue 20: a Swedish-preferring patient, an English draft: checked as English."""
+    from tessera.core.models import Patient
+
+    Patient.objects.filter(pk=world.patient.pk).update(preferred_language="sv")
+    login(world["therapist"])
+    url = reverse("feedback_check", args=[world.episode.pk])
+    draft = "Thank you for the work you did this week. It sounds like it was hard for you."
+    body = client.post(url, {"body": draft}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="checked-in" data-language="en"' in body
+    body = client.post(url, {"body": "Hej"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-language="sv"' in body

@@ -111,9 +111,14 @@ def test_a_referral_is_created_and_the_patient_invited(
     assert {"value": application.reference}.items() <= resource["identifier"][0].items()
     assert resource["identifier"][1]["value"] == "REF-881"
     assert resource["note"] == [{"text": "Status: Submitted"}]
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["maja@example.org"]
-    assert "http://testserver/apply/invite/" in mailoutbox[0].body
-    assert "Maja" not in mailoutbox[0].body and "Lund" not in mailoutbox[0].body
+    invitations = [m for m in mailoutbox if m.to == ["maja@example.org"]]
+    assert len(invitations) == 1
+    assert "http://testserver/apply/invite/" in invitations[0].body
+    assert "Maja" not in invitations[0].body and "Lund" not in invitations[0].body
+    # the urgent referral reached the intake team (issue 20), saying nothing clinical
+    told = {m.to[0] for m in mailoutbox if m not in invitations}
+    assert {"intake@alpha.test", "assessor@alpha.test", "manager@alpha.test"} <= told
+    assert all("Maja" not in m.body and "Low mood" not in m.body for m in mailoutbox)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"application.referred", "fhir.referral_received"} <= actions
 

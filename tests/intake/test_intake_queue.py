@@ -72,7 +72,7 @@ def test_filters_by_source_status_and_urgency(world, consent):
         person={"first_name": "Ref", "last_name": "Erred", "date_of_birth": dt.date(1970, 1, 1)},
     )
     declined = make_application(world.clinic, "no@apply.test", first="No", last="Pe")
-    actions.do_decline(declined, acting_user=world["intake"], reason="Not suitable")
+    actions.do_decline(declined, acting_user=world["assessor"], reason="Not suitable")
     user = world["intake"]
 
     def shown(**filters):

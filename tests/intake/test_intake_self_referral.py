@@ -125,7 +125,7 @@ def test_the_status_page_follows_triage(world, consent, login):
     )
     body = client.get(url).content.decode()
     assert "Being assessed" in body and "Do you see a GP now?" in body
-    actions.do_decline(application, acting_user=world["intake"], reason="Needs other care")
+    actions.do_decline(application, acting_user=world["assessor"], reason="Needs other care")
     body = client.get(url).content.decode()
     assert "Decision" in body and "Needs other care" not in body
 

@@ -38,26 +38,65 @@ def test_received_letter_to_the_referrer_with_consent(world):
 
 def test_no_letter_without_consent(world):
     application = _refer(world, consent=False)
-    actions.do_decline(application, acting_user=world["intake"], reason="Not for us.")
+    actions.do_decline(application, acting_user=world["assessor"], reason="Not for us.")
     assert not Letter.objects.filter(application=application).exists()
 
 
 def test_no_letter_for_a_self_referral_without_a_gp(world):
     application = make_application(world.clinic, "self@apply.test")
-    actions.do_decline(application, acting_user=world["intake"], reason="Not for us.")
+    actions.do_decline(application, acting_user=world["assessor"], reason="Not for us.")
     assert not Letter.objects.exists()
 
 
 def test_declined_letter_gives_the_reason(world):
     application = _refer(world, consent=True)
-    actions.do_decline(application, acting_user=world["intake"], reason="Needs specialist care.")
+    actions.do_decline(application, acting_user=world["assessor"], reason="Needs specialist care.")
     letter = Letter.objects.get(application=application, kind="declined")
     assert "Needs specialist care." in letter.html
 
 
-def test_accept_and_start_letters_carry_the_patient_and_episode(world):
+def _complete_as_the_referred_person(world, application):
+    """The referred person claims the invitation, gives consent and screens."""
+    from tests.conftest import make_user
+    from tests.intake.intake_helpers import GAD, PHQ_NO_RISK, consent_for
+
+    user = make_user("rut@apply.test")
+    application.email = "rut@apply.test"
+    application.save(update_fields=["email"])
+    application = apply_actions.do_claim_invitation(application, user=user)
+    apply_actions.do_accept_consent(application, consent_for(world.clinic), acting_user=user)
+    for code, answers in (("PHQ-9", PHQ_NO_RISK), ("GAD-7", GAD)):
+        apply_actions.do_submit_screening(
+            application, code, answers, acting_user=user, language="en"
+        )
+    application.refresh_from_db()
+    return application
+
+
+def test_no_accepted_or_started_letter_without_consent_and_screening(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
     version = published_version(world)
     application = _refer(world, consent=True)
+    with pytest.raises(ValidationError) as refused:
+        decision_actions.do_assess(
+            application,
+            acting_user=world["assessor"],
+            programme_version=version,
+            therapist=world["therapist"],
+            **assess_kwargs(),
+        )
+    assert "consent" in str(refused.value) and "Screening" in str(refused.value)
+    kinds = set(Letter.objects.filter(application=application).values_list("kind", flat=True))
+    assert kinds == {"received"}
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.episode_id is None
+
+
+def test_accept_and_start_letters_carry_the_patient_and_episode(world):
+    version = published_version(world)
+    application = _complete_as_the_referred_person(world, _refer(world, consent=True))
     decision_actions.do_assess(
         application,
         acting_user=world["assessor"],

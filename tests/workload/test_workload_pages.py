@@ -146,3 +146,11 @@ def test_the_overview_section_shows_time_per_staff_member(world, django_assert_n
         context = section.load(request, world.episode)
     rows = [(s.week_minutes, s.total_minutes) for s in context["per_staff"]]
     assert rows == [(10, 30), (0, 5)]
+
+
+def test_the_team_page_says_which_week_it_shows(world, login):
+    """Issue 20: it said "Week starting ." with the date missing."""
+    client = login(world["manager"])
+    page = client.get(reverse("team_workload", args=["alpha"]), {"week": "1"})
+    monday = page.context["week"]
+    assert f"Week starting {monday:%Y-%m-%d}." in page.content.decode()

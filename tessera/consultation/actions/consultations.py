@@ -7,11 +7,13 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.models import AuditEvent, Episode, User
+from tessera.notifications.delivery import notify as tell
 
 from .. import notify
 from ..models import (
@@ -147,6 +149,14 @@ def do_comment(
         submission_key=submission_key,
     )
     _mark_seen(request, acting_user, comment.created_at)
+    if acting_user.pk != request.asker_id:
+        # The colleague answered: the one who asked is told (once per comment).
+        tell(
+            request.asker,
+            "consultation_answered",
+            key=f"consultation_answered:{comment.pk}:{request.asker_id}",
+            link=reverse("consultation_detail", args=[request.pk]),
+        )
     audit.record_for_episode(
         "consultation.commented",
         request.episode,

@@ -52,15 +52,27 @@ from .feedback import (
     practice_clinic_ids,
     shared_template_clinic_ids,
 )
-from .inbox import INBOX_ROLES, TEAM_ROLES, has_inbox, has_own_inbox, team_clinic_ids
+from .inbox import (
+    INBOX_ROLES,
+    TEAM_ROLES,
+    has_inbox,
+    has_own_inbox,
+    may_mark_worksheets,
+    team_clinic_ids,
+)
 from .intake import (
     ASSESS_ROLES,
+    DECLINE_UNASSESSED_ROLES,
     INTAKE_ROLES,
     applications_visible_to,
     assessors,
     has_intake_queue,
     intake_clinic_ids,
     may_assess,
+    may_decline_unassessed,
+    may_triage,
+    urgent_application_clinic_ids,
+    urgent_application_recipients,
 )
 from .letters import gp_letter_refusal
 from .messaging import may_write_message
@@ -96,6 +108,7 @@ __all__ = [
     "ASSESS_ROLES",
     "CLINICAL_ROLES",
     "CLINIC_WIDE_ROLES",
+    "DECLINE_UNASSESSED_ROLES",
     "EXTRA_EPISODE_SCOPES",
     "FEEDBACK_TEMPLATE_ROLES",
     "INBOX_ROLES",
@@ -137,12 +150,15 @@ __all__ = [
     "managed_clinic_ids",
     "may_assess",
     "may_correct_diary_entry",
+    "may_decline_unassessed",
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",
+    "may_mark_worksheets",
     "may_see_patient_data",
     "may_supervise",
     "may_tailor_plan",
+    "may_triage",
     "may_use_feedback_templates",
     "may_write_message",
     "on_call_clinic_ids",
@@ -165,5 +181,7 @@ __all__ = [
     "therapist_roles",
     "therapists",
     "time_staff_roles",
+    "urgent_application_clinic_ids",
+    "urgent_application_recipients",
     "workload_clinic_ids",
 ]

@@ -4,8 +4,16 @@
 - Intake coordinators, assessors and clinic managers (INTAKE_ROLES) see the applications
   sent to their clinic once they are submitted (a draft is the applicant's own), and only
   with a second factor. Nobody else sees them.
+- Staff on call for risk at a clinic also see its submitted applications marked urgent
+  (to read them and call the applicant); they work on them only if they hold an intake
+  role there too.
 - Assessors and clinic managers (ASSESS_ROLES) assess and decide.
+- Declining before an assessment is a clinical judgement: only a clinician of the clinic
+  (an assessor, supervisor or therapist; DECLINE_UNASSESSED_ROLES) or a clinic manager
+  may do it. An intake coordinator who is not one refers on or books an assessment.
 - An assessment is booked with one of the clinic's assessors.
+- An urgent application is told at once to the clinic's intake staff and to its staff
+  on call (``urgent_application_recipients``).
 """
 
 from __future__ import annotations
@@ -14,12 +22,14 @@ from django.db.models import Q, QuerySet
 
 from tessera.core.roles import Role
 
-from .base import _active, clinic_ids_with_roles, may_see_patient_data
+from .base import _active, clinic_ids_with_roles, may_see_patient_data, on_call_clinic_ids
 
 # Roles that work the intake queue of their clinic.
 INTAKE_ROLES = frozenset({Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.CLINIC_MANAGER})
 # Roles that assess an application and decide on it.
 ASSESS_ROLES = (Role.ASSESSOR, Role.CLINIC_MANAGER)
+# Roles that may decline an application nobody has assessed yet.
+DECLINE_UNASSESSED_ROLES = (Role.ASSESSOR, Role.SUPERVISOR, Role.THERAPIST, Role.CLINIC_MANAGER)
 
 
 def has_intake_queue(user) -> bool:
@@ -34,16 +44,48 @@ def intake_clinic_ids(user) -> set[int]:
     return clinic_ids_with_roles(user, INTAKE_ROLES)
 
 
+def urgent_application_clinic_ids(user) -> set[int]:
+    """Clinics whose urgent submitted applications the user may read: where they hold an
+    intake role or are on call for risk (with a second factor)."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return intake_clinic_ids(user) | on_call_clinic_ids(user)
+
+
 def applications_visible_to(user, qs: QuerySet) -> QuerySet:
-    """The applicant's own applications, and the submitted applications of the clinics
-    where the user holds an intake role (with a second factor)."""
+    """The applicant's own applications, the submitted applications of the clinics where
+    the user holds an intake role, and the urgent ones where they are on call (with a
+    second factor)."""
     if not _active(user):
         return qs.none()
     scope = Q(applicant=user)
     clinics = intake_clinic_ids(user)
     if clinics:
         scope |= Q(clinic_id__in=clinics) & ~Q(status="draft")
+    on_call = urgent_application_clinic_ids(user) - clinics
+    if on_call:
+        scope |= Q(clinic_id__in=on_call, urgent=True) & ~Q(status="draft")
     return qs.filter(scope)
+
+
+def may_triage(user, application) -> bool:
+    """Intake coordinators, assessors and clinic managers of the application's clinic."""
+    return application.clinic_id in intake_clinic_ids(user)
+
+
+def may_decline_unassessed(user, application) -> bool:
+    """Whether the user may decline the application before anyone has assessed it."""
+    return application.clinic_id in clinic_ids_with_roles(user, DECLINE_UNASSESSED_ROLES)
+
+
+def urgent_application_recipients(clinic_id: int):
+    """The ClinicRole rows (not evaluated) of active staff told about an urgent
+    application: the clinic's intake roles and its staff on call."""
+    from tessera.core.models import ClinicRole
+
+    return ClinicRole.objects.filter(clinic_id=clinic_id, user__is_active=True).filter(
+        Q(role__in=INTAKE_ROLES) | Q(on_call=True)
+    )
 
 
 def may_assess(user, application) -> bool:

@@ -8,13 +8,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import text as t
-from .data import LanguageData, language_code, load_language, thresholds
+from .data import LanguageData, load_language, thresholds
+from .language import detect
 from .messages import JARGON_HINT, MESSAGES, REASONS
 
 MAX_CHARS = 50_000
 EVIDENCE_CHARS = 120
 ABBREVIATION = re.compile(r"(?<![\w-])([A-ZÅÄÖ]{2,6}(?:-\d+)?)(?![\w])")
 QUOTED = re.compile(r"[\"«]([^\"«»]{3,400})[\"»]")
+# Gaps a template leaves for the therapist: a free-standing ellipsis ("try to ..."), a
+# placeholder in braces or brackets ("{name}", "[NAME]", "[...]"), a blank line of
+# underscores or X's. An ellipsis that ends a word ("it was hard...") is prose.
+PLACEHOLDER = re.compile(
+    r"(?:(?<=\s)|^)(?:\.{3}|…)(?=\s|$|[,;:)])"
+    r"|\{[^{}\n]{0,40}\}"
+    r"|\[(?:[A-ZÅÄÖ0-9 _-]{2,40}|\.{3}|…)\]"
+    r"|_{3,}"
+    r"|\b[Xx]{3,}\b",
+    re.MULTILINE,
+)
+PLACEHOLDER_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,14 @@ def check_draft(
     *,
     translate: Callable[[str], str] = _identity,
 ) -> list[Remark]:
-    """Every remark on the draft, in a fixed order. Never raises on any text."""
+    """Every remark on the draft, in a fixed order. Never raises on any text.
+
+    ``language`` is the fallback (usually the patient's preferred language): the draft
+    is checked in the language it is written in, when its words show it (``detect``)."""
     context = context or Context()
     draft = t.normalise(str(draft or "")[:MAX_CHARS])
     patient_words = t.normalise(str(context.patient_words or "")[:MAX_CHARS])
-    data = load_language(language_code(language))
+    data = load_language(detect(draft, language))
     limits = thresholds()
     out: list[Remark] = []
 
@@ -82,7 +98,25 @@ def check_draft(
         flexible,
         words=", ".join(f"\u201c{phrase}\u201d" for phrase in flexible),
     )
+    gaps = _placeholders(draft)
+    remark("no_placeholders", not gaps, gaps, words="; ".join(gaps))
     return out
+
+
+def _placeholders(draft: str) -> list[str]:
+    """Each gap left from a template, with up to three words on each side."""
+    found: list[str] = []
+    for match in PLACEHOLDER.finditer(draft):
+        line_start = draft.rfind("\n", 0, match.start()) + 1
+        line_end = draft.find("\n", match.end())
+        line_end = len(draft) if line_end < 0 else line_end
+        before = draft[line_start : match.start()].split()[-PLACEHOLDER_WORDS:]
+        after = draft[match.end() : line_end].split()[:PLACEHOLDER_WORDS]
+        snippet = " ".join([*before, match.group(0), *after])[:EVIDENCE_CHARS]
+        snippet = f"\u201c{snippet}\u201d"
+        if snippet not in found:
+            found.append(snippet)
+    return found
 
 
 def _matches(patterns, draft: str) -> list[str]:

@@ -52,6 +52,10 @@ REASONS = {
         "Paxling 2013: deadline flexibility (“no rush”, “whenever you have "
         "time”) went with worse outcome."
     ),
+    "no_placeholders": _(
+        "A reply built from a template must be finished: a gap left for you to fill in "
+        "tells the patient the reply was not written for them. A house rule."
+    ),
 }
 
 MESSAGES = {
@@ -104,6 +108,8 @@ MESSAGES = {
     ("no_deadline_flexibility", False): _(
         "Avoid phrases that make the deadline optional: %(words)s. Give a day instead."
     ),
+    ("no_placeholders", True): _("No template gaps left to fill in."),
+    ("no_placeholders", False): _("Fill in what the template left open: %(words)s."),
 }
 
 JARGON_HINT = _("%(term)s (plainer: %(plain)s)")

@@ -99,6 +99,7 @@ def check(request: HttpRequest, episode_id: int) -> HttpResponse:
     remarks = compose.check(text, episode, answer, language=language)
     context = {
         "remarks": remarks,
+        "checked_in": compose.checked_language(text, episode, language=language),
         "text": text,
         "checked": True,
         "unmet": sum(1 for r in remarks if not r.met),

@@ -255,6 +255,9 @@ def do_submit_screening(
         update.append("screened_at")
     locked.save(update_fields=update)
     application.__dict__.update({f: getattr(locked, f) for f in update})
+    if locked.urgent and locked.status != Status.DRAFT:
+        # A referred person's screening comes after the referral was submitted.
+        notify.tell_intake_team_about_urgent(locked)
     audit.record_for_episode(
         "application.screening_submitted",
         locked,
@@ -297,6 +300,7 @@ def do_submit_application(application: Application, *, acting_user) -> Applicati
         obj=locked,
         changes={"source": locked.source},
     )
+    notify.tell_intake_team_about_urgent(locked)
     return locked
 
 

@@ -22,6 +22,7 @@ from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
 from tessera.treatment.actions.plans import do_seed_plan
 
+from .. import care_models, notify
 from .. import diagnoses as icd10
 from ..capacity import therapist_loads
 from ..models import Application, Assessment, Decision, RiskLevel, Status, TriageAction
@@ -146,12 +147,32 @@ def _validate(
         allowed = {v.pk for v in programme_choices(application.clinic)}
         if programme_version is None or programme_version.pk not in allowed:
             errors["programme_version"] = _("Choose a published programme of the region.")
-        if care_model not in Episode.CareModel.values:
-            errors["care_model"] = _("Choose a care model.")
+        if care_model not in {value for value, _label in care_models.offered(application.clinic)}:
+            errors["care_model"] = _("Choose one of the care models the clinic runs.")
         if decision == Decision.ACCEPT and therapist is None:
             errors["therapist"] = _("Choose the responsible therapist.")
     elif not (reason or "").strip():
         errors["reason"] = _("Give the reason.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_ready_to_accept(locked: Application, screening_skip_reason: str) -> None:
+    """Treatment starts only with the person's consent on record (care only with
+    consent: Patientlagen 2014:821, ch. 4) and their screening done, or a clinical
+    reason recorded for going ahead without it (the NHS Talking Therapies manual: the
+    measures before treatment are the baseline every outcome is judged against)."""
+    errors = {}
+    if locked.consent_accepted_at is None:
+        errors["decision"] = _(
+            "The person has not given consent yet. Ask them to complete their application "
+            "before accepting."
+        )
+    if locked.screened_at is None and not (screening_skip_reason or "").strip():
+        errors["screening_skip_reason"] = _(
+            "Screening is not complete. Wait for it, or give the clinical reason for "
+            "accepting without it."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -184,6 +205,8 @@ def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
     )
     if start_now:
         do_write_application_letter(locked, "started", acting_user=acting_user)
+        notify.tell_new_therapist(episode)
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
 
 
 def _refuse(locked, assessment, acting_user, now, fields) -> None:
@@ -200,6 +223,7 @@ def _refuse(locked, assessment, acting_user, now, fields) -> None:
         _log(locked, acting_user, Kind.REDIRECT, reason=assessment.reason, now=now)
         context = {"elsewhere": assessment.reason}
     do_write_application_letter(locked, "declined", acting_user=acting_user, context=context)
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
 
 
 @transaction.atomic
@@ -217,8 +241,11 @@ def do_assess(
     care_model: str = "",
     therapist=None,
     over_capacity_ok: bool = False,
+    screening_skip_reason: str = "",
 ) -> Assessment:
-    """Record the assessment and carry out its decision."""
+    """Record the assessment and carry out its decision. Accepting needs consent and a
+    completed screening (or ``screening_skip_reason``, the clinical reason to go ahead
+    without it)."""
     if not access.may_assess(acting_user, application):
         raise ValidationError(_("Only the clinic's assessors and managers record assessments."))
     _validate(
@@ -242,6 +269,10 @@ def do_assess(
         raise ValidationError(_("This application has already been assessed."))
     now = timezone.now()
     accepting = decision in (Decision.ACCEPT, Decision.WAIT)
+    skipped = ""
+    if accepting:
+        _check_ready_to_accept(locked, screening_skip_reason)
+        skipped = "" if locked.screened_at else screening_skip_reason.strip()
     assessment = Assessment.objects.create(
         application=locked,
         booking=locked.bookings.filter(cancelled_at__isnull=True).order_by("-starts_at").first(),
@@ -258,7 +289,17 @@ def do_assess(
     )
     locked.assessed_at = locked.decided_at = now
     details = {"diagnoses": list(diagnoses), "risk": risk_level, "decision": decision}
-    _log(locked, acting_user, Kind.ASSESS, details=details, now=now)
+    if skipped:
+        details["screening_skipped"] = True
+    reason_logged = _("Accepted without completed screening: %(reason)s") % {"reason": skipped}
+    _log(
+        locked,
+        acting_user,
+        Kind.ASSESS,
+        reason=reason_logged if skipped else "",
+        details=details,
+        now=now,
+    )
     fields = ("assessed_at", "decided_at")
     if accepting:
         _accept(locked, assessment, acting_user, therapist, now, fields)
@@ -295,4 +336,5 @@ def do_start_from_waiting_list(
     _log(locked, acting_user, Kind.START, details={"episode": episode.pk}, now=now)
     locked.episode = episode
     do_write_application_letter(locked, "started", acting_user=acting_user)
+    notify.tell_new_therapist(episode)
     return episode

@@ -137,6 +137,8 @@ def do_book_assessment(
     )
     locked.status, locked.assessment_booked_at = Status.ASSESSMENT_BOOKED, now
     _save(locked, now, "assessment_booked_at")
+    notify.tell_applicant(locked, "assessment_booked", f"booking:{booking.pk}")
+    notify.tell_assessor(booking)
     _log(
         locked,
         acting_user,
@@ -151,11 +153,22 @@ def do_book_assessment(
 def do_decline(application: Application, *, acting_user, reason: str) -> TriageAction:
     reason = _required(reason, "reason", _("Give the reason for declining."))
     locked = _lock(application, acting_user)
+    if locked.assessed_at is None and not access.may_decline_unassessed(acting_user, locked):
+        # Whether someone's needs can be met here is a clinical judgement made on an
+        # assessment (NICE CG123 §1.3, identification and assessment): without one, a
+        # decline needs a clinician of the clinic; a coordinator books an assessment.
+        raise ValidationError(
+            _(
+                "Only a clinician can decline an application that has not been assessed. "
+                "Arrange the assessment first, or refer the person elsewhere."
+            )
+        )
     now = timezone.now()
     locked.status, locked.decision_reason, locked.decided_at = Status.DECLINED, reason, now
     _save(locked, now, "decision_reason", "decided_at")
     row = _log(locked, acting_user, Kind.DECLINE, reason=reason, now=now)
     _letter(locked, "declined", acting_user, {"reason": reason})
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
     return row
 
 
@@ -169,6 +182,7 @@ def do_redirect(application: Application, *, acting_user, where: str, reason: st
     _save(locked, now, "redirected_to", "decided_at", "decision_reason")
     row = _log(locked, acting_user, Kind.REDIRECT, reason=reason, details={"to": where}, now=now)
     _letter(locked, "declined", acting_user, {"reason": reason, "elsewhere": where})
+    notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
     return row
 
 

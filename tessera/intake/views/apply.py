@@ -22,7 +22,7 @@ from tessera.treatment import questionnaires
 
 from .. import notify
 from ..actions import apply as apply_actions
-from ..forms import ConsentForm, DetailsForm, InviteConfirmForm
+from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts
 from .public import _clinic
@@ -229,8 +229,14 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     if application.status != Status.DRAFT:
         return redirect("intake_status", pk=application.pk)
-    if request.method == "POST":
+    ask_phone = application.urgent and not application.phone
+    data = request.POST if request.method == "POST" else None
+    form = UrgentPhoneForm(data) if ask_phone else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        phone = form.cleaned_data["phone"].strip() if form is not None else ""
         try:
+            if phone:
+                apply_actions.do_save_details(application, acting_user=request.user, phone=phone)
             apply_actions.do_submit_application(application, acting_user=request.user)
         except ValidationError:
             return redirect(next_step_url(application))
@@ -238,7 +244,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intake_status", pk=application.pk)
     if next_step_url(application) != request.path:
         return redirect(next_step_url(application))
-    return render(request, "intake/submit.html", _context(request, application))
+    return render(request, "intake/submit.html", _context(request, application, form=form))
 
 
 def _waiting_contacts(application: Application, request) -> list:

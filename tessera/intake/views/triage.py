@@ -16,7 +16,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 
-from .. import actions, duplicates
+from .. import actions, care_models, duplicates
 from ..actions import decisions as decision_actions
 from ..capacity import suggested_therapist, therapist_loads
 from ..forms import (
@@ -58,9 +58,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request, pk: int) -> Application:
+    """A submitted application of the user's intake clinics, or an urgent one of a clinic
+    where they are on call (``access.applications_visible_to``)."""
     application = (
         Application.objects.visible_to(request.user)
-        .filter(pk=pk, clinic_id__in=access.intake_clinic_ids(request.user))
+        .filter(pk=pk, clinic_id__in=access.urgent_application_clinic_ids(request.user))
         .select_related("clinic", "consent", "possible_duplicate_of", "duplicate_of")
         .first()
     )
@@ -78,6 +80,8 @@ def _forms(application, data=None, which=None) -> dict:
             "programmes": decision_actions.programme_choices(application.clinic),
             "loads": loads,
             "suggested": suggested_therapist(loads),
+            "screened": application.screened_at is not None,
+            "clinic": application.clinic,
         },
         "start": {
             "loads": loads,
@@ -119,10 +123,16 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "suggestions": suggestions([application]).get(application.pk, []),
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
+        "may_triage": access.may_triage(request.user, application),
+        "may_decline": application.assessed_at is not None
+        or access.may_decline_unassessed(request.user, application),
         "may_assess": application.status in OPEN_STATUSES
         and access.may_assess(request.user, application),
         "waiting": application.status == Status.WAITING_LIST,
         "assessment": getattr(application, "assessment", None),
+        "care_model_label": care_models.label(
+            getattr(getattr(application, "assessment", None), "care_model", "")
+        ),
         "letters": application.letters.all(),
     }
     if application.possible_duplicate_of and application.status != Status.DUPLICATE:
@@ -166,6 +176,8 @@ ACTIONS = {
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _visible(request, pk)
+    if not access.may_triage(request.user, application):
+        raise Http404
     if action == "merge":
         try:
             kept = actions.do_merge_duplicate(
