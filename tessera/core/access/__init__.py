@@ -9,7 +9,7 @@ each saying its rule in words at the top:
 - ``administration``: clinic settings, staff and the audit trail.
 - ``content``: the module library, programmes and tailoring a plan.
 - ``workload``, ``intake``, ``feedback``, ``inbox``, ``consultation``, ``messaging``,
-  ``letters``, ``treatment``, ``safety``: the rules of those features.
+  ``letters``, ``treatment``, ``safety``, ``research``: the rules of those features.
 - ``staff``: who holds a role at a clinic, for choice lists (cases, sessions, requests).
 
 Callers import it as ``from tessera.core import access`` and call ``access.<name>``.
@@ -73,6 +73,21 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
+from .research import (
+    is_blinded,
+    may_export_study,
+    may_manage_study,
+    may_recruit,
+    may_see_arms,
+    may_see_outcomes,
+    may_see_study,
+    may_start_study,
+    may_unblind,
+    participant_q_for_patient,
+    studies_visible_q,
+    study_roles,
+    study_starter_clinic_ids,
+)
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
@@ -125,6 +140,7 @@ __all__ = [
     "has_supervision",
     "has_workload",
     "intake_clinic_ids",
+    "is_blinded",
     "is_therapist_at",
     "library_region_ids",
     "managed_clinic_ids",
@@ -133,14 +149,23 @@ __all__ = [
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",
+    "may_export_study",
+    "may_manage_study",
+    "may_recruit",
+    "may_see_arms",
+    "may_see_outcomes",
     "may_see_patient_data",
+    "may_see_study",
+    "may_start_study",
     "may_supervise",
     "may_tailor_plan",
+    "may_unblind",
     "may_use_feedback_templates",
     "may_write_message",
     "on_call_clinic_ids",
     "own_episode_scope",
     "own_workload_clinic_ids",
+    "participant_q_for_patient",
     "patient_in_own_scope",
     "patient_is_visible",
     "patient_region_ids",
@@ -151,6 +176,9 @@ __all__ = [
     "requests_asked_of_q",
     "roles_at",
     "shared_template_clinic_ids",
+    "studies_visible_q",
+    "study_roles",
+    "study_starter_clinic_ids",
     "supervising_clinic_ids",
     "supervision_episode_q",
     "supervisors",
