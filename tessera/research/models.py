@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.access.research import participant_q_for_patient, studies_visible_q
 from tessera.core.models import Episode
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.core.roles import StudyRole
@@ -21,8 +22,6 @@ from tessera.instruments.time_points import TimePoint
 
 class StudyQuerySet(models.QuerySet):
     def visible_to(self, user) -> StudyQuerySet:
-        from tessera.core.access.research import studies_visible_q
-
         return self.filter(studies_visible_q(user)).distinct()
 
 
@@ -170,8 +169,6 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(randomised_at__isnull=False)
 
     def of_patient(self, user) -> ParticipantQuerySet:
-        from tessera.core.access.research import participant_q_for_patient
-
         return self.filter(participant_q_for_patient(user))
 
 

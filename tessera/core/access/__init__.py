@@ -74,6 +74,7 @@ from .patients import (
     read_purpose,
 )
 from .research import (
+    has_research,
     is_blinded,
     may_export_study,
     may_manage_study,
@@ -84,6 +85,7 @@ from .research import (
     may_start_study,
     may_unblind,
     participant_q_for_patient,
+    recruitable_episode_q,
     studies_visible_q,
     study_roles,
     study_starter_clinic_ids,
@@ -137,6 +139,7 @@ __all__ = [
     "has_inbox",
     "has_intake_queue",
     "has_own_inbox",
+    "has_research",
     "has_supervision",
     "has_workload",
     "intake_clinic_ids",
@@ -172,6 +175,7 @@ __all__ = [
     "patients_visible_to",
     "practice_clinic_ids",
     "read_purpose",
+    "recruitable_episode_q",
     "requests_asked_by_q",
     "requests_asked_of_q",
     "roles_at",

@@ -2,11 +2,12 @@
 
 Rules, in words:
 - A study is seen only by its own staff: the people who hold a study role in it
-  (investigator, research coordinator, blinded outcome assessor), while they hold a
-  staff role at one of the study's clinics and have a second factor. Nobody else, not
-  clinic managers, not the patients' therapists.
-- Researchers and clinic managers start studies at their clinics; whoever starts one is
-  its first investigator.
+  (investigator, research coordinator, blinded outcome assessor), while they hold the
+  researcher role at one of the study's clinics and have a second factor. Nobody else,
+  not clinic managers, not the patients' therapists. (A therapist who also does research,
+  as in Stockholm and Amsterdam, holds both roles.)
+- Researchers start studies at their clinics; whoever starts one is its first
+  investigator.
 - Investigators run the study: its protocol, arms, measures, staff, consent texts,
   opening and closing recruitment, unblinding, and the de-identified export (only they).
 - Investigators and research coordinators recruit: invite an episode, confirm
@@ -30,7 +31,7 @@ from tessera.core.roles import CLINICAL_ROLES, Role, StudyRole
 
 from .base import _active, clinic_ids_with_roles, may_see_patient_data
 
-STUDY_STARTER_ROLES = frozenset({Role.RESEARCHER, Role.CLINIC_MANAGER})
+STUDY_STAFF_ROLES = frozenset({Role.RESEARCHER})
 RECRUITER_ROLES = frozenset({StudyRole.INVESTIGATOR, StudyRole.COORDINATOR})
 ARM_SEEING_ROLES = RECRUITER_ROLES
 OUTCOME_ROLES = frozenset({StudyRole.INVESTIGATOR, StudyRole.BLINDED_ASSESSOR})
@@ -41,10 +42,10 @@ def _staff(user) -> bool:
 
 
 def study_starter_clinic_ids(user) -> set[int]:
-    """Clinics where the user may start a study (researchers and clinic managers)."""
+    """Clinics where the user may start a study (researchers)."""
     if not _staff(user):
         return set()
-    return clinic_ids_with_roles(user, STUDY_STARTER_ROLES)
+    return clinic_ids_with_roles(user, STUDY_STAFF_ROLES)
 
 
 def may_start_study(user) -> bool:
@@ -52,7 +53,12 @@ def may_start_study(user) -> bool:
 
 
 def _staff_clinic_ids(user) -> set[int]:
-    return clinic_ids_with_roles(user, [r.value for r in Role])
+    return clinic_ids_with_roles(user, STUDY_STAFF_ROLES)
+
+
+def has_research(user) -> bool:
+    """Whether the research pages are for the user (no query: roles are cached)."""
+    return bool(study_starter_clinic_ids(user))
 
 
 def study_roles(user, study) -> frozenset[str]:
@@ -112,8 +118,8 @@ def may_unblind(user, study) -> bool:
 
 
 def study_role_refusal(user, study, role: str, clinic_ids) -> str | None:
-    """Why the user cannot take this role in the study, or None. Study staff must be
-    staff at one of its clinics; a blinded assessor may hold no other study role and
+    """Why the user cannot take this role in the study, or None. Study staff must hold
+    the researcher role at one of its clinics; a blinded assessor may hold no other study role and
     no clinical role at its clinics (their patient scope would reveal the arm)."""
     clinic_ids = set(clinic_ids)
     if not (_active(user) and user.is_staff_member):
@@ -136,3 +142,10 @@ def participant_q_for_patient(user) -> Q:
     if not _active(user) or user.patient_record is None:
         return Q(pk__in=[])
     return Q(episode__patient__user=user)
+
+
+def recruitable_episode_q(user, study) -> Q:
+    """A Q over Episode: the open episodes at the study's sites a recruiter may invite."""
+    if not may_recruit(user, study):
+        return Q(pk__in=[])
+    return Q(clinic__in=study.clinics.all()) & ~Q(status="ended")

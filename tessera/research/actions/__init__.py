@@ -19,11 +19,13 @@ from .participants import (
     do_withdraw,
     latest_consent,
 )
+from .reads import record_participant_read
 from .studies import (
     do_add_measure,
     do_add_member,
     do_close_study,
     do_create_study,
+    do_export,
     do_open_recruitment,
     do_publish_consent,
     do_remove_member,
@@ -40,6 +42,7 @@ __all__ = [
     "do_decline",
     "do_discontinue",
     "do_exclude",
+    "do_export",
     "do_give_consent",
     "do_invite",
     "do_open_recruitment",
@@ -52,4 +55,5 @@ __all__ = [
     "do_update_study",
     "do_withdraw",
     "latest_consent",
+    "record_participant_read",
 ]

@@ -13,7 +13,7 @@ from tessera.core.access import research as policy
 from tessera.core.roles import StudyRole
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition
 
-from .. import eligibility, randomisation
+from .. import eligibility, export, randomisation
 from ..models import AllocationSlot, Arm, ConsentVersion, Study, StudyMeasure, StudyMember
 from .common import require, study_event
 
@@ -146,7 +146,7 @@ def do_add_measure(study: Study, *, acting_user, instrument, time_point, days) -
 
 REFUSALS = {
     "not_staff": "Only staff can hold a study role.",
-    "not_at_clinic": "They hold no staff role at the study's clinics.",
+    "not_at_clinic": "They do not hold the researcher role at the study's clinics.",
     "clinical_role": (
         "A blinded outcome assessor cannot hold a clinical role at the study's clinics: "
         "the patients' records would show the arm."
@@ -295,3 +295,13 @@ def do_close_study(study: Study, *, acting_user, archive: bool = False) -> Study
     study.save(update_fields=["status"])
     study_event("study.closed", study, acting_user=acting_user, changes={"status": target})
     return study
+
+
+@transaction.atomic
+def do_export(study: Study, *, acting_user) -> bytes:
+    """The de-identified export (``research.export``): investigators only, audited with
+    what it held."""
+    require(access.may_export_study(acting_user, study))
+    data, summary = export.build(study)
+    study_event("study.exported", study, acting_user=acting_user, changes=summary)
+    return data
