@@ -90,7 +90,7 @@ def new_participant(world, n: int, *, consent=True, confirm=True):
     confirmed, so randomised."""
     ns = world.research
     patient, episode = make_patient(
-        world.clinic, f"p{n}@alpha.test", therapist=world["therapist"], first=f"P{n}"
+        world.clinic, f"p{n}@alpha.test", therapist=world["therapist"], first=f"Patient{n}"
     )
     participant = actions.do_invite(ns.study, episode, acting_user=ns.coordinator)
     if consent:

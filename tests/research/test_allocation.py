@@ -94,6 +94,13 @@ def test_an_ineligible_patient_cannot_be_confirmed(world, study):
         actions.do_confirm_eligibility(participant, acting_user=study.coordinator)
 
 
+def test_study_staff_need_the_researcher_role_at_a_site(world, study):
+    with pytest.raises(ValidationError, match="researcher role"):
+        actions.do_add_member(
+            study.study, world["therapist"], "coordinator", acting_user=study.investigator
+        )
+
+
 def test_only_study_recruiters_invite(world, study):
     _patient, episode = make_patient(world.clinic, "x@alpha.test", therapist=world["therapist"])
     for user in [world["therapist"], world["manager"], study.assessor]:
@@ -102,6 +109,10 @@ def test_only_study_recruiters_invite(world, study):
 
 
 def test_a_blinded_assessor_may_hold_no_clinical_role(world, study):
+    from tessera.core import actions as core_actions
+    from tessera.core.roles import Role
+
+    core_actions.do_grant_role(world["assessor"], world.clinic, Role.RESEARCHER)
     with pytest.raises(ValidationError, match="clinical role"):
         actions.do_add_member(
             study.study, world["assessor"], "blinded_assessor", acting_user=study.investigator
