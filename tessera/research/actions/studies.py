@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tessera.core import access
 from tessera.core.access import research as policy
@@ -145,14 +146,18 @@ def do_add_measure(study: Study, *, acting_user, instrument, time_point, days) -
 
 
 REFUSALS = {
-    "not_staff": "Only staff can hold a study role.",
-    "not_at_clinic": "They do not hold the researcher role at the study's clinics.",
-    "clinical_role": (
+    "not_staff": gettext_lazy("Only staff can hold a study role."),
+    "not_at_clinic": gettext_lazy("They do not hold the researcher role at the study's clinics."),
+    "clinical_role": gettext_lazy(
         "A blinded outcome assessor cannot hold a clinical role at the study's clinics: "
         "the patients' records would show the arm."
     ),
-    "other_study_role": "A blinded outcome assessor holds no other role in the study.",
-    "blinded": "They are the study's blinded outcome assessor, and hold no other role in it.",
+    "other_study_role": gettext_lazy(
+        "A blinded outcome assessor holds no other role in the study."
+    ),
+    "blinded": gettext_lazy(
+        "They are the study's blinded outcome assessor, and hold no other role in it."
+    ),
 }
 
 
@@ -165,7 +170,7 @@ def do_add_member(study: Study, user, role: str, *, acting_user) -> StudyMember:
         user, study, role, study.clinics.values_list("pk", flat=True)
     )
     if refusal:
-        raise ValidationError({"user": [_(REFUSALS[refusal])]})  # noqa: INT001
+        raise ValidationError({"user": [REFUSALS[refusal]]})
     member, created = StudyMember.objects.get_or_create(study=study, user=user, role=role)
     if created:
         study_event(
