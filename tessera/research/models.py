@@ -256,6 +256,9 @@ class ResearchMeasure(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="measures")
     measure = models.ForeignKey(StudyMeasure, on_delete=models.PROTECT, related_name="+")
     due = models.ForeignKey("treatment.DueMeasure", on_delete=models.PROTECT, related_name="+")
+    # Planned for the study alone (the clinic's schedule did not already ask for it): it
+    # is cancelled when the participant withdraws; a shared occasion stays, as care does.
+    study_only = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core.models import AuditEvent, Episode
 from tessera.research import actions, consort
@@ -128,3 +129,43 @@ def test_consort_runs_a_constant_number_of_queries(world, study, django_assert_m
     with django_assert_max_num_queries(4):
         flow = consort.flow(the_study)
     assert flow.randomised == 6
+
+
+def test_withdrawal_cancels_only_the_occasions_the_study_alone_asked_for(world, study):
+    from tessera.research.models import ResearchMeasure
+    from tessera.treatment.actions import do_schedule_occasion
+
+    participant = new_participant(world, 30)
+    study_only = ResearchMeasure.objects.get(participant=participant)
+    assert study_only.study_only
+    actions.do_withdraw(
+        participant, acting_user=participant.episode.patient.user, choice="stop_new_data"
+    )
+    study_only.due.refresh_from_db()
+    assert study_only.due.cancelled
+    assert AuditEvent.objects.filter(action="episode.measures_cancelled").count() == 1
+    # An occasion the clinic's schedule had already planned is shared and stays.
+    other = new_participant(world, 31, confirm=False)
+    shared = do_schedule_occasion(
+        other.episode,
+        instrument="PHQ-9",
+        time_point="post",
+        due_at=timezone.now(),
+        source="clinic",
+    )
+    actions.do_confirm_eligibility(other, acting_user=study.coordinator)
+    rm = ResearchMeasure.objects.get(participant=other)
+    assert rm.due == shared and not rm.study_only
+    actions.do_withdraw(other, acting_user=other.episode.patient.user, choice="stop_new_data")
+    shared.refresh_from_db()
+    assert not shared.cancelled
+
+
+def test_research_measures_are_reminded_like_any_questionnaire(world, study):
+    from tessera.automation.sweep import questionnaire_reminders
+    from tessera.research.models import ResearchMeasure
+
+    participant = new_participant(world, 32)
+    rm = ResearchMeasure.objects.get(participant=participant)
+    keys = [key for _user, _kind, key, _link in questionnaire_reminders(rm.due.due_at)]
+    assert f"reminder:due:{rm.due.pk}" in keys

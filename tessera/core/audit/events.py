@@ -236,6 +236,11 @@ class Event(StrEnum):
         _("The form of your treatment was changed"),
     )
     EPISODE_ENDED = "episode.ended", CARE, _("Your treatment was ended")
+    EPISODE_MEASURES_CANCELLED = (
+        "episode.measures_cancelled",
+        CARE,
+        _("Questionnaires asked of you for a study were cancelled"),
+    )
     EPISODE_MEASURES_SCHEDULED = (
         "episode.measures_scheduled",
         CARE,

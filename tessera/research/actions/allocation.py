@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tessera.appointments.actions import do_change_care_model
 from tessera.treatment import actions as treatment
-from tessera.treatment.models import PlanEntry, Response
+from tessera.treatment.models import DueMeasure, PlanEntry, Response
 
 from .. import eligibility, randomisation
 from ..models import AllocationSlot, Participant, ResearchMeasure, Study
@@ -79,6 +79,12 @@ def _seed_care(participant: Participant, arm, acting_user) -> None:
 
 def _schedule_measures(participant: Participant, acting_user) -> None:
     for measure in participant.study.measures.all():
+        shared = DueMeasure.objects.filter(
+            episode=participant.episode,
+            instrument=measure.instrument,
+            time_point=measure.time_point,
+            sequence=0,
+        ).exists()
         due = treatment.do_schedule_occasion(
             participant.episode,
             instrument=measure.instrument,
@@ -87,7 +93,9 @@ def _schedule_measures(participant: Participant, acting_user) -> None:
             acting_user=acting_user,
             source=f"study:{participant.study.key}",
         )
-        ResearchMeasure.objects.get_or_create(participant=participant, measure=measure, due=due)
+        ResearchMeasure.objects.get_or_create(
+            participant=participant, measure=measure, due=due, defaults={"study_only": not shared}
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access
+from tessera.treatment import actions as treatment
 
 from .. import eligibility
 from ..models import ConsentVersion, Deviation, Participant, Study
@@ -178,8 +179,12 @@ def do_withdraw(participant: Participant, *, acting_user, choice: str) -> Partic
     locked.withdrawn_at = timezone.now()
     locked.withdrawal = choice
     locked.save(update_fields=["withdrawn_at", "withdrawal"])
-    # Research measures not yet answered are no longer asked for by the study; the
-    # occasion stays if the clinic's own schedule asks for it too (care is unchanged).
+    # Research measures not yet answered are no longer asked for; an occasion the clinic's
+    # own schedule asks for too stays (care is unchanged).
+    study_only = [rm.due for rm in locked.measures.filter(study_only=True).select_related("due")]
+    treatment.do_cancel_occasions(
+        study_only, acting_user=acting_user, source=f"study:{locked.study.key}"
+    )
     participant_event(
         "research.withdrawn", locked, acting_user=acting_user, changes={"choice": choice}
     )

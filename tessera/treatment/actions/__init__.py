@@ -15,6 +15,7 @@ from .diary import (
 )
 from .episodes import (
     AlreadySubmitted,
+    do_cancel_occasions,
     do_open_episode,
     do_save_draft,
     do_schedule_before_module,
@@ -53,6 +54,7 @@ __all__ = [
     "do_schedule_programme_measures",
     "do_schedule_before_module",
     "do_schedule_occasion",
+    "do_cancel_occasions",
     "do_start_treatment",
     "do_save_draft",
     "draft_answers",

@@ -170,6 +170,28 @@ def do_schedule_occasion(
 
 
 @transaction.atomic
+def do_cancel_occasions(dues, *, acting_user=None, source: str) -> int:
+    """Cancel questionnaire occasions not yet answered that something other than the
+    clinic's schedule asked for (a study the patient withdrew from). Audited per
+    episode."""
+    pending = DueMeasure.objects.filter(pk__in=[d.pk for d in dues]).pending()
+    episodes = {d.episode_id: d.episode for d in pending.select_related("episode__clinic")}
+    count = pending.update(cancelled=True)
+    for episode in episodes.values():
+        audit.record(
+            "episode.measures_cancelled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            purpose="self" if acting_user and episode.patient.user_id == acting_user.pk else None,
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": source, "cancelled": count},
+        )
+    return count
+
+
+@transaction.atomic
 def do_start_treatment(
     episode: Episode,
     *,
