@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Participant, Study
+from .models import Participant, ResearchMeasure, Study
 
 
 @dataclass
@@ -91,6 +92,48 @@ def flow(study: Study) -> Flow:
             )
         )
     return result
+
+
+@dataclass
+class Completion:
+    """One research measure in one arm: occasions due by now, and how many answered."""
+
+    arm: str
+    instrument: str
+    time_point: str
+    due: int
+    answered: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.due) if self.due else None
+
+
+def completion(study: Study, now=None) -> list[Completion]:
+    """Completion of the research measures per arm, counting occasions already due (and
+    not cancelled by a withdrawal). One query."""
+    now = now or timezone.now()
+    rows = (
+        ResearchMeasure.objects.filter(participant__study=study, due__due_at__lte=now)
+        .exclude(due__cancelled=True, due__completed_at__isnull=True)
+        .values("participant__arm__label", "measure__instrument", "measure__time_point")
+        .annotate(
+            n_due=Count("pk"), n_answered=Count("pk", filter=Q(due__completed_at__isnull=False))
+        )
+        .order_by(
+            "measure__days_after_randomisation", "measure__instrument", "participant__arm__label"
+        )
+    )
+    return [
+        Completion(
+            r["participant__arm__label"],
+            r["measure__instrument"],
+            r["measure__time_point"],
+            r["n_due"],
+            r["n_answered"],
+        )
+        for r in rows
+    ]
 
 
 BOX_W, BOX_H, GAP = 260, 64, 36

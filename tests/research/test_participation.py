@@ -3,6 +3,8 @@ two choices, care unchanged; and CONSORT counted from it all."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -169,3 +171,30 @@ def test_research_measures_are_reminded_like_any_questionnaire(world, study):
     rm = ResearchMeasure.objects.get(participant=participant)
     keys = [key for _user, _kind, key, _link in questionnaire_reminders(rm.due.due_at)]
     assert f"reminder:due:{rm.due.pk}" in keys
+
+
+def test_completion_of_research_measures_per_arm(world, study):
+    import uuid
+
+    import time_machine
+
+    from tessera.research.models import ResearchMeasure
+    from tessera.treatment import actions as treatment
+
+    people = [new_participant(world, n) for n in range(40, 44)]
+    first = ResearchMeasure.objects.get(participant=people[0])
+    when = first.due.due_at
+    with time_machine.travel(when, tick=False):
+        treatment.do_submit_response(
+            first.due,
+            dict.fromkeys(range(1, 10), 0),
+            acting_user=people[0].episode.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+    rows = consort.completion(study.study, now=when + dt.timedelta(days=1))
+    assert sum(r.due for r in rows) == 4 and sum(r.answered for r in rows) == 1
+    people[0].refresh_from_db()
+    answered_arm = next(r for r in rows if r.arm == people[0].arm.label)
+    assert answered_arm.answered == 1 and answered_arm.due == 2 and answered_arm.percent == 50
+    assert consort.completion(study.study, now=when - dt.timedelta(days=30)) == []

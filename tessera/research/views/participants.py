@@ -190,6 +190,7 @@ def study_consort(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "study": study,
             "flow": flow,
+            "completion": consort.completion(study),
             "svg": mark_safe(consort.svg(flow)),  # noqa: S308 - built from escaped text
             "deviations": study.deviations.select_related("participant")[:50],
         },
