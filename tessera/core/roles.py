@@ -26,3 +26,15 @@ CLINIC_WIDE_ROLES = frozenset(
     {Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.SUPERVISOR, Role.CLINIC_MANAGER}
 )
 CLINICAL_ROLES = CLINIC_WIDE_ROLES | {Role.THERAPIST}
+
+
+class StudyRole(models.TextChoices):
+    """Roles a staff member holds in one research study (``research.StudyMember``).
+
+    They come on top of a clinic role: only someone with a staff role at one of the
+    study's clinics can hold one. What each may do is decided in core/access/research.py.
+    """
+
+    INVESTIGATOR = "investigator", _("Investigator")
+    COORDINATOR = "coordinator", _("Research coordinator")
+    BLINDED_ASSESSOR = "blinded_assessor", _("Blinded outcome assessor")

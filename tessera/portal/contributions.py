@@ -8,6 +8,8 @@ app's contribution: write its ``sections.py`` and add it to ``MODULES``.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from tessera.consultation import sections as consultation
 from tessera.core.contributions import Section
 from tessera.feedback import sections as feedback
@@ -20,10 +22,19 @@ from tessera.workload import sections as workload
 # Menu order: staff entries appear in this order after the core ones.
 MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety]
 
+# Apps beside the portal in the top layer are its siblings: it may not import them, so
+# their sections are named by dotted path and imported on first use (as the access
+# policy names its extra episode scopes). Their menu entries come after the others.
+SIBLING_SECTIONS = ["tessera.research.sections"]
+
+
+def _modules() -> list:
+    return MODULES + [import_module(name) for name in SIBLING_SECTIONS]
+
 
 def staff_nav(user) -> list[tuple[str, str]]:
     entries = []
-    for module in MODULES:
+    for module in _modules():
         if hasattr(module, "staff_nav"):
             entries.extend(module.staff_nav(user))
     return entries
@@ -31,7 +42,7 @@ def staff_nav(user) -> list[tuple[str, str]]:
 
 def patient_nav(user) -> list[tuple[str, str]]:
     entries = []
-    for module in MODULES:
+    for module in _modules():
         if hasattr(module, "patient_nav"):
             entries.extend(module.patient_nav(user))
     return entries

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -115,6 +116,9 @@ STAFF = [
     ("supervisor", "Sara", "Nord", [("riverside", Role.SUPERVISOR, {})]),
     ("author", "Alva", "Strand", [("riverside", Role.CONTENT_AUTHOR, {})]),
     ("researcher", "Rut", "Dahl", [("riverside", Role.RESEARCHER, {})]),
+    # Study staff of the demo trial (research.demo): Rut is its investigator.
+    ("research.coordinator", "Rasmus", "Vik", [("riverside", Role.RESEARCHER, {})]),
+    ("blinded.assessor", "Bianca", "Sjö", [("riverside", Role.RESEARCHER, {})]),
     (
         "fjord.therapist",
         "Frida",
@@ -250,8 +254,13 @@ def seed() -> list[Login]:
     return logins
 
 
+# Demos of the apps beside the portal in the top layer, which it may not import: named by
+# dotted path and imported when the demo runs (as the portal's SIBLING_SECTIONS).
+SIBLING_DEMOS = ["tessera.research.demo"]
+
+
 def _extend(context: DemoContext) -> None:
-    for app_demo in APP_DEMOS:
+    for app_demo in APP_DEMOS + [import_module(name) for name in SIBLING_DEMOS]:
         app_demo.seed(context)
 
 

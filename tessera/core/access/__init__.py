@@ -9,7 +9,7 @@ each saying its rule in words at the top:
 - ``administration``: clinic settings, staff and the audit trail.
 - ``content``: the module library, programmes and tailoring a plan.
 - ``workload``, ``intake``, ``feedback``, ``inbox``, ``consultation``, ``messaging``,
-  ``letters``, ``treatment``, ``safety``: the rules of those features.
+  ``letters``, ``treatment``, ``safety``, ``research``: the rules of those features.
 - ``staff``: who holds a role at a clinic, for choice lists (cases, sessions, requests).
 
 Callers import it as ``from tessera.core import access`` and call ``access.<name>``.
@@ -90,6 +90,23 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
+from .research import (
+    has_research,
+    is_blinded,
+    may_export_study,
+    may_manage_study,
+    may_recruit,
+    may_see_arms,
+    may_see_outcomes,
+    may_see_study,
+    may_start_study,
+    may_unblind,
+    participant_q_for_patient,
+    recruitable_episode_q,
+    studies_visible_q,
+    study_roles,
+    study_starter_clinic_ids,
+)
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
@@ -142,9 +159,11 @@ __all__ = [
     "has_inbox",
     "has_intake_queue",
     "has_own_inbox",
+    "has_research",
     "has_supervision",
     "has_workload",
     "intake_clinic_ids",
+    "is_blinded",
     "is_therapist_at",
     "library_region_ids",
     "managed_clinic_ids",
@@ -155,25 +174,38 @@ __all__ = [
     "may_edit_patient_details",
     "may_edit_template",
     "may_mark_worksheets",
+    "may_export_study",
+    "may_manage_study",
+    "may_recruit",
+    "may_see_arms",
+    "may_see_outcomes",
     "may_see_patient_data",
+    "may_see_study",
+    "may_start_study",
     "may_supervise",
     "may_tailor_plan",
     "may_triage",
+    "may_unblind",
     "may_use_feedback_templates",
     "may_write_message",
     "on_call_clinic_ids",
     "own_episode_scope",
     "own_workload_clinic_ids",
+    "participant_q_for_patient",
     "patient_in_own_scope",
     "patient_is_visible",
     "patient_region_ids",
     "patients_visible_to",
     "practice_clinic_ids",
     "read_purpose",
+    "recruitable_episode_q",
     "requests_asked_by_q",
     "requests_asked_of_q",
     "roles_at",
     "shared_template_clinic_ids",
+    "studies_visible_q",
+    "study_roles",
+    "study_starter_clinic_ids",
     "supervising_clinic_ids",
     "supervision_episode_q",
     "supervisors",

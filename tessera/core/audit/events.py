@@ -22,6 +22,7 @@ SUPERVISION = AuditEvent.Purpose.SUPERVISION
 ADMINISTRATION = AuditEvent.Purpose.ADMINISTRATION
 SELF = AuditEvent.Purpose.SELF
 AUDIT = AuditEvent.Purpose.AUDIT
+RESEARCH = AuditEvent.Purpose.RESEARCH
 
 
 class Event(StrEnum):
@@ -240,6 +241,11 @@ class Event(StrEnum):
         _("The form of your treatment was changed"),
     )
     EPISODE_ENDED = "episode.ended", CARE, _("Your treatment was ended")
+    EPISODE_MEASURES_CANCELLED = (
+        "episode.measures_cancelled",
+        CARE,
+        _("Questionnaires asked of you for a study were cancelled"),
+    )
     EPISODE_MEASURES_SCHEDULED = (
         "episode.measures_scheduled",
         CARE,
@@ -460,6 +466,79 @@ class Event(StrEnum):
         SUPERVISION,
         _("Supervision of your care was viewed"),
     )
+
+    RESEARCH_CONSENT_DECLINED = (
+        "research.consent_declined",
+        RESEARCH,
+        _("You declined to take part in a research study"),
+    )
+    RESEARCH_CONSENT_GIVEN = (
+        "research.consent_given",
+        RESEARCH,
+        _("You consented to take part in a research study"),
+    )
+    RESEARCH_DEVIATION_RECORDED = (
+        "research.deviation_recorded",
+        RESEARCH,
+        _("A deviation from a study's protocol was recorded"),
+    )
+    RESEARCH_DISCONTINUED = (
+        "research.discontinued",
+        RESEARCH,
+        _("A study recorded that you stopped taking part"),
+    )
+    RESEARCH_ELIGIBILITY_CONFIRMED = (
+        "research.eligibility_confirmed",
+        RESEARCH,
+        _("A study confirmed you can take part"),
+    )
+    RESEARCH_EXCLUDED = "research.excluded", RESEARCH, _("A study recorded you will not take part")
+    RESEARCH_INVITED = "research.invited", RESEARCH, _("You were invited to a research study")
+    RESEARCH_MEASURES_SCHEDULED = (
+        "research.measures_scheduled",
+        RESEARCH,
+        _("Questionnaires for a research study were planned for you"),
+    )
+    RESEARCH_MEASURES_VIEWED = (
+        "research.measures_viewed",
+        RESEARCH,
+        _("Your answers in a research study were viewed"),
+    )
+    RESEARCH_PARTICIPANT_VIEWED = (
+        "research.participant_viewed",
+        RESEARCH,
+        _("Your part in a research study was viewed"),
+    )
+    RESEARCH_RANDOMISED = (
+        "research.randomised",
+        RESEARCH,
+        _("You were allocated to a group of a research study"),
+    )
+    RESEARCH_UNBLINDED = (
+        "research.unblinded",
+        RESEARCH,
+        _("Your group in a research study was revealed to its assessors"),
+    )
+    RESEARCH_WITHDRAWN = "research.withdrawn", RESEARCH, _("You withdrew from a research study")
+
+    STUDY_ARM_SAVED = "study.arm_saved", RESEARCH, _("An arm of a study was saved")
+    STUDY_CLOSED = "study.closed", RESEARCH, _("A study closed recruitment")
+    STUDY_CONSENT_PUBLISHED = (
+        "study.consent_published",
+        RESEARCH,
+        _("A study's consent text was published"),
+    )
+    STUDY_CREATED = "study.created", RESEARCH, _("A study was created")
+    STUDY_EXPORTED = "study.exported", RESEARCH, _("A study's de-identified data were exported")
+    STUDY_MEASURE_ADDED = "study.measure_added", RESEARCH, _("A research measure was added")
+    STUDY_MEMBER_ADDED = "study.member_added", RESEARCH, _("Someone joined a study's staff")
+    STUDY_MEMBER_REMOVED = "study.member_removed", RESEARCH, _("Someone left a study's staff")
+    STUDY_RECRUITMENT_OPENED = (
+        "study.recruitment_opened",
+        RESEARCH,
+        _("A study opened recruitment"),
+    )
+    STUDY_UPDATED = "study.updated", RESEARCH, _("A study's protocol details were changed")
 
     TIME_CORRECTED = "time.corrected", CARE, _("Time spent on your care was corrected")
     TIME_TRACKING_STARTED = (

@@ -67,6 +67,7 @@ class AuditEvent(models.Model):
         ADMINISTRATION = "administration", _("administration")
         SELF = "self", _("the patient's own use")
         AUDIT = "audit", _("audit review")
+        RESEARCH = "research", _("research")
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(

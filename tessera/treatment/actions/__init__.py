@@ -15,9 +15,11 @@ from .diary import (
 )
 from .episodes import (
     AlreadySubmitted,
+    do_cancel_occasions,
     do_open_episode,
     do_save_draft,
     do_schedule_before_module,
+    do_schedule_occasion,
     do_schedule_programme_measures,
     do_start_treatment,
     do_submit_response,
@@ -51,6 +53,8 @@ __all__ = [
     "episode_rules",
     "do_schedule_programme_measures",
     "do_schedule_before_module",
+    "do_schedule_occasion",
+    "do_cancel_occasions",
     "do_start_treatment",
     "do_save_draft",
     "draft_answers",

@@ -128,6 +128,70 @@ def do_schedule_before_module(entry, *, acting_user=None) -> list[DueMeasure]:
 
 
 @transaction.atomic
+def do_schedule_occasion(
+    episode: Episode,
+    *,
+    instrument: str,
+    time_point: str,
+    due_at: dt.datetime,
+    acting_user=None,
+    source: str,
+    open_days_before: int = 2,
+    expire_days_after: int = 14,
+) -> DueMeasure:
+    """One questionnaire occasion asked for by something other than the clinic's schedule
+    (a research study's measure): the one already planned for this instrument and time
+    point if there is one (the same answer serves both), otherwise a new one. Audited
+    when created, with ``source`` saying who asked for it."""
+    existing = DueMeasure.objects.filter(
+        episode=episode, instrument=instrument, time_point=time_point, sequence=0
+    ).first()
+    if existing is not None:
+        return existing
+    due = DueMeasure.objects.create(
+        episode=episode,
+        instrument=instrument,
+        time_point=time_point,
+        sequence=0,
+        opens_at=due_at - dt.timedelta(days=open_days_before),
+        due_at=due_at,
+        expires_at=due_at + dt.timedelta(days=expire_days_after),
+    )
+    audit.record(
+        "episode.measures_scheduled",
+        actor=acting_user,
+        clinic=episode.clinic,
+        patient=episode.patient,
+        obj=due,
+        actor_role=_role(acting_user, episode.clinic_id),
+        changes={"source": source, "measures": 1},
+    )
+    return due
+
+
+@transaction.atomic
+def do_cancel_occasions(dues, *, acting_user=None, source: str) -> int:
+    """Cancel questionnaire occasions not yet answered that something other than the
+    clinic's schedule asked for (a study the patient withdrew from). Audited per
+    episode."""
+    pending = DueMeasure.objects.filter(pk__in=[d.pk for d in dues]).pending()
+    episodes = {d.episode_id: d.episode for d in pending.select_related("episode__clinic")}
+    count = pending.update(cancelled=True)
+    for episode in episodes.values():
+        audit.record(
+            "episode.measures_cancelled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            purpose="self" if acting_user and episode.patient.user_id == acting_user.pk else None,
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": source, "cancelled": count},
+        )
+    return count
+
+
+@transaction.atomic
 def do_start_treatment(
     episode: Episode,
     *,

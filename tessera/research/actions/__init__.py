@@ -1,0 +1,59 @@
+"""Writes of research: atomic and audited, one module per concept.
+
+- ``studies``: a study's protocol, arms, measures, staff, consent texts, recruitment;
+- ``participants``: invitation, consent, eligibility, exclusion, withdrawal,
+  discontinuation, unblinding, deviations;
+- ``allocation``: randomisation.
+"""
+
+from .allocation import do_randomise
+from .participants import (
+    do_confirm_eligibility,
+    do_decline,
+    do_discontinue,
+    do_exclude,
+    do_give_consent,
+    do_invite,
+    do_record_deviation,
+    do_unblind,
+    do_withdraw,
+    latest_consent,
+)
+from .reads import record_participant_read
+from .studies import (
+    do_add_measure,
+    do_add_member,
+    do_close_study,
+    do_create_study,
+    do_export,
+    do_open_recruitment,
+    do_publish_consent,
+    do_remove_member,
+    do_save_arm,
+    do_update_study,
+)
+
+__all__ = [
+    "do_add_measure",
+    "do_add_member",
+    "do_close_study",
+    "do_confirm_eligibility",
+    "do_create_study",
+    "do_decline",
+    "do_discontinue",
+    "do_exclude",
+    "do_export",
+    "do_give_consent",
+    "do_invite",
+    "do_open_recruitment",
+    "do_publish_consent",
+    "do_randomise",
+    "do_record_deviation",
+    "do_remove_member",
+    "do_save_arm",
+    "do_unblind",
+    "do_update_study",
+    "do_withdraw",
+    "latest_consent",
+    "record_participant_read",
+]

@@ -1,0 +1,312 @@
+"""A study's protocol: creating it, its arms, measures, staff and consent texts, and
+opening and closing recruitment (which generates the concealed allocation sequence)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tessera.core import access
+from tessera.core.access import research as policy
+from tessera.core.roles import StudyRole
+from tessera.instruments.scoring import UnknownInstrumentError, load_definition
+
+from .. import eligibility, export, randomisation
+from ..models import AllocationSlot, Arm, ConsentVersion, Study, StudyMeasure, StudyMember
+from .common import require, study_event
+
+PROTOCOL_FIELDS = (
+    "title",
+    "registry_id",
+    "ethics_approval_id",
+    "ethics_approved_on",
+    "eligibility",
+    "target_size",
+    "stratify_by_site",
+    "severity_instrument",
+    "severity_cutoff",
+)
+
+
+def _check_protocol(fields: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if "eligibility" in fields:
+        for key, messages in eligibility.problems(fields["eligibility"]).items():
+            errors.setdefault("eligibility", []).extend(f"{key}: {m}" for m in messages)
+    instrument = fields.get("severity_instrument") or ""
+    if instrument:
+        try:
+            load_definition(instrument)
+        except UnknownInstrumentError:
+            errors["severity_instrument"] = [_("Tessera has no such questionnaire.")]
+        if fields.get("severity_cutoff") is None:
+            errors["severity_cutoff"] = [_("Give the total score from which severity is high.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _not_planned(study: Study) -> None:
+    if study.status != Study.Status.PLANNED:
+        raise ValidationError(_("The protocol cannot change once recruitment has opened."))
+
+
+@transaction.atomic
+def do_create_study(*, acting_user, key: str, title: str, clinics, **fields) -> Study:
+    clinics = list(clinics)
+    allowed = policy.study_starter_clinic_ids(acting_user)
+    require(bool(clinics) and all(c.pk in allowed for c in clinics))
+    unknown = set(fields) - set(PROTOCOL_FIELDS)
+    if unknown:
+        raise ValueError(f"not protocol fields: {sorted(unknown)}")
+    _check_protocol(fields)
+    if Study.objects.filter(key=key).exists():
+        raise ValidationError({"key": [_("Another study has this short name.")]})
+    study = Study.objects.create(key=key, title=title, **fields)
+    study.clinics.set(clinics)
+    StudyMember.objects.create(study=study, user=acting_user, role=StudyRole.INVESTIGATOR)
+    study_event(
+        "study.created",
+        study,
+        acting_user=acting_user,
+        changes={"key": key, "clinics": [c.pk for c in clinics]},
+    )
+    return study
+
+
+@transaction.atomic
+def do_update_study(study: Study, *, acting_user, clinics=None, **fields) -> Study:
+    require(access.may_manage_study(acting_user, study))
+    _not_planned(study)
+    unknown = set(fields) - set(PROTOCOL_FIELDS)
+    if unknown:
+        raise ValueError(f"not protocol fields: {sorted(unknown)}")
+    _check_protocol(fields)
+    changed = {k: str(v) for k, v in fields.items() if getattr(study, k) != v}
+    for key, value in fields.items():
+        setattr(study, key, value)
+    study.save()
+    if clinics is not None:
+        allowed = policy.study_starter_clinic_ids(acting_user) | {c.pk for c in study.clinics.all()}
+        require(all(c.pk in allowed for c in clinics))
+        study.clinics.set(clinics)
+        changed["clinics"] = [c.pk for c in clinics]
+    study_event("study.updated", study, acting_user=acting_user, changes=changed)
+    return study
+
+
+@transaction.atomic
+def do_save_arm(study: Study, *, acting_user, code: str, **fields) -> Arm:
+    require(access.may_manage_study(acting_user, study))
+    _not_planned(study)
+    version = fields.get("programme_version")
+    if version is not None and not version.is_published:
+        raise ValidationError({"programme_version": [_("Choose a published programme.")]})
+    arm, _created = Arm.objects.update_or_create(study=study, code=code, defaults=fields)
+    study_event(
+        "study.arm_saved",
+        study,
+        acting_user=acting_user,
+        obj=arm,
+        changes={"code": code, "care_model": arm.care_model, "guidance": arm.guidance},
+    )
+    return arm
+
+
+@transaction.atomic
+def do_add_measure(study: Study, *, acting_user, instrument, time_point, days) -> StudyMeasure:
+    require(access.may_manage_study(acting_user, study))
+    _not_planned(study)
+    try:
+        load_definition(instrument)
+    except UnknownInstrumentError:
+        raise ValidationError({"instrument": [_("Tessera has no such questionnaire.")]}) from None
+    try:
+        with transaction.atomic():
+            measure = StudyMeasure.objects.create(
+                study=study,
+                instrument=instrument,
+                time_point=time_point,
+                days_after_randomisation=days,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("This questionnaire is already measured at this time point.")
+        ) from None
+    study_event(
+        "study.measure_added",
+        study,
+        acting_user=acting_user,
+        obj=measure,
+        changes={"instrument": instrument, "time_point": time_point, "days": days},
+    )
+    return measure
+
+
+REFUSALS = {
+    "not_staff": gettext_lazy("Only staff can hold a study role."),
+    "not_at_clinic": gettext_lazy("They do not hold the researcher role at the study's clinics."),
+    "clinical_role": gettext_lazy(
+        "A blinded outcome assessor cannot hold a clinical role at the study's clinics: "
+        "the patients' records would show the arm."
+    ),
+    "other_study_role": gettext_lazy(
+        "A blinded outcome assessor holds no other role in the study."
+    ),
+    "blinded": gettext_lazy(
+        "They are the study's blinded outcome assessor, and hold no other role in it."
+    ),
+}
+
+
+@transaction.atomic
+def do_add_member(study: Study, user, role: str, *, acting_user) -> StudyMember:
+    require(access.may_manage_study(acting_user, study))
+    if role not in StudyRole.values:
+        raise ValidationError({"role": [_("Choose a study role.")]})
+    refusal = policy.study_role_refusal(
+        user, study, role, study.clinics.values_list("pk", flat=True)
+    )
+    if refusal:
+        raise ValidationError({"user": [REFUSALS[refusal]]})
+    member, created = StudyMember.objects.get_or_create(study=study, user=user, role=role)
+    if created:
+        study_event(
+            "study.member_added",
+            study,
+            acting_user=acting_user,
+            obj=member,
+            changes={"user": user.pk, "role": role},
+        )
+    return member
+
+
+@transaction.atomic
+def do_remove_member(member: StudyMember, *, acting_user) -> None:
+    study = member.study
+    require(access.may_manage_study(acting_user, study))
+    investigators = study.members.filter(role=StudyRole.INVESTIGATOR)
+    if member.role == StudyRole.INVESTIGATOR and investigators.count() == 1:
+        raise ValidationError(_("A study keeps at least one investigator."))
+    study_event(
+        "study.member_removed",
+        study,
+        acting_user=acting_user,
+        changes={"user": member.user_id, "role": member.role},
+    )
+    member.delete()
+
+
+@transaction.atomic
+def do_publish_consent(study: Study, *, acting_user, language: str, text: str) -> ConsentVersion:
+    require(access.may_manage_study(acting_user, study))
+    if not text.strip():
+        raise ValidationError({"text": [_("Write the consent text.")]})
+    last = study.consent_versions.filter(language=language).order_by("-version").first()
+    consent = ConsentVersion.objects.create(
+        study=study,
+        language=language,
+        version=(last.version if last else 0) + 1,
+        text=text.strip(),
+        published_at=timezone.now(),
+    )
+    study_event(
+        "study.consent_published",
+        study,
+        acting_user=acting_user,
+        obj=consent,
+        changes={"language": language, "version": consent.version},
+    )
+    return consent
+
+
+def strata_of(study: Study) -> list[str]:
+    sites = [c.pk for c in study.clinics.all()] if study.stratify_by_site else None
+    return randomisation.strata(sites, bool(study.severity_instrument))
+
+
+@transaction.atomic
+def do_open_recruitment(study: Study, *, acting_user, seed: str | None = None) -> Study:
+    """Open recruitment: generate and store the concealed allocation sequence from a new
+    seed (recorded with the method), one stratum at a time. Never again for this study."""
+    require(access.may_manage_study(acting_user, study))
+    given, study = study, Study.objects.select_for_update().get(pk=study.pk)
+    if study.status != Study.Status.PLANNED or study.sequence_generated_at is not None:
+        raise ValidationError(_("Recruitment has already been opened for this study."))
+    arms = list(study.arms.order_by("code"))
+    missing = []
+    if len(arms) < 2:
+        missing.append(_("at least two arms"))
+    if not study.consent_versions.exists():
+        missing.append(_("a published consent text"))
+    if not study.ethics_approval_id:
+        missing.append(_("the ethics approval"))
+    if missing:
+        raise ValidationError(
+            _("Before recruitment opens the study needs %(what)s.") % {"what": ", ".join(missing)}
+        )
+    study.seed = seed or randomisation.new_seed()
+    study.method = randomisation.METHOD
+    study.block_multipliers = list(randomisation.DEFAULT_MULTIPLIERS)
+    by_code = {arm.code: arm for arm in arms}
+    places = randomisation.sequence(
+        study.seed,
+        strata_of(study),
+        [(arm.code, arm.ratio) for arm in arms],
+        study.target_size,
+        study.block_multipliers,
+    )
+    AllocationSlot.objects.bulk_create(
+        AllocationSlot(
+            study=study,
+            stratum=p.stratum,
+            position=p.position,
+            block=p.block,
+            block_size=p.block_size,
+            arm=by_code[p.arm],
+        )
+        for p in places
+    )
+    study.status = Study.Status.RECRUITING
+    study.sequence_generated_at = timezone.now()
+    study.save(
+        update_fields=["seed", "method", "block_multipliers", "status", "sequence_generated_at"]
+    )
+    # The seed is in the audit row: the trail proves the sequence was fixed here.
+    study_event(
+        "study.recruitment_opened",
+        study,
+        acting_user=acting_user,
+        changes={"seed": study.seed, "method": study.method, "places": len(places)},
+    )
+    for name in ("seed", "method", "block_multipliers", "status", "sequence_generated_at"):
+        setattr(given, name, getattr(study, name))
+    return study
+
+
+@transaction.atomic
+def do_close_study(study: Study, *, acting_user, archive: bool = False) -> Study:
+    require(access.may_manage_study(acting_user, study))
+    target = Study.Status.ARCHIVED if archive else Study.Status.CLOSED
+    allowed = {
+        Study.Status.CLOSED: {Study.Status.RECRUITING, Study.Status.PLANNED},
+        Study.Status.ARCHIVED: {Study.Status.CLOSED},
+    }[target]
+    if study.status not in allowed:
+        raise ValidationError(_("The study cannot move to this status now."))
+    study.status = target
+    study.save(update_fields=["status"])
+    study_event("study.closed", study, acting_user=acting_user, changes={"status": target})
+    return study
+
+
+@transaction.atomic
+def do_export(study: Study, *, acting_user) -> bytes:
+    """The de-identified export (``research.export``): investigators only, audited with
+    what it held."""
+    require(access.may_export_study(acting_user, study))
+    data, summary = export.build(study)
+    study_event("study.exported", study, acting_user=acting_user, changes=summary)
+    return data

@@ -1,0 +1,141 @@
+"""Forms validate input; the research actions write it."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core.forms import DATE_INPUT
+from tessera.core.models import Episode
+from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.core.roles import StudyRole
+from tessera.instruments.time_points import TimePoint
+
+from .models import Arm, Participant
+
+
+class JSONRulesField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("The rules must be written as JSON, between { and }.")
+            ) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+
+class StudyForm(forms.Form):
+    key = forms.SlugField(label=_("Short name"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    clinics = forms.ModelMultipleChoiceField(
+        label=_("Sites"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    registry_id = forms.CharField(label=_("Trial registry id"), max_length=60, required=False)
+    ethics_approval_id = forms.CharField(
+        label=_("Ethics approval id"), max_length=60, required=False
+    )
+    ethics_approved_on = forms.DateField(
+        label=_("Ethics approval date"), required=False, widget=DATE_INPUT
+    )
+    eligibility = JSONRulesField(
+        label=_("Eligibility rules"),
+        required=False,
+        help_text=_(
+            'The matching rules\' words, e.g. {"min_age": 18, "scores": [{"instrument": '
+            '"PHQ-9", "min": 10}], "exclude": ["high_risk"], "diagnoses": ["F32"]}.'
+        ),
+    )
+    target_size = forms.IntegerField(
+        label=_("Planned number of participants"), min_value=2, max_value=100000
+    )
+    stratify_by_site = forms.BooleanField(label=_("Stratify by site"), required=False, initial=True)
+    severity_instrument = forms.CharField(
+        label=_("Stratify by baseline severity on (questionnaire)"), max_length=32, required=False
+    )
+    severity_cutoff = forms.IntegerField(
+        label=_("Severe from (total score)"), required=False, min_value=0
+    )
+
+    def __init__(self, *args, clinics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinics"].queryset = clinics
+
+
+class ArmForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=20)
+    label = forms.CharField(label=_("Name"), max_length=120)
+    programme_version = forms.ModelChoiceField(
+        label=_("Programme (empty: a tailored plan)"), queryset=None, required=False
+    )
+    care_model = forms.ChoiceField(label=_("Care model"), choices=Episode.CareModel.choices)
+    guidance = forms.ChoiceField(label=_("Guidance"), choices=Arm.Guidance.choices)
+    ratio = forms.IntegerField(label=_("Allocation ratio"), min_value=1, max_value=5, initial=1)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_version"].queryset = programmes
+
+
+class MeasureForm(forms.Form):
+    instrument = forms.CharField(label=_("Questionnaire"), max_length=32)
+    time_point = forms.ChoiceField(label=_("Time point"), choices=TimePoint.choices)
+    days = forms.IntegerField(label=_("Days after randomisation"), min_value=0, max_value=3650)
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("Staff member's e-mail"))
+    role = forms.ChoiceField(label=_("Study role"), choices=StudyRole.choices)
+
+
+class ConsentForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    text = forms.CharField(label=_("Consent text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class InviteForm(forms.Form):
+    episode = forms.ModelChoiceField(label=_("Patient"), queryset=None)
+
+    def __init__(self, *args, episodes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = episodes
+        self.fields["episode"].label_from_instance = lambda e: f"{e.patient} · {e.clinic}"
+
+
+class ExcludeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Participant.Exclusion.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DiscontinueForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Participant.Discontinuation.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class DeviationForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WithdrawForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("What happens to your research data"),
+        choices=Participant.Withdrawal.choices,
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,56 @@
+from django.urls import path
+
+from .views import participants, patient, studies
+
+urlpatterns = [
+    path("research/", studies.study_list, name="study_list"),
+    path("research/new/", studies.study_create, name="study_create"),
+    path("research/<int:pk>/", studies.study_detail, name="study_detail"),
+    path("research/<int:pk>/arms/", studies.study_arm_save, name="study_arm_save"),
+    path("research/<int:pk>/measures/", studies.study_measure_add, name="study_measure_add"),
+    path("research/<int:pk>/staff/", studies.study_member_add, name="study_member_add"),
+    path("research/<int:pk>/consent/", studies.study_consent_publish, name="study_consent_publish"),
+    path("research/<int:pk>/open/", studies.study_open, name="study_open"),
+    path("research/<int:pk>/close/", studies.study_close, name="study_close"),
+    path(
+        "research/<int:pk>/participants/",
+        participants.study_participants,
+        name="study_participants",
+    ),
+    path("research/<int:pk>/consort/", participants.study_consort, name="study_consort"),
+    path("research/<int:pk>/export/", participants.study_export, name="study_export"),
+    path(
+        "research/participants/<int:pk>/",
+        participants.participant_detail,
+        name="participant_detail",
+    ),
+    path(
+        "research/participants/<int:pk>/confirm/",
+        participants.participant_confirm,
+        name="participant_confirm",
+    ),
+    path(
+        "research/participants/<int:pk>/exclude/",
+        participants.participant_exclude,
+        name="participant_exclude",
+    ),
+    path(
+        "research/participants/<int:pk>/discontinue/",
+        participants.participant_discontinue,
+        name="participant_discontinue",
+    ),
+    path(
+        "research/participants/<int:pk>/unblind/",
+        participants.participant_unblind,
+        name="participant_unblind",
+    ),
+    path(
+        "research/participants/<int:pk>/deviation/",
+        participants.participant_deviation,
+        name="participant_deviation",
+    ),
+    path("me/studies/", patient.my_studies, name="my_studies"),
+    path("me/studies/<int:pk>/consent/", patient.my_study_consent, name="my_study_consent"),
+    path("me/studies/<int:pk>/decline/", patient.my_study_decline, name="my_study_decline"),
+    path("me/studies/<int:pk>/withdraw/", patient.my_study_withdraw, name="my_study_withdraw"),
+]

@@ -1,0 +1,221 @@
+"""Recruiting and following participants, CONSORT and the export (study staff)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.decorators import staff_required
+from tessera.core.models import Episode
+
+from .. import actions, consort, eligibility
+from ..forms import DeviationForm, DiscontinueForm, ExcludeForm, InviteForm, ReasonForm
+from ..models import Participant, ResearchMeasure
+from .common import get_participant, get_study
+
+
+def _invitable(user, study):
+    taken = study.participants.values("episode")
+    return (
+        Episode.objects.filter(access.recruitable_episode_q(user, study))
+        .exclude(pk__in=taken)
+        .select_related("patient", "clinic")
+        .order_by("patient__last_name", "patient__first_name", "pk")
+    )
+
+
+@staff_required
+def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_study(request.user, pk)
+    user = request.user
+    recruits = access.may_recruit(user, study)
+    if not (recruits or access.may_see_outcomes(user, study)):
+        raise Http404
+    form = InviteForm(request.POST or None, episodes=_invitable(user, study)) if recruits else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.do_invite(study, form.cleaned_data["episode"], acting_user=user)
+            except ValidationError as exc:
+                for error in exc.messages:
+                    messages.error(request, error)
+            else:
+                messages.success(
+                    request, _("The patient was invited; they answer on their own pages.")
+                )
+            return redirect("study_participants", pk=study.pk)
+    participants = study.participants.select_related("arm", "episode__patient", "episode__clinic")
+    return render(
+        request,
+        "research/participants.html",
+        {
+            "study": study,
+            "participants": participants,
+            "form": form if study.status == "recruiting" else None,
+            "sees_arms": access.may_see_arms(user, study),
+            "sees_names": recruits,
+        },
+    )
+
+
+@staff_required
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant(request.user, pk)
+    study, user = participant.study, request.user
+    recruits = access.may_recruit(user, study)
+    outcomes = access.may_see_outcomes(user, study)
+    if not (recruits or outcomes):
+        raise Http404
+    blinded = access.is_blinded(user, study)
+    measures = (
+        ResearchMeasure.objects.filter(participant=participant)
+        .select_related("measure", "due__response")
+        .order_by("measure__days_after_randomisation")
+    )
+    actions.record_participant_read(
+        user, participant, what="measures" if blinded else "participant"
+    )
+    check = None
+    if recruits and not participant.eligibility_confirmed_at and not participant.excluded_at:
+        check = eligibility.check(study, participant.episode)
+    return render(
+        request,
+        "research/participant.html",
+        {
+            "p": participant,
+            "study": study,
+            "recruits": recruits,
+            "blinded": blinded,
+            "sees_arm": access.may_see_arms(user, study) or (blinded and participant.unblinded_at),
+            "unblinds": access.may_unblind(user, study),
+            "measures": measures,
+            "check": check,
+            "now": timezone.now(),
+            "exclude_form": ExcludeForm(prefix="ex"),
+            "discontinue_form": DiscontinueForm(prefix="dc"),
+            "reason_form": ReasonForm(prefix="ub"),
+            "deviation_form": DeviationForm(prefix="dv"),
+        },
+    )
+
+
+PREFIXES = {ExcludeForm: "ex", DiscontinueForm: "dc", ReasonForm: "ub", DeviationForm: "dv"}
+
+
+def _participant_post(request, pk, write, success, form_class=None):
+    participant = get_participant(request.user, pk)
+    if not access.may_recruit(request.user, participant.study):
+        raise Http404
+    form = form_class(request.POST, prefix=PREFIXES[form_class]) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("participant_detail", pk=participant.pk)
+    try:
+        write(participant, form.cleaned_data if form else {})
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("participant_detail", pk=participant.pk)
+
+
+@require_POST
+@staff_required
+def participant_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(p, _data):
+        actions.do_confirm_eligibility(p, acting_user=request.user)
+
+    return _participant_post(request, pk, write, _("Eligibility was confirmed."))
+
+
+@require_POST
+@staff_required
+def participant_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(p, data):
+        actions.do_exclude(p, acting_user=request.user, **data)
+
+    return _participant_post(request, pk, write, _("The exclusion was recorded."), ExcludeForm)
+
+
+@require_POST
+@staff_required
+def participant_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(p, data):
+        actions.do_discontinue(p, acting_user=request.user, **data)
+
+    return _participant_post(request, pk, write, _("It was recorded."), DiscontinueForm)
+
+
+@require_POST
+@staff_required
+def participant_unblind(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(p, data):
+        actions.do_unblind(p, acting_user=request.user, reason=data["reason"])
+
+    return _participant_post(
+        request, pk, write, _("The arm is revealed to the assessors."), ReasonForm
+    )
+
+
+@require_POST
+@staff_required
+def participant_deviation(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(p, data):
+        actions.do_record_deviation(p.study, acting_user=request.user, participant=p, **data)
+
+    return _participant_post(request, pk, write, _("The deviation was recorded."), DeviationForm)
+
+
+@staff_required
+def study_consort(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_study(request.user, pk)
+    if not access.may_see_arms(request.user, study):
+        raise Http404
+    flow = consort.flow(study)
+    return render(
+        request,
+        "research/consort.html",
+        {
+            "study": study,
+            "flow": flow,
+            "completion": consort.completion(study),
+            "svg": mark_safe(consort.svg(flow)),  # noqa: S308 - built from escaped text
+            "deviations": study.deviations.select_related("participant")[:50],
+        },
+    )
+
+
+@staff_required
+def study_export(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_study(request.user, pk)
+    if not access.may_export_study(request.user, study):
+        raise Http404
+    if request.method == "POST":
+        data = actions.do_export(study, acting_user=request.user)
+        response = HttpResponse(data, content_type="application/zip")
+        name = f"{study.key}-export-{timezone.localdate():%Y%m%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "research/export.html",
+        {
+            "study": study,
+            "counts": study.participants.randomised().count(),
+            "removed": study.participants.filter(
+                withdrawal=Participant.Withdrawal.REMOVE_FROM_EXPORTS
+            ).count(),
+        },
+    )

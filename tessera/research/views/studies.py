@@ -1,0 +1,179 @@
+"""Study staff's pages: the list, a new study, a study's page and its protocol forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tessera.core import access
+from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
+from tessera.core.models import Clinic, User
+from tessera.programs.eligibility import published_versions
+from tessera.programs.models import ProgrammeVersion
+
+from .. import actions
+from ..forms import ArmForm, ConsentForm, MeasureForm, MemberForm, StudyForm
+from ..models import Study
+from .common import get_study
+
+
+@staff_required
+def study_list(request: HttpRequest) -> HttpResponse:
+    studies = Study.objects.visible_to(request.user).prefetch_related("clinics")
+    return render(
+        request,
+        "research/study_list.html",
+        {"studies": studies, "may_start": access.may_start_study(request.user)},
+    )
+
+
+@staff_required
+def study_create(request: HttpRequest) -> HttpResponse:
+    clinic_ids = access.study_starter_clinic_ids(request.user)
+    if not clinic_ids:
+        raise PermissionDenied
+    form = StudyForm(
+        request.POST or None, clinics=Clinic.objects.filter(pk__in=clinic_ids).order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            study = actions.do_create_study(
+                acting_user=request.user,
+                key=data.pop("key"),
+                title=data.pop("title"),
+                clinics=data.pop("clinics"),
+                **data,
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("The study was created. Add its arms and consent text."))
+            return redirect("study_detail", pk=study.pk)
+    return render(request, "research/study_form.html", {"form": form})
+
+
+def _programmes(study):
+    regions = {c.region_id for c in study.clinics.all()}
+    return ProgrammeVersion.objects.filter(pk__in=[v.pk for v in published_versions(regions)])
+
+
+@staff_required
+def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_study(request.user, pk)
+    user = request.user
+    manages = access.may_manage_study(user, study)
+    context = {
+        "study": study,
+        "roles": access.study_roles(user, study),
+        "manages": manages,
+        "recruits": access.may_recruit(user, study),
+        "sees_arms": access.may_see_arms(user, study),
+        "exports": access.may_export_study(user, study),
+        "planned": study.status == Study.Status.PLANNED,
+        "arms": study.arms.select_related("programme_version")
+        if access.may_see_arms(user, study)
+        else [],
+        "arm_count": study.arms.count(),
+        "measures": study.measures.all(),
+        "members": study.members.select_related("user").order_by("role", "user__email"),
+        "consents": study.consent_versions.all(),
+    }
+    if manages and study.status == Study.Status.PLANNED:
+        context.update(
+            arm_form=ArmForm(programmes=_programmes(study)),
+            measure_form=MeasureForm(),
+            member_form=MemberForm(),
+            consent_form=ConsentForm(),
+        )
+    elif manages:
+        context.update(member_form=MemberForm(), consent_form=ConsentForm())
+    return render(request, "research/study_detail.html", context)
+
+
+def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
+    """A protocol form posted from the study page: the action's errors as messages."""
+    study = get_study(request.user, pk)
+    if not access.may_manage_study(request.user, study):
+        raise Http404
+    if callable(form_kwargs.get("programmes")):
+        form_kwargs["programmes"] = form_kwargs["programmes"](study)
+    form = form_class(request.POST, **form_kwargs) if form_class else None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("study_detail", pk=study.pk)
+    try:
+        write(study, form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("study_detail", pk=study.pk)
+
+
+@require_POST
+@staff_required
+def study_arm_save(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, data):
+        actions.do_save_arm(study, acting_user=request.user, **data)
+
+    return _post(request, pk, ArmForm, write, _("The arm was saved."), programmes=_programmes)
+
+
+@require_POST
+@staff_required
+def study_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, data):
+        actions.do_add_measure(study, acting_user=request.user, **data)
+
+    return _post(request, pk, MeasureForm, write, _("The research measure was added."))
+
+
+@require_POST
+@staff_required
+def study_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, data):
+        user = User.objects.filter(email__iexact=data["email"]).first()
+        if user is None:
+            raise ValidationError(_("No staff member has this e-mail address."))
+        actions.do_add_member(study, user, data["role"], acting_user=request.user)
+
+    return _post(request, pk, MemberForm, write, _("The study role was given."))
+
+
+@require_POST
+@staff_required
+def study_consent_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, data):
+        actions.do_publish_consent(study, acting_user=request.user, **data)
+
+    return _post(request, pk, ConsentForm, write, _("The consent text was published."))
+
+
+@require_POST
+@staff_required
+def study_open(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, _data):
+        actions.do_open_recruitment(study, acting_user=request.user)
+
+    return _post(
+        request, pk, None, write, _("Recruitment is open; the allocation sequence is sealed.")
+    )
+
+
+@require_POST
+@staff_required
+def study_close(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, _data):
+        actions.do_close_study(study, acting_user=request.user, archive=study.status == "closed")
+
+    return _post(request, pk, None, write, _("The study's status was changed."))

@@ -1,0 +1,71 @@
+"""The demo's running trial: every research page shows something, and its export opens
+with the codebook's types."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tessera.core.models import User
+from tessera.research import actions
+from tessera.research.models import Study
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Study.objects.get(key="calm")
+
+
+def _as(email):
+    client = Client()
+    sign_in(client, User.objects.get(email=email))
+    return client
+
+
+def test_the_demo_trial_is_running_with_participants_at_every_stage(demo):
+    stages = sorted(p.stage for p in demo.participants.all())
+    assert stages == ["excluded", "invited", "invited", "randomised"]
+    client = _as("researcher@demo.tessera.test")
+    for name in ["study_detail", "study_participants", "study_consort", "study_export"]:
+        response = client.get(reverse(name, args=[demo.pk]))
+        assert response.status_code == 200, name
+    consort = client.get(reverse("study_consort", args=[demo.pk])).content.decode()
+    assert "n = 4" in consort and "n = 1" in consort
+    patient = _as("patient@demo.tessera.test")
+    page = patient.get(reverse("my_studies")).content.decode()
+    assert "CALM" in page and "I consent to take part" in page
+
+
+def test_the_demo_blinded_assessor_sees_measures_not_arms(demo):
+    client = _as("blinded.assessor@demo.tessera.test")
+    randomised = demo.participants.get(randomised_at__isnull=False)
+    page = client.get(reverse("participant_detail", args=[randomised.pk])).content.decode()
+    assert "PHQ-9" in page and "GAD-7" in page
+    assert "Guided weekly" not in page and "Guided on demand" not in page
+
+
+def test_seeding_twice_changes_nothing(demo, settings):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Study.objects.count() == 1 and demo.participants.count() == 4
+
+
+def test_the_demo_export_opens_in_pandas_with_the_codebooks_types(demo):
+    pd = pytest.importorskip("pandas")
+    investigator = User.objects.get(email="researcher@demo.tessera.test")
+    archive = zipfile.ZipFile(io.BytesIO(actions.do_export(demo, acting_user=investigator)))
+    book = pd.read_csv(archive.open("codebook.csv"))
+    dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+    for name in ["participants.csv", "scores_long.csv", "scores_wide.csv", "allocation_log.csv"]:
+        types = book[book.file == name].set_index("variable").type.map(dtypes).to_dict()
+        frame = pd.read_csv(archive.open(name), dtype=types)
+        assert list(frame.columns) == list(types)
+        for column, kind in types.items():
+            assert str(frame[column].dtype) == kind, (name, column)
