@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import referrals, views
+from . import record_views, referrals, views
 
 urlpatterns = [
     path("fhir/metadata", referrals.metadata, name="fhir_metadata"),
@@ -16,4 +16,8 @@ urlpatterns = [
         views.response_bundle,
         name="response_fhir_bundle",
     ),
+    path("episodes/<int:episode_id>/fhir/", record_views.episode_fhir, name="episode_fhir"),
+    path("me/record/", record_views.my_record, name="my_record"),
+    path("me/record/<int:episode_id>/fhir/", record_views.my_record_fhir, name="my_record_fhir"),
+    path("me/record/<int:episode_id>/summary/", record_views.my_record_pdf, name="my_record_pdf"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tessera.consultation import sections as consultation
 from tessera.core.contributions import Section
 from tessera.feedback import sections as feedback
+from tessera.fhir import sections as fhir
 from tessera.inbox import sections as inbox
 from tessera.intake import sections as intake
 from tessera.messaging import sections as messaging
@@ -18,7 +19,7 @@ from tessera.safety import sections as safety
 from tessera.workload import sections as workload
 
 # Menu order: staff entries appear in this order after the core ones.
-MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety]
+MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety, fhir]
 
 
 def staff_nav(user) -> list[tuple[str, str]]:

@@ -73,6 +73,7 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
+from .records import may_export_episode
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
@@ -133,6 +134,7 @@ __all__ = [
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",
+    "may_export_episode",
     "may_see_patient_data",
     "may_supervise",
     "may_tailor_plan",
