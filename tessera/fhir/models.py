@@ -81,3 +81,103 @@ class ReceivedReferral(models.Model):
 
     def __str__(self) -> str:
         return f"ServiceRequest/{self.pk}"
+
+
+# --- SMART Backend Services: systems that read records through the FHIR API ---------
+
+ACCESS_TOKEN_PREFIX = "tsa_"
+
+
+class SystemClient(models.Model):
+    """A record system allowed to read through the FHIR API (SMART Backend Services).
+
+    It proves who it is with a JWT signed by a private key whose public half is in
+    ``jwks``; it may read only what its ``scopes`` allow, and only the episodes of one
+    clinic or of one region (exactly one of the two is set)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    client_id = models.CharField(max_length=64, unique=True)
+    jwks = models.JSONField()
+    scopes = models.CharField(max_length=1000)
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(clinic__isnull=False, region__isnull=True)
+                    | models.Q(clinic__isnull=True, region__isnull=False)
+                ),
+                name="system_client_one_clinic_or_region",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def limit(self) -> str:
+        return f"clinic {self.clinic.slug}" if self.clinic_id else f"region {self.region.name}"
+
+
+class UsedAssertion(models.Model):
+    """A client assertion's ``jti``, kept until the assertion expires: the same assertion
+    is never accepted twice."""
+
+    client = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "jti"], name="one_use_per_assertion")
+        ]
+
+
+class AccessToken(models.Model):
+    """A short-lived access token given for a valid assertion; only its hash is kept."""
+
+    client = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    @classmethod
+    def issue(cls, client: SystemClient, scopes: str, lifetime) -> tuple[AccessToken, str]:
+        token = ACCESS_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = timezone.now()
+        row = cls.objects.create(
+            client=client,
+            token_hash=hash_token(token),
+            scopes=scopes,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+        return row, token
+
+    @classmethod
+    def valid(cls, token: str) -> AccessToken | None:
+        if not token.startswith(ACCESS_TOKEN_PREFIX):
+            return None
+        return (
+            cls.objects.select_related("client__clinic", "client__region")
+            .filter(
+                token_hash=hash_token(token),
+                expires_at__gt=timezone.now(),
+                client__revoked_at__isnull=True,
+            )
+            .first()
+        )

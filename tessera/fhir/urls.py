@@ -1,9 +1,25 @@
 from django.urls import path
 
-from . import record_views, referrals, views
+from . import api, record_views, referrals, views
+from .smart import views as smart
 
 urlpatterns = [
     path("fhir/metadata", referrals.metadata, name="fhir_metadata"),
+    path(
+        "fhir/.well-known/smart-configuration",
+        smart.smart_configuration,
+        name="fhir_smart_configuration",
+    ),
+    path("fhir/auth/token", smart.token, name="fhir_token"),
+    path("fhir/Patient/<int:pk>", api.patient_read, name="fhir_patient_read"),
+    path("fhir/Patient/<int:pk>/$everything", api.patient_everything, name="fhir_everything"),
+    path("fhir/EpisodeOfCare", api.episode_of_care_search, name="fhir_episode_search"),
+    path("fhir/Observation", api.observation_search, name="fhir_observation_search"),
+    path(
+        "fhir/QuestionnaireResponse",
+        api.questionnaire_response_search,
+        name="fhir_questionnaire_response_search",
+    ),
     path("fhir/ServiceRequest", referrals.service_request_create, name="fhir_service_request"),
     path(
         "fhir/ServiceRequest/<int:pk>",

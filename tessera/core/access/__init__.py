@@ -73,7 +73,7 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
-from .records import may_export_episode
+from .records import may_export_episode, system_client_episode_scope
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
@@ -155,6 +155,7 @@ __all__ = [
     "shared_template_clinic_ids",
     "supervising_clinic_ids",
     "supervision_episode_q",
+    "system_client_episode_scope",
     "supervisors",
     "team_clinic_ids",
     "therapist_roles",

@@ -147,6 +147,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A system's request was refused for lack of a valid token"),
     )
+    SECURITY_FHIR_SCOPE_REFUSED = (
+        "security.fhir_scope_refused",
+        ADMINISTRATION,
+        _("A system's request was refused: its access does not cover it"),
+    )
     SECURITY_FHIR_RATE_LIMITED = (
         "security.fhir_rate_limited",
         ADMINISTRATION,

@@ -265,38 +265,44 @@ def care_plan(record, base: str, *, today: dt.date) -> dict | None:
 def measures(record, base: str, *, language: str = "en") -> list[dict]:
     """For every submitted questionnaire: its QuestionnaireResponse and, when it has a
     total, the Observation of the total (LOINC where the instrument has a code)."""
-    episode = record.episode
-    patient_ref = f"Patient/{episode.patient_id}"
     found = []
     for response in record.responses:
-        try:
-            definition = load_definition(response.instrument)
-        except UnknownInstrumentError:
-            continue  # an instrument no longer shipped: nothing to map it with
-        answers = {int(k): v for k, v in response.answers.items()}
-        qr_id = f"qr-{response.pk}"
-        found.append(
-            questionnaire_response_for(
-                definition,
-                answers,
-                response_id=qr_id,
-                patient_ref=patient_ref,
-                authored=response.submitted_at,
-                base_url=base,
-            )
-        )
-        observation = total_observation_for(
+        found += response_resources(response, record.episode.patient_id, base, language=language)
+    return found
+
+
+def response_resources(response, patient_id: int, base: str, *, language: str = "en") -> list:
+    """The QuestionnaireResponse of one submitted questionnaire, and the Observation of
+    its total when it has one; nothing for an instrument no longer shipped."""
+    try:
+        definition = load_definition(response.instrument)
+    except UnknownInstrumentError:
+        return []
+    patient_ref = f"Patient/{patient_id}"
+    answers = {int(k): v for k, v in response.answers.items()}
+    qr_id = f"qr-{response.pk}"
+    found = [
+        questionnaire_response_for(
             definition,
-            score(definition, answers),
-            observation_id=f"total-{response.pk}",
+            answers,
+            response_id=qr_id,
             patient_ref=patient_ref,
-            effective=response.submitted_at,
-            response_ref=f"QuestionnaireResponse/{qr_id}",
+            authored=response.submitted_at,
             base_url=base,
-            language=language if language in ("en", "sv") else "en",
         )
-        if observation is not None:
-            found.append(observation)
+    ]
+    observation = total_observation_for(
+        definition,
+        score(definition, answers),
+        observation_id=f"total-{response.pk}",
+        patient_ref=patient_ref,
+        effective=response.submitted_at,
+        response_ref=f"QuestionnaireResponse/{qr_id}",
+        base_url=base,
+        language=language if language in ("en", "sv") else "en",
+    )
+    if observation is not None:
+        found.append(observation)
     return found
 
 

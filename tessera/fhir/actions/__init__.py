@@ -1,0 +1,6 @@
+"""Writes of the fhir app (audited actions). Receiving referrals is in
+``tessera.fhir.intake_referrals``."""
+
+from .clients import do_register_system_client, do_revoke_system_client
+
+__all__ = ["do_register_system_client", "do_revoke_system_client"]
