@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.db import models
 from django.utils import timezone
@@ -181,3 +182,55 @@ class AccessToken(models.Model):
             )
             .first()
         )
+
+
+# --- Bulk Data export -----------------------------------------------------------------
+
+
+class ExportJob(models.Model):
+    """One Bulk Data export (``$export``): asked by a client, built by the task worker
+    in batches, its NDJSON files kept until ``expires_at``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="exports")
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # set for Group/{clinic slug}/$export
+    types = models.JSONField(default=list)
+    since = models.DateTimeField(null=True, blank=True)
+    request_url = models.URLField(max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    episodes_total = models.PositiveIntegerField(default=0)
+    episodes_done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    transaction_time = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"
+
+
+class ExportFile(models.Model):
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="files")
+    resource_type = models.CharField(max_length=64)
+    name = models.CharField(max_length=100)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["resource_type", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "name"], name="one_file_name_per_export")
+        ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api, record_views, referrals, views
+from .bulk import views as bulk
 from .smart import views as smart
 
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
         name="fhir_smart_configuration",
     ),
     path("fhir/auth/token", smart.token, name="fhir_token"),
+    path("fhir/$export", bulk.export_all, name="fhir_export"),
+    path("fhir/Group/<slug:slug>/$export", bulk.export_group, name="fhir_group_export"),
+    path("fhir/bulk/<uuid:job_id>", bulk.status, name="fhir_export_status"),
+    path("fhir/bulk/<uuid:job_id>/<str:name>", bulk.export_file, name="fhir_export_file"),
     path("fhir/Patient/<int:pk>", api.patient_read, name="fhir_patient_read"),
     path("fhir/Patient/<int:pk>/$everything", api.patient_everything, name="fhir_everything"),
     path("fhir/EpisodeOfCare", api.episode_of_care_search, name="fhir_episode_search"),

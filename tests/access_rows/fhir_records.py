@@ -5,6 +5,8 @@ system client's token sees is tested in tests/fhir/test_fhir_read_api.py)."""
 
 from tests.access_rows.base import CLINIC_WIDE, PATIENTS, Row, everyone, only
 
+JOB = "0b6f2a52-8d4e-4d0c-9a57-3f1f7f3c2b11"
+
 ROWS: dict[str, Row] = {
     "episode_fhir": Row(
         only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"episode_id": w.episode.pk}
@@ -19,4 +21,10 @@ ROWS: dict[str, Row] = {
     "fhir_episode_search": Row(everyone("unauthorised")),
     "fhir_observation_search": Row(everyone("unauthorised")),
     "fhir_questionnaire_response_search": Row(everyone("unauthorised")),
+    "fhir_export": Row(everyone("unauthorised")),
+    "fhir_group_export": Row(everyone("unauthorised"), kwargs=lambda w: {"slug": w.clinic.slug}),
+    "fhir_export_status": Row(everyone("unauthorised"), kwargs=lambda w: {"job_id": JOB}),
+    "fhir_export_file": Row(
+        everyone("unauthorised"), kwargs=lambda w: {"job_id": JOB, "name": "Patient.ndjson"}
+    ),
 }
