@@ -234,3 +234,53 @@ class ExportFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "name"], name="one_file_name_per_export")
         ]
+
+
+# --- Letters to the record ---------------------------------------------------------------
+
+
+class RecordEndpoint(models.Model):
+    """A recipient's record system that takes letters as FHIR DocumentReferences: letters
+    to ``organisation`` (as written on the letter) from ``clinic`` are posted to
+    ``base_url``."""
+
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    organisation = models.CharField(_("organisation"), max_length=200)
+    base_url = models.URLField(max_length=500)
+    token = models.CharField(max_length=500, blank=True)  # bearer token the endpoint wants
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "organisation"], name="one_endpoint_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.base_url})"
+
+
+class LetterDelivery(models.Model):
+    """One letter's way to the recipient's record: at most one per letter, so it is
+    never sent twice; retried with backoff, and left to print when it cannot go."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent to the record")
+        SENT = "sent", _("delivered to the record")
+        FAILED = "failed", _("not delivered: print and post it")
+
+    letter = models.OneToOneField(
+        "letters.Letter", on_delete=models.CASCADE, related_name="record_delivery"
+    )
+    endpoint = models.ForeignKey(RecordEndpoint, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]

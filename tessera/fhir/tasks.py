@@ -16,3 +16,18 @@ def run_export(job_id: str) -> str:
 def forget_expired_exports() -> int:
     forget_assertions()
     return build.forget_expired()
+
+
+@task()
+def deliver_letter(delivery_id: int) -> str:
+    from .letters_out import deliver
+
+    return str(deliver(delivery_id))
+
+
+@task()
+def retry_letter_deliveries() -> int:
+    """Periodic: every delivery whose next attempt is due."""
+    from .letters_out import deliver, due_deliveries
+
+    return sum(1 for pk in list(due_deliveries()) if deliver(pk) == "sent")

@@ -315,6 +315,11 @@ class Event(StrEnum):
         CARE,
         _("A letter about you was delivered to your health record"),
     )
+    FHIR_RECORD_ENDPOINT_REGISTERED = (
+        "fhir.record_endpoint_registered",
+        ADMINISTRATION,
+        _("A record system was registered to receive letters"),
+    )
     FHIR_TOKEN_ISSUED = (
         "fhir.token_issued",
         ADMINISTRATION,
