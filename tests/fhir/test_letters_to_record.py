@@ -147,3 +147,14 @@ def test_the_letter_page_shows_the_delivery_state(client, world, letter, fhir_se
     assert (
         "secure channel" in client.get(reverse("letter_detail", args=[first.pk])).content.decode()
     )
+
+
+def test_the_sweep_retries_due_letters(letter, fhir_server, capsys):
+    delivery = LetterDelivery.objects.get(letter=letter)
+    LetterDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=1, next_attempt_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    call_command("fhir_sweep")
+    assert "letters sent 1" in capsys.readouterr().out
+    assert LetterDelivery.objects.get(pk=delivery.pk).state == "sent"
+    assert len(stored(fhir_server)) == 1
