@@ -197,6 +197,15 @@ TESSERA_OPEN_SIGNUP = envbool("TESSERA_OPEN_SIGNUP")
 TESSERA_FHIR_REFERRAL_RATE = env("TESSERA_FHIR_REFERRAL_RATE", "30/h")
 # The public base of the FHIR endpoints (default: this site's /fhir).
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
+# SMART Backend Services: how long an access token lasts (seconds).
+TESSERA_FHIR_TOKEN_SECONDS = envint("TESSERA_FHIR_TOKEN_SECONDS", 300)
+# Bulk Data export: where the NDJSON files are written (never served as media), how many
+# hours they are kept, and how many episodes the worker reads per batch.
+TESSERA_FHIR_EXPORT_DIR = Path(
+    env("TESSERA_FHIR_EXPORT_DIR", str(BASE_DIR / "var" / "fhir-exports"))
+)
+TESSERA_FHIR_EXPORT_HOURS = envint("TESSERA_FHIR_EXPORT_HOURS", 24)
+TESSERA_FHIR_EXPORT_BATCH = envint("TESSERA_FHIR_EXPORT_BATCH", 500)
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).
 TESSERA_OIDC_PROVIDER = env("TESSERA_OIDC_PROVIDER")
 if TESSERA_OIDC_PROVIDER:

@@ -84,7 +84,8 @@ class IdleTimeoutMiddleware:
 
 # Pages a staff member without a second factor may still reach: signing in and out,
 # setting up the factor, changing language, static files, health checks.
-# The FHIR referral interface authenticates systems by bearer token, not by session.
+# The FHIR interfaces for systems (referrals, the read API, bulk export, SMART token
+# endpoint) authenticate by bearer token, never by session.
 SECOND_FACTOR_EXEMPT_PREFIXES = (
     "/accounts/",
     "/static/",
@@ -92,6 +93,15 @@ SECOND_FACTOR_EXEMPT_PREFIXES = (
     "/i18n/",
     "/fhir/metadata",
     "/fhir/ServiceRequest",
+    "/fhir/.well-known/",
+    "/fhir/auth/",
+    "/fhir/Patient/",
+    "/fhir/EpisodeOfCare",
+    "/fhir/Observation",
+    "/fhir/QuestionnaireResponse",
+    "/fhir/$export",
+    "/fhir/Group/",
+    "/fhir/bulk/",
 )
 
 

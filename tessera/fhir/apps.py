@@ -6,3 +6,6 @@ class FhirConfig(AppConfig):
     name = "tessera.fhir"
     label = "fhir"
     verbose_name = _("FHIR interface")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (letters to a registered record endpoint)

@@ -1,9 +1,30 @@
 from django.urls import path
 
-from . import referrals, views
+from . import api, record_views, referrals, views
+from .bulk import views as bulk
+from .smart import views as smart
 
 urlpatterns = [
     path("fhir/metadata", referrals.metadata, name="fhir_metadata"),
+    path(
+        "fhir/.well-known/smart-configuration",
+        smart.smart_configuration,
+        name="fhir_smart_configuration",
+    ),
+    path("fhir/auth/token", smart.token, name="fhir_token"),
+    path("fhir/$export", bulk.export_all, name="fhir_export"),
+    path("fhir/Group/<slug:slug>/$export", bulk.export_group, name="fhir_group_export"),
+    path("fhir/bulk/<uuid:job_id>", bulk.status, name="fhir_export_status"),
+    path("fhir/bulk/<uuid:job_id>/<str:name>", bulk.export_file, name="fhir_export_file"),
+    path("fhir/Patient/<int:pk>", api.patient_read, name="fhir_patient_read"),
+    path("fhir/Patient/<int:pk>/$everything", api.patient_everything, name="fhir_everything"),
+    path("fhir/EpisodeOfCare", api.episode_of_care_search, name="fhir_episode_search"),
+    path("fhir/Observation", api.observation_search, name="fhir_observation_search"),
+    path(
+        "fhir/QuestionnaireResponse",
+        api.questionnaire_response_search,
+        name="fhir_questionnaire_response_search",
+    ),
     path("fhir/ServiceRequest", referrals.service_request_create, name="fhir_service_request"),
     path(
         "fhir/ServiceRequest/<int:pk>",
@@ -16,4 +37,8 @@ urlpatterns = [
         views.response_bundle,
         name="response_fhir_bundle",
     ),
+    path("episodes/<int:episode_id>/fhir/", record_views.episode_fhir, name="episode_fhir"),
+    path("me/record/", record_views.my_record, name="my_record"),
+    path("me/record/<int:episode_id>/fhir/", record_views.my_record_fhir, name="my_record_fhir"),
+    path("me/record/<int:episode_id>/summary/", record_views.my_record_pdf, name="my_record_pdf"),
 ]

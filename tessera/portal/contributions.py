@@ -13,6 +13,7 @@ from importlib import import_module
 from tessera.consultation import sections as consultation
 from tessera.core.contributions import Section
 from tessera.feedback import sections as feedback
+from tessera.fhir import sections as fhir
 from tessera.inbox import sections as inbox
 from tessera.intake import sections as intake
 from tessera.messaging import sections as messaging
@@ -20,7 +21,7 @@ from tessera.safety import sections as safety
 from tessera.workload import sections as workload
 
 # Menu order: staff entries appear in this order after the core ones.
-MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety]
+MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety, fhir]
 
 # Apps beside the portal in the top layer are its siblings: it may not import them, so
 # their sections are named by dotted path and imported on first use (as the access

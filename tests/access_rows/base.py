@@ -56,6 +56,7 @@ OUTCOMES: dict[str, Callable] = {
     "home": _redirect_to("/"),
     "no_content": _is(204),
     "unauthorised": _is(401),
+    "bad_request": _is(400),
 }
 
 

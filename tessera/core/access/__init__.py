@@ -90,6 +90,7 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
+from .records import may_export_episode, system_client_episode_scope
 from .research import (
     has_research,
     is_blinded,
@@ -179,6 +180,7 @@ __all__ = [
     "may_recruit",
     "may_see_arms",
     "may_see_outcomes",
+    "may_export_episode",
     "may_see_patient_data",
     "may_see_study",
     "may_start_study",
@@ -208,6 +210,7 @@ __all__ = [
     "study_starter_clinic_ids",
     "supervising_clinic_ids",
     "supervision_episode_q",
+    "system_client_episode_scope",
     "supervisors",
     "team_clinic_ids",
     "therapist_roles",

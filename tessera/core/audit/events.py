@@ -153,6 +153,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A system's request was refused for lack of a valid token"),
     )
+    SECURITY_FHIR_SCOPE_REFUSED = (
+        "security.fhir_scope_refused",
+        ADMINISTRATION,
+        _("A system's request was refused: its access does not cover it"),
+    )
     SECURITY_FHIR_RATE_LIMITED = (
         "security.fhir_rate_limited",
         ADMINISTRATION,
@@ -246,12 +251,22 @@ class Event(StrEnum):
         CARE,
         _("Questionnaires asked of you for a study were cancelled"),
     )
+    EPISODE_FHIR_VIEWED = (
+        "episode.fhir.viewed",
+        CARE,
+        _("Your treatment record was downloaded in the health-record format (FHIR)"),
+    )
     EPISODE_MEASURES_SCHEDULED = (
         "episode.measures_scheduled",
         CARE,
         _("Your questionnaires were scheduled"),
     )
     EPISODE_OPENED = "episode.opened", INTAKE, _("Your treatment episode was opened")
+    EPISODE_SUMMARY_VIEWED = (
+        "episode.summary.viewed",
+        CARE,
+        _("A summary of your treatment was downloaded as a PDF"),
+    )
     EPISODE_TREATMENT_STARTED = "episode.treatment_started", CARE, _("Your treatment started")
     EPISODE_VIEWED = "episode.viewed", CARE, _("Your treatment episode was viewed")
 
@@ -271,6 +286,56 @@ class Event(StrEnum):
         _("A feedback template was deleted"),
     )
 
+    FHIR_API_READ = (
+        "fhir.api_read",
+        CARE,
+        _("Your record was read by a connected health-record system"),
+    )
+    FHIR_BULK_EXPORT_CANCELLED = (
+        "fhir.bulk_export_cancelled",
+        ADMINISTRATION,
+        _("A connected system cancelled an export of records"),
+    )
+    FHIR_BULK_EXPORT_REQUESTED = (
+        "fhir.bulk_export_requested",
+        ADMINISTRATION,
+        _("A connected system asked for an export of records"),
+    )
+    FHIR_BULK_EXPORTED = (
+        "fhir.bulk_exported",
+        CARE,
+        _("Your record was included in an export to a connected health-record system"),
+    )
+    FHIR_BULK_FILE_READ = (
+        "fhir.bulk_file_read",
+        ADMINISTRATION,
+        _("A connected system downloaded a file of an export"),
+    )
+    FHIR_CLIENT_REGISTERED = (
+        "fhir.client_registered",
+        ADMINISTRATION,
+        _("A health-record system was allowed to connect"),
+    )
+    FHIR_CLIENT_REVOKED = (
+        "fhir.client_revoked",
+        ADMINISTRATION,
+        _("A health-record system's access was revoked"),
+    )
+    FHIR_LETTER_DELIVERED = (
+        "fhir.letter_delivered",
+        CARE,
+        _("A letter about you was delivered to your health record"),
+    )
+    FHIR_RECORD_ENDPOINT_REGISTERED = (
+        "fhir.record_endpoint_registered",
+        ADMINISTRATION,
+        _("A record system was registered to receive letters"),
+    )
+    FHIR_TOKEN_ISSUED = (
+        "fhir.token_issued",
+        ADMINISTRATION,
+        _("A connected health-record system was given a short-lived access token"),
+    )
     FHIR_REFERRAL_RECEIVED = (
         "fhir.referral_received",
         INTAKE,

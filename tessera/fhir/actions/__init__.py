@@ -1,0 +1,11 @@
+"""Writes of the fhir app (audited actions). Receiving referrals is in
+``tessera.fhir.intake_referrals``."""
+
+from .clients import do_register_system_client, do_revoke_system_client
+from .endpoints import do_register_record_endpoint
+
+__all__ = [
+    "do_register_record_endpoint",
+    "do_register_system_client",
+    "do_revoke_system_client",
+]

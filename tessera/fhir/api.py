@@ -1,0 +1,315 @@
+"""The read API for authorised record systems (SMART Backend Services tokens).
+
+- ``GET {base}/Patient/{id}`` and ``GET {base}/Patient/{id}/$everything``
+- ``GET {base}/EpisodeOfCare?patient=&_count=``
+- ``GET {base}/Observation?patient=&code=&date=&_since=&_count=``
+- ``GET {base}/QuestionnaireResponse?patient=&_since=&_count=``
+
+Every request needs a valid access token (401) whose scopes cover the resource type
+(403). The client sees only episodes of its clinic or region
+(``access.system_client_episode_scope``); a patient outside that is "not found".
+Search results come in pages of ``_count`` (default 50, at most 200), ordered by id,
+with ``Bundle.link`` ``next`` while more remain. An unknown parameter or a malformed
+value is answered 400 with an OperationOutcome. Every answer that holds patient data is
+audited (``fhir.api_read``), one row per patient, with the client's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_GET
+
+from tessera.core import access, audit
+from tessera.core.models import Episode
+from tessera.instruments.scoring import load_all
+from tessera.letters.render import to_pdf
+from tessera.treatment.models import Response
+
+from .record import resources as r
+from .record.document import episode_resources, validate
+from .record.load import load_records
+from .smart.guard import Caller, Refused, caller, outcome
+from .views import _json, base_url
+
+DEFAULT_COUNT = 50
+MAX_COUNT = 200
+COMMON = {"_count", "_offset", "_format"}
+
+
+class BadRequest(Exception):
+    def __init__(self, where: str, what: str):
+        super().__init__(what)
+        self.where, self.what = where, what
+
+
+def _answer(view):
+    """Turn Refused and BadRequest into their OperationOutcome answers."""
+
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as exc:
+            return exc.response
+        except BadRequest as exc:
+            return outcome(400, exc.where, exc.what)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return require_GET(wrapper)
+
+
+def _episodes(client) -> Q:
+    return access.system_client_episode_scope(client)
+
+
+def _check_params(request, allowed: set[str]) -> None:
+    for name in request.GET:
+        if name not in allowed | COMMON:
+            raise BadRequest(name, f"the search parameter {name!r} is not supported here")
+
+
+def _count(request) -> tuple[int, int]:
+    try:
+        count = int(request.GET.get("_count", DEFAULT_COUNT))
+        offset = int(request.GET.get("_offset", 0))
+    except ValueError as exc:
+        raise BadRequest("_count", "_count and _offset must be whole numbers") from exc
+    if count < 1 or offset < 0:
+        raise BadRequest("_count", "_count must be at least 1 and _offset at least 0")
+    return min(count, MAX_COUNT), offset
+
+
+def parse_instant(text: str, where: str) -> dt.datetime:
+    """A FHIR date or dateTime as an aware datetime (a date is its first moment, in UTC)."""
+    moment = parse_datetime(text) if "T" in text else None
+    if moment is None:
+        day = parse_date(text) if len(text) == 10 else None
+        if day is None:
+            raise BadRequest(where, f"{text!r} is not a date (YYYY-MM-DD) or dateTime")
+        moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    if timezone.is_naive(moment):
+        raise BadRequest(where, "a dateTime needs its time zone")
+    return moment
+
+
+def _patient_filter(request, field: str) -> Q:
+    value = request.GET.get("patient")
+    if value is None:
+        return Q()
+    value = value.removeprefix("Patient/")
+    if not value.isdigit():
+        raise BadRequest("patient", "patient must be a Patient id")
+    return Q(**{field: int(value)})
+
+
+def _since(request, field: str) -> Q:
+    value = request.GET.get("_since")
+    return Q(**{f"{field}__gte": parse_instant(value, "_since")}) if value else Q()
+
+
+DATE_PREFIXES = {"ge": "gte", "gt": "gt", "le": "lte", "lt": "lt", "eq": None}
+
+
+def _date(request, field: str) -> Q:
+    where = Q()
+    for value in request.GET.getlist("date"):
+        prefix = value[:2] if value[:2] in DATE_PREFIXES else "eq"
+        text = value[2:] if value[:2] in DATE_PREFIXES else value
+        moment = parse_instant(text, "date")
+        if prefix == "eq":
+            if "T" in text:
+                where &= Q(**{field: moment})
+            else:
+                where &= Q(**{f"{field}__gte": moment, f"{field}__lt": moment + dt.timedelta(1)})
+        else:
+            where &= Q(**{f"{field}__{DATE_PREFIXES[prefix]}": moment})
+    return where
+
+
+def _loinc_instruments() -> dict[str, str]:
+    """Observation code -> instrument code (LOINC totals and Tessera's own codes)."""
+    found = {}
+    for definition in load_all().values():
+        loinc = (definition.loinc or {}).get("total")
+        if loinc:
+            found[loinc] = definition.code
+    return found
+
+
+def _code(request) -> Q:
+    values = request.GET.getlist("code")
+    if not values:
+        return Q()
+    by_code = _loinc_instruments()
+    instruments = set()
+    for value in ",".join(values).split(","):
+        system, _bar, code = value.rpartition("|")
+        if system and system != r.LOINC:
+            raise BadRequest("code", "only LOINC codes (http://loinc.org|code) are searchable")
+        if code in by_code:
+            instruments.add(by_code[code])
+    return Q(instrument__in=instruments)
+
+
+def _audit_reads(caller_: Caller, request, patients: dict[int, Episode]) -> None:
+    client = caller_.client
+    for episode in patients.values():
+        audit.record(
+            "fhir.api_read",
+            patient=episode.patient,
+            clinic=episode.clinic,
+            actor_role="system",
+            changes={
+                "client": client.name,
+                "client_id": client.client_id,
+                "path": request.path[:200],
+            },
+        )
+
+
+def _searchset(request, resources: list[dict], *, total: int, count: int, offset: int) -> dict:
+    base = base_url(request)
+    params = {k: v for k, v in request.GET.lists()}
+    links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    if offset + count < total:
+        following = {**params, "_count": [str(count)], "_offset": [str(offset + count)]}
+        links.append(
+            {
+                "relation": "next",
+                "url": f"{base}{request.path.removeprefix('/fhir')}?"
+                + urlencode(following, doseq=True),
+            }
+        )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": links,
+        "entry": [
+            {
+                "fullUrl": f"{base}/{res['resourceType']}/{res['id']}",
+                "resource": validate(res),
+                "search": {"mode": "match"},
+            }
+            for res in resources
+        ],
+    }
+    return bundle
+
+
+def _responses_search(request, kind: str) -> HttpResponse:
+    caller_ = caller(request)
+    caller_.require(request, kind, "s")
+    allowed = {"patient", "_since"} | ({"code", "date"} if kind == "Observation" else set())
+    _check_params(request, allowed)
+    count, offset = _count(request)
+    where = (
+        Q(episode__in=Episode.objects.filter(_episodes(caller_.client)).values("pk"))
+        & _patient_filter(request, "episode__patient_id")
+        & _since(request, "submitted_at")
+    )
+    if kind == "Observation":
+        where &= _code(request) & _date(request, "submitted_at") & Q(total__isnull=False)
+    rows = Response.objects.filter(where).order_by("id")
+    total = rows.count()
+    page = list(rows.select_related("episode__patient", "episode__clinic")[offset : offset + count])
+    base = base_url(request)
+    resources = []
+    for response in page:
+        for res in r.response_resources(response, response.episode.patient_id, base):
+            if res["resourceType"] == kind:
+                resources.append(res)
+    _audit_reads(caller_, request, {row.episode.patient_id: row.episode for row in page})
+    return _json(_searchset(request, resources, total=total, count=count, offset=offset))
+
+
+@_answer
+def observation_search(request: HttpRequest) -> HttpResponse:
+    return _responses_search(request, "Observation")
+
+
+@_answer
+def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
+    return _responses_search(request, "QuestionnaireResponse")
+
+
+@_answer
+def episode_of_care_search(request: HttpRequest) -> HttpResponse:
+    caller_ = caller(request)
+    caller_.require(request, "EpisodeOfCare", "s")
+    _check_params(request, {"patient"})
+    count, offset = _count(request)
+    rows = Episode.objects.filter(
+        _episodes(caller_.client) & _patient_filter(request, "patient_id")
+    ).order_by("id")
+    total = rows.count()
+    records = load_records(rows[offset : offset + count], letters=False)
+    base = base_url(request)
+    resources = [r.episode_of_care(record, base) for record in records]
+    _audit_reads(caller_, request, {rec.episode.patient_id: rec.episode for rec in records})
+    return _json(_searchset(request, resources, total=total, count=count, offset=offset))
+
+
+def _patient_episodes(caller_: Caller, pk: int):
+    episodes = Episode.objects.filter(_episodes(caller_.client), patient_id=pk).order_by("id")
+    if not episodes.exists():
+        raise Refused(outcome(404, "id", f"no Patient/{pk} for this client", code="not-found"))
+    return episodes
+
+
+@_answer
+def patient_read(request: HttpRequest, pk: int) -> HttpResponse:
+    caller_ = caller(request)
+    caller_.require(request, "Patient", "r")
+    _check_params(request, set())
+    episode = _patient_episodes(caller_, pk).select_related("patient", "clinic").first()
+    _audit_reads(caller_, request, {pk: episode})
+    return _json(validate(r.patient_resource(episode.patient, base_url(request))))
+
+
+@_answer
+def patient_everything(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything of the patient this client may read: every episode in its clinic or
+    region, each resource type only where a scope allows reading it."""
+    caller_ = caller(request)
+    caller_.require(request, "Patient", "r")
+    _check_params(request, {"_since", "_type"})
+    wanted = set(filter(None, request.GET.get("_type", "").split(",")))
+    since = request.GET.get("_since")
+    since_at = parse_instant(since, "_since") if since else None
+    records = load_records(_patient_episodes(caller_, pk))
+    base = base_url(request)
+    pdf_for = to_pdf if caller_.may("DocumentReference", "r") else None
+    seen: set[tuple[str, str]] = set()
+    resources = []
+    for record in records:
+        if since_at is not None:
+            record.responses = [x for x in record.responses if x.submitted_at >= since_at]
+            record.messages = [x for x in record.messages if x.sent_at >= since_at]
+            record.letters = [x for x in record.letters if x.created_at >= since_at]
+        for res in episode_resources(record, base, pdf_for=pdf_for):
+            key = (res["resourceType"], res["id"])
+            if key in seen or not caller_.may(res["resourceType"], "r"):
+                continue
+            if wanted and res["resourceType"] not in wanted:
+                continue
+            seen.add(key)
+            resources.append(res)
+    _audit_reads(caller_, request, {pk: records[0].episode})
+    total = len(resources)
+    return _json(_searchset(request, resources, total=total, count=max(total, 1), offset=0))
+
+
+__all__ = [
+    "episode_of_care_search",
+    "observation_search",
+    "patient_everything",
+    "patient_read",
+    "questionnaire_response_search",
+]

@@ -1,0 +1,54 @@
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
+
+from tessera.core.models import Clinic, Region
+from tessera.fhir.actions import do_register_system_client
+
+
+def find_region(text: str) -> Region | None:
+    """A region by its id or by its name written as a slug ("Region Norr" -> region-norr)."""
+    if text.isdigit():
+        return Region.objects.filter(pk=int(text)).first()
+    return next((r for r in Region.objects.all() if slugify(r.name) == text), None)
+
+
+class Command(BaseCommand):
+    help = (
+        "Register a record system that reads through the FHIR API with SMART Backend "
+        "Services: its public keys (a JWKS file), its scopes, and the one clinic or region "
+        "whose records it may read. Prints the client_id."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--jwks-file", required=True, help="a JSON Web Key Set (public keys)")
+        parser.add_argument("--scope", required=True, help='e.g. "system/*.rs"')
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--clinic", help="the clinic's short name (slug)")
+        where.add_argument("--region", help="the region's name as a slug, or its id")
+
+    def handle(self, *args, name, jwks_file, scope, clinic, region, **options):
+        try:
+            jwks = json.loads(Path(jwks_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the JWKS file: {exc}") from exc
+        found_clinic = found_region = None
+        if clinic:
+            found_clinic = Clinic.objects.filter(slug=clinic).first()
+            if found_clinic is None:
+                raise CommandError(f"No clinic with the short name {clinic!r}.")
+        else:
+            found_region = find_region(region)
+            if found_region is None:
+                raise CommandError(f"No region {region!r}.")
+        try:
+            client = do_register_system_client(
+                name=name, jwks=jwks, scope=scope, clinic=found_clinic, region=found_region
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(client.client_id + "\n")

@@ -1,0 +1,31 @@
+"""What fhir adds to the portal's pages (see ``tessera.core.contributions``): the
+patient's menu entry to their own record, and the overview section from which staff
+download an episode for another record system."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tessera.core import access
+from tessera.core.contributions import Section
+
+
+def patient_nav(user) -> list[tuple[str, str]]:
+    return [(reverse("my_record"), _("Your record"))]
+
+
+def overview_record(request, episode) -> dict:
+    return {"episode": episode, "may_export": access.may_export_episode(request.user, episode)}
+
+
+OVERVIEW = [
+    Section(
+        key="health_record",
+        title=gettext_lazy("Health record exchange"),
+        template="fhir/overview_section.html",
+        order=90,
+        load=overview_record,
+    )
+]

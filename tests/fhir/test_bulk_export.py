@@ -1,0 +1,222 @@
+"""Bulk Data export: kick-off (202 + Content-Location), status polling (X-Progress,
+Retry-After), the manifest, NDJSON files that validate, _type and _since, the group of
+one clinic, cancelling, expiry, and nobody else's jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+
+from tessera.core.models import AuditEvent
+from tessera.fhir.bulk import build
+from tessera.fhir.models import ExportJob
+from tests.fhir.record_fixtures import fill_episode
+from tests.fhir.smart_helpers import KeyPair, get_token, register
+
+ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.TESSERA_FHIR_EXPORT_DIR = tmp_path / "exports"
+    return settings.TESSERA_FHIR_EXPORT_DIR
+
+
+@pytest.fixture
+def filled(world):
+    return fill_episode(world)
+
+
+def _auth(client, world, *, scope="system/*.rs", **where):
+    keys = KeyPair()
+    registered = register(keys=keys, scope=scope, **(where or {"clinic": world.clinic}))
+    return {"HTTP_AUTHORIZATION": f"Bearer {get_token(client, keys, registered, scope)}"}
+
+
+def _kick_off(client, auth, url="/fhir/$export", **params):
+    response = client.get(url, params, **auth, **ASYNC)
+    assert response.status_code == 202, response.content
+    location = response["Content-Location"]
+    return location.removeprefix("http://testserver")
+
+
+def _complete(client, auth, status_url):
+    job_id = status_url.rsplit("/", 1)[1]
+    assert build.run(job_id) == "done"
+    response = client.get(status_url, **auth)
+    assert response.status_code == 200
+    return response.json()
+
+
+def _lines(client, auth, url):
+    response = client.get(url.removeprefix("http://testserver"), **auth)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+ndjson"
+    text = b"".join(response.streaming_content).decode()
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_an_export_runs_to_completion_with_files_that_validate(client, filled):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    waiting = client.get(status_url, **auth)
+    assert waiting.status_code == 202
+    assert waiting["X-Progress"] == "queued" and waiting["Retry-After"] == "5"
+    manifest = _complete(client, auth, status_url)
+    assert manifest["requiresAccessToken"] is True
+    assert manifest["request"].endswith("/fhir/$export")
+    types = {item["type"] for item in manifest["output"]}
+    assert types == {
+        "Patient",
+        "EpisodeOfCare",
+        "Condition",
+        "CarePlan",
+        "QuestionnaireResponse",
+        "Observation",
+        "Encounter",
+        "Communication",
+        "Flag",
+    }
+    for item in manifest["output"]:
+        lines = _lines(client, auth, item["url"])
+        assert len(lines) == item["count"]
+        for resource in lines:
+            assert resource["resourceType"] == item["type"]
+            get_fhir_model_class(item["type"]).model_validate(resource)
+    patients = _lines(
+        client, auth, next(i["url"] for i in manifest["output"] if i["type"] == "Patient")
+    )
+    assert sorted(int(p["id"]) for p in patients) == sorted(
+        [filled.patient.pk, filled.other_patient.pk]
+    )
+    exported = AuditEvent.objects.filter(action="fhir.bulk_exported")
+    assert set(exported.values_list("patient_id", flat=True)) == {
+        filled.patient.pk,
+        filled.other_patient.pk,
+    }
+    assert (
+        AuditEvent.objects.filter(action="fhir.bulk_file_read").count()
+        == len(manifest["output"]) + 1
+    )
+
+
+def test_progress_is_reported_while_running(client, filled):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    ExportJob.objects.update(status="running", episodes_total=2, episodes_done=1)
+    response = client.get(status_url, **auth)
+    assert response.status_code == 202 and response["X-Progress"] == "1 of 2 episodes"
+
+
+def test_type_and_since_narrow_the_export(client, filled):
+    auth = _auth(client, filled)
+    manifest = _complete(client, auth, _kick_off(client, auth, _type="Observation,Patient"))
+    assert {item["type"] for item in manifest["output"]} == {"Observation", "Patient"}
+    later = _complete(
+        client, auth, _kick_off(client, auth, _type="Observation,Patient", _since="2100-01-01")
+    )
+    assert {item["type"] for item in later["output"]} == {"Patient"}
+
+
+def test_letters_are_exported_when_asked_for(client, filled):
+    auth = _auth(client, filled)
+    manifest = _complete(client, auth, _kick_off(client, auth, _type="DocumentReference"))
+    (item,) = manifest["output"]
+    (letter,) = _lines(client, auth, item["url"])
+    assert letter["content"][0]["attachment"]["contentType"] == "application/pdf"
+
+
+def test_bad_kick_offs_get_an_outcome(client, filled):
+    auth = _auth(client, filled, scope="system/Observation.rs")
+    no_prefer = client.get("/fhir/$export", **auth)
+    assert no_prefer.status_code == 400
+    assert no_prefer.json()["issue"][0]["expression"] == ["Prefer"]
+    for params in [{"_type": "Medication"}, {"_outputFormat": "text/csv"}, {"colour": "x"}]:
+        assert client.get("/fhir/$export", params, **auth, **ASYNC).status_code == 400
+    refused = client.get("/fhir/$export", {"_type": "Patient"}, **auth, **ASYNC)
+    assert refused.status_code == 403
+    assert client.get("/fhir/$export", **ASYNC).status_code == 401
+    assert not ExportJob.objects.exists()
+
+
+def test_a_group_is_one_clinic_of_the_clients_reach(client, filled):
+    clinic_auth = _auth(client, filled)
+    missing = client.get(f"/fhir/Group/{filled.other_clinic.slug}/$export", **clinic_auth, **ASYNC)
+    assert missing.status_code == 404
+    region_auth = _auth(client, filled, region=filled.region)
+    manifest = _complete(
+        client,
+        region_auth,
+        _kick_off(client, region_auth, f"/fhir/Group/{filled.other_clinic.slug}/$export"),
+    )
+    patients = _lines(
+        client, region_auth, next(i["url"] for i in manifest["output"] if i["type"] == "Patient")
+    )
+    assert [int(p["id"]) for p in patients] == [filled.far_patient.pk]
+
+
+def test_another_client_cannot_see_the_job_or_its_files(client, filled):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    manifest = _complete(client, auth, status_url)
+    other = _auth(client, filled)
+    assert client.get(status_url, **other).status_code == 404
+    url = manifest["output"][0]["url"].removeprefix("http://testserver")
+    assert client.get(url, **other).status_code == 404
+    assert client.get(url).status_code == 401
+
+
+def test_delete_cancels_a_job_and_its_files(client, filled, export_dir):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    _complete(client, auth, status_url)
+    assert any(export_dir.iterdir())
+    assert client.delete(status_url, **auth).status_code == 202
+    assert client.get(status_url, **auth).status_code == 404
+    assert not any(export_dir.iterdir())
+    assert AuditEvent.objects.filter(action="fhir.bulk_export_cancelled").count() == 1
+
+
+def test_a_job_cancelled_while_running_stops_between_batches(client, filled, monkeypatch):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    job = ExportJob.objects.get()
+    real = build.load_records
+    calls = []
+
+    def load_then_cancel(episodes, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            build.cancel(ExportJob.objects.get(pk=job.pk))
+        return real(episodes, **kwargs)
+
+    monkeypatch.setattr(build, "load_records", load_then_cancel)
+    assert build.run(job.pk, batch_size=1) == "cancelled"
+    assert len(calls) == 2
+    assert client.get(status_url, **auth).status_code == 404
+
+
+def test_expired_exports_are_forgotten(client, filled, export_dir):
+    auth = _auth(client, filled)
+    status_url = _kick_off(client, auth)
+    _complete(client, auth, status_url)
+    ExportJob.objects.update(expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert client.get(status_url, **auth).status_code == 404
+    assert build.forget_expired() == 1
+    assert not ExportJob.objects.exists() and not any(export_dir.iterdir())
+
+
+def test_batches_give_the_same_files(filled, client):
+    auth = _auth(client, filled)
+    one = _kick_off(client, auth)
+    many = _kick_off(client, auth)
+    assert build.run(one.rsplit("/", 1)[1], batch_size=1) == "done"
+    assert build.run(many.rsplit("/", 1)[1], batch_size=100) == "done"
+    first, second = (
+        {f.name: f.count for f in ExportJob.objects.get(pk=url.rsplit("/", 1)[1]).files.all()}
+        for url in (one, many)
+    )
+    assert first == second and first["Patient.ndjson"] == 2
