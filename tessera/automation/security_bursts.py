@@ -10,8 +10,8 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 
-from tessera.core.models import AuditEvent, ClinicRole
-from tessera.core.roles import Role
+from tessera.core import access
+from tessera.core.models import AuditEvent
 from tessera.notifications.delivery import notify
 
 WINDOW = dt.timedelta(minutes=15)
@@ -31,9 +31,7 @@ def alert_security_bursts(now: dt.datetime) -> int:
     bursts = [clinic for clinic, count in counts.items() if count >= threshold()]
     if not bursts:
         return 0
-    managers = ClinicRole.objects.filter(
-        clinic_id__in=bursts, role=Role.CLINIC_MANAGER, user__is_active=True
-    ).select_related("user")
+    managers = access.security_contact_roles(bursts)
     written = 0
     for role in managers:
         key = f"security-burst:{role.clinic_id}:{window_start:%Y%m%dT%H%M}:{role.user_id}"

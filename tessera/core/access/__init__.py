@@ -110,7 +110,14 @@ from .research import (
 )
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
-from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
+from .staff import (
+    clinical_staff,
+    is_therapist_at,
+    security_contact_roles,
+    supervisors,
+    therapist_roles,
+    therapists,
+)
 from .treatment import may_correct_diary_entry
 from .workload import (
     TIME_STAFF_ROLES,
@@ -212,6 +219,7 @@ __all__ = [
     "supervision_episode_q",
     "system_client_episode_scope",
     "supervisors",
+    "security_contact_roles",
     "team_clinic_ids",
     "therapist_roles",
     "therapists",

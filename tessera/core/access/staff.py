@@ -43,6 +43,16 @@ def supervisors(clinic_id: int):
     ).distinct()
 
 
+def security_contact_roles(clinic_ids):
+    """Who hears of a burst of security events at these clinics: their active managers
+    (ClinicRole rows with the user, not evaluated)."""
+    from tessera.core.models import ClinicRole
+
+    return ClinicRole.objects.filter(
+        clinic_id__in=list(clinic_ids), role=Role.CLINIC_MANAGER, user__is_active=True
+    ).select_related("user")
+
+
 def clinical_staff(clinic_id: int):
     """Active staff with a clinical role at the clinic (a User queryset, distinct): the
     colleagues a therapist may consult."""
