@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tessera.letters",
     "tessera.fhir",
     "tessera.portal",
+    "tessera.reports",
 ]
 
 MIDDLEWARE = [

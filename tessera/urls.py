@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tessera.appointments.urls")),
     path("", include("tessera.letters.urls")),
     path("", include("tessera.automation.urls")),
+    path("", include("tessera.reports.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

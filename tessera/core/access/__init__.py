@@ -9,7 +9,7 @@ each saying its rule in words at the top:
 - ``administration``: clinic settings, staff and the audit trail.
 - ``content``: the module library, programmes and tailoring a plan.
 - ``workload``, ``intake``, ``feedback``, ``inbox``, ``consultation``, ``messaging``,
-  ``letters``, ``treatment``, ``safety``: the rules of those features.
+  ``letters``, ``treatment``, ``safety``, ``reports``: the rules of those features.
 - ``staff``: who holds a role at a clinic, for choice lists (cases, sessions, requests).
 
 Callers import it as ``from tessera.core import access`` and call ``access.<name>``.
@@ -73,6 +73,14 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
+from .reports import (
+    SMALL_NUMBER,
+    clinic_outcome_ids,
+    dashboard_clinic_ids,
+    has_reports,
+    own_outcome_clinic_ids,
+    region_report_ids,
+)
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
@@ -99,7 +107,13 @@ __all__ = [
     "TEAM_ROLES",
     "TIME_STAFF_ROLES",
     "WORKLOAD_ROLES",
+    "SMALL_NUMBER",
     "ExtraScope",
+    "clinic_outcome_ids",
+    "dashboard_clinic_ids",
+    "has_reports",
+    "own_outcome_clinic_ids",
+    "region_report_ids",
     "actor_role_label",
     "alert_recipient_roles",
     "all_roles",

@@ -1,0 +1,104 @@
+"""The narrow per-episode outcome table: one row per episode, kept up to date from the
+saves that change it (responses, treatment contacts, plan entries, the episode itself;
+``receivers.py``), so that a report aggregates this table in the database instead of
+reading raw responses. ``outcome_table.refresh`` writes a row; ``rebuild`` writes all
+of them from scratch (``manage.py rebuild_outcomes``), and a test checks the two agree.
+
+Every label is the outcome engine's (``tessera.outcomes.rules.classify``), by the NHS
+Talking Therapies rules; ``None`` means "not applicable", as an empty cell in the CSV.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EpisodeOutcomeQuerySet(models.QuerySet):
+    def finished(self) -> EpisodeOutcomeQuerySet:
+        return self.filter(finished=True)
+
+
+class EpisodeOutcome(models.Model):
+    episode = models.OneToOneField(
+        "core.Episode", on_delete=models.CASCADE, primary_key=True, related_name="outcome"
+    )
+    # Copied from the episode and its neighbours, for grouping without joins.
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=16)
+    care_model = models.CharField(max_length=16)
+    programme_key = models.CharField(max_length=80, blank=True)
+    problem_area = models.CharField(max_length=32, blank=True)
+    referral_source = models.CharField(max_length=16, blank=True)  # intake's Source, or ""
+    opened_on = models.DateField()
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    end_reason = models.CharField(max_length=16, blank=True)
+    weeks_in_treatment = models.PositiveSmallIntegerField(null=True)  # start to end (or today)
+    # What the engine reads.
+    dep_instrument = models.CharField(max_length=16, blank=True)
+    dep_first = models.FloatField(null=True)
+    dep_last = models.FloatField(null=True)
+    anx_instrument = models.CharField(max_length=16, blank=True)
+    anx_first = models.FloatField(null=True)
+    anx_last = models.FloatField(null=True)
+    attended_contacts = models.PositiveIntegerField(default=0)
+    sessions_attended = models.PositiveIntegerField(default=0)
+    modules_completed = models.PositiveIntegerField(default=0)
+    # Follow-up after the course (the depression measure), where answered.
+    dep_follow_up_3 = models.FloatField(null=True)
+    dep_follow_up_6 = models.FloatField(null=True)
+    dep_follow_up_12 = models.FloatField(null=True)
+    # What the engine says.
+    finished = models.BooleanField(default=False)
+    caseness_start = models.BooleanField(null=True)
+    recovered = models.BooleanField(null=True)
+    reliable_improvement = models.BooleanField(null=True)
+    reliable_deterioration = models.BooleanField(null=True)
+    reliable_recovery = models.BooleanField(null=True)
+    refreshed_at = models.DateTimeField()
+
+    objects = EpisodeOutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("episode outcome")
+        indexes = [
+            models.Index(fields=["clinic", "ended_on"]),
+            models.Index(fields=["therapist", "ended_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome of episode {self.episode_id}"
+
+    @property
+    def label_values(self) -> tuple:
+        """The labels the per-episode table shows, in its column order."""
+        return (
+            self.finished,
+            self.recovered,
+            self.reliable_improvement,
+            self.reliable_deterioration,
+        )
+
+    # The columns of the engine's CSV and the facts behind them, in the engine's order.
+    ENGINE_FIELDS = (
+        "dep_instrument",
+        "dep_first",
+        "dep_last",
+        "anx_instrument",
+        "anx_first",
+        "anx_last",
+        "attended_contacts",
+    )
+    LABEL_FIELDS = (
+        "finished",
+        "caseness_start",
+        "recovered",
+        "reliable_improvement",
+        "reliable_deterioration",
+        "reliable_recovery",
+    )

@@ -1,0 +1,25 @@
+"""Report URLs (every one has a row in tests/access_rows/reports.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reports/", views.reports_home, name="reports_home"),
+    path("reports/definitions/", views.definitions, name="report_definitions"),
+    path("reports/mine/", views.my_outcomes, name="my_outcomes"),
+    path("reports/mine/episodes/", views.outcome_table, name="my_outcome_table"),
+    path("reports/mine/episodes.csv", views.outcome_table_csv, name="my_outcome_table_csv"),
+    path("reports/clinics/<slug:slug>/outcomes/", views.clinic_outcomes, name="clinic_outcomes"),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes/",
+        views.outcome_table,
+        name="clinic_outcome_table",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes.csv",
+        views.outcome_table_csv,
+        name="clinic_outcome_table_csv",
+    ),
+    path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
+]
