@@ -122,9 +122,9 @@ def _aggregates(start, end) -> dict:
     aggregates = {
         "started": Count("pk", filter=_period("started_on", start, end)),
         "ended": Count("pk", filter=ended),
-        "finished": Count("pk", filter=finished),
+        "finished_n": Count("pk", filter=finished),
         "not_at_caseness": Count("pk", filter=finished & Q(caseness_start=False)),
-        "recovered": Count("pk", filter=finished & Q(recovered=True)),
+        "recovered_n": Count("pk", filter=finished & Q(recovered=True)),
         "improved": Count("pk", filter=finished & Q(reliable_improvement=True)),
         "deteriorated": Count("pk", filter=finished & Q(reliable_deterioration=True)),
         "reliably_recovered": Count("pk", filter=finished & Q(reliable_recovery=True)),
@@ -199,15 +199,20 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
         count("assessed", _("Assessed"), referrals.get("assessed")),
         count("started", _("Started treatment"), values["started"]),
         count("ended", _("Ended"), values["ended"]),
-        count("finished", _("Finished a course"), values["finished"]),
+        count("finished", _("Finished a course"), values["finished_n"]),
         count("dropped_out", _("Dropped out"), values["dropped_out"]),
         count("stepped_up", _("Stepped up"), values["stepped_up"]),
     ]
-    at_caseness = values["finished"] - values["not_at_caseness"]
+    at_caseness = values["finished_n"] - values["not_at_caseness"]
     rates = [
-        ("finished", _("Finished a course"), values["finished"], values["ended"]),
-        ("recovery", _("Recovery"), values["recovered"], at_caseness),
-        ("reliable_improvement", _("Reliable improvement"), values["improved"], values["finished"]),
+        ("finished", _("Finished a course"), values["finished_n"], values["ended"]),
+        ("recovery", _("Recovery"), values["recovered_n"], at_caseness),
+        (
+            "reliable_improvement",
+            _("Reliable improvement"),
+            values["improved"],
+            values["finished_n"],
+        ),
         (
             "reliable_recovery",
             _("Reliable recovery"),
@@ -218,7 +223,7 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
             "reliable_deterioration",
             _("Reliable deterioration"),
             values["deteriorated"],
-            values["finished"],
+            values["finished_n"],
         ),
         ("dropout", _("Dropped out"), values["dropped_out"], values["ended"]),
     ]

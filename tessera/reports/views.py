@@ -4,6 +4,7 @@ audit trail. Views stay thin: filters come from ``forms.PeriodForm``."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -22,6 +23,8 @@ TABLE_PAGE_SIZE = 50
 @staff_required
 def reports_home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not access.has_reports(user):
+        raise PermissionDenied
     clinic_ids = access.clinic_outcome_ids(user) | access.dashboard_clinic_ids(user)
     regions = access.region_report_ids(user)
     context = {

@@ -3,12 +3,11 @@ a rebuild from scratch, and labelled by the outcome engine as worked out by hand
 
 from __future__ import annotations
 
-import pytest
 from django.forms.models import model_to_dict
 
 from tessera.reports import outcome_table
 from tessera.reports.models import EpisodeOutcome
-from tests.reports.cohort import COHORT, build_cohort
+from tests.reports.cohort import COHORT
 
 # (finished, caseness at start, recovered, reliable improvement, reliable deterioration,
 # reliable recovery), by hand from the cohort's scores (see cohort.py).
@@ -33,12 +32,6 @@ def _snapshot():
         values.pop("refreshed_at", None)
         rows[row.pk] = values
     return rows
-
-
-@pytest.fixture
-def cohort(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return build_cohort(world)
 
 
 def test_it_labels_each_course_as_worked_out_by_hand(cohort):

@@ -1,0 +1,19 @@
+"""Reports: outcomes of a therapist's own caseload, of a clinic, of a region's clinics."""
+
+from tests.access_rows.base import Row, everyone, only
+
+THERAPISTS = ["therapist", "colleague", "other_therapist"]
+CLINIC = ["supervisor", "manager"]
+alpha = {"slug": "alpha"}
+
+ROWS: dict[str, Row] = {
+    "reports_home": Row(only(THERAPISTS + CLINIC + ["region_admin", "other_manager"])),
+    "report_definitions": Row(everyone("ok", anon="login", staff_no_mfa="mfa")),
+    "my_outcomes": Row(only(THERAPISTS)),
+    "my_outcome_table": Row(only(THERAPISTS)),
+    "my_outcome_table_csv": Row(only(THERAPISTS)),
+    "clinic_outcomes": Row(only(CLINIC + ["region_admin"]), kwargs=lambda w: alpha),
+    "clinic_outcome_table": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_outcome_table_csv": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
+}
