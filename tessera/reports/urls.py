@@ -21,5 +21,11 @@ urlpatterns = [
         views.outcome_table_csv,
         name="clinic_outcome_table_csv",
     ),
+    path("reports/clinics/<slug:slug>/dashboard/", views.clinic_dashboard, name="clinic_dashboard"),
+    path(
+        "reports/clinics/<slug:slug>/dashboard/<slug:table>.csv",
+        views.dashboard_csv,
+        name="dashboard_csv",
+    ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
 ]

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 
-from . import exports, figures, scope
+from . import charts as charts_
+from . import dashboard, exports, figures, scope
 from .forms import PeriodForm
 from .models import EpisodeOutcome
 
@@ -146,3 +148,69 @@ def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
 @login_required
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/definitions.html")
+
+
+def _suppressed(table: dashboard.Table, suppress: bool) -> dashboard.Table:
+    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic."""
+    if not suppress:
+        return table
+    small = str(_("fewer than 5"))
+
+    def cell(value):
+        hidden = isinstance(value, int) and 0 < value < access.SMALL_NUMBER
+        return small if hidden else value
+
+    rows = [[row[0], *(cell(v) for v in row[1:])] for row in table.rows]
+    return dashboard.Table(table.key, table.title, table.header, rows)
+
+
+def _dashboard_tables(clinic, suppress: bool) -> tuple[list, dict]:
+    weekly, steadiness = dashboard.applications_per_week(clinic)
+    tables = [weekly, dashboard.referral_mix(clinic), dashboard.decisions(clinic)]
+    tables.append(dashboard.by_quarter(clinic))
+    return [_suppressed(t, suppress) for t in tables], steadiness
+
+
+@staff_required
+def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    tables, steadiness = _dashboard_tables(clinic, suppress)
+    weekly, _mix, _decisions, quarters = tables
+    charts = {
+        "applications": charts_.bar_chart(
+            [row[0][5:] for row in weekly.rows],
+            [row[1] if isinstance(row[1], int) else 0 for row in weekly.rows],
+            title=weekly.title,
+        ),
+        "quarters": charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            [row[2] if isinstance(row[2], int) else 0 for row in quarters.rows],
+            title=str(_("Courses ended per quarter")),
+        ),
+    }
+    audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
+    context = {
+        "clinic": clinic,
+        "suppress": suppress,
+        "tables": tables,
+        "charts": charts,
+        "steadiness": steadiness,
+        "waits": dashboard.waits(clinic),
+        "time": dashboard.therapist_time(clinic),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    found = {t.key: t for t in _dashboard_tables(clinic, suppress)[0]}.get(table)
+    if found is None:
+        raise Http404
+    audit.record("report.downloaded", actor=request.user, clinic=clinic, changes={"table": table})
+    response = HttpResponse(
+        "".join(exports.csv_lines([found.header, *found.rows])),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{clinic.slug}-{table}.csv"'
+    return response

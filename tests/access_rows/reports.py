@@ -15,5 +15,9 @@ ROWS: dict[str, Row] = {
     "clinic_outcomes": Row(only(CLINIC + ["region_admin"]), kwargs=lambda w: alpha),
     "clinic_outcome_table": Row(only(CLINIC), kwargs=lambda w: alpha),
     "clinic_outcome_table_csv": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_dashboard": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
+    "dashboard_csv": Row(
+        only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "quarters"}
+    ),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
