@@ -4,7 +4,8 @@ outcome reports, the dashboard and the exports have something to show.
 Each course is made through the real actions: a patient record (no account), an
 episode, treatment started on a date in the past year, PHQ-9 and GAD-7 answered before
 treatment, at mid-course and after it (dated when they would have been sent), attended
-phone sessions, and an ending (completed, dropped out, stepped up). Riverside also asks
+phone sessions, the therapist's time, and an ending (completed, dropped out, stepped
+up). Riverside also asks
 for PHQ-9 at 3 and 6 months after the end, answered by some. The numbers come from a
 fixed random seed, so every demo is the same. Safe to run again: a clinic that has its
 history already is left alone.
@@ -28,6 +29,7 @@ from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.actions import schedule as schedule_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
+from tessera.workload.actions import do_add_manual_time
 
 from .ending import do_end_episode
 
@@ -135,6 +137,16 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
             starts_at=now - dt.timedelta(days=25 - n, hours=rng.randrange(8)),
         )
         do_record_session(booked, acting_user=therapist, status="attended")
+    if therapist is not None:  # reading, replying and the calls: 15 minutes a week
+        do_add_manual_time(
+            episode,
+            acting_user=therapist,
+            staff_member=therapist,
+            day=end,
+            minutes=min(720, 15 * max(1, (end - start).days // 7) + 20 * sessions),
+            reason="Demo: time over the course",
+            submission_key=uuid.uuid4(),
+        )
     note = NOTES.get(fate, "")
     do_end_episode(episode, acting_user=acting, reason=fate, note=note, ended_on=end)
     if fate == "dropped_out" and rng.random() < 0.6:
