@@ -52,3 +52,13 @@ class PeriodForm(forms.Form):
         if not self.is_valid():
             return None, None
         return self.cleaned_data.get("start"), self.cleaned_data.get("end")
+
+
+class QuarterForm(forms.Form):
+    """Which quarter to build: the last four, newest first (the current one so far)."""
+
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=str)
+
+    def __init__(self, *args, quarters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(q.isoformat(), label) for q, label in quarters]

@@ -102,3 +102,36 @@ class EpisodeOutcome(models.Model):
         "reliable_deterioration",
         "reliable_recovery",
     )
+
+
+class QuarterlyReport(models.Model):
+    """The quarterly service report of one clinic for one quarter, stored as HTML when
+    it is built (by the quarterly task or on demand) and turned into a PDF on download,
+    as letters are. Building a quarter again replaces its text."""
+
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    quarter_start = models.DateField(_("quarter starting"))
+    html = models.TextField()
+    built_at = models.DateTimeField()
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "quarter_start"], name="one_quarterly_report_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic} {quarter_label(self.quarter_start)}"
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.quarter_start)
+
+
+def quarter_label(start) -> str:
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"

@@ -59,3 +59,13 @@ def dashboard_clinic(user, slug: str) -> tuple[Clinic, bool]:
     if clinic.region_id in access.region_report_ids(user):
         return clinic, True
     raise Http404
+
+
+def quarterly_clinic(user, slug: str) -> Clinic:
+    """The clinic whose quarterly reports the user builds and reads: its managers.
+    (A stored report is not suppressed, so region administrators compare clinics on
+    the region page instead.)"""
+    clinic = Clinic.objects.filter(slug=slug).first()
+    if clinic is None or clinic.pk not in access.dashboard_clinic_ids(user):
+        raise Http404
+    return clinic

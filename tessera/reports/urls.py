@@ -27,5 +27,11 @@ urlpatterns = [
         views.dashboard_csv,
         name="dashboard_csv",
     ),
+    path("reports/clinics/<slug:slug>/quarterly/", views.quarterly_list, name="quarterly_list"),
+    path(
+        "reports/clinics/<slug:slug>/quarterly/<int:pk>.pdf",
+        views.quarterly_pdf,
+        name="quarterly_pdf",
+    ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
 ]

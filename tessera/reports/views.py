@@ -3,21 +3,27 @@ audit trail. Views stay thin: filters come from ``forms.PeriodForm``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.models import Clinic
 
+from . import actions, dashboard, exports, figures, pdf, scope
 from . import charts as charts_
-from . import dashboard, exports, figures, scope
-from .forms import PeriodForm
-from .models import EpisodeOutcome
+from .actions.quarterly import quarter_bounds
+from .forms import PeriodForm, QuarterForm
+from .models import EpisodeOutcome, QuarterlyReport, quarter_label
 
 TABLE_PAGE_SIZE = 50
 
@@ -213,4 +219,51 @@ def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{clinic.slug}-{table}.csv"'
+    return response
+
+
+def _quarters(today) -> list:
+    start = quarter_bounds(today)[0]
+    found = []
+    for _number in range(4):
+        found.append((start, quarter_label(start)))
+        start = quarter_bounds(start - dt.timedelta(days=1))[0]
+    return found
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def quarterly_list(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    quarters = _quarters(timezone.localdate())
+    form = QuarterForm(request.POST or None, quarters=quarters, initial={"quarter": quarters[1][0]})
+    if request.method == "POST" and form.is_valid():
+        start = dt.date.fromisoformat(form.cleaned_data["quarter"])
+        built = actions.do_build_quarterly_report(clinic, start, acting_user=request.user)
+        messages.success(request, _("The report of %(label)s was built.") % {"label": built.label})
+        return redirect("quarterly_list", slug=clinic.slug)
+    reports = QuarterlyReport.objects.filter(clinic=clinic).only(
+        "pk", "clinic_id", "quarter_start", "built_at"
+    )
+    return render(
+        request, "reports/quarterly_list.html", {"clinic": clinic, "form": form, "reports": reports}
+    )
+
+
+@staff_required
+def quarterly_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    report = QuarterlyReport.objects.filter(clinic=clinic, pk=pk).first()
+    if report is None:
+        raise Http404
+    audit.record(
+        "report.quarterly_downloaded",
+        actor=request.user,
+        clinic=clinic,
+        obj=report,
+        changes={"quarter": report.label},
+    )
+    response = HttpResponse(pdf.to_pdf(report), content_type="application/pdf")
+    name = f"{clinic.slug}-{report.quarter_start:%Y}-q{(report.quarter_start.month - 1) // 3 + 1}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -1,5 +1,7 @@
 """Reports: outcomes of a therapist's own caseload, of a clinic, of a region's clinics."""
 
+import datetime as dt
+
 from tests.access_rows.base import Row, everyone, only
 
 THERAPISTS = ["therapist", "colleague", "other_therapist"]
@@ -21,3 +23,15 @@ ROWS: dict[str, Row] = {
     ),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
+ROWS["quarterly_list"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["quarterly_pdf"] = Row(
+    only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
+)
+
+
+def setup(world):
+    from tessera.reports.actions import do_build_quarterly_report
+
+    world.quarterly_report = do_build_quarterly_report(
+        world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]
+    )
