@@ -99,3 +99,17 @@ def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
     expect(table.get_by_role("link", name=re.compile(r"^F "))).to_have_count(0)
     page.goto("/reports/clinics/alpha/outcomes/")
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("Outcomes")
+
+
+def test_a_manager_builds_and_downloads_the_quarterly_pdf(page, cohort_world):
+    sign_in(page, "manager@alpha.test")
+    _second_factor(page)
+    page.goto("/reports/")
+    page.get_by_role("link", name="quarterly reports").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Quarterly reports")
+    page.get_by_role("button", name="Build the report").click()
+    expect(page.get_by_role("status")).to_contain_text("was built")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^PDF of")).first.click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
