@@ -135,3 +135,52 @@ class QuarterlyReport(models.Model):
 
 def quarter_label(start) -> str:
     return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+
+
+def _new_key() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+class Register(models.Model):
+    """A quality register Tessera exports to: its profile (a data file in
+    ``register/profiles/``) and its own pseudonymisation key, never shown."""
+
+    name = models.SlugField(_("name"), unique=True)
+    profile = models.CharField(_("profile"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("profile version"))
+    key = models.CharField(max_length=64, default=_new_key, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegisterExport(models.Model):
+    """One export file: the rows that were new or changed since the last export."""
+
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="exports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    content = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class RegisterRow(models.Model):
+    """What was last sent to a register for one episode (a digest of its row), so that an
+    export sends only what is new or changed: running it twice sends nothing twice."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="+")
+    episode_id = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+    export = models.ForeignKey(RegisterExport, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["register", "episode_id"], name="one_row_per_episode")
+        ]
