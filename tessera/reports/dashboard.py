@@ -236,3 +236,38 @@ def by_quarter(clinic) -> Table:
 
 def _day(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+COST_DAYS = 365
+
+
+def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
+    """Cost per started, finished and recovered patient over the last year: therapist
+    time recorded on the episodes that ended in it at the hourly cost, plus twelve
+    months of fixed costs (three queries). None until the clinic has entered its costs."""
+    if settings is None:
+        return None
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=COST_DAYS)
+    rows = EpisodeOutcome.objects.filter(clinic=clinic)
+    counts = rows.aggregate(
+        started=Count("pk", filter=Q(started_on__gt=since, started_on__lte=today)),
+        finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
+        recovered=Count("pk", filter=Q(ended_on__gt=since, recovered=True)),
+    )
+    ended = rows.filter(ended_on__gt=since).values("episode_id")
+    seconds = TimeEntry.objects.filter(episode__in=ended).aggregate(s=Sum("seconds"))["s"] or 0
+    total = float(settings.per_therapist_hour) * seconds / 3600 + 12 * float(
+        settings.fixed_per_month
+    )
+
+    def per(n):
+        return round(total / n) if n else None
+
+    return {
+        "total": round(total),
+        "per_started": per(counts["started"]),
+        "per_finished": per(counts["finished"]),
+        "per_recovered": per(counts["recovered"]),
+        **counts,
+    }

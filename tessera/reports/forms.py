@@ -1,4 +1,5 @@
-"""The filters of a report: a period and, for a clinic, a care model or a therapist."""
+"""The filters of a report: a period, a care model, a referral route, a problem area
+(the programme's), and for a clinic a therapist; the costs a manager enters."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.forms import DATE_INPUT
 from tessera.core.models import Episode
+from tessera.intake.models.applications import Source
+from tessera.programs.models import ProblemArea
 
 
 class PeriodForm(forms.Form):
@@ -16,6 +19,16 @@ class PeriodForm(forms.Form):
         label=_("Care model"),
         required=False,
         choices=[("", _("All"))] + list(Episode.CareModel.choices),
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Referral route"),
+        required=False,
+        choices=[("", _("All"))] + list(Source.choices),
+    )
+    problem_area = forms.ChoiceField(
+        label=_("Problem area"),
+        required=False,
+        choices=[("", _("All"))] + list(ProblemArea.choices),
     )
 
     def __init__(self, *args, therapists=None, **kwargs):
@@ -42,8 +55,9 @@ class PeriodForm(forms.Form):
         if not self.is_valid():
             return {}
         found = {}
-        if self.cleaned_data.get("care_model"):
-            found["care_model"] = self.cleaned_data["care_model"]
+        for name in ("care_model", "referral_source", "problem_area"):
+            if self.cleaned_data.get(name):
+                found[name] = self.cleaned_data[name]
         if self.cleaned_data.get("therapist"):
             found["therapist_id"] = self.cleaned_data["therapist"]
         return found
@@ -62,3 +76,12 @@ class QuarterForm(forms.Form):
     def __init__(self, *args, quarters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(q.isoformat(), label) for q, label in quarters]
+
+
+class CostsForm(forms.Form):
+    per_therapist_hour = forms.DecimalField(
+        label=_("Cost per therapist hour"), min_value=0, max_digits=9, decimal_places=2
+    )
+    fixed_per_month = forms.DecimalField(
+        label=_("Fixed costs per month"), min_value=0, max_digits=11, decimal_places=2
+    )

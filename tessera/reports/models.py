@@ -184,3 +184,19 @@ class RegisterRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["register", "episode_id"], name="one_row_per_episode")
         ]
+
+
+class ClinicCosts(models.Model):
+    """What the clinic's manager enters so that the dashboard can show cost per started,
+    finished and recovered patient."""
+
+    clinic = models.OneToOneField(
+        "core.Clinic", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    per_therapist_hour = models.DecimalField(
+        _("cost per therapist hour"), max_digits=9, decimal_places=2
+    )
+    fixed_per_month = models.DecimalField(
+        _("fixed costs per month"), max_digits=11, decimal_places=2
+    )
+    updated_at = models.DateTimeField(auto_now=True)

@@ -27,6 +27,7 @@ urlpatterns = [
         views.dashboard_csv,
         name="dashboard_csv",
     ),
+    path("reports/clinics/<slug:slug>/costs/", views.clinic_costs, name="clinic_costs"),
     path("reports/clinics/<slug:slug>/quarterly/", views.quarterly_list, name="quarterly_list"),
     path(
         "reports/clinics/<slug:slug>/quarterly/<int:pk>.pdf",

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
@@ -22,8 +22,8 @@ from tessera.core.models import Clinic
 from . import actions, dashboard, exports, figures, pdf, scope
 from . import charts as charts_
 from .actions.quarterly import quarter_bounds
-from .forms import PeriodForm, QuarterForm
-from .models import EpisodeOutcome, QuarterlyReport, quarter_label
+from .forms import CostsForm, PeriodForm, QuarterForm
+from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, quarter_label
 
 TABLE_PAGE_SIZE = 50
 
@@ -195,7 +195,16 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     }
     audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
+    settings = ClinicCosts.objects.filter(clinic=clinic).first()
+    initial = {}
+    if settings:
+        initial = {
+            "per_therapist_hour": settings.per_therapist_hour,
+            "fixed_per_month": settings.fixed_per_month,
+        }
     context = {
+        "costs": dashboard.costs(clinic, settings),
+        "costs_form": None if suppress else CostsForm(initial=initial),
         "clinic": clinic,
         "suppress": suppress,
         "tables": tables,
@@ -267,3 +276,16 @@ def quarterly_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     name = f"{clinic.slug}-{report.quarter_start:%Y}-q{(report.quarter_start.month - 1) // 3 + 1}"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@staff_required
+@require_POST
+def clinic_costs(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)  # the clinic's managers
+    form = CostsForm(request.POST)
+    if form.is_valid():
+        actions.do_set_clinic_costs(clinic, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The costs were saved."))
+    else:
+        messages.error(request, _("Enter both costs as numbers of 0 or more."))
+    return redirect("clinic_dashboard", slug=clinic.slug)

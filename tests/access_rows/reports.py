@@ -23,6 +23,12 @@ ROWS: dict[str, Row] = {
     ),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
+ROWS["clinic_costs"] = Row(
+    only(["manager"], ok="redirect"),
+    method="post",
+    kwargs=lambda w: alpha,
+    data={"per_therapist_hour": "600", "fixed_per_month": "10000"},
+)
 ROWS["quarterly_list"] = Row(only(["manager"]), kwargs=lambda w: alpha)
 ROWS["quarterly_pdf"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tessera.core.models import AuditEvent
 from tessera.intake.models import Application
 from tessera.reports import dashboard
+from tessera.reports.models import ClinicCosts
 from tessera.workload.actions import do_add_manual_time
 from tests.conftest import sign_in
 from tests.intake.intake_helpers import make_application
@@ -111,3 +112,32 @@ def test_a_table_downloads_as_csv_and_small_numbers_are_hidden_from_the_region(
     body = client.get(reverse("dashboard_csv", args=["alpha", "referrals"])).content.decode()
     assert "Self-referral,fewer than 5" in body
     assert client.get(reverse("dashboard_csv", args=["alpha", "nothing"])).status_code == 404
+
+
+def test_cost_per_patient_from_the_clinic_costs(cohort, world, client):
+    do_add_manual_time(
+        cohort["A"],
+        acting_user=world["therapist"],
+        staff_member=world["therapist"],
+        day=timezone.localdate() - dt.timedelta(days=3),
+        minutes=120,
+        reason="Reading and replying",
+        submission_key=uuid.uuid4(),
+    )
+    sign_in(client, world["manager"])
+    url = reverse("clinic_costs", args=["alpha"])
+    client.post(url, {"per_therapist_hour": "-1", "fixed_per_month": "100"})
+    assert not ClinicCosts.objects.exists()  # refused, with a message
+    client.post(url, {"per_therapist_hour": "600", "fixed_per_month": "1000"})
+    costs = dashboard.costs(world.clinic, ClinicCosts.objects.get())
+    # 2 hours at 600 plus 12 months at 1000 = 13200; over 6 started, 5 finished,
+    # 2 recovered (the cohort started and ended within the year).
+    assert costs["total"] == 13200
+    assert (costs["per_started"], costs["per_finished"], costs["per_recovered"]) == (
+        2200,
+        2640,
+        6600,
+    )
+    page = client.get(reverse("clinic_dashboard", args=["alpha"]))
+    assert b"6600" in page.content
+    assert AuditEvent.objects.filter(action="report.costs_set").count() == 1

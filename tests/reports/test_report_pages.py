@@ -103,3 +103,13 @@ def test_the_csv_classifies_the_same_through_the_engine_command(cohort, world, c
         out.getvalue().replace("\r\n", "\n").splitlines() == text.replace("\r\n", "\n").splitlines()
     )
     assert AuditEvent.objects.filter(action="report.downloaded").exists()
+
+
+def test_the_report_filters_by_referral_route_and_problem_area(cohort, world, client):
+    sign_in(client, world["manager"])
+    url = reverse("clinic_outcomes", args=["alpha"])
+    response = client.get(url, {"referral_source": "fhir"})
+    assert {c.key: c.value for c in response.context["report"].counts}["ended"] == 0
+    response = client.get(url, {"problem_area": "", "care_model": "guided"})
+    assert {c.key: c.value for c in response.context["report"].counts}["ended"] == 6
+    assert client.get(url, {"problem_area": "nonsense"}).status_code == 200

@@ -400,6 +400,11 @@ class Event(StrEnum):
     )
     REGION_CREATED = "region.created", ADMINISTRATION, _("A region was created")
 
+    REPORT_COSTS_SET = (
+        "report.costs_set",
+        ADMINISTRATION,
+        _("A clinic's costs for its reports were set"),
+    )
     REPORT_DASHBOARD_VIEWED = (
         "report.dashboard_viewed",
         ADMINISTRATION,
