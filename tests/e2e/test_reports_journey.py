@@ -113,3 +113,22 @@ def test_a_manager_builds_and_downloads_the_quarterly_pdf(page, cohort_world):
         page.get_by_role("link", name=re.compile("^PDF of")).first.click()
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+
+
+def test_a_region_administrator_compares_the_clinics_with_small_numbers_hidden(page, cohort_world):
+    from tessera.core.models import Region
+    from tests.conftest import make_clinic
+
+    region = Region.objects.get(name="E2E Region")
+    make_clinic(region, "beta")
+    admin = make_user("region.admin@e2e.test", second_factor=True, first_name="Rolf")
+    actions.do_make_region_admin(admin, region)
+    sign_in(page, "region.admin@e2e.test")
+    _second_factor(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Compare the clinics of E2E Region").click()
+    table = page.get_by_role("table", name="Outcomes of the courses that ended, per clinic")
+    expect(table.get_by_role("row")).to_have_count(3)  # the header and two clinics
+    alpha = table.get_by_role("row", name=re.compile("Clinic alpha"))
+    expect(alpha).to_contain_text("83.3 % (5/6)")  # finished: shown (5 of 6)
+    expect(alpha).to_contain_text("fewer than 5")  # recovery 2 of 4: hidden
