@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tessera.fhir",
     "tessera.portal",
     "tessera.research",
+    "tessera.reports",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("tessera.letters.urls")),
     path("", include("tessera.automation.urls")),
     path("", include("tessera.research.urls")),
+    path("", include("tessera.reports.urls")),
 ]
 
 handler403 = "tessera.core.views.errors.forbidden"

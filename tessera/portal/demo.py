@@ -44,6 +44,8 @@ from tessera.treatment.actions import schedule as schedule_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tessera.workload import demo as workload_demo
 
+from . import demo_history
+
 # Every app's demo (``<app>/demo.py`` with ``seed(ctx: DemoContext)``), run in this order
 # after the core demo exists. Each must be safe to run again.
 APP_DEMOS = [
@@ -55,6 +57,7 @@ APP_DEMOS = [
     safety_demo,
     appointments_demo,
     automation_demo,
+    demo_history,
 ]
 
 SWEDISH_CRISIS = [

@@ -29,6 +29,9 @@ def navigation(request):
         if access.all_roles(user) or access.library_region_ids(user):
             nav.append((reverse("library_index"), _("Library")))
         nav.extend(contributions.staff_nav(user))
+        # The reports app sits beside the portal (top layer), so it is linked by name.
+        if access.has_reports(user):
+            nav.append((reverse("reports_home"), _("Reports")))
     if user.patient_record is not None:
         nav.append((reverse("my_plan"), _("My modules")))
         nav.append((reverse("my_questionnaires"), _("Questionnaires")))

@@ -9,7 +9,8 @@ each saying its rule in words at the top:
 - ``administration``: clinic settings, staff and the audit trail.
 - ``content``: the module library, programmes and tailoring a plan.
 - ``workload``, ``intake``, ``feedback``, ``inbox``, ``consultation``, ``messaging``,
-  ``letters``, ``treatment``, ``safety``, ``research``: the rules of those features.
+  ``letters``, ``treatment``, ``safety``, ``research``, ``reports``: the rules of those
+  features.
 - ``staff``: who holds a role at a clinic, for choice lists (cases, sessions, requests).
 
 Callers import it as ``from tessera.core import access`` and call ``access.<name>``.
@@ -91,6 +92,14 @@ from .patients import (
     read_purpose,
 )
 from .records import may_export_episode, system_client_episode_scope
+from .reports import (
+    SMALL_NUMBER,
+    clinic_outcome_ids,
+    dashboard_clinic_ids,
+    has_reports,
+    own_outcome_clinic_ids,
+    region_report_ids,
+)
 from .research import (
     has_research,
     is_blinded,
@@ -142,7 +151,13 @@ __all__ = [
     "TEAM_ROLES",
     "TIME_STAFF_ROLES",
     "WORKLOAD_ROLES",
+    "SMALL_NUMBER",
     "ExtraScope",
+    "clinic_outcome_ids",
+    "dashboard_clinic_ids",
+    "has_reports",
+    "own_outcome_clinic_ids",
+    "region_report_ids",
     "actor_role_label",
     "alert_recipient_roles",
     "all_roles",

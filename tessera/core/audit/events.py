@@ -476,6 +476,47 @@ class Event(StrEnum):
     )
     REGION_CREATED = "region.created", ADMINISTRATION, _("A region was created")
 
+    REPORT_COSTS_SET = (
+        "report.costs_set",
+        ADMINISTRATION,
+        _("A clinic's costs for its reports were set"),
+    )
+    REPORT_DASHBOARD_VIEWED = (
+        "report.dashboard_viewed",
+        ADMINISTRATION,
+        _("A clinic's implementation dashboard was viewed"),
+    )
+    REPORT_DOWNLOADED = (
+        "report.downloaded",
+        ADMINISTRATION,
+        _("A table of a report was downloaded"),
+    )
+    REPORT_OUTCOMES_VIEWED = (
+        "report.outcomes_viewed",
+        ADMINISTRATION,
+        _("An outcome report was viewed"),
+    )
+    REPORT_OUTCOME_TABLE_VIEWED = (
+        "report.outcome_table_viewed",
+        CARE,
+        _("A table of treatment outcomes that lists you was viewed"),
+    )
+    REPORT_QUARTERLY_BUILT = (
+        "report.quarterly_built",
+        ADMINISTRATION,
+        _("A quarterly service report was built"),
+    )
+    REPORT_QUARTERLY_DOWNLOADED = (
+        "report.quarterly_downloaded",
+        ADMINISTRATION,
+        _("A quarterly service report was downloaded"),
+    )
+    REPORT_REGISTER_EXPORTED = (
+        "report.register_exported",
+        ADMINISTRATION,
+        _("Data were exported to a quality register"),
+    )
+
     RESPONSE_FHIR_VIEWED = (
         "response.fhir.viewed",
         CARE,

@@ -1,0 +1,12 @@
+"""The reports app's writes, atomic and audited (one module per concept)."""
+
+from ..register.export import do_export as do_export_to_register
+from .costs import do_set_clinic_costs
+from .quarterly import do_build_quarterly_report, quarter_bounds
+
+__all__ = [
+    "do_set_clinic_costs",
+    "do_build_quarterly_report",
+    "do_export_to_register",
+    "quarter_bounds",
+]

@@ -1,0 +1,309 @@
+"""The outcome report's figures, aggregated in the database from the outcome table.
+
+``outcome_report(rows, ...)`` takes a queryset of ``EpisodeOutcome`` rows already scoped
+by the access policy and returns every figure of the report in one query (two with the
+referrals, which come from intake's applications). ``by_clinic`` does the same per
+clinic in one query, for the region's comparison. Nothing here loads rows into Python.
+
+Periods: flow counts (started, ended, finished, dropped out, stepped up) and the
+outcome rates are over episodes that **ended** in the period (a course is counted once,
+when it ends, as the national statistics count finished referrals); "started" counts
+episodes whose treatment started in the period; "referred" and "assessed" count
+applications sent in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core import access
+from tessera.intake.models import Application
+
+from .models import EpisodeOutcome
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A figure with its numerator and denominator; ``key`` names its definition."""
+
+    key: str
+    label: str
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool = False
+
+    @property
+    def percent(self) -> float | None:
+        if self.suppressed or not self.denominator or self.numerator is None:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int | None  # None when suppressed or not applicable
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """Mean first and last scores of finished courses on one measure, with the
+    within-group effect size and its 95 % confidence interval."""
+
+    measure: str
+    n: int
+    mean_first: float | None
+    mean_last: float | None
+    effect_size: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool = False
+
+
+@dataclass
+class Report:
+    counts: list[Figure] = field(default_factory=list)
+    rates: list[Rate] = field(default_factory=list)
+    endings: list[Figure] = field(default_factory=list)
+    dropout_timing: list[Figure] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    follow_ups: list[Figure] = field(default_factory=list)
+
+
+def _period(prefix: str, start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q(**{f"{prefix}__isnull": False})
+    if start:
+        q &= Q(**{f"{prefix}__gte": start})
+    if end:
+        q &= Q(**{f"{prefix}__lte": end})
+    return q
+
+
+def _sent(start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q()
+    if start:
+        q &= Q(submitted_at__date__gte=start)
+    if end:
+        q &= Q(submitted_at__date__lte=end)
+    return q
+
+
+def _moments(prefix: str, first: str, last: str, where: Q) -> dict:
+    """Sums for the mean, standard deviation and correlation of paired scores."""
+    f, g = Cast(first, FloatField()), Cast(last, FloatField())
+    return {
+        f"{prefix}_n": Count("pk", filter=where),
+        f"{prefix}_sx": Sum(f, filter=where),
+        f"{prefix}_sy": Sum(g, filter=where),
+        f"{prefix}_sxx": Sum(f * f, filter=where),
+        f"{prefix}_syy": Sum(g * g, filter=where),
+        f"{prefix}_sxy": Sum(f * g, filter=where),
+    }
+
+
+def _aggregates(start, end) -> dict:
+    ended = _period("ended_on", start, end)
+    finished = ended & Q(finished=True)
+    reasons = {
+        "completed": ended & Q(end_reason="completed"),
+        "dropped_out": ended & Q(end_reason="dropped_out"),
+        "stepped_up": ended & Q(end_reason="stepped_up"),
+        "transferred": ended & Q(end_reason="transferred"),
+    }
+    dropped = reasons["dropped_out"]
+    aggregates = {
+        "started": Count("pk", filter=_period("started_on", start, end)),
+        "ended": Count("pk", filter=ended),
+        "finished_n": Count("pk", filter=finished),
+        "not_at_caseness": Count("pk", filter=finished & Q(caseness_start=False)),
+        "recovered_n": Count("pk", filter=finished & Q(recovered=True)),
+        "improved": Count("pk", filter=finished & Q(reliable_improvement=True)),
+        "deteriorated": Count("pk", filter=finished & Q(reliable_deterioration=True)),
+        "reliably_recovered": Count("pk", filter=finished & Q(reliable_recovery=True)),
+        "dropped_early": Count("pk", filter=dropped & Q(weeks_in_treatment__lt=2)),
+        "dropped_middle": Count(
+            "pk", filter=dropped & Q(weeks_in_treatment__gte=2, weeks_in_treatment__lt=6)
+        ),
+        "dropped_late": Count("pk", filter=dropped & Q(weeks_in_treatment__gte=6)),
+        **{reason: Count("pk", filter=q) for reason, q in reasons.items()},
+        **_moments("dep", "dep_first", "dep_last", finished & Q(dep_instrument="PHQ-9")),
+        **_moments("anx", "anx_first", "anx_last", finished & Q(anx_instrument="GAD-7")),
+    }
+    for months in (3, 6, 12):
+        name = f"dep_follow_up_{months}"
+        answered = ended & Q(**{f"{name}__isnull": False})
+        aggregates[f"fu{months}_n"] = Count("pk", filter=answered)
+        aggregates[f"fu{months}_mean"] = Avg(name, filter=answered)
+    return aggregates
+
+
+def within_group_change(measure: str, n, sx, sy, sxx, syy, sxy) -> Change:
+    """Mean first and last scores and the within-group effect size of the change.
+
+    d = (mean first - mean last) / S_within, S_within = sqrt((SD_first² + SD_last²) / 2);
+    its variance V = (1/n + d² / (2n)) · 2(1 - r), r the correlation of first and last
+    scores, and the 95 % interval d ± 1.96 √V (Borenstein, Hedges, Higgins & Rothstein
+    2009, Introduction to Meta-Analysis, §4 "Computing d from studies that use pre-post
+    scores", equations 4.27-4.28 ~: quoted from the book, check the edition). Needs at
+    least two courses and some spread in the scores; otherwise only the means.
+    """
+    if not n:
+        return Change(measure, 0, None, None, None, None, None)
+    mx, my = sx / n, sy / n
+    if n < 2:
+        return Change(measure, n, mx, my, None, None, None)
+    var_x = (sxx - n * mx * mx) / (n - 1)
+    var_y = (syy - n * my * my) / (n - 1)
+    cov = (sxy - n * mx * my) / (n - 1)
+    s_within = math.sqrt(max(var_x + var_y, 0.0) / 2)
+    if s_within == 0 or var_x <= 0 or var_y <= 0:
+        return Change(measure, n, mx, my, None, None, None)
+    d = (mx - my) / s_within
+    r = cov / math.sqrt(var_x * var_y)
+    variance = (1 / n + d * d / (2 * n)) * 2 * (1 - r)
+    half = 1.96 * math.sqrt(max(variance, 0.0))
+    return Change(measure, n, mx, my, d, d - half, d + half)
+
+
+def _suppress_count(key, label, value, suppress: bool) -> Figure:
+    if suppress and value is not None and 0 < value < access.SMALL_NUMBER:
+        return Figure(key, label, None, True)
+    return Figure(key, label, value)
+
+
+def _suppress_rate(key, label, numerator, denominator, suppress: bool) -> Rate:
+    small = any(0 < v < access.SMALL_NUMBER for v in (numerator, denominator) if v is not None)
+    if suppress and small:
+        return Rate(key, label, None, None, True)
+    return Rate(key, label, numerator, denominator)
+
+
+def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
+    """The report from the aggregated values (``_aggregates``) and the referral counts."""
+    report = Report()
+
+    def count(key, label, value):
+        return _suppress_count(key, label, value, suppress)
+
+    referrals = referrals or {}
+    report.counts = [
+        count("referred", _("Referred"), referrals.get("referred")),
+        count("assessed", _("Assessed"), referrals.get("assessed")),
+        count("started", _("Started treatment"), values["started"]),
+        count("ended", _("Ended"), values["ended"]),
+        count("finished", _("Finished a course"), values["finished_n"]),
+        count("dropped_out", _("Dropped out"), values["dropped_out"]),
+        count("stepped_up", _("Stepped up"), values["stepped_up"]),
+    ]
+    at_caseness = values["finished_n"] - values["not_at_caseness"]
+    rates = [
+        ("finished", _("Finished a course"), values["finished_n"], values["ended"]),
+        ("recovery", _("Recovery"), values["recovered_n"], at_caseness),
+        (
+            "reliable_improvement",
+            _("Reliable improvement"),
+            values["improved"],
+            values["finished_n"],
+        ),
+        (
+            "reliable_recovery",
+            _("Reliable recovery"),
+            values["reliably_recovered"],
+            at_caseness,
+        ),
+        (
+            "reliable_deterioration",
+            _("Reliable deterioration"),
+            values["deteriorated"],
+            values["finished_n"],
+        ),
+        ("dropout", _("Dropped out"), values["dropped_out"], values["ended"]),
+    ]
+    report.rates = [_suppress_rate(*rate, suppress) for rate in rates]
+    report.endings = [
+        count("completed", _("Completed treatment"), values["completed"]),
+        count("dropped_out", _("Dropped out"), values["dropped_out"]),
+        count("stepped_up", _("Stepped up to other care"), values["stepped_up"]),
+        count("transferred", _("Transferred"), values["transferred"]),
+    ]
+    report.dropout_timing = [
+        count("dropout_timing", _("In the first two weeks"), values["dropped_early"]),
+        count("dropout_timing", _("In weeks 2 to 5"), values["dropped_middle"]),
+        count("dropout_timing", _("From week 6"), values["dropped_late"]),
+    ]
+    for prefix, measure in (("dep", "PHQ-9"), ("anx", "GAD-7")):
+        change = within_group_change(
+            measure, *(values[f"{prefix}_{k}"] or 0 for k in ("n", "sx", "sy", "sxx", "syy", "sxy"))
+        )
+        if suppress and 0 < change.n < access.SMALL_NUMBER:
+            change = Change(measure, 0, None, None, None, None, None, suppressed=True)
+        report.changes.append(change)
+    for months in (3, 6, 12):
+        report.follow_ups.append(count(f"follow_up_{months}", str(months), values[f"fu{months}_n"]))
+    return report
+
+
+def outcome_report(
+    rows: QuerySet[EpisodeOutcome],
+    *,
+    clinic_ids: set[int] | None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    suppress: bool = False,
+) -> Report:
+    """The report over these rows. ``clinic_ids`` gives the clinics whose referrals
+    count; None leaves referrals out (a therapist's own caseload has none)."""
+    values = rows.aggregate(**_aggregates(start, end))
+    referrals = None
+    if clinic_ids is not None:
+        referrals = referral_counts(clinic_ids, start, end)
+    return build(values, referrals, suppress=suppress)
+
+
+def referral_counts(clinic_ids, start, end) -> dict:
+    sent = _sent(start, end)
+    return (
+        Application.objects.filter(sent, clinic_id__in=clinic_ids)
+        .exclude(status__in=["draft", "duplicate"])
+        .aggregate(
+            referred=Count("pk", filter=Q(submitted_at__isnull=False)),
+            assessed=Count("pk", filter=Q(assessed_at__isnull=False)),
+        )
+    )
+
+
+def by_clinic(
+    rows: QuerySet[EpisodeOutcome], start=None, end=None, *, suppress: bool = True
+) -> dict[int, Report]:
+    """A report per clinic in one query (two with referrals), for the region."""
+    grouped = rows.values("clinic_id").order_by("clinic_id").annotate(**_aggregates(start, end))
+    sent = _sent(start, end)
+    clinic_ids = [row["clinic_id"] for row in grouped]
+    referrals = {
+        row["clinic_id"]: row
+        for row in Application.objects.filter(sent, clinic_id__in=clinic_ids)
+        .exclude(status__in=["draft", "duplicate"])
+        .values("clinic_id")
+        .order_by("clinic_id")
+        .annotate(
+            referred=Count("pk", filter=Q(submitted_at__isnull=False)),
+            assessed=Count("pk", filter=Q(assessed_at__isnull=False)),
+        )
+    }
+    return {
+        row["clinic_id"]: build(row, referrals.get(row["clinic_id"]), suppress=suppress)
+        for row in grouped
+    }
+
+
+def empty_values() -> dict:
+    """The aggregates of no rows (a clinic with no episodes yet)."""
+    return {key: 0 for key in _aggregates(None, None)}

@@ -1,0 +1,87 @@
+"""The filters of a report: a period, a care model, a referral route, a problem area
+(the programme's), and for a clinic a therapist; the costs a manager enters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core.forms import DATE_INPUT
+from tessera.core.models import Episode
+from tessera.intake.models.applications import Source
+from tessera.programs.models import ProblemArea
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    care_model = forms.ChoiceField(
+        label=_("Care model"),
+        required=False,
+        choices=[("", _("All"))] + list(Episode.CareModel.choices),
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Referral route"),
+        required=False,
+        choices=[("", _("All"))] + list(Source.choices),
+    )
+    problem_area = forms.ChoiceField(
+        label=_("Problem area"),
+        required=False,
+        choices=[("", _("All"))] + list(ProblemArea.choices),
+    )
+
+    def __init__(self, *args, therapists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if therapists is not None:
+            self.fields["therapist"] = forms.TypedChoiceField(
+                label=_("Therapist"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("All"))]
+                + [(u.pk, u.get_full_name() or u.email) for u in therapists],
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period must not be before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """The row filters the valid form asks for (none when it is not valid)."""
+        if not self.is_valid():
+            return {}
+        found = {}
+        for name in ("care_model", "referral_source", "problem_area"):
+            if self.cleaned_data.get(name):
+                found[name] = self.cleaned_data[name]
+        if self.cleaned_data.get("therapist"):
+            found["therapist_id"] = self.cleaned_data["therapist"]
+        return found
+
+    def period(self) -> tuple:
+        if not self.is_valid():
+            return None, None
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")
+
+
+class QuarterForm(forms.Form):
+    """Which quarter to build: the last four, newest first (the current one so far)."""
+
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=str)
+
+    def __init__(self, *args, quarters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(q.isoformat(), label) for q, label in quarters]
+
+
+class CostsForm(forms.Form):
+    per_therapist_hour = forms.DecimalField(
+        label=_("Cost per therapist hour"), min_value=0, max_digits=9, decimal_places=2
+    )
+    fixed_per_month = forms.DecimalField(
+        label=_("Fixed costs per month"), min_value=0, max_digits=11, decimal_places=2
+    )

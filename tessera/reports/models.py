@@ -1,0 +1,202 @@
+"""The narrow per-episode outcome table: one row per episode, kept up to date from the
+saves that change it (responses, treatment contacts, plan entries, the episode itself;
+``receivers.py``), so that a report aggregates this table in the database instead of
+reading raw responses. ``outcome_table.refresh`` writes a row; ``rebuild`` writes all
+of them from scratch (``manage.py rebuild_outcomes``), and a test checks the two agree.
+
+Every label is the outcome engine's (``tessera.outcomes.rules.classify``), by the NHS
+Talking Therapies rules; ``None`` means "not applicable", as an empty cell in the CSV.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EpisodeOutcomeQuerySet(models.QuerySet):
+    def finished(self) -> EpisodeOutcomeQuerySet:
+        return self.filter(finished=True)
+
+
+class EpisodeOutcome(models.Model):
+    episode = models.OneToOneField(
+        "core.Episode", on_delete=models.CASCADE, primary_key=True, related_name="outcome"
+    )
+    # Copied from the episode and its neighbours, for grouping without joins.
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=16)
+    care_model = models.CharField(max_length=16)
+    programme_key = models.CharField(max_length=80, blank=True)
+    problem_area = models.CharField(max_length=32, blank=True)
+    referral_source = models.CharField(max_length=16, blank=True)  # intake's Source, or ""
+    opened_on = models.DateField()
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    end_reason = models.CharField(max_length=16, blank=True)
+    weeks_in_treatment = models.PositiveSmallIntegerField(null=True)  # start to end (or today)
+    # What the engine reads.
+    dep_instrument = models.CharField(max_length=16, blank=True)
+    dep_first = models.FloatField(null=True)
+    dep_last = models.FloatField(null=True)
+    anx_instrument = models.CharField(max_length=16, blank=True)
+    anx_first = models.FloatField(null=True)
+    anx_last = models.FloatField(null=True)
+    attended_contacts = models.PositiveIntegerField(default=0)
+    sessions_attended = models.PositiveIntegerField(default=0)
+    modules_completed = models.PositiveIntegerField(default=0)
+    # Follow-up after the course (the depression measure), where answered.
+    dep_follow_up_3 = models.FloatField(null=True)
+    dep_follow_up_6 = models.FloatField(null=True)
+    dep_follow_up_12 = models.FloatField(null=True)
+    # What the engine says.
+    finished = models.BooleanField(default=False)
+    caseness_start = models.BooleanField(null=True)
+    recovered = models.BooleanField(null=True)
+    reliable_improvement = models.BooleanField(null=True)
+    reliable_deterioration = models.BooleanField(null=True)
+    reliable_recovery = models.BooleanField(null=True)
+    refreshed_at = models.DateTimeField()
+
+    objects = EpisodeOutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("episode outcome")
+        indexes = [
+            models.Index(fields=["clinic", "ended_on"]),
+            models.Index(fields=["therapist", "ended_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome of episode {self.episode_id}"
+
+    @property
+    def label_values(self) -> tuple:
+        """The labels the per-episode table shows, in its column order."""
+        return (
+            self.finished,
+            self.recovered,
+            self.reliable_improvement,
+            self.reliable_deterioration,
+        )
+
+    # The columns of the engine's CSV and the facts behind them, in the engine's order.
+    ENGINE_FIELDS = (
+        "dep_instrument",
+        "dep_first",
+        "dep_last",
+        "anx_instrument",
+        "anx_first",
+        "anx_last",
+        "attended_contacts",
+    )
+    LABEL_FIELDS = (
+        "finished",
+        "caseness_start",
+        "recovered",
+        "reliable_improvement",
+        "reliable_deterioration",
+        "reliable_recovery",
+    )
+
+
+class QuarterlyReport(models.Model):
+    """The quarterly service report of one clinic for one quarter, stored as HTML when
+    it is built (by the quarterly task or on demand) and turned into a PDF on download,
+    as letters are. Building a quarter again replaces its text."""
+
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    quarter_start = models.DateField(_("quarter starting"))
+    html = models.TextField()
+    built_at = models.DateTimeField()
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "quarter_start"], name="one_quarterly_report_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic} {quarter_label(self.quarter_start)}"
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.quarter_start)
+
+
+def quarter_label(start) -> str:
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+
+
+def _new_key() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+class Register(models.Model):
+    """A quality register Tessera exports to: its profile (a data file in
+    ``register/profiles/``) and its own pseudonymisation key, never shown."""
+
+    name = models.SlugField(_("name"), unique=True)
+    profile = models.CharField(_("profile"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("profile version"))
+    key = models.CharField(max_length=64, default=_new_key, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegisterExport(models.Model):
+    """One export file: the rows that were new or changed since the last export."""
+
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="exports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    content = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class RegisterRow(models.Model):
+    """What was last sent to a register for one episode (a digest of its row), so that an
+    export sends only what is new or changed: running it twice sends nothing twice."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="+")
+    episode_id = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+    export = models.ForeignKey(RegisterExport, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["register", "episode_id"], name="one_row_per_episode")
+        ]
+
+
+class ClinicCosts(models.Model):
+    """What the clinic's manager enters so that the dashboard can show cost per started,
+    finished and recovered patient."""
+
+    clinic = models.OneToOneField(
+        "core.Clinic", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    per_therapist_hour = models.DecimalField(
+        _("cost per therapist hour"), max_digits=9, decimal_places=2
+    )
+    fixed_per_month = models.DecimalField(
+        _("fixed costs per month"), max_digits=11, decimal_places=2
+    )
+    updated_at = models.DateTimeField(auto_now=True)

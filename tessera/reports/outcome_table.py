@@ -1,0 +1,207 @@
+"""Writing the per-episode outcome table (models.EpisodeOutcome) from the records.
+
+``refresh(episode_ids)`` reads each episode's responses, treatment contacts and plan
+and writes its row, with the labels the outcome engine gives
+(``tessera.outcomes.rules.classify``). ``mark_stale(episode_id)`` queues an episode for
+a refresh when the current transaction commits (once per episode, however many saves),
+which is how ``receivers.py`` keeps the table up to date. ``rebuild()`` refreshes every
+episode, for ``manage.py rebuild_outcomes`` and the test that the table stays correct.
+
+Which scores count (decisions stated in docs/reports.md):
+
+- The course's scores are the responses to questionnaires of the episode that are not
+  follow-ups (time points follow_up_3/6/12), in the order they were sent; the first and
+  the last of each measure are the engine's ``first`` and ``last``.
+- The depression measure is PHQ-9. The anxiety measure is the problem-specific one of
+  the programme's problem area where the episode has scores on it (panic: PDSS, social
+  anxiety: SPIN, PTSD: IES-R; Clark et al. 2018, Table 2, as CLINICAL.md §2 records it
+  ✓), else GAD-7 (✓ the default). Measures whose thresholds are unconfirmed in
+  measures.json are never chosen.
+- Attended treatment contacts are counted by ``tessera.appointments.contacts`` (the one
+  place that rule is written; decision 0010).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from tessera.appointments.contacts import treatment_contacts
+from tessera.appointments.models import Appointment
+from tessera.core.models import Episode
+from tessera.instruments.scoring.definitions import normalise_code
+from tessera.instruments.time_points import TimePoint
+from tessera.intake.models import Application
+from tessera.outcomes.measures import Entry, load_table
+from tessera.outcomes.rules import classify
+from tessera.treatment.models import PlanEntry, Response
+
+from .models import EpisodeOutcome
+
+DEPRESSION = "PHQ-9"
+DEFAULT_ANXIETY = "GAD-7"
+# The problem-specific anxiety measure by programme problem area (Clark et al. 2018,
+# Table 2; CLINICAL.md §2 ✓). Areas not listed use GAD-7.
+ANXIETY_BY_PROBLEM = {"panic": "PDSS", "social_anxiety": "SPIN", "ptsd": "IES-R"}
+FOLLOW_UPS = {
+    TimePoint.FOLLOW_UP_3: "dep_follow_up_3",
+    TimePoint.FOLLOW_UP_6: "dep_follow_up_6",
+    TimePoint.FOLLOW_UP_12: "dep_follow_up_12",
+}
+BATCH = 200
+
+
+class _Refresh:
+    """The callback that refreshes one episode's row on commit."""
+
+    def __init__(self, episode_id: int) -> None:
+        self.episode_id = episode_id
+
+    def __call__(self) -> None:
+        refresh([self.episode_id])
+
+
+def mark_stale(episode_id: int | None) -> None:
+    """Refresh the episode's row when the current transaction commits (at once outside
+    one). Many saves of one episode in one transaction refresh it once: the pending
+    callbacks are the connection's own list, so a rolled-back savepoint takes its
+    callback with it and the next save registers a new one."""
+    if episode_id is None:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        refresh([episode_id])
+        return
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _Refresh) and entry[1].episode_id == episode_id:
+            return
+    transaction.on_commit(_Refresh(episode_id))
+
+
+def _entry(code: str) -> Entry | None:
+    entry = load_table().get(normalise_code(code))
+    if entry is None or entry.status == "unconfirmed":
+        return None
+    return entry
+
+
+def _first_last(scores: list[tuple[str, float]], code: str) -> tuple[float | None, float | None]:
+    wanted = normalise_code(code)
+    totals = [total for instrument, total in scores if normalise_code(instrument) == wanted]
+    if not totals:
+        return None, None
+    return totals[0], (totals[-1] if len(totals) > 1 else None)
+
+
+def _anxiety_code(problem_area: str, scored: set[str]) -> str:
+    specific = ANXIETY_BY_PROBLEM.get(problem_area)
+    if specific and normalise_code(specific) in scored and _entry(specific):
+        return specific
+    return DEFAULT_ANXIETY
+
+
+def row_for(episode: Episode, responses: list, sessions: int, modules: int, source: str) -> dict:
+    """The row's values for one episode, from what was read for it."""
+    course = [(r[0], float(r[1])) for r in responses if r[2] not in FOLLOW_UPS]
+    scored = {normalise_code(code) for code, _total in course}
+    version = episode.programme_version
+    problem_area = version.problem_area if version else ""
+    anx_code = _anxiety_code(problem_area, scored)
+    dep_first, dep_last = _first_last(course, DEPRESSION)
+    anx_first, anx_last = _first_last(course, anx_code)
+    contacts = treatment_contacts(episode)
+    dep, anx = _entry(DEPRESSION), _entry(anx_code)
+    result = classify(dep, dep_first, dep_last, anx, anx_first, anx_last, contacts)
+    follow_ups = dict.fromkeys(FOLLOW_UPS.values())
+    for code, total, point in responses:
+        if point in FOLLOW_UPS and normalise_code(code) == normalise_code(DEPRESSION):
+            follow_ups[FOLLOW_UPS[point]] = float(total)
+    weeks = None
+    if episode.started_on and episode.ended_on:
+        weeks = max(0, (episode.ended_on - episode.started_on).days // 7)
+    return {
+        "clinic_id": episode.clinic_id,
+        "therapist_id": episode.therapist_id,
+        "status": episode.status,
+        "care_model": episode.care_model,
+        "programme_key": version.programme.key if version else "",
+        "problem_area": problem_area,
+        "referral_source": source,
+        "opened_on": timezone.localdate(episode.created_at),
+        "started_on": episode.started_on,
+        "ended_on": episode.ended_on,
+        "end_reason": episode.end_reason,
+        "weeks_in_treatment": weeks,
+        "dep_instrument": DEPRESSION if dep_first is not None else "",
+        "dep_first": dep_first,
+        "dep_last": dep_last,
+        "anx_instrument": anx_code if anx_first is not None else "",
+        "anx_first": anx_first,
+        "anx_last": anx_last,
+        "attended_contacts": contacts,
+        "sessions_attended": sessions,
+        "modules_completed": modules,
+        **follow_ups,
+        "finished": result.finished,
+        "caseness_start": result.caseness_start,
+        "recovered": result.recovered,
+        "reliable_improvement": result.reliable_improvement,
+        "reliable_deterioration": result.reliable_deterioration,
+        "reliable_recovery": result.reliable_recovery,
+    }
+
+
+def refresh(episode_ids: Iterable[int]) -> int:
+    """Write the rows of these episodes (an episode that no longer exists is skipped).
+    Returns how many rows were written."""
+    ids = list(episode_ids)
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        written += _refresh_batch(ids[start : start + BATCH])
+    return written
+
+
+def _refresh_batch(ids: list[int]) -> int:
+    episodes = list(
+        Episode.objects.filter(pk__in=ids).select_related("programme_version__programme")
+    )
+    responses: dict[int, list] = {pk: [] for pk in ids}
+    for episode_id, code, total, point in (
+        Response.objects.filter(episode_id__in=ids, total__isnull=False)
+        .order_by("submitted_at", "id")
+        .values_list("episode_id", "instrument", "total", "due__time_point")
+    ):
+        responses[episode_id].append((code, total, point))
+    sessions: dict[int, int] = dict.fromkeys(ids, 0)
+    for episode_id in Appointment.objects.filter(
+        episode_id__in=ids, status=Appointment.Status.ATTENDED
+    ).values_list("episode_id", flat=True):
+        sessions[episode_id] += 1
+    modules: dict[int, int] = dict.fromkeys(ids, 0)
+    for episode_id in PlanEntry.objects.filter(
+        episode_id__in=ids, completed_at__isnull=False, removed_at__isnull=True
+    ).values_list("episode_id", flat=True):
+        modules[episode_id] += 1
+    sources = dict(
+        Application.objects.filter(episode_id__in=ids)
+        .exclude(status="duplicate")
+        .values_list("episode_id", "source")
+    )
+    now = timezone.now()
+    for episode in episodes:
+        pk = episode.pk
+        values = row_for(episode, responses[pk], sessions[pk], modules[pk], sources.get(pk, ""))
+        EpisodeOutcome.objects.update_or_create(
+            episode_id=episode.pk, defaults={**values, "refreshed_at": now}
+        )
+    return len(episodes)
+
+
+def rebuild() -> int:
+    """Every episode's row from scratch; rows of episodes that are gone are removed."""
+    with transaction.atomic():
+        ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
+        EpisodeOutcome.objects.exclude(episode_id__in=ids).delete()
+        return refresh(ids)

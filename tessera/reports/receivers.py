@@ -1,0 +1,31 @@
+"""Keep the outcome table up to date: any save that can change an episode's outcome
+(a response, a session, a plan entry or change, the episode itself, the application it came
+from) queues that episode for a refresh when the transaction commits
+(``outcome_table.mark_stale``). Lower apps know nothing of this: the reports app
+listens to their models' saves."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from tessera.appointments.models import Appointment
+from tessera.core.models import Episode
+from tessera.intake.models import Application
+from tessera.treatment.models import PlanChange, PlanEntry, Response
+
+from .outcome_table import mark_stale
+
+
+@receiver(post_save, sender=Episode, dispatch_uid="reports.episode")
+def episode_saved(sender, instance, **kwargs) -> None:
+    mark_stale(instance.pk)
+
+
+@receiver(post_save, sender=Response, dispatch_uid="reports.response")
+@receiver(post_save, sender=Appointment, dispatch_uid="reports.appointment")
+@receiver(post_save, sender=PlanEntry, dispatch_uid="reports.plan_entry")
+@receiver(post_save, sender=PlanChange, dispatch_uid="reports.plan_change")
+@receiver(post_save, sender=Application, dispatch_uid="reports.application")
+def episode_record_saved(sender, instance, **kwargs) -> None:
+    mark_stale(instance.episode_id)

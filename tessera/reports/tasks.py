@@ -1,0 +1,19 @@
+"""Periodic report work for the task worker (django-tasks; docs/operations.md)."""
+
+from django_tasks import task
+
+from tessera.core.models import Clinic
+
+from .actions import do_build_quarterly_report
+from .actions.quarterly import last_complete_quarter
+
+
+@task()
+def build_quarterly_reports() -> int:
+    """Build (or build again) every clinic's report of the last complete quarter. Safe
+    to run more than once: a quarter's report is replaced, not duplicated."""
+    quarter = last_complete_quarter()
+    clinics = list(Clinic.objects.order_by("pk"))
+    for clinic in clinics:
+        do_build_quarterly_report(clinic, quarter)
+    return len(clinics)

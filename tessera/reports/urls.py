@@ -1,0 +1,38 @@
+"""Report URLs (every one has a row in tests/access_rows/reports.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reports/", views.reports_home, name="reports_home"),
+    path("reports/definitions/", views.definitions, name="report_definitions"),
+    path("reports/mine/", views.my_outcomes, name="my_outcomes"),
+    path("reports/mine/episodes/", views.outcome_table, name="my_outcome_table"),
+    path("reports/mine/episodes.csv", views.outcome_table_csv, name="my_outcome_table_csv"),
+    path("reports/clinics/<slug:slug>/outcomes/", views.clinic_outcomes, name="clinic_outcomes"),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes/",
+        views.outcome_table,
+        name="clinic_outcome_table",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes.csv",
+        views.outcome_table_csv,
+        name="clinic_outcome_table_csv",
+    ),
+    path("reports/clinics/<slug:slug>/dashboard/", views.clinic_dashboard, name="clinic_dashboard"),
+    path(
+        "reports/clinics/<slug:slug>/dashboard/<slug:table>.csv",
+        views.dashboard_csv,
+        name="dashboard_csv",
+    ),
+    path("reports/clinics/<slug:slug>/costs/", views.clinic_costs, name="clinic_costs"),
+    path("reports/clinics/<slug:slug>/quarterly/", views.quarterly_list, name="quarterly_list"),
+    path(
+        "reports/clinics/<slug:slug>/quarterly/<int:pk>.pdf",
+        views.quarterly_pdf,
+        name="quarterly_pdf",
+    ),
+    path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
+]

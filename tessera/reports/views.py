@@ -1,0 +1,291 @@
+"""Report pages: what a user may see (``scope.py``), the figures (``figures.py``), the
+audit trail. Views stay thin: filters come from ``forms.PeriodForm``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tessera.core import access, audit
+from tessera.core.decorators import staff_required
+from tessera.core.models import Clinic
+
+from . import actions, dashboard, exports, figures, pdf, scope
+from . import charts as charts_
+from .actions.quarterly import quarter_bounds
+from .forms import CostsForm, PeriodForm, QuarterForm
+from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, quarter_label
+
+TABLE_PAGE_SIZE = 50
+
+
+@staff_required
+def reports_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.has_reports(user):
+        raise PermissionDenied
+    clinic_ids = access.clinic_outcome_ids(user) | access.dashboard_clinic_ids(user)
+    regions = access.region_report_ids(user)
+    context = {
+        "own": bool(access.own_outcome_clinic_ids(user)),
+        "clinics": Clinic.objects.filter(pk__in=clinic_ids).order_by("name"),
+        "dashboard_ids": access.dashboard_clinic_ids(user),
+        "regions": user.region_roles.filter(region_id__in=regions).select_related("region"),
+    }
+    return render(request, "reports/home.html", context)
+
+
+def _report(request, rows, *, clinic_ids, suppress: bool, therapists=None):
+    form = PeriodForm(request.GET or None, therapists=therapists)
+    start, end = form.period()
+    rows = rows.filter(**form.filters())
+    report = figures.outcome_report(
+        rows, clinic_ids=clinic_ids, start=start, end=end, suppress=suppress
+    )
+    return form, report, {"start": str(start or ""), "end": str(end or ""), **form.filters()}
+
+
+@staff_required
+def my_outcomes(request: HttpRequest) -> HttpResponse:
+    rows = scope.own_rows(request.user)
+    form, report, filters = _report(request, rows, clinic_ids=None, suppress=False)
+    audit.record("report.outcomes_viewed", actor=request.user, changes={"scope": "own", **filters})
+    return render(
+        request,
+        "reports/outcomes.html",
+        {"form": form, "report": report, "own": True, "suppress": False},
+    )
+
+
+@staff_required
+def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+    found = scope.clinic_scope(request.user, slug)
+    therapists = None if found.suppress else access.therapists(found.clinic).order_by("pk")
+    form, report, filters = _report(
+        request,
+        found.rows,
+        clinic_ids={found.clinic.pk},
+        suppress=found.suppress,
+        therapists=therapists,
+    )
+    audit.record(
+        "report.outcomes_viewed",
+        actor=request.user,
+        clinic=found.clinic,
+        changes={"scope": "clinic", **filters},
+    )
+    context = {
+        "form": form,
+        "report": report,
+        "clinic": found.clinic,
+        "suppress": found.suppress,
+    }
+    return render(request, "reports/outcomes.html", context)
+
+
+@staff_required
+def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    region = scope.region_scope(request.user, pk)
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    clinics = list(region.clinics.order_by("name"))
+    rows = EpisodeOutcome.objects.filter(clinic__region=region, **form.filters())
+    reports = figures.by_clinic(rows, start, end, suppress=True)
+    empty = figures.build(figures.empty_values(), None, suppress=True)
+    table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
+    audit.record(
+        "report.outcomes_viewed",
+        actor=request.user,
+        changes={"scope": "region", "region": region.pk, "start": str(start or "")},
+    )
+    return render(request, "reports/region.html", {"form": form, "region": region, "table": table})
+
+
+def _table_rows(request, slug: str | None):
+    if slug is None:
+        return None, scope.own_rows(request.user)
+    found = scope.clinic_scope(request.user, slug)
+    if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
+        raise Http404
+    return found.clinic, found.rows
+
+
+@staff_required
+def outcome_table(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    clinic, rows = _table_rows(request, slug)
+    rows = rows.select_related("episode__patient", "therapist").order_by("-ended_on", "-pk")
+    page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit.record(
+            "report.outcome_table_viewed",
+            actor=request.user,
+            clinic=clinic,
+            changes={"episodes": [row.episode_id for row in page.object_list]},
+        )
+    return render(request, "reports/table.html", {"page": page, "clinic": clinic})
+
+
+@staff_required
+def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    clinic, rows = _table_rows(request, slug)
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        changes={"table": "episode_outcomes", "rows": rows.count()},
+    )
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.engine_rows(rows)), content_type="text/csv; charset=utf-8"
+    )
+    name = f"outcomes-{clinic.slug if clinic else 'own'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def definitions(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/definitions.html")
+
+
+def _suppressed(table: dashboard.Table, suppress: bool) -> dashboard.Table:
+    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic."""
+    if not suppress:
+        return table
+    small = str(_("fewer than 5"))
+
+    def cell(value):
+        hidden = isinstance(value, int) and 0 < value < access.SMALL_NUMBER
+        return small if hidden else value
+
+    rows = [[row[0], *(cell(v) for v in row[1:])] for row in table.rows]
+    return dashboard.Table(table.key, table.title, table.header, rows)
+
+
+def _dashboard_tables(clinic, suppress: bool) -> tuple[list, dict]:
+    weekly, steadiness = dashboard.applications_per_week(clinic)
+    tables = [weekly, dashboard.referral_mix(clinic), dashboard.decisions(clinic)]
+    tables.append(dashboard.by_quarter(clinic))
+    return [_suppressed(t, suppress) for t in tables], steadiness
+
+
+@staff_required
+def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    tables, steadiness = _dashboard_tables(clinic, suppress)
+    weekly, _mix, _decisions, quarters = tables
+    charts = {
+        "applications": charts_.bar_chart(
+            [row[0][5:] for row in weekly.rows],
+            [row[1] if isinstance(row[1], int) else 0 for row in weekly.rows],
+            title=weekly.title,
+        ),
+        "quarters": charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            [row[2] if isinstance(row[2], int) else 0 for row in quarters.rows],
+            title=str(_("Courses ended per quarter")),
+        ),
+    }
+    audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
+    settings = ClinicCosts.objects.filter(clinic=clinic).first()
+    initial = {}
+    if settings:
+        initial = {
+            "per_therapist_hour": settings.per_therapist_hour,
+            "fixed_per_month": settings.fixed_per_month,
+        }
+    context = {
+        "costs": dashboard.costs(clinic, settings),
+        "costs_form": None if suppress else CostsForm(initial=initial),
+        "clinic": clinic,
+        "suppress": suppress,
+        "tables": tables,
+        "charts": charts,
+        "steadiness": steadiness,
+        "waits": dashboard.waits(clinic),
+        "time": dashboard.therapist_time(clinic),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    found = {t.key: t for t in _dashboard_tables(clinic, suppress)[0]}.get(table)
+    if found is None:
+        raise Http404
+    audit.record("report.downloaded", actor=request.user, clinic=clinic, changes={"table": table})
+    response = HttpResponse(
+        "".join(exports.csv_lines([found.header, *found.rows])),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{clinic.slug}-{table}.csv"'
+    return response
+
+
+def _quarters(today) -> list:
+    start = quarter_bounds(today)[0]
+    found = []
+    for _number in range(4):
+        found.append((start, quarter_label(start)))
+        start = quarter_bounds(start - dt.timedelta(days=1))[0]
+    return found
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def quarterly_list(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    quarters = _quarters(timezone.localdate())
+    form = QuarterForm(request.POST or None, quarters=quarters, initial={"quarter": quarters[1][0]})
+    if request.method == "POST" and form.is_valid():
+        start = dt.date.fromisoformat(form.cleaned_data["quarter"])
+        built = actions.do_build_quarterly_report(clinic, start, acting_user=request.user)
+        messages.success(request, _("The report of %(label)s was built.") % {"label": built.label})
+        return redirect("quarterly_list", slug=clinic.slug)
+    reports = QuarterlyReport.objects.filter(clinic=clinic).only(
+        "pk", "clinic_id", "quarter_start", "built_at"
+    )
+    return render(
+        request, "reports/quarterly_list.html", {"clinic": clinic, "form": form, "reports": reports}
+    )
+
+
+@staff_required
+def quarterly_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    report = QuarterlyReport.objects.filter(clinic=clinic, pk=pk).first()
+    if report is None:
+        raise Http404
+    audit.record(
+        "report.quarterly_downloaded",
+        actor=request.user,
+        clinic=clinic,
+        obj=report,
+        changes={"quarter": report.label},
+    )
+    response = HttpResponse(pdf.to_pdf(report), content_type="application/pdf")
+    name = f"{clinic.slug}-{report.quarter_start:%Y}-q{(report.quarter_start.month - 1) // 3 + 1}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@staff_required
+@require_POST
+def clinic_costs(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)  # the clinic's managers
+    form = CostsForm(request.POST)
+    if form.is_valid():
+        actions.do_set_clinic_costs(clinic, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The costs were saved."))
+    else:
+        messages.error(request, _("Enter both costs as numbers of 0 or more."))
+    return redirect("clinic_dashboard", slug=clinic.slug)

@@ -1,0 +1,43 @@
+"""Reports: outcomes of a therapist's own caseload, of a clinic, of a region's clinics."""
+
+import datetime as dt
+
+from tests.access_rows.base import Row, everyone, only
+
+THERAPISTS = ["therapist", "colleague", "other_therapist"]
+CLINIC = ["supervisor", "manager"]
+alpha = {"slug": "alpha"}
+
+ROWS: dict[str, Row] = {
+    "reports_home": Row(only(THERAPISTS + CLINIC + ["region_admin", "other_manager"])),
+    "report_definitions": Row(everyone("ok", anon="login", staff_no_mfa="mfa")),
+    "my_outcomes": Row(only(THERAPISTS)),
+    "my_outcome_table": Row(only(THERAPISTS)),
+    "my_outcome_table_csv": Row(only(THERAPISTS)),
+    "clinic_outcomes": Row(only(CLINIC + ["region_admin"]), kwargs=lambda w: alpha),
+    "clinic_outcome_table": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_outcome_table_csv": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_dashboard": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
+    "dashboard_csv": Row(
+        only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "quarters"}
+    ),
+    "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
+}
+ROWS["clinic_costs"] = Row(
+    only(["manager"], ok="redirect"),
+    method="post",
+    kwargs=lambda w: alpha,
+    data={"per_therapist_hour": "600", "fixed_per_month": "10000"},
+)
+ROWS["quarterly_list"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["quarterly_pdf"] = Row(
+    only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
+)
+
+
+def setup(world):
+    from tessera.reports.actions import do_build_quarterly_report
+
+    world.quarterly_report = do_build_quarterly_report(
+        world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]
+    )

@@ -1,0 +1,134 @@
+"""A clinic manager reads the outcome report and the implementation dashboard of their
+clinic and downloads tables; a therapist sees only their own patients' outcomes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import expect
+
+from tessera.core import actions
+from tessera.core.roles import Role
+from tessera.reports.models import EpisodeOutcome
+from tessera.treatment.actions.schedule import do_add_measure_rule
+from tests.conftest import TOTP_SECRET, make_user
+from tests.e2e.conftest import current_totp_code, sign_in
+from tests.reports.cohort import COHORT, build
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class _World:
+    clinic: object
+    users: dict = field(default_factory=dict)
+
+    def __getitem__(self, kind):
+        return self.users[kind]
+
+
+def _second_factor(page) -> None:
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def cohort_world(e2e_world):
+    world = _World(e2e_world.clinic, {"therapist": e2e_world.therapist})
+    colleague = make_user("colleague@alpha.test", second_factor=True, first_name="Cole")
+    actions.do_grant_role(colleague, e2e_world.clinic, Role.THERAPIST)
+    manager = make_user("manager@alpha.test", second_factor=True, first_name="Maja")
+    actions.do_grant_role(manager, e2e_world.clinic, Role.CLINIC_MANAGER)
+    world.users.update(colleague=colleague, manager=manager)
+    for code in ("PHQ-9", "GAD-7"):
+        for point in ("pre", "weekly"):
+            do_add_measure_rule(
+                e2e_world.clinic, acting_user=manager, instrument=code, time_point=point
+            )
+    for i, course in enumerate(COHORT):
+        build(world, course, i)
+    assert EpisodeOutcome.objects.filter(finished=True).count() == 5  # written on commit
+    return world
+
+
+def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
+    sign_in(page, "manager@alpha.test")
+    _second_factor(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    page.get_by_role("link", name="outcome report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Outcomes: Clinic alpha")
+    recovery = page.get_by_role("row", name=re.compile("^Recovery"))
+    expect(recovery).to_contain_text("50.0 %")
+    expect(recovery).to_contain_text("4")
+    page.get_by_role("link", name="Recovery", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How the figures are defined")
+    page.go_back()
+
+    page.get_by_role("link", name="Outcome of each episode").click()
+    expect(page.get_by_role("table")).to_contain_text("Reliable improvement")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download as CSV")).click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("episode,problem,dep_instrument")
+    # The header, the cohort, and Pia's episode (still in treatment, not finished).
+    assert len(text.strip().splitlines()) == 1 + len(COHORT) + 1
+
+    page.goto("/reports/")
+    page.get_by_role("link", name="implementation dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Implementation dashboard")
+    expect(page.get_by_role("img", name="Applications per week")).to_be_visible()
+    expect(page.get_by_role("table", name="Courses by quarter")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download “Courses by quarter” as CSV").click()
+    rows = open(download.value.path(), encoding="utf-8").read().strip().splitlines()
+    assert rows[0] == "Quarter,Started,Ended,Finished,Recovered"
+
+
+def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
+    page = phone_page
+    sign_in(page, "therapist@alpha.test")
+    _second_factor(page)
+    page.goto("/reports/")
+    page.get_by_role("link", name="Outcome of each of my episodes").click()
+    table = page.get_by_role("table")
+    for name in ("A", "B", "C", "D", "E"):
+        expect(table.get_by_role("link", name=re.compile(rf"^{name} "))).to_be_visible()
+    expect(table.get_by_role("link", name=re.compile(r"^F "))).to_have_count(0)
+    page.goto("/reports/clinics/alpha/outcomes/")
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text("Outcomes")
+
+
+def test_a_manager_builds_and_downloads_the_quarterly_pdf(page, cohort_world):
+    sign_in(page, "manager@alpha.test")
+    _second_factor(page)
+    page.goto("/reports/")
+    page.get_by_role("link", name="quarterly reports").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Quarterly reports")
+    page.get_by_role("button", name="Build the report").click()
+    expect(page.get_by_role("status")).to_contain_text("was built")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^PDF of")).first.click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+
+
+def test_a_region_administrator_compares_the_clinics_with_small_numbers_hidden(page, cohort_world):
+    from tessera.core.models import Region
+    from tests.conftest import make_clinic
+
+    region = Region.objects.get(name="E2E Region")
+    make_clinic(region, "beta")
+    admin = make_user("region.admin@e2e.test", second_factor=True, first_name="Rolf")
+    actions.do_make_region_admin(admin, region)
+    sign_in(page, "region.admin@e2e.test")
+    _second_factor(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Compare the clinics of E2E Region").click()
+    table = page.get_by_role("table", name="Outcomes of the courses that ended, per clinic")
+    expect(table.get_by_role("row")).to_have_count(3)  # the header and two clinics
+    alpha = table.get_by_role("row", name=re.compile("Clinic alpha"))
+    expect(alpha).to_contain_text("83.3 % (5/6)")  # finished: shown (5 of 6)
+    expect(alpha).to_contain_text("fewer than 5")  # recovery 2 of 4: hidden
