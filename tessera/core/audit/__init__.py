@@ -5,7 +5,15 @@ Callers use ``from tessera.core import audit`` and ``audit.record(...)``.
 """
 
 from .events import CODES, Event, event, label
-from .trail import GENESIS, Break, changed_fields, record, record_for_episode, verify_chain
+from .trail import (
+    GENESIS,
+    Break,
+    changed_fields,
+    newest_event,
+    record,
+    record_for_episode,
+    verify_chain,
+)
 
 __all__ = [
     "CODES",
@@ -15,6 +23,7 @@ __all__ = [
     "changed_fields",
     "event",
     "label",
+    "newest_event",
     "record",
     "record_for_episode",
     "verify_chain",
