@@ -69,7 +69,10 @@ def episode_scope(user) -> Q:
 
 
 def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
-    return qs.filter(episode_scope(user)).distinct()
+    """No DISTINCT: every scope is a condition on the episode's own columns or an
+    ``IN (subquery)``, never a join, so no episode comes twice; DISTINCT would stop the
+    database from joining the scope into the caller's query (``episode__in=``)."""
+    return qs.filter(episode_scope(user))
 
 
 def patients_visible_to(user, qs: QuerySet) -> QuerySet:
