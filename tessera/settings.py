@@ -118,7 +118,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("TESSERA_DB_CONN_MAX_AGE", 0),
+        # Behind HTTPS (production) a connection is kept for a minute between requests,
+        # checked before reuse; opening one costs more than most pages' queries.
+        conn_max_age=envint("TESSERA_DB_CONN_MAX_AGE", 60 if HTTPS else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

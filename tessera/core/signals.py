@@ -1,7 +1,10 @@
 """Audit rows for signing in and out and for second-factor changes."""
 
+import time
+
 from allauth.account.signals import user_logged_in, user_logged_out
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
 from . import audit
@@ -30,3 +33,14 @@ def on_authenticator_removed(sender, request, user, authenticator, **kwargs):
     audit.record(
         "mfa.removed", actor=user, purpose="administration", changes={"type": authenticator.type}
     )
+
+
+@receiver(auth_signals.user_logged_in)
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in starts the idle clock, so the first page after it need not save the
+    session again (the middleware touches it at most once a minute)."""
+    from .middleware import IdleTimeoutMiddleware
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[IdleTimeoutMiddleware.KEY] = int(time.time())

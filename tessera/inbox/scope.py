@@ -75,7 +75,7 @@ def choose(user, wanted: str | None, therapists: list) -> Choice:
 
 def caseload(user, choice: Choice):
     """The open episodes of real patients in this inbox (a queryset, not evaluated)."""
-    episodes = Episode.objects.visible_to(user).open().filter(patient__is_training=False)
+    episodes = Episode.objects.visible_to(user).open().real()
     if choice.team:
         episodes = episodes.filter(clinic_id__in=team_clinic_ids(user))
         if choice.unassigned:

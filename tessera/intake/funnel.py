@@ -8,7 +8,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
+
+from tessera.core.models import Episode
 
 from .models import Application
 
@@ -29,11 +32,15 @@ class Step:
 
 
 def funnel(clinic) -> list[Step]:
-    fields = [field for field, _label in STEPS]
+    # The episode's end is read per application by its primary key (a subquery), not by
+    # a join: a join lets the database hash every episode in the country to find these.
+    ended_on = Subquery(Episode.objects.filter(pk=OuterRef("episode_id")).values("ended_on")[:1])
+    fields = [field for field, _label in STEPS[:-1]] + ["ended_on"]
     rows = list(
         Application.objects.filter(clinic=clinic)
         .exclude(status="draft")
         .exclude(status="duplicate")
+        .annotate(ended_on=ended_on)
         .values_list(*fields)
     )
     steps = []

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
+from tessera.core.models.episodes import training_patient_ids
 from tessera.core.working_time import working_seconds
 from tessera.messaging.models import Message
 from tessera.treatment.models import WorksheetAnswer
@@ -168,13 +169,11 @@ def _empty_week(clinic, role: ClinicRole, monday: dt.date) -> Week:
 
 
 def _scope(clinic, ids, prefix: str = "") -> Q:
-    """The clinic's real (not practice) episodes of these therapists."""
-    return Q(
-        **{
-            f"{prefix}clinic": clinic,
-            f"{prefix}therapist_id__in": ids,
-            f"{prefix}patient__is_training": False,
-        }
+    """The clinic's real (not practice) episodes of these therapists. Training patients
+    are left out by their short list (as ``Episode.objects.real()``), not by a join on
+    every patient."""
+    return Q(**{f"{prefix}clinic": clinic, f"{prefix}therapist_id__in": ids}) & ~Q(
+        **{f"{prefix}patient_id__in": training_patient_ids()}
     )
 
 
@@ -201,9 +200,9 @@ def _caseloads(clinic, ids, first, last, mondays) -> dict:
 def _add_time(clinic, ids, first, last, open_in, table) -> None:
     rows = (
         TimeEntry.objects.filter(
+            ~Q(episode__patient_id__in=training_patient_ids()),
             user_id__in=ids,
             episode__clinic=clinic,
-            episode__patient__is_training=False,
             day__gte=first,
             day__lte=last,
         )

@@ -4,17 +4,59 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core import audit
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditChainHead, AuditEvent
 from tessera.core.models.audit import AppendOnlyError
 
 
-def test_each_row_links_to_the_one_before(world):
-    events = list(AuditEvent.objects.order_by("id"))
-    assert events[0].prev_hash == audit.GENESIS
-    for before, after in zip(events, events[1:], strict=False):
-        assert after.prev_hash == before.hash
+def test_each_row_links_to_the_one_before_in_its_clinics_chain(world):
+    chains = set(AuditEvent.objects.values_list("chain", flat=True))
+    assert {world.clinic.pk, world.other_clinic.pk} <= chains
+    for chain in chains:
+        events = list(AuditEvent.objects.filter(chain=chain).order_by("id"))
+        assert events[0].prev_hash == audit.GENESIS
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.prev_hash == before.hash
+            assert after.chain == (after.clinic_id or 0)
+    assert list(audit.verify_chain()) == []
+
+
+def test_clinics_write_to_their_own_chain_heads(world):
+    """A write at one clinic locks and moves that clinic's head only."""
+    heads = dict(AuditChainHead.objects.values_list("chain", "last_hash"))
+    event = audit.record("patient.viewed", clinic=world.other_clinic, patient=world.other_patient)
+    after = dict(AuditChainHead.objects.values_list("chain", "last_hash"))
+    assert event.chain == world.other_clinic.pk
+    assert event.prev_hash == heads[world.other_clinic.pk]
+    assert after[world.other_clinic.pk] == event.hash
+    assert {k: v for k, v in after.items() if k != world.other_clinic.pk} == {
+        k: v for k, v in heads.items() if k != world.other_clinic.pk
+    }
+    assert list(audit.verify_chain()) == []
+
+
+def test_a_break_in_one_clinics_chain_is_found(world):
+    victim = AuditEvent.objects.filter(chain=world.other_clinic.pk).order_by("id")[1]
+    _tamper("UPDATE core_auditevent SET prev_hash = %s WHERE id = %s", ["f" * 64, victim.id])
+    with pytest.raises(CommandError, match=f"broken at event {victim.id}: it does not link"):
+        call_command("verify_audit_trail")
+
+
+def test_rows_written_before_the_chains_were_split_still_verify(world):
+    """Migration 0006 leaves every older row in chain 0, linked in id order: rows
+    chained into one trail across clinics verify as chain 0."""
+    head = AuditChainHead.objects.get_or_create(chain=0, defaults={"last_hash": audit.GENESIS})[0]
+    previous = head.last_hash
+    for clinic in [world.clinic, world.other_clinic, world.clinic]:
+        event = AuditEvent(
+            at=timezone.now(), clinic=clinic, action="patient.viewed", prev_hash=previous, chain=0
+        )
+        event.hash = event.compute_hash()
+        event.save()
+        previous = event.hash
+    AuditChainHead.objects.filter(chain=0).update(last_hash=previous, last_event_id=event.pk)
     assert list(audit.verify_chain()) == []
 
 

@@ -108,3 +108,31 @@ def test_signing_in_is_audited(world, client):
 
     _post_login(client, world["patient"].email, PASSWORD)
     assert AuditEvent.objects.filter(action="session.signed_in", actor=world["patient"]).exists()
+
+
+def _session_writes(captured) -> int:
+    return sum(
+        1
+        for q in captured.captured_queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    )
+
+
+def test_the_session_is_not_saved_on_every_request(world, login):
+    """The idle clock is touched at most once a minute, not on every page (issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world["patient"])
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("my_details"))
+    assert _session_writes(first) == 0  # signing in started the idle clock
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("my_details"))
+    assert _session_writes(second) == 0
+    _age_session(client, 61)
+    with CaptureQueriesContext(connection) as later:
+        client.get(reverse("my_details"))
+    assert _session_writes(later) == 1
+    assert int(time.time()) - client.session["tessera_last_seen"] < 5

@@ -46,6 +46,14 @@ def own_episode_scope(user) -> Q:
     return scope
 
 
+def _staff_episode_scope(user) -> Q:
+    """A staff member's own scope and the extra scopes that grant them a read."""
+    scope = own_episode_scope(user)
+    for _scope, extra in scopes.granted_extra_scopes():
+        scope |= extra(user)
+    return scope
+
+
 def episode_scope(user) -> Q:
     """A Q over Episode for everything the user may see; matches nothing when nothing."""
     nothing = Q(pk__in=[])
@@ -53,9 +61,7 @@ def episode_scope(user) -> Q:
         return nothing
     scope = nothing
     if user.is_staff_member:
-        scope |= own_episode_scope(user)
-        for _scope, extra in scopes.granted_extra_scopes():
-            scope |= extra(user)
+        scope |= _staff_episode_scope(user)
     patient = user.patient_record
     if patient is not None:
         scope |= Q(patient=patient)
@@ -63,17 +69,31 @@ def episode_scope(user) -> Q:
 
 
 def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
-    return qs.filter(episode_scope(user)).distinct()
+    """No DISTINCT: every scope is a condition on the episode's own columns or an
+    ``IN (subquery)``, never a join, so no episode comes twice; DISTINCT would stop the
+    database from joining the scope into the caller's query (``episode__in=``)."""
+    return qs.filter(episode_scope(user))
 
 
 def patients_visible_to(user, qs: QuerySet) -> QuerySet:
+    """The patients with an episode in the user's scope, and a patient's own record.
+
+    Staff get ``id IN (episodes in scope)`` alone, which PostgreSQL turns into a join
+    from the scope's episodes (by their indexes); OR-ing it with the patient's own
+    record, as ``episode_scope`` does, would make it scan every patient. A patient's own
+    record is their own id, with or without an episode."""
     from tessera.core.models import Episode
 
     if not may_see_patient_data(user):
         return qs.none()
-    episodes = Episode.objects.filter(episode_scope(user)).values("patient_id")
-    own = Q(user=user) if user.patient_record is not None else Q(pk__in=[])
-    return qs.filter(Q(pk__in=episodes) | own)
+    visible = Q(pk__in=[])
+    if user.is_staff_member:
+        episodes = Episode.objects.filter(_staff_episode_scope(user))
+        visible |= Q(pk__in=episodes.values("patient_id"))
+    patient = user.patient_record
+    if patient is not None:
+        visible |= Q(pk=patient.pk)
+    return qs.filter(visible)
 
 
 def get_visible_patient(user, pk) -> object:

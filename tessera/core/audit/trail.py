@@ -1,7 +1,10 @@
 """Writing and verifying the audit trail.
 
-record() is the only way rows are written. It locks the chain head so that every row
-links to exactly one predecessor, even with several app servers writing at once. It
+record() is the only way rows are written. There is one chain per clinic (and a shared
+one for events with no clinic, which also holds every row written before the chains
+were split): record() locks the head of the event's chain only, so that every row links
+to exactly one predecessor in its chain even with several app servers writing at once,
+while writes at different clinics never wait for each other (decision 0016). It
 accepts only the codes registered in ``events.Event``.
 """
 
@@ -15,6 +18,7 @@ from django.utils import timezone
 
 from tessera.core import access, context
 from tessera.core.models import AuditChainHead, AuditEvent
+from tessera.core.models.audit import chain_key
 
 from .events import event as registered_event
 
@@ -40,9 +44,10 @@ def record(
     ctx = context.current()
     if actor is None and ctx.user is not None and ctx.user.is_authenticated:
         actor = ctx.user
+    chain = chain_key(clinic.pk if clinic is not None else None)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
+            chain=chain, defaults={"last_hash": GENESIS}
         )
         event = AuditEvent(
             at=timezone.now(),
@@ -58,10 +63,13 @@ def record(
             request_id=ctx.request_id,
             changes=changes or {},
             prev_hash=head.last_hash,
+            chain=chain,
         )
         event.hash = event.compute_hash()
         event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+        AuditChainHead.objects.filter(pk=head.pk).update(
+            last_hash=event.hash, last_event_id=event.pk
+        )
     return event
 
 
@@ -123,11 +131,22 @@ class Break:
 
 
 def verify_chain(batch_size: int = 2000) -> Iterator[Break]:
-    """Yield every row whose hash or link does not hold, oldest first."""
+    """Yield every row whose hash or link does not hold, chain by chain, then all of
+    them oldest first (by event id)."""
+    chains = set(AuditChainHead.objects.values_list("chain", flat=True))
+    chains |= set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    breaks: list[Break] = []
+    for chain in sorted(chains):
+        breaks.extend(_verify_one_chain(chain, batch_size))
+    yield from sorted(breaks, key=lambda b: b.event_id)
+
+
+def _verify_one_chain(chain: int, batch_size: int) -> Iterator[Break]:
     expected_prev = GENESIS
     last_id = 0
+    rows = AuditEvent.objects.filter(chain=chain)
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(rows.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
             break
         for event in batch:
@@ -137,9 +156,17 @@ def verify_chain(batch_size: int = 2000) -> Iterator[Break]:
                 yield Break(event.id, "its contents do not match its hash")
             expected_prev = event.hash
             last_id = event.id
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.filter(chain=chain).first()
     if head and head.last_hash != expected_prev:
         yield Break(head.last_event_id or 0, "rows after it are missing")
+    elif head is None and expected_prev != GENESIS:
+        yield Break(last_id, "its chain has no head")
+
+
+def newest_event() -> AuditEvent | None:
+    """The newest row of the whole trail: its hash, kept outside the database at a
+    backup, shows later whether a restored database lost newer events."""
+    return AuditEvent.objects.order_by("-id").first()
 
 
 def changed_fields(before: dict, after: dict) -> dict:

@@ -87,12 +87,23 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which hash chain the row links into: its clinic's id, or 0 for the shared chain
+    # (events with no clinic, and every row written before the trail had one chain per
+    # clinic). See chain_key() and docs/decisions/0016-audit-chain-per-clinic.md.
+    chain = models.BigIntegerField(default=0)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["clinic", "-at"])]
+        indexes = [
+            models.Index(fields=["patient", "-at"]),
+            models.Index(fields=["clinic", "-at"]),
+            # The audit search's newest-first page of a clinic's trail: without it the
+            # database walks the whole country's trail backwards to fill one page.
+            models.Index(fields=["clinic", "-id"], name="audit_clinic_newest"),
+            models.Index(fields=["chain", "id"], name="audit_chain_order"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -131,8 +142,15 @@ class AuditEvent(models.Model):
         return hashlib.sha256(self.prev_hash.encode() + self.payload()).hexdigest()
 
 
-class AuditChainHead(models.Model):
-    """A single row holding the newest hash; locking it serialises writers of the chain."""
+def chain_key(clinic_id: int | None) -> int:
+    """The chain an event about this clinic links into (0: the shared chain)."""
+    return clinic_id or 0
 
+
+class AuditChainHead(models.Model):
+    """The newest hash of one chain; locking it serialises the writers of that chain
+    only, so that writes at different clinics never wait for each other."""
+
+    chain = models.BigIntegerField(unique=True, default=0)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)

@@ -55,8 +55,11 @@ class DueMeasureQuerySet(models.QuerySet):
         return self.pending().filter(opens_at__lte=now, expires_at__gt=now)
 
     def overdue(self, now=None) -> DueMeasureQuerySet:
+        """Past their due time and still open: once expired they can no longer be filled
+        in, so they stop being overdue (a weekly questionnaire never answered would
+        otherwise stay in the worklists for ever)."""
         now = now or timezone.now()
-        return self.pending().filter(due_at__lt=now)
+        return self.pending().filter(due_at__lt=now, expires_at__gt=now)
 
     def visible_to(self, user) -> DueMeasureQuerySet:
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
@@ -103,7 +106,9 @@ class DueMeasure(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.completed_at is None and not self.cancelled and self.due_at < now
+        return (
+            self.completed_at is None and not self.cancelled and self.due_at < now < self.expires_at
+        )
 
 
 class ResponseDraft(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from tessera.core import access
@@ -50,6 +51,7 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     record_patient_read(request.user, patient, "measures", clinic=clinic)
     responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at")
     due = DueMeasure.objects.filter(episode__in=episodes).pending().order_by("due_at")
+    now = timezone.now()
     return render(
         request,
         "treatment/patient_measures.html",
@@ -57,8 +59,8 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "series": progress.series_for(responses, _language()),
             "responses": list(reversed(responses)),
-            "overdue": [d for d in due if d.is_overdue()],
-            "upcoming": [d for d in due if not d.is_overdue()][:10],
+            "overdue": [d for d in due if d.is_overdue(now)],
+            "upcoming": [d for d in due if d.due_at >= now][:10],
         },
     )
 

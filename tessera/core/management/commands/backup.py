@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from tessera.core import audit
 from tessera.core.backup import BackupError, make_backup
-from tessera.core.models import AuditChainHead
 
 
 class Command(BaseCommand):
@@ -17,10 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, output: Path, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Backups need PostgreSQL (pg_dump).")
-        head = AuditChainHead.objects.filter(pk=1).first()
+        # The newest row of the whole trail (one chain per clinic: the newest of all).
+        head = audit.newest_event()
         manifest = {
-            "head_hash": head.last_hash if head else "",
-            "last_event_id": head.last_event_id if head else None,
+            "head_hash": head.hash if head else "",
+            "last_event_id": head.pk if head else None,
         }
         try:
             blob = make_backup(

@@ -1,0 +1,592 @@
+"""National scale: do the main pages read more of the database as the database grows?
+
+    python bench/scale.py                          # 1,000 / 10,000 / 30,000 patients
+    python bench/scale.py --sizes 1000,100000      # bigger, when the machine allows
+    python bench/scale.py --sizes 200,1000 --repeat 3  # a quick look
+
+It needs PostgreSQL (``--database-url``, default a database ``tessera_scale_bench`` on
+127.0.0.1, dropped and created afresh). It migrates, seeds the demo (``seed_demo``: the
+demo clinic's staff, patients and work, held the same size at every N), then grows the
+rest of the country with COPY to each size in turn: regions, clinics and therapists,
+and per patient one episode, about ten questionnaires due and answered, about ten
+messages, about sixty audit rows, and an open application for one patient in ten. After
+each size it runs ANALYZE and, for every main page, signs in as the demo user who uses
+it and measures one request in process. The first 300 patients go to the demo clinic
+(27 of them to the demo therapist): its own work, the same at every N, with its audit
+rows written before the rest of the country's. Then, per page:
+
+- the number of queries,
+- the database pages read (shared buffers hit + read) by EXPLAIN (ANALYZE, BUFFERS) of
+  each of the page's SELECTs, summed: unlike time, not disturbed by other load,
+- the median wall-clock and CPU (process) time per request over ``--repeat`` runs.
+
+The smallest size is measured twice (A/A) as the noise floor. The table shows, per
+page, the pages read at each size and the growth ratio largest / smallest, and CPU per
+request against a bare signed-in Django view measured in the same run.
+
+The bulk rows are realistic in size and spread, not in content: the bulk audit rows
+carry random hashes, so ``verify_audit_trail`` reports the benchmark database broken.
+
+From Python (a test, on a PostgreSQL test database that already holds the demo):
+``grow(world, n)`` and ``measure(pages, repeat=1)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import types
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_scale_bench"
+
+# Per patient outside the demo, on average.
+RESPONSES = 10
+MESSAGES = 10
+AUDIT_ROWS = 60
+APPLICATION_SHARE = 0.1
+PATIENTS_PER_THERAPIST = 40
+PATIENTS_PER_CLINIC = 1000
+# The demo clinic's own work, the same at every N: patients of its own (with their
+# questionnaires, messages and audit rows, as everywhere), a caseload of about thirty
+# for the demo therapist, and the rest shared by the clinic's other therapists.
+DEMO_CLINIC = "riverside"
+DEMO_CLINIC_PATIENTS = 300
+DEMO_CASELOAD = 27
+CLINICS_PER_REGION = 5
+
+AUDIT_ACTIONS = [
+    "patient.viewed",
+    "patient.list_viewed",
+    "message.sent",
+    "message.read",
+    "measure.submitted",
+    "plan.viewed",
+    "episode.viewed",
+    "worksheet.answered",
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    user: str  # the demo e-mail's local part
+    url: str
+
+
+def main_pages(today: dt.date) -> list[Page]:
+    month_ago = (today - dt.timedelta(days=30)).isoformat()
+    return [
+        Page("bare signed-in view", "therapist", "/bench/bare/"),
+        Page("patient home", "patient", "/"),
+        Page("staff home (therapist)", "therapist", "/"),
+        Page("inbox (therapist)", "therapist", "/inbox/"),
+        Page("patient list (therapist)", "therapist", "/patients/"),
+        Page("patient search (therapist)", "therapist", "/patients/?q=lar"),
+        Page("patient list (manager)", "manager", "/patients/"),
+        Page("staff home (manager)", "manager", "/"),
+        Page("team workload (manager)", "manager", "/workload/clinics/riverside/"),
+        Page("audit search", "manager", "/audit/"),
+        Page("audit search by action", "manager", "/audit/?action=patient.viewed"),
+        Page("audit search by date", "manager", f"/audit/?date_from={month_ago}"),
+        Page("triage queue", "intake", "/intake/"),
+        Page("intake funnel", "intake", "/intake/funnel/"),
+    ]
+
+
+# ---------------------------------------------------------------------------- set-up
+
+
+def setup_django(database_url: str | None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
+    sys.path.insert(0, str(ROOT))
+    import logging
+    import warnings
+
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)  # the task runner's lines
+    warnings.filterwarnings("ignore", message="No directory at")
+    install_bare_view()
+
+
+def install_bare_view() -> None:
+    """A bare signed-in view beside the project's URLs: the floor for CPU per request."""
+    from django.conf import settings
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    @login_required
+    def bare(request):
+        return HttpResponse("ok")
+
+    module = types.ModuleType("bench_scale_urls")
+    module.urlpatterns = [path("bench/bare/", bare), path("", include(settings.ROOT_URLCONF))]
+    sys.modules["bench_scale_urls"] = module
+    settings.ROOT_URLCONF = "bench_scale_urls"
+    settings.ALLOWED_HOSTS = ["*"]
+    clear_url_caches()
+
+
+def fresh_database(database_url: str) -> None:
+    """Drop and create the benchmark database (never any other)."""
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop {name!r}: the benchmark's database needs 'bench'")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# ---------------------------------------------------------------------------- growing
+
+
+@dataclass
+class World:
+    """The bulk part of the country, grown in steps; the demo stays as seeded."""
+
+    size: int = 0
+    clinics: list[int] = field(default_factory=list)
+    demo_clinic: int = 0
+    demo_therapist: int = 0
+    therapists: dict[int, list[int]] = field(default_factory=dict)  # clinic -> user ids
+    rng: random.Random = field(default_factory=lambda: random.Random(16))
+
+
+def _next_id(cursor, table: str) -> int:
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+    return cursor.fetchone()[0]
+
+
+def copy_rows(model, rows: list[dict]) -> None:
+    """COPY these rows into the model's table. Each row gives ``id`` and any fields;
+    the others take the field's default (now for auto_now(_add) fields)."""
+    from django.db import connection, models
+
+    if not rows:
+        return
+    now = dt.datetime.now(dt.UTC)
+    fields = list(model._meta.concrete_fields)
+    table = model._meta.db_table
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+
+    def value(f, row):
+        if f.attname in row:
+            v = row[f.attname]
+        elif f.name in row:
+            v = row[f.name]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            v = now
+        else:
+            v = f.get_default()
+        if isinstance(f, models.JSONField):
+            return json.dumps(v)
+        if isinstance(f, models.UUIDField):
+            return str(v) if v is not None else None
+        return v
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([value(f, row) for f in fields])
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        )
+
+
+def build_organisation(world: World, largest: int) -> None:
+    """Regions, clinics and therapists for the largest size, made once."""
+    from django.contrib.auth.hashers import make_password
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import Clinic, ClinicRole, Region, User
+    from tessera.core.roles import Role
+
+    clinics = max(3, largest // PATIENTS_PER_CLINIC)
+    password = make_password(None)
+    demo = Clinic.objects.get(slug=DEMO_CLINIC)
+    world.demo_clinic = demo.pk
+    world.demo_therapist = User.objects.get(email=demo_email("therapist")).pk
+    users = User.objects.bulk_create(
+        User(
+            email=f"bench.demo.{t}@bench.test", password=password, first_name="T", last_name=str(t)
+        )
+        for t in range(DEMO_CLINIC_PATIENTS // PATIENTS_PER_THERAPIST)
+    )
+    ClinicRole.objects.bulk_create(
+        ClinicRole(user=u, clinic=demo, role=Role.THERAPIST) for u in users
+    )
+    world.therapists[demo.pk] = [u.pk for u in users]
+    region = None
+    for c in range(clinics):
+        if c % CLINICS_PER_REGION == 0:
+            region = Region.objects.create(
+                name=f"Bench region {c // CLINICS_PER_REGION}", country="SE"
+            )
+        clinic = Clinic.objects.create(
+            region=region,
+            name=f"Bench clinic {c}",
+            slug=f"bench-{c}",
+            country="SE",
+            languages=["sv"],
+        )
+        world.clinics.append(clinic.pk)
+        per_clinic = max(1, largest // clinics // PATIENTS_PER_THERAPIST)
+        users = User.objects.bulk_create(
+            User(
+                email=f"bench.t{c}.{t}@bench.test",
+                password=password,
+                first_name="T",
+                last_name=str(t),
+            )
+            for t in range(per_clinic)
+        )
+        ClinicRole.objects.bulk_create(
+            ClinicRole(user=u, clinic=clinic, role=Role.THERAPIST) for u in users
+        )
+        world.therapists[clinic.pk] = [u.pk for u in users]
+
+
+def grow(world: World, target: int) -> None:
+    """Add patients outside the demo until there are ``target`` of them."""
+    from django.db import connection, transaction
+
+    from tessera.core.models import AuditEvent, Episode, Patient
+    from tessera.intake.models import Application
+    from tessera.messaging.models import Message
+    from tessera.treatment.models import DueMeasure, Response
+
+    count = target - world.size
+    if count <= 0:
+        return
+    rng = world.rng
+    now = dt.datetime.now(dt.UTC)
+    patients, episodes, dues, responses, messages, events, applications = ([] for _ in range(7))
+    with transaction.atomic(), connection.cursor() as cursor:
+        pid = _next_id(cursor, "core_patient")
+        eid = _next_id(cursor, "treatment_episode")
+        did = _next_id(cursor, "treatment_duemeasure")
+        rid = _next_id(cursor, "treatment_response")
+        mid = _next_id(cursor, "messaging_message")
+        aid = _next_id(cursor, "core_auditevent")
+        apid = _next_id(cursor, "intake_application")
+        for n in range(count):
+            if world.size + n < DEMO_CLINIC_PATIENTS:  # the demo clinic's own, first
+                clinic = world.demo_clinic
+                if world.size + n < DEMO_CASELOAD:
+                    therapist = world.demo_therapist
+                else:
+                    therapist = rng.choice(world.therapists[clinic])
+            else:
+                clinic = rng.choice(world.clinics)
+                therapist = rng.choice(world.therapists[clinic])
+            started = now - dt.timedelta(days=rng.randint(7, 720))
+            patients.append(
+                {
+                    "id": pid,
+                    "first_name": f"Bench{world.size + n}",
+                    "last_name": rng.choice(["Larsson", "Berg", "Holm", "Ek", "Nord", "Alm"]),
+                    "date_of_birth": dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000)),
+                    "preferred_language": "sv",
+                    "created_at": started,
+                }
+            )
+            status = rng.choices(["active", "ended", "waiting", "intake"], [60, 30, 5, 5])[0]
+            episodes.append(
+                {
+                    "id": eid,
+                    "patient_id": pid,
+                    "clinic_id": clinic,
+                    "therapist_id": therapist,
+                    "status": status,
+                    "created_at": started,
+                    "started_on": started.date(),
+                    "ended_on": (started + dt.timedelta(days=70)).date()
+                    if status == "ended"
+                    else None,
+                }
+            )
+            for k in range(RESPONSES):
+                at = started + dt.timedelta(days=7 * k)
+                answered = at < now - dt.timedelta(days=1) or rng.random() < 0.5
+                dues.append(
+                    {
+                        "id": did,
+                        "episode_id": eid,
+                        "instrument": "PHQ-9",
+                        "time_point": "weekly",
+                        "sequence": k,
+                        "opens_at": at,
+                        "due_at": at + dt.timedelta(days=2),
+                        "expires_at": at + dt.timedelta(days=7),
+                        "completed_at": at if answered else None,
+                    }
+                )
+                if answered:
+                    total = rng.randint(0, 27)
+                    responses.append(
+                        {
+                            "id": rid,
+                            "episode_id": eid,
+                            "due_id": did,
+                            "instrument": "PHQ-9",
+                            "instrument_version": "1",
+                            "language": "sv",
+                            "answers": {},
+                            "total": total,
+                            "result": {"total": total},
+                            "submitted_at": at,
+                            "submitted_by_id": therapist,
+                            "submission_key": uuid.UUID(int=rng.getrandbits(128)),
+                        }
+                    )
+                    rid += 1
+                did += 1
+            for k in range(MESSAGES):
+                from_patient = k % 2 == 0
+                messages.append(
+                    {
+                        "id": mid,
+                        "episode_id": eid,
+                        "author_id": None if from_patient else therapist,
+                        "from_patient": from_patient,
+                        "body": "Bench message " * rng.randint(2, 20),
+                        "sent_at": started + dt.timedelta(days=3 * k, hours=rng.randint(0, 23)),
+                        "answered_at": None,
+                        "submission_key": uuid.UUID(int=rng.getrandbits(128)),
+                    }
+                )
+                mid += 1
+            for _k in range(AUDIT_ROWS):
+                events.append(
+                    {
+                        "id": aid,
+                        "at": now - dt.timedelta(seconds=rng.randint(0, 720 * 86400)),
+                        "actor_id": therapist,
+                        "actor_role": "therapist",
+                        "clinic_id": clinic,
+                        "patient_id": pid,
+                        "action": rng.choice(AUDIT_ACTIONS),
+                        "purpose": "care",
+                        "changes": {},
+                        "prev_hash": "0" * 64,
+                        "hash": uuid.UUID(int=rng.getrandbits(128)).hex * 2,
+                    }
+                )
+                aid += 1
+            if rng.random() < APPLICATION_SHARE:
+                applications.append(
+                    {
+                        "id": apid,
+                        "clinic_id": clinic,
+                        "reference": f"B-{apid:08d}",
+                        "source": "self",
+                        "first_name": "Applicant",
+                        "last_name": str(apid),
+                        "status": rng.choice(["submitted", "needs_info", "accepted", "declined"]),
+                        "submitted_at": started,
+                        "screened_at": started + dt.timedelta(days=1),
+                        "created_at": started,
+                    }
+                )
+                apid += 1
+            pid += 1
+            eid += 1
+        # Audit rows in the order they would have been written: ids rise with time.
+        events.sort(key=lambda row: row["at"])
+        first = events[0]["id"] if events else 0
+        for offset, row in enumerate(events):
+            row["id"] = first + offset
+        for model, rows in [
+            (Patient, patients),
+            (Episode, episodes),
+            (DueMeasure, dues),
+            (Response, responses),
+            (Message, messages),
+            (AuditEvent, events),
+            (Application, applications),
+        ]:
+            copy_rows(model, rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    world.size = target
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measure:
+    queries: int
+    pages_read: int
+    wall_ms: float
+    cpu_ms: float
+    status: int
+
+
+def sign_in(client, user) -> None:
+    """As the tests do: the password and the second factor just given."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    now = time.time()
+    records = [{"method": "password", "at": now}]
+    if user.authenticator_set.exists():
+        records.append({"method": "mfa", "at": now, "type": "totp"})
+    session["account_authentication_methods"] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def pages_read(sql: str) -> int:
+    """Shared buffers hit or read by one SELECT, from EXPLAIN (ANALYZE, BUFFERS)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    return int(top.get("Shared Hit Blocks", 0)) + int(top.get("Shared Read Blocks", 0))
+
+
+def measure_page(page: Page, client, repeat: int) -> Measure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(page.url)  # warm: caches, the session's first touch
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(page.url)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page.url)
+    total = 0
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if sql.lstrip().upper().startswith("SELECT") and "FOR UPDATE" not in sql.upper():
+            total += pages_read(sql)
+    return Measure(
+        queries=len(captured.captured_queries),
+        pages_read=total,
+        wall_ms=statistics.median(walls),
+        cpu_ms=statistics.median(cpus),
+        status=response.status_code,
+    )
+
+
+def measure(pages: list[Page], repeat: int = 3) -> dict[str, Measure]:
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    clients = {}
+    results = {}
+    for page in pages:
+        if page.user not in clients:
+            client = Client()
+            sign_in(client, User.objects.get(email=demo_email(page.user)))
+            clients[page.user] = client
+        results[page.label] = measure_page(page, clients[page.user], repeat)
+    return results
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def ratio(a: float, b: float) -> str:
+    return f"×{b / a:.2f}" if a else "-"
+
+
+def report(sizes: list[int], runs: list[tuple[str, dict[str, Measure]]], out=sys.stdout) -> None:
+    labels = list(runs[0][1])
+    head = ["page", "queries"] + [f"pages {name}" for name, _ in runs] + ["A/A", "growth"]
+    head += [f"CPU ms {runs[-1][0]}", "×bare"]
+    rows = [head]
+    bare = runs[-1][1].get("bare signed-in view")
+    for label in labels:
+        measures = [r[label] for _name, r in runs]
+        first, aa, last = measures[0], measures[1], measures[-1]
+        queries = "/".join(sorted({str(m.queries) for m in measures}, key=int))
+        bad = [m.status for m in measures if m.status >= 400]
+        row = [label + (f" (status {bad[0]})" if bad else ""), queries]
+        row += [str(m.pages_read) for m in measures]
+        row += [ratio(first.pages_read, aa.pages_read), ratio(first.pages_read, last.pages_read)]
+        row += [f"{last.cpu_ms:.1f}", ratio(bare.cpu_ms, last.cpu_ms) if bare else "-"]
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        print(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            ),
+            file=out,
+        )
+
+
+def run(sizes: list[int], repeat: int, pages: list[Page], log=print) -> list[tuple[str, dict]]:
+    """Grow to each size and measure; the smallest twice (A/A)."""
+    world = World()
+    build_organisation(world, max(sizes))
+    runs = []
+    for i, size in enumerate(sizes):
+        started = time.perf_counter()
+        grow(world, size)
+        log(f"grew to {size:,} patients in {time.perf_counter() - started:.1f} s")
+        runs.append((f"{size:,}", measure(pages, repeat)))
+        if i == 0:
+            runs.append((f"{size:,} A/A", measure(pages, repeat)))
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,30000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    fresh_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    from tessera.portal import demo
+
+    demo.seed()
+    print(f"migrated and seeded the demo in {time.perf_counter() - started:.1f} s")
+    load = os.getloadavg()[0]
+    runs = run(sizes, args.repeat, main_pages(timezone.localdate()))
+    print()
+    print(
+        "Database pages read per request (EXPLAIN ANALYZE BUFFERS), "
+        f"load {load:.1f} → {os.getloadavg()[0]:.1f}"
+    )
+    report(sizes, runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The scale benchmark's small-N mode (bench/scale.py), on the PostgreSQL test database:
+it grows the country with COPY, measures every main page and reads the database pages
+from EXPLAIN. Checks what the benchmark produces, never a time."""
+
+import datetime as dt
+import importlib.util
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import clear_url_caches
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the benchmark uses COPY and EXPLAIN (ANALYZE, BUFFERS): PostgreSQL only",
+)
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "scale.py"
+
+
+@pytest.fixture
+def scale(settings):
+    spec = importlib.util.spec_from_file_location("bench_scale", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_scale"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    settings.ROOT_URLCONF = settings.ROOT_URLCONF  # an override layer, undone after
+    module.install_bare_view()
+    yield module
+    clear_url_caches()
+
+
+def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
+    from tessera.core.models import AuditEvent, Episode, Patient
+    from tessera.portal import demo
+
+    demo.seed()
+    patients = Patient.objects.count()
+    pages = scale.main_pages(dt.date.today())
+    runs = scale.run([40, 80], repeat=1, pages=pages, log=lambda *_: None)
+
+    assert Patient.objects.count() == patients + 80
+    assert Episode.objects.filter(patient__first_name__startswith="Bench").count() == 80
+    assert AuditEvent.objects.filter(patient__first_name__startswith="Bench").count() == 80 * 60
+    assert [name for name, _ in runs] == ["40", "40 A/A", "80"]
+    for _name, measures in runs:
+        assert set(measures) == {p.label for p in pages}
+        for label, m in measures.items():
+            assert m.status == 200, label
+            assert m.queries > 0 and m.pages_read > 0, label
+    out = io.StringIO()
+    scale.report([40, 80], runs, out=out)
+    table = out.getvalue()
+    assert "audit search by date" in table and "growth" in table
+
+
+def test_pages_read_come_from_explain(db, scale):
+    from tessera.core.models import AuditEvent
+
+    sql = str(AuditEvent.objects.order_by("-id")[:5].query)
+    assert scale.pages_read(sql) >= 1
