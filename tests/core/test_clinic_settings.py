@@ -21,6 +21,7 @@ def _settings_form(**changes):
         "alert_ack_hours_high": "1",
         "alert_ack_hours_moderate": "8",
         "read_only_after_days": "30",
+        "reading_access_days": "365",
     }
     data.update(changes)
     return data
@@ -76,3 +77,16 @@ def test_the_last_crisis_contact_cannot_be_removed(world, login):
     response = login(world["manager"]).post(url, follow=True)
     assert "at least one crisis contact" in response.content.decode()
     assert world.clinic.crisis_contacts.filter(pk=contact.pk).exists()
+
+
+def test_the_reading_period_is_at_least_the_writing_period(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    response = client.post(url, _settings_form(reading_access_days="10"))
+    assert "at least as long as they can write" in response.content.decode()
+    response = client.post(
+        url, _settings_form(reading_access_days="400", contact_phone="+46 8 555 010")
+    )
+    assert response.status_code == 302
+    clinic = Clinic.objects.get(slug="alpha")
+    assert (clinic.reading_access_days, clinic.contact_phone) == (400, "+46 8 555 010")

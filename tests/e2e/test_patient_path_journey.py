@@ -77,3 +77,99 @@ def test_an_applicants_risk_answer_saved_for_later_shows_the_crisis_contacts(pag
     expect(
         page.get_by_role("group", name=re.compile(r"^9\.")).get_by_label("Several days")
     ).to_be_checked()
+
+
+class _World:
+    """What tests.plan_fixtures.build_plan needs from a world, for the e2e people."""
+
+    def __init__(self, w):
+        self.region = w.clinic.region
+        self.clinic = w.clinic
+        self.episode = w.patient.episodes.get()
+        self.users = {"therapist": w.therapist}
+
+    def __getitem__(self, kind):
+        return self.users[kind]
+
+
+@pytest.fixture
+def ended_course(e2e_world):
+    import datetime as dt
+
+    from tessera.portal.ending import do_end_episode
+    from tessera.safety.actions.plans import do_save_safety_plan
+    from tessera.treatment import plans
+    from tests.plan_fixtures import build_plan
+
+    world = _World(e2e_world)
+    treatment.do_start_treatment(world.episode, acting_user=e2e_world.therapist)
+    build_plan(world)
+    do_save_safety_plan(
+        world.episode,
+        acting_user=e2e_world.therapist,
+        parts={"warning_signs": "I stop answering the phone"},
+        based_on=0,
+    )
+    e2e_world.clinic.contact_phone = "+46 8 555 010"
+    e2e_world.clinic.save()
+    do_end_episode(
+        world.episode,
+        acting_user=e2e_world.therapist,
+        reason="completed",
+        ended_on=plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=40),
+    )
+    return e2e_world
+
+
+def test_after_treatment_the_safety_plan_and_the_course_stay_readable(page, ended_course):
+    sign_in(page, "patient@alpha.test")
+    after = page.get_by_role("region", name="Your treatment has ended")
+    expect(after).to_be_visible()
+    expect(after).to_contain_text("+46 8 555 010")
+    # the safety plan, one tap from the header, read-only with the numbers
+    page.get_by_role("link", name="My safety plan").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
+    expect(page.get_by_role("main")).to_contain_text("I stop answering the phone")
+    expect(page.get_by_role("link", name="112")).to_have_attribute("href", "tel:112")
+    expect(page.get_by_role("link", name="Change the safety plan")).to_have_count(0)
+    # the course: listed, and a module opens read-only
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My modules").click()
+    expect(page.locator("#ended-notice")).to_contain_text("Your treatment ended on")
+    expect(page.get_by_role("main")).not_to_contain_text("has not set up")
+    page.get_by_role("link", name="Activity and mood").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activity and mood")
+    page.get_by_role("link", name="Next part").click()
+    expect(page.get_by_label("What happened")).to_be_disabled()
+    expect(page.get_by_role("button", name="Send to my therapist")).to_have_count(0)
+    # messages: no form that pretends to send; whom to contact instead
+    page.goto("/me/messages/")
+    expect(page.get_by_role("main")).to_contain_text("new messages cannot be sent")
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_role("link", name="+46 8 555 010")).to_be_visible()
+
+
+@pytest.fixture
+def unguided_alone(e2e_world):
+    from tessera.core.models import Episode
+
+    e2e_world.clinic.offers_guided = False
+    e2e_world.clinic.offers_unguided = True
+    e2e_world.clinic.save()
+    Episode.objects.filter(patient=e2e_world.patient).update(care_model="unguided", therapist=None)
+    return e2e_world
+
+
+def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page, unguided_alone):
+    from tessera.safety.models import RiskAlert
+
+    page.goto(f"/c/{unguided_alone.clinic.slug}/")
+    expect(page.get_by_role("main")).to_contain_text("No therapist follows your work")
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    expect(page.locator("#who-reads")).to_contain_text("Nobody reads messages")
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    page.get_by_role("main").get_by_role("link", name="I need help").click()
+    page.get_by_role("textbox").fill("I cannot get started and feel low")
+    page.get_by_role("button", name="Send to my clinic").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your message has been sent")
+    assert RiskAlert.objects.filter(source="help").count() == 1

@@ -150,7 +150,8 @@ def test_ask_for_information_email_says_nothing_clinical(
 def test_self_referral_pages_do_not_exist_without_self_referral(world, client):
     world.clinic.referral_model = "professional"
     world.clinic.save()
-    assert client.get(reverse("intake_how_to_apply", args=["alpha"])).status_code == 404
+    page = client.get(reverse("intake_how_to_apply", args=["alpha"]))
+    assert page.status_code == 200 and "ask your GP" in page.content.decode()
     assert client.get(reverse("intake_start", args=["alpha"])).status_code == 404
     assert client.get(reverse("intake_clinic", args=["alpha"])).status_code == 200
 

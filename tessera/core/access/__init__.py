@@ -76,7 +76,7 @@ from .patients import (
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import clinical_staff, is_therapist_at, supervisors, therapist_roles, therapists
-from .treatment import may_correct_diary_entry
+from .treatment import may_correct_diary_entry, may_read_course
 from .workload import (
     TIME_STAFF_ROLES,
     WORKLOAD_ROLES,
@@ -130,6 +130,7 @@ __all__ = [
     "managed_clinic_ids",
     "may_assess",
     "may_correct_diary_entry",
+    "may_read_course",
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",
