@@ -28,8 +28,10 @@ class ApplicationRow:
     next_url: str
 
     @property
-    def is_draft(self) -> bool:
-        return self.application.status == Status.DRAFT
+    def steps_left(self) -> bool:
+        """A step is waiting for the applicant (consent, details, a questionnaire, or
+        sending), not only the clinic."""
+        return "/status/" not in self.next_url
 
 
 def applications_of(user) -> list[ApplicationRow]:

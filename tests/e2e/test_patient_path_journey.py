@@ -14,7 +14,7 @@ from tessera.core import actions
 from tessera.core.models import Clinic
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import MeasureRule, ResponseDraft
-from tests.conftest import make_clinic
+from tests.conftest import PASSWORD, make_clinic
 from tests.e2e.conftest import sign_in
 from tests.intake.intake_helpers import make_application
 
@@ -173,3 +173,70 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page
     page.get_by_role("button", name="Send to my clinic").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your message has been sent")
     assert RiskAlert.objects.filter(source="help").count() == 1
+
+
+@pytest.fixture
+def gp_clinic(transactional_db):
+    from tests.intake.intake_helpers import consent_for
+
+    region = actions.do_create_region(name="Referral Region", country="SE")
+    clinic = make_clinic(region, "northside", referral_model=Clinic.Referral.PROFESSIONAL)
+    consent_for(clinic)
+    return clinic
+
+
+def _second_browser(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def _confirm_link(email: str) -> str:
+    from django.core import mail
+
+    body = next(m.body for m in reversed(mail.outbox) if email in m.to)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", body).group(0)
+    return "/" + link.split("/", 3)[3]
+
+
+def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
+    page, gp_clinic, browser, live_server
+):
+    from django.core import mail
+
+    from tessera.intake.models import Application
+    from tests.intake.test_intake_referral_pages import _form
+
+    # A member of the public learns how to get there
+    page.goto("/c/northside/apply/")
+    expect(page.locator("#referral-only")).to_contain_text("ask your GP")
+    # the GP refers; the invitation goes out
+    from django.test import Client
+
+    Client().post("/c/northside/refer/", _form())
+    application = Application.objects.get(clinic=gp_clinic)
+    invite = re.search(r"https?://\S+/apply/invite/\S+", mail.outbox[-1].body).group(0)
+    page.goto("/" + invite.split("/", 3)[3])
+    page.get_by_role("link", name="Create an account").click()
+    page.locator("#id_email").fill("gus@person.test")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.wait_for_load_state()
+    # the e-mail is opened on the phone: confirm and sign in there
+    phone_context = _second_browser(browser, live_server)
+    try:
+        phone = phone_context.new_page()
+        phone.goto(_confirm_link("gus@person.test"))
+        phone.get_by_role("main").get_by_role("button", name="Confirm").click()
+        sign_in(phone, "gus@person.test", PASSWORD)
+        expect(phone.get_by_role("main")).not_to_contain_text("not linked")
+        phone.get_by_role("link", name="Continue your application to Clinic northside").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+    finally:
+        phone_context.close()
+    application.refresh_from_db()
+    assert application.applicant.email == "gus@person.test"
+    # back on the laptop, signing in goes straight on: no second opening of the link
+    sign_in(page, "gus@person.test", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
