@@ -133,3 +133,11 @@ def test_the_home_page_after_the_reading_period(world, plan, login):
     assert (
         reverse("my_progress") not in text.split('id="after-treatment"')[1].split("</section>")[0]
     )
+
+
+def test_pages_for_a_signed_in_person_are_not_stored(world, login):
+    from django.test import Client
+
+    response = login(world["patient"]).get(reverse("home"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "no-store" not in Client().get("/c/").get("Cache-Control", "")
