@@ -240,3 +240,17 @@ def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
     # back on the laptop, signing in goes straight on: no second opening of the link
     sign_in(page, "gus@person.test", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+
+
+def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_page, e2e_world):
+    page = phone_page
+    sign_in(page, "patient@alpha.test")
+    expect(page.get_by_role("link", name="Questionnaires")).to_be_hidden()
+    header = page.locator("header").bounding_box()
+    assert header["height"] < 640 / 4  # the header no longer takes a third of the screen
+    expect(page.get_by_role("link", name="My safety plan")).to_be_visible()
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="Questionnaires").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Questionnaires")
+    page.get_by_role("link", name="My safety plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
