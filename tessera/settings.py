@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tessera.core.middleware.RequestContextMiddleware",
+    "tessera.core.middleware.PrivatePagesNoStoreMiddleware",
     "tessera.core.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tessera.core.middleware.IdleTimeoutMiddleware",

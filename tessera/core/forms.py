@@ -86,6 +86,9 @@ class ClinicSettingsForm(forms.ModelForm):
             "alert_ack_hours_high",
             "alert_ack_hours_moderate",
             "read_only_after_days",
+            "reading_access_days",
+            "contact_phone",
+            "contact_email",
         ]
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from . import context
@@ -155,3 +156,19 @@ class HostileInputMiddleware:
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             values += [v for key in request.POST for v in [key, *request.POST.getlist(key)]]
         return any(has_control_characters(v) for v in values)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages for a signed-in person are never kept by the browser or a proxy (a shared
+    computer must not show a patient's page from its cache after sign-out; issue 14).
+    A response that sets its own Cache-Control (a file download) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

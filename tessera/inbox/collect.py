@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tessera.core.models import Episode
 from tessera.messaging.models import Message
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans
@@ -164,6 +165,7 @@ def modules_to_open(episodes, now) -> list[Item]:
     entries = (
         PlanEntry.objects.current()
         .filter(manual, episode__in=episodes, episode__started_on__isnull=False)
+        .exclude(episode__status=Episode.Status.ENDED)
         .select_related("module_version", *EPISODE)
         .order_by("episode_id", "position", "id")
     )

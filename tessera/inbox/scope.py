@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.utils import timezone
+
 from tessera.core import access
 from tessera.core.models import Episode
 
@@ -74,8 +77,13 @@ def choose(user, wanted: str | None, therapists: list) -> Choice:
 
 
 def caseload(user, choice: Choice):
-    """The open episodes of real patients in this inbox (a queryset, not evaluated)."""
-    episodes = Episode.objects.visible_to(user).open().real()
+    """The episodes of real patients in this inbox (a queryset, not evaluated): open
+    ones, and ended ones while their patient may still write (until ``read_only_from``),
+    so that a message sent after the end reaches a person (issue 14)."""
+    writing = Q(status=Episode.Status.ENDED, read_only_from__gt=timezone.localdate())
+    episodes = (
+        Episode.objects.visible_to(user).filter(~Q(status=Episode.Status.ENDED) | writing).real()
+    )
     if choice.team:
         episodes = episodes.filter(clinic_id__in=team_clinic_ids(user))
         if choice.unassigned:

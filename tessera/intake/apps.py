@@ -8,3 +8,6 @@ class IntakeConfig(AppConfig):
     name = "tessera.intake"
     label = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (allauth signals: getting in, issue 14)

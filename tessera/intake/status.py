@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tessera.treatment import questionnaires
+
 from .models import Application, Status
 from .models.applications import UrgentReason
 
@@ -56,10 +58,21 @@ def applicant_phase(application: Application) -> Phase:
     return DECISION
 
 
+def draft_risk(application: Application) -> bool:
+    """Whether a screening questionnaire saved for later holds a risk answer (at the
+    clinic's thresholds): saving, like sending, shows the crisis contacts (issue 14)."""
+    return any(
+        questionnaires.risk_answered(
+            code, {int(k): v for k, v in answers.items()}, clinic=application.clinic
+        )
+        for code, answers in (application.screening_drafts or {}).items()
+    )
+
+
 def crisis_contacts(application: Application, language: str) -> list:
     """The clinic's crisis contacts in the applicant's language (all of them when none is
-    in that language), once a risk question has been answered positively."""
-    if application.urgent_reason != UrgentReason.RISK_ITEM:
+    in that language), once a risk question has been answered positively, sent or saved
+    for later."""
+    if application.urgent_reason != UrgentReason.RISK_ITEM and not draft_risk(application):
         return []
-    contacts = list(application.clinic.crisis_contacts.all())
-    return [c for c in contacts if c.language == language] or contacts
+    return questionnaires.crisis_contacts_for(application.clinic, language)

@@ -114,7 +114,10 @@ def my_messages(request: HttpRequest) -> HttpResponse:
             draft = actions.draft_for(episode, request.user)
             form = MessageForm(initial={"body": draft.body, "submission_key": draft.submission_key})
     elif request.method == "POST":
-        flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
+        if episode.therapist_id is None:
+            flash.error(request, _("Nobody reads messages in this course."))
+        else:
+            flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
         return redirect("my_messages")
     return _render(request, "messaging/my_messages.html", episode, form)
 

@@ -37,7 +37,9 @@ from tessera.programs.management.commands.load_sample_content import sample_dire
 from tessera.programs.models import ProgrammeVersion
 from tessera.programs.packages import do_import_package, zip_directory
 from tessera.safety import demo as safety_demo
+from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.treatment import actions as treatment
+from tessera.treatment import plans
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.actions import schedule as schedule_actions
@@ -45,6 +47,7 @@ from tessera.treatment.models import DueMeasure, MeasureRule
 from tessera.workload import demo as workload_demo
 
 from . import demo_history
+from .ending import do_end_episode
 
 # Every app's demo (``<app>/demo.py`` with ``seed(ctx: DemoContext)``), run in this order
 # after the core demo exists. Each must be safe to run again.
@@ -71,6 +74,8 @@ SWEDISH_CRISIS = [
 CLINICS = [
     {
         "slug": "riverside",
+        "contact_phone": "+46 8 555 010 10",
+        "contact_email": "riverside@demo.tessera.test",
         "name": "Riverside Internet Psychiatry",
         "referral_model": Clinic.Referral.SELF,
         "physician_assessment": True,
@@ -78,18 +83,24 @@ CLINICS = [
     },
     {
         "slug": "fjordside",
+        "contact_phone": "+46 8 555 010 20",
+        "contact_email": "fjordside@demo.tessera.test",
         "name": "Fjordside Online Clinic",
         "referral_model": Clinic.Referral.PROFESSIONAL,
         "offers_guided": True,
     },
     {
         "slug": "harbour",
+        "contact_phone": "+46 8 555 010 30",
+        "contact_email": "harbour@demo.tessera.test",
         "name": "Harbour Internet Clinic",
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": True,
     },
     {
         "slug": "canal",
+        "contact_phone": "+46 8 555 010 40",
+        "contact_email": "canal@demo.tessera.test",
         "name": "Canal Blended Care",
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": True,
@@ -97,6 +108,8 @@ CLINICS = [
     },
     {
         "slug": "highland",
+        "contact_phone": "+46 8 555 010 50",
+        "contact_email": "highland@demo.tessera.test",
         "name": "Highland Self-Help Service",
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": False,
@@ -162,6 +175,8 @@ PATIENTS = [
     ),
     ("patient7", "Lisa", "Gustafsson", dt.date(1999, 7, 1), "canal", "canal.therapist", "active"),
     ("patient8", "Karl", "Jonsson", dt.date(1988, 3, 25), "highland", None, "active"),
+    # Finished treatment ten days ago: the course, safety plan and follow-ups after the end.
+    ("patient9", "Vera", "Lund", dt.date(1983, 5, 17), "harbour", "harbour.therapist", "ended"),
 ]
 
 
@@ -248,9 +263,11 @@ def seed() -> list[Login]:
                 therapist=staff.get(therapist) if therapist else None,
                 care_model="unguided" if slug == "highland" else "guided",
             )
-            if status == "active":
+            if status in ("active", "ended"):
                 _start(episode, with_history=(local == "patient"))
                 _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+            if status == "ended":
+                _ended(episode, staff[therapist])
         patients[local] = Patient.objects.get(user=user)
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
     _extend(DemoContext(region, clinics, staff, patients, logins))
@@ -276,7 +293,28 @@ PLANS = {
     "patient6": "transdiagnostic",
     "patient7": "depression-ba",
     "patient8": "insomnia",
+    "patient9": "depression-ba",
 }
+
+
+def _ended(episode, therapist) -> None:
+    """Ten days after the end: still writing, reading for a year, safety plan kept."""
+    do_save_safety_plan(
+        episode,
+        acting_user=therapist,
+        parts={
+            "warning_signs": "I stop answering friends and stay in bed in the afternoon.",
+            "coping": "A walk by the water, music, a shower.",
+            "people": "My sister Anna.",
+        },
+        based_on=0,
+    )
+    do_end_episode(
+        episode,
+        acting_user=therapist,
+        reason="completed",
+        ended_on=plans.clinic_today(episode.clinic) - dt.timedelta(days=10),
+    )
 
 
 def _plan(episode, programme_key, therapist, with_work: bool) -> None:

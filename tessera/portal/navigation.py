@@ -39,6 +39,9 @@ def navigation(request):
         nav.append((reverse("my_progress"), _("My progress")))
         nav.append((reverse("my_details"), _("My details")))
         nav.append((reverse("my_access_log"), _("Who has seen my record")))
+    elif not user.is_staff_member:
+        # An applicant finds their applications from every page (issue 14).
+        nav.append((reverse("my_applications"), _("My applications")))
     nav.append((reverse("account_email"), _("Account")))
     context = {"nav": nav, "current_path": request.path}
     if user.patient_record is not None:

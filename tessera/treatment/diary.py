@@ -15,7 +15,7 @@ from django.db.models import Count
 from tessera.core import access
 from tessera.programs.models import Step
 
-from . import plans, worksheets
+from . import ending, plans, worksheets
 from .models import DiaryEntry, DueMeasure
 
 HOMEWORK = "homework"
@@ -93,6 +93,7 @@ def diary_context(entry, step, *, today, values=None, errors=None, key=None, for
         "diary_week": [(item, access.may_correct_diary_entry(item, today)) for item in week],
         "diary_saved_keys": " ".join(str(item.submission_key) for item in recent),
         "diary_today": today,
+        "diary_may_write": ending.patient_may_write(entry.episode, today),
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from tessera.core import access
 from tessera.core.models import Episode
 
 
@@ -58,9 +59,40 @@ def patient_episode(user):
         Episode.objects.visible_to(user)
         .filter(patient__user=user)
         .open()
-        .select_related("programme_version", "clinic")
+        .select_related("programme_version", "clinic", "therapist")
         .first()
     )
+
+
+def latest_episode(user):
+    """The signed-in patient's open episode, else the one that ended last, or None."""
+    return patient_episode(user) or (
+        Episode.objects.visible_to(user)
+        .filter(patient__user=user, status=Episode.Status.ENDED)
+        .select_related("programme_version", "clinic", "therapist")
+        .order_by("-ended_on", "-id")
+        .first()
+    )
+
+
+def reading_until(episode) -> dt.date | None:
+    """The last day an ended episode's patient may still read their course (modules,
+    worksheets, diary, scores): the clinic's ``reading_access_days`` after the end.
+    None while the episode is open."""
+    if episode.status != Episode.Status.ENDED or episode.ended_on is None:
+        return None
+    return episode.ended_on + dt.timedelta(days=episode.clinic.reading_access_days)
+
+
+def patient_reading_episode(user):
+    """The episode whose course the patient reads: the open one, else the one that
+    ended last while it is within the clinic's reading period (issue 14: an ended
+    episode must not wipe the course). Writing in it is decided by
+    ``ending.patient_may_write``."""
+    episode = latest_episode(user)
+    if episode is None or not access.may_read_course(episode, clinic_today(episode.clinic)):
+        return None
+    return episode
 
 
 def clinic_today(clinic) -> dt.date:

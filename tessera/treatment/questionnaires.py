@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from tessera.instruments.choices import FALLBACK_LANGUAGE
-from tessera.instruments.scoring import Definition, load_definition, score
+from tessera.instruments.scoring import Definition, InstrumentError, load_definition, score
 from tessera.instruments.wording import TextMaps
+
+from .actions.schedule import risk_overrides
 
 
 @dataclass
@@ -115,3 +117,24 @@ def check_complete(view: QuestionnaireView, answers: dict[int, int]) -> bool:
         if item.number in needed and item.answer is None and not item.error:
             item.error = _("Please answer this question.")
     return False
+
+
+def risk_answered(code: str, answers: dict[int, int], *, clinic) -> bool:
+    """Whether the answers so far, complete or not, reach one of the instrument's risk
+    rules at the clinic's thresholds. A saved draft with a risk answer must show the
+    crisis contacts at once, as a sent one does (issue 14): the engine works the flags
+    out from the answered items alone."""
+    if not answers:
+        return False
+    definition = load_definition(code)
+    try:
+        result = score(definition, answers, risk_overrides=risk_overrides(clinic, definition.code))
+    except InstrumentError:
+        return False
+    return bool(result.risk_flags)
+
+
+def crisis_contacts_for(clinic, language: str) -> list:
+    """The clinic's crisis contacts in the language (all of them when none is in it)."""
+    contacts = list(clinic.crisis_contacts.all())
+    return [c for c in contacts if c.language == language] or contacts

@@ -58,6 +58,7 @@ APPLICANT = only(["patient"])
 
 ROWS: dict[str, Row] = {
     "intake_clinic": Row(PUBLIC, kwargs=lambda w: {"slug": w.clinic.slug}),
+    "clinic_directory": Row(PUBLIC),
     "intake_how_to_apply": Row(PUBLIC, kwargs=lambda w: {"slug": w.clinic.slug}),
     "intake_professionals": Row(PUBLIC, kwargs=lambda w: {"slug": w.clinic.slug}),
     "intake_refer": Row(PUBLIC, kwargs=lambda w: {"slug": w.clinic.slug}),

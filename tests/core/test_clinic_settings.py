@@ -21,6 +21,7 @@ def _settings_form(**changes):
         "alert_ack_hours_high": "1",
         "alert_ack_hours_moderate": "8",
         "read_only_after_days": "30",
+        "reading_access_days": "365",
     }
     data.update(changes)
     return data
@@ -93,3 +94,16 @@ def test_saving_unchanged_settings_keeps_the_language_order(world, login):
     # a new language goes after the clinic's own; a removed one is gone
     client.post(url, _settings_form(languages=["da", "sv"]))
     assert Clinic.objects.get(slug="alpha").languages == ["sv", "da"]
+
+
+def test_the_reading_period_is_at_least_the_writing_period(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    response = client.post(url, _settings_form(reading_access_days="10"))
+    assert "at least as long as they can write" in response.content.decode()
+    response = client.post(
+        url, _settings_form(reading_access_days="400", contact_phone="+46 8 555 010")
+    )
+    assert response.status_code == 302
+    clinic = Clinic.objects.get(slug="alpha")
+    assert (clinic.reading_access_days, clinic.contact_phone) == (400, "+46 8 555 010")

@@ -150,7 +150,8 @@ def test_ask_for_information_email_says_nothing_clinical(
 def test_self_referral_pages_do_not_exist_without_self_referral(world, client):
     world.clinic.referral_model = "professional"
     world.clinic.save()
-    assert client.get(reverse("intake_how_to_apply", args=["alpha"])).status_code == 404
+    page = client.get(reverse("intake_how_to_apply", args=["alpha"]))
+    assert page.status_code == 200 and "ask your GP" in page.content.decode()
     assert client.get(reverse("intake_start", args=["alpha"])).status_code == 404
     assert client.get(reverse("intake_clinic", args=["alpha"])).status_code == 200
 
@@ -183,3 +184,34 @@ def test_crisis_contacts_are_in_the_applicants_language(world, consent, login, l
     body = login(application.applicant).get(reverse("intake_status", args=[application.pk]))
     text = body.content.decode()
     assert "Självmordslinjen" in text and "Emergency" not in text
+
+
+def test_a_risk_answer_saved_for_later_shows_the_crisis_contacts_at_once(world, consent, login):
+    application = make_application(world.clinic, "ada@apply.test", phq=None, gad=None, submit=False)
+    client = login(application.applicant)
+    url = reverse("intake_screening", args=[application.pk, "PHQ-9"])
+    # a draft without a risk answer: no crisis box
+    client.post(url, _answers({1: 2}, save="1"))
+    body = client.get(reverse("intake_status", args=[application.pk])).content.decode()
+    assert "If you are thinking about harming yourself" not in body
+    # item 9 "several days", saved and not sent: the status page and the form show it
+    response = client.post(url, _answers({9: 1}, save="1"), follow=True)
+    body = response.content.decode()
+    assert "If you are thinking about harming yourself" in body and "112" in body
+    assert "If you are thinking about harming yourself" in client.get(url).content.decode()
+    application.refresh_from_db()
+    assert application.screening_drafts["PHQ-9"] == {"1": 2, "9": 1}
+    assert not application.urgent  # a draft is not yet an application the clinic sees
+
+
+def test_a_clinic_threshold_decides_for_a_saved_draft_too(world, consent, login):
+    from tessera.treatment.actions import do_set_risk_threshold
+
+    do_set_risk_threshold(world.clinic, "PHQ-9", "phq9_item9", 2, acting_user=world["manager"])
+    application = make_application(world.clinic, "ada@apply.test", phq=None, gad=None, submit=False)
+    client = login(application.applicant)
+    url = reverse("intake_screening", args=[application.pk, "PHQ-9"])
+    body = client.post(url, _answers({9: 1}, save="1"), follow=True).content.decode()
+    assert "If you are thinking about harming yourself" not in body
+    body = client.post(url, _answers({9: 2}, save="1"), follow=True).content.decode()
+    assert "If you are thinking about harming yourself" in body

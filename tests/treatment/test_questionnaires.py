@@ -175,3 +175,35 @@ def test_a_questionnaire_that_is_not_open_cannot_be_filled_in(world, login):
     DueMeasure.objects.filter(pk=world.due.pk).update(expires_at=timezone.now())
     response = login(world["patient"]).get(fill_url(world))
     assert response["Location"] == reverse("my_questionnaires")
+
+
+CRISIS = "If you are thinking about harming yourself"
+
+
+def test_a_risk_answer_saved_for_later_shows_crisis_contacts_at_once(world, login):
+    client = login(world["patient"])
+    response = client.post(fill_url(world), {"item1": "2", "item9": "2", "save": "1"}, follow=True)
+    text = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("my_questionnaires")
+    assert CRISIS in text and 'href="tel:112"' in text
+    assert "Your answers are saved" in text
+    # coming back to the form: the box is there above the kept answers
+    assert CRISIS in client.get(fill_url(world)).content.decode()
+    assert not Response.objects.filter(due=world.due).exists()
+
+
+def test_a_draft_without_a_risk_answer_shows_no_crisis_box(world, login):
+    client = login(world["patient"])
+    response = client.post(fill_url(world), {"item1": "2", "item9": "0", "save": "1"}, follow=True)
+    assert CRISIS not in response.content.decode()
+    assert CRISIS not in client.get(fill_url(world)).content.decode()
+
+
+def test_autosave_swaps_the_crisis_box_in_and_out(world, login):
+    client = login(world["patient"])
+    url = reverse("questionnaire_autosave", args=[world.due.pk])
+    text = client.post(url, {"item9": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="crisis-live" hx-swap-oob="true"' in text and CRISIS in text
+    text = client.post(url, {"item9": "0"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="crisis-live" hx-swap-oob="true"' in text and CRISIS not in text
+    assert "Saved" in text

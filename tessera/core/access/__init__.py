@@ -127,7 +127,7 @@ from .staff import (
     therapist_roles,
     therapists,
 )
-from .treatment import may_correct_diary_entry
+from .treatment import may_correct_diary_entry, may_read_course
 from .workload import (
     TIME_STAFF_ROLES,
     WORKLOAD_ROLES,
@@ -193,6 +193,7 @@ __all__ = [
     "may_assess",
     "may_correct_diary_entry",
     "may_decline_unassessed",
+    "may_read_course",
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",

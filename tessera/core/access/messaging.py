@@ -1,7 +1,9 @@
 """Who writes in an episode's conversation.
 
 - The patient of the episode while it is open; after it ends, until its read-only date
-  (``read_only_from``, set when the episode is ended), in the clinic's time zone.
+  (``read_only_from``, set when the episode is ended), in the clinic's time zone; and
+  only when the episode has a responsible therapist, so that a message always reaches a
+  person (in unguided care without one, nobody would read it: issue 14).
 - Staff whose own roles show them the episode. A colleague consulted on the case reads
   the conversation but does not write to the patient.
 """
@@ -29,10 +31,11 @@ def _patient_may_still_write(episode) -> bool:
 
 
 def may_write_message(user, episode) -> bool:
-    """The patient of the episode while it is open (or ended but not yet read-only);
-    staff whose own roles show them the episode."""
+    """The patient of the episode while it is open (or ended but not yet read-only) and
+    someone reads it (a responsible therapist); staff whose own roles show them the
+    episode."""
     if not getattr(user, "is_authenticated", False):
         return False
     if _is_patient_of(user, episode):
-        return _patient_may_still_write(episode)
+        return episode.therapist_id is not None and _patient_may_still_write(episode)
     return user.is_staff_member and episode_in_own_scope(user, episode)

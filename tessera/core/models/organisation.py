@@ -109,6 +109,16 @@ class Clinic(models.Model):
     read_only_after_days = models.PositiveSmallIntegerField(
         _("after an episode ends, the patient can still write for (days)"), default=30
     )
+    # How patients and applicants reach the clinic (not for emergencies): shown on the
+    # public page, the application status page and after treatment (issue 14).
+    contact_phone = models.CharField(_("the clinic's phone number"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("the clinic's e-mail address"), blank=True)
+    # After the end the patient keeps reading their course (modules, worksheets, diary,
+    # scores) this long; the safety plan stays readable for good (issue 14).
+    reading_access_days = models.PositiveSmallIntegerField(
+        _("after an episode ends, the patient can still read their course for (days)"),
+        default=365,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -119,6 +129,14 @@ class Clinic(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
             raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
+        if (self.reading_access_days or 0) < (self.read_only_after_days or 0):
+            raise ValidationError(
+                {
+                    "reading_access_days": _(
+                        "The patient must be able to read for at least as long as they can write."
+                    )
+                }
+            )
         if not (self.offers_guided or self.offers_unguided or self.offers_blended):
             raise ValidationError(_("Choose at least one care model."))
 

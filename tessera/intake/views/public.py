@@ -43,7 +43,11 @@ def clinic_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def how_to_apply(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = _clinic(slug, self_referral=True)
+    clinic = _clinic(slug)
+    if not clinic.accepts_self_referral:
+        # A clinic that takes referrals only tells a member of the public how to get
+        # there, rather than answering 404 (issue 14).
+        return render(request, "intake/public/apply_by_referral.html", {"clinic": clinic})
     return render(request, "intake/public/apply.html", {"clinic": clinic})
 
 

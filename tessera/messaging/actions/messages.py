@@ -70,6 +70,10 @@ def do_send_message(
     if existing is not None:
         return existing
     if not access.may_write_message(acting_user, episode):
+        if _is_patient_of(acting_user, episode) and episode.therapist_id is None:
+            raise ValidationError(
+                _("Nobody reads messages in this course. Use “I need help” instead.")
+            )
         if _is_patient_of(acting_user, episode):
             raise ValidationError(
                 _(

@@ -3,44 +3,75 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from tessera.core import access
 from tessera.core.models import Episode
 from tessera.inbox import scope, worklist
 from tessera.messaging.conversation import unread_count
-from tessera.treatment import diary, plans
+from tessera.treatment import diary, ending, plans, questionnaires
 from tessera.treatment.models import DueMeasure
+
+from ..home import applications_of, public_clinics, upcoming_sessions
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        return render(request, "portal/welcome.html")
+        return render(request, "portal/welcome.html", {"clinics": public_clinics()})
     if user.is_staff_member:
         return staff_home(request)
     due = (
-        DueMeasure.objects.visible_to(user).filter(episode__patient__user=user).open_now()
+        DueMeasure.objects.visible_to(user)
+        .filter(episode__patient__user=user)
+        .open_now()
+        .select_related("episode")
         if user.patient_record
         else DueMeasure.objects.none()
     )
-    episode = plans.patient_episode(user) if user.patient_record else None
-    next_module = plans.next_step(plans.episode_states(episode)) if episode else None
+    # The open episode, else the one that ended last: its patient is told what they can
+    # still do, and whom to contact (issue 14).
+    episode = plans.latest_episode(user) if user.patient_record else None
+    ended = episode is not None and episode.status == Episode.Status.ENDED
+    open_episode = None if ended else episode
+    next_module = plans.next_step(plans.episode_states(open_episode)) if open_episode else None
+    due = list(due.order_by("due_at")[:10])
     return render(
         request,
         "portal/patient_home.html",
         {
             "patient": user.patient_record,
-            "due": due.order_by("due_at")[:10],
+            "episode": episode,
+            "ended": ended,
+            "due": due,
+            "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
             "unread_messages": unread_count(user) if user.patient_record else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
-            "homework": diary.week_panel(episode),
+            "homework": diary.week_panel(open_episode),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
-            "has_sessions": episode is not None
-            and episode.care_model in (Episode.CareModel.BLENDED, Episode.CareModel.FACE_TO_FACE),
+            "has_sessions": open_episode is not None
+            and open_episode.care_model
+            in (Episode.CareModel.BLENDED, Episode.CareModel.FACE_TO_FACE),
+            "sessions": upcoming_sessions(open_episode),
+            "may_write": ended and ending.patient_may_write(episode),
+            "may_read": ended
+            and access.may_read_course(episode, plans.clinic_today(episode.clinic)),
+            "reading_until": plans.reading_until(episode) if ended else None,
+            "crisis_contacts": questionnaires.crisis_contacts_for(
+                episode.clinic, (get_language() or "en")[:2]
+            )
+            if ended
+            else [],
+            "applications": applications_of(user),
         },
     )
+
+
+def clinic_directory(request: HttpRequest) -> HttpResponse:
+    """The public list of clinics: what each offers and how to start there."""
+    return render(request, "portal/clinics.html", {"clinics": public_clinics()})
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:

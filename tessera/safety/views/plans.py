@@ -86,7 +86,9 @@ def _page(request, episode, *, done_url: str, editable: bool) -> HttpResponse:
 
 @patient_required
 def my_safety_plan(request: HttpRequest) -> HttpResponse:
-    episode = plans.patient_episode(request.user)
+    # After the end too, for good: the plan and the crisis numbers matter most then
+    # (issue 14). Only an open episode's plan can be changed.
+    episode = plans.latest_episode(request.user)
     if episode is None:
         return render(request, "safety/safety_plan_none.html")
     return _page(request, episode, done_url=request.path, editable=episode.status != "ended")

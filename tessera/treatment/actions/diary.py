@@ -46,6 +46,7 @@ def do_register_diary_entry(
     """Register one entry. The same submission key twice returns the first entry and
     False (a double click or a resend never makes two)."""
     submission_key = uuid.UUID(str(submission_key))
+    plan_actions.require_writable(entry)
     existing = DiaryEntry.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         if existing.entry_id != entry.pk:
@@ -82,6 +83,7 @@ def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user
     """Correct an entry registered for today (earlier ones stay as they were)."""
     locked = DiaryEntry.objects.select_for_update().select_related("step").get(pk=diary_entry.pk)
     entry = diary_entry.entry
+    plan_actions.require_writable(entry)
     today = plans.clinic_today(entry.episode.clinic)
     if not access.may_correct_diary_entry(locked, today):
         raise ValidationError(_("Only today's entries can be corrected."))

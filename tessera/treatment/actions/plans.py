@@ -263,11 +263,16 @@ def record_step_seen(entry: PlanEntry, position: int, *, acting_user=None) -> No
         entry.save(update_fields=["seen_steps"])
 
 
-def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
+def require_writable(entry: PlanEntry) -> None:
+    """Refuse the patient's writes in an ended episode past its writing period."""
     if not patient_may_write(entry.episode):
         raise ValidationError(
             gettext_lazy("Your treatment has ended and your answers are now read-only.")
         )
+
+
+def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
+    require_writable(entry)
     answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
     if answer.submitted_at is not None:
         raise ValidationError(
@@ -300,6 +305,7 @@ def do_submit_worksheet(entry: PlanEntry, step, values: dict, *, acting_user):
 
 @transaction.atomic
 def do_complete_module(entry: PlanEntry, *, acting_user) -> None:
+    require_writable(entry)
     if entry.completed_at is None:
         entry.completed_at = timezone.now()
         entry.save(update_fields=["completed_at"])

@@ -25,7 +25,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     responses = Response.objects.visible_to(request.user).filter(
         episode__patient__user=request.user
     )
-    episode = plans.patient_episode(request.user)
+    episode = plans.patient_reading_episode(request.user)
     completed = (
         episode.plan.filter(completed_at__isnull=False)
         .select_related("module_version")

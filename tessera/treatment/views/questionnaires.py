@@ -34,12 +34,22 @@ def _language(request) -> str:
     return (get_language() or "en")[:2]
 
 
+def _draft_crisis_contacts(request, dues) -> list:
+    """The crisis contacts when a saved, unsent draft among `dues` holds a risk answer."""
+    for due in dues:
+        answers = actions.draft_answers(due)
+        if questionnaires.risk_answered(due.instrument, answers, clinic=due.episode.clinic):
+            return questionnaires.crisis_contacts_for(due.episode.clinic, _language(request))
+    return []
+
+
 @patient_required
 def my_questionnaires(request: HttpRequest) -> HttpResponse:
-    due = (
+    due = list(
         DueMeasure.objects.visible_to(request.user)
         .filter(episode__patient__user=request.user)
         .pending()
+        .select_related("episode__clinic", "draft")
         .order_by("due_at")
     )
     done = (
@@ -54,6 +64,7 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
             "open": [d for d in due if d.is_open()],
             "later": [d for d in due if not d.is_open()],
             "done": done,
+            "crisis_contacts": _draft_crisis_contacts(request, [d for d in due if d.is_open()]),
         },
     )
 
@@ -75,11 +86,23 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         answers = {**answers, **questionnaires.read_answers(view, request.POST)}
         actions.do_save_draft(due, answers, acting_user=request.user)
         if "save" in request.POST:
+            # The list of questionnaires shows the crisis contacts while this draft
+            # holds a risk answer (_draft_crisis_contacts).
             messages.success(request, _("Your answers are saved. You can come back later."))
             return redirect("my_questionnaires")
         if questionnaires.check_complete(view, answers):
             return redirect("questionnaire_review", pk=due.pk)
-    return render(request, "treatment/questionnaire.html", {"due": due, "q": view})
+    return render(
+        request,
+        "treatment/questionnaire.html",
+        {"due": due, "q": view, "crisis_contacts": _risk_contacts(request, due, answers)},
+    )
+
+
+def _risk_contacts(request, due: DueMeasure, answers: dict[int, int]) -> list:
+    if questionnaires.risk_answered(due.instrument, answers, clinic=due.episode.clinic):
+        return questionnaires.crisis_contacts_for(due.episode.clinic, _language(request))
+    return []
 
 
 @patient_required
@@ -94,7 +117,13 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     )
     answers.update(questionnaires.read_answers(view, request.POST))
     actions.do_save_draft(due, answers, acting_user=request.user)
-    return HttpResponse(_("Saved"))
+    # The crisis box above the form is swapped in (or emptied) with the status, so a
+    # risk answer shows the crisis contacts as soon as it is chosen.
+    return render(
+        request,
+        "treatment/questionnaire_autosaved.html",
+        {"crisis_contacts": _risk_contacts(request, due, answers)},
+    )
 
 
 @patient_required
@@ -140,9 +169,7 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("questionnaire_fill", pk=due.pk)
     contacts = []
     if response.risk_flagged:
-        language = _language(request)
-        all_contacts = list(due.episode.clinic.crisis_contacts.all())
-        contacts = [c for c in all_contacts if c.language == language] or all_contacts
+        contacts = questionnaires.crisis_contacts_for(due.episode.clinic, _language(request))
     return render(
         request,
         "treatment/questionnaire_done.html",

@@ -9,16 +9,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tessera.core import care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
+from tessera.core.models import Episode
 
 from .. import diary, plans, worksheets
 from ..actions import plans as plan_actions
+from ..ending import patient_may_write
 from ..models import WorksheetAnswer
 
 
 def _open_entry(user, entry_id: int):
-    episode = plans.patient_episode(user)
+    """An open module of the episode the patient reads (after the end too, within the
+    clinic's reading period); writing in it is checked by the actions."""
+    episode = plans.patient_reading_episode(user)
     if episode is None:
         raise Http404
     for state in plans.episode_states(episode):
@@ -29,12 +34,22 @@ def _open_entry(user, entry_id: int):
 
 @patient_required
 def my_plan(request: HttpRequest) -> HttpResponse:
-    episode = plans.patient_episode(request.user)
+    episode = plans.patient_reading_episode(request.user)
     states = plans.episode_states(episode) if episode else []
+    ended = episode is not None and episode.status == Episode.Status.ENDED
     return render(
         request,
         "treatment/my_plan.html",
-        {"episode": episode, "states": states, "next": plans.next_step(states)},
+        {
+            "episode": episode,
+            "states": states,
+            "next": None if ended else plans.next_step(states),
+            "ended": ended,
+            "may_write": episode is not None and patient_may_write(episode),
+            "reading_until": plans.reading_until(episode) if episode else None,
+            # An ended episode past its reading period: say so, not "not set up yet".
+            "past": None if episode else plans.latest_episode(request.user),
+        },
     )
 
 
@@ -49,7 +64,9 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
     except ValueError:
         index = 0
     step = steps[index]
-    plan_actions.record_step_seen(entry, step.position, acting_user=request.user)
+    may_write = patient_may_write(episode)
+    if episode.status != Episode.Status.ENDED:  # reading after the end starts nothing
+        plan_actions.record_step_seen(entry, step.position, acting_user=request.user)
     record_patient_read(request.user, episode.patient, "module", obj=entry)
     homework = step.kind == "homework" and bool(step.fields)
     answer = None if homework else WorksheetAnswer.objects.filter(entry=entry, step=step).first()
@@ -74,6 +91,9 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
             else worksheets.field_views(step.fields, answer.values if answer else {}),
             "answer": answer,
             "is_last": index == len(steps) - 1,
+            "may_write": may_write,
+            "episode": episode,
+            "reading_until": plans.reading_until(episode),
         },
     )
 
@@ -82,7 +102,7 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
 @require_POST
 def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpResponse:
     """Save (autosave or button) or send a worksheet. Autosave answers JSON."""
-    _episode_, entry = _open_entry(request.user, entry_id)
+    episode, entry = _open_entry(request.user, entry_id)
     step = entry.module_version.steps.filter(position=position).first()
     if step is None or not step.fields:
         raise Http404
@@ -91,7 +111,7 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
     try:
         if "send" in request.POST and not autosave:
             plan_actions.do_submit_worksheet(entry, step, values, acting_user=request.user)
-            messages.success(request, _("Sent. Your therapist will read it."))
+            messages.success(request, care_words.worksheet_sent_message(episode))
         else:
             answer = plan_actions.do_save_worksheet(entry, step, values, acting_user=request.user)
             if autosave:
@@ -108,6 +128,10 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
 @require_POST
 def module_complete(request: HttpRequest, entry_id: int) -> HttpResponse:
     _episode_, entry = _open_entry(request.user, entry_id)
-    plan_actions.do_complete_module(entry, acting_user=request.user)
-    messages.success(request, _("Well done: the module is marked as completed."))
+    try:
+        plan_actions.do_complete_module(entry, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Well done: the module is marked as completed."))
     return redirect("my_plan")

@@ -1,0 +1,115 @@
+"""Words that depend on the care model, from one place (issue 14).
+
+An unguided course must never promise a therapist, and a guided one must never leave a
+message unread. Every patient-facing text that says who reads, answers or follows the
+patient's work comes from here, decided by the episode's care model and whether it has a
+responsible therapist; templates reach it through the ``care_words`` template tags
+(``tessera/core/templatetags/care_words.py``).
+
+Unguided care (self-help with automated support, as in MindSpot's and THIS WAY UP's
+self-guided courses) has no named therapist: nobody reads worksheets, and messages are
+offered only when a responsible therapist has been named for the episode
+(``access.may_write_message``). The way to reach a person is "I need help", which
+raises an alert to the clinic's staff on call (``tessera.automation``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+GUIDED_MODELS = ("guided", "blended", "face_to_face")
+
+
+def has_reader(episode) -> bool:
+    """Whether a person reads what the patient sends in this episode: a responsible
+    therapist is named. Unguided episodes without one have no reader."""
+    return episode is not None and episode.therapist_id is not None
+
+
+def is_unguided(episode) -> bool:
+    return episode is not None and episode.care_model == "unguided"
+
+
+def who_reads_messages(episode) -> str:
+    """One sentence for the top of the patient's messages page."""
+    if not has_reader(episode):
+        return _(
+            "Nobody reads messages in this self-help course. If you need to reach the "
+            "clinic, use “I need help”: it goes to the staff on duty."
+        )
+    name = episode.therapist.get_full_name() or _("your therapist")
+    hours = episode.clinic.response_target_hours
+    if is_unguided(episode):
+        return _(
+            "Your messages go to %(name)s at %(clinic)s, who answers on working days, "
+            "usually within %(hours)s working hours. This is not an emergency service."
+        ) % {"name": name, "clinic": episode.clinic.name, "hours": hours}
+    return _(
+        "Your messages go to your therapist, %(name)s, at %(clinic)s, who answers on "
+        "working days, usually within %(hours)s working hours. This is not an emergency "
+        "service."
+    ) % {"name": name, "clinic": episode.clinic.name, "hours": hours}
+
+
+def send_worksheet_label(episode) -> str:
+    """The button that sends a finished worksheet."""
+    if is_unguided(episode) or not has_reader(episode):
+        return _("Mark as finished")
+    return _("Send to my therapist")
+
+
+def worksheet_sent_message(episode) -> str:
+    if is_unguided(episode) or not has_reader(episode):
+        return _("Finished. Your answers are kept here for you.")
+    return _("Sent. Your therapist will read it.")
+
+
+def modules_not_set_up(episode) -> str:
+    if is_unguided(episode):
+        return _("Your course has not been set up yet.")
+    return _("Your therapist has not set up your modules yet.")
+
+
+def module_opens_later(episode) -> str:
+    if is_unguided(episode):
+        return _("Opens when you get there")
+    return _("Opens when you and your therapist get there")
+
+
+def only_unguided(clinic) -> bool:
+    return clinic.offers_unguided and not (clinic.offers_guided or clinic.offers_blended)
+
+
+def clinic_offer(clinic) -> str:
+    """The public page's one-line description of what the clinic offers."""
+    if only_unguided(clinic):
+        return _(
+            "We offer self-help courses over the internet: you work through a programme at "
+            "your own pace, from home. No therapist follows your work; automated "
+            "reminders help you keep going, and the clinic's staff on duty can be reached "
+            "from the course if you need help."
+        )
+    parts = []
+    if clinic.offers_guided:
+        parts.append(_("guided: a therapist follows your work and answers your messages"))
+    if clinic.offers_blended:
+        parts.append(_("blended: online work combined with sessions with your therapist"))
+    if clinic.offers_unguided:
+        parts.append(_("unguided: a self-help course without a therapist"))
+    return _(
+        "We offer psychological treatment over the internet, from home, at your own pace "
+        "(%(models)s)."
+    ) % {"models": "; ".join(str(p) for p in parts)}
+
+
+def after_applying(clinic) -> str:
+    """What happens once an application is sent."""
+    if only_unguided(clinic):
+        return _(
+            "We then look at your answers and tell you whether the course suits you, "
+            "usually within a few working days."
+        )
+    return _(
+        "We then look at your application and contact you about the next step, usually "
+        "an assessment by phone or video, within a few working days."
+    )
