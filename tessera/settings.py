@@ -242,7 +242,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
+# The interface languages, and the languages stored content and preferences may be in
+# (tessera.core.models.organisation.LANGUAGE_CHOICES reads this list). Adding a language
+# is a line here and a catalogue in tessera/locale/<code>/ (decision 0017).
+LANGUAGES = [
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian")),
+    ("da", _("Danish")),
+    ("nl", _("Dutch")),
+]
+# Date, time and number formats per language, where Tessera differs from Django's own
+# (tessera/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["tessera.formats"]
 LOCALE_PATHS = [BASE_DIR / "tessera" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

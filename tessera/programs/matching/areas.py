@@ -58,7 +58,7 @@ def language_name(code: str) -> str:
     names = {
         "en": _("English"),
         "sv": _("Swedish"),
-        "no": _("Norwegian"),
+        "nb": _("Norwegian"),
         "da": _("Danish"),
         "nl": _("Dutch"),
     }
