@@ -34,6 +34,12 @@ class Event(StrEnum):
         member.label = label
         return member
 
+    ACCOUNT_LANGUAGE_CHANGED = (
+        "account.language_changed",
+        ADMINISTRATION,
+        _("A staff member changed the language they use Tessera in"),
+    )
+
     APPLICATION_SUBMITTED = (
         "application.submitted",
         INTAKE,
