@@ -238,6 +238,8 @@ AXES_VERBOSE = False
 # Idle timeouts in minutes (the session also ends when the browser closes).
 TESSERA_IDLE_MINUTES_STAFF = envint("TESSERA_IDLE_MINUTES_STAFF", 30)
 TESSERA_IDLE_MINUTES_PATIENT = envint("TESSERA_IDLE_MINUTES_PATIENT", 60)
+# The warning with "Stay signed in" comes this many seconds before (WCAG 2.2.1).
+TESSERA_IDLE_WARNING_SECONDS = envint("TESSERA_IDLE_WARNING_SECONDS", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

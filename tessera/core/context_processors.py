@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .middleware import IDLE_WARNING_SECONDS, idle_limit_seconds
+from django.conf import settings
+
+from .middleware import idle_limit_seconds
 
 
 def idle_warning(request) -> dict:
@@ -13,5 +15,5 @@ def idle_warning(request) -> dict:
     # on the user by then (the menu asks it), so this costs no query.
     return {
         "idle_seconds": lambda: idle_limit_seconds(user),
-        "idle_warning_seconds": IDLE_WARNING_SECONDS,
+        "idle_warning_seconds": settings.TESSERA_IDLE_WARNING_SECONDS,
     }

@@ -95,8 +95,10 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-# The idle warning (tessera/static/tessera/idle.js) comes this long before sign-out.
-IDLE_WARNING_SECONDS = 120
+# A cookie set when a session ends for idleness (signing in again starts a new session,
+# so it cannot be kept there): the first page after signing in again puts back what was
+# typed in a form sent too late, and removes the cookie (idle.js). It holds only "1".
+IDLE_RESTORE_COOKIE = "tessera_restore_typed"
 
 
 def idle_limit_seconds(user) -> int:
@@ -124,7 +126,15 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 next_path = return_address(request)
-                return redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+                response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+                response.set_cookie(
+                    IDLE_RESTORE_COOKIE,
+                    "1",
+                    max_age=3600,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+                return response
             request.session[self.KEY] = now
         return self.get_response(request)
 

@@ -86,3 +86,15 @@ def test_a_page_read_after_sign_out_returns_to_itself(world, login):
     _age_session(client, 31 * 60)
     response = client.get(reverse("patient_list") + "?q=Pia")
     assert _next_of(response) == reverse("patient_list") + "?q=Pia"
+
+
+def test_signing_out_for_idleness_leaves_the_restore_cookie(world, login):
+    """Signing in again starts a new session, so the sign that text may be put back is a
+    cookie (holding only "1"), which idle.js reads and removes."""
+    client = login(world["therapist"])
+    client.get(reverse("home"))
+    _age_session(client, 31 * 60)
+    response = client.post(reverse("raise_concern", args=[world.episode.pk]), {"concern": "x"})
+    cookie = response.cookies["tessera_restore_typed"]
+    assert cookie.value == "1" and cookie["samesite"] == "Lax" and not cookie["httponly"]
+    assert "restore" not in client.get(reverse("home")).cookies

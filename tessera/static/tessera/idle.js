@@ -1,10 +1,12 @@
 // Idle sign-out with a warning (WCAG 2.2.1 Timing Adjustable). The server signs a
 // session out after a quiet spell (tessera.core.middleware.IdleTimeoutMiddleware); two
 // minutes before, this opens a dialog with "Stay signed in", which asks the server for
-// /session/keepalive/ and so starts the spell again. If a form is sent after the spell
-// has passed anyway, what was typed in it is kept in this browser (a "tessera-" key,
-// removed at sign-out and when someone else signs in: local-data.js) and put back in
-// the same form after signing in again, where the server returns the person.
+// /session/keepalive/ and so starts the spell again. What is typed in a form is kept in
+// this browser as it is sent (a "tessera-" key, removed at sign-out and when someone
+// else signs in: local-data.js). If the session had run out, the server returns the
+// person to the form's page after signing in again and leaves a cookie saying so
+// (tessera_restore_typed, holding only "1"); there the text is put back. On any other
+// page it is dropped.
 (function () {
   "use strict";
   var dialog = document.getElementById("idle-warning");
@@ -12,7 +14,8 @@
   var idle = parseInt(dialog.getAttribute("data-idle-seconds"), 10) * 1000;
   var warnBefore = parseInt(dialog.getAttribute("data-warn-seconds"), 10) * 1000;
   var keepaliveUrl = dialog.getAttribute("data-keepalive-url");
-  var KEY = "tessera-pending:" + location.pathname;
+  var PENDING = "tessera-pending:";
+  var KEY = PENDING + location.pathname;
   var lastContact = Date.now();
   var timer = null;
 
@@ -59,7 +62,7 @@
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
       if (!el.name || el.disabled) { return false; }
-      if (el.tagName === "TEXTAREA") { return true; }
+      if (el.tagName === "TEXTAREA" || el.tagName === "SELECT") { return true; }
       return el.tagName === "INPUT" && ["text", "search", "email", "tel", "url", "number", "date", "time"].indexOf(el.type) >= 0;
     });
   }
@@ -67,19 +70,34 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("data-sign-out")) { return; }
-    if (Date.now() - lastContact < idle) { return; }
     var kept = { action: form.getAttribute("action") || "", values: {} };
     fields(form).forEach(function (el) { if (el.value) { kept.values[el.name] = el.value; } });
     try { localStorage.setItem(KEY, JSON.stringify(kept)); } catch (e) { /* storage off */ }
   }, true);
 
-  function restore() {
+  function takePending() {
+    // The text kept for this page, if the server says the session had run out; every
+    // kept text is dropped either way.
     var raw = null;
-    try { raw = localStorage.getItem(KEY); } catch (e) { return; }
+    try {
+      var signedOutIdle = /(?:^|;\s*)tessera_restore_typed=1/.test(document.cookie);
+      if (signedOutIdle) { document.cookie = "tessera_restore_typed=; Max-Age=0; path=/; SameSite=Lax"; }
+      raw = signedOutIdle ? localStorage.getItem(KEY) : null;
+      var doomed = [];
+      for (var i = 0; i < localStorage.length; i += 1) {
+        var name = localStorage.key(i);
+        if (name && name.indexOf(PENDING) === 0) { doomed.push(name); }
+      }
+      doomed.forEach(function (name) { localStorage.removeItem(name); });
+    } catch (e) { return null; }
+    return raw;
+  }
+
+  function restore() {
+    var raw = takePending();
     if (!raw) { return; }
     var kept;
     try { kept = JSON.parse(raw); } catch (e) { kept = null; }
-    try { localStorage.removeItem(KEY); } catch (e) { /* storage off */ }
     if (!kept || !kept.values) { return; }
     var forms = document.querySelectorAll("form[method=post], form[method=POST]");
     var target = null;
