@@ -172,3 +172,16 @@ def test_no_template_hard_codes_a_date_format_for_people_to_read():
                     continue
                 offenders.append(f"{path.relative_to(root)}:{number}: {match.group(0)}")
     assert not offenders, "use a format name:\n" + "\n".join(offenders)
+
+
+def test_choosing_a_language_on_my_details_changes_the_interface(world, login):
+    client = login(world.patient.user)
+    form = client.get(reverse("my_details_edit")).content.decode()
+    assert 'autocomplete="email"' in form and 'autocomplete="tel"' in form
+    assert 'autocomplete="street-address"' in form
+    response = client.post(
+        reverse("my_details_edit"),
+        {"email": world.patient.email, "preferred_language": "da"},
+    )
+    assert response.status_code == 302
+    assert '<html lang="da"' in client.get(reverse("my_details")).content.decode()
