@@ -185,3 +185,27 @@ def test_choosing_a_language_on_my_details_changes_the_interface(world, login):
     )
     assert response.status_code == 302
     assert '<html lang="da"' in client.get(reverse("my_details")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("sv", "Erbjuds inte på norska (bara på engelska, svenska)."),
+        ("nb", "Tilbys ikke på dansk (bare på engelsk, svensk)."),
+        ("nl", "Niet aangeboden in het Deens (alleen in het Engels, Zweeds)."),
+    ],
+)
+def test_language_names_inside_sentences_are_written_as_in_a_sentence(code, expected):
+    from django.utils import translation
+
+    from tessera.programs.matching.areas import language_name
+
+    asked = {"sv": "nb", "nb": "da", "nl": "da"}[code]
+    with translation.override(code):
+        names = ", ".join(language_name(c, in_sentence=True) for c in ["en", "sv"])
+        text = translation.gettext("Not offered in %(language)s (only in %(names)s).") % {
+            "language": language_name(asked, in_sentence=True),
+            "names": names,
+        }
+        assert text == expected
+        assert language_name("en") != language_name("en", in_sentence=True) or code == "nl"
