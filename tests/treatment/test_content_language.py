@@ -64,3 +64,18 @@ def test_the_questionnaire_page_marks_the_english_items(world, login):
     assert '<html lang="da"' in text
     assert '<span lang="en">' in text
     assert 'lang="en">' in text.split('class="option"', 1)[1]
+
+
+def test_band_codes_are_shown_in_words():
+    from django.utils import translation
+
+    from tessera.treatment.templatetags.treatment_tags import band_in_words
+
+    with translation.override("en"):
+        english = band_in_words("moderately_severe", "PHQ-9")
+    with translation.override("sv"):
+        swedish = band_in_words("moderately_severe", "PHQ-9")
+    assert english == "moderately severe"
+    assert swedish and swedish != english and "_" not in swedish
+    assert band_in_words("not-a-band", "PHQ-9") == "not-a-band"
+    assert band_in_words("", "PHQ-9") == ""
