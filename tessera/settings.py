@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tessera.core.middleware.RequestContextMiddleware",
     "tessera.core.middleware.PrivatePagesNoStoreMiddleware",
+    "tessera.core.middleware.PersonLocaleMiddleware",
     "tessera.core.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tessera.core.middleware.IdleTimeoutMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tessera.portal.navigation.navigation",
+                "tessera.core.context_processors.idle_warning",
             ],
         },
     },
@@ -253,13 +255,27 @@ AXES_VERBOSE = False
 # Idle timeouts in minutes (the session also ends when the browser closes).
 TESSERA_IDLE_MINUTES_STAFF = envint("TESSERA_IDLE_MINUTES_STAFF", 30)
 TESSERA_IDLE_MINUTES_PATIENT = envint("TESSERA_IDLE_MINUTES_PATIENT", 60)
+# The warning with "Stay signed in" comes this many seconds before (WCAG 2.2.1).
+TESSERA_IDLE_WARNING_SECONDS = envint("TESSERA_IDLE_WARNING_SECONDS", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
+# The interface languages, and the languages stored content and preferences may be in
+# (tessera.core.models.organisation.LANGUAGE_CHOICES reads this list). Adding a language
+# is a line here and a catalogue in tessera/locale/<code>/ (decision 0017).
+LANGUAGES = [
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian")),
+    ("da", _("Danish")),
+    ("nl", _("Dutch")),
+]
+# Date, time and number formats per language, where Tessera differs from Django's own
+# (tessera/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["tessera.formats"]
 LOCALE_PATHS = [BASE_DIR / "tessera" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

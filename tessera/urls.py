@@ -2,9 +2,12 @@
 
 from django.urls import include, path
 
+from tessera.core.views.language import set_language
+
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switcher, which also stores a signed-in person's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("tessera.portal.urls")),
     path("", include("tessera.core.urls")),
     path("", include("tessera.treatment.urls")),

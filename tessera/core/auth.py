@@ -3,6 +3,8 @@
 import base64
 import functools
 import hashlib
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -10,9 +12,10 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import audit, context
+from . import audit, context, languages
 
 # Set by intake's public pages (tessera.intake.views.apply), kept here so that core
 # does not import intake.
@@ -62,12 +65,29 @@ class AccountAdapter(DefaultAccountAdapter):
                     "auth.address_locked", purpose="administration", changes={"by": "address"}
                 )
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails (address confirmation, password reset) in the recipient's own
+        language, signed by Tessera rather than by the host name."""
+        from .models import User
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = languages.preferred_language(user) or translation.get_language()
+        site = SimpleNamespace(name="Tessera", domain=_site_domain())
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {**context, "current_site": site})
+
     def get_login_redirect_url(self, request) -> str:
         # Back to the application the person was starting before they signed up or in.
         next_path = request.session.get(INTAKE_NEXT_SESSION_KEY, "")
         if next_path.startswith("/") and not next_path.startswith("//"):
             return next_path
         return super().get_login_redirect_url(request)
+
+
+def _site_domain() -> str:
+    return urlsplit(settings.TESSERA_SITE_URL).netloc or "localhost"
 
 
 def _address_lock_key(request) -> str:

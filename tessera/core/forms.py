@@ -56,7 +56,13 @@ class PatientContactForm(forms.ModelForm):
             "emergency_contact_phone",
             "emergency_contact_relation",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        # The person's own details say what they are (WCAG 1.3.5), so browsers can fill them.
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "preferred_language": forms.Select(attrs={"autocomplete": "language"}),
+        }
 
 
 class ClinicSettingsForm(forms.ModelForm):

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import context
+from . import context, languages
 from .validation import has_control_characters
 
 
@@ -48,10 +51,55 @@ class RequestContextMiddleware:
         return response
 
 
+class PersonLocaleMiddleware:
+    """A signed-in person's pages are in their own language and their clinic's time zone
+    (tessera.core.languages). Runs after the session and authentication middleware; the
+    language cookie follows, so that the site stays in that language after signing out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        language = zone = None
+        if session is not None and request.user.is_authenticated:
+            language = languages.supported(session.get(languages.LANGUAGE_SESSION_KEY))
+            zone = session.get(languages.TIME_ZONE_SESSION_KEY)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        if zone:
+            timezone.activate(zone)
+        try:
+            response = self.get_response(request)
+        finally:
+            if zone:
+                timezone.deactivate()
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if language and request.COOKIES.get(cookie) != language and cookie not in response.cookies:
+            response.set_cookie(
+                cookie,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = context.current().request_id or "-"
         return True
+
+
+# A cookie set when a session ends for idleness (signing in again starts a new session,
+# so it cannot be kept there): the first page after signing in again puts back what was
+# typed in a form sent too late, and removes the cookie (idle.js). It holds only "1".
+IDLE_RESTORE_COOKIE = "tessera_restore_typed"
 
 
 def idle_limit_seconds(user) -> int:
@@ -83,10 +131,34 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > idle_limit_seconds(request.user):
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                next_path = return_address(request)
+                response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+                response.set_cookie(
+                    IDLE_RESTORE_COOKIE,
+                    "1",
+                    max_age=3600,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+                return response
             if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+def return_address(request) -> str:
+    """Where to go after signing in again: the page itself for a GET; for anything else
+    (a form sent after the session ended) the page the form was on, never the POST-only
+    address, which would answer 405. idle.js keeps what was typed in that form."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("home")
 
 
 # Pages a staff member without a second factor may still reach: signing in and out,

@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, context
+from . import audit, context, languages
 
 LOCKED_MESSAGE = gettext_lazy(
     "Too many incorrect codes. Signing in with a code is locked for a while; try again later."
@@ -83,18 +84,21 @@ def clear(user) -> None:
 
 
 def _tell_account_holder(user) -> None:
-    """No clinical content: only that codes were refused, and what to do."""
-    send_mail(
-        _("Tessera: sign-in codes refused"),
-        _(
-            "Someone gave the right password for your Tessera account but several wrong "
-            "authenticator codes. Signing in with a code is locked for %(minutes)d minutes.\n\n"
-            "If this was not you, change your password at once and tell your clinic.\n"
+    """No clinical content: only that codes were refused, and what to do. In the account
+    holder's own language (tessera.core.languages), not the one of whoever typed."""
+    with translation.override(languages.preferred_language(user) or translation.get_language()):
+        send_mail(
+            _("Tessera: sign-in codes refused"),
+            _(
+                "Someone gave the right password for your Tessera account but several wrong "
+                "authenticator codes. Signing in with a code is locked for %(minutes)d "
+                "minutes.\n\n"
+                "If this was not you, change your password at once and tell your clinic.\n"
+            )
+            % {"minutes": settings.TESSERA_MFA_LOCKOUT_MINUTES},
+            None,
+            [user.email],
         )
-        % {"minutes": settings.TESSERA_MFA_LOCKOUT_MINUTES},
-        None,
-        [user.email],
-    )
 
 
 class _Limited:

@@ -7,12 +7,19 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
-from . import audit
+from . import audit, languages
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit.record("session.signed_in", actor=user, purpose="administration")
+
+
+@receiver(auth_signals.user_logged_in)
+def remember_language_and_time_zone(sender, request, user, **kwargs):
+    """Every sign-in (allauth's, an invitation's, a test's) puts the person's own language
+    and their clinic's time zone in the session (tessera.core.languages)."""
+    languages.remember(request, user)
 
 
 @receiver(user_logged_out)

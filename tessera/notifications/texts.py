@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import languages
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -90,11 +92,9 @@ FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for 
 
 
 def language_of(user) -> str:
-    """The recipient's preferred language: a patient's from their record, else the site's."""
-    patient = getattr(user, "patient_record", None)
-    language = getattr(patient, "preferred_language", "") or settings.LANGUAGE_CODE
-    available = {code for code, _name in settings.LANGUAGES}
-    return language if language in available else settings.LANGUAGE_CODE
+    """The recipient's own language (a patient's from their record, a staff member's from
+    their login: tessera.core.languages), else the site's."""
+    return languages.preferred_language(user) or settings.LANGUAGE_CODE
 
 
 def absolute(link: str) -> str:

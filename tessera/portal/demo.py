@@ -71,6 +71,35 @@ SWEDISH_CRISIS = [
     {"language": "en", "label": "1177 health advice", "phone": "1177"},
 ]
 
+# The study's other countries: a clinic each, in its own languages, time zone and crisis
+# lines (demo data: check the numbers before relying on them).
+NORWEGIAN_CRISIS = [
+    {
+        "language": "nb",
+        "label": "Medisinsk nødtelefon 113",
+        "phone": "113",
+        "note": "Akutt fare for liv",
+    },
+    {"language": "nb", "label": "Legevakt", "phone": "116117"},
+    {"language": "nb", "label": "Mental Helse hjelpetelefonen", "phone": "116123"},
+    {"language": "en", "label": "Medical emergency 113", "phone": "113", "note": "Danger to life"},
+]
+DANISH_CRISIS = [
+    {"language": "da", "label": "Alarmcentralen 112", "phone": "112", "note": "Akut livsfare"},
+    {"language": "da", "label": "Livslinien", "phone": "70201201"},
+    {"language": "en", "label": "Emergency number 112", "phone": "112", "note": "Danger to life"},
+]
+DUTCH_CRISIS = [
+    {"language": "nl", "label": "Alarmnummer 112", "phone": "112", "note": "Direct levensgevaar"},
+    {"language": "nl", "label": "113 Zelfmoordpreventie", "phone": "0800-0113"},
+    {"language": "en", "label": "Emergency number 112", "phone": "112", "note": "Danger to life"},
+]
+SCOTTISH_CRISIS = [
+    {"language": "en", "label": "Emergency 999", "phone": "999", "note": "Danger to life"},
+    {"language": "en", "label": "NHS 24", "phone": "111"},
+    {"language": "en", "label": "Samaritans", "phone": "116123"},
+]
+
 CLINICS = [
     {
         "slug": "riverside",
@@ -86,6 +115,10 @@ CLINICS = [
         "contact_phone": "+46 8 555 010 20",
         "contact_email": "fjordside@demo.tessera.test",
         "name": "Fjordside Online Clinic",
+        "country": "NO",
+        "languages": ["nb", "en"],
+        "time_zone": "Europe/Oslo",
+        "crisis_contacts": NORWEGIAN_CRISIS,
         "referral_model": Clinic.Referral.PROFESSIONAL,
         "offers_guided": True,
     },
@@ -94,6 +127,10 @@ CLINICS = [
         "contact_phone": "+46 8 555 010 30",
         "contact_email": "harbour@demo.tessera.test",
         "name": "Harbour Internet Clinic",
+        "country": "DK",
+        "languages": ["da", "en"],
+        "time_zone": "Europe/Copenhagen",
+        "crisis_contacts": DANISH_CRISIS,
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": True,
     },
@@ -102,6 +139,10 @@ CLINICS = [
         "contact_phone": "+46 8 555 010 40",
         "contact_email": "canal@demo.tessera.test",
         "name": "Canal Blended Care",
+        "country": "NL",
+        "languages": ["nl", "en"],
+        "time_zone": "Europe/Amsterdam",
+        "crisis_contacts": DUTCH_CRISIS,
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": True,
         "offers_blended": True,
@@ -111,6 +152,10 @@ CLINICS = [
         "contact_phone": "+46 8 555 010 50",
         "contact_email": "highland@demo.tessera.test",
         "name": "Highland Self-Help Service",
+        "country": "GB-SCT",
+        "languages": ["en"],
+        "time_zone": "Europe/London",
+        "crisis_contacts": SCOTTISH_CRISIS,
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": False,
         "offers_unguided": True,
@@ -180,6 +225,11 @@ PATIENTS = [
 ]
 
 
+# Each demo patient uses Tessera in their clinic's first language (so the Norwegian,
+# Danish, Dutch and Scottish clinics' patients see their own), except the first demo
+# patient, who reads English for the demo's English-speaking visitors.
+LANGUAGE_OF = {"patient": "en"}
+
 # Every demo clinic asks for PHQ-9 and GAD-7 before treatment, weekly, and after.
 MEASURES = [(code, point) for code in ("PHQ-9", "GAD-7") for point in ("pre", "weekly", "post")]
 # The first demo patient is four weeks in, with these (PHQ-9, GAD-7) totals so far.
@@ -216,14 +266,13 @@ def seed() -> list[Login]:
     for spec in CLINICS:
         clinic = Clinic.objects.filter(slug=spec["slug"]).first()
         if clinic is None:
-            clinic = actions.do_create_clinic(
-                region=region,
-                country="SE",
-                languages=["sv", "en"],
-                time_zone="Europe/Stockholm",
-                crisis_contacts=SWEDISH_CRISIS,
-                **spec,
-            )
+            defaults = {
+                "country": "SE",
+                "languages": ["sv", "en"],
+                "time_zone": "Europe/Stockholm",
+                "crisis_contacts": SWEDISH_CRISIS,
+            }
+            clinic = actions.do_create_clinic(region=region, **(defaults | spec))
         clinics[spec["slug"]] = clinic
     for clinic in clinics.values():
         _schedule(clinic)
@@ -254,7 +303,7 @@ def seed() -> list[Login]:
                 last_name=last,
                 date_of_birth=born,
                 email=user.email,
-                preferred_language="sv",
+                preferred_language=LANGUAGE_OF.get(local, clinics[slug].languages[0]),
             )
             episode = do_open_episode(
                 patient,

@@ -27,6 +27,7 @@ import re
 import secrets
 from collections.abc import Sequence
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -192,7 +193,11 @@ def _describe(points: Sequence[Point], bands: Sequence[Band], frame: _Frame) -> 
     scores = [score for _day, score in points]
     parts = [
         gettext("Number of scores: %(count)s, from %(first)s to %(last)s.")
-        % {"count": len(points), "first": first_day.isoformat(), "last": last_day.isoformat()}
+        % {
+            "count": len(points),
+            "first": date_format(first_day, "SHORT_DATE_FORMAT"),
+            "last": date_format(last_day, "SHORT_DATE_FORMAT"),
+        }
     ]
     if len(points) > 1:
         parts.append(

@@ -27,6 +27,10 @@ class ItemView:
     answer: int | None = None
     error: str = ""
     required: bool = True
+    # The language of the question's text and of its answer labels where it is not the
+    # page's (a fallback): templates mark it with lang="…" (WCAG 3.1.2).
+    text_lang: str = ""
+    options_lang: str = ""
 
 
 @dataclass
@@ -37,6 +41,8 @@ class QuestionnaireView:
     recall_period: str
     items: list[ItemView] = field(default_factory=list)
     translation_missing: bool = False
+    instructions_lang: str = ""
+    recall_period_lang: str = ""
 
     @property
     def errors(self) -> list[ItemView]:
@@ -63,17 +69,20 @@ def build(
     answers = answers or {}
     texts = TextMaps(definition, [language, FALLBACK_LANGUAGE], clinic)
     instructions, missing_i = _local(texts.instructions, language)
-    recall, _missing_r = _local(texts.recall_period, language)
+    recall, missing_r = _local(texts.recall_period, language)
     view = QuestionnaireView(definition, language, instructions, recall)
+    view.instructions_lang = _fallback_lang(missing_i and instructions, language)
+    view.recall_period_lang = _fallback_lang(missing_r and recall, language)
     optional = {item.number for item in definition.unscored_items}
     for item in definition.items + definition.unscored_items:
-        text, missing = _local(texts.item(item.number), language)
+        text, missing_t = _local(texts.item(item.number), language)
         options = []
+        missing_options = False
         for option in item.options:
             label, missing_o = _local(texts.option(item.number, option.value), language)
-            missing = missing or missing_o
+            missing_options = missing_options or missing_o
             options.append((option.value, label))
-        view.translation_missing |= missing
+        view.translation_missing |= missing_t or missing_options
         view.items.append(
             ItemView(
                 number=item.number,
@@ -82,9 +91,17 @@ def build(
                 options=options,
                 answer=answers.get(item.number),
                 required=item.number not in optional,
+                text_lang=_fallback_lang(missing_t and text, language),
+                options_lang=_fallback_lang(missing_options and options, language),
             )
         )
     return view
+
+
+def _fallback_lang(fell_back, language: str) -> str:
+    """FALLBACK_LANGUAGE when a text shown is the fallback in another language than the
+    page's, else "" (nothing to mark)."""
+    return FALLBACK_LANGUAGE if fell_back and language != FALLBACK_LANGUAGE else ""
 
 
 def read_answers(view: QuestionnaireView, data) -> dict[int, int]:

@@ -1,11 +1,11 @@
-"""Translations: the Swedish catalogue is complete, keeps its placeholders, is compiled,
-and a visitor can switch the site between English and Swedish.
+"""Translations: every catalogue (Swedish, Norwegian Bokmål, Danish, Dutch) is complete,
+keeps its placeholders, is compiled, and a visitor can switch the site between languages.
 
 The .po files are read with the small parser below (no polib dependency). After adding
 or changing a translatable string, regenerate the catalogues from inside tessera/ and
 translate what is new:
 
-    cd tessera && ../manage.py makemessages -l sv -l en --no-location \
+    cd tessera && ../manage.py makemessages -l sv -l en -l nb -l da -l nl --no-location \
         --ignore 'instruments/definitions/*'
     ../manage.py compilemessages      # or `make messages`
 """
@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -30,9 +31,14 @@ from tessera.core import national_id
 from tessera.core.models import Patient
 
 LOCALE = Path(__file__).resolve().parents[2] / "tessera" / "locale"
-SV_PO = LOCALE / "sv" / "LC_MESSAGES" / "django.po"
-SV_MO = LOCALE / "sv" / "LC_MESSAGES" / "django.mo"
 EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
+# Every language of settings.LANGUAGES but English (the source) has a translated catalogue.
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+def po_path(code: str) -> Path:
+    return LOCALE / code / "LC_MESSAGES" / "django.po"
+
 
 # On tessera/templates/core/welcome.html, which "/" shows to visitors who are not signed in.
 WELCOME_EN = "Internet-delivered cognitive behavioural therapy, with your clinic."
@@ -161,8 +167,12 @@ def test_placeholders_are_found_in_every_form():
 # --- the catalogues -------------------------------------------------------------------
 
 
-def test_both_catalogues_exist_and_name_their_language():
-    for path, code in ((SV_PO, "sv"), (EN_PO, "en")):
+def test_the_five_study_languages_are_offered():
+    assert [code for code, _name in settings.LANGUAGES] == ["en", "sv", "nb", "da", "nl"]
+
+
+def test_every_catalogue_exists_and_names_its_language():
+    for path, code in [(po_path(code), code) for code in TRANSLATED] + [(EN_PO, "en")]:
         assert path.is_file(), f"{path} is missing: run makemessages -l {code}"
         header = read_po(path)[0]
         assert header.is_header
@@ -170,15 +180,17 @@ def test_both_catalogues_exist_and_name_their_language():
         assert "fuzzy" not in header.flags, f"{path}: the header is still marked fuzzy"
 
 
-def test_english_and_swedish_catalogues_have_the_same_messages():
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_catalogue_has_the_messages_of_the_english(code):
     def keys(path):
         return {(e.msgctxt, e.msgid) for e in messages(path)}
 
-    assert keys(SV_PO) == keys(EN_PO), "re-run makemessages for both -l sv and -l en"
+    assert keys(po_path(code)) == keys(EN_PO), f"re-run makemessages for -l {code} and -l en"
 
 
-def test_every_swedish_message_is_translated_and_not_fuzzy():
-    entries = messages(SV_PO)
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_message_is_translated_and_not_fuzzy(code):
+    entries = messages(po_path(code))
     assert len(entries) > 100  # the catalogue was really read
     fuzzy = [e.label for e in entries if "fuzzy" in e.flags]
     untranslated = [
@@ -192,9 +204,10 @@ def test_every_swedish_message_is_translated_and_not_fuzzy():
     assert not untranslated, "translate these entries:\n" + "\n".join(untranslated)
 
 
-def test_swedish_translations_keep_the_placeholders_of_the_english():
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_translations_keep_the_placeholders_of_the_english(code):
     wrong = []
-    for e in messages(SV_PO):
+    for e in messages(po_path(code)):
         for index, text in e.msgstr.items():
             source = e.msgid_plural if index > 0 and e.msgid_plural is not None else e.msgid
             if placeholders(text) != placeholders(source):
@@ -214,17 +227,20 @@ def test_every_national_id_message_is_in_the_catalogue():
     }
     assert len(marked) >= 10
     assert national_id.gettext_noop("x") == "x"
-    catalogue = {e.msgid: e.msgstr.get(0, "") for e in messages(SV_PO)}
-    missing = sorted(m for m in marked if not catalogue.get(m))
-    assert not missing, "re-run makemessages and translate:\n" + "\n".join(missing)
+    for code in TRANSLATED:
+        catalogue = {e.msgid: e.msgstr.get(0, "") for e in messages(po_path(code))}
+        missing = sorted(m for m in marked if not catalogue.get(m))
+        assert not missing, f"re-run makemessages and translate ({code}):\n" + "\n".join(missing)
 
 
-def test_the_compiled_swedish_catalogue_matches_the_po():
-    assert SV_MO.is_file(), f"{SV_MO} is missing: run `make messages` (compilemessages)"
-    with SV_MO.open("rb") as handle:
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_compiled_catalogue_matches_the_po(code):
+    mo = po_path(code).with_suffix(".mo")
+    assert mo.is_file(), f"{mo} is missing: run `make messages` (compilemessages)"
+    with mo.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = []
-    for e in messages(SV_PO):
+    for e in messages(po_path(code)):
         if e.msgid_plural is not None:
             got = compiled.ngettext(e.msgid, e.msgid_plural, 1)
         elif e.msgctxt is not None:

@@ -9,7 +9,7 @@ if not settings.configured:  # the rest of tests/instruments runs without Django
 
 from django.urls import reverse
 
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Patient
 from tessera.instruments.actions import WordingError, do_save_clinic_wording
 from tessera.instruments.models import ClinicWording
 from tessera.instruments.scoring import load_definition
@@ -261,8 +261,8 @@ def test_a_patient_fills_in_the_k10_in_the_clinics_swedish_wording(world, login)
     patient, episode = make_patient(world.clinic, "k10@alpha.test", therapist=world["therapist"])
     do_start_treatment(episode, acting_user=world["therapist"])
     due = DueMeasure.objects.get(episode=episode, instrument="K10")
-    client = login(patient.user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    Patient.objects.filter(pk=patient.pk).update(preferred_language="sv")
+    client = login(patient.user)  # a signed-in patient sees their own language
     text = client.get(reverse("questionnaire_fill", args=[due.pk])).content.decode()
     assert K10_ITEMS["10"] in text
     assert "Svar 3" in text

@@ -12,7 +12,7 @@ from tessera.programs.matching.rules import EXCLUDE_CODES, read_rules
 
 INSTRUMENTS = ["PHQ-9", "GAD-7", "AUDIT", "ISI", "PDSS-SR", "MADRS-S", "XYZ-1", "phq9"]
 AREAS = ["depression", "worry", "panic", "insomnia", "transdiagnostic", "other", "nonsense"]
-LANGUAGES = ["en", "sv", "no", "xx"]
+LANGUAGES = ["en", "sv", "nb", "xx"]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 numbers = st.one_of(st.integers(-5, 60), st.floats(-5, 60, allow_nan=False))

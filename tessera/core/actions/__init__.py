@@ -17,6 +17,7 @@ from .clinics import (  # noqa: F401
     do_remove_crisis_contact,
     do_update_clinic_settings,
 )
+from .languages import do_set_language  # noqa: F401
 from .patients import (  # noqa: F401
     do_create_patient,
     do_update_patient_details,
@@ -38,5 +39,6 @@ __all__ = [
     "do_make_region_admin",
     "do_create_patient",
     "do_update_patient_details",
+    "do_set_language",
     "record_patient_read",
 ]

@@ -40,6 +40,12 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A manager saw that a notification to you could not be sent"),
     )
+    ACCOUNT_LANGUAGE_CHANGED = (
+        "account.language_changed",
+        ADMINISTRATION,
+        _("A staff member changed the language they use Tessera in"),
+    )
+
     APPLICATION_SUBMITTED = (
         "application.submitted",
         INTAKE,

@@ -10,13 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..roles import AssessorProfession, Role
 
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("sv", _("Swedish")),
-    ("no", _("Norwegian")),
-    ("da", _("Danish")),
-    ("nl", _("Dutch")),
-]
+# The languages of settings.LANGUAGES: the interface's languages are the ones content,
+# consent texts and people's preferences may be stored in.
+LANGUAGE_CHOICES = list(settings.LANGUAGES)
 COUNTRY_CHOICES = [
     ("SE", _("Sweden")),
     ("NO", _("Norway")),

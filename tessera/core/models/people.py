@@ -33,6 +33,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    # The interface language after sign-in, for staff; a patient's is their record's
+    # preferred_language (tessera.core.languages.preferred_language). Blank: the browser's.
+    language = models.CharField(
+        _("language"), max_length=5, choices=LANGUAGE_CHOICES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import actions, audit
+from .. import actions, audit, languages
 from ..decorators import patient_required
 from ..forms import PatientContactForm
 from ..models import AuditEvent, Patient
@@ -30,6 +30,8 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
     form = PatientContactForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():
         actions.do_update_patient_details(patient, acting_user=request.user, **form.cleaned_data)
+        # The language chosen here is the interface's from now on (tessera.core.languages).
+        request.session[languages.LANGUAGE_SESSION_KEY] = patient.preferred_language
         messages.success(request, _("Your details were saved."))
         return redirect("my_details")
     return render(request, "core/my_details_edit.html", {"form": form})

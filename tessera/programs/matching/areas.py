@@ -20,7 +20,7 @@ from functools import cache
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, normalise_code
 from tessera.instruments.scoring.bands import find_band
 
-from .text import _
+from .text import _, pgettext
 
 # instrument code: (problem area, ("caseness", rule code) or ("band", band code))
 AREA_MEASURES: dict[str, tuple[str, tuple[str, str]]] = {
@@ -54,11 +54,22 @@ def area_label(area: str) -> str:
     return labels.get(area, area)
 
 
-def language_name(code: str) -> str:
+def language_name(code: str, *, in_sentence: bool = False) -> str:
+    """The language's name; in_sentence: as it is written inside a sentence ("only in
+    engelska" in Swedish, "alleen in het Engels" in Dutch)."""
+    if in_sentence:
+        names = {
+            "en": pgettext("language inside a sentence", "English"),
+            "sv": pgettext("language inside a sentence", "Swedish"),
+            "nb": pgettext("language inside a sentence", "Norwegian"),
+            "da": pgettext("language inside a sentence", "Danish"),
+            "nl": pgettext("language inside a sentence", "Dutch"),
+        }
+        return names.get(code, code)
     names = {
         "en": _("English"),
         "sv": _("Swedish"),
-        "no": _("Norwegian"),
+        "nb": _("Norwegian"),
         "da": _("Danish"),
         "nl": _("Dutch"),
     }

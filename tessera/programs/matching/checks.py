@@ -71,7 +71,9 @@ def _language(candidate, rules: Rules, screening, problems: list, to_check: list
     offered = [
         code for code in candidate.languages if rules.languages is None or code in rules.languages
     ]
-    names = ", ".join(areas.language_name(code) for code in offered) or _("no language")
+    names = ", ".join(areas.language_name(code, in_sentence=True) for code in offered) or _(
+        "no language"
+    )
     if screening.language is None:
         to_check.append(
             Finding(
@@ -84,7 +86,10 @@ def _language(candidate, rules: Rules, screening, problems: list, to_check: list
             Finding(
                 "language",
                 _("Not offered in %(language)s (only in %(names)s).")
-                % {"language": areas.language_name(screening.language), "names": names},
+                % {
+                    "language": areas.language_name(screening.language, in_sentence=True),
+                    "names": names,
+                },
             )
         )
 

@@ -287,7 +287,7 @@ def describe_rules(raw: Any, languages: list[str] | tuple[str, ...] = ()) -> lis
         lines.append(_("Age: %(limits)s.") % {"limits": age_limits(rules)})
     offered = [c for c in languages if rules.languages is None or c in rules.languages]
     if languages:
-        names = ", ".join(language_name(c) for c in offered) or _("none")
+        names = ", ".join(language_name(c, in_sentence=True) for c in offered) or _("none")
         lines.append(_("Offered in: %(names)s.") % {"names": names})
     for rule in rules.scores:
         low = "…" if rule.min is None else f"{rule.min:g}"

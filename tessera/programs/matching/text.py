@@ -21,6 +21,21 @@ def _(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """``_`` with a context, for words translated differently by where they stand (a
+    language's name starts with a small letter inside a Swedish sentence)."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.utils.translation import pgettext as django_pgettext
+
+            return django_pgettext(context, message)
+    except ImportError:  # pragma: no cover
+        pass
+    return message
+
+
 def join_or(parts: list[str]) -> str:
     """'a', 'a or b', 'a, b or c'."""
     if len(parts) <= 1:

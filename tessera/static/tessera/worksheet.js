@@ -28,6 +28,7 @@
     }).then(function () {
       kept.forget(key);
       say(form.dataset.savedText || "Saved.");
+      document.dispatchEvent(new CustomEvent("tessera:saved"));  // activity: idle.js
     }).catch(function () {
       say(form.dataset.offlineText || "Not saved yet: kept on this device, and sent when you are back online.");
       setTimeout(save, 15000);

@@ -9,3 +9,15 @@ def get_item(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key, "")
     return ""
+
+
+@register.filter
+def band_in_words(band, instrument):
+    """A score band in words in the page's language ("moderate" becomes "måttlig"), as
+    the instrument's definition names it; the code itself only when the definition has
+    no such band. Usage: ``{{ s.band|band_in_words:s.instrument }}``."""
+    from tessera.programs.matching import band_words
+
+    if not band:
+        return ""
+    return band_words(str(instrument), str(band), None)

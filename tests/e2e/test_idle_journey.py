@@ -1,0 +1,78 @@
+"""An idle clinician is warned before being signed out, stays signed in with one button,
+and, when the session runs out anyway, loses nothing they typed (WCAG 2.2.1)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
+
+from tessera.safety.models import RiskAlert
+from tests.conftest import PASSWORD, TOTP_SECRET
+from tests.e2e.conftest import current_totp_code, sign_in
+
+pytestmark = pytest.mark.e2e
+
+NOTES = "She said the weekend was unbearable; ask about it on Monday."
+
+
+def _staff(page, email):
+    sign_in(page, email)
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _age_server_session(page, seconds: int) -> None:
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    session = SessionStore(session_key=cookie["value"])
+    session["tessera_last_seen"] = int(time.time()) - seconds
+    session.save()
+
+
+def test_an_idle_clinician_is_warned_stays_signed_in_and_loses_nothing(page, e2e_world, settings):
+    settings.TESSERA_IDLE_MINUTES_STAFF = 1
+    settings.TESSERA_IDLE_WARNING_SECONDS = 57  # the warning after 3 seconds
+    episode = e2e_world.patient.episodes.get()
+    _staff(page, e2e_world.therapist.email)
+    page.goto(f"/episodes/{episode.pk}/concern/")
+    page.get_by_label("What worries you").fill(NOTES)
+
+    warning = page.get_by_role("dialog", name="Are you still there?")
+    expect(warning).to_be_visible(timeout=10_000)
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    with page.expect_response(re.compile(r"/session/keepalive/")) as answer:
+        stay.click()
+    assert answer.value.status == 200
+    expect(warning).to_be_hidden()
+    expect(page.get_by_label("What worries you")).to_have_value(NOTES)
+
+    # The session runs out anyway (the clinician was called away) and the form is sent.
+    _age_server_session(page, 5 * 60)
+    page.get_by_role("button", name="Raise the concern").click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fepisodes%2F"))
+    assert not RiskAlert.objects.exists()
+
+    # Signing in again on the page the server sent them to (its ?next= is the form's page);
+    # a code is used once, so the next one comes from the following 30-second window.
+    page.get_by_label("Email").fill(e2e_world.therapist.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    time.sleep(30 - time.time() % 30 + 0.1)
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/concern/$"))
+
+    expect(page.get_by_role("status").filter(has_text="What you had typed")).to_be_visible()
+    expect(page.get_by_label("What worries you")).to_have_value(NOTES)
+    assert "tessera_restore_typed" not in page.evaluate("document.cookie")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('pending')).length") == 0
+    page.get_by_role("button", name="Raise the concern").click()
+    expect(page.get_by_text("Concern raised.")).to_be_visible()
+    assert RiskAlert.objects.get().concern == NOTES
