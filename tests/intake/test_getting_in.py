@@ -94,3 +94,15 @@ def test_a_self_referral_confirmed_in_another_browser_is_not_lost(world, mailout
     text = page.content.decode()
     assert "Continue your application to Clinic alpha" in text
     assert reverse("intake_resume", args=[application.pk]) in text or "/consent/" in text
+
+
+def test_sign_up_and_its_e_mail_use_the_house_texts(world, mailoutbox):
+    body = Client().get("/accounts/signup/").content.decode()
+    assert "Sign Up Closed" not in body and reverse("clinic_directory") in body
+    consent_for(world.clinic)
+    browser = Client()
+    browser.get(reverse("intake_start", args=["alpha"]))
+    _sign_up(browser, "nina@apply.test")
+    message = mailoutbox[-1].body
+    assert "Hello from" not in message and "Thank you for using" not in message
+    assert "nobody reads the replies" in message
