@@ -100,3 +100,16 @@ def test_a_second_patient_at_the_clinic_is_unaffected(world):
     patient, episode = make_patient(world.clinic, "third@alpha.test", therapist=world["therapist"])
     concern(world, episode=episode)
     assert RiskAlert.objects.filter(episode=world.episode).count() == 0
+
+
+def test_the_alert_shows_the_phone_number_or_warns_that_there_is_none(world, client):
+    """Issue 20: risk follow-up needs the means to act."""
+    from tessera.core.models import Patient
+
+    alert = concern(world)
+    sign_in(client, world["therapist"])
+    body = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'id="no-phone"' in body
+    Patient.objects.filter(pk=world.patient.pk).update(phone="+46 70 555 66 77")
+    body = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'href="tel:+46 70 555 66 77"' in body and 'id="no-phone"' not in body
