@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import crisis
+
 from .models import Application, Status
 from .models.applications import UrgentReason
 
@@ -61,5 +63,4 @@ def crisis_contacts(application: Application, language: str) -> list:
     in that language), once a risk question has been answered positively."""
     if application.urgent_reason != UrgentReason.RISK_ITEM:
         return []
-    contacts = list(application.clinic.crisis_contacts.all())
-    return [c for c in contacts if c.language == language] or contacts
+    return crisis.contacts_for(application.clinic, language)

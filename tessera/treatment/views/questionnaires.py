@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core import crisis
 from tessera.core.decorators import patient_required
 
 from .. import actions, questionnaires
@@ -140,9 +141,7 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("questionnaire_fill", pk=due.pk)
     contacts = []
     if response.risk_flagged:
-        language = _language(request)
-        all_contacts = list(due.episode.clinic.crisis_contacts.all())
-        contacts = [c for c in all_contacts if c.language == language] or all_contacts
+        contacts = crisis.contacts_for(due.episode.clinic, _language(request))
     return render(
         request,
         "treatment/questionnaire_done.html",
