@@ -33,6 +33,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Staff only: where urgent risk alerts are sent by text message (patients' numbers are
+    # in their Patient record).
+    mobile_phone = models.CharField(_("mobile phone for urgent alerts"), max_length=30, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
