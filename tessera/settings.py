@@ -308,6 +308,10 @@ DEFAULT_FROM_EMAIL = env("TESSERA_FROM_EMAIL", "Tessera <no-reply@tessera.invali
 # Notifications (tessera/notifications): SMS through a pluggable backend (a dotted path
 # to a class with send(); the console one logs only the recipient's id and the kind).
 TESSERA_SMS_BACKEND = env("TESSERA_SMS_BACKEND", "tessera.notifications.sms.ConsoleBackend")
+# The automation sweep (which escalates risk alerts) should run every five minutes; when
+# its last good run is older than this, /healthz says "degraded" and the risk alert list
+# warns staff (tessera/core/jobs.py).
+TESSERA_SWEEP_MAX_AGE_MINUTES = envint("TESSERA_SWEEP_MAX_AGE_MINUTES", 10)
 
 # Background work: immediate in the demo and tests, the database worker in production.
 TASKS = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.core import jobs
 from tessera.core.models import Episode
 from tessera.notifications.delivery import deliver_due, notify
 from tessera.notifications.models import Notification
@@ -187,13 +188,18 @@ def send_reminders(now: dt.datetime) -> int:
 
 
 def run_automation(now: dt.datetime | None = None) -> Summary:
-    """Everything periodic, in one call: run it every few minutes (docs/automation.md)."""
+    """Everything periodic, in one call: run it every few minutes (docs/automation.md).
+
+    Every run is recorded (``tessera.core.jobs``), so that a sweep that stops, or fails,
+    is seen on /healthz and on the risk alert list: escalation depends on it."""
     now = now or timezone.now()
     summary = Summary()
-    summary.automated = send_automated(now)
-    summary.reminders = send_reminders(now)
-    summary.escalated = len(escalate_overdue(now))
-    summary.security_bursts = alert_security_bursts(now)
-    summary.delivered = deliver_due(now)
+    with jobs.recording(jobs.SWEEP, now) as run:
+        summary.automated = send_automated(now)
+        summary.reminders = send_reminders(now)
+        summary.escalated = len(escalate_overdue(now))
+        summary.security_bursts = alert_security_bursts(now)
+        summary.delivered = deliver_due(now)
+        run.summary = str(summary)
     logger.info("automation.sweep %s", summary)
     return summary

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from tessera.core import crisis
 from tessera.core.decorators import patient_required
 from tessera.core.forms import add_action_errors
 from tessera.treatment import plans
@@ -17,8 +18,7 @@ from .forms import HelpForm
 
 
 def _contacts(episode) -> list:
-    contacts = list(episode.clinic.crisis_contacts.all())
-    return [c for c in contacts if c.language == get_language()] or contacts
+    return crisis.contacts_for(episode.clinic, get_language())
 
 
 @patient_required

@@ -44,3 +44,33 @@ def production_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register("tessera_safety", deploy=True)
+def on_call_cover(app_configs, **kwargs):
+    """Every clinic's on-call cover for risk alerts (``tessera.core.on_call.problems``):
+    an error where an alert would reach nobody at some hour of the week, or where a
+    clinic with unguided care has no one on call in its working hours."""
+    from django.db import DatabaseError
+
+    from . import on_call
+    from .models import Clinic
+
+    messages = []
+    try:
+        clinics = list(Clinic.objects.order_by("slug"))
+        for clinic in clinics:
+            for problem in on_call.problems(clinic):
+                kind = checks.Error if problem.level == on_call.ERROR else checks.Warning
+                code = "E010" if problem.level == on_call.ERROR else "W010"
+                messages.append(
+                    kind(
+                        f"{clinic.name} ({clinic.slug}): {problem.message}",
+                        hint="Clinic settings → On-call rota.",
+                        obj=clinic,
+                        id=f"tessera.{code}",
+                    )
+                )
+    except DatabaseError:  # no database yet (before migrate): nothing to check
+        return []
+    return messages

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from .models import Clinic, CrisisContact, Patient
-from .models.organisation import LANGUAGE_CHOICES
+from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -180,3 +180,31 @@ def action_error_lists(error) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return dict(error.message_dict)
     return {NON_FIELD_ERRORS: list(error.messages)}
+
+
+class OnCallShiftForm(forms.Form):
+    """One or more weekly stretches of on-call cover for one person (the rota)."""
+
+    user = forms.ModelChoiceField(label=_("Who"), queryset=None)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_hour = forms.TypedChoiceField(
+        label=_("From"), choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int
+    )
+    ends_hour = forms.TypedChoiceField(
+        label=_("To"), choices=[(h, f"{h:02d}:00") for h in range(1, 25)], coerce=int, initial=24
+    )
+    mobile_phone = forms.CharField(
+        label=_("Their mobile number for urgent alerts"),
+        max_length=30,
+        required=False,
+        help_text=_("Alerts go by e-mail and text message. Leave empty to keep the one on file."),
+    )
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff

@@ -24,6 +24,12 @@ urlpatterns = [
         clinics.crisis_contact_remove,
         name="clinic_crisis_contact_remove",
     ),
+    path("clinics/<slug:slug>/on-call/", clinics.on_call_rota, name="clinic_on_call"),
+    path(
+        "clinics/<slug:slug>/on-call/<int:shift_id>/remove/",
+        clinics.on_call_shift_remove,
+        name="clinic_on_call_remove",
+    ),
     path("audit/", audit_trail.audit_search, name="audit_search"),
     path("audit/security/", audit_trail.security_events, name="security_events"),
 ]

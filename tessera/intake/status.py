@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import crisis
 from tessera.treatment import questionnaires
 
 from .models import Application, Status
@@ -75,4 +76,4 @@ def crisis_contacts(application: Application, language: str) -> list:
     for later."""
     if application.urgent_reason != UrgentReason.RISK_ITEM and not draft_risk(application):
         return []
-    return questionnaires.crisis_contacts_for(application.clinic, language)
+    return crisis.contacts_for(application.clinic, language)

@@ -26,6 +26,12 @@ from .models import Channel, Notification, Preference
 
 logger = logging.getLogger("tessera.notifications")
 
+# Risk alerts to staff (tessera.safety.notify) go by every channel the person has an
+# address for, whatever their preferences, and are never held for quiet hours: a person
+# on call must be reached (issue 12; docs/safety.md). The text still says nothing
+# clinical (texts.py).
+URGENT_KINDS = frozenset({"risk_alert", "risk_alert_escalated"})
+
 
 def preference_of(user) -> Preference:
     """The saved preference, or the defaults (e-mail on, SMS off) unsaved."""
@@ -33,9 +39,10 @@ def preference_of(user) -> Preference:
 
 
 def phone_of(user) -> str:
-    """The mobile number in the patient's details, read fresh (one query)."""
+    """The mobile number in the patient's details, read fresh (one query); for staff,
+    the mobile number for urgent alerts on their login."""
     phone = Patient.objects.filter(user=user).values_list("phone", flat=True).first()
-    return (phone or "").strip()
+    return (phone or getattr(user, "mobile_phone", "") or "").strip()
 
 
 def channels_for(user, preference: Preference, *, only: set[str] | None = None) -> list[str]:
@@ -53,7 +60,11 @@ def notify(user, kind: str, *, key: str, link: str, channels: set[str] | None = 
     if user is None or not user.is_active:
         return []
     written = []
-    for channel in channels_for(user, preference_of(user), only=channels):
+    if kind in URGENT_KINDS:
+        preference = Preference(user=user, email=True, sms=True)
+    else:
+        preference = preference_of(user)
+    for channel in channels_for(user, preference, only=channels):
         try:
             with transaction.atomic():
                 row = Notification.objects.create(
@@ -90,7 +101,7 @@ def deliver(notification_id: int, now=None) -> str:
         if row.send_after and row.send_after > now:
             return row.state
         preference = preference_of(row.recipient)
-        held = quiet.held_until(preference, now)
+        held = None if row.kind in URGENT_KINDS else quiet.held_until(preference, now)
         if held is not None:
             row.send_after = held
             row.save(update_fields=["send_after"])

@@ -28,7 +28,7 @@ from tessera.core.demo import (
     demo_user,
     second_factor,
 )
-from tessera.core.models import Clinic, Patient, Region
+from tessera.core.models import Clinic, OnCallShift, Patient, Region
 from tessera.core.roles import AssessorProfession, Role
 from tessera.feedback import demo as feedback_demo
 from tessera.intake import demo as intake_demo
@@ -257,6 +257,26 @@ def _schedule(clinic) -> None:
             )
 
 
+def _on_call_rota(clinics, staff) -> None:
+    """The on-call rota (tessera.core.on_call): the self-help service covers its working
+    hours (unguided care must); Riverside has one therapist on call on weekdays, and its
+    manager is the fallback at other hours. The clinic pages show the check."""
+    for slug, local, phone in [
+        ("highland", "highland.oncall", "+46700000001"),
+        ("riverside", "therapist2", "+46700000002"),
+    ]:
+        if not OnCallShift.objects.filter(clinic=clinics[slug]).exists():
+            actions.do_add_on_call_shifts(
+                clinics[slug],
+                acting_user=None,
+                user=staff[local],
+                weekdays=[1, 2, 3, 4, 5],
+                starts_hour=8,
+                ends_hour=16,
+                mobile_phone=phone,
+            )
+
+
 @transaction.atomic
 def seed() -> list[Login]:
     region = Region.objects.filter(name="Demo Health Region").first()
@@ -290,6 +310,7 @@ def seed() -> list[Login]:
         staff[local] = user
         roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
         logins.append(Login(user.email, roles, True))
+    _on_call_rota(clinics, staff)
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
     patients = {}

@@ -1,6 +1,8 @@
 """Telling staff that an alert needs them, through the notifications app (every send is
-logged, and sent at most once). The e-mail says only that there is a risk alert to look
-at, and links to it: no name, no answer, no score."""
+logged, and sent at most once): by e-mail and by text message to their mobile number for
+urgent alerts, whatever their notification preferences and quiet hours (the kinds are
+``URGENT_KINDS`` there). Both say only that there is a risk alert to look at, and link
+to it: no name, no answer, no score."""
 
 from __future__ import annotations
 
@@ -18,5 +20,5 @@ def tell_staff(users, alert, *, escalated: bool) -> None:
             kind,
             key=f"{kind}:{alert.pk}:{alert.escalation_level}:{user.pk}",
             link=link,
-            channels={"email"},
+            channels={"email", "sms"},
         )

@@ -1,18 +1,32 @@
-"""Who is told about an alert at each level of escalation."""
+"""Who is told about an alert at each level of escalation (docs/safety.md).
+
+Level 0, at once: the responsible therapist (when the episode has one) and whoever is
+on the clinic's on-call rota at that moment (``tessera.core.on_call``). When that is
+nobody, the clinic managers are told at once: they are the last fallback, so an alert
+always reaches a person. Level 1: the clinic's supervisors (the managers when there are
+none). Level 2: its clinic managers."""
 
 from __future__ import annotations
 
-from tessera.core import access
+import datetime as dt
+
+from django.utils import timezone
+
+from tessera.core import access, on_call
 from tessera.core.models import User
 
 
-def for_level(alert, level: int) -> list[User]:
-    """Level 0: the responsible therapist and the clinic's on-call staff (in unguided care,
-    where there is no therapist, the on-call staff alone). Level 1: the clinic's
-    supervisors. Level 2: its clinic managers."""
-    clinic_id = alert.episode.clinic_id
-    roles = access.alert_recipient_roles(clinic_id, level).select_related("user")
-    users = {r.user for r in roles}
-    if level == 0 and alert.episode.therapist_id and alert.episode.therapist.is_active:
-        users.add(alert.episode.therapist)
+def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
+    clinic = alert.episode.clinic
+    users: set[User] = set()
+    if level == 0:
+        users.update(on_call.on_duty(clinic, at or timezone.now()))
+        therapist = alert.episode.therapist if alert.episode.therapist_id else None
+        if therapist is not None and therapist.is_active:
+            users.add(therapist)
+    elif level == 1:
+        roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
+        users.update(r.user for r in roles)
+    if not users:
+        users.update(on_call.managers(clinic))
     return sorted(users, key=lambda u: u.pk)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tessera.core import crisis
 from tessera.instruments.choices import FALLBACK_LANGUAGE
 from tessera.instruments.scoring import Definition, InstrumentError, load_definition, score
 from tessera.instruments.wording import TextMaps
@@ -152,6 +153,6 @@ def risk_answered(code: str, answers: dict[int, int], *, clinic) -> bool:
 
 
 def crisis_contacts_for(clinic, language: str) -> list:
-    """The clinic's crisis contacts in the language (all of them when none is in it)."""
-    contacts = list(clinic.crisis_contacts.all())
-    return [c for c in contacts if c.language == language] or contacts
+    """The crisis box's contacts: the clinic's own, then the country's emergency number
+    and national helplines (``tessera.core.crisis``, issue 12)."""
+    return crisis.contacts_for(clinic, language)

@@ -16,6 +16,21 @@ from tests.access_rows.base import (  # noqa: F401
 )
 
 
+def _spare_shift(world):
+    from tessera.core.actions import do_add_on_call_shifts
+    from tessera.core.models import OnCallShift
+
+    hour = OnCallShift.objects.count() % 23  # one new hour for each kind of visitor
+    return do_add_on_call_shifts(
+        world.clinic,
+        acting_user=world["manager"],
+        user=world["supervisor"],
+        weekdays=[6],
+        starts_hour=hour,
+        ends_hour=hour + 1,
+    )[0]
+
+
 def _spare_contact(world):
     return world.clinic.crisis_contacts.create(language="en", label="Spare", phone="1")
 
@@ -85,5 +100,12 @@ ROWS: dict[str, Row] = {
         method="post",
         per_kind=True,
         kwargs=lambda w: {"slug": "alpha", "contact_id": _spare_contact(w).pk},
+    ),
+    "clinic_on_call": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
+    "clinic_on_call_remove": Row(
+        only(CLINIC_ADMINS, ok="redirect"),
+        method="post",
+        per_kind=True,
+        kwargs=lambda w: {"slug": "alpha", "shift_id": _spare_shift(w).pk},
     ),
 }

@@ -50,6 +50,14 @@ def programme(world):
 def unguided(world, programme):
     patient, episode = make_unguided(world.clinic, "una@alpha.test", programme=programme)
     on_call = make_user("oncall@alpha.test", second_factor=True, first_name="Otto")
-    core_actions.do_grant_role(on_call, world.clinic, Role.THERAPIST, on_call=True)
+    core_actions.do_grant_role(on_call, world.clinic, Role.THERAPIST)
+    core_actions.do_add_on_call_shifts(
+        world.clinic,
+        acting_user=world["manager"],
+        user=on_call,
+        weekdays=range(1, 8),
+        starts_hour=0,
+        ends_hour=24,
+    )
     entries = list(episode.plan.order_by("position"))
     return SimpleNamespace(patient=patient, episode=episode, entries=entries, on_call=on_call)

@@ -59,7 +59,7 @@ def test_the_deploy_checks_refuse_the_public_development_key():
 
 def test_healthz_checks_the_database(client, db):
     response = client.get(reverse("healthz"))
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "degraded", "database": "ok", "sweep": "never"}
 
 
 def test_pages_carry_a_strict_content_security_policy(client, db):

@@ -270,3 +270,29 @@ def test_patient_count_unchanged_when_applicant_already_a_patient(world):
     application.refresh_from_db()
     assert Patient.objects.count() == before
     assert application.patient == world.patient
+
+
+def test_a_risk_assessed_as_high_excludes_a_programme_whose_rules_say_so(world):
+    """Issue 12: a risk answer only asks for an assessment; the clinician's assessment of
+    high risk is what rules out a programme that excludes "high_risk"."""
+    version = published_version(world)
+    assert "high_risk" in version.eligibility["exclude"]
+    application = make_application(world.clinic, "risk@apply.test")
+    with pytest.raises(ValidationError, match="risk is assessed as high"):
+        decision_actions.do_assess(
+            application,
+            acting_user=world["assessor"],
+            programme_version=version,
+            therapist=world["therapist"],
+            **assess_kwargs(risk_level="high"),
+        )
+    assert not Assessment.objects.filter(application=application).exists()
+    decision_actions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(risk_level="moderate"),
+    )
+    application.refresh_from_db()
+    assert application.status == Status.ACCEPTED

@@ -215,3 +215,19 @@ def test_a_clinic_threshold_decides_for_a_saved_draft_too(world, consent, login)
     assert "If you are thinking about harming yourself" not in body
     body = client.post(url, _answers({9: 2}, save="1"), follow=True).content.decode()
     assert "If you are thinking about harming yourself" in body
+
+
+def test_an_applicant_with_a_risk_answer_is_told_an_unsent_application_is_seen_by_no_one(
+    world, consent, login
+):
+    """Issue 12: beside the crisis contacts, before the application is sent."""
+    from tests.intake.intake_helpers import PHQ_RISK, make_application
+
+    application = make_application(
+        world.clinic, "ada@apply.test", phq=PHQ_RISK, gad=None, submit=False
+    )
+    client = login(application.applicant)
+    page = client.get(reverse("intake_submit", args=[application.pk]), follow=True)
+    text = page.content.decode()
+    assert "If you are thinking about harming yourself" in text
+    assert "nobody at the clinic sees your answers until you send it" in text

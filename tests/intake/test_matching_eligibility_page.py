@@ -51,7 +51,7 @@ def test_the_page_shows_the_published_rules(world, dep, client, login):
     page = response.content.decode()
     assert "The rules published with the programme (version 1)." in page
     assert "PHQ-9 from 5 to 23." in page
-    assert "Not with a high-risk answer in the screening." in page
+    assert "Not with a risk assessed as high by a clinician." in page
 
 
 def test_a_manager_saves_the_clinics_rules_and_it_is_audited(world, dep, client, login):
@@ -185,8 +185,8 @@ def test_try_it_shows_what_intake_would_suggest(world, dep, client, login):
     )
     assert summary in response.content.decode()
     risky = client.get(url(world, dep), {**query, "try-risk": "on"})
-    assert risky.context["suggestions"].nothing_fits
-    assert "a high-risk answer (PHQ-9)" in risky.context["suggestions"].summary
+    assert risky.context["suggestions"].needs_risk_assessment
+    assert "needs a risk assessment before a programme" in risky.context["suggestions"].summary
     bad = client.get(url(world, dep), {**query, "try-score_phq_9": "99"})
     assert bad.context["suggestions"] is None
     assert "Ensure this value is less than or equal to 27." in bad.content.decode()

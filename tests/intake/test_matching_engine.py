@@ -147,14 +147,33 @@ def test_one_area_does_not_suggest_the_transdiagnostic_plan():
     assert result.summary == "PHQ-9 16; GAD-7 6; suggest depression"
 
 
-def test_a_risk_answer_excludes_where_the_rules_say_so():
+def test_a_risk_answer_is_a_question_for_a_risk_assessment_not_an_exclusion():
     result = match(screening(PHQ_9=14, risk=("PHQ-9",)), [DEP, PANIC])
-    assert result.nothing_fits
-    assert texts(result[0].problems)[0] == "Excluded: a high-risk answer (PHQ-9)."
-    assert result.summary == (
-        "PHQ-9 14; a high-risk answer (PHQ-9); nothing fits, for every programme: "
-        "excluded: a high-risk answer (PHQ-9)"
+    assert result.needs_risk_assessment and not result.nothing_fits
+    dep = by_key(result)["dep"]
+    assert dep.fits and dep.problems == ()
+    assert texts(dep.to_check)[0] == (
+        "A risk answer (PHQ-9): needs a risk assessment before a programme is chosen."
     )
+    assert result.summary == (
+        "PHQ-9 14; a risk answer (PHQ-9); needs a risk assessment before a programme is "
+        "chosen; then suggest depression"
+    )
+
+
+def test_only_a_risk_assessed_as_high_by_a_clinician_excludes():
+    risky = dict(age=34, language="en", scores=[{"instrument": "PHQ-9", "total": 14}])
+    high = match(summary_from(**risky, risk_flags=["PHQ-9"], assessed_risk="high"), [DEP, PANIC])
+    assert high.nothing_fits and not high.needs_risk_assessment
+    assert texts(high[0].problems)[0] == "Excluded: a risk assessed as high by a clinician."
+    assert high.summary == (
+        "PHQ-9 14; a risk answer (PHQ-9); risk assessed as high; nothing fits, for every "
+        "programme: excluded: a risk assessed as high by a clinician"
+    )
+    moderate = match(summary_from(**risky, risk_flags=["PHQ-9"], assessed_risk="moderate"), [DEP])
+    assert moderate[0].fits
+    assert "risk_assessment_needed" not in [f.code for f in moderate[0].to_check]
+    assert not moderate.needs_risk_assessment
 
 
 def test_nothing_fits_for_different_reasons_says_each():

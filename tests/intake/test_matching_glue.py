@@ -119,10 +119,14 @@ def test_the_application_becomes_a_screening(world, offered):
     ]
     # at beta the clinic's own rules hold: 21 is not below 20
     assert found[2][0].key == "dep" and found[2][0].fits
-    assert found[3].summary == (
-        "PHQ-9 14, moderate; a high-risk answer (PHQ-9); nothing fits, for every programme: "
-        "excluded: a high-risk answer (PHQ-9)"
+    assert found[3].summary.startswith(
+        "PHQ-9 14, moderate; a risk answer (PHQ-9); needs a risk assessment before a "
+        "programme is chosen; then "
     )
+    assert found[3].needs_risk_assessment
+    risky.assessed_risk = "high"
+    again = suggestions_for([risky], today=TODAY)[3]
+    assert again.nothing_fits and "risk assessed as high" in again.summary
 
 
 def test_band_words():

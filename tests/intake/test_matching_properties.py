@@ -29,6 +29,7 @@ screenings = st.builds(
     scores=st.lists(scores, max_size=5).map(tuple),
     risk_flags=st.lists(st.sampled_from(INSTRUMENTS), max_size=2).map(tuple),
     audit_zone=st.one_of(st.none(), st.integers(1, 4)),
+    assessed_risk=st.sampled_from([None, "low", "moderate", "high"]),
 )
 score_rules = st.fixed_dictionaries(
     {"instrument": st.sampled_from(INSTRUMENTS)},
@@ -95,7 +96,7 @@ def test_what_fits_comes_before_what_does_not(screening, offered):
 def _excluded(screening: ScreeningSummary, rules: dict) -> bool:
     """Whether a well-formed rule set rules this screening out, worked out directly."""
     parsed = read_rules(rules)
-    if "high_risk" in parsed.exclude and screening.risk_flags:
+    if "high_risk" in parsed.exclude and screening.assessed_risk == "high":
         return True
     zone = screening.zone
     if zone is not None and (

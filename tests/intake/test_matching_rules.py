@@ -65,7 +65,7 @@ def test_the_rules_in_words():
         "Age: 18 or older.",
         "Offered in: English, Swedish.",
         "PHQ-9 from 5 to 23.",
-        "Not with a high-risk answer in the screening.",
+        "Not with a risk assessed as high by a clinician.",
         "Not with AUDIT in zone IV (20 or more).",
     ]
     assert describe_rules({}) == ["No rules: everyone fits."]

@@ -58,12 +58,12 @@ def test_a_swedish_speaker_with_depression_gets_the_swedish_programme(samples):
     )
 
 
-def test_a_risk_answer_rules_out_every_sample(samples):
+def test_a_risk_answer_asks_for_a_risk_assessment_before_any_sample(samples):
     result = suggest(samples, answers=[Answer("PHQ-9", 22, "severe", risk_flagged=True)])
-    assert result.nothing_fits
-    assert result.summary == (
-        "PHQ-9 22, severe; a high-risk answer (PHQ-9); nothing fits, for every programme: "
-        "excluded: a high-risk answer (PHQ-9)"
+    assert result.needs_risk_assessment and not result.nothing_fits
+    assert result.summary.startswith(
+        "PHQ-9 22, severe; a risk answer (PHQ-9); needs a risk assessment before a programme "
+        "is chosen; then suggest depression"
     )
 
 

@@ -120,7 +120,8 @@ def test_a_blended_episode_ends_as_a_finished_course_with_a_letter(consenting):
     assert letter.kind == "ended"
     html = " ".join(letter.html.split())
     assert "<td>16</td><td>0</td>" in html and "<td>7</td><td>0</td>" in html
-    assert "2 treatment contacts" in html
+    assert "2 attended treatment contacts" in html
+    assert "not finished" not in html
     assert "Recovered" in html and "Reliable improvement" in html
     assert ended.episode.read_only_from == ended_on + dt.timedelta(days=30)
     assert not DueMeasure.objects.filter(
@@ -162,3 +163,42 @@ def test_letters_of_another_clinic_are_hidden(consenting, client):
     sign_in(client, consenting["other_therapist"])
     assert client.get(f"/letters/{letter.pk}/").status_code == 404
     assert client.get(f"/letters/{letter.pk}/pdf/").status_code == 404
+
+
+def test_a_letter_for_a_one_contact_course_says_not_finished_and_gives_no_labels(consenting):
+    """Issue 12: labels only for a finished course (two attended treatment contacts and
+    paired scores, NHS Talking Therapies); otherwise the scores alone."""
+    w = consenting
+    w.clinic.languages = ["en", "sv"]  # the letter is in the clinic's first language
+    w.clinic.save(update_fields=["languages"])
+    sessions.do_change_care_model(
+        w.episode, acting_user=w["therapist"], to_model="blended", reason="Wants to meet"
+    )
+    session = sessions.do_book_appointment(
+        w.episode,
+        acting_user=w["therapist"],
+        therapist=w["therapist"],
+        kind="face_to_face",
+        place="Room 1",
+        starts_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=7),
+    )
+    sessions.do_record_session(session, acting_user=w["therapist"], status="attended")
+    weekly = DueMeasure.objects.filter(episode=w.episode, instrument="PHQ-9", time_point="weekly")
+    answer_phq9(w, w.due, 2)  # 16 before treatment
+    answer_phq9(w, weekly.order_by("sequence")[0], 0)  # 0 a week later
+    gad_weekly = DueMeasure.objects.filter(
+        episode=w.episode, instrument="GAD-7", time_point="weekly"
+    ).order_by("sequence")[0]
+    treatment.do_submit_response(
+        gad_weekly,
+        dict.fromkeys(range(1, 8), 0),
+        acting_user=w.patient.user,
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
+    ended = do_end_episode(w.episode, acting_user=w["therapist"], reason="completed")
+    html = " ".join(ended.letter.html.split())
+    assert "<td>16</td><td>0</td>" in html  # the scores are shown
+    assert "1 attended treatment contact " in html
+    assert "The course was not finished" in html
+    assert "Recovered" not in html and "Reliable improvement" not in html

@@ -207,7 +207,15 @@ class TestOnCall:
     @pytest.fixture
     def on_call(self, world):
         user = make_user("oncall@alpha.test", second_factor=True)
-        core_actions.do_grant_role(user, world.clinic, Role.THERAPIST, on_call=True)
+        core_actions.do_grant_role(user, world.clinic, Role.THERAPIST)
+        core_actions.do_add_on_call_shifts(
+            world.clinic,
+            acting_user=world["manager"],
+            user=user,
+            weekdays=range(1, 8),
+            starts_hour=0,
+            ends_hour=24,
+        )
         return user
 
     def test_on_call_staff_see_an_episode_only_while_its_alert_is_open(self, world, on_call, alert):

@@ -1,7 +1,8 @@
 """Who is told about a risk alert at each level of escalation.
 
-- Level 0: the clinic's on-call staff (and the responsible therapist, added by the
-  caller since it is not a role).
+- Level 0: the staff marked on call (who of them is told at once is the rota's
+  business, ``tessera.core.on_call``; the responsible therapist is added by the caller
+  since it is not a role).
 - Level 1: the clinic's supervisors.
 - Level 2 and above: its clinic managers.
 Only active staff are told.

@@ -18,6 +18,10 @@ from .clinics import (  # noqa: F401
     do_update_clinic_settings,
 )
 from .languages import do_set_language  # noqa: F401
+from .on_call import (  # noqa: F401
+    do_add_on_call_shifts,
+    do_remove_on_call_shift,
+)
 from .patients import (  # noqa: F401
     do_create_patient,
     do_update_patient_details,
@@ -35,6 +39,8 @@ __all__ = [
     "do_update_clinic_settings",
     "do_add_crisis_contact",
     "do_remove_crisis_contact",
+    "do_add_on_call_shifts",
+    "do_remove_on_call_shift",
     "do_grant_role",
     "do_make_region_admin",
     "do_create_patient",

@@ -181,6 +181,16 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A crisis contact of the clinic was removed"),
     )
+    CLINIC_ON_CALL_SHIFT_ADDED = (
+        "clinic.on_call_shift_added",
+        ADMINISTRATION,
+        _("A stretch of on-call cover was added to the clinic's rota"),
+    )
+    CLINIC_ON_CALL_SHIFT_REMOVED = (
+        "clinic.on_call_shift_removed",
+        ADMINISTRATION,
+        _("A stretch of on-call cover was removed from the clinic's rota"),
+    )
     CLINIC_MEASURE_ADDED = (
         "clinic.measure_added",
         ADMINISTRATION,

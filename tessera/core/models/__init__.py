@@ -1,6 +1,14 @@
 from .audit import AuditChainHead, AuditEvent
 from .episodes import Episode
-from .organisation import Clinic, ClinicRole, CrisisContact, Region, RegionAdministrator
+from .jobs import JobRun
+from .organisation import (
+    Clinic,
+    ClinicRole,
+    CrisisContact,
+    OnCallShift,
+    Region,
+    RegionAdministrator,
+)
 from .people import Patient, User
 
 __all__ = [
@@ -10,6 +18,8 @@ __all__ = [
     "ClinicRole",
     "CrisisContact",
     "Episode",
+    "JobRun",
+    "OnCallShift",
     "Patient",
     "Region",
     "RegionAdministrator",

@@ -203,6 +203,54 @@ class ClinicRole(models.Model):
         return f"{self.get_role_display()} @ {self.clinic}"
 
 
+WEEKDAY_CHOICES = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+
+
+class OnCallShift(models.Model):
+    """One weekly stretch of on-call cover for risk alerts: who is told at once, when.
+
+    Hours are whole hours of the clinic's own time zone, ``starts_hour`` up to (not
+    including) ``ends_hour`` (24 = midnight at the end of the day). A stretch over
+    midnight is two rows. See ``tessera.core.on_call`` for the cover and its check."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="on_call_shifts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="on_call_shifts",
+        verbose_name=_("who"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAY_CHOICES)
+    starts_hour = models.PositiveSmallIntegerField(_("from (hour)"))
+    ends_hour = models.PositiveSmallIntegerField(_("to (hour)"))
+
+    class Meta:
+        ordering = ["weekday", "starts_hour", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=1, weekday__lte=7),
+                name="on_call_weekday_iso",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_hour__lte=23, ends_hour__lte=24)
+                & models.Q(ends_hour__gt=models.F("starts_hour")),
+                name="on_call_hours_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        day = self.get_weekday_display()
+        return f"{self.user} {day} {self.starts_hour:02d}–{self.ends_hour:02d}"
+
+
 class RegionAdministrator(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles"

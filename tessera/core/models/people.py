@@ -38,6 +38,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=LANGUAGE_CHOICES, blank=True, default=""
     )
+    # Staff only: where urgent risk alerts are sent by text message (patients' numbers are
+    # in their Patient record).
+    mobile_phone = models.CharField(_("mobile phone for urgent alerts"), max_length=30, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,16 +1,16 @@
 """Clinic settings for clinic managers and region administrators."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import access, actions
+from .. import access, actions, crisis, on_call
 from ..decorators import staff_required
-from ..forms import ClinicSettingsForm, CrisisContactForm
-from ..models import Clinic, CrisisContact
+from ..forms import ClinicSettingsForm, CrisisContactForm, OnCallShiftForm, add_action_errors
+from ..models import Clinic, CrisisContact, OnCallShift, User
 
 
 def _managed_clinic(user, slug: str) -> Clinic:
@@ -36,7 +36,14 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "core/clinic_detail.html",
-        {"clinic": clinic, "staff": staff, "contacts": clinic.crisis_contacts.all()},
+        {
+            "clinic": clinic,
+            "staff": staff,
+            "contacts": clinic.crisis_contacts.all(),
+            "national_contacts": crisis.national_contacts(clinic.country),
+            "not_taking": crisis.refusal(clinic),
+            "on_call_problems": on_call.problems(clinic),
+        },
     )
 
 
@@ -79,3 +86,41 @@ def crisis_contact_remove(request: HttpRequest, slug: str, contact_id: int) -> H
         actions.do_remove_crisis_contact(contact, acting_user=request.user)
         messages.success(request, _("The crisis contact was removed."))
     return redirect("clinic_crisis_contacts", slug=clinic.slug)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def on_call_rota(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who is on call for risk alerts, when; and what the check finds wrong with it."""
+    clinic = _managed_clinic(request.user, slug)
+    staff = User.objects.filter(clinic_roles__clinic=clinic, is_active=True).distinct()
+    form = OnCallShiftForm(request.POST or None, staff=staff.order_by("last_name", "email"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_on_call_shifts(clinic, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error, renames={"user": "user"})
+        else:
+            messages.success(request, _("The rota was updated."))
+            return redirect("clinic_on_call", slug=clinic.slug)
+    shifts = OnCallShift.objects.filter(clinic=clinic).select_related("user")
+    return render(
+        request,
+        "core/on_call.html",
+        {
+            "clinic": clinic,
+            "shifts": shifts,
+            "form": form,
+            "problems": on_call.problems(clinic),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def on_call_shift_remove(request: HttpRequest, slug: str, shift_id: int) -> HttpResponse:
+    clinic = _managed_clinic(request.user, slug)
+    shift = get_object_or_404(OnCallShift, pk=shift_id, clinic=clinic)
+    actions.do_remove_on_call_shift(shift, acting_user=request.user)
+    messages.success(request, _("The stretch was taken off the rota."))
+    return redirect("clinic_on_call", slug=clinic.slug)

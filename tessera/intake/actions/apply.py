@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from tessera.core import audit, national_id, validation
+from tessera.core import audit, crisis, national_id, validation
 from tessera.letters.actions import do_write_application_letter
 
 from .. import duplicates, notify
@@ -58,6 +58,7 @@ def do_start_application(clinic, *, applicant, language: str = "en") -> Applicat
     """The applicant's draft at this clinic: the one they left, or a new one."""
     if not clinic.accepts_self_referral:
         raise ValidationError(_("This clinic does not take self-referrals."))
+    crisis.check_taking_patients(clinic)
     existing = Application.objects.filter(
         clinic=clinic, applicant=applicant, status=Status.DRAFT
     ).first()
@@ -320,6 +321,7 @@ def do_refer(
     referrer's role, phone and e-mail may be missing (the token names the organisation)."""
     if not clinic.accepts_professional_referral:
         raise ValidationError(_("This clinic does not take referrals from professionals."))
+    crisis.check_taking_patients(clinic)
     unknown = set(person) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not application detail fields: {sorted(unknown)}")

@@ -18,6 +18,7 @@ from tessera.core import access, audit
 from tessera.core.actions import do_create_patient
 from tessera.core.models import Episode, Patient
 from tessera.letters.actions import do_write_application_letter
+from tessera.programs import eligibility
 from tessera.programs.eligibility import published_versions
 from tessera.treatment.actions import do_open_episode, do_start_treatment
 from tessera.treatment.actions.plans import do_seed_plan
@@ -226,6 +227,30 @@ def _refuse(locked, assessment, acting_user, now, fields) -> None:
     notify.tell_applicant(locked, "application_decided", f"application:{locked.pk}")
 
 
+def _check_assessed_risk(application, risk_level, decision, programme_version) -> None:
+    """Only a risk a clinician assessed as high excludes a programme (issue 12;
+    docs/matching.md): refuse a programme whose rules at this clinic exclude "high_risk"
+    when the assessment says the risk is high."""
+    if risk_level != "high" or programme_version is None:
+        return
+    if decision not in (Decision.ACCEPT, Decision.WAIT):
+        return
+    override = eligibility.overrides_for([application.clinic_id]).get(
+        (application.clinic_id, programme_version.programme_id)
+    )
+    rules = eligibility.effective_rules(programme_version, override)
+    excluded = rules.get("exclude") if isinstance(rules, dict) else None
+    if isinstance(excluded, list) and "high_risk" in excluded:
+        raise ValidationError(
+            {
+                "programme_version": _(
+                    "This programme is not for someone whose risk is assessed as high. "
+                    "Choose another, or refer on."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def do_assess(
     application: Application,
@@ -261,6 +286,7 @@ def do_assess(
     )
     if therapist is not None:
         _check_therapist(application.clinic, therapist, over_capacity_ok)
+    _check_assessed_risk(application, risk_level, decision, programme_version)
     locked = _lock(application, acting_user)
     if (
         locked.status == Status.WAITING_LIST

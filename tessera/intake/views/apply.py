@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.core import audit
+from tessera.core import audit, crisis
 from tessera.core.forms import add_action_errors
 from tessera.treatment import questionnaires
 
@@ -25,7 +25,7 @@ from ..actions import apply as apply_actions
 from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts
-from .public import _clinic
+from .public import _clinic, _not_taking
 
 SIGNUP_SESSION_KEY = "tessera_intake_signup"  # read by tessera.core.auth.AccountAdapter
 NEXT_SESSION_KEY = "tessera_intake_next"
@@ -73,6 +73,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     """Signed out: open sign-up for this flow and send the person to create an account.
     Signed in: their draft at this clinic (new or resumed)."""
     clinic = _clinic(slug, self_referral=True)
+    closed = _not_taking(request, clinic)
+    if closed is not None:
+        return closed
     here = reverse("intake_start", args=[clinic.slug])
     if not request.user.is_authenticated:
         request.session[SIGNUP_SESSION_KEY] = clinic.slug
@@ -252,9 +255,7 @@ def _waiting_contacts(application: Application, request) -> list:
     first, all of them when none is in it)."""
     if application.status != Status.WAITING_LIST:
         return []
-    contacts = list(application.clinic.crisis_contacts.all())
-    language = application.language
-    return [c for c in contacts if c.language == language] or contacts
+    return crisis.contacts_for(application.clinic, application.language)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tessera.core import crisis
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.core.ratelimits import over_limit, with_retry_after
@@ -29,13 +30,30 @@ def _clinic(slug: str, *, self_referral=False, professional=False) -> Clinic:
     return clinic
 
 
+def _not_taking(request: HttpRequest, clinic: Clinic) -> HttpResponse | None:
+    """The page to show instead, while the clinic may not take patients (no crisis
+    contacts of its own: ``tessera.core.crisis.refusal``). None when it may."""
+    reason = crisis.refusal(clinic)
+    if reason is None:
+        return None
+    return render(
+        request,
+        "intake/public/not_taking.html",
+        {
+            "clinic": clinic,
+            "reason": reason,
+            "crisis_contacts": crisis.contacts_for(clinic, _language()),
+        },
+    )
+
+
 def _language() -> str:
     return (get_language() or "en")[:2]
 
 
 def clinic_page(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _clinic(slug)
-    return render(
+    return _not_taking(request, clinic) or render(
         request,
         "intake/public/clinic.html",
         {"clinic": clinic, "programmes": public_programmes(clinic, _language())},
@@ -48,12 +66,14 @@ def how_to_apply(request: HttpRequest, slug: str) -> HttpResponse:
         # A clinic that takes referrals only tells a member of the public how to get
         # there, rather than answering 404 (issue 14).
         return render(request, "intake/public/apply_by_referral.html", {"clinic": clinic})
-    return render(request, "intake/public/apply.html", {"clinic": clinic})
+    return _not_taking(request, clinic) or render(
+        request, "intake/public/apply.html", {"clinic": clinic}
+    )
 
 
 def professionals(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _clinic(slug, professional=True)
-    return render(
+    return _not_taking(request, clinic) or render(
         request,
         "intake/public/professionals.html",
         {"clinic": clinic, "programmes": public_programmes(clinic, _language())},
@@ -63,6 +83,9 @@ def professionals(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _clinic(slug, professional=True)
+    closed = _not_taking(request, clinic)
+    if closed is not None:
+        return closed
     referral = ReferralForm(request.POST or None)
     person = PersonForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and referral.is_valid() and person.is_valid():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
+from tessera.treatment.actions import do_mark_module_answered
 from tessera.treatment.models import WorksheetAnswer
 
 from ..models import Message, MessageDraft, MessageRead
@@ -103,7 +104,7 @@ def do_send_message(
             )
     except IntegrityError:  # the same key won a race on a database without row locks
         return _repeat(key, episode, acting_user)
-    answered = 0
+    answered, module = 0, None
     if not from_patient:
         answered = (
             Message.objects.filter(episode=episode)
@@ -115,6 +116,7 @@ def do_send_message(
             WorksheetAnswer.objects.filter(pk=quoted_answer.pk).update(
                 feedback_at=now, feedback_by=acting_user
             )
+        module = do_mark_module_answered(episode, acting_user=acting_user, at=now)
     MessageDraft.objects.filter(episode=episode, author=acting_user).delete()
     audit.record(
         "message.sent",
@@ -129,6 +131,7 @@ def do_send_message(
             "from_patient": from_patient,
             "answered": answered,
             "quoted_answer": quoted_answer.pk if quoted_answer else None,
+            "module_answered": module.pk if module else None,
         },
     )
     _notify(message)

@@ -214,7 +214,9 @@ class ProgrammeDraftForm(forms.Form):
         required=False,
         help_text=_(
             'Written between { and }, for example {"scores": [{"instrument": "PHQ-9", '
-            '"min": 10, "max": 23}], "exclude": ["psychosis", "acute suicide risk"]}.'
+            '"min": 10, "max": 23}], "exclude": ["high_risk", "audit_zone_iv"]}. Exclusions: '
+            '"high_risk" (a risk a clinician assessed as high), "audit_zone_iii", '
+            '"audit_zone_iv"; any other text is shown as something to check at assessment.'
         ),
     )
     description_patient = forms.CharField(

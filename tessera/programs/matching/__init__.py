@@ -105,7 +105,20 @@ def screening_for(application, *, today: date) -> ScreeningSummary:
         language=application.language or None,
         scores=scores,
         risk_flags=flagged,
+        assessed_risk=assessed_risk_of(application),
     )
+
+
+def assessed_risk_of(application) -> str | None:
+    """The risk level a clinician recorded in the application's assessment, if any.
+    ``assessed_risk`` on a stand-in object; no query when the assessment was loaded."""
+    if hasattr(application, "assessed_risk"):
+        return application.assessed_risk or None
+    try:
+        assessment = application.assessment
+    except Exception:  # noqa: BLE001 - no assessment yet (RelatedObjectDoesNotExist)
+        return None
+    return getattr(assessment, "risk_level", None) or None
 
 
 def _prefetch(applications: list) -> None:
@@ -117,7 +130,7 @@ def _prefetch(applications: list) -> None:
 
     instances = [a for a in applications if isinstance(a, models.Model)]
     if instances:
-        prefetch_related_objects(instances, "clinic", "screening_answers")
+        prefetch_related_objects(instances, "clinic", "screening_answers", "assessment")
 
 
 def suggestions_for(applications: Iterable, *, today: date | None = None) -> dict:

@@ -135,11 +135,22 @@ def _excluded(code: str, text: str) -> Finding:
 def _exclusions(rules: Rules, screening, problems: list, to_check: list) -> None:
     for code in rules.exclude:
         if code == "high_risk":
+            # A risk answer is a question, not an exclusion (issue 12): it sends the
+            # application to a risk assessment; only a risk a clinician assessed as high
+            # rules the programme out.
             if screening.high_risk:
-                text = _("a high-risk answer (%(instruments)s)") % {
-                    "instruments": ", ".join(screening.risk_flags)
-                }
-                problems.append(_excluded(code, text))
+                problems.append(_excluded(code, exclude_label(code)))
+            elif screening.needs_risk_assessment:
+                to_check.append(
+                    Finding(
+                        "risk_assessment_needed",
+                        _(
+                            "A risk answer (%(instruments)s): needs a risk assessment before "
+                            "a programme is chosen."
+                        )
+                        % {"instruments": ", ".join(screening.risk_flags)},
+                    )
+                )
         elif code in ("audit_zone_iii", "audit_zone_iv"):
             zone = screening.zone
             least = 3 if code == "audit_zone_iii" else 4

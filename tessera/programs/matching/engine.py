@@ -52,6 +52,11 @@ class ScreeningSummary:
     scores: tuple[Score, ...] = ()
     risk_flags: tuple[str, ...] = ()  # instruments with a risk answer ("PHQ-9")
     audit_zone: int | None = None  # 1-4; worked out from an AUDIT score when not given
+    # A clinician's assessment of the risk ("low", "moderate", "high"), None until there
+    # is one. A risk answer is a question for that assessment, not an exclusion: only a
+    # risk assessed as high rules out a programme that excludes "high_risk" (CLINICAL.md
+    # §5: a positive item 9 calls for further assessment, not exclusion from treatment).
+    assessed_risk: str | None = None
 
     def score(self, instrument: str) -> Score | None:
         wanted = normalise_code(instrument)
@@ -62,7 +67,13 @@ class ScreeningSummary:
 
     @property
     def high_risk(self) -> bool:
-        return bool(self.risk_flags)
+        """A risk assessed as high by a clinician (not a risk answer alone)."""
+        return self.assessed_risk == "high"
+
+    @property
+    def needs_risk_assessment(self) -> bool:
+        """A risk answer that no clinician has assessed yet."""
+        return bool(self.risk_flags) and self.assessed_risk is None
 
     @property
     def zone(self) -> int | None:
@@ -111,10 +122,18 @@ class Suggestion:
 class Suggestions(list):
     """The ranked suggestions, with the summary sentence and the screening line."""
 
-    def __init__(self, items: Iterable[Suggestion] = (), *, summary: str = "", screening=""):
+    def __init__(
+        self,
+        items: Iterable[Suggestion] = (),
+        *,
+        summary: str = "",
+        screening="",
+        needs_risk_assessment: bool = False,
+    ):
         super().__init__(items)
         self.summary = summary
         self.screening = screening
+        self.needs_risk_assessment = needs_risk_assessment
 
     @property
     def nothing_fits(self) -> bool:
@@ -223,12 +242,18 @@ def screening_line(screening: ScreeningSummary) -> str:
         total = _("not scored") if score.total is None else show_number(score.total)
         band = f", {score.band}" if score.band and score.total is not None else ""
         parts.append(f"{score.instrument} {total}{band}")
-    if screening.high_risk:
+    if screening.risk_flags:
         parts.append(
-            _("a high-risk answer (%(instruments)s)")
-            % {"instruments": ", ".join(screening.risk_flags)}
+            _("a risk answer (%(instruments)s)") % {"instruments": ", ".join(screening.risk_flags)}
         )
+    if screening.assessed_risk:
+        level = risk_word(screening.assessed_risk)
+        parts.append(_("risk assessed as %(level)s") % {"level": level})
     return "; ".join(parts) if parts else _("no screening scores")
+
+
+def risk_word(level: str) -> str:
+    return {"low": _("low"), "moderate": _("moderate"), "high": _("high")}.get(level, level)
 
 
 def _tail(ranked: list[Suggestion]) -> str:
@@ -276,7 +301,17 @@ def match(screening: ScreeningSummary, candidates: Iterable[Candidate]) -> Sugge
     indicated = indicated_areas(screening)
     ranked = sorted((_rank(c, screening, indicated) for c in candidates), key=_order)
     line = screening_line(screening)
-    return Suggestions(ranked, summary=f"{line}; {_tail(ranked)}", screening=line)
+    tail = _tail(ranked)
+    if screening.needs_risk_assessment:
+        tail = _("needs a risk assessment before a programme is chosen; then %(rest)s") % {
+            "rest": tail
+        }
+    return Suggestions(
+        ranked,
+        summary=f"{line}; {tail}",
+        screening=line,
+        needs_risk_assessment=screening.needs_risk_assessment,
+    )
 
 
 def summary_from(
@@ -285,10 +320,13 @@ def summary_from(
     language: str | None,
     scores: Iterable[Mapping[str, Any] | Score] = (),
     risk_flags: Iterable[str] = (),
+    assessed_risk: str | None = None,
 ) -> ScreeningSummary:
     """A ScreeningSummary from plain values (dicts with instrument, total, band)."""
     built = tuple(
         s if isinstance(s, Score) else Score(s["instrument"], s.get("total"), s.get("band", ""))
         for s in scores
     )
-    return ScreeningSummary(age, language, built, tuple(dict.fromkeys(risk_flags)))
+    return ScreeningSummary(
+        age, language, built, tuple(dict.fromkeys(risk_flags)), assessed_risk=assessed_risk
+    )

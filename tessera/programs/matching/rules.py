@@ -31,7 +31,7 @@ MAX_AGE = 120
 
 def exclude_label(code: str) -> str:
     labels = {
-        "high_risk": _("a high-risk answer in the screening"),
+        "high_risk": _("a risk assessed as high by a clinician"),
         "audit_zone_iii": _("AUDIT in zone III or IV (16 or more)"),
         "audit_zone_iv": _("AUDIT in zone IV (20 or more)"),
     }

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.core import access
+from tessera.core import access, jobs
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
@@ -68,7 +68,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         ),
     ).order_by("open_first", "high_first", "acknowledge_by", "id")
     page = Paginator(alerts, 25).get_page(request.GET.get("page"))
-    return render(request, "safety/alert_list.html", {"page": page, "show_all": show_all})
+    return render(
+        request,
+        "safety/alert_list.html",
+        {"page": page, "show_all": show_all, "sweep": jobs.status(jobs.SWEEP)},
+    )
 
 
 @staff_required

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tessera.core import access
+from tessera.core import access, crisis
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
@@ -23,9 +23,7 @@ from ..models import SAFETY_PLAN_KEYS
 
 
 def _contacts(episode) -> list:
-    language = (get_language() or "en")[:2]
-    contacts = list(episode.clinic.crisis_contacts.all())
-    return [c for c in contacts if c.language == language] or contacts
+    return crisis.contacts_for(episode.clinic, get_language())
 
 
 def _page(request, episode, *, done_url: str, editable: bool) -> HttpResponse:

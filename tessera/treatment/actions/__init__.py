@@ -29,6 +29,7 @@ from .episodes import (
 from .plans import (
     do_add_module,
     do_complete_module,
+    do_mark_module_answered,
     do_move_module,
     do_move_to_newest_version,
     do_open_module_now,
@@ -49,6 +50,7 @@ from .schedule import (
 )
 
 __all__ = [
+    "do_mark_module_answered",
     "do_open_episode",
     "episode_rules",
     "do_schedule_programme_measures",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tessera.core import access, audit
+from tessera.core import access, audit, crisis
 from tessera.core.models import Episode
 from tessera.instruments.scoring import load_definition, score
 
@@ -32,6 +32,9 @@ def do_open_episode(
     therapist=None,
     care_model=Episode.CareModel.GUIDED,
 ) -> Episode:
+    """A new episode at ``clinic``; refused while the clinic has no crisis contacts of its
+    own (``tessera.core.crisis.refusal``)."""
+    crisis.check_taking_patients(clinic)
     episode = Episode.objects.create(
         patient=patient, clinic=clinic, status=status, therapist=therapist, care_model=care_model
     )

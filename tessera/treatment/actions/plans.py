@@ -319,3 +319,23 @@ def do_complete_module(entry: PlanEntry, *, acting_user) -> None:
             actor_role=access.actor_role_label(acting_user, entry.episode.clinic_id),
             changes={"module": entry.module_version.module.key},
         )
+
+
+def do_mark_module_answered(episode, *, acting_user, at) -> PlanEntry | None:
+    """A message from the responsible therapist answers the module completed last (if
+    it is not answered yet): one answer covers at most one module, and only a module
+    completed before it (docs/decisions/0010). Called inside the message's transaction;
+    the message's own audit row records it. Returns the entry marked, or None."""
+    if acting_user is None or episode.therapist_id != acting_user.pk:
+        return None
+    entry = (
+        PlanEntry.objects.current()
+        .filter(episode=episode, completed_at__isnull=False, completed_at__lte=at)
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if entry is None or entry.answered_at is not None:
+        return None
+    entry.answered_at = at
+    entry.save(update_fields=["answered_at"])
+    return entry

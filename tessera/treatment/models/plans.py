@@ -34,6 +34,10 @@ class PlanEntry(models.Model):
     unlocked_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the responsible therapist first wrote to the patient after this module was
+    # completed and before the next one was: the module then counts as an attended
+    # treatment contact in guided and blended care (docs/decisions/0010).
+    answered_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     seen_steps = models.JSONField(default=list, blank=True)
 

@@ -11,7 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core import crisis
 from tessera.core.decorators import patient_required
+from tessera.core.working_time import add_working_time
 
 from .. import actions, questionnaires
 from ..models import DueMeasure, Response
@@ -167,11 +169,21 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
     response = Response.objects.filter(due=due).first()
     if response is None:
         return redirect("questionnaire_fill", pk=due.pk)
-    contacts = []
+    contacts, staff_from, staff_now = [], None, False
     if response.risk_flagged:
-        contacts = questionnaires.crisis_contacts_for(due.episode.clinic, _language(request))
+        clinic = due.episode.clinic
+        contacts = crisis.contacts_for(clinic, _language(request))
+        # When staff will see the answer: the clinic's next working moment (issue 12).
+        staff_from = add_working_time(clinic, response.submitted_at, 0)
+        staff_now = staff_from <= response.submitted_at
     return render(
         request,
         "treatment/questionnaire_done.html",
-        {"due": due, "response": response, "crisis_contacts": contacts},
+        {
+            "due": due,
+            "response": response,
+            "crisis_contacts": contacts,
+            "staff_from": staff_from,
+            "staff_now": staff_now,
+        },
     )

@@ -1,0 +1,177 @@
+"""Who is on call for risk alerts, when, and whether an alert would reach a person at
+every hour of the week (issue 12, point 1; docs/safety.md).
+
+The rota (``OnCallShift``) lists weekly stretches in the clinic's own time zone. When a
+risk alert opens, the responsible therapist (if any) and whoever is on the rota at that
+moment are told at once; when that is nobody, the clinic managers are told at once (the
+last fallback). Someone counts on the rota only while their login is active and they
+still hold a role at the clinic.
+
+``problems(clinic)`` is the configuration check, shown on the clinic settings page and
+run by ``manage.py check --deploy`` (``tessera.core.checks.on_call_cover``):
+
+- error: at some hour of the week an alert in care without a therapist would reach
+  nobody (no one on the rota then, and no active clinic manager as fallback);
+- error: the clinic offers unguided care, where no therapist reads the answers, and its
+  working hours are not fully covered by the rota (CLINICAL.md §3: every unit must have
+  a routine for a priority flag that all its staff can see);
+- warning: the clinic has no rota at all, so while a therapist is away alerts reach
+  only the managers;
+- warning: someone on the rota has no mobile number, so they get e-mail only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import Clinic, ClinicRole, OnCallShift, User
+from .models.organisation import WEEKDAY_CHOICES
+
+ERROR = "error"
+WARNING = "warning"
+WEEK = [(day, hour) for day in range(1, 8) for hour in range(24)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str
+    code: str
+    message: str
+
+
+def current_shifts(clinic: Clinic) -> list[OnCallShift]:
+    """The clinic's rota, counting only people still active and working there (one
+    query)."""
+    works_here = ClinicRole.objects.filter(clinic=clinic, user=OuterRef("user"))
+    return list(
+        OnCallShift.objects.filter(clinic=clinic, user__is_active=True)
+        .filter(Exists(works_here))
+        .select_related("user")
+    )
+
+
+def cover(shifts) -> dict[tuple[int, int], list[User]]:
+    """For each (ISO weekday, hour) of the week, who is on call then."""
+    grid: dict[tuple[int, int], list[User]] = {slot: [] for slot in WEEK}
+    for shift in shifts:
+        for hour in range(shift.starts_hour, shift.ends_hour):
+            people = grid[(shift.weekday, hour)]
+            if shift.user not in people:
+                people.append(shift.user)
+    return grid
+
+
+def slot_at(clinic: Clinic, at: dt.datetime) -> tuple[int, int]:
+    local = at.astimezone(zoneinfo.ZoneInfo(clinic.time_zone))
+    return local.isoweekday(), local.hour
+
+
+def on_duty(clinic: Clinic, at: dt.datetime) -> list[User]:
+    """Who is on the rota at this moment (one query)."""
+    day, hour = slot_at(clinic, at)
+    return [
+        shift.user
+        for shift in current_shifts(clinic)
+        if shift.weekday == day and shift.starts_hour <= hour < shift.ends_hour
+    ]
+
+
+def managers(clinic: Clinic) -> list[User]:
+    """The clinic's active managers: the last fallback for every alert (one query)."""
+    roles = access.alert_recipient_roles(clinic.pk, 2).select_related("user")
+    return sorted({r.user for r in roles}, key=lambda u: u.pk)
+
+
+def working_hours(clinic: Clinic) -> set[tuple[int, int]]:
+    """The hours of the week the clinic is open (an hour counts if it is open in it)."""
+    days = {int(d) for d in clinic.working_days}
+    opens, closes = clinic.opens_at, clinic.closes_at
+    last = closes.hour if (closes.minute or closes.second) else closes.hour - 1
+    return {(day, hour) for day in days for hour in range(opens.hour, last + 1)}
+
+
+def describe(slots) -> str:
+    """'Monday 00–08, Saturday 00–24' for a set of (weekday, hour) slots."""
+    names = dict(WEEKDAY_CHOICES)
+    parts = []
+    for day in range(1, 8):
+        hours = sorted(hour for d, hour in slots if d == day)
+        start = None
+        for i, hour in enumerate(hours):
+            if start is None:
+                start = hour
+            if i + 1 == len(hours) or hours[i + 1] != hour + 1:
+                parts.append(f"{names[day]} {start:02d}–{hour + 1:02d}")
+                start = None
+    return ", ".join(parts)
+
+
+def problems(clinic: Clinic) -> list[Problem]:
+    """What is wrong with the clinic's on-call cover (two queries)."""
+    shifts = current_shifts(clinic)
+    grid = cover(shifts)
+    uncovered = {slot for slot, people in grid.items() if not people}
+    found = []
+    if uncovered and not managers(clinic):
+        found.append(
+            Problem(
+                ERROR,
+                "nobody",
+                _(
+                    "A risk alert would reach nobody at these hours: %(hours)s. Put someone "
+                    "on the on-call rota then, or give the clinic an active manager (the "
+                    "last fallback)."
+                )
+                % {"hours": describe(uncovered)},
+            )
+        )
+    if clinic.offers_unguided:
+        open_gaps = working_hours(clinic) & uncovered
+        if open_gaps:
+            found.append(
+                Problem(
+                    ERROR,
+                    "unguided_uncovered",
+                    _(
+                        "The clinic offers unguided care, where no therapist reads the "
+                        "answers, but nobody is on call during these working hours: "
+                        "%(hours)s."
+                    )
+                    % {"hours": describe(open_gaps)},
+                )
+            )
+    if not shifts:
+        found.append(
+            Problem(
+                WARNING,
+                "no_rota",
+                _(
+                    "The clinic has no on-call rota: when a therapist is away, risk alerts "
+                    "reach the clinic managers only."
+                ),
+            )
+        )
+    no_phone = sorted({str(s.user) for s in shifts if not s.user.mobile_phone.strip()})
+    if no_phone:
+        found.append(
+            Problem(
+                WARNING,
+                "no_mobile",
+                _(
+                    "No mobile number for %(names)s: they are told about alerts by e-mail "
+                    "only, not by text message."
+                )
+                % {"names": ", ".join(no_phone)},
+            )
+        )
+    return found
+
+
+def has_errors(found: list[Problem]) -> bool:
+    return any(p.level == ERROR for p in found)
