@@ -1,5 +1,7 @@
 from django import template
 
+from tessera.programs.matching import band_words
+
 register = template.Library()
 
 
@@ -16,8 +18,6 @@ def band_in_words(band, instrument):
     """A score band in words in the page's language ("moderate" becomes "måttlig"), as
     the instrument's definition names it; the code itself only when the definition has
     no such band. Usage: ``{{ s.band|band_in_words:s.instrument }}``."""
-    from tessera.programs.matching import band_words
-
     if not band:
         return ""
     return band_words(str(instrument), str(band), None)
