@@ -22,6 +22,7 @@ def test_the_patient_downloads_their_record(phone_page, e2e_world):
     page = phone_page
     sign_in(page, "patient@alpha.test")
     page.goto("/")
+    page.get_by_text("Menu", exact=True).click()  # the menu folds on a phone
     page.get_by_role("link", name="Your record").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your record")
     with page.expect_download() as pdf:

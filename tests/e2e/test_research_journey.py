@@ -46,11 +46,11 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     study = Study.objects.get(key="calm")
     pia = Participant.objects.get(study=study, episode__patient=demo)
 
-    # The patient reads the consent text (in Swedish, her language) and consents.
+    # The patient reads the consent text (in English, her language) and consents.
     sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
     page.get_by_role("link", name="Research studies").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("CALM")
-    expect(page.get_by_role("main")).to_contain_text("CALM jämför två sätt")
+    expect(page.get_by_role("main")).to_contain_text("CALM compares two ways")
     page.get_by_role("button", name="I consent to take part").click()
     expect(page.get_by_role("main")).to_contain_text("you have consented to take part")
     _sign_out(page)
@@ -71,8 +71,8 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     assert episode.care_model == pia.arm.care_model
     page.get_by_role("link", name=re.compile("CALM")).first.click()
     page.get_by_role("link", name="CONSORT flow").click()
-    expect(page.locator("svg")).to_contain_text("Randomised")
-    expect(page.locator("table")).to_contain_text("Randomised")
+    expect(page.locator("svg text", has_text="Randomised").first).to_be_visible()
+    expect(page.get_by_role("table", name="The flow in numbers")).to_contain_text("Randomised")
     assert page.locator("svg text", has_text="n = 2").count() >= 1
     _sign_out(page)
 
