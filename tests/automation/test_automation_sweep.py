@@ -127,7 +127,7 @@ class TestAutomatedMessages:
         for n in range(2, 7):
             make_unguided(world.clinic, f"u{n}@alpha.test", programme=programme)
         assert queries_for_a_quiet_sweep() == small
-        assert small <= 15
+        assert small <= 17  # with the run's record (issue 12) and the burst check (issue 13)
 
 
 class TestReminders:

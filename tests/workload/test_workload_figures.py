@@ -199,6 +199,7 @@ def test_a_clinic_in_another_time_zone(world):
         country="SE",
         languages=["en"],
         time_zone="America/New_York",
+        crisis_contacts=[{"language": "en", "label": "Emergency", "phone": "911"}],
         opens_at=dt.time(9),
         closes_at=dt.time(17),
         working_days="1234",
