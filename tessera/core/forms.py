@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from .actions.patients import PATIENT_DETAIL_FIELDS
 from .models import Clinic, CrisisContact, Patient
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 
@@ -15,25 +16,7 @@ class PatientDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "national_id_country",
-            "national_id",
-            "email",
-            "phone",
-            "address",
-            "preferred_language",
-            "gp_name",
-            "gp_practice",
-            "gp_phone",
-            "gp_email",
-            "letters_to_gp",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relation",
-        ]
+        fields = PATIENT_DETAIL_FIELDS
         widgets = {"date_of_birth": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "national_id": _(

@@ -11,15 +11,14 @@ from django.views.decorators.http import require_GET
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.instruments.scoring import UnknownInstrumentError, load_all, load_definition, score
+from tessera.instruments.scoring import UnknownInstrumentError, load_all, load_definition
 from tessera.treatment.models import Response
 
 from .questionnaire import (
     instrument_slug,
     questionnaire_for,
-    questionnaire_response_for,
-    total_observation_for,
 )
+from .record.resources import response_resources
 
 FHIR_JSON = "application/fhir+json"
 
@@ -79,30 +78,7 @@ def response_bundle(request: HttpRequest, pk: int, response_id: int) -> HttpResp
         request.user, patient, "response.fhir", obj=response, clinic=response.episode.clinic
     )
     base = base_url(request)
-    answers = {int(k): v for k, v in response.answers.items()}
-    patient_ref = f"Patient/{patient.pk}"
-    qr_id = f"qr-{response.pk}"
-    resources = [
-        questionnaire_response_for(
-            definition,
-            answers,
-            response_id=qr_id,
-            patient_ref=patient_ref,
-            authored=response.submitted_at,
-            base_url=base,
-        )
-    ]
-    observation = total_observation_for(
-        definition,
-        score(definition, answers),
-        observation_id=f"total-{response.pk}",
-        patient_ref=patient_ref,
-        effective=response.submitted_at,
-        response_ref=f"QuestionnaireResponse/{qr_id}",
-        base_url=base,
-    )
-    if observation is not None:
-        resources.append(observation)
+    resources = response_resources(response, patient.pk, base)
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",

@@ -9,7 +9,6 @@ One module per concept; the functions are re-exported here, so
 
 from .clinics import (  # noqa: F401
     _VALUE_FREE_FIELDS,
-    PATIENT_DETAIL_FIELDS,
     _describe_changes,
     do_add_crisis_contact,
     do_create_clinic,
@@ -23,6 +22,7 @@ from .on_call import (  # noqa: F401
     do_remove_on_call_shift,
 )
 from .patients import (  # noqa: F401
+    PATIENT_DETAIL_FIELDS,
     do_create_patient,
     do_update_patient_details,
     record_patient_read,

@@ -8,25 +8,6 @@ from django.forms.models import model_to_dict
 from .. import access, audit
 from ..models import Clinic, CrisisContact, Region
 
-PATIENT_DETAIL_FIELDS = [
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "national_id_country",
-    "national_id",
-    "email",
-    "phone",
-    "address",
-    "preferred_language",
-    "gp_name",
-    "gp_practice",
-    "gp_phone",
-    "gp_email",
-    "letters_to_gp",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "emergency_contact_relation",
-]
 # Audit rows name the fields that changed; values of identifying fields are not copied.
 _VALUE_FREE_FIELDS = {"national_id", "address", "phone", "email", "date_of_birth"}
 

@@ -7,7 +7,27 @@ from django.forms.models import model_to_dict
 
 from .. import access, audit
 from ..models import Clinic, Patient
-from .clinics import PATIENT_DETAIL_FIELDS, _describe_changes
+from .clinics import _describe_changes
+
+PATIENT_DETAIL_FIELDS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "national_id_country",
+    "national_id",
+    "email",
+    "phone",
+    "address",
+    "preferred_language",
+    "gp_name",
+    "gp_practice",
+    "gp_phone",
+    "gp_email",
+    "letters_to_gp",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+]
 
 
 @transaction.atomic
