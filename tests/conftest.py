@@ -23,6 +23,7 @@ from tessera.core.roles import Role
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule, Response
+from tests.demo_snapshot import load_demo
 from tests.snapshot import FAST_HASHERS, Snapshot, shared, shared_data
 
 PASSWORD = "a-long-test-password-17"
@@ -254,3 +255,11 @@ def flushable_audit_trail(transactional_db):
     except Exception:
         post_migrate.disconnect(sender=core, dispatch_uid=_RESTORE_UID)
         raise
+
+
+@pytest.fixture
+def seeded_demo(flushable_audit_trail, settings):
+    """The demo, seeded and committed: seeded once per test process, then copied back
+    for each test (tests/demo_snapshot.py)."""
+    settings.DEMO = True
+    load_demo()

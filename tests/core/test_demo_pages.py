@@ -1,7 +1,6 @@
 """Every demo login reaches its home page and every page in its navigation."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -10,9 +9,8 @@ from tests.conftest import sign_in
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
+    pass
 
 
 def test_every_demo_login_can_use_every_page_in_its_navigation(demo):

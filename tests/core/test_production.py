@@ -88,8 +88,7 @@ def test_pages_name_their_language_and_have_a_skip_link(client, db):
     assert '<main id="main"' in text
 
 
-def test_the_demo_loads_once_and_again_without_duplicates(db, settings, capsys):
-    settings.DEMO = True
+def test_the_demo_loads_once_and_again_without_duplicates(seeded_demo, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "therapist@demo.tessera.test" in out

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient, User
@@ -162,6 +164,14 @@ def e2e_world(transactional_db) -> E2EWorld:
         clinic, "patient@alpha.test", therapist=therapist, first="Pia", last="Larsson"
     )
     return E2EWorld(clinic=clinic, therapist=therapist, staff_no_mfa=no_mfa, patient=patient)
+
+
+@pytest.fixture
+def clock():
+    """The server's clock, which a second sign-in moves on to the next code window
+    (allauth refuses a code used before) instead of waiting up to 30 seconds."""
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        yield traveller
 
 
 def current_totp_code(secret: str) -> str:

@@ -8,8 +8,6 @@ import re
 import time
 
 import pytest
-import time_machine
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tessera.consultation.models import ConsultationComment, ConsultationRequest
@@ -23,14 +21,6 @@ pytestmark = pytest.mark.e2e
 
 
 _USED: dict[str, int] = {}
-
-
-@pytest.fixture
-def clock():
-    """The server's clock, which a second sign-in moves on to the next code window
-    (allauth refuses a code used before) instead of waiting up to 30 seconds."""
-    with time_machine.travel(timezone.now(), tick=True) as traveller:
-        yield traveller
 
 
 def _sign_in_staff(page, email, clock):

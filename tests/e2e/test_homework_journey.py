@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -23,9 +22,7 @@ KEPT = (
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
     return Patient.objects.get(user__email="patient@demo.tessera.test")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -15,9 +14,8 @@ from tests.e2e.conftest import current_totp_code, sign_in
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
+    pass
 
 
 def _answer_all(page, choice: str, count: int) -> None:

@@ -12,7 +12,6 @@ import re
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -24,9 +23,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
     return Patient.objects.get(user__email="patient@demo.tessera.test")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.research.models import Study
@@ -17,9 +16,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def study(transactional_db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def study(seeded_demo):
     return Study.objects.get(key="calm")
 
 

@@ -6,9 +6,7 @@ from django.core.management import call_command
 from tessera.intake.models import Application, ConsentText
 
 
-def test_the_intake_demo_is_there_once(db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_intake_demo_is_there_once(seeded_demo):
     counts = (Application.objects.count(), ConsentText.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Application.objects.count(), ConsentText.objects.count()) == counts

@@ -18,9 +18,7 @@ from tests.conftest import sign_in
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
     return Study.objects.get(key="calm")
 
 

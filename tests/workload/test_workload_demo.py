@@ -7,9 +7,7 @@ from tessera.workload.figures import clinic_workload
 from tessera.workload.models import TimeEntry
 
 
-def test_the_demo_shows_time_and_one_week_over_the_limit(db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_demo_shows_time_and_one_week_over_the_limit(seeded_demo):
     count = TimeEntry.objects.count()
     assert count > 0
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

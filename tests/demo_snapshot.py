@@ -1,0 +1,99 @@
+"""The demo, seeded once per test process and copied back for every test that needs it.
+
+Seeding the demo through the real actions (a year of courses, four countries, a trial)
+takes seconds, and a dozen tests and journeys start from it. The first of them in a
+process seeds it; its whole database is then kept, and each later test gets that
+database back, committed, in a small fraction of the time:
+
+- SQLite: the file is copied with SQLite's own backup API, into memory and back;
+- PostgreSQL: every table is copied out with COPY, and back in after a TRUNCATE, with
+  triggers off for the load (the audit trail refuses deletes, and the foreign keys would
+  refuse the order), and the sequences moved past the loaded rows.
+
+The copy is taken on the day it was seeded (the demo's dates count from today), and is
+taken again on a new day. Only for tests that commit (transactional_db): the copy
+replaces the whole database, so it cannot happen inside a test's transaction; the test
+then needs `flushable_audit_trail` for the flush that ends it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+
+_KEEP = {"django_migrations"}
+
+
+class _Copy:
+    day: dt.date | None = None
+    sqlite: sqlite3.Connection | None = None
+    tables: dict[str, bytes] | None = None
+
+
+def _tables() -> list[str]:
+    return [t for t in connection.introspection.table_names() if t not in _KEEP]
+
+
+def _save() -> None:
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(memory)
+        _Copy.sqlite = memory
+        return
+    tables = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table in _tables():
+            name = connection.ops.quote_name(table)
+            with raw.copy(f"COPY {name} TO STDOUT (FORMAT binary)") as copy:
+                tables[table] = b"".join(bytes(chunk) for chunk in copy)
+    _Copy.tables = tables
+
+
+def _restore() -> None:
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        _Copy.sqlite.backup(connection.connection)
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            present = _tables()
+            cursor.execute("TRUNCATE " + ", ".join(quote(t) for t in present))
+            for table, data in _Copy.tables.items():
+                if table not in present:
+                    continue
+                with raw.copy(f"COPY {quote(table)} FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(data)
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        models = list(apps.get_models(include_auto_created=True))
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def load_demo() -> None:
+    """The seeded demo in the (committed) test database, seeded here if this process
+    has no copy from today."""
+    assert settings.DEMO, "the demo loads only in demo mode (settings.DEMO = True)"
+    assert connection.get_autocommit(), "load_demo needs a test that commits (transactional_db)"
+    today = dt.date.today()
+    if _Copy.day == today:
+        _restore()
+    else:
+        with open("/dev/null", "w") as quiet:
+            call_command("seed_demo", stdout=quiet)
+        _save()
+        _Copy.day = today
+    # Row ids may differ from what the in-process caches remember.
+    ContentType.objects.clear_cache()
