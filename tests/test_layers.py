@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import functools
 import subprocess
 import sys
 from collections import defaultdict
@@ -30,10 +31,17 @@ def contract_layers() -> list[str]:
     ]
 
 
+@functools.cache
+def parsed(path: Path) -> tuple[str, ast.Module]:
+    """The module's source and syntax tree, read once for all the tests here."""
+    source = path.read_text()
+    return source, ast.parse(source)
+
+
 def imported_apps(path: Path) -> set[str]:
     """Every tessera app the module imports, at module level or inside a function."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parsed(path)[1]):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names = [node.module]
             if node.module == "tessera":
@@ -83,9 +91,9 @@ def test_no_import_of_another_app_hides_in_a_function_without_a_reason():
         parts = path.relative_to(PACKAGE).parts
         if len(parts) < 2 or "migrations" in parts:
             continue
-        source = path.read_text()
+        source, tree = parsed(path)
         lines = source.splitlines()
-        for function in ast.walk(ast.parse(source)):
+        for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for node in ast.walk(function):
