@@ -6,7 +6,7 @@ process seeds it; its whole database is then kept, and each later test gets that
 database back, committed, in a small fraction of the time:
 
 - SQLite: the file is copied with SQLite's own backup API, into memory and back;
-- PostgreSQL: every table is copied out with COPY, and back in after a TRUNCATE, with
+- PostgreSQL: every table is copied out with COPY, and back in after emptying it, with
   triggers off for the load (the audit trail refuses deletes, and the foreign keys would
   refuse the order), and the sequences moved past the loaded rows.
 
@@ -69,7 +69,8 @@ def _restore() -> None:
         cursor.execute("SET session_replication_role = replica")
         try:
             present = _tables()
-            cursor.execute("TRUNCATE " + ", ".join(quote(t) for t in present))
+            for table in present:  # faster than TRUNCATE for many small tables
+                cursor.execute(f"DELETE FROM {quote(table)}")
             for table, data in _Copy.tables.items():
                 if table not in present:
                     continue
