@@ -14,7 +14,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models.signals import post_migrate
 
 from tessera.core import actions
@@ -285,6 +285,22 @@ def _postgres_flush_by_delete():
             f"DELETE FROM {self.quote_name(table)}" for table in tables
         ]
 
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        """Row by row, the flush can meet a request the live server is still finishing
+        (a last autosave) in a deadlock, which PostgreSQL ends by cancelling one of the
+        two; if it cancels the flush, it is tried again once the request is done."""
+        for attempt in range(5):
+            try:
+                return flush(self, sql_list)
+            except OperationalError as error:
+                if "deadlock" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
     DatabaseOperations.sql_flush = sql_flush
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     DatabaseOperations.sql_flush = truncate
+    DatabaseOperations.execute_sql_flush = flush
