@@ -5,8 +5,8 @@ due and the reply owed.
 ``rows(episodes, now)`` costs a fixed number of queries whatever the caseload's size
 (one for the episodes with their last activity, one for every score, and one each for
 alerts, due questionnaires, booked sessions, worksheets and messages waiting for a
-reply). Sorting and filtering happen on the rows, on the server, from the page's query
-string (``SORTS``, ``FLAGS``).
+reply, and the patients whose therapist has left). Sorting and filtering happen on the
+rows, on the server, from the page's query string (``SORTS``, ``FLAGS``).
 
 Reliable change is the instrument's own rule (``instruments.scoring.reliable_change_for``:
 Jacobson & Truax 1991 RCI, or the points rule its definition cites), from the "before
@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
+from tessera.core import access
 from tessera.core.models import Episode
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
@@ -118,14 +119,13 @@ class Row:
     def deteriorated(self) -> bool:
         return any(score.change == "deteriorated" for score in self.scores)
 
+    therapist_left: bool = False  # ``access.needing_new_therapist``
+
     @property
     def needs_new_therapist(self) -> bool:
-        """The responsible therapist has left (an offboarded account), or a guided patient
-        has nobody at all."""
-        therapist = self.episode.therapist
-        if therapist is None:
-            return self.episode.care_model != Episode.CareModel.UNGUIDED
-        return not therapist.is_active
+        """The responsible therapist has left the clinic (offboarded, or no longer a
+        therapist there)."""
+        return self.therapist_left
 
     def has(self, flag: str) -> bool:
         return {
@@ -242,6 +242,11 @@ def rows(episodes, now) -> list[Row]:
         )
     )
     scores = _scores(ids, language)
+    left = set(
+        access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
+            "pk", flat=True
+        )
+    )
     due = _next_due(ids, now)
     alerts: dict[int, list] = defaultdict(list)
     for item in collect.risk_alerts(ids, now):
@@ -261,6 +266,7 @@ def rows(episodes, now) -> list[Row]:
             last_activity=moment,
             last_activity_what=activity.SOURCES.get(source, ""),
             next_due=due.get(episode.pk),
+            therapist_left=episode.pk in left,
         )
         if episode.status == Episode.Status.ACTIVE:
             since = moment
