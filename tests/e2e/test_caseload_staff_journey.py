@@ -110,9 +110,7 @@ def test_a_manager_invites_grants_a_role_and_offboards_a_leaver(page, browser, l
     page.get_by_label("Role").select_option("therapist")
     page.get_by_label("Maximum caseload").fill("30")
     page.get_by_role("button", name="Invite").click()
-    expect(page.locator(".messages")).to_contain_text(
-        "nora@riverside.test was invited"
-    )
+    expect(page.locator(".messages")).to_contain_text("nora@riverside.test was invited")
     expect(page.locator("table.staff")).to_contain_text("Invited, not yet signed in")
     (invitation,) = [m for m in mail.outbox if m.to == ["nora@riverside.test"]]
     link = re.search(r"https?://\S+(/accounts/password/reset/key/\S+)", invitation.body).group(1)
