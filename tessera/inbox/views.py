@@ -35,8 +35,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     work = worklist.build(scope.caseload(user, choice))
     kind = request.GET.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
-    page = Paginator(work.of_kind(kind), PAGE_SIZE).get_page(request.GET.get("page"))
-    patients = sorted({item.episode.patient_id for item in page.object_list})
+    grouped = request.GET.get("group") == "patient"
+    rows = work.by_patient(kind) if grouped else work.of_kind(kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    patients = sorted({row.episode.patient_id for row in page.object_list})
     if patients:
         audit.record("inbox.viewed", actor=user, changes={"patients": patients})
     return render(
@@ -47,6 +49,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kind_label": KIND_LABELS.get(kind, ""),
+            "grouped": grouped,
             "therapists": therapists,
             "has_team": bool(scope.team_clinic_ids(user)),
             "choice": choice,
