@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from .actions.patients import PATIENT_DETAIL_FIELDS
+from .audit import Event
 from .models import Clinic, ClinicRole, CrisisContact, Patient
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from .roles import Role
@@ -118,11 +119,21 @@ class CrisisContactForm(forms.ModelForm):
 
 
 class AuditSearchForm(forms.Form):
+    who = forms.CharField(
+        label=_("Patient name or identity number"), required=False, max_length=100
+    )
     patient = forms.IntegerField(label=_("Patient number"), required=False, min_value=1)
     actor = forms.CharField(label=_("Staff e-mail contains"), required=False, max_length=200)
+    event = forms.ChoiceField(label=_("Event"), required=False, choices=[])
     action = forms.CharField(label=_("Event code starts with"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The events by what they say (in the page's language), not by internal codes.
+        named = sorted(((e.value, str(e.label)) for e in Event), key=lambda pair: pair[1])
+        self.fields["event"].choices = [("", _("Any event"))] + named
 
     def clean(self):
         data = super().clean()

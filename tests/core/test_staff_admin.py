@@ -184,3 +184,32 @@ def test_a_region_administrator_creates_a_clinic_and_appoints_its_manager(world,
 def test_a_clinic_manager_does_not_create_clinics(world, client):
     sign_in(client, world["manager"])
     assert client.get(reverse("clinic_create")).status_code == 403
+
+
+def test_the_audit_search_finds_a_patient_by_name_or_identity_number(world, client):
+    from tessera.core.models import Patient
+
+    Patient.objects.filter(pk=world.patient.pk).update(national_id="199001022389")
+    sign_in(client, world["manager"])
+    client.get(reverse("patient_detail", args=[world.patient.pk]))
+    by_name = client.get(reverse("audit_search"), {"who": "pia larsson"})
+    events = list(by_name.context["page"].object_list)
+    assert events and {e.patient_id for e in events} == {world.patient.pk}
+    assert "Pia Larsson" in by_name.content.decode()
+    by_number = client.get(reverse("audit_search"), {"who": "19900102-2389"})
+    assert {e.patient_id for e in by_number.context["page"].object_list} == {world.patient.pk}
+    nobody = client.get(reverse("audit_search"), {"who": "Nobody Here"})
+    assert not list(nobody.context["page"].object_list)
+    # The search is itself audited, without the identity number.
+    searched = AuditEvent.objects.filter(action="audit.searched").order_by("-id")[1]
+    assert searched.changes["who"] == "given"
+    assert searched.changes["patients_found"] == [world.patient.pk]
+    assert "2389" not in str(searched.changes)
+
+
+def test_the_audit_search_offers_events_by_their_words(world, client):
+    sign_in(client, world["manager"])
+    client.get(reverse("patient_detail", args=[world.patient.pk]))
+    page = client.get(reverse("audit_search"), {"event": "patient.viewed"})
+    assert {e.action for e in page.context["page"].object_list} == {"patient.viewed"}
+    assert "Your record was viewed" in page.content.decode() or "viewed" in page.content.decode()
