@@ -167,3 +167,26 @@ def test_a_patient_is_moved_to_a_newer_module_version_only_by_the_therapist(worl
         "before": 1,
         "after": 2,
     }
+
+
+def test_the_module_picker_groups_by_programme_hides_the_plan_and_keeps_to_the_language(
+    world, plan, login
+):
+    from tessera.core.models import Patient
+    from tessera.programs.models import ModuleVersion
+
+    client = login(world["therapist"])
+    url = reverse("plan", args=[world.patient.pk])
+    choices = client.get(url).context["add_form"].fields["module_version"].choices
+    grouped = {group: [label for _value, label in options] for group, options in choices}
+    # "activity" and "values" are in the plan already; exposure sits under its programme
+    assert list(grouped) == ["Panic", "Other modules"]
+    assert grouped["Panic"] == ["Facing fears (v1, en)"]
+    assert grouped["Other modules"] == ["Worry time (v1, en)"]
+
+    ModuleVersion.objects.filter(pk=plan.worry.pk).update(language="sv")
+    Patient.objects.filter(pk=world.patient.pk).update(preferred_language="sv")
+    choices = client.get(url).context["add_form"].fields["module_version"].choices
+    assert [(group, [label for _v, label in options]) for group, options in choices] == [
+        ("Other modules", ["Worry time (v1, sv)"])
+    ]
