@@ -241,6 +241,30 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
 
 @staff_required
 @require_POST
+def plan_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Several moves at once: a number for each module, and one reason for the lot."""
+    episode = _tailoring(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    positions = {}
+    for entry_id in episode.plan.current().values_list("pk", flat=True):
+        raw = (request.POST.get(f"position-{entry_id}") or "").strip()
+        if raw:
+            try:
+                positions[entry_id] = int(raw)
+            except ValueError:
+                return _done(request, pk, _("give each module a whole number."))
+    changed = plan_actions.do_reorder_plan(
+        episode, positions, acting_user=request.user, reason=form.cleaned_data["reason"]
+    )
+    if not changed:
+        return _done(request, pk, _("the order is the same as before."))
+    return _done(request, pk)
+
+
+@staff_required
+@require_POST
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start treatment: the episode becomes active, modules open by the programme's rule
     from this date, and the clinic's questionnaires are scheduled."""
