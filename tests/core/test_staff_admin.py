@@ -50,9 +50,15 @@ def test_a_manager_invites_a_new_therapist_by_e_mail(
     assert page.status_code == 200 and b"password1" in page.content
 
 
-def test_inviting_someone_who_has_an_account_adds_the_role(world, client):
-    _invite(client, world, email=world["supervisor"].email, role="therapist")
+def test_inviting_someone_who_has_an_account_adds_the_role(
+    world, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, world, email=world["supervisor"].email, role="therapist")
     assert ClinicRole.objects.filter(user=world["supervisor"], role="therapist").exists()
+    assert world["supervisor"].has_usable_password()
+    (message,) = mail.outbox
+    assert "password/reset" not in message.body and "/accounts/login/" in message.body
     again = _invite(client, world, email=world["supervisor"].email, role="therapist")
     assert again.status_code == 200
     assert "already has that role" in again.content.decode()

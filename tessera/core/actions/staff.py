@@ -64,10 +64,29 @@ def invitation_link(user: User, base_url: str = "") -> str:
     return base_url.rstrip("/") + path
 
 
-def _send_invitation(user: User, clinic: Clinic, role: str, base_url: str) -> None:
+def _send_invitation(
+    user: User, clinic: Clinic, role: str, base_url: str, new_account: bool = True
+) -> None:
     language = user.language or (clinic.languages[0] if clinic.languages else "en")
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     with translation.override(language):
+        if not new_account:
+            # Someone who signs in already: told of the role, never sent a password link.
+            send_mail(
+                _("You have a new role in Tessera"),
+                _(
+                    "You have been given the role %(role)s at %(clinic)s in Tessera. Sign "
+                    "in as usual to work there:\n%(link)s\n"
+                )
+                % {
+                    "role": Role(role).label,
+                    "clinic": clinic.name,
+                    "link": base_url.rstrip("/") + reverse("account_login"),
+                },
+                None,
+                [user.email],
+            )
+            return
         send_mail(
             _("You are invited to work in Tessera"),
             _(
@@ -134,7 +153,7 @@ def do_invite_staff(
         actor_role=access.actor_role_label(acting_user, clinic.pk),
         changes={"user": user.pk, "role": role, "new_account": new_account},
     )
-    transaction.on_commit(lambda: _send_invitation(user, clinic, role, base_url))
+    transaction.on_commit(lambda: _send_invitation(user, clinic, role, base_url, new_account))
     return Invited(user, grant, new_account)
 
 
