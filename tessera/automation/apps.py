@@ -8,3 +8,6 @@ class AutomationConfig(AppConfig):
     name = "tessera.automation"
     label = "automation"
     verbose_name = _("Automation")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (tells of booked sessions, issue 20)

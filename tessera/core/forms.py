@@ -5,8 +5,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from .actions.patients import PATIENT_DETAIL_FIELDS
-from .models import Clinic, CrisisContact, Patient
+from .audit import Event
+from .models import Clinic, ClinicRole, CrisisContact, Patient
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
+from .roles import Role
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -117,11 +119,21 @@ class CrisisContactForm(forms.ModelForm):
 
 
 class AuditSearchForm(forms.Form):
+    who = forms.CharField(
+        label=_("Patient name or identity number"), required=False, max_length=100
+    )
     patient = forms.IntegerField(label=_("Patient number"), required=False, min_value=1)
     actor = forms.CharField(label=_("Staff e-mail contains"), required=False, max_length=200)
+    event = forms.ChoiceField(label=_("Event"), required=False, choices=[])
     action = forms.CharField(label=_("Event code starts with"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The events by what they say (in the page's language), not by internal codes.
+        named = sorted(((e.value, str(e.label)) for e in Event), key=lambda pair: pair[1])
+        self.fields["event"].choices = [("", _("Any event"))] + named
 
     def clean(self):
         data = super().clean()
@@ -191,3 +203,76 @@ class OnCallShiftForm(forms.Form):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff
+
+
+class StaffInviteForm(forms.Form):
+    """Invite a staff member by e-mail and give them a role (staff administration)."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    max_caseload = forms.IntegerField(
+        label=_("Maximum caseload"), required=False, min_value=0, max_value=500
+    )
+    weekly_hours = forms.DecimalField(
+        label=_("Working hours per week at this clinic"),
+        required=False,
+        min_value=0,
+        max_value=80,
+        decimal_places=1,
+        help_text=_("Leave empty for the clinic's full opening hours."),
+    )
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles or Role.choices
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role to add"))
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles or []
+
+
+class RoleSettingsForm(forms.ModelForm):
+    """A role's maximum caseload, weekly hours and on-call duty."""
+
+    class Meta:
+        model = ClinicRole
+        fields = ["max_caseload", "weekly_hours", "on_call", "profession"]
+
+
+class HandOverForm(forms.Form):
+    to_user = forms.ModelChoiceField(label=_("New therapist"), queryset=None)
+
+    def __init__(self, *args, therapists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = therapists
+
+
+class ClinicCreateForm(forms.ModelForm):
+    """A region administrator creates a clinic: the essentials, its first crisis contact
+    (a clinic needs one before it takes patients) and, optionally, its first manager."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    crisis_label = forms.CharField(label=_("Crisis contact: name"), max_length=200)
+    crisis_phone = forms.CharField(label=_("Crisis contact: phone"), max_length=40)
+    manager_email = forms.EmailField(
+        label=_("The clinic manager's e-mail address"),
+        required=False,
+        help_text=_("They are invited as the clinic's manager. You can also appoint one later."),
+    )
+
+    class Meta:
+        model = Clinic
+        fields = ["region", "name", "slug", "country", "languages", "time_zone"]
+        help_texts = {"time_zone": _("For example Europe/Stockholm or Europe/London.")}
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit_trail, clinics, health, me, patients, session
+from .views import audit_trail, clinics, health, me, patients, session, staff
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -12,7 +12,26 @@ urlpatterns = [
     path("me/edit/", me.my_details_edit, name="my_details_edit"),
     path("me/access-log/", me.my_access_log, name="my_access_log"),
     path("clinics/", clinics.clinic_list, name="clinic_list"),
+    path("clinics/new/", staff.clinic_create, name="clinic_create"),
     path("clinics/<slug:slug>/", clinics.clinic_detail, name="clinic_detail"),
+    path("clinics/<slug:slug>/staff/", staff.clinic_staff, name="clinic_staff"),
+    path("clinics/<slug:slug>/staff/<int:user_id>/", staff.staff_member, name="staff_member"),
+    path(
+        "clinics/<slug:slug>/staff/<int:user_id>/offboard/",
+        staff.staff_offboard,
+        name="staff_offboard",
+    ),
+    path(
+        "clinics/<slug:slug>/staff/<int:user_id>/hand-over/",
+        staff.staff_hand_over,
+        name="staff_hand_over",
+    ),
+    path("clinics/<slug:slug>/roles/<int:role_id>/", staff.staff_role_edit, name="staff_role_edit"),
+    path(
+        "clinics/<slug:slug>/roles/<int:role_id>/remove/",
+        staff.staff_role_remove,
+        name="staff_role_remove",
+    ),
     path("clinics/<slug:slug>/edit/", clinics.clinic_edit, name="clinic_edit"),
     path(
         "clinics/<slug:slug>/crisis-contacts/",

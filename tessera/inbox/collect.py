@@ -121,32 +121,55 @@ def replies(episodes, now) -> list[Item]:
 
 
 def overdue_questionnaires(episodes, now) -> list[Item]:
+    """One row per patient, however many questionnaires are overdue (issue 20: one row
+    per questionnaire was noise). Keyed by the oldest one."""
     overdue = (
         DueMeasure.objects.filter(episode__in=episodes)
         .overdue(now)
         .select_related(*EPISODE)
         .order_by("due_at", "id")
     )
-    rows = []
+    by_episode: dict[int, list] = defaultdict(list)
     for measure in overdue:
         if _local_date(measure.episode.clinic, measure.due_at) >= _local_date(
             measure.episode.clinic, now
         ):
             continue  # due today is not overdue: the patient has until the day ends
-        reason = _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
-            "instrument": measure.instrument,
-            "when": measure.get_time_point_display(),
-            "date": _local_date(measure.episode.clinic, measure.due_at).isoformat(),
-        }
+        by_episode[measure.episode_id].append(measure)
+    rows = []
+    for measures in by_episode.values():
+        first = measures[0]
+        clinic = first.episode.clinic
+        if len(measures) == 1:
+            reason = _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
+                "instrument": first.instrument,
+                "when": first.get_time_point_display(),
+                "date": _local_date(clinic, first.due_at).isoformat(),
+            }
+        else:
+            listed = "; ".join(
+                _("%(instrument)s (%(when)s, due %(date)s)")
+                % {
+                    "instrument": measure.instrument,
+                    "when": measure.get_time_point_display(),
+                    "date": _local_date(clinic, measure.due_at).isoformat(),
+                }
+                for measure in measures
+            )
+            reason = ngettext(
+                "%(count)d questionnaire is not filled in: %(list)s",
+                "%(count)d questionnaires are not filled in: %(list)s",
+                len(measures),
+            ) % {"count": len(measures), "list": listed}
         rows.append(
             Item(
                 items.OVERDUE,
-                measure.episode,
+                first.episode,
                 reason,
-                reverse("patient_measures", kwargs={"pk": measure.episode.patient_id}),
+                reverse("patient_measures", kwargs={"pk": first.episode.patient_id}),
                 _("See questionnaires"),
-                measure.due_at,
-                key=f"due-{measure.pk}",
+                first.due_at,
+                key=f"due-{first.pk}",
             )
         )
     return rows

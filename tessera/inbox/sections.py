@@ -31,7 +31,7 @@ LATEST_RISK = 20
 def staff_nav(user) -> list:
     """The "Inbox" menu entry for therapists, supervisors and managers (no query)."""
     if has_inbox(user):
-        return [(reverse("inbox"), _("Inbox"))]
+        return [(reverse("inbox"), _("Inbox")), (reverse("caseload"), _("Caseload"))]
     return []
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.models import Episode
 from tessera.treatment.models import WorksheetAnswer
 
-from . import actions, scope, worklist
+from . import actions, caseload, scope, worklist
 from .items import KIND_LABELS
 
 PAGE_SIZE = 50
@@ -34,8 +35,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     work = worklist.build(scope.caseload(user, choice))
     kind = request.GET.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
-    page = Paginator(work.of_kind(kind), PAGE_SIZE).get_page(request.GET.get("page"))
-    patients = sorted({item.episode.patient_id for item in page.object_list})
+    grouped = request.GET.get("group") == "patient"
+    rows = work.by_patient(kind) if grouped else work.of_kind(kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    patients = sorted({row.episode.patient_id for row in page.object_list})
     if patients:
         audit.record("inbox.viewed", actor=user, changes={"patients": patients})
     return render(
@@ -46,10 +49,69 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kind_label": KIND_LABELS.get(kind, ""),
+            "grouped": grouped,
             "therapists": therapists,
             "has_team": bool(scope.team_clinic_ids(user)),
             "choice": choice,
             "selected": request.GET.get("therapist", ""),
+        },
+    )
+
+
+@staff_required
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    """The caseload at a glance: one row per patient, sorted and filtered on the server
+    from ``?sort=``, ``?flag=``, ``?q=`` and whose (``?therapist=``, as in the inbox)."""
+    user = request.user
+    if not scope.has_inbox(user):
+        raise PermissionDenied
+    therapists = scope.team_therapists(user)
+    choice = scope.choose(user, request.GET.get("therapist"), therapists)
+    now = timezone.now()
+    everyone = caseload.rows(scope.caseload(user, choice), now)
+    flag = request.GET.get("flag", "")
+    flag = flag if flag in caseload.FLAGS else ""
+    query = request.GET.get("q", "")[:100]
+    sort, descending = caseload.parse_sort(request.GET.get("sort"))
+    shown = caseload.arrange(
+        everyone, sort=("-" if descending else "") + sort, flag=flag, query=query
+    )
+    patients = sorted({row.episode.patient_id for row in shown})
+    if patients:
+        audit.record("caseload.viewed", actor=user, changes={"patients": patients})
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "active": key == sort,
+            "descending": key == sort and descending,
+            # The next click: the other way round on the sorted column, else ascending
+            # (descending first for alerts, where more is more urgent).
+            "next": (
+                ("" if descending else "-") + key
+                if key == sort
+                else ("-" + key if key in ("alerts", "scores", "activity") else key)
+            ),
+        }
+        for key, label in caseload.SORTS.items()
+    ]
+    counts = {key: sum(1 for row in everyone if row.has(key)) for key in caseload.FLAGS}
+    return render(
+        request,
+        "inbox/caseload.html",
+        {
+            "rows": shown,
+            "total": len(everyone),
+            "columns": columns,
+            "sort": sort,
+            "descending": descending,
+            "flags": [(key, label, counts[key]) for key, label in caseload.FLAGS.items()],
+            "flag": flag,
+            "flag_label": caseload.FLAGS.get(flag, ""),
+            "query": query,
+            "therapists": therapists,
+            "has_team": bool(scope.team_clinic_ids(user)),
+            "choice": choice,
         },
     )
 

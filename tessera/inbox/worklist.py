@@ -55,6 +55,30 @@ class Worklist:
             return self.items
         return [item for item in self.items if item.kind == kind]
 
+    def by_patient(self, kind: str | None = None) -> list[Group]:
+        """The rows grouped by episode, each group where its most urgent row is."""
+        groups: dict[int, Group] = {}
+        for item in self.of_kind(kind):
+            group = groups.get(item.episode.pk)
+            if group is None:
+                group = groups[item.episode.pk] = Group(item.episode, [])
+            group.items.append(item)
+        return list(groups.values())
+
+
+@dataclass
+class Group:
+    """One patient's rows of the inbox, most urgent first."""
+
+    episode: object
+    items: list[Item]
+
+    @property
+    def due(self):
+        """The nearest reply deadline among the rows, if any."""
+        dues = [item.due for item in self.items if item.due is not None]
+        return min(dues, key=lambda d: d.deadline) if dues else None
+
 
 def build(episodes, now=None) -> Worklist:
     now = now or timezone.now()

@@ -74,6 +74,14 @@ KINDS: dict[str, Wording] = {
         _("A colleague has answered you"),
         _("A colleague has written in a consultation you asked for. Sign in to read it."),
     ),
+    "session_booked": Wording(
+        _("A session has been booked for you"),
+        _("Your clinic has booked a session with you. Sign in to see when and how."),
+    ),
+    "session_booked_with_you": Wording(
+        _("A session has been booked with you"),
+        _("A colleague has booked a session with you for a patient. Sign in to see it."),
+    ),
     # Reminders (tessera/automation): nothing about what the questionnaire or module is.
     "reminder_questionnaire": Wording(
         _("A questionnaire is waiting for you"),

@@ -39,6 +39,7 @@ urlpatterns = [
     path("patients/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("patients/<int:pk>/plan/add/", plan.plan_add, name="plan_add"),
     path("patients/<int:pk>/plan/start/", plan.plan_start, name="plan_start"),
+    path("patients/<int:pk>/plan/order/", plan.plan_reorder, name="plan_reorder"),
     path("patients/<int:pk>/plan/switch/", plan.plan_switch, name="plan_switch"),
     path(
         "patients/<int:pk>/plan/<int:entry_id>/<slug:operation>/",

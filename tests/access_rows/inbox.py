@@ -26,6 +26,7 @@ def _sent_answer(world):
 
 ROWS: dict[str, Row] = {
     "inbox": Row(only(INBOX_KINDS)),
+    "caseload": Row(only(INBOX_KINDS)),
     "episode_overview": Row(only(SEES_EPISODE), kwargs=lambda w: {"episode_id": w.episode.pk}),
     "clinical_note_add": Row(
         only(SEES_EPISODE, ok="redirect"),

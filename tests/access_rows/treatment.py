@@ -72,6 +72,12 @@ ROWS: dict[str, Row] = {
         data={"reason": "matrix"},
         kwargs=lambda w: {"pk": w.patient.pk},
     ),
+    "plan_reorder": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        data={"reason": "matrix"},
+        kwargs=lambda w: {"pk": w.patient.pk},
+    ),
     "plan_entry": Row(
         only(TAILORS, ok="redirect"),
         method="post",

@@ -77,3 +77,26 @@ def test_the_patient_record_links_to_the_overview(world, client):
     sign_in(client, world["therapist"])
     html = client.get(reverse("patient_detail", kwargs={"pk": world.patient.pk})).content.decode()
     assert reverse("episode_overview", kwargs={"episode_id": world.episode.pk}) in html
+
+
+def test_the_inbox_groups_by_patient_on_request(world, full, client):
+    sign_in(client, world["therapist"])
+    response = client.get(reverse("inbox") + "?group=patient")
+    html = response.content.decode()
+    assert response.context["grouped"] is True
+    (group,) = response.context["page"].object_list
+    assert group.episode.pk == full[1].pk
+    assert len({item.kind for item in group.items}) >= 5
+    assert html.count(f'id="patient-{full[1].pk}"') == 1
+    assert "One row per patient" in html and 'data-kind="risk"' in html
+    # the kind filter keeps the grouping
+    only = client.get(reverse("inbox") + "?group=patient&kind=reply").context["page"]
+    assert {item.kind for group in only.object_list for item in group.items} == {"reply"}
+
+
+def test_overdue_questionnaires_are_one_row_per_patient(world, full, client):
+    from tessera.inbox import collect
+
+    rows = collect.overdue_questionnaires([full[1].pk], timezone.now())
+    assert len(rows) == 1
+    assert "questionnaires are not filled in" in rows[0].reason or "was due on" in rows[0].reason

@@ -210,3 +210,22 @@ def test_the_list_shows_every_programme_in_constant_queries(
     page = response.content.decode()
     assert page.count("/eligibility/") == 4
     assert "Age: 18 or older." in page
+
+
+def test_score_ranges_are_fields_not_json(world, dep, client, login):
+    """Issue 20: a manager types a range into two fields per questionnaire; the JSON box
+    is kept for questionnaires without fields, and the published range fills the fields."""
+    login(world["manager"])
+    page = client.get(url(world, dep))
+    form = page.context["form"]
+    assert form["score_min_phq_9"].value() == 5 and form["score_max_phq_9"].value() == 23
+    assert "PHQ-9" not in (form["scores"].value() or "")
+    data = form_data(scores="", score_min_phq_9="10", score_max_phq_9="", score_min_gad_7="8")
+    assert client.post(url(world, dep), data).status_code == 302
+    rules = ClinicEligibility.objects.get(clinic=world.clinic, programme=dep).rules
+    assert rules["scores"] == [
+        {"instrument": "PHQ-9", "min": 10},
+        {"instrument": "GAD-7", "min": 8},
+    ]
+    wrong = client.post(url(world, dep), form_data(scores="", score_max_phq_9="40"))
+    assert wrong.status_code == 200 and "score_max_phq_9" in wrong.context["form"].errors

@@ -167,3 +167,55 @@ def test_a_patient_is_moved_to_a_newer_module_version_only_by_the_therapist(worl
         "before": 1,
         "after": 2,
     }
+
+
+def test_the_module_picker_groups_by_programme_hides_the_plan_and_keeps_to_the_language(
+    world, plan, login
+):
+    from tessera.core.models import Patient
+    from tessera.programs.models import ModuleVersion
+
+    client = login(world["therapist"])
+    url = reverse("plan", args=[world.patient.pk])
+    choices = client.get(url).context["add_form"].fields["module_version"].choices
+    grouped = {group: [label for _value, label in options] for group, options in choices}
+    # "activity" and "values" are in the plan already; exposure sits under its programme
+    assert list(grouped) == ["Panic", "Other modules"]
+    assert grouped["Panic"] == ["Facing fears (v1, en)"]
+    assert grouped["Other modules"] == ["Worry time (v1, en)"]
+
+    ModuleVersion.objects.filter(pk=plan.worry.pk).update(language="sv")
+    Patient.objects.filter(pk=world.patient.pk).update(preferred_language="sv")
+    choices = client.get(url).context["add_form"].fields["module_version"].choices
+    assert [(group, [label for _v, label in options]) for group, options in choices] == [
+        ("Other modules", ["Worry time (v1, sv)"])
+    ]
+
+
+def test_the_plan_is_reordered_by_numbers_with_one_reason(world, plan, login):
+    plan_actions.do_add_module(world.episode, plan.worry, acting_user=world["therapist"])
+    entries = {e.module_version.module.key: e.pk for e in world.episode.plan.current()}
+    client = login(world["therapist"])
+    url = reverse("plan_reorder", args=[world.patient.pk])
+    before = PlanChange.objects.filter(kind="moved").count()
+    response = client.post(
+        url,
+        {
+            f"position-{entries['worry']}": "1",
+            f"position-{entries['activity']}": "2",
+            f"position-{entries['values']}": "3",
+            "reason": "worry first, then activation",
+        },
+    )
+    assert response.status_code == 302
+    assert current_modules(world.episode) == ["worry", "activity", "values"]
+    change = PlanChange.objects.filter(kind="moved").latest("id")
+    assert change.reason == "worry first, then activation"
+    assert change.details["order"] == ["worry", "activity", "values"]
+    assert PlanChange.objects.filter(kind="moved").count() == before + 1
+    # the same order again changes nothing; a missing reason is refused
+    same = client.post(url, {f"position-{entries['worry']}": "1", "reason": "x"}, follow=True)
+    assert "the order is the same" in same.content.decode()
+    refused = client.post(url, {f"position-{entries['values']}": "1"}, follow=True)
+    assert "Nothing was changed" in refused.content.decode()
+    assert current_modules(world.episode) == ["worry", "activity", "values"]

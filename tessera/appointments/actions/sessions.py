@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
 
+from .. import signals
 from ..models import Appointment
 
 MAX_MINUTES = 240
@@ -69,6 +70,7 @@ def do_book_appointment(
         actor=acting_user,
         changes={"kind": kind, "starts_at": starts_at.isoformat(), "minutes": minutes},
     )
+    signals.appointment_booked.send(Appointment, appointment=appointment, acting_user=acting_user)
     return appointment
 
 

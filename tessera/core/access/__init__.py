@@ -18,10 +18,12 @@ The package imports nothing above core: the functions take the objects they deci
 """
 
 from .administration import (
+    administered_region_ids,
     audit_clinic_ids,
     delivery_failure_clinic_ids,
     managed_clinic_ids,
     security_event_clinic_ids,
+    staff_admin_clinic_ids,
 )
 from .base import (
     CLINIC_WIDE_ROLES,
@@ -122,6 +124,7 @@ from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     clinical_staff,
     is_therapist_at,
+    needing_new_therapist,
     security_contact_roles,
     supervisors,
     therapist_roles,
@@ -170,6 +173,9 @@ __all__ = [
     "clinic_ids_with_roles",
     "clinical_clinic_ids",
     "clinical_staff",
+    "needing_new_therapist",
+    "administered_region_ids",
+    "staff_admin_clinic_ids",
     "episode_in_own_scope",
     "episode_is_visible",
     "episode_scope",

@@ -43,3 +43,17 @@ def audit_clinic_ids(user) -> set[int]:
     if not may_see_patient_data(user):
         return set()
     return clinic_ids_with_roles(user, [Role.CLINIC_MANAGER])
+
+
+def staff_admin_clinic_ids(user) -> set[int]:
+    """Clinics whose staff the user may invite, give roles, change and offboard: the
+    clinics they manage, and every clinic of a region they administer (appointing its
+    managers)."""
+    return managed_clinic_ids(user)
+
+
+def administered_region_ids(user) -> set[int]:
+    """Regions in which the user may create clinics (region administrators)."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return set(user.region_roles.values_list("region_id", flat=True))

@@ -61,3 +61,25 @@ def clinical_staff(clinic_id: int):
     return User.objects.filter(
         is_active=True, clinic_roles__clinic_id=clinic_id, clinic_roles__role__in=CLINICAL_ROLES
     ).distinct()
+
+
+def needing_new_therapist(episodes):
+    """The open ones of these episodes (a queryset) whose therapist no longer works as a
+    therapist at the episode's clinic: they left (offboarded, account closed) or lost
+    the role. Not evaluated. Patients without any therapist (unguided care) are not in
+    it."""
+    from django.db.models import Exists, OuterRef
+
+    from tessera.core.models import ClinicRole, Episode
+
+    still_here = ClinicRole.objects.filter(
+        role=Role.THERAPIST,
+        user=OuterRef("therapist"),
+        clinic=OuterRef("clinic"),
+        user__is_active=True,
+    )
+    return (
+        episodes.filter(therapist__isnull=False)
+        .exclude(status=Episode.Status.ENDED)
+        .exclude(Exists(still_here))
+    )

@@ -31,6 +31,13 @@ from .roles import (  # noqa: F401
     do_grant_role,
     do_make_region_admin,
 )
+from .staff import (  # noqa: F401
+    do_hand_over_caseload,
+    do_invite_staff,
+    do_offboard_staff,
+    do_remove_role,
+    do_update_role,
+)
 
 __all__ = [
     "PATIENT_DETAIL_FIELDS",
@@ -43,6 +50,11 @@ __all__ = [
     "do_remove_on_call_shift",
     "do_grant_role",
     "do_make_region_admin",
+    "do_invite_staff",
+    "do_update_role",
+    "do_remove_role",
+    "do_offboard_staff",
+    "do_hand_over_caseload",
     "do_create_patient",
     "do_update_patient_details",
     "do_set_language",

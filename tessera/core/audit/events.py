@@ -170,6 +170,8 @@ class Event(StrEnum):
         _("A system sent more referrals than its limit allows"),
     )
 
+    CASELOAD_VIEWED = "caseload.viewed", CARE, _("A caseload listing you was viewed")
+
     CLINIC_CREATED = "clinic.created", ADMINISTRATION, _("A clinic was created")
     CLINIC_CRISIS_CONTACT_ADDED = (
         "clinic.crisis_contact_added",
@@ -561,7 +563,24 @@ class Event(StrEnum):
 
     SESSIONS_VIEWED = "sessions.viewed", CARE, _("Your sessions were viewed")
 
+    STAFF_CASELOAD_HANDED_OVER = (
+        "staff.caseload_handed_over",
+        CARE,
+        _("Your care was handed to a new therapist"),
+    )
+    STAFF_INVITED = "staff.invited", ADMINISTRATION, _("A staff member was invited")
+    STAFF_OFFBOARDED = (
+        "staff.offboarded",
+        ADMINISTRATION,
+        _("A staff member left: sessions ended and roles removed"),
+    )
+    STAFF_ROLE_CHANGED = (
+        "staff.role_changed",
+        ADMINISTRATION,
+        _("A staff member's caseload, hours or on-call duty was changed"),
+    )
     STAFF_ROLE_GRANTED = "staff.role_granted", ADMINISTRATION, _("A staff role was granted")
+    STAFF_ROLE_REMOVED = "staff.role_removed", ADMINISTRATION, _("A staff role was removed")
 
     SUPERVISION_CASE_FOLLOWED = (
         "supervision.case_followed",

@@ -1,8 +1,10 @@
 """Searching the audit trail: clinic managers, for their own clinics."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils import timezone
 from .. import access, audit
 from ..decorators import staff_required
 from ..forms import AuditSearchForm
-from ..models import AuditEvent
+from ..models import AuditEvent, Patient
 from ..pagination import CappedPaginator
 
 
@@ -20,19 +22,37 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def matching_patients(clinic_ids, text: str) -> list[int]:
+    """Patients of these clinics whose identity number is ``text`` (with or without its
+    separators), or whose first and last names hold every word of it."""
+    patients = Patient.objects.filter(episodes__clinic_id__in=list(clinic_ids))
+    compact = re.sub(r"[\s-]", "", text)
+    by_name = Q()
+    for word in text.split():
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    found = patients.filter(Q(national_id=text.strip()) | Q(national_id=compact) | by_name)
+    return sorted(set(found.values_list("pk", flat=True)))
+
+
 @staff_required
 def audit_search(request: HttpRequest) -> HttpResponse:
     clinic_ids = access.audit_clinic_ids(request.user)
     if not clinic_ids:
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
-    events = AuditEvent.objects.for_clinics(clinic_ids).select_related("actor", "clinic")
+    events = AuditEvent.objects.for_clinics(clinic_ids).select_related("actor", "clinic", "patient")
+    found = []
     if form.is_valid():
         data = form.cleaned_data
+        if data["who"]:
+            found = matching_patients(clinic_ids, data["who"])
+            events = events.filter(patient_id__in=found)
         if data["patient"]:
             events = events.filter(patient_id=data["patient"])
         if data["actor"]:
             events = events.filter(actor__email__icontains=data["actor"])
+        if data["event"]:
+            events = events.filter(action=data["event"])
         if data["action"]:
             events = events.filter(action__startswith=data["action"])
         if data["date_from"]:
@@ -40,7 +60,12 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             events = events.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
     page = CappedPaginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
-    audit.record("audit.searched", actor=request.user, purpose="audit", changes=dict(request.GET))
+    searched = dict(request.GET)
+    if "who" in searched:
+        # A name or identity number is not copied into the trail: which patients it found is.
+        searched["who"] = "given"
+        searched["patients_found"] = found
+    audit.record("audit.searched", actor=request.user, purpose="audit", changes=searched)
     return render(request, "core/audit_search.html", {"form": form, "page": page})
 
 

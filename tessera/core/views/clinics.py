@@ -23,10 +23,17 @@ def _managed_clinic(user, slug: str) -> Clinic:
 @staff_required
 def clinic_list(request: HttpRequest) -> HttpResponse:
     ids = access.managed_clinic_ids(request.user)
-    if not ids:
+    if not ids and not access.administered_region_ids(request.user):
         raise PermissionDenied
     clinics = Clinic.objects.filter(pk__in=ids).select_related("region")
-    return render(request, "core/clinics.html", {"clinics": clinics})
+    return render(
+        request,
+        "core/clinics.html",
+        {
+            "clinics": clinics,
+            "may_create_clinics": bool(access.administered_region_ids(request.user)),
+        },
+    )
 
 
 @staff_required

@@ -16,6 +16,12 @@ from ..eligibility import rules_problems
 from ..forms import JSON_TEXTAREA, as_json, parse_json
 
 TRY_INSTRUMENTS = [*AREA_MEASURES, AUDIT]
+# The questionnaires whose score ranges are fields of the rules form.
+SCORE_FIELDS = list(AREA_MEASURES)
+
+
+def _range_field(code: str, side: str) -> str:
+    return f"score_{side}_{code.lower().replace('-', '_')}"
 
 
 def _instrument_choices() -> list[tuple[str, str]]:
@@ -32,12 +38,13 @@ class ClinicEligibilityForm(forms.Form):
         help_text=_("Only the languages the programme is written in can be offered."),
     )
     scores = forms.CharField(
-        label=_("Score ranges (JSON)"),
+        label=_("Other score ranges (JSON)"),
         widget=JSON_TEXTAREA,
         required=False,
         help_text=_(
-            'A list, for example [{"instrument": "PHQ-9", "min": 5, "max": 23}]. Leave out '
-            "min or max for no limit on that side."
+            "For questionnaires without their own fields above: a list, for example "
+            '[{"instrument": "PHQ-9", "min": 5, "max": 23}]. Leave out min or max for no '
+            "limit on that side."
         ),
     )
     exclude = forms.MultipleChoiceField(
@@ -62,7 +69,38 @@ class ClinicEligibilityForm(forms.Form):
             "exclude": [c for c in rules.get("exclude") or [] if c in EXCLUDE_CODES],
             "requires": rules.get("requires") or [],
         }
+        # Score ranges as fields (issue 20: not typed as JSON), one pair per questionnaire
+        # of the problem areas; ranges of other questionnaires stay in the JSON box.
+        ranges = {}
+        for entry in rules.get("scores") or []:
+            if isinstance(entry, dict) and entry.get("instrument") in SCORE_FIELDS:
+                ranges[entry["instrument"]] = entry
+        others = [
+            entry
+            for entry in rules.get("scores") or []
+            if not (isinstance(entry, dict) and entry.get("instrument") in ranges)
+        ]
+        initial["scores"] = as_json(others)
+        for code in SCORE_FIELDS:
+            initial[_range_field(code, "min")] = (ranges.get(code) or {}).get("min")
+            initial[_range_field(code, "max")] = (ranges.get(code) or {}).get("max")
         super().__init__(data, initial=initial, **kwargs)
+        fields = dict(self.fields)
+        self.fields.clear()
+        for name, field in fields.items():
+            if name == "scores":
+                for code in SCORE_FIELDS:
+                    definition = load_definition(code)
+                    for side, label in (("min", _("%(code)s from")), ("max", _("%(code)s to"))):
+                        self.fields[_range_field(code, side)] = forms.IntegerField(
+                            label=label % {"code": definition.code},
+                            required=False,
+                            min_value=definition.min_total,
+                            max_value=definition.max_total,
+                            help_text=_("%(low)s to %(high)s; empty for no limit")
+                            % {"low": definition.min_total, "high": definition.max_total},
+                        )
+            self.fields[name] = field
         self.fields["languages"].choices = [(c, language_name(c)) for c in offered]
         self.fields["exclude"].choices = [(c, exclude_label(c)) for c in EXCLUDE_CODES]
         self.fields["requires"].choices = _instrument_choices()
@@ -88,7 +126,19 @@ class ClinicEligibilityForm(forms.Form):
         languages = data.get("languages") or []
         if set(languages) != set(self.version.languages or []):
             rules["languages"] = languages
-        rules["scores"] = data.get("scores") or []
+        typed = {}
+        for code in SCORE_FIELDS:
+            low, high = data.get(_range_field(code, "min")), data.get(_range_field(code, "max"))
+            if low is not None or high is not None:
+                typed[code] = {"instrument": code}
+                typed[code].update({"min": low} if low is not None else {})
+                typed[code].update({"max": high} if high is not None else {})
+        others = [
+            entry
+            for entry in data.get("scores") or []
+            if not (isinstance(entry, dict) and entry.get("instrument") in typed)
+        ]
+        rules["scores"] = list(typed.values()) + others
         rules["exclude"] = data.get("exclude") or []
         if data.get("requires"):
             rules["requires"] = data["requires"]

@@ -137,6 +137,32 @@ def do_move_module(entry: PlanEntry, direction: int, *, acting_user, reason="") 
 
 
 @transaction.atomic
+def do_reorder_plan(episode, positions: dict[int, int], *, acting_user, reason="") -> bool:
+    """Put the plan's modules in the order the therapist typed (``positions``: entry id
+    to the number wanted; ties and modules without a number keep their order), as one
+    change with one reason. Returns False when the order stays the same."""
+    current = list(episode.plan.current().select_related("module_version__module"))
+    current.sort(key=lambda e: (e.position, e.pk))
+    wanted = sorted(
+        current,
+        key=lambda e: (positions.get(e.pk, e.position), current.index(e)),
+    )
+    if [e.pk for e in wanted] == [e.pk for e in current]:
+        return False
+    for position, row in enumerate(wanted, start=1):
+        if row.position != position:
+            PlanEntry.objects.filter(pk=row.pk).update(position=position)
+    _change(
+        episode,
+        PlanChange.Kind.MOVED,
+        acting_user,
+        reason=reason,
+        order=[row.module_version.module.key for row in wanted],
+    )
+    return True
+
+
+@transaction.atomic
 def do_set_unlock_date(entry: PlanEntry, unlock_on, *, acting_user, reason="") -> None:
     before = entry.unlock_on.isoformat() if entry.unlock_on else None
     entry.unlock_on = unlock_on

@@ -14,7 +14,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.models import Episode
-from tessera.programs.models import ModuleVersion, ProgrammeVersion
+from tessera.programs.models import ModuleVersion, ProgrammeModule, ProgrammeVersion
 
 from .. import actions, plans
 from ..actions import plans as plan_actions
@@ -45,25 +45,51 @@ def _episode(user, patient_pk: int) -> Episode:
 
 
 def _library_choices(user, episode):
+    """Choices for adding a module and switching programme. Modules (issue 20): the
+    newest published version of each, in the patient's language (all languages when
+    none is in theirs), leaving out those already in the plan, grouped under the
+    programme they belong to (the first by title), then "Other modules"."""
     regions = access.library_region_ids(user) & {episode.clinic.region_id}
     modules = (
         ModuleVersion.objects.filter(module__region_id__in=regions, status="published")
         .select_related("module")
         .order_by("title", "-number")
     )
-    seen, module_choices = set(), []
+    in_plan = set(episode.plan.current().values_list("module_version__module_id", flat=True))
+    newest, seen = [], set()
     for version in modules:  # the newest published version of each module
         if version.module_id not in seen:
             seen.add(version.module_id)
-            module_choices.append((str(version.pk), f"{version.title} (v{version.number})"))
+            if version.module_id not in in_plan:
+                newest.append(version)
+    language = (episode.patient.preferred_language or "")[:2]
+    theirs = [v for v in newest if v.language[:2] == language]
+    newest = theirs or newest
     programmes = ProgrammeVersion.objects.filter(
         programme__region_id__in=regions, status="published"
     ).order_by("title", "-number")
-    seen, programme_choices = set(), []
+    seen, programme_choices, latest = set(), [], []
     for version in programmes:
         if version.programme_id not in seen:
             seen.add(version.programme_id)
+            latest.append(version)
             programme_choices.append((str(version.pk), f"{version.title} (v{version.number})"))
+    home: dict[int, str] = {}
+    for module_id, title in (
+        ProgrammeModule.objects.filter(programme_version__in=latest)
+        .order_by("programme_version__title", "position")
+        .values_list("module_version__module_id", "programme_version__title")
+    ):
+        home.setdefault(module_id, title)
+    groups: dict[str, list] = {}
+    for version in newest:
+        group = home.get(version.module_id, "")
+        groups.setdefault(group, []).append(
+            (str(version.pk), f"{version.title} (v{version.number}, {version.language})")
+        )
+    module_choices = [(title, groups[title]) for title in sorted(t for t in groups if t)]
+    if "" in groups:
+        module_choices.append((_("Other modules"), groups[""]))
     return module_choices, programme_choices
 
 
@@ -210,6 +236,30 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
         )
     else:
         plan_actions.do_open_module_now(entry, acting_user=user, reason=reason)
+    return _done(request, pk)
+
+
+@staff_required
+@require_POST
+def plan_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Several moves at once: a number for each module, and one reason for the lot."""
+    episode = _tailoring(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _done(request, pk, _errors(form))
+    positions = {}
+    for entry_id in episode.plan.current().values_list("pk", flat=True):
+        raw = (request.POST.get(f"position-{entry_id}") or "").strip()
+        if raw:
+            try:
+                positions[entry_id] = int(raw)
+            except ValueError:
+                return _done(request, pk, _("give each module a whole number."))
+    changed = plan_actions.do_reorder_plan(
+        episode, positions, acting_user=request.user, reason=form.cleaned_data["reason"]
+    )
+    if not changed:
+        return _done(request, pk, _("the order is the same as before."))
     return _done(request, pk)
 
 

@@ -1,0 +1,316 @@
+"""Staff administration: a clinic's staff page (invite, roles, caseload limits, hours and
+on-call, offboarding, handing a leaver's patients over) for its managers and the
+region's administrators, and creating clinics for region administrators."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import access
+from ..actions import clinics as clinic_actions
+from ..actions import roles as role_actions
+from ..actions import staff as staff_actions
+from ..decorators import staff_required
+from ..forms import (
+    ClinicCreateForm,
+    GrantRoleForm,
+    HandOverForm,
+    RoleSettingsForm,
+    StaffInviteForm,
+    add_action_errors,
+)
+from ..models import Clinic, ClinicRole, Episode, Region, User
+from ..roles import Role
+
+
+def _staff_clinic(user, slug: str) -> Clinic:
+    clinic = get_object_or_404(Clinic, slug=slug)
+    if clinic.pk not in access.staff_admin_clinic_ids(user):
+        raise Http404
+    return clinic
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _leavers(clinic):
+    """(former therapist, their open episodes here) for every therapist who left."""
+    episodes = access.needing_new_therapist(Episode.objects.filter(clinic=clinic)).select_related(
+        "therapist", "patient"
+    )
+    grouped: dict[int, list] = defaultdict(list)
+    people = {}
+    for episode in episodes.order_by("patient__last_name", "patient__first_name"):
+        grouped[episode.therapist_id].append(episode)
+        people[episode.therapist_id] = episode.therapist
+    return [(people[pk], grouped[pk]) for pk in sorted(grouped, key=lambda pk: str(people[pk]))]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = _staff_clinic(request.user, slug)
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = staff_actions.do_invite_staff(
+                clinic, acting_user=request.user, base_url=_base_url(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if invited.new_account:
+                messages.success(
+                    request,
+                    _("%(email)s was invited: they have an e-mail with a link to sign in.")
+                    % {"email": invited.user.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now has the role %(role)s.")
+                    % {"name": invited.user, "role": invited.grant.get_role_display()},
+                )
+            return redirect("clinic_staff", slug=clinic.slug)
+    grants = list(
+        ClinicRole.objects.filter(clinic=clinic)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email", "role")
+    )
+    caseloads = dict(
+        Episode.objects.filter(clinic=clinic, therapist__isnull=False)
+        .exclude(status=Episode.Status.ENDED)
+        .values_list("therapist")
+        .annotate(n=Count("pk"))
+        .values_list("therapist", "n")
+    )
+    people: dict[int, dict] = {}
+    for grant in grants:
+        person = people.setdefault(
+            grant.user_id,
+            {"user": grant.user, "roles": [], "caseload": caseloads.get(grant.user_id, 0)},
+        )
+        person["roles"].append(grant)
+    return render(
+        request,
+        "core/staff.html",
+        {
+            "clinic": clinic,
+            "people": list(people.values()),
+            "form": form,
+            "leavers": _leavers(clinic),
+            "may_create_clinics": bool(access.administered_region_ids(request.user)),
+        },
+    )
+
+
+def _member(clinic, user_id: int) -> User:
+    user = get_object_or_404(User, pk=user_id)
+    if not ClinicRole.objects.filter(clinic=clinic, user=user).exists():
+        raise Http404
+    return user
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """One person's roles at the clinic: add one, change or remove each."""
+    clinic = _staff_clinic(request.user, slug)
+    person = _member(clinic, user_id)
+    grants = list(ClinicRole.objects.filter(clinic=clinic, user=person).order_by("role"))
+    held = {grant.role for grant in grants}
+    free = [(value, label) for value, label in Role.choices if value not in held]
+    form = GrantRoleForm(request.POST or None, roles=free)
+    if request.method == "POST" and form.is_valid():
+        role_actions.do_grant_role(
+            person, clinic, form.cleaned_data["role"], acting_user=request.user
+        )
+        messages.success(request, _("The role was added."))
+        return redirect("staff_member", slug=clinic.slug, user_id=person.pk)
+    rows = [
+        (grant, RoleSettingsForm(instance=grant, prefix=f"role-{grant.pk}")) for grant in grants
+    ]
+    return render(
+        request,
+        "core/staff_member.html",
+        {"clinic": clinic, "person": person, "rows": rows, "form": form if free else None},
+    )
+
+
+def _grant(clinic, role_id: int) -> ClinicRole:
+    return get_object_or_404(
+        ClinicRole.objects.select_related("user", "clinic"), pk=role_id, clinic=clinic
+    )
+
+
+@staff_required
+@require_POST
+def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
+    clinic = _staff_clinic(request.user, slug)
+    grant = _grant(clinic, role_id)
+    form = RoleSettingsForm(request.POST, instance=grant, prefix=f"role-{grant.pk}")
+    if form.is_valid():
+        staff_actions.do_update_role(
+            ClinicRole.objects.get(pk=grant.pk), acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The role's settings were saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
+
+
+@staff_required
+@require_POST
+def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
+    clinic = _staff_clinic(request.user, slug)
+    grant = _grant(clinic, role_id)
+    try:
+        staff_actions.do_remove_role(grant, acting_user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
+    messages.success(request, _("The role was removed."))
+    if ClinicRole.objects.filter(clinic=clinic, user=grant.user_id).exists():
+        return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
+    return redirect("clinic_staff", slug=clinic.slug)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """A staff member leaves: a page that says what happens, and the button."""
+    clinic = _staff_clinic(request.user, slug)
+    person = _member(clinic, user_id)
+    managed = access.staff_admin_clinic_ids(request.user)
+    clinics = list(
+        Clinic.objects.filter(pk__in=managed, staff_roles__user=person).distinct().order_by("name")
+    )
+    open_episodes = (
+        Episode.objects.filter(therapist=person, clinic__in=clinics)
+        .exclude(status=Episode.Status.ENDED)
+        .count()
+    )
+    elsewhere = ClinicRole.objects.filter(user=person).exclude(clinic__in=clinics).exists()
+    error = ""
+    if request.method == "POST":
+        try:
+            done = staff_actions.do_offboard_staff(
+                person, acting_user=request.user, clinics=clinics
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            text = ngettext(
+                "%(name)s was offboarded: %(roles)d role removed",
+                "%(name)s was offboarded: %(roles)d roles removed",
+                done.roles_removed,
+            ) % {"name": person, "roles": done.roles_removed}
+            if done.account_closed:
+                text += " " + _("and their account closed (every session ended).")
+            if done.patients:
+                text += " " + ngettext(
+                    "%(count)d patient needs a new therapist.",
+                    "%(count)d patients need a new therapist.",
+                    done.patients,
+                ) % {"count": done.patients}
+            messages.success(request, text)
+            return redirect("clinic_staff", slug=clinic.slug)
+    return render(
+        request,
+        "core/staff_offboard.html",
+        {
+            "clinic": clinic,
+            "person": person,
+            "clinics": clinics,
+            "open_episodes": open_episodes,
+            "elsewhere": elsewhere,
+            "error": error,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def staff_hand_over(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Give the open patients of a therapist who left to a therapist of the clinic."""
+    clinic = _staff_clinic(request.user, slug)
+    leaver = get_object_or_404(User, pk=user_id)
+    waiting = access.needing_new_therapist(Episode.objects.filter(clinic=clinic, therapist=leaver))
+    if not waiting.exists():
+        raise Http404
+    form = HandOverForm(request.POST, therapists=access.therapists(clinic))
+    if form.is_valid():
+        try:
+            count = staff_actions.do_hand_over_caseload(
+                clinic,
+                acting_user=request.user,
+                from_user=leaver,
+                to_user=form.cleaned_data["to_user"],
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d patient was handed over to %(name)s.",
+                    "%(count)d patients were handed over to %(name)s.",
+                    count,
+                )
+                % {"count": count, "name": form.cleaned_data["to_user"]},
+            )
+    else:
+        messages.error(request, _("Choose a therapist of this clinic."))
+    return redirect("clinic_staff", slug=clinic.slug)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def clinic_create(request: HttpRequest) -> HttpResponse:
+    """A region administrator creates a clinic, with a crisis contact and its manager."""
+    regions = access.administered_region_ids(request.user)
+    if not regions:
+        raise PermissionDenied
+    form = ClinicCreateForm(request.POST or None, regions=Region.objects.filter(pk__in=regions))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        contact = {
+            "label": data.pop("crisis_label"),
+            "phone": data.pop("crisis_phone"),
+            "language": (data["languages"] or ["en"])[0],
+        }
+        manager = data.pop("manager_email")
+        try:
+            with transaction.atomic():
+                clinic = clinic_actions.do_create_clinic(
+                    acting_user=request.user, crisis_contacts=[contact], **data
+                )
+                if manager:
+                    staff_actions.do_invite_staff(
+                        clinic,
+                        acting_user=request.user,
+                        email=manager,
+                        role=Role.CLINIC_MANAGER,
+                        base_url=_base_url(request),
+                    )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The clinic %(name)s was created.") % {"name": clinic.name})
+            return redirect("clinic_staff", slug=clinic.slug)
+    return render(request, "core/clinic_create.html", {"form": form})

@@ -1,0 +1,336 @@
+"""The caseload at a glance: one row per patient with programme and week, the latest
+scores with their trend and reliable change, last activity, open alerts, the next thing
+due and the reply owed.
+
+``rows(episodes, now)`` costs a fixed number of queries whatever the caseload's size
+(one for the episodes with their last activity, one for every score, and one each for
+alerts, due questionnaires, booked sessions, worksheets and messages waiting for a
+reply, and the patients whose therapist has left). Sorting and filtering happen on the
+rows, on the server, from the page's query string (``SORTS``, ``FLAGS``).
+
+Reliable change is the instrument's own rule (``instruments.scoring.reliable_change_for``:
+Jacobson & Truax 1991 RCI, or the points rule its definition cites), from the "before
+treatment" score when there is one (``activity.baseline``), as in the inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tessera.appointments.models import Appointment
+from tessera.core import access
+from tessera.core.models import Episode
+from tessera.instruments.scoring import (
+    UnknownInstrumentError,
+    load_definition,
+    reliable_change_for,
+)
+from tessera.treatment.models import DueMeasure, Response
+
+from . import activity, collect
+
+UP, DOWN, SAME = "up", "down", "same"
+TREND_SIGNS = {UP: "↑", DOWN: "↓", SAME: "→"}
+TREND_WORDS = {UP: _("rising"), DOWN: _("falling"), SAME: _("unchanged")}
+CHANGE_WORDS = {
+    "improved": _("reliable improvement"),
+    "deteriorated": _("reliable deterioration"),
+    "no_reliable_change": _("no reliable change"),
+}
+
+# Filters (``?flag=``): each a question about a row.
+FLAGS: dict[str, object] = {
+    "alerts": _("Open risk alerts"),
+    "reply": _("Waiting for a reply"),
+    "deteriorated": _("Reliable deterioration"),
+    "inactive": _("Inactive"),
+    "new_therapist": _("Needs a new therapist"),
+}
+
+# Sorts (``?sort=``, ``-`` before the name for descending): the column and its key.
+SORTS: dict[str, object] = {
+    "patient": _("Patient"),
+    "programme": _("Programme and week"),
+    "scores": _("Latest scores"),
+    "activity": _("Last activity"),
+    "alerts": _("Open alerts"),
+    "due": _("Next due"),
+    "reply": _("Reply due"),
+}
+DEFAULT_SORT = "-alerts"
+
+
+@dataclass
+class Score:
+    code: str
+    total: int
+    band: str  # the band's label in the page's language, "" when none
+    at: dt.datetime
+    trend: str = ""  # against the previous score: UP, DOWN or SAME; "" for a first score
+    previous: int | None = None
+    baseline: int | None = None
+    change: str = ""  # "improved", "deteriorated", "no_reliable_change"; "" when not known
+
+    @property
+    def trend_sign(self) -> str:
+        return TREND_SIGNS.get(self.trend, "")
+
+    @property
+    def trend_word(self):
+        return TREND_WORDS.get(self.trend, "")
+
+    @property
+    def change_word(self):
+        return CHANGE_WORDS.get(self.change, "")
+
+
+@dataclass
+class NextDue:
+    what: str  # a questionnaire's code or the kind of session
+    at: dt.datetime
+    is_session: bool = False
+
+
+@dataclass
+class Row:
+    episode: Episode
+    week: int | None
+    scores: list[Score] = field(default_factory=list)
+    last_activity: dt.datetime | None = None
+    last_activity_what: object = ""
+    inactive: bool = False
+    alerts: int = 0
+    alert_href: str = ""
+    next_due: NextDue | None = None
+    reply_due: object = None  # timing.Due of the oldest thing waiting for a reply
+    replies: int = 0
+
+    @property
+    def patient(self):
+        return self.episode.patient
+
+    @property
+    def deteriorated(self) -> bool:
+        return any(score.change == "deteriorated" for score in self.scores)
+
+    therapist_left: bool = False  # ``access.needing_new_therapist``
+
+    @property
+    def needs_new_therapist(self) -> bool:
+        """The responsible therapist has left the clinic (offboarded, or no longer a
+        therapist there)."""
+        return self.therapist_left
+
+    def has(self, flag: str) -> bool:
+        return {
+            "alerts": self.alerts > 0,
+            "reply": self.replies > 0,
+            "deteriorated": self.deteriorated,
+            "inactive": self.inactive,
+            "new_therapist": self.needs_new_therapist,
+        }.get(flag, True)
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _band_label(definition, code: str, language: str) -> str:
+    if not code or not definition.bands:
+        return ""
+    for band in definition.bands.ranges:
+        if band.code == code:
+            return band.label.get(language) or band.label.get("en") or band.code
+    return code
+
+
+def week_of(episode, today: dt.date) -> int | None:
+    """The treatment week (1 in the first seven days), or None before treatment starts."""
+    if episode.started_on is None or episode.started_on > today:
+        return None
+    return (today - episode.started_on).days // 7 + 1
+
+
+def _scores(episode_ids, language: str) -> dict[int, list[Score]]:
+    responses = (
+        Response.objects.filter(episode__in=episode_ids, total__isnull=False)
+        .select_related("due")
+        .only(
+            "episode_id",
+            "instrument",
+            "total",
+            "band",
+            "submitted_at",
+            "due__time_point",
+        )
+        .order_by("episode_id", "instrument", "submitted_at", "id")
+    )
+    series: dict[tuple[int, str], list] = defaultdict(list)
+    for response in responses:
+        series[(response.episode_id, response.instrument)].append(response)
+    found: dict[int, list[Score]] = defaultdict(list)
+    for (episode_id, code), answers in series.items():
+        latest = answers[-1]
+        try:
+            definition = load_definition(code)
+        except UnknownInstrumentError:
+            definition = None
+        score = Score(
+            code=definition.code if definition else code,
+            total=latest.total,
+            band=_band_label(definition, latest.band, language) if definition else "",
+            at=latest.submitted_at,
+        )
+        if len(answers) > 1:
+            previous = answers[-2].total
+            score.previous = previous
+            score.trend = (
+                UP if latest.total > previous else DOWN if latest.total < previous else SAME
+            )
+            first = activity.baseline(answers)
+            if first.pk != latest.pk and definition is not None:
+                score.baseline = first.total
+                change = reliable_change_for(definition, first.total, latest.total)
+                score.change = change.direction if change else ""
+        found[episode_id].append(score)
+    return found
+
+
+def _next_due(episode_ids, now) -> dict[int, NextDue]:
+    nearest: dict[int, NextDue] = {}
+    measures = (
+        DueMeasure.objects.filter(episode__in=episode_ids, expires_at__gt=now)
+        .pending()
+        .only("episode_id", "instrument", "due_at")
+        .order_by("episode_id", "due_at", "id")
+    )
+    for measure in measures:
+        nearest.setdefault(measure.episode_id, NextDue(measure.instrument, measure.due_at))
+    sessions = (
+        Appointment.objects.filter(
+            episode__in=episode_ids, status=Appointment.Status.BOOKED, starts_at__gte=now
+        )
+        .only("episode_id", "kind", "starts_at")
+        .order_by("episode_id", "starts_at", "id")
+    )
+    seen: set[int] = set()
+    for session in sessions:
+        if session.episode_id in seen:
+            continue
+        seen.add(session.episode_id)
+        current = nearest.get(session.episode_id)
+        if current is None or session.starts_at < current.at:
+            nearest[session.episode_id] = NextDue(
+                str(session.get_kind_display()), session.starts_at, is_session=True
+            )
+    return nearest
+
+
+def rows(episodes, now) -> list[Row]:
+    """One row per episode of ``episodes`` (a queryset), in no particular order."""
+    ids = episodes.values("pk")
+    language = _language()
+    listed = activity.with_last_activity(
+        Episode.objects.filter(pk__in=ids).select_related(
+            "patient", "clinic", "therapist", "programme_version"
+        )
+    )
+    scores = _scores(ids, language)
+    left = set(
+        access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    due = _next_due(ids, now)
+    alerts: dict[int, list] = defaultdict(list)
+    for item in collect.risk_alerts(ids, now):
+        alerts[item.episode.pk].append(item)
+    replies: dict[int, list] = defaultdict(list)
+    for item in collect.replies(ids, now):
+        replies[item.episode.pk].append(item)
+    result = []
+    for episode in listed:
+        tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
+        today = now.astimezone(tz).date()
+        moment, source = activity.last_activity(episode)
+        row = Row(
+            episode=episode,
+            week=week_of(episode, today),
+            scores=sorted(scores.get(episode.pk, []), key=lambda s: s.code),
+            last_activity=moment,
+            last_activity_what=activity.SOURCES.get(source, ""),
+            next_due=due.get(episode.pk),
+            therapist_left=episode.pk in left,
+        )
+        if episode.status == Episode.Status.ACTIVE:
+            since = moment
+            if since is None and episode.started_on:
+                since = dt.datetime.combine(episode.started_on, dt.time(0), tzinfo=tz)
+            row.inactive = since is not None and now - since >= dt.timedelta(
+                days=episode.clinic.inactive_after_days
+            )
+        open_alerts = sorted(alerts.get(episode.pk, []), key=lambda item: item.sort_key)
+        row.alerts = len(open_alerts)
+        row.alert_href = open_alerts[0].href if open_alerts else ""
+        waiting = replies.get(episode.pk, [])
+        row.replies = len(waiting)
+        if waiting:
+            row.reply_due = min((item.due for item in waiting), key=lambda d: d.deadline)
+        result.append(row)
+    return result
+
+
+FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _sort_key(name: str):
+    keys = {
+        "patient": lambda r: (r.patient.last_name.lower(), r.patient.first_name.lower()),
+        "programme": lambda r: (
+            r.episode.programme_version.title if r.episode.programme_version else "",
+            r.week or 0,
+        ),
+        "scores": lambda r: (
+            sum(1 for s in r.scores if s.change == "deteriorated"),
+            max((s.total for s in r.scores), default=-1),
+        ),
+        "activity": lambda r: r.last_activity or NEVER,
+        "alerts": lambda r: (r.alerts, r.needs_new_therapist, r.replies),
+        "due": lambda r: r.next_due.at if r.next_due else FAR,
+        "reply": lambda r: r.reply_due.deadline if r.reply_due else FAR,
+    }
+    return keys[name]
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """(column, descending) from ``?sort=``; the default when unknown."""
+    value = value or DEFAULT_SORT
+    descending = value.startswith("-")
+    name = value.lstrip("-")
+    if name not in SORTS:
+        return parse_sort(DEFAULT_SORT)
+    return name, descending
+
+
+def arrange(found: list[Row], *, sort: str | None, flag: str = "", query: str = "") -> list[Row]:
+    """Filter by ``flag`` and a part of the patient's name, then sort (patient name breaks
+    ties, so the order is stable)."""
+    name, descending = parse_sort(sort)
+    if flag in FLAGS:
+        found = [row for row in found if row.has(flag)]
+    query = (query or "").strip().lower()
+    if query:
+        found = [
+            row
+            for row in found
+            if query in f"{row.patient.first_name} {row.patient.last_name}".lower()
+        ]
+    found = sorted(found, key=_sort_key("patient"))
+    return sorted(found, key=_sort_key(name), reverse=descending)
