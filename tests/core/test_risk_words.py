@@ -29,4 +29,7 @@ def test_each_phrase_once():
 
 
 def test_text_of_a_stored_answer():
-    assert risk_words.text_of({"a": "one", "b": ["two", {"c": "three"}], "n": 4}) == "one\ntwo\nthree\n"
+    assert (
+        risk_words.text_of({"a": "one", "b": ["two", {"c": "three"}], "n": 4})
+        == "one\ntwo\nthree\n"
+    )

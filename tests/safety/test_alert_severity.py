@@ -226,7 +226,9 @@ class TestUrgentOutOfHours:
         assert AuditEvent.objects.filter(action="risk_alert.escalated").count() == 1
         # A late sweep, many windows overdue, still moves one level at a time.
         late = dt.datetime(2026, 11, 28, 9, 0, tzinfo=STOCKHOLM)
-        assert [a.escalation_level for a in self.sweep(late, django_capture_on_commit_callbacks)] == [2]
+        assert [
+            a.escalation_level for a in self.sweep(late, django_capture_on_commit_callbacks)
+        ] == [2]
         assert self.sweep(late, django_capture_on_commit_callbacks) == []
         event = AuditEvent.objects.filter(action="risk_alert.escalated").latest("id")
         assert world["manager"].pk in event.changes["told"] and on_call.pk in event.changes["told"]

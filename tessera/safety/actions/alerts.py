@@ -15,9 +15,7 @@ from .. import notify, recipients, rules
 from ..models import RiskAlert
 
 
-def _after_commit_tell(
-    alert: RiskAlert, level: int, *, escalated: bool, users=None
-) -> None:
+def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool, users=None) -> None:
     def send():
         people = users if users is not None else recipients.for_level(alert, level)
         notify.tell_staff(people, alert, escalated=escalated)
