@@ -311,3 +311,17 @@ def test_phq9_item9_rule_cites_instructions_and_practice_not_kroenke():
     assert (daily.item, daily.at_least, daily.severity) == (9, 3, "urgent")
     assert "instructions" in daily.source
     assert "instructions and clinical practice, not from Kroenke 2001" in rule.source
+
+
+def test_k10_says_which_banding_it_uses():
+    k10 = load_definition("K10")
+    assert [(b.min, b.max) for b in k10.bands.ranges] == [(10, 19), (20, 24), (25, 29), (30, 50)]
+    assert "Australian clinical banding" in k10.bands.source
+    assert "not Andrews & Slade 2001" in k10.bands.source
+
+
+def test_core10_reliable_change_is_worked_from_its_cited_sd_and_reliability():
+    from tessera.instruments.scoring.change import s_diff
+
+    rc = load_definition("CORE-10").reliable_change
+    assert round(1.96 * s_diff(rc.sd, rc.reliability), 2) == 6.75
