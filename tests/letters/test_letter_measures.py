@@ -1,13 +1,14 @@
 """The end letter pairs PHQ-9 with the programme's problem-specific anxiety measure, and
 reliable improvement and deterioration are exclusive (issue 12 item 5).
 
+Each label needs no reliable change the other way, so a mixed course has neither.
 Hand-scored cases (NHS Talking Therapies, CLINICAL.md §2; PDSS-SR caseness 8, reliable
 change 5; GAD-7 caseness 8, reliable change 4; PHQ-9 caseness 10, reliable change 6):
 
 | PHQ-9 | anxiety | contacts | result |
 |---|---|---|---|
 | 14 → 6 | PDSS-SR 16 → 4 | 2 | finished; recovered; reliable improvement (both fell) |
-| 14 → 6 | PDSS-SR 10 → 16 | 2 | finished; PHQ-9 fell 8, PDSS rose 6: neither improvement nor deterioration (each needs no reliable change the other way); not recovered |
+| 14 → 6 | PDSS-SR 10 → 16 | 2 | finished; PHQ-9 fell 8, PDSS rose 6: neither label |
 | 14 → 20 | PDSS-SR 10 → 16 | 2 | finished; deterioration, not improvement |
 | 14 → 6 | GAD-7 only, 9 → 3 | 2 | a panic programme without PDSS answers: paired with GAD-7 |
 """
