@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from tessera.core import risk_words
+
 from .check import Context, check_draft
 from .check.language import detect
 from .models import PracticeWorksheet
@@ -99,6 +101,9 @@ def check(text: str, episode, answer=None, *, language: str | None = None):
         module_title=module_title(episode, answer),
         patient_words=answer_text(answer),
         has_next_task=has_next_task(episode, answer),
+        open_risk_alerts=risk_words.open_alert_count(episode)
+        if not isinstance(answer, PracticeWorksheet)
+        else 0,
     )
     return check_draft(
         text, language or episode.patient.preferred_language, context, translate=gettext

@@ -21,7 +21,11 @@ from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
 from . import items, timing
 from .items import Item
 
-SEVERITY_RANK = {RiskAlert.Severity.HIGH: 0, RiskAlert.Severity.MODERATE: 1}
+SEVERITY_RANK = {
+    RiskAlert.Severity.URGENT: 0,
+    RiskAlert.Severity.HIGH: 1,
+    RiskAlert.Severity.MODERATE: 2,
+}
 EPISODE = ("episode__patient", "episode__clinic", "episode__therapist")
 
 

@@ -1,9 +1,12 @@
 """The outcome summary of an episode, as an end-of-treatment letter states it.
 
-First and last PHQ-9 and GAD-7 totals, and the NHS Talking Therapies reading of them
-(caseness, recovery, reliable improvement and deterioration; the rules and their source
-are in tessera/instruments/scoring/talking_therapies.py), with the number of treatment
-contacts (tessera/appointments/contacts.py).
+First and last PHQ-9 totals and those of the anxiety measure paired with it (the
+programme's problem-specific measure when the patient answered it: PDSS-SR for panic,
+SPIN for social anxiety, IES-R for PTSD; else GAD-7), and the NHS Talking Therapies
+reading of them (caseness, recovery, reliable improvement and deterioration, the last two
+exclusive as the national definition states; the rules and their source are in
+tessera/instruments/scoring/talking_therapies.py), with the number of treatment contacts
+(tessera/appointments/contacts.py). Labels only for a finished course.
 """
 
 from __future__ import annotations
@@ -11,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.appointments.contacts import treatment_contacts
-from tessera.instruments.scoring.talking_therapies import Outcome, finished_treatment, outcome
+from tessera.instruments.scoring.talking_therapies import (
+    ANXIETY_BY_PROBLEM,
+    GAD7,
+    Outcome,
+    anxiety_measure_for,
+    finished_treatment,
+    outcome,
+)
 
 
 @dataclass(frozen=True)
@@ -19,9 +29,10 @@ class Summary:
     contacts: int
     modules_completed: int
     phq9: tuple[int, int] | None
-    gad7: tuple[int, int] | None
+    anxiety: tuple[int, int] | None
     finished: bool
     outcome: Outcome | None
+    anxiety_code: str = GAD7.code
 
 
 def _first_last(responses, code: str) -> tuple[int, int] | None:
@@ -32,18 +43,33 @@ def _first_last(responses, code: str) -> tuple[int, int] | None:
 
 
 def summarise(episode) -> Summary:
-    responses = list(
-        episode.responses.filter(instrument__in=["PHQ-9", "GAD-7"]).order_by("submitted_at")
+    codes = ["PHQ-9", GAD7.code, *(m.code for m in ANXIETY_BY_PROBLEM.values())]
+    responses = list(episode.responses.filter(instrument__in=codes).order_by("submitted_at"))
+    version = episode.programme_version
+    measure = anxiety_measure_for(
+        version.problem_area if version else "", {r.instrument for r in responses}
     )
-    phq9, gad7 = _first_last(responses, "PHQ-9"), _first_last(responses, "GAD-7")
+    phq9, anxiety = _first_last(responses, "PHQ-9"), _first_last(responses, measure.code)
     contacts = treatment_contacts(episode)
-    result = outcome(phq9[0], phq9[1], gad7[0], gad7[1]) if phq9 and gad7 else None
+    result = (
+        outcome(
+            phq9[0],
+            phq9[1],
+            anxiety[0],
+            anxiety[1],
+            measure=measure,
+            deterioration_excludes_improvement=True,
+        )
+        if phq9 and anxiety
+        else None
+    )
     modules = episode.plan.filter(completed_at__isnull=False, removed_at__isnull=True).count()
     return Summary(
         contacts=contacts,
         modules_completed=modules,
         phq9=phq9,
-        gad7=gad7,
+        anxiety=anxiety,
         finished=finished_treatment(contacts, bool(phq9)),
         outcome=result,
+        anxiety_code=measure.code,
     )

@@ -25,3 +25,7 @@ class StaffMessageForm(MessageForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown above your reply. You may shorten it."),
     )
+    risk_acknowledged = forms.BooleanField(
+        label=_("I have addressed the patient's safety in this reply"),
+        required=False,
+    )

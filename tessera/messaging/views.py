@@ -79,6 +79,7 @@ def _send(request, episode, form, answer=None) -> bool:
             submission_key=form.cleaned_data["submission_key"],
             quoted_answer=answer,
             quoted_text=form.cleaned_data.get("quoted_text", ""),
+            risk_acknowledged=bool(form.cleaned_data.get("risk_acknowledged")),
         )
     except ValidationError as exc:
         add_action_errors(form, exc)
@@ -153,6 +154,7 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
         form,
         answer=answer,
         quoted_answer=answer,
+        risk=actions.reply_risk(episode, answer),
     )
 
 

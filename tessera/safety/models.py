@@ -1,7 +1,8 @@
 """Risk alerts: a positive risk answer or a concern raised by staff, until resolved.
 
 An alert is open until someone acknowledges it; it must be acknowledged by
-``acknowledge_by`` or it escalates (``escalation_level`` 1 = supervisor, 2 = clinic
+``acknowledge_by`` (the window of its severity, ``rules.py``) or it escalates
+(``escalation_level`` 1 = supervisor, or the on-call rota out of hours; 2 = clinic
 manager). It can only be resolved with a recorded action.
 """
 
@@ -26,6 +27,7 @@ class RiskAlertQuerySet(models.QuerySet):
 
 class RiskAlert(models.Model):
     class Severity(models.TextChoices):
+        URGENT = "urgent", _("urgent")
         HIGH = "high", _("high")
         MODERATE = "moderate", _("moderate")
 

@@ -4,7 +4,11 @@ Level 0, at once: the responsible therapist (when the episode has one) and whoev
 on the clinic's on-call rota at that moment (``tessera.core.on_call``). When that is
 nobody, the clinic managers are told at once: they are the last fallback, so an alert
 always reaches a person. Level 1: the clinic's supervisors (the managers when there are
-none). Level 2: its clinic managers."""
+none). Level 2: its clinic managers.
+
+Out of the clinic's working hours an escalation goes to whoever is on the rota at that
+moment (level 1), and to them with the managers (level 2): supervisors are not at work
+then. With nobody on the rota, the managers are told."""
 
 from __future__ import annotations
 
@@ -15,12 +19,19 @@ from django.utils import timezone
 from tessera.core import access, on_call
 from tessera.core.models import User
 
+from . import rules
+
 
 def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
     clinic = alert.episode.clinic
+    at = at or timezone.now()
     users: set[User] = set()
-    if level == 0:
-        users.update(on_call.on_duty(clinic, at or timezone.now()))
+    if level >= 1 and out_of_hours(clinic, at):
+        users.update(on_call.on_duty(clinic, at))
+        if level >= 2:
+            users.update(on_call.managers(clinic))
+    elif level == 0:
+        users.update(on_call.on_duty(clinic, at))
         therapist = alert.episode.therapist if alert.episode.therapist_id else None
         if therapist is not None and therapist.is_active:
             users.add(therapist)
@@ -30,3 +41,7 @@ def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
     if not users:
         users.update(on_call.managers(clinic))
     return sorted(users, key=lambda u: u.pk)
+
+
+def out_of_hours(clinic, at: dt.datetime) -> bool:
+    return not rules.is_open(clinic, at)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from tessera.core import crisis
-from tessera.instruments.choices import FALLBACK_LANGUAGE
+from tessera.instruments.choices import FALLBACK_LANGUAGE, can_be_filled_in
 from tessera.instruments.scoring import Definition, InstrumentError, load_definition, score
-from tessera.instruments.wording import TextMaps
+from tessera.instruments.wording import TextMaps, fillable_languages
 
 from .actions.schedule import risk_overrides
 
@@ -54,12 +54,24 @@ class QuestionnaireView:
         return sum(1 for item in self.items if item.answer is not None)
 
 
-def _local(text_map, language: str) -> tuple[str, bool]:
+def _local(text_map, language: str, fallback: str = FALLBACK_LANGUAGE) -> tuple[str, bool]:
     """Text in the language, or the fallback with a flag saying it is a fallback."""
     text_map = text_map or {}
     if text_map.get(language):
         return text_map[language], False
-    return text_map.get(FALLBACK_LANGUAGE) or "", True
+    return text_map.get(fallback) or "", True
+
+
+def fallback_language(definition: Definition, clinic) -> str:
+    """English where its wording ships; for a licensed instrument shipped as structure
+    only, the first language the clinic entered its whole wording in (one query), so the
+    form is never shown without the licensed wording."""
+    if can_be_filled_in(definition) or clinic is None:
+        return FALLBACK_LANGUAGE
+    languages = fillable_languages(definition, clinic)
+    if FALLBACK_LANGUAGE in languages or not languages:
+        return FALLBACK_LANGUAGE
+    return languages[0]
 
 
 def build(
@@ -68,19 +80,20 @@ def build(
     """The form in the language. With a clinic, its wording fills texts that do not ship."""
     definition = load_definition(code)
     answers = answers or {}
-    texts = TextMaps(definition, [language, FALLBACK_LANGUAGE], clinic)
-    instructions, missing_i = _local(texts.instructions, language)
-    recall, missing_r = _local(texts.recall_period, language)
+    fallback = fallback_language(definition, clinic)
+    texts = TextMaps(definition, [language, fallback], clinic)
+    instructions, missing_i = _local(texts.instructions, language, fallback)
+    recall, missing_r = _local(texts.recall_period, language, fallback)
     view = QuestionnaireView(definition, language, instructions, recall)
-    view.instructions_lang = _fallback_lang(missing_i and instructions, language)
-    view.recall_period_lang = _fallback_lang(missing_r and recall, language)
+    view.instructions_lang = _fallback_lang(missing_i and instructions, language, fallback)
+    view.recall_period_lang = _fallback_lang(missing_r and recall, language, fallback)
     optional = {item.number for item in definition.unscored_items}
     for item in definition.items + definition.unscored_items:
-        text, missing_t = _local(texts.item(item.number), language)
+        text, missing_t = _local(texts.item(item.number), language, fallback)
         options = []
         missing_options = False
         for option in item.options:
-            label, missing_o = _local(texts.option(item.number, option.value), language)
+            label, missing_o = _local(texts.option(item.number, option.value), language, fallback)
             missing_options = missing_options or missing_o
             options.append((option.value, label))
         view.translation_missing |= missing_t or missing_options
@@ -92,17 +105,17 @@ def build(
                 options=options,
                 answer=answers.get(item.number),
                 required=item.number not in optional,
-                text_lang=_fallback_lang(missing_t and text, language),
-                options_lang=_fallback_lang(missing_options and options, language),
+                text_lang=_fallback_lang(missing_t and text, language, fallback),
+                options_lang=_fallback_lang(missing_options and options, language, fallback),
             )
         )
     return view
 
 
-def _fallback_lang(fell_back, language: str) -> str:
-    """FALLBACK_LANGUAGE when a text shown is the fallback in another language than the
-    page's, else "" (nothing to mark)."""
-    return FALLBACK_LANGUAGE if fell_back and language != FALLBACK_LANGUAGE else ""
+def _fallback_lang(fell_back, language: str, fallback: str = FALLBACK_LANGUAGE) -> str:
+    """The fallback language when a text shown is in another language than the page's,
+    else "" (nothing to mark)."""
+    return fallback if fell_back and language != fallback else ""
 
 
 def read_answers(view: QuestionnaireView, data) -> dict[int, int]:

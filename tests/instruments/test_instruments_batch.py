@@ -34,7 +34,7 @@ def test_it_scores_every_row_and_passes_the_id_through(tmp_path):
         ("2", "a", "0", "minimal"),
         ("3", "b", "27", "severe"),
     ]
-    assert rows[1]["risk_flags"] == "phq9_item9"
+    assert rows[1]["risk_flags"] == "phq9_item9;phq9_item9_daily"  # 3: also the urgent grade
     assert rows[1]["case_phq9_at_least_10"] == "1"
 
 

@@ -216,7 +216,7 @@ def test_core10_item6_raises_a_risk_flag():
     core = load_definition("CORE-10")
     assert score(core, same(0, 10)).risk_flags == ()
     flags = score(core, {**same(0, 10), 6: 1}).risk_flags
-    assert [(f.code, f.severity) for f in flags] == [("core10_item6", "high")]
+    assert [(f.code, f.severity) for f in flags] == [("core10_item6", "urgent")]  # a plan
 
 
 # NEQ-20: total = number of effects endorsed; impact = sum of ratings 0-4
@@ -299,12 +299,29 @@ def test_pdss_carries_the_talking_therapies_cut_off_and_reliable_change():
 def test_madrss_bands_are_marked_as_practice_and_item9_cites_national_practice():
     madrs = load_definition("MADRS-S")
     assert "not Svanborg & Åsberg 1994" in madrs.bands.source
-    (rule,) = madrs.risk_rules
-    assert (rule.item, rule.at_least) == (9, 4)
+    rule, top = madrs.risk_rules
+    assert (rule.item, rule.at_least, rule.severity) == (9, 4, "high")
+    assert (top.item, top.at_least, top.severity) == (9, 6, "urgent")
     assert "SibeR" in rule.source and "not Svanborg & Åsberg 1994" in rule.source
 
 
 def test_phq9_item9_rule_cites_instructions_and_practice_not_kroenke():
-    (rule,) = load_definition("PHQ-9").risk_rules
-    assert (rule.item, rule.at_least) == (9, 1)
+    rule, daily = load_definition("PHQ-9").risk_rules
+    assert (rule.item, rule.at_least, rule.severity) == (9, 1, "high")
+    assert (daily.item, daily.at_least, daily.severity) == (9, 3, "urgent")
+    assert "instructions" in daily.source
     assert "instructions and clinical practice, not from Kroenke 2001" in rule.source
+
+
+def test_k10_says_which_banding_it_uses():
+    k10 = load_definition("K10")
+    assert [(b.min, b.max) for b in k10.bands.ranges] == [(10, 19), (20, 24), (25, 29), (30, 50)]
+    assert "Australian clinical banding" in k10.bands.source
+    assert "not Andrews & Slade 2001" in k10.bands.source
+
+
+def test_core10_reliable_change_is_worked_from_its_cited_sd_and_reliability():
+    from tessera.instruments.scoring.change import s_diff
+
+    rc = load_definition("CORE-10").reliable_change
+    assert round(1.96 * s_diff(rc.sd, rc.reliability), 2) == 6.75

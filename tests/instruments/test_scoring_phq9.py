@@ -30,7 +30,7 @@ def test_it_scores_the_maximum():
     result = score(PHQ9, answers(3, 3, 3, 3, 3, 3, 3, 3, 3))
     assert result.total == 27
     assert result.band.code == "severe"
-    assert [f.code for f in result.risk_flags] == ["phq9_item9"]
+    assert [f.code for f in result.risk_flags] == ["phq9_item9", "phq9_item9_daily"]
     assert result.caseness["phq9_at_least_10"] is True
 
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tessera.core import risk_words
+
 from . import text as t
 from .data import LanguageData, load_language, thresholds
 from .language import detect
@@ -36,6 +38,7 @@ class Context:
     module_title: str = ""
     patient_words: str = ""  # the patient's own text from the worksheet being answered
     has_next_task: bool = True
+    open_risk_alerts: int = 0  # unresolved risk alerts of the episode
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ def check_draft(
 ) -> list[Remark]:
     """Every remark on the draft, in a fixed order. Never raises on any text.
 
+    Risk comes first: when the episode has an open risk alert, or the patient's text
+    being answered has words of self-harm or suicide (``tessera.core.risk_words``), the
+    first remark is "address safety first", before any other advice.
+
     ``language`` is the fallback (usually the patient's preferred language): the draft
     is checked in the language it is written in, when its words show it (``detect``)."""
     context = context or Context()
@@ -76,6 +83,12 @@ def check_draft(
         met = state is True or state == "name_only"
         out.append(Remark(code, met, message, translate(REASONS[code]), list(evidence)))
 
+    risky = risk_words.find(patient_words)
+    if risky:
+        quoted = [f"\u201c{phrase}\u201d" for phrase in risky]
+        remark("safety_first", "words", quoted, words=", ".join(quoted))
+    elif context.open_risk_alerts:
+        remark("safety_first", "alert")
     for code in ("reinforces_task", "prompts_next_task", "affirms_encourages"):
         if code == "prompts_next_task" and not context.has_next_task:
             continue
@@ -130,7 +143,8 @@ def _matches(patterns, draft: str) -> list[str]:
 
 
 def _personalises(draft, patient_words, first_name, data: LanguageData, limits):
-    """Paxling 2013 (alliance, empathy), Holländare 2016 (affirming the patient's work):
+    """Paxling 2013 (empathy; alliance bolstering was not linked to completion),
+    Holländare 2016 (affirming the patient's work):
     shared content words, a quote of the patient's words, or their name."""
     evidence: list[str] = []
     common = dict(stopwords=data.stopwords, suffixes=list(data.suffixes))

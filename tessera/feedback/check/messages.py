@@ -12,8 +12,18 @@ def _(text: str) -> str:
 
 
 # The finding each rule rests on (CLINICAL.md §4). "~": a practical guide, not a tested
-# finding of the feedback studies.
+# finding of the feedback studies. The studies are correlational, with small samples
+# (Paxling 2013: 490 e-mails; Holländare 2016: 42 patients, 5 therapists; Schneider
+# 2016: 41 patients): their findings are associations, not proof of what works, and the
+# wording says "went with", never "works". Paxling 2013 found alliance bolstering *not*
+# linked to completion.
 REASONS = {
+    "safety_first": _(
+        "Risk before everything else: words of self-harm or suicide, or an open risk "
+        "alert, call for an assessment of risk before any other advice (docs/safety.md; "
+        "the PHQ-9's instructions, CLINICAL.md §5). A safety rule of this service, not a "
+        "finding of the feedback studies."
+    ),
     "reinforces_task": _(
         "Paxling 2013: acknowledging the work the patient did (task reinforcement) went "
         "with completing modules."
@@ -29,8 +39,9 @@ REASONS = {
         "modules."
     ),
     "personalises": _(
-        "Paxling 2013: alliance bolstering and empathy went with completing modules; "
-        "Holländare 2016: affirming the patient's own work correlated with symptom change."
+        "Paxling 2013: empathetic utterances went with completing modules, but alliance "
+        "bolstering did not; Holländare 2016: affirming the patient's own work correlated "
+        "with symptom change. Both are small correlational studies."
     ),
     "avoids_jargon": _(
         "Plain language: psychoeducation (Paxling 2013) helps only if the patient "
@@ -59,6 +70,16 @@ REASONS = {
 }
 
 MESSAGES = {
+    ("safety_first", "words"): _(
+        "Address safety first. The patient wrote %(words)s. Before any other advice, ask "
+        "how they are now, point to their safety plan and the crisis contacts, and "
+        "consider phoning them."
+    ),
+    ("safety_first", "alert"): _(
+        "Address safety first. This patient has an open risk alert. Before any other "
+        "advice, ask how they are now and point to their safety plan and the crisis "
+        "contacts."
+    ),
     ("reinforces_task", True): _("You acknowledge the work the patient did."),
     ("reinforces_task", False): _(
         "Say what the patient did well in this task, for example “Thank you for "

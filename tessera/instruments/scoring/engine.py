@@ -234,6 +234,7 @@ def _risk_flags(
                 item=rule.item,
                 scale=rule.scale,
                 overridden=rule.code in overrides and overrides[rule.code] != rule.at_least,
+                acknowledge_within_hours=rule.acknowledge_within_hours,
             )
         )
     return tuple(flags)

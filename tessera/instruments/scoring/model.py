@@ -66,7 +66,11 @@ class Subscale:
 
 @dataclass(frozen=True)
 class RiskRule:
-    """Flag when the answer to `item` (or the score of `scale`) is at least `at_least`."""
+    """Flag when the answer to `item` (or the score of `scale`) is at least `at_least`.
+
+    `severity` is the rule's own ("moderate", "high" or "urgent");
+    `acknowledge_within_hours`, when set, is the longest staff may take to acknowledge
+    the alert (the clinic's window for the severity applies when it is shorter)."""
 
     code: str
     at_least: int
@@ -75,6 +79,7 @@ class RiskRule:
     source: str
     item: int | None = None
     scale: str | None = None
+    acknowledge_within_hours: int | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ class RiskFlag:
     item: int | None = None
     scale: str | None = None
     overridden: bool = False  # the clinic changed the published threshold
+    acknowledge_within_hours: int | None = None  # the rule's own window, if it has one
 
 
 @dataclass(frozen=True)

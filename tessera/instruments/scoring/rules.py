@@ -5,24 +5,39 @@ from __future__ import annotations
 from .model import CasenessRule, RiskRule, SkipRule
 from .schema import Node
 
-SEVERITIES = ("priority", "high", "urgent")
+# A risk rule's own severity, least to most urgent. The safety app gives each its
+# acknowledgement window (tessera.safety.rules; docs/safety.md).
+SEVERITIES = ("moderate", "high", "urgent")
 
 
 def parse_risk_rules(root: Node, langs: tuple[str, ...]) -> tuple[RiskRule, ...]:
     rules = []
     for node in root.nodes("risk_rules", required=False):
-        node.only("code", "item", "scale", "at_least", "severity", "label", "source")
+        node.only(
+            "code",
+            "item",
+            "scale",
+            "at_least",
+            "severity",
+            "acknowledge_within_hours",
+            "label",
+            "source",
+        )
         item, scale = node.opt_int("item"), node.opt_str("scale")
         if (item is None) == (scale is None):
             node.fail("needs exactly one of item or scale")
         severity = node.str("severity")
         if severity not in SEVERITIES:
             node.fail(f"must be one of {', '.join(SEVERITIES)}", "severity")
+        within = node.opt_int("acknowledge_within_hours")
+        if within is not None and not 1 <= within <= 168:
+            node.fail("must be between 1 and 168 hours", "acknowledge_within_hours")
         rules.append(
             RiskRule(
                 code=node.str("code"),
                 at_least=node.int("at_least"),
                 severity=severity,
+                acknowledge_within_hours=within,
                 label=node.text("label", langs),
                 source=node.str("source"),
                 item=item,

@@ -51,6 +51,29 @@ PHQ9 = Measure(
 # GAD-7: caseness from 8 (✓), reliable change 4 points (✓).
 GAD7 = Measure("GAD-7", caseness_at_least=8, reliable_change=4, source=TT_SOURCE)
 
+# The problem-specific anxiety measures paired with PHQ-9 instead of GAD-7 (which measure
+# per problem: Clark et al. 2018, Table 2, CLINICAL.md §2 ✓). Their cut-offs and
+# reliable-change points are those tessera/outcomes/measures.json holds, where they are
+# marked "secondary" (~: read in a secondary table, not the current manual); a test keeps
+# the two in step. Measures whose values are unconfirmed there (OCI, PCL-5) are not
+# paired: those problems fall back to GAD-7.
+_SPECIFIC_SOURCE = TT_SOURCE + "; values as tabulated by Clark et al. 2018 Table 2 ~"
+PDSS = Measure("PDSS-SR", caseness_at_least=8, reliable_change=5, source=_SPECIFIC_SOURCE)
+SPIN = Measure("SPIN", caseness_at_least=19, reliable_change=10, source=_SPECIFIC_SOURCE)
+IESR = Measure("IES-R", caseness_at_least=33, reliable_change=9, source=_SPECIFIC_SOURCE)
+# Programme problem areas (tessera.programs.models.ProblemArea) to their anxiety measure.
+ANXIETY_BY_PROBLEM = {"panic": PDSS, "social_anxiety": SPIN, "ptsd": IESR}
+
+
+def anxiety_measure_for(problem_area: str | None, scored: Iterable[str] = ()) -> Measure:
+    """The anxiety measure to pair with PHQ-9 for a programme's problem area: its
+    problem-specific measure when the episode has scores on it, else GAD-7 (✓ the
+    default)."""
+    specific = ANXIETY_BY_PROBLEM.get(problem_area or "")
+    if specific is not None and specific.code in set(scored):
+        return specific
+    return GAD7
+
 
 def at_caseness(
     phq9: float, anxiety: float, measure: Measure = GAD7, *, depression_measure: Measure = PHQ9

@@ -25,9 +25,11 @@ from .messages import (  # noqa: F401
     do_mark_read,
     do_send_automated_message,
     do_send_message,
+    reply_risk,
 )
 
 __all__ = [
+    "reply_risk",
     "MAX_BODY",
     "MAX_QUOTE",
     "do_send_message",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, risk_words
 from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
 from tessera.treatment.actions import do_mark_module_answered
@@ -35,6 +35,18 @@ def _clean_body(body: str) -> str:
             {"body": _("A message can be at most %(n)s characters long.") % {"n": MAX_BODY}}
         )
     return body
+
+
+def reply_risk(episode: Episode, quoted_answer: WorksheetAnswer | None = None):
+    """Risk first (``tessera.core.risk_words``): an open risk alert, or risk words in the
+    patient's text being answered (the quoted worksheet answer and the patient's messages
+    not yet answered). Two queries."""
+    texts = list(
+        Message.objects.filter(episode=episode).awaiting_reply().values_list("body", flat=True)
+    )
+    if quoted_answer is not None:
+        texts.append(risk_words.text_of(quoted_answer.values))
+    return risk_words.for_reply(episode, "\n".join(texts))
 
 
 def _check_answer(answer: WorksheetAnswer | None, episode: Episode) -> None:
@@ -62,7 +74,11 @@ def do_send_message(
     submission_key,
     quoted_answer: WorksheetAnswer | None = None,
     quoted_text: str = "",
+    risk_acknowledged: bool = False,
 ) -> Message:
+    """Send a message. A reply from staff to a patient with an open risk alert, or
+    answering the patient's words of self-harm or suicide, needs ``risk_acknowledged``:
+    the sender has addressed the patient's safety (``reply_risk``; docs/safety.md)."""
     key = uuid.UUID(str(submission_key))
     # Lock the author's draft: a second request with the same key waits here, then
     # finds the message the first one wrote.
@@ -89,6 +105,16 @@ def do_send_message(
     if from_patient:
         quoted_answer, quoted_text = None, ""
     _check_answer(quoted_answer, episode)
+    risk = None if from_patient else reply_risk(episode, quoted_answer)
+    if risk is not None and risk.found and not risk_acknowledged:
+        raise ValidationError(
+            {
+                "risk_acknowledged": _(
+                    "This patient may be at risk. Address their safety in your reply, "
+                    "then tick the box to say you have."
+                )
+            }
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -132,6 +158,7 @@ def do_send_message(
             "answered": answered,
             "quoted_answer": quoted_answer.pk if quoted_answer else None,
             "module_answered": module.pk if module else None,
+            "risk_acknowledged": bool(risk is not None and risk.found),
         },
     )
     _notify(message)

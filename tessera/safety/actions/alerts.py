@@ -15,9 +15,10 @@ from .. import notify, recipients, rules
 from ..models import RiskAlert
 
 
-def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool) -> None:
+def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool, users=None) -> None:
     def send():
-        notify.tell_staff(recipients.for_level(alert, level), alert, escalated=escalated)
+        people = users if users is not None else recipients.for_level(alert, level)
+        notify.tell_staff(people, alert, escalated=escalated)
 
     transaction.on_commit(send)
 
@@ -40,7 +41,7 @@ def do_open_alert_for_response(response, flags, *, now: dt.datetime | None = Non
         response=response,
         rule_codes=sorted({flag.code for flag in flags}),
         opened_at=now,
-        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
+        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now, flags),
     )
     audit.record_for_episode(
         "risk_alert.opened",
@@ -133,8 +134,10 @@ def do_resolve(alert: RiskAlert, *, acting_user, action: str, note: str) -> Risk
 
 def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
     """Pass on every alert not acknowledged in time to the next level (supervisors, then
-    clinic managers), with a new window. Run by the periodic worker; safe to run often
-    and from several workers at once (each alert is locked and re-checked)."""
+    clinic managers; out of hours whoever is on call), with the severity's window again.
+    Run by the periodic worker; safe to run often and from several workers at once: each
+    alert is locked and re-checked, so each level is reached exactly once, with one audit
+    event and one notice per person, however late or often the sweep runs."""
     now = now or timezone.now()
     overdue = RiskAlert.objects.filter(
         acknowledged_at__isnull=True,
@@ -159,12 +162,18 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     alert.escalated_at = now
     alert.acknowledge_by = rules.acknowledge_by(alert.episode.clinic, alert.severity, now)
     alert.save(update_fields=["escalation_level", "escalated_at", "acknowledge_by"])
+    users = recipients.for_level(alert, alert.escalation_level, now)
     audit.record_for_episode(
         "risk_alert.escalated",
         alert.episode,
         obj=alert,
         actor_role="system",
-        changes={"level": alert.escalation_level},
+        changes={
+            "level": alert.escalation_level,
+            "severity": alert.severity,
+            "out_of_hours": recipients.out_of_hours(alert.episode.clinic, now),
+            "told": [user.pk for user in users],
+        },
     )
-    _after_commit_tell(alert, alert.escalation_level, escalated=True)
+    _after_commit_tell(alert, alert.escalation_level, escalated=True, users=users)
     return alert

@@ -62,8 +62,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = alerts.annotate(
         open_first=Case(When(resolved_at__isnull=True, then=Value(0)), default=Value(1)),
         high_first=Case(
-            When(severity=RiskAlert.Severity.HIGH, then=Value(0)),
-            default=Value(1),
+            When(severity=RiskAlert.Severity.URGENT, then=Value(0)),
+            When(severity=RiskAlert.Severity.HIGH, then=Value(1)),
+            default=Value(2),
             output_field=IntegerField(),
         ),
     ).order_by("open_first", "high_first", "acknowledge_by", "id")

@@ -29,7 +29,7 @@ class MeasureRuleForm(forms.ModelForm):
     def __init__(self, *args, clinic=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
-        self.fields["instrument"].choices = instrument_choices()
+        self.fields["instrument"].choices = instrument_choices(clinic)
         self.fields["open_days_before"].widget.attrs["max"] = 30
         self.fields["expire_days_after"].widget.attrs["max"] = 60
 
