@@ -164,11 +164,10 @@ def test_since_on_episodes_follows_their_audited_changes(client, filled):
     import datetime as dt
 
     import time_machine
+    from django.test import Client
     from django.utils import timezone
 
     from tessera.appointments.actions import do_change_care_model
-    from django.test import Client
-
     from tessera.core.models import Episode
     from tests.conftest import sign_in
 

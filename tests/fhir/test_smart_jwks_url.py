@@ -16,9 +16,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from jwt.algorithms import ECAlgorithm
 
+from tessera.fhir.actions import do_register_system_client
 from tessera.fhir.models import SystemClient
 from tessera.fhir.smart import jwks_url
-from tessera.fhir.actions import do_register_system_client
 from tests.fhir.smart_helpers import KeyPair, token_form
 
 AUD = "http://testserver/fhir/auth/token"

@@ -11,8 +11,7 @@ from django.utils import timezone
 from tessera.core import audit
 
 from ..models import SystemClient
-from ..smart import scopes
-from ..smart import jwks_url
+from ..smart import jwks_url, scopes
 from ..smart.assertion import public_keys
 
 

@@ -19,8 +19,9 @@ def find_region(text: str) -> Region | None:
 class Command(BaseCommand):
     help = (
         "Register a record system that reads through the FHIR API with SMART Backend "
-        "Services: its public keys (a JWKS file or the https URL where it publishes them), its scopes, and the one clinic or region "
-        "whose records it may read. Prints the client_id."
+        "Services: its public keys (a JWKS file, or the https URL where it publishes "
+        "them), its scopes, and the one clinic or region whose records it may read. "
+        "Prints the client_id."
     )
 
     def add_arguments(self, parser):
