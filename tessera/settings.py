@@ -218,6 +218,11 @@ TESSERA_FHIR_EXPORT_DIR = Path(
 )
 TESSERA_FHIR_EXPORT_HOURS = envint("TESSERA_FHIR_EXPORT_HOURS", 24)
 TESSERA_FHIR_EXPORT_BATCH = envint("TESSERA_FHIR_EXPORT_BATCH", 500)
+# The demo's record system keeps its private key here (seed_demo writes it,
+# manage.py fhir_demo_client reads it).
+TESSERA_FHIR_DEMO_CLIENT_DIR = Path(
+    env("TESSERA_FHIR_DEMO_CLIENT_DIR", str(BASE_DIR / "var" / "fhir-demo-client"))
+)
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).
 TESSERA_OIDC_PROVIDER = env("TESSERA_OIDC_PROVIDER")
 if TESSERA_OIDC_PROVIDER:

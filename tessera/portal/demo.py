@@ -31,6 +31,7 @@ from tessera.core.demo import (
 from tessera.core.models import Clinic, OnCallShift, Patient, Region
 from tessera.core.roles import AssessorProfession, Role
 from tessera.feedback import demo as feedback_demo
+from tessera.fhir import demo as fhir_demo
 from tessera.intake import demo as intake_demo
 from tessera.messaging import demo as messaging_demo
 from tessera.programs.management.commands.load_sample_content import sample_directories
@@ -61,6 +62,7 @@ APP_DEMOS = [
     appointments_demo,
     automation_demo,
     demo_history,
+    fhir_demo,
 ]
 
 SWEDISH_CRISIS = [

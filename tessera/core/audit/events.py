@@ -347,6 +347,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A record system was registered to receive letters"),
     )
+    FHIR_RECORD_SHARING_CHANGED = (
+        "fhir.record_sharing_changed",
+        ADMINISTRATION,
+        _("A clinic changed whether the text of messages goes to health records"),
+    )
     FHIR_TOKEN_ISSUED = (
         "fhir.token_issued",
         ADMINISTRATION,
