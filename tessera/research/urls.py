@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import participants, patient, studies
+from .views import applicant, participants, patient, studies
 
 urlpatterns = [
     path("research/", studies.study_list, name="study_list"),
@@ -48,6 +48,17 @@ urlpatterns = [
         "research/participants/<int:pk>/deviation/",
         participants.participant_deviation,
         name="participant_deviation",
+    ),
+    path("apply/<int:pk>/research/", applicant.application_studies, name="application_studies"),
+    path(
+        "apply/<int:pk>/research/<int:study_id>/consent/",
+        applicant.application_study_consent,
+        name="application_study_consent",
+    ),
+    path(
+        "apply/<int:pk>/research/<int:study_id>/decline/",
+        applicant.application_study_decline,
+        name="application_study_decline",
     ),
     path("me/studies/", patient.my_studies, name="my_studies"),
     path("me/studies/<int:pk>/consent/", patient.my_study_consent, name="my_study_consent"),

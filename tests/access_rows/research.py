@@ -36,7 +36,25 @@ def _mine(data=None):
     return Row(expect, method="post", data=data or {}, kwargs=_participant)
 
 
+def _application(w):
+    return {"pk": w.intake_draft.pk}  # the world's patient's draft (rows of intake)
+
+
+def _application_study(w):
+    return {"pk": w.intake_draft.pk, "study_id": w.study.pk}
+
+
+def _applicant_post():
+    expect = everyone("deny", anon="login", staff_no_mfa="mfa", patient="redirect")
+    return Row(expect, method="post", kwargs=_application_study)
+
+
 ROWS: dict[str, Row] = {
+    "application_studies": Row(
+        everyone("deny", anon="login", staff_no_mfa="mfa", patient="ok"), kwargs=_application
+    ),
+    "application_study_consent": _applicant_post(),
+    "application_study_decline": _applicant_post(),
     "study_list": Row(only(STAFF)),
     "study_create": Row(only(INVESTIGATOR)),
     "study_detail": Row(only(INVESTIGATOR), kwargs=_study),

@@ -619,6 +619,11 @@ class Event(StrEnum):
         RESEARCH,
         _("A study confirmed you can take part"),
     )
+    RESEARCH_APPLICATION_ANSWERED = (
+        "research.application_answered",
+        RESEARCH,
+        _("You answered about a research study when applying"),
+    )
     RESEARCH_EXCLUDED = "research.excluded", RESEARCH, _("A study recorded you will not take part")
     RESEARCH_INVITED = "research.invited", RESEARCH, _("You were invited to a research study")
     RESEARCH_MEASURES_SCHEDULED = (

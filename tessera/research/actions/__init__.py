@@ -3,10 +3,12 @@
 - ``studies``: a study's protocol, arms, measures, staff, consent texts, recruitment;
 - ``participants``: invitation, consent, eligibility, exclusion, withdrawal,
   discontinuation, unblinding, deviations;
-- ``allocation``: randomisation.
+- ``allocation``: randomisation;
+- ``applications``: research consent inside the self-referral flow.
 """
 
 from .allocation import do_randomise
+from .applications import do_answer_at_application, open_studies_for
 from .participants import (
     do_confirm_eligibility,
     do_decline,
@@ -35,6 +37,7 @@ from .studies import (
 
 __all__ = [
     "do_add_measure",
+    "do_answer_at_application",
     "do_add_member",
     "do_close_study",
     "do_confirm_eligibility",
@@ -55,5 +58,6 @@ __all__ = [
     "do_update_study",
     "do_withdraw",
     "latest_consent",
+    "open_studies_for",
     "record_participant_read",
 ]
