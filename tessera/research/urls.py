@@ -6,6 +6,13 @@ urlpatterns = [
     path("research/", studies.study_list, name="study_list"),
     path("research/new/", studies.study_create, name="study_create"),
     path("research/<int:pk>/", studies.study_detail, name="study_detail"),
+    path("research/<int:pk>/edit/", studies.study_edit, name="study_edit"),
+    path(
+        "research/<int:pk>/staff/<int:member_id>/remove/",
+        studies.study_member_remove,
+        name="study_member_remove",
+    ),
+    path("research/<int:pk>/sequence/extend/", studies.study_extend, name="study_extend"),
     path("research/<int:pk>/arms/", studies.study_arm_save, name="study_arm_save"),
     path("research/<int:pk>/measures/", studies.study_measure_add, name="study_measure_add"),
     path("research/<int:pk>/staff/", studies.study_member_add, name="study_member_add"),

@@ -36,6 +36,10 @@ def _mine(data=None):
     return Row(expect, method="post", data=data or {}, kwargs=_participant)
 
 
+def _coordinator(w):
+    return w.study.members.get(role="coordinator").pk
+
+
 def _application(w):
     return {"pk": w.intake_draft.pk}  # the world's patient's draft (rows of intake)
 
@@ -58,6 +62,10 @@ ROWS: dict[str, Row] = {
     "study_list": Row(only(STAFF)),
     "study_create": Row(only(INVESTIGATOR)),
     "study_detail": Row(only(INVESTIGATOR), kwargs=_study),
+    # the world's study is recruiting: its investigator is sent back to the study page
+    "study_edit": Row(only(INVESTIGATOR, ok="redirect"), kwargs=_study),
+    "study_member_remove": _post(kwargs=lambda w: _study(w) | {"member_id": _coordinator(w)}),
+    "study_extend": _post({"stratum": "all", "places": 2}),
     "study_arm_save": _post(
         {"code": "x", "label": "X", "care_model": "guided", "guidance": "unguided", "ratio": 1}
     ),

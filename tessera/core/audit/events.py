@@ -670,6 +670,11 @@ class Event(StrEnum):
         RESEARCH,
         _("A study opened recruitment"),
     )
+    STUDY_SEQUENCE_EXTENDED = (
+        "study.sequence_extended",
+        RESEARCH,
+        _("A study's allocation sequence was extended"),
+    )
     STUDY_UPDATED = "study.updated", RESEARCH, _("A study's protocol details were changed")
 
     TIME_CORRECTED = "time.corrected", CARE, _("Time spent on your care was corrected")
