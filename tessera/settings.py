@@ -206,6 +206,11 @@ TESSERA_FHIR_REFERRAL_RATE = env("TESSERA_FHIR_REFERRAL_RATE", "30/h")
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # SMART Backend Services: how long an access token lasts (seconds).
 TESSERA_FHIR_TOKEN_SECONDS = envint("TESSERA_FHIR_TOKEN_SECONDS", 300)
+# Clients registered with a JWKS URL: how long the fetched keys are cached (seconds), and
+# the hosts whose keys may be fetched over plain http (none in production; the tests
+# list 127.0.0.1). Every other JWKS URL must be https.
+TESSERA_FHIR_JWKS_CACHE_SECONDS = envint("TESSERA_FHIR_JWKS_CACHE_SECONDS", 3600)
+TESSERA_FHIR_JWKS_HTTP_HOSTS: list[str] = []
 # Bulk Data export: where the NDJSON files are written (never served as media), how many
 # hours they are kept, and how many episodes the worker reads per batch.
 TESSERA_FHIR_EXPORT_DIR = Path(
@@ -213,6 +218,11 @@ TESSERA_FHIR_EXPORT_DIR = Path(
 )
 TESSERA_FHIR_EXPORT_HOURS = envint("TESSERA_FHIR_EXPORT_HOURS", 24)
 TESSERA_FHIR_EXPORT_BATCH = envint("TESSERA_FHIR_EXPORT_BATCH", 500)
+# The demo's record system keeps its private key here (seed_demo writes it,
+# manage.py fhir_demo_client reads it).
+TESSERA_FHIR_DEMO_CLIENT_DIR = Path(
+    env("TESSERA_FHIR_DEMO_CLIENT_DIR", str(BASE_DIR / "var" / "fhir-demo-client"))
+)
 # Optional OIDC / e-ID provider (allauth.socialaccount.providers.openid_connect).
 TESSERA_OIDC_PROVIDER = env("TESSERA_OIDC_PROVIDER")
 if TESSERA_OIDC_PROVIDER:

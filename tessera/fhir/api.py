@@ -1,7 +1,8 @@
 """The read API for authorised record systems (SMART Backend Services tokens).
 
 - ``GET {base}/Patient/{id}`` and ``GET {base}/Patient/{id}/$everything``
-- ``GET {base}/EpisodeOfCare?patient=&_count=``
+- ``GET {base}/EpisodeOfCare?patient=&_since=&_count=`` (``_since``: episodes changed
+  then, see ``record.changes``)
 - ``GET {base}/Observation?patient=&code=&date=&_since=&_count=``
 - ``GET {base}/QuestionnaireResponse?patient=&_since=&_count=``
 
@@ -32,6 +33,7 @@ from tessera.letters.render import to_pdf
 from tessera.treatment.models import Response
 
 from .record import resources as r
+from .record.changes import episodes_changed_since
 from .record.document import episode_resources, validate
 from .record.load import load_records
 from .smart.guard import Caller, Refused, caller, outcome
@@ -243,10 +245,12 @@ def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
 def episode_of_care_search(request: HttpRequest) -> HttpResponse:
     caller_ = caller(request)
     caller_.require(request, "EpisodeOfCare", "s")
-    _check_params(request, {"patient"})
+    _check_params(request, {"patient", "_since"})
     count, offset = _count(request)
+    since = request.GET.get("_since")
+    changed = episodes_changed_since(parse_instant(since, "_since")) if since else Q()
     rows = Episode.objects.filter(
-        _episodes(caller_.client) & _patient_filter(request, "patient_id")
+        _episodes(caller_.client) & _patient_filter(request, "patient_id") & changed
     ).order_by("id")
     total = rows.count()
     records = load_records(rows[offset : offset + count], letters=False)

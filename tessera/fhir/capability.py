@@ -85,7 +85,16 @@ def capability_statement(base: str) -> dict:
                     {
                         "type": "EpisodeOfCare",
                         "interaction": [{"code": "search-type"}],
-                        "searchParam": [PATIENT, *PAGING],
+                        "searchParam": [
+                            PATIENT,
+                            _search(
+                                "_since",
+                                "date",
+                                "Only episodes opened, changed (an audited change) or "
+                                "assessed at or after this instant.",
+                            ),
+                            *PAGING,
+                        ],
                     },
                     {
                         "type": "Observation",

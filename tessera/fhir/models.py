@@ -93,12 +93,15 @@ class SystemClient(models.Model):
     """A record system allowed to read through the FHIR API (SMART Backend Services).
 
     It proves who it is with a JWT signed by a private key whose public half is in
-    ``jwks``; it may read only what its ``scopes`` allow, and only the episodes of one
+    ``jwks``, or published at its ``jwks_uri`` (then ``jwks`` caches the set fetched at
+    ``jwks_fetched_at``); it may read only what its ``scopes`` allow, and only the episodes of one
     clinic or of one region (exactly one of the two is set)."""
 
     name = models.CharField(_("name"), max_length=200)
     client_id = models.CharField(max_length=64, unique=True)
-    jwks = models.JSONField()
+    jwks = models.JSONField(default=dict, blank=True)
+    jwks_uri = models.URLField(max_length=500, blank=True)
+    jwks_fetched_at = models.DateTimeField(null=True, blank=True)
     scopes = models.CharField(max_length=1000)
     clinic = models.ForeignKey(
         "core.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -128,6 +131,37 @@ class SystemClient(models.Model):
     @property
     def limit(self) -> str:
         return f"clinic {self.clinic.slug}" if self.clinic_id else f"region {self.region.name}"
+
+
+class RecordSharing(models.Model):
+    """What a clinic lets its episodes' FHIR records carry beyond the defaults. Without a
+    row, or with ``message_content`` off, messages leave as Communication metadata only
+    (who, when); with it on, each Communication also carries the message's text."""
+
+    clinic = models.OneToOneField(
+        "core.Clinic", on_delete=models.CASCADE, related_name="record_sharing"
+    )
+    message_content = models.BooleanField(
+        _("message text in the exported record"),
+        default=False,
+        help_text=_(
+            "When on, the episode's FHIR record (downloads, the read API and bulk exports) "
+            "carries the text of every message. Off, it shows only who wrote and when."
+        ),
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"record sharing of clinic {self.clinic_id}"
+
+
+def shares_message_content(clinic) -> bool:
+    """Whether the clinic's records carry message text (off unless the clinic chose it);
+    reads ``clinic.record_sharing``, so select it with the clinic to spare a query."""
+    try:
+        return clinic.record_sharing.message_content
+    except RecordSharing.DoesNotExist:
+        return False
 
 
 class UsedAssertion(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, record_views, referrals, views
+from . import api, record_views, referrals, sharing_views, views
 from .bulk import views as bulk
 from .smart import views as smart
 
@@ -38,6 +38,11 @@ urlpatterns = [
         name="response_fhir_bundle",
     ),
     path("episodes/<int:episode_id>/fhir/", record_views.episode_fhir, name="episode_fhir"),
+    path(
+        "clinics/<slug:slug>/health-records/",
+        sharing_views.clinic_record_sharing,
+        name="clinic_record_sharing",
+    ),
     path("me/record/", record_views.my_record, name="my_record"),
     path("me/record/<int:episode_id>/fhir/", record_views.my_record_fhir, name="my_record_fhir"),
     path("me/record/<int:episode_id>/summary/", record_views.my_record_pdf, name="my_record_pdf"),

@@ -32,6 +32,7 @@ from tessera.core.models import Clinic, OnCallShift, Patient, Region
 from tessera.core.roles import AssessorProfession, Role
 from tessera.feedback import demo as feedback_demo
 from tessera.inbox import demo as inbox_demo
+from tessera.fhir import demo as fhir_demo
 from tessera.intake import demo as intake_demo
 from tessera.messaging import demo as messaging_demo
 from tessera.programs.management.commands.load_sample_content import sample_directories
@@ -63,6 +64,7 @@ APP_DEMOS = [
     automation_demo,
     inbox_demo,
     demo_history,
+    fhir_demo,
 ]
 
 SWEDISH_CRISIS = [

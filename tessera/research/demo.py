@@ -3,6 +3,8 @@ something. Guided iCBT with weekly feedback against the same programme with feed
 demand (both guided care, so randomising a demo patient changes nothing the other demos
 rely on). Olle has consented and been randomised; Elin declined; Pia (the demo patient)
 is invited and reads the consent on her "Research studies" page; Nils waits in intake.
+Two self-referring applicants answered on their application's page (Bo consented,
+David declined).
 Rut is the investigator, Rasmus the research coordinator, Bianca the blinded assessor.
 Safe to run again."""
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tessera.core.roles import StudyRole
+from tessera.intake.models import Application
 from tessera.programs.models import ProgrammeVersion
 
 from . import actions
@@ -115,3 +118,21 @@ def seed(ctx) -> None:
     if "patient3" in invited:
         elin = invited["patient3"]
         actions.do_decline(elin, acting_user=elin.episode.patient.user)
+    _applicants_answer(study, clinic)
+
+
+def _applicants_answer(study, clinic) -> None:
+    """Two of Riverside's self-referring applicants answered about CALM on their
+    application's page: Bo consented, David declined (their applications unchanged)."""
+    for local, consents in [("applicant2", True), ("applicant4", False)]:
+        application = (
+            Application.objects.filter(clinic=clinic, applicant__email__startswith=f"{local}@")
+            .order_by("pk")
+            .first()
+        )
+        if application is None:
+            continue
+        consent = actions.latest_consent(study, application.language) if consents else None
+        actions.do_answer_at_application(
+            application, study, consent=consent, acting_user=application.applicant
+        )

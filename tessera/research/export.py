@@ -7,6 +7,9 @@
   in the allocation log, days since the study's first allocation.
 - Scores per item and totals per research measure, long (one row per value) and wide
   (one row per participant).
+- Routine measures too: every questionnaire the participant's episode answered in
+  ordinary care (not a research measure), long, with its time point and its number
+  within that time point (``routine_long.csv``).
 - Per participant: the arm, adherence (modules completed of those in the plan) and
   therapist time (minutes recorded on the episode).
 - Withdrawn participants as they chose: "stop new research data" keeps what was
@@ -25,7 +28,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from tessera.treatment.models import PlanEntry
+from tessera.treatment.models import PlanEntry, Response
 from tessera.workload.models import TimeEntry
 
 from .models import Participant, ResearchMeasure, Study
@@ -55,6 +58,16 @@ LONG_COLUMNS = [
     ("arm", "string", "Allocated arm (code)"),
     ("instrument", "string", "Questionnaire"),
     ("time_point", "string", "Time point of the research measure"),
+    ("day", "integer", "Day answered, relative to randomisation"),
+    ("item", "string", "Item number, or 'total'"),
+    ("value", "integer", "Answer (item) or total score"),
+]
+ROUTINE_COLUMNS = [
+    ("pseudonym", "string", "Participant"),
+    ("arm", "string", "Allocated arm (code)"),
+    ("instrument", "string", "Questionnaire (routine care measure)"),
+    ("time_point", "string", "Time point in routine care (pre, weekly, post, ...)"),
+    ("occasion", "integer", "Number of the answer within its time point (weekly: week)"),
     ("day", "integer", "Day answered, relative to randomisation"),
     ("item", "string", "Item number, or 'total'"),
     ("value", "integer", "Answer (item) or total score"),
@@ -148,6 +161,7 @@ def build(study: Study) -> tuple[bytes, dict]:
             ]
         )
     long_rows, wide = _scores(kept)
+    routine_rows = _routine(kept)
     wide_columns = sorted({key for values in wide.values() for key in values})
     wide_rows = [
         [p.pseudonym, p.arm.code] + [wide[p.pk].get(c, "") for c in wide_columns] for p in kept
@@ -201,6 +215,7 @@ def build(study: Study) -> tuple[bytes, dict]:
         )
         archive.writestr("scores_long.csv", _csv(long_rows, [c[0] for c in LONG_COLUMNS]))
         archive.writestr("scores_wide.csv", _csv(wide_rows, ["pseudonym", "arm", *wide_columns]))
+        archive.writestr("routine_long.csv", _csv(routine_rows, [c[0] for c in ROUTINE_COLUMNS]))
         archive.writestr("allocation_log.csv", _csv(log, [c[0] for c in LOG_COLUMNS]))
         archive.writestr(
             "codebook.csv",
@@ -246,11 +261,44 @@ def _scores(kept: list[Participant]):
     return long_rows, wide
 
 
+def _routine(kept: list[Participant]) -> list[list]:
+    """Long rows of the routine-care questionnaires on the participants' episodes (not
+    the research measures; before withdrawal, for those who withdrew)."""
+    by_episode = {p.episode_id: p for p in kept}
+    research = ResearchMeasure.objects.filter(participant__in=kept).values("due_id")
+    responses = (
+        Response.objects.filter(episode__in=list(by_episode))
+        .exclude(due__in=research)
+        .select_related("due")
+        .order_by("episode", "submitted_at", "pk")
+    )
+    rows = []
+    for response in responses:
+        p = by_episode[response.episode_id]
+        if p.withdrawn_at and response.submitted_at > p.withdrawn_at:
+            continue
+        due = response.due
+        head = [
+            p.pseudonym,
+            p.arm.code,
+            response.instrument,
+            due.time_point if due else "",
+            due.sequence if due else "",
+            _days(response.submitted_at, p.randomised_at),
+        ]
+        for item, value in sorted(response.answers.items(), key=lambda kv: int(kv[0])):
+            rows.append([*head, item, value])
+        if response.total is not None:
+            rows.append([*head, "total", response.total])
+    return rows
+
+
 def _codebook(wide_columns: list[str]) -> list[dict]:
     book = []
     for file, columns in [
         ("participants.csv", PARTICIPANT_COLUMNS),
         ("scores_long.csv", LONG_COLUMNS),
+        ("routine_long.csv", ROUTINE_COLUMNS),
         ("allocation_log.csv", LOG_COLUMNS),
     ]:
         book += [{"file": file, "variable": v, "type": t, "description": d} for v, t, d in columns]

@@ -73,6 +73,28 @@ class StudyForm(forms.Form):
         self.fields["clinics"].queryset = clinics
 
 
+class StudyEditForm(StudyForm):
+    """The protocol while the study is planned: everything but its short name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["key"]
+
+
+class ExtendForm(forms.Form):
+    stratum = forms.ChoiceField(label=_("Stratum"), choices=[])
+    places = forms.IntegerField(
+        label=_("Places to add"),
+        min_value=1,
+        max_value=1000,
+        help_text=_("Whole blocks are added, so it may be a few more."),
+    )
+
+    def __init__(self, *args, strata, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stratum"].choices = [(s, s) for s in strata]
+
+
 class ArmForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=20)
     label = forms.CharField(label=_("Name"), max_length=120)

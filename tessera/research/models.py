@@ -281,3 +281,34 @@ class Deviation(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+
+
+class ApplicationAnswer(models.Model):
+    """What a self-referring applicant answered about a study open at the clinic they
+    applied to: consent (with the version of the text they read) or decline. Separate
+    from consent to care: the application goes on the same either way. When the
+    patient's episode is invited to the study, the answer is carried over."""
+
+    class Answer(models.TextChoices):
+        CONSENTED = "consented", _("consented")
+        DECLINED = "declined", _("declined")
+
+    application = models.ForeignKey(
+        "intake.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="application_answers")
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    consent_version = models.ForeignKey(
+        ConsentVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "study"], name="one_answer_per_application_and_study"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study_id}: {self.answer}"

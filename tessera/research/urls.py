@@ -1,11 +1,18 @@
 from django.urls import path
 
-from .views import participants, patient, studies
+from .views import applicant, participants, patient, studies
 
 urlpatterns = [
     path("research/", studies.study_list, name="study_list"),
     path("research/new/", studies.study_create, name="study_create"),
     path("research/<int:pk>/", studies.study_detail, name="study_detail"),
+    path("research/<int:pk>/edit/", studies.study_edit, name="study_edit"),
+    path(
+        "research/<int:pk>/staff/<int:member_id>/remove/",
+        studies.study_member_remove,
+        name="study_member_remove",
+    ),
+    path("research/<int:pk>/sequence/extend/", studies.study_extend, name="study_extend"),
     path("research/<int:pk>/arms/", studies.study_arm_save, name="study_arm_save"),
     path("research/<int:pk>/measures/", studies.study_measure_add, name="study_measure_add"),
     path("research/<int:pk>/staff/", studies.study_member_add, name="study_member_add"),
@@ -48,6 +55,17 @@ urlpatterns = [
         "research/participants/<int:pk>/deviation/",
         participants.participant_deviation,
         name="participant_deviation",
+    ),
+    path("apply/<int:pk>/research/", applicant.application_studies, name="application_studies"),
+    path(
+        "apply/<int:pk>/research/<int:study_id>/consent/",
+        applicant.application_study_consent,
+        name="application_study_consent",
+    ),
+    path(
+        "apply/<int:pk>/research/<int:study_id>/decline/",
+        applicant.application_study_decline,
+        name="application_study_decline",
     ),
     path("me/studies/", patient.my_studies, name="my_studies"),
     path("me/studies/<int:pk>/consent/", patient.my_study_consent, name="my_study_consent"),

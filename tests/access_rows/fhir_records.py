@@ -3,7 +3,7 @@ it as a FHIR document; the patient downloads their own (FHIR JSON and PDF). The 
 API and the token endpoint are for record systems: a session is never enough (what a
 system client's token sees is tested in tests/fhir/test_fhir_read_api.py)."""
 
-from tests.access_rows.base import CLINIC_WIDE, PATIENTS, Row, everyone, only
+from tests.access_rows.base import CLINIC_ADMINS, CLINIC_WIDE, PATIENTS, Row, everyone, only
 
 JOB = "0b6f2a52-8d4e-4d0c-9a57-3f1f7f3c2b11"
 
@@ -11,6 +11,7 @@ ROWS: dict[str, Row] = {
     "episode_fhir": Row(
         only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"episode_id": w.episode.pk}
     ),
+    "clinic_record_sharing": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
     "my_record": Row(only(PATIENTS)),
     "my_record_fhir": Row(only(["patient"]), kwargs=lambda w: {"episode_id": w.episode.pk}),
     "my_record_pdf": Row(only(["patient"]), kwargs=lambda w: {"episode_id": w.episode.pk}),

@@ -36,10 +36,36 @@ def _mine(data=None):
     return Row(expect, method="post", data=data or {}, kwargs=_participant)
 
 
+def _coordinator(w):
+    return w.study.members.get(role="coordinator").pk
+
+
+def _application(w):
+    return {"pk": w.intake_draft.pk}  # the world's patient's draft (rows of intake)
+
+
+def _application_study(w):
+    return {"pk": w.intake_draft.pk, "study_id": w.study.pk}
+
+
+def _applicant_post():
+    expect = everyone("deny", anon="login", staff_no_mfa="mfa", patient="redirect")
+    return Row(expect, method="post", kwargs=_application_study)
+
+
 ROWS: dict[str, Row] = {
+    "application_studies": Row(
+        everyone("deny", anon="login", staff_no_mfa="mfa", patient="ok"), kwargs=_application
+    ),
+    "application_study_consent": _applicant_post(),
+    "application_study_decline": _applicant_post(),
     "study_list": Row(only(STAFF)),
     "study_create": Row(only(INVESTIGATOR)),
     "study_detail": Row(only(INVESTIGATOR), kwargs=_study),
+    # the world's study is recruiting: its investigator is sent back to the study page
+    "study_edit": Row(only(INVESTIGATOR, ok="redirect"), kwargs=_study),
+    "study_member_remove": _post(kwargs=lambda w: _study(w) | {"member_id": _coordinator(w)}),
+    "study_extend": _post({"stratum": "all", "places": 2}),
     "study_arm_save": _post(
         {"code": "x", "label": "X", "care_model": "guided", "guidance": "unguided", "ratio": 1}
     ),

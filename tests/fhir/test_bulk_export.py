@@ -121,6 +121,15 @@ def test_type_and_since_narrow_the_export(client, filled):
     assert {item["type"] for item in later["output"]} == {"Patient"}
 
 
+def test_since_leaves_out_episodes_that_did_not_change(client, filled):
+    auth = _auth(client, filled)
+    kinds = "EpisodeOfCare,Condition,Patient"
+    later = _complete(client, auth, _kick_off(client, auth, _type=kinds, _since="2100-01-01"))
+    assert {item["type"] for item in later["output"]} == {"Patient"}
+    earlier = _complete(client, auth, _kick_off(client, auth, _type=kinds, _since="2000-01-01"))
+    assert {item["type"] for item in earlier["output"]} >= {"Patient", "EpisodeOfCare"}
+
+
 def test_letters_are_exported_when_asked_for(client, filled):
     auth = _auth(client, filled)
     manifest = _complete(client, auth, _kick_off(client, auth, _type="DocumentReference"))

@@ -29,7 +29,7 @@ INFRASTRUCTURE = {
     "fhir_export_file",
 }
 SEARCHED = {
-    "EpisodeOfCare": {"patient"},
+    "EpisodeOfCare": {"patient", "_since"},
     "Observation": {"patient", "code", "date", "_since"},
     "QuestionnaireResponse": {"patient", "_since"},
 }

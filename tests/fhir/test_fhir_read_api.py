@@ -156,3 +156,38 @@ def test_a_region_client_sees_every_clinic_of_the_region(client, filled):
     assert _get(client, "/fhir/EpisodeOfCare", auth)["total"] == 3
     patient = _get(client, f"/fhir/Patient/{filled.far_patient.pk}", auth)
     assert patient["id"] == str(filled.far_patient.pk)
+
+
+def test_since_on_episodes_follows_their_audited_changes(client, filled):
+    """_since on EpisodeOfCare: an episode counts once opened, changed by an audited
+    action, or assessed at or after the instant; being read does not change it."""
+    import datetime as dt
+
+    import time_machine
+    from django.test import Client
+    from django.utils import timezone
+
+    from tessera.appointments.actions import do_change_care_model
+    from tessera.core.models import Episode
+    from tests.conftest import sign_in
+
+    auth = _bearer(client, filled)
+    now = timezone.now()
+    since = (now + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert _get(client, "/fhir/EpisodeOfCare", auth, _since=since)["total"] == 0
+    with time_machine.travel(now + dt.timedelta(hours=2)):
+        auth = _bearer(client, filled)  # the first token has expired
+        # a read of the episode is audited too, but is no change
+        _get(client, f"/fhir/Patient/{filled.patient.pk}/$everything", auth)
+        staff = Client()
+        sign_in(staff, filled["therapist"])
+        assert staff.get(f"/episodes/{filled.episode.pk}/fhir/").status_code == 200
+        other = next(v for v in Episode.CareModel.values if v != filled.episode.care_model)
+        assert _get(client, "/fhir/EpisodeOfCare", auth, _since=since)["total"] == 0
+        do_change_care_model(
+            filled.episode, acting_user=filled["therapist"], to_model=other, reason="Prefers video"
+        )
+        found = _get(client, "/fhir/EpisodeOfCare", auth, _since=since)
+        assert [e["resource"]["id"] for e in found["entry"]] == [str(filled.episode.pk)]
+        assert found["entry"][0]["resource"]["type"][0]["coding"][0]["code"] == other
+        assert _get(client, "/fhir/EpisodeOfCare", auth, _since="2000-01-01")["total"] == 2

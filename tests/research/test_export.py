@@ -10,6 +10,7 @@ import json
 import uuid
 import zipfile
 
+import pandas as pd
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
@@ -20,9 +21,17 @@ from tessera.core.models import AuditEvent
 from tessera.research import actions
 from tessera.research.models import ResearchMeasure
 from tessera.treatment import actions as treatment
+from tessera.treatment.models import DueMeasure
 from tests.conftest import sign_in
 from tests.research.fixtures import build_study, new_participant
 
+FILES = [
+    "participants.csv",
+    "scores_long.csv",
+    "scores_wide.csv",
+    "routine_long.csv",
+    "allocation_log.csv",
+]
 CASTS = {
     "string": str,
     "integer": int,
@@ -112,7 +121,7 @@ def test_every_value_has_the_codebooks_type(exported):
     assert [(r["file"], r["variable"], r["type"]) for r in files["codebook.csv"]] == [
         (r["file"], r["variable"], r["type"]) for r in files["codebook.json"]
     ]
-    for name in ["participants.csv", "scores_long.csv", "scores_wide.csv", "allocation_log.csv"]:
+    for name in FILES:
         for row in files[name]:
             for column, value in row.items():
                 kind = book[(name, column)]
@@ -143,15 +152,48 @@ def test_the_export_is_audited_and_only_for_investigators(exported, client):
 
 
 def test_it_opens_in_pandas_with_the_codebooks_types(exported):
-    pd = pytest.importorskip("pandas")
-    _ns, _people, files = exported
-    ns, people, _ = exported
+    ns, _people, _files = exported
     data = actions.do_export(ns.study, acting_user=ns.investigator)
     archive = zipfile.ZipFile(io.BytesIO(data))
     book = pd.read_csv(archive.open("codebook.csv"))
     dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
-    for name in ["participants.csv", "scores_long.csv", "scores_wide.csv", "allocation_log.csv"]:
+    for name in FILES:
         types = book[book.file == name].set_index("variable").type.map(dtypes).to_dict()
         frame = pd.read_csv(archive.open(name), dtype=types)
         assert list(frame.columns) == list(types)
+        assert {str(t) for t in frame.dtypes} <= set(dtypes.values())
     assert len(pd.read_csv(archive.open("participants.csv"))) == 4
+    scores = pd.read_csv(archive.open("scores_long.csv"), dtype={"value": "Int64"})
+    assert scores[scores.item == "total"].value.sum() == 27  # three participants, 9 each
+
+
+def test_routine_measures_come_long_before_withdrawal_only(world):
+    ns = build_study(world)
+    stays, leaves = new_participant(world, 1), new_participant(world, 2)
+    for p in (stays, leaves):
+        treatment.do_start_treatment(p.episode, acting_user=world["therapist"])
+        gad = DueMeasure.objects.get(episode=p.episode, instrument="GAD-7", time_point="pre")
+        treatment.do_submit_response(
+            gad,
+            dict.fromkeys(range(1, 8), 2),
+            acting_user=p.episode.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+    actions.do_withdraw(leaves, acting_user=leaves.episode.patient.user, choice="stop_new_data")
+    phq = DueMeasure.objects.get(episode=leaves.episode, instrument="PHQ-9", time_point="pre")
+    treatment.do_submit_response(
+        phq,
+        dict.fromkeys(range(1, 10), 1) | {10: 0},
+        acting_user=leaves.episode.patient.user,
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
+    files = read(actions.do_export(ns.study, acting_user=ns.investigator))
+    rows = files["routine_long.csv"]
+    totals = {(r["pseudonym"], r["instrument"]): r for r in rows if r["item"] == "total"}
+    assert set(totals) == {(stays.pseudonym, "GAD-7"), (leaves.pseudonym, "GAD-7")}
+    gad = totals[(stays.pseudonym, "GAD-7")]
+    assert gad["value"] == "14" and gad["time_point"] == "pre" and gad["day"] == "0"
+    assert gad["arm"] == stays.arm.code
+    assert len([r for r in rows if r["pseudonym"] == stays.pseudonym]) == 8  # 7 items, total

@@ -67,3 +67,15 @@ def test_the_demo_export_opens_in_pandas_with_the_codebooks_types(demo):
         assert list(frame.columns) == list(types)
         for column, kind in types.items():
             assert str(frame[column].dtype) == kind, (name, column)
+
+
+def test_two_applicants_answered_about_the_study_when_applying(demo):
+    from tessera.research.models import ApplicationAnswer
+
+    answers = {
+        a.application.applicant.email.split("@")[0]: a.answer
+        for a in ApplicationAnswer.objects.filter(study=demo).select_related(
+            "application__applicant"
+        )
+    }
+    assert answers == {"applicant2": "consented", "applicant4": "declined"}

@@ -349,6 +349,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A record system was registered to receive letters"),
     )
+    FHIR_RECORD_SHARING_CHANGED = (
+        "fhir.record_sharing_changed",
+        ADMINISTRATION,
+        _("A clinic changed whether the text of messages goes to health records"),
+    )
     FHIR_TOKEN_ISSUED = (
         "fhir.token_issued",
         ADMINISTRATION,
@@ -633,6 +638,11 @@ class Event(StrEnum):
         RESEARCH,
         _("A study confirmed you can take part"),
     )
+    RESEARCH_APPLICATION_ANSWERED = (
+        "research.application_answered",
+        RESEARCH,
+        _("You answered about a research study when applying"),
+    )
     RESEARCH_EXCLUDED = "research.excluded", RESEARCH, _("A study recorded you will not take part")
     RESEARCH_INVITED = "research.invited", RESEARCH, _("You were invited to a research study")
     RESEARCH_MEASURES_SCHEDULED = (
@@ -678,6 +688,11 @@ class Event(StrEnum):
         "study.recruitment_opened",
         RESEARCH,
         _("A study opened recruitment"),
+    )
+    STUDY_SEQUENCE_EXTENDED = (
+        "study.sequence_extended",
+        RESEARCH,
+        _("A study's allocation sequence was extended"),
     )
     STUDY_UPDATED = "study.updated", RESEARCH, _("A study's protocol details were changed")
 

@@ -3,9 +3,11 @@
 
 from .clients import do_register_system_client, do_revoke_system_client
 from .endpoints import do_register_record_endpoint
+from .sharing import do_set_record_sharing
 
 __all__ = [
     "do_register_record_endpoint",
     "do_register_system_client",
     "do_revoke_system_client",
+    "do_set_record_sharing",
 ]

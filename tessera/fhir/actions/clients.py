@@ -11,23 +11,44 @@ from django.utils import timezone
 from tessera.core import audit
 
 from ..models import SystemClient
-from ..smart import scopes
+from ..smart import jwks_url, scopes
 from ..smart.assertion import public_keys
 
 
+def _keys(jwks: dict | None, url: str) -> tuple[dict, str, object]:
+    """The registered key set, the JWKS URL and when the set was fetched; a URL is
+    fetched once now, so a wrong address or key set is refused at registration."""
+    if (jwks is None) == (not url):
+        raise ValidationError("give either a JWKS or a JWKS URL")
+    fetched_at = None
+    try:
+        if url:
+            jwks_url.check_url(url)
+            jwks, fetched_at = jwks_url.fetch(url), timezone.now()
+        public_keys(jwks)
+    except (ValueError, jwks_url.JWKSUnavailable) as exc:
+        raise ValidationError(str(exc)) from exc
+    return jwks, url, fetched_at
+
+
 def do_register_system_client(
-    *, name: str, jwks: dict, scope: str, clinic=None, region=None, acting_user=None
+    *,
+    name: str,
+    scope: str,
+    jwks: dict | None = None,
+    jwks_uri: str = "",
+    clinic=None,
+    region=None,
+    acting_user=None,
 ) -> SystemClient:
-    """A new client with its public keys, scopes and one clinic or one region."""
+    """A new client with its public keys (a JWKS, or the URL where it publishes one),
+    scopes and one clinic or one region."""
     name = (name or "").strip()
     if not name:
         raise ValidationError("give the client a name")
     if (clinic is None) == (region is None):
         raise ValidationError("limit the client to one clinic or one region")
-    try:
-        public_keys(jwks)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    jwks, jwks_uri, fetched_at = _keys(jwks, (jwks_uri or "").strip())
     parsed = scopes.parse_all(scope)
     if not parsed or len(parsed) != len(scope.split()):
         raise ValidationError("scopes must be SMART system scopes, e.g. system/*.rs")
@@ -36,6 +57,8 @@ def do_register_system_client(
             name=name,
             client_id=str(uuid.uuid4()),
             jwks=jwks,
+            jwks_uri=jwks_uri,
+            jwks_fetched_at=fetched_at,
             scopes=scopes.text(parsed),
             clinic=clinic,
             region=region,
@@ -50,6 +73,7 @@ def do_register_system_client(
                 "client_id": client.client_id,
                 "scope": client.scopes,
                 "limit": client.limit,
+                "jwks_uri": client.jwks_uri,
             },
         )
     return client

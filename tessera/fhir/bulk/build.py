@@ -9,8 +9,9 @@ cancellation is noticed. A job that is run again (the worker restarted mid-way) 
 over: its files are rewritten from the beginning, so nothing is duplicated.
 
 ``_since`` applies to what has a time of its own (questionnaires and their scores,
-messages, sessions, alerts, letters); Patient, EpisodeOfCare, Condition and CarePlan
-carry no change time in Tessera and are always included.
+messages, sessions, alerts, letters), and to EpisodeOfCare and Condition through the
+episode's audited changes and assessment (``record.changes``: one more query per batch);
+Patient and CarePlan carry no change time in Tessera and are always included.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tessera.core.models import Episode
 from tessera.letters.render import to_pdf
 
 from ..models import ExportFile, ExportJob
+from ..record.changes import episodes_changed_since
 from ..record.document import episode_resources, validate
 from ..record.load import load_records
 
@@ -48,6 +50,8 @@ TYPES = [
     "DocumentReference",
 ]
 DEFAULT_TYPES = [t for t in TYPES if t != "DocumentReference"]
+# Left out for an episode that did not change since _since (record.changes).
+FOLLOW_EPISODE_CHANGES = {"EpisodeOfCare", "Condition"}
 # The questionnaire mapping validates these as it builds them (tessera/fhir/questionnaire.py).
 VALIDATED_WHEN_BUILT = {"QuestionnaireResponse", "Observation"}
 
@@ -145,6 +149,11 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
         if not records:
             return
         exported = []
+        unchanged = set()
+        if job.since:
+            ids = [record.episode.pk for record in records]
+            changed = Episode.objects.filter(episodes_changed_since(job.since), pk__in=ids)
+            unchanged = set(ids) - set(changed.values_list("pk", flat=True))
         for record in records:
             first_of_patient = record.episode.patient_id != written_patient
             written_patient = record.episode.patient_id
@@ -155,6 +164,8 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
             for resource in episode_resources(record, base, pdf_for=pdf_for):
                 kind = resource["resourceType"]
                 if kind not in types or (kind == "Patient" and not first_of_patient):
+                    continue
+                if kind in FOLLOW_EPISODE_CHANGES and record.episode.pk in unchanged:
                     continue
                 check = validate_each and kind not in VALIDATED_WHEN_BUILT
                 files.write(validate(resource) if check else resource)

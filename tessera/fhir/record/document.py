@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from tessera.intake import diagnoses as icd10
 
+from ..models import shares_message_content
 from . import resources as r
 
 # LOINC 34133-9 "Summary of episode note".
@@ -73,6 +74,8 @@ def episode_document(record, base: str, *, pdf_for=None, language: str = "en") -
     now = timezone.now()
     sections = []
     for title, kinds in SECTIONS:
+        if kinds == {"Communication"} and shares_message_content(episode.clinic):
+            title = "Messages"
         refs = [
             {"reference": f"{res['resourceType']}/{res['id']}"}
             for res in found

@@ -2,7 +2,8 @@
 
 ``load_records(episodes)`` takes a queryset of episodes the caller may see (the access
 check is the caller's) and returns one ``EpisodeRecord`` per episode, with its plan,
-measures, sessions, assessment, messages (metadata only), open risk alerts and letters.
+measures, sessions, assessment, messages (metadata only, and their text where the
+clinic chose to send it: ``RecordSharing``), open risk alerts and letters.
 The number of queries does not depend on how many episodes or rows there are, so the
 bulk export can read episodes in batches at a constant cost per batch.
 """
@@ -21,6 +22,8 @@ from tessera.letters.models import Letter
 from tessera.messaging.models import Message
 from tessera.safety.models import RiskAlert
 from tessera.treatment.models import PlanEntry, Response
+
+from ..models import shares_message_content
 
 
 @dataclass
@@ -50,10 +53,17 @@ def _by_episode(rows) -> dict[int, list]:
 def load_records(episodes: QuerySet, *, letters: bool = True) -> list[EpisodeRecord]:
     """One record per episode, in the queryset's order; eight queries in all (seven
     without letters)."""
-    rows = list(episodes.select_related("patient", "clinic", "therapist", "programme_version"))
+    rows = list(
+        episodes.select_related(
+            "patient", "clinic__record_sharing", "therapist", "programme_version"
+        )
+    )
     ids = [e.pk for e in rows]
     if not ids:
         return []
+    message_fields = ["id", "episode_id", "from_patient", "is_automated", "sent_at"]
+    if any(shares_message_content(e.clinic) for e in rows):
+        message_fields.append("body")
     plan = _by_episode(
         PlanEntry.objects.filter(episode_id__in=ids)
         .select_related("module_version")
@@ -69,7 +79,7 @@ def load_records(episodes: QuerySet, *, letters: bool = True) -> list[EpisodeRec
     )
     messages = _by_episode(
         Message.objects.filter(episode_id__in=ids)
-        .only("id", "episode_id", "from_patient", "is_automated", "sent_at")
+        .only(*message_fields)
         .order_by("episode_id", "sent_at", "id")
     )
     alerts = _by_episode(

@@ -7,8 +7,9 @@ whether it leaves in a document, through the read API or in a bulk export.
 
 Nothing clinical that Tessera holds as free text leaves here: no message bodies, no
 session notes, no alert concerns, no assessment notes. Messages become Communication
-metadata (who sent it, when, whether automated); open risk alerts a Flag with their
-severity and where they came from.
+metadata (who sent it, when, whether automated), and carry their text only where the
+clinic has chosen so (``RecordSharing.message_content``, off by default); open risk
+alerts a Flag with their severity and where they came from.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
 
+from ..models import shares_message_content
 from ..questionnaire import questionnaire_response_for, total_observation_for
 
 # National identity numbers, in their official systems (the same URIs the referral
@@ -370,33 +372,36 @@ def encounters(record, base: str) -> list[dict]:
 
 
 def communications(record, base: str) -> list[dict]:
-    """One Communication per message: when, and from whom to whom. Never its words."""
+    """One Communication per message: when, and from whom to whom. Its words only when
+    the clinic chose to send them."""
     episode = record.episode
     patient_ref = {"reference": f"Patient/{episode.patient_id}"}
     team = {"display": "Care team, " + episode.clinic.name}
+    with_text = shares_message_content(episode.clinic)
     found = []
     for message in record.messages:
-        found.append(
-            {
-                "resourceType": "Communication",
-                "id": f"message-{message.pk}",
-                "status": "completed",
-                "category": [
-                    {
-                        "coding": [
-                            {
-                                "system": tessera_system(base, "message-kind"),
-                                "code": "automated" if message.is_automated else "message",
-                            }
-                        ]
-                    }
-                ],
-                "subject": patient_ref,
-                "sent": _instant(message.sent_at),
-                "sender": patient_ref if message.from_patient else team,
-                "recipient": [team if message.from_patient else patient_ref],
-            }
-        )
+        communication = {
+            "resourceType": "Communication",
+            "id": f"message-{message.pk}",
+            "status": "completed",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": tessera_system(base, "message-kind"),
+                            "code": "automated" if message.is_automated else "message",
+                        }
+                    ]
+                }
+            ],
+            "subject": patient_ref,
+            "sent": _instant(message.sent_at),
+            "sender": patient_ref if message.from_patient else team,
+            "recipient": [team if message.from_patient else patient_ref],
+        }
+        if with_text and message.body:
+            communication["payload"] = [{"contentString": message.body}]
+        found.append(communication)
     return found
 
 

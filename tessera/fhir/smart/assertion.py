@@ -3,7 +3,8 @@
 The assertion is a JWT the client signs with its private key: ``iss`` and ``sub`` are
 its client_id, ``aud`` is Tessera's token endpoint, ``exp`` at most five minutes ahead,
 ``jti`` never used before. The header's ``kid`` picks the public key from the client's
-registered JWKS; the algorithms SMART names (RS384, ES384) are accepted, and none else.
+registered JWKS (or the set fetched from its JWKS URL, see ``jwks_url``); the
+algorithms SMART names (RS384, ES384) are accepted, and none else.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import SystemClient, UsedAssertion
+from .jwks_url import JWKSUnavailable, current_jwks
 
 ALGORITHMS = ["RS384", "ES384"]
 MAX_LIFETIME = dt.timedelta(minutes=5)
@@ -41,6 +43,18 @@ def public_keys(jwks: dict) -> jwt.PyJWKSet:
         raise ValueError(f"the JWKS cannot be read: {exc}") from exc
 
 
+def _key(client: SystemClient, kid, now: dt.datetime):
+    """The public key the assertion's ``kid`` names in the client's key set."""
+    try:
+        keys = public_keys(current_jwks(client, kid=kid, now=now))
+    except (JWKSUnavailable, ValueError) as exc:
+        raise AssertionRefused(f"the client's public keys cannot be used: {exc}") from exc
+    matching = [key for key in keys.keys if key.key_id == kid]
+    if not matching:
+        raise AssertionRefused("no key with this kid in the client's JWKS")
+    return matching[0].key
+
+
 def verify(assertion: str, *, audience: str, now: dt.datetime | None = None) -> SystemClient:
     """The client the assertion proves, after recording its ``jti`` as used."""
     now = now or timezone.now()
@@ -57,15 +71,10 @@ def verify(assertion: str, *, audience: str, now: dt.datetime | None = None) -> 
         raise AssertionRefused("no registered client with this client_id")
     if header.get("alg") not in ALGORITHMS:
         raise AssertionRefused(f"sign with one of {', '.join(ALGORITHMS)}")
-    keys = public_keys(client.jwks)
-    kid = header.get("kid")
-    matching = [key for key in keys.keys if key.key_id == kid]
-    if not matching:
-        raise AssertionRefused("no key with this kid in the client's JWKS")
     try:
         claims = jwt.decode(
             assertion,
-            key=matching[0].key,
+            key=_key(client, header.get("kid"), now),
             algorithms=ALGORITHMS,
             audience=audience,
             issuer=client_id,

@@ -3,10 +3,12 @@
 - ``studies``: a study's protocol, arms, measures, staff, consent texts, recruitment;
 - ``participants``: invitation, consent, eligibility, exclusion, withdrawal,
   discontinuation, unblinding, deviations;
-- ``allocation``: randomisation.
+- ``allocation``: randomisation;
+- ``applications``: research consent inside the self-referral flow.
 """
 
 from .allocation import do_randomise
+from .applications import do_answer_at_application, open_studies_for
 from .participants import (
     do_confirm_eligibility,
     do_decline,
@@ -21,20 +23,25 @@ from .participants import (
 )
 from .reads import record_participant_read
 from .studies import (
+    PROTOCOL_FIELDS,
     do_add_measure,
     do_add_member,
     do_close_study,
     do_create_study,
     do_export,
+    do_extend_sequence,
     do_open_recruitment,
     do_publish_consent,
     do_remove_member,
     do_save_arm,
     do_update_study,
+    places_left,
 )
 
 __all__ = [
+    "PROTOCOL_FIELDS",
     "do_add_measure",
+    "do_answer_at_application",
     "do_add_member",
     "do_close_study",
     "do_confirm_eligibility",
@@ -43,6 +50,7 @@ __all__ = [
     "do_discontinue",
     "do_exclude",
     "do_export",
+    "do_extend_sequence",
     "do_give_consent",
     "do_invite",
     "do_open_recruitment",
@@ -55,5 +63,7 @@ __all__ = [
     "do_update_study",
     "do_withdraw",
     "latest_consent",
+    "open_studies_for",
+    "places_left",
     "record_participant_read",
 ]

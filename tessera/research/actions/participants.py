@@ -59,7 +59,9 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
     except IntegrityError:
         raise ValidationError(_("This patient has already been asked to take part.")) from None
     participant_event("research.invited", participant, acting_user=acting_user)
-    return participant
+    from .applications import carry_over
+
+    return carry_over(participant, acting_user=acting_user)
 
 
 def _own(participant: Participant, user) -> Participant:

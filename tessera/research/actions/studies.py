@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -284,6 +285,75 @@ def do_open_recruitment(study: Study, *, acting_user, seed: str | None = None) -
     for name in ("seed", "method", "block_multipliers", "status", "sequence_generated_at"):
         setattr(given, name, getattr(study, name))
     return study
+
+
+MAX_EXTENSION = 1000
+
+
+@transaction.atomic
+def do_extend_sequence(study: Study, *, acting_user, stratum: str, places: int) -> int:
+    """More places for a stratum whose sequence runs out: the same stratum generator
+    (``random.Random(f"{seed}:{stratum}")``) continued, block after whole block, so the
+    longer sequence is still the one the recorded seed and method give, and nobody sees
+    an arm. Returns how many places were added (whole blocks: at least ``places``)."""
+    require(access.may_manage_study(acting_user, study))
+    study = Study.objects.select_for_update().get(pk=study.pk)
+    if study.status != Study.Status.RECRUITING:
+        raise ValidationError(_("Only a recruiting study's sequence can be extended."))
+    if stratum not in strata_of(study):
+        raise ValidationError({"stratum": [_("The study has no such stratum.")]})
+    if not 1 <= places <= MAX_EXTENSION:
+        raise ValidationError({"places": [_("Add between 1 and 1000 places.")]})
+    stored = list(
+        AllocationSlot.objects.filter(study=study, stratum=stratum)
+        .select_related("arm")
+        .order_by("position")
+    )
+    arms = list(study.arms.order_by("code"))
+    longer = randomisation.stratum_sequence(
+        study.seed,
+        stratum,
+        [(arm.code, arm.ratio) for arm in arms],
+        len(stored) + places,
+        study.block_multipliers,
+    )
+    if [(s.position, s.block, s.arm.code) for s in stored] != [
+        (p.position, p.block, p.arm) for p in longer[: len(stored)]
+    ]:
+        raise ValidationError(_("The stored sequence does not match its seed; it is not changed."))
+    by_code = {arm.code: arm for arm in arms}
+    added = longer[len(stored) :]
+    AllocationSlot.objects.bulk_create(
+        AllocationSlot(
+            study=study,
+            stratum=p.stratum,
+            position=p.position,
+            block=p.block,
+            block_size=p.block_size,
+            arm=by_code[p.arm],
+        )
+        for p in added
+    )
+    # Only counts: the arms stay concealed, in the trail too.
+    study_event(
+        "study.sequence_extended",
+        study,
+        acting_user=acting_user,
+        changes={"stratum": stratum, "places": len(added), "total": len(longer)},
+    )
+    return len(added)
+
+
+def places_left(study: Study) -> dict[str, int]:
+    """Unused places per stratum (counts only; never the arms)."""
+    left = dict.fromkeys(strata_of(study), 0)
+    for row in (
+        AllocationSlot.objects.filter(study=study, participant__isnull=True)
+        .values("stratum")
+        .annotate(n=Count("pk"))
+    ):
+        left[row["stratum"]] = row["n"]
+    return left
 
 
 @transaction.atomic

@@ -17,8 +17,16 @@ from tessera.programs.eligibility import published_versions
 from tessera.programs.models import ProgrammeVersion
 
 from .. import actions
-from ..forms import ArmForm, ConsentForm, MeasureForm, MemberForm, StudyForm
-from ..models import Study
+from ..forms import (
+    ArmForm,
+    ConsentForm,
+    ExtendForm,
+    MeasureForm,
+    MemberForm,
+    StudyEditForm,
+    StudyForm,
+)
+from ..models import Study, StudyMember
 from .common import get_study
 
 
@@ -93,7 +101,44 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     elif manages:
         context.update(member_form=MemberForm(), consent_form=ConsentForm())
+    if manages and study.status == Study.Status.RECRUITING:
+        left = actions.places_left(study)
+        context.update(places_left=left, extend_form=ExtendForm(strata=list(left)))
     return render(request, "research/study_detail.html", context)
+
+
+def _protocol_initial(study: Study) -> dict:
+    initial = {name: getattr(study, name) for name in actions.PROTOCOL_FIELDS}
+    return initial | {"clinics": list(study.clinics.all())}
+
+
+@staff_required
+def study_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The protocol's details while the study is planned (investigators)."""
+    study = get_study(request.user, pk)
+    if not access.may_manage_study(request.user, study):
+        raise Http404
+    if study.status != Study.Status.PLANNED:
+        messages.error(request, _("The protocol cannot change once recruitment has opened."))
+        return redirect("study_detail", pk=study.pk)
+    clinic_ids = access.study_starter_clinic_ids(request.user) | {c.pk for c in study.clinics.all()}
+    form = StudyEditForm(
+        request.POST or None,
+        initial=_protocol_initial(study),
+        clinics=Clinic.objects.filter(pk__in=clinic_ids).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.do_update_study(
+                study, acting_user=request.user, clinics=data.pop("clinics"), **data
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("The protocol was saved."))
+            return redirect("study_detail", pk=study.pk)
+    return render(request, "research/study_form.html", {"form": form, "study": study})
 
 
 def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
@@ -101,8 +146,9 @@ def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
     study = get_study(request.user, pk)
     if not access.may_manage_study(request.user, study):
         raise Http404
-    if callable(form_kwargs.get("programmes")):
-        form_kwargs["programmes"] = form_kwargs["programmes"](study)
+    for name, value in form_kwargs.items():
+        if callable(value):
+            form_kwargs[name] = value(study)
     form = form_class(request.POST, **form_kwargs) if form_class else None
     if form is not None and not form.is_valid():
         for field, errors in form.errors.items():
@@ -148,6 +194,33 @@ def study_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_add_member(study, user, data["role"], acting_user=request.user)
 
     return _post(request, pk, MemberForm, write, _("The study role was given."))
+
+
+@require_POST
+@staff_required
+def study_member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    def write(study, _data):
+        member = StudyMember.objects.filter(pk=member_id, study=study).first()
+        if member is None:
+            raise Http404
+        actions.do_remove_member(member, acting_user=request.user)
+
+    return _post(request, pk, None, write, _("The study role was taken away."))
+
+
+@require_POST
+@staff_required
+def study_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(study, data):
+        added = actions.do_extend_sequence(study, acting_user=request.user, **data)
+        messages.info(request, _("%(n)s places were added.") % {"n": added})
+
+    def strata(study):
+        return list(actions.places_left(study))
+
+    return _post(
+        request, pk, ExtendForm, write, _("The allocation sequence was extended."), strata=strata
+    )
 
 
 @require_POST

@@ -19,23 +19,30 @@ def find_region(text: str) -> Region | None:
 class Command(BaseCommand):
     help = (
         "Register a record system that reads through the FHIR API with SMART Backend "
-        "Services: its public keys (a JWKS file), its scopes, and the one clinic or region "
-        "whose records it may read. Prints the client_id."
+        "Services: its public keys (a JWKS file, or the https URL where it publishes "
+        "them), its scopes, and the one clinic or region whose records it may read. "
+        "Prints the client_id."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
-        parser.add_argument("--jwks-file", required=True, help="a JSON Web Key Set (public keys)")
+        keys = parser.add_mutually_exclusive_group(required=True)
+        keys.add_argument("--jwks-file", help="a JSON Web Key Set (public keys)")
+        keys.add_argument(
+            "--jwks-url", help="the https address where the client publishes its JWKS"
+        )
         parser.add_argument("--scope", required=True, help='e.g. "system/*.rs"')
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--clinic", help="the clinic's short name (slug)")
         where.add_argument("--region", help="the region's name as a slug, or its id")
 
-    def handle(self, *args, name, jwks_file, scope, clinic, region, **options):
-        try:
-            jwks = json.loads(Path(jwks_file).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read the JWKS file: {exc}") from exc
+    def handle(self, *args, name, jwks_file, jwks_url, scope, clinic, region, **options):
+        jwks = None
+        if jwks_file:
+            try:
+                jwks = json.loads(Path(jwks_file).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read the JWKS file: {exc}") from exc
         found_clinic = found_region = None
         if clinic:
             found_clinic = Clinic.objects.filter(slug=clinic).first()
@@ -47,7 +54,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No region {region!r}.")
         try:
             client = do_register_system_client(
-                name=name, jwks=jwks, scope=scope, clinic=found_clinic, region=found_region
+                name=name,
+                jwks=jwks,
+                jwks_uri=jwks_url or "",
+                scope=scope,
+                clinic=found_clinic,
+                region=found_region,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
