@@ -169,6 +169,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A system sent more referrals than its limit allows"),
     )
+    SECURITY_FHIR_TOKEN_RATE_LIMITED = (
+        "security.fhir_token_rate_limited",
+        ADMINISTRATION,
+        _("Too many token requests came from one address"),
+    )
 
     CLINIC_CREATED = "clinic.created", ADMINISTRATION, _("A clinic was created")
     CLINIC_CRISIS_CONTACT_ADDED = (

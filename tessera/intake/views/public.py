@@ -91,7 +91,7 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and referral.is_valid() and person.is_valid():
         # Against abuse of the public form: valid referrals per address (the
         # "referral_form" rate limit, 20 an hour by default).
-        wait = over_limit(request, "referral_form")
+        wait = over_limit(request, "referral_form", clinic=clinic)
         if wait is not None:
             referral.add_error(
                 None,
