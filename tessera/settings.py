@@ -341,6 +341,8 @@ TESSERA_RATE_LIMITS = {
     "fhir_referral": env("TESSERA_FHIR_REFERRAL_RATE", "30/h") or None,
     # Requests to the SMART token endpoint (POST /fhir/auth/token), per address.
     "fhir_token": env("TESSERA_RATE_FHIR_TOKEN", "30/m") or None,
+    # Bulk Data exports ($export) one system client may start.
+    "fhir_export": env("TESSERA_RATE_FHIR_EXPORT", "10/h") or None,
 }
 # A clinic's own rates, by the clinic's slug, as JSON: {"nord": {"referral_form": "5/h"}}.
 TESSERA_CLINIC_RATE_LIMITS = json.loads(env("TESSERA_CLINIC_RATE_LIMITS", "{}") or "{}")

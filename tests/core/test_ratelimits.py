@@ -104,6 +104,7 @@ def test_the_default_limits(settings):
     assert settings.TESSERA_RATE_LIMITS["referral_form"] == "20/h"
     assert settings.TESSERA_RATE_LIMITS["fhir_referral"] == "30/h"
     assert settings.TESSERA_RATE_LIMITS["fhir_token"] == "30/m"
+    assert settings.TESSERA_RATE_LIMITS["fhir_export"] == "10/h"
     assert settings.TESSERA_CLINIC_RATE_LIMITS == {}
 
 

@@ -159,3 +159,24 @@ def test_validation_that_takes_too_long_is_answered_4xx(world, client, settings,
     assert response.status_code == 422
     assert "too long to validate" in response.json()["issue"][0]["diagnostics"]
     assert Application.objects.count() == 0
+
+
+def test_bulk_exports_per_client_are_limited(world, client, settings, tmp_path):
+    from tessera.fhir.models import ExportJob
+    from tests.fhir.smart_helpers import KeyPair, get_token, register
+
+    settings.TESSERA_FHIR_EXPORT_DIR = tmp_path / "exports"
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "fhir_export": "2/h"}
+    keys = KeyPair()
+    registered = register(keys=keys, clinic=world.clinic)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {get_token(client, keys, registered)}"}
+    headers = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
+    for _ in range(2):
+        assert client.get("/fhir/$export", **auth, **headers).status_code == 202
+    response = client.get("/fhir/$export", **auth, **headers)
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.json()["issue"][0]["code"] == "throttled"
+    assert ExportJob.objects.count() == 2
+    assert AuditEvent.objects.filter(
+        action="security.fhir_rate_limited", changes__endpoint="$export"
+    ).exists()

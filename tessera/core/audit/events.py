@@ -167,7 +167,7 @@ class Event(StrEnum):
     SECURITY_FHIR_RATE_LIMITED = (
         "security.fhir_rate_limited",
         ADMINISTRATION,
-        _("A system sent more referrals than its limit allows"),
+        _("A system sent more requests than its limit allows"),
     )
     SECURITY_FHIR_TOKEN_RATE_LIMITED = (
         "security.fhir_token_rate_limited",
