@@ -31,11 +31,13 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from . import audit
 from .middleware import client_ip
 
 Key = Callable[[str, HttpRequest], str]
@@ -91,6 +93,26 @@ def over_limit(
     return max(1, usage["time_left"])
 
 
+# A refused request is audited once a minute per limit and address, so that a flood does
+# not flood the trail.
+REFUSALS_AUDITED_EVERY_SECONDS = 60
+
+
+def record_refusal(request: HttpRequest, name: str, *, clinic=None) -> None:
+    """Audit ``security.rate_limited`` for a request over the named limit (throttled)."""
+    if cache.add(
+        f"tessera:rate-refused:{name}:{client_ip(request) or '-'}",
+        1,
+        REFUSALS_AUDITED_EVERY_SECONDS,
+    ):
+        audit.record(
+            "security.rate_limited",
+            clinic=clinic,
+            purpose="administration",
+            changes={"limit": name, "path": request.path[:200], "method": request.method},
+        )
+
+
 def with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
     """Mark a response as the answer to one request too many (429, with Retry-After)."""
     response.status_code = 429
@@ -98,8 +120,10 @@ def with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
     return response
 
 
-def too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
-    """The 429 page: what happened and how long to wait, in the site's layout."""
+def too_many_requests(request: HttpRequest, seconds: int, *, name: str = "") -> HttpResponse:
+    """The 429 page: what happened and how long to wait, in the site's layout. The refusal
+    is audited under the limit's name."""
+    record_refusal(request, name or "unnamed")
     response = render(
         request, "errors/429.html", {"retry_minutes": max(1, math.ceil(seconds / 60))}
     )
@@ -119,7 +143,7 @@ def rate_limited(
             if request.method in counted:
                 wait = over_limit(request, name, key=key)
                 if wait is not None:
-                    return too_many_requests(request, wait)
+                    return too_many_requests(request, wait, name=name)
             return view(request, *args, **kwargs)
 
         return wrapped

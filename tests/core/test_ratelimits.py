@@ -12,6 +12,9 @@ from django.utils import translation
 
 from tessera.core.ratelimits import over_limit, rate_for, rate_limited
 
+# The 429 page audits the refusal (security.rate_limited), so it needs the database.
+pytestmark = pytest.mark.django_db
+
 # 10:00:00 UTC; the limit's windows are fixed, so a frozen clock keeps one window.
 FROZEN = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 

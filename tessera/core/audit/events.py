@@ -169,6 +169,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A system sent more requests than its limit allows"),
     )
+    SECURITY_RATE_LIMITED = (
+        "security.rate_limited",
+        ADMINISTRATION,
+        _("A request was refused by a rate limit"),
+    )
     SECURITY_FHIR_TOKEN_RATE_LIMITED = (
         "security.fhir_token_rate_limited",
         ADMINISTRATION,
