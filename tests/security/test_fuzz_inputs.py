@@ -50,6 +50,30 @@ _SKIP_FIELDS = {"csrfmiddlewaretoken"}
 
 
 _ALLOWED = ("ok", "redirect", "home", "no_content")
+# A request answered with one of these was refused: it must not have written anything.
+REFUSED = {400, 403, 404, 405, 409, 413, 415, 422, 429}
+
+
+def _rows() -> tuple[int, ...]:
+    """How many there are of the records a hostile request could half-write."""
+    from tessera.appointments.models import Appointment
+    from tessera.core.models import Episode, Patient
+    from tessera.intake.models import Application, Referral
+    from tessera.messaging.models import Message
+    from tessera.treatment.models import DiaryEntry, ResponseDraft, WorksheetAnswer
+
+    watched = (
+        Application,
+        Referral,
+        Patient,
+        Episode,
+        Message,
+        DiaryEntry,
+        WorksheetAnswer,
+        ResponseDraft,
+        Appointment,
+    )
+    return tuple(model.objects.count() for model in watched)
 
 
 def _who(row) -> str | None:
@@ -109,9 +133,13 @@ def test_no_5xx_from_hostile_form_and_query_values(
         query = client.get(url, values)
         assert query.status_code < 500, (name, "GET", values)
         if row.method == "post" or fields:
+            rows = _rows()
             posted = client.post(url, {**row.data, **values})
             assert posted.status_code < 500, (name, "POST", values)
+            if posted.status_code in REFUSED:
+                assert _rows() == rows, (name, "partial write", posted.status_code, values)
             if posted.status_code == 400 and query.status_code == 400:
+                # refused before any view ran: not even an audit row
                 assert AuditEvent.objects.count() == before, (name, "partial write")
         TRIED[name] = TRIED.get(name, 0) + 1
 
@@ -170,6 +198,50 @@ def test_no_5xx_from_hostile_fhir_referrals(world, client):
             attempt()
         finally:
             _report("fhir")
+
+
+def test_no_5xx_from_hostile_token_requests(world, client):
+    """The SMART token endpoint (form-encoded, anonymous): hostile values in every field,
+    and assertions that look like JWTs, never a 5xx and never a token."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    from tessera.fhir.models import AccessToken
+
+    jwt_like = st.tuples(_text, _text, _text).map(lambda parts: ".".join(parts))
+    settings_ = settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+    @settings_
+    @given(
+        grant_type=st.one_of(st.just("client_credentials"), HOSTILE),
+        assertion_type=st.one_of(
+            st.just("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), HOSTILE
+        ),
+        assertion=st.one_of(jwt_like, HOSTILE),
+        scope=st.one_of(st.just("system/*.rs"), HOSTILE),
+    )
+    def attempt(grant_type, assertion_type, assertion, scope):
+        response = client.post(
+            "/fhir/auth/token",
+            {
+                "grant_type": grant_type,
+                "client_assertion_type": assertion_type,
+                "client_assertion": assertion,
+                "scope": scope,
+            },
+        )
+        assert response.status_code < 500, (response.status_code, assertion[:200])
+        assert not AccessToken.objects.exists()
+        TRIED["fhir_token"] = TRIED.get("fhir_token", 0) + 1
+
+    limits = {**django_settings.TESSERA_RATE_LIMITS, "fhir_token": None}
+    with override_settings(TESSERA_RATE_LIMITS=limits):
+        try:
+            attempt()
+        finally:
+            _report("fhir_token")
 
 
 def _report(name: str) -> None:
