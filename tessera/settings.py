@@ -5,6 +5,7 @@ environment variable here; docs/operations.md lists them. Secrets may also be gi
 a file path in NAME_FILE (e.g. TESSERA_SECRET_KEY_FILE), as container platforms do.
 """
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -199,9 +200,8 @@ TESSERA_INVITE_CONFIRM_ATTEMPTS = envint("TESSERA_INVITE_CONFIRM_ATTEMPTS", 5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tessera"
 TESSERA_OPEN_SIGNUP = envbool("TESSERA_OPEN_SIGNUP")
-# Referrals one FHIR token may create (django-ratelimit rate, e.g. "30/h"); each one
-# e-mails an invitation, so this also limits invitations per referring organisation.
-TESSERA_FHIR_REFERRAL_RATE = env("TESSERA_FHIR_REFERRAL_RATE", "30/h")
+# Seconds an incoming FHIR referral may take to validate before it is refused (422).
+TESSERA_FHIR_VALIDATION_SECONDS = float(env("TESSERA_FHIR_VALIDATION_SECONDS", "5"))
 # The public base of the FHIR endpoints (default: this site's /fhir).
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # SMART Backend Services: how long an access token lasts (seconds).
@@ -346,7 +346,16 @@ CACHES = {
 TESSERA_RATE_LIMITS = {
     # Valid referrals sent by the professionals' web form, per address.
     "referral_form": env("TESSERA_RATE_REFERRAL_FORM", "20/h") or None,
+    # Referrals one FHIR token may create; each one e-mails an invitation, so this also
+    # limits invitations per referring organisation.
+    "fhir_referral": env("TESSERA_FHIR_REFERRAL_RATE", "30/h") or None,
+    # Requests to the SMART token endpoint (POST /fhir/auth/token), per address.
+    "fhir_token": env("TESSERA_RATE_FHIR_TOKEN", "30/m") or None,
+    # Bulk Data exports ($export) one system client may start.
+    "fhir_export": env("TESSERA_RATE_FHIR_EXPORT", "10/h") or None,
 }
+# A clinic's own rates, by the clinic's slug, as JSON: {"nord": {"referral_form": "5/h"}}.
+TESSERA_CLINIC_RATE_LIMITS = json.loads(env("TESSERA_CLINIC_RATE_LIMITS", "{}") or "{}")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 

@@ -31,4 +31,6 @@ urlpatterns = [
 
 handler403 = "tessera.core.views.errors.forbidden"
 handler404 = "tessera.core.views.errors.not_found"
+# Not Django's: allauth answers its own rate limits with this one.
+handler429 = "tessera.core.views.errors.too_many_requests"
 handler500 = "tessera.core.views.errors.server_error"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Episode
+from tessera.core.validation import TEXT_MAX_LENGTH
 
 from .models import Appointment
 
@@ -16,7 +17,12 @@ class BookForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("Length (minutes)"), initial=45, min_value=5)
     place = forms.CharField(label=_("Place (face to face)"), required=False, max_length=200)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    video_link = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        max_length=Appointment._meta.get_field("video_link").max_length,
+    )
 
     def __init__(self, *args, therapists=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +39,10 @@ class RecordForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Session note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Session note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 

@@ -9,6 +9,7 @@ from .audit import Event
 from .models import Clinic, ClinicRole, CrisisContact, Patient
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from .roles import Role
+from .validation import text_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,10 +17,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PatientDetailsForm(forms.ModelForm):
     """Everything staff may correct on a patient record."""
 
+    address = text_field(Patient, "address", widget=forms.Textarea(attrs={"rows": 3}))
+
     class Meta:
         model = Patient
         fields = PATIENT_DETAIL_FIELDS
-        widgets = {"date_of_birth": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date_of_birth": DATE_INPUT}
         help_texts = {
             "national_id": _(
                 "Optional. Checked against the country's check digit where one exists."
@@ -29,6 +32,12 @@ class PatientDetailsForm(forms.ModelForm):
 
 class PatientContactForm(forms.ModelForm):
     """What a patient may change on their own record."""
+
+    address = text_field(
+        Patient,
+        "address",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
 
     class Meta:
         model = Patient
@@ -45,7 +54,6 @@ class PatientContactForm(forms.ModelForm):
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "preferred_language": forms.Select(attrs={"autocomplete": "language"}),
         }
 
@@ -105,7 +113,12 @@ class ClinicSettingsForm(forms.ModelForm):
 
 
 class CrisisContactForm(forms.ModelForm):
-    url = forms.URLField(label=_("web address"), required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("web address"),
+        required=False,
+        assume_scheme="https",
+        max_length=CrisisContact._meta.get_field("url").max_length,
+    )
 
     class Meta:
         model = CrisisContact

@@ -8,6 +8,12 @@ in development and tests) in fixed windows of the rate's period. The caller is c
 address (``client_ip``, which trusts only ``TESSERA_PROXY_COUNT`` proxies) unless a view
 passes another key, such as a token or an account.
 
+A clinic may have limits of its own: ``settings.TESSERA_CLINIC_RATE_LIMITS`` maps a
+clinic's slug to the names it changes (``{"nord": {"referral_form": "5/h"}}``; from the
+environment variable of the same name, as JSON). A view that knows the clinic passes it;
+the clinic's rate then holds, and its callers are counted apart from other clinics'
+(without one, the caller's requests to every clinic count together).
+
 Two ways to use it (docs/operations.md lists the limits, docs/decisions/0009-libraries.md
 says why):
 
@@ -25,11 +31,13 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from . import audit
 from .middleware import client_ip
 
 Key = Callable[[str, HttpRequest], str]
@@ -40,29 +48,69 @@ def by_address(group: str, request: HttpRequest) -> str:
     return client_ip(request) or "-"
 
 
-def rate_for(name: str) -> str | None:
-    """The configured rate of a named limit; an unknown name is a programming error."""
+def _clinic_own(name: str, clinic) -> dict:
+    """The clinic's own limits, when it has one for this name (else empty)."""
+    if clinic is None:
+        return {}
+    own = getattr(settings, "TESSERA_CLINIC_RATE_LIMITS", {}).get(clinic.slug, {})
+    return own if name in own else {}
+
+
+def rate_for(name: str, clinic=None) -> str | None:
+    """The rate of a named limit, the clinic's own when it has one; an unknown name is a
+    programming error."""
     limits = getattr(settings, "TESSERA_RATE_LIMITS", {})
     if name not in limits:
         raise ImproperlyConfigured(f"TESSERA_RATE_LIMITS has no limit named {name!r}")
+    own = _clinic_own(name, clinic)
+    if own:
+        return own[name] or None
     return limits[name]
 
 
 def over_limit(
-    request: HttpRequest, name: str, *, key: Key = by_address, count: bool = True
+    request: HttpRequest,
+    name: str,
+    *,
+    key: Key = by_address,
+    count: bool = True,
+    clinic=None,
 ) -> int | None:
-    """Count this request against the named limit (unless ``count`` is False).
+    """Count this request against the named limit (unless ``count`` is False), at the
+    given clinic's rate when it has its own.
 
     Returns None while the caller is within the limit, otherwise the seconds until the
     window ends (at least 1), for ``Retry-After``.
     """
-    rate = rate_for(name)
+    rate = rate_for(name, clinic)
     if rate is None:
         return None
-    usage = get_usage(request, group=f"tessera.{name}", key=key, rate=rate, increment=count)
+    # A clinic with a rate of its own counts its callers apart; the others share a count.
+    group = f"tessera.{name}.clinic-{clinic.pk}" if _clinic_own(name, clinic) else f"tessera.{name}"
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=count)
     if usage is None or not usage["should_limit"]:
         return None
     return max(1, usage["time_left"])
+
+
+# A refused request is audited once a minute per limit and address, so that a flood does
+# not flood the trail.
+REFUSALS_AUDITED_EVERY_SECONDS = 60
+
+
+def record_refusal(request: HttpRequest, name: str, *, clinic=None) -> None:
+    """Audit ``security.rate_limited`` for a request over the named limit (throttled)."""
+    if cache.add(
+        f"tessera:rate-refused:{name}:{client_ip(request) or '-'}",
+        1,
+        REFUSALS_AUDITED_EVERY_SECONDS,
+    ):
+        audit.record(
+            "security.rate_limited",
+            clinic=clinic,
+            purpose="administration",
+            changes={"limit": name, "path": request.path[:200], "method": request.method},
+        )
 
 
 def with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
@@ -72,8 +120,10 @@ def with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
     return response
 
 
-def too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
-    """The 429 page: what happened and how long to wait, in the site's layout."""
+def too_many_requests(request: HttpRequest, seconds: int, *, name: str = "") -> HttpResponse:
+    """The 429 page: what happened and how long to wait, in the site's layout. The refusal
+    is audited under the limit's name."""
+    record_refusal(request, name or "unnamed")
     response = render(
         request, "errors/429.html", {"retry_minutes": max(1, math.ceil(seconds / 60))}
     )
@@ -93,7 +143,7 @@ def rate_limited(
             if request.method in counted:
                 wait = over_limit(request, name, key=key)
                 if wait is not None:
-                    return too_many_requests(request, wait)
+                    return too_many_requests(request, wait, name=name)
             return view(request, *args, **kwargs)
 
         return wrapped

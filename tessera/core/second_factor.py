@@ -11,11 +11,14 @@ processes: docs/operations.md).
 
 from __future__ import annotations
 
+import copy
+
 from allauth.mfa.base import forms as mfa_forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,9 +120,22 @@ class _Limited:
         return code
 
 
+# A TOTP code has 6 digits and a recovery code 8 characters; anything much longer is not a
+# code (allauth's own field has no limit).
+CODE_MAX_LENGTH = 64
+
+
+def _bounded_code(form_class):
+    field = copy.deepcopy(form_class.base_fields["code"])
+    field.max_length = CODE_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(CODE_MAX_LENGTH))
+    field.widget.attrs["maxlength"] = str(CODE_MAX_LENGTH)
+    return field
+
+
 class AuthenticateForm(_Limited, mfa_forms.AuthenticateForm):
-    pass
+    code = _bounded_code(mfa_forms.AuthenticateForm)
 
 
 class ReauthenticateForm(_Limited, mfa_forms.ReauthenticateForm):
-    pass
+    code = _bounded_code(mfa_forms.ReauthenticateForm)

@@ -19,6 +19,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # An e-mail address longer than this cannot be stored (RFC 5321, Django's EmailField).
 EMAIL_MAX_LENGTH = 254
+# Every text field of every form has a maximum length (tests/security/test_form_lengths.py
+# walks them all). A column's own max_length comes first; these bound the free text that is
+# stored in unlimited columns (TextField, JSON): a note, a reason, an address ...
+TEXT_MAX_LENGTH = 10_000
+# ... and content that clinicians author for many patients (module steps, programme
+# descriptions, their JSON), which may be long but not unlimited.
+CONTENT_MAX_LENGTH = 100_000
+
+
+def text_field(model, name: str, *, max_length: int = TEXT_MAX_LENGTH, **kwargs):
+    """The form field of a model's text column, bounded: a TextField has no length of its
+    own, so its form field would accept any amount of text. Label, help text and
+    "required" come from the model as usual; ``kwargs`` (e.g. a widget) override."""
+    return model._meta.get_field(name).formfield(max_length=max_length, **kwargs)
 
 
 def has_control_characters(value: str) -> bool:

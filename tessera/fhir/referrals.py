@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ValidationTimeout
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import get_usage
 
 from tessera.core import audit
+from tessera.core.ratelimits import over_limit
 from tessera.core.validation import has_control_characters
 from tessera.fhir.capability import capability_statement
 
@@ -36,6 +38,8 @@ MAX_BODY = 1_000_000
 # JSON would only exhaust the parser's or the validator's recursion (a 500 and a held
 # thread), so it is refused before either sees it.
 MAX_DEPTH = 32
+# Values (objects, lists, strings, numbers) in one body: a referral has a few hundred.
+MAX_VALUES = 20_000
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -57,8 +61,12 @@ def load_json(body: bytes):
             depth -= 1
     payload = json.loads(text)
     stack = [payload]
+    seen = 0
     while stack:
         value = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise HostileJson(f"the JSON holds more than {MAX_VALUES} values")
         if isinstance(value, dict):
             stack += [*value.keys(), *value.values()]
         elif isinstance(value, list):
@@ -66,6 +74,18 @@ def load_json(body: bytes):
         elif isinstance(value, str) and has_control_characters(value):
             raise HostileJson("a text value holds control characters")
     return payload
+
+
+# Validation (fhir.resources, pydantic) runs here, so that the request can be answered
+# when it takes too long. The size, depth and value limits above bound its work, so a
+# thread that runs over finishes soon after; two threads are enough for that.
+_VALIDATORS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fhir-validate")
+
+
+def read_in_time(payload):
+    """read_referral(payload), or ValidationTimeout after TESSERA_FHIR_VALIDATION_SECONDS."""
+    future = _VALIDATORS.submit(read_referral, payload)
+    return future.result(timeout=settings.TESSERA_FHIR_VALIDATION_SECONDS)
 
 
 def _outcome(status: int, problems: list[Problem], **headers) -> HttpResponse:
@@ -111,14 +131,14 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
     client = _client(request)
     if client is None:
         return _unauthorised(request)
-    usage = get_usage(
+    # Per token (referring organisation), at the clinic's own rate when it has one.
+    wait = over_limit(
         request,
-        group="tessera.fhir.service_request_create",
+        "fhir_referral",
         key=lambda _group, _request: f"client:{client.pk}",
-        rate=settings.TESSERA_FHIR_REFERRAL_RATE,
-        increment=True,
+        clinic=client.clinic,
     )
-    if usage and usage["should_limit"]:
+    if wait is not None:
         audit.record(
             "security.fhir_rate_limited",
             clinic=client.clinic,
@@ -128,7 +148,7 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         return _outcome(
             429,
             [Problem("(request)", "too many referrals from this token; try again later")],
-            Retry_After=str(max(1, usage["time_left"])),
+            Retry_After=str(wait),
         )
     content_type = request.content_type or ""
     if content_type not in (FHIR_JSON, "application/json"):
@@ -142,7 +162,12 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return _outcome(400, [Problem("(body)", "the body is not valid JSON")])
     try:
-        incoming = read_referral(payload)
+        incoming = read_in_time(payload)
+    except ValidationTimeout:
+        return _outcome(
+            422,
+            [Problem("(body)", "the referral took too long to validate; send a smaller one")],
+        )
     except UnprocessableReferral as exc:
         return _outcome(422, exc.problems)
     except InvalidReferral as exc:

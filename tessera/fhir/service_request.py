@@ -179,8 +179,8 @@ def _patient_fields(patient: Patient, problems: list[Problem]) -> dict:
             language = codings[0].code[:2].lower()
             break
     return {
-        "first_name": given[:100],
-        "last_name": family[:100],
+        "first_name": given,
+        "last_name": family,
         "date_of_birth": patient.birthDate,
         "national_id_country": country,
         "national_id": number,
@@ -204,10 +204,10 @@ def _requester(request: ServiceRequest) -> dict:
             phone = phone or _telecom(resource.telecom, "phone")
             email = email or _telecom(resource.telecom, "email")
     return {
-        "referrer_name": (display or "")[:200],
-        "referrer_organisation": organisation[:200],
-        "referrer_phone": phone[:40],
-        "referrer_email": email[:254],
+        "referrer_name": display or "",
+        "referrer_organisation": organisation,
+        "referrer_phone": phone,
+        "referrer_email": email,
     }
 
 
@@ -226,7 +226,33 @@ def _reason(request: ServiceRequest) -> str:
         )
     for note in request.note or []:
         parts.append(note.text)
-    return "\n".join(p for p in parts if p)[:4000]
+    return "\n".join(p for p in parts if p)
+
+
+# The longest value of each field Tessera keeps (its column, or the web form's limit),
+# and where it is in the resource. A longer one is refused (422), never cut: a cut e-mail
+# address or name would be wrong without anyone knowing.
+MAX_LENGTHS = {
+    "first_name": ("Patient.name.given", 100),
+    "last_name": ("Patient.name.family", 100),
+    "national_id": ("Patient.identifier.value", 20),
+    "email": ("Patient.telecom", 254),
+    "phone": ("Patient.telecom", 30),
+    "referrer_name": ("ServiceRequest.requester.display", 200),
+    "referrer_organisation": ("Organization.name", 200),
+    "referrer_phone": ("ServiceRequest.contained.telecom", 40),
+    "referrer_email": ("ServiceRequest.contained.telecom", 254),
+    "reason": ("ServiceRequest.reasonCode", 4000),
+    "external_id": ("ServiceRequest.identifier.value", 100),
+}
+
+
+def _too_long(values: dict) -> list[Problem]:
+    return [
+        Problem(where, f"at most {limit} characters (this has {len(values[key])})")
+        for key, (where, limit) in MAX_LENGTHS.items()
+        if isinstance(values.get(key), str) and len(values[key]) > limit
+    ]
 
 
 def read_referral(payload: dict) -> IncomingReferral:
@@ -243,16 +269,19 @@ def read_referral(payload: dict) -> IncomingReferral:
         problems.append(
             Problem("ServiceRequest.reasonCode", "say why the patient is referred (text or note)")
         )
+    identifier = (request.identifier or [None])[0]
+    external_id = (identifier.value or "") if identifier else ""
+    requester = _requester(request)
+    problems += _too_long({**fields, **requester, "reason": reason, "external_id": external_id})
     if problems:
         raise UnprocessableReferral(problems)
-    identifier = (request.identifier or [None])[0]
     return IncomingReferral(
         **fields,
         reason=reason,
         priority=request.priority or "routine",
-        external_id=(identifier.value or "")[:100] if identifier else "",
+        external_id=external_id,
         consent_to_letters=_consent_to_letters(request),
-        **_requester(request),
+        **requester,
     )
 
 

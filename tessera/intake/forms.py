@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+from tessera.core.validation import TEXT_MAX_LENGTH, text_field
 from tessera.programs.models import ProgrammeVersion
 
 from . import care_models, diagnoses
@@ -88,6 +89,8 @@ class PersonForm(DetailsForm):
 class ReferralForm(forms.ModelForm):
     prefix = "referrer"
 
+    reason = text_field(Referral, "reason", widget=forms.Textarea(attrs={"rows": 5}))
+
     class Meta:
         model = Referral
         fields = [
@@ -99,7 +102,6 @@ class ReferralForm(forms.ModelForm):
             "reason",
             "consent_to_letters",
         ]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 5})}
 
 
 class AskInfoForm(forms.Form):
@@ -125,14 +127,19 @@ class BookForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
 class RedirectForm(forms.Form):
     where = forms.CharField(label=_("Referred on to"), max_length=300)
     reason = forms.CharField(
-        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -187,7 +194,11 @@ def _therapist_field(loads, required: bool) -> TherapistChoice:
 
 
 class AssessForm(forms.Form):
-    notes = forms.CharField(label=_("Assessment notes"), widget=forms.Textarea(attrs={"rows": 5}))
+    notes = forms.CharField(
+        label=_("Assessment notes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_MAX_LENGTH,
+    )
     diagnoses = forms.MultipleChoiceField(
         label=_("Working diagnoses (ICD-10)"),
         required=False,
@@ -195,7 +206,10 @@ class AssessForm(forms.Form):
     )
     risk_level = forms.ChoiceField(label=_("Risk"), widget=forms.RadioSelect)
     risk_note = forms.CharField(
-        label=_("About the risk"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("About the risk"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     programme_version = forms.ModelChoiceField(
@@ -206,6 +220,7 @@ class AssessForm(forms.Form):
         label=_("Reason, or where the person is referred on to (when declining)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
     over_capacity_ok = forms.BooleanField(
         label=_("I know this therapist is at their maximum caseload; assign them anyway"),

@@ -11,6 +11,7 @@ from tessera.core.forms import DATE_INPUT
 from tessera.core.models import Episode
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.core.roles import StudyRole
+from tessera.core.validation import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from tessera.instruments.time_points import TimePoint
 
 from .models import Arm, Participant
@@ -23,6 +24,11 @@ class JSONRulesField(forms.CharField):
         text = (value or "").strip()
         if not text:
             return {}
+        if len(text) > self.max_length:
+            # Checked on the text: the validators only see the parsed rules.
+            raise forms.ValidationError(
+                _("Use at most %(limit)d characters.") % {"limit": self.max_length}
+            )
         try:
             return json.loads(text)
         except ValueError:
@@ -52,6 +58,7 @@ class StudyForm(forms.Form):
     eligibility = JSONRulesField(
         label=_("Eligibility rules"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_(
             'The matching rules\' words, e.g. {"min_age": 18, "scores": [{"instrument": '
             '"PHQ-9", "min": 10}], "exclude": ["high_risk"], "diagnoses": ["F32"]}.'
@@ -123,7 +130,11 @@ class MemberForm(forms.Form):
 
 class ConsentForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
-    text = forms.CharField(label=_("Consent text"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Consent text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=CONTENT_MAX_LENGTH,
+    )
 
 
 class InviteForm(forms.Form):

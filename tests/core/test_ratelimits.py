@@ -12,6 +12,9 @@ from django.utils import translation
 
 from tessera.core.ratelimits import over_limit, rate_for, rate_limited
 
+# The 429 page audits the refusal (security.rate_limited), so it needs the database.
+pytestmark = pytest.mark.django_db
+
 # 10:00:00 UTC; the limit's windows are fixed, so a frozen clock keeps one window.
 FROZEN = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -102,3 +105,35 @@ def test_an_unknown_limit_is_a_configuration_error(limits):
 
 def test_the_default_limits(settings):
     assert settings.TESSERA_RATE_LIMITS["referral_form"] == "20/h"
+    assert settings.TESSERA_RATE_LIMITS["fhir_referral"] == "30/h"
+    assert settings.TESSERA_RATE_LIMITS["fhir_token"] == "30/m"
+    assert settings.TESSERA_RATE_LIMITS["fhir_export"] == "10/h"
+    assert settings.TESSERA_CLINIC_RATE_LIMITS == {}
+
+
+class _Clinic:
+    def __init__(self, pk, slug):
+        self.pk, self.slug = pk, slug
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_a_clinic_with_its_own_rate_counts_apart(limits):
+    limits.TESSERA_CLINIC_RATE_LIMITS = {"nord": {"test_form": "1/h"}, "syd": {"off": "1/h"}}
+    nord, syd, vast = _Clinic(1, "nord"), _Clinic(2, "syd"), _Clinic(3, "vast")
+    assert rate_for("test_form", nord) == "1/h"
+    assert rate_for("test_form", syd) == "3/h"  # syd changes another limit only
+    assert rate_for("off", syd) == "1/h"
+    assert over_limit(request(), "test_form", clinic=nord) is None
+    assert over_limit(request(), "test_form", clinic=nord) is not None
+    # Clinics without a rate of their own share the address's count of the default.
+    assert over_limit(request(), "test_form", clinic=syd) is None
+    assert over_limit(request(), "test_form", clinic=vast) is None
+    assert over_limit(request(), "test_form") is None
+    assert over_limit(request(), "test_form", clinic=vast) is not None
+
+
+def test_a_clinic_may_switch_a_limit_off(limits):
+    limits.TESSERA_CLINIC_RATE_LIMITS = {"nord": {"test_form": None}}
+    nord = _Clinic(1, "nord")
+    assert rate_for("test_form", nord) is None
+    assert all(over_limit(request(), "test_form", clinic=nord) is None for _ in range(10))

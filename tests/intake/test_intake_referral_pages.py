@@ -196,3 +196,23 @@ def test_an_expired_or_forged_link_does_not_work(world, client, settings):
         assert client.get(reverse("intake_invite", args=[token])).status_code == 404
     finally:
         time.time = real
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_a_clinic_may_have_its_own_referral_limit(world, client, settings):
+    settings.TESSERA_CLINIC_RATE_LIMITS = {"alpha": {"referral_form": "1/h"}}
+    url = reverse("intake_refer", args=["alpha"])
+    assert client.post(url, _form()).status_code == 302
+    response = client.post(url, _form())
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert Application.objects.count() == 1
+
+
+def test_an_over_long_reason_is_refused_with_a_clear_message(world, client):
+    response = client.post(
+        reverse("intake_refer", args=["alpha"]), _form(**{"referrer-reason": "x" * 10_001})
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "at most 10000 characters" in body and 'maxlength="10000"' in body
+    assert not Application.objects.exists()

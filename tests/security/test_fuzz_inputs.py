@@ -4,7 +4,12 @@ a refused request writes nothing (issue 13, #5 and #8).
 For each URL of the access matrix, the fuzzer signs in as a kind of user who may use
 it, reads the field names of the page's forms (or takes those of the row's POST data)
 and posts hostile values to them, and sends the same values as query parameters.
-TESSERA_FUZZ_EXAMPLES sets the examples per URL (default 5; 1000 for a thorough run)."""
+TESSERA_FUZZ_EXAMPLES sets the examples per URL (default 5, to keep CI quick). The full run
+(docs/security.md, "Hostile input", has its numbers), on PostgreSQL:
+
+    DATABASE_URL=postgres://... TESSERA_FUZZ_EXAMPLES=1000 TESSERA_FUZZ_REPORT=fuzz.jsonl \
+        .venv/bin/pytest -m fuzz -n 2 -p no:randomly tests/security/test_fuzz_inputs.py
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from tests.access_rows.base import KINDS
 from tests.conftest import sign_in
 from tests.test_access_matrix import AREAS, MATRIX
 
+pytestmark = pytest.mark.fuzz
+
 EXAMPLES = int(os.environ.get("TESSERA_FUZZ_EXAMPLES", "5"))
 TRIED: dict[str, int] = {}
 
@@ -31,6 +38,8 @@ HOSTILE = st.one_of(
     _text.map(lambda s: s + "\x00" + s),
     st.sampled_from(["\x01\x02", "\x1b[31m", "a\x7fb", "\x00"]),
     st.integers(1, 10_000).map(lambda n: "x" * n),
+    # one past the forms' limits for free text and for authored content
+    st.sampled_from([10_001, 100_001]).map(lambda n: "y" * n),
     st.integers(250, 320).map(lambda n: "a" * (n - 12) + "@example.org"),
     st.sampled_from(
         ["2023-02-30", "0000-00-00", "9999-12-32", "1-1-1", "-1", "99999999999999999999"]
@@ -41,6 +50,30 @@ _SKIP_FIELDS = {"csrfmiddlewaretoken"}
 
 
 _ALLOWED = ("ok", "redirect", "home", "no_content")
+# A request answered with one of these was refused: it must not have written anything.
+REFUSED = {400, 403, 404, 405, 409, 413, 415, 422, 429}
+
+
+def _rows() -> tuple[int, ...]:
+    """How many there are of the records a hostile request could half-write."""
+    from tessera.appointments.models import Appointment
+    from tessera.core.models import Episode, Patient
+    from tessera.intake.models import Application, Referral
+    from tessera.messaging.models import Message
+    from tessera.treatment.models import DiaryEntry, ResponseDraft, WorksheetAnswer
+
+    watched = (
+        Application,
+        Referral,
+        Patient,
+        Episode,
+        Message,
+        DiaryEntry,
+        WorksheetAnswer,
+        ResponseDraft,
+        Appointment,
+    )
+    return tuple(model.objects.count() for model in watched)
 
 
 def _who(row) -> str | None:
@@ -100,13 +133,20 @@ def test_no_5xx_from_hostile_form_and_query_values(
         query = client.get(url, values)
         assert query.status_code < 500, (name, "GET", values)
         if row.method == "post" or fields:
+            rows = _rows()
             posted = client.post(url, {**row.data, **values})
             assert posted.status_code < 500, (name, "POST", values)
+            if posted.status_code in REFUSED:
+                assert _rows() == rows, (name, "partial write", posted.status_code, values)
             if posted.status_code == 400 and query.status_code == 400:
+                # refused before any view ran: not even an audit row
                 assert AuditEvent.objects.count() == before, (name, "partial write")
         TRIED[name] = TRIED.get(name, 0) + 1
 
-    attempt()
+    try:
+        attempt()
+    finally:
+        _report(name)
 
 
 def _deep(depth: int) -> str:
@@ -149,10 +189,69 @@ def test_no_5xx_from_hostile_fhir_referrals(world, client):
                 assert Application.objects.count() == before
             TRIED["fhir"] = TRIED.get("fhir", 0) + 1
 
+    from django.conf import settings as django_settings
     from django.test import override_settings
 
-    with override_settings(TESSERA_FHIR_REFERRAL_RATE="1000000/h"):
-        attempt()
+    limits = {**django_settings.TESSERA_RATE_LIMITS, "fhir_referral": None}
+    with override_settings(TESSERA_RATE_LIMITS=limits):
+        try:
+            attempt()
+        finally:
+            _report("fhir")
+
+
+def test_no_5xx_from_hostile_token_requests(world, client):
+    """The SMART token endpoint (form-encoded, anonymous): hostile values in every field,
+    and assertions that look like JWTs, never a 5xx and never a token."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    from tessera.fhir.models import AccessToken
+
+    jwt_like = st.tuples(_text, _text, _text).map(lambda parts: ".".join(parts))
+    settings_ = settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+    @settings_
+    @given(
+        grant_type=st.one_of(st.just("client_credentials"), HOSTILE),
+        assertion_type=st.one_of(
+            st.just("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), HOSTILE
+        ),
+        assertion=st.one_of(jwt_like, HOSTILE),
+        scope=st.one_of(st.just("system/*.rs"), HOSTILE),
+    )
+    def attempt(grant_type, assertion_type, assertion, scope):
+        response = client.post(
+            "/fhir/auth/token",
+            {
+                "grant_type": grant_type,
+                "client_assertion_type": assertion_type,
+                "client_assertion": assertion,
+                "scope": scope,
+            },
+        )
+        assert response.status_code < 500, (response.status_code, assertion[:200])
+        assert not AccessToken.objects.exists()
+        TRIED["fhir_token"] = TRIED.get("fhir_token", 0) + 1
+
+    limits = {**django_settings.TESSERA_RATE_LIMITS, "fhir_token": None}
+    with override_settings(TESSERA_RATE_LIMITS=limits):
+        try:
+            attempt()
+        finally:
+            _report("fhir_token")
+
+
+def _report(name: str) -> None:
+    """With TESSERA_FUZZ_REPORT set, one JSON line per endpoint as it finishes (xdist
+    workers append their own): how many inputs it got, and whether it passed."""
+    report = os.environ.get("TESSERA_FUZZ_REPORT")
+    if report:
+        with open(report, "a", encoding="utf-8") as out:
+            line = {"endpoint": name, "examples": EXAMPLES, "tried": TRIED.get(name, 0)}
+            out.write(json.dumps(line) + "\n")
 
 
 def teardown_module(module):

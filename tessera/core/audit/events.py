@@ -167,7 +167,17 @@ class Event(StrEnum):
     SECURITY_FHIR_RATE_LIMITED = (
         "security.fhir_rate_limited",
         ADMINISTRATION,
-        _("A system sent more referrals than its limit allows"),
+        _("A system sent more requests than its limit allows"),
+    )
+    SECURITY_RATE_LIMITED = (
+        "security.rate_limited",
+        ADMINISTRATION,
+        _("A request was refused by a rate limit"),
+    )
+    SECURITY_FHIR_TOKEN_RATE_LIMITED = (
+        "security.fhir_token_rate_limited",
+        ADMINISTRATION,
+        _("Too many token requests came from one address"),
     )
 
     CASELOAD_VIEWED = "caseload.viewed", CARE, _("A caseload listing you was viewed")

@@ -37,6 +37,18 @@ def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+# allauth's own limits (sign-up, password reset, e-mail confirmation, sign-in attempts per
+# address; docs/security.md) answer through handler429. They count per minute or a few
+# minutes, and allauth does not say how long is left: a minute is what we can promise.
+ALLAUTH_RETRY_AFTER_SECONDS = 60
+
+
+def too_many_requests(request, exception=None):
+    from tessera.core.ratelimits import too_many_requests as page
+
+    return page(request, ALLAUTH_RETRY_AFTER_SECONDS, name="allauth")
+
+
 # A database that has gone away (restarting, failing over, a dropped connection) is a
 # moment's unavailability, not a fault of the page: answer 503 with Retry-After. The
 # request's transaction did not commit, so nothing it sent was half-written; Django drops

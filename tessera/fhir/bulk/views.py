@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tessera.core import audit
 from tessera.core.models import Clinic
+from tessera.core.ratelimits import over_limit
 
 from ..api import BadRequest, parse_instant
 from ..models import ExportFile, ExportJob
@@ -68,6 +69,30 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
     types = asked or [t for t in build.DEFAULT_TYPES if caller_.may(t, "r")]
     if not types:
         caller_.require(request, "Patient", "r")  # nothing readable: 403 with the reason
+    # Each job reads a clinic's or a region's records: a limited number per client
+    # ("fhir_export"), at the clinic's own rate when it has one.
+    wait = over_limit(
+        request,
+        "fhir_export",
+        key=lambda _group, _request: f"system-client:{caller_.client.pk}",
+        clinic=clinic or caller_.client.clinic,
+    )
+    if wait is not None:
+        audit.record(
+            "security.fhir_rate_limited",
+            clinic=clinic or caller_.client.clinic,
+            purpose="administration",
+            changes={"client_id": caller_.client.client_id, "endpoint": "$export"},
+        )
+        raise Refused(
+            outcome(
+                429,
+                "(request)",
+                "too many exports from this client; try again later",
+                code="throttled",
+                Retry_After=str(wait),
+            )
+        )
     since = request.GET.get("_since")
     with transaction.atomic():
         job = ExportJob.objects.create(

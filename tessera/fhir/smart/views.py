@@ -14,11 +14,14 @@ import datetime as dt
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from tessera.core import audit
+from tessera.core.middleware import client_ip
+from tessera.core.ratelimits import over_limit
 
 from ..models import AccessToken
 from ..views import base_url
@@ -39,11 +42,15 @@ def token_endpoint(request: HttpRequest) -> str:
     return f"{base_url(request)}/auth/token"
 
 
-def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
+def _oauth_error(
+    status: int, error: str, description: str, *, retry_after: int | None = None
+) -> JsonResponse:
     response = JsonResponse({"error": error, "error_description": description}, status=status)
     response["Cache-Control"] = "no-store"
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="tessera-fhir"'
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -64,6 +71,20 @@ def smart_configuration(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def token(request: HttpRequest) -> JsonResponse:
+    # Every request counts, per client address ("fhir_token" limit): guessing or replaying
+    # assertions is slowed before any signature is checked.
+    wait = over_limit(request, "fhir_token")
+    if wait is not None:
+        # Audited once a minute per address, so that a flood does not flood the trail.
+        if cache.add(f"tessera:fhir-token-limited:{client_ip(request)}", 1, 60):
+            audit.record(
+                "security.fhir_token_rate_limited",
+                purpose="administration",
+                changes={"path": request.path[:200]},
+            )
+        return _oauth_error(
+            429, "slow_down", "too many token requests; try again later", retry_after=wait
+        )
     form = request.POST
     if form.get("grant_type") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "use grant_type=client_credentials")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from tessera.core import crisis
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
-from tessera.core.ratelimits import over_limit, with_retry_after
+from tessera.core.ratelimits import over_limit, record_refusal, with_retry_after
 
 from ..actions import apply as apply_actions
 from ..forms import PersonForm, ReferralForm
@@ -91,8 +91,9 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and referral.is_valid() and person.is_valid():
         # Against abuse of the public form: valid referrals per address (the
         # "referral_form" rate limit, 20 an hour by default).
-        wait = over_limit(request, "referral_form")
+        wait = over_limit(request, "referral_form", clinic=clinic)
         if wait is not None:
+            record_refusal(request, "referral_form", clinic=clinic)
             referral.add_error(
                 None,
                 _(

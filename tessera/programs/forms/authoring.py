@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Region
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.core.validation import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from tessera.instruments.choices import instrument_choices
 from tessera.instruments.time_points import TimePoint
 
@@ -69,7 +70,9 @@ class ModuleCreateForm(RegionChoiceMixin, forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
-    summary = forms.CharField(label=_("Summary"), widget=TEXTAREA, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=TEXTAREA, required=False, max_length=TEXT_MAX_LENGTH
+    )
     estimated_minutes = forms.IntegerField(
         label=_("Minutes to work through"), min_value=1, max_value=600, initial=20
     )
@@ -82,7 +85,9 @@ class ModuleCreateForm(RegionChoiceMixin, forms.Form):
 class ModuleDraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
-    summary = forms.CharField(label=_("Summary"), widget=TEXTAREA, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=TEXTAREA, required=False, max_length=TEXT_MAX_LENGTH
+    )
     estimated_minutes = forms.IntegerField(
         label=_("Minutes to work through"), min_value=1, max_value=600
     )
@@ -115,15 +120,20 @@ class StepForm(forms.Form):
         label=_("Text (markdown)"),
         widget=TEXTAREA,
         required=False,
+        max_length=CONTENT_MAX_LENGTH,
         help_text=_("Markdown: **bold**, *italic*, lists, ## headings and links. No HTML."),
     )
     transcript = forms.CharField(
-        label=_("Captions or transcript (markdown)"), widget=TEXTAREA, required=False
+        label=_("Captions or transcript (markdown)"),
+        widget=TEXTAREA,
+        required=False,
+        max_length=CONTENT_MAX_LENGTH,
     )
     fields_json = forms.CharField(
         label=_("Fields to fill in (JSON)"),
         widget=JSON_TEXTAREA,
         required=False,
+        max_length=CONTENT_MAX_LENGTH,
         help_text=_(
             'A list such as [{"key": "mood", "label": "How is your mood?", "type": '
             '"scale_0_10"}]. Types: text, longtext, number, choice (with "choices"), '
@@ -212,6 +222,7 @@ class ProgrammeDraftForm(forms.Form):
         label=_("Other eligibility rules (JSON)"),
         widget=JSON_TEXTAREA,
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_(
             'Written between { and }, for example {"scores": [{"instrument": "PHQ-9", '
             '"min": 10, "max": 23}], "exclude": ["high_risk", "audit_zone_iv"]}. Exclusions: '
@@ -220,14 +231,23 @@ class ProgrammeDraftForm(forms.Form):
         ),
     )
     description_patient = forms.CharField(
-        label=_("Description for patients (markdown)"), widget=TEXTAREA, required=False
+        label=_("Description for patients (markdown)"),
+        widget=TEXTAREA,
+        required=False,
+        max_length=CONTENT_MAX_LENGTH,
     )
     description_professional = forms.CharField(
         label=_("Description for GPs and professionals (markdown)"),
         widget=TEXTAREA,
         required=False,
+        max_length=CONTENT_MAX_LENGTH,
     )
-    evidence = forms.CharField(label=_("What the evidence says"), widget=TEXTAREA, required=False)
+    evidence = forms.CharField(
+        label=_("What the evidence says"),
+        widget=TEXTAREA,
+        required=False,
+        max_length=CONTENT_MAX_LENGTH,
+    )
 
     @classmethod
     def initial_for(cls, version: ProgrammeVersion) -> dict:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.core.validation import TEXT_MAX_LENGTH
 from tessera.instruments.scoring import load_all, load_definition
 from tessera.programs.matching.areas import AREA_MEASURES, AUDIT, language_name
 from tessera.programs.matching.rules import EXCLUDE_CODES, exclude_label
@@ -41,6 +42,7 @@ class ClinicEligibilityForm(forms.Form):
         label=_("Other score ranges (JSON)"),
         widget=JSON_TEXTAREA,
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_(
             "For questionnaires without their own fields above: a list, for example "
             '[{"instrument": "PHQ-9", "min": 5, "max": 23}]. Leave out min or max for no '

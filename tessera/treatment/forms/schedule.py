@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.instruments.choices import instrument_choices
 
-from ..models import MeasureRule
+from ..models import MeasureRule, RiskThreshold
 
 
 class MeasureRuleForm(forms.ModelForm):
@@ -51,6 +51,11 @@ class MeasureRuleForm(forms.ModelForm):
 
 
 class RiskThresholdForm(forms.Form):
-    instrument = forms.CharField(widget=forms.HiddenInput)
-    rule_code = forms.CharField(widget=forms.HiddenInput)
+    instrument = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=RiskThreshold._meta.get_field("instrument").max_length,
+    )
+    rule_code = forms.CharField(
+        widget=forms.HiddenInput, max_length=RiskThreshold._meta.get_field("rule_code").max_length
+    )
     at_least = forms.IntegerField(label=_("Flag answers from"), min_value=0, max_value=200)
