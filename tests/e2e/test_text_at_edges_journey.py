@@ -6,13 +6,27 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tessera.core.demo import DEMO_PASSWORD
+from tessera.core.models import Patient
 from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.safety.models import SafetyPlan
+from tessera.treatment.models import WorksheetAnswer
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_plan_journey import _open_text_field
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Patient.objects.get(user__email="patient@demo.tessera.test")
+
 
 SIGNS = "I stop answering the phone, and I stay in bed all day"
 
@@ -76,3 +90,21 @@ def test_signing_out_anyway_discards_the_text(page, e2e_world):
     kept = "Object.keys(localStorage).filter(k => k.startsWith('tessera-')).length"
     assert page.evaluate(kept) == 0
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_worksheet_written_after_the_session_expired_is_saved_after_signing_in(page, demo):
+    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    entry, step, field = _open_text_field(demo)
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    Session.objects.all().delete()
+    page.locator(f"[name='{field['key']}']").fill("I went for a walk with Anna.")
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_contain_text("You have been signed out")
+    assert not WorksheetAnswer.objects.filter(entry=entry, step=step).exists()
+
+    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    expect(page.locator(f"[name='{field['key']}']")).to_have_value("I went for a walk with Anna.")
+    expect(status).to_contain_text("Saved.")
+    answer = WorksheetAnswer.objects.get(entry=entry, step=step)
+    assert answer.values[field["key"]] == "I went for a walk with Anna."
