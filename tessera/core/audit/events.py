@@ -103,6 +103,16 @@ class Event(StrEnum):
         _("Your application was accepted and treatment started"),
     )
     APPLICATION_WAIT = "application.wait", INTAKE, _("You were put on the waiting list")
+    APPLICATION_MESSAGE_SENT = (
+        "application.message_sent",
+        INTAKE,
+        _("You wrote to the clinic about your application"),
+    )
+    APPLICATION_MESSAGE_ANSWERED = (
+        "application.message_answered",
+        INTAKE,
+        _("The clinic answered your message about your application"),
+    )
     APPLICATION_START = (
         "application.start",
         INTAKE,

@@ -26,6 +26,7 @@ from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts
 from ..timeline import application_steps
+from .conversation import conversation
 from .public import _clinic, _not_taking
 
 SIGNUP_SESSION_KEY = "tessera_intake_signup"  # read by tessera.core.auth.AccountAdapter
@@ -275,6 +276,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             continue_url=continue_url,
             screening_left="/screening/" in continue_url,
             steps=application_steps(application, booking),
+            **conversation(request, application),
             waiting_contacts=_waiting_contacts(application, request),
         ),
     )
