@@ -75,6 +75,10 @@ KINDS: dict[str, Wording] = {
         _("The clinic has answered you"),
         _("There is an answer from the clinic about your application. Sign in to read it."),
     ),
+    "session_change_asked": Wording(
+        _("A patient asks to change a session"),
+        _("A patient has asked to move or cancel a booked session. Sign in to see it."),
+    ),
     "new_patient": Wording(
         _("A new patient has been assigned to you"),
         _("A patient has been added to your caseload in Tessera. Sign in to see them."),
