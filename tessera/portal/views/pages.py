@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         DueMeasure.objects.visible_to(user)
         .filter(episode__patient__user=user)
         .open_now()
-        .select_related("episode")
+        .select_related("episode__clinic")
         if user.patient_record
         else DueMeasure.objects.none()
     )
