@@ -11,6 +11,7 @@
   var PREFIX = "tessera-";
   var OWNER = "tessera-owner";
   var UNSAVED_WORKSHEET = "tessera-worksheet:";
+  var UNSENT_DIARY = "tessera-diary:";
   var dirty = [];
 
   function clearAll() {
@@ -65,14 +66,26 @@
     }
   });
 
+  // A worksheet's text kept because saving failed, or a diary entry typed and never
+  // sent (diary.js marks a sent one "_sent"), possibly on another page.
   function unsentOnDevice() {
     try {
       for (var i = 0; i < localStorage.length; i += 1) {
         var name = localStorage.key(i);
         if (name && name.indexOf(UNSAVED_WORKSHEET) === 0) { return true; }
+        if (name && name.indexOf(UNSENT_DIARY) === 0) {
+          var copy = JSON.parse(localStorage.getItem(name) || "null");
+          if (copy && !copy._sent && hasText(copy)) { return true; }
+        }
       }
     } catch (e) { /* storage off */ }
     return false;
+  }
+
+  function hasText(copy) {
+    return Object.keys(copy).some(function (name) {
+      return name !== "for_date" && name !== "submission_key" && String(copy[name] || "").trim() !== "";
+    });
   }
 
   var warning = document.getElementById("unsaved-warning");
