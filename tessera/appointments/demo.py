@@ -1,12 +1,17 @@
 """Demo: the blended clinic's patient has had one face-to-face session and has a video
-session booked next week."""
+session booked next week, which they have asked to move to an afternoon."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from .actions import do_book_appointment, do_change_care_model, do_record_session
-from .models import Appointment
+from .actions import (
+    do_ask_to_change_session,
+    do_book_appointment,
+    do_change_care_model,
+    do_record_session,
+)
+from .models import Appointment, ChangeRequest
 
 
 def seed(ctx) -> None:
@@ -36,7 +41,7 @@ def seed(ctx) -> None:
         status=Appointment.Status.ATTENDED,
         note="Went through the activity diary; agreed two small activities for the week.",
     )
-    do_book_appointment(
+    coming = do_book_appointment(
         episode,
         acting_user=therapist,
         therapist=therapist,
@@ -44,4 +49,11 @@ def seed(ctx) -> None:
         starts_at=now + dt.timedelta(days=8),
         minutes=30,
         video_link="https://video.example.org/canal-room-2",
+    )
+    # The patient has asked to move it (issue 14): the therapist sees the request.
+    do_ask_to_change_session(
+        coming,
+        acting_user=patient.user,
+        kind=ChangeRequest.Kind.MOVE,
+        note="Could we move it to the afternoon? Any day after 15:00 works for me.",
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core.models import Episode
 from tessera.core.validation import TEXT_MAX_LENGTH
 
-from .models import Appointment
+from .models import Appointment, ChangeRequest
 
 
 class BookForm(forms.Form):
@@ -53,3 +53,20 @@ class CancelForm(forms.Form):
 class CareModelForm(forms.Form):
     to_model = forms.ChoiceField(label=_("Care model"), choices=Episode.CareModel.choices)
     reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class ChangeRequestForm(forms.Form):
+    """The patient asks to move or cancel a booked session (issue 14)."""
+
+    kind = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=ChangeRequest.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Times that suit you, or why"),
+        help_text=_("To move it: say which days and times suit you. Your therapist confirms."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -93,3 +93,44 @@ class CareModelChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def open(self) -> ChangeRequestQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+
+class ChangeRequest(models.Model):
+    """A patient asks to move or cancel a booked session (issue 14); the therapist sees
+    it on the session and makes the change (or not). One open request per session:
+    asking again changes it."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("move it to another time")
+        CANCEL = "cancel", _("cancel it")
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("what you would like"), max_length=8, choices=Kind.choices)
+    note = models.TextField(_("times that suit you, or why"), blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=models.Q(handled_at__isnull=True),
+                name="one_open_change_request_per_session",
+            )
+        ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +18,10 @@ from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode, User
 from tessera.treatment import plans
 
-from . import actions
+from . import actions, calendar
 from .contacts import treatment_contacts
-from .forms import BookForm, CancelForm, CareModelForm, RecordForm
-from .models import Appointment
+from .forms import BookForm, CancelForm, CareModelForm, ChangeRequestForm, RecordForm
+from .models import Appointment, ChangeRequest
 
 
 def _episode(user, episode_id: int) -> Episode:
@@ -77,7 +79,15 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
         record_patient_read(
             request.user, episode.patient, "sessions", obj=episode, clinic=episode.clinic
         )
-    sessions = Appointment.objects.filter(episode=episode).select_related("therapist")
+    sessions = (
+        Appointment.objects.filter(episode=episode)
+        .select_related("therapist")
+        .prefetch_related(
+            Prefetch(
+                "change_requests", queryset=ChangeRequest.objects.open(), to_attr="open_requests"
+            )
+        )
+    )
     return render(
         request,
         "appointments/episode_sessions.html",
@@ -166,15 +176,100 @@ def care_model_change(request: HttpRequest, episode_id: int) -> HttpResponse:
     return redirect("episode_sessions", episode_id=episode_id)
 
 
-@patient_required
-def my_sessions(request: HttpRequest) -> HttpResponse:
-    episode = plans.patient_episode(request.user)
+def _my_episode_sessions(user):
+    episode = plans.patient_episode(user)
+    if episode is None:
+        return None, Appointment.objects.none()
     sessions = (
-        Appointment.objects.visible_to(request.user)
+        Appointment.objects.visible_to(user)
         .filter(episode=episode)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("therapist")
-        if episode
-        else Appointment.objects.none()
+        .prefetch_related(
+            Prefetch(
+                "change_requests", queryset=ChangeRequest.objects.open(), to_attr="open_requests"
+            )
+        )
     )
-    return render(request, "appointments/my_sessions.html", {"sessions": sessions})
+    return episode, sessions
+
+
+def _my_sessions_page(request, *, bound=None, bound_pk=None, status=200) -> HttpResponse:
+    _episode_, sessions = _my_episode_sessions(request.user)
+    now = timezone.now()
+    rows = []
+    for s in sessions:
+        coming = s.status == Appointment.Status.BOOKED and s.starts_at >= now
+        form = None
+        if coming:
+            form = bound if s.pk == bound_pk else ChangeRequestForm(auto_id=f"s{s.pk}-%s")
+        asked = s.open_requests[0] if s.open_requests else None
+        rows.append({"session": s, "coming": coming, "form": form, "asked": asked})
+    return render(request, "appointments/my_sessions.html", {"rows": rows}, status=status)
+
+
+@patient_required
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    return _my_sessions_page(request)
+
+
+def _my_session(user, pk: int) -> Appointment:
+    _episode_, sessions = _my_episode_sessions(user)
+    appointment = sessions.filter(pk=pk).select_related("episode__clinic").first()
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+@patient_required
+@require_POST
+def my_session_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient asks to move or cancel a coming session; the therapist confirms."""
+    appointment = _my_session(request.user, pk)
+    form = ChangeRequestForm(request.POST, auto_id=f"s{pk}-%s")
+    if form.is_valid():
+        try:
+            actions.do_ask_to_change_session(
+                appointment,
+                acting_user=request.user,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your request has been sent. Your therapist will confirm it.")
+            )
+            return redirect("my_sessions")
+    return _my_sessions_page(request, bound=form, bound_pk=pk, status=400)
+
+
+@patient_required
+def my_session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coming session as a calendar file: nothing in it but the clinic, the time and
+    the place or link (tessera.appointments.calendar)."""
+    appointment = _my_session(request.user, pk)
+    if appointment.status != Appointment.Status.BOOKED:
+        raise Http404
+    body = calendar.ics(
+        appointment,
+        clinic_name=appointment.episode.clinic.name,
+        host=request.get_host().split(":")[0] or "tessera",
+        now=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    return response
+
+
+@staff_required
+@require_POST
+def session_request_handled(request: HttpRequest, episode_id: int, pk: int) -> HttpResponse:
+    """The therapist has dealt with the patient's request (moved the session, or talked
+    it over): it is closed. Cancelling the session closes it by itself."""
+    appointment = _session(request.user, episode_id, pk)
+    for open_request in appointment.change_requests.open():
+        actions.do_handle_change_request(open_request, acting_user=request.user)
+    messages.success(request, _("The request is marked as dealt with."))
+    return redirect("episode_sessions", episode_id=episode_id)

@@ -131,19 +131,38 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > idle_limit_seconds(request.user):
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                next_path = return_address(request)
-                response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
-                response.set_cookie(
-                    IDLE_RESTORE_COOKIE,
-                    "1",
-                    max_age=3600,
-                    samesite="Lax",
-                    secure=settings.SESSION_COOKIE_SECURE,
-                )
-                return response
+                return _sign_in_again(request)
             if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
                 request.session[self.KEY] = now
-        return self.get_response(request)
+            return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "POST" and _sends_to_sign_in(response):
+            # A form sent after the session ended some other way (its cookie expired,
+            # or the person signed out in another tab): the same as an idle sign-out,
+            # so what was typed comes back after signing in (issue 14).
+            messages.info(request, _("You were signed out before this form was sent."))
+            return _sign_in_again(request)
+        return response
+
+
+def _sends_to_sign_in(response) -> bool:
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    return location.startswith(f"{reverse('account_login')}?")
+
+
+def _sign_in_again(request):
+    """To the sign-in page, then back to the page the person was on, where idle.js puts
+    back what they had typed (told so by a cookie holding only "1")."""
+    next_path = return_address(request)
+    response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+    response.set_cookie(
+        IDLE_RESTORE_COOKIE,
+        "1",
+        max_age=3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def return_address(request) -> str:

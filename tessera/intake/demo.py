@@ -1,10 +1,12 @@
 """Intake demo: consent texts for every clinic; at riverside (self-referral) five sent
-applications in different states, one of them urgent; at fjordside one professional
+applications in different states, one of them urgent and one with a message from the
+applicant waiting for the intake team; at fjordside one professional
 referral. Built through the real actions; safe to run again."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 
@@ -88,6 +90,13 @@ def _next(application, what: str, ctx) -> None:
             application,
             acting_user=coordinator,
             message="Are you in touch with any other care service at the moment?",
+        )
+        # The applicant answers from the status page (issue 14): unread in the queue.
+        actions.do_write_to_clinic(
+            application,
+            acting_user=application.applicant,
+            body="Only my GP, every few months. I am not in touch with anyone else.",
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-answer-{application.pk}"),
         )
     elif what == "book":
         starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)

@@ -147,6 +147,7 @@ class QueueFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    messages = forms.BooleanField(label=_("New messages from applicants"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,3 +268,15 @@ class StartForm(forms.Form):
         if current is not None:
             self.fields["therapist"].initial = current
         self.order_fields(["therapist", "over_capacity_ok"])
+
+
+class ApplicationMessageForm(forms.Form):
+    """A message between an applicant and the intake team (issue 14)."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The clinic's intake team reads it on working days."),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -2,8 +2,8 @@
 
 A constant number of queries whatever its length: the page of applications (with clinic
 and referral joined), the count for the paginator, the screening answers of the page in
-one query, and programme suggestions in one or two (tessera.programs.matching, when it is
-installed)."""
+one query, the applicants' unread messages of the page in one, and programme suggestions
+in one or two (tessera.programs.matching, when it is installed)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from tessera.programs.matching import suggestions_for
 
-from .models import Application, ScreeningAnswer
+from .models import Application, ApplicationMessage, ScreeningAnswer
 from .models.applications import OPEN_STATUSES
 
 PAGE_SIZE = 50
@@ -29,11 +29,22 @@ class QueueRow:
     waiting: object  # timedelta since it was submitted
     scores: list = field(default_factory=list)  # ScreeningAnswer rows
     suggestions: list = field(default_factory=list)
+    unread_messages: int = 0  # from the applicant, not yet read by the team
 
 
-def queue_queryset(user, *, source="", status="", urgent=False):
+def with_unread_messages(qs):
+    """Applications with a message from the applicant nobody at the clinic has read."""
+    unread = ApplicationMessage.objects.unread_by_clinic().filter(application=OuterRef("pk"))
+    return qs.filter(Exists(unread))
+
+
+def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
     qs = Application.objects.visible_to(user).exclude(status="draft")
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATUSES)
+    if messages:
+        # whatever the status: an applicant on the waiting list writes too (issue 14)
+        qs = with_unread_messages(qs.filter(status=status) if status else qs)
+    else:
+        qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATUSES)
     if source:
         qs = qs.filter(source=source)
     if urgent:
@@ -48,6 +59,12 @@ def suggestions(applications: list[Application]) -> dict:
     return suggestions_for(applications) or {}
 
 
+def waiting_messages(user) -> int:
+    """How many applications of the user's queue have a message nobody has read."""
+    sent = Application.objects.visible_to(user).exclude(status="draft")
+    return with_unread_messages(sent).count()
+
+
 def queue_page(user, page_number, **filters):
     page = Paginator(queue_queryset(user, **filters), PAGE_SIZE).get_page(page_number)
     applications = list(page.object_list)
@@ -56,6 +73,12 @@ def queue_page(user, page_number, **filters):
         "application_id", "instrument", "total", "band", "risk_flagged"
     ):
         answers.setdefault(row.application_id, []).append(row)
+    unread = dict(
+        ApplicationMessage.objects.unread_by_clinic()
+        .filter(application__in=applications)
+        .values_list("application_id")
+        .annotate(n=Count("id"))
+    )
     suggested = suggestions(applications)
     now = timezone.now()
     rows = [
@@ -64,6 +87,7 @@ def queue_page(user, page_number, **filters):
             waiting=now - (a.submitted_at or a.created_at),
             scores=answers.get(a.pk, []),
             suggestions=suggested.get(a.pk, []),
+            unread_messages=unread.get(a.pk, 0),
         )
         for a in applications
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import apply, public, triage
+from .views import apply, conversation, public, triage
 
 urlpatterns = [
     # public pages of a clinic
@@ -18,12 +18,18 @@ urlpatterns = [
     path("apply/<int:pk>/screening/<str:code>/", apply.screening, name="intake_screening"),
     path("apply/<int:pk>/send/", apply.submit, name="intake_submit"),
     path("apply/<int:pk>/status/", apply.status, name="intake_status"),
+    path("apply/<int:pk>/messages/", conversation.write_to_clinic, name="intake_write_to_clinic"),
     path("me/applications/", apply.my_applications, name="my_applications"),
     # staff
     path("intake/", triage.queue, name="intake_queue"),
     path("intake/waiting/", triage.waiting_list, name="intake_waiting_list"),
     path("intake/funnel/", triage.funnel_page, name="intake_funnel"),
     path("intake/applications/<int:pk>/", triage.detail, name="intake_application"),
+    path(
+        "intake/applications/<int:pk>/messages/",
+        conversation.answer_applicant,
+        name="intake_answer_applicant",
+    ),
     path(
         "intake/applications/<int:pk>/<str:action>/",
         triage.act,

@@ -66,6 +66,19 @@ KINDS: dict[str, Wording] = {
         _("There is news about your application"),
         _("The clinic has decided on your application. Sign in to read it."),
     ),
+    # Applicants writing to the clinic (issue 14): that someone wrote, never what.
+    "applicant_wrote": Wording(
+        _("An applicant has written to your clinic"),
+        _("Someone who has applied to your clinic has written a message. Sign in to read it."),
+    ),
+    "application_answered": Wording(
+        _("The clinic has answered you"),
+        _("There is an answer from the clinic about your application. Sign in to read it."),
+    ),
+    "session_change_asked": Wording(
+        _("A patient asks to change a session"),
+        _("A patient has asked to move or cancel a booked session. Sign in to see it."),
+    ),
     "new_patient": Wording(
         _("A new patient has been assigned to you"),
         _("A patient has been added to your caseload in Tessera. Sign in to see them."),

@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
     name = "tessera.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (tells the therapist of session requests)

@@ -10,7 +10,10 @@ from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
+from tessera.intake.timeline import Step
 from tessera.intake.views.apply import next_step_url
+
+from .timeline import application_timeline
 
 SESSIONS_SHOWN = 3
 APPLICATIONS_SHOWN = 5
@@ -26,6 +29,7 @@ class ApplicationRow:
     application: Application
     phase: Phase
     next_url: str
+    steps: list[Step]
 
     @property
     def steps_left(self) -> bool:
@@ -41,7 +45,8 @@ def applications_of(user) -> list[ApplicationRow]:
         Application.objects.visible_to(user)
         .filter(applicant=user)
         .exclude(status__in=[Status.DUPLICATE])
-        .select_related("clinic")
+        .select_related("clinic", "episode__programme_version", "episode__clinic")
+        .prefetch_related("bookings")
         .order_by("-created_at")[:APPLICATIONS_SHOWN]
     )
     result = []
@@ -49,7 +54,14 @@ def applications_of(user) -> list[ApplicationRow]:
         phase = applicant_phase(application)
         if phase.code == "started":
             continue  # treatment has begun: the home page shows the treatment instead
-        result.append(ApplicationRow(application, phase, next_step_url(application)))
+        result.append(
+            ApplicationRow(
+                application,
+                phase,
+                next_step_url(application),
+                application_timeline(application),
+            )
+        )
     return result
 
 

@@ -84,7 +84,10 @@ def diary_context(entry, step, *, today, values=None, errors=None, key=None, for
     week = [item for item in recent if monday <= item.for_date <= sunday]
     return {
         "diary_fields": worksheets.field_views(
-            step.fields, values or {}, blank_rows=1, errors=errors or {}
+            form_specs(step.fields),
+            for_the_form(step.fields, values or {}),
+            blank_rows=1,
+            errors=errors or {},
         ),
         "diary_errors": errors or {},
         "diary_key": key or uuid.uuid4(),
@@ -104,3 +107,83 @@ def before_module_due(episode, entry):
             episode=episode, time_point="before_module", sequence=entry.pk
         ).open_now()
     )
+
+
+# --- The day is asked once (issue 14) --------------------------------------------------
+# A diary entry is for one day, chosen above the fields ("For which day"). A homework
+# step's own date field or column would ask for the day a second time: in the diary
+# form a date is left out, and a date-and-time becomes a time. On registering, the
+# entry's day is put back into them, so what is stored has the shape the step defines.
+
+
+def _for_form(spec: dict) -> dict | None:
+    kind = spec.get("type", "text")
+    if kind == "date":
+        return None
+    if kind == "datetime":
+        return {**spec, "type": "time"}
+    if kind == "table":
+        columns = [c for c in (_for_form(col) for col in spec.get("columns", [])) if c]
+        return {**spec, "columns": columns}
+    return spec
+
+
+def form_specs(specs: list[dict]) -> list[dict]:
+    """The step's fields as the diary form shows them: no date, a time for a datetime."""
+    return [s for s in (_for_form(spec) for spec in specs) if s]
+
+
+def _with_day(spec: dict, value, day: dt.date):
+    kind = spec.get("type", "text")
+    if kind == "date":
+        return day.isoformat()
+    if kind == "datetime":
+        return f"{day.isoformat()}T{value}" if value else ""
+    return value
+
+
+def with_the_day(specs: list[dict], values: dict, day: dt.date) -> dict:
+    """What the form sent, with the entry's day put into its date and datetime fields
+    and columns (a table row gets them only when something was written in it)."""
+    out = dict(values)
+    for spec in specs:
+        key = spec["key"]
+        if spec.get("type") == "table":
+            columns = spec.get("columns", [])
+            out[key] = [
+                {col["key"]: _with_day(col, row.get(col["key"], ""), day) for col in columns}
+                for row in values.get(key) or []
+            ]
+        elif spec.get("type") in ("date", "datetime"):
+            out[key] = _with_day(spec, values.get(key, ""), day)
+    return out
+
+
+def _without_day(spec: dict, value):
+    if spec.get("type") == "datetime" and isinstance(value, str) and "T" in value:
+        return value.split("T", 1)[1][:5]
+    return value
+
+
+def for_the_form(specs: list[dict], values: dict) -> dict:
+    """A stored entry's values as the diary form shows them (a datetime as its time)."""
+    out = dict(values)
+    for spec in specs:
+        key = spec["key"]
+        if spec.get("type") == "table":
+            out[key] = [
+                {
+                    col["key"]: _without_day(col, row.get(col["key"], ""))
+                    for col in spec.get("columns", [])
+                }
+                for row in values.get(key) or []
+                if isinstance(row, dict)
+            ]
+        else:
+            out[key] = _without_day(spec, values.get(key, ""))
+    return out
+
+
+def read_entry(specs: list[dict], data, day: dt.date) -> dict:
+    """A diary form's values, read as the form showed them, with the day put back."""
+    return with_the_day(specs, worksheets.read_values(form_specs(specs), data), day)

@@ -21,8 +21,22 @@ def _booked(world):
     )
 
 
+def _coming(world):
+    from tessera.appointments.actions import do_book_appointment
+
+    return do_book_appointment(
+        world.episode,
+        acting_user=world["therapist"],
+        therapist=world["therapist"],
+        kind="video",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        video_link="https://video.example/room",
+    )
+
+
 def setup(world):
     world.session = _booked(world)
+    world.coming_session = _coming(world)
 
 
 ROWS: dict[str, Row] = {
@@ -47,6 +61,19 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w: {"episode_id": w.episode.pk},
     ),
     "my_sessions": Row(only(PATIENTS)),
+    # the patient's own coming session: ask to move it, or download it (issue 14)
+    "my_session_change": Row(
+        only(["patient"], ok="redirect"),
+        method="post",
+        data={"kind": "move", "note": "Mornings"},
+        kwargs=lambda w: {"pk": w.coming_session.pk},
+    ),
+    "my_session_calendar": Row(only(["patient"]), kwargs=lambda w: {"pk": w.coming_session.pk}),
+    "session_request_handled": Row(
+        only(TAILORS, ok="redirect"),
+        method="post",
+        kwargs=lambda w: {"episode_id": w.episode.pk, "pk": w.coming_session.pk},
+    ),
 }
 
 

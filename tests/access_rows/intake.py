@@ -1,5 +1,7 @@
 """Intake: the clinic's public pages, the applicant's pages and the triage queue."""
 
+import uuid
+
 from tests.access_rows.base import Row, everyone, only
 
 INTAKE_STAFF = ["intake", "assessor", "manager"]
@@ -56,6 +58,26 @@ def _draft(world):
 
 APPLICANT = only(["patient"])
 
+
+def _sent_of_the_patient(world):
+    """A sent application of the world's patient (consent and details given; sending
+    itself is tested in tests/intake), to write to the clinic about."""
+    from tessera.intake.models import Application
+
+    draft = world.intake_draft
+    sent = Application.objects.create(
+        clinic=draft.clinic,
+        source=draft.source,
+        applicant=draft.applicant,
+        status="submitted",
+        first_name="Pia",
+        last_name="L",
+    )
+    return {"pk": sent.pk}
+
+
+MESSAGE = {"body": "A question about my application", "submission_key": str(uuid.uuid4())}
+
 ROWS: dict[str, Row] = {
     "intake_clinic": Row(PUBLIC, kwargs=lambda w: {"slug": w.clinic.slug}),
     "clinic_directory": Row(PUBLIC),
@@ -86,6 +108,20 @@ ROWS: dict[str, Row] = {
     "intake_waiting_list": Row(only(INTAKE_STAFF + ["other_manager"])),
     "intake_funnel": Row(only(INTAKE_STAFF + ["other_manager"])),
     "intake_application": Row(only(INTAKE_STAFF), kwargs=lambda w: {"pk": w.intake_sent.pk}),
+    # the applicant writes to the clinic about a sent application (issue 14)
+    "intake_write_to_clinic": Row(
+        only(["patient"], ok="redirect"),
+        method="post",
+        data=MESSAGE,
+        kwargs=_sent_of_the_patient,
+        per_kind=True,
+    ),
+    "intake_answer_applicant": Row(
+        only(INTAKE_STAFF, ok="redirect"),
+        method="post",
+        data={"body": "An answer", "submission_key": str(uuid.uuid4())},
+        kwargs=lambda w: {"pk": w.intake_sent.pk},
+    ),
     "intake_application_action": Row(
         only(INTAKE_STAFF, ok="redirect"),
         method="post",

@@ -33,7 +33,9 @@ def test_the_demo_patient_has_a_history_and_questionnaires_due_today(demo):
     client = Client()
     sign_in(client, User.objects.get(email="patient@demo.tessera.test"))
     home = client.get(reverse("home")).content.decode()
-    assert "Fill in PHQ-9" in home and "Fill in GAD-7" in home
+    assert "A questionnaire about your mood (PHQ-9)" in home
+    assert "A questionnaire about worry and anxiety (GAD-7)" in home
+    assert "due today" in home and "overdue" not in home
     progress = client.get(reverse("my_progress")).content.decode()
     assert "<td>15</td>" in progress and "<td>7</td>" in progress  # PHQ-9 from 15 down to 7
 

@@ -58,6 +58,10 @@ def test_two_diary_entries_from_the_home_page_on_a_phone(phone_page, demo):
     page.locator("section.homework-panel").get_by_role(
         "link", name="Register: Activity diary"
     ).click()
+    # The day is asked once, above the fields; the diary's own "when" asks only a time.
+    form = page.locator("form[data-diary]")
+    expect(form.get_by_label("For which day")).to_be_visible()
+    expect(form.locator("input[type=date], input[type=datetime-local]")).to_have_count(0)
     page.get_by_label("What I did").fill("Called my sister")
     page.get_by_label("Mood (0–10)").fill("14")
     page.get_by_role("button", name="Register entry").click()
@@ -77,8 +81,11 @@ def test_two_diary_entries_from_the_home_page_on_a_phone(phone_page, demo):
     page.reload()  # e.g. the page was closed while offline: the text comes back
     expect(page.get_by_label("What I did")).to_have_value("Not sent yet")
     expect(page.locator("[data-diary-status]")).to_contain_text("We restored")
-    # ... and cleared when the patient signs out.
+    # ... "Sign out" asks first (issue 14), and it is cleared when the patient signs out.
     page.get_by_role("button", name="Sign out").click()
+    warning = page.get_by_role("dialog", name="Your text is not saved yet")
+    expect(warning).to_be_visible()
+    warning.get_by_role("button", name="Sign out and discard it").click()
     page.wait_for_load_state()
     assert page.evaluate(KEPT) == []
 

@@ -118,7 +118,7 @@ def test_the_home_page_says_what_the_patient_can_still_do(world, plan, login):
     _end(world, 0)
     text = login(world["patient"]).get(reverse("home")).content.decode()
     assert 'id="after-treatment"' in text
-    assert "Follow-up questionnaires" in text and "Fill in PHQ-9" in text
+    assert "Follow-up questionnaires" in text and "A questionnaire about your mood (PHQ-9)" in text
     assert reverse("my_plan") in text and reverse("my_safety_plan") in text
     assert "you can still write to your care team until" in text
     assert 'href="tel:+46 8 555 010"' in text and 'href="tel:112"' in text

@@ -189,10 +189,17 @@ def test_the_patient_registers_from_the_diary_page(world, plan, login):
     client = login(world["patient"])
     page = client.get(diary_url(plan))
     assert page.status_code == 200 and "Register entry" in page.content.decode()
-    response = client.post(diary_url(plan), form_data(**{"times-0-day": "2026-03-02"}))
+    # The day is asked once, above the fields (issue 14): the table's own day column is
+    # not in the form, and is filled with the entry's day.
+    assert 'name="times-0-day"' not in page.content.decode()
+    today = plans.clinic_today(world.clinic)
+    response = client.post(
+        diary_url(plan),
+        form_data(**{"times-0-note": "after lunch", "for_date": today.isoformat()}),
+    )
     assert response.status_code == 302 and response["Location"] == diary_url(plan)
     item = DiaryEntry.objects.get()
-    assert item.values["times"] == [{"day": "2026-03-02", "note": ""}]
+    assert item.values["times"] == [{"day": today.isoformat(), "note": "after lunch"}]
     text = client.get(diary_url(plan)).content.decode()
     assert "This week: 1 entry" in text and "Correct this entry" in text
 
@@ -301,3 +308,33 @@ def test_plan_page_query_count_does_not_grow_with_entries(world, plan, login):
     with CaptureQueriesContext(connection) as many:
         client.get(url + "?diary=2")
     assert len(many) == len(few)
+
+
+def test_the_day_is_asked_once_and_a_time_stands_for_a_date_and_time():
+    specs = [
+        {"key": "when", "label": "Day and time", "type": "datetime"},
+        {"key": "day", "label": "Day", "type": "date"},
+        {
+            "key": "log",
+            "type": "table",
+            "columns": [
+                {"key": "at", "type": "datetime"},
+                {"key": "on", "type": "date"},
+                {"key": "what", "type": "text"},
+            ],
+        },
+    ]
+    shown = diary.form_specs(specs)
+    assert [(s["key"], s["type"]) for s in shown] == [("when", "time"), ("log", "table")]
+    assert [c["key"] for c in shown[1]["columns"]] == ["at", "what"]
+    day = dt.date(2026, 5, 12)
+    data = {"when": "08:30", "log-0-at": "14:00", "log-0-what": "walk", "log-1-at": ""}
+    values = diary.read_entry(specs, data, day)
+    assert values == {
+        "when": "2026-05-12T08:30",
+        "day": "2026-05-12",
+        "log": [{"at": "2026-05-12T14:00", "on": "2026-05-12", "what": "walk"}],
+    }
+    assert worksheets.check_values(specs, values) == {}
+    back = diary.for_the_form(specs, values)
+    assert back["when"] == "08:30" and back["log"][0]["at"] == "14:00"

@@ -7,6 +7,10 @@ One module per concept; the functions are re-exported here, so
 from .care_models import (  # noqa: F401
     do_change_care_model,
 )
+from .requests import (  # noqa: F401
+    do_ask_to_change_session,
+    do_handle_change_request,
+)
 from .sessions import (  # noqa: F401
     MAX_MINUTES,
     _check_booking,
@@ -22,4 +26,6 @@ __all__ = [
     "do_record_session",
     "do_cancel_appointment",
     "do_change_care_model",
+    "do_ask_to_change_session",
+    "do_handle_change_request",
 ]

@@ -121,6 +121,8 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancel_reason = reason[:300]
     appointment.save(update_fields=["status", "cancel_reason"])
+    # the patient's request to move or cancel it, if any, has been dealt with
+    appointment.change_requests.open().update(handled_by=acting_user, handled_at=timezone.now())
     audit.record_for_episode(
         "appointment.cancelled", appointment.episode, obj=appointment, actor=acting_user
     )

@@ -103,6 +103,16 @@ class Event(StrEnum):
         _("Your application was accepted and treatment started"),
     )
     APPLICATION_WAIT = "application.wait", INTAKE, _("You were put on the waiting list")
+    APPLICATION_MESSAGE_SENT = (
+        "application.message_sent",
+        INTAKE,
+        _("You wrote to the clinic about your application"),
+    )
+    APPLICATION_MESSAGE_ANSWERED = (
+        "application.message_answered",
+        INTAKE,
+        _("The clinic answered your message about your application"),
+    )
     APPLICATION_START = (
         "application.start",
         INTAKE,
@@ -112,6 +122,16 @@ class Event(StrEnum):
     APPOINTMENT_BOOKED = "appointment.booked", CARE, _("A session with you was booked")
     APPOINTMENT_CANCELLED = "appointment.cancelled", CARE, _("A session with you was cancelled")
     APPOINTMENT_RECORDED = "appointment.recorded", CARE, _("A session with you was recorded")
+    APPOINTMENT_CHANGE_ASKED = (
+        "appointment.change_asked",
+        SELF,
+        _("You asked to move or cancel a session"),
+    )
+    APPOINTMENT_CHANGE_HANDLED = (
+        "appointment.change_handled",
+        CARE,
+        _("Your request to move or cancel a session was dealt with"),
+    )
 
     AUDIT_SEARCHED = "audit.searched", AUDIT, _("The audit trail was searched")
     AUDIT_SECURITY_EVENTS_VIEWED = (

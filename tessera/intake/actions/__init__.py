@@ -2,7 +2,8 @@
 
 - ``apply``: the applicant's and the referrer's: consent, details, screening, sending, referring;
 - ``triage``: triage of a submitted application;
-- ``decisions``: the assessment and its decision, and starting from the waiting list.
+- ``decisions``: the assessment and its decision, and starting from the waiting list;
+- ``messages``: applicants writing to the clinic, and the intake team answering.
 
 The public functions are re-exported here, so ``from tessera.intake import actions`` then
 ``actions.do_...`` reads as before.
@@ -26,6 +27,12 @@ from .decisions import (
     do_assess,
     do_start_from_waiting_list,
     programme_choices,
+)
+from .messages import (
+    do_answer_applicant,
+    do_mark_read,
+    do_write_to_clinic,
+    may_write_to_clinic,
 )
 from .triage import (
     OWNER_KEEP,
@@ -62,4 +69,8 @@ __all__ = [
     "programme_choices",
     "do_assess",
     "do_start_from_waiting_list",
+    "do_write_to_clinic",
+    "do_answer_applicant",
+    "do_mark_read",
+    "may_write_to_clinic",
 ]

@@ -180,7 +180,7 @@ def _check_ready_to_accept(locked: Application, screening_skip_reason: str) -> N
 
 def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
     """Accept: the patient, a waiting episode with the programme; started at once when
-    the decision says so. Letters: accepted (and started)."""
+    the decision says so, or the care is unguided. Letters: accepted (and started)."""
     programme_version = assessment.programme_version
     patient = _patient_for(locked, acting_user)
     episode = do_open_episode(
@@ -195,7 +195,9 @@ def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
     episode.programme_version = programme_version
     locked.patient, locked.episode = patient, episode
     locked.status = Status.WAITING_LIST
-    start_now = assessment.decision == Decision.ACCEPT
+    # Unguided care waits for no therapist's place: accepted is started, so the patient
+    # can open the first module at once (issue 14), whichever acceptance was chosen.
+    start_now = assessment.decision == Decision.ACCEPT or assessment.care_model == "unguided"
     if start_now:
         _start(locked, episode, acting_user, now)
     _save(locked, now, *fields, "patient", "episode", "started_at")

@@ -25,6 +25,8 @@ from ..actions import apply as apply_actions
 from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
 from ..status import applicant_phase, crisis_contacts
+from ..timeline import application_steps
+from .conversation import conversation
 from .public import _clinic, _not_taking
 
 SIGNUP_SESSION_KEY = "tessera_intake_signup"  # read by tessera.core.auth.AccountAdapter
@@ -273,6 +275,8 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             booking=booking,
             continue_url=continue_url,
             screening_left="/screening/" in continue_url,
+            steps=application_steps(application, booking),
+            **conversation(request, application),
             waiting_contacts=_waiting_contacts(application, request),
         ),
     )

@@ -31,8 +31,9 @@ from ..forms import (
 from ..funnel import funnel
 from ..models import Application, Status
 from ..models.applications import OPEN_STATUSES
-from ..queue import queue_page, suggestions
+from ..queue import queue_page, suggestions, waiting_messages
 from ..waiting import PACE_WEEKS, pace_per_week, position_of, waiting_page
+from .conversation import conversation
 
 
 def _may_use_queue(user) -> None:
@@ -51,9 +52,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         source=chosen.get("source", ""),
         status=chosen.get("status", ""),
         urgent=chosen.get("urgent", False),
+        messages=chosen.get("messages", False),
     )
     return render(
-        request, "intake/triage/queue.html", {"page": page, "rows": rows, "filters": filters}
+        request,
+        "intake/triage/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "waiting_messages": waiting_messages(request.user),
+        },
     )
 
 
@@ -134,6 +143,7 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
             getattr(getattr(application, "assessment", None), "care_model", "")
         ),
         "letters": application.letters.all(),
+        **conversation(request, application),
     }
     if application.possible_duplicate_of and application.status != Status.DUPLICATE:
         context["merge"] = _merge_context(application, application.possible_duplicate_of)

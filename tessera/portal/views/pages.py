@@ -13,6 +13,7 @@ from tessera.treatment import diary, ending, plans, questionnaires
 from tessera.treatment.models import DueMeasure
 
 from ..home import applications_of, public_clinics, upcoming_sessions
+from ..timeline import episode_timeline
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         DueMeasure.objects.visible_to(user)
         .filter(episode__patient__user=user)
         .open_now()
-        .select_related("episode")
+        .select_related("episode__clinic")
         if user.patient_record
         else DueMeasure.objects.none()
     )
@@ -65,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if ended
             else [],
             "applications": applications_of(user),
+            "timeline": episode_timeline(episode),
         },
     )
 

@@ -39,10 +39,12 @@ def do_save_safety_plan(episode, *, acting_user, parts: dict, based_on: int) -> 
             {key: _("Keep each part under %(n)s characters.") % {"n": MAX_PART} for key in too_long}
         )
     plan, _created = SafetyPlan.objects.select_for_update().get_or_create(episode=episode)
+    if plan.parts == cleaned:
+        # Nothing new: the same text sent twice (a double click, or the form sent
+        # again from the browser's history) is no conflict and no second revision.
+        return plan
     if plan.version != based_on:
         raise EditedMeanwhile(plan)
-    if plan.parts == cleaned:
-        return plan
     plan.parts = cleaned
     plan.version += 1
     plan.updated_by = acting_user

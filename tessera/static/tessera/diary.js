@@ -22,8 +22,20 @@
     } else if (copy && keyField && !form.querySelector("[aria-invalid]")) {
       kept.fill(form, copy);
       if (status) { status.textContent = form.dataset.restoredText || ""; }
+      // Restored but not registered: "Sign out" asks before discarding it (local-data.js).
+      var first = form.querySelector("textarea, input[type=text]");
+      if (first) { first.dispatchEvent(new Event("input", { bubbles: true })); }
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    // Sent: the copy stays until the server lists its key (the sending may fail), but
+    // it no longer counts as unsent text when signing out elsewhere (local-data.js).
+    form.addEventListener("submit", function () {
+      var sent = kept.read(key);
+      if (sent) {
+        sent._sent = "1";
+        try { localStorage.setItem(key, JSON.stringify(sent)); } catch (e) { /* storage off */ }
+      }
+    });
   });
 })();

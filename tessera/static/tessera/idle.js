@@ -107,7 +107,9 @@
     if (!target) { return; }
     var restored = false;
     fields(target).forEach(function (el) {
-      if (Object.prototype.hasOwnProperty.call(kept.values, el.name) && !el.value) {
+      // What the person typed wins over what the page was filled with (a safety plan
+      // being changed has the saved text in its fields): they check it and send again.
+      if (Object.prototype.hasOwnProperty.call(kept.values, el.name) && el.value !== kept.values[el.name]) {
         el.value = kept.values[el.name];
         restored = true;
       }

@@ -11,9 +11,11 @@
   var status = form.querySelector("[data-autosave-status]");
   var timer = null;
   var saving = false;
+  var signedOut = false;
 
   function say(text) { if (status) { status.textContent = text; } }
   function save() {
+    if (signedOut) { return; }
     if (saving) { timer = setTimeout(save, 500); return; }
     saving = true;
     var data = new FormData(form);
@@ -23,9 +25,17 @@
       credentials: "same-origin",
       headers: { "X-Autosave": "1", "X-CSRFToken": data.get("csrfmiddlewaretoken") }
     }).then(function (response) {
+      if (response.redirected && /\/accounts\/login\//.test(response.url)) {
+        // The session has ended: the text stays on this device until the person signs
+        // in again and opens this page, when it is restored and saved (no retries).
+        say(form.dataset.signedOutText || "You have been signed out.");
+        signedOut = true;
+        return null;
+      }
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
-    }).then(function () {
+    }).then(function (answer) {
+      if (answer === null) { return; }
       kept.forget(key);
       say(form.dataset.savedText || "Saved.");
       document.dispatchEvent(new CustomEvent("tessera:saved"));  // activity: idle.js

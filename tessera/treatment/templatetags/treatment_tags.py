@@ -1,6 +1,12 @@
+from zoneinfo import ZoneInfo
+
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tessera.programs.matching import band_words
+from tessera.treatment import plain_names
+from tessera.treatment.plans import clinic_today
 
 register = template.Library()
 
@@ -21,3 +27,28 @@ def band_in_words(band, instrument):
     if not band:
         return ""
     return band_words(str(instrument), str(band), None)
+
+
+@register.filter
+def plain_name(code):
+    """A questionnaire as a patient reads it: ``{{ d.instrument|plain_name }}``."""
+    return plain_names.plain_name(str(code))
+
+
+@register.filter
+def why_asked(due):
+    """Why the patient is asked to fill in this questionnaire now."""
+    return plain_names.why_asked(str(due.instrument), str(due.time_point))
+
+
+@register.simple_tag
+def due_words(due):
+    """ "due today", "due 12 May" or "overdue since 10 May", in the clinic's time zone."""
+    clinic = due.episode.clinic
+    state = plain_names.due_state(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
+    day = date_format(state.day, "SHORT_DATE_FORMAT")
+    if state.state == "today":
+        return _("due today")
+    if state.state == "overdue":
+        return _("overdue since %(date)s") % {"date": day}
+    return _("due %(date)s") % {"date": day}

@@ -55,8 +55,8 @@ def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpRe
     today = plans.clinic_today(episode.clinic)
     here = reverse("diary_register", args=[entry.pk, step.position])
     if request.method == "POST":
-        values = worksheets.read_values(step.fields, request.POST)
         for_date = _for_date(request.POST.get("for_date", ""), today)
+        values = diary.read_entry(step.fields, request.POST, for_date or today)
         key = request.POST.get("submission_key", "")
         try:
             uuid.UUID(key)
@@ -114,7 +114,7 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
     here = reverse("diary_register", args=[entry.pk, step.position])
     errors, values = {}, item.values
     if request.method == "POST":
-        values = worksheets.read_values(step.fields, request.POST)
+        values = diary.read_entry(step.fields, request.POST, item.for_date)
         try:
             diary_actions.do_correct_diary_entry(item, values, acting_user=request.user)
         except ValidationError as exc:
@@ -131,7 +131,12 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
             "entry": entry,
             "step": step,
             "item": item,
-            "fields": worksheets.field_views(step.fields, values, blank_rows=1, errors=errors),
+            "fields": worksheets.field_views(
+                diary.form_specs(step.fields),
+                diary.for_the_form(step.fields, values),
+                blank_rows=1,
+                errors=errors,
+            ),
             "errors": errors,
         },
         status=400 if errors else 200,

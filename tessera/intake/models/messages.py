@@ -1,0 +1,42 @@
+"""Applicants writing to the clinic before they are accepted (issue 14): a conversation
+attached to the application, between the applicant and the clinic's intake team."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationMessageQuerySet(models.QuerySet):
+    def unread_by_clinic(self) -> ApplicationMessageQuerySet:
+        return self.filter(from_clinic=False, read_at__isnull=True)
+
+    def unread_by_applicant(self) -> ApplicationMessageQuerySet:
+        return self.filter(from_clinic=True, read_at__isnull=True)
+
+
+class ApplicationMessage(models.Model):
+    """One message, from the applicant or from the intake team; never changed once sent.
+    ``read_at``: when the other side first opened the conversation after it."""
+
+    application = models.ForeignKey(
+        "intake.Application", on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_clinic = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    submission_key = models.UUIDField(unique=True, default=uuid.uuid4)
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["application", "from_clinic", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on application {self.application_id}"

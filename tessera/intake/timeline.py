@@ -1,0 +1,118 @@
+"""The applicant's timeline (issue 14): what has happened to the application and what
+comes next, in words and dates, never a score. Steps are done, the one being waited
+for now, or still to come. The portal adds the treatment's own steps after these
+(tessera.portal.timeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, Source, Status
+
+DONE, NOW, NEXT = "done", "now", "next"
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str
+    when: dt.datetime | dt.date | None = None
+    done: bool = False
+    note: str = ""
+    state: str = NEXT
+
+    @property
+    def at_a_time(self) -> bool:
+        """A coming appointment: shown with its time, not only its day."""
+        return isinstance(self.when, dt.datetime) and not self.done
+
+    @property
+    def state_label(self) -> str:
+        return {DONE: _("done"), NOW: _("now"), NEXT: _("to come")}[self.state]
+
+
+def _received(application: Application) -> Step:
+    if application.source == Source.SELF:
+        label = _("Application sent")
+        note = _("You fill in your application and send it to the clinic.")
+    else:
+        label = _("Referral received")
+        note = _("The clinic has received a referral for you.")
+    when = application.submitted_at
+    return Step("received", label, when, done=when is not None, note=note)
+
+
+def _assessment(application: Application, booking) -> Step:
+    if application.assessed_at:
+        return Step("assessment", _("Assessment"), application.assessed_at, done=True)
+    if booking is not None:
+        return Step(
+            "assessment",
+            _("Assessment booked"),
+            booking.starts_at,
+            note=_("Your appointment with the clinic: %(how)s.")
+            % {"how": booking.get_mode_display()},
+        )
+    return Step(
+        "assessment",
+        _("Assessment"),
+        note=_("The clinic books a time to talk with you about your application."),
+    )
+
+
+def _decision(application: Application) -> Step:
+    labels = {
+        Status.ACCEPTED: _("Accepted for treatment"),
+        Status.WAITING_LIST: _("Accepted: on the waiting list"),
+        Status.DECLINED: _("Decision: not offered treatment here"),
+        Status.REDIRECTED: _("Decision: referred elsewhere"),
+    }
+    if application.decided_at and application.status in labels:
+        return Step("decision", labels[application.status], application.decided_at, done=True)
+    return Step(
+        "decision",
+        _("Decision"),
+        note=_("The clinic tells you whether it can offer you treatment, and when."),
+    )
+
+
+def application_steps(application: Application, booking=None) -> list[Step]:
+    """The application's steps, in order, each with its date once it has happened.
+    booking: the application's coming assessment booking (not cancelled), if any."""
+    screened = application.screened_at or (
+        application.submitted_at if not application.screening_set else None
+    )
+    steps = [
+        _received(application),
+        Step(
+            "screening",
+            _("Screening questionnaires"),
+            screened,
+            done=screened is not None,
+            note=_("A few questionnaires about how you feel, so the clinic can plan."),
+        ),
+        _assessment(application, booking),
+        _decision(application),
+    ]
+    # An application decided without an assessment (accepted at once, or declined after
+    # reading) skips that step rather than showing it as still to come.
+    if application.decided_at and not application.assessed_at:
+        steps = [s for s in steps if s.code != "assessment"]
+    return with_states(steps)
+
+
+def with_states(steps: list[Step]) -> list[Step]:
+    """Done steps stay done; the first step not done is now; the rest are to come."""
+    out, current_seen = [], False
+    for step in steps:
+        if step.done:
+            state = DONE
+        elif not current_seen:
+            state, current_seen = NOW, True
+        else:
+            state = NEXT
+        out.append(replace(step, state=state))
+    return out

@@ -1,0 +1,67 @@
+"""No typed text is lost at the edges (issue 14): a form sent after the session ended
+any way returns to its page with the text put back; sign-out asks first when text is
+unsent; the same safety plan sent twice is one save."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tessera.safety.actions.plans import EditedMeanwhile, do_save_safety_plan
+from tessera.safety.models import SAFETY_PLAN_KEYS, SafetyPlan, SafetyPlanRevision
+from tests.conftest import sign_in
+
+
+def _plan_form(version, **given):
+    return {"based_on": str(version), **{k: given.get(k, "") for k in SAFETY_PLAN_KEYS}}
+
+
+def test_a_form_sent_after_the_session_expired_returns_to_its_page(world, client):
+    # No session at all (its cookie ran out, or the person signed out in another tab).
+    response = client.post(
+        "/me/safety-plan/",
+        _plan_form(0, warning_signs="I stop sleeping"),
+        HTTP_REFERER="http://testserver/me/safety-plan/?edit=1",
+    )
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("account_login")
+    assert parse_qs(location.query)["next"] == ["/me/safety-plan/?edit=1"]
+    assert response.cookies["tessera_restore_typed"].value == "1"
+    assert not SafetyPlan.objects.exists()
+
+
+def test_a_page_opened_while_signed_out_sets_no_restore_cookie(world, client):
+    response = client.get("/me/safety-plan/")
+    assert response.status_code == 302
+    assert "tessera_restore_typed" not in response.cookies
+
+
+def test_the_safety_plan_sent_twice_is_saved_once(world, client):
+    sign_in(client, world.patient.user)
+    data = _plan_form(0, coping="A walk by the water")
+    assert client.post("/me/safety-plan/", data).status_code == 302
+    again = client.post("/me/safety-plan/", data)  # the double click, version 0 again
+    assert again.status_code == 302
+    assert SafetyPlan.objects.get().version == 1
+    assert SafetyPlanRevision.objects.count() == 1
+
+
+def test_a_real_change_from_an_old_version_is_still_refused(world):
+    do_save_safety_plan(
+        world.episode, acting_user=world["therapist"], parts={"coping": "Music"}, based_on=0
+    )
+    with pytest.raises(EditedMeanwhile):
+        do_save_safety_plan(
+            world.episode, acting_user=world.patient.user, parts={"coping": "Run"}, based_on=0
+        )
+
+
+def test_every_signed_in_page_asks_before_signing_out_over_unsent_text(world, client):
+    sign_in(client, world.patient.user)
+    page = client.get("/").content.decode()
+    assert 'id="unsaved-warning"' in page
+    assert "data-unsaved-back" in page and "data-unsaved-discard" in page
+    assert "Sign out and discard it" in page

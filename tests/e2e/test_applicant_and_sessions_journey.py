@@ -1,0 +1,126 @@
+"""The patient's path in a browser (issue 14): an applicant on a phone sees the timeline
+of their application, writes to the clinic (a double click sends one message), and
+reads the intake team's answer; a patient asks to move a session, downloads it as a
+calendar file, and the therapist sees the request and deals with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tessera.appointments import actions as appointments
+from tessera.appointments.models import ChangeRequest
+from tessera.core import actions
+from tessera.core.roles import Role
+from tessera.intake.models import ApplicationMessage
+from tests.conftest import TOTP_SECRET, make_clinic, make_user
+from tests.e2e.conftest import current_totp_code, sign_in
+from tests.intake.intake_helpers import make_application
+
+QUESTION = "I work nights. Could the assessment be in the afternoon?"
+
+
+def _staff(page, email):
+    sign_in(page, email)
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def applicant(transactional_db):
+    region = actions.do_create_region(name="Journey Region", country="SE")
+    clinic = make_clinic(region, "riverside")
+    coordinator = make_user("ines@riverside.test", second_factor=True, first_name="Ines")
+    actions.do_grant_role(coordinator, clinic, Role.INTAKE_COORDINATOR)
+    return make_application(clinic, "ada@apply.test")
+
+
+def test_an_applicant_follows_the_timeline_and_writes_to_the_clinic(
+    phone_page, browser, live_server, applicant
+):
+    page = phone_page
+    sign_in(page, "ada@apply.test")
+    timeline = page.get_by_role("list", name="Your path, step by step")
+    expect(timeline).to_be_visible()
+    expect(timeline.get_by_role("listitem")).to_have_count(6)
+    expect(timeline.locator("[aria-current=step]")).to_contain_text("Assessment")
+    expect(timeline.get_by_role("listitem").first).to_contain_text("done")
+
+    page.get_by_role("link", name=re.compile("Your application to")).click()
+    expect(page.get_by_role("heading", name="Write to the clinic")).to_be_visible()
+    page.get_by_label("Your message").fill(QUESTION)
+    send = page.get_by_role("button", name="Send to the clinic")
+    send.dblclick()  # a double click sends one message
+    expect(page.get_by_text("Your message has been sent to the clinic.")).to_be_visible()
+    expect(page.locator(".conversation")).to_contain_text(QUESTION)
+    assert ApplicationMessage.objects.count() == 1
+
+    # The intake coordinator, in another browser, sees it in the queue and answers.
+    staff_context = browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    try:
+        _staff(staff, "ines@riverside.test")
+        staff.goto("/intake/")
+        staff.get_by_role("link", name="One applicant has written and waits for an answer.").click()
+        staff.get_by_role("link", name=re.compile("Ada")).click()
+        expect(staff.locator("#conversation")).to_contain_text(QUESTION)
+        staff.get_by_label("Your message").fill("Yes: we will book an afternoon time.")
+        staff.get_by_role("button", name="Send the answer").click()
+        expect(staff.get_by_text("Your answer has been sent to the applicant.")).to_be_visible()
+    finally:
+        staff_context.close()
+
+    page.reload()
+    expect(page.locator(".conversation .from-clinic")).to_contain_text("an afternoon time")
+
+
+@pytest.fixture
+def coming_session(e2e_world):
+    return appointments.do_book_appointment(
+        e2e_world.patient.episodes.get(),
+        acting_user=e2e_world.therapist,
+        therapist=e2e_world.therapist,
+        kind="video",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        video_link="https://video.example/room-7",
+    )
+
+
+def test_a_patient_asks_to_move_a_session_and_the_therapist_sees_it(
+    page, browser, live_server, e2e_world, coming_session
+):
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/sessions/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    text = open(download.value.path(), encoding="utf-8").read()  # noqa: SIM115
+    assert "SUMMARY:Appointment at Clinic alpha" in text and "Tove" not in text
+
+    page.get_by_text("Ask to move or cancel").click()
+    page.get_by_label("move it to another time").check()
+    page.get_by_role("button", name="Send the request").click()
+    # a move without times is refused, and nothing chosen is lost
+    expect(page.get_by_text("Say which days and times suit you instead.")).to_be_visible()
+    expect(page.get_by_label("move it to another time")).to_be_checked()
+    page.get_by_label("Times that suit you, or why").fill("Any afternoon after 15:00")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("status").filter(has_text="you asked to move it")).to_be_visible()
+
+    _staff_page = browser.new_context(base_url=live_server.url)
+    staff = _staff_page.new_page()
+    try:
+        _staff(staff, "therapist@alpha.test")
+        staff.goto(f"/episodes/{coming_session.episode_id}/sessions/")
+        request = staff.locator(f"#change-request-{coming_session.pk}")
+        expect(request).to_contain_text("The patient asks to move it to another time")
+        expect(request).to_contain_text("Any afternoon after 15:00")
+        request.get_by_role("button", name="Mark as dealt with").click()
+        expect(staff.get_by_text("The request is marked as dealt with.")).to_be_visible()
+    finally:
+        _staff_page.close()
+    assert not ChangeRequest.objects.open().exists()

@@ -1,0 +1,110 @@
+"""No typed text is lost at the edges (issue 14), walked in a browser: a safety plan
+saved after the session expired comes back after signing in again; "Sign out" asks
+before discarding a message not yet saved, and the saved draft is there next time."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tessera.core.demo import DEMO_PASSWORD
+from tessera.core.models import Patient
+from tessera.safety.actions.plans import do_save_safety_plan
+from tessera.safety.models import SafetyPlan
+from tessera.treatment.models import WorksheetAnswer
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_plan_journey import _open_text_field
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.DEMO = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Patient.objects.get(user__email="patient@demo.tessera.test")
+
+
+SIGNS = "I stop answering the phone, and I stay in bed all day"
+
+
+def test_a_safety_plan_saved_after_the_session_expired_is_not_lost(page, e2e_world):
+    episode = e2e_world.patient.episodes.get()
+    do_save_safety_plan(
+        episode, acting_user=e2e_world.therapist, parts={"warning_signs": "Bad sleep"}, based_on=0
+    )
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/safety-plan/")
+    page.get_by_role("link", name="Change the safety plan").click()
+    page.get_by_label("My warning signs").fill(SIGNS)
+    Session.objects.all().delete()  # the session ends while the patient writes
+    page.get_by_role("button", name="Save the safety plan").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    expect(page.get_by_text("You were signed out before this form was sent.")).to_be_visible()
+    page.get_by_label("Email").fill("patient@alpha.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/me/safety-plan/\?edit=1$"))
+    expect(page.get_by_role("status").filter(has_text="What you had typed")).to_be_visible()
+    expect(page.get_by_label("My warning signs")).to_have_value(SIGNS)
+    page.get_by_role("button", name="Save the safety plan").click()
+    expect(page.get_by_text("The safety plan was saved.")).to_be_visible()
+    assert SafetyPlan.objects.get().parts["warning_signs"] == SIGNS
+
+
+def test_signing_out_asks_before_discarding_a_message_and_keeps_the_saved_draft(page, e2e_world):
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    message = page.get_by_label("Your message")
+    message.fill("I could not do the exercise this week because")
+    page.get_by_role("button", name="Sign out").click()
+    warning = page.get_by_role("dialog", name="Your text is not saved yet")
+    expect(warning).to_be_visible()
+    warning.get_by_role("button", name="Go back to my text").click()
+    expect(warning).to_be_hidden()
+    expect(message).to_be_focused()
+    expect(message).to_have_value("I could not do the exercise this week because")
+    # once the draft is saved on the server, signing out needs no question ...
+    expect(page.get_by_role("status").filter(has_text="Draft saved")).to_be_visible(timeout=8000)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    # ... and the text is there after signing in again, in any browser
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    expect(page.get_by_label("Your message")).to_have_value(
+        "I could not do the exercise this week because"
+    )
+
+
+def test_signing_out_anyway_discards_the_text(page, e2e_world):
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/safety-plan/?edit=1")
+    page.get_by_label("My warning signs").fill("Not for anyone else's eyes")
+    page.get_by_role("button", name="Sign out").click()
+    warning = page.get_by_role("dialog", name="Your text is not saved yet")
+    warning.get_by_role("button", name="Sign out and discard it").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    kept = "Object.keys(localStorage).filter(k => k.startsWith('tessera-')).length"
+    assert page.evaluate(kept) == 0
+    assert not SafetyPlan.objects.exists()
+
+
+def test_a_worksheet_written_after_the_session_expired_is_saved_after_signing_in(page, demo):
+    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    entry, step, field = _open_text_field(demo)
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    Session.objects.all().delete()
+    page.locator(f"[name='{field['key']}']").fill("I went for a walk with Anna.")
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_contain_text("You have been signed out")
+    assert not WorksheetAnswer.objects.filter(entry=entry, step=step).exists()
+
+    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    expect(page.locator(f"[name='{field['key']}']")).to_have_value("I went for a walk with Anna.")
+    expect(status).to_contain_text("Saved.")
+    answer = WorksheetAnswer.objects.get(entry=entry, step=step)
+    assert answer.values[field["key"]] == "I went for a walk with Anna."
