@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/mine/", views.my_outcomes, name="my_outcomes"),
     path("reports/mine/episodes/", views.outcome_table, name="my_outcome_table"),
     path("reports/mine/episodes.csv", views.outcome_table_csv, name="my_outcome_table_csv"),
+    path("reports/mine/episodes.xlsx", views.outcome_table_xlsx, name="my_outcome_table_xlsx"),
     path("reports/clinics/<slug:slug>/outcomes/", views.clinic_outcomes, name="clinic_outcomes"),
     path(
         "reports/clinics/<slug:slug>/outcomes/episodes/",
@@ -21,11 +22,26 @@ urlpatterns = [
         views.outcome_table_csv,
         name="clinic_outcome_table_csv",
     ),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes.xlsx",
+        views.outcome_table_xlsx,
+        name="clinic_outcome_table_xlsx",
+    ),
     path("reports/clinics/<slug:slug>/dashboard/", views.clinic_dashboard, name="clinic_dashboard"),
     path(
         "reports/clinics/<slug:slug>/dashboard/<slug:table>.csv",
         views.dashboard_csv,
         name="dashboard_csv",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/dashboard/<slug:table>.xlsx",
+        views.dashboard_xlsx,
+        name="dashboard_xlsx",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/dashboard.xlsx",
+        views.dashboard_xlsx,
+        name="dashboard_workbook",
     ),
     path("reports/clinics/<slug:slug>/costs/", views.clinic_costs, name="clinic_costs"),
     path("reports/clinics/<slug:slug>/quarterly/", views.quarterly_list, name="quarterly_list"),

@@ -151,46 +151,96 @@ def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
     return response
 
 
+@staff_required
+def outcome_table_xlsx(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The per-episode table as an Excel workbook, with the CSV's columns."""
+    clinic, rows = _table_rows(request, slug)
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        changes={"table": "episode_outcomes", "format": "xlsx", "rows": rows.count()},
+    )
+    lines = exports.engine_rows(rows, as_text=False)
+    header = next(lines)
+    body = exports.xlsx_bytes([(str(_("Outcomes per episode")), header, lines)])
+    name = f"outcomes-{clinic.slug if clinic else 'own'}.xlsx"
+    return _attachment(body, exports.XLSX_TYPE, name)
+
+
+def _attachment(body: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/definitions.html")
 
 
 def _suppressed(table: dashboard.Table, suppress: bool) -> dashboard.Table:
-    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic."""
+    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic (in the columns
+    that count people)."""
     if not suppress:
         return table
     small = str(_("fewer than 5"))
+    columns = table.count_columns or range(1, len(table.header))
 
-    def cell(value):
-        hidden = isinstance(value, int) and 0 < value < access.SMALL_NUMBER
+    def cell(i, value):
+        hidden = i in columns and isinstance(value, int) and 0 < value < access.SMALL_NUMBER
         return small if hidden else value
 
-    rows = [[row[0], *(cell(v) for v in row[1:])] for row in table.rows]
-    return dashboard.Table(table.key, table.title, table.header, rows)
+    rows = [[cell(i, v) for i, v in enumerate(row)] for row in table.rows]
+    return dashboard.Table(table.key, table.title, table.header, rows, table.count_columns)
 
 
-def _dashboard_tables(clinic, suppress: bool) -> tuple[list, dict]:
+def _dashboard_tables(clinic, suppress: bool) -> tuple[dict, dict]:
+    """Every table of the dashboard by its key (the order of the page and the workbook),
+    and the steadiness of the weekly intake."""
     weekly, steadiness = dashboard.applications_per_week(clinic)
-    tables = [weekly, dashboard.referral_mix(clinic), dashboard.decisions(clinic)]
-    tables.append(dashboard.by_quarter(clinic))
-    return [_suppressed(t, suppress) for t in tables], steadiness
+    tables = [
+        weekly,
+        dashboard.referral_mix(clinic),
+        dashboard.uptake_areas(clinic),
+        dashboard.decisions(clinic),
+        dashboard.decline_reasons(clinic),
+        dashboard.gp_adoption(clinic),
+        dashboard.waits_table(clinic),
+        dashboard.replies_and_online(clinic),
+        dashboard.adherence(clinic),
+        dashboard.by_quarter(clinic),
+    ]
+    return {t.key: _suppressed(t, suppress) for t in tables}, steadiness
+
+
+def _numbers(table: dashboard.Table, column: int) -> list:
+    return [row[column] if isinstance(row[column], int | float) else 0 for row in table.rows]
 
 
 @staff_required
 def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
     tables, steadiness = _dashboard_tables(clinic, suppress)
-    weekly, _mix, _decisions, quarters = tables
+    weekly, quarters = tables["applications"], tables["quarters"]
+    replies, adoption = tables["replies"], tables["gp_adoption"]
     charts = {
         "applications": charts_.bar_chart(
-            [row[0][5:] for row in weekly.rows],
-            [row[1] if isinstance(row[1], int) else 0 for row in weekly.rows],
-            title=weekly.title,
+            [row[0][5:] for row in weekly.rows], _numbers(weekly, 1), title=weekly.title
+        ),
+        "gp_adoption": charts_.bar_chart(
+            [row[0] for row in adoption.rows],
+            _numbers(adoption, 1),
+            title=str(_("Referrals from professionals per quarter")),
+        ),
+        "replies": charts_.bar_chart(
+            [row[0][5:] for row in replies.rows],
+            _numbers(replies, 4),
+            title=str(_("Online share of therapists' working time per week (%)")),
         ),
         "quarters": charts_.bar_chart(
             [row[0] for row in quarters.rows],
-            [row[2] if isinstance(row[2], int) else 0 for row in quarters.rows],
+            _numbers(quarters, 4),
             title=str(_("Courses ended per quarter")),
         ),
     }
@@ -210,7 +260,6 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "tables": tables,
         "charts": charts,
         "steadiness": steadiness,
-        "waits": dashboard.waits(clinic),
         "time": dashboard.therapist_time(clinic),
     }
     return render(request, "reports/dashboard.html", context)
@@ -219,16 +268,35 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
-    found = {t.key: t for t in _dashboard_tables(clinic, suppress)[0]}.get(table)
+    found = _dashboard_tables(clinic, suppress)[0].get(table)
     if found is None:
         raise Http404
     audit.record("report.downloaded", actor=request.user, clinic=clinic, changes={"table": table})
-    response = HttpResponse(
+    return _attachment(
         "".join(exports.csv_lines([found.header, *found.rows])),
-        content_type="text/csv; charset=utf-8",
+        "text/csv; charset=utf-8",
+        f"{clinic.slug}-{table}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{clinic.slug}-{table}.csv"'
-    return response
+
+
+@staff_required
+def dashboard_xlsx(request: HttpRequest, slug: str, table: str | None = None) -> HttpResponse:
+    """One dashboard table as an Excel workbook, or (without ``table``) every table of
+    the dashboard, one sheet each; suppressed as the page is."""
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    tables = list(_dashboard_tables(clinic, suppress)[0].values())
+    if table is not None:
+        tables = [t for t in tables if t.key == table]
+        if not tables:
+            raise Http404
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        changes={"table": table or "dashboard", "format": "xlsx"},
+    )
+    body = exports.xlsx_bytes((t.title, t.header, t.rows) for t in tables)
+    return _attachment(body, exports.XLSX_TYPE, f"{clinic.slug}-{table or 'dashboard'}.xlsx")
 
 
 def _quarters(today) -> list:

@@ -14,13 +14,19 @@ ROWS: dict[str, Row] = {
     "my_outcomes": Row(only(THERAPISTS)),
     "my_outcome_table": Row(only(THERAPISTS)),
     "my_outcome_table_csv": Row(only(THERAPISTS)),
+    "my_outcome_table_xlsx": Row(only(THERAPISTS)),
     "clinic_outcomes": Row(only(CLINIC + ["region_admin"]), kwargs=lambda w: alpha),
     "clinic_outcome_table": Row(only(CLINIC), kwargs=lambda w: alpha),
     "clinic_outcome_table_csv": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_outcome_table_xlsx": Row(only(CLINIC), kwargs=lambda w: alpha),
     "clinic_dashboard": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
     "dashboard_csv": Row(
         only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "quarters"}
     ),
+    "dashboard_xlsx": Row(
+        only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "areas"}
+    ),
+    "dashboard_workbook": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
 ROWS["clinic_costs"] = Row(
