@@ -28,7 +28,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.db.models.functions import Lower, Trim, TruncDate, TruncQuarter, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -319,16 +319,15 @@ def decline_reasons(clinic) -> Table:
         .filter(status__in=[Status.DECLINED, Status.REDIRECTED])
         .annotate(reason=Lower(Trim("decision_reason")))
         .values_list("status", "reason")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), text=Max(Trim("decision_reason")))
         .order_by("-n", "status", "reason")
-        .values_list("status", "reason", "n")
+        .values_list("status", "text", "n")
     )
     labels = dict(Status.choices)
-    rows = []
-    for status, reason, n in counts[: REASONS_SHOWN * 2]:
-        if len(rows) == REASONS_SHOWN:
-            break
-        rows.append([str(labels[status]), reason[:120] or str(_("No reason written")), n])
+    rows = [
+        [str(labels[status]), text[:120] or str(_("No reason written")), n]
+        for status, text, n in counts[:REASONS_SHOWN]
+    ]
     return Table(
         "reasons",
         str(_("Why applications were declined or referred elsewhere")),

@@ -57,6 +57,8 @@ class EpisodeOutcome(models.Model):
     # Adverse effects: the number of negative effects reported on the NEQ-20 at the end
     # of the course (its total, 0-20), where it was answered.
     neq_effects = models.PositiveSmallIntegerField(null=True)
+    # A questionnaire of the course raised a risk alert (a register's priority flag).
+    risk_flagged = models.BooleanField(default=False)
     # What the engine says.
     finished = models.BooleanField(default=False)
     caseness_start = models.BooleanField(null=True)
@@ -171,6 +173,12 @@ class RegisterExport(models.Model):
     )
     rows = models.PositiveIntegerField(default=0)
     content = models.TextField()
+    # Made from a clinic's page for that clinic alone (None: the command, every clinic).
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

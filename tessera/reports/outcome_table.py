@@ -201,6 +201,11 @@ def _refresh_batch(ids: list[int]) -> int:
         .exclude(status="duplicate")
         .values_list("episode_id", "source")
     )
+    flagged = set(
+        Response.objects.filter(episode_id__in=ids, risk_flagged=True).values_list(
+            "episode_id", flat=True
+        )
+    )
     now = timezone.now()
     for episode in episodes:
         pk = episode.pk
@@ -208,6 +213,7 @@ def _refresh_batch(ids: list[int]) -> int:
         values = row_for(
             episode, responses[pk], sessions[pk], modules[pk], sources.get(pk, ""), area
         )
+        values["risk_flagged"] = pk in flagged
         EpisodeOutcome.objects.update_or_create(
             episode_id=episode.pk, defaults={**values, "refreshed_at": now}
         )

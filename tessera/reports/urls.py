@@ -50,5 +50,15 @@ urlpatterns = [
         views.quarterly_pdf,
         name="quarterly_pdf",
     ),
+    path(
+        "reports/clinics/<slug:slug>/registers/",
+        views.register_exports,
+        name="register_exports",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/registers/<int:pk>.csv",
+        views.register_export_csv,
+        name="register_export_csv",
+    ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 
 from . import actions, dashboard, exports, figures, pdf, scope
 from . import charts as charts_
 from .actions.quarterly import quarter_bounds
-from .forms import CostsForm, PeriodForm, QuarterForm
-from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, quarter_label
+from .actions.registers import register_for
+from .forms import CostsForm, PeriodForm, QuarterForm, RegisterExportForm
+from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, RegisterExport, quarter_label
+from .register import export as register_export
 
 TABLE_PAGE_SIZE = 50
 
@@ -357,3 +360,67 @@ def clinic_costs(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Enter both costs as numbers of 0 or more."))
     return redirect("clinic_dashboard", slug=clinic.slug)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clinic's exports to quality registers: choose a profile and a period, see how
+    many courses would be sent and the codebook, export (POST), download past exports."""
+    clinic = scope.quarterly_clinic(request.user, slug)  # the clinic's managers
+    available = register_export.profiles()
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RegisterExportForm(data, profiles=available)
+    preview = profile = None
+    if form.is_valid():
+        name, version = form.chosen()
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        if request.method == "POST":
+            try:
+                made = actions.do_export_clinic_to_register(
+                    clinic, name, version, acting_user=request.user, start=start, end=end
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                if made is None:
+                    messages.info(request, _("Nothing new to export: every course was sent."))
+                else:
+                    messages.success(
+                        request, _("%(rows)s courses were exported.") % {"rows": made.rows}
+                    )
+                return redirect("register_exports", slug=clinic.slug)
+        profile = register_export.load_profile(name, version)
+        preview = register_export.pending(
+            register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
+        )
+    exports_made = (
+        RegisterExport.objects.filter(clinic=clinic)
+        .select_related("register", "created_by")
+        .defer("content")[:20]
+    )
+    context = {
+        "clinic": clinic,
+        "form": form,
+        "profile": profile,
+        "preview": preview,
+        "exports": exports_made,
+    }
+    return render(request, "reports/registers.html", context)
+
+
+@staff_required
+def register_export_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    export = RegisterExport.objects.filter(clinic=clinic, pk=pk).select_related("register").first()
+    if export is None:
+        raise Http404
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        obj=export,
+        changes={"table": "register_export", "register": export.register.name, "rows": export.rows},
+    )
+    name = f"{clinic.slug}-{export.register.name}-{export.pk}.csv"
+    return _attachment(export.content, "text/csv; charset=utf-8", name)

@@ -36,6 +36,10 @@ ROWS["clinic_costs"] = Row(
     data={"per_therapist_hour": "600", "fixed_per_month": "10000"},
 )
 ROWS["quarterly_list"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["register_exports"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["register_export_csv"] = Row(
+    only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.register_export.pk}
+)
 ROWS["quarterly_pdf"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
 )
@@ -43,7 +47,12 @@ ROWS["quarterly_pdf"] = Row(
 
 def setup(world):
     from tessera.reports.actions import do_build_quarterly_report
+    from tessera.reports.models import Register, RegisterExport
 
+    register = Register.objects.create(name="generic-1", profile="generic", version=1)
+    world.register_export = RegisterExport.objects.create(
+        register=register, clinic=world.clinic, rows=0, content="pseudonym\n"
+    )
     world.quarterly_report = do_build_quarterly_report(
         world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]
     )
