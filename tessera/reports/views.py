@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access, audit
@@ -386,9 +387,12 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
                 if made is None:
                     messages.info(request, _("Nothing new to export: every course was sent."))
                 else:
-                    messages.success(
-                        request, _("%(rows)s courses were exported.") % {"rows": made.rows}
+                    text = ngettext(
+                        "%(rows)s course was exported.",
+                        "%(rows)s courses were exported.",
+                        made.rows,
                     )
+                    messages.success(request, text % {"rows": made.rows})
                 return redirect("register_exports", slug=clinic.slug)
         profile = register_export.load_profile(name, version)
         preview = register_export.pending(
