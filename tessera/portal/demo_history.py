@@ -10,8 +10,17 @@ for PHQ-9 at 3 and 6 months after the end, answered by some. The numbers come fr
 fixed random seed, so every demo is the same. Safe to run again: a clinic that has its
 history already is left alone.
 
-One compromise: a session can be recorded only up to a month back (the appointments
-app refuses older ones), so the sessions of old courses are dated in the last month.
+Every patient has a postal address in one of a few postcode areas of the clinic's
+country (the dashboard's uptake area); a few have none. Courses that end answer the
+NEQ-20 (adverse effects) where the clinic asks for it (Riverside and Fjordside). The
+clinics that take professional referrals get a year of them from a handful of practices
+(adoption by GPs), and every clinic declines or refers elsewhere a few applications
+with a reason.
+
+Compromises: a session can be recorded only up to a month back (the appointments app
+refuses older ones), so the sessions of old courses are dated in the last month; the
+intake actions date an application when it is made, so the demo then moves the
+referrals' sending dates back over the year (a test-data update, not an action).
 """
 
 from __future__ import annotations
@@ -24,7 +33,13 @@ from django.utils import timezone
 
 from tessera.appointments.actions import do_book_appointment, do_record_session
 from tessera.core import actions
-from tessera.core.models import Patient
+from tessera.core.demo import demo_user
+from tessera.core.models import Episode, Patient
+from tessera.intake.actions import apply as apply_actions
+from tessera.intake.actions import triage as triage_actions
+from tessera.intake.models import Application, ConsentText
+from tessera.messaging import actions as messaging
+from tessera.messaging.models import Message
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.actions import schedule as schedule_actions
@@ -47,6 +62,37 @@ LAST_NAMES = ["Berg", "Lund", "Holm", "Sand", "Ström", "Dahl", "Falk", "Lind", 
 CHANGES = [-12, -10, -8, -6, -3, -1, 3, 7]
 CHANGE_WEIGHTS = [15, 18, 18, 15, 12, 10, 8, 4]
 NOTES = {"dropped_out": "Stopped replying", "stepped_up": "Referred to the psychiatric clinic"}
+# Postcodes (with their towns) of a few areas per country, for the uptake area.
+POSTCODES = {
+    "SE": ["113 51 Stockholm", "116 45 Stockholm", "172 66 Sundbyberg", "752 20 Uppsala"],
+    "NO": ["0154 Oslo", "0562 Oslo", "1337 Sandvika", "2000 Lillestrøm"],
+    "DK": ["2200 København N", "2100 København Ø", "2800 Kongens Lyngby", "4000 Roskilde"],
+    "NL": ["1012 LG Amsterdam", "1053 BK Amsterdam", "2011 HG Haarlem", "1181 AB Amstelveen"],
+    "GB-SCT": ["Inverness IV2 3BW", "Inverness IV1 1QX", "Nairn IV12 4AU", "Aviemore PH22 1RH"],
+}
+STREETS = ["Storgatan", "Parkvägen", "Kyrkogatan", "Skolgatan", "Ringvägen"]
+# The practices that refer to each clinic taking professional referrals (the first ones
+# refer often, the last rarely), and the reasons some applications are turned away.
+PRACTICES = {
+    "fjordside": ["Fjordside Health Centre", "Bryggen Legekontor", "Sentrum Legesenter"],
+    "harbour": ["Havnens Lægehus", "Nørrebro Lægecenter", "Lyngby Lægerne"],
+    "canal": ["Huisartsenpraktijk Grachten", "Gezondheidscentrum Oost", "Praktijk De Pijp"],
+    "highland": ["Riverside Medical Practice", "Nairn Healthcare Group", "Aviemore Medical"],
+}
+TURNED_AWAY = [
+    ("decline", "Needs more intensive care than online treatment"),
+    ("redirect", "Substance use needs treating first"),
+    ("decline", "Needs more intensive care than online treatment"),
+    ("redirect", "Lives outside the clinic's area"),
+]
+NEQ_CLINICS = {"riverside", "fjordside"}
+MANAGERS = {
+    "riverside": "manager",
+    "fjordside": "fjord.manager",
+    "harbour": "harbour.manager",
+    "canal": "canal.manager",
+    "highland": "highland.oncall",
+}
 
 
 def _answers(total: int, items: int) -> dict[int, int]:
@@ -77,6 +123,165 @@ def _submit(episode, code, total, point, when, acting_user) -> None:
     )
 
 
+def _address(clinic, number: int) -> str:
+    """A made-up postal address in one of the country's demo areas (every eighth
+    patient has none: the dashboard's "not known")."""
+    rng = random.Random(f"tessera-demo-address-{clinic.slug}-{number}")
+    if number % 8 == 7:
+        return ""
+    codes = POSTCODES.get(clinic.country, POSTCODES["SE"])
+    code = rng.choices(codes, weights=[5, 3, 2, 1][: len(codes)])[0]
+    return f"{rng.choice(STREETS)} {rng.randint(1, 60)}\n{code}"
+
+
+def _submit_neq(episode, effects: int, when, acting_user) -> None:
+    """The NEQ-20 at the end: ``effects`` of the 20 effects happened, each with an
+    impact of 2 and caused by the treatment; the others did not (no impact asked)."""
+    due = (
+        DueMeasure.objects.filter(episode=episode, instrument="NEQ-20", time_point="post")
+        .order_by("sequence")
+        .first()
+    )
+    if due is None or due.completed_at is not None:
+        return
+    answers = {}
+    for item in range(1, 21):
+        happened = item <= effects
+        answers[item] = int(happened)
+        if happened:
+            answers[item + 20] = 2
+            answers[item + 40] = 1
+    treatment.do_submit_response(
+        due,
+        answers,
+        acting_user=acting_user,
+        submission_key=uuid.uuid4(),
+        language="sv",
+        submitted_at=when,
+    )
+
+
+def _neq_rule(clinic) -> None:
+    if not MeasureRule.objects.filter(clinic=clinic, instrument="NEQ-20", time_point="post"):
+        schedule_actions.do_add_measure_rule(
+            clinic, acting_user=None, instrument="NEQ-20", time_point="post"
+        )
+
+
+def _intake_history(ctx, clinic, today: dt.date) -> None:
+    """A year of professional referrals from the clinic's practices, and a few
+    applications turned away with a reason (declined by the therapist, or referred
+    elsewhere)."""
+    rng = random.Random(f"tessera-demo-intake-{clinic.slug}")
+    practices = PRACTICES.get(clinic.slug, [])
+    made = []
+    if clinic.accepts_professional_referral:
+        for _number in range(18):
+            practice = rng.choices(practices, weights=[6, 3, 1])[0]
+            application = apply_actions.do_refer(
+                clinic,
+                referral={
+                    "referrer_name": f"Dr {rng.choice(LAST_NAMES)}",
+                    "organisation": practice,
+                    "role": "GP",
+                    "phone": "+46 8 123 456",
+                    "secure_email": "referrals@practice.example.invalid",
+                    "reason": "Low mood and worry for some months; would like online treatment.",
+                    "consent_to_letters": True,
+                },
+                person={
+                    "first_name": rng.choice(FIRST_NAMES),
+                    "last_name": rng.choice(LAST_NAMES),
+                    "date_of_birth": dt.date(1970 + rng.randrange(30), 1 + rng.randrange(12), 1),
+                    "language": "sv",
+                },
+            )
+            made.append(application)
+            sent = dt.datetime.combine(
+                today - dt.timedelta(days=rng.randrange(1, 365)),
+                dt.time(10),
+                tzinfo=timezone.get_current_timezone(),
+            )
+            Application.objects.filter(pk=application.pk).update(submitted_at=sent)
+    if not made:  # a clinic of self-referrals: people apply themselves
+        made = [_self_application(clinic, rng, n) for n in range(len(TURNED_AWAY))]
+    manager = ctx.staff[MANAGERS[clinic.slug]]  # intake roles and may decline
+    for (kind, reason), application in zip(TURNED_AWAY, made, strict=False):
+        if kind == "decline":
+            triage_actions.do_decline(application, acting_user=manager, reason=reason)
+        else:
+            triage_actions.do_redirect(
+                application,
+                acting_user=manager,
+                where="The local psychiatric outpatient clinic",
+                reason=reason,
+            )
+
+
+def _self_application(clinic, rng: random.Random, number: int):
+    """A self-referral sent through the applicant's own steps (PHQ-9 and GAD-7 answered
+    without a risk answer)."""
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    user, _created = demo_user(f"turned.away{number}.{clinic.slug}", first, last)
+    application = apply_actions.do_start_application(clinic, applicant=user, language="en")
+    apply_actions.do_accept_consent(
+        application, ConsentText.current(clinic, "en"), acting_user=user
+    )
+    apply_actions.do_save_details(
+        application,
+        acting_user=user,
+        first_name=first,
+        last_name=last,
+        date_of_birth=dt.date(1985, 3, 1 + number),
+        email=user.email,
+        language="sv",
+    )
+    for code in application.screening_set:
+        items = {"PHQ-9": 9, "GAD-7": 7}.get(code)
+        if items:
+            apply_actions.do_submit_screening(
+                application,
+                code,
+                _answers(8, items),
+                acting_user=user,
+                language="en",
+            )
+    return apply_actions.do_submit_application(application, acting_user=user)
+
+
+REPLY_HOURS = [3, 20, 6, 30, 2, 9, 26, 4, 12, 7, 40, 5]  # one question a week, answered
+
+
+def _reply_history(ctx) -> None:
+    """Twelve weeks of questions from Riverside's demo patient, each answered by the
+    therapist (the dashboard's reply times); the messages are then dated back a week
+    each (a test-data update: messages are dated when sent)."""
+    patient, therapist = ctx.patients.get("patient"), ctx.staff.get("therapist")
+    if patient is None or therapist is None or patient.user is None:
+        return
+    episode = Episode.objects.filter(patient=patient, therapist=therapist).open().first()
+    if episode is None:
+        return
+    now = timezone.now()
+    for week, hours in enumerate(REPLY_HOURS, start=1):
+        asked = messaging.do_send_message(
+            episode,
+            acting_user=patient.user,
+            body="A question about this week's exercise.",
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-reply-q-{episode.pk}-{week}"),
+        )
+        answer = messaging.do_send_message(
+            episode,
+            acting_user=therapist,
+            body="Thank you for asking. Try it once a day and tell me how it went.",
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-reply-a-{episode.pk}-{week}"),
+        )
+        sent = now - dt.timedelta(weeks=week, hours=2)
+        replied = sent + dt.timedelta(hours=hours)
+        Message.objects.filter(pk=asked.pk).update(sent_at=sent, answered_at=replied)
+        Message.objects.filter(pk=answer.pk).update(sent_at=replied)
+
+
 def _follow_up_rules(clinic) -> None:
     for point in ("follow_up_3", "follow_up_6"):
         if not MeasureRule.objects.filter(clinic=clinic, instrument="PHQ-9", time_point=point):
@@ -96,6 +301,7 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
         ),
         email=f"history{number}.{clinic.slug}@demo.tessera.test",
         preferred_language="sv",
+        address=_address(clinic, number),
     )
     unguided = therapist is None
     episode = do_open_episode(
@@ -155,6 +361,9 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
     gad_change = change * 3 // 4 + rng.choice([-1, 0, 1])
     _submit(episode, "PHQ-9", phq + change, "post", after, acting)
     _submit(episode, "GAD-7", gad + gad_change, "post", after, acting)
+    if clinic.slug in NEQ_CLINICS:
+        effects = rng.choices([0, 1, 2, 3, 5], weights=[50, 20, 15, 10, 5])[0]
+        _submit_neq(episode, effects, after, acting)
     for point, months in (("follow_up_3", 3), ("follow_up_6", 6)):
         when = after + dt.timedelta(days=30 * months)
         if when.date() < today and rng.random() < 0.7:
@@ -163,14 +372,19 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
 
 def seed(ctx) -> None:
     today = timezone.localdate()
+    if not Patient.objects.filter(email="history0.riverside@demo.tessera.test").exists():
+        _reply_history(ctx)
     for slug, (count, therapists) in COURSES.items():
         clinic = ctx.clinics[slug]
         if Patient.objects.filter(email=f"history0.{slug}@demo.tessera.test").exists():
             continue
         if slug == "riverside":
             _follow_up_rules(clinic)
+        if slug in NEQ_CLINICS:
+            _neq_rule(clinic)
         rng = random.Random(f"tessera-demo-{slug}")
         for number in range(count):
             name = therapists[number % len(therapists)]
             therapist = ctx.staff[name] if name else None
             _course(ctx, clinic, number, therapist, rng, today)
+        _intake_history(ctx, clinic, today)

@@ -10,8 +10,16 @@ bounded by the number of weeks, days or quarters, never by the number of patient
   start of treatment (median and 90th percentile, in days, from the day counts); the
   therapist time recorded on the courses that ended (per finished course and per
   patient-week of treatment; workload's TimeEntry).
-- Maintenance: started, ended, finished and recovered per quarter since the first
-  course.
+- Reach, more: the uptake area (postcode area of the patients' addresses,
+  ``areas.py``) and why applications were declined or referred elsewhere.
+- Adoption by GPs: per quarter, professional referrals, the practices that sent them,
+  repeat referrers (practices that had referred in an earlier quarter) and their share
+  of all applications.
+- Implementation, more: reply times against the clinic's target and the online share of
+  therapists' time against the clinic's limit, per week (workload's figures, five
+  queries); module adherence and dropout per programme.
+- Maintenance: applications, professional referrals, started, ended, finished and
+  recovered per quarter since the first course.
 """
 
 from __future__ import annotations
@@ -20,13 +28,14 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate, TruncQuarter, TruncWeek
+from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models.functions import Lower, Trim, TruncDate, TruncQuarter, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.intake.models import Application
+from tessera.intake.models import Application, Referral
 from tessera.intake.models.applications import Source, Status
+from tessera.workload.figures import clinic_workload
 from tessera.workload.models import TimeEntry
 
 from .models import EpisodeOutcome
@@ -40,6 +49,9 @@ class Table:
     title: str
     header: list[str]
     rows: list[list]
+    # The columns that count people (suppressed beyond the clinic); None: every column
+    # after the first. Days, hours, means and shares are never counts.
+    count_columns: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,7 @@ def decisions(clinic) -> Table:
         str(_("What became of the applications")),
         [str(_("Status")), str(_("Applications")), str(_("Share (%)"))],
         rows,
+        count_columns=(1,),
     )
 
 
@@ -215,9 +228,22 @@ def by_quarter(clinic) -> Table:
         .annotate(n=Count("pk"))
         .values_list("q", "n")
     )
-    quarters = sorted(set(ended) | set(started))
+    applied = {
+        _day(q): (n, p)
+        for q, n, p in _applications(clinic)
+        .annotate(q=TruncQuarter("submitted_at"))
+        .values_list("q")
+        .annotate(n=Count("pk"), p=Count("pk", filter=Q(source=Source.PROFESSIONAL)))
+        .values_list("q", "n", "p")
+    }
+    quarters = sorted(set(ended) | set(started) | set(applied))
     table_rows = [
-        [f"{q.year} Q{(q.month - 1) // 3 + 1}", started.get(q, 0), *ended.get(q, (0, 0, 0))]
+        [
+            quarter_name(q),
+            *applied.get(q, (0, 0)),
+            started.get(q, 0),
+            *ended.get(q, (0, 0, 0)),
+        ]
         for q in quarters
     ]
     return Table(
@@ -225,6 +251,8 @@ def by_quarter(clinic) -> Table:
         str(_("Courses by quarter")),
         [
             str(_("Quarter")),
+            str(_("Applications")),
+            str(_("From professionals")),
             str(_("Started")),
             str(_("Ended")),
             str(_("Finished")),
@@ -235,7 +263,239 @@ def by_quarter(clinic) -> Table:
 
 
 def _day(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def quarter_name(day: dt.date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+AREAS_SHOWN = 15
+
+
+def uptake_areas(clinic) -> Table:
+    """Courses by the postcode area of the patient's address, the largest first; areas
+    beyond the first ``AREAS_SHOWN`` are added up as "other areas" (one query)."""
+    counts = list(
+        EpisodeOutcome.objects.filter(clinic=clinic)
+        .values_list("area")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "area")
+        .values_list("area", "n")
+    )
+    known = [(area, n) for area, n in counts if area]
+    unknown = sum(n for area, n in counts if not area)
+    total = sum(n for _area, n in counts)
+    rows = [[area, n, _share(n, total)] for area, n in known[:AREAS_SHOWN]]
+    rest = sum(n for _area, n in known[AREAS_SHOWN:])
+    if rest:
+        rows.append([str(_("Other areas")), rest, _share(rest, total)])
+    if unknown:
+        rows.append([str(_("Not known")), unknown, _share(unknown, total)])
+    return Table(
+        "areas",
+        str(_("Where patients live (postcode area)")),
+        [str(_("Postcode area")), str(_("Courses")), str(_("Share (%)"))],
+        rows,
+        count_columns=(1,),
+    )
+
+
+def _share(n: int, total: int) -> float | None:
+    return round(100 * n / total, 1) if total else None
+
+
+REASONS_SHOWN = 10
+
+
+def decline_reasons(clinic) -> Table:
+    """Applications declined or referred elsewhere, by the reason written (the same
+    words counted together, case and spaces aside), the commonest first (one query,
+    bounded by the number of distinct reasons)."""
+    counts = (
+        _applications(clinic)
+        .filter(status__in=[Status.DECLINED, Status.REDIRECTED])
+        .annotate(reason=Lower(Trim("decision_reason")))
+        .values_list("status", "reason")
+        .annotate(n=Count("pk"), text=Max(Trim("decision_reason")))
+        .order_by("-n", "status", "reason")
+        .values_list("status", "text", "n")
+    )
+    labels = dict(Status.choices)
+    rows = [
+        [str(labels[status]), text[:120] or str(_("No reason written")), n]
+        for status, text, n in counts[:REASONS_SHOWN]
+    ]
+    return Table(
+        "reasons",
+        str(_("Why applications were declined or referred elsewhere")),
+        [str(_("Decision")), str(_("Reason")), str(_("Applications"))],
+        rows,
+        count_columns=(2,),
+    )
+
+
+def _practice(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def gp_adoption(clinic) -> Table:
+    """Per quarter: professional referrals, the practices that sent them, how many of
+    those had referred before, and the professionals' share of all applications (two
+    queries, bounded by practices times quarters)."""
+    pairs = (
+        Referral.objects.filter(application__in=_applications(clinic))
+        .annotate(q=TruncQuarter("application__submitted_at"))
+        .values_list("q", "organisation")
+        .annotate(n=Count("pk"))
+        .order_by("q")
+        .values_list("q", "organisation", "n")
+    )
+    totals = dict(
+        (_day(q), n)
+        for q, n in _applications(clinic)
+        .annotate(q=TruncQuarter("submitted_at"))
+        .values_list("q")
+        .annotate(n=Count("pk"))
+        .values_list("q", "n")
+    )
+    by_quarter: dict[dt.date, dict[str, int]] = {}
+    for q, organisation, n in pairs:
+        practices = by_quarter.setdefault(_day(q), {})
+        key = _practice(organisation)
+        practices[key] = practices.get(key, 0) + n
+    seen: set[str] = set()
+    rows = []
+    for q in sorted(by_quarter):
+        practices = by_quarter[q]
+        referrals = sum(practices.values())
+        repeat = len(set(practices) & seen)
+        seen |= set(practices)
+        share = _share(referrals, totals.get(q, 0))
+        rows.append([quarter_name(q), referrals, len(practices), repeat, share])
+    return Table(
+        "gp_adoption",
+        str(_("Adoption by GPs: referrals from professionals per quarter")),
+        [
+            str(_("Quarter")),
+            str(_("Referrals")),
+            str(_("Referring practices")),
+            str(_("Of which repeat referrers")),
+            str(_("Share of all applications (%)")),
+        ],
+        rows,
+        count_columns=(1, 2, 3),
+    )
+
+
+REPLY_WEEKS = 13
+
+
+def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
+    """Per week, oldest first, for all the clinic's therapists together: the patients'
+    messages and worksheets answered within the clinic's target, the median working
+    hours to a reply, and the minutes recorded as a share of the therapists' working
+    time against the clinic's limit (workload's figures: five queries)."""
+    import statistics
+
+    therapists = clinic_workload(clinic, weeks=REPLY_WEEKS, now=now)
+    weeks: dict[dt.date, dict] = {}
+    for therapist in therapists:
+        for week in therapist.weeks:
+            row = weeks.setdefault(
+                week.monday, {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
+            )
+            for replies in (week.messages, week.worksheets):
+                row["seconds"] += replies.answered_seconds
+                row["within"] += replies.within_target
+                row["decided"] += replies.decided
+            row["all"] += week.all_seconds
+            row["available"] += week.available_minutes * 60
+    rows = []
+    for monday in sorted(weeks):
+        row = weeks[monday]
+        median = round(statistics.median(row["seconds"]) / 3600, 1) if row["seconds"] else None
+        share = round(100 * row["all"] / row["available"], 1) if row["available"] else None
+        rows.append(
+            [
+                monday.isoformat(),
+                row["decided"],
+                _share(row["within"], row["decided"]),
+                median,
+                share,
+                clinic.icbt_share_limit,
+            ]
+        )
+    return Table(
+        "replies",
+        str(_("Reply times and online share of therapists' time per week")),
+        [
+            str(_("Week")),
+            str(_("Messages and worksheets due a reply")),
+            str(_("Answered within the target (%)")),
+            str(_("Median working hours to a reply")),
+            str(_("Online share of working time (%)")),
+            str(_("The clinic's limit (%)")),
+        ],
+        rows,
+        count_columns=(1,),
+    )
+
+
+def adherence(clinic) -> Table:
+    """Per programme, for the courses that ended: modules completed (mean), finished
+    and dropped out (shares), and the mean weeks in treatment before dropping out (one
+    query, bounded by the number of programmes)."""
+    grouped = (
+        EpisodeOutcome.objects.filter(clinic=clinic, ended_on__isnull=False)
+        .values_list("programme_key")
+        .annotate(
+            n=Count("pk"),
+            modules=Avg("modules_completed"),
+            finished=Count("pk", filter=Q(finished=True)),
+            dropped=Count("pk", filter=Q(end_reason="dropped_out")),
+            dropped_weeks=Avg("weeks_in_treatment", filter=Q(end_reason="dropped_out")),
+        )
+        .order_by("programme_key")
+        .values_list("programme_key", "n", "modules", "finished", "dropped", "dropped_weeks")
+    )
+    rows = [
+        [
+            key or str(_("No programme")),
+            n,
+            round(modules or 0, 1),
+            _share(finished, n),
+            _share(dropped, n),
+            None if dropped_weeks is None else round(dropped_weeks, 1),
+        ]
+        for key, n, modules, finished, dropped, dropped_weeks in grouped
+    ]
+    return Table(
+        "adherence",
+        str(_("Module adherence and dropout by programme (courses that ended)")),
+        [
+            str(_("Programme")),
+            str(_("Courses")),
+            str(_("Modules completed (mean)")),
+            str(_("Finished (%)")),
+            str(_("Dropped out (%)")),
+            str(_("Weeks before dropping out (mean)")),
+        ],
+        rows,
+        count_columns=(1,),
+    )
+
+
+def waits_table(clinic) -> Table:
+    return Table(
+        "waits",
+        str(_("Waiting times in days")),
+        [str(_("Between")), str(_("People")), str(_("Median")), str(_("90th percentile"))],
+        [[str(w.label), w.n, w.median, w.p90] for w in waits(clinic)],
+        count_columns=(1,),
+    )
 
 
 COST_DAYS = 365

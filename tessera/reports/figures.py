@@ -76,6 +76,8 @@ class Report:
     dropout_timing: list[Figure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     follow_ups: list[Figure] = field(default_factory=list)
+    adverse: list[Rate] = field(default_factory=list)
+    adverse_mean: float | None = None  # negative effects per course that answered
 
 
 def _period(prefix: str, start: dt.date | None, end: dt.date | None) -> Q:
@@ -137,6 +139,10 @@ def _aggregates(start, end) -> dict:
         **_moments("dep", "dep_first", "dep_last", finished & Q(dep_instrument="PHQ-9")),
         **_moments("anx", "anx_first", "anx_last", finished & Q(anx_instrument="GAD-7")),
     }
+    measured = ended & Q(neq_effects__isnull=False)
+    aggregates["neq_n"] = Count("pk", filter=measured)
+    aggregates["neq_any"] = Count("pk", filter=measured & Q(neq_effects__gt=0))
+    aggregates["neq_sum"] = Sum("neq_effects", filter=measured)
     for months in (3, 6, 12):
         name = f"dep_follow_up_{months}"
         answered = ended & Q(**{f"{name}__isnull": False})
@@ -246,6 +252,24 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
         if suppress and 0 < change.n < access.SMALL_NUMBER:
             change = Change(measure, 0, None, None, None, None, None, suppressed=True)
         report.changes.append(change)
+    report.adverse = [
+        _suppress_rate(
+            "adverse_effects",
+            _("Reported at least one negative effect (NEQ-20)"),
+            values["neq_any"],
+            values["neq_n"],
+            suppress,
+        ),
+        _suppress_rate(
+            "adverse_measured",
+            _("Answered the NEQ-20 at the end"),
+            values["neq_n"],
+            values["ended"],
+            suppress,
+        ),
+    ]
+    if values["neq_n"] and not report.adverse[0].suppressed:
+        report.adverse_mean = round((values["neq_sum"] or 0) / values["neq_n"], 1)
     for months in (3, 6, 12):
         report.follow_ups.append(count(f"follow_up_{months}", str(months), values[f"fu{months}_n"]))
     return report

@@ -85,3 +85,30 @@ class CostsForm(forms.Form):
     fixed_per_month = forms.DecimalField(
         label=_("Fixed costs per month"), min_value=0, max_digits=11, decimal_places=2
     )
+
+
+class RegisterExportForm(forms.Form):
+    """Which register profile, and (optionally) which period: the courses in treatment at
+    some time in it."""
+
+    profile = forms.ChoiceField(label=_("Register profile"))
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, profiles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = [
+            (f"{name}-{version}", f"{name} ({_('version')} {version})")
+            for name, version in profiles
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period must not be before its start."))
+        return data
+
+    def chosen(self) -> tuple[str, int]:
+        name, _dash, version = self.cleaned_data["profile"].rpartition("-")
+        return name, int(version)

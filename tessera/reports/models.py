@@ -34,6 +34,7 @@ class EpisodeOutcome(models.Model):
     programme_key = models.CharField(max_length=80, blank=True)
     problem_area = models.CharField(max_length=32, blank=True)
     referral_source = models.CharField(max_length=16, blank=True)  # intake's Source, or ""
+    area = models.CharField(max_length=8, blank=True)  # postcode area (areas.py), or ""
     opened_on = models.DateField()
     started_on = models.DateField(null=True)
     ended_on = models.DateField(null=True)
@@ -53,6 +54,11 @@ class EpisodeOutcome(models.Model):
     dep_follow_up_3 = models.FloatField(null=True)
     dep_follow_up_6 = models.FloatField(null=True)
     dep_follow_up_12 = models.FloatField(null=True)
+    # Adverse effects: the number of negative effects reported on the NEQ-20 at the end
+    # of the course (its total, 0-20), where it was answered.
+    neq_effects = models.PositiveSmallIntegerField(null=True)
+    # A questionnaire of the course raised a risk alert (a register's priority flag).
+    risk_flagged = models.BooleanField(default=False)
     # What the engine says.
     finished = models.BooleanField(default=False)
     caseness_start = models.BooleanField(null=True)
@@ -112,6 +118,7 @@ class QuarterlyReport(models.Model):
     clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
     quarter_start = models.DateField(_("quarter starting"))
     html = models.TextField()
+    language = models.CharField(max_length=10, default="en")  # the language of ``html``
     built_at = models.DateTimeField()
     built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -166,6 +173,12 @@ class RegisterExport(models.Model):
     )
     rows = models.PositiveIntegerField(default=0)
     content = models.TextField()
+    # Made from a clinic's page for that clinic alone (None: the command, every clinic).
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

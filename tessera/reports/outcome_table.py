@@ -17,6 +17,8 @@ Which scores count (decisions stated in docs/reports.md):
   anxiety: SPIN, PTSD: IES-R; Clark et al. 2018, Table 2, as CLINICAL.md §2 records it
   ✓), else GAD-7 (✓ the default). Measures whose thresholds are unconfirmed in
   measures.json are never chosen.
+- The uptake area is the postcode area of the patient's postal address (``areas.py``);
+  adverse effects are the total of the episode's last NEQ-20 (negative effects reported).
 - Attended treatment contacts are counted by ``tessera.appointments.contacts`` (the one
   place that rule is written; decision 0010).
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tessera.appointments.contacts import treatment_contacts
@@ -38,6 +41,7 @@ from tessera.outcomes.measures import Entry, load_table
 from tessera.outcomes.rules import classify
 from tessera.treatment.models import PlanEntry, Response
 
+from .areas import postcode_area
 from .models import EpisodeOutcome
 
 DEPRESSION = "PHQ-9"
@@ -50,6 +54,7 @@ FOLLOW_UPS = {
     TimePoint.FOLLOW_UP_6: "dep_follow_up_6",
     TimePoint.FOLLOW_UP_12: "dep_follow_up_12",
 }
+NEQ = normalise_code("NEQ-20")  # adverse effects: the last NEQ-20 of the episode
 BATCH = 200
 
 
@@ -102,7 +107,9 @@ def _anxiety_code(problem_area: str, scored: set[str]) -> str:
     return DEFAULT_ANXIETY
 
 
-def row_for(episode: Episode, responses: list, sessions: int, modules: int, source: str) -> dict:
+def row_for(
+    episode: Episode, responses: list, sessions: int, modules: int, source: str, area: str = ""
+) -> dict:
     """The row's values for one episode, from what was read for it."""
     course = [(r[0], float(r[1])) for r in responses if r[2] not in FOLLOW_UPS]
     scored = {normalise_code(code) for code, _total in course}
@@ -118,6 +125,7 @@ def row_for(episode: Episode, responses: list, sessions: int, modules: int, sour
     for code, total, point in responses:
         if point in FOLLOW_UPS and normalise_code(code) == normalise_code(DEPRESSION):
             follow_ups[FOLLOW_UPS[point]] = float(total)
+    neq = [total for code, total, _point in responses if normalise_code(code) == NEQ]
     weeks = None
     if episode.started_on and episode.ended_on:
         weeks = max(0, (episode.ended_on - episode.started_on).days // 7)
@@ -129,6 +137,7 @@ def row_for(episode: Episode, responses: list, sessions: int, modules: int, sour
         "programme_key": version.programme.key if version else "",
         "problem_area": problem_area,
         "referral_source": source,
+        "area": area,
         "opened_on": timezone.localdate(episode.created_at),
         "started_on": episode.started_on,
         "ended_on": episode.ended_on,
@@ -144,6 +153,7 @@ def row_for(episode: Episode, responses: list, sessions: int, modules: int, sour
         "sessions_attended": sessions,
         "modules_completed": modules,
         **follow_ups,
+        "neq_effects": int(neq[-1]) if neq else None,
         "finished": result.finished,
         "caseness_start": result.caseness_start,
         "recovered": result.recovered,
@@ -165,7 +175,9 @@ def refresh(episode_ids: Iterable[int]) -> int:
 
 def _refresh_batch(ids: list[int]) -> int:
     episodes = list(
-        Episode.objects.filter(pk__in=ids).select_related("programme_version__programme")
+        Episode.objects.filter(pk__in=ids)
+        .select_related("programme_version__programme")
+        .annotate(address=F("patient__address"), country=F("clinic__country"))
     )
     responses: dict[int, list] = {pk: [] for pk in ids}
     for episode_id, code, total, point in (
@@ -189,10 +201,19 @@ def _refresh_batch(ids: list[int]) -> int:
         .exclude(status="duplicate")
         .values_list("episode_id", "source")
     )
+    flagged = set(
+        Response.objects.filter(episode_id__in=ids, risk_flagged=True).values_list(
+            "episode_id", flat=True
+        )
+    )
     now = timezone.now()
     for episode in episodes:
         pk = episode.pk
-        values = row_for(episode, responses[pk], sessions[pk], modules[pk], sources.get(pk, ""))
+        area = postcode_area(episode.address, episode.country)
+        values = row_for(
+            episode, responses[pk], sessions[pk], modules[pk], sources.get(pk, ""), area
+        )
+        values["risk_flagged"] = pk in flagged
         EpisodeOutcome.objects.update_or_create(
             episode_id=episode.pk, defaults={**values, "refreshed_at": now}
         )

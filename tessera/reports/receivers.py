@@ -1,6 +1,6 @@
 """Keep the outcome table up to date: any save that can change an episode's outcome
 (a response, a session, a plan entry or change, the episode itself, the application it came
-from) queues that episode for a refresh when the transaction commits
+from, the patient's details) queues that episode for a refresh when the transaction commits
 (``outcome_table.mark_stale``). Lower apps know nothing of this: the reports app
 listens to their models' saves."""
 
@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from tessera.appointments.models import Appointment
-from tessera.core.models import Episode
+from tessera.core.models import Episode, Patient
 from tessera.intake.models import Application
 from tessera.treatment.models import PlanChange, PlanEntry, Response
 
@@ -29,3 +29,12 @@ def episode_saved(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=Application, dispatch_uid="reports.application")
 def episode_record_saved(sender, instance, **kwargs) -> None:
     mark_stale(instance.episode_id)
+
+
+@receiver(post_save, sender=Patient, dispatch_uid="reports.patient")
+def patient_saved(sender, instance, created, **kwargs) -> None:
+    """A new postal address moves the patient's courses to another uptake area."""
+    if created:
+        return
+    for episode_id in Episode.objects.filter(patient=instance).values_list("pk", flat=True):
+        mark_stale(episode_id)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/mine/", views.my_outcomes, name="my_outcomes"),
     path("reports/mine/episodes/", views.outcome_table, name="my_outcome_table"),
     path("reports/mine/episodes.csv", views.outcome_table_csv, name="my_outcome_table_csv"),
+    path("reports/mine/episodes.xlsx", views.outcome_table_xlsx, name="my_outcome_table_xlsx"),
     path("reports/clinics/<slug:slug>/outcomes/", views.clinic_outcomes, name="clinic_outcomes"),
     path(
         "reports/clinics/<slug:slug>/outcomes/episodes/",
@@ -21,11 +22,26 @@ urlpatterns = [
         views.outcome_table_csv,
         name="clinic_outcome_table_csv",
     ),
+    path(
+        "reports/clinics/<slug:slug>/outcomes/episodes.xlsx",
+        views.outcome_table_xlsx,
+        name="clinic_outcome_table_xlsx",
+    ),
     path("reports/clinics/<slug:slug>/dashboard/", views.clinic_dashboard, name="clinic_dashboard"),
     path(
         "reports/clinics/<slug:slug>/dashboard/<slug:table>.csv",
         views.dashboard_csv,
         name="dashboard_csv",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/dashboard/<slug:table>.xlsx",
+        views.dashboard_xlsx,
+        name="dashboard_xlsx",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/dashboard.xlsx",
+        views.dashboard_xlsx,
+        name="dashboard_workbook",
     ),
     path("reports/clinics/<slug:slug>/costs/", views.clinic_costs, name="clinic_costs"),
     path("reports/clinics/<slug:slug>/quarterly/", views.quarterly_list, name="quarterly_list"),
@@ -33,6 +49,16 @@ urlpatterns = [
         "reports/clinics/<slug:slug>/quarterly/<int:pk>.pdf",
         views.quarterly_pdf,
         name="quarterly_pdf",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/registers/",
+        views.register_exports,
+        name="register_exports",
+    ),
+    path(
+        "reports/clinics/<slug:slug>/registers/<int:pk>.csv",
+        views.register_export_csv,
+        name="register_export_csv",
     ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
 ]

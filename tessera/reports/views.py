@@ -7,23 +7,27 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access, audit
 from tessera.core.decorators import staff_required
+from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 
 from . import actions, dashboard, exports, figures, pdf, scope
 from . import charts as charts_
 from .actions.quarterly import quarter_bounds
-from .forms import CostsForm, PeriodForm, QuarterForm
-from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, quarter_label
+from .actions.registers import register_for
+from .forms import CostsForm, PeriodForm, QuarterForm, RegisterExportForm
+from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, RegisterExport, quarter_label
+from .register import export as register_export
 
 TABLE_PAGE_SIZE = 50
 
@@ -151,46 +155,96 @@ def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
     return response
 
 
+@staff_required
+def outcome_table_xlsx(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The per-episode table as an Excel workbook, with the CSV's columns."""
+    clinic, rows = _table_rows(request, slug)
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        changes={"table": "episode_outcomes", "format": "xlsx", "rows": rows.count()},
+    )
+    lines = exports.engine_rows(rows, as_text=False)
+    header = next(lines)
+    body = exports.xlsx_bytes([(str(_("Outcomes per episode")), header, lines)])
+    name = f"outcomes-{clinic.slug if clinic else 'own'}.xlsx"
+    return _attachment(body, exports.XLSX_TYPE, name)
+
+
+def _attachment(body: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/definitions.html")
 
 
 def _suppressed(table: dashboard.Table, suppress: bool) -> dashboard.Table:
-    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic."""
+    """Counts from 1 to 4 shown as "fewer than 5" beyond the clinic (in the columns
+    that count people)."""
     if not suppress:
         return table
     small = str(_("fewer than 5"))
+    columns = table.count_columns or range(1, len(table.header))
 
-    def cell(value):
-        hidden = isinstance(value, int) and 0 < value < access.SMALL_NUMBER
+    def cell(i, value):
+        hidden = i in columns and isinstance(value, int) and 0 < value < access.SMALL_NUMBER
         return small if hidden else value
 
-    rows = [[row[0], *(cell(v) for v in row[1:])] for row in table.rows]
-    return dashboard.Table(table.key, table.title, table.header, rows)
+    rows = [[cell(i, v) for i, v in enumerate(row)] for row in table.rows]
+    return dashboard.Table(table.key, table.title, table.header, rows, table.count_columns)
 
 
-def _dashboard_tables(clinic, suppress: bool) -> tuple[list, dict]:
+def _dashboard_tables(clinic, suppress: bool) -> tuple[dict, dict]:
+    """Every table of the dashboard by its key (the order of the page and the workbook),
+    and the steadiness of the weekly intake."""
     weekly, steadiness = dashboard.applications_per_week(clinic)
-    tables = [weekly, dashboard.referral_mix(clinic), dashboard.decisions(clinic)]
-    tables.append(dashboard.by_quarter(clinic))
-    return [_suppressed(t, suppress) for t in tables], steadiness
+    tables = [
+        weekly,
+        dashboard.referral_mix(clinic),
+        dashboard.uptake_areas(clinic),
+        dashboard.decisions(clinic),
+        dashboard.decline_reasons(clinic),
+        dashboard.gp_adoption(clinic),
+        dashboard.waits_table(clinic),
+        dashboard.replies_and_online(clinic),
+        dashboard.adherence(clinic),
+        dashboard.by_quarter(clinic),
+    ]
+    return {t.key: _suppressed(t, suppress) for t in tables}, steadiness
+
+
+def _numbers(table: dashboard.Table, column: int) -> list:
+    return [row[column] if isinstance(row[column], int | float) else 0 for row in table.rows]
 
 
 @staff_required
 def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
     tables, steadiness = _dashboard_tables(clinic, suppress)
-    weekly, _mix, _decisions, quarters = tables
+    weekly, quarters = tables["applications"], tables["quarters"]
+    replies, adoption = tables["replies"], tables["gp_adoption"]
     charts = {
         "applications": charts_.bar_chart(
-            [row[0][5:] for row in weekly.rows],
-            [row[1] if isinstance(row[1], int) else 0 for row in weekly.rows],
-            title=weekly.title,
+            [row[0][5:] for row in weekly.rows], _numbers(weekly, 1), title=weekly.title
+        ),
+        "gp_adoption": charts_.bar_chart(
+            [row[0] for row in adoption.rows],
+            _numbers(adoption, 1),
+            title=str(_("Referrals from professionals per quarter")),
+        ),
+        "replies": charts_.bar_chart(
+            [row[0][5:] for row in replies.rows],
+            _numbers(replies, 4),
+            title=str(_("Online share of therapists' working time per week (%)")),
         ),
         "quarters": charts_.bar_chart(
             [row[0] for row in quarters.rows],
-            [row[2] if isinstance(row[2], int) else 0 for row in quarters.rows],
+            _numbers(quarters, 4),
             title=str(_("Courses ended per quarter")),
         ),
     }
@@ -210,7 +264,6 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "tables": tables,
         "charts": charts,
         "steadiness": steadiness,
-        "waits": dashboard.waits(clinic),
         "time": dashboard.therapist_time(clinic),
     }
     return render(request, "reports/dashboard.html", context)
@@ -219,16 +272,35 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
-    found = {t.key: t for t in _dashboard_tables(clinic, suppress)[0]}.get(table)
+    found = _dashboard_tables(clinic, suppress)[0].get(table)
     if found is None:
         raise Http404
     audit.record("report.downloaded", actor=request.user, clinic=clinic, changes={"table": table})
-    response = HttpResponse(
+    return _attachment(
         "".join(exports.csv_lines([found.header, *found.rows])),
-        content_type="text/csv; charset=utf-8",
+        "text/csv; charset=utf-8",
+        f"{clinic.slug}-{table}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{clinic.slug}-{table}.csv"'
-    return response
+
+
+@staff_required
+def dashboard_xlsx(request: HttpRequest, slug: str, table: str | None = None) -> HttpResponse:
+    """One dashboard table as an Excel workbook, or (without ``table``) every table of
+    the dashboard, one sheet each; suppressed as the page is."""
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    tables = list(_dashboard_tables(clinic, suppress)[0].values())
+    if table is not None:
+        tables = [t for t in tables if t.key == table]
+        if not tables:
+            raise Http404
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        changes={"table": table or "dashboard", "format": "xlsx"},
+    )
+    body = exports.xlsx_bytes((t.title, t.header, t.rows) for t in tables)
+    return _attachment(body, exports.XLSX_TYPE, f"{clinic.slug}-{table or 'dashboard'}.xlsx")
 
 
 def _quarters(today) -> list:
@@ -289,3 +361,70 @@ def clinic_costs(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Enter both costs as numbers of 0 or more."))
     return redirect("clinic_dashboard", slug=clinic.slug)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clinic's exports to quality registers: choose a profile and a period, see how
+    many courses would be sent and the codebook, export (POST), download past exports."""
+    clinic = scope.quarterly_clinic(request.user, slug)  # the clinic's managers
+    available = register_export.profiles()
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RegisterExportForm(data, profiles=available)
+    preview = profile = None
+    if form.is_valid():
+        name, version = form.chosen()
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        if request.method == "POST":
+            try:
+                made = actions.do_export_clinic_to_register(
+                    clinic, name, version, acting_user=request.user, start=start, end=end
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                if made is None:
+                    messages.info(request, _("Nothing new to export: every course was sent."))
+                else:
+                    text = ngettext(
+                        "%(rows)s course was exported.",
+                        "%(rows)s courses were exported.",
+                        made.rows,
+                    )
+                    messages.success(request, text % {"rows": made.rows})
+                return redirect("register_exports", slug=clinic.slug)
+        profile = register_export.load_profile(name, version)
+        preview = register_export.pending(
+            register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
+        )
+    exports_made = (
+        RegisterExport.objects.filter(clinic=clinic)
+        .select_related("register", "created_by")
+        .defer("content")[:20]
+    )
+    context = {
+        "clinic": clinic,
+        "form": form,
+        "profile": profile,
+        "preview": preview,
+        "exports": exports_made,
+    }
+    return render(request, "reports/registers.html", context)
+
+
+@staff_required
+def register_export_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = scope.quarterly_clinic(request.user, slug)
+    export = RegisterExport.objects.filter(clinic=clinic, pk=pk).select_related("register").first()
+    if export is None:
+        raise Http404
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        clinic=clinic,
+        obj=export,
+        changes={"table": "register_export", "register": export.register.name, "rows": export.rows},
+    )
+    name = f"{clinic.slug}-{export.register.name}-{export.pk}.csv"
+    return _attachment(export.content, "text/csv; charset=utf-8", name)

@@ -14,13 +14,19 @@ ROWS: dict[str, Row] = {
     "my_outcomes": Row(only(THERAPISTS)),
     "my_outcome_table": Row(only(THERAPISTS)),
     "my_outcome_table_csv": Row(only(THERAPISTS)),
+    "my_outcome_table_xlsx": Row(only(THERAPISTS)),
     "clinic_outcomes": Row(only(CLINIC + ["region_admin"]), kwargs=lambda w: alpha),
     "clinic_outcome_table": Row(only(CLINIC), kwargs=lambda w: alpha),
     "clinic_outcome_table_csv": Row(only(CLINIC), kwargs=lambda w: alpha),
+    "clinic_outcome_table_xlsx": Row(only(CLINIC), kwargs=lambda w: alpha),
     "clinic_dashboard": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
     "dashboard_csv": Row(
         only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "quarters"}
     ),
+    "dashboard_xlsx": Row(
+        only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha", "table": "areas"}
+    ),
+    "dashboard_workbook": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
 ROWS["clinic_costs"] = Row(
@@ -30,6 +36,10 @@ ROWS["clinic_costs"] = Row(
     data={"per_therapist_hour": "600", "fixed_per_month": "10000"},
 )
 ROWS["quarterly_list"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["register_exports"] = Row(only(["manager"]), kwargs=lambda w: alpha)
+ROWS["register_export_csv"] = Row(
+    only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.register_export.pk}
+)
 ROWS["quarterly_pdf"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
 )
@@ -37,7 +47,12 @@ ROWS["quarterly_pdf"] = Row(
 
 def setup(world):
     from tessera.reports.actions import do_build_quarterly_report
+    from tessera.reports.models import Register, RegisterExport
 
+    register = Register.objects.create(name="generic-1", profile="generic", version=1)
+    world.register_export = RegisterExport.objects.create(
+        register=register, clinic=world.clinic, rows=0, content="pseudonym\n"
+    )
     world.quarterly_report = do_build_quarterly_report(
         world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]
     )

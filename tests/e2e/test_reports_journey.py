@@ -1,11 +1,15 @@
 """A clinic manager reads the outcome report and the implementation dashboard of their
-clinic and downloads tables; a therapist sees only their own patients' outcomes."""
+clinic and downloads tables (CSV and Excel) and exports to a quality register; a
+therapist sees only their own patients' outcomes."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -84,7 +88,7 @@ def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “Courses by quarter” as CSV").click()
     rows = open(download.value.path(), encoding="utf-8").read().strip().splitlines()
-    assert rows[0] == "Quarter,Started,Ended,Finished,Recovered"
+    assert rows[0] == "Quarter,Applications,From professionals,Started,Ended,Finished,Recovered"
 
 
 def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
@@ -132,3 +136,75 @@ def test_a_region_administrator_compares_the_clinics_with_small_numbers_hidden(p
     alpha = table.get_by_role("row", name=re.compile("Clinic alpha"))
     expect(alpha).to_contain_text("83.3 % (5/6)")  # finished: shown (5 of 6)
     expect(alpha).to_contain_text("fewer than 5")  # recovery 2 of 4: hidden
+
+
+def _workbook(path):
+    """openpyxl goes by the file's extension, which a download's path lacks."""
+    with open(path, "rb") as handle:
+        return openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True)
+
+
+def test_a_manager_reads_adverse_effects_and_the_new_dashboard_figures_and_downloads_excel(
+    page, cohort_world
+):
+    EpisodeOutcome.objects.filter(finished=True).update(neq_effects=1)
+    sign_in(page, "manager@alpha.test")
+    _second_factor(page)
+    page.goto("/reports/")
+    page.get_by_role("link", name="outcome report").click()
+    adverse = page.get_by_role("row", name=re.compile("^Reported at least one negative effect"))
+    expect(adverse).to_contain_text("100.0 %")  # the five finished courses answered
+    page.get_by_role("link", name="Reported at least one negative effect (NEQ-20)").click()
+    expect(page.locator("#adverse_effects")).to_be_visible()
+
+    page.goto("/reports/")
+    page.get_by_role("link", name="implementation dashboard").click()
+    for name in (
+        "Where patients live (postcode area)",
+        "Why applications were declined or referred elsewhere",
+        "Adoption by GPs: referrals from professionals per quarter",
+        "Reply times and online share of therapists' time per week",
+        "Module adherence and dropout by programme (courses that ended)",
+        "Waiting times in days",
+    ):
+        expect(page.get_by_role("table", name=name)).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Online share"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download “Courses by quarter” as an Excel workbook").click()
+    assert download.value.suggested_filename == "alpha-quarters.xlsx"
+    book = _workbook(download.value.path())
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:4] == ("Quarter", "Applications", "From professionals", "Started")
+    assert sum(row[3] for row in rows[2:]) == len(COHORT)  # Pia has not started
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Every table of the dashboard as one Excel workbook").click()
+    book = _workbook(download.value.path())
+    assert "Waiting times in days" in book.sheetnames and len(book.sheetnames) == 10
+
+
+def test_a_manager_exports_to_a_quality_register_once(page, cohort_world):
+    sign_in(page, "manager@alpha.test")
+    _second_factor(page)
+    page.goto("/reports/")
+    page.get_by_role("link", name="exports to quality registers").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Exports to quality registers")
+    expect(page.get_by_text("No exports yet.")).to_be_visible()
+    page.get_by_label("Register profile").select_option("siber-1")
+    page.get_by_role("button", name="Show what will be exported").click()
+    courses = len(COHORT)  # the cohort (Pia has not started treatment)
+    expect(page.get_by_text(f"{courses} courses are new or changed")).to_be_visible()
+    expect(page.get_by_role("table", name="Codebook of siber, version 1")).to_contain_text(
+        "red_flag"
+    )
+    page.get_by_role("button", name=f"Export {courses} courses").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{courses} courses were exported.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Export \d+ as CSV")).click()
+    with open(download.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == courses and {r["red_flag"] for r in rows} == {"0"}
+    # Asked again: nothing new, so there is nothing to export.
+    page.get_by_label("Register profile").select_option("siber-1")
+    page.get_by_role("button", name="Show what will be exported").click()
+    expect(page.get_by_text("0 courses are new or changed")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Export"))).to_have_count(0)

@@ -51,3 +51,15 @@ def test_a_manager_builds_lists_and_downloads_the_pdf(cohort, world, client):
     pdf = client.get(reverse("quarterly_pdf", args=["alpha", report.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="report.quarterly_downloaded").exists()
+
+
+def test_the_pdf_page_carries_the_language_the_report_was_written_in(cohort, world):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    start = quarter_bounds(timezone.localdate())[0]
+    report = do_build_quarterly_report(world.clinic, start, acting_user=world["manager"])
+    assert report.language == "sv"  # the clinic's first language
+    with translation.override("en"):  # whoever downloads it
+        page = render_to_string("reports/quarterly_pdf_page.html", {"report": report})
+    assert '<html lang="sv">' in page

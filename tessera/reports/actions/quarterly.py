@@ -46,12 +46,18 @@ def do_build_quarterly_report(clinic, quarter_start: dt.date, *, acting_user=Non
         "time": dashboard.therapist_time(clinic),
         "built_at": timezone.now(),
     }
-    with translation.override(language_for(clinic)):
+    language = language_for(clinic)
+    with translation.override(language):
         html = render_to_string("reports/quarterly_report.html", context)
     stored, created = QuarterlyReport.objects.update_or_create(
         clinic=clinic,
         quarter_start=start,
-        defaults={"html": html, "built_at": context["built_at"], "built_by": acting_user},
+        defaults={
+            "html": html,
+            "language": language,
+            "built_at": context["built_at"],
+            "built_by": acting_user,
+        },
     )
     audit.record(
         "report.quarterly_built",

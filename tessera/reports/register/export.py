@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import io
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -114,17 +115,52 @@ def validate(text: str, profile: dict) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def do_export(register: Register, *, acting_user=None, clinic_ids=None) -> RegisterExport | None:
-    """Export what is new or changed since the last export; None when nothing is."""
-    profile = load_profile(register.profile, register.version)
-    columns = profile["columns"]
-    sent = dict(RegisterRow.objects.filter(register=register).values_list("episode_id", "digest"))
+def profiles() -> list[tuple[str, int]]:
+    """Every shipped profile as (name, version), from the files in ``profiles/``."""
+    found = []
+    for path in sorted(PROFILES.glob("*.json")):
+        name, _dash, version = path.stem.rpartition("-")
+        if name and version.isdigit():
+            found.append((name, int(version)))
+    return found
+
+
+def _rows(clinic_ids, start: dt.date | None, end: dt.date | None):
+    """The episodes an export covers: treatment started, of these clinics, and in
+    treatment at some time in the period (started on or before its end, not ended
+    before its start)."""
     rows = EpisodeOutcome.objects.filter(started_on__isnull=False).select_related(
         "clinic", "episode"
     )
     if clinic_ids is not None:
         rows = rows.filter(clinic_id__in=clinic_ids)
+    if end is not None:
+        rows = rows.filter(started_on__lte=end)
+    if start is not None:
+        rows = rows.exclude(ended_on__lt=start)
+    return rows
+
+
+@dataclass
+class Pending:
+    """What an export would send now: the file, the episodes and their digests, and any
+    problems by the codebook."""
+
+    content: str
+    changed: list[tuple[int, str]]
+    problems: list[str]
+
+
+def pending(register: Register, *, clinic_ids=None, start=None, end=None) -> Pending:
+    """The rows that are new or changed since the last export, checked (writes nothing)."""
+    profile = load_profile(register.profile, register.version)
+    columns = profile["columns"]
+    sent = {}
+    if register.pk is not None:  # a register not made yet has sent nothing
+        sent = dict(
+            RegisterRow.objects.filter(register=register).values_list("episode_id", "digest")
+        )
+    rows = _rows(clinic_ids, start, end)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c["name"] for c in columns])
@@ -140,12 +176,30 @@ def do_export(register: Register, *, acting_user=None, clinic_ids=None) -> Regis
         if sent.get(row.episode_id) != digest:
             writer.writerow(cells)
             changed.append((row.episode_id, digest))
-    if problems:
-        raise ValidationError(problems[:50])
+    return Pending(out.getvalue(), changed, problems)
+
+
+@transaction.atomic
+def do_export(
+    register: Register, *, acting_user=None, clinic_ids=None, start=None, end=None, clinic=None
+) -> RegisterExport | None:
+    """Export what is new or changed since the last export; None when nothing is.
+    ``clinic`` (with ``clinic_ids={clinic.pk}``) marks an export made for one clinic from
+    its page, which only that clinic's managers may download."""
+    found = pending(register, clinic_ids=clinic_ids, start=start, end=end)
+    if found.problems:
+        raise ValidationError(found.problems[:50])
+    changed = found.changed
     if not changed:
         return None
     export = RegisterExport.objects.create(
-        register=register, created_by=acting_user, rows=len(changed), content=out.getvalue()
+        register=register,
+        created_by=acting_user,
+        rows=len(changed),
+        content=found.content,
+        clinic=clinic,
+        period_start=start,
+        period_end=end,
     )
     for episode_id, digest in changed:
         RegisterRow.objects.update_or_create(
@@ -156,7 +210,13 @@ def do_export(register: Register, *, acting_user=None, clinic_ids=None) -> Regis
     audit.record(
         "report.register_exported",
         actor=acting_user,
+        clinic=clinic,
         obj=export,
-        changes={"register": register.name, "rows": len(changed)},
+        changes={
+            "register": register.name,
+            "rows": len(changed),
+            "start": str(start or ""),
+            "end": str(end or ""),
+        },
     )
     return export
