@@ -31,8 +31,8 @@ from tessera.core.demo import (
 from tessera.core.models import Clinic, OnCallShift, Patient, Region
 from tessera.core.roles import AssessorProfession, Role
 from tessera.feedback import demo as feedback_demo
-from tessera.inbox import demo as inbox_demo
 from tessera.fhir import demo as fhir_demo
+from tessera.inbox import demo as inbox_demo
 from tessera.intake import demo as intake_demo
 from tessera.messaging import demo as messaging_demo
 from tessera.programs.management.commands.load_sample_content import sample_directories
