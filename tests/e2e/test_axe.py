@@ -148,3 +148,30 @@ def test_the_runner_finds_a_violation_when_there_is_one(page, people):
         "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')"
     )
     assert any(v.startswith("image-alt (critical)") for v in _violations(page))
+
+
+def test_the_values_worksheet_and_the_phone_menu_fit_a_phone(page, transactional_db, live_server):
+    # The sample programme's values worksheet (a table in a fieldset) used to make the
+    # page 541 px wide at 320 px; the patient's menu used to take 255 of 640 px.
+    from tessera.programs.management.commands.load_sample_content import sample_directories
+    from tessera.programs.packages import do_import_package, zip_directory
+    from tessera.treatment.actions import plans as plan_actions
+
+    world = build_world()
+    (folder,) = [f for f in sample_directories() if f.name == "depression-ba"]
+    imported = do_import_package(
+        zip_directory(folder), region=world.region, acting_user=world["author"]
+    )
+    plan_actions.do_seed_plan(
+        world.episode, imported.programme_version, acting_user=world["therapist"]
+    )
+    entry = world.episode.plan.get(module_version__module__key="ba-3-values-and-activities")
+    plan_actions.do_open_module_now(entry, acting_user=world["therapist"])
+    _as(page.context, world["patient"], live_server)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("module_reader", args=[entry.pk]) + "?step=3")
+    assert page.locator("main fieldset").count() > 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().height")
+    assert header <= 640 / 4
+    assert not _violations(page)

@@ -164,3 +164,16 @@ def test_consent_text_falls_back_in_the_clinics_order(world):
     assert ConsentText.current(clinic, "en").language == "en"
     clinic.languages = ["en"]
     assert ConsentText.current(clinic, "da").language == "en"
+
+
+def test_every_diagnosis_label_is_in_every_interface_language():
+    from django.conf import settings
+
+    from tessera.intake import diagnoses
+
+    rows = diagnoses._load()["codes"]
+    for code, _name in settings.LANGUAGES:
+        assert all(row.get(code) for row in rows), code
+    assert diagnoses.label("F32.1", "nb") == "Depressiv episode, moderat"
+    with translation.override("nl"):
+        assert dict(diagnoses.choices())["F41.0"] == "F41.0 Paniekstoornis"
