@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .languages import pick_language
+
 EMERGENCY = "emergency"
 HELPLINE = "helpline"
 
@@ -171,12 +173,11 @@ def _digits(phone: str) -> str:
 
 
 def contacts_for(clinic, language: str | None) -> list:
-    """The clinic's crisis contacts in ``language`` (all of them when none is in it),
-    then the country's national ones not already listed. One query (none when the
-    clinic's contacts were prefetched)."""
-    own = list(clinic.crisis_contacts.all())
-    language = (language or "")[:2]
-    shown = [c for c in own if c.language == language] or own
+    """The clinic's crisis contacts in ``language``, else in the clinic's next language
+    that has some (``languages.content_order``; the page marks them with ``lang``), else
+    all of them; then the country's national ones not already listed. One query (none
+    when the clinic's contacts were prefetched)."""
+    shown, _found = pick_language(clinic.crisis_contacts.all(), language, clinic)
     listed = {_digits(c.phone) for c in shown if _digits(c.phone)}
     return shown + [c for c in national_contacts(clinic.country) if _digits(c.phone) not in listed]
 

@@ -87,3 +87,24 @@ def remember(request, user) -> None:
     else:
         session.pop(LANGUAGE_SESSION_KEY, None)
     session[TIME_ZONE_SESSION_KEY] = time_zone_of(user)
+
+
+def content_order(language: str | None, clinic=None) -> list[str]:
+    """The languages to look for content in, best first: the reader's own, then the
+    clinic's languages in the clinic's order (its fallback order), then English. Content
+    shown in any but the first is marked with ``lang`` and a short notice."""
+    order = [(language or "")[:2]]
+    order += list(getattr(clinic, "languages", None) or [])
+    order.append(settings.LANGUAGE_CODE)
+    return [code for code in dict.fromkeys(order) if code]
+
+
+def pick_language(items, language: str | None, clinic=None, *, key=lambda item: item.language):
+    """The items in the first language of ``content_order`` that has any, and that
+    language; all items and None when none is in any of them."""
+    items = list(items)
+    for code in content_order(language, clinic):
+        found = [item for item in items if key(item) == code]
+        if found:
+            return found, code
+    return items, None

@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
+from tessera.core.models.organisation import LANGUAGE_CHOICES
 
 from .placeholders import check_placeholders
 
+# The practice patients' languages (actions/practice.py has worksheets in these).
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 
 
@@ -41,7 +43,8 @@ class FeedbackTemplate(models.Model):
         related_name="feedback_templates",
     )
     title = models.CharField(_("title"), max_length=120)
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES, default="en")
+    # Any language a patient may read (a template in the patient's is offered first).
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
     body = models.TextField(
         _("text"),
         max_length=5000,

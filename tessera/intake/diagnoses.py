@@ -1,6 +1,7 @@
 """Working diagnoses at assessment: the ICD-10 codes relevant to iCBT services (F3x mood,
 F4x anxiety and stress related, F5x behavioural syndromes), shipped as data in
-``data/icd10_icbt.json`` with short English and Swedish labels written for Tessera.
+``data/icd10_icbt.json`` with short labels in every interface language (en, sv, nb, da, nl), written
+for Tessera; a language without a label falls back to English.
 Source: WHO ICD-10, chapter V (the file says so in its ``source``)."""
 
 from __future__ import annotations

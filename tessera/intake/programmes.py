@@ -8,7 +8,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tessera.programs.markdown import render
+from tessera.programs.matching.areas import language_name
 from tessera.programs.models import ProgrammeVersion, Status
+from tessera.programs.translations import programme_languages, programme_text
 
 
 @dataclass
@@ -21,6 +23,11 @@ class PublicProgramme:
     weeks: int
     evidence: str
     care_model: str
+    # The language of title and description, and of the rest (the language the programme
+    # is written in), for ``lang`` where they differ from the page's.
+    text_language: str = ""
+    written_language: str = ""
+    languages: str = ""
 
 
 def _who_for(version) -> str:
@@ -37,26 +44,32 @@ def _who_for(version) -> str:
 
 def public_programmes(clinic, language: str) -> list[PublicProgramme]:
     """The newest published version of each programme of the clinic's region, those in
-    the reader's language first. One query."""
+    the reader's language first, each with its title and description in the reader's
+    language where it has them (else the clinic's next language). One query."""
     versions = ProgrammeVersion.objects.filter(
         programme__region_id=clinic.region_id, status=Status.PUBLISHED
     ).order_by("programme_id", "-number")
     newest = {}
     for version in versions.select_related("programme"):
         newest.setdefault(version.programme_id, version)
+    texts = {v.pk: programme_text(v, language, clinic) for v in newest.values()}
     chosen = sorted(
-        newest.values(), key=lambda v: (language not in (v.languages or []), v.title.lower())
+        newest.values(),
+        key=lambda v: (language not in programme_languages(v), texts[v.pk].title.lower()),
     )
     return [
         PublicProgramme(
             key=v.programme.key,
-            title=v.title,
-            description=render(v.description_patient),
+            title=texts[v.pk].title,
+            description=render(texts[v.pk].description_patient),
             professional=render(v.description_professional),
             who_for=_who_for(v),
             weeks=v.weeks,
             evidence=v.evidence,
             care_model=v.get_care_model_display(),
+            text_language=texts[v.pk].language,
+            written_language=(v.languages or ["en"])[0],
+            languages=", ".join(language_name(code) for code in programme_languages(v)),
         )
         for v in chosen
     ]

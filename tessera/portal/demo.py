@@ -358,12 +358,14 @@ def _extend(context: DemoContext) -> None:
         app_demo.seed(context)
 
 
-# Which sample programme each demo patient works through.
+# Which sample programme each demo patient works through. The Norwegian, Danish and Dutch
+# patients of depression-ba get its first module in their language (a translation in the
+# package) and the rest in English, marked as such (tessera/programs/translations.py).
 PLANS = {
     "patient": "depression-ba",
     "patient2": "depression-ba",
     "patient3": "panic",
-    "patient5": "insomnia",
+    "patient5": "depression-ba",
     "patient6": "transdiagnostic",
     "patient7": "depression-ba",
     "patient8": "insomnia",

@@ -64,6 +64,17 @@ FIELD_TYPES = (
 class Module(models.Model):
     key = models.SlugField(_("key"), max_length=80)
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="modules")
+    # The same module in another language: a translation points at the module it
+    # translates (never at another translation). Patients get the version in their
+    # language where one is published (tessera/programs/translations.py).
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -189,6 +200,9 @@ class ProgrammeVersion(models.Model):
         _("description for GPs and professionals (markdown)"), blank=True
     )
     evidence = models.TextField(_("what the evidence says"), blank=True)
+    # The patient-facing text in other languages: {"nb": {"title": …,
+    # "description_patient": …}}; shown by tessera/programs/translations.py.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -31,6 +31,8 @@ def expected_manifest(folder) -> dict:
     """The sample's manifest as an export writes it: body files inline, defaults filled."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["programme"] = PROGRAMME_DEFAULTS | manifest["programme"]
+    if not manifest["programme"]["translations"]:
+        del manifest["programme"]["translations"]  # written only when there are some
     for module in manifest["modules"]:
         module.update(MODULE_DEFAULTS | module)
         for step in module["steps"]:
@@ -38,7 +40,15 @@ def expected_manifest(folder) -> dict:
                 step["body"] = (folder / step.pop("body_file")).read_text(encoding="utf-8")
             for key in [k for k, v in step.items() if v in ("", [], None)]:
                 del step[key]
-    manifest["modules"].sort(key=lambda m: manifest["programme"]["modules"].index(m["key"]))
+    order = manifest["programme"]["modules"]
+    # The programme's modules in its order, each followed by its translations by key.
+    manifest["modules"].sort(
+        key=lambda m: (
+            order.index(m.get("translation_of", m["key"])),
+            "translation_of" in m,
+            m["key"],
+        )
+    )
     return manifest
 
 

@@ -29,6 +29,9 @@ def feedback_compose_tools(context) -> dict:
     templates = list(
         FeedbackTemplate.objects.usable_by(user).select_related("clinic")[:PICKER_LIMIT]
     )
+    # Templates in the patient's language first (a stable sort keeps the order within).
+    language = episode.patient.preferred_language if episode is not None else None
+    templates.sort(key=lambda t: t.language != language)
     suffix = f"?{urlencode(query)}" if query else ""
     return {
         "personal": [t for t in templates if t.clinic_id is None],

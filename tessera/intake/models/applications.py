@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.access import applications_visible_to
+from tessera.core.languages import content_order
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
 
 
@@ -45,12 +46,19 @@ class ConsentText(models.Model):
 
     @classmethod
     def current(cls, clinic, language: str) -> ConsentText | None:
-        """The newest published text in the language, else the newest in any language."""
-        published = cls.objects.filter(clinic=clinic, published_at__isnull=False)
-        return (
-            published.filter(language=language).order_by("-version").first()
-            or published.order_by("-published_at", "-version").first()
+        """The newest published text in the language, else in the clinic's next language
+        that has one (``content_order``: the page marks it with ``lang``), else the newest
+        in any language. One query."""
+        published = list(
+            cls.objects.filter(clinic=clinic, published_at__isnull=False).order_by(
+                "-published_at", "-version"
+            )
         )
+        for code in content_order(language, clinic):
+            found = [t for t in published if t.language == code]
+            if found:
+                return max(found, key=lambda t: t.version)
+        return published[0] if published else None
 
 
 class Source(models.TextChoices):

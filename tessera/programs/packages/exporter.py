@@ -116,8 +116,12 @@ def step_entry(step: Step, media_ref: Callable[[MediaFile], str]) -> dict:
     return entry
 
 
-def module_entry(version: ModuleVersion, media_ref: Callable[[MediaFile], str]) -> dict:
-    return {
+def module_entry(
+    version: ModuleVersion, media_ref: Callable[[MediaFile], str], originals: dict | None = None
+) -> dict:
+    """A module version as the manifest has it. ``originals``: the keys of the modules in
+    the package by id, so that a translation names the module it translates."""
+    entry = {
         "key": version.module.key,
         "version": version.number,
         "title": version.title,
@@ -129,6 +133,10 @@ def module_entry(version: ModuleVersion, media_ref: Callable[[MediaFile], str]) 
             for step in version.steps.select_related("media").order_by("position")
         ],
     }
+    original = (originals or {}).get(version.module.translation_of_id)
+    if original is not None:
+        entry["translation_of"] = original
+    return entry
 
 
 def programme_entry(version: ProgrammeVersion, module_keys: list[str]) -> dict:
@@ -147,7 +155,7 @@ def programme_entry(version: ProgrammeVersion, module_keys: list[str]) -> dict:
         "description_professional": version.description_professional,
         "evidence": version.evidence,
         "modules": module_keys,
-    }
+    } | ({"translations": version.translations} if version.translations else {})
 
 
 def pinned_modules(version: ProgrammeVersion) -> list[ModuleVersion]:
@@ -155,17 +163,43 @@ def pinned_modules(version: ProgrammeVersion) -> list[ModuleVersion]:
     return [entry.module_version for entry in entries]
 
 
+def translated_modules(modules: list[ModuleVersion]) -> list[ModuleVersion]:
+    """The newest published version of each translation of these modules, in the order
+    of the modules they translate, then by key (tessera/programs/translations.py). One
+    query."""
+    position = {m.module_id: i for i, m in enumerate(modules)}
+    newest: dict[int, ModuleVersion] = {}
+    for version in (
+        ModuleVersion.objects.filter(
+            status="published", module__translation_of_id__in=list(position)
+        )
+        .select_related("module")
+        .order_by("module_id", "-number")
+    ):
+        newest.setdefault(version.module_id, version)
+    return sorted(
+        newest.values(), key=lambda v: (position[v.module.translation_of_id], v.module.key)
+    )
+
+
 def export_programme(programme_version: ProgrammeVersion) -> bytes:
     """The package of one published programme version, as zip bytes."""
     if not programme_version.is_published:
         raise ExportError([_("Only a published programme version can be exported.")])
-    modules = pinned_modules(programme_version)
+    pinned = pinned_modules(programme_version)
+    # Each translation follows the module it translates.
+    translations = translated_modules(pinned)
+    modules = [
+        m
+        for p in pinned
+        for m in [p, *(t for t in translations if t.module.translation_of_id == p.module_id)]
+    ]
     problems = [
         _("Module %(key)s version %(n)s is not published.") % {"key": m.module.key, "n": m.number}
         for m in modules
         if not m.is_published
     ]
-    keys = [m.module.key for m in modules]
+    keys = [m.module.key for m in pinned]
     if len(set(keys)) != len(keys):
         problems.append(_("The programme uses the same module twice."))
     if problems:
@@ -191,7 +225,10 @@ def export_programme(programme_version: ProgrammeVersion) -> bytes:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "programme": programme_entry(programme_version, keys),
-        "modules": [module_entry(m, lambda f: paths[f.pk]) for m in modules],
+        "modules": [
+            module_entry(m, lambda f: paths[f.pk], {p.module_id: p.module.key for p in pinned})
+            for m in modules
+        ],
         "media": sorted(entries, key=lambda e: e["path"]),
     }
     problems = validate_manifest(manifest)

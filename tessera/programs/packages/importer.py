@@ -57,6 +57,7 @@ PROGRAMME_DEFAULTS = {
     "description_patient": "",
     "description_professional": "",
     "evidence": "",
+    "translations": {},
 }
 
 
@@ -297,6 +298,7 @@ def _write(package: Package, plan: _Plan, region: Region, acting_user, stored: l
         versions[module["key"]] = found or _create_module(
             module, package, region, acting_user, now, media, sha, f"modules[{i}]"
         )
+    _link_translations(manifest["modules"], region)
     programme = plan.programme or _create_programme(
         manifest["programme"], versions, region, acting_user, now
     )
@@ -308,6 +310,29 @@ def _write(package: Package, plan: _Plan, region: Region, acting_user, stored: l
         media_created=len(stored),
         media_reused=len(manifest["media"]) - len(stored),
     )
+
+
+def _link_translations(modules: list[dict], region: Region) -> None:
+    """Mark each module the manifest calls a translation (``translation_of``: a module of
+    the package or already in the region) as the translation of that module (of the
+    module that one translates, if it is a translation itself). A module already marked
+    keeps its mark; an original the region does not have links nothing (a package
+    exported from another region keeps its own modules)."""
+    wanted = {m["key"]: m["translation_of"] for m in modules if m.get("translation_of")}
+    if not wanted:
+        return
+    found = {
+        module.key: module
+        for module in Module.objects.filter(
+            region=region, key__in=set(wanted) | set(wanted.values())
+        )
+    }
+    for key, original_key in wanted.items():
+        module, original = found[key], found.get(original_key)
+        if original is not None and module.translation_of_id is None:
+            root = original.translation_of_id or original.pk
+            if root != module.pk:
+                Module.objects.filter(pk=module.pk).update(translation_of_id=root)
 
 
 def _store_media(entry: dict, package: Package, region: Region, stored: list[str]) -> MediaFile:

@@ -58,9 +58,12 @@ PROGRAMME_OPTIONAL = {
     "description_patient",
     "description_professional",
     "evidence",
+    "translations",
 }
+# A programme's patient-facing text in other languages: {"nb": {"title": …, …}}.
+TRANSLATED_PROGRAMME_KEYS = {"title", "description_patient"}
 MODULE_REQUIRED = {"key", "version", "title", "steps"}
-MODULE_OPTIONAL = {"summary", "language", "estimated_minutes"}
+MODULE_OPTIONAL = {"summary", "language", "estimated_minutes", "translation_of"}
 STEP_REQUIRED = {"kind", "title"}
 STEP_OPTIONAL = {"body", "body_file", "media", "media_alt", "transcript", "fields"}
 MEDIA_KEYS = {"path", "sha256", "content_type", "size"}
@@ -221,11 +224,16 @@ class _Checker:
         self.obj(data, "$", TOP_KEYS, set())
         media = self.media(data.get("media", []))
         modules = self.modules(data["modules"], media) if "modules" in data else set()
+        translations = {
+            m["key"]
+            for m in data.get("modules") or []
+            if isinstance(m, dict) and isinstance(m.get("key"), str) and "translation_of" in m
+        }
         if "programme" in data:
-            self.programme(data["programme"], modules)
+            self.programme(data["programme"], modules, translations)
         self.unused_media(data.get("modules"), media)
 
-    def programme(self, p: Any, module_keys: set[str]) -> None:
+    def programme(self, p: Any, module_keys: set[str], translations=frozenset()) -> None:
         path = "programme"
         if not self.obj(p, path, PROGRAMME_REQUIRED, PROGRAMME_OPTIONAL):
             return
@@ -246,6 +254,7 @@ class _Checker:
                     _("must be one of: %(options)s.") % {"options": ", ".join(LANGUAGES)},
                 )
         self.unique(languages, f"{path}.languages")
+        self.programme_translations(p, path)
         self.rules(f"{path}.eligibility", eligibility_problems, p.get("eligibility", {}))
         self.measures(p, path)
         keys = self.a_list(p, "modules", path, least=1, most=MAX_MODULES)
@@ -258,12 +267,31 @@ class _Checker:
                     f"{path}.modules[{i}]",
                     _("there is no module '%(key)s' in the package's modules.") % {"key": key},
                 )
-        for key in sorted(module_keys - {k for k in keys if isinstance(k, str)}):
+        # A translation of a module may come along without being in the programme: a
+        # plan takes it instead of the module for patients who read its language.
+        for key in sorted(module_keys - translations - {k for k in keys if isinstance(k, str)}):
             self.problem(
                 "modules",
                 _("module '%(key)s' is in the package but not in programme.modules.")
                 % {"key": key},
             )
+
+    def programme_translations(self, p: dict, path: str) -> None:
+        if "translations" not in p:
+            return
+        where = _join(path, "translations")
+        found = p["translations"]
+        if not isinstance(found, dict):
+            self.problem(where, _("must be an object ({…}), not %(t)s.") % {"t": _json(found)})
+            return
+        for code, text in found.items():
+            if code not in LANGUAGES:
+                self.problem(
+                    where, _("must be one of: %(options)s.") % {"options": ", ".join(LANGUAGES)}
+                )
+            elif self.obj(text, _join(where, code), set(), TRANSLATED_PROGRAMME_KEYS):
+                self.text(text, "title", _join(where, code), max_length=200, empty=False)
+                self.text(text, "description_patient", _join(where, code), max_length=100_000)
 
     def measures(self, p: dict, path: str) -> None:
         before = len(self.problems)
@@ -301,6 +329,9 @@ class _Checker:
         self.text(m, "title", path, max_length=200, empty=False)
         self.text(m, "summary", path, max_length=10_000)
         self.one_of(m, "language", path, LANGUAGES)
+        self.key(m, "translation_of", path)
+        if m.get("translation_of") == m.get("key"):
+            self.problem(_join(path, "translation_of"), _("must name another module."))
         self.integer(m, "estimated_minutes", path, low=0, high=SMALLINT)
         for i, step in enumerate(self.a_list(m, "steps", path, least=1, most=MAX_STEPS)):
             self.step(step, f"{path}.steps[{i}]", media)

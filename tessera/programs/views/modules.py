@@ -16,6 +16,7 @@ from tessera.core.forms import add_action_errors
 from .. import actions
 from ..forms import AddStepForm, ModuleCreateForm, ModuleDraftForm
 from ..models import ProgrammeModule, Status
+from ..translations import module_languages
 from .common import (
     authorable_module,
     module_draft,
@@ -78,6 +79,7 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": next((v for v in versions if v.is_published), None),
             "may_author": may_author,
             "used_in": used_in,
+            "languages": module_languages(module),
         },
     )
 

@@ -25,6 +25,7 @@ from ..forms import (
     as_json,
 )
 from ..models import ModuleVersion, ProgrammeVersion, Status
+from ..translations import missing_languages, programme_languages, region_languages
 from .common import authorable_programme, posted, programme_draft, readable_programme, show_problems
 
 
@@ -95,6 +96,16 @@ def _facts(version: ProgrammeVersion) -> dict:
     low, high = rules.pop("min_age", None), rules.pop("max_age", None)
     return {
         "language_names": [str(names.get(code, code)) for code in version.languages],
+        # The patient text's translations, and the region's languages it lacks.
+        "text_language_names": [
+            str(names.get(code, code)) for code in programme_languages(version)
+        ],
+        "text_missing_names": [
+            str(names.get(code, code))
+            for code in missing_languages(
+                programme_languages(version), region_languages(version.programme.region)
+            )
+        ],
         "measures": [
             (m.get("instrument", ""), points.get(m.get("time_point"), m.get("time_point")))
             for m in version.default_measures

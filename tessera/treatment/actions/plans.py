@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from tessera.core import access, audit
 from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion
+from tessera.programs.translations import modules_in_language
 
 from ..ending import patient_may_write
 from ..models import PlanChange, PlanEntry, WorksheetAnswer
@@ -41,7 +42,19 @@ def _next_position(episode) -> int:
 def _published_entries(programme_version):
     if not programme_version.is_published:
         raise ValidationError(gettext_lazy("Only a published programme can be used in a plan."))
-    return list(programme_version.entries.select_related("module_version").order_by("position"))
+    return list(
+        programme_version.entries.select_related("module_version__module").order_by("position")
+    )
+
+
+def _in_patient_language(episode, items) -> list[ModuleVersion]:
+    """The programme's module versions, each swapped for its translation in the
+    patient's language (or the clinic's next language) where one is published."""
+    return modules_in_language(
+        [item.module_version for item in items],
+        episode.patient.preferred_language,
+        episode.clinic,
+    )
 
 
 @transaction.atomic
@@ -50,14 +63,15 @@ def do_seed_plan(episode: Episode, programme_version, *, acting_user, reason="")
         raise ValidationError(
             gettext_lazy("This episode already has a plan; switch programme instead.")
         )
+    versions = _in_patient_language(episode, _published_entries(programme_version))
     rows = [
         PlanEntry(
             episode=episode,
-            module_version=item.module_version,
+            module_version=version,
             programme_version=programme_version,
             position=index,
         )
-        for index, item in enumerate(_published_entries(programme_version), start=1)
+        for index, version in enumerate(versions, start=1)
     ]
     PlanEntry.objects.bulk_create(rows)
     Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
@@ -222,7 +236,7 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
     """Move the plan to another programme. Modules already started or completed stay
     (with every answer); modules of the old programme not yet started are taken out;
     the new programme's modules not already in the plan are added after them."""
-    new_items = _published_entries(programme_version)
+    new_versions = _in_patient_language(episode, _published_entries(programme_version))
     now = timezone.now()
     kept_modules = set()
     for entry in episode.plan.current().select_related("module_version"):
@@ -233,13 +247,13 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
             PlanEntry.objects.filter(pk=entry.pk).update(removed_at=now)
     position = _next_position(episode)
     added = []
-    for item in new_items:
-        if item.module_version.module_id in kept_modules:
+    for version in new_versions:
+        if version.module_id in kept_modules:
             continue
         added.append(
             PlanEntry(
                 episode=episode,
-                module_version=item.module_version,
+                module_version=version,
                 programme_version=programme_version,
                 position=position,
             )
