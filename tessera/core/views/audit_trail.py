@@ -26,7 +26,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if not clinic_ids:
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
-    events = AuditEvent.objects.for_clinics(clinic_ids).select_related("actor", "clinic")
+    events = AuditEvent.objects.newest_first(clinic_ids).select_related("actor", "clinic")
     if form.is_valid():
         data = form.cleaned_data
         if data["patient"]:
@@ -39,7 +39,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             events = events.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
-    page = CappedPaginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     audit.record("audit.searched", actor=request.user, purpose="audit", changes=dict(request.GET))
     return render(request, "core/audit_search.html", {"form": form, "page": page})
 
