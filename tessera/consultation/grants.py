@@ -23,4 +23,4 @@ def consultation_scope(user) -> Q:
     if not clinics:
         return Q(pk__in=[])
     live = ConsultationRequest.objects.live(timezone.now()).filter(colleague=user)
-    return Q(pk__in=live.values("episode_id"), clinic_id__in=clinics)
+    return access.in_subquery("pk", live.values("episode_id")) & Q(clinic_id__in=clinics)

@@ -1,9 +1,11 @@
 """Encrypted backups: a PostgreSQL dump, the uploaded files and a manifest naming the
-audit chain's head, in one tar archive encrypted with Fernet (TESSERA_BACKUP_KEY).
+audit chains' heads, in one tar archive encrypted with Fernet (TESSERA_BACKUP_KEY).
 
-The head hash in the manifest (printed by `manage.py backup`) is kept outside the
-database; `verify_audit_trail --expect-head` then shows whether a restored database
-lost events newer than the last head recorded."""
+The heads in the manifest (the newest row of the trail, and the head of every clinic's
+chain, also written beside the backup as BACKUP.heads.json by `manage.py backup`) are
+kept outside the database; `verify_audit_trail --expect-heads BACKUP.heads.json` (or
+`--expect-head HASH`) then shows whether a restored database lost events newer than the
+heads recorded, in any clinic's chain."""
 
 from __future__ import annotations
 

@@ -18,4 +18,4 @@ def open_alert_episodes(user) -> Q:
     if not clinic_ids:
         return Q(pk__in=[])
     alerts = RiskAlert.objects.filter(resolved_at__isnull=True, episode__clinic_id__in=clinic_ids)
-    return Q(pk__in=alerts.values("episode_id"))
+    return access.in_subquery("pk", alerts.values("episode_id"))

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +115,102 @@ def test_the_audit_search_reads_the_clinics_trail_by_index(world):
 def test_the_staff_patient_list_does_not_scan_every_patient(world):
     plan = _plan(Patient.objects.visible_to(world["therapist"]).real())
     assert "Seq Scan on core_patient" not in plan
+
+
+def _queries(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_the_patient_lists_cost_the_same_queries_for_3_and_40_patients(world, login):
+    """Pinned: the list and the search, first and second page, for a manager and a
+    therapist, do not grow with the patients in scope (one count and one page of rows,
+    no query per row)."""
+    from tests.conftest import make_patient
+
+    manager, therapist = login(world["manager"]), None
+    small = {
+        "manager": _queries(manager, reverse("patient_list"))[0],
+        "search": _queries(manager, reverse("patient_list"), q="a")[0],
+    }
+    for n in range(40):
+        make_patient(
+            world.clinic,
+            f"many{n}@alpha.test",
+            therapist=world["therapist"],
+            first="Many",
+            last=f"Patient{n:02d}",
+        )
+    large, response = _queries(manager, reverse("patient_list"))
+    assert response.context["page"].paginator.count >= 40
+    assert large == small["manager"]
+    assert _queries(manager, reverse("patient_list"), page=2)[0] == large
+    assert _queries(manager, reverse("patient_list"), q="a")[0] == small["search"]
+    therapist = login(world["therapist"])
+    mine, response = _queries(therapist, reverse("patient_list"), page=2)
+    assert response.context["page"].number == 2
+    assert mine == large
+    # The session, the user, staff, second factor, roles, patient record, the count, the
+    # page, the audit row (its chain head) and the menu's few.
+    assert large <= 14
+
+
+def test_the_extra_scopes_are_looked_up_once_not_per_row(world):
+    """An extra scope (on call, consultation) is ``= ANY(ARRAY(subquery))`` on
+    PostgreSQL, so that every arm of the scope's OR can use an index; elsewhere a plain
+    ``IN (subquery)``. Either way the same episodes."""
+    from tessera.core.access.patients import episode_scope
+
+    user = world["manager"]
+    sql = str(Episode.objects.visible_to(user).query)
+    if ON_POSTGRES:
+        assert "= ANY(ARRAY(SELECT" in sql
+    else:
+        assert " IN (SELECT" in sql
+    expected = {e.pk for e in Episode.objects.all() if e.clinic_id == world.clinic.pk}
+    assert set(Episode.objects.filter(episode_scope(user)).values_list("pk", flat=True)) == (
+        expected
+    )
+
+
+@postgres_only
+@pytest.mark.parametrize("kind", ["manager", "therapist", "colleague"])
+def test_the_staff_episode_scope_never_scans_every_episode(world, kind):
+    """Before, the scope's OR with the consultation grants' ``IN (subquery)`` was a
+    subplan tested on every episode of the country (×14 pages read at 100× the
+    patients); now each arm is an index condition and the grants an InitPlan run once."""
+    for queryset in (
+        Episode.objects.visible_to(world[kind]),
+        Patient.objects.visible_to(world[kind]).real().order_by("last_name")[:25],
+    ):
+        plan = _plan(queryset)
+        assert "SubPlan" not in plan, plan
+        assert "Seq Scan on treatment_episode" not in plan, plan
+
+
+def test_the_audit_search_of_one_clinic_is_ordered_as_its_index(world):
+    events = AuditEvent.objects.newest_first([world.clinic.pk])
+    assert events.query.order_by == ("clinic_id", "-id")
+    assert AuditEvent.objects.newest_first([1, 2]).query.order_by == ("-id",)
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"action__startswith": "patient."}, {"at__gte": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}],
+)
+def test_the_audit_search_page_and_count_read_the_clinics_index(world, filters):
+    """Page and count both walk the clinic's own index, newest first, with no sort: the
+    planner has no cheaper plan to pick from (it once walked the whole trail by id)."""
+    for _ in range(3):
+        audit.record("audit.searched", purpose="audit", clinic=world.clinic)
+    events = AuditEvent.objects.newest_first([world.clinic.pk]).filter(**filters)
+    for queryset in (events[:50], events[:5001]):
+        plan = _plan(queryset)
+        assert "audit_clinic_newest" in plan, plan
+        assert "Sort" not in plan and "core_auditevent_pkey" not in plan, plan
+    with CaptureQueriesContext(connection) as captured:
+        CappedPaginator(events, 50).count  # noqa: B018
+    assert 'ORDER BY "core_auditevent"."clinic_id" ASC' in captured.captured_queries[0]["sql"]

@@ -89,3 +89,38 @@ def test_a_backup_cannot_be_restored_with_another_key(settings, tmp_path):
     (tmp_path / "x.backup").write_bytes(Fernet(Fernet.generate_key()).encrypt(b"nothing"))
     with pytest.raises(CommandError, match="cannot be decrypted"):
         call_command("restore", tmp_path / "x.backup", database_url="postgresql://x/y")
+
+
+def test_every_clinics_chain_head_is_kept_and_checked_after_a_restore(
+    flushable,  # noqa: F811
+    settings,
+    tmp_path,
+    new_database,
+    world,
+):
+    """One chain per clinic (issue 16): the newest row of the whole trail says nothing
+    of another clinic's chain, so the backup keeps every chain's head beside it, and a
+    restore that lost one clinic's newer events is found by that head alone."""
+    import json
+
+    settings.TESSERA_BACKUP_KEY = Fernet.generate_key().decode()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    audit.record("audit.searched", purpose="audit", clinic=world.clinic)
+    audit.record("audit.searched", purpose="audit", clinic=world.other_clinic)
+    call_command("backup", tmp_path / "old.backup")
+    old = json.loads((tmp_path / "old.backup.heads.json").read_text())["chain_heads"]
+    assert {str(world.clinic.pk), str(world.other_clinic.pk)} <= set(old)
+    # Newer events at one clinic only, then a later backup's heads.
+    audit.record("audit.searched", purpose="audit", clinic=world.clinic)
+    call_command("backup", tmp_path / "new.backup")
+    new_heads = tmp_path / "new.backup.heads.json"
+    assert json.loads(new_heads.read_text())["chain_heads"] != old
+
+    call_command("restore", tmp_path / "old.backup", database_url=_url(new_database))
+    assert (
+        _verify(new_database, "--expect-heads", str(tmp_path / "old.backup.heads.json")).returncode
+        == 0
+    )
+    result = _verify(new_database, "--expect-heads", str(new_heads))
+    assert result.returncode != 0
+    assert f"chain(s) {world.clinic.pk}:" in result.stderr

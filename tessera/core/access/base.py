@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import F, Q
+from django.db.models.lookups import In
+
 from tessera.core.roles import CLINIC_WIDE_ROLES, CLINICAL_ROLES, Role
 
 __all__ = [
@@ -18,6 +21,7 @@ __all__ = [
     "clinic_ids_with_roles",
     "clinical_clinic_ids",
     "has_clinical_role",
+    "in_subquery",
     "may_see_patient_data",
     "on_call_clinic_ids",
     "roles_at",
@@ -87,3 +91,27 @@ def supervising_clinic_ids(user) -> set[int]:
 def has_clinical_role(user) -> bool:
     """Whether the user holds a clinical role anywhere (no query: roles are cached)."""
     return bool(all_roles(user) & CLINICAL_ROLES)
+
+
+class _InArray(In):
+    """``column IN (subquery)``, written ``column = ANY(ARRAY(subquery))`` on PostgreSQL.
+
+    The two mean the same, but the planner treats them differently inside an OR: an
+    ``IN (subquery)`` arm is a hashed subplan tested row by row, so a scope such as
+    "the clinic's episodes OR the ones with an open alert" scans the whole table, while
+    ``= ANY(ARRAY(...))`` is run once (an InitPlan) and looked up in the primary key, so
+    every arm of the OR uses an index (a BitmapOr) and the scope reads only its rows."""
+
+    def as_postgresql(self, compiler, connection):
+        if not hasattr(self.rhs, "as_sql"):
+            return self.as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+def in_subquery(field: str, queryset) -> Q:
+    """A Q: ``field`` is one of the values of the one-column ``queryset`` (a subquery,
+    run once by the database, no query here). Use it for the arms of a scope that are
+    OR-ed together (see ``_InArray``); a plain ``field__in=`` elsewhere."""
+    return Q(_InArray(F(field), queryset.order_by()))

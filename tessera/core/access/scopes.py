@@ -2,7 +2,8 @@
 
 They are listed here, in one place, by dotted path, and resolved on first use (so core
 imports no app above it). Each is a function ``(user) -> Q`` over Episode, kept in the
-app whose data it reads. In words:
+app whose data it reads; a subquery in it goes through ``access.in_subquery``, so that
+the scope's OR still uses the episodes' indexes (issue 16). In words:
 
 - On call (``tessera.safety.on_call.open_alert_episodes``): staff on call for risk
   alerts at a clinic see that clinic's episodes with an unresolved risk alert, so that

@@ -169,6 +169,29 @@ def newest_event() -> AuditEvent | None:
     return AuditEvent.objects.order_by("-id").first()
 
 
+def chain_heads() -> dict[str, dict]:
+    """Every chain's newest hash and event id, by chain (a clinic's id, or 0 for the
+    shared chain): recorded at a backup and kept outside the database, they show later
+    whether a restored database lost newer events of any one clinic, which the newest
+    row of the whole trail alone would not (``missing_heads``)."""
+    return {
+        str(head.chain): {"hash": head.last_hash, "event_id": head.last_event_id}
+        for head in AuditChainHead.objects.order_by("chain")
+    }
+
+
+def missing_heads(expected: dict[str, dict]) -> list[str]:
+    """The chains (as keys of ``expected``, from ``chain_heads``) whose recorded head is
+    not a row of that chain in this database: events after it were lost."""
+    hashes = {head["hash"] for head in expected.values() if head.get("hash")}
+    found = set(AuditEvent.objects.filter(hash__in=hashes).values_list("chain", "hash").iterator())
+    return [
+        chain
+        for chain, head in expected.items()
+        if head.get("hash") and (int(chain), head["hash"]) not in found
+    ]
+
+
 def changed_fields(before: dict, after: dict) -> dict:
     """Old and new values of the fields that changed, for an audit row."""
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}

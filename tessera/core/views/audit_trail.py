@@ -40,7 +40,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if not clinic_ids:
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
-    events = AuditEvent.objects.for_clinics(clinic_ids).select_related("actor", "clinic", "patient")
+    events = AuditEvent.objects.newest_first(clinic_ids).select_related(
+        "actor", "clinic", "patient"
+    )
     found = []
     if form.is_valid():
         data = form.cleaned_data
@@ -59,7 +61,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             events = events.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
-    page = CappedPaginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     searched = dict(request.GET)
     if "who" in searched:
         # A name or identity number is not copied into the trail: which patients it found is.

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         manifest = {
             "head_hash": head.hash if head else "",
             "last_event_id": head.pk if head else None,
+            # Every clinic's chain has its own head: each is checked after a restore.
+            "chain_heads": audit.chain_heads(),
         }
         try:
             blob = make_backup(
@@ -33,9 +36,14 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         output.write_bytes(blob)
+        heads = output.with_name(output.name + ".heads.json")
+        heads.write_text(json.dumps({"chain_heads": manifest["chain_heads"]}, indent=1))
         self.stdout.write(
             f"Backup written to {output}. Audit chain head {manifest['head_hash']} "
-            f"(event {manifest['last_event_id']}): keep it outside the database."
+            f"(event {manifest['last_event_id']}), and the heads of all "
+            f"{len(manifest['chain_heads'])} chains in {heads}: keep them outside the "
+            "database, and after a restore run verify_audit_trail --expect-heads "
+            f"{heads.name}."
         )
 
 

@@ -9,7 +9,8 @@ from tessera.core.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Restore an encrypted backup into a new, empty PostgreSQL database and the media "
-        "folder. Then point DATABASE_URL at it and run verify_audit_trail --expect-head."
+        "folder. Then point DATABASE_URL at it and run verify_audit_trail --expect-heads "
+        "BACKUP.heads.json."
     )
 
     def add_arguments(self, parser):
@@ -29,5 +30,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Restored the backup of {manifest['created_at']}: audit chain head "
-            f"{manifest['head_hash']} (event {manifest['last_event_id']})."
+            f"{manifest['head_hash']} (event {manifest['last_event_id']}), "
+            f"{len(manifest.get('chain_heads', {}))} chain heads recorded."
         )

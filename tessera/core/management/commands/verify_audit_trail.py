@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.core import audit
@@ -14,13 +17,31 @@ class Command(BaseCommand):
             help="the newest chain hash recorded outside the database (e.g. at the last "
             "backup): it must be in this database, or newer events were lost",
         )
+        parser.add_argument(
+            "--expect-heads",
+            type=Path,
+            default=None,
+            help="the file of every chain's head written beside a backup "
+            "(BACKUP.heads.json): each must be in this database, or newer events of that "
+            "clinic were lost",
+        )
 
-    def handle(self, *args, expect_head: str = "", **options):
+    def handle(self, *args, expect_head: str = "", expect_heads=None, **options):
         if expect_head and not AuditEvent.objects.filter(hash=expect_head).exists():
             raise CommandError(
                 "The audit trail does not contain the expected head "
                 f"{expect_head}: events recorded after it are missing (an older backup?)."
             )
+        if expect_heads is not None:
+            heads = json.loads(expect_heads.read_text())
+            heads = heads.get("chain_heads", heads)
+            missing = audit.missing_heads(heads)
+            if missing:
+                raise CommandError(
+                    "The audit trail does not contain the expected head of chain(s) "
+                    f"{', '.join(missing)}: events recorded after them are missing (an "
+                    "older backup?)."
+                )
         first = next(audit.verify_chain(), None)
         if first is not None:
             raise CommandError(
