@@ -122,15 +122,7 @@ def tell_new_therapist(episode) -> None:
 def tell_intake_team_applicant_wrote(application, message) -> int:
     """Each active intake coordinator of the clinic (else each of its intake roles) is
     told that an applicant wrote, with a link to the application; never what was written."""
-    from tessera.core.access.intake import INTAKE_ROLES
-    from tessera.core.models import ClinicRole
-    from tessera.core.roles import Role
-
-    roles = ClinicRole.objects.filter(
-        clinic_id=application.clinic_id, user__is_active=True, role__in=INTAKE_ROLES
-    ).select_related("user")
-    coordinators = [r.user for r in roles if r.role == Role.INTAKE_COORDINATOR]
-    people = sorted(set(coordinators or [r.user for r in roles]), key=lambda user: user.pk)
+    people = access.applicant_message_recipients(application.clinic_id)
     link = reverse("intake_application", args=[application.pk])
     for user in people:
         tell(user, "applicant_wrote", f"application_message:{message.pk}", link)

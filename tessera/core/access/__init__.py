@@ -65,9 +65,11 @@ from .inbox import (
     team_clinic_ids,
 )
 from .intake import (
+    APPLICANT_MESSAGES_CLOSED,
     ASSESS_ROLES,
     DECLINE_UNASSESSED_ROLES,
     INTAKE_ROLES,
+    applicant_message_recipients,
     applications_visible_to,
     assessors,
     has_intake_queue,
@@ -75,6 +77,7 @@ from .intake import (
     may_assess,
     may_decline_unassessed,
     may_triage,
+    may_write_to_clinic,
     urgent_application_clinic_ids,
     urgent_application_recipients,
 )
@@ -218,6 +221,9 @@ __all__ = [
     "may_supervise",
     "may_tailor_plan",
     "may_triage",
+    "may_write_to_clinic",
+    "applicant_message_recipients",
+    "APPLICANT_MESSAGES_CLOSED",
     "may_unblind",
     "may_use_feedback_templates",
     "may_write_message",

@@ -88,6 +88,32 @@ def urgent_application_recipients(clinic_id: int):
     )
 
 
+# An applicant writes about a sent application until treatment starts (then the course's
+# messages take over); not about a draft or an application found to be a duplicate.
+APPLICANT_MESSAGES_CLOSED = frozenset({"draft", "duplicate"})
+
+
+def may_write_to_clinic(user, application) -> bool:
+    """The applicant, about a sent application not yet turned into treatment."""
+    return (
+        application.applicant_id == user.pk
+        and application.status not in APPLICANT_MESSAGES_CLOSED
+        and application.started_at is None
+    )
+
+
+def applicant_message_recipients(clinic_id: int) -> list:
+    """Who is told that an applicant wrote: the clinic's active intake coordinators, or,
+    where it has none, everyone in one of its intake roles (users, each once)."""
+    from tessera.core.models import ClinicRole
+
+    roles = ClinicRole.objects.filter(
+        clinic_id=clinic_id, user__is_active=True, role__in=INTAKE_ROLES
+    ).select_related("user")
+    coordinators = [r.user for r in roles if r.role == Role.INTAKE_COORDINATOR]
+    return sorted(set(coordinators or [r.user for r in roles]), key=lambda user: user.pk)
+
+
 def may_assess(user, application) -> bool:
     """Assessors and clinic managers of the application's clinic assess and decide."""
     return application.clinic_id in clinic_ids_with_roles(user, ASSESS_ROLES)

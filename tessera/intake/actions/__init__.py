@@ -32,7 +32,6 @@ from .messages import (
     do_answer_applicant,
     do_mark_read,
     do_write_to_clinic,
-    may_write_to_clinic,
 )
 from .triage import (
     OWNER_KEEP,
@@ -72,5 +71,4 @@ __all__ = [
     "do_write_to_clinic",
     "do_answer_applicant",
     "do_mark_read",
-    "may_write_to_clinic",
 ]

@@ -13,20 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core import access, audit
 
 from .. import notify
-from ..models import Application, ApplicationMessage, Status
+from ..models import Application, ApplicationMessage
 
 MAX_BODY = 4000
-# Once treatment has started, the patient writes in their course's messages instead.
-CLOSED_TO_MESSAGES = (Status.DRAFT, Status.DUPLICATE)
-
-
-def may_write_to_clinic(application: Application, user) -> bool:
-    """The applicant, about a sent application not yet turned into treatment."""
-    return (
-        application.applicant_id == user.pk
-        and application.status not in CLOSED_TO_MESSAGES
-        and application.started_at is None
-    )
 
 
 def _body(body: str) -> str:
@@ -51,7 +40,7 @@ def do_write_to_clinic(
 ) -> ApplicationMessage:
     """The applicant writes to the intake team. Sent twice with the same key (a double
     click, a resend) it is one message. The team is told that an applicant wrote."""
-    if not may_write_to_clinic(application, acting_user):
+    if not access.may_write_to_clinic(acting_user, application):
         raise PermissionDenied
     key = _key(submission_key)
     existing = ApplicationMessage.objects.filter(submission_key=key).first()

@@ -30,7 +30,7 @@ def conversation(request, application: Application, form=None) -> dict:
     may_write = (
         access.may_triage(request.user, application)
         if staff
-        else message_actions.may_write_to_clinic(application, request.user)
+        else access.may_write_to_clinic(request.user, application)
     )
     if may_write and form is None:
         form = ApplicationMessageForm(initial={"submission_key": uuid.uuid4()})
