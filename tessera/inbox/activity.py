@@ -6,9 +6,10 @@ subquery per source in a single query; a patient of an episode in treatment whos
 doing (or the start of treatment, when there is none) is older than the clinic's
 ``inactive_after_days`` is listed.
 
-Deterioration: every scored response of the caseload in one query; per episode and
-instrument, the latest total is compared with the first one (the "before treatment" one
-when there is one) by the instrument's own reliable change rule
+Deterioration: one query for the caseload, which returns per episode and instrument only
+the two scored responses compared (picked by window functions in the database): the
+latest total is compared with the first one (the "before treatment" one when there is
+one) by the instrument's own reliable change rule
 (``instruments.scoring.reliable_change_for``: Jacobson & Truax 1991 RCI, or the points
 rule its definition cites, e.g. 6 points for PHQ-9 in NHS Talking Therapies).
 """
