@@ -6,9 +6,10 @@ subquery per source in a single query; a patient of an episode in treatment whos
 doing (or the start of treatment, when there is none) is older than the clinic's
 ``inactive_after_days`` is listed.
 
-Deterioration: every scored response of the caseload in one query; per episode and
-instrument, the latest total is compared with the first one (the "before treatment" one
-when there is one) by the instrument's own reliable change rule
+Deterioration: one query for the caseload, which returns per episode and instrument only
+the two scored responses compared (picked by window functions in the database): the
+latest total is compared with the first one (the "before treatment" one when there is
+one) by the instrument's own reliable change rule
 (``instruments.scoring.reliable_change_for``: Jacobson & Truax 1991 RCI, or the points
 rule its definition cites, e.g. 6 points for PHQ-9 in NHS Talking Therapies).
 """
@@ -19,7 +20,8 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -113,8 +115,31 @@ def inactive_patients(episodes, now) -> list[Item]:
 
 
 def deteriorations(episodes, now) -> list[Item]:
+    """One query: per episode and instrument only the two responses compared (the
+    baseline and the latest, picked by window functions in the database), not every
+    response of the caseload (ten a patient, each with its episode, patient, clinic and
+    therapist made into objects, was most of the inbox's time; issue 16)."""
+    series_of = [F("episode_id"), F("instrument")]
     responses = (
         Response.objects.filter(episode__in=episodes, total__isnull=False)
+        .annotate(
+            # The "before treatment" one when there is one, else the first (``baseline``).
+            baseline_rank=Window(
+                RowNumber(),
+                partition_by=series_of,
+                order_by=[
+                    Case(When(due__time_point="pre", then=0), default=1).asc(),
+                    F("submitted_at").asc(),
+                    F("id").asc(),
+                ],
+            ),
+            latest_rank=Window(
+                RowNumber(),
+                partition_by=series_of,
+                order_by=[F("submitted_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(Q(baseline_rank=1) | Q(latest_rank=1))
         .select_related("due", "episode__patient", "episode__clinic", "episode__therapist")
         .defer("answers", "result")
         .order_by("episode_id", "instrument", "submitted_at", "id")

@@ -40,9 +40,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if not clinic_ids:
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
-    events = AuditEvent.objects.newest_first(clinic_ids).select_related(
-        "actor", "clinic", "patient"
-    )
+    events = AuditEvent.objects.newest_first(clinic_ids)
     found = []
     if form.is_valid():
         data = form.cleaned_data
@@ -61,7 +59,16 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             events = events.filter(at__lt=_start_of(data["date_to"] + dt.timedelta(days=1)))
-    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
+    # The page's ids first, then their rows: every column the ids need (clinic, id, and
+    # the filters' action and time) is in the index ``audit_clinic_newest``, so the
+    # database walks the clinic's part of that index alone, newest first, and reads 50
+    # rows of the table, wherever in the country's trail they lie (issue 16).
+    page = CappedPaginator(events.values_list("id", flat=True), 50).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = AuditEvent.objects.rows(page.object_list).select_related(
+        "actor", "clinic", "patient"
+    )
     searched = dict(request.GET)
     if "who" in searched:
         # A name or identity number is not copied into the trail: which patients it found is.

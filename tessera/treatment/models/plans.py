@@ -103,7 +103,14 @@ class WorksheetAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "step"], name="one_answer_per_step")
         ]
-        indexes = [models.Index(fields=["submitted_at", "feedback_at"])]
+        indexes = [
+            models.Index(fields=["submitted_at", "feedback_at"]),
+            # Reply times and the inbox start from a clinic's or a caseload's plan entries
+            # and take their answers sent in a week (or waiting for feedback); without it
+            # the week's answers of the whole country are read from the index above and
+            # joined to the clinic's episodes (issue 16).
+            models.Index(fields=["entry", "submitted_at"], name="worksheet_entry_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"answers to step {self.step_id}"

@@ -1,0 +1,476 @@
+"""A load test with locust against gunicorn on 127.0.0.1, and two app servers working
+together (issue 16).
+
+    pip install -e '.[load]'                          # locust: an optional extra
+    python bench/load.py                              # 1 server, 10 users, 20 s a page
+    python bench/load.py --servers 2 --users 20       # two servers sharing PG and Redis
+    python bench/load.py --locust /path/to/locust     # locust from another environment
+
+It makes the benchmark database afresh (``--database-url``, default
+``tessera_load_bench``; the name must contain ``bench``), migrates and seeds the demo,
+writes signed-in sessions for the demo's patients and therapists to a file, and starts
+``--servers`` gunicorn processes (``bench/bench_wsgi.py``: the project plus a bare
+signed-in view) on ports 8101, 8102, ... with ``--workers`` each, sharing the database,
+Redis (``--redis-url``) and the database task queue, with one task worker
+(``db_worker``) per server. Then, for each page, one locust run of ``--users`` users for
+``--seconds``, spread over the servers, and a table of requests per second, median and
+95th percentile and errors, each against the bare signed-in view measured in the same
+run (targets: the patient home at ≥ 50 % of its requests per second, p95 within ×2, no
+errors).
+
+With two servers it also shows that they work as one (``CHECK FAILED`` and exit 1
+otherwise):
+
+- sessions: every session cookie is signed in on both servers;
+- rate limits: with ``referral_form`` set to 3 an hour, four valid referrals from one
+  address sent to the servers in turn: three are taken, the fourth is refused (429),
+  because both count in Redis;
+- the task queue: a patient writes eight messages, to the servers in turn; each causes
+  one notification to the therapist, delivered by one task run once by one of the
+  servers' workers (never twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import scale
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_load_bench"
+FIRST_PORT = 8101
+PAGES = [  # (label, locust user class)
+    ("bare signed-in view", "BareUser"),
+    ("patient home", "PatientHomeUser"),
+    ("inbox (therapist)", "InboxUser"),
+    ("mixed: patients and clinicians", "PatientUser ClinicianUser"),
+]
+PATIENTS = ["patient", "patient2", "patient3", "patient5", "patient7"]
+CLINICIANS = ["therapist", "therapist2"]
+REFERRAL_LIMIT = 3
+MESSAGES = 8
+
+
+# ---------------------------------------------------------------------------- set-up
+
+
+def make_sessions(kinds: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Session keys, signed in with the password and the second factor, per kind."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    sessions: dict[str, list[str]] = {}
+    for kind, locals_ in kinds.items():
+        for local in locals_:
+            client = Client()
+            scale.sign_in(client, User.objects.get(email=demo_email(local)))
+            sessions.setdefault(kind, []).append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return sessions
+
+
+def server_env(database_url: str, redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        TESSERA_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        TESSERA_DB_CONN_MAX_AGE="60",
+        TESSERA_RATE_REFERRAL_FORM=f"{REFERRAL_LIMIT}/h",
+        TESSERA_PROXY_COUNT="1",  # the checks send their own X-Forwarded-For
+        TESSERA_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PYTHONPATH=str(BENCH),
+    )
+    return env
+
+
+def start_servers(count: int, workers: int, env: dict, log_dir: Path) -> list[subprocess.Popen]:
+    """``count`` gunicorn servers and as many task workers."""
+    python = sys.executable
+    processes = []
+    for n in range(count):
+        port = FIRST_PORT + n
+        log = open(log_dir / f"server{n}.log", "w")  # noqa: SIM115 (closed with the process)
+        processes.append(
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "bench_wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        log = open(log_dir / f"worker{n}.log", "w")  # noqa: SIM115
+        processes.append(
+            subprocess.Popen(
+                [python, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    return processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_up(hosts: list[str], timeout: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    for host in hosts:
+        while True:
+            try:
+                if requests.get(f"{host}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{host} did not start (see the server logs)")
+            time.sleep(0.5)
+
+
+# ---------------------------------------------------------------------------- locust
+
+
+def run_locust(locust, classes, hosts, users, seconds, sessions_file, out: Path) -> dict:
+    env = dict(
+        os.environ, TESSERA_LOAD_SESSIONS=str(sessions_file), TESSERA_LOAD_HOSTS=",".join(hosts)
+    )
+    prefix = out / re.sub(r"\W+", "_", classes)
+    subprocess.run(
+        [
+            locust,
+            "-f",
+            str(BENCH / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            hosts[0],
+            "--csv",
+            str(prefix),
+            "--loglevel",
+            "WARNING",
+            *classes.split(),
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return parse_stats(Path(f"{prefix}_stats.csv"))
+
+
+def parse_stats(path: Path) -> dict:
+    """The "Aggregated" row of locust's stats CSV."""
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["Name"] == "Aggregated":
+                return {
+                    "requests": int(row["Request Count"]),
+                    "errors": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "median": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                }
+    raise ValueError(f"no Aggregated row in {path}")
+
+
+def report(results: list[tuple[str, dict]], out=sys.stdout) -> None:
+    bare = results[0][1]
+    head = ["page", "requests", "errors", "req/s", "of bare", "median ms", "p95 ms", "p95 ×bare"]
+    rows = [head]
+    for label, r in results:
+        rows.append(
+            [
+                label,
+                str(r["requests"]),
+                str(r["errors"]),
+                f"{r['rps']:.1f}",
+                f"{100 * r['rps'] / bare['rps']:.0f} %" if bare["rps"] else "-",
+                f"{r['median']:.0f}",
+                f"{r['p95']:.0f}",
+                f"×{r['p95'] / bare['p95']:.2f}" if bare["p95"] else "-",
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ),
+            file=out,
+        )
+
+
+# ---------------------------------------------------------------------------- two servers
+
+
+def check_sessions(hosts: list[str], sessions: dict[str, list[str]]) -> list[str]:
+    import requests
+
+    problems = []
+    for kind, keys in sessions.items():
+        for key in keys:
+            for host in hosts:
+                page = requests.get(f"{host}/", cookies={"sessionid": key}, timeout=30)
+                if page.status_code != 200 or "/accounts/login/" in page.url:
+                    problems.append(f"a {kind} session is not signed in on {host}")
+    return problems
+
+
+def check_rate_limit(hosts: list[str], slug: str) -> tuple[list[int], list[str]]:
+    """Referrals from one new address, to the servers in turn."""
+    import requests
+
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    statuses = []
+    for n in range(REFERRAL_LIMIT + 1):
+        host = hosts[n % len(hosts)]
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = address
+        form = session.get(f"{host}/c/{slug}/refer/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        answer = session.post(
+            f"{host}/c/{slug}/refer/",
+            data={
+                "csrfmiddlewaretoken": token,
+                "referrer-referrer_name": "Dr Load Test",
+                "referrer-organisation": "Bench Health Centre",
+                "referrer-role": "GP",
+                "referrer-phone": "+46 8 123 456",
+                "referrer-secure_email": "gp@health.example",
+                "referrer-reason": "Low mood for three months.",
+                "referrer-consent_to_letters": "on",
+                "patient-first_name": "Load",
+                "patient-last_name": f"Test{n}",
+                "patient-date_of_birth": "1981-02-03",
+                "patient-email": f"load{n}.{uuid.uuid4().hex[:6]}@example.test",
+                "patient-language": "en",
+            },
+            headers={"Referer": f"{host}/c/{slug}/refer/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        statuses.append(answer.status_code)
+    expected = [302] * REFERRAL_LIMIT + [429]
+    problems = [] if statuses == expected else [f"referral answers {statuses}, not {expected}"]
+    return statuses, problems
+
+
+def send_messages(hosts: list[str], session_key: str, count: int) -> list[str]:
+    """A patient writes ``count`` messages to the therapist, to the servers in turn: each
+    is to cause one notification, delivered by one of the servers' task workers."""
+    import requests
+
+    problems = []
+    session = requests.Session()
+    session.cookies.set("sessionid", session_key)
+    for n in range(count):
+        host = hosts[n % len(hosts)]
+        form = session.get(f"{host}/me/messages/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        answer = session.post(
+            f"{host}/me/messages/",
+            data={
+                "csrfmiddlewaretoken": token,
+                "body": f"Load test message {n}",
+                "submission_key": str(uuid.uuid4()),
+            },
+            headers={"Referer": f"{host}/me/messages/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if answer.status_code != 302:
+            problems.append(f"message {n} to {host}: {answer.status_code}")
+    return problems
+
+
+def check_tasks(since, expected: int, timeout: float = 90) -> tuple[dict, list[str]]:
+    """One notification per message, one delivery task per notification, each run once
+    by one worker; which workers ran them. (A notification held for the recipient's
+    quiet hours is delivered later: it counts as done, with no attempt yet.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    from tessera.notifications.models import Notification
+
+    deadline = time.monotonic() + timeout
+    tasks = DBTaskResult.objects.filter(
+        enqueued_at__gte=since, task_path__endswith="deliver_notification"
+    )
+    while tasks.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    notes = list(Notification.objects.filter(created_at__gte=since, kind="patient_wrote"))
+    problems = []
+    if len(notes) != expected or len({n.key for n in notes}) != expected:
+        problems.append(f"{len(notes)} notifications for {expected} messages")
+    for note in notes:
+        done = note.state == Notification.State.SENT and note.attempts == 1
+        held = note.state == Notification.State.INTENDED and note.send_after and not note.attempts
+        if not (done or held):
+            problems.append(f"notification {note.pk}: {note.state}, {note.attempts} attempts")
+    results = list(tasks)
+    if len(results) != len(notes):
+        problems.append(f"{len(results)} delivery tasks for {len(notes)} notifications")
+    for t in results:
+        if t.status != "SUCCESSFUL" or len(t.worker_ids) != 1:
+            problems.append(f"task {t.id}: {t.status}, run by {t.worker_ids}")
+    workers: dict[str, int] = {}
+    for t in results:
+        for worker in t.worker_ids:
+            workers[worker] = workers.get(worker, 0) + 1
+    summary = {
+        "notifications": len(notes),
+        "sent": sum(n.state == Notification.State.SENT for n in notes),
+        "tasks": len(results),
+        "workers": sorted(workers.values(), reverse=True),
+    }
+    return summary, problems
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--servers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--locust", default=shutil.which("locust") or "locust")
+    parser.add_argument("--pages", default="all", help="'all' or 'none' (only the checks)")
+    args = parser.parse_args(argv)
+
+    scale.fresh_database(args.database_url)
+    scale.setup_django(args.database_url)
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from tessera.portal import demo
+
+    demo.seed()
+    sessions = make_sessions({"patient": PATIENTS, "clinician": CLINICIANS})
+    work = Path(tempfile.mkdtemp(prefix="tessera-load-"))
+    sessions_file = work / "sessions.json"
+    import json
+
+    sessions_file.write_text(json.dumps(sessions))
+    hosts = [f"http://127.0.0.1:{FIRST_PORT + n}" for n in range(args.servers)]
+    processes = start_servers(
+        args.servers, args.workers, server_env(args.database_url, args.redis_url), work
+    )
+    problems: list[str] = []
+    try:
+        wait_until_up(hosts)
+        load = os.getloadavg()[0]
+        print(
+            f"{args.servers} server(s) × {args.workers} gunicorn workers, {args.users} "
+            f"users, {args.seconds} s a page, load {load:.1f}; logs in {work}"
+        )
+        if args.pages != "none":
+            results = []
+            for label, classes in PAGES:
+                results.append(
+                    (
+                        label,
+                        run_locust(
+                            args.locust,
+                            classes,
+                            hosts,
+                            args.users,
+                            args.seconds,
+                            sessions_file,
+                            work,
+                        ),
+                    )
+                )
+            report(results)
+            problems += [f"{label}: {r['errors']} errors" for label, r in results if r["errors"]]
+        if args.servers > 1:
+            from tessera.core.models import Clinic
+
+            since = timezone.now()
+            problems += check_sessions(hosts, sessions)
+            print(f"sessions: {sum(map(len, sessions.values()))} signed in on every server")
+            slug = next(
+                c.slug
+                for c in Clinic.objects.order_by("pk")
+                if c.accepts_professional_referral and not _closed(c)
+            )
+            statuses, found = check_rate_limit(hosts, slug)
+            problems += found
+            print(f"rate limit {REFERRAL_LIMIT}/h across servers in turn: answers {statuses}")
+            problems += send_messages(hosts, sessions["patient"][0], MESSAGES)
+            summary, found = check_tasks(since, MESSAGES)
+            problems += found
+            print(
+                f"task queue: {MESSAGES} messages to the servers in turn, "
+                f"{summary['notifications']} notifications ({summary['sent']} sent, the "
+                f"rest held for quiet hours), {summary['tasks']} delivery tasks, tasks per "
+                f"worker {summary['workers']}"
+            )
+        print(f"load {load:.1f} → {os.getloadavg()[0]:.1f}")
+    finally:
+        stop(processes)
+    for problem in problems:
+        print("CHECK FAILED:", problem)
+    return 1 if problems else 0
+
+
+def _closed(clinic) -> bool:
+    from tessera.core import crisis
+
+    return crisis.refusal(clinic) is not None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
