@@ -19,7 +19,7 @@ ROLE_ALLOWED = {
     # Grant roles to the demo staff (the seeder moves to the portal app).
     "tessera/core/demo.py": "grants roles to demo staff",
     "tessera/portal/demo.py": "grants roles to demo staff",
-    "tessera/inbox/demo.py": "grants a role to the demo's departed therapist",
+    "tessera/inbox/demo.py": "grants the demo leaver her role before she is offboarded",
     # Label roles: the choices of the role field and the names shown on "my account".
     "tessera/core/models/organisation.py": "Role.choices for ClinicRole.role",
     "tessera/core/views/me.py": "Role.choices to name the user's roles",
