@@ -1,12 +1,13 @@
 """Building a Bulk Data export: one NDJSON file per resource type, written in batches of
 episodes so memory stays constant however many episodes there are.
 
-Episodes are read in keyset order (patient, then episode) ``TESSERA_FHIR_EXPORT_BATCH``
-at a time through ``record.load.load_records`` (a fixed number of queries per batch);
-each resource is validated with fhir.resources and appended to its file; a patient with
-several episodes is written once. Between batches the job's progress is saved and a
-cancellation is noticed. A job that is run again (the worker restarted mid-way) starts
-over: its files are rewritten from the beginning, so nothing is duplicated.
+Episodes are read in keyset order of their patients, ``TESSERA_FHIR_EXPORT_BATCH``
+patients (with all their episodes) at a time, through ``record.load.load_records`` (a
+fixed number of queries per batch); each resource is validated with fhir.resources and
+appended to its file; a patient with several episodes is written once. Between batches
+the job's progress is saved and a cancellation is noticed. A job that is run again (the
+worker restarted mid-way) starts over: its files are rewritten from the beginning, so
+nothing is duplicated.
 
 ``_since`` applies to what has a time of its own (questionnaires and their scores,
 messages, sessions, alerts, letters), and to EpisodeOfCare and Condition through the
@@ -133,27 +134,43 @@ def _base(job: ExportJob) -> str:
     return job.request_url.split("/$export")[0].split("/Group/")[0]
 
 
+def _next_patients(job: ExportJob, last_patient: int, batch_size: int) -> list[int]:
+    """Keyset on the patient alone (``patient_id > last``, an index range), so a batch
+    reads its own rows and never the ones before it."""
+    return list(
+        job_episodes(job)
+        .filter(patient_id__gt=last_patient)
+        .order_by("patient_id")
+        .values_list("patient_id", flat=True)
+        .distinct()[:batch_size]
+    )
+
+
+def _unchanged(job: ExportJob, records) -> set[int]:
+    """With ``_since``: the batch's episodes that did not change (one query)."""
+    if not job.since:
+        return set()
+    ids = [record.episode.pk for record in records]
+    changed = Episode.objects.filter(episodes_changed_since(job.since), pk__in=ids)
+    return set(ids) - set(changed.values_list("pk", flat=True))
+
+
 def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: bool) -> None:
     types = set(job.types)
     base = _base(job)
     pdf_for = to_pdf if "DocumentReference" in types else None
-    last = (0, 0)  # (patient id, episode id) of the last episode written
+    last_patient = 0  # the last patient written
     written_patient = None
     while True:
-        batch = (
-            job_episodes(job)
-            .filter(Q(patient_id__gt=last[0]) | Q(patient_id=last[0], pk__gt=last[1]))
-            .order_by("patient_id", "pk")[:batch_size]
-        )
+        patients = _next_patients(job, last_patient, batch_size)
+        if not patients:
+            return
+        batch = job_episodes(job).filter(patient_id__in=patients).order_by("patient_id", "pk")
         records = load_records(batch, letters=pdf_for is not None)
         if not records:
             return
         exported = []
-        unchanged = set()
-        if job.since:
-            ids = [record.episode.pk for record in records]
-            changed = Episode.objects.filter(episodes_changed_since(job.since), pk__in=ids)
-            unchanged = set(ids) - set(changed.values_list("pk", flat=True))
+        unchanged = _unchanged(job, records)
         for record in records:
             first_of_patient = record.episode.patient_id != written_patient
             written_patient = record.episode.patient_id
@@ -169,7 +186,7 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
                     continue
                 check = validate_each and kind not in VALIDATED_WHEN_BUILT
                 files.write(validate(resource) if check else resource)
-        last = (records[-1].episode.patient_id, records[-1].episode.pk)
+        last_patient = patients[-1]
         for episode in exported:
             audit.record(
                 "fhir.bulk_exported",
