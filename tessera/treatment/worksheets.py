@@ -38,6 +38,7 @@ class FieldView:
     required: bool = False
     error: str = ""
     stacked: bool = False  # a one-row table shown as labelled fields (a diary entry)
+    max_length: int = MAX_TEXT  # the maxlength of its text inputs: read_values keeps no more
 
     @property
     def scale(self) -> range:

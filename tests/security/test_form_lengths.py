@@ -107,3 +107,23 @@ def test_an_over_long_value_gets_a_clear_message():
     form = DeclineForm({"reason": "x" * 10_001})
     assert not form.is_valid()
     assert "10000" in str(form.errors["reason"]) or "10,000" in str(form.errors["reason"])
+
+
+def test_worksheet_fields_carry_the_length_the_server_keeps():
+    """Worksheets and diaries are not Django forms: their fields are drawn from the
+    module's specs. Every text input and text area says how much the server keeps."""
+    from django.template.loader import render_to_string
+
+    from tessera.treatment import worksheets
+
+    specs = [
+        {"key": "what", "type": "text"},
+        {"key": "more", "type": "longtext"},
+        {"key": "log", "type": "table", "columns": [{"key": "when"}, {"key": "mood"}]},
+    ]
+    html = "".join(
+        render_to_string("treatment/worksheet_field.html", {"f": view})
+        for view in worksheets.field_views(specs, {}, blank_rows=2)
+    )
+    assert html.count(f'maxlength="{worksheets.MAX_TEXT}"') == 2 + 2 * 2
+    assert "<textarea" in html

@@ -95,5 +95,6 @@ def test_a_nul_or_overlong_value_in_a_fhir_referral_is_refused(world, client):
     assert not Application.objects.exists()
     data = body()
     patient(data)["name"] = [{"family": "L" * 500, "given": ["Maja"]}]
-    assert _fhir(client, token, json.dumps(data)).status_code == 201  # names are cut at 100
-    assert len(Application.objects.get().last_name) == 100
+    # refused, never cut: a cut name would be wrong without anyone knowing
+    assert _fhir(client, token, json.dumps(data)).status_code == 422
+    assert not Application.objects.exists()
