@@ -17,8 +17,8 @@ Timed side by side, alternately, best of ``--repeat``:
 
   report    ``figures.by_clinic`` (the region page's query: every clinic's counts,
             rates and effect-size sums in one aggregate), the ORM and Python included;
-  SQL       the core of the aggregate written by hand (COUNT ... FILTER, SUM) through a
-            cursor: 11 of the report's 40-odd aggregates (flow, rates, PHQ-9 sums);
+  SQL       the same aggregates written by hand (COUNT ... FILTER, SUM, AVG) through a
+            cursor: every figure ``figures._aggregates`` asks for;
   its SQL   the report's own generated SQL through a cursor (no ORM, no Python): what
             the ORM and ``build()`` add on top of the database's work.
 
@@ -69,31 +69,56 @@ FROM (
 ) AS s
 """
 
-HAND_SQL = """
-SELECT clinic_id,
-  COUNT(*) FILTER (WHERE started_on BETWEEN %(start)s AND %(end)s) AS started,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s) AS ended,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished) AS finished,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND NOT caseness_start) AS not_at_caseness,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND recovered) AS recovered,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND reliable_improvement) AS improved,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND reliable_deterioration) AS deteriorated,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s
-                   AND end_reason = 'dropped_out') AS dropped_out,
-  COUNT(*) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND dep_instrument = 'PHQ-9') AS dep_n,
-  SUM(dep_first) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s AND finished
-                   AND dep_instrument = 'PHQ-9') AS dep_sx,
-  SUM(dep_first * dep_last) FILTER (WHERE ended_on BETWEEN %(start)s AND %(end)s
-                   AND finished AND dep_instrument = 'PHQ-9') AS dep_sxy
-FROM reports_episodeoutcome
-WHERE clinic_id IN (SELECT id FROM core_clinic WHERE region_id = %(region)s)
-GROUP BY clinic_id ORDER BY clinic_id
-"""
+_E = "ended_on BETWEEN %(start)s AND %(end)s"
+_F = _E + " AND finished"
+_DROP = _E + " AND end_reason = 'dropped_out'"
+
+
+def _moments(prefix: str, measure: str, first: str, last: str) -> list[str]:
+    where = f"{_F} AND {prefix}_instrument = '{measure}'"
+    return [
+        f"COUNT(*) FILTER (WHERE {where})",
+        f"SUM({first}) FILTER (WHERE {where})",
+        f"SUM({last}) FILTER (WHERE {where})",
+        f"SUM({first} * {first}) FILTER (WHERE {where})",
+        f"SUM({last} * {last}) FILTER (WHERE {where})",
+        f"SUM({first} * {last}) FILTER (WHERE {where})",
+    ]
+
+
+# Every aggregate of the report (figures._aggregates), written by hand.
+_COLUMNS = [
+    "COUNT(*) FILTER (WHERE started_on BETWEEN %(start)s AND %(end)s)",
+    f"COUNT(*) FILTER (WHERE {_E})",
+    f"COUNT(*) FILTER (WHERE {_F})",
+    f"COUNT(*) FILTER (WHERE {_F} AND NOT caseness_start)",
+    f"COUNT(*) FILTER (WHERE {_F} AND recovered)",
+    f"COUNT(*) FILTER (WHERE {_F} AND reliable_improvement)",
+    f"COUNT(*) FILTER (WHERE {_F} AND reliable_deterioration)",
+    f"COUNT(*) FILTER (WHERE {_F} AND reliable_recovery)",
+    f"COUNT(*) FILTER (WHERE {_DROP} AND weeks_in_treatment < 2)",
+    f"COUNT(*) FILTER (WHERE {_DROP} AND weeks_in_treatment >= 2 AND weeks_in_treatment < 6)",
+    f"COUNT(*) FILTER (WHERE {_DROP} AND weeks_in_treatment >= 6)",
+    *(
+        f"COUNT(*) FILTER (WHERE {_E} AND end_reason = '{reason}')"
+        for reason in ("completed", "dropped_out", "stepped_up", "transferred")
+    ),
+    *_moments("dep", "PHQ-9", "dep_first", "dep_last"),
+    *_moments("anx", "GAD-7", "anx_first", "anx_last"),
+    f"COUNT(*) FILTER (WHERE {_E} AND neq_effects IS NOT NULL)",
+    f"COUNT(*) FILTER (WHERE {_E} AND neq_effects > 0)",
+    f"SUM(neq_effects) FILTER (WHERE {_E} AND neq_effects IS NOT NULL)",
+    *(
+        f"{agg}(dep_follow_up_{m}) FILTER (WHERE {_E} AND dep_follow_up_{m} IS NOT NULL)"
+        for m in (3, 6, 12)
+        for agg in ("COUNT", "AVG")
+    ),
+]
+HAND_SQL = (
+    "SELECT clinic_id, " + ", ".join(_COLUMNS) + " FROM reports_episodeoutcome"
+    " WHERE clinic_id IN (SELECT id FROM core_clinic WHERE region_id = %(region)s)"
+    " GROUP BY clinic_id ORDER BY clinic_id"
+)
 
 
 def setup_django(database_url: str) -> None:
