@@ -249,7 +249,7 @@ def _self_application(clinic, rng: random.Random, number: int):
     return apply_actions.do_submit_application(application, acting_user=user)
 
 
-REPLY_HOURS = [3, 20, 6, 30, 2, 9, 26, 4, 12, 7, 40, 5]  # one question a week, answered
+REPLY_HOURS = [3, 20, 6, 75, 2, 9, 26, 4, 96, 7, 40, 5]  # one question a week, answered
 
 
 def _reply_history(ctx) -> None:
@@ -362,7 +362,9 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
     _submit(episode, "PHQ-9", phq + change, "post", after, acting)
     _submit(episode, "GAD-7", gad + gad_change, "post", after, acting)
     if clinic.slug in NEQ_CLINICS:
-        effects = rng.choices([0, 1, 2, 3, 5], weights=[50, 20, 15, 10, 5])[0]
+        # Its own random numbers, so that the courses' own stay as they were.
+        neq = random.Random(f"tessera-demo-neq-{clinic.slug}-{number}")
+        effects = neq.choices([0, 1, 2, 3, 5], weights=[50, 20, 15, 10, 5])[0]
         _submit_neq(episode, effects, after, acting)
     for point, months in (("follow_up_3", 3), ("follow_up_6", 6)):
         when = after + dt.timedelta(days=30 * months)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 220
 LEFT, BOTTOM, TOP = 40, 36, 12
@@ -50,7 +51,7 @@ def bar_chart(labels: list[str], values: list[float], *, title: str) -> SafeStri
 
 def _describe(labels: list[str], values: list[float]) -> str:
     if not values:
-        return "No data."
+        return str(_("No data."))
     pairs = ", ".join(
         f"{label}: {_num(value)}" for label, value in zip(labels, values, strict=True)
     )

@@ -32,9 +32,9 @@ def episode_record_saved(sender, instance, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Patient, dispatch_uid="reports.patient")
-def patient_saved(sender, instance, created, **kwargs) -> None:
+def patient_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     """A new postal address moves the patient's courses to another uptake area."""
-    if created:
+    if created or (update_fields is not None and "address" not in update_fields):
         return
     for episode_id in Episode.objects.filter(patient=instance).values_list("pk", flat=True):
         mark_stale(episode_id)
