@@ -1,6 +1,7 @@
 from django import template
 
 from tessera.programs.matching import band_words
+from tessera.programs.matching.areas import language_name
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def band_in_words(band, instrument):
     if not band:
         return ""
     return band_words(str(instrument), str(band), None)
+
+
+@register.filter
+def language_in_sentence(code):
+    """A language's name as written inside a sentence of the page's language ("på
+    engelsk", not "på Engelsk"). Usage: ``{{ version.language|language_in_sentence }}``."""
+    return language_name(str(code or ""), in_sentence=True)
