@@ -106,6 +106,12 @@ def test_the_library_shows_which_languages_a_module_lacks(world, library, login)
     assert page.status_code == 200
     assert re.search(r"Swedish: <strong>missing</strong>", text)
     assert 'lang="nb">Aktivitet og humør</a>' in text
+    with translation.override("en"):
+        listing = login(world["author"]).get(reverse("library_index")).content.decode()
+    assert re.search(
+        r'lang="da">Aktivitet og humør \(da\)</a></td>\s*<td>activity-da</td>\s*<td>Danish</td>',
+        listing,
+    )
 
 
 def test_a_programme_shows_its_patient_text_in_the_readers_language(world, library):
