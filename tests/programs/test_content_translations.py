@@ -183,3 +183,14 @@ def test_every_diagnosis_label_is_in_every_interface_language():
     assert diagnoses.label("F32.1", "nb") == "Depressiv episode, moderat"
     with translation.override("nl"):
         assert dict(diagnoses.choices())["F41.0"] == "F41.0 Paniekstoornis"
+
+
+def test_an_assessment_names_its_diagnoses_in_the_pages_language():
+    from tessera.intake.models import Assessment
+
+    assessment = Assessment(diagnoses=["F32.1", "F41.0"])
+    with translation.override("da"):
+        assert assessment.diagnoses_in_words() == [
+            "F32.1 Depressiv enkeltepisode, moderat",
+            "F41.0 Panikangst",
+        ]
