@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 
 from tessera.core.languages import content_order
+from tessera.core.models import Clinic
 
 from .models import Module, ModuleVersion, Status
 
@@ -128,10 +130,6 @@ def programme_languages(version) -> list[str]:
 def region_languages(region) -> list[str]:
     """The languages the region's clinics work in, in the order of settings.LANGUAGES:
     the languages a module or programme should have. One query."""
-    from django.conf import settings
-
-    from tessera.core.models import Clinic
-
     used = {
         code
         for languages in Clinic.objects.filter(region=region).values_list("languages", flat=True)
