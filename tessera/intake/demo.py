@@ -29,6 +29,26 @@ CONSENT = {
         "dig. Bara mottagningens intagspersonal och bedömare läser den. Du kan när som "
         "helst be att få se eller radera den. Om du antas blir den en del av din journal."
     ),
+    # Our own translations of the demo text (issue 17), for the Norwegian, Danish and
+    # Dutch demo clinics; a real clinic writes and reviews its own.
+    "nb": (
+        "Vi tar vare på det du forteller oss i søknaden din for å vurdere om behandlingen "
+        "vår passer for deg. Bare klinikkens inntakspersonale og vurderere leser den. Du "
+        "kan når som helst be om å få se den eller få den slettet. Hvis du blir tatt inn, "
+        "blir den en del av journalen din."
+    ),
+    "da": (
+        "Vi gemmer det, du fortæller os i din ansøgning, for at vurdere, om vores "
+        "behandling passer til dig. Kun klinikkens visitationspersonale og vurderende "
+        "behandlere læser den. Du kan til enhver tid bede om at se den eller få den "
+        "slettet. Hvis du bliver optaget, bliver den en del af din journal."
+    ),
+    "nl": (
+        "We bewaren wat je ons in je aanmelding vertelt om te beoordelen of onze "
+        "behandeling bij je past. Alleen de intakemedewerkers en beoordelaars van de "
+        "kliniek lezen het. Je kunt op elk moment vragen om het in te zien of te laten "
+        "verwijderen. Als je wordt aangenomen, wordt het onderdeel van je dossier."
+    ),
 }
 
 # (e-mail local part, first, last, born, PHQ-9 answers, GAD-7 answers, what happens next)

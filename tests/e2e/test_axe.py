@@ -112,7 +112,8 @@ def _check(page, context, world, live_server, width: int, language=None, roles=N
         if role:
             _as(context, world[role], live_server, language)
         else:
-            context.clear_cookies()
+            context.clear_cookies()  # a visitor: the browser's language decides
+            context.set_extra_http_headers({"Accept-Language": language or "en"})
         for path in paths:
             response = page.goto(path)
             assert response is not None and response.status == 200, (role, path)

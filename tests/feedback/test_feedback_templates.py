@@ -187,3 +187,24 @@ def test_rendering_fills_name_module_and_the_patients_words(world):
         compose.render_template(template, world.episode)
         == "Hi Pia! Activity and mood: \u201c\u201d"
     )
+
+
+def test_templates_in_the_patients_language_are_offered_first(world):
+    # Any interface language may be a template's (issue 17); the composer puts the
+    # patient's first and keeps the order within each group.
+    from django.test import RequestFactory
+
+    from tessera.core.models import Patient
+    from tessera.feedback.templatetags.feedback_tools import feedback_compose_tools
+
+    therapist = world["therapist"]
+    for title, language in [("A", "en"), ("B", "nb"), ("C", "en"), ("D", "nb")]:
+        actions.do_create_template(
+            acting_user=therapist, title=title, language=language, body="Hei {name}"
+        )
+    Patient.objects.filter(pk=world.patient.pk).update(preferred_language="nb")
+    world.episode.patient.refresh_from_db()
+    request = RequestFactory().get("/")
+    request.user = therapist
+    tools = feedback_compose_tools({"request": request, "episode": world.episode})
+    assert [t.title for t in tools["personal"]] == ["B", "D", "A", "C"]

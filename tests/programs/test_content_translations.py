@@ -106,6 +106,12 @@ def test_the_library_shows_which_languages_a_module_lacks(world, library, login)
     assert page.status_code == 200
     assert re.search(r"Swedish: <strong>missing</strong>", text)
     assert 'lang="nb">Aktivitet og humør</a>' in text
+    with translation.override("en"):
+        listing = login(world["author"]).get(reverse("library_index")).content.decode()
+    assert re.search(
+        r'lang="da">Aktivitet og humør \(da\)</a></td>\s*<td>activity-da</td>\s*<td>Danish</td>',
+        listing,
+    )
 
 
 def test_a_programme_shows_its_patient_text_in_the_readers_language(world, library):
@@ -177,3 +183,14 @@ def test_every_diagnosis_label_is_in_every_interface_language():
     assert diagnoses.label("F32.1", "nb") == "Depressiv episode, moderat"
     with translation.override("nl"):
         assert dict(diagnoses.choices())["F41.0"] == "F41.0 Paniekstoornis"
+
+
+def test_an_assessment_names_its_diagnoses_in_the_pages_language():
+    from tessera.intake.models import Assessment
+
+    assessment = Assessment(diagnoses=["F32.1", "F41.0"])
+    with translation.override("da"):
+        assert assessment.diagnoses_in_words() == [
+            "F32.1 Depressiv enkeltepisode, moderat",
+            "F41.0 Panikangst",
+        ]

@@ -31,7 +31,7 @@ def test_an_english_module_on_a_norwegian_page_is_marked_and_explained(world, pl
     assert '<html lang="nb"' in page
     assert re.search(r'<h1 lang="en">Activity and mood</h1>', page)
     assert '<div class="prose" lang="en">' in page
-    assert "Denne modulen finnes ikke på ditt språk ennå" in page
+    assert "Denne modulen finnes ikke på ditt språk ennå, så den vises på engelsk." in page
     plan_page = login(world["patient"]).get(reverse("my_plan")).content.decode()
     assert 'lang="en">Activity and mood<' in plan_page
 
@@ -79,3 +79,9 @@ def test_band_codes_are_shown_in_words():
     assert swedish and swedish != english and "_" not in swedish
     assert band_in_words("not-a-band", "PHQ-9") == "not-a-band"
     assert band_in_words("", "PHQ-9") == ""
+
+
+def test_the_therapists_plan_marks_a_module_in_another_language(world, plan, login):
+    ModuleVersion.objects.filter(pk=plan.entry.module_version_id).update(language="nb")
+    page = login(world["therapist"]).get(reverse("plan", args=[world.patient.pk]))
+    assert '<span lang="nb">Activity and mood</span>' in page.content.decode()

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..diagnoses import label
+
 
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Low")
@@ -56,3 +58,7 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment of {self.application_id}"
+
+    def diagnoses_in_words(self) -> list[str]:
+        """Each working diagnosis as its code and label in the active language."""
+        return [f"{code} {label(code)}" for code in self.diagnoses]

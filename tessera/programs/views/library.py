@@ -50,6 +50,17 @@ def library_index(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     authoring_ids = access.authoring_region_ids(request.user)
     modules = _annotated(Module, ModuleVersion, "module", region_ids, authoring_ids)
+    # Each module's language (its latest published version's, else its draft's), shown
+    # and set as lang on the title: translations sit beside their originals.
+    in_module = ModuleVersion.objects.filter(module=OuterRef("pk"))
+    modules = modules.annotate(
+        content_language=Coalesce(
+            Subquery(
+                in_module.filter(status=Status.PUBLISHED).order_by("-number").values("language")[:1]
+            ),
+            Subquery(in_module.filter(status=Status.DRAFT).values("language")[:1]),
+        )
+    )
     programmes = _annotated(Programme, ProgrammeVersion, "programme", region_ids, authoring_ids)
     return render(
         request,

@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tessera.programs.matching import band_words
+from tessera.programs.matching.areas import language_name
 from tessera.treatment import plain_names
 from tessera.treatment.plans import clinic_today
 
@@ -52,3 +53,10 @@ def due_words(due):
     if state.state == "overdue":
         return _("overdue since %(date)s") % {"date": day}
     return _("due %(date)s") % {"date": day}
+
+
+@register.filter
+def language_in_sentence(code):
+    """A language's name as written inside a sentence of the page's language ("på
+    engelsk", not "på Engelsk"). Usage: ``{{ version.language|language_in_sentence }}``."""
+    return language_name(str(code or ""), in_sentence=True)
