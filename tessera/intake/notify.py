@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tessera.core import access
+from tessera.core.access.intake import INTAKE_ROLES
+from tessera.core.models import ClinicRole
+from tessera.core.roles import Role
 from tessera.notifications.delivery import notify
 
 INVITE_SALT = "tessera.intake.invite"
@@ -122,10 +125,6 @@ def tell_new_therapist(episode) -> None:
 def tell_intake_team_applicant_wrote(application, message) -> int:
     """Each active intake coordinator of the clinic (else each of its intake roles) is
     told that an applicant wrote, with a link to the application; never what was written."""
-    from tessera.core.access.intake import INTAKE_ROLES
-    from tessera.core.models import ClinicRole
-    from tessera.core.roles import Role
-
     roles = ClinicRole.objects.filter(
         clinic_id=application.clinic_id, user__is_active=True, role__in=INTAKE_ROLES
     ).select_related("user")
