@@ -56,3 +56,8 @@ def test_the_password_reset_form_sends_a_link_and_says_so(client, world, mailout
     assert response.status_code == 302
     assert "Check your e-mail" in client.get(response["Location"]).content.decode()
     assert len(mailoutbox) == 1
+
+
+def test_the_sign_in_page_offers_a_new_password_once(client, db):
+    text = client.get(reverse("account_login")).content.decode()
+    assert text.count('href="/accounts/password/reset/"') == 1
