@@ -124,3 +124,54 @@ def test_a_patient_asks_to_move_a_session_and_the_therapist_sees_it(
     finally:
         _staff_page.close()
     assert not ChangeRequest.objects.open().exists()
+
+
+def test_a_forgotten_password_is_replaced_in_the_house_words(page, e2e_world):
+    from django.core import mail
+
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_title("Choose a new password · Tessera")
+    page.get_by_label("Email").fill("patient@alpha.test")
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body)
+    page.goto("/" + link.group(0).split("/", 3)[3])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    page.locator("#id_password1").fill("a-new-long-passphrase-7")
+    page.locator("#id_password2").fill("a-new-long-passphrase-7")
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new password is saved")
+    sign_in(page, "patient@alpha.test", "a-new-long-passphrase-7")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
+
+def test_an_unguided_applicant_opens_the_first_module_on_the_day_of_acceptance(page, e2e_world):
+    from tessera.intake.actions import decisions as decision_actions
+    from tests.intake.matching_fixtures import DEPRESSION, publish_programme
+
+    clinic = e2e_world.clinic
+    clinic.offers_unguided = True
+    clinic.save()
+    assessor = make_user("asa@alpha.test", second_factor=True, first_name="Åsa")
+    actions.do_grant_role(assessor, clinic, Role.ASSESSOR)
+    author = make_user("author@alpha.test", second_factor=True)
+    actions.do_grant_role(author, clinic, Role.CONTENT_AUTHOR)
+    programme = publish_programme(
+        clinic.region, author, "depression", area="depression", eligibility=DEPRESSION
+    )
+    application = make_application(clinic, "una@apply.test")
+    decision_actions.do_assess(
+        application,
+        acting_user=assessor,
+        programme_version=programme.versions.get(status="published"),
+        notes="Mild low mood; fits self-help.",
+        diagnoses=["F32.0"],
+        risk_level="low",
+        decision="wait",
+        care_model="unguided",
+    )
+    sign_in(page, "una@apply.test")
+    page.get_by_role("link", name=re.compile("Continue your module")).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/me/modules/\d+/"))

@@ -76,7 +76,7 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.get_by_role("main").get_by_role("button", name="Create my account").click()
     page.wait_for_load_state()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto("/" + link.split("/", 3)[3])

@@ -221,7 +221,7 @@ def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
     page.locator("#id_email").fill("gus@person.test")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.get_by_role("main").get_by_role("button", name="Create my account").click()
     page.wait_for_load_state()
     # the e-mail is opened on the phone: confirm and sign in there
     phone_context = _second_browser(browser, live_server)

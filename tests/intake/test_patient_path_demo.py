@@ -2,8 +2,11 @@
 applicant's message waiting for the intake team, and a patient's request to move a
 session on the therapist's sessions page."""
 
+import re
+
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tessera.appointments.models import ChangeRequest
 from tessera.core.models import User
@@ -32,4 +35,7 @@ def test_the_demo_shows_the_timeline_a_message_and_a_move_request(db, settings, 
 
     sign_in(client, request.appointment.episode.patient.user)
     sessions = client.get(reverse("my_sessions")).content.decode()
-    assert "you asked to move it to another time" in sessions
+    language = re.search(r'<html lang="([a-z-]+)"', sessions).group(1)  # the patient's own
+    with translation.override(language):
+        asked = str(ChangeRequest.Kind.MOVE.label)
+    assert f"{asked}." in sessions and "calendar.ics" in sessions
