@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD
@@ -22,9 +21,7 @@ from tests.e2e.test_plan_journey import _open_text_field
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded_demo):
     return Patient.objects.get(user__email="patient@demo.tessera.test")
 
 

@@ -14,9 +14,7 @@ from tessera.intake.models import ApplicationMessage
 from tests.conftest import sign_in
 
 
-def test_the_demo_shows_the_timeline_a_message_and_a_move_request(db, settings, client):
-    settings.DEMO = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_demo_shows_the_timeline_a_message_and_a_move_request(seeded_demo, client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115  (again: no more)
     (message,) = ApplicationMessage.objects.unread_by_clinic()
     assert message.application.status == "needs_info"
