@@ -16,8 +16,8 @@ def _title(response) -> str:
 @pytest.mark.parametrize(
     ("name", "english"),
     [
-        ("account_signup", "Create an account · Tessera"),
-        ("account_reset_password", "Reset your password · Tessera"),
+        ("account_signup", "Creating an account · Tessera"),
+        ("account_reset_password", "Choose a new password · Tessera"),
         ("account_login", "Sign in · Tessera"),
     ],
 )

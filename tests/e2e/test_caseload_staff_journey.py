@@ -118,7 +118,7 @@ def test_a_manager_invites_grants_a_role_and_offboards_a_leaver(page, browser, l
     invited.goto(link)
     invited.locator("#id_password1").fill("a long new password 2026")
     invited.locator("#id_password2").fill("a long new password 2026")
-    invited.get_by_role("button", name="Change Password").click()
+    invited.get_by_role("button", name="Save the new password").click()
     invited.wait_for_load_state()
     assert User.objects.get(email="nora@riverside.test").has_usable_password()
 

@@ -2,7 +2,10 @@
 
 allauth's own templates title their pages "Signup", "Password Reset" and so on. Its
 layout (templates/allauth/layouts/base.html) replaces the page's whole ``<title>`` with
-the title here for the page's URL name, and keeps allauth's for a page not listed.
+the title here for the page's URL name, and keeps the page's own for a page not listed.
+The pages Tessera words itself (templates/account/: sign-in, sign-up, sign-out, password
+reset and e-mail confirmation) set their own ``head_title``, the same as their heading,
+and are not listed here.
 """
 
 from __future__ import annotations
@@ -13,20 +16,11 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 TITLES = {
-    "account_login": _("Sign in"),
-    "account_logout": _("Sign out"),
-    "account_signup": _("Create an account"),
     "account_reauthenticate": _("Confirm it is you"),
     "mfa_reauthenticate": _("Confirm it is you"),
     "account_email": _("E-mail addresses"),
-    "account_email_verification_sent": _("Check your e-mail"),
-    "account_confirm_email": _("Confirm your e-mail address"),
     "account_change_password": _("Change your password"),
     "account_set_password": _("Set a password"),
-    "account_reset_password": _("Reset your password"),
-    "account_reset_password_done": _("Reset your password"),
-    "account_reset_password_from_key": _("Reset your password"),
-    "account_reset_password_from_key_done": _("Reset your password"),
     "mfa_index": _("Second factor"),
     "mfa_authenticate": _("Second factor"),
     "mfa_activate_totp": _("Set up an authenticator app"),
