@@ -34,6 +34,26 @@ def _key(submission_key) -> uuid.UUID:
         raise ValidationError(_("This form has already been used. Please start again.")) from exc
 
 
+def _message(application, author, body, submission_key, from_clinic: bool):
+    """The message this submission key wrote (sent twice, it is one message), or a new
+    one; and whether it is new."""
+    key = _key(submission_key)
+    existing = ApplicationMessage.objects.filter(submission_key=key).first()
+    if existing is not None:
+        if existing.application_id != application.pk or existing.author_id != author.pk:
+            raise ValidationError(_("This form has already been used. Please start again."))
+        return existing, False
+    message = ApplicationMessage.objects.create(
+        application=application,
+        author=author,
+        from_clinic=from_clinic,
+        body=_body(body),
+        submission_key=key,
+        sent_at=timezone.now(),
+    )
+    return message, True
+
+
 @transaction.atomic
 def do_write_to_clinic(
     application: Application, *, acting_user, body: str, submission_key
@@ -42,20 +62,9 @@ def do_write_to_clinic(
     click, a resend) it is one message. The team is told that an applicant wrote."""
     if not access.may_write_to_clinic(acting_user, application):
         raise PermissionDenied
-    key = _key(submission_key)
-    existing = ApplicationMessage.objects.filter(submission_key=key).first()
-    if existing is not None:
-        if existing.application_id != application.pk or existing.author_id != acting_user.pk:
-            raise ValidationError(_("This form has already been used. Please start again."))
-        return existing
-    message = ApplicationMessage.objects.create(
-        application=application,
-        author=acting_user,
-        from_clinic=False,
-        body=_body(body),
-        submission_key=key,
-        sent_at=timezone.now(),
-    )
+    message, created = _message(application, acting_user, body, submission_key, False)
+    if not created:
+        return message
     audit.record_for_episode(
         "application.message_sent",
         application,
@@ -75,20 +84,9 @@ def do_answer_applicant(
     """Someone of the intake team answers; the applicant is told there is news."""
     if not access.may_triage(acting_user, application):
         raise PermissionDenied
-    key = _key(submission_key)
-    existing = ApplicationMessage.objects.filter(submission_key=key).first()
-    if existing is not None:
-        if existing.application_id != application.pk or existing.author_id != acting_user.pk:
-            raise ValidationError(_("This form has already been used. Please start again."))
-        return existing
-    message = ApplicationMessage.objects.create(
-        application=application,
-        author=acting_user,
-        from_clinic=True,
-        body=_body(body),
-        submission_key=key,
-        sent_at=timezone.now(),
-    )
+    message, created = _message(application, acting_user, body, submission_key, True)
+    if not created:
+        return message
     application.messages.filter(from_clinic=False, read_at__isnull=True).update(
         read_at=message.sent_at
     )
