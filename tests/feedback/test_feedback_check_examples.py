@@ -141,7 +141,9 @@ def _remark(draft, code, language="en", ctx=None):
 )
 def test_it_never_crashes_on_any_text(draft, language, name, patient, has_next):
     remarks = check_draft(draft, language, Context(name, "M", patient, has_next))
-    assert {r.code for r in remarks} <= ALL_CODES
+    # "Address safety first" comes only when the patient's words or an open alert show
+    # risk; every other rule reports on every draft.
+    assert {r.code for r in remarks} <= ALL_CODES | {"safety_first"}
     for remark in remarks:
         assert isinstance(remark.met, bool)
         assert isinstance(remark.message, str) and remark.message
