@@ -3,7 +3,7 @@ Every pattern has a row in tests/test_access_matrix.py."""
 
 from django.urls import path
 
-from .views import library, modules, programmes, steps
+from .views import library, modules, programmes, steps, translations
 
 urlpatterns = [
     path("library/", library.library_index, name="library_index"),
@@ -20,6 +20,21 @@ urlpatterns = [
         "library/modules/<int:pk>/publish/",
         modules.module_publish,
         name="library_module_publish",
+    ),
+    path(
+        "library/modules/<int:pk>/translations/new/",
+        translations.module_translation_new,
+        name="library_module_translation_new",
+    ),
+    path(
+        "library/modules/<int:pk>/translations/link/",
+        translations.module_translation_link,
+        name="library_module_translation_link",
+    ),
+    path(
+        "library/programmes/<int:pk>/translations/",
+        translations.programme_translation,
+        name="library_programme_translation",
     ),
     path(
         "library/module-versions/<int:pk>/preview/",

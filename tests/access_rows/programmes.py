@@ -56,6 +56,21 @@ ROWS: dict[str, Row] = {
     "library_programme_publish": Row(
         only(["author"], ok="redirect"), method="post", kwargs=lambda w: {"pk": w.programme.pk}
     ),
+    # translations: only the region's content authors start or link one, or write a
+    # programme draft's patient text in another language
+    "library_module_translation_new": Row(
+        only(["author"], ok="redirect"),
+        method="post",
+        data={"language": "da"},
+        kwargs=lambda w: {"pk": w.module.pk},
+    ),
+    "library_module_translation_link": Row(
+        only(["author"], ok="redirect"),
+        method="post",
+        data={"other": "0"},
+        kwargs=lambda w: {"pk": w.module.pk},
+    ),
+    "library_programme_translation": Row(only(["author"]), kwargs=lambda w: {"pk": w.programme.pk}),
     # content packages: authors of the region import; any staff of the region downloads
     # the latest published version of a programme (fixture `library`: world.programme)
     "package_import": Row(only(["author"])),

@@ -167,3 +167,61 @@ def test_the_authoring_pages_fit_a_phone_and_label_every_field(phone_page, autho
         )
         assert widths["scroll"] <= 320, f"{path} scrolls sideways at 320 px: {widths} {wide}"
         assert page.evaluate(UNLABELLED_FIELDS_JS) == [], path
+
+
+def test_an_author_adds_a_danish_translation_that_a_danish_patients_new_plan_gets(
+    page, author, e2e_world
+):
+    """Issue 17: "Add translation" starts a Danish draft copying the module; the author
+    translates and publishes it; a Danish patient's plan, seeded after, pins it and the
+    patient reads it in Danish."""
+    from tessera.treatment.actions import plans as plan_actions
+    from tests.plan_fixtures import _module, _programme
+
+    region = e2e_world.clinic.region
+    activity = _module(region, "activity", "Activity and mood")
+    programme = _programme(region, "depression", "Depression", [activity])
+
+    _sign_in_with_code(page, author.email)
+    page.goto(f"/library/modules/{activity.module_id}/")
+    expect(page.get_by_role("main")).to_contain_text("English: this module")
+    page.get_by_label("Language of the translation").select_option("da")
+    page.get_by_role("button", name="Add translation").click()
+    expect(page.get_by_role("status")).to_contain_text("A draft translation was started")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Draft: Activity and mood (version 1)"
+    )
+    expect(page.get_by_role("main")).to_contain_text("A translation of the module “activity”")
+
+    # Translate the title and the step, then publish.
+    page.locator("#id_meta-title").fill("Aktivitet og humør")
+    page.get_by_role("region", name="About this module").get_by_role(
+        "button", name="Save", exact=True
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("The draft was saved.")
+    page.get_by_role("link", name="Read").click()
+    page.get_by_label("Title").fill("Læs")
+    page.get_by_label("Text (markdown)").fill("Om **aktivitet og humør**.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("The step was saved.")
+    page.get_by_role("link", name="Aktivitet og humør").first.click()
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_role("status")).to_contain_text("Version 1 was published.")
+    danish = Module.objects.get(translation_of=activity.module)
+    assert danish.versions.get().status == Status.PUBLISHED
+
+    # The original's page now lists it; a Danish patient's new plan gets it.
+    page.goto(f"/library/modules/{activity.module_id}/")
+    expect(page.get_by_role("link", name="Aktivitet og humør")).to_have_attribute("lang", "da")
+    patient = e2e_world.patient
+    actions.do_set_language(patient.user, "da", acting_user=patient.user)
+    patient.refresh_from_db()
+    episode = patient.episodes.get()
+    plan_actions.do_seed_plan(episode, programme, acting_user=e2e_world.therapist)
+    assert episode.plan.get().module_version.module == danish
+
+    page.context.clear_cookies()
+    sign_in(page, patient.user.email)
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    page.goto("/me/modules/")
+    expect(page.get_by_role("main")).to_contain_text("Aktivitet og humør")

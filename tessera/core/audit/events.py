@@ -441,6 +441,16 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("A step was removed from a module"),
     )
+    MODULE_TRANSLATION_LINKED = (
+        "module.translation_linked",
+        ADMINISTRATION,
+        _("A module was linked as a translation of another"),
+    )
+    MODULE_TRANSLATION_STARTED = (
+        "module.translation_started",
+        ADMINISTRATION,
+        _("A translation of a module was started"),
+    )
     MODULE_VIEWED = "module.viewed", CARE, _("A module of your treatment was viewed")
 
     NOTIFICATIONS_PREFERENCES_CHANGED = (
@@ -473,6 +483,11 @@ class Event(StrEnum):
     PLAN_UNLOCK = "plan.unlock", CARE, _("The opening date of a module in your plan was changed")
     PLAN_OPENED = "plan.opened", CARE, _("A module of your plan was opened by your therapist")
     PLAN_SWITCHED = "plan.switched", CARE, _("The programme of your treatment plan was switched")
+    PLAN_LANGUAGE = (
+        "plan.language",
+        CARE,
+        _("Modules of your treatment plan were switched to your language"),
+    )
     PLAN_VERSION = "plan.version", CARE, _("A module of your plan was moved to a newer version")
 
     PRACTICE_PATIENT_CREATED = (
@@ -508,6 +523,11 @@ class Event(StrEnum):
         "programme.modules_set",
         ADMINISTRATION,
         _("The modules of a programme were set"),
+    )
+    PROGRAMME_TRANSLATION_CHANGED = (
+        "programme.translation_changed",
+        ADMINISTRATION,
+        _("A programme's patient text in another language was changed"),
     )
     PROGRAMME_PUBLISHED = "programme.published", ADMINISTRATION, _("A programme was published")
 

@@ -31,6 +31,11 @@ from .programmes import (
     do_set_programme_modules,
     do_update_programme_draft,
 )
+from .translations import (
+    do_create_module_translation,
+    do_link_module_translation,
+    do_set_programme_translation,
+)
 
 __all__ = [
     "MODULE_FIELDS",
@@ -39,13 +44,16 @@ __all__ = [
     "PublishedVersionError",
     "do_add_step",
     "do_create_module",
+    "do_create_module_translation",
     "do_create_programme",
     "do_delete_step",
+    "do_link_module_translation",
     "do_move_step",
     "do_new_module_draft",
     "do_new_programme_draft",
     "do_publish_module",
     "do_publish_programme",
+    "do_set_programme_translation",
     "do_set_programme_modules",
     "do_store_media",
     "do_update_module_draft",

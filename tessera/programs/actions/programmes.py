@@ -151,6 +151,10 @@ def _copy_modules(latest: ProgrammeVersion, draft: ProgrammeVersion) -> None:
         )
         for e in latest.entries.all()
     )
+    # The patient text's translations go with the draft (they are not form fields).
+    if latest.translations:
+        draft.translations = latest.translations
+        draft.save(update_fields=["translations"])
 
 
 PROGRAMME = _Versioned(

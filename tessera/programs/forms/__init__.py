@@ -24,8 +24,16 @@ from .eligibility import (
     ClinicEligibilityForm,
     TryForm,
 )
+from .translations import (
+    AddTranslationForm,
+    LinkTranslationForm,
+    ProgrammeTranslationForm,
+)
 
 __all__ = [
+    "AddTranslationForm",
+    "LinkTranslationForm",
+    "ProgrammeTranslationForm",
     "TEXTAREA",
     "JSON_TEXTAREA",
     "parse_json",

@@ -14,7 +14,13 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 
 from .. import actions
-from ..forms import AddStepForm, ModuleCreateForm, ModuleDraftForm
+from ..forms import (
+    AddStepForm,
+    AddTranslationForm,
+    LinkTranslationForm,
+    ModuleCreateForm,
+    ModuleDraftForm,
+)
 from ..models import ProgrammeModule, Status
 from ..translations import module_languages
 from .common import (
@@ -26,6 +32,7 @@ from .common import (
     show_problems,
 )
 from .preview import preview_steps
+from .translations import link_candidates, missing_translation_languages
 
 
 @staff_required
@@ -80,8 +87,16 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_author": may_author,
             "used_in": used_in,
             "languages": module_languages(module),
+            **(_translation_forms(module) if may_author else {}),
         },
     )
+
+
+def _translation_forms(module) -> dict:
+    return {
+        "add_translation": AddTranslationForm(missing=missing_translation_languages(module)),
+        "link_translation": LinkTranslationForm(candidates=link_candidates(module)),
+    }
 
 
 @staff_required
