@@ -18,8 +18,14 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.dispatch import Signal
 
 LANGUAGE_SESSION_KEY = "tessera_language"
+
+# Sent inside the transaction that changes a patient's preferred language, with
+# ``patient``, ``before``, ``after`` and ``acting_user``: the treatment app moves the
+# running plan's modules not yet started to the new language (tessera/treatment/receivers.py).
+patient_language_changed = Signal()
 TIME_ZONE_SESSION_KEY = "tessera_time_zone"
 
 

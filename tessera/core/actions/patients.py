@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from .. import access, audit
+from .. import access, audit, languages
 from ..models import Clinic, Patient
 from .clinics import _describe_changes
 
@@ -68,6 +68,17 @@ def do_update_patient_details(patient: Patient, *, acting_user, clinic=None, **f
         actor_role=access.actor_role_label(acting_user, clinic.pk if clinic else None),
         changes=_describe_changes(before, model_to_dict(patient, fields=list(fields))),
     )
+    if (
+        "preferred_language" in fields
+        and before["preferred_language"] != patient.preferred_language
+    ):
+        languages.patient_language_changed.send(
+            sender=Patient,
+            patient=patient,
+            before=before["preferred_language"],
+            after=patient.preferred_language,
+            acting_user=acting_user,
+        )
     return patient
 
 

@@ -29,6 +29,7 @@ from .episodes import (
 from .plans import (
     do_add_module,
     do_complete_module,
+    do_follow_language,
     do_mark_module_answered,
     do_move_module,
     do_move_to_newest_version,
@@ -68,6 +69,7 @@ __all__ = [
     "do_move_module",
     "do_set_unlock_date",
     "do_open_module_now",
+    "do_follow_language",
     "do_move_to_newest_version",
     "do_switch_programme",
     "mark_started",

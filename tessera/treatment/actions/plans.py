@@ -231,6 +231,50 @@ def do_move_to_newest_version(entry: PlanEntry, *, acting_user, reason="") -> bo
     return True
 
 
+def _untouched(entry: PlanEntry) -> bool:
+    return not (entry.started_at or entry.completed_at or entry.answers.exists())
+
+
+@transaction.atomic
+def do_follow_language(episode: Episode, *, acting_user, reason="") -> list[tuple[str, str]]:
+    """After the patient's language changed: each module of the plan not yet started is
+    swapped for the newest published translation in the patient's content order (their
+    language, the clinic's, English), where that is another module of its family.
+    Started and completed modules stay as they are, with every answer. One plan change
+    (kind "language") lists the swaps; returns them as (from key, to key) pairs."""
+    entries = [
+        e
+        for e in episode.plan.current().select_related("module_version__module").order_by("pk")
+        if _untouched(e)
+    ]
+    if not entries:
+        return []
+    chosen = modules_in_language(
+        [e.module_version for e in entries],
+        episode.patient.preferred_language,
+        episode.clinic,
+    )
+    taken = set(episode.plan.current().values_list("module_version__module_id", flat=True))
+    swaps = []
+    for entry, version in zip(entries, chosen, strict=True):
+        if version.pk == entry.module_version_id or version.module_id in taken:
+            continue
+        swaps.append((entry.module_version.module.key, version.module.key))
+        taken.add(version.module_id)
+        entry.module_version = version
+        entry.save(update_fields=["module_version"])
+    if swaps:
+        _change(
+            episode,
+            PlanChange.Kind.LANGUAGE,
+            acting_user,
+            reason=reason,
+            language=episode.patient.preferred_language,
+            modules=[list(pair) for pair in swaps],
+        )
+    return swaps
+
+
 @transaction.atomic
 def do_switch_programme(episode: Episode, programme_version, *, acting_user, reason=""):
     """Move the plan to another programme. Modules already started or completed stay
@@ -240,8 +284,7 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
     now = timezone.now()
     kept_modules = set()
     for entry in episode.plan.current().select_related("module_version"):
-        touched = entry.started_at or entry.completed_at or entry.answers.exists()
-        if touched or entry.programme_version_id is None:
+        if not _untouched(entry) or entry.programme_version_id is None:
             kept_modules.add(entry.module_version.module_id)
         else:
             PlanEntry.objects.filter(pk=entry.pk).update(removed_at=now)

@@ -61,6 +61,7 @@ class PlanChange(models.Model):
         OPENED = "opened", _("module opened by the therapist")
         SWITCHED = "switched", _("programme switched")
         VERSION = "version", _("moved to a newer version of a module")
+        LANGUAGE = "language", _("modules switched to the patient's language")
 
     episode = models.ForeignKey(
         "core.Episode", on_delete=models.CASCADE, related_name="plan_changes"
