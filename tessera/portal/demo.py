@@ -359,8 +359,8 @@ def _extend(context: DemoContext) -> None:
 
 
 # Which sample programme each demo patient works through. The Norwegian, Danish and Dutch
-# patients of depression-ba get its first module in their language (a translation in the
-# package) and the rest in English, marked as such (tessera/programs/translations.py).
+# patients of depression-ba get every module in their language (translations in the
+# package: our own, for the clinics to review; tessera/programs/translations.py).
 PLANS = {
     "patient": "depression-ba",
     "patient2": "depression-ba",

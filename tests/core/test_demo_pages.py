@@ -62,3 +62,21 @@ def test_a_risk_answer_from_the_demo_patient_opens_an_alert(
     alert = RiskAlert.objects.get(response__due=due)
     assert alert.severity == "high" and alert.rule_codes == ["phq9_item9"]
     assert alert.episode.therapist.email == "therapist@demo.tessera.test"
+
+
+def test_the_nordic_and_dutch_demo_patients_have_the_whole_course_in_their_language(demo):
+    # Issue 17: depression-ba is translated whole into nb, da and nl.
+    from tessera.core.models import Patient
+
+    checked = 0
+    for patient in Patient.objects.filter(preferred_language__in=["nb", "da", "nl"]):
+        for episode in patient.episodes.exclude(programme_version=None):
+            if episode.programme_version.programme.key != "depression-ba":
+                continue
+            languages = {
+                e.module_version.language
+                for e in episode.plan.current().select_related("module_version")
+            }
+            assert languages == {patient.preferred_language}, (patient, languages)
+            checked += 1
+    assert checked >= 3
