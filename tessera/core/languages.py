@@ -19,6 +19,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.dispatch import Signal
+from django.utils import translation
 
 LANGUAGE_SESSION_KEY = "tessera_language"
 
@@ -90,6 +91,11 @@ def remember(request, user) -> None:
     language = preferred_language(user)
     if language:
         session[LANGUAGE_SESSION_KEY] = language
+        if hasattr(request, "LANGUAGE_CODE"):
+            # The rest of the sign-in request (allauth's "signed in" message, the page
+            # it redirects to) speaks the person's language, not the browser's.
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
     else:
         session.pop(LANGUAGE_SESSION_KEY, None)
     session[TIME_ZONE_SESSION_KEY] = time_zone_of(user)

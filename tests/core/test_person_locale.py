@@ -210,3 +210,20 @@ def test_language_names_inside_sentences_are_written_as_in_a_sentence(code, expe
         }
         assert text == expected
         assert language_name("en") != language_name("en", in_sentence=True) or code == "nl"
+
+
+def test_the_sign_in_request_itself_speaks_the_persons_language(world, client):
+    # allauth's "signed in" message is written during the sign-in request, while the
+    # browser's language was still the active one; it now comes in the person's.
+    from tests.conftest import PASSWORD
+
+    _set_preferred(world.patient, "sv")
+    response = client.post(
+        reverse("account_login"),
+        {"login": world.patient.user.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    page = response.content.decode()
+    assert '<html lang="sv"' in page
+    assert "Du har loggat in som" in page and "Successfully signed in" not in page
