@@ -54,8 +54,12 @@ def people(transactional_db):
     patient, so the live server sees every role's pages with something on them."""
     from tests.plan_fixtures import build_plan
 
+    from tessera.programs import actions as library
+
     world = build_world()
     build_plan(world)
+    # A programme draft, for the page of its patient text in other languages.
+    library.do_new_programme_draft(world.plan.depression.programme, acting_user=world["author"])
     return world
 
 
@@ -98,7 +102,12 @@ def _pages(world) -> dict[str, list[str]]:
             reverse("clinic_detail", args=[world.clinic.slug]),
             reverse("audit_search"),
         ],
-        "author": [reverse("library_index")],
+        "author": [
+            reverse("library_index"),
+            # The module page with "Add translation" and "Link existing module".
+            reverse("library_module", args=[world.plan.activity.module_id]),
+            reverse("library_programme_translation", args=[world.plan.depression.programme_id]),
+        ],
         "region_admin": [reverse("clinic_list")],
     }
 
