@@ -14,8 +14,14 @@ from django.utils.translation import gettext
 
 from tessera.core.languages import patient_language_changed
 from tessera.core.models import Episode
+from tessera.programs.matching.areas import language_name
 
 from .actions.plans import do_follow_language
+
+
+def _name(code: str | None) -> str:
+    """The language's name as written inside a sentence ("danska" in Swedish)."""
+    return language_name(code, in_sentence=True) if code else "—"
 
 
 @receiver(patient_language_changed, dispatch_uid="treatment.follow_language")
@@ -30,5 +36,5 @@ def follow_language(sender, patient, before, after, acting_user, **kwargs):
             reason = gettext(
                 "The patient's language changed (%(before)s → %(after)s): modules not yet "
                 "started follow it."
-            ) % {"before": before or "—", "after": after}
+            ) % {"before": _name(before), "after": _name(after)}
         do_follow_language(episode, acting_user=acting_user, reason=reason)

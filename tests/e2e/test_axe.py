@@ -52,9 +52,8 @@ def _violations(page) -> list[str]:
 def people(transactional_db):
     """The test world (tests/conftest.build_world) committed, with a plan for the
     patient, so the live server sees every role's pages with something on them."""
-    from tests.plan_fixtures import build_plan
-
     from tessera.programs import actions as library
+    from tests.plan_fixtures import build_plan
 
     world = build_world()
     build_plan(world)

@@ -75,7 +75,11 @@ def test_modules_not_started_move_to_the_new_language(world, running):
     assert WorksheetAnswer.objects.get(entry=started).values == {"activity": "Walk"}
     change = world.episode.plan_changes.get(kind=PlanChange.Kind.LANGUAGE)
     assert change.details == {"language": "da", "modules": [["activity", "activity-da"]]}
-    assert change.actor == world["patient"] and "da" in change.reason
+    assert change.actor == world["patient"]
+    # In the clinic's language, names as inside a sentence (Swedish: lower case).
+    assert change.reason == (
+        "Patientens språk ändrades (engelska → danska): moduler som inte har påbörjats följer med."
+    )
     event = AuditEvent.objects.get(action="plan.language")
     assert event.patient_id == world.patient.pk
     assert event.changes["reason"] == change.reason
@@ -106,7 +110,7 @@ def test_the_plan_history_shows_the_switch(world, running, login):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Modules switched to the patient&#x27;s language" in text
-    assert "The patient&#x27;s language changed (en → da)" in text
+    assert "Patientens språk ändrades (engelska → danska)" in text
 
 
 def test_a_staff_change_of_the_patients_details_also_moves_the_plan(world, running):
