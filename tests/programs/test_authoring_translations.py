@@ -120,3 +120,20 @@ def test_programme_patient_text_per_language_goes_with_the_draft(world, library,
     # A new draft keeps the translations.
     nxt = actions.do_new_programme_draft(world.programme, acting_user=world["author"])
     assert nxt.translations["nl"]["description_patient"] == "Voor **jou**."
+
+
+def test_a_translation_is_marked_with_its_language_on_english_staff_pages(world, library, login):
+    danish = actions.do_create_module_translation(
+        world.module, acting_user=world["author"], language="da"
+    )
+    draft = danish.versions.get()
+    actions.do_update_module_draft(draft, acting_user=world["author"], title="Aktivitet")
+    client = login(world["author"])
+    with translation.override("en"):
+        detail = client.get(reverse("library_module", args=[danish.pk])).content.decode()
+        preview = client.get(reverse("library_module_preview", args=[draft.pk])).content.decode()
+        english = client.get(reverse("library_module", args=[world.module.pk])).content.decode()
+    assert '<h1 lang="da">Aktivitet</h1>' in detail
+    assert '<p class="preview-module" lang="da">Aktivitet</p>' in preview
+    assert '<div class="prose" lang="da">' in preview
+    assert "<h1>Activity and mood</h1>" in english  # the page's own language: no mark
