@@ -40,8 +40,18 @@ class InviteConfirmForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    """The applicant's own details: the browser may fill them in (WCAG 1.3.5)."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         help_text=_("For example 1990-04-12."),
@@ -53,7 +63,11 @@ class DetailsForm(forms.Form):
     national_id = forms.CharField(
         label=_("National identity number"), max_length=20, required=False
     )
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=30,
@@ -61,7 +75,11 @@ class DetailsForm(forms.Form):
         help_text=_("So that the clinic can call you if it needs to reach you quickly."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.Select(attrs={"autocomplete": "language"}),
+    )
 
 
 class UrgentPhoneForm(forms.Form):
@@ -81,9 +99,15 @@ class UrgentPhoneForm(forms.Form):
 
 
 class PersonForm(DetailsForm):
-    """The patient's details on a professional's referral (e-mail for the invitation)."""
+    """The patient's details on a professional's referral (e-mail for the invitation).
+    Someone else's details: the browser must not fill in the referrer's own."""
 
     prefix = "patient"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
 
 
 class ReferralForm(forms.ModelForm):
@@ -102,6 +126,14 @@ class ReferralForm(forms.ModelForm):
             "reason",
             "consent_to_letters",
         ]
+        # The referrer's own details (WCAG 1.3.5).
+        widgets = {
+            "referrer_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "secure_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
 
 class AskInfoForm(forms.Form):
