@@ -61,3 +61,22 @@ def test_the_password_reset_form_sends_a_link_and_says_so(client, world, mailout
 def test_the_sign_in_page_offers_a_new_password_once(client, db):
     text = client.get(reverse("account_login")).content.decode()
     assert text.count('href="/accounts/password/reset/"') == 1
+
+
+def test_the_confirmation_e_mail_is_the_house_text_in_the_visitors_language(
+    client, db, mailoutbox, settings
+):
+    # Not allauth's "an account on 127.0.0.1:8106": Tessera's own words, in Swedish here.
+    from tests.conftest import PASSWORD
+
+    settings.TESSERA_OPEN_SIGNUP = True
+
+    client.post(
+        reverse("account_signup"),
+        {"email": "ny@apply.test", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    body = mailoutbox[-1].body
+    assert "skapa ett konto i Tessera" in body
+    assert "Öppna den här länken för att bekräfta" in body and "/accounts/confirm-email/" in body
+    assert "testserver" not in body.replace("http://testserver/", "")
