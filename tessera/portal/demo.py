@@ -35,8 +35,9 @@ from tessera.fhir import demo as fhir_demo
 from tessera.inbox import demo as inbox_demo
 from tessera.intake import demo as intake_demo
 from tessera.messaging import demo as messaging_demo
+from tessera.programs.actions import do_create_module_translation
 from tessera.programs.management.commands.load_sample_content import sample_directories
-from tessera.programs.models import ProgrammeVersion
+from tessera.programs.models import Module, ProgrammeVersion
 from tessera.programs.packages import do_import_package, zip_directory
 from tessera.safety import demo as safety_demo
 from tessera.safety.actions.plans import do_save_safety_plan
@@ -317,6 +318,7 @@ def seed() -> list[Login]:
     _on_call_rota(clinics, staff)
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
+    _translation_in_progress(region, staff["author"])
     patients = {}
     for local, first, last, born, slug, therapist, status in PATIENTS:
         user, created = demo_user(local, first, last)
@@ -356,6 +358,16 @@ SIBLING_DEMOS = ["tessera.research.demo"]
 def _extend(context: DemoContext) -> None:
     for app_demo in APP_DEMOS + [import_module(name) for name in SIBLING_DEMOS]:
         app_demo.seed(context)
+
+
+def _translation_in_progress(region, author) -> None:
+    """The library shows a translation being written: the author has chosen "Add
+    translation" (Danish) on the insomnia programme's first module, a draft copy still
+    to translate (docs/decisions, translations written in the library)."""
+    module = Module.objects.filter(region=region, key="sleep-1-how-sleep-works").first()
+    if module is None or module.translations.exists():
+        return
+    do_create_module_translation(module, acting_user=author, language="da")
 
 
 # Which sample programme each demo patient works through. The Norwegian, Danish and Dutch

@@ -80,3 +80,12 @@ def test_the_nordic_and_dutch_demo_patients_have_the_whole_course_in_their_langu
             assert languages == {patient.preferred_language}, (patient, languages)
             checked += 1
     assert checked >= 3
+
+
+def test_the_demo_library_has_a_translation_being_written(demo):
+    from tessera.programs.models import Module
+
+    draft = Module.objects.get(key="sleep-1-how-sleep-works-da")
+    assert draft.translation_of.key == "sleep-1-how-sleep-works"
+    version = draft.versions.get()
+    assert (version.status, version.language) == ("draft", "da") and version.steps.exists()
