@@ -48,8 +48,15 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", context)
 
 
+def _programmes(rows) -> list[str]:
+    """The programmes the rows in scope were treated with, for the programme filter
+    (one query)."""
+    found = rows.exclude(programme_key="").values_list("programme_key", flat=True)
+    return sorted(set(found.order_by().distinct()))
+
+
 def _report(request, rows, *, clinic_ids, suppress: bool, therapists=None):
-    form = PeriodForm(request.GET or None, therapists=therapists)
+    form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
     start, end = form.period()
     rows = rows.filter(**form.filters())
     report = figures.outcome_report(
@@ -99,33 +106,47 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     region = scope.region_scope(request.user, pk)
-    form = PeriodForm(request.GET or None)
+    rows = EpisodeOutcome.objects.filter(clinic__region=region)
+    form = PeriodForm(request.GET or None, programmes=_programmes(rows))
     start, end = form.period()
     clinics = list(region.clinics.order_by("name"))
-    rows = EpisodeOutcome.objects.filter(clinic__region=region, **form.filters())
+    rows = rows.filter(**form.filters())
     reports = figures.by_clinic(rows, start, end, suppress=True)
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
     audit.record(
         "report.outcomes_viewed",
         actor=request.user,
-        changes={"scope": "region", "region": region.pk, "start": str(start or "")},
+        changes={
+            "scope": "region",
+            "region": region.pk,
+            "start": str(start or ""),
+            "end": str(end or ""),
+            **form.filters(),
+        },
     )
     return render(request, "reports/region.html", {"form": form, "region": region, "table": table})
 
 
 def _table_rows(request, slug: str | None):
+    """The clinic (None for one's own caseload) and its per-episode rows, filtered as
+    the outcome report is (the same query string): a period, care model, referral
+    route, problem area, programme, and in a clinic a therapist."""
     if slug is None:
-        return None, scope.own_rows(request.user)
-    found = scope.clinic_scope(request.user, slug)
-    if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
-        raise Http404
-    return found.clinic, found.rows
+        clinic, rows, therapists = None, scope.own_rows(request.user), None
+    else:
+        found = scope.clinic_scope(request.user, slug)
+        if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
+            raise Http404
+        clinic, rows = found.clinic, found.rows
+        therapists = access.therapists(clinic).order_by("pk")
+    form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
+    return clinic, form.in_period(rows.filter(**form.filters())), form
 
 
 @staff_required
 def outcome_table(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, form = _table_rows(request, slug)
     rows = rows.select_related("episode__patient", "therapist").order_by("-ended_on", "-pk")
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
@@ -135,12 +156,13 @@ def outcome_table(request: HttpRequest, slug: str | None = None) -> HttpResponse
             clinic=clinic,
             changes={"episodes": [row.episode_id for row in page.object_list]},
         )
-    return render(request, "reports/table.html", {"page": page, "clinic": clinic})
+    context = {"page": page, "clinic": clinic, "form": form}
+    return render(request, "reports/table.html", context)
 
 
 @staff_required
 def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, _form = _table_rows(request, slug)
     audit.record(
         "report.downloaded",
         actor=request.user,
@@ -158,7 +180,7 @@ def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
 @staff_required
 def outcome_table_xlsx(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The per-episode table as an Excel workbook, with the CSV's columns."""
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, _form = _table_rows(request, slug)
     audit.record(
         "report.downloaded",
         actor=request.user,
