@@ -26,10 +26,20 @@ from . import charts as charts_
 from .actions.quarterly import quarter_bounds
 from .actions.registers import register_for
 from .forms import CostsForm, PeriodForm, QuarterForm, RegisterExportForm
-from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, RegisterExport, quarter_label
+from .models import (
+    ClinicCosts,
+    EpisodeOutcome,
+    QuarterlyReport,
+    RegisterExport,
+    RegisterExportJob,
+    quarter_label,
+)
 from .register import export as register_export
 
 TABLE_PAGE_SIZE = 50
+# Above this many courses the register page previews nothing and offers only the
+# background export (the preview reads every course within the request).
+PREVIEW_LIMIT = 5000
 
 
 @staff_required
@@ -395,10 +405,20 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = RegisterExportForm(data, profiles=available)
     preview = profile = None
+    courses = 0
     if form.is_valid():
         name, version = form.chosen()
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        if request.method == "POST":
+        if request.method == "POST" and "background" in request.POST:
+            try:
+                job = actions.do_queue_register_export(
+                    clinic, name, version, acting_user=request.user, start=start, end=end
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                return redirect("register_export_job", slug=clinic.slug, job=job.pk)
+        elif request.method == "POST":
             try:
                 made = actions.do_export_clinic_to_register(
                     clinic, name, version, acting_user=request.user, start=start, end=end
@@ -417,9 +437,11 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, text % {"rows": made.rows})
                 return redirect("register_exports", slug=clinic.slug)
         profile = register_export.load_profile(name, version)
-        preview = register_export.pending(
-            register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
-        )
+        courses = register_export.count(clinic_ids={clinic.pk}, start=start, end=end)
+        if courses <= PREVIEW_LIMIT:
+            preview = register_export.pending(
+                register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
+            )
     exports_made = (
         RegisterExport.objects.filter(clinic=clinic)
         .select_related("register", "created_by")
@@ -430,9 +452,26 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "profile": profile,
         "preview": preview,
+        "courses": courses,
         "exports": exports_made,
+        "jobs": RegisterExportJob.objects.filter(clinic=clinic)[:5],
     }
     return render(request, "reports/registers.html", context)
+
+
+@staff_required
+def register_export_job(request: HttpRequest, slug: str, job) -> HttpResponse:
+    """The progress of a background export, refreshed every few seconds while it runs,
+    with its download when it is done. The clinic's managers only (404 otherwise)."""
+    clinic = scope.quarterly_clinic(request.user, slug)
+    found = (
+        RegisterExportJob.objects.filter(clinic=clinic, pk=job)
+        .select_related("export", "requested_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return render(request, "reports/register_job.html", {"clinic": clinic, "job": found})
 
 
 @staff_required
