@@ -352,7 +352,7 @@ def seed() -> list[Login]:
 
 # Demos of the apps beside the portal in the top layer, which it may not import: named by
 # dotted path and imported when the demo runs (as the portal's SIBLING_SECTIONS).
-SIBLING_DEMOS = ["tessera.research.demo"]
+SIBLING_DEMOS = ["tessera.research.demo", "tessera.reports.demo"]
 
 
 def _extend(context: DemoContext) -> None:

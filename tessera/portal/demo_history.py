@@ -10,6 +10,11 @@ for PHQ-9 at 3 and 6 months after the end, answered by some. The numbers come fr
 fixed random seed, so every demo is the same. Safe to run again: a clinic that has its
 history already is left alone.
 
+Every course follows one of the sample programmes (depression, transdiagnostic or panic;
+its plan seeded as a therapist would), and courses that end have completed some of its
+modules (most of them when the course was completed, a few when it was dropped), so the
+dashboard's module adherence and the report's programme filter have something to show.
+
 Every patient has a postal address in one of a few postcode areas of the clinic's
 country (the dashboard's uptake area); a few have none. Courses that end answer the
 NEQ-20 (adverse effects) where the clinic asks for it (Riverside and Fjordside). The
@@ -20,7 +25,8 @@ with a reason.
 Compromises: a session can be recorded only up to a month back (the appointments app
 refuses older ones), so the sessions of old courses are dated in the last month; the
 intake actions date an application when it is made, so the demo then moves the
-referrals' sending dates back over the year (a test-data update, not an action).
+referrals' sending dates back over the year (a test-data update, not an action); modules
+are completed through the action and then dated back into the course the same way.
 """
 
 from __future__ import annotations
@@ -40,10 +46,12 @@ from tessera.intake.actions import triage as triage_actions
 from tessera.intake.models import Application, ConsentText
 from tessera.messaging import actions as messaging
 from tessera.messaging.models import Message
+from tessera.programs.models import ProgrammeVersion
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
+from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.actions import schedule as schedule_actions
-from tessera.treatment.models import DueMeasure, MeasureRule
+from tessera.treatment.models import DueMeasure, MeasureRule, PlanEntry
 from tessera.workload.actions import do_add_manual_time
 
 from .ending import do_end_episode
@@ -86,6 +94,8 @@ TURNED_AWAY = [
     ("redirect", "Lives outside the clinic's area"),
 ]
 NEQ_CLINICS = {"riverside", "fjordside"}
+# The sample programmes the history's courses follow, and how often.
+PROGRAMMES = (["depression-ba", "transdiagnostic", "panic"], [5, 3, 2])
 MANAGERS = {
     "riverside": "manager",
     "fjordside": "fjord.manager",
@@ -290,7 +300,50 @@ def _follow_up_rules(clinic) -> None:
             )
 
 
-def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.date) -> None:
+def _programmes() -> dict:
+    """The newest published version of each history programme (one query)."""
+    found = {}
+    versions = ProgrammeVersion.objects.filter(
+        programme__key__in=PROGRAMMES[0], status="published"
+    ).select_related("programme")
+    for version in versions.order_by("number"):
+        found[version.programme.key] = version
+    return found
+
+
+def _seed_plan(episode, number: int, acting, programmes: dict) -> random.Random:
+    """Seed the course's plan from one of the programmes (its own random numbers, so
+    that the course's own stay as they were); the random numbers for its modules."""
+    rng = random.Random(f"tessera-demo-programme-{episode.clinic.slug}-{number}")
+    key = rng.choices(*PROGRAMMES)[0]
+    if key in programmes:
+        plan_actions.do_seed_plan(
+            episode, programmes[key], acting_user=acting, reason="Demo: matches the assessment"
+        )
+    return rng
+
+
+def _complete_modules(episode, fate: str, start: dt.date, end: dt.date, rng) -> None:
+    """Complete the first modules of the plan, as the patient would have: most of them
+    on a completed course, none to two on a dropped one (then dated into the course)."""
+    entries = list(episode.plan.order_by("position").select_related("module_version__module"))
+    if not entries:
+        return
+    if fate == "dropped_out":
+        done = rng.randint(0, min(2, len(entries)))
+    else:
+        done = rng.randint(max(1, len(entries) // 2), len(entries))
+    weeks = max(1, (end - start).days // 7)
+    for index, entry in enumerate(entries[:done]):
+        plan_actions.do_complete_module(entry, acting_user=None)
+        day = start + dt.timedelta(weeks=min(weeks, index + 1))
+        when = dt.datetime.combine(day, dt.time(18), tzinfo=timezone.get_current_timezone())
+        PlanEntry.objects.filter(pk=entry.pk).update(completed_at=when)
+
+
+def _course(
+    ctx, clinic, number: int, therapist, rng: random.Random, today: dt.date, programmes: dict
+) -> None:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     patient = actions.do_create_patient(
         clinic=clinic,
@@ -312,8 +365,9 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
         care_model="unguided" if unguided else "guided",
     )
     start = today - dt.timedelta(days=rng.randrange(14, 365))
-    treatment.do_start_treatment(episode, start_on=start, acting_user=therapist)
     acting = therapist or ctx.staff["highland.oncall"]
+    modules_rng = _seed_plan(episode, number, acting, programmes)
+    treatment.do_start_treatment(episode, start_on=start, acting_user=therapist)
     phq, gad = rng.randint(7, 22), rng.randint(5, 18)
     at = dt.datetime.combine(start, dt.time(19), tzinfo=timezone.get_current_timezone())
     _submit(episode, "PHQ-9", phq, "pre", at, acting)
@@ -353,6 +407,7 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
             reason="Demo: time over the course",
             submission_key=uuid.uuid4(),
         )
+    _complete_modules(episode, fate, start, end, modules_rng)
     note = NOTES.get(fate, "")
     do_end_episode(episode, acting_user=acting, reason=fate, note=note, ended_on=end)
     if fate == "dropped_out" and rng.random() < 0.6:
@@ -374,6 +429,7 @@ def _course(ctx, clinic, number: int, therapist, rng: random.Random, today: dt.d
 
 def seed(ctx) -> None:
     today = timezone.localdate()
+    programmes = _programmes()
     if not Patient.objects.filter(email="history0.riverside@demo.tessera.test").exists():
         _reply_history(ctx)
     for slug, (count, therapists) in COURSES.items():
@@ -388,5 +444,5 @@ def seed(ctx) -> None:
         for number in range(count):
             name = therapists[number % len(therapists)]
             therapist = ctx.staff[name] if name else None
-            _course(ctx, clinic, number, therapist, rng, today)
+            _course(ctx, clinic, number, therapist, rng, today, programmes)
         _intake_history(ctx, clinic, today)

@@ -1,5 +1,6 @@
 """The filters of a report: a period, a care model, a referral route, a problem area
-(the programme's), and for a clinic a therapist; the costs a manager enters."""
+(the programme's), a programme, and for a clinic a therapist; the costs a manager
+enters."""
 
 from __future__ import annotations
 
@@ -31,8 +32,14 @@ class PeriodForm(forms.Form):
         choices=[("", _("All"))] + list(ProblemArea.choices),
     )
 
-    def __init__(self, *args, therapists=None, **kwargs):
+    def __init__(self, *args, therapists=None, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The programmes that the rows in scope were treated with (their keys).
+        self.fields["programme"] = forms.ChoiceField(
+            label=_("Programme"),
+            required=False,
+            choices=[("", _("All"))] + [(key, key) for key in programmes],
+        )
         if therapists is not None:
             self.fields["therapist"] = forms.TypedChoiceField(
                 label=_("Therapist"),
@@ -58,9 +65,21 @@ class PeriodForm(forms.Form):
         for name in ("care_model", "referral_source", "problem_area"):
             if self.cleaned_data.get(name):
                 found[name] = self.cleaned_data[name]
+        if self.cleaned_data.get("programme"):
+            found["programme_key"] = self.cleaned_data["programme"]
         if self.cleaned_data.get("therapist"):
             found["therapist_id"] = self.cleaned_data["therapist"]
         return found
+
+    def in_period(self, rows):
+        """The rows in the care of the service at some time in the period: opened on
+        or before its end, and not ended before its start (the per-episode tables)."""
+        start, end = self.period()
+        if end is not None:
+            rows = rows.filter(opened_on__lte=end)
+        if start is not None:
+            rows = rows.exclude(ended_on__lt=start)
+        return rows
 
     def period(self) -> tuple:
         if not self.is_valid():

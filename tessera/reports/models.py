@@ -10,6 +10,8 @@ Talking Therapies rules; ``None`` means "not applicable", as an empty cell in th
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -213,3 +215,46 @@ class ClinicCosts(models.Model):
         _("fixed costs per month"), max_digits=11, decimal_places=2
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class RegisterExportJob(models.Model):
+    """A clinic's register export run on the task worker (``tasks.run_register_export``)
+    for a clinic too large to export within a request: its progress is saved as it
+    reads the courses, and its export (``RegisterExport``) is downloaded when it is
+    done. Its address is a random id; nothing clinical is in it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    profile = models.CharField(max_length=64)
+    version = models.PositiveSmallIntegerField()
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    courses_total = models.PositiveIntegerField(default=0)
+    courses_done = models.PositiveIntegerField(default=0)
+    export = models.ForeignKey(
+        RegisterExport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.courses_total:
+            return 0
+        return min(99, 100 * self.courses_done // self.courses_total)

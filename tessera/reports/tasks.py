@@ -4,7 +4,7 @@ from django_tasks import task
 
 from tessera.core.models import Clinic
 
-from .actions import do_build_quarterly_report
+from .actions import do_build_quarterly_report, run_job
 from .actions.quarterly import last_complete_quarter
 
 
@@ -17,3 +17,9 @@ def build_quarterly_reports() -> int:
     for clinic in clinics:
         do_build_quarterly_report(clinic, quarter)
     return len(clinics)
+
+
+@task()
+def run_register_export(job_id: str) -> str:
+    """A clinic's register export queued from its register page (``RegisterExportJob``)."""
+    return str(run_job(job_id))

@@ -56,6 +56,11 @@ urlpatterns = [
         name="register_exports",
     ),
     path(
+        "reports/clinics/<slug:slug>/registers/jobs/<uuid:job>/",
+        views.register_export_job,
+        name="register_export_job",
+    ),
+    path(
         "reports/clinics/<slug:slug>/registers/<int:pk>.csv",
         views.register_export_csv,
         name="register_export_csv",

@@ -26,10 +26,20 @@ from . import charts as charts_
 from .actions.quarterly import quarter_bounds
 from .actions.registers import register_for
 from .forms import CostsForm, PeriodForm, QuarterForm, RegisterExportForm
-from .models import ClinicCosts, EpisodeOutcome, QuarterlyReport, RegisterExport, quarter_label
+from .models import (
+    ClinicCosts,
+    EpisodeOutcome,
+    QuarterlyReport,
+    RegisterExport,
+    RegisterExportJob,
+    quarter_label,
+)
 from .register import export as register_export
 
 TABLE_PAGE_SIZE = 50
+# Above this many courses the register page previews nothing and offers only the
+# background export (the preview reads every course within the request).
+PREVIEW_LIMIT = 5000
 
 
 @staff_required
@@ -48,8 +58,15 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", context)
 
 
+def _programmes(rows) -> list[str]:
+    """The programmes the rows in scope were treated with, for the programme filter
+    (one query)."""
+    found = rows.exclude(programme_key="").values_list("programme_key", flat=True)
+    return sorted(set(found.order_by().distinct()))
+
+
 def _report(request, rows, *, clinic_ids, suppress: bool, therapists=None):
-    form = PeriodForm(request.GET or None, therapists=therapists)
+    form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
     start, end = form.period()
     rows = rows.filter(**form.filters())
     report = figures.outcome_report(
@@ -99,33 +116,47 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     region = scope.region_scope(request.user, pk)
-    form = PeriodForm(request.GET or None)
+    rows = EpisodeOutcome.objects.filter(clinic__region=region)
+    form = PeriodForm(request.GET or None, programmes=_programmes(rows))
     start, end = form.period()
     clinics = list(region.clinics.order_by("name"))
-    rows = EpisodeOutcome.objects.filter(clinic__region=region, **form.filters())
+    rows = rows.filter(**form.filters())
     reports = figures.by_clinic(rows, start, end, suppress=True)
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
     audit.record(
         "report.outcomes_viewed",
         actor=request.user,
-        changes={"scope": "region", "region": region.pk, "start": str(start or "")},
+        changes={
+            "scope": "region",
+            "region": region.pk,
+            "start": str(start or ""),
+            "end": str(end or ""),
+            **form.filters(),
+        },
     )
     return render(request, "reports/region.html", {"form": form, "region": region, "table": table})
 
 
 def _table_rows(request, slug: str | None):
+    """The clinic (None for one's own caseload) and its per-episode rows, filtered as
+    the outcome report is (the same query string): a period, care model, referral
+    route, problem area, programme, and in a clinic a therapist."""
     if slug is None:
-        return None, scope.own_rows(request.user)
-    found = scope.clinic_scope(request.user, slug)
-    if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
-        raise Http404
-    return found.clinic, found.rows
+        clinic, rows, therapists = None, scope.own_rows(request.user), None
+    else:
+        found = scope.clinic_scope(request.user, slug)
+        if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
+            raise Http404
+        clinic, rows = found.clinic, found.rows
+        therapists = access.therapists(clinic).order_by("pk")
+    form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
+    return clinic, form.in_period(rows.filter(**form.filters())), form
 
 
 @staff_required
 def outcome_table(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, form = _table_rows(request, slug)
     rows = rows.select_related("episode__patient", "therapist").order_by("-ended_on", "-pk")
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
@@ -135,12 +166,13 @@ def outcome_table(request: HttpRequest, slug: str | None = None) -> HttpResponse
             clinic=clinic,
             changes={"episodes": [row.episode_id for row in page.object_list]},
         )
-    return render(request, "reports/table.html", {"page": page, "clinic": clinic})
+    context = {"page": page, "clinic": clinic, "form": form}
+    return render(request, "reports/table.html", context)
 
 
 @staff_required
 def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, _form = _table_rows(request, slug)
     audit.record(
         "report.downloaded",
         actor=request.user,
@@ -158,7 +190,7 @@ def outcome_table_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
 @staff_required
 def outcome_table_xlsx(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The per-episode table as an Excel workbook, with the CSV's columns."""
-    clinic, rows = _table_rows(request, slug)
+    clinic, rows, _form = _table_rows(request, slug)
     audit.record(
         "report.downloaded",
         actor=request.user,
@@ -373,10 +405,20 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = RegisterExportForm(data, profiles=available)
     preview = profile = None
+    courses = 0
     if form.is_valid():
         name, version = form.chosen()
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        if request.method == "POST":
+        if request.method == "POST" and "background" in request.POST:
+            try:
+                job = actions.do_queue_register_export(
+                    clinic, name, version, acting_user=request.user, start=start, end=end
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                return redirect("register_export_job", slug=clinic.slug, job=job.pk)
+        elif request.method == "POST":
             try:
                 made = actions.do_export_clinic_to_register(
                     clinic, name, version, acting_user=request.user, start=start, end=end
@@ -395,9 +437,11 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, text % {"rows": made.rows})
                 return redirect("register_exports", slug=clinic.slug)
         profile = register_export.load_profile(name, version)
-        preview = register_export.pending(
-            register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
-        )
+        courses = register_export.count(clinic_ids={clinic.pk}, start=start, end=end)
+        if courses <= PREVIEW_LIMIT:
+            preview = register_export.pending(
+                register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
+            )
     exports_made = (
         RegisterExport.objects.filter(clinic=clinic)
         .select_related("register", "created_by")
@@ -408,9 +452,26 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "profile": profile,
         "preview": preview,
+        "courses": courses,
         "exports": exports_made,
+        "jobs": RegisterExportJob.objects.filter(clinic=clinic)[:5],
     }
     return render(request, "reports/registers.html", context)
+
+
+@staff_required
+def register_export_job(request: HttpRequest, slug: str, job) -> HttpResponse:
+    """The progress of a background export, refreshed every few seconds while it runs,
+    with its download when it is done. The clinic's managers only (404 otherwise)."""
+    clinic = scope.quarterly_clinic(request.user, slug)
+    found = (
+        RegisterExportJob.objects.filter(clinic=clinic, pk=job)
+        .select_related("export", "requested_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return render(request, "reports/register_job.html", {"clinic": clinic, "job": found})
 
 
 @staff_required

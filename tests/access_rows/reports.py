@@ -40,6 +40,9 @@ ROWS["register_exports"] = Row(only(["manager"]), kwargs=lambda w: alpha)
 ROWS["register_export_csv"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.register_export.pk}
 )
+ROWS["register_export_job"] = Row(
+    only(["manager"]), kwargs=lambda w: {"slug": "alpha", "job": w.register_job.pk}
+)
 ROWS["quarterly_pdf"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
 )
@@ -47,11 +50,14 @@ ROWS["quarterly_pdf"] = Row(
 
 def setup(world):
     from tessera.reports.actions import do_build_quarterly_report
-    from tessera.reports.models import Register, RegisterExport
+    from tessera.reports.models import Register, RegisterExport, RegisterExportJob
 
     register = Register.objects.create(name="generic-1", profile="generic", version=1)
     world.register_export = RegisterExport.objects.create(
         register=register, clinic=world.clinic, rows=0, content="pseudonym\n"
+    )
+    world.register_job = RegisterExportJob.objects.create(
+        clinic=world.clinic, profile="generic", version=1, requested_by=world["manager"]
     )
     world.quarterly_report = do_build_quarterly_report(
         world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]

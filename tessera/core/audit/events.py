@@ -589,6 +589,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("Data were exported to a quality register"),
     )
+    REPORT_REGISTER_EXPORT_QUEUED = (
+        "report.register_export_queued",
+        ADMINISTRATION,
+        _("An export to a quality register was started in the background"),
+    )
 
     RESPONSE_FHIR_VIEWED = (
         "response.fhir.viewed",

@@ -149,10 +149,18 @@ class Pending:
     content: str
     changed: list[tuple[int, str]]
     problems: list[str]
+    header: list[str] | None = None
+    lines: list[list[str]] | None = None  # the cells of each changed row, as in content
 
 
-def pending(register: Register, *, clinic_ids=None, start=None, end=None) -> Pending:
-    """The rows that are new or changed since the last export, checked (writes nothing)."""
+def count(*, clinic_ids=None, start=None, end=None) -> int:
+    """How many courses an export reads (for its progress)."""
+    return _rows(clinic_ids, start, end).count()
+
+
+def pending(register: Register, *, clinic_ids=None, start=None, end=None, progress=None) -> Pending:
+    """The rows that are new or changed since the last export, checked (writes nothing).
+    ``progress(courses_read)`` is called after every batch of courses read."""
     profile = load_profile(register.profile, register.version)
     columns = profile["columns"]
     sent = {}
@@ -165,8 +173,11 @@ def pending(register: Register, *, clinic_ids=None, start=None, end=None) -> Pen
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c["name"] for c in columns])
     changed: list[tuple[int, str]] = []
+    lines: list[list[str]] = []
     problems = []
-    for row in rows.order_by("episode_id").iterator(chunk_size=BATCH):
+    for read, row in enumerate(rows.order_by("episode_id").iterator(chunk_size=BATCH), 1):
+        if progress is not None and read % BATCH == 0:
+            progress(read)
         cells = [_cell(_value(row, c["source"], register), c) for c in columns]
         for cell, column in zip(cells, columns, strict=True):
             problem = check(cell, column)
@@ -176,7 +187,9 @@ def pending(register: Register, *, clinic_ids=None, start=None, end=None) -> Pen
         if sent.get(row.episode_id) != digest:
             writer.writerow(cells)
             changed.append((row.episode_id, digest))
-    return Pending(out.getvalue(), changed, problems)
+            lines.append(cells)
+    header = [c["name"] for c in columns]
+    return Pending(out.getvalue(), changed, problems, header, lines)
 
 
 @transaction.atomic
@@ -187,16 +200,47 @@ def do_export(
     ``clinic`` (with ``clinic_ids={clinic.pk}``) marks an export made for one clinic from
     its page, which only that clinic's managers may download."""
     found = pending(register, clinic_ids=clinic_ids, start=start, end=end)
+    return write(register, found, acting_user=acting_user, start=start, end=end, clinic=clinic)
+
+
+@transaction.atomic
+def write(
+    register: Register, found: Pending, *, acting_user=None, start=None, end=None, clinic=None
+) -> RegisterExport | None:
+    """Write what ``pending`` found, checked again under a lock on the register: a row
+    that another export sent in the meantime (a background export reads outside this
+    transaction) is left out, so nothing is sent twice. None when nothing is left."""
     if found.problems:
         raise ValidationError(found.problems[:50])
-    changed = found.changed
-    if not changed:
+    if not found.changed:
         return None
+    Register.objects.select_for_update().filter(pk=register.pk).first()
+    ids = [episode_id for episode_id, _digest in found.changed]
+    sent = {}
+    for part in range(0, len(ids), BATCH):
+        sent.update(
+            RegisterRow.objects.filter(
+                register=register, episode_id__in=ids[part : part + BATCH]
+            ).values_list("episode_id", "digest")
+        )
+    keep = [
+        i for i, (episode_id, digest) in enumerate(found.changed) if sent.get(episode_id) != digest
+    ]
+    if not keep:
+        return None
+    changed = [found.changed[i] for i in keep]
+    content = found.content
+    if len(keep) != len(found.changed):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(found.header)
+        writer.writerows(found.lines[i] for i in keep)
+        content = out.getvalue()
     export = RegisterExport.objects.create(
         register=register,
         created_by=acting_user,
         rows=len(changed),
-        content=found.content,
+        content=content,
         clinic=clinic,
         period_start=start,
         period_end=end,

@@ -1,0 +1,123 @@
+"""A clinic's register export in the background: queued from the clinic's register page
+(audited), run by the task worker (``tasks.run_register_export`` → ``run_job``), which
+saves its progress between batches of courses and writes the export as the page's own
+export does (``register.export.write``: validated, incremental, audited)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tessera.core import audit
+
+from ..models import RegisterExportJob
+from ..register import export as register_export
+from .registers import register_for
+
+log = logging.getLogger(__name__)
+
+
+def do_queue_register_export(
+    clinic, profile: str, version: int, *, acting_user, start=None, end=None
+) -> RegisterExportJob:
+    """Queue an export of the clinic's courses to the register; refused while another
+    export of the clinic to that register is queued or running."""
+    from .. import tasks  # the task module imports the actions
+
+    if (profile, version) not in register_export.profiles():
+        raise ValidationError(_("There is no such register profile."))
+    with transaction.atomic():
+        busy = RegisterExportJob.objects.filter(
+            clinic=clinic,
+            profile=profile,
+            version=version,
+            status__in=[RegisterExportJob.Status.QUEUED, RegisterExportJob.Status.RUNNING],
+        )
+        if busy.exists():
+            raise ValidationError(
+                _("An export of this clinic to this register is already running.")
+            )
+        job = RegisterExportJob.objects.create(
+            clinic=clinic,
+            profile=profile,
+            version=version,
+            period_start=start,
+            period_end=end,
+            requested_by=acting_user,
+            courses_total=register_export.count(clinic_ids={clinic.pk}, start=start, end=end),
+        )
+        audit.record(
+            "report.register_export_queued",
+            actor=acting_user,
+            clinic=clinic,
+            obj=job,
+            changes={
+                "register": f"{profile}-{version}",
+                "courses": job.courses_total,
+                "start": str(start or ""),
+                "end": str(end or ""),
+            },
+        )
+        transaction.on_commit(lambda: tasks.run_register_export.enqueue(str(job.pk)))
+    return job
+
+
+def run_job(job_id: str) -> str:
+    """Run a queued export; its status afterwards. A job that is run again after it
+    finished is left alone; one that failed mid-way wrote nothing (the write is one
+    transaction) and may be queued anew."""
+    job = RegisterExportJob.objects.filter(pk=job_id).select_related("clinic").first()
+    finished = (RegisterExportJob.Status.DONE, RegisterExportJob.Status.FAILED)
+    if job is None or job.status in finished:
+        return job.status if job else "missing"
+    jobs = RegisterExportJob.objects.filter(pk=job.pk)
+    jobs.update(status=RegisterExportJob.Status.RUNNING, courses_done=0)
+
+    def progress(read: int) -> None:
+        jobs.update(courses_done=read)  # committed at once: the page sees it
+
+    try:
+        register = register_for(job.profile, job.version)
+        if register.pk is None:
+            register.save()
+        found = register_export.pending(
+            register,
+            clinic_ids={job.clinic_id},
+            start=job.period_start,
+            end=job.period_end,
+            progress=progress,
+        )
+        made = register_export.write(
+            register,
+            found,
+            acting_user=job.requested_by,
+            start=job.period_start,
+            end=job.period_end,
+            clinic=job.clinic,
+        )
+    except ValidationError as error:
+        jobs.update(
+            status=RegisterExportJob.Status.FAILED,
+            error="; ".join(error.messages)[:500],
+            finished_at=timezone.now(),
+        )
+        return RegisterExportJob.Status.FAILED
+    except Exception:
+        log.exception("report.register_export_failed job=%s", job.pk)
+        jobs.update(
+            status=RegisterExportJob.Status.FAILED,
+            error="The export stopped with an error; nothing was written.",
+            finished_at=timezone.now(),
+        )
+        raise
+    jobs.update(
+        status=RegisterExportJob.Status.DONE,
+        courses_done=job.courses_total,
+        export=made,
+        finished_at=timezone.now(),
+    )
+    return RegisterExportJob.Status.DONE

@@ -1,0 +1,57 @@
+"""The demo gives every dashboard figure and the outcome report something to show:
+courses follow real programmes and completed modules, the costs are entered, and a
+quarterly report is built."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tessera.core.models import User
+from tessera.reports.models import EpisodeOutcome, QuarterlyReport
+from tests.conftest import sign_in
+
+PROGRAMMES = {"depression-ba", "transdiagnostic", "panic"}
+
+
+def test_every_dashboard_figure_of_the_demo_has_data(seeded_demo, client):
+    sign_in(client, User.objects.get(email="manager@demo.tessera.test"))
+    response = client.get(reverse("clinic_dashboard", args=["riverside"]))
+    assert response.status_code == 200
+    tables = response.context["tables"]
+    empty = [key for key, table in tables.items() if not table.rows]
+    assert empty == ["gp_adoption"]  # Riverside takes self-referrals only
+    adherence = {row[0]: row for row in tables["adherence"].rows}
+    assert set(adherence) <= PROGRAMMES and len(adherence) >= 2  # no "No programme"
+    assert all(row[2] > 0 for row in adherence.values())  # modules completed, on average
+    costs = response.context["costs"]
+    assert costs and costs["per_started"] and costs["per_finished"] and costs["per_recovered"]
+    time = response.context["time"]
+    assert time["per_finished"] and time["per_patient_week"]
+    assert response.context["steadiness"]["cv"] is not None
+    # The outcome report can be narrowed to one of those programmes.
+    url = reverse("clinic_outcomes", args=["riverside"])
+    choices = {key for key, _label in response_choices(client, url)}
+    assert PROGRAMMES & choices == set(adherence)
+    narrowed = client.get(url, {"programme": "depression-ba"}).context["report"]
+    ended = {c.key: c.value for c in narrowed.counts}["ended"]
+    assert 0 < ended < EpisodeOutcome.objects.filter(clinic__slug="riverside").count()
+    assert QuarterlyReport.objects.filter(clinic__slug="riverside").exists()
+    # GP adoption: at a clinic that takes professional referrals.
+    sign_in(client, User.objects.get(email="fjord.manager@demo.tessera.test"))
+    fjordside = client.get(reverse("clinic_dashboard", args=["fjordside"])).context["tables"]
+    assert fjordside["gp_adoption"].rows
+    assert fjordside["adherence"].rows
+
+
+def test_every_demo_clinic_has_courses_with_programmes(seeded_demo):
+    for slug in ("riverside", "fjordside", "harbour", "canal", "highland"):
+        keys = set(
+            EpisodeOutcome.objects.filter(clinic__slug=slug, ended_on__isnull=False)
+            .values_list("programme_key", flat=True)
+            .distinct()
+        )
+        assert keys and keys <= PROGRAMMES, slug
+
+
+def response_choices(client, url):
+    return client.get(url).context["form"].fields["programme"].choices[1:]
