@@ -137,3 +137,17 @@ def test_a_translation_is_marked_with_its_language_on_english_staff_pages(world,
     assert '<p class="preview-module" lang="da">Aktivitet</p>' in preview
     assert '<div class="prose" lang="da">' in preview
     assert "<h1>Activity and mood</h1>" in english  # the page's own language: no mark
+
+
+def test_a_translation_cannot_be_edited_into_a_language_its_family_has(world, library):
+    danish = actions.do_create_module_translation(
+        world.module, acting_user=world["author"], language="da"
+    )
+    with pytest.raises(ValidationError):
+        actions.do_update_module_draft(
+            danish.versions.get(), acting_user=world["author"], language="en"
+        )
+    actions.do_update_module_draft(
+        danish.versions.get(), acting_user=world["author"], language="nb"
+    )
+    assert danish.versions.get().language == "nb"

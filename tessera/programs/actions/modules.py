@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from tessera.core import audit
@@ -41,7 +41,26 @@ def _locked_draft(version: ModuleVersion) -> ModuleVersion:
 
 def _clean_module_version(version: ModuleVersion) -> None:
     _check_language(version.language)
+    _check_family_language(version)
     version.full_clean(exclude=_NOT_FROM_FORMS)
+
+
+def _check_family_language(version: ModuleVersion) -> None:
+    """A module and its translations are one per language: a version may not take the
+    language of another module of its family (tessera/programs/translations.py)."""
+    module = version.module
+    if module.pk is None:
+        return
+    root = module.translation_of_id or module.pk
+    others = (
+        ModuleVersion.objects.filter(Q(module_id=root) | Q(module__translation_of_id=root))
+        .exclude(module_id=module.pk)
+        .filter(language=version.language)
+    )
+    if others.exists():
+        raise ValidationError(
+            {"language": _("Another module of this family is already in that language.")}
+        )
 
 
 @transaction.atomic
