@@ -31,8 +31,8 @@ def screen_for_the_rules(clinic):
         do_add_measure_rule(clinic, acting_user=None, instrument=code, time_point="screening")
 
 
-def apply_with_audit(clinic, email, *, phq, submit=True):
-    application = make_application(clinic, email, phq=phq, gad=GAD, submit=False)
+def apply_with_audit(clinic, email, *, phq, submit=True, **details):
+    application = make_application(clinic, email, phq=phq, gad=GAD, submit=False, **details)
     user = application.applicant
     apply_actions.do_submit_screening(
         application, "AUDIT", AUDIT_LOW, acting_user=user, language="en"
@@ -152,3 +152,26 @@ def test_the_manager_sets_the_option_in_the_clinic_settings(world, client):
     sign_in(client, world["manager"])
     page = client.get(reverse("clinic_edit", args=[world.clinic.slug])).content.decode()
     assert 'name="start_unguided_after_clean_screening"' in page
+
+
+def test_a_returning_patient_goes_to_the_queue(world, self_start):
+    """Someone with a patient record already (the same identity number) is the intake
+    team's to see: a course never starts on a record the applicant cannot open."""
+    from tessera.core.actions import do_create_patient
+
+    do_create_patient(
+        clinic=world.clinic,
+        first_name="Ada",
+        last_name="Before",
+        date_of_birth="1990-05-06",
+        national_id_country="SE",
+        national_id="199005062386",
+    )
+    application = apply_with_audit(
+        world.clinic,
+        "back@apply.test",
+        phq=PHQ_CLEAN,
+        national_id_country="SE",
+        national_id="199005062386",
+    )
+    assert application.status == Status.SUBMITTED and application.episode_id is None

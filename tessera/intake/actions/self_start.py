@@ -6,7 +6,8 @@ assessment, as MindSpot and THIS WAY UP do.
 Clean means all of: consent given, every screening questionnaire answered, no risk
 answer (the application is not urgent), no possible duplicate to settle, name and date
 of birth given, and a programme whose eligibility rules at this clinic the screening
-meets and that the screening points to, with nothing left to check. Anything else goes
+meets and that the screening points to, with nothing left to check; and no patient record
+of the same person yet (a returning patient is the team's to see). Anything else goes
 to the intake queue as before, and a risk answer alerts the intake team as before.
 
 Sources (/work/shared/reference/): PLATFORMS.md — self-referral with online screening
@@ -20,7 +21,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from tessera.core.models import Episode
+from tessera.core.models import Episode, Patient
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs.matching import suggestions_for
 from tessera.treatment.actions import do_open_episode
@@ -31,6 +32,21 @@ from .decisions import _patient_for, _start
 from .triage import _log, _save
 
 UNGUIDED = "unguided"
+
+
+def _returning(application: Application) -> bool:
+    """Someone the clinic may know already (a patient record with the same identity
+    number, or one on this login): the intake team sees them first, so a course never
+    starts on a record the applicant cannot open, or beside one still running."""
+    people = Patient.objects.none()
+    if application.national_id:
+        people = Patient.objects.filter(
+            national_id=application.national_id,
+            national_id_country=application.national_id_country,
+        )
+    if application.applicant_id:
+        people = people | Patient.objects.filter(user_id=application.applicant_id)
+    return people.exists()
 
 
 def clean_screening_programme(application: Application):
@@ -53,6 +69,8 @@ def clean_screening_programme(application: Application):
     if ScreeningAnswer.objects.filter(application=application, risk_flagged=True).exists():
         return None
     if Assessment.objects.filter(application=application).exists():
+        return None
+    if _returning(application):
         return None
     suggestions = suggestions_for([application])[application.pk]
     if suggestions.needs_risk_assessment:
