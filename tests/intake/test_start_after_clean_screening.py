@@ -175,3 +175,25 @@ def test_a_returning_patient_goes_to_the_queue(world, self_start):
         national_id="199005062386",
     )
     assert application.status == Status.SUBMITTED and application.episode_id is None
+
+
+def test_the_public_pages_say_what_happens_and_name_the_emergency_number(world, client):
+    from tessera.core.actions import do_create_clinic
+
+    clinic = do_create_clinic(
+        region=world.region,
+        name="Glen Self-Help",
+        slug="glen",
+        country="GB-SCT",
+        languages=["en"],
+        time_zone="Europe/London",
+        offers_guided=False,
+        offers_unguided=True,
+        start_unguided_after_clean_screening=True,
+        crisis_contacts=[{"language": "en", "label": "Emergency 999", "phone": "999"}],
+    )
+    page = client.get(reverse("intake_clinic", args=[clinic.slug])).content.decode()
+    assert "call 999 now" in page and "call the emergency number" not in page
+    apply = client.get(reverse("intake_how_to_apply", args=[clinic.slug])).content.decode()
+    assert "the course starts as soon as you send the application" in apply
+    assert "call 999 now" in apply
