@@ -197,3 +197,18 @@ def test_the_public_pages_say_what_happens_and_name_the_emergency_number(world, 
     apply = client.get(reverse("intake_how_to_apply", args=[clinic.slug])).content.decode()
     assert "the course starts as soon as you send the application" in apply
     assert "call 999 now" in apply
+
+
+def test_a_start_that_is_refused_leaves_the_application_sent_and_in_the_queue(
+    world, self_start, monkeypatch
+):
+    from tessera.intake.actions import self_start as module
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("no")
+
+    monkeypatch.setattr(module, "do_open_episode", refuse)
+    application = apply_with_audit(world.clinic, "refused@apply.test", phq=PHQ_CLEAN)
+    assert application.status == Status.SUBMITTED and application.submitted_at is not None
+    assert application.patient_id is None and application.episode_id is None
+    assert not TriageAction.objects.filter(application=application).exists()

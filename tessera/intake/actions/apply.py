@@ -19,7 +19,7 @@ from .. import duplicates, notify
 from ..models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
 from ..models.applications import UrgentReason
 from ..screening import score_screening, screening_set
-from .self_start import do_start_after_clean_screening
+from .self_start import start_if_clean
 
 DETAIL_FIELDS = (
     "first_name",
@@ -270,7 +270,7 @@ def do_submit_screening(
     if "screened_at" in update and locked.status == Status.SUBMITTED:
         # A referred person's last questionnaire: a clean screening may start an unguided
         # course at once where the clinic allows it (self_start).
-        do_start_after_clean_screening(locked, acting_user=acting_user)
+        start_if_clean(locked, acting_user=acting_user)
         application.status = locked.status
     return answer
 
@@ -310,7 +310,7 @@ def do_submit_application(application: Application, *, acting_user) -> Applicati
     notify.tell_intake_team_about_urgent(locked)
     # A clean screening may start an unguided course at once (self_start); anything
     # else waits in the intake queue.
-    do_start_after_clean_screening(locked, acting_user=acting_user)
+    start_if_clean(locked, acting_user=acting_user)
     return locked
 
 

@@ -18,6 +18,9 @@ started without one.
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +35,7 @@ from .decisions import _patient_for, _start
 from .triage import _log, _save
 
 UNGUIDED = "unguided"
+logger = logging.getLogger(__name__)
 
 
 def _returning(application: Application) -> bool:
@@ -79,6 +83,18 @@ def clean_screening_programme(application: Application):
         if suggestion.suggested and not suggestion.problems and not suggestion.to_check:
             return suggestion.ref
     return None
+
+
+def start_if_clean(application: Application, *, acting_user) -> Episode | None:
+    """``do_start_after_clean_screening`` for the applicant's own sending: whatever goes
+    wrong in starting (a rule of the episode or the plan refusing) leaves the application
+    sent and in the intake queue, never a sending that fails (issue 14: no dead ends)."""
+    try:
+        with transaction.atomic():
+            return do_start_after_clean_screening(application, acting_user=acting_user)
+    except ValidationError:
+        logger.warning("intake.self_start_refused application=%s", application.pk)
+        return None
 
 
 @transaction.atomic
