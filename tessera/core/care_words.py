@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .crisis import emergency_number
+
 GUIDED_MODELS = ("guided", "blended", "face_to_face")
 
 
@@ -102,8 +104,29 @@ def clinic_offer(clinic) -> str:
     ) % {"models": "; ".join(str(p) for p in parts)}
 
 
+def not_an_emergency(clinic) -> str:
+    """The public pages' warning, with the country's emergency number in it (issue 14:
+    "call the emergency number" alone leaves a visitor from abroad without one)."""
+    number = emergency_number(clinic.country)
+    if not number:
+        return _(
+            "This is not an emergency service. If you are thinking about harming yourself, "
+            "call the emergency number now."
+        )
+    return _(
+        "This is not an emergency service. If you are thinking about harming yourself, "
+        "call %(number)s now."
+    ) % {"number": number}
+
+
 def after_applying(clinic) -> str:
     """What happens once an application is sent."""
+    if clinic.offers_unguided and clinic.start_unguided_after_clean_screening:
+        return _(
+            "If your answers show no risk and fit one of our self-help courses, the course "
+            "starts as soon as you send the application. Otherwise we look at your answers "
+            "and contact you about the next step, usually within a few working days."
+        )
     if only_unguided(clinic):
         return _(
             "We then look at your answers and tell you whether the course suits you, "

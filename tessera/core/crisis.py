@@ -168,6 +168,11 @@ def national_contacts(country: str) -> tuple[NationalContact, ...]:
     return NATIONAL_CONTACTS.get(country, ())
 
 
+def emergency_number(country: str) -> str:
+    """The country's emergency number (112, 113, 999 …), "" where none is shipped."""
+    return next((c.phone for c in national_contacts(country) if c.kind == EMERGENCY), "")
+
+
 def _digits(phone: str) -> str:
     return "".join(c for c in phone or "" if c.isdigit())
 

@@ -78,6 +78,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "offers_guided",
             "offers_unguided",
             "offers_blended",
+            "start_unguided_after_clean_screening",
             "physician_assessment",
             "response_target_hours",
             "inactive_after_days",

@@ -164,8 +164,14 @@ CLINICS = [
         "referral_model": Clinic.Referral.BOTH,
         "offers_guided": False,
         "offers_unguided": True,
+        # A clean screening starts the self-help course at once (issue 14).
+        "start_unguided_after_clean_screening": True,
     },
 ]
+
+# The self-help service screens with AUDIT as well: the programmes exclude AUDIT zone IV,
+# and a course can start without an assessment only when the screening settles that.
+SCREENING = {"highland": ["PHQ-9", "GAD-7", "AUDIT"]}
 
 # (e-mail local part, first, last, [(clinic slug, role, extra)])
 STAFF = [
@@ -253,7 +259,8 @@ GAD_HISTORY = [
 
 
 def _schedule(clinic) -> None:
-    for code, point in MEASURES:
+    screening = [(code, "screening") for code in SCREENING.get(clinic.slug, [])]
+    for code, point in screening + MEASURES:
         if not MeasureRule.objects.filter(
             clinic=clinic, instrument=code, time_point=point
         ).exists():

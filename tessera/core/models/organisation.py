@@ -84,6 +84,20 @@ class Clinic(models.Model):
     offers_unguided = models.BooleanField(_("unguided care"), default=False)
     offers_blended = models.BooleanField(_("blended care"), default=False)
     physician_assessment = models.BooleanField(_("assessment by a physician"), default=False)
+    # Unguided courses may start straight after a clean screening (no risk answer, scores
+    # within a programme's eligibility rules at this clinic, consent given), without an
+    # assessment, as MindSpot and THIS WAY UP do (issue 14; docs/guide/clinic-manager.md).
+    # Any risk answer or out-of-range score still goes to the intake queue.
+    start_unguided_after_clean_screening = models.BooleanField(
+        _("start unguided courses straight after a clean screening, without an assessment"),
+        default=False,
+        help_text=_(
+            "Only for applicants with no risk answer whose screening meets a programme's "
+            "eligibility rules at this clinic with nothing left to check, so screen with every "
+            "questionnaire those rules name (such as AUDIT where a programme excludes AUDIT "
+            "zone IV). Everyone else goes to the intake queue."
+        ),
+    )
     response_target_hours = models.PositiveSmallIntegerField(
         _("reply within (working hours)"), default=16
     )
@@ -135,6 +149,15 @@ class Clinic(models.Model):
             )
         if not (self.offers_guided or self.offers_unguided or self.offers_blended):
             raise ValidationError(_("Choose at least one care model."))
+        if self.start_unguided_after_clean_screening and not self.offers_unguided:
+            raise ValidationError(
+                {
+                    "start_unguided_after_clean_screening": _(
+                        "Only a clinic that offers unguided care can start courses without "
+                        "an assessment."
+                    )
+                }
+            )
 
     @property
     def accepts_self_referral(self) -> bool:

@@ -24,6 +24,7 @@ def care_text(name: str, episode) -> str:
 CLINIC_TEXTS = {
     "clinic_offer": care_words.clinic_offer,
     "after_applying": care_words.after_applying,
+    "not_an_emergency": care_words.not_an_emergency,
 }
 
 

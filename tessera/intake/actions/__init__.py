@@ -3,6 +3,7 @@
 - ``apply``: the applicant's and the referrer's: consent, details, screening, sending, referring;
 - ``triage``: triage of a submitted application;
 - ``decisions``: the assessment and its decision, and starting from the waiting list;
+- ``self_start``: an unguided course started at once after a clean screening;
 - ``messages``: applicants writing to the clinic, and the intake team answering.
 
 The public functions are re-exported here, so ``from tessera.intake import actions`` then
@@ -33,6 +34,7 @@ from .messages import (
     do_mark_read,
     do_write_to_clinic,
 )
+from .self_start import clean_screening_programme, do_start_after_clean_screening
 from .triage import (
     OWNER_KEEP,
     OWNER_NEWER,
@@ -68,6 +70,8 @@ __all__ = [
     "programme_choices",
     "do_assess",
     "do_start_from_waiting_list",
+    "clean_screening_programme",
+    "do_start_after_clean_screening",
     "do_write_to_clinic",
     "do_answer_applicant",
     "do_mark_read",

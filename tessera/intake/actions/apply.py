@@ -19,6 +19,7 @@ from .. import duplicates, notify
 from ..models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
 from ..models.applications import UrgentReason
 from ..screening import score_screening, screening_set
+from .self_start import start_if_clean
 
 DETAIL_FIELDS = (
     "first_name",
@@ -266,6 +267,11 @@ def do_submit_screening(
         obj=locked,
         changes={"instrument": definition.code, "version": definition.version},
     )
+    if "screened_at" in update and locked.status == Status.SUBMITTED:
+        # A referred person's last questionnaire: a clean screening may start an unguided
+        # course at once where the clinic allows it (self_start).
+        start_if_clean(locked, acting_user=acting_user)
+        application.status = locked.status
     return answer
 
 
@@ -302,6 +308,9 @@ def do_submit_application(application: Application, *, acting_user) -> Applicati
         changes={"source": locked.source},
     )
     notify.tell_intake_team_about_urgent(locked)
+    # A clean screening may start an unguided course at once (self_start); anything
+    # else waits in the intake queue.
+    start_if_clean(locked, acting_user=acting_user)
     return locked
 
 

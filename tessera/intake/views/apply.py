@@ -242,9 +242,15 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if phone:
                 apply_actions.do_save_details(application, acting_user=request.user, phone=phone)
-            apply_actions.do_submit_application(application, acting_user=request.user)
+            sent = apply_actions.do_submit_application(application, acting_user=request.user)
         except ValidationError:
             return redirect(next_step_url(application))
+        if sent.status == Status.ACCEPTED and sent.episode_id:
+            # A clean screening at a clinic that starts unguided courses at once.
+            messages.success(
+                request, _("Your self-help course has started. The first module is open now.")
+            )
+            return redirect("home")
         messages.success(request, _("Your application has been sent."))
         return redirect("intake_status", pk=application.pk)
     if next_step_url(application) != request.path:
