@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.instruments.scoring.primary import primary_for
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -195,6 +197,9 @@ class ProgrammeVersion(models.Model):
     weeks = models.PositiveSmallIntegerField(_("length in weeks"), default=10)
     eligibility = models.JSONField(_("eligibility rules"), default=dict, blank=True)
     default_measures = models.JSONField(_("default measurement schedule"), default=list, blank=True)
+    # The disorder-specific measure the programme's outcome is read on; empty means the
+    # problem area's default (tessera.instruments.scoring.primary, sources there).
+    primary_measure = models.CharField(_("primary measure"), max_length=16, blank=True)
     description_patient = models.TextField(_("description for patients (markdown)"), blank=True)
     description_professional = models.TextField(
         _("description for GPs and professionals (markdown)"), blank=True
@@ -229,6 +234,11 @@ class ProgrammeVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def primary_measure_code(self) -> str:
+        """The primary measure: the one chosen, else the problem area's default."""
+        return primary_for(self.problem_area, self.primary_measure)
 
 
 class ProgrammeModule(models.Model):
