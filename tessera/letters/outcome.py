@@ -11,7 +11,9 @@ tessera/instruments/scoring/talking_therapies.py), with the number of treatment 
 Beside them, the programme's primary measure (``ProgrammeVersion.primary_measure_code``,
 tessera/instruments/scoring/primary.py), labelled by the clinic's outcome rule
 (``Clinic.outcome_rule``): the national rules, or the Swedish 40 %/30 % rule. A clinic on
-the Swedish rule gets that label only, and the PHQ-9 pair as scores.
+the Swedish rule gets that label only, and the PHQ-9 pair as scores; where the Swedish
+rule names no threshold for the primary measure (PHQ-9, GAD-7, SPIN ...) or the episode
+has no programme, the course is read by the national rules and the letter says so.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.appointments.contacts import treatment_contacts
-from tessera.instruments.scoring.primary import NATIONAL, SWEDISH, PrimaryOutcome, primary_outcome
+from tessera.instruments.scoring.primary import (
+    NATIONAL,
+    SWEDISH,
+    PrimaryOutcome,
+    primary_outcome,
+    swedish_percent,
+)
 from tessera.instruments.scoring.talking_therapies import (
     ANXIETY_BY_PROBLEM,
     GAD7,
@@ -43,6 +51,7 @@ class Summary:
     primary_code: str = ""
     primary_scores: tuple[int, int] | None = None
     primary: PrimaryOutcome | None = None  # labels of a finished course only
+    chosen_rule: str = NATIONAL  # the clinic's; differs from rule when Swedish falls back
 
     @property
     def primary_shown_apart(self) -> bool:
@@ -71,7 +80,10 @@ def summarise(episode) -> Summary:
     )
     phq9, anxiety = _first_last(responses, "PHQ-9"), _first_last(responses, measure.code)
     primary_scores = _first_last(responses, primary_code) if primary_code else None
-    rule = getattr(episode.clinic, "outcome_rule", NATIONAL) or NATIONAL
+    chosen_rule = getattr(episode.clinic, "outcome_rule", NATIONAL) or NATIONAL
+    rule = chosen_rule
+    if rule == SWEDISH and swedish_percent(primary_code or "-") is None:
+        rule = NATIONAL  # the Swedish rule cannot read this measure: the national rules do
     contacts = treatment_contacts(episode)
     result = (
         outcome(
@@ -108,4 +120,5 @@ def summarise(episode) -> Summary:
         primary_code=primary_code,
         primary_scores=primary_scores,
         primary=primary,
+        chosen_rule=chosen_rule,
     )

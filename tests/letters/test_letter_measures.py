@@ -212,3 +212,23 @@ def test_a_madrs_s_course_is_classified(world, panic_episode, monkeypatch):
     swedish = summarise(panic_episode)
     assert swedish.primary.substantially_improved is True
     assert "Substantially improved: MADRS-S fell by 50 %" in letter_html(panic_episode, swedish)
+
+
+def test_a_swedish_clinic_reads_a_phq9_programme_by_the_national_rules_and_says_so(
+    world, panic_episode, monkeypatch
+):
+    """The Swedish rule names no PHQ-9 threshold (CLINICAL.md §2): a depression programme
+    measured on PHQ-9 is read by the national rules, with a note, not left unlabelled."""
+    version = panic_episode.programme_version
+    type(version).objects.filter(pk=version.pk).update(problem_area="depression")
+    panic_episode.refresh_from_db()
+    use_rule(panic_episode, "swedish")
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "PHQ-9", 14, 6)
+    add(panic_episode, "GAD-7", 9, 3)
+    result = summarise(panic_episode)
+    assert result.chosen_rule == "swedish" and result.rule == "national"
+    assert result.finished and result.outcome.recovered
+    html = letter_html(panic_episode, result)
+    assert "names no threshold for this programme's primary measure" in html
+    assert "Recovered" in html
