@@ -28,6 +28,11 @@ class ProblemArea(models.TextChoices):
     SOCIAL_ANXIETY = "social_anxiety", _("social anxiety")
     WORRY = "worry", _("worry and generalised anxiety")
     PTSD = "ptsd", _("post-traumatic stress")
+    # The other problems NHS Talking Therapies measures with their own questionnaire
+    # (Clark 2018 Table 2; CLINICAL.md §2): issue 12 item 4.
+    AGORAPHOBIA = "agoraphobia", _("agoraphobia")
+    HEALTH_ANXIETY = "health_anxiety", _("health anxiety")
+    OCD = "ocd", _("obsessive-compulsive disorder")
     TRANSDIAGNOSTIC = "transdiagnostic", _("transdiagnostic")
     OTHER = "other", _("other")
 

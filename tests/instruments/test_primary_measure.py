@@ -111,6 +111,9 @@ def test_each_problem_area_has_a_shipped_default_with_a_source():
     assert p.primary_for("worry") == "GAD-7"
     assert p.primary_for("depression") == "PHQ-9"
     assert p.primary_for("depression", "MADRS-S") == "MADRS-S"  # staff's choice wins
+    assert p.primary_for("agoraphobia") == "MI"
+    assert p.primary_for("health_anxiety") == "SHAI"
+    assert p.primary_for("ocd") == "OCI-R"
     assert p.primary_for("unknown") == ""
 
 

@@ -31,6 +31,9 @@ def test_each_problem_pairs_its_measure_and_falls_back_to_gad7():
     assert tt.anxiety_measure_for("panic", {"PHQ-9", "PDSS-SR"}) is tt.PDSS
     assert tt.anxiety_measure_for("social_anxiety", {"SPIN"}) is tt.SPIN
     assert tt.anxiety_measure_for("ptsd", {"IES-R"}) is tt.IESR
+    assert tt.anxiety_measure_for("agoraphobia", {"MI"}) is tt.MI
+    assert tt.anxiety_measure_for("health_anxiety", {"SHAI"}) is tt.HAI
+    assert tt.anxiety_measure_for("ocd", {"OCI-R"}) is tt.GAD7  # OCI values unconfirmed
     assert tt.anxiety_measure_for("panic", {"PHQ-9", "GAD-7"}) is tt.GAD7
     assert tt.anxiety_measure_for("depression", {"SPIN"}) is tt.GAD7
     assert tt.anxiety_measure_for(None) is tt.GAD7

@@ -59,6 +59,12 @@ PRIMARY_BY_PROBLEM: dict[str, PrimaryMeasure] = {
     # IES-R for PTSD (Clark 2018 Table 2 ✓; whether the current manual uses PCL-5 instead
     # is unconfirmed, CLINICAL.md §2: staff can choose PCL-5).
     "ptsd": PrimaryMeasure("IES-R", _TT + "; PCL-5 may replace it in the current manual ?"),
+    # Mobility Inventory (alone) for agoraphobia, the short HAI for health anxiety, the OCI
+    # for OCD (NHS Talking Therapies, Clark 2018 Table 2 ✓). Shipped as MI, SHAI (the
+    # 18-item short HAI) and OCI-R; all structure only.
+    "agoraphobia": PrimaryMeasure("MI", _TT),
+    "health_anxiety": PrimaryMeasure("SHAI", _TT + "; also the Swedish rule's measure ~"),
+    "ocd": PrimaryMeasure("OCI-R", _TT + " (OCI; the shipped revision is OCI-R)"),
     # ISI for insomnia: the Swedish rule's insomnia measure (Internetpsykiatri, CLINICAL.md
     # §2 ~); ISI bands Bastien 2001 / Morin 2011 (isi.json). Not a national measure.
     "insomnia": PrimaryMeasure("ISI", "Internetpsykiatri Stockholm: insomnia ISI ~"),
