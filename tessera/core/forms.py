@@ -87,6 +87,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "alert_ack_hours_moderate",
             "read_only_after_days",
             "reading_access_days",
+            "outcome_rule",
             "contact_phone",
             "contact_email",
         ]
@@ -102,6 +103,12 @@ class ClinicSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = LANGUAGE_CHOICES
+        # Left out of a post (an older form), the clinic keeps its rule.
+        self.fields["outcome_rule"].required = False
+
+    def clean_outcome_rule(self) -> str:
+        chosen = self.cleaned_data.get("outcome_rule")
+        return chosen or getattr(self.instance, "outcome_rule", "") or Clinic.OutcomeRule.NATIONAL
 
     def clean_languages(self) -> list[str]:
         """The ticked languages in the clinic's own order (its first language is the

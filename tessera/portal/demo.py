@@ -114,6 +114,9 @@ CLINICS = [
         "referral_model": Clinic.Referral.SELF,
         "physician_assessment": True,
         "offers_guided": True,
+        # The Swedish clinic reports by Internetpsykiatri Stockholm's 40 %/30 % rule
+        # (issue 12; tessera/instruments/scoring/primary.py).
+        "outcome_rule": Clinic.OutcomeRule.SWEDISH,
     },
     {
         "slug": "fjordside",

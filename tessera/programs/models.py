@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.instruments.scoring.primary import primary_for
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -26,6 +28,11 @@ class ProblemArea(models.TextChoices):
     SOCIAL_ANXIETY = "social_anxiety", _("social anxiety")
     WORRY = "worry", _("worry and generalised anxiety")
     PTSD = "ptsd", _("post-traumatic stress")
+    # The other problems NHS Talking Therapies measures with their own questionnaire
+    # (Clark 2018 Table 2; CLINICAL.md §2): issue 12 item 4.
+    AGORAPHOBIA = "agoraphobia", _("agoraphobia")
+    HEALTH_ANXIETY = "health_anxiety", _("health anxiety")
+    OCD = "ocd", _("obsessive-compulsive disorder")
     TRANSDIAGNOSTIC = "transdiagnostic", _("transdiagnostic")
     OTHER = "other", _("other")
 
@@ -195,6 +202,9 @@ class ProgrammeVersion(models.Model):
     weeks = models.PositiveSmallIntegerField(_("length in weeks"), default=10)
     eligibility = models.JSONField(_("eligibility rules"), default=dict, blank=True)
     default_measures = models.JSONField(_("default measurement schedule"), default=list, blank=True)
+    # The disorder-specific measure the programme's outcome is read on; empty means the
+    # problem area's default (tessera.instruments.scoring.primary, sources there).
+    primary_measure = models.CharField(_("primary measure"), max_length=16, blank=True)
     description_patient = models.TextField(_("description for patients (markdown)"), blank=True)
     description_professional = models.TextField(
         _("description for GPs and professionals (markdown)"), blank=True
@@ -229,6 +239,11 @@ class ProgrammeVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def primary_measure_code(self) -> str:
+        """The primary measure: the one chosen, else the problem area's default."""
+        return primary_for(self.problem_area, self.primary_measure)
 
 
 class ProgrammeModule(models.Model):

@@ -31,7 +31,13 @@ class ProgrammeRule:
     expire_days_after: int = 7
 
 
-def effective_rules(clinic_rules, default_measures) -> list:
+# The time points at which a programme's primary measure is always asked, so that its
+# outcome has a first and a last score (the national rules' "paired scores", CLINICAL.md
+# §2; SibeR collects measures at start and end, §3).
+PRIMARY_TIME_POINTS = (TimePoint.PRE, TimePoint.POST)
+
+
+def effective_rules(clinic_rules, default_measures, primary: str = "") -> list:
     """The schedule an episode follows: the clinic's own rules, and the programme's
     default measures for every time point the clinic has no rule for.
 
@@ -51,6 +57,13 @@ def effective_rules(clinic_rules, default_measures) -> list:
         if (rule.instrument, rule.time_point) not in seen:
             seen.add((rule.instrument, rule.time_point))
             unique.append(rule)
+    if primary:  # the programme's primary measure at the start and the end, with the
+        # same precedence: a time point the clinic has its own rules for is left as it is.
+        unique += [
+            ProgrammeRule(instrument=primary, time_point=point)
+            for point in PRIMARY_TIME_POINTS
+            if point not in covered and (primary, point) not in seen
+        ]
     return clinic_rules + unique
 
 

@@ -107,3 +107,34 @@ def test_the_reading_period_is_at_least_the_writing_period(world, login):
     assert response.status_code == 302
     clinic = Clinic.objects.get(slug="alpha")
     assert (clinic.reading_access_days, clinic.contact_phone) == (400, "+46 8 555 010")
+
+
+def test_a_manager_chooses_the_swedish_outcome_rule_and_it_is_audited(world, login):
+    """Issue 12 item 5: the 40 %/30 % rule is a per-clinic choice beside the national
+    rules, set by the clinic's manager and audited."""
+    client = login(world["manager"])
+    url = reverse("clinic_edit", args=["alpha"])
+    assert Clinic.objects.get(slug="alpha").outcome_rule == "national"
+    response = client.post(url, _settings_form(outcome_rule="swedish"))
+    assert response.status_code == 302
+    assert Clinic.objects.get(slug="alpha").outcome_rule == "swedish"
+    event = AuditEvent.objects.filter(action="clinic.settings_changed").latest("id")
+    assert event.changes["outcome_rule"] == ["national", "swedish"]
+    assert event.actor_id == world["manager"].pk
+    page = client.get(reverse("clinic_detail", args=["alpha"])).content.decode()
+    assert "Swedish reporting rule" in page
+    # A post without the field keeps the rule; an unknown rule is refused with a message.
+    client.post(url, _settings_form())
+    assert Clinic.objects.get(slug="alpha").outcome_rule == "swedish"
+    response = client.post(url, _settings_form(outcome_rule="both"))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Clinic.objects.get(slug="alpha").outcome_rule == "swedish"
+
+
+def test_only_the_clinics_managers_may_change_the_outcome_rule(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    for who in ("therapist", "other_manager"):
+        response = login(world[who]).post(url, _settings_form(outcome_rule="swedish"))
+        assert response.status_code in (403, 404)
+    assert Clinic.objects.get(slug="alpha").outcome_rule == "national"
+    assert not AuditEvent.objects.filter(action="clinic.settings_changed").exists()

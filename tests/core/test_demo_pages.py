@@ -89,3 +89,25 @@ def test_the_demo_library_has_a_translation_being_written(demo):
     assert draft.translation_of.key == "sleep-1-how-sleep-works"
     version = draft.versions.get()
     assert (version.status, version.language) == ("draft", "da") and version.steps.exists()
+
+
+def test_the_swedish_demo_clinic_reads_outcomes_by_the_swedish_rule(demo):
+    """Issue 12: the 40 %/30 % rule is the Swedish demo clinic's choice, shown on its
+    settings page; the sample programmes show their primary measure."""
+    from tessera.core.models import Clinic
+    from tessera.programs.models import Programme
+
+    assert Clinic.objects.get(slug="riverside").outcome_rule == "swedish"
+    assert set(Clinic.objects.exclude(slug="riverside").values_list("outcome_rule", flat=True)) == {
+        "national"
+    }
+    client = Client()
+    sign_in(client, User.objects.get(email="manager@demo.tessera.test"))
+    page = client.get(reverse("clinic_detail", args=["riverside"])).content.decode()
+    assert "Swedish reporting rule" in page
+    client = Client()
+    sign_in(client, User.objects.get(email="author@demo.tessera.test"))
+    for key, code in (("panic", "PDSS-SR"), ("insomnia", "ISI"), ("depression-ba", "PHQ-9")):
+        programme = Programme.objects.get(key=key)
+        page = client.get(reverse("library_programme", args=[programme.pk])).content.decode()
+        assert f"<dt>Primary measure</dt><dd>{code} (the problem area's default)" in page

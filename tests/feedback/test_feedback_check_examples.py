@@ -222,3 +222,14 @@ def test_template_gaps_left_in_a_draft_are_flagged(gap):
 def test_an_ellipsis_in_prose_is_not_a_gap():
     remark = _remark("It was a hard week... and you kept going. Well done.", "no_placeholders")
     assert remark.met is True and remark.evidence == []
+
+
+def test_the_plain_language_house_rule_is_not_credited_to_paxling():
+    """Issue 12 item 6: "psychoeducation helps only if understood" is this service's house
+    rule; Paxling 2013 reported no finding about it (CLINICAL.md §4)."""
+    from tessera.feedback.check.messages import REASONS
+
+    reason = REASONS["avoids_jargon"]
+    assert reason.startswith("House rule of this service, not a finding of any study")
+    assert "(Paxling 2013) helps" not in reason
+    assert "did not report it going with completion or outcome" in reason

@@ -31,6 +31,9 @@ def test_each_problem_pairs_its_measure_and_falls_back_to_gad7():
     assert tt.anxiety_measure_for("panic", {"PHQ-9", "PDSS-SR"}) is tt.PDSS
     assert tt.anxiety_measure_for("social_anxiety", {"SPIN"}) is tt.SPIN
     assert tt.anxiety_measure_for("ptsd", {"IES-R"}) is tt.IESR
+    assert tt.anxiety_measure_for("agoraphobia", {"MI"}) is tt.MI
+    assert tt.anxiety_measure_for("health_anxiety", {"SHAI"}) is tt.HAI
+    assert tt.anxiety_measure_for("ocd", {"OCI-R"}) is tt.GAD7  # OCI values unconfirmed
     assert tt.anxiety_measure_for("panic", {"PHQ-9", "GAD-7"}) is tt.GAD7
     assert tt.anxiety_measure_for("depression", {"SPIN"}) is tt.GAD7
     assert tt.anxiety_measure_for(None) is tt.GAD7
@@ -117,3 +120,118 @@ def test_without_pdss_answers_a_panic_course_pairs_gad7(world, panic_episode, mo
     add(panic_episode, "GAD-7", 9, 3)
     result = summarise(panic_episode)
     assert result.anxiety_code == "GAD-7" and result.anxiety == (9, 3)
+
+
+# The programme's primary measure and the clinic's outcome rule (issue 12 items 4 and 5).
+# Hand-scored: PDSS-SR 15 → 9 is a 40 % fall (Swedish rule: substantially improved);
+# 15 → 10 is 33 % (not); ISI 18 → 8 crosses its cut-off of 10; MADRS-S 24 → 12 is a 50 %
+# fall and crosses the practice cut-off of 13.
+
+
+def letter_html(episode, summary_):
+    from tessera.letters.render import render_html
+
+    context = {"clinic": episode.clinic, "episode": episode, "summary": summary_, "about": {}}
+    return " ".join(render_html("ended", context, "en").split())
+
+
+def use_rule(episode, rule):
+    type(episode.clinic).objects.filter(pk=episode.clinic_id).update(outcome_rule=rule)
+    episode.clinic.refresh_from_db()
+
+
+def test_a_swedish_clinic_reads_a_panic_course_by_the_40_percent_rule(
+    world, panic_episode, monkeypatch
+):
+    use_rule(panic_episode, "swedish")
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "PHQ-9", 14, 6)
+    add(panic_episode, "PDSS-SR", 15, 9)
+    result = summarise(panic_episode)
+    assert result.rule == "swedish" and result.primary_code == "PDSS-SR"
+    assert result.finished and result.primary.substantially_improved is True
+    assert result.outcome is None  # the national labels are not given beside it
+    html = letter_html(panic_episode, result)
+    assert "Substantially improved: PDSS-SR fell by 40 %" in html
+    assert "Recovered" not in html and "Reliable improvement" not in html
+    assert "Internetpsykiatri Stockholm" in html
+
+
+def test_a_33_percent_fall_is_not_substantial_and_one_contact_is_not_finished(
+    world, panic_episode, monkeypatch
+):
+    use_rule(panic_episode, "swedish")
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "PDSS-SR", 15, 10)
+    result = summarise(panic_episode)
+    assert result.primary.substantially_improved is False
+    assert "Not substantially improved: PDSS-SR went from 15 to 10" in letter_html(
+        panic_episode, result
+    )
+    summarise = summary(panic_episode, monkeypatch, contacts=1)
+    add(panic_episode, "PDSS-SR", 15, 9)
+    result = summarise(panic_episode)
+    assert not result.finished and result.primary is None
+    html = letter_html(panic_episode, result)
+    assert "The course was not finished" in html and "Substantially" not in html
+
+
+def test_a_national_clinic_shows_the_primary_measure_beside_the_pair(
+    world, panic_episode, monkeypatch
+):
+    version = panic_episode.programme_version
+    type(version).objects.filter(pk=version.pk).update(problem_area="insomnia")
+    panic_episode.refresh_from_db()
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "PHQ-9", 14, 6)
+    add(panic_episode, "GAD-7", 9, 3)
+    add(panic_episode, "ISI", 18, 8)
+    result = summarise(panic_episode)
+    assert result.primary_code == "ISI" and result.primary_shown_apart
+    assert result.outcome.recovered  # the national pair is still read
+    html = letter_html(panic_episode, result)
+    assert "ISI (primary measure)</th><td>18</td><td>8</td>" in html
+    assert "ISI clinical cut-off 10: at or above it at the start, below it at the end." in html
+    assert "ISI has no reliable-change value on file" in html
+
+
+def test_a_madrs_s_course_is_classified(world, panic_episode, monkeypatch):
+    """Staff chose MADRS-S as the primary measure of a depression programme."""
+    version = panic_episode.programme_version
+    type(version).objects.filter(pk=version.pk).update(
+        problem_area="depression", primary_measure="MADRS-S"
+    )
+    panic_episode.refresh_from_db()
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "MADRS-S", 24, 12)
+    national = summarise(panic_episode)
+    assert national.finished is False  # national rules need paired PHQ-9 scores
+    add(panic_episode, "PHQ-9", 14, 6)
+    add(panic_episode, "GAD-7", 9, 3)
+    national = summarise(panic_episode)
+    assert (national.primary.caseness_first, national.primary.caseness_last) == (True, False)
+    assert "MADRS-S clinical cut-off 13" in letter_html(panic_episode, national)
+    use_rule(panic_episode, "swedish")
+    swedish = summarise(panic_episode)
+    assert swedish.primary.substantially_improved is True
+    assert "Substantially improved: MADRS-S fell by 50 %" in letter_html(panic_episode, swedish)
+
+
+def test_a_swedish_clinic_reads_a_phq9_programme_by_the_national_rules_and_says_so(
+    world, panic_episode, monkeypatch
+):
+    """The Swedish rule names no PHQ-9 threshold (CLINICAL.md §2): a depression programme
+    measured on PHQ-9 is read by the national rules, with a note, not left unlabelled."""
+    version = panic_episode.programme_version
+    type(version).objects.filter(pk=version.pk).update(problem_area="depression")
+    panic_episode.refresh_from_db()
+    use_rule(panic_episode, "swedish")
+    summarise = summary(panic_episode, monkeypatch)
+    add(panic_episode, "PHQ-9", 14, 6)
+    add(panic_episode, "GAD-7", 9, 3)
+    result = summarise(panic_episode)
+    assert result.chosen_rule == "swedish" and result.rule == "national"
+    assert result.finished and result.outcome.recovered
+    html = letter_html(panic_episode, result)
+    assert "names no threshold for this programme's primary measure" in html
+    assert "Recovered" in html

@@ -546,3 +546,24 @@ def test_readers_see_the_published_programme_but_no_draft(library, login):
     assert "Version 1 (published)" in text and "Version 2" not in text
     assert "Choose its modules" not in text
     assert client.get(url("library_programme_modules", library.programme.pk)).status_code == 403
+
+
+def test_staff_choose_the_primary_measure_when_building_a_programme(library, login):
+    """Issue 12 item 4: empty is the problem area's default; a chosen one is kept, shown
+    and audited."""
+    client = login(library["author"])
+    draft_url = url("library_programme_draft", library.programme.pk)
+    assert 'name="primary_measure"' in page(client.get(draft_url))
+    client.post(draft_url, _programme_form(primary_measure="MADRS-S"))
+    draft = library.programme_draft
+    draft.refresh_from_db()
+    assert draft.primary_measure == "MADRS-S" and draft.primary_measure_code == "MADRS-S"
+    event = AuditEvent.objects.filter(action="programme.draft_changed").latest("id")
+    assert event.changes["primary_measure"] == ["", "MADRS-S"]
+    text = page(client.get(url("library_programme", library.programme.pk)))
+    assert "<dt>Primary measure</dt><dd>MADRS-S</dd>" in text
+    client.post(draft_url, _programme_form(primary_measure=""))
+    draft.refresh_from_db()
+    assert draft.primary_measure == "" and draft.primary_measure_code == "PHQ-9"
+    text = page(client.post(draft_url, _programme_form(primary_measure="NOPE-1")))
+    assert "Select a valid choice" in text

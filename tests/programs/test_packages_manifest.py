@@ -327,3 +327,16 @@ def test_many_problems_are_all_reported():
     problems = problems_after(change)
     assert len(problems) == 7
     assert problems[0] == "modules[0].steps[0].title: must not be empty."
+
+
+def test_a_primary_measure_must_be_a_shipped_questionnaire():
+    def change(m):
+        m["programme"]["primary_measure"] = "NOPE-1"
+
+    problems = problems_after(change)
+    assert problems and problems[0].startswith("programme.primary_measure: must be one of: ")
+
+    def licensed(m):
+        m["programme"]["primary_measure"] = "ISI"  # structure only: allowed
+
+    assert problems_after(licensed) == []

@@ -51,7 +51,9 @@ def test_first_opening_schedules_once_and_is_audited(world, plan, rule, login):
     due = before(world).get()
     assert due.sequence == plan.entry.pk and due.instrument == "PHQ-9"
     assert due.is_open()
-    assert AuditEvent.objects.filter(action="episode.measures_scheduled").count() == 1
+    # Seeding the plan scheduled the programme's primary measure (source "programme").
+    scheduled = AuditEvent.objects.filter(action="episode.measures_scheduled")
+    assert [e.changes["source"] for e in scheduled].count("before_module") == 1
 
 
 def test_each_module_gets_its_own_occasion(world, plan, rule):

@@ -102,3 +102,65 @@ def test_a_clinic_rule_is_never_replaced(world, plan):
     )
     post = [p for p in points(episode) if p[1] == "post"]
     assert post == [("K10", "post")]
+
+
+# The programme's primary measure (issue 12 item 4): asked at the start and the end, with
+# the same precedence by time point; a licensed one only where the clinic has its wording.
+
+
+def test_the_primary_measure_is_added_at_the_start_and_the_end():
+    rules = schedule.effective_rules([], [], "ISI")
+    assert [(r.instrument, r.time_point) for r in rules] == [("ISI", "pre"), ("ISI", "post")]
+    listed = [{"instrument": "ISI", "time_point": "pre"}]
+    rules = schedule.effective_rules([], listed, "ISI")  # not twice
+    assert [(r.instrument, r.time_point) for r in rules] == [("ISI", "pre"), ("ISI", "post")]
+    clinic = [MeasureRule(instrument="K10", time_point="post")]  # the clinic's own "post"
+    rules = schedule.effective_rules(clinic, [], "GAD-7")
+    assert [(r.instrument, r.time_point) for r in rules] == [("K10", "post"), ("GAD-7", "pre")]
+
+
+def test_a_programme_schedules_its_primary_measure(world, plan):
+    version = plan.depression
+    version.problem_area = "worry"  # default primary measure: GAD-7
+    version.default_measures = []
+    version.save(update_fields=["problem_area", "default_measures"])
+    episode = _new_episode(world)
+    plan_actions.do_seed_plan(episode, version, acting_user=world["therapist"])
+    actions.do_start_treatment(
+        episode, acting_user=world["therapist"], start_on=dt.date(2026, 3, 2)
+    )
+    assert ("GAD-7", "post") in points(episode)
+    assert actions.episodes.primary_measure(episode) == "GAD-7"
+
+
+def test_a_licensed_primary_measure_waits_for_the_clinics_wording(world, plan):
+    version = plan.depression
+    version.problem_area = "insomnia"  # ISI: structure only, licensed by its owner
+    version.default_measures = []
+    version.save(update_fields=["problem_area", "default_measures"])
+    episode = _new_episode(world)
+    plan_actions.do_seed_plan(episode, version, acting_user=world["therapist"])
+    assert version.primary_measure_code == "ISI"
+    assert actions.episodes.primary_measure(episode) == ""  # no wording entered
+    actions.do_start_treatment(
+        episode, acting_user=world["therapist"], start_on=dt.date(2026, 3, 2)
+    )
+    assert not [p for p in points(episode) if p[0] == "ISI"]
+
+
+def test_a_chosen_licensed_primary_measure_is_scheduled_once_the_wording_is_entered(world, plan):
+    from tests.instruments.test_licensed_scheduling import save_madrss
+
+    version = plan.depression
+    version.primary_measure = "MADRS-S"  # staff's choice for a depression programme
+    version.default_measures = []
+    version.save(update_fields=["primary_measure", "default_measures"])
+    save_madrss(world)
+    episode = _new_episode(world)
+    plan_actions.do_seed_plan(episode, version, acting_user=world["therapist"])
+    actions.do_start_treatment(
+        episode, acting_user=world["therapist"], start_on=dt.date(2026, 3, 2)
+    )
+    found = points(episode)
+    assert ("MADRS-S", "post") in found
+    assert ("MADRS-S", "pre") not in found  # the clinic has its own "pre" rules

@@ -130,6 +130,31 @@ class Clinic(models.Model):
         default=365,
     )
 
+    # How outcome labels are read in letters (tessera.instruments.scoring.primary):
+    # the national NHS Talking Therapies rules, or Internetpsykiatri Stockholm's 40 %/30 %
+    # reporting rule on the programme's primary measure (CLINICAL.md §2).
+    class OutcomeRule(models.TextChoices):
+        NATIONAL = (
+            "national",
+            _("national rules (NHS Talking Therapies: caseness, recovery, reliable change)"),
+        )
+        SWEDISH = (
+            "swedish",
+            _("Swedish reporting rule (a fall of 40 or 30 per cent on the primary measure)"),
+        )
+
+    outcome_rule = models.CharField(
+        _("outcome rule"),
+        max_length=16,
+        choices=OutcomeRule.choices,
+        default=OutcomeRule.NATIONAL,
+        help_text=_(
+            "How end letters label a course's outcome. The Swedish rule is Internetpsykiatri "
+            "Stockholm's reporting rule to SibeR: a fall of 40 per cent on MADRS-S, ISI or "
+            "PDSS-SR, 30 per cent on SHAI or LSAS-SR."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
 

@@ -43,9 +43,15 @@ REASONS = {
         "bolstering did not; Holländare 2016: affirming the patient's own work correlated "
         "with symptom change. Both are small correlational studies."
     ),
+    # A house rule, kept apart from any citation: Paxling 2013 counted psychoeducation
+    # among therapists' eight behaviours but reported no link between it and completion
+    # or outcome (CLINICAL.md §4), so the paper is named only for what it did report.
     "avoids_jargon": _(
-        "Plain language: psychoeducation (Paxling 2013) helps only if the patient "
-        "understands it. A house rule, not tested in the feedback studies."
+        "House rule of this service, not a finding of any study: write in words the "
+        "patient knows, because an explanation they cannot follow tells them nothing. "
+        "(The feedback studies did not test this. Paxling 2013 counted psychoeducation "
+        "among the eight behaviours in therapists' e-mails, but did not report it going "
+        "with completion or outcome.)"
     ),
     "explains_abbreviations": _(
         "Plain language: an abbreviation the patient does not know is a word they cannot "

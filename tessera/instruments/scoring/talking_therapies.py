@@ -61,8 +61,17 @@ _SPECIFIC_SOURCE = TT_SOURCE + "; values as tabulated by Clark et al. 2018 Table
 PDSS = Measure("PDSS-SR", caseness_at_least=8, reliable_change=5, source=_SPECIFIC_SOURCE)
 SPIN = Measure("SPIN", caseness_at_least=19, reliable_change=10, source=_SPECIFIC_SOURCE)
 IESR = Measure("IES-R", caseness_at_least=33, reliable_change=9, source=_SPECIFIC_SOURCE)
+MI = Measure("MI", caseness_at_least=2.3, reliable_change=0.73, source=_SPECIFIC_SOURCE)
+HAI = Measure("SHAI", caseness_at_least=18, reliable_change=4, source=_SPECIFIC_SOURCE)
 # Programme problem areas (tessera.programs.models.ProblemArea) to their anxiety measure.
-ANXIETY_BY_PROBLEM = {"panic": PDSS, "social_anxiety": SPIN, "ptsd": IESR}
+# OCD is not paired: the OCI's values are unconfirmed in measures.json (GAD-7 instead).
+ANXIETY_BY_PROBLEM = {
+    "panic": PDSS,
+    "social_anxiety": SPIN,
+    "ptsd": IESR,
+    "agoraphobia": MI,
+    "health_anxiety": HAI,
+}
 
 
 def anxiety_measure_for(problem_area: str | None, scored: Iterable[str] = ()) -> Measure:

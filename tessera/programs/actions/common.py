@@ -27,6 +27,7 @@ PROGRAMME_FIELDS = (
     "weeks",
     "eligibility",
     "default_measures",
+    "primary_measure",
     "description_patient",
     "description_professional",
     "evidence",

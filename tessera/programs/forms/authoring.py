@@ -11,6 +11,7 @@ from tessera.core.models import Region
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.core.validation import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from tessera.instruments.choices import instrument_choices
+from tessera.instruments.scoring import load_all
 from tessera.instruments.time_points import TimePoint
 
 from ..content_rules import (
@@ -215,6 +216,17 @@ class ProgrammeDraftForm(forms.Form):
         choices=ProgrammeVersion._meta.get_field("care_model").choices,
     )
     unlock_rule = forms.ChoiceField(label=_("Unlock rule"), choices=UnlockRule.choices)
+    primary_measure = forms.ChoiceField(
+        label=_("Primary measure"),
+        choices=[],
+        required=False,
+        help_text=_(
+            "The disorder-specific questionnaire the outcome is read on, asked at the start "
+            "and the end. Empty: the problem area's default (depression PHQ-9, panic PDSS-SR, "
+            "insomnia ISI, social anxiety SPIN, worry GAD-7, post-traumatic stress IES-R). A "
+            "licensed questionnaire is asked only at clinics that have entered its wording."
+        ),
+    )
     weeks = forms.IntegerField(label=_("Length in weeks"), min_value=1, max_value=104)
     min_age = forms.IntegerField(label=_("Lowest age"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Highest age"), min_value=0, max_value=120, required=False)
@@ -248,6 +260,13 @@ class ProgrammeDraftForm(forms.Form):
         required=False,
         max_length=CONTENT_MAX_LENGTH,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_measure"].choices = [("", _("the problem area's default"))] + [
+            (d.code, f"{d.code} — {d.name}")
+            for d in sorted(load_all().values(), key=lambda d: d.code)
+        ]
 
     @classmethod
     def initial_for(cls, version: ProgrammeVersion) -> dict:

@@ -48,6 +48,9 @@ def area_label(area: str) -> str:
         "social_anxiety": _("social anxiety"),
         "worry": _("worry and generalised anxiety"),
         "ptsd": _("post-traumatic stress"),
+        "agoraphobia": _("agoraphobia"),
+        "health_anxiety": _("health anxiety"),
+        "ocd": _("obsessive-compulsive disorder"),
         "transdiagnostic": _("a transdiagnostic plan"),
         "other": _("other"),
     }

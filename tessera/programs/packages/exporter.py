@@ -154,6 +154,7 @@ def programme_entry(version: ProgrammeVersion, module_keys: list[str]) -> dict:
         "description_patient": version.description_patient,
         "description_professional": version.description_professional,
         "evidence": version.evidence,
+        "primary_measure": version.primary_measure,
         "modules": module_keys,
     } | ({"translations": version.translations} if version.translations else {})
 

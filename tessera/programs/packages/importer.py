@@ -54,6 +54,7 @@ PROGRAMME_DEFAULTS = {
     "weeks": 10,
     "eligibility": {},
     "default_measures": [],
+    "primary_measure": "",
     "description_patient": "",
     "description_professional": "",
     "evidence": "",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tessera.instruments.scoring import load_all
 from tessera.instruments.time_points import TimePoint
 
 from ..content_rules import LANGUAGES, eligibility_problems, measures_problems, validate_fields
@@ -55,6 +56,7 @@ PROGRAMME_OPTIONAL = {
     "weeks",
     "eligibility",
     "default_measures",
+    "primary_measure",
     "description_patient",
     "description_professional",
     "evidence",
@@ -242,6 +244,7 @@ class _Checker:
         self.text(p, "title", path, max_length=200, empty=False)
         self.one_of(p, "problem_area", path, ProblemArea.values)
         self.one_of(p, "care_model", path, CARE_MODELS)
+        self.one_of(p, "primary_measure", path, ["", *sorted(load_all())])
         self.one_of(p, "unlock_rule", path, UnlockRule.values)
         self.integer(p, "weeks", path, low=0, high=SMALLINT)
         for key in ("description_patient", "description_professional", "evidence"):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from tessera.core import access, audit, crisis
 from tessera.core.models import Episode
-from tessera.instruments.scoring import load_definition, score
+from tessera.instruments.choices import can_be_filled_in, licensed_codes
+from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
 
 from .. import schedule, signals
 from ..models import DueMeasure, MeasureRule, Response, ResponseDraft
@@ -56,7 +57,26 @@ def episode_rules(episode: Episode) -> list:
     points the clinic has no rule for (schedule.effective_rules)."""
     clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
     programme = episode.programme_version
-    return schedule.effective_rules(clinic_rules, programme.default_measures if programme else [])
+    return schedule.effective_rules(
+        clinic_rules, programme.default_measures if programme else [], primary_measure(episode)
+    )
+
+
+def primary_measure(episode: Episode) -> str:
+    """The programme's primary measure when the clinic can ask it (wording shipped, or
+    entered by the clinic under its licence), else "" (not scheduled; the programme page
+    and the letter show it is missing)."""
+    programme = episode.programme_version
+    code = programme.primary_measure_code if programme else ""
+    if not code:
+        return ""
+    try:
+        definition = load_definition(code)
+    except UnknownInstrumentError:
+        return ""
+    if can_be_filled_in(definition) or code in licensed_codes(episode.clinic):
+        return code
+    return ""
 
 
 def _create_missing(episode: Episode, planned) -> list[DueMeasure]:
@@ -82,10 +102,12 @@ def do_schedule_programme_measures(episode: Episode, *, acting_user=None) -> lis
     the programme's default measures for the time points the clinic has no rule for,
     counted from the start of treatment. Occasions already planned stay as they are."""
     programme = episode.programme_version
-    if programme is None or episode.started_on is None or not programme.default_measures:
+    if programme is None or episode.started_on is None:
         return []
     clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
-    rules = schedule.effective_rules(clinic_rules, programme.default_measures)
+    rules = schedule.effective_rules(
+        clinic_rules, programme.default_measures, primary_measure(episode)
+    )
     from_programme = [rule for rule in rules if isinstance(rule, schedule.ProgrammeRule)]
     planned = schedule.occasions(
         from_programme,
