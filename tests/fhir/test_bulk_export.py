@@ -40,6 +40,8 @@ def _auth(client, world, *, scope="system/*.rs", **where):
 def _kick_off(client, auth, url="/fhir/$export", **params):
     response = client.get(url, params, **auth, **ASYNC)
     assert response.status_code == 202, response.content
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response.json()["issue"][0]["severity"] == "information"
     location = response["Content-Location"]
     return location.removeprefix("http://testserver")
 
