@@ -279,3 +279,5 @@ def test_a_batch_reads_patients_from_its_key_on(filled, client):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "using core_patient_pkey on core_patient" in plan and "(id > " in plan, plan
     assert "Seq Scan on core_patient" not in plan
+    # the episodes side is bounded too (else a merge join reads them from the first)
+    assert "(patient_id > " in plan and "Seq Scan on treatment_episode" not in plan, plan

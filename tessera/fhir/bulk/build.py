@@ -150,9 +150,14 @@ def _next_patients(job: ExportJob, last_patient: int, batch_size: int) -> dict:
 
 
 def _next_patients_query(job: ExportJob, last_patient: int, batch_size: int):
-    clinic = Q(clinic_id=job.clinic_id) if job.clinic_id else None
+    # The bound is given on both sides: a merge join of patients with their episodes
+    # otherwise reads the episodes from the first patient on (EXPLAIN at 8,000 and
+    # 32,000 episodes: 105 and 376 pages for the same batch).
+    episodes = Q(patient_id__gt=last_patient)
+    if job.clinic_id:
+        episodes &= Q(clinic_id=job.clinic_id)
     return Patient.objects.filter(
-        access.system_client_patient_scope(job.client, clinic), pk__gt=last_patient
+        access.system_client_patient_scope(job.client, episodes), pk__gt=last_patient
     ).order_by("pk")[:batch_size]
 
 
