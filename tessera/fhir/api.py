@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from tessera.core import access, audit
@@ -317,3 +318,17 @@ __all__ = [
     "patient_read",
     "questionnaire_response_search",
 ]
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Anything under the FHIR base that is no resource or operation Tessera serves (an
+    unsupported type such as ``Condition``, an id that is not a number): an
+    OperationOutcome, as a FHIR client expects, not the site's HTML page. The
+    CapabilityStatement lists what there is."""
+    return outcome(
+        404,
+        "url",
+        "no such resource or operation here; GET metadata lists what is supported",
+        code="not-supported",
+    )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api, record_views, referrals, sharing_views, views
 from .bulk import views as bulk
@@ -32,6 +32,8 @@ urlpatterns = [
         name="fhir_service_request_read",
     ),
     path("fhir/Questionnaire/<slug:slug>", views.questionnaire, name="fhir_questionnaire"),
+    # Last of the FHIR base: whatever else is asked there gets an OperationOutcome.
+    re_path(r"^fhir/(?P<rest>.*)$", api.not_found, name="fhir_not_found"),
     path(
         "patients/<int:pk>/responses/<int:response_id>/fhir/",
         views.response_bundle,

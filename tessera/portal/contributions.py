@@ -51,5 +51,5 @@ def patient_nav(user) -> list[tuple[str, str]]:
 
 def overview_sections() -> list[Section]:
     """The patient overview's sections, in their order (then by key)."""
-    found = [section for module in MODULES for section in getattr(module, "OVERVIEW", [])]
+    found = [section for module in _modules() for section in getattr(module, "OVERVIEW", [])]
     return sorted(found, key=lambda s: (s.order, s.key))

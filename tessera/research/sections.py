@@ -2,12 +2,18 @@
 
 The portal names this module by dotted path (research sits beside it in the top layer).
 Staff with the researcher role see "Studies"; patients see "Research studies", where
-invitations, consent and withdrawal are. Neither costs a query."""
+invitations, consent and withdrawal are. Neither costs a query.
+
+On the patient overview, the care team of an episode randomised in a study sees the
+guidance the allocated arm asks of them (guided weekly, on demand, unguided): the arm
+sets the plan and the care model by itself, but the rhythm of guidance is the
+therapist's to keep, so they must be told (one query; nothing shown otherwise)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
+from tessera.core.contributions import Section
 
 
 def staff_nav(user) -> list:
@@ -18,3 +24,26 @@ def staff_nav(user) -> list:
 
 def patient_nav(user) -> list:
     return [(reverse("my_studies"), _("Research studies"))]
+
+
+def overview_guidance(request, episode) -> dict:
+    from .models import Participant
+
+    participant = (
+        Participant.objects.filter(episode=episode, randomised_at__isnull=False)
+        .select_related("arm", "study")
+        .order_by("-randomised_at")
+        .first()
+    )
+    return {"participant": participant}
+
+
+OVERVIEW = [
+    Section(
+        key="study_guidance",
+        title=_("Guidance set by a study"),
+        template="research/overview_guidance.html",
+        order=85,
+        load=overview_guidance,
+    )
+]

@@ -181,3 +181,25 @@ def test_the_audit_search_uses_a_constant_number_of_queries(
         client.get(reverse("patient_detail", args=[world.patient.pk]))
     with django_assert_max_num_queries(20):
         client.get(reverse("audit_search"))
+
+
+def test_many_events_at_once_chain_as_one_each_would(world):
+    """record_many: one head lock and one insert per chain, the links exactly as for
+    record() once per event, across two clinics' chains."""
+    before = AuditEvent.objects.count()
+    events = audit.record_many(
+        "fhir.bulk_exported",
+        [
+            {"patient": world.patient, "clinic": world.clinic, "changes": {"n": 1}},
+            {"patient": world.other_patient, "clinic": world.other_clinic},
+            {"patient": world.patient, "clinic": world.clinic, "changes": {"n": 2}},
+        ],
+        actor_role="system",
+    )
+    assert AuditEvent.objects.count() == before + 3
+    assert [e.chain for e in events] == sorted(e.chain for e in events)
+    heads = dict(AuditChainHead.objects.values_list("chain", "last_event_id"))
+    assert heads[world.clinic.pk] == events[1 if world.clinic.pk < world.other_clinic.pk else 2].pk
+    assert list(audit.verify_chain()) == []
+    with pytest.raises(ValueError):
+        audit.record_many("no.such.event", [{"clinic": world.clinic}])

@@ -27,6 +27,7 @@ INFRASTRUCTURE = {
     "fhir_token",
     "fhir_export_status",
     "fhir_export_file",
+    "fhir_not_found",  # the OperationOutcome for whatever else is asked under the base
 }
 SEARCHED = {
     "EpisodeOfCare": {"patient", "_since"},

@@ -191,3 +191,22 @@ def test_since_on_episodes_follows_their_audited_changes(client, filled):
         assert [e["resource"]["id"] for e in found["entry"]] == [str(filled.episode.pk)]
         assert found["entry"][0]["resource"]["type"][0]["coding"][0]["code"] == other
         assert _get(client, "/fhir/EpisodeOfCare", auth, _since="2000-01-01")["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/fhir/Condition"),
+        ("get", "/fhir/Patient/abc/$everything"),
+        ("get", "/fhir/Banana/1"),
+        ("post", "/fhir/Observation/1/$validate"),
+    ],
+)
+def test_what_is_not_served_gets_an_operation_outcome_not_a_page(client, method, url):
+    """Found by hand against runserver: these answered with the site's HTML 404."""
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/fhir+json")
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert body["issue"][0]["code"] == "not-supported"

@@ -97,7 +97,12 @@ from .patients import (
     patients_visible_to,
     read_purpose,
 )
-from .records import may_export_episode, system_client_episode_scope
+from .records import (
+    may_export_episode,
+    system_client_clinic_scope,
+    system_client_episode_scope,
+    system_client_patient_scope,
+)
 from .reports import (
     SMALL_NUMBER,
     clinic_outcome_ids,
@@ -247,7 +252,9 @@ __all__ = [
     "study_starter_clinic_ids",
     "supervising_clinic_ids",
     "supervision_episode_q",
+    "system_client_clinic_scope",
     "system_client_episode_scope",
+    "system_client_patient_scope",
     "supervisors",
     "security_contact_roles",
     "team_clinic_ids",

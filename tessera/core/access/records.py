@@ -29,16 +29,43 @@ def may_export_episode(user, episode) -> bool:
     return user.is_staff_member and episode_in_own_scope(user, episode)
 
 
+def system_client_clinic_scope(client) -> Q | None:
+    """A Q over Episode for the clinics a record system registered for the FHIR API
+    reads (its one clinic, or every clinic in its one region); None when it reads
+    nothing (revoked, or bound to neither)."""
+    if client.revoked_at is not None:
+        return None
+    if client.clinic_id is not None:
+        return Q(clinic_id=client.clinic_id)
+    if client.region_id is not None:
+        return Q(clinic__region_id=client.region_id)
+    return None
+
+
 def system_client_episode_scope(client) -> Q:
     """A Q over Episode for what a record system registered for the FHIR API may read:
     the episodes of its one clinic, or of every clinic in its one region; never a
     training patient's; nothing once the client is revoked."""
-    if client.revoked_at is not None:
-        return Q(pk__in=[])
-    if client.clinic_id is not None:
-        where = Q(clinic_id=client.clinic_id)
-    elif client.region_id is not None:
-        where = Q(clinic__region_id=client.region_id)
-    else:
+    where = system_client_clinic_scope(client)
+    if where is None:
         return Q(pk__in=[])
     return where & Q(patient__is_training=False)
+
+
+def system_client_patient_scope(client, episodes: Q | None = None) -> Q:
+    """The same over Patient: the patients with at least one episode the client may
+    read (further narrowed by ``episodes``, a Q over Episode), never a training
+    patient. The Bulk Data export walks patients in key order with it, so that a batch
+    reads an index range of patients and not every patient before it."""
+    from django.db.models import Exists, OuterRef
+
+    from tessera.core.models import Episode
+
+    where = system_client_clinic_scope(client)
+    if where is None:
+        return Q(pk__in=[])
+    if episodes is not None:
+        where &= episodes
+    return Q(is_training=False) & Q(
+        Exists(Episode.objects.filter(where, patient_id=OuterRef("pk")))
+    )

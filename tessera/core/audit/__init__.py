@@ -1,4 +1,4 @@
-"""The audit trail: writing it (``record``, ``record_for_episode``,
+"""The audit trail: writing it (``record``, ``record_many``, ``record_for_episode``,
 ``record_for_clinic``), verifying its chain,
 and the registry of event codes (``Event``) with their labels and purposes.
 
@@ -16,6 +16,7 @@ from .trail import (
     record,
     record_for_clinic,
     record_for_episode,
+    record_many,
     verify_chain,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "label",
     "newest_event",
     "record",
+    "record_many",
     "record_for_episode",
     "record_for_clinic",
     "verify_chain",

@@ -73,6 +73,61 @@ def record(
     return event
 
 
+def record_many(action: str, items: list[dict], *, actor_role: str = "") -> list[AuditEvent]:
+    """Append one event per item (``patient``, ``clinic``, ``obj``, ``changes``, as for
+    ``record``) of the same action, chained exactly as one ``record`` call each would be,
+    but in one transaction: each chain's head is locked once (in chain order, so two
+    writers never wait on each other in a circle) and the rows are inserted in one
+    statement per chain. For writers of many events at once (the Bulk Data export writes
+    one per patient), where a round trip and a head update per event would cost more
+    than the event itself."""
+    if not items:
+        return []
+    registered = registered_event(action)
+    action = registered.value
+    ctx = context.current()
+    actor = ctx.user if ctx.user is not None and ctx.user.is_authenticated else None
+    by_chain: dict[int, list[dict]] = {}
+    for item in items:
+        clinic = item.get("clinic")
+        by_chain.setdefault(chain_key(clinic.pk if clinic is not None else None), []).append(item)
+    written: list[AuditEvent] = []
+    with transaction.atomic():
+        for chain in sorted(by_chain):
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                chain=chain, defaults={"last_hash": GENESIS}
+            )
+            prev = head.last_hash
+            events = []
+            for item in by_chain[chain]:
+                obj = item.get("obj")
+                event = AuditEvent(
+                    at=timezone.now(),
+                    actor=actor,
+                    actor_role=actor_role,
+                    clinic=item.get("clinic"),
+                    patient=item.get("patient"),
+                    action=action,
+                    object_type=type(obj).__name__ if obj is not None else "",
+                    object_id=str(obj.pk) if obj is not None else "",
+                    purpose=item.get("purpose") or registered.purpose,
+                    ip_address=ctx.ip_address,
+                    request_id=ctx.request_id,
+                    changes=item.get("changes") or {},
+                    prev_hash=prev,
+                    chain=chain,
+                )
+                event.hash = prev = event.compute_hash()
+                events.append(event)
+            # One INSERT: the ids follow the list's order, the chain's order.
+            AuditEvent.objects.bulk_create(events)
+            AuditChainHead.objects.filter(pk=head.pk).update(
+                last_hash=prev, last_event_id=events[-1].pk
+            )
+            written.extend(events)
+    return written
+
+
 def record_for_episode(
     action: str,
     episode,

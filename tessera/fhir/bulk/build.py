@@ -2,10 +2,14 @@
 episodes so memory stays constant however many episodes there are.
 
 Episodes are read in keyset order of their patients, ``TESSERA_FHIR_EXPORT_BATCH``
-patients (with all their episodes) at a time, through ``record.load.load_records`` (a
-fixed number of queries per batch); each resource is validated with fhir.resources and
-appended to its file; a patient with several episodes is written once. Between batches
-the job's progress is saved and a cancellation is noticed. A job that is run again (the
+patients (with all their episodes) at a time: the patients first (an index range of the
+patient table), then their episodes and everything under them through
+``record.load.load_records`` (a fixed number of queries per batch, each reading only the
+batch's rows, so the database pages per episode stay flat however large the region);
+each resource is validated with fhir.resources and appended to its file; a patient
+with several episodes is written once; one audit event per patient is written for the
+batch at once. Between batches the job's progress is saved and a cancellation is
+noticed. A job that is run again (the
 worker restarted mid-way) starts over: its files are rewritten from the beginning, so
 nothing is duplicated.
 
@@ -28,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tessera.core import access, audit
-from tessera.core.models import Episode
+from tessera.core.models import Episode, Patient
 from tessera.letters.render import to_pdf
 
 from ..models import ExportFile, ExportJob
@@ -134,16 +138,38 @@ def _base(job: ExportJob) -> str:
     return job.request_url.split("/$export")[0].split("/Group/")[0]
 
 
-def _next_patients(job: ExportJob, last_patient: int, batch_size: int) -> list[int]:
-    """Keyset on the patient alone (``patient_id > last``, an index range), so a batch
-    reads its own rows and never the ones before it."""
-    return list(
-        job_episodes(job)
-        .filter(patient_id__gt=last_patient)
-        .order_by("patient_id")
-        .values_list("patient_id", flat=True)
-        .distinct()[:batch_size]
-    )
+def _next_patients(job: ExportJob, last_patient: int, batch_size: int) -> dict:
+    """The next batch of patients (id → Patient), in key order after ``last_patient``.
+
+    Read from the patient table (an index range from ``last_patient`` on, each patient
+    checked for an episode the client may see by one index probe), not from the
+    episodes joined to patients: there the planner had no bound on the patient side and
+    read every patient before the batch (a merge join from the first key), or hashed
+    the whole patient table, so each batch cost more than the one before."""
+    return {patient.pk: patient for patient in _next_patients_query(job, last_patient, batch_size)}
+
+
+def _next_patients_query(job: ExportJob, last_patient: int, batch_size: int):
+    # The bound is given on both sides: a merge join of patients with their episodes
+    # otherwise reads the episodes from the first patient on (EXPLAIN at 8,000 and
+    # 32,000 episodes: 105 and 376 pages for the same batch).
+    episodes = Q(patient_id__gt=last_patient)
+    if job.clinic_id:
+        episodes &= Q(clinic_id=job.clinic_id)
+    return Patient.objects.filter(
+        access.system_client_patient_scope(job.client, episodes), pk__gt=last_patient
+    ).order_by("pk")[:batch_size]
+
+
+def _batch_episodes(job: ExportJob, patients: dict):
+    """The episodes of a batch's patients the client may see (the patients were checked
+    for training status as they were read)."""
+    where = access.system_client_clinic_scope(job.client)
+    if where is None:
+        return Episode.objects.none()
+    if job.clinic_id:
+        where &= Q(clinic_id=job.clinic_id)
+    return Episode.objects.filter(where, patient_id__in=list(patients)).order_by("patient_id", "pk")
 
 
 def _unchanged(job: ExportJob, records) -> set[int]:
@@ -165,8 +191,9 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
         patients = _next_patients(job, last_patient, batch_size)
         if not patients:
             return
-        batch = job_episodes(job).filter(patient_id__in=patients).order_by("patient_id", "pk")
-        records = load_records(batch, letters=pdf_for is not None)
+        records = load_records(
+            _batch_episodes(job, patients), letters=pdf_for is not None, patients=patients
+        )
         if not records:
             return
         exported = []
@@ -186,15 +213,21 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
                     continue
                 check = validate_each and kind not in VALIDATED_WHEN_BUILT
                 files.write(validate(resource) if check else resource)
-        last_patient = patients[-1]
-        for episode in exported:
-            audit.record(
-                "fhir.bulk_exported",
-                patient=episode.patient,
-                clinic=episode.clinic,
-                actor_role="system",
-                changes={"client": job.client.name, "export": str(job.pk)},
-            )
+        last_patient = max(patients)
+        # One event per patient, written for the batch at once (one head lock and one
+        # insert per clinic's chain, not two round trips and a head update each).
+        audit.record_many(
+            "fhir.bulk_exported",
+            [
+                {
+                    "patient": episode.patient,
+                    "clinic": episode.clinic,
+                    "changes": {"client": job.client.name, "export": str(job.pk)},
+                }
+                for episode in exported
+            ],
+            actor_role="system",
+        )
         done = job.episodes_done + len(records)
         running = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING)
         if not running.update(episodes_done=done):

@@ -28,7 +28,7 @@ from tessera.core.ratelimits import over_limit
 from ..api import BadRequest, parse_instant
 from ..models import ExportFile, ExportJob
 from ..smart.guard import Refused, caller, outcome
-from ..views import base_url
+from ..views import _json, base_url
 from . import build
 
 OUTPUT_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
@@ -115,9 +115,21 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
             },
         )
         transaction.on_commit(lambda: _enqueue(job.pk), robust=True)
-    response = HttpResponse(status=202)
+    response = _accepted("the export is being built; poll the status URL in Content-Location")
     response["Content-Location"] = f"{base_url(request)}/bulk/{job.pk}"
     return response
+
+
+def _accepted(text: str) -> HttpResponse:
+    """202 with an informational OperationOutcome (the body Bulk Data allows), rather
+    than an empty body labelled as HTML."""
+    return _json(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "information", "code": "informational", "diagnostics": text}],
+        },
+        status=202,
+    )
 
 
 def _enqueue(job_id) -> None:
@@ -167,7 +179,7 @@ def status(request: HttpRequest, job_id) -> HttpResponse:
             actor_role="system",
             changes={"client": caller_.client.name, "export": str(job_id)},
         )
-        return HttpResponse(status=202)
+        return _accepted("the export is cancelled and its files are deleted")
     if job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
         response = HttpResponse(status=202)
         if job.status == ExportJob.Status.QUEUED:

@@ -50,14 +50,19 @@ def _by_episode(rows) -> dict[int, list]:
     return grouped
 
 
-def load_records(episodes: QuerySet, *, letters: bool = True) -> list[EpisodeRecord]:
+def load_records(
+    episodes: QuerySet, *, letters: bool = True, patients: dict | None = None
+) -> list[EpisodeRecord]:
     """One record per episode, in the queryset's order; eight queries in all (seven
-    without letters)."""
-    rows = list(
-        episodes.select_related(
-            "patient", "clinic__record_sharing", "therapist", "programme_version"
-        )
-    )
+    without letters). ``patients`` (id → Patient), when the caller has read them already,
+    are attached instead of joined (the bulk export reads a batch's patients first)."""
+    related = ["clinic__record_sharing", "therapist", "programme_version"]
+    if patients is None:
+        related.append("patient")
+    rows = list(episodes.select_related(*related))
+    if patients is not None:
+        for episode in rows:
+            episode.patient = patients[episode.patient_id]
     ids = [e.pk for e in rows]
     if not ids:
         return []

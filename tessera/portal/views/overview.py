@@ -50,7 +50,9 @@ def _render_overview(request, episode, *, status: int = 200) -> HttpResponse:
     parts = []
     for section in contributions.overview_sections():
         context = {**base, "section": section, **section.load(request, episode)}
-        parts.append((section, render_to_string(section.template, context)))
+        html = render_to_string(section.template, context)
+        if html.strip():  # a section with nothing to say for this episode is left out
+            parts.append((section, html))
     return render(
         request,
         "portal/overview.html",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tessera.core import access
 from tessera.core.access import research as policy
+from tessera.core.models import Episode
 from tessera.core.roles import StudyRole
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition
 
@@ -105,6 +106,21 @@ def do_save_arm(study: Study, *, acting_user, code: str, **fields) -> Arm:
     version = fields.get("programme_version")
     if version is not None and not version.is_published:
         raise ValidationError({"programme_version": [_("Choose a published programme.")]})
+    # The guidance and the care model must say the same about a therapist: the care
+    # model is what allocation sets on the episode, the guidance what the care team is
+    # told to give (research/sections.py).
+    unguided_care = fields.get("care_model") == Episode.CareModel.UNGUIDED
+    if "guidance" in fields and unguided_care != (fields["guidance"] == Arm.Guidance.UNGUIDED):
+        raise ValidationError(
+            {
+                "guidance": [
+                    _(
+                        "The guidance does not fit the care model: an unguided arm has the "
+                        "unguided care model, a guided arm a care model with a therapist."
+                    )
+                ]
+            }
+        )
     arm, _created = Arm.objects.update_or_create(study=study, code=code, defaults=fields)
     study_event(
         "study.arm_saved",
