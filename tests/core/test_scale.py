@@ -279,3 +279,27 @@ def test_the_patient_list_count_reads_the_episode_index_alone(world, kind):
     plan = _plan(episodes.order_by().values("patient_id").distinct())
     assert "Index Only Scan using episode_" in plan, plan
     assert "Seq Scan on core_patient" not in plan and "core_patient_pkey" not in plan, plan
+
+
+def test_the_deterioration_check_joins_no_due_row_per_response(world):
+    """The baseline ("before treatment") is told by the caseload's few pre-treatment
+    dues, a subquery run once by their partial index, not by joining every response to
+    its due row (a scan of every due in the country on PostgreSQL)."""
+    from tessera.inbox import activity
+
+    ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        activity.deteriorations(ids, timezone.now())
+    (sql,) = [q["sql"] for q in captured.captured_queries if "treatment_response" in q["sql"]]
+    assert 'JOIN "treatment_duemeasure"' not in sql
+    assert '"treatment_duemeasure"."time_point" = ' in sql or "time_point" in sql
+
+
+@postgres_only
+def test_the_caseloads_pre_treatment_dues_come_from_their_partial_index(world):
+    from tessera.instruments.time_points import TimePoint
+    from tessera.treatment.models import DueMeasure
+
+    ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
+    plan = _plan(DueMeasure.objects.filter(episode__in=ids, time_point=TimePoint.PRE).values("pk"))
+    assert "due_pre_by_episode" in plan, plan
