@@ -303,3 +303,17 @@ def test_the_caseloads_pre_treatment_dues_come_from_their_partial_index(world):
     ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
     plan = _plan(DueMeasure.objects.filter(episode__in=ids, time_point=TimePoint.PRE).values("pk"))
     assert "due_pre_by_episode" in plan, plan
+
+
+def test_the_patient_home_asks_nothing_twice(world, login):
+    """The unread count (page and menu) and the plan's states (next step and homework
+    panel) are asked once per request: no query repeats (issue 16, CPU per request)."""
+    client = login(world.patient.user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200
+    sqls = [q["sql"] for q in captured.captured_queries]
+    repeated = {sql for sql in sqls if sqls.count(sql) > 1}
+    assert not repeated, repeated
+    assert len(sqls) <= 16
