@@ -32,3 +32,18 @@ class CappedPaginator(Paginator):
         if self.capped:
             return -(-self.cap // self.per_page)
         return super().num_pages
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how to count: ``count`` is a function giving the same number as
+    ``object_list.count()`` from a cheaper query (the patient list counts the scope's
+    episodes by index instead of reading every patient row in scope). Called once, when
+    the count is first needed."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()

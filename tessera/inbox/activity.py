@@ -31,8 +31,9 @@ from tessera.instruments.scoring import (
     load_definition,
     reliable_change_for,
 )
+from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
-from tessera.treatment.models import PlanEntry, Response, WorksheetAnswer
+from tessera.treatment.models import DueMeasure, PlanEntry, Response, WorksheetAnswer
 
 from . import items
 from .items import Item
@@ -120,15 +121,23 @@ def deteriorations(episodes, now) -> list[Item]:
     response of the caseload (ten a patient, each with its episode, patient, clinic and
     therapist made into objects, was most of the inbox's time; issue 16)."""
     series_of = [F("episode_id"), F("instrument")]
+    # The caseload's "before treatment" questionnaires, by their own partial index, run
+    # once: joining every response to its due row read the whole due table of the
+    # country (a hash join) or one index descent per response.
+    pre_dues = DueMeasure.objects.filter(episode__in=episodes, time_point=TimePoint.PRE).values(
+        "pk"
+    )
+    pre_first = Case(When(due_id__in=pre_dues, then=0), default=1)
     responses = (
         Response.objects.filter(episode__in=episodes, total__isnull=False)
         .annotate(
+            pre_rank=pre_first,
             # The "before treatment" one when there is one, else the first (``baseline``).
             baseline_rank=Window(
                 RowNumber(),
                 partition_by=series_of,
                 order_by=[
-                    Case(When(due__time_point="pre", then=0), default=1).asc(),
+                    pre_first.asc(),
                     F("submitted_at").asc(),
                     F("id").asc(),
                 ],
@@ -140,7 +149,7 @@ def deteriorations(episodes, now) -> list[Item]:
             ),
         )
         .filter(Q(baseline_rank=1) | Q(latest_rank=1))
-        .select_related("due", "episode__patient", "episode__clinic", "episode__therapist")
+        .select_related("episode__patient", "episode__clinic", "episode__therapist")
         .defer("answers", "result")
         .order_by("episode_id", "instrument", "submitted_at", "id")
     )
@@ -158,7 +167,10 @@ def deteriorations(episodes, now) -> list[Item]:
 def baseline(scores):
     """The "before treatment" score when there is one, else the first."""
     for response in scores:
-        if response.due is not None and response.due.time_point == "pre":
+        if hasattr(response, "pre_rank"):  # annotated (``deteriorations``): no due row read
+            if response.pre_rank == 0:
+                return response
+        elif response.due is not None and response.due.time_point == "pre":
             return response
     return scores[0]
 

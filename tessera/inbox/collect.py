@@ -1,5 +1,5 @@
 """Risk alerts, replies owed, overdue questionnaires and modules to open: one query each
-for the whole caseload (``episodes`` is a subquery of episode ids)."""
+for the whole caseload (``episodes`` is a list of episode ids)."""
 
 from __future__ import annotations
 

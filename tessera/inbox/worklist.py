@@ -12,7 +12,8 @@ number of queries does not grow with it) and returns every row, most urgent firs
 5. reliable deterioration on a questionnaire since its first ("before treatment") score;
 6. modules waiting for the therapist to open them (programmes that open modules by hand).
 
-``episodes`` is a queryset of the episodes in the inbox (``scope.caseload``).
+``episodes`` is a queryset of the episodes in the inbox (``scope.caseload``); its ids are
+read once (one query) and every collector gets them as a list.
 """
 
 from __future__ import annotations
@@ -82,7 +83,10 @@ class Group:
 
 def build(episodes, now=None) -> Worklist:
     now = now or timezone.now()
-    ids = episodes.values("pk")
+    # The caseload's ids, read once, go into every collector's query as a list: as a
+    # subquery each query ran the scope again, and the planner, not knowing how few
+    # episodes it gives, joined it to a scan of every episode in the country (issue 16).
+    ids = list(episodes.values_list("pk", flat=True))
     rows: list[Item] = []
     for collector in COLLECTORS:
         rows.extend(collector(ids, now))

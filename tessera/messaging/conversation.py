@@ -52,12 +52,21 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
 
 
 def unread_count(user) -> int:
-    """Messages to this patient from the care team that they have not opened: one query."""
-    return (
+    """Messages to this patient from the care team that they have not opened: one query,
+    once per request. The number is kept on the user object, which lives for one
+    request, so that the page and the menu that both show it ask once (issue 16); the
+    callers (the patient home, the menu while the page renders) make no write that
+    changes it in between."""
+    cached = user.__dict__.get("_unread_messages")
+    if cached is not None:
+        return cached
+    count = (
         Message.objects.filter(episode__patient__user=user, from_patient=False)
         .exclude(reads__user=user)
         .count()
     )
+    user.__dict__["_unread_messages"] = count
+    return count
 
 
 def latest(episode, limit: int = 5) -> list[Message]:

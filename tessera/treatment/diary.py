@@ -40,14 +40,16 @@ class HomeworkItem:
     this_week: int
 
 
-def week_panel(episode) -> list[HomeworkItem]:
+def week_panel(episode, states=None) -> list[HomeworkItem]:
     """The homework steps of the patient's open modules (a finished module's diary often
     goes on, as in behavioural activation) with how many entries each has this week.
-    Three queries whatever the size of the plan."""
+    Three queries whatever the size of the plan; two when the caller passes the
+    episode's ``plans.episode_states`` it already has (the patient home)."""
     if episode is None:
         return []
-
-    entries = [s.entry for s in plans.episode_states(episode) if s.is_open]
+    if states is None:
+        states = plans.episode_states(episode)
+    entries = [s.entry for s in states if s.is_open]
     if not entries:
         return []
     steps = list(

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tessera.core import audit
+from tessera.core import access, audit
 from tessera.core.models import AuditEvent, Episode, Patient
 from tessera.core.pagination import CappedPaginator
 
@@ -247,3 +247,73 @@ def test_the_audit_search_reads_a_page_of_ids_then_its_rows(world, login):
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("audit_search"), {"action": "audit.", "page": 1})
     assert len(captured) == first  # constant: a count, a page of ids, its rows
+
+
+@pytest.mark.parametrize(
+    "kind", ["therapist", "manager", "colleague", "other_therapist", "patient", "staff_no_mfa"]
+)
+def test_the_patient_list_count_from_episodes_is_the_lists_count(world, kind):
+    """The list's count comes from the scope's episodes (by index), not from the
+    patient rows; it is the same number, training patients left out."""
+    from tests.conftest import make_patient
+
+    training, _ = make_patient(world.clinic, "practice@alpha.test", therapist=world["therapist"])
+    Patient.objects.filter(pk=training.pk).update(is_training=True)
+    make_patient(world.clinic, "second@alpha.test", therapist=world["therapist"])
+    user = world[kind]
+    expected = Patient.objects.visible_to(user).real().count()
+    assert access.count_real_patients_visible_to(user) == expected
+    if kind in ("therapist", "manager"):
+        assert expected >= 2
+
+
+@postgres_only
+@pytest.mark.parametrize("kind", ["manager", "therapist"])
+def test_the_patient_list_count_reads_the_episode_index_alone(world, kind):
+    """The count is an index-only scan of the scope's episode entries (the index
+    carries the patient and the columns the scope tests): no patient row is read (only
+    the few training patients' ids), however many the scope holds."""
+    from tessera.core.access.patients import _staff_episode_scope
+
+    episodes = Episode.objects.filter(_staff_episode_scope(world[kind])).real()
+    plan = _plan(episodes.order_by().values("patient_id").distinct())
+    assert "Index Only Scan using episode_" in plan, plan
+    assert "Seq Scan on core_patient" not in plan and "core_patient_pkey" not in plan, plan
+
+
+def test_the_deterioration_check_joins_no_due_row_per_response(world):
+    """The baseline ("before treatment") is told by the caseload's few pre-treatment
+    dues, a subquery run once by their partial index, not by joining every response to
+    its due row (a scan of every due in the country on PostgreSQL)."""
+    from tessera.inbox import activity
+
+    ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        activity.deteriorations(ids, timezone.now())
+    (sql,) = [q["sql"] for q in captured.captured_queries if "treatment_response" in q["sql"]]
+    assert 'JOIN "treatment_duemeasure"' not in sql
+    assert '"treatment_duemeasure"."time_point" = ' in sql or "time_point" in sql
+
+
+@postgres_only
+def test_the_caseloads_pre_treatment_dues_come_from_their_partial_index(world):
+    from tessera.instruments.time_points import TimePoint
+    from tessera.treatment.models import DueMeasure
+
+    ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
+    plan = _plan(DueMeasure.objects.filter(episode__in=ids, time_point=TimePoint.PRE).values("pk"))
+    assert "due_pre_by_episode" in plan, plan
+
+
+def test_the_patient_home_asks_nothing_twice(world, login):
+    """The unread count (page and menu) and the plan's states (next step and homework
+    panel) are asked once per request: no query repeats (issue 16, CPU per request)."""
+    client = login(world.patient.user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200
+    sqls = [q["sql"] for q in captured.captured_queries]
+    repeated = {sql for sql in sqls if sqls.count(sql) > 1}
+    assert not repeated, repeated
+    assert len(sqls) <= 16

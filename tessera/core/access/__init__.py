@@ -85,6 +85,7 @@ from .letters import gp_letter_refusal
 from .messaging import may_write_message
 from .patients import (
     actor_role_label,
+    count_real_patients_visible_to,
     episode_in_own_scope,
     episode_is_visible,
     episode_scope,
@@ -190,6 +191,7 @@ __all__ = [
     "episode_scope",
     "episodes_visible_to",
     "feedback_template_clinic_ids",
+    "count_real_patients_visible_to",
     "get_visible_patient",
     "gp_letter_refusal",
     "has_clinical_role",

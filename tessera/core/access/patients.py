@@ -96,6 +96,23 @@ def patients_visible_to(user, qs: QuerySet) -> QuerySet:
     return qs.filter(visible)
 
 
+def count_real_patients_visible_to(user) -> int:
+    """How many patients ``Patient.objects.visible_to(user).real()`` holds, counted for
+    staff from the episodes alone: the distinct patients of the episodes in scope, less
+    the training ones. With the episode indexes that carry the patient
+    (``episode_clinic_patient``, ``episode_therapist_patient``) that is an index-only
+    scan of the scope's own entries, never a read of every patient row in it (issue 16).
+    A staff member who is also a patient (their own record) is counted the plain way."""
+    from tessera.core.models import Episode, Patient
+
+    if not may_see_patient_data(user):
+        return 0
+    if not user.is_staff_member or user.patient_record is not None:
+        return Patient.objects.visible_to(user).real().count()
+    episodes = Episode.objects.filter(_staff_episode_scope(user)).real()
+    return episodes.order_by().values("patient_id").distinct().count()
+
+
 def get_visible_patient(user, pk) -> object:
     """The patient with this id if the user may see them; 404 otherwise (never 403,
     so that the existence of a record is not revealed)."""

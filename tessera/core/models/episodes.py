@@ -93,7 +93,23 @@ class Episode(models.Model):
     class Meta:
         db_table = "treatment_episode"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["clinic", "status"]), models.Index(fields=["therapist"])]
+        indexes = [
+            models.Index(fields=["clinic", "status"]),
+            # The patients of a scope (a clinic, a therapist's caseload) from the index
+            # alone: the patient list's count and its semi-join (issue 16). They carry
+            # every column a staff scope tests (its arms are OR-ed: the clinic, the
+            # therapist, the episode ids of a grant), so no episode row is read.
+            models.Index(
+                fields=["clinic", "patient"],
+                include=["therapist", "id"],
+                name="episode_clinic_patient",
+            ),
+            models.Index(
+                fields=["therapist", "clinic", "patient"],
+                include=["id"],
+                name="episode_therapist_patient",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} @ {self.clinic} ({self.get_status_display()})"

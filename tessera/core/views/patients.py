@@ -15,6 +15,7 @@ from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..models import Patient
+from ..pagination import CountedPaginator
 
 PAGE_SIZE = 25
 
@@ -36,7 +37,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         patients = patients.filter(
             Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(national_id=query)
         )
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(patients, PAGE_SIZE)
+    else:  # counted from the scope's episodes, by index (issue 16)
+        paginator = CountedPaginator(
+            patients, PAGE_SIZE, count=lambda: access.count_real_patients_visible_to(request.user)
+        )
+    page = paginator.get_page(request.GET.get("page"))
     if page.object_list:
         audit.record(
             "patient.list_viewed",

@@ -35,7 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
     episode = plans.latest_episode(user) if user.patient_record else None
     ended = episode is not None and episode.status == Episode.Status.ENDED
     open_episode = None if ended else episode
-    next_module = plans.next_step(plans.episode_states(open_episode)) if open_episode else None
+    # The plan's states once, for the next step and the homework panel (issue 16).
+    states = plans.episode_states(open_episode) if open_episode else []
+    next_module = plans.next_step(states) if open_episode else None
     due = list(due.order_by("due_at")[:10])
     return render(
         request,
@@ -49,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_module": next_module,
             "unread_messages": unread_count(user) if user.patient_record else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
-            "homework": diary.week_panel(open_episode),
+            "homework": diary.week_panel(open_episode, states),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None

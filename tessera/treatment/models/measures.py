@@ -91,7 +91,14 @@ class DueMeasure(models.Model):
                 name="one_due_item_per_occasion",
             )
         ]
-        indexes = [models.Index(fields=["episode", "completed_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["episode", "completed_at", "due_at"]),
+            # The few "before treatment" ones of a caseload, which the inbox's
+            # deterioration check compares against (issue 16).
+            models.Index(
+                fields=["episode"], condition=Q(time_point="pre"), name="due_pre_by_episode"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} ({self.get_time_point_display()}) due {self.due_at:%Y-%m-%d}"
