@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_audit_search_index_covers_filters'),
+        ('core', '0014_clinic_outcome_rule'),
         ('programs', '0004_content_translations'),
     ]
 

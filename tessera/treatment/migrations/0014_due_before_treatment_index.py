@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0013_episode_scope_patient_indexes'),
-        ('treatment', '0012_worksheet_answer_by_entry'),
+        ('core', '0015_episode_scope_patient_indexes'),
+        ('treatment', '0013_plan_change_language'),
     ]
 
     operations = [
