@@ -23,7 +23,7 @@ def navigation(request):
             nav.append((reverse("patient_list"), _("Patients")))
         # A region administrator reaches the clinic list (where the region's first
         # clinic is created) before the region has any clinic (issue 20).
-        if access.managed_clinic_ids(user) or access.administered_region_ids(user):
+        if access.sees_clinic_list(user):
             nav.append((reverse("clinic_list"), _("Clinics")))
         if access.audit_clinic_ids(user):
             nav.append((reverse("audit_search"), _("Audit trail")))
