@@ -63,11 +63,22 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # A referral's receipt is also sent to the referrer's secure e-mail, once: a notice
+    # with the reference only (``actions.do_send_referral_receipt``).
+    sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
+    sent_to = models.EmailField(_("receipt sent to"), blank=True)
 
     objects = LetterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="received"),
+                name="one_receipt_per_application",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"letter {self.pk} ({self.kind})"

@@ -21,7 +21,9 @@ def navigation(request):
     if user.is_staff_member:
         if access.has_clinical_role(user):
             nav.append((reverse("patient_list"), _("Patients")))
-        if access.managed_clinic_ids(user):
+        # A region administrator reaches the clinic list (where the region's first
+        # clinic is created) before the region has any clinic (issue 20).
+        if access.sees_clinic_list(user):
             nav.append((reverse("clinic_list"), _("Clinics")))
         if access.audit_clinic_ids(user):
             nav.append((reverse("audit_search"), _("Audit trail")))

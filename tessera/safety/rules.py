@@ -12,9 +12,12 @@ Each severity has its own acknowledgement window:
 
 - urgent: ``URGENT_WINDOW_HOURS`` clock hours, day and night: an urgent alert is not
   left until the clinic opens; out of hours it escalates to the on-call rota;
-- high and moderate: the clinic's own windows (Clinic.alert_ack_hours_high /
-  _moderate), counted in its working hours. The patient is shown the crisis contacts at
-  once whatever the hour, and whoever is on the rota is told at once.
+- high: the clinic's own window (Clinic.alert_ack_hours_high), counted in its working
+  hours *and* the hours its on-call rota covers (``follow_up.py``, issue 20): a high
+  concern raised at 18:15 with someone on the rota is due that evening, not at 09:00;
+- moderate: the clinic's own window (Clinic.alert_ack_hours_moderate), counted in its
+  working hours. The patient is shown the crisis contacts at once whatever the hour,
+  and whoever is on the rota is told at once.
 
 A rule may carry its own ``acknowledge_within_hours``: the alert must then be
 acknowledged by the earlier of the two deadlines (in the same clock as its severity).
@@ -26,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 
 from tessera.core.working_time import add_working_time, working_seconds
+
+from . import follow_up
 
 URGENT = "urgent"
 HIGH = "high"
@@ -58,6 +63,8 @@ def counts_working_time(severity: str) -> bool:
 
 
 def _add(clinic, severity: str, since: dt.datetime, hours: int) -> dt.datetime:
+    if severity == HIGH:
+        return follow_up.add_covered_time(clinic, since, hours * 3600)
     if counts_working_time(severity):
         return add_working_time(clinic, since, hours * 3600)
     return since + dt.timedelta(hours=hours)

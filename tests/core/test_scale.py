@@ -144,11 +144,15 @@ def test_the_patient_lists_cost_the_same_queries_for_3_and_40_patients(world, lo
     no query per row)."""
     from tests.conftest import make_patient
 
-    manager, therapist = login(world["manager"]), None
+    manager = login(world["manager"])
     small = {
         "manager": _queries(manager, reverse("patient_list"))[0],
         "search": _queries(manager, reverse("patient_list"), q="a")[0],
     }
+    # The therapist's menu costs its own (one query fewer or more than a manager's: the
+    # "Clinics" entry is decided from the cached roles for a manager, issue 20).
+    small["therapist"] = _queries(login(world["therapist"]), reverse("patient_list"))[0]
+    manager = login(world["manager"])
     for n in range(40):
         make_patient(
             world.clinic,
@@ -165,7 +169,7 @@ def test_the_patient_lists_cost_the_same_queries_for_3_and_40_patients(world, lo
     therapist = login(world["therapist"])
     mine, response = _queries(therapist, reverse("patient_list"), page=2)
     assert response.context["page"].number == 2
-    assert mine == large
+    assert mine == small["therapist"]
     # The session, the user, staff, second factor, roles, patient record, the count, the
     # page, the audit row (its chain head) and the menu's few.
     assert large <= 14

@@ -272,8 +272,11 @@ def test_a_professional_referral_is_submitted_and_invites_the_person(
     assert application.source == Source.PROFESSIONAL
     assert application.status == Status.SUBMITTED and application.applicant is None
     assert application.referral.consent_to_letters
-    assert len(mailoutbox) == 1
-    assert "https://tessera.example/apply/invite/" in mailoutbox[0].body
+    # the person's invitation, and the referrer's receipt (issue 20)
+    (invitation,) = [m for m in mailoutbox if m.to == ["gus@person.test"]]
+    assert "https://tessera.example/apply/invite/" in invitation.body
+    (receipt,) = [m for m in mailoutbox if m.to == [REFERRAL["secure_email"]]]
+    assert application.reference in receipt.body
 
 
 def test_a_clinic_without_professional_referral_refuses_one(world):

@@ -166,5 +166,5 @@ def test_the_application_page_uses_constant_queries(world, login, django_assert_
     from tessera.letters.actions import do_write_application_letter
 
     for _ in range(3):
-        do_write_application_letter(application, "received", acting_user=world["intake"])
+        do_write_application_letter(application, "declined", acting_user=world["intake"])
     assert count() == small

@@ -36,10 +36,12 @@ def test_received_letter_to_the_referrer_with_consent(world):
     assert all("Rut" not in m.body for m in mail.outbox)  # never e-mailed
 
 
-def test_no_letter_without_consent(world):
+def test_no_letter_without_consent_only_a_receipt_that_names_nobody(world):
     application = _refer(world, consent=False)
     actions.do_decline(application, acting_user=world["assessor"], reason="Not for us.")
-    assert not Letter.objects.filter(application=application).exists()
+    (receipt,) = Letter.objects.filter(application=application)
+    assert receipt.kind == "received"
+    assert "Rut" not in receipt.html and "Not for us" not in receipt.html
 
 
 def test_no_letter_for_a_self_referral_without_a_gp(world):

@@ -64,7 +64,14 @@ def test_switching_programme_keeps_completed_and_started_modules(world, plan):
     world.episode.refresh_from_db()
     assert world.episode.programme_version == plan.panic
     change = PlanChange.objects.get(kind="switched")
-    assert change.details == {"before": "depression", "after": "panic", "kept": 1, "added": 2}
+    assert change.details == {
+        "before": "depression",
+        "after": "panic",
+        "kept": 1,
+        "added": 2,
+        "measures_scheduled": 0,
+        "measures_cancelled": 0,
+    }
 
 
 def test_unlock_rules():

@@ -23,6 +23,7 @@ from .administration import (
     delivery_failure_clinic_ids,
     managed_clinic_ids,
     security_event_clinic_ids,
+    sees_clinic_list,
     staff_admin_clinic_ids,
 )
 from .base import (
@@ -208,6 +209,7 @@ __all__ = [
     "is_therapist_at",
     "library_region_ids",
     "managed_clinic_ids",
+    "sees_clinic_list",
     "may_assess",
     "may_correct_diary_entry",
     "may_decline_unassessed",

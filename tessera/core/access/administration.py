@@ -26,6 +26,17 @@ def managed_clinic_ids(user) -> set[int]:
     return ids
 
 
+def sees_clinic_list(user) -> bool:
+    """Whether the menu links the clinic list: clinic managers, and region administrators
+    even before their region has a clinic (they create the first one there). One query,
+    as many as ``managed_clinic_ids`` costs a user without a manager role."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    if clinic_ids_with_roles(user, [Role.CLINIC_MANAGER]):
+        return True
+    return user.region_roles.exists()
+
+
 def delivery_failure_clinic_ids(user) -> set[int]:
     """Clinics whose failed notifications the user may see (to reach the person another
     way): clinic managers only, as for the audit trail."""

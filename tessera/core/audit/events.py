@@ -408,6 +408,11 @@ class Event(StrEnum):
         _("A questionnaire's wording was saved"),
     )
 
+    LETTER_RECEIPT_SENT = (
+        "letter.receipt_sent",
+        CARE,
+        _("The receipt for your referral was sent to the referrer"),
+    )
     LETTER_VIEWED = "letter.viewed", CARE, _("A letter about you was viewed")
     LETTER_WRITTEN = "letter.written", CARE, _("A letter about you was written")
 

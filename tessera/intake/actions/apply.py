@@ -13,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from tessera.core import audit, crisis, national_id, validation
-from tessera.letters.actions import do_write_application_letter
+from tessera.letters.actions import do_send_referral_receipt
 
 from .. import duplicates, notify
 from ..models import Application, ConsentText, Referral, ScreeningAnswer, Source, Status
@@ -356,7 +356,7 @@ def do_refer(
         changes={"source": source},
     )
 
-    do_write_application_letter(application, "received", acting_user=acting_user)
+    do_send_referral_receipt(application, acting_user=acting_user)
     if application.email:
         transaction.on_commit(lambda: notify.send_invitation(application, base_url=base_url))
     return application

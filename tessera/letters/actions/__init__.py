@@ -10,8 +10,10 @@ from .letters import (  # noqa: F401
     do_write_application_letter,
     do_write_letter,
 )
+from .receipts import do_send_referral_receipt  # noqa: F401
 
 __all__ = [
+    "do_send_referral_receipt",
     "do_write_letter",
     "application_recipient",
     "do_write_application_letter",

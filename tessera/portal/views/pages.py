@@ -1,6 +1,7 @@
 """The home pages: the welcome page, the patient's home and the staff member's home."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -102,7 +103,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "overdue": overdue,
             "memberships": memberships,
-            "regions": user.region_roles.select_related("region"),
+            "regions": user.region_roles.select_related("region").annotate(
+                clinic_count=Count("region__clinics")
+            ),
+            "may_create_clinics": bool(access.administered_region_ids(user)),
             "sees_patients": access.may_see_patient_data(user),
             "inbox": _inbox_counts(user),
         },

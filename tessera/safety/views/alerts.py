@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,9 +19,23 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 
-from .. import actions
+from .. import actions, follow_up, rules
 from ..forms import ConcernForm, ResolveForm
-from ..models import RiskAlert
+from ..models import RiskAlert, SafetyPlan
+
+
+def _follow_up(alert: RiskAlert) -> dict:
+    """What the alert page says about following it up: whether it waits, out of hours
+    with nobody on the rota, for the clinic to open; and, once resolved, whether the
+    safety plan has been reviewed since the alert opened (issue 20, item 6)."""
+    plan = SafetyPlan.objects.filter(episode_id=alert.episode_id).only("updated_at").first()
+    return {
+        "waits_for_opening": follow_up.waits_for_opening(alert, timezone.now()),
+        "plan_updated_at": plan.updated_at if plan is not None and plan.version else None,
+        "plan_reviewed": bool(
+            plan is not None and plan.version and plan.updated_at >= alert.opened_at
+        ),
+    }
 
 
 def _actionable_alert(user, pk: int) -> RiskAlert:
@@ -90,6 +106,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": ResolveForm(),
             "flags": _flag_labels(alert),
             "may_act": access.episode_in_own_scope(request.user, alert.episode),
+            **_follow_up(alert),
         },
     )
 
@@ -155,15 +172,30 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, _("Alert resolved."))
-            return redirect("risk_alert", pk=alert.pk)
+            # Resolving an alert is the moment to go over the safety plan with the
+            # patient (Stanley & Brown 2012, CLINICAL.md §5): the page opens for editing.
+            messages.success(
+                request,
+                _(
+                    "Alert resolved. Now review the safety plan with the patient: "
+                    "what warned of this crisis, and what helped?"
+                ),
+            )
+            url = reverse("episode_safety_plan", args=[alert.episode_id])
+            return redirect(f"{url}?edit=1")
     record_patient_read(
         request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
     )
     return render(
         request,
         "safety/alert_detail.html",
-        {"alert": alert, "form": form, "flags": _flag_labels(alert), "may_act": True},
+        {
+            "alert": alert,
+            "form": form,
+            "flags": _flag_labels(alert),
+            "may_act": True,
+            **_follow_up(alert),
+        },
         status=400,
     )
 
@@ -195,9 +227,15 @@ def raise_concern(request: HttpRequest, episode_id: int) -> HttpResponse:
     record_patient_read(
         request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
     )
+    now = timezone.now()
     return render(
         request,
         "safety/raise_concern.html",
-        {"episode": episode, "form": form},
+        {
+            "episode": episode,
+            "form": form,
+            "out_of_hours": not rules.is_open(episode.clinic, now),
+            "nobody_on_call": not follow_up.is_covered(episode.clinic, now),
+        },
         status=400 if form.errors else 200,
     )

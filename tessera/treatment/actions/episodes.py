@@ -129,6 +129,74 @@ def do_schedule_programme_measures(episode: Episode, *, acting_user=None) -> lis
     return created
 
 
+def _programme_rules(episode: Episode, programme) -> list:
+    """The programme's default measures the clinic has no rule of its own for."""
+    if programme is None or not programme.default_measures:
+        return []
+    clinic_rules = MeasureRule.objects.filter(clinic=episode.clinic, programme_key="")
+    rules = schedule.effective_rules(clinic_rules, programme.default_measures)
+    return [rule for rule in rules if isinstance(rule, schedule.ProgrammeRule)]
+
+
+@transaction.atomic
+def do_reschedule_for_switch(
+    episode: Episode, old_programme, *, acting_user=None, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """After a programme switch (issue 20, item 10): the old programme's measures not yet
+    answered and still ahead are cancelled, unless the new programme asks for the same
+    (instrument, time point); the new programme's measures are scheduled, counted from the
+    start of treatment, from today on (no back-dated, already overdue occasions; a
+    "before each module" measure follows each module as it starts). Answered ones stay.
+    The clinic's own rules are untouched. Returns (scheduled, cancelled); audited."""
+    now = now or timezone.now()
+    new_rules = _programme_rules(episode, episode.programme_version)
+    wanted = {(rule.instrument, rule.time_point) for rule in new_rules}
+    old_pairs = {
+        (rule.instrument, rule.time_point)
+        for rule in _programme_rules(episode, old_programme)
+        if (rule.instrument, rule.time_point) not in wanted
+    }
+    future = DueMeasure.objects.filter(episode=episode, due_at__gte=now).pending()
+    to_cancel = [due.pk for due in future if (due.instrument, due.time_point) in old_pairs]
+    cancelled = DueMeasure.objects.filter(pk__in=to_cancel).update(cancelled=True)
+    scheduled = 0
+    programme = episode.programme_version
+    if programme is not None and episode.started_on is not None and new_rules:
+        planned = [
+            occasion
+            for occasion in schedule.occasions(
+                new_rules,
+                start=episode.started_on,
+                weeks=programme.weeks or DEFAULT_TREATMENT_WEEKS,
+                time_zone=episode.clinic.time_zone,
+            )
+            if occasion.due_at >= now
+        ]
+        # An occasion cancelled by an earlier switch comes back rather than being lost.
+        revived = 0
+        for occasion in planned:
+            revived += DueMeasure.objects.filter(
+                episode=episode,
+                instrument=occasion.instrument,
+                time_point=occasion.time_point,
+                sequence=occasion.sequence,
+                cancelled=True,
+                completed_at__isnull=True,
+            ).update(cancelled=False)
+        scheduled = len(_create_missing(episode, planned)) + revived
+    if scheduled or cancelled:
+        audit.record(
+            "episode.measures_scheduled",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            actor_role=_role(acting_user, episode.clinic_id),
+            changes={"source": "switch", "measures": scheduled, "cancelled": cancelled},
+        )
+    return scheduled, cancelled
+
+
 @transaction.atomic
 def do_schedule_before_module(entry, *, acting_user=None) -> list[DueMeasure]:
     """The "before each module" questionnaires for a module the patient has just

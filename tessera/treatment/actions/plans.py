@@ -279,7 +279,9 @@ def do_follow_language(episode: Episode, *, acting_user, reason="") -> list[tupl
 def do_switch_programme(episode: Episode, programme_version, *, acting_user, reason=""):
     """Move the plan to another programme. Modules already started or completed stay
     (with every answer); modules of the old programme not yet started are taken out;
-    the new programme's modules not already in the plan are added after them."""
+    the new programme's modules not already in the plan are added after them. The new
+    programme's measures are scheduled and the old one's future ones cancelled
+    (``do_reschedule_for_switch``); the plan history says how many."""
     new_versions = _in_patient_language(episode, _published_entries(programme_version))
     now = timezone.now()
     kept_modules = set()
@@ -306,6 +308,9 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
     old = episode.programme_version
     Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
     episode.programme_version = programme_version
+    scheduled, cancelled = episode_actions.do_reschedule_for_switch(
+        episode, old, acting_user=acting_user
+    )
     _change(
         episode,
         PlanChange.Kind.SWITCHED,
@@ -315,6 +320,8 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
         after=programme_version.programme.key,
         kept=len(kept_modules),
         added=len(added),
+        measures_scheduled=scheduled,
+        measures_cancelled=cancelled,
     )
 
 

@@ -1,0 +1,125 @@
+"""The referrer's receipt (issue 20, item 5: "the GP gets no receipt").
+
+When a referral arrives (web form or FHIR), the referrer (usually the patient's GP) gets
+a receipt, written as a letter of kind "received" and kept with the application:
+
+- where the patient agreed to letters to the referrer, the ordinary letter about them;
+- otherwise a receipt that names nobody: our reference, the date received and the
+  clinic's contact details. A receipt needs nothing more, and the referrer already knows
+  whom they referred.
+
+It goes out through the clinic's channels for letters: to the referrer's record system
+where one is registered (the fhir app listens for letters being written), and as a
+notice to the secure e-mail address the referral gave, with the reference only, nothing
+about the patient. Once: one receipt per application (a database constraint), and the
+notice is sent only by the call that marks it sent (``sent_at``), after the commit.
+Audited as ``letter.written`` and ``letter.receipt_sent``.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from tessera.core import access, audit
+
+from .. import render
+from ..models import Letter
+from .letters import do_write_application_letter
+
+
+@transaction.atomic
+def do_send_referral_receipt(application, *, acting_user=None) -> Letter | None:
+    """Write the referral's receipt and send its notice once. None when the application
+    came without a referral."""
+    referral = getattr(application, "referral", None)
+    if referral is None:
+        return None
+    existing = Letter.objects.filter(application=application, kind=Letter.Kind.RECEIVED).first()
+    if existing is not None:
+        return existing
+    letter = do_write_application_letter(application, Letter.Kind.RECEIVED, acting_user=acting_user)
+    if letter is None:
+        letter = _anonymous_receipt(application, referral, acting_user)
+    address = (referral.secure_email or "").strip()
+    if address:
+        transaction.on_commit(lambda: _send_notice(letter.pk, address), robust=True)
+    return letter
+
+
+def _anonymous_receipt(application, referral, acting_user) -> Letter:
+    clinic = application.clinic
+    language = render.language_for(clinic)
+    data = {
+        "clinic": clinic,
+        "application": application,
+        "to_name": referral.referrer_name,
+        "to_organisation": referral.organisation,
+        "about": {},
+        "receipt_only": True,
+        "received_on": timezone.localdate(application.submitted_at or timezone.now()),
+        "today": timezone.localdate(),
+        "author": None,
+    }
+    letter = Letter.objects.create(
+        clinic=clinic,
+        application=application,
+        kind=Letter.Kind.RECEIVED,
+        language=language,
+        recipient_name=referral.referrer_name,
+        recipient_organisation=referral.organisation,
+        recipient_email=referral.secure_email,
+        html=render.render_html(Letter.Kind.RECEIVED, data, language),
+        created_by=acting_user,
+    )
+    audit.record(
+        "letter.written",
+        actor=acting_user,
+        clinic=clinic,
+        obj=letter,
+        purpose="intake",
+        changes={"kind": Letter.Kind.RECEIVED, "application": application.pk, "receipt": True},
+        actor_role=access.actor_role_label(acting_user, clinic.pk) if acting_user else "system",
+    )
+    return letter
+
+
+def _send_notice(letter_id: int, address: str) -> None:
+    """Mark the receipt sent, and send its notice only if this call marked it."""
+    now = timezone.now()
+    marked = Letter.objects.filter(pk=letter_id, sent_at__isnull=True).update(
+        sent_at=now, sent_to=address
+    )
+    if not marked:
+        return
+    letter = Letter.objects.select_related("clinic", "application").get(pk=letter_id)
+    clinic, reference = letter.clinic, letter.application.reference
+    contact = ", ".join(x for x in [clinic.contact_phone, clinic.contact_email] if x)
+    with override(letter.language):
+        send_mail(
+            _("Referral received: %(reference)s") % {"reference": reference},
+            _(
+                "%(clinic)s has received your referral, our reference %(reference)s, on "
+                "%(date)s. We will write to you again when we have made a decision.\n\n"
+                "Please quote the reference if you contact us%(contact)s.\n"
+            )
+            % {
+                "clinic": clinic.name,
+                "reference": reference,
+                "date": timezone.localdate(letter.created_at).isoformat(),
+                "contact": f" ({contact})" if contact else "",
+            },
+            None,
+            [address],
+        )
+    audit.record(
+        "letter.receipt_sent",
+        clinic=clinic,
+        obj=letter,
+        purpose="intake",
+        actor_role="system",
+        changes={"application": letter.application_id, "channel": "secure_email"},
+    )
