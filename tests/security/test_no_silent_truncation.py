@@ -1,0 +1,91 @@
+"""Input longer than the server keeps is refused with a message, never cut silently
+(issue 13): worksheets (button and autosave), diary entries, and the other endpoints
+that used to shorten or drop what was sent. The typed text is shown back: nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tessera.treatment import worksheets
+from tessera.treatment.models import DiaryEntry, WorksheetAnswer
+from tests.plan_fixtures import build_plan
+from tests.treatment.homework_fixtures import add_homework
+
+LONG = "x" * (worksheets.MAX_TEXT + 1)
+
+
+@pytest.fixture
+def plan(world):
+    ns = build_plan(world)
+    add_homework(ns)
+    return ns
+
+
+def save_url(plan):
+    return reverse("worksheet_save", args=[plan.entry.pk, 2])
+
+
+def test_an_over_long_worksheet_autosave_is_refused_and_nothing_is_written(world, plan, login):
+    client = login(world["patient"])
+    client.post(save_url(plan), {"situation": "first draft"}, HTTP_X_AUTOSAVE="1")
+    response = client.post(save_url(plan), {"situation": LONG}, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["fields"] == ["situation"] and "20,000" in body["error"]
+    assert WorksheetAnswer.objects.get(entry=plan.entry).values["situation"] == "first draft"
+
+
+def test_an_over_long_worksheet_post_is_shown_back_with_a_message(world, plan, login):
+    client = login(world["patient"])
+    typed = "kept " + LONG
+    response = client.post(save_url(plan), {"situation": typed, "mood": "4", "send": "1"})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="situation-error"' in text and 'aria-invalid="true"' in text
+    assert f"{len(typed):,}" in text and typed in text  # the whole text, as typed
+    assert 'value="4"' in text
+    assert not WorksheetAnswer.objects.filter(entry=plan.entry).exists()
+
+
+def test_an_over_long_table_cell_is_refused_not_cut(world, plan, login):
+    client = login(world["patient"])
+    response = client.post(
+        save_url(plan), {"diary-0-day": "2026-03-02", "diary-0-what": LONG}, HTTP_X_AUTOSAVE="1"
+    )
+    assert response.status_code == 400 and response.json()["fields"] == ["diary-0-what"]
+    assert not WorksheetAnswer.objects.filter(entry=plan.entry).exists()
+
+
+def test_table_rows_past_the_limit_are_refused_not_dropped(world, plan, login):
+    data = {f"diary-{i}-what": f"row {i}" for i in range(worksheets.MAX_ROWS + 1)}
+    response = login(world["patient"]).post(save_url(plan), data, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 400 and response.json()["fields"] == ["diary"]
+    exactly = {f"diary-{i}-what": f"row {i}" for i in range(worksheets.MAX_ROWS)}
+    assert (
+        login(world["patient"]).post(save_url(plan), exactly, HTTP_X_AUTOSAVE="1").status_code
+        == 200
+    )
+    assert len(WorksheetAnswer.objects.get(entry=plan.entry).values["diary"]) == worksheets.MAX_ROWS
+
+
+def test_a_worksheet_of_exactly_the_limit_is_kept_whole(world, plan, login):
+    text = "y" * worksheets.MAX_TEXT
+    response = login(world["patient"]).post(
+        save_url(plan), {"situation": text}, HTTP_X_AUTOSAVE="1"
+    )
+    assert response.status_code == 200
+    assert WorksheetAnswer.objects.get(entry=plan.entry).values["situation"] == text
+
+
+def test_an_over_long_diary_entry_is_refused_and_shown_back(world, plan, login):
+    url = reverse("diary_register", args=[plan.entry.pk, plan.homework.position])
+    page = login(world["patient"]).get(url).content.decode()
+    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+    response = login(world["patient"]).post(
+        url, {"submission_key": key, "activity": LONG, "mood": "5", "times-0-note": ""}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="activity-error"' in text and LONG in text
+    assert not DiaryEntry.objects.exists()
