@@ -89,3 +89,50 @@ def test_an_over_long_diary_entry_is_refused_and_shown_back(world, plan, login):
     assert response.status_code == 400
     assert 'id="activity-error"' in text and LONG in text
     assert not DiaryEntry.objects.exists()
+
+
+# --- other endpoints that used to cut what they were sent -----------------------------
+
+
+def test_research_notes_past_their_column_are_refused_not_cut(world):
+    from django.core.exceptions import ValidationError
+
+    from tessera.research import actions
+    from tessera.research.models import Deviation
+    from tests.research.fixtures import build_study, new_participant
+
+    ns = build_study(world)
+    participant = new_participant(world, 1)
+    participant.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        actions.do_unblind(participant, acting_user=ns.investigator, reason="r" * 301)
+    assert list(refused.value.message_dict) == ["reason"]
+    with pytest.raises(ValidationError) as refused:
+        actions.do_record_deviation(
+            ns.study, acting_user=ns.investigator, description="d" * 501, participant=participant
+        )
+    assert list(refused.value.message_dict) == ["description"]
+    with pytest.raises(ValidationError) as refused:
+        actions.do_discontinue(
+            participant, acting_user=ns.investigator, reason="discontinued", note="n" * 301
+        )
+    assert list(refused.value.message_dict) == ["note"]
+    participant.refresh_from_db()
+    assert not participant.unblinded_at and not participant.discontinued_at
+    assert not Deviation.objects.exists()
+    kept = actions.do_unblind(participant, acting_user=ns.investigator, reason="r" * 300)
+    assert kept.unblinding_reason == "r" * 300
+
+
+def test_an_over_long_fhir_phone_is_refused_with_422_not_cut(world, client):
+    from tessera.fhir.models import ReferrerClient
+    from tessera.intake.models import Application
+    from tests.fhir.test_fhir_referral_intake import body, expressions, patient, post
+
+    _ref, token = ReferrerClient.issue(world.clinic, "VC Norr")
+    data = body()
+    patient(data)["telecom"].append({"system": "phone", "value": "0" * 31})
+    response = post(client, token, data)
+    assert response.status_code == 422, response.content
+    assert expressions(response) == ["Patient.telecom"]
+    assert not Application.objects.exists()
