@@ -136,3 +136,30 @@ def test_an_over_long_fhir_phone_is_refused_with_422_not_cut(world, client):
     assert response.status_code == 422, response.content
     assert expressions(response) == ["Patient.telecom"]
     assert not Application.objects.exists()
+
+
+def test_an_over_long_message_draft_is_refused_and_the_saved_draft_kept(world, client, login):
+    from tessera.messaging.actions import MAX_BODY
+    from tessera.messaging.models import MessageDraft
+    from tests.messaging.test_messaging_views import ME, key_on
+
+    login(world.patient.user)
+    key = key_on(client.get(ME))
+    url = reverse("my_messages_draft")
+    assert client.post(url, {"body": "Half a thought", "submission_key": key}).status_code == 200
+    response = client.post(url, {"body": "z" * (MAX_BODY + 1), "submission_key": key})
+    assert response.status_code == 400 and b"10000" in response.content
+    assert MessageDraft.objects.get().body == "Half a thought"
+
+
+def test_an_over_long_draft_to_check_comes_back_whole_with_a_message(world, client, login):
+    from tessera.feedback.forms import MAX_DRAFT
+    from tests.plan_fixtures import build_plan
+
+    build_plan(world)
+    login(world["therapist"])
+    url = reverse("feedback_check", args=[world.episode.pk])
+    draft = "w" * (MAX_DRAFT + 5)
+    response = client.post(url, {"body": draft})
+    text = response.content.decode()
+    assert response.status_code == 400 and draft in text and 'role="alert"' in text
