@@ -163,3 +163,50 @@ def test_an_over_long_draft_to_check_comes_back_whole_with_a_message(world, clie
     response = client.post(url, {"body": draft})
     text = response.content.decode()
     assert response.status_code == 400 and draft in text and 'role="alert"' in text
+
+
+def test_session_and_episode_notes_past_their_column_are_refused_not_cut(world):
+    from django.core.exceptions import ValidationError
+
+    from tessera.appointments import actions as sessions
+    from tessera.appointments.models import Appointment, ChangeRequest
+    from tessera.core.models import Episode
+    from tessera.portal.ending import do_end_episode
+    from tests.appointments.test_appointments import book
+
+    therapist = world["therapist"]
+    session = book(world, hours=48)
+    cases = [
+        (
+            lambda: sessions.do_cancel_appointment(
+                session, acting_user=therapist, reason="c" * 301
+            ),
+            "cancel_reason",
+        ),
+        (
+            lambda: sessions.do_ask_to_change_session(
+                session, acting_user=world.patient.user, kind="move", note="m" * 1001
+            ),
+            "note",
+        ),
+        (
+            lambda: sessions.do_change_care_model(
+                world.episode, acting_user=therapist, to_model="blended", reason="r" * 501
+            ),
+            "reason",
+        ),
+        (
+            lambda: do_end_episode(
+                world.episode, acting_user=therapist, reason="completed", note="e" * 501
+            ),
+            "note",
+        ),
+    ]
+    for call, field in cases:
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert field in refused.value.message_dict
+    assert Appointment.objects.get(pk=session.pk).status == Appointment.Status.BOOKED
+    assert not ChangeRequest.objects.exists()
+    episode = Episode.objects.get(pk=world.episode.pk)
+    assert episode.status != Episode.Status.ENDED and episode.care_model != "blended"
