@@ -210,3 +210,21 @@ def test_session_and_episode_notes_past_their_column_are_refused_not_cut(world):
     assert not ChangeRequest.objects.exists()
     episode = Episode.objects.get(pk=world.episode.pk)
     assert episode.status != Episode.Status.ENDED and episode.care_model != "blended"
+
+
+def test_a_referral_s_gp_details_fit_the_patient_s_columns_whole():
+    """Accepting a referred application copies the referrer's details to the patient:
+    each column must hold what the referral form took, so nothing is cut on the way."""
+    from tessera.core.models import Patient
+    from tessera.intake.models import Referral
+
+    copied = {
+        "gp_name": "referrer_name",
+        "gp_practice": "organisation",
+        "gp_phone": "phone",
+        "gp_email": "secure_email",
+    }
+    for target, source in copied.items():
+        into = Patient._meta.get_field(target).max_length
+        taken = Referral._meta.get_field(source).max_length
+        assert into >= taken, (target, into, source, taken)
