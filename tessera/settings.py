@@ -356,6 +356,13 @@ TESSERA_RATE_LIMITS = {
 }
 # A clinic's own rates, by the clinic's slug, as JSON: {"nord": {"referral_form": "5/h"}}.
 TESSERA_CLINIC_RATE_LIMITS = json.loads(env("TESSERA_CLINIC_RATE_LIMITS", "{}") or "{}")
+# What a clinic's managers may choose for their clinic (Clinic settings, "Rate limits"):
+# per limit name, the lowest and highest count per hour, as JSON. Limits not named here
+# are the operator's alone.
+TESSERA_CLINIC_RATE_BOUNDS = json.loads(
+    env("TESSERA_CLINIC_RATE_BOUNDS", "")
+    or '{"referral_form": [1, 100], "fhir_referral": [1, 200]}'
+)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 

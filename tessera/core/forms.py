@@ -297,3 +297,33 @@ class ClinicCreateForm(forms.ModelForm):
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+
+RATE_LIMIT_LABELS = {
+    "referral_form": _("Referrals through the web form, per address (an hour)"),
+    "fhir_referral": _(
+        "Referrals through the FHIR interface, per referring organisation (an hour)"
+    ),
+}
+
+
+class ClinicRateLimitsForm(forms.Form):
+    """A clinic's own rate limits, a count an hour per limit the operator opened to
+    managers (TESSERA_CLINIC_RATE_BOUNDS); empty keeps the default."""
+
+    def __init__(self, *args, bounds: dict, defaults: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in bounds.items():
+            default = defaults.get(name)
+            self.fields[name] = forms.IntegerField(
+                label=RATE_LIMIT_LABELS.get(name, name),
+                required=False,
+                min_value=low,
+                max_value=high,
+                help_text=(
+                    _("From %(low)s to %(high)s. Empty: the default, %(default)s an hour.")
+                    if default is not None
+                    else _("From %(low)s to %(high)s. Empty: the default, no limit.")
+                )
+                % {"low": low, "high": high, "default": default},
+            )

@@ -49,11 +49,42 @@ def by_address(group: str, request: HttpRequest) -> str:
 
 
 def _clinic_own(name: str, clinic) -> dict:
-    """The clinic's own limits, when it has one for this name (else empty)."""
+    """The clinic's own limits, when it has one for this name (else empty): the one its
+    managers set in the app (``Clinic.rate_limits``) first, then the operator's
+    ``TESSERA_CLINIC_RATE_LIMITS`` for the clinic, which is the default the page shows."""
     if clinic is None:
         return {}
-    own = getattr(settings, "TESSERA_CLINIC_RATE_LIMITS", {}).get(clinic.slug, {})
-    return own if name in own else {}
+    managed = getattr(clinic, "rate_limits", None) or {}
+    if name in managed:
+        return managed
+    return operator_rates(clinic) if name in operator_rates(clinic) else {}
+
+
+def operator_rates(clinic) -> dict:
+    """The operator's rates for this clinic (environment), before its managers' own."""
+    return getattr(settings, "TESSERA_CLINIC_RATE_LIMITS", {}).get(clinic.slug, {})
+
+
+def default_rate(name: str, clinic) -> str | None:
+    """The rate a clinic has for a limit when its managers set none."""
+    own = operator_rates(clinic)
+    return (own[name] or None) if name in own else settings.TESSERA_RATE_LIMITS.get(name)
+
+
+def per_hour(rate: str | None) -> int | None:
+    """A rate as a count per hour, rounded down (None: no limit)."""
+    if not rate:
+        return None
+    count, _slash, period = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[-1:]] * int(period[:-1] or 1)
+    return int(int(count) * 3600 // seconds)
+
+
+def clinic_bounds() -> dict[str, tuple[int, int]]:
+    """The limits managers may set for their clinic, with the lowest and highest count
+    per hour the operator allows."""
+    bounds = getattr(settings, "TESSERA_CLINIC_RATE_BOUNDS", {})
+    return {name: (int(low), int(high)) for name, (low, high) in bounds.items()}
 
 
 def rate_for(name: str, clinic=None) -> str | None:

@@ -33,6 +33,7 @@ urlpatterns = [
         name="staff_role_remove",
     ),
     path("clinics/<slug:slug>/edit/", clinics.clinic_edit, name="clinic_edit"),
+    path("clinics/<slug:slug>/rate-limits/", clinics.clinic_rate_limits, name="clinic_rate_limits"),
     path(
         "clinics/<slug:slug>/crisis-contacts/",
         clinics.crisis_contacts,

@@ -44,15 +44,17 @@ def refuse_control_characters(value) -> None:
         raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
-def check_lengths(model, fields: dict) -> None:
-    """ValidationError naming every text field longer than the model's column."""
+def check_lengths(model, fields: dict, *, names: dict | None = None) -> None:
+    """ValidationError naming every text field longer than the model's column (under
+    ``names[field]`` when the form calls it something else): refused, never cut."""
     errors = {}
     for name, value in fields.items():
         limit = getattr(model._meta.get_field(name), "max_length", None)
+        shown = (names or {}).get(name, name)
         if isinstance(value, str):
             if limit and len(value) > limit:
-                errors[name] = _("Use at most %(limit)d characters.") % {"limit": limit}
+                errors[shown] = _("Use at most %(limit)d characters.") % {"limit": limit}
             elif has_control_characters(value):
-                errors[name] = _("Remove the invisible control characters from this text.")
+                errors[shown] = _("Remove the invisible control characters from this text.")
     if errors:
         raise ValidationError(errors)

@@ -51,6 +51,7 @@ _WHERE = {
     "email": "Patient.telecom",
     "first_name": "Patient.name",
     "last_name": "Patient.name",
+    "phone": "Patient.telecom",
 }
 
 
@@ -96,7 +97,7 @@ def _check(client: ReferrerClient, incoming: IncomingReferral) -> dict:
         "national_id_country": incoming.national_id_country,
         "national_id": incoming.national_id,
         "email": incoming.email,
-        "phone": incoming.phone[:30],
+        "phone": incoming.phone,  # too long is refused (clean_details), never cut
         "language": _language(incoming, client.clinic),
     }
     try:

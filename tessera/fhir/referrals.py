@@ -7,9 +7,8 @@ cookies, so no CSRF token. A wrong or revoked token gets 401 with an OperationOu
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as ValidationTimeout
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -76,16 +75,58 @@ def load_json(body: bytes):
     return payload
 
 
-# Validation (fhir.resources, pydantic) runs here, so that the request can be answered
-# when it takes too long. The size, depth and value limits above bound its work, so a
-# thread that runs over finishes soon after; two threads are enough for that.
-_VALIDATORS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fhir-validate")
+# Validation (fhir.resources, pydantic) runs in a child process forked for the request,
+# so that the time limit is real: when it runs over, the child is killed and nothing of
+# the work keeps running (a thread past its limit could not be stopped). The size, depth
+# and value limits above keep the usual case well inside the limit; forking costs a few
+# milliseconds, and referrals are few (rate-limited per token).
+_FORK = multiprocessing.get_context("fork")
 
 
-def read_in_time(payload):
-    """read_referral(payload), or ValidationTimeout after TESSERA_FHIR_VALIDATION_SECONDS."""
-    future = _VALIDATORS.submit(read_referral, payload)
-    return future.result(timeout=settings.TESSERA_FHIR_VALIDATION_SECONDS)
+class ValidationTimeout(Exception):
+    """Validation did not finish within TESSERA_FHIR_VALIDATION_SECONDS (its process
+    was killed), or the process ended without an answer."""
+
+
+def _validate_into(payload, sender) -> None:
+    """In the child: read_referral(payload), its answer sent as plain data (exceptions
+    with a problems list do not survive pickling as themselves)."""
+    try:
+        answer = ("ok", read_referral(payload))
+    except UnprocessableReferral as exc:
+        answer = ("unprocessable", exc.problems)
+    except InvalidReferral as exc:
+        answer = ("invalid", exc.problems)
+    except RecursionError:
+        answer = ("invalid", [Problem("(body)", "the referral is nested too deeply")])
+    sender.send(answer)
+    sender.close()
+
+
+def read_in_time(payload, *, seconds: float | None = None):
+    """read_referral(payload) in a child process; ValidationTimeout, with the child
+    killed and reaped, when it takes longer than TESSERA_FHIR_VALIDATION_SECONDS."""
+    limit = settings.TESSERA_FHIR_VALIDATION_SECONDS if seconds is None else seconds
+    receiver, sender = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_validate_into, args=(payload, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(limit):
+            raise ValidationTimeout
+        kind, value = receiver.recv()
+    except EOFError as exc:  # the child died without answering (e.g. out of memory)
+        raise ValidationTimeout from exc
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if kind == "unprocessable":
+        raise UnprocessableReferral(value)
+    if kind == "invalid":
+        raise InvalidReferral(value)
+    return value
 
 
 def _outcome(status: int, problems: list[Problem], **headers) -> HttpResponse:

@@ -168,7 +168,9 @@ def _autosave(request, episode, answer=None) -> HttpResponse:
             quoted_answer=answer,
             quoted_text=request.POST.get("quoted_text", ""),
         )
-    except ValidationError:
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # too long: say so; the text stays in the box
+            return HttpResponse(" ".join(exc.messages), status=400)
         return HttpResponse(_("Your draft could not be saved."), status=409)
     if draft is None:
         return HttpResponse(_("Sent."))

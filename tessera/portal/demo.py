@@ -292,6 +292,15 @@ def _on_call_rota(clinics, staff) -> None:
             )
 
 
+def _rate_limits(clinics, staff) -> None:
+    """Riverside's manager has set the clinic's own limit for the referral form (10 an
+    hour, under the default 20): Clinic settings, "Rate limits" (issue 13)."""
+    if not clinics["riverside"].rate_limits:
+        actions.do_set_clinic_rate_limits(
+            clinics["riverside"], acting_user=staff["manager"], limits={"referral_form": 10}
+        )
+
+
 @transaction.atomic
 def seed() -> list[Login]:
     region = Region.objects.filter(name="Demo Health Region").first()
@@ -326,6 +335,7 @@ def seed() -> list[Login]:
         roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
         logins.append(Login(user.email, roles, True))
     _on_call_rota(clinics, staff)
+    _rate_limits(clinics, staff)
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
     _translation_in_progress(region, staff["author"])

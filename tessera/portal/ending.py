@@ -38,8 +38,12 @@ def do_end_episode(
     episode = (
         Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
     )
-    note = (note or "").strip()[:500]
+    note = (note or "").strip()
     errors = ending.ending_problems(episode, reason, note)
+    if len(note) > Episode._meta.get_field("end_note").max_length:  # refused, never cut
+        errors["note"] = _("Use at most %(limit)d characters.") % {
+            "limit": Episode._meta.get_field("end_note").max_length
+        }
     if RiskAlert.objects.filter(episode=episode, resolved_at__isnull=True).exists():
         errors["reason"] = _("Resolve the open risk alert before ending the episode.")
     if errors:

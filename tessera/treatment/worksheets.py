@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tessera.programs.markdown import render
 
 MAX_TEXT = 20_000
+MAX_ROWS = 200  # rows of one table a post may carry; more is refused, never dropped
 TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
 
 
@@ -38,7 +39,7 @@ class FieldView:
     required: bool = False
     error: str = ""
     stacked: bool = False  # a one-row table shown as labelled fields (a diary entry)
-    max_length: int = MAX_TEXT  # the maxlength of its text inputs: read_values keeps no more
+    max_length: int = MAX_TEXT  # maxlength of its inputs; longer is refused (check_lengths)
 
     @property
     def scale(self) -> range:
@@ -90,14 +91,17 @@ def field_views(
 
 
 def read_values(specs: list[dict], data) -> dict:
+    """A post's values as typed: nothing is cut. Text longer than MAX_TEXT and tables of
+    more than MAX_ROWS rows are refused by check_lengths, so the patient sees a message
+    and keeps what was typed (one row past the limit is read to notice it)."""
     values = {}
     for spec in specs:
         key = spec["key"]
         if spec.get("type") == "table":
             rows = []
-            for index in range(200):
+            for index in range(MAX_ROWS + 1):
                 cells = {
-                    col["key"]: data.get(f"{key}-{index}-{col['key']}", "")[:MAX_TEXT].strip()
+                    col["key"]: data.get(f"{key}-{index}-{col['key']}", "").strip()
                     for col in spec.get("columns", [])
                 }
                 if not any(f"{key}-{index}-" in name for name in data):
@@ -106,8 +110,40 @@ def read_values(specs: list[dict], data) -> dict:
                     rows.append(cells)
             values[key] = rows
         else:
-            values[key] = data.get(key, "")[:MAX_TEXT]
+            values[key] = data.get(key, "")
     return values
+
+
+def _too_long(text: str) -> str:
+    return _(
+        "This is %(length)s characters long; keep it to %(limit)s or fewer. "
+        "Nothing was saved: what you wrote is still here."
+    ) % {"length": f"{len(text):,}", "limit": f"{MAX_TEXT:,}"}
+
+
+def check_lengths(specs: list[dict], values: dict) -> dict[str, str]:
+    """Values too long to keep, by field key (a cell's key is ``<field>-<row>-<column>``).
+    read_values() cuts nothing, so a post that bypasses the inputs' maxlength is refused
+    here with a message instead of being shortened without a word."""
+    problems: dict[str, str] = {}
+    for spec in specs:
+        key = spec["key"]
+        value = values.get(key)
+        if spec.get("type") == "table":
+            rows = value or []
+            if len(rows) > MAX_ROWS:
+                problems[key] = _(
+                    "A table holds at most %(limit)s rows. Nothing was saved: "
+                    "remove some rows and save again."
+                ) % {"limit": MAX_ROWS}
+            for index, row in enumerate(rows[:MAX_ROWS]):
+                for col in spec.get("columns", []):
+                    text = str(row.get(col["key"], ""))
+                    if len(text) > MAX_TEXT:
+                        problems[f"{key}-{index}-{col['key']}"] = _too_long(text)
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            problems[key] = _too_long(value)
+    return problems
 
 
 # --- Checking values (diary entries: each one is a finished registration) -------------
@@ -152,7 +188,7 @@ def check_values(specs: list[dict], values: dict) -> dict[str, str]:
     """Problems with read_values() output, by field key (a table cell's key is
     ``<field>-<row>-<column>``). Empty optional fields are fine; values are not changed:
     what the patient typed is kept as typed and shown back beside the message."""
-    problems: dict[str, str] = {}
+    problems: dict[str, str] = check_lengths(specs, values)
     for spec in specs:
         key, kind = spec["key"], spec.get("type", "text")
         value = values.get(key)
@@ -164,7 +200,7 @@ def check_values(specs: list[dict], values: dict) -> dict[str, str]:
                 for col in spec.get("columns", []):
                     text = str(row.get(col["key"], "")).strip()
                     problem = text and _type_problem(col.get("type", "text"), text)
-                    if problem:
+                    if problem and f"{key}-{index}-{col['key']}" not in problems:
                         problems[f"{key}-{index}-{col['key']}"] = problem
             continue
         text = str(value or "").strip()
@@ -173,6 +209,6 @@ def check_values(specs: list[dict], values: dict) -> dict[str, str]:
                 problems[key] = _("This field is required.")
             continue
         problem = _type_problem(kind, text, spec.get("choices", []))
-        if problem:
+        if problem and key not in problems:
             problems[key] = problem
     return problems

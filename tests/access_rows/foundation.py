@@ -91,6 +91,7 @@ ROWS: dict[str, Row] = {
     "clinic_list": Row(only(["manager", "region_admin", "other_manager"])),
     "clinic_detail": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
     "clinic_edit": Row(only(["manager", "region_admin"]), kwargs=lambda w: {"slug": "alpha"}),
+    "clinic_rate_limits": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
     "audit_search": Row(only(["manager", "other_manager"])),
     "security_events": Row(only(["manager", "other_manager", "region_admin"])),
     "failed_notifications": Row(only(["manager", "other_manager"])),

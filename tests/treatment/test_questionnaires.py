@@ -53,8 +53,27 @@ def test_autosave_keeps_each_answer_as_it_is_given(world, login):
 
 def test_an_impossible_value_gets_a_message_not_an_error(world, login):
     response = login(world["patient"]).post(fill_url(world), {**ALL_ONES, "item2": "7"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, shown again; nothing half-saved
     assert "not one of the choices" in response.content.decode()
+    assert not ResponseDraft.objects.filter(due=world.due).exists()
+
+
+def test_saving_for_later_with_an_impossible_value_is_not_told_saved(world, login):
+    client = login(world["patient"])
+    client.post(fill_url(world), {"item1": "2", "save": "1"})
+    response = client.post(fill_url(world), {"item1": "3", "item2": "7", "save": "1"})
+    assert response.status_code == 400
+    assert "not one of the choices" in response.content.decode()
+    assert ResponseDraft.objects.get(due=world.due).answers == {"1": 2}
+
+
+def test_autosave_refuses_an_impossible_value_and_says_so(world, login):
+    client = login(world["patient"])
+    url = reverse("questionnaire_autosave", args=[world.due.pk])
+    client.post(url, {"item1": "2"}, HTTP_HX_REQUEST="true")
+    response = client.post(url, {"item1": "3", "item5": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and b"Not saved" in response.content
+    assert ResponseDraft.objects.get(due=world.due).answers == {"1": 2}
 
 
 def _review_and_submit(client, world, answers=ALL_ONES):

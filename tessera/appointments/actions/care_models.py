@@ -22,6 +22,10 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
         errors["to_model"] = _("Choose a care model.")
     if not reason:
         errors["reason"] = _("Say why the care model changes.")
+    elif len(reason) > CareModelChange._meta.get_field("reason").max_length:  # never cut
+        errors["reason"] = _("Use at most %(limit)d characters.") % {
+            "limit": CareModelChange._meta.get_field("reason").max_length
+        }
     if errors:
         raise ValidationError(errors)
     locked = (
@@ -33,7 +37,7 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
         episode=locked,
         from_model=locked.care_model,
         to_model=to_model,
-        reason=reason[:500],
+        reason=reason,
         actor=acting_user,
     )
     locked.care_model = to_model

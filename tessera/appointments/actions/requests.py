@@ -33,7 +33,11 @@ def do_ask_to_change_session(
         raise ValidationError(_("Only a coming session can be moved or cancelled."))
     if kind not in ChangeRequest.Kind.values:
         raise ValidationError({"kind": _("Choose whether to move or cancel the session.")})
-    note = (note or "").strip()[:MAX_NOTE]
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:  # refused, never cut
+        raise ValidationError(
+            {"note": _("Use at most %(limit)d characters.") % {"limit": MAX_NOTE}}
+        )
     if kind == ChangeRequest.Kind.MOVE and not note:
         raise ValidationError({"note": _("Say which days and times suit you instead.")})
     request = appointment.change_requests.open().first()

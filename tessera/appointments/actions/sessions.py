@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, validation
 
 from .. import signals
 from ..models import Appointment
@@ -115,11 +115,12 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+    validation.check_lengths(Appointment, {"cancel_reason": reason})  # refused, never cut
     appointment = _locked(appointment)
     if appointment.status != Appointment.Status.BOOKED:
         raise ValidationError(_("Only a booked session can be cancelled."))
     appointment.status = Appointment.Status.CANCELLED
-    appointment.cancel_reason = reason[:300]
+    appointment.cancel_reason = reason
     appointment.save(update_fields=["status", "cancel_reason"])
     # the patient's request to move or cancel it, if any, has been dealt with
     appointment.change_requests.open().update(handled_by=acting_user, handled_at=timezone.now())

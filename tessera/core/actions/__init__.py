@@ -14,6 +14,7 @@ from .clinics import (  # noqa: F401
     do_create_clinic,
     do_create_region,
     do_remove_crisis_contact,
+    do_set_clinic_rate_limits,
     do_update_clinic_settings,
 )
 from .languages import do_set_language  # noqa: F401
@@ -43,6 +44,7 @@ __all__ = [
     "PATIENT_DETAIL_FIELDS",
     "do_create_region",
     "do_create_clinic",
+    "do_set_clinic_rate_limits",
     "do_update_clinic_settings",
     "do_add_crisis_contact",
     "do_remove_crisis_contact",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
-from .. import access, audit
+from .. import access, audit, ratelimits
 from ..models import Clinic, CrisisContact, Region
 
 # Audit rows name the fields that changed; values of identifying fields are not copied.
@@ -57,6 +59,46 @@ def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clini
         changes=audit.changed_fields(before, {k: str(v) for k, v in fields.items()}),
     )
     return clinic
+
+
+@transaction.atomic
+def do_set_clinic_rate_limits(clinic: Clinic, *, acting_user, limits: dict) -> Clinic:
+    """The clinic's own rate limits, as counts per hour by limit name; None (or a name
+    left out) goes back to the default. Each count must lie within the operator's bounds
+    (TESSERA_CLINIC_RATE_BOUNDS); a name the operator did not open to managers is refused."""
+    if clinic.pk not in access.managed_clinic_ids(acting_user):
+        raise PermissionDenied
+    bounds = ratelimits.clinic_bounds()
+    errors, chosen = {}, {}
+    for name, count in limits.items():
+        if name not in bounds:
+            errors[name] = _("This limit is set by the operator only.")
+        elif count is not None:
+            low, high = bounds[name]
+            if not isinstance(count, int) or not low <= count <= high:
+                errors[name] = _("Choose a number from %(low)s to %(high)s an hour.") % {
+                    "low": low,
+                    "high": high,
+                }
+            else:
+                chosen[name] = f"{count}/h"
+    if errors:
+        raise ValidationError(errors)
+    locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    before = dict(locked.rate_limits or {})
+    locked.rate_limits = chosen
+    locked.save(update_fields=["rate_limits"])
+    clinic.rate_limits = chosen
+    audit.record(
+        "clinic.rate_limits_changed",
+        actor=acting_user,
+        clinic=locked,
+        obj=locked,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, locked.pk),
+        changes={"before": before, "after": chosen},
+    )
+    return locked
 
 
 @transaction.atomic

@@ -243,6 +243,11 @@ class Event(StrEnum):
         ADMINISTRATION,
         _("The clinic's settings were changed"),
     )
+    CLINIC_RATE_LIMITS_CHANGED = (
+        "clinic.rate_limits_changed",
+        ADMINISTRATION,
+        _("The clinic's rate limits were changed"),
+    )
 
     CLINICAL_NOTE_ADDED = "clinical_note.added", CARE, _("A clinical note about you was written")
 

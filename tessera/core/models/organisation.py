@@ -129,6 +129,11 @@ class Clinic(models.Model):
         _("after an episode ends, the patient can still read their course for (days)"),
         default=365,
     )
+    # The clinic's own rate limits, set by its managers within the operator's bounds
+    # (TESSERA_CLINIC_RATE_BOUNDS): {"referral_form": "10/h"}. A name not here takes the
+    # operator's rate for the clinic (TESSERA_CLINIC_RATE_LIMITS), then the default
+    # (core/ratelimits.py).
+    rate_limits = models.JSONField(_("rate limits"), default=dict, blank=True)
 
     # How outcome labels are read in letters (tessera.instruments.scoring.primary):
     # the national NHS Talking Therapies rules, or Internetpsykiatri Stockholm's 40 %/30 %

@@ -97,7 +97,7 @@ class Patient(models.Model):
     )
     gp_name = models.CharField(_("GP or referrer"), max_length=200, blank=True)
     gp_practice = models.CharField(_("practice or organisation"), max_length=200, blank=True)
-    gp_phone = models.CharField(_("GP phone"), max_length=30, blank=True)
+    gp_phone = models.CharField(_("GP phone"), max_length=40, blank=True)  # as Referral.phone
     gp_email = models.EmailField(_("GP secure e-mail"), blank=True)
     letters_to_gp = models.BooleanField(
         _("the patient agrees to letters to their GP or referrer"), default=False

@@ -7,9 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import access, actions, crisis, on_call
+from .. import access, actions, crisis, on_call, ratelimits
 from ..decorators import staff_required
-from ..forms import ClinicSettingsForm, CrisisContactForm, OnCallShiftForm, add_action_errors
+from ..forms import (
+    ClinicRateLimitsForm,
+    ClinicSettingsForm,
+    CrisisContactForm,
+    OnCallShiftForm,
+    action_error_lists,
+    add_action_errors,
+)
 from ..models import Clinic, CrisisContact, OnCallShift, User
 
 
@@ -64,6 +71,44 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The clinic's settings were saved."))
         return redirect("clinic_detail", slug=clinic.slug)
     return render(request, "core/clinic_edit.html", {"clinic": clinic, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def clinic_rate_limits(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clinic's own rate limits, within the operator's bounds (issue 13)."""
+    clinic = _managed_clinic(request.user, slug)
+    bounds = ratelimits.clinic_bounds()
+    defaults = {name: ratelimits.per_hour(ratelimits.default_rate(name, clinic)) for name in bounds}
+    current = {name: ratelimits.per_hour(rate) for name, rate in (clinic.rate_limits or {}).items()}
+    form = ClinicRateLimitsForm(
+        request.POST or None, initial=current, bounds=bounds, defaults=defaults
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_clinic_rate_limits(
+                clinic, acting_user=request.user, limits=form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in action_error_lists(exc).items():
+                form.add_error(None if field not in form.fields else field, errors)
+        else:
+            messages.success(request, _("The clinic's rate limits were saved."))
+            return redirect("clinic_rate_limits", slug=clinic.slug)
+    rows = [
+        (
+            form[name],
+            ratelimits.per_hour(ratelimits.rate_for(name, clinic)),
+            defaults[name],
+        )
+        for name in bounds
+    ]
+    return render(
+        request,
+        "core/clinic_rate_limits.html",
+        {"clinic": clinic, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required

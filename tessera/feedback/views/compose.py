@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tessera.core import access
@@ -94,17 +95,27 @@ def fill(request: HttpRequest, episode_id: int) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode, answer = episode_and_answer(request, episode_id)
-    text = request.POST.get("body", "")[:MAX_DRAFT]
+    text = request.POST.get("body", "")
     language = request.POST.get("language") or None
-    remarks = compose.check(text, episode, answer, language=language)
+    if len(text) > MAX_DRAFT:  # not checked and never cut: the whole draft comes back
+        error = _("The draft is too long to check: keep it to %(n)s characters or fewer.") % {
+            "n": f"{MAX_DRAFT:,}"
+        }
+        remarks, checked_in = [], None
+    else:
+        error = ""
+        remarks = compose.check(text, episode, answer, language=language)
+        checked_in = compose.checked_language(text, episode, language=language)
     context = {
         "remarks": remarks,
-        "checked_in": compose.checked_language(text, episode, language=language),
+        "checked_in": checked_in,
         "text": text,
         "checked": True,
+        "error": error,
         "unmet": sum(1 for r in remarks if not r.met),
         "check_url": request.get_full_path(),
     }
+    status = 400 if error else 200
     if request.headers.get("HX-Request"):
-        return render(request, "feedback/remarks.html", context)
-    return render(request, "feedback/check_page.html", context)
+        return render(request, "feedback/remarks.html", context, status=status)
+    return render(request, "feedback/check_page.html", context, status=status)

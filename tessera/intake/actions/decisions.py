@@ -95,7 +95,7 @@ def _patient_for(application: Application, acting_user) -> Patient:
         gp = {
             "gp_name": referral.referrer_name,
             "gp_practice": referral.organisation,
-            "gp_phone": referral.phone[:30],
+            "gp_phone": referral.phone,  # the same length: copied whole
             "gp_email": referral.secure_email,
             "letters_to_gp": referral.consent_to_letters,
         }

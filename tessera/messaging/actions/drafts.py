@@ -23,6 +23,22 @@ def draft_for(episode: Episode, author) -> MessageDraft:
     return draft
 
 
+def _check_draft_lengths(body: str, quoted_text: str) -> None:
+    """A draft past the message's limits is refused, never cut: the text stays in the
+    author's box with the message, and the last saved draft is kept as it was."""
+    problems = {}
+    if len(body) > MAX_BODY:
+        problems["body"] = _("Draft not saved: a message can be at most %(n)s characters long.") % {
+            "n": MAX_BODY
+        }
+    if len(quoted_text) > MAX_QUOTE:
+        problems["quoted_text"] = _(
+            "Draft not saved: the quotation can be at most %(n)s characters long."
+        ) % {"n": MAX_QUOTE}
+    if problems:
+        raise ValidationError(problems)
+
+
 def do_save_draft(
     episode: Episode,
     *,
@@ -37,6 +53,7 @@ def do_save_draft(
     if not access.may_write_message(acting_user, episode):
         raise ValidationError(_("You cannot write in this conversation."))
     _check_answer(quoted_answer, episode)
+    _check_draft_lengths(body or "", quoted_text or "")
     if submission_key and Message.objects.filter(submission_key=submission_key).exists():
         return None  # a late autosave of what was just sent: nothing left to keep
     with transaction.atomic():
@@ -45,8 +62,8 @@ def do_save_draft(
         )
         if submission_key:
             draft.submission_key = uuid.UUID(str(submission_key))
-        draft.body = (body or "")[:MAX_BODY]
+        draft.body = body or ""
         draft.quoted_answer = quoted_answer
-        draft.quoted_text = (quoted_text or "")[:MAX_QUOTE]
+        draft.quoted_text = quoted_text or ""
         draft.save()
     return draft

@@ -101,7 +101,14 @@ def do_send_message(
         raise ValidationError(_("You cannot write in this conversation."))
     from_patient = _is_patient_of(acting_user, episode)
     body = _clean_body(body)
-    quoted_text = (quoted_text or "").strip()[:MAX_QUOTE]
+    quoted_text = (quoted_text or "").strip()
+    if len(quoted_text) > MAX_QUOTE:  # refused, never cut
+        raise ValidationError(
+            {
+                "quoted_text": _("The quotation can be at most %(n)s characters long.")
+                % {"n": MAX_QUOTE}
+            }
+        )
     if from_patient:
         quoted_answer, quoted_text = None, ""
     _check_answer(quoted_answer, episode)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access
+from tessera.core import access, validation
 from tessera.treatment import actions as treatment
 
 from .. import eligibility
@@ -157,9 +157,12 @@ def do_exclude(participant: Participant, *, acting_user, reason: str, note: str 
         raise ValidationError(_("This participant can no longer be excluded."))
     if reason == Participant.Exclusion.OTHER and not note.strip():
         raise ValidationError({"note": [_("Say why.")]})
+    validation.check_lengths(
+        Participant, {"exclusion_note": note.strip()}, names={"exclusion_note": "note"}
+    )
     locked.excluded_at = timezone.now()
     locked.exclusion = reason
-    locked.exclusion_note = note.strip()[:300]
+    locked.exclusion_note = note.strip()
     locked.save(update_fields=["excluded_at", "exclusion", "exclusion_note"])
     participant_event(
         "research.excluded", locked, acting_user=acting_user, changes={"reason": reason}
@@ -201,9 +204,12 @@ def do_discontinue(participant: Participant, *, acting_user, reason: str, note: 
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if not locked.randomised_at or locked.discontinued_at:
         raise ValidationError(_("Only a randomised participant can be recorded as stopping."))
+    validation.check_lengths(
+        Participant, {"discontinuation_note": note.strip()}, names={"discontinuation_note": "note"}
+    )
     locked.discontinued_at = timezone.now()
     locked.discontinuation = reason
-    locked.discontinuation_note = note.strip()[:300]
+    locked.discontinuation_note = note.strip()
     locked.save(update_fields=["discontinued_at", "discontinuation", "discontinuation_note"])
     participant_event(
         "research.discontinued", locked, acting_user=acting_user, changes={"reason": reason}
@@ -218,11 +224,14 @@ def do_unblind(participant: Participant, *, acting_user, reason: str) -> Partici
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the arm must be revealed.")]})
+    validation.check_lengths(
+        Participant, {"unblinding_reason": reason}, names={"unblinding_reason": "reason"}
+    )
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     if not locked.randomised_at or locked.unblinded_at:
         raise ValidationError(_("There is no allocation to reveal, or it is already revealed."))
     locked.unblinded_at = timezone.now()
-    locked.unblinding_reason = reason[:300]
+    locked.unblinding_reason = reason
     locked.save(update_fields=["unblinded_at", "unblinding_reason"])
     participant_event(
         "research.unblinded", locked, acting_user=acting_user, changes={"reason": reason}
@@ -238,8 +247,9 @@ def do_record_deviation(study: Study, *, acting_user, description: str, particip
         raise ValidationError({"description": [_("Say what happened.")]})
     if participant is not None and participant.study_id != study.pk:
         raise ValidationError(_("This participant is in another study."))
+    validation.check_lengths(Deviation, {"description": description})
     deviation = Deviation.objects.create(
-        study=study, participant=participant, description=description[:500], recorded_by=acting_user
+        study=study, participant=participant, description=description, recorded_by=acting_user
     )
     if participant is not None:
         participant_event("research.deviation_recorded", participant, acting_user=acting_user)

@@ -8,3 +8,15 @@
   if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
   summary.focus();
 }());
+
+// An htmx request refused by the server (400, 409: e.g. a draft past its length) shows
+// the server's message in its status line instead of being dropped without a word;
+// only targets that are status lines (role="status") are swapped this way.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr && event.detail.xhr.status;
+  var target = event.detail.target;
+  if ((status === 400 || status === 409) && target && target.getAttribute("role") === "status") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

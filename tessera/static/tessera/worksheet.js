@@ -32,6 +32,14 @@
         signedOut = true;
         return null;
       }
+      if (response.status === 400) {
+        // Refused (e.g. text past the field's limit): say why, keep the text on this
+        // device, and wait for the next change instead of retrying the same post.
+        return response.json().then(function (refused) {
+          say(refused.error || form.dataset.refusedText || "Not saved.");
+          return null;
+        });
+      }
       if (!response.ok) { throw new Error("status " + response.status); }
       return response.json();
     }).then(function (answer) {

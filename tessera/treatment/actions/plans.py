@@ -13,6 +13,7 @@ from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion
 from tessera.programs.translations import modules_in_language
 
+from .. import worksheets
 from ..ending import patient_may_write
 from ..models import PlanChange, PlanEntry, WorksheetAnswer
 from . import episodes as episode_actions
@@ -363,6 +364,9 @@ def require_writable(entry: PlanEntry) -> None:
 
 def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
     require_writable(entry)
+    too_long = worksheets.check_lengths(step.fields, values)
+    if too_long:  # refused whole, never shortened: the view shows the text back
+        raise ValidationError(too_long)
     answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
     if answer.submitted_at is not None:
         raise ValidationError(

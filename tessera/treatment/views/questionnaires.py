@@ -86,6 +86,13 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         answers = {**answers, **questionnaires.read_answers(view, request.POST)}
+        if view.errors:  # an answer that is no choice: refused whole, never half-saved
+            return render(
+                request,
+                "treatment/questionnaire.html",
+                {"due": due, "q": view, "crisis_contacts": _risk_contacts(request, due, answers)},
+                status=400,
+            )
         actions.do_save_draft(due, answers, acting_user=request.user)
         if "save" in request.POST:
             # The list of questionnaires shows the crisis contacts while this draft
@@ -118,6 +125,11 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         due.instrument, _language(request), answers, clinic=due.episode.clinic
     )
     answers.update(questionnaires.read_answers(view, request.POST))
+    if view.errors:  # not saved, and said so in the status line (errors.js shows a 400)
+        return HttpResponse(
+            _("Not saved: that answer is not one of the choices. Please choose again."),
+            status=400,
+        )
     actions.do_save_draft(due, answers, acting_user=request.user)
     # The crisis box above the form is swapped in (or emptied) with the status, so a
     # risk answer shows the crisis contacts as soon as it is chosen.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
+from tessera.core.forms import action_error_texts
 from tessera.core.models import Episode
 
 from .. import diary, plans, worksheets
@@ -63,9 +64,16 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
         index = max(0, min(len(steps) - 1, int(request.GET.get("step", 1)) - 1))
     except ValueError:
         index = 0
+    return _reader(request, episode, entry, steps, index)
+
+
+def _reader(request, episode, entry, steps, index, *, typed=None, errors=None) -> HttpResponse:
+    """The module reader at one step; ``typed`` and ``errors`` show a refused worksheet
+    post back as it was typed, beside the messages (answered 400)."""
     step = steps[index]
     may_write = patient_may_write(episode)
-    if episode.status != Episode.Status.ENDED:  # reading after the end starts nothing
+    # reading after the end starts nothing; a refused post was seen already
+    if episode.status != Episode.Status.ENDED and typed is None:
         plan_actions.record_step_seen(entry, step.position, acting_user=request.user)
     record_patient_read(request.user, episode.patient, "module", obj=entry)
     homework = step.kind == "homework" and bool(step.fields)
@@ -88,13 +96,18 @@ def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
             "transcript": worksheets.render_markdown(step.transcript),
             "fields": []
             if homework
-            else worksheets.field_views(step.fields, answer.values if answer else {}),
+            else worksheets.field_views(
+                step.fields,
+                typed if typed is not None else (answer.values if answer else {}),
+                errors=errors,
+            ),
             "answer": answer,
             "is_last": index == len(steps) - 1,
             "may_write": may_write,
             "episode": episode,
             "reading_until": plans.reading_until(episode),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -118,8 +131,18 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
                 return JsonResponse({"saved_at": answer.updated_at.isoformat()})
             messages.success(request, _("Saved."))
     except ValidationError as exc:
-        if autosave:
-            return JsonResponse({"error": " ".join(exc.messages)}, status=409)
+        field_errors = getattr(exc, "error_dict", None)
+        if autosave:  # worksheet.js shows the message and keeps the text on the device
+            return JsonResponse(
+                {"error": " ".join(exc.messages), "fields": sorted(field_errors or [])},
+                status=400 if field_errors else 409,
+            )
+        if field_errors:  # refused values (too long): shown back as typed, nothing lost
+            steps = list(entry.module_version.steps.select_related("media").order_by("position"))
+            index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+            messages.error(request, _("Not saved: see the message beside the field."))
+            errors = action_error_texts(exc, default=step.fields[0]["key"])
+            return _reader(request, episode, entry, steps, index, typed=values, errors=errors)
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{request.path.rsplit('/steps/', 1)[0]}/?step={position}")
 
