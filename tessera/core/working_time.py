@@ -7,6 +7,11 @@ UTC, so a day on which clocks change is as long as it really is. The public holi
 the clinic's country (``clinic.country``: SE, NO, DK, NL or GB-SCT), from the `holidays`
 package, are closed days, so reply targets and risk-alert escalation skip them
 (docs/decisions/0009-libraries.md). A clinic without a country counts every working day.
+
+The windows of a clinic's set-up (time zone, days, hours, country) are built once per
+local year and kept for the process (``_year_windows``); a question finds its first window
+by bisect and sums only the windows it spans, in the same float arithmetic as before
+(the inbox asks this for every row).
 """
 
 from __future__ import annotations
