@@ -7,10 +7,16 @@ UTC, so a day on which clocks change is as long as it really is. The public holi
 the clinic's country (``clinic.country``: SE, NO, DK, NL or GB-SCT), from the `holidays`
 package, are closed days, so reply targets and risk-alert escalation skip them
 (docs/decisions/0009-libraries.md). A clinic without a country counts every working day.
+
+The windows of a clinic's set-up (time zone, days, hours, country) are built once per
+local year and kept for the process (``_year_windows``); a question finds its first window
+by bisect and sums only the windows it spans, in the same float arithmetic as before
+(the inbox asks this for every row).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import zoneinfo
@@ -63,19 +69,50 @@ def is_public_holiday(clinic, day: dt.date) -> bool:
     return day in public_holidays(getattr(clinic, "country", "") or "", day.year)
 
 
+def _calendar_key(clinic) -> tuple:
+    """What a clinic's working windows depend on (a cache key)."""
+    return (
+        clinic.time_zone,
+        str(clinic.working_days),
+        _as_time(clinic.opens_at),
+        _as_time(clinic.closes_at),
+        getattr(clinic, "country", "") or "",
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _year_windows(key: tuple, year: int) -> tuple[tuple, tuple, tuple]:
+    """The (local dates, UTC starts, UTC ends) of every working window of one local year.
+
+    Built once per clinic setup and year for the life of the process (the key holds every
+    field the windows depend on, so an edited clinic gets new windows): the inbox asks for
+    the time left on every row, and building the windows day by day (time zone conversion
+    and holiday look-up per day) for each row was most of its CPU.
+    """
+    time_zone, working_days, opens, closes, country = key
+    tz = zoneinfo.ZoneInfo(time_zone)
+    days = {int(c) for c in working_days}
+    closed = public_holidays(country, year)
+    dates, starts, ends = [], [], []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        if day.isoweekday() in days and day not in closed:
+            dates.append(day)
+            starts.append(dt.datetime.combine(day, opens, tzinfo=tz).astimezone(UTC))
+            ends.append(dt.datetime.combine(day, closes, tzinfo=tz).astimezone(UTC))
+        day += dt.timedelta(days=1)
+    return tuple(dates), tuple(starts), tuple(ends)
+
+
 def _windows(clinic, first: dt.date, last: dt.date):
     """Yield (start, end) in UTC of each working window between two local dates."""
-    tz = zoneinfo.ZoneInfo(clinic.time_zone)
-    days = {int(c) for c in clinic.working_days}
-    opens = _as_time(clinic.opens_at)
-    closes = _as_time(clinic.closes_at)
-    day = first
-    while day <= last:
-        if day.isoweekday() in days and not is_public_holiday(clinic, day):
-            start = dt.datetime.combine(day, opens, tzinfo=tz).astimezone(UTC)
-            end = dt.datetime.combine(day, closes, tzinfo=tz).astimezone(UTC)
-            yield start, end
-        day += dt.timedelta(days=1)
+    key = _calendar_key(clinic)
+    for year in range(first.year, last.year + 1):
+        dates, starts, ends = _year_windows(key, year)
+        low = bisect.bisect_left(dates, first) if year == first.year else 0
+        high = bisect.bisect_right(dates, last) if year == last.year else len(dates)
+        for i in range(low, high):
+            yield starts[i], ends[i]
 
 
 def _as_time(value) -> dt.time:

@@ -165,6 +165,7 @@ def test_a_holiday_on_a_closed_weekday_changes_nothing():
 
 def test_the_holiday_set_is_computed_once_per_country_and_year(monkeypatch):
     public_holidays.cache_clear()
+    working_time._year_windows.cache_clear()
     calls = []
     real = working_time.holiday_calendars.country_holidays
 
