@@ -13,10 +13,11 @@ Which scores count (decisions stated in docs/reports.md):
   follow-ups (time points follow_up_3/6/12), in the order they were sent; the first and
   the last of each measure are the engine's ``first`` and ``last``.
 - The depression measure is PHQ-9. The anxiety measure is the problem-specific one of
-  the programme's problem area where the episode has scores on it (panic: PDSS, social
-  anxiety: SPIN, PTSD: IES-R; Clark et al. 2018, Table 2, as CLINICAL.md §2 records it
-  ✓), else GAD-7 (✓ the default). Measures whose thresholds are unconfirmed in
-  measures.json are never chosen.
+  the programme's problem area where the episode has scores on it, else GAD-7 (✓ the
+  default). Which measure goes with which area is the one list the letters use too,
+  ``tessera.instruments.scoring.talking_therapies.ANXIETY_BY_PROBLEM`` (Clark et al.
+  2018, Table 2, as CLINICAL.md §2 records it ✓). Measures whose thresholds are
+  unconfirmed in measures.json are never chosen.
 - The uptake area is the postcode area of the patient's postal address (``areas.py``);
   adverse effects are the total of the episode's last NEQ-20 (negative effects reported).
 - Attended treatment contacts are counted by ``tessera.appointments.contacts`` (the one
@@ -35,6 +36,7 @@ from tessera.appointments.contacts import treatment_contacts
 from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
 from tessera.instruments.scoring.definitions import normalise_code
+from tessera.instruments.scoring.talking_therapies import ANXIETY_BY_PROBLEM
 from tessera.instruments.time_points import TimePoint
 from tessera.intake.models import Application
 from tessera.outcomes.measures import Entry, load_table
@@ -46,9 +48,6 @@ from .models import EpisodeOutcome
 
 DEPRESSION = "PHQ-9"
 DEFAULT_ANXIETY = "GAD-7"
-# The problem-specific anxiety measure by programme problem area (Clark et al. 2018,
-# Table 2; CLINICAL.md §2 ✓). Areas not listed use GAD-7.
-ANXIETY_BY_PROBLEM = {"panic": "PDSS", "social_anxiety": "SPIN", "ptsd": "IES-R"}
 FOLLOW_UPS = {
     TimePoint.FOLLOW_UP_3: "dep_follow_up_3",
     TimePoint.FOLLOW_UP_6: "dep_follow_up_6",
@@ -101,9 +100,15 @@ def _first_last(scores: list[tuple[str, float]], code: str) -> tuple[float | Non
 
 
 def _anxiety_code(problem_area: str, scored: set[str]) -> str:
+    """The area's problem-specific measure (the shared list) when the episode has scores
+    on it under its code or an alias measures.json gives, else GAD-7. Returns the code
+    the responses carry, so that their scores are found."""
     specific = ANXIETY_BY_PROBLEM.get(problem_area)
-    if specific and normalise_code(specific) in scored and _entry(specific):
-        return specific
+    entry = _entry(specific.code) if specific else None
+    if entry is not None:
+        for code in sorted(scored):
+            if _entry(code) is entry:
+                return code
     return DEFAULT_ANXIETY
 
 
@@ -112,7 +117,7 @@ def row_for(
 ) -> dict:
     """The row's values for one episode, from what was read for it."""
     course = [(r[0], float(r[1])) for r in responses if r[2] not in FOLLOW_UPS]
-    scored = {normalise_code(code) for code, _total in course}
+    scored = {code for code, _total in course}
     version = episode.programme_version
     problem_area = version.problem_area if version else ""
     anx_code = _anxiety_code(problem_area, scored)
