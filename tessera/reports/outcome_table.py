@@ -35,7 +35,9 @@ from django.utils import timezone
 from tessera.appointments.contacts import treatment_contacts
 from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
+from tessera.instruments.scoring.change import substantially_improved
 from tessera.instruments.scoring.definitions import normalise_code
+from tessera.instruments.scoring.primary import NATIONAL, SWEDISH, swedish_percent
 from tessera.instruments.scoring.talking_therapies import ANXIETY_BY_PROBLEM
 from tessera.instruments.time_points import TimePoint
 from tessera.intake.models import Application
@@ -126,6 +128,7 @@ def row_for(
     contacts = treatment_contacts(episode)
     dep, anx = _entry(DEPRESSION), _entry(anx_code)
     result = classify(dep, dep_first, dep_last, anx, anx_first, anx_last, contacts)
+    rule_values = _rule_values(episode, course, contacts)
     follow_ups = dict.fromkeys(FOLLOW_UPS.values())
     for code, total, point in responses:
         if point in FOLLOW_UPS and normalise_code(code) == normalise_code(DEPRESSION):
@@ -165,7 +168,57 @@ def row_for(
         "reliable_improvement": result.reliable_improvement,
         "reliable_deterioration": result.reliable_deterioration,
         "reliable_recovery": result.reliable_recovery,
+        **rule_values,
     }
+
+
+def _clinic_rule(episode: Episode) -> str:
+    chosen = getattr(episode, "clinic_outcome_rule", None)
+    if chosen is None:
+        chosen = episode.clinic.outcome_rule
+    return chosen or NATIONAL
+
+
+def _rule_values(episode: Episode, course: list, contacts: int) -> dict:
+    """The clinic's rule as it applies to this course, and the Swedish label.
+
+    As the end letters read it (letters/outcome.py, decision 0025): the Swedish rule
+    applies where it names a threshold for the programme's primary measure (40 %/30 %,
+    primary.SWEDISH_PERCENT, CLINICAL.md §2 ✓ for the percentages); then a course is
+    finished with >= 2 attended treatment contacts and a first and last primary score
+    (CLINICAL.md §2 ✓), and the national labels do not apply. Elsewhere the national
+    rules read the course, and ``rule_fell_back`` records that the clinic chose Swedish.
+    """
+    version = episode.programme_version
+    primary = version.primary_measure_code if version else ""
+    first, last = _first_last(course, primary) if primary else (None, None)
+    chosen = _clinic_rule(episode)
+    percent = swedish_percent(primary) if primary else None
+    values = {
+        "outcome_rule": NATIONAL,
+        "rule_fell_back": chosen == SWEDISH,
+        "primary_instrument": primary if first is not None else "",
+        "primary_first": first,
+        "primary_last": last,
+        "substantially_improved": None,
+    }
+    if chosen != SWEDISH or percent is None:
+        return values
+    finished = contacts >= 2 and first is not None and last is not None
+    values.update(
+        outcome_rule=SWEDISH,
+        rule_fell_back=False,
+        finished=finished,
+        caseness_start=None,
+        recovered=None,
+        reliable_improvement=None,
+        reliable_deterioration=None,
+        reliable_recovery=None,
+        substantially_improved=(
+            substantially_improved(first, last, threshold_percent=percent) if finished else None
+        ),
+    )
+    return values
 
 
 def refresh(episode_ids: Iterable[int]) -> int:
@@ -182,7 +235,11 @@ def _refresh_batch(ids: list[int]) -> int:
     episodes = list(
         Episode.objects.filter(pk__in=ids)
         .select_related("programme_version__programme")
-        .annotate(address=F("patient__address"), country=F("clinic__country"))
+        .annotate(
+            address=F("patient__address"),
+            country=F("clinic__country"),
+            clinic_outcome_rule=F("clinic__outcome_rule"),
+        )
     )
     responses: dict[int, list] = {pk: [] for pk in ids}
     for episode_id, code, total, point in (
