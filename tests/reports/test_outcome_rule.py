@@ -66,3 +66,53 @@ def test_a_swedish_clinic_without_a_primary_threshold_keeps_the_national_labels(
     row = EpisodeOutcome.objects.get(episode=episode)
     assert (row.outcome_rule, row.rule_fell_back) == ("national", True)
     assert (row.finished, row.recovered, row.reliable_improvement) == (True, True, True)
+
+
+def _mark(cohort, name, **values):
+    EpisodeOutcome.objects.filter(episode=cohort[name]).update(**values)
+
+
+def test_the_report_counts_the_swedish_label_and_says_which_rule(cohort):
+    from tessera.reports import figures
+
+    # By hand: A and B read by the Swedish rule (A substantially improved, B not), C of
+    # a Swedish clinic fell back; all three finished and ended.
+    swedish = {"outcome_rule": "swedish", "recovered": None, "reliable_improvement": None}
+    _mark(cohort, "A", substantially_improved=True, **swedish)
+    _mark(cohort, "B", substantially_improved=False, **swedish)
+    _mark(cohort, "C", rule_fell_back=True)
+    rows = EpisodeOutcome.objects.filter(episode__in=cohort.values())
+    report = figures.outcome_report(rows, clinic_ids=None)
+    rates = {r.key: r for r in report.rates}
+    assert (
+        rates["substantially_improved"].numerator,
+        rates["substantially_improved"].denominator,
+    ) == (1, 2)
+    assert (report.swedish_courses, report.fell_back) == (2, 1)
+    national = figures.outcome_report(
+        rows.exclude(outcome_rule="swedish").exclude(rule_fell_back=True), clinic_ids=None
+    )
+    assert (national.swedish_courses, national.fell_back) == (0, 0)
+
+
+def test_the_pages_say_which_rule_and_when_clinics_differ(cohort, world, client):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    sign_in(client, world["manager"])
+    page = client.get(reverse("clinic_outcomes", args=["alpha"])).content.decode()
+    assert "Every course is read by the national rules" in page
+    _mark(cohort, "A", outcome_rule="swedish", substantially_improved=True)
+    _mark(cohort, "B", rule_fell_back=True)
+    page = client.get(reverse("clinic_outcomes", args=["alpha"])).content.decode()
+    assert "1 course is read by the clinic's Swedish rule" in page
+    assert "1 course of a clinic on the Swedish rule is read by the national rules" in page
+
+    sign_in(client, world["region_admin"])
+    url = reverse("region_outcomes", args=[world.region.pk])
+    assert "do not all use the same outcome rule" not in client.get(url).content.decode()
+    world.clinic.outcome_rule = "swedish"
+    world.clinic.save(update_fields=["outcome_rule"])
+    page = client.get(url).content.decode()
+    assert "do not all use the same outcome rule: Clinic alpha use the Swedish rule" in page
