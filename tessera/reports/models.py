@@ -71,8 +71,9 @@ class EpisodeOutcome(models.Model):
     # The clinic's outcome rule (Clinic.outcome_rule) as it applies to this course:
     # "swedish" only where the Swedish rule has a threshold for the programme's primary
     # measure; else "national", and rule_fell_back says the clinic chose the Swedish rule
-    # (decision 0025, as letters/outcome.py reads it). Under the Swedish rule the
-    # national labels above are None and "finished" pairs the primary measure.
+    # (decision 0025, as letters/outcome.py reads it). The national labels above are
+    # kept under either rule; substantially_improved is the Swedish label, over courses
+    # with two attended contacts and a first and last primary score.
     outcome_rule = models.CharField(max_length=16, default="national")
     rule_fell_back = models.BooleanField(default=False)
     primary_instrument = models.CharField(max_length=16, blank=True)

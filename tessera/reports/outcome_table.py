@@ -186,8 +186,10 @@ def _rule_values(episode: Episode, course: list, contacts: int) -> dict:
     applies where it names a threshold for the programme's primary measure (40 %/30 %,
     primary.SWEDISH_PERCENT, CLINICAL.md §2 ✓ for the percentages); then a course is
     finished with >= 2 attended treatment contacts and a first and last primary score
-    (CLINICAL.md §2 ✓), and the national labels do not apply. Elsewhere the national
-    rules read the course, and ``rule_fell_back`` records that the clinic chose Swedish.
+    (CLINICAL.md §2 ✓). The national labels are kept beside it, so that national and
+    regional figures and the register export count every course whatever rule its clinic
+    chose. Where the Swedish rule names no threshold the national rules alone read the
+    course, and ``rule_fell_back`` records that the clinic chose Swedish.
     """
     version = episode.programme_version
     primary = version.primary_measure_code if version else ""
@@ -208,12 +210,6 @@ def _rule_values(episode: Episode, course: list, contacts: int) -> dict:
     values.update(
         outcome_rule=SWEDISH,
         rule_fell_back=False,
-        finished=finished,
-        caseness_start=None,
-        recovered=None,
-        reliable_improvement=None,
-        reliable_deterioration=None,
-        reliable_recovery=None,
         substantially_improved=(
             substantially_improved(first, last, threshold_percent=percent) if finished else None
         ),
