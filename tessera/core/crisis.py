@@ -173,6 +173,42 @@ def emergency_number(country: str) -> str:
     return next((c.phone for c in national_contacts(country) if c.kind == EMERGENCY), "")
 
 
+# The country a patient's interface language points to, for a patient with no episode
+# (so no clinic) yet: English names no one country.
+LANGUAGE_COUNTRY = {"sv": "SE", "nb": "NO", "da": "DK", "nl": "NL"}
+
+
+def site_country() -> str:
+    """The site's default country: ``settings.TESSERA_DEFAULT_COUNTRY`` where set, else
+    the clinics' country when every clinic is in the same one (one query), else ""."""
+    from django.conf import settings
+
+    chosen = getattr(settings, "TESSERA_DEFAULT_COUNTRY", "")
+    if chosen:
+        return chosen
+    from .models import Clinic
+
+    countries = list(Clinic.objects.order_by().values_list("country", flat=True).distinct()[:2])
+    return countries[0] if len(countries) == 1 else ""
+
+
+def country_for_patient(patient, language: str | None = None) -> str:
+    """The country whose emergency number a patient with no clinic should see: the one
+    their record gives (the country of their identity number), else the one their
+    preferred language (or ``language``, the page's) points to, else the site's default.
+    Only countries with shipped numbers count."""
+    candidates = [
+        getattr(patient, "national_id_country", "") if patient is not None else "",
+        LANGUAGE_COUNTRY.get(getattr(patient, "preferred_language", "") or ""),
+        LANGUAGE_COUNTRY.get((language or "")[:2]),
+    ]
+    for country in candidates:
+        if country and emergency_number(country):
+            return country
+    country = site_country()
+    return country if emergency_number(country) else ""
+
+
 def _digits(phone: str) -> str:
     return "".join(c for c in phone or "" if c.isdigit())
 

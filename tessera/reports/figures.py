@@ -78,6 +78,11 @@ class Report:
     follow_ups: list[Figure] = field(default_factory=list)
     adverse: list[Rate] = field(default_factory=list)
     adverse_mean: float | None = None  # negative effects per course that answered
+    # The clinic's outcome rule as it applied to the courses that ended (outcome_table):
+    # how many were read by the Swedish rule, and how many of a clinic on the Swedish
+    # rule fell back to the national rules (no Swedish threshold for their measure).
+    swedish_courses: int = 0
+    fell_back: int = 0
 
 
 def _period(prefix: str, start: dt.date | None, end: dt.date | None) -> Q:
@@ -130,6 +135,10 @@ def _aggregates(start, end) -> dict:
         "improved": Count("pk", filter=finished & Q(reliable_improvement=True)),
         "deteriorated": Count("pk", filter=finished & Q(reliable_deterioration=True)),
         "reliably_recovered": Count("pk", filter=finished & Q(reliable_recovery=True)),
+        "swedish_ended": Count("pk", filter=ended & Q(outcome_rule="swedish")),
+        "swedish_finished": Count("pk", filter=finished & Q(outcome_rule="swedish")),
+        "substantial": Count("pk", filter=finished & Q(substantially_improved=True)),
+        "fell_back": Count("pk", filter=ended & Q(rule_fell_back=True)),
         "dropped_early": Count("pk", filter=dropped & Q(weeks_in_treatment__lt=2)),
         "dropped_middle": Count(
             "pk", filter=dropped & Q(weeks_in_treatment__gte=2, weeks_in_treatment__lt=6)
@@ -231,8 +240,18 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
             values["deteriorated"],
             values["finished_n"],
         ),
+        # The Swedish rule (primary.SWEDISH_PERCENT: a fall of 40 % or 30 % on the
+        # primary measure, CLINICAL.md §2 ✓), over the courses it read.
+        (
+            "substantially_improved",
+            _("Substantially improved (Swedish rule)"),
+            values["substantial"],
+            values["swedish_finished"],
+        ),
         ("dropout", _("Dropped out"), values["dropped_out"], values["ended"]),
     ]
+    report.swedish_courses = values["swedish_ended"] or 0
+    report.fell_back = values["fell_back"] or 0
     report.rates = [_suppress_rate(*rate, suppress) for rate in rates]
     report.endings = [
         count("completed", _("Completed treatment"), values["completed"]),

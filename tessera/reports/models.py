@@ -68,6 +68,18 @@ class EpisodeOutcome(models.Model):
     reliable_improvement = models.BooleanField(null=True)
     reliable_deterioration = models.BooleanField(null=True)
     reliable_recovery = models.BooleanField(null=True)
+    # The clinic's outcome rule (Clinic.outcome_rule) as it applies to this course:
+    # "swedish" only where the Swedish rule has a threshold for the programme's primary
+    # measure; else "national", and rule_fell_back says the clinic chose the Swedish rule
+    # (decision 0025, as letters/outcome.py reads it). The national labels above are
+    # kept under either rule; substantially_improved is the Swedish label, over courses
+    # with two attended contacts and a first and last primary score.
+    outcome_rule = models.CharField(max_length=16, default="national")
+    rule_fell_back = models.BooleanField(default=False)
+    primary_instrument = models.CharField(max_length=16, blank=True)
+    primary_first = models.FloatField(null=True)
+    primary_last = models.FloatField(null=True)
+    substantially_improved = models.BooleanField(null=True)  # the Swedish 40 %/30 % label
     refreshed_at = models.DateTimeField()
 
     objects = EpisodeOutcomeQuerySet.as_manager()

@@ -13,10 +13,11 @@ Which scores count (decisions stated in docs/reports.md):
   follow-ups (time points follow_up_3/6/12), in the order they were sent; the first and
   the last of each measure are the engine's ``first`` and ``last``.
 - The depression measure is PHQ-9. The anxiety measure is the problem-specific one of
-  the programme's problem area where the episode has scores on it (panic: PDSS, social
-  anxiety: SPIN, PTSD: IES-R; Clark et al. 2018, Table 2, as CLINICAL.md §2 records it
-  ✓), else GAD-7 (✓ the default). Measures whose thresholds are unconfirmed in
-  measures.json are never chosen.
+  the programme's problem area where the episode has scores on it, else GAD-7 (✓ the
+  default). Which measure goes with which area is the one list the letters use too,
+  ``tessera.instruments.scoring.talking_therapies.ANXIETY_BY_PROBLEM`` (Clark et al.
+  2018, Table 2, as CLINICAL.md §2 records it ✓). Measures whose thresholds are
+  unconfirmed in measures.json are never chosen.
 - The uptake area is the postcode area of the patient's postal address (``areas.py``);
   adverse effects are the total of the episode's last NEQ-20 (negative effects reported).
 - Attended treatment contacts are counted by ``tessera.appointments.contacts`` (the one
@@ -34,7 +35,10 @@ from django.utils import timezone
 from tessera.appointments.contacts import treatment_contacts
 from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
+from tessera.instruments.scoring.change import substantially_improved
 from tessera.instruments.scoring.definitions import normalise_code
+from tessera.instruments.scoring.primary import NATIONAL, SWEDISH, swedish_percent
+from tessera.instruments.scoring.talking_therapies import ANXIETY_BY_PROBLEM
 from tessera.instruments.time_points import TimePoint
 from tessera.intake.models import Application
 from tessera.outcomes.measures import Entry, load_table
@@ -46,9 +50,6 @@ from .models import EpisodeOutcome
 
 DEPRESSION = "PHQ-9"
 DEFAULT_ANXIETY = "GAD-7"
-# The problem-specific anxiety measure by programme problem area (Clark et al. 2018,
-# Table 2; CLINICAL.md §2 ✓). Areas not listed use GAD-7.
-ANXIETY_BY_PROBLEM = {"panic": "PDSS", "social_anxiety": "SPIN", "ptsd": "IES-R"}
 FOLLOW_UPS = {
     TimePoint.FOLLOW_UP_3: "dep_follow_up_3",
     TimePoint.FOLLOW_UP_6: "dep_follow_up_6",
@@ -101,9 +102,15 @@ def _first_last(scores: list[tuple[str, float]], code: str) -> tuple[float | Non
 
 
 def _anxiety_code(problem_area: str, scored: set[str]) -> str:
+    """The area's problem-specific measure (the shared list) when the episode has scores
+    on it under its code or an alias measures.json gives, else GAD-7. Returns the code
+    the responses carry, so that their scores are found."""
     specific = ANXIETY_BY_PROBLEM.get(problem_area)
-    if specific and normalise_code(specific) in scored and _entry(specific):
-        return specific
+    entry = _entry(specific.code) if specific else None
+    if entry is not None:
+        for code in sorted(scored):
+            if _entry(code) is entry:
+                return code
     return DEFAULT_ANXIETY
 
 
@@ -112,7 +119,7 @@ def row_for(
 ) -> dict:
     """The row's values for one episode, from what was read for it."""
     course = [(r[0], float(r[1])) for r in responses if r[2] not in FOLLOW_UPS]
-    scored = {normalise_code(code) for code, _total in course}
+    scored = {code for code, _total in course}
     version = episode.programme_version
     problem_area = version.problem_area if version else ""
     anx_code = _anxiety_code(problem_area, scored)
@@ -121,6 +128,7 @@ def row_for(
     contacts = treatment_contacts(episode)
     dep, anx = _entry(DEPRESSION), _entry(anx_code)
     result = classify(dep, dep_first, dep_last, anx, anx_first, anx_last, contacts)
+    rule_values = _rule_values(episode, course, contacts)
     follow_ups = dict.fromkeys(FOLLOW_UPS.values())
     for code, total, point in responses:
         if point in FOLLOW_UPS and normalise_code(code) == normalise_code(DEPRESSION):
@@ -160,7 +168,53 @@ def row_for(
         "reliable_improvement": result.reliable_improvement,
         "reliable_deterioration": result.reliable_deterioration,
         "reliable_recovery": result.reliable_recovery,
+        **rule_values,
     }
+
+
+def _clinic_rule(episode: Episode) -> str:
+    chosen = getattr(episode, "clinic_outcome_rule", None)
+    if chosen is None:
+        chosen = episode.clinic.outcome_rule
+    return chosen or NATIONAL
+
+
+def _rule_values(episode: Episode, course: list, contacts: int) -> dict:
+    """The clinic's rule as it applies to this course, and the Swedish label.
+
+    As the end letters read it (letters/outcome.py, decision 0025): the Swedish rule
+    applies where it names a threshold for the programme's primary measure (40 %/30 %,
+    primary.SWEDISH_PERCENT, CLINICAL.md §2 ✓ for the percentages); then a course is
+    finished with >= 2 attended treatment contacts and a first and last primary score
+    (CLINICAL.md §2 ✓). The national labels are kept beside it, so that national and
+    regional figures and the register export count every course whatever rule its clinic
+    chose. Where the Swedish rule names no threshold the national rules alone read the
+    course, and ``rule_fell_back`` records that the clinic chose Swedish.
+    """
+    version = episode.programme_version
+    primary = version.primary_measure_code if version else ""
+    first, last = _first_last(course, primary) if primary else (None, None)
+    chosen = _clinic_rule(episode)
+    percent = swedish_percent(primary) if primary else None
+    values = {
+        "outcome_rule": NATIONAL,
+        "rule_fell_back": chosen == SWEDISH,
+        "primary_instrument": primary if first is not None else "",
+        "primary_first": first,
+        "primary_last": last,
+        "substantially_improved": None,
+    }
+    if chosen != SWEDISH or percent is None:
+        return values
+    finished = contacts >= 2 and first is not None and last is not None
+    values.update(
+        outcome_rule=SWEDISH,
+        rule_fell_back=False,
+        substantially_improved=(
+            substantially_improved(first, last, threshold_percent=percent) if finished else None
+        ),
+    )
+    return values
 
 
 def refresh(episode_ids: Iterable[int]) -> int:
@@ -177,7 +231,11 @@ def _refresh_batch(ids: list[int]) -> int:
     episodes = list(
         Episode.objects.filter(pk__in=ids)
         .select_related("programme_version__programme")
-        .annotate(address=F("patient__address"), country=F("clinic__country"))
+        .annotate(
+            address=F("patient__address"),
+            country=F("clinic__country"),
+            clinic_outcome_rule=F("clinic__outcome_rule"),
+        )
     )
     responses: dict[int, list] = {pk: [] for pk in ids}
     for episode_id, code, total, point in (

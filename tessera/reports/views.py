@@ -124,6 +124,9 @@ def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     reports = figures.by_clinic(rows, start, end, suppress=True)
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
+    # Clinics on different outcome rules: the page says so and names the Swedish ones.
+    swedish = [c.name for c in clinics if c.outcome_rule == "swedish"]
+    mixed_rules = ", ".join(swedish) if swedish and len(swedish) < len(clinics) else ""
     audit.record(
         "report.outcomes_viewed",
         actor=request.user,
@@ -135,7 +138,11 @@ def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             **form.filters(),
         },
     )
-    return render(request, "reports/region.html", {"form": form, "region": region, "table": table})
+    return render(
+        request,
+        "reports/region.html",
+        {"form": form, "region": region, "table": table, "mixed_rules": mixed_rules},
+    )
 
 
 def _table_rows(request, slug: str | None):

@@ -60,6 +60,7 @@ def test_the_clinic_report_counts_the_cohort_as_worked_out_by_hand(cohort, world
         "reliable_improvement": (2, 5),
         "reliable_recovery": (2, 4),
         "reliable_deterioration": (1, 5),
+        "substantially_improved": (0, 0),  # a national clinic: no course read by it
         "dropout": (1, 6),
     }
     assert [c.value for c in report.endings] == [4, 1, 1, 0]

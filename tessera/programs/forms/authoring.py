@@ -223,8 +223,9 @@ class ProgrammeDraftForm(forms.Form):
         help_text=_(
             "The disorder-specific questionnaire the outcome is read on, asked at the start "
             "and the end. Empty: the problem area's default (depression PHQ-9, panic PDSS-SR, "
-            "insomnia ISI, social anxiety SPIN, worry GAD-7, post-traumatic stress IES-R). A "
-            "licensed questionnaire is asked only at clinics that have entered its wording."
+            "insomnia ISI, social anxiety SPIN, worry GAD-7, post-traumatic stress IES-R, "
+            "agoraphobia MI, health anxiety SHAI, OCD OCI-R). A licensed questionnaire is asked "
+            "only at clinics that have entered its wording."
         ),
     )
     weeks = forms.IntegerField(label=_("Length in weeks"), min_value=1, max_value=104)

@@ -88,7 +88,16 @@ def my_safety_plan(request: HttpRequest) -> HttpResponse:
     # (issue 14). Only an open episode's plan can be changed.
     episode = plans.latest_episode(request.user)
     if episode is None:
-        return render(request, "safety/safety_plan_none.html")
+        # No clinic to take the numbers from: the country's emergency number, by the
+        # patient's record, language or the site's default (tessera.core.crisis).
+        patient = getattr(request.user, "patient", None)
+        country = crisis.country_for_patient(patient, get_language())
+        emergency = crisis.emergency_number(country)
+        return render(
+            request,
+            "safety/safety_plan_none.html",
+            {"emergency_number": emergency, "country": country},
+        )
     return _page(request, episode, done_url=request.path, editable=episode.status != "ended")
 
 
