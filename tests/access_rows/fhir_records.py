@@ -23,6 +23,10 @@ ROWS: dict[str, Row] = {
     "fhir_observation_search": Row(everyone("unauthorised")),
     "fhir_questionnaire_response_search": Row(everyone("unauthorised")),
     "fhir_export": Row(everyone("unauthorised")),
+    # Anything under the base that Tessera does not serve: a FHIR 404 for everyone.
+    "fhir_not_found": Row(
+        everyone("deny", staff_no_mfa="mfa"), kwargs=lambda w: {"rest": "Condition"}
+    ),
     "fhir_group_export": Row(everyone("unauthorised"), kwargs=lambda w: {"slug": w.clinic.slug}),
     "fhir_export_status": Row(everyone("unauthorised"), kwargs=lambda w: {"job_id": JOB}),
     "fhir_export_file": Row(
