@@ -10,6 +10,11 @@ database back, committed, in a small fraction of the time:
   triggers off for the load (the audit trail refuses deletes, and the foreign keys would
   refuse the order), and the sequences moved past the loaded rows.
 
+Under pytest-xdist the first worker to need the demo seeds it and leaves the copy in a
+file of this test run (named by xdist's run id); the other workers wait for it under a
+file lock and load it instead of seeding again. The file goes when the first worker that
+used it exits; a worker that needs the demo only after that seeds it again.
+
 The copy is taken on the day it was seeded (the demo's dates count from today), and is
 taken again on a new day. Only for tests that commit (transactional_db): the copy
 replaces the whole database, so it cannot happen inside a test's transaction; the test
@@ -18,8 +23,14 @@ then needs `flushable_audit_trail` for the flush that ends it.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import fcntl
+import os
+import pickle
 import sqlite3
+import tempfile
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -83,18 +94,73 @@ def _restore() -> None:
             cursor.execute(sql)
 
 
+def _shared_file(today: dt.date) -> Path | None:
+    """Where this xdist run keeps the seeded copy for its other workers, or None outside
+    xdist (a lone process has nobody to share with)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return None
+    name = f"tessera-demo-{run}-{connection.vendor}-{today.isoformat()}"
+    return Path(tempfile.gettempdir()) / name
+
+
+def _write_shared(path: Path) -> None:
+    partial = path.with_suffix(".partial")
+    if connection.vendor == "sqlite":
+        target = sqlite3.connect(partial)
+        _Copy.sqlite.backup(target)
+        target.close()
+    else:
+        partial.write_bytes(pickle.dumps(_Copy.tables, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.rename(path)  # a reader never sees half a copy
+
+
+def _read_shared(path: Path) -> None:
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(path)
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        source.backup(memory)
+        source.close()
+        _Copy.sqlite = memory
+    else:
+        _Copy.tables = pickle.loads(path.read_bytes())  # noqa: S301 - our own file of this run
+
+
+def _forget_shared(path: Path, lock: Path) -> None:
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        path.unlink(missing_ok=True)
+
+
+def _seed() -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+    _save()
+
+
 def load_demo() -> None:
     """The seeded demo in the (committed) test database, seeded here if this process
-    has no copy from today."""
+    has no copy from today (or loaded from the copy another worker of this run made)."""
     assert settings.DEMO, "the demo loads only in demo mode (settings.DEMO = True)"
     assert connection.get_autocommit(), "load_demo needs a test that commits (transactional_db)"
     today = dt.date.today()
     if _Copy.day == today:
         _restore()
     else:
-        with open("/dev/null", "w") as quiet:
-            call_command("seed_demo", stdout=quiet)
-        _save()
+        path = _shared_file(today)
+        if path is None:
+            _seed()
+        else:
+            lock = path.with_suffix(".lock")
+            with open(lock, "w") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)
+                if path.exists():
+                    _read_shared(path)
+                    _restore()
+                else:
+                    _seed()
+                    _write_shared(path)
+            atexit.register(_forget_shared, path, lock)
         _Copy.day = today
     # Row ids may differ from what the in-process caches remember.
     ContentType.objects.clear_cache()

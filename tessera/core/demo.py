@@ -12,6 +12,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from .models import Region, User
 
@@ -21,6 +23,10 @@ from .models import Region, User
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_PASSWORD = "tessera-demo-2026"
 DOMAIN = "demo.tessera.test"
+
+# Hashes of DEMO_PASSWORD, one per first hasher: the password hasher is slow on purpose
+# (argon2, most of a second each), and forty demo accounts share the one published password.
+_DEMO_PASSWORD_HASHES: dict[str, str] = {}
 
 
 @dataclass
@@ -47,12 +53,21 @@ def demo_email(local: str) -> str:
     return f"{local}@{DOMAIN}"
 
 
+def demo_password_hash() -> str:
+    """DEMO_PASSWORD hashed once per seeding: every demo account has the same published
+    password, so a salt of its own per account protects nothing here."""
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _DEMO_PASSWORD_HASHES:
+        _DEMO_PASSWORD_HASHES[hasher] = make_password(DEMO_PASSWORD)
+    return _DEMO_PASSWORD_HASHES[hasher]
+
+
 def demo_user(local: str, first: str, last: str) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(
         email=demo_email(local), defaults={"first_name": first, "last_name": last}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user, created
