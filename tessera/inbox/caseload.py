@@ -36,12 +36,16 @@ from tessera.treatment.models import DueMeasure, Response
 from . import activity, collect
 
 UP, DOWN, SAME = "up", "down", "same"
+NONE_ON_FILE = "none_on_file"
 TREND_SIGNS = {UP: "↑", DOWN: "↓", SAME: "→"}
 TREND_WORDS = {UP: _("rising"), DOWN: _("falling"), SAME: _("unchanged")}
 CHANGE_WORDS = {
     "improved": _("reliable improvement"),
     "deteriorated": _("reliable deterioration"),
     "no_reliable_change": _("no reliable change"),
+    # The instrument's definition gives no reliable-change value, and says why in its
+    # reliable_change_note (e.g. MADRS-S): said, never left blank (issue 12, point 5).
+    NONE_ON_FILE: _("no reliable-change value on file"),
 }
 
 # Filters (``?flag=``): each a question about a row.
@@ -75,7 +79,9 @@ class Score:
     trend: str = ""  # against the previous score: UP, DOWN or SAME; "" for a first score
     previous: int | None = None
     baseline: int | None = None
-    change: str = ""  # "improved", "deteriorated", "no_reliable_change"; "" when not known
+    # "improved", "deteriorated", "no_reliable_change"; NONE_ON_FILE when the instrument
+    # has no reliable-change value; "" for a first score
+    change: str = ""
 
     @property
     def trend_sign(self) -> str:
@@ -197,7 +203,7 @@ def _scores(episode_ids, language: str) -> dict[int, list[Score]]:
             if first.pk != latest.pk and definition is not None:
                 score.baseline = first.total
                 change = reliable_change_for(definition, first.total, latest.total)
-                score.change = change.direction if change else ""
+                score.change = change.direction if change else NONE_ON_FILE
         found[episode_id].append(score)
     return found
 

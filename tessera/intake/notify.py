@@ -60,8 +60,9 @@ def send_information_request(application, *, base_url: str = "") -> None:
 
 def tell_intake_team_about_urgent(application) -> int:
     """An urgent application reaches a person: each active intake coordinator, assessor
-    and clinic manager of the clinic and each of its staff on call is notified through
-    their own channels (quiet hours respected, at most once per person and application).
+    and clinic manager of the clinic and each of its staff on call is notified by e-mail
+    and text message, never held for quiet hours (an urgent kind, as risk alerts:
+    ``notifications.delivery.URGENT_KINDS``), at most once per person and application.
     The notification says only that an urgent application waits, with a link to it.
     Returns the number of people told now."""
     if not application.urgent or application.status == "draft":

@@ -29,8 +29,10 @@ logger = logging.getLogger("tessera.notifications")
 # Risk alerts to staff (tessera.safety.notify) go by every channel the person has an
 # address for, whatever their preferences, and are never held for quiet hours: a person
 # on call must be reached (issue 12; docs/safety.md). The text still says nothing
-# clinical (texts.py).
-URGENT_KINDS = frozenset({"risk_alert", "risk_alert_escalated"})
+# clinical (texts.py). An urgent application (a risk answer in screening, or marked
+# urgent by the referrer or staff; tessera.intake.notify) is the same path for someone
+# not yet a patient: it goes the same way, so it is not held overnight for quiet hours.
+URGENT_KINDS = frozenset({"risk_alert", "risk_alert_escalated", "urgent_application"})
 
 
 def preference_of(user) -> Preference:

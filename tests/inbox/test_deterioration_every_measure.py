@@ -59,3 +59,36 @@ def test_every_instrument_has_a_reliable_change_value_or_says_why_not():
             assert (definition.reliable_change_note or "").startswith("None"), definition.code
         else:
             assert rc.source.strip(), definition.code
+
+
+def test_the_caseload_says_when_a_measure_has_no_reliable_change_value(world, login):
+    """MADRS-S has none on file (its definition says why): the caseload says so rather
+    than leaving the change blank, as the end letter does."""
+    import uuid
+
+    from django.urls import reverse
+
+    from tessera.treatment import actions as treatment
+    from tessera.treatment.models import DueMeasure
+
+    for sequence, value in enumerate([1, 5]):
+        due = DueMeasure.objects.create(
+            episode=world.episode,
+            instrument="MADRS-S",
+            time_point="weekly",
+            sequence=sequence,
+            opens_at=world.due.opens_at,
+            due_at=world.due.due_at,
+            expires_at=world.due.expires_at,
+        )
+        treatment.do_submit_response(
+            due,
+            dict.fromkeys(range(1, 10), value) | {9: 0},
+            acting_user=world.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+    html = login(world["therapist"]).get(reverse("caseload")).content.decode()
+    assert 'data-instrument="MADRS-S"' in html
+    assert 'data-change="none_on_file"' in html
+    assert "no reliable-change value on file" in html

@@ -4,8 +4,11 @@ opens an alert (issue 12, priority 3)."""
 
 import uuid
 
+import pytest
+
 from tessera.instruments.actions import do_save_clinic_wording
 from tessera.instruments.choices import instrument_choices, licensed_codes
+from tessera.instruments.scoring import load_definition
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
 from tessera.treatment import questionnaires
@@ -87,3 +90,58 @@ def test_scheduled_it_is_shown_in_the_licensed_wording_and_item9_opens_an_alert(
         )
     alert = RiskAlert.objects.get(episode=episode)
     assert alert.rule_codes == ["madrss_item9"] and alert.severity == "high"
+
+
+def _structure_only():
+    from tessera.instruments.choices import can_be_filled_in
+    from tessera.instruments.scoring.definitions import load_all
+
+    return sorted(code for code, d in load_all().items() if not can_be_filled_in(d))
+
+
+def test_the_structure_only_instruments_are_the_expected_ones():
+    shipped_as_structure = {
+        "MADRS-S", "ISI", "PDSS-SR", "WSAS", "K10", "LSAS-SR", "OCI-R", "SPIN", "MI",
+        "SHAI", "IES-R", "CORE-10", "NEQ-20", "WHODAS-12", "PSWQ",
+    }  # fmt: skip
+    assert shipped_as_structure <= {load_definition(c).code for c in _structure_only()}
+
+
+@pytest.mark.parametrize("code", _structure_only())
+def test_every_structure_only_instrument_can_be_scheduled_once_its_wording_is_in(world, code):
+    """Issue 12 point 3, the whole class: each instrument shipped as structure only is
+    offered on the clinic's schedule as soon as the clinic has entered every text the
+    definition does not ship, and not before."""
+    from tessera.instruments.wording import all_items, own_option_items
+
+    definition = load_definition(code)
+    form_choices = lambda: codes(MeasureRuleForm(clinic=world.clinic).fields["instrument"].choices)  # noqa: E731
+    assert definition.code not in form_choices()
+    items = {
+        str(item.number): f"{definition.code} fråga {item.number}"
+        for item in all_items(definition)
+        if not item.text.get("sv")
+    }
+    options = {
+        str(o.value): f"Svar {o.value}"
+        for o in definition.response_options
+        if not o.label.get("sv")
+    }
+    item_options = {
+        str(item.number): {
+            str(o.value): f"Svar {o.value}" for o in item.options if not o.label.get("sv")
+        }
+        for item in own_option_items(definition)
+    }
+    do_save_clinic_wording(
+        world.clinic,
+        definition.code,
+        "sv",
+        acting_user=world["manager"],
+        items=items,
+        options=options,
+        item_options={k: v for k, v in item_options.items() if v},
+        source_note="Klinikens licensierade version",
+    )
+    assert definition.code in licensed_codes(world.clinic)
+    assert definition.code in form_choices()

@@ -127,3 +127,35 @@ def test_a_routine_applicant_is_not_asked_again(world, consent, client):
     assert 'name="phone"' not in body
     response = client.post(reverse("intake_submit", args=[application.pk]))
     assert response.status_code == 302
+
+
+def test_an_urgent_application_goes_by_email_and_text_despite_quiet_hours(
+    world, consent, settings, django_capture_on_commit_callbacks
+):
+    """Issue 12: a risk answer in screening reaches a person the way a risk alert does,
+    not held until the morning by someone's quiet hours or missing SMS choice."""
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    from tessera.notifications import sms
+    from tessera.notifications.models import Preference
+
+    settings.TESSERA_SMS_BACKEND = "tessera.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    on_call = _on_call(world)
+    on_call.mobile_phone = "+46701234567"
+    on_call.save(update_fields=["mobile_phone"])
+    Preference.objects.create(
+        user=on_call, email=True, sms=False, quiet_from=dt.time(0, 0), quiet_until=dt.time(23, 59)
+    )
+    night = dt.datetime(2026, 12, 5, 2, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Stockholm"))
+    with time_machine.travel(night, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_application(world.clinic, "urgent@apply.test", phq=PHQ_RISK)
+    sent = _told().filter(recipient=on_call)
+    assert sorted(sent.values_list("channel", "state")) == [("email", "sent"), ("sms", "sent")]
+    (text,) = [s for s in sms.outbox if s.recipient_id == on_call.pk]
+    assert "Ada" not in text.text and "PHQ" not in text.text
+    sms.outbox.clear()

@@ -138,6 +138,17 @@ def test_the_option_needs_unguided_care_and_its_change_is_audited(world):
             clinic, acting_user=world["manager"], start_unguided_after_clean_screening=True
         )
     clinic.refresh_from_db()
+    # unguided care needs someone on call in the working hours (issue 12)
+    from tessera.core.actions import do_add_on_call_shifts
+
+    do_add_on_call_shifts(
+        clinic,
+        acting_user=world["manager"],
+        user=world["manager"],
+        weekdays=[1, 2, 3, 4, 5],
+        starts_hour=8,
+        ends_hour=16,
+    )
     do_update_clinic_settings(
         clinic,
         acting_user=world["manager"],

@@ -40,3 +40,30 @@ def test_one_depression_measure_and_no_name_for_two_measures():
     assert [e.code for e in entries() if e.role == "depression"] == ["PHQ-9"]
     rows = json.loads(TABLE.read_text(encoding="utf-8"))["measures"]
     assert len(load_table()) == sum(1 + len(row["aliases"]) for row in rows)
+
+
+def test_cutoffs_and_reliable_change_agree_with_the_instrument_definitions():
+    """One figure per fact (issue 12): where the outcome table and a shipped definition
+    both describe a measure, their cut-off and reliable-change value are the same. A row
+    marked unconfirmed (PCL-5 32/10, OCI 40/32) is never used for an outcome
+    (reports.outcome_table), and the definition says why it has none."""
+    from tessera.instruments.scoring import UnknownInstrumentError
+    from tessera.instruments.scoring.primary import cutoff_for
+
+    rows = json.loads(TABLE.read_text(encoding="utf-8"))["measures"]
+    compared = set()
+    for row in rows:
+        for name in (row["code"], *row["aliases"]):
+            try:
+                shipped = load_definition(name)
+            except UnknownInstrumentError:
+                continue
+            rc = shipped.reliable_change
+            if row["status"] == "unconfirmed":
+                assert rc is None and shipped.reliable_change_note.startswith("None")
+            else:
+                assert cutoff_for(shipped.code) == row["caseness_at_least"], shipped.code
+                assert rc is not None and rc.threshold_points == row["reliable_change"]
+            compared.add(shipped.code)
+            break
+    assert compared >= {"PHQ-9", "GAD-7", "PDSS-SR", "SPIN", "MI", "SHAI", "IES-R", "PCL-5"}

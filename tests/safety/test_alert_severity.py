@@ -284,3 +284,99 @@ def test_in_hours_an_urgent_alert_escalates_to_the_supervisor(
     ):
         actions.escalate_overdue()
     assert [m.to[0] for m in mail.outbox] == [world["supervisor"].email]
+
+
+CONFIGURATIONS = ["guided", "unguided_no_rota", "unguided_with_rota", "no_crisis_contacts"]
+
+
+@pytest.mark.parametrize("configuration", CONFIGURATIONS)
+@pytest.mark.parametrize("when", [TUESDAY_10, SATURDAY_02], ids=["in_hours", "saturday_night"])
+@pytest.mark.parametrize(
+    ("code", "answers", "severity"),
+    [
+        ("PHQ-9", phq9(1), "high"),
+        ("PHQ-9", phq9(3), "urgent"),
+        ("MADRS-S", {**dict.fromkeys(range(1, 9), 2), 9: 4}, "high"),
+        ("MADRS-S", {**dict.fromkeys(range(1, 9), 2), 9: 6}, "urgent"),
+        ("CORE-10", dict.fromkeys(range(1, 11), 1), "urgent"),
+        ("help", None, "moderate"),  # "I need help", the moderate path
+    ],
+    ids=["phq9_high", "phq9_urgent", "madrss_high", "madrss_urgent", "core10_urgent", "help"],
+)
+def test_every_rule_at_every_severity_reaches_a_person_at_every_level(
+    world, code, answers, severity, when, configuration, django_capture_on_commit_callbacks
+):
+    """Issue 12 'done when': alerts for every risk rule at every severity reach a person,
+    at once and at each escalation level, in every configuration: guided with its
+    therapist; unguided with no therapist and no rota (the managers are the fallback);
+    unguided with someone on call every hour; and a clinic whose crisis contacts were
+    removed while patients are in treatment."""
+    from django.urls import reverse
+
+    from tessera.core.models import CrisisContact, Episode, OnCallShift
+    from tessera.notifications.models import Notification
+    from tessera.treatment.models import DueMeasure
+
+    episode = world.episode
+    if configuration != "guided":
+        Episode.objects.filter(pk=episode.pk).update(therapist=None, care_model="unguided")
+        episode.refresh_from_db()
+    if configuration == "unguided_with_rota":
+        person = make_user("rota@alpha.test", second_factor=True)
+        core_actions.do_grant_role(person, world.clinic, Role.THERAPIST)
+        core_actions.do_add_on_call_shifts(
+            world.clinic,
+            acting_user=world["manager"],
+            user=person,
+            weekdays=range(1, 8),
+            starts_hour=0,
+            ends_hour=24,
+        )
+        assert OnCallShift.objects.count() == 7
+    if configuration == "no_crisis_contacts":
+        CrisisContact.objects.filter(clinic=world.clinic).delete()
+    staff = set(
+        world.clinic.staff_roles.filter(user__is_active=True).values_list("user", flat=True)
+    )
+
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+        if code == "help":
+            from tessera.automation.actions.help import do_ask_for_help
+
+            alert = do_ask_for_help(episode, acting_user=world.patient.user, text="I feel awful")
+        else:
+            due = DueMeasure.objects.create(
+                episode=episode,
+                instrument=code,
+                time_point="weekly",
+                sequence=99,
+                opens_at=when - dt.timedelta(days=1),
+                due_at=when,
+                expires_at=when + dt.timedelta(days=7),
+            )
+            treatment.do_submit_response(
+                due,
+                answers,
+                acting_user=world.patient.user,
+                submission_key=uuid.uuid4(),
+                language="en",
+            )
+    alert = RiskAlert.objects.get(episode=episode)  # opened once the answer is committed
+    assert alert.severity == severity
+
+    link = reverse("risk_alert", args=[alert.pk])
+    rows = Notification.objects.filter(kind="risk_alert", channel="email", link=link)
+    level0 = set(rows.values_list("recipient", flat=True))
+    assert level0 and level0 <= staff
+    for level in (1, 2):
+        alert.refresh_from_db()
+        moment = alert.acknowledge_by + dt.timedelta(minutes=1)
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            (escalated,) = actions.escalate_overdue()
+        assert escalated.escalation_level == level
+        event = AuditEvent.objects.filter(action="risk_alert.escalated").latest("id")
+        assert event.changes["told"], (level, event.changes)
+        assert set(event.changes["told"]) <= staff

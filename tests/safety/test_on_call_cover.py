@@ -190,3 +190,40 @@ def test_the_manager_edits_the_rota_and_sees_the_check(world, otto, login):
     client.post(reverse("clinic_on_call_remove", args=["alpha", shift.pk]))
     assert OnCallShift.objects.filter(user=otto).count() == 4
     assert "Must be fixed:" in client.get(url).content.decode()
+
+
+def test_the_settings_page_refuses_unguided_care_nobody_covers(world, otto, login):
+    """Issue 12: the clinic settings page refuses the configuration, not only shows it."""
+    from tests.core.test_clinic_settings import _settings_form
+
+    client = login(world["manager"])
+    url = reverse("clinic_edit", args=["alpha"])
+    response = client.post(url, _settings_form(offers_unguided="on"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "offers unguided care" in body and "Monday 08–16" in body
+    assert "Put someone on the on-call rota for those hours first" in body
+    world.clinic.refresh_from_db()
+    assert not world.clinic.offers_unguided
+    assert not AuditEvent.objects.filter(action="clinic.settings_changed").exists()
+
+    put_on_call(world, otto, [1, 2, 3, 4, 5], 8, 16, phone="+46701234567")
+    assert client.post(url, _settings_form(offers_unguided="on")).status_code == 302
+    world.clinic.refresh_from_db()
+    assert world.clinic.offers_unguided
+    # longer working hours than the rota covers are refused the same way
+    response = client.post(url, _settings_form(offers_unguided="on", closes_at="18:00"))
+    assert "Monday 16–18" in response.content.decode()
+    world.clinic.refresh_from_db()
+    assert world.clinic.closes_at == dt.time(16, 0)
+
+
+def test_a_problem_the_clinic_already_has_does_not_block_other_settings(world):
+    world.clinic.offers_unguided = True
+    world.clinic.save()  # an older clinic, set up before the check: shown, not refused
+    core_actions.do_update_clinic_settings(
+        world.clinic, acting_user=world["manager"], response_target_hours=24
+    )
+    world.clinic.refresh_from_db()
+    assert world.clinic.response_target_hours == 24
+    assert [e.id for e in errors_for(world.clinic)] == ["tessera.E010"]

@@ -226,3 +226,33 @@ class TestOnCall:
 
     def test_on_call_staff_are_told(self, world, on_call, alert):
         assert on_call.email in [m.to[0] for m in mail.outbox]
+
+
+def test_a_risk_answer_after_treatment_still_opens_an_alert_that_reaches_a_person(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 12 (no silent risk path): the questionnaire after treatment and the
+    follow-ups are answered on an ended episode; a risk answer there opens the same alert
+    and tells the therapist (the managers when nobody else is there)."""
+    from tessera.portal.ending import do_end_episode
+    from tessera.treatment.models import DueMeasure
+
+    do_end_episode(world.episode, acting_user=world["therapist"], reason="completed")
+    world.episode.refresh_from_db()
+    assert world.episode.status == Episode.Status.ENDED
+    after = DueMeasure.objects.filter(
+        episode=world.episode, instrument="PHQ-9", completed_at__isnull=True, cancelled=False
+    ).order_by("due_at")
+    assert after.exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        treatment.do_submit_response(
+            after[0],
+            {**dict.fromkeys(range(1, 9), 0), 9: 3},
+            acting_user=world.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+    alert = RiskAlert.objects.get(episode=world.episode)
+    assert alert.severity == "urgent"
+    assert world["therapist"].email in {m.to[0] for m in mail.outbox}

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from .. import access, audit, ratelimits
+from .. import access, audit, on_call, ratelimits
 from ..models import Clinic, CrisisContact, Region
 
 # Audit rows name the fields that changed; values of identifying fields are not copied.
@@ -45,9 +45,11 @@ def do_create_clinic(*, region: Region, acting_user=None, crisis_contacts=(), **
 @transaction.atomic
 def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clinic:
     before = {k: str(v) for k, v in model_to_dict(clinic, fields=list(fields)).items()}
+    errors_before = _cover_errors(clinic)
     for name, value in fields.items():
         setattr(clinic, name, value)
     clinic.full_clean()
+    _refuse_new_cover_errors(clinic, errors_before)
     clinic.save()
     audit.record(
         "clinic.settings_changed",
@@ -59,6 +61,28 @@ def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clini
         changes=audit.changed_fields(before, {k: str(v) for k, v in fields.items()}),
     )
     return clinic
+
+
+def _cover_errors(clinic: Clinic) -> set[str]:
+    return {p.code for p in on_call.problems(clinic) if p.level == on_call.ERROR}
+
+
+def _refuse_new_cover_errors(clinic: Clinic, errors_before: set[str]) -> None:
+    """The settings page refuses a change that would leave a risk alert reaching nobody,
+    or unguided care without anyone on call in the working hours (issue 12, point 1;
+    ``tessera.core.on_call.problems``, the same check as ``manage.py check --deploy``).
+    A problem the clinic already had is shown on its page, not refused again here, so
+    that other settings can still be saved while the rota is put right."""
+    new = [
+        p
+        for p in on_call.problems(clinic)
+        if p.level == on_call.ERROR and p.code not in errors_before
+    ]
+    if new:
+        raise ValidationError(
+            [p.message for p in new]
+            + [_("Put someone on the on-call rota for those hours first, then save again.")]
+        )
 
 
 @transaction.atomic

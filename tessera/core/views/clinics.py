@@ -67,9 +67,13 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _managed_clinic(request.user, slug)
     form = ClinicSettingsForm(request.POST or None, instance=Clinic.objects.get(pk=clinic.pk))
     if request.method == "POST" and form.is_valid():
-        actions.do_update_clinic_settings(clinic, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The clinic's settings were saved."))
-        return redirect("clinic_detail", slug=clinic.slug)
+        try:
+            actions.do_update_clinic_settings(clinic, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The clinic's settings were saved."))
+            return redirect("clinic_detail", slug=clinic.slug)
     return render(request, "core/clinic_edit.html", {"clinic": clinic, "form": form})
 
 
