@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import timing
 from .timing import Due
 
 RISK = "risk"
@@ -39,9 +41,20 @@ class Item:
     action: str  # the link's text
     at: dt.datetime  # when it started waiting (oldest first within a kind)
     rank: int = 0  # within a kind, lower first (risk: most severe first)
-    due: Due | None = None  # replies: time left to the response target
+    # Replies: when the clock of the response target started, and the moment the
+    # worklist was built. The time left (``due``) is worked out when first read: the
+    # staff home only counts the rows and never asks (issue 16).
+    reply_since: dt.datetime | None = None
+    now: dt.datetime | None = None
     answer_id: int | None = None  # a submitted worksheet that can be marked as seen
     key: str = ""  # stable id of the row, for tests and anchors
+
+    @cached_property
+    def due(self) -> Due | None:
+        """Replies: time left to the clinic's response target (``timing.due``)."""
+        if self.reply_since is None:
+            return None
+        return timing.due(self.episode.clinic, self.reply_since, self.now)
 
     @property
     def sort_key(self):
