@@ -13,7 +13,6 @@ import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -211,7 +210,7 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
                 items.OVERDUE,
                 episode,
                 reason,
-                reverse("patient_measures", kwargs={"pk": episode.patient_id}),
+                items.url_with_id("patient_measures", "pk", episode.patient_id),
                 _("See questionnaires"),
                 first_due,
                 key=f"due-{first_pk}",
@@ -263,7 +262,7 @@ def modules_to_open(episodes, now) -> list[Item]:
                 items.UNLOCK,
                 episode,
                 reason,
-                reverse("plan", kwargs={"pk": episode.patient_id}),
+                items.url_with_id("plan", "pk", episode.patient_id),
                 _("Open the plan"),
                 since,
                 key=f"unlock-{waiting.pk}",

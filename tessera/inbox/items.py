@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import timing
@@ -65,18 +66,35 @@ class Item:
         return KIND_LABELS[self.kind]
 
 
+# A number no row has, reversed once in its place: a worklist of hundreds of rows then
+# fills in a pattern instead of resolving the URL again for every row (issue 16).
+_PLACEHOLDER = 2147483647
+
+
+@cache
+def _pattern(name: str, kwarg: str, prefix: str, urlconf: str) -> str:
+    url = reverse(name, kwargs={kwarg: _PLACEHOLDER}, urlconf=urlconf)
+    return url.replace(str(_PLACEHOLDER), "{}", 1)
+
+
+def url_with_id(name: str, kwarg: str, value: int) -> str:
+    """``reverse(name, kwargs={kwarg: value})`` for a URL with one integer in it."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _pattern(name, kwarg, get_script_prefix(), urlconf).format(int(value))
+
+
 def alert_url(alert_id: int) -> str:
-    return reverse("risk_alert", kwargs={"pk": alert_id})
+    return url_with_id("risk_alert", "pk", alert_id)
 
 
 def overview_url(episode_id: int, anchor: str = "") -> str:
-    url = reverse("episode_overview", kwargs={"episode_id": episode_id})
+    url = url_with_id("episode_overview", "episode_id", episode_id)
     return f"{url}#{anchor}" if anchor else url
 
 
 def messages_url(episode_id: int, answer_id: int | None = None) -> str:
     """The episode's conversation, quoting the worksheet answer when there is one."""
-    url = reverse("episode_messages", kwargs={"episode_id": episode_id})
+    url = url_with_id("episode_messages", "episode_id", episode_id)
     if answer_id is not None:
         url += f"?answer={int(answer_id)}"
     return url

@@ -29,6 +29,15 @@ from django.utils import timezone
 from . import activity, collect
 from .items import KINDS, Item
 
+EPISODE_WITH = ("patient", "clinic", "therapist")
+# Columns no row shows or needs (the clinic's JSON settings are decoded per row else).
+NOT_SHOWN = (
+    "clinic__languages",
+    "clinic__rate_limits",
+    "patient__address",
+    "therapist__password",
+)
+
 COLLECTORS = [
     collect.risk_alerts,
     collect.replies,
@@ -90,7 +99,7 @@ def build(episodes, now=None) -> Worklist:
     # The caseload, read once, goes into every collector's query as a list of ids: as a
     # subquery each query ran the scope again, and the planner, not knowing how few
     # episodes it gives, joined it to a scan of every episode in the country (issue 16).
-    caseload = {e.pk: e for e in episodes.select_related("patient", "clinic", "therapist")}
+    caseload = {e.pk: e for e in episodes.select_related(*EPISODE_WITH).defer(*NOT_SHOWN)}
     rows: list[Item] = []
     for collector in COLLECTORS:
         rows.extend(collector(caseload, now))
