@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Case, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import RowNumber
@@ -35,7 +36,7 @@ from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
 from tessera.treatment.models import DueMeasure, PlanEntry, Response, WorksheetAnswer
 
-from . import items
+from . import collect, items
 from .items import Item
 
 SOURCES = {
@@ -69,7 +70,11 @@ def with_last_activity(episodes):
 
 def last_activity(episode) -> tuple[dt.datetime | None, str]:
     """The newest annotated activity and what it was."""
-    found = [(getattr(episode, name), name) for name in SOURCES if getattr(episode, name)]
+    return _newest_of({name: getattr(episode, name) for name in SOURCES})
+
+
+def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
+    found = [(moment, name) for name, moment in moments.items() if moment]
     if not found:
         return None, ""
     moment, name = max(found)
@@ -77,11 +82,13 @@ def last_activity(episode) -> tuple[dt.datetime | None, str]:
 
 
 def inactive_patients(episodes, now) -> list[Item]:
+    caseload = collect.loaded(episodes)
     rows = []
-    in_treatment = Episode.objects.filter(pk__in=episodes, status=Episode.Status.ACTIVE)
-    in_treatment = in_treatment.select_related("patient", "clinic", "therapist")
-    for episode in with_last_activity(in_treatment):
-        moment, source = last_activity(episode)
+    in_treatment = Episode.objects.filter(pk__in=list(caseload), status=Episode.Status.ACTIVE)
+    # Only the times: the episode, its patient and clinic are the caseload's (issue 16).
+    for pk, *moments in with_last_activity(in_treatment).values_list("pk", *SOURCES):
+        episode = caseload[pk]
+        moment, source = _newest_of(dict(zip(SOURCES, moments, strict=True)))
         tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         if moment is None:
             start = episode.started_on or episode.created_at.astimezone(tz).date()
@@ -120,6 +127,8 @@ def deteriorations(episodes, now) -> list[Item]:
     baseline and the latest, picked by window functions in the database), not every
     response of the caseload (ten a patient, each with its episode, patient, clinic and
     therapist made into objects, was most of the inbox's time; issue 16)."""
+    caseload = collect.loaded(episodes)
+    episodes = list(caseload)
     series_of = [F("episode_id"), F("instrument")]
     # The caseload's "before treatment" questionnaires, by their own partial index, run
     # once: joining every response to its due row read the whole due table of the
@@ -149,13 +158,21 @@ def deteriorations(episodes, now) -> list[Item]:
             ),
         )
         .filter(Q(baseline_rank=1) | Q(latest_rank=1))
-        .select_related("episode__patient", "episode__clinic", "episode__therapist")
-        .defer("answers", "result")
         .order_by("episode_id", "instrument", "submitted_at", "id")
+        .values_list("pk", "episode_id", "instrument", "total", "submitted_at", "pre_rank")
     )
+    # Plain rows, not model objects: only these columns are read (issue 16).
     series: dict[tuple[int, str], list] = defaultdict(list)
-    for response in responses:
-        series[(response.episode_id, response.instrument)].append(response)
+    for pk, episode_id, instrument, total, submitted_at, pre_rank in responses:
+        series[(episode_id, instrument)].append(
+            SimpleNamespace(
+                pk=pk,
+                total=total,
+                submitted_at=submitted_at,
+                pre_rank=pre_rank,
+                episode=caseload[episode_id],
+            )
+        )
     rows = []
     for (_episode_id, code), scores in series.items():
         item = _deterioration(code, scores)

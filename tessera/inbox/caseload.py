@@ -242,11 +242,14 @@ def rows(episodes, now) -> list[Row]:
     """One row per episode of ``episodes`` (a queryset), in no particular order."""
     ids = episodes.values("pk")
     language = _language()
-    listed = activity.with_last_activity(
-        Episode.objects.filter(pk__in=ids).select_related(
-            "patient", "clinic", "therapist", "programme_version"
+    listed = list(
+        activity.with_last_activity(
+            Episode.objects.filter(pk__in=ids).select_related(
+                "patient", "clinic", "therapist", "programme_version"
+            )
         )
     )
+    by_id = {episode.pk: episode for episode in listed}
     scores = _scores(ids, language)
     left = set(
         access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
@@ -255,10 +258,10 @@ def rows(episodes, now) -> list[Row]:
     )
     due = _next_due(ids, now)
     alerts: dict[int, list] = defaultdict(list)
-    for item in collect.risk_alerts(ids, now):
+    for item in collect.risk_alerts(by_id, now):
         alerts[item.episode.pk].append(item)
     replies: dict[int, list] = defaultdict(list)
-    for item in collect.replies(ids, now):
+    for item in collect.replies(by_id, now):
         replies[item.episode.pk].append(item)
     result = []
     for episode in listed:

@@ -1,5 +1,10 @@
 """Risk alerts, replies owed, overdue questionnaires and modules to open: one query each
-for the whole caseload (``episodes`` is a list of episode ids)."""
+for the whole caseload.
+
+``episodes`` is the caseload as ``worklist.build`` reads it, a dict of episode objects
+(with patient, clinic and therapist) by id; a list of ids also does (then they are read
+here, one more query). Each query returns only the columns its rows need, and every row
+points at the caseload's own episode object (issue 16)."""
 
 from __future__ import annotations
 
@@ -8,17 +13,17 @@ import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tessera.core.models import Episode
+from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans
 from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
 
-from . import items, timing
+from . import items
 from .items import Item
 
 SEVERITY_RANK = {
@@ -26,18 +31,41 @@ SEVERITY_RANK = {
     RiskAlert.Severity.HIGH: 1,
     RiskAlert.Severity.MODERATE: 2,
 }
-EPISODE = ("episode__patient", "episode__clinic", "episode__therapist")
+TIME_POINTS = dict(TimePoint.choices)
+
+
+def loaded(episodes) -> dict[int, Episode]:
+    """The caseload by id: as given by ``worklist.build``, or read from ids (a list or a
+    query of ``pk`` values)."""
+    if isinstance(episodes, dict):
+        return episodes
+    return {
+        e.pk: e
+        for e in Episode.objects.filter(pk__in=episodes).select_related(
+            "patient", "clinic", "therapist"
+        )
+    }
 
 
 def risk_alerts(episodes, now) -> list[Item]:
+    caseload = loaded(episodes)
     alerts = (
         RiskAlert.objects.unresolved()
-        .filter(episode__in=episodes)
-        .select_related(*EPISODE)
+        .filter(episode__in=list(caseload))
+        .only(
+            "pk",
+            "episode_id",
+            "severity",
+            "source",
+            "opened_at",
+            "acknowledge_by",
+            "acknowledged_at",
+        )
         .order_by("opened_at", "id")
     )
     rows = []
     for alert in alerts:
+        alert.episode = caseload[alert.episode_id]
         if alert.acknowledged_at:
             state = _("acknowledged, not yet resolved")
         elif alert.acknowledge_by < now:
@@ -66,44 +94,50 @@ def risk_alerts(episodes, now) -> list[Item]:
 
 def replies(episodes, now) -> list[Item]:
     """Submitted worksheets without feedback, and patient messages without a reply."""
+    caseload = loaded(episodes)
     answers = (
         WorksheetAnswer.objects.filter(
-            entry__episode__in=episodes, submitted_at__isnull=False, feedback_at__isnull=True
+            entry__episode__in=list(caseload),
+            submitted_at__isnull=False,
+            feedback_at__isnull=True,
         )
-        .select_related("step", "entry__module_version", *(f"entry__{e}" for e in EPISODE))
         .order_by("submitted_at", "id")
+        .values_list(
+            "pk", "entry__episode_id", "submitted_at", "step__title", "entry__module_version__title"
+        )
     )
     rows = []
-    for answer in answers:
-        episode = answer.entry.episode
+    for pk, episode_id, submitted_at, step, module in answers:
+        episode = caseload[episode_id]
         reason = _("Sent a worksheet for feedback: %(step)s (%(module)s)") % {
-            "step": answer.step.title,
-            "module": answer.entry.module_version.title,
+            "step": step,
+            "module": module,
         }
         rows.append(
             Item(
                 items.REPLY,
                 episode,
                 reason,
-                items.messages_url(episode.pk, answer.pk),
+                items.messages_url(episode.pk, pk),
                 _("Give feedback"),
-                answer.submitted_at,
-                due=timing.due(episode.clinic, answer.submitted_at, now),
-                answer_id=answer.pk,
-                key=f"worksheet-{answer.pk}",
+                submitted_at,
+                reply_since=submitted_at,
+                now=now,
+                answer_id=pk,
+                key=f"worksheet-{pk}",
             )
         )
     waiting = (
         Message.objects.awaiting_reply()
-        .filter(episode__in=episodes, is_automated=False)
-        .select_related(*EPISODE)
+        .filter(episode__in=list(caseload), is_automated=False)
         .order_by("sent_at", "id")
+        .values_list("pk", "episode_id", "sent_at")
     )
     by_episode: dict[int, list] = defaultdict(list)
     for message in waiting:
-        by_episode[message.episode_id].append(message)
+        by_episode[message[1]].append(message)
     for messages in by_episode.values():
-        first = messages[0]
+        pk, episode_id, sent_at = messages[0]
         reason = ngettext(
             "Sent a message that waits for a reply",
             "Sent %(count)d messages that wait for a reply",
@@ -112,13 +146,14 @@ def replies(episodes, now) -> list[Item]:
         rows.append(
             Item(
                 items.REPLY,
-                first.episode,
+                caseload[episode_id],
                 reason,
-                items.messages_url(first.episode_id),
+                items.messages_url(episode_id),
                 _("Reply"),
-                first.sent_at,
-                due=timing.due(first.episode.clinic, first.sent_at, now),
-                key=f"message-{first.pk}",
+                sent_at,
+                reply_since=sent_at,
+                now=now,
+                key=f"message-{pk}",
             )
         )
     return rows
@@ -127,38 +162,43 @@ def replies(episodes, now) -> list[Item]:
 def overdue_questionnaires(episodes, now) -> list[Item]:
     """One row per patient, however many questionnaires are overdue (issue 20: one row
     per questionnaire was noise). Keyed by the oldest one."""
+    caseload = loaded(episodes)
     overdue = (
-        DueMeasure.objects.filter(episode__in=episodes)
+        DueMeasure.objects.filter(episode__in=list(caseload))
         .overdue(now)
-        .select_related(*EPISODE)
         .order_by("due_at", "id")
+        .values_list("pk", "episode_id", "due_at", "instrument", "time_point")
     )
+    today: dict[int, dt.date] = {}  # the clinic's date now, by episode
     by_episode: dict[int, list] = defaultdict(list)
     for measure in overdue:
-        if _local_date(measure.episode.clinic, measure.due_at) >= _local_date(
-            measure.episode.clinic, now
-        ):
+        pk, episode_id, due_at, instrument, time_point = measure
+        clinic = caseload[episode_id].clinic
+        if episode_id not in today:
+            today[episode_id] = _local_date(clinic, now)
+        if _local_date(clinic, due_at) >= today[episode_id]:
             continue  # due today is not overdue: the patient has until the day ends
-        by_episode[measure.episode_id].append(measure)
+        by_episode[episode_id].append(measure)
     rows = []
-    for measures in by_episode.values():
-        first = measures[0]
-        clinic = first.episode.clinic
+    for episode_id, measures in by_episode.items():
+        first_pk, _episode_id, first_due, first_instrument, first_point = measures[0]
+        episode = caseload[episode_id]
+        clinic = episode.clinic
         if len(measures) == 1:
             reason = _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
-                "instrument": first.instrument,
-                "when": first.get_time_point_display(),
-                "date": _local_date(clinic, first.due_at).isoformat(),
+                "instrument": first_instrument,
+                "when": _time_point(first_point),
+                "date": _local_date(clinic, first_due).isoformat(),
             }
         else:
             listed = "; ".join(
                 _("%(instrument)s (%(when)s, due %(date)s)")
                 % {
-                    "instrument": measure.instrument,
-                    "when": measure.get_time_point_display(),
-                    "date": _local_date(clinic, measure.due_at).isoformat(),
+                    "instrument": instrument,
+                    "when": _time_point(time_point),
+                    "date": _local_date(clinic, due_at).isoformat(),
                 }
-                for measure in measures
+                for _pk, _episode_id, due_at, instrument, time_point in measures
             )
             reason = ngettext(
                 "%(count)d questionnaire is not filled in: %(list)s",
@@ -168,15 +208,20 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
         rows.append(
             Item(
                 items.OVERDUE,
-                first.episode,
+                episode,
                 reason,
-                reverse("patient_measures", kwargs={"pk": first.episode.patient_id}),
+                items.url_with_id("patient_measures", "pk", episode.patient_id),
                 _("See questionnaires"),
-                first.due_at,
-                key=f"due-{first.pk}",
+                first_due,
+                key=f"due-{first_pk}",
             )
         )
     return rows
+
+
+def _time_point(code: str) -> str:
+    """As ``get_time_point_display``, without the model object."""
+    return str(TIME_POINTS.get(code, code))
 
 
 def _local_date(clinic, moment):
@@ -189,15 +234,17 @@ def modules_to_open(episodes, now) -> list[Item]:
     manual = Q(episode__programme_version__isnull=True) | Q(
         episode__programme_version__unlock_rule="manual"
     )
+    caseload = loaded(episodes)
     entries = (
         PlanEntry.objects.current()
-        .filter(manual, episode__in=episodes, episode__started_on__isnull=False)
+        .filter(manual, episode__in=list(caseload), episode__started_on__isnull=False)
         .exclude(episode__status=Episode.Status.ENDED)
-        .select_related("module_version", *EPISODE)
+        .select_related("module_version")
         .order_by("episode_id", "position", "id")
     )
     by_episode: dict[int, list] = defaultdict(list)
     for entry in entries:
+        entry.episode = caseload[entry.episode_id]
         by_episode[entry.episode_id].append(entry)
     rows = []
     for plan in by_episode.values():
@@ -215,7 +262,7 @@ def modules_to_open(episodes, now) -> list[Item]:
                 items.UNLOCK,
                 episode,
                 reason,
-                reverse("plan", kwargs={"pk": episode.patient_id}),
+                items.url_with_id("plan", "pk", episode.patient_id),
                 _("Open the plan"),
                 since,
                 key=f"unlock-{waiting.pk}",

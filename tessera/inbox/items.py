@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache, cached_property
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import timing
 from .timing import Due
 
 RISK = "risk"
@@ -39,9 +42,20 @@ class Item:
     action: str  # the link's text
     at: dt.datetime  # when it started waiting (oldest first within a kind)
     rank: int = 0  # within a kind, lower first (risk: most severe first)
-    due: Due | None = None  # replies: time left to the response target
+    # Replies: when the clock of the response target started, and the moment the
+    # worklist was built. The time left (``due``) is worked out when first read: the
+    # staff home only counts the rows and never asks (issue 16).
+    reply_since: dt.datetime | None = None
+    now: dt.datetime | None = None
     answer_id: int | None = None  # a submitted worksheet that can be marked as seen
     key: str = ""  # stable id of the row, for tests and anchors
+
+    @cached_property
+    def due(self) -> Due | None:
+        """Replies: time left to the clinic's response target (``timing.due``)."""
+        if self.reply_since is None:
+            return None
+        return timing.due(self.episode.clinic, self.reply_since, self.now)
 
     @property
     def sort_key(self):
@@ -52,18 +66,35 @@ class Item:
         return KIND_LABELS[self.kind]
 
 
+# A number no row has, reversed once in its place: a worklist of hundreds of rows then
+# fills in a pattern instead of resolving the URL again for every row (issue 16).
+_PLACEHOLDER = 2147483647
+
+
+@cache
+def _pattern(name: str, kwarg: str, prefix: str, urlconf: str) -> str:
+    url = reverse(name, kwargs={kwarg: _PLACEHOLDER}, urlconf=urlconf)
+    return url.replace(str(_PLACEHOLDER), "{}", 1)
+
+
+def url_with_id(name: str, kwarg: str, value: int) -> str:
+    """``reverse(name, kwargs={kwarg: value})`` for a URL with one integer in it."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _pattern(name, kwarg, get_script_prefix(), urlconf).format(int(value))
+
+
 def alert_url(alert_id: int) -> str:
-    return reverse("risk_alert", kwargs={"pk": alert_id})
+    return url_with_id("risk_alert", "pk", alert_id)
 
 
 def overview_url(episode_id: int, anchor: str = "") -> str:
-    url = reverse("episode_overview", kwargs={"episode_id": episode_id})
+    url = url_with_id("episode_overview", "episode_id", episode_id)
     return f"{url}#{anchor}" if anchor else url
 
 
 def messages_url(episode_id: int, answer_id: int | None = None) -> str:
     """The episode's conversation, quoting the worksheet answer when there is one."""
-    url = reverse("episode_messages", kwargs={"episode_id": episode_id})
+    url = url_with_id("episode_messages", "episode_id", episode_id)
     if answer_id is not None:
         url += f"?answer={int(answer_id)}"
     return url

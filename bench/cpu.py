@@ -1,0 +1,234 @@
+"""CPU per request of the main signed-in pages against a bare signed-in view, and the
+same for an older commit side by side in one run (issue 16).
+
+    python bench/cpu.py --database-url postgres://postgres@127.0.0.1:5432/tessera_x_bench
+    python bench/cpu.py --database-url ... --compare main      # before (main) and after
+    python bench/cpu.py --database-url ... --profile "inbox (therapist)"
+
+The database must already hold the demo (``seed_demo``) and, for a caseload of about
+thirty, the country grown by ``scale.py`` (``scale.grow``; 1,000 patients are plenty:
+CPU depends on the demo clinic's own work, which ``grow`` keeps the same at every size).
+Nothing is dropped or made; the pages' own writes (audit rows) are the only changes.
+
+Each page is requested in process by the demo user who uses it (``scale.main_pages``),
+once to warm up, then ``--repeat`` times; the median process time (CPU of this process:
+Python, templates, the database driver, not the database server) is shown with its ratio
+to the bare signed-in view (``/bench/bare/``) measured in the same process. Targets: the
+patient home ≤ ×3, the inbox and the staff home ≤ ×10, nothing over 50 ms.
+
+``--compare REV`` checks REV out into a temporary git worktree and runs the measurement
+in child processes, the REV's code and this tree's in turn (``--rounds`` times each, so
+that a change of load hits both alike), then prints both columns and after / before.
+Migrations are not run: REV must work on the same database (no new migration between).
+``--profile LABEL`` prints the top of a cProfile of ``--repeat`` requests of one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+PAGES = [
+    "bare signed-in view",
+    "patient home",
+    "staff home (therapist)",
+    "inbox (therapist)",
+    "staff home (manager)",
+    "triage queue",
+    "patient list (therapist)",
+]
+TARGETS = {"patient home": 3, "staff home (therapist)": 10, "inbox (therapist)": 10}
+
+
+def setup(root: Path, database_url: str) -> None:
+    """Django from ``root`` (this tree or the compared commit's), with the bare view."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("TESSERA_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
+    os.chdir(root)
+    sys.path.insert(0, str(root))
+    import logging
+    import warnings
+
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)
+    warnings.filterwarnings("ignore", message="No directory at")
+    import scale
+
+    scale.install_bare_view()
+
+
+def pages():
+    import scale
+    from django.utils import timezone
+
+    by_label = {p.label: p for p in scale.main_pages(timezone.localdate())}
+    return [by_label[label] for label in PAGES]
+
+
+def clients():
+    import scale
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    made = {}
+    for page in pages():
+        if page.user not in made:
+            client = Client()
+            scale.sign_in(client, User.objects.get(email=demo_email(page.user)))
+            made[page.user] = client
+    return made
+
+
+def measure(repeat: int) -> dict[str, list[float]]:
+    """CPU ms of each request, per page; pages taken in turn so load hits all alike."""
+    made = clients()
+    times: dict[str, list[float]] = {p.label: [] for p in pages()}
+    for page in pages():
+        response = made[page.user].get(page.url)  # warm: caches, the session's first touch
+        if response.status_code != 200:
+            raise SystemExit(f"{page.label}: status {response.status_code}")
+    for _ in range(repeat):
+        for page in pages():
+            client = made[page.user]
+            cpu = time.process_time()
+            client.get(page.url)
+            times[page.label].append((time.process_time() - cpu) * 1000)
+    return times
+
+
+def profile(label: str, repeat: int, out=sys.stdout) -> None:
+    page = next(p for p in pages() if p.label == label)
+    client = clients()[page.user]
+    client.get(page.url)
+    profiler = cProfile.Profile(time.process_time)  # CPU, not waiting for the database
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(page.url)
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(70)
+    stats.sort_stats("tottime").print_stats(30)
+    print(text.getvalue(), file=out)
+
+
+def child(args) -> int:
+    setup(Path(args.root), args.database_url)
+    print(json.dumps(measure(args.repeat)))
+    return 0
+
+
+def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
+    names = list(columns)
+    head = ["page"]
+    for name in names:
+        head += [f"CPU ms {name}", "×bare"]
+    if len(names) == 2:
+        head.append("after/before")
+    rows = [head]
+    for label in PAGES:
+        row = [label]
+        for name in names:
+            ms = columns[name][label]
+            bare = columns[name]["bare signed-in view"]
+            row += [f"{ms:.1f}", f"×{ms / bare:.1f}"]
+        if len(names) == 2:
+            row.append(f"×{columns[names[1]][label] / columns[names[0]][label]:.2f}")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ),
+            file=out,
+        )
+    last = columns[names[-1]]
+    bare = last["bare signed-in view"]
+    missed = [
+        f"{label} ×{last[label] / bare:.1f} (target ×{limit})"
+        for label, limit in TARGETS.items()
+        if last[label] / bare > limit
+    ] + [f"{label} {ms:.1f} ms (target 50 ms)" for label, ms in last.items() if ms > 50]
+    print("targets: " + ("met" if not missed else "missed: " + "; ".join(missed)), file=out)
+
+
+def compare(args) -> int:
+    tree = Path(tempfile.mkdtemp(prefix="tessera-cpu-before-"))
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.compare],
+        check=True,
+        capture_output=True,
+    )
+    samples: dict[str, dict[str, list[float]]] = {args.compare: {}, "this tree": {}}
+    try:
+        for _ in range(args.rounds):
+            for name, root in [(args.compare, tree), ("this tree", ROOT)]:
+                result = subprocess.run(
+                    [sys.executable, __file__, "--child", "--root", str(root)]
+                    + ["--database-url", args.database_url, "--repeat", str(args.repeat)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                for label, values in json.loads(result.stdout.splitlines()[-1]).items():
+                    samples[name].setdefault(label, []).extend(values)
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False
+        )
+    columns = {
+        name: {label: statistics.median(v) for label, v in per.items()}
+        for name, per in samples.items()
+    }
+    table(columns)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare")
+    parser.add_argument("--compare", metavar="REV")
+    parser.add_argument("--profile", metavar="LABEL")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args)
+    load = os.getloadavg()[0]
+    if args.compare:
+        compare(args)
+    else:
+        setup(ROOT, args.database_url)
+        if args.profile:
+            profile(args.profile, args.repeat)
+            return 0
+        table({"now": {k: statistics.median(v) for k, v in measure(args.repeat).items()}})
+    print(f"load {load:.1f} → {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
