@@ -90,3 +90,29 @@ def test_due_today_in_the_clinics_time_zone_is_overdue_nowhere(world, login):
         assert due_yesterday in page.context["overdue"]
         assert due_today not in page.context["overdue"]
         assert due_today in page.context["upcoming"]
+
+
+def test_treatment_starts_on_the_clinics_day_not_the_servers(world):
+    """Issue 20 (time zones, as a class): started at 23:30 in London, when it is already
+    tomorrow in Stockholm (the server's zone), treatment starts today in London, and its
+    'before treatment' questionnaire is due at the start of London's today."""
+    import zoneinfo
+
+    import time_machine
+
+    from tessera.treatment import actions as treatment
+    from tests.conftest import make_patient
+
+    evening, today, _yesterday = _evening_in(world.clinic, "Europe/London")
+    world.clinic.refresh_from_db()
+    _patient, episode = make_patient(world.clinic, "late@alpha.test", therapist=world["therapist"])
+    with time_machine.travel(evening, tick=False):
+        assert timezone.localdate() != evening.date()  # the server is past midnight
+        treatment.do_start_treatment(episode, acting_user=world["therapist"])
+    episode.refresh_from_db()
+    assert episode.started_on == evening.date()
+    london = zoneinfo.ZoneInfo("Europe/London")
+    pre = DueMeasure.objects.filter(episode=episode, time_point="pre")
+    assert pre.exists()
+    for due in pre:
+        assert due.due_at.astimezone(london) == today
