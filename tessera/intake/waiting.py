@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils import timezone
 
+from tessera.treatment.plans import clinic_today
+
 from .models import Application, Status
 
 PACE_WEEKS = 8
@@ -56,7 +58,7 @@ def waiting_page(user, clinic, page_number):
     """One page of the clinic's waiting list with positions and expected starts."""
     page = Paginator(waiting_queryset(user, clinic), PAGE_SIZE).get_page(page_number)
     pace = pace_per_week(clinic)
-    today = timezone.localdate()
+    today = clinic_today(clinic)
     first = page.start_index() if page.paginator.count else 1
     rows = [
         WaitingRow(a, first + i, expected_start(first + i, pace, today))

@@ -15,6 +15,7 @@ from tessera.core.models import Clinic, ClinicRole
 from tessera.core.roles import Role
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application
+from tessera.notifications.models import Notification
 from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
 from tests.e2e.conftest import current_totp_code, sign_in
 from tests.intake.matching_fixtures import DEPRESSION, publish_programme
@@ -115,6 +116,9 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.locator("#id_book-assessor").select_option(str(staff["assessor"].pk))
     page.get_by_role("button", name="Book", exact=True).click()
     expect(page.get_by_role("main")).to_contain_text("The assessment is booked.")
+    # hand-over: the applicant and the assessor are each told once (issue 20, item 5)
+    assert _told(email, "assessment_booked") == 1
+    assert _told(staff["assessor"].email, "assessment_to_do") == 1
     page.get_by_role("button", name="Sign out").click()
 
     # the assessor: notes, diagnosis, risk, accept to the programme with the therapist
@@ -130,6 +134,9 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.get_by_role("button", name="Save the assessment and decision").click()
     expect(page.get_by_role("main")).to_contain_text("The assessment and decision are saved.")
     expect(page.get_by_role("main")).to_contain_text("Accepted")
+    # hand-over: the applicant hears the decision, the therapist of a new patient, once
+    assert _told(email, "application_decided") == 1
+    assert _told(staff["therapist"].email, "new_patient") == 1
     page.get_by_role("button", name="Sign out").click()
 
     # the applicant sees the start and opens their modules
@@ -139,3 +146,37 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.get_by_role("link", name="Go to my modules").click()
     expect(page).to_have_url(re.compile(r"/me/modules/$"))
     expect(page.get_by_role("main")).to_contain_text("Welcome")
+    # and finds what they were told in their own notification history, one row each
+    page.goto("/me/notifications/history/")
+    expect(page.locator('tr[data-kind="assessment_booked"]')).to_have_count(1)
+    expect(page.locator('tr[data-kind="application_decided"]')).to_have_count(1)
+
+
+def _told(email: str, kind: str) -> int:
+    """Notifications of a kind for a person, on one channel (e-mail): exactly once."""
+    return Notification.objects.filter(recipient__email=email, kind=kind, channel="email").count()
+
+
+def test_acceptance_is_refused_without_consent(page, riverside):
+    """Issue 20, item 4: an assessor who tries to accept an application whose person has
+    not consented is told why, and nothing starts (no episode, no letter)."""
+    from tessera.letters.models import Letter
+    from tests.intake.intake_helpers import make_application
+
+    clinic, staff = riverside
+    application = make_application(clinic, "una@apply.test", first="Una")
+    Application.objects.filter(pk=application.pk).update(consent_accepted_at=None)
+    _staff_sign_in(page, staff["assessor"])
+    page.goto(f"/intake/applications/{application.pk}/")
+    expect(page.locator("#no-consent")).to_contain_text("cannot be accepted")
+    page.get_by_label("Assessment notes").fill("Moderate low mood.")
+    page.get_by_label("F32.1 Depressive episode, moderate").check()
+    page.get_by_role("radio", name="Low", exact=True).check()
+    page.get_by_role("radio", name="Accept and start treatment now").check()
+    page.get_by_label("Programme (when accepting)").select_option(str(staff["version"].pk))
+    page.get_by_label("Care model (when accepting)").select_option("guided")
+    page.get_by_role("button", name="Save the assessment and decision").click()
+    expect(page.get_by_role("main")).to_contain_text("has not given consent yet")
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.episode_id is None
+    assert not Letter.objects.filter(application=application, kind__in=["accepted", "started"])

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
-from tessera.treatment.models import PlanEntry, WorksheetAnswer
+from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
 from tests.e2e.conftest import current_totp_code, sign_in
 
 
@@ -69,6 +69,13 @@ def test_a_therapist_adds_a_module_and_switches_programme_without_losing_work(pa
     expect(history).to_contain_text("Programme switched")
     expect(history).to_contain_text("Sleep is the main problem now")
     expect(history).to_contain_text("Worries keep her awake")
+    # The clinic's rules cover before, weekly, after and follow-ups at 3 and 6 months; the
+    # sleep programme also asks for PHQ-9 a year after the end, which the switch schedules
+    # (issue 20, item 10).
+    expect(history).to_contain_text("questionnaires: 1 scheduled, 0 cancelled")
+    assert DueMeasure.objects.filter(
+        episode__patient=demo, instrument="PHQ-9", time_point="follow_up_12", cancelled=False
+    ).exists()
 
     done_after = set(
         PlanEntry.objects.filter(

@@ -120,3 +120,61 @@ def test_an_english_draft_for_a_swedish_preferring_patient_is_checked_in_english
     flexible = page.locator('[data-code="no_deadline_flexibility"]')
     expect(flexible).to_have_attribute("data-met", "no")
     expect(flexible).to_contain_text("take as long as you need")
+
+
+def _due(episode, instrument: str, due_at):
+    from tessera.treatment.models import DueMeasure
+
+    return DueMeasure.objects.create(
+        episode=episode,
+        instrument=instrument,
+        time_point="weekly",
+        sequence=900 + len(instrument),
+        opens_at=due_at - dt.timedelta(days=2),
+        due_at=due_at,
+        expires_at=due_at + dt.timedelta(days=7),
+    )
+
+
+def test_a_manager_saves_unchanged_settings_and_sees_the_weeks_dates(page, e2e_world):
+    """Issue 20, items 7 and 8: the clinic's settings saved without a change keep Swedish
+    first (the language its letters are written in); the team workload names the week's
+    first day ("Week starting ." before)."""
+    clinic = e2e_world.clinic
+    assert clinic.languages == ["sv", "en"]
+    manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
+    actions.do_grant_role(manager, clinic, Role.CLINIC_MANAGER)
+    _staff_sign_in(page, manager)
+    page.goto(f"/clinics/{clinic.slug}/edit/")
+    page.get_by_role("main").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    page.goto(f"/clinics/{clinic.slug}/")
+    expect(page.get_by_role("main")).to_contain_text("sv, en")
+    assert Clinic.objects.get(pk=clinic.pk).languages == ["sv", "en"]
+
+    page.goto(f"/workload/clinics/{clinic.slug}/")
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"Week starting \d"))
+    expect(page.get_by_role("main")).not_to_contain_text("Week starting .")
+
+
+def test_in_the_therapists_inbox_todays_questionnaire_is_not_overdue(page, e2e_world):
+    """Issue 20, item 9: a questionnaire due today (midnight in the clinic's time zone) is
+    not overdue in the inbox; yesterday's is, on one row for the patient."""
+    import zoneinfo
+
+    episode = e2e_world.patient.episodes.get()
+    tz = zoneinfo.ZoneInfo(e2e_world.clinic.time_zone)
+    today = timezone.now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    _due(episode, "PHQ-9", today)
+    _due(episode, "GAD-7", today - dt.timedelta(days=1))
+    _staff_sign_in(page, e2e_world.therapist)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    overdue = page.locator('table.inbox tbody tr[data-kind="overdue"]')
+    expect(overdue).to_have_count(1)
+    expect(overdue).to_contain_text("GAD-7")
+    expect(overdue).not_to_contain_text("PHQ-9")
+    page.goto("/")
+    expect(page.locator("#overdue-heading")).to_be_visible()
+    overdue_home = page.locator("section", has=page.locator("#overdue-heading"))
+    expect(overdue_home).to_contain_text("GAD-7")
+    expect(overdue_home).not_to_contain_text("PHQ-9")

@@ -83,3 +83,21 @@ def needing_new_therapist(episodes):
         .exclude(status=Episode.Status.ENDED)
         .exclude(Exists(still_here))
     )
+
+
+def patient_message_recipients(episode) -> list:
+    """Who is told that a patient wrote (users, each once): their therapist while that
+    person still works as a therapist at the episode's clinic; otherwise (they left,
+    lost the role or their account was closed: ``needing_new_therapist``) the clinic's
+    active managers, who hand the patient over, so the message reaches a person and
+    not only the team inbox (issue 20). An episode without a therapist gets nobody:
+    unguided patients are offered no messages."""
+    from tessera.core.models import ClinicRole
+
+    if episode.therapist_id is None:
+        return []
+    here = ClinicRole.objects.filter(clinic_id=episode.clinic_id, user__is_active=True)
+    if here.filter(role=Role.THERAPIST, user=episode.therapist_id).exists():
+        return [episode.therapist]
+    managers = here.filter(role=Role.CLINIC_MANAGER).select_related("user")
+    return sorted({role.user for role in managers}, key=lambda user: user.pk)

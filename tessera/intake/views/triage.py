@@ -15,6 +15,7 @@ from tessera.core import access, audit
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
+from tessera.treatment import questionnaires
 
 from .. import actions, care_models, duplicates
 from ..actions import decisions as decision_actions
@@ -126,7 +127,20 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
     context = {
         "application": application,
         "referral": getattr(application, "referral", None),
-        "answers": list(application.screening_answers.all()),
+        "answers": (answers := list(application.screening_answers.all())),
+        # each item with the answer given, in the language it was answered in (issue 20)
+        "item_answers": [
+            (
+                answer,
+                questionnaires.build(
+                    answer.instrument,
+                    answer.language,
+                    {int(k): v for k, v in answer.answers.items()},
+                    clinic=application.clinic,
+                ),
+            )
+            for answer in answers
+        ],
         "log": application.triage_actions.select_related("actor"),
         "bookings": application.bookings.select_related("assessor"),
         "suggestions": suggestions([application]).get(application.pk, []),

@@ -177,7 +177,10 @@ def _notify(message: Message) -> None:
     key = f"message:{message.pk}"
     if message.from_patient:
         link = reverse("episode_messages", kwargs={"episode_id": episode.pk})
-        notify(episode.therapist, "patient_wrote", key=key, link=link, channels={"email"})
+        for user in access.patient_message_recipients(episode):
+            # the therapist keeps the message's own key; a manager standing in gets theirs
+            own = key if user.pk == episode.therapist_id else f"{key}:{user.pk}"
+            notify(user, "patient_wrote", key=own, link=link, channels={"email"})
     else:
         notify(episode.patient.user, "new_message", key=key, link=reverse("my_messages"))
 

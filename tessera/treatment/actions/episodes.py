@@ -12,7 +12,7 @@ from tessera.core.models import Episode
 from tessera.instruments.choices import can_be_filled_in, licensed_codes
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
 
-from .. import schedule, signals
+from .. import plans, schedule, signals
 from ..models import DueMeasure, MeasureRule, Response, ResponseDraft
 from .schedule import risk_overrides as clinic_thresholds
 
@@ -292,8 +292,10 @@ def do_start_treatment(
     start_on: dt.date | None = None,
     weeks: int = DEFAULT_TREATMENT_WEEKS,
 ) -> list[DueMeasure]:
-    """Mark the episode active and schedule its measures from the clinic's schedule."""
-    start_on = start_on or timezone.localdate()
+    """Mark the episode active and schedule its measures from the clinic's schedule.
+    Treatment starts today where the clinic is (not where the server or the person
+    starting it is): its week numbers and due days are counted in that time zone."""
+    start_on = start_on or plans.clinic_today(episode.clinic)
     episode.status = Episode.Status.ACTIVE
     episode.started_on = start_on
     episode.save(update_fields=["status", "started_on"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.access import episode_scope
-from tessera.core.models import Episode
+from tessera.core.models import Clinic, Episode
 from tessera.instruments.time_points import TimePoint
 
 
@@ -46,6 +48,12 @@ class MeasureRule(models.Model):
         return f"{self.instrument} · {self.get_time_point_display()}"
 
 
+def start_of_day(now: dt.datetime, zone: str) -> dt.datetime:
+    """Midnight at the start of ``now``'s day in the time zone ``zone``."""
+    local = now.astimezone(zoneinfo.ZoneInfo(zone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 class DueMeasureQuerySet(models.QuerySet):
     def pending(self) -> DueMeasureQuerySet:
         return self.filter(completed_at__isnull=True, cancelled=False)
@@ -55,11 +63,19 @@ class DueMeasureQuerySet(models.QuerySet):
         return self.pending().filter(opens_at__lte=now, expires_at__gt=now)
 
     def overdue(self, now=None) -> DueMeasureQuerySet:
-        """Past their due time and still open: once expired they can no longer be filled
-        in, so they stop being overdue (a weekly questionnaire never answered would
-        otherwise stay in the worklists for ever)."""
+        """Due on an earlier day than today in the clinic's time zone, and still open.
+
+        A questionnaire due today is not overdue: the patient has until the day ends
+        there (issue 20, item 9; the patient's pages say "due today", issue 14). Once
+        expired it can no longer be filled in, so it stops being overdue (a weekly
+        questionnaire never answered would otherwise stay in the worklists for ever).
+        One small query reads the clinics' time zones."""
         now = now or timezone.now()
-        return self.pending().filter(due_at__lt=now, expires_at__gt=now)
+        zones = Clinic.objects.order_by().values_list("time_zone", flat=True).distinct()
+        before_today = Q(pk__in=[])
+        for zone in set(zones):
+            before_today |= Q(episode__clinic__time_zone=zone, due_at__lt=start_of_day(now, zone))
+        return self.pending().filter(before_today, expires_at__gt=now)
 
     def visible_to(self, user) -> DueMeasureQuerySet:
         episodes = Episode.objects.filter(episode_scope(user)).values("pk")
@@ -112,9 +128,14 @@ class DueMeasure(models.Model):
         )
 
     def is_overdue(self, now=None) -> bool:
+        """As ``DueMeasureQuerySet.overdue``: due on an earlier day in the clinic's time
+        zone (select ``episode__clinic`` with it when asking for many)."""
         now = now or timezone.now()
         return (
-            self.completed_at is None and not self.cancelled and self.due_at < now < self.expires_at
+            self.completed_at is None
+            and not self.cancelled
+            and self.due_at < start_of_day(now, self.episode.clinic.time_zone)
+            and now < self.expires_at
         )
 
 

@@ -14,6 +14,7 @@ from tessera.core.models import Episode
 
 from .. import plans, progress, questionnaires
 from ..models import DueMeasure, Response
+from ..models.measures import start_of_day
 
 
 def _language() -> str:
@@ -50,7 +51,12 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     clinic = episodes.select_related("clinic").first().clinic if episodes else None
     record_patient_read(request.user, patient, "measures", clinic=clinic)
     responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at")
-    due = DueMeasure.objects.filter(episode__in=episodes).pending().order_by("due_at")
+    due = (
+        DueMeasure.objects.filter(episode__in=episodes)
+        .pending()
+        .select_related("episode__clinic")
+        .order_by("due_at")
+    )
     now = timezone.now()
     return render(
         request,
@@ -60,7 +66,10 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "series": progress.series_for(responses, _language()),
             "responses": list(reversed(responses)),
             "overdue": [d for d in due if d.is_overdue(now)],
-            "upcoming": [d for d in due if d.due_at >= now][:10],
+            # due today (in the clinic's time zone) is upcoming, not overdue (issue 20)
+            "upcoming": [
+                d for d in due if d.due_at >= start_of_day(now, d.episode.clinic.time_zone)
+            ][:10],
         },
     )
 
