@@ -164,6 +164,15 @@ def _unauthorised(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement; ``mode=full`` is the only mode (FHIR also names
+    ``normative`` and ``terminology``), and other parameters follow Prefer: handling."""
+    try:
+        search = Search(request, {"mode", "_format"}, common=False, what="parameter")
+        if search.get("mode", "full") != "full":
+            if search.strict:
+                raise BadRequest("mode", "only mode=full is served")
+    except BadRequest as exc:
+        return _outcome(400, [Problem(exc.where, exc.what)])
     return _json(capability_statement(base_url(request)))
 
 

@@ -103,6 +103,15 @@ def test_questionnaire_language_not_shipped(client, db):
     assert client.get(url, {"language": "sv"}).json()["language"] == "sv"
 
 
+def test_metadata_serves_mode_full_only(client, db):
+    assert client.get("/fhir/metadata", {"mode": "full"}).status_code == 200
+    refused = client.get("/fhir/metadata", {"mode": "terminology"})
+    assert refused.status_code == 400
+    assert refused.json()["issue"][0]["expression"] == ["mode"]
+    assert client.get("/fhir/metadata", {"mode": "terminology"}, **LENIENT).status_code == 200
+    assert client.get("/fhir/metadata", {"colour": "blue"}).status_code == 400
+
+
 def test_export_kick_off_follows_the_same_rule(client, filled):  # noqa: F811
     auth = _bearer(client, filled)
     asked = {"_type": "Patient", "_typeFilter": "Patient?active=true"}
