@@ -10,8 +10,10 @@ Every request needs a valid access token (401) whose scopes cover the resource t
 (403). The client sees only episodes of its clinic or region
 (``access.system_client_episode_scope``); a patient outside that is "not found".
 Search results come in pages of ``_count`` (default 50, at most 200), ordered by id,
-with ``Bundle.link`` ``next`` while more remain. An unknown parameter or a malformed
-value is answered 400 with an OperationOutcome. Every answer that holds patient data is
+with ``Bundle.link`` ``next`` while more remain. An unknown or unsupported parameter is
+answered 400 with an OperationOutcome unless the client sends ``Prefer: handling=lenient``
+(then it is ignored and left out of the self link: ``search_params``); a malformed value
+is always 400. Every answer that holds patient data is
 audited (``fhir.api_read``), one row per patient, with the client's name.
 """
 
@@ -37,18 +39,12 @@ from .record import resources as r
 from .record.changes import episodes_changed_since
 from .record.document import episode_resources, validate
 from .record.load import load_records
+from .search_params import BadRequest, Search
 from .smart.guard import Caller, Refused, caller, outcome
 from .views import _json, base_url
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
-COMMON = {"_count", "_offset", "_format"}
-
-
-class BadRequest(Exception):
-    def __init__(self, where: str, what: str):
-        super().__init__(what)
-        self.where, self.what = where, what
 
 
 def _answer(view):
@@ -71,16 +67,10 @@ def _episodes(client) -> Q:
     return access.system_client_episode_scope(client)
 
 
-def _check_params(request, allowed: set[str]) -> None:
-    for name in request.GET:
-        if name not in allowed | COMMON:
-            raise BadRequest(name, f"the search parameter {name!r} is not supported here")
-
-
-def _count(request) -> tuple[int, int]:
+def _count(search: Search) -> tuple[int, int]:
     try:
-        count = int(request.GET.get("_count", DEFAULT_COUNT))
-        offset = int(request.GET.get("_offset", 0))
+        count = int(search.get("_count", DEFAULT_COUNT))
+        offset = int(search.get("_offset", 0))
     except ValueError as exc:
         raise BadRequest("_count", "_count and _offset must be whole numbers") from exc
     if count < 1 or offset < 0:
@@ -101,8 +91,8 @@ def parse_instant(text: str, where: str) -> dt.datetime:
     return moment
 
 
-def _patient_filter(request, field: str) -> Q:
-    value = request.GET.get("patient")
+def _patient_filter(search: Search, field: str) -> Q:
+    value = search.get("patient")
     if value is None:
         return Q()
     value = value.removeprefix("Patient/")
@@ -111,17 +101,17 @@ def _patient_filter(request, field: str) -> Q:
     return Q(**{field: int(value)})
 
 
-def _since(request, field: str) -> Q:
-    value = request.GET.get("_since")
+def _since(search: Search, field: str) -> Q:
+    value = search.get("_since")
     return Q(**{f"{field}__gte": parse_instant(value, "_since")}) if value else Q()
 
 
 DATE_PREFIXES = {"ge": "gte", "gt": "gt", "le": "lte", "lt": "lt", "eq": None}
 
 
-def _date(request, field: str) -> Q:
+def _date(search: Search, field: str) -> Q:
     where = Q()
-    for value in request.GET.getlist("date"):
+    for value in search.getlist("date"):
         prefix = value[:2] if value[:2] in DATE_PREFIXES else "eq"
         text = value[2:] if value[:2] in DATE_PREFIXES else value
         moment = parse_instant(text, "date")
@@ -145,8 +135,8 @@ def _loinc_instruments() -> dict[str, str]:
     return found
 
 
-def _code(request) -> Q:
-    values = request.GET.getlist("code")
+def _code(search: Search) -> Q:
+    values = search.getlist("code")
     if not values:
         return Q()
     by_code = _loinc_instruments()
@@ -176,19 +166,23 @@ def _audit_reads(caller_: Caller, request, patients: dict[int, Episode]) -> None
         )
 
 
-def _searchset(request, resources: list[dict], *, total: int, count: int, offset: int) -> dict:
+def _link(request, relation: str, params: dict[str, list[str]]) -> dict:
+    url = f"{base_url(request)}{request.path.removeprefix('/fhir')}"
+    if params:
+        url = f"{url}?{urlencode(params, doseq=True)}"
+    return {"relation": relation, "url": url}
+
+
+def _searchset(
+    request, search: Search, resources: list[dict], *, total: int, count: int, offset: int
+) -> dict:
+    """The searchset; its self link names only the parameters used (FHIR R4: what was
+    ignored under lenient handling is left out, so the client can tell)."""
     base = base_url(request)
-    params = {k: v for k, v in request.GET.lists()}
-    links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    links = [_link(request, "self", search.used)]
     if offset + count < total:
-        following = {**params, "_count": [str(count)], "_offset": [str(offset + count)]}
-        links.append(
-            {
-                "relation": "next",
-                "url": f"{base}{request.path.removeprefix('/fhir')}?"
-                + urlencode(following, doseq=True),
-            }
-        )
+        following = {**search.used, "_count": [str(count)], "_offset": [str(offset + count)]}
+        links.append(_link(request, "next", following))
     bundle = {
         "resourceType": "Bundle",
         "type": "searchset",
@@ -210,15 +204,15 @@ def _responses_search(request, kind: str) -> HttpResponse:
     caller_ = caller(request)
     caller_.require(request, kind, "s")
     allowed = {"patient", "_since"} | ({"code", "date"} if kind == "Observation" else set())
-    _check_params(request, allowed)
-    count, offset = _count(request)
+    search = Search(request, allowed, repeatable=frozenset({"date"}))
+    count, offset = _count(search)
     where = (
         Q(episode__in=Episode.objects.filter(_episodes(caller_.client)).values("pk"))
-        & _patient_filter(request, "episode__patient_id")
-        & _since(request, "submitted_at")
+        & _patient_filter(search, "episode__patient_id")
+        & _since(search, "submitted_at")
     )
     if kind == "Observation":
-        where &= _code(request) & _date(request, "submitted_at") & Q(total__isnull=False)
+        where &= _code(search) & _date(search, "submitted_at") & Q(total__isnull=False)
     rows = Response.objects.filter(where).order_by("id")
     total = rows.count()
     page = list(rows.select_related("episode__patient", "episode__clinic")[offset : offset + count])
@@ -229,7 +223,7 @@ def _responses_search(request, kind: str) -> HttpResponse:
             if res["resourceType"] == kind:
                 resources.append(res)
     _audit_reads(caller_, request, {row.episode.patient_id: row.episode for row in page})
-    return _json(_searchset(request, resources, total=total, count=count, offset=offset))
+    return _json(_searchset(request, search, resources, total=total, count=count, offset=offset))
 
 
 @_answer
@@ -246,19 +240,19 @@ def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
 def episode_of_care_search(request: HttpRequest) -> HttpResponse:
     caller_ = caller(request)
     caller_.require(request, "EpisodeOfCare", "s")
-    _check_params(request, {"patient", "_since"})
-    count, offset = _count(request)
-    since = request.GET.get("_since")
+    search = Search(request, {"patient", "_since"})
+    count, offset = _count(search)
+    since = search.get("_since")
     changed = episodes_changed_since(parse_instant(since, "_since")) if since else Q()
     rows = Episode.objects.filter(
-        _episodes(caller_.client) & _patient_filter(request, "patient_id") & changed
+        _episodes(caller_.client) & _patient_filter(search, "patient_id") & changed
     ).order_by("id")
     total = rows.count()
     records = load_records(rows[offset : offset + count], letters=False)
     base = base_url(request)
     resources = [r.episode_of_care(record, base) for record in records]
     _audit_reads(caller_, request, {rec.episode.patient_id: rec.episode for rec in records})
-    return _json(_searchset(request, resources, total=total, count=count, offset=offset))
+    return _json(_searchset(request, search, resources, total=total, count=count, offset=offset))
 
 
 def _patient_episodes(caller_: Caller, pk: int):
@@ -272,7 +266,7 @@ def _patient_episodes(caller_: Caller, pk: int):
 def patient_read(request: HttpRequest, pk: int) -> HttpResponse:
     caller_ = caller(request)
     caller_.require(request, "Patient", "r")
-    _check_params(request, set())
+    Search(request, {"_format"}, common=False, what="parameter", where="on a read")
     episode = _patient_episodes(caller_, pk).select_related("patient", "clinic").first()
     _audit_reads(caller_, request, {pk: episode})
     return _json(validate(r.patient_resource(episode.patient, base_url(request))))
@@ -284,9 +278,11 @@ def patient_everything(request: HttpRequest, pk: int) -> HttpResponse:
     region, each resource type only where a scope allows reading it."""
     caller_ = caller(request)
     caller_.require(request, "Patient", "r")
-    _check_params(request, {"_since", "_type"})
-    wanted = set(filter(None, request.GET.get("_type", "").split(",")))
-    since = request.GET.get("_since")
+    search = Search(
+        request, {"_since", "_type", "_format"}, repeatable=frozenset({"_type"}), common=False
+    )
+    wanted = set(filter(None, ",".join(search.getlist("_type")).split(",")))
+    since = search.get("_since")
     since_at = parse_instant(since, "_since") if since else None
     records = load_records(_patient_episodes(caller_, pk))
     base = base_url(request)
@@ -308,7 +304,8 @@ def patient_everything(request: HttpRequest, pk: int) -> HttpResponse:
             resources.append(res)
     _audit_reads(caller_, request, {pk: records[0].episode})
     total = len(resources)
-    return _json(_searchset(request, resources, total=total, count=max(total, 1), offset=0))
+    page = max(total, 1)
+    return _json(_searchset(request, search, resources, total=total, count=page, offset=0))
 
 
 __all__ = [

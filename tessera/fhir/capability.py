@@ -21,6 +21,14 @@ PAGING = [
 ]
 PATIENT = _search("patient", "reference", "The patient (Patient/id or id).")
 SINCE = _search("_since", "date", "Only what was submitted at or after this instant.")
+HANDLING = (
+    "Search and operation parameters follow FHIR's Prefer: handling. An unknown or "
+    "unsupported parameter (or _format other than JSON, or a parameter that may appear "
+    "once given twice) is answered 400 with an OperationOutcome naming it, unless the "
+    "request says Prefer: handling=lenient; then it is ignored, and the Bundle's self "
+    "link lists only the parameters used. Without the header the server is strict. "
+    "Empty parameters are ignored; a malformed value is 400 either way."
+)
 
 
 def capability_statement(base: str) -> dict:
@@ -37,6 +45,7 @@ def capability_statement(base: str) -> dict:
         "rest": [
             {
                 "mode": "server",
+                "documentation": HANDLING,
                 "security": {
                     "service": [
                         {

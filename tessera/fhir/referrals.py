@@ -23,6 +23,7 @@ from tessera.fhir.capability import capability_statement
 
 from .intake_referrals import do_receive_fhir_referral, referral_for_client, service_request_for
 from .models import ReferrerClient
+from .search_params import BadRequest, Search
 from .service_request import (
     InvalidReferral,
     Problem,
@@ -163,6 +164,15 @@ def _unauthorised(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement; ``mode=full`` is the only mode (FHIR also names
+    ``normative`` and ``terminology``), and other parameters follow Prefer: handling."""
+    try:
+        search = Search(request, {"mode", "_format"}, common=False, what="parameter")
+        if search.get("mode", "full") != "full":
+            if search.strict:
+                raise BadRequest("mode", "only mode=full is served")
+    except BadRequest as exc:
+        return _outcome(400, [Problem(exc.where, exc.what)])
     return _json(capability_statement(base_url(request)))
 
 
@@ -230,6 +240,10 @@ def service_request_read(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request)
     if client is None:
         return _unauthorised(request)
+    try:
+        Search(request, {"_format"}, common=False, what="parameter", where="on a read")
+    except BadRequest as exc:
+        return _outcome(400, [Problem(exc.where, exc.what)])
     application = referral_for_client(client, pk)
     if application is None:
         return _outcome(404, [Problem("id", "no referral with this id from your organisation")])

@@ -19,8 +19,10 @@ from .questionnaire import (
     questionnaire_for,
 )
 from .record.resources import response_resources
+from .search_params import BadRequest, Search
 
 FHIR_JSON = "application/fhir+json"
+LANGUAGES = {"en", "sv"}
 
 
 def base_url(request: HttpRequest) -> str:
@@ -44,6 +46,21 @@ def _not_found(text: str) -> HttpResponse:
     return _json(outcome, status=404)
 
 
+def _bad_request(exc: BadRequest) -> HttpResponse:
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "not-supported",
+                "diagnostics": exc.what,
+                "expression": [exc.where],
+            }
+        ],
+    }
+    return _json(outcome, status=400)
+
+
 @require_GET
 def questionnaire(request: HttpRequest, slug: str) -> HttpResponse:
     """An instrument's structure, and its wording where the owner allows it to be shipped."""
@@ -51,9 +68,15 @@ def questionnaire(request: HttpRequest, slug: str) -> HttpResponse:
     definition = by_slug.get(slug)
     if definition is None:
         return _not_found(f"No questionnaire {slug!r}.")
-    language = request.GET.get("language", "en")
-    if language not in {"en", "sv"}:
-        language = "en"
+    try:
+        search = Search(request, {"language", "_format"}, common=False, what="parameter")
+        language = search.get("language", "en")
+        if language not in LANGUAGES:
+            if search.strict:
+                raise BadRequest("language", "the wording is shipped in en and sv only")
+            language = "en"
+    except BadRequest as exc:
+        return _bad_request(exc)
     return _json(questionnaire_for(definition, base_url=base_url(request), language=language))
 
 

@@ -3,8 +3,9 @@
 ``notify(user, kind, key=..., link=...)`` writes one row per channel the person has
 chosen (nothing new if the key was seen before) and, once the surrounding transaction
 commits, enqueues ``deliver_notification`` through the Django Tasks API. Delivery takes
-the row under a lock and sends only while it is still intended, so a retried or
-duplicated task sends nothing twice. During the person's quiet hours the row is held
+the row under a lock and marks it "sending" (committed) before it calls the server, so a
+retried or duplicated task sends nothing twice; a worker killed mid-send is the one case
+of a second copy (``deliver`` explains). During the person's quiet hours the row is held
 (``send_after``) and ``deliver_due()``, called by a periodic worker, sends it later.
 """
 
@@ -15,6 +16,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -22,7 +24,7 @@ from django_tasks import task
 from tessera.core.models import Patient
 
 from . import quiet, sms, texts
-from .models import Channel, Notification, Preference
+from .models import SENDING_TIMEOUT, Channel, Notification, Preference
 
 logger = logging.getLogger("tessera.notifications")
 
@@ -89,7 +91,22 @@ def deliver_notification(notification_id: int) -> str:
 
 
 def deliver(notification_id: int, now=None) -> str:
-    """Send one notification if it is still intended and not held; returns its state."""
+    """Send one notification if it is still intended and not held; returns its state.
+
+    Three steps, so that a worker killed mid-send leaves a trace: (1) under the row's
+    lock, the row is marked "sending" with its Message-ID and committed; (2) the mail or
+    SMS server is called, outside any transaction; (3) the answer is recorded. A row found
+    "sending" by another worker is left alone (it is being sent right now); one left
+    "sending" longer than SENDING_TIMEOUT was claimed by a worker that died, and the server
+    may or may not have accepted it: it is sent again, with the same Message-ID.
+
+    That is at-least-once, and it cannot honestly be better: SMTP has no way to ask
+    whether a message was accepted, and the server's "250 OK" and our commit cannot be one
+    step. Giving up instead (at-most-once) would lose a risk alert to the person on call
+    whenever the worker died before the server answered. The window is now only the
+    moment between the server's answer and one UPDATE, and a copy carries the first
+    one's Message-ID, so mail systems that drop a repeated Message-ID (and readers) can
+    tell it is the same message. The log says "notification.resend_unsure"."""
     now = now or timezone.now()
     with transaction.atomic():
         row = (
@@ -98,37 +115,63 @@ def deliver(notification_id: int, now=None) -> str:
             .filter(pk=notification_id)
             .first()
         )
-        if row is None or row.state != Notification.State.INTENDED:
-            return row.state if row else "missing"
-        if row.send_after and row.send_after > now:
+        if row is None:
+            return "missing"
+        unsure = row.state == Notification.State.SENDING
+        if unsure and row.claimed_at and row.claimed_at > now - SENDING_TIMEOUT:
+            return row.state  # another worker is sending it now
+        if row.state not in (Notification.State.INTENDED, Notification.State.SENDING):
             return row.state
-        preference = preference_of(row.recipient)
-        held = None if row.kind in URGENT_KINDS else quiet.held_until(preference, now)
-        if held is not None:
-            row.send_after = held
-            row.save(update_fields=["send_after"])
-            logger.info("notification.held id=%s", row.pk)
-            return row.state
+        if not unsure:
+            if row.send_after and row.send_after > now:
+                return row.state
+            preference = preference_of(row.recipient)
+            held = None if row.kind in URGENT_KINDS else quiet.held_until(preference, now)
+            if held is not None:
+                row.send_after = held
+                row.save(update_fields=["send_after"])
+                logger.info("notification.held id=%s", row.pk)
+                return row.state
+        else:
+            logger.warning("notification.resend_unsure id=%s", row.pk)
         row.attempts += 1
-        try:
-            _send(row)
-        except Exception as exc:  # any backend failure is recorded, never raised on
-            row.error_code = type(exc).__name__[:100]
-            row.failed_at = timezone.now()
-            retry_at = next_attempt_at(row, exc, now)
-            if retry_at is None:
-                row.state = Notification.State.FAILED
-                logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
-            else:
-                row.send_after = retry_at
-                logger.info("notification.retry id=%s error=%s", row.pk, row.error_code)
-            row.save(update_fields=["state", "failed_at", "error_code", "attempts", "send_after"])
-            return row.state
-        row.state = Notification.State.SENT
-        row.sent_at = timezone.now()
-        row.save(update_fields=["state", "sent_at", "attempts"])
-        logger.info("notification.sent id=%s channel=%s kind=%s", row.pk, row.channel, row.kind)
+        row.state = Notification.State.SENDING
+        row.claimed_at = timezone.now()
+        row.message_id = row.message_id or make_msgid(idstring=f"n{row.pk}", domain=_domain())
+        row.save(update_fields=["state", "claimed_at", "message_id", "attempts"])
+    try:
+        _send(row)
+    except Exception as exc:  # any backend failure is recorded, never raised on
+        row.error_code = type(exc).__name__[:100]
+        row.failed_at = timezone.now()
+        retry_at = next_attempt_at(row, exc, now)
+        if retry_at is None:
+            row.state = Notification.State.FAILED
+            logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
+        else:
+            row.state = Notification.State.INTENDED
+            row.send_after = retry_at
+            logger.info("notification.retry id=%s error=%s", row.pk, row.error_code)
+        row.save(update_fields=["state", "failed_at", "error_code", "send_after"])
         return row.state
+    _record_sent(row)
+    logger.info("notification.sent id=%s channel=%s kind=%s", row.pk, row.channel, row.kind)
+    return row.state
+
+
+def _record_sent(row: Notification) -> None:
+    """Step 3: the server accepted it. (A worker killed just before this leaves the row
+    "sending"; see deliver.)"""
+    row.state = Notification.State.SENT
+    row.sent_at = timezone.now()
+    row.save(update_fields=["state", "sent_at"])
+
+
+def _domain() -> str:
+    """The domain of Message-IDs: the sender address's (no DNS lookup, as make_msgid's
+    default would make)."""
+    sender = str(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2].strip(" >")
+    return sender or "tessera.invalid"
 
 
 # A refused or unreachable mail or SMS server is usually back within the hour: try again
@@ -155,7 +198,9 @@ def _send(row: Notification) -> None:
     if row.channel == Channel.EMAIL:
         subject, body = texts.email(row.kind, row.link, language)
         subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
-        EmailMessage(subject, body, to=[user.email]).send(fail_silently=False)
+        message = EmailMessage(subject, body, to=[user.email])
+        message.extra_headers["Message-ID"] = row.message_id
+        message.send(fail_silently=False)
     elif row.channel == Channel.SMS:
         phone = phone_of(user)
         if not phone:

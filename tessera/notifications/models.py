@@ -2,8 +2,10 @@
 
 A ``Notification`` is one intended message on one channel (e-mail or SMS) to one user,
 saying only that there is something new to read. Its ``key`` (with the channel) makes
-it unique: asking twice for the same thing writes nothing new, and delivery sends it at
-most once. Nothing clinical is stored here: the kind, the link and the state only.
+it unique: asking twice for the same thing writes nothing new, and delivery sends it
+once, unless a worker dies between the server accepting it and the row being saved: then
+it is sent again with the same Message-ID (delivery.py says why that is the honest
+limit). Nothing clinical is stored here: the kind, the link and the state only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .texts import FALLBACK, KINDS
 
+# A row "sending" for longer than this was left by a worker that stopped (killed, or the
+# machine went down) between claiming it and recording the answer: it is due again. Far
+# longer than any mail or SMS call takes (their time-outs are seconds).
+SENDING_TIMEOUT = dt.timedelta(minutes=10)
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
@@ -25,11 +32,14 @@ class Channel(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now: dt.datetime | None = None) -> NotificationQuerySet:
-        """Intended and no longer held back by quiet hours."""
+        """Intended and no longer held back by quiet hours, or left "sending" by a worker
+        that stopped mid-send (claimed longer ago than SENDING_TIMEOUT)."""
         now = now or timezone.now()
-        return self.filter(state=Notification.State.INTENDED).filter(
+        intended = models.Q(state=Notification.State.INTENDED) & (
             models.Q(send_after__isnull=True) | models.Q(send_after__lte=now)
         )
+        stale = models.Q(state=Notification.State.SENDING, claimed_at__lte=now - SENDING_TIMEOUT)
+        return self.filter(intended | stale)
 
     def failed_for_clinics(self, clinic_ids) -> NotificationQuerySet:
         """Given-up deliveries to the staff or the patients of these clinics, newest first."""
@@ -43,6 +53,7 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     class State(models.TextChoices):
         INTENDED = "intended", _("to be sent")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -60,6 +71,11 @@ class Notification(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set, and committed, before the mail or SMS server is called (delivery.py): a row
+    # still "sending" after a restart may have been accepted; it is sent again with the
+    # same Message-ID, so the copy is recognisably the same message.
+    message_id = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

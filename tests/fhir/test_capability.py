@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tessera.fhir.api import COMMON
 from tessera.fhir.capability import capability_statement
+from tessera.fhir.search_params import COMMON
 
 # (type, interaction or operation) -> the route that answers it
 ROUTES = {

@@ -2,15 +2,20 @@
 sent before the kill is not sent again, and what was not sent is sent by the next run,
 once. The kill is simulated in-process by a BaseException from the mail backend on the
 third message (what SIGTERM/KeyboardInterrupt does to a worker: it unwinds without
-running ``except Exception``), so the row being sent rolls back with its transaction."""
+running ``except Exception``). The row being sent was marked "sending" (committed) before
+the call, so it is left alone until the sending time-out and then sent (the case of a kill
+after the server accepted is in tests/notifications/test_notifications_killed_worker.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
 
 from tessera.notifications import delivery
-from tessera.notifications.models import Notification
+from tessera.notifications.models import SENDING_TIMEOUT, Notification
 
 
 class WorkerKilled(BaseException):
@@ -42,11 +47,16 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(world, 
     else:  # pragma: no cover - the backend must have died
         raise AssertionError("the worker was not killed")
     states = dict(Notification.objects.values_list("pk", "state"))
-    assert [states[r.pk] for r in rows] == ["sent", "sent", "intended", "intended", "intended"]
+    # the third was claimed ("sending") before the mail server was called
+    assert [states[r.pk] for r in rows] == ["sent", "sent", "sending", "intended", "intended"]
     assert len(mail.outbox) == 2
-    # the next run (a restarted worker, or the periodic sweep) sends the rest, once
+    # the next run (a restarted worker, or the periodic sweep) sends the rest, once; the
+    # one in doubt waits for the sending time-out, then goes (it never reached the server)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert delivery.deliver_due() == 3
+    assert delivery.deliver_due() == 2
     assert delivery.deliver_due() == 0
+    later = timezone.now() + SENDING_TIMEOUT + dt.timedelta(seconds=1)
+    assert delivery.deliver_due(now=later) == 1
+    assert delivery.deliver_due(now=later) == 0
     assert len(mail.outbox) == 5
-    assert sorted(Notification.objects.values_list("attempts", flat=True)) == [1] * 5
+    assert sorted(Notification.objects.values_list("attempts", flat=True)) == [1, 1, 1, 1, 2]

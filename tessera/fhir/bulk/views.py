@@ -25,8 +25,9 @@ from tessera.core import audit
 from tessera.core.models import Clinic
 from tessera.core.ratelimits import over_limit
 
-from ..api import BadRequest, parse_instant
+from ..api import parse_instant
 from ..models import ExportFile, ExportJob
+from ..search_params import BadRequest, Search
 from ..smart.guard import Refused, caller, outcome
 from ..views import _json, base_url
 from . import build
@@ -54,13 +55,19 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
     caller_ = caller(request)
     if "respond-async" not in request.headers.get("Prefer", ""):
         raise BadRequest("Prefer", "a Bulk Data export needs the header Prefer: respond-async")
-    for name in request.GET:
-        if name not in KICK_OFF_PARAMS:
-            raise BadRequest(name, f"the parameter {name!r} is not supported by $export")
-    output = request.GET.get("_outputFormat")
+    # Bulk Data: an unsupported parameter is an error unless Prefer: handling=lenient.
+    search = Search(
+        request,
+        KICK_OFF_PARAMS,
+        repeatable=frozenset({"_type"}),
+        common=False,
+        what="parameter",
+        where="by $export",
+    )
+    output = search.get("_outputFormat")
     if output and output not in OUTPUT_FORMATS:
         raise BadRequest("_outputFormat", "only NDJSON (application/fhir+ndjson) is written")
-    asked = [t for t in ",".join(request.GET.getlist("_type")).split(",") if t]
+    asked = [t for t in ",".join(search.getlist("_type")).split(",") if t]
     unknown = [t for t in asked if t not in build.TYPES]
     if unknown:
         raise BadRequest("_type", f"not exported: {', '.join(unknown)}")
@@ -93,7 +100,7 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
                 Retry_After=str(wait),
             )
         )
-    since = request.GET.get("_since")
+    since = search.get("_since")
     with transaction.atomic():
         job = ExportJob.objects.create(
             client=caller_.client,
