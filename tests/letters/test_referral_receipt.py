@@ -82,3 +82,25 @@ def test_the_demo_referrals_have_their_receipt(seeded_demo):
     receipts = Letter.objects.filter(application_id__in=referred, kind="received")
     assert receipts.count() == len(referred)
     assert receipts.filter(sent_at__isnull=False).exists()
+
+
+def test_a_refused_notice_is_not_marked_sent_and_goes_on_the_next_try(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from tessera.letters.actions import receipts
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(receipts, "send_mail", refuse)
+        application = refer(world, django_capture_on_commit_callbacks)
+    receipt = Letter.objects.get(application=application, kind="received")
+    assert receipt.sent_at is None and receipt.sent_to == ""
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(action="letter.receipt_sent").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_send_referral_receipt(application)
+    receipt.refresh_from_db()
+    assert receipt.sent_at is not None and len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="letter.receipt_sent").count() == 1

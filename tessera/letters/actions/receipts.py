@@ -40,6 +40,9 @@ def do_send_referral_receipt(application, *, acting_user=None) -> Letter | None:
         return None
     existing = Letter.objects.filter(application=application, kind=Letter.Kind.RECEIVED).first()
     if existing is not None:
+        address = (referral.secure_email or "").strip()
+        if existing.sent_at is None and address:  # its notice failed before: try again
+            transaction.on_commit(lambda: _send_notice(existing.pk, address), robust=True)
         return existing
     letter = do_write_application_letter(application, Letter.Kind.RECEIVED, acting_user=acting_user)
     if letter is None:
@@ -97,6 +100,25 @@ def _send_notice(letter_id: int, address: str) -> None:
         return
     letter = Letter.objects.select_related("clinic", "application").get(pk=letter_id)
     clinic, reference = letter.clinic, letter.application.reference
+    try:
+        _mail_notice(letter, clinic, reference, address)
+    except Exception:
+        # The mail server refused or failed: the receipt must not show as sent when it
+        # was not. Unmarked, it shows as unsent, and the next do_send_referral_receipt
+        # for the application sends it.
+        Letter.objects.filter(pk=letter_id, sent_at=now).update(sent_at=None, sent_to="")
+        raise
+    audit.record(
+        "letter.receipt_sent",
+        clinic=clinic,
+        obj=letter,
+        purpose="intake",
+        actor_role="system",
+        changes={"application": letter.application_id, "channel": "secure_email"},
+    )
+
+
+def _mail_notice(letter, clinic, reference, address) -> None:
     contact = ", ".join(x for x in [clinic.contact_phone, clinic.contact_email] if x)
     with override(letter.language):
         send_mail(
@@ -115,11 +137,3 @@ def _send_notice(letter_id: int, address: str) -> None:
             None,
             [address],
         )
-    audit.record(
-        "letter.receipt_sent",
-        clinic=clinic,
-        obj=letter,
-        purpose="intake",
-        actor_role="system",
-        changes={"application": letter.application_id, "channel": "secure_email"},
-    )
