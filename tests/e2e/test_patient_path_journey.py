@@ -242,6 +242,53 @@ def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
     expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
 
 
+
+@pytest.fixture
+def self_referral_clinic(transactional_db):
+    from tests.intake.intake_helpers import consent_for
+
+    region = actions.do_create_region(name="Self Region", country="SE")
+    clinic = make_clinic(region, "riverside", referral_model=Clinic.Referral.SELF)
+    consent_for(clinic)
+    return clinic
+
+
+def test_a_self_referral_confirmed_in_another_browser_is_not_lost(
+    page, self_referral_clinic, browser, live_server
+):
+    from tessera.intake.models import Application, Source
+
+    # On the laptop: the clinic's page, "Start my application", an account
+    page.goto("/c/")
+    page.get_by_role("link", name="Clinic riverside").click()
+    page.get_by_role("link", name="Apply yourself").first.click()
+    page.get_by_role("link", name="Start my application").click()
+    page.locator("#id_email").fill("nina@apply.test")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    # the application exists from sign-up: the clinic's draft is not tied to this browser
+    application = Application.objects.get(applicant__email="nina@apply.test")
+    assert application.clinic == self_referral_clinic and application.source == Source.SELF
+    # the e-mail is opened on the phone: confirm and sign in there
+    phone_context = _second_browser(browser, live_server)
+    try:
+        phone = phone_context.new_page()
+        phone.goto(_confirm_link("nina@apply.test"))
+        phone.get_by_role("main").get_by_role("button", name="Confirm").click()
+        sign_in(phone, "nina@apply.test", PASSWORD)
+        expect(phone.get_by_role("main")).not_to_contain_text("not linked")
+        phone.get_by_role("link", name="Continue your application to Clinic riverside").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+    finally:
+        phone_context.close()
+    # back on the laptop, signing in goes on with the same application, not a second one
+    sign_in(page, "nina@apply.test", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+    assert Application.objects.filter(applicant__email="nina@apply.test").count() == 1
+
+
 def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_page, e2e_world):
     page = phone_page
     sign_in(page, "patient@alpha.test")
