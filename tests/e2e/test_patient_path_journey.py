@@ -242,7 +242,6 @@ def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
     expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
 
 
-
 @pytest.fixture
 def self_referral_clinic(transactional_db):
     from tests.intake.intake_helpers import consent_for
