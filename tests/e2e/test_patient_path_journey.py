@@ -159,8 +159,19 @@ def unguided_alone(e2e_world):
     return e2e_world
 
 
-def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page, unguided_alone):
+def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
+    page, unguided_alone, browser, live_server
+):
+    from django.core import mail
+
+    from tessera.core.roles import Role
     from tessera.safety.models import RiskAlert
+    from tests.conftest import TOTP_SECRET, make_user
+    from tests.e2e.conftest import current_totp_code
+
+    manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
+    actions.do_grant_role(manager, unguided_alone.clinic, Role.CLINIC_MANAGER)
+    mail.outbox.clear()
 
     page.goto(f"/c/{unguided_alone.clinic.slug}/")
     expect(page.get_by_role("main")).to_contain_text("No therapist follows your work")
@@ -170,9 +181,25 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page
     expect(page.get_by_role("textbox")).to_have_count(0)
     page.get_by_role("main").get_by_role("link", name="I need help").click()
     page.get_by_role("textbox").fill("I cannot get started and feel low")
-    page.get_by_role("button", name="Send to my clinic").click()
+    send = page.get_by_role("button", name="Send to my clinic")
+    send.dblclick()  # a double click raises one alert
     expect(page.get_by_role("heading", level=1)).to_have_text("Your message has been sent")
     assert RiskAlert.objects.filter(source="help").count() == 1
+    # a person hears of it at once (no therapist, nobody on call: the clinic's manager),
+    # by an e-mail with nothing clinical in it, and reads it in another browser
+    told = [m for m in mail.outbox if "maja@alpha.test" in m.to]
+    assert len(told) == 1 and "cannot get started" not in told[0].body
+    staff_context = browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    try:
+        sign_in(staff, "maja@alpha.test")
+        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff.goto("/alerts/")
+        staff.get_by_role("link", name=re.compile("Pia")).first.click()
+        expect(staff.get_by_role("main")).to_contain_text("I cannot get started and feel low")
+    finally:
+        staff_context.close()
 
 
 @pytest.fixture
