@@ -327,3 +327,46 @@ def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Questionnaires")
     page.get_by_role("link", name="My safety plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
+
+
+@pytest.fixture
+def just_ended(e2e_world):
+    import datetime as dt
+
+    from tessera.portal.ending import do_end_episode
+    from tessera.treatment import plans
+
+    episode = e2e_world.patient.episodes.get()
+    treatment.do_start_treatment(episode, acting_user=e2e_world.therapist)
+    do_end_episode(
+        episode,
+        acting_user=e2e_world.therapist,
+        reason="completed",
+        ended_on=plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=5),
+    )
+    return e2e_world
+
+
+def test_a_message_written_just_after_the_end_reaches_the_therapist(
+    page, just_ended, browser, live_server
+):
+    from tests.conftest import TOTP_SECRET
+    from tests.e2e.conftest import current_totp_code
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    expect(page.get_by_role("main")).to_contain_text("You can still write")
+    page.get_by_label("Your message").fill("One more question about the relapse plan")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".conversation")).to_contain_text("One more question")
+    staff_context = browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    try:
+        sign_in(staff, "therapist@alpha.test")
+        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+        staff.get_by_role("link", name=re.compile(r"^Waiting for a reply \(1\)")).click()
+        expect(staff.get_by_role("main")).to_contain_text("Pia Larsson")
+    finally:
+        staff_context.close()
