@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tessera.core.care_words import only_unguided
 from tessera.programs.markdown import render
 from tessera.programs.matching.areas import language_name
 from tessera.programs.models import ProgrammeVersion, Status
@@ -53,6 +54,8 @@ def public_programmes(clinic, language: str) -> list[PublicProgramme]:
     for version in versions.select_related("programme"):
         newest.setdefault(version.programme_id, version)
     texts = {v.pk: programme_text(v, language, clinic) for v in newest.values()}
+    # a self-help service's page reads the descriptions' self-help blocks (issue 14)
+    care_model = "unguided" if only_unguided(clinic) else None
     chosen = sorted(
         newest.values(),
         key=lambda v: (language not in programme_languages(v), texts[v.pk].title.lower()),
@@ -61,7 +64,7 @@ def public_programmes(clinic, language: str) -> list[PublicProgramme]:
         PublicProgramme(
             key=v.programme.key,
             title=texts[v.pk].title,
-            description=render(texts[v.pk].description_patient),
+            description=render(texts[v.pk].description_patient, care_model=care_model),
             professional=render(v.description_professional),
             who_for=_who_for(v),
             weeks=v.weeks,

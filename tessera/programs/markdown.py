@@ -4,9 +4,17 @@ CommonMark (with tables) is rendered with raw HTML disabled, so HTML typed into 
 shown as text; the result then goes through nh3 with a short allow-list. Links may only
 be http(s) or mailto and open with rel="noopener noreferrer"; images are not allowed
 here (an image is a step of its own, with its description).
+
+A text may say different things in guided and in unguided care (issue 14: a self-help
+course must not promise a therapist). Lines between ``::: guided`` and ``:::`` are shown
+only in guided care (guided, blended, face to face, and to authors previewing), and lines
+between ``::: unguided`` and ``:::`` only in a self-help course without a therapist; the
+marker lines themselves are never shown (docs/content-packages.md).
 """
 
 from __future__ import annotations
+
+import re
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -67,10 +75,32 @@ def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def render(text: str | None) -> SafeString:
-    """Markdown to HTML that is safe to put on a page as it is."""
+_CARE_BLOCK = re.compile(r"^:::\s*(guided|unguided)?\s*$")
+
+
+def for_care_model(text: str, care_model: str | None) -> str:
+    """The text as a patient in ``care_model`` reads it: the other care model's blocks
+    left out, the marker lines removed. ``None`` (an author's preview) reads as guided."""
+    if ":::" not in text:
+        return text
+    keep = "unguided" if care_model == "unguided" else "guided"
+    lines, inside = [], None
+    for line in text.splitlines():
+        marker = _CARE_BLOCK.match(line.strip())
+        if marker:
+            inside = marker.group(1)  # None on a closing ":::"
+            continue
+        if inside is None or inside == keep:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def render(text: str | None, *, care_model: str | None = None) -> SafeString:
+    """Markdown to HTML that is safe to put on a page as it is, with the blocks for the
+    other care model left out (see above)."""
     if not text or not text.strip():
         return mark_safe("")  # noqa: S308 (empty)
+    text = for_care_model(text, care_model)
     env: dict = {}
     tokens = _parser.parse(text, env)
     _adjust(tokens)

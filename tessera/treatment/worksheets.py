@@ -20,11 +20,11 @@ MAX_ROWS = 200  # rows of one table a post may carry; more is refused, never dro
 TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
 
 
-def render_markdown(text: str) -> SafeString:
+def render_markdown(text: str, care_model: str | None = None) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
 
-    return render(text)
+    return render(text, care_model=care_model)
 
 
 @dataclass

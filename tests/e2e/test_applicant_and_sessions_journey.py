@@ -37,6 +37,10 @@ def applicant(transactional_db):
     clinic = make_clinic(region, "riverside")
     coordinator = make_user("ines@riverside.test", second_factor=True, first_name="Ines")
     actions.do_grant_role(coordinator, clinic, Role.INTAKE_COORDINATOR)
+    assessor = make_user("asa@riverside.test", second_factor=True, first_name="Åsa")
+    actions.do_grant_role(assessor, clinic, Role.ASSESSOR)
+    clinic.contact_phone = "+46 8 555 020"
+    clinic.save()
     return make_application(clinic, "ada@apply.test")
 
 
@@ -53,6 +57,10 @@ def test_an_applicant_follows_the_timeline_and_writes_to_the_clinic(
 
     page.get_by_role("link", name=re.compile("Your application to")).click()
     expect(page.get_by_role("heading", name="Write to the clinic")).to_be_visible()
+    # "use the numbers for urgent help": they are on the page, with the clinic's own
+    urgent = page.get_by_role("region", name="If you need help now")
+    expect(urgent.get_by_role("link", name="112")).to_have_attribute("href", "tel:112")
+    expect(page.get_by_role("link", name="+46 8 555 020")).to_be_visible()
     page.get_by_label("Your message").fill(QUESTION)
     send = page.get_by_role("button", name="Send to the clinic")
     send.dblclick()  # a double click sends one message
@@ -77,6 +85,25 @@ def test_an_applicant_follows_the_timeline_and_writes_to_the_clinic(
 
     page.reload()
     expect(page.locator(".conversation .from-clinic")).to_contain_text("an afternoon time")
+
+    # the assessment is booked by video: the link is a link, not text to copy
+    from tessera.intake.actions import triage
+
+    assessor = applicant.clinic.staff_roles.get(role=Role.ASSESSOR).user
+    triage.do_book_assessment(
+        applicant,
+        acting_user=assessor,
+        mode="video",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        assessor=assessor,
+        where="https://video.example/assess-3",
+    )
+    page.reload()
+    expect(page.locator("#phase")).to_have_text("Appointment booked")
+    expect(page.get_by_role("link", name="Join the video meeting")).to_have_attribute(
+        "href", "https://video.example/assess-3"
+    )
+    expect(urgent.get_by_role("link", name="112")).to_be_visible()
 
 
 @pytest.fixture

@@ -159,8 +159,19 @@ def unguided_alone(e2e_world):
     return e2e_world
 
 
-def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page, unguided_alone):
+def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
+    page, unguided_alone, browser, live_server
+):
+    from django.core import mail
+
+    from tessera.core.roles import Role
     from tessera.safety.models import RiskAlert
+    from tests.conftest import TOTP_SECRET, make_user
+    from tests.e2e.conftest import current_totp_code
+
+    manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
+    actions.do_grant_role(manager, unguided_alone.clinic, Role.CLINIC_MANAGER)
+    mail.outbox.clear()
 
     page.goto(f"/c/{unguided_alone.clinic.slug}/")
     expect(page.get_by_role("main")).to_contain_text("No therapist follows your work")
@@ -170,9 +181,25 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(page
     expect(page.get_by_role("textbox")).to_have_count(0)
     page.get_by_role("main").get_by_role("link", name="I need help").click()
     page.get_by_role("textbox").fill("I cannot get started and feel low")
-    page.get_by_role("button", name="Send to my clinic").click()
+    send = page.get_by_role("button", name="Send to my clinic")
+    send.dblclick()  # a double click raises one alert
     expect(page.get_by_role("heading", level=1)).to_have_text("Your message has been sent")
     assert RiskAlert.objects.filter(source="help").count() == 1
+    # a person hears of it at once (no therapist, nobody on call: the clinic's manager),
+    # by an e-mail with nothing clinical in it, and reads it in another browser
+    told = [m for m in mail.outbox if "maja@alpha.test" in m.to]
+    assert len(told) == 1 and "cannot get started" not in told[0].body
+    staff_context = browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    try:
+        sign_in(staff, "maja@alpha.test")
+        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff.goto("/alerts/")
+        staff.get_by_role("link", name=re.compile("Pia")).first.click()
+        expect(staff.get_by_role("main")).to_contain_text("I cannot get started and feel low")
+    finally:
+        staff_context.close()
 
 
 @pytest.fixture
@@ -242,6 +269,52 @@ def test_a_gp_invitation_confirmed_on_the_phone_ends_attached(
     expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
 
 
+@pytest.fixture
+def self_referral_clinic(transactional_db):
+    from tests.intake.intake_helpers import consent_for
+
+    region = actions.do_create_region(name="Self Region", country="SE")
+    clinic = make_clinic(region, "riverside", referral_model=Clinic.Referral.SELF)
+    consent_for(clinic)
+    return clinic
+
+
+def test_a_self_referral_confirmed_in_another_browser_is_not_lost(
+    page, self_referral_clinic, browser, live_server
+):
+    from tessera.intake.models import Application, Source
+
+    # On the laptop: the clinic's page, "Start my application", an account
+    page.goto("/c/")
+    page.get_by_role("link", name="Clinic riverside").click()
+    page.get_by_role("link", name="Apply yourself").first.click()
+    page.get_by_role("link", name="Start my application").click()
+    page.locator("#id_email").fill("nina@apply.test")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    # the application exists from sign-up: the clinic's draft is not tied to this browser
+    application = Application.objects.get(applicant__email="nina@apply.test")
+    assert application.clinic == self_referral_clinic and application.source == Source.SELF
+    # the e-mail is opened on the phone: confirm and sign in there
+    phone_context = _second_browser(browser, live_server)
+    try:
+        phone = phone_context.new_page()
+        phone.goto(_confirm_link("nina@apply.test"))
+        phone.get_by_role("main").get_by_role("button", name="Confirm").click()
+        sign_in(phone, "nina@apply.test", PASSWORD)
+        expect(phone.get_by_role("main")).not_to_contain_text("not linked")
+        phone.get_by_role("link", name="Continue your application to Clinic riverside").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+    finally:
+        phone_context.close()
+    # back on the laptop, signing in goes on with the same application, not a second one
+    sign_in(page, "nina@apply.test", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("How we handle your information")
+    assert Application.objects.filter(applicant__email="nina@apply.test").count() == 1
+
+
 def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_page, e2e_world):
     page = phone_page
     sign_in(page, "patient@alpha.test")
@@ -254,3 +327,46 @@ def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Questionnaires")
     page.get_by_role("link", name="My safety plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
+
+
+@pytest.fixture
+def just_ended(e2e_world):
+    import datetime as dt
+
+    from tessera.portal.ending import do_end_episode
+    from tessera.treatment import plans
+
+    episode = e2e_world.patient.episodes.get()
+    treatment.do_start_treatment(episode, acting_user=e2e_world.therapist)
+    do_end_episode(
+        episode,
+        acting_user=e2e_world.therapist,
+        reason="completed",
+        ended_on=plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=5),
+    )
+    return e2e_world
+
+
+def test_a_message_written_just_after_the_end_reaches_the_therapist(
+    page, just_ended, browser, live_server
+):
+    from tests.conftest import TOTP_SECRET
+    from tests.e2e.conftest import current_totp_code
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    expect(page.get_by_role("main")).to_contain_text("You can still write")
+    page.get_by_label("Your message").fill("One more question about the relapse plan")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".conversation")).to_contain_text("One more question")
+    staff_context = browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    try:
+        sign_in(staff, "therapist@alpha.test")
+        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+        staff.get_by_role("link", name=re.compile(r"^Waiting for a reply \(1\)")).click()
+        expect(staff.get_by_role("main")).to_contain_text("Pia Larsson")
+    finally:
+        staff_context.close()

@@ -99,3 +99,25 @@ def test_a_risk_answer_starts_nothing_and_waits_in_the_queue(phone):
     page.goto("/intake/")
     row = page.get_by_role("row").filter(has_text="Iona Reid")
     expect(row).to_contain_text("Urgent")
+
+
+def test_the_self_help_service_never_promises_a_therapist(phone):
+    """Item 8: the public page and the course of the demo's unguided clinic (its
+    insomnia course is written for both care models) say nothing of a therapist."""
+    page = phone
+    page.goto("/c/highland/")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("No therapist follows your work")
+    expect(main).not_to_contain_text("a therapist follows your work")
+    sign_in(page, "patient8@demo.tessera.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Menu").or_(page.get_by_text("Menu", exact=True)).first.click()
+    page.get_by_role("link", name="My modules").first.click()
+    page.get_by_role("link", name="How sleep works").click()
+    for _part in range(3):
+        expect(main).not_to_contain_text("therapist")
+        page.get_by_role("link", name="Next part").click()
+    # the worksheet: its text, its button and what it says once done
+    expect(main).to_contain_text("This helps you see where you start from.")
+    expect(main).not_to_contain_text("therapist")
+    expect(main.get_by_role("button", name="Mark as finished")).to_be_visible()
+    expect(main.get_by_role("button", name="Send to my therapist")).to_have_count(0)

@@ -106,3 +106,30 @@ def test_empty_text_renders_as_nothing():
     assert render("") == ""
     assert render(None) == ""
     assert render("   \n") == ""
+
+
+CARE_TEXT = (
+    "Describe your sleep.\n"
+    "::: guided\nThis helps your therapist.\n:::\n"
+    "::: unguided\nThis helps you see where you start from.\n:::\n"
+    "Take your time."
+)
+
+
+def test_a_self_help_course_reads_only_its_own_block():
+    html = str(render(CARE_TEXT, care_model="unguided"))
+    assert "where you start from" in html and "therapist" not in html
+    assert ":::" not in html and "Describe your sleep" in html and "Take your time" in html
+
+
+@pytest.mark.parametrize("care_model", ["guided", "blended", "face_to_face", None])
+def test_guided_care_and_the_authors_preview_read_the_guided_block(care_model):
+    html = str(render(CARE_TEXT, care_model=care_model))
+    assert "This helps your therapist." in html and "where you start from" not in html
+    assert ":::" not in html
+
+
+def test_a_text_without_blocks_is_unchanged():
+    assert str(render("A ::: inside a line stays.", care_model="unguided")) == (
+        "<p>A ::: inside a line stays.</p>\n"
+    )

@@ -54,3 +54,22 @@ def test_the_patient_pages_use_the_plain_name_and_say_due_today(world, login):
     fill = client.get(reverse("questionnaire_fill", args=[due.pk])).content.decode()
     assert f"<h1>{plain_names.plain_name(due.instrument)}</h1>" in fill
     assert "It shows where you start" in fill
+
+
+def test_sent_questionnaires_say_when_they_were_asked(world, login):
+    """Two PHQ-9s sent (before treatment, after it) can be told apart (issue 14, item 7)."""
+    import uuid
+
+    from tessera.treatment import actions
+
+    due = world.due
+    actions.do_submit_response(
+        due,
+        dict.fromkeys(range(1, 10), 0),
+        acting_user=world["patient"],
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
+    page = login(world["patient"]).get(reverse("my_questionnaires")).content.decode()
+    sent = page.split('id="done-heading"')[1]
+    assert f"({due.get_time_point_display()})" in sent

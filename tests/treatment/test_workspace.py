@@ -91,3 +91,12 @@ def test_my_progress_lists_completed_modules(world, plan, login):
     plan_actions.do_complete_module(plan.entry, acting_user=world.patient.user)
     text = login(world["patient"]).get(reverse("my_progress")).content.decode()
     assert "Modules you have completed" in text and "Activity and mood" in text
+
+
+def test_modules_not_set_up_yet_say_how_to_reach_the_clinic(world, login):
+    """Before the plan is set up the page is no dead end: the clinic's phone is there."""
+    world.clinic.contact_phone = "+46 8 555 030"
+    world.clinic.save()
+    text = login(world["patient"]).get(reverse("my_plan")).content.decode()
+    assert "has not set up your modules yet" in text
+    assert 'href="tel:+46 8 555 030"' in text

@@ -258,11 +258,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/submit.html", _context(request, application, form=form))
 
 
-def _waiting_contacts(application: Application, request) -> list:
-    """The clinic's crisis contacts for someone on the waiting list (their language
-    first, all of them when none is in it)."""
-    if application.status != Status.WAITING_LIST:
-        return []
+def _urgent_contacts(application: Application, request) -> list:
+    """The clinic's crisis contacts, in the applicant's language first (all of them when
+    none is in it), on the status page at every step: it tells them to "use the numbers
+    for urgent help", so the numbers must be there (issue 14)."""
     return crisis.contacts_for(application.clinic, application.language)
 
 
@@ -283,7 +282,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             screening_left="/screening/" in continue_url,
             steps=application_steps(application, booking),
             **conversation(request, application),
-            waiting_contacts=_waiting_contacts(application, request),
+            urgent_contacts=_urgent_contacts(application, request),
         ),
     )
 

@@ -57,6 +57,7 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
     done = (
         Response.objects.visible_to(request.user)
         .filter(episode__patient__user=request.user)
+        .select_related("due")
         .order_by("-submitted_at")[:20]
     )
     return render(

@@ -92,8 +92,8 @@ def _reader(request, episode, entry, steps, index, *, typed=None, errors=None) -
             "step": step,
             "number": index + 1,
             "count": len(steps),
-            "body": worksheets.render_markdown(step.body),
-            "transcript": worksheets.render_markdown(step.transcript),
+            "body": worksheets.render_markdown(step.body, episode.care_model),
+            "transcript": worksheets.render_markdown(step.transcript, episode.care_model),
             "fields": []
             if homework
             else worksheets.field_views(
