@@ -212,12 +212,22 @@ def test_language_names_inside_sentences_are_written_as_in_a_sentence(code, expe
         assert language_name("en") != language_name("en", in_sentence=True) or code == "nl"
 
 
-def test_the_sign_in_request_itself_speaks_the_persons_language(world, client):
+SIGNED_IN = {
+    "sv": "Du är inloggad som",
+    "nb": "Du er logget inn som",
+    "da": "Du er logget ind som",
+    "nl": "Je bent ingelogd als",
+}
+
+
+@pytest.mark.parametrize("code", SIGNED_IN)
+def test_the_sign_in_request_itself_speaks_the_persons_language(world, client, code):
     # allauth's "signed in" message is written during the sign-in request, while the
-    # browser's language was still the active one; it now comes in the person's.
+    # browser's language was still the active one; it now comes in the person's, and in
+    # our own wording (allauth's Danish "Loggede succesfuldt ind med" was clumsy).
     from tests.conftest import PASSWORD
 
-    _set_preferred(world.patient, "sv")
+    _set_preferred(world.patient, code)
     response = client.post(
         reverse("account_login"),
         {"login": world.patient.user.email, "password": PASSWORD},
@@ -225,5 +235,6 @@ def test_the_sign_in_request_itself_speaks_the_persons_language(world, client):
         follow=True,
     )
     page = response.content.decode()
-    assert '<html lang="sv"' in page
-    assert "Du har loggat in som" in page and "Successfully signed in" not in page
+    assert f'<html lang="{code}"' in page
+    assert SIGNED_IN[code] in page
+    assert "Successfully signed in" not in page and "succesfuldt" not in page

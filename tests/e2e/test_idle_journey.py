@@ -1,5 +1,6 @@
 """An idle clinician is warned before being signed out, stays signed in with one button,
-and, when the session runs out anyway, loses nothing they typed (WCAG 2.2.1)."""
+and, when the session runs out anyway, loses nothing they typed (WCAG 2.2.1): a therapist
+raising a concern, and an assessor's assessment notes (the issue's own case)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,74 @@ def test_an_idle_clinician_is_warned_stays_signed_in_and_loses_nothing(
     page.get_by_role("button", name="Raise the concern").click()
     expect(page.get_by_text("Concern raised.")).to_be_visible()
     assert RiskAlert.objects.get().concern == NOTES
+
+
+ASSESSMENT_NOTES = "Low mood since the spring; sleeps badly; no plans to harm herself."
+
+
+def test_an_idle_assessor_is_warned_stays_signed_in_and_loses_no_notes(
+    page, e2e_world, settings, clock
+):
+    # The issue's own case: an assessor's typed assessment notes, on the application's
+    # page (a page with several forms), survive a warning and a lapsed session.
+    from tessera.core import actions
+    from tessera.core.roles import Role
+    from tessera.intake.models import Application
+    from tests.conftest import make_user
+    from tests.intake.intake_helpers import make_application
+    from tests.intake.matching_fixtures import DEPRESSION, publish_programme
+
+    settings.TESSERA_IDLE_MINUTES_STAFF = 1
+    settings.TESSERA_IDLE_WARNING_SECONDS = 57
+    clinic = e2e_world.clinic
+    assessor = make_user("asta@alpha.test", second_factor=True, first_name="Asta")
+    actions.do_grant_role(assessor, clinic, Role.ASSESSOR)
+    author = make_user("alma@alpha.test", second_factor=True)
+    actions.do_grant_role(author, clinic, Role.CONTENT_AUTHOR)
+    programme = publish_programme(
+        clinic.region, author, "depression", area="depression", eligibility=DEPRESSION
+    )
+    version = programme.versions.get(status="published")
+    application = make_application(clinic, "idle.applicant@apply.test", first="Ida")
+
+    _staff(page, assessor.email)
+    page.goto(f"/intake/applications/{application.pk}/")
+    page.get_by_label("Assessment notes").fill(ASSESSMENT_NOTES)
+
+    warning = page.get_by_role("dialog", name="Are you still there?")
+    expect(warning).to_be_visible(timeout=10_000)
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    with page.expect_response(re.compile(r"/session/keepalive/")) as answer:
+        stay.click()
+    assert answer.value.status == 200
+    expect(warning).to_be_hidden()
+    expect(page.get_by_label("Assessment notes")).to_have_value(ASSESSMENT_NOTES)
+
+    # The session runs out anyway and the assessment is sent: nothing is saved, and
+    # after signing in again the notes are back on the application's page.
+    _age_server_session(page, 5 * 60)
+    page.get_by_role("button", name="Save the assessment and decision").click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fintake%2F"))
+    page.get_by_label("Email").fill(assessor.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.1))
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(rf"/intake/applications/{application.pk}/$"))
+    expect(page.get_by_label("Assessment notes")).to_have_value(ASSESSMENT_NOTES)
+    assert Application.objects.get(pk=application.pk).status == application.status
+
+    # The assessor finishes the assessment with the notes as typed.
+    page.get_by_label("F32.1 Depressive episode, moderate").check()
+    page.get_by_role("radio", name="Low", exact=True).check()
+    page.get_by_role("radio", name="Accept and start treatment now").check()
+    page.get_by_label("Programme (when accepting)").select_option(str(version.pk))
+    page.get_by_label("Care model (when accepting)").select_option("guided")
+    page.locator("#id_assess-therapist").select_option(str(e2e_world.therapist.pk))
+    page.get_by_role("button", name="Save the assessment and decision").click()
+    expect(page.get_by_role("main")).to_contain_text("The assessment and decision are saved.")
+    assert Application.objects.get(pk=application.pk).assessment.notes == ASSESSMENT_NOTES

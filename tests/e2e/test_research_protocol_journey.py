@@ -1,7 +1,10 @@
 """Issue 19's leftovers in the browser, on the demo's CALM trial at Riverside:
 
-- a person applying to Riverside sees the study on their application's page, reads its
-  consent text and consents, apart from the application, which is unchanged;
+- a person applying to Riverside (self-referral) sees the study on their application's
+  page, reads its consent text and consents, apart from the application, which is
+  unchanged; once the clinic accepts him, the research coordinator invites him, his
+  consent comes along, confirming eligibility randomises him, he gets the arm's plan and
+  care model, appears in the CONSORT diagram and sees on his own page that he takes part;
 - the investigator starts a study, edits its protocol while it is planned, takes a
   study role away, and extends a stratum of CALM's sequence (counts only)."""
 
@@ -15,9 +18,10 @@ from django.forms.models import model_to_dict
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tessera.core.models import AuditEvent, Clinic
+from tessera.core.models import AuditEvent, Clinic, User
+from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.models import Application
-from tessera.research.models import AllocationSlot, ApplicationAnswer, Study
+from tessera.research.models import AllocationSlot, ApplicationAnswer, Participant, Study
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import current_totp_code, sign_in
 from tests.intake.intake_helpers import make_application
@@ -40,7 +44,7 @@ def _staff(page, local: str) -> None:
     page.wait_for_load_state()
 
 
-def test_an_applicant_consents_to_the_study_apart_from_the_application(page, demo):
+def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort(page, demo):
     riverside = Clinic.objects.get(slug="riverside")
     application = make_application(riverside, "sam.applicant@example.test", first="Sam")
     before = model_to_dict(Application.objects.get(pk=application.pk))
@@ -62,6 +66,61 @@ def test_an_applicant_consents_to_the_study_apart_from_the_application(page, dem
     assert model_to_dict(Application.objects.get(pk=application.pk)) == before
     page.get_by_role("link", name="Your application").click()
     expect(page.locator("#phase")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    # The clinic assesses and accepts Sam (through the actions: the intake journeys walk
+    # those pages).
+    first_arm = demo.arms.order_by("pk").first()
+    decision_actions.do_assess(
+        application,
+        acting_user=User.objects.get(email="assessor@demo.tessera.test"),
+        programme_version=first_arm.programme_version,
+        notes="Low mood for months; fits guided iCBT.",
+        diagnoses=["F32.1"],
+        risk_level="low",
+        decision="accept",
+        care_model="guided",
+        therapist=User.objects.get(email="therapist@demo.tessera.test"),
+    )
+    episode = Application.objects.get(pk=application.pk).episode
+    randomised_before = demo.participants.filter(randomised_at__isnull=False).count()
+
+    # The research coordinator invites Sam: his answer from the application comes along,
+    # so confirming eligibility randomises him.
+    _staff(page, "research.coordinator")
+    page.get_by_role("link", name="Studies").click()
+    page.get_by_role("link", name=re.compile("CALM")).click()
+    page.get_by_role("link", name="Participants").click()
+    page.get_by_label("Patient").select_option(value=str(episode.pk))
+    page.get_by_role("button", name="Invite").click()
+    participant = Participant.objects.get(study=demo, episode=episode)
+    assert participant.consented_at is not None  # carried over from the application
+    page.get_by_role("link", name=participant.pseudonym).click()
+    page.get_by_role("button", name="Confirm eligibility").click()
+    expect(page.get_by_role("main")).to_contain_text("randomised")
+    participant.refresh_from_db()
+    assert participant.randomised_at is not None and participant.arm is not None
+    expect(page.get_by_role("main")).to_contain_text(participant.arm.label)
+    episode.refresh_from_db()
+    assert episode.programme_version_id == participant.arm.programme_version_id
+    assert episode.care_model == participant.arm.care_model
+
+    # He appears in the CONSORT diagram.
+    page.get_by_role("link", name=re.compile("CALM")).first.click()
+    page.get_by_role("link", name="CONSORT flow").click()
+    randomised = f"n = {randomised_before + 1}"
+    expect(page.locator("svg text", has_text=randomised).first).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    # Sam gets the arm's plan, and sees that he takes part.
+    first_module = episode.plan.order_by("position").first().module_version.title
+    sign_in(page, "sam.applicant@example.test", PASSWORD)
+    page.get_by_role("link", name="My modules").click()
+    expect(page.get_by_role("main")).to_contain_text(first_module)
+    page.get_by_role("link", name="Research studies").click()
+    expect(page.get_by_role("main")).to_contain_text("You are taking part.")
 
 
 def test_the_investigator_edits_a_protocol_and_extends_a_stratum(page, demo):
