@@ -287,6 +287,17 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             title=str(_("Courses ended per quarter")),
         ),
     }
+    if clinic.outcome_rule == "swedish":  # the clinic's rule, and the national beside it
+        charts["improved"] = charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            _numbers(quarters, 8),
+            title=str(_("Courses substantially improved per quarter (Swedish rule)")),
+        )
+        charts["recovered"] = charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            _numbers(quarters, 6),
+            title=str(_("Courses recovered per quarter (national rules)")),
+        )
     audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
     settings = ClinicCosts.objects.filter(clinic=clinic).first()
     initial = {}
