@@ -121,7 +121,9 @@ def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     start, end = form.period()
     clinics = list(region.clinics.order_by("name"))
     rows = rows.filter(**form.filters())
-    reports = figures.by_clinic(rows, start, end, suppress=True)
+    reports = figures.by_clinic(
+        rows, start, end, suppress=True, clinic_ids=[clinic.pk for clinic in clinics]
+    )
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
     # Clinics on different outcome rules: the page says so and names the Swedish ones.
