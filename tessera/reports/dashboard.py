@@ -205,20 +205,34 @@ def therapist_time(clinic) -> dict:
     }
 
 
+def _swedish(clinic) -> bool:
+    """Whether the clinic chose the Swedish 40 %/30 % rule (``Clinic.outcome_rule``;
+    decision 0025): its figures then show that rule's label beside the national ones."""
+    return getattr(clinic, "outcome_rule", "national") == "swedish"
+
+
 def by_quarter(clinic) -> Table:
-    """Courses per quarter of their end (started: per quarter of their start)."""
+    """Courses per quarter of their end (started: per quarter of their start). For a
+    clinic on the Swedish rule, two columns more beside the national "recovered": the
+    finished courses that rule read, and those substantially improved by it (the
+    outcome table's labels, as the clinic's outcome report counts them)."""
+    swedish = _swedish(clinic)
     rows = EpisodeOutcome.objects.filter(clinic=clinic)
+    labels = {
+        "n": Count("pk"),
+        "f": Count("pk", filter=Q(finished=True)),
+        "r": Count("pk", filter=Q(recovered=True)),
+    }
+    if swedish:
+        labels["sf"] = Count("pk", filter=Q(finished=True, outcome_rule="swedish"))
+        labels["si"] = Count("pk", filter=Q(finished=True, substantially_improved=True))
     ended = {
-        _day(q): (n, f, r)
-        for q, n, f, r in rows.filter(ended_on__isnull=False)
+        _day(values[0]): tuple(values[1:])
+        for values in rows.filter(ended_on__isnull=False)
         .annotate(q=TruncQuarter("ended_on"))
         .values_list("q")
-        .annotate(
-            n=Count("pk"),
-            f=Count("pk", filter=Q(finished=True)),
-            r=Count("pk", filter=Q(recovered=True)),
-        )
-        .values_list("q", "n", "f", "r")
+        .annotate(**labels)
+        .values_list("q", *labels)
     }
     started = dict(
         (_day(q), n)
@@ -242,24 +256,25 @@ def by_quarter(clinic) -> Table:
             quarter_name(q),
             *applied.get(q, (0, 0)),
             started.get(q, 0),
-            *ended.get(q, (0, 0, 0)),
+            *ended.get(q, (0,) * len(labels)),
         ]
         for q in quarters
     ]
-    return Table(
-        "quarters",
-        str(_("Courses by quarter")),
-        [
-            str(_("Quarter")),
-            str(_("Applications")),
-            str(_("From professionals")),
-            str(_("Started")),
-            str(_("Ended")),
-            str(_("Finished")),
-            str(_("Recovered")),
-        ],
-        table_rows,
-    )
+    header = [
+        str(_("Quarter")),
+        str(_("Applications")),
+        str(_("From professionals")),
+        str(_("Started")),
+        str(_("Ended")),
+        str(_("Finished")),
+        str(_("Recovered (national rules)") if swedish else _("Recovered")),
+    ]
+    if swedish:
+        header += [
+            str(_("Finished, read by the Swedish rule")),
+            str(_("Substantially improved (Swedish rule)")),
+        ]
+    return Table("quarters", str(_("Courses by quarter")), header, table_rows)
 
 
 def _day(value) -> dt.date:
@@ -504,7 +519,9 @@ COST_DAYS = 365
 def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     """Cost per started, finished and recovered patient over the last year: therapist
     time recorded on the episodes that ended in it at the hourly cost, plus twelve
-    months of fixed costs (three queries). None until the clinic has entered its costs."""
+    months of fixed costs (three queries). None until the clinic has entered its costs.
+    For a clinic on the Swedish rule, also per patient substantially improved by it
+    (``per_improved``), beside the national "recovered"."""
     if settings is None:
         return None
     today = today or timezone.localdate()
@@ -514,6 +531,8 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
         started=Count("pk", filter=Q(started_on__gt=since, started_on__lte=today)),
         finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
         recovered=Count("pk", filter=Q(ended_on__gt=since, recovered=True)),
+        # (substantially_improved is set only on finished courses: outcome_table)
+        improved=Count("pk", filter=Q(ended_on__gt=since, substantially_improved=True)),
     )
     ended = rows.filter(ended_on__gt=since).values("episode_id")
     seconds = TimeEntry.objects.filter(episode__in=ended).aggregate(s=Sum("seconds"))["s"] or 0
@@ -529,5 +548,7 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
         "per_started": per(counts["started"]),
         "per_finished": per(counts["finished"]),
         "per_recovered": per(counts["recovered"]),
+        "per_improved": per(counts["improved"]) if _swedish(clinic) else None,
+        "swedish": _swedish(clinic),
         **counts,
     }

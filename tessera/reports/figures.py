@@ -94,6 +94,14 @@ def _period(prefix: str, start: dt.date | None, end: dt.date | None) -> Q:
     return q
 
 
+def in_period(start: dt.date | None, end: dt.date | None) -> Q:
+    """The rows any figure of a period reads: started or ended in it. Every aggregate
+    of ``_aggregates`` filters on one of the two, so the others add nothing; leaving
+    them out before aggregating spares evaluating some forty filters on each of them
+    (bench/reports_pg.py: a one-year report over three years of courses)."""
+    return _period("ended_on", start, end) | _period("started_on", start, end)
+
+
 def _sent(start: dt.date | None, end: dt.date | None) -> Q:
     q = Q()
     if start:
@@ -304,7 +312,7 @@ def outcome_report(
 ) -> Report:
     """The report over these rows. ``clinic_ids`` gives the clinics whose referrals
     count; None leaves referrals out (a therapist's own caseload has none)."""
-    values = rows.aggregate(**_aggregates(start, end))
+    values = rows.filter(in_period(start, end)).aggregate(**_aggregates(start, end))
     referrals = None
     if clinic_ids is not None:
         referrals = referral_counts(clinic_ids, start, end)
@@ -324,15 +332,27 @@ def referral_counts(clinic_ids, start, end) -> dict:
 
 
 def by_clinic(
-    rows: QuerySet[EpisodeOutcome], start=None, end=None, *, suppress: bool = True
+    rows: QuerySet[EpisodeOutcome],
+    start=None,
+    end=None,
+    *,
+    suppress: bool = True,
+    clinic_ids: list[int] | None = None,
 ) -> dict[int, Report]:
-    """A report per clinic in one query (two with referrals), for the region."""
-    grouped = rows.values("clinic_id").order_by("clinic_id").annotate(**_aggregates(start, end))
+    """A report per clinic in one query (two with referrals), for the region. With
+    ``clinic_ids``, a clinic of them with referrals but no course in the period is
+    reported too (its referrals, no outcomes)."""
+    grouped = list(
+        rows.filter(in_period(start, end))
+        .values("clinic_id")
+        .order_by("clinic_id")
+        .annotate(**_aggregates(start, end))
+    )
     sent = _sent(start, end)
-    clinic_ids = [row["clinic_id"] for row in grouped]
+    found = [row["clinic_id"] for row in grouped]
     referrals = {
         row["clinic_id"]: row
-        for row in Application.objects.filter(sent, clinic_id__in=clinic_ids)
+        for row in Application.objects.filter(sent, clinic_id__in=clinic_ids or found)
         .exclude(status__in=["draft", "duplicate"])
         .values("clinic_id")
         .order_by("clinic_id")
@@ -341,10 +361,14 @@ def by_clinic(
             assessed=Count("pk", filter=Q(assessed_at__isnull=False)),
         )
     }
-    return {
+    reports = {
         row["clinic_id"]: build(row, referrals.get(row["clinic_id"]), suppress=suppress)
         for row in grouped
     }
+    for clinic_id, counted in referrals.items():
+        if clinic_id not in reports:
+            reports[clinic_id] = build(empty_values(), counted, suppress=suppress)
+    return reports
 
 
 def empty_values() -> dict:

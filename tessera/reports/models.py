@@ -191,6 +191,10 @@ class RegisterExport(models.Model):
     clinic = models.ForeignKey(
         "core.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Made from a region's page for the region's clinics (only its administrators see it).
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
 
@@ -230,10 +234,11 @@ class ClinicCosts(models.Model):
 
 
 class RegisterExportJob(models.Model):
-    """A clinic's register export run on the task worker (``tasks.run_register_export``)
-    for a clinic too large to export within a request: its progress is saved as it
-    reads the courses, and its export (``RegisterExport``) is downloaded when it is
-    done. Its address is a random id; nothing clinical is in it."""
+    """A clinic's or a region's register export run on the task worker
+    (``tasks.run_register_export``), too large to export within a request: its progress
+    is saved as it reads the courses, and its export (``RegisterExport``) is downloaded
+    when it is done. Its address is a random id; nothing clinical is in it. Exactly one
+    of ``clinic`` and ``region`` is set."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -242,7 +247,12 @@ class RegisterExportJob(models.Model):
         FAILED = "failed", _("failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    clinic = models.ForeignKey("core.Clinic", on_delete=models.CASCADE, related_name="+")
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     profile = models.CharField(max_length=64)
     version = models.PositiveSmallIntegerField()
     period_start = models.DateField(null=True, blank=True)
@@ -262,6 +272,13 @@ class RegisterExportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clinic__isnull=False, region__isnull=True)
+                | models.Q(clinic__isnull=True, region__isnull=False),
+                name="register_job_for_a_clinic_or_a_region",
+            )
+        ]
 
     @property
     def percent(self) -> int:

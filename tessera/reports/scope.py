@@ -69,3 +69,10 @@ def quarterly_clinic(user, slug: str) -> Clinic:
     if clinic is None or clinic.pk not in access.dashboard_clinic_ids(user):
         raise Http404
     return clinic
+
+
+def region_register(user, pk: int) -> Region:
+    """The region whose courses the user exports to a register: its administrators."""
+    if pk not in access.region_register_ids(user):
+        raise Http404
+    return Region.objects.get(pk=pk)

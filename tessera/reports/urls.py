@@ -66,4 +66,19 @@ urlpatterns = [
         name="register_export_csv",
     ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
+    path(
+        "reports/regions/<int:pk>/registers/",
+        views.region_register_exports,
+        name="region_register_exports",
+    ),
+    path(
+        "reports/regions/<int:pk>/registers/jobs/<uuid:job>/",
+        views.region_register_export_job,
+        name="region_register_export_job",
+    ),
+    path(
+        "reports/regions/<int:pk>/registers/<int:export>.csv",
+        views.region_register_export_csv,
+        name="region_register_export_csv",
+    ),
 ]

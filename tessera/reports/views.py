@@ -121,7 +121,9 @@ def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     start, end = form.period()
     clinics = list(region.clinics.order_by("name"))
     rows = rows.filter(**form.filters())
-    reports = figures.by_clinic(rows, start, end, suppress=True)
+    reports = figures.by_clinic(
+        rows, start, end, suppress=True, clinic_ids=[clinic.pk for clinic in clinics]
+    )
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
     # Clinics on different outcome rules: the page says so and names the Swedish ones.
@@ -287,6 +289,17 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             title=str(_("Courses ended per quarter")),
         ),
     }
+    if clinic.outcome_rule == "swedish":  # the clinic's rule, and the national beside it
+        charts["improved"] = charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            _numbers(quarters, 8),
+            title=str(_("Courses substantially improved per quarter (Swedish rule)")),
+        )
+        charts["recovered"] = charts_.bar_chart(
+            [row[0] for row in quarters.rows],
+            _numbers(quarters, 6),
+            title=str(_("Courses recovered per quarter (national rules)")),
+        )
     audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
     settings = ClinicCosts.objects.filter(clinic=clinic).first()
     initial = {}
@@ -496,3 +509,82 @@ def register_export_csv(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     )
     name = f"{clinic.slug}-{export.register.name}-{export.pk}.csv"
     return _attachment(export.content, "text/csv; charset=utf-8", name)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def region_register_exports(request: HttpRequest, pk: int) -> HttpResponse:
+    """A region's exports to quality registers, for its administrators: every course of
+    the region's clinics, always in the background (a region is too large to check
+    within a request), with the exports made for the region to download."""
+    region = scope.region_register(request.user, pk)
+    form = RegisterExportForm(
+        request.POST if request.method == "POST" else None, profiles=register_export.profiles()
+    )
+    if request.method == "POST" and form.is_valid():
+        name, version = form.chosen()
+        try:
+            job = actions.do_queue_region_register_export(
+                region,
+                name,
+                version,
+                acting_user=request.user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("region_register_export_job", pk=region.pk, job=job.pk)
+    exports_made = (
+        RegisterExport.objects.filter(region=region)
+        .select_related("register", "created_by")
+        .defer("content")[:20]
+    )
+    context = {
+        "region": region,
+        "form": form,
+        "exports": exports_made,
+        "jobs": RegisterExportJob.objects.filter(region=region)[:5],
+    }
+    return render(request, "reports/region_registers.html", context)
+
+
+@staff_required
+def region_register_export_job(request: HttpRequest, pk: int, job) -> HttpResponse:
+    """The progress of a region's background export (its administrators only)."""
+    region = scope.region_register(request.user, pk)
+    found = (
+        RegisterExportJob.objects.filter(region=region, pk=job)
+        .select_related("export", "requested_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return render(request, "reports/register_job.html", {"region": region, "job": found})
+
+
+@staff_required
+def region_register_export_csv(request: HttpRequest, pk: int, export: int) -> HttpResponse:
+    region = scope.region_register(request.user, pk)
+    found = (
+        RegisterExport.objects.filter(region=region, pk=export).select_related("register").first()
+    )
+    if found is None:
+        raise Http404
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        obj=found,
+        changes={
+            "table": "register_export",
+            "register": found.register.name,
+            "region": region.pk,
+            "rows": found.rows,
+        },
+    )
+    return _attachment(
+        found.content,
+        "text/csv; charset=utf-8",
+        f"region-{region.pk}-{found.register.name}-{found.pk}.csv",
+    )

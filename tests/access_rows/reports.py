@@ -43,6 +43,13 @@ ROWS["register_export_csv"] = Row(
 ROWS["register_export_job"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "job": w.register_job.pk}
 )
+ROWS["region_register_exports"] = Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk})
+ROWS["region_register_export_job"] = Row(
+    only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk, "job": w.region_job.pk}
+)
+ROWS["region_register_export_csv"] = Row(
+    only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk, "export": w.region_export.pk}
+)
 ROWS["quarterly_pdf"] = Row(
     only(["manager"]), kwargs=lambda w: {"slug": "alpha", "pk": w.quarterly_report.pk}
 )
@@ -58,6 +65,12 @@ def setup(world):
     )
     world.register_job = RegisterExportJob.objects.create(
         clinic=world.clinic, profile="generic", version=1, requested_by=world["manager"]
+    )
+    world.region_export = RegisterExport.objects.create(
+        register=register, region=world.region, rows=0, content="pseudonym\n"
+    )
+    world.region_job = RegisterExportJob.objects.create(
+        region=world.region, profile="generic", version=1, requested_by=world["region_admin"]
     )
     world.quarterly_report = do_build_quarterly_report(
         world.clinic, dt.date(2026, 1, 1), acting_user=world["manager"]

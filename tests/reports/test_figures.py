@@ -115,3 +115,37 @@ def test_the_region_comparison_is_one_query(cohort, world, django_assert_num_que
         reports = figures.by_clinic(rows)
     assert set(reports) == {world.clinic.pk}
     assert reports[world.clinic.pk].rates[0].numerator == 5
+
+
+def test_reading_only_the_courses_of_the_period_changes_no_figure(cohort, world):
+    """figures.in_period leaves out rows that neither started nor ended in the period
+    before aggregating: every figure equals the aggregate over all the rows."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    rows = EpisodeOutcome.objects.filter(clinic__region=world.region)
+    today = timezone.localdate()
+    periods = [
+        (None, None),
+        (None, today - dt.timedelta(days=1)),
+        (today - dt.timedelta(days=400), today),
+        (today, today),
+        (today + dt.timedelta(days=1), None),
+    ]
+    for start, end in periods:
+        every = rows.aggregate(**figures._aggregates(start, end))
+        some = rows.filter(figures.in_period(start, end)).aggregate(
+            **figures._aggregates(start, end)
+        )
+        assert every == some, (start, end)
+
+
+def test_a_clinic_without_a_course_in_the_period_is_left_to_the_empty_report(cohort, world):
+    rows = EpisodeOutcome.objects.filter(clinic__region=world.region)
+    EpisodeOutcome.objects.filter(clinic=world.clinic).update(clinic=world.other_clinic)
+    reports = figures.by_clinic(
+        rows, suppress=False, clinic_ids=[world.clinic.pk, world.other_clinic.pk]
+    )
+    assert world.clinic.pk not in reports  # no course and no referral: the page's empty row
+    assert _counts(reports[world.other_clinic.pk])["ended"] == 6

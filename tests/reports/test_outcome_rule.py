@@ -115,3 +115,73 @@ def test_the_pages_say_which_rule_and_when_clinics_differ(cohort, world, client)
     world.clinic.save(update_fields=["outcome_rule"])
     page = client.get(url).content.decode()
     assert "do not all use the same outcome rule: Clinic alpha use the Swedish rule" in page
+
+
+def test_the_dashboard_and_quarterly_report_show_the_clinics_rule_beside_the_national(
+    cohort, world, client
+):
+    """By hand: A and B finished under the Swedish rule (A substantially improved, B
+    not); the national "recovered" still counts every course, as before."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from tessera.reports import dashboard
+    from tessera.reports.actions import do_build_quarterly_report
+    from tessera.reports.models import ClinicCosts
+    from tests.conftest import sign_in
+
+    national = dashboard.by_quarter(world.clinic)
+    assert national.header[-1] == "Recovered" and len(national.header) == 7
+    recovered = sum(row[6] for row in national.rows)
+    _mark(cohort, "A", outcome_rule="swedish", substantially_improved=True)
+    _mark(cohort, "B", outcome_rule="swedish", substantially_improved=False)
+    world.clinic.outcome_rule = "swedish"
+    world.clinic.save(update_fields=["outcome_rule"])
+    table = dashboard.by_quarter(world.clinic)
+    assert table.header[6:] == [
+        "Recovered (national rules)",
+        "Finished, read by the Swedish rule",
+        "Substantially improved (Swedish rule)",
+    ]
+    assert sum(row[6] for row in table.rows) == recovered  # national, unchanged
+    assert sum(row[7] for row in table.rows) == 2
+    assert sum(row[8] for row in table.rows) == 1
+
+    ClinicCosts.objects.create(
+        clinic=world.clinic, per_therapist_hour=Decimal("0"), fixed_per_month=Decimal("100")
+    )
+    ended = EpisodeOutcome.objects.filter(episode__in=cohort.values()).values_list(
+        "ended_on", flat=True
+    )
+    today = max(day for day in ended if day)
+    costs = dashboard.costs(world.clinic, ClinicCosts.objects.get(), today=today)
+    assert costs["improved"] == 1 and costs["per_improved"] == 1200  # 12 x 100 / 1
+
+    sign_in(client, world["manager"])
+    page = client.get(reverse("clinic_dashboard", args=["alpha"])).content.decode()
+    assert "Courses substantially improved per quarter (Swedish rule)" in page
+    assert "Courses recovered per quarter (national rules)" in page
+    assert "Per patient substantially improved (Swedish rule)" in page
+    start = min(day for day in ended if day)
+    report = do_build_quarterly_report(
+        world.clinic, dt.date(start.year, 1 + 3 * ((start.month - 1) // 3), 1)
+    )
+    from django.utils import translation
+
+    with translation.override(report.language):  # the clinic's language
+        for text in (
+            "Substantially improved (Swedish rule)",
+            "Recovered (national rules)",
+            "Finished, read by the Swedish rule",
+        ):
+            assert translation.gettext(text) in report.html, text
+        note = translation.ngettext(
+            "%(n)s course is read by the clinic's Swedish rule (a fall of at least 40 %% or"
+            " 30 %% on the primary measure); the national rates count every course.",
+            "%(n)s courses are read by the clinic's Swedish rule (a fall of at least 40 %% or"
+            " 30 %% on the primary measure); the national rates count every course.",
+            2,
+        ) % {"n": 2}
+    assert note in report.html

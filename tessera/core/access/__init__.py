@@ -111,6 +111,7 @@ from .reports import (
     dashboard_clinic_ids,
     has_reports,
     own_outcome_clinic_ids,
+    region_register_ids,
     region_report_ids,
 )
 from .research import (
@@ -172,6 +173,7 @@ __all__ = [
     "dashboard_clinic_ids",
     "has_reports",
     "own_outcome_clinic_ids",
+    "region_register_ids",
     "region_report_ids",
     "actor_role_label",
     "alert_recipient_roles",

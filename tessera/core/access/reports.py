@@ -60,6 +60,13 @@ def region_report_ids(user) -> set[int]:
     return cached
 
 
+def region_register_ids(user) -> set[int]:
+    """Regions whose courses the user may export to a quality register, row by row and
+    pseudonymised (the register's own key), in the background: their region
+    administrators. Clinic staff export their own clinic from its page instead."""
+    return region_report_ids(user)
+
+
 def has_reports(user) -> bool:
     """Whether the "Reports" menu entry is for the user: no query for clinic staff
     (their roles are cached), one for anyone else who may be a region administrator."""

@@ -33,21 +33,22 @@ def last_complete_quarter(today: dt.date | None = None) -> dt.date:
 def do_build_quarterly_report(clinic, quarter_start: dt.date, *, acting_user=None):
     start, end = quarter_bounds(quarter_start)
     rows = EpisodeOutcome.objects.filter(clinic=clinic)
-    report = figures.outcome_report(rows, clinic_ids={clinic.pk}, start=start, end=end)
-    context = {
-        "clinic": clinic,
-        "label": quarter_label(start),
-        "start": start,
-        "end": end,
-        "report": report,
-        "quarters": dashboard.by_quarter(clinic),
-        "mix": dashboard.referral_mix(clinic),
-        "waits": dashboard.waits(clinic),
-        "time": dashboard.therapist_time(clinic),
-        "built_at": timezone.now(),
-    }
     language = language_for(clinic)
+    # The tables' headings are made here (str(_(...))), so in the report's language too.
     with translation.override(language):
+        report = figures.outcome_report(rows, clinic_ids={clinic.pk}, start=start, end=end)
+        context = {
+            "clinic": clinic,
+            "label": quarter_label(start),
+            "start": start,
+            "end": end,
+            "report": report,
+            "quarters": dashboard.by_quarter(clinic),
+            "mix": dashboard.referral_mix(clinic),
+            "waits": dashboard.waits(clinic),
+            "time": dashboard.therapist_time(clinic),
+            "built_at": timezone.now(),
+        }
         html = render_to_string("reports/quarterly_report.html", context)
     stored, created = QuarterlyReport.objects.update_or_create(
         clinic=clinic,

@@ -1,7 +1,10 @@
-"""A clinic's register export in the background: queued from the clinic's register page
-(audited), run by the task worker (``tasks.run_register_export`` → ``run_job``), which
-saves its progress between batches of courses and writes the export as the page's own
-export does (``register.export.write``: validated, incremental, audited)."""
+"""A clinic's or a region's register export in the background: queued from the clinic's
+(or the region's) register page (audited), run by the task worker
+(``tasks.run_register_export`` → ``run_job``), which saves its progress between batches
+of courses and writes the export as the page's own export does
+(``register.export.write``: validated, incremental, audited, and checked again under a
+lock on the register, so a course that another export sent meanwhile is not sent
+twice)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import audit
+from tessera.core.models import Clinic, Region
 
 from ..models import RegisterExportJob
 from ..register import export as register_export
@@ -66,11 +70,61 @@ def do_queue_register_export(
     return job
 
 
+def do_queue_region_register_export(
+    region, profile: str, version: int, *, acting_user, start=None, end=None
+) -> RegisterExportJob:
+    """Queue an export of every course of the region's clinics to the register (for its
+    region administrators); refused while another export of the region to that
+    register is queued or running. The region's row is locked while checking, so two
+    clicks at once queue one export."""
+    from .. import tasks
+
+    if (profile, version) not in register_export.profiles():
+        raise ValidationError(_("There is no such register profile."))
+    with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        busy = RegisterExportJob.objects.filter(
+            region=region,
+            profile=profile,
+            version=version,
+            status__in=[RegisterExportJob.Status.QUEUED, RegisterExportJob.Status.RUNNING],
+        )
+        if busy.exists():
+            raise ValidationError(
+                _("An export of this region to this register is already running.")
+            )
+        clinic_ids = set(Clinic.objects.filter(region=region).values_list("pk", flat=True))
+        job = RegisterExportJob.objects.create(
+            region=region,
+            profile=profile,
+            version=version,
+            period_start=start,
+            period_end=end,
+            requested_by=acting_user,
+            courses_total=register_export.count(clinic_ids=clinic_ids, start=start, end=end),
+        )
+        audit.record(
+            "report.register_export_queued",
+            actor=acting_user,
+            obj=job,
+            changes={
+                "register": f"{profile}-{version}",
+                "region": region.pk,
+                "clinics": len(clinic_ids),
+                "courses": job.courses_total,
+                "start": str(start or ""),
+                "end": str(end or ""),
+            },
+        )
+        transaction.on_commit(lambda: tasks.run_register_export.enqueue(str(job.pk)))
+    return job
+
+
 def run_job(job_id: str) -> str:
     """Run a queued export; its status afterwards. A job that is run again after it
     finished is left alone; one that failed mid-way wrote nothing (the write is one
     transaction) and may be queued anew."""
-    job = RegisterExportJob.objects.filter(pk=job_id).select_related("clinic").first()
+    job = RegisterExportJob.objects.filter(pk=job_id).select_related("clinic", "region").first()
     finished = (RegisterExportJob.Status.DONE, RegisterExportJob.Status.FAILED)
     if job is None or job.status in finished:
         return job.status if job else "missing"
@@ -84,9 +138,15 @@ def run_job(job_id: str) -> str:
         register = register_for(job.profile, job.version)
         if register.pk is None:
             register.save()
+        if job.region_id is not None:  # the region's clinics as they are now
+            clinic_ids = set(
+                Clinic.objects.filter(region_id=job.region_id).values_list("pk", flat=True)
+            )
+        else:
+            clinic_ids = {job.clinic_id}
         found = register_export.pending(
             register,
-            clinic_ids={job.clinic_id},
+            clinic_ids=clinic_ids,
             start=job.period_start,
             end=job.period_end,
             progress=progress,
@@ -98,6 +158,7 @@ def run_job(job_id: str) -> str:
             start=job.period_start,
             end=job.period_end,
             clinic=job.clinic,
+            region=job.region,
         )
     except ValidationError as error:
         jobs.update(

@@ -205,11 +205,19 @@ def do_export(
 
 @transaction.atomic
 def write(
-    register: Register, found: Pending, *, acting_user=None, start=None, end=None, clinic=None
+    register: Register,
+    found: Pending,
+    *,
+    acting_user=None,
+    start=None,
+    end=None,
+    clinic=None,
+    region=None,
 ) -> RegisterExport | None:
     """Write what ``pending`` found, checked again under a lock on the register: a row
     that another export sent in the meantime (a background export reads outside this
-    transaction) is left out, so nothing is sent twice. None when nothing is left."""
+    transaction) is left out, so nothing is sent twice. None when nothing is left.
+    ``region`` marks an export made for a region's clinics from the region's page."""
     if found.problems:
         raise ValidationError(found.problems[:50])
     if not found.changed:
@@ -242,15 +250,27 @@ def write(
         rows=len(changed),
         content=content,
         clinic=clinic,
+        region=region,
         period_start=start,
         period_end=end,
     )
-    for episode_id, digest in changed:
-        RegisterRow.objects.update_or_create(
-            register=register,
-            episode_id=episode_id,
-            defaults={"digest": digest, "export": export},
-        )
+    # In bulk (a region sends many thousands): rows sent before are updated, new ones
+    # inserted; the lock above keeps any other export from writing them meanwhile.
+    RegisterRow.objects.bulk_create(
+        [
+            RegisterRow(register=register, episode_id=episode_id, digest=digest, export=export)
+            for episode_id, digest in changed
+            if episode_id not in sent
+        ],
+        batch_size=BATCH,
+    )
+    again = [(episode_id, digest) for episode_id, digest in changed if episode_id in sent]
+    for part in range(0, len(again), BATCH):
+        by_episode = dict(again[part : part + BATCH])
+        rows = list(RegisterRow.objects.filter(register=register, episode_id__in=by_episode))
+        for row in rows:
+            row.digest, row.export = by_episode[row.episode_id], export
+        RegisterRow.objects.bulk_update(rows, ["digest", "export"])
     audit.record(
         "report.register_exported",
         actor=acting_user,
@@ -261,6 +281,7 @@ def write(
             "rows": len(changed),
             "start": str(start or ""),
             "end": str(end or ""),
+            **({"region": region.pk} if region is not None else {}),
         },
     )
     return export
