@@ -98,6 +98,7 @@ from .patients import (
     patient_is_visible,
     patients_visible_to,
     read_purpose,
+    real_patient_listing,
 )
 from .records import (
     may_export_episode,
@@ -244,6 +245,7 @@ __all__ = [
     "patient_is_visible",
     "patient_region_ids",
     "patients_visible_to",
+    "real_patient_listing",
     "practice_clinic_ids",
     "read_purpose",
     "recruitable_episode_q",
