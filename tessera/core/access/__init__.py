@@ -38,6 +38,7 @@ from .base import (
     on_call_clinic_ids,
     roles_at,
     supervising_clinic_ids,
+    through,
 )
 from .consultation import (
     has_consultations,
@@ -198,6 +199,7 @@ __all__ = [
     "gp_letter_refusal",
     "has_clinical_role",
     "in_subquery",
+    "through",
     "has_consultations",
     "has_inbox",
     "has_intake_queue",
