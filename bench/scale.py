@@ -589,8 +589,11 @@ def report(sizes: list[int], runs: list[tuple[str, dict[str, Measure]]], out=sys
         )
 
 
-def run(sizes: list[int], repeat: int, pages: list[Page], log=print) -> list[tuple[str, dict]]:
-    """Grow to each size and measure; the smallest twice (A/A)."""
+def run(
+    sizes: list[int], repeat: int, pages: list[Page], log=print, *, partial: bool = False
+) -> list[tuple[str, dict]]:
+    """Grow to each size and measure; the smallest twice (A/A). ``partial``: print the
+    table so far after each size but the last."""
     world = World()
     build_organisation(world, max(sizes))
     runs = []
@@ -601,6 +604,9 @@ def run(sizes: list[int], repeat: int, pages: list[Page], log=print) -> list[tup
         runs.append((f"{size:,}", measure(pages, repeat)))
         if i == 0:
             runs.append((f"{size:,} A/A", measure(pages, repeat)))
+        elif partial and size != sizes[-1]:  # so far, in case a larger size never ends
+            report(sizes, runs)
+            sys.stdout.flush()
     return runs
 
 
@@ -623,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.seed()
     print(f"migrated and seeded the demo in {time.perf_counter() - started:.1f} s")
     load = os.getloadavg()[0]
-    runs = run(sizes, args.repeat, main_pages(timezone.localdate()))
+    runs = run(sizes, args.repeat, main_pages(timezone.localdate()), partial=True)
     print()
     print(
         "Database pages read per request (EXPLAIN ANALYZE BUFFERS), "

@@ -47,3 +47,30 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._count()
+
+
+class IdListing:
+    """A list to page through given as sorted ``entries`` (rows whose last column is an
+    id) and the model's rows read by id for the page alone: the patient list sorts the
+    scope's episode entries and then reads 25 patients, not every patient in scope.
+    ``count`` counts the entries (a function, called once by the paginator)."""
+
+    def __init__(self, entries, model, *, count):
+        self.entries = entries
+        self.model = model
+        self._count = count
+
+    def count(self) -> int:
+        return self._count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = [row[-1] for row in self.entries[key]]
+        if not ids:
+            return []
+        rows = self.model._default_manager.in_bulk(ids)
+        return [rows[i] for i in ids if i in rows]

@@ -13,13 +13,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.access import episode_scope
-from tessera.core.models import Episode
+from tessera.core.access import episode_scope, through
 
 
 class RiskAlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAlertQuerySet:
-        return self.filter(episode__in=Episode.objects.filter(episode_scope(user)).values("pk"))
+        """On the alert's own episode (the join the alert list makes anyway), not on a
+        second copy of the episodes (issue 16)."""
+        return self.filter(through(episode_scope(user), "episode"))
 
     def unresolved(self) -> RiskAlertQuerySet:
         return self.filter(resolved_at__isnull=True)

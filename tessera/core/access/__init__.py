@@ -38,6 +38,7 @@ from .base import (
     on_call_clinic_ids,
     roles_at,
     supervising_clinic_ids,
+    through,
 )
 from .consultation import (
     has_consultations,
@@ -98,6 +99,7 @@ from .patients import (
     patient_is_visible,
     patients_visible_to,
     read_purpose,
+    real_patient_listing,
 )
 from .records import (
     may_export_episode,
@@ -201,6 +203,7 @@ __all__ = [
     "gp_letter_refusal",
     "has_clinical_role",
     "in_subquery",
+    "through",
     "has_consultations",
     "has_inbox",
     "has_intake_queue",
@@ -248,6 +251,7 @@ __all__ = [
     "patient_is_visible",
     "patient_region_ids",
     "patients_visible_to",
+    "real_patient_listing",
     "practice_clinic_ids",
     "read_purpose",
     "recruitable_episode_q",

@@ -115,3 +115,23 @@ def in_subquery(field: str, queryset) -> Q:
     run once by the database, no query here). Use it for the arms of a scope that are
     OR-ed together (see ``_InArray``); a plain ``field__in=`` elsewhere."""
     return Q(_InArray(F(field), queryset.order_by()))
+
+
+def through(q: Q, path: str) -> Q:
+    """The same condition seen from a model that points at its subject by ``path`` (a
+    foreign key, "episode"): every field of ``q`` prefixed with ``path__``. Used to test
+    an episode scope on the episode the query already joins, instead of a second copy of
+    the episode table in ``episode__in=(subquery)`` (issue 16). A part it cannot prefix
+    is refused, so that no part of a scope is ever tested on the wrong table."""
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            copy.children.append(through(child, path))
+        elif isinstance(child, tuple):
+            copy.children.append((f"{path}__{child[0]}", child[1]))
+        elif isinstance(child, _InArray) and isinstance(child.lhs, F):
+            copy.children.append(_InArray(F(f"{path}__{child.lhs.name}"), child.rhs))
+        else:
+            raise TypeError(f"cannot test {child!r} through {path}")
+    return copy

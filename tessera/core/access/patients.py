@@ -26,7 +26,13 @@ from django.http import Http404
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 from . import scopes
-from .base import all_roles, clinic_ids_with_roles, may_see_patient_data, roles_at
+from .base import (
+    all_roles,
+    clinic_ids_with_roles,
+    in_subquery,
+    may_see_patient_data,
+    roles_at,
+)
 
 
 def own_episode_scope(user) -> Q:
@@ -111,6 +117,37 @@ def count_real_patients_visible_to(user) -> int:
         return Patient.objects.visible_to(user).real().count()
     episodes = Episode.objects.filter(_staff_episode_scope(user)).real()
     return episodes.order_by().values("patient_id").distinct().count()
+
+
+def real_patient_listing(user, query: str = "") -> tuple[QuerySet, QuerySet] | None:
+    """The patient list of a staff member, read from the scope's own episode entries:
+    ``(entries, episodes)``, where ``entries`` are ``(last name, first name, patient id)``
+    rows, one per real patient in scope, in the order of ``Patient.Meta.ordering``, and
+    ``episodes`` the scope's real episodes they come from (to count them).
+
+    The same patients as ``Patient.objects.visible_to(user).real()``, searched as the
+    list searches (a part of either name, or the whole identity number). The names are
+    the episodes' copies (kept by the database: core 0017), so sorting and searching
+    read the scope's episode entries alone, never a patient row; the caller then reads
+    the page's own patients by id (issue 16). None for a user whose scope includes their
+    own patient record, or who sees no patient data: they take the plain way."""
+    from tessera.core.models import Episode, Patient
+
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return None
+    if user.patient_record is not None:
+        return None
+    episodes = Episode.objects.filter(_staff_episode_scope(user)).real()
+    if query:
+        by_number = Patient.objects.filter(national_id=query).exclude(national_id="")
+        episodes = episodes.filter(
+            Q(patient_first_name__icontains=query)
+            | Q(patient_last_name__icontains=query)
+            | in_subquery("patient_id", by_number.values("pk"))
+        )
+    order = ("patient_last_name", "patient_first_name", "patient_id")
+    entries = episodes.order_by(*order).values_list(*order).distinct()
+    return entries, episodes.order_by()
 
 
 def get_visible_patient(user, pk) -> object:

@@ -87,6 +87,12 @@ class Episode(models.Model):
     )
     end_note = models.CharField(_("about the ending"), max_length=500, blank=True)
     read_only_from = models.DateField(_("the patient can only read from"), null=True, blank=True)
+    # The patient's name, copied here by the database itself (triggers in core 0017, on
+    # every insert of an episode and every change of a patient's name), so that a
+    # scope's patient list is sorted and searched from the scope's own episode entries
+    # without reading every patient row in it (issue 16). Never written by the code.
+    patient_last_name = models.CharField(max_length=100, default="", editable=False)
+    patient_first_name = models.CharField(max_length=100, default="", editable=False)
 
     objects = EpisodeQuerySet.as_manager()
 
@@ -99,14 +105,15 @@ class Episode(models.Model):
             # alone: the patient list's count and its semi-join (issue 16). They carry
             # every column a staff scope tests (its arms are OR-ed: the clinic, the
             # therapist, the episode ids of a grant), so no episode row is read.
+            # They also carry the patient's name, the patient list's sort key and search.
             models.Index(
                 fields=["clinic", "patient"],
-                include=["therapist", "id"],
+                include=["therapist", "id", "patient_last_name", "patient_first_name"],
                 name="episode_clinic_patient",
             ),
             models.Index(
                 fields=["therapist", "clinic", "patient"],
-                include=["id"],
+                include=["id", "patient_last_name", "patient_first_name"],
                 name="episode_therapist_patient",
             ),
         ]

@@ -122,7 +122,13 @@ class Patient(models.Model):
             # The few training patients, which real lists leave out (EpisodeQuerySet.real).
             models.Index(
                 fields=["id"], condition=models.Q(is_training=True), name="patient_training"
-            )
+            ),
+            # The patient search by identity number, whatever the country (issue 16).
+            models.Index(
+                fields=["national_id"],
+                condition=~models.Q(national_id=""),
+                name="patient_national_id",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -15,7 +15,7 @@ from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..models import Patient
-from ..pagination import CountedPaginator
+from ..pagination import IdListing
 
 PAGE_SIZE = 25
 
@@ -32,16 +32,20 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if not access.has_clinical_role(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    patients = Patient.objects.visible_to(request.user).real()
-    if query:
-        patients = patients.filter(
-            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(national_id=query)
-        )
+    listing = access.real_patient_listing(request.user, query)
+    if listing is not None:  # sorted and searched from the scope's episodes (issue 16)
+        entries, episodes = listing
+        count = episodes.values("patient_id").distinct().count
+        paginator = Paginator(IdListing(entries, Patient, count=count), PAGE_SIZE)
+    else:  # a staff member who is also a patient: their own record is in the list too
+        patients = Patient.objects.visible_to(request.user).real()
+        if query:
+            patients = patients.filter(
+                Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+                | Q(national_id=query)
+            )
         paginator = Paginator(patients, PAGE_SIZE)
-    else:  # counted from the scope's episodes, by index (issue 16)
-        paginator = CountedPaginator(
-            patients, PAGE_SIZE, count=lambda: access.count_real_patients_visible_to(request.user)
-        )
     page = paginator.get_page(request.GET.get("page"))
     if page.object_list:
         audit.record(

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from tessera.core.access import episode_scope
-from tessera.core.models import Episode
+from tessera.core.access import episode_scope, through
 
 
 class DiaryEntryQuerySet(models.QuerySet):
     def visible_to(self, user) -> DiaryEntryQuerySet:
-        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
-        return self.filter(entry__episode__in=episodes)
+        """On the plan entry's own episode, not a second copy of the episodes (issue 16)."""
+        return self.filter(through(episode_scope(user), "entry__episode"))
 
     def between(self, first, last) -> DiaryEntryQuerySet:
         return self.filter(for_date__gte=first, for_date__lte=last)

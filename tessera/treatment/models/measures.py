@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.access import episode_scope
-from tessera.core.models import Clinic, Episode
+from tessera.core.access import episode_scope, through
+from tessera.core.models import Clinic
 from tessera.instruments.time_points import TimePoint
 
 
@@ -78,8 +78,9 @@ class DueMeasureQuerySet(models.QuerySet):
         return self.pending().filter(before_today, expires_at__gt=now)
 
     def visible_to(self, user) -> DueMeasureQuerySet:
-        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
-        return self.filter(episode__in=episodes)
+        """On the due's own episode, the join its callers make anyway (``episode__…``),
+        not on a second copy of the episodes in ``episode__in=(subquery)`` (issue 16)."""
+        return self.filter(through(episode_scope(user), "episode"))
 
 
 class DueMeasure(models.Model):
@@ -150,8 +151,8 @@ class ResponseDraft(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResponseQuerySet:
-        episodes = Episode.objects.filter(episode_scope(user)).values("pk")
-        return self.filter(episode__in=episodes)
+        """On the response's own episode (see ``DueMeasureQuerySet.visible_to``)."""
+        return self.filter(through(episode_scope(user), "episode"))
 
 
 class Response(models.Model):

@@ -1,0 +1,135 @@
+"""The patient list sorted and searched from the scope's episode entries (issue 16): the
+same patients as the access scope, never one outside it, and the episodes' copies of
+the patients' names kept by the database whatever writes the rows."""
+
+import pytest
+from django.urls import reverse
+
+from tessera.core import access, actions
+from tessera.core.models import Episode, Patient
+from tessera.feedback.actions import do_create_training_patient
+from tessera.treatment.actions import do_open_episode
+from tests.conftest import make_patient
+from tests.core.test_scale import _plan, postgres_only
+
+KINDS = ["therapist", "colleague", "manager", "intake", "supervisor", "other_therapist"]
+
+
+def _listed(client, **params):
+    response = client.get(reverse("patient_list"), params)
+    assert response.status_code == 200
+    return [p.pk for p in response.context["page"].object_list]
+
+
+def _expected(user, query=""):
+    patients = Patient.objects.visible_to(user).real()
+    if query:
+        patients = [
+            p
+            for p in patients
+            if query.lower() in p.first_name.lower()
+            or query.lower() in p.last_name.lower()
+            or p.national_id == query
+        ]
+    return [p.pk for p in patients]  # in Patient.Meta.ordering
+
+
+@pytest.fixture
+def crowd(world):
+    """More patients than a page: the colleague's caseload, a second episode of the
+    therapist's patient, the other clinic's, and a practice patient of the therapist."""
+    for n in range(30):
+        make_patient(
+            world.clinic, f"c{n}@alpha.test", therapist=world["colleague"], last=f"Lar{n:02d}"
+        )
+    do_open_episode(world.patient, world.clinic, status="waiting", therapist=world["therapist"])
+    make_patient(world.other_clinic, "beta2@beta.test", therapist=world["other_therapist"])
+    for patient, number in [(world.other_patient, "111"), (world.far_patient, "222")]:
+        Patient.objects.filter(pk=patient.pk).update(national_id_country="SE", national_id=number)
+    training = do_create_training_patient(
+        world["therapist"], world.clinic, acting_user=world["therapist"]
+    )
+    return training.patient
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("query", ["", "lar", "LAR0", "111", "222", "Practice"])
+def test_the_list_and_search_show_exactly_the_scopes_real_patients(
+    world, login, crowd, kind, query
+):
+    user = world[kind]
+    client = login(user)
+    got = _listed(client, q=query) if query else _listed(client)
+    got += _listed(client, q=query, page=2) if len(got) == 25 else []
+    assert got == _expected(user, query)[: len(got)]
+    assert len(got) == min(len(_expected(user, query)), 50)
+    assert crowd.pk not in got  # the practice patient, found by its name or not
+
+
+def test_a_therapist_never_lists_or_finds_another_caseloads_patient(world, login, crowd):
+    client = login(world["therapist"])
+    assert _listed(client) == [world.patient.pk]  # once, though two episodes
+    assert _listed(client, q="Berg") == []  # the colleague's patient, by name
+    assert _listed(client, q="111") == []  # and by identity number
+    assert _listed(client, q="222") == []  # the other clinic's
+    assert _listed(client, q="Lar03") == []
+    assert _listed(client, q="Practice") == []  # the practice patient
+    assert _listed(client, q="Larsson") == [world.patient.pk]
+    manager = login(world["manager"])
+    assert _listed(manager, q="111") == [world.other_patient.pk]
+    assert _listed(manager, q="222") == []
+    assert world.far_patient.pk not in _listed(manager, q="Ient")
+
+
+def test_a_count_of_the_list_is_the_scopes_count(world, login, crowd):
+    for kind in ["therapist", "manager"]:
+        page = login(world[kind]).get(reverse("patient_list")).context["page"]
+        assert page.paginator.count == len(_expected(world[kind]))
+        assert page.paginator.count == access.count_real_patients_visible_to(world[kind])
+
+
+def _names(patient):
+    return set(
+        Episode.objects.filter(patient=patient).values_list(
+            "patient_last_name", "patient_first_name"
+        )
+    )
+
+
+def test_the_episodes_keep_their_patients_name_however_written(world, login):
+    assert _names(world.patient) == {("Larsson", "Pia")}
+    actions.do_update_patient_details(
+        world.patient, acting_user=world["manager"], last_name="Öberg", first_name="Pia"
+    )
+    assert _names(world.patient) == {("Öberg", "Pia")}
+    # A stale copy in memory does not overwrite the database's own on a later save.
+    world.episode.patient_last_name = "Larsson"
+    world.episode.status = Episode.Status.WAITING
+    world.episode.save()
+    assert _names(world.patient) == {("Öberg", "Pia")}
+    # Rows written in bulk, and a patient's rename by a plain update, too.
+    Episode.objects.bulk_create([Episode(patient=world.other_patient, clinic=world.clinic)])
+    Patient.objects.filter(pk=world.other_patient.pk).update(last_name="Ahl")
+    assert _names(world.other_patient) == {("Ahl", "Olle")}
+    client = login(world["manager"])
+    assert _listed(client, q="Larsson") == []
+    assert _listed(client, q="öberg") == [world.patient.pk] or _listed(client, q="Öberg") == [
+        world.patient.pk
+    ]
+    assert _listed(client)[:2] == [world.other_patient.pk, world.patient.pk]
+
+
+@postgres_only
+@pytest.mark.parametrize("kind", ["therapist", "manager"])
+@pytest.mark.parametrize("query", ["", "lar"])
+def test_the_list_reads_no_patient_row_to_sort_or_search(world, kind, query):
+    """Sorting and searching read the scope's episode entries; the only patient rows
+    read are the page's own, by id (and the identity number by its index)."""
+    entries, episodes = access.real_patient_listing(world[kind], query)
+    for queryset in (entries[:25], episodes.values("patient_id").distinct()):
+        plan = _plan(queryset)
+        assert "Seq Scan" not in plan, plan
+        # No patient joined: only the training ones and the identity number, by index.
+        for node in ("Join", "Nested Loop", "core_patient_pkey"):
+            assert node not in plan, plan
+        assert "episode_clinic_patient" in plan or "episode_therapist_patient" in plan, plan
