@@ -95,9 +95,9 @@ def test_the_guided_texts_that_name_the_therapist_are_many_in_every_language():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="worksheet labels and answer choices are plain text without guided/unguided "
-    "blocks (issue 14, item 8): 'anything I want my therapist to know', insomnia "
-    "'Discuss with my therapist' are still shown in self-help care",
+    reason="answer choices are plain text without guided/unguided blocks and are stored "
+    "as their text (issue 14, item 8): insomnia's 'Yes, and I have (not) talked to my "
+    "therapist' and 'Discuss with my therapist' are still shown in self-help care",
 )
 def test_worksheet_labels_and_choices_never_mention_a_therapist():
     found = []
