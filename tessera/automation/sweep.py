@@ -1,4 +1,5 @@
-"""The periodic job: automated messages, reminders, risk-alert escalation, bursts of
+"""The periodic job: automated messages, reminders, risk-alert escalation, urgent
+applications nobody acknowledged, bursts of
 security events and held notifications, all in one call (``run_automation``).
 
 Finding what is due costs a constant number of queries per batch of episodes; sending
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from tessera.core import jobs
 from tessera.core.models import Episode
+from tessera.intake.actions import escalate_overdue_urgent
 from tessera.notifications.delivery import deliver_due, notify
 from tessera.notifications.models import Notification
 from tessera.safety.actions import escalate_overdue
@@ -42,6 +44,7 @@ class Summary:
     automated: int = 0
     reminders: int = 0
     escalated: int = 0
+    urgent_applications: int = 0
     security_bursts: int = 0
     delivered: int = 0
 
@@ -198,6 +201,7 @@ def run_automation(now: dt.datetime | None = None) -> Summary:
         summary.automated = send_automated(now)
         summary.reminders = send_reminders(now)
         summary.escalated = len(escalate_overdue(now))
+        summary.urgent_applications = len(escalate_overdue_urgent(now))
         summary.security_bursts = alert_security_bursts(now)
         summary.delivered = deliver_due(now)
         run.summary = str(summary)

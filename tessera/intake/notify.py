@@ -13,6 +13,8 @@ from django.utils.translation import override
 from tessera.core import access
 from tessera.notifications.delivery import notify
 
+from . import urgent
+
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
 
@@ -64,9 +66,13 @@ def tell_intake_team_about_urgent(application) -> int:
     and text message, never held for quiet hours (an urgent kind, as risk alerts:
     ``notifications.delivery.URGENT_KINDS``), at most once per person and application.
     The notification says only that an urgent application waits, with a link to it.
-    Returns the number of people told now."""
+    Returns the number of people told now.
+
+    Telling them starts the acknowledgement window (``urgent.start_window``): one clock
+    hour, day and night, as an urgent risk alert (``safety.rules.URGENT_WINDOW_HOURS``)."""
     if not application.urgent or application.status == "draft":
         return 0
+    urgent.start_window(application)
     link = reverse("intake_application", args=[application.pk])
     roles = access.urgent_application_recipients(application.clinic_id).select_related("user")
     people = sorted({role.user for role in roles}, key=lambda user: user.pk)
@@ -128,3 +134,18 @@ def tell_intake_team_applicant_wrote(application, message) -> int:
     for user in people:
         tell(user, "applicant_wrote", f"application_message:{message.pk}", link)
     return len(people)
+
+
+def tell_about_unacknowledged_urgent(application, users) -> None:
+    """The escalation of an urgent application nobody acknowledged in time: e-mail and
+    text message to each person, once per application (the key), never held; it says only
+    that an urgent application waits, with a link to it."""
+    link = reverse("intake_application", args=[application.pk])
+    for user in users:
+        notify(
+            user,
+            "urgent_application_escalated",
+            key=f"urgent_application_escalated:{application.pk}:{user.pk}",
+            link=link,
+            channels={"email", "sms"},
+        )

@@ -49,7 +49,7 @@ def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
         qs = qs.filter(source=source)
     if urgent:
         qs = qs.filter(urgent=True)
-    return qs.select_related("clinic", "referral").order_by(
+    return qs.select_related("clinic", "referral", "urgent_acknowledged_by").order_by(
         "-urgent", F("submitted_at").asc(nulls_last=True), "id"
     )
 

@@ -34,7 +34,9 @@ logger = logging.getLogger("tessera.notifications")
 # clinical (texts.py). An urgent application (a risk answer in screening, or marked
 # urgent by the referrer or staff; tessera.intake.notify) is the same path for someone
 # not yet a patient: it goes the same way, so it is not held overnight for quiet hours.
-URGENT_KINDS = frozenset({"risk_alert", "risk_alert_escalated", "urgent_application"})
+URGENT_KINDS = frozenset(
+    {"risk_alert", "risk_alert_escalated", "urgent_application", "urgent_application_escalated"}
+)
 
 
 def preference_of(user) -> Preference:

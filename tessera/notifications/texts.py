@@ -53,6 +53,13 @@ KINDS: dict[str, Wording] = {
             "contact the applicant."
         ),
     ),
+    "urgent_application_escalated": Wording(
+        _("An urgent application has not been acknowledged"),
+        _(
+            "Nobody has acknowledged an urgent application to your clinic within the hour. "
+            "Sign in to read it and make sure someone contacts the applicant."
+        ),
+    ),
     # Hand-overs (issue 20): who has something to do next, never what it is about.
     "assessment_booked": Wording(
         _("An appointment has been booked for you"),

@@ -76,6 +76,7 @@ from .intake import (
     assessors,
     has_intake_queue,
     intake_clinic_ids,
+    may_acknowledge_urgent,
     may_assess,
     may_decline_unassessed,
     may_triage,
@@ -275,5 +276,6 @@ __all__ = [
     "time_staff_roles",
     "urgent_application_clinic_ids",
     "urgent_application_recipients",
+    "may_acknowledge_urgent",
     "workload_clinic_ids",
 ]

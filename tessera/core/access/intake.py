@@ -13,7 +13,8 @@
   may do it. An intake coordinator who is not one refers on or books an assessment.
 - An assessment is booked with one of the clinic's assessors.
 - An urgent application is told at once to the clinic's intake staff and to its staff
-  on call (``urgent_application_recipients``).
+  on call (``urgent_application_recipients``); any of them may acknowledge it
+  (``may_acknowledge_urgent``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ def may_triage(user, application) -> bool:
 def may_decline_unassessed(user, application) -> bool:
     """Whether the user may decline the application before anyone has assessed it."""
     return application.clinic_id in clinic_ids_with_roles(user, DECLINE_UNASSESSED_ROLES)
+
+
+def may_acknowledge_urgent(user, application) -> bool:
+    """Whoever is told about an urgent application may say they are dealing with it: the
+    clinic's intake coordinators, assessors and managers and its staff on call (with a
+    second factor)."""
+    return application.clinic_id in urgent_application_clinic_ids(user)
 
 
 def urgent_application_recipients(clinic_id: int):

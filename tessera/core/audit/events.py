@@ -74,6 +74,16 @@ class Event(StrEnum):
     )
     APPLICATION_STARTED = "application.started", INTAKE, _("An application for care was started")
     APPLICATION_VIEWED = "application.viewed", INTAKE, _("Your application for care was viewed")
+    APPLICATION_URGENT_ACKNOWLEDGED = (
+        "application.urgent_acknowledged",
+        INTAKE,
+        _("Staff confirmed they are dealing with your urgent application"),
+    )
+    APPLICATION_URGENT_ESCALATED = (
+        "application.urgent_escalated",
+        INTAKE,
+        _("Your urgent application was passed on to the clinic's managers"),
+    )
     APPLICATION_ASK_INFO = (
         "application.ask_info",
         INTAKE,

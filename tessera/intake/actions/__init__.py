@@ -4,7 +4,8 @@
 - ``triage``: triage of a submitted application;
 - ``decisions``: the assessment and its decision, and starting from the waiting list;
 - ``self_start``: an unguided course started at once after a clean screening;
-- ``messages``: applicants writing to the clinic, and the intake team answering.
+- ``messages``: applicants writing to the clinic, and the intake team answering;
+- ``urgent``: acknowledging an urgent application, and passing it on when nobody does.
 
 The public functions are re-exported here, so ``from tessera.intake import actions`` then
 ``actions.do_...`` reads as before.
@@ -45,6 +46,7 @@ from .triage import (
     do_merge_duplicate,
     do_redirect,
 )
+from .urgent import do_acknowledge_urgent, escalate_overdue_urgent
 
 __all__ = [
     "OWNER_KEEP",
@@ -75,4 +77,6 @@ __all__ = [
     "do_write_to_clinic",
     "do_answer_applicant",
     "do_mark_read",
+    "do_acknowledge_urgent",
+    "escalate_overdue_urgent",
 ]

@@ -142,6 +142,19 @@ class Application(models.Model):
     urgent_reason = models.CharField(
         _("why urgent"), max_length=16, choices=UrgentReason.choices, blank=True
     )
+    # An urgent application's acknowledgement (issue 12; docs/safety.md): the window
+    # starts when the intake team is told (``notify.tell_intake_team_about_urgent``);
+    # the sweep tells the clinic managers once when it passes unacknowledged.
+    urgent_acknowledge_by = models.DateTimeField(null=True, blank=True)
+    urgent_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    urgent_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    urgent_escalated_at = models.DateTimeField(null=True, blank=True)
     possible_duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

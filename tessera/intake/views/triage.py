@@ -73,7 +73,9 @@ def _visible(request, pk: int) -> Application:
     application = (
         Application.objects.visible_to(request.user)
         .filter(pk=pk, clinic_id__in=access.urgent_application_clinic_ids(request.user))
-        .select_related("clinic", "consent", "possible_duplicate_of", "duplicate_of")
+        .select_related(
+            "clinic", "consent", "possible_duplicate_of", "duplicate_of", "urgent_acknowledged_by"
+        )
         .first()
     )
     if application is None:
@@ -147,6 +149,10 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
         "may_triage": access.may_triage(request.user, application),
+        "may_acknowledge_urgent": application.urgent
+        and application.urgent_acknowledged_at is None
+        and application.status in OPEN_STATUSES
+        and access.may_acknowledge_urgent(request.user, application),
         "may_decline": application.assessed_at is not None
         or access.may_decline_unassessed(request.user, application),
         "may_assess": application.status in OPEN_STATUSES
@@ -196,10 +202,23 @@ ACTIONS = {
 }
 
 
+def _acknowledge(request, application: Application) -> HttpResponse:
+    """Staff on call acknowledge an urgent application too, without an intake role."""
+    try:
+        actions.do_acknowledge_urgent(application, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You have acknowledged this urgent application."))
+    return redirect("intake_application", pk=application.pk)
+
+
 @staff_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _visible(request, pk)
+    if action == "acknowledge":
+        return _acknowledge(request, application)
     if not access.may_triage(request.user, application):
         raise Http404
     if action == "merge":
