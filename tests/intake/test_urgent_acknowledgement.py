@@ -211,3 +211,25 @@ def test_the_queue_and_the_page_say_whether_it_is_acknowledged(world, consent, c
     queue = client.get(reverse("intake_queue")).content.decode()
     assert "acknowledged by Staffintake" in queue or "acknowledged by" in queue
     assert "not yet acknowledged" not in queue
+
+
+def test_a_merged_urgent_duplicate_brings_its_window_and_still_escalates(world, consent):
+    from tessera.intake import actions as intake_actions
+    from tessera.intake.actions import apply as apply_actions
+    from tests.intake.intake_helpers import GAD
+
+    with time_machine.travel(DAY, tick=False):
+        older = make_application(world.clinic, "one@apply.test", phq=None, gad=GAD, submit=False)
+        older.screening_set = ["GAD-7"]
+        older.save()
+        older = apply_actions.do_submit_application(older, acting_user=older.applicant)
+    newer = _urgent(world, DAY + dt.timedelta(minutes=10), email="two@apply.test")
+    assert newer.possible_duplicate_of == older and not older.urgent
+    with time_machine.travel(DAY + dt.timedelta(minutes=20), tick=False):
+        kept = intake_actions.do_merge_duplicate(newer, acting_user=world["intake"])
+    kept.refresh_from_db()
+    assert kept == older and kept.urgent
+    assert kept.urgent_acknowledge_by == DAY + dt.timedelta(minutes=70)
+    with time_machine.travel(DAY + dt.timedelta(hours=2), tick=False):
+        escalated = escalate_overdue_urgent()
+    assert [a.pk for a in escalated] == [kept.pk]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit
 from tessera.letters.actions import do_write_application_letter
 
-from .. import duplicates, notify
+from .. import duplicates, notify, urgent
 from ..models import (
     Application,
     AssessmentBooking,
@@ -224,6 +224,19 @@ def do_merge_duplicate(
     if gone.urgent and not kept.urgent:
         kept.urgent, kept.urgent_reason = True, gone.urgent_reason
         kept_update += ["urgent", "urgent_reason"]
+        # The urgency comes with its acknowledgement window (or its acknowledgement), so
+        # that the merged application still escalates if nobody deals with it.
+        urgent_fields = [
+            "urgent_acknowledge_by",
+            "urgent_acknowledged_at",
+            "urgent_acknowledged_by",
+            "urgent_escalated_at",
+        ]
+        for name in urgent_fields:
+            setattr(kept, name, getattr(gone, name))
+        if kept.urgent_acknowledge_by is None and kept.urgent_acknowledged_at is None:
+            kept.urgent_acknowledge_by = urgent.window_end(now)
+        kept_update += urgent_fields
     if kept.screened_at is None and gone.screened_at is not None:
         kept.screened_at = gone.screened_at
         kept_update.append("screened_at")
