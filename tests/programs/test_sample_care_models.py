@@ -93,12 +93,6 @@ def test_the_guided_texts_that_name_the_therapist_are_many_in_every_language():
     assert named == set(THERAPIST_WORDS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer choices are plain text without guided/unguided blocks and are stored "
-    "as their text (issue 14, item 8): insomnia's 'Yes, and I have (not) talked to my "
-    "therapist' and 'Discuss with my therapist' are still shown in self-help care",
-)
 def test_worksheet_labels_and_choices_never_mention_a_therapist():
     found = []
     for folder in SAMPLES:
