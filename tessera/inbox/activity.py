@@ -34,6 +34,7 @@ from tessera.instruments.scoring import (
 )
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
+from tessera.treatment.latest_scores import baseline  # noqa: F401 (also used as activity.baseline)
 from tessera.treatment.models import DueMeasure, PlanEntry, Response, WorksheetAnswer
 
 from . import collect, items
@@ -179,17 +180,6 @@ def deteriorations(episodes, now) -> list[Item]:
         if item is not None:
             rows.append(item)
     return rows
-
-
-def baseline(scores):
-    """The "before treatment" score when there is one, else the first."""
-    for response in scores:
-        if hasattr(response, "pre_rank"):  # annotated (``deteriorations``): no due row read
-            if response.pre_rank == 0:
-                return response
-        elif response.due is not None and response.due.time_point == "pre":
-            return response
-    return scores[0]
 
 
 def _deterioration(code: str, scores) -> Item | None:

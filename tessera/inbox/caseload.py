@@ -8,9 +8,8 @@ alerts, due questionnaires, booked sessions, worksheets and messages waiting for
 reply, and the patients whose therapist has left). Sorting and filtering happen on the
 rows, on the server, from the page's query string (``SORTS``, ``FLAGS``).
 
-Reliable change is the instrument's own rule (``instruments.scoring.reliable_change_for``:
-Jacobson & Truax 1991 RCI, or the points rule its definition cites), from the "before
-treatment" score when there is one (``activity.baseline``), as in the inbox.
+The scores, their trend and reliable change come from ``treatment.latest_scores`` (shared
+with the supervision pages).
 """
 
 from __future__ import annotations
@@ -20,33 +19,25 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
 from tessera.core import access
 from tessera.core.models import Episode
-from tessera.instruments.scoring import (
-    UnknownInstrumentError,
-    load_definition,
-    reliable_change_for,
+from tessera.treatment.latest_scores import (  # noqa: F401 (re-exported for callers)
+    CHANGE_WORDS,
+    DOWN,
+    NONE_ON_FILE,
+    SAME,
+    TREND_SIGNS,
+    TREND_WORDS,
+    UP,
+    Score,
+    latest_scores,
 )
-from tessera.treatment.models import DueMeasure, Response
+from tessera.treatment.models import DueMeasure
 
 from . import activity, collect
-
-UP, DOWN, SAME = "up", "down", "same"
-NONE_ON_FILE = "none_on_file"
-TREND_SIGNS = {UP: "↑", DOWN: "↓", SAME: "→"}
-TREND_WORDS = {UP: _("rising"), DOWN: _("falling"), SAME: _("unchanged")}
-CHANGE_WORDS = {
-    "improved": _("reliable improvement"),
-    "deteriorated": _("reliable deterioration"),
-    "no_reliable_change": _("no reliable change"),
-    # The instrument's definition gives no reliable-change value, and says why in its
-    # reliable_change_note (e.g. MADRS-S): said, never left blank (issue 12, point 5).
-    NONE_ON_FILE: _("no reliable-change value on file"),
-}
 
 # Filters (``?flag=``): each a question about a row.
 FLAGS: dict[str, object] = {
@@ -68,32 +59,6 @@ SORTS: dict[str, object] = {
     "reply": _("Reply due"),
 }
 DEFAULT_SORT = "-alerts"
-
-
-@dataclass
-class Score:
-    code: str
-    total: int
-    band: str  # the band's label in the page's language, "" when none
-    at: dt.datetime
-    trend: str = ""  # against the previous score: UP, DOWN or SAME; "" for a first score
-    previous: int | None = None
-    baseline: int | None = None
-    # "improved", "deteriorated", "no_reliable_change"; NONE_ON_FILE when the instrument
-    # has no reliable-change value; "" for a first score
-    change: str = ""
-
-    @property
-    def trend_sign(self) -> str:
-        return TREND_SIGNS.get(self.trend, "")
-
-    @property
-    def trend_word(self):
-        return TREND_WORDS.get(self.trend, "")
-
-    @property
-    def change_word(self):
-        return CHANGE_WORDS.get(self.change, "")
 
 
 @dataclass
@@ -143,69 +108,11 @@ class Row:
         }.get(flag, True)
 
 
-def _language() -> str:
-    return (get_language() or "en")[:2]
-
-
-def _band_label(definition, code: str, language: str) -> str:
-    if not code or not definition.bands:
-        return ""
-    for band in definition.bands.ranges:
-        if band.code == code:
-            return band.label.get(language) or band.label.get("en") or band.code
-    return code
-
-
 def week_of(episode, today: dt.date) -> int | None:
     """The treatment week (1 in the first seven days), or None before treatment starts."""
     if episode.started_on is None or episode.started_on > today:
         return None
     return (today - episode.started_on).days // 7 + 1
-
-
-def _scores(episode_ids, language: str) -> dict[int, list[Score]]:
-    responses = (
-        Response.objects.filter(episode__in=episode_ids, total__isnull=False)
-        .select_related("due")
-        .only(
-            "episode_id",
-            "instrument",
-            "total",
-            "band",
-            "submitted_at",
-            "due__time_point",
-        )
-        .order_by("episode_id", "instrument", "submitted_at", "id")
-    )
-    series: dict[tuple[int, str], list] = defaultdict(list)
-    for response in responses:
-        series[(response.episode_id, response.instrument)].append(response)
-    found: dict[int, list[Score]] = defaultdict(list)
-    for (episode_id, code), answers in series.items():
-        latest = answers[-1]
-        try:
-            definition = load_definition(code)
-        except UnknownInstrumentError:
-            definition = None
-        score = Score(
-            code=definition.code if definition else code,
-            total=latest.total,
-            band=_band_label(definition, latest.band, language) if definition else "",
-            at=latest.submitted_at,
-        )
-        if len(answers) > 1:
-            previous = answers[-2].total
-            score.previous = previous
-            score.trend = (
-                UP if latest.total > previous else DOWN if latest.total < previous else SAME
-            )
-            first = activity.baseline(answers)
-            if first.pk != latest.pk and definition is not None:
-                score.baseline = first.total
-                change = reliable_change_for(definition, first.total, latest.total)
-                score.change = change.direction if change else NONE_ON_FILE
-        found[episode_id].append(score)
-    return found
 
 
 def _next_due(episode_ids, now) -> dict[int, NextDue]:
@@ -241,7 +148,6 @@ def _next_due(episode_ids, now) -> dict[int, NextDue]:
 def rows(episodes, now) -> list[Row]:
     """One row per episode of ``episodes`` (a queryset), in no particular order."""
     ids = episodes.values("pk")
-    language = _language()
     listed = list(
         activity.with_last_activity(
             Episode.objects.filter(pk__in=ids).select_related(
@@ -250,7 +156,7 @@ def rows(episodes, now) -> list[Row]:
         )
     )
     by_id = {episode.pk: episode for episode in listed}
-    scores = _scores(ids, language)
+    scores = latest_scores(ids)
     left = set(
         access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
             "pk", flat=True
@@ -271,7 +177,7 @@ def rows(episodes, now) -> list[Row]:
         row = Row(
             episode=episode,
             week=week_of(episode, today),
-            scores=sorted(scores.get(episode.pk, []), key=lambda s: s.code),
+            scores=scores.get(episode.pk, []),
             last_activity=moment,
             last_activity_what=activity.SOURCES.get(source, ""),
             next_due=due.get(episode.pk),

@@ -92,6 +92,31 @@ def risk_alerts(episodes, now) -> list[Item]:
     return rows
 
 
+def new_patients(episodes, now) -> list[Item]:
+    """Patients newly handed over to their therapist (``Episode.new_to_therapist``), until
+    the therapist first opens the overview or writes to them. No query: the flag comes
+    with the caseload's episodes."""
+    rows = []
+    for episode in loaded(episodes).values():
+        if not episode.new_to_therapist or episode.therapist_id is None:
+            continue
+        if episode.status == Episode.Status.ENDED:
+            continue
+        rows.append(
+            Item(
+                items.NEW_PATIENT,
+                episode,
+                _("New patient, assigned to %(therapist)s: not opened yet")
+                % {"therapist": episode.therapist.get_full_name() or episode.therapist.email},
+                items.overview_url(episode.pk),
+                _("Open the overview"),
+                episode.created_at,
+                key=f"new-{episode.pk}",
+            )
+        )
+    return rows
+
+
 def replies(episodes, now) -> list[Item]:
     """Submitted worksheets without feedback, and patient messages without a reply."""
     caseload = loaded(episodes)

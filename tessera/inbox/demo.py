@@ -6,6 +6,9 @@ improving. The clinic manager (Maja, ``manager``) has offboarded her through the
 action, so her account is closed, her role gone, and both patients show as needing a new
 therapist on Riverside's staff page and in the team's caseload (filter "Needs a new
 therapist"). Safe to run twice: nothing happens when Lena's account exists.
+
+Olle Nilsson (``patient2``) is new to his therapist Tove (``therapist``): a "new patient"
+row in her inbox until she opens his overview (issue 20, item 9; one UPDATE).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.utils import timezone
 
 from tessera.core import actions
 from tessera.core.demo import demo_email, demo_user
-from tessera.core.models import User
+from tessera.core.models import Episode, User
 from tessera.core.roles import Role
 from tessera.programs.models import ProgrammeVersion
 from tessera.treatment import actions as treatment
@@ -43,6 +46,17 @@ def _answers(total: int) -> dict[int, int]:
     return answers
 
 
+NEW_PATIENT = ("patient2", "therapist")
+
+
+def _new_patient(ctx) -> None:
+    patient, therapist = ctx.patients.get(NEW_PATIENT[0]), ctx.staff.get(NEW_PATIENT[1])
+    if patient is not None and therapist is not None:
+        Episode.objects.filter(patient=patient, therapist=therapist).exclude(
+            status=Episode.Status.ENDED
+        ).update(new_to_therapist=True)
+
+
 def seed(ctx) -> None:
     clinic = ctx.clinics.get("riverside")
     manager = ctx.staff.get("manager")
@@ -50,6 +64,7 @@ def seed(ctx) -> None:
         return
     if User.objects.filter(email=demo_email(LEAVER[0])).exists():
         return
+    _new_patient(ctx)
     leaver, _created = demo_user(*LEAVER)
     actions.do_grant_role(leaver, clinic, Role.THERAPIST, acting_user=manager, max_caseload=30)
     version = (

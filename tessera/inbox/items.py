@@ -15,6 +15,7 @@ from .timing import Due
 
 RISK = "risk"
 REPLY = "reply"
+NEW_PATIENT = "new_patient"
 INACTIVE = "inactive"
 OVERDUE = "overdue"
 DETERIORATION = "deterioration"
@@ -24,6 +25,7 @@ UNLOCK = "unlock"
 KINDS: list[tuple[str, object]] = [
     (RISK, _("Risk alerts")),
     (REPLY, _("Waiting for a reply")),
+    (NEW_PATIENT, _("New patients")),
     (INACTIVE, _("Inactive patients")),
     (OVERDUE, _("Overdue questionnaires")),
     (DETERIORATION, _("Reliable deterioration")),

@@ -7,10 +7,12 @@ number of queries does not grow with it) and returns every row, most urgent firs
 2. submitted worksheets waiting for feedback and patient messages waiting for a reply,
    oldest first, each with the time left to the clinic's response target in working
    hours (``timing.py``);
-3. patients in treatment with no activity for the clinic's ``inactive_after_days``;
-4. overdue questionnaires;
-5. reliable deterioration on a questionnaire since its first ("before treatment") score;
-6. modules waiting for the therapist to open them (programmes that open modules by hand).
+3. new patients handed over to their therapist, until the therapist first opens the
+   overview or writes to them (no query: a flag on the episode);
+4. patients in treatment with no activity for the clinic's ``inactive_after_days``;
+5. overdue questionnaires;
+6. reliable deterioration on a questionnaire since its first ("before treatment") score;
+7. modules waiting for the therapist to open them (programmes that open modules by hand).
 
 ``episodes`` is a queryset of the episodes in the inbox (``scope.caseload``). They are
 read once (one query), with their patient, clinic and therapist, and every collector gets
@@ -41,6 +43,7 @@ NOT_SHOWN = (
 COLLECTORS = [
     collect.risk_alerts,
     collect.replies,
+    collect.new_patients,
     activity.inactive_patients,
     collect.overdue_questionnaires,
     activity.deteriorations,

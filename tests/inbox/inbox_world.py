@@ -10,6 +10,7 @@ import uuid
 import time_machine
 from django.utils import timezone
 
+from tessera.core.models import Episode
 from tessera.messaging.models import Message
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
@@ -69,7 +70,8 @@ def worksheet(episode, *, acting_user):
 def full_patient(world, therapist, programme, index: int, *, start: dt.datetime, clinic=None):
     """A patient on ``therapist``'s caseload with a row of every kind, all from ``start``
     (weeks ago): a risk alert, a worksheet and a message waiting, inactivity since,
-    overdue questionnaires, a reliable deterioration on PHQ-9 and a module to open."""
+    overdue questionnaires, a reliable deterioration on PHQ-9, a module to open, and new
+    to the therapist."""
     clinic = clinic or world.clinic
     ensure_rules(clinic)
     with time_machine.travel(start, tick=False):
@@ -89,6 +91,9 @@ def full_patient(world, therapist, programme, index: int, *, start: dt.datetime,
         _submit(weekly, HIGH, patient, at=timezone.now() + dt.timedelta(hours=1))
         message(episode, at=timezone.now() + dt.timedelta(hours=2))
         risk_alert(episode, at=timezone.now() + dt.timedelta(hours=3))
+    # A patient handed over and not yet opened by the therapist: the "new patient" row.
+    Episode.objects.filter(pk=episode.pk).update(new_to_therapist=True)
+    episode.new_to_therapist = True
     return patient, episode, answer
 
 

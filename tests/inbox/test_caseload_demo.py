@@ -31,3 +31,20 @@ def test_the_demo_leaver_is_offboarded_once_and_their_patients_need_a_therapist(
     assert siri.deteriorated
     staff = client.get(reverse("clinic_staff", args=[world.clinic.slug])).content.decode()
     assert "Lena Ström has left" in staff
+
+
+def test_the_demo_therapist_has_one_new_patient(world):
+    from tessera.inbox import items, scope, worklist
+    from tessera.inbox.scope import Choice
+    from tests.conftest import make_patient
+
+    _patient, episode = make_patient(world.clinic, "olle@demo.test", therapist=world["therapist"])
+    ctx = SimpleNamespace(
+        clinics={"riverside": world.clinic},
+        staff={"manager": world["manager"], "therapist": world["therapist"]},
+        patients={"patient2": episode.patient},
+    )
+    demo.seed(ctx)
+    user = User.objects.get(pk=world["therapist"].pk)
+    rows = worklist.build(scope.caseload(user, Choice(user, team=False))).of_kind(items.NEW_PATIENT)
+    assert [row.episode.pk for row in rows] == [episode.pk]

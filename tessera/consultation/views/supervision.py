@@ -15,6 +15,7 @@ from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.models import AuditEvent, Episode
+from tessera.treatment.latest_scores import latest_scores
 
 from .. import actions
 from ..forms import SupervisionNoteForm
@@ -45,6 +46,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         .order_by("episode__patient__last_name", "episode__patient__first_name", "id")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each listed case's latest scores (one query for the page; the cases are already
+    # limited to the clinics this user supervises).
+    scores = latest_scores([c.episode_id for c in page.object_list]) if page.object_list else {}
+    for followed in page.object_list:
+        followed.scores = scores.get(followed.episode_id, [])
     if page.object_list:
         audit.record(
             "supervision.list_viewed",
@@ -118,6 +124,7 @@ def case(request: HttpRequest, episode_id: int) -> HttpResponse:
             "form": form,
             "supervisor": supervisor,
             "following": following,
+            "scores": latest_scores([episode.pk]).get(episode.pk, []),
         },
         status=400 if form is not None and form.errors else 200,
     )

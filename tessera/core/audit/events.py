@@ -332,6 +332,11 @@ class Event(StrEnum):
     )
     EPISODE_TREATMENT_STARTED = "episode.treatment_started", CARE, _("Your treatment started")
     EPISODE_VIEWED = "episode.viewed", CARE, _("Your treatment episode was viewed")
+    EPISODE_NEW_PATIENT_SEEN = (
+        "episode.new_patient_seen",
+        CARE,
+        _("Your new therapist opened your treatment for the first time"),
+    )
 
     FEEDBACK_TEMPLATE_CHANGED = (
         "feedback_template.changed",

@@ -71,6 +71,11 @@ class Episode(models.Model):
         related_name="caseload",
         verbose_name=_("responsible therapist"),
     )
+    # Set when a patient is handed over to the responsible therapist (accepted with a
+    # therapist, or started from the waiting list with a new one); cleared when that
+    # therapist first opens the overview or sends a message. A "new patient" inbox row
+    # while set (issue 20, item 9).
+    new_to_therapist = models.BooleanField(_("new to the therapist"), default=False)
     programme_version = models.ForeignKey(
         "programs.ProgrammeVersion",
         on_delete=models.PROTECT,

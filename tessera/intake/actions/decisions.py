@@ -191,8 +191,12 @@ def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
         therapist=therapist,
         care_model=assessment.care_model,
     )
-    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
+    # A therapist's new patient: an inbox row until they first look (issue 20, item 9).
+    Episode.objects.filter(pk=episode.pk).update(
+        programme_version=programme_version, new_to_therapist=therapist is not None
+    )
     episode.programme_version = programme_version
+    episode.new_to_therapist = therapist is not None
     locked.patient, locked.episode = patient, episode
     locked.status = Status.WAITING_LIST
     # Unguided care waits for no therapist's place: accepted is started, so the patient
@@ -357,7 +361,8 @@ def do_start_from_waiting_list(
     if therapist.pk != episode.therapist_id:
         _check_therapist(locked.clinic, therapist, over_capacity_ok)
         episode.therapist = therapist
-        episode.save(update_fields=["therapist"])
+        episode.new_to_therapist = True  # the new therapist's "new patient" inbox row
+        episode.save(update_fields=["therapist", "new_to_therapist"])
     now = timezone.now()
     _start(locked, episode, acting_user, now)
     _save(locked, now, "started_at")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access, audit, risk_words
 from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
-from tessera.treatment.actions import do_mark_module_answered
+from tessera.treatment.actions import do_mark_module_answered, do_note_therapist_first_look
 from tessera.treatment.models import WorksheetAnswer
 
 from ..models import Message, MessageDraft, MessageRead
@@ -169,6 +169,7 @@ def do_send_message(
         },
     )
     _notify(message)
+    do_note_therapist_first_look(episode, acting_user=acting_user)
     return message
 
 

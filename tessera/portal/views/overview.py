@@ -21,6 +21,7 @@ from tessera.core.models import Episode
 from tessera.inbox import actions
 from tessera.inbox.forms import ClinicalNoteForm
 from tessera.inbox.items import messages_url
+from tessera.treatment.actions import do_note_therapist_first_look
 
 from .. import contributions
 
@@ -72,6 +73,7 @@ def episode_overview(request: HttpRequest, episode_id: int) -> HttpResponse:
     record_patient_read(
         request.user, episode.patient, "overview", obj=episode, clinic=episode.clinic
     )
+    do_note_therapist_first_look(episode, acting_user=request.user)
     return _render_overview(request, episode)
 
 

@@ -16,6 +16,7 @@ from .diary import (
 from .episodes import (
     AlreadySubmitted,
     do_cancel_occasions,
+    do_note_therapist_first_look,
     do_open_episode,
     do_reschedule_for_switch,
     do_save_draft,
@@ -53,6 +54,7 @@ from .schedule import (
 
 __all__ = [
     "do_mark_module_answered",
+    "do_note_therapist_first_look",
     "do_open_episode",
     "episode_rules",
     "do_reschedule_for_switch",

@@ -284,6 +284,30 @@ def do_cancel_occasions(dues, *, acting_user=None, source: str) -> int:
     return count
 
 
+def do_note_therapist_first_look(episode: Episode, *, acting_user) -> bool:
+    """The responsible therapist has opened their new patient's overview or written to
+    them: the "new patient" inbox row goes (issue 20, item 9). Nothing for anyone else,
+    nor when already done (no query then). True when the flag was cleared."""
+    if not episode.new_to_therapist or acting_user is None:
+        return False
+    if acting_user.pk != episode.therapist_id:
+        return False
+    cleared = Episode.objects.filter(
+        pk=episode.pk, therapist_id=acting_user.pk, new_to_therapist=True
+    ).update(new_to_therapist=False)
+    episode.new_to_therapist = False
+    if cleared:
+        audit.record(
+            "episode.new_patient_seen",
+            actor=acting_user,
+            clinic=episode.clinic,
+            patient=episode.patient,
+            obj=episode,
+            actor_role=_role(acting_user, episode.clinic_id),
+        )
+    return bool(cleared)
+
+
 @transaction.atomic
 def do_start_treatment(
     episode: Episode,

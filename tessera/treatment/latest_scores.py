@@ -1,0 +1,141 @@
+"""Each measure's latest score for a set of episodes, with its band, the trend against
+the previous score and the reliable change since the "before treatment" score.
+
+Shared by the caseload (``inbox.caseload``) and the supervision pages (``consultation``):
+one query for any number of episodes (``latest_scores``). The template
+``treatment/_latest_scores.html`` shows one episode's list.
+
+Reliable change is the instrument's own rule (``instruments.scoring.reliable_change_for``:
+Jacobson & Truax 1991 RCI, or the points rule its definition cites), from the "before
+treatment" score when there is one (``baseline``), else the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tessera.instruments.scoring import (
+    UnknownInstrumentError,
+    load_definition,
+    reliable_change_for,
+)
+
+from .models import Response
+
+UP, DOWN, SAME = "up", "down", "same"
+NONE_ON_FILE = "none_on_file"
+TREND_SIGNS = {UP: "↑", DOWN: "↓", SAME: "→"}
+TREND_WORDS = {UP: _("rising"), DOWN: _("falling"), SAME: _("unchanged")}
+CHANGE_WORDS = {
+    "improved": _("reliable improvement"),
+    "deteriorated": _("reliable deterioration"),
+    "no_reliable_change": _("no reliable change"),
+    # The instrument's definition gives no reliable-change value, and says why in its
+    # reliable_change_note (e.g. MADRS-S): said, never left blank (issue 12, point 5).
+    NONE_ON_FILE: _("no reliable-change value on file"),
+}
+
+
+@dataclass
+class Score:
+    code: str
+    total: int
+    band: str  # the band's label in the page's language, "" when none
+    at: dt.datetime
+    trend: str = ""  # against the previous score: UP, DOWN or SAME; "" for a first score
+    previous: int | None = None
+    baseline: int | None = None
+    # "improved", "deteriorated", "no_reliable_change"; NONE_ON_FILE when the instrument
+    # has no reliable-change value; "" for a first score
+    change: str = ""
+
+    @property
+    def trend_sign(self) -> str:
+        return TREND_SIGNS.get(self.trend, "")
+
+    @property
+    def trend_word(self):
+        return TREND_WORDS.get(self.trend, "")
+
+    @property
+    def change_word(self):
+        return CHANGE_WORDS.get(self.change, "")
+
+
+def baseline(scores):
+    """The "before treatment" score when there is one, else the first."""
+    for response in scores:
+        if hasattr(response, "pre_rank"):  # annotated (``deteriorations``): no due row read
+            if response.pre_rank == 0:
+                return response
+        elif response.due is not None and response.due.time_point == "pre":
+            return response
+    return scores[0]
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def band_label(definition, code: str, language: str) -> str:
+    if not code or not definition.bands:
+        return ""
+    for band in definition.bands.ranges:
+        if band.code == code:
+            return band.label.get(language) or band.label.get("en") or band.code
+    return code
+
+
+def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Score]]:
+    """Per episode id, each measure's latest score, sorted by instrument code (one query;
+    ``episode_ids`` a list or a values("pk") queryset)."""
+    language = language or _language()
+    responses = (
+        Response.objects.filter(episode__in=episode_ids, total__isnull=False)
+        .select_related("due")
+        .only(
+            "episode_id",
+            "instrument",
+            "total",
+            "band",
+            "submitted_at",
+            "due__time_point",
+        )
+        .order_by("episode_id", "instrument", "submitted_at", "id")
+    )
+    series: dict[tuple[int, str], list] = defaultdict(list)
+    for response in responses:
+        series[(response.episode_id, response.instrument)].append(response)
+    found: dict[int, list[Score]] = defaultdict(list)
+    for (episode_id, code), answers in series.items():
+        latest = answers[-1]
+        try:
+            definition = load_definition(code)
+        except UnknownInstrumentError:
+            definition = None
+        score = Score(
+            code=definition.code if definition else code,
+            total=latest.total,
+            band=band_label(definition, latest.band, language) if definition else "",
+            at=latest.submitted_at,
+        )
+        if len(answers) > 1:
+            previous = answers[-2].total
+            score.previous = previous
+            score.trend = (
+                UP if latest.total > previous else DOWN if latest.total < previous else SAME
+            )
+            first = baseline(answers)
+            if first.pk != latest.pk and definition is not None:
+                score.baseline = first.total
+                change = reliable_change_for(definition, first.total, latest.total)
+                score.change = change.direction if change else NONE_ON_FILE
+        found[episode_id].append(score)
+    for scores in found.values():
+        scores.sort(key=lambda s: s.code)
+    return found

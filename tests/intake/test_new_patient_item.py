@@ -1,0 +1,71 @@
+"""A patient handed over to a therapist is a "new patient" row in that therapist's inbox
+until they first open the overview or write to the patient (issue 20, item 9); other
+therapists never see it, and the inbox's queries do not grow (the flag comes with the
+caseload's episodes)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from tessera.core.models import AuditEvent, Episode, User
+from tessera.inbox import items, scope, worklist
+from tessera.inbox.scope import Choice
+from tessera.intake.actions import decisions as decision_actions
+from tessera.messaging.actions import do_send_message
+from tests.conftest import sign_in
+from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.intake_helpers import make_application
+
+pytestmark = pytest.mark.django_db
+
+
+def _new_rows(user):
+    user = User.objects.get(pk=user.pk)
+    work = worklist.build(scope.caseload(user, Choice(user, team=False)))
+    return work.of_kind(items.NEW_PATIENT)
+
+
+def _accepted(world, email="new@apply.test"):
+    application = make_application(world.clinic, email)
+    decision_actions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=published_version(world),
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    application.refresh_from_db()
+    return Episode.objects.get(pk=application.episode_id)
+
+
+def test_an_accepted_patient_is_a_new_patient_row_until_the_overview_is_opened(world, client):
+    episode = _accepted(world)
+    (row,) = _new_rows(world["therapist"])
+    assert row.episode.pk == episode.pk
+    assert row.href == reverse("episode_overview", kwargs={"episode_id": episode.pk})
+    sign_in(client, world["therapist"])
+    page = client.get(reverse("inbox")).content.decode()
+    assert f'id="new-{episode.pk}"' in page and "New patient" in page
+    # Not for another therapist, nor cleared by another member of staff opening it.
+    assert not _new_rows(world["colleague"])
+    sign_in(client, world["supervisor"])
+    client.get(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
+    assert _new_rows(world["therapist"])
+    # The therapist's first look clears it, once and audited.
+    sign_in(client, world["therapist"])
+    assert client.get(row.href).status_code == 200
+    assert not _new_rows(world["therapist"])
+    client.get(row.href)
+    assert AuditEvent.objects.filter(action="episode.new_patient_seen").count() == 1
+
+
+def test_a_first_message_clears_the_row(world):
+    episode = _accepted(world, "msg@apply.test")
+    assert _new_rows(world["therapist"])
+    do_send_message(
+        episode, acting_user=world["therapist"], body="Welcome", submission_key=uuid.uuid4()
+    )
+    assert not _new_rows(world["therapist"])
