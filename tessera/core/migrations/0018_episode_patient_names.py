@@ -7,6 +7,10 @@ an episode takes its patient's name when it is inserted or when its patient or t
 copy itself is written, and a patient's name, when the patient is inserted (after
 their episodes, in a transaction whose foreign keys are checked at the commit) or
 renamed, is copied to their episodes.
+
+On SQLite a migration that rebuilds the episode or patient table (adding a field with a
+default does) drops these triggers: such a migration must come before this one, or
+create them again.
 """
 
 from django.db import migrations, models
@@ -101,7 +105,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0016_clinic_rate_limits_and_whole_gp_phone"),
+        ("core", "0017_episode_new_to_therapist"),
         ("programs", "0005_programme_primary_measure"),
     ]
 
