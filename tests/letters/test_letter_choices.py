@@ -114,3 +114,10 @@ def test_the_end_page_writes_the_letter_in_the_chosen_language(consenting, clien
     assert letter.language == "en" and "Thank you." in letter.html
     assert "Treatment has ended" in letter.html
     assert all("Thank you." not in m.subject + m.body for m in mail.outbox)
+
+
+def test_the_demos_letters_carry_their_clinics_contact_details(seeded_demo):
+    letters = list(Letter.objects.select_related("clinic").exclude(clinic__contact_phone=""))
+    assert letters
+    for letter in letters:
+        assert letter.clinic.contact_phone in letter.html
