@@ -58,6 +58,9 @@ class Letter(models.Model):
     recipient_name = models.CharField(_("to"), max_length=200)
     recipient_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     recipient_email = models.EmailField(_("secure e-mail"), blank=True)
+    # A short paragraph in the clinician's own words, shown in the letter (escaped) and
+    # kept here as written; never sent in any e-mail or SMS notice (issue 20 item 10).
+    note = models.CharField(_("a few words of your own"), max_length=1000, blank=True)
     html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -33,3 +33,13 @@ def language_for(clinic) -> str:
         if candidate in languages:
             return candidate
     return settings.LANGUAGE_CODE
+
+
+def letter_languages(clinic) -> list[tuple[str, str]]:
+    """The languages a clinician may write a letter in: the clinic's own, among those
+    Tessera supports, in the clinic's order (its first is the default, ``language_for``)."""
+    names = dict(settings.LANGUAGES)
+    chosen = [code for code in clinic.languages or [] if code in names]
+    if not chosen:
+        chosen = [language_for(clinic)]
+    return [(code, names[code]) for code in dict.fromkeys(chosen)]

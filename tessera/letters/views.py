@@ -18,11 +18,13 @@ from tessera.core.models import Episode
 
 from . import actions
 from . import render as letter_render
+from .forms import LetterChoicesForm
 from .models import Letter
 
 
-class WriteForm(forms.Form):
+class WriteForm(LetterChoicesForm):
     kind = forms.ChoiceField(label=gettext_lazy("Letter"), choices=Letter.Kind.choices)
+    field_order = ["kind", "language", "letter_note"]
 
 
 def _episode(user, episode_id: int) -> Episode:
@@ -58,7 +60,7 @@ def episode_letters(request: HttpRequest, episode_id: int) -> HttpResponse:
         {
             "episode": episode,
             "letters": episode.letters.select_related("created_by"),
-            "form": WriteForm(),
+            "form": WriteForm(clinic=episode.clinic),
             "may_write": access.may_tailor_plan(request.user, episode),
             "refusal": access.gp_letter_refusal(episode.patient),
         },
@@ -71,12 +73,16 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _episode(request.user, episode_id)
     if not access.may_tailor_plan(request.user, episode):
         raise Http404
-    form = WriteForm(request.POST)
+    form = WriteForm(request.POST, clinic=episode.clinic)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose which letter to write."))
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         letter = actions.do_write_letter(
-            episode, form.cleaned_data["kind"], acting_user=request.user
+            episode,
+            form.cleaned_data["kind"],
+            acting_user=request.user,
+            language=form.cleaned_data["language"],
+            note=form.cleaned_data["letter_note"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

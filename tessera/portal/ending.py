@@ -33,8 +33,17 @@ class Ended:
 
 @transaction.atomic
 def do_end_episode(
-    episode: Episode, *, acting_user, reason: str, note: str = "", ended_on: dt.date | None = None
+    episode: Episode,
+    *,
+    acting_user,
+    reason: str,
+    note: str = "",
+    ended_on: dt.date | None = None,
+    letter_language: str = "",
+    letter_note: str = "",
 ) -> Ended:
+    """``letter_language`` and ``letter_note``: the clinician's choices for the letter
+    (``letters.clean_choices``), checked before anything is saved."""
     episode = (
         Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
     )
@@ -46,6 +55,12 @@ def do_end_episode(
         }
     if RiskAlert.objects.filter(episode=episode, resolved_at__isnull=True).exists():
         errors["reason"] = _("Resolve the open risk alert before ending the episode.")
+    try:
+        letter_language, letter_note = letters.clean_choices(
+            episode.clinic, letter_language, letter_note
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     cancelled, scheduled = ending.close_episode(
@@ -54,5 +69,11 @@ def do_end_episode(
     refusal = access.gp_letter_refusal(episode.patient)
     letter = None
     if refusal is None:
-        letter = letters.do_write_letter(episode, "ended", acting_user=acting_user)
+        letter = letters.do_write_letter(
+            episode,
+            "ended",
+            acting_user=acting_user,
+            language=letter_language,
+            note=letter_note,
+        )
     return Ended(episode, letter, refusal, cancelled, scheduled)

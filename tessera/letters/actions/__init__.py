@@ -5,8 +5,10 @@ One module per concept; the functions are re-exported here, so
 """
 
 from .letters import (  # noqa: F401
+    NOTE_LIMIT,
     _about,
     application_recipient,
+    clean_choices,
     do_write_application_letter,
     do_write_letter,
 )

@@ -12,16 +12,44 @@ from tessera.core import access, audit
 from .. import outcome, render
 from ..models import Letter
 
+NOTE_LIMIT = Letter._meta.get_field("note").max_length
+
+
+def clean_choices(clinic, language: str = "", note: str = "") -> tuple[str, str]:
+    """The letter's language and the clinician's own paragraph, checked: the language one of
+    the clinic's (blank: the clinic's first, ``render.language_for``), the paragraph at most
+    ``NOTE_LIMIT`` characters (refused, never cut). Raises ValidationError per field."""
+    note = (note or "").strip()
+    errors = {}
+    if language and language not in dict(render.letter_languages(clinic)):
+        errors["language"] = _("Choose one of the clinic's languages.")
+    if len(note) > NOTE_LIMIT:
+        errors["letter_note"] = _("Use at most %(limit)d characters.") % {"limit": NOTE_LIMIT}
+    if errors:
+        raise ValidationError(errors)
+    return language or render.language_for(clinic), note
+
 
 @transaction.atomic
-def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | None = None) -> Letter:
+def do_write_letter(
+    episode,
+    kind: str,
+    *,
+    acting_user=None,
+    context: dict | None = None,
+    language: str = "",
+    note: str = "",
+) -> Letter:
+    """A letter to the patient's GP. ``language`` (one of the clinic's; blank: the clinic's
+    first) and ``note`` (the clinician's own paragraph) are for letters a clinician writes;
+    automatic letters leave both blank."""
     patient, clinic = episode.patient, episode.clinic
     refusal = access.gp_letter_refusal(patient)
     if refusal:
         raise ValidationError(refusal)
     if kind not in Letter.Kind.values:
         raise ValidationError(_("Unknown kind of letter."))
-    language = render.language_for(clinic)
+    language, note = clean_choices(clinic, language, note)
     data = {
         "clinic": clinic,
         "patient": patient,
@@ -31,6 +59,7 @@ def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | Non
         "episode": episode,
         "today": timezone.localdate(),
         "author": acting_user,
+        "note": note,
         **(context or {}),
     }
     if kind == Letter.Kind.ENDED:
@@ -44,6 +73,7 @@ def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | Non
         recipient_name=patient.gp_name,
         recipient_organisation=patient.gp_practice,
         recipient_email=patient.gp_email,
+        note=note,
         html=render.render_html(kind, data, language),
         created_by=acting_user,
     )
@@ -53,7 +83,7 @@ def do_write_letter(episode, kind: str, *, acting_user=None, context: dict | Non
         patient=patient,
         clinic=clinic,
         obj=letter,
-        changes={"kind": kind},
+        changes={"kind": kind, "language": language, "note": note},
         actor_role=access.actor_role_label(acting_user, clinic.pk) if acting_user else "system",
     )
     return letter

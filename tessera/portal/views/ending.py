@@ -15,12 +15,16 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
+from tessera.letters.forms import LetterChoicesForm
 from tessera.letters.outcome import summarise
 
 from ..ending import do_end_episode
 
 
-class EndForm(forms.Form):
+class EndForm(LetterChoicesForm):
+    """The ending, and (where a letter will be written) its language and a few words of
+    the clinician's own."""
+
     reason = forms.ChoiceField(
         label=gettext_lazy("How did the treatment end?"),
         choices=Episode.EndReason.choices,
@@ -33,6 +37,12 @@ class EndForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    field_order = ["reason", "note", "language", "letter_note"]
+
+    def __init__(self, *args, clinic, with_letter: bool, **kwargs):
+        super().__init__(*args, clinic=clinic, **kwargs)
+        if not with_letter:
+            del self.fields["language"], self.fields["letter_note"]
 
 
 @staff_required
@@ -45,7 +55,8 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
     if episode is None or not access.may_tailor_plan(request.user, episode):
         raise Http404
-    form = EndForm(request.POST or None)
+    refusal = access.gp_letter_refusal(episode.patient)
+    form = EndForm(request.POST or None, clinic=episode.clinic, with_letter=refusal is None)
     if request.method == "POST" and form.is_valid():
         try:
             ended = do_end_episode(
@@ -53,6 +64,8 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                letter_language=form.cleaned_data.get("language", ""),
+                letter_note=form.cleaned_data.get("letter_note", ""),
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
@@ -73,7 +86,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             "form": form,
             "summary": summarise(episode),
-            "no_letter_because": access.gp_letter_refusal(episode.patient),
+            "no_letter_because": refusal,
         },
         status=400 if form.errors else 200,
     )
