@@ -177,6 +177,18 @@ class Register(models.Model):
         return self.name
 
 
+class RegisterExportQuerySet(models.QuerySet):
+    def listed(self, *, clinic=None, region=None, limit: int = 20) -> RegisterExportQuerySet:
+        """The exports a clinic's or a region's register page lists (newest first, the
+        files' text left unread): those made for that clinic, or for that region."""
+        if (clinic is None) == (region is None):
+            raise ValueError("list the exports of a clinic or of a region")
+        made_for = {"clinic": clinic} if clinic is not None else {"region": region}
+        return (self.filter(**made_for).select_related("register", "created_by").defer("content"))[
+            :limit
+        ]
+
+
 class RegisterExport(models.Model):
     """One export file: the rows that were new or changed since the last export."""
 
@@ -197,6 +209,8 @@ class RegisterExport(models.Model):
     )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+
+    objects = RegisterExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

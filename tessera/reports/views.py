@@ -462,11 +462,7 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
             preview = register_export.pending(
                 register_for(name, version), clinic_ids={clinic.pk}, start=start, end=end
             )
-    exports_made = (
-        RegisterExport.objects.filter(clinic=clinic)
-        .select_related("register", "created_by")
-        .defer("content")[:20]
-    )
+    exports_made = RegisterExport.objects.listed(clinic=clinic)
     context = {
         "clinic": clinic,
         "form": form,
@@ -536,11 +532,7 @@ def region_register_exports(request: HttpRequest, pk: int) -> HttpResponse:
             add_action_errors(form, error)
         else:
             return redirect("region_register_export_job", pk=region.pk, job=job.pk)
-    exports_made = (
-        RegisterExport.objects.filter(region=region)
-        .select_related("register", "created_by")
-        .defer("content")[:20]
-    )
+    exports_made = RegisterExport.objects.listed(region=region)
     context = {
         "region": region,
         "form": form,
