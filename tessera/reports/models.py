@@ -271,6 +271,12 @@ class RegisterExportJob(models.Model):
     version = models.PositiveSmallIntegerField()
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    # The clinics the export covers and each one's outcome rule (Clinic.outcome_rule),
+    # as they were when it was queued: {"<clinic id>": "<rule>"} (decision 0031). The
+    # job exports these clinics and no other; it is refused if one has left the region
+    # or changed its rule since. None: queued before this was recorded (the region's
+    # clinics as they are when it runs).
+    clinics = models.JSONField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -157,3 +157,87 @@ def test_a_second_region_export_waits_and_others_see_nothing(cohort, world, clie
         ).status_code
         == 404
     )
+
+
+def _queue_region_job(world, django_capture_on_commit_callbacks):
+    """Queue the region's export without running it (the worker runs it later)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job = do_queue_region_register_export(
+            world.region, "generic", 1, acting_user=world["region_admin"]
+        )
+    return job
+
+
+def test_a_clinic_added_to_the_region_after_queueing_is_not_exported(
+    cohort, world, django_capture_on_commit_callbacks
+):
+    """Decision 0031: the job exports the clinics of the region when it was queued."""
+    from tessera.core.models import Region
+    from tessera.treatment import actions as treatment
+    from tests.conftest import make_clinic, make_patient
+
+    other = Region.objects.create(name="Elsewhere", country="SE")
+    moving = make_clinic(other, "gamma")
+    job = _queue_region_job(world, django_capture_on_commit_callbacks)
+    assert job.clinics == {
+        str(world.clinic.pk): world.clinic.outcome_rule,
+        str(world.other_clinic.pk): world.other_clinic.outcome_rule,
+    }
+    queued = AuditEvent.objects.get(action="report.register_export_queued")
+    assert queued.changes["clinic_ids"] == sorted([world.clinic.pk, world.other_clinic.pk])
+    # Between queue and run: a clinic with a started course joins the region.
+    with django_capture_on_commit_callbacks(execute=True):
+        _patient, episode = make_patient(moving, "late@gamma.test", first="Gus")
+        treatment.do_start_treatment(episode)
+    moving.region = world.region
+    moving.save(update_fields=["region"])
+    assert register_export.count(clinic_ids={moving.pk}) == 1
+    assert run_job(str(job.pk)) == "done"
+    job.refresh_from_db()
+    assert job.export.rows == 6 == job.courses_total
+    assert not RegisterRow.objects.filter(episode_id=episode.pk).exists()
+
+
+def test_a_clinic_that_left_the_region_or_changed_its_rule_refuses_the_export(
+    cohort, world, django_capture_on_commit_callbacks
+):
+    """Decision 0031: refused, nothing written, and the page says why; queued again, it
+    exports the region's clinics of that moment."""
+    from tessera.core.models import Clinic, Region
+
+    job = _queue_region_job(world, django_capture_on_commit_callbacks)
+    other = Region.objects.create(name="Elsewhere", country="SE")
+    Clinic.objects.filter(pk=world.clinic.pk).update(region=other)
+    assert run_job(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert job.export is None and RegisterExport.objects.count() == 0
+    assert "Clinic alpha has left the region since the export was queued." in job.error
+    assert "Nothing was written." in job.error
+    assert not RegisterRow.objects.exists()
+
+    Clinic.objects.filter(pk=world.clinic.pk).update(region=world.region)
+    job = _queue_region_job(world, django_capture_on_commit_callbacks)
+    Clinic.objects.filter(pk=world.other_clinic.pk).update(outcome_rule="swedish")
+    assert run_job(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert "Clinic beta has changed its outcome rule since the export was queued." in job.error
+
+    job = _queue_region_job(world, django_capture_on_commit_callbacks)  # queued anew
+    assert run_job(str(job.pk)) == "done"
+    job.refresh_from_db()
+    assert job.export.rows == 6
+
+
+def test_a_clinic_job_records_its_clinic_and_rule(
+    cohort, world, django_capture_on_commit_callbacks
+):
+    from tessera.core.models import Clinic
+    from tessera.reports.actions import do_queue_register_export
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = do_queue_register_export(world.clinic, "generic", 1, acting_user=world["manager"])
+    assert job.clinics == {str(world.clinic.pk): world.clinic.outcome_rule}
+    Clinic.objects.filter(pk=world.clinic.pk).update(outcome_rule="swedish")
+    assert run_job(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert "has changed its outcome rule" in job.error

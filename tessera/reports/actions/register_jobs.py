@@ -51,6 +51,7 @@ def do_queue_register_export(
             version=version,
             period_start=start,
             period_end=end,
+            clinics=_snapshot({clinic.pk: clinic.outcome_rule}),
             requested_by=acting_user,
             courses_total=register_export.count(clinic_ids={clinic.pk}, start=start, end=end),
         )
@@ -93,13 +94,17 @@ def do_queue_region_register_export(
             raise ValidationError(
                 _("An export of this region to this register is already running.")
             )
-        clinic_ids = set(Clinic.objects.filter(region=region).values_list("pk", flat=True))
+        # The region's clinics and their rules now, when the administrator asks: the job
+        # exports these, whatever is added to the region before it runs (decision 0031).
+        rules = dict(Clinic.objects.filter(region=region).values_list("pk", "outcome_rule"))
+        clinic_ids = set(rules)
         job = RegisterExportJob.objects.create(
             region=region,
             profile=profile,
             version=version,
             period_start=start,
             period_end=end,
+            clinics=_snapshot(rules),
             requested_by=acting_user,
             courses_total=register_export.count(clinic_ids=clinic_ids, start=start, end=end),
         )
@@ -111,6 +116,7 @@ def do_queue_region_register_export(
                 "register": f"{profile}-{version}",
                 "region": region.pk,
                 "clinics": len(clinic_ids),
+                "clinic_ids": sorted(clinic_ids),
                 "courses": job.courses_total,
                 "start": str(start or ""),
                 "end": str(end or ""),
@@ -118,6 +124,51 @@ def do_queue_region_register_export(
         )
         transaction.on_commit(lambda: tasks.run_register_export.enqueue(str(job.pk)))
     return job
+
+
+def _snapshot(rules: dict[int, str]) -> dict[str, str]:
+    return {str(pk): rule for pk, rule in sorted(rules.items())}
+
+
+def clinics_of(job: RegisterExportJob) -> set[int]:
+    """The clinics the job exports: those recorded when it was queued, refused (a
+    ValidationError, nothing written) where one has since left the job's region, is
+    gone, or reads its courses by another outcome rule (the courses' labels would no
+    longer be those the export was asked for). Decision 0031: a register expects a
+    submission to be what its sender asked for when asking, and a region's
+    administrator sends no clinic that is no longer the region's."""
+    if job.clinics is None:  # queued before the clinics were recorded
+        if job.region_id is not None:
+            return set(Clinic.objects.filter(region_id=job.region_id).values_list("pk", flat=True))
+        return {job.clinic_id}
+    recorded = {int(pk): rule for pk, rule in job.clinics.items()}
+    now = {
+        pk: (region_id, rule, name)
+        for pk, region_id, rule, name in Clinic.objects.filter(pk__in=recorded).values_list(
+            "pk", "region_id", "outcome_rule", "name"
+        )
+    }
+    problems = []
+    for pk, rule in sorted(recorded.items()):
+        if pk not in now:
+            problems.append(
+                _("A clinic of this export (number %(pk)s) no longer exists.") % {"pk": pk}
+            )
+            continue
+        region_id, rule_now, name = now[pk]
+        if job.region_id is not None and region_id != job.region_id:
+            problems.append(
+                _("%(clinic)s has left the region since the export was queued.") % {"clinic": name}
+            )
+        elif rule_now != rule:
+            problems.append(
+                _("%(clinic)s has changed its outcome rule since the export was queued.")
+                % {"clinic": name}
+            )
+    if problems:
+        problems.append(_("Nothing was written. Queue the export again."))
+        raise ValidationError(" ".join(problems))
+    return set(recorded)
 
 
 def run_job(job_id: str) -> str:
@@ -138,12 +189,7 @@ def run_job(job_id: str) -> str:
         register = register_for(job.profile, job.version)
         if register.pk is None:
             register.save()
-        if job.region_id is not None:  # the region's clinics as they are now
-            clinic_ids = set(
-                Clinic.objects.filter(region_id=job.region_id).values_list("pk", flat=True)
-            )
-        else:
-            clinic_ids = {job.clinic_id}
+        clinic_ids = clinics_of(job)  # as they were when it was queued
         found = register_export.pending(
             register,
             clinic_ids=clinic_ids,
