@@ -89,6 +89,11 @@ class EpisodeOutcome(models.Model):
         indexes = [
             models.Index(fields=["clinic", "ended_on"]),
             models.Index(fields=["therapist", "ended_on"]),
+            # A period's report over many clinics (a region, a programme): the courses
+            # that ended in it, and the count of those that started in it (from the
+            # index alone), read by date before clinic (decision 0031).
+            models.Index(fields=["ended_on", "clinic"], name="reports_outcome_ended_clinic"),
+            models.Index(fields=["started_on", "clinic"], name="reports_outcome_started_clinic"),
         ]
 
     def __str__(self) -> str:

@@ -109,9 +109,11 @@ def test_a_period_counts_only_the_courses_that_ended_in_it(cohort, world):
     assert _counts(report)["ended"] == 0 and _counts(report)["started"] == 6
 
 
-def test_the_region_comparison_is_one_query(cohort, world, django_assert_num_queries):
+def test_the_region_comparison_is_three_queries(cohort, world, django_assert_num_queries):
+    """The courses that ended in the period, the count of those that started in it, and
+    the referrals: whatever the number of clinics or courses."""
     rows = EpisodeOutcome.objects.filter(clinic__region=world.region)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         reports = figures.by_clinic(rows)
     assert set(reports) == {world.clinic.pk}
     assert reports[world.clinic.pk].rates[0].numerator == 5
@@ -149,3 +151,81 @@ def test_a_clinic_without_a_course_in_the_period_is_left_to_the_empty_report(coh
     )
     assert world.clinic.pk not in reports  # no course and no referral: the page's empty row
     assert _counts(reports[world.other_clinic.pk])["ended"] == 6
+
+
+def _periods():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return [
+        (None, None),
+        (None, today - dt.timedelta(days=1)),
+        (today - dt.timedelta(days=400), today),
+        (today, today),
+        (today - dt.timedelta(weeks=6), today - dt.timedelta(days=1)),  # started only
+        (today + dt.timedelta(days=1), None),
+    ]
+
+
+def test_the_reports_queries_give_the_figures_of_the_single_aggregate(cohort, world):
+    """figures.outcome_report and by_clinic read the courses that ended in the period
+    and count those that started in it apart (bench/reports_pg.py); every figure is the
+    one the single aggregate over every row gives (_aggregates: each figure's period in
+    its own filter), whatever the period, for a clinic and per clinic of a region."""
+    rows = EpisodeOutcome.objects.filter(clinic__region=world.region)
+    # A second clinic whose courses all start in the period but none ended yet.
+    EpisodeOutcome.objects.filter(clinic=world.clinic, ended_on__isnull=False).exclude(
+        pk__in=EpisodeOutcome.objects.filter(clinic=world.clinic).order_by("pk").values("pk")[:3]
+    ).update(clinic=world.other_clinic, ended_on=None)
+    for start, end in _periods():
+        for suppress in (False, True):
+            every = rows.aggregate(**figures._aggregates(start, end))
+            whole = figures.outcome_report(
+                rows, clinic_ids=None, start=start, end=end, suppress=suppress
+            )
+            assert whole == figures.build(every, None, suppress=suppress), (start, end)
+            per_clinic = figures.by_clinic(rows, start, end, suppress=suppress)
+            expected = {}
+            for clinic in (world.clinic, world.other_clinic):
+                values = rows.filter(clinic=clinic).aggregate(**figures._aggregates(start, end))
+                if rows.filter(clinic=clinic).filter(figures.in_period(start, end)).exists():
+                    expected[clinic.pk] = figures.build(values, None, suppress=suppress)
+            assert per_clinic == expected, (start, end)
+
+
+def test_the_report_counts_as_the_outcome_engine_does(cohort, world):
+    """The report's rates over the courses that ended in a period are the ones
+    ``python -m tessera.outcomes summarise`` prints for those courses' rows of the
+    outcome table (the engine's own CSV, as the table's download writes it)."""
+    import io
+    import re
+
+    from tessera.outcomes.cli import main as outcomes_cli
+    from tessera.reports.exports import csv_lines, engine_rows
+
+    rows = EpisodeOutcome.objects.filter(clinic__region=world.region)
+    names = {
+        "finished": "finished",
+        "recovery": "recovery",
+        "reliable improvement": "reliable_improvement",
+        "reliable deterioration": "reliable_deterioration",
+        "reliable recovery": "reliable_recovery",
+    }
+    for start, end in _periods():
+        ended = rows.filter(figures._period("ended_on", start, end))
+        text = "".join(csv_lines(engine_rows(ended)))
+        out, err = io.StringIO(), io.StringIO()
+        assert (
+            outcomes_cli(["summarise", "-"], stdout=out, stderr=err, stdin=io.StringIO(text)) == 0
+        )
+        engine = {}
+        for line in out.getvalue().splitlines():
+            found = re.match(r"([a-z ]+): (\d+)/(\d+) = ", line)
+            if found and found[1] in names:
+                engine[names[found[1]]] = (int(found[2]), int(found[3]))
+        assert len(engine) == 5, out.getvalue()
+        report = figures.outcome_report(rows, clinic_ids=None, start=start, end=end)
+        assert {key: _rates(report)[key] for key in engine} == engine, (start, end)
+        assert _counts(report)["ended"] == ended.count()
