@@ -1,6 +1,7 @@
 """On the demo: the region administrator exports every course of the region's five
 clinics to the SibeR-shaped register profile in the background, follows it to the end
-and downloads the CSV; exporting again sends nothing new."""
+and downloads the CSV, which validates against the profile's codebook; exporting again
+sends nothing new."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.reports.models import EpisodeOutcome, RegisterRow
+from tessera.reports.register.export import load_profile, validate
 from tests.e2e.conftest import current_totp_code, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +43,7 @@ def test_the_region_administrator_exports_the_region_once(page, seeded_demo):
     assert len(rows) == courses - already > 0
     assert {row["unit"] for row in rows} >= {"riverside"}  # more than one clinic's courses
     assert len({row["unit"] for row in rows}) > 1
+    assert validate(text, load_profile("siber", 1)) == []  # every cell by the codebook
 
     # Again: nothing new goes out.
     page.get_by_role("link", name=re.compile("^← Exports to quality registers")).click()

@@ -1,7 +1,8 @@
 """On the demo: Riverside's manager reads module adherence by programme and the cost per
 patient, narrows the outcome report to one programme and downloads that programme's
-courses, exports to the SibeR-shaped profile in the background and downloads the
-result; the region administrator compares the five demo clinics, by programme too."""
+courses, downloads a dashboard table as CSV and the quarterly PDF, exports to the
+SibeR-shaped profile in the background and downloads the result; the region
+administrator compares the five demo clinics, by programme too."""
 
 from __future__ import annotations
 
@@ -41,6 +42,23 @@ def test_the_demo_manager_and_region_administrator_read_the_reports(page, seeded
     expect(
         costs.get_by_role("row", name=re.compile("Per patient who recovered"))
     ).not_to_contain_text("–")
+    # A year of history: a table of the dashboard as CSV, one row per quarter with courses.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download “Courses by quarter” as CSV").click()
+    quarters = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert quarters[0][0] == "Quarter" and len(quarters) >= 1 + 4
+
+    # The quarterly report, built on demand and downloaded as a PDF.
+    _reports(page)
+    page.get_by_role("link", name="quarterly reports").click()
+    page.get_by_role("button", name="Build the report").click()
+    expect(page.get_by_role("status")).to_contain_text("was built")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^PDF of")).first.click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    _reports(page)
+    page.get_by_role("link", name="implementation dashboard").click()
 
     # The outcome report of one programme, and that programme's courses as CSV.
     page.get_by_role("link", name="Outcome report").click()
