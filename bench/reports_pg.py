@@ -1,5 +1,6 @@
 """The region-wide outcome report over a million episodes on PostgreSQL, against a
-hand-written SQL aggregate over the same table in the same run.
+hand-written SQL aggregate over the same table in the same run, and against the
+report's previous query.
 
     python bench/reports_pg.py                       # 1,000,000 episodes, 20 clinics
     python bench/reports_pg.py --episodes 100000 --repeat 3
@@ -7,24 +8,30 @@ hand-written SQL aggregate over the same table in the same run.
 Needs PostgreSQL (``--database-url``, default a database ``tessera_reports_bench`` on
 127.0.0.1, dropped, created and migrated afresh). The outcome table
 (``reports_episodeoutcome``) is filled with ``INSERT ... SELECT generate_series`` in one
-statement: seeded pseudo-random scores, dates over three years, end reasons and labels.
-Its foreign keys to episodes and users are dropped in this database first, so that no
+statement: seeded pseudo-random scores, end reasons and labels, and courses opened in
+the order they are inserted over three years (2024-2026, a few days' jitter), as a
+service's courses arrive, so that a period's courses lie together in the table. Its
+foreign keys to episodes and users are dropped in this database first, so that no
 million patients and episodes need to be made: the reports read this table only (the
 responses are read when a row is refreshed, never by a report page), which is also why
-no responses are generated here.
+no responses are generated here. Then ``VACUUM ANALYZE``, as autovacuum would.
 
-Timed side by side, alternately, best of ``--repeat``:
+Two periods, the year 2025 and its last quarter, each timed alternately, best of
+``--repeat``:
 
-  report    ``figures.by_clinic`` (the region page's query: every clinic's counts,
-            rates and effect-size sums in one aggregate), the ORM and Python included;
-  SQL       the same aggregates written by hand (COUNT ... FILTER, SUM, AVG) through a
-            cursor: every figure ``figures._aggregates`` asks for;
-  its SQL   the report's own generated SQL through a cursor (no ORM, no Python): what
-            the ORM and ``build()`` add on top of the database's work.
+  before    the report's previous query: one aggregate over the courses that started or
+            ended in the period, every figure's period in its own filter, with the
+            indexes of reports 0009 dropped (in a transaction rolled back afterwards);
+  report    ``figures.by_clinic`` (the region page: the courses that ended in the period
+            with every figure, and a count of those that started), the ORM, the
+            referrals and ``build()`` included;
+  its SQL   the report's own two generated queries through a cursor;
+  SQL       the same two written by hand (COUNT ... FILTER, SUM, AVG).
 
-It prints both, the ratio report / SQL (target at most 1.5, and the report at most 2 s)
-and the pages each query reads (shared buffers hit + read, from EXPLAIN (ANALYZE,
-BUFFERS)). It then checks that the report's numbers equal the hand-written SQL's.
+It prints the table, the ratios (report / SQL: target at most 1.5; the report at most
+2 s) and the pages each reads (shared buffers hit + read, EXPLAIN (ANALYZE, BUFFERS)),
+then checks that every figure of every clinic is the same in the previous query, the
+report's queries and the hand-written SQL, and the report's counts.
 """
 
 from __future__ import annotations
