@@ -181,12 +181,13 @@ def return_address(request) -> str:
 
 
 # Pages a staff member without a second factor may still reach: signing in and out,
-# setting up the factor, changing language, static files, health checks.
+# setting up the factor, changing language, static files (and the icon), health checks.
 # The FHIR interfaces for systems (referrals, the read API, bulk export, SMART token
 # endpoint) authenticate by bearer token, never by session.
 SECOND_FACTOR_EXEMPT_PREFIXES = (
     "/accounts/",
     "/static/",
+    "/favicon.ico",
     "/healthz",
     "/i18n/",
     "/fhir/metadata",

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import audit_trail, clinics, health, me, patients, session, staff
+from .views import audit_trail, clinics, favicon, health, me, patients, session, staff
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("session/keepalive/", session.keepalive, name="session_keepalive"),
     path("patients/", patients.patient_list, name="patient_list"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),

@@ -115,22 +115,33 @@ def _answers(total: int, items: int) -> dict[int, int]:
     return dict(enumerate(values, start=1))
 
 
-def _submit(episode, code, total, point, when, acting_user) -> None:
+def _due(episode, code, point):
+    """The first unanswered occasion of the measure at the time point, or None."""
     due = (
         DueMeasure.objects.filter(episode=episode, instrument=code, time_point=point)
+        .select_related("episode__clinic", "episode__patient")
         .order_by("sequence")
         .first()
     )
-    if due is None or due.completed_at is not None:
-        return
-    treatment.do_submit_response(
-        due,
-        _answers(total, 9 if code == "PHQ-9" else 7),
-        acting_user=acting_user,
-        submission_key=uuid.uuid4(),
-        language="sv",
-        submitted_at=when,
-    )
+    return None if due is None or due.completed_at is not None else due
+
+
+def _submit(episode, code, total, point, when, answered: list) -> None:
+    """Add the answers to ``answered``, the questionnaires the patient sent at one time
+    (stored together by ``_send``)."""
+    due = _due(episode, code, point)
+    if due is not None:
+        answered.append(
+            treatment.PastAnswers(due, _answers(total, 9 if code == "PHQ-9" else 7), when, "sv")
+        )
+
+
+def _send(answered: list, acting_user) -> None:
+    """Store the questionnaires answered at one time, scored and audited as one
+    submission each (``do_submit_past_responses``: in bulk, which keeps the demo's
+    seeding quick; decision 0034)."""
+    treatment.do_submit_past_responses(answered, acting_user=acting_user)
+    answered.clear()
 
 
 def _address(clinic, number: int) -> str:
@@ -144,15 +155,11 @@ def _address(clinic, number: int) -> str:
     return f"{rng.choice(STREETS)} {rng.randint(1, 60)}\n{code}"
 
 
-def _submit_neq(episode, effects: int, when, acting_user) -> None:
+def _submit_neq(episode, effects: int, when, answered: list) -> None:
     """The NEQ-20 at the end: ``effects`` of the 20 effects happened, each with an
     impact of 2 and caused by the treatment; the others did not (no impact asked)."""
-    due = (
-        DueMeasure.objects.filter(episode=episode, instrument="NEQ-20", time_point="post")
-        .order_by("sequence")
-        .first()
-    )
-    if due is None or due.completed_at is not None:
+    due = _due(episode, "NEQ-20", "post")
+    if due is None:
         return
     answers = {}
     for item in range(1, 21):
@@ -161,14 +168,7 @@ def _submit_neq(episode, effects: int, when, acting_user) -> None:
         if happened:
             answers[item + 20] = 2
             answers[item + 40] = 1
-    treatment.do_submit_response(
-        due,
-        answers,
-        acting_user=acting_user,
-        submission_key=uuid.uuid4(),
-        language="sv",
-        submitted_at=when,
-    )
+    answered.append(treatment.PastAnswers(due, answers, when, "sv"))
 
 
 def _neq_rule(clinic) -> None:
@@ -370,8 +370,10 @@ def _course(
     treatment.do_start_treatment(episode, start_on=start, acting_user=therapist)
     phq, gad = rng.randint(7, 22), rng.randint(5, 18)
     at = dt.datetime.combine(start, dt.time(19), tzinfo=timezone.get_current_timezone())
-    _submit(episode, "PHQ-9", phq, "pre", at, acting)
-    _submit(episode, "GAD-7", gad, "pre", at, acting)
+    answered = []
+    _submit(episode, "PHQ-9", phq, "pre", at, answered)
+    _submit(episode, "GAD-7", gad, "pre", at, answered)
+    _send(answered, acting)
     length = rng.randint(6, 12)
     end = start + dt.timedelta(weeks=length)
     fate = rng.choices(["completed", "dropped_out", "stepped_up"], weights=[75, 18, 7])[0]
@@ -383,8 +385,9 @@ def _course(
     if end >= today:  # still in treatment: a mid-course score only
         mid = at + dt.timedelta(weeks=2)
         if mid.date() < today:
-            _submit(episode, "PHQ-9", phq + change // 2, "weekly", mid, acting)
-            _submit(episode, "GAD-7", gad + change // 2, "weekly", mid, acting)
+            _submit(episode, "PHQ-9", phq + change // 2, "weekly", mid, answered)
+            _submit(episode, "GAD-7", gad + change // 2, "weekly", mid, answered)
+            _send(answered, acting)
         return
     sessions = 0 if unguided else (1 if fate == "dropped_out" else rng.randint(2, 4))
     now = timezone.now()
@@ -414,17 +417,19 @@ def _course(
         return  # most who drop out send no last questionnaire
     after = dt.datetime.combine(end, dt.time(20), tzinfo=timezone.get_current_timezone())
     gad_change = change * 3 // 4 + rng.choice([-1, 0, 1])
-    _submit(episode, "PHQ-9", phq + change, "post", after, acting)
-    _submit(episode, "GAD-7", gad + gad_change, "post", after, acting)
+    _submit(episode, "PHQ-9", phq + change, "post", after, answered)
+    _submit(episode, "GAD-7", gad + gad_change, "post", after, answered)
     if clinic.slug in NEQ_CLINICS:
         # Its own random numbers, so that the courses' own stay as they were.
         neq = random.Random(f"tessera-demo-neq-{clinic.slug}-{number}")
         effects = neq.choices([0, 1, 2, 3, 5], weights=[50, 20, 15, 10, 5])[0]
-        _submit_neq(episode, effects, after, acting)
+        _submit_neq(episode, effects, after, answered)
     for point, months in (("follow_up_3", 3), ("follow_up_6", 6)):
         when = after + dt.timedelta(days=30 * months)
         if when.date() < today and rng.random() < 0.7:
-            _submit(episode, "PHQ-9", phq + change + rng.choice([-2, 0, 1]), point, when, acting)
+            score = phq + change + rng.choice([-2, 0, 1])
+            _submit(episode, "PHQ-9", score, point, when, answered)
+    _send(answered, acting)
 
 
 def seed(ctx) -> None:

@@ -81,6 +81,7 @@ ROWS: dict[str, Row] = {
     # Tessera's own pages
     "home": Row(everyone("ok", staff_no_mfa="mfa")),
     "healthz": Row(everyone("ok")),
+    "favicon": Row(everyone("ok")),
     "session_keepalive": Row(everyone("ok", anon="login", staff_no_mfa="mfa")),
     "patient_list": Row(only(CLINICAL_STAFF)),
     "patient_detail": Row(only(CLINIC_WIDE + ["therapist"]), kwargs=lambda w: {"pk": w.patient.pk}),

@@ -62,6 +62,15 @@ def test_healthz_checks_the_database(client, db):
     assert response.json() == {"status": "degraded", "database": "ok", "sweep": "never"}
 
 
+def test_the_favicon_is_served_at_the_root_and_linked_from_every_page(client, db):
+    # Browsers ask for /favicon.ico whatever a page links to; it used to answer 404.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/static/tessera/favicon.ico"' in client.get(reverse("home")).text
+
+
 def test_pages_carry_a_strict_content_security_policy(client, db):
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy

@@ -1,5 +1,6 @@
-"""axe-core on the main pages of every role, at 1280, 640 and 320 px, in every interface
-language; and no English left on a page in another language (issue 17).
+"""axe-core on the main pages of every role, at 1280, 640 and 320 px (which pages at which
+width: below), in every interface language; and no English left on a page in another
+language (issue 17).
 
 axe-core is vendored as a test asset (tests/e2e/vendor/axe-core/, MPL-2.0, decision
 0021) and run in the page through Playwright (``page.evaluate``, which the site's
@@ -17,9 +18,20 @@ assessor) and the region administrator. A page that several roles reach through 
 same menu entry is checked once per language, as the first of them (the patient list,
 say, is one template for every clinical role); each role's home page always.
 
-Cost: each page is loaded once per language and checked at the three widths by resizing
-the window (CSS reflows on resize; nothing on these pages lays out by script), one test
-per language so the suite's workers share them.
+Widths (decision 0034): every page, in every language, is checked for reflow at the
+three widths (the page is no wider than the window) and by axe at 1280 px. axe runs at
+640 and 320 px too only on a representative page of each kind of template (the sign-in
+form, the public clinic page, the patient's, a therapist's and the region
+administrator's home, a list, a record, a module being read, a diagram, a settings
+page: ``EVERY_WIDTH``); every other page gets axe at 320 px in one language, each
+page in a different one in turn, so each page is still checked narrow and each language
+narrow on a share of the pages. What axe checks does not change with the width except
+through the layout (a menu folded away, a target made smaller), which these kinds of
+page show; the reflow check, which does, stays at every width.
+
+Cost: each page is loaded once per language and checked at the widths by resizing the
+window (CSS reflows on resize; nothing on these pages lays out by script), one test per
+language so the suite's workers share them.
 
 English leftovers: on a page in sv, nb, da or nl every rendered text node, accessible
 name (aria-label), button value, placeholder and image text is collected, leaving out
@@ -39,7 +51,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from tessera.core.languages import LANGUAGE_SESSION_KEY
 from tessera.core.models import Patient, User
@@ -50,6 +62,21 @@ from tests.conftest import sign_in as session_sign_in
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 WIDTHS = (1280, 640, 320)
+NARROW = WIDTHS[-1]
+# The representative page of each kind of template, checked by axe at every width in
+# every language (decision 0034): (role, URL name), "" the visitor.
+EVERY_WIDTH = {
+    ("", "account_login"),
+    ("", "intake_clinic"),
+    ("patient", "home"),
+    ("patient", "module_reader"),
+    ("therapist", "home"),
+    ("intake", "patient_list"),
+    ("therapist", "patient_detail"),
+    ("manager", "clinic_detail"),
+    ("researcher", "study_consort"),
+    ("region_admin", "home"),
+}
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 # (The document's title is left out: it names the content, a module's title say, and a
@@ -228,9 +255,25 @@ def _pages(world) -> dict[str, list[str]]:
     return pages
 
 
+def _kind(role: str, path: str) -> tuple[str, str]:
+    return (role, resolve(path.split("?")[0]).url_name)
+
+
+def _axe_widths(role: str, path: str, index: int, language: str) -> tuple[int, ...]:
+    """The widths axe runs at for the index-th page of the walk (decision 0034): every
+    width for a representative page, else 1280 px, and 320 px in one language, each page
+    in the next language in turn."""
+    if _kind(role, path) in EVERY_WIDTH:
+        return WIDTHS
+    if LANGUAGES[index % len(LANGUAGES)] == language:
+        return (WIDTHS[0], NARROW)
+    return (WIDTHS[0],)
+
+
 def _check(page, context, world, live_server, language: str, widths=WIDTHS, roles=None):
     problems = []
     messages = _english_messages(language) if language != "en" else []
+    index = -1
     for role, paths in _pages(world).items():
         if roles is not None and role not in roles:
             continue
@@ -240,6 +283,8 @@ def _check(page, context, world, live_server, language: str, widths=WIDTHS, role
             context.clear_cookies()  # a visitor: the browser's language decides
             context.set_extra_http_headers({"Accept-Language": language})
         for path in paths:
+            index += 1
+            axe_widths = _axe_widths(role, path, index, language)
             page.set_viewport_size({"width": widths[0], "height": 800})
             response = page.goto(path)
             assert response is not None and response.status == 200, (role, path)
@@ -255,11 +300,17 @@ def _check(page, context, world, live_server, language: str, widths=WIDTHS, role
             for width in widths:
                 page.set_viewport_size({"width": width, "height": 800})
                 where = f"{who} {path} @{width}px [{language}]"
-                problems += [f"{where}: {v}" for v in _violations(page)]
+                if width in axe_widths:
+                    problems += [f"{where}: {v}" for v in _violations(page)]
                 # Reflow (1.4.10): nothing makes the page itself scroll sideways.
                 scroll = page.evaluate("() => document.documentElement.scrollWidth")
                 if scroll > width:
                     problems.append(f"{where}: the page is {scroll} px wide")
+    if roles is None:
+        walked = {_kind(role, path) for role, paths in _pages(world).items() for path in paths}
+        problems += [
+            f"{kind}: a page of EVERY_WIDTH not in the walk" for kind in EVERY_WIDTH - walked
+        ]
     return problems
 
 

@@ -35,6 +35,33 @@ def _age_server_session(page, seconds: int) -> None:
     session.save()
 
 
+def _warned_and_stay(page, field: str, typed: str) -> None:
+    """The idle warning comes, its "Stay signed in" has the focus, a click keeps the
+    session alive (the keep-alive answers 200) and the field keeps what was typed."""
+    warning = page.get_by_role("dialog", name="Are you still there?")
+    expect(warning).to_be_visible(timeout=10_000)
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    with page.expect_response(re.compile(r"/session/keepalive/")) as answer:
+        stay.click()
+    assert answer.value.status == 200
+    expect(warning).to_be_hidden()
+    expect(page.get_by_label(field)).to_have_value(typed)
+
+
+def _sign_in_again(page, email: str, clock) -> None:
+    """Sign in again on the page the server sent them to (its ?next= is the form's
+    page); a code is used once, so the next one comes from the following 30-second
+    window (the server's clock moves on to it rather than the test waiting)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.1))
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def test_an_idle_clinician_is_warned_stays_signed_in_and_loses_nothing(
     page, e2e_world, settings, clock
 ):
@@ -45,15 +72,7 @@ def test_an_idle_clinician_is_warned_stays_signed_in_and_loses_nothing(
     page.goto(f"/episodes/{episode.pk}/concern/")
     page.get_by_label("What worries you").fill(NOTES)
 
-    warning = page.get_by_role("dialog", name="Are you still there?")
-    expect(warning).to_be_visible(timeout=10_000)
-    stay = warning.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
-    with page.expect_response(re.compile(r"/session/keepalive/")) as answer:
-        stay.click()
-    assert answer.value.status == 200
-    expect(warning).to_be_hidden()
-    expect(page.get_by_label("What worries you")).to_have_value(NOTES)
+    _warned_and_stay(page, "What worries you", NOTES)
 
     # The session runs out anyway (the clinician was called away) and the form is sent.
     _age_server_session(page, 5 * 60)
@@ -62,16 +81,8 @@ def test_an_idle_clinician_is_warned_stays_signed_in_and_loses_nothing(
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fepisodes%2F"))
     assert not RiskAlert.objects.exists()
 
-    # Signing in again on the page the server sent them to (its ?next= is the form's page);
-    # a code is used once, so the next one comes from the following 30-second window
-    # (the server's clock moves on to it rather than the test waiting).
-    page.get_by_label("Email").fill(e2e_world.therapist.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.1))
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Signing in again on the page the server sent them to.
+    _sign_in_again(page, e2e_world.therapist.email, clock)
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/concern/$"))
 
     expect(page.get_by_role("status").filter(has_text="What you had typed")).to_be_visible()
@@ -115,15 +126,7 @@ def test_an_idle_assessor_is_warned_stays_signed_in_and_loses_no_notes(
     page.goto(f"/intake/applications/{application.pk}/")
     page.get_by_label("Assessment notes").fill(ASSESSMENT_NOTES)
 
-    warning = page.get_by_role("dialog", name="Are you still there?")
-    expect(warning).to_be_visible(timeout=10_000)
-    stay = warning.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
-    with page.expect_response(re.compile(r"/session/keepalive/")) as answer:
-        stay.click()
-    assert answer.value.status == 200
-    expect(warning).to_be_hidden()
-    expect(page.get_by_label("Assessment notes")).to_have_value(ASSESSMENT_NOTES)
+    _warned_and_stay(page, "Assessment notes", ASSESSMENT_NOTES)
 
     # The session runs out anyway and the assessment is sent: nothing is saved, and
     # after signing in again the notes are back on the application's page.
@@ -131,13 +134,7 @@ def test_an_idle_assessor_is_warned_stays_signed_in_and_loses_no_notes(
     page.get_by_role("button", name="Save the assessment and decision").click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fintake%2F"))
-    page.get_by_label("Email").fill(assessor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.1))
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    _sign_in_again(page, assessor.email, clock)
     expect(page).to_have_url(re.compile(rf"/intake/applications/{application.pk}/$"))
     expect(page.get_by_label("Assessment notes")).to_have_value(ASSESSMENT_NOTES)
     assert Application.objects.get(pk=application.pk).status == application.status

@@ -107,3 +107,17 @@ def test_worksheet_labels_and_choices_never_mention_a_therapist():
                         if words.search(text):
                             found.append((module["key"], text))
     assert found == []
+
+
+def test_module_titles_and_summaries_never_mention_a_therapist():
+    """A module's title and summary have no guided and unguided versions (they are shown
+    as written, whatever the clinic's care model), so they promise no therapist."""
+    found = []
+    for folder in SAMPLES:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for module in manifest["modules"]:
+            words = _words(module.get("language", "en"))
+            for text in (module.get("title", ""), module.get("summary", "")):
+                if words.search(text):
+                    found.append((folder.name, module["key"], text))
+    assert found == []

@@ -73,20 +73,24 @@ def record(
     return event
 
 
-def record_many(action: str, items: list[dict], *, actor_role: str = "") -> list[AuditEvent]:
+def record_many(
+    action: str, items: list[dict], *, actor_role: str = "", actor=None
+) -> list[AuditEvent]:
     """Append one event per item (``patient``, ``clinic``, ``obj``, ``changes``, as for
     ``record``) of the same action, chained exactly as one ``record`` call each would be,
     but in one transaction: each chain's head is locked once (in chain order, so two
     writers never wait on each other in a circle) and the rows are inserted in one
     statement per chain. For writers of many events at once (the Bulk Data export writes
     one per patient), where a round trip and a head update per event would cost more
-    than the event itself."""
+    than the event itself. The actor defaults to the current request's, as for
+    ``record``."""
     if not items:
         return []
     registered = registered_event(action)
     action = registered.value
     ctx = context.current()
-    actor = ctx.user if ctx.user is not None and ctx.user.is_authenticated else None
+    if actor is None and ctx.user is not None and ctx.user.is_authenticated:
+        actor = ctx.user
     by_chain: dict[int, list[dict]] = {}
     for item in items:
         clinic = item.get("clinic")

@@ -15,6 +15,7 @@ from .diary import (
 )
 from .episodes import (
     AlreadySubmitted,
+    PastAnswers,
     do_cancel_occasions,
     do_note_therapist_first_look,
     do_open_episode,
@@ -24,6 +25,7 @@ from .episodes import (
     do_schedule_occasion,
     do_schedule_programme_measures,
     do_start_treatment,
+    do_submit_past_responses,
     do_submit_response,
     draft_answers,
     episode_rules,
@@ -66,6 +68,8 @@ __all__ = [
     "do_save_draft",
     "draft_answers",
     "AlreadySubmitted",
+    "PastAnswers",
+    "do_submit_past_responses",
     "do_submit_response",
     "do_seed_plan",
     "do_add_module",
