@@ -56,7 +56,15 @@ def send_information_request(application, *, key: str, base_url: str = "") -> No
     params = {"base": base_url, "language": application.language}
     kind, key = "information_requested", f"information_requested:{key}"
     if application.applicant_id:
-        notify(application.applicant, kind, key=key, link=link, channels={"email"}, params=params)
+        notify(
+            application.applicant,
+            kind,
+            key=key,
+            link=link,
+            channels={"email"},
+            params=params,
+            clinic=application.clinic,
+        )
     else:
         notify_address(
             application.email, kind, key=key, link=link, clinic=application.clinic, params=params
@@ -115,12 +123,13 @@ def tell_intake_team_about_urgent(application) -> int:
     return told
 
 
-def tell(user, kind: str, obj_key: str, link: str) -> None:
+def tell(user, kind: str, obj_key: str, link: str, *, clinic=None) -> None:
     """One hand-over notification to one person (their channels, at most once per key).
-    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it."""
+    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it. ``clinic``:
+    for an applicant, the clinic whose managers see it if it fails."""
     if user is None:
         return
-    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link)
+    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link, clinic=clinic)
 
 
 def tell_applicant(application, kind: str, obj_key: str) -> None:
@@ -133,6 +142,7 @@ def tell_applicant(application, kind: str, obj_key: str) -> None:
         kind,
         obj_key,
         reverse("intake_status", args=[application.pk]),
+        clinic=application.clinic,
     )
 
 

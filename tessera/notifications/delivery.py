@@ -74,11 +74,13 @@ def notify(
     link: str,
     channels: set[str] | None = None,
     params: dict | None = None,
+    clinic=None,
 ):
     """Record that ``user`` should be told about ``kind`` (at ``link``); deliver after
     commit. Returns the rows written now (empty when the key was already known).
     ``params``: what a composed kind needs for its text (texts.COMPOSERS), never anything
-    clinical."""
+    clinical. ``clinic``: whose managers see the row if it fails, for someone who holds
+    no role and no episode there (an applicant)."""
     if user is None or not user.is_active:
         return []
     if kind in URGENT_KINDS:
@@ -89,7 +91,13 @@ def notify(
         preference = preference_of(user)
     rows = [
         Notification(
-            recipient=user, channel=channel, kind=kind, key=key, link=link, params=params or {}
+            recipient=user,
+            clinic=clinic,
+            channel=channel,
+            kind=kind,
+            key=key,
+            link=link,
+            params=params or {},
         )
         for channel in channels_for(user, preference, only=channels)
     ]
