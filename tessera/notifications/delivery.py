@@ -223,7 +223,11 @@ def _record_sent(row: Notification) -> None:
     "sending"; see deliver.)"""
     row.state = Notification.State.SENT
     row.sent_at = timezone.now()
-    row.save(update_fields=["state", "sent_at"])
+    with transaction.atomic():
+        row.save(update_fields=["state", "sent_at"])
+        on_sent = texts.ON_SENT.get(row.kind)
+        if on_sent is not None:
+            on_sent(row)
 
 
 def _domain() -> str:

@@ -126,14 +126,19 @@ FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for 
 # queued them. Still nothing clinical: ids and codes in ``row.params`` only.
 Composer = Callable[..., tuple[str, str]]
 COMPOSERS: dict[str, Composer] = {}
+# Run in the transaction that marks a row of the kind sent (delivery._record_sent): the
+# owner records what sending means to it (a referral receipt marked sent, audited).
+ON_SENT: dict[str, Callable] = {}
 
 
-def register(kind: str, about) -> Callable[[Composer], Composer]:
+def register(kind: str, about, *, on_sent: Callable | None = None):
     """``about``: the subject line shown in lists (the failed page, the history)."""
 
     def add(compose: Composer) -> Composer:
         COMPOSERS[kind] = compose
         KINDS.setdefault(kind, Wording(about, about))
+        if on_sent is not None:
+            ON_SENT[kind] = on_sent
         return compose
 
     return add
