@@ -6,3 +6,6 @@ class ConsultationConfig(AppConfig):
     name = "tessera.consultation"
     label = "consultation"
     verbose_name = _("Consultation and supervision")
+
+    def ready(self) -> None:
+        from . import notify  # noqa: F401  (the text of the mail the outbox sends)

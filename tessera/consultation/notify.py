@@ -1,27 +1,44 @@
-"""E-mail to the colleague who was asked. Nothing about the patient: a sentence and a
-link. One function, to be swapped for the notifications app when it lands."""
+"""Telling the colleague who was asked. Nothing about the patient: a sentence and a link.
+
+An outbox row per colleague (tessera.notifications), written in the request's
+transaction: sent once after it commits, retried with backoff if the mail server
+refuses, and shown to the clinic's managers if it fails for good (docs/decisions/0029)."""
 
 from __future__ import annotations
 
-import logging
-
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
-log = logging.getLogger(__name__)
+from tessera.notifications import texts
+from tessera.notifications.delivery import notify
+
+KIND = "consultation_requested"
 
 
-def consultation_requested(request, recipients, link_base: str = "") -> None:
-    link = f"{link_base}{reverse('consultation_detail', args=[request.pk])}"
+def consultation_requested(request, recipients, link_base: str = "") -> int:
+    """Queue one e-mail to each colleague asked; returns how many rows were written."""
+    link = reverse("consultation_detail", args=[request.pk])
+    written = 0
     for user in recipients:
-        if not user.email:
-            continue
-        subject = _("Tessera: a colleague has asked for your view")
-        body = _(
-            "A colleague has asked for your view on a case. Sign in to read it:\n\n%(link)s"
-        ) % {"link": link}
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:  # a failed e-mail must not undo the request
-            log.warning("consultation.notify_failed request=%s user=%s", request.pk, user.pk)
+        written += len(
+            notify(
+                user,
+                KIND,
+                key=f"{KIND}:{request.pk}:{user.pk}",
+                link=link,
+                channels={"email"},
+                params={"base": link_base},
+            )
+        )
+    return written
+
+
+@texts.register(KIND, gettext_lazy("Tessera: a colleague has asked for your view"))
+def _text(row, language: str) -> tuple[str, str]:
+    with override(language):
+        return (
+            _("Tessera: a colleague has asked for your view"),
+            _("A colleague has asked for your view on a case. Sign in to read it:\n\n%(link)s")
+            % {"link": texts.site_link(row, row.link)},
+        )

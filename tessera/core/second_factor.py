@@ -12,18 +12,19 @@ processes: docs/operations.md).
 from __future__ import annotations
 
 import copy
+import time
 
 from allauth.mfa.base import forms as mfa_forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, context, languages
+from . import audit, context, languages, notices
 
 LOCKED_MESSAGE = gettext_lazy(
     "Too many incorrect codes. Signing in with a code is locked for a while; try again later."
@@ -87,10 +88,25 @@ def clear(user) -> None:
 
 
 def _tell_account_holder(user) -> None:
+    """One outbox row (core.notices): logged, sent once, retried if the mail server
+    refuses. Written at once: this runs in autocommit (allauth's code step opens no
+    transaction), beside the cache lock and the audit row, so a later failure of the
+    request cannot take the notice back (docs/decisions/0029). Once per lockout: the key
+    names the lock's start."""
+    notices.tell_account_holder(
+        user,
+        "mfa_locked",
+        key=f"mfa_locked:{user.pk}:{int(time.time())}",
+        link=reverse("account_login"),
+        params={"minutes": settings.TESSERA_MFA_LOCKOUT_MINUTES},
+    )
+
+
+def lockout_text(user, minutes: int, language: str) -> tuple[str, str]:
     """No clinical content: only that codes were refused, and what to do. In the account
     holder's own language (tessera.core.languages), not the one of whoever typed."""
-    with translation.override(languages.preferred_language(user) or translation.get_language()):
-        send_mail(
+    with translation.override(languages.preferred_language(user) or language):
+        return (
             _("Tessera: sign-in codes refused"),
             _(
                 "Someone gave the right password for your Tessera account but several wrong "
@@ -98,9 +114,7 @@ def _tell_account_holder(user) -> None:
                 "minutes.\n\n"
                 "If this was not you, change your password at once and tell your clinic.\n"
             )
-            % {"minutes": settings.TESSERA_MFA_LOCKOUT_MINUTES},
-            None,
-            [user.email],
+            % {"minutes": minutes},
         )
 
 

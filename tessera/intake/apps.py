@@ -10,4 +10,5 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (allauth signals: getting in, issue 14)
+        from . import notify, receivers  # noqa: F401  (allauth signals: getting in, issue 14;
+        # the texts of the intake mail the outbox sends: notify.py)

@@ -5,15 +5,16 @@ something to do, and a link to the platform."""
 from __future__ import annotations
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from tessera.core import access
-from tessera.notifications.delivery import notify
+from tessera.notifications import texts
+from tessera.notifications.delivery import Undeliverable, notify, notify_address
 
 from . import urgent
+from .models import Application
 
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
@@ -32,11 +33,52 @@ def read_invite_token(token: str) -> int | None:
 
 
 def send_invitation(application, *, base_url: str = "") -> None:
-    """base_url: scheme and host the link starts with (from the request), e.g.
-    "https://tessera.example"; empty gives a site-relative link."""
-    link = base_url.rstrip("/") + reverse("intake_invite", args=[invite_token(application)])
-    with override(application.language):
-        send_mail(
+    """Queue the invitation to complete an application to the address the referrer gave:
+    one outbox row, in the caller's transaction, sent once after it commits and retried
+    if the mail server refuses (docs/decisions/0029). base_url: scheme and host the link
+    starts with (from the request), e.g. "https://tessera.example"; empty gives the site's
+    (TESSERA_SITE_URL). The link's token is made when the mail is sent, never stored."""
+    notify_address(
+        application.email,
+        "application_invited",
+        key=f"application_invited:{application.pk}",
+        link="",
+        clinic=application.clinic,
+        params={"application": application.pk, "base": base_url, "language": application.language},
+    )
+
+
+def send_information_request(application, *, key: str, base_url: str = "") -> None:
+    """Queue "there is news about your application" to the applicant's account, or to the
+    address on the application when there is no account yet; ``key`` names the request
+    (once per key)."""
+    link = reverse("intake_status", args=[application.pk])
+    params = {"base": base_url, "language": application.language}
+    kind, key = "information_requested", f"information_requested:{key}"
+    if application.applicant_id:
+        notify(
+            application.applicant,
+            kind,
+            key=key,
+            link=link,
+            channels={"email"},
+            params=params,
+            clinic=application.clinic,
+        )
+    else:
+        notify_address(
+            application.email, kind, key=key, link=link, clinic=application.clinic, params=params
+        )
+
+
+@texts.register("application_invited", gettext_lazy("Please complete your application"))
+def _invitation_text(row, language: str) -> tuple[str, str]:
+    application = Application.objects.filter(pk=row.params["application"]).first()
+    if application is None:
+        raise Undeliverable("application removed")
+    link = texts.site_link(row, reverse("intake_invite", args=[invite_token(application)]))
+    with override(language):
+        return (
             _("Please complete your application"),
             _(
                 "You have been invited to complete an application in Tessera.\n\n"
@@ -44,19 +86,16 @@ def send_invitation(application, *, base_url: str = "") -> None:
                 "%(link)s\n"
             )
             % {"link": link},
-            None,
-            [application.email],
         )
 
 
-def send_information_request(application, *, base_url: str = "") -> None:
-    link = base_url.rstrip("/") + reverse("intake_status", args=[application.pk])
-    with override(application.language):
-        send_mail(
+@texts.register("information_requested", gettext_lazy("There is news about your application"))
+def _information_text(row, language: str) -> tuple[str, str]:
+    with override(language):
+        return (
             _("There is news about your application"),
-            _("Please sign in to Tessera to read it:\n%(link)s\n") % {"link": link},
-            None,
-            [application.applicant.email if application.applicant else application.email],
+            _("Please sign in to Tessera to read it:\n%(link)s\n")
+            % {"link": texts.site_link(row, row.link)},
         )
 
 
@@ -84,12 +123,13 @@ def tell_intake_team_about_urgent(application) -> int:
     return told
 
 
-def tell(user, kind: str, obj_key: str, link: str) -> None:
+def tell(user, kind: str, obj_key: str, link: str, *, clinic=None) -> None:
     """One hand-over notification to one person (their channels, at most once per key).
-    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it."""
+    ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it. ``clinic``:
+    for an applicant, the clinic whose managers see it if it fails."""
     if user is None:
         return
-    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link)
+    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link, clinic=clinic)
 
 
 def tell_applicant(application, kind: str, obj_key: str) -> None:
@@ -102,6 +142,7 @@ def tell_applicant(application, kind: str, obj_key: str) -> None:
         kind,
         obj_key,
         reverse("intake_status", args=[application.pk]),
+        clinic=application.clinic,
     )
 
 

@@ -6,3 +6,6 @@ class LettersConfig(AppConfig):
     name = "tessera.letters"
     label = "letters"
     verbose_name = _("Letters")
+
+    def ready(self) -> None:
+        from .actions import receipts  # noqa: F401  (the receipt notice's text, for the outbox)

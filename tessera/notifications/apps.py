@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "tessera.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (core's account notices into the outbox)

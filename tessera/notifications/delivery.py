@@ -38,6 +38,12 @@ URGENT_KINDS = frozenset(
     {"risk_alert", "risk_alert_escalated", "urgent_application", "urgent_application_escalated"}
 )
 
+# Mail about the account itself (an invitation to work in Tessera, a new role, second-factor
+# codes refused and locked) goes to the account's e-mail address whatever the person chose
+# for notifications, at any hour: it is how they get in, or learn that someone is trying
+# to. E-mail only (it replaced an e-mail sent inside the request; docs/decisions/0029).
+ACCOUNT_KINDS = frozenset({"staff_invited", "staff_role_added", "mfa_locked"})
+
 
 def preference_of(user) -> Preference:
     """The saved preference, or the defaults (e-mail on, SMS off) unsaved."""
@@ -60,22 +66,72 @@ def channels_for(user, preference: Preference, *, only: set[str] | None = None) 
     return [c for c in chosen if only is None or c in only]
 
 
-def notify(user, kind: str, *, key: str, link: str, channels: set[str] | None = None):
+def notify(
+    user,
+    kind: str,
+    *,
+    key: str,
+    link: str,
+    channels: set[str] | None = None,
+    params: dict | None = None,
+    clinic=None,
+):
     """Record that ``user`` should be told about ``kind`` (at ``link``); deliver after
-    commit. Returns the rows written now (empty when the key was already known)."""
+    commit. Returns the rows written now (empty when the key was already known).
+    ``params``: what a composed kind needs for its text (texts.COMPOSERS), never anything
+    clinical. ``clinic``: whose managers see the row if it fails, for someone who holds
+    no role and no episode there (an applicant)."""
     if user is None or not user.is_active:
         return []
-    written = []
     if kind in URGENT_KINDS:
         preference = Preference(user=user, email=True, sms=True)
+    elif kind in ACCOUNT_KINDS:
+        preference = Preference(user=user, email=True, sms=False)
     else:
         preference = preference_of(user)
-    for channel in channels_for(user, preference, only=channels):
+    rows = [
+        Notification(
+            recipient=user,
+            clinic=clinic,
+            channel=channel,
+            kind=kind,
+            key=key,
+            link=link,
+            params=params or {},
+        )
+        for channel in channels_for(user, preference, only=channels)
+    ]
+    return _write(rows)
+
+
+def notify_address(
+    address: str, kind: str, *, key: str, link: str, clinic, params: dict | None = None
+):
+    """The same for an e-mail address with no account behind it (a person a referrer
+    named): one e-mail row, shown to ``clinic``'s managers if it fails. Put the language
+    of the text in ``params["language"]``."""
+    if not address:
+        return []
+    row = Notification(
+        address=address,
+        clinic=clinic,
+        channel=Channel.EMAIL,
+        kind=kind,
+        key=key,
+        link=link,
+        params=params or {},
+    )
+    return _write([row])
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
+    """Save each row unless its key is known; deliver each after the surrounding commit
+    (at once in autocommit)."""
+    written = []
+    for row in rows:
         try:
             with transaction.atomic():
-                row = Notification.objects.create(
-                    recipient=user, channel=channel, kind=kind, key=key, link=link
-                )
+                row.save(force_insert=True)
         except IntegrityError:
             continue  # already recorded under this key: never twice
         written.append(row)
@@ -127,8 +183,9 @@ def deliver(notification_id: int, now=None) -> str:
         if not unsure:
             if row.send_after and row.send_after > now:
                 return row.state
-            preference = preference_of(row.recipient)
-            held = None if row.kind in URGENT_KINDS else quiet.held_until(preference, now)
+            held = None
+            if row.recipient_id and row.kind not in URGENT_KINDS | ACCOUNT_KINDS:
+                held = quiet.held_until(preference_of(row.recipient), now)
             if held is not None:
                 row.send_after = held
                 row.save(update_fields=["send_after"])
@@ -166,7 +223,11 @@ def _record_sent(row: Notification) -> None:
     "sending"; see deliver.)"""
     row.state = Notification.State.SENT
     row.sent_at = timezone.now()
-    row.save(update_fields=["state", "sent_at"])
+    with transaction.atomic():
+        row.save(update_fields=["state", "sent_at"])
+        on_sent = texts.ON_SENT.get(row.kind)
+        if on_sent is not None:
+            on_sent(row)
 
 
 def _domain() -> str:
@@ -196,15 +257,21 @@ def next_attempt_at(row: Notification, error: Exception, now):
 
 def _send(row: Notification) -> None:
     user = row.recipient
-    language = texts.language_of(user)
+    language = row.params.get("language") or texts.language_of(user)
     if row.channel == Channel.EMAIL:
-        subject, body = texts.email(row.kind, row.link, language)
-        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
-        message = EmailMessage(subject, body, to=[user.email])
+        if not row.to_address:
+            raise Undeliverable("no e-mail address")
+        composer = texts.COMPOSERS.get(row.kind)
+        if composer is not None:
+            subject, body = composer(row, language)  # its own, complete subject line
+        else:
+            subject, body = texts.email(row.kind, row.link, language)
+            subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+        message = EmailMessage(subject, body, to=[row.to_address])
         message.extra_headers["Message-ID"] = row.message_id
         message.send(fail_silently=False)
     elif row.channel == Channel.SMS:
-        phone = phone_of(user)
+        phone = phone_of(user) if user is not None else ""
         if not phone:
             raise Undeliverable("no phone number")
         sms.backend().send(
@@ -212,9 +279,17 @@ def _send(row: Notification) -> None:
             phone=phone,
             text=texts.sms(row.kind, row.link, language),
             kind=row.kind,
+            reference=sms_reference(row),
         )
     else:
         raise Undeliverable("unknown channel")
+
+
+def sms_reference(row: Notification) -> str:
+    """The SMS's idempotency reference: its Message-ID without the angle brackets, fixed
+    (and committed) before the first attempt, the same on every resend. A gateway that
+    deduplicates by a client reference drops the copy a killed worker resends (sms.py)."""
+    return row.message_id.strip("<>")
 
 
 def deliver_due(now=None) -> int:

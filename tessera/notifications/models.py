@@ -43,8 +43,10 @@ class NotificationQuerySet(models.QuerySet):
 
     def failed_for_clinics(self, clinic_ids) -> NotificationQuerySet:
         """Given-up deliveries to the staff or the patients of these clinics, newest first."""
-        people = models.Q(recipient__clinic_roles__clinic_id__in=clinic_ids) | models.Q(
-            recipient__patient__episodes__clinic_id__in=clinic_ids
+        people = (
+            models.Q(recipient__clinic_roles__clinic_id__in=clinic_ids)
+            | models.Q(recipient__patient__episodes__clinic_id__in=clinic_ids)
+            | models.Q(clinic_id__in=clinic_ids)
         )
         ids = self.filter(state=Notification.State.FAILED).filter(people).values("pk")
         return self.filter(pk__in=ids).order_by("-failed_at", "-pk")
@@ -57,8 +59,19 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    # A person with an account, or (e-mail only) an address with no account behind it
+    # yet: someone a referrer named, invited to complete their application. ``clinic``
+    # then says whose managers see the row if it fails.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    address = models.EmailField(max_length=320, blank=True)
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     kind = models.CharField(max_length=40)
@@ -76,17 +89,30 @@ class Notification(models.Model):
     # same Message-ID, so the copy is recognisably the same message.
     message_id = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # What a composed kind (texts.COMPOSERS) needs to write its text at send time: ids,
+    # a role code, a number of minutes, the site's address; never anything clinical and
+    # never a token (a link with a token is made when the message is sent).
+    params = models.JSONField(default=dict, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key", "channel"], name="one_notification_per_key")
+            models.UniqueConstraint(fields=["key", "channel"], name="one_notification_per_key"),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(address=""),
+                name="notification_has_a_recipient_or_address",
+            ),
         ]
         indexes = [models.Index(fields=["state", "send_after"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} by {self.channel} to user {self.recipient_id} ({self.state})"
+        to = f"user {self.recipient_id}" if self.recipient_id else "an address"
+        return f"{self.kind} by {self.channel} to {to} ({self.state})"
+
+    @property
+    def to_address(self) -> str:
+        return self.address or (self.recipient.email if self.recipient_id else "")
 
     @property
     def about(self) -> str:

@@ -6,6 +6,7 @@ wording is chosen by kind and translated into the recipient's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,6 +118,37 @@ KINDS: dict[str, Wording] = {
     ),
 }
 FALLBACK = Wording(_("Something new in Tessera"), _("There is something new for you in Tessera."))
+
+# Kinds whose e-mail is written by their own app at send time (an invitation's link
+# carries a token made then, a staff invitation names the role): ``compose(row, language)``
+# returns the whole subject and body. Registered by the app that owns the kind (layers
+# above register here; ``register``), so the worker writes them the same way whoever
+# queued them. Still nothing clinical: ids and codes in ``row.params`` only.
+Composer = Callable[..., tuple[str, str]]
+COMPOSERS: dict[str, Composer] = {}
+# Run in the transaction that marks a row of the kind sent (delivery._record_sent): the
+# owner records what sending means to it (a referral receipt marked sent, audited).
+ON_SENT: dict[str, Callable] = {}
+
+
+def register(kind: str, about, *, on_sent: Callable | None = None):
+    """``about``: the subject line shown in lists (the failed page, the history)."""
+
+    def add(compose: Composer) -> Composer:
+        COMPOSERS[kind] = compose
+        KINDS.setdefault(kind, Wording(about, about))
+        if on_sent is not None:
+            ON_SENT[kind] = on_sent
+        return compose
+
+    return add
+
+
+def site_link(row, path: str) -> str:
+    """``path`` on the site the request that queued ``row`` came to (``params["base"]``),
+    else on TESSERA_SITE_URL."""
+    base = row.params.get("base") or settings.TESSERA_SITE_URL
+    return base.rstrip("/") + path
 
 
 def language_of(user) -> str:

@@ -9,12 +9,14 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tessera.core.models import AuditEvent
 from tessera.intake.actions import apply as apply_actions
 from tessera.letters.actions import do_send_referral_receipt
 from tessera.letters.models import Letter
 from tests.intake.intake_helpers import REFERRAL, make_application
+from tests.outbox import drain, rows
 
 PERSON = {"first_name": "Rut", "last_name": "Referred", "date_of_birth": dt.date(1981, 2, 3)}
 
@@ -84,23 +86,45 @@ def test_the_demo_referrals_have_their_receipt(seeded_demo):
     assert receipts.filter(sent_at__isnull=False).exists()
 
 
-def test_a_refused_notice_is_not_marked_sent_and_goes_on_the_next_try(
-    world, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
-    from tessera.letters.actions import receipts
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(receipts, "send_mail", refuse)
-        application = refer(world, django_capture_on_commit_callbacks)
+def test_a_refused_notice_is_not_marked_sent_and_is_retried_from_the_outbox(world, settings):
+    """The notice is an outbox row (docs/decisions/0029): the referral writes it and sends
+    nothing itself; a refusing mail server leaves the receipt unsent and the row is tried
+    again with backoff; the receipt is marked sent, and audited, when it goes."""
+    mail.outbox.clear()
+    application = apply_actions.do_refer(
+        world.clinic, referral=REFERRAL | {"consent_to_letters": False}, person=PERSON
+    )
+    (row,) = rows("referral_received")
+    assert mail.outbox == [] and row.address == REFERRAL["secure_email"]
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications_delivery.BrokenMail"
+    now = timezone.now()
+    assert drain(now) == []
     receipt = Letter.objects.get(application=application, kind="received")
     assert receipt.sent_at is None and receipt.sent_to == ""
-    assert mail.outbox == []
     assert not AuditEvent.objects.filter(action="letter.receipt_sent").exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        do_send_referral_receipt(application)
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.send_after) == (
+        "intended",
+        1,
+        now + dt.timedelta(minutes=1),
+    )
+    do_send_referral_receipt(application)  # a second call queues nothing new
+    assert rows("referral_received").count() == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    (notice,) = drain(now + dt.timedelta(minutes=1))
+    assert application.reference in notice.subject
     receipt.refresh_from_db()
-    assert receipt.sent_at is not None and len(mail.outbox) == 1
+    assert receipt.sent_at is not None and receipt.sent_to == REFERRAL["secure_email"]
     assert AuditEvent.objects.filter(action="letter.receipt_sent").count() == 1
+    assert drain(now + dt.timedelta(hours=2)) == []
+
+
+def test_a_notice_given_up_is_shown_to_the_clinics_managers(world, settings, login):
+    from django.urls import reverse
+
+    apply_actions.do_refer(world.clinic, referral=REFERRAL, person=PERSON)
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications_delivery.BrokenMail"
+    rows("referral_received").update(attempts=5)
+    assert drain() == []
+    page = login(world["manager"]).get(reverse("failed_notifications")).content.decode()
+    assert REFERRAL["secure_email"] in page and "Referral received" in page

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tessera.core.models import AuditEvent
 from tests.conftest import PASSWORD, TOTP_SECRET
+from tests.outbox import drain, rows
 
 
 def _right_code() -> str:
@@ -46,7 +47,10 @@ def test_the_account_holder_is_told_without_clinical_content(world, client, sett
     _password_step(client, user)
     for _ in range(settings.TESSERA_MFA_FAILURES):
         _code(client, _wrong_code())
-    sent = [m for m in mail.outbox if m.to == [user.email]]
+    # one outbox row, nothing sent inside the request (docs/decisions/0029)
+    assert mail.outbox == []
+    assert rows("mfa_locked").filter(recipient=user).count() == 1
+    sent = [m for m in drain() if m.to == [user.email]]
     assert len(sent) == 1
     assert "wrong" in sent[0].body and "patient" not in sent[0].body.lower()
 

@@ -114,7 +114,7 @@ def do_ask_colleague(
     )
     recipients = [colleague] if colleague else supervisors_of(episode.clinic_id)
     recipients = [r for r in recipients if r != acting_user]
-    transaction.on_commit(lambda: notify.consultation_requested(request, recipients, link_base))
+    notify.consultation_requested(request, recipients, link_base)  # outbox rows, sent after commit
     return request
 
 

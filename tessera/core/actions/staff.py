@@ -24,13 +24,12 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import access, audit
+from .. import access, audit, notices
 from ..models import Clinic, ClinicRole, Episode, OnCallShift, User
 from ..roles import Role
 
@@ -64,15 +63,16 @@ def invitation_link(user: User, base_url: str = "") -> str:
     return base_url.rstrip("/") + path
 
 
-def _send_invitation(
-    user: User, clinic: Clinic, role: str, base_url: str, new_account: bool = True
-) -> None:
+def invitation_text(user: User, clinic: Clinic, role: str, base_url: str, new_account: bool):
+    """Subject and body of the invitation, in the invited person's language. Written when
+    the outbox sends it (notifications.account_mail), so the password link's token is
+    made then and never stored."""
     language = user.language or (clinic.languages[0] if clinic.languages else "en")
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     with translation.override(language):
         if not new_account:
             # Someone who signs in already: told of the role, never sent a password link.
-            send_mail(
+            return (
                 _("You have a new role in Tessera"),
                 _(
                     "You have been given the role %(role)s at %(clinic)s in Tessera. Sign "
@@ -83,11 +83,8 @@ def _send_invitation(
                     "clinic": clinic.name,
                     "link": base_url.rstrip("/") + reverse("account_login"),
                 },
-                None,
-                [user.email],
             )
-            return
-        send_mail(
+        return (
             _("You are invited to work in Tessera"),
             _(
                 "You have been given the role %(role)s at %(clinic)s in Tessera.\n\n"
@@ -100,9 +97,19 @@ def _send_invitation(
                 "days": days,
                 "link": invitation_link(user, base_url),
             },
-            None,
-            [user.email],
         )
+
+
+def _queue_invitation(grant: ClinicRole, base_url: str, new_account: bool) -> None:
+    """One outbox row (core.notices), in this transaction: sent once after commit,
+    retried if the mail server refuses, shown to the clinic's managers if it fails."""
+    notices.tell_account_holder(
+        grant.user,
+        "staff_invited" if new_account else "staff_role_added",
+        key=f"staff_invited:{grant.pk}",
+        link=reverse("account_login"),
+        params={"grant": grant.pk, "base": base_url},
+    )
 
 
 @transaction.atomic
@@ -153,7 +160,7 @@ def do_invite_staff(
         actor_role=access.actor_role_label(acting_user, clinic.pk),
         changes={"user": user.pk, "role": role, "new_account": new_account},
     )
-    transaction.on_commit(lambda: _send_invitation(user, clinic, role, base_url, new_account))
+    _queue_invitation(grant, base_url, new_account)
     return Invited(user, grant, new_account)
 
 

@@ -358,5 +358,5 @@ def do_refer(
 
     do_send_referral_receipt(application, acting_user=acting_user)
     if application.email:
-        transaction.on_commit(lambda: notify.send_invitation(application, base_url=base_url))
+        notify.send_invitation(application, base_url=base_url)  # outbox row, sent after commit
     return application

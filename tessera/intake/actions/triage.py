@@ -97,7 +97,8 @@ def do_ask_for_information(
     _save(locked, now, "info_request")
     row = _log(locked, acting_user, Kind.ASK_INFO, reason=message, now=now)
     if locked.applicant_id or locked.email:
-        transaction.on_commit(lambda: notify.send_information_request(locked, base_url=base_url))
+        # an outbox row in this transaction: sent after commit, once (docs/decisions/0029)
+        notify.send_information_request(locked, key=row.pk, base_url=base_url)
     return row
 
 

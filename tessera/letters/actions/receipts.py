@@ -11,46 +11,63 @@ a receipt, written as a letter of kind "received" and kept with the application:
 It goes out through the clinic's channels for letters: to the referrer's record system
 where one is registered (the fhir app listens for letters being written), and as a
 notice to the secure e-mail address the referral gave, with the reference only, nothing
-about the patient. Once: one receipt per application (a database constraint), and the
-notice is sent only by the call that marks it sent (``sent_at``), after the commit.
-Audited as ``letter.written`` and ``letter.receipt_sent``.
+about the patient. Once: one receipt per application (a database constraint), and one
+notice per receipt, an outbox row (tessera.notifications; docs/decisions/0029) written in
+the same transaction: sent after the commit, retried with backoff if the mail server
+refuses, shown to the clinic's managers if it fails for good. The receipt is marked sent
+(``sent_at``) in the transaction that records the delivery. Audited as
+``letter.written`` and ``letter.receipt_sent``.
 """
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tessera.core import access, audit
+from tessera.notifications import texts
+from tessera.notifications.delivery import notify_address
 
 from .. import render
 from ..models import Letter
 from .letters import do_write_application_letter
 
+NOTICE = "referral_received"
+
 
 @transaction.atomic
 def do_send_referral_receipt(application, *, acting_user=None) -> Letter | None:
-    """Write the referral's receipt and send its notice once. None when the application
+    """Write the referral's receipt and queue its notice once. None when the application
     came without a referral."""
     referral = getattr(application, "referral", None)
     if referral is None:
         return None
+    address = (referral.secure_email or "").strip()
     existing = Letter.objects.filter(application=application, kind=Letter.Kind.RECEIVED).first()
     if existing is not None:
-        address = (referral.secure_email or "").strip()
-        if existing.sent_at is None and address:  # its notice failed before: try again
-            transaction.on_commit(lambda: _send_notice(existing.pk, address), robust=True)
+        if existing.sent_at is None and address:  # queued once; a second call adds nothing
+            _queue_notice(existing, address)
         return existing
     letter = do_write_application_letter(application, Letter.Kind.RECEIVED, acting_user=acting_user)
     if letter is None:
         letter = _anonymous_receipt(application, referral, acting_user)
-    address = (referral.secure_email or "").strip()
     if address:
-        transaction.on_commit(lambda: _send_notice(letter.pk, address), robust=True)
+        _queue_notice(letter, address)
     return letter
+
+
+def _queue_notice(letter: Letter, address: str) -> None:
+    notify_address(
+        address,
+        NOTICE,
+        key=f"{NOTICE}:{letter.pk}",
+        link="",
+        clinic=letter.clinic,
+        params={"letter": letter.pk, "language": letter.language},
+    )
 
 
 def _anonymous_receipt(application, referral, acting_user) -> Letter:
@@ -90,27 +107,13 @@ def _anonymous_receipt(application, referral, acting_user) -> Letter:
     return letter
 
 
-def _send_notice(letter_id: int, address: str) -> None:
-    """Mark the receipt sent, and send its notice only if this call marked it."""
-    now = timezone.now()
-    marked = Letter.objects.filter(pk=letter_id, sent_at__isnull=True).update(
-        sent_at=now, sent_to=address
-    )
-    if not marked:
-        return
-    letter = Letter.objects.select_related("clinic", "application").get(pk=letter_id)
-    clinic, reference = letter.clinic, letter.application.reference
-    try:
-        _mail_notice(letter, clinic, reference, address)
-    except Exception:
-        # The mail server refused or failed: the receipt must not show as sent when it
-        # was not. Unmarked, it shows as unsent, and the next do_send_referral_receipt
-        # for the application sends it.
-        Letter.objects.filter(pk=letter_id, sent_at=now).update(sent_at=None, sent_to="")
-        raise
+def _mark_sent(row) -> None:
+    """In the transaction that records the notice as delivered: the receipt is sent."""
+    letter = Letter.objects.select_related("clinic").get(pk=row.params["letter"])
+    Letter.objects.filter(pk=letter.pk).update(sent_at=row.sent_at, sent_to=row.address)
     audit.record(
         "letter.receipt_sent",
-        clinic=clinic,
+        clinic=letter.clinic,
         obj=letter,
         purpose="intake",
         actor_role="system",
@@ -118,10 +121,17 @@ def _send_notice(letter_id: int, address: str) -> None:
     )
 
 
-def _mail_notice(letter, clinic, reference, address) -> None:
+def _about() -> str:
+    return _("Referral received: %(reference)s") % {"reference": "…"}
+
+
+@texts.register(NOTICE, lazy(_about, str)(), on_sent=_mark_sent)
+def _notice_text(row, language: str) -> tuple[str, str]:
+    letter = Letter.objects.select_related("clinic", "application").get(pk=row.params["letter"])
+    clinic, reference = letter.clinic, letter.application.reference
     contact = ", ".join(x for x in [clinic.contact_phone, clinic.contact_email] if x)
     with override(letter.language):
-        send_mail(
+        return (
             _("Referral received: %(reference)s") % {"reference": reference},
             _(
                 "%(clinic)s has received your referral, our reference %(reference)s, on "
@@ -134,6 +144,4 @@ def _mail_notice(letter, clinic, reference, address) -> None:
                 "date": timezone.localdate(letter.created_at).isoformat(),
                 "contact": f" ({contact})" if contact else "",
             },
-            None,
-            [address],
         )

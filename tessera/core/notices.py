@@ -1,0 +1,35 @@
+"""Mail about a person's account, handed to the notifications outbox.
+
+The core layer cannot import the notifications app (it sits above), so it asks for a
+notice by signal, as ``languages.patient_language_changed`` does: the notifications app
+writes one outbox row (tessera/notifications/receivers.py), which is logged, sent once
+with a fixed Message-ID, retried with backoff and shown to the clinic's managers if it
+fails for good (docs/decisions/0029). Nothing is sent inside the request.
+
+``account_notice_wanted`` is sent with ``user``, ``kind``, ``key`` (once per key),
+``link`` (a page without a token) and ``params`` (what the text needs: ids, codes, a
+number; nothing clinical, never a token).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.dispatch import Signal
+
+logger = logging.getLogger("tessera.core.notices")
+
+account_notice_wanted = Signal()
+
+
+def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -> int:
+    """Queue one e-mail to ``user`` about their account; returns the rows written (0 when
+    the key was already known). Written in the caller's transaction (at once in
+    autocommit); sent after it commits."""
+    answers = account_notice_wanted.send(
+        sender=tell_account_holder, user=user, kind=kind, key=key, link=link, params=params
+    )
+    if not answers:  # the notifications app is part of every deployment; say so if not
+        logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
+        return 0
+    return sum(written or 0 for _receiver, written in answers)

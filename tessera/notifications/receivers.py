@@ -1,0 +1,46 @@
+"""Mail about a person's account asked for by the core layer (core.notices), written to
+the outbox here, and the texts of those kinds, written when they are sent."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from tessera.core.actions.staff import invitation_text
+from tessera.core.models import ClinicRole
+from tessera.core.notices import account_notice_wanted
+from tessera.core.second_factor import lockout_text
+
+from . import texts
+from .delivery import Undeliverable, notify
+
+
+@receiver(account_notice_wanted, dispatch_uid="notifications.account_notice")
+def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int:
+    return len(notify(user, kind, key=key, link=link, params=params, channels={"email"}))
+
+
+def _grant(row) -> ClinicRole:
+    grant = (
+        ClinicRole.objects.select_related("clinic", "user").filter(pk=row.params["grant"]).first()
+    )
+    if grant is None:  # the role was taken back before the mail went: nothing to invite to
+        raise Undeliverable("role removed")
+    return grant
+
+
+@texts.register("staff_invited", _("You are invited to work in Tessera"))
+def staff_invited(row, language: str) -> tuple[str, str]:
+    grant = _grant(row)
+    return invitation_text(grant.user, grant.clinic, grant.role, texts.site_link(row, ""), True)
+
+
+@texts.register("staff_role_added", _("You have a new role in Tessera"))
+def staff_role_added(row, language: str) -> tuple[str, str]:
+    grant = _grant(row)
+    return invitation_text(grant.user, grant.clinic, grant.role, texts.site_link(row, ""), False)
+
+
+@texts.register("mfa_locked", _("Tessera: sign-in codes refused"))
+def mfa_locked(row, language: str) -> tuple[str, str]:
+    return lockout_text(row.recipient, int(row.params["minutes"]), language)
