@@ -51,7 +51,17 @@ class User(AbstractUser):
 
     @cached_property
     def is_staff_member(self) -> bool:
-        return self.clinic_roles.exists() or self.region_roles.exists()
+        """A clinic role or a region role: one query for both (issue 16: a patient, who
+        has neither, asked twice on every page). Kept for the request (the user object
+        lives for one request)."""
+        from .organisation import ClinicRole, RegionAdministrator
+
+        return (
+            ClinicRole.objects.filter(user=self)
+            .values("pk")
+            .union(RegionAdministrator.objects.filter(user=self).values("pk"), all=True)
+            .exists()
+        )
 
     @cached_property
     def patient_record(self) -> Patient | None:
