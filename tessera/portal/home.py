@@ -69,12 +69,13 @@ def applications_of(user) -> list[ApplicationRow]:
 
 def own_episodes(user) -> list[Episode]:
     """All of the signed-in patient's own episodes, newest ending first (open ones have
-    no end), each with its patient, programme version, clinic and therapist: one query.
+    no end), each with its patient, programme version and clinic: one query (the page
+    shows no therapist's name, only whether there is one).
     The patient record comes with them and is kept on the user for the request, so that
     it is not read again (issue 16). A patient has a handful of episodes at most."""
     episodes = list(
         Episode.objects.own(user)
-        .select_related("patient", "programme_version", "clinic", "therapist")
+        .select_related("patient", "programme_version", "clinic")
         .order_by("-ended_on", "-id")
     )
     if episodes and "patient_record" not in user.__dict__:
