@@ -51,17 +51,7 @@ class User(AbstractUser):
 
     @cached_property
     def is_staff_member(self) -> bool:
-        """A clinic role or a region role: one query for both (issue 16: a patient, who
-        has neither, asked twice on every page). Kept for the request (the user object
-        lives for one request)."""
-        from .organisation import ClinicRole, RegionAdministrator
-
-        return (
-            ClinicRole.objects.filter(user=self)
-            .values("pk")
-            .union(RegionAdministrator.objects.filter(user=self).values("pk"), all=True)
-            .exists()
-        )
+        return self.clinic_roles.exists() or self.region_roles.exists()
 
     @cached_property
     def patient_record(self) -> Patient | None:
