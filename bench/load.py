@@ -98,12 +98,14 @@ def server_env(database_url: str, redis_url: str) -> dict[str, str]:
     return env
 
 
-def start_servers(count: int, workers: int, env: dict, log_dir: Path) -> list[subprocess.Popen]:
+def start_servers(
+    count: int, workers: int, env: dict, log_dir: Path, first_port: int = FIRST_PORT
+) -> list[subprocess.Popen]:
     """``count`` gunicorn servers and as many task workers."""
     python = sys.executable
     processes = []
     for n in range(count):
-        port = FIRST_PORT + n
+        port = first_port + n
         log = open(log_dir / f"server{n}.log", "w")  # noqa: SIM115 (closed with the process)
         processes.append(
             subprocess.Popen(
@@ -387,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--locust", default=shutil.which("locust") or "locust")
     parser.add_argument("--pages", default="all", help="'all' or 'none' (only the checks)")
+    parser.add_argument(
+        "--first-port", type=int, default=FIRST_PORT, help="of the first server (others follow)"
+    )
     args = parser.parse_args(argv)
 
     scale.fresh_database(args.database_url)
@@ -404,9 +409,13 @@ def main(argv: list[str] | None = None) -> int:
     import json
 
     sessions_file.write_text(json.dumps(sessions))
-    hosts = [f"http://127.0.0.1:{FIRST_PORT + n}" for n in range(args.servers)]
+    hosts = [f"http://127.0.0.1:{args.first_port + n}" for n in range(args.servers)]
     processes = start_servers(
-        args.servers, args.workers, server_env(args.database_url, args.redis_url), work
+        args.servers,
+        args.workers,
+        server_env(args.database_url, args.redis_url),
+        work,
+        args.first_port,
     )
     problems: list[str] = []
     try:

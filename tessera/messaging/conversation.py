@@ -51,20 +51,24 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
     return page, views
 
 
-def unread_count(user) -> int:
+def unread_count(user, episode_ids=None) -> int:
     """Messages to this patient from the care team that they have not opened: one query,
     once per request. The number is kept on the user object, which lives for one
     request, so that the page and the menu that both show it ask once (issue 16); the
     callers (the patient home, the menu while the page renders) make no write that
-    changes it in between."""
+    changes it in between. ``episode_ids``: the ids of all the patient's own episodes,
+    when the caller has them (the patient home): the count then needs no join."""
     cached = user.__dict__.get("_unread_messages")
     if cached is not None:
         return cached
-    count = (
-        Message.objects.filter(episode__patient__user=user, from_patient=False)
-        .exclude(reads__user=user)
-        .count()
-    )
+    if episode_ids is None:
+        mine = Message.objects.filter(episode__patient__user=user)
+    else:
+        mine = Message.objects.filter(episode_id__in=list(episode_ids))
+    if episode_ids is not None and not episode_ids:
+        count = 0  # no episode, no message
+    else:
+        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
     user.__dict__["_unread_messages"] = count
     return count
 

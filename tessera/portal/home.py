@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, prefetch_related_objects
+
 from tessera.appointments.models import Appointment
-from tessera.core.models import Clinic
+from tessera.core.models import Clinic, Episode
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
 from tessera.intake.timeline import Step
@@ -63,6 +65,66 @@ def applications_of(user) -> list[ApplicationRow]:
             )
         )
     return result
+
+
+def own_episodes(user) -> list[Episode]:
+    """All of the signed-in patient's own episodes, newest ending first (open ones have
+    no end), each with its patient, programme version and clinic: one query (the page
+    shows no therapist's name, only whether there is one).
+    The patient record comes with them and is kept on the user for the request, so that
+    it is not read again (issue 16). A patient has a handful of episodes at most."""
+    episodes = list(
+        Episode.objects.own(user)
+        .select_related("patient", "programme_version", "clinic")
+        .order_by("-ended_on", "-id")
+    )
+    if episodes and "patient_record" not in user.__dict__:
+        user.__dict__["patient_record"] = episodes[0].patient
+    return episodes
+
+
+def latest_of(episodes: list[Episode]) -> Episode | None:
+    """What ``plans.latest_episode`` answers, from the patient's episodes as read by
+    ``own_episodes``: the open one (the first made), else the one that ended last."""
+    open_ = [e for e in episodes if e.status != Episode.Status.ENDED]
+    if open_:
+        return min(open_, key=lambda e: e.pk)
+    # In the order of the query (-ended_on, -id), as latest_episode orders them.
+    return next((e for e in episodes if e.status == Episode.Status.ENDED), None)
+
+
+def applications_and_path(user, episode, episodes=()) -> tuple[list[ApplicationRow], object]:
+    """``applications_of(user)`` and the application the episode came from (the start of
+    the patient's path, ``timeline.episode_timeline``), in one query instead of two.
+
+    The first arm, the person's own applications, is what ``Application.visible_to``
+    shows someone without staff roles: the patient home serves only them. The second is
+    the path's own read, as before. The clinic, bookings and episode of a listed row are
+    read only when a row is listed (rarely, once treatment has begun)."""
+    mine = Q(applicant=user)
+    if episode is not None:
+        mine |= Q(episode_id=episode.pk)
+    rows = list(Application.objects.filter(mine).order_by("-created_at"))
+    origin = (
+        next((a for a in rows if a.episode_id == episode.pk), None) if episode is not None else None
+    )
+    own = [a for a in rows if a.applicant_id == user.pk and a.status != Status.DUPLICATE]
+    listed = [(a, applicant_phase(a)) for a in own[:APPLICATIONS_SHOWN]]
+    listed = [(a, phase) for a, phase in listed if phase.code != "started"]
+    if not listed:
+        return [], origin
+    by_id = {e.pk: e for e in episodes}
+    for application, _phase in listed:
+        if application.episode_id in by_id:
+            application.episode = by_id[application.episode_id]
+    applications = [a for a, _phase in listed]
+    prefetch_related_objects(applications, "clinic", "bookings")
+    rest = [a for a in applications if a.episode_id and a.episode_id not in by_id]
+    if rest:
+        prefetch_related_objects(rest, "episode__programme_version", "episode__clinic")
+    return [
+        ApplicationRow(a, phase, next_step_url(a), application_timeline(a)) for a, phase in listed
+    ], origin
 
 
 def upcoming_sessions(episode) -> list[Appointment]:

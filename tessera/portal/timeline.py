@@ -80,11 +80,16 @@ def application_timeline(application: Application) -> list[Step]:
     return with_states(steps)
 
 
-def episode_timeline(episode: Episode | None) -> list[Step]:
+_READ = object()
+
+
+def episode_timeline(episode: Episode | None, application=_READ) -> list[Step]:
     """A patient's path: from the application that led to the episode (when there was
-    one) to the end of treatment."""
+    one) to the end of treatment. ``application``: that application (or None), when the
+    caller has read it already (the patient home, ``home.applications_and_path``)."""
     if episode is None:
         return []
-    application = Application.objects.filter(episode=episode).order_by("-created_at").first()
+    if application is _READ:
+        application = Application.objects.filter(episode=episode).order_by("-created_at").first()
     steps = list(application_steps(application)) if application is not None else []
     return with_states(steps + treatment_steps(episode))

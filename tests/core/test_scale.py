@@ -320,4 +320,4 @@ def test_the_patient_home_asks_nothing_twice(world, login):
     sqls = [q["sql"] for q in captured.captured_queries]
     repeated = {sql for sql in sqls if sqls.count(sql) > 1}
     assert not repeated, repeated
-    assert len(sqls) <= 16
+    assert len(sqls) <= 10  # pinned exactly in tests/core/test_patient_home_reads.py

@@ -27,6 +27,7 @@ from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 from . import scopes
 from .base import (
+    _active,
     all_roles,
     clinic_ids_with_roles,
     in_subquery,
@@ -79,6 +80,15 @@ def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
     ``IN (subquery)``, never a join, so no episode comes twice; DISTINCT would stop the
     database from joining the scope into the caller's query (``episode__in=``)."""
     return qs.filter(episode_scope(user))
+
+
+def own_episodes(user, qs: QuerySet) -> QuerySet:
+    """A person's own episodes as a patient: what ``episodes_visible_to`` shows someone
+    who is not staff, found by their user (``patient__user``) so that their patient
+    record need not be read first (the patient home reads it with them, issue 16)."""
+    if not _active(user):
+        return qs.none()
+    return qs.filter(patient__user=user)
 
 
 def patients_visible_to(user, qs: QuerySet) -> QuerySet:

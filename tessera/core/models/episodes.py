@@ -20,6 +20,12 @@ class EpisodeQuerySet(models.QuerySet):
 
         return episodes_visible_to(user, self)
 
+    def own(self, user) -> EpisodeQuerySet:
+        """The person's own episodes as a patient (``access.own_episodes``)."""
+        from ..access import own_episodes
+
+        return own_episodes(user, self)
+
     def open(self) -> EpisodeQuerySet:
         return self.exclude(status=Episode.Status.ENDED)
 

@@ -13,7 +13,13 @@ from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
 from tessera.treatment.models import DueMeasure
 
-from ..home import applications_of, public_clinics, upcoming_sessions
+from ..home import (
+    applications_and_path,
+    latest_of,
+    own_episodes,
+    public_clinics,
+    upcoming_sessions,
+)
 from ..timeline import episode_timeline
 
 
@@ -23,34 +29,45 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/welcome.html", {"clinics": public_clinics()})
     if user.is_staff_member:
         return staff_home(request)
-    due = (
-        DueMeasure.objects.visible_to(user)
-        .filter(episode__patient__user=user)
-        .open_now()
-        .select_related("episode__clinic")
-        if user.patient_record
-        else DueMeasure.objects.none()
-    )
+    return patient_home(request)
+
+
+def patient_home(request: HttpRequest) -> HttpResponse:
+    """The home of a patient or applicant (someone without staff roles). Issue 16: every
+    read is made once, the patient's own episodes first (with the patient record), and
+    the rest filter on their ids, without joins: about ten queries, not sixteen."""
+    user = request.user
+    episodes = own_episodes(user)  # fills user.patient_record when there is an episode
+    patient = user.patient_record
+    ids = [e.pk for e in episodes]
     # The open episode, else the one that ended last: its patient is told what they can
     # still do, and whom to contact (issue 14).
-    episode = plans.latest_episode(user) if user.patient_record else None
+    episode = latest_of(episodes) if patient else None
     ended = episode is not None and episode.status == Episode.Status.ENDED
     open_episode = None if ended else episode
     # The plan's states once, for the next step and the homework panel (issue 16).
     states = plans.episode_states(open_episode) if open_episode else []
     next_module = plans.next_step(states) if open_episode else None
-    due = list(due.order_by("due_at")[:10])
+    due = []
+    if patient and ids:
+        # The patient's own episodes' ids (``Episode.objects.own``: their access scope)
+        # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
+        by_id = {e.pk: e for e in episodes}
+        due = list(DueMeasure.objects.filter(episode_id__in=ids).open_now().order_by("due_at")[:10])
+        for d in due:
+            d.episode = by_id[d.episode_id]
+    applications, origin = applications_and_path(user, episode, episodes)
     return render(
         request,
         "portal/patient_home.html",
         {
-            "patient": user.patient_record,
+            "patient": patient,
             "episode": episode,
             "ended": ended,
             "due": due,
             "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
-            "unread_messages": unread_count(user) if user.patient_record else 0,
+            "unread_messages": unread_count(user, ids) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": diary.week_panel(open_episode, states),
             # Blended and face-to-face care have booked sessions; no query (the episode
@@ -68,8 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             if ended
             else [],
-            "applications": applications_of(user),
-            "timeline": episode_timeline(episode),
+            "applications": applications,
+            "timeline": episode_timeline(episode, origin),
         },
     )
 

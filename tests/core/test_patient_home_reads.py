@@ -1,0 +1,150 @@
+"""The patient home's reads (issue 16, CPU per request): each made once, the patient's
+own episodes first with the patient record; the same page as before; what is kept for
+the request (patient record, unread count, role check) is kept on the request's user
+object only, so it never reaches another request or another person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tessera.core.models import Episode, User
+from tessera.messaging import actions as messaging_actions
+from tessera.messaging.models import Message
+from tessera.portal import home
+from tessera.portal.timeline import episode_timeline
+from tessera.treatment import plans
+from tests.conftest import sign_in
+from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.intake_helpers import make_application
+
+# The world's patient: session, user, role check (clinic roles, region roles), own
+# episodes (with the patient record), plan entries, dues, applications (with the
+# path's), unread count, coming sessions. Before: 12 (14 on the demo patient).
+PATIENT_HOME_QUERIES = 10
+
+
+def _home(client):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response, [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_patient_home_costs_its_pinned_queries_and_repeats_none(world, login):
+    client = login(world.patient.user)
+    client.get(reverse("home"))  # the session's first touch of the minute
+    response, sqls = _home(client)
+    assert len(sqls) == PATIENT_HOME_QUERIES, "\n".join(sqls)
+    assert not {s for s in sqls if sqls.count(s) > 1}
+    # The patient record came with the episodes: no query of its own.
+    assert not [s for s in sqls if s.startswith('SELECT "core_patient"')]
+    assert response.context["patient"] == world.patient
+
+
+def test_own_episodes_are_what_a_patient_may_see(world):
+    for person in [world.patient.user, world.other_patient.user]:
+        person = User.objects.get(pk=person.pk)
+        assert set(Episode.objects.own(person)) == set(Episode.objects.visible_to(person))
+    # Staff without a patient record of their own have none; an inactive person none.
+    assert not Episode.objects.own(world["therapist"]).exists()
+    world.patient.user.is_active = False
+    assert not Episode.objects.own(world.patient.user).exists()
+
+
+def test_own_episodes_bring_the_patient_record_for_the_request(world, django_assert_num_queries):
+    user = User.objects.get(pk=world.patient.user.pk)
+    with django_assert_num_queries(1):
+        episodes = home.own_episodes(user)
+        assert user.patient_record == world.patient
+    assert episodes == [world.episode]
+    # A fresh user object (the next request) reads it again: nothing is kept elsewhere.
+    again = User.objects.get(pk=user.pk)
+    assert "patient_record" not in again.__dict__
+
+
+def test_the_latest_episode_is_the_one_latest_episode_finds(world):
+    user = world.patient.user
+    ended = [
+        Episode.objects.create(
+            patient=world.patient,
+            clinic=world.clinic,
+            status=Episode.Status.ENDED,
+            started_on=dt.date(2025, 1, 6),
+            ended_on=day,
+        )
+        for day in [dt.date(2025, 3, 1), dt.date(2025, 6, 1), dt.date(2025, 6, 1)]
+    ]
+    fresh = User.objects.get(pk=user.pk)
+    assert home.latest_of(home.own_episodes(fresh)) == plans.latest_episode(fresh) == world.episode
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=Episode.Status.ENDED, ended_on=dt.date(2025, 5, 1)
+    )
+    fresh = User.objects.get(pk=user.pk)
+    latest = home.latest_of(home.own_episodes(fresh))
+    assert latest == plans.latest_episode(fresh) == ended[2]  # same day: the newest id
+
+
+def test_the_unread_count_is_kept_for_one_request_and_one_person(world, client):
+    sign_in(client, world.patient.user)
+    first = client.get(reverse("home")).context["unread_messages"]
+    messaging_actions.do_send_message(
+        world.episode, acting_user=world["therapist"], body="Hello", submission_key=uuid.uuid4()
+    )
+    # The next request counts again: the new message is there.
+    assert client.get(reverse("home")).context["unread_messages"] == first + 1
+    # Another patient's page counts their own messages, none of the first's.
+    sign_in(client, world.other_patient.user)
+    other = client.get(reverse("home")).context["unread_messages"]
+    assert (
+        other
+        == Message.objects.filter(episode__patient=world.other_patient, from_patient=False)
+        .exclude(reads__user=world.other_patient.user)
+        .count()
+    )
+
+
+def test_the_role_check_is_kept_for_the_request(world, django_assert_num_queries):
+    """Asked by the middleware, the menu and the view: read once per request (two small
+    queries for someone without a clinic role, one with)."""
+    for kind, expected, queries in [
+        ("therapist", True, 1),
+        ("region_admin", True, 2),
+        ("patient", False, 2),
+    ]:
+        user = User.objects.get(pk=world[kind].pk)
+        with django_assert_num_queries(queries):
+            assert user.is_staff_member is expected
+            assert user.is_staff_member is expected
+
+
+def test_the_home_shows_the_same_path_and_applications_as_before(world, client):
+    """``home.applications_and_path`` against the reads it replaced: the path of a
+    patient who came by an application, and an applicant's list."""
+    version = published_version(world)
+    application = make_application(world.clinic, "acc@apply.test")
+    from tessera.intake.actions import decisions as decision_actions
+
+    decision_actions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    application.refresh_from_db()
+    waiting = make_application(world.clinic, "wait@apply.test")
+    people = [(application.applicant, application.episode), (waiting.applicant, None)]
+    for person, episode in people:
+        sign_in(client, person)
+        context = client.get(reverse("home")).context
+        fresh = User.objects.get(pk=person.pk)
+        assert context["timeline"] == episode_timeline(episode)
+        assert [(r.application, r.phase, r.next_url, r.steps) for r in context["applications"]] == [
+            (r.application, r.phase, r.next_url, r.steps) for r in home.applications_of(fresh)
+        ]
+    assert context["applications"][0].application == waiting
