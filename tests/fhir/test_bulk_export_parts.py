@@ -280,3 +280,27 @@ def test_two_workers_build_one_job_with_exactly_the_lines_of_one(flushable, sett
     assert len(lines) == sum(expected.values())
     claimed = list(job.parts.values_list("attempts", flat=True))
     assert claimed == [1] * 6  # no part was built twice
+
+
+def test_a_job_whose_finisher_died_is_completed_by_the_sweep(world):
+    from django.core.management import call_command
+
+    fill_episode(world)
+    job = _job(world)
+    build.start(job.pk)
+    while (part := build._claim(job)) is not None:  # every part built, the job not completed
+        folder = build.job_dir(job) / f"part-{part.number}.{part.claim}"
+        folder.mkdir(parents=True)
+        files = build.Files(folder)
+        episodes = build._write_part(job, part, files, 1, True)
+        files.close()
+        build._part_done(job, part, files, episodes)
+    job.refresh_from_db()
+    assert job.status == "running" and build.stalled_jobs() == []
+    ExportJob.objects.filter(pk=job.pk).update(
+        transaction_time=job.transaction_time - dt.timedelta(hours=1)
+    )
+    assert build.stalled_jobs() == [job.pk]
+    call_command("fhir_sweep", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    job.refresh_from_db()
+    assert job.status == "done" and job.files.filter(resource_type="Patient").count() == 3

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from tessera.core import access, audit
@@ -462,17 +462,19 @@ def progress(job: ExportJob) -> tuple[int, int, int]:
 
 
 def stalled_jobs() -> list:
-    """Running jobs with a part no worker holds any more (no heartbeat for
-    ``TESSERA_FHIR_EXPORT_PART_STALE_SECONDS``): a worker should be sent to each."""
+    """Running jobs no live worker is on: one with a part whose worker sent no heartbeat
+    for ``TESSERA_FHIR_EXPORT_PART_STALE_SECONDS`` (it died), or, started longer ago
+    than that, with no part running at all (its workers' tasks were lost, or the worker
+    that built the last part died before completing the job). A worker should be sent
+    to each: it takes what is left and completes the job."""
     stale = timezone.now() - dt.timedelta(seconds=settings.TESSERA_FHIR_EXPORT_PART_STALE_SECONDS)
+    parts = ExportPart.objects.filter(job=OuterRef("pk"), status=ExportPart.Status.RUNNING)
+    dead_part = Exists(parts.filter(heartbeat_at__lt=stale))
+    idle = Q(transaction_time__lt=stale) & ~Exists(parts)
     return list(
-        ExportPart.objects.filter(
-            job__status=ExportJob.Status.RUNNING,
-            status=ExportPart.Status.RUNNING,
-            heartbeat_at__lt=stale,
-        )
-        .values_list("job_id", flat=True)
-        .distinct()
+        ExportJob.objects.filter(dead_part | idle, status=ExportJob.Status.RUNNING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
     )
 
 
