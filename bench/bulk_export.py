@@ -1,34 +1,39 @@
-"""Benchmark: the Bulk Data export (tessera.fhir.bulk.build.run) at two sizes, side by side.
+"""Benchmark: the Bulk Data export (tessera.fhir.bulk.build) at two sizes, with 1 and 2
+parallel workers side by side.
 
-    python bench/bulk_export.py [--episodes 2000] [--batch 500] [--workdir DIR]
+    python bench/bulk_export.py [--episodes 2000] [--batch 500] [--workers 1] [--workdir DIR]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tessera_bench \
-        python bench/bulk_export.py --episodes 1000000      # the region of the issue
+        python bench/bulk_export.py --episodes 25000 --workers 1,2   # 25k and 100k
 
 Unlike the other benchmarks here this one needs Django and a database: by default a
-fresh SQLite file in a temporary directory (migrated first), or the database named by
-DATABASE_URL (it must be empty; the script adds rows and does not remove them). It
-writes N and 4N episodes (each with a patient, two scored questionnaires and two
-messages) with bulk_create, registers a client for the region, and runs the real export
-of everything, twice per size:
+fresh SQLite file in a temporary directory (migrated first; one worker only, since
+SQLite has one writer), or the database named by DATABASE_URL (it must be empty; the
+script adds rows and does not remove them). It writes N and 4N episodes (each with a
+patient, two scored questionnaires and two messages) with bulk_create, registers a
+client for the region, and for each size and each worker count runs the real export of
+everything: the job is split into ``--parts`` parts (``build.start``) and W worker
+processes (``build.work``, the code the task worker runs) claim the parts.
 
-  timed     without tracing: episodes per second and NDJSON lines (resources) per second;
-  traced    under tracemalloc: the peak Python memory the export allocated.
+Per run it prints the wall time, episodes and NDJSON lines (resources) per second, the
+largest peak RSS of the worker processes (ru_maxrss: the interpreter and Django plus one
+batch), and on PostgreSQL the database pages (8 kB blocks, hit or read) the export
+touched, from pg_stat_database. Every run's files are checked: the same lines per type
+for every worker count, and no resource id twice within a type. With ``--traced`` the
+workers also run under tracemalloc and report the peak Python memory the export
+allocated (slower).
 
-  pages     on PostgreSQL, the database pages (8 kB blocks, hit or read) the timed
-            export touched, from pg_stat_database: per episode they must stay flat,
-            since keyset batches read only their own rows.
-
-Printed: both sizes, their rates, and the ratios for x4 the episodes: peak memory (R
-close to 1: a batch, not the export, is held; near 4: the export grows with the data),
-seconds per episode and pages per episode (close to 1: linear), and the time a region of
-1,000,000 episodes would take at the larger size's rate. The script exits 1 when the
-memory ratio is above 1.5 or the pages-per-episode ratio above 1.5.
+The verdict is the ratio for x4 the episodes, per worker count: peak memory (near 1: a
+batch, not the export, is held) and pages per episode (near 1: linear). The script exits
+1 when either ratio is above 1.5 or the files differ.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -132,37 +137,95 @@ def pages_touched() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def export(client, batch: int, *, traced: bool) -> tuple[float, int, int, int | None]:
+def worker(job_id: str, batch: int, traced: bool) -> int:
+    """One worker process: ``build.work`` on the job, then its peak memory as JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
+    import django
+
+    django.setup()
+    from tessera.fhir.bulk import build
+
+    if traced:
+        tracemalloc.start()
+    started = time.perf_counter()
+    status = build.work(job_id, batch_size=batch)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] if traced else None
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"status": status, "seconds": seconds, "rss_kb": rss_kb, "traced": peak}))
+    return 0
+
+
+def _lines(job) -> tuple[dict, int]:
+    """Lines per resource type over the job's files, and how many ids came twice."""
+    from tessera.fhir.bulk import build
+
+    counts, twice = {}, 0
+    for kind in build.TYPES:
+        seen, lines = set(), 0
+        for row in job.files.filter(resource_type=kind):
+            with build.file_path(job, row.name).open(encoding="utf-8") as handle:
+                for line in handle:
+                    key = json.loads(line)["id"]
+                    twice += key in seen
+                    seen.add(key)
+                    lines += 1
+        if lines:
+            counts[kind] = lines
+    return counts, twice
+
+
+def export(client, batch: int, workers: int, parts: int, traced: bool) -> dict:
+    from django.conf import settings
+
     from tessera.fhir.bulk import build
     from tessera.fhir.models import ExportJob
 
     job = ExportJob.objects.create(
         client=client, types=build.DEFAULT_TYPES, request_url="http://bench/fhir/$export"
     )
-    if traced:
-        tracemalloc.start()
+    episodes = build.job_episodes(job).count()
+    settings.TESSERA_FHIR_EXPORT_PART_EPISODES = -(-episodes // parts)
+    settings.TESSERA_FHIR_EXPORT_PARTS_MAX = parts
     pages_before = pages_touched()
     started = time.perf_counter()
-    status = build.run(job.pk, batch_size=batch)
+    build.start(job.pk)
+    command = [sys.executable, __file__, "--worker", str(job.pk), "--batch", str(batch)]
+    if traced:
+        command.append("--traced")
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    reports = [json.loads(proc.communicate()[0].strip().splitlines()[-1]) for proc in procs]
     seconds = time.perf_counter() - started
     pages_after = pages_touched()
-    pages = None if pages_before is None else pages_after - pages_before
-    peak = 0
-    if traced:
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    assert status == "done", status
+    job.refresh_from_db()
+    assert job.status == "done", (job.status, reports)
+    counts, twice = _lines(job)
     lines = sum(f.count for f in job.files.all())
     build.cancel(job)
-    return seconds, lines, peak, pages
+    return {
+        "seconds": seconds,
+        "lines": lines,
+        "counts": counts,
+        "twice": twice,
+        "rss": max(r["rss_kb"] for r in reports) * 1024,
+        "traced": max(r["traced"] or 0 for r in reports),
+        "pages": None if pages_before is None else pages_after - pages_before,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--episodes", type=int, default=2000)
+    parser.add_argument("--sizes", help="episode counts instead of N and 4N, e.g. 5000,100000")
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--workers", default="1", help="worker counts to compare, e.g. 1,2")
+    parser.add_argument("--parts", type=int, default=8)
+    parser.add_argument("--traced", action="store_true")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.worker, args.batch, args.traced)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tessera-bulk-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     setup(workdir)
@@ -184,8 +247,6 @@ def main(argv=None) -> int:
         time_zone="Europe/Stockholm",
     )
     user = User.objects.create_user(f"bench-{uuid.uuid4().hex[:6]}@bench.test")
-    import json
-
     public = json.loads(ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP384R1()).public_key()))
     client = do_register_system_client(
         name="Bench EHR",
@@ -193,32 +254,49 @@ def main(argv=None) -> int:
         scope="system/*.rs",
         region=region,
     )
-    results = []
+    worker_counts = [int(w) for w in args.workers.split(",")]
+    results = {}
     made = 0
-    for size in (args.episodes, args.episodes * 4):
+    ok = True
+    print(f"batch {args.batch}, {args.parts} parts; rss = largest worker's peak RSS")
+    sizes = (
+        [int(n) for n in args.sizes.split(",")]
+        if args.sizes
+        else [args.episodes, args.episodes * 4]
+    )
+    for size in sizes:
+        started = time.perf_counter()
         populate(region, clinic, user, size - made, made)
         made = size
         analyse()
-        seconds, lines, _, pages = export(client, args.batch, traced=False)
-        _, _, peak, _ = export(client, args.batch, traced=True)
-        results.append((size, seconds, lines, peak, pages))
-        touched = f"  {pages / size:6.1f} pages/episode" if pages is not None else ""
-        print(
-            f"{size:>9} episodes  {seconds:8.1f} s  {size / seconds:8.0f} episodes/s  "
-            f"{lines / seconds:8.0f} resources/s  peak {peak / 1e6:7.1f} MB (traced){touched}"
-        )
-    (small, s_sec, _l, s_peak, s_pages), (large, l_sec, _l2, l_peak, l_pages) = results
-    ratio = l_peak / s_peak
-    print(f"for x4 the episodes (batch {args.batch}):")
-    print(f"  peak memory x{ratio:.2f}")
-    print(f"  seconds per episode x{(l_sec / large) / (s_sec / small):.2f}")
-    page_ratio = None
-    if s_pages is not None:
-        page_ratio = (l_pages / large) / (s_pages / small)
-        print(f"  pages per episode x{page_ratio:.2f}")
-    hours = 1_000_000 * l_sec / large / 3600
-    print(f"1,000,000 episodes at the larger size's rate: about {hours:.1f} hours")
-    return 0 if ratio <= 1.5 and (page_ratio is None or page_ratio <= 1.5) else 1
+        print(f"{size:>9} episodes written in {time.perf_counter() - started:.0f} s", flush=True)
+        for workers in worker_counts:
+            r = export(client, args.batch, workers, args.parts, args.traced)
+            results[size, workers] = r
+            touched = f"  {r['pages'] / size:6.1f} pages/ep" if r["pages"] is not None else ""
+            traced = f"  traced {r['traced'] / 1e6:6.1f} MB" if args.traced else ""
+            print(
+                f"{size:>9} episodes  {workers} worker(s)  {r['seconds']:8.1f} s  "
+                f"{size / r['seconds']:7.0f} episodes/s  {r['lines'] / r['seconds']:7.0f} lines/s  "
+                f"rss {r['rss'] / 1e6:6.1f} MB{traced}{touched}  "
+                f"{r['lines']} lines, {r['twice']} ids twice",
+                flush=True,
+            )
+            ok &= r["twice"] == 0 and r["counts"] == results[size, worker_counts[0]]["counts"]
+    small, large = sizes[0], sizes[-1]
+    for workers in worker_counts:
+        s_, l_ = results[small, workers], results[large, workers]
+        line = f"{workers} worker(s), x{large / small:g} the episodes: "
+        line += f"peak rss x{l_['rss'] / s_['rss']:.2f}"
+        ok &= l_["rss"] / s_["rss"] <= 1.5
+        if s_["pages"] is not None:
+            ratio = (l_["pages"] / large) / (s_["pages"] / small)
+            line += f", pages per episode x{ratio:.2f}"
+            ok &= ratio <= 1.5
+        hours = 1_000_000 * l_["seconds"] / large / 3600
+        print(f"{line}; 1,000,000 episodes at this rate: about {hours:.1f} h")
+    print("files identical for every worker count, no id twice" if ok else "CHECK FAILED")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

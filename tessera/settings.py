@@ -218,6 +218,14 @@ TESSERA_FHIR_EXPORT_DIR = Path(
 )
 TESSERA_FHIR_EXPORT_HOURS = envint("TESSERA_FHIR_EXPORT_HOURS", 24)
 TESSERA_FHIR_EXPORT_BATCH = envint("TESSERA_FHIR_EXPORT_BATCH", 500)
+# Parallel export: a job is split into parts of about this many episodes (by ranges of
+# patient ids, at most _PARTS_MAX parts), each claimed by one task worker; the kick-off
+# asks for up to _WORKERS workers; a part without a heartbeat for _STALE_SECONDS (its
+# worker died) is taken again by tasks.resume_stalled_exports.
+TESSERA_FHIR_EXPORT_PART_EPISODES = envint("TESSERA_FHIR_EXPORT_PART_EPISODES", 5000)
+TESSERA_FHIR_EXPORT_PARTS_MAX = envint("TESSERA_FHIR_EXPORT_PARTS_MAX", 16)
+TESSERA_FHIR_EXPORT_WORKERS = envint("TESSERA_FHIR_EXPORT_WORKERS", 2)
+TESSERA_FHIR_EXPORT_PART_STALE_SECONDS = envint("TESSERA_FHIR_EXPORT_PART_STALE_SECONDS", 600)
 # The demo's record system keeps its private key here (seed_demo writes it,
 # manage.py fhir_demo_client reads it).
 TESSERA_FHIR_DEMO_CLIENT_DIR = Path(

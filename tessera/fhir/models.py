@@ -257,6 +257,41 @@ class ExportJob(models.Model):
         return f"export {self.pk} ({self.status})"
 
 
+class ExportPart(models.Model):
+    """One part of an export: the patients with ``after_patient < id <= last_patient``.
+
+    Task workers claim parts one at a time (``SELECT ... FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL, then a compare-and-set on ``claim``); the claim's holder writes the part's
+    files into a folder of its own and moves them into place when the part is done, so a
+    part whose worker died (no heartbeat for ``TESSERA_FHIR_EXPORT_PART_STALE_SECONDS``)
+    is taken again and rewritten whole: no line twice, none missing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField()
+    after_patient = models.BigIntegerField()
+    last_patient = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    claim = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    episodes_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # resource type -> lines written
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="one_part_number_per_export")
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.job_id} part {self.number} ({self.status})"
+
+
 class ExportFile(models.Model):
     job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="files")
     resource_type = models.CharField(max_length=64)

@@ -109,9 +109,12 @@ def test_an_export_runs_to_completion_with_files_that_validate(client, filled):
 def test_progress_is_reported_while_running(client, filled):
     auth = _auth(client, filled)
     status_url = _kick_off(client, auth)
-    ExportJob.objects.update(status="running", episodes_total=2, episodes_done=1)
+    job = build.start(status_url.rsplit("/", 1)[1])
+    assert job.episodes_total == 2 and job.parts.count() == 1
+    job.parts.update(episodes_done=1)
     response = client.get(status_url, **auth)
-    assert response.status_code == 202 and response["X-Progress"] == "1 of 2 episodes"
+    assert response.status_code == 202
+    assert response["X-Progress"] == "0 of 1 parts, 1 of 2 episodes"
 
 
 def test_type_and_since_narrow_the_export(client, filled):
@@ -231,7 +234,7 @@ def test_batches_give_the_same_files(filled, client):
         {f.name: f.count for f in ExportJob.objects.get(pk=url.rsplit("/", 1)[1]).files.all()}
         for url in (one, many)
     )
-    assert first == second and first["Patient.ndjson"] == 2
+    assert first == second and first["Patient.1.ndjson"] == 2
 
 
 def test_a_batch_costs_the_same_queries_however_many_patients(filled, client):

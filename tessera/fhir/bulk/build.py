@@ -23,19 +23,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from tessera.core import access, audit
 from tessera.core.models import Episode, Patient
 from tessera.letters.render import to_pdf
 
-from ..models import ExportFile, ExportJob
+from ..models import ExportFile, ExportJob, ExportPart
 from ..record.changes import episodes_changed_since
 from ..record.document import episode_resources, validate
 from ..record.load import load_records
@@ -89,7 +91,12 @@ def _since_filter(record, since: dt.datetime) -> None:
 
 
 class Cancelled(Exception):
-    pass
+    """The job was cancelled (or failed in another part): stop."""
+
+
+class Lost(Exception):
+    """This worker's claim on its part is gone (the part was taken again after the
+    worker was thought dead): drop what it wrote and claim another."""
 
 
 class Files:
@@ -116,19 +123,53 @@ class Files:
             handle.close()
 
 
-def _start(job_id) -> ExportJob | None:
+def part_file_name(kind: str, number: int) -> str:
+    return f"{kind}.{number}.ndjson"
+
+
+def _parts_wanted(episodes: int) -> int:
+    per_part = max(1, settings.TESSERA_FHIR_EXPORT_PART_EPISODES)
+    return max(1, min(settings.TESSERA_FHIR_EXPORT_PARTS_MAX, -(-episodes // per_part)))
+
+
+def _split(job: ExportJob) -> list[ExportPart]:
+    """The job's parts: equal ranges of patient ids between the first and the last
+    patient in scope (one aggregate query; no list of ids is held)."""
+    found = job_episodes(job).aggregate(
+        episodes=Count("pk"), first=Min("patient_id"), last=Max("patient_id")
+    )
+    job.episodes_total = found["episodes"]
+    if not found["episodes"]:
+        return [ExportPart(job=job, number=1, after_patient=0, last_patient=0)]
+    first, last = found["first"], found["last"]
+    count = min(_parts_wanted(found["episodes"]), last - first + 1)
+    width = (last - first + 1) / count
+    bounds = [first - 1] + [first - 1 + round(width * k) for k in range(1, count)] + [last]
+    return [
+        ExportPart(job=job, number=k + 1, after_patient=bounds[k], last_patient=bounds[k + 1])
+        for k in range(count)
+    ]
+
+
+def start(job_id) -> ExportJob | None:
+    """Split a queued job into parts and mark it running; a running job is returned as
+    it is (a further worker joins it); None when it is no longer to be built."""
     with transaction.atomic():
         job = (
             ExportJob.objects.select_for_update().select_related("client").filter(pk=job_id).first()
         )
         if job is None or job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
             return None
+        if job.status == ExportJob.Status.RUNNING:
+            return job
+        job.files.all().delete()
+        job.parts.all().delete()
+        shutil.rmtree(job_dir(job), ignore_errors=True)
+        ExportPart.objects.bulk_create(_split(job))
         job.status = ExportJob.Status.RUNNING
         job.transaction_time = timezone.now()
-        job.episodes_total = job_episodes(job).count()
         job.episodes_done = 0
         job.save(update_fields=["status", "transaction_time", "episodes_total", "episodes_done"])
-        job.files.all().delete()
     return job
 
 
@@ -138,26 +179,34 @@ def _base(job: ExportJob) -> str:
     return job.request_url.split("/$export")[0].split("/Group/")[0]
 
 
-def _next_patients(job: ExportJob, last_patient: int, batch_size: int) -> dict:
-    """The next batch of patients (id → Patient), in key order after ``last_patient``.
+def _next_patients(job: ExportJob, last_patient: int, batch_size: int, upto=None) -> dict:
+    """The next batch of patients (id → Patient), in key order after ``last_patient``
+    (and up to ``upto``, the end of the part, when given).
 
     Read from the patient table (an index range from ``last_patient`` on, each patient
     checked for an episode the client may see by one index probe), not from the
     episodes joined to patients: there the planner had no bound on the patient side and
     read every patient before the batch (a merge join from the first key), or hashed
     the whole patient table, so each batch cost more than the one before."""
-    return {patient.pk: patient for patient in _next_patients_query(job, last_patient, batch_size)}
+    return {
+        patient.pk: patient
+        for patient in _next_patients_query(job, last_patient, batch_size, upto=upto)
+    }
 
 
-def _next_patients_query(job: ExportJob, last_patient: int, batch_size: int):
+def _next_patients_query(job: ExportJob, last_patient: int, batch_size: int, upto=None):
     # The bound is given on both sides: a merge join of patients with their episodes
     # otherwise reads the episodes from the first patient on (EXPLAIN at 8,000 and
     # 32,000 episodes: 105 and 376 pages for the same batch).
     episodes = Q(patient_id__gt=last_patient)
+    patients = Q(pk__gt=last_patient)
+    if upto is not None:
+        episodes &= Q(patient_id__lte=upto)
+        patients &= Q(pk__lte=upto)
     if job.clinic_id:
         episodes &= Q(clinic_id=job.clinic_id)
     return Patient.objects.filter(
-        access.system_client_patient_scope(job.client, episodes), pk__gt=last_patient
+        access.system_client_patient_scope(job.client, episodes), patients
     ).order_by("pk")[:batch_size]
 
 
@@ -181,21 +230,73 @@ def _unchanged(job: ExportJob, records) -> set[int]:
     return set(ids) - set(changed.values_list("pk", flat=True))
 
 
-def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: bool) -> None:
+def _claim(job: ExportJob) -> ExportPart | None:
+    """Take the next part nobody holds: a queued one, or a running one whose worker
+    sent no heartbeat for ``TESSERA_FHIR_EXPORT_PART_STALE_SECONDS``. On PostgreSQL the
+    candidate is locked with SKIP LOCKED (workers never wait on each other); on every
+    database the claim is a compare-and-set, so two workers never hold one part."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.TESSERA_FHIR_EXPORT_PART_STALE_SECONDS)
+    takeable = Q(status=ExportPart.Status.QUEUED) | Q(
+        status=ExportPart.Status.RUNNING, heartbeat_at__lt=stale
+    )
+    while True:
+        with transaction.atomic():
+            part = (
+                ExportPart.objects.select_for_update(
+                    skip_locked=connection.features.has_select_for_update_skip_locked,
+                    of=("self",),  # never the job's row: the last part's finisher locks it
+                )
+                .filter(takeable, job_id=job.pk, job__status=ExportJob.Status.RUNNING)
+                .order_by("number")
+                .first()
+            )
+            if part is None:
+                return None
+            claim = uuid.uuid4().hex
+            taken = ExportPart.objects.filter(
+                pk=part.pk, status=part.status, claim=part.claim
+            ).update(
+                status=ExportPart.Status.RUNNING,
+                claim=claim,
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
+                episodes_done=0,
+                counts={},
+            )
+        if taken:
+            part.status, part.claim, part.heartbeat_at = ExportPart.Status.RUNNING, claim, now
+            part.episodes_done, part.counts = 0, {}
+            return part
+
+
+def _beat(part: ExportPart, episodes_done: int) -> None:
+    """Save the part's progress and heartbeat; notice a cancelled job or a lost claim."""
+    held = ExportPart.objects.filter(
+        pk=part.pk, claim=part.claim, job__status=ExportJob.Status.RUNNING
+    ).update(episodes_done=episodes_done, heartbeat_at=timezone.now())
+    if not held:
+        if not ExportJob.objects.filter(pk=part.job_id, status=ExportJob.Status.RUNNING).exists():
+            raise Cancelled
+        raise Lost
+
+
+def _write_part(job: ExportJob, part: ExportPart, files: Files, batch_size: int, validate_each):
     types = set(job.types)
     base = _base(job)
     pdf_for = to_pdf if "DocumentReference" in types else None
-    last_patient = 0  # the last patient written
+    last_patient = part.after_patient  # the last patient written
     written_patient = None
+    done = 0
     while True:
-        patients = _next_patients(job, last_patient, batch_size)
+        patients = _next_patients(job, last_patient, batch_size, upto=part.last_patient)
         if not patients:
-            return
+            return done
         records = load_records(
             _batch_episodes(job, patients), letters=pdf_for is not None, patients=patients
         )
         if not records:
-            return
+            return done
         exported = []
         unchanged = _unchanged(job, records)
         for record in records:
@@ -228,59 +329,153 @@ def _write_all(job: ExportJob, files: Files, batch_size: int, validate_each: boo
             ],
             actor_role="system",
         )
-        done = job.episodes_done + len(records)
-        running = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING)
-        if not running.update(episodes_done=done):
-            raise Cancelled
-        job.episodes_done = done
+        done += len(records)
+        _beat(part, done)
 
 
-def _finish(job: ExportJob, files: Files) -> str:
+def _part_done(job: ExportJob, part: ExportPart, files: Files, episodes: int) -> None:
+    """Move the part's files into place and mark it done, only while this worker still
+    holds the claim (a file moved over an earlier attempt's replaces it whole)."""
+    with transaction.atomic():
+        held = (
+            ExportPart.objects.select_for_update()
+            .filter(pk=part.pk, claim=part.claim, status=ExportPart.Status.RUNNING)
+            .first()
+        )
+        if held is None:
+            if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).exists():
+                raise Cancelled
+            raise Lost
+        for kind in files.counts:
+            target = job_dir(job) / part_file_name(kind, part.number)
+            os.replace(files.folder / f"{kind}.ndjson", target)
+        held.status = ExportPart.Status.DONE
+        held.counts = dict(files.counts)
+        held.episodes_done = episodes
+        held.heartbeat_at = timezone.now()
+        held.save(update_fields=["status", "counts", "episodes_done", "heartbeat_at"])
+
+
+def _finish_if_complete(job: ExportJob) -> str:
+    """When every part is done, list the files and mark the job done (once: under the
+    job's lock); returns the job's status."""
     with transaction.atomic():
         still = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
-        if still is None or still.status != ExportJob.Status.RUNNING:
-            shutil.rmtree(files.folder, ignore_errors=True)
-            return still.status if still else ExportJob.Status.CANCELLED
+        if still is None:
+            return ExportJob.Status.CANCELLED
+        if still.status != ExportJob.Status.RUNNING:
+            return still.status
+        parts = list(still.parts.all())
+        if any(part.status != ExportPart.Status.DONE for part in parts):
+            return still.status
         ExportFile.objects.bulk_create(
-            ExportFile(job=job, resource_type=kind, name=f"{kind}.ndjson", count=files.counts[kind])
+            ExportFile(
+                job=still,
+                resource_type=kind,
+                name=part_file_name(kind, part.number),
+                count=part.counts[kind],
+            )
             for kind in TYPES
-            if kind in files.counts
+            for part in parts
+            if kind in part.counts
         )
         now = timezone.now()
         still.status = ExportJob.Status.DONE
+        still.episodes_done = sum(part.episodes_done for part in parts)
         still.finished_at = now
         still.expires_at = now + dt.timedelta(hours=settings.TESSERA_FHIR_EXPORT_HOURS)
-        still.save(update_fields=["status", "finished_at", "expires_at"])
+        still.save(update_fields=["status", "episodes_done", "finished_at", "expires_at"])
     return ExportJob.Status.DONE
 
 
+def _drop(job: ExportJob, folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if not ExportJob.objects.filter(pk=job.pk).exists():
+        shutil.rmtree(job_dir(job), ignore_errors=True)
+
+
+def work(job_id, *, batch_size: int | None = None, validate_each: bool = True) -> str:
+    """One worker's share of a running job: claim parts and build them until none is
+    left to claim; the worker that finishes the last part completes the job. Returns
+    the job's status as this worker leaves it ("running" while other workers still
+    hold parts)."""
+    job = ExportJob.objects.select_related("client").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    batch_size = batch_size or settings.TESSERA_FHIR_EXPORT_BATCH
+    while (part := _claim(job)) is not None:
+        # What an earlier holder of this part left (it died, or lost its claim) goes.
+        for left in job_dir(job).glob(f"part-{part.number}.*"):
+            shutil.rmtree(left, ignore_errors=True)
+        folder = job_dir(job) / f"part-{part.number}.{part.claim}"
+        files = Files(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            episodes = _write_part(job, part, files, batch_size, validate_each)
+            files.close()
+            _part_done(job, part, files, episodes)
+        except Lost:
+            files.close()
+            _drop(job, folder)
+            continue
+        except Cancelled:
+            files.close()
+            _drop(job, folder)
+            return ExportJob.Status.CANCELLED
+        except Exception as exc:  # recorded on the job for the client, then raised for the log
+            files.close()
+            if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).exists():
+                _drop(job, folder)  # cancelled under us (its folder removed): not a failure
+                return ExportJob.Status.CANCELLED
+            if not ExportPart.objects.filter(pk=part.pk, claim=part.claim).exists():
+                _drop(job, folder)  # taken again (and our folder removed): not a failure
+                continue
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                error=f"{type(exc).__name__}: the export could not be built"[:500],
+            )
+            shutil.rmtree(job_dir(job), ignore_errors=True)
+            raise
+        shutil.rmtree(folder, ignore_errors=True)
+    return _finish_if_complete(job)
+
+
 def run(job_id, *, batch_size: int | None = None, validate_each: bool = True) -> str:
-    """Build the export; returns the job's final status."""
-    job = _start(job_id)
+    """Start the job (if queued) and work on it until no part is left to claim; with one
+    worker, this builds the whole export. Returns the job's status."""
+    job = start(job_id)
     if job is None:
         found = ExportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
         return found or "missing"
-    folder = job_dir(job)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    files = Files(folder)
-    try:
-        _write_all(job, files, batch_size or settings.TESSERA_FHIR_EXPORT_BATCH, validate_each)
-    except Cancelled:
-        files.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        return ExportJob.Status.CANCELLED
-    except Exception as exc:  # recorded on the job for the client, then raised for the log
-        files.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: the export could not be built"[:500],
-        )
-        raise
-    files.close()
-    return _finish(job, files)
+    return work(job.pk, batch_size=batch_size, validate_each=validate_each)
+
+
+def progress(job: ExportJob) -> tuple[int, int, int]:
+    """(parts done, parts, episodes done) of a running job, from its parts (one query)."""
+    found = job.parts.aggregate(
+        parts=Count("pk"),
+        done=Count("pk", filter=Q(status=ExportPart.Status.DONE)),
+        episodes=Sum("episodes_done"),
+    )
+    return found["done"], found["parts"], found["episodes"] or 0
+
+
+def stalled_jobs() -> list:
+    """Running jobs no live worker is on: one with a part whose worker sent no heartbeat
+    for ``TESSERA_FHIR_EXPORT_PART_STALE_SECONDS`` (it died), or, started longer ago
+    than that, with no part running at all (its workers' tasks were lost, or the worker
+    that built the last part died before completing the job). A worker should be sent
+    to each: it takes what is left and completes the job."""
+    stale = timezone.now() - dt.timedelta(seconds=settings.TESSERA_FHIR_EXPORT_PART_STALE_SECONDS)
+    parts = ExportPart.objects.filter(job=OuterRef("pk"), status=ExportPart.Status.RUNNING)
+    dead_part = Exists(parts.filter(heartbeat_at__lt=stale))
+    idle = Q(transaction_time__lt=stale) & ~Exists(parts)
+    return list(
+        ExportJob.objects.filter(dead_part | idle, status=ExportJob.Status.RUNNING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
 
 
 def forget_expired(now: dt.datetime | None = None) -> int:

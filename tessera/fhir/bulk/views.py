@@ -192,7 +192,10 @@ def status(request: HttpRequest, job_id) -> HttpResponse:
         if job.status == ExportJob.Status.QUEUED:
             response["X-Progress"] = "queued"
         else:
-            response["X-Progress"] = f"{job.episodes_done} of {job.episodes_total} episodes"
+            done, parts, episodes = build.progress(job)
+            response["X-Progress"] = (
+                f"{done} of {parts} parts, {episodes} of {job.episodes_total} episodes"
+            )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     if job.status == ExportJob.Status.FAILED:
