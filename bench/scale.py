@@ -511,6 +511,40 @@ def pages_read(sql: str) -> int:
     return int(top.get("Shared Hit Blocks", 0)) + int(top.get("Shared Read Blocks", 0))
 
 
+def query_detail(page: Page, client) -> list[tuple[int, str]]:
+    """(pages read, SQL) of each SELECT of one request, in order: which query grows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(page.url)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page.url)
+    rows = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if sql.lstrip().upper().startswith("SELECT") and "FOR UPDATE" not in sql.upper():
+            rows.append((pages_read(sql), sql))
+    return rows
+
+
+def print_detail(labels: list[str], pages: list[Page], out=sys.stdout, width: int = 160) -> None:
+    """Per query of each page in ``labels`` (all when empty): pages read and the SQL."""
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    for page in pages:
+        if labels and page.label not in labels:
+            continue
+        client = Client()
+        sign_in(client, User.objects.get(email=demo_email(page.user)))
+        rows = query_detail(page, client)
+        print(f"{page.label}: {sum(r[0] for r in rows)} pages, {len(rows)} SELECTs", file=out)
+        for n, (read, sql) in enumerate(rows, 1):
+            print(f"  {n:2d} {read:7d}  {sql[:width]}", file=out)
+
+
 def measure_page(page: Page, client, repeat: int) -> Measure:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -615,7 +649,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,30000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the database as it is (grown before): nothing dropped, grown or migrated",
+    )
+    parser.add_argument(
+        "--detail",
+        metavar="LABEL",
+        action="append",
+        help="with --existing: each query of this page (repeatable; 'all' for every page) "
+        "with its pages read",
+    )
     args = parser.parse_args(argv)
+    if args.existing:
+        setup_django(args.database_url)
+        from django.utils import timezone
+
+        pages = main_pages(timezone.localdate())
+        if args.detail:
+            print_detail([] if "all" in args.detail else args.detail, pages)
+        else:
+            report([], [("now", measure(pages, args.repeat)), ("now A/A", measure(pages, 1))])
+        return 0
     sizes = sorted(int(s) for s in args.sizes.split(","))
     fresh_database(args.database_url)
     setup_django(args.database_url)

@@ -188,9 +188,14 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
     """One row per patient, however many questionnaires are overdue (issue 20: one row
     per questionnaire was noise). Keyed by the oldest one."""
     caseload = loaded(episodes)
+    # Due before now and not expired; whether it was due on an earlier day than today in
+    # the clinic's time zone (``DueMeasureQuerySet.overdue``) is told below from the
+    # caseload's own clinics: in the query it joined every due row to its episode and
+    # clinic (issue 16). The index on (episode, completed_at, due_at) answers it.
     overdue = (
         DueMeasure.objects.filter(episode__in=list(caseload))
-        .overdue(now)
+        .pending()
+        .filter(due_at__lt=now, expires_at__gt=now)
         .order_by("due_at", "id")
         .values_list("pk", "episode_id", "due_at", "instrument", "time_point")
     )

@@ -28,17 +28,23 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from tessera.core.models import Patient
+
 from . import activity, collect
 from .items import KINDS, Item
 
-EPISODE_WITH = ("patient", "clinic", "therapist")
+# The clinic and the therapist are a few rows for the whole caseload (the planner
+# memoizes them). The patient is not joined: a row shows only the name, which the
+# episode carries (core 0018), and joining the patients read every patient of the
+# country (a hash join) or one primary-key descent per episode (issue 16).
+EPISODE_WITH = ("clinic", "therapist")
 # Columns no row shows or needs (the clinic's JSON settings are decoded per row else).
 NOT_SHOWN = (
     "clinic__languages",
     "clinic__rate_limits",
-    "patient__address",
     "therapist__password",
 )
+PATIENT_FIELDS = ("id", "first_name", "last_name")
 
 COLLECTORS = [
     collect.risk_alerts,
@@ -103,8 +109,21 @@ def build(episodes, now=None) -> Worklist:
     # subquery each query ran the scope again, and the planner, not knowing how few
     # episodes it gives, joined it to a scan of every episode in the country (issue 16).
     caseload = {e.pk: e for e in episodes.select_related(*EPISODE_WITH).defer(*NOT_SHOWN)}
+    for episode in caseload.values():
+        episode.patient = patient_of(episode)
     rows: list[Item] = []
     for collector in COLLECTORS:
         rows.extend(collector(caseload, now))
     rows.sort(key=lambda item: item.sort_key)
     return Worklist(rows)
+
+
+def patient_of(episode) -> Patient:
+    """The episode's patient from the episode's own copy of the name, no query: a
+    patient object whose other fields are deferred (read from the database only if
+    something asks for them, as with ``.only()``)."""
+    return Patient.from_db(
+        episode._state.db,
+        PATIENT_FIELDS,
+        (episode.patient_id, episode.patient_first_name, episode.patient_last_name),
+    )

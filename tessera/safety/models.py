@@ -75,7 +75,16 @@ class RiskAlert(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["resolved_at", "acknowledge_by"])]
+        indexes = [
+            models.Index(fields=["resolved_at", "acknowledge_by"]),
+            # An episode's open alerts: the on-call scope looks its clinics' episodes up
+            # here (issue 16).
+            models.Index(
+                fields=["episode"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="alert_open_by_episode",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(resolved_at__isnull=True) | ~models.Q(action=""),

@@ -5,7 +5,7 @@ Listed in ``tessera.core.access.scopes.EXTRA_EPISODE_SCOPES`` (as the user's own
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tessera.core import access
 
@@ -17,5 +17,12 @@ def open_alert_episodes(user) -> Q:
     clinic_ids = access.on_call_clinic_ids(user)
     if not clinic_ids:
         return Q(pk__in=[])
-    alerts = RiskAlert.objects.filter(resolved_at__isnull=True, episode__clinic_id__in=clinic_ids)
-    return access.in_subquery("pk", alerts.values("episode_id"))
+    # The episodes of the clinics on call that have an unresolved alert: read from the
+    # clinics' own episodes (by the index on clinic), each looked up in the open alerts'
+    # partial index (safety 0006). Joining every unresolved alert of the country to its
+    # episode, as before, read all of them to find the few at these clinics (issue 16).
+    from tessera.core.models import Episode
+
+    open_alert = RiskAlert.objects.filter(episode=OuterRef("pk"), resolved_at__isnull=True)
+    episodes = Episode.objects.filter(clinic_id__in=clinic_ids).filter(Exists(open_alert))
+    return Q(clinic_id__in=clinic_ids) & access.in_subquery("pk", episodes.values("pk"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tessera.core.roles import Role
 
-from .base import clinic_ids_with_roles, may_see_patient_data
+from .base import clinic_ids_with_roles, may_see_patient_data, region_role_ids
 
 
 def managed_clinic_ids(user) -> set[int]:
@@ -21,20 +21,21 @@ def managed_clinic_ids(user) -> set[int]:
     from tessera.core.models import Clinic
 
     ids = clinic_ids_with_roles(user, [Role.CLINIC_MANAGER])
-    regions = user.region_roles.values_list("region_id", flat=True)
-    ids |= set(Clinic.objects.filter(region_id__in=regions).values_list("id", flat=True))
+    regions = region_role_ids(user)
+    if regions:
+        ids |= set(Clinic.objects.filter(region_id__in=regions).values_list("id", flat=True))
     return ids
 
 
 def sees_clinic_list(user) -> bool:
     """Whether the menu links the clinic list: clinic managers, and region administrators
     even before their region has a clinic (they create the first one there). One query,
-    as many as ``managed_clinic_ids`` costs a user without a manager role."""
+    shared with every other look-up of the user's regions in the request."""
     if not may_see_patient_data(user) or not user.is_staff_member:
         return False
     if clinic_ids_with_roles(user, [Role.CLINIC_MANAGER]):
         return True
-    return user.region_roles.exists()
+    return bool(region_role_ids(user))
 
 
 def delivery_failure_clinic_ids(user) -> set[int]:
@@ -67,4 +68,4 @@ def administered_region_ids(user) -> set[int]:
     """Regions in which the user may create clinics (region administrators)."""
     if not may_see_patient_data(user) or not user.is_staff_member:
         return set()
-    return set(user.region_roles.values_list("region_id", flat=True))
+    return set(region_role_ids(user))

@@ -24,6 +24,7 @@ __all__ = [
     "in_subquery",
     "may_see_patient_data",
     "on_call_clinic_ids",
+    "region_role_ids",
     "roles_at",
     "supervising_clinic_ids",
 ]
@@ -39,6 +40,18 @@ def _role_cache(user) -> list[tuple[int, str, bool]]:
     if cached is None:
         cached = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
         user._tessera_roles = cached
+    return cached
+
+
+def region_role_ids(user) -> set[int]:
+    """The regions the user administers (their region roles): one query per request,
+    however many pages of the access policy ask (the menu, the staff home, reports)."""
+    if not _active(user):
+        return set()
+    cached = getattr(user, "_tessera_regions", None)
+    if cached is None:
+        cached = set(user.region_roles.values_list("region_id", flat=True))
+        user._tessera_regions = cached
     return cached
 
 

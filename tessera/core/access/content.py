@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from tessera.core.roles import Role
 
-from .base import _active, _role_cache, clinic_ids_with_roles, may_see_patient_data
+from .base import (
+    _active,
+    _role_cache,
+    clinic_ids_with_roles,
+    may_see_patient_data,
+    region_role_ids,
+)
 
 
 def authoring_region_ids(user) -> set[int]:
@@ -35,7 +41,7 @@ def library_region_ids(user) -> set[int]:
 
     clinics = {clinic for clinic, _role, _on in _role_cache(user)}
     ids = set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
-    ids |= set(user.region_roles.values_list("region_id", flat=True))
+    ids |= region_role_ids(user)
     return ids
 
 

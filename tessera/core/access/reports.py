@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from tessera.core.roles import Role
 
-from .base import _active, all_roles, clinic_ids_with_roles, may_see_patient_data
+from .base import _active, all_roles, clinic_ids_with_roles, may_see_patient_data, region_role_ids
 
 OUTCOME_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER})
 CLINIC_OUTCOME_ROLES = frozenset({Role.SUPERVISOR, Role.CLINIC_MANAGER})
@@ -53,11 +53,7 @@ def region_report_ids(user) -> set[int]:
     read once per request."""
     if not _staff(user):
         return set()
-    cached = getattr(user, "_tessera_report_regions", None)
-    if cached is None:
-        cached = set(user.region_roles.values_list("region_id", flat=True))
-        user._tessera_report_regions = cached
-    return cached
+    return set(region_role_ids(user))
 
 
 def region_register_ids(user) -> set[int]:

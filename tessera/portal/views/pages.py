@@ -13,6 +13,7 @@ from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
 from tessera.treatment.models import DueMeasure
 
+from .. import staff_lists
 from ..home import (
     applications_and_path,
     latest_of,
@@ -98,21 +99,13 @@ def clinic_directory(request: HttpRequest) -> HttpResponse:
 
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    caseload = (
-        Episode.objects.visible_to(user)
-        .filter(therapist=user, patient__is_training=False)
-        .open()
-        .select_related("patient", "clinic")
-    )
-    page = Paginator(caseload, 25).get_page(request.GET.get("page"))
-    overdue = (
-        DueMeasure.objects.visible_to(user)
-        .filter(episode__therapist=user)
-        .overdue()
-        .select_related("episode__patient")
-        .order_by("due_at")[:20]
-    )
+    # Neither the caseload nor its overdue questionnaires join the patients: the names
+    # are the episodes' own (issue 16; ``portal.staff_lists``).
+    page = Paginator(staff_lists.caseload(user), 25).get_page(request.GET.get("page"))
+    page.object_list = staff_lists.with_patients(page.object_list)
+    overdue = staff_lists.overdue(user)
     memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
+    administered = access.administered_region_ids(user)
     return render(
         request,
         "portal/staff_home.html",
@@ -120,10 +113,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "overdue": overdue,
             "memberships": memberships,
+            # The user's regions are read once per request (``access``): no query here
+            # for the staff who administer none.
             "regions": user.region_roles.select_related("region").annotate(
                 clinic_count=Count("region__clinics")
-            ),
-            "may_create_clinics": bool(access.administered_region_ids(user)),
+            )
+            if administered
+            else [],
+            "may_create_clinics": bool(administered),
             "sees_patients": access.may_see_patient_data(user),
             "inbox": _inbox_counts(user),
         },

@@ -7,20 +7,45 @@ and questions the screening could not settle, for the assessment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from . import areas
 from .rules import EXCLUDE_CODES, Rules, ScoreRule, age_limits, exclude_label
 from .text import _, show_number
 
 
-@dataclass(frozen=True)
 class Finding:
-    code: str
-    text: str
+    """A code for programs and a text for people. The text may be given as a function of
+    no arguments, called the first time it is read (then kept): the triage queue ranks
+    every programme for every application on its page but shows only the titles that
+    fit and a summary, so most texts are never read (issue 16: writing them all was
+    over half the queue's CPU). Read it in the language it is to be shown in."""
+
+    __slots__ = ("_text", "code")
+
+    def __init__(self, code: str, text: str | Callable[[], str]):
+        self.code = code
+        self._text = text
+
+    @property
+    def text(self) -> str:
+        if callable(self._text):
+            self._text = self._text()
+        return self._text
 
     def __str__(self) -> str:
         return self.text
+
+    def __repr__(self) -> str:
+        return f"Finding({self.code!r}, {self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return (self.code, self.text) == (other.code, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.text))
 
 
 def _range_text(rule: ScoreRule) -> str:
@@ -45,24 +70,30 @@ def _age(rules: Rules, screening, title: str, problems: list, to_check: list) ->
         to_check.append(
             Finding(
                 "age_unknown",
-                _("Age not known: check the age limits (%(limits)s).")
-                % {"limits": age_limits(rules)},
+                lambda: (
+                    _("Age not known: check the age limits (%(limits)s).")
+                    % {"limits": age_limits(rules)}
+                ),
             )
         )
     elif rules.min_age is not None and age < rules.min_age:
         problems.append(
             Finding(
                 "age_below",
-                _("Age %(age)s is below the lowest age, %(limit)s, for %(title)s.")
-                % {"age": age, "limit": rules.min_age, "title": title},
+                lambda: (
+                    _("Age %(age)s is below the lowest age, %(limit)s, for %(title)s.")
+                    % {"age": age, "limit": rules.min_age, "title": title}
+                ),
             )
         )
     elif rules.max_age is not None and age > rules.max_age:
         problems.append(
             Finding(
                 "age_above",
-                _("Age %(age)s is above the highest age, %(limit)s, for %(title)s.")
-                % {"age": age, "limit": rules.max_age, "title": title},
+                lambda: (
+                    _("Age %(age)s is above the highest age, %(limit)s, for %(title)s.")
+                    % {"age": age, "limit": rules.max_age, "title": title}
+                ),
             )
         )
 
@@ -71,65 +102,97 @@ def _language(candidate, rules: Rules, screening, problems: list, to_check: list
     offered = [
         code for code in candidate.languages if rules.languages is None or code in rules.languages
     ]
-    names = ", ".join(areas.language_name(code, in_sentence=True) for code in offered) or _(
-        "no language"
-    )
+
+    def names() -> str:
+        return ", ".join(areas.language_name(code, in_sentence=True) for code in offered) or _(
+            "no language"
+        )
+
     if screening.language is None:
         to_check.append(
             Finding(
                 "language_unknown",
-                _("Language not known: offered in %(names)s.") % {"names": names},
+                lambda: _("Language not known: offered in %(names)s.") % {"names": names()},
             )
         )
     elif screening.language not in offered:
         problems.append(
             Finding(
                 "language",
-                _("Not offered in %(language)s (only in %(names)s).")
-                % {
-                    "language": areas.language_name(screening.language, in_sentence=True),
-                    "names": names,
-                },
+                lambda: (
+                    _("Not offered in %(language)s (only in %(names)s).")
+                    % {
+                        "language": areas.language_name(screening.language, in_sentence=True),
+                        "names": names(),
+                    }
+                ),
             )
         )
 
 
+def _score_values(rule: ScoreRule, title: str, total=None) -> dict:
+    values = {"instrument": rule.instrument, "range": _range_text(rule), "title": title}
+    if total is not None:
+        values["total"] = show_number(total)
+    return values
+
+
 def _scores(rules: Rules, screening, title: str, reasons, problems, to_check) -> None:
+    # The texts are written only when read (``Finding``): each function takes the rule
+    # and total of its own turn of the loop as defaults.
     for rule in rules.scores:
         score = screening.score(rule.instrument)
-        values = {"instrument": rule.instrument, "range": _range_text(rule), "title": title}
         if score is None or score.total is None:
             to_check.append(
                 Finding(
                     "score_unknown",
-                    _("%(instrument)s not answered: %(range)s for %(title)s could not be checked.")
-                    % values,
+                    lambda rule=rule: (
+                        _(
+                            "%(instrument)s not answered: %(range)s for %(title)s "
+                            "could not be checked."
+                        )
+                        % _score_values(rule, title)
+                    ),
                 )
             )
             continue
-        values["total"] = show_number(score.total)
-        if rule.min is not None and score.total < rule.min:
+        total = score.total
+        if rule.min is not None and total < rule.min:
             problems.append(
                 Finding(
                     "score_below",
-                    _("%(instrument)s %(total)s is below %(range)s for %(title)s.") % values,
+                    lambda rule=rule, total=total: (
+                        _("%(instrument)s %(total)s is below %(range)s for %(title)s.")
+                        % _score_values(rule, title, total)
+                    ),
                 )
             )
-        elif rule.max is not None and score.total > rule.max:
+        elif rule.max is not None and total > rule.max:
             problems.append(
                 Finding(
                     "score_above",
-                    _("%(instrument)s %(total)s is above %(range)s for %(title)s.") % values,
+                    lambda rule=rule, total=total: (
+                        _("%(instrument)s %(total)s is above %(range)s for %(title)s.")
+                        % _score_values(rule, title, total)
+                    ),
                 )
             )
         else:
             reasons.append(
-                Finding("score_within", _("%(instrument)s %(total)s is within %(range)s.") % values)
+                Finding(
+                    "score_within",
+                    lambda rule=rule, total=total: (
+                        _("%(instrument)s %(total)s is within %(range)s.")
+                        % _score_values(rule, title, total)
+                    ),
+                )
             )
 
 
-def _excluded(code: str, text: str) -> Finding:
-    return Finding(f"excluded_{code}", _("Excluded: %(reason)s.") % {"reason": text})
+def _excluded(code: str) -> Finding:
+    return Finding(
+        f"excluded_{code}", lambda: _("Excluded: %(reason)s.") % {"reason": exclude_label(code)}
+    )
 
 
 def _exclusions(rules: Rules, screening, problems: list, to_check: list) -> None:
@@ -139,16 +202,18 @@ def _exclusions(rules: Rules, screening, problems: list, to_check: list) -> None
             # application to a risk assessment; only a risk a clinician assessed as high
             # rules the programme out.
             if screening.high_risk:
-                problems.append(_excluded(code, exclude_label(code)))
+                problems.append(_excluded(code))
             elif screening.needs_risk_assessment:
                 to_check.append(
                     Finding(
                         "risk_assessment_needed",
-                        _(
-                            "A risk answer (%(instruments)s): needs a risk assessment before "
-                            "a programme is chosen."
-                        )
-                        % {"instruments": ", ".join(screening.risk_flags)},
+                        lambda: (
+                            _(
+                                "A risk answer (%(instruments)s): needs a risk assessment before "
+                                "a programme is chosen."
+                            )
+                            % {"instruments": ", ".join(screening.risk_flags)}
+                        ),
                     )
                 )
         elif code in ("audit_zone_iii", "audit_zone_iv"):
@@ -158,15 +223,20 @@ def _exclusions(rules: Rules, screening, problems: list, to_check: list) -> None
                 to_check.append(
                     Finding(
                         "audit_unknown",
-                        _("AUDIT not answered: check for %(what)s.")
-                        % {"what": exclude_label(code)},
+                        lambda code=code: (
+                            _("AUDIT not answered: check for %(what)s.")
+                            % {"what": exclude_label(code)}
+                        ),
                     )
                 )
             elif zone >= least:
-                problems.append(_excluded(code, exclude_label(code)))
+                problems.append(_excluded(code))
         elif code not in EXCLUDE_CODES:
             to_check.append(
-                Finding("check_exclusion", _("Check at assessment: %(what)s.") % {"what": code})
+                Finding(
+                    "check_exclusion",
+                    lambda code=code: _("Check at assessment: %(what)s.") % {"what": code},
+                )
             )
 
 
@@ -177,7 +247,10 @@ def _requires(rules: Rules, screening, problems: list) -> None:
             problems.append(
                 Finding(
                     "required_missing",
-                    _("Needs %(instrument)s, which was not answered.") % {"instrument": instrument},
+                    lambda instrument=instrument: (
+                        _("Needs %(instrument)s, which was not answered.")
+                        % {"instrument": instrument}
+                    ),
                 )
             )
 
@@ -190,8 +263,10 @@ def check_rules(candidate, rules: Rules, screening) -> tuple[list, list, list]:
         problems.append(
             Finding(
                 "rules_unreadable",
-                _("Its rules cannot be read (%(keys)s): a manager should correct them.")
-                % {"keys": ", ".join(rules.unreadable)},
+                lambda: (
+                    _("Its rules cannot be read (%(keys)s): a manager should correct them.")
+                    % {"keys": ", ".join(rules.unreadable)}
+                ),
             )
         )
     _exclusions(rules, screening, problems, to_check)

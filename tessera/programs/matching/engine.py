@@ -179,13 +179,15 @@ def _points_to(score: Score, area: str) -> Finding:
     band = f" ({score.band})" if score.band else ""
     return Finding(
         "points_to_area",
-        _("%(instrument)s %(total)s%(band)s points to %(area)s.")
-        % {
-            "instrument": score.instrument,
-            "total": show_number(score.total),
-            "band": band,
-            "area": areas.area_label(area),
-        },
+        lambda: (
+            _("%(instrument)s %(total)s%(band)s points to %(area)s.")
+            % {
+                "instrument": score.instrument,
+                "total": show_number(score.total),
+                "band": band,
+                "area": areas.area_label(area),
+            }
+        ),
     )
 
 
@@ -205,12 +207,14 @@ def _rank(candidate: Candidate, screening: ScreeningSummary, indicated) -> Sugge
         tier = FITS_TRANSDIAGNOSTIC
         scores = [s for found in indicated.values() for s in found]
         severity = max((_relative(s, rules) or 0.0) for s in scores)
-        labels = [areas.area_label(a) for a in sorted(indicated)]
         reasons.insert(
             0,
             Finding(
                 "several_areas",
-                _("More than one problem area shows up: %(areas)s.") % {"areas": ", ".join(labels)},
+                lambda: (
+                    _("More than one problem area shows up: %(areas)s.")
+                    % {"areas": ", ".join(areas.area_label(a) for a in sorted(indicated))}
+                ),
             ),
         )
     else:
@@ -219,8 +223,10 @@ def _rank(candidate: Candidate, screening: ScreeningSummary, indicated) -> Sugge
             0,
             Finding(
                 "fits_rules_only",
-                _("Fits the rules, but nothing in the screening points to %(area)s.")
-                % {"area": areas.area_label(candidate.problem_area)},
+                lambda: (
+                    _("Fits the rules, but nothing in the screening points to %(area)s.")
+                    % {"area": areas.area_label(candidate.problem_area)}
+                ),
             ),
         )
     return Suggestion(

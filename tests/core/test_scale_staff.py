@@ -1,0 +1,205 @@
+"""The staff pages at national scale (issue 16): the inbox, the staff home and the
+on-call scope read the same rows as before without joining rows whose number grows with
+the country (patients, every due's clinic, every open alert's episode). Same rows on
+both databases; the plans (EXPLAIN) on PostgreSQL, counting scans of a table rather
+than naming indexes where the planner may choose among several."""
+
+import datetime as dt
+import os
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tessera.core.models import ClinicRole, Episode, Patient
+from tessera.inbox import collect, scope, worklist
+from tessera.portal import staff_lists
+from tessera.safety.models import RiskAlert
+from tessera.treatment.models import DueMeasure
+from tests.conftest import make_patient
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="EXPLAIN plans are PostgreSQL's")
+
+
+def _plan(sql: str, params=()) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    return plan
+
+
+def _scans(plan: str, table: str) -> list[str]:
+    """The plan's lines that read ``table`` (any scan of it, by any index or none)."""
+    return [line for line in plan.splitlines() if re.search(rf"Scan.* on {table}\b", line)]
+
+
+def _overdue_world(world):
+    """The therapist's patient with a questionnaire overdue since two days, one due
+    earlier today (not overdue), one expired (no longer overdue), and a training
+    patient's overdue one (the staff home's overdue list shows it, as before)."""
+    now = timezone.now()
+    episode = world.episode
+    DueMeasure.objects.filter(episode=episode).update(
+        completed_at=None, due_at=now - dt.timedelta(days=2), expires_at=now + dt.timedelta(days=5)
+    )
+    training, training_episode = make_patient(
+        world.clinic, "practice@alpha.test", therapist=world["therapist"], first="Tr"
+    )
+    Patient.objects.filter(pk=training.pk).update(is_training=True)
+    for n, (due, expires) in enumerate(
+        [
+            (now - dt.timedelta(days=3), now + dt.timedelta(days=1)),
+            (now - dt.timedelta(minutes=1), now + dt.timedelta(days=1)),
+            (now - dt.timedelta(days=9), now - dt.timedelta(days=1)),
+        ]
+    ):
+        DueMeasure.objects.create(
+            episode=training_episode,
+            instrument="PHQ-9",
+            time_point="weekly",
+            sequence=n + 1,
+            opens_at=due - dt.timedelta(days=1),
+            due_at=due,
+            expires_at=expires,
+        )
+    return now
+
+
+def test_the_staff_homes_overdue_list_is_the_old_querysets(world):
+    now = _overdue_world(world)
+    user = world["therapist"]
+    old = list(
+        DueMeasure.objects.visible_to(user)
+        .filter(episode__therapist=user)
+        .overdue(now)
+        .select_related("episode__patient")
+        .order_by("due_at", "id")[:20]
+    )
+    new = staff_lists.overdue(user, now)
+    assert [d.pk for d in new] == [d.pk for d in old]
+    assert len(new) >= 2
+    assert [str(d.episode.patient) for d in new] == [str(d.episode.patient) for d in old]
+    assert staff_lists.overdue(world["other_therapist"], now) == []
+
+
+def test_the_staff_homes_caseload_is_the_old_querysets(world):
+    _overdue_world(world)
+    user = world["therapist"]
+    old = (
+        Episode.objects.visible_to(user)
+        .filter(therapist=user, patient__is_training=False)
+        .open()
+        .select_related("patient")
+    )
+    new = staff_lists.with_patients(staff_lists.caseload(user))
+    assert [e.pk for e in new] == [e.pk for e in old]
+    assert [str(e.patient) for e in new] == [str(e.patient) for e in old]
+
+
+def test_the_inboxs_overdue_rows_are_the_old_querysets(world):
+    now = _overdue_world(world)
+    user = world["therapist"]
+    episodes = scope.caseload(user, scope.choose(user, None, []))
+    caseload = {e.pk: e for e in episodes.select_related("clinic")}
+    rows = collect.overdue_questionnaires(caseload, now)
+    old = DueMeasure.objects.filter(episode__in=list(caseload)).overdue(now).order_by("due_at")
+    assert {row.key for row in rows} == {
+        f"due-{DueMeasure.objects.filter(episode_id=e).overdue(now).order_by('due_at', 'id')[0].pk}"
+        for e in {d.episode_id for d in old}
+    }
+    assert rows
+
+
+def test_the_worklist_reads_no_patient_row(world):
+    """The caseload's patients come from the episodes' own copy of the name."""
+    user = world["therapist"]
+    with CaptureQueriesContext(connection) as captured:
+        work = worklist.build(scope.caseload(user, scope.choose(user, None, [])))
+        names = {str(item.episode.patient) for item in work.items}
+    read = [q["sql"] for q in captured.captured_queries if '"core_patient"' in q["sql"]]
+    for sql in read:  # the training patients' short list, the user's own record
+        assert 'JOIN "core_patient"' not in sql, sql
+        assert '"core_patient"."first_name"' not in sql or '"core_patient"."user_id" =' in sql
+    assert names <= {str(p) for p in Patient.objects.all()}
+
+
+@postgres_only
+def test_the_overdue_queries_join_no_episode_or_clinic(world):
+    """The inbox's and the staff home's overdue dues: the index on (episode,
+    completed_at, due_at), no episode or clinic row per due."""
+    now = _overdue_world(world)
+    ids = list(Episode.objects.filter(clinic=world.clinic).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        collect.overdue_questionnaires(ids, now)
+        staff_lists.overdue(world["therapist"], now)
+    dues = [
+        q["sql"] for q in captured.captured_queries if 'FROM "treatment_duemeasure"' in q["sql"]
+    ]
+    assert len(dues) == 2
+    for sql in dues:
+        assert "JOIN" not in sql, sql
+        assert not _scans(_plan(sql), "core_clinic"), sql
+
+
+@postgres_only
+def test_the_staff_home_caseload_reads_no_patient_row(world):
+    sql, params = staff_lists.caseload(world["therapist"]).query.sql_with_params()
+    plan = _plan(sql, params)
+    # Only the training patients' short list (a subquery, aliased u…), never a join.
+    patients = _scans(plan, "core_patient")
+    assert all(re.search(r"on core_patient u\d", line) for line in patients), plan
+
+
+def _alerted(world):
+    """An unresolved alert at each clinic, on episodes the therapist is not
+    responsible for."""
+    far_episode = world.far_patient.episodes.get()
+    colleague_episode = world.other_patient.episodes.get()
+    now = timezone.now()
+    for episode in (colleague_episode, far_episode):
+        RiskAlert.objects.create(
+            episode=episode,
+            source="staff",
+            severity="high",
+            acknowledge_by=now + dt.timedelta(hours=1),
+        )
+    return colleague_episode, far_episode
+
+
+def test_the_on_call_scope_shows_its_clinics_alerted_episodes_only(world):
+    colleague_episode, far_episode = _alerted(world)
+    user = world["therapist"]
+    ClinicRole.objects.filter(user=user).update(on_call=True)
+    user = type(user).objects.get(pk=user.pk)
+    visible = set(Episode.objects.visible_to(user).values_list("pk", flat=True))
+    assert colleague_episode.pk in visible  # on call at its clinic, alert open
+    assert far_episode.pk not in visible  # an open alert at another clinic
+    RiskAlert.objects.filter(episode=colleague_episode).update(
+        resolved_at=timezone.now(), action="contacted"
+    )
+    user = type(user).objects.get(pk=user.pk)
+    assert colleague_episode.pk not in set(
+        Episode.objects.visible_to(user).values_list("pk", flat=True)
+    )
+
+
+@postgres_only
+def test_the_on_call_scope_reads_open_alerts_by_their_partial_index(world):
+    """The open alerts are read from their own partial index, never the alert table,
+    and only joined to the episodes of the clinics on call."""
+    _alerted(world)
+    user = world["therapist"]
+    ClinicRole.objects.filter(user=user).update(on_call=True)
+    user = type(user).objects.get(pk=user.pk)
+    sql, params = Episode.objects.visible_to(user).query.sql_with_params()
+    plan = _plan(sql, params)
+    alerts = _scans(plan, "safety_riskalert")
+    assert alerts, plan
+    assert all("alert_open_by_episode" in line for line in alerts), plan
+    subquery = sql[sql.index("ARRAY(") :]
+    assert '"clinic_id" IN' in subquery, sql
