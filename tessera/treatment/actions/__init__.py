@@ -15,6 +15,7 @@ from .diary import (
 )
 from .episodes import (
     AlreadySubmitted,
+    EarlierAnswer,
     do_cancel_occasions,
     do_note_therapist_first_look,
     do_open_episode,
@@ -66,6 +67,7 @@ __all__ = [
     "do_save_draft",
     "draft_answers",
     "AlreadySubmitted",
+    "EarlierAnswer",
     "do_submit_response",
     "do_seed_plan",
     "do_add_module",
