@@ -58,6 +58,13 @@ class PatientContactForm(forms.ModelForm):
         }
 
 
+def _address_lines(text) -> str:
+    """A postal address as the browser sends it (lines ending in CR LF), one line per
+    line, without blank lines or spaces around them."""
+    lines = (line.strip() for line in (text or "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 class ClinicSettingsForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
@@ -90,10 +97,12 @@ class ClinicSettingsForm(forms.ModelForm):
             "outcome_rule",
             "contact_phone",
             "contact_email",
+            "postal_address",
         ]
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "working_days": _("ISO weekday numbers: 1 is Monday, 7 is Sunday. E.g. 12345."),
@@ -105,6 +114,9 @@ class ClinicSettingsForm(forms.ModelForm):
         self.fields["languages"].choices = LANGUAGE_CHOICES
         # Left out of a post (an older form), the clinic keeps its rule.
         self.fields["outcome_rule"].required = False
+
+    def clean_postal_address(self) -> str:
+        return _address_lines(self.cleaned_data.get("postal_address"))
 
     def clean_outcome_rule(self) -> str:
         chosen = self.cleaned_data.get("outcome_rule")
@@ -291,12 +303,16 @@ class ClinicCreateForm(forms.ModelForm):
 
     class Meta:
         model = Clinic
-        fields = ["region", "name", "slug", "country", "languages", "time_zone"]
+        fields = ["region", "name", "slug", "country", "languages", "time_zone", "postal_address"]
         help_texts = {"time_zone": _("For example Europe/Stockholm or Europe/London.")}
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+    def clean_postal_address(self) -> str:
+        return _address_lines(self.cleaned_data.get("postal_address"))
 
 
 RATE_LIMIT_LABELS = {

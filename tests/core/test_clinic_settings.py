@@ -138,3 +138,22 @@ def test_only_the_clinics_managers_may_change_the_outcome_rule(world, login):
         assert response.status_code in (403, 404)
     assert Clinic.objects.get(slug="alpha").outcome_rule == "national"
     assert not AuditEvent.objects.filter(action="clinic.settings_changed").exists()
+
+
+def test_a_manager_gives_the_clinics_postal_address_for_its_letters(world, login):
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    form = client.get(url).content.decode()
+    assert 'name="postal_address"' in form and "postal address" in form
+    address = "Storgatan 1\r\n111 22 Stockholm"
+    response = client.post(url, _settings_form(postal_address=address))
+    assert response.status_code == 302
+    clinic = Clinic.objects.get(slug="alpha")
+    assert clinic.postal_address == "Storgatan 1\n111 22 Stockholm"
+    event = AuditEvent.objects.filter(action="clinic.settings_changed").latest("id")
+    assert "postal_address" in event.changes
+    page = client.get(reverse("clinic_detail", args=["alpha"])).content.decode()
+    assert "Storgatan 1<br>111 22 Stockholm" in page
+    too_long = client.post(url, _settings_form(postal_address="x" * 301))
+    assert too_long.status_code == 200
+    assert Clinic.objects.get(slug="alpha").postal_address == clinic.postal_address

@@ -1,6 +1,6 @@
 """Issue 20 item 10, in the browser: a therapist writes a letter in the clinic's second
-language with a few words of their own; the letter shows them (escaped) and the clinic's
-contact details, and its PDF downloads."""
+language with a few words of their own; the letter shows them (escaped), the clinic's
+contact details and postal address, and its PDF downloads."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def test_a_letter_in_the_chosen_language_with_the_therapists_words(page, e2e_wor
     clinic.languages = ["sv", "en"]
     clinic.contact_phone = "08-123 45 67"
     clinic.contact_email = "kontakt@alpha.test"
-    clinic.save(update_fields=["languages", "contact_phone", "contact_email"])
+    clinic.postal_address = "Storgatan 1\n111 22 Stockholm"
+    clinic.save(update_fields=["languages", "contact_phone", "contact_email", "postal_address"])
     do_update_patient_details(
         patient, acting_user=therapist, gp_name="Dr Eva Ek", letters_to_gp=True
     )
@@ -45,6 +46,9 @@ def test_a_letter_in_the_chosen_language_with_the_therapists_words(page, e2e_wor
     expect(main).to_contain_text("Pia <b>works</b> hard; call us any time.")
     expect(main).to_contain_text("08-123 45 67")
     expect(main).to_contain_text("kontakt@alpha.test")
+    # The clinic's postal address heads the letter, line by line (and so its PDF).
+    address = main.locator("article.letter header .letter-address")
+    expect(address).to_have_text(re.compile(r"Storgatan 1\s*111 22 Stockholm"))
     letter = Letter.objects.get()
     assert letter.language == "en" and letter.note.startswith("Pia <b>works</b>")
     with page.expect_download() as download:

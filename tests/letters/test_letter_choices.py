@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tessera.core.actions import do_update_patient_details
-from tessera.core.models import AuditEvent, Episode
+from tessera.core.models import AuditEvent, Clinic, Episode
 from tessera.letters.actions import NOTE_LIMIT, do_write_letter
 from tessera.letters.models import Letter
 from tessera.letters.render import letter_languages
@@ -26,7 +26,8 @@ def consenting(world):
     world.patient.refresh_from_db()
     world.clinic.contact_phone = "08-123 45 67"
     world.clinic.contact_email = "kontakt@example.org"
-    world.clinic.save(update_fields=["contact_phone", "contact_email"])
+    world.clinic.postal_address = "Storgatan 1\n111 22 Stockholm"
+    world.clinic.save(update_fields=["contact_phone", "contact_email", "postal_address"])
     world.episode.refresh_from_db()
     return world
 
@@ -53,6 +54,18 @@ def test_a_language_the_clinic_does_not_use_is_refused(consenting):
 def test_every_letter_carries_the_clinics_contact_details(consenting):
     letter = do_write_letter(consenting.episode, "started")
     assert "08-123 45 67" in letter.html and "kontakt@example.org" in letter.html
+
+
+def test_every_letter_has_the_clinics_postal_address_at_the_top(consenting):
+    """The clinic's address, line by line, in the letter's header (and so in its PDF,
+    made from the same HTML); nothing when the clinic has none."""
+    letter = do_write_letter(consenting.episode, "started")
+    header = letter.html.split("</header>")[0]
+    assert "Storgatan 1<br>111 22 Stockholm" in header
+    Clinic.objects.filter(pk=consenting.clinic.pk).update(postal_address="")
+    consenting.episode.clinic.refresh_from_db()
+    bare = do_write_letter(consenting.episode, "started")
+    assert "letter-address" not in bare.html
 
 
 def test_the_note_is_stored_escaped_audited_and_never_mailed(consenting, client):
@@ -121,3 +134,5 @@ def test_the_demos_letters_carry_their_clinics_contact_details(seeded_demo):
     assert letters
     for letter in letters:
         assert letter.clinic.contact_phone in letter.html
+        first_line = letter.clinic.postal_address.splitlines()[0]
+        assert first_line and first_line in letter.html.split("</header>")[0]

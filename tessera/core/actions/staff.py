@@ -292,7 +292,11 @@ def do_hand_over_caseload(
     )
     if not episodes:
         return 0
-    Episode.objects.filter(pk__in=[episode.pk for episode in episodes]).update(therapist=to_user)
+    # A new patient for the new therapist: an inbox row until they first open the patient
+    # (issue 20, item 9), as for a patient assigned at intake.
+    Episode.objects.filter(pk__in=[episode.pk for episode in episodes]).update(
+        therapist=to_user, new_to_therapist=True
+    )
     for episode in episodes:
         audit.record_for_episode(
             "staff.caseload_handed_over",

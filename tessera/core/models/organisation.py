@@ -123,6 +123,13 @@ class Clinic(models.Model):
     # public page, the application status page and after treatment (issue 14).
     contact_phone = models.CharField(_("the clinic's phone number"), max_length=40, blank=True)
     contact_email = models.EmailField(_("the clinic's e-mail address"), blank=True)
+    # Where letters come from: at the top of every letter and its PDF (issue 20, item 10).
+    postal_address = models.TextField(
+        _("the clinic's postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown at the top of every letter. Write each line of the address on a line."),
+    )
     # After the end the patient keeps reading their course (modules, worksheets, diary,
     # scores) this long; the safety plan stays readable for good (issue 14).
     reading_access_days = models.PositiveSmallIntegerField(

@@ -20,7 +20,7 @@ from tessera.core.models import Episode, Patient
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs import eligibility
 from tessera.programs.eligibility import published_versions
-from tessera.treatment.actions import do_open_episode, do_start_treatment
+from tessera.treatment.actions import EarlierAnswer, do_open_episode, do_start_treatment
 from tessera.treatment.actions.plans import do_seed_plan
 
 from .. import care_models, notify
@@ -115,10 +115,37 @@ def _patient_for(application: Application, acting_user) -> Patient:
     )
 
 
+def screening_baseline(application: Application, patient: Patient) -> list[EarlierAnswer]:
+    """The application's screening answers, offered as the before-treatment scores: a
+    recent one is not asked again at the start (treatment's ``BASELINE_WINDOW``,
+    issue 20, item 9). Answered by the applicant (else the patient's own login)."""
+    person = application.applicant or (patient.user if patient else None)
+    return [
+        EarlierAnswer(
+            source=f"screening-{answer.pk}",
+            instrument=answer.instrument,
+            instrument_version=answer.instrument_version,
+            language=answer.language,
+            answers=answer.answers,
+            total=answer.total,
+            band=answer.band,
+            result=answer.result,
+            risk_flagged=answer.risk_flagged,
+            submitted_at=answer.submitted_at,
+            submitted_by=person,
+        )
+        for answer in application.screening_answers.all()
+    ]
+
+
 def _start(locked: Application, episode: Episode, acting_user, now) -> None:
     if not episode.plan.exists() and episode.programme_version_id:
         do_seed_plan(episode, episode.programme_version, acting_user=acting_user)
-    do_start_treatment(episode, acting_user=acting_user)
+    do_start_treatment(
+        episode,
+        acting_user=acting_user,
+        earlier_answers=screening_baseline(locked, episode.patient),
+    )
     locked.status, locked.started_at = Status.ACCEPTED, now
 
 

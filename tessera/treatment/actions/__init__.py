@@ -15,6 +15,7 @@ from .diary import (
 )
 from .episodes import (
     AlreadySubmitted,
+    EarlierAnswer,
     PastAnswers,
     do_cancel_occasions,
     do_note_therapist_first_look,
@@ -70,6 +71,7 @@ __all__ = [
     "AlreadySubmitted",
     "PastAnswers",
     "do_submit_past_responses",
+    "EarlierAnswer",
     "do_submit_response",
     "do_seed_plan",
     "do_add_module",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -13,12 +14,45 @@ from tessera.core import access, audit, crisis
 from tessera.core.models import Episode
 from tessera.instruments.choices import can_be_filled_in, licensed_codes
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
+from tessera.instruments.scoring.definitions import normalise_code
+from tessera.instruments.time_points import TimePoint
 
 from .. import plans, schedule, signals
 from ..models import DueMeasure, MeasureRule, Response, ResponseDraft
 from .schedule import risk_overrides as clinic_thresholds
 
 DEFAULT_TREATMENT_WEEKS = 10
+
+# A house rule (issue 20, item 9): a questionnaire answered in screening counts as the
+# "before treatment" one when it was answered at most 14 days before treatment starts.
+# 14 days is the recall period of the PHQ-9 ("over the last 2 weeks", Kroenke 2001) and
+# of the GAD-7 (Spitzer 2006), so asking again within it asks about the same fortnight.
+# Older answers are not used: the patient is asked again at the start.
+BASELINE_WINDOW = dt.timedelta(days=14)
+# The occasions at the start of treatment an earlier answer can stand in for.
+BASELINE_TIME_POINTS = (TimePoint.SCREENING, TimePoint.PRE)
+# uuid5 namespace for the submission keys of responses copied from an earlier answer, so
+# that the same answer is never copied twice into one episode.
+_EARLIER_KEYS = uuid.UUID("5f0f3a52-3a3c-4d3f-9f2e-2a7c1c0b2014")
+
+
+@dataclass(frozen=True)
+class EarlierAnswer:
+    """A scored questionnaire answered before treatment (in screening), offered to
+    ``do_start_treatment`` as the baseline. ``source`` names it uniquely (for example
+    "screening-12"); ``submitted_by`` is the person who answered it."""
+
+    source: str
+    instrument: str
+    instrument_version: str
+    language: str
+    answers: dict
+    total: int | None
+    band: str
+    result: dict
+    risk_flagged: bool
+    submitted_at: dt.datetime
+    submitted_by: object
 
 
 def _role(user, clinic_id):
@@ -310,6 +344,73 @@ def do_note_therapist_first_look(episode: Episode, *, acting_user) -> bool:
     return bool(cleared)
 
 
+def _baselines(planned, earlier: Iterable[EarlierAnswer]) -> tuple[dict, set]:
+    """Which planned occasions an earlier answer stands in for: the start's occasion of
+    the same questionnaire (before treatment, else screening), answered within
+    ``BASELINE_WINDOW`` before it is due; the latest such answer. Returns ({occasion
+    index: answer}, {indexes of other start occasions of the same questionnaire}): one
+    answer is copied once, and the start asks no questionnaire it already has."""
+    latest: dict[str, EarlierAnswer] = {}
+    for answer in earlier:
+        if answer.submitted_by is None:
+            continue
+        code = normalise_code(answer.instrument)
+        if code not in latest or answer.submitted_at > latest[code].submitted_at:
+            latest[code] = answer
+    candidates: dict[str, list[int]] = {}
+    for index, occasion in enumerate(planned):
+        if occasion.time_point not in BASELINE_TIME_POINTS or occasion.sequence != 0:
+            continue
+        answer = latest.get(normalise_code(occasion.instrument))
+        if answer is None:
+            continue
+        if occasion.due_at - BASELINE_WINDOW <= answer.submitted_at <= occasion.expires_at:
+            candidates.setdefault(normalise_code(occasion.instrument), []).append(index)
+    found, covered = {}, set()
+    for code, indexes in candidates.items():
+        indexes.sort(key=lambda i: planned[i].time_point != TimePoint.PRE)
+        found[indexes[0]] = latest[code]
+        covered.update(indexes[1:])
+    return found, covered
+
+
+def _record_baseline(episode: Episode, occasion, answer: EarlierAnswer) -> DueMeasure:
+    """The occasion, already answered: its response is a copy of the earlier answer, with
+    the time it was given (so it is the episode's first score everywhere: reports,
+    outcomes, the inbox's deterioration check). Nothing is shown to the patient."""
+    key = uuid.uuid5(_EARLIER_KEYS, f"{episode.pk}:{answer.source}")
+    due, _created = DueMeasure.objects.get_or_create(
+        episode=episode,
+        instrument=occasion.instrument,
+        time_point=occasion.time_point,
+        sequence=occasion.sequence,
+        defaults={
+            "opens_at": occasion.opens_at,
+            "due_at": occasion.due_at,
+            "expires_at": occasion.expires_at,
+            "completed_at": answer.submitted_at,
+        },
+    )
+    if due.completed_at is None or Response.objects.filter(due=due).exists():
+        return due
+    Response.objects.create(
+        episode=episode,
+        due=due,
+        instrument=answer.instrument,
+        instrument_version=answer.instrument_version,
+        language=answer.language,
+        answers=answer.answers,
+        total=answer.total,
+        band=answer.band,
+        result=answer.result,
+        risk_flagged=answer.risk_flagged,
+        submitted_at=answer.submitted_at,
+        submitted_by=answer.submitted_by,
+        submission_key=key,
+    )
+    return due
+
+
 @transaction.atomic
 def do_start_treatment(
     episode: Episode,
@@ -317,10 +418,15 @@ def do_start_treatment(
     acting_user=None,
     start_on: dt.date | None = None,
     weeks: int = DEFAULT_TREATMENT_WEEKS,
+    earlier_answers: Iterable[EarlierAnswer] = (),
 ) -> list[DueMeasure]:
     """Mark the episode active and schedule its measures from the clinic's schedule.
     Treatment starts today where the clinic is (not where the server or the person
-    starting it is): its week numbers and due days are counted in that time zone."""
+    starting it is): its week numbers and due days are counted in that time zone.
+
+    ``earlier_answers`` (the screening's, given by intake) are the baseline where they
+    are recent (``BASELINE_WINDOW``): the start's occasion of the same questionnaire is
+    recorded as answered by them instead of being asked again (issue 20, item 9)."""
     start_on = start_on or plans.clinic_today(episode.clinic)
     episode.status = Episode.Status.ACTIVE
     episode.started_on = start_on
@@ -329,10 +435,21 @@ def do_start_treatment(
     planned = schedule.occasions(
         rules, start=start_on, weeks=weeks, time_zone=episode.clinic.time_zone
     )
+    baselines, covered = _baselines(planned, earlier_answers)
     created = DueMeasure.objects.bulk_create(
-        [DueMeasure(episode=episode, **occasion.__dict__) for occasion in planned],
+        [
+            DueMeasure(episode=episode, cancelled=index in covered, **occasion.__dict__)
+            for index, occasion in enumerate(planned)
+            if index not in baselines
+        ],
         ignore_conflicts=True,
     )
+    answered = [
+        _record_baseline(episode, planned[index], answer) for index, answer in baselines.items()
+    ]
+    changes = {"start_on": start_on.isoformat(), "weeks": weeks, "measures": len(planned)}
+    if answered:
+        changes["from_screening"] = sorted({due.instrument for due in answered})
     audit.record(
         "episode.treatment_started",
         actor=acting_user,
@@ -340,9 +457,9 @@ def do_start_treatment(
         patient=episode.patient,
         obj=episode,
         actor_role=_role(acting_user, episode.clinic_id),
-        changes={"start_on": start_on.isoformat(), "weeks": weeks, "measures": len(planned)},
+        changes=changes,
     )
-    return created
+    return sorted(created + answered, key=lambda d: (d.due_at, d.instrument))
 
 
 def do_save_draft(due: DueMeasure, answers: dict[int, int], *, acting_user) -> ResponseDraft:
