@@ -168,7 +168,7 @@ def deliver(notification_id: int, now=None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))  # recipient may be null
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()
