@@ -17,11 +17,12 @@ def open_alert_episodes(user) -> Q:
     clinic_ids = access.on_call_clinic_ids(user)
     if not clinic_ids:
         return Q(pk__in=[])
-    # The episodes of the clinics on call that have an unresolved alert: read from the
-    # clinics' own episodes (by the index on clinic), each looked up in the open alerts'
-    # partial index (safety 0006). Joining every unresolved alert of the country to its
-    # episode, as before, read all of them to find the few at these clinics (issue 16).
-    from tessera.core.models import Episode
+    # The episodes of the clinics on call that have an unresolved alert: the clinics' own
+    # episode entries (by the index on clinic) against the open alerts' partial index
+    # (safety 0006), never the alert table; the scope's arm is limited to those clinics
+    # too. Before, every unresolved alert row of the country was read and joined to its
+    # episode to find the few at these clinics (issue 16).
+    from tessera.core.models import Episode  # as RiskAlert: models load after the scopes
 
     open_alert = RiskAlert.objects.filter(episode=OuterRef("pk"), resolved_at__isnull=True)
     episodes = Episode.objects.filter(clinic_id__in=clinic_ids).filter(Exists(open_alert))
