@@ -343,7 +343,15 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The parts of base.html that depend only on the language (the language menu, the
+    # sign-out warnings): kept in each process's memory, never in Redis (a round trip
+    # would cost more than drawing them), and holding no one's data (issue 16).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tessera-fragments",
+        "TIMEOUT": None,
+    },
 }
 
 # Rate limits (tessera/core/ratelimits.py, docs/operations.md "Rate limits"): one name per

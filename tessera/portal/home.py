@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic, Episode
@@ -72,10 +72,14 @@ def own_episodes(user) -> list[Episode]:
     no end), each with its patient, programme version and clinic: one query (the page
     shows no therapist's name, only whether there is one).
     The patient record comes with them and is kept on the user for the request, so that
-    it is not read again (issue 16). A patient has a handful of episodes at most."""
+    it is not read again (issue 16). A patient has a handful of episodes at most.
+    Each carries ``has_upcoming_sessions`` (an ``EXISTS``), so that ``upcoming_sessions``
+    makes no query of its own when there are none, as for most patients."""
+    upcoming = Appointment.objects.filter(episode=OuterRef("pk")).upcoming()
     episodes = list(
         Episode.objects.own(user)
         .select_related("patient", "programme_version", "clinic")
+        .annotate(has_upcoming_sessions=Exists(upcoming))
         .order_by("-ended_on", "-id")
     )
     if episodes and "patient_record" not in user.__dict__:
@@ -129,8 +133,8 @@ def applications_and_path(user, episode, episodes=()) -> tuple[list[ApplicationR
 
 def upcoming_sessions(episode) -> list[Appointment]:
     """The next booked sessions of an open episode (blended and face-to-face care)."""
-    if episode is None:
-        return []
+    if episode is None or not getattr(episode, "has_upcoming_sessions", True):
+        return []  # none (read with the episode by ``own_episodes``): no query
     return list(
         Appointment.objects.filter(episode=episode)
         .upcoming()

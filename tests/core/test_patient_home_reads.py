@@ -24,8 +24,9 @@ from tests.intake.intake_helpers import make_application
 
 # The world's patient: session, user, role check (clinic roles, region roles), own
 # episodes (with the patient record), plan entries, dues, applications (with the
-# path's), unread count, coming sessions. Before: 12 (14 on the demo patient).
-PATIENT_HOME_QUERIES = 10
+# path's), unread count; the coming sessions only when the episodes' EXISTS found some.
+# Before: 12 (14 on the demo patient), then 10.
+PATIENT_HOME_QUERIES = 9
 
 
 def _home(client):
@@ -44,6 +45,33 @@ def test_the_patient_home_costs_its_pinned_queries_and_repeats_none(world, login
     # The patient record came with the episodes: no query of its own.
     assert not [s for s in sqls if s.startswith('SELECT "core_patient"')]
     assert response.context["patient"] == world.patient
+
+
+def test_coming_sessions_are_read_only_when_there_are_some(world, login):
+    from django.utils import timezone
+
+    from tessera.appointments import actions as appointment_actions
+
+    def book(hours):
+        return appointment_actions.do_book_appointment(
+            world.episode,
+            acting_user=world["therapist"],
+            therapist=world["therapist"],
+            kind="face_to_face",
+            place="Room 3, Storgatan 1",
+            starts_at=timezone.now() + dt.timedelta(hours=hours),
+        )
+
+    client = login(world.patient.user)
+    client.get(reverse("home"))
+    book(-2)  # a past session is not a coming one: still no query for them
+    response, sqls = _home(client)
+    assert len(sqls) == PATIENT_HOME_QUERIES
+    assert response.context["sessions"] == []
+    coming = book(48)
+    response, sqls = _home(client)
+    assert len(sqls) == PATIENT_HOME_QUERIES + 1
+    assert response.context["sessions"] == [coming]
 
 
 def test_own_episodes_are_what_a_patient_may_see(world):
