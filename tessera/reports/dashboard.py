@@ -302,7 +302,7 @@ def uptake_areas(clinic) -> Table:
     counts = list(
         EpisodeOutcome.objects.filter(clinic=clinic)
         .values_list("area")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", "area")
         .values_list("area", "n")
     )
