@@ -94,6 +94,25 @@ class EpisodeOutcome(models.Model):
             # index alone), read by date before clinic (decision 0031).
             models.Index(fields=["ended_on", "clinic"], name="reports_outcome_ended_clinic"),
             models.Index(fields=["started_on", "clinic"], name="reports_outcome_started_clinic"),
+            # One clinic's dashboard (decision 0035): a clinic's courses lie on every
+            # page of the table, so its figures are read from these indexes alone.
+            models.Index(fields=["clinic", "area"], name="reports_outcome_clinic_area"),
+            models.Index(
+                fields=["clinic", "ended_on"],
+                include=[
+                    "episode",
+                    "started_on",
+                    "programme_key",
+                    "modules_completed",
+                    "finished",
+                    "end_reason",
+                    "weeks_in_treatment",
+                    "recovered",
+                    "substantially_improved",
+                    "outcome_rule",
+                ],
+                name="reports_outcome_dashboard",
+            ),
         ]
 
     def __str__(self) -> str:

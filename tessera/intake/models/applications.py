@@ -188,6 +188,13 @@ class Application(models.Model):
             models.Index(fields=["clinic", "status", "urgent", "submitted_at"]),
             models.Index(fields=["clinic", "national_id_country", "national_id"]),
             models.Index(fields=["clinic", "date_of_birth", "last_name"]),
+            # The clinic's implementation dashboard reads its counts and waits from this
+            # index alone (decision 0035).
+            models.Index(
+                fields=["clinic", "submitted_at"],
+                include=["id", "status", "source", "assessed_at", "started_at"],
+                name="intake_application_dashboard",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
