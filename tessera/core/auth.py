@@ -3,24 +3,40 @@
 import base64
 import functools
 import hashlib
+import uuid
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_pk_to_url_str
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import audit, context, languages
+from . import audit, context, languages, notices
 
 # Set by intake's public pages (tessera.intake.views.apply), kept here so that core
 # does not import intake.
 INTAKE_SIGNUP_SESSION_KEY = "tessera_intake_signup"
 INTAKE_NEXT_SESSION_KEY = "tessera_intake_next"
+
+# allauth's e-mails that go through the notifications outbox (docs/decisions/0029): the
+# row keeps the template and the ids it needs, and the text (with a fresh password
+# token) is written when the row is sent. Others are still sent inside the request.
+RESET_MAIL = "account/email/password_reset_key"
+UNKNOWN_ACCOUNT_MAIL = "account/email/unknown_account"
+QUEUED_MAIL = frozenset({RESET_MAIL, UNKNOWN_ACCOUNT_MAIL})
+
+
+class AccountMailGone(LookupError):
+    """The account a queued allauth e-mail was for is gone or closed."""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -74,9 +90,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
         language = languages.preferred_language(user) or translation.get_language()
-        site = SimpleNamespace(name="Tessera", domain=_site_domain())
+        if template_prefix in QUEUED_MAIL and _queue(template_prefix, email, context, language):
+            return  # the outbox sends it, retries it, shows a failure to managers
         with translation.override(language):
-            super().send_mail(template_prefix, email, {**context, "current_site": site})
+            super().send_mail(template_prefix, email, {**context, "current_site": _site()})
 
     def get_login_redirect_url(self, request) -> str:
         # Back to the application the person was starting before they signed up or in.
@@ -84,6 +101,52 @@ class AccountAdapter(DefaultAccountAdapter):
         if next_path.startswith("/") and not next_path.startswith("//"):
             return next_path
         return super().get_login_redirect_url(request)
+
+
+def _queue(template_prefix: str, email: str, context: dict, language: str) -> bool:
+    """One outbox row for this e-mail. Stored: the template, the account's id, the
+    language and the address the request came to; never the token or the link."""
+    from .models import User
+
+    request = context.get("request") or allauth_context.request
+    base = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+    user = context.get("user") if template_prefix == RESET_MAIL else None
+    if template_prefix == RESET_MAIL and not isinstance(user, User):
+        return False
+    params = {"template": template_prefix, "language": language, "base": base}
+    if user is not None:
+        params["user"] = user.pk
+    key = f"account_mail:{uuid.uuid4().hex}"  # each request for a link is its own mail
+    return bool(notices.queue_account_mail(user, email, key=key, params=params))
+
+
+def account_mail_text(params: dict, email: str, language: str) -> tuple[str, str]:
+    """Subject and body of a queued allauth e-mail, written when the outbox sends it: the
+    password link's token is made now (valid for PASSWORD_RESET_TIMEOUT from now)."""
+    from .models import User
+
+    template = params["template"]
+    base = (params.get("base") or settings.TESSERA_SITE_URL).rstrip("/")
+    ctx: dict = {"email": email, "current_site": _site(), "request": None}
+    if template == RESET_MAIL:
+        user = User.objects.filter(pk=params.get("user"), is_active=True).first()
+        if user is None:
+            raise AccountMailGone("account gone")
+        token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+        uid = user_pk_to_url_str(user)
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": token})
+        ctx.update(user=user, uid=uid, key=token, password_reset_url=base + path)
+    elif template == UNKNOWN_ACCOUNT_MAIL:
+        ctx["signup_url"] = base + reverse("account_signup")
+    else:
+        raise AccountMailGone("template not queued")
+    with translation.override(language):
+        message = AccountAdapter().render_mail(template, email, ctx)
+    return message.subject, message.body
+
+
+def _site() -> SimpleNamespace:
+    return SimpleNamespace(name="Tessera", domain=_site_domain())
 
 
 def _site_domain() -> str:

@@ -20,6 +20,10 @@ from django.dispatch import Signal
 logger = logging.getLogger("tessera.core.notices")
 
 account_notice_wanted = Signal()
+# allauth's own mail (core.auth.AccountAdapter.send_mail): ``user`` (or None for an
+# address with no account), ``address``, ``key``, ``params`` (the template and what is
+# needed to write it again when it is sent; never a token).
+account_mail_wanted = Signal()
 
 
 def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -> int:
@@ -31,5 +35,17 @@ def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -
     )
     if not answers:  # the notifications app is part of every deployment; say so if not
         logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
+        return 0
+    return sum(written or 0 for _receiver, written in answers)
+
+
+def queue_account_mail(user, address: str, *, key: str, params: dict) -> int:
+    """Queue one of allauth's e-mails to ``address``; returns the rows written (0 when no
+    outbox listens: the caller then sends it itself, as allauth would)."""
+    answers = account_mail_wanted.send(
+        sender=queue_account_mail, user=user, address=address, key=key, params=params
+    )
+    if not answers:
+        logger.error("notices.no_outbox kind=account_mail")
         return 0
     return sum(written or 0 for _receiver, written in answers)

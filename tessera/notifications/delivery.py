@@ -42,7 +42,8 @@ URGENT_KINDS = frozenset(
 # codes refused and locked) goes to the account's e-mail address whatever the person chose
 # for notifications, at any hour: it is how they get in, or learn that someone is trying
 # to. E-mail only (it replaced an e-mail sent inside the request; docs/decisions/0029).
-ACCOUNT_KINDS = frozenset({"staff_invited", "staff_role_added", "mfa_locked"})
+# allauth's own mail ("account_mail": a password reset asked for on the page) is the same.
+ACCOUNT_KINDS = frozenset({"staff_invited", "staff_role_added", "mfa_locked", "account_mail"})
 
 
 def preference_of(user) -> Preference:
@@ -120,6 +121,24 @@ def notify_address(
         key=key,
         link=link,
         params=params or {},
+    )
+    return _write([row])
+
+
+def notify_account_mail(user, address: str, *, key: str, link: str, params: dict):
+    """One of allauth's e-mails (core.auth.AccountAdapter.send_mail) to ``address``: to
+    the account's holder when there is one (whose clinics' managers then see the row if it
+    fails), else to the bare address. E-mail only, whatever the person's choices."""
+    if not address:
+        return []
+    row = Notification(
+        recipient=user if user is not None and user.is_active else None,
+        address=address,
+        channel=Channel.EMAIL,
+        kind="account_mail",
+        key=key,
+        link=link,
+        params=params,
     )
     return _write([row])
 

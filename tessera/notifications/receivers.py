@@ -4,20 +4,28 @@ the outbox here, and the texts of those kinds, written when they are sent."""
 from __future__ import annotations
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.actions.staff import invitation_text
+from tessera.core.auth import AccountMailGone, account_mail_text
 from tessera.core.models import ClinicRole
-from tessera.core.notices import account_notice_wanted
+from tessera.core.notices import account_mail_wanted, account_notice_wanted
 from tessera.core.second_factor import lockout_text
 
 from . import texts
-from .delivery import Undeliverable, notify
+from .delivery import Undeliverable, notify, notify_account_mail
 
 
 @receiver(account_notice_wanted, dispatch_uid="notifications.account_notice")
 def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int:
     return len(notify(user, kind, key=key, link=link, params=params, channels={"email"}))
+
+
+@receiver(account_mail_wanted, dispatch_uid="notifications.account_mail")
+def queue_account_mail(sender, user, address, key, params, **kwargs) -> int:
+    link = reverse("account_login")
+    return len(notify_account_mail(user, address, key=key, link=link, params=params))
 
 
 def _grant(row) -> ClinicRole:
@@ -44,3 +52,12 @@ def staff_role_added(row, language: str) -> tuple[str, str]:
 @texts.register("mfa_locked", _("Tessera: sign-in codes refused"))
 def mfa_locked(row, language: str) -> tuple[str, str]:
     return lockout_text(row.recipient, int(row.params["minutes"]), language)
+
+
+@texts.register("account_mail", _("Reset your password"))
+def account_mail(row, language: str) -> tuple[str, str]:
+    """allauth's text, written now: a password link's token is made at this moment."""
+    try:
+        return account_mail_text(row.params, row.to_address, language)
+    except AccountMailGone as gone:  # the account is gone or closed: nothing to reset
+        raise Undeliverable(str(gone)) from None
