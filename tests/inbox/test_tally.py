@@ -59,6 +59,9 @@ def test_the_counts_are_the_inboxs_for_every_kind_of_row(world):
         due_at=now - dt.timedelta(minutes=1)
     )
     counts = _assert_same(therapist, now)
+    # The caseload, then one query per kind and two for replies (no more for the team).
+    assert _both(therapist, now)[3] == 8
+    assert _both(world["manager"], now)[3] == 8
     assert all(counts[kind] >= 1 for kind, _label in items.KINDS), counts
     # The team's inbox (the manager's staff home) counts the same rows.
     _assert_same(world["manager"], now)
