@@ -82,9 +82,8 @@ def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
     return moment, name
 
 
-def inactive_patients(episodes, now) -> list[Item]:
-    caseload = collect.loaded(episodes)
-    rows = []
+def _inactive(caseload, now):
+    """(episode, newest activity, what it was) of the caseload's inactive patients."""
     in_treatment = Episode.objects.filter(pk__in=list(caseload), status=Episode.Status.ACTIVE)
     # Only the times: the episode, its patient and clinic are the caseload's (issue 16).
     for pk, *moments in with_last_activity(in_treatment).values_list("pk", *SOURCES):
@@ -96,6 +95,18 @@ def inactive_patients(episodes, now) -> list[Item]:
             moment = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
         if now - moment < dt.timedelta(days=episode.clinic.inactive_after_days):
             continue
+        yield episode, moment, source
+
+
+def count_inactive_patients(caseload, now) -> int:
+    return sum(1 for _found in _inactive(caseload, now))
+
+
+def inactive_patients(episodes, now) -> list[Item]:
+    caseload = collect.loaded(episodes)
+    rows = []
+    for episode, moment, source in _inactive(caseload, now):
+        tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         days = (now - moment).days
         if source:
             reason = ngettext(
@@ -128,7 +139,19 @@ def deteriorations(episodes, now) -> list[Item]:
     baseline and the latest, picked by window functions in the database), not every
     response of the caseload (ten a patient, each with its episode, patient, clinic and
     therapist made into objects, was most of the inbox's time; issue 16)."""
-    caseload = collect.loaded(episodes)
+    rows = []
+    for definition, first, latest in _deteriorated(collect.loaded(episodes)):
+        rows.append(_deterioration_row(definition, first, latest))
+    return rows
+
+
+def count_deteriorations(caseload, now) -> int:
+    return sum(1 for _found in _deteriorated(caseload))
+
+
+def _deteriorated(caseload):
+    """(definition, baseline, latest) of every series of the caseload that reliably
+    deteriorated."""
     episodes = list(caseload)
     series_of = [F("episode_id"), F("instrument")]
     # The caseload's "before treatment" questionnaires, by their own partial index, run
@@ -174,15 +197,19 @@ def deteriorations(episodes, now) -> list[Item]:
                 episode=caseload[episode_id],
             )
         )
-    rows = []
     for (_episode_id, code), scores in series.items():
-        item = _deterioration(code, scores)
-        if item is not None:
-            rows.append(item)
-    return rows
+        found = _reliable_rise(code, scores)
+        if found is not None:
+            yield found
 
 
 def _deterioration(code: str, scores) -> Item | None:
+    """The inbox row of one series (baseline first, latest last), if it reliably rose."""
+    found = _reliable_rise(code, scores)
+    return None if found is None else _deterioration_row(*found)
+
+
+def _reliable_rise(code: str, scores):
     first, latest = baseline(scores), scores[-1]
     if latest.pk == first.pk or latest.submitted_at <= first.submitted_at:
         return None
@@ -193,6 +220,10 @@ def _deterioration(code: str, scores) -> Item | None:
     change = reliable_change_for(definition, first.total, latest.total)
     if change is None or change.direction != "deteriorated":
         return None
+    return definition, first, latest
+
+
+def _deterioration_row(definition, first, latest) -> Item:
     episode = latest.episode
     tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
     reason = _(

@@ -92,16 +92,30 @@ def risk_alerts(episodes, now) -> list[Item]:
     return rows
 
 
+def count_risk_alerts(caseload, now) -> int:
+    """As ``len(risk_alerts(caseload, now))``: one COUNT, no row made (the staff home)."""
+    return RiskAlert.objects.unresolved().filter(episode__in=list(caseload)).count()
+
+
+def _new(caseload):
+    for episode in caseload.values():
+        if not episode.new_to_therapist or episode.therapist_id is None:
+            continue
+        if episode.status == Episode.Status.ENDED:
+            continue
+        yield episode
+
+
+def count_new_patients(caseload, now) -> int:
+    return sum(1 for _episode in _new(caseload))
+
+
 def new_patients(episodes, now) -> list[Item]:
     """Patients newly handed over to their therapist (``Episode.new_to_therapist``), until
     the therapist first opens the overview or writes to them. No query: the flag comes
     with the caseload's episodes."""
     rows = []
-    for episode in loaded(episodes).values():
-        if not episode.new_to_therapist or episode.therapist_id is None:
-            continue
-        if episode.status == Episode.Status.ENDED:
-            continue
+    for episode in _new(loaded(episodes)):
         rows.append(
             Item(
                 items.NEW_PATIENT,
@@ -117,15 +131,30 @@ def new_patients(episodes, now) -> list[Item]:
     return rows
 
 
+def _feedback_owed(caseload):
+    return WorksheetAnswer.objects.filter(
+        entry__episode__in=list(caseload),
+        submitted_at__isnull=False,
+        feedback_at__isnull=True,
+    )
+
+
+def _waiting_messages(caseload):
+    return Message.objects.awaiting_reply().filter(episode__in=list(caseload), is_automated=False)
+
+
+def count_replies(caseload, now) -> int:
+    """As ``len(replies(caseload, now))``: the worksheets owed feedback (a COUNT) and the
+    episodes with a message waiting (one row each, as in the inbox); no text made."""
+    waiting = set(_waiting_messages(caseload).order_by().values_list("episode_id", flat=True))
+    return _feedback_owed(caseload).count() + len(waiting)
+
+
 def replies(episodes, now) -> list[Item]:
     """Submitted worksheets without feedback, and patient messages without a reply."""
     caseload = loaded(episodes)
     answers = (
-        WorksheetAnswer.objects.filter(
-            entry__episode__in=list(caseload),
-            submitted_at__isnull=False,
-            feedback_at__isnull=True,
-        )
+        _feedback_owed(caseload)
         .order_by("submitted_at", "id")
         .values_list(
             "pk", "entry__episode_id", "submitted_at", "step__title", "entry__module_version__title"
@@ -153,8 +182,7 @@ def replies(episodes, now) -> list[Item]:
             )
         )
     waiting = (
-        Message.objects.awaiting_reply()
-        .filter(episode__in=list(caseload), is_automated=False)
+        _waiting_messages(caseload)
         .order_by("sent_at", "id")
         .values_list("pk", "episode_id", "sent_at")
     )
@@ -184,10 +212,9 @@ def replies(episodes, now) -> list[Item]:
     return rows
 
 
-def overdue_questionnaires(episodes, now) -> list[Item]:
-    """One row per patient, however many questionnaires are overdue (issue 20: one row
-    per questionnaire was noise). Keyed by the oldest one."""
-    caseload = loaded(episodes)
+def _overdue_by_episode(caseload, now) -> dict[int, list]:
+    """The caseload's overdue questionnaires as tuples (pk, episode id, due at,
+    instrument, time point), oldest first, by episode."""
     # Due before now and not expired; whether it was due on an earlier day than today in
     # the clinic's time zone (``DueMeasureQuerySet.overdue``) is told below from the
     # caseload's own clinics: in the query it joined every due row to its episode and
@@ -209,8 +236,19 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
         if _local_date(clinic, due_at) >= today[episode_id]:
             continue  # due today is not overdue: the patient has until the day ends
         by_episode[episode_id].append(measure)
+    return by_episode
+
+
+def count_overdue_questionnaires(caseload, now) -> int:
+    return len(_overdue_by_episode(caseload, now))
+
+
+def overdue_questionnaires(episodes, now) -> list[Item]:
+    """One row per patient, however many questionnaires are overdue (issue 20: one row
+    per questionnaire was noise). Keyed by the oldest one."""
+    caseload = loaded(episodes)
     rows = []
-    for episode_id, measures in by_episode.items():
+    for episode_id, measures in _overdue_by_episode(caseload, now).items():
         first_pk, _episode_id, first_due, first_instrument, first_point = measures[0]
         episode = caseload[episode_id]
         clinic = episode.clinic
@@ -258,13 +296,11 @@ def _local_date(clinic, moment):
     return moment.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
-def modules_to_open(episodes, now) -> list[Item]:
-    """Plans whose programme opens modules by hand ("manual"), where the patient has
-    finished every open module and the next one waits for the therapist to open it."""
+def _waiting_modules(caseload):
+    """(episode, plan, the entry that waits) per plan whose next module waits."""
     manual = Q(episode__programme_version__isnull=True) | Q(
         episode__programme_version__unlock_rule="manual"
     )
-    caseload = loaded(episodes)
     entries = (
         PlanEntry.objects.current()
         .filter(manual, episode__in=list(caseload), episode__started_on__isnull=False)
@@ -276,12 +312,22 @@ def modules_to_open(episodes, now) -> list[Item]:
     for entry in entries:
         entry.episode = caseload[entry.episode_id]
         by_episode[entry.episode_id].append(entry)
-    rows = []
     for plan in by_episode.values():
         episode = plan[0].episode
         waiting = _first_waiting(plan, episode)
-        if waiting is None:
-            continue
+        if waiting is not None:
+            yield episode, plan, waiting
+
+
+def count_modules_to_open(caseload, now) -> int:
+    return sum(1 for _found in _waiting_modules(caseload))
+
+
+def modules_to_open(episodes, now) -> list[Item]:
+    """Plans whose programme opens modules by hand ("manual"), where the patient has
+    finished every open module and the next one waits for the therapist to open it."""
+    rows = []
+    for episode, plan, waiting in _waiting_modules(loaded(episodes)):
         finished = [e.completed_at for e in plan if e.completed_at]
         since = max(finished) if finished else _start(episode)
         reason = _("Has finished every open module; “%(module)s” waits for you to open it") % {

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from tessera.core.models import Patient
 
-from . import activity, collect
+from . import activity, collect, items
 from .items import KINDS, Item
 
 # The clinic and the therapist are a few rows for the whole caseload (the planner
@@ -55,6 +55,35 @@ COLLECTORS = [
     activity.deteriorations,
     collect.modules_to_open,
 ]
+
+
+# The same kinds counted without making a row or its text: the staff home shows only
+# the counts (issue 16). Each gives exactly ``len`` of its collector's rows
+# (tests/inbox/test_tally.py compares them).
+COUNTERS = [
+    (items.RISK, collect.count_risk_alerts),
+    (items.REPLY, collect.count_replies),
+    (items.NEW_PATIENT, collect.count_new_patients),
+    (items.INACTIVE, activity.count_inactive_patients),
+    (items.OVERDUE, collect.count_overdue_questionnaires),
+    (items.DETERIORATION, activity.count_deteriorations),
+    (items.UNLOCK, collect.count_modules_to_open),
+]
+
+
+@dataclass
+class Tally:
+    """The inbox's numbers without its rows: ``counts`` and ``total`` as ``Worklist``'s."""
+
+    tally: dict[str, int]
+
+    @property
+    def counts(self) -> list[tuple[str, object, int]]:
+        return [(kind, label, self.tally[kind]) for kind, label in KINDS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.tally.values())
 
 
 @dataclass
@@ -101,6 +130,19 @@ class Group:
         """The nearest reply deadline among the rows, if any."""
         dues = [item.due for item in self.items if item.due is not None]
         return min(dues, key=lambda d: d.deadline) if dues else None
+
+
+def tally(episodes, now=None) -> Tally:
+    """What ``build(episodes, now).counts`` and ``.total`` give, counted: the same
+    queries or fewer columns, and no row, text or link made (the staff home)."""
+    now = now or timezone.now()
+    # The counts need the episode's own columns and its clinic, not the therapist or
+    # the patient.
+    caseload = {
+        e.pk: e
+        for e in episodes.select_related("clinic").defer("clinic__languages", "clinic__rate_limits")
+    }
+    return Tally({kind: count(caseload, now) for kind, count in COUNTERS})
 
 
 def build(episodes, now=None) -> Worklist:

@@ -132,4 +132,5 @@ def _inbox_counts(user):
     if not access.may_see_patient_data(user) or not scope.has_inbox(user):
         return None
     choice = scope.choose(user, None, scope.team_therapists(user))
-    return worklist.build(scope.caseload(user, choice))
+    # Counted, not built: the page shows the numbers only (issue 16).
+    return worklist.tally(scope.caseload(user, choice))

@@ -1,0 +1,82 @@
+"""The staff home's inbox counts are counted, not built (issue 16): ``worklist.tally``
+gives exactly the numbers of ``worklist.build`` (the inbox), for a world with every
+kind of row and for the demo therapist and manager, in no more queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tessera.core.models import Episode, User
+from tessera.inbox import items, scope, worklist
+from tessera.treatment.models import DueMeasure
+from tests.conftest import sign_in
+from tests.inbox.inbox_world import caseload, manual_programme, message, training
+
+pytestmark = pytest.mark.django_db
+
+
+def _both(user, now=None):
+    fresh = User.objects.get(pk=user.pk)
+    choice = scope.choose(fresh, None, scope.team_therapists(fresh))
+    with CaptureQueriesContext(connection) as built_queries:
+        built = worklist.build(scope.caseload(fresh, choice), now)
+    with CaptureQueriesContext(connection) as counted_queries:
+        counted = worklist.tally(scope.caseload(fresh, choice), now)
+    return built, counted, len(built_queries), len(counted_queries)
+
+
+def _assert_same(user, now=None):
+    built, counted, built_queries, counted_queries = _both(user, now)
+    assert counted.counts == built.counts
+    assert counted.total == built.total
+    assert counted_queries <= built_queries, (built_queries, counted_queries)
+    return dict((kind, n) for kind, _label, n in counted.counts)
+
+
+def test_the_counts_are_the_inboxs_for_every_kind_of_row(world):
+    therapist = world["therapist"]
+    programme = manual_programme(world.region)
+    patients = caseload(world, therapist, programme, 4)  # the fourth has every kind
+    # Edges the counts must tell as the inbox does: two messages waiting in one episode
+    # (one row), a training patient (no row), an ended episode (no "new patient"), a
+    # questionnaire due earlier today (not overdue) and one expired (not overdue).
+    patient, episode, _answer = patients[0]
+    message(episode, at=timezone.now() - dt.timedelta(days=29))
+    training(patients[1][0])
+    _p, ended, _a = patients[2]
+    Episode.objects.filter(pk=ended.pk).update(
+        status=Episode.Status.ENDED, read_only_from=timezone.localdate() + dt.timedelta(days=9)
+    )
+    now = timezone.now()
+    DueMeasure.objects.filter(episode=episode, completed_at__isnull=True).update(
+        due_at=now - dt.timedelta(minutes=1)
+    )
+    counts = _assert_same(therapist, now)
+    # The caseload, then one query per kind and two for replies (no more for the team).
+    assert _both(therapist, now)[3] == 8
+    assert _both(world["manager"], now)[3] == 8
+    assert all(counts[kind] >= 1 for kind, _label in items.KINDS), counts
+    # The team's inbox (the manager's staff home) counts the same rows.
+    _assert_same(world["manager"], now)
+    # And a week later, when more is overdue, inactive or expired.
+    _assert_same(therapist, now + dt.timedelta(days=7))
+
+
+@pytest.mark.parametrize("email", ["therapist@demo.tessera.test", "manager@demo.tessera.test"])
+def test_the_demo_staff_homes_show_the_inboxs_numbers(seeded_demo, email):
+    user = User.objects.get(email=email)
+    counts = _assert_same(user)
+    assert sum(counts.values()) > 0
+    client = Client()
+    sign_in(client, user)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    built, _counted, _b, _c = _both(user)
+    assert home.context["inbox"].counts == built.counts
