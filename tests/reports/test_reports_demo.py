@@ -70,8 +70,8 @@ def test_the_demo_outcome_table_equals_a_rebuild_and_its_audit_trail_verifies(se
         found = {}
         for row in EpisodeOutcome.objects.all():
             values = model_to_dict(row)
-            values.pop("refreshed_at")
-            values.pop("id")
+            values.pop("refreshed_at", None)
+            values.pop("id", None)
             found[row.episode_id] = values
         return found
 
