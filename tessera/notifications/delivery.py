@@ -168,7 +168,9 @@ def deliver(notification_id: int, now=None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
+            # Lock the row only: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer join to an address-only row's (absent) recipient.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()
