@@ -20,6 +20,7 @@ from tessera.appointments import demo as appointments_demo
 from tessera.automation import demo as automation_demo
 from tessera.consultation import demo as consultation_demo
 from tessera.core import actions
+from tessera.core.deferred import deferred
 from tessera.core.demo import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -308,6 +309,15 @@ def _rate_limits(clinics, staff) -> None:
 
 @transaction.atomic
 def seed() -> list[Login]:
+    """Every demo, in one transaction. The outcome table (kept up to date from the saves,
+    ``tessera.reports``) is written once per episode when the last demo is done, not once
+    per action: the same rows as at commit, the only time they were written before
+    (decision 0034)."""
+    with deferred():
+        return _seed()
+
+
+def _seed() -> list[Login]:
     region = Region.objects.filter(name="Demo Health Region").first()
     if region is None:
         region = actions.do_create_region(name="Demo Health Region", country="SE")

@@ -334,8 +334,8 @@ def _complete_modules(episode, fate: str, start: dt.date, end: dt.date, rng) -> 
     else:
         done = rng.randint(max(1, len(entries) // 2), len(entries))
     weeks = max(1, (end - start).days // 7)
+    plan_actions.do_complete_modules(entries[:done], acting_user=None)
     for index, entry in enumerate(entries[:done]):
-        plan_actions.do_complete_module(entry, acting_user=None)
         day = start + dt.timedelta(weeks=min(weeks, index + 1))
         when = dt.datetime.combine(day, dt.time(18), tzinfo=timezone.get_current_timezone())
         PlanEntry.objects.filter(pk=entry.pk).update(completed_at=when)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from tessera.appointments.contacts import treatment_contacts
 from tessera.appointments.models import Appointment
+from tessera.core.deferred import defer
 from tessera.core.models import Episode
 from tessera.instruments.scoring.change import substantially_improved
 from tessera.instruments.scoring.definitions import normalise_code
@@ -73,8 +74,10 @@ def mark_stale(episode_id: int | None) -> None:
     """Refresh the episode's row when the current transaction commits (at once outside
     one). Many saves of one episode in one transaction refresh it once: the pending
     callbacks are the connection's own list, so a rolled-back savepoint takes its
-    callback with it and the next save registers a new one."""
-    if episode_id is None:
+    callback with it and the next save registers a new one. Inside
+    ``tessera.core.deferred.deferred()`` (the demo's seeding) the episode is refreshed
+    once, when the block ends (decision 0034)."""
+    if episode_id is None or defer(_refresh_deferred, episode_id):
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -84,6 +87,12 @@ def mark_stale(episode_id: int | None) -> None:
         if isinstance(entry[1], _Refresh) and entry[1].episode_id == episode_id:
             return
     transaction.on_commit(_Refresh(episode_id))
+
+
+def _refresh_deferred(episode_ids: list[int]) -> None:
+    """The episodes made stale in a ``deferred()`` block, in one transaction."""
+    with transaction.atomic():
+        refresh(episode_ids)
 
 
 def _entry(code: str) -> Entry | None:

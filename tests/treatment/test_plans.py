@@ -226,3 +226,23 @@ def test_the_plan_is_reordered_by_numbers_with_one_reason(world, plan, login):
     refused = client.post(url, {f"position-{entries['values']}": "1"}, follow=True)
     assert "Nothing was changed" in refused.content.decode()
     assert current_modules(world.episode) == ["worry", "activity", "values"]
+
+
+def test_completing_modules_in_bulk_writes_what_one_at_a_time_writes(world, plan):
+    """do_complete_modules (the demo's history, decision 0034): each entry completed and
+    audited as do_complete_module would, in order, in one chain that still verifies."""
+    from tessera.core import audit
+
+    entries = list(world.episode.plan.order_by("position"))
+    plan_actions.do_complete_module(entries[0], acting_user=world.patient.user)
+    single = AuditEvent.objects.filter(action="module.completed").get()
+    done = plan_actions.do_complete_modules(entries, acting_user=world.patient.user)
+    assert done == entries[1:]  # the first was completed already
+    assert all(PlanEntry.objects.get(pk=e.pk).completed_at for e in entries)
+    events = list(AuditEvent.objects.filter(action="module.completed").order_by("pk"))
+    fields = ("actor_id", "actor_role", "clinic_id", "patient_id", "purpose", "object_type")
+    assert [e.object_id for e in events] == [str(e.pk) for e in entries]
+    for event in events[1:]:
+        assert [getattr(event, f) for f in fields] == [getattr(single, f) for f in fields]
+        assert set(event.changes) == {"module"}
+    assert list(audit.verify_chain()) == []

@@ -34,6 +34,7 @@ from .episodes import (
 from .plans import (
     do_add_module,
     do_complete_module,
+    do_complete_modules,
     do_follow_language,
     do_mark_module_answered,
     do_move_module,
@@ -87,6 +88,7 @@ __all__ = [
     "do_save_worksheet",
     "do_submit_worksheet",
     "do_complete_module",
+    "do_complete_modules",
     "do_register_diary_entry",
     "do_correct_diary_entry",
     "do_add_measure_rule",
