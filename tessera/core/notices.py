@@ -20,6 +20,9 @@ from django.dispatch import Signal
 logger = logging.getLogger("tessera.core.notices")
 
 account_notice_wanted = Signal()
+# A notification to a staff member through their own channels (as the apps above send
+# with notifications.delivery.notify): sent with ``user``, ``kind``, ``key``, ``link``.
+notice_wanted = Signal()
 
 
 def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -> int:
@@ -30,6 +33,16 @@ def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -
         sender=tell_account_holder, user=user, kind=kind, key=key, link=link, params=params
     )
     if not answers:  # the notifications app is part of every deployment; say so if not
+        logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
+        return 0
+    return sum(written or 0 for _receiver, written in answers)
+
+
+def tell_person(user, kind: str, *, key: str, link: str) -> int:
+    """Queue one notification of ``kind`` to ``user`` through their own channels (quiet
+    hours, preferences), at most once per ``key``; returns the rows written."""
+    answers = notice_wanted.send(sender=tell_person, user=user, kind=kind, key=key, link=link)
+    if not answers:
         logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
         return 0
     return sum(written or 0 for _receiver, written in answers)

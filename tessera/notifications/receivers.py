@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.actions.staff import invitation_text
 from tessera.core.models import ClinicRole
-from tessera.core.notices import account_notice_wanted
+from tessera.core.notices import account_notice_wanted, notice_wanted
 from tessera.core.second_factor import lockout_text
 
 from . import texts
@@ -18,6 +18,11 @@ from .delivery import Undeliverable, notify
 @receiver(account_notice_wanted, dispatch_uid="notifications.account_notice")
 def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int:
     return len(notify(user, kind, key=key, link=link, params=params, channels={"email"}))
+
+
+@receiver(notice_wanted, dispatch_uid="notifications.notice")
+def queue_notice(sender, user, kind, key, link, **kwargs) -> int:
+    return len(notify(user, kind, key=key, link=link))
 
 
 def _grant(row) -> ClinicRole:
