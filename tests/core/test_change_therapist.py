@@ -70,3 +70,21 @@ def test_only_the_clinics_managers_may(world):
     assert access.may_change_therapist(world["region_admin"], world.episode)
     for kind in ("therapist", "supervisor", "other_manager", "patient"):
         assert not access.may_change_therapist(world[kind], world.episode)
+
+
+def test_the_form_on_the_overview_is_for_the_manager_only(world, client):
+    from tests.conftest import sign_in
+
+    url = reverse("episode_overview", kwargs={"episode_id": world.episode.pk})
+    sign_in(client, world["therapist"])
+    assert "Change therapist" not in client.get(url).content.decode()
+    sign_in(client, world["manager"])
+    page = client.get(url).content.decode()
+    assert "Change therapist" in page and "Reason for the change" in page
+    response = client.post(
+        reverse("episode_change_therapist", args=[world.episode.pk]),
+        {"to_user": world["colleague"].pk, "reason": "Too big a caseload"},
+        follow=True,
+    )
+    assert "is now the patient&#x27;s therapist" in response.content.decode()
+    assert Episode.objects.get(pk=world.episode.pk).therapist_id == world["colleague"].pk
