@@ -286,6 +286,33 @@ class HandOverForm(forms.Form):
         self.fields["to_user"].queryset = therapists
 
 
+class ChangeTherapistForm(forms.Form):
+    """A manager gives one patient to another therapist of the clinic."""
+
+    to_user = forms.ModelChoiceField(label=_("New therapist"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        help_text=_("For example: the patient asked for another therapist."),
+    )
+
+    def __init__(self, *args, therapists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = therapists
+
+    @classmethod
+    def for_episode(cls, user, episode, data=None):
+        """The form for this open episode, for those allowed (``access.may_change_therapist``,
+        as for handing over a caseload); None for anyone else and for an ended episode."""
+        from . import access
+        from .models import Episode
+
+        if episode.status == Episode.Status.ENDED or not access.may_change_therapist(user, episode):
+            return None
+        therapists = access.therapists(episode.clinic).exclude(pk=episode.therapist_id)
+        return cls(data, therapists=therapists.order_by("last_name", "first_name", "email"))
+
+
 class ClinicCreateForm(forms.ModelForm):
     """A region administrator creates a clinic: the essentials, its first crisis contact
     (a clinic needs one before it takes patients) and, optionally, its first manager."""

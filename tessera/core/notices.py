@@ -24,6 +24,9 @@ account_notice_wanted = Signal()
 # address with no account), ``address``, ``key``, ``params`` (the template and what is
 # needed to write it again when it is sent; never a token).
 account_mail_wanted = Signal()
+# A notification to a staff member through their own channels (as the apps above send
+# with notifications.delivery.notify): sent with ``user``, ``kind``, ``key``, ``link``.
+notice_wanted = Signal()
 
 
 def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -> int:
@@ -47,5 +50,15 @@ def queue_account_mail(user, address: str, *, key: str, params: dict) -> int:
     )
     if not answers:
         logger.error("notices.no_outbox kind=account_mail")
+        return 0
+    return sum(written or 0 for _receiver, written in answers)
+
+
+def tell_person(user, kind: str, *, key: str, link: str) -> int:
+    """Queue one notification of ``kind`` to ``user`` through their own channels (quiet
+    hours, preferences), at most once per ``key``; returns the rows written."""
+    answers = notice_wanted.send(sender=tell_person, user=user, kind=kind, key=key, link=link)
+    if not answers:
+        logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
         return 0
     return sum(written or 0 for _receiver, written in answers)

@@ -27,6 +27,11 @@ urlpatterns = [
         staff.staff_hand_over,
         name="staff_hand_over",
     ),
+    path(
+        "episodes/<int:episode_id>/therapist/",
+        staff.episode_change_therapist,
+        name="episode_change_therapist",
+    ),
     path("clinics/<slug:slug>/roles/<int:role_id>/", staff.staff_role_edit, name="staff_role_edit"),
     path(
         "clinics/<slug:slug>/roles/<int:role_id>/remove/",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core.actions.staff import invitation_text
 from tessera.core.auth import AccountMailGone, account_mail_text
 from tessera.core.models import ClinicRole
-from tessera.core.notices import account_mail_wanted, account_notice_wanted
+from tessera.core.notices import account_mail_wanted, account_notice_wanted, notice_wanted
 from tessera.core.second_factor import lockout_text
 
 from . import texts
@@ -26,6 +26,11 @@ def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int
 def queue_account_mail(sender, user, address, key, params, **kwargs) -> int:
     link = reverse("account_login")
     return len(notify_account_mail(user, address, key=key, link=link, params=params))
+
+
+@receiver(notice_wanted, dispatch_uid="notifications.notice")
+def queue_notice(sender, user, kind, key, link, **kwargs) -> int:
+    return len(notify(user, kind, key=key, link=link))
 
 
 def _grant(row) -> ClinicRole:

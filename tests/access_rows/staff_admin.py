@@ -42,6 +42,12 @@ ROWS: dict[str, Row] = {
         data={},
         kwargs=lambda w: {"slug": "alpha", "user_id": _leaver(w).pk},
     ),
+    "episode_change_therapist": Row(
+        only(CLINIC_ADMINS, ok="redirect"),
+        method="post",
+        data={},
+        kwargs=lambda w: {"episode_id": w.episode.pk},
+    ),
     "staff_role_edit": Row(
         only(CLINIC_ADMINS, ok="redirect"),
         method="post",

@@ -50,6 +50,13 @@ def security_event_clinic_ids(user) -> set[int]:
     return managed_clinic_ids(user)
 
 
+def may_change_therapist(user, episode) -> bool:
+    """Whether the user may give this episode to another therapist: the staff
+    administrators of its clinic, as for handing over a leaver's caseload (the same
+    ``staff_admin_clinic_ids``); never a therapist as such, nor another clinic's manager."""
+    return episode.clinic_id in staff_admin_clinic_ids(user)
+
+
 def audit_clinic_ids(user) -> set[int]:
     """Clinics whose audit trail the user may search: clinic managers only."""
     if not may_see_patient_data(user):

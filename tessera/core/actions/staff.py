@@ -306,3 +306,49 @@ def do_hand_over_caseload(
             changes={"from": from_user.pk, "to": to_user.pk},
         )
     return len(episodes)
+
+
+@transaction.atomic
+def do_change_therapist(episode: Episode, *, acting_user, to_user: User, reason: str) -> Episode:
+    """Give one open episode to another therapist of its clinic (the patient asks for
+    another therapist, a caseload is too big). The new therapist gets the "new patient"
+    inbox row and the same notification as for a patient assigned at intake."""
+    locked = (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("patient", "clinic")
+        .get(pk=episode.pk)
+    )
+    reason = (reason or "").strip()
+    if locked.status == Episode.Status.ENDED:
+        raise ValidationError(_("This episode has ended; its therapist cannot be changed."))
+    if (
+        to_user is None
+        or not ClinicRole.objects.filter(
+            user=to_user, clinic=locked.clinic_id, role=Role.THERAPIST, user__is_active=True
+        ).exists()
+    ):
+        raise ValidationError({"to_user": _("Choose a therapist of this clinic.")})
+    if to_user.pk == locked.therapist_id:
+        raise ValidationError({"to_user": _("This therapist already has the patient.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    from_id = locked.therapist_id
+    Episode.objects.filter(pk=locked.pk).update(therapist=to_user, new_to_therapist=True)
+    locked.therapist, locked.new_to_therapist = to_user, True
+    event = audit.record_for_episode(
+        "staff.therapist_changed",
+        locked,
+        actor=acting_user,
+        obj=locked,
+        changes={"from": from_id, "to": to_user.pk, "reason": reason},
+    )
+    # As intake's notify.tell_new_therapist: kind "new_patient", the person's own
+    # channels, a link to the episode, nothing clinical; once per change (the key).
+    notices.tell_person(
+        to_user,
+        "new_patient",
+        key=f"new_patient:episode:{locked.pk}:change:{event.pk}:{to_user.pk}",
+        link=reverse("episode_overview", kwargs={"episode_id": locked.pk}),
+    )
+    episode.therapist, episode.new_to_therapist = to_user, True
+    return locked

@@ -653,6 +653,11 @@ class Event(StrEnum):
         CARE,
         _("Your care was handed to a new therapist"),
     )
+    STAFF_THERAPIST_CHANGED = (
+        "staff.therapist_changed",
+        CARE,
+        _("Your care was given to another therapist"),
+    )
     STAFF_INVITED = "staff.invited", ADMINISTRATION, _("A staff member was invited")
     STAFF_OFFBOARDED = (
         "staff.offboarded",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,7 @@ from ..actions import roles as role_actions
 from ..actions import staff as staff_actions
 from ..decorators import staff_required
 from ..forms import (
+    ChangeTherapistForm,
     ClinicCreateForm,
     GrantRoleForm,
     HandOverForm,
@@ -277,6 +279,40 @@ def staff_hand_over(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     else:
         messages.error(request, _("Choose a therapist of this clinic."))
     return redirect("clinic_staff", slug=clinic.slug)
+
+
+@staff_required
+@require_POST
+def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """A clinic's manager gives one patient to another therapist of the clinic."""
+    episode = get_object_or_404(Episode.objects.select_related("clinic"), pk=episode_id)
+    if not access.may_change_therapist(request.user, episode):
+        raise Http404
+    form = ChangeTherapistForm.for_episode(request.user, episode, request.POST)
+    if form is None:
+        messages.error(request, _("This episode has ended; its therapist cannot be changed."))
+    elif form.is_valid():
+        try:
+            staff_actions.do_change_therapist(
+                episode,
+                acting_user=request.user,
+                to_user=form.cleaned_data["to_user"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now the patient's therapist.")
+                % {"name": form.cleaned_data["to_user"]},
+            )
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
 
 
 @staff_required

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import ChangeTherapistForm, add_action_errors
 from tessera.core.models import Episode
 from tessera.inbox import actions
 from tessera.inbox.forms import ClinicalNoteForm
@@ -62,6 +62,7 @@ def _render_overview(request, episode, *, status: int = 200) -> HttpResponse:
             "patient": episode.patient,
             "sections": parts,
             "messages_url": messages_url(episode.pk),
+            "change_therapist_form": ChangeTherapistForm.for_episode(request.user, episode),
         },
         status=status,
     )
