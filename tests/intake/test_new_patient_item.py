@@ -121,6 +121,13 @@ def test_patients_handed_over_after_their_therapist_left_are_new_to_the_new_one(
         world.clinic, acting_user=world["manager"], from_user=leaver, to_user=taker
     )
     assert handed == 1
+    # The new therapist is told once, as for a single change of therapist.
+    from tessera.notifications.models import Notification
+
+    told = Notification.objects.filter(kind="new_patient", recipient=taker)
+    assert [n.link for n in told] == [
+        reverse("episode_overview", kwargs={"episode_id": world.episode.pk})
+    ]
     (row,) = _new_rows(taker)
     assert row.episode.pk == world.episode.pk
     # The colleague's own patient (theirs before) is not new to them.

@@ -298,12 +298,20 @@ def do_hand_over_caseload(
         therapist=to_user, new_to_therapist=True
     )
     for episode in episodes:
-        audit.record_for_episode(
+        event = audit.record_for_episode(
             "staff.caseload_handed_over",
             episode,
             actor=acting_user,
             obj=episode,
             changes={"from": from_user.pk, "to": to_user.pk},
+        )
+        # As for one patient (do_change_therapist): the new therapist is told of each
+        # patient through their own channels, once per hand-over, nothing clinical.
+        notices.tell_person(
+            to_user,
+            "new_patient",
+            key=f"new_patient:episode:{episode.pk}:handover:{event.pk}:{to_user.pk}",
+            link=reverse("episode_overview", kwargs={"episode_id": episode.pk}),
         )
     return len(episodes)
 
