@@ -29,10 +29,16 @@ INTAKE_NEXT_SESSION_KEY = "tessera_intake_next"
 
 # allauth's e-mails that go through the notifications outbox (docs/decisions/0029): the
 # row keeps the template and the ids it needs, and the text (with a fresh password
-# token) is written when the row is sent. Others are still sent inside the request.
+# token or confirmation key) is written when the row is sent. allauth's security
+# notices (ACCOUNT_EMAIL_NOTIFICATIONS) are off; a code by mail (when switched on) is
+# still sent inside the request.
 RESET_MAIL = "account/email/password_reset_key"
 UNKNOWN_ACCOUNT_MAIL = "account/email/unknown_account"
-QUEUED_MAIL = frozenset({RESET_MAIL, UNKNOWN_ACCOUNT_MAIL})
+ALREADY_EXISTS_MAIL = "account/email/account_already_exists"
+CONFIRM_SIGNUP_MAIL = "account/email/email_confirmation_signup"
+CONFIRM_MAIL = "account/email/email_confirmation"
+CONFIRMATION_MAIL = frozenset({CONFIRM_SIGNUP_MAIL, CONFIRM_MAIL})
+QUEUED_MAIL = frozenset({RESET_MAIL, UNKNOWN_ACCOUNT_MAIL, ALREADY_EXISTS_MAIL})
 
 
 class AccountMailGone(LookupError):
@@ -95,6 +101,21 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, {**context, "current_site": _site()})
 
+    def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """The address confirmation through the outbox: the row keeps the EmailAddress's
+        id (and the stored confirmation's id when HMAC keys are off), never the key."""
+        address = emailconfirmation.email_address
+        if not allauth_settings.EMAIL_VERIFICATION_BY_CODE_ENABLED:
+            template = CONFIRM_SIGNUP_MAIL if signup else CONFIRM_MAIL
+            language = languages.preferred_language(address.user) or translation.get_language()
+            extra = {"address": address.pk}
+            if getattr(emailconfirmation, "pk", None) is not None:  # a stored confirmation
+                extra["confirmation"] = emailconfirmation.pk
+            context = {"request": request, "user": address.user}
+            if _queue(template, address.email, context, language, extra):
+                return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+
     def get_login_redirect_url(self, request) -> str:
         # Back to the application the person was starting before they signed up or in.
         next_path = request.session.get(INTAKE_NEXT_SESSION_KEY, "")
@@ -103,17 +124,21 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
 
-def _queue(template_prefix: str, email: str, context: dict, language: str) -> bool:
-    """One outbox row for this e-mail. Stored: the template, the account's id, the
-    language and the address the request came to; never the token or the link."""
+def _queue(
+    template_prefix: str, email: str, context: dict, language: str, extra: dict | None = None
+) -> bool:
+    """One outbox row for this e-mail. Stored: the template, the account's (and the
+    EmailAddress's) id, the language and the address the request came to; never the
+    token, the key or the link."""
     from .models import User
 
     request = context.get("request") or allauth_context.request
     base = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
-    user = context.get("user") if template_prefix == RESET_MAIL else None
-    if template_prefix == RESET_MAIL and not isinstance(user, User):
+    needs_user = template_prefix == RESET_MAIL or template_prefix in CONFIRMATION_MAIL
+    user = context.get("user") if needs_user else None
+    if needs_user and not isinstance(user, User):
         return False
-    params = {"template": template_prefix, "language": language, "base": base}
+    params = {"template": template_prefix, "language": language, "base": base, **(extra or {})}
     if user is not None:
         params["user"] = user.pk
     key = f"account_mail:{uuid.uuid4().hex}"  # each request for a link is its own mail
@@ -136,13 +161,47 @@ def account_mail_text(params: dict, email: str, language: str) -> tuple[str, str
         uid = user_pk_to_url_str(user)
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": token})
         ctx.update(user=user, uid=uid, key=token, password_reset_url=base + path)
+    elif template in CONFIRMATION_MAIL:
+        key = _confirmation_key(params, email)
+        ctx.update(key=key, activate_url=base + reverse("account_confirm_email", args=[key]))
+        ctx["user"] = User.objects.get(pk=params["user"])
     elif template == UNKNOWN_ACCOUNT_MAIL:
         ctx["signup_url"] = base + reverse("account_signup")
+    elif template == ALREADY_EXISTS_MAIL:
+        ctx["signup_url"] = base + reverse("account_signup")
+        ctx["password_reset_url"] = base + reverse("account_reset_password")
     else:
         raise AccountMailGone("template not queued")
     with translation.override(language):
         message = AccountAdapter().render_mail(template, email, ctx)
     return message.subject, message.body
+
+
+def _confirmation_key(params: dict, email: str) -> str:
+    """allauth's confirmation key for the stored EmailAddress, made now (HMAC: valid for
+    ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS from now), or the stored confirmation's key."""
+    from allauth.account.models import EmailAddress, EmailConfirmation, EmailConfirmationHMAC
+
+    address = (
+        EmailAddress.objects.filter(
+            pk=params.get("address"),
+            email__iexact=email,
+            user_id=params.get("user"),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if address is None or address.verified:
+        raise AccountMailGone("address gone or already confirmed")
+    if "confirmation" not in params:
+        return EmailConfirmationHMAC(address).key
+    stored = EmailConfirmation.objects.filter(
+        pk=params["confirmation"], email_address=address
+    ).first()
+    if stored is None:
+        raise AccountMailGone("confirmation gone")
+    return stored.key
 
 
 def _site() -> SimpleNamespace:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tessera.intake import notify
 from tessera.intake.models import Application, Source
 from tests.intake.intake_helpers import consent_for
+from tests.outbox import drain
 
 PASSWORD = "a-long-test-password-17"
 
@@ -30,6 +31,7 @@ def _sign_up(client, email):
         "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
     )
     assert response.status_code == 302
+    drain()  # the confirmation goes through the outbox (docs/decisions/0029)
 
 
 def _confirm(client, mailoutbox):

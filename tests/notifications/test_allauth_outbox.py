@@ -70,3 +70,35 @@ def test_an_unknown_address_is_answered_through_the_outbox_too(client, db, setti
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     (sent,) = drain(timezone.now() + dt.timedelta(minutes=1))
     assert sent.to == ["nobody@nowhere.test"]
+
+
+def test_a_refusing_mail_server_during_sign_up_loses_nothing(client, db, settings, caplog):
+    from allauth.account.models import EmailAddress
+
+    from tests.conftest import PASSWORD
+
+    settings.TESSERA_OPEN_SIGNUP = True
+    settings.EMAIL_BACKEND = BROKEN
+    email = "new.person@apply.test"
+    with caplog.at_level("DEBUG"):
+        response = client.post(
+            "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        )
+        assert response.status_code == 302  # the refusal used to raise out of the request
+        (row,) = rows("account_mail")
+        assert row.to_address == email
+        now = timezone.now()
+        assert drain(now) == []
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        (sent,) = drain(now + dt.timedelta(minutes=1))
+        assert drain(now + dt.timedelta(hours=3)) == []  # no duplicate
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("sent", 2)
+    link = next(w for w in sent.body.split() if "/accounts/confirm-email/" in w)
+    key = link.rstrip("/").rsplit("/", 1)[-1]
+    stored = str(row.params) + row.link
+    assert key not in stored and "confirm-email" not in stored and key not in caplog.text
+    path = link.removeprefix("http://testserver")
+    assert client.get(path).status_code == 200  # the confirm page opens
+    client.post(path)
+    assert EmailAddress.objects.get(email=email).verified
