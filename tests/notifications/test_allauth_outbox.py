@@ -102,3 +102,52 @@ def test_a_refusing_mail_server_during_sign_up_loses_nothing(client, db, setting
     assert client.get(path).status_code == 200  # the confirm page opens
     client.post(path)
     assert EmailAddress.objects.get(email=email).verified
+
+
+def _sign_up(client, email):
+    from tests.conftest import PASSWORD
+
+    return client.post(
+        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def test_signing_up_again_with_a_known_address_is_answered_through_the_outbox(
+    client, world, settings
+):
+    settings.TESSERA_OPEN_SIGNUP = True
+    settings.EMAIL_BACKEND = BROKEN
+    email = world.patient.user.email
+    assert _sign_up(client, email).status_code == 302  # the same answer as a new address
+    (row,) = rows("account_mail")
+    assert row.params["template"] == "account/email/account_already_exists"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    (sent,) = drain(timezone.now() + dt.timedelta(minutes=1))
+    assert sent.to == [email] and "http://testserver/accounts/password/reset/" in sent.body
+
+
+def test_with_stored_confirmations_the_stored_key_is_sent(client, db, settings):
+    from allauth.account.models import EmailAddress, EmailConfirmation
+
+    settings.TESSERA_OPEN_SIGNUP = True
+    settings.ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+    _sign_up(client, "stored@apply.test")
+    (row,) = rows("account_mail")
+    stored = EmailConfirmation.objects.get(email_address__email="stored@apply.test")
+    assert stored.key not in str(row.params)
+    (sent,) = drain()
+    link = next(w for w in sent.body.split() if "/accounts/confirm-email/" in w)
+    assert link.rstrip("/").endswith(stored.key)
+    client.post(link.removeprefix("http://testserver"))
+    assert EmailAddress.objects.get(email="stored@apply.test").verified
+
+
+def test_an_address_confirmed_before_the_row_went_fails_it_at_once(client, db, settings):
+    from allauth.account.models import EmailAddress
+
+    settings.TESSERA_OPEN_SIGNUP = True
+    _sign_up(client, "quick@apply.test")
+    EmailAddress.objects.filter(email="quick@apply.test").update(verified=True)
+    assert drain() == []
+    (row,) = rows("account_mail")
+    assert row.state == "failed"
