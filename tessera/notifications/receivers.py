@@ -59,7 +59,7 @@ def mfa_locked(row, language: str) -> tuple[str, str]:
     return lockout_text(row.recipient, int(row.params["minutes"]), language)
 
 
-@texts.register("account_mail", _("Reset your password"))
+@texts.register("account_mail", _("Account e-mail (sign-up or password reset)"))
 def account_mail(row, language: str) -> tuple[str, str]:
     """allauth's text, written now: a password link's token is made at this moment."""
     try:
