@@ -11,6 +11,7 @@ inline scripts or styles) or an uncaught script error.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from django.utils import timezone
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient, User
 from tessera.core.roles import Role
-from tests.conftest import PASSWORD, make_clinic, make_patient, make_user
+from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_patient, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -189,5 +190,14 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def staff_sign_in(page, user, secret: str | None = None) -> None:
+    """Sign a staff member in with password and the current code of their authenticator
+    (the test world's shared TOTP secret unless given)."""
+    sign_in(page, user.email)
+    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(secret or TOTP_SECRET))
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

@@ -22,18 +22,11 @@ from playwright.sync_api import expect
 from tessera.core import actions
 from tessera.core.models import ClinicRole, Episode, User
 from tessera.core.roles import Role
-from tests.conftest import TOTP_SECRET, make_clinic, make_patient, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_patient, make_user
+from tests.e2e.conftest import staff_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.e2e
-
-
-def _staff_sign_in(page, user) -> None:
-    sign_in(page, user.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -64,7 +57,7 @@ def test_a_therapist_sorts_and_filters_the_caseload(page, team):
     _quiet_patient, quiet = make_patient(
         clinic, "quiet@riverside.test", therapist=staff["therapist"], first="Quinn", last="Able"
     )
-    _staff_sign_in(page, staff["therapist"])
+    staff_sign_in(page, staff["therapist"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", name="Caseload", level=1)).to_be_visible()
     table = page.locator("table.caseload")
@@ -96,11 +89,11 @@ def test_a_manager_invites_grants_a_role_and_offboards_a_leaver(page, browser, l
     mail.outbox.clear()
     # The leaving therapist is signed in on another computer.
     theirs = browser.new_page(base_url=live_server.url)
-    _staff_sign_in(theirs, staff["therapist"])
+    staff_sign_in(theirs, staff["therapist"])
     theirs.goto("/caseload/")
     expect(theirs.get_by_role("heading", name="Caseload", level=1)).to_be_visible()
 
-    _staff_sign_in(page, staff["manager"])
+    staff_sign_in(page, staff["manager"])
     page.goto(f"/clinics/{clinic.slug}/")
     page.get_by_role("link", name="Invite staff, change roles, offboard a leaver").click()
 

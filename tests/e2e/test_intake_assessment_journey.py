@@ -16,8 +16,8 @@ from tessera.core.roles import Role
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application
 from tessera.notifications.models import Notification
-from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import PASSWORD, make_clinic, make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.matching_fixtures import DEPRESSION, publish_programme
 
 pytestmark = pytest.mark.e2e
@@ -60,13 +60,6 @@ def _answer(page, count: int, choice: int) -> None:
         ).check()
 
 
-def _staff_sign_in(page, user) -> None:
-    sign_in(page, user.email, PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_self_referral_to_treatment_start(page, riverside):
     clinic, staff = riverside
     email = "sam.self@apply.test"
@@ -103,7 +96,7 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.get_by_role("button", name="Sign out").click()
 
     # the coordinator: the queue shows the programme suggestion; book the assessment
-    _staff_sign_in(page, staff["intake"])
+    staff_sign_in(page, staff["intake"])
     page.goto("/intake/")
     row = page.get_by_role("table").get_by_role("row").nth(1)
     expect(row).to_contain_text("Sam Self")
@@ -122,7 +115,7 @@ def test_self_referral_to_treatment_start(page, riverside):
     page.get_by_role("button", name="Sign out").click()
 
     # the assessor: notes, diagnosis, risk, accept to the programme with the therapist
-    _staff_sign_in(page, staff["assessor"])
+    staff_sign_in(page, staff["assessor"])
     page.goto(f"/intake/applications/{application.pk}/")
     page.get_by_label("Assessment notes").fill("Moderate low mood for six months.")
     page.get_by_label("F32.1 Depressive episode, moderate").check()
@@ -166,7 +159,7 @@ def test_acceptance_is_refused_without_consent(page, riverside):
     clinic, staff = riverside
     application = make_application(clinic, "una@apply.test", first="Una")
     Application.objects.filter(pk=application.pk).update(consent_accepted_at=None)
-    _staff_sign_in(page, staff["assessor"])
+    staff_sign_in(page, staff["assessor"])
     page.goto(f"/intake/applications/{application.pk}/")
     expect(page.locator("#no-consent")).to_contain_text("cannot be accepted")
     page.get_by_label("Assessment notes").fill("Moderate low mood.")

@@ -21,19 +21,12 @@ from playwright.sync_api import expect
 from tessera.core import actions
 from tessera.core.models import Clinic, Patient
 from tessera.core.roles import Role
-from tests.conftest import TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 from tests.intake.intake_helpers import PHQ_NO_RISK, PHQ_RISK, consent_for, make_application
 
 pytestmark = pytest.mark.e2e
-
-
-def _staff_sign_in(page, user) -> None:
-    sign_in(page, user.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -69,7 +62,7 @@ def test_an_urgent_applicants_risk_answer_reaches_the_on_call_person(page, river
     assert len(told) == 1
     assert "Ada" not in told[0].body and "PHQ" not in told[0].body
     link = re.search(r"https?://\S+(/intake/applications/\d+/)", told[0].body).group(1)
-    _staff_sign_in(page, staff["on_call"])
+    staff_sign_in(page, staff["on_call"])
     page.goto(link)
     expect(page.get_by_role("alert").first).to_contain_text("Urgent")
     expect(page.get_by_role("main")).to_contain_text("+46 70 111 22 33")
@@ -79,7 +72,7 @@ def test_an_urgent_applicants_risk_answer_reaches_the_on_call_person(page, river
 def test_a_coordinator_finds_no_decline_before_an_assessment(page, riverside):
     clinic, staff = riverside
     application = make_application(clinic, "bo@apply.test", phq=PHQ_NO_RISK)
-    _staff_sign_in(page, staff["intake"])
+    staff_sign_in(page, staff["intake"])
     page.goto(f"/intake/applications/{application.pk}/")
     expect(page.locator("#decline-needs-clinician")).to_be_visible()
     expect(page.locator("summary", has_text="Refer elsewhere")).to_be_visible()
@@ -99,7 +92,7 @@ def test_the_unguided_clinics_overdue_patient_is_in_its_team_inbox(page, transac
     episode.therapist = None
     episode.care_model = "unguided"
     episode.save(update_fields=["therapist", "care_model"])
-    _staff_sign_in(page, manager)
+    staff_sign_in(page, manager)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("main")).not_to_contain_text("Nothing is waiting")
     overdue = page.locator('table.inbox tbody tr[data-kind="overdue"]').first
@@ -110,7 +103,7 @@ def test_the_unguided_clinics_overdue_patient_is_in_its_team_inbox(page, transac
 def test_an_english_draft_for_a_swedish_preferring_patient_is_checked_in_english(page, e2e_world):
     Patient.objects.filter(pk=e2e_world.patient.pk).update(preferred_language="sv")
     episode = e2e_world.patient.episodes.get()
-    _staff_sign_in(page, e2e_world.therapist)
+    staff_sign_in(page, e2e_world.therapist)
     page.goto(f"/episodes/{episode.pk}/messages/")
     page.locator("#id_body").fill(
         "Thank you for the work you did this week. No rush, take as long as you need."
@@ -144,7 +137,7 @@ def test_a_manager_saves_unchanged_settings_and_sees_the_weeks_dates(page, e2e_w
     assert clinic.languages == ["sv", "en"]
     manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
     actions.do_grant_role(manager, clinic, Role.CLINIC_MANAGER)
-    _staff_sign_in(page, manager)
+    staff_sign_in(page, manager)
     page.goto(f"/clinics/{clinic.slug}/edit/")
     page.get_by_role("main").get_by_role("button", name="Save").click()
     page.wait_for_load_state()
@@ -167,7 +160,7 @@ def test_in_the_therapists_inbox_todays_questionnaire_is_not_overdue(page, e2e_w
     today = timezone.now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     _due(episode, "PHQ-9", today)
     _due(episode, "GAD-7", today - dt.timedelta(days=1))
-    _staff_sign_in(page, e2e_world.therapist)
+    staff_sign_in(page, e2e_world.therapist)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     overdue = page.locator('table.inbox tbody tr[data-kind="overdue"]')
     expect(overdue).to_have_count(1)

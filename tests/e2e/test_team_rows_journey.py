@@ -20,18 +20,11 @@ from tessera.core import actions
 from tessera.core.actions import staff as staff_actions
 from tessera.core.models import Episode
 from tessera.core.roles import Role
-from tests.conftest import TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_user
+from tests.e2e.conftest import staff_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.e2e
-
-
-def _staff_sign_in(page, user) -> None:
-    sign_in(page, user.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def team(transactional_db):
 
 def test_a_supervisor_follows_a_case_records_a_note_and_sees_its_scores(page, team):
     _clinic, people, patient, episode = team
-    _staff_sign_in(page, people["supervisor"])
+    staff_sign_in(page, people["supervisor"])
     page.goto(f"/supervision/cases/{episode.pk}/")
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_contain_text(patient.last_name)
@@ -96,7 +89,7 @@ def test_a_handed_over_patient_is_a_new_patient_row_until_opened(page, team):
         from_user=people["therapist"],
         to_user=people["colleague"],
     )
-    _staff_sign_in(page, people["colleague"])
+    staff_sign_in(page, people["colleague"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     new = page.locator(f'[data-kind="new_patient"]#new-{episode.pk}')
     expect(new).to_contain_text("New patient, assigned to Carl Rows: not opened yet")
