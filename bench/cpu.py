@@ -45,6 +45,7 @@ sys.path.insert(0, str(BENCH))
 
 PAGES = [
     "bare signed-in view",
+    "bare signed-in view (patient)",
     "patient home",
     "staff home (therapist)",
     "inbox (therapist)",
@@ -53,6 +54,14 @@ PAGES = [
     "patient list (therapist)",
 ]
 TARGETS = {"patient home": 3, "staff home (therapist)": 10, "inbox (therapist)": 10}
+# Each page against the bare view requested by the same user: the patient home against
+# the patient's own (a therapist's signed-in request also checks their second factor);
+# the others against the therapist's (the first page).
+BASELINE = {"patient home": "bare signed-in view (patient)"}
+
+
+def baseline(label: str, column: dict[str, float]) -> float:
+    return column.get(BASELINE.get(label, ""), column[PAGES[0]])
 
 
 def setup(root: Path, database_url: str) -> None:
@@ -80,6 +89,10 @@ def pages():
     from django.utils import timezone
 
     by_label = {p.label: p for p in scale.main_pages(timezone.localdate())}
+    bare = by_label["bare signed-in view"]
+    by_label["bare signed-in view (patient)"] = scale.Page(
+        "bare signed-in view (patient)", "patient", bare.url
+    )
     return [by_label[label] for label in PAGES]
 
 
@@ -150,7 +163,7 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
         row = [label]
         for name in names:
             ms = columns[name][label]
-            bare = columns[name]["bare signed-in view"]
+            bare = baseline(label, columns[name])
             row += [f"{ms:.1f}", f"×{ms / bare:.1f}"]
         if len(names) == 2:
             row.append(f"×{columns[names[1]][label] / columns[names[0]][label]:.2f}")
@@ -165,11 +178,10 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
             file=out,
         )
     last = columns[names[-1]]
-    bare = last["bare signed-in view"]
     missed = [
-        f"{label} ×{last[label] / bare:.1f} (target ×{limit})"
+        f"{label} ×{last[label] / baseline(label, last):.1f} (target ×{limit})"
         for label, limit in TARGETS.items()
-        if label in last and last[label] / bare > limit
+        if label in last and last[label] / baseline(label, last) > limit
     ] + [f"{label} {ms:.1f} ms (target 50 ms)" for label, ms in last.items() if ms > 50]
     print("targets: " + ("met" if not missed else "missed: " + "; ".join(missed)), file=out)
 
@@ -222,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pages:
         wanted = {label.strip() for label in args.pages.split(",")}
+        wanted |= {BASELINE[label] for label in wanted if label in BASELINE}
         PAGES[:] = [label for label in PAGES if label == PAGES[0] or label in wanted]
     if args.child:
         return child(args)

@@ -51,12 +51,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_load_bench"
 FIRST_PORT = 8101
-PAGES = [  # (label, locust user class)
+PAGES = [  # (label, locust user classes)
     ("bare signed-in view", "BareUser"),
+    ("bare signed-in view (patients)", "PatientBareUser"),
     ("patient home", "PatientHomeUser"),
     ("inbox (therapist)", "InboxUser"),
     ("mixed: patients and clinicians", "PatientUser ClinicianUser"),
 ]
+# Each page against the bare view requested by the same users (sessions): the patient
+# home by the patients' own sessions, the rest by the clinicians'.
+BASELINE = {"patient home": "bare signed-in view (patients)"}
+WARMUP_SECONDS = 5
+
 PATIENTS = ["patient", "patient2", "patient3", "patient5", "patient7"]
 CLINICIANS = ["therapist", "therapist2"]
 REFERRAL_LIMIT = 3
@@ -206,26 +212,54 @@ def run_locust(locust, classes, hosts, users, seconds, sessions_file, out: Path)
     return parse_stats(Path(f"{prefix}_stats.csv"))
 
 
+def server_cpu_seconds(servers: list[subprocess.Popen]) -> float:
+    """User and system CPU used so far by the gunicorn servers and their workers (from
+    /proc, Linux): the servers' own cost per request, whatever locust and the rest of
+    the machine take."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for server in servers:
+        try:
+            children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        except OSError:
+            continue
+        for pid in [server.pid, *map(int, children)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def parse_stats(path: Path) -> dict:
-    """The "Aggregated" row of locust's stats CSV."""
+    """The "Aggregated" row of locust's stats CSV (percentiles of a run that finished no
+    request, such as a short warm-up on a busy machine, are "N/A": 0 here)."""
+
+    def number(value: str) -> float:
+        return 0.0 if value == "N/A" else float(value)
+
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             if row["Name"] == "Aggregated":
                 return {
                     "requests": int(row["Request Count"]),
                     "errors": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "median": float(row["50%"]),
-                    "p95": float(row["95%"]),
+                    "rps": number(row["Requests/s"]),
+                    "median": number(row["50%"]),
+                    "p95": number(row["95%"]),
                 }
     raise ValueError(f"no Aggregated row in {path}")
 
 
 def report(results: list[tuple[str, dict]], out=sys.stdout) -> None:
-    bare = results[0][1]
+    """Each page against the bare view (the first row), or its own in ``BASELINE``."""
+    by_label = dict(results)
     head = ["page", "requests", "errors", "req/s", "of bare", "median ms", "p95 ms", "p95 ×bare"]
+    head += ["server CPU ms", "×bare"]
     rows = [head]
     for label, r in results:
+        bare = by_label.get(BASELINE.get(label, ""), results[0][1])
         rows.append(
             [
                 label,
@@ -236,6 +270,10 @@ def report(results: list[tuple[str, dict]], out=sys.stdout) -> None:
                 f"{r['median']:.0f}",
                 f"{r['p95']:.0f}",
                 f"×{r['p95'] / bare['p95']:.2f}" if bare["p95"] else "-",
+                f"{r['cpu_ms']:.1f}" if "cpu_ms" in r else "-",
+                f"×{r['cpu_ms'] / bare['cpu_ms']:.2f}"
+                if bare.get("cpu_ms") and "cpu_ms" in r
+                else "-",
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
@@ -385,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument(
+        "--warmup", type=int, default=WARMUP_SECONDS, help="seconds of each page not counted"
+    )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--locust", default=shutil.which("locust") or "locust")
@@ -427,21 +468,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.pages != "none":
             results = []
+            servers = processes[::2]  # gunicorn masters (each followed by its task worker)
             for label, classes in PAGES:
-                results.append(
-                    (
-                        label,
-                        run_locust(
-                            args.locust,
-                            classes,
-                            hosts,
-                            args.users,
-                            args.seconds,
-                            sessions_file,
-                            work,
-                        ),
-                    )
+                # Warm up every worker on this page first (templates, translations,
+                # the first connection): not counted.
+                run_locust(
+                    args.locust, classes, hosts, args.users, args.warmup, sessions_file, work
                 )
+                cpu = server_cpu_seconds(servers)
+                result = run_locust(
+                    args.locust, classes, hosts, args.users, args.seconds, sessions_file, work
+                )
+                if result["requests"]:
+                    used = server_cpu_seconds(servers) - cpu
+                    result["cpu_ms"] = 1000 * used / result["requests"]
+                results.append((label, result))
             report(results)
             problems += [f"{label}: {r['errors']} errors" for label, r in results if r["errors"]]
         if args.servers > 1:

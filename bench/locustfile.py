@@ -21,7 +21,9 @@ Users (pick them by class name on the command line):
 - ``ClinicianUser``: the staff home, the inbox and the patient list;
 - ``BareUser``: a bare signed-in Django view (``/bench/bare/``, served by
   ``bench/bench_wsgi.py``): the floor the other pages are compared with;
-- ``PatientHomeUser`` and ``InboxUser``: one page each, for ratios against ``BareUser``.
+- ``PatientBareUser``: the same bare view with the patients' sessions, the floor the
+  patient home is compared with (the same users as ``PatientHomeUser``);
+- ``PatientHomeUser`` and ``InboxUser``: one page each, for ratios against the bare view.
 
 ``TESSERA_LOAD_HOSTS`` (comma-separated base URLs) spreads the users over several app
 servers, taking turns; without it every user uses ``--host``.
@@ -105,6 +107,16 @@ class ClinicianUser(_SignedIn):
 
 class BareUser(_SignedIn):
     kind = "clinician"
+
+    @task
+    def bare(self):
+        self.page("/bench/bare/", "bare signed-in view")
+
+
+class PatientBareUser(_SignedIn):
+    """The bare view requested by the patients' sessions: the patient home's floor."""
+
+    kind = "patient"
 
     @task
     def bare(self):

@@ -6,11 +6,12 @@ import io
 import cpu
 
 
-def _column(bare, home, inbox, staff=20.0):
+def _column(bare, home, inbox, staff=20.0, patient_bare=None):
     values = dict.fromkeys(cpu.PAGES, 10.0)
     values.update(
         {
             "bare signed-in view": bare,
+            "bare signed-in view (patient)": bare if patient_bare is None else patient_bare,
             "patient home": home,
             "inbox (therapist)": inbox,
             "staff home (therapist)": staff,
@@ -36,3 +37,11 @@ def test_a_missed_target_is_named():
     assert "patient home ×4.0 (target ×3)" in last
     assert "inbox (therapist) ×15.0 (target ×10)" in last
     assert "inbox (therapist) 60.0 ms (target 50 ms)" in last
+
+
+def test_the_patient_home_is_measured_against_the_patients_own_bare_view():
+    out = io.StringIO()
+    cpu.table({"now": _column(6.0, 15.0, 40.0, patient_bare=4.0)}, out)
+    home = next(line for line in out.getvalue().splitlines() if line.startswith("patient home"))
+    assert home.split() == ["patient", "home", "15.0", "×3.8"]
+    assert "patient home ×3.8 (target ×3)" in out.getvalue().splitlines()[-1]

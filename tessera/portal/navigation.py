@@ -3,7 +3,12 @@
 Other apps' entries come from their ``sections.py`` (``portal.contributions``): staff
 entries after the core ones, patient entries likewise."""
 
-from django.urls import reverse
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
@@ -11,42 +16,80 @@ from tessera.core import access
 from . import contributions
 
 
+def url(name: str) -> str:
+    """``reverse(name)`` for the menu's fixed addresses (no arguments), worked out once
+    per process for each URLconf and script prefix (issue 16: a dozen a page)."""
+    return _reverse(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=512)
+def _reverse(name: str, urlconf, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    nav = [(reverse("home"), _("Home"))]
+    nav = [(url("home"), _("Home"))]
     if user.is_staff_member and not access.may_see_patient_data(user):
-        return {"nav": [(reverse("mfa_index"), _("Set up a second factor"))]}
+        return {"nav": [(url("mfa_index"), _("Set up a second factor"))]}
     if user.is_staff_member:
         if access.has_clinical_role(user):
-            nav.append((reverse("patient_list"), _("Patients")))
+            nav.append((url("patient_list"), _("Patients")))
         # A region administrator reaches the clinic list (where the region's first
         # clinic is created) before the region has any clinic (issue 20).
         if access.sees_clinic_list(user):
-            nav.append((reverse("clinic_list"), _("Clinics")))
+            nav.append((url("clinic_list"), _("Clinics")))
         if access.audit_clinic_ids(user):
-            nav.append((reverse("audit_search"), _("Audit trail")))
+            nav.append((url("audit_search"), _("Audit trail")))
         # Library regions: any clinic role's region (cached, no query), or a region admin's.
         if access.all_roles(user) or access.library_region_ids(user):
-            nav.append((reverse("library_index"), _("Library")))
+            nav.append((url("library_index"), _("Library")))
         nav.extend(contributions.staff_nav(user))
         # The reports app sits beside the portal (top layer), so it is linked by name.
         if access.has_reports(user):
-            nav.append((reverse("reports_home"), _("Reports")))
+            nav.append((url("reports_home"), _("Reports")))
     if user.patient_record is not None:
-        nav.append((reverse("my_plan"), _("My modules")))
-        nav.append((reverse("my_questionnaires"), _("Questionnaires")))
+        nav.append((url("my_plan"), _("My modules")))
+        nav.append((url("my_questionnaires"), _("Questionnaires")))
         nav.extend(contributions.patient_nav(user))
-        nav.append((reverse("my_progress"), _("My progress")))
-        nav.append((reverse("my_details"), _("My details")))
-        nav.append((reverse("my_access_log"), _("Who has seen my record")))
+        nav.append((url("my_progress"), _("My progress")))
+        nav.append((url("my_details"), _("My details")))
+        nav.append((url("my_access_log"), _("Who has seen my record")))
     elif not user.is_staff_member:
         # An applicant finds their applications from every page (issue 14).
-        nav.append((reverse("my_applications"), _("My applications")))
-    nav.append((reverse("account_email"), _("Account")))
-    context = {"nav": nav, "current_path": request.path}
+        nav.append((url("my_applications"), _("My applications")))
+    nav.append((url("account_email"), _("Account")))
+    context = {"nav": nav, "current_path": request.path, "nav_items": NavItems(nav, request.path)}
     if user.patient_record is not None:
         # One tap from every page: the header carries the patient's safety plan.
-        context["safety_plan_url"] = reverse("my_safety_plan")
+        context["safety_plan_url"] = url("my_safety_plan")
     return context
+
+
+class NavItems:
+    """The menu's ``<li>`` entries as HTML, drawn once per request (issue 16): base.html
+    shows the same menu twice (wide screens and phones), and drawing its dozen entries
+    twice in template loops cost more than the rest of the page's header. Nothing is
+    kept beyond the request."""
+
+    def __init__(self, nav, current_path):
+        self.nav = nav
+        self.current_path = current_path
+        self._html = None
+
+    def __html__(self):
+        if self._html is None:
+            current = mark_safe(' aria-current="page"')
+            self._html = format_html_join(
+                "\n",
+                '<li><a href="{}"{}>{}</a></li>',
+                (
+                    (href, current if href == self.current_path else "", label)
+                    for href, label in self.nav
+                ),
+            )
+        return self._html
+
+    __str__ = __html__

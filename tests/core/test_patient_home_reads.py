@@ -176,3 +176,24 @@ def test_the_home_shows_the_same_path_and_applications_as_before(world, client):
             (r.application, r.phase, r.next_url, r.steps) for r in home.applications_of(fresh)
         ]
     assert context["applications"][0].application == waiting
+
+
+def test_the_menu_is_drawn_once_and_shown_twice_with_the_same_entries(world, login):
+    """base.html shows the menu twice (wide screens, phones): its entries are drawn once
+    per request (``navigation.NavItems``), each in both menus, the current page marked."""
+    from django.utils.html import escape
+
+    from tessera.portal import navigation
+
+    client = login(world.patient.user)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    nav = response.context["nav"]
+    assert len(nav) > 5
+    for href, label in nav:
+        current = ' aria-current="page"' if href == reverse("home") else ""
+        entry = f'<li><a href="{href}"{current}>{escape(str(label))}</a></li>'
+        assert html.count(entry) == 2, entry
+    # The addresses reversed once per process are the ones reverse() gives.
+    for name in ["home", "my_plan", "my_details", "account_email"]:
+        assert navigation.url(name) == reverse(name)
