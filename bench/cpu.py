@@ -50,8 +50,19 @@ PAGES = [
     "staff home (therapist)",
     "inbox (therapist)",
     "staff home (manager)",
+    "staff home (supervisor)",
+    "inbox (manager)",
     "triage queue",
     "patient list (therapist)",
+    "patient search (therapist)",
+    "patient list (manager)",
+    "patient overview (therapist)",
+    "team workload (manager)",
+    "audit search",
+    "audit search by action",
+    "audit search by date",
+    "intake funnel",
+    "dashboard (manager)",
 ]
 TARGETS = {"patient home": 3, "staff home (therapist)": 10, "inbox (therapist)": 10}
 # Each page against the bare view requested by the same user: the patient home against
@@ -62,6 +73,9 @@ BASELINE = {"patient home": "bare signed-in view (patient)"}
 
 def baseline(label: str, column: dict[str, float]) -> float:
     return column.get(BASELINE.get(label, ""), column[PAGES[0]])
+
+
+LIMIT_MS = 50  # nothing over this in process (issue 16)
 
 
 def setup(root: Path, database_url: str) -> None:
@@ -88,12 +102,42 @@ def pages():
     import scale
     from django.utils import timezone
 
-    by_label = {p.label: p for p in scale.main_pages(timezone.localdate())}
+    by_label = {p.label: p for p in scale.main_pages(timezone.localdate()) + extra_pages()}
     bare = by_label["bare signed-in view"]
     by_label["bare signed-in view (patient)"] = scale.Page(
         "bare signed-in view (patient)", "patient", bare.url
     )
-    return [by_label[label] for label in PAGES]
+    # A page the compared (older) tree does not know is left out of its column.
+    return [by_label[label] for label in PAGES if label in by_label]
+
+
+def extra_pages():
+    """The main staff pages ``scale.main_pages`` does not list (this benchmark's own):
+    the supervisor's home, the manager's team inbox, the overview of the demo
+    therapist's first patient and the clinic's dashboard."""
+    import scale
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import Episode
+
+    episode = (
+        Episode.objects.filter(therapist__email=demo_email("therapist"))
+        .exclude(status=Episode.Status.ENDED)
+        .order_by("pk")
+        .first()
+    )
+    found = [
+        scale.Page("staff home (supervisor)", "supervisor", "/"),
+        scale.Page("inbox (manager)", "manager", "/inbox/"),
+        scale.Page(
+            "dashboard (manager)", "manager", f"/reports/clinics/{scale.DEMO_CLINIC}/dashboard/"
+        ),
+    ]
+    if episode is not None:
+        found.append(
+            scale.Page("patient overview (therapist)", "therapist", f"/episodes/{episode.pk}/")
+        )
+    return found
 
 
 def clients():
@@ -158,15 +202,21 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
         head += [f"CPU ms {name}", "×bare"]
     if len(names) == 2:
         head.append("after/before")
+    head.append("")  # over the limit, by the last column
     rows = [head]
     for label in PAGES:
+        if not any(label in columns[name] for name in names):
+            continue
         row = [label]
         for name in names:
-            ms = columns[name][label]
+            ms = columns[name].get(label)
             bare = baseline(label, columns[name])
-            row += [f"{ms:.1f}", f"×{ms / bare:.1f}"]
+            row += ["-", "-"] if ms is None else [f"{ms:.1f}", f"×{ms / bare:.1f}"]
         if len(names) == 2:
-            row.append(f"×{columns[names[1]][label] / columns[names[0]][label]:.2f}")
+            before, after = (columns[n].get(label) for n in names)
+            row.append(f"×{after / before:.2f}" if before and after else "-")
+        last = columns[names[-1]].get(label)
+        row.append(f"over {LIMIT_MS} ms" if last is not None and last > LIMIT_MS else "")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     for r in rows:
@@ -174,7 +224,7 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
             "  ".join(
                 c.ljust(w) if i == 0 else c.rjust(w)
                 for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            ),
+            ).rstrip(),
             file=out,
         )
     last = columns[names[-1]]
@@ -182,7 +232,9 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
         f"{label} ×{last[label] / baseline(label, last):.1f} (target ×{limit})"
         for label, limit in TARGETS.items()
         if label in last and last[label] / baseline(label, last) > limit
-    ] + [f"{label} {ms:.1f} ms (target 50 ms)" for label, ms in last.items() if ms > 50]
+    ] + [
+        f"{label} {ms:.1f} ms (target {LIMIT_MS} ms)" for label, ms in last.items() if ms > LIMIT_MS
+    ]
     print("targets: " + ("met" if not missed else "missed: " + "; ".join(missed)), file=out)
 
 

@@ -1,10 +1,12 @@
 """Inactive patients and reliable deterioration, for a whole caseload at once.
 
 Inactivity: the newest of the patient's own doings (a message they sent, a worksheet
-saved, a questionnaire submitted, a module opened or completed) is looked up with one
-subquery per source in a single query; a patient of an episode in treatment whose newest
-doing (or the start of treatment, when there is none) is older than the clinic's
-``inactive_after_days`` is listed.
+saved, a questionnaire submitted, a module opened or completed; ``with_last_activity``
+is the definition) is kept per episode by the database (``treatment.EpisodeActivity``,
+treatment 0015), and read by its primary key, one row per episode (issue 16: a subquery
+per source cost five index descents per episode); a patient of an episode in treatment
+whose newest doing (or the start of treatment, when there is none) is older than the
+clinic's ``inactive_after_days`` is listed.
 
 Deterioration: one query for the caseload, which returns per episode and instrument only
 the two scored responses compared (picked by window functions in the database): the
@@ -35,7 +37,13 @@ from tessera.instruments.scoring import (
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
 from tessera.treatment.latest_scores import baseline  # noqa: F401 (also used as activity.baseline)
-from tessera.treatment.models import DueMeasure, PlanEntry, Response, WorksheetAnswer
+from tessera.treatment.models import (
+    DueMeasure,
+    EpisodeActivity,
+    PlanEntry,
+    Response,
+    WorksheetAnswer,
+)
 
 from . import collect, items
 from .items import Item
@@ -54,7 +62,9 @@ def _newest(qs, field: str):
 
 
 def with_last_activity(episodes):
-    """Episodes annotated with the time of each kind of patient activity (one query)."""
+    """Episodes annotated with the time of each kind of patient activity (one query, five
+    subqueries per episode): the definition that ``EpisodeActivity`` keeps, for checking
+    it (``kept_activity`` reads the kept one)."""
     here = OuterRef("pk")
     return episodes.annotate(
         last_message=_newest(Message.objects.filter(episode=here, from_patient=True), "sent_at"),
@@ -70,8 +80,27 @@ def with_last_activity(episodes):
 
 
 def last_activity(episode) -> tuple[dt.datetime | None, str]:
-    """The newest annotated activity and what it was."""
+    """The newest annotated activity and what it was (annotated by ``kept_activity``, or
+    by ``with_last_activity``)."""
+    if hasattr(episode, "activity_at"):
+        return episode.activity_at, episode.activity_source or ""
     return _newest_of({name: getattr(episode, name) for name in SOURCES})
+
+
+def kept_activity(episodes):
+    """Episodes annotated with their kept newest activity, ``activity_at`` and
+    ``activity_source`` (a name of ``SOURCES``; None when there has been none): joined
+    by the kept row's primary key, one index descent per episode."""
+    return episodes.annotate(
+        activity_at=F("last_activity__at"), activity_source=F("last_activity__source")
+    )
+
+
+def kept(episode_ids) -> dict[int, tuple[dt.datetime, str]]:
+    """(newest activity, what it was) by episode id, for those with any (one query by
+    the kept rows' primary key)."""
+    rows = EpisodeActivity.objects.filter(episode__in=list(episode_ids))
+    return {pk: (at, source) for pk, at, source in rows.values_list("episode_id", "at", "source")}
 
 
 def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
@@ -84,11 +113,13 @@ def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
 
 def _inactive(caseload, now):
     """(episode, newest activity, what it was) of the caseload's inactive patients."""
-    in_treatment = Episode.objects.filter(pk__in=list(caseload), status=Episode.Status.ACTIVE)
-    # Only the times: the episode, its patient and clinic are the caseload's (issue 16).
-    for pk, *moments in with_last_activity(in_treatment).values_list("pk", *SOURCES):
+    # The caseload's episodes are loaded with their status: only the kept times are read
+    # (one row per episode by its primary key; issue 16).
+    in_treatment = [pk for pk, e in caseload.items() if e.status == Episode.Status.ACTIVE]
+    newest = kept(in_treatment) if in_treatment else {}
+    for pk in in_treatment:
         episode = caseload[pk]
-        moment, source = _newest_of(dict(zip(SOURCES, moments, strict=True)))
+        moment, source = newest.get(pk, (None, ""))
         tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         if moment is None:
             start = episode.started_on or episode.created_at.astimezone(tz).date()

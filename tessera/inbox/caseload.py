@@ -149,7 +149,7 @@ def rows(episodes, now) -> list[Row]:
     """One row per episode of ``episodes`` (a queryset), in no particular order."""
     ids = episodes.values("pk")
     listed = list(
-        activity.with_last_activity(
+        activity.kept_activity(
             Episode.objects.filter(pk__in=ids).select_related(
                 "patient", "clinic", "therapist", "programme_version"
             )

@@ -138,10 +138,17 @@ def tally(episodes, now=None) -> Tally:
     now = now or timezone.now()
     # The counts need the episode's own columns and its clinic, not the therapist or
     # the patient.
-    caseload = {
-        e.pk: e
-        for e in episodes.select_related("clinic").defer("clinic__languages", "clinic__rate_limits")
-    }
+    # (A dict by id when the page has read the episodes already: the staff home.)
+    caseload = (
+        episodes
+        if isinstance(episodes, dict)
+        else {
+            e.pk: e
+            for e in episodes.select_related("clinic").defer(
+                "clinic__languages", "clinic__rate_limits"
+            )
+        }
+    )
     return Tally({kind: count(caseload, now) for kind, count in COUNTERS})
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from tessera.core.models import Episode
+from tessera.core.models.episodes import training_patient_ids
 from tessera.inbox.worklist import patient_of
 from tessera.treatment.models import DueMeasure
 
@@ -33,6 +35,29 @@ def caseload(user):
     )
 
 
+def responsible_for(user) -> list:
+    """Every episode the user may see and is the therapist of, newest first, with the
+    clinic and ``is_training``: read once per request and shared by the caseload table
+    (``open_real``), the overdue list (``overdue(..., episodes=)``) and the inbox counts
+    of a therapist's own inbox (issue 16: the staff home read them three times)."""
+    return list(
+        Episode.objects.visible_to(user)
+        .filter(therapist=user)
+        .select_related("clinic")
+        .defer("clinic__languages", "clinic__rate_limits")
+        .annotate(
+            is_training=ExpressionWrapper(
+                Q(patient_id__in=training_patient_ids()), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def open_real(episodes) -> list:
+    """``caseload``'s episodes out of ``responsible_for``'s, in the same order."""
+    return [e for e in episodes if e.status != Episode.Status.ENDED and not e.is_training]
+
+
 def with_patients(episodes) -> list:
     episodes = list(episodes)
     for episode in episodes:
@@ -40,15 +65,26 @@ def with_patients(episodes) -> list:
     return episodes
 
 
-def overdue(user, now=None, limit: int = OVERDUE_SHOWN) -> list:
+def overdue(user, now=None, limit: int = OVERDUE_SHOWN, *, episodes=None) -> list:
     """The oldest questionnaires overdue in the episodes the user is responsible for (as
     ``DueMeasure.objects.visible_to(user).filter(episode__therapist=user).overdue()``),
     each with ``episode`` and its patient. Two queries, neither joined: the episodes with
     their clinic's time zone, then their open dues by the index on (episode,
     completed_at, due_at); "due on an earlier day than today in the clinic's time zone"
-    is told here, so no due row is joined to its episode and clinic."""
+    is told here, so no due row is joined to its episode and clinic. ``episodes``:
+    ``responsible_for(user)`` when already read (then one query)."""
     now = now or timezone.now()
-    episodes = {
+    if episodes is not None:
+        episodes = {e.pk: e for e in episodes}
+    else:
+        episodes = _responsible_times(user)
+    if not episodes:
+        return []
+    return _overdue(episodes, now, limit)
+
+
+def _responsible_times(user) -> dict:
+    return {
         e.pk: e
         for e in Episode.objects.visible_to(user)
         .filter(therapist=user)
@@ -62,8 +98,9 @@ def overdue(user, now=None, limit: int = OVERDUE_SHOWN) -> list:
             "clinic__time_zone",
         )
     }
-    if not episodes:
-        return []
+
+
+def _overdue(episodes: dict, now, limit: int) -> list:
     dues = (
         DueMeasure.objects.filter(episode__in=list(episodes))
         .pending()

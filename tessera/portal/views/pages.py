@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from tessera.core import access
@@ -100,10 +101,13 @@ def clinic_directory(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Neither the caseload nor its overdue questionnaires join the patients: the names
-    # are the episodes' own (issue 16; ``portal.staff_lists``).
-    page = Paginator(staff_lists.caseload(user), 25).get_page(request.GET.get("page"))
+    # are the episodes' own (issue 16; ``portal.staff_lists``). The episodes the user is
+    # the therapist of are read once, for the caseload, the overdue list and the counts
+    # of their own inbox (issue 16: they were read three times).
+    responsible = staff_lists.responsible_for(user)
+    page = Paginator(staff_lists.open_real(responsible), 25).get_page(request.GET.get("page"))
     page.object_list = staff_lists.with_patients(page.object_list)
-    overdue = staff_lists.overdue(user)
+    overdue = staff_lists.overdue(user, episodes=responsible)
     memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
     administered = access.administered_region_ids(user)
     return render(
@@ -122,15 +126,30 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             else [],
             "may_create_clinics": bool(administered),
             "sees_patients": access.may_see_patient_data(user),
-            "inbox": _inbox_counts(user),
+            "inbox": _inbox_counts(user, responsible),
         },
     )
 
 
-def _inbox_counts(user):
+def _inbox_counts(user, responsible: list):
     """The counts at the top of the user's inbox (therapists, supervisors, managers)."""
     if not access.may_see_patient_data(user) or not scope.has_inbox(user):
         return None
     choice = scope.choose(user, None, scope.team_therapists(user))
     # Counted, not built: the page shows the numbers only (issue 16).
+    if not choice.team and choice.therapist == user:
+        # A therapist's own inbox is ``scope.caseload``'s filter of the episodes already
+        # read: open ones, and ended ones while the patient may still write; no training.
+        today = timezone.localdate()
+        return worklist.tally(
+            {
+                e.pk: e
+                for e in responsible
+                if not e.is_training
+                and (
+                    e.status != Episode.Status.ENDED
+                    or (e.read_only_from is not None and e.read_only_from > today)
+                )
+            }
+        )
     return worklist.tally(scope.caseload(user, choice))
