@@ -142,7 +142,18 @@ def _queue(
     if user is not None:
         params["user"] = user.pk
     key = f"account_mail:{uuid.uuid4().hex}"  # each request for a link is its own mail
-    return bool(notices.queue_account_mail(user, email, key=key, params=params))
+    clinic = _origin_clinic(request)
+    return bool(notices.queue_account_mail(user, email, key=key, params=params, clinic=clinic))
+
+
+def _origin_clinic(request):
+    """The clinic whose public page the person came from to sign up (intake keeps its
+    slug in the session), so that its managers see the mail if it fails; else None."""
+    from .models import Clinic
+
+    session = getattr(request, "session", None)
+    slug = session.get(INTAKE_SIGNUP_SESSION_KEY) if session is not None else None
+    return Clinic.objects.filter(slug=slug).first() if isinstance(slug, str) and slug else None
 
 
 def account_mail_text(params: dict, email: str, language: str) -> tuple[str, str]:

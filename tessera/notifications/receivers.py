@@ -23,9 +23,10 @@ def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int
 
 
 @receiver(account_mail_wanted, dispatch_uid="notifications.account_mail")
-def queue_account_mail(sender, user, address, key, params, **kwargs) -> int:
+def queue_account_mail(sender, user, address, key, params, clinic=None, **kwargs) -> int:
     link = reverse("account_login")
-    return len(notify_account_mail(user, address, key=key, link=link, params=params))
+    rows = notify_account_mail(user, address, key=key, link=link, params=params, clinic=clinic)
+    return len(rows)
 
 
 @receiver(notice_wanted, dispatch_uid="notifications.notice")
