@@ -41,7 +41,10 @@ logger = logging.getLogger("tessera.notifications")
 # for notifications, at any hour: it is how they get in, or learn that someone is trying
 # to. E-mail only (it replaced an e-mail sent inside the request; docs/decisions/0029).
 # allauth's own mail ("account_mail": a password reset asked for on the page) is the same.
-ACCOUNT_KINDS = frozenset({"staff_invited", "staff_role_added", "mfa_locked", "account_mail"})
+# So are its codes and security notices ("account_security").
+ACCOUNT_KINDS = frozenset(
+    {"staff_invited", "staff_role_added", "mfa_locked", "account_mail", "account_security"}
+)
 
 
 def preference_of(user) -> Preference:
@@ -123,7 +126,9 @@ def notify_address(
     return _write([row])
 
 
-def notify_account_mail(user, address: str, *, key: str, link: str, params: dict, clinic=None):
+def notify_account_mail(
+    user, address: str, *, key: str, link: str, params: dict, clinic=None, kind="account_mail"
+):
     """One of allauth's e-mails (core.auth.AccountAdapter.send_mail) to ``address``: to
     the account's holder when there is one (whose clinics' managers then see the row if it
     fails), else to the bare address; ``clinic``, when the person came from its public
@@ -135,7 +140,7 @@ def notify_account_mail(user, address: str, *, key: str, link: str, params: dict
         clinic=clinic,
         address=address,
         channel=Channel.EMAIL,
-        kind="account_mail",
+        kind=kind,
         key=key,
         link=link,
         params=params,
