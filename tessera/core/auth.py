@@ -1,6 +1,7 @@
 """Sign-in glue for django-allauth."""
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import uuid
@@ -12,12 +13,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_pk_to_url_str
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit, context, languages, notices
@@ -30,8 +31,8 @@ INTAKE_NEXT_SESSION_KEY = "tessera_intake_next"
 # allauth's e-mails that go through the notifications outbox (docs/decisions/0029): the
 # row keeps the template and the ids it needs, and the text (with a fresh password
 # token or confirmation key) is written when the row is sent. allauth's security
-# notices (ACCOUNT_EMAIL_NOTIFICATIONS) are off; a code by mail (when switched on) is
-# still sent inside the request.
+# notices (ACCOUNT_EMAIL_NOTIFICATIONS) and codes by mail (both off) go the same way,
+# as kind "account_security" (CODE_LIFETIME says how a code is kept).
 RESET_MAIL = "account/email/password_reset_key"
 UNKNOWN_ACCOUNT_MAIL = "account/email/unknown_account"
 ALREADY_EXISTS_MAIL = "account/email/account_already_exists"
@@ -39,6 +40,22 @@ CONFIRM_SIGNUP_MAIL = "account/email/email_confirmation_signup"
 CONFIRM_MAIL = "account/email/email_confirmation"
 CONFIRMATION_MAIL = frozenset({CONFIRM_SIGNUP_MAIL, CONFIRM_MAIL})
 QUEUED_MAIL = frozenset({RESET_MAIL, UNKNOWN_ACCOUNT_MAIL, ALREADY_EXISTS_MAIL})
+# A code by mail (sign-in by code, password reset by code, address confirmation by code;
+# all off now) is the secret itself and allauth keeps it in the session: it cannot be
+# made again later. The row keeps it sealed (Fernet, a key of its own derived from
+# SECRET_KEY) with the code's own lifetime, so a stale retry fails the row rather than
+# sending a dead code, and the seal is wiped once the row is sent.
+LOGIN_CODE_MAIL = "account/email/login_code"
+RESET_CODE_MAIL = "account/email/password_reset_code"
+CODE_LIFETIME = {
+    LOGIN_CODE_MAIL: lambda: allauth_settings.LOGIN_BY_CODE_TIMEOUT,
+    RESET_CODE_MAIL: lambda: allauth_settings.PASSWORD_RESET_BY_CODE_TIMEOUT,
+    CONFIRM_SIGNUP_MAIL: lambda: allauth_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT,
+    CONFIRM_MAIL: lambda: allauth_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT,
+}
+# The outbox kind of codes and security notices (password or address changed, second
+# factor added or removed: allauth's ACCOUNT_EMAIL_NOTIFICATIONS, off now).
+SECURITY_KIND = "account_security"
 
 
 class AccountMailGone(LookupError):
@@ -98,6 +115,13 @@ class AccountAdapter(DefaultAccountAdapter):
         language = languages.preferred_language(user) or translation.get_language()
         if template_prefix in QUEUED_MAIL and _queue(template_prefix, email, context, language):
             return  # the outbox sends it, retries it, shows a failure to managers
+        if template_prefix in CODE_LIFETIME and context.get("code"):
+            sealed = {
+                "sealed": _seal(str(context["code"])),
+                "reauthentication": bool(context.get("reauthentication")),
+            }
+            if _queue(template_prefix, email, context, language, sealed, user=user):
+                return
         with translation.override(language):
             super().send_mail(template_prefix, email, {**context, "current_site": _site()})
 
@@ -116,6 +140,31 @@ class AccountAdapter(DefaultAccountAdapter):
                 return
         super().send_confirmation_mail(request, emailconfirmation, signup)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """allauth's security notices through the outbox: the row keeps the template, the
+        account's id and the notice's plain values (when, from which address and browser,
+        the old and new e-mail address); nothing else of the request."""
+        from allauth.account.models import EmailAddress
+
+        if not allauth_settings.EMAIL_NOTIFICATIONS:
+            return
+        email = email or EmailAddress.objects.get_primary_email(user)
+        if not email:
+            return
+        notice = {
+            "timestamp": timezone.now().isoformat(),
+            "ip": self.get_client_ip(self.request),
+            "user_agent": self.get_http_user_agent(self.request)[:200],
+        }
+        for name, value in (context or {}).items():
+            if value is None or isinstance(value, (str, int, float, bool)):
+                notice[name] = value
+        language = languages.preferred_language(user) or translation.get_language()
+        ctx = {"request": self.request, "user": user}
+        if _queue(template_prefix, email, ctx, language, {"notice": notice}, user=user):
+            return
+        super().send_notification_mail(template_prefix, user, context, email)
+
     def get_login_redirect_url(self, request) -> str:
         # Back to the application the person was starting before they signed up or in.
         next_path = request.session.get(INTAKE_NEXT_SESSION_KEY, "")
@@ -125,24 +174,65 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def _queue(
-    template_prefix: str, email: str, context: dict, language: str, extra: dict | None = None
+    template_prefix: str,
+    email: str,
+    context: dict,
+    language: str,
+    extra: dict | None = None,
+    *,
+    user=None,
 ) -> bool:
     """One outbox row for this e-mail. Stored: the template, the account's (and the
     EmailAddress's) id, the language and the address the request came to; never the
-    token, the key or the link."""
+    token, the key or the link (a code only sealed, see CODE_LIFETIME). ``user``: the
+    account of a code or notice."""
     from .models import User
 
     request = context.get("request") or allauth_context.request
     base = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+    secure = bool(extra and ("sealed" in extra or "notice" in extra))
     needs_user = template_prefix == RESET_MAIL or template_prefix in CONFIRMATION_MAIL
-    user = context.get("user") if needs_user else None
-    if needs_user and not isinstance(user, User):
+    if not secure:
+        user = context.get("user") if needs_user else None
+    if (needs_user or "notice" in (extra or {})) and not isinstance(user, User):
         return False
     params = {"template": template_prefix, "language": language, "base": base, **(extra or {})}
     if user is not None:
         params["user"] = user.pk
-    key = f"account_mail:{uuid.uuid4().hex}"  # each request for a link is its own mail
-    return bool(notices.queue_account_mail(user, email, key=key, params=params))
+    kind = SECURITY_KIND if secure else "account_mail"
+    key = f"{kind}:{uuid.uuid4().hex}"  # each request for a link is its own mail
+    clinic = _origin_clinic(request)
+    return bool(
+        notices.queue_account_mail(user, email, key=key, params=params, clinic=clinic, kind=kind)
+    )
+
+
+@functools.cache
+def _code_fernet() -> Fernet:
+    digest = hashlib.sha256(("tessera-outbox-code:" + settings.SECRET_KEY).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _seal(code: str) -> str:
+    return _code_fernet().encrypt(code.encode()).decode()
+
+
+def _unseal(sealed: str, lifetime: int) -> str:
+    """The code, while it is still alive (Fernet's time stamp is the sealing)."""
+    try:
+        return _code_fernet().decrypt(sealed.encode(), ttl=lifetime).decode()
+    except InvalidToken:
+        raise AccountMailGone("code expired") from None
+
+
+def _origin_clinic(request):
+    """The clinic whose public page the person came from to sign up (intake keeps its
+    slug in the session), so that its managers see the mail if it fails; else None."""
+    from .models import Clinic
+
+    session = getattr(request, "session", None)
+    slug = session.get(INTAKE_SIGNUP_SESSION_KEY) if session is not None else None
+    return Clinic.objects.filter(slug=slug).first() if isinstance(slug, str) and slug else None
 
 
 def account_mail_text(params: dict, email: str, language: str) -> tuple[str, str]:
@@ -153,7 +243,22 @@ def account_mail_text(params: dict, email: str, language: str) -> tuple[str, str
     template = params["template"]
     base = (params.get("base") or settings.TESSERA_SITE_URL).rstrip("/")
     ctx: dict = {"email": email, "current_site": _site(), "request": None}
-    if template == RESET_MAIL:
+    if "sealed" in params or "notice" in params:
+        user = User.objects.filter(pk=params.get("user"), is_active=True).first()
+        if params.get("user") is not None and user is None:
+            raise AccountMailGone("account gone")
+        ctx["user"] = user
+        if "sealed" in params:
+            if template not in CODE_LIFETIME or not params["sealed"]:
+                raise AccountMailGone("template not queued")
+            ctx["code"] = _unseal(params["sealed"], CODE_LIFETIME[template]())
+            ctx["reauthentication"] = bool(params.get("reauthentication"))
+        else:
+            notice = dict(params["notice"])
+            if notice.get("timestamp"):
+                notice["timestamp"] = dt.datetime.fromisoformat(notice["timestamp"])
+            ctx.update(notice)
+    elif template == RESET_MAIL:
         user = User.objects.filter(pk=params.get("user"), is_active=True).first()
         if user is None:
             raise AccountMailGone("account gone")

@@ -42,11 +42,20 @@ def tell_account_holder(user, kind: str, *, key: str, link: str, params: dict) -
     return sum(written or 0 for _receiver, written in answers)
 
 
-def queue_account_mail(user, address: str, *, key: str, params: dict) -> int:
+def queue_account_mail(
+    user, address: str, *, key: str, params: dict, clinic=None, kind: str = "account_mail"
+) -> int:
     """Queue one of allauth's e-mails to ``address``; returns the rows written (0 when no
-    outbox listens: the caller then sends it itself, as allauth would)."""
+    outbox listens: the caller then sends it itself, as allauth would). ``clinic``: the
+    clinic the person came from, whose managers see the row if it fails."""
     answers = account_mail_wanted.send(
-        sender=queue_account_mail, user=user, address=address, key=key, params=params
+        sender=queue_account_mail,
+        user=user,
+        address=address,
+        key=key,
+        params=params,
+        clinic=clinic,
+        kind=kind,
     )
     if not answers:
         logger.error("notices.no_outbox kind=account_mail")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -255,11 +256,33 @@ def episode_of_care_search(request: HttpRequest) -> HttpResponse:
     return _json(_searchset(request, search, resources, total=total, count=count, offset=offset))
 
 
-def _patient_episodes(caller_: Caller, pk: int):
+def _patient_episodes(caller_: Caller, pk: int, request: HttpRequest):
     episodes = Episode.objects.filter(_episodes(caller_.client), patient_id=pk).order_by("id")
     if not episodes.exists():
+        _audit_refused_patient(caller_, request)
         raise Refused(outcome(404, "id", f"no Patient/{pk} for this client", code="not-found"))
     return episodes
+
+
+DENIED_EVERY_SECONDS = 60  # as a person's refused page (core.views.errors)
+
+
+def _audit_refused_patient(caller_: Caller, request: HttpRequest) -> None:
+    """A patient outside the client's clinic or region (or none at all) was asked for:
+    audited once per client and URL a minute, so that a client walking through patient
+    ids leaves a trace without flooding the trail."""
+    client = caller_.client
+    if cache.add(f"tessera:fhir-denied:{client.pk}:{request.path}", 1, DENIED_EVERY_SECONDS):
+        audit.record(
+            "security.fhir_scope_refused",
+            clinic=client.clinic,
+            changes={
+                "client": client.name,
+                "client_id": client.client_id,
+                "path": request.path[:200],
+                "status": 404,
+            },
+        )
 
 
 @_answer
@@ -267,7 +290,7 @@ def patient_read(request: HttpRequest, pk: int) -> HttpResponse:
     caller_ = caller(request)
     caller_.require(request, "Patient", "r")
     Search(request, {"_format"}, common=False, what="parameter", where="on a read")
-    episode = _patient_episodes(caller_, pk).select_related("patient", "clinic").first()
+    episode = _patient_episodes(caller_, pk, request).select_related("patient", "clinic").first()
     _audit_reads(caller_, request, {pk: episode})
     return _json(validate(r.patient_resource(episode.patient, base_url(request))))
 
@@ -284,7 +307,7 @@ def patient_everything(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = set(filter(None, ",".join(search.getlist("_type")).split(",")))
     since = search.get("_since")
     since_at = parse_instant(since, "_since") if since else None
-    records = load_records(_patient_episodes(caller_, pk))
+    records = load_records(_patient_episodes(caller_, pk, request))
     base = base_url(request)
     pdf_for = to_pdf if caller_.may("DocumentReference", "r") else None
     seen: set[tuple[str, str]] = set()

@@ -118,7 +118,7 @@ def tell_intake_team_about_urgent(application) -> int:
     told = 0
     for user in people:
         key = f"urgent_application:{application.pk}:{user.pk}"
-        if notify(user, "urgent_application", key=key, link=link):
+        if notify(user, "urgent_application", key=key, link=link, clinic=application.clinic):
             told += 1
     return told
 
@@ -189,4 +189,5 @@ def tell_about_unacknowledged_urgent(application, users) -> None:
             key=f"urgent_application_escalated:{application.pk}:{user.pk}",
             link=link,
             channels={"email", "sms"},
+            clinic=application.clinic,
         )

@@ -24,7 +24,7 @@ from django_tasks import task
 from tessera.core.models import Patient
 
 from . import quiet, sms, texts
-from .models import SENDING_TIMEOUT, Channel, Notification, Preference
+from .models import SENDING_TIMEOUT, URGENT_KINDS, Channel, Notification, Preference
 
 logger = logging.getLogger("tessera.notifications")
 
@@ -34,16 +34,17 @@ logger = logging.getLogger("tessera.notifications")
 # clinical (texts.py). An urgent application (a risk answer in screening, or marked
 # urgent by the referrer or staff; tessera.intake.notify) is the same path for someone
 # not yet a patient: it goes the same way, so it is not held overnight for quiet hours.
-URGENT_KINDS = frozenset(
-    {"risk_alert", "risk_alert_escalated", "urgent_application", "urgent_application_escalated"}
-)
+# (URGENT_KINDS is defined in models.py, where the failed page's query needs it.)
 
 # Mail about the account itself (an invitation to work in Tessera, a new role, second-factor
 # codes refused and locked) goes to the account's e-mail address whatever the person chose
 # for notifications, at any hour: it is how they get in, or learn that someone is trying
 # to. E-mail only (it replaced an e-mail sent inside the request; docs/decisions/0029).
 # allauth's own mail ("account_mail": a password reset asked for on the page) is the same.
-ACCOUNT_KINDS = frozenset({"staff_invited", "staff_role_added", "mfa_locked", "account_mail"})
+# So are its codes and security notices ("account_security").
+ACCOUNT_KINDS = frozenset(
+    {"staff_invited", "staff_role_added", "mfa_locked", "account_mail", "account_security"}
+)
 
 
 def preference_of(user) -> Preference:
@@ -125,17 +126,21 @@ def notify_address(
     return _write([row])
 
 
-def notify_account_mail(user, address: str, *, key: str, link: str, params: dict):
+def notify_account_mail(
+    user, address: str, *, key: str, link: str, params: dict, clinic=None, kind="account_mail"
+):
     """One of allauth's e-mails (core.auth.AccountAdapter.send_mail) to ``address``: to
     the account's holder when there is one (whose clinics' managers then see the row if it
-    fails), else to the bare address. E-mail only, whatever the person's choices."""
+    fails), else to the bare address; ``clinic``, when the person came from its public
+    page, sees it too. E-mail only, whatever the person's choices."""
     if not address:
         return []
     row = Notification(
         recipient=user if user is not None and user.is_active else None,
+        clinic=clinic,
         address=address,
         channel=Channel.EMAIL,
-        kind="account_mail",
+        kind=kind,
         key=key,
         link=link,
         params=params,
@@ -226,6 +231,10 @@ def deliver(notification_id: int, now=None) -> str:
         if retry_at is None:
             row.state = Notification.State.FAILED
             logger.warning("notification.failed id=%s error=%s", row.pk, row.error_code)
+            if Notification.objects.filter(pk=row.pk).unowned().exists():
+                # No clinic's managers or region's administrators see it: the operators'
+                # (manage.py failed_notifications; docs/operations.md, "E-mail").
+                logger.error("notification.failed_unowned id=%s kind=%s", row.pk, row.kind)
         else:
             row.state = Notification.State.INTENDED
             row.send_after = retry_at

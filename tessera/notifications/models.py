@@ -24,6 +24,12 @@ from .texts import FALLBACK, KINDS
 # longer than any mail or SMS call takes (their time-outs are seconds).
 SENDING_TIMEOUT = dt.timedelta(minutes=10)
 
+# Risk alerts and urgent applications (delivery.py says how they are sent). A failed one
+# is also shown to the clinic's staff on call (failed_for_clinics).
+URGENT_KINDS = frozenset(
+    {"risk_alert", "risk_alert_escalated", "urgent_application", "urgent_application_escalated"}
+)
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
@@ -41,15 +47,39 @@ class NotificationQuerySet(models.QuerySet):
         stale = models.Q(state=Notification.State.SENDING, claimed_at__lte=now - SENDING_TIMEOUT)
         return self.filter(intended | stale)
 
-    def failed_for_clinics(self, clinic_ids) -> NotificationQuerySet:
-        """Given-up deliveries to the staff or the patients of these clinics, newest first."""
-        people = (
-            models.Q(recipient__clinic_roles__clinic_id__in=clinic_ids)
-            | models.Q(recipient__patient__episodes__clinic_id__in=clinic_ids)
-            | models.Q(clinic_id__in=clinic_ids)
+    def failed_for_clinics(
+        self, clinic_ids, *, region_ids=(), urgent_clinic_ids=()
+    ) -> NotificationQuerySet:
+        """Given-up deliveries that someone with these clinics (and regions) answers for,
+        newest first: to the staff or the patients of ``clinic_ids``, or sent for one of
+        them (``clinic``); to a person administering one of ``region_ids``; and the urgent
+        ones (risk alerts, urgent applications) sent for one of ``urgent_clinic_ids``."""
+        ids = self.filter(state=Notification.State.FAILED).filter(
+            _concerning(clinic_ids, region_ids)
+            | (models.Q(kind__in=URGENT_KINDS) & models.Q(clinic_id__in=urgent_clinic_ids))
         )
-        ids = self.filter(state=Notification.State.FAILED).filter(people).values("pk")
-        return self.filter(pk__in=ids).order_by("-failed_at", "-pk")
+        return self.filter(pk__in=ids.values("pk")).order_by("-failed_at", "-pk")
+
+    def unowned(self) -> NotificationQuerySet:
+        """Rows no clinic or region answers for: sent for no clinic, to an address with no
+        account or to a person with no role, episode or region role (an address typed into
+        "Forgot your password?"). Their failures are the service operators' to see
+        (``manage.py failed_notifications``)."""
+        return self.filter(
+            clinic__isnull=True,
+            recipient__clinic_roles__isnull=True,
+            recipient__patient__episodes__isnull=True,
+            recipient__region_roles__isnull=True,
+        ).distinct()
+
+
+def _concerning(clinic_ids, region_ids) -> models.Q:
+    return (
+        models.Q(recipient__clinic_roles__clinic_id__in=clinic_ids)
+        | models.Q(recipient__patient__episodes__clinic_id__in=clinic_ids)
+        | models.Q(clinic_id__in=clinic_ids)
+        | models.Q(recipient__region_roles__region_id__in=region_ids)
+    )
 
 
 class Notification(models.Model):

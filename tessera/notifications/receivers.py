@@ -23,9 +23,14 @@ def queue_account_notice(sender, user, kind, key, link, params, **kwargs) -> int
 
 
 @receiver(account_mail_wanted, dispatch_uid="notifications.account_mail")
-def queue_account_mail(sender, user, address, key, params, **kwargs) -> int:
+def queue_account_mail(
+    sender, user, address, key, params, clinic=None, kind="account_mail", **kwargs
+) -> int:
     link = reverse("account_login")
-    return len(notify_account_mail(user, address, key=key, link=link, params=params))
+    rows = notify_account_mail(
+        user, address, key=key, link=link, params=params, clinic=clinic, kind=kind
+    )
+    return len(rows)
 
 
 @receiver(notice_wanted, dispatch_uid="notifications.notice")
@@ -65,4 +70,24 @@ def account_mail(row, language: str) -> tuple[str, str]:
     try:
         return account_mail_text(row.params, row.to_address, language)
     except AccountMailGone as gone:  # the account is gone or closed: nothing to reset
+        raise Undeliverable(str(gone)) from None
+
+
+def _wipe_seal(row) -> None:
+    """A sent code is not kept, even sealed."""
+    if row.params.pop("sealed", None) is not None:
+        row.save(update_fields=["params"])
+
+
+@texts.register(
+    "account_security",
+    _("Account e-mail (sign-in code or security notice)"),
+    on_sent=_wipe_seal,
+)
+def account_security(row, language: str) -> tuple[str, str]:
+    """allauth's code or security notice, written now; a code past its lifetime fails the
+    row at once rather than sending a dead code."""
+    try:
+        return account_mail_text(row.params, row.to_address, language)
+    except AccountMailGone as gone:
         raise Undeliverable(str(gone)) from None

@@ -48,12 +48,19 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def failed_notifications(request: HttpRequest) -> HttpResponse:
-    """Notifications to the clinic's staff and patients that could not be sent after
-    every retry, so a manager can reach the person another way (docs/operations.md)."""
+    """Notifications that could not be sent after every retry, so that someone can reach
+    the person another way (docs/operations.md, "E-mail"): a clinic's managers and its
+    region's administrators see those of the clinic's staff and patients and those sent
+    for it; region administrators also those to people administering their region; the
+    staff on call see the urgent ones (risk alerts, urgent applications) of their clinic."""
     clinic_ids = access.delivery_failure_clinic_ids(request.user)
-    if not clinic_ids:
+    region_ids = access.administered_region_ids(request.user)
+    urgent_ids = access.urgent_delivery_failure_clinic_ids(request.user)
+    if not (clinic_ids or region_ids or urgent_ids):
         raise PermissionDenied
-    rows = Notification.objects.failed_for_clinics(clinic_ids).select_related("recipient")
+    rows = Notification.objects.failed_for_clinics(
+        clinic_ids, region_ids=region_ids, urgent_clinic_ids=urgent_ids
+    ).select_related("recipient")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit.record(
         "notifications.failed_viewed",

@@ -21,4 +21,5 @@ def tell_staff(users, alert, *, escalated: bool) -> None:
             key=f"{kind}:{alert.pk}:{alert.escalation_level}:{user.pk}",
             link=link,
             channels={"email", "sms"},
+            clinic=alert.episode.clinic,  # a failure is shown to its staff on call
         )

@@ -95,7 +95,7 @@ ROWS: dict[str, Row] = {
     "clinic_rate_limits": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
     "audit_search": Row(only(["manager", "other_manager"])),
     "security_events": Row(only(["manager", "other_manager", "region_admin"])),
-    "failed_notifications": Row(only(["manager", "other_manager"])),
+    "failed_notifications": Row(only(["manager", "other_manager", "region_admin"])),
     "clinic_crisis_contacts": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
     "clinic_crisis_contact_remove": Row(
         only(CLINIC_ADMINS, ok="redirect"),

@@ -26,6 +26,7 @@ from .administration import (
     security_event_clinic_ids,
     sees_clinic_list,
     staff_admin_clinic_ids,
+    urgent_delivery_failure_clinic_ids,
 )
 from .base import (
     CLINIC_WIDE_ROLES,
@@ -187,6 +188,7 @@ __all__ = [
     "assessors",
     "audit_clinic_ids",
     "delivery_failure_clinic_ids",
+    "urgent_delivery_failure_clinic_ids",
     "security_event_clinic_ids",
     "authoring_region_ids",
     "clinic_ids_with_roles",

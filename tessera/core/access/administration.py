@@ -3,6 +3,8 @@
 - Clinic managers manage their clinic; region administrators manage every clinic of
   their region.
 - Only clinic managers search their clinic's audit trail.
+- Failed notifications are seen by the managers and region administrators; the urgent
+  ones (risk alerts, urgent applications) also by the clinic's staff on call.
 - Security events (no clinical content) are seen by clinic managers for their clinic and
   by region administrators for every clinic of their region.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from tessera.core.roles import Role
 
-from .base import clinic_ids_with_roles, may_see_patient_data, region_role_ids
+from .base import clinic_ids_with_roles, may_see_patient_data, on_call_clinic_ids, region_role_ids
 
 
 def managed_clinic_ids(user) -> set[int]:
@@ -40,8 +42,20 @@ def sees_clinic_list(user) -> bool:
 
 def delivery_failure_clinic_ids(user) -> set[int]:
     """Clinics whose failed notifications the user may see (to reach the person another
-    way): clinic managers only, as for the audit trail."""
-    return audit_clinic_ids(user)
+    way): their managers, and the administrators of the clinic's region (as for the
+    clinic's settings). Rows concerning no clinic go to the region's administrators when
+    the person holds a region role there, else to the service's operators
+    (``manage.py failed_notifications``; docs/operations.md, "E-mail")."""
+    return managed_clinic_ids(user)
+
+
+def urgent_delivery_failure_clinic_ids(user) -> set[int]:
+    """Clinics whose failed *urgent* notifications (a risk alert, an urgent application)
+    the user may see: the ones above, and the clinics where they are on call, so that a
+    patient at risk whose therapist was never told is seen by the person on call."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return set()
+    return on_call_clinic_ids(user) | delivery_failure_clinic_ids(user)
 
 
 def security_event_clinic_ids(user) -> set[int]:
