@@ -1,0 +1,97 @@
+"""CPU seconds of each test's setup, call and teardown, for comparing the suite's cost
+before and after a change on a machine whose wall-clock is shared (decision 0042).
+
+As a pytest plugin it appends one JSON line per test to $SUITE_CPU_OUT (user + system
+time of the process and of the children it has reaped, Chromium included once the
+browser closes):
+
+    SUITE_CPU_OUT=/tmp/old.jsonl PYTHONPATH=bench .venv/bin/pytest -p suite_cpu -n 0 tests/x.py
+
+Run the same tests on the old tree and the new one side by side, then compare:
+
+    python bench/suite_cpu.py /tmp/old.jsonl /tmp/new.jsonl     # per module, old -> new
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import resource
+import sys
+
+import pytest
+
+_ROWS: dict[str, dict[str, float]] = {}
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(phase: str, item):
+    start = _cpu()
+    try:
+        return (yield)
+    finally:
+        _ROWS.setdefault(item.nodeid, {})[phase] = _cpu() - start
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    return (yield from _timed("setup", item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    return (yield from _timed("call", item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    return (yield from _timed("teardown", item))
+
+
+def pytest_sessionfinish(session):
+    out = os.environ.get("SUITE_CPU_OUT")
+    if not out:
+        return
+    with open(out, "a", encoding="utf-8") as f:
+        for nodeid, phases in _ROWS.items():
+            f.write(json.dumps({"id": nodeid, **phases}) + "\n")
+        f.write(json.dumps({"id": "__process__", "cpu": _cpu(), "pid": os.getpid()}) + "\n")
+
+
+def _by_module(path: str) -> tuple[dict[str, list[float]], float]:
+    modules: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0, 0.0])
+    process = 0.0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row["id"] == "__process__":
+                process += row["cpu"]
+                continue
+            totals = modules[row["id"].split("::")[0]]
+            totals[0] += 1
+            for i, phase in enumerate(("setup", "call", "teardown"), start=1):
+                totals[i] += row.get(phase, 0.0)
+    return modules, process
+
+
+def main(argv: list[str]) -> None:
+    old, old_process = _by_module(argv[0])
+    new, new_process = _by_module(argv[1]) if len(argv) > 1 else (old, old_process)
+    for module in sorted(old, key=lambda m: -sum(old[m][1:])):
+        a, b = old[module], new.get(module, [0, 0.0, 0.0, 0.0])
+        print(
+            f"{module}: {a[0]} tests, setup {a[1]:.2f} -> {b[1]:.2f}, call {a[2]:.2f} -> "
+            f"{b[2]:.2f}, teardown {a[3]:.2f} -> {b[3]:.2f}, "
+            f"total {sum(a[1:]):.2f} -> {sum(b[1:]):.2f} CPU s"
+        )
+    print(f"processes: {old_process:.2f} -> {new_process:.2f} CPU s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
