@@ -30,7 +30,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tessera.core import access, audit
@@ -133,8 +134,14 @@ def _parts_wanted(episodes: int) -> int:
 
 
 def _split(job: ExportJob) -> list[ExportPart]:
-    """The job's parts: equal ranges of patient ids between the first and the last
-    patient in scope (one aggregate query; no list of ids is held)."""
+    """The job's parts: ranges of patient ids holding about equal numbers of episodes.
+
+    The bounds are counted, not measured: the patient of every ``step``-th episode in
+    patient order (a row number over the episodes in scope, one query; only the bounds
+    come back). Equal widths of ids gave uneven parts where a region's patients
+    interleave with other regions' (one part with most of the episodes, others almost
+    empty). A patient's episodes never straddle two parts; a patient with more episodes
+    than a step just makes one part larger (and the bound is not repeated)."""
     found = job_episodes(job).aggregate(
         episodes=Count("pk"), first=Min("patient_id"), last=Max("patient_id")
     )
@@ -142,12 +149,27 @@ def _split(job: ExportJob) -> list[ExportPart]:
     if not found["episodes"]:
         return [ExportPart(job=job, number=1, after_patient=0, last_patient=0)]
     first, last = found["first"], found["last"]
-    count = min(_parts_wanted(found["episodes"]), last - first + 1)
-    width = (last - first + 1) / count
-    bounds = [first - 1] + [first - 1 + round(width * k) for k in range(1, count)] + [last]
+    count = _parts_wanted(found["episodes"])
+    step = -(-found["episodes"] // count)
+    inner = [step * k for k in range(1, count)]
+    bounds = [first - 1]
+    if inner:
+        ranked = job_episodes(job).annotate(
+            position=Window(RowNumber(), order_by=[F("patient_id").asc(), F("pk").asc()])
+        )
+        bounds += sorted(
+            {
+                patient
+                for patient in ranked.filter(position__in=inner).values_list(
+                    "patient_id", flat=True
+                )
+                if patient < last
+            }
+        )
+    bounds.append(last)
     return [
         ExportPart(job=job, number=k + 1, after_patient=bounds[k], last_patient=bounds[k + 1])
-        for k in range(count)
+        for k in range(len(bounds) - 1)
     ]
 
 

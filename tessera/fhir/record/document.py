@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
-from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from tessera.intake import diagnoses as icd10
 
 from ..models import shares_message_content
+from ..validation import model_class, validate_resource
 from . import resources as r
 
 # LOINC 34133-9 "Summary of episode note".
@@ -32,7 +32,7 @@ def validate(resource: dict) -> dict:
     """The resource, checked against its R4B model; InvalidExport naming it otherwise."""
     kind = resource.get("resourceType", "")
     try:
-        get_fhir_model_class(kind).model_validate(resource)
+        validate_resource(model_class(kind), resource)
     except (KeyError, ValidationError) as exc:
         raise InvalidExport(f"{kind}/{resource.get('id')} does not validate: {exc}") from exc
     return resource
