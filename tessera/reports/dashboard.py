@@ -9,7 +9,7 @@ bounded by the number of weeks, days or quarters, never by the number of patient
 - Implementation: waits from application to assessment and from assessment to the
   start of treatment (median and 90th percentile, in days, from the day counts); the
   therapist time recorded on the courses that ended (per finished course and per
-  patient-week of treatment; workload's TimeEntry).
+  patient-week of treatment; workload's TimeEntry, kept on the outcome row).
 - Reach, more: the uptake area (postcode area of the patients' addresses,
   ``areas.py``) and why applications were declined or referred elsewhere.
 - Adoption by GPs: per quarter, professional referrals, the practices that sent them,
@@ -33,14 +33,32 @@ from django.db.models.functions import Lower, Trim, TruncDate, TruncQuarter, Tru
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import access
 from tessera.intake.models import Application, Referral
 from tessera.intake.models.applications import Source, Status
 from tessera.workload.figures import clinic_workload
-from tessera.workload.models import TimeEntry
 
 from .models import EpisodeOutcome
 
 WEEKS = 26
+
+
+@dataclass(frozen=True)
+class Clinics:
+    """Several clinics read together (a region's dashboard): every table function of
+    this module takes one of these where it takes a clinic, and then counts the
+    clinics' courses and applications together (decision 0039). Their outcome rules
+    may differ, so the national labels are read (as the region's outcome report does)."""
+
+    ids: tuple[int, ...]
+    outcome_rule: str = "national"
+
+
+def _at(place, field: str = "clinic") -> dict:
+    """The filter of ``place``'s rows: one clinic, or ``Clinics``."""
+    if isinstance(place, Clinics):
+        return {f"{field}__in": place.ids}
+    return {field: place}
 
 
 @dataclass(frozen=True)
@@ -69,7 +87,7 @@ class Wait:
 
 
 def _applications(clinic):
-    return Application.objects.filter(clinic=clinic, submitted_at__isnull=False).exclude(
+    return Application.objects.filter(**_at(clinic), submitted_at__isnull=False).exclude(
         status__in=[Status.DRAFT, Status.DUPLICATE]
     )
 
@@ -187,20 +205,15 @@ def waits(clinic) -> list[Wait]:
 
 def therapist_time(clinic) -> dict:
     """Minutes recorded on the courses that ended, per finished course and per
-    patient-week of treatment (two queries)."""
-    ended = EpisodeOutcome.objects.filter(clinic=clinic, ended_on__isnull=False)
-    counts = ended.aggregate(
+    patient-week of treatment (one query: the minutes are kept on the outcome row,
+    decision 0039)."""
+    counts = EpisodeOutcome.objects.filter(**_at(clinic), ended_on__isnull=False).aggregate(
         finished=Count("pk", filter=Q(finished=True)),
         weeks=Sum("weeks_in_treatment"),
         episodes=Count("pk"),
+        seconds=Sum("therapist_seconds"),
     )
-    seconds = (
-        TimeEntry.objects.filter(episode__in=ended.values("episode_id")).aggregate(
-            s=Sum("seconds")
-        )["s"]
-        or 0
-    )
-    minutes = seconds / 60
+    minutes = (counts["seconds"] or 0) / 60
     return {
         "minutes": round(minutes),
         "episodes": counts["episodes"],
@@ -223,7 +236,7 @@ def by_quarter(clinic) -> Table:
     finished courses that rule read, and those substantially improved by it (the
     outcome table's labels, as the clinic's outcome report counts them)."""
     swedish = _swedish(clinic)
-    rows = EpisodeOutcome.objects.filter(clinic=clinic)
+    rows = EpisodeOutcome.objects.filter(**_at(clinic))
     labels = {
         "n": Count("pk"),
         "f": Count("pk", filter=Q(finished=True)),
@@ -300,7 +313,7 @@ def uptake_areas(clinic) -> Table:
     """Courses by the postcode area of the patient's address, the largest first; areas
     beyond the first ``AREAS_SHOWN`` are added up as "other areas" (one query)."""
     counts = list(
-        EpisodeOutcome.objects.filter(clinic=clinic)
+        EpisodeOutcome.objects.filter(**_at(clinic))
         .values_list("area")
         .annotate(n=Count("*"))
         .order_by("-n", "area")
@@ -369,7 +382,9 @@ def gp_adoption(clinic) -> Table:
     # The applications joined, not a subquery of their ids: the clinic's part of the
     # referrals is read once (19,000 pages against 69,000 at a million; bench/dashboard_pg.py).
     pairs = (
-        Referral.objects.filter(application__clinic=clinic, application__submitted_at__isnull=False)
+        Referral.objects.filter(
+            **_at(clinic, "application__clinic"), application__submitted_at__isnull=False
+        )
         .exclude(application__status__in=[Status.DRAFT, Status.DUPLICATE])
         .annotate(q=TruncQuarter("application__submitted_at"))
         .values_list("q", "organisation")
@@ -417,16 +432,11 @@ def gp_adoption(clinic) -> Table:
 REPLY_WEEKS = 13
 
 
-def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
-    """Per week, oldest first, for all the clinic's therapists together: the patients'
-    messages and worksheets answered within the clinic's target, the median working
-    hours to a reply, and the minutes recorded as a share of the therapists' working
-    time against the clinic's limit (workload's figures: five queries)."""
-    import statistics
-
-    therapists = clinic_workload(clinic, weeks=REPLY_WEEKS, now=now)
+def _replies_by_week(clinic, now: dt.datetime | None) -> dict[dt.date, dict]:
+    """Per Monday, all the clinic's therapists together: reply seconds, replies within
+    the target, replies due, recorded and available seconds (workload's five queries)."""
     weeks: dict[dt.date, dict] = {}
-    for therapist in therapists:
+    for therapist in clinic_workload(clinic, weeks=REPLY_WEEKS, now=now):
         for week in therapist.weeks:
             row = weeks.setdefault(
                 week.monday, {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
@@ -437,32 +447,61 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
                 row["decided"] += replies.decided
             row["all"] += week.all_seconds
             row["available"] += week.available_minutes * 60
-    rows = []
-    for monday in sorted(weeks):
-        row = weeks[monday]
-        median = round(statistics.median(row["seconds"]) / 3600, 1) if row["seconds"] else None
-        share = round(100 * row["all"] / row["available"], 1) if row["available"] else None
-        rows.append(
-            [
-                monday.isoformat(),
-                row["decided"],
-                _share(row["within"], row["decided"]),
-                median,
-                share,
-                clinic.icbt_share_limit,
-            ]
-        )
+    return weeks
+
+
+def _replies_row(label: str, row: dict, limit) -> list:
+    import statistics
+
+    median = round(statistics.median(row["seconds"]) / 3600, 1) if row["seconds"] else None
+    share = round(100 * row["all"] / row["available"], 1) if row["available"] else None
+    return [label, row["decided"], _share(row["within"], row["decided"]), median, share, limit]
+
+
+def _replies_header(first: str) -> list[str]:
+    return [
+        first,
+        str(_("Messages and worksheets due a reply")),
+        str(_("Answered within the target (%)")),
+        str(_("Median working hours to a reply")),
+        str(_("Online share of working time (%)")),
+        str(_("The clinic's limit (%)")),
+    ]
+
+
+def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
+    """Per week, oldest first, for all the clinic's therapists together: the patients'
+    messages and worksheets answered within the clinic's target, the median working
+    hours to a reply, and the minutes recorded as a share of the therapists' working
+    time against the clinic's limit (workload's figures: five queries)."""
+    weeks = _replies_by_week(clinic, now)
+    rows = [
+        _replies_row(monday.isoformat(), weeks[monday], clinic.icbt_share_limit)
+        for monday in sorted(weeks)
+    ]
     return Table(
         "replies",
         str(_("Reply times and online share of therapists' time per week")),
-        [
-            str(_("Week")),
-            str(_("Messages and worksheets due a reply")),
-            str(_("Answered within the target (%)")),
-            str(_("Median working hours to a reply")),
-            str(_("Online share of working time (%)")),
-            str(_("The clinic's limit (%)")),
-        ],
+        _replies_header(str(_("Week"))),
+        rows,
+        count_columns=(1,),
+    )
+
+
+def replies_by_clinic(clinics, now: dt.datetime | None = None) -> Table:
+    """The same figures over the last 13 weeks, one row per clinic (a region's
+    dashboard: workload's five queries per clinic, whatever the number of patients)."""
+    rows = []
+    for clinic in clinics:
+        total = {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
+        for week in _replies_by_week(clinic, now).values():
+            for key, value in week.items():
+                total[key] += value
+        rows.append(_replies_row(clinic.name, total, clinic.icbt_share_limit))
+    return Table(
+        "replies",
+        str(_("Reply times and online share of therapists' time, last 13 weeks, per clinic")),
+        _replies_header(str(_("Clinic"))),
         rows,
         count_columns=(1,),
     )
@@ -473,7 +512,7 @@ def adherence(clinic) -> Table:
     and dropped out (shares), and the mean weeks in treatment before dropping out (one
     query, bounded by the number of programmes)."""
     grouped = (
-        EpisodeOutcome.objects.filter(clinic=clinic, ended_on__isnull=False)
+        EpisodeOutcome.objects.filter(**_at(clinic), ended_on__isnull=False)
         .values_list("programme_key")
         .annotate(
             n=Count("pk"),
@@ -528,23 +567,23 @@ COST_DAYS = 365
 def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     """Cost per started, finished and recovered patient over the last year: therapist
     time recorded on the episodes that ended in it at the hourly cost, plus twelve
-    months of fixed costs (three queries). None until the clinic has entered its costs.
+    months of fixed costs (one query). None until the clinic has entered its costs.
     For a clinic on the Swedish rule, also per patient substantially improved by it
     (``per_improved``), beside the national "recovered"."""
     if settings is None:
         return None
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=COST_DAYS)
-    rows = EpisodeOutcome.objects.filter(clinic=clinic)
+    rows = EpisodeOutcome.objects.filter(**_at(clinic))
     counts = rows.aggregate(
         started=Count("pk", filter=Q(started_on__gt=since, started_on__lte=today)),
         finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
         recovered=Count("pk", filter=Q(ended_on__gt=since, recovered=True)),
         # (substantially_improved is set only on finished courses: outcome_table)
         improved=Count("pk", filter=Q(ended_on__gt=since, substantially_improved=True)),
+        seconds=Sum("therapist_seconds", filter=Q(ended_on__gt=since)),
     )
-    ended = rows.filter(ended_on__gt=since).values("episode_id")
-    seconds = TimeEntry.objects.filter(episode__in=ended).aggregate(s=Sum("seconds"))["s"] or 0
+    seconds = counts.pop("seconds") or 0
     total = float(settings.per_therapist_hour) * seconds / 3600 + 12 * float(
         settings.fixed_per_month
     )
@@ -561,3 +600,114 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
         "swedish": _swedish(clinic),
         **counts,
     }
+
+
+def _median_days(pairs) -> dict[int, float | None]:
+    """{clinic id: median days} from (clinic id, first date, then date, count) rows."""
+    found: dict[int, list] = {}
+    for clinic_id, a, b, n in pairs:
+        found.setdefault(clinic_id, []).append((a, b, n))
+    return {pk: _wait("", rows).median for pk, rows in found.items()}
+
+
+def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> Table:
+    """The region's clinics side by side (a region's dashboard): applications, courses
+    started, ended, finished and recovered, the median waits, therapist minutes per
+    finished course and, where the clinic entered its costs, the cost per finished
+    course over the last year. Four queries whatever the number of clinics or patients.
+    Figures per finished course are left out where fewer than 5 finished (a rate built
+    on a suppressed number)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=COST_DAYS)
+    place = Clinics(tuple(c.pk for c in clinics))
+    applied = dict(
+        _applications(place)
+        .values_list("clinic_id")
+        .annotate(n=Count("*"))
+        .values_list("clinic_id", "n")
+    )
+    ended = Q(ended_on__isnull=False)
+    outcomes = {
+        row[0]: row[1:]
+        for row in EpisodeOutcome.objects.filter(**_at(place))
+        .values_list("clinic_id")
+        .annotate(
+            n_started=Count("pk", filter=Q(started_on__isnull=False)),
+            n_ended=Count("pk", filter=ended),
+            n_finished=Count("pk", filter=Q(finished=True) & ended),
+            n_recovered=Count("pk", filter=Q(recovered=True) & ended),
+            seconds=Sum("therapist_seconds", filter=ended),
+            year_seconds=Sum("therapist_seconds", filter=Q(ended_on__gt=since)),
+            year_finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
+        )
+        .values_list(
+            "clinic_id",
+            "n_started",
+            "n_ended",
+            "n_finished",
+            "n_recovered",
+            "seconds",
+            "year_seconds",
+            "year_finished",
+        )
+    }
+
+    def pairs(first: str, then: str):
+        return (
+            _applications(place)
+            .filter(**{f"{first}__isnull": False, f"{then}__isnull": False})
+            .annotate(a=TruncDate(first), b=TruncDate(then))
+            .values_list("clinic_id", "a", "b")
+            .annotate(n=Count("*"))
+            .values_list("clinic_id", "a", "b", "n")
+        )
+
+    to_assessment = _median_days(pairs("submitted_at", "assessed_at"))
+    to_start = _median_days(pairs("assessed_at", "started_at"))
+    rows = []
+    for clinic in clinics:
+        started, ended_n, finished, recovered, seconds, year_seconds, year_finished = outcomes.get(
+            clinic.pk, (0, 0, 0, 0, 0, 0, 0)
+        )
+        per_finished = None
+        if finished >= access.SMALL_NUMBER:
+            per_finished = round((seconds or 0) / 60 / finished)
+        cost = None
+        chosen = settings.get(clinic.pk)
+        if chosen is not None and year_finished >= access.SMALL_NUMBER:
+            total = float(chosen.per_therapist_hour) * (year_seconds or 0) / 3600 + 12 * float(
+                chosen.fixed_per_month
+            )
+            cost = round(total / year_finished)
+        rows.append(
+            [
+                clinic.name,
+                applied.get(clinic.pk, 0),
+                started,
+                ended_n,
+                finished,
+                recovered,
+                to_assessment.get(clinic.pk),
+                to_start.get(clinic.pk),
+                per_finished,
+                cost,
+            ]
+        )
+    return Table(
+        "clinics",
+        str(_("The clinics side by side")),
+        [
+            str(_("Clinic")),
+            str(_("Applications")),
+            str(_("Started")),
+            str(_("Ended")),
+            str(_("Finished")),
+            str(_("Recovered")),
+            str(_("Days to assessment (median)")),
+            str(_("Days from assessment to start (median)")),
+            str(_("Therapist minutes per finished course")),
+            str(_("Cost per finished course, last twelve months")),
+        ],
+        rows,
+        count_columns=(1, 2, 3, 4, 5),
+    )

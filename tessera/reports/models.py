@@ -52,6 +52,11 @@ class EpisodeOutcome(models.Model):
     attended_contacts = models.PositiveIntegerField(default=0)
     sessions_attended = models.PositiveIntegerField(default=0)
     modules_completed = models.PositiveIntegerField(default=0)
+    # The therapists' time recorded on the course (workload's TimeEntry, every source),
+    # kept here by the actions that record time (receivers.py), so that the dashboard's
+    # minutes per course and cost are read with the other figures, never from every
+    # time entry (decision 0039).
+    therapist_seconds = models.BigIntegerField(default=0)
     # Follow-up after the course (the depression measure), where answered.
     dep_follow_up_3 = models.FloatField(null=True)
     dep_follow_up_6 = models.FloatField(null=True)
@@ -110,6 +115,7 @@ class EpisodeOutcome(models.Model):
                     "recovered",
                     "substantially_improved",
                     "outcome_rule",
+                    "therapist_seconds",
                 ],
                 name="reports_outcome_dashboard",
             ),

@@ -20,6 +20,8 @@ Which scores count (decisions stated in docs/reports.md):
   unconfirmed in measures.json are never chosen.
 - The uptake area is the postcode area of the patient's postal address (``areas.py``);
   adverse effects are the total of the episode's last NEQ-20 (negative effects reported).
+- The therapists' time is the sum of the episode's time entries (workload), kept up to
+  date between refreshes by ``receivers.time_recorded_on_episode`` (decision 0039).
 - Attended treatment contacts are counted by ``tessera.appointments.contacts`` (the one
   place that rule is written; decision 0010).
 """
@@ -29,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from tessera.appointments.contacts import treatment_contacts
@@ -45,6 +47,7 @@ from tessera.intake.models import Application
 from tessera.outcomes.measures import Entry, load_table
 from tessera.outcomes.rules import classify
 from tessera.treatment.models import PlanEntry, Response
+from tessera.workload.models import TimeEntry
 
 from .areas import postcode_area
 from .models import EpisodeOutcome
@@ -273,6 +276,12 @@ def _refresh_batch(ids: list[int]) -> int:
             "episode_id", flat=True
         )
     )
+    seconds = dict(
+        TimeEntry.objects.filter(episode_id__in=ids)
+        .values_list("episode_id")
+        .annotate(s=Sum("seconds"))
+        .values_list("episode_id", "s")
+    )
     now = timezone.now()
     for episode in episodes:
         pk = episode.pk
@@ -281,6 +290,7 @@ def _refresh_batch(ids: list[int]) -> int:
             episode, responses[pk], sessions[pk], modules[pk], sources.get(pk, ""), area
         )
         values["risk_flagged"] = pk in flagged
+        values["therapist_seconds"] = seconds.get(pk) or 0
         EpisodeOutcome.objects.update_or_create(
             episode_id=episode.pk, defaults={**values, "refreshed_at": now}
         )

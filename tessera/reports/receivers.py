@@ -6,6 +6,7 @@ listens to their models' saves."""
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -13,7 +14,9 @@ from tessera.appointments.models import Appointment
 from tessera.core.models import Episode, Patient
 from tessera.intake.models import Application
 from tessera.treatment.models import PlanChange, PlanEntry, Response
+from tessera.workload.signals import time_recorded
 
+from .models import EpisodeOutcome
 from .outcome_table import mark_stale
 
 
@@ -37,4 +40,17 @@ def patient_saved(sender, instance, created, update_fields=None, **kwargs) -> No
     if created or (update_fields is not None and "address" not in update_fields):
         return
     for episode_id in Episode.objects.filter(patient=instance).values_list("pk", flat=True):
+        mark_stale(episode_id)
+
+
+@receiver(time_recorded, dispatch_uid="reports.time_recorded")
+def time_recorded_on_episode(sender, episode_id, seconds, **kwargs) -> None:
+    """Therapist time added to (or taken from) a course: added to its outcome row in the
+    same transaction (one UPDATE; a heartbeat every 30 seconds never reads the course's
+    records again). A course without a row yet gets one from its records, time included
+    (decision 0039)."""
+    updated = EpisodeOutcome.objects.filter(episode_id=episode_id).update(
+        therapist_seconds=F("therapist_seconds") + seconds
+    )
+    if not updated:
         mark_stale(episode_id)

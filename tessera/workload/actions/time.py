@@ -15,6 +15,7 @@ from tessera.core import access, audit
 
 from ..clock import local_day
 from ..models import TimeEntry
+from ..signals import time_recorded
 
 BEAT_SECONDS = 30  # the browser sends a heartbeat this often while the page is in use
 MAX_CREDIT = 60  # never more than this for one heartbeat
@@ -51,6 +52,7 @@ def do_heartbeat(episode, *, acting_user, now: dt.datetime | None = None) -> int
             )
     except IntegrityError:  # another tab created today's row a moment ago
         return _advance(_latest_active(acting_user, episode, day), now)
+    _recorded(episode.pk, credit)
     audit.record(
         "time.tracking_started",
         actor=acting_user,
@@ -79,6 +81,7 @@ def do_add_measured_time(episode, *, user, day: dt.date, seconds: int) -> TimeEn
     )
     if not created:
         return None
+    _recorded(episode.pk, seconds)
     audit.record(
         "time.tracking_started",
         actor=user,
@@ -119,7 +122,14 @@ def _advance(row: TimeEntry, now: dt.datetime) -> int:
     TimeEntry.objects.filter(pk=row.pk).update(
         seconds=F("seconds") + credit, last_beat_at=now, updated_at=timezone.now()
     )
+    _recorded(row.episode_id, credit)
     return credit
+
+
+def _recorded(episode_id: int, seconds: int) -> None:
+    """Tell the listeners (the reports' outcome row) that the episode's time changed."""
+    if seconds:
+        time_recorded.send(sender=TimeEntry, episode_id=episode_id, seconds=seconds)
 
 
 @transaction.atomic
@@ -167,6 +177,7 @@ def do_add_manual_time(
         created_by=acting_user,
         submission_key=submission_key,
     )
+    _recorded(episode.pk, entry.seconds)
     audit.record(
         "time.corrected",
         actor=acting_user,
