@@ -85,6 +85,11 @@ def restore_backup(blob: bytes, key: str, database_url: str, media_root: Path) -
             check=False,
         )
         if restored.returncode != 0:
+            if b"already exists" in restored.stderr:
+                raise BackupError(
+                    "The database to restore into is not empty: restore needs a new, empty "
+                    "database (createdb NAME); it stopped at the first object already there."
+                )
             raise BackupError(
                 f"pg_restore failed: {restored.stderr.decode(errors='replace')[:500]}"
             )

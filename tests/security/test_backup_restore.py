@@ -84,6 +84,20 @@ def test_a_backup_restores_and_an_older_one_is_detected(
     assert result.returncode != 0 and "missing" in result.stderr
 
 
+def test_a_restore_into_a_database_that_is_not_empty_says_so(
+    flushable,  # noqa: F811
+    settings,
+    tmp_path,
+    new_database,
+):
+    settings.TESSERA_BACKUP_KEY = Fernet.generate_key().decode()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("backup", tmp_path / "x.backup")
+    call_command("restore", tmp_path / "x.backup", database_url=_url(new_database))
+    with pytest.raises(CommandError, match="is not empty: restore needs a new, empty database"):
+        call_command("restore", tmp_path / "x.backup", database_url=_url(new_database))
+
+
 def test_a_backup_cannot_be_restored_with_another_key(settings, tmp_path):
     settings.TESSERA_BACKUP_KEY = Fernet.generate_key().decode()
     (tmp_path / "x.backup").write_bytes(Fernet(Fernet.generate_key()).encrypt(b"nothing"))

@@ -20,8 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: Path, database_url: str, media_root, **options):
         try:
+            blob = input.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read the backup {input}: {exc.strerror}.") from exc
+        try:
             manifest = restore_backup(
-                input.read_bytes(),
+                blob,
                 settings.TESSERA_BACKUP_KEY,
                 database_url,
                 media_root or settings.MEDIA_ROOT,

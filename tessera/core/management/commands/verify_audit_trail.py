@@ -33,8 +33,23 @@ class Command(BaseCommand):
                 f"{expect_head}: events recorded after it are missing (an older backup?)."
             )
         if expect_heads is not None:
-            heads = json.loads(expect_heads.read_text())
-            heads = heads.get("chain_heads", heads)
+            try:
+                heads = json.loads(expect_heads.read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise CommandError(
+                    f"Cannot read the heads file {expect_heads}: {exc.strerror}."
+                ) from exc
+            except ValueError as exc:
+                raise CommandError(
+                    f"The heads file {expect_heads} is not the JSON written beside a backup: {exc}."
+                ) from exc
+            heads = heads.get("chain_heads", heads) if isinstance(heads, dict) else None
+            if not isinstance(heads, dict) or not all(
+                str(chain).isdigit() and isinstance(head, dict) for chain, head in heads.items()
+            ):
+                raise CommandError(
+                    f"The heads file {expect_heads} is not the JSON written beside a backup."
+                )
             missing = audit.missing_heads(heads)
             if missing:
                 raise CommandError(
