@@ -51,9 +51,8 @@ def test_the_staff_home_shows_what_each_list_read_alone_and_reads_once(seeded_de
         assert context["inbox"].counts == worklist.build(scope.caseload(fresh, choice)).counts
     if who == "therapist":
         assert shown and context["overdue"] and context["inbox"].total > 0
-    reads = [
-        q["sql"] for q in queries if 'FROM "treatment_episode"' in q["sql"].split(" WHERE ")[0]
-    ]
+    # A read of the episodes themselves selects the episode's own columns first.
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "treatment_episode"."id"')]
     if who == "therapist":
-        assert len(reads) == 1, reads
+        assert len(reads) == 1, [sql[:200] for sql in reads]
     assert len(queries) == QUERIES[who], [q["sql"][:120] for q in queries]
