@@ -159,7 +159,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wait_until_up(hosts: list[str], timeout: float = 60) -> None:
+def wait_until_up(hosts: list[str], timeout: float = 180) -> None:
     import requests
 
     deadline = time.monotonic() + timeout
