@@ -81,9 +81,12 @@ def _count(search: Search) -> tuple[int, int]:
 
 def parse_instant(text: str, where: str) -> dt.datetime:
     """A FHIR date or dateTime as an aware datetime (a date is its first moment, in UTC)."""
-    moment = parse_datetime(text) if "T" in text else None
+    try:  # Django raises ValueError for a well-formed impossible one (February 30th)
+        moment = parse_datetime(text) if "T" in text else None
+        day = parse_date(text) if moment is None and len(text) == 10 else None
+    except ValueError:
+        moment = day = None
     if moment is None:
-        day = parse_date(text) if len(text) == 10 else None
         if day is None:
             raise BadRequest(where, f"{text!r} is not a date (YYYY-MM-DD) or dateTime")
         moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
