@@ -185,6 +185,20 @@ HAND = {
     "costs": "SELECT COUNT(*) FILTER (WHERE started_on > %(since)s AND started_on <= %(today)s),"
     " COUNT(*) FILTER (WHERE ended_on > %(since)s AND finished),"
     " COUNT(*) FILTER (WHERE ended_on > %(since)s AND recovered),"
+    " SUM(therapist_seconds) FILTER (WHERE ended_on > %(since)s)"
+    " FROM reports_episodeoutcome WHERE clinic_id = %(clinic)s",
+    "time": "SELECT COUNT(*) FILTER (WHERE finished), SUM(weeks_in_treatment), COUNT(*),"
+    " SUM(therapist_seconds)"
+    " FROM reports_episodeoutcome WHERE clinic_id = %(clinic)s AND ended_on IS NOT NULL",
+}
+
+
+# Before decision 0039 the two figures of therapist time summed every time entry of the
+# clinic's ended courses (the dashboard's ORM and the hand-written SQL alike).
+HAND_BEFORE = HAND | {
+    "costs": "SELECT COUNT(*) FILTER (WHERE started_on > %(since)s AND started_on <= %(today)s),"
+    " COUNT(*) FILTER (WHERE ended_on > %(since)s AND finished),"
+    " COUNT(*) FILTER (WHERE ended_on > %(since)s AND recovered),"
     " (SELECT SUM(t.seconds) FROM workload_timeentry t WHERE t.episode_id IN"
     "  (SELECT episode_id FROM reports_episodeoutcome WHERE clinic_id = %(clinic)s"
     "   AND ended_on > %(since)s))"
@@ -195,6 +209,68 @@ HAND = {
     "   AND ended_on IS NOT NULL))"
     " FROM reports_episodeoutcome WHERE clinic_id = %(clinic)s AND ended_on IS NOT NULL",
 }
+_ENDED = "SELECT episode_id FROM reports_episodeoutcome WHERE clinic_id = %(clinic)s AND "
+BEFORE_SUMS = (
+    "SELECT SUM(t.seconds) FROM workload_timeentry t WHERE t.episode_id IN ("
+    + _ENDED
+    + "ended_on IS NOT NULL)",
+    "SELECT SUM(t.seconds) FROM workload_timeentry t WHERE t.episode_id IN ("
+    + _ENDED
+    + "ended_on > %(since)s)",
+)
+# The region's dashboard by hand: the same figures over every clinic of the region, and
+# the clinics side by side (group by clinic).
+HAND_REGION = {
+    key: sql.replace("clinic_id = %(clinic)s", "clinic_id = ANY(%(clinics)s)")
+    for key, sql in HAND.items()
+} | {
+    "side_by_side_applications": "SELECT a.clinic_id, COUNT(*) "
+    + _APPS.replace("a.clinic_id = %(clinic)s", "a.clinic_id = ANY(%(clinics)s)")
+    + " GROUP BY 1",
+    "side_by_side_courses": "SELECT clinic_id, COUNT(*) FILTER (WHERE started_on IS NOT NULL),"
+    " COUNT(*) FILTER (WHERE ended_on IS NOT NULL),"
+    " COUNT(*) FILTER (WHERE finished AND ended_on IS NOT NULL),"
+    " COUNT(*) FILTER (WHERE recovered AND ended_on IS NOT NULL),"
+    " SUM(therapist_seconds) FILTER (WHERE ended_on IS NOT NULL),"
+    " SUM(therapist_seconds) FILTER (WHERE ended_on > %(since)s),"
+    " COUNT(*) FILTER (WHERE ended_on > %(since)s AND finished)"
+    " FROM reports_episodeoutcome WHERE clinic_id = ANY(%(clinics)s) GROUP BY 1",
+    "side_by_side_wait_assessment": "SELECT a.clinic_id,"
+    " (a.submitted_at AT TIME ZONE %(tz)s)::date,"
+    " (a.assessed_at AT TIME ZONE %(tz)s)::date, COUNT(*) "
+    + _APPS.replace("a.clinic_id = %(clinic)s", "a.clinic_id = ANY(%(clinics)s)")
+    + " AND a.assessed_at IS NOT NULL GROUP BY 1, 2, 3",
+    "side_by_side_wait_start": "SELECT a.clinic_id, (a.assessed_at AT TIME ZONE %(tz)s)::date,"
+    " (a.started_at AT TIME ZONE %(tz)s)::date, COUNT(*) "
+    + _APPS.replace("a.clinic_id = %(clinic)s", "a.clinic_id = ANY(%(clinics)s)")
+    + " AND a.started_at IS NOT NULL AND a.assessed_at IS NOT NULL GROUP BY 1, 2, 3",
+}
+
+
+def before_figures(clinic, settings) -> dict:
+    """The dashboard as it was before decision 0039: the same figures, and the two sums
+    of therapist time read from every time entry of the clinic's ended courses."""
+    from django.db import connection
+
+    figures = dashboard_figures(clinic, settings)
+    with connection.cursor() as cursor:
+        figures["before_sums"] = [_run(cursor, sql, _hand_params(clinic)) for sql in BEFORE_SUMS]
+    return figures
+
+
+def _run(cursor, sql, params):
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def region_figures(clinics) -> dict:
+    """Every figure of the region's dashboard page (the view's calls, without the
+    template)."""
+    from tessera.reports import dashboard, views
+
+    tables, steadiness = views._dashboard_tables(None, True, region_clinics=clinics)
+    place = dashboard.Clinics(tuple(c.pk for c in clinics))
+    return {"tables": tables, "steadiness": steadiness, "time": dashboard.therapist_time(place)}
 
 
 def dashboard_figures(clinic, settings) -> dict:
@@ -210,48 +286,39 @@ def dashboard_figures(clinic, settings) -> dict:
     }
 
 
-def hand_figures(cursor, clinic) -> dict:
+def _hand_params(clinic, clinics=()) -> dict:
     from django.conf import settings
 
     monday = TODAY - dt.timedelta(days=TODAY.weekday())
-    params = {
-        "clinic": clinic.pk,
+    return {
+        "clinic": clinic.pk if clinic else None,
+        "clinics": [c.pk for c in clinics],
         "tz": settings.TIME_ZONE,
         "first_week": monday - dt.timedelta(weeks=25),
         "next_week": monday + dt.timedelta(weeks=1),
         "since": TODAY - dt.timedelta(days=365),
         "today": TODAY,
     }
-    out = {}
-    for key, sql in HAND.items():
-        cursor.execute(sql, params)
-        out[key] = cursor.fetchall()
-    return out
 
 
-def hand_pages(cursor, clinic) -> int:
-    from django.conf import settings
-
-    monday = TODAY - dt.timedelta(days=TODAY.weekday())
-    params = {
-        "clinic": clinic.pk,
-        "tz": settings.TIME_ZONE,
-        "first_week": monday - dt.timedelta(weeks=25),
-        "next_week": monday + dt.timedelta(weeks=1),
-        "since": TODAY - dt.timedelta(days=365),
-        "today": TODAY,
-    }
-    return sum(reports_pg.pages(cursor, sql, params) for sql in HAND.values())
+def hand_figures(cursor, clinic, queries=None, clinics=()) -> dict:
+    params = _hand_params(clinic, clinics)
+    return {key: _run(cursor, sql, params) for key, sql in (queries or HAND).items()}
 
 
-def dashboard_pages(cursor, clinic, settings) -> tuple[int, int]:
-    """(queries, pages) of the dashboard for one clinic: its queries captured, then each
+def hand_pages(cursor, clinic, queries=None, clinics=()) -> int:
+    params = _hand_params(clinic, clinics)
+    return sum(reports_pg.pages(cursor, sql, params) for sql in (queries or HAND).values())
+
+
+def dashboard_pages(cursor, run) -> tuple[int, int]:
+    """(queries, pages) of a dashboard (``run``): its queries captured, then each
     explained."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        dashboard_figures(clinic, settings)
+        run()
     total = 0
     for query in captured.captured_queries:
         sql = query["sql"]
@@ -389,11 +456,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         for (name,) in cursor.fetchall():
             cursor.execute(f'ALTER TABLE reports_episodeoutcome DROP CONSTRAINT "{name}"')
+        cursor.execute(reports_pg.SECONDS_DEFAULT)
         cursor.execute(reports_pg.FILL, params)
         print(f"  reports_episodeoutcome: {args.episodes:,} rows")
         fill(cursor, "intake_application", APPLICATIONS, APPLICATION_VALUES, params)
         fill(cursor, "intake_referral", REFERRALS, REFERRAL_VALUES, params)
         fill(cursor, "workload_timeentry", TIME_ENTRIES, TIME_VALUES, params)
+        # Each course's time on its outcome row, as the actions keep it (decision 0039).
+        cursor.execute(
+            "UPDATE reports_episodeoutcome o SET therapist_seconds = t.s FROM (SELECT"
+            " episode_id, SUM(seconds) AS s FROM workload_timeentry GROUP BY 1) AS t"
+            " WHERE t.episode_id = o.episode_id"
+        )
         cursor.execute("VACUUM ANALYZE")
     print(f"filled in {time.perf_counter() - began:.1f} s")
 
@@ -401,55 +475,114 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(clinics, settings, repeat: int, region_repeat: int) -> int:
+    """Side by side in one run, best of ``repeat`` each: one clinic's dashboard before
+    decision 0039 (time summed from the time entries) and now, each against its
+    hand-written SQL; then (``region_repeat``) the region's dashboard against its SQL,
+    and the region administrator's way before it: every clinic's dashboard in turn."""
     from django.db import connection
 
     one = clinics[0]
-    times = {"dashboard": [], "SQL": [], "region dashboard": [], "region SQL": []}
+    times: dict[str, list[float]] = {}
 
     def timed(name, run):
         began = time.perf_counter()
         result = run()
-        times[name].append(time.perf_counter() - began)
+        times.setdefault(name, []).append(time.perf_counter() - began)
         return result
 
     with connection.cursor() as cursor:
         for _ in range(repeat):
+            timed("before", lambda: before_figures(one, settings[one.pk]))
+            timed("SQL before", lambda: hand_figures(cursor, one, HAND_BEFORE))
             mine = timed("dashboard", lambda: dashboard_figures(one, settings[one.pk]))
             hand = timed("SQL", lambda: hand_figures(cursor, one))
         for _ in range(region_repeat):  # 0: not timed
+            region = timed("region dashboard", lambda: region_figures(clinics))
+            region_hand = timed(
+                "region SQL", lambda: hand_figures(cursor, None, HAND_REGION, clinics)
+            )
             timed(
-                "region dashboard",
+                "every clinic",
                 lambda: [dashboard_figures(c, settings[c.pk]) for c in clinics],
             )
-            timed("region SQL", lambda: [hand_figures(cursor, c) for c in clinics])
-        queries, my_pages = dashboard_pages(cursor, one, settings[one.pk])
+        before_q, before_pages = dashboard_pages(
+            cursor, lambda: before_figures(one, settings[one.pk])
+        )
+        queries, my_pages = dashboard_pages(
+            cursor, lambda: dashboard_figures(one, settings[one.pk])
+        )
+        sql_before_pages = hand_pages(cursor, one, HAND_BEFORE)
         sql_pages = hand_pages(cursor, one)
+        if region_repeat:
+            region_q, region_pages = dashboard_pages(cursor, lambda: region_figures(clinics))
+            region_sql_pages = hand_pages(cursor, None, HAND_REGION, clinics)
         cursor.execute(
             "SELECT relname, relpages FROM pg_class WHERE relname IN ('reports_episodeoutcome',"
             " 'intake_application', 'intake_referral', 'workload_timeentry') ORDER BY 1"
         )
         sizes = cursor.fetchall()
-    best = {k: min(v) for k, v in times.items() if v}
+    best = {k: min(v) for k, v in times.items()}
     print(
         f"\none clinic of {len(clinics)} (best of {repeat}), the region (best of {region_repeat}):"
     )
-    print(f"{'':28}{'dashboard':>12}{'SQL':>12}{'ratio':>8}")
+    print(f"{'':34}{'dashboard':>12}{'SQL':>12}{'ratio':>8}{'pages':>12}{'SQL pages':>12}")
     print(
-        f"{'one clinic (s)':28}{best['dashboard']:>12.3f}{best['SQL']:>12.3f}"
-        f"{best['dashboard'] / best['SQL']:>8.2f}"
+        f"{'one clinic, before (s)':34}{best['before']:>12.3f}{best['SQL before']:>12.3f}"
+        f"{best['before'] / best['SQL before']:>8.2f}{before_pages:>12,}{sql_before_pages:>12,}"
+    )
+    print(
+        f"{'one clinic, now (s)':34}{best['dashboard']:>12.3f}{best['SQL']:>12.3f}"
+        f"{best['dashboard'] / best['SQL']:>8.2f}{my_pages:>12,}{sql_pages:>12,}"
     )
     if region_repeat:
         print(
-            f"{'every clinic (s)':28}{best['region dashboard']:>12.3f}"
+            f"{'region dashboard (s)':34}{best['region dashboard']:>12.3f}"
             f"{best['region SQL']:>12.3f}{best['region dashboard'] / best['region SQL']:>8.2f}"
+            f"{region_pages:>12,}{region_sql_pages:>12,}"
         )
-    print(f"{'one clinic, pages read':28}{my_pages:>12,}{sql_pages:>12,}")
-    print(f"{'one clinic, queries':28}{queries:>12}{len(HAND):>12}")
+        print(f"{'every clinic in turn (s)':34}{best['every clinic']:>12.3f}")
+        print(f"{'region dashboard, queries':34}{region_q:>12}{len(HAND_REGION):>12}")
+    print(f"{'one clinic, queries (before/now)':34}{before_q:>12}{queries:>12}")
     print("table pages:", ", ".join(f"{name} {n:,}" for name, n in sizes))
     wrong = check(mine, hand)
+    if region_repeat:
+        wrong += [f"region {w}" for w in check_region(region, region_hand)]
     print("checks:", f"DIFFERENT: {wrong}" if wrong else "the same figures")
     ok = not wrong and best["dashboard"] <= 2 and best["dashboard"] <= 1.5 * best["SQL"]
+    if region_repeat:
+        ok = ok and best["region dashboard"] <= 2
+        ok = ok and best["region dashboard"] <= 1.5 * best["region SQL"]
     return 0 if ok else 1
+
+
+def check_region(mine: dict, hand: dict) -> list[str]:
+    """The region's figures that differ from the hand-written SQL: the referral mix and
+    decisions over every clinic, therapist time, and the clinics side by side."""
+    t = mine["tables"]
+    wrong = []
+    shown = {n for n in (r[1] for r in t["referrals"].rows) if isinstance(n, int)}
+    if shown != {n for _s, n in hand["referrals"]} - {0}:
+        wrong.append("referrals")
+    finished, _weeks, episodes, seconds = hand["time"][0]
+    time_ = mine["time"]
+    if (time_["finished"], time_["episodes"], time_["minutes"]) != (
+        finished,
+        episodes,
+        round((seconds or 0) / 60),
+    ):
+        wrong.append("therapist time")
+    applied = dict(hand["side_by_side_applications"])
+    courses = {row[0]: row[1:5] for row in hand["side_by_side_courses"]}
+    from tessera.core.models import Clinic
+
+    by_name = dict(Clinic.objects.filter(pk__in=list(courses)).values_list("name", "pk"))
+    for row in t["clinics"].rows:
+        pk = by_name.get(row[0])
+        if pk is None:
+            continue
+        if [row[1], *row[2:6]] != [applied.get(pk, 0), *courses[pk]]:
+            wrong.append("side by side " + row[0])
+    return wrong
 
 
 if __name__ == "__main__":

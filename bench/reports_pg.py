@@ -46,6 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_reports_bench"
 
+# The outcome row's recorded time (decision 0039) has no database default; the fills
+# leave it 0.
+SECONDS_DEFAULT = "ALTER TABLE reports_episodeoutcome ALTER COLUMN therapist_seconds SET DEFAULT 0"
 FILL = """
 INSERT INTO reports_episodeoutcome (
   episode_id, clinic_id, therapist_id, status, care_model, programme_key, problem_area,
@@ -250,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         for (name,) in cursor.fetchall():
             cursor.execute(f'ALTER TABLE reports_episodeoutcome DROP CONSTRAINT "{name}"')
         began = time.perf_counter()
+        cursor.execute(SECONDS_DEFAULT)
         cursor.execute(
             FILL,
             {"first_clinic": clinics[0].pk, "clinics": args.clinics, "episodes": args.episodes},

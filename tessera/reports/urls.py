@@ -66,6 +66,22 @@ urlpatterns = [
         name="register_export_csv",
     ),
     path("reports/regions/<int:pk>/outcomes/", views.region_outcomes, name="region_outcomes"),
+    path("reports/regions/<int:pk>/dashboard/", views.region_dashboard, name="region_dashboard"),
+    path(
+        "reports/regions/<int:pk>/dashboard/<slug:table>.csv",
+        views.dashboard_csv,
+        name="region_dashboard_csv",
+    ),
+    path(
+        "reports/regions/<int:pk>/dashboard/<slug:table>.xlsx",
+        views.dashboard_xlsx,
+        name="region_dashboard_xlsx",
+    ),
+    path(
+        "reports/regions/<int:pk>/dashboard.xlsx",
+        views.dashboard_xlsx,
+        name="region_dashboard_workbook",
+    ),
     path(
         "reports/regions/<int:pk>/registers/",
         views.region_register_exports,

@@ -240,22 +240,32 @@ def _suppressed(table: dashboard.Table, suppress: bool) -> dashboard.Table:
     return dashboard.Table(table.key, table.title, table.header, rows, table.count_columns)
 
 
-def _dashboard_tables(clinic, suppress: bool) -> tuple[dict, dict]:
+def _dashboard_tables(clinic, suppress: bool, region_clinics=None) -> tuple[dict, dict]:
     """Every table of the dashboard by its key (the order of the page and the workbook),
-    and the steadiness of the weekly intake."""
-    weekly, steadiness = dashboard.applications_per_week(clinic)
+    and the steadiness of the weekly intake. With ``region_clinics`` (a region's
+    dashboard) the tables count those clinics together, reply times are one row per
+    clinic, and the clinics side by side come first."""
+    place = clinic
+    if region_clinics is not None:
+        place = dashboard.Clinics(tuple(c.pk for c in region_clinics))
+    weekly, steadiness = dashboard.applications_per_week(place)
     tables = [
         weekly,
-        dashboard.referral_mix(clinic),
-        dashboard.uptake_areas(clinic),
-        dashboard.decisions(clinic),
-        dashboard.decline_reasons(clinic),
-        dashboard.gp_adoption(clinic),
-        dashboard.waits_table(clinic),
-        dashboard.replies_and_online(clinic),
-        dashboard.adherence(clinic),
-        dashboard.by_quarter(clinic),
+        dashboard.referral_mix(place),
+        dashboard.uptake_areas(place),
+        dashboard.decisions(place),
+        dashboard.decline_reasons(place),
+        dashboard.gp_adoption(place),
+        dashboard.waits_table(place),
+        dashboard.replies_and_online(clinic)
+        if region_clinics is None
+        else dashboard.replies_by_clinic(region_clinics),
+        dashboard.adherence(place),
+        dashboard.by_quarter(place),
     ]
+    if region_clinics is not None:
+        settings = {c.clinic_id: c for c in ClinicCosts.objects.filter(clinic__in=region_clinics)}
+        tables.insert(0, dashboard.clinic_comparison(region_clinics, settings))
     return {t.key: _suppressed(t, suppress) for t in tables}, steadiness
 
 
@@ -263,12 +273,11 @@ def _numbers(table: dashboard.Table, column: int) -> list:
     return [row[column] if isinstance(row[column], int | float) else 0 for row in table.rows]
 
 
-@staff_required
-def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic, suppress = scope.dashboard_clinic(request.user, slug)
-    tables, steadiness = _dashboard_tables(clinic, suppress)
+def _dashboard_charts(tables: dict, swedish: bool) -> dict:
+    """The dashboard's SVG charts, each beside its table (the clinic's and the region's)."""
     weekly, quarters = tables["applications"], tables["quarters"]
     replies, adoption = tables["replies"], tables["gp_adoption"]
+    by_week = "clinics" not in tables  # a region's reply times are per clinic
     charts = {
         "applications": charts_.bar_chart(
             [row[0][5:] for row in weekly.rows], _numbers(weekly, 1), title=weekly.title
@@ -279,9 +288,13 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             title=str(_("Referrals from professionals per quarter")),
         ),
         "replies": charts_.bar_chart(
-            [row[0][5:] for row in replies.rows],
+            [row[0][5:] if by_week else row[0] for row in replies.rows],
             _numbers(replies, 4),
-            title=str(_("Online share of therapists' working time per week (%)")),
+            title=str(
+                _("Online share of therapists' working time per week (%)")
+                if by_week
+                else _("Online share of therapists' working time per clinic (%)")
+            ),
         ),
         "quarters": charts_.bar_chart(
             [row[0] for row in quarters.rows],
@@ -289,7 +302,14 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             title=str(_("Courses ended per quarter")),
         ),
     }
-    if clinic.outcome_rule == "swedish":  # the clinic's rule, and the national beside it
+    if not by_week:
+        clinics = tables["clinics"]
+        charts["clinics"] = charts_.bar_chart(
+            [row[0] for row in clinics.rows],
+            _numbers(clinics, 4),
+            title=str(_("Courses finished per clinic")),
+        )
+    if swedish:  # the clinic's rule, and the national beside it
         charts["improved"] = charts_.bar_chart(
             [row[0] for row in quarters.rows],
             _numbers(quarters, 8),
@@ -300,6 +320,14 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             _numbers(quarters, 6),
             title=str(_("Courses recovered per quarter (national rules)")),
         )
+    return charts
+
+
+@staff_required
+def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    tables, steadiness = _dashboard_tables(clinic, suppress)
+    charts = _dashboard_charts(tables, clinic.outcome_rule == "swedish")
     audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
     settings = ClinicCosts.objects.filter(clinic=clinic).first()
     initial = {}
@@ -321,38 +349,73 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-@staff_required
-def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+def _dashboard_place(request, slug: str | None, pk: int | None):
+    """(clinic or region, its tables, name for files, audit keywords) of a dashboard
+    download: a clinic's (suppressed beyond it) or a region's (always suppressed)."""
+    if pk is not None:
+        region = scope.region_scope(request.user, pk)
+        clinics = list(region.clinics.order_by("name"))
+        tables = _dashboard_tables(None, True, region_clinics=clinics)[0]
+        return tables, f"region-{region.pk}", {"changes": {"region": region.pk}}
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
-    found = _dashboard_tables(clinic, suppress)[0].get(table)
+    return _dashboard_tables(clinic, suppress)[0], clinic.slug, {"clinic": clinic}
+
+
+@staff_required
+def region_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The implementation dashboard of a region: the clinic dashboard's sections over
+    all its clinics together, the clinics side by side where it makes sense (one table
+    of each clinic's figures, reply times per clinic), small numbers suppressed."""
+    region = scope.region_scope(request.user, pk)
+    clinics = list(region.clinics.order_by("name"))
+    tables, steadiness = _dashboard_tables(None, True, region_clinics=clinics)
+    audit.record("report.dashboard_viewed", actor=request.user, changes={"region": region.pk})
+    context = {
+        "region": region,
+        "clinics": clinics,
+        "suppress": True,
+        "tables": tables,
+        "charts": _dashboard_charts(tables, swedish=False),
+        "steadiness": steadiness,
+        "time": dashboard.therapist_time(dashboard.Clinics(tuple(c.pk for c in clinics))),
+        "mixed_rules": any(c.outcome_rule == "swedish" for c in clinics),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def dashboard_csv(
+    request: HttpRequest, table: str, slug: str | None = None, pk: int | None = None
+) -> HttpResponse:
+    tables, name, where = _dashboard_place(request, slug, pk)
+    found = tables.get(table)
     if found is None:
         raise Http404
-    audit.record("report.downloaded", actor=request.user, clinic=clinic, changes={"table": table})
+    changes = {**where.pop("changes", {}), "table": table}
+    audit.record("report.downloaded", actor=request.user, changes=changes, **where)
     return _attachment(
         "".join(exports.csv_lines([found.header, *found.rows])),
         "text/csv; charset=utf-8",
-        f"{clinic.slug}-{table}.csv",
+        f"{name}-{table}.csv",
     )
 
 
 @staff_required
-def dashboard_xlsx(request: HttpRequest, slug: str, table: str | None = None) -> HttpResponse:
+def dashboard_xlsx(
+    request: HttpRequest, slug: str | None = None, table: str | None = None, pk: int | None = None
+) -> HttpResponse:
     """One dashboard table as an Excel workbook, or (without ``table``) every table of
     the dashboard, one sheet each; suppressed as the page is."""
-    clinic, suppress = scope.dashboard_clinic(request.user, slug)
-    tables = list(_dashboard_tables(clinic, suppress)[0].values())
+    found, name, where = _dashboard_place(request, slug, pk)
+    tables = list(found.values())
     if table is not None:
         tables = [t for t in tables if t.key == table]
         if not tables:
             raise Http404
-    audit.record(
-        "report.downloaded",
-        actor=request.user,
-        clinic=clinic,
-        changes={"table": table or "dashboard", "format": "xlsx"},
-    )
+    changes = {**where.pop("changes", {}), "table": table or "dashboard", "format": "xlsx"}
+    audit.record("report.downloaded", actor=request.user, changes=changes, **where)
     body = exports.xlsx_bytes((t.title, t.header, t.rows) for t in tables)
-    return _attachment(body, exports.XLSX_TYPE, f"{clinic.slug}-{table or 'dashboard'}.xlsx")
+    return _attachment(body, exports.XLSX_TYPE, f"{name}-{table or 'dashboard'}.xlsx")
 
 
 def _quarters(today) -> list:

@@ -28,6 +28,14 @@ ROWS: dict[str, Row] = {
     ),
     "dashboard_workbook": Row(only(["manager", "region_admin"]), kwargs=lambda w: alpha),
     "region_outcomes": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
+    "region_dashboard": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
+    "region_dashboard_csv": Row(
+        only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk, "table": "clinics"}
+    ),
+    "region_dashboard_xlsx": Row(
+        only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk, "table": "areas"}
+    ),
+    "region_dashboard_workbook": Row(only(["region_admin"]), kwargs=lambda w: {"pk": w.region.pk}),
 }
 ROWS["clinic_costs"] = Row(
     only(["manager"], ok="redirect"),
