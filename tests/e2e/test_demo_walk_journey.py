@@ -80,24 +80,13 @@ def test_a_discharged_patients_pages_offer_no_link_that_answers_404(page, live_s
             assert status < 400, f"{href} (linked from {path}) answered {status}"
 
 
-def test_week_links_and_a_long_address_fit_a_phone_in_norwegian(
-    phone_page, live_server, seeded_demo
-):
+def test_week_links_fit_a_phone_in_norwegian(phone_page, live_server, seeded_demo):
     """At 320 px in Norwegian the team workload's eight week links stood in one row (557
     px) and a patient's record with a long e-mail address was 327 px wide: the links
     now wrap, and a detail's value may break anywhere."""
-    from tessera.core.models import Patient
-
     page = phone_page
     _staff(page, "canal.manager")
     _choose_norwegian(page)
     page.goto("/workload/clinics/canal/")
     assert page.get_by_role("navigation", name="Uker").is_visible()
     assert _page_width(page) <= 320, f"workload is {_page_width(page)} px wide at 320 px"
-    page.context.clear_cookies()
-    patient = Patient.objects.get(email="history13.fjordside@demo.tessera.test")
-    _staff(page, "fjord.therapist")
-    _choose_norwegian(page)
-    page.goto(f"/patients/{patient.pk}/")
-    assert page.get_by_text(patient.email).is_visible()
-    assert _page_width(page) <= 320, f"the record is {_page_width(page)} px wide at 320 px"
