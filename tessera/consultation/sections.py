@@ -46,6 +46,12 @@ def load(request, episode) -> dict:
         "consultations": consultations,
         "supervision_notes": notes,
         "may_ask": sees_by_own_role(user, episode),
+        # The supervision page serves the clinic's supervisors and the responsible
+        # therapist only (access.supervision_episode_q): no link that answers 404.
+        "may_see_supervision": (
+            episode.clinic_id in access.supervising_clinic_ids(user)
+            or (episode.therapist_id == user.pk and access.has_clinical_role(user))
+        ),
     }
 
 

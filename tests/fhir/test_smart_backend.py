@@ -166,6 +166,14 @@ def test_registration_refuses_private_keys_and_bad_scopes(world, keys, tmp_path)
             *("--name", "X", "--jwks-file", str(good), "--scope", "system/*.rs"),
             *("--clinic", "nowhere"),
         )
+    # A misspelt or invented type would be registered and then grant nothing.
+    for scope in ("system/Observaton.rs", "system/Reference.r system/Patient.r"):
+        with pytest.raises(CommandError, match="not a FHIR resource type: system/"):
+            call_command(
+                "register_fhir_client",
+                *("--name", "X", "--jwks-file", str(good), "--scope", scope),
+                *("--clinic", world.clinic.slug),
+            )
     assert not SystemClient.objects.exists()
 
 

@@ -79,6 +79,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "episodes": episodes,
+            # The plan page shows an open episode's plan: no link once every one ended.
+            "has_open_episode": any(e.status != Episode.Status.ENDED for e in episodes),
             "may_edit": access.may_edit_patient_details(request.user, patient),
         },
     )

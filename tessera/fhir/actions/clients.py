@@ -7,6 +7,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.resource import Resource
 
 from tessera.core import audit
 
@@ -31,6 +33,15 @@ def _keys(jwks: dict | None, url: str) -> tuple[dict, str, object]:
     return jwks, url, fetched_at
 
 
+def _is_resource_type(name: str) -> bool:
+    if name == "*":
+        return True
+    try:
+        return issubclass(get_fhir_model_class(name), Resource)
+    except ValueError:
+        return False
+
+
 def do_register_system_client(
     *,
     name: str,
@@ -52,6 +63,9 @@ def do_register_system_client(
     parsed = scopes.parse_all(scope)
     if not parsed or len(parsed) != len(scope.split()):
         raise ValidationError("scopes must be SMART system scopes, e.g. system/*.rs")
+    unknown = [str(s) for s in parsed if not _is_resource_type(s.resource)]
+    if unknown:  # a misspelt type would grant nothing, silently
+        raise ValidationError(f"not a FHIR resource type: {', '.join(unknown)}")
     with transaction.atomic():
         client = SystemClient.objects.create(
             name=name,
