@@ -14,7 +14,6 @@ import uuid
 from importlib import import_module
 
 from django.db import transaction
-from django.utils import timezone
 
 from tessera.appointments import demo as appointments_demo
 from tessera.automation import demo as automation_demo
@@ -472,7 +471,10 @@ def _plan(episode, programme_key, therapist, with_work: bool) -> None:
 
 
 def _start(episode, *, with_history: bool) -> None:
-    today = timezone.localdate()
+    # Today where the clinic is, as the action's own default: the server's date differs
+    # for an hour a day (Stockholm against a Scottish clinic), and a plan started on the
+    # server's tomorrow would keep its first module closed until the clinic's midnight.
+    today = plans.clinic_today(episode.clinic)
     if not with_history:
         treatment.do_start_treatment(episode, start_on=today)
         return
