@@ -261,6 +261,22 @@ def _fields(html: str) -> list[str]:
 ALL_FUZZ_NAMES = sorted(
     n for n, row in MATRIX.items() if _who(row) and not n.startswith("fhir")
 ) + ["fhir", "fhir_token"]
+# The read API and Bulk Data endpoints that record systems call with a SMART token
+# (their names: FHIR_API below).
+ALL_FUZZ_NAMES += [
+    "fhir_read_patient",
+    "fhir_read_everything",
+    "fhir_read_episode",
+    "fhir_read_observation",
+    "fhir_read_questionnaire_response",
+    "fhir_bulk_kickoff",
+    "fhir_bulk_group_kickoff",
+    "fhir_bulk_status",
+    "fhir_bulk_delete",
+    "fhir_bulk_file",
+    "fhir_metadata",
+    "fhir_smart_configuration",
+]
 SHARD_NAMES = _in_shard(ALL_FUZZ_NAMES)
 FUZZ_NAMES = [n for n in SHARD_NAMES if not n.startswith("fhir")]
 
@@ -505,6 +521,149 @@ def test_no_5xx_from_hostile_token_requests(world, client):
     limits = {**django_settings.TESSERA_RATE_LIMITS, "fhir_token": None}
     with override_settings(TESSERA_RATE_LIMITS=limits):
         _run("fhir_token", attempt)
+
+
+# Each API endpoint: its method, its path (with "{id}", "{slug}", "{job}" or "{file}"
+# where a hostile value may go instead of a real one) and its query parameters.
+FHIR_API = {
+    "fhir_read_patient": ("GET", "/fhir/Patient/{id}", ["_format"]),
+    "fhir_read_everything": (
+        "GET",
+        "/fhir/Patient/{id}/$everything",
+        ["_since", "_type", "_format"],
+    ),
+    "fhir_read_episode": (
+        "GET",
+        "/fhir/EpisodeOfCare",
+        ["patient", "_since", "_count", "_offset", "_format"],
+    ),
+    "fhir_read_observation": (
+        "GET",
+        "/fhir/Observation",
+        ["patient", "code", "date", "_since", "_count", "_offset"],
+    ),
+    "fhir_read_questionnaire_response": (
+        "GET",
+        "/fhir/QuestionnaireResponse",
+        ["patient", "_since", "_count", "_offset"],
+    ),
+    "fhir_bulk_kickoff": ("GET", "/fhir/$export", ["_type", "_since", "_outputFormat"]),
+    "fhir_bulk_group_kickoff": (
+        "GET",
+        "/fhir/Group/{slug}/$export",
+        ["_type", "_since", "_outputFormat"],
+    ),
+    "fhir_bulk_status": ("GET", "/fhir/bulk/{job}", ["_format"]),
+    "fhir_bulk_delete": ("DELETE", "/fhir/bulk/{job}", []),
+    "fhir_bulk_file": ("GET", "/fhir/bulk/{job}/{file}", []),
+    "fhir_metadata": ("GET", "/fhir/metadata", ["_format", "mode"]),
+    "fhir_smart_configuration": ("GET", "/fhir/.well-known/smart-configuration", []),
+}
+_NUMBERS = st.sampled_from(
+    ["0", "-1", "1e3", "99999999999999999999", "9" * 40, "\u00b2", "\u0661", "1.5", " 1"]
+)
+_MOMENTS = st.sampled_from(
+    [
+        "2023-02-30",
+        "9999-12-31",
+        "0001-01-01",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+        "2024-01-01T25:00:00Z",
+        "2024-01-01T00:00:00+99:00",
+        "ge9999-12-31",
+        "lt0001-01-01",
+        "eq2024-13-01",
+    ]
+)
+FHIR_VALUE = st.one_of(VALUE, _NUMBERS, _MOMENTS)
+
+
+def _fhir_path(template: str, world, job, value: str | None) -> str:
+    """The endpoint's path: with the real record's id, or the hostile value in its place
+    (quoted, as a client would send it)."""
+    from urllib.parse import quote
+
+    real = {
+        "{id}": str(world.patient.pk),
+        "{slug}": world.clinic.slug,
+        "{job}": str(job.pk),
+        "{file}": "Patient.ndjson",
+    }
+    for key, known in real.items():
+        if key in template:
+            template = template.replace(key, known if value is None else quote(value, safe=""))
+    return template
+
+
+@pytest.mark.parametrize("name", [n for n in SHARD_NAMES if n in FHIR_API])
+def test_no_5xx_from_hostile_fhir_api_requests(name, world, client, settings, tmp_path):
+    """The read API and Bulk Data with a real SMART access token (a client of the
+    world's clinic): hostile ids, query values and headers are answered below 500, every
+    refusal is an OperationOutcome, and a refused kick-off leaves no export job."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from tessera.fhir.models import ExportJob
+    from tests.fhir.smart_helpers import KeyPair, get_token, register
+
+    settings.TESSERA_FHIR_EXPORT_DIR = tmp_path / "exports"
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "fhir_export": None}
+    keys = KeyPair()
+    registered = register(keys=keys, clinic=world.clinic)
+    token = get_token(client, keys, registered)
+    job = ExportJob.objects.create(
+        client=registered,
+        types=["Patient"],
+        request_url="http://testserver/fhir/$export",
+    )
+    method, template, params = FHIR_API[name]
+    rows, jobs = _rows(), ExportJob.objects.count()
+    deadline = time.monotonic() + BUDGET if BUDGET else None
+    CPU[name], WALL[name] = -time.process_time(), -time.monotonic()
+
+    @_settings()
+    @given(
+        in_path=st.one_of(st.none(), FHIR_VALUE),
+        query=st.fixed_dictionaries({}, optional={p: FHIR_VALUE for p in params}),
+        prefer=st.one_of(
+            st.just("respond-async"), st.just("respond-async, handling=lenient"), VALUE
+        ),
+        accept=st.one_of(st.just("application/fhir+json"), VALUE),
+    )
+    def attempt(in_path, query, prefer, accept):
+        _spend(deadline)
+        cache.clear()
+        path = _fhir_path(template, world, job, in_path)
+        with transaction.atomic():
+            response = client.generic(
+                method,
+                f"{path}?{urlencode(query)}" if query else path,
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_PREFER=prefer,
+                HTTP_ACCEPT=accept,
+            )
+            status = response.status_code
+            _saw(name, method, status)
+            if status >= 500:
+                _fail(name, method, status, path, query, prefer, accept)
+            elif status >= 400 and not _is_outcome(response):
+                _fail(name, "not an OperationOutcome", status, path, query, response.content[:200])
+            elif status >= 400 and (_rows() != rows or ExportJob.objects.count() != jobs):
+                _fail(name, "partial write", status, path, query)
+            transaction.set_rollback(True)
+        TRIED[name] = TRIED.get(name, 0) + 1
+
+    _run(name, attempt)
+
+
+def _is_outcome(response) -> bool:
+    if not response["Content-Type"].startswith("application/fhir+json"):
+        return False
+    try:
+        return json.loads(response.content)["resourceType"] == "OperationOutcome"
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def _report(name: str) -> None:

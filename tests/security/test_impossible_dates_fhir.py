@@ -32,3 +32,12 @@ def test_an_impossible_since_is_refused_clearly(client, world, auth, url, value)
     assert "_since" in issue["expression"][0] or "_since" in str(issue)
     assert "not a date" in issue["diagnostics"]
     assert not ExportJob.objects.exists()  # nothing half-written
+
+
+def test_control_characters_in_a_fhir_query_are_an_operation_outcome(client, world, auth):
+    """The middleware's refusal of control characters, under the FHIR base, is an
+    OperationOutcome a record system can read (the fuzzer found the site's HTML page)."""
+    response = client.get("/fhir/Observation", {"code": "a\x00b"}, **auth)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response.json()["resourceType"] == "OperationOutcome"
