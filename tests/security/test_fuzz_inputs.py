@@ -3,7 +3,10 @@ a refused request writes nothing (issue 13, #5 and #8).
 
 For each URL of the access matrix, the fuzzer signs in as a kind of user who may use
 it, reads the field names of the page's forms (or takes those of the row's POST data)
-and posts hostile values to them, and sends the same values as query parameters.
+and posts hostile values to them, and sends the same values as query parameters. The
+FHIR read API and Bulk Data endpoints (FHIR_API) get hostile ids, query values and
+Prefer/Accept headers with a real SMART access token: every refusal must be an
+OperationOutcome, and a refused kick-off leaves no export job.
 TESSERA_FUZZ_EXAMPLES sets the examples per URL (default 5, to keep CI quick). The full run
 (docs/security.md, "Hostile input", has its numbers; decision 0030 the harness), on
 PostgreSQL, each xdist worker with its own test database:
