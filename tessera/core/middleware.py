@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -10,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -238,8 +240,23 @@ class HostileInputMiddleware:
 
     def __call__(self, request):
         if self._hostile(request):
+            if request.path.startswith("/fhir/"):
+                return self._operation_outcome()
             return render(request, "errors/400.html", {"reason": "control_characters"}, status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def _operation_outcome() -> HttpResponse:
+        """The FHIR interface's own refusal (a client reads an OperationOutcome, not the
+        site's HTML page); written here, as core may not import the FHIR app."""
+        issue = {
+            "severity": "error",
+            "code": "invalid",
+            "diagnostics": "control characters are not allowed in the path or query",
+            "expression": ["(request)"],
+        }
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": [issue]})
+        return HttpResponse(body, content_type="application/fhir+json", status=400)
 
     def _hostile(self, request) -> bool:
         if has_control_characters(request.path):

@@ -46,6 +46,7 @@ from .views import _json, base_url
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
+MAX_OFFSET = 2**31 - 1  # far past any result, and within PostgreSQL's bigint OFFSET
 
 
 def _answer(view):
@@ -76,6 +77,8 @@ def _count(search: Search) -> tuple[int, int]:
         raise BadRequest("_count", "_count and _offset must be whole numbers") from exc
     if count < 1 or offset < 0:
         raise BadRequest("_count", "_count must be at least 1 and _offset at least 0")
+    if offset > MAX_OFFSET:
+        raise BadRequest("_offset", f"_offset may be at most {MAX_OFFSET}")
     return min(count, MAX_COUNT), offset
 
 
@@ -100,7 +103,8 @@ def _patient_filter(search: Search, field: str) -> Q:
     if value is None:
         return Q()
     value = value.removeprefix("Patient/")
-    if not value.isdigit():
+    # isascii: "²" and Arabic-Indic digits pass isdigit() but not int()
+    if not (value.isascii() and value.isdigit()):
         raise BadRequest("patient", "patient must be a Patient id")
     return Q(**{field: int(value)})
 
@@ -122,6 +126,8 @@ def _date(search: Search, field: str) -> Q:
         if prefix == "eq":
             if "T" in text:
                 where &= Q(**{field: moment})
+            elif moment.date() == dt.date.max:  # its next day is past what a date holds
+                where &= Q(**{f"{field}__gte": moment})
             else:
                 where &= Q(**{f"{field}__gte": moment, f"{field}__lt": moment + dt.timedelta(1)})
         else:

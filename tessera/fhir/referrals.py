@@ -31,6 +31,7 @@ from .service_request import (
     operation_outcome,
     read_referral,
 )
+from .smart.guard import audit_auth_failed
 from .views import FHIR_JSON, _json, base_url
 
 MAX_BODY = 1_000_000
@@ -150,10 +151,12 @@ def _client(request: HttpRequest) -> ReferrerClient | None:
 
 def _unauthorised(request: HttpRequest) -> HttpResponse:
     """401; the attempt is audited (the token itself never is)."""
-    audit.record(
-        "security.fhir_auth_failed",
+    had_token = "Authorization" in request.headers
+    audit_auth_failed(
+        request,
+        "invalid token" if had_token else "no token",
         purpose="intake",
-        changes={"path": request.path[:200], "had_token": "Authorization" in request.headers},
+        had_token=had_token,
     )
     return _outcome(
         401,

@@ -33,7 +33,8 @@ urlpatterns = [
     ),
     path("fhir/Questionnaire/<slug:slug>", views.questionnaire, name="fhir_questionnaire"),
     # Last of the FHIR base: whatever else is asked there gets an OperationOutcome.
-    re_path(r"^fhir/(?P<rest>.*)$", api.not_found, name="fhir_not_found"),
+    # [\s\S], not ".": a line feed in the path (%0A) is under the base too.
+    re_path(r"^fhir/(?P<rest>[\s\S]*)\Z", api.not_found, name="fhir_not_found"),
     path(
         "patients/<int:pk>/responses/<int:response_id>/fhir/",
         views.response_bundle,

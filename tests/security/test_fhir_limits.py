@@ -94,8 +94,9 @@ def test_the_token_endpoint_is_limited_per_address_and_audited_once(world, clien
         assert int(response["Retry-After"]) > 0
         assert response.json()["error"] == "slow_down"
     assert AuditEvent.objects.filter(action="security.fhir_token_rate_limited").count() == 1
-    # refused before the assertion is looked at: only the first two were checked
-    assert AuditEvent.objects.filter(action="security.fhir_auth_failed").count() == 2
+    # refused before the assertion is looked at: only the first two were checked, and
+    # their one reason from one address is audited once a minute
+    assert AuditEvent.objects.filter(action="security.fhir_auth_failed").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -180,3 +181,28 @@ def test_bulk_exports_per_client_are_limited(world, client, settings, tmp_path):
     assert AuditEvent.objects.filter(
         action="security.fhir_rate_limited", changes__endpoint="$export"
     ).exists()
+
+
+def test_failed_fhir_authentication_is_audited_once_per_address_and_reason_a_minute(world, client):
+    """An anonymous caller cannot flood the trail with 401s: one row per client address
+    and reason a minute, on the read API, Bulk Data and the referral endpoint alike."""
+    from django.core.cache import cache
+
+    def failed():
+        return AuditEvent.objects.filter(action="security.fhir_auth_failed")
+
+    for _ in range(20):
+        assert client.get("/fhir/Observation").status_code == 401
+        assert client.get("/fhir/$export", HTTP_PREFER="respond-async").status_code == 401
+        assert client.post("/fhir/ServiceRequest", "{}", content_type="application/fhir+json")
+    assert failed().count() == 1
+    assert failed().get().changes["reason"] == "no token"
+    for _ in range(20):
+        assert client.get("/fhir/EpisodeOfCare", HTTP_AUTHORIZATION="Bearer x").status_code == 401
+    assert failed().count() == 2  # another reason: a token that is not valid
+    client.get("/fhir/Observation", REMOTE_ADDR="192.0.2.9")
+    assert failed().count() == 3  # another address
+    cache.clear()  # a minute later
+    client.get("/fhir/Observation")
+    assert failed().count() == 4
+    assert "Bearer x" not in json.dumps(list(failed().values_list("changes", flat=True)))

@@ -3,7 +3,10 @@ a refused request writes nothing (issue 13, #5 and #8).
 
 For each URL of the access matrix, the fuzzer signs in as a kind of user who may use
 it, reads the field names of the page's forms (or takes those of the row's POST data)
-and posts hostile values to them, and sends the same values as query parameters.
+and posts hostile values to them, and sends the same values as query parameters. The
+FHIR read API and Bulk Data endpoints (FHIR_API) get hostile ids, query values and
+Prefer/Accept headers with a real SMART access token: every refusal must be an
+OperationOutcome, and a refused kick-off leaves no export job.
 TESSERA_FUZZ_EXAMPLES sets the examples per URL (default 5, to keep CI quick). The full run
 (docs/security.md, "Hostile input", has its numbers; decision 0030 the harness), on
 PostgreSQL, each xdist worker with its own test database:
@@ -261,6 +264,22 @@ def _fields(html: str) -> list[str]:
 ALL_FUZZ_NAMES = sorted(
     n for n, row in MATRIX.items() if _who(row) and not n.startswith("fhir")
 ) + ["fhir", "fhir_token"]
+# The read API and Bulk Data endpoints that record systems call with a SMART token
+# (their names: FHIR_API below).
+ALL_FUZZ_NAMES += [
+    "fhir_read_patient",
+    "fhir_read_everything",
+    "fhir_read_episode",
+    "fhir_read_observation",
+    "fhir_read_questionnaire_response",
+    "fhir_bulk_kickoff",
+    "fhir_bulk_group_kickoff",
+    "fhir_bulk_status",
+    "fhir_bulk_delete",
+    "fhir_bulk_file",
+    "fhir_metadata",
+    "fhir_smart_configuration",
+]
 SHARD_NAMES = _in_shard(ALL_FUZZ_NAMES)
 FUZZ_NAMES = [n for n in SHARD_NAMES if not n.startswith("fhir")]
 
@@ -507,6 +526,186 @@ def test_no_5xx_from_hostile_token_requests(world, client):
         _run("fhir_token", attempt)
 
 
+# Each API endpoint: its method, its path (with "{id}", "{slug}", "{job}" or "{file}"
+# where a hostile value may go instead of a real one) and its query parameters.
+FHIR_API = {
+    "fhir_read_patient": ("GET", "/fhir/Patient/{id}", ["_format"]),
+    "fhir_read_everything": (
+        "GET",
+        "/fhir/Patient/{id}/$everything",
+        ["_since", "_type", "_format"],
+    ),
+    "fhir_read_episode": (
+        "GET",
+        "/fhir/EpisodeOfCare",
+        ["patient", "_since", "_count", "_offset", "_format"],
+    ),
+    "fhir_read_observation": (
+        "GET",
+        "/fhir/Observation",
+        ["patient", "code", "date", "_since", "_count", "_offset"],
+    ),
+    "fhir_read_questionnaire_response": (
+        "GET",
+        "/fhir/QuestionnaireResponse",
+        ["patient", "_since", "_count", "_offset"],
+    ),
+    "fhir_bulk_kickoff": ("GET", "/fhir/$export", ["_type", "_since", "_outputFormat"]),
+    "fhir_bulk_group_kickoff": (
+        "GET",
+        "/fhir/Group/{slug}/$export",
+        ["_type", "_since", "_outputFormat"],
+    ),
+    "fhir_bulk_status": ("GET", "/fhir/bulk/{job}", ["_format"]),
+    "fhir_bulk_delete": ("DELETE", "/fhir/bulk/{job}", []),
+    "fhir_bulk_file": ("GET", "/fhir/bulk/{job}/{file}", []),
+    "fhir_metadata": ("GET", "/fhir/metadata", ["_format", "mode"]),
+    "fhir_smart_configuration": ("GET", "/fhir/.well-known/smart-configuration", []),
+}
+_NUMBERS = st.sampled_from(
+    [
+        "0",
+        "-1",
+        "1e3",
+        "2147483648",
+        "9223372036854775808",
+        "9" * 40,
+        "\u00b2",
+        "\u0661",
+        "1.5",
+        " 1",
+        "Patient/1",
+    ]
+)
+_MOMENTS = st.sampled_from(
+    [
+        "2023-02-30",
+        "9999-12-31",
+        "0001-01-01",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+        "2024-01-01T25:00:00Z",
+        "2024-01-01T00:00:00+99:00",
+        "2024-01-01T00:00:00",
+        "ge9999-12-31",
+        "gt9999-12-31T23:59:59Z",
+        "lt0001-01-01",
+        "eq2024-13-01",
+        "sa2024-01-01",
+    ]
+)
+_KINDS = st.sampled_from(
+    ["Patient", "Observation,Condition", "Patient,,", "Foo", "Binary", "patient", "*"]
+)
+_CODES = st.sampled_from(["http://loinc.org|44249-1", "x|y", "|", "44261-6,", "|||"])
+# What each parameter is mostly given: a value of its own kind (a number, a date, a type,
+# a code) that is near its edges, else any hostile value.
+_PARAM_VALUES = {
+    "patient": _NUMBERS,
+    "_count": _NUMBERS,
+    "_offset": _NUMBERS,
+    "_since": _MOMENTS,
+    "date": _MOMENTS,
+    "_type": _KINDS,
+    "code": _CODES,
+}
+FHIR_VALUE = st.one_of(VALUE, _NUMBERS, _MOMENTS)
+
+
+def _param(name: str):
+    return st.one_of(_PARAM_VALUES.get(name, FHIR_VALUE), VALUE)
+
+
+def _fhir_path(template: str, world, job, value: str | None) -> str:
+    """The endpoint's path: with the real record's id, or the hostile value in its place
+    (quoted, as a client would send it)."""
+    from urllib.parse import quote
+
+    real = {
+        "{id}": str(world.patient.pk),
+        "{slug}": world.clinic.slug,
+        "{job}": str(job.pk),
+        "{file}": "Patient.ndjson",
+    }
+    for key, known in real.items():
+        if key in template:
+            template = template.replace(key, known if value is None else quote(value, safe=""))
+    return template
+
+
+@pytest.mark.parametrize("name", [n for n in SHARD_NAMES if n in FHIR_API])
+def test_no_5xx_from_hostile_fhir_api_requests(name, world, client, settings, tmp_path):
+    """The read API and Bulk Data with a real SMART access token (a client of the
+    world's clinic): hostile ids, query values and headers are answered below 500, every
+    refusal is an OperationOutcome, and a refused kick-off leaves no export job."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from tessera.fhir.models import ExportJob
+    from tests.fhir.smart_helpers import KeyPair, get_token, register
+
+    settings.TESSERA_FHIR_EXPORT_DIR = tmp_path / "exports"
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "fhir_export": None}
+    keys = KeyPair()
+    registered = register(keys=keys, clinic=world.clinic)
+    token = get_token(client, keys, registered)
+    job = ExportJob.objects.create(
+        client=registered,
+        types=["Patient"],
+        request_url="http://testserver/fhir/$export",
+    )
+    method, template, params = FHIR_API[name]
+    rows, jobs = _rows(), ExportJob.objects.count()
+    deadline = time.monotonic() + BUDGET if BUDGET else None
+    CPU[name], WALL[name] = -time.process_time(), -time.monotonic()
+
+    @_settings()
+    @given(
+        in_path=st.one_of(st.none(), _NUMBERS, VALUE),
+        query=st.fixed_dictionaries({}, optional={p: _param(p) for p in params}),
+        prefer=st.one_of(
+            st.just("respond-async"), st.just("respond-async, handling=lenient"), VALUE
+        ),
+        accept=st.one_of(st.just("application/fhir+json"), VALUE),
+    )
+    def attempt(in_path, query, prefer, accept):
+        _spend(deadline)
+        cache.clear()
+        path = _fhir_path(template, world, job, in_path)
+        with transaction.atomic():
+            response = client.generic(
+                method,
+                f"{path}?{urlencode(query)}" if query else path,
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_PREFER=prefer,
+                HTTP_ACCEPT=accept,
+            )
+            status = response.status_code
+            _saw(name, method, status)
+            if status >= 500:
+                _fail(name, method, status, path, query, prefer, accept)
+            elif status >= 400 and not _is_outcome(response):
+                _fail(name, NOT_OUTCOME, status, path, query, response.content[:200])
+            elif status >= 400 and (_rows() != rows or ExportJob.objects.count() != jobs):
+                _fail(name, "partial write", status, path, query)
+            transaction.set_rollback(True)
+        TRIED[name] = TRIED.get(name, 0) + 1
+
+    _run(name, attempt)
+
+
+NOT_OUTCOME = "not an OperationOutcome"  # a FHIR refusal answered otherwise (an HTML page)
+
+
+def _is_outcome(response) -> bool:
+    if not response["Content-Type"].startswith("application/fhir+json"):
+        return False
+    try:
+        return json.loads(response.content)["resourceType"] == "OperationOutcome"
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
 def _report(name: str) -> None:
     """With TESSERA_FUZZ_REPORT set, one JSON line per endpoint as it finishes (each
     process appends its own): inputs tried, 5xx and partial writes (and the first few of
@@ -520,7 +719,7 @@ def _report(name: str) -> None:
         "endpoint": name,
         "examples": EXAMPLES,
         "tried": TRIED.get(name, 0),
-        "5xx": sum(1 for f in failures if f[0] != "partial write"),
+        "5xx": sum(1 for f in failures if f[0] not in ("partial write", NOT_OUTCOME)),
         "partial_writes": sum(1 for f in failures if f[0] == "partial write"),
         "statuses": dict(sorted(STATUSES.get(name, Counter()).items())),
         "database": _database(),
@@ -529,6 +728,8 @@ def _report(name: str) -> None:
     if name in CPU:
         line["cpu_s"] = round(CPU[name] + time.process_time(), 2)
         line["wall_s"] = round(WALL[name] + time.monotonic(), 2)
+    if any(f[0] == NOT_OUTCOME for f in failures):
+        line["not_outcome"] = sum(1 for f in failures if f[0] == NOT_OUTCOME)
     if failures:
         line["first_failures"] = [repr(f)[:500] for f in failures[:5]]
     with open(report, "a", encoding="utf-8") as out:

@@ -4,10 +4,14 @@ OperationOutcome and audited with the client's name."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from tessera.core import audit
+from tessera.core.middleware import client_ip
 
 from ..models import AccessToken, SystemClient
 from ..service_request import Problem, operation_outcome
@@ -19,6 +23,24 @@ class Refused(Exception):
     def __init__(self, response: HttpResponse):
         super().__init__(response.status_code)
         self.response = response
+
+
+AUTH_FAILED_EVERY_SECONDS = 60  # as denied patient URLs (api._audit_refused_patient)
+
+
+def audit_auth_failed(request: HttpRequest, reason: str, *, purpose: str, **changes) -> None:
+    """``security.fhir_auth_failed``, at most once per client address and reason a
+    minute: anyone may send requests without a valid token, and one row per 401 would
+    let them flood the trail. Never the token itself."""
+    digest = hashlib.sha256(reason.encode()).hexdigest()[:16]
+    if cache.add(
+        f"tessera:fhir-auth-failed:{client_ip(request)}:{digest}", 1, AUTH_FAILED_EVERY_SECONDS
+    ):
+        audit.record(
+            "security.fhir_auth_failed",
+            purpose=purpose,
+            changes={"path": request.path[:200], "reason": reason[:200], **changes},
+        )
 
 
 def outcome(status: int, where: str, what: str, code: str | None = None, **headers) -> HttpResponse:
@@ -70,10 +92,11 @@ def caller(request: HttpRequest) -> Caller:
     scheme, _sep, value = header.partition(" ")
     token = AccessToken.valid(value.strip()) if scheme.lower() == "bearer" else None
     if token is None:
-        audit.record(
-            "security.fhir_auth_failed",
+        audit_auth_failed(
+            request,
+            "invalid token" if header else "no token",
             purpose="administration",
-            changes={"path": request.path[:200], "had_token": bool(header)},
+            had_token=bool(header),
         )
         raise Refused(
             outcome(

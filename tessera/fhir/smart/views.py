@@ -27,6 +27,7 @@ from ..models import AccessToken
 from ..views import base_url
 from . import scopes
 from .assertion import ALGORITHMS, AssertionRefused, verify
+from .guard import audit_auth_failed
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 SUPPORTED_SCOPES = [
@@ -95,11 +96,7 @@ def token(request: HttpRequest) -> JsonResponse:
     try:
         client = verify(form["client_assertion"], audience=token_endpoint(request))
     except AssertionRefused as exc:
-        audit.record(
-            "security.fhir_auth_failed",
-            purpose="administration",
-            changes={"path": request.path[:200], "reason": str(exc)[:200]},
-        )
+        audit_auth_failed(request, str(exc), purpose="administration")
         return _oauth_error(401, "invalid_client", str(exc))
     granted = scopes.grant(form.get("scope", ""), client.scopes)
     if not granted:
