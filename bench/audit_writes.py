@@ -40,15 +40,17 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def writer(database_url: str, clinic_slug: str, seconds: float, start_at: float) -> int:
-    """One process's loop: record events at this clinic until the time is up."""
+def writer(database_url: str, clinic_slug: str, seconds: float) -> int:
+    """One process's loop: once imported, say so and wait for the moment to start (sent
+    by the parent when every writer is ready), then record events at this clinic until
+    the time is up."""
     setup_django(database_url)
     from tessera.core import audit
     from tessera.core.models import Clinic
 
     clinic = Clinic.objects.get(slug=clinic_slug)
-    if time.time() > start_at:
-        raise SystemExit("the writer started late: give it more time to import")
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
     while time.time() < start_at:
         time.sleep(0.005)
     end = start_at + seconds
@@ -60,18 +62,26 @@ def writer(database_url: str, clinic_slug: str, seconds: float, start_at: float)
 
 
 def run(database_url: str, slugs: list[str], seconds: float) -> float:
-    """Start one writer per slug at the same moment; events per second, all together."""
-    start_at = time.time() + 20  # time for each child to import Django on a busy machine
+    """Start one writer per slug at the same moment; events per second, all together.
+    (The moment is set once every writer has imported Django, however busy the machine.)"""
     children = [
         subprocess.Popen(
-            [sys.executable, __file__, "--child", slug, str(seconds), str(start_at)],
+            [sys.executable, __file__, "--child", slug, str(seconds)],
             env={**os.environ, "DATABASE_URL": database_url},
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for slug in slugs
     ]
+    for child in children:
+        if child.stdout.readline().strip() != "ready":
+            raise SystemExit("a writer failed before it was ready")
+    start_at = time.time() + 0.5
     total = 0
+    for child in children:
+        child.stdin.write(f"{start_at}\n")
+        child.stdin.flush()
     for child in children:
         out, _ = child.communicate()
         if child.returncode:
@@ -94,8 +104,8 @@ def fresh_database(database_url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
-        slug, seconds, start_at = argv[1], float(argv[2]), float(argv[3])
-        print(writer(os.environ["DATABASE_URL"], slug, seconds, start_at))
+        slug, seconds = argv[1], float(argv[2])
+        print(writer(os.environ["DATABASE_URL"], slug, seconds))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2)

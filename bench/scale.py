@@ -230,7 +230,8 @@ def copy_rows(model, rows: list[dict], table: str = "") -> None:
 
 
 def build_organisation(world: World, largest: int) -> None:
-    """Regions, clinics and therapists for the largest size, made once."""
+    """Regions, clinics and therapists for the largest size, made once; for a world read
+    back from its database (``existing_world``), only the clinics a larger size adds."""
     from django.contrib.auth.hashers import make_password
 
     from tessera.core.demo import demo_email
@@ -239,24 +240,28 @@ def build_organisation(world: World, largest: int) -> None:
 
     clinics = max(3, largest // PATIENTS_PER_CLINIC)
     password = make_password(None)
-    demo = Clinic.objects.get(slug=DEMO_CLINIC)
-    world.demo_clinic = demo.pk
-    world.demo_therapist = User.objects.get(email=demo_email("therapist")).pk
-    users = User.objects.bulk_create(
-        User(
-            email=f"bench.demo.{t}@bench.test", password=password, first_name="T", last_name=str(t)
+    if not world.demo_clinic:
+        demo = Clinic.objects.get(slug=DEMO_CLINIC)
+        world.demo_clinic = demo.pk
+        world.demo_therapist = User.objects.get(email=demo_email("therapist")).pk
+        users = User.objects.bulk_create(
+            User(
+                email=f"bench.demo.{t}@bench.test",
+                password=password,
+                first_name="T",
+                last_name=str(t),
+            )
+            for t in range(DEMO_CLINIC_PATIENTS // PATIENTS_PER_THERAPIST)
         )
-        for t in range(DEMO_CLINIC_PATIENTS // PATIENTS_PER_THERAPIST)
-    )
-    ClinicRole.objects.bulk_create(
-        ClinicRole(user=u, clinic=demo, role=Role.THERAPIST) for u in users
-    )
-    world.therapists[demo.pk] = [u.pk for u in users]
+        ClinicRole.objects.bulk_create(
+            ClinicRole(user=u, clinic=demo, role=Role.THERAPIST) for u in users
+        )
+        world.therapists[demo.pk] = [u.pk for u in users]
     region = None
-    for c in range(clinics):
-        if c % CLINICS_PER_REGION == 0:
-            region = Region.objects.create(
-                name=f"Bench region {c // CLINICS_PER_REGION}", country="SE"
+    for c in range(len(world.clinics), clinics):
+        if c % CLINICS_PER_REGION == 0 or region is None:
+            region, _ = Region.objects.get_or_create(
+                name=f"Bench region {c // CLINICS_PER_REGION}", defaults={"country": "SE"}
             )
         clinic = Clinic.objects.create(
             region=region,
@@ -280,6 +285,34 @@ def build_organisation(world: World, largest: int) -> None:
             ClinicRole(user=u, clinic=clinic, role=Role.THERAPIST) for u in users
         )
         world.therapists[clinic.pk] = [u.pk for u in users]
+
+
+def existing_world() -> World:
+    """The world of a benchmark database grown before, read back, to grow it further in
+    place (``--grow-existing``): its size, clinics and therapists."""
+    from tessera.core.demo import demo_email
+    from tessera.core.models import Clinic, ClinicRole, Patient, User
+    from tessera.core.roles import Role
+
+    size = Patient.objects.filter(first_name__startswith="Bench").count()
+    # Not the first build's random numbers again: hashes and keys are unique.
+    world = World(size=size, rng=random.Random(16 + size))
+    world.demo_clinic = Clinic.objects.get(slug=DEMO_CLINIC).pk
+    world.demo_therapist = User.objects.get(email=demo_email("therapist")).pk
+    world.therapists[world.demo_clinic] = list(
+        User.objects.filter(email__startswith="bench.demo.")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    world.clinics = list(
+        Clinic.objects.filter(slug__startswith="bench-").order_by("pk").values_list("pk", flat=True)
+    )
+    roles = ClinicRole.objects.filter(
+        clinic_id__in=world.clinics, role=Role.THERAPIST, user__email__startswith="bench.t"
+    ).order_by("user_id")
+    for clinic, user in roles.values_list("clinic_id", "user_id"):
+        world.therapists.setdefault(clinic, []).append(user)
+    return world
 
 
 # The tables the bulk load writes (the episode activity is filled after it).
@@ -732,17 +765,26 @@ def report(sizes: list[int], runs: list[tuple[str, dict[str, Measure]]], out=sys
 
 
 def run(
-    sizes: list[int], repeat: int, pages: list[Page], log=print, *, partial: bool = False
+    sizes: list[int],
+    repeat: int,
+    pages: list[Page],
+    log=print,
+    *,
+    partial: bool = False,
+    world: World | None = None,
 ) -> list[tuple[str, dict]]:
     """Grow to each size and measure; the smallest twice (A/A). ``partial``: print the
-    table so far after each size but the last."""
-    world = World()
+    table so far after each size but the last. ``world``: one grown before (its size
+    then the first of ``sizes``)."""
+    world = world or World()
     build_organisation(world, max(sizes))
     runs = []
     for i, size in enumerate(sizes):
         started = time.perf_counter()
-        grow(world, size)
-        log(f"grew to {size:,} patients in {time.perf_counter() - started:.1f} s")
+        timings: dict[str, float] = {}
+        grow(world, size, timings=timings)
+        phases = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
+        log(f"grew to {size:,} patients in {time.perf_counter() - started:.1f} s ({phases})")
         runs.append((f"{size:,}", measure(pages, repeat)))
         if i == 0:
             runs.append((f"{size:,} A/A", measure(pages, repeat)))
@@ -769,7 +811,25 @@ def main(argv: list[str] | None = None) -> int:
         help="with --existing: each query of this page (repeatable; 'all' for every page) "
         "with its pages read",
     )
+    parser.add_argument(
+        "--grow-existing",
+        action="store_true",
+        help="grow the database as it is (grown before) in place to each of --sizes: "
+        "measured first as it is (with its A/A), then at each size",
+    )
     args = parser.parse_args(argv)
+    if args.grow_existing:
+        setup_django(args.database_url)
+        from django.utils import timezone
+
+        world = existing_world()
+        sizes = [world.size] + sorted(int(s) for s in args.sizes.split(",") if int(s) > world.size)
+        print(f"found {world.size:,} patients in {len(world.clinics)} clinics")
+        pages = main_pages(timezone.localdate())
+        runs = run(sizes, args.repeat, pages, partial=True, world=world)
+        print()
+        report(sizes, runs)
+        return 0
     if args.existing:
         setup_django(args.database_url)
         from django.utils import timezone

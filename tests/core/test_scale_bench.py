@@ -3,6 +3,7 @@ it grows the country with COPY, measures every main page and reads the database 
 from EXPLAIN. Checks what the benchmark produces, never a time."""
 
 import datetime as dt
+import importlib
 import importlib.util
 import io
 import os
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.models import F
 from django.urls import clear_url_caches
 
 pytestmark = pytest.mark.skipif(
@@ -18,6 +21,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "scale.py"
+ACTIVITY = importlib.import_module("tessera.treatment.migrations.0015_episode_activity")
+BULK_TABLES = [
+    "core_patient",
+    "treatment_episode",
+    "treatment_duemeasure",
+    "treatment_response",
+    "messaging_message",
+    "intake_application",
+    "core_auditevent",
+]
 
 
 @pytest.fixture
@@ -32,18 +45,48 @@ def scale(settings):
     clear_url_caches()
 
 
+def _indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+            [BULK_TABLES],
+        )
+        return set(cursor.fetchall())
+
+
 def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
     from tessera.core.models import AuditEvent, Episode, Patient
     from tessera.portal import demo
+    from tessera.treatment.models import EpisodeActivity
 
     demo.seed()
     patients = Patient.objects.count()
+    indexes = _indexes()
     pages = scale.main_pages(dt.date.today())
     runs = scale.run([40, 80], repeat=1, pages=pages, log=lambda *_: None)
 
     assert Patient.objects.count() == patients + 80
     assert Episode.objects.filter(patient__first_name__startswith="Bench").count() == 80
     assert AuditEvent.objects.filter(patient__first_name__startswith="Bench").count() == 80 * 60
+    # The load ran with the triggers off and without the secondary indexes: the
+    # indexes are all back, and what the triggers keep is what they would have kept.
+    assert _indexes() == indexes
+    assert not Episode.objects.exclude(patient_last_name=F("patient__last_name")).exists()
+    assert not Episode.objects.exclude(patient_first_name=F("patient__first_name")).exists()
+    kept = set(EpisodeActivity.objects.values_list("episode_id", "at", "source"))
+    assert len(kept) > 80
+    EpisodeActivity.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(ACTIVITY.FILL)
+    assert set(EpisodeActivity.objects.values_list("episode_id", "at", "source")) == kept
+
+    # Grown further in place (--grow-existing): the world read back from the database.
+    world = scale.existing_world()
+    assert world.size == 80 and len(world.clinics) == 3
+    assert all(world.therapists[c] for c in world.clinics)
+    scale.grow(world, 100)
+    assert Patient.objects.count() == patients + 100
+    assert AuditEvent.objects.filter(patient__first_name__startswith="Bench").count() == 100 * 60
     assert [name for name, _ in runs] == ["40", "40 A/A", "80"]
     for _name, measures in runs:
         assert set(measures) == {p.label for p in pages}
