@@ -206,6 +206,10 @@ TESSERA_FHIR_VALIDATION_SECONDS = float(env("TESSERA_FHIR_VALIDATION_SECONDS", "
 TESSERA_FHIR_BASE_URL = env("TESSERA_FHIR_BASE_URL")
 # SMART Backend Services: how long an access token lasts (seconds).
 TESSERA_FHIR_TOKEN_SECONDS = envint("TESSERA_FHIR_TOKEN_SECONDS", 300)
+# Clock skew allowed between a client and Tessera (seconds): a client assertion whose exp
+# passed up to this long ago is still accepted, and exp may lie this much beyond five
+# minutes ahead (docs/fhir.md, "Clock skew").
+TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS = envint("TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS", 30)
 # Clients registered with a JWKS URL: how long the fetched keys are cached (seconds), and
 # the hosts whose keys may be fetched over plain http (none in production; the tests
 # list 127.0.0.1). Every other JWKS URL must be https.

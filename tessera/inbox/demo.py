@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.utils import timezone
-
 from tessera.core import actions
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.demo import demo_email, demo_user
 from tessera.core.models import Episode, User
 from tessera.core.roles import Role
@@ -72,7 +71,7 @@ def seed(ctx) -> None:
         .order_by("-number")
         .first()
     )
-    start = timezone.localdate() - dt.timedelta(weeks=3)
+    start = clinic_today(clinic) - dt.timedelta(weeks=3)
     for local, first, last, born, totals in PATIENTS:
         user, _created = demo_user(local, first, last)
         patient = actions.do_create_patient(

@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from tessera.appointments.actions import do_book_appointment, do_record_session
 from tessera.core import actions
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.demo import demo_user
 from tessera.core.models import Episode, Patient
 from tessera.intake.actions import apply as apply_actions
@@ -433,7 +434,6 @@ def _course(
 
 
 def seed(ctx) -> None:
-    today = timezone.localdate()
     programmes = _programmes()
     if not Patient.objects.filter(email="history0.riverside@demo.tessera.test").exists():
         _reply_history(ctx)
@@ -446,6 +446,7 @@ def seed(ctx) -> None:
         if slug in NEQ_CLINICS:
             _neq_rule(clinic)
         rng = random.Random(f"tessera-demo-{slug}")
+        today = clinic_today(clinic)
         for number in range(count):
             name = therapists[number % len(therapists)]
             therapist = ctx.staff[name] if name else None

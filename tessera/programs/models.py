@@ -237,6 +237,12 @@ class ProgrammeVersion(models.Model):
         return f"{self.title} (v{self.number}, {self.get_status_display()})"
 
     @property
+    def title_language(self) -> str:
+        """The language ``title`` is written in: the programme's first (as
+        ``translations.programme_text`` reads it), for ``lang`` on pages in another."""
+        return (self.languages or ["en"])[0]
+
+    @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 

@@ -106,7 +106,7 @@ def programme_text(version, language: str | None, clinic=None) -> ProgrammeText:
     """The programme's patient-facing title and description in the reader's language,
     else the clinic's next language that has them, else as written. ``language`` of the
     result is the language the text is in (the programme's first when as written)."""
-    written = (version.languages or ["en"])[0]
+    written = version.title_language
     translations = version.translations or {}
     for code in content_order(language, clinic):
         if code == written:

@@ -33,7 +33,8 @@ from django.db.models.functions import Lower, Trim, TruncDate, TruncQuarter, Tru
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access
+from tessera.core import access, clinic_dates
+from tessera.core.models import Clinic
 from tessera.intake.models import Application, Referral
 from tessera.intake.models.applications import Source, Status
 from tessera.workload.figures import clinic_workload
@@ -93,7 +94,9 @@ def _applications(clinic):
 
 
 def applications_per_week(clinic, today: dt.date | None = None) -> tuple[Table, dict]:
-    today = today or timezone.localdate()
+    if today is None:  # the clinics' own date, not the server's (decision 0049)
+        at = Clinic.objects.filter(pk__in=clinic.ids) if isinstance(clinic, Clinics) else [clinic]
+        today = clinic_dates.today_at(at)
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(weeks=WEEKS - 1)
     counts = {
@@ -572,7 +575,7 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     (``per_improved``), beside the national "recovered"."""
     if settings is None:
         return None
-    today = today or timezone.localdate()
+    today = today or clinic_dates.clinic_today(clinic)
     since = today - dt.timedelta(days=COST_DAYS)
     rows = EpisodeOutcome.objects.filter(**_at(clinic))
     counts = rows.aggregate(
@@ -617,7 +620,7 @@ def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> 
     course over the last year. Four queries whatever the number of clinics or patients.
     Figures per finished course are left out where fewer than 5 finished (a rate built
     on a suppressed number)."""
-    today = today or timezone.localdate()
+    today = today or clinic_dates.today_at(clinics)
     since = today - dt.timedelta(days=COST_DAYS)
     place = Clinics(tuple(c.pk for c in clinics))
     applied = dict(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tessera.core.clinic_dates import clinic_today
+
 from . import actions
 from .actions.quarterly import last_complete_quarter
 from .models import ClinicCosts, QuarterlyReport
@@ -41,9 +43,8 @@ def seed(ctx) -> None:
             clinic, acting_user=manager, per_therapist_hour=hourly, fixed_per_month=monthly
         )
     riverside = ctx.clinics.get("riverside")
-    quarter = last_complete_quarter()
-    if (
-        riverside
-        and not QuarterlyReport.objects.filter(clinic=riverside, quarter_start=quarter).exists()
-    ):
+    if riverside is None:
+        return
+    quarter = last_complete_quarter(clinic_today(riverside))
+    if not QuarterlyReport.objects.filter(clinic=riverside, quarter_start=quarter).exists():
         actions.do_build_quarterly_report(riverside, quarter, acting_user=ctx.staff.get("manager"))

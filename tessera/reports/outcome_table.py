@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from tessera.appointments.contacts import treatment_contacts
 from tessera.appointments.models import Appointment
+from tessera.core import clinic_dates
 from tessera.core.deferred import defer
 from tessera.core.models import Episode
 from tessera.instruments.scoring.change import substantially_improved
@@ -158,7 +159,7 @@ def row_for(
         "problem_area": problem_area,
         "referral_source": source,
         "area": area,
-        "opened_on": timezone.localdate(episode.created_at),
+        "opened_on": clinic_dates.zone_date(_clinic_zone(episode), episode.created_at),
         "started_on": episode.started_on,
         "ended_on": episode.ended_on,
         "end_reason": episode.end_reason,
@@ -182,6 +183,11 @@ def row_for(
         "reliable_recovery": result.reliable_recovery,
         **rule_values,
     }
+
+
+def _clinic_zone(episode: Episode) -> str:
+    zone = getattr(episode, "clinic_time_zone", None)
+    return zone if zone is not None else episode.clinic.time_zone
 
 
 def _clinic_rule(episode: Episode) -> str:
@@ -247,6 +253,7 @@ def _refresh_batch(ids: list[int]) -> int:
             address=F("patient__address"),
             country=F("clinic__country"),
             clinic_outcome_rule=F("clinic__outcome_rule"),
+            clinic_time_zone=F("clinic__time_zone"),
         )
     )
     responses: dict[int, list] = {pk: [] for pk in ids}

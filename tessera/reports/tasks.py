@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.models import Clinic
 
 from .actions import do_build_quarterly_report, run_job
@@ -12,10 +13,9 @@ from .actions.quarterly import last_complete_quarter
 def build_quarterly_reports() -> int:
     """Build (or build again) every clinic's report of the last complete quarter. Safe
     to run more than once: a quarter's report is replaced, not duplicated."""
-    quarter = last_complete_quarter()
     clinics = list(Clinic.objects.order_by("pk"))
     for clinic in clinics:
-        do_build_quarterly_report(clinic, quarter)
+        do_build_quarterly_report(clinic, last_complete_quarter(clinic_today(clinic)))
     return len(clinics)
 
 

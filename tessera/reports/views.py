@@ -11,12 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tessera.core import access, audit
+from tessera.core import access, audit, clinic_dates
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
@@ -248,7 +247,8 @@ def _dashboard_tables(clinic, suppress: bool, region_clinics=None) -> tuple[dict
     place = clinic
     if region_clinics is not None:
         place = dashboard.Clinics(tuple(c.pk for c in region_clinics))
-    weekly, steadiness = dashboard.applications_per_week(place)
+    today = clinic_dates.today_at(region_clinics or [clinic])
+    weekly, steadiness = dashboard.applications_per_week(place, today)
     tables = [
         weekly,
         dashboard.referral_mix(place),
@@ -265,7 +265,7 @@ def _dashboard_tables(clinic, suppress: bool, region_clinics=None) -> tuple[dict
     ]
     if region_clinics is not None:
         settings = {c.clinic_id: c for c in ClinicCosts.objects.filter(clinic__in=region_clinics)}
-        tables.insert(0, dashboard.clinic_comparison(region_clinics, settings))
+        tables.insert(0, dashboard.clinic_comparison(region_clinics, settings, today))
     return {t.key: _suppressed(t, suppress) for t in tables}, steadiness
 
 
@@ -431,7 +431,7 @@ def _quarters(today) -> list:
 @require_http_methods(["GET", "POST"])
 def quarterly_list(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = scope.quarterly_clinic(request.user, slug)
-    quarters = _quarters(timezone.localdate())
+    quarters = _quarters(clinic_dates.clinic_today(clinic))
     form = QuarterForm(request.POST or None, quarters=quarters, initial={"quarter": quarters[1][0]})
     if request.method == "POST" and form.is_valid():
         start = dt.date.fromisoformat(form.cleaned_data["quarter"])

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tessera.core.clinic_dates import clinic_today
 from tessera.intake import diagnoses as icd
 from tessera.intake.models import Application
 from tessera.programs.matching import Candidate, ScreeningSummary, screening_for
@@ -73,11 +73,11 @@ def check(study, episode) -> Check:
     wanted = [c.upper() for c in rules.pop("diagnoses", []) or []]
     application = application_of(episode)
     if application is not None:
-        screening = screening_for(application, today=timezone.localdate())
+        screening = screening_for(application, today=clinic_today(episode.clinic))
     else:
         patient = episode.patient
         screening = ScreeningSummary(
-            age=age_on(patient.date_of_birth, timezone.localdate()),
+            age=age_on(patient.date_of_birth, clinic_today(episode.clinic)),
             language=patient.preferred_language,
         )
     candidate = Candidate(

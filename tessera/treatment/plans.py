@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from tessera.core import access
+from tessera.core import access, clinic_dates
 from tessera.core.models import Episode
 
 
@@ -23,9 +20,9 @@ class EntryState:
         return self.entry.completed_at is not None
 
 
-def states(entries, *, unlock_rule: str, started_on: dt.date | None, today=None):
-    """The open/closed state of the current entries, in plan order."""
-    today = today or timezone.localdate()
+def states(entries, *, unlock_rule: str, started_on: dt.date | None, today: dt.date):
+    """The open/closed state of the current entries, in plan order, on ``today`` (the
+    clinic's date: ``clinic_today``; no default, as the server's date is not the clinic's)."""
     result = []
     previous_done = True
     for index, entry in enumerate(entries):
@@ -97,7 +94,7 @@ def patient_reading_episode(user):
 
 def clinic_today(clinic) -> dt.date:
     """Today where the clinic is: modules open at midnight in the clinic's time zone."""
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    return clinic_dates.clinic_today(clinic)
 
 
 def episode_states(episode):

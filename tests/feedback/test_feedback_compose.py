@@ -158,3 +158,18 @@ def test_the_check_says_which_language_it_checked_in(world, client, login):
     assert 'id="checked-in" data-language="en"' in body
     body = client.post(url, {"body": "Hej"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-language="sv"' in body
+
+
+def test_the_templates_page_is_linked_only_for_who_may_open_it(world, login):
+    """The messages page linked the feedback templates for everyone who writes messages;
+    an intake coordinator writes them but keeps no templates (403)."""
+    listing = reverse("feedback_templates")
+    messages = reverse("episode_messages", args=[world.episode.pk])
+    coordinator = login(world["intake"])
+    page = coordinator.get(messages)
+    assert page.status_code == 200 and "Feedback tools" in page.content.decode()
+    assert f'href="{listing}"' not in page.content.decode()
+    assert coordinator.get(listing).status_code == 403
+    therapist = login(world["therapist"])
+    assert f'href="{listing}"' in therapist.get(messages).content.decode()
+    assert therapist.get(listing).status_code == 200

@@ -87,6 +87,20 @@ def test_expired_replayed_and_forged_assertions_get_401(client, ehr, keys):
     assert refused == 6
 
 
+def test_the_clock_skew_allowance_is_the_named_setting(client, ehr, keys, settings):
+    """An assertion that expired a few seconds ago is accepted within
+    ``TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS`` (30 by default; docs/fhir.md)."""
+    assert settings.TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS == 30
+    assert _token(client, keys.assertion(ehr.client_id, AUD, expires_in=-10)).status_code == 200
+    assert _token(client, keys.assertion(ehr.client_id, AUD, expires_in=-45)).status_code == 401
+    settings.TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS = 0
+    late = _token(client, keys.assertion(ehr.client_id, AUD, expires_in=-10))
+    assert late.status_code == 401
+    assert late.json()["error_description"] == "the client assertion has expired"
+    settings.TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS = 90
+    assert _token(client, keys.assertion(ehr.client_id, AUD, expires_in=-45)).status_code == 200
+
+
 def test_an_assertion_signed_with_a_shared_secret_is_refused(client, ehr):
     import jwt
 
@@ -175,6 +189,27 @@ def test_registration_refuses_private_keys_and_bad_scopes(world, keys, tmp_path)
                 *("--clinic", world.clinic.slug),
             )
     assert not SystemClient.objects.exists()
+
+
+def test_registration_names_the_valid_regions_and_the_longest_name(world, keys, tmp_path):
+    """Stop 27: an unknown ``--region`` listed neither slugs nor ids, and a name longer
+    than its column passed on SQLite (which does not enforce the length)."""
+    good = tmp_path / "jwks.json"
+    good.write_text(json.dumps(keys.jwks))
+    base = ("--jwks-file", str(good), "--scope", "system/*.rs")
+    for wrong in ("norr", "²", "999999"):
+        with pytest.raises(CommandError) as refused:
+            call_command("register_fhir_client", "--name", "X", *base, "--region", wrong)
+        assert f"test-region (id {world.region.pk})" in str(refused.value)
+    with pytest.raises(CommandError, match="300 characters long; at most 200"):
+        call_command(
+            "register_fhir_client", "--name", "E" * 300, *base, "--clinic", world.clinic.slug
+        )
+    assert not SystemClient.objects.exists()
+    call_command(
+        "register_fhir_client", "--name", "E" * 200, *base, "--region", str(world.region.pk)
+    )
+    assert SystemClient.objects.get().region == world.region
 
 
 @pytest.mark.parametrize(

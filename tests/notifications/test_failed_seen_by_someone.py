@@ -130,3 +130,18 @@ def test_a_sign_up_from_a_clinics_page_is_that_clinics(client, db, settings, wor
     assert row.clinic == world.clinic
     give_up(row)
     assert not Notification.objects.filter(pk=row.pk).unowned().exists()
+
+
+def test_the_staff_on_call_have_the_page_in_their_menu(world, login):
+    """They reached it by its address only (stop 27); now the menu links it for them,
+    and only for them among those without the audit trail's link to it."""
+    url = reverse("failed_notifications")
+    on_call = world["colleague"]
+    menu = login(on_call).get(reverse("home")).context["nav"]
+    assert url not in [href for href, _label in menu]
+    ClinicRole.objects.filter(user=on_call, clinic=world.clinic).update(on_call=True)
+    client = login(on_call)
+    page = client.get(reverse("home"))
+    assert url in [href for href, _label in page.context["nav"]]
+    assert f'href="{url}"' in page.content.decode()
+    assert client.get(url).status_code == 200

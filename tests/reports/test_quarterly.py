@@ -8,6 +8,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.models import AuditEvent
 from tessera.reports.actions import do_build_quarterly_report, quarter_bounds
 from tessera.reports.actions.quarterly import last_complete_quarter
@@ -35,7 +36,7 @@ def test_building_a_quarter_again_replaces_it(cohort, world):
 def test_the_task_builds_every_clinic_for_the_last_quarter(world):
     assert build_quarterly_reports.call() == 2
     assert set(QuarterlyReport.objects.values_list("quarter_start", flat=True)) == {
-        last_complete_quarter()
+        last_complete_quarter(clinic_today(world.clinic))
     }
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
@@ -98,3 +99,17 @@ def test_a_nul_or_overlong_value_in_a_fhir_referral_is_refused(world, client):
     # refused, never cut: a cut name would be wrong without anyone knowing
     assert _fhir(client, token, json.dumps(data)).status_code == 422
     assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/fhir/Observation?patient=%00", "/fhir/Observation?patient=1&code=%1b", "/fhir/Pat%00ient/1"],
+)
+def test_a_fhir_client_sending_control_characters_gets_an_operation_outcome(client, db, url):
+    """Stop 27 noted ``patient=%00`` as answered with the site's HTML 400; a FHIR client
+    reads an OperationOutcome (the hostile-input middleware writes it for /fhir/)."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/fhir+json")
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["code"] == "invalid"

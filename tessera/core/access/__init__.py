@@ -25,6 +25,7 @@ from .administration import (
     may_change_therapist,
     security_event_clinic_ids,
     sees_clinic_list,
+    sees_failed_notifications_link,
     staff_admin_clinic_ids,
     urgent_delivery_failure_clinic_ids,
 )
@@ -224,6 +225,7 @@ __all__ = [
     "library_region_ids",
     "managed_clinic_ids",
     "sees_clinic_list",
+    "sees_failed_notifications_link",
     "may_assess",
     "may_correct_diary_entry",
     "may_decline_unassessed",

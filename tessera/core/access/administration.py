@@ -58,6 +58,16 @@ def urgent_delivery_failure_clinic_ids(user) -> set[int]:
     return on_call_clinic_ids(user) | delivery_failure_clinic_ids(user)
 
 
+def sees_failed_notifications_link(user) -> bool:
+    """Whether the menu links the failed-notifications page: the staff on call, whose
+    urgent rows (a risk alert, an urgent application never delivered) are there and who
+    have no other way to it (managers and region administrators reach it from the audit
+    trail). No query: the on-call roles are cached on the user."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    return bool(on_call_clinic_ids(user))
+
+
 def security_event_clinic_ids(user) -> set[int]:
     """Clinics whose security events the user may see: their managers, and the region's
     administrators (a burst across clinics is a region's concern)."""

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from tessera.core import access
+
 from ..models import FeedbackTemplate
 
 register = template.Library()
@@ -39,5 +41,10 @@ def feedback_compose_tools(context) -> dict:
         "query": query,
         "fill_url": reverse("feedback_fill", args=[episode.pk]),
         "check_url": reverse("feedback_check", args=[episode.pk]) + suffix,
+        # Linked only for who may open it (an intake coordinator writes messages but
+        # keeps no templates: the page would answer 403).
+        "manage_url": reverse("feedback_templates")
+        if access.may_use_feedback_templates(user)
+        else "",
         "compose_form_id": context.get("compose_form_id", ""),
     }

@@ -57,6 +57,9 @@ def do_register_system_client(
     name = (name or "").strip()
     if not name:
         raise ValidationError("give the client a name")
+    longest = SystemClient._meta.get_field("name").max_length
+    if len(name) > longest:  # SQLite would store it whole; PostgreSQL would fail late
+        raise ValidationError(f"the name is {len(name)} characters long; at most {longest}")
     if (clinic is None) == (region is None):
         raise ValidationError("limit the client to one clinic or one region")
     jwks, jwks_uri, fetched_at = _keys(jwks, (jwks_uri or "").strip())

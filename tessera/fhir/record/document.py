@@ -14,6 +14,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
+from tessera.core.clinic_dates import clinic_today
 from tessera.intake import diagnoses as icd10
 
 from ..models import shares_message_content
@@ -41,7 +42,7 @@ def validate(resource: dict) -> dict:
 def episode_resources(record, base: str, *, pdf_for=None, language: str = "en") -> list[dict]:
     """Every resource of the episode, the Patient first. ``pdf_for(letter)`` makes a
     letter's PDF; without it letters are left out."""
-    today = timezone.localdate()
+    today = clinic_today(record.episode.clinic)
     found = [r.patient_resource(record.patient, base), r.episode_of_care(record, base)]
     found += r.conditions(record, base, label=lambda code: icd10.label(code, "en"))
     plan = r.care_plan(record, base, today=today)

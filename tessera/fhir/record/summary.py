@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from tessera.core.clinic_dates import clinic_today
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition
 from tessera.intake import diagnoses as icd10
 
@@ -30,7 +31,7 @@ def _instrument_name(code: str) -> str:
 
 
 def summary_context(record, language: str) -> dict:
-    today = timezone.localdate()
+    today = clinic_today(record.episode.clinic)
     return {
         "language": language,
         "episode": record.episode,

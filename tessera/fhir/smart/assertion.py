@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import jwt
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +21,12 @@ from .jwks_url import JWKSUnavailable, current_jwks
 
 ALGORITHMS = ["RS384", "ES384"]
 MAX_LIFETIME = dt.timedelta(minutes=5)
-LEEWAY = dt.timedelta(seconds=30)  # clock skew between the client and Tessera
+
+
+def leeway() -> dt.timedelta:
+    """The clock skew allowed between the client and Tessera
+    (``TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS``; docs/fhir.md, "Clock skew")."""
+    return dt.timedelta(seconds=settings.TESSERA_FHIR_ASSERTION_LEEWAY_SECONDS)
 
 
 class AssertionRefused(Exception):
@@ -71,6 +77,7 @@ def verify(assertion: str, *, audience: str, now: dt.datetime | None = None) -> 
         raise AssertionRefused("no registered client with this client_id")
     if header.get("alg") not in ALGORITHMS:
         raise AssertionRefused(f"sign with one of {', '.join(ALGORITHMS)}")
+    skew = leeway()
     try:
         claims = jwt.decode(
             assertion,
@@ -78,7 +85,7 @@ def verify(assertion: str, *, audience: str, now: dt.datetime | None = None) -> 
             algorithms=ALGORITHMS,
             audience=audience,
             issuer=client_id,
-            leeway=LEEWAY,
+            leeway=skew,
             options={"require": ["iss", "sub", "aud", "exp", "jti"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -88,14 +95,14 @@ def verify(assertion: str, *, audience: str, now: dt.datetime | None = None) -> 
     except jwt.PyJWTError as exc:
         raise AssertionRefused(f"the client assertion is not valid: {exc}") from exc
     expires = dt.datetime.fromtimestamp(claims["exp"], tz=dt.UTC)
-    if expires > now + MAX_LIFETIME + LEEWAY:
+    if expires > now + MAX_LIFETIME + skew:
         raise AssertionRefused("exp may be at most five minutes ahead")
     jti = str(claims["jti"])
     if not jti or len(jti) > 255:
         raise AssertionRefused("jti must be a non-empty string of at most 255 characters")
     try:
         with transaction.atomic():
-            UsedAssertion.objects.create(client=client, jti=jti, expires_at=expires + LEEWAY)
+            UsedAssertion.objects.create(client=client, jti=jti, expires_at=expires + skew)
     except IntegrityError as exc:
         raise AssertionRefused("this client assertion was used before") from exc
     return client

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit
+from tessera.core.clinic_dates import clinic_today
 
 from .. import outcome, render
 from ..models import Letter
@@ -57,7 +57,7 @@ def do_write_letter(
         "to_organisation": patient.gp_practice,
         "about": _about(patient),
         "episode": episode,
-        "today": timezone.localdate(),
+        "today": clinic_today(clinic),
         "author": acting_user,
         "note": note,
         **(context or {}),
@@ -135,7 +135,7 @@ def do_write_application_letter(
         "to_name": name,
         "to_organisation": organisation,
         "about": _about(patient or application),
-        "today": timezone.localdate(),
+        "today": clinic_today(clinic),
         "author": acting_user,
         **(context or {}),
     }

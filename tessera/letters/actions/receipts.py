@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tessera.core import access, audit
+from tessera.core.clinic_dates import clinic_date, clinic_today
 from tessera.notifications import texts
 from tessera.notifications.delivery import notify_address
 
@@ -80,8 +81,8 @@ def _anonymous_receipt(application, referral, acting_user) -> Letter:
         "to_organisation": referral.organisation,
         "about": {},
         "receipt_only": True,
-        "received_on": timezone.localdate(application.submitted_at or timezone.now()),
-        "today": timezone.localdate(),
+        "received_on": clinic_date(clinic, application.submitted_at or timezone.now()),
+        "today": clinic_today(clinic),
         "author": None,
     }
     letter = Letter.objects.create(
@@ -141,7 +142,7 @@ def _notice_text(row, language: str) -> tuple[str, str]:
             % {
                 "clinic": clinic.name,
                 "reference": reference,
-                "date": timezone.localdate(letter.created_at).isoformat(),
+                "date": clinic_date(clinic, letter.created_at).isoformat(),
                 "contact": f" ({contact})" if contact else "",
             },
         )

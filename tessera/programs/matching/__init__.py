@@ -136,14 +136,13 @@ def _prefetch(applications: list) -> None:
 def suggestions_for(applications: Iterable, *, today: date | None = None) -> dict:
     """{application.pk: Suggestions} for applications of any clinics, in at most four
     queries (clinics, screening answers, programme versions, clinic rules)."""
-    from django.utils import timezone  # inside: the package imports without Django
+    from tessera.core.clinic_dates import clinic_today  # inside: imports without Django
 
     from ..eligibility import overrides_for, published_versions  # Django models: see the docstring
 
     applications = list(applications)
     if not applications:
         return {}
-    today = today or timezone.localdate()
     _prefetch(applications)
     clinics = {a.clinic.pk: a.clinic for a in applications if a.clinic is not None}
     versions = published_versions({c.region_id for c in clinics.values()})
@@ -151,9 +150,18 @@ def suggestions_for(applications: Iterable, *, today: date | None = None) -> dic
     per_clinic = {
         pk: _candidates(versions, overrides, pk, c.region_id) for pk, c in clinics.items()
     }
+    # Ages on each clinic's own date (an applicant turns 18 at the clinic's midnight).
+    days = {pk: today or clinic_today(c) for pk, c in clinics.items()}
     return {
-        a.pk: match(
-            screening_for(a, today=today), per_clinic[a.clinic.pk] if a.clinic is not None else []
-        )
+        a.pk: match(screening_for(a, today=days[a.clinic.pk]), per_clinic[a.clinic.pk])
+        if a.clinic is not None
+        else match(screening_for(a, today=today or _server_today()), [])
         for a in applications
     }
+
+
+def _server_today() -> date:
+    """For an application of no clinic (none in practice): the server's date."""
+    from django.utils import timezone
+
+    return timezone.localdate()

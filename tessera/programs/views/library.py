@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -62,6 +63,24 @@ def library_index(request: HttpRequest) -> HttpResponse:
         )
     )
     programmes = _annotated(Programme, ProgrammeVersion, "programme", region_ids, authoring_ids)
+    # A programme's title is in its first language (``ProgrammeVersion.title_language``).
+    in_programme = ProgrammeVersion.objects.filter(programme=OuterRef("pk"))
+    first = KT("languages__0")
+    programmes = programmes.annotate(
+        content_language=Coalesce(
+            Subquery(
+                in_programme.filter(status=Status.PUBLISHED)
+                .order_by("-number")
+                .annotate(first=first)
+                .values("first")[:1]
+            ),
+            Subquery(
+                in_programme.filter(status=Status.DRAFT).annotate(first=first).values("first")[:1]
+            ),
+            Value("en"),
+            output_field=CharField(),
+        )
+    )
     return render(
         request,
         "programs/library.html",

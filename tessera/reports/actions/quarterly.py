@@ -24,8 +24,10 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-def last_complete_quarter(today: dt.date | None = None) -> dt.date:
-    start, _end = quarter_bounds(today or timezone.localdate())
+def last_complete_quarter(today: dt.date) -> dt.date:
+    """The first day of the last quarter that ended before ``today`` (the clinic's date:
+    ``clinic_dates.clinic_today``)."""
+    start, _end = quarter_bounds(today)
     return quarter_bounds(start - dt.timedelta(days=1))[0]
 
 

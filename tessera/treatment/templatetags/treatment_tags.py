@@ -2,10 +2,9 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tessera.core.templatetags import content_language
 from tessera.programs.matching import band_words
 from tessera.programs.matching.areas import language_name
 from tessera.treatment import plain_names
@@ -64,12 +63,5 @@ def language_in_sentence(code):
     return language_name(str(code or ""), in_sentence=True)
 
 
-@register.filter
-def in_language(text, language):
-    """Content text (a module's title, a worksheet's label) marked with ``lang`` when it is
-    in another language than the page, so a screen reader reads it with the right voice
-    (WCAG 3.1.2), also inside a translated sentence:
-    ``{% blocktranslate with title=v.title|in_language:v.language %}``."""
-    if not language or language == get_language():
-        return text
-    return format_html('<span lang="{}">{}</span>', language, text)
+# Moved to core (every app's templates use it); still loadable from here.
+register.filter("in_language", content_language.in_language)

@@ -38,13 +38,24 @@ class Command(BaseCommand):
         output.write_bytes(blob)
         heads = output.with_name(output.name + ".heads.json")
         heads.write_text(json.dumps({"chain_heads": manifest["chain_heads"]}, indent=1))
-        self.stdout.write(
-            f"Backup written to {output}. Audit chain head {manifest['head_hash']} "
-            f"(event {manifest['last_event_id']}), and the heads of all "
-            f"{len(manifest['chain_heads'])} chains in {heads}: keep them outside the "
-            "database, and after a restore run verify_audit_trail --expect-heads "
-            f"{heads.name}."
+        self.stdout.write(_summary(output, heads, manifest))
+
+
+def _summary(output: Path, heads: Path, manifest: dict) -> str:
+    """What was written, and what to keep; an empty audit trail said so plainly (it
+    printed "head  (event None)")."""
+    if manifest["last_event_id"] is None:
+        return (
+            f"Backup written to {output}. The audit trail is empty (no events yet), so "
+            f"there is no chain head to keep; {heads} lists no chains."
         )
+    return (
+        f"Backup written to {output}. Audit chain head {manifest['head_hash']} "
+        f"(event {manifest['last_event_id']}), and the heads of all "
+        f"{len(manifest['chain_heads'])} chains in {heads}: keep them outside the "
+        "database, and after a restore run verify_audit_trail --expect-heads "
+        f"{heads.name}."
+    )
 
 
 def _url(db: dict) -> str:

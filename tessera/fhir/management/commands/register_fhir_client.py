@@ -11,7 +11,7 @@ from tessera.fhir.actions import do_register_system_client
 
 def find_region(text: str) -> Region | None:
     """A region by its id or by its name written as a slug ("Region Norr" -> region-norr)."""
-    if text.isdigit():
+    if text.isascii() and text.isdecimal():
         return Region.objects.filter(pk=int(text)).first()
     return next((r for r in Region.objects.all() if slugify(r.name) == text), None)
 
@@ -51,7 +51,13 @@ class Command(BaseCommand):
         else:
             found_region = find_region(region)
             if found_region is None:
-                raise CommandError(f"No region {region!r}.")
+                known = ", ".join(
+                    f"{slugify(r.name)} (id {r.pk})" for r in Region.objects.order_by("name")
+                )
+                raise CommandError(
+                    f"No region {region!r}. Give its name as a slug or its id: "
+                    f"{known or 'there are no regions yet'}."
+                )
         try:
             client = do_register_system_client(
                 name=name,
