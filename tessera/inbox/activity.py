@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tessera.core.id_lists import in_ids
 from tessera.core.models import Episode
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
@@ -99,7 +100,7 @@ def kept_activity(episodes):
 def kept(episode_ids) -> dict[int, tuple[dt.datetime, str]]:
     """(newest activity, what it was) by episode id, for those with any (one query by
     the kept rows' primary key)."""
-    rows = EpisodeActivity.objects.filter(episode__in=list(episode_ids))
+    rows = EpisodeActivity.objects.filter(in_ids("episode", episode_ids))
     return {pk: (at, source) for pk, at, source in rows.values_list("episode_id", "at", "source")}
 
 
@@ -188,12 +189,12 @@ def _deteriorated(caseload):
     # The caseload's "before treatment" questionnaires, by their own partial index, run
     # once: joining every response to its due row read the whole due table of the
     # country (a hash join) or one index descent per response.
-    pre_dues = DueMeasure.objects.filter(episode__in=episodes, time_point=TimePoint.PRE).values(
-        "pk"
-    )
+    pre_dues = DueMeasure.objects.filter(
+        in_ids("episode", episodes), time_point=TimePoint.PRE
+    ).values("pk")
     pre_first = Case(When(due_id__in=pre_dues, then=0), default=1)
     responses = (
-        Response.objects.filter(episode__in=episodes, total__isnull=False)
+        Response.objects.filter(in_ids("episode", episodes), total__isnull=False)
         .annotate(
             pre_rank=pre_first,
             # The "before treatment" one when there is one, else the first (``baseline``).

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tessera.core.id_lists import in_ids
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
@@ -51,7 +52,7 @@ def risk_alerts(episodes, now) -> list[Item]:
     caseload = loaded(episodes)
     alerts = (
         RiskAlert.objects.unresolved()
-        .filter(episode__in=list(caseload))
+        .filter(in_ids("episode", caseload))
         .only(
             "pk",
             "episode_id",
@@ -94,7 +95,7 @@ def risk_alerts(episodes, now) -> list[Item]:
 
 def count_risk_alerts(caseload, now) -> int:
     """As ``len(risk_alerts(caseload, now))``: one COUNT, no row made (the staff home)."""
-    return RiskAlert.objects.unresolved().filter(episode__in=list(caseload)).count()
+    return RiskAlert.objects.unresolved().filter(in_ids("episode", caseload)).count()
 
 
 def _new(caseload):
@@ -133,14 +134,14 @@ def new_patients(episodes, now) -> list[Item]:
 
 def _feedback_owed(caseload):
     return WorksheetAnswer.objects.filter(
-        entry__episode__in=list(caseload),
+        in_ids("entry__episode", caseload),
         submitted_at__isnull=False,
         feedback_at__isnull=True,
     )
 
 
 def _waiting_messages(caseload):
-    return Message.objects.awaiting_reply().filter(episode__in=list(caseload), is_automated=False)
+    return Message.objects.awaiting_reply().filter(in_ids("episode", caseload), is_automated=False)
 
 
 def count_replies(caseload, now) -> int:
@@ -220,7 +221,7 @@ def _overdue_by_episode(caseload, now) -> dict[int, list]:
     # caseload's own clinics: in the query it joined every due row to its episode and
     # clinic (issue 16). The index on (episode, completed_at, due_at) answers it.
     overdue = (
-        DueMeasure.objects.filter(episode__in=list(caseload))
+        DueMeasure.objects.filter(in_ids("episode", caseload))
         .pending()
         .filter(due_at__lt=now, expires_at__gt=now)
         .order_by("due_at", "id")
@@ -303,7 +304,7 @@ def _waiting_modules(caseload):
     )
     entries = (
         PlanEntry.objects.current()
-        .filter(manual, episode__in=list(caseload), episode__started_on__isnull=False)
+        .filter(manual, in_ids("episode", caseload), episode__started_on__isnull=False)
         .exclude(episode__status=Episode.Status.ENDED)
         .select_related("module_version")
         .order_by("episode_id", "position", "id")

@@ -13,6 +13,7 @@ import zoneinfo
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from tessera.core.id_lists import in_ids
 from tessera.core.models import Episode
 from tessera.core.models.episodes import training_patient_ids
 from tessera.inbox.worklist import patient_of
@@ -102,7 +103,7 @@ def _responsible_times(user) -> dict:
 
 def _overdue(episodes: dict, now, limit: int) -> list:
     dues = (
-        DueMeasure.objects.filter(episode__in=list(episodes))
+        DueMeasure.objects.filter(in_ids("episode", episodes))
         .pending()
         .filter(due_at__lt=now, expires_at__gt=now)
         .only("id", "episode_id", "instrument", "time_point", "due_at")
