@@ -104,6 +104,22 @@ def _year_windows(key: tuple, year: int) -> tuple[tuple, tuple, tuple]:
     return tuple(dates), tuple(starts), tuple(ends)
 
 
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+@functools.lru_cache(maxsize=512)
+def _year_totals(key: tuple, year: int) -> tuple[int, ...]:
+    """Working microseconds before each window of the year (and after the last): the
+    time between two moments is a difference of two of these, not a walk over every
+    window between them (issue 16: a reply months late walked hundreds of windows on
+    every inbox row)."""
+    _dates, starts, ends = _year_windows(key, year)
+    totals = [0]
+    for start, end in zip(starts, ends, strict=True):
+        totals.append(totals[-1] + (end - start) // _MICROSECOND)
+    return tuple(totals)
+
+
 def _windows(clinic, first: dt.date, last: dt.date):
     """Yield (start, end) in UTC of each working window between two local dates."""
     key = _calendar_key(clinic)
@@ -131,12 +147,20 @@ def working_seconds(clinic, start: dt.datetime, end: dt.datetime) -> int:
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return 0
-    total = 0.0
-    for w_start, w_end in _windows(clinic, _local_date(clinic, start), _local_date(clinic, end)):
-        overlap = (min(end, w_end) - max(start, w_start)).total_seconds()
-        if overlap > 0:
-            total += overlap
-    return int(total)
+    key = _calendar_key(clinic)
+    total = 0  # microseconds
+    for year in range(_local_date(clinic, start).year, _local_date(clinic, end).year + 1):
+        _dates, starts, ends = _year_windows(key, year)
+        first = bisect.bisect_right(ends, start)  # the first window ending after start
+        last = bisect.bisect_left(starts, end) - 1  # the last one starting before end
+        if first > last:
+            continue
+        totals = _year_totals(key, year)
+        total += totals[last + 1] - totals[first]
+        # Less the parts of the first and last windows outside (start, end).
+        total -= max(0, (start - starts[first]) // _MICROSECOND)
+        total -= max(0, (ends[last] - end) // _MICROSECOND)
+    return total // 1_000_000
 
 
 def add_working_time(clinic, start: dt.datetime, seconds: float) -> dt.datetime:

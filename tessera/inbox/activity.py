@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tessera.core.id_lists import in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
@@ -99,8 +100,14 @@ def kept_activity(episodes):
 def kept(episode_ids) -> dict[int, tuple[dt.datetime, str]]:
     """(newest activity, what it was) by episode id, for those with any (one query by
     the kept rows' primary key)."""
-    rows = EpisodeActivity.objects.filter(episode__in=list(episode_ids))
-    return {pk: (at, source) for pk, at, source in rows.values_list("episode_id", "at", "source")}
+    rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids)
+    return {pk: (at, source) for pk, at, source in rows}
+
+
+def _kept_rows(episode_ids):
+    return EpisodeActivity.objects.filter(in_ids("episode", episode_ids)).values_list(
+        "episode_id", "at", "source"
+    )
 
 
 def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
@@ -183,17 +190,38 @@ def count_deteriorations(caseload, now) -> int:
 def _deteriorated(caseload):
     """(definition, baseline, latest) of every series of the caseload that reliably
     deteriorated."""
-    episodes = list(caseload)
+    responses = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
+    # Plain rows, not model objects: only these columns are read (issue 16).
+    series: dict[tuple[int, str], list] = defaultdict(list)
+    for pk, episode_id, instrument, total, submitted_at, pre_rank in responses:
+        series[(episode_id, instrument)].append(
+            SimpleNamespace(
+                pk=pk,
+                total=total,
+                submitted_at=submitted_at,
+                pre_rank=pre_rank,
+                episode=caseload[episode_id],
+            )
+        )
+    for (_episode_id, code), scores in series.items():
+        found = _reliable_rise(code, scores)
+        if found is not None:
+            yield found
+
+
+def _compared_responses(episodes):
+    """Per episode and instrument, the baseline and the latest scored response
+    (``values_list``: pk, episode id, instrument, total, submitted at, pre rank)."""
     series_of = [F("episode_id"), F("instrument")]
     # The caseload's "before treatment" questionnaires, by their own partial index, run
     # once: joining every response to its due row read the whole due table of the
     # country (a hash join) or one index descent per response.
-    pre_dues = DueMeasure.objects.filter(episode__in=episodes, time_point=TimePoint.PRE).values(
-        "pk"
-    )
+    pre_dues = DueMeasure.objects.filter(
+        in_ids("episode", episodes), time_point=TimePoint.PRE
+    ).values("pk")
     pre_first = Case(When(due_id__in=pre_dues, then=0), default=1)
-    responses = (
-        Response.objects.filter(episode__in=episodes, total__isnull=False)
+    return (
+        Response.objects.filter(in_ids("episode", episodes), total__isnull=False)
         .annotate(
             pre_rank=pre_first,
             # The "before treatment" one when there is one, else the first (``baseline``).
@@ -216,22 +244,6 @@ def _deteriorated(caseload):
         .order_by("episode_id", "instrument", "submitted_at", "id")
         .values_list("pk", "episode_id", "instrument", "total", "submitted_at", "pre_rank")
     )
-    # Plain rows, not model objects: only these columns are read (issue 16).
-    series: dict[tuple[int, str], list] = defaultdict(list)
-    for pk, episode_id, instrument, total, submitted_at, pre_rank in responses:
-        series[(episode_id, instrument)].append(
-            SimpleNamespace(
-                pk=pk,
-                total=total,
-                submitted_at=submitted_at,
-                pre_rank=pre_rank,
-                episode=caseload[episode_id],
-            )
-        )
-    for (_episode_id, code), scores in series.items():
-        found = _reliable_rise(code, scores)
-        if found is not None:
-            yield found
 
 
 def _deterioration(code: str, scores) -> Item | None:

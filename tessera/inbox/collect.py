@@ -12,10 +12,12 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tessera.core.id_lists import in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
@@ -51,7 +53,7 @@ def risk_alerts(episodes, now) -> list[Item]:
     caseload = loaded(episodes)
     alerts = (
         RiskAlert.objects.unresolved()
-        .filter(episode__in=list(caseload))
+        .filter(in_ids("episode", caseload))
         .only(
             "pk",
             "episode_id",
@@ -94,7 +96,24 @@ def risk_alerts(episodes, now) -> list[Item]:
 
 def count_risk_alerts(caseload, now) -> int:
     """As ``len(risk_alerts(caseload, now))``: one COUNT, no row made (the staff home)."""
-    return RiskAlert.objects.unresolved().filter(episode__in=list(caseload)).count()
+    return _count("inbox.count_risk", _open_alerts, caseload)
+
+
+def _open_alerts(caseload):
+    return RiskAlert.objects.unresolved().filter(in_ids("episode", caseload))
+
+
+def _count(key: str, build, caseload, counted=None) -> int:
+    """``build(caseload).count()`` (or another count, ``counted``), its SQL built once
+    per process (``rows_for_ids``)."""
+    counted = counted or Count("*")
+
+    def counting(ids):
+        rows = build(ids).order_by().annotate(one=Value(1)).values("one")
+        return rows.annotate(n=counted).values_list("n")
+
+    rows = rows_for_ids(key, counting, caseload)
+    return rows[0][0] if rows else 0  # grouped by a constant: no row when none match
 
 
 def _new(caseload):
@@ -133,33 +152,58 @@ def new_patients(episodes, now) -> list[Item]:
 
 def _feedback_owed(caseload):
     return WorksheetAnswer.objects.filter(
-        entry__episode__in=list(caseload),
+        in_ids("entry__episode", caseload),
         submitted_at__isnull=False,
         feedback_at__isnull=True,
     )
 
 
 def _waiting_messages(caseload):
-    return Message.objects.awaiting_reply().filter(episode__in=list(caseload), is_automated=False)
+    return Message.objects.awaiting_reply().filter(in_ids("episode", caseload), is_automated=False)
 
 
-def count_replies(caseload, now) -> int:
-    """As ``len(replies(caseload, now))``: the worksheets owed feedback (a COUNT) and the
-    episodes with a message waiting (one row each, as in the inbox); no text made."""
-    waiting = set(_waiting_messages(caseload).order_by().values_list("episode_id", flat=True))
-    return _feedback_owed(caseload).count() + len(waiting)
-
-
-def replies(episodes, now) -> list[Item]:
-    """Submitted worksheets without feedback, and patient messages without a reply."""
-    caseload = loaded(episodes)
-    answers = (
+def _feedback_owed_rows(caseload):
+    return (
         _feedback_owed(caseload)
         .order_by("submitted_at", "id")
         .values_list(
             "pk", "entry__episode_id", "submitted_at", "step__title", "entry__module_version__title"
         )
     )
+
+
+def _first_waiting_messages(caseload):
+    """(pk, episode id, sent at, how many wait) of the oldest waiting message of each
+    episode, oldest first: one row per episode counted and picked in the database, not
+    every waiting message sent to Python (a team's inbox read over a thousand; issue 16)."""
+    episode = [F("episode_id")]
+    return (
+        _waiting_messages(caseload)
+        .annotate(
+            waiting=Window(Count("id"), partition_by=episode),
+            rank=Window(
+                RowNumber(), partition_by=episode, order_by=[F("sent_at").asc(), F("id").asc()]
+            ),
+        )
+        .filter(rank=1)
+        .order_by("sent_at", "id")
+        .values_list("pk", "episode_id", "sent_at", "waiting")
+    )
+
+
+def count_replies(caseload, now) -> int:
+    """As ``len(replies(caseload, now))``: the worksheets owed feedback (a COUNT) and the
+    episodes with a message waiting (one row each, as in the inbox); no text made."""
+    waiting = _count(
+        "inbox.count_waiting", _waiting_messages, caseload, Count("episode_id", distinct=True)
+    )
+    return _count("inbox.count_feedback_owed", _feedback_owed, caseload) + waiting
+
+
+def replies(episodes, now) -> list[Item]:
+    """Submitted worksheets without feedback, and patient messages without a reply."""
+    caseload = loaded(episodes)
+    answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload)
     rows = []
     for pk, episode_id, submitted_at, step, module in answers:
         episode = caseload[episode_id]
@@ -181,21 +225,13 @@ def replies(episodes, now) -> list[Item]:
                 key=f"worksheet-{pk}",
             )
         )
-    waiting = (
-        _waiting_messages(caseload)
-        .order_by("sent_at", "id")
-        .values_list("pk", "episode_id", "sent_at")
-    )
-    by_episode: dict[int, list] = defaultdict(list)
-    for message in waiting:
-        by_episode[message[1]].append(message)
-    for messages in by_episode.values():
-        pk, episode_id, sent_at = messages[0]
+    waiting = rows_for_ids("inbox.first_waiting", _first_waiting_messages, caseload)
+    for pk, episode_id, sent_at, count in waiting:
         reason = ngettext(
             "Sent a message that waits for a reply",
             "Sent %(count)d messages that wait for a reply",
-            len(messages),
-        ) % {"count": len(messages)}
+            count,
+        ) % {"count": count}
         rows.append(
             Item(
                 items.REPLY,
@@ -219,13 +255,7 @@ def _overdue_by_episode(caseload, now) -> dict[int, list]:
     # the clinic's time zone (``DueMeasureQuerySet.overdue``) is told below from the
     # caseload's own clinics: in the query it joined every due row to its episode and
     # clinic (issue 16). The index on (episode, completed_at, due_at) answers it.
-    overdue = (
-        DueMeasure.objects.filter(episode__in=list(caseload))
-        .pending()
-        .filter(due_at__lt=now, expires_at__gt=now)
-        .order_by("due_at", "id")
-        .values_list("pk", "episode_id", "due_at", "instrument", "time_point")
-    )
+    overdue = rows_for_ids("inbox.overdue", _open_past_due, caseload, now)
     today: dict[int, dt.date] = {}  # the clinic's date now, by episode
     by_episode: dict[int, list] = defaultdict(list)
     for measure in overdue:
@@ -237,6 +267,16 @@ def _overdue_by_episode(caseload, now) -> dict[int, list]:
             continue  # due today is not overdue: the patient has until the day ends
         by_episode[episode_id].append(measure)
     return by_episode
+
+
+def _open_past_due(caseload, now):
+    return (
+        DueMeasure.objects.filter(in_ids("episode", caseload))
+        .pending()
+        .filter(due_at__lt=now, expires_at__gt=now)
+        .order_by("due_at", "id")
+        .values_list("pk", "episode_id", "due_at", "instrument", "time_point")
+    )
 
 
 def count_overdue_questionnaires(caseload, now) -> int:
@@ -303,7 +343,7 @@ def _waiting_modules(caseload):
     )
     entries = (
         PlanEntry.objects.current()
-        .filter(manual, episode__in=list(caseload), episode__started_on__isnull=False)
+        .filter(manual, in_ids("episode", caseload), episode__started_on__isnull=False)
         .exclude(episode__status=Episode.Status.ENDED)
         .select_related("module_version")
         .order_by("episode_id", "position", "id")

@@ -67,6 +67,16 @@ class Item:
     def kind_label(self):
         return KIND_LABELS[self.kind]
 
+    @property
+    def overview_href(self) -> str:
+        """The patient's overview (no ``{% url %}`` per row in the template; issue 16)."""
+        return overview_url(self.episode.pk)
+
+    @property
+    def seen_href(self) -> str:
+        """Where "seen, no reply needed" posts, for a worksheet row."""
+        return url_with_id("worksheet_seen", "answer_id", self.answer_id)
+
 
 # A number no row has, reversed once in its place: a worklist of hundreds of rows then
 # fills in a pattern instead of resolving the URL again for every row (issue 16).

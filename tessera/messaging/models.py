@@ -63,6 +63,14 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["episode", "sent_at"]),
             models.Index(fields=["from_patient", "answered_at"]),
+            # A caseload's messages waiting for a reply (the inbox and the staff home,
+            # issue 16): only the waiting ones, by episode, so a team's count reads no
+            # answered message and never the country's waiting ones.
+            models.Index(
+                fields=["episode", "sent_at"],
+                condition=models.Q(from_patient=True, answered_at__isnull=True),
+                name="message_waiting_by_episode",
+            ),
         ]
 
     def __str__(self) -> str:

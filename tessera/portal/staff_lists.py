@@ -13,8 +13,10 @@ import zoneinfo
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from tessera.core.id_lists import in_ids
 from tessera.core.models import Episode
 from tessera.core.models.episodes import training_patient_ids
+from tessera.inbox.items import url_with_id
 from tessera.inbox.worklist import patient_of
 from tessera.treatment.models import DueMeasure
 
@@ -59,9 +61,12 @@ def open_real(episodes) -> list:
 
 
 def with_patients(episodes) -> list:
+    """The episodes, each with its patient and ``detail_href``, the patient's record (a
+    pattern filled in, not ``{% url %}`` per row; issue 16)."""
     episodes = list(episodes)
     for episode in episodes:
         episode.patient = patient_of(episode)
+        episode.detail_href = url_with_id("patient_detail", "pk", episode.patient_id)
     return episodes
 
 
@@ -102,7 +107,7 @@ def _responsible_times(user) -> dict:
 
 def _overdue(episodes: dict, now, limit: int) -> list:
     dues = (
-        DueMeasure.objects.filter(episode__in=list(episodes))
+        DueMeasure.objects.filter(in_ids("episode", episodes))
         .pending()
         .filter(due_at__lt=now, expires_at__gt=now)
         .only("id", "episode_id", "instrument", "time_point", "due_at")
@@ -122,6 +127,7 @@ def _overdue(episodes: dict, now, limit: int) -> list:
             episode.patient = patient_of(episode)
             named.add(episode.pk)
         due.episode = episode
+        due.measures_href = url_with_id("patient_measures", "pk", episode.patient_id)
         shown.append(due)
         if len(shown) == limit:
             break

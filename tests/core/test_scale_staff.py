@@ -203,3 +203,40 @@ def test_the_on_call_scope_reads_open_alerts_by_their_partial_index(world):
     assert all("alert_open_by_episode" in line for line in alerts), plan
     subquery = sql[sql.index("ARRAY(") :]
     assert '"clinic_id" IN' in subquery, sql
+
+
+@postgres_only
+def test_the_team_counts_read_the_caseloads_rows_by_episode_with_one_array(world):
+    """The manager's staff home counts (issue 16, decision 0045): the waiting messages,
+    the overdue questionnaires and the deterioration check read their tables only by an
+    index keyed by episode, the caseload's ids given as one array (``= ANY``), never a
+    scan of the table (whose rows grow with the country)."""
+    _overdue_world(world)
+    user = world["manager"]
+    choice = scope.choose(user, None, [])
+    assert choice.team
+    with connection.cursor() as cursor:  # statistics, as autovacuum keeps them
+        for table in ("messaging_message", "treatment_duemeasure", "treatment_response"):
+            cursor.execute(f"ANALYZE {table}")
+    with CaptureQueriesContext(connection) as captured:
+        counted = worklist.tally(scope.caseload(user, choice))
+    assert counted.total >= 1
+    tables = {
+        "messaging_message": 'FROM "messaging_message"',
+        "treatment_duemeasure": 'FROM "treatment_duemeasure"',
+        "treatment_response": 'FROM "treatment_response"',
+    }
+    for table, marker in tables.items():
+        found = [q["sql"] for q in captured.captured_queries if marker in q["sql"]]
+        assert found, table
+        for sql in found:
+            assert "= ANY(" in sql and '"episode_id" IN (' not in sql, sql
+            plan = _plan(sql)
+            scans = _scans(plan, table)
+            assert scans, sql
+            assert all("Seq Scan" not in line for line in scans), plan
+            if table != "messaging_message":
+                # (The waiting messages of a test world this small are read by the index
+                # of every waiting message, whichever; at 1k to 100k patients, by episode:
+                # bench/scale.py --detail.)
+                assert re.search(r"Index Cond: .*episode_id = ANY", plan), plan

@@ -65,8 +65,15 @@ clinics = st.sampled_from(CLINICS)
 @settings(max_examples=1500, deadline=None)
 @given(clinics, moments, moments)
 def test_working_seconds_are_the_walks(c, start, end):
-    assert working_seconds(c, start, end) == walk_seconds(c, start, end)
-    assert working_seconds(c, end, start) == walk_seconds(c, end, start)
+    assert _same_seconds(working_seconds(c, start, end), walk_seconds(c, start, end))
+    assert _same_seconds(working_seconds(c, end, start), walk_seconds(c, end, start))
+
+
+def _same_seconds(counted: int, walked: int) -> bool:
+    """Equal, or a second apart where the walk's sum of float seconds fell on the other
+    side of a whole second (``working_seconds`` now counts whole microseconds, exactly;
+    issue 16: 28799.998291 + 28800.001709 summed as floats is 57599.99999999999)."""
+    return abs(counted - walked) <= 1
 
 
 @settings(max_examples=1500, deadline=None)
@@ -91,9 +98,11 @@ def test_the_inbox_due_is_the_walks(c, since, later):
     assert response_deadline(c, since) == deadline
     due = timing.due(c, since, now)
     if now < deadline:
-        assert (due.overdue, due.seconds) == (False, walk_seconds(c, now, deadline))
+        assert not due.overdue
+        assert _same_seconds(due.seconds, walk_seconds(c, now, deadline))
     else:
-        assert (due.overdue, due.seconds) == (True, walk_seconds(c, deadline, now))
+        assert due.overdue
+        assert _same_seconds(due.seconds, walk_seconds(c, deadline, now))
 
 
 def test_a_clinic_edited_in_the_process_gets_its_new_hours():

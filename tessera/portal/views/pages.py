@@ -135,7 +135,8 @@ def _inbox_counts(user, responsible: list):
     """The counts at the top of the user's inbox (therapists, supervisors, managers)."""
     if not access.may_see_patient_data(user) or not scope.has_inbox(user):
         return None
-    choice = scope.choose(user, None, scope.team_therapists(user))
+    # Nobody is asked for (no ``?therapist=``): the team's therapists are not needed.
+    choice = scope.choose(user, None, [])
     # Counted, not built: the page shows the numbers only (issue 16).
     if not choice.team and choice.therapist == user:
         # A therapist's own inbox is ``scope.caseload``'s filter of the episodes already
