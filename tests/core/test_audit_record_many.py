@@ -19,7 +19,7 @@ def test_rows_are_stored_as_built_with_ids_rising_along_the_list(world):
             {
                 "patient": world.patient if n % 2 else world.other_patient,
                 "clinic": world.clinic if n % 3 else world.other_clinic,
-                "changes": {"n": n, "text": "å \"quoted\" {brace}", "list": [1, None]},
+                "changes": {"n": n, "text": 'å "quoted" {brace}', "list": [1, None]},
                 "obj": world.episode if n == 4 else None,
             }
             for n in range(12)
