@@ -192,8 +192,9 @@ def pages_touched() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def worker(job_id: str, batch: int, traced: bool) -> int:
-    """One worker process: ``build.work`` on the job, then its peak memory as JSON."""
+def worker(job_id: str, batch: int, traced: bool, profile: str | None = None) -> int:
+    """One worker process: ``build.work`` on the job, then its peak memory as JSON
+    (with ``profile``, cProfile's statistics of the work are written to that file)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
     import django
 
@@ -202,9 +203,18 @@ def worker(job_id: str, batch: int, traced: bool) -> int:
 
     if traced:
         tracemalloc.start()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     status = build.work(job_id, batch_size=batch)
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile}.{os.getpid()}")
     peak = tracemalloc.get_traced_memory()[1] if traced else None
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"status": status, "seconds": seconds, "rss_kb": rss_kb, "traced": peak}))
@@ -230,7 +240,36 @@ def _lines(job) -> tuple[dict, int]:
     return counts, twice
 
 
-def export(client, batch: int, workers: int, parts: int, traced: bool) -> dict:
+def _digest(job) -> dict[str, str]:
+    """Each of the job's files by name: the SHA-256 of its bytes."""
+    import hashlib
+
+    from tessera.fhir.bulk import build
+
+    found = {}
+    for row in job.files.all():
+        digest = hashlib.sha256()
+        with build.file_path(job, row.name).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        found[row.name] = digest.hexdigest()
+    return found
+
+
+def export(
+    client,
+    batch: int,
+    workers: int,
+    parts: int,
+    traced: bool,
+    *,
+    script: Path | None = None,
+    profile: str | None = None,
+    every: float = 0,
+) -> dict:
+    """One export of everything by ``workers`` worker processes running ``script`` (this
+    file, or the same file of an older tree: ``--baseline``). With ``every``, progress
+    is printed every that many seconds while the workers run."""
     from django.conf import settings
 
     from tessera.fhir.bulk import build
@@ -245,16 +284,41 @@ def export(client, batch: int, workers: int, parts: int, traced: bool) -> dict:
     pages_before = pages_touched()
     started = time.perf_counter()
     build.start(job.pk)
-    command = [sys.executable, __file__, "--worker", str(job.pk), "--batch", str(batch)]
+    command = [
+        sys.executable,
+        str(script or __file__),
+        "--worker",
+        str(job.pk),
+        "--batch",
+        str(batch),
+    ]
     if traced:
         command.append("--traced")
+    if profile:
+        command += ["--profile", profile]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    print(f"  workers {' '.join(str(p.pid) for p in procs)}", flush=True)
+    if every:
+        while any(proc.poll() is None for proc in procs):
+            time.sleep(1)
+            elapsed = time.perf_counter() - started
+            if elapsed // every != (elapsed - 1) // every:
+                done, total, count = build.progress(job)
+                print(
+                    f"  {elapsed:7.0f} s  {done} of {total} parts  {count} episodes  "
+                    f"{count / elapsed:5.0f} episodes/s",
+                    flush=True,
+                )
     reports = [json.loads(proc.communicate()[0].strip().splitlines()[-1]) for proc in procs]
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     pages_after = pages_touched()
     job.refresh_from_db()
     assert job.status == "done", (job.status, reports)
     counts, twice = _lines(job)
+    digests = _digest(job)
     lines = sum(f.count for f in job.files.all())
     build.cancel(job)
     return {
@@ -262,10 +326,26 @@ def export(client, batch: int, workers: int, parts: int, traced: bool) -> dict:
         "lines": lines,
         "counts": counts,
         "twice": twice,
+        "digests": digests,
         "rss": max(r["rss_kb"] for r in reports) * 1024,
+        # the workers' own CPU time (start-up included), not the database's
+        "cpu": cpu,
         "traced": max(r["traced"] or 0 for r in reports),
         "pages": None if pages_before is None else pages_after - pages_before,
     }
+
+
+def _report(size: int, workers: int, r: dict, label: str, traced: bool) -> None:
+    touched = f"  {r['pages'] / size:6.1f} pages/ep" if r["pages"] is not None else ""
+    memory = f"  traced {r['traced'] / 1e6:6.1f} MB" if traced else ""
+    print(
+        f"{size:>9} episodes  {workers} worker(s){label}  {r['seconds']:8.1f} s  "
+        f"{size / r['seconds']:7.0f} episodes/s  {r['lines'] / r['seconds']:7.0f} lines/s  "
+        f"worker CPU {1000 * r['cpu'] / size:5.2f} ms/ep  "
+        f"rss {r['rss'] / 1e6:6.1f} MB{memory}{touched}  "
+        f"{r['lines']} lines, {r['twice']} ids twice",
+        flush=True,
+    )
 
 
 def _bench_world(existing: bool):
@@ -309,6 +389,49 @@ def _bench_world(existing: bool):
     return region, clinic, user, client, made
 
 
+def _measure(client, size: int, workers: int, args) -> tuple[dict, bool]:
+    """One size and worker count: the export (after the baseline's, with --baseline);
+    its result, and whether its files are the baseline's bytes (True without one)."""
+    before = None
+    if args.baseline:
+        before = export(
+            client,
+            args.batch,
+            workers,
+            args.parts,
+            args.traced,
+            script=args.baseline / "bench" / "bulk_export.py",
+            every=args.every,
+        )
+        _report(size, workers, before, " before", args.traced)
+    r = export(
+        client,
+        args.batch,
+        workers,
+        args.parts,
+        args.traced,
+        profile=args.profile,
+        every=args.every,
+    )
+    _report(size, workers, r, " now" if before else "", args.traced)
+    if before is None:
+        return r, True
+    same = before["digests"] == r["digests"]
+    print(
+        f"{size:>9} episodes  {workers} worker(s)  now / before: "
+        f"x{before['seconds'] / r['seconds']:.2f} episodes/s, "
+        f"x{before['cpu'] / r['cpu']:.2f} less worker CPU, "
+        f"x{r['rss'] / before['rss']:.2f} peak rss; "
+        + (
+            f"the {len(r['digests'])} files are byte for byte the same"
+            if same
+            else "THE FILES DIFFER"
+        ),
+        flush=True,
+    )
+    return r, same
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--episodes", type=int, default=2000)
@@ -326,10 +449,22 @@ def main(argv=None) -> int:
         action="store_true",
         help="export the rows an earlier --build-only wrote (the database's one bench region)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="an older tree (git archive COMMIT | tar -x -C DIR): each export runs first "
+        "with its workers, then with these, and the files must be the same bytes",
+    )
+    parser.add_argument(
+        "--every", type=float, default=0, help="print progress every that many seconds"
+    )
+    parser.add_argument(
+        "--profile", help="write each worker's cProfile statistics to PROFILE.<pid>"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.batch, args.traced)
+        return worker(args.worker, args.batch, args.traced, args.profile)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tessera-bulk-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     setup(workdir)
@@ -364,18 +499,9 @@ def main(argv=None) -> int:
         if args.build_only:
             continue
         for workers in worker_counts:
-            r = export(client, args.batch, workers, args.parts, args.traced)
-            results[size, workers] = r
-            touched = f"  {r['pages'] / size:6.1f} pages/ep" if r["pages"] is not None else ""
-            traced = f"  traced {r['traced'] / 1e6:6.1f} MB" if args.traced else ""
-            print(
-                f"{size:>9} episodes  {workers} worker(s)  {r['seconds']:8.1f} s  "
-                f"{size / r['seconds']:7.0f} episodes/s  {r['lines'] / r['seconds']:7.0f} lines/s  "
-                f"rss {r['rss'] / 1e6:6.1f} MB{traced}{touched}  "
-                f"{r['lines']} lines, {r['twice']} ids twice",
-                flush=True,
-            )
-            ok &= r["twice"] == 0 and r["counts"] == results[size, worker_counts[0]]["counts"]
+            results[size, workers], same = _measure(client, size, workers, args)
+            ok &= same and results[size, workers]["twice"] == 0
+            ok &= results[size, workers]["counts"] == results[size, worker_counts[0]]["counts"]
     if args.build_only:
         return 0
     small, large = sizes[0], sizes[-1]

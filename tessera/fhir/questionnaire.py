@@ -24,6 +24,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from tessera.instruments.scoring import Definition, ScoreResult, normalise_code
 from tessera.instruments.scoring.model import Item, ResponseOption
 
+from . import validation
 from .validation import validate_resource
 
 LOINC = "http://loinc.org"
@@ -208,7 +209,7 @@ def questionnaire_response_for(
     `answers` maps item number (scored or unscored) to the value chosen, as for score().
     """
     _check_aware(authored, "authored")
-    items = {item.number: item for item in _all_items(definition)}
+    items = _items_by_number(definition)
     problems = [f"item {number!r}: unknown item" for number in answers if number not in items] + [
         f"item {number}: {value!r} is not one of {sorted(items[number].values)}"
         for number, value in answers.items()
@@ -225,20 +226,31 @@ def questionnaire_response_for(
         "subject": {"reference": patient_ref},
         "authored": _instant(authored),
         "item": [
-            {
-                "linkId": _link_id(number),
-                "answer": [
-                    {
-                        "valueCoding": answer_coding(
-                            definition, items[number], answers[number], base_url=base_url
-                        )
-                    }
-                ],
-            }
+            _answer_item(definition, items[number], answers[number], base_url)
             for number in sorted(answers)
         ],
     }
     return _validated(QuestionnaireResponse, resource, definition, as_built=True)
+
+
+def _answer_item(definition: Definition, item: Item, value: int, base_url: str) -> dict:
+    """One answered item of a QuestionnaireResponse: made and validated once per
+    definition, base, item and answer, then the same (read-only) dict in every response
+    that gives that answer (``validation.trusted``)."""
+    return _shared(
+        definition,
+        ("item", base_url, item.number, value),
+        lambda: validation.trusted(
+            QuestionnaireResponse,
+            "item",
+            {
+                "linkId": _link_id(item.number),
+                "answer": [
+                    {"valueCoding": answer_coding(definition, item, value, base_url=base_url)}
+                ],
+            },
+        ),
+    )
 
 
 def answers_from_response(
@@ -293,31 +305,64 @@ def total_observation_for(
         return None
     _check_language(definition, language)
     _check_aware(effective, "effective")
-    words = _PLACEHOLDERS.get(language, _PLACEHOLDERS["en"])
-    total_code = (definition.loinc or {}).get("total")
-    if total_code:
-        coding = {"system": LOINC, "code": total_code}
-    else:
-        coding = {"system": score_system(definition, base_url=base_url), "code": "total"}
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": observation_id,
         "language": language,
         "status": "final",
-        "category": [
-            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
-        ],
-        "code": {"coding": [coding], "text": f"{definition.code} {words['total']}"},
+        "category": [_survey_category()],
+        "code": _total_code(definition, base_url, language),
         "subject": {"reference": patient_ref},
         "effectiveDateTime": _instant(effective),
         "derivedFrom": [{"reference": response_ref}],
         **_value(result.total),
     }
     if result.band is not None:
-        resource["interpretation"] = [_interpretation(definition, result, base_url, language)]
+        resource["interpretation"] = [
+            _shared(
+                definition,
+                ("band", base_url, language, result.band.code),
+                lambda: validation.trusted(
+                    Observation,
+                    "interpretation",
+                    _interpretation(definition, result, base_url, language),
+                ),
+            )
+        ]
     if result.notes:
         resource["note"] = [{"text": note} for note in result.notes]
     return _validated(Observation, resource, definition, as_built=True)
+
+
+def _survey_category() -> dict:
+    global _SURVEY
+    if _SURVEY is None or id(_SURVEY) not in validation._TRUSTED:
+        _SURVEY = validation.trusted(
+            Observation,
+            "category",
+            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]},
+        )
+    return _SURVEY
+
+
+_SURVEY: dict | None = None
+
+
+def _total_code(definition: Definition, base_url: str, language: str) -> dict:
+    """The total's code (LOINC where the definition has it, else Tessera's), shared."""
+
+    def make() -> dict:
+        words = _PLACEHOLDERS.get(language, _PLACEHOLDERS["en"])
+        total_code = (definition.loinc or {}).get("total")
+        if total_code:
+            coding = {"system": LOINC, "code": total_code}
+        else:
+            coding = {"system": score_system(definition, base_url=base_url), "code": "total"}
+        return validation.trusted(
+            Observation, "code", {"coding": [coding], "text": f"{definition.code} {words['total']}"}
+        )
+
+    return _shared(definition, ("total", base_url, language), make)
 
 
 def _value(total: int | float) -> dict[str, Any]:
@@ -366,6 +411,36 @@ def _validated(
             f"{definition.code}: {resource['resourceType']} is not valid FHIR R4B: {error}"
         ) from error
     return instance.model_dump(mode="json", exclude_none=True)
+
+
+# Pieces made once per definition and shared read-only (``_shared``): id(definition) ->
+# (the definition, {key: piece}). The definition is held so that its id is not reused.
+_PIECES: dict[int, tuple[Definition, dict]] = {}
+
+
+def _shared(definition: Definition, key: tuple, make):
+    """The piece ``key`` of ``definition``, made by ``make()`` the first time. Bounded:
+    past ``validation.LIMIT`` pieces of a definition (or definitions), all are made anew."""
+    held = _PIECES.get(id(definition))
+    if held is None or held[0] is not definition:
+        if len(_PIECES) >= validation.LIMIT:
+            _PIECES.clear()
+        held = _PIECES[id(definition)] = (definition, {})
+    pieces = held[1]
+    found = pieces.get(key)
+    if found is None:
+        if len(pieces) >= validation.LIMIT:
+            pieces.clear()
+        found = pieces[key] = make()
+    return found
+
+
+def _items_by_number(definition: Definition) -> dict[int, Item]:
+    return _shared(
+        definition,
+        ("items",),
+        lambda: {item.number: item for item in _all_items(definition)},
+    )
 
 
 def _all_items(definition: Definition) -> tuple[Item, ...]:

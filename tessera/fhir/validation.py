@@ -20,6 +20,13 @@ so that the error names the path in the resource.
 
 The kept elements are bounded (``LIMIT``, then forgotten at once), so memory stays
 constant however long the export.
+
+Builders that put the same element object into many resources (a clinic's reference, a
+questionnaire answer, a category) register it once with ``trusted``: it is validated
+there, against the element model of the field it goes in, and from then on that very
+object (by identity, not by value) passes without being written out as JSON again
+(decision 0047). Such an object must never be changed afterwards; the builders share it
+read-only and every resource dict around it is new.
 """
 
 from __future__ import annotations
@@ -34,6 +41,10 @@ from pydantic import TypeAdapter
 LIMIT = 20_000
 _VALID: set[tuple[type, str]] = set()  # (element model, canonical JSON) known valid
 _SHAPES: set[tuple] = set()  # shapes a resource or element of its model validated in
+# id(element) -> (element model, the element): shared elements validated once (``trusted``).
+# The element is held, so its id is not reused while the entry lives.
+_TRUSTED: dict[int, tuple[type, object]] = {}
+# One encoder, not one made by json.dumps per call (half the cost of a small key).
 
 
 @cache
@@ -80,6 +91,10 @@ def _no_default(value):
     raise _Unkeyable(type(value).__name__)
 
 
+# One encoder, not one made by json.dumps per call (half the cost of a small key).
+_KEY = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_no_default).encode
+
+
 def _shape(model: type, data: dict) -> tuple:
     """What the model's own checks (beyond each field's value) depend on: which fields
     are there, with what JSON types, and the resource type named."""
@@ -98,8 +113,11 @@ def _shape(model: type, data: dict) -> tuple:
 
 
 def _check_element(klass: type, value: dict) -> None:
+    known = _TRUSTED.get(id(value))
+    if known is not None and known[1] is value and known[0] is klass:
+        return
     try:
-        key = (klass, json.dumps(value, sort_keys=True, separators=(",", ":"), default=_no_default))
+        key = (klass, _KEY(value))
     except _Unkeyable:
         _check(klass, value)
         return
@@ -161,3 +179,27 @@ def validate_resource(model: type, resource: dict) -> None:
     except ValueError:
         model.model_validate(resource)  # the full error, with its path in the resource
         raise
+
+
+def trusted(model: type, field: str, value):
+    """``value``, validated as an element of ``model``'s ``field`` (a list field's item
+    when the field is a list), and known valid from then on by its identity: every
+    resource it is put into passes it without another check. For elements a builder
+    makes once and shares (read-only) among many resources. ValueError (pydantic's
+    ValidationError) when it is not valid."""
+    entry = _fields(model).get(field)
+    if entry is None or entry[0] is None or type(value) is not dict:
+        raise TypeError(f"{model.__name__}.{field} does not take a shared element")
+    klass = entry[0]
+    klass.model_validate(value)
+    if len(_TRUSTED) >= LIMIT:
+        _TRUSTED.clear()
+    _TRUSTED[id(value)] = (klass, value)
+    return value
+
+
+def forget() -> None:
+    """Drop every known shape and element (tests compare against a cold start)."""
+    _SHAPES.clear()
+    _VALID.clear()
+    _TRUSTED.clear()

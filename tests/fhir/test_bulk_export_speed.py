@@ -3,6 +3,10 @@
 - The lines are the same as with fhir.resources' full validation of every resource
   (``model_validate``), for the test world and for the seeded demo, and every line
   validates in full.
+- They are also the same as the export made the way it was before decision 0047: no
+  shared elements (each made anew and checked by value), choice labels and scores
+  worked out every time, the batch's episodes read whole with their joins and every
+  row a model instance. The caches stay within their bounds.
 - The shortcut (``tessera.fhir.validation``) still rejects what full validation
   rejects, after it has seen the resource's shape and its elements.
 - Parts hold about equal numbers of episodes when the region's patients interleave
@@ -19,9 +23,10 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from tessera.core.models import Episode, Patient
-from tessera.fhir import validation
+from tessera.fhir import questionnaire, validation
 from tessera.fhir.bulk import build
 from tessera.fhir.models import ExportJob
+from tessera.fhir.record import resources
 from tests.fhir.record_fixtures import fill_episode
 from tests.fhir.smart_helpers import KeyPair, register
 
@@ -57,13 +62,31 @@ def _full_validation(monkeypatch):
         monkeypatch.setattr(f"{module}.validate_resource", full)
 
 
+def _as_before(monkeypatch):
+    """The export as it was made before decision 0047: every element made anew and
+    checked by its value, labels and scores worked out each time, the episodes read
+    whole (with their clinic, therapist and programme joined) and every row a model."""
+    monkeypatch.setattr(resources, "_shared", lambda key, make: make())
+    monkeypatch.setattr(questionnaire, "_shared", lambda definition, key, make: make())
+    monkeypatch.setattr(validation, "trusted", lambda model, field, value: value)
+    monkeypatch.setattr(build, "Lookups", lambda: None)
+
+
+def _cold():
+    validation.forget()
+    resources._SHARED.clear()
+    questionnaire._PIECES.clear()
+
+
 def _same_lines_and_every_line_validates(monkeypatch, **where):
-    validation._SHAPES.clear()
-    validation._VALID.clear()
+    _cold()
     fast = _export_lines(**where)
     assert len(fast) > 10
+    assert _export_lines(**where) == fast  # with everything shared already
     with monkeypatch.context() as patched:
         _full_validation(patched)
+        _as_before(patched)
+        _cold()
         full = _export_lines(**where)
     assert fast == full
     for line in fast:
@@ -82,6 +105,51 @@ def test_the_lines_are_those_of_full_validation_for_the_demo(seeded_demo, monkey
 
     for region in Region.objects.all():
         _same_lines_and_every_line_validates(monkeypatch, region=region)
+
+
+def test_the_shared_pieces_stay_within_their_bounds(world, monkeypatch):
+    """With room for two of each, the export is the same lines and keeps no more."""
+    fill_episode(world)
+    _cold()
+    expected = _export_lines(region=world.region)
+    monkeypatch.setattr(validation, "LIMIT", 2)
+    monkeypatch.setattr(build.Lookups, "LIMIT", 1)
+    _cold()
+    assert _export_lines(region=world.region) == expected
+    assert len(validation._TRUSTED) <= 2 and len(resources._SHARED) <= 2
+    assert len(questionnaire._PIECES) <= 2
+    assert all(len(pieces) <= 2 for _, pieces in questionnaire._PIECES.values())
+
+
+def test_a_shared_element_passes_by_identity_only(world):
+    """A trusted element passes as that object; an equal copy is checked by value, and
+    an invalid element is never trusted."""
+    model = get_fhir_model_class("Observation")
+    code = validation.trusted(model, "code", {"coding": [{"system": "http://loinc.org"}]})
+    assert validation._TRUSTED[id(code)][1] is code
+    copy = {"coding": [{"system": "http://loinc.org", "code": ""}]}  # empty code: invalid
+    with pytest.raises(ValidationError):
+        validation.trusted(model, "code", copy)
+    assert id(copy) not in validation._TRUSTED
+    with pytest.raises(ValidationError):
+        validation.validate_resource(model, _observation(code=copy))
+    with pytest.raises(TypeError):
+        validation.trusted(model, "status", "final")  # a primitive is not shared
+
+
+def test_choice_labels_follow_the_active_language(world):
+    from django.utils import translation
+
+    for language in ("en", "sv", "en"):
+        with translation.override(language):
+            assert resources.choice_label(world.episode, "care_model") == str(
+                world.episode.get_care_model_display()
+            )
+    with translation.override("sv"):
+        swedish = resources.choice_label(world.episode, "care_model")
+    with translation.override("en"):
+        english = resources.choice_label(world.episode, "care_model")
+    assert swedish != english
 
 
 def _observation(**changes) -> dict:

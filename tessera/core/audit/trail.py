@@ -10,10 +10,11 @@ accepts only the codes registered in ``events.Event``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tessera.core import access, context
@@ -124,12 +125,53 @@ def record_many(
                 event.hash = prev = event.compute_hash()
                 events.append(event)
             # One INSERT: the ids follow the list's order, the chain's order.
-            AuditEvent.objects.bulk_create(events)
+            _insert_in_order(events)
             AuditChainHead.objects.filter(pk=head.pk).update(
                 last_hash=prev, last_event_id=events[-1].pk
             )
             written.extend(events)
     return written
+
+
+def _insert_in_order(events: list[AuditEvent]) -> None:
+    """Insert the events in one statement, their ids rising in the list's order.
+
+    On PostgreSQL the rows go as one array per column (``INSERT ... SELECT FROM
+    unnest(...) WITH ORDINALITY ORDER BY``): a short statement whatever the count,
+    where bulk_create's VALUES list of 15 placeholders per row was built by Django and
+    parsed by the driver again for every batch (a third of the Bulk Data export's audit
+    cost, decision 0047). The ids drawn are handed out in ascending order along the list,
+    as bulk_create's are. Elsewhere: bulk_create."""
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    names = [connection.ops.quote_name(f.column) for f in fields]
+    arrays, casts = [], []
+    for f in fields:
+        values = [getattr(event, f.attname) for event in events]
+        kind = f.get_internal_type()
+        if kind == "JSONField":
+            values = [json.dumps(value) for value in values]
+            casts.append("%s::text[]::jsonb[]")
+        elif kind == "GenericIPAddressField":
+            values = [value or None for value in values]
+            casts.append("%s::text[]::inet[]")
+        else:
+            casts.append(f"%s::{f.db_type(connection)}[]")
+        arrays.append(values)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    # Names from the model, values as parameters.
+    sql = "INSERT INTO {} ({}) SELECT {} FROM unnest({}) WITH ORDINALITY AS row_({}, position_) ORDER BY position_ RETURNING id".format(  # noqa: S608, E501
+        table, ", ".join(names), ", ".join(names), ", ".join(casts), ", ".join(names)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
+        ids = sorted(row[0] for row in cursor.fetchall())
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 def record_for_episode(

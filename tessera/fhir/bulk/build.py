@@ -41,7 +41,7 @@ from tessera.letters.render import to_pdf
 from ..models import ExportFile, ExportJob, ExportPart
 from ..record.changes import episodes_changed_since
 from ..record.document import episode_resources, validate
-from ..record.load import load_records
+from ..record.load import Lookups, load_records
 
 # What $export can write; DocumentReference (letters with their PDFs) only when asked
 # for by _type, since every letter is rendered to PDF.
@@ -58,6 +58,20 @@ TYPES = [
     "DocumentReference",
 ]
 DEFAULT_TYPES = [t for t in TYPES if t != "DocumentReference"]
+# The patient's columns the Patient resource reads (record.resources.patient_resource).
+PATIENT_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "national_id_country",
+    "national_id",
+    "email",
+    "phone",
+    "preferred_language",
+    "gp_name",
+    "gp_practice",
+)
 # Left out for an episode that did not change since _since (record.changes).
 FOLLOW_EPISODE_CHANGES = {"EpisodeOfCare", "Condition"}
 # The questionnaire mapping validates these as it builds them (tessera/fhir/questionnaire.py).
@@ -100,6 +114,10 @@ class Lost(Exception):
     worker was thought dead): drop what it wrote and claim another."""
 
 
+# One encoder for every line, not one made by json.dumps per call; the same bytes.
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 class Files:
     """One NDJSON file per resource type, opened when its first line comes."""
 
@@ -116,7 +134,7 @@ class Files:
                 "w", encoding="utf-8"
             )
             self.counts[kind] = 0
-        handle.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
+        handle.write(_LINE(resource) + "\n")
         self.counts[kind] += 1
 
     def close(self) -> None:
@@ -227,9 +245,11 @@ def _next_patients_query(job: ExportJob, last_patient: int, batch_size: int, upt
         patients &= Q(pk__lte=upto)
     if job.clinic_id:
         episodes &= Q(clinic_id=job.clinic_id)
-    return Patient.objects.filter(
-        access.system_client_patient_scope(job.client, episodes), patients
-    ).order_by("pk")[:batch_size]
+    return (
+        Patient.objects.filter(access.system_client_patient_scope(job.client, episodes), patients)
+        .only(*PATIENT_FIELDS)
+        .order_by("pk")[:batch_size]
+    )
 
 
 def _batch_episodes(job: ExportJob, patients: dict):
@@ -310,12 +330,16 @@ def _write_part(job: ExportJob, part: ExportPart, files: Files, batch_size: int,
     last_patient = part.after_patient  # the last patient written
     written_patient = None
     done = 0
+    lookups = Lookups()  # clinics, therapists, programmes: read once per part
     while True:
         patients = _next_patients(job, last_patient, batch_size, upto=part.last_patient)
         if not patients:
             return done
         records = load_records(
-            _batch_episodes(job, patients), letters=pdf_for is not None, patients=patients
+            _batch_episodes(job, patients),
+            letters=pdf_for is not None,
+            patients=patients,
+            lean=lookups,
         )
         if not records:
             return done

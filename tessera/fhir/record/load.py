@@ -10,16 +10,18 @@ bulk export can read episodes in batches at a constant cost per batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from tessera.appointments.models import Appointment
-from tessera.core.models import Episode
+from tessera.core.models import Clinic, Episode
 from tessera.intake.models import Application
 from tessera.letters.models import Letter
 from tessera.messaging.models import Message
+from tessera.programs.models import ProgrammeVersion
 from tessera.safety.models import RiskAlert
 from tessera.treatment.models import PlanEntry, Response
 
@@ -50,16 +52,95 @@ def _by_episode(rows) -> dict[int, list]:
     return grouped
 
 
+# The lean read's rows (``load_records(..., lean=Lookups())``): the fields the resources
+# use, as tuples, not model instances.
+ResponseRow = namedtuple("ResponseRow", "pk episode_id instrument answers submitted_at")
+MessageRow = namedtuple("MessageRow", "pk episode_id from_patient is_automated sent_at body")
+# The episode's own columns the resources read (with ``lean``, the only ones read).
+EPISODE_FIELDS = (
+    "id",
+    "patient_id",
+    "clinic_id",
+    "status",
+    "care_model",
+    "therapist_id",
+    "programme_version_id",
+    "created_at",
+    "started_on",
+    "ended_on",
+)
+
+
+class Lookups:
+    """What a lean read attaches to its episodes, kept from batch to batch: the clinics
+    (with their record sharing), therapists and programme versions by id, each read
+    once (one query per batch that meets a new one), not joined to every episode row.
+    Bounded: past ``LIMIT`` of one kind, that kind is read again."""
+
+    LIMIT = 5000
+
+    def __init__(self):
+        self.clinics: dict[int, Clinic] = {}
+        self.therapists: dict[int, object] = {}
+        self.programmes: dict[int, ProgrammeVersion] = {}
+
+    def attach(self, rows: list[Episode]) -> None:
+        self._fill(
+            self.clinics,
+            {e.clinic_id for e in rows},
+            Clinic.objects.select_related("record_sharing"),
+        )
+        self._fill(
+            self.therapists,
+            {e.therapist_id for e in rows if e.therapist_id},
+            get_user_model().objects.only("id", "first_name", "last_name", "email"),
+        )
+        self._fill(
+            self.programmes,
+            {e.programme_version_id for e in rows if e.programme_version_id},
+            ProgrammeVersion.objects.only("id", "title"),
+        )
+        for episode in rows:
+            episode.clinic = self.clinics[episode.clinic_id]
+            if episode.therapist_id:
+                episode.therapist = self.therapists[episode.therapist_id]
+            if episode.programme_version_id:
+                episode.programme_version = self.programmes[episode.programme_version_id]
+
+    def _fill(self, known: dict, wanted: set, queryset) -> None:
+        missing = wanted - known.keys()
+        if not missing:
+            return
+        if len(known) + len(missing) > self.LIMIT:
+            known.clear()
+            missing = wanted
+        known.update(queryset.in_bulk(list(missing)))
+
+
 def load_records(
-    episodes: QuerySet, *, letters: bool = True, patients: dict | None = None
+    episodes: QuerySet,
+    *,
+    letters: bool = True,
+    patients: dict | None = None,
+    lean: Lookups | None = None,
 ) -> list[EpisodeRecord]:
     """One record per episode, in the queryset's order; eight queries in all (seven
     without letters). ``patients`` (id → Patient), when the caller has read them already,
-    are attached instead of joined (the bulk export reads a batch's patients first)."""
-    related = ["clinic__record_sharing", "therapist", "programme_version"]
-    if patients is None:
-        related.append("patient")
-    rows = list(episodes.select_related(*related))
+    are attached instead of joined (the bulk export reads a batch's patients first).
+
+    ``lean`` (the bulk export's read): the episodes' own columns only, with their
+    clinics, therapists and programmes from ``lean`` (a query only for ones it has not
+    met), and questionnaires and messages as rows of values (``ResponseRow``,
+    ``MessageRow``) instead of model instances; the resources made from them are the
+    same."""
+    if lean is not None:
+        rows = list(episodes.only(*EPISODE_FIELDS))
+        lean.attach(rows)
+    else:
+        related = ["clinic__record_sharing", "therapist", "programme_version"]
+        if patients is None:
+            related.append("patient")
+        rows = list(episodes.select_related(*related))
     if patients is not None:
         for episode in rows:
             episode.patient = patients[episode.patient_id]
@@ -74,18 +155,29 @@ def load_records(
         .select_related("module_version")
         .order_by("episode_id", "position", "id")
     )
-    responses = _by_episode(
-        Response.objects.filter(episode_id__in=ids).order_by("episode_id", "submitted_at", "id")
+    responses = Response.objects.filter(episode_id__in=ids).order_by(
+        "episode_id", "submitted_at", "id"
     )
+    if lean is not None:
+        responses = _by_episode(map(ResponseRow._make, responses.values_list(*ResponseRow._fields)))
+        with_body = "body" in message_fields
+        messages = _by_episode(
+            MessageRow(*row, None) if not with_body else MessageRow._make(row)
+            for row in Message.objects.filter(episode_id__in=ids)
+            .order_by("episode_id", "sent_at", "id")
+            .values_list(*MessageRow._fields[: 6 if with_body else 5])
+        )
+    else:
+        responses = _by_episode(responses)
+        messages = _by_episode(
+            Message.objects.filter(episode_id__in=ids)
+            .only(*message_fields)
+            .order_by("episode_id", "sent_at", "id")
+        )
     appointments = _by_episode(
         Appointment.objects.filter(episode_id__in=ids)
         .select_related("therapist")
         .order_by("episode_id", "starts_at", "id")
-    )
-    messages = _by_episode(
-        Message.objects.filter(episode_id__in=ids)
-        .only(*message_fields)
-        .order_by("episode_id", "sent_at", "id")
     )
     alerts = _by_episode(
         RiskAlert.objects.filter(episode_id__in=ids, resolved_at__isnull=True)

@@ -18,8 +18,14 @@ import base64
 import datetime as dt
 import re
 
+from django.utils import translation
+from fhir.resources.R4B.communication import Communication
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
+from fhir.resources.R4B.patient import Patient
+
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
 
+from .. import validation
 from ..models import shares_message_content
 from ..questionnaire import questionnaire_response_for, total_observation_for
 
@@ -41,6 +47,32 @@ CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-st
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 BCP47 = "urn:ietf:bcp:47"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+
+
+# Elements that recur in every resource of their kind (a clinic's reference, a care
+# model's coding, a message category) and choice labels in the active language: made
+# once and shared read-only, the elements validated once (``validation.trusted``).
+# Bounded like validation's caches: past LIMIT entries all are made anew.
+_SHARED: dict[tuple, object] = {}
+
+
+def _shared(key: tuple, make):
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= validation.LIMIT:
+            _SHARED.clear()
+        found = _SHARED[key] = make()
+    return found
+
+
+def choice_label(instance, name: str) -> str:
+    """``str(instance.get_<name>_display())``, once per model, field, value and language
+    (Django rebuilds the field's choices as a dict on every call)."""
+    value = getattr(instance, name)
+    return _shared(
+        ("label", type(instance), name, value, translation.get_language()),
+        lambda: str(getattr(instance, f"get_{name}_display")()),
+    )
 
 
 def national_identifier(country: str, value: str) -> dict | None:
@@ -91,11 +123,20 @@ def patient_resource(patient, base: str) -> dict:
         "name": [{"use": "official", "family": patient.last_name, "given": [patient.first_name]}],
         "birthDate": _date(patient.date_of_birth),
         "communication": [
-            {
-                "language": {
-                    "coding": [{"system": "urn:ietf:bcp:47", "code": patient.preferred_language}]
-                }
-            }
+            _shared(
+                ("patient-language", patient.preferred_language),
+                lambda: validation.trusted(
+                    Patient,
+                    "communication",
+                    {
+                        "language": {
+                            "coding": [
+                                {"system": "urn:ietf:bcp:47", "code": patient.preferred_language}
+                            ]
+                        }
+                    },
+                ),
+            )
         ],
     }
     official = national_identifier(patient.national_id_country, patient.national_id)
@@ -121,6 +162,15 @@ def clinic_reference(clinic, base: str) -> dict:
     }
 
 
+def _shared_clinic_reference(clinic, base: str) -> dict:
+    return _shared(
+        ("clinic", base, clinic.pk, clinic.slug, clinic.name),
+        lambda: validation.trusted(
+            EpisodeOfCare, "managingOrganization", clinic_reference(clinic, base)
+        ),
+    )
+
+
 EPISODE_STATUS = {
     "intake": "planned",
     "waiting": "waitlist",
@@ -140,18 +190,25 @@ def episode_of_care(record, base: str) -> dict:
         "id": str(episode.pk),
         "status": EPISODE_STATUS[episode.status],
         "type": [
-            {
-                "coding": [
+            _shared(
+                ("care-model", base, episode.care_model, translation.get_language()),
+                lambda: validation.trusted(
+                    EpisodeOfCare,
+                    "type",
                     {
-                        "system": tessera_system(base, "care-model"),
-                        "code": episode.care_model,
-                        "display": str(episode.get_care_model_display()),
-                    }
-                ]
-            }
+                        "coding": [
+                            {
+                                "system": tessera_system(base, "care-model"),
+                                "code": episode.care_model,
+                                "display": choice_label(episode, "care_model"),
+                            }
+                        ]
+                    },
+                ),
+            )
         ],
         "patient": {"reference": f"Patient/{episode.patient_id}"},
-        "managingOrganization": clinic_reference(episode.clinic, base),
+        "managingOrganization": _shared_clinic_reference(episode.clinic, base),
         "period": {"start": _episode_start(episode)},
     }
     if episode.ended_on:
@@ -283,6 +340,12 @@ def response_resources(response, patient_id: int, base: str, *, language: str = 
     patient_ref = f"Patient/{patient_id}"
     answers = {int(k): v for k, v in response.answers.items()}
     qr_id = f"qr-{response.pk}"
+    result = _shared(
+        ("score", response.instrument, definition.version, tuple(sorted(answers.items()))),
+        lambda: (definition, score(definition, answers)),
+    )
+    if result[0] is not definition:  # the definitions were loaded again
+        result = (definition, score(definition, answers))
     found = [
         questionnaire_response_for(
             definition,
@@ -295,7 +358,7 @@ def response_resources(response, patient_id: int, base: str, *, language: str = 
     ]
     observation = total_observation_for(
         definition,
-        score(definition, answers),
+        result[1],
         observation_id=f"total-{response.pk}",
         patient_ref=patient_ref,
         effective=response.submitted_at,
@@ -350,7 +413,7 @@ def encounters(record, base: str) -> list[dict]:
                     "coding": [
                         {"system": tessera_system(base, "session-kind"), "code": appointment.kind}
                     ],
-                    "text": str(appointment.get_kind_display()),
+                    "text": choice_label(appointment, "kind"),
                 }
             ],
             "subject": {"reference": f"Patient/{episode.patient_id}"},
@@ -376,23 +439,33 @@ def communications(record, base: str) -> list[dict]:
     the clinic chose to send them."""
     episode = record.episode
     patient_ref = {"reference": f"Patient/{episode.patient_id}"}
-    team = {"display": "Care team, " + episode.clinic.name}
+    team = _shared(
+        ("team", episode.clinic.name),
+        lambda: validation.trusted(
+            Communication, "sender", {"display": "Care team, " + episode.clinic.name}
+        ),
+    )
     with_text = shares_message_content(episode.clinic)
     found = []
     for message in record.messages:
+        kind = "automated" if message.is_automated else "message"
         communication = {
             "resourceType": "Communication",
             "id": f"message-{message.pk}",
             "status": "completed",
             "category": [
-                {
-                    "coding": [
+                _shared(
+                    ("message-kind", base, kind),
+                    lambda kind=kind: validation.trusted(
+                        Communication,
+                        "category",
                         {
-                            "system": tessera_system(base, "message-kind"),
-                            "code": "automated" if message.is_automated else "message",
-                        }
-                    ]
-                }
+                            "coding": [
+                                {"system": tessera_system(base, "message-kind"), "code": kind}
+                            ]
+                        },
+                    ),
+                )
             ],
             "subject": patient_ref,
             "sent": _instant(message.sent_at),
@@ -423,8 +496,8 @@ def flags(record, base: str) -> list[dict]:
                             "code": f"{alert.severity}-{alert.source}",
                         }
                     ],
-                    "text": f"Open risk alert ({alert.get_severity_display()}): "
-                    f"{alert.get_source_display()}",
+                    "text": f"Open risk alert ({choice_label(alert, 'severity')}): "
+                    f"{choice_label(alert, 'source')}",
                 },
                 "subject": {"reference": f"Patient/{episode.patient_id}"},
                 "period": {"start": _instant(alert.opened_at)},
@@ -448,7 +521,7 @@ def document_reference(letter, base: str, pdf: bytes) -> dict:
         "docStatus": "final",
         "type": {
             "coding": [{"system": tessera_system(base, "letter-kind"), "code": letter.kind}],
-            "text": str(letter.get_kind_display()),
+            "text": choice_label(letter, "kind"),
         },
         "date": _instant(letter.created_at),
         "author": [clinic_reference(letter.clinic, base)],
