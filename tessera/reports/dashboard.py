@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core import access
 from tessera.intake.models import Application
 from tessera.intake.models.applications import Source, Status
-from tessera.workload.figures import clinic_workload
+from tessera.workload.figures import clinic_workload, clinics_workload
 
 from .models import DashboardCount
 
@@ -427,11 +427,11 @@ def gp_adoption(clinic) -> Table:
 REPLY_WEEKS = 13
 
 
-def _replies_by_week(clinic, now: dt.datetime | None) -> dict[dt.date, dict]:
-    """Per Monday, all the clinic's therapists together: reply seconds, replies within
-    the target, replies due, recorded and available seconds (workload's five queries)."""
+def _replies_by_week(therapists) -> dict[dt.date, dict]:
+    """Per Monday, all the clinic's therapists (workload's figures) together: reply
+    seconds, replies within the target, replies due, recorded and available seconds."""
     weeks: dict[dt.date, dict] = {}
-    for therapist in clinic_workload(clinic, weeks=REPLY_WEEKS, now=now):
+    for therapist in therapists:
         for week in therapist.weeks:
             row = weeks.setdefault(
                 week.monday, {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
@@ -469,7 +469,7 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
     messages and worksheets answered within the clinic's target, the median working
     hours to a reply, and the minutes recorded as a share of the therapists' working
     time against the clinic's limit (workload's figures: five queries)."""
-    weeks = _replies_by_week(clinic, now)
+    weeks = _replies_by_week(clinic_workload(clinic, weeks=REPLY_WEEKS, now=now))
     rows = [
         _replies_row(monday.isoformat(), weeks[monday], clinic.icbt_share_limit)
         for monday in sorted(weeks)
@@ -485,11 +485,13 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
 
 def replies_by_clinic(clinics, now: dt.datetime | None = None) -> Table:
     """The same figures over the last 13 weeks, one row per clinic (a region's
-    dashboard: workload's five queries per clinic, whatever the number of patients)."""
+    dashboard: workload's five queries for all the clinics, whatever their number or
+    the number of patients)."""
     rows = []
+    workloads = clinics_workload(clinics, weeks=REPLY_WEEKS, now=now)
     for clinic in clinics:
         total = {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
-        for week in _replies_by_week(clinic, now).values():
+        for week in _replies_by_week(workloads[clinic.pk]).values():
             for key, value in week.items():
                 total[key] += value
         rows.append(_replies_row(clinic.name, total, clinic.icbt_share_limit))
