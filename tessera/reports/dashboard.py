@@ -28,18 +28,18 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, Q, Sum
-from django.db.models.functions import Lower, Trim, TruncDate, TruncQuarter, TruncWeek
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import Lower, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, clinic_dates
 from tessera.core.models import Clinic
-from tessera.intake.models import Application, Referral
+from tessera.intake.models import Application
 from tessera.intake.models.applications import Source, Status
-from tessera.workload.figures import clinic_workload
+from tessera.workload.figures import clinic_workload, clinics_workload
 
-from .models import EpisodeOutcome
+from .models import DashboardCount
 
 WEEKS = 26
 
@@ -60,6 +60,27 @@ def _at(place, field: str = "clinic") -> dict:
     if isinstance(place, Clinics):
         return {f"{field}__in": place.ids}
     return {field: place}
+
+
+def _counts(place, figure: str | tuple[str, ...], **filters):
+    """The kept counts of one figure (or several) of ``place`` (``counts.py``, decision
+    0043): bounded by clinics times days, quarters or keys, never by patients."""
+    ids = place.ids if isinstance(place, Clinics) else (place.pk,)
+    names = (figure,) if isinstance(figure, str) else figure
+    return DashboardCount.objects.filter(clinic_id__in=ids, figure__in=names, **filters)
+
+
+def _summed(place, figure, group: tuple[str, ...], **filters) -> list[tuple]:
+    """(group..., n) of the kept counts, summed over the clinics, groups with none left
+    out."""
+    return list(
+        _counts(place, figure, **filters)
+        .values_list(*group)
+        .annotate(total=Sum("n"))
+        .filter(total__gt=0)
+        .order_by()
+        .values_list(*group, "total")
+    )
 
 
 @dataclass(frozen=True)
@@ -99,15 +120,10 @@ def applications_per_week(clinic, today: dt.date | None = None) -> tuple[Table, 
         today = clinic_dates.today_at(at)
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(weeks=WEEKS - 1)
-    counts = {
-        (week.date() if isinstance(week, dt.datetime) else week): n
-        for week, n in _applications(clinic)
-        .filter(submitted_at__date__gte=first)
-        .annotate(week=TruncWeek("submitted_at"))
-        .values_list("week")
-        .annotate(n=Count("*"))
-        .values_list("week", "n")
-    }
+    counts: dict[dt.date, int] = {}
+    for day, n in _summed(clinic, "applied", ("day",), day__gte=first):
+        week = day - dt.timedelta(days=day.weekday())
+        counts[week] = counts.get(week, 0) + n
     weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
     values = [counts.get(week, 0) for week in weeks]
     rows = [[week.isoformat(), n] for week, n in zip(weeks, values, strict=True)]
@@ -130,8 +146,17 @@ def stability(values: list[int]) -> dict:
     return {"mean": mean, "sd": sd, "cv": (sd / mean) if mean else None}
 
 
+def _routes(place, part: int) -> dict[str, int]:
+    """Applications by route (``part`` 0) or status (1), from the kept "source:status"."""
+    found: dict[str, int] = {}
+    for key, n in _summed(place, "route", ("key",)):
+        value = key.split(":", 1)[part]
+        found[value] = found.get(value, 0) + n
+    return found
+
+
 def referral_mix(clinic) -> Table:
-    counts = dict(_applications(clinic).values_list("source").annotate(n=Count("pk")))
+    counts = _routes(clinic, 0)
     rows = [[str(label), counts.get(value, 0)] for value, label in Source.choices]
     return Table(
         "referrals",
@@ -142,7 +167,7 @@ def referral_mix(clinic) -> Table:
 
 
 def decisions(clinic) -> Table:
-    counts = dict(_applications(clinic).values_list("status").annotate(n=Count("*")))
+    counts = _routes(clinic, 1)
     total = sum(counts.values())
     rows = []
     for value, label in Status.choices:
@@ -186,23 +211,25 @@ def _wait(label, pairs) -> Wait:
     return Wait(label, sum(days.values()), median, _percentile(histogram, 0.9))
 
 
+def _gaps(label, histogram: list[tuple[int, int]]) -> Wait:
+    return Wait(
+        label,
+        sum(n for _d, n in histogram),
+        _percentile(histogram, 0.5),
+        _percentile(histogram, 0.9),
+    )
+
+
 def waits(clinic) -> list[Wait]:
-    """Days from application to assessment and from assessment to start: the pairs of
-    dates are counted in the database (bounded by days, not by patients)."""
-    apps = _applications(clinic)
-
-    def pairs(first: str, then: str):
-        return (
-            apps.filter(**{f"{first}__isnull": False, f"{then}__isnull": False})
-            .annotate(a=TruncDate(first), b=TruncDate(then))
-            .values_list("a", "b")
-            .annotate(n=Count("pk"))
-            .values_list("a", "b", "n")
-        )
-
+    """Days from application to assessment and from assessment to start (dates in the
+    server's time zone), exact median and 90th percentile from the kept number of
+    applications per whole day of waiting (bounded by days, not by patients)."""
+    found: dict[str, dict[int, int]] = {"wait_assessment": {}, "wait_start": {}}
+    for figure, key, n in _summed(clinic, tuple(found), ("figure", "key")):
+        found[figure][int(key)] = found[figure].get(int(key), 0) + n
     return [
-        _wait(_("Application to assessment"), pairs("submitted_at", "assessed_at")),
-        _wait(_("Assessment to start of treatment"), pairs("assessed_at", "started_at")),
+        _gaps(_("Application to assessment"), list(found["wait_assessment"].items())),
+        _gaps(_("Assessment to start of treatment"), list(found["wait_start"].items())),
     ]
 
 
@@ -210,12 +237,11 @@ def therapist_time(clinic) -> dict:
     """Minutes recorded on the courses that ended, per finished course and per
     patient-week of treatment (one query: the minutes are kept on the outcome row,
     decision 0039)."""
-    counts = EpisodeOutcome.objects.filter(**_at(clinic), ended_on__isnull=False).aggregate(
-        finished=Count("pk", filter=Q(finished=True)),
-        weeks=Sum("weeks_in_treatment"),
-        episodes=Count("pk"),
-        seconds=Sum("therapist_seconds"),
+    counts = _counts(clinic, "ended").aggregate(
+        finished=Sum("finished"), weeks=Sum("weeks"), episodes=Sum("n"), seconds=Sum("seconds")
     )
+    counts["finished"] = counts["finished"] or 0
+    counts["episodes"] = counts["episodes"] or 0
     minutes = (counts["seconds"] or 0) / 60
     return {
         "minutes": round(minutes),
@@ -239,38 +265,20 @@ def by_quarter(clinic) -> Table:
     finished courses that rule read, and those substantially improved by it (the
     outcome table's labels, as the clinic's outcome report counts them)."""
     swedish = _swedish(clinic)
-    rows = EpisodeOutcome.objects.filter(**_at(clinic))
-    labels = {
-        "n": Count("pk"),
-        "f": Count("pk", filter=Q(finished=True)),
-        "r": Count("pk", filter=Q(recovered=True)),
-    }
-    if swedish:
-        labels["sf"] = Count("pk", filter=Q(finished=True, outcome_rule="swedish"))
-        labels["si"] = Count("pk", filter=Q(finished=True, substantially_improved=True))
+    labels = {"n": Sum("n"), "f": Sum("finished"), "r": Sum("recovered")}
+    if swedish:  # (substantially_improved is set only on finished courses)
+        labels["sf"] = Sum("swedish_finished")
+        labels["si"] = Sum("improved")
     ended = {
         _day(values[0]): tuple(values[1:])
-        for values in rows.filter(ended_on__isnull=False)
-        .annotate(q=TruncQuarter("ended_on"))
-        .values_list("q")
-        .annotate(**labels)
-        .values_list("q", *labels)
+        for values in _by_quarter(_counts(clinic, "ended"), labels)
     }
-    started = dict(
-        (_day(q), n)
-        for q, n in rows.filter(started_on__isnull=False)
-        .annotate(q=TruncQuarter("started_on"))
-        .values_list("q")
-        .annotate(n=Count("*"))
-        .values_list("q", "n")
-    )
+    started = {_day(q): n for q, n in _by_quarter(_counts(clinic, "started"), {"n": Sum("n")})}
     applied = {
         _day(q): (n, p)
-        for q, n, p in _applications(clinic)
-        .annotate(q=TruncQuarter("submitted_at"))
-        .values_list("q")
-        .annotate(n=Count("pk"), p=Count("pk", filter=Q(source=Source.PROFESSIONAL)))
-        .values_list("q", "n", "p")
+        for q, n, p in _by_quarter(
+            _counts(clinic, "applied"), {"n": Sum("n"), "p": Sum("professional")}
+        )
     }
     quarters = sorted(set(ended) | set(started) | set(applied))
     table_rows = [
@@ -299,6 +307,18 @@ def by_quarter(clinic) -> Table:
     return Table("quarters", str(_("Courses by quarter")), header, table_rows)
 
 
+def _by_quarter(counts, labels: dict) -> list[tuple]:
+    """(quarter, label...) of kept counts per day, quarters with none left out."""
+    return list(
+        counts.annotate(q=TruncQuarter("day"))
+        .values_list("q")
+        .annotate(**labels)
+        .filter(**{f"{next(iter(labels))}__gt": 0})
+        .order_by()
+        .values_list("q", *labels)
+    )
+
+
 def _day(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -315,13 +335,7 @@ AREAS_SHOWN = 15
 def uptake_areas(clinic) -> Table:
     """Courses by the postcode area of the patient's address, the largest first; areas
     beyond the first ``AREAS_SHOWN`` are added up as "other areas" (one query)."""
-    counts = list(
-        EpisodeOutcome.objects.filter(**_at(clinic))
-        .values_list("area")
-        .annotate(n=Count("*"))
-        .order_by("-n", "area")
-        .values_list("area", "n")
-    )
+    counts = sorted(_summed(clinic, "area", ("key",)), key=lambda pair: (-pair[1], pair[0]))
     known = [(area, n) for area, n in counts if area]
     unknown = sum(n for area, n in counts if not area)
     total = sum(n for _area, n in counts)
@@ -352,18 +366,17 @@ def decline_reasons(clinic) -> Table:
     words counted together, case and spaces aside), the commonest first (one query,
     bounded by the number of distinct reasons)."""
     counts = (
-        _applications(clinic)
-        .filter(status__in=[Status.DECLINED, Status.REDIRECTED])
-        .annotate(reason=Lower(Trim("decision_reason")))
-        .values_list("status", "reason")
-        .annotate(n=Count("pk"), text=Max(Trim("decision_reason")))
-        .order_by("-n", "status", "reason")
-        .values_list("status", "text", "n")
+        _counts(clinic, ("reason_declined", "reason_redirected"), n__gt=0)
+        .annotate(reason=Lower("key"))
+        .values_list("figure", "reason")
+        .annotate(total=Sum("n"), text=Max("key"))
+        .order_by("-total", "figure", "reason")
+        .values_list("figure", "text", "total")
     )
     labels = dict(Status.choices)
     rows = [
-        [str(labels[status]), text[:120] or str(_("No reason written")), n]
-        for status, text, n in counts[:REASONS_SHOWN]
+        [str(labels[figure.removeprefix("reason_")]), text[:120] or str(_("No reason written")), n]
+        for figure, text, n in counts[:REASONS_SHOWN]
     ]
     return Table(
         "reasons",
@@ -382,27 +395,9 @@ def gp_adoption(clinic) -> Table:
     """Per quarter: professional referrals, the practices that sent them, how many of
     those had referred before, and the professionals' share of all applications (two
     queries, bounded by practices times quarters)."""
-    # The applications joined, not a subquery of their ids: the clinic's part of the
-    # referrals is read once (19,000 pages against 69,000 at a million; bench/dashboard_pg.py).
-    pairs = (
-        Referral.objects.filter(
-            **_at(clinic, "application__clinic"), application__submitted_at__isnull=False
-        )
-        .exclude(application__status__in=[Status.DRAFT, Status.DUPLICATE])
-        .annotate(q=TruncQuarter("application__submitted_at"))
-        .values_list("q", "organisation")
-        .annotate(n=Count("pk"))
-        .order_by("q")
-        .values_list("q", "organisation", "n")
-    )
-    totals = dict(
-        (_day(q), n)
-        for q, n in _applications(clinic)
-        .annotate(q=TruncQuarter("submitted_at"))
-        .values_list("q")
-        .annotate(n=Count("*"))
-        .values_list("q", "n")
-    )
+    # The referrals kept per clinic, quarter (the day) and practice (counts.py).
+    pairs = _summed(clinic, "gp", ("day", "key"))
+    totals = {_day(q): n for q, n in _by_quarter(_counts(clinic, "applied"), {"n": Sum("n")})}
     by_quarter: dict[dt.date, dict[str, int]] = {}
     for q, organisation, n in pairs:
         practices = by_quarter.setdefault(_day(q), {})
@@ -435,11 +430,11 @@ def gp_adoption(clinic) -> Table:
 REPLY_WEEKS = 13
 
 
-def _replies_by_week(clinic, now: dt.datetime | None) -> dict[dt.date, dict]:
-    """Per Monday, all the clinic's therapists together: reply seconds, replies within
-    the target, replies due, recorded and available seconds (workload's five queries)."""
+def _replies_by_week(therapists) -> dict[dt.date, dict]:
+    """Per Monday, all the clinic's therapists (workload's figures) together: reply
+    seconds, replies within the target, replies due, recorded and available seconds."""
     weeks: dict[dt.date, dict] = {}
-    for therapist in clinic_workload(clinic, weeks=REPLY_WEEKS, now=now):
+    for therapist in therapists:
         for week in therapist.weeks:
             row = weeks.setdefault(
                 week.monday, {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
@@ -477,7 +472,7 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
     messages and worksheets answered within the clinic's target, the median working
     hours to a reply, and the minutes recorded as a share of the therapists' working
     time against the clinic's limit (workload's figures: five queries)."""
-    weeks = _replies_by_week(clinic, now)
+    weeks = _replies_by_week(clinic_workload(clinic, weeks=REPLY_WEEKS, now=now))
     rows = [
         _replies_row(monday.isoformat(), weeks[monday], clinic.icbt_share_limit)
         for monday in sorted(weeks)
@@ -493,11 +488,13 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
 
 def replies_by_clinic(clinics, now: dt.datetime | None = None) -> Table:
     """The same figures over the last 13 weeks, one row per clinic (a region's
-    dashboard: workload's five queries per clinic, whatever the number of patients)."""
+    dashboard: workload's five queries for all the clinics, whatever their number or
+    the number of patients)."""
     rows = []
+    workloads = clinics_workload(clinics, weeks=REPLY_WEEKS, now=now)
     for clinic in clinics:
         total = {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
-        for week in _replies_by_week(clinic, now).values():
+        for week in _replies_by_week(workloads[clinic.pk]).values():
             for key, value in week.items():
                 total[key] += value
         rows.append(_replies_row(clinic.name, total, clinic.icbt_share_limit))
@@ -514,19 +511,22 @@ def adherence(clinic) -> Table:
     """Per programme, for the courses that ended: modules completed (mean), finished
     and dropped out (shares), and the mean weeks in treatment before dropping out (one
     query, bounded by the number of programmes)."""
-    grouped = (
-        EpisodeOutcome.objects.filter(**_at(clinic), ended_on__isnull=False)
-        .values_list("programme_key")
+    grouped = [
+        (key, n, modules / n, finished, dropped, weeks / weeks_n if weeks_n else None)
+        for key, n, modules, finished, dropped, weeks, weeks_n in _counts(clinic, "programme")
+        .values_list("key")
         .annotate(
-            n=Count("pk"),
-            modules=Avg("modules_completed"),
-            finished=Count("pk", filter=Q(finished=True)),
-            dropped=Count("pk", filter=Q(end_reason="dropped_out")),
-            dropped_weeks=Avg("weeks_in_treatment", filter=Q(end_reason="dropped_out")),
+            total=Sum("n"),
+            modules=Sum("modules"),
+            finished=Sum("finished"),
+            dropped=Sum("dropped"),
+            weeks=Sum("dropped_weeks"),
+            weeks_n=Sum("dropped_weeks_n"),
         )
-        .order_by("programme_key")
-        .values_list("programme_key", "n", "modules", "finished", "dropped", "dropped_weeks")
-    )
+        .filter(total__gt=0)
+        .order_by("key")
+        .values_list("key", "total", "modules", "finished", "dropped", "weeks", "weeks_n")
+    ]
     rows = [
         [
             key or str(_("No programme")),
@@ -577,16 +577,16 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
         return None
     today = today or clinic_dates.clinic_today(clinic)
     since = today - dt.timedelta(days=COST_DAYS)
-    rows = EpisodeOutcome.objects.filter(**_at(clinic))
-    counts = rows.aggregate(
-        started=Count("pk", filter=Q(started_on__gt=since, started_on__lte=today)),
-        finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
-        recovered=Count("pk", filter=Q(ended_on__gt=since, recovered=True)),
+    counts = _counts(clinic, ("ended", "started"), day__gt=since).aggregate(
+        started=Sum("n", filter=Q(figure="started", day__lte=today)),
+        finished=Sum("finished", filter=Q(figure="ended")),
+        recovered=Sum("recovered", filter=Q(figure="ended")),
         # (substantially_improved is set only on finished courses: outcome_table)
-        improved=Count("pk", filter=Q(ended_on__gt=since, substantially_improved=True)),
-        seconds=Sum("therapist_seconds", filter=Q(ended_on__gt=since)),
+        improved=Sum("improved", filter=Q(figure="ended")),
+        seconds=Sum("seconds", filter=Q(figure="ended")),
     )
     seconds = counts.pop("seconds") or 0
+    counts = {key: n or 0 for key, n in counts.items()}
     total = float(settings.per_therapist_hour) * seconds / 3600 + 12 * float(
         settings.fixed_per_month
     )
@@ -605,68 +605,54 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     }
 
 
-def _median_days(pairs) -> dict[int, float | None]:
-    """{clinic id: median days} from (clinic id, first date, then date, count) rows."""
-    found: dict[int, list] = {}
-    for clinic_id, a, b, n in pairs:
-        found.setdefault(clinic_id, []).append((a, b, n))
-    return {pk: _wait("", rows).median for pk, rows in found.items()}
-
-
 def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> Table:
     """The region's clinics side by side (a region's dashboard): applications, courses
     started, ended, finished and recovered, the median waits, therapist minutes per
     finished course and, where the clinic entered its costs, the cost per finished
-    course over the last year. Four queries whatever the number of clinics or patients.
-    Figures per finished course are left out where fewer than 5 finished (a rate built
-    on a suppressed number)."""
+    course over the last year. Three queries of the kept counts whatever the number of
+    clinics or patients. Figures per finished course are left out where fewer than 5
+    finished (a rate built on a suppressed number)."""
     today = today or clinic_dates.today_at(clinics)
     since = today - dt.timedelta(days=COST_DAYS)
     place = Clinics(tuple(c.pk for c in clinics))
-    applied = dict(
-        _applications(place)
-        .values_list("clinic_id")
-        .annotate(n=Count("*"))
-        .values_list("clinic_id", "n")
-    )
-    ended = Q(ended_on__isnull=False)
+    applied = dict(_summed(place, "applied", ("clinic_id",)))
     outcomes = {
         row[0]: row[1:]
-        for row in EpisodeOutcome.objects.filter(**_at(place))
+        for row in _counts(place, ("ended", "started"))
         .values_list("clinic_id")
         .annotate(
-            n_started=Count("pk", filter=Q(started_on__isnull=False)),
-            n_ended=Count("pk", filter=ended),
-            n_finished=Count("pk", filter=Q(finished=True) & ended),
-            n_recovered=Count("pk", filter=Q(recovered=True) & ended),
-            seconds=Sum("therapist_seconds", filter=ended),
-            year_seconds=Sum("therapist_seconds", filter=Q(ended_on__gt=since)),
-            year_finished=Count("pk", filter=Q(ended_on__gt=since, finished=True)),
+            n_started=Sum("n", filter=Q(figure="started"), default=0),
+            n_ended=Sum("n", filter=Q(figure="ended"), default=0),
+            n_finished=Sum("finished", filter=Q(figure="ended"), default=0),
+            n_recovered=Sum("recovered", filter=Q(figure="ended"), default=0),
+            all_seconds=Sum("seconds", filter=Q(figure="ended"), default=0),
+            year_seconds=Sum("seconds", filter=Q(figure="ended", day__gt=since), default=0),
+            year_finished=Sum("finished", filter=Q(figure="ended", day__gt=since), default=0),
         )
+        .order_by()
         .values_list(
             "clinic_id",
             "n_started",
             "n_ended",
             "n_finished",
             "n_recovered",
-            "seconds",
+            "all_seconds",
             "year_seconds",
             "year_finished",
         )
     }
+    gaps: dict[tuple[int, str], dict[int, int]] = {}
+    for clinic_id, figure, key, n in _summed(
+        place, ("wait_assessment", "wait_start"), ("clinic_id", "figure", "key")
+    ):
+        days = gaps.setdefault((clinic_id, figure), {})
+        days[int(key)] = days.get(int(key), 0) + n
 
-    def pairs(first: str, then: str):
-        return (
-            _applications(place)
-            .filter(**{f"{first}__isnull": False, f"{then}__isnull": False})
-            .annotate(a=TruncDate(first), b=TruncDate(then))
-            .values_list("clinic_id", "a", "b")
-            .annotate(n=Count("*"))
-            .values_list("clinic_id", "a", "b", "n")
-        )
+    def median(pk: int, figure: str) -> int | None:
+        return _percentile(list(gaps.get((pk, figure), {}).items()), 0.5)
 
-    to_assessment = _median_days(pairs("submitted_at", "assessed_at"))
-    to_start = _median_days(pairs("assessed_at", "started_at"))
+    to_assessment = {c.pk: median(c.pk, "wait_assessment") for c in clinics}
+    to_start = {c.pk: median(c.pk, "wait_start") for c in clinics}
     rows = []
     for clinic in clinics:
         started, ended_n, finished, recovered, seconds, year_seconds, year_finished = outcomes.get(

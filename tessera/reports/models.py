@@ -154,6 +154,42 @@ class EpisodeOutcome(models.Model):
     )
 
 
+class DashboardCount(models.Model):
+    """The implementation dashboard's figures counted per clinic (and per day, quarter or
+    key), kept by database triggers on the rows they count (``counts.py``, decision
+    0043): a region's dashboard reads a few thousand of these instead of a million
+    applications and courses. ``clinic_id`` is not a foreign key: a clinic's rows may
+    be counted away after it is gone. The columns after ``n`` are sums whose meaning
+    depends on the figure (``counts.figures``)."""
+
+    clinic_id = models.BigIntegerField()
+    figure = models.CharField(max_length=20)
+    day = models.DateField()
+    key = models.CharField(max_length=200, blank=True)
+    n = models.BigIntegerField(default=0)
+    professional = models.BigIntegerField(default=0)
+    finished = models.BigIntegerField(default=0)
+    recovered = models.BigIntegerField(default=0)
+    improved = models.BigIntegerField(default=0)
+    swedish_finished = models.BigIntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+    weeks = models.BigIntegerField(default=0)
+    modules = models.BigIntegerField(default=0)
+    dropped = models.BigIntegerField(default=0)
+    dropped_weeks = models.BigIntegerField(default=0)
+    dropped_weeks_n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic_id", "figure", "day", "key"], name="reports_count_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.day} {self.key} of clinic {self.clinic_id}"
+
+
 class QuarterlyReport(models.Model):
     """The quarterly service report of one clinic for one quarter, stored as HTML when
     it is built (by the quarterly task or on demand) and turned into a PDF on download,

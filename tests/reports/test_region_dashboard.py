@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,3 +101,42 @@ def test_downloads_are_suppressed_and_only_for_the_region(cohort, world, client)
     sign_in(client, world["manager"])
     assert client.get(reverse("region_dashboard", args=[pk])).status_code == 404
     assert client.get(reverse("region_dashboard_csv", args=[pk, "clinics"])).status_code == 404
+
+
+def _grow_region(world, n):
+    """``n`` more clinics in the region, each with a therapist, a patient in treatment
+    with a message, and applications."""
+    from tessera.core import actions
+    from tessera.core.roles import Role
+    from tessera.messaging.models import Message
+    from tests.conftest import make_clinic, make_patient, make_user
+
+    for i in range(n):
+        clinic = make_clinic(world.region, f"more{i}")
+        therapist = make_user(f"therapist{i}@more.test", second_factor=True)
+        actions.do_grant_role(therapist, clinic, Role.THERAPIST)
+        _patient, episode = make_patient(clinic, f"p{i}@more.test", therapist=therapist)
+        Message.objects.create(
+            episode=episode, from_patient=True, body="Hello", submission_key=uuid.uuid4()
+        )
+        _applications(clinic, f"more{i}-", 6)
+
+
+@pytest.mark.parametrize("page", ["region_dashboard", "region_outcomes"])
+def test_region_pages_read_as_many_queries_for_two_clinics_as_for_five(
+    cohort, world, client, django_assert_num_queries, page
+):
+    """Reply times and every other figure of all the clinics in the same queries
+    (workload's ``clinics_workload``; decision 0043)."""
+    _applications(world.clinic, "qa", 6)
+    sign_in(client, world["region_admin"])
+    url = reverse(page, args=[world.region.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    _grow_region(world, 3)
+    assert world.region.clinics.count() == 5
+    with django_assert_num_queries(len(two.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Clinic more2" in response.content.decode()

@@ -82,3 +82,21 @@ def test_the_data_migration_fills_the_time_from_the_entries(cohort, world):
     migration.fill_therapist_seconds(apps, None)
     assert _seconds() == _from_entries()
     assert sum(_seconds().values()) == 3660
+
+
+def test_the_data_migration_is_two_set_based_statements_and_resets_stale_time(
+    cohort, world, django_assert_num_queries
+):
+    """One UPDATE ... FROM (SELECT ... GROUP BY), not a subquery per row (decision 0043);
+    a course whose row holds time it has no entries for is set back to 0."""
+    _record_time(cohort, world)
+    EpisodeOutcome.objects.update(therapist_seconds=0)
+    timed = [pk for pk, seconds in _from_entries().items() if seconds]
+    without = EpisodeOutcome.objects.exclude(episode_id__in=timed).first()
+    assert without is not None
+    EpisodeOutcome.objects.filter(pk=without.pk).update(therapist_seconds=999)
+    migration = importlib.import_module("tessera.reports.migrations.0011_therapist_time_on_outcome")
+    with django_assert_num_queries(2):
+        migration.fill_therapist_seconds(apps, None)
+    assert _seconds() == _from_entries()
+    assert EpisodeOutcome.objects.get(pk=without.pk).therapist_seconds == 0
