@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
 from .models import Message, MessageRead
@@ -51,6 +52,16 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
     return page, views
 
 
+_UNREAD_IDS = Prepared(
+    lambda episode_ids, user_id: (
+        Message.objects.filter(episode__id__in=episode_ids, from_patient=False)
+        .exclude(reads__user_id=user_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+)
+
+
 def unread_count(user, episode_ids=None) -> int:
     """Messages to this patient from the care team that they have not opened: one query,
     once per request. The number is kept on the user object, which lives for one
@@ -63,12 +74,13 @@ def unread_count(user, episode_ids=None) -> int:
         return cached
     if episode_ids is None:
         mine = Message.objects.filter(episode__patient__user=user)
-    else:
-        mine = Message.objects.filter(episode_id__in=list(episode_ids))
-    if episode_ids is not None and not episode_ids:
+        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
+    elif not episode_ids:
         count = 0  # no episode, no message
     else:
-        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
+        # The patient home's read, compiled once per process (issue 16): the ids of the
+        # unread messages (a handful), counted here.
+        count = len(_UNREAD_IDS(sorted(episode_ids), user.pk))
     user.__dict__["_unread_messages"] = count
     return count
 

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.models import Episode
+from tessera.core.prepared import Prepared
+
+from .models import PlanEntry
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,22 @@ def clinic_today(clinic) -> dt.date:
     return timezone.localtime(timezone=zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
-def episode_states(episode):
-    entries = list(
-        episode.plan.current().select_related("module_version").order_by("position", "id")
+# The plan's current entries with their module versions: compiled once per process
+# (``core.prepared``), read on every patient home (issue 16).
+_CURRENT_ENTRIES = Prepared(
+    lambda episode_id: (
+        PlanEntry.objects.filter(episode_id=episode_id)
+        .current()
+        .select_related("module_version")
+        .order_by("position", "id")
     )
+)
+
+
+def episode_states(episode):
+    entries = _CURRENT_ENTRIES(episode.pk)
+    for entry in entries:
+        entry.episode = episode  # known: no query when a caller asks
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
     return states(
         entries,
