@@ -86,24 +86,18 @@ class Prepared:
     def __call__(self, *values) -> list:
         connection = connections[self.using]
         flat: list[Any] = []
-        args: list[Any] = []
         shape: list[Any] = []
         for value in values:
             if isinstance(value, list | tuple):
-                slots = []
-                for item in value:
-                    slots.append(Slot(len(flat), _field_for(item)))
-                    flat.append(item)
-                args.append(slots)
+                flat.extend(value)
                 shape.append(tuple(type(item) for item in value))
             else:
-                args.append(Slot(len(flat), _field_for(value)))
                 flat.append(value)
                 shape.append(type(value))
         key = (connection.alias, connection.vendor, tuple(shape))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile(args)
+            compiled = self._compile(values)
             self._compiled[key] = compiled
         queryset, compiler, sql, holes = compiled
         if compiler is None:
@@ -121,9 +115,19 @@ class Prepared:
         clone.query.get_compiler = lambda *args, **kwargs: run
         return list(clone)
 
-    def _compile(self, args) -> tuple[models.QuerySet, SQLCompiler | None, str, list]:
+    def _compile(self, values) -> tuple[models.QuerySet, SQLCompiler | None, str, list]:
         from django.core.exceptions import EmptyResultSet
 
+        # A slot for each value, numbered as the call's values are flattened.
+        args: list[Any] = []
+        index = 0
+        for value in values:
+            if isinstance(value, list | tuple):
+                args.append([Slot(index + i, _field_for(item)) for i, item in enumerate(value)])
+                index += len(value)
+            else:
+                args.append(Slot(index, _field_for(value)))
+                index += 1
         queryset = self.build(*args)
         compiler = queryset.query.get_compiler(using=self.using)
         try:

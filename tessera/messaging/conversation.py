@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
 from tessera.core.prepared import Prepared
@@ -60,6 +61,28 @@ _UNREAD_IDS = Prepared(
         .values_list("pk", flat=True)
     )
 )
+
+
+def unread_of_episode(user_id):
+    """The messages to the patient from the care team on the outer episode
+    (``OuterRef("pk")``) that this user has not opened, counted: a subquery for the
+    patient home's read of the patient's own episodes (issue 16), whose total is then
+    given to ``keep_unread_count``."""
+    unread = (
+        Message.objects.filter(episode=OuterRef("pk"), from_patient=False)
+        .exclude(reads__user_id=user_id)
+        .order_by()
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
+
+
+def keep_unread_count(user, count: int) -> None:
+    """``unread_count``'s answer for this request, counted by the caller (the patient
+    home, from ``unread_of_episode`` on each of the patient's own episodes)."""
+    user.__dict__["_unread_messages"] = count
 
 
 def unread_count(user, episode_ids=None) -> int:

@@ -16,6 +16,7 @@ from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
 from tessera.intake.timeline import Step
 from tessera.intake.views.apply import next_step_url
+from tessera.messaging import conversation
 from tessera.treatment.models import DueMeasure
 
 from .timeline import application_timeline
@@ -77,7 +78,10 @@ def _own_episodes_query(user_id, now):
     return (
         Episode.objects.filter(patient__user_id=user_id)
         .select_related("patient", "programme_version", "clinic")
-        .annotate(has_upcoming_sessions=Exists(upcoming))
+        .annotate(
+            has_upcoming_sessions=Exists(upcoming),
+            unread_messages=conversation.unread_of_episode(user_id),
+        )
         .order_by("-ended_on", "-id")
     )
 
@@ -109,12 +113,16 @@ def own_episodes(user) -> list[Episode]:
     The patient record comes with them and is kept on the user for the request, so that
     it is not read again (issue 16). A patient has a handful of episodes at most.
     Each carries ``has_upcoming_sessions`` (an ``EXISTS``), so that ``upcoming_sessions``
-    makes no query of its own when there are none, as for most patients."""
+    makes no query of its own when there are none, as for most patients, and its count
+    of unread messages, whose total is kept for ``conversation.unread_count`` (the page
+    and the menu): no query of its own either."""
     if not (user.is_authenticated and user.is_active):
         return []  # as ``Episode.objects.own``
     episodes = _OWN_EPISODES(user.pk, timezone.now())
     if episodes and "patient_record" not in user.__dict__:
         user.__dict__["patient_record"] = episodes[0].patient
+    # The unread messages were counted with them (the menu and the page show the total).
+    conversation.keep_unread_count(user, sum(e.unread_messages for e in episodes))
     return episodes
 
 
