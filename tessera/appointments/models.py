@@ -24,8 +24,8 @@ class AppointmentQuerySet(models.QuerySet):
     def attended(self) -> AppointmentQuerySet:
         return self.filter(status=Appointment.Status.ATTENDED)
 
-    def upcoming(self) -> AppointmentQuerySet:
-        return self.filter(status=Appointment.Status.BOOKED, starts_at__gte=timezone.now())
+    def upcoming(self, now=None) -> AppointmentQuerySet:
+        return self.filter(status=Appointment.Status.BOOKED, starts_at__gte=now or timezone.now())
 
 
 class Appointment(models.Model):

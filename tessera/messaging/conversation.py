@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
+from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
 from .models import Message, MessageRead
@@ -51,6 +53,38 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
     return page, views
 
 
+_UNREAD_IDS = Prepared(
+    lambda episode_ids, user_id: (
+        Message.objects.filter(episode__id__in=episode_ids, from_patient=False)
+        .exclude(reads__user_id=user_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+)
+
+
+def unread_of_episode(user_id):
+    """The messages to the patient from the care team on the outer episode
+    (``OuterRef("pk")``) that this user has not opened, counted: a subquery for the
+    patient home's read of the patient's own episodes (issue 16), whose total is then
+    given to ``keep_unread_count``."""
+    unread = (
+        Message.objects.filter(episode=OuterRef("pk"), from_patient=False)
+        .exclude(reads__user_id=user_id)
+        .order_by()
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
+
+
+def keep_unread_count(user, count: int) -> None:
+    """``unread_count``'s answer for this request, counted by the caller (the patient
+    home, from ``unread_of_episode`` on each of the patient's own episodes)."""
+    user.__dict__["_unread_messages"] = count
+
+
 def unread_count(user, episode_ids=None) -> int:
     """Messages to this patient from the care team that they have not opened: one query,
     once per request. The number is kept on the user object, which lives for one
@@ -63,12 +97,13 @@ def unread_count(user, episode_ids=None) -> int:
         return cached
     if episode_ids is None:
         mine = Message.objects.filter(episode__patient__user=user)
-    else:
-        mine = Message.objects.filter(episode_id__in=list(episode_ids))
-    if episode_ids is not None and not episode_ids:
+        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
+    elif not episode_ids:
         count = 0  # no episode, no message
     else:
-        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
+        # The patient home's read, compiled once per process (issue 16): the ids of the
+        # unread messages (a handful), counted here.
+        count = len(_UNREAD_IDS(sorted(episode_ids), user.pk))
     user.__dict__["_unread_messages"] = count
     return count
 

@@ -7,13 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.utils import timezone
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic, Episode
+from tessera.core.prepared import Prepared
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
 from tessera.intake.timeline import Step
 from tessera.intake.views.apply import next_step_url
+from tessera.messaging import conversation
+from tessera.treatment.models import DueMeasure
 
 from .timeline import application_timeline
 
@@ -67,6 +71,41 @@ def applications_of(user) -> list[ApplicationRow]:
     return result
 
 
+def _own_episodes_query(user_id, now):
+    upcoming = Appointment.objects.filter(episode=OuterRef("pk")).upcoming(now)
+    # ``Episode.objects.own``'s filter (the access package's ``own_episodes``) for an
+    # active person, by the user's id.
+    return (
+        Episode.objects.filter(patient__user_id=user_id)
+        .select_related("patient", "programme_version", "clinic")
+        .annotate(
+            has_upcoming_sessions=Exists(upcoming),
+            unread_messages=conversation.unread_of_episode(user_id),
+        )
+        .order_by("-ended_on", "-id")
+    )
+
+
+# Compiled once per process (``core.prepared``, decision 0044): the patient home's reads.
+_OWN_EPISODES = Prepared(_own_episodes_query)
+_OPEN_DUES = Prepared(
+    lambda episode_ids, now: (
+        DueMeasure.objects.filter(episode__id__in=episode_ids)
+        .open_now(now)
+        .order_by("due_at")[:DUES_SHOWN]
+    )
+)
+_APPLICATIONS = Prepared(
+    lambda user_id: Application.objects.filter(applicant_id=user_id).order_by("-created_at")
+)
+_APPLICATIONS_AND_PATH = Prepared(
+    lambda user_id, episode_id: Application.objects.filter(
+        Q(applicant_id=user_id) | Q(episode_id=episode_id)
+    ).order_by("-created_at")
+)
+DUES_SHOWN = 10
+
+
 def own_episodes(user) -> list[Episode]:
     """All of the signed-in patient's own episodes, newest ending first (open ones have
     no end), each with its patient, programme version and clinic: one query (the page
@@ -74,17 +113,29 @@ def own_episodes(user) -> list[Episode]:
     The patient record comes with them and is kept on the user for the request, so that
     it is not read again (issue 16). A patient has a handful of episodes at most.
     Each carries ``has_upcoming_sessions`` (an ``EXISTS``), so that ``upcoming_sessions``
-    makes no query of its own when there are none, as for most patients."""
-    upcoming = Appointment.objects.filter(episode=OuterRef("pk")).upcoming()
-    episodes = list(
-        Episode.objects.own(user)
-        .select_related("patient", "programme_version", "clinic")
-        .annotate(has_upcoming_sessions=Exists(upcoming))
-        .order_by("-ended_on", "-id")
-    )
+    makes no query of its own when there are none, as for most patients, and its count
+    of unread messages, whose total is kept for ``conversation.unread_count`` (the page
+    and the menu): no query of its own either."""
+    if not (user.is_authenticated and user.is_active):
+        return []  # as ``Episode.objects.own``
+    episodes = _OWN_EPISODES(user.pk, timezone.now())
     if episodes and "patient_record" not in user.__dict__:
         user.__dict__["patient_record"] = episodes[0].patient
+    # The unread messages were counted with them (the menu and the page show the total).
+    conversation.keep_unread_count(user, sum(e.unread_messages for e in episodes))
     return episodes
+
+
+def open_dues(episodes: list[Episode]) -> list[DueMeasure]:
+    """The questionnaires open now on these (the patient's own) episodes, soonest due
+    first, each with its episode (no query)."""
+    if not episodes:
+        return []
+    by_id = {e.pk: e for e in episodes}
+    due = _OPEN_DUES(sorted(by_id), timezone.now())
+    for d in due:
+        d.episode = by_id[d.episode_id]
+    return due
 
 
 def latest_of(episodes: list[Episode]) -> Episode | None:
@@ -105,10 +156,10 @@ def applications_and_path(user, episode, episodes=()) -> tuple[list[ApplicationR
     shows someone without staff roles: the patient home serves only them. The second is
     the path's own read, as before. The clinic, bookings and episode of a listed row are
     read only when a row is listed (rarely, once treatment has begun)."""
-    mine = Q(applicant=user)
-    if episode is not None:
-        mine |= Q(episode_id=episode.pk)
-    rows = list(Application.objects.filter(mine).order_by("-created_at"))
+    if episode is None:
+        rows = _APPLICATIONS(user.pk)
+    else:
+        rows = _APPLICATIONS_AND_PATH(user.pk, episode.pk)
     origin = (
         next((a for a in rows if a.episode_id == episode.pk), None) if episode is not None else None
     )

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tessera.core import access
+from tessera.core.prepared import Prepared
 from tessera.programs.models import Step
 
 from . import ending, plans, worksheets
@@ -39,6 +40,25 @@ class HomeworkItem:
     this_week: int
 
 
+# The panel's two reads, compiled once per process (``core.prepared``): the patient
+# home shows the panel on every request (issue 16). Only what the panel shows of a
+# step: not its text, transcript or fields (JSON).
+_HOMEWORK_STEPS = Prepared(
+    lambda module_version_ids: (
+        Step.objects.filter(module_version__id__in=module_version_ids, kind=HOMEWORK)
+        .only("pk", "module_version_id", "position", "title")
+        .order_by("position")
+    )
+)
+_WEEK_ENTRIES = Prepared(
+    lambda entry_ids, first, last: (
+        DiaryEntry.objects.filter(entry__id__in=entry_ids)
+        .between(first, last)
+        .values_list("entry_id", "step_id")
+    )
+)
+
+
 def week_panel(episode, states=None) -> list[HomeworkItem]:
     """The homework steps of the patient's open modules (a finished module's diary often
     goes on, as in behavioural activation) with how many entries each has this week.
@@ -51,24 +71,13 @@ def week_panel(episode, states=None) -> list[HomeworkItem]:
     entries = [s.entry for s in states if s.is_open]
     if not entries:
         return []
-    # Only what the panel shows: not the step's text, transcript or fields (JSON).
-    steps = list(
-        Step.objects.filter(
-            module_version__in={e.module_version_id for e in entries}, kind=HOMEWORK
-        )
-        .only("pk", "module_version_id", "position", "title")
-        .order_by("position")
-    )
+    steps = _HOMEWORK_STEPS(sorted({e.module_version_id for e in entries}))
     if not steps:
         return []
     monday, sunday = week_of(plans.clinic_today(episode.clinic))
     # A week's entries of the open modules are few: counted here rather than grouped by
     # the database, whose GROUP BY costs more to build than the rows cost to read.
-    counts = Counter(
-        DiaryEntry.objects.filter(entry__in=entries)
-        .between(monday, sunday)
-        .values_list("entry_id", "step_id")
-    )
+    counts = Counter(_WEEK_ENTRIES([e.pk for e in entries], monday, sunday))
     return [
         HomeworkItem(entry, step, counts.get((entry.pk, step.pk), 0))
         for entry in entries

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from tessera.core import access, clinic_dates
 from tessera.core.models import Episode
+from tessera.core.prepared import Prepared
+
+from .models import PlanEntry
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,22 @@ def clinic_today(clinic) -> dt.date:
     return clinic_dates.clinic_today(clinic)
 
 
-def episode_states(episode):
-    entries = list(
-        episode.plan.current().select_related("module_version").order_by("position", "id")
+# The plan's current entries with their module versions: compiled once per process
+# (``core.prepared``), read on every patient home (issue 16).
+_CURRENT_ENTRIES = Prepared(
+    lambda episode_id: (
+        PlanEntry.objects.filter(episode_id=episode_id)
+        .current()
+        .select_related("module_version")
+        .order_by("position", "id")
     )
+)
+
+
+def episode_states(episode):
+    entries = _CURRENT_ENTRIES(episode.pk)
+    for entry in entries:
+        entry.episode = episode  # known: no query when a caller asks
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
     return states(
         entries,

@@ -23,10 +23,10 @@ from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
 # The world's patient: session, user, role check (clinic roles, region roles), own
-# episodes (with the patient record), plan entries, dues, applications (with the
-# path's), unread count; the coming sessions only when the episodes' EXISTS found some.
-# Before: 12 (14 on the demo patient), then 10.
-PATIENT_HOME_QUERIES = 9
+# episodes (with the patient record and each one's unread count), plan entries, dues,
+# applications (with the path's); the coming sessions only when the episodes' EXISTS
+# found some. Before: 12 (14 on the demo patient), then 10, then 9 (decision 0044).
+PATIENT_HOME_QUERIES = 8
 
 
 def _home(client):
@@ -197,3 +197,90 @@ def test_the_menu_is_drawn_once_and_shown_twice_with_the_same_entries(world, log
     # The addresses reversed once per process are the ones reverse() gives.
     for name in ["home", "my_plan", "my_details", "account_email"]:
         assert navigation.url(name) == reverse(name)
+
+
+def _plain_reads(user):
+    """What the patient home shows, read by the plain querysets the compiled reads
+    replaced (decision 0044): episodes, open questionnaires, unread messages, the plan's
+    states and this week's homework."""
+    from tessera.treatment import diary
+    from tessera.treatment.models import DiaryEntry, DueMeasure
+
+    episodes = list(Episode.objects.own(user).order_by("-ended_on", "-id"))
+    episode = plans.latest_episode(user)
+    open_episode = episode if episode and episode.status != Episode.Status.ENDED else None
+    dues = list(DueMeasure.objects.visible_to(user).open_now().order_by("due_at")[:10])
+    unread = (
+        Message.objects.filter(episode__patient__user=user, from_patient=False)
+        .exclude(reads__user=user)
+        .count()
+    )
+    states, homework = [], []
+    if open_episode is not None:
+        entries = list(
+            open_episode.plan.current().select_related("module_version").order_by("position", "id")
+        )
+        states = plans.states(
+            entries,
+            unlock_rule=open_episode.programme_version.unlock_rule
+            if open_episode.programme_version
+            else "manual",
+            started_on=open_episode.started_on,
+            today=plans.clinic_today(open_episode.clinic),
+        )
+        opened = [s.entry for s in states if s.is_open]
+        monday, sunday = diary.week_of(plans.clinic_today(open_episode.clinic))
+        for entry in opened:
+            for step in entry.module_version.steps.filter(kind=diary.HOMEWORK).order_by("position"):
+                count = DiaryEntry.objects.filter(entry=entry, step=step, for_date__gte=monday)
+                homework.append((entry.pk, step.pk, count.filter(for_date__lte=sunday).count()))
+    return {
+        "episodes": episodes,
+        "episode": episode,
+        "due": dues,
+        "unread_messages": unread,
+        "states": [(s.entry.pk, s.is_open, s.opens_on) for s in states],
+        "homework": sorted(homework),
+    }
+
+
+def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
+    """The compiled reads (``core.prepared``) and the unread count read with the
+    episodes show each demo patient what the plain querysets give, in the pinned
+    queries; the demo patient with homework and questionnaires among them."""
+    patients = list(User.objects.filter(patient__isnull=False, is_active=True).order_by("pk"))
+    assert len(patients) >= 8
+    seen_due = seen_homework = seen_unread = 0
+    for user in patients:
+        sign_in(client, user)
+        client.get(reverse("home"))
+        response, sqls = _home(client)
+        context = response.context
+        plain = _plain_reads(User.objects.get(pk=user.pk))
+        fresh = User.objects.get(pk=user.pk)
+        assert home.own_episodes(fresh) == plain["episodes"], user
+        assert context["episode"] == plain["episode"], user
+        assert context["due"] == plain["due"], user
+        assert context["unread_messages"] == plain["unread_messages"], user
+        states = plans.episode_states(context["episode"]) if context["episode"] else []
+        if context["ended"]:
+            states = []
+        assert [(s.entry.pk, s.is_open, s.opens_on) for s in states] == plain["states"], user
+        assert (
+            sorted((h.entry.pk, h.step.pk, h.this_week) for h in context["homework"])
+            == plain["homework"]
+        ), user
+        seen_due += bool(plain["due"])
+        seen_homework += bool(plain["homework"])
+        seen_unread += bool(plain["unread_messages"])
+        # Session, user, role check (2), episodes, applications; then what the patient
+        # has: dues (an episode), the plan (an open one), homework steps (an open
+        # module) and this week's entries (homework in it), the coming sessions; after
+        # treatment, the clinic's crisis contacts.
+        expected = 6 + bool(plain["episodes"])
+        expected += context["episode"] is not None and not context["ended"]
+        expected += any(s.is_open for s in states) + bool(context["homework"])
+        expected += bool(context["sessions"])
+        expected += context["ended"]
+        assert len(sqls) == expected, (user, "\n".join(sqls))
+    assert seen_due and seen_homework and seen_unread

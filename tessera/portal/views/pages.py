@@ -12,12 +12,12 @@ from tessera.core.models import Episode
 from tessera.inbox import scope, worklist
 from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
-from tessera.treatment.models import DueMeasure
 
 from .. import staff_lists
 from ..home import (
     applications_and_path,
     latest_of,
+    open_dues,
     own_episodes,
     public_clinics,
     upcoming_sessions,
@@ -50,14 +50,9 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     # The plan's states once, for the next step and the homework panel (issue 16).
     states = plans.episode_states(open_episode) if open_episode else []
     next_module = plans.next_step(states) if open_episode else None
-    due = []
-    if patient and ids:
-        # The patient's own episodes' ids (``Episode.objects.own``: their access scope)
-        # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
-        by_id = {e.pk: e for e in episodes}
-        due = list(DueMeasure.objects.filter(episode_id__in=ids).open_now().order_by("due_at")[:10])
-        for d in due:
-            d.episode = by_id[d.episode_id]
+    # The patient's own episodes' ids (``Episode.objects.own``: their access scope)
+    # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
+    due = open_dues(episodes) if patient else []
     applications, origin = applications_and_path(user, episode, episodes)
     return render(
         request,
