@@ -7,8 +7,9 @@ before, and leaves a copy of it for this run (the migrations' tables, triggers, 
 and sequences exactly as `migrate` left them):
 
 - SQLite: a file next to the workers' own, written with SQLite's backup API;
-- PostgreSQL: a database made with `CREATE DATABASE … TEMPLATE` from the worker's own
-  (PostgreSQL copies it file by file, triggers, sequences and all).
+- PostgreSQL, only with TESSERA_TEST_DB_COPY_POSTGRES=1 (see below): a database made
+  with `CREATE DATABASE … TEMPLATE` from the worker's own (PostgreSQL copies it file by
+  file, triggers, sequences and all).
 
 A worker that arrives later (it waits for the first under a file lock of this run,
 named by xdist's run id) gets its own test database as a copy of that one, and does not
@@ -35,7 +36,15 @@ from pathlib import Path
 from django.core import management
 from django.db import connections
 
-_VENDORS = {"sqlite", "postgresql"}
+# PostgreSQL only when asked (TESSERA_TEST_DB_COPY_POSTGRES=1): with the copy, a plan test
+# (test_scale.py::test_the_audit_search_reads_the_clinics_trail_by_index, whose planner
+# choice depends on the statistics earlier tests leave) failed in both longer -n 2 runs,
+# and passed in a short one. Whether the copy is the cause (a copied database starts with
+# empty activity counters, so autovacuum analyses its tables at other moments) is not
+# settled (decision 0048).
+_VENDORS = {"sqlite"} | (
+    {"postgresql"} if os.environ.get("TESSERA_TEST_DB_COPY_POSTGRES") else set()
+)
 
 
 class _Made:
