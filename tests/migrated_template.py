@@ -39,7 +39,7 @@ from django.db import connections
 # PostgreSQL only when asked (TESSERA_TEST_DB_COPY_POSTGRES=1): with the copy, a plan test
 # (test_scale.py::test_the_audit_search_reads_the_clinics_trail_by_index, whose planner
 # choice depends on the statistics earlier tests leave) failed in both longer -n 2 runs,
-# and passed in a short one. Whether the copy is the cause (a copied database starts with
+# and passed in two short ones. Whether the copy is the cause (a copied database starts with
 # empty activity counters, so autovacuum analyses its tables at other moments) is not
 # settled (decision 0048).
 _VENDORS = {"sqlite"} | (
