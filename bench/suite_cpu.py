@@ -23,6 +23,9 @@ import sys
 import pytest
 
 _ROWS: dict[str, dict[str, float]] = {}
+# CPU of the set-up of each fixture wider than a test (the test databases, the shared
+# worlds), summed by name: a test's setup phase includes them, and they say where it went.
+_FIXTURES: dict[str, float] = collections.defaultdict(float)
 
 
 def _cpu() -> float:
@@ -37,6 +40,17 @@ def _timed(phase: str, item):
         return (yield)
     finally:
         _ROWS.setdefault(item.nodeid, {})[phase] = _cpu() - start
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    if fixturedef.scope == "function":
+        return (yield)
+    start = _cpu()
+    try:
+        return (yield)
+    finally:
+        _FIXTURES[f"{fixturedef.scope}:{fixturedef.argname}"] += _cpu() - start
 
 
 @pytest.hookimpl(wrapper=True)
@@ -61,28 +75,36 @@ def pytest_sessionfinish(session):
     with open(out, "a", encoding="utf-8") as f:
         for nodeid, phases in _ROWS.items():
             f.write(json.dumps({"id": nodeid, **phases}) + "\n")
-        f.write(json.dumps({"id": "__process__", "cpu": _cpu(), "pid": os.getpid()}) + "\n")
+        row = {"id": "__process__", "cpu": _cpu(), "pid": os.getpid(), "fixtures": _FIXTURES}
+        if session.config.pluginmanager.hasplugin("dsession"):
+            # xdist's controller: its reaped children are the workers, which write their own
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            row.update(cpu=own.ru_utime + own.ru_stime, role="controller")
+        f.write(json.dumps(row) + "\n")
 
 
-def _by_module(path: str) -> tuple[dict[str, list[float]], float]:
+def _by_module(path: str) -> tuple[dict[str, list[float]], float, dict[str, float]]:
     modules: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0, 0.0])
     process = 0.0
+    fixtures: dict[str, float] = collections.defaultdict(float)
     with open(path, encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
             if row["id"] == "__process__":
                 process += row["cpu"]
+                for name, cpu in row.get("fixtures", {}).items():
+                    fixtures[name] += cpu
                 continue
             totals = modules[row["id"].split("::")[0]]
             totals[0] += 1
             for i, phase in enumerate(("setup", "call", "teardown"), start=1):
                 totals[i] += row.get(phase, 0.0)
-    return modules, process
+    return modules, process, fixtures
 
 
 def main(argv: list[str]) -> None:
-    old, old_process = _by_module(argv[0])
-    new, new_process = _by_module(argv[1]) if len(argv) > 1 else (old, old_process)
+    old, old_process, old_fixtures = _by_module(argv[0])
+    new, new_process, new_fixtures = _by_module(argv[1]) if len(argv) > 1 else _by_module(argv[0])
     for module in sorted(old, key=lambda m: -sum(old[m][1:])):
         a, b = old[module], new.get(module, [0, 0.0, 0.0, 0.0])
         print(
@@ -90,6 +112,13 @@ def main(argv: list[str]) -> None:
             f"{b[2]:.2f}, teardown {a[3]:.2f} -> {b[3]:.2f}, "
             f"total {sum(a[1:]):.2f} -> {sum(b[1:]):.2f} CPU s"
         )
+    totals = [[sum(m[i] for m in side.values()) for i in (1, 2, 3)] for side in (old, new)]
+    for i, phase in enumerate(("setup", "call", "teardown")):
+        print(f"all tests, {phase}: {totals[0][i]:.2f} -> {totals[1][i]:.2f} CPU s")
+    for name in sorted(old_fixtures.keys() | new_fixtures.keys(), key=lambda n: -old_fixtures[n]):
+        a, b = old_fixtures[name], new_fixtures[name]
+        if max(a, b) >= 0.05:
+            print(f"fixture {name} (set-up, all processes): {a:.2f} -> {b:.2f} CPU s")
     print(f"processes: {old_process:.2f} -> {new_process:.2f} CPU s")
 
 

@@ -4,6 +4,7 @@ factor. Built through the real actions, as the application builds them."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import time
@@ -25,6 +26,7 @@ from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule, Response
 from tests.demo_snapshot import load_demo
+from tests.migrated_template import forget_copy, migrated_once
 from tests.snapshot import FAST_HASHERS, Snapshot, shared, shared_data
 
 PASSWORD = "a-long-test-password-17"
@@ -188,6 +190,49 @@ def build_world() -> World:
 # The world is built once per test module and each test rolls back to it: see
 # tests/snapshot.py.
 shared_data("world")(build_world)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's own set-up of the test database, except that under xdist only the
+    first worker of a run migrates; the others copy its database
+    (tests/migrated_template.py, decision 0048)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    shared = django_db_use_migrations and not keepdb and "default" in aliases
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        with migrated_once() if shared else contextlib.nullcontext():
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+    yield
+    with django_db_blocker.unblock():
+        if not django_db_keepdb:
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
+        forget_copy()
 
 
 @pytest.hookimpl(tryfirst=True)
