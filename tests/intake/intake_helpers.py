@@ -57,6 +57,29 @@ def make_application(
     return application
 
 
+def make_gp_referral(clinic, email: str, practice: str, when, **columns):
+    """A submitted application that came from a GP (``source="professional"``) with its
+    referral naming ``practice``, submitted at ``when``; ``columns`` (``status``,
+    ``assessed_at``, …) are written onto the application as they are."""
+    from tessera.intake.models import Application, Referral
+
+    application = make_application(clinic, email)
+    Application.objects.filter(pk=application.pk).update(
+        source="professional", submitted_at=when, **columns
+    )
+    Referral.objects.create(
+        application=application,
+        referrer_name="Dr Gee",
+        organisation=practice,
+        role="GP",
+        phone="0101234567",
+        secure_email="gp@practice.test",
+        reason="Low mood",
+        consent_to_letters=True,
+    )
+    return application
+
+
 REFERRAL = {
     "referrer_name": "Dr Eva Berg",
     "organisation": "Health Centre",

@@ -17,7 +17,7 @@ from tessera.intake.models.applications import Status
 from tessera.reports import counts, dashboard
 from tessera.reports.models import DashboardCount, EpisodeOutcome
 from tessera.workload.actions import do_add_manual_time
-from tests.intake.intake_helpers import make_application
+from tests.intake.intake_helpers import make_gp_referral
 
 VALUES = ("n", *counts.VALUE_COLUMNS[1:])
 
@@ -27,33 +27,15 @@ def _kept():
     return sorted(row for row in rows if any(row[4:]))
 
 
-def _referral(clinic, email, practice, when, status=Status.SUBMITTED, **extra):
-    application = make_application(clinic, email)
-    Application.objects.filter(pk=application.pk).update(
-        source="professional", submitted_at=when, status=status, **extra
-    )
-    Referral.objects.create(
-        application=application,
-        referrer_name="Dr Gee",
-        organisation=practice,
-        role="GP",
-        phone="0101234567",
-        secure_email="gp@practice.test",
-        reason="Low mood",
-        consent_to_letters=True,
-    )
-    return application
-
-
 def _changes(world, cohort):
     tz = timezone.get_current_timezone()
     q1 = dt.datetime(2026, 3, 31, 23, 30, tzinfo=tz)  # the quarter's last day, late
     q2 = dt.datetime(2026, 5, 10, 12, tzinfo=tz)
-    first = _referral(world.clinic, "c1@apply.test", "Norr", q1, assessed_at=q2)
-    _referral(world.clinic, "c2@apply.test", "Syd", q2, status=Status.DRAFT)
-    moved = _referral(world.clinic, "c3@apply.test", "Öst", q2, status=Status.DECLINED)
+    first = make_gp_referral(world.clinic, "c1@apply.test", "Norr", q1, assessed_at=q2)
+    make_gp_referral(world.clinic, "c2@apply.test", "Syd", q2, status=Status.DRAFT)
+    moved = make_gp_referral(world.clinic, "c3@apply.test", "Öst", q2, status=Status.DECLINED)
     Application.objects.filter(pk=moved.pk).update(decision_reason="  Too severe ")
-    gone = _referral(world.other_clinic, "c4@apply.test", "Norr", q2)
+    gone = make_gp_referral(world.other_clinic, "c4@apply.test", "Norr", q2)
     # Changes after the fact: a draft submitted, a decision, a move, a practice renamed,
     # a duplicate, a deletion.
     Application.objects.filter(status=Status.DRAFT).update(status=Status.SUBMITTED)

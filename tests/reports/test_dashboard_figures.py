@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tessera.core.actions import do_update_patient_details
-from tessera.intake.models import Application, Referral
+from tessera.intake.models import Application
 from tessera.messaging.actions import do_send_message
 from tessera.reports import dashboard, figures
 from tessera.reports.areas import postcode_area
 from tessera.reports.models import EpisodeOutcome
 from tessera.reports.outcome_table import row_for
 from tests.conftest import sign_in
-from tests.intake.intake_helpers import make_application
+from tests.intake.intake_helpers import make_application, make_gp_referral
 
 
 def test_the_postcode_area_by_country():
@@ -70,29 +70,14 @@ def test_reasons_for_declining_are_counted_together(world):
     assert ["Referred elsewhere", "Substance use first", 1] in rows
 
 
-def _referral(world, email, practice, when):
-    application = make_application(world.clinic, email)
-    Application.objects.filter(pk=application.pk).update(source="professional", submitted_at=when)
-    Referral.objects.create(
-        application=application,
-        referrer_name="Dr Gee",
-        organisation=practice,
-        role="GP",
-        phone="0101234567",
-        secure_email="gp@practice.test",
-        reason="Low mood",
-        consent_to_letters=True,
-    )
-
-
 def test_gp_adoption_counts_practices_and_repeat_referrers(world):
     tz = timezone.get_current_timezone()
     q1 = dt.datetime(2026, 2, 10, 12, tzinfo=tz)
     q2 = dt.datetime(2026, 5, 10, 12, tzinfo=tz)
-    _referral(world, "g1@apply.test", "Vårdcentralen Norr", q1)
-    _referral(world, "g2@apply.test", "Vårdcentralen Syd", q1)
-    _referral(world, "g3@apply.test", "vårdcentralen  norr", q2)  # the same practice
-    _referral(world, "g4@apply.test", "Hälsan Öst", q2)
+    make_gp_referral(world.clinic, "g1@apply.test", "Vårdcentralen Norr", q1)
+    make_gp_referral(world.clinic, "g2@apply.test", "Vårdcentralen Syd", q1)
+    make_gp_referral(world.clinic, "g3@apply.test", "vårdcentralen  norr", q2)  # the same practice
+    make_gp_referral(world.clinic, "g4@apply.test", "Hälsan Öst", q2)
     selfref = make_application(world.clinic, "g5@apply.test")
     Application.objects.filter(pk=selfref.pk).update(submitted_at=q2)
     rows = dashboard.gp_adoption(world.clinic).rows

@@ -14,24 +14,7 @@ from django.utils import timezone
 from tessera.intake.models import Application, Referral
 from tessera.intake.models.applications import Status
 from tessera.reports import dashboard
-from tests.intake.intake_helpers import make_application
-
-
-def _referral(clinic, email, practice, when, status=Status.SUBMITTED):
-    application = make_application(clinic, email)
-    Application.objects.filter(pk=application.pk).update(
-        source="professional", submitted_at=when, status=status
-    )
-    Referral.objects.create(
-        application=application,
-        referrer_name="Dr Gee",
-        organisation=practice,
-        role="GP",
-        phone="0101234567",
-        secure_email="gp@practice.test",
-        reason="Low mood",
-        consent_to_letters=True,
-    )
+from tests.intake.intake_helpers import make_gp_referral
 
 
 def _before_pairs(clinic):
@@ -60,12 +43,12 @@ def test_the_dashboard_counts_the_same_as_before(world):
     tz = timezone.get_current_timezone()
     q1 = dt.datetime(2026, 2, 10, 12, tzinfo=tz)
     q2 = dt.datetime(2026, 5, 10, 12, tzinfo=tz)
-    _referral(world.clinic, "d1@apply.test", "Norr", q1)
-    _referral(world.clinic, "d2@apply.test", "Syd", q2)
-    _referral(world.clinic, "d3@apply.test", "Norr", q2, status=Status.DUPLICATE)
-    _referral(world.clinic, "d4@apply.test", "Syd", q2, status=Status.DRAFT)
-    _referral(world.clinic, "d5@apply.test", "Öst", q2, status=Status.DECLINED)
-    _referral(world.other_clinic, "d6@apply.test", "Norr", q2)
+    make_gp_referral(world.clinic, "d1@apply.test", "Norr", q1)
+    make_gp_referral(world.clinic, "d2@apply.test", "Syd", q2)
+    make_gp_referral(world.clinic, "d3@apply.test", "Norr", q2, status=Status.DUPLICATE)
+    make_gp_referral(world.clinic, "d4@apply.test", "Syd", q2, status=Status.DRAFT)
+    make_gp_referral(world.clinic, "d5@apply.test", "Öst", q2, status=Status.DECLINED)
+    make_gp_referral(world.other_clinic, "d6@apply.test", "Norr", q2)
     Application.objects.filter(clinic=world.clinic, submitted_at__isnull=True).update(
         submitted_at=q2
     )
