@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.models import Episode
+from tessera.messaging.models import Message
 
 ALL = "all"
 UNASSIGNED = "none"  # the patients without a therapist (unguided care)
@@ -76,11 +77,22 @@ def choose(user, wanted: str | None, therapists: list) -> Choice:
     return Choice(None, team=team)
 
 
+def patient_waits():
+    """The outer episode's (``OuterRef("pk")``) patient messages waiting for a reply, for
+    ``Exists``: an ended episode stays in the inbox while one waits (``caseload``)."""
+    return Message.objects.filter(episode=OuterRef("pk")).awaiting_reply()
+
+
 def caseload(user, choice: Choice):
     """The episodes of real patients in this inbox (a queryset, not evaluated): open
     ones, and ended ones while their patient may still write (until ``read_only_from``),
-    so that a message sent after the end reaches a person (issue 14)."""
-    writing = Q(status=Episode.Status.ENDED, read_only_from__gt=timezone.localdate())
+    so that a message sent after the end reaches a person (issue 14), and for as long as
+    a message of theirs waits for a reply: one sent on the last day it could be written
+    stays until it is answered, not only until midnight (and for a clinic west of the
+    server, whose last day ends an hour after the server's)."""
+    writing = Q(status=Episode.Status.ENDED) & (
+        Q(read_only_from__gt=timezone.localdate()) | Exists(patient_waits())
+    )
     episodes = (
         Episode.objects.visible_to(user).filter(~Q(status=Episode.Status.ENDED) | writing).real()
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q
 from django.utils import timezone
 
 from tessera.core.id_lists import in_ids
 from tessera.core.models import Episode
 from tessera.core.models.episodes import training_patient_ids
 from tessera.inbox.items import url_with_id
+from tessera.inbox.scope import patient_waits
 from tessera.inbox.worklist import patient_of
 from tessera.treatment.models import DueMeasure
 
@@ -39,9 +40,10 @@ def caseload(user):
 
 def responsible_for(user) -> list:
     """Every episode the user may see and is the therapist of, newest first, with the
-    clinic and ``is_training``: read once per request and shared by the caseload table
-    (``open_real``), the overdue list (``overdue(..., episodes=)``) and the inbox counts
-    of a therapist's own inbox (issue 16: the staff home read them three times)."""
+    clinic, ``is_training`` and ``patient_waits`` (a patient message waits for a reply):
+    read once per request and shared by the caseload table (``open_real``), the overdue
+    list (``overdue(..., episodes=)``) and the inbox counts of a therapist's own inbox
+    (issue 16: the staff home read them three times)."""
     return list(
         Episode.objects.visible_to(user)
         .filter(therapist=user)
@@ -50,7 +52,8 @@ def responsible_for(user) -> list:
         .annotate(
             is_training=ExpressionWrapper(
                 Q(patient_id__in=training_patient_ids()), output_field=BooleanField()
-            )
+            ),
+            patient_waits=Exists(patient_waits()),
         )
     )
 

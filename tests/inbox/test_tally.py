@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tessera.core.models import Episode, User
 from tessera.inbox import items, scope, worklist
+from tessera.messaging.models import Message
 from tessera.treatment.models import DueMeasure
 from tests.conftest import sign_in
 from tests.inbox.inbox_world import caseload, manual_programme, message, training
@@ -80,3 +81,39 @@ def test_the_demo_staff_homes_show_the_inboxs_numbers(seeded_demo, email):
     assert home.status_code == 200
     built, _counted, _b, _c = _both(user)
     assert home.context["inbox"].counts == built.counts
+
+
+def test_a_message_sent_on_the_last_writable_day_stays_until_it_is_answered(world):
+    """An ended episode leaves the inbox on its read-only date, but not while a message
+    of the patient's waits for a reply: one sent late on the last day it could be written
+    (or in the hour a clinic west of the server is still on that day) is not dropped at
+    midnight. The staff home's counts follow the inbox."""
+    therapist = world["therapist"]
+    programme = manual_programme(world.region)
+    (_p, ended, _a), (_q, quiet, _b) = caseload(world, therapist, programme, 2)
+    today = timezone.localdate()
+    Episode.objects.filter(pk__in=[ended.pk, quiet.pk]).update(
+        status=Episode.Status.ENDED, ended_on=today - dt.timedelta(days=30), read_only_from=today
+    )
+    # (every patient of the world has a message waiting: answer them first)
+    Message.objects.filter(episode__in=[ended, quiet]).update(answered_at=timezone.now())
+    waiting = message(ended, at=timezone.now() - dt.timedelta(minutes=30))
+
+    fresh = User.objects.get(pk=therapist.pk)
+    choice = scope.choose(fresh, None, [])
+    in_inbox = set(scope.caseload(fresh, choice).values_list("pk", flat=True))
+    assert ended.pk in in_inbox  # its message waits
+    assert quiet.pk not in in_inbox  # read-only, nothing waiting
+    built = worklist.build(scope.caseload(fresh, choice))
+    assert ended.pk in {i.episode.pk for i in built.of_kind(items.REPLY)}
+    _assert_same(therapist)
+
+    client = Client()
+    sign_in(client, therapist)
+    home = client.get(reverse("home"))
+    assert home.context["inbox"].counts == built.counts
+
+    waiting.answered_at = timezone.now()
+    waiting.save(update_fields=["answered_at"])
+    assert ended.pk not in set(scope.caseload(fresh, choice).values_list("pk", flat=True))
+    assert client.get(reverse("home")).context["inbox"].counts == _both(therapist)[0].counts

@@ -135,7 +135,8 @@ def _inbox_counts(user, responsible: list):
     # Counted, not built: the page shows the numbers only (issue 16).
     if not choice.team and choice.therapist == user:
         # A therapist's own inbox is ``scope.caseload``'s filter of the episodes already
-        # read: open ones, and ended ones while the patient may still write; no training.
+        # read: open ones, ended ones while the patient may still write or a message of
+        # theirs waits for a reply; no training.
         today = timezone.localdate()
         return worklist.tally(
             {
@@ -145,6 +146,7 @@ def _inbox_counts(user, responsible: list):
                 and (
                     e.status != Episode.Status.ENDED
                     or (e.read_only_from is not None and e.read_only_from > today)
+                    or e.patient_waits
                 )
             }
         )
