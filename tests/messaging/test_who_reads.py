@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.models import Episode
@@ -91,4 +92,8 @@ def test_after_the_read_only_date_the_form_is_gone_and_it_says_whom_to_contact(w
     text = login(world.patient.user).get(ME).content.decode()
     assert 'id="id_body"' not in text and "new messages cannot be sent" in text
     assert "mailto:hello@alpha.test" in text
+    # The message still waiting is not dropped on the read-only date: it stays in the
+    # inbox until it is answered.
+    assert _inbox_has_reply(world["therapist"], episode)
+    Message.objects.filter(episode=episode).update(answered_at=timezone.now())
     assert not _inbox_has_reply(world["therapist"], episode)

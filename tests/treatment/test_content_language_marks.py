@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tessera.core.templatetags.content_language import in_language
 from tessera.treatment import worksheets
-from tessera.treatment.templatetags.treatment_tags import in_language
 
 SPECS = [
     {"key": "what", "label": "What happened", "type": "text"},
