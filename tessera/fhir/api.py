@@ -265,8 +265,17 @@ def episode_of_care_search(request: HttpRequest) -> HttpResponse:
     return _json(_searchset(request, search, resources, total=total, count=count, offset=offset))
 
 
+# The largest id a database key holds (a bigint): a larger one in the path is no patient,
+# not a query the database refuses (SQLite: OverflowError, a 500).
+LARGEST_ID = 2**63 - 1
+
+
 def _patient_episodes(caller_: Caller, pk: int, request: HttpRequest):
-    episodes = Episode.objects.filter(_episodes(caller_.client), patient_id=pk).order_by("id")
+    episodes = (
+        Episode.objects.filter(_episodes(caller_.client), patient_id=pk).order_by("id")
+        if pk <= LARGEST_ID
+        else Episode.objects.none()
+    )
     if not episodes.exists():
         _audit_refused_patient(caller_, request)
         raise Refused(outcome(404, "id", f"no Patient/{pk} for this client", code="not-found"))

@@ -210,3 +210,15 @@ def test_what_is_not_served_gets_an_operation_outcome_not_a_page(client, method,
     body = response.json()
     assert body["resourceType"] == "OperationOutcome"
     assert body["issue"][0]["code"] == "not-supported"
+
+
+def test_a_patient_id_past_the_largest_key_is_not_found(client, filled):
+    """Found by the fuzzer: ``/fhir/Patient/9223372036854775808`` (one past a bigint)
+    answered 500 on SQLite (the id did not fit the query); it is no patient."""
+    auth = _bearer(client, filled)
+    for url in [
+        "/fhir/Patient/9223372036854775808",
+        "/fhir/Patient/99999999999999999999/$everything",
+    ]:
+        outcome = _get(client, url, auth, 404)
+        assert outcome["issue"][0]["code"] == "not-found"
