@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tessera.core.models import AuditEvent, Episode
-from tessera.research import actions, consort
+from tessera.research import actions, consort, randomisation
 from tessera.research.models import Participant
 from tests.conftest import sign_in
-from tests.research.fixtures import build_study, new_participant
+from tests.research.fixtures import SEED, build_study, new_participant
 
 
 @pytest.fixture
@@ -194,7 +194,18 @@ def test_completion_of_research_measures_per_arm(world, study):
         )
     rows = consort.completion(study.study, now=when + dt.timedelta(days=1))
     assert sum(r.due for r in rows) == 4 and sum(r.answered for r in rows) == 1
+    # The arms are the stratum's first four places: its sequence depends on the clinic's
+    # key (a block of 6 can start 3 to 1), so the split is read from it, not assumed.
+    places = randomisation.stratum_sequence(
+        SEED, f"site={world.clinic.pk}", [("icbt", 1), ("selfhelp", 1)], 4
+    )[:4]
+    labels = [study.arms[place.arm].label for place in places]
     people[0].refresh_from_db()
-    answered_arm = next(r for r in rows if r.arm == people[0].arm.label)
-    assert answered_arm.answered == 1 and answered_arm.due == 2 and answered_arm.percent == 50
+    assert people[0].arm.label == labels[0]
+    expected = {
+        label: (labels.count(label), 1 if label == labels[0] else 0) for label in set(labels)
+    }
+    assert {r.arm: (r.due, r.answered) for r in rows} == expected
+    answered_arm = next(r for r in rows if r.arm == labels[0])
+    assert answered_arm.percent == round(100 / labels.count(labels[0]))
     assert consort.completion(study.study, now=when - dt.timedelta(days=30)) == []
