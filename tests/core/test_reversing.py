@@ -51,3 +51,25 @@ def test_the_static_tag_gives_djangos_address_and_follows_the_storage():
     with override_settings(STATIC_URL="/elsewhere/"):
         assert template.render({}) == static("tessera/site.css") == "/elsewhere/tessera/site.css"
     assert template.render({}) == static("tessera/site.css")
+
+
+def test_a_menu_drawn_from_the_kept_html_is_the_fresh_one_in_each_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from tessera.portal import navigation
+
+    nav = [("/", gettext_lazy("Home")), ("/me/messages/", "Messages (2 new)")]
+
+    def fresh():
+        navigation._DRAWN.clear()
+        return str(navigation.NavItems(nav, "/"))
+
+    for language in ["en", "sv", "en", "nl"]:
+        with translation.override(language):
+            kept = str(navigation.NavItems(nav, "/"))
+            assert kept == fresh(), language
+            assert str(navigation.NavItems(nav, "/")) == kept  # from the kept HTML
+            assert str(navigation.NavItems(nav, "/me/messages/")) != kept  # another page
+    with translation.override("sv"):
+        assert ">Start<" in str(navigation.NavItems(nav, "/"))  # not the English kept before

@@ -11,9 +11,10 @@ from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
-from ..reversing import reverse_cached
+from ..reversing import reverse_cached, url_base
 
 register = template.Library()
+_BASE = "tessera_url_base"
 
 
 class CachedURLNode(URLNode):
@@ -29,9 +30,13 @@ class CachedURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
+        # The URLconf and script prefix once per template drawn, not once per link.
+        base = context.render_context.get(_BASE)
+        if base is None:
+            base = context.render_context[_BASE] = url_base()
         url = ""
         try:
-            url = reverse_cached(view_name, args, current_app)
+            url = reverse_cached(view_name, args, current_app, base)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
