@@ -5,6 +5,7 @@ together (issue 16).
     python bench/load.py                              # 1 server, 10 users, 20 s a page
     python bench/load.py --servers 2 --users 20       # two servers sharing PG and Redis
     python bench/load.py --locust /path/to/locust     # locust from another environment
+    python bench/load.py --compare main --pages "patient home"   # before and after
 
 It makes the benchmark database afresh (``--database-url``, default
 ``tessera_load_bench``; the name must contain ``bench``), migrates and seeds the demo,
@@ -17,6 +18,13 @@ Redis (``--redis-url``) and the database task queue, with one task worker
 95th percentile and errors, each against the bare signed-in view measured in the same
 run (targets: the patient home at ≥ 50 % of its requests per second, p95 within ×2, no
 errors).
+
+``--compare REV`` checks REV out into a temporary git worktree (its messages compiled)
+and serves it too, on ports from ``--first-port`` + 50, from the same database (REV must
+need no other migration): each page is then measured on REV's servers and this tree's in
+turn (``--rounds`` times, so that a change of the machine's load hits both alike), and a
+table is printed for each, with the ratios of each tree's pages to its own bare view.
+``--pages`` takes labels (comma-separated; their bare views are kept).
 
 With two servers it also shows that they work as one (``CHECK FAILED`` and exit 1
 otherwise):
@@ -51,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_load_bench"
 FIRST_PORT = 8101
+COMPARED_PORTS = 50  # the compared tree's servers: from the first port + 50
 PAGES = [  # (label, locust user classes)
     ("bare signed-in view", "BareUser"),
     ("bare signed-in view (patients)", "PatientBareUser"),
@@ -105,14 +114,21 @@ def server_env(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 def start_servers(
-    count: int, workers: int, env: dict, log_dir: Path, first_port: int = FIRST_PORT
+    count: int,
+    workers: int,
+    env: dict,
+    log_dir: Path,
+    first_port: int = FIRST_PORT,
+    root: Path = ROOT,
 ) -> list[subprocess.Popen]:
-    """``count`` gunicorn servers and as many task workers."""
+    """``count`` gunicorn servers and as many task workers, of the tree at ``root``."""
     python = sys.executable
     processes = []
+    env = dict(env, PYTHONPATH=str(root / "bench"))
+    tag = "" if root == ROOT else "-compared"
     for n in range(count):
         port = first_port + n
-        log = open(log_dir / f"server{n}.log", "w")  # noqa: SIM115 (closed with the process)
+        log = open(log_dir / f"server{n}{tag}.log", "w")  # noqa: SIM115 (closed with the process)
         processes.append(
             subprocess.Popen(
                 [
@@ -127,18 +143,18 @@ def start_servers(
                     "--log-level",
                     "warning",
                 ],
-                cwd=ROOT,
+                cwd=root,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         )
-        log = open(log_dir / f"worker{n}.log", "w")  # noqa: SIM115
+        log = open(log_dir / f"worker{n}{tag}.log", "w")  # noqa: SIM115
         processes.append(
             subprocess.Popen(
-                [python, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2"],
-                cwd=ROOT,
+                [python, str(root / "manage.py"), "db_worker", "--interval", "0.2"],
+                cwd=root,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -159,7 +175,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wait_until_up(hosts: list[str], timeout: float = 180) -> None:
+def wait_until_up(hosts: list[str], timeout: float = 600) -> None:
     import requests
 
     deadline = time.monotonic() + timeout
@@ -285,6 +301,66 @@ def report(results: list[tuple[str, dict]], out=sys.stdout) -> None:
             ),
             file=out,
         )
+
+
+def chosen_pages(wanted: str) -> list[tuple[str, str]]:
+    """``--pages``: all, none, or the labels given with the bare views they are compared
+    with (the first page, and the one in ``BASELINE``)."""
+    if wanted == "all":
+        return list(PAGES)
+    if wanted == "none":
+        return []
+    labels = {label.strip() for label in wanted.split(",")}
+    unknown = labels - {label for label, _ in PAGES}
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(sorted(unknown))}")
+    labels |= {BASELINE[label] for label in labels if label in BASELINE} | {PAGES[0][0]}
+    return [(label, classes) for label, classes in PAGES if label in labels]
+
+
+def measure_page(args, classes: str, hosts: list[str], processes, work: Path) -> dict:
+    """One page on one tree's servers: a warm-up (templates, translations, the first
+    connection of every worker: not counted), then the run, with the servers' CPU."""
+    sessions_file = work / "sessions.json"
+    run_locust(args.locust, classes, hosts, args.users, args.warmup, sessions_file, work)
+    servers = processes[::2]  # gunicorn masters (each followed by its task worker)
+    cpu = server_cpu_seconds(servers)
+    result = run_locust(args.locust, classes, hosts, args.users, args.seconds, sessions_file, work)
+    if result["requests"]:
+        result["cpu_ms"] = 1000 * (server_cpu_seconds(servers) - cpu) / result["requests"]
+    return result
+
+
+def combine(runs: list[dict]) -> dict:
+    """The rounds of one page on one tree: requests and errors added, the rest averaged."""
+    if len(runs) == 1:
+        return runs[0]
+    combined = {
+        "requests": sum(r["requests"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+    }
+    for key in ("rps", "median", "p95", "cpu_ms"):
+        values = [r[key] for r in runs if key in r]
+        if values:
+            combined[key] = sum(values) / len(values)
+    return combined
+
+
+def checkout(rev: str, work: Path) -> Path:
+    """REV in a temporary git worktree, with its messages compiled (not in git)."""
+    tree = work / "compared"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, str(tree / "manage.py"), "compilemessages", "--verbosity", "0"],
+        cwd=tree / "tessera",
+        check=True,
+        capture_output=True,
+    )
+    return tree
 
 
 # ---------------------------------------------------------------------------- two servers
@@ -429,7 +505,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--locust", default=shutil.which("locust") or "locust")
-    parser.add_argument("--pages", default="all", help="'all' or 'none' (only the checks)")
+    parser.add_argument(
+        "--pages",
+        default="all",
+        help="'all', 'none' (only the checks) or comma-separated labels (their bare views kept)",
+    )
+    parser.add_argument("--compare", metavar="REV", help="serve REV too and measure both")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each page per tree")
     parser.add_argument(
         "--first-port", type=int, default=FIRST_PORT, help="of the first server (others follow)"
     )
@@ -451,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sessions_file.write_text(json.dumps(sessions))
     hosts = [f"http://127.0.0.1:{args.first_port + n}" for n in range(args.servers)]
+    compared = checkout(args.compare, work) if args.compare else None
     processes = start_servers(
         args.servers,
         args.workers,
@@ -458,33 +541,45 @@ def main(argv: list[str] | None = None) -> int:
         work,
         args.first_port,
     )
+    trees = [("this tree", hosts, processes)]
+    if compared is not None:
+        compared_hosts = [
+            f"http://127.0.0.1:{args.first_port + COMPARED_PORTS + n}" for n in range(args.servers)
+        ]
+        compared_processes = start_servers(
+            args.servers,
+            args.workers,
+            server_env(args.database_url, args.redis_url),
+            work,
+            args.first_port + COMPARED_PORTS,
+            root=compared,
+        )
+        trees.insert(0, (args.compare, compared_hosts, compared_processes))
+        processes = processes + compared_processes
+    pages = chosen_pages(args.pages)
     problems: list[str] = []
     try:
-        wait_until_up(hosts)
+        wait_until_up([h for _, tree_hosts, _ in trees for h in tree_hosts])
         load = os.getloadavg()[0]
         print(
             f"{args.servers} server(s) × {args.workers} gunicorn workers, {args.users} "
             f"users, {args.seconds} s a page, load {load:.1f}; logs in {work}"
         )
-        if args.pages != "none":
-            results = []
-            servers = processes[::2]  # gunicorn masters (each followed by its task worker)
-            for label, classes in PAGES:
-                # Warm up every worker on this page first (templates, translations,
-                # the first connection): not counted.
-                run_locust(
-                    args.locust, classes, hosts, args.users, args.warmup, sessions_file, work
-                )
-                cpu = server_cpu_seconds(servers)
-                result = run_locust(
-                    args.locust, classes, hosts, args.users, args.seconds, sessions_file, work
-                )
-                if result["requests"]:
-                    used = server_cpu_seconds(servers) - cpu
-                    result["cpu_ms"] = 1000 * used / result["requests"]
-                results.append((label, result))
-            report(results)
-            problems += [f"{label}: {r['errors']} errors" for label, r in results if r["errors"]]
+        if pages:
+            results: dict[str, dict[str, list[dict]]] = {name: {} for name, *_ in trees}
+            for label, classes in pages:
+                for _ in range(args.rounds):
+                    for name, tree_hosts, tree_processes in trees:
+                        result = measure_page(args, classes, tree_hosts, tree_processes, work)
+                        results[name].setdefault(label, []).append(result)
+            for name, *_ in trees:
+                if len(trees) > 1:
+                    print(f"\n{name}:")
+                combined = [(label, combine(runs)) for label, runs in results[name].items()]
+                report(combined)
+                problems += [
+                    f"{name}: {label}: {r['errors']} errors" for label, r in combined if r["errors"]
+                ]
         if args.servers > 1:
             from tessera.core.models import Clinic
 
@@ -512,6 +607,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load {load:.1f} → {os.getloadavg()[0]:.1f}")
     finally:
         stop(processes)
+        if compared is not None:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(compared)],
+                check=False,
+            )
     for problem in problems:
         print("CHECK FAILED:", problem)
     return 1 if problems else 0

@@ -114,6 +114,8 @@ TEMPLATES = [
                 "tessera.portal.navigation.navigation",
                 "tessera.core.context_processors.idle_warning",
             ],
+            # ``{% url %}`` with the addresses kept per process (issue 16).
+            "builtins": ["tessera.core.templatetags.cached_url"],
         },
     },
 ]

@@ -4,16 +4,16 @@ download an episode for another record system."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tessera.core import access
 from tessera.core.contributions import Section
+from tessera.core.reversing import reverse_cached
 
 
 def patient_nav(user) -> list[tuple[str, str]]:
-    return [(reverse("my_record"), _("Your record"))]
+    return [(reverse_cached("my_record"), _("Your record"))]
 
 
 def overview_record(request, episode) -> dict:

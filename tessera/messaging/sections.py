@@ -3,11 +3,11 @@ patient's menu entry and the overview section. Both cheap: one query each."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tessera.core.contributions import Section
+from tessera.core.reversing import reverse_cached
 
 from . import conversation
 
@@ -20,7 +20,7 @@ def patient_nav(user) -> list[tuple[str, str]]:
         }
     else:
         label = _("Messages")
-    return [(reverse("my_messages"), label)]
+    return [(reverse_cached("my_messages"), label)]
 
 
 def overview_messages(request, episode) -> dict:

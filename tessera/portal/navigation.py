@@ -7,8 +7,10 @@ import functools
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
@@ -27,10 +29,16 @@ def _reverse(name: str, urlconf, prefix: str) -> str:
     return reverse(name, urlconf=urlconf)
 
 
+def _url_in(urlconf, prefix, name: str) -> str:
+    return _reverse(name, urlconf, prefix)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    # The URLconf and script prefix once for the menu's dozen addresses (issue 16).
+    url = functools.partial(_url_in, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     nav = [(url("home"), _("Home"))]
     if user.is_staff_member and not access.may_see_patient_data(user):
         return {"nav": [(url("mfa_index"), _("Set up a second factor"))]}
@@ -81,15 +89,46 @@ class NavItems:
 
     def __html__(self):
         if self._html is None:
-            current = mark_safe(' aria-current="page"')
-            self._html = format_html_join(
-                "\n",
-                '<li><a href="{}"{}>{}</a></li>',
-                (
-                    (href, current if href == self.current_path else "", label)
-                    for href, label in self.nav
-                ),
-            )
+            key = _drawn_key(self.nav, self.current_path)
+            html = _DRAWN.get(key) if key is not None else None
+            if html is None:
+                current = mark_safe(' aria-current="page"')
+                html = format_html_join(
+                    "\n",
+                    '<li><a href="{}"{}>{}</a></li>',
+                    (
+                        (href, current if href == self.current_path else "", label)
+                        for href, label in self.nav
+                    ),
+                )
+                if key is not None:
+                    if len(_DRAWN) >= _DRAWN_LIMIT:
+                        _DRAWN.clear()
+                    _DRAWN[key] = html
+            self._html = html
         return self._html
 
     __str__ = __html__
+
+
+# Menus drawn, per language, page and entries (issue 16: drawing one, its labels
+# translated and escaped, cost as much as the rest of a patient home's frame). The same
+# entries in the same language always draw the same HTML; a process keeps at most
+# _DRAWN_LIMIT (each page address has its own), then starts again.
+_DRAWN: dict[tuple, str] = {}
+_DRAWN_LIMIT = 4096
+
+
+def _drawn_key(nav, current_path) -> tuple | None:
+    """What the menu's HTML depends on, without translating the labels: a plain string
+    is itself (with its type: a safe string is not escaped), a lazy translation is its
+    function's class and arguments. None (not kept) for any other label."""
+    labels = []
+    for _href, label in nav:
+        if isinstance(label, str):
+            labels.append((type(label), label))
+        elif isinstance(label, Promise) and hasattr(label, "_args"):
+            labels.append((type(label), label._args, tuple(sorted(label._kw.items()))))
+        else:
+            return None
+    return (get_language(), current_path, tuple(href for href, _label in nav), tuple(labels))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
+from tessera.core.reversing import reverse_cached
 
 
 def staff_nav(user) -> list:
@@ -23,7 +24,7 @@ def staff_nav(user) -> list:
 
 
 def patient_nav(user) -> list:
-    return [(reverse("my_studies"), _("Research studies"))]
+    return [(reverse_cached("my_studies"), _("Research studies"))]
 
 
 def overview_guidance(request, episode) -> dict:

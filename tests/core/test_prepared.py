@@ -91,3 +91,45 @@ def test_a_value_of_an_unknown_type_is_refused(world):
     own = Prepared(lambda value: Episode.objects.filter(pk=value))
     with pytest.raises(TypeError):
         own(1.5)
+
+
+def test_annotations_tuples_and_prefetches_are_the_querysets(world, django_assert_num_queries):
+    """Rows made without the queryset (model instances with annotations, ``values_list``
+    tuples, converted values) equal the queryset's; a read with a prefetch goes through
+    the queryset, prefetch and all."""
+    from django.db.models import Count
+
+    counted = Prepared(
+        lambda user_id: (
+            Episode.objects.filter(patient__user_id=user_id)
+            .annotate(message_count=Count("messages"))
+            .order_by("pk")
+        )
+    )
+    pairs = Prepared(
+        lambda user_id: (
+            Episode.objects.filter(patient__user_id=user_id)
+            .order_by("pk")
+            .values_list("pk", "started_on", "created_at")
+        )
+    )
+    with_messages = Prepared(
+        lambda user_id: (
+            Episode.objects.filter(patient__user_id=user_id)
+            .prefetch_related("messages")
+            .order_by("pk")
+        )
+    )
+    user = world.patient.user
+    plain = Episode.objects.filter(patient__user_id=user.pk).order_by("pk")
+    for _ in range(2):
+        got = counted(user.pk)
+        assert [(e.pk, e.message_count) for e in got] == [
+            (e.pk, e.message_count) for e in plain.annotate(message_count=Count("messages"))
+        ]
+        assert pairs(user.pk) == list(plain.values_list("pk", "started_on", "created_at"))
+        assert all(type(row) is tuple for row in pairs(user.pk))
+        expected = [list(e.messages.all()) for e in plain.prefetch_related("messages")]
+        rows = with_messages(user.pk)
+        with django_assert_num_queries(0):
+            assert [list(e.messages.all()) for e in rows] == expected

@@ -1,0 +1,75 @@
+"""Addresses kept per process (issue 16): ``core.reversing.reverse_cached``, the
+``{% url %}`` builtin and ``{% static %}`` of ``cached_static`` give what Django's own
+give, and a new URLconf or storage starts afresh."""
+
+import pytest
+from django.template import Context, Engine, engines
+from django.templatetags.static import static
+from django.test import override_settings
+from django.urls import NoReverseMatch, clear_url_caches, get_resolver, reverse
+
+from tessera.core.reversing import reverse_cached
+
+
+def test_the_same_address_as_reverse_kept_on_the_resolver():
+    assert reverse_cached("home") == reverse("home")
+    assert reverse_cached("questionnaire_fill", [12]) == reverse("questionnaire_fill", args=[12])
+    kept = get_resolver().__dict__["_tessera_reversed"]
+    assert ("questionnaire_fill", (12,), None, "/") in kept
+    clear_url_caches()  # a new resolver: nothing kept
+    assert "_tessera_reversed" not in get_resolver().__dict__
+
+
+def test_other_arguments_are_passed_through_and_not_kept():
+    kept_before = dict(get_resolver().__dict__.get("_tessera_reversed", {}))
+    # A bool equals an int (True is not 1 in an address), and a model instance's address is
+    # its __str__: neither is kept. A str is kept under its own key.
+    assert reverse_cached("questionnaire_fill", ["7"]) == reverse("questionnaire_fill", args=[7])
+    with pytest.raises(NoReverseMatch):
+        reverse_cached("questionnaire_fill", [True])
+    kept_before[("questionnaire_fill", ("7",), None, "/")] = reverse("questionnaire_fill", args=[7])
+    assert get_resolver().__dict__.get("_tessera_reversed", {}) == kept_before
+    with pytest.raises(NoReverseMatch):
+        reverse_cached("no_such_page")
+
+
+def test_the_url_tag_is_the_projects_in_every_template():
+    template = engines["django"].from_string(
+        "{% url 'home' %}|{% url 'questionnaire_fill' 7 %}|{% url 'no_such' as gone %}[{{ gone }}]"
+    )
+    assert template.render({}) == f"{reverse('home')}|{reverse('questionnaire_fill', args=[7])}|[]"
+    # Django's own tag, for comparison, gives the same.
+    plain = Engine(libraries={}).from_string("{% url 'questionnaire_fill' 7 %}")
+    assert plain.render(Context({})) == reverse("questionnaire_fill", args=[7])
+
+
+def test_the_static_tag_gives_djangos_address_and_follows_the_storage():
+    template = engines["django"].from_string(
+        "{% load cached_static %}{% static 'tessera/site.css' %}"
+    )
+    assert template.render({}) == static("tessera/site.css")
+    with override_settings(STATIC_URL="/elsewhere/"):
+        assert template.render({}) == static("tessera/site.css") == "/elsewhere/tessera/site.css"
+    assert template.render({}) == static("tessera/site.css")
+
+
+def test_a_menu_drawn_from_the_kept_html_is_the_fresh_one_in_each_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from tessera.portal import navigation
+
+    nav = [("/", gettext_lazy("Home")), ("/me/messages/", "Messages (2 new)")]
+
+    def fresh():
+        navigation._DRAWN.clear()
+        return str(navigation.NavItems(nav, "/"))
+
+    for language in ["en", "sv", "en", "nl"]:
+        with translation.override(language):
+            kept = str(navigation.NavItems(nav, "/"))
+            assert kept == fresh(), language
+            assert str(navigation.NavItems(nav, "/")) == kept  # from the kept HTML
+            assert str(navigation.NavItems(nav, "/me/messages/")) != kept  # another page
+    with translation.override("sv"):
+        assert ">Start<" in str(navigation.NavItems(nav, "/"))  # not the English kept before
