@@ -371,3 +371,47 @@ def _postgres_flush_by_delete():
     yield
     DatabaseOperations.sql_flush = truncate
     DatabaseOperations.execute_sql_flush = flush
+
+
+# What a flush keeps: the rows `migrate`'s post_migrate handlers write (the content types,
+# and the permissions made from them), which no test writes.
+_KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}
+_PERMISSIONS_UID = "django.contrib.auth.management.create_permissions"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_content_types():
+    """A test that commits ends with a flush of every table, after which post_migrate
+    made every app's content types and permissions again (about 0.2 CPU s a flush, two
+    thirds of it). The flush now leaves those two tables as `migrate` wrote them, and its
+    post_migrate skips only the two handlers that would look each row up again; every
+    other receiver (the audit triggers' restorers) runs as before (decision 0055)."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.core.management.commands import flush as command
+
+    sql_flush, emit = command.sql_flush, command.emit_post_migrate_signal
+
+    def sql_flush_but_kept(style, connection, reset_sequences=True, allow_cascade=False):
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        return connection.ops.sql_flush(
+            style,
+            [table for table in tables if table not in _KEPT_BY_FLUSH],
+            reset_sequences=reset_sequences,
+            allow_cascade=allow_cascade,
+        )
+
+    def emit_but_kept(verbosity, interactive, db, **kwargs):
+        post_migrate.disconnect(create_contenttypes)
+        post_migrate.disconnect(dispatch_uid=_PERMISSIONS_UID)
+        try:
+            emit(verbosity, interactive, db, **kwargs)
+        finally:
+            post_migrate.connect(create_contenttypes)
+            post_migrate.connect(create_permissions, dispatch_uid=_PERMISSIONS_UID)
+
+    command.sql_flush, command.emit_post_migrate_signal = sql_flush_but_kept, emit_but_kept
+    yield
+    command.sql_flush, command.emit_post_migrate_signal = sql_flush, emit
