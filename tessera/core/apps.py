@@ -8,4 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation, people and audit")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers checks and receivers)
+        # checks and signals register checks and receivers as they are imported
+        from . import checks, converters, lookups, signals  # noqa: F401
+
+        converters.register()  # <id:…> in paths (before any URL module is read)
+        lookups.register()  # keys past 64 bits match no row (not a 500 on SQLite)

@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from tessera.core import access, audit
+from tessera.core import access, audit, converters
 from tessera.core.models import Episode
 from tessera.instruments.scoring import load_all
 from tessera.letters.render import to_pdf
@@ -266,8 +266,9 @@ def episode_of_care_search(request: HttpRequest) -> HttpResponse:
 
 
 # The largest id a database key holds (a bigint): a larger one in the path is no patient,
-# not a query the database refuses (SQLite: OverflowError, a 500).
-LARGEST_ID = 2**63 - 1
+# not a query the database refuses (SQLite: OverflowError, a 500). The other paths with
+# a key take <id:…>, which does not match past it (tessera.core.converters).
+LARGEST_ID = converters.LARGEST_ID
 
 
 def _patient_episodes(caller_: Caller, pk: int, request: HttpRequest):

@@ -16,6 +16,8 @@ urlpatterns = [
     path("fhir/Group/<slug:slug>/$export", bulk.export_group, name="fhir_group_export"),
     path("fhir/bulk/<uuid:job_id>", bulk.status, name="fhir_export_status"),
     path("fhir/bulk/<uuid:job_id>/<str:name>", bulk.export_file, name="fhir_export_file"),
+    # Any digits (Django's int, not <id:>): a Patient id past the largest key is answered
+    # by the view, a FHIR not-found with the refusal audited (api.LARGEST_ID).
     path("fhir/Patient/<int:pk>", api.patient_read, name="fhir_patient_read"),
     path("fhir/Patient/<int:pk>/$everything", api.patient_everything, name="fhir_everything"),
     path("fhir/EpisodeOfCare", api.episode_of_care_search, name="fhir_episode_search"),
@@ -27,7 +29,7 @@ urlpatterns = [
     ),
     path("fhir/ServiceRequest", referrals.service_request_create, name="fhir_service_request"),
     path(
-        "fhir/ServiceRequest/<int:pk>",
+        "fhir/ServiceRequest/<id:pk>",
         referrals.service_request_read,
         name="fhir_service_request_read",
     ),
@@ -36,17 +38,17 @@ urlpatterns = [
     # [\s\S], not ".": a line feed in the path (%0A) is under the base too.
     re_path(r"^fhir/(?P<rest>[\s\S]*)\Z", api.not_found, name="fhir_not_found"),
     path(
-        "patients/<int:pk>/responses/<int:response_id>/fhir/",
+        "patients/<id:pk>/responses/<id:response_id>/fhir/",
         views.response_bundle,
         name="response_fhir_bundle",
     ),
-    path("episodes/<int:episode_id>/fhir/", record_views.episode_fhir, name="episode_fhir"),
+    path("episodes/<id:episode_id>/fhir/", record_views.episode_fhir, name="episode_fhir"),
     path(
         "clinics/<slug:slug>/health-records/",
         sharing_views.clinic_record_sharing,
         name="clinic_record_sharing",
     ),
     path("me/record/", record_views.my_record, name="my_record"),
-    path("me/record/<int:episode_id>/fhir/", record_views.my_record_fhir, name="my_record_fhir"),
-    path("me/record/<int:episode_id>/summary/", record_views.my_record_pdf, name="my_record_pdf"),
+    path("me/record/<id:episode_id>/fhir/", record_views.my_record_fhir, name="my_record_fhir"),
+    path("me/record/<id:episode_id>/summary/", record_views.my_record_pdf, name="my_record_pdf"),
 ]

@@ -5,9 +5,9 @@ from . import views
 urlpatterns = [
     path("me/messages/", views.my_messages, name="my_messages"),
     path("me/messages/draft/", views.my_messages_draft, name="my_messages_draft"),
-    path("episodes/<int:episode_id>/messages/", views.episode_messages, name="episode_messages"),
+    path("episodes/<id:episode_id>/messages/", views.episode_messages, name="episode_messages"),
     path(
-        "episodes/<int:episode_id>/messages/draft/",
+        "episodes/<id:episode_id>/messages/draft/",
         views.episode_messages_draft,
         name="episode_messages_draft",
     ),

@@ -30,11 +30,14 @@ class JSONRulesField(forms.CharField):
                 _("Use at most %(limit)d characters.") % {"limit": self.max_length}
             )
         try:
-            return json.loads(text)
+            rules = json.loads(text)
         except ValueError:
-            raise forms.ValidationError(
-                _("The rules must be written as JSON, between { and }.")
-            ) from None
+            rules = None
+        if not isinstance(rules, dict):
+            # A number, a list or a string is JSON too, but no rules (a number reached
+            # the length check, which measures text: a 500).
+            raise forms.ValidationError(_("The rules must be written as JSON, between { and }."))
+        return rules
 
     def prepare_value(self, value):
         if isinstance(value, dict):

@@ -436,10 +436,13 @@ def test_the_patient_list_count_reads_the_episode_index_alone(world, kind):
     from tessera.core.access.patients import _staff_episode_scope
 
     episodes = Episode.objects.filter(_staff_episode_scope(world[kind])).real()
+    # The two covering indexes alone (the primary key left out too: with it, a bitmap of
+    # the therapist's entries and the consulted ones read from the table is as cheap,
+    # whenever the statistics make the training patients' list look large).
     plan = _plan(
         episodes.order_by().values("patient_id").distinct(),
         off=["bitmapscan"],
-        only={"treatment_episode": EPISODE_LIST_INDEXES},
+        only={"treatment_episode": EPISODE_LIST_INDEXES[:2]},
     )
     assert "Index Only Scan using episode_" in plan, plan
     assert "Seq Scan on core_patient" not in plan and "core_patient_pkey" not in plan, plan

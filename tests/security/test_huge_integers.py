@@ -1,0 +1,215 @@
+"""A number past 64 bits anywhere a URL takes one: in the path, in the query string, in a
+form's fields. Never a 5xx, on SQLite (which cannot bind such an integer: an
+OverflowError, where Django does not guard the lookup) and on PostgreSQL.
+
+Found by the fuzzer in CI: ``/fhir/Patient/9223372036854775808`` answered 500 on SQLite.
+The class: every path key is ``<id:…>`` (tessera.core.converters), which does not match
+past the largest key, a 404; a lookup Django leaves unguarded (``__in``, a foreign key)
+matches no row with such a number (tessera.core.lookups); query values and form fields
+are walked here for every URL of the access matrix."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import IntConverter
+
+from tessera.core.converters import LARGEST_ID, IdConverter
+from tests.snapshot import shared, shared_data
+from tests.test_access_matrix import MATRIX, become, build_matrix_world
+
+HUGE = [2**63, 2**64, 10**30]
+# Paths that take any digits on purpose: their view answers a key past the largest as
+# not found itself (a FHIR OperationOutcome, the refusal audited).
+UNBOUNDED = {"fhir_patient_read", "fhir_everything"}
+
+
+def _routes(resolver=None, prefix=""):
+    """(name, route, converters) of every path() pattern, includes joined."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name, route, getattr(pattern.pattern, "converters", {})
+
+
+NUMBERED = [
+    (name, route)
+    for name, route, converters in _routes()
+    if any(isinstance(c, (IntConverter, IdConverter)) for c in converters.values())
+]
+
+_PART = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+_SAMPLE = {"slug": "x", "str": "x", "path": "x", "uuid": str(uuid.uuid4())}
+
+
+def _path(route: str, huge_at: int, value: int) -> str:
+    """The route with the ``huge_at``-th number set to ``value``, the others to 1."""
+    seen = -1
+
+    def one(match):
+        nonlocal seen
+        kind = match["converter"] or "str"
+        if kind in ("id", "int"):
+            seen += 1
+            return str(value if seen == huge_at else 1)
+        return _SAMPLE[kind]
+
+    return "/" + _PART.sub(one, route)
+
+
+def test_every_key_in_a_path_is_bounded():
+    """A new URL with Django's unbounded ``<int:…>`` fails here: ``<id:…>`` instead."""
+    assert len(NUMBERED) > 100
+    unbounded = {
+        name
+        for name, _route, converters in _routes()
+        if any(type(c) is IntConverter for c in converters.values())
+    }
+    assert unbounded == UNBOUNDED
+    converter = IdConverter()
+    assert converter.to_python(str(LARGEST_ID)) == LARGEST_ID
+    for text in [str(LARGEST_ID + 1), "9" * 5000]:
+        with pytest.raises(ValueError):
+            converter.to_python(text)
+
+
+def test_a_key_past_64_bits_matches_no_row_in_any_lookup(world):
+    """Django guards ``pk=`` against such a number, not ``__in`` (a form's multiple
+    choice) nor a foreign key: tessera.core.lookups does (SQLite: OverflowError)."""
+    from tessera.core.models import Episode, Patient
+
+    mine = world.patient.pk
+    for value in HUGE:
+        assert not Patient.objects.filter(pk__in=[value]).exists()
+        assert list(Patient.objects.filter(pk__in=[value, mine])) == [world.patient]
+        assert not Episode.objects.filter(patient_id=value).exists()
+        assert not Episode.objects.filter(patient=value).exists()
+        assert not Episode.objects.filter(patient_id__in=[value, str(value)]).exists()
+        assert Episode.objects.filter(patient_id__in=[value, mine]).count() == (
+            Episode.objects.filter(patient_id=mine).count()
+        )
+        assert Episode.objects.exclude(patient_id=value).count() == Episode.objects.count()
+
+
+def test_no_5xx_for_a_number_past_64_bits_in_any_path(world, login):
+    client = login(world["manager"])
+    client.raise_request_exception = False
+    failures = []
+    for name, route in NUMBERED:
+        for huge_at in range(route.count("<id:") + route.count("<int:")):
+            for value in HUGE:
+                url = _path(route, huge_at, value)
+                status = client.get(url).status_code
+                if status >= 500 or (name not in UNBOUNDED and status != 404):
+                    failures.append((url, status))
+    assert failures == []
+
+
+# Query parameters the views read as numbers (grep "request.GET.get"), those of FHIR
+# searches, and names an id may travel under; with each page's own form fields.
+NUMBER_PARAMS = [
+    *("page", "week", "step", "answer", "practice", "template", "clinic", "therapist"),
+    *("version", "group", "diary", "edit", "flag", "owner", "kind", "status", "which"),
+    *("patient", "episode", "programme", "module", "response", "due", "id", "pk", "user"),
+    *("_count", "_offset", "count", "offset", "limit", "year", "month", "day", "n"),
+]
+_FIELD = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
+
+shared_data("huge_world")(build_matrix_world)
+
+
+@pytest.fixture
+def huge_world(request, _snapshots, db, settings):
+    world = shared(request, "huge_world")
+    settings.MEDIA_ROOT = world.media_root
+    return world
+
+
+def _who(row) -> str | None:
+    for wanted in (("ok",), ("ok", "redirect", "home", "no_content")):
+        kind = next((k for k in row.expect if row.outcome(k) in wanted), None)
+        if kind:
+            return kind
+    return None
+
+
+def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, client):
+    """Every URL of the access matrix, as someone who may use it: its query string with
+    every name above, and its form's fields (or its row's POST data) set to such a
+    number, each of 2**63, 2**64 and 10**30 in turn. Each request is rolled back."""
+    from django.urls import reverse
+
+    world = huge_world
+    client.raise_request_exception = False  # a 500 is counted, and the walk goes on
+    failures = []
+    for name, row in sorted(MATRIX.items()):
+        if name.startswith("fhir") or (kind := _who(row)) is None:
+            continue
+        become(client, world, kind)
+        cookies = client.cookies
+        url = reverse(name, kwargs=row.kwargs(world))
+        with transaction.atomic():
+            page = client.get(url)
+            transaction.set_rollback(True)
+        html = (
+            page.content.decode(errors="replace")
+            if page.status_code == 200
+            and not page.streaming
+            and page.get("Content-Type", "").startswith("text/html")
+            else ""
+        )
+        fields = sorted(set(_FIELD.findall(html)) - {"csrfmiddlewaretoken"})
+        for n in range(len(HUGE)):
+            values = {
+                param: str(HUGE[(i + n) % len(HUGE)])
+                for i, param in enumerate(NUMBER_PARAMS + fields)
+            }
+            client.cookies = cookies
+            with transaction.atomic():
+                status = client.get(url, values).status_code
+                if status >= 500:
+                    failures.append((name, "GET", status))
+                if row.method == "post" or fields:
+                    posted = {**row.data, **{f: values[f] for f in fields}}
+                    posted |= {k: values["id"] for k, v in row.data.items() if _number(v)}
+                    status = client.post(url, posted).status_code
+                    if status >= 500:
+                        failures.append((name, "POST", status))
+                transaction.set_rollback(True)
+    assert failures == []
+
+
+def _number(value) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
+FHIR_SEARCHES = ["/fhir/EpisodeOfCare", "/fhir/Observation", "/fhir/QuestionnaireResponse"]
+FHIR_NUMBERS = ["patient", "_count", "_offset", "_id", "episode-of-care", "subject"]
+
+
+def test_no_5xx_for_a_number_past_64_bits_in_the_fhir_api(world, client):
+    """The FHIR searches' numeric parameters and the read paths, with a real SMART token:
+    an OperationOutcome below 500 (the fuzzer draws these among others; here each one)."""
+    from tests.fhir.smart_helpers import KeyPair, get_token, register
+
+    keys = KeyPair()
+    registered = register(keys=keys, scope="system/*.rs", clinic=world.clinic)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {get_token(client, keys, registered, 'system/*.rs')}"}
+    client.raise_request_exception = False
+    failures = []
+    for value in HUGE:
+        urls = [(url, {name: str(value)}) for url in FHIR_SEARCHES for name in FHIR_NUMBERS]
+        urls += [(f"/fhir/{kind}/{value}", {}) for kind in ("Patient", "ServiceRequest")]
+        urls.append((f"/fhir/Patient/{value}/$everything", {}))
+        for url, params in urls:
+            response = client.get(url, params, **auth)
+            if response.status_code >= 500 or response["Content-Type"] != "application/fhir+json":
+                failures.append((url, params, response.status_code))
+    assert failures == []
