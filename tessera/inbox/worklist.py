@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from tessera.core.models import Clinic, Episode, Patient, User
@@ -197,7 +198,11 @@ def read_caseload(episodes) -> dict[int, Episode]:
     """The episodes by id, each with its clinic, therapist and patient (the name) set:
     three queries whatever the caseload's size (the episodes, their clinics, their
     therapists), each clinic and therapist one object shared by its episodes."""
-    caseload = {e.pk: e for e in episodes.only(*EPISODE_FIELDS)}
+    db = episodes.db
+    caseload = {}
+    for row in episodes.values_list(*EPISODE_FIELDS):
+        episode = loaded_row(Episode, db, EPISODE_FIELDS, row)
+        caseload[episode.pk] = episode
     clinic_ids = {e.clinic_id for e in caseload.values()}
     therapist_ids = {e.therapist_id for e in caseload.values()} - {None}
     clinics = (
@@ -224,8 +229,23 @@ def patient_of(episode) -> Patient:
     """The episode's patient from the episode's own copy of the name, no query: a
     patient object whose other fields are deferred (read from the database only if
     something asks for them, as with ``.only()``)."""
-    return Patient.from_db(
+    return loaded_row(
+        Patient,
         episode._state.db,
         PATIENT_FIELDS,
         (episode.patient_id, episode.patient_first_name, episode.patient_last_name),
     )
+
+
+def loaded_row(model, db: str, attnames, values):
+    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
+    fields deferred: read from the database if something asks for them), made without
+    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
+    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
+    models without ``pre_init``/``post_init`` receivers (the episode, the patient)."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.db = db
+    state.adding = False
+    return obj
