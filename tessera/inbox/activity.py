@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from functools import partial
 from types import SimpleNamespace
 
 from django.db.models import Case, F, OuterRef, Q, Subquery, When, Window
@@ -48,6 +49,10 @@ from tessera.treatment.models import (
 
 from . import collect, items
 from .items import Item
+
+# The links' texts, translated when a row is shown (``items.Item``).
+WRITE_TO_PATIENT = gettext_lazy("Write to the patient")
+SEE_SCORES = gettext_lazy("See the scores")
 
 SOURCES = {
     "last_message": gettext_lazy("sent a message"),
@@ -144,32 +149,34 @@ def inactive_patients(episodes, now) -> list[Item]:
     caseload = collect.loaded(episodes)
     rows = []
     for episode, moment, source in _inactive(caseload, now):
-        tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
-        days = (now - moment).days
-        if source:
-            reason = ngettext(
-                "No activity for %(days)d day (last %(what)s on %(date)s)",
-                "No activity for %(days)d days (last %(what)s on %(date)s)",
-                days,
-            ) % {"days": days, "what": SOURCES[source], "date": moment.astimezone(tz).date()}
-        else:
-            reason = ngettext(
-                "No activity in the %(days)d day since treatment started",
-                "No activity in the %(days)d days since treatment started",
-                days,
-            ) % {"days": days}
         rows.append(
             Item(
                 items.INACTIVE,
                 episode,
-                reason,
-                items.messages_url(episode.pk),
-                _("Write to the patient"),
+                partial(_inactive_reason, episode, moment, source, now),
+                partial(items.messages_url, episode.pk),
+                WRITE_TO_PATIENT,
                 moment,
                 key=f"inactive-{episode.pk}",
             )
         )
     return rows
+
+
+def _inactive_reason(episode, moment, source, now) -> str:
+    days = (now - moment).days
+    if source:
+        tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
+        return ngettext(
+            "No activity for %(days)d day (last %(what)s on %(date)s)",
+            "No activity for %(days)d days (last %(what)s on %(date)s)",
+            days,
+        ) % {"days": days, "what": SOURCES[source], "date": moment.astimezone(tz).date()}
+    return ngettext(
+        "No activity in the %(days)d day since treatment started",
+        "No activity in the %(days)d days since treatment started",
+        days,
+    ) % {"days": days}
 
 
 def deteriorations(episodes, now) -> list[Item]:
@@ -266,10 +273,9 @@ def _reliable_rise(code: str, scores):
     return definition, first, latest
 
 
-def _deterioration_row(definition, first, latest) -> Item:
-    episode = latest.episode
-    tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
-    reason = _(
+def _deterioration_reason(definition, first, latest) -> str:
+    tz = zoneinfo.ZoneInfo(latest.episode.clinic.time_zone)
+    return _(
         "%(instrument)s rose from %(first)s (%(first_date)s) to %(latest)s (%(latest_date)s): "
         "a reliable deterioration"
     ) % {
@@ -279,12 +285,16 @@ def _deterioration_row(definition, first, latest) -> Item:
         "latest": latest.total,
         "latest_date": latest.submitted_at.astimezone(tz).date(),
     }
+
+
+def _deterioration_row(definition, first, latest) -> Item:
+    episode = latest.episode
     return Item(
         items.DETERIORATION,
         episode,
-        reason,
-        items.overview_url(episode.pk, "scores"),
-        _("See the scores"),
+        partial(_deterioration_reason, definition, first, latest),
+        partial(items.overview_url, episode.pk, "scores"),
+        SEE_SCORES,
         latest.submitted_at,
         key=f"deterioration-{latest.pk}",
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from functools import partial
 
 from django.db.models import Count, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from tessera.core.id_lists import in_ids, rows_for_ids
 from tessera.core.models import Episode
@@ -34,6 +35,14 @@ SEVERITY_RANK = {
     RiskAlert.Severity.MODERATE: 2,
 }
 TIME_POINTS = dict(TimePoint.choices)
+
+# The links' texts, translated when a row is shown (``Item``: only a page of the rows is).
+OPEN_ALERT = gettext_lazy("Open the alert")
+OPEN_OVERVIEW = gettext_lazy("Open the overview")
+GIVE_FEEDBACK = gettext_lazy("Give feedback")
+REPLY = gettext_lazy("Reply")
+SEE_QUESTIONNAIRES = gettext_lazy("See questionnaires")
+OPEN_PLAN = gettext_lazy("Open the plan")
 
 
 def loaded(episodes) -> dict[int, Episode]:
@@ -68,30 +77,33 @@ def risk_alerts(episodes, now) -> list[Item]:
     rows = []
     for alert in alerts:
         alert.episode = caseload[alert.episode_id]
-        if alert.acknowledged_at:
-            state = _("acknowledged, not yet resolved")
-        elif alert.acknowledge_by < now:
-            state = _("not acknowledged in time")
-        else:
-            state = _("to be acknowledged")
-        reason = _("%(severity)s risk: %(source)s (%(state)s)") % {
-            "severity": alert.get_severity_display().capitalize(),
-            "source": alert.get_source_display(),
-            "state": state,
-        }
         rows.append(
             Item(
                 items.RISK,
                 alert.episode,
-                reason,
-                items.alert_url(alert.pk),
-                _("Open the alert"),
+                partial(_risk_reason, alert, now),
+                partial(items.alert_url, alert.pk),
+                OPEN_ALERT,
                 alert.opened_at,
                 rank=SEVERITY_RANK.get(alert.severity, 9),
                 key=f"risk-{alert.pk}",
             )
         )
     return rows
+
+
+def _risk_reason(alert, now) -> str:
+    if alert.acknowledged_at:
+        state = _("acknowledged, not yet resolved")
+    elif alert.acknowledge_by < now:
+        state = _("not acknowledged in time")
+    else:
+        state = _("to be acknowledged")
+    return _("%(severity)s risk: %(source)s (%(state)s)") % {
+        "severity": alert.get_severity_display().capitalize(),
+        "source": alert.get_source_display(),
+        "state": state,
+    }
 
 
 def count_risk_alerts(caseload, now) -> int:
@@ -139,15 +151,20 @@ def new_patients(episodes, now) -> list[Item]:
             Item(
                 items.NEW_PATIENT,
                 episode,
-                _("New patient, assigned to %(therapist)s: not opened yet")
-                % {"therapist": episode.therapist.get_full_name() or episode.therapist.email},
-                items.overview_url(episode.pk),
-                _("Open the overview"),
+                partial(_new_reason, episode),
+                partial(items.overview_url, episode.pk),
+                OPEN_OVERVIEW,
                 episode.created_at,
                 key=f"new-{episode.pk}",
             )
         )
     return rows
+
+
+def _new_reason(episode) -> str:
+    return _("New patient, assigned to %(therapist)s: not opened yet") % {
+        "therapist": episode.therapist.get_full_name() or episode.therapist.email
+    }
 
 
 def _feedback_owed(caseload):
@@ -206,18 +223,13 @@ def replies(episodes, now) -> list[Item]:
     answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload)
     rows = []
     for pk, episode_id, submitted_at, step, module in answers:
-        episode = caseload[episode_id]
-        reason = _("Sent a worksheet for feedback: %(step)s (%(module)s)") % {
-            "step": step,
-            "module": module,
-        }
         rows.append(
             Item(
                 items.REPLY,
-                episode,
-                reason,
-                items.messages_url(episode.pk, pk),
-                _("Give feedback"),
+                caseload[episode_id],
+                partial(_worksheet_reason, step, module),
+                partial(items.messages_url, episode_id, pk),
+                GIVE_FEEDBACK,
                 submitted_at,
                 reply_since=submitted_at,
                 now=now,
@@ -227,18 +239,13 @@ def replies(episodes, now) -> list[Item]:
         )
     waiting = rows_for_ids("inbox.first_waiting", _first_waiting_messages, caseload)
     for pk, episode_id, sent_at, count in waiting:
-        reason = ngettext(
-            "Sent a message that waits for a reply",
-            "Sent %(count)d messages that wait for a reply",
-            count,
-        ) % {"count": count}
         rows.append(
             Item(
                 items.REPLY,
                 caseload[episode_id],
-                reason,
-                items.messages_url(episode_id),
-                _("Reply"),
+                partial(_messages_reason, count),
+                partial(items.messages_url, episode_id),
+                REPLY,
                 sent_at,
                 reply_since=sent_at,
                 now=now,
@@ -246,6 +253,21 @@ def replies(episodes, now) -> list[Item]:
             )
         )
     return rows
+
+
+def _worksheet_reason(step, module) -> str:
+    return _("Sent a worksheet for feedback: %(step)s (%(module)s)") % {
+        "step": step,
+        "module": module,
+    }
+
+
+def _messages_reason(count: int) -> str:
+    return ngettext(
+        "Sent a message that waits for a reply",
+        "Sent %(count)d messages that wait for a reply",
+        count,
+    ) % {"count": count}
 
 
 def _overdue_by_episode(caseload, now) -> dict[int, list]:
@@ -289,42 +311,44 @@ def overdue_questionnaires(episodes, now) -> list[Item]:
     caseload = loaded(episodes)
     rows = []
     for episode_id, measures in _overdue_by_episode(caseload, now).items():
-        first_pk, _episode_id, first_due, first_instrument, first_point = measures[0]
+        first_pk, _episode_id, first_due, _instrument, _point = measures[0]
         episode = caseload[episode_id]
-        clinic = episode.clinic
-        if len(measures) == 1:
-            reason = _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
-                "instrument": first_instrument,
-                "when": _time_point(first_point),
-                "date": _local_date(clinic, first_due).isoformat(),
-            }
-        else:
-            listed = "; ".join(
-                _("%(instrument)s (%(when)s, due %(date)s)")
-                % {
-                    "instrument": instrument,
-                    "when": _time_point(time_point),
-                    "date": _local_date(clinic, due_at).isoformat(),
-                }
-                for _pk, _episode_id, due_at, instrument, time_point in measures
-            )
-            reason = ngettext(
-                "%(count)d questionnaire is not filled in: %(list)s",
-                "%(count)d questionnaires are not filled in: %(list)s",
-                len(measures),
-            ) % {"count": len(measures), "list": listed}
         rows.append(
             Item(
                 items.OVERDUE,
                 episode,
-                reason,
-                items.url_with_id("patient_measures", "pk", episode.patient_id),
-                _("See questionnaires"),
+                partial(_overdue_reason, episode.clinic, measures),
+                partial(items.url_with_id, "patient_measures", "pk", episode.patient_id),
+                SEE_QUESTIONNAIRES,
                 first_due,
                 key=f"due-{first_pk}",
             )
         )
     return rows
+
+
+def _overdue_reason(clinic, measures) -> str:
+    if len(measures) == 1:
+        _pk, _episode_id, due_at, instrument, time_point = measures[0]
+        return _("%(instrument)s (%(when)s) was due on %(date)s and is not filled in") % {
+            "instrument": instrument,
+            "when": _time_point(time_point),
+            "date": _local_date(clinic, due_at).isoformat(),
+        }
+    listed = "; ".join(
+        _("%(instrument)s (%(when)s, due %(date)s)")
+        % {
+            "instrument": instrument,
+            "when": _time_point(time_point),
+            "date": _local_date(clinic, due_at).isoformat(),
+        }
+        for _pk, _episode_id, due_at, instrument, time_point in measures
+    )
+    return ngettext(
+        "%(count)d questionnaire is not filled in: %(list)s",
+        "%(count)d questionnaires are not filled in: %(list)s",
+        len(measures),
+    ) % {"count": len(measures), "list": listed}
 
 
 def _time_point(code: str) -> str:
@@ -370,21 +394,24 @@ def modules_to_open(episodes, now) -> list[Item]:
     for episode, plan, waiting in _waiting_modules(loaded(episodes)):
         finished = [e.completed_at for e in plan if e.completed_at]
         since = max(finished) if finished else _start(episode)
-        reason = _("Has finished every open module; “%(module)s” waits for you to open it") % {
-            "module": waiting.module_version.title
-        }
         rows.append(
             Item(
                 items.UNLOCK,
                 episode,
-                reason,
-                items.url_with_id("plan", "pk", episode.patient_id),
-                _("Open the plan"),
+                partial(_unlock_reason, waiting.module_version.title),
+                partial(items.url_with_id, "plan", "pk", episode.patient_id),
+                OPEN_PLAN,
                 since,
                 key=f"unlock-{waiting.pk}",
             )
         )
     return rows
+
+
+def _unlock_reason(title: str) -> str:
+    return _("Has finished every open module; “%(module)s” waits for you to open it") % {
+        "module": title
+    }
 
 
 def _first_waiting(plan, episode):

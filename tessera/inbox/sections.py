@@ -1,19 +1,22 @@
 """What the inbox adds to the portal's pages (see ``tessera.core.contributions``): the
 "Inbox" menu entry, and its sections of the patient overview.
 
-Each ``load`` runs a fixed number of queries (one or two), whatever the history's size:
+Each ``load`` runs a fixed number of queries (none to two), whatever the history's size:
 plan and progress, scores with their graphs and a table, the latest worksheets sent,
-clinical notes, and the risk history.
+clinical notes, and the risk history (the scores and the risk history share one read of
+the responses).
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
+from tessera.core.prepared import Prepared
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans, progress
 from tessera.treatment.models import Response, WorksheetAnswer
@@ -49,12 +52,49 @@ def load_plan(request, episode) -> dict:
     }
 
 
-def load_scores(request, episode) -> dict:
-    responses = list(
-        Response.objects.filter(episode=episode, total__isnull=False)
+# The sections' reads, compiled to SQL once per process (``core.prepared``; decision
+# 0044): the overview is opened all day with the same reads, only the episode changes.
+_RESPONSES = Prepared(
+    lambda episode_id: (
+        Response.objects.filter(
+            Q(total__isnull=False) | Q(risk_flagged=True), episode_id=episode_id
+        )
         .defer("answers")
         .order_by("submitted_at", "id")
     )
+)
+_WORKSHEETS = Prepared(
+    lambda episode_id: (
+        WorksheetAnswer.objects.filter(entry__episode_id=episode_id, submitted_at__isnull=False)
+        .select_related("step", "entry__module_version", "feedback_by")
+        .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
+    )
+)
+_NOTES = Prepared(
+    lambda episode_id: ClinicalNote.objects.filter(episode_id=episode_id).select_related("author")[
+        :LATEST_NOTES
+    ]
+)
+_ALERTS = Prepared(
+    lambda episode_id: RiskAlert.objects.filter(episode_id=episode_id).select_related(
+        "acknowledged_by", "resolved_by"
+    )[:LATEST_RISK]
+)
+
+
+def _responses(request, episode) -> list:
+    """The episode's scored or risk-flagged responses, oldest first: read once for the
+    scores and the risk history (one query, not one per section; issue 16), kept on the
+    request."""
+    kept = getattr(request, "_tessera_overview_responses", None)
+    if kept is None or kept[0] != episode.pk:
+        rows = _RESPONSES(episode.pk)
+        kept = request._tessera_overview_responses = (episode.pk, rows)
+    return kept[1]
+
+
+def load_scores(request, episode) -> dict:
+    responses = [r for r in _responses(request, episode) if r.total is not None]
     return {
         "series": progress.series_for(responses, _language()),
         "latest": list(reversed(responses))[:LATEST_SCORES],
@@ -62,32 +102,20 @@ def load_scores(request, episode) -> dict:
 
 
 def load_worksheets(request, episode) -> dict:
-    answers = (
-        WorksheetAnswer.objects.filter(entry__episode=episode, submitted_at__isnull=False)
-        .select_related("step", "entry__module_version", "feedback_by")
-        .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
-    )
-    return {"answers": list(answers)}
+    return {"answers": _WORKSHEETS(episode.pk)}
 
 
 def load_notes(request, episode) -> dict:
-    notes = ClinicalNote.objects.filter(episode=episode).select_related("author")
     return {
-        "notes": list(notes[:LATEST_NOTES]),
+        "notes": _NOTES(episode.pk),
         "form": getattr(request, "note_form", None) or ClinicalNoteForm(),
         "may_add": access.may_see_patient_data(request.user) and request.user.is_staff_member,
     }
 
 
 def load_risk(request, episode) -> dict:
-    alerts = RiskAlert.objects.filter(episode=episode).select_related(
-        "acknowledged_by", "resolved_by"
-    )[:LATEST_RISK]
-    flagged = (
-        Response.objects.filter(episode=episode, risk_flagged=True)
-        .defer("answers")
-        .order_by("-submitted_at", "-id")[:LATEST_RISK]
-    )
+    flagged = [r for r in reversed(_responses(request, episode)) if r.risk_flagged]
+    flagged = flagged[:LATEST_RISK]
     language = _language()
     rows = []
     for response in flagged:
@@ -98,7 +126,7 @@ def load_risk(request, episode) -> dict:
             for flag in response.result.get("risk_flags", [])
         ]
         rows.append((response, labels))
-    return {"alerts": list(alerts), "flagged": rows}
+    return {"alerts": _ALERTS(episode.pk), "flagged": rows}
 
 
 OVERVIEW = [

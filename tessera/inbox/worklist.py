@@ -26,24 +26,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models.base import ModelState
 from django.utils import timezone
 
-from tessera.core.models import Patient
+from tessera.core.models import Clinic, Episode, Patient, User
 
 from . import activity, collect, items
 from .items import KINDS, Item
 
-# The clinic and the therapist are a few rows for the whole caseload (the planner
-# memoizes them). The patient is not joined: a row shows only the name, which the
-# episode carries (core 0018), and joining the patients read every patient of the
-# country (a hash join) or one primary-key descent per episode (issue 16).
-EPISODE_WITH = ("clinic", "therapist")
-# Columns no row shows or needs (the clinic's JSON settings are decoded per row else).
-NOT_SHOWN = (
-    "clinic__languages",
-    "clinic__rate_limits",
-    "therapist__password",
+# What the collectors and the page read of an episode (the tests count queries, so a
+# deferred field read would show). The clinic and the therapist are a few rows for the
+# whole caseload: read once each and shared by the episodes, not joined and made into
+# objects again for every episode (a team's inbox made ~300 of each; issue 16). The
+# patient is not read: a row shows only the name, which the episode carries (core 0018).
+EPISODE_FIELDS = (
+    "id",
+    "patient_id",
+    "patient_first_name",
+    "patient_last_name",
+    "clinic_id",
+    "therapist_id",
+    "programme_version_id",
+    "status",
+    "new_to_therapist",
+    "started_on",
+    "created_at",
+    "read_only_from",
 )
+# Columns no row shows or needs (the clinic's JSON settings).
+CLINIC_NOT_SHOWN = ("languages", "rate_limits")
 PATIENT_FIELDS = ("id", "first_name", "last_name")
 
 COLLECTORS = [
@@ -175,9 +186,7 @@ def build(episodes, now=None) -> Worklist:
     # The caseload, read once, goes into every collector's query as a list of ids: as a
     # subquery each query ran the scope again, and the planner, not knowing how few
     # episodes it gives, joined it to a scan of every episode in the country (issue 16).
-    caseload = {e.pk: e for e in episodes.select_related(*EPISODE_WITH).defer(*NOT_SHOWN)}
-    for episode in caseload.values():
-        episode.patient = patient_of(episode)
+    caseload = read_caseload(episodes)
     rows: list[Item] = []
     for collector in COLLECTORS:
         rows.extend(collector(caseload, now))
@@ -185,12 +194,58 @@ def build(episodes, now=None) -> Worklist:
     return Worklist(rows)
 
 
+def read_caseload(episodes) -> dict[int, Episode]:
+    """The episodes by id, each with its clinic, therapist and patient (the name) set:
+    three queries whatever the caseload's size (the episodes, their clinics, their
+    therapists), each clinic and therapist one object shared by its episodes."""
+    db = episodes.db
+    caseload = {}
+    for row in episodes.values_list(*EPISODE_FIELDS):
+        episode = loaded_row(Episode, db, EPISODE_FIELDS, row)
+        caseload[episode.pk] = episode
+    clinic_ids = {e.clinic_id for e in caseload.values()}
+    therapist_ids = {e.therapist_id for e in caseload.values()} - {None}
+    clinics = (
+        {c.pk: c for c in Clinic.objects.filter(pk__in=clinic_ids).defer(*CLINIC_NOT_SHOWN)}
+        if clinic_ids
+        else {}
+    )
+    people = (
+        {u.pk: u for u in User.objects.filter(pk__in=therapist_ids).defer("password")}
+        if therapist_ids
+        else {}
+    )
+    clinic_field = Episode.clinic.field
+    therapist_field = Episode.therapist.field
+    patient_field = Episode.patient.field
+    for episode in caseload.values():
+        clinic_field.set_cached_value(episode, clinics[episode.clinic_id])
+        therapist_field.set_cached_value(episode, people.get(episode.therapist_id))
+        patient_field.set_cached_value(episode, patient_of(episode))
+    return caseload
+
+
 def patient_of(episode) -> Patient:
     """The episode's patient from the episode's own copy of the name, no query: a
     patient object whose other fields are deferred (read from the database only if
     something asks for them, as with ``.only()``)."""
-    return Patient.from_db(
+    return loaded_row(
+        Patient,
         episode._state.db,
         PATIENT_FIELDS,
         (episode.patient_id, episode.patient_first_name, episode.patient_last_name),
     )
+
+
+def loaded_row(model, db: str, attnames, values):
+    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
+    fields deferred: read from the database if something asks for them), made without
+    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
+    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
+    models without ``pre_init``/``post_init`` receivers (the episode, the patient)."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.db = db
+    state.adding = False
+    return obj

@@ -108,9 +108,19 @@ def unread_count(user, episode_ids=None) -> int:
     return count
 
 
+# ``latest``'s read per limit, compiled once per process (``core.prepared``): the patient
+# overview shows it on every opening (issue 16).
+_LATEST: dict[int, Prepared] = {}
+
+
 def latest(episode, limit: int = 5) -> list[Message]:
-    return list(
-        Message.objects.filter(episode=episode)
-        .select_related("author")
-        .order_by("-sent_at", "-id")[:limit]
-    )[::-1]
+    read = _LATEST.get(limit)
+    if read is None:
+        read = _LATEST[limit] = Prepared(
+            lambda episode_id: (
+                Message.objects.filter(episode_id=episode_id)
+                .select_related("author")
+                .order_by("-sent_at", "-id")[:limit]
+            )
+        )
+    return read(episode.pk)[::-1]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
+from tessera.core.prepared import Prepared
 from tessera.core.reversing import reverse_cached
 
 
@@ -27,16 +28,23 @@ def patient_nav(user) -> list:
     return [(reverse_cached("my_studies"), _("Research studies"))]
 
 
-def overview_guidance(request, episode) -> dict:
+def _randomised(episode_id):
     from .models import Participant
 
-    participant = (
-        Participant.objects.filter(episode=episode, randomised_at__isnull=False)
+    return (
+        Participant.objects.filter(episode_id=episode_id, randomised_at__isnull=False)
         .select_related("arm", "study")
-        .order_by("-randomised_at")
-        .first()
+        .order_by("-randomised_at")[:1]
     )
-    return {"participant": participant}
+
+
+# Compiled once per process (``core.prepared``): the overview reads it on every opening.
+_RANDOMISED = Prepared(_randomised)
+
+
+def overview_guidance(request, episode) -> dict:
+    found = _RANDOMISED(episode.pk)
+    return {"participant": found[0] if found else None}
 
 
 OVERVIEW = [

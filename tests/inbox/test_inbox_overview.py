@@ -105,7 +105,31 @@ def test_the_overview_uses_a_constant_number_of_queries(world, full, client):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url(episode)).status_code == 200
     assert len(large) == len(small), (len(small), len(large))
-    assert len(small) <= 30
+    # The session, the user (staff, second factor, roles, patient record), the episode,
+    # one own-scope check shared by the audit record's purpose and the sections that ask
+    # (consultations, the record download; three before, issue 16), the audit record,
+    # and one read per section (the scores and the risk history share the responses).
+    assert len(small) == 24, [q["sql"][:80] for q in small]
+    own_scope = [
+        q for q in small if q["sql"].startswith('SELECT 1 AS "a" FROM "treatment_episode"')
+    ]
+    assert len(own_scope) == 1, own_scope
+
+
+def test_the_own_scope_answer_is_kept_per_episode_and_follows_its_therapist(world):
+    from tessera.core import access
+    from tessera.core.models import User
+
+    therapist = User.objects.get(pk=world["therapist"].pk)
+    episode = world.episode
+    with CaptureQueriesContext(connection) as first:
+        assert access.episode_in_own_scope(therapist, episode)
+    with CaptureQueriesContext(connection) as again:
+        assert access.episode_in_own_scope(therapist, episode)
+    assert len(again) == 0 < len(first)
+    episode.therapist = world["colleague"]  # another therapist: asked again
+    episode.save(update_fields=["therapist"])
+    assert not access.episode_in_own_scope(therapist, episode)
 
 
 def test_a_note_is_added_and_audited(world, client):

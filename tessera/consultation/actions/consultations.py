@@ -39,7 +39,7 @@ def _text(value: str, field: str) -> str:
 
 def sees_by_own_role(user, episode) -> bool:
     """Whether the user's own roles (not a consultation grant) show them the episode."""
-    return Episode.objects.filter(pk=episode.pk).filter(access.own_episode_scope(user)).exists()
+    return access.episode_in_own_scope(user, episode)
 
 
 def colleagues_for(episode, asker) -> list[User]:

@@ -171,12 +171,14 @@ def get_visible_patient(user, pk) -> object:
     return patient
 
 
-def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
+def read_purpose(user, patient, clinic_id: int | None = None, episode=None) -> str | None:
     """The audit purpose of a staff member's read of this patient when only an extra scope
     (a consultation grant) lets them see the patient: that scope's ``audit_purpose``.
     None when their own roles show them the patient (the caller's default applies).
 
-    No query for a clinic-wide role at ``clinic_id``; otherwise one, two through a grant."""
+    No query for a clinic-wide role at ``clinic_id``; otherwise one, two through a grant.
+    ``episode``: the patient's episode read, when the read is of one (its own scope is
+    then asked by ``episode_in_own_scope``, whose answer the page's later checks reuse)."""
     granted = [(s, f) for s, f in scopes.granted_extra_scopes() if s.audit_purpose]
     if not granted or not may_see_patient_data(user) or not user.is_staff_member:
         return None
@@ -184,6 +186,12 @@ def read_purpose(user, patient, clinic_id: int | None = None) -> str | None:
         return None
     from tessera.core.models import Episode
 
+    if (
+        isinstance(episode, Episode)
+        and episode.patient_id == patient.pk
+        and episode_in_own_scope(user, episode)
+    ):
+        return None
     episodes = Episode.objects.filter(patient=patient)
     if episodes.filter(own_episode_scope(user)).exists():
         return None
@@ -211,10 +219,21 @@ def patient_in_own_scope(user, patient) -> bool:
 
 def episode_in_own_scope(user, episode) -> bool:
     """Whether the user's own roles (not a consultation grant) show them this episode:
-    what writing to the patient, acting on an alert or changing records needs."""
+    what writing to the patient, acting on an alert or changing records needs.
+
+    One query, asked once per episode object and user: the answer is kept on the episode
+    with what it depends on of the episode (its clinic and therapist; the user's roles
+    are read once per request), so the patient overview's sections and its audit record
+    ask the database once, not three times (issue 16)."""
     from tessera.core.models import Episode
 
-    return Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
+    key = (user.pk, episode.pk, episode.clinic_id, episode.therapist_id)
+    kept = getattr(episode, "_tessera_own_scope", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    found = Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
+    episode._tessera_own_scope = (key, found)
+    return found
 
 
 def patient_is_visible(user, patient) -> bool:

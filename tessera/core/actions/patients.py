@@ -94,7 +94,7 @@ def record_patient_read(user, patient: Patient, what: str, *, obj=None, purpose=
         # A read made only through a consultation grant is for "consultation".
         purpose=purpose
         or ("self" if own else None)
-        or access.read_purpose(user, patient, clinic.pk if clinic else None)
+        or access.read_purpose(user, patient, clinic.pk if clinic else None, episode=obj)
         or "care",
         actor_role=access.actor_role_label(user, clinic.pk if clinic else None),
     )
