@@ -46,32 +46,115 @@ def record(
     if actor is None and ctx.user is not None and ctx.user.is_authenticated:
         actor = ctx.user
     chain = chain_key(clinic.pk if clinic is not None else None)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor,
+        actor_role=actor_role,
+        clinic=clinic,
+        patient=patient,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        purpose=purpose,
+        ip_address=ctx.ip_address,
+        request_id=ctx.request_id,
+        changes=changes or {},
+        chain=chain,
+    )
+    if connection.vendor == "postgresql":
+        _append_linked(event)
+        return event
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             chain=chain, defaults={"last_hash": GENESIS}
         )
-        event = AuditEvent(
-            at=timezone.now(),
-            actor=actor,
-            actor_role=actor_role,
-            clinic=clinic,
-            patient=patient,
-            action=action,
-            object_type=type(obj).__name__ if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            purpose=purpose,
-            ip_address=ctx.ip_address,
-            request_id=ctx.request_id,
-            changes=changes or {},
-            prev_hash=head.last_hash,
-            chain=chain,
-        )
+        event.prev_hash = head.last_hash
         event.hash = event.compute_hash()
         event.save()
         AuditChainHead.objects.filter(pk=head.pk).update(
             last_hash=event.hash, last_event_id=event.pk
         )
     return event
+
+
+# The columns record() sends as values (prev_hash and hash come from the head).
+_LINKED_FIELDS = [
+    f
+    for f in AuditEvent._meta.concrete_fields
+    if not f.primary_key and f.name not in ("prev_hash", "hash")
+]
+_APPEND_SQL: str | None = None
+
+
+def _append_sql() -> str:
+    """The one statement that appends an event on PostgreSQL: lock the chain's head,
+    insert the row linked to it with its hash, move the head to it (decision 0054)."""
+    global _APPEND_SQL
+    if _APPEND_SQL is None:
+        quote = connection.ops.quote_name
+        names = [quote(f.column) for f in _LINKED_FIELDS]
+        values = []
+        for f in _LINKED_FIELDS:
+            kind = f.get_internal_type()
+            cast = {"JSONField": "jsonb", "GenericIPAddressField": "inet"}.get(
+                kind, f.db_type(connection)
+            )
+            values.append(f"%s::{cast}")
+        events = quote(AuditEvent._meta.db_table)
+        heads = quote(AuditChainHead._meta.db_table)
+        # The hash is SHA-256 of the previous hash's text followed by the payload's
+        # bytes, as AuditEvent.compute_hash(); the payload is built beforehand, outside
+        # the lock, so only the digest of a few hundred bytes is computed while it is
+        # held. Names from the models, values as parameters.
+        template = (
+            "WITH head AS (SELECT id, last_hash FROM {heads} WHERE chain = %s FOR UPDATE), "
+            "new AS (INSERT INTO {events} ({names}, prev_hash, hash) "
+            "SELECT {values}, head.last_hash, "
+            "encode(sha256(convert_to(head.last_hash, 'UTF8') || %s::bytea), 'hex') "
+            "FROM head RETURNING id, prev_hash, hash) "
+            "UPDATE {heads} AS h SET last_hash = new.hash, last_event_id = new.id "
+            "FROM head, new WHERE h.id = head.id RETURNING new.id, new.prev_hash, new.hash"
+        )
+        _APPEND_SQL = template.format(  # noqa: S608 - names from the models
+            heads=heads, events=events, names=", ".join(names), values=", ".join(values)
+        )
+    return _APPEND_SQL
+
+
+def _append_linked(event: AuditEvent) -> None:
+    """Insert the event into its chain on PostgreSQL in one statement, one round trip.
+
+    The chain's head is locked by the statement itself, after everything else of the
+    event (its values, the payload's bytes) is ready: outside a transaction the lock is
+    held only while the database runs the statement and commits it, with no round trip
+    to Python in between (before: lock, insert, update head, commit, four round trips,
+    with the writer's process descheduled in between on a busy machine). Inside an
+    action's transaction it is held, as before, until that transaction ends. A chain
+    with no head yet gets one (from the genesis hash) and the statement runs again."""
+    params = [event.chain]
+    for f in _LINKED_FIELDS:
+        value = getattr(event, f.attname)
+        if f.get_internal_type() == "JSONField":
+            value = json.dumps(value)
+        elif f.get_internal_type() == "GenericIPAddressField":
+            value = value or None
+        params.append(value)
+    params.append(event.payload())
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql(), params)
+        row = cursor.fetchone()
+        if row is None:
+            heads = connection.ops.quote_name(AuditChainHead._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {heads} (chain, last_hash) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (chain) DO NOTHING",
+                [event.chain, GENESIS],
+            )
+            cursor.execute(_append_sql(), params)
+            row = cursor.fetchone()
+    event.pk, event.prev_hash, event.hash = row
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def record_many(

@@ -135,9 +135,17 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     actor_role = models.CharField(max_length=32, blank=True)
-    clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, null=True, related_name="+")
+    # No index of their own: each is the first column of a composite index below
+    # (decision 0054; one B-tree fewer to update per audited write).
+    clinic = models.ForeignKey(
+        "core.Clinic", on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     patient = models.ForeignKey(
-        "core.Patient", on_delete=models.PROTECT, null=True, related_name="audit_events"
+        "core.Patient",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="audit_events",
+        db_index=False,
     )
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
