@@ -13,7 +13,6 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
-from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
 from .models import Message, MessageRead
@@ -53,16 +52,6 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
     return page, views
 
 
-_UNREAD_IDS = Prepared(
-    lambda episode_ids, user_id: (
-        Message.objects.filter(episode__id__in=episode_ids, from_patient=False)
-        .exclude(reads__user_id=user_id)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-)
-
-
 def unread_of_episode(user_id):
     """The messages to the patient from the care team on the outer episode
     (``OuterRef("pk")``) that this user has not opened, counted: a subquery for the
@@ -85,25 +74,18 @@ def keep_unread_count(user, count: int) -> None:
     user.__dict__["_unread_messages"] = count
 
 
-def unread_count(user, episode_ids=None) -> int:
+def unread_count(user) -> int:
     """Messages to this patient from the care team that they have not opened: one query,
     once per request. The number is kept on the user object, which lives for one
     request, so that the page and the menu that both show it ask once (issue 16); the
     callers (the patient home, the menu while the page renders) make no write that
-    changes it in between. ``episode_ids``: the ids of all the patient's own episodes,
-    when the caller has them (the patient home): the count then needs no join."""
+    changes it in between. The patient home counts it with the patient's episodes
+    (``unread_of_episode``, kept by ``keep_unread_count``), so it makes no query here."""
     cached = user.__dict__.get("_unread_messages")
     if cached is not None:
         return cached
-    if episode_ids is None:
-        mine = Message.objects.filter(episode__patient__user=user)
-        count = mine.filter(from_patient=False).exclude(reads__user=user).count()
-    elif not episode_ids:
-        count = 0  # no episode, no message
-    else:
-        # The patient home's read, compiled once per process (issue 16): the ids of the
-        # unread messages (a handful), counted here.
-        count = len(_UNREAD_IDS(sorted(episode_ids), user.pk))
+    mine = Message.objects.filter(episode__patient__user=user)
+    count = mine.filter(from_patient=False).exclude(reads__user=user).count()
     user.__dict__["_unread_messages"] = count
     return count
 

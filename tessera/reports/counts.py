@@ -10,8 +10,13 @@ over the whole tables, so a test compares the two.
 
 Days are the server's time zone (``settings.TIME_ZONE``, as the dashboard's weeks and
 quarters were counted before), written into the triggers when they are made: a change
-of that setting needs ``rebuild()`` and new triggers. Figures that are not per day use
-the day ``ALL_TIME``. Rows that went back to 0 stay (readers skip them).
+of that setting needs ``rebuild()`` and new triggers. Not the clinic's own zone
+(``clinic_dates``, decision 0049): a known limit, see decision 0043. Figures that are
+not per day use the day ``ALL_TIME``. Rows that went back to 0 stay (readers skip them).
+
+On SQLite the triggers call ``django_datetime_cast_date``, which Django registers on its
+own connections only: another tool's connection can read the counted tables, but its
+writes to them fail with "no such function" (decision 0043).
 
 On SQLite a later migration that rebuilds one of the counted tables (intake_application,
 intake_referral, reports_episodeoutcome) drops its triggers; it must make them again

@@ -194,10 +194,11 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
-def staff_sign_in(page, user, secret: str | None = None) -> None:
+def staff_sign_in(page, user, secret: str | None = None, password: str = PASSWORD) -> None:
     """Sign a staff member in with password and the current code of their authenticator
-    (the test world's shared TOTP secret unless given)."""
-    sign_in(page, user.email)
+    (the test world's shared TOTP secret unless given). ``user``: a user or an e-mail
+    address (the demo's staff: ``password=DEMO_PASSWORD, secret=DEMO_TOTP_SECRET``)."""
+    sign_in(page, user if isinstance(user, str) else user.email, password)
     page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(secret or TOTP_SECRET))
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

@@ -17,18 +17,15 @@ from tessera.appointments.models import ChangeRequest
 from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.intake.models import ApplicationMessage
-from tests.conftest import TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.intake_helpers import make_application
 
 QUESTION = "I work nights. Could the assessment be in the afternoon?"
 
 
 def _staff(page, email):
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 @pytest.fixture

@@ -4,23 +4,18 @@ reason; Theo then finds the patient as a "New patient" row in his inbox."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import AuditEvent, Episode
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def _staff(page, local: str) -> None:
-    sign_in(page, f"{local}@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def test_the_demo_manager_changes_a_patients_therapist(page, browser, live_server, seeded_demo):

@@ -4,7 +4,6 @@ through the grant and comments; the therapist reads the comment."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 
 import pytest
@@ -14,8 +13,8 @@ from tessera.consultation.models import ConsultationComment, ConsultationRequest
 from tessera.core import actions
 from tessera.core.models import AuditEvent
 from tessera.core.roles import Role
-from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_user
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +25,7 @@ _USED: dict[str, int] = {}
 def _sign_in_staff(page, email, clock):
     if _USED.get(email) == int(time.time()) // 30:
         clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.05))
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
     _USED[email] = int(time.time()) // 30
 
 

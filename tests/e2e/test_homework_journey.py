@@ -4,15 +4,13 @@ else signs in; the therapist then sees both entries on the plan page."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
 from tessera.treatment.models import DiaryEntry
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -95,10 +93,7 @@ def test_two_diary_entries_from_the_home_page_on_a_phone(phone_page, demo):
         "() => { localStorage.setItem('tessera-owner', 'someone-else');"
         " localStorage.setItem('tessera-worksheet:/me/modules/1/steps/2/', '{}'); }"
     )
-    sign_in(page, "therapist@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
     assert page.evaluate(KEPT) == []
 
     page.goto(f"/patients/{demo.pk}/plan/")

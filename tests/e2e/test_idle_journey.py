@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tessera.safety.models import RiskAlert
 from tests.conftest import PASSWORD, TOTP_SECRET
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import current_totp_code, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +22,7 @@ NOTES = "She said the weekend was unbearable; ask about it on Monday."
 
 
 def _staff(page, email):
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 def _age_server_session(page, seconds: int) -> None:

@@ -15,8 +15,8 @@ from tessera.core.models import Clinic
 from tessera.core.roles import Role
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application
-from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import PASSWORD, make_clinic, make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.intake_helpers import consent_for, make_application
 
 
@@ -83,9 +83,7 @@ def test_self_referral_with_a_risk_answer_is_urgent_at_once(page, riverside):
     page.get_by_role("button", name="Sign out").click()
 
     # the intake coordinator: the new application is first, marked urgent
-    sign_in(page, coordinator.email, PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, coordinator.email)
     page.get_by_role("link", name="Intake queue").click()
     first = page.get_by_role("table").get_by_role("row").nth(1)
     expect(first).to_contain_text("Nina New")

@@ -3,8 +3,6 @@ coordinator finds the referral in the queue, with the referrer and a letter of r
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -12,8 +10,8 @@ from tessera.core import actions
 from tessera.core.models import Clinic
 from tessera.core.roles import Role
 from tessera.intake.models import Application
-from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_user
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -53,9 +51,7 @@ def test_a_gp_refers_and_the_coordinator_sees_it(page, clinic_and_coordinator):
     application = Application.objects.get(last_name="Referred")
     expect(page.locator("#reference")).to_have_text(application.reference)
 
-    sign_in(page, coordinator.email, PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, coordinator.email)
     page.goto("/intake/")
     row = page.get_by_role("table").get_by_role("row").nth(1)
     expect(row).to_contain_text("Rut Referred")

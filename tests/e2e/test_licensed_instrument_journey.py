@@ -15,8 +15,8 @@ from tessera.instruments.actions import do_save_clinic_wording
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure, Response
-from tests.conftest import TOTP_SECRET, make_patient, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_patient, make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +40,7 @@ def test_madrs_s_scheduled_filled_in_scored_and_item9_opens_an_alert(page, e2e_w
         source_note="Klinikens licensierade version",
     )
 
-    sign_in(page, manager.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, manager.email)
     page.goto(f"/clinics/{clinic.slug}/measures/")
     main = page.get_by_role("main")
     main.get_by_label("Questionnaire").select_option("MADRS-S")

@@ -3,23 +3,17 @@ the reply and the read receipt. The draft autosaves through htmx as the patient 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tessera.messaging.models import Message, MessageDraft
-from tests.conftest import TOTP_SECRET
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def _therapist(page, email):
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 def test_therapist_writes_patient_reads_and_replies(page, phone_page, e2e_world):

@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tessera.core import actions
 from tessera.core.models import AuditEvent, Clinic
 from tessera.core.roles import Role
-from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_user
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,10 +19,7 @@ def test_a_manager_chooses_the_swedish_outcome_rule(page, e2e_world):
     clinic = e2e_world.clinic
     manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
     actions.do_grant_role(manager, clinic, Role.CLINIC_MANAGER)
-    sign_in(page, manager.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, manager.email)
 
     page.goto(f"/clinics/{clinic.slug}/edit/")
     main = page.get_by_role("main")

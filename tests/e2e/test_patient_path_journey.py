@@ -15,7 +15,7 @@ from tessera.core.models import Clinic
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import MeasureRule, ResponseDraft
 from tests.conftest import PASSWORD, make_clinic
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.intake_helpers import make_application
 
 CRISIS = "If you are thinking about harming yourself"
@@ -166,8 +166,7 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
 
     from tessera.core.roles import Role
     from tessera.safety.models import RiskAlert
-    from tests.conftest import TOTP_SECRET, make_user
-    from tests.e2e.conftest import current_totp_code
+    from tests.conftest import make_user
 
     manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
     actions.do_grant_role(manager, unguided_alone.clinic, Role.CLINIC_MANAGER)
@@ -192,9 +191,7 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
     staff_context = browser.new_context(base_url=live_server.url)
     staff = staff_context.new_page()
     try:
-        sign_in(staff, "maja@alpha.test")
-        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff_sign_in(staff, "maja@alpha.test")
         staff.goto("/alerts/")
         staff.get_by_role("link", name=re.compile("Pia")).first.click()
         expect(staff.get_by_role("main")).to_contain_text("I cannot get started and feel low")
@@ -350,8 +347,6 @@ def just_ended(e2e_world):
 def test_a_message_written_just_after_the_end_reaches_the_therapist(
     page, just_ended, browser, live_server
 ):
-    from tests.conftest import TOTP_SECRET
-    from tests.e2e.conftest import current_totp_code
 
     sign_in(page, "patient@alpha.test")
     page.goto("/me/messages/")
@@ -362,9 +357,7 @@ def test_a_message_written_just_after_the_end_reaches_the_therapist(
     staff_context = browser.new_context(base_url=live_server.url)
     staff = staff_context.new_page()
     try:
-        sign_in(staff, "therapist@alpha.test")
-        staff.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-        staff.get_by_role("main").get_by_role("button", name="Sign in").click()
+        staff_sign_in(staff, "therapist@alpha.test")
         staff.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
         staff.get_by_role("link", name=re.compile(r"^Waiting for a reply \(1\)")).click()
         expect(staff.get_by_role("main")).to_contain_text("Pia Larsson")

@@ -3,15 +3,13 @@ worksheet keeps what the patient types when saving fails, then saves it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
 from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 
 def _open_text_field(patient):
@@ -37,9 +35,7 @@ def _option(form, text: str) -> str:
 
 
 def _therapist(page):
-    sign_in(page, "therapist@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def test_a_therapist_adds_a_module_and_switches_programme_without_losing_work(page, demo):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 
 @pytest.fixture
@@ -66,9 +66,7 @@ def test_a_patient_fills_in_due_questionnaires_and_the_therapist_sees_them(page,
     expect(gad.get_by_role("row").last).to_contain_text("7")
 
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, "therapist@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
     patient = Patient.objects.get(user__email="patient@demo.tessera.test")
     page.get_by_role("link", name=str(patient)).first.click()
     page.get_by_role("link", name="Scores and questionnaires").click()

@@ -12,8 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import expect
 
 from tessera.core.models import AuditEvent
-from tests.conftest import TOTP_SECRET
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -38,10 +37,7 @@ def test_the_patient_downloads_their_record(phone_page, e2e_world):
 
 
 def test_the_therapist_downloads_the_episode_from_the_overview(page, e2e_world):
-    sign_in(page, e2e_world.therapist.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, e2e_world.therapist.email)
     episode = e2e_world.patient.episodes.get()
     page.goto(f"/episodes/{episode.pk}/")
     with page.expect_download() as document:

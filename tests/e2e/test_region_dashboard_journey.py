@@ -11,16 +11,13 @@ from playwright.sync_api import expect
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Clinic
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_region_administrator_compares_the_five_demo_clinics(page, seeded_demo):
-    sign_in(page, "region.admin@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, "region.admin@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name=re.compile("^implementation dashboard of ")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(

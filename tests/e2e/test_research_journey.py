@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Episode, Patient
 from tessera.research.models import Participant, Study
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,10 +28,7 @@ def demo(seeded_demo):
 
 
 def _staff(page, local: str) -> None:
-    sign_in(page, f"{local}@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def _sign_out(page) -> None:

@@ -3,13 +3,11 @@ labelled. On the demo's trial."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.research.models import Study
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.e2e.test_layout import UNLABELLED_FIELDS_JS, _assert_no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +29,7 @@ def test_research_pages_fit_a_phone(phone_page, study):
     sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
     _check(page, "/me/studies/")
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, "researcher@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, "researcher@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
     participant = study.participants.get(randomised_at__isnull=False)
     for url in [
         "/research/",

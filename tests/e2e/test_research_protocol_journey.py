@@ -23,7 +23,7 @@ from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.models import Application
 from tessera.research.models import AllocationSlot, ApplicationAnswer, Participant, Study
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.intake_helpers import make_application
 
 pytestmark = pytest.mark.e2e
@@ -38,10 +38,7 @@ def demo(transactional_db, settings, tmp_path):
 
 
 def _staff(page, local: str) -> None:
-    sign_in(page, f"{local}@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort(page, demo):

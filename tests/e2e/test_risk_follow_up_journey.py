@@ -22,8 +22,7 @@ from playwright.sync_api import expect
 
 from tessera.core import actions
 from tessera.safety.models import RiskAlert
-from tests.conftest import TOTP_SECRET
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,10 +33,7 @@ TUESDAY_1815 = dt.datetime(2026, 11, 24, 18, 15, tzinfo=STOCKHOLM)
 
 def sign_in_with_code(page, email: str) -> None:
     page.context.clear_cookies()
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 def test_a_high_concern_is_timed_by_who_can_act_and_resolving_opens_the_safety_plan(

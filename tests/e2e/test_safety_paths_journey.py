@@ -32,17 +32,14 @@ from tessera.safety import actions as safety
 from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure, MeasureRule
-from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_user
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def sign_in_with_code(page, email: str) -> None:
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 def _manager(clinic):

@@ -4,8 +4,6 @@ the clinic's manager finds the refusal among the security events (issue 13)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,8 +12,8 @@ from tessera.core.models import Clinic
 from tessera.core.roles import Role
 from tessera.core.validation import TEXT_MAX_LENGTH
 from tessera.intake.models import Application
-from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_clinic, make_user
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -69,8 +67,6 @@ def test_lengths_and_a_clinics_own_limit(page, clinic_and_manager):
     expect(page.locator("#id_referrer-reason")).to_have_value("A second person, low mood.")
     assert Application.objects.count() == 1
 
-    sign_in(page, manager.email, PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, manager.email)
     page.goto("/audit/security/")
     expect(page.get_by_role("table")).to_contain_text("A request was refused by a rate limit")

@@ -18,8 +18,8 @@ from tessera.core.roles import Role
 from tessera.feedback import actions as feedback
 from tessera.messaging.models import Message
 from tessera.treatment.actions import plans as plan_actions
-from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.conftest import make_user
+from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.inbox.inbox_world import manual_programme, worksheet
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +31,7 @@ TEMPLATE = (
 
 
 def _staff(page, email):
-    sign_in(page, email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, email)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Swedish clinic is an hour later on the clock."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -12,8 +11,7 @@ from playwright.sync_api import expect
 from tessera.core.models import Clinic
 from tessera.safety.actions import do_raise_concern
 from tessera.safety.models import RiskAlert
-from tests.conftest import TOTP_SECRET
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -29,10 +27,7 @@ def test_a_scottish_clinics_therapist_sees_london_times(page, e2e_world):
     RiskAlert.objects.filter(pk=alert.pk).update(
         opened_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
     )
-    sign_in(page, e2e_world.therapist.email)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, e2e_world.therapist.email)
     page.goto(f"/alerts/{alert.pk}/")
     main = page.get_by_role("main")
     expect(main).to_contain_text("2026-03-02 09:30")

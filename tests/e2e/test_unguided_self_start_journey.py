@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.intake.models import Application, Status
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -93,9 +93,9 @@ def test_a_risk_answer_starts_nothing_and_waits_in_the_queue(phone):
     assert application.episode_id is None
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, "highland.oncall@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    staff_sign_in(
+        page, "highland.oncall@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD
+    )
     page.goto("/intake/")
     row = page.get_by_role("row").filter(has_text="Iona Reid")
     expect(row).to_contain_text("Urgent")

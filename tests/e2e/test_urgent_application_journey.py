@@ -15,7 +15,7 @@ from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
 from tessera.notifications.models import Notification
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -36,10 +36,7 @@ def test_an_unacknowledged_urgent_application_reaches_the_managers_then_is_ackno
     assert managers and managers <= set(told.values_list("recipient__email", flat=True))
     assert told.count() == told.values("recipient", "channel").distinct().count()
 
-    sign_in(page, "intake@demo.tessera.test", DEMO_PASSWORD)
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(DEMO_TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    staff_sign_in(page, "intake@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
     page.goto("/intake/")
     row = page.get_by_role("row").filter(has_text="Alma")
     expect(row).to_contain_text("not yet acknowledged")

@@ -41,7 +41,6 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     episodes = own_episodes(user)  # fills user.patient_record when there is an episode
     patient = user.patient_record
-    ids = [e.pk for e in episodes]
     # The open episode, else the one that ended last: its patient is told what they can
     # still do, and whom to contact (issue 14).
     episode = latest_of(episodes) if patient else None
@@ -64,7 +63,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "due": due,
             "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
-            "unread_messages": unread_count(user, ids) if patient else 0,
+            "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": diary.week_panel(open_episode, states),
             # Blended and face-to-face care have booked sessions; no query (the episode
