@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
+from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
 from .models import Message, MessageRead
