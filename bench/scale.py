@@ -445,10 +445,10 @@ def _activity_fill() -> str:
 
     migration = importlib.import_module("tessera.treatment.migrations.0015_episode_activity")
     return (
-        "INSERT INTO treatment_episodeactivity (episode_id, at, source) "
-        "SELECT DISTINCT ON (episode_id) episode_id, at, source "
-        f"FROM ({migration.sources()}) AS doings WHERE episode_id >= %s "
-        "ORDER BY episode_id, at DESC, source DESC"
+        "INSERT INTO treatment_episodeactivity (episode_id, at, source, clinic_id) "
+        "SELECT DISTINCT ON (d.episode_id) d.episode_id, d.at, d.source, e.clinic_id "
+        f"FROM ({migration.sources()}) AS d JOIN treatment_episode e ON e.id = d.episode_id "
+        "WHERE d.episode_id >= %s ORDER BY d.episode_id, d.at DESC, d.source DESC"
     )
 
 
@@ -519,6 +519,7 @@ def _grow_chunk(world: World, count: int, timings: dict) -> None:
                     {
                         "id": did,
                         "episode_id": eid,
+                        "clinic_id": clinic,  # as treatment 0016's trigger copies it
                         "instrument": "PHQ-9",
                         "time_point": "weekly",
                         "sequence": k,
@@ -534,6 +535,7 @@ def _grow_chunk(world: World, count: int, timings: dict) -> None:
                         {
                             "id": rid,
                             "episode_id": eid,
+                            "clinic_id": clinic,
                             "due_id": did,
                             "instrument": "PHQ-9",
                             "instrument_version": "1",
@@ -554,6 +556,7 @@ def _grow_chunk(world: World, count: int, timings: dict) -> None:
                     {
                         "id": mid,
                         "episode_id": eid,
+                        "clinic_id": clinic,  # as messaging 0004's trigger copies it
                         "author_id": None if from_patient else therapist,
                         "from_patient": from_patient,
                         "body": "Bench message " * rng.randint(2, 20),

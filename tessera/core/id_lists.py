@@ -65,28 +65,36 @@ def in_ids(field: str, ids: Iterable[int]) -> InIds:
 # time; on PostgreSQL the list is one parameter, so the SQL text is the same for every
 # caseload and only that parameter changes.
 _MARKER_IDS = (-1,)  # no row has this id
+_MARKER_CLINICS = (-2,)  # nor this one (the second list: clinics)
 _compiled: dict[str, tuple[str, tuple]] = {}
 
 
 _MARKER_MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)  # no real moment
 
 
-def rows_for_ids(key: str, build, ids, now: dt.datetime | None = None) -> list[tuple]:
-    """``list(build(ids))`` (or ``build(ids, now)`` when ``now`` is given) for ``build``
+def rows_for_ids(
+    key: str, build, ids, now: dt.datetime | None = None, *, clinics=None
+) -> list[tuple]:
+    """``list(build(ids))`` (or ``build(ids, now)`` when ``now`` is given; with
+    ``clinics``, a second list of ids, ``build(ids, clinics[, now])``) for ``build``
     returning a ``values_list`` queryset (plain tuples, no converters needed: ints,
     text, datetimes) whose every id list is the one given, as ``in_ids``, and whose
     every moment is ``now``. ``key`` names the query (one per ``build``). Other
     databases (SQLite) build the query every time."""
+    lists = (ids,) if clinics is None else (ids, clinics)
     if connection.vendor != "postgresql":
-        return list(build(ids) if now is None else build(ids, now))
+        return list(build(*lists) if now is None else build(*lists, now))
     compiled = _compiled.get(key)
     if compiled is None:
-        query = build(_MARKER_IDS) if now is None else build(_MARKER_IDS, _MARKER_MOMENT)
+        markers = (_MARKER_IDS,) if clinics is None else (_MARKER_IDS, _MARKER_CLINICS)
+        query = build(*markers) if now is None else build(*markers, _MARKER_MOMENT)
         sql, params = query.query.sql_with_params()
         compiled = _compiled[key] = (sql, tuple(params))
     sql, params = compiled
     marker = InIds("id", _MARKER_IDS).array
     values = {marker: InIds("id", ids).array, _MARKER_MOMENT: now}
+    if clinics is not None:
+        values[InIds("id", _MARKER_CLINICS).array] = InIds("id", clinics).array
     with connection.cursor() as cursor:
         cursor.execute(sql, tuple(values.get(p, p) if _hashable(p) else p for p in params))
         return cursor.fetchall()

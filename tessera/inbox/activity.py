@@ -102,10 +102,16 @@ def kept_activity(episodes):
     )
 
 
-def kept(episode_ids) -> dict[int, tuple[dt.datetime, str]]:
+def kept(episode_ids, clinics=None) -> dict[int, tuple[dt.datetime, str]]:
     """(newest activity, what it was) by episode id, for those with any (one query by
-    the kept rows' primary key)."""
-    rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids)
+    the kept rows' primary key; with ``clinics``, the episodes' clinics, by the
+    clinics' range of kept rows instead, decision 0053)."""
+    if clinics is None:
+        rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids)
+    else:
+        rows = rows_for_ids(
+            "inbox.kept_activity_of_clinics", _kept_rows_of_clinics, episode_ids, clinics=clinics
+        )
     return {pk: (at, source) for pk, at, source in rows}
 
 
@@ -113,6 +119,10 @@ def _kept_rows(episode_ids):
     return EpisodeActivity.objects.filter(in_ids("episode", episode_ids)).values_list(
         "episode_id", "at", "source"
     )
+
+
+def _kept_rows_of_clinics(episode_ids, clinics):
+    return _kept_rows(episode_ids).filter(in_ids("clinic", clinics))
 
 
 def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
@@ -123,12 +133,12 @@ def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
     return moment, name
 
 
-def _inactive(caseload, now):
+def _inactive(caseload, now, clinics=None):
     """(episode, newest activity, what it was) of the caseload's inactive patients."""
     # The caseload's episodes are loaded with their status: only the kept times are read
     # (one row per episode by its primary key; issue 16).
     in_treatment = [pk for pk, e in caseload.items() if e.status == Episode.Status.ACTIVE]
-    newest = kept(in_treatment) if in_treatment else {}
+    newest = kept(in_treatment, clinics) if in_treatment else {}
     for pk in in_treatment:
         episode = caseload[pk]
         moment, source = newest.get(pk, (None, ""))
@@ -141,8 +151,8 @@ def _inactive(caseload, now):
         yield episode, moment, source
 
 
-def count_inactive_patients(caseload, now) -> int:
-    return sum(1 for _found in _inactive(caseload, now))
+def count_inactive_patients(caseload, now, clinics=None) -> int:
+    return sum(1 for _found in _inactive(caseload, now, clinics))
 
 
 def inactive_patients(episodes, now) -> list[Item]:
@@ -190,14 +200,23 @@ def deteriorations(episodes, now) -> list[Item]:
     return rows
 
 
-def count_deteriorations(caseload, now) -> int:
-    return sum(1 for _found in _deteriorated(caseload))
+def count_deteriorations(caseload, now, clinics=None) -> int:
+    return sum(1 for _found in _deteriorated(caseload, clinics))
 
 
-def _deteriorated(caseload):
+def _deteriorated(caseload, clinics=None):
     """(definition, baseline, latest) of every series of the caseload that reliably
-    deteriorated."""
-    responses = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
+    deteriorated (with ``clinics``, the caseload's clinics, read by the clinics' ranges:
+    ``response_scored_by_clinic`` and ``due_pre_by_clinic``, decision 0053)."""
+    if clinics is None:
+        responses = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
+    else:
+        responses = rows_for_ids(
+            "inbox.deteriorations_of_clinics",
+            _compared_responses_of_clinics,
+            caseload,
+            clinics=clinics,
+        )
     # Plain rows, not model objects: only these columns are read (issue 16).
     series: dict[tuple[int, str], list] = defaultdict(list)
     for pk, episode_id, instrument, total, submitted_at, pre_rank in responses:
@@ -219,17 +238,34 @@ def _deteriorated(caseload):
 def _compared_responses(episodes):
     """Per episode and instrument, the baseline and the latest scored response
     (``values_list``: pk, episode id, instrument, total, submitted at, pre rank)."""
-    series_of = [F("episode_id"), F("instrument")]
     # The caseload's "before treatment" questionnaires, by their own partial index, run
     # once: joining every response to its due row read the whole due table of the
     # country (a hash join) or one index descent per response.
     pre_dues = DueMeasure.objects.filter(
         in_ids("episode", episodes), time_point=TimePoint.PRE
     ).values("pk")
+    scored = Response.objects.filter(in_ids("episode", episodes), total__isnull=False)
+    return _compared(scored, pre_dues)
+
+
+def _compared_responses_of_clinics(episodes, clinics):
+    """``_compared_responses`` read by the clinics' ranges: the scored responses of the
+    clinics, filtered to the caseload's, and the clinics' "before treatment"
+    questionnaires (a response's questionnaire is its own episode's)."""
+    pre_dues = DueMeasure.objects.filter(
+        in_ids("clinic", clinics), time_point=TimePoint.PRE
+    ).values("pk")
+    scored = Response.objects.filter(
+        in_ids("clinic", clinics), in_ids("episode", episodes), total__isnull=False
+    )
+    return _compared(scored, pre_dues)
+
+
+def _compared(scored, pre_dues):
+    series_of = [F("episode_id"), F("instrument")]
     pre_first = Case(When(due_id__in=pre_dues, then=0), default=1)
     return (
-        Response.objects.filter(in_ids("episode", episodes), total__isnull=False)
-        .annotate(
+        scored.annotate(
             pre_rank=pre_first,
             # The "before treatment" one when there is one, else the first (``baseline``).
             baseline_rank=Window(

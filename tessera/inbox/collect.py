@@ -106,7 +106,7 @@ def _risk_reason(alert, now) -> str:
     }
 
 
-def count_risk_alerts(caseload, now) -> int:
+def count_risk_alerts(caseload, now, clinics=None) -> int:
     """As ``len(risk_alerts(caseload, now))``: one COUNT, no row made (the staff home)."""
     return _count("inbox.count_risk", _open_alerts, caseload)
 
@@ -115,16 +115,16 @@ def _open_alerts(caseload):
     return RiskAlert.objects.unresolved().filter(in_ids("episode", caseload))
 
 
-def _count(key: str, build, caseload, counted=None) -> int:
+def _count(key: str, build, caseload, counted=None, clinics=None) -> int:
     """``build(caseload).count()`` (or another count, ``counted``), its SQL built once
-    per process (``rows_for_ids``)."""
+    per process (``rows_for_ids``); with ``clinics``, ``build(caseload, clinics)``."""
     counted = counted or Count("*")
 
-    def counting(ids):
-        rows = build(ids).order_by().annotate(one=Value(1)).values("one")
+    def counting(*lists):
+        rows = build(*lists).order_by().annotate(one=Value(1)).values("one")
         return rows.annotate(n=counted).values_list("n")
 
-    rows = rows_for_ids(key, counting, caseload)
+    rows = rows_for_ids(key, counting, caseload, clinics=clinics)
     return rows[0][0] if rows else 0  # grouped by a constant: no row when none match
 
 
@@ -137,7 +137,7 @@ def _new(caseload):
         yield episode
 
 
-def count_new_patients(caseload, now) -> int:
+def count_new_patients(caseload, now, clinics=None) -> int:
     return sum(1 for _episode in _new(caseload))
 
 
@@ -179,6 +179,13 @@ def _waiting_messages(caseload):
     return Message.objects.awaiting_reply().filter(in_ids("episode", caseload), is_automated=False)
 
 
+def _waiting_messages_of_clinics(caseload, clinics):
+    """``_waiting_messages`` read by the clinics' range of their waiting messages
+    (``message_waiting_by_clinic``; the caseload's ids only filter it): a team's count
+    is one range, not one index descent per episode (decision 0053)."""
+    return _waiting_messages(caseload).filter(in_ids("clinic", clinics))
+
+
 def _feedback_owed_rows(caseload):
     return (
         _feedback_owed(caseload)
@@ -208,12 +215,21 @@ def _first_waiting_messages(caseload):
     )
 
 
-def count_replies(caseload, now) -> int:
+def count_replies(caseload, now, clinics=None) -> int:
     """As ``len(replies(caseload, now))``: the worksheets owed feedback (a COUNT) and the
-    episodes with a message waiting (one row each, as in the inbox); no text made."""
-    waiting = _count(
-        "inbox.count_waiting", _waiting_messages, caseload, Count("episode_id", distinct=True)
-    )
+    episodes with a message waiting (one row each, as in the inbox); no text made.
+    ``clinics``: the caseload's clinics, to read a team's rows by clinic (decision 0053)."""
+    distinct = Count("episode_id", distinct=True)
+    if clinics is None:
+        waiting = _count("inbox.count_waiting", _waiting_messages, caseload, distinct)
+    else:
+        waiting = _count(
+            "inbox.count_waiting_of_clinics",
+            _waiting_messages_of_clinics,
+            caseload,
+            distinct,
+            clinics=clinics,
+        )
     return _count("inbox.count_feedback_owed", _feedback_owed, caseload) + waiting
 
 
@@ -278,10 +294,16 @@ def _overdue_by_episode(caseload, now) -> dict[int, list]:
     # caseload's own clinics: in the query it joined every due row to its episode and
     # clinic (issue 16). The index on (episode, completed_at, due_at) answers it.
     overdue = rows_for_ids("inbox.overdue", _open_past_due, caseload, now)
+    return _overdue_of(caseload, overdue, now)
+
+
+def _overdue_of(caseload, overdue, now) -> dict[int, list]:
+    """The rows (pk, episode id, due at, …) due on an earlier day than today in their
+    clinic's time zone, by episode."""
     today: dict[int, dt.date] = {}  # the clinic's date now, by episode
     by_episode: dict[int, list] = defaultdict(list)
     for measure in overdue:
-        pk, episode_id, due_at, instrument, time_point = measure
+        episode_id, due_at = measure[1], measure[2]
         clinic = caseload[episode_id].clinic
         if episode_id not in today:
             today[episode_id] = _local_date(clinic, now)
@@ -301,8 +323,25 @@ def _open_past_due(caseload, now):
     )
 
 
-def count_overdue_questionnaires(caseload, now) -> int:
-    return len(_overdue_by_episode(caseload, now))
+def _open_past_due_of_clinics(caseload, clinics, now):
+    """(episode id, due at) of ``_open_past_due``'s rows, read by the clinics' range
+    of their open questionnaires not yet expired (``due_open_by_clinic``, decision 0053)."""
+    return (
+        DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", caseload))
+        .pending()
+        .filter(due_at__lt=now, expires_at__gt=now)
+        .order_by()
+        .values_list("episode_id", "due_at")  # from the index alone
+    )
+
+
+def count_overdue_questionnaires(caseload, now, clinics=None) -> int:
+    if clinics is None:
+        return len(_overdue_by_episode(caseload, now))
+    rows = rows_for_ids(
+        "inbox.overdue_of_clinics", _open_past_due_of_clinics, caseload, now, clinics=clinics
+    )
+    return len(_overdue_of(caseload, ((None, *row) for row in rows), now))
 
 
 def overdue_questionnaires(episodes, now) -> list[Item]:
@@ -383,7 +422,7 @@ def _waiting_modules(caseload):
             yield episode, plan, waiting
 
 
-def count_modules_to_open(caseload, now) -> int:
+def count_modules_to_open(caseload, now, clinics=None) -> int:
     return sum(1 for _found in _waiting_modules(caseload))
 
 

@@ -83,6 +83,12 @@ def patient_waits():
     return Message.objects.filter(episode=OuterRef("pk")).awaiting_reply()
 
 
+def waiting_in(clinics):
+    """The episode ids of the clinics' patient messages waiting for a reply (by the
+    clinics' range of ``message_waiting_by_clinic``, decision 0053)."""
+    return Message.objects.awaiting_reply().filter(clinic_id__in=clinics).values("episode_id")
+
+
 def caseload(user, choice: Choice):
     """The episodes of real patients in this inbox (a queryset, not evaluated): open
     ones, and ended ones while their patient may still write (until ``read_only_from``),
@@ -90,14 +96,16 @@ def caseload(user, choice: Choice):
     a message of theirs waits for a reply: one sent on the last day it could be written
     stays until it is answered, not only until midnight (and for a clinic west of the
     server, whose last day ends an hour after the server's)."""
-    writing = Q(status=Episode.Status.ENDED) & (
-        Q(read_only_from__gt=timezone.localdate()) | Exists(patient_waits())
-    )
+    clinics = team_clinic_ids(user) if choice.team else None
+    # A team's: its clinics' waiting messages, one range of their index, not one lookup
+    # per ended episode (decision 0053).
+    waits = Exists(patient_waits()) if clinics is None else Q(pk__in=waiting_in(clinics))
+    writing = Q(status=Episode.Status.ENDED) & (Q(read_only_from__gt=timezone.localdate()) | waits)
     episodes = (
         Episode.objects.visible_to(user).filter(~Q(status=Episode.Status.ENDED) | writing).real()
     )
     if choice.team:
-        episodes = episodes.filter(clinic_id__in=team_clinic_ids(user))
+        episodes = episodes.filter(clinic_id__in=clinics)
         if choice.unassigned:
             return episodes.filter(therapist__isnull=True)
         if choice.therapist is not None:

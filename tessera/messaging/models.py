@@ -55,6 +55,19 @@ class Message(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
     submission_key = models.UUIDField(unique=True)
+    # The episode's clinic, kept by the database (messaging 0004, decision 0053): a
+    # team's waiting messages are one range of the clinic's index, not one index
+    # descent per episode, which grew a level deeper as the country grew (issue 16).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -70,6 +83,13 @@ class Message(models.Model):
                 fields=["episode", "sent_at"],
                 condition=models.Q(from_patient=True, answered_at__isnull=True),
                 name="message_waiting_by_episode",
+            ),
+            # The same rows by clinic, with what a team's count tests (decision 0053).
+            models.Index(
+                fields=["clinic"],
+                include=["episode", "is_automated"],
+                condition=models.Q(from_patient=True, answered_at__isnull=True),
+                name="message_waiting_by_clinic",
             ),
         ]
 

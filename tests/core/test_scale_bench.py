@@ -65,6 +65,12 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
     assert _indexes(scale) == indexes
     assert not Episode.objects.exclude(patient_last_name=F("patient__last_name")).exists()
     assert not Episode.objects.exclude(patient_first_name=F("patient__first_name")).exists()
+    # Each row's clinic is its episode's (treatment 0016, messaging 0004).
+    from tessera.messaging.models import Message
+    from tessera.treatment.models import DueMeasure, Response
+
+    for model in (Message, DueMeasure, Response, EpisodeActivity):
+        assert not model.objects.exclude(clinic_id=F("episode__clinic_id")).exists(), model
     kept = set(EpisodeActivity.objects.values_list("episode_id", "at", "source"))
     assert len(kept) > 80
     EpisodeActivity.objects.all().delete()

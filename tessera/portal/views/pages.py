@@ -149,4 +149,5 @@ def _inbox_counts(user, responsible: list):
                 )
             }
         )
-    return worklist.tally(scope.caseload(user, choice))
+    # A team's: read by the clinics' ranges (decision 0053).
+    return worklist.tally(scope.caseload(user, choice), by_clinic=choice.team)

@@ -33,6 +33,21 @@ class EpisodeActivity(models.Model):
     )
     at = models.DateTimeField()
     source = models.CharField(max_length=20)
+    # The episode's clinic, kept by the database (treatment 0016, decision 0053): a team's
+    # kept times are one range of the clinic's index, not one descent per episode.
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic"], name="activity_by_clinic")]
 
     def __str__(self) -> str:
         return f"{self.episode_id}: {self.source} at {self.at:%Y-%m-%d %H:%M}"

@@ -97,6 +97,19 @@ class DueMeasure(models.Model):
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
+    # The episode's clinic, kept by the database (treatment 0016, decision 0053): a
+    # team's rows are one range of a clinic-leading index, not one index descent per
+    # episode, which grew a level deeper as the country grew (issue 16).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = DueMeasureQuerySet.as_manager()
 
@@ -114,6 +127,20 @@ class DueMeasure(models.Model):
             # deterioration check compares against (issue 16).
             models.Index(
                 fields=["episode"], condition=Q(time_point="pre"), name="due_pre_by_episode"
+            ),
+            # A team's open questionnaires not yet expired, and its "before treatment"
+            # ones, by clinic (the staff home's counts; decision 0053).
+            models.Index(
+                fields=["clinic", "expires_at"],
+                include=["episode", "due_at"],
+                condition=Q(completed_at__isnull=True, cancelled=False),
+                name="due_open_by_clinic",
+            ),
+            models.Index(
+                fields=["clinic"],
+                include=["id"],
+                condition=Q(time_point="pre"),
+                name="due_pre_by_clinic",
             ),
         ]
 
@@ -175,12 +202,35 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submission_key = models.UUIDField(unique=True)
+    # The episode's clinic, kept by the database (treatment 0016, decision 0053): a
+    # team's rows are one range of a clinic-leading index, not one index descent per
+    # episode, which grew a level deeper as the country grew (issue 16).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["submitted_at", "id"]
-        indexes = [models.Index(fields=["episode", "instrument", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["episode", "instrument", "submitted_at"]),
+            # A team's scored responses by clinic, with what the deterioration check
+            # compares (the staff home's counts; decision 0053).
+            models.Index(
+                fields=["clinic"],
+                include=["episode", "instrument", "submitted_at", "total", "due", "id"],
+                condition=Q(total__isnull=False),
+                name="response_scored_by_clinic",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=0), name="total_not_negative"
