@@ -3,13 +3,10 @@ real PostgreSQL connections from threads, no mocks. Run with DATABASE_URL=postgr
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
-from django.db.models.signals import post_migrate
 
 from tessera.core import actions, audit
 from tessera.core.models import AuditChainHead, AuditEvent, Clinic
@@ -19,28 +16,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="concurrent connections to one database"
     ),
 ]
-
-# The audit table refuses deletes (core migration 0002), and so the flush that ends a
-# transactional test: drop the triggers just before it and put them back after.
-_AUDIT_TRIGGERS = importlib.import_module("tessera.core.migrations.0002_audit_append_only")
-_RESTORE_UID = "tessera-core-audit-concurrency-restore-triggers"
-
-
-def _restore_audit_triggers(sender, **kwargs):
-    post_migrate.disconnect(sender=sender, dispatch_uid=_RESTORE_UID)
-    with connection.schema_editor() as editor:
-        _AUDIT_TRIGGERS.forwards(apps, editor)
-
-
-@pytest.fixture
-def flushable(transactional_db):
-    yield
-    core = apps.get_app_config("core")
-    post_migrate.connect(
-        _restore_audit_triggers, sender=core, weak=False, dispatch_uid=_RESTORE_UID
-    )
-    with connection.schema_editor() as editor:
-        _AUDIT_TRIGGERS.backwards(apps, editor)
 
 
 def _write_together(clinic, per_writer: int, *, in_transaction: bool) -> list[Exception]:
@@ -73,7 +48,7 @@ def _write_together(clinic, per_writer: int, *, in_transaction: bool) -> list[Ex
     return errors
 
 
-def test_writers_at_one_clinic_at_once_make_one_line(flushable):
+def test_writers_at_one_clinic_at_once_make_one_line(flushable_audit_trail):
     """The first events of a new clinic's chain (its head made by whichever writer comes
     first) and then many more, written by four connections at once, autocommit and
     inside transactions: every row links to the one before it in id order, no two rows
