@@ -288,3 +288,17 @@ def test_a_batch_reads_patients_from_its_key_on(filled, client):
     assert "Seq Scan on core_patient" not in plan
     # the episodes side is bounded too (else a merge join reads them from the first)
     assert "(patient_id > " in plan and "Seq Scan on treatment_episode" not in plan, plan
+
+
+def test_the_same_export_asked_again_while_under_way_is_the_same_job(client, filled):
+    """A repeated kick-off (a retry, a double click) gets the job under way, not a
+    second full export; other types, or the same once it is done, make a new one."""
+    auth = _auth(client, filled)
+    first = _kick_off(client, auth, _type="Observation,Patient")
+    assert _kick_off(client, auth, _type="Patient,Observation") == first
+    assert ExportJob.objects.count() == 1
+    other = _kick_off(client, auth, _type="Patient")
+    assert other != first and ExportJob.objects.count() == 2
+    _complete(client, auth, first)
+    again = _kick_off(client, auth, _type="Observation,Patient")
+    assert again != first and ExportJob.objects.count() == 3

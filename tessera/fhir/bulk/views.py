@@ -76,6 +76,14 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
     types = asked or [t for t in build.DEFAULT_TYPES if caller_.may(t, "r")]
     if not types:
         caller_.require(request, "Patient", "r")  # nothing readable: 403 with the reason
+    since = search.get("_since")
+    since_at = parse_instant(since, "_since") if since else None
+    # The same export asked again while it is queued or running (a client's retry after
+    # a lost answer, a double click in a tool): the job already under way, not a second
+    # full read of the clinic's or region's records.
+    same = _in_progress(caller_.client, clinic, types, since_at)
+    if same is not None:
+        return _under_way(request, same)
     # Each job reads a clinic's or a region's records: a limited number per client
     # ("fhir_export"), at the clinic's own rate when it has one.
     wait = over_limit(
@@ -100,13 +108,17 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
                 Retry_After=str(wait),
             )
         )
-    since = search.get("_since")
     with transaction.atomic():
+        # The client's row locked, so two identical kick-offs at once make one job.
+        type(caller_.client).objects.select_for_update().filter(pk=caller_.client.pk).first()
+        same = _in_progress(caller_.client, clinic, types, since_at)
+        if same is not None:
+            return _under_way(request, same)
         job = ExportJob.objects.create(
             client=caller_.client,
             clinic=clinic,
             types=types,
-            since=parse_instant(since, "_since") if since else None,
+            since=since_at,
             request_url=request.build_absolute_uri(),
         )
         audit.record(
@@ -123,6 +135,23 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
         )
         transaction.on_commit(lambda: _enqueue(job.pk), robust=True)
     response = _accepted("the export is being built; poll the status URL in Content-Location")
+    response["Content-Location"] = f"{base_url(request)}/bulk/{job.pk}"
+    return response
+
+
+def _in_progress(client, clinic, types, since) -> ExportJob | None:
+    """The client's queued or running export of the same group, types and ``_since``."""
+    running = ExportJob.objects.filter(
+        client=client,
+        clinic=clinic,
+        since=since,
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+    )
+    return next((job for job in running if sorted(job.types) == sorted(types)), None)
+
+
+def _under_way(request: HttpRequest, job: ExportJob) -> HttpResponse:
+    response = _accepted("this export is already being built; poll the status URL")
     response["Content-Location"] = f"{base_url(request)}/bulk/{job.pk}"
     return response
 
