@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.access import episode_scope
-from tessera.core.models import Episode
+from tessera.core.models import Episode, episode_clinic_copy
 
 
 class MessageQuerySet(models.QuerySet):
@@ -58,16 +58,7 @@ class Message(models.Model):
     # The episode's clinic, kept by the database (messaging 0004, decision 0053): a
     # team's waiting messages are one range of the clinic's index, not one index
     # descent per episode, which grew a level deeper as the country grew (issue 16).
-    clinic = models.ForeignKey(
-        "core.Clinic",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    clinic = episode_clinic_copy()
 
     objects = MessageQuerySet.as_manager()
 

@@ -1,5 +1,5 @@
 from .audit import AuditChainHead, AuditEvent
-from .episodes import Episode
+from .episodes import Episode, episode_clinic_copy
 from .jobs import JobRun
 from .organisation import (
     Clinic,
@@ -12,6 +12,7 @@ from .organisation import (
 from .people import Patient, User
 
 __all__ = [
+    "episode_clinic_copy",
     "AuditChainHead",
     "AuditEvent",
     "Clinic",

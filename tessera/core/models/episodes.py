@@ -149,3 +149,20 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} @ {self.clinic} ({self.get_status_display()})"
+
+
+def episode_clinic_copy() -> models.ForeignKey:
+    """A row's copy of its episode's clinic, kept by the database's triggers (never
+    written by the code): a team's rows are read as one range of a clinic-leading index
+    (decision 0053). No constraint and no index of its own: nothing deletes a clinic,
+    and the partial indexes that read it lead with it."""
+    return models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )

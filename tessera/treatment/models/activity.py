@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tessera.core.models import episode_clinic_copy
+
 
 class EpisodeActivity(models.Model):
     # ``source`` is one of the names of ``inbox.activity.SOURCES`` (last_message,
@@ -35,16 +37,7 @@ class EpisodeActivity(models.Model):
     source = models.CharField(max_length=20)
     # The episode's clinic, kept by the database (treatment 0016, decision 0053): a team's
     # kept times are one range of the clinic's index, not one descent per episode.
-    clinic = models.ForeignKey(
-        "core.Clinic",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    clinic = episode_clinic_copy()
 
     class Meta:
         indexes = [models.Index(fields=["clinic"], name="activity_by_clinic")]

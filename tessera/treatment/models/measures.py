@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.access import episode_scope, through
-from tessera.core.models import Clinic
+from tessera.core.models import Clinic, episode_clinic_copy
 from tessera.instruments.time_points import TimePoint
 
 
@@ -100,16 +100,7 @@ class DueMeasure(models.Model):
     # The episode's clinic, kept by the database (treatment 0016, decision 0053): a
     # team's rows are one range of a clinic-leading index, not one index descent per
     # episode, which grew a level deeper as the country grew (issue 16).
-    clinic = models.ForeignKey(
-        "core.Clinic",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    clinic = episode_clinic_copy()
 
     objects = DueMeasureQuerySet.as_manager()
 
@@ -205,16 +196,7 @@ class Response(models.Model):
     # The episode's clinic, kept by the database (treatment 0016, decision 0053): a
     # team's rows are one range of a clinic-leading index, not one index descent per
     # episode, which grew a level deeper as the country grew (issue 16).
-    clinic = models.ForeignKey(
-        "core.Clinic",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    clinic = episode_clinic_copy()
 
     objects = ResponseQuerySet.as_manager()
 
