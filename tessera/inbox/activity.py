@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
-from functools import partial
+from functools import lru_cache, partial
 from types import SimpleNamespace
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, OuterRef, Subquery, When, Window
+from django.db.models.functions import FirstValue, RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -209,35 +208,29 @@ def _deteriorated(caseload, clinics=None):
     deteriorated (with ``clinics``, the caseload's clinics, read by the clinics' ranges:
     ``response_scored_by_clinic`` and ``due_pre_by_clinic``, decision 0053)."""
     if clinics is None:
-        responses = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
+        rows = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
     else:
-        responses = rows_for_ids(
+        rows = rows_for_ids(
             "inbox.deteriorations_of_clinics",
             _compared_responses_of_clinics,
             caseload,
             clinics=clinics,
         )
-    # Plain rows, not model objects: only these columns are read (issue 16).
-    series: dict[tuple[int, str], list] = defaultdict(list)
-    for pk, episode_id, instrument, total, submitted_at, pre_rank in responses:
-        series[(episode_id, instrument)].append(
-            SimpleNamespace(
-                pk=pk,
-                total=total,
-                submitted_at=submitted_at,
-                pre_rank=pre_rank,
-                episode=caseload[episode_id],
-            )
-        )
-    for (_episode_id, code), scores in series.items():
-        found = _reliable_rise(code, scores)
+    # One row per series that rose (decision 0059): plain values, not model objects.
+    for pk, episode_id, code, total, at, first_pk, first_total, first_at in rows:
+        episode = caseload[episode_id]
+        first = SimpleNamespace(pk=first_pk, total=first_total, submitted_at=first_at)
+        latest = SimpleNamespace(pk=pk, total=total, submitted_at=at, episode=episode)
+        first.episode = episode
+        found = _rise_found(code, first, latest)
         if found is not None:
             yield found
 
 
 def _compared_responses(episodes):
-    """Per episode and instrument, the baseline and the latest scored response
-    (``values_list``: pk, episode id, instrument, total, submitted at, pre rank)."""
+    """Per episode and instrument whose latest scored response is higher than its
+    baseline, one row: the latest (pk, episode id, instrument, total, submitted at) and
+    the baseline's (pk, total, submitted at)."""
     # The caseload's "before treatment" questionnaires, by their own partial index, run
     # once: joining every response to its due row read the whole due table of the
     # country (a hash join) or one index descent per response.
@@ -262,30 +255,43 @@ def _compared_responses_of_clinics(episodes, clinics):
 
 
 def _compared(scored, pre_dues):
+    """The latest response of each series (episode, instrument) with its baseline's
+    columns beside it (window functions), only where the latest total is higher and
+    later: a deterioration is a rise (``reliable_change_for`` scores higher as worse),
+    so the other series cannot be one, and the database leaves them out (decision 0059:
+    two rows per series of the caseload, made into Python objects and checked, were
+    most of the staff home's deterioration check)."""
     series_of = [F("episode_id"), F("instrument")]
     pre_first = Case(When(due_id__in=pre_dues, then=0), default=1)
+    # The "before treatment" one when there is one, else the first (``baseline``).
+    baseline_order = [pre_first.asc(), F("submitted_at").asc(), F("id").asc()]
+
+    def first_of(column):
+        return Window(FirstValue(column), partition_by=series_of, order_by=baseline_order)
+
     return (
         scored.annotate(
-            pre_rank=pre_first,
-            # The "before treatment" one when there is one, else the first (``baseline``).
-            baseline_rank=Window(
-                RowNumber(),
-                partition_by=series_of,
-                order_by=[
-                    pre_first.asc(),
-                    F("submitted_at").asc(),
-                    F("id").asc(),
-                ],
-            ),
             latest_rank=Window(
                 RowNumber(),
                 partition_by=series_of,
                 order_by=[F("submitted_at").desc(), F("id").desc()],
             ),
+            first_pk=first_of("id"),
+            first_total=first_of("total"),
+            first_at=first_of("submitted_at"),
         )
-        .filter(Q(baseline_rank=1) | Q(latest_rank=1))
-        .order_by("episode_id", "instrument", "submitted_at", "id")
-        .values_list("pk", "episode_id", "instrument", "total", "submitted_at", "pre_rank")
+        .filter(latest_rank=1, total__gt=F("first_total"), submitted_at__gt=F("first_at"))
+        .order_by("episode_id", "instrument")
+        .values_list(
+            "pk",
+            "episode_id",
+            "instrument",
+            "total",
+            "submitted_at",
+            "first_pk",
+            "first_total",
+            "first_at",
+        )
     )
 
 
@@ -299,14 +305,28 @@ def _reliable_rise(code: str, scores):
     first, latest = baseline(scores), scores[-1]
     if latest.pk == first.pk or latest.submitted_at <= first.submitted_at:
         return None
+    return _rise_found(code, first, latest)
+
+
+def _rise_found(code: str, first, latest):
+    """(definition, first, latest) when the rise from ``first`` to ``latest`` (a later
+    response) is a reliable deterioration by the instrument's rule, else None."""
+    if not _deteriorates(code, first.total, latest.total):
+        return None
+    return load_definition(code), first, latest
+
+
+@lru_cache(maxsize=4096)
+def _deteriorates(code: str, first, latest) -> bool:
+    """``reliable_change_for``'s verdict on the instrument's definition, kept per process
+    for each pair of totals (a caseload repeats the same few dozen pairs; decision
+    0059). False for an unknown instrument."""
     try:
         definition = load_definition(code)
     except UnknownInstrumentError:
-        return None
-    change = reliable_change_for(definition, first.total, latest.total)
-    if change is None or change.direction != "deteriorated":
-        return None
-    return definition, first, latest
+        return False
+    change = reliable_change_for(definition, first, latest)
+    return change is not None and change.direction == "deteriorated"
 
 
 def _deterioration_reason(definition, first, latest) -> str:
