@@ -10,8 +10,9 @@ is byte for byte what the loop wrote (``tests/inbox/test_inbox_rows.py`` renders
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -19,8 +20,11 @@ register = template.Library()
 
 
 def _text(value) -> str:
-    """``{{ value }}`` for text and objects shown by their ``str`` (autoescaped)."""
-    return str(conditional_escape(value))
+    """``{{ value }}`` for text and objects shown by their ``str``: autoescaped as
+    ``conditional_escape`` does (``html.escape``, safe text as it is)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 @register.simple_tag(takes_context=True)
