@@ -141,6 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"tessera-test-{os.getpid()}.sqlite3")
     }
+# The reads compiled once per process (core.prepared: the patient home's) are prepared
+# on the PostgreSQL server once per connection, so it does not parse and plan them on
+# every request (decision 0060). Off behind a pooler that cannot keep prepared
+# statements (PgBouncer in transaction mode before 1.21).
+TESSERA_PREPARED_STATEMENTS = envbool("TESSERA_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

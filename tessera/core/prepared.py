@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Expression
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -49,6 +51,47 @@ def _field_for(value) -> models.Field:
         if isinstance(value, kind):
             return field
     raise TypeError(f"Prepared: no placeholder for a value of type {type(value).__name__}")
+
+
+# psycopg prepares a statement after this many runs of it: never, for Django's own
+# cursors (which cannot), only the compiled reads' ``_PreparingCursor`` (at once).
+_NEVER_BY_COUNT = 2**31
+
+
+@functools.cache
+def _preparing_cursor_class():
+    import psycopg
+
+    class _Sent:
+        """What Django's query log reads of a cursor (``_query.query``): the statement
+        with its values written in, as Django's own cursors show it; made only when
+        asked (a log, a test counting queries)."""
+
+        def __init__(self, connection, query, params):
+            self.connection, self.sql, self.params = connection, query, params
+
+        @property
+        def query(self) -> bytes:
+            return psycopg.ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
+
+    class _PreparingCursor(psycopg.Cursor):
+        """Values bound on the server and the statement prepared at its first run."""
+
+        _sent = None
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            self._sent = _Sent(self.connection, query, params)
+            return super().execute(query, params, prepare=True, binary=binary)
+
+        @property
+        def _query(self):
+            return self._sent
+
+        @_query.setter
+        def _query(self, value):
+            pass  # psycopg's own record of the statement: Django reads ``_sent``
+
+    return _PreparingCursor
 
 
 class _Hole:
@@ -186,7 +229,7 @@ class _FastPlan:
             self.annotations = list((compiler.annotation_col_map or {}).items())
 
     def run(self, connection, sql, params, converters) -> list:
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:  # as ``SQLCompiler.apply_converters``
@@ -209,6 +252,32 @@ class _FastPlan:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def _cursor(connection):
+    """A cursor for a compiled read: on PostgreSQL one whose statements are prepared on
+    the server (decision 0060), so that the server parses and plans each read once per
+    connection, not on every request; elsewhere Django's own. Either is Django's cursor
+    wrapper (queries counted and logged as any other)."""
+    if (
+        connection.vendor != "postgresql"
+        or not settings.TESSERA_PREPARED_STATEMENTS
+        # A connection closed after each request would prepare every read again.
+        or not connection.settings_dict.get("CONN_MAX_AGE")
+    ):
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's prepared statements off (its own cursors bind values
+        # on the client and never prepare); only this cursor asks for them.
+        raw.prepare_threshold = _NEVER_BY_COUNT
+    factory = raw.cursor_factory
+    raw.cursor_factory = _preparing_cursor_class()
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = factory
 
 
 def _fast_plan(queryset, compiler, composite: bool) -> _FastPlan | None:

@@ -7,17 +7,23 @@ prefix, so it is kept on the URL resolver itself: a new resolver (``clear_url_ca
 another ``ROOT_URLCONF`` in a test) starts with an empty cache.
 
 Only arguments that are plain ``int`` or ``str`` are kept (a model instance's address
-depends on its ``__str__``, a bool equals an int): any other call is passed through.
+depends on its ``__str__``, a bool equals an int): any other call is passed through. A
+template's literal (``{% url 'home' %}``) is a ``SafeString``: the same text, the same
+address, kept under the same key as the plain ``str`` (decision 0060: before, every
+literal name in a template missed the cache).
 """
 
 from __future__ import annotations
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
 
 # A process keeps at most this many addresses (each row's link has its own id); when
 # full the cache starts again.
 LIMIT = 20_000
 _ATTRIBUTE = "_tessera_reversed"
+# Types kept: their address is their text (a SafeString is a str, marked safe).
+_TEXT = (str, SafeString)
 
 
 def url_base() -> tuple:
@@ -29,7 +35,7 @@ def url_base() -> tuple:
 def reverse_cached(viewname, args=(), current_app=None, base: tuple | None = None) -> str:
     """``reverse(viewname, args=args, current_app=current_app)``, kept per process;
     ``base`` is ``url_base()`` when the caller has it already."""
-    if not all(type(a) is int or type(a) is str for a in args) or type(viewname) is not str:
+    if type(viewname) not in _TEXT or not all(type(a) is int or type(a) in _TEXT for a in args):
         return reverse(viewname, args=args, current_app=current_app)
     urlconf, prefix = base or url_base()
     resolver = get_resolver(urlconf)

@@ -71,6 +71,18 @@ def applications_of(user) -> list[ApplicationRow]:
     return result
 
 
+# The programme version's columns the patient home never uses (decision 0060).
+_VERSION_NOT_SHOWN = (
+    "languages",
+    "eligibility",
+    "default_measures",
+    "description_patient",
+    "description_professional",
+    "evidence",
+    "translations",
+)
+
+
 def _own_episodes_query(user_id, now):
     upcoming = Appointment.objects.filter(episode=OuterRef("pk")).upcoming(now)
     # ``Episode.objects.own``'s filter (the access package's ``own_episodes``) for an
@@ -78,6 +90,9 @@ def _own_episodes_query(user_id, now):
     return (
         Episode.objects.filter(patient__user_id=user_id)
         .select_related("patient", "programme_version", "clinic")
+        # The page asks the programme version only its unlock rule and length: not its
+        # texts and JSON (about 6 kB a row, read, sent and decoded on every request).
+        .defer(*(f"programme_version__{name}" for name in _VERSION_NOT_SHOWN))
         .annotate(
             has_upcoming_sessions=Exists(upcoming),
             unread_messages=conversation.unread_of_episode(user_id),

@@ -284,3 +284,53 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
         expected += context["ended"]
         assert len(sqls) == expected, (user, "\n".join(sqls))
     assert seen_due and seen_homework and seen_unread
+
+
+def _page(client):
+    """The home page's HTML, its CSRF tokens (new on every request) left out."""
+    import re
+
+    html = client.get(reverse("home")).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+
+
+def test_the_episode_row_leaves_out_the_programme_versions_texts(world, login):
+    """Decision 0060: the programme version comes with the episode for its unlock rule
+    and length only; its texts and JSON (about 6 kB a row) are not read."""
+    client = login(world.patient.user)
+    client.get(reverse("home"))
+    _response, sqls = _home(client)
+    (episodes,) = [s for s in sqls if s.startswith('SELECT "treatment_episode"."id"')]
+    assert '"programs_programmeversion"."unlock_rule"' in episodes
+    assert '"programs_programmeversion"."weeks"' in episodes
+    for name in home._VERSION_NOT_SHOWN:
+        assert f'"programs_programmeversion"."{name}"' not in episodes
+
+
+def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
+    seeded_demo, client, monkeypatch
+):
+    """The page drawn from the shorter episode row is byte for byte the one drawn from
+    the whole row (the compiled read made again without leaving anything out), for
+    every demo patient and applicant, in the same number of queries."""
+    from tessera.core.prepared import Prepared
+
+    people = [
+        u
+        for u in User.objects.filter(is_active=True).order_by("pk")
+        if not u.is_staff_member and u.email.endswith("@demo.tessera.test")
+    ]
+    assert len(people) >= 15
+    pages = {}
+    for whole_row in [False, True]:
+        if whole_row:
+            monkeypatch.setattr(home, "_VERSION_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_OWN_EPISODES", Prepared(home._own_episodes_query))
+        for user in people:
+            sign_in(client, user)
+            client.get(reverse("home"))  # the session's first touch of the minute
+            with CaptureQueriesContext(connection) as captured:
+                html = _page(client)
+            pages.setdefault(user.email, []).append((html, len(captured.captured_queries)))
+    for email, (short, whole) in pages.items():
+        assert short == whole, email

@@ -4,6 +4,7 @@ run with new values gives the rows the queryset itself gives, for every value.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -14,6 +15,15 @@ from tessera.core.models import Episode
 from tessera.core.prepared import Prepared
 from tessera.messaging.models import Message
 from tessera.treatment.models import DueMeasure
+
+
+@pytest.fixture(autouse=True, params=[0, 60], ids=["closed", "kept"])
+def connection_kept(request, monkeypatch):
+    """Every test with the connection closed after each request (tests, development)
+    and kept (production, the load test): on PostgreSQL the compiled reads are then
+    prepared on the server (decision 0060) and must give the same rows."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", request.param)
+    return request.param
 
 
 def test_rows_with_related_objects_are_the_querysets_for_every_value(world):
@@ -133,3 +143,38 @@ def test_annotations_tuples_and_prefetches_are_the_querysets(world, django_asser
         rows = with_messages(user.pk)
         with django_assert_num_queries(0):
             assert [list(e.messages.all()) for e in rows] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_kept_connection_prepares_each_read_once_and_logs_it_as_any_other(
+    world, connection_kept, settings
+):
+    """Decision 0060: on a kept connection a compiled read is prepared on the server at
+    its first run and executed by name after (no parsing or planning per request); it
+    is counted and logged with its values as Django's own queries are. Django's own
+    cursors prepare nothing. Closed after each request, or turned off, nothing is."""
+
+    def prepared_statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    own = Prepared(lambda user_id: Episode.objects.filter(patient__user_id=user_id).order_by("pk"))
+    before = prepared_statements()
+    user = world.patient.user
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert own(user.pk) == list(Episode.objects.filter(patient__user=user).order_by("pk"))
+    logged = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "t')]
+    assert len(logged) == 6  # three compiled, three plain
+    for sql in logged:  # with the value written in, as the plain query's
+        assert re.search(rf'"core_patient"."user_id" = \(?{user.pk}\)?', sql), sql
+    new = [s for s in prepared_statements() if s not in before]
+    if connection_kept:
+        assert len(new) == 1 and '"core_patient"."user_id" = ($1)' in new[0]
+    else:
+        assert new == []
+    settings.TESSERA_PREPARED_STATEMENTS = False
+    other = Prepared(lambda user_id: Episode.objects.filter(patient__user_id=user_id))
+    assert other(user.pk) == list(Episode.objects.filter(patient__user=user))
+    assert len([s for s in prepared_statements() if s not in before]) == len(new)

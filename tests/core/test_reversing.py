@@ -73,3 +73,32 @@ def test_a_menu_drawn_from_the_kept_html_is_the_fresh_one_in_each_language():
             assert str(navigation.NavItems(nav, "/me/messages/")) != kept  # another page
     with translation.override("sv"):
         assert ">Start<" in str(navigation.NavItems(nav, "/"))  # not the English kept before
+
+
+def test_a_templates_literal_names_and_paths_are_kept_too(monkeypatch):
+    """A template's literal (``{% url 'home' %}``, ``{% static '...' %}``) is a
+    ``SafeString``: the same text, kept as a plain ``str`` is (decision 0060; before,
+    every literal link and file of every page was worked out again)."""
+    from django.templatetags.static import StaticNode
+
+    from tessera.core import reversing
+
+    template = engines["django"].from_string(
+        "{% load cached_static %}{% url 'home' %}|{% url 'questionnaire_fill' 7 %}|"
+        "{% static 'tessera/site.css' %}"
+    )
+    expected = f"{reverse('home')}|{reverse('questionnaire_fill', args=[7])}|"
+    expected += static("tessera/site.css")
+    assert template.render({}) == expected
+    calls = []
+    real_reverse, real_static = reversing.reverse, StaticNode.handle_simple
+    monkeypatch.setattr(
+        reversing, "reverse", lambda *a, **k: calls.append(a) or real_reverse(*a, **k)
+    )
+    monkeypatch.setattr(
+        StaticNode,
+        "handle_simple",
+        classmethod(lambda cls, path: calls.append(path) or real_static(path)),
+    )
+    assert template.render({}) == expected
+    assert calls == []  # all three from the kept addresses

@@ -1,7 +1,8 @@
 """``{% static %}`` with the addresses kept per process (issue 16): ``base.html`` draws
 six on every page. Load it instead of ``static`` (``{% load cached_static %}``): the
 same syntax and output. Kept on the static files storage object itself, so a new
-storage (another ``STORAGES`` in a test) starts afresh."""
+storage (another ``STORAGES`` in a test) starts afresh. A template's literal path is a
+``SafeString`` (the same text): kept as well (decision 0060: before, it never was)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from django import template
 from django.apps import apps
 from django.templatetags.static import StaticNode
 from django.utils.functional import empty
+from django.utils.safestring import SafeString
 
 register = template.Library()
 _ATTRIBUTE = "_tessera_static_urls"
+_TEXT = (str, SafeString)  # a template's literal path is a SafeString
 
 
 class CachedStaticNode(StaticNode):
     @classmethod
     def handle_simple(cls, path):
-        if type(path) is not str or not apps.is_installed("django.contrib.staticfiles"):
+        if type(path) not in _TEXT or not apps.is_installed("django.contrib.staticfiles"):
             return super().handle_simple(path)
         from django.contrib.staticfiles.storage import staticfiles_storage
 
