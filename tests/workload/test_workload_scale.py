@@ -163,3 +163,24 @@ def test_the_reply_times_read_one_range_of_the_clinics_messages(week):
     assert "Index Cond" in cond and "clinic_id" in cond and "sent_at" in cond, plan
     assert not any("Filter" in row and "messaging_message" in row for row in rest), plan
     assert "Sort" not in plan, plan  # no order asked: the figures sort nothing
+
+
+def test_the_team_page_lists_its_therapists_in_the_databases_name_order(world, login):
+    """Read as roles then users (decision 0058): the same order as the roles joined to
+    their users and sorted by the database (its collation, not Python's)."""
+    from tessera.core import access, actions
+    from tessera.core.roles import Role
+    from tests.conftest import make_user
+
+    for n, (first, last) in enumerate([("Bo", "Öst"), ("Al", "Åberg"), ("Cy", "ahl")]):
+        user = make_user(f"order{n}@alpha.test", second_factor=True, last_name=last)
+        user.first_name = first
+        user.save()
+        actions.do_grant_role(user, world.clinic, Role.THERAPIST)
+    expected = list(
+        access.therapist_roles([world.clinic.pk])
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .values_list("user_id", flat=True)
+    )
+    page = login(world["manager"]).get(reverse("team_workload", args=["alpha"]))
+    assert [therapist.pk for therapist, _shown, _weeks in page.context["rows"]] == expected
