@@ -82,6 +82,15 @@ class Message(models.Model):
                 condition=models.Q(from_patient=True, answered_at__isnull=True),
                 name="message_waiting_by_clinic",
             ),
+            # A clinic's messages from patients by the time they came (the team's reply
+            # times, workload's figures, decision 0058): one range of the clinic's week,
+            # read from the index alone, not one descent per episode of the clinic.
+            models.Index(
+                fields=["clinic", "sent_at"],
+                include=["episode", "answered_at"],
+                condition=models.Q(from_patient=True, is_automated=False),
+                name="message_from_patient_by_clinic",
+            ),
         ]
 
     def __str__(self) -> str:

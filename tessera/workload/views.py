@@ -143,13 +143,9 @@ def team_workload(request: HttpRequest, slug: str) -> HttpResponse:
         offset = min(max(int(request.GET.get("week", 0)), 0), figures.WEEKS - 1)
     except ValueError:
         offset = 0
-    therapists = (
-        access.therapist_roles([clinic.pk])
-        .order_by("user__last_name", "user__first_name", "user_id")
-        .values_list("user_id", flat=True)
-    )
+    therapists = figures.therapists_by_name(clinic)
     page = Paginator(therapists, THERAPISTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = figures.clinic_workload(clinic, therapist_ids=list(page.object_list), weeks=offset + 1)
+    rows = figures.clinic_workload(clinic, roles=list(page.object_list), weeks=offset + 1)
     weeks = figures.recent_weeks(clinic, timezone.now(), figures.WEEKS)
     return render(
         request,
