@@ -198,6 +198,13 @@ def wait_until_up(hosts: list[str], timeout: float = 600, processes=()) -> None:
             time.sleep(0.5)
 
 
+def default_locust() -> str:
+    """locust of this Python's environment (``.venv/bin/python bench/load.py`` with the
+    environment not activated), else the one on PATH."""
+    beside = Path(sys.executable).parent / "locust"
+    return str(beside) if beside.exists() else shutil.which("locust") or "locust"
+
+
 def preflight(args) -> None:
     """What the run needs, checked before anything is made: locust, Redis, free ports.
     A plain message and exit status 1 otherwise (no traceback)."""
@@ -546,7 +553,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
-    parser.add_argument("--locust", default=shutil.which("locust") or "locust")
+    parser.add_argument(
+        "--locust",
+        default=default_locust(),
+        help="the locust command (default: the one installed beside this Python, else on PATH)",
+    )
     parser.add_argument(
         "--pages",
         default="all",
