@@ -250,3 +250,11 @@ def test_a_new_clinic_gets_its_own_chain_and_the_trail_still_verifies(world, cap
     assert AuditChainHead.objects.count() == chains + 1
     call_command("verify_audit_trail")
     assert f"in {chains + 1} chains" in capsys.readouterr().out
+
+
+def test_the_verifier_says_so_when_the_database_has_no_trail_at_all(db, monkeypatch):
+    """An unmigrated database (or DATABASE_URL naming the wrong one): a message, not a
+    traceback."""
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match="no audit trail: its tables are not there"):
+        call_command("verify_audit_trail")

@@ -2,9 +2,10 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from tessera.core import audit
-from tessera.core.models import AuditEvent, Clinic
+from tessera.core.models import AuditChainHead, AuditEvent, Clinic
 
 
 class Command(BaseCommand):
@@ -30,6 +31,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, expect_head: str = "", expect_heads=None, **options):
+        tables = set(connection.introspection.table_names())
+        if not {AuditEvent._meta.db_table, AuditChainHead._meta.db_table} <= tables:
+            raise CommandError(
+                "This database has no audit trail: its tables are not there (run "
+                "manage.py migrate first, or check DATABASE_URL)."
+            )
         if expect_head and not AuditEvent.objects.filter(hash=expect_head).exists():
             raise CommandError(
                 "The audit trail does not contain the expected head "
