@@ -111,14 +111,11 @@ def run(
 
 
 def fresh_database(database_url: str) -> None:
-    import psycopg
+    """Drop and create the benchmark database (its name must contain 'bench'); a plain
+    message, no traceback, for a URL that is not PostgreSQL's or a server not there."""
+    import scale  # beside this file
 
-    base, name = database_url.rsplit("/", 1)
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark's database needs 'bench'")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    scale.fresh_database(database_url)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,10 +125,23 @@ def main(argv: list[str] | None = None) -> int:
         print(writer(os.environ["DATABASE_URL"], slug, seconds))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    import scale  # beside this file
+
+    parser.add_argument(
+        "--processes", type=scale.positive_int, default=2, help="writers at once (default: 2)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=10, help="length of each run (default: 10)"
+    )
+    parser.add_argument(
+        "--rounds", type=scale.positive_int, default=3, help="runs of each set-up (default: 3)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_URL,
+        help=f"PostgreSQL, dropped and made afresh; the name must contain 'bench' "
+        f"(default: {DEFAULT_URL})",
+    )
     parser.add_argument("--compare", metavar="REV", help="run REV's writers too, side by side")
     parser.add_argument("--diagnose", action="store_true", help="also with async commit")
     args = parser.parse_args(argv)

@@ -292,12 +292,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.repeat < 1 or args.rounds < 1:
+        parser.error("--repeat and --rounds: 1 or more")
+    if args.profile and args.profile not in PAGES:
+        parser.error(f"--profile: no page {args.profile!r}; one of: {', '.join(PAGES)}")
     if args.pages:
         wanted = {label.strip() for label in args.pages.split(",")}
+        if wanted - set(PAGES):
+            parser.error(f"--pages: no page {', '.join(sorted(wanted - set(PAGES)))}")
         wanted |= {BASELINE[label] for label in wanted if label in BASELINE}
         PAGES[:] = [label for label in PAGES if label == PAGES[0] or label in wanted]
     if args.child:
         return child(args)
+    import scale
+
+    scale.existing_database(args.database_url)  # a plain message if it is not there
     load = os.getloadavg()[0]
     if args.compare:
         compare(args)

@@ -46,6 +46,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -175,12 +176,18 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wait_until_up(hosts: list[str], timeout: float = 600) -> None:
+def wait_until_up(hosts: list[str], timeout: float = 600, processes=()) -> None:
     import requests
 
     deadline = time.monotonic() + timeout
     for host in hosts:
         while True:
+            ended = [p for p in processes if p.poll() is not None]
+            if ended:
+                raise SystemExit(
+                    f"a server or task worker stopped (exit {ended[0].returncode}) before "
+                    f"{host} answered (see the logs)"
+                )
             try:
                 if requests.get(f"{host}/healthz", timeout=2).status_code == 200:
                     break
@@ -191,6 +198,41 @@ def wait_until_up(hosts: list[str], timeout: float = 600) -> None:
             time.sleep(0.5)
 
 
+def default_locust() -> str:
+    """locust of this Python's environment (``.venv/bin/python bench/load.py`` with the
+    environment not activated), else the one on PATH."""
+    beside = Path(sys.executable).parent / "locust"
+    return str(beside) if beside.exists() else shutil.which("locust") or "locust"
+
+
+def preflight(args) -> None:
+    """What the run needs, checked before anything is made: locust, Redis, free ports.
+    A plain message and exit status 1 otherwise (no traceback)."""
+    locust = shutil.which(args.locust) or (args.locust if os.access(args.locust, os.X_OK) else None)
+    if locust is None:
+        raise SystemExit(
+            f"locust not found ({args.locust}): pip install -e '.[load]', or give "
+            "--locust /path/to/locust"
+        )
+    args.locust = locust
+    import redis
+
+    try:
+        redis.Redis.from_url(args.redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise SystemExit(f"cannot reach Redis at {args.redis_url}: {exc}") from None
+    ports = [args.first_port + n for n in range(args.servers)]
+    if args.compare:
+        ports += [args.first_port + COMPARED_PORTS + n for n in range(args.servers)]
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise SystemExit(
+                    f"port {port} on 127.0.0.1 is in use (another load test?): choose "
+                    "others with --first-port"
+                )
+
+
 # ---------------------------------------------------------------------------- locust
 
 
@@ -199,33 +241,39 @@ def run_locust(locust, classes, hosts, users, seconds, sessions_file, out: Path)
         os.environ, TESSERA_LOAD_SESSIONS=str(sessions_file), TESSERA_LOAD_HOSTS=",".join(hosts)
     )
     prefix = out / re.sub(r"\W+", "_", classes)
-    subprocess.run(
-        [
-            locust,
-            "-f",
-            str(BENCH / "locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "-u",
-            str(users),
-            "-r",
-            str(users),
-            "-t",
-            f"{seconds}s",
-            "--host",
-            hosts[0],
-            "--csv",
-            str(prefix),
-            "--loglevel",
-            "WARNING",
-            *classes.split(),
-        ],
-        env=env,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return parse_stats(Path(f"{prefix}_stats.csv"))
+    stats = Path(f"{prefix}_stats.csv")
+    stats.unlink(missing_ok=True)  # the warm-up's, with the same name
+    log = Path(f"{prefix}_locust.log")
+    with open(log, "w") as errors:
+        subprocess.run(
+            [
+                locust,
+                "-f",
+                str(BENCH / "locustfile.py"),
+                "--headless",
+                "--only-summary",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                hosts[0],
+                "--csv",
+                str(prefix),
+                "--loglevel",
+                "WARNING",
+                *classes.split(),
+            ],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    if not stats.exists():
+        raise SystemExit(f"locust wrote no statistics: see {log}")
+    return parse_stats(stats)
 
 
 def server_cpu_seconds(servers: list[subprocess.Popen]) -> float:
@@ -322,7 +370,8 @@ def measure_page(args, classes: str, hosts: list[str], processes, work: Path) ->
     """One page on one tree's servers: a warm-up (templates, translations, the first
     connection of every worker: not counted), then the run, with the servers' CPU."""
     sessions_file = work / "sessions.json"
-    run_locust(args.locust, classes, hosts, args.users, args.warmup, sessions_file, work)
+    if args.warmup > 0:
+        run_locust(args.locust, classes, hosts, args.users, args.warmup, sessions_file, work)
     servers = processes[::2]  # gunicorn masters (each followed by its task worker)
     cpu = server_cpu_seconds(servers)
     result = run_locust(args.locust, classes, hosts, args.users, args.seconds, sessions_file, work)
@@ -504,7 +553,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
-    parser.add_argument("--locust", default=shutil.which("locust") or "locust")
+    parser.add_argument(
+        "--locust",
+        default=default_locust(),
+        help="the locust command (default: the one installed beside this Python, else on PATH)",
+    )
     parser.add_argument(
         "--pages",
         default="all",
@@ -516,7 +569,9 @@ def main(argv: list[str] | None = None) -> int:
         "--first-port", type=int, default=FIRST_PORT, help="of the first server (others follow)"
     )
     args = parser.parse_args(argv)
-
+    if min(args.servers, args.workers, args.users, args.seconds, args.rounds) < 1:
+        parser.error("--servers, --workers, --users, --seconds and --rounds: 1 or more")
+    preflight(args)
     scale.fresh_database(args.database_url)
     scale.setup_django(args.database_url)
     from django.core.management import call_command
@@ -559,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = chosen_pages(args.pages)
     problems: list[str] = []
     try:
-        wait_until_up([h for _, tree_hosts, _ in trees for h in tree_hosts])
+        wait_until_up([h for _, tree_hosts, _ in trees for h in tree_hosts], processes=processes)
         load = os.getloadavg()[0]
         print(
             f"{args.servers} server(s) × {args.workers} gunicorn workers, {args.users} "

@@ -111,6 +111,8 @@ def setup_django(database_url: str | None) -> None:
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
+    # The demo's e-mails (dozens) are kept in memory, not printed over the table.
+    os.environ.setdefault("TESSERA_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     sys.path.insert(0, str(ROOT))
     import logging
     import warnings
@@ -142,16 +144,95 @@ def install_bare_view() -> None:
     clear_url_caches()
 
 
-def fresh_database(database_url: str) -> None:
-    """Drop and create the benchmark database (never any other)."""
+def database_name(database_url: str) -> tuple[str, str]:
+    """(the URL of the same server's ``postgres`` database, the database's name) of a
+    PostgreSQL URL; a plain message and exit status 2 for anything else."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql", "pgsql") or not name or "/" in name:
+        print(
+            f"--database-url: not a PostgreSQL database URL: {shown_url(database_url)!r} "
+            "(e.g. postgres://postgres@127.0.0.1:5432/tessera_scale_bench)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return parts._replace(path="/postgres").geturl(), name
+
+
+def shown_url(database_url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(database_url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    return database_url
+
+
+def _connect(url: str, what: str):
+    """A connection, or the reason in one line (no traceback) and exit status 1."""
     import psycopg
 
-    base, name = database_url.rsplit("/", 1)
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SystemExit(f"cannot {what} at {shown_url(url)}: {reason}") from None
+
+
+def fresh_database(database_url: str) -> None:
+    """Drop and create the benchmark database (never any other)."""
+    admin, name = database_name(database_url)
     if "bench" not in name:
         raise SystemExit(f"refusing to drop {name!r}: the benchmark's database needs 'bench'")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+    with _connect(admin, f"make the benchmark database {name!r}") as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def existing_database(database_url: str, *, needs_demo: bool = True) -> None:
+    """Stop with a plain message unless the database is there (and, with
+    ``needs_demo``, holds the demo, as one grown by this script does)."""
+    database_name(database_url)
+    with _connect(database_url, "open the database") as conn:
+        if not needs_demo:
+            return
+        found = conn.execute("SELECT to_regclass('core_clinic') IS NOT NULL").fetchone()[0]
+        if found:
+            found = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM core_clinic WHERE slug = %s)", [DEMO_CLINIC]
+            ).fetchone()[0]
+    if not found:
+        raise SystemExit(
+            f"{shown_url(database_url)} holds no demo: make one with python "
+            "bench/scale.py --sizes 1000 --repeat 1 --database-url URL (it is dropped first)"
+        )
+
+
+def sizes_arg(text: str) -> list[int]:
+    """``--sizes``: comma-separated numbers of patients (1000 or 1_000), each at least 1."""
+    try:
+        sizes = sorted({int(s.strip().replace("_", "")) for s in text.split(",") if s.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: comma-separated whole numbers of patients, e.g. 1000,10000"
+        ) from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least one size, each 1 or more")
+    return sizes
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: 1 or more")
+    return value
 
 
 # ---------------------------------------------------------------------------- growing
@@ -746,7 +827,7 @@ def ratio(a: float, b: float) -> str:
 def report(sizes: list[int], runs: list[tuple[str, dict[str, Measure]]], out=sys.stdout) -> None:
     labels = list(runs[0][1])
     head = ["page", "queries"] + [f"pages {name}" for name, _ in runs] + ["A/A", "growth"]
-    head += [f"CPU ms {runs[-1][0]}", "×bare"]
+    head += [f"median ms {runs[-1][0]}", f"CPU ms {runs[-1][0]}", "×bare"]
     rows = [head]
     bare = runs[-1][1].get("bare signed-in view")
     for label in labels:
@@ -757,7 +838,8 @@ def report(sizes: list[int], runs: list[tuple[str, dict[str, Measure]]], out=sys
         row = [label + (f" (status {bad[0]})" if bad else ""), queries]
         row += [str(m.pages_read) for m in measures]
         row += [ratio(first.pages_read, aa.pages_read), ratio(first.pages_read, last.pages_read)]
-        row += [f"{last.cpu_ms:.1f}", ratio(bare.cpu_ms, last.cpu_ms) if bare else "-"]
+        row += [f"{last.wall_ms:.1f}", f"{last.cpu_ms:.1f}"]
+        row += [ratio(bare.cpu_ms, last.cpu_ms) if bare else "-"]
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     for r in rows:
@@ -801,10 +883,30 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,30000")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Needs PostgreSQL. Without --existing or --grow-existing the database named "
+        "by --database-url (its name must contain 'bench') is dropped and made afresh. "
+        "See bench/README.md.",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=sizes_arg,
+        default=sizes_arg("1000,10000,30000"),
+        help="comma-separated numbers of patients to grow the country to, in turn; the "
+        "smallest is measured twice (A/A) (default: 1000,10000,30000)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=positive_int,
+        default=5,
+        help="timed requests of each page per size, for the median times (default: 5)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_URL,
+        help=f"the PostgreSQL database to use (default: {DEFAULT_URL})",
+    )
     parser.add_argument(
         "--existing",
         action="store_true",
@@ -824,12 +926,18 @@ def main(argv: list[str] | None = None) -> int:
         "measured first as it is (with its A/A), then at each size",
     )
     args = parser.parse_args(argv)
+    if args.detail and not args.existing:
+        parser.error("--detail needs --existing")
+    if args.existing and args.grow_existing:
+        parser.error("--existing and --grow-existing: one or the other")
+    if args.existing or args.grow_existing:
+        existing_database(args.database_url)
     if args.grow_existing:
         setup_django(args.database_url)
         from django.utils import timezone
 
         world = existing_world()
-        sizes = [world.size] + sorted(int(s) for s in args.sizes.split(",") if int(s) > world.size)
+        sizes = [world.size] + [size for size in args.sizes if size > world.size]
         print(f"found {world.size:,} patients in {len(world.clinics)} clinics")
         pages = main_pages(timezone.localdate())
         runs = run(sizes, args.repeat, pages, partial=True, world=world)
@@ -846,7 +954,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report([], [("now", measure(pages, args.repeat)), ("now A/A", measure(pages, 1))])
         return 0
-    sizes = sorted(int(s) for s in args.sizes.split(","))
+    sizes = args.sizes
     fresh_database(args.database_url)
     setup_django(args.database_url)
     from django.core.management import call_command

@@ -56,3 +56,20 @@ def test_a_therapist_role_elsewhere_does_not_open_this_clinics_caseload(world):
     # without holding a role here: the policy still refuses.
     Episode.objects.filter(pk=world.episode.pk).update(therapist=world["other_therapist"])
     assert world.patient.pk not in visible(world["other_therapist"])
+
+
+def test_the_users_roles_are_read_once_per_request(world, django_assert_num_queries):
+    """Issue 16 (per-request caches): however many parts of a page ask about the user's
+    roles, one query reads them; a new request (a new user object) reads them afresh."""
+    from tessera.core import access
+    from tessera.core.models import User
+
+    user = User.objects.get(pk=world["therapist"].pk)
+    with django_assert_num_queries(1):
+        for _ in range(3):
+            assert world.clinic.pk in access.clinic_ids_with_roles(user, ["therapist"])
+            assert access.roles_at(user, world.clinic.pk) == ["therapist"]
+            assert "therapist" in access.all_roles(user)
+    fresh = User.objects.get(pk=world["therapist"].pk)
+    with django_assert_num_queries(1):
+        access.all_roles(fresh)

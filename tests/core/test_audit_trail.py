@@ -203,3 +203,58 @@ def test_many_events_at_once_chain_as_one_each_would(world):
     assert list(audit.verify_chain()) == []
     with pytest.raises(ValueError):
         audit.record_many("no.such.event", [{"clinic": world.clinic}])
+
+
+def test_the_verifier_names_the_clinic_and_row_of_each_broken_chain(world, capsys):
+    """Two clinics' chains tampered with: the command names each clinic and its first
+    row that does not hold, the oldest break first, and fails (exit status 1)."""
+    ours = AuditEvent.objects.filter(chain=world.clinic.pk).order_by("id")[1]
+    theirs = AuditEvent.objects.filter(chain=world.other_clinic.pk).order_by("id")[0]
+    _tamper(
+        "UPDATE core_auditevent SET action = %s WHERE id IN (%s, %s)", ["x", ours.id, theirs.id]
+    )
+    first = min(ours.id, theirs.id)
+    with pytest.raises(CommandError, match=f"broken at event {first}: its contents") as raised:
+        call_command("verify_audit_trail")
+    assert "2 of" in str(raised.value) and "chains broken, 2 rows in all" in str(raised.value)
+    oldest = world.clinic if ours.id < theirs.id else world.other_clinic
+    assert f"({oldest.slug}, id {oldest.pk})" in str(raised.value)
+    listed = capsys.readouterr().err
+    for clinic, event in [(world.clinic, ours), (world.other_clinic, theirs)]:
+        assert (
+            f'clinic "{clinic.name}" ({clinic.slug}, id {clinic.pk}): 1 of its' in listed
+            and f"the first is event {event.id}: its contents do not match its hash" in listed
+        ), listed
+
+
+def test_the_verifier_passes_an_empty_trail(db, capsys):
+    call_command("verify_audit_trail")
+    assert "The audit trail holds: 0 events checked" in capsys.readouterr().out
+
+
+def test_a_new_clinic_gets_its_own_chain_and_the_trail_still_verifies(world, capsys):
+    from tessera.core import actions
+
+    chains = AuditChainHead.objects.count()
+    clinic = actions.do_create_clinic(
+        region=world.region,
+        name="Newly Opened",
+        slug="newly-opened",
+        country="SE",
+        languages=["sv"],
+    )
+    audit.record("patient.list_viewed", clinic=clinic)
+    own = list(AuditEvent.objects.filter(chain=clinic.pk).order_by("id"))
+    assert [e.action for e in own] == ["clinic.created", "patient.list_viewed"]
+    assert own[0].prev_hash == audit.GENESIS and own[1].prev_hash == own[0].hash
+    assert AuditChainHead.objects.count() == chains + 1
+    call_command("verify_audit_trail")
+    assert f"in {chains + 1} chains" in capsys.readouterr().out
+
+
+def test_the_verifier_says_so_when_the_database_has_no_trail_at_all(db, monkeypatch):
+    """An unmigrated database (or DATABASE_URL naming the wrong one): a message, not a
+    traceback."""
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match="no audit trail: its tables are not there"):
+        call_command("verify_audit_trail")

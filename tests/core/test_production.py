@@ -57,6 +57,29 @@ def test_the_deploy_checks_refuse_the_public_development_key():
     assert "tessera.E003" in result.stderr
 
 
+def _database_settings(extra):
+    """DATABASES["default"]'s connection settings as a process with this environment
+    (the production one, and ``extra``) reads them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    env.update(PRODUCTION_ENV | extra)
+    code = (
+        "import json, tessera.settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1].replace(" ", "")
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    """Issue 16: persistent connections in production (a minute by default, or as set),
+    each checked before it is reused; none kept in development."""
+    assert _database_settings({}) == "[60,true]"
+    assert _database_settings({"TESSERA_DB_CONN_MAX_AGE": "300"}) == "[300,true]"
+    assert _database_settings({"TESSERA_HTTPS": "0"}) == "[0,true]"
+
+
 def test_healthz_checks_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.json() == {"status": "degraded", "database": "ok", "sweep": "never"}

@@ -312,20 +312,49 @@ def record_for_clinic(
 class Break:
     event_id: int
     reason: str
+    chain: int = 0  # the chain's key: the clinic's id, 0 for the shared chain
+
+
+@dataclass
+class ChainCheck:
+    """One chain, verified: its rows, how many of them do not hold, and the first."""
+
+    chain: int
+    rows: int = 0
+    breaks: int = 0
+    first: Break | None = None
+
+
+def _chain_keys() -> list[int]:
+    chains = set(AuditChainHead.objects.values_list("chain", flat=True))
+    chains |= set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    return sorted(chains)
 
 
 def verify_chain(batch_size: int = 2000) -> Iterator[Break]:
     """Yield every row whose hash or link does not hold, chain by chain, then all of
     them oldest first (by event id)."""
-    chains = set(AuditChainHead.objects.values_list("chain", flat=True))
-    chains |= set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
     breaks: list[Break] = []
-    for chain in sorted(chains):
-        breaks.extend(_verify_one_chain(chain, batch_size))
+    for chain in _chain_keys():
+        breaks.extend(_verify_one_chain(ChainCheck(chain), batch_size))
     yield from sorted(breaks, key=lambda b: b.event_id)
 
 
-def _verify_one_chain(chain: int, batch_size: int) -> Iterator[Break]:
+def check_chains(batch_size: int = 2000) -> Iterator[ChainCheck]:
+    """Every chain verified end to end, one after the other (by key): its rows counted,
+    its breaks counted and the first kept, not all of them (a tampered database may
+    hold millions)."""
+    for chain in _chain_keys():
+        check = ChainCheck(chain)
+        for found in _verify_one_chain(check, batch_size):
+            check.breaks += 1
+            if check.first is None:
+                check.first = found
+        yield check
+
+
+def _verify_one_chain(check: ChainCheck, batch_size: int) -> Iterator[Break]:
+    chain = check.chain
     expected_prev = GENESIS
     last_id = 0
     rows = AuditEvent.objects.filter(chain=chain)
@@ -335,16 +364,23 @@ def _verify_one_chain(chain: int, batch_size: int) -> Iterator[Break]:
             break
         for event in batch:
             if event.prev_hash != expected_prev:
-                yield Break(event.id, "it does not link to the row before it")
+                yield Break(event.id, "it does not link to the row before it", chain)
             elif event.compute_hash() != event.hash:
-                yield Break(event.id, "its contents do not match its hash")
+                yield Break(event.id, "its contents do not match its hash", chain)
             expected_prev = event.hash
             last_id = event.id
+        check.rows += len(batch)
     head = AuditChainHead.objects.filter(chain=chain).first()
     if head and head.last_hash != expected_prev:
-        yield Break(head.last_event_id or 0, "rows after it are missing")
+        if last_id:
+            reason = (
+                f"the rows after it are missing (the chain's head is event {head.last_event_id})"
+            )
+        else:
+            reason = "every row of its chain is missing"
+        yield Break(last_id or head.last_event_id or 0, reason, chain)
     elif head is None and expected_prev != GENESIS:
-        yield Break(last_id, "its chain has no head")
+        yield Break(last_id, "its chain has no head", chain)
 
 
 def newest_event() -> AuditEvent | None:
