@@ -79,3 +79,48 @@ def test_two_applicants_answered_about_the_study_when_applying(demo):
         )
     }
     assert answers == {"applicant2": "consented", "applicant4": "declined"}
+
+
+def test_a_research_measure_that_expired_unanswered_is_missed_not_overdue_for_ever(demo):
+    """The participant page says of each questionnaire not answered what it is now: one
+    past its expiry can no longer be filled in ("expired"), one withdrawn "cancelled",
+    only one still open after its day "overdue" (as the worklists, issue 16)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tessera.research.models import ResearchMeasure
+
+    randomised = demo.participants.get(randomised_at__isnull=False)
+    rows = list(
+        ResearchMeasure.objects.filter(participant=randomised, due__isnull=False)
+        .select_related("due", "measure")
+        .order_by("measure__days_after_randomisation")
+    )
+    assert len(rows) == 2
+    now = timezone.now()
+    opened = now - dt.timedelta(days=40)
+
+    def set_due(rm, **values):
+        values = {"completed_at": None, "cancelled": False, "opens_at": opened, **values}
+        type(rm.due).objects.filter(pk=rm.due.pk).update(**values)
+
+    def states():
+        page = _as("blinded.assessor@demo.tessera.test").get(
+            reverse("participant_detail", args=[randomised.pk])
+        )
+        assert page.status_code == 200
+        rows = page.content.decode().split("<tr>")[1:]
+        cells = [row.split("</td>")[3] for row in rows if row.count("</td>") >= 5]
+        return [cell.rsplit(">", 1)[-1] for cell in cells]
+
+    set_due(rows[0], due_at=now - dt.timedelta(days=30), expires_at=now - dt.timedelta(days=2))
+    set_due(rows[1], due_at=now - dt.timedelta(days=3), expires_at=now + dt.timedelta(days=4))
+    assert states() == ["expired", "overdue"]
+    set_due(
+        rows[1],
+        due_at=now - dt.timedelta(days=3),
+        expires_at=now + dt.timedelta(days=4),
+        cancelled=True,
+    )
+    assert states() == ["expired", "cancelled"]

@@ -67,6 +67,18 @@ def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _measure_state(due, now) -> str:
+    """What the participant's measure row says of a questionnaire not answered: one that
+    expired unanswered is missed, not overdue for ever (as ``DueMeasure.is_overdue``)."""
+    if due is None or due.completed_at:
+        return ""
+    if due.cancelled:
+        return "cancelled"
+    if due.expires_at <= now:
+        return "expired"
+    return "overdue" if due.is_overdue(now) else ""
+
+
 @staff_required
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request.user, pk)
@@ -78,9 +90,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     blinded = access.is_blinded(user, study)
     measures = (
         ResearchMeasure.objects.filter(participant=participant)
-        .select_related("measure", "due__response")
+        .select_related("measure", "due__response", "due__episode__clinic")
         .order_by("measure__days_after_randomisation")
     )
+    now = timezone.now()
+    for rm in measures:
+        rm.state = _measure_state(rm.due, now)
     actions.record_participant_read(
         user, participant, what="measures" if blinded else "participant"
     )
@@ -99,7 +114,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unblinds": access.may_unblind(user, study),
             "measures": measures,
             "check": check,
-            "now": timezone.now(),
+            "now": now,
             "exclude_form": ExcludeForm(prefix="ex"),
             "discontinue_form": DiscontinueForm(prefix="dc"),
             "reason_form": ReasonForm(prefix="ub"),
