@@ -30,8 +30,12 @@ demo: messages
 	TESSERA_DEBUG=1 $(PY) manage.py seed_demo
 	TESSERA_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# --dist worksteal: each worker starts with half of the tests in order, and a worker that
+# runs out takes half of what the other has left, down to the last test; xdist's default
+# (load) hands out chunks it cannot take back, and one worker ran the browser journeys
+# alone for minutes at the end while the other waited (decision 0056).
 test: messages browser
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

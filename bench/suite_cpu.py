@@ -19,6 +19,7 @@ import json
 import os
 import resource
 import sys
+import time
 
 import pytest
 
@@ -39,7 +40,11 @@ def _timed(phase: str, item):
     try:
         return (yield)
     finally:
-        _ROWS.setdefault(item.nodeid, {})[phase] = _cpu() - start
+        row = _ROWS.setdefault(item.nodeid, {})
+        row[phase] = _cpu() - start
+        # When the phase ended (wall clock, seconds since the epoch), to see how long each
+        # xdist worker ran and how long one waited for the other at the end.
+        row["end"] = round(time.time(), 2)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -75,7 +80,14 @@ def pytest_sessionfinish(session):
     with open(out, "a", encoding="utf-8") as f:
         for nodeid, phases in _ROWS.items():
             f.write(json.dumps({"id": nodeid, **phases}) + "\n")
-        row = {"id": "__process__", "cpu": _cpu(), "pid": os.getpid(), "fixtures": _FIXTURES}
+        row = {
+            "id": "__process__",
+            "cpu": _cpu(),
+            "pid": os.getpid(),
+            "worker": os.environ.get("PYTEST_XDIST_WORKER", ""),
+            "end": round(time.time(), 2),
+            "fixtures": _FIXTURES,
+        }
         if session.config.pluginmanager.hasplugin("dsession"):
             # xdist's controller: its reaped children are the workers, which write their own
             own = resource.getrusage(resource.RUSAGE_SELF)
@@ -112,6 +124,9 @@ def main(argv: list[str]) -> None:
             f"{b[2]:.2f}, teardown {a[3]:.2f} -> {b[3]:.2f}, "
             f"total {sum(a[1:]):.2f} -> {sum(b[1:]):.2f} CPU s"
         )
+    for module in sorted(set(new) - set(old), key=lambda m: -sum(new[m][1:])):
+        b = new[module]
+        print(f"{module}: only in the second, {b[0]} tests, total {sum(b[1:]):.2f} CPU s")
     totals = [[sum(m[i] for m in side.values()) for i in (1, 2, 3)] for side in (old, new)]
     for i, phase in enumerate(("setup", "call", "teardown")):
         print(f"all tests, {phase}: {totals[0][i]:.2f} -> {totals[1][i]:.2f} CPU s")
@@ -120,6 +135,30 @@ def main(argv: list[str]) -> None:
         if max(a, b) >= 0.05:
             print(f"fixture {name} (set-up, all processes): {a:.2f} -> {b:.2f} CPU s")
     print(f"processes: {old_process:.2f} -> {new_process:.2f} CPU s")
+    for label, path in zip(("first", "second"), argv[:2], strict=False):
+        for worker, (tests, ends) in sorted(_last_ends(path).items()):
+            print(f"{label}, worker {worker or '-'}: {tests} tests, last ended +{ends:.0f} s")
+
+
+def _last_ends(path: str) -> dict[str, tuple[int, float]]:
+    """Per xdist worker: its tests, and when its last one ended, in seconds after the
+    first test of the file ended (an idle worker at the end shows as an earlier time)."""
+    workers: dict[str, list] = {}
+    rows: list[dict] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row["id"] != "__process__":
+                rows.append(row)
+            elif row.get("role") != "controller":
+                ends = [r["end"] for r in rows if "end" in r]
+                if ends:
+                    workers[row.get("worker", "")] = [len(rows), max(ends), min(ends)]
+                rows = []
+    if not workers:
+        return {}
+    start = min(w[2] for w in workers.values())
+    return {name: (w[0], w[1] - start) for name, w in workers.items()}
 
 
 if __name__ == "__main__":

@@ -23,6 +23,12 @@ from tests.snapshot import shared, shared_data
 from tests.test_access_matrix import MATRIX, become, build_matrix_world
 
 HUGE = [2**63, 2**64, 10**30]
+# The smallest of them, one past the largest key (LARGEST_ID + 1): the number the walk of
+# every page's query and form sends. Past it nothing in the stack has another bound (SQLite
+# and PostgreSQL bigint, Django's validators and converters stop at 2**63 - 1; Python's
+# float and Decimal take all three), so a guard set too high, or none, fails on this one
+# first; the larger two are kept for the paths, the lookups and the FHIR API (decision 0056).
+FIRST_PAST = LARGEST_ID + 1
 # Paths that take any digits on purpose: their view answers a key past the largest as
 # not found itself (a FHIR OperationOutcome, the refusal audited).
 UNBOUNDED = {"fhir_patient_read", "fhir_everything"}
@@ -142,8 +148,10 @@ def _who(row) -> str | None:
 
 def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, client):
     """Every URL of the access matrix, as someone who may use it: its query string with
-    every name above, and its form's fields (or its row's POST data) set to such a
-    number, each of 2**63, 2**64 and 10**30 in turn. Each request is rolled back."""
+    every name above, and its form's fields (or its row's POST data) set to 2**63, the
+    first number past 64 bits (each page walked with 2**64 and 10**30 as well cost two
+    thirds of this module's time and found nothing 2**63 does not: decision 0056). Each
+    request is rolled back."""
     from django.urls import reverse
 
     world = huge_world
@@ -166,23 +174,19 @@ def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, clien
             else ""
         )
         fields = sorted(set(_FIELD.findall(html)) - {"csrfmiddlewaretoken"})
-        for n in range(len(HUGE)):
-            values = {
-                param: str(HUGE[(i + n) % len(HUGE)])
-                for i, param in enumerate(NUMBER_PARAMS + fields)
-            }
-            client.cookies = cookies
-            with transaction.atomic():
-                status = client.get(url, values).status_code
+        values = dict.fromkeys(NUMBER_PARAMS + fields, str(FIRST_PAST))
+        client.cookies = cookies
+        with transaction.atomic():
+            status = client.get(url, values).status_code
+            if status >= 500:
+                failures.append((name, "GET", status))
+            if row.method == "post" or fields:
+                posted = {**row.data, **{f: values[f] for f in fields}}
+                posted |= {k: values["id"] for k, v in row.data.items() if _number(v)}
+                status = client.post(url, posted).status_code
                 if status >= 500:
-                    failures.append((name, "GET", status))
-                if row.method == "post" or fields:
-                    posted = {**row.data, **{f: values[f] for f in fields}}
-                    posted |= {k: values["id"] for k, v in row.data.items() if _number(v)}
-                    status = client.post(url, posted).status_code
-                    if status >= 500:
-                        failures.append((name, "POST", status))
-                transaction.set_rollback(True)
+                    failures.append((name, "POST", status))
+            transaction.set_rollback(True)
     assert failures == []
 
 
