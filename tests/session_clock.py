@@ -7,8 +7,8 @@ earlier. Every query count (``CaptureQueriesContext`` and what is built on it:
 pytest-django's ``django_assert_num_queries``/``django_assert_max_num_queries``,
 ``assertNumQueries``) first marks every signed-in session as seen just now, before it
 starts counting. A test about that write itself opts out with
-``@pytest.mark.session_clock`` (tests/conftest.py). A module of its own: the conftest is
-imported twice (as ``conftest`` and as ``tests.conftest``), this once."""
+``@pytest.mark.session_clock`` (tests/conftest.py). The switch is kept on the class and
+the class patched once, however many times this module is imported."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ import contextlib
 import time
 
 from django.test.utils import CaptureQueriesContext
-
-_marking = True
 
 
 def sessions_seen_now() -> None:
@@ -43,21 +41,26 @@ def sessions_seen_now() -> None:
 @contextlib.contextmanager
 def counted_as_is(as_is: bool):
     """While open, with ``as_is`` true, counts include the idle clock's write."""
-    global _marking
-    _marking = not as_is
+    CaptureQueriesContext.sessions_seen_first = not as_is
     try:
         yield
     finally:
-        _marking = True
+        CaptureQueriesContext.sessions_seen_first = True
 
 
-_enter = CaptureQueriesContext.__enter__
+def _patch() -> None:
+    enter = CaptureQueriesContext.__enter__
+    if getattr(enter, "marks_sessions_seen", False):
+        return
+
+    def __enter__(self):
+        if CaptureQueriesContext.sessions_seen_first:
+            sessions_seen_now()
+        return enter(self)
+
+    __enter__.marks_sessions_seen = True
+    CaptureQueriesContext.sessions_seen_first = True
+    CaptureQueriesContext.__enter__ = __enter__
 
 
-def _enter_after_sessions_seen(self):
-    if _marking:
-        sessions_seen_now()
-    return _enter(self)
-
-
-CaptureQueriesContext.__enter__ = _enter_after_sessions_seen
+_patch()
