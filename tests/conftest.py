@@ -25,6 +25,7 @@ from tessera.core.roles import Role
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.models import DueMeasure, MeasureRule, Response
+from tests import session_clock
 from tests.demo_snapshot import load_demo
 from tests.migrated_template import forget_copy, migrated_once
 from tests.snapshot import FAST_HASHERS, Snapshot, shared, shared_data
@@ -279,6 +280,14 @@ def sign_in(client, user, *, reauthenticated: bool = True):
 @pytest.fixture
 def login(client):
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture(autouse=True)
+def _session_clock(request):
+    """Query counts first mark the signed-in sessions as just seen (tests/session_clock.py);
+    ``@pytest.mark.session_clock``: they see the idle clock's own write."""
+    with session_clock.counted_as_is(request.node.get_closest_marker("session_clock")):
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -119,6 +120,7 @@ def _session_writes(captured) -> int:
     )
 
 
+@pytest.mark.session_clock  # counts the idle clock's own write
 def test_the_session_is_not_saved_on_every_request(world, login):
     """The idle clock is touched at most once a minute, not on every page (issue 16)."""
     from django.db import connection
