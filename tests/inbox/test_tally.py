@@ -33,25 +33,11 @@ def _both(user, now=None):
     return built, counted, len(built_queries), len(counted_queries)
 
 
-def _by_clinic(user, now=None):
-    """The same counts read by the clinics' ranges (the team's staff home; decision
-    0053), and the number of queries (the user's roles read once before, as above)."""
-    fresh = User.objects.get(pk=user.pk)
-    choice = scope.choose(fresh, None, scope.team_therapists(fresh))
-    worklist.tally(scope.caseload(fresh, choice), now)
-    with CaptureQueriesContext(connection) as queries:
-        counted = worklist.tally(scope.caseload(fresh, choice), now, by_clinic=True)
-    return counted, len(queries)
-
-
 def _assert_same(user, now=None):
     built, counted, built_queries, counted_queries = _both(user, now)
     assert counted.counts == built.counts
     assert counted.total == built.total
     assert counted_queries <= built_queries, (built_queries, counted_queries)
-    by_clinic, by_clinic_queries = _by_clinic(user, now)
-    assert by_clinic.counts == built.counts
-    assert by_clinic_queries == counted_queries
     return dict((kind, n) for kind, _label, n in counted.counts)
 
 
