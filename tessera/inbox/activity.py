@@ -3,10 +3,10 @@
 Inactivity: the newest of the patient's own doings (a message they sent, a worksheet
 saved, a questionnaire submitted, a module opened or completed; ``with_last_activity``
 is the definition) is kept per episode by the database (``treatment.EpisodeActivity``,
-treatment 0015), and read by its primary key, one row per episode (issue 16: a subquery
-per source cost five index descents per episode); a patient of an episode in treatment
-whose newest doing (or the start of treatment, when there is none) is older than the
-clinic's ``inactive_after_days`` is listed.
+treatment 0015), and read by the caseload's clinics' range of kept rows (issue 16: a
+subquery per source cost five index descents per episode; decisions 0053, 0057); a
+patient of an episode in treatment whose newest doing (or the start of treatment, when
+there is none) is older than the clinic's ``inactive_after_days`` is listed.
 
 Deterioration: one query for the caseload, which returns per episode and instrument only
 the two scored responses compared (picked by window functions in the database): the
@@ -101,27 +101,19 @@ def kept_activity(episodes):
     )
 
 
-def kept(episode_ids, clinics=None) -> dict[int, tuple[dt.datetime, str]]:
-    """(newest activity, what it was) by episode id, for those with any (one query by
-    the kept rows' primary key; with ``clinics``, the episodes' clinics, by the
-    clinics' range of kept rows instead, decision 0053)."""
-    if clinics is None:
-        rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids)
-    else:
-        rows = rows_for_ids(
-            "inbox.kept_activity_of_clinics", _kept_rows_of_clinics, episode_ids, clinics=clinics
-        )
+def kept(episode_ids, clinics) -> dict[int, tuple[dt.datetime, str]]:
+    """(newest activity, what it was) by episode id, for those with any: one query, by
+    the range of kept rows of ``clinics``, the episodes' clinics (``activity_by_clinic``;
+    one primary-key descent per episode grew a level deeper with the country, decisions
+    0053, 0057)."""
+    rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids, clinics=clinics)
     return {pk: (at, source) for pk, at, source in rows}
 
 
-def _kept_rows(episode_ids):
-    return EpisodeActivity.objects.filter(in_ids("episode", episode_ids)).values_list(
-        "episode_id", "at", "source"
-    )
-
-
-def _kept_rows_of_clinics(episode_ids, clinics):
-    return _kept_rows(episode_ids).filter(in_ids("clinic", clinics))
+def _kept_rows(episode_ids, clinics):
+    return EpisodeActivity.objects.filter(
+        in_ids("clinic", clinics), in_ids("episode", episode_ids)
+    ).values_list("episode_id", "at", "source")
 
 
 def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
@@ -135,8 +127,9 @@ def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
 def _inactive(caseload, now, clinics=None):
     """(episode, newest activity, what it was) of the caseload's inactive patients."""
     # The caseload's episodes are loaded with their status: only the kept times are read
-    # (one row per episode by its primary key; issue 16).
+    # (by the clinics' range of kept rows; issue 16).
     in_treatment = [pk for pk, e in caseload.items() if e.status == Episode.Status.ACTIVE]
+    clinics = clinics or collect.clinics_of(caseload)
     newest = kept(in_treatment, clinics) if in_treatment else {}
     for pk in in_treatment:
         episode = caseload[pk]
@@ -154,10 +147,10 @@ def count_inactive_patients(caseload, now, clinics=None) -> int:
     return sum(1 for _found in _inactive(caseload, now, clinics))
 
 
-def inactive_patients(episodes, now) -> list[Item]:
+def inactive_patients(episodes, now, clinics=None) -> list[Item]:
     caseload = collect.loaded(episodes)
     rows = []
-    for episode, moment, source in _inactive(caseload, now):
+    for episode, moment, source in _inactive(caseload, now, clinics):
         rows.append(
             Item(
                 items.INACTIVE,
@@ -188,13 +181,13 @@ def _inactive_reason(episode, moment, source, now) -> str:
     ) % {"days": days}
 
 
-def deteriorations(episodes, now) -> list[Item]:
+def deteriorations(episodes, now, clinics=None) -> list[Item]:
     """One query: per episode and instrument only the two responses compared (the
     baseline and the latest, picked by window functions in the database), not every
     response of the caseload (ten a patient, each with its episode, patient, clinic and
     therapist made into objects, was most of the inbox's time; issue 16)."""
     rows = []
-    for definition, first, latest in _deteriorated(collect.loaded(episodes)):
+    for definition, first, latest in _deteriorated(collect.loaded(episodes), clinics):
         rows.append(_deterioration_row(definition, first, latest))
     return rows
 
@@ -205,17 +198,14 @@ def count_deteriorations(caseload, now, clinics=None) -> int:
 
 def _deteriorated(caseload, clinics=None):
     """(definition, baseline, latest) of every series of the caseload that reliably
-    deteriorated (with ``clinics``, the caseload's clinics, read by the clinics' ranges:
-    ``response_scored_by_clinic`` and ``due_pre_by_clinic``, decision 0053)."""
-    if clinics is None:
-        rows = rows_for_ids("inbox.deteriorations", _compared_responses, caseload)
-    else:
-        rows = rows_for_ids(
-            "inbox.deteriorations_of_clinics",
-            _compared_responses_of_clinics,
-            caseload,
-            clinics=clinics,
-        )
+    deteriorated, read by the ranges of ``clinics``, the caseload's clinics
+    (``response_scored_by_clinic`` and ``due_pre_by_clinic``, decisions 0053, 0057)."""
+    rows = rows_for_ids(
+        "inbox.deteriorations",
+        _compared_responses,
+        caseload,
+        clinics=clinics or collect.clinics_of(caseload),
+    )
     # One row per series that rose (decision 0059): plain values, not model objects.
     for pk, episode_id, code, total, at, first_pk, first_total, first_at in rows:
         episode = caseload[episode_id]
@@ -227,24 +217,14 @@ def _deteriorated(caseload, clinics=None):
             yield found
 
 
-def _compared_responses(episodes):
+def _compared_responses(episodes, clinics):
     """Per episode and instrument whose latest scored response is higher than its
     baseline, one row: the latest (pk, episode id, instrument, total, submitted at) and
-    the baseline's (pk, total, submitted at)."""
-    # The caseload's "before treatment" questionnaires, by their own partial index, run
-    # once: joining every response to its due row read the whole due table of the
-    # country (a hash join) or one index descent per response.
-    pre_dues = DueMeasure.objects.filter(
-        in_ids("episode", episodes), time_point=TimePoint.PRE
-    ).values("pk")
-    scored = Response.objects.filter(in_ids("episode", episodes), total__isnull=False)
-    return _compared(scored, pre_dues)
-
-
-def _compared_responses_of_clinics(episodes, clinics):
-    """``_compared_responses`` read by the clinics' ranges: the scored responses of the
-    clinics, filtered to the caseload's, and the clinics' "before treatment"
-    questionnaires (a response's questionnaire is its own episode's)."""
+    the baseline's (pk, total, submitted at), read by the clinics' ranges: the scored
+    responses of the clinics, filtered to the caseload's, and the clinics' "before
+    treatment" questionnaires, run once (a response's questionnaire is its own
+    episode's; joining every response to its due row read the whole due table of the
+    country, or one index descent per response)."""
     pre_dues = DueMeasure.objects.filter(
         in_ids("clinic", clinics), time_point=TimePoint.PRE
     ).values("pk")

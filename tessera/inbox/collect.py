@@ -4,7 +4,12 @@ for the whole caseload.
 ``episodes`` is the caseload as ``worklist.build`` reads it, a dict of episode objects
 (with patient, clinic and therapist) by id; a list of ids also does (then they are read
 here, one more query). Each query returns only the columns its rows need, and every row
-points at the caseload's own episode object (issue 16)."""
+points at the caseload's own episode object (issue 16).
+
+The messages and questionnaires are read by their clinics' ranges (the caseload's
+clinics, ``clinics_of``: the clinic-leading indexes of decisions 0053 and 0057), the
+caseload's ids only filtering the range, for a therapist's caseload as for a team's: one
+index descent per episode grew a level deeper as the country grew."""
 
 from __future__ import annotations
 
@@ -58,7 +63,12 @@ def loaded(episodes) -> dict[int, Episode]:
     }
 
 
-def risk_alerts(episodes, now) -> list[Item]:
+def clinics_of(caseload: dict) -> list[int]:
+    """The clinics of the caseload's episodes: the ranges its rows are read from."""
+    return sorted({e.clinic_id for e in caseload.values()})
+
+
+def risk_alerts(episodes, now, clinics=None) -> list[Item]:
     caseload = loaded(episodes)
     alerts = (
         RiskAlert.objects.unresolved()
@@ -141,7 +151,7 @@ def count_new_patients(caseload, now, clinics=None) -> int:
     return sum(1 for _episode in _new(caseload))
 
 
-def new_patients(episodes, now) -> list[Item]:
+def new_patients(episodes, now, clinics=None) -> list[Item]:
     """Patients newly handed over to their therapist (``Episode.new_to_therapist``), until
     the therapist first opens the overview or writes to them. No query: the flag comes
     with the caseload's episodes."""
@@ -175,15 +185,14 @@ def _feedback_owed(caseload):
     )
 
 
-def _waiting_messages(caseload):
-    return Message.objects.awaiting_reply().filter(in_ids("episode", caseload), is_automated=False)
-
-
-def _waiting_messages_of_clinics(caseload, clinics):
-    """``_waiting_messages`` read by the clinics' range of their waiting messages
-    (``message_waiting_by_clinic``; the caseload's ids only filter it): a team's count
-    is one range, not one index descent per episode (decision 0053)."""
-    return _waiting_messages(caseload).filter(in_ids("clinic", clinics))
+def _waiting_messages(caseload, clinics):
+    """The caseload's patient messages waiting for a reply, read by the clinics' range
+    of their waiting messages (``message_waiting_by_clinic``, which holds every column
+    asked for here; the caseload's ids only filter it): one range, not one index
+    descent per episode (decisions 0053, 0057)."""
+    return Message.objects.awaiting_reply().filter(
+        in_ids("clinic", clinics), in_ids("episode", caseload), is_automated=False
+    )
 
 
 def _feedback_owed_rows(caseload):
@@ -196,13 +205,13 @@ def _feedback_owed_rows(caseload):
     )
 
 
-def _first_waiting_messages(caseload):
+def _first_waiting_messages(caseload, clinics):
     """(pk, episode id, sent at, how many wait) of the oldest waiting message of each
     episode, oldest first: one row per episode counted and picked in the database, not
     every waiting message sent to Python (a team's inbox read over a thousand; issue 16)."""
     episode = [F("episode_id")]
     return (
-        _waiting_messages(caseload)
+        _waiting_messages(caseload, clinics)
         .annotate(
             waiting=Window(Count("id"), partition_by=episode),
             rank=Window(
@@ -218,24 +227,22 @@ def _first_waiting_messages(caseload):
 def count_replies(caseload, now, clinics=None) -> int:
     """As ``len(replies(caseload, now))``: the worksheets owed feedback (a COUNT) and the
     episodes with a message waiting (one row each, as in the inbox); no text made.
-    ``clinics``: the caseload's clinics, to read a team's rows by clinic (decision 0053)."""
+    ``clinics``: the caseload's clinics (``clinics_of``), whose ranges are read."""
     distinct = Count("episode_id", distinct=True)
-    if clinics is None:
-        waiting = _count("inbox.count_waiting", _waiting_messages, caseload, distinct)
-    else:
-        waiting = _count(
-            "inbox.count_waiting_of_clinics",
-            _waiting_messages_of_clinics,
-            caseload,
-            distinct,
-            clinics=clinics,
-        )
+    waiting = _count(
+        "inbox.count_waiting",
+        _waiting_messages,
+        caseload,
+        distinct,
+        clinics=clinics or clinics_of(caseload),
+    )
     return _count("inbox.count_feedback_owed", _feedback_owed, caseload) + waiting
 
 
-def replies(episodes, now) -> list[Item]:
+def replies(episodes, now, clinics=None) -> list[Item]:
     """Submitted worksheets without feedback, and patient messages without a reply."""
     caseload = loaded(episodes)
+    clinics = clinics or clinics_of(caseload)
     answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload)
     rows = []
     for pk, episode_id, submitted_at, step, module in answers:
@@ -253,7 +260,9 @@ def replies(episodes, now) -> list[Item]:
                 key=f"worksheet-{pk}",
             )
         )
-    waiting = rows_for_ids("inbox.first_waiting", _first_waiting_messages, caseload)
+    waiting = rows_for_ids(
+        "inbox.first_waiting", _first_waiting_messages, caseload, clinics=clinics
+    )
     for pk, episode_id, sent_at, count in waiting:
         rows.append(
             Item(
@@ -286,14 +295,16 @@ def _messages_reason(count: int) -> str:
     ) % {"count": count}
 
 
-def _overdue_by_episode(caseload, now) -> dict[int, list]:
+def _overdue_by_episode(caseload, now, clinics=None) -> dict[int, list]:
     """The caseload's overdue questionnaires as tuples (pk, episode id, due at,
     instrument, time point), oldest first, by episode."""
     # Due before now and not expired; whether it was due on an earlier day than today in
     # the clinic's time zone (``DueMeasureQuerySet.overdue``) is told below from the
     # caseload's own clinics: in the query it joined every due row to its episode and
-    # clinic (issue 16). The index on (episode, completed_at, due_at) answers it.
-    overdue = rows_for_ids("inbox.overdue", _open_past_due, caseload, now)
+    # clinic (issue 16). The clinics' range of ``due_open_by_clinic`` answers it.
+    overdue = rows_for_ids(
+        "inbox.overdue", _open_past_due, caseload, now, clinics=clinics or clinics_of(caseload)
+    )
     return _overdue_of(caseload, overdue, now)
 
 
@@ -313,9 +324,12 @@ def _overdue_of(caseload, overdue, now) -> dict[int, list]:
     return by_episode
 
 
-def _open_past_due(caseload, now):
+def _open_past_due(caseload, clinics, now):
+    """The caseload's open questionnaires due before now and not expired, oldest first:
+    (pk, episode id, due at, instrument, time point), read from the clinics' range of
+    ``due_open_by_clinic`` alone (it holds these columns; decisions 0053, 0057)."""
     return (
-        DueMeasure.objects.filter(in_ids("episode", caseload))
+        DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", caseload))
         .pending()
         .filter(due_at__lt=now, expires_at__gt=now)
         .order_by("due_at", "id")
@@ -323,33 +337,16 @@ def _open_past_due(caseload, now):
     )
 
 
-def _open_past_due_of_clinics(caseload, clinics, now):
-    """(episode id, due at) of ``_open_past_due``'s rows, read by the clinics' range
-    of their open questionnaires not yet expired (``due_open_by_clinic``, decision 0053)."""
-    return (
-        DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", caseload))
-        .pending()
-        .filter(due_at__lt=now, expires_at__gt=now)
-        .order_by()
-        .values_list("episode_id", "due_at")  # from the index alone
-    )
-
-
 def count_overdue_questionnaires(caseload, now, clinics=None) -> int:
-    if clinics is None:
-        return len(_overdue_by_episode(caseload, now))
-    rows = rows_for_ids(
-        "inbox.overdue_of_clinics", _open_past_due_of_clinics, caseload, now, clinics=clinics
-    )
-    return len(_overdue_of(caseload, ((None, *row) for row in rows), now))
+    return len(_overdue_by_episode(caseload, now, clinics))
 
 
-def overdue_questionnaires(episodes, now) -> list[Item]:
+def overdue_questionnaires(episodes, now, clinics=None) -> list[Item]:
     """One row per patient, however many questionnaires are overdue (issue 20: one row
     per questionnaire was noise). Keyed by the oldest one."""
     caseload = loaded(episodes)
     rows = []
-    for episode_id, measures in _overdue_by_episode(caseload, now).items():
+    for episode_id, measures in _overdue_by_episode(caseload, now, clinics).items():
         first_pk, _episode_id, first_due, _instrument, _point = measures[0]
         episode = caseload[episode_id]
         rows.append(
@@ -426,7 +423,7 @@ def count_modules_to_open(caseload, now, clinics=None) -> int:
     return sum(1 for _found in _waiting_modules(caseload))
 
 
-def modules_to_open(episodes, now) -> list[Item]:
+def modules_to_open(episodes, now, clinics=None) -> list[Item]:
     """Plans whose programme opens modules by hand ("manual"), where the patient has
     finished every open module and the next one waits for the therapist to open it."""
     rows = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from tessera.core import access
@@ -96,16 +96,17 @@ def caseload(user, choice: Choice):
     a message of theirs waits for a reply: one sent on the last day it could be written
     stays until it is answered, not only until midnight (and for a clinic west of the
     server, whose last day ends an hour after the server's)."""
-    clinics = team_clinic_ids(user) if choice.team else None
-    # A team's: its clinics' waiting messages, one range of their index, not one lookup
-    # per ended episode (decision 0053).
-    waits = Exists(patient_waits()) if clinics is None else Q(pk__in=waiting_in(clinics))
+    # The clinics' waiting messages, one range of their index each, not one lookup per
+    # ended episode (decisions 0053, 0057): a team's clinics, or every clinic of the
+    # user's roles, where all the episodes of their scope are.
+    team = team_clinic_ids(user) if choice.team else None
+    waits = Q(pk__in=waiting_in(team if choice.team else access.staff_clinic_ids(user)))
     writing = Q(status=Episode.Status.ENDED) & (Q(read_only_from__gt=timezone.localdate()) | waits)
     episodes = (
         Episode.objects.visible_to(user).filter(~Q(status=Episode.Status.ENDED) | writing).real()
     )
     if choice.team:
-        episodes = episodes.filter(clinic_id__in=clinics)
+        episodes = episodes.filter(clinic_id__in=team)
         if choice.unassigned:
             return episodes.filter(therapist__isnull=True)
         if choice.therapist is not None:

@@ -147,20 +147,20 @@ class Group:
         return min(dues, key=lambda d: d.deadline) if dues else None
 
 
-def tally(episodes, now=None, *, by_clinic: bool = False) -> Tally:
+def tally(episodes, now=None) -> Tally:
     """What ``build(episodes, now).counts`` and ``.total`` give, counted: the same
     queries or fewer columns, and no row, text or link made (the staff home).
 
-    ``by_clinic`` (a team's caseload: hundreds of episodes): the rows are read by their
-    clinics' ranges (the clinic-leading indexes of decision 0053), the caseload's ids
-    only filtering them, instead of one index descent per episode, which grew a level
-    deeper with the country. The same numbers."""
+    The rows are read by their clinics' ranges (the clinic-leading indexes of decisions
+    0053 and 0057), the caseload's ids only filtering them, instead of one index descent
+    per episode, which grew a level deeper with the country: a team's caseload and a
+    therapist's alike. The same numbers."""
     now = now or timezone.now()
     # The counts need the episode's own columns and its clinic, not the therapist or
     # the patient.
     # (A dict by id when the page has read the episodes already: the staff home.)
     caseload = episodes if isinstance(episodes, dict) else counted_caseload(episodes)
-    clinics = sorted({e.clinic_id for e in caseload.values()}) if by_clinic else None
+    clinics = collect.clinics_of(caseload)
     return Tally({kind: count(caseload, now, clinics) for kind, count in COUNTERS})
 
 
@@ -208,9 +208,11 @@ def build(episodes, now=None) -> Worklist:
     # subquery each query ran the scope again, and the planner, not knowing how few
     # episodes it gives, joined it to a scan of every episode in the country (issue 16).
     caseload = read_caseload(episodes)
+    # Their rows are read by the caseload's clinics' ranges (decisions 0053, 0057).
+    clinics = collect.clinics_of(caseload)
     rows: list[Item] = []
     for collector in COLLECTORS:
-        rows.extend(collector(caseload, now))
+        rows.extend(collector(caseload, now, clinics))
     rows.sort(key=lambda item: item.sort_key)
     return Worklist(rows)
 

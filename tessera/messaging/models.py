@@ -75,10 +75,11 @@ class Message(models.Model):
                 condition=models.Q(from_patient=True, answered_at__isnull=True),
                 name="message_waiting_by_episode",
             ),
-            # The same rows by clinic, with what a team's count tests (decision 0053).
+            # The same rows by clinic, with what a team's count tests (decision 0053)
+            # and what the inbox's row of the oldest one shows (decision 0057).
             models.Index(
                 fields=["clinic"],
-                include=["episode", "is_automated"],
+                include=["episode", "is_automated", "sent_at", "id"],
                 condition=models.Q(from_patient=True, answered_at__isnull=True),
                 name="message_waiting_by_clinic",
             ),

@@ -256,4 +256,49 @@ def test_the_team_counts_read_the_caseloads_rows_by_episode_with_one_array(world
                 # (The waiting messages of a test world this small are read per episode
                 # by their partial index, from the episodes' side; at 1k to 100k
                 # patients, by the array: bench/scale.py --detail.)
-                assert re.search(r"Index Cond: .*episode_id = ANY", plan), plan
+                # (Or its clinics' range, decisions 0053 and 0057: the query asks for both,
+                # and a subquery of another table keeps its own indexes.)
+                assert re.search(r"Index Cond: .*(episode|clinic)_id = ANY", plan), plan
+
+
+CLINIC_INDEXES = {
+    "messaging_message": "message_waiting_by_clinic",
+    "treatment_duemeasure": "due_open_by_clinic",
+    "treatment_response": "response_scored_by_clinic",
+}
+
+
+@postgres_only
+def test_a_therapists_counts_and_rows_read_their_clinics_ranges(world):
+    """A therapist's staff home and inbox (decision 0057): the waiting messages, the
+    overdue questionnaires and the deterioration check ask for the caseload's clinics'
+    range (``clinic_id = ANY``), which the clinic-leading partial index serves, its
+    first column the clinic, with the caseload's ids only a filter; the overdue and
+    waiting rows come from the index alone (it holds every column they read)."""
+    _overdue_world(world)
+    user = world["therapist"]
+    choice = scope.choose(user, None, [])
+    assert not choice.team
+    with CaptureQueriesContext(connection) as captured:
+        counted = worklist.tally(scope.caseload(user, choice))
+        worklist.build(scope.caseload(user, choice))
+    assert counted.total >= 1
+    for table, index in CLINIC_INDEXES.items():
+        # (The queries that read the table itself, not as another's subquery, ``U0``.)
+        own = re.compile(rf'FROM "{table}"(?! U\d)')
+        found = [q["sql"] for q in captured.captured_queries if own.search(q["sql"])]
+        assert found, table
+        for sql in found:
+            assert f'"{table}"."clinic_id" = ANY(' in sql, sql
+            # Only the clinic's index (and the primary key) left, no sequential or bitmap
+            # scan: the plan shows that it serves the query by the clinic, whatever
+            # statistics earlier tests left.
+            plan = explain(
+                sql, off=("seqscan", "bitmapscan"), only={table: [index, f"{table}_pkey"]}
+            )
+            scans = _scans(plan, table)
+            assert scans and all(f"using {index}" in line for line in scans), plan
+            assert re.search(r"Index Cond: .*clinic_id = ANY", plan), plan
+            assert not re.search(r"Index Cond: .*episode_id", plan), plan
+            if table != "treatment_response" and "COUNT(" not in sql:
+                assert all("Index Only Scan" in line for line in scans), plan

@@ -8,17 +8,21 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Exists
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.core import actions as core_actions
 from tessera.core.models import Episode, User
+from tessera.core.roles import Role
 from tessera.inbox import items, scope, worklist
 from tessera.messaging.models import Message
+from tessera.portal import staff_lists
 from tessera.treatment.models import DueMeasure
 from tests.conftest import sign_in
-from tests.inbox.inbox_world import caseload, manual_programme, message, training
+from tests.inbox.inbox_world import caseload, full_patient, manual_programme, message, training
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +37,11 @@ def _both(user, now=None):
     return built, counted, len(built_queries), len(counted_queries)
 
 
-def _by_clinic(user, now=None):
-    """The same counts read by the clinics' ranges (the team's staff home; decision
-    0053), and the number of queries (the user's roles read once before, as above)."""
-    fresh = User.objects.get(pk=user.pk)
-    choice = scope.choose(fresh, None, scope.team_therapists(fresh))
-    worklist.tally(scope.caseload(fresh, choice), now)
-    with CaptureQueriesContext(connection) as queries:
-        counted = worklist.tally(scope.caseload(fresh, choice), now, by_clinic=True)
-    return counted, len(queries)
-
-
 def _assert_same(user, now=None):
     built, counted, built_queries, counted_queries = _both(user, now)
     assert counted.counts == built.counts
     assert counted.total == built.total
     assert counted_queries <= built_queries, (built_queries, counted_queries)
-    by_clinic, by_clinic_queries = _by_clinic(user, now)
-    assert by_clinic.counts == built.counts
-    assert by_clinic_queries == counted_queries
     return dict((kind, n) for kind, _label, n in counted.counts)
 
 
@@ -131,3 +121,61 @@ def test_a_message_sent_on_the_last_writable_day_stays_until_it_is_answered(worl
     waiting.save(update_fields=["answered_at"])
     assert ended.pk not in set(scope.caseload(fresh, choice).values_list("pk", flat=True))
     assert client.get(reverse("home")).context["inbox"].counts == _both(therapist)[0].counts
+
+
+def test_a_therapist_at_two_clinics_counts_the_rows_of_both(world):
+    """A therapist's counts and rows are read by their clinics' ranges (decision 0057):
+    a caseload at two clinics, with a training patient (left out), an ended episode
+    whose message waits (kept) and one that no longer may write (left out), gives every
+    row of both clinics, the staff home the same numbers, and the staff home's caseload
+    its clinics and waiting messages as the join and the lookup per episode gave them."""
+    therapist = world["therapist"]
+    core_actions.do_grant_role(therapist, world.other_clinic, Role.THERAPIST)
+    programme = manual_programme(world.region)
+    start = timezone.now() - dt.timedelta(days=30)
+    (_p, here, _a), (trainee, _t, _b), (_q, ended, _c) = caseload(world, therapist, programme, 3)
+    _far_patient, far, _d = full_patient(
+        world, therapist, programme, 9, start=start, clinic=world.other_clinic
+    )
+    _gone, gone, _e = full_patient(
+        world, therapist, programme, 10, start=start, clinic=world.other_clinic
+    )
+    training(trainee)
+    today = timezone.localdate()
+    Episode.objects.filter(pk=ended.pk).update(
+        status=Episode.Status.ENDED, read_only_from=today - dt.timedelta(days=1)
+    )
+    Episode.objects.filter(pk=gone.pk).update(
+        status=Episode.Status.ENDED, read_only_from=today - dt.timedelta(days=1)
+    )
+    Message.objects.filter(episode=gone).update(answered_at=timezone.now())
+    now = timezone.now()
+    counts = _assert_same(therapist, now)
+    _assert_same(therapist, now + dt.timedelta(days=7))
+
+    fresh = User.objects.get(pk=therapist.pk)
+    built = worklist.build(scope.caseload(fresh, scope.choose(fresh, None, [])), now)
+    kinds = {(item.episode.pk, item.kind) for item in built.items}
+    for kind in (items.REPLY, items.OVERDUE, items.DETERIORATION, items.RISK):
+        assert (here.pk, kind) in kinds and (far.pk, kind) in kinds, kind
+    assert (ended.pk, items.REPLY) in kinds  # its message waits
+    shown = {item.episode.pk for item in built.items}
+    assert gone.pk not in shown
+    assert not shown & set(trainee.episodes.values_list("pk", flat=True))
+    assert counts[items.REPLY] >= 3
+
+    client = Client()
+    sign_in(client, therapist)
+    home = client.get(reverse("home"))
+    assert home.context["inbox"].counts == built.counts
+    # The staff home's episodes: each clinic and waiting message as before.
+    read = {e.pk: e for e in staff_lists.responsible_for(fresh)}
+    for episode in Episode.objects.filter(therapist=therapist).annotate(
+        waits=Exists(scope.patient_waits())
+    ):
+        assert read[episode.pk].clinic == episode.clinic
+        assert read[episode.pk].patient_waits == episode.waits, episode.pk
+    assert {read[far.pk].clinic_id, read[here.pk].clinic_id} == {
+        world.other_clinic.pk,
+        world.clinic.pk,
+    }

@@ -40,6 +40,7 @@ from .base import (
     may_see_patient_data,
     on_call_clinic_ids,
     roles_at,
+    staff_clinic_ids,
     supervising_clinic_ids,
     through,
 )
@@ -194,6 +195,7 @@ __all__ = [
     "authoring_region_ids",
     "clinic_ids_with_roles",
     "clinical_clinic_ids",
+    "staff_clinic_ids",
     "clinical_staff",
     "needing_new_therapist",
     "patient_message_recipients",

@@ -63,6 +63,15 @@ def clinic_ids_with_roles(user, roles: Iterable[str]) -> set[int]:
     return {clinic for clinic, role, _on_call in cache if role in roles}
 
 
+def staff_clinic_ids(user) -> set[int]:
+    """Clinics where the user holds any role (no query: the roles are cached). Every
+    episode of a staff member's scope is at one of them (each arm of the scope names
+    its clinics), so a read of their episodes' rows may go by these clinics' ranges."""
+    if not _active(user):
+        return set()
+    return {clinic for clinic, _role, _on in _role_cache(user)}
+
+
 def roles_at(user, clinic_id: int) -> list[str]:
     if not _active(user):
         return []

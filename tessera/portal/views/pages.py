@@ -98,11 +98,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     # are the episodes' own (issue 16; ``portal.staff_lists``). The episodes the user is
     # the therapist of are read once, for the caseload, the overdue list and the counts
     # of their own inbox (issue 16: they were read three times).
-    responsible = staff_lists.responsible_for(user)
+    # The user's roles with their clinics are read first: the episodes take their
+    # clinic from them, not from a join per episode (decision 0057).
+    memberships = list(user.clinic_roles.select_related("clinic").order_by("clinic__name", "role"))
+    responsible = staff_lists.responsible_for(
+        user, clinics={m.clinic_id: m.clinic for m in memberships}
+    )
     page = Paginator(staff_lists.open_real(responsible), 25).get_page(request.GET.get("page"))
     page.object_list = staff_lists.with_patients(page.object_list)
     overdue = staff_lists.overdue(user, episodes=responsible)
-    memberships = user.clinic_roles.select_related("clinic").order_by("clinic__name", "role")
     administered = access.administered_region_ids(user)
     return render(
         request,
@@ -149,5 +153,5 @@ def _inbox_counts(user, responsible: list):
                 )
             }
         )
-    # A team's: read by the clinics' ranges (decision 0053).
-    return worklist.tally(scope.caseload(user, choice), by_clinic=choice.team)
+    # A team's (read by the clinics' ranges, as a therapist's: decisions 0053, 0057).
+    return worklist.tally(scope.caseload(user, choice))

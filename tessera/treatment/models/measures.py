@@ -121,9 +121,11 @@ class DueMeasure(models.Model):
             ),
             # A team's open questionnaires not yet expired, and its "before treatment"
             # ones, by clinic (the staff home's counts; decision 0053).
+            # (With the columns an overdue row shows: the inbox's and the staff home's
+            # rows come from the index alone too, decision 0057.)
             models.Index(
                 fields=["clinic", "expires_at"],
-                include=["episode", "due_at"],
+                include=["episode", "due_at", "id", "instrument", "time_point"],
                 condition=Q(completed_at__isnull=True, cancelled=False),
                 name="due_open_by_clinic",
             ),
