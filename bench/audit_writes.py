@@ -22,6 +22,13 @@ and one writer alone in each tree (single-process events per second). ``--diagno
 adds this tree's writers with ``synchronous_commit = off`` in their sessions: not a
 setting to run with (a crash may lose the last commits), but it shows how much of a
 chain's turn is the wait for the write-ahead log's flush to disk (decision 0054).
+``--hold-ms MS`` adds this tree's writers with each event's transaction kept open MS
+milliseconds after ``record()``, as an action's later statements keep it (``message.sent``
+is followed by its notifications and the first-look note, each a round trip to a database
+server on another machine): the clinic's head row stays locked that long. On a quiet
+2-core machine the plain loop is bound by the CPU (a writer and its server process use a
+core between them), so it cannot show waiting; held transactions show whether writers in
+different clinics wait for each other and writers in one clinic take turns.
 Raise the run's CPU priority on a shared machine (``echo -10 > /proc/PID/autogroup``).
 """
 
@@ -62,6 +69,7 @@ def writer(database_url: str, clinic_slug: str, seconds: float) -> int:
 
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
+    hold = float(os.environ.get("AUDIT_BENCH_HOLD_MS") or 0) / 1000
     print("ready", flush=True)
     start_at = float(sys.stdin.readline())
     while time.time() < start_at:
@@ -69,7 +77,16 @@ def writer(database_url: str, clinic_slug: str, seconds: float) -> int:
     end = start_at + seconds
     written = 0
     while time.time() < end:
-        audit.record("audit.searched", clinic=clinic, purpose="audit", changes={"n": written})
+        if hold:
+            from django.db import transaction
+
+            with transaction.atomic():
+                audit.record(
+                    "audit.searched", clinic=clinic, purpose="audit", changes={"n": written}
+                )
+                time.sleep(hold)  # the action's later statements, its head row locked
+        else:
+            audit.record("audit.searched", clinic=clinic, purpose="audit", changes={"n": written})
         written += 1
     return written
 
@@ -118,6 +135,32 @@ def fresh_database(database_url: str) -> None:
     scale.fresh_database(database_url)
 
 
+def make_setups(args) -> tuple[list, Path | None]:
+    """Each set-up: (name, database, writer script, environment); and the compared
+    tree's temporary worktree, if any."""
+    setups = [("this tree", args.database_url, Path(__file__), {})]
+    tree = None
+    if args.compare:
+        tree = Path(f"/tmp/audit-writes-{os.getpid()}")
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.compare],
+            check=True,
+            capture_output=True,
+        )
+        before_url = f"{args.database_url}_before"
+        before_schema(args.database_url, before_url)
+        setups.insert(0, (args.compare, before_url, tree / "bench" / "audit_writes.py", {}))
+    if args.diagnose:
+        async_env = {"AUDIT_BENCH_ASYNC_COMMIT": "1"}
+        setups.append(("async commit", args.database_url, Path(__file__), async_env))
+
+    if args.hold_ms > 0:
+        held_env = {"AUDIT_BENCH_HOLD_MS": str(args.hold_ms)}
+        setups.append((f"held {args.hold_ms:g} ms", args.database_url, Path(__file__), held_env))
+
+    return setups, tree
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
@@ -144,6 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--compare", metavar="REV", help="run REV's writers too, side by side")
     parser.add_argument("--diagnose", action="store_true", help="also with async commit")
+    parser.add_argument(
+        "--hold-ms",
+        type=float,
+        default=0,
+        metavar="MS",
+        help="also this tree's writers with each transaction kept open MS ms after the event",
+    )
     args = parser.parse_args(argv)
 
     fresh_database(args.database_url)
@@ -161,22 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
 
-    # Each set-up: (name, database, writer script, environment).
-    setups = [("this tree", args.database_url, Path(__file__), {})]
-    tree = None
-    if args.compare:
-        tree = Path(f"/tmp/audit-writes-{os.getpid()}")
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.compare],
-            check=True,
-            capture_output=True,
-        )
-        before_url = f"{args.database_url}_before"
-        before_schema(args.database_url, before_url)
-        setups.insert(0, (args.compare, before_url, tree / "bench" / "audit_writes.py", {}))
-    if args.diagnose:
-        async_env = {"AUDIT_BENCH_ASYNC_COMMIT": "1"}
-        setups.append(("async commit", args.database_url, Path(__file__), async_env))
+    setups, tree = make_setups(args)
 
     results: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in setups}
     loads = [os.getloadavg()[0]]
