@@ -151,6 +151,10 @@ def do_send_message(
             )
         module = do_mark_module_answered(episode, acting_user=acting_user, at=now)
     MessageDraft.objects.filter(episode=episode, author=acting_user).delete()
+    _notify(message)
+    # The audit row last but for the first look (whose own row follows it, as before):
+    # from here to the commit the clinic's chain head stays locked, and one clinic's
+    # other writers wait for it (decision 0066). Same transaction, same row.
     audit.record(
         "message.sent",
         actor=acting_user,
@@ -168,7 +172,6 @@ def do_send_message(
             "risk_acknowledged": bool(risk is not None and risk.found),
         },
     )
-    _notify(message)
     do_note_therapist_first_look(episode, acting_user=acting_user)
     return message
 
@@ -197,6 +200,7 @@ def do_send_automated_message(episode: Episode, *, body: str, submission_key) ->
     message = Message.objects.create(
         episode=episode, is_automated=True, body=_clean_body(body), submission_key=key
     )
+    _notify(message)  # before the audit row, which holds the chain's head to the commit
     audit.record(
         "message.sent",
         clinic=episode.clinic,
@@ -205,7 +209,6 @@ def do_send_automated_message(episode: Episode, *, body: str, submission_key) ->
         purpose="care",
         changes={"episode": episode.pk, "automated": True},
     )
-    _notify(message)
     return message
 
 
