@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,12 +48,23 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_audit_bench"
 
 
 def setup_django(database_url: str) -> None:
+    """Django on that database, with the application code of this tree, or of the tree
+    named by ``AUDIT_BENCH_ROOT`` (the compared revision's, for its action writers)."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
-    sys.path.insert(0, str(ROOT))
+    # Notifications are enqueued for a worker as in production (a row after the commit),
+    # and no e-mail reaches the screen.
+    os.environ.setdefault("TESSERA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    os.environ.setdefault("TESSERA_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    root = Path(os.environ.get("AUDIT_BENCH_ROOT") or ROOT)
+    sys.path.insert(0, str(root))
     import django
 
     django.setup()
+    import tessera
+
+    if Path(tessera.__file__).resolve().parent.parent != root.resolve():
+        raise SystemExit(f"tessera imported from {tessera.__file__}, not from {root}")
 
 
 def writer(database_url: str, clinic_slug: str, seconds: float) -> int:
@@ -91,29 +103,162 @@ def writer(database_url: str, clinic_slug: str, seconds: float) -> int:
     return written
 
 
+# The actions of the action mode, in the order each writer takes them, one episode after
+# another: the three audited writes a guided course makes most of.
+ACTIONS = ("patient writes", "therapist replies", "patient answers PHQ-9")
+PATIENTS = 4  # per writer: each writer acts on patients of its own, with their therapist
+DUES = 1500  # PHQ-9 occasions per patient, answered one by one
+PHQ9 = {**dict.fromkeys(range(1, 9), 1), 9: 0}  # total 8, item 9 at 0: no risk alert
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - a bench therapist's second factor
+
+
+def step(n: int, patients: int = PATIENTS) -> tuple[int, str]:
+    """The writer's n-th action: which of its patients (an index) and what."""
+    return (n // len(ACTIONS)) % patients, ACTIONS[n % len(ACTIONS)]
+
+
+def therapist_email(slug: str, group: int) -> str:
+    return f"therapist-{group}@{slug}.bench"
+
+
+def make_people(slugs: list[str], groups: int) -> None:
+    """In every clinic, for each writer (``groups``): a therapist and PATIENTS patients,
+    each in an active guided course with that therapist and DUES PHQ-9 occasions to
+    answer. Through the project's actions, as the tests' world is built; no password
+    (no hashing)."""
+    import datetime as dt
+
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.utils import timezone
+
+    from tessera.core import actions
+    from tessera.core.models import Clinic, User
+    from tessera.core.roles import Role
+    from tessera.treatment.actions import do_open_episode
+    from tessera.treatment.models import DueMeasure
+
+    now = timezone.now()
+    for slug in slugs:
+        clinic = Clinic.objects.get(slug=slug)
+        for group in range(groups):
+            therapist = User.objects.create_user(therapist_email(slug, group), None)
+            TOTP.activate(therapist, TOTP_SECRET)  # staff see patient data with one
+            actions.do_grant_role(therapist, clinic, Role.THERAPIST)
+            for i in range(PATIENTS):
+                email = f"patient-{group}-{i}@{slug}.bench"
+                patient = actions.do_create_patient(
+                    user=User.objects.create_user(email, None),
+                    clinic=clinic,
+                    first_name="Bench",
+                    last_name=f"Patient {group}-{i}",
+                    date_of_birth=dt.date(1990, 1, 2),
+                    email=email,
+                )
+                episode = do_open_episode(patient, clinic, status="active", therapist=therapist)
+                DueMeasure.objects.bulk_create(
+                    DueMeasure(
+                        episode=episode,
+                        instrument="PHQ-9",
+                        time_point="weekly",
+                        sequence=n,
+                        opens_at=now - dt.timedelta(days=1),
+                        due_at=now,
+                        expires_at=now + dt.timedelta(days=30),
+                    )
+                    for n in range(1, DUES + 1)
+                )
+
+
+def actor(database_url: str, clinic_slug: str, group: int, seconds: float) -> int:
+    """One process's real actions (``ACTIONS``, through the ORM, each its own
+    transaction as in a request) on its own patients at this clinic, until the time is
+    up; the number of actions. Each action is preceded by the reads a request makes
+    before it (the signed-in user, the course), outside the transaction."""
+    setup_django(database_url)
+    import uuid
+
+    from tessera.core.models import Episode, User
+    from tessera.messaging.actions import do_send_message
+    from tessera.treatment.actions import do_submit_response
+    from tessera.treatment.models import DueMeasure
+
+    therapist = User.objects.get(email=therapist_email(clinic_slug, group)).pk
+    courses = list(
+        Episode.objects.filter(clinic__slug=clinic_slug, therapist_id=therapist)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    dues = {
+        pk: list(DueMeasure.objects.filter(episode_id=pk).pending().order_by("-sequence"))
+        for pk in courses
+    }
+
+    def act(n: int) -> None:
+        index, what = step(n, len(courses))
+        episode = Episode.objects.select_related("clinic", "patient__user").get(pk=courses[index])
+        patient = episode.patient.user
+        if what == "patient answers PHQ-9" and dues[episode.pk]:
+            due = dues[episode.pk].pop()
+            due.episode = episode
+            do_submit_response(
+                due, PHQ9, acting_user=patient, submission_key=uuid.uuid4(), language="sv"
+            )
+        else:
+            do_send_message(
+                episode,
+                # the signed-in therapist, read afresh as for each request
+                acting_user=User.objects.get(pk=therapist)
+                if what == "therapist replies"
+                else patient,
+                body=f"Bench message {n}: how did the week go?",
+                submission_key=uuid.uuid4(),
+            )
+
+    # One round of the actions before the start: the first of each imports and reads
+    # what every later one finds ready (URLs, the questionnaire's definition).
+    for n in range(len(ACTIONS)):
+        act(n)
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
+    while time.time() < start_at:
+        time.sleep(0.005)
+    end = start_at + seconds
+    done = 0
+    while time.time() < end:
+        act(len(ACTIONS) + done)
+        done += 1
+    return done
+
+
 def run(
     database_url: str,
     slugs: list[str],
     seconds: float,
     script: Path = Path(__file__),
     extra_env: dict | None = None,
-) -> float:
-    """Start one writer per slug at the same moment; events per second, all together.
+    actions: bool = False,
+) -> tuple[float, float]:
+    """Start one writer per slug at the same moment: (events or, with ``actions``,
+    actions per second, all together; audit events per second, counted in the database).
+    With ``actions`` the i-th writer acts on the i-th group of patients of its clinic.
     (The moment is set once every writer has imported Django, however busy the machine.)
     ``script``: this file, or the compared tree's."""
     children = [
         subprocess.Popen(
-            [sys.executable, str(script), "--child", slug, str(seconds)],
+            [sys.executable, str(script)]
+            + (["--child-actions", slug, str(i)] if actions else ["--child", slug])
+            + [str(seconds)],
             env={**os.environ, "DATABASE_URL": database_url, **(extra_env or {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
-        for slug in slugs
+        for i, slug in enumerate(slugs)
     ]
     for child in children:
         if child.stdout.readline().strip() != "ready":
             raise SystemExit("a writer failed before it was ready")
+    newest = newest_event_id(database_url)
     start_at = time.time() + 0.5
     total = 0
     for child in children:
@@ -124,7 +269,20 @@ def run(
         if child.returncode:
             raise SystemExit(f"a writer failed (exit {child.returncode})")
         total += int(out.strip().splitlines()[-1])
-    return total / seconds
+    events = newest_event_id(database_url, count_after=newest)
+    return total / seconds, events / seconds
+
+
+def newest_event_id(database_url: str, count_after: int | None = None) -> int:
+    """The trail's highest id; or, with ``count_after``, how many events came after it."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        if count_after is None:
+            return conn.execute("SELECT coalesce(max(id), 0) FROM core_auditevent").fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM core_auditevent WHERE id > %s", [count_after]
+        ).fetchone()[0]
 
 
 def fresh_database(database_url: str) -> None:
@@ -135,10 +293,26 @@ def fresh_database(database_url: str) -> None:
     scale.fresh_database(database_url)
 
 
-def make_setups(args) -> tuple[list, Path | None]:
-    """Each set-up: (name, database, writer script, environment); and the compared
-    tree's temporary worktree, if any."""
-    setups = [("this tree", args.database_url, Path(__file__), {})]
+@dataclass(frozen=True)
+class Setup:
+    """Writers of one kind: their name in the report, the database they write into, the
+    writer script, its environment; ``actions``: real actions instead of bare events;
+    ``alone``: also one writer alone."""
+
+    name: str
+    url: str
+    script: Path
+    env: dict = field(default_factory=dict)
+    actions: bool = False
+    alone: bool = True
+
+
+def make_setups(args) -> tuple[list[Setup], Path | None]:
+    """The set-ups of the run, and the compared tree's temporary worktree, if any."""
+    this = Path(__file__)
+    setups = [Setup("this tree", args.database_url, this)]
+    if not args.no_actions:
+        setups.append(Setup("this tree, actions", args.database_url, this, actions=True))
     tree = None
     if args.compare:
         tree = Path(f"/tmp/audit-writes-{os.getpid()}")
@@ -148,25 +322,27 @@ def make_setups(args) -> tuple[list, Path | None]:
             capture_output=True,
         )
         before_url = f"{args.database_url}_before"
-        before_schema(args.database_url, before_url)
-        setups.insert(0, (args.compare, before_url, tree / "bench" / "audit_writes.py", {}))
+        before_schema(args.database_url, before_url, tree)
+        before = [Setup(args.compare, before_url, tree / "bench" / "audit_writes.py")]
+        if not args.no_actions:
+            # This file's writers, with the compared tree's application code.
+            root = {"AUDIT_BENCH_ROOT": str(tree)}
+            before.append(Setup(f"{args.compare}, actions", before_url, this, root, True))
+        setups[:0] = before
     if args.diagnose:
         async_env = {"AUDIT_BENCH_ASYNC_COMMIT": "1"}
-        setups.append(("async commit", args.database_url, Path(__file__), async_env))
+        setups.append(Setup("async commit", args.database_url, this, async_env, alone=False))
 
     if args.hold_ms > 0:
         held_env = {"AUDIT_BENCH_HOLD_MS": str(args.hold_ms)}
-        setups.append((f"held {args.hold_ms:g} ms", args.database_url, Path(__file__), held_env))
+        setups.append(
+            Setup(f"held {args.hold_ms:g} ms", args.database_url, this, held_env, alone=False)
+        )
 
     return setups, tree
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--child":
-        slug, seconds = argv[1], float(argv[2])
-        print(writer(os.environ["DATABASE_URL"], slug, seconds))
-        return 0
+def parse_args(argv: list[str]):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     import scale  # beside this file
 
@@ -194,7 +370,25 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MS",
         help="also this tree's writers with each transaction kept open MS ms after the event",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--no-actions",
+        action="store_true",
+        help="only the bare loop of audit.record() (no writers doing real actions)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        slug, seconds = argv[1], float(argv[2])
+        print(writer(os.environ["DATABASE_URL"], slug, seconds))
+        return 0
+    if argv and argv[0] == "--child-actions":
+        slug, group, seconds = argv[1], int(argv[2]), float(argv[3])
+        print(actor(os.environ["DATABASE_URL"], slug, group, seconds))
+        return 0
+    args = parse_args(argv)
 
     fresh_database(args.database_url)
     setup_django(args.database_url)
@@ -207,26 +401,31 @@ def main(argv: list[str] | None = None) -> int:
     slugs = [f"bench-writes-{i}" for i in range(args.processes)]
     for slug in slugs:
         Clinic.objects.create(region=region, name=slug, slug=slug, country="SE", languages=["sv"])
+    if not args.no_actions:
+        crisis_contacts(slugs)
+        make_people(slugs, args.processes)
     from django.db import connections
 
     connections.close_all()
 
     setups, tree = make_setups(args)
 
-    results: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in setups}
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {s.name: {} for s in setups}
     loads = [os.getloadavg()[0]]
     try:
         for _ in range(args.rounds):
-            for name, url, script, env in setups:
+            for setup in setups:
                 kinds = {
                     "one clinic": [slugs[0]] * args.processes,
                     "own clinics": slugs,
                 }
-                if env == {}:
+                if setup.alone:
                     kinds["alone"] = [slugs[0]]
                 for kind, which in kinds.items():
-                    rate = run(url, which, args.seconds, script, env)
-                    results[name].setdefault(kind, []).append(rate)
+                    rates = run(
+                        setup.url, which, args.seconds, setup.script, setup.env, setup.actions
+                    )
+                    results[setup.name].setdefault(kind, []).append(rates)
             loads.append(os.getloadavg()[0])
     finally:
         if tree is not None:
@@ -237,9 +436,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.processes} processes, {args.seconds:g} s per run, {args.rounds} rounds, "
         f"load average (1 min) {min(loads):.1f}-{max(loads):.1f}"
     )
-    report(results)
+    report(results, {s.name for s in setups if s.actions})
+    if args.compare:
+        side_by_side(results, args.compare)
+    return check_chains(setups, args)
+
+
+def check_chains(setups: list[Setup], args) -> int:
+    """Verify every chain of each database written into; 1 when one does not hold."""
     failed = 0
-    for name, url, *_ in setups[: 2 if args.compare else 1]:
+    for url in dict.fromkeys(s.url for s in setups):
+        name = args.compare if url != args.database_url else "this tree"
         breaks = chain_breaks(url)
         print(f"checks ({name}): {breaks[0]} events, {len(breaks[1])} breaks in the chains")
         if breaks[1]:
@@ -250,20 +457,74 @@ def main(argv: list[str] | None = None) -> int:
     return failed
 
 
-def report(results: dict[str, dict[str, list[float]]]) -> None:
-    """Events per second of each set-up, and the ratio own / one clinic per round."""
+def crisis_contacts(slugs: list[str]) -> None:
+    """A crisis contact for each clinic: a clinic without one takes no patients."""
+    from tessera.core.models import Clinic, CrisisContact
+
+    for clinic in Clinic.objects.filter(slug__in=slugs):
+        CrisisContact.objects.create(
+            clinic=clinic, position=0, language="sv", label="112", phone="112"
+        )
+
+
+def ratio(own: list[float], one: list[float]) -> tuple[float, list[float], float]:
+    """Own clinics / one clinic: the median of the rounds' ratios, the ratios, and the
+    ratio of the medians."""
+    ratios = [a / b for a, b in zip(own, one, strict=True)]
+    return (
+        statistics.median(ratios),
+        ratios,
+        statistics.median(own) / statistics.median(one),
+    )
+
+
+def report(
+    results: dict[str, dict[str, list[tuple[float, float]]]], with_actions: set[str] = frozenset()
+) -> None:
+    """Per set-up: events (or actions) per second of each case, the audit events per
+    second beside the actions, and the ratio own / one clinic per round."""
     for name, kinds in results.items():
+        unit = "actions/s" if name in with_actions else "events/s"
         print(f"{name}:")
         for kind, rates in kinds.items():
-            each = ", ".join(f"{x:.0f}" for x in rates)
-            print(f"  {kind:12} {statistics.median(rates):8.1f} events/s  (runs: {each})")
-        own, one = kinds["own clinics"], kinds["one clinic"]
-        ratios = [a / b for a, b in zip(own, one, strict=True)]
+            units = [r[0] for r in rates]
+            each = ", ".join(f"{x:.0f}" for x in units)
+            events = ""
+            if name in with_actions:
+                events = f"  {statistics.median(r[1] for r in rates):8.1f} events/s"
+            print(f"  {kind:12} {statistics.median(units):8.1f} {unit}{events}  (runs: {each})")
+        median, ratios, of_medians = ratio(
+            [r[0] for r in kinds["own clinics"]], [r[0] for r in kinds["one clinic"]]
+        )
         each = ", ".join(f"{x:.2f}" for x in ratios)
-        of_medians = statistics.median(own) / statistics.median(one)
         print(
-            f"  own clinics / one clinic: median of rounds ×{statistics.median(ratios):.2f} "
+            f"  own clinics / one clinic: median of rounds ×{median:.2f} "
             f"(rounds: {each}; ratio of medians ×{of_medians:.2f}; target ×1.5)"
+        )
+
+
+def side_by_side(
+    results: dict[str, dict[str, list[tuple[float, float]]]], rev: str, out=None
+) -> None:
+    """REV and this tree in columns, for the bare loop and for the actions: medians of
+    the rounds, and this tree / REV."""
+    out = out or sys.stdout
+    print(f"\n| | {rev} | this tree | this tree / {rev} |", file=out)
+    print("|---|---|---|---|", file=out)
+    for suffix, unit in (("", "events/s"), (", actions", "actions/s")):
+        before, after = results.get(f"{rev}{suffix}"), results.get(f"this tree{suffix}")
+        if not before or not after:
+            continue
+        label = "bare loop" if not suffix else "actions"
+        for kind in ("alone", "one clinic", "own clinics"):
+            if kind in before and kind in after:
+                a = statistics.median(r[0] for r in before[kind])
+                b = statistics.median(r[0] for r in after[kind])
+                print(f"| {label}, {kind} ({unit}) | {a:.1f} | {b:.1f} | ×{b / a:.2f} |", file=out)
+        ra = ratio([r[0] for r in before["own clinics"]], [r[0] for r in before["one clinic"]])
+        rb = ratio([r[0] for r in after["own clinics"]], [r[0] for r in after["one clinic"]])
+        print(
+            f"| {label}, own / one (median of rounds) | ×{ra[0]:.2f} | ×{rb[0]:.2f} | |", file=out
         )
 
 
@@ -279,9 +540,11 @@ def chain_breaks(database_url: str):
     return AuditEvent.objects.count(), list(audit.verify_chain())
 
 
-def before_schema(after_url: str, before_url: str) -> None:
-    """A copy of the bench database with the audit indexes as they were before core 0022
-    (its reverse), for the compared tree's writers."""
+def before_schema(after_url: str, before_url: str, tree: Path) -> None:
+    """A copy of the bench database (its clinics, staff and patients included) for the
+    compared tree's writers; with the audit indexes as they were before core 0022 (its
+    reverse) when the compared tree is older than that migration. The compared tree must
+    otherwise have this tree's schema."""
     import psycopg
 
     base, after = after_url.rsplit("/", 1)
@@ -289,6 +552,8 @@ def before_schema(after_url: str, before_url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{before}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{before}" TEMPLATE "{after}"')
+    if any((tree / "tessera" / "core" / "migrations").glob("0022_*.py")):
+        return
     with psycopg.connect(before_url, autocommit=True) as conn:
         for name, columns in {
             "core_auditevent_clinic_id_69114966": "clinic_id",
