@@ -35,6 +35,7 @@ Raise the run's CPU priority on a shared machine (``echo -10 > /proc/PID/autogro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -169,10 +170,11 @@ def make_people(slugs: list[str], groups: int) -> None:
                 )
 
 
-def actor(database_url: str, clinic_slug: str, group: int, seconds: float) -> int:
+def actor(database_url: str, clinic_slug: str, group: int, seconds: float) -> str:
     """One process's real actions (``ACTIONS``, through the ORM, each its own
     transaction as in a request) on its own patients at this clinic, until the time is
-    up; the number of actions. Each action is preceded by the reads a request makes
+    up; the number of actions and the median time the head stayed locked after the
+    append, in ms (``held_after_append``). Each action is preceded by the reads a request makes
     before it (the signed-in user, the course), outside the transaction."""
     setup_django(database_url)
     import uuid
@@ -218,16 +220,50 @@ def actor(database_url: str, clinic_slug: str, group: int, seconds: float) -> in
     # what every later one finds ready (URLs, the questionnaire's definition).
     for n in range(len(ACTIONS)):
         act(n)
+    held: list[float] = []
     print("ready", flush=True)
     start_at = float(sys.stdin.readline())
     while time.time() < start_at:
         time.sleep(0.005)
     end = start_at + seconds
     done = 0
-    while time.time() < end:
-        act(len(ACTIONS) + done)
-        done += 1
-    return done
+    with held_after_append(held):
+        while time.time() < end:
+            act(len(ACTIONS) + done)
+            done += 1
+    held_ms = statistics.median(held) * 1000 if held else 0.0
+    return f"{done} {held_ms:.2f}"
+
+
+@contextlib.contextmanager
+def held_after_append(held: list[float]):
+    """Time, for each transaction that appends to the trail, from the end of the append
+    (the chain's head is then locked) to the end of the commit (released), into
+    ``held``: how long one clinic's other writers may have to wait for this one. The
+    append is the statement that locks the head (decision 0054)."""
+    from django.db import connection
+
+    since: list[float] = []
+
+    def execute(run_sql, sql, params, many, context):
+        result = run_sql(sql, params, many, context)
+        if sql.startswith("WITH head AS") and not since:
+            since.append(time.perf_counter())
+        return result
+
+    commit = connection._commit
+
+    def timed_commit():
+        commit()
+        if since:
+            held.append(time.perf_counter() - since.pop())
+
+    connection._commit = timed_commit
+    try:
+        with connection.execute_wrapper(execute):
+            yield
+    finally:
+        del connection._commit
 
 
 def run(
@@ -237,9 +273,10 @@ def run(
     script: Path = Path(__file__),
     extra_env: dict | None = None,
     actions: bool = False,
-) -> tuple[float, float]:
+) -> tuple[float, float, float | None]:
     """Start one writer per slug at the same moment: (events or, with ``actions``,
-    actions per second, all together; audit events per second, counted in the database).
+    actions per second, all together; audit events per second, counted in the database;
+    with ``actions``, the writers' median time the head stayed locked after the append).
     With ``actions`` the i-th writer acts on the i-th group of patients of its clinic.
     (The moment is set once every writer has imported Django, however busy the machine.)
     ``script``: this file, or the compared tree's."""
@@ -260,7 +297,7 @@ def run(
             raise SystemExit("a writer failed before it was ready")
     newest = newest_event_id(database_url)
     start_at = time.time() + 0.5
-    total = 0
+    total, held = 0, []
     for child in children:
         child.stdin.write(f"{start_at}\n")
         child.stdin.flush()
@@ -268,9 +305,11 @@ def run(
         out, _ = child.communicate()
         if child.returncode:
             raise SystemExit(f"a writer failed (exit {child.returncode})")
-        total += int(out.strip().splitlines()[-1])
+        count, *rest = out.strip().splitlines()[-1].split()
+        total += int(count)
+        held.extend(float(x) for x in rest)
     events = newest_event_id(database_url, count_after=newest)
-    return total / seconds, events / seconds
+    return total / seconds, events / seconds, statistics.median(held) if held else None
 
 
 def newest_event_id(database_url: str, count_after: int | None = None) -> int:
@@ -291,6 +330,11 @@ def fresh_database(database_url: str) -> None:
     import scale  # beside this file
 
     scale.fresh_database(database_url)
+
+
+# Per set-up, per case, per round: (events or actions per second, audit events per
+# second, median ms the head stayed locked after the append or None).
+Results = dict[str, dict[str, list[tuple]]]
 
 
 @dataclass(frozen=True)
@@ -410,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
 
     setups, tree = make_setups(args)
 
-    results: dict[str, dict[str, list[tuple[float, float]]]] = {s.name: {} for s in setups}
+    results: Results = {s.name: {} for s in setups}
     loads = [os.getloadavg()[0]]
     try:
         for _ in range(args.rounds):
@@ -478,9 +522,7 @@ def ratio(own: list[float], one: list[float]) -> tuple[float, list[float], float
     )
 
 
-def report(
-    results: dict[str, dict[str, list[tuple[float, float]]]], with_actions: set[str] = frozenset()
-) -> None:
+def report(results: Results, with_actions: set[str] = frozenset()) -> None:
     """Per set-up: events (or actions) per second of each case, the audit events per
     second beside the actions, and the ratio own / one clinic per round."""
     for name, kinds in results.items():
@@ -492,6 +534,7 @@ def report(
             events = ""
             if name in with_actions:
                 events = f"  {statistics.median(r[1] for r in rates):8.1f} events/s"
+                events += f", head held {held_ms(rates):.2f} ms after the append"
             print(f"  {kind:12} {statistics.median(units):8.1f} {unit}{events}  (runs: {each})")
         median, ratios, of_medians = ratio(
             [r[0] for r in kinds["own clinics"]], [r[0] for r in kinds["one clinic"]]
@@ -503,9 +546,12 @@ def report(
         )
 
 
-def side_by_side(
-    results: dict[str, dict[str, list[tuple[float, float]]]], rev: str, out=None
-) -> None:
+def held_ms(rates: list[tuple]) -> float:
+    """The median over the rounds of the writers' median hold of the head, in ms."""
+    return statistics.median(r[2] for r in rates)
+
+
+def side_by_side(results: Results, rev: str, out=None) -> None:
     """REV and this tree in columns, for the bare loop and for the actions: medians of
     the rounds, and this tree / REV."""
     out = out or sys.stdout
@@ -521,6 +567,13 @@ def side_by_side(
                 a = statistics.median(r[0] for r in before[kind])
                 b = statistics.median(r[0] for r in after[kind])
                 print(f"| {label}, {kind} ({unit}) | {a:.1f} | {b:.1f} | ×{b / a:.2f} |", file=out)
+        if suffix:
+            a, b = held_ms(before["one clinic"]), held_ms(after["one clinic"])
+            print(
+                f"| actions, one clinic: head held after the append (ms) | {a:.2f} | {b:.2f} "
+                f"| ×{b / a:.2f} |",
+                file=out,
+            )
         ra = ratio([r[0] for r in before["own clinics"]], [r[0] for r in before["one clinic"]])
         rb = ratio([r[0] for r in after["own clinics"]], [r[0] for r in after["one clinic"]])
         print(
