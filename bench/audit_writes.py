@@ -2,33 +2,46 @@
 
     python bench/audit_writes.py                 # 2 processes, 10 s per run, 3 rounds
     python bench/audit_writes.py --processes 4 --seconds 5
+    python bench/audit_writes.py --compare main  # and main's code, side by side
 
 Needs PostgreSQL (``--database-url``, default a database ``tessera_audit_bench`` on
-127.0.0.1, dropped and created afresh, migrated). Each process signs no one in: it
-calls ``audit.record()`` in a loop, one transaction per event, for ``--seconds``. Two
-set-ups alternate ``--rounds`` times:
+127.0.0.1, dropped and created afresh, migrated). Nobody signs in; two kinds of writers,
+each process one transaction at a time for ``--seconds``:
 
-- ``one clinic``: every process writes into the same clinic's chain (they take turns
-  on its head row);
-- ``own clinics``: each process writes into a clinic of its own.
+- **actions** (the target's case): real audited writes as the application does them,
+  through the project's ``do_*`` actions and the ORM, in turn on each of the writer's
+  own four patients: the patient writes a message (``do_send_message``: the message,
+  the therapist's notification, the audit row), the therapist replies (the same, with
+  the reply's checks, the answered messages and the patient's notification), the
+  patient answers a PHQ-9 (``do_submit_response``). Each action first reads what a
+  request reads before it (the signed-in user, the course). Set up once: in every
+  clinic a therapist (with a second factor) and four patients in active courses per
+  writer, 1,500 PHQ-9 occasions each. Notifications go to the task queue's table after
+  the commit (``django_tasks_db``, no worker runs), as in production. Each writer also
+  times how long its clinic's chain head stays locked after the audit append, to the
+  end of the commit: what one clinic's other writers may wait for.
+- **the bare loop**: ``audit.record()`` alone, one event per transaction (kept as a
+  row: on a quiet 2-core machine it is bound by the CPU, a writer and its server
+  process use a core between them, so it cannot show waiting).
 
-It prints events per second for each and the ratio own / one (target ≥ 1.5 with two
-processes on two cores), then checks the whole trail with ``verify_chain()``: every
-chain, the shared one included, must hold after the concurrent writes.
+Each runs as ``one clinic`` (every process at the same clinic, on patients of its own:
+their events take turns on the clinic's head row), ``own clinics`` (each process at a
+clinic of its own) and ``alone`` (one process), alternating ``--rounds`` times. It
+prints actions (events) per second, the audit events per second counted in the
+database, the ratio own / one (target ≥ 1.5 with two processes on two cores), then
+checks the whole trail of every database written into with ``verify_chain()``: every
+chain must hold after the concurrent writes. ``--no-actions``: the bare loop only.
 
-``--compare REV`` runs REV's writers too, in the same rounds (REV checked out into a
-temporary git worktree, writing into a copy of the database with REV's audit indexes),
-and one writer alone in each tree (single-process events per second). ``--diagnose``
-adds this tree's writers with ``synchronous_commit = off`` in their sessions: not a
+``--compare REV`` runs REV's writers too, in the same rounds, into a copy of the set-up
+database (REV checked out into a temporary git worktree; with the audit indexes of
+before core 0022 when REV is older than it, otherwise REV must have this tree's
+schema): REV's own bare loop, and this file's action writers with REV's application
+code (``AUDIT_BENCH_ROOT``); then a table of both side by side. ``--diagnose`` adds
+this tree's bare writers with ``synchronous_commit = off`` in their sessions: not a
 setting to run with (a crash may lose the last commits), but it shows how much of a
 chain's turn is the wait for the write-ahead log's flush to disk (decision 0054).
-``--hold-ms MS`` adds this tree's writers with each event's transaction kept open MS
-milliseconds after ``record()``, as an action's later statements keep it (``message.sent``
-is followed by its notifications and the first-look note, each a round trip to a database
-server on another machine): the clinic's head row stays locked that long. On a quiet
-2-core machine the plain loop is bound by the CPU (a writer and its server process use a
-core between them), so it cannot show waiting; held transactions show whether writers in
-different clinics wait for each other and writers in one clinic take turns.
+``--hold-ms MS`` adds this tree's bare writers with each event's transaction kept open
+MS milliseconds after ``record()``, as an action's later statements would keep it.
 Raise the run's CPU priority on a shared machine (``echo -10 > /proc/PID/autogroup``).
 """
 
