@@ -9,7 +9,9 @@ It needs PostgreSQL (``--database-url``, default a database ``tessera_scale_benc
 demo clinic's staff, patients and work, held the same size at every N), then grows the
 rest of the country with COPY to each size in turn: regions, clinics and therapists,
 and per patient one episode, about ten questionnaires due and answered, about ten
-messages, about sixty audit rows, and an open application for one patient in ten. After
+messages, about sixty audit rows, an open application for one patient in ten, and
+outside the demo clinic four modules of a plan with a worksheet sent for feedback each
+(``add_worksheets``; ``--add-worksheets`` gives them to a database grown before). After
 each size it runs VACUUM ANALYZE (as autovacuum would) and, for every main page, signs
 in as the demo user who uses it and measures one request in process. The first 300
 patients go to the demo clinic (27 of them to the demo therapist): its own work, the
@@ -55,6 +57,8 @@ RESPONSES = 10
 MESSAGES = 10
 AUDIT_ROWS = 60
 APPLICATION_SHARE = 0.1
+WORKSHEETS = 4  # modules with a worksheet sent, the first weeks of a course
+WORKSHEETS_WAITING = 0.05  # share of sent worksheets still waiting for feedback
 PATIENTS_PER_THERAPIST = 40
 PATIENTS_PER_CLINIC = 1000
 # The demo clinic's own work, the same at every N: patients of its own (with their
@@ -95,6 +99,8 @@ def main_pages(today: dt.date) -> list[Page]:
         Page("patient search (therapist)", "therapist", "/patients/?q=lar"),
         Page("patient list (manager)", "manager", "/patients/"),
         Page("staff home (manager)", "manager", "/"),
+        Page("inbox (manager, team)", "manager", "/inbox/"),
+        Page("inbox (supervisor, team)", "supervisor", "/inbox/"),
         Page("team workload (manager)", "manager", "/workload/clinics/riverside/"),
         Page("audit search", "manager", "/audit/"),
         Page("audit search by action", "manager", "/audit/?action=patient.viewed"),
@@ -467,6 +473,8 @@ def grow(world: World, target: int, chunk: int = 5000, timings: dict | None = No
             "(SELECT MAX(id) FROM core_auditevent))"
         )
         t = lap("audit rows in time order", t)
+        add_worksheets(cursor, first_episode=first_episode, demo_clinic=world.demo_clinic)
+        t = lap("worksheets", t)
         cursor.execute(_activity_fill(), [first_episode])
         t = lap("episode activity filled", t)
         for statement in indexes:
@@ -517,6 +525,76 @@ def _drop_secondary_indexes(cursor) -> list[str]:
         cursor.execute(f'DROP INDEX "{name}"')
         again.append(definition)
     return again
+
+
+def add_worksheets(cursor, *, first_episode: int, demo_clinic: int) -> int:
+    """Plan entries and their worksheets sent for feedback, set-based, for the started
+    episodes from ``first_episode`` on outside the demo clinic (whose own work stays the
+    demo's) that have none: ``WORKSHEETS`` modules, one a week from the episode's start,
+    each with one worksheet answer sent (until now), answered within three days but for
+    ``WORKSHEETS_WAITING`` of them. The answer's copy of its clinic (treatment 0018) is
+    written here when the table has it (triggers may be off). Returns the answers made."""
+    cursor.execute(
+        "SELECT s.module_version_id, MIN(s.id) FROM programs_step s WHERE s.kind = 'worksheet' "
+        "GROUP BY s.module_version_id ORDER BY s.module_version_id LIMIT %s",
+        [WORKSHEETS],
+    )
+    steps = cursor.fetchall()
+    if not steps:
+        return 0
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'treatment_worksheetanswer' AND column_name = 'clinic_id'"
+    )
+    with_clinic = cursor.fetchone() is not None
+    cursor.execute("SELECT setseed(0.16)")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE bench_modules ON COMMIT DROP AS
+        SELECT * FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY
+                   AS m(module_version_id, step_id, position)
+        """,
+        [[m for m, _s in steps], [st for _m, st in steps]],
+    )
+    cursor.execute(
+        """
+        INSERT INTO treatment_planentry (episode_id, module_version_id, position, unlocked_at,
+                                         started_at, completed_at, seen_steps)
+        SELECT e.id, m.module_version_id, m.position, o.at, o.at, o.at + interval '2 days',
+               '[]'::jsonb
+          FROM treatment_episode e
+          CROSS JOIN bench_modules m
+          CROSS JOIN LATERAL (SELECT e.created_at + (m.position - 1) * interval '7 days' AS at) o
+         WHERE e.id >= %s AND e.clinic_id <> %s AND e.status IN ('active', 'ended')
+           AND e.patient_first_name LIKE 'Bench%%'
+           AND o.at < now()
+           AND NOT EXISTS (SELECT 1 FROM treatment_planentry p WHERE p.episode_id = e.id)
+         ORDER BY e.id, m.position
+        """,
+        [first_episode, demo_clinic],
+    )
+    clinic = (", clinic_id", ", e.clinic_id") if with_clinic else ("", "")
+    cursor.execute(
+        f"""
+        INSERT INTO treatment_worksheetanswer (entry_id, step_id, values, updated_at,
+                                               submitted_at, feedback_at{clinic[0]})
+        SELECT p.id, m.step_id, '{{}}'::jsonb, sent.at, sent.at,
+               CASE WHEN random() < %s THEN NULL
+                    ELSE sent.at + random() * interval '72 hours' END{clinic[1]}
+          FROM treatment_planentry p
+          JOIN bench_modules m ON m.module_version_id = p.module_version_id
+                              AND m.position = p.position
+          JOIN treatment_episode e ON e.id = p.episode_id
+          CROSS JOIN LATERAL (SELECT p.started_at + random() * interval '4 days' AS at) sent
+         WHERE p.episode_id >= %s AND e.clinic_id <> %s AND sent.at < now()
+           AND NOT EXISTS (SELECT 1 FROM treatment_worksheetanswer a WHERE a.entry_id = p.id)
+         ORDER BY p.id
+        """,
+        [WORKSHEETS_WAITING, first_episode, demo_clinic],
+    )
+    made = cursor.rowcount
+    cursor.execute("DROP TABLE bench_modules")
+    return made
 
 
 def _activity_fill() -> str:
@@ -920,6 +998,13 @@ def main(argv: list[str] | None = None) -> int:
         "with its pages read",
     )
     parser.add_argument(
+        "--add-worksheets",
+        action="store_true",
+        help="give a database grown before without them (the grown patients outside the "
+        "demo clinic) their plans' worksheets sent for feedback, as growing now makes "
+        "them, then VACUUM ANALYZE; nothing else",
+    )
+    parser.add_argument(
         "--grow-existing",
         action="store_true",
         help="grow the database as it is (grown before) in place to each of --sizes: "
@@ -930,8 +1015,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--detail needs --existing")
     if args.existing and args.grow_existing:
         parser.error("--existing and --grow-existing: one or the other")
-    if args.existing or args.grow_existing:
+    if args.existing or args.grow_existing or args.add_worksheets:
         existing_database(args.database_url)
+    if args.add_worksheets:
+        setup_django(args.database_url)
+        from django.db import connection, transaction
+
+        world = existing_world()
+        with transaction.atomic(), connection.cursor() as cursor:
+            made = add_worksheets(cursor, first_episode=0, demo_clinic=world.demo_clinic)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"{made:,} worksheet answers added")
+        return 0
     if args.grow_existing:
         setup_django(args.database_url)
         from django.utils import timezone

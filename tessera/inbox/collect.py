@@ -177,8 +177,12 @@ def _new_reason(episode) -> str:
     }
 
 
-def _feedback_owed(caseload):
+def _feedback_owed(caseload, clinics):
+    """The caseload's worksheets sent and waiting for feedback, read by the clinics'
+    range of ``worksheet_owed_by_clinic`` (the answer's copy of its clinic; the
+    caseload's ids only filter it): not the country's waiting answers (decision 0064)."""
     return WorksheetAnswer.objects.filter(
+        in_ids("clinic", clinics),
         in_ids("entry__episode", caseload),
         submitted_at__isnull=False,
         feedback_at__isnull=True,
@@ -195,9 +199,9 @@ def _waiting_messages(caseload, clinics):
     )
 
 
-def _feedback_owed_rows(caseload):
+def _feedback_owed_rows(caseload, clinics):
     return (
-        _feedback_owed(caseload)
+        _feedback_owed(caseload, clinics)
         .order_by("submitted_at", "id")
         .values_list(
             "pk", "entry__episode_id", "submitted_at", "step__title", "entry__module_version__title"
@@ -229,21 +233,17 @@ def count_replies(caseload, now, clinics=None) -> int:
     episodes with a message waiting (one row each, as in the inbox); no text made.
     ``clinics``: the caseload's clinics (``clinics_of``), whose ranges are read."""
     distinct = Count("episode_id", distinct=True)
-    waiting = _count(
-        "inbox.count_waiting",
-        _waiting_messages,
-        caseload,
-        distinct,
-        clinics=clinics or clinics_of(caseload),
-    )
-    return _count("inbox.count_feedback_owed", _feedback_owed, caseload) + waiting
+    clinics = clinics or clinics_of(caseload)
+    waiting = _count("inbox.count_waiting", _waiting_messages, caseload, distinct, clinics=clinics)
+    owed = _count("inbox.count_feedback_owed", _feedback_owed, caseload, clinics=clinics)
+    return owed + waiting
 
 
 def replies(episodes, now, clinics=None) -> list[Item]:
     """Submitted worksheets without feedback, and patient messages without a reply."""
     caseload = loaded(episodes)
     clinics = clinics or clinics_of(caseload)
-    answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload)
+    answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload, clinics=clinics)
     rows = []
     for pk, episode_id, submitted_at, step, module in answers:
         rows.append(

@@ -202,12 +202,14 @@ def counted_caseload(episodes) -> dict[int, object]:
     return caseload
 
 
-def build(episodes, now=None) -> Worklist:
+def build(episodes, now=None, *, people=()) -> Worklist:
+    """``people``: users already read (the team's therapists, ``scope.team_therapists``,
+    the user), whose episodes need no query for their therapist."""
     now = now or timezone.now()
     # The caseload, read once, goes into every collector's query as a list of ids: as a
     # subquery each query ran the scope again, and the planner, not knowing how few
     # episodes it gives, joined it to a scan of every episode in the country (issue 16).
-    caseload = read_caseload(episodes)
+    caseload = read_caseload(episodes, people=people)
     # Their rows are read by the caseload's clinics' ranges (decisions 0053, 0057).
     clinics = collect.clinics_of(caseload)
     rows: list[Item] = []
@@ -217,33 +219,34 @@ def build(episodes, now=None) -> Worklist:
     return Worklist(rows)
 
 
-def read_caseload(episodes) -> dict[int, Episode]:
+def read_caseload(episodes, *, people=()) -> dict[int, Episode]:
     """The episodes by id, each with its clinic, therapist and patient (the name) set:
     three queries whatever the caseload's size (the episodes, their clinics, their
-    therapists), each clinic and therapist one object shared by its episodes."""
+    therapists), each clinic and therapist one object shared by its episodes. The
+    therapists among ``people`` (users already read) are not read again: a team's
+    inbox, whose therapists come from their clinic roles' copy of their names, reads no
+    user row (decision 0064), but for a therapist who is no longer one of the team's."""
     db = episodes.db
     caseload = {}
     for row in episodes.values_list(*EPISODE_FIELDS):
         episode = loaded_row(Episode, db, EPISODE_FIELDS, row)
         caseload[episode.pk] = episode
     clinic_ids = {e.clinic_id for e in caseload.values()}
-    therapist_ids = {e.therapist_id for e in caseload.values()} - {None}
+    known = {person.pk: person for person in people}
+    therapist_ids = {e.therapist_id for e in caseload.values()} - {None} - set(known)
     clinics = (
         {c.pk: c for c in Clinic.objects.filter(pk__in=clinic_ids).defer(*CLINIC_NOT_SHOWN)}
         if clinic_ids
         else {}
     )
-    people = (
-        {u.pk: u for u in User.objects.filter(pk__in=therapist_ids).defer("password")}
-        if therapist_ids
-        else {}
-    )
+    if therapist_ids:
+        known.update((u.pk, u) for u in User.objects.filter(pk__in=therapist_ids).defer("password"))
     clinic_field = Episode.clinic.field
     therapist_field = Episode.therapist.field
     patient_field = Episode.patient.field
     for episode in caseload.values():
         clinic_field.set_cached_value(episode, clinics[episode.clinic_id])
-        therapist_field.set_cached_value(episode, people.get(episode.therapist_id))
+        therapist_field.set_cached_value(episode, known.get(episode.therapist_id))
         patient_field.set_cached_value(episode, patient_of(episode))
     return caseload
 

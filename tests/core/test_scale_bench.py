@@ -85,6 +85,16 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
     scale.grow(world, 100)
     assert Patient.objects.count() == patients + 100
     assert AuditEvent.objects.filter(patient__first_name__startswith="Bench").count() == 100 * 60
+    # Worksheets (decision 0064): made for the grown patients outside the demo clinic
+    # (here every grown patient is in it: told it is none), each carrying its clinic.
+    from tessera.treatment.models import WorksheetAnswer
+
+    with connection.cursor() as cursor:
+        made = scale.add_worksheets(cursor, first_episode=0, demo_clinic=-1)
+    bench = {"entry__episode__patient__first_name__startswith": "Bench"}
+    answers = WorksheetAnswer.objects.filter(**bench)
+    assert made > 0 and answers.count() == made
+    assert not answers.exclude(clinic_id=F("entry__episode__clinic_id")).exists()
     assert [name for name, _ in runs] == ["40", "40 A/A", "80"]
     for _name, measures in runs:
         assert set(measures) == {p.label for p in pages}

@@ -265,6 +265,7 @@ CLINIC_INDEXES = {
     "messaging_message": "message_waiting_by_clinic",
     "treatment_duemeasure": "due_open_by_clinic",
     "treatment_response": "response_scored_by_clinic",
+    "treatment_worksheetanswer": "worksheet_owed_by_clinic",  # (decision 0064)
 }
 
 

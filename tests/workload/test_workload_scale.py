@@ -127,7 +127,8 @@ def _team_page_queries(client):
 
 def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login):
     """Pinned per database: the session, the user and roles, the clinic, the paginated
-    therapists, the five of the figures and the menu. The audit record is one statement
+    therapists (their roles, with the names they keep: decision 0064), the four of the
+    figures and the menu. The audit record is one statement
     on PostgreSQL and five on SQLite (decision 0054)."""
     client = login(world["manager"])
     small = len(_team_page_queries(client))
@@ -139,8 +140,8 @@ def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login):
     assert small == large == (EXPECTED_POSTGRES if ON_POSTGRES else EXPECTED_SQLITE)
 
 
-EXPECTED_POSTGRES = 13
-EXPECTED_SQLITE = 13
+EXPECTED_POSTGRES = 12
+EXPECTED_SQLITE = 12
 
 
 @postgres_only
@@ -166,8 +167,9 @@ def test_the_reply_times_read_one_range_of_the_clinics_messages(week):
 
 
 def test_the_team_page_lists_its_therapists_in_the_databases_name_order(world, login):
-    """Read as roles then users (decision 0058): the same order as the roles joined to
-    their users and sorted by the database (its collation, not Python's)."""
+    """Read from the roles' copy of the names (decisions 0058, 0064): the same order as
+    the roles joined to their users and sorted by the database (its collation, not
+    Python's)."""
     from tessera.core import access, actions
     from tessera.core.roles import Role
     from tests.conftest import make_user
@@ -184,3 +186,75 @@ def test_the_team_page_lists_its_therapists_in_the_databases_name_order(world, l
     )
     page = login(world["manager"]).get(reverse("team_workload", args=["alpha"]))
     assert [therapist.pk for therapist, _shown, _weeks in page.context["rows"]] == expected
+
+
+def _worksheet_sent(week, submitted, feedback=None):
+    from tessera.treatment.models import WorksheetAnswer
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(week)
+    step = plan.activity.steps.get(position=2)
+    return WorksheetAnswer.objects.create(
+        entry=plan.entry, step=step, submitted_at=submitted, feedback_at=feedback
+    )
+
+
+def _worksheets(week):
+    w = week.worksheets
+    return sorted(w.answered_seconds), w.within_target, w.late_waiting, w.decided
+
+
+def test_a_worksheet_answer_keeps_its_episodes_clinic(week):
+    """The answer's copy of its clinic (treatment 0018, decision 0064) follows the
+    episode, and the plan entry moved to another episode; a save of the answer from an
+    object that never read the copy does not clear it."""
+    from tessera.treatment.models import PlanEntry, WorksheetAnswer
+
+    answer = _worksheet_sent(week, at(2026, 11, 24, 8), at(2026, 11, 24, 10))
+    assert WorksheetAnswer.objects.get(pk=answer.pk).clinic_id == week.clinic.pk
+    answer.feedback_at = at(2026, 11, 24, 11)
+    answer.save()  # (the object's clinic_id is None: the database wrote it)
+    assert WorksheetAnswer.objects.get(pk=answer.pk).clinic_id == week.clinic.pk
+    Episode.objects.filter(pk=week.episode.pk).update(clinic=week.other_clinic)
+    assert WorksheetAnswer.objects.get(pk=answer.pk).clinic_id == week.other_clinic.pk
+    far = Episode.objects.get(patient=week.far_patient)
+    Episode.objects.filter(pk=week.episode.pk).update(clinic=week.clinic)
+    PlanEntry.objects.filter(pk=answer.entry_id).update(episode=far)
+    assert WorksheetAnswer.objects.get(pk=answer.pk).clinic_id == far.clinic_id
+
+
+def test_a_worksheets_reply_time_counts_where_the_patient_is(week):
+    """Tue 09:00 to 11:00: 2 working hours, within the target, for alpha's therapist;
+    moved with a therapist of beta, it counts there and no longer at alpha."""
+    _worksheet_sent(week, at(2026, 11, 24, 8), at(2026, 11, 24, 10))
+    this, _ = _this_week(week.clinic, week["therapist"])
+    assert _worksheets(this) == ([2 * HOUR], 1, 0, 1)
+    Episode.objects.filter(pk=week.episode.pk).update(
+        clinic=week.other_clinic, therapist=week["other_therapist"]
+    )
+    this, _ = _this_week(week.clinic, week["therapist"])
+    assert _worksheets(this) == ([], 0, 0, 0)
+    there, _ = _this_week(week.other_clinic, week["other_therapist"])
+    assert _worksheets(there) == ([2 * HOUR], 1, 0, 1)
+
+
+@postgres_only
+def test_the_worksheet_reply_times_read_one_range_of_the_clinics_answers(week):
+    """As the messages: the clinic and the weeks are the range of
+    ``worksheet_sent_by_clinic`` (the answer's copy of its clinic), read from the index
+    alone; not the country's answers sent in the weeks (decision 0064)."""
+    _worksheet_sent(week, at(2026, 11, 24, 8), at(2026, 11, 24, 10))
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+        clinic_workload(week.clinic, therapist_ids=[week["therapist"].pk])
+    (sql,) = [q["sql"] for q in captured if 'FROM "treatment_worksheetanswer"' in q["sql"]]
+    plan = explain(
+        sql,
+        off=("seqscan", "bitmapscan"),
+        only={"treatment_worksheetanswer": {"worksheet_sent_by_clinic"}},
+    )
+    rows = plan.splitlines()
+    (at_scan,) = [n for n, row in enumerate(rows) if "using worksheet_sent_by_clinic" in row]
+    assert "Index Only Scan" in rows[at_scan], plan
+    cond = rows[at_scan + 1]
+    assert "Index Cond" in cond and "clinic_id" in cond and "submitted_at" in cond, plan
+    assert "Sort" not in plan, plan

@@ -253,6 +253,13 @@ class ClinicRole(models.Model):
         help_text=_("Leave empty for the clinic's full opening hours."),
     )
     on_call = models.BooleanField(_("on call for risk alerts"), default=False)
+    # The user's name, e-mail and whether they may sign in, as the team's pages show them,
+    # kept by the database (core 0023: triggers on both tables): a team's therapists are
+    # one range of the clinic's roles, not one user lookup each (decision 0064).
+    user_first_name = models.CharField(max_length=150, default="", editable=False)
+    user_last_name = models.CharField(max_length=150, default="", editable=False)
+    user_email = models.CharField(max_length=254, default="", editable=False)
+    user_is_active = models.BooleanField(default=True, editable=False)
 
     class Meta:
         constraints = [
@@ -261,6 +268,26 @@ class ClinicRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.clinic}"
+
+    # What the role keeps of its user (core 0023), in ``User``'s own field names.
+    KEPT_USER = {
+        "user_id": "id",
+        "user_first_name": "first_name",
+        "user_last_name": "last_name",
+        "user_email": "email",
+        "user_is_active": "is_active",
+    }
+
+    @classmethod
+    def kept_user(cls, db: str, values):
+        """The user as a role keeps them, from ``values`` in the order of ``KEPT_USER``
+        (as ``values_list(*ClinicRole.KEPT_USER)`` gives them): no query; the other
+        fields are deferred (read from the database only if something asks for them)."""
+        user_model = cls._meta.get_field("user").related_model
+        given = dict(zip(cls.KEPT_USER.values(), values, strict=True))
+        # from_db takes the values in the model's own field order.
+        names = [f.attname for f in user_model._meta.concrete_fields if f.attname in given]
+        return user_model.from_db(db, names, [given[name] for name in names])
 
 
 WEEKDAY_CHOICES = [

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.models import episode_clinic_copy
+
 
 class PlanEntryQuerySet(models.QuerySet):
     def current(self) -> PlanEntryQuerySet:
@@ -99,6 +101,9 @@ class WorksheetAnswer(models.Model):
         blank=True,
         related_name="+",
     )
+    # The clinic of the plan entry's episode, kept by the database (treatment 0018):
+    # the reply times read a clinic's answers sent in a week as one range (decision 0064).
+    clinic = episode_clinic_copy()
 
     class Meta:
         constraints = [
@@ -106,6 +111,21 @@ class WorksheetAnswer(models.Model):
         ]
         indexes = [
             models.Index(fields=["submitted_at", "feedback_at"]),
+            # What the workload's reply times read: the clinic's answers sent in a week
+            # (decision 0064), from the index alone but for the plan entry's episode.
+            models.Index(
+                fields=["clinic", "submitted_at"],
+                include=["entry", "feedback_at"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="worksheet_sent_by_clinic",
+            ),
+            # What the inbox reads: the clinic's answers waiting for feedback.
+            models.Index(
+                fields=["clinic"],
+                include=["entry", "submitted_at", "step", "id"],
+                condition=models.Q(submitted_at__isnull=False, feedback_at__isnull=True),
+                name="worksheet_owed_by_clinic",
+            ),
             # Reply times and the inbox start from a clinic's or a caseload's plan entries
             # and take their answers sent in a week (or waiting for feedback); without it
             # the week's answers of the whole country are read from the index above and
