@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core.models import Episode
 
 from .models import Application
+from .models.applications import FUNNEL_LEFT_OUT
 
 STEPS = [
     ("submitted_at", _("Applied")),
@@ -34,13 +35,17 @@ class Step:
 def funnel(clinic) -> list[Step]:
     # The episode's end is read per application by its primary key (a subquery), not by
     # a join: a join lets the database hash every episode in the country to find these.
-    ended_on = Subquery(Episode.objects.filter(pk=OuterRef("episode_id")).values("ended_on")[:1])
+    ended_on = Subquery(
+        Episode.objects.filter(pk=OuterRef("episode_id")).order_by().values("ended_on")[:1]
+    )
     fields = [field for field, _label in STEPS[:-1]] + ["ended_on"]
+    # The clinic's sent applications, read from the funnel's own index alone (decision
+    # 0065): its condition is this filter, and no order is asked for.
     rows = list(
         Application.objects.filter(clinic=clinic)
-        .exclude(status="draft")
-        .exclude(status="duplicate")
+        .exclude(status__in=FUNNEL_LEFT_OUT)
         .annotate(ended_on=ended_on)
+        .order_by()
         .values_list(*fields)
     )
     steps = []

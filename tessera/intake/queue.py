@@ -1,9 +1,10 @@
 """The triage queue: open applications of the user's clinics, urgent first, then oldest.
 
-A constant number of queries whatever its length: the page of applications (with clinic
-and referral joined), the count for the paginator, the screening answers of the page in
-one query, the applicants' unread messages of the page in one, and programme suggestions
-in one or two (tessera.programs.matching, when it is installed)."""
+A constant number of queries whatever its length: the page of applications (with its
+clinic joined), the count for the paginator, the screening answers of the page in one
+query (shared with the suggestions), the applicants' unread messages of the page in one,
+and programme suggestions in one or two (tessera.programs.matching, when it is
+installed)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from tessera.programs.matching import suggestions_for
@@ -49,7 +50,10 @@ def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
         qs = qs.filter(source=source)
     if urgent:
         qs = qs.filter(urgent=True)
-    return qs.select_related("clinic", "referral", "urgent_acknowledged_by").order_by(
+    # The order of the open applications' own index (intake_application_queue, decision
+    # 0065); no referral is joined: the queue does not show it, and joining it hashed
+    # every referral in the country.
+    return qs.select_related("clinic", "urgent_acknowledged_by").order_by(
         "-urgent", F("submitted_at").asc(nulls_last=True), "id"
     )
 
@@ -68,11 +72,17 @@ def waiting_messages(user) -> int:
 def queue_page(user, page_number, **filters):
     page = Paginator(queue_queryset(user, **filters), PAGE_SIZE).get_page(page_number)
     applications = list(page.object_list)
-    answers: dict[int, list] = {}
-    for row in ScreeningAnswer.objects.filter(application__in=applications).only(
-        "application_id", "instrument", "total", "band", "risk_flagged"
-    ):
-        answers.setdefault(row.application_id, []).append(row)
+    # The page's screening answers once, for the scores shown and for the suggestions
+    # (whose own prefetch finds them loaded): one query, not one each.
+    prefetch_related_objects(
+        applications,
+        Prefetch(
+            "screening_answers",
+            queryset=ScreeningAnswer.objects.only(
+                "application_id", "instrument", "total", "band", "risk_flagged"
+            ),
+        ),
+    )
     unread = dict(
         ApplicationMessage.objects.unread_by_clinic()
         .filter(application__in=applications)
@@ -85,7 +95,7 @@ def queue_page(user, page_number, **filters):
         QueueRow(
             application=a,
             waiting=now - (a.submitted_at or a.created_at),
-            scores=answers.get(a.pk, []),
+            scores=list(a.screening_answers.all()),
             suggestions=suggested.get(a.pk, []),
             unread_messages=unread.get(a.pk, 0),
         )

@@ -82,6 +82,8 @@ class Status(models.TextChoices):
 # Applications that still need something from the clinic: the triage queue's default.
 OPEN_STATUSES = (Status.SUBMITTED, Status.NEEDS_INFO, Status.ASSESSMENT_BOOKED)
 CLOSED_STATUSES = (Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED, Status.DUPLICATE)
+# Not in the funnel: applications never sent, and the copies merged into another.
+FUNNEL_LEFT_OUT = (Status.DRAFT, Status.DUPLICATE)
 
 
 class UrgentReason(models.TextChoices):
@@ -194,6 +196,21 @@ class Application(models.Model):
                 fields=["clinic", "submitted_at"],
                 include=["id", "status", "source", "assessed_at", "started_at"],
                 name="intake_application_dashboard",
+            ),
+            # The triage queue's default (decision 0065): a clinic's open applications
+            # in the queue's order, one range per clinic whatever the country holds.
+            models.Index(
+                fields=["clinic", "-urgent", "submitted_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="intake_application_queue",
+            ),
+            # The funnel (decision 0065): every time stamp it counts, read from the
+            # index alone for the clinic's sent applications.
+            models.Index(
+                fields=["clinic"],
+                include=["submitted_at", "screened_at", "assessed_at", "started_at", "episode"],
+                condition=~Q(status__in=FUNNEL_LEFT_OUT),
+                name="intake_application_funnel",
             ),
         ]
         constraints = [

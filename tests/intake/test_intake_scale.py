@@ -1,0 +1,132 @@
+"""The triage queue and the funnel at national scale (issue 16, decision 0065): what they
+read does not grow with the country. Their results by hand-built cases, their queries
+counted, and on PostgreSQL the plans of the indexes made for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tessera.core.models import Episode
+from tessera.intake.actions import decisions as decision_actions
+from tessera.intake.funnel import funnel
+from tessera.intake.models import Application, ScreeningAnswer, Status
+from tessera.intake.queue import queue_page
+from tests.core.test_scale import explain, postgres_only
+from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.intake_helpers import PHQ_NO_RISK, PHQ_RISK, make_application
+
+QUEUE_INDEXES = {
+    "intake_application": [
+        "intake_application_queue",
+        "intake_application_applicant_id_81ba6449",  # the applicant's own, in the scope
+        "intake_application_pkey",
+    ]
+}
+
+
+def _intake_queries(captured) -> list[str]:
+    """The queue's own queries: those of the user's roles are the access layer's."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"intake_' in q["sql"] or '"programs_' in q["sql"]
+    ]
+
+
+def test_the_funnel_counts_sent_applications_only_and_completed_courses(world):
+    version = published_version(world)
+    started = make_application(world.clinic, "s1@apply.test")
+    make_application(world.clinic, "s2@apply.test")
+    make_application(world.clinic, "draft@apply.test", submit=False)
+    copy = make_application(world.clinic, "copy@apply.test")
+    Application.objects.filter(pk=copy.pk).update(status=Status.DUPLICATE)
+    declined = make_application(world.clinic, "no@apply.test")
+    Application.objects.filter(pk=declined.pk).update(status=Status.DECLINED)
+    decision_actions.do_assess(
+        started,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    started.refresh_from_db()
+    assert started.episode_id
+    ended = (started.started_at + dt.timedelta(days=70)).date()
+    Episode.objects.filter(pk=started.episode_id).update(ended_on=ended)
+    with CaptureQueriesContext(connection) as captured:
+        steps = funnel(world.clinic)
+    assert len(captured) == 1
+    # sent: two, and the declined one (a duplicate and a draft are not counted)
+    assert [s.count for s in steps] == [3, 3, 1, 1, 1]
+    assert steps[4].median_days == 70.0  # from the start (a time) to the end (a date)
+
+
+def test_the_queue_shows_each_applications_scores_read_once(world, consent):
+    first = make_application(world.clinic, "a@apply.test", first="Alma")
+    urgent = make_application(world.clinic, "b@apply.test", first="Bo", phq=PHQ_RISK)
+    unscored = make_application(world.clinic, "c@apply.test", first="Cy")
+    ScreeningAnswer.objects.filter(application=unscored).delete()
+    with CaptureQueriesContext(connection) as captured:
+        _page, rows = queue_page(world["intake"], 1)
+    assert [r.application.first_name for r in rows] == ["Bo", "Alma", "Cy"]
+    assert [(s.instrument, s.total) for s in rows[0].scores] == [("PHQ-9", 9), ("GAD-7", 14)]
+    assert [(s.instrument, s.total) for s in rows[1].scores] == [("PHQ-9", 8), ("GAD-7", 14)]
+    assert rows[2].scores == []
+    assert rows[0].application == urgent and rows[1].application == first
+    assert "PHQ-9 9" in rows[0].suggestions.summary
+    assert "PHQ-9 8" in rows[1].suggestions.summary
+    sql = _intake_queries(captured)
+    # the count, the page, its screening answers once (for the scores and the
+    # suggestions), its unread messages, assessments, programmes and clinic rules
+    assert len(sql) == 7, sql
+    assert sum('FROM "intake_screeninganswer"' in s for s in sql) == 1
+    assert not any("intake_referral" in s for s in sql)
+
+
+def test_the_queue_asks_as_many_queries_for_3_and_30_applications(world, consent):
+    for n in range(3):
+        make_application(world.clinic, f"few{n}@apply.test")
+    with CaptureQueriesContext(connection) as few:
+        queue_page(world["intake"], 1)
+    for n in range(27):
+        phq = PHQ_RISK if n % 5 else PHQ_NO_RISK
+        make_application(world.clinic, f"many{n}@apply.test", phq=phq)
+    with CaptureQueriesContext(connection) as many:
+        _page, rows = queue_page(world["intake"], 1)
+    assert len(rows) == 30
+    assert len(_intake_queries(few)) == len(_intake_queries(many)) == 7
+
+
+@postgres_only
+def test_the_queue_reads_the_clinics_open_applications_by_their_index(world, consent):
+    make_application(world.clinic, "a@apply.test")
+    with CaptureQueriesContext(connection) as captured:
+        queue_page(world["intake"], 1)
+    count, page = [s for s in _intake_queries(captured) if 'FROM "intake_application"' in s][:2]
+    assert count.startswith("SELECT COUNT(*)") and "LIMIT" in page
+    for sql in (count, page):
+        # the applicant's own index is in the scope; the clinic's part can only be
+        # served by the queue's partial index if the statuses match its condition
+        plan = explain(sql, off=("seqscan",), only=QUEUE_INDEXES)
+        assert "intake_application_queue" in plan, plan
+        assert "Seq Scan on intake_application" not in plan, plan
+        assert "intake_referral" not in plan, plan
+
+
+@postgres_only
+def test_the_funnel_is_one_index_only_scan_of_its_index(world):
+    make_application(world.clinic, "a@apply.test")
+    make_application(world.clinic, "b@apply.test", submit=False)
+    with CaptureQueriesContext(connection) as captured:
+        funnel(world.clinic)
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    plan = explain(
+        sql,
+        off=("seqscan", "bitmapscan"),
+        only={"intake_application": ["intake_application_funnel"]},
+    )
+    assert "Index Only Scan using intake_application_funnel" in plan, plan
+    assert "Sort" not in plan, plan
