@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tessera.core.identity.IdentityAuthenticationMiddleware",
     "tessera.core.middleware.RequestContextMiddleware",
     "tessera.core.middleware.PrivatePagesNoStoreMiddleware",
     "tessera.core.middleware.PersonLocaleMiddleware",
@@ -291,6 +291,16 @@ TESSERA_IDLE_MINUTES_STAFF = envint("TESSERA_IDLE_MINUTES_STAFF", 30)
 TESSERA_IDLE_MINUTES_PATIENT = envint("TESSERA_IDLE_MINUTES_PATIENT", 60)
 # The warning with "Stay signed in" comes this many seconds before (WCAG 2.2.1).
 TESSERA_IDLE_WARNING_SECONDS = envint("TESSERA_IDLE_WARNING_SECONDS", 120)
+# With a cache shared by every app server (REDIS_URL: production, the load bench),
+# sessions are read from it and written to both it and the database
+# (tessera.core.sessions); without one, from the database alone: a cache in each
+# process's memory would keep a session another process has ended (decision 0063).
+SESSION_ENGINE = (
+    "tessera.core.sessions" if env("REDIS_URL") else "django.contrib.sessions.backends.db"
+)
+# The signed-in person kept per process between requests, checked against one counter
+# in the database on every request (tessera.core.identity). On by default with REDIS_URL.
+TESSERA_IDENTITY_CACHE = envbool("TESSERA_IDENTITY_CACHE", bool(env("REDIS_URL")))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -356,10 +366,25 @@ TASKS = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            # A cache that cannot be reached answers within half a second, so that the
+            # sessions (tessera.core.sessions) fall back to the database at once.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
+    # The signed-in person between requests (tessera.core.identity, decision 0063): in
+    # each process's memory, used only while the database's counter for the login is
+    # unchanged, so a change made on any server is seen by every server at once.
+    "identities": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tessera-identities",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
     # The parts of base.html that depend only on the language (the language menu, the
     # sign-out warnings): kept in each process's memory, never in Redis (a round trip
     # would cost more than drawing them), and holding no one's data (issue 16).

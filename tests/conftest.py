@@ -69,12 +69,16 @@ def english_first():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate limits and used one-time codes live in the cache; no test inherits another's."""
-    from django.core.cache import cache
+    """Rate limits and used one-time codes live in the cache; no test inherits another's.
+    Nor the signed-in people kept per process (decision 0063): a rolled-back test moves
+    the database's counters back, so a later test could match an earlier one's."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["identities"].clear()
     yield
     cache.clear()
+    caches["identities"].clear()
 
 
 @dataclass

@@ -21,7 +21,9 @@ from django.test.utils import CaptureQueriesContext
 def sessions_seen_now() -> None:
     """Every signed-in session's last-seen time set to now (in the session store: the
     test client reads it from there on its next request)."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.sessions.models import Session
 
     from tessera.core.middleware import IdleTimeoutMiddleware
@@ -31,8 +33,9 @@ def sessions_seen_now() -> None:
         keys = list(Session.objects.values_list("session_key", flat=True))
     except RuntimeError:  # a test without the database: no request to count
         return
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session_key in keys:
-        session = SessionStore(session_key=session_key)
+        session = store(session_key=session_key)
         if session.get(key) not in (None, now):
             session[key] = now
             session.save()

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import access, audit, notices
+from .. import access, audit, notices, sessions
 from ..models import Clinic, ClinicRole, Episode, OnCallShift, User
 from ..roles import Role
 
@@ -218,11 +218,14 @@ def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
 
 
 def end_sessions(user: User) -> int:
-    """Delete every unexpired session of the user (the database session store)."""
+    """Delete every unexpired session of the user: its row, and its copy in the shared
+    cache (tessera.core.sessions)."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            key = session.session_key  # deleting clears it
             session.delete()
+            sessions.forget(key)
             ended += 1
     return ended
 

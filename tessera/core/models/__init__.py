@@ -9,7 +9,7 @@ from .organisation import (
     Region,
     RegionAdministrator,
 )
-from .people import Patient, User
+from .people import IdentityVersion, Patient, User
 
 __all__ = [
     "episode_clinic_copy",
@@ -19,6 +19,7 @@ __all__ = [
     "ClinicRole",
     "CrisisContact",
     "Episode",
+    "IdentityVersion",
     "JobRun",
     "OnCallShift",
     "Patient",

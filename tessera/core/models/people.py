@@ -158,3 +158,14 @@ class Patient(models.Model):
                 raise ValidationError(
                     {"national_id": _("The identity number does not match the date of birth.")}
                 )
+
+
+class IdentityVersion(models.Model):
+    """A counter per bucket of logins (user id modulo ``identity.BUCKETS``), raised by
+    database triggers whenever a login, its roles or its second factors change, however
+    they are written (the ORM, ``update()``, raw SQL). The signed-in person is kept
+    between requests only while their bucket's counter is unchanged (tessera.core.identity,
+    decision 0063). A fixed number of rows: reading one costs the same at any size."""
+
+    bucket = models.PositiveSmallIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)

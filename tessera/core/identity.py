@@ -1,0 +1,130 @@
+"""The signed-in person, kept between requests while the database says it is unchanged.
+
+Every signed-in request used to read the login's row, whether it holds a role, and
+whether it has a second factor: index descents into tables that grow with the country
+(issue 16). Here they are kept in each process's memory (the "identities" cache) with
+the counter of the login's bucket in ``core_identityversion``, which database triggers
+raise on every write of the login, its roles or its second factors, however written
+(the ORM, ``update()``, raw SQL). Each request reads that one counter, from a table of
+``BUCKETS`` rows whatever the size; while it is unchanged the kept person is used, and
+Django's own check of the session (its password hash) is still made. Otherwise, or when
+anything is missing, the person is read from the database as before (decision 0063).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.core.cache import caches
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+BUCKETS = 256  # as migration core 0023
+CACHE = "identities"
+
+logger = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return settings.TESSERA_IDENTITY_CACHE
+
+
+def _key(user_id) -> str:
+    return f"tessera:identity:{user_id}"
+
+
+def current_version(user_id) -> int | None:
+    """The counter of the login's bucket: one read of a row of a small table."""
+    from .models import IdentityVersion
+
+    try:
+        bucket = int(user_id) % BUCKETS
+    except (TypeError, ValueError):
+        return None
+    return IdentityVersion.objects.filter(bucket=bucket).values_list("version", flat=True).first()
+
+
+def _kept(user_id, version: int) -> dict | None:
+    try:
+        kept = caches[CACHE].get(_key(user_id))
+    except Exception:  # a broken cache: read the database
+        logger.exception("identity cache unreadable")
+        return None
+    if not kept or kept.get("version") != version:
+        return None
+    return kept
+
+
+def _keep(user, version: int) -> None:
+    """Keep ``user`` as read now, with what every request asks of them."""
+    fields = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
+    roles = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
+    regions = set(user.region_roles.values_list("region_id", flat=True))
+    kept = {
+        "version": version,
+        "fields": fields,
+        "roles": roles,
+        "regions": regions,
+        "second_factor": user.authenticator_set.exists(),
+    }
+    try:
+        caches[CACHE].set(_key(user.pk), kept)
+    except Exception:
+        logger.exception("identity cache unwritable")
+
+
+def _built(kept: dict):
+    """A User as if read from the database, with its per-request answers filled in."""
+    User = auth.get_user_model()
+    fields = kept["fields"]
+    user = User.from_db("default", list(fields), list(fields.values()))
+    user._tessera_roles = list(kept["roles"])
+    user._tessera_regions = set(kept["regions"])
+    # The cached properties of User (tessera.core.models.people).
+    user.__dict__["is_staff_member"] = bool(kept["roles"] or kept["regions"])
+    user.__dict__["has_second_factor"] = kept["second_factor"]
+    return user
+
+
+def get_user(request):
+    """``django.contrib.auth.get_user``, from memory while the login is unchanged."""
+    try:
+        user_id = auth._get_user_session_key(request)
+        backend_path = request.session[auth.BACKEND_SESSION_KEY]
+    except KeyError:
+        return auth.get_user(request)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    # The counter first, then the rows: a change committed in between raises the
+    # counter again, so what is kept is never older than the counter it is kept with.
+    version = current_version(user_id)
+    if version is None:
+        return auth.get_user(request)
+    kept = _kept(user_id, version)
+    if kept is not None:
+        user = _built(kept)
+        session_hash = request.session.get(auth.HASH_SESSION_KEY)
+        if (
+            user.is_active
+            and session_hash
+            and constant_time_compare(session_hash, user.get_session_auth_hash())
+        ):
+            return user
+        # Anything else (an old secret, a stale hash): Django decides, from the database.
+    user = auth.get_user(request)
+    if user.is_authenticated and str(user.pk) == str(user_id) and user.is_active:
+        _keep(user, version)
+    return user
+
+
+class IdentityAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with ``get_user`` above when
+    ``TESSERA_IDENTITY_CACHE`` is on."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if enabled():
+            request.user = SimpleLazyObject(lambda: get_user(request))
