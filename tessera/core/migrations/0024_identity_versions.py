@@ -78,7 +78,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0022_audit_fewer_indexes"),
+        ("core", "0023_clinic_role_user_names"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 
