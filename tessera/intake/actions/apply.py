@@ -340,7 +340,10 @@ def do_refer(
         Referral,
         submission_key,
         lambda: _refer(clinic, referral, person, acting_user, base_url, source, submission_key),
-        same=Referral.objects.select_related("application").filter(
+        # The FHIR interface has its own repeat check (the request's identifier).
+        same=None
+        if source == Source.FHIR
+        else Referral.objects.select_related("application").filter(
             application__clinic=clinic,
             application__source=source,
             application__first_name=person.get("first_name", ""),
