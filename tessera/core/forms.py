@@ -1,5 +1,7 @@
 """Forms validate input; the actions write it."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import get_language
@@ -13,6 +15,13 @@ from .roles import Role
 from .validation import text_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def submission_key_field() -> forms.UUIDField:
+    """A hidden key drawn with the page, so that the form sent twice makes one record
+    (``tessera.core.submissions``). Not required: a page drawn before it existed still
+    sends."""
+    return forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 class PatientDetailsForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import submission_key_field
 from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
 from tessera.core.validation import TEXT_MAX_LENGTH, text_field
@@ -114,6 +115,7 @@ class ReferralForm(forms.ModelForm):
     prefix = "referrer"
 
     reason = text_field(Referral, "reason", widget=forms.Textarea(attrs={"rows": 5}))
+    submission_key = submission_key_field()
 
     class Meta:
         model = Referral

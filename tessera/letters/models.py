@@ -70,6 +70,8 @@ class Letter(models.Model):
     # with the reference only (``actions.do_send_referral_receipt``).
     sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
     sent_to = models.EmailField(_("receipt sent to"), blank=True)
+    # The form's key, so that the form sent twice makes one letter (decision 0067).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = LetterQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import submission_key_field
 from tessera.core.models import Episode
 
 from . import actions
@@ -24,6 +25,7 @@ from .models import Letter
 
 class WriteForm(LetterChoicesForm):
     kind = forms.ChoiceField(label=gettext_lazy("Letter"), choices=Letter.Kind.choices)
+    submission_key = submission_key_field()
     field_order = ["kind", "language", "letter_note"]
 
 
@@ -83,11 +85,15 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
             acting_user=request.user,
             language=form.cleaned_data["language"],
             note=form.cleaned_data["letter_note"],
+            submission_key=form.cleaned_data["submission_key"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("episode_letters", episode_id=episode.pk)
-    messages.success(request, _("The letter was written. Print it or download the PDF."))
+    if getattr(letter, "sent_before", False):
+        messages.info(request, _("This letter was already written; here it is. No second copy."))
+    else:
+        messages.success(request, _("The letter was written. Print it or download the PDF."))
     return redirect("letter_detail", pk=letter.pk)
 
 

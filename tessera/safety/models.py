@@ -70,6 +70,8 @@ class RiskAlert(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The form's key, so that the form sent twice makes one alert (decision 0067).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = RiskAlertQuerySet.as_manager()
 

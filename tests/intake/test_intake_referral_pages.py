@@ -33,6 +33,11 @@ def _form(**changes) -> dict:
     return data | changes
 
 
+def _another(i: int) -> dict:
+    """A referral of its own (the same one sent again is one application: decision 0067)."""
+    return _form(**{"referrer-reason": f"Low mood and poor sleep, referral {i}."})
+
+
 def _publish(world, status="published", evidence="Trials show most people improve."):
     programme = Programme.objects.create(region=world.region, key="mood")
     return ProgrammeVersion.objects.create(
@@ -108,9 +113,10 @@ def test_bad_input_keeps_what_was_typed(world, client):
 @time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_the_form_is_throttled(world, client, settings):
     settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "2/h"}
-    for _ in range(2):
-        assert client.post(reverse("intake_refer", args=["alpha"]), _form()).status_code == 302
-    response = client.post(reverse("intake_refer", args=["alpha"]), _form())
+    for i in range(2):
+        response = client.post(reverse("intake_refer", args=["alpha"]), _another(i))
+        assert response.status_code == 302
+    response = client.post(reverse("intake_refer", args=["alpha"]), _another(2))
     assert response.status_code == 429
     assert Application.objects.count() == 2
     assert 'value="Dr Eva Berg"' in response.content.decode()
@@ -120,9 +126,9 @@ def test_the_form_is_throttled(world, client, settings):
 def test_the_21st_referral_in_an_hour_gets_429_with_retry_after(world, client):
     # The clock stands still, so all 21 fall in one window of the limit.
     url = reverse("intake_refer", args=["alpha"])
-    for _ in range(20):
-        assert client.post(url, _form()).status_code == 302
-    response = client.post(url, _form())
+    for i in range(20):
+        assert client.post(url, _another(i)).status_code == 302
+    response = client.post(url, _another(20))
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 3600
     body = response.content.decode()
@@ -136,9 +142,9 @@ def test_the_referral_limit_is_per_address(world, client, settings):
     settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "1/h"}
     url = reverse("intake_refer", args=["alpha"])
     here, there = {"REMOTE_ADDR": "192.0.2.10"}, {"REMOTE_ADDR": "198.51.100.7"}
-    assert client.post(url, _form(), **here).status_code == 302
-    assert client.post(url, _form(), **here).status_code == 429
-    assert client.post(url, _form(), **there).status_code == 302
+    assert client.post(url, _another(1), **here).status_code == 302
+    assert client.post(url, _another(2), **here).status_code == 429
+    assert client.post(url, _another(3), **there).status_code == 302
     assert Application.objects.count() == 2
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from tessera.core import audit, crisis, national_id, validation
+from tessera.core import audit, crisis, national_id, submissions, validation
 from tessera.letters.actions import do_send_referral_receipt
 
 from .. import duplicates, notify
@@ -323,14 +323,46 @@ def do_refer(
     acting_user=None,
     base_url: str = "",
     source: str = Source.PROFESSIONAL,
+    submission_key=None,
 ) -> Application:
     """A professional's referral from the web form: an application (source professional,
     submitted at once) with its Referral, and an invitation to the person by e-mail to
     create an account and complete screening. The FHIR interface passes source=FHIR: its
-    referrer's role, phone and e-mail may be missing (the token names the organisation)."""
+    referrer's role, phone and e-mail may be missing (the token names the organisation).
+    The form sent twice (same ``submission_key``) makes one application and one
+    invitation: the second time this returns the first, ``sent_before`` set
+    (``tessera.core.submissions``; the view shows its receipt only to the browser that
+    sent it)."""
     if not clinic.accepts_professional_referral:
         raise ValidationError(_("This clinic does not take referrals from professionals."))
     crisis.check_taking_patients(clinic)
+    row = submissions.made_once(
+        Referral,
+        submission_key,
+        lambda: _refer(clinic, referral, person, acting_user, base_url, source, submission_key),
+        # The FHIR interface has its own repeat check (the request's identifier).
+        same=None
+        if source == Source.FHIR
+        else Referral.objects.select_related("application").filter(
+            application__clinic=clinic,
+            application__source=source,
+            application__first_name=person.get("first_name", ""),
+            application__last_name=person.get("last_name", ""),
+            application__date_of_birth=person.get("date_of_birth"),
+            application__email=person.get("email", ""),
+            referrer_name=referral.get("referrer_name", ""),
+            reason=referral.get("reason", ""),
+            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+    )
+    application = row.application
+    application.sent_before = getattr(row, "sent_before", False)
+    if application.clinic_id != clinic.pk:
+        raise ValidationError(submissions.SENT_BEFORE, code="sent_before")
+    return application
+
+
+def _refer(clinic, referral, person, acting_user, base_url, source, submission_key) -> Referral:
     unknown = set(person) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not application detail fields: {sorted(unknown)}")
@@ -344,7 +376,7 @@ def do_refer(
         screening_set=screening_set(clinic),
         **person,
     )
-    row = Referral(application=application, **referral)
+    row = Referral(application=application, submission_key=submission_key, **referral)
     row.full_clean(exclude=["role", "phone", "secure_email"] if source == Source.FHIR else None)
     row.save()
     _flag_duplicate(application)
@@ -359,4 +391,4 @@ def do_refer(
     do_send_referral_receipt(application, acting_user=acting_user)
     if application.email:
         notify.send_invitation(application, base_url=base_url)  # outbox row, sent after commit
-    return application
+    return row

@@ -248,6 +248,8 @@ class Referral(models.Model):
     consent_to_letters = models.BooleanField(
         _("the patient agrees that the clinic writes to the referrer"), default=False
     )
+    # The form's key, so that the form sent twice makes one application (decision 0067).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

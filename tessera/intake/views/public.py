@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tessera.core import crisis
+from tessera.core import crisis, submissions
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.core.ratelimits import over_limit, record_refusal, with_retry_after
@@ -107,17 +108,33 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
                 {"clinic": clinic, "referral_form": referral, "person_form": person},
             )
             return with_retry_after(page, wait)
+        details = dict(referral.cleaned_data)
+        key = details.pop("submission_key", None)
         try:
             application = apply_actions.do_refer(
                 clinic,
-                referral=referral.cleaned_data,
+                referral=details,
                 person=person.cleaned_data,
                 acting_user=request.user if request.user.is_authenticated else None,
                 base_url=request.build_absolute_uri("/"),
+                submission_key=key,
             )
+            if application.sent_before and (
+                request.session.get(RECEIPT_SESSION_KEY) != application.reference
+            ):
+                # Sent before from another browser: its receipt is not this one's to see.
+                raise ValidationError(submissions.SENT_BEFORE, code="sent_before")
         except ValidationError as exc:
             add_action_errors([referral, person], exc)
         else:
+            if application.sent_before:
+                messages.info(
+                    request,
+                    _(
+                        "This referral was already sent; "
+                        "here is its receipt. Nothing was sent twice."
+                    ),
+                )
             request.session[RECEIPT_SESSION_KEY] = application.reference
             return redirect("intake_refer_receipt", slug=clinic.slug)
     return render(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.core.clinic_dates import clinic_today
 
 from .. import outcome, render
@@ -39,10 +40,33 @@ def do_write_letter(
     context: dict | None = None,
     language: str = "",
     note: str = "",
+    submission_key=None,
 ) -> Letter:
     """A letter to the patient's GP. ``language`` (one of the clinic's; blank: the clinic's
     first) and ``note`` (the clinician's own paragraph) are for letters a clinician writes;
-    automatic letters leave both blank."""
+    automatic letters leave both blank. The letters page's form sent twice (same
+    ``submission_key``) writes one letter: the second time this returns the first,
+    ``sent_before`` set (``tessera.core.submissions``)."""
+    return submissions.made_once(
+        Letter,
+        submission_key,
+        lambda: _write_letter(episode, kind, acting_user, context, language, note, submission_key),
+        same=None
+        if acting_user is None
+        else Letter.objects.filter(
+            episode=episode,
+            created_by=acting_user,
+            kind=kind,
+            language=language or render.language_for(episode.clinic),
+            note=note,
+            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        created_by_id=getattr(acting_user, "pk", None),
+        episode_id=episode.pk,
+    )
+
+
+def _write_letter(episode, kind, acting_user, context, language, note, submission_key) -> Letter:
     patient, clinic = episode.patient, episode.clinic
     refusal = access.gp_letter_refusal(patient)
     if refusal:
@@ -76,6 +100,7 @@ def do_write_letter(
         note=note,
         html=render.render_html(kind, data, language),
         created_by=acting_user,
+        submission_key=submission_key,
     )
     audit.record(
         "letter.written",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import audit
+from tessera.core import audit, submissions
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
@@ -55,12 +55,36 @@ def do_open_alert_for_response(response, flags, *, now: dt.datetime | None = Non
 
 
 @transaction.atomic
-def do_raise_concern(episode, *, acting_user, concern: str, severity: str) -> RiskAlert:
+def do_raise_concern(
+    episode, *, acting_user, concern: str, severity: str, submission_key=None
+) -> RiskAlert:
+    """A staff member's concern: an alert for the care team and whoever is on call.
+    The concern form sent twice (same ``submission_key``) raises one alert: the second
+    time this returns the first, ``sent_before`` set (``tessera.core.submissions``)."""
     concern = (concern or "").strip()
     if not concern:
         raise ValidationError({"concern": _("Say what worries you.")})
     if severity not in RiskAlert.Severity.values:
         raise ValidationError({"severity": _("Choose a severity.")})
+    return submissions.made_once(
+        RiskAlert,
+        submission_key,
+        lambda: _raise_concern(episode, acting_user, concern, severity, submission_key),
+        same=RiskAlert.objects.filter(
+            episode=episode,
+            source=RiskAlert.Source.CONCERN,
+            raised_by=acting_user,
+            concern=concern,
+            severity=severity,
+            resolved_at__isnull=True,
+            opened_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        raised_by_id=acting_user.pk,
+        episode_id=episode.pk,
+    )
+
+
+def _raise_concern(episode, acting_user, concern, severity, submission_key) -> RiskAlert:
     now = timezone.now()
     alert = RiskAlert.objects.create(
         episode=episode,
@@ -70,6 +94,7 @@ def do_raise_concern(episode, *, acting_user, concern: str, severity: str) -> Ri
         concern=concern,
         opened_at=now,
         acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now),
+        submission_key=submission_key,
     )
     audit.record_for_episode(
         "risk_alert.raised",

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import submission_key_field
+
 from ..models import RiskAlert
 
 
@@ -26,3 +28,4 @@ class ConcernForm(forms.Form):
     concern = forms.CharField(
         label=_("What worries you"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
     )
+    submission_key = submission_key_field()

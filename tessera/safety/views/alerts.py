@@ -218,11 +218,21 @@ def raise_concern(request: HttpRequest, episode_id: int) -> HttpResponse:
                 acting_user=request.user,
                 concern=form.cleaned_data["concern"],
                 severity=form.cleaned_data["severity"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, _("Concern raised. The care team has been told."))
+            if getattr(alert, "sent_before", False):
+                messages.info(
+                    request,
+                    _(
+                        "This concern was already raised; "
+                        "here is its alert. Nothing was sent twice."
+                    ),
+                )
+            else:
+                messages.success(request, _("Concern raised. The care team has been told."))
             return redirect("risk_alert", pk=alert.pk)
     record_patient_read(
         request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
