@@ -19,7 +19,7 @@ from tessera.feedback import actions as feedback
 from tessera.messaging.models import Message
 from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in, wait_for_scripts
 from tests.inbox.inbox_world import manual_programme, worksheet
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +60,7 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     page.get_by_role("link", name="Give feedback").first.click()
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/messages/\?answer={answer.pk}"))
+    wait_for_scripts(page)  # the compose tools are htmx's
 
     # A template fills the draft; the check points out the deadline-flexibility phrasing.
     page.get_by_label("Start from a template").select_option(label="Worksheet thanks (English)")
