@@ -125,6 +125,17 @@ def _open_page(browser, live_server, log: BrowserLog, viewport: dict):
         pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def warm_pdf():
+    """WeasyPrint is imported when the first PDF is made, and then loads Pango and the
+    fonts: seconds, and past a download's 10 s on a busy machine (two xdist workers on
+    two cores). Journeys that download a PDF pay this once per process, here, instead
+    of inside the timed click."""
+    from weasyprint import HTML
+
+    HTML(string="<p>PDF</p>").write_pdf()
+
+
 @pytest.fixture(autouse=True)
 def _slow_scripts(monkeypatch):
     """TESSERA_E2E_SLOW_SCRIPTS=<seconds>: the live server sends each script that late
