@@ -233,6 +233,16 @@ def clock():
         yield traveller
 
 
+def wait_until(condition, seconds: float = 10) -> None:
+    """Wait until ``condition()`` (e.g. the server has stored something) holds; fails
+    after ``seconds``. For state a page's status line cannot tell apart: "Draft saved"
+    may still be about the save before the last edit."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.05)
+
+
 def current_totp_code(secret: str) -> str:
     """The authenticator code for now, waiting out the last second of a 30 s window so
     the server checks it in the same window (allauth allows no drift by default)."""
