@@ -6,6 +6,14 @@ Without it they skip, unless TESSERA_REQUIRE_BROWSER=1 (as in CI), when they fai
 Every page a test opens records its console messages and uncaught page errors; a test
 fails if the browser reported a Content-Security-Policy violation (the policy allows no
 inline scripts or styles) or an uncaught script error.
+
+Pages are enhanced by deferred scripts (htmx, compose tools, autosave, idle warning). A
+heading is there as soon as the HTML is parsed, before those scripts have run: a click
+on an enhanced control then does the no-script thing (a form submits natively). After
+a navigation that did not come from ``page.goto`` (which waits for it), and before using
+such a control, call ``wait_for_scripts(page)``.
+TESSERA_E2E_SLOW_SCRIPTS=<seconds> makes the live server send every script that late,
+so that a test which forgets to wait fails every time instead of once in a while.
 """
 
 from __future__ import annotations
@@ -117,6 +125,56 @@ def _open_page(browser, live_server, log: BrowserLog, viewport: dict):
         pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def warm_pdf():
+    """WeasyPrint is imported when the first PDF is made, and then loads Pango and the
+    fonts: seconds, and past a download's 10 s on a busy machine (two xdist workers on
+    two cores). Journeys that download a PDF pay this once per process, here, instead
+    of inside the timed click."""
+    from weasyprint import HTML
+
+    HTML(string="<p>PDF</p>").write_pdf()
+
+
+@pytest.fixture(autouse=True)
+def _slow_scripts(monkeypatch):
+    """TESSERA_E2E_SLOW_SCRIPTS=<seconds>: the live server sends each script that late
+    (finds the tests that use an enhanced control before the page's scripts have run)."""
+    delay = float(os.environ.get("TESSERA_E2E_SLOW_SCRIPTS") or 0)
+    if not delay:
+        return
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    serve = StaticFilesHandler.serve
+
+    def slow_serve(self, request):
+        if not request.path.endswith(".js"):
+            return serve(self, request)
+        time.sleep(delay)
+        response = serve(self, request)
+        response["Cache-Control"] = "no-store"  # late on every page, not only the first
+        return response
+
+    monkeypatch.setattr(StaticFilesHandler, "serve", slow_serve)
+
+
+# The current document has loaded and run its deferred scripts. The load event comes
+# after DOMContentLoaded, whose handlers include htmx's processing of the body; a page
+# that loads htmx also has it on window by then.
+SCRIPTS_RAN = """() => document.readyState === "complete"
+    && (window.htmx !== undefined || !document.querySelector('script[src*="/htmx"]'))"""
+
+
+def wait_for_scripts(page) -> None:
+    """Wait until the page's deferred scripts have run (htmx has processed the page,
+    autosave and compose tools listen). Call it after a navigation by click and before
+    using an enhanced control; ``page.goto``, ``reload`` and ``go_back`` wait already.
+    A click that navigates returns once the new page has started loading, so this
+    waits for the new page, never for the one left."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(SCRIPTS_RAN)
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db, browser_log):
     """A fresh desktop browser context (1280x800) for one test."""
@@ -175,6 +233,16 @@ def clock():
         yield traveller
 
 
+def wait_until(condition, seconds: float = 10) -> None:
+    """Wait until ``condition()`` (e.g. the server has stored something) holds; fails
+    after ``seconds``. For state a page's status line cannot tell apart: "Draft saved"
+    may still be about the save before the last edit."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.05)
+
+
 def current_totp_code(secret: str) -> str:
     """The authenticator code for now, waiting out the last second of a 30 s window so
     the server checks it in the same window (allauth allows no drift by default)."""
@@ -191,7 +259,7 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    wait_for_scripts(page)
 
 
 def staff_sign_in(page, user, secret: str | None = None, password: str = PASSWORD) -> None:
@@ -201,4 +269,4 @@ def staff_sign_in(page, user, secret: str | None = None, password: str = PASSWOR
     sign_in(page, user if isinstance(user, str) else user.email, password)
     page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(secret or TOTP_SECRET))
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    wait_for_scripts(page)

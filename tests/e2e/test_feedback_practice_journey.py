@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tessera.feedback import actions
 from tessera.feedback.models import PracticeReply
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import staff_sign_in, wait_for_scripts
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +31,7 @@ def test_a_therapist_practises_feedback_with_a_template_and_the_check(page, e2e_
     page.get_by_role("link", name="Practice").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice feedback")
     expect(page.get_by_role("main")).to_contain_text("Sunday: went for a walk by the river")
+    wait_for_scripts(page)  # the picker is an htmx form: without htmx it opens a page
 
     page.get_by_label("Start from a template").select_option(label="Diary thanks (English)")
     page.get_by_role("button", name="Insert template").click()

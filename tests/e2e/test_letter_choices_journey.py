@@ -13,7 +13,7 @@ from tessera.core.actions import do_update_patient_details
 from tessera.letters.models import Letter
 from tests.e2e.test_safety_paths_journey import sign_in_with_code
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
 
 def test_a_letter_in_the_chosen_language_with_the_therapists_words(page, e2e_world):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tessera.core.models import AuditEvent
 from tests.e2e.conftest import sign_in, staff_sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
 
 def test_the_patient_downloads_their_record(phone_page, e2e_world):

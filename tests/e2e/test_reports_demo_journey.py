@@ -17,7 +17,7 @@ from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.reports.models import EpisodeOutcome
 from tests.e2e.conftest import staff_sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
 
 def _staff(page, local: str) -> None:

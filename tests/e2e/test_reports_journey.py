@@ -21,7 +21,7 @@ from tests.conftest import TOTP_SECRET, make_user
 from tests.e2e.conftest import current_totp_code, sign_in
 from tests.reports.cohort import COHORT, build
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
 
 @dataclass

@@ -16,10 +16,10 @@ from playwright.sync_api import expect
 from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.feedback import actions as feedback
-from tessera.messaging.models import Message
+from tessera.messaging.models import Message, MessageDraft
 from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import sign_in, staff_sign_in, wait_for_scripts, wait_until
 from tests.inbox.inbox_world import manual_programme, worksheet
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +60,7 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     page.get_by_role("link", name="Give feedback").first.click()
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/messages/\?answer={answer.pk}"))
+    wait_for_scripts(page)  # the compose tools are htmx's
 
     # A template fills the draft; the check points out the deadline-flexibility phrasing.
     page.get_by_label("Start from a template").select_option(label="Worksheet thanks (English)")
@@ -79,7 +80,14 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     expect(page.locator('[data-code="no_deadline_flexibility"]')).to_have_attribute(
         "data-met", "yes"
     )
-    expect(page.locator("#draft-status")).to_contain_text("Draft saved", timeout=10000)
+    # The edited draft reaches the server (3 s after the last key). The status line says
+    # "Draft saved" already when the template's text was saved before the edit (on a
+    # busy machine the checks take that long), so wait for this text on the server.
+    wait_until(
+        lambda: MessageDraft.objects.filter(
+            episode=episode, author=world.therapist, body__contains="one small activity"
+        ).exists()
+    )
 
     # Ask a colleague before sending.
     page.goto(f"/patients/{world.patient.pk}/")

@@ -79,6 +79,8 @@ def test_a_template_or_answer_of_someone_else_is_not_found(world, client, login,
     login(world["supervisor"])
     url = reverse("feedback_fill", args=[other_episode.pk])
     assert client.get(url, {"template": template.pk, "answer": answer.pk}).status_code == 404
+    posted = {"template": template.pk, "body": "Draft"}  # without script: the draft too
+    assert client.post(f"{url}?answer={answer.pk}", posted).status_code == 404
 
 
 def test_checking_a_draft_returns_the_remarks_for_htmx(world, client, login, answer):

@@ -170,3 +170,49 @@ def test_the_demo_seed_is_idempotent(world):
     assert FeedbackTemplate.objects.filter(clinic=world.clinic).count() == 2
     assert FeedbackTemplate.objects.filter(owner=therapist).count() == 1
     assert Episode.objects.filter(therapist=therapist, patient__is_training=True).count() == 1
+
+
+def test_without_script_insert_template_keeps_the_draft_and_returns_to_the_practice(
+    world, client, login, practice
+):
+    """ "Insert template" without script sends the reply form to the fill page: the draft
+    comes back with the template after it, and one button takes both back to the
+    practice page, unsaved (bad input or a failed attempt loses nothing)."""
+    template = actions.do_create_template(
+        acting_user=world["therapist"], title="Diary thanks", language="en", body="Hi {name},"
+    )
+    login(world["therapist"])
+    page = client.get(reverse("feedback_practice_worksheet", args=[practice.pk])).content.decode()
+    fill = reverse("feedback_fill", args=[practice.episode.pk]) + f"?practice={practice.pk}"
+    assert f'formaction="{fill}"' in page.replace("&amp;", "&")
+    assert 'form="practice-form"' in page  # the template picker goes with the draft
+    response = client.post(
+        fill, {"body": "My own opening line.", "template": template.pk, "submission_key": "x"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "My own opening line.\n\nHi Sam," in html
+    practice_url = reverse("feedback_practice_worksheet", args=[practice.pk])
+    assert f'action="{practice_url}"' in html and 'name="resume"' in html
+
+    back = client.post(practice_url, {"resume": "1", "body": "My own opening line.\n\nHi Sam,"})
+    assert back.status_code == 200
+    assert back.context["form"]["body"].value() == "My own opening line.\n\nHi Sam,"
+    assert not back.context["form"].errors
+    assert not PracticeReply.objects.exists()
+
+
+def test_without_script_the_check_page_returns_to_the_practice(world, client, login, practice):
+    login(world["therapist"])
+    url = reverse("feedback_check", args=[practice.episode.pk]) + f"?practice={practice.pk}"
+    html = client.post(url, {"body": "A draft."}).content.decode()
+    practice_url = reverse("feedback_practice_worksheet", args=[practice.pk])
+    assert f'formaction="{practice_url}"' in html and 'name="resume"' in html
+
+
+def test_a_fill_post_without_a_template_still_gives_back_the_draft(world, client, login, practice):
+    login(world["therapist"])
+    fill = reverse("feedback_fill", args=[practice.episode.pk]) + f"?practice={practice.pk}"
+    response = client.post(fill, {"body": "Only my draft."})
+    assert response.status_code == 200
+    assert "Only my draft." in response.content.decode()

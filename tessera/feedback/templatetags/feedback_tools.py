@@ -40,6 +40,7 @@ def feedback_compose_tools(context) -> dict:
         "shared": [t for t in templates if t.clinic_id is not None],
         "query": query,
         "fill_url": reverse("feedback_fill", args=[episode.pk]),
+        "fill_post_url": reverse("feedback_fill", args=[episode.pk]) + suffix,
         "check_url": reverse("feedback_check", args=[episode.pk]) + suffix,
         # Linked only for who may open it (an intake coordinator writes messages but
         # keeps no templates: the page would answer 403).

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -19,7 +20,7 @@ from tessera.core.models import Episode
 from tessera.treatment.models import WorksheetAnswer
 
 from .. import compose
-from ..forms import MAX_DRAFT
+from ..forms import MAX_DRAFT, PracticeReplyForm
 from ..models import FeedbackTemplate, PracticeWorksheet
 
 
@@ -64,30 +65,37 @@ def episode_and_answer(request: HttpRequest, episode_id: int, *, load_answer: bo
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, episode_id: int) -> HttpResponse:
     """?template=<id>: the template filled in for this episode (htmx: a fragment the
-    compose script inserts; otherwise a page to copy from). Without it: the choice."""
+    compose script inserts; otherwise a page to copy from). Without it: the choice.
+
+    POST: "Insert template" without script sends the compose form here (the draft in
+    ``body``, the template chosen): the page shows the draft with the template after
+    it, so nothing typed is lost, and a practice reply can go back to the practice."""
     templates = FeedbackTemplate.objects.usable_by(request.user).select_related("clinic")
-    template_id = _int(request.GET.get("template"))
-    if template_id is None:
+    posted = request.method == "POST"
+    template_id = _int((request.POST if posted else request.GET).get("template"))
+    if template_id is None and not posted:
         episode, _answer = episode_and_answer(request, episode_id, load_answer=False)
         return render(
             request,
             "feedback/fill_choose.html",
             {"templates": templates[:200], "episode": episode, "query": request.GET.urlencode()},
         )
-    template = templates.filter(pk=template_id).first()
-    if template is None:
+    template = templates.filter(pk=template_id).first() if template_id is not None else None
+    if template is None and not posted:
         raise Http404
     episode, answer = episode_and_answer(request, episode_id)
-    context = {
-        "template": template,
-        "text": compose.render_template(template, episode, answer),
-        "episode": episode,
-    }
+    filled = compose.render_template(template, episode, answer) if template else ""
+    draft = request.POST.get("body", "") if posted else ""
+    text = f"{draft.rstrip()}\n\n{filled}" if draft.strip() and filled else draft or filled
+    context = {"template": template, "text": text, "episode": episode}
     if request.headers.get("HX-Request"):
         return render(request, "feedback/fill_result.html", context)
+    if isinstance(answer, PracticeWorksheet):
+        context["practice_url"] = reverse("feedback_practice_worksheet", args=[answer.pk])
+        context["practice_form"] = PracticeReplyForm(initial={"body": text})
     return render(request, "feedback/fill_page.html", context)
 
 
@@ -114,6 +122,9 @@ def check(request: HttpRequest, episode_id: int) -> HttpResponse:
         "error": error,
         "unmet": sum(1 for r in remarks if not r.met),
         "check_url": request.get_full_path(),
+        "practice_url": reverse("feedback_practice_worksheet", args=[answer.pk])
+        if isinstance(answer, PracticeWorksheet)
+        else "",
     }
     status = 400 if error else 200
     if request.headers.get("HX-Request"):

@@ -91,8 +91,14 @@ def practice_worksheet(request: HttpRequest, worksheet_id: int) -> HttpResponse:
     if worksheet is None:
         raise Http404
     episode = worksheet.episode
-    form = PracticeReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # "resume": back from the pages that work without script (the template filled in,
+    # the check) with the text there: shown in the reply, not saved.
+    resume = request.method == "POST" and "resume" in request.POST
+    if resume:
+        form = PracticeReplyForm(initial={"body": request.POST.get("body", "")})
+    else:
+        form = PracticeReplyForm(request.POST or None)
+    if request.method == "POST" and not resume and form.is_valid():
         remarks = compose.check(form.cleaned_data["body"], episode, worksheet)
         try:
             actions.do_save_practice_reply(
@@ -107,7 +113,7 @@ def practice_worksheet(request: HttpRequest, worksheet_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your practice reply was saved."))
             return redirect("feedback_practice_worksheet", worksheet_id=worksheet.pk)
-    if request.method == "GET":
+    if request.method == "GET" or resume:
         record_patient_read(
             request.user, episode.patient, "practice", obj=worksheet, clinic=episode.clinic
         )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0007_dashboard_indexes'),
+        ('intake', '0008_queue_and_funnel_indexes'),
     ]
 
     operations = [
