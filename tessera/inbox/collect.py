@@ -410,29 +410,9 @@ def _waiting_modules(caseload, clinics=None):
     hand ("manual") from its programme version, once per version: the entries were read
     one index descent per episode and joined to the episodes, which the planner took
     from a scan of every episode in the country (issue 16, decision 0064)."""
-    clinics = clinics_of(caseload) if clinics is None else clinics
-    by_version: dict[int | None, list[int]] = defaultdict(list)
-    for episode in caseload.values():
-        if episode.started_on is not None and episode.status != Episode.Status.ENDED:
-            by_version[episode.programme_version_id].append(episode.pk)
-    if not by_version:
+    entries = plan_entries(caseload, clinics)
+    if entries is None:
         return
-    manual = Q()
-    for version, ids in sorted(by_version.items(), key=lambda pair: pair[0] or 0):
-        if version is None:
-            manual |= Q(in_ids("episode", ids))
-        else:
-            manual |= Q(
-                in_ids("episode", ids),
-                Exists(PROGRAMME_VERSION.objects.filter(pk=version, unlock_rule="manual")),
-            )
-    entries = (
-        PlanEntry.objects.current()
-        .filter(in_ids("clinic", clinics))
-        .filter(manual)
-        .select_related("module_version")
-        .order_by("episode_id", "position", "id")
-    )
     by_episode: dict[int, list] = defaultdict(list)
     for entry in entries:
         entry.episode = caseload[entry.episode_id]
@@ -442,6 +422,34 @@ def _waiting_modules(caseload, clinics=None):
         waiting = _first_waiting(plan, episode)
         if waiting is not None:
             yield episode, plan, waiting
+
+
+def plan_entries(caseload, clinics=None):
+    """The current plan entries of the caseload's started, not ended episodes whose
+    programme opens modules by hand, by episode and position (None: no such episode)."""
+    clinics = clinics_of(caseload) if clinics is None else clinics
+    by_version: dict[int | None, list[int]] = defaultdict(list)
+    for episode in caseload.values():
+        if episode.started_on is not None and episode.status != Episode.Status.ENDED:
+            by_version[episode.programme_version_id].append(episode.pk)
+    if not by_version:
+        return None
+    manual = Q()
+    for version, ids in sorted(by_version.items(), key=lambda pair: pair[0] or 0):
+        if version is None:
+            manual |= Q(in_ids("episode", ids))
+        else:
+            manual |= Q(
+                in_ids("episode", ids),
+                Exists(PROGRAMME_VERSION.objects.filter(pk=version, unlock_rule="manual")),
+            )
+    return (
+        PlanEntry.objects.current()
+        .filter(in_ids("clinic", clinics))
+        .filter(manual)
+        .select_related("module_version")
+        .order_by("episode_id", "position", "id")
+    )
 
 
 def count_modules_to_open(caseload, now, clinics=None) -> int:
