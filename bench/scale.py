@@ -532,8 +532,9 @@ def add_worksheets(cursor, *, first_episode: int, demo_clinic: int) -> int:
     episodes from ``first_episode`` on outside the demo clinic (whose own work stays the
     demo's) that have none: ``WORKSHEETS`` modules, one a week from the episode's start,
     each with one worksheet answer sent (until now), answered within three days but for
-    ``WORKSHEETS_WAITING`` of them. The answer's copy of its clinic (treatment 0018) is
-    written here when the table has it (triggers may be off). Returns the answers made."""
+    ``WORKSHEETS_WAITING`` of them. The answer's and the entry's copies of their clinic
+    (treatment 0018, 0019) are written here when the tables have them (triggers may be
+    off). Returns the answers made."""
     cursor.execute(
         "SELECT s.module_version_id, MIN(s.id) FROM programs_step s WHERE s.kind = 'worksheet' "
         "GROUP BY s.module_version_id ORDER BY s.module_version_id LIMIT %s",
@@ -547,6 +548,11 @@ def add_worksheets(cursor, *, first_episode: int, demo_clinic: int) -> int:
         "WHERE table_name = 'treatment_worksheetanswer' AND column_name = 'clinic_id'"
     )
     with_clinic = cursor.fetchone() is not None
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'treatment_planentry' AND column_name = 'clinic_id'"
+    )
+    entry_clinic = (", clinic_id", ", e.clinic_id") if cursor.fetchone() else ("", "")
     cursor.execute("SELECT setseed(0.16)")
     cursor.execute(
         """
@@ -557,11 +563,11 @@ def add_worksheets(cursor, *, first_episode: int, demo_clinic: int) -> int:
         [[m for m, _s in steps], [st for _m, st in steps]],
     )
     cursor.execute(
-        """
+        f"""
         INSERT INTO treatment_planentry (episode_id, module_version_id, position, unlocked_at,
-                                         started_at, completed_at, seen_steps)
+                                         started_at, completed_at, seen_steps{entry_clinic[0]})
         SELECT e.id, m.module_version_id, m.position, o.at, o.at, o.at + interval '2 days',
-               '[]'::jsonb
+               '[]'::jsonb{entry_clinic[1]}
           FROM treatment_episode e
           CROSS JOIN bench_modules m
           CROSS JOIN LATERAL (SELECT e.created_at + (m.position - 1) * interval '7 days' AS at) o

@@ -18,7 +18,7 @@ import zoneinfo
 from collections import defaultdict
 from functools import partial
 
-from django.db.models import Count, F, Q, Value, Window
+from django.db.models import Count, Exists, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -48,6 +48,10 @@ GIVE_FEEDBACK = gettext_lazy("Give feedback")
 REPLY = gettext_lazy("Reply")
 SEE_QUESTIONNAIRES = gettext_lazy("See questionnaires")
 OPEN_PLAN = gettext_lazy("Open the plan")
+
+# The programme versions (whose unlock rule says whether a plan's modules wait to be
+# opened by hand), through the plan entry's own reference to them.
+PROGRAMME_VERSION = PlanEntry.programme_version.field.related_model
 
 
 def loaded(episodes) -> dict[int, Episode]:
@@ -396,18 +400,19 @@ def _local_date(clinic, moment):
     return moment.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
-def _waiting_modules(caseload):
-    """(episode, plan, the entry that waits) per plan whose next module waits."""
-    manual = Q(episode__programme_version__isnull=True) | Q(
-        episode__programme_version__unlock_rule="manual"
-    )
-    entries = (
-        PlanEntry.objects.current()
-        .filter(manual, in_ids("episode", caseload), episode__started_on__isnull=False)
-        .exclude(episode__status=Episode.Status.ENDED)
-        .select_related("module_version")
-        .order_by("episode_id", "position", "id")
-    )
+def _waiting_modules(caseload, clinics=None):
+    """(episode, plan, the entry that waits) per plan whose next module waits.
+
+    The plan entries are read by their clinics' range (``plan_current_by_clinic``:
+    the entries' copy of their episode's clinic, treatment 0019), the caseload's started,
+    not ended episodes only filtering it; whether an episode has started or ended is
+    taken from the caseload already read, and whether its programme opens modules by
+    hand ("manual") from its programme version, once per version: the entries were read
+    one index descent per episode and joined to the episodes, which the planner took
+    from a scan of every episode in the country (issue 16, decision 0064)."""
+    entries = plan_entries(caseload, clinics)
+    if entries is None:
+        return
     by_episode: dict[int, list] = defaultdict(list)
     for entry in entries:
         entry.episode = caseload[entry.episode_id]
@@ -419,15 +424,44 @@ def _waiting_modules(caseload):
             yield episode, plan, waiting
 
 
+def plan_entries(caseload, clinics=None):
+    """The current plan entries of the caseload's started, not ended episodes whose
+    programme opens modules by hand, by episode and position (None: no such episode)."""
+    clinics = clinics_of(caseload) if clinics is None else clinics
+    by_version: dict[int | None, list[int]] = defaultdict(list)
+    for episode in caseload.values():
+        if episode.started_on is not None and episode.status != Episode.Status.ENDED:
+            by_version[episode.programme_version_id].append(episode.pk)
+    if not by_version:
+        return None
+    manual = Q()
+    for version, ids in sorted(by_version.items(), key=lambda pair: pair[0] or 0):
+        if version is None:
+            manual |= Q(in_ids("episode", ids))
+        else:
+            manual |= Q(
+                in_ids("episode", ids),
+                Exists(PROGRAMME_VERSION.objects.filter(pk=version, unlock_rule="manual")),
+            )
+    return (
+        PlanEntry.objects.current()
+        .filter(in_ids("clinic", clinics))
+        .filter(manual)
+        .select_related("module_version")
+        .order_by("episode_id", "position", "id")
+    )
+
+
 def count_modules_to_open(caseload, now, clinics=None) -> int:
-    return sum(1 for _found in _waiting_modules(caseload))
+    return sum(1 for _found in _waiting_modules(caseload, clinics))
 
 
 def modules_to_open(episodes, now, clinics=None) -> list[Item]:
     """Plans whose programme opens modules by hand ("manual"), where the patient has
     finished every open module and the next one waits for the therapist to open it."""
     rows = []
-    for episode, plan, waiting in _waiting_modules(loaded(episodes)):
+    caseload = loaded(episodes)
+    for episode, plan, waiting in _waiting_modules(caseload, clinics):
         finished = [e.completed_at for e in plan if e.completed_at]
         since = max(finished) if finished else _start(episode)
         rows.append(

@@ -170,6 +170,7 @@ COUNTED_FIELDS = (
     "id",
     "clinic_id",
     "therapist_id",
+    "programme_version_id",
     "status",
     "new_to_therapist",
     "started_on",

@@ -42,12 +42,24 @@ class PlanEntry(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     seen_steps = models.JSONField(default=list, blank=True)
+    # The clinic of the episode, kept by the database (treatment 0019): the inbox reads
+    # its clinics' current plan entries as one range (decision 0064).
+    clinic = episode_clinic_copy()
 
     objects = PlanEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["episode", "position", "id"]
-        indexes = [models.Index(fields=["episode", "removed_at", "position"])]
+        indexes = [
+            models.Index(fields=["episode", "removed_at", "position"]),
+            # What the inbox's modules waiting to be opened read: the current plan
+            # entries of its clinics, by episode and position.
+            models.Index(
+                fields=["clinic", "episode", "position"],
+                condition=models.Q(removed_at__isnull=True),
+                name="plan_current_by_clinic",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.module_version}"
