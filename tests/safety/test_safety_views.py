@@ -17,7 +17,9 @@ def concern(world, episode=None, severity="high", text="Worrying message"):
 def test_the_list_shows_open_high_alerts_first(world, client):
     moderate = concern(world, severity="moderate")
     high = concern(world, severity="high")
-    resolved = concern(world)
+    # Another worry: the same words, severity and person within ten minutes are the
+    # same concern sent again (decision 0067), not a third alert.
+    resolved = concern(world, text="Missed two sessions")
     actions.do_resolve(resolved, acting_user=world["therapist"], action="phoned", note="ok")
     sign_in(client, world["therapist"])
     page = client.get("/alerts/")
