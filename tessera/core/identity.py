@@ -22,7 +22,7 @@ from django.core.cache import caches
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-BUCKETS = 256  # as migration core 0023
+BUCKETS = 256  # as migration core 0024
 CACHE = "identities"
 
 logger = logging.getLogger(__name__)
