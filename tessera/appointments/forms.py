@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import submission_key_field
 from tessera.core.models import Episode
 from tessera.core.validation import TEXT_MAX_LENGTH
 
@@ -23,6 +24,7 @@ class BookForm(forms.Form):
         assume_scheme="https",
         max_length=Appointment._meta.get_field("video_link").max_length,
     )
+    submission_key = submission_key_field()
 
     def __init__(self, *args, therapists=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,6 +63,8 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     booked_at = models.DateTimeField(default=timezone.now)
+    # The booking form's key: the form sent twice books one session (decision 0070).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -60,7 +60,7 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
         if book.is_valid():
             therapist = next(t for t in therapists if t.pk == book.cleaned_data["therapist"])
             try:
-                actions.do_book_appointment(
+                booked = actions.do_book_appointment(
                     episode,
                     acting_user=request.user,
                     therapist=therapist,
@@ -69,11 +69,18 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
                     minutes=book.cleaned_data["minutes"],
                     place=book.cleaned_data["place"],
                     video_link=book.cleaned_data["video_link"],
+                    submission_key=book.cleaned_data["submission_key"],
                 )
             except ValidationError as exc:
                 add_action_errors(book, exc)
             else:
-                messages.success(request, _("The session was booked."))
+                if getattr(booked, "sent_before", False):
+                    messages.info(
+                        request,
+                        _("This session was already booked. Nothing was booked or sent twice."),
+                    )
+                else:
+                    messages.success(request, _("The session was booked."))
                 return redirect("episode_sessions", episode_id=episode.pk)
     else:
         record_patient_read(

@@ -12,16 +12,24 @@ Back and send again is not caught by the key alone: the browser draws the form p
 anew (staff pages are not cached), with a new key. So an action also passes ``same``:
 its rows made by the same person, about the same thing, with the same content, in the
 last ``REPEAT_WINDOW``; the first of them is taken as sent before.
+
+Two requests at the same instant with fresh keys (two tabs, a retry racing the first
+send) would both find no ``same`` row and both insert. So the check and the insert run
+under a lock named by ``lock`` (the person and the thing: "concern:<user>:<episode>"):
+on PostgreSQL a transaction-scoped advisory lock (``pg_advisory_xact_lock``), held until
+the caller's transaction commits, so the second request sees the first one's row;
+SQLite serialises writers already (decision 0070).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 T = TypeVar("T")
@@ -44,9 +52,32 @@ def sent_before(model, key, **owner):
     return row
 
 
-def made_once(model, key, make: Callable[[], T], *, same=None, **owner) -> T:
+def serialise(name: str) -> None:
+    """Wait for, and hold until this transaction ends, the lock called ``name`` (on
+    PostgreSQL; other databases serialise writers themselves). Call inside a transaction."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def made_once(
+    model, key, make: Callable[[], T], *, same=None, lock: str | None = None, **owner
+) -> T:
     """``make()``'s row, or the row this ``key`` already made (see ``sent_before``), or
-    the first of ``same`` (a queryset: the same content sent again by the same person)."""
+    the first of ``same`` (a queryset: the same content sent again by the same person).
+    ``lock`` names what the ``same`` check is serialised on (see ``serialise``)."""
+    if lock is None or same is None:
+        return _made_once(model, key, make, same, owner)
+    with transaction.atomic():
+        serialise(f"{model._meta.label_lower}:{lock}")
+        return _made_once(model, key, make, same, owner)
+
+
+def _made_once(model, key, make, same, owner):
     found = sent_before(model, key, **owner)
     if found is None and same is not None:
         found = same.first()

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import submission_key_field
+
 from .models import MAX_NOTE
 
 
@@ -11,3 +13,4 @@ class ClinicalNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Notes are never changed afterwards; correct one by adding another."),
     )
+    submission_key = submission_key_field()

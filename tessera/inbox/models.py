@@ -18,6 +18,8 @@ class ClinicalNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"), max_length=MAX_NOTE)
     created_at = models.DateTimeField(default=timezone.now)
+    # The note form's key: the form sent twice adds one note (decision 0070).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -144,6 +144,7 @@ class AskInfoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    submission_key = submission_key_field()
 
 
 class BookForm(forms.Form):
@@ -153,6 +154,7 @@ class BookForm(forms.Form):
     )
     assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None)
     where = forms.CharField(label=_("Video link or address"), max_length=300, required=False)
+    submission_key = submission_key_field()
 
     def __init__(self, *args, assessors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,15 +10,26 @@ one (a page drawn before the key existed) is taken as before."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import threading
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from tessera.appointments.models import Appointment
 from tessera.core.actions import do_update_patient_details
-from tessera.intake.models import Application
+from tessera.core.models import CrisisContact
+from tessera.inbox.models import ClinicalNote
+from tessera.intake.models import Application, AssessmentBooking, TriageAction
 from tessera.letters.models import Letter
 from tessera.safety.models import RiskAlert
+from tests.fhir.test_bulk_export_parts import flushable  # noqa: F401 - a fixture
 from tests.intake.test_intake_referral_pages import _form as referral_form
 
 
@@ -132,3 +143,278 @@ def test_a_referral_sent_again_from_a_fresh_form_is_one_application(world, clien
     again = client.post(url, referral_form(**{"referrer-submission_key": str(uuid.uuid4())}))
     assert first.status_code == again.status_code == 302
     assert Application.objects.filter(email="gus@person.test").count() == 1
+
+
+# --- every form that makes a record (decision 0070) --------------------------------------
+#
+# Each case: who sends it, the page that draws the form, where it is sent, the form body
+# (its key field's name, then the fields), and the rows it makes. Sent twice with the same
+# key (a double click, a retry after a timeout), and again from a fresh page (back and
+# send again): one row, no second notification, and the page says so.
+
+
+@dataclass
+class Form:
+    who: str
+    page: Callable
+    url: Callable
+    key_field: str
+    body: Callable
+    rows: Callable
+    other: dict  # a change of content that is a new record
+
+
+def _application(world):
+    from tests.intake.intake_helpers import make_application
+
+    return make_application(world.clinic, "twice@apply.test")
+
+
+def _later() -> str:
+    return (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%d 10:00")
+
+
+FORMS = {
+    "session booking": Form(
+        "therapist",
+        lambda w, t: reverse("episode_sessions", args=[w.episode.pk]),
+        lambda w, t: reverse("episode_sessions", args=[w.episode.pk]),
+        "submission_key",
+        lambda w: {
+            "kind": "phone",
+            "therapist": w["therapist"].pk,
+            "starts_at": _later().replace(" ", "T"),
+            "minutes": 45,
+        },
+        lambda w, t: Appointment.objects.filter(episode=w.episode),
+        {"minutes": 30, "starts_at": _later().replace(" 10:", "T11:")},
+    ),
+    "asking an applicant for information": Form(
+        "intake",
+        lambda w, t: reverse("intake_application", args=[t.pk]),
+        lambda w, t: reverse("intake_application_action", args=[t.pk, "ask_info"]),
+        "ask-submission_key",
+        lambda w: {"ask-message": "Which medicines do you take?"},
+        lambda w, t: TriageAction.objects.filter(application=t, kind="ask_info"),
+        {"ask-message": "And since when?"},
+    ),
+    "booking an assessment": Form(
+        "intake",
+        lambda w, t: reverse("intake_application", args=[t.pk]),
+        lambda w, t: reverse("intake_application_action", args=[t.pk, "book"]),
+        "book-submission_key",
+        lambda w: {
+            "book-mode": "phone",
+            "book-starts_at": _later(),
+            "book-assessor": w["assessor"].pk,
+        },
+        lambda w, t: AssessmentBooking.objects.filter(application=t),
+        {"book-starts_at": _later().replace(" 10:", " 11:")},
+    ),
+    "clinical note": Form(
+        "therapist",
+        lambda w, t: reverse("episode_overview", kwargs={"episode_id": w.episode.pk}),
+        lambda w, t: reverse("clinical_note_add", kwargs={"episode_id": w.episode.pk}),
+        "submission_key",
+        lambda w: {"text": "Phoned; she is doing better."},
+        lambda w, t: ClinicalNote.objects.filter(episode=w.episode),
+        {"text": "Phoned again."},
+    ),
+    "crisis contact": Form(
+        "manager",
+        lambda w, t: reverse("clinic_crisis_contacts", args=["alpha"]),
+        lambda w, t: reverse("clinic_crisis_contacts", args=["alpha"]),
+        "",  # no key: the same line on the list is the same contact
+        lambda w: {"language": "sv", "label": "Självmordslinjen", "phone": "90101"},
+        lambda w, t: CrisisContact.objects.filter(clinic=w.clinic),
+        {"label": "Jourhavande präst", "phone": "112"},
+    ),
+}
+
+
+def _target(world, name):
+    return _application(world) if "applicant" in name or "assessment" in name else None
+
+
+def _told():
+    from tessera.notifications.models import Notification
+
+    return Notification.objects.count()
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_a_form_sent_twice_makes_one_record(name, world, login, django_capture_on_commit_callbacks):
+    form = FORMS[name]
+    target = _target(world, name)
+    client = login(world[form.who])
+    rows = form.rows(world, target)
+    before = rows.count()
+    page = client.get(form.page(world, target)).content.decode()
+    body = form.body(world)
+    if form.key_field:
+        body[form.key_field] = _key_in(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(form.url(world, target), body)
+    assert first.status_code == 302, name
+    assert rows.count() == before + 1
+    told = _told()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(form.url(world, target), body)  # a double click, a retry
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert rows.count() == before + 1 and _told() == told
+    assert "already" in client.get(again["Location"]).content.decode()
+    if form.key_field:  # back, and send again from the page drawn anew
+        body[form.key_field] = _key_in(client.get(form.page(world, target)).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(form.url(world, target), body).status_code == 302
+    assert rows.count() == before + 1 and _told() == told
+    # Something else sent with the same form is a new record.
+    if form.key_field:
+        body[form.key_field] = str(uuid.uuid4())
+    assert client.post(form.url(world, target), body | form.other).status_code == 302
+    assert rows.count() == before + 2
+
+
+@pytest.mark.parametrize("name", [n for n, f in FORMS.items() if f.key_field])
+def test_a_key_sent_by_someone_else_is_refused(name, world, login):
+    form = FORMS[name]
+    target = _target(world, name)
+    body = form.body(world) | {form.key_field: str(uuid.uuid4())}
+    assert login(world[form.who]).post(form.url(world, target), body).status_code == 302
+    rows = form.rows(world, target)
+    before = rows.count()
+    other = login(world["manager"]).post(form.url(world, target), body)
+    assert other.status_code < 500
+    assert rows.count() <= before + 1
+
+
+def test_a_repeated_referral_does_not_use_up_the_allowance(world, client, settings):
+    """The rate limit counts referrals, not the same referral sent again (decision 0070):
+    a browser at its last allowed referral still gets its receipt back on a repeat."""
+    settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "2/h"}
+    url = reverse("intake_refer", args=["alpha"])
+    key = str(uuid.uuid4())
+    first = client.post(url, referral_form(**{"referrer-submission_key": key}))
+    for _ in range(3):  # three repeats: none counted
+        assert (
+            client.post(url, referral_form(**{"referrer-submission_key": key}))["Location"]
+            == first["Location"]
+        )
+    other = referral_form(**{"referrer-submission_key": str(uuid.uuid4())})
+    other["referrer-reason"] = "Another person, another reason."
+    other["patient-email"] = "ida@person.test"
+    assert client.post(url, other).status_code == 302  # the second of two
+    third = referral_form(**{"referrer-submission_key": str(uuid.uuid4())})
+    third["referrer-reason"] = "A third person."
+    third["patient-email"] = "jon@person.test"
+    assert client.post(url, third).status_code == 429  # the limit still holds
+
+
+# --- two at the same instant, fresh keys, on PostgreSQL (decision 0070) -------------------
+
+
+def _raise(w, key):
+    from tessera.safety import actions
+
+    return actions.do_raise_concern(
+        w.episode,
+        acting_user=w["therapist"],
+        concern="A plan.",
+        severity="high",
+        submission_key=key,
+    )
+
+
+def _note(w, key):
+    from tessera.inbox import actions
+
+    return actions.do_add_clinical_note(
+        w.episode, acting_user=w["therapist"], text="Phoned.", submission_key=key
+    )
+
+
+def _book(w, key):
+    from tessera.appointments import actions
+
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    return actions.do_book_appointment(
+        w.episode,
+        acting_user=w["therapist"],
+        therapist=w["therapist"],
+        kind="phone",
+        starts_at=starts.replace(minute=0, second=0),
+        submission_key=key,
+    )
+
+
+def _ask(w, key):
+    from tessera.intake import actions
+
+    return actions.do_ask_for_information(
+        w.application, acting_user=w["intake"], message="Which medicines?", submission_key=key
+    )
+
+
+def _contact(w, key):
+    from tessera.core import actions
+
+    return actions.do_add_crisis_contact(
+        w.clinic, acting_user=w["manager"], language="sv", label="Linjen", phone="90101"
+    )
+
+
+AT_ONCE = {
+    "concern": (_raise, lambda w: RiskAlert.objects.filter(concern="A plan.")),
+    "clinical note": (_note, lambda w: ClinicalNote.objects.filter(text="Phoned.")),
+    "session booking": (_book, lambda w: Appointment.objects.filter(episode=w.episode)),
+    "asking for information": (
+        _ask,
+        lambda w: TriageAction.objects.filter(application=w.application, kind="ask_info"),
+    ),
+    "crisis contact": (_contact, lambda w: CrisisContact.objects.filter(label="Linjen")),
+}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="two requests at once need PostgreSQL (SQLite serialises writers: IMMEDIATE)",
+)
+@pytest.mark.usefixtures("flushable")
+@pytest.mark.parametrize("name", AT_ONCE)
+def test_the_same_form_sent_at_the_same_instant_with_fresh_keys_makes_one(name):
+    from tessera.core import submissions
+    from tests.conftest import build_world
+    from tests.intake.intake_helpers import make_application
+
+    world = build_world()
+    world.application = make_application(world.clinic, "at-once@apply.test")
+    send, rows = AT_ONCE[name]
+    together = threading.Barrier(2, timeout=30)
+    real = submissions.serialise
+    made, errors = [], []
+
+    def meet_then_lock(lock):  # both requests reach the check together
+        together.wait()
+        real(lock)
+
+    def request():
+        try:
+            made.append(send(world, uuid.uuid4()))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    submissions.serialise = meet_then_lock
+    try:
+        threads = [threading.Thread(target=request) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        submissions.serialise = real
+    assert errors == []
+    assert rows(world).count() == 1
+    assert len({row.pk for row in made}) == 1
+    assert sorted(bool(getattr(row, "sent_before", False)) for row in made) == [False, True]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit, validation
+from tessera.core import access, audit, submissions, validation
 
 from .. import signals
 from ..models import Appointment
@@ -49,10 +49,47 @@ def do_book_appointment(
     minutes: int = 45,
     place: str = "",
     video_link: str = "",
+    submission_key=None,
 ) -> Appointment:
+    """Book a session. The booking form sent twice (same ``submission_key``, or the same
+    session booked again by the same person within minutes) books one session and tells
+    the patient once: the second time this returns the first, ``sent_before`` set
+    (``tessera.core.submissions``, decision 0070)."""
     errors = _check_booking(episode, therapist, kind, starts_at, minutes, place, video_link)
     if errors:
         raise ValidationError(errors)
+    return submissions.made_once(
+        Appointment,
+        submission_key,
+        lambda: _book(
+            episode,
+            acting_user,
+            therapist,
+            kind,
+            starts_at,
+            minutes,
+            place,
+            video_link,
+            submission_key,
+        ),
+        same=Appointment.objects.filter(
+            episode=episode,
+            booked_by=acting_user,
+            therapist=therapist,
+            kind=kind,
+            starts_at=starts_at,
+            status=Appointment.Status.BOOKED,
+            booked_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=f"{acting_user.pk}:{episode.pk}",
+        booked_by_id=acting_user.pk,
+        episode_id=episode.pk,
+    )
+
+
+def _book(
+    episode, acting_user, therapist, kind, starts_at, minutes, place, video_link, submission_key
+) -> Appointment:
     appointment = Appointment.objects.create(
         episode=episode,
         therapist=therapist,
@@ -62,6 +99,7 @@ def do_book_appointment(
         place=(place or "").strip(),
         video_link=video_link or "",
         booked_by=acting_user,
+        submission_key=submission_key,
     )
     audit.record_for_episode(
         "appointment.booked",

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from .. import access, audit, on_call, ratelimits
+from .. import access, audit, on_call, ratelimits, submissions
 from ..models import Clinic, CrisisContact, Region
 
 # Audit rows name the fields that changed; values of identifying fields are not copied.
@@ -127,6 +127,20 @@ def do_set_clinic_rate_limits(clinic: Clinic, *, acting_user, limits: dict) -> C
 
 @transaction.atomic
 def do_add_crisis_contact(clinic: Clinic, *, acting_user, **fields) -> CrisisContact:
+    """Add a line to the clinic's crisis contacts. The same line again (the form sent
+    twice) is the one already there, ``sent_before`` set: a list of numbers to call has
+    no use for the same one twice (decision 0070)."""
+    same = {name: (fields.get(name) or "") for name in ("language", "label", "phone", "url")}
+    return submissions.made_once(
+        CrisisContact,
+        None,
+        lambda: _add_crisis_contact(clinic, acting_user, fields),
+        same=CrisisContact.objects.filter(clinic=clinic, **same),
+        lock=str(clinic.pk),
+    )
+
+
+def _add_crisis_contact(clinic: Clinic, acting_user, fields: dict) -> CrisisContact:
     position = clinic.crisis_contacts.count()
     contact = CrisisContact(clinic=clinic, position=position, **fields)
     contact.full_clean()

@@ -121,8 +121,15 @@ def crisis_contacts(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _managed_clinic(request.user, slug)
     form = CrisisContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.do_add_crisis_contact(clinic, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The crisis contact was added."))
+        contact = actions.do_add_crisis_contact(
+            clinic, acting_user=request.user, **form.cleaned_data
+        )
+        if getattr(contact, "sent_before", False):
+            messages.info(
+                request, _("This crisis contact is already on the list. Nothing was added twice.")
+            )
+        else:
+            messages.success(request, _("The crisis contact was added."))
         return redirect("clinic_crisis_contacts", slug=clinic.slug)
     return render(
         request,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.treatment.models import WorksheetAnswer
 
 from ..models import MAX_NOTE, ClinicalNote
@@ -43,14 +43,36 @@ def do_mark_worksheet_seen(answer: WorksheetAnswer, *, acting_user) -> Worksheet
 
 
 @transaction.atomic
-def do_add_clinical_note(episode, *, acting_user, text: str) -> ClinicalNote:
+def do_add_clinical_note(episode, *, acting_user, text: str, submission_key=None) -> ClinicalNote:
+    """A note in the episode. The note form sent twice (same ``submission_key``, or the
+    same text again within minutes) adds one note: the second time this returns the
+    first, ``sent_before`` set (decision 0070)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note first.")})
     if len(text) > MAX_NOTE:
         message = _("A note can be at most %(max)d characters.") % {"max": MAX_NOTE}
         raise ValidationError({"text": message})
-    note = ClinicalNote(episode=episode, author=acting_user, text=text)
+    return submissions.made_once(
+        ClinicalNote,
+        submission_key,
+        lambda: _add_note(episode, acting_user, text, submission_key),
+        same=ClinicalNote.objects.filter(
+            episode=episode,
+            author=acting_user,
+            text=text,
+            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=f"{acting_user.pk}:{episode.pk}",
+        author_id=acting_user.pk,
+        episode_id=episode.pk,
+    )
+
+
+def _add_note(episode, acting_user, text, submission_key) -> ClinicalNote:
+    note = ClinicalNote(
+        episode=episode, author=acting_user, text=text, submission_key=submission_key
+    )
     note.full_clean()
     note.save()
     audit.record(

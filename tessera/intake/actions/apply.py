@@ -354,6 +354,9 @@ def do_refer(
             reason=referral.get("reason", ""),
             created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
         ),
+        # The same person referred by the same referrer: one at a time (decision 0070).
+        lock=f"{clinic.pk}:{referral.get('referrer_name', '')}:{person.get('email', '')}"
+        f":{person.get('last_name', '')}",
     )
     application = row.application
     application.sent_before = getattr(row, "sent_before", False)

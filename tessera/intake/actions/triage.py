@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.letters.actions import do_write_application_letter
 
 from .. import duplicates, notify, urgent
@@ -46,7 +46,7 @@ def _lock(application: Application, user) -> Application:
     return locked
 
 
-def _log(application, user, kind, *, reason="", details=None, now) -> TriageAction:
+def _log(application, user, kind, *, reason="", details=None, now, key=None) -> TriageAction:
     row = TriageAction.objects.create(
         application=application,
         kind=kind,
@@ -54,6 +54,7 @@ def _log(application, user, kind, *, reason="", details=None, now) -> TriageActi
         at=now,
         reason=reason,
         details=details or {},
+        submission_key=key,
     )
     audit.record_for_episode(
         f"application.{kind}",
@@ -86,16 +87,41 @@ def _required(text: str, field: str, message: str) -> str:
 
 @transaction.atomic
 def do_ask_for_information(
-    application: Application, *, acting_user, message: str, base_url: str = ""
+    application: Application,
+    *,
+    acting_user,
+    message: str,
+    base_url: str = "",
+    submission_key=None,
 ) -> TriageAction:
     """Ask the applicant for more: the message is shown on their status page; the e-mail
-    only says there is news."""
+    only says there is news. The form sent twice (same ``submission_key``, or the same
+    question again within minutes) asks once and e-mails once: the second time this
+    returns the first, ``sent_before`` set (decision 0070)."""
     message = _required(message, "message", _("Write what you need to know."))
+    return submissions.made_once(
+        TriageAction,
+        submission_key,
+        lambda: _ask_for_information(application, acting_user, message, base_url, submission_key),
+        same=TriageAction.objects.filter(
+            application=application,
+            kind=Kind.ASK_INFO,
+            actor=acting_user,
+            reason=message,
+            at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=str(application.pk),
+        actor_id=acting_user.pk,
+        application_id=application.pk,
+    )
+
+
+def _ask_for_information(application, acting_user, message, base_url, submission_key):
     locked = _lock(application, acting_user)
     now = timezone.now()
     locked.status, locked.info_request = Status.NEEDS_INFO, message
     _save(locked, now, "info_request")
-    row = _log(locked, acting_user, Kind.ASK_INFO, reason=message, now=now)
+    row = _log(locked, acting_user, Kind.ASK_INFO, reason=message, now=now, key=submission_key)
     if locked.applicant_id or locked.email:
         # an outbox row in this transaction: sent after commit, once (docs/decisions/0029)
         notify.send_information_request(locked, key=row.pk, base_url=base_url)
@@ -116,7 +142,11 @@ def do_book_assessment(
     starts_at: dt.datetime,
     assessor,
     where: str = "",
+    submission_key=None,
 ) -> AssessmentBooking:
+    """Book the assessment and tell the applicant and the assessor. The form sent twice
+    (same ``submission_key``, or the same booking again within minutes) books once: the
+    second time this returns the first, ``sent_before`` set (decision 0070)."""
     if mode not in AssessmentBooking.Mode.values:
         raise ValidationError({"mode": _("Choose how the assessment takes place.")})
     if not assessor_choices(application.clinic).filter(pk=assessor.pk).exists():
@@ -125,6 +155,28 @@ def do_book_assessment(
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     if mode == AssessmentBooking.Mode.VIDEO and not where.strip():
         raise ValidationError({"where": _("Give the video link.")})
+    return submissions.made_once(
+        AssessmentBooking,
+        submission_key,
+        lambda: _book_assessment(
+            application, acting_user, mode, starts_at, assessor, where, submission_key
+        ),
+        same=AssessmentBooking.objects.filter(
+            application=application,
+            booked_by=acting_user,
+            mode=mode,
+            starts_at=starts_at,
+            assessor=assessor,
+            cancelled_at__isnull=True,
+            booked_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=str(application.pk),
+        booked_by_id=acting_user.pk,
+        application_id=application.pk,
+    )
+
+
+def _book_assessment(application, acting_user, mode, starts_at, assessor, where, submission_key):
     locked = _lock(application, acting_user)
     now = timezone.now()
     booking = AssessmentBooking.objects.create(
@@ -135,6 +187,7 @@ def do_book_assessment(
         where=where.strip(),
         booked_by=acting_user,
         booked_at=now,
+        submission_key=submission_key,
     )
     locked.status, locked.assessment_booked_at = Status.ASSESSMENT_BOOKED, now
     _save(locked, now, "assessment_booked_at")

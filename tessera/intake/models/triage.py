@@ -30,6 +30,8 @@ class TriageAction(models.Model):
     at = models.DateTimeField()
     reason = models.TextField(_("why"), blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The form's key: asking for information sent twice asks once (decision 0070).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -64,6 +66,8 @@ class AssessmentBooking(models.Model):
     )
     booked_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The booking form's key: the form sent twice books once (decision 0070).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]

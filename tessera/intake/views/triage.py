@@ -242,11 +242,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "ask_info":
             extra["base_url"] = request.build_absolute_uri("/")
         try:
-            do(application, acting_user=request.user, **form.cleaned_data, **extra)
+            row = do(application, acting_user=request.user, **form.cleaned_data, **extra)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, done)
+            if getattr(row, "sent_before", False):
+                messages.info(request, _("This was already done. Nothing was sent twice."))
+            else:
+                messages.success(request, done)
             if next_url == "waiting":
                 return redirect(f"{reverse('intake_waiting_list')}?clinic={application.clinic_id}")
             return redirect("intake_application", pk=application.pk)

@@ -61,6 +61,7 @@ def do_write_letter(
             note=note,
             created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
         ),
+        lock=None if acting_user is None else f"{acting_user.pk}:{episode.pk}",
         created_by_id=getattr(acting_user, "pk", None),
         episode_id=episode.pk,
     )

@@ -87,13 +87,19 @@ def note_add(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = ClinicalNoteForm(request.POST)
     if form.is_valid():
         try:
-            actions.do_add_clinical_note(
-                episode, acting_user=request.user, text=form.cleaned_data["text"]
+            note = actions.do_add_clinical_note(
+                episode,
+                acting_user=request.user,
+                text=form.cleaned_data["text"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
             add_action_errors(form, error, default="text")
         else:
-            messages.success(request, _("The note was added."))
+            if getattr(note, "sent_before", False):
+                messages.info(request, _("This note was already added. Nothing was added twice."))
+            else:
+                messages.success(request, _("The note was added."))
             url = reverse("episode_overview", kwargs={"episode_id": episode.pk})
             return redirect(f"{url}#notes")
     request.note_form = form

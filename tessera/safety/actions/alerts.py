@@ -79,6 +79,7 @@ def do_raise_concern(
             resolved_at__isnull=True,
             opened_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
         ),
+        lock=f"concern:{acting_user.pk}:{episode.pk}",
         raised_by_id=acting_user.pk,
         episode_id=episode.pk,
     )
