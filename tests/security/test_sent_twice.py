@@ -25,9 +25,11 @@ from django.utils import timezone
 from tessera.appointments.models import Appointment
 from tessera.core.actions import do_update_patient_details
 from tessera.core.models import CrisisContact
+from tessera.feedback.models import FeedbackTemplate
 from tessera.inbox.models import ClinicalNote
 from tessera.intake.models import Application, AssessmentBooking, TriageAction
 from tessera.letters.models import Letter
+from tessera.research.models import Deviation
 from tessera.safety.models import RiskAlert
 from tests.fhir.test_bulk_export_parts import flushable  # noqa: F401 - a fixture
 from tests.intake.test_intake_referral_pages import _form as referral_form
@@ -229,11 +231,39 @@ FORMS = {
         lambda w, t: CrisisContact.objects.filter(clinic=w.clinic),
         {"label": "Jourhavande präst", "phone": "112"},
     ),
+    "feedback template": Form(
+        "therapist",
+        lambda w, t: reverse("feedback_template_new"),
+        lambda w, t: reverse("feedback_template_new"),
+        "",  # no key: two alike templates are of no use
+        lambda w: {"title": "Thanks", "language": "en", "body": "Hi {name}, thanks."},
+        lambda w, t: FeedbackTemplate.objects.filter(owner=w["therapist"]),
+        {"title": "Thanks again"},
+    ),
+    "research deviation": Form(
+        "coordinator",
+        lambda w, t: reverse("participant_detail", args=[t.pk]),
+        lambda w, t: reverse("participant_deviation", args=[t.pk]),
+        "",  # no key: the same deviation by the same person within minutes
+        lambda w: {"dv-description": "Asked for consent twice."},
+        lambda w, t: Deviation.objects.filter(participant=t),
+        {"dv-description": "Sent the wrong questionnaire."},
+    ),
 }
 
 
 def _target(world, name):
+    if name == "research deviation":
+        from tests.research.fixtures import build_study, new_participant
+
+        build_study(world)
+        return new_participant(world, 1)
     return _application(world) if "applicant" in name or "assessment" in name else None
+
+
+def _who(world, kind):
+    research = getattr(world, "research", None)
+    return getattr(research, kind) if kind not in world.users else world[kind]
 
 
 def _told():
@@ -246,7 +276,7 @@ def _told():
 def test_a_form_sent_twice_makes_one_record(name, world, login, django_capture_on_commit_callbacks):
     form = FORMS[name]
     target = _target(world, name)
-    client = login(world[form.who])
+    client = login(_who(world, form.who))
     rows = form.rows(world, target)
     before = rows.count()
     page = client.get(form.page(world, target)).content.decode()
@@ -280,7 +310,7 @@ def test_a_key_sent_by_someone_else_is_refused(name, world, login):
     form = FORMS[name]
     target = _target(world, name)
     body = form.body(world) | {form.key_field: str(uuid.uuid4())}
-    assert login(world[form.who]).post(form.url(world, target), body).status_code == 302
+    assert login(_who(world, form.who)).post(form.url(world, target), body).status_code == 302
     rows = form.rows(world, target)
     before = rows.count()
     other = login(world["manager"]).post(form.url(world, target), body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 
 from ..models import FeedbackTemplate
 
@@ -20,6 +20,20 @@ def do_create_template(*, acting_user, clinic=None, **fields) -> FeedbackTemplat
         raise PermissionDenied
     if clinic is not None and clinic.pk not in access.shared_template_clinic_ids(acting_user):
         raise PermissionDenied
+    # The same template again (the form sent twice) is the one already saved: a list
+    # of templates has no use for two alike (decision 0070).
+    same = {k: fields[k] for k in ("title", "language", "body") if k in fields}
+    owner = None if clinic else acting_user
+    return submissions.made_once(
+        FeedbackTemplate,
+        None,
+        lambda: _create_template(acting_user, clinic, fields),
+        same=FeedbackTemplate.objects.filter(owner=owner, clinic=clinic, **same),
+        lock=f"{acting_user.pk}:{getattr(clinic, 'pk', '')}",
+    )
+
+
+def _create_template(acting_user, clinic, fields) -> FeedbackTemplate:
     template = FeedbackTemplate(
         owner=None if clinic else acting_user,
         clinic=clinic,

@@ -61,7 +61,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         clinic = next((c for c in clinics if c.pk == data["share_at"]), None)
         try:
-            actions.do_create_template(
+            template = actions.do_create_template(
                 acting_user=request.user,
                 clinic=clinic,
                 title=data["title"],
@@ -71,7 +71,12 @@ def template_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, _("The template was saved."))
+            if getattr(template, "sent_before", False):
+                messages.info(
+                    request, _("This template is already saved. Nothing was saved twice.")
+                )
+            else:
+                messages.success(request, _("The template was saved."))
             return redirect("feedback_templates")
     return render(request, "feedback/template_form.html", {"form": form, "template": None})
 

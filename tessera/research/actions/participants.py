@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, validation
+from tessera.core import access, submissions, validation
 from tessera.treatment import actions as treatment
 
 from .. import eligibility
@@ -248,6 +248,24 @@ def do_record_deviation(study: Study, *, acting_user, description: str, particip
     if participant is not None and participant.study_id != study.pk:
         raise ValidationError(_("This participant is in another study."))
     validation.check_lengths(Deviation, {"description": description})
+    # The form sent twice (a double click, back and send again): the same deviation by
+    # the same person within minutes is the one recorded (decision 0070).
+    return submissions.made_once(
+        Deviation,
+        None,
+        lambda: _record_deviation(study, acting_user, description, participant),
+        same=Deviation.objects.filter(
+            study=study,
+            participant=participant,
+            recorded_by=acting_user,
+            description=description,
+            recorded_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=f"{acting_user.pk}:{study.pk}",
+    )
+
+
+def _record_deviation(study, acting_user, description, participant) -> Deviation:
     deviation = Deviation.objects.create(
         study=study, participant=participant, description=description, recorded_by=acting_user
     )

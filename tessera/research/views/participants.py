@@ -137,12 +137,15 @@ def _participant_post(request, pk, write, success, form_class=None):
                 messages.error(request, error)
         return redirect("participant_detail", pk=participant.pk)
     try:
-        write(participant, form.cleaned_data if form else {})
+        done = write(participant, form.cleaned_data if form else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
     else:
-        messages.success(request, success)
+        if getattr(done, "sent_before", False):
+            messages.info(request, _("This was already done. Nothing was sent twice."))
+        else:
+            messages.success(request, success)
     return redirect("participant_detail", pk=participant.pk)
 
 
@@ -188,7 +191,7 @@ def participant_unblind(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def participant_deviation(request: HttpRequest, pk: int) -> HttpResponse:
     def write(p, data):
-        actions.do_record_deviation(p.study, acting_user=request.user, participant=p, **data)
+        return actions.do_record_deviation(p.study, acting_user=request.user, participant=p, **data)
 
     return _participant_post(request, pk, write, _("The deviation was recorded."), DeviationForm)
 
