@@ -208,8 +208,8 @@ def test_an_expired_or_forged_link_does_not_work(world, client, settings):
 def test_a_clinic_may_have_its_own_referral_limit(world, client, settings):
     settings.TESSERA_CLINIC_RATE_LIMITS = {"alpha": {"referral_form": "1/h"}}
     url = reverse("intake_refer", args=["alpha"])
-    assert client.post(url, _form()).status_code == 302
-    response = client.post(url, _form())
+    assert client.post(url, _another(1)).status_code == 302
+    response = client.post(url, _another(2))
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert Application.objects.count() == 1
 

@@ -8,16 +8,16 @@ import time_machine
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
-from tests.intake.test_intake_referral_pages import _form
+from tests.intake.test_intake_referral_pages import _another
 
 
 @time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_a_refused_referral_is_audited_once_a_minute_at_its_clinic(world, client, settings):
     settings.TESSERA_RATE_LIMITS = {**settings.TESSERA_RATE_LIMITS, "referral_form": "1/h"}
     url = reverse("intake_refer", args=["alpha"])
-    assert client.post(url, _form()).status_code == 302
-    for _ in range(3):
-        assert client.post(url, _form()).status_code == 429
+    assert client.post(url, _another(0)).status_code == 302
+    for i in range(3):  # others (the same one sent again is its receipt: decision 0070)
+        assert client.post(url, _another(i + 1)).status_code == 429
     event = AuditEvent.objects.get(action="security.rate_limited")
     assert event.changes["limit"] == "referral_form"
     assert event.clinic_id == world.clinic.pk

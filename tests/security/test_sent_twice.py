@@ -325,6 +325,9 @@ def test_a_repeated_referral_does_not_use_up_the_allowance(world, client, settin
     url = reverse("intake_refer", args=["alpha"])
     key = str(uuid.uuid4())
     first = client.post(url, referral_form(**{"referrer-submission_key": key}))
+    # Back and send again: a fresh key, the same referral. Not counted either.
+    again = referral_form(**{"referrer-submission_key": str(uuid.uuid4())})
+    assert client.post(url, again)["Location"] == first["Location"]
     for _ in range(3):  # three repeats: none counted
         assert (
             client.post(url, referral_form(**{"referrer-submission_key": key}))["Location"]

@@ -341,19 +341,7 @@ def do_refer(
         submission_key,
         lambda: _refer(clinic, referral, person, acting_user, base_url, source, submission_key),
         # The FHIR interface has its own repeat check (the request's identifier).
-        same=None
-        if source == Source.FHIR
-        else Referral.objects.select_related("application").filter(
-            application__clinic=clinic,
-            application__source=source,
-            application__first_name=person.get("first_name", ""),
-            application__last_name=person.get("last_name", ""),
-            application__date_of_birth=person.get("date_of_birth"),
-            application__email=person.get("email", ""),
-            referrer_name=referral.get("referrer_name", ""),
-            reason=referral.get("reason", ""),
-            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
-        ),
+        same=None if source == Source.FHIR else same_referral(clinic, referral, person, source),
         # The same person referred by the same referrer: one at a time (decision 0070).
         lock=f"{clinic.pk}:{referral.get('referrer_name', '')}:{person.get('email', '')}"
         f":{person.get('last_name', '')}",
@@ -363,6 +351,38 @@ def do_refer(
     if application.clinic_id != clinic.pk:
         raise ValidationError(submissions.SENT_BEFORE, code="sent_before")
     return application
+
+
+def same_referral(clinic, referral: dict, person: dict, source: str = Source.PROFESSIONAL):
+    """The referrals of the last minutes of this person by this referrer for this reason:
+    the same form sent again (decision 0067)."""
+    return Referral.objects.select_related("application").filter(
+        application__clinic=clinic,
+        application__source=source,
+        application__first_name=person.get("first_name", ""),
+        application__last_name=person.get("last_name", ""),
+        application__date_of_birth=person.get("date_of_birth"),
+        application__email=person.get("email", ""),
+        referrer_name=referral.get("referrer_name", ""),
+        reason=referral.get("reason", ""),
+        created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+    )
+
+
+def referred_again(clinic, referral: dict, person: dict, *, key, receipt: str) -> bool:
+    """Whether this referral form is one sent before from the browser whose receipt is
+    ``receipt`` (its key, or the same referral from a page drawn anew): a repeat, which
+    the rate limit does not count (decision 0070)."""
+    if not receipt:
+        return False
+    if (
+        key is not None
+        and Referral.objects.filter(
+            submission_key=key, application__reference=receipt, application__clinic=clinic
+        ).exists()
+    ):
+        return True
+    return same_referral(clinic, referral, person).filter(application__reference=receipt).exists()
 
 
 def _refer(clinic, referral, person, acting_user, base_url, source, submission_key) -> Referral:

@@ -105,14 +105,6 @@ class ApplicationQuerySet(models.QuerySet):
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def referred_again(self, key, reference) -> bool:
-        """Whether the referral form with this ``key`` was sent before from the browser
-        whose receipt is ``reference``: a repeat, which the rate limit does not count
-        (decision 0070)."""
-        if key is None or not reference:
-            return False
-        return self.filter(reference=reference, referral__submission_key=key).exists()
-
 
 class Application(models.Model):
     clinic = models.ForeignKey("core.Clinic", on_delete=models.PROTECT, related_name="applications")

@@ -17,7 +17,6 @@ from tessera.core.ratelimits import over_limit, record_refusal, with_retry_after
 
 from ..actions import apply as apply_actions
 from ..forms import PersonForm, ReferralForm
-from ..models import Application
 from ..programmes import public_programmes
 
 RECEIPT_SESSION_KEY = "tessera_intake_receipt"
@@ -92,11 +91,15 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
     person = PersonForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and referral.is_valid() and person.is_valid():
         # Against abuse of the public form: valid referrals per address (the
-        # "referral_form" rate limit, 20 an hour by default). The same form sent again
-        # from this browser (its key already made the receipt it holds) is a repeat: it
-        # is answered with that receipt and does not use up the allowance.
-        repeat = Application.objects.referred_again(
-            referral.cleaned_data.get("submission_key"), request.session.get(RECEIPT_SESSION_KEY)
+        # "referral_form" rate limit, 20 an hour by default). The same referral sent
+        # again from this browser (the receipt it holds) is a repeat: it is answered with
+        # that receipt and does not use up the allowance.
+        repeat = apply_actions.referred_again(
+            clinic,
+            {k: v for k, v in referral.cleaned_data.items() if k != "submission_key"},
+            person.cleaned_data,
+            key=referral.cleaned_data.get("submission_key"),
+            receipt=request.session.get(RECEIPT_SESSION_KEY, ""),
         )
         wait = over_limit(request, "referral_form", clinic=clinic, count=not repeat)
         if wait is not None:
