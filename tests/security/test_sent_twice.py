@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from tessera.appointments.models import Appointment
 from tessera.core.actions import do_update_patient_details
-from tessera.core.models import CrisisContact
+from tessera.core.models import CrisisContact, Episode
 from tessera.feedback.models import FeedbackTemplate
 from tessera.inbox.models import ClinicalNote
 from tessera.intake.models import Application, AssessmentBooking, TriageAction
@@ -239,6 +239,15 @@ FORMS = {
         lambda w: {"title": "Thanks", "language": "en", "body": "Hi {name}, thanks."},
         lambda w, t: FeedbackTemplate.objects.filter(owner=w["therapist"]),
         {"title": "Thanks again"},
+    ),
+    "practice patient": Form(
+        "therapist",
+        lambda w, t: reverse("feedback_practice"),
+        lambda w, t: reverse("feedback_practice_start"),
+        "",  # no key: the practice patient just made is the one
+        lambda w: {"language": "en"},
+        lambda w, t: Episode.objects.filter(therapist=w["therapist"], patient__is_training=True),
+        {"language": "sv"},
     ),
     "research deviation": Form(
         "coordinator",

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.core import actions as core_actions
+from tessera.core.models import Episode
 from tessera.treatment.actions import do_open_episode
 
 from ..models import PracticeReply, PracticeWorksheet
@@ -68,6 +69,23 @@ def do_create_training_patient(therapist, clinic, *, acting_user, language: str 
     ):
         raise PermissionDenied
     language = language if language in WORKSHEETS else "en"
+    # The start form sent twice: the practice patient just made is the one (decision 0070).
+    return submissions.made_once(
+        Episode,
+        None,
+        lambda: _create_training_patient(therapist, clinic, acting_user, language),
+        same=Episode.objects.filter(
+            therapist=therapist,
+            clinic=clinic,
+            patient__is_training=True,
+            patient__preferred_language=language,
+            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        ),
+        lock=f"practice:{therapist.pk}",
+    )
+
+
+def _create_training_patient(therapist, clinic, acting_user, language):
     patient = core_actions.do_create_patient(
         acting_user=acting_user,
         clinic=clinic,

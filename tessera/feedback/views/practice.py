@@ -67,10 +67,13 @@ def practice_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "feedback/practice_start.html", {"form": form})
     clinic = next(c for c in clinics if c.pk == form.cleaned_data["clinic"])
-    actions.do_create_training_patient(
+    episode = actions.do_create_training_patient(
         request.user, clinic, acting_user=request.user, language=form.cleaned_data["language"]
     )
-    messages.success(request, _("Your practice patient is ready."))
+    if getattr(episode, "sent_before", False):
+        messages.info(request, _("This was already done. Nothing was sent twice."))
+    else:
+        messages.success(request, _("Your practice patient is ready."))
     return redirect("feedback_practice")
 
 
