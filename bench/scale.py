@@ -11,7 +11,9 @@ rest of the country with COPY to each size in turn: regions, clinics and therapi
 and per patient one episode, about ten questionnaires due and answered, about ten
 messages, about sixty audit rows, an open application for one patient in ten, and
 outside the demo clinic four modules of a plan with a worksheet sent for feedback each
-(``add_worksheets``; ``--add-worksheets`` gives them to a database grown before). After
+(``add_worksheets``; ``--add-worksheets`` gives them to a database grown before), and
+per application a message from the applicant (unread for three in ten) and the clinic's
+answer (``add_application_messages``; ``--add-application-messages``). After
 each size it runs VACUUM ANALYZE (as autovacuum would) and, for every main page, signs
 in as the demo user who uses it and measures one request in process. The first 300
 patients go to the demo clinic (27 of them to the demo therapist): its own work, the
@@ -59,6 +61,7 @@ AUDIT_ROWS = 60
 APPLICATION_SHARE = 0.1
 WORKSHEETS = 4  # modules with a worksheet sent, the first weeks of a course
 WORKSHEETS_WAITING = 0.05  # share of sent worksheets still waiting for feedback
+APPLICATION_UNREAD = 0.3  # share of applications whose applicant's message is unread
 PATIENTS_PER_THERAPIST = 40
 PATIENTS_PER_CLINIC = 1000
 # The demo clinic's own work, the same at every N: patients of its own (with their
@@ -410,6 +413,7 @@ BULK_TABLES = [
     "treatment_response",
     "messaging_message",
     "intake_application",
+    "intake_applicationmessage",
     "core_auditevent",
     "treatment_episodeactivity",
 ]
@@ -450,6 +454,7 @@ def grow(world: World, target: int, chunk: int = 5000, timings: dict | None = No
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute("SET LOCAL synchronous_commit = off")
         first_episode = _next_id(cursor, "treatment_episode")
+        first_application = _next_id(cursor, "intake_application")
         indexes = _drop_secondary_indexes(cursor) if rebuild_indexes else []
         # Audit rows wait in a staging table and go in at the end in the order they
         # would have been written: ids rise with time across the whole step.
@@ -475,6 +480,10 @@ def grow(world: World, target: int, chunk: int = 5000, timings: dict | None = No
         t = lap("audit rows in time order", t)
         add_worksheets(cursor, first_episode=first_episode, demo_clinic=world.demo_clinic)
         t = lap("worksheets", t)
+        add_application_messages(
+            cursor, first_application=first_application, author=world.demo_therapist
+        )
+        t = lap("applicant messages", t)
         cursor.execute(_activity_fill(), [first_episode])
         t = lap("episode activity filled", t)
         for statement in indexes:
@@ -606,6 +615,38 @@ def add_worksheets(cursor, *, first_episode: int, demo_clinic: int) -> int:
     made = cursor.rowcount
     cursor.execute("DROP TABLE bench_modules")
     return made
+
+
+def add_application_messages(cursor, *, first_application: int, author: int) -> int:
+    """Per grown application from ``first_application`` on that has none (set-based): a
+    message from the applicant a day after it was sent, unread by the clinic for
+    ``APPLICATION_UNREAD`` of them, and the clinic's answer a day later, read. The bench's
+    applications have no applicant: ``author`` (a staff user) writes both. The messages'
+    copy of their application's clinic (intake 0010) is written here when the table has
+    it (triggers may be off). Returns the messages made."""
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'intake_applicationmessage' AND column_name = 'clinic_id'"
+    )
+    clinic = (", clinic_id", ", a.clinic_id") if cursor.fetchone() else ("", "")
+    cursor.execute("SELECT setseed(0.10)")
+    cursor.execute(
+        f"""
+        INSERT INTO intake_applicationmessage (application_id, author_id, from_clinic, body,
+                                               submission_key, sent_at, read_at{clinic[0]})
+        SELECT a.id, %s, m.from_clinic, 'Bench applicant message', gen_random_uuid(),
+               a.submitted_at + m.days * interval '1 day',
+               CASE WHEN NOT m.from_clinic AND random() < %s THEN NULL
+                    ELSE a.submitted_at + (m.days + 1) * interval '1 day' END{clinic[1]}
+          FROM intake_application a
+          CROSS JOIN (VALUES (false, 1), (true, 2)) AS m(from_clinic, days)
+         WHERE a.id >= %s AND a.reference LIKE 'B-%%' AND a.submitted_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM intake_applicationmessage x WHERE x.application_id = a.id)
+         ORDER BY a.id, m.days
+        """,
+        [author, APPLICATION_UNREAD, first_application],
+    )
+    return cursor.rowcount
 
 
 def _activity_fill() -> str:
@@ -1016,6 +1057,13 @@ def main(argv: list[str] | None = None) -> int:
         "them, then VACUUM ANALYZE; nothing else",
     )
     parser.add_argument(
+        "--add-application-messages",
+        action="store_true",
+        help="give a database grown before without them its grown applications' "
+        "messages (one from the applicant, some unread, and the clinic's answer), as "
+        "growing now makes them, then VACUUM ANALYZE; nothing else",
+    )
+    parser.add_argument(
         "--grow-existing",
         action="store_true",
         help="grow the database as it is (grown before) in place to each of --sizes: "
@@ -1026,8 +1074,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--detail needs --existing")
     if args.existing and args.grow_existing:
         parser.error("--existing and --grow-existing: one or the other")
-    if args.existing or args.grow_existing or args.add_worksheets:
+    if args.existing or args.grow_existing or args.add_worksheets or args.add_application_messages:
         existing_database(args.database_url)
+    if args.add_application_messages:
+        setup_django(args.database_url)
+        from django.db import connection, transaction
+
+        world = existing_world()
+        with transaction.atomic(), connection.cursor() as cursor:
+            # As the build: the triggers off (the clinic's copy is written here).
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            made = add_application_messages(
+                cursor, first_application=0, author=world.demo_therapist
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"{made:,} applicant messages added")
+        return 0
     if args.add_worksheets:
         setup_django(args.database_url)
         from django.db import connection, transaction

@@ -28,7 +28,7 @@ from django.db.models.functions import FirstValue, RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tessera.core.id_lists import in_ids, rows_for_ids
+from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
@@ -105,14 +105,15 @@ def kept(episode_ids, clinics) -> dict[int, tuple[dt.datetime, str]]:
     """(newest activity, what it was) by episode id, for those with any: one query, by
     the range of kept rows of ``clinics``, the episodes' clinics (``activity_by_clinic``;
     one primary-key descent per episode grew a level deeper with the country, decisions
-    0053, 0057)."""
+    0053, 0057). The ids only filter the range (``among_ids``): as a key the planner
+    still took a therapist's few dozen episodes by the primary key (decision 0069)."""
     rows = rows_for_ids("inbox.kept_activity", _kept_rows, episode_ids, clinics=clinics)
     return {pk: (at, source) for pk, at, source in rows}
 
 
 def _kept_rows(episode_ids, clinics):
     return EpisodeActivity.objects.filter(
-        in_ids("clinic", clinics), in_ids("episode", episode_ids)
+        in_ids("clinic", clinics), among_ids("episode", episode_ids)
     ).values_list("episode_id", "at", "source")
 
 

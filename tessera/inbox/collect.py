@@ -23,7 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tessera.core.id_lists import in_ids, rows_for_ids
+from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
@@ -409,7 +409,9 @@ def _waiting_modules(caseload, clinics=None):
     taken from the caseload already read, and whether its programme opens modules by
     hand ("manual") from its programme version, once per version: the entries were read
     one index descent per episode and joined to the episodes, which the planner took
-    from a scan of every episode in the country (issue 16, decision 0064)."""
+    from a scan of every episode in the country (issue 16, decision 0064). The episodes'
+    ids only filter the range (``among_ids``): as a key of the index they were one
+    descent each, a level deeper as the country grew (decision 0069)."""
     entries = plan_entries(caseload, clinics)
     if entries is None:
         return
@@ -437,10 +439,10 @@ def plan_entries(caseload, clinics=None):
     manual = Q()
     for version, ids in sorted(by_version.items(), key=lambda pair: pair[0] or 0):
         if version is None:
-            manual |= Q(in_ids("episode", ids))
+            manual |= Q(among_ids("episode", ids))
         else:
             manual |= Q(
-                in_ids("episode", ids),
+                among_ids("episode", ids),
                 Exists(PROGRAMME_VERSION.objects.filter(pk=version, unlock_rule="manual")),
             )
     return (

@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from tessera.core import access
+from tessera.core.id_lists import among_ids, in_ids
 from tessera.programs.matching import suggestions_for
 
 from .models import Application, ApplicationMessage, ScreeningAnswer
@@ -33,17 +35,28 @@ class QueueRow:
     unread_messages: int = 0  # from the applicant, not yet read by the team
 
 
-def with_unread_messages(qs):
-    """Applications with a message from the applicant nobody at the clinic has read."""
-    unread = ApplicationMessage.objects.unread_by_clinic().filter(application=OuterRef("pk"))
+def with_unread_messages(qs, clinics):
+    """Applications of ``clinics`` with a message from the applicant nobody at the clinic
+    has read. The messages are read by the clinics' range of
+    ``application_unread_by_clinic`` (the message's copy of its application's clinic,
+    intake 0010), not as every unread applicant message of the country (decision 0069)."""
+    unread = ApplicationMessage.objects.unread_by_clinic().filter(
+        in_ids("clinic", clinics), application=OuterRef("pk")
+    )
     return qs.filter(Exists(unread))
+
+
+def _queue_clinics(user) -> set[int]:
+    """The clinics whose applications the queue shows: the user's intake clinics and
+    those where they are on call (``applications_visible_to``)."""
+    return access.urgent_application_clinic_ids(user)
 
 
 def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
     qs = Application.objects.visible_to(user).exclude(status="draft")
     if messages:
         # whatever the status: an applicant on the waiting list writes too (issue 14)
-        qs = with_unread_messages(qs.filter(status=status) if status else qs)
+        qs = with_unread_messages(qs.filter(status=status) if status else qs, _queue_clinics(user))
     else:
         qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATUSES)
     if source:
@@ -66,7 +79,7 @@ def suggestions(applications: list[Application]) -> dict:
 def waiting_messages(user) -> int:
     """How many applications of the user's queue have a message nobody has read."""
     sent = Application.objects.visible_to(user).exclude(status="draft")
-    return with_unread_messages(sent).count()
+    return with_unread_messages(sent, _queue_clinics(user)).count()
 
 
 def queue_page(user, page_number, **filters):
@@ -83,9 +96,14 @@ def queue_page(user, page_number, **filters):
             ),
         ),
     )
+    # The page's clinics' range of unread messages, the page's applications only
+    # filtering it (not one descent per application; decision 0069).
     unread = dict(
         ApplicationMessage.objects.unread_by_clinic()
-        .filter(application__in=applications)
+        .filter(
+            in_ids("clinic", {a.clinic_id for a in applications}),
+            among_ids("application", [a.pk for a in applications]),
+        )
         .values_list("application_id")
         .annotate(n=Count("id"))
     )

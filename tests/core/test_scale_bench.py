@@ -71,6 +71,17 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
 
     for model in (Message, DueMeasure, Response, EpisodeActivity):
         assert not model.objects.exclude(clinic_id=F("episode__clinic_id")).exists(), model
+    # Each grown application has the applicant's message (unread for some: the triage
+    # queue's notice) and the clinic's answer, each carrying the application's clinic
+    # (intake 0010, decision 0069).
+    from tessera.intake.models import Application, ApplicationMessage
+
+    grown = Application.objects.filter(reference__startswith="B-")
+    written = ApplicationMessage.objects.filter(application__in=grown)
+    assert grown.exists()
+    assert written.filter(from_clinic=False).count() == grown.count()
+    assert written.filter(from_clinic=True, read_at__isnull=False).count() == grown.count()
+    assert not written.exclude(clinic_id=F("application__clinic_id")).exists()
     kept = set(EpisodeActivity.objects.values_list("episode_id", "at", "source"))
     assert len(kept) > 80
     EpisodeActivity.objects.all().delete()

@@ -98,3 +98,24 @@ def test_the_plan_entries_are_a_range_of_their_clinics_index(world, full):
     plan = explain(sql, params, only={"treatment_planentry": {"plan_current_by_clinic"}})
     assert "plan_current_by_clinic" in plan
     assert "treatment_episode" not in plan  # the episodes' state is the caseload's
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_a_therapists_plan_entries_read_the_clinics_range_not_one_descent_per_episode(world, full):
+    """The caseload's episodes only filter the clinic's range (decision 0069): they are
+    no key of an index, so neither ``plan_current_by_clinic`` nor the episode's own
+    index is descended once per episode (the therapist's query grew 18 → 74 pages)."""
+    from tests.core.test_scale import explain
+
+    caseload = worklist.read_caseload(Episode.objects.filter(therapist=world["therapist"]))
+    sql, params = collect.plan_entries(caseload).query.sql_with_params()
+    plan = explain(
+        sql,
+        params,
+        only={"treatment_planentry": {"plan_current_by_clinic", "treatment_p_episode_a83378_idx"}},
+    )
+    assert "plan_current_by_clinic" in plan
+    assert "treatment_p_episode_a83378_idx" not in plan
+    conds = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert any("clinic_id = ANY" in line for line in conds)
+    assert not any("episode_id" in line for line in conds)

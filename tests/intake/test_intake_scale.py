@@ -130,3 +130,77 @@ def test_the_funnel_is_one_index_only_scan_of_its_index(world):
     )
     assert "Index Only Scan using intake_application_funnel" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def _written(application, body="Hello"):
+    import uuid
+
+    from tessera.intake.actions.messages import do_write_to_clinic
+
+    return do_write_to_clinic(
+        application, acting_user=application.applicant, body=body, submission_key=uuid.uuid4()
+    )
+
+
+def test_an_applicants_message_carries_its_applications_clinic_when_written_and_moved(world):
+    """The copy the queue's notice reads by (intake 0010, decision 0069): taken when the
+    message is written, and again when the application moves to another clinic."""
+    from tessera.intake.models import ApplicationMessage
+
+    application = make_application(world.clinic, "w@apply.test")
+    message = _written(application)
+    message.refresh_from_db()
+    assert message.clinic_id == world.clinic.pk
+    Application.objects.filter(pk=application.pk).update(clinic=world.other_clinic)
+    message.refresh_from_db()
+    assert message.clinic_id == world.other_clinic.pk
+    # a copy written by hand is put right from the application
+    ApplicationMessage.objects.filter(pk=message.pk).update(clinic=world.clinic)
+    message.refresh_from_db()
+    assert message.clinic_id == world.other_clinic.pk
+
+
+def test_the_notice_and_the_page_count_the_clinics_unread_messages_only(world, consent):
+    from tessera.intake.queue import queue_queryset, waiting_messages
+
+    here = make_application(world.clinic, "here@apply.test")
+    there = make_application(world.other_clinic, "there@apply.test")
+    _written(here)
+    _written(here, "again")
+    _written(there)
+    assert waiting_messages(world["intake"]) == 1
+    assert list(queue_queryset(world["intake"], messages=True)) == [here]
+    with CaptureQueriesContext(connection) as captured:
+        _page, rows = queue_page(world["intake"], 1)
+    assert [(r.application, r.unread_messages) for r in rows] == [(here, 2)]
+    assert len(_intake_queries(captured)) == 7
+    Application.objects.filter(pk=here.pk).update(clinic=world.other_clinic)
+    assert waiting_messages(world["intake"]) == 0
+
+
+@postgres_only
+def test_the_notice_reads_the_clinics_range_of_unread_messages(world, consent):
+    """The notice and the page's unread counts: one range of the clinic's unread
+    applicant messages (``application_unread_by_clinic``), not the country's unread
+    ones nor one descent per application of the page (decision 0069)."""
+    from tessera.intake.queue import waiting_messages
+
+    application = make_application(world.clinic, "n@apply.test")
+    _written(application)
+    with CaptureQueriesContext(connection) as captured:
+        waiting_messages(world["intake"])
+        queue_page(world["intake"], 1)
+    unread = [
+        s["sql"] for s in captured.captured_queries if '"intake_applicationmessage"' in s["sql"]
+    ]
+    assert len(unread) == 2, unread
+    only = {
+        "intake_applicationmessage": [
+            "application_unread_by_clinic",
+            "intake_appl_applica_995c14_idx",
+        ]
+    }
+    for sql in unread:
+        plan = explain(sql, off=("seqscan",), only=only)
+        assert "application_unread_by_clinic" in plan, plan
+        assert "intake_appl_applica_995c14_idx" not in plan, plan

@@ -104,3 +104,26 @@ def test_the_inbox_reads_the_kept_activity_in_one_query(world):
     assert "treatment_episodeactivity" in sql
     for source in ("messaging_message", "treatment_response", "treatment_planentry"):
         assert source not in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_a_therapists_kept_activity_is_the_clinics_range_not_one_descent_per_episode(world):
+    """The caseload's episodes only filter the clinic's range of kept rows (decision
+    0069): with the ids as a key the planner took each episode by the primary key, a
+    level deeper as the country grew (8 → 41 pages from 1k to 100k patients)."""
+    from tests.core.test_scale import explain
+
+    programme = manual_programme(world.region)
+    start = timezone.now() - dt.timedelta(days=30)
+    cases = [full_patient(world, world["therapist"], programme, i, start=start) for i in range(3)]
+    query = activity._kept_rows([c[1].pk for c in cases], [world.clinic.pk])
+    sql, params = query.query.sql_with_params()
+    plan = explain(
+        sql,
+        params,
+        only={
+            "treatment_episodeactivity": {"activity_by_clinic", "treatment_episodeactivity_pkey"}
+        },
+    )
+    assert "activity_by_clinic" in plan, plan
+    assert "treatment_episodeactivity_pkey" not in plan, plan

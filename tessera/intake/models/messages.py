@@ -31,12 +31,35 @@ class ApplicationMessage(models.Model):
     submission_key = models.UUIDField(unique=True, default=uuid.uuid4)
     sent_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # The application's clinic, kept by the database (intake 0010's triggers, never
+    # written by the code): the triage queue reads its clinics' unread messages as one
+    # range, not the country's (decision 0069).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     objects = ApplicationMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["sent_at", "id"]
-        indexes = [models.Index(fields=["application", "from_clinic", "read_at"])]
+        indexes = [
+            models.Index(fields=["application", "from_clinic", "read_at"]),
+            # The applicants' messages nobody at the clinic has read, by clinic: the
+            # triage queue's notice and its "has written" filter (decision 0069).
+            models.Index(
+                fields=["clinic"],
+                include=["application"],
+                condition=models.Q(from_clinic=False, read_at__isnull=True),
+                name="application_unread_by_clinic",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} on application {self.application_id}"
