@@ -622,7 +622,7 @@ def add_application_messages(cursor, *, first_application: int, author: int) -> 
     message from the applicant a day after it was sent, unread by the clinic for
     ``APPLICATION_UNREAD`` of them, and the clinic's answer a day later, read. The bench's
     applications have no applicant: ``author`` (a staff user) writes both. The messages'
-    copy of their application's clinic (intake 0010) is written here when the table has
+    copy of their application's clinic (intake 0011) is written here when the table has
     it (triggers may be off). Returns the messages made."""
     cursor.execute(
         "SELECT 1 FROM information_schema.columns "

@@ -39,7 +39,7 @@ def with_unread_messages(qs, clinics):
     """Applications of ``clinics`` with a message from the applicant nobody at the clinic
     has read. The messages are read by the clinics' range of
     ``application_unread_by_clinic`` (the message's copy of its application's clinic,
-    intake 0010), not as every unread applicant message of the country (decision 0069)."""
+    intake 0011), not as every unread applicant message of the country (decision 0069)."""
     unread = ApplicationMessage.objects.unread_by_clinic().filter(
         in_ids("clinic", clinics), application=OuterRef("pk")
     )

@@ -73,7 +73,7 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
         assert not model.objects.exclude(clinic_id=F("episode__clinic_id")).exists(), model
     # Each grown application has the applicant's message (unread for some: the triage
     # queue's notice) and the clinic's answer, each carrying the application's clinic
-    # (intake 0010, decision 0069).
+    # (intake 0011, decision 0069).
     from tessera.intake.models import Application, ApplicationMessage
 
     grown = Application.objects.filter(reference__startswith="B-")

@@ -143,7 +143,7 @@ def _written(application, body="Hello"):
 
 
 def test_an_applicants_message_carries_its_applications_clinic_when_written_and_moved(world):
-    """The copy the queue's notice reads by (intake 0010, decision 0069): taken when the
+    """The copy the queue's notice reads by (intake 0011, decision 0069): taken when the
     message is written, and again when the application moves to another clinic."""
     from tessera.intake.models import ApplicationMessage
 

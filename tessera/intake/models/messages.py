@@ -31,7 +31,7 @@ class ApplicationMessage(models.Model):
     submission_key = models.UUIDField(unique=True, default=uuid.uuid4)
     sent_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    # The application's clinic, kept by the database (intake 0010's triggers, never
+    # The application's clinic, kept by the database (intake 0011's triggers, never
     # written by the code): the triage queue reads its clinics' unread messages as one
     # range, not the country's (decision 0069).
     clinic = models.ForeignKey(

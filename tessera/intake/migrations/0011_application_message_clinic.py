@@ -105,7 +105,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0021_episode_clinic_therapist_statistics"),
-        ("intake", "0009_sent_twice"),
+        ("intake", "0010_sent_twice_more"),
     ]
 
     operations = [
