@@ -9,6 +9,8 @@ raise on every write of the login, its roles or its second factors, however writ
 ``BUCKETS`` rows whatever the size; while it is unchanged the kept person is used, and
 Django's own check of the session (its password hash) is still made. Otherwise, or when
 anything is missing, the person is read from the database as before (decision 0063).
+Kept too: whether the login is a patient (its patient's id) and its role clinics' names,
+with triggers on the patients' login and the clinics' name (decision 0068).
 """
 
 from __future__ import annotations
