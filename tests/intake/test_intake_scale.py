@@ -146,6 +146,7 @@ FUNNEL_PAGE_QUERIES = {False: 9, True: 3}
 @pytest.mark.parametrize("kept", [False, True], ids=["read", "kept"])
 def test_the_funnel_page_reads_the_funnel_and_the_counter_only(world, login, settings, kept):
     settings.TESSERA_IDENTITY_CACHE = kept
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # counted as without Redis
     caches["identities"].clear()
     make_application(world.clinic, "a@apply.test")
     client = login(world["intake"])
