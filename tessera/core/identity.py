@@ -9,6 +9,8 @@ raise on every write of the login, its roles or its second factors, however writ
 ``BUCKETS`` rows whatever the size; while it is unchanged the kept person is used, and
 Django's own check of the session (its password hash) is still made. Otherwise, or when
 anything is missing, the person is read from the database as before (decision 0063).
+Kept too: whether the login is a patient (its patient's id) and its role clinics' names,
+with triggers on the patients' login and the clinics' name (decision 0068).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def enabled() -> bool:
 
 
 def _key(user_id) -> str:
-    return f"tessera:identity:{user_id}"
+    return f"tessera:identity:2:{user_id}"  # 2: with clinic names and patient id (0068)
 
 
 def current_version(user_id) -> int | None:
@@ -60,20 +62,34 @@ def _kept(user_id, version: int) -> dict | None:
 
 def _keep(user, version: int) -> None:
     """Keep ``user`` as read now, with what every request asks of them."""
+    from .models import Patient
+
     fields = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
-    roles = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
+    # The roles with their clinic's name, in the database's order of the names (its
+    # collation, not Python's): the intake pages' clinic choices (decision 0068).
+    rows = list(
+        user.clinic_roles.order_by("clinic__name", "clinic_id", "role").values_list(
+            "clinic_id", "role", "on_call", "clinic__name"
+        )
+    )
+    roles = [(clinic, role, on_call) for clinic, role, on_call, _name in rows]
+    clinic_names = list({clinic: name for clinic, _r, _o, name in rows}.items())
     regions = set(user.region_roles.values_list("region_id", flat=True))
+    patient = next(iter(Patient.objects.filter(user=user).order_by().values_list("pk")[:1]), None)
     kept = {
         "version": version,
         "fields": fields,
         "roles": roles,
+        "clinic_names": clinic_names,
         "regions": regions,
         "second_factor": user.authenticator_set.exists(),
+        "patient_id": patient and patient[0],
     }
     try:
         caches[CACHE].set(_key(user.pk), kept)
     except Exception:
         logger.exception("identity cache unwritable")
+    _answers(user, kept)  # this request asks them too: not read twice
 
 
 def _built(kept: dict):
@@ -81,12 +97,37 @@ def _built(kept: dict):
     User = auth.get_user_model()
     fields = kept["fields"]
     user = User.from_db("default", list(fields), list(fields.values()))
+    _answers(user, kept)
+    return user
+
+
+def _answers(user, kept: dict) -> None:
+    """The per-request answers about ``user`` filled in from ``kept``."""
     user._tessera_roles = list(kept["roles"])
     user._tessera_regions = set(kept["regions"])
     # The cached properties of User (tessera.core.models.people).
     user.__dict__["is_staff_member"] = bool(kept["roles"] or kept["regions"])
     user.__dict__["has_second_factor"] = kept["second_factor"]
-    return user
+    user._tessera_clinic_names = list(kept["clinic_names"])
+    if kept["patient_id"] is None:  # not a patient: no lookup of the patients by login
+        user.__dict__["patient_record"] = None
+
+
+def clinics_by_name(user, clinic_ids) -> list:
+    """The clinics ``clinic_ids`` (ids of the user's own role clinics) by name, each with
+    its id and name only: from the kept person when there is one (no query), otherwise
+    one read of the clinics."""
+    from .models import Clinic
+
+    ids = set(clinic_ids)
+    kept = getattr(user, "_tessera_clinic_names", None)
+    if kept is not None and ids <= {clinic for clinic, _name in kept}:
+        return [
+            Clinic.from_db("default", ["id", "name"], [clinic, name])
+            for clinic, name in kept
+            if clinic in ids
+        ]
+    return list(Clinic.objects.filter(pk__in=ids).only("id", "name").order_by("name"))
 
 
 def get_user(request):

@@ -20,7 +20,7 @@ from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.http import JsonResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import clear_url_caches, include, path
+from django.urls import clear_url_caches, include, path, reverse
 
 from tessera.core import actions, identity, sessions
 from tessera.core.access import base as access_base
@@ -30,7 +30,14 @@ from tessera.core.actions.staff import (
     do_update_role,
     end_sessions,
 )
-from tessera.core.models import ClinicRole, IdentityVersion, RegionAdministrator, User
+from tessera.core.models import (
+    Clinic,
+    ClinicRole,
+    IdentityVersion,
+    Patient,
+    RegionAdministrator,
+    User,
+)
 from tessera.core.roles import Role
 
 
@@ -45,6 +52,7 @@ def _whoami(request):
             "staff": user.is_staff_member,
             "second_factor": user.has_second_factor,
             "regions": sorted(access_base.region_role_ids(user)),
+            "patient": user.patient_record.pk if user.patient_record is not None else None,
         }
     )
 
@@ -200,6 +208,87 @@ def test_a_change_to_one_login_leaves_the_others_kept_in_other_buckets(world, lo
     with CaptureQueriesContext(connection) as captured:
         _me(client)
     assert len(captured.captured_queries) == 1
+
+
+# ------------------------------------------- a patient's login, the clinics' names (0068)
+
+
+def _version(user) -> int:
+    return IdentityVersion.objects.get(bucket=user.pk % identity.BUCKETS).version
+
+
+def test_staff_are_kept_as_not_patients_and_patients_as_patients(world, login, cached):
+    assert _warm(login(world["therapist"]))["patient"] is None  # with one query (above)
+    client = login(world["patient"])
+    _me(client)
+    with CaptureQueriesContext(connection) as captured:
+        assert _me(client)["patient"] == world.patient.pk
+    # The patient's own row is still read (its fields are not kept), by its login.
+    assert [q["sql"] for q in captured.captured_queries if "core_user" in q["sql"]] == []
+    assert len(captured.captured_queries) == 2
+
+
+def test_a_patient_row_made_for_a_login_is_seen_at_once(world, login, cached):
+    client = login(world["therapist"])
+    assert _warm(client)["patient"] is None
+    patient = Patient.objects.create(
+        user=world["therapist"], first_name="Tess", last_name="Ahl", date_of_birth="1980-01-01"
+    )
+    assert _me(client)["patient"] == patient.pk
+
+
+def test_a_patient_rows_login_changed_by_update_and_raw_sql_is_seen_at_once(world, login, cached):
+    client = login(world["patient"])
+    assert _warm(client)["patient"] == world.patient.pk
+    Patient.objects.filter(pk=world.patient.pk).update(user=None)
+    assert _me(client)["patient"] is None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_patient SET user_id = %s WHERE id = %s",
+            [world["patient"].pk, world.patient.pk],
+        )
+    assert _me(client)["patient"] == world.patient.pk
+
+
+def test_a_patient_row_deleted_by_raw_sql_is_seen_at_once(world, login, cached):
+    client = login(world["therapist"])
+    patient = Patient.objects.create(
+        user=world["therapist"], first_name="Tess", last_name="Ahl", date_of_birth="1980-01-01"
+    )
+    assert _warm(client)["patient"] == patient.pk
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_patient WHERE id = %s", [patient.pk])
+    assert _me(client)["patient"] is None
+
+
+def test_saving_a_patients_details_leaves_the_login_kept(world, login, cached):
+    """Only a change of the row's login moves the counter: ``save()`` writes every
+    column, ``user_id`` too, unchanged."""
+    before = _version(world["patient"])
+    patient = Patient.objects.get(pk=world.patient.pk)
+    patient.preferred_language = "sv"
+    patient.save()
+    Patient.objects.filter(pk=patient.pk).update(user=world["patient"], phone="0701234567")
+    assert _version(world["patient"]) == before
+
+
+def test_a_clinic_renamed_is_seen_at_once_by_those_holding_a_role_there(world, login, cached):
+    client = login(world["intake"])
+    client.get(reverse("intake_funnel"))
+    assert "Intake funnel: Clinic alpha" in client.get(reverse("intake_funnel")).content.decode()
+    others = _version(world["other_therapist"])
+    Clinic.objects.filter(pk=world.clinic.pk).update(name="Renamed by update")
+    assert (
+        "Intake funnel: Renamed by update" in client.get(reverse("intake_funnel")).content.decode()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_clinic SET name = 'By SQL' WHERE id = %s", [world.clinic.pk])
+    assert "Intake funnel: By SQL" in client.get(reverse("intake_funnel")).content.decode()
+    # Nobody at the other clinic was touched (unless they share a bucket).
+    if world["other_therapist"].pk % identity.BUCKETS not in {
+        u.pk % identity.BUCKETS for u in User.objects.filter(clinic_roles__clinic=world.clinic)
+    }:
+        assert _version(world["other_therapist"]) == others
 
 
 # ---------------------------------------------------------------- the session's copy

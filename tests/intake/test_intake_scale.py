@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tessera.core.models import Episode
+from tessera.core.roles import Role
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.funnel import funnel
 from tessera.intake.models import Application, ScreeningAnswer, Status
@@ -204,3 +208,49 @@ def test_the_notice_reads_the_clinics_range_of_unread_messages(world, consent):
         plan = explain(sql, off=("seqscan",), only=only)
         assert "application_unread_by_clinic" in plan, plan
         assert "intake_appl_applica_995c14_idx" not in plan, plan
+
+
+# The funnel page, the whole request (decision 0068). Without the kept person: the
+# session, the login, "is it staff", "has it a second factor", its roles, its intake
+# clinics' names, the funnel, its regions and "is this login a patient" (the menu).
+# With it: the session, the counter and the funnel; nothing else grows with the country.
+FUNNEL_PAGE_QUERIES = {False: 9, True: 3}
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["read", "kept"])
+def test_the_funnel_page_reads_the_funnel_and_the_counter_only(world, login, settings, kept):
+    settings.TESSERA_IDENTITY_CACHE = kept
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # counted as without Redis
+    caches["identities"].clear()
+    make_application(world.clinic, "a@apply.test")
+    client = login(world["intake"])
+    client.get(reverse("intake_funnel"))  # fills what is kept
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(reverse("intake_funnel")).content.decode()
+    assert "Intake funnel: Clinic alpha" in body
+    queries = [q["sql"] for q in captured.captured_queries]
+    assert len(queries) == FUNNEL_PAGE_QUERIES[kept], "\n".join(q[:120] for q in queries)
+    read = " ".join(queries)
+    if kept:
+        for table in ("core_user", "core_clinic", "core_clinicrole", "core_patient"):
+            assert f'"{table}"' not in read, table
+    caches["identities"].clear()
+
+
+def test_the_funnel_page_offers_the_intake_clinics_by_name_when_kept(world, login, settings):
+    """Two intake clinics: both offered, in the database's order of their names, the
+    one asked for shown (from what is kept, as from the database)."""
+    from tessera.core import actions
+
+    actions.do_grant_role(world["intake"], world.other_clinic, Role.INTAKE_COORDINATOR)
+    for kept in (False, True):
+        settings.TESSERA_IDENTITY_CACHE = kept
+        caches["identities"].clear()
+        client = login(world["intake"])
+        client.get(reverse("intake_funnel"))
+        body = client.get(
+            reverse("intake_funnel"), {"clinic": world.other_clinic.pk}
+        ).content.decode()
+        assert "Intake funnel: Clinic beta" in body
+        assert body.index(">Clinic alpha</option>") < body.index(">Clinic beta</option>")
+    caches["identities"].clear()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tessera.core import access, audit
+from tessera.core import access, audit, identity
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
@@ -286,7 +286,8 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404
-    clinics = list(Clinic.objects.filter(pk__in=clinic_ids).order_by("name"))
+    # Their ids and names only, kept with the signed-in person (decision 0068).
+    clinics = identity.clinics_by_name(request.user, clinic_ids)
     chosen = request.GET.get("clinic", "")
     clinic = next((c for c in clinics if str(c.pk) == chosen), clinics[0])
     return render(
