@@ -42,38 +42,52 @@ from django.db import connection
 _KEEP = {"django_migrations"}
 
 
-class _Copy:
-    day: dt.date | None = None
-    sqlite: sqlite3.Connection | None = None
-    tables: dict[str, bytes] | None = None
+class DatabaseCopy:
+    """A committed test database kept in memory, to be put back later in a fraction of
+    the time it took to build (the demo here; the axe walk's people, tests/e2e)."""
+
+    def __init__(self) -> None:
+        self.day: dt.date | None = None
+        self.sqlite: sqlite3.Connection | None = None
+        self.tables: dict[str, bytes] | None = None
+
+    def save(self) -> None:
+        """Keeps the whole database as it is now."""
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(memory)
+            self.sqlite = memory
+            return
+        tables = {}
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for table in _tables():
+                name = connection.ops.quote_name(table)
+                with raw.copy(f"COPY {name} TO STDOUT (FORMAT binary)") as copy:
+                    tables[table] = b"".join(bytes(chunk) for chunk in copy)
+        self.tables = tables
+
+    def restore(self) -> None:
+        """Puts the kept database back in place of the current one (committed)."""
+        assert connection.get_autocommit(), "a copy loads only in a test that commits"
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            self.sqlite.backup(connection.connection)
+        else:
+            _restore_tables(self.tables)
+        # Row ids may differ from what the in-process caches remember.
+        ContentType.objects.clear_cache()
+
+
+_DEMO = DatabaseCopy()
 
 
 def _tables() -> list[str]:
     return [t for t in connection.introspection.table_names() if t not in _KEEP]
 
 
-def _save() -> None:
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        memory = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(memory)
-        _Copy.sqlite = memory
-        return
-    tables = {}
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        for table in _tables():
-            name = connection.ops.quote_name(table)
-            with raw.copy(f"COPY {name} TO STDOUT (FORMAT binary)") as copy:
-                tables[table] = b"".join(bytes(chunk) for chunk in copy)
-    _Copy.tables = tables
-
-
-def _restore() -> None:
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        _Copy.sqlite.backup(connection.connection)
-        return
+def _restore_tables(tables: dict[str, bytes]) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         raw = cursor.cursor
@@ -82,7 +96,7 @@ def _restore() -> None:
             present = _tables()
             for table in present:  # faster than TRUNCATE for many small tables
                 cursor.execute(f"DELETE FROM {quote(table)}")
-            for table, data in _Copy.tables.items():
+            for table, data in tables.items():
                 if table not in present:
                     continue
                 with raw.copy(f"COPY {quote(table)} FROM STDIN (FORMAT binary)") as copy:
@@ -108,10 +122,10 @@ def _write_shared(path: Path) -> None:
     partial = path.with_suffix(".partial")
     if connection.vendor == "sqlite":
         target = sqlite3.connect(partial)
-        _Copy.sqlite.backup(target)
+        _DEMO.sqlite.backup(target)
         target.close()
     else:
-        partial.write_bytes(pickle.dumps(_Copy.tables, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.write_bytes(pickle.dumps(_DEMO.tables, protocol=pickle.HIGHEST_PROTOCOL))
     partial.rename(path)  # a reader never sees half a copy
 
 
@@ -121,9 +135,9 @@ def _read_shared(path: Path) -> None:
         memory = sqlite3.connect(":memory:", check_same_thread=False)
         source.backup(memory)
         source.close()
-        _Copy.sqlite = memory
+        _DEMO.sqlite = memory
     else:
-        _Copy.tables = pickle.loads(path.read_bytes())  # noqa: S301 - our own file of this run
+        _DEMO.tables = pickle.loads(path.read_bytes())  # noqa: S301 - our own file of this run
 
 
 def _forget_shared(path: Path, lock: Path) -> None:
@@ -135,7 +149,7 @@ def _forget_shared(path: Path, lock: Path) -> None:
 def _seed() -> None:
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
-    _save()
+    _DEMO.save()
 
 
 def load_demo() -> None:
@@ -144,8 +158,8 @@ def load_demo() -> None:
     assert settings.DEMO, "the demo loads only in demo mode (settings.DEMO = True)"
     assert connection.get_autocommit(), "load_demo needs a test that commits (transactional_db)"
     today = dt.date.today()
-    if _Copy.day == today:
-        _restore()
+    if _DEMO.day == today:
+        _DEMO.restore()
     else:
         path = _shared_file(today)
         if path is None:
@@ -156,11 +170,11 @@ def load_demo() -> None:
                 fcntl.flock(held, fcntl.LOCK_EX)
                 if path.exists():
                     _read_shared(path)
-                    _restore()
+                    _DEMO.restore()
                 else:
                     _seed()
                     _write_shared(path)
             atexit.register(_forget_shared, path, lock)
-        _Copy.day = today
+        _DEMO.day = today
     # Row ids may differ from what the in-process caches remember.
     ContentType.objects.clear_cache()

@@ -109,20 +109,47 @@ def browser_log() -> BrowserLog:
     return BrowserLog()
 
 
-def _open_page(browser, live_server, log: BrowserLog, viewport: dict):
+def new_context(browser, live_server, viewport: dict):
     context = browser.new_context(viewport=viewport, base_url=live_server.url)
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.on("console", lambda msg: log.console.append(f"[{msg.type}] {msg.text}"))
-    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
+    return context
+
+
+def logged(page, log: BrowserLog):
+    """Records what ``page`` says in ``log`` until the returned function is called."""
+
+    def console(msg):
+        log.console.append(f"[{msg.type}] {msg.text}")
+
+    def page_error(error):
+        log.page_errors.append(str(error))
+
+    page.on("console", console)
+    page.on("pageerror", page_error)
+
+    def stop() -> None:
+        page.remove_listener("console", console)
+        page.remove_listener("pageerror", page_error)
+
+    return stop
+
+
+def fail_on_browser_problems(log: BrowserLog) -> None:
     problems = [f"CSP violation: {m}" for m in log.csp_violations()]
     problems += [f"Uncaught page error: {e}" for e in log.page_errors]
     if problems:
         pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
+
+
+def _open_page(browser, live_server, log: BrowserLog, viewport: dict):
+    context = new_context(browser, live_server, viewport)
+    page = context.new_page()
+    logged(page, log)
+    try:
+        yield page
+    finally:
+        context.close()
+    fail_on_browser_problems(log)
 
 
 @pytest.fixture(scope="session")

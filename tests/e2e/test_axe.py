@@ -30,8 +30,11 @@ through the layout (a menu folded away, a target made smaller), which these kind
 page show; the reflow check, which does, stays at every width.
 
 Cost: each page is loaded once per language and checked at the widths by resizing the
-window (CSS reflows on resize; nothing on these pages lays out by script), one test per
-language so the suite's workers share them.
+window (CSS reflows on resize; nothing on these pages lays out by script). One test per
+language and role (decision 0071), so the suite's workers share them out evenly instead
+of one worker being left with a language's two-minute walk at the end of a run; the
+people are built once per test process and their committed database copied back for
+each test (tests/demo_snapshot.py).
 
 English leftovers: on a page in sv, nb, da or nl every rendered text node, accessible
 name (aria-label), button value, placeholder and image text is collected, leaving out
@@ -44,6 +47,9 @@ checked signed out).
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -58,6 +64,8 @@ from tessera.core.models import Patient, User
 from tessera.portal.navigation import navigation
 from tests.conftest import build_world
 from tests.conftest import sign_in as session_sign_in
+from tests.demo_snapshot import DatabaseCopy
+from tests.e2e.conftest import DESKTOP, fail_on_browser_problems, logged, new_context
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -78,6 +86,10 @@ EVERY_WIDTH = {
     ("region_admin", "home"),
 }
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# The roles whose pages are walked, in this order ("" the visitor): a page several roles
+# reach is checked as the first of them.
+ROLES = ["", "patient", "intake", "therapist", "assessor", "supervisor", "manager"]
+ROLES += ["author", "researcher", "coordinator", "blinded_assessor", "region_admin"]
 
 # (The document's title is left out: it names the content, a module's title say, and a
 # title cannot mark the language of a part.)
@@ -119,24 +131,28 @@ VISIBLE_TEXT_JS = """(pageLang) => {
 }"""
 
 
+AXE_RUN_JS = """async (tags) => {
+    if (typeof window.axe !== 'object') return null;
+    const result = await axe.run(document, {
+        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+    });
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+    }));
+}"""
+
+
 def _violations(page) -> list[str]:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
+    # One round trip: axe is normally in the page already (the walk's init script).
+    found = page.evaluate(AXE_RUN_JS, TAGS)
+    if found is None:
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {
-                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
-            });
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
-            }));
-        }""",
-        TAGS,
-    )
+        found = page.evaluate(AXE_RUN_JS, TAGS)
     return [f"{v['id']} ({v['impact']}): {', '.join(v['nodes'])}" for v in found]
 
 
+@functools.cache
 def _english_messages(language: str) -> list[str]:
     """The catalogue's English messages of three words or more that the language
     translates differently (without placeholders, so they would show verbatim)."""
@@ -166,11 +182,60 @@ def _english_left(texts: list[str], messages: list[str]) -> list[str]:
     return found
 
 
+class _People:
+    """The people of this test process, built once, and their database as built."""
+
+    world = None
+    database = DatabaseCopy()
+
+
 @pytest.fixture
-def people(transactional_db):
+def people(transactional_db, flushable_audit_trail):
     """The test world (tests/conftest.build_world) committed, with a plan for the
     patient and a running study she has consented to, so the live server shows every
-    role's pages with something on them."""
+    role's pages with something on them. Built by the first test of a process that asks
+    (again on a new day: the world's dates count from today); each later test gets the
+    same committed rows back from a copy (decision 0071) and its own copy of the
+    objects."""
+    today = dt.date.today()
+    if _People.database.day == today:
+        _People.database.restore()
+    else:
+        _People.world = _build_people()
+        _People.world.pages = _pages(_People.world)
+        _People.database.save()
+        _People.database.day = today
+    return copy.deepcopy(_People.world)
+
+
+@pytest.fixture(scope="module")
+def _walk_tab(browser, live_server):
+    """One browser tab for the whole walk in this process: a new context for each of its
+    tests would start Chromium's processes for it again (decision 0071). axe is given to
+    the context once and runs in each page as it opens, instead of sending its 650 kB
+    source through Playwright for every page of the walk."""
+    context = new_context(browser, live_server, DESKTOP)
+    context.add_init_script(path=AXE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def walk_page(_walk_tab, transactional_db, browser_log):
+    """The walk's tab for one test, which fails on what the browser reported meanwhile
+    (as the ``page`` fixture does). It stays on the test's last page until the next
+    test's first ``goto``, as it did between two roles when a language was one test:
+    nothing on these pages runs by itself within minutes (the idle warning's timer), and
+    a blank page in between would cost Chromium another run of axe's init script."""
+    stop = logged(_walk_tab, browser_log)
+    try:
+        yield _walk_tab
+    finally:
+        stop()
+    fail_on_browser_problems(browser_log)
+
+
+def _build_people():
     from tessera.programs import actions as library
     from tessera.research import actions as research
     from tests.plan_fixtures import build_plan
@@ -242,11 +307,9 @@ def _pages(world) -> dict[str, list[str]]:
         "coordinator": [reverse("study_participants", args=[study_pk]), participant],
         "blinded_assessor": [participant],
     }
-    roles = ["", "patient", "intake", "therapist", "assessor", "supervisor", "manager"]
-    roles += ["author", "researcher", "coordinator", "blinded_assessor", "region_admin"]
     seen: set[str] = set()
     pages = {}
-    for role in roles:
+    for role in ROLES:
         own = _menu(world[role]) if role else []
         paths = [reverse("home")] if role else []
         paths += [p for p in own + behind.get(role, []) if p not in seen and p not in paths]
@@ -270,61 +333,69 @@ def _axe_widths(role: str, path: str, index: int, language: str) -> tuple[int, .
     return (WIDTHS[0],)
 
 
-def _check(page, context, world, live_server, language: str, widths=WIDTHS, roles=None):
+def _check(page, context, world, live_server, language: str, role: str) -> list[str]:
+    """The problems on one role's main pages in one language."""
     problems = []
-    # axe is given to the context once and runs in each page as it opens, instead of
-    # sending its 650 kB source through Playwright for every page of the walk.
-    context.add_init_script(path=AXE)
     messages = _english_messages(language) if language != "en" else []
-    index = -1
-    for role, paths in _pages(world).items():
-        if roles is not None and role not in roles:
-            continue
-        if role:
-            _as(context, world[role], live_server, language)
-        else:
-            context.clear_cookies()  # a visitor: the browser's language decides
-            context.set_extra_http_headers({"Accept-Language": language})
-        for path in paths:
-            index += 1
-            axe_widths = _axe_widths(role, path, index, language)
-            page.set_viewport_size({"width": widths[0], "height": 800})
-            response = page.goto(path)
-            assert response is not None and response.status == 200, (role, path)
-            who = role or "visitor"
-            lang = page.evaluate("() => document.documentElement.lang")
-            if lang != language:
-                problems.append(f"{who} {path}: the page is in {lang!r}, not {language!r}")
-            if messages:
-                texts = page.evaluate(VISIBLE_TEXT_JS, language)
-                problems += [
-                    f"{who} {path} [{language}]: {e}" for e in _english_left(texts, messages)
-                ]
-            for width in widths:
-                page.set_viewport_size({"width": width, "height": 800})
-                where = f"{who} {path} @{width}px [{language}]"
-                if width in axe_widths:
-                    problems += [f"{where}: {v}" for v in _violations(page)]
-                # Reflow (1.4.10): nothing makes the page itself scroll sideways.
-                scroll = page.evaluate("() => document.documentElement.scrollWidth")
-                if scroll > width:
-                    problems.append(f"{where}: the page is {scroll} px wide")
-    if roles is None:
-        walked = {_kind(role, path) for role, paths in _pages(world).items() for path in paths}
-        problems += [
-            f"{kind}: a page of EVERY_WIDTH not in the walk" for kind in EVERY_WIDTH - walked
-        ]
+    pages = world.pages
+    # The page's place in the whole walk (all roles), which picks the language of its
+    # narrow axe run, whichever role's test walks it.
+    first = sum(len(pages[r]) for r in ROLES[: ROLES.index(role)])
+    # The browser's language is the page's: a visitor's decides (a signed-in person's
+    # session says it again).
+    context.set_extra_http_headers({"Accept-Language": language})
+    if role:
+        _as(context, world[role], live_server, language)
+    else:
+        context.clear_cookies()
+    for index, path in enumerate(pages[role], start=first):
+        axe_widths = _axe_widths(role, path, index, language)
+        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (role, path)
+        who = role or "visitor"
+        lang = page.evaluate("() => document.documentElement.lang")
+        if lang != language:
+            problems.append(f"{who} {path}: the page is in {lang!r}, not {language!r}")
+        if messages:
+            texts = page.evaluate(VISIBLE_TEXT_JS, language)
+            problems += [f"{who} {path} [{language}]: {e}" for e in _english_left(texts, messages)]
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            where = f"{who} {path} @{width}px [{language}]"
+            if width in axe_widths:
+                problems += [f"{where}: {v}" for v in _violations(page)]
+            # Reflow (1.4.10): nothing makes the page itself scroll sideways.
+            scroll = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{where}: the page is {scroll} px wide")
     return problems
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("language", "role"),
+    [
+        pytest.param(lang, role, id=f"{lang}-{role or 'visitor'}")
+        for lang in LANGUAGES
+        for role in ROLES
+    ],
+)
 def test_every_roles_main_pages_at_every_width_in_every_language(
-    page, people, live_server, language
+    walk_page, people, live_server, language, role
 ):
     # The patient's stored language is the page's (it sets the interface at sign-in).
     Patient.objects.filter(pk=people.patient.pk).update(preferred_language=language)
-    problems = _check(page, page.context, people, live_server, language)
+    problems = _check(walk_page, walk_page.context, people, live_server, language, role)
     assert not problems, "\n".join(problems)
+
+
+def test_the_walk_has_every_kind_of_page_checked_at_every_width(people):
+    # The walk's tests use the pages as computed when the people were built.
+    assert people.pages == _pages(people)
+    walked = {_kind(role, path) for role, paths in people.pages.items() for path in paths}
+    missing = sorted(EVERY_WIDTH - walked)
+    assert not missing, f"pages of EVERY_WIDTH not in the walk: {missing}"
+    assert all(people.pages.values()), "a role with no page to check"
 
 
 def test_the_runner_finds_a_violation_when_there_is_one(page):

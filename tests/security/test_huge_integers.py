@@ -20,7 +20,7 @@ from django.urls.converters import IntConverter
 
 from tessera.core.converters import LARGEST_ID, IdConverter
 from tests.snapshot import shared, shared_data
-from tests.test_access_matrix import MATRIX, become, build_matrix_world
+from tests.test_access_matrix import AREAS, become, build_matrix_world
 
 HUGE = [2**63, 2**64, 10**30]
 # The smallest of them, one past the largest key (LARGEST_ID + 1): the number the walk of
@@ -201,7 +201,13 @@ def _who(row) -> str | None:
     return None
 
 
-def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, client):
+# The access matrix's rows by their module (tests/access_rows/), one test each, so that
+# the suite's workers share the walk out (decision 0071).
+ROWS_BY_AREA = {area.__name__.rsplit(".", 1)[-1]: area.ROWS for area in AREAS}
+
+
+@pytest.mark.parametrize("area", sorted(ROWS_BY_AREA))
+def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, client, area):
     """Every URL of the access matrix, as someone who may use it: its query string with
     every name above, and its form's fields (or its row's POST data) set to 2**63, the
     first number past 64 bits (each page walked with 2**64 and 10**30 as well cost two
@@ -212,7 +218,7 @@ def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, clien
     world = huge_world
     client.raise_request_exception = False  # a 500 is counted, and the walk goes on
     failures = []
-    for name, row in sorted(MATRIX.items()):
+    for name, row in sorted(ROWS_BY_AREA[area].items()):
         if name.startswith("fhir") or (kind := _who(row)) is None:
             continue
         become(client, world, kind)
