@@ -460,3 +460,77 @@ def test_the_same_form_sent_at_the_same_instant_with_fresh_keys_makes_one(name):
     assert rows(world).count() == 1
     assert len({row.pk for row in made}) == 1
     assert sorted(bool(getattr(row, "sent_before", False)) for row in made) == [False, True]
+
+
+# Forms refused by a check before they write (decision 0070's "refused with a message"):
+# a second request at the same instant passes the check before the first commits, and
+# meets the first's row at the insert. It gets the check's message, not an error page.
+# The race is made here by letting the check miss once, as it would have.
+
+
+def _check_misses_once(monkeypatch, model):
+    from django.db.models import QuerySet
+
+    exists, first = QuerySet.exists, QuerySet.first
+    missed = []
+
+    def miss(method):
+        def patched(self):
+            if self.model is model and not missed:
+                missed.append(True)
+                return None if method is first else False
+            return method(self)
+
+        return patched
+
+    monkeypatch.setattr(QuerySet, "exists", miss(exists))
+    monkeypatch.setattr(QuerySet, "first", miss(first))
+    return missed
+
+
+def test_a_study_named_twice_at_the_same_instant_is_refused_with_the_message(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from tessera.research import actions as research_actions
+    from tessera.research.models import Study
+
+    def start():
+        return research_actions.do_create_study(
+            acting_user=world["researcher"], key="twice", title="Twice", clinics=[world.clinic]
+        )
+
+    start()
+    missed = _check_misses_once(monkeypatch, Study)
+    with pytest.raises(ValidationError) as refused:
+        start()
+    assert missed, "the check was not the one made to miss"
+    assert "Another study has this short name." in str(refused.value)
+    assert Study.objects.filter(key="twice").count() == 1
+
+
+@pytest.mark.parametrize("missed_model", ["user", "role"])
+def test_a_staff_invitation_sent_twice_at_the_same_instant_is_refused_with_the_message(
+    world, monkeypatch, missed_model
+):
+    from django.core.exceptions import ValidationError
+
+    from tessera.core.actions import do_invite_staff
+    from tessera.core.models import ClinicRole, User
+    from tessera.core.roles import Role
+
+    def invite():
+        return do_invite_staff(
+            world.clinic,
+            acting_user=world["manager"],
+            email="new.one@alpha.test",
+            role=Role.THERAPIST,
+        )
+
+    invite()
+    missed = _check_misses_once(monkeypatch, User if missed_model == "user" else ClinicRole)
+    with pytest.raises(ValidationError) as refused:
+        invite()
+    assert missed, "the check was not the one made to miss"
+    assert "already has that role" in str(refused.value) or "already exists" in str(refused.value)
+    assert User.objects.filter(email="new.one@alpha.test").count() == 1
+    assert ClinicRole.objects.filter(user__email="new.one@alpha.test").count() == 1

@@ -24,7 +24,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -131,12 +131,19 @@ def do_invite_staff(
     email = User.objects.normalize_email(email.strip()).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+    # The same invitation sent twice at the same instant (two tabs, a retry): the second
+    # meets the first's account or role in the database and gets this, not an error page.
+    already = ValidationError({"email": _("This person already has that role at this clinic.")})
     user = User.objects.filter(email__iexact=email).first()
     new_account = user is None
     if new_account:
-        user = User.objects.create_user(
-            email=email, first_name=first_name, last_name=last_name, job_title=job_title
-        )
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, first_name=first_name, last_name=last_name, job_title=job_title
+                )
+        except IntegrityError:
+            raise already from None
         user.set_unusable_password()
         user.save(update_fields=["password"])
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
@@ -147,10 +154,14 @@ def do_invite_staff(
         user.save(update_fields=["is_active", "password"])
         new_account = True
     elif ClinicRole.objects.filter(user=user, clinic=clinic, role=role).exists():
-        raise ValidationError({"email": _("This person already has that role at this clinic.")})
+        raise already
     grant = ClinicRole(user=user, clinic=clinic, role=role, **_settings(role_settings))
     grant.full_clean()
-    grant.save()
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError:
+        raise already from None
     audit.record(
         "staff.invited",
         actor=acting_user,

@@ -64,9 +64,14 @@ def do_create_study(*, acting_user, key: str, title: str, clinics, **fields) -> 
     if unknown:
         raise ValueError(f"not protocol fields: {sorted(unknown)}")
     _check_protocol(fields)
+    taken = ValidationError({"key": [_("Another study has this short name.")]})
     if Study.objects.filter(key=key).exists():
-        raise ValidationError({"key": [_("Another study has this short name.")]})
-    study = Study.objects.create(key=key, title=title, **fields)
+        raise taken
+    try:
+        with transaction.atomic():  # a second request with the same name at the same instant
+            study = Study.objects.create(key=key, title=title, **fields)
+    except IntegrityError:
+        raise taken from None
     study.clinics.set(clinics)
     StudyMember.objects.create(study=study, user=acting_user, role=StudyRole.INVESTIGATOR)
     study_event(
