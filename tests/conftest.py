@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.db import OperationalError, connection
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
@@ -48,6 +50,11 @@ def _commit_without_waiting_for_the_disk(sender, connection, **kwargs) -> None:
 
 
 connection_created.connect(_commit_without_waiting_for_the_disk, dispatch_uid="tests.no_fsync")
+
+# The signed-in person is kept per process by default (decision 0075); the suite's
+# pinned query counts are those of the database path, as before: kept only when the
+# suite runs with REDIS_URL (tests/core/test_identity_cache.py turns it on and off).
+django_settings.TESSERA_IDENTITY_CACHE = bool(os.environ.get("REDIS_URL"))
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ moved (a trigger), not because anyone told the cache."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import types
 
@@ -105,6 +107,43 @@ def test_without_the_setting_the_request_reads_as_before(world, login, settings)
     with CaptureQueriesContext(connection) as captured:
         client.get("/")
     assert not any("core_identityversion" in q["sql"] for q in captured.captured_queries)
+
+
+def test_without_redis_the_person_is_kept_too_and_the_session_read_from_the_database(
+    world, login, settings
+):
+    """Decision 0075: the default set-up without Redis (development, a single server)
+    keeps the person too; only the session comes from the database."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.TESSERA_IDENTITY_CACHE = True
+    client = login(world["therapist"])
+    client.get("/")
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert any("core_identityversion" in q for q in sql)
+    assert any("django_session" in q for q in sql)
+    # The login and its second factors are not read (the page reads its own roles).
+    assert not any('FROM "core_user"' in q or "mfa_authenticator" in q for q in sql)
+
+
+def test_the_person_is_kept_by_default_with_or_without_redis():
+    """The setting's default, read by a fresh process: on without REDIS_URL too, and off
+    when asked (decision 0075)."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tessera.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "print(settings.TESSERA_IDENTITY_CACHE)"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TESSERA_IDENTITY_CACHE")}
+    found = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for env in (base, {**base, "TESSERA_IDENTITY_CACHE": "0"})
+    ]
+    assert found == ["True", "False"]
 
 
 # ---------------------------------------------------------------- every kind of writer
