@@ -119,6 +119,16 @@ _APPLICATIONS_AND_PATH = Prepared(
     ).order_by("-created_at")
 )
 DUES_SHOWN = 10
+# The next booked sessions of a blended or face-to-face patient, with their therapist's
+# name (building this read each time cost a blended patient's home about 1 ms).
+_UPCOMING_SESSIONS = Prepared(
+    lambda episode_id, now: (
+        Appointment.objects.filter(episode_id=episode_id)
+        .upcoming(now)
+        .select_related("therapist")
+        .order_by("starts_at")[:SESSIONS_SHOWN]
+    )
+)
 
 
 def own_episodes(user) -> list[Episode]:
@@ -201,9 +211,7 @@ def upcoming_sessions(episode) -> list[Appointment]:
     """The next booked sessions of an open episode (blended and face-to-face care)."""
     if episode is None or not getattr(episode, "has_upcoming_sessions", True):
         return []  # none (read with the episode by ``own_episodes``): no query
-    return list(
-        Appointment.objects.filter(episode=episode)
-        .upcoming()
-        .select_related("therapist")
-        .order_by("starts_at")[:SESSIONS_SHOWN]
-    )
+    sessions = _UPCOMING_SESSIONS(episode.pk, timezone.now())
+    for session in sessions:
+        session.episode = episode  # known: no query when a caller asks
+    return sessions

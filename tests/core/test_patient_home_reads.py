@@ -234,7 +234,17 @@ def _plain_reads(user):
             for step in entry.module_version.steps.filter(kind=diary.HOMEWORK).order_by("position"):
                 count = DiaryEntry.objects.filter(entry=entry, step=step, for_date__gte=monday)
                 homework.append((entry.pk, step.pk, count.filter(for_date__lte=sunday).count()))
+    sessions = []
+    if open_episode is not None:
+        from tessera.appointments.models import Appointment
+
+        sessions = list(
+            Appointment.objects.filter(episode=open_episode)
+            .upcoming()
+            .order_by("starts_at")[: home.SESSIONS_SHOWN]
+        )
     return {
+        "sessions": sessions,
         "episodes": episodes,
         "episode": episode,
         "due": dues,
@@ -250,7 +260,7 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
     queries; the demo patient with homework and questionnaires among them."""
     patients = list(User.objects.filter(patient__isnull=False, is_active=True).order_by("pk"))
     assert len(patients) >= 8
-    seen_due = seen_homework = seen_unread = 0
+    seen_due = seen_homework = seen_unread = seen_sessions = 0
     for user in patients:
         sign_in(client, user)
         client.get(reverse("home"))
@@ -262,6 +272,10 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
         assert context["episode"] == plain["episode"], user
         assert context["due"] == plain["due"], user
         assert context["unread_messages"] == plain["unread_messages"], user
+        assert context["sessions"] == plain["sessions"], user
+        seen_sessions += bool(plain["sessions"])
+        # The therapist came with the session (no query of its own).
+        assert all("therapist" in s._state.fields_cache for s in context["sessions"]), user
         states = plans.episode_states(context["episode"]) if context["episode"] else []
         if context["ended"]:
             states = []
@@ -283,7 +297,7 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
         expected += bool(context["sessions"])
         expected += context["ended"]
         assert len(sqls) == expected, (user, "\n".join(sqls))
-    assert seen_due and seen_homework and seen_unread
+    assert seen_due and seen_homework and seen_unread and seen_sessions
 
 
 def _page(client):
