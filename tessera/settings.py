@@ -116,6 +116,9 @@ TEMPLATES = [
             ],
             # ``{% url %}`` with the addresses kept per process (issue 16).
             "builtins": ["tessera.core.templatetags.cached_url"],
+            # ``{% load i18n %}``: Django's library, its literal ``{% translate %}`` kept
+            # per language (issue 16, decision 0073).
+            "libraries": {"i18n": "tessera.core.templatetags.kept_i18n"},
         },
     },
 ]
