@@ -23,17 +23,12 @@ class CachedURLNode(URLNode):
             return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
         view_name = self.view_name.resolve(context)
-        try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
-        # The URLconf and script prefix once per template drawn, not once per link.
-        base = context.render_context.get(_BASE)
-        if base is None:
-            base = context.render_context[_BASE] = url_base()
+        # The URLconf, script prefix and current application once per template drawn,
+        # not once per link: the same for the whole request.
+        kept = context.render_context.get(_BASE)
+        if kept is None:
+            kept = context.render_context[_BASE] = (url_base(), _current_app(context))
+        base, current_app = kept
         url = ""
         try:
             url = reverse_cached(view_name, args, current_app, base)
@@ -44,6 +39,16 @@ class CachedURLNode(URLNode):
             context[self.asvar] = url
             return ""
         return conditional_escape(url) if context.autoescape else url
+
+
+def _current_app(context):
+    try:
+        return context.request.current_app
+    except AttributeError:
+        try:
+            return context.request.resolver_match.namespace
+        except AttributeError:
+            return None
 
 
 @register.tag
