@@ -102,3 +102,21 @@ def test_a_templates_literal_names_and_paths_are_kept_too(monkeypatch):
     )
     assert template.render({}) == expected
     assert calls == []  # all three from the kept addresses
+
+
+def test_the_static_tag_forgets_its_addresses_when_the_apps_change():
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    template = engines["django"].from_string(
+        "{% load cached_static %}{% static 'tessera/site.css' %}"
+    )
+    assert template.render({}) == static("tessera/site.css")
+    assert "tessera/site.css" in staticfiles_storage._wrapped.__dict__["_tessera_static_urls"]
+    without = [a for a in settings.INSTALLED_APPS if a != "django.contrib.staticfiles"]
+    with override_settings(INSTALLED_APPS=without):
+        assert "_tessera_static_urls" not in staticfiles_storage._wrapped.__dict__
+        # Django's own tag without staticfiles: STATIC_URL and the path, nothing kept.
+        assert template.render({}) == static("tessera/site.css")
+        assert "_tessera_static_urls" not in staticfiles_storage._wrapped.__dict__
+    assert template.render({}) == static("tessera/site.css")
