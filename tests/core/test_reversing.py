@@ -120,3 +120,25 @@ def test_the_static_tag_forgets_its_addresses_when_the_apps_change():
         assert template.render({}) == static("tessera/site.css")
         assert "_tessera_static_urls" not in staticfiles_storage._wrapped.__dict__
     assert template.render({}) == static("tessera/site.css")
+
+
+def test_a_literal_link_is_kept_on_its_node_until_the_resolver_changes(monkeypatch):
+    from tessera.core.templatetags import cached_url
+
+    template = engines["django"].from_string(
+        "{% url 'home' %}|{% url 'my_messages' %}|{% url 'questionnaire_fill' 7 %}"
+    )
+    expected = (
+        f"{reverse('home')}|{reverse('my_messages')}|{reverse('questionnaire_fill', args=[7])}"
+    )
+    assert template.render({}) == expected
+    nodes = [n for n in template.template.nodelist if isinstance(n, cached_url.CachedURLNode)]
+    assert [n.literal for n in nodes] == [True, True, False]
+    drawn = [n.drawn for n in nodes[:2]]
+    calls = []
+    monkeypatch.setattr(cached_url, "reverse_cached", lambda *a: calls.append(a) or "/x/")
+    assert template.render({}) == f"{reverse('home')}|{reverse('my_messages')}|/x/"
+    assert [n.drawn for n in nodes[:2]] == drawn and len(calls) == 1
+    clear_url_caches()  # a new resolver: drawn again
+    calls.clear()
+    assert template.render({}) == "/x/|/x/|/x/" and len(calls) == 3
