@@ -114,8 +114,15 @@ TEMPLATES = [
                 "tessera.portal.navigation.navigation",
                 "tessera.core.context_processors.idle_warning",
             ],
-            # ``{% url %}`` with the addresses kept per process (issue 16).
-            "builtins": ["tessera.core.templatetags.cached_url"],
+            # ``{% url %}`` with the addresses kept per process, ``{% extends %}`` with
+            # the parent's blocks found once per compiled parent (issue 16).
+            "builtins": [
+                "tessera.core.templatetags.cached_url",
+                "tessera.core.templatetags.kept_blocks",
+            ],
+            # ``{% load i18n %}``: Django's library, its literal ``{% translate %}`` kept
+            # per language (issue 16, decision 0073).
+            "libraries": {"i18n": "tessera.core.templatetags.kept_i18n"},
         },
     },
 ]

@@ -102,3 +102,43 @@ def test_a_templates_literal_names_and_paths_are_kept_too(monkeypatch):
     )
     assert template.render({}) == expected
     assert calls == []  # all three from the kept addresses
+
+
+def test_the_static_tag_forgets_its_addresses_when_the_apps_change():
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    template = engines["django"].from_string(
+        "{% load cached_static %}{% static 'tessera/site.css' %}"
+    )
+    assert template.render({}) == static("tessera/site.css")
+    assert "tessera/site.css" in staticfiles_storage._wrapped.__dict__["_tessera_static_urls"]
+    without = [a for a in settings.INSTALLED_APPS if a != "django.contrib.staticfiles"]
+    with override_settings(INSTALLED_APPS=without):
+        assert "_tessera_static_urls" not in staticfiles_storage._wrapped.__dict__
+        # Django's own tag without staticfiles: STATIC_URL and the path, nothing kept.
+        assert template.render({}) == static("tessera/site.css")
+        assert "_tessera_static_urls" not in staticfiles_storage._wrapped.__dict__
+    assert template.render({}) == static("tessera/site.css")
+
+
+def test_a_literal_link_is_kept_on_its_node_until_the_resolver_changes(monkeypatch):
+    from tessera.core.templatetags import cached_url
+
+    template = engines["django"].from_string(
+        "{% url 'home' %}|{% url 'my_messages' %}|{% url 'questionnaire_fill' 7 %}"
+    )
+    expected = (
+        f"{reverse('home')}|{reverse('my_messages')}|{reverse('questionnaire_fill', args=[7])}"
+    )
+    assert template.render({}) == expected
+    nodes = [n for n in template.template.nodelist if isinstance(n, cached_url.CachedURLNode)]
+    assert [n.literal for n in nodes] == [True, True, False]
+    drawn = [n.drawn for n in nodes[:2]]
+    calls = []
+    monkeypatch.setattr(cached_url, "reverse_cached", lambda *a: calls.append(a) or "/x/")
+    assert template.render({}) == f"{reverse('home')}|{reverse('my_messages')}|/x/"
+    assert [n.drawn for n in nodes[:2]] == drawn and len(calls) == 1
+    clear_url_caches()  # a new resolver: drawn again
+    calls.clear()
+    assert template.render({}) == "/x/|/x/|/x/" and len(calls) == 3

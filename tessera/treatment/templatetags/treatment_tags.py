@@ -48,9 +48,9 @@ def due_words(due):
     """ "due today", "due 12 May" or "overdue since 10 May", in the clinic's time zone."""
     clinic = due.episode.clinic
     state = plain_names.due_state(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
-    day = date_format(state.day, "SHORT_DATE_FORMAT")
     if state.state == "today":
         return _("due today")
+    day = date_format(state.day, "SHORT_DATE_FORMAT")
     if state.state == "overdue":
         return _("overdue since %(date)s") % {"date": day}
     return _("due %(date)s") % {"date": day}
