@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.id_lists import in_ids
 from tessera.core.models import Clinic, Episode
 from tessera.core.models.episodes import training_patient_ids
+from tessera.inbox.collect import UNLOCK_RULE
 from tessera.inbox.items import url_with_id
 from tessera.inbox.scope import waiting_in
 from tessera.inbox.worklist import CLINIC_NOT_SHOWN, patient_of
@@ -63,6 +64,8 @@ def responsible_for(user, clinics: dict | None = None) -> list:
                 Q(pk__in=waiting_in(access.staff_clinic_ids(user))),
                 output_field=BooleanField(),
             ),
+            # The inbox counts' modules waiting to be opened (``collect.opens_by_hand``).
+            programme_unlock_rule=F(UNLOCK_RULE),
         )
     )
     if clinics is None:
