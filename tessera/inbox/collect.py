@@ -304,7 +304,7 @@ def _overdue_by_episode(caseload, now, clinics=None) -> dict[int, list]:
     # caseload's own clinics: in the query it joined every due row to its episode and
     # clinic (issue 16). The clinics' range of ``due_open_by_clinic`` answers it.
     overdue = rows_for_ids(
-        "inbox.overdue", _open_past_due, caseload, now, clinics=clinics or clinics_of(caseload)
+        "inbox.overdue", open_past_due, caseload, now, clinics=clinics or clinics_of(caseload)
     )
     return _overdue_of(caseload, overdue, now)
 
@@ -325,10 +325,12 @@ def _overdue_of(caseload, overdue, now) -> dict[int, list]:
     return by_episode
 
 
-def _open_past_due(caseload, clinics, now):
+def open_past_due(caseload, clinics, now):
     """The caseload's open questionnaires due before now and not expired, oldest first:
     (pk, episode id, due at, instrument, time point), read from the clinics' range of
-    ``due_open_by_clinic`` alone (it holds these columns; decisions 0053, 0057)."""
+    ``due_open_by_clinic`` alone (it holds these columns; decisions 0053, 0057). Also
+    the staff home's overdue list (``portal.staff_lists.overdue``): one SQL, compiled
+    once per process (``rows_for_ids("inbox.overdue", …)``)."""
     return (
         DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", caseload))
         .pending()
