@@ -19,7 +19,9 @@ from collections import defaultdict
 from functools import partial
 from typing import NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Value, Window
+from django.db.models.base import ModelState
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -64,27 +66,47 @@ def loaded(episodes) -> dict[int, Episode]:
     }
 
 
+def loaded_row(model, db: str, attnames, values):
+    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
+    fields deferred: read from the database if something asks for them), made without
+    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
+    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
+    models without ``pre_init``/``post_init`` receivers (the episode, the patient, the
+    risk alert, the questionnaire)."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.db = db
+    state.adding = False
+    return obj
+
+
 def clinics_of(caseload: dict) -> list[int]:
     """The clinics of the caseload's episodes: the ranges its rows are read from."""
     return sorted({e.clinic_id for e in caseload.values()})
 
 
+# What a risk alert's row reads of it.
+ALERT_COLUMNS = (
+    "id",
+    "episode_id",
+    "severity",
+    "source",
+    "opened_at",
+    "acknowledge_by",
+    "acknowledged_at",
+)
+
+
 def risk_alerts(episodes, now, clinics=None) -> list[Item]:
+    """The caseload's open alerts, oldest first: one query, its SQL compiled once per
+    process (``rows_for_ids``), each row made into an alert without ``Model.__init__``
+    (as ``.only(*ALERT_COLUMNS)`` made it; issue 16)."""
     caseload = loaded(episodes)
-    alerts = (
-        RiskAlert.objects.unresolved()
-        .filter(in_ids("episode", caseload))
-        .only(
-            "pk",
-            "episode_id",
-            "severity",
-            "source",
-            "opened_at",
-            "acknowledge_by",
-            "acknowledged_at",
-        )
-        .order_by("opened_at", "id")
-    )
+    alerts = [
+        loaded_row(RiskAlert, DEFAULT_DB_ALIAS, ALERT_COLUMNS, row)
+        for row in rows_for_ids("inbox.risk_alerts", _alert_rows, caseload)
+    ]
     rows = []
     for alert in alerts:
         alert.episode = caseload[alert.episode_id]
@@ -101,6 +123,10 @@ def risk_alerts(episodes, now, clinics=None) -> list[Item]:
             )
         )
     return rows
+
+
+def _alert_rows(caseload):
+    return _open_alerts(caseload).order_by("opened_at", "id").values_list(*ALERT_COLUMNS)
 
 
 def _risk_reason(alert, now) -> str:

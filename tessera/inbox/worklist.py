@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from tessera.core.models import Clinic, Episode, Patient, User
 from tessera.core.prepared import Prepared
 
 from . import activity, collect, items
+from .collect import loaded_row
 from .items import KINDS, Item
 
 # What the collectors and the page read of an episode (the tests count queries, so a
@@ -271,17 +271,3 @@ def patient_of(episode) -> Patient:
         PATIENT_FIELDS,
         (episode.patient_id, episode.patient_first_name, episode.patient_last_name),
     )
-
-
-def loaded_row(model, db: str, attnames, values):
-    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
-    fields deferred: read from the database if something asks for them), made without
-    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
-    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
-    models without ``pre_init``/``post_init`` receivers (the episode, the patient)."""
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(attnames, values, strict=True))
-    state = obj._state = ModelState()
-    state.db = db
-    state.adding = False
-    return obj
