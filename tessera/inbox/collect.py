@@ -17,8 +17,11 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from functools import partial
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, Q, Value, Window
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, F, Value, Window
+from django.db.models.base import ModelState
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -49,10 +52,6 @@ REPLY = gettext_lazy("Reply")
 SEE_QUESTIONNAIRES = gettext_lazy("See questionnaires")
 OPEN_PLAN = gettext_lazy("Open the plan")
 
-# The programme versions (whose unlock rule says whether a plan's modules wait to be
-# opened by hand), through the plan entry's own reference to them.
-PROGRAMME_VERSION = PlanEntry.programme_version.field.related_model
-
 
 def loaded(episodes) -> dict[int, Episode]:
     """The caseload by id: as given by ``worklist.build``, or read from ids (a list or a
@@ -61,10 +60,25 @@ def loaded(episodes) -> dict[int, Episode]:
         return episodes
     return {
         e.pk: e
-        for e in Episode.objects.filter(pk__in=episodes).select_related(
-            "patient", "clinic", "therapist"
-        )
+        for e in Episode.objects.filter(pk__in=episodes)
+        .select_related("patient", "clinic", "therapist")
+        .annotate(programme_unlock_rule=F(UNLOCK_RULE))
     }
+
+
+def loaded_row(model, db: str, attnames, values):
+    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
+    fields deferred: read from the database if something asks for them), made without
+    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
+    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
+    models without ``pre_init``/``post_init`` receivers (the episode, the patient, the
+    risk alert, the questionnaire)."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.db = db
+    state.adding = False
+    return obj
 
 
 def clinics_of(caseload: dict) -> list[int]:
@@ -72,22 +86,27 @@ def clinics_of(caseload: dict) -> list[int]:
     return sorted({e.clinic_id for e in caseload.values()})
 
 
+# What a risk alert's row reads of it.
+ALERT_COLUMNS = (
+    "id",
+    "episode_id",
+    "severity",
+    "source",
+    "opened_at",
+    "acknowledge_by",
+    "acknowledged_at",
+)
+
+
 def risk_alerts(episodes, now, clinics=None) -> list[Item]:
+    """The caseload's open alerts, oldest first: one query, its SQL compiled once per
+    process (``rows_for_ids``), each row made into an alert without ``Model.__init__``
+    (as ``.only(*ALERT_COLUMNS)`` made it; issue 16)."""
     caseload = loaded(episodes)
-    alerts = (
-        RiskAlert.objects.unresolved()
-        .filter(in_ids("episode", caseload))
-        .only(
-            "pk",
-            "episode_id",
-            "severity",
-            "source",
-            "opened_at",
-            "acknowledge_by",
-            "acknowledged_at",
-        )
-        .order_by("opened_at", "id")
-    )
+    alerts = [
+        loaded_row(RiskAlert, DEFAULT_DB_ALIAS, ALERT_COLUMNS, row)
+        for row in rows_for_ids("inbox.risk_alerts", _alert_rows, caseload)
+    ]
     rows = []
     for alert in alerts:
         alert.episode = caseload[alert.episode_id]
@@ -104,6 +123,10 @@ def risk_alerts(episodes, now, clinics=None) -> list[Item]:
             )
         )
     return rows
+
+
+def _alert_rows(caseload):
+    return _open_alerts(caseload).order_by("opened_at", "id").values_list(*ALERT_COLUMNS)
 
 
 def _risk_reason(alert, now) -> str:
@@ -307,7 +330,7 @@ def _overdue_by_episode(caseload, now, clinics=None) -> dict[int, list]:
     # caseload's own clinics: in the query it joined every due row to its episode and
     # clinic (issue 16). The clinics' range of ``due_open_by_clinic`` answers it.
     overdue = rows_for_ids(
-        "inbox.overdue", _open_past_due, caseload, now, clinics=clinics or clinics_of(caseload)
+        "inbox.overdue", open_past_due, caseload, now, clinics=clinics or clinics_of(caseload)
     )
     return _overdue_of(caseload, overdue, now)
 
@@ -328,10 +351,12 @@ def _overdue_of(caseload, overdue, now) -> dict[int, list]:
     return by_episode
 
 
-def _open_past_due(caseload, clinics, now):
+def open_past_due(caseload, clinics, now):
     """The caseload's open questionnaires due before now and not expired, oldest first:
     (pk, episode id, due at, instrument, time point), read from the clinics' range of
-    ``due_open_by_clinic`` alone (it holds these columns; decisions 0053, 0057)."""
+    ``due_open_by_clinic`` alone (it holds these columns; decisions 0053, 0057). Also
+    the staff home's overdue list (``portal.staff_lists.overdue``): one SQL, compiled
+    once per process (``rows_for_ids("inbox.overdue", …)``)."""
     return (
         DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", caseload))
         .pending()
@@ -405,52 +430,91 @@ def _waiting_modules(caseload, clinics=None):
 
     The plan entries are read by their clinics' range (``plan_current_by_clinic``:
     the entries' copy of their episode's clinic, treatment 0019), the caseload's started,
-    not ended episodes only filtering it; whether an episode has started or ended is
-    taken from the caseload already read, and whether its programme opens modules by
-    hand ("manual") from its programme version, once per version: the entries were read
-    one index descent per episode and joined to the episodes, which the planner took
-    from a scan of every episode in the country (issue 16, decision 0064). The episodes'
-    ids only filter the range (``among_ids``): as a key of the index they were one
-    descent each, a level deeper as the country grew (decision 0069)."""
-    entries = plan_entries(caseload, clinics)
-    if entries is None:
+    not ended episodes whose programme opens modules by hand ("manual") only filtering
+    it; whether an episode has started or ended, and its programme's unlock rule, are
+    taken from the caseload already read (``UNLOCK_RULE``): the entries were read one
+    index descent per episode and joined to the episodes, which the planner took from a
+    scan of every episode in the country (issue 16, decision 0064). The episodes' ids
+    only filter the range (``among_ids``): as a key of the index they were one descent
+    each, a level deeper as the country grew (decision 0069). The query is the same for
+    every caseload (its lists are one array each): compiled once per process
+    (``rows_for_ids``), its rows plain values (``PlanRow``), not plan entries and module
+    versions made into objects (issue 16)."""
+    ids = _manual_plans(caseload)
+    if not ids:
         return
+    clinics = clinics_of(caseload) if clinics is None else clinics
     by_episode: dict[int, list] = defaultdict(list)
-    for entry in entries:
-        entry.episode = caseload[entry.episode_id]
-        by_episode[entry.episode_id].append(entry)
-    for plan in by_episode.values():
-        episode = plan[0].episode
-        waiting = _first_waiting(plan, episode)
+    for row in rows_for_ids("inbox.plan_entries", _plan_rows, ids, clinics=clinics):
+        by_episode[row[1]].append(PlanRow(*row))
+    today: dict[int, dt.date] = {}  # the clinic's date, by clinic
+    for episode_id, plan in by_episode.items():
+        episode = caseload[episode_id]
+        clinic = episode.clinic
+        if clinic.pk not in today:
+            today[clinic.pk] = plans.clinic_today(clinic)
+        waiting = _first_waiting(plan, episode, today[clinic.pk])
         if waiting is not None:
             yield episode, plan, waiting
 
 
+class PlanRow(NamedTuple):
+    """What the inbox reads of a current plan entry: what ``plans.states`` reads, and the
+    module's title."""
+
+    pk: int
+    episode_id: int
+    unlock_on: dt.date | None
+    unlocked_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    title: str
+
+
+# The column of an episode's programme version's unlock rule (None without a version),
+# read with the caseload (``worklist.read_caseload``, ``worklist.counted_caseload``,
+# ``loaded``, the staff home's ``portal.staff_lists.responsible_for``) as the episode's
+# ``programme_unlock_rule``.
+UNLOCK_RULE = "programme_version__unlock_rule"
+_NOT_READ = object()
+
+
+def opens_by_hand(episode) -> bool:
+    """Whether the episode's modules wait for the therapist to open them: its programme
+    opens them by hand ("manual"), or it has no programme version (as the plan page)."""
+    rule = episode.__dict__.get("programme_unlock_rule", _NOT_READ)
+    if rule is _NOT_READ:  # read without it: from its programme version (a query)
+        version = episode.programme_version
+        rule = None if version is None else version.unlock_rule
+    return rule is None or rule == "manual"
+
+
+def _manual_plans(caseload) -> list[int]:
+    """The caseload's started, not ended episodes whose modules open by hand."""
+    return [
+        pk
+        for pk, episode in caseload.items()
+        if episode.started_on is not None
+        and episode.status != Episode.Status.ENDED
+        and opens_by_hand(episode)
+    ]
+
+
 def plan_entries(caseload, clinics=None):
-    """The current plan entries of the caseload's started, not ended episodes whose
-    programme opens modules by hand, by episode and position (None: no such episode)."""
-    clinics = clinics_of(caseload) if clinics is None else clinics
-    by_version: dict[int | None, list[int]] = defaultdict(list)
-    for episode in caseload.values():
-        if episode.started_on is not None and episode.status != Episode.Status.ENDED:
-            by_version[episode.programme_version_id].append(episode.pk)
-    if not by_version:
+    """The current plan entries (``PlanRow`` columns) of the caseload's started, not
+    ended episodes whose programme opens modules by hand, by episode and position (a
+    queryset; None: no such episode)."""
+    ids = _manual_plans(caseload)
+    if not ids:
         return None
-    manual = Q()
-    for version, ids in sorted(by_version.items(), key=lambda pair: pair[0] or 0):
-        if version is None:
-            manual |= Q(among_ids("episode", ids))
-        else:
-            manual |= Q(
-                among_ids("episode", ids),
-                Exists(PROGRAMME_VERSION.objects.filter(pk=version, unlock_rule="manual")),
-            )
+    return _plan_rows(ids, clinics_of(caseload) if clinics is None else clinics)
+
+
+def _plan_rows(episodes, clinics):
     return (
         PlanEntry.objects.current()
-        .filter(in_ids("clinic", clinics))
-        .filter(manual)
-        .select_related("module_version")
+        .filter(in_ids("clinic", clinics), among_ids("episode", episodes))
         .order_by("episode_id", "position", "id")
+        .values_list(*(name for name in PlanRow._fields[:-1]), "module_version__title")
     )
 
 
@@ -470,7 +534,7 @@ def modules_to_open(episodes, now, clinics=None) -> list[Item]:
             Item(
                 items.UNLOCK,
                 episode,
-                partial(_unlock_reason, waiting.module_version.title),
+                partial(_unlock_reason, waiting.title),
                 partial(items.url_with_id, "plan", "pk", episode.patient_id),
                 OPEN_PLAN,
                 since,
@@ -486,13 +550,8 @@ def _unlock_reason(title: str) -> str:
     }
 
 
-def _first_waiting(plan, episode):
-    states = plans.states(
-        plan,
-        unlock_rule="manual",
-        started_on=episode.started_on,
-        today=plans.clinic_today(episode.clinic),
-    )
+def _first_waiting(plan, episode, today):
+    states = plans.states(plan, unlock_rule="manual", started_on=episode.started_on, today=today)
     if any(s.is_open and not s.is_done for s in states):
         return None  # the patient has something open to work on
     for state in states:

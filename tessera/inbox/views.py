@@ -32,7 +32,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     therapists = scope.team_therapists(user)
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
-    work = worklist.build(scope.caseload(user, choice), people=therapists)
+    # The user is read already: their own caseload's therapist needs no query.
+    work = worklist.build(scope.caseload(user, choice), people=[user, *therapists])
     kind = request.GET.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
     grouped = request.GET.get("group") == "patient"

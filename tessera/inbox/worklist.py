@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from tessera.core.models import Clinic, Episode, Patient, User
+from tessera.core.prepared import Prepared
 
 from . import activity, collect, items
+from .collect import loaded_row
 from .items import KINDS, Item
 
 # What the collectors and the page read of an episode (the tests count queries, so a
@@ -53,6 +54,10 @@ EPISODE_FIELDS = (
     "created_at",
     "read_only_from",
 )
+# Read with them: the programme's unlock rule (``collect.opens_by_hand``), by the episode's
+# own reference to its version (one row of a small table), so that the plan entries of
+# the modules waiting to be opened are one query the same for every caseload.
+EPISODE_ATTRS = (*EPISODE_FIELDS, "programme_unlock_rule")
 # Columns no row shows or needs (the clinic's JSON settings).
 CLINIC_NOT_SHOWN = ("languages", "rate_limits")
 PATIENT_FIELDS = ("id", "first_name", "last_name")
@@ -176,6 +181,7 @@ COUNTED_FIELDS = (
     "started_on",
     "created_at",
 )
+COUNTED_ATTRS = (*COUNTED_FIELDS, "programme_unlock_rule")  # as ``EPISODE_ATTRS``
 COUNTED_CLINIC_FIELDS = ("id", "time_zone", "inactive_after_days")
 
 
@@ -190,9 +196,9 @@ def counted_caseload(episodes) -> dict[int, object]:
     clinics: dict[int, Clinic] = {}
     clinic_field = Episode.clinic.field
     caseload = {}
-    width = len(COUNTED_FIELDS)
-    for row in episodes.values_list(*COUNTED_FIELDS, *clinic_columns):
-        episode = loaded_row(Episode, db, COUNTED_FIELDS, row[:width])
+    width = len(COUNTED_ATTRS)
+    for row in episodes.values_list(*COUNTED_FIELDS, collect.UNLOCK_RULE, *clinic_columns):
+        episode = loaded_row(Episode, db, COUNTED_ATTRS, row[:width])
         clinic = clinics.get(episode.clinic_id)
         if clinic is None:
             clinic = clinics[episode.clinic_id] = loaded_row(
@@ -229,19 +235,15 @@ def read_caseload(episodes, *, people=()) -> dict[int, Episode]:
     user row (decision 0064), but for a therapist who is no longer one of the team's."""
     db = episodes.db
     caseload = {}
-    for row in episodes.values_list(*EPISODE_FIELDS):
-        episode = loaded_row(Episode, db, EPISODE_FIELDS, row)
+    for row in episodes.values_list(*EPISODE_FIELDS, collect.UNLOCK_RULE):
+        episode = loaded_row(Episode, db, EPISODE_ATTRS, row)
         caseload[episode.pk] = episode
     clinic_ids = {e.clinic_id for e in caseload.values()}
     known = {person.pk: person for person in people}
     therapist_ids = {e.therapist_id for e in caseload.values()} - {None} - set(known)
-    clinics = (
-        {c.pk: c for c in Clinic.objects.filter(pk__in=clinic_ids).defer(*CLINIC_NOT_SHOWN)}
-        if clinic_ids
-        else {}
-    )
+    clinics = {c.pk: c for c in _CLINICS(sorted(clinic_ids))} if clinic_ids else {}
     if therapist_ids:
-        known.update((u.pk, u) for u in User.objects.filter(pk__in=therapist_ids).defer("password"))
+        known.update((u.pk, u) for u in _THERAPISTS(sorted(therapist_ids)))
     clinic_field = Episode.clinic.field
     therapist_field = Episode.therapist.field
     patient_field = Episode.patient.field
@@ -250,6 +252,13 @@ def read_caseload(episodes, *, people=()) -> dict[int, Episode]:
         therapist_field.set_cached_value(episode, known.get(episode.therapist_id))
         patient_field.set_cached_value(episode, patient_of(episode))
     return caseload
+
+
+# The caseload's clinics and therapists (those not among ``people``), compiled to SQL
+# once per process and number of them (``core.prepared``, decision 0044): the same two
+# reads on every request of the inbox (issue 16).
+_CLINICS = Prepared(lambda ids: Clinic.objects.filter(pk__in=ids).defer(*CLINIC_NOT_SHOWN))
+_THERAPISTS = Prepared(lambda ids: User.objects.filter(pk__in=ids).defer("password"))
 
 
 def patient_of(episode) -> Patient:
@@ -262,17 +271,3 @@ def patient_of(episode) -> Patient:
         PATIENT_FIELDS,
         (episode.patient_id, episode.patient_first_name, episode.patient_last_name),
     )
-
-
-def loaded_row(model, db: str, attnames, values):
-    """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
-    fields deferred: read from the database if something asks for them), made without
-    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
-    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
-    models without ``pre_init``/``post_init`` receivers (the episode, the patient)."""
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(attnames, values, strict=True))
-    state = obj._state = ModelState()
-    state.db = db
-    state.adding = False
-    return obj

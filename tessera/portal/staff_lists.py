@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from tessera.core import access
-from tessera.core.id_lists import in_ids
+from tessera.core.id_lists import rows_for_ids
 from tessera.core.models import Clinic, Episode
 from tessera.core.models.episodes import training_patient_ids
+from tessera.inbox.collect import UNLOCK_RULE, open_past_due
 from tessera.inbox.items import url_with_id
 from tessera.inbox.scope import waiting_in
-from tessera.inbox.worklist import CLINIC_NOT_SHOWN, patient_of
+from tessera.inbox.worklist import CLINIC_NOT_SHOWN, loaded_row, patient_of
 from tessera.treatment.models import DueMeasure
 
 OVERDUE_SHOWN = 20
@@ -63,13 +65,22 @@ def responsible_for(user, clinics: dict | None = None) -> list:
                 Q(pk__in=waiting_in(access.staff_clinic_ids(user))),
                 output_field=BooleanField(),
             ),
+            # The inbox counts' modules waiting to be opened (``collect.opens_by_hand``).
+            programme_unlock_rule=F(UNLOCK_RULE),
         )
     )
     if clinics is None:
         return list(
             episodes.select_related("clinic").defer(*(f"clinic__{f}" for f in CLINIC_NOT_SHOWN))
         )
-    episodes = list(episodes)
+    # As rows, each episode made without ``Model.__init__`` (``worklist.loaded_row``,
+    # every column read: nothing deferred): fifty episodes' ``__init__`` was a sixth of
+    # this read (issue 16).
+    db = episodes.db
+    episodes = [
+        loaded_row(Episode, db, _RESPONSIBLE_ATTRS, row)
+        for row in episodes.values_list(*_EPISODE_COLUMNS, *_RESPONSIBLE_ANNOTATIONS)
+    ]
     missing = {e.clinic_id for e in episodes} - set(clinics)
     if missing:  # (not at a clinic of the user's roles: not in a staff scope; read them)
         clinics = {**clinics, **Clinic.objects.in_bulk(missing)}
@@ -79,18 +90,29 @@ def responsible_for(user, clinics: dict | None = None) -> list:
     return episodes
 
 
+_EPISODE_COLUMNS = tuple(field.attname for field in Episode._meta.concrete_fields)
+_RESPONSIBLE_ANNOTATIONS = ("is_training", "patient_waits", "programme_unlock_rule")
+_RESPONSIBLE_ATTRS = (*_EPISODE_COLUMNS, *_RESPONSIBLE_ANNOTATIONS)
+
+
 def open_real(episodes) -> list:
     """``caseload``'s episodes out of ``responsible_for``'s, in the same order."""
     return [e for e in episodes if e.status != Episode.Status.ENDED and not e.is_training]
 
 
 def with_patients(episodes) -> list:
-    """The episodes, each with its patient and ``detail_href``, the patient's record (a
-    pattern filled in, not ``{% url %}`` per row; issue 16)."""
+    """The episodes, each with its patient, ``detail_href``, the patient's record (a
+    pattern filled in, not ``{% url %}`` per row; issue 16), and ``status_label``
+    (``get_status_display``, made once per status, not per row)."""
     episodes = list(episodes)
+    labels: dict[str, str] = {}
     for episode in episodes:
         episode.patient = patient_of(episode)
         episode.detail_href = url_with_id("patient_detail", "pk", episode.patient_id)
+        label = labels.get(episode.status)
+        if label is None:
+            label = labels[episode.status] = episode.get_status_display()
+        episode.status_label = label
     return episodes
 
 
@@ -129,30 +151,33 @@ def _responsible_times(user) -> dict:
     }
 
 
+# What the overdue list reads of a questionnaire (``collect.open_past_due``'s columns).
+OVERDUE_COLUMNS = ("id", "episode_id", "due_at", "instrument", "time_point")
+
+
 def _overdue(episodes: dict, now, limit: int) -> list:
     # By the episodes' clinics' range of open questionnaires, which holds every column
-    # read here (``due_open_by_clinic``, decision 0057), not one descent per episode.
+    # read here (``due_open_by_clinic``, decision 0057), not one descent per episode:
+    # the inbox's own read (``collect.open_past_due``), its SQL compiled once per process
+    # and each row made into a questionnaire without ``Model.__init__`` (issue 16).
     clinics = sorted({e.clinic_id for e in episodes.values()})
-    dues = (
-        DueMeasure.objects.filter(in_ids("clinic", clinics), in_ids("episode", episodes))
-        .pending()
-        .filter(due_at__lt=now, expires_at__gt=now)
-        .only("id", "episode_id", "instrument", "time_point", "due_at")
-        .order_by("due_at", "id")
-    )
+    dues = rows_for_ids("inbox.overdue", open_past_due, episodes, now, clinics=clinics)
     shown = []
     named = set()
     today: dict[str, object] = {}
-    for due in dues:
-        episode = episodes[due.episode_id]
+    for row in dues:
+        due_at = row[2]
+        episode = episodes[row[1]]
         zone = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         if zone.key not in today:
             today[zone.key] = now.astimezone(zone).date()
-        if due.due_at.astimezone(zone).date() >= today[zone.key]:
+        if due_at.astimezone(zone).date() >= today[zone.key]:
             continue  # due today is not overdue: the patient has until the day ends
         if episode.pk not in named:
             episode.patient = patient_of(episode)
             named.add(episode.pk)
+        # A questionnaire made from its row as ``.only(*OVERDUE_COLUMNS)`` made it.
+        due = loaded_row(DueMeasure, DEFAULT_DB_ALIAS, OVERDUE_COLUMNS, row)
         due.episode = episode
         due.measures_href = url_with_id("patient_measures", "pk", episode.patient_id)
         shown.append(due)

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 # Queries of the whole request (session, user, roles and the page), pinned: the
 # therapist's home read its episodes four times before (the paginator's count, its
 # page, the overdue list's episodes, the inbox counts' caseload), now once. A team's
-# home no longer reads the team's therapists (nobody is chosen from them there).
-QUERIES = {"therapist": 17, "manager": 17, "supervisor": 17}
+# home no longer reads the team's therapists (nobody is chosen from them there). The
+# therapist's plan entries are not read when none of their patients' programmes opens
+# modules by hand (the unlock rule comes with the episodes): 17 → 16.
+QUERIES = {"therapist": 16, "manager": 17, "supervisor": 17}
 
 
 @pytest.mark.parametrize("who", sorted(QUERIES))

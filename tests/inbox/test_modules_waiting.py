@@ -119,3 +119,26 @@ def test_a_therapists_plan_entries_read_the_clinics_range_not_one_descent_per_ep
     conds = [line for line in plan.splitlines() if "Index Cond" in line]
     assert any("clinic_id = ANY" in line for line in conds)
     assert not any("episode_id" in line for line in conds)
+
+
+def test_no_plan_entry_is_read_when_no_programme_opens_modules_by_hand(
+    world, full, django_assert_num_queries
+):
+    """The programme's unlock rule comes with the caseload's episodes
+    (``collect.UNLOCK_RULE``): a caseload whose programmes open modules by themselves
+    reads no plan entry (issue 16)."""
+    episode = full[1]
+    version = Episode.objects.select_related("programme_version").get(pk=episode.pk)
+    version = version.programme_version
+    assert version is not None and version.unlock_rule == "manual"
+    type(version).objects.filter(pk=version.pk).update(unlock_rule="weekly")
+    for caseload in (
+        worklist.read_caseload(Episode.objects.filter(pk=episode.pk)),
+        worklist.counted_caseload(Episode.objects.filter(pk=episode.pk)),
+        collect.loaded([episode.pk]),
+    ):
+        assert caseload[episode.pk].programme_unlock_rule == "weekly"
+        with django_assert_num_queries(0):
+            assert collect.count_modules_to_open(caseload, timezone.now()) == 0
+    with django_assert_num_queries(0):
+        assert collect.modules_to_open(caseload, timezone.now()) == []

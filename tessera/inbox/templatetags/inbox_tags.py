@@ -31,34 +31,31 @@ def _text(value) -> str:
 def inbox_rows(context, rows, choice):
     team = bool(choice.team)
     therapist_column = team and not choice.therapist
-    unguided = None
     seen = None
     form_tail = None
     out = []
+    # What is the same for every row of a patient (the link, the name, the clinic and
+    # the therapist), of a kind (its label) or of an action (its text), written once per
+    # page: a page repeats a few dozen patients and a handful of labels (issue 16).
+    patient_cells: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    actions: dict[int, str] = {}
     for item in rows:
         episode = item.episode
+        cell = patient_cells.get(episode.pk)
+        if cell is None:
+            cell = patient_cells[episode.pk] = _patient_cells(item, episode, team, therapist_column)
+        label = labels.get(item.kind)
+        if label is None:
+            label = labels[item.kind] = _text(item.kind_label)
+        action = actions.get(id(item._action))
+        if action is None:
+            action = actions[id(item._action)] = _text(item.action)
         parts = [
             f'\n    <tr id="{_text(item.key)}" data-kind="{_text(item.kind)}">',
-            '\n      <td><a href="',
-            _text(item.overview_href),
-            '">',
-            _text(episode.patient),
-            "</a>",
-        ]
-        if team:
-            parts += ['<br><span class="help">', _text(episode.clinic.name), "</span>"]
-        parts.append("</td>\n      ")
-        if therapist_column:
-            therapist = episode.therapist
-            parts += ['<td data-column="therapist">', "" if therapist is None else _text(therapist)]
-            if not therapist:
-                if unguided is None:
-                    unguided = _text(gettext("No therapist (unguided)"))
-                parts += ["<em>", unguided, "</em>"]
-            parts.append("</td>")
-        parts += [
+            cell,
             "\n      <td><strong>",
-            _text(item.kind_label),
+            label,
             ":</strong> ",
             _text(item.reason),
             "</td>\n      <td>",
@@ -78,7 +75,7 @@ def inbox_rows(context, rows, choice):
             '</td>\n      <td>\n        <a href="',
             _text(item.href),
             '">',
-            _text(item.action),
+            action,
             "</a>\n        ",
         ]
         if item.answer_id:
@@ -97,6 +94,28 @@ def inbox_rows(context, rows, choice):
         parts.append("\n      </td>\n    </tr>\n  ")
         out.append("".join(parts))
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
+
+
+def _patient_cells(item, episode, team: bool, therapist_column: bool) -> str:
+    """The row's patient cell and, for a team's inbox, its therapist cell: the same for
+    every row of the episode."""
+    parts = [
+        '\n      <td><a href="',
+        _text(item.overview_href),
+        '">',
+        _text(episode.patient),
+        "</a>",
+    ]
+    if team:
+        parts += ['<br><span class="help">', _text(episode.clinic.name), "</span>"]
+    parts.append("</td>\n      ")
+    if therapist_column:
+        therapist = episode.therapist
+        parts += ['<td data-column="therapist">', "" if therapist is None else _text(therapist)]
+        if not therapist:
+            parts += ["<em>", _text(gettext("No therapist (unguided)")), "</em>"]
+        parts.append("</td>")
+    return "".join(parts)
 
 
 def _form_tail(context) -> str:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tessera.core import access
-from tessera.core.models import Episode
+from tessera.core.models import ClinicRole, Episode
+from tessera.core.prepared import Prepared
 from tessera.inbox import scope, worklist
 from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
@@ -100,7 +101,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     # of their own inbox (issue 16: they were read three times).
     # The user's roles with their clinics are read first: the episodes take their
     # clinic from them, not from a join per episode (decision 0057).
-    memberships = list(user.clinic_roles.select_related("clinic").order_by("clinic__name", "role"))
+    memberships = _MEMBERSHIPS(user.pk)
     responsible = staff_lists.responsible_for(
         user, clinics={m.clinic_id: m.clinic for m in memberships}
     )
@@ -127,6 +128,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "inbox": _inbox_counts(user, responsible),
         },
     )
+
+
+# The user's roles with their clinics (``user.clinic_roles``), compiled to SQL once per
+# process (``core.prepared``, decision 0044): read on every staff home (issue 16).
+_MEMBERSHIPS = Prepared(
+    lambda user_id: (
+        ClinicRole.objects.filter(user_id=user_id)
+        .select_related("clinic")
+        .order_by("clinic__name", "role")
+    )
+)
 
 
 def _inbox_counts(user, responsible: list):
