@@ -7,12 +7,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 
 from tessera.core.models import AuditEvent
 from tessera.programs import actions
-from tessera.programs.models import Step
+from tessera.programs.models import Module, Programme, Step
 
 ALREADY = "This step was already added. Nothing was added twice."
 
@@ -99,3 +100,57 @@ def test_a_key_of_another_draft_is_refused(library, login):
 def test_the_message_is_translated(language):
     with translation.override(language):
         assert translation.gettext(ALREADY) != ALREADY
+
+
+# --- the rest of the library's create forms ------------------------------------------------
+# A module or programme is refused with a message when its key is taken: sent twice, one
+# row and the message. Sent twice at the same instant, the second passes the check before
+# the first commits and meets its row at the insert: it gets the same message, not an
+# error page. The race is made by letting the checks miss, as they would have.
+
+CREATE_FORMS = {
+    "module": (
+        "library_module_new",
+        Module,
+        {"key": "calm", "title": "Calm", "language": "en", "estimated_minutes": "15"},
+        "A module with this key already exists in this region.",
+    ),
+    "programme": (
+        "library_programme_new",
+        Programme,
+        {"key": "calm", "title": "Calm", "problem_area": "panic", "languages": ["en"]},
+        "A programme with this key already exists in this region.",
+    ),
+}
+
+
+def _checks_miss(monkeypatch, model) -> list:
+    """The key's checks (the action's and ``full_clean``'s) find nothing, as in a race."""
+    exists = QuerySet.exists
+    missed = []
+
+    def patched(self):
+        if self.model is model:
+            missed.append(True)
+            return False
+        return exists(self)
+
+    monkeypatch.setattr(QuerySet, "exists", patched)
+    return missed
+
+
+@pytest.mark.parametrize("race", [False, True], ids=["one after the other", "same instant"])
+@pytest.mark.parametrize("name", sorted(CREATE_FORMS))
+def test_a_module_or_programme_sent_twice_makes_one(world, login, monkeypatch, name, race):
+    url_name, model, data, message = CREATE_FORMS[name]
+    client = login(world["author"])
+    first = client.post(reverse(url_name), data)
+    assert first.status_code == 302
+    events = AuditEvent.objects.count()
+    missed = _checks_miss(monkeypatch, model) if race else []
+    again = client.post(reverse(url_name), data)
+    assert again.status_code == 200
+    assert message in again.content.decode()
+    assert model.objects.filter(key="calm").count() == 1
+    assert AuditEvent.objects.count() == events
+    assert bool(missed) == race

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -67,11 +67,16 @@ def _check_family_language(version: ModuleVersion) -> None:
 def do_create_module(
     region, *, acting_user, key, title, language="en", summary="", estimated_minutes=20
 ) -> Module:
+    taken = ValidationError({"key": _("A module with this key already exists in this region.")})
     if Module.objects.filter(region=region, key=key).exists():
-        raise ValidationError({"key": _("A module with this key already exists in this region.")})
+        raise taken
     module = Module(region=region, key=key)
     module.full_clean()
-    module.save()
+    try:
+        with transaction.atomic():  # the form sent twice at the same instant (decision 0070)
+            module.save()
+    except IntegrityError:
+        raise taken from None
     version = ModuleVersion(
         module=module,
         number=1,
