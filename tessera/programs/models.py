@@ -158,6 +158,8 @@ class Step(models.Model):
     media_alt = models.CharField(_("description of the image"), max_length=300, blank=True)
     transcript = models.TextField(_("captions or transcript (markdown)"), blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
+    # "Add the step" sent twice adds one step (decision 0070).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["module_version", "position"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from tessera.core import audit
+from tessera.core import audit, submissions
 
 from ..content_rules import (
     module_problems,
@@ -67,11 +67,16 @@ def _check_family_language(version: ModuleVersion) -> None:
 def do_create_module(
     region, *, acting_user, key, title, language="en", summary="", estimated_minutes=20
 ) -> Module:
+    taken = ValidationError({"key": _("A module with this key already exists in this region.")})
     if Module.objects.filter(region=region, key=key).exists():
-        raise ValidationError({"key": _("A module with this key already exists in this region.")})
+        raise taken
     module = Module(region=region, key=key)
     module.full_clean()
-    module.save()
+    try:
+        with transaction.atomic():  # the form sent twice at the same instant (decision 0070)
+            module.save()
+    except IntegrityError:
+        raise taken from None
     version = ModuleVersion(
         module=module,
         number=1,
@@ -106,11 +111,47 @@ def _clean_step(step: Step, region_id: int) -> None:
 
 
 @transaction.atomic
-def do_add_step(version: ModuleVersion, *, acting_user, kind, title, **fields) -> Step:
+def do_add_step(
+    version: ModuleVersion, *, acting_user, kind, title, submission_key=None, **fields
+) -> Step:
+    """A new step at the end of the draft. "Add the step" sent twice (the same
+    ``submission_key``, or back and send again: the draft's last step is still blank
+    with this kind and title) adds one: the second time this returns the first,
+    ``sent_before`` set, and writes nothing (decision 0070). The draft's row lock
+    serialises two at the same instant."""
     _check_names(fields, STEP_FIELDS)
     version = _locked_draft(version)
+    last = version.steps.order_by("-position").values("pk")[:1]
+    return submissions.made_once(
+        Step,
+        submission_key,
+        lambda: _add_step(version, acting_user, kind, title, submission_key, fields),
+        same=None
+        if fields
+        else Step.objects.filter(
+            pk__in=last,
+            kind=kind,
+            title=title,
+            body="",
+            media__isnull=True,
+            media_alt="",
+            transcript="",
+            fields=[],
+        ),
+        module_version_id=version.pk,
+    )
+
+
+def _add_step(version, acting_user, kind, title, submission_key, fields) -> Step:
     position = (version.steps.aggregate(m=Max("position"))["m"] or 0) + 1
-    step = Step(module_version=version, position=position, kind=kind, title=title, **fields)
+    step = Step(
+        module_version=version,
+        position=position,
+        kind=kind,
+        title=title,
+        submission_key=submission_key,
+        **fields,
+    )
     _clean_step(step, version.module.region_id)
     step.save()
     audit.record_for_clinic(

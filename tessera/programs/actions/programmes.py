@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tessera.core import audit
@@ -59,13 +59,16 @@ def _clean_programme_version(version: ProgrammeVersion) -> None:
 @transaction.atomic
 def do_create_programme(region, *, acting_user, key, title, problem_area, **fields) -> Programme:
     _check_names(fields, PROGRAMME_FIELDS)
+    taken = ValidationError({"key": _("A programme with this key already exists in this region.")})
     if Programme.objects.filter(region=region, key=key).exists():
-        raise ValidationError(
-            {"key": _("A programme with this key already exists in this region.")}
-        )
+        raise taken
     programme = Programme(region=region, key=key)
     programme.full_clean()
-    programme.save()
+    try:
+        with transaction.atomic():  # the form sent twice at the same instant (decision 0070)
+            programme.save()
+    except IntegrityError:
+        raise taken from None
     fields.setdefault("languages", ["en"])
     version = ProgrammeVersion(
         programme=programme,

@@ -7,6 +7,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import submission_key_field
 from tessera.core.models import Region
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.core.validation import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -97,6 +98,7 @@ class ModuleDraftForm(forms.Form):
 class AddStepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of step"), choices=StepKind.choices)
     title = forms.CharField(label=_("Title of the step"), max_length=200)
+    submission_key = submission_key_field()
 
 
 class StepForm(forms.Form):

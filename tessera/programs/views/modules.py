@@ -145,9 +145,16 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The draft was saved."))
             return redirect("library_module_draft", pk=module.pk)
     if which == "step" and add.is_valid():
-        step = actions.do_add_step(draft, acting_user=request.user, **add.cleaned_data)
-        messages.success(request, _("The step was added. Fill it in here."))
-        return redirect("library_step_edit", pk=step.pk)
+        try:
+            step = actions.do_add_step(draft, acting_user=request.user, **add.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(add, exc)
+        else:
+            if getattr(step, "sent_before", False):
+                messages.info(request, _("This step was already added. Nothing was added twice."))
+                return redirect("library_module_draft", pk=module.pk)
+            messages.success(request, _("The step was added. Fill it in here."))
+            return redirect("library_step_edit", pk=step.pk)
     steps = list(draft.steps.select_related("media"))
     return render(
         request,
