@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
 from dataclasses import dataclass
+
+from django.db.models import F, Func, IntegerField, OuterRef
 
 from tessera.core import access
 from tessera.core.prepared import Prepared
 from tessera.programs.models import Step
 
 from . import ending, plans, worksheets
-from .models import DiaryEntry, DueMeasure
+from .models import DiaryEntry, DueMeasure, PlanEntry
 
 HOMEWORK = "homework"
 DAYS_BACK = 6  # an entry may be for today or one of the six days before
@@ -40,21 +41,27 @@ class HomeworkItem:
     this_week: int
 
 
-# The panel's two reads, compiled once per process (``core.prepared``): the patient
-# home shows the panel on every request (issue 16). Only what the panel shows of a
-# step: not its text, transcript or fields (JSON).
-_HOMEWORK_STEPS = Prepared(
-    lambda module_version_ids: (
-        Step.objects.filter(module_version__id__in=module_version_ids, kind=HOMEWORK)
-        .only("pk", "module_version_id", "position", "title")
-        .order_by("position")
-    )
-)
-_WEEK_ENTRIES = Prepared(
+# The panel's read, compiled once per process (``core.prepared``): the patient home
+# shows the panel on every request (issue 16). A row for each homework step of each
+# open module (the plan entry, the step), with the entries registered for it this week
+# counted by the database; of the step, only what the panel shows: not its text,
+# transcript or fields (JSON).
+_STEP_COLUMNS = ["id", "module_version_id", "position", "title"]
+_WEEK_HOMEWORK = Prepared(
     lambda entry_ids, first, last: (
-        DiaryEntry.objects.filter(entry__id__in=entry_ids)
-        .between(first, last)
-        .values_list("entry_id", "step_id")
+        PlanEntry.objects.filter(id__in=entry_ids, module_version__steps__kind=HOMEWORK)
+        .values_list(
+            "pk",
+            *(f"module_version__steps__{name}" for name in _STEP_COLUMNS),
+            DiaryEntry.objects.filter(
+                entry_id=OuterRef("pk"), step_id=OuterRef("module_version__steps__id")
+            )
+            .between(first, last)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+            .values("n"),
+        )
+        .order_by("module_version__steps__position", "module_version__steps__id")
     )
 )
 
@@ -62,8 +69,8 @@ _WEEK_ENTRIES = Prepared(
 def week_panel(episode, states=None) -> list[HomeworkItem]:
     """The homework steps of the patient's open modules (a finished module's diary often
     goes on, as in behavioural activation) with how many entries each has this week.
-    Three queries whatever the size of the plan; two when the caller passes the
-    episode's ``plans.episode_states`` it already has (the patient home)."""
+    Two queries whatever the size of the plan; one when the caller passes the episode's
+    ``plans.episode_states`` it already has (the patient home)."""
     if episode is None:
         return []
     if states is None:
@@ -71,18 +78,17 @@ def week_panel(episode, states=None) -> list[HomeworkItem]:
     entries = [s.entry for s in states if s.is_open]
     if not entries:
         return []
-    steps = _HOMEWORK_STEPS(sorted({e.module_version_id for e in entries}))
-    if not steps:
-        return []
     monday, sunday = week_of(plans.clinic_today(episode.clinic))
-    # A week's entries of the open modules are few: counted here rather than grouped by
-    # the database, whose GROUP BY costs more to build than the rows cost to read.
-    counts = Counter(_WEEK_ENTRIES([e.pk for e in entries], monday, sunday))
+    by_entry: dict[int, list[tuple[Step, int]]] = {}
+    for entry_id, *step, this_week in _WEEK_HOMEWORK([e.pk for e in entries], monday, sunday):
+        # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
+        by_entry.setdefault(entry_id, []).append(
+            (Step.from_db(_WEEK_HOMEWORK.using, _STEP_COLUMNS, step), this_week)
+        )
     return [
-        HomeworkItem(entry, step, counts.get((entry.pk, step.pk), 0))
+        HomeworkItem(entry, step, this_week)
         for entry in entries
-        for step in steps
-        if step.module_version_id == entry.module_version_id
+        for step, this_week in by_entry.get(entry.pk, ())
     ]
 
 

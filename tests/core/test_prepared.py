@@ -233,8 +233,13 @@ def test_instances_made_without_init_are_the_querysets(seeded_demo, django_asser
     def patients(least):
         return Patient.objects.filter(pk__gte=least).select_related("user").order_by("pk")
 
-    first = min(min(Episode.objects.values_list("pk", flat=True)), Patient.objects.first().pk)
-    for build in (episodes, entries, patients):
+    first_episode = min(Episode.objects.values_list("pk", flat=True))
+    first_patient = min(Patient.objects.values_list("pk", flat=True))
+    for build, first in [
+        (episodes, first_episode),
+        (entries, first_episode),
+        (patients, first_patient),
+    ]:
         compiled = Prepared(build)
         for least in (first, first + 1):
             expected = list(build(least))
@@ -243,10 +248,10 @@ def test_instances_made_without_init_are_the_querysets(seeded_demo, django_asser
             assert [_made(o) for o in got] == [_made(o) for o in expected]
     # The demo has both: episodes with a therapist and without, patients with a user
     # and without.
-    assert {e.therapist is None for e in Prepared(episodes)(first)} == {True, False}
-    assert {p.user is None for p in Prepared(patients)(first)} == {True, False}
+    assert {e.therapist is None for e in Prepared(episodes)(first_episode)} == {True, False}
+    assert {p.user is None for p in Prepared(patients)(first_patient)} == {True, False}
     # A deferred field is read when asked, as from the queryset's instance.
-    entry = Prepared(entries)(first)[0]
+    entry = Prepared(entries)(first_episode)[0]
     stored = PlanEntry.objects.get(pk=entry.pk).seen_steps
     with django_assert_num_queries(1):
         assert entry.seen_steps == stored
