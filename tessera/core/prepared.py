@@ -308,8 +308,7 @@ class _Maker:
     def for_this_run(self) -> Callable[[Any], models.Model]:
         """``fast`` unless a ``pre_init`` or ``post_init`` receiver would be told of the
         instance (asked at each run: a receiver may be connected at any time)."""
-        model = self.model
-        if self.plain and not (pre_init.has_listeners(model) or post_init.has_listeners(model)):
+        if self.plain and not _told_of_init(self.model):
             return self.fast
         return self.slow
 
@@ -330,6 +329,14 @@ class _Maker:
 
 
 _new_object = object.__new__
+
+
+def _told_of_init(model) -> bool:
+    """Whether a ``pre_init`` or ``post_init`` receiver would be told of an instance of
+    the model (most often none is connected at all: then nothing more is asked)."""
+    if not (pre_init.receivers or post_init.receivers):
+        return False
+    return pre_init.has_listeners(model) or post_init.has_listeners(model)
 
 
 class _Related:

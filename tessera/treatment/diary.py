@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField, OuterRef
+from django.db.models import F, FilteredRelation, Func, IntegerField, OuterRef, Q
 
 from tessera.core import access
 from tessera.core.prepared import Prepared
@@ -41,55 +41,70 @@ class HomeworkItem:
     this_week: int
 
 
-# The panel's read, compiled once per process (``core.prepared``): the patient home
-# shows the panel on every request (issue 16). A row for each homework step of each
-# open module (the plan entry, the step), with the entries registered for it this week
-# counted by the database; of the step, only what the panel shows: not its text,
-# transcript or fields (JSON).
+# The plan and the panel in one read, compiled once per process (``core.prepared``):
+# the patient home shows both on every request (issue 16). The episode's current plan
+# entries with their module versions, as ``plans.episode_states`` reads them, each
+# once for each of its module's homework steps (once when it has none), with the
+# entries registered for that step this week counted by the database; of the step,
+# only what the panel shows: not its text, transcript or fields (JSON).
 _STEP_COLUMNS = ["id", "module_version_id", "position", "title"]
-_WEEK_HOMEWORK = Prepared(
-    lambda entry_ids, first, last: (
-        PlanEntry.objects.filter(id__in=entry_ids, module_version__steps__kind=HOMEWORK)
-        .values_list(
-            "pk",
-            *(f"module_version__steps__{name}" for name in _STEP_COLUMNS),
-            DiaryEntry.objects.filter(
-                entry_id=OuterRef("pk"), step_id=OuterRef("module_version__steps__id")
+_STEP = "homework_step"
+_PLAN_AND_HOMEWORK = Prepared(
+    lambda episode_id, first, last: (
+        PlanEntry.objects.filter(episode_id=episode_id)
+        .current()
+        .select_related("module_version")
+        .annotate(
+            homework=FilteredRelation(
+                "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
+            )
+        )
+        .annotate(
+            **{f"{_STEP}_{name}": F(f"homework__{name}") for name in _STEP_COLUMNS},
+            homework_this_week=DiaryEntry.objects.filter(
+                entry_id=OuterRef("pk"), step_id=OuterRef("homework__id")
             )
             .between(first, last)
             .order_by()
             .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
             .values("n"),
         )
-        .order_by("module_version__steps__position", "module_version__steps__id")
+        .order_by("position", "id", "homework__position", "homework__id")
     )
 )
 
 
-def week_panel(episode, states=None) -> list[HomeworkItem]:
+def states_and_week_panel(episode) -> tuple[list, list[HomeworkItem]]:
+    """``plans.episode_states(episode)`` and ``week_panel(episode)``, in one query."""
+    monday, sunday = week_of(plans.clinic_today(episode.clinic))
+    entries: list[PlanEntry] = []
+    steps: dict[int, list[tuple[Step, int]]] = {}
+    for row in _PLAN_AND_HOMEWORK(episode.pk, monday, sunday):
+        # The step's columns are not the entry's: taken off it.
+        values = [row.__dict__.pop(f"{_STEP}_{name}") for name in _STEP_COLUMNS]
+        this_week = row.__dict__.pop("homework_this_week")
+        if not entries or entries[-1].pk != row.pk:
+            entries.append(row)
+        if values[0] is not None:
+            # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
+            step = Step.from_db(_PLAN_AND_HOMEWORK.using, _STEP_COLUMNS, values)
+            steps.setdefault(row.pk, []).append((step, this_week))
+    states = plans.states_of(episode, entries)
+    return states, [
+        HomeworkItem(s.entry, step, this_week)
+        for s in states
+        if s.is_open
+        for step, this_week in steps.get(s.entry.pk, ())
+    ]
+
+
+def week_panel(episode) -> list[HomeworkItem]:
     """The homework steps of the patient's open modules (a finished module's diary often
-    goes on, as in behavioural activation) with how many entries each has this week.
-    Two queries whatever the size of the plan; one when the caller passes the episode's
-    ``plans.episode_states`` it already has (the patient home)."""
+    goes on, as in behavioural activation) with how many entries each has this week:
+    one query whatever the size of the plan."""
     if episode is None:
         return []
-    if states is None:
-        states = plans.episode_states(episode)
-    entries = [s.entry for s in states if s.is_open]
-    if not entries:
-        return []
-    monday, sunday = week_of(plans.clinic_today(episode.clinic))
-    by_entry: dict[int, list[tuple[Step, int]]] = {}
-    for entry_id, *step, this_week in _WEEK_HOMEWORK([e.pk for e in entries], monday, sunday):
-        # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
-        by_entry.setdefault(entry_id, []).append(
-            (Step.from_db(_WEEK_HOMEWORK.using, _STEP_COLUMNS, step), this_week)
-        )
-    return [
-        HomeworkItem(entry, step, this_week)
-        for entry in entries
-        for step, this_week in by_entry.get(entry.pk, ())
-    ]
+    return states_and_week_panel(episode)[1]
 
 
 def diary_context(entry, step, *, today, values=None, errors=None, key=None, for_date=None):
