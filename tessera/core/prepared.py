@@ -339,6 +339,22 @@ def _told_of_init(model) -> bool:
     return pre_init.has_listeners(model) or post_init.has_listeners(model)
 
 
+_MAKERS: dict[tuple, _Maker] = {}
+
+
+def from_db(model, db: str, attnames: list[str], values) -> models.Model:
+    """``model.from_db(db, attnames, values)``: an instance of the values of some of
+    its columns (the others deferred), made as the compiled reads make theirs (without
+    ``Model.__init__`` where that gives the same object), for a read that selects a
+    model's columns beside another's (the patient home's homework steps). The names
+    in the model's field order, as ``Model.from_db`` requires."""
+    key = (model, db, tuple(attnames))
+    maker = _MAKERS.get(key)
+    if maker is None:
+        maker = _MAKERS[key] = _Maker(model, db, list(attnames))
+    return maker.for_this_run()(values)
+
+
 class _Related:
     """Django's ``RelatedPopulator`` (a ``select_related`` object and its own), with its
     instances made by a ``_Maker``."""

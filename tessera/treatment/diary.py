@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, Func, IntegerField, OuterRef, Q
 
-from tessera.core import access
+from tessera.core import access, prepared
 from tessera.core.prepared import Prepared
 from tessera.programs.models import Step
 
@@ -87,7 +87,7 @@ def states_and_week_panel(episode) -> tuple[list, list[HomeworkItem]]:
             entries.append(row)
         if values[0] is not None:
             # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
-            step = Step.from_db(_PLAN_AND_HOMEWORK.using, _STEP_COLUMNS, values)
+            step = prepared.from_db(Step, _PLAN_AND_HOMEWORK.using, _STEP_COLUMNS, values)
             steps.setdefault(row.pk, []).append((step, this_week))
     states = plans.states_of(episode, entries)
     return states, [

@@ -296,3 +296,19 @@ def test_instances_go_through_init_where_it_would_do_more(world):
         assert sorted(t.__name__ for t in told) == sorted(["Episode", "Patient"] * len(got))
     assert _plain_model(Episode)
     assert not _plain_model(MediaFile)  # its file's descriptor makes a FieldFile
+
+
+def test_from_db_makes_what_djangos_from_db_makes(world):
+    """``prepared.from_db`` (the columns of a model read beside another's): the instance
+    ``Model.from_db`` makes, with all the columns or some (the rest deferred)."""
+    from tessera.core import prepared
+
+    episode = Episode.objects.get(pk=world.episode.pk)
+    every = [f.attname for f in Episode._meta.concrete_fields]
+    # In the model's order, as Django's ``from_db`` requires.
+    some = [name for name in every if name in {"id", "status", "patient_id", "created_at"}]
+    for names in (every, some, some):
+        values = [getattr(episode, name) for name in names]
+        made = prepared.from_db(Episode, "default", names, values)
+        assert _made(made) == _made(Episode.from_db("default", names, values))
+    assert made.get_deferred_fields() == set(every) - set(some)
