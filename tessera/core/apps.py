@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # checks and signals register checks and receivers as they are imported
-        from . import checks, converters, lookups, signals  # noqa: F401
+        from django.db.backends.signals import connection_created
+
+        from . import checks, converters, lookups, signals, timestamps  # noqa: F401
 
         converters.register()  # <id:…> in paths (before any URL module is read)
         lookups.register()  # keys past 64 bits match no row (not a 500 on SQLite)
+        # PostgreSQL's timestamps read by datetime's C parser (decision 0072).
+        connection_created.connect(timestamps.install, dispatch_uid="tessera.core.timestamps")

@@ -32,7 +32,11 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Expression
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
 # The field whose ``get_db_prep_value`` prepares a value of this Python type (a datetime
@@ -212,9 +216,13 @@ class _FastPlan:
     Django's ``ModelIterable`` and ``ValuesListIterable`` do, with the layout worked out
     once: no clone of the queryset, no chunked fetching (issue 16: about a third of a
     small read's CPU). Reads with anything more (prefetches, extra columns, known
-    related objects, composite keys, other iterables) go through the queryset."""
+    related objects, composite keys, other iterables) go through the queryset.
 
-    __slots__ = ("annotations", "db", "end", "init_list", "model", "populators", "start")
+    The instances are made as ``Model.from_db`` makes them, without running
+    ``Model.__init__`` over every field where that gives the same object
+    (``_Maker``): about a third of a read's CPU was ``__init__`` (issue 16)."""
+
+    __slots__ = ("annotations", "db", "end", "maker", "model", "related", "start")
 
     def __init__(self, queryset, compiler):
         self.db = queryset.db
@@ -224,8 +232,11 @@ class _FastPlan:
             select_fields = klass_info["select_fields"]
             self.model = klass_info["model"]
             self.start, self.end = select_fields[0], select_fields[-1] + 1
-            self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
-            self.populators = get_related_populators(klass_info, compiler.select, self.db)
+            init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
+            self.maker = _Maker(self.model, self.db, init_list)
+            self.related = [
+                _Related(p) for p in get_related_populators(klass_info, compiler.select, self.db)
+            ]
             self.annotations = list((compiler.annotation_col_map or {}).items())
 
     def run(self, connection, sql, params, converters) -> list:
@@ -243,15 +254,151 @@ class _FastPlan:
         if self.model is None:
             return [tuple(row) for row in rows]
         found = []
-        model, db, init_list, start, end = self.model, self.db, self.init_list, self.start, self.end
+        make, start, end = self.maker.for_this_run(), self.start, self.end
+        related = [(r, r.for_this_run()) for r in self.related]
+        annotations = self.annotations
         for row in rows:
-            obj = model.from_db(db, init_list, row[start:end])
-            for populator in self.populators:
-                populator.populate(row, obj)
-            for name, position in self.annotations:
+            obj = make(row[start:end])
+            for populator, made in related:
+                populator.populate(row, obj, made)
+            for name, position in annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+# The descriptors of a concrete field's value that keep what is set as it is set, in the
+# instance's ``__dict__``: for a model whose fields all have one of these, setting the
+# attributes through ``__init__`` or into ``__dict__`` gives the same object.
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _plain_model(model) -> bool:
+    """Whether ``model.from_db`` makes nothing more than ``_Maker.fast`` makes: Django's
+    own ``__init__``, ``from_db`` and ``__setattr__`` (no class of the model or its
+    mixins overrides them) and plain descriptors for every concrete field's value."""
+    if model._meta.abstract or model._meta.is_composite_pk:
+        return False
+    for klass in model.__mro__:
+        if klass is models.Model or klass is object:
+            continue
+        if {"__init__", "from_db", "__setattr__", "__new__"} & klass.__dict__.keys():
+            return False
+    for field in model._meta.concrete_fields:
+        descriptor = next(
+            (k.__dict__[field.attname] for k in model.__mro__ if field.attname in k.__dict__),
+            None,
+        )
+        if type(descriptor) not in _PLAIN_DESCRIPTORS:
+            return False
+    return True
+
+
+class _Maker:
+    """Makes a model instance from its selected columns' values, as ``from_db`` does."""
+
+    __slots__ = ("attnames", "db", "model", "plain")
+
+    def __init__(self, model, db: str, attnames: list[str]):
+        self.model = model
+        self.db = db
+        self.attnames = attnames
+        self.plain = _plain_model(model)
+
+    def for_this_run(self) -> Callable[[Any], models.Model]:
+        """``fast`` unless a ``pre_init`` or ``post_init`` receiver would be told of the
+        instance (asked at each run: a receiver may be connected at any time)."""
+        if self.plain and not _told_of_init(self.model):
+            return self.fast
+        return self.slow
+
+    def slow(self, values) -> models.Model:
+        return self.model.from_db(self.db, self.attnames, values)
+
+    def fast(self, values) -> models.Model:
+        """What ``from_db`` gives: the instance's state (from the database, not being
+        added), then the selected fields' values as read (the others deferred)."""
+        obj = _new_object(self.model)
+        state = ModelState()
+        state.db = self.db
+        state.adding = False
+        attributes = obj.__dict__
+        attributes["_state"] = state
+        attributes.update(zip(self.attnames, values, strict=True))
+        return obj
+
+
+_new_object = object.__new__
+
+
+def _told_of_init(model) -> bool:
+    """Whether a ``pre_init`` or ``post_init`` receiver would be told of an instance of
+    the model (most often none is connected at all: then nothing more is asked)."""
+    if not (pre_init.receivers or post_init.receivers):
+        return False
+    return pre_init.has_listeners(model) or post_init.has_listeners(model)
+
+
+_MAKERS: dict[tuple, _Maker] = {}
+
+
+def from_db(model, db: str, attnames: list[str], values) -> models.Model:
+    """``model.from_db(db, attnames, values)``: an instance of the values of some of
+    its columns (the others deferred), made as the compiled reads make theirs (without
+    ``Model.__init__`` where that gives the same object), for a read that selects a
+    model's columns beside another's (the patient home's homework steps). The names
+    in the model's field order, as ``Model.from_db`` requires."""
+    key = (model, db, tuple(attnames))
+    maker = _MAKERS.get(key)
+    if maker is None:
+        maker = _MAKERS[key] = _Maker(model, db, list(attnames))
+    return maker.for_this_run()(values)
+
+
+class _Related:
+    """Django's ``RelatedPopulator`` (a ``select_related`` object and its own), with its
+    instances made by a ``_Maker``."""
+
+    __slots__ = (
+        "end",
+        "local_setter",
+        "maker",
+        "pk_idx",
+        "related",
+        "remote_setter",
+        "reorder_for_init",
+        "start",
+    )
+
+    def __init__(self, populator):
+        self.reorder_for_init = populator.reorder_for_init
+        if self.reorder_for_init is None:
+            self.start, self.end = populator.cols_start, populator.cols_end
+        self.pk_idx = populator.pk_idx
+        self.maker = _Maker(populator.model_cls, populator.db, populator.init_list)
+        self.related = [_Related(p) for p in populator.related_populators]
+        self.local_setter = populator.local_setter
+        self.remote_setter = populator.remote_setter
+
+    def for_this_run(self):
+        return (self.maker.for_this_run(), [(r, r.for_this_run()) for r in self.related])
+
+    def populate(self, row, from_obj, made) -> None:
+        """As ``RelatedPopulator.populate``: ``made`` is ``for_this_run``'s answer."""
+        make, related = made
+        if self.reorder_for_init:
+            values = self.reorder_for_init(row)
+        else:
+            values = row[self.start : self.end]
+        if values[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = make(values)
+            for populator, its_own in related:
+                populator.populate(row, obj, its_own)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
 
 
 def _cursor(connection):

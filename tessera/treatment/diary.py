@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 
-from tessera.core import access
+from django.db.models import F, FilteredRelation, Func, IntegerField, OuterRef, Q
+
+from tessera.core import access, prepared
 from tessera.core.prepared import Prepared
 from tessera.programs.models import Step
 
 from . import ending, plans, worksheets
-from .models import DiaryEntry, DueMeasure
+from .models import DiaryEntry, DueMeasure, PlanEntry
 
 HOMEWORK = "homework"
 DAYS_BACK = 6  # an entry may be for today or one of the six days before
@@ -40,50 +41,70 @@ class HomeworkItem:
     this_week: int
 
 
-# The panel's two reads, compiled once per process (``core.prepared``): the patient
-# home shows the panel on every request (issue 16). Only what the panel shows of a
-# step: not its text, transcript or fields (JSON).
-_HOMEWORK_STEPS = Prepared(
-    lambda module_version_ids: (
-        Step.objects.filter(module_version__id__in=module_version_ids, kind=HOMEWORK)
-        .only("pk", "module_version_id", "position", "title")
-        .order_by("position")
-    )
-)
-_WEEK_ENTRIES = Prepared(
-    lambda entry_ids, first, last: (
-        DiaryEntry.objects.filter(entry__id__in=entry_ids)
-        .between(first, last)
-        .values_list("entry_id", "step_id")
+# The plan and the panel in one read, compiled once per process (``core.prepared``):
+# the patient home shows both on every request (issue 16). The episode's current plan
+# entries with their module versions, as ``plans.episode_states`` reads them, each
+# once for each of its module's homework steps (once when it has none), with the
+# entries registered for that step this week counted by the database; of the step,
+# only what the panel shows: not its text, transcript or fields (JSON).
+_STEP_COLUMNS = ["id", "module_version_id", "position", "title"]
+_STEP = "homework_step"
+_PLAN_AND_HOMEWORK = Prepared(
+    lambda episode_id, first, last: (
+        PlanEntry.objects.filter(episode_id=episode_id)
+        .current()
+        .select_related("module_version")
+        .annotate(
+            homework=FilteredRelation(
+                "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
+            )
+        )
+        .annotate(
+            **{f"{_STEP}_{name}": F(f"homework__{name}") for name in _STEP_COLUMNS},
+            homework_this_week=DiaryEntry.objects.filter(
+                entry_id=OuterRef("pk"), step_id=OuterRef("homework__id")
+            )
+            .between(first, last)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+            .values("n"),
+        )
+        .order_by("position", "id", "homework__position", "homework__id")
     )
 )
 
 
-def week_panel(episode, states=None) -> list[HomeworkItem]:
+def states_and_week_panel(episode) -> tuple[list, list[HomeworkItem]]:
+    """``plans.episode_states(episode)`` and ``week_panel(episode)``, in one query."""
+    monday, sunday = week_of(plans.clinic_today(episode.clinic))
+    entries: list[PlanEntry] = []
+    steps: dict[int, list[tuple[Step, int]]] = {}
+    for row in _PLAN_AND_HOMEWORK(episode.pk, monday, sunday):
+        # The step's columns are not the entry's: taken off it.
+        values = [row.__dict__.pop(f"{_STEP}_{name}") for name in _STEP_COLUMNS]
+        this_week = row.__dict__.pop("homework_this_week")
+        if not entries or entries[-1].pk != row.pk:
+            entries.append(row)
+        if values[0] is not None:
+            # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
+            step = prepared.from_db(Step, _PLAN_AND_HOMEWORK.using, _STEP_COLUMNS, values)
+            steps.setdefault(row.pk, []).append((step, this_week))
+    states = plans.states_of(episode, entries)
+    return states, [
+        HomeworkItem(s.entry, step, this_week)
+        for s in states
+        if s.is_open
+        for step, this_week in steps.get(s.entry.pk, ())
+    ]
+
+
+def week_panel(episode) -> list[HomeworkItem]:
     """The homework steps of the patient's open modules (a finished module's diary often
-    goes on, as in behavioural activation) with how many entries each has this week.
-    Three queries whatever the size of the plan; two when the caller passes the
-    episode's ``plans.episode_states`` it already has (the patient home)."""
+    goes on, as in behavioural activation) with how many entries each has this week:
+    one query whatever the size of the plan."""
     if episode is None:
         return []
-    if states is None:
-        states = plans.episode_states(episode)
-    entries = [s.entry for s in states if s.is_open]
-    if not entries:
-        return []
-    steps = _HOMEWORK_STEPS(sorted({e.module_version_id for e in entries}))
-    if not steps:
-        return []
-    monday, sunday = week_of(plans.clinic_today(episode.clinic))
-    # A week's entries of the open modules are few: counted here rather than grouped by
-    # the database, whose GROUP BY costs more to build than the rows cost to read.
-    counts = Counter(_WEEK_ENTRIES([e.pk for e in entries], monday, sunday))
-    return [
-        HomeworkItem(entry, step, counts.get((entry.pk, step.pk), 0))
-        for entry in entries
-        for step in steps
-        if step.module_version_id == entry.module_version_id
-    ]
+    return states_and_week_panel(episode)[1]
 
 
 def diary_context(entry, step, *, today, values=None, errors=None, key=None, for_date=None):

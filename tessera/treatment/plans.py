@@ -113,9 +113,15 @@ _CURRENT_ENTRIES = Prepared(
 
 
 def episode_states(episode):
-    entries = _CURRENT_ENTRIES(episode.pk)
+    return states_of(episode, _CURRENT_ENTRIES(episode.pk))
+
+
+def states_of(episode, entries):
+    """``states`` of the episode's current entries (as ``_CURRENT_ENTRIES`` reads them,
+    in plan order), each entry told its episode."""
+    known = PlanEntry.episode.field.set_cached_value
     for entry in entries:
-        entry.episode = episode  # known: no query when a caller asks
+        known(entry, episode)  # known (read by its id): no query when a caller asks
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
     return states(
         entries,

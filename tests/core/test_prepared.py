@@ -178,3 +178,137 @@ def test_a_kept_connection_prepares_each_read_once_and_logs_it_as_any_other(
     other = Prepared(lambda user_id: Episode.objects.filter(patient__user_id=user_id))
     assert other(user.pk) == list(Episode.objects.filter(patient__user=user))
     assert len([s for s in prepared_statements() if s not in before]) == len(new)
+
+
+def _made(obj, seen=None):
+    """All an instance holds, as ``from_db`` or the fast path made it: its class, the
+    values in its ``__dict__`` (the deferred fields absent), its state, and the same of
+    each related object cached on it (``select_related``, a back-reference: once)."""
+    if obj is None:
+        return None
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return ("seen", type(obj), obj.pk)
+    seen.add(id(obj))
+    state = obj._state
+    return (
+        type(obj),
+        sorted((k, repr(v)) for k, v in vars(obj).items() if k != "_state"),
+        [type(v) for k, v in sorted(vars(obj).items()) if k != "_state"],
+        (state.db, state.adding),
+        sorted((name, _made(value, seen)) for name, value in state.fields_cache.items()),
+        obj.get_deferred_fields(),
+    )
+
+
+def test_instances_made_without_init_are_the_querysets(seeded_demo, django_assert_num_queries):
+    """Issue 16: model instances are made without ``Model.__init__`` (``_Maker.fast``)
+    and must be what the queryset makes, field by field: nested ``select_related``
+    objects, a null foreign key (no object), a one-to-one's back-reference, deferred
+    fields (read on access, as the queryset's), annotations."""
+    from django.db.models import Count
+
+    from tessera.core.models import Patient
+    from tessera.treatment.models import PlanEntry
+
+    def episodes(least):
+        return (
+            Episode.objects.filter(pk__gte=least)
+            .select_related("patient__user", "therapist", "clinic__region", "programme_version")
+            .defer("patient__user__password", "programme_version__translations")
+            .annotate(message_count=Count("messages"))
+            .order_by("pk")
+        )
+
+    def entries(least):
+        return (
+            PlanEntry.objects.filter(episode_id__gte=least)
+            .select_related("module_version", "programme_version", "episode")
+            .only(
+                "position", "module_version__title", "programme_version__number", "episode__status"
+            )
+            .order_by("pk")
+        )
+
+    def patients(least):
+        return Patient.objects.filter(pk__gte=least).select_related("user").order_by("pk")
+
+    first_episode = min(Episode.objects.values_list("pk", flat=True))
+    first_patient = min(Patient.objects.values_list("pk", flat=True))
+    for build, first in [
+        (episodes, first_episode),
+        (entries, first_episode),
+        (patients, first_patient),
+    ]:
+        compiled = Prepared(build)
+        for least in (first, first + 1):
+            expected = list(build(least))
+            got = compiled(least)
+            assert expected, build
+            assert [_made(o) for o in got] == [_made(o) for o in expected]
+    # The demo has both: episodes with a therapist and without, patients with a user
+    # and without.
+    assert {e.therapist is None for e in Prepared(episodes)(first_episode)} == {True, False}
+    assert {p.user is None for p in Prepared(patients)(first_patient)} == {True, False}
+    # A deferred field is read when asked, as from the queryset's instance.
+    entry = Prepared(entries)(first_episode)[0]
+    stored = PlanEntry.objects.get(pk=entry.pk).seen_steps
+    with django_assert_num_queries(1):
+        assert entry.seen_steps == stored
+
+
+def test_instances_go_through_init_where_it_would_do_more(world):
+    """With a ``pre_init`` or ``post_init`` receiver for the model (connected at any
+    time), and for a model whose field has its own descriptor (a file), the instances
+    are made by ``from_db`` (``Model.__init__``), receivers told."""
+    from django.db.models.signals import post_init, pre_init
+
+    from tessera.core.prepared import _plain_model
+    from tessera.programs.models import MediaFile
+
+    own = Prepared(
+        lambda user_id: (
+            Episode.objects.filter(patient__user_id=user_id)
+            .select_related("patient")
+            .order_by("pk")
+        )
+    )
+    user_id = world.patient.user.pk
+    assert own(user_id)
+    for signal in (pre_init, post_init):
+        told = []
+
+        def receiver(sender, **kwargs):
+            told.append(sender)
+
+        signal.connect(receiver, sender=Episode)
+        try:
+            got = own(user_id)
+        finally:
+            signal.disconnect(receiver, sender=Episode)
+        assert told == [Episode] * len(got)
+        told.clear()
+        signal.connect(receiver)  # any sender: the patients too
+        try:
+            got = own(user_id)
+        finally:
+            signal.disconnect(receiver)
+        assert sorted(t.__name__ for t in told) == sorted(["Episode", "Patient"] * len(got))
+    assert _plain_model(Episode)
+    assert not _plain_model(MediaFile)  # its file's descriptor makes a FieldFile
+
+
+def test_from_db_makes_what_djangos_from_db_makes(world):
+    """``prepared.from_db`` (the columns of a model read beside another's): the instance
+    ``Model.from_db`` makes, with all the columns or some (the rest deferred)."""
+    from tessera.core import prepared
+
+    episode = Episode.objects.get(pk=world.episode.pk)
+    every = [f.attname for f in Episode._meta.concrete_fields]
+    # In the model's order, as Django's ``from_db`` requires.
+    some = [name for name in every if name in {"id", "status", "patient_id", "created_at"}]
+    for names in (every, some, some):
+        values = [getattr(episode, name) for name in names]
+        made = prepared.from_db(Episode, "default", names, values)
+        assert _made(made) == _made(Episode.from_db("default", names, values))
+    assert made.get_deferred_fields() == set(every) - set(some)

@@ -170,6 +170,60 @@ def test_the_week_panel_counts_this_week_only(world, plan):
     assert [(item.step.pk, item.this_week) for item in panel] == [(plan.homework.pk, 2)]
 
 
+def test_the_plan_and_the_week_panel_count_each_entry_and_step_in_one_query(
+    world, plan, django_assert_num_queries
+):
+    """Issue 16: the plan's states, the homework steps and this week's counts in one read
+    (the states as ``plans.episode_states`` gives them). Each plan entry counts its own
+    registrations of each step, also when two entries show the same module (a module
+    added again); the items in the plan's order, each entry's steps by position."""
+    first = plan.homework
+    second = add_homework(plan, position=4)
+    plan.homework = first
+    again = PlanEntry.objects.create(
+        episode=world.episode, module_version=plan.activity, position=plan.entry.position + 50
+    )
+    register(plan, world)
+    register(plan, world)
+    for entry, step in [(plan.entry, second), (again, plan.homework)]:
+        DiaryEntry.objects.create(
+            entry=entry,
+            step=step,
+            values={"activity": "walk"},
+            for_date=plans.clinic_today(world.clinic),
+            submission_key=uuid.uuid4(),
+        )
+    states = plans.episode_states(world.episode)
+    assert {s.entry.pk for s in states if s.is_open} >= {plan.entry.pk, again.pk}
+    with django_assert_num_queries(1):  # the plan's states with it (the patient home)
+        with_panel, panel = diary.states_and_week_panel(world.episode)
+    assert with_panel == states
+
+    def held(entry):  # its values and its related objects (episode, module version)
+        values = {k: v for k, v in vars(entry).items() if k != "_state"}
+        return values, entry._state.fields_cache
+
+    assert [held(s.entry) for s in with_panel] == [held(s.entry) for s in states]
+    assert diary.week_panel(world.episode) == panel
+    got = [(item.entry.pk, item.step.pk, item.this_week) for item in panel]
+    assert got == [
+        (plan.entry.pk, plan.homework.pk, 2),
+        (plan.entry.pk, second.pk, 1),
+        (again.pk, plan.homework.pk, 1),
+        (again.pk, second.pk, 0),
+    ]
+    # A step as ``.only()`` gives it: what the panel shows, the rest deferred.
+    assert (panel[0].step.title, panel[0].step.position) == ("Activity diary", 3)
+    assert panel[0].step.get_deferred_fields() == {
+        "kind",
+        "body",
+        "media_id",
+        "media_alt",
+        "transcript",
+        "fields",
+    }
+
+
 # --- the patient's pages --------------------------------------------------------------
 
 

@@ -47,8 +47,9 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     episode = latest_of(episodes) if patient else None
     ended = episode is not None and episode.status == Episode.Status.ENDED
     open_episode = None if ended else episode
-    # The plan's states once, for the next step and the homework panel (issue 16).
-    states = plans.episode_states(open_episode) if open_episode else []
+    # The plan's states once, for the next step and the homework panel, read with the
+    # panel's steps and this week's counts (issue 16).
+    states, homework = diary.states_and_week_panel(open_episode) if open_episode else ([], [])
     next_module = plans.next_step(states) if open_episode else None
     # The patient's own episodes' ids (``Episode.objects.own``: their access scope)
     # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
@@ -66,7 +67,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "next_module": next_module,
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
-            "homework": diary.week_panel(open_episode, states),
+            "homework": homework,
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None
