@@ -297,13 +297,18 @@ def _plain_model(model) -> bool:
 class _Maker:
     """Makes a model instance from its selected columns' values, as ``from_db`` does."""
 
-    __slots__ = ("attnames", "db", "model", "plain")
+    __slots__ = ("attnames", "db", "in_field_order", "model", "plain")
 
     def __init__(self, model, db: str, attnames: list[str]):
         self.model = model
         self.db = db
         self.attnames = attnames
         self.plain = _plain_model(model)
+        # ``from_db`` takes some columns in the model's field order: the positions of
+        # the given names in that order (None when they are in it already).
+        place = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
+        order = sorted(range(len(attnames)), key=lambda i: place.get(attnames[i], i))
+        self.in_field_order = None if order == list(range(len(attnames))) else order
 
     def for_this_run(self) -> Callable[[Any], models.Model]:
         """``fast`` unless a ``pre_init`` or ``post_init`` receiver would be told of the
@@ -313,7 +318,10 @@ class _Maker:
         return self.slow
 
     def slow(self, values) -> models.Model:
-        return self.model.from_db(self.db, self.attnames, values)
+        if self.in_field_order is None:
+            return self.model.from_db(self.db, self.attnames, values)
+        names = [self.attnames[i] for i in self.in_field_order]
+        return self.model.from_db(self.db, names, [values[i] for i in self.in_field_order])
 
     def fast(self, values) -> models.Model:
         """What ``from_db`` gives: the instance's state (from the database, not being
@@ -346,8 +354,8 @@ def from_db(model, db: str, attnames: list[str], values) -> models.Model:
     """``model.from_db(db, attnames, values)``: an instance of the values of some of
     its columns (the others deferred), made as the compiled reads make theirs (without
     ``Model.__init__`` where that gives the same object), for a read that selects a
-    model's columns beside another's (the patient home's homework steps). The names
-    in the model's field order, as ``Model.from_db`` requires."""
+    model's columns beside another's (the patient home's homework steps, the inbox's
+    rows). The names in any order."""
     key = (model, db, tuple(attnames))
     maker = _MAKERS.get(key)
     if maker is None:

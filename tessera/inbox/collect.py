@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Value, Window
-from django.db.models.base import ModelState
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tessera.core import prepared
 from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
@@ -69,16 +69,10 @@ def loaded(episodes) -> dict[int, Episode]:
 def loaded_row(model, db: str, attnames, values):
     """A model object as ``model.from_db(db, attnames, values)`` gives it (the other
     fields deferred: read from the database if something asks for them), made without
-    running ``Model.__init__`` over every field: a team's inbox makes hundreds of
-    episodes and patients, and ``__init__`` was most of reading them (issue 16). For
-    models without ``pre_init``/``post_init`` receivers (the episode, the patient, the
-    risk alert, the questionnaire)."""
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(attnames, values, strict=True))
-    state = obj._state = ModelState()
-    state.db = db
-    state.adding = False
-    return obj
+    running ``Model.__init__`` over every field where that gives the same object
+    (``prepared.from_db``): a team's inbox makes hundreds of episodes and patients, and
+    ``__init__`` was most of reading them (issue 16)."""
+    return prepared.from_db(model, db, attnames, values)
 
 
 def clinics_of(caseload: dict) -> list[int]:

@@ -312,3 +312,34 @@ def test_from_db_makes_what_djangos_from_db_makes(world):
         made = prepared.from_db(Episode, "default", names, values)
         assert _made(made) == _made(Episode.from_db("default", names, values))
     assert made.get_deferred_fields() == set(every) - set(some)
+
+
+def test_from_db_takes_the_columns_in_any_order_with_or_without_receivers(world):
+    """The inbox's rows name their columns in their own order (``collect.loaded_row``):
+    the instance is the same whichever way it is made, also through ``Model.from_db``
+    (a ``post_init`` receiver connected), which takes them in the model's order."""
+    from django.db.models.signals import post_init
+
+    from tessera.core import prepared
+
+    episode = Episode.objects.get(pk=world.episode.pk)
+    names = ["status", "id", "created_at", "patient_id"]
+    values = [getattr(episode, name) for name in names]
+    in_order = [f.attname for f in Episode._meta.concrete_fields if f.attname in names]
+    expected = _made(Episode.from_db("default", in_order, [getattr(episode, n) for n in in_order]))
+    assert _made(prepared.from_db(Episode, "default", names, values)) == expected
+
+    def receiver(sender, **kwargs):
+        pass
+
+    post_init.connect(receiver, sender=Episode)
+    try:
+        made = prepared.from_db(Episode, "default", names, values)
+    finally:
+        post_init.disconnect(receiver, sender=Episode)
+    assert _made(made) == expected
+    assert (made.status, made.pk, made.patient_id) == (
+        episode.status,
+        episode.pk,
+        episode.patient_id,
+    )
