@@ -313,7 +313,7 @@ SESSION_ENGINE = (
 # The signed-in person kept per process between requests, checked against one counter
 # in the database on every request (tessera.core.identity). On by default, with or
 # without Redis: the check is in the database, so no cache need be shared (decision
-# 0075). The suite keeps it as before (tests/conftest.py: on only with REDIS_URL).
+# 0074). The suite keeps it as before (tests/conftest.py: on only with REDIS_URL).
 TESSERA_IDENTITY_CACHE = envbool("TESSERA_IDENTITY_CACHE", True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600

@@ -51,7 +51,7 @@ def _commit_without_waiting_for_the_disk(sender, connection, **kwargs) -> None:
 
 connection_created.connect(_commit_without_waiting_for_the_disk, dispatch_uid="tests.no_fsync")
 
-# The signed-in person is kept per process by default (decision 0075); the suite's
+# The signed-in person is kept per process by default (decision 0074); the suite's
 # pinned query counts are those of the database path, as before: kept only when the
 # suite runs with REDIS_URL (tests/core/test_identity_cache.py turns it on and off).
 django_settings.TESSERA_IDENTITY_CACHE = bool(os.environ.get("REDIS_URL"))

@@ -112,7 +112,7 @@ def test_without_the_setting_the_request_reads_as_before(world, login, settings)
 def test_without_redis_the_person_is_kept_too_and_the_session_read_from_the_database(
     world, login, settings
 ):
-    """Decision 0075: the default set-up without Redis (development, a single server)
+    """Decision 0074: the default set-up without Redis (development, a single server)
     keeps the person too; only the session comes from the database."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.TESSERA_IDENTITY_CACHE = True
@@ -130,7 +130,7 @@ def test_without_redis_the_person_is_kept_too_and_the_session_read_from_the_data
 
 def test_the_person_is_kept_by_default_with_or_without_redis():
     """The setting's default, read by a fresh process: on without REDIS_URL too, and off
-    when asked (decision 0075)."""
+    when asked (decision 0074)."""
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tessera.settings'; "
         "django.setup(); from django.conf import settings; "
