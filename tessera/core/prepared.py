@@ -304,11 +304,16 @@ class _Maker:
         self.db = db
         self.attnames = attnames
         self.plain = _plain_model(model)
-        # ``from_db`` takes some columns in the model's field order: the positions of
-        # the given names in that order (None when they are in it already).
+        # ``from_db`` takes some columns in the model's field order, and nothing else:
+        # the positions of the given names that are columns, in that order (None when
+        # they are all columns in that order already); any other name (an annotation
+        # read beside them) is set on the instance afterwards.
         place = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
-        order = sorted(range(len(attnames)), key=lambda i: place.get(attnames[i], i))
-        self.in_field_order = None if order == list(range(len(attnames))) else order
+        columns = sorted(
+            (i for i, name in enumerate(attnames) if name in place),
+            key=lambda i: place[attnames[i]],
+        )
+        self.in_field_order = None if columns == list(range(len(attnames))) else columns
 
     def for_this_run(self) -> Callable[[Any], models.Model]:
         """``fast`` unless a ``pre_init`` or ``post_init`` receiver would be told of the
@@ -321,7 +326,11 @@ class _Maker:
         if self.in_field_order is None:
             return self.model.from_db(self.db, self.attnames, values)
         names = [self.attnames[i] for i in self.in_field_order]
-        return self.model.from_db(self.db, names, [values[i] for i in self.in_field_order])
+        obj = self.model.from_db(self.db, names, [values[i] for i in self.in_field_order])
+        extra = set(range(len(self.attnames))) - set(self.in_field_order)
+        for i in sorted(extra):
+            setattr(obj, self.attnames[i], values[i])
+        return obj
 
     def fast(self, values) -> models.Model:
         """What ``from_db`` gives: the instance's state (from the database, not being

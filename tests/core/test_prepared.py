@@ -323,11 +323,14 @@ def test_from_db_takes_the_columns_in_any_order_with_or_without_receivers(world)
     from tessera.core import prepared
 
     episode = Episode.objects.get(pk=world.episode.pk)
-    names = ["status", "id", "created_at", "patient_id"]
-    values = [getattr(episode, name) for name in names]
+    names = ["status", "id", "is_training", "created_at", "patient_id"]
+    values = [getattr(episode, name, True) for name in names]  # is_training: annotated
     in_order = [f.attname for f in Episode._meta.concrete_fields if f.attname in names]
-    expected = _made(Episode.from_db("default", in_order, [getattr(episode, n) for n in in_order]))
-    assert _made(prepared.from_db(Episode, "default", names, values)) == expected
+    plain = Episode.from_db("default", in_order, [getattr(episode, n) for n in in_order])
+    plain.is_training = True
+    expected = _made(plain)
+    fast = prepared.from_db(Episode, "default", names, values)
+    assert _made(fast) == expected and fast.is_training is True
 
     def receiver(sender, **kwargs):
         pass
@@ -337,7 +340,7 @@ def test_from_db_takes_the_columns_in_any_order_with_or_without_receivers(world)
         made = prepared.from_db(Episode, "default", names, values)
     finally:
         post_init.disconnect(receiver, sender=Episode)
-    assert _made(made) == expected
+    assert _made(made) == expected and made.is_training is True
     assert (made.status, made.pk, made.patient_id) == (
         episode.status,
         episode.pk,
