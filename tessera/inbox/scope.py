@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
 from tessera.messaging.models import Message
+
+from . import scoped
 
 ALL = "all"
 UNASSIGNED = "none"  # the patients without a therapist (unguided care)
@@ -87,7 +90,7 @@ def patient_waits():
 def waiting_in(clinics):
     """The episode ids of the clinics' patient messages waiting for a reply (by the
     clinics' range of ``message_waiting_by_clinic``, decision 0053)."""
-    return Message.objects.awaiting_reply().filter(clinic_id__in=clinics).values("episode_id")
+    return Message.objects.awaiting_reply().filter(clinic__id__in=clinics).values("episode_id")
 
 
 def caseload(user, choice: Choice):
@@ -97,22 +100,60 @@ def caseload(user, choice: Choice):
     a message of theirs waits for a reply: one sent on the last day it could be written
     stays until it is answered, not only until midnight (and for a clinic west of the
     server, whose last day ends an hour after the server's)."""
+    values, flags = _caseload_values(user, choice)
+    return _narrow(Episode.objects.visible_to(user), *values, flags)
+
+
+def caseload_rows(user, choice: Choice, columns) -> list[tuple]:
+    """``list(caseload(user, choice).values_list(*columns))``, its SQL compiled once per
+    shape of the user's scope (``scoped.read``, decision 0078): the inbox's and the
+    staff home's read of the caseload, on every request (issue 16)."""
+    values, flags = _caseload_values(user, choice)
+    return scoped.read("inbox.caseload", user, _narrow, *values, flags=(*flags, tuple(columns)))
+
+
+@dataclass(frozen=True)
+class CaseloadRead:
+    """The caseload of ``caseload`` read by ``caseload_rows``: what ``worklist.build``
+    and ``worklist.tally`` ask of a queryset (``values_list`` and ``db``)."""
+
+    user: object
+    choice: Choice
+    db: str = DEFAULT_DB_ALIAS
+
+    def values_list(self, *columns) -> list[tuple]:
+        return caseload_rows(self.user, self.choice, columns)
+
+
+def _caseload_values(user, choice: Choice) -> tuple[list, tuple]:
+    """``_narrow``'s values (today, the clinics of the waiting messages, the team's
+    clinics, the therapist's id) and flags (team, unassigned, one therapist)."""
     # The clinics' waiting messages, one range of their index each, not one lookup per
     # ended episode (decisions 0053, 0057): a team's clinics, or every clinic of the
     # user's roles, where all the episodes of their scope are.
-    team = team_clinic_ids(user) if choice.team else None
-    waits = Q(pk__in=waiting_in(team if choice.team else access.staff_clinic_ids(user)))
-    writing = Q(status=Episode.Status.ENDED) & (Q(read_only_from__gt=timezone.localdate()) | waits)
-    episodes = (
-        Episode.objects.visible_to(user).filter(~Q(status=Episode.Status.ENDED) | writing).real()
-    )
-    if choice.team:
-        episodes = episodes.filter(clinic_id__in=team)
-        if choice.unassigned:
-            return episodes.filter(therapist__isnull=True)
-        if choice.therapist is not None:
-            episodes = episodes.filter(therapist=choice.therapist)
-        return episodes
-    if choice.therapist is None:
-        return episodes.none()
-    return episodes.filter(therapist=choice.therapist)
+    team = sorted(team_clinic_ids(user)) if choice.team else []
+    waits = team if choice.team else sorted(access.staff_clinic_ids(user))
+    therapist = choice.therapist.pk if choice.therapist is not None else 0
+    flags = (choice.team, choice.unassigned, choice.therapist is not None)
+    return [timezone.localdate(), waits, team, therapist], flags
+
+
+def _narrow(episodes, today, waits, team, therapist_id, flags):
+    """``caseload``'s episodes out of the user's scope (``episodes``); the values as
+    filter values only, the flags in the logic (``scoped.read``)."""
+    is_team, unassigned, one_therapist = flags[:3]
+    columns = flags[3] if len(flags) > 3 else None
+    waiting = Q(pk__in=waiting_in(waits))
+    writing = Q(status=Episode.Status.ENDED) & (Q(read_only_from__gt=today) | waiting)
+    episodes = episodes.filter(~Q(status=Episode.Status.ENDED) | writing).real()
+    if is_team:
+        episodes = episodes.filter(clinic__id__in=team)
+        if unassigned:
+            episodes = episodes.filter(therapist__isnull=True)
+        elif one_therapist:
+            episodes = episodes.filter(therapist_id=therapist_id)
+    elif not one_therapist:
+        episodes = episodes.none()
+    else:
+        episodes = episodes.filter(therapist_id=therapist_id)
+    return episodes if columns is None else episodes.values_list(*columns)

@@ -33,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     therapists = scope.team_therapists(user)
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
     # The user is read already: their own caseload's therapist needs no query.
-    work = worklist.build(scope.caseload(user, choice), people=[user, *therapists])
+    work = worklist.build(scope.CaseloadRead(user, choice), people=[user, *therapists])
     kind = request.GET.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
     grouped = request.GET.get("group") == "patient"

@@ -167,4 +167,4 @@ def _inbox_counts(user, responsible: list):
             }
         )
     # A team's (read by the clinics' ranges, as a therapist's: decisions 0053, 0057).
-    return worklist.tally(scope.caseload(user, choice))
+    return worklist.tally(scope.CaseloadRead(user, choice))
