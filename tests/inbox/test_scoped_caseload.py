@@ -167,3 +167,26 @@ def test_a_shape_whose_sql_is_not_the_policys_is_read_through_the_policy(busy, m
         scope.caseload(user, scope.Choice(user, team=False)).values_list(*COLUMNS)
     )
     assert list(scoped._READS.values()) == [None]
+
+
+def test_the_staff_homes_compiled_read_of_the_caseload_is_the_policys(busy):
+    from tessera.core.models import Clinic
+    from tessera.portal import staff_lists
+
+    clinics = Clinic.objects.in_bulk()
+    for name in PEOPLE:
+        compiled = staff_lists.responsible_for(fresh(busy[name]), clinics=clinics)
+        plain = staff_lists.responsible_for(fresh(busy[name]))
+        assert [_kept(e) for e in compiled] == [_kept(e) for e in plain], name
+    assert None not in scoped._READS.values()
+
+
+def _kept(episode):
+    return (
+        episode.pk,
+        episode.status,
+        episode.read_only_from,
+        episode.is_training,
+        episode.patient_waits,
+        episode.programme_unlock_rule,
+    )
