@@ -25,8 +25,7 @@ from types import SimpleNamespace
 
 from django.db.models import Case, F, OuterRef, Subquery, When, Window
 from django.db.models.functions import FirstValue, RowNumber
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
@@ -48,6 +47,8 @@ from tessera.treatment.models import (
 
 from . import collect, items
 from .items import Item
+from .words import gettext as _
+from .words import ngettext
 
 # The links' texts, translated when a row is shown (``items.Item``).
 WRITE_TO_PATIENT = gettext_lazy("Write to the patient")

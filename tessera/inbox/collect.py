@@ -22,8 +22,7 @@ from typing import NamedTuple
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Value, Window
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from tessera.core import prepared
 from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
@@ -36,6 +35,8 @@ from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
 
 from . import items
 from .items import Item
+from .words import gettext as _
+from .words import ngettext
 
 SEVERITY_RANK = {
     RiskAlert.Severity.URGENT: 0,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import ngettext
-
 from tessera.core.working_time import response_deadline, working_seconds
+
+from .words import ngettext
 
 HOUR = 3600
 

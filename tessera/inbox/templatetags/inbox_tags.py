@@ -14,7 +14,8 @@ import html
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+
+from ..words import gettext
 
 register = template.Library()
 
