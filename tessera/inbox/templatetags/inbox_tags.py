@@ -23,6 +23,8 @@ register = template.Library()
 def _text(value) -> str:
     """``{{ value }}`` for text and objects shown by their ``str``: autoescaped as
     ``conditional_escape`` does (``html.escape``, safe text as it is)."""
+    if type(value) is str:  # most values: plain text, never safe text (a subclass)
+        return html.escape(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
