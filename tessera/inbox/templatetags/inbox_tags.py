@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 
 from django import template
+from django.http import QueryDict
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
 from ..words import gettext
@@ -96,6 +98,26 @@ def inbox_rows(context, rows, choice):
             ]
         parts.append("\n      </td>\n    </tr>\n  ")
         out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag(takes_context=True)
+def inbox_counts(context, work, kind):
+    """The links to each kind of row with its count, as the template's loop wrote them
+    (``tests/inbox/test_inbox_counts.py`` renders both): ``{% querystring kind=code
+    page=None %}`` worked out from one copy of the query string, not a copy per link."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    if "page" in params:
+        del params["page"]
+    out = []
+    for code, label, count in work.counts:
+        params["kind"] = code
+        current = ' aria-current="page"' if kind == code else ""
+        out.append(
+            f'\n    <li><a href="{_text("?" + params.urlencode())}" data-kind="{_text(code)}"'
+            f"{current}>{_text(label)} ({_text(localize(count))})</a></li>\n    "
+        )
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
 
 
