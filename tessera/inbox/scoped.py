@@ -39,7 +39,6 @@ from tessera.core.models import Episode
 # (``Prepared`` has no public way to give the SQL and parameters of a call: its own
 # placeholders, ``_Hole``, are read here to compare them with the access policy's.)
 from tessera.core.prepared import Prepared, Slot, _field_for, _Hole
-from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 from tessera.safety.models import RiskAlert
 
 log = logging.getLogger(__name__)
@@ -88,8 +87,7 @@ def _scope_values(user, now: dt.datetime) -> tuple[tuple, list] | None:
     staff = bool(user.is_staff_member)
     wide = therapist_at = on_call = clinical = []
     if staff:
-        wide = list(access.clinic_ids_with_roles(user, CLINIC_WIDE_ROLES))
-        therapist_at = list(access.clinic_ids_with_roles(user, [Role.THERAPIST]))
+        wide, therapist_at = map(list, access.own_scope_clinic_ids(user))
         on_call = list(access.on_call_clinic_ids(user))
         clinical = list(access.clinical_clinic_ids(user))
     record = user.patient_record

@@ -42,8 +42,7 @@ def own_episode_scope(user) -> Q:
     scope = Q(pk__in=[])
     if not may_see_patient_data(user) or not user.is_staff_member:
         return scope
-    clinic_wide = clinic_ids_with_roles(user, CLINIC_WIDE_ROLES)
-    therapist_at = clinic_ids_with_roles(user, [Role.THERAPIST])
+    clinic_wide, therapist_at = own_scope_clinic_ids(user)
     if clinic_wide:
         scope |= Q(clinic_id__in=clinic_wide)
     if therapist_at:
@@ -51,6 +50,15 @@ def own_episode_scope(user) -> Q:
     for extra in scopes.own_extra_scopes():
         scope |= extra(user)
     return scope
+
+
+def own_scope_clinic_ids(user) -> tuple[set[int], set[int]]:
+    """The clinics of ``own_episode_scope``'s role arms: (where the user holds a
+    clinic-wide role, where they are a therapist). Also read by the inbox's compiled
+    copy of the scope (``inbox.scoped``, decision 0078)."""
+    return clinic_ids_with_roles(user, CLINIC_WIDE_ROLES), clinic_ids_with_roles(
+        user, [Role.THERAPIST]
+    )
 
 
 def _staff_episode_scope(user) -> Q:
