@@ -117,9 +117,9 @@ def test_the_on_call_arm_shows_the_alerted_episode_and_follows_the_alert(busy):
 
 def test_a_consultation_grant_shows_in_the_compiled_read_only_until_it_expires(busy):
     colleague = busy["colleague"]
-    # The colleague's own inbox does not hold the episode (another therapist's) but the
-    # unfiltered scope does while the grant is live: read as a team choice of a manager
-    # role the colleague is given at the clinic.
+    # The inbox narrows to the colleague's own caseload, which the grant does not add to:
+    # the scope itself is read (``scoped.read`` of every episode in it), with a
+    # clinic-wide role at the second clinic as well (a longer shape).
     core_actions.do_grant_role(colleague, busy.other_clinic, Role.CLINIC_MANAGER)
     far = Episode.objects.get(patient=busy.far_patient)
     start = timezone.now()
