@@ -190,3 +190,40 @@ def _kept(episode):
         episode.patient_waits,
         episode.programme_unlock_rule,
     )
+
+
+# The functions whose Q objects ``inbox.scoped._scope_q`` writes again with placeholders.
+_POLICY = (
+    "tessera.core.access.patients.own_scope_clinic_ids",
+    "tessera.core.access.patients.own_episode_scope",
+    "tessera.core.access.patients._staff_episode_scope",
+    "tessera.core.access.patients.episode_scope",
+    "tessera.core.access.patients.episodes_visible_to",
+    "tessera.safety.on_call.open_alert_episodes",
+    "tessera.consultation.grants.consultation_scope",
+    "tessera.core.access.on_call_clinic_ids",
+    "tessera.core.access.clinical_clinic_ids",
+)
+_POLICY_DIGEST = "7f55506d3a85019f5b56ee13184059fb3539b5e6b6fd36024a85e3bb47167adf"
+
+
+def test_a_change_to_the_episode_scope_asks_for_the_compiled_copy_to_be_read_again():
+    """A tripwire, not a proof: the first use of each shape compares the SQL, but a rule
+    that branches on something the shape does not hold (an attribute of the user, a row)
+    would only differ for some users of a shape. Any change to the functions the copy
+    follows, or to the list of extra scopes, fails here until ``inbox.scoped`` has been
+    read against it (and its ``_scope_values`` given what the rule branches on)."""
+    import hashlib
+    import inspect
+
+    from django.utils.module_loading import import_string
+
+    from tessera.core.access import scopes
+
+    text = "".join(inspect.getsource(import_string(path)) for path in _POLICY)
+    text += repr(scopes.EXTRA_EPISODE_SCOPES)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    assert digest == _POLICY_DIGEST, (
+        "the episode scope changed: check tessera/inbox/scoped.py's _scope_q and "
+        f"_scope_values against it, then set _POLICY_DIGEST = {digest!r}"
+    )
