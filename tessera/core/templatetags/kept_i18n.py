@@ -13,6 +13,15 @@ escapes, and the text. The catalogs of a language do not change in a running pro
 (a new one is a restart); a test that changes the languages, locale paths or apps
 (``setting_changed``) empties what is kept, as Django empties its own catalogs then.
 Any other ``{% translate %}`` is Django's own.
+
+``{% blocktranslate %}`` (decision 0075) keeps its message and its translation: the
+message Django builds from the tag's text (``render_token_list``) once per node, its
+translation once per (language, message, plural, count) in the same memory; the values
+are put in as Django puts them (``render_value_in_context``, the engine's
+``string_if_invalid``), in the same order. A tag with a ``context``, a count that is not
+an ``int``, or a translation that does not fit its values is drawn by Django's own
+``render``; tests/core/test_kept_translations.py compares every branch with it and
+fails if Django's ``render`` changes.
 """
 
 from __future__ import annotations
@@ -20,7 +29,10 @@ from __future__ import annotations
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.base import render_value_in_context
 from django.templatetags import i18n as django_i18n
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -31,6 +43,9 @@ register.filters.update(django_i18n.register.filters)
 # times the languages (times two for escaping), a few thousand short strings at most;
 # LIMIT keeps a process safe from a template built at run time from the outside.
 _KEPT: dict[tuple, str] = {}
+# (language, message, plural, count) -> its translation, for {% blocktranslate %}: the
+# counts a page shows are small numbers; LIMIT again.
+_MESSAGES: dict[tuple, str] = {}
 LIMIT = 20_000
 
 
@@ -62,6 +77,60 @@ class KeptTranslateNode(django_i18n.TranslateNode):
         return found
 
 
+class KeptBlockTranslateNode(django_i18n.BlockTranslateNode):
+    def render(self, context, nested=False):
+        if nested or self.message_context is not None:
+            return super().render(context, nested)
+        message = self.__dict__.get("_message")
+        if message is None:
+            # Django's own message, the same for every draw of this node.
+            message = self._message = self._built()
+        singular, plural, names = message
+        context.update({var: val.resolve(context) for var, val in self.extra_context.items()})
+        count = None
+        if plural is not None:
+            count = self.counter.resolve(context)
+            if type(count) is not int:  # a float, Decimal, bool or not a number
+                context.pop()
+                return super().render(context)
+            context[self.countervar] = count
+        key = (get_language(), singular, plural, count)
+        result = _MESSAGES.get(key)
+        if result is None:
+            if plural is None:
+                result = translation.gettext(singular)
+            else:
+                result = translation.ngettext(singular, plural, count)
+            if len(_MESSAGES) >= LIMIT:
+                _MESSAGES.clear()
+            _MESSAGES[key] = result
+        invalid = context.template.engine.string_if_invalid
+        data = {}
+        for name in names:
+            if name in context:
+                value = context[name]
+            else:
+                value = invalid % name if "%s" in invalid else invalid
+            data[name] = render_value_in_context(value, context)
+        context.pop()
+        try:
+            result %= data
+        except (KeyError, ValueError):
+            # A translation that does not fit: Django's own (it draws the source text).
+            return super().render(context)
+        if self.asvar:
+            context[self.asvar] = SafeString(result)
+            return ""
+        return result
+
+    def _built(self):
+        singular, names = self.render_token_list(self.singular)
+        if not (self.plural and self.countervar and self.counter):
+            return singular, None, tuple(names)
+        plural, plural_names = self.render_token_list(self.plural)
+        return singular, plural, tuple(names + plural_names)
+
+
 @register.tag("translate")
 @register.tag("trans")
 def do_translate(parser, token):
@@ -69,7 +138,25 @@ def do_translate(parser, token):
     return KeptTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
 
 
+@register.tag("blocktranslate")
+@register.tag("blocktrans")
+def do_block_translate(parser, token):
+    node = django_i18n.do_block_translate(parser, token)
+    return KeptBlockTranslateNode(
+        node.extra_context,
+        node.singular,
+        node.plural,
+        node.countervar,
+        node.counter,
+        node.message_context,
+        trimmed=node.trimmed,
+        asvar=node.asvar,
+        tag_name=node.tag_name,
+    )
+
+
 @receiver(setting_changed)
 def forget_translations(*, setting, **kwargs):
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
         _KEPT.clear()
+        _MESSAGES.clear()

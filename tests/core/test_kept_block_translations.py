@@ -1,0 +1,176 @@
+"""``{% blocktranslate %}`` with its message and translation kept
+(tessera.core.templatetags.kept_i18n, issue 16, decision 0075): in every language,
+escaping, count and option, the same output as Django's own tag; drawn again from what
+is kept after a change of language; forgotten when the catalogs change in a test; and
+Django's own ``render`` still the one the kept node was compared with."""
+
+import hashlib
+import inspect
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Engine, TemplateSyntaxError, engines
+from django.templatetags import i18n as django_i18n
+from django.test import override_settings
+from django.utils import translation
+
+from tessera.core.templatetags import kept_i18n
+
+TAGS = [
+    "{% blocktranslate with name=who %}Welcome, {{ name }}{% endblocktranslate %}",
+    "{% blocktrans with name=who|upper %}Welcome, {{ name }}{% endblocktrans %}",
+    (
+        "{% blocktranslate count n=unread %}You have one unread message from your care team."
+        "{% plural %}You have {{ n }} unread messages from your care team.{% endblocktranslate %}"
+    ),
+    (
+        "{% blocktranslate count n=items|length %}{{ n }} entry this week{% plural %}"
+        "{{ n }} entries this week{% endblocktranslate %}"
+    ),
+    "{% blocktranslate %}50% of {{ who }} & <b>{{ missing }}</b>{% endblocktranslate %}",
+    "{% blocktranslate trimmed with name=who %}\n  Welcome,\n  {{ name }}\n{% endblocktranslate %}",
+    (
+        "{% blocktranslate with name=who asvar said %}Welcome, {{ name }}"
+        "{% endblocktranslate %}[{{ said }}]"
+    ),
+    (
+        '{% blocktranslate with name=who context "greeting" %}Welcome, {{ name }}'
+        "{% endblocktranslate %}"
+    ),
+    "{% blocktranslate with name=who %}Welcome, {{ name }} ({{ unread }}){% endblocktranslate %}",
+]
+TEMPLATE = "{% load i18n %}" + "|".join(TAGS)
+TEMPLATE_RAW = "{% autoescape off %}" + "|".join(TAGS) + "{% endautoescape %}"
+CONTEXTS = [
+    {"who": "Pia <Ek> & Co", "unread": 0, "items": []},
+    {"who": "Pia", "unread": 1, "items": [1]},
+    {"who": "Åsa", "unread": 14, "items": [1, 2]},
+]
+
+
+def djangos(source: str, language: str, context: dict, **options) -> str:
+    plain = Engine(libraries={"i18n": "django.templatetags.i18n"}, **options)  # Django's own
+    with translation.override(language):
+        return plain.from_string(source).render(Context(context))
+
+
+def kept(source: str, language: str, context: dict, **options) -> str:
+    engine = Engine(libraries={"i18n": "tessera.core.templatetags.kept_i18n"}, **options)
+    with translation.override(language):
+        return engine.from_string(source).render(Context(context))
+
+
+def test_every_load_of_i18n_draws_blocktranslate_with_the_kept_node():
+    engine = engines["django"].engine
+    node = engine.from_string(TAGS[0].join(["{% load i18n %}", ""])).nodelist[-1]
+    assert isinstance(node, kept_i18n.KeptBlockTranslateNode)
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb", "da", "nl"])
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_the_same_output_as_djangos_tag_twice_in_each_language(language, context):
+    for source in (TEMPLATE, "{% load i18n %}" + TEMPLATE_RAW):
+        expected = djangos(source, language, context)
+        assert kept(source, language, context) == expected
+        assert kept(source, language, context) == expected  # from what is kept
+    if language == "sv" and context["unread"] == 14:
+        assert "Du har 14 olästa meddelanden" in kept(TEMPLATE, language, context)
+    if context["who"].startswith("Pia <"):
+        # The values are escaped as Django escapes them, the tag's own text is not.
+        assert "Pia &lt;Ek&gt; &amp; Co" in kept(TEMPLATE, language, context)
+        assert "Pia <Ek> & Co" in kept("{% load i18n %}" + TEMPLATE_RAW, language, context)
+
+
+@pytest.mark.parametrize("invalid", ["", "INVALID", "<%s missing>"])
+def test_a_value_not_there_is_the_engines_string_if_invalid(invalid):
+    source = "{% load i18n %}" + TAGS[4]
+    context = {"who": "Pia"}
+    assert kept(source, "sv", context, string_if_invalid=invalid) == djangos(
+        source, "sv", context, string_if_invalid=invalid
+    )
+
+
+@pytest.mark.parametrize("count", [2.0, Decimal("1"), True, "3"])
+def test_a_count_that_is_not_an_int_is_djangos_own(count):
+    source = "{% load i18n %}" + TAGS[2]
+    if isinstance(count, str):
+        with pytest.raises(TemplateSyntaxError):
+            kept(source, "sv", {"unread": count})
+        return
+    assert kept(source, "sv", {"unread": count}) == djangos(source, "sv", {"unread": count})
+
+
+def test_a_language_switch_draws_the_new_language_and_back():
+    template = engines["django"].from_string("{% load i18n %}" + TAGS[2])
+    drawn = {}
+    for language in ["sv", "en", "sv", "nb", "en"]:
+        with translation.override(language):
+            drawn.setdefault(language, set()).add(template.render({"unread": 3}))
+    assert drawn["sv"] == {djangos("{% load i18n %}" + TAGS[2], "sv", {"unread": 3})}
+    assert drawn["en"] == {"You have 3 unread messages from your care team."}
+    assert len({next(iter(v)) for v in drawn.values()}) == 3
+
+
+def test_kept_by_language_message_plural_and_count():
+    kept_i18n._MESSAGES.clear()
+    kept("{% load i18n %}" + TAGS[0] + TAGS[2], "sv", {"who": "Pia", "unread": 2})
+    assert set(kept_i18n._MESSAGES) == {
+        ("sv", "Welcome, %(name)s", None, None),
+        (
+            "sv",
+            "You have one unread message from your care team.",
+            "You have %(n)s unread messages from your care team.",
+            2,
+        ),
+    }
+
+
+def test_a_translation_that_does_not_fit_its_values_is_djangos_own(monkeypatch):
+    source = "{% load i18n %}" + TAGS[0]
+    kept_i18n._MESSAGES.clear()
+    # A catalog whose translation names a value the tag does not have: Django draws the
+    # source text instead (its ``override(None)``).
+    monkeypatch.setitem(kept_i18n._MESSAGES, ("sv", "Welcome, %(name)s", None, None), "%(x)s")
+    assert kept(source, "sv", {"who": "Pia"}) == djangos(source, "sv", {"who": "Pia"})
+    monkeypatch.setattr(translation, "gettext", lambda message: "%(x")
+    with pytest.raises(TemplateSyntaxError) as djangos_error:
+        djangos(source, "sv", {"who": "Pia"})
+    kept_i18n._MESSAGES.clear()
+    with pytest.raises(TemplateSyntaxError) as kept_error:
+        kept(source, "sv", {"who": "Pia"})
+    assert str(kept_error.value) == str(djangos_error.value)
+
+
+def test_a_change_of_locale_paths_forgets_what_is_kept():
+    template = engines["django"].from_string("{% load i18n %}" + TAGS[0])
+    with translation.override("sv"):
+        assert template.render({"who": "Pia"}) == "Välkommen, Pia"
+    assert kept_i18n._MESSAGES
+    with override_settings(LOCALE_PATHS=[]):
+        assert not kept_i18n._MESSAGES
+        with translation.override("sv"):
+            assert template.render({"who": "Pia"}) == "Welcome, Pia"
+    assert not kept_i18n._MESSAGES
+    with translation.override("sv"):
+        assert template.render({"who": "Pia"}) == "Välkommen, Pia"
+
+
+def test_a_process_keeps_at_most_the_limit(monkeypatch):
+    monkeypatch.setattr(kept_i18n, "LIMIT", 2)
+    kept_i18n._MESSAGES.clear()
+    source = "{% load i18n %}" + TAGS[2]
+    for unread in range(5):
+        assert kept(source, "sv", {"unread": unread}) == djangos(source, "sv", {"unread": unread})
+    assert len(kept_i18n._MESSAGES) <= 2
+
+
+def test_djangos_render_is_the_one_the_kept_node_was_compared_with():
+    """The kept node does what Django's ``BlockTranslateNode.render`` does, in the same
+    order, with the message and translation kept. If Django changes that method (an
+    upgrade), compare the two again, then update the fingerprints."""
+    node = django_i18n.BlockTranslateNode
+    fingerprints = {
+        name: hashlib.sha256(inspect.getsource(getattr(node, name)).encode()).hexdigest()[:16]
+        for name in ("render", "render_token_list")
+    }
+    assert fingerprints == {"render": "a840edac3bbe57dc", "render_token_list": "908c4a2f59cc83c5"}
