@@ -174,3 +174,73 @@ def test_djangos_render_is_the_one_the_kept_node_was_compared_with():
         for name in ("render", "render_token_list")
     }
     assert fingerprints == {"render": "a840edac3bbe57dc", "render_token_list": "908c4a2f59cc83c5"}
+
+
+LANGUAGE_TEMPLATES = {
+    "page.html": (
+        "{% load i18n %}"
+        '{% translate "Home" %}|{% blocktranslate with name=who %}Welcome, {{ name }}'
+        "{% endblocktranslate %}|"
+        '{% language "sv" %}{% translate "Home" %}|{% include "part.html" %}|'
+        '{% language "da" %}{% translate "Home" %}{% endlanguage %}|'
+        "{% blocktranslate with name=who %}Welcome, {{ name }}{% endblocktranslate %}"
+        "{% endlanguage %}|"
+        '{% translate "Home" %}|{% include "part.html" %}'
+    ),
+    "part.html": (
+        '{% load i18n %}{% translate "Sign out" %}/'
+        "{% blocktranslate count n=2 %}{{ n }} entry this week{% plural %}"
+        "{{ n }} entries this week{% endblocktranslate %}"
+    ),
+}
+
+
+def language_engine(library: str) -> Engine:
+    return Engine(
+        loaders=[("django.template.loaders.locmem.Loader", LANGUAGE_TEMPLATES)],
+        libraries={"i18n": library},
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb"])
+def test_a_language_block_and_its_includes_draw_their_own_language(language):
+    context = {"who": "Pia"}
+    with translation.override(language):
+        expected = (
+            language_engine("django.templatetags.i18n")
+            .get_template("page.html")
+            .render(Context(context))
+        )
+        page = language_engine("tessera.core.templatetags.kept_i18n").get_template("page.html")
+        assert page.render(Context(context)) == expected
+        assert page.render(Context(context)) == expected
+    outer = {"en": "Home", "sv": "Start", "nb": "Start"}[language]
+    assert expected.split("|") == [
+        outer,
+        djangos("{% load i18n %}" + TAGS[0], language, context),
+        "Start",
+        "Logga ut/2 registreringar den här veckan",
+        "Forside",
+        "Välkommen, Pia",
+        outer,
+        djangos(LANGUAGE_TEMPLATES["part.html"], language, {}),
+    ]
+
+
+def test_the_language_is_asked_once_per_template_drawn(monkeypatch):
+    asked = []
+    monkeypatch.setattr(kept_i18n, "get_language", lambda: asked.append(1) or "sv")
+    source = "{% load i18n %}" + TAGS[0] * 3 + '{% translate "Home" %}' * 3
+    with translation.override("sv"):
+        engines["django"].from_string(source).render({"who": "Pia"})
+    assert len(asked) == 1
+
+
+def test_one_context_drawn_again_in_another_language_draws_that_language():
+    template = engines["django"].engine.from_string("{% load i18n %}" + TAGS[0])
+    context = Context({"who": "Pia"})
+    drawn = []
+    for language in ["sv", "en", "sv"]:
+        with translation.override(language):
+            drawn.append(template.render(context))
+    assert drawn == ["Välkommen, Pia", "Welcome, Pia", "Välkommen, Pia"]
