@@ -41,6 +41,7 @@ TAGS = [
 ]
 TEMPLATE = "{% load i18n %}" + "|".join(TAGS)
 TEMPLATE_RAW = "{% autoescape off %}" + "|".join(TAGS) + "{% endautoescape %}"
+L10N = {"l10n": "django.templatetags.l10n"}
 CONTEXTS = [
     {"who": "Pia <Ek> & Co", "unread": 0, "items": []},
     {"who": "Pia", "unread": 1, "items": [1]},
@@ -49,13 +50,13 @@ CONTEXTS = [
 
 
 def djangos(source: str, language: str, context: dict, **options) -> str:
-    plain = Engine(libraries={"i18n": "django.templatetags.i18n"}, **options)  # Django's own
+    plain = Engine(libraries={"i18n": "django.templatetags.i18n", **L10N}, **options)  # Django's
     with translation.override(language):
         return plain.from_string(source).render(Context(context))
 
 
 def kept(source: str, language: str, context: dict, **options) -> str:
-    engine = Engine(libraries={"i18n": "tessera.core.templatetags.kept_i18n"}, **options)
+    engine = Engine(libraries={"i18n": "tessera.core.templatetags.kept_i18n", **L10N}, **options)
     with translation.override(language):
         return engine.from_string(source).render(Context(context))
 
@@ -244,3 +245,38 @@ def test_one_context_drawn_again_in_another_language_draws_that_language():
         with translation.override(language):
             drawn.append(template.render(context))
     assert drawn == ["Välkommen, Pia", "Welcome, Pia", "Välkommen, Pia"]
+
+
+NUMBERS = (
+    "{% load i18n l10n %}"
+    + TAGS[2]
+    + "|{% blocktranslate with n=big %}{{ n }} and {{ unread }}{% endblocktranslate %}|"
+    + "{% localize off %}{% blocktranslate with n=big %}{{ n }}{% endblocktranslate %}"
+    + "{% endlocalize %}|"
+    + "{% autoescape off %}{% blocktranslate with n=big %}{{ n }}{% endblocktranslate %}"
+    + "{% endautoescape %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb", "da", "nl"])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_numbers_are_drawn_as_django_draws_them_localised_or_not(language, grouped):
+    with override_settings(USE_THOUSAND_SEPARATOR=grouped):
+        for big in [0, 7, 12345, -1234567, 10**12]:
+            context = {"unread": 14, "big": big}
+            expected = djangos(NUMBERS, language, context)
+            assert kept(NUMBERS, language, context) == expected
+            assert kept(NUMBERS, language, context) == expected
+        if grouped and language == "sv":  # grouped, and not under {% localize off %}
+            assert "|1\xa0000\xa0000\xa0000\xa0000 and 14|1000000000000|" in expected
+
+
+def test_a_change_of_settings_forgets_the_numbers():
+    context = {"unread": 14, "big": 12345}
+    kept(NUMBERS, "sv", context)
+    assert kept_i18n._NUMBERS
+    with override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert not kept_i18n._NUMBERS
+        assert kept(NUMBERS, "sv", context) == djangos(NUMBERS, "sv", context)
+    assert kept(NUMBERS, "sv", context) == djangos(NUMBERS, "sv", context)
+    assert "12345" in kept(NUMBERS, "sv", context)

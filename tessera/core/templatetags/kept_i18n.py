@@ -18,7 +18,8 @@ Any other ``{% translate %}`` is Django's own.
 message Django builds from the tag's text (``render_token_list``) once per node, its
 translation once per (language, message, plural, count) in the same memory; the values
 are put in as Django puts them (``render_value_in_context``, the engine's
-``string_if_invalid``), in the same order. A tag with a ``context``, a count that is not
+``string_if_invalid``), in the same order; an ``int`` (the count) drawn once per
+language, localisation and escaping. A tag with a ``context``, a count that is not
 an ``int``, or a translation that does not fit its values is drawn by Django's own
 ``render``; tests/core/test_kept_translations.py compares every branch with it and
 fails if Django's ``render`` changes.
@@ -51,6 +52,11 @@ _KEPT: dict[tuple, str] = {}
 # (language, message, plural, count) -> its translation, for {% blocktranslate %}: the
 # counts a page shows are small numbers; LIMIT again.
 _MESSAGES: dict[tuple, str] = {}
+# (language, use_l10n, escaping, int) -> the number as Django draws it in a template
+# (localised: ``number_format`` asks the language and three formats, three times the
+# cost of a string). Its settings (separators, grouping) change only in tests: any
+# setting_changed empties it.
+_NUMBERS: dict[tuple, str] = {}
 LIMIT = 20_000
 _LANGUAGE = "tessera_drawn_language"
 
@@ -68,6 +74,47 @@ def drawn_language(context) -> str:
     if language is None:
         language = kept[_LANGUAGE] = get_language()
     return language
+
+
+def _translation(language: str, singular: str, plural: str | None, count: int | None) -> str:
+    key = (language, singular, plural, count)
+    found = _MESSAGES.get(key)
+    if found is None:
+        if plural is None:
+            found = translation.gettext(singular)
+        else:
+            found = translation.ngettext(singular, plural, count)
+        if len(_MESSAGES) >= LIMIT:
+            _MESSAGES.clear()
+        _MESSAGES[key] = found
+    return found
+
+
+def _values(context, names, language: str) -> dict[str, str]:
+    """The message's values drawn as Django's ``render`` draws them."""
+    invalid = context.template.engine.string_if_invalid
+    data = {}
+    for name in names:
+        if name in context:
+            value = context[name]
+        else:
+            value = invalid % name if "%s" in invalid else invalid
+        if type(value) is int:  # the count, mostly: kept, as Django draws it
+            data[name] = _number(value, context, language)
+        else:
+            data[name] = render_value_in_context(value, context)
+    return data
+
+
+def _number(value: int, context, language: str) -> str:
+    key = (language, context.use_l10n, context.autoescape, value)
+    found = _NUMBERS.get(key)
+    if found is None:
+        found = render_value_in_context(value, context)
+        if len(_NUMBERS) >= LIMIT:
+            _NUMBERS.clear()
+        _NUMBERS[key] = found
+    return found
 
 
 class KeptLanguageNode(django_i18n.LanguageNode):
@@ -125,24 +172,9 @@ class KeptBlockTranslateNode(django_i18n.BlockTranslateNode):
                 context.pop()
                 return super().render(context)
             context[self.countervar] = count
-        key = (drawn_language(context), singular, plural, count)
-        result = _MESSAGES.get(key)
-        if result is None:
-            if plural is None:
-                result = translation.gettext(singular)
-            else:
-                result = translation.ngettext(singular, plural, count)
-            if len(_MESSAGES) >= LIMIT:
-                _MESSAGES.clear()
-            _MESSAGES[key] = result
-        invalid = context.template.engine.string_if_invalid
-        data = {}
-        for name in names:
-            if name in context:
-                value = context[name]
-            else:
-                value = invalid % name if "%s" in invalid else invalid
-            data[name] = render_value_in_context(value, context)
+        language = drawn_language(context)
+        result = _translation(language, singular, plural, count)
+        data = _values(context, names, language)
         context.pop()
         try:
             result %= data
@@ -194,6 +226,7 @@ def language(parser, token):
 
 @receiver(setting_changed)
 def forget_translations(*, setting, **kwargs):
+    _NUMBERS.clear()
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
         _KEPT.clear()
         _MESSAGES.clear()
