@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Application, Source, Status
 
 DONE, NOW, NEXT = "done", "now", "next"
+# Translated when shown (lazy), made once: every step of every timeline asks its label.
+STATE_LABELS = {DONE: _("done"), NOW: _("now"), NEXT: _("to come")}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Step:
 
     @property
     def state_label(self) -> str:
-        return {DONE: _("done"), NOW: _("now"), NEXT: _("to come")}[self.state]
+        return STATE_LABELS[self.state]
 
 
 def _received(application: Application) -> Step:

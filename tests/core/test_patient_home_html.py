@@ -1,7 +1,8 @@
 """The patient home a person gets is, byte for byte (apart from the CSRF token, new on
 every page), the page Django's own template tags draw from the same context (issue 16,
 decision 0073): the project's kept drawing (``{% url %}`` and ``{% static %}`` kept per
-process, the literal ``{% translate %}`` kept per language, the fragments kept per
+process, the literal ``{% translate %}`` kept per language, ``{% blocktranslate %}``'s
+translation kept, the ``date`` filter's output kept, the fragments kept per
 language) changes the cost of the page, never the page. For every demo patient and
 applicant (an open, an intake and an ended episode, applicants with and without an
 application), in two languages, drawn first and again from what is kept."""
@@ -33,7 +34,11 @@ def djangos_engine() -> DjangoTemplates:
     params["NAME"] = "djangos_own"
     options = params["OPTIONS"]
     options["builtins"] = [b for b in options.get("builtins", []) if not b.startswith("tessera.")]
-    options["libraries"] = {"cached_static": "django.templatetags.static"}
+    options["libraries"] = {
+        "cached_static": "django.templatetags.static",
+        # Django's own date filter (the library of the builtin filters).
+        "kept_dates": "django.template.defaultfilters",
+    }
     return DjangoTemplates(params)
 
 
