@@ -7,7 +7,6 @@ import os
 
 from django.conf import settings
 from django.middleware import csrf as django_csrf
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from .middleware import idle_limit_seconds
@@ -41,7 +40,45 @@ def csrf(request) -> dict:
     in one read instead of one read a character (decision 0077). Listed after Django's
     processor (which the engine always runs first), so this one's value is the one
     drawn."""
-    return {"csrf_token": SimpleLazyObject(lambda: masked_token(request))}
+    return {"csrf_token": MaskedToken(request)}
+
+
+class MaskedToken:
+    """The token, masked when first drawn, then the same for the rest of the page.
+
+    In the template it is what Django's ``SimpleLazyObject`` of the token is: true, equal
+    to its text, drawn as its text. Without the proxy's cost (each use of the lazy
+    object passes through it, and escaping it raised and caught an AttributeError): the
+    token's characters are letters and digits, so it is its own HTML."""
+
+    __slots__ = ("_request", "_text")
+
+    def __init__(self, request):
+        self._request = request
+        self._text = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = masked_token(self._request)
+        return self._text
+
+    def __html__(self) -> str:
+        return mark_safe(str(self))  # noqa: S308 - letters and digits only
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __eq__(self, other) -> bool:
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"<MaskedToken {str(self)!r}>"
 
 
 def masked_token(request) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from django.middleware import csrf as django_csrf
+from django.template import engines
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -75,3 +76,20 @@ def test_a_page_carries_one_token_per_response_that_the_middleware_accepts(world
         reverse("set_language"), {"language": "sv", "csrfmiddlewaretoken": tokens[0]}
     )
     assert sent.status_code == 302
+
+
+def test_the_token_is_masked_once_a_page_and_drawn_as_djangos_lazy_token():
+    secret = django_csrf._get_new_csrf_string()
+    request = _request_with_cookie(secret)
+    token = context_processors.csrf(request)["csrf_token"]
+    assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # not masked until drawn
+    text = str(token)
+    assert token and token == text and str(token) == text and len(token) == 64
+    assert token != "NOTPROVIDED"
+    assert django_csrf._unmask_cipher_token(text) == secret
+    drawn = (
+        engines["django"]
+        .from_string("{% csrf_token %}|{{ csrf_token }}|{% if csrf_token %}yes{% endif %}")
+        .render({"csrf_token": token})
+    )
+    assert drawn == f'<input type="hidden" name="csrfmiddlewaretoken" value="{text}">|{text}|yes'
