@@ -113,6 +113,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tessera.portal.navigation.navigation",
                 "tessera.core.context_processors.idle_warning",
+                # The CSRF token as Django's processor gives it, masked more cheaply
+                # (decision 0077); Django's own runs first and this one's value wins.
+                "tessera.core.context_processors.csrf",
             ],
             # ``{% url %}`` with the addresses kept per process, ``{% extends %}`` with
             # the parent's blocks found once per compiled parent (issue 16).
@@ -122,7 +125,12 @@ TEMPLATES = [
             ],
             # ``{% load i18n %}``: Django's library, its literal ``{% translate %}`` kept
             # per language (issue 16, decision 0073).
-            "libraries": {"i18n": "tessera.core.templatetags.kept_i18n"},
+            # ``{% load cache %}``: Django's library, its fragments in the ``fragments``
+            # cache (this process's memory) kept in a dict (decision 0077).
+            "libraries": {
+                "i18n": "tessera.core.templatetags.kept_i18n",
+                "cache": "tessera.core.kept_fragments",
+            },
         },
     },
 ]
@@ -283,10 +291,12 @@ TESSERA_LOCKOUT_FAILURES_PER_ADDRESS = envint("TESSERA_LOCKOUT_FAILURES_PER_ADDR
 # axes warns (W006) when its parameters lack the client address: here the address is
 # limited by the adapter above, with its own, higher limit, which axes cannot express.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-# The template library "i18n" is named twice on purpose: TEMPLATES' "libraries" makes
-# {% load i18n %} load Django's own with its literal translations kept (decision 0073).
-# Django warns of any name found twice (W003); tests/core/test_kept_translations.py
-# runs that check and fails if any other name is found twice.
+# The template libraries "i18n" and "cache" are named twice on purpose: TEMPLATES'
+# "libraries" makes {% load i18n %} load Django's own with its literal translations
+# kept (decision 0073), {% load cache %} Django's own with the fragments in this
+# process's memory kept in a dict (decision 0077). Django warns of any name found twice
+# (W003); tests/core/test_kept_translations.py runs that check and fails if any other
+# name is found twice.
 SILENCED_SYSTEM_CHECKS.append("templates.W003")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The covering indexes' INCLUDE columns (issue 16) are for PostgreSQL; SQLite keeps

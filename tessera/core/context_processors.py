@@ -1,8 +1,13 @@
-"""What every page's frame needs from core: the idle sign-out limit for the warning."""
+"""What every page's frame needs from core: the idle sign-out limit for the warning, and
+the CSRF token masked for this response."""
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
+from django.middleware import csrf as django_csrf
+from django.utils.safestring import mark_safe
 
 from .middleware import idle_limit_seconds
 
@@ -14,6 +19,107 @@ def idle_warning(request) -> dict:
     # Called by the template only when it draws the warning: is_staff_member is cached
     # on the user by then (the menu asks it), so this costs no query.
     return {
-        "idle_seconds": lambda: idle_limit_seconds(user),
-        "idle_warning_seconds": settings.TESSERA_IDLE_WARNING_SECONDS,
+        "idle_seconds": lambda: _number(idle_limit_seconds(user)),
+        "idle_warning_seconds": _number(settings.TESSERA_IDLE_WARNING_SECONDS),
     }
+
+
+def _number(value: int):
+    """The whole number as ``{{ value }}`` draws it: without a thousands separator its
+    digits, ready as HTML (``localize`` formats it each time: a tenth of base.html's own
+    drawing for two numbers); with one, left to the template."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return value
+    return mark_safe(str(value))  # noqa: S308 - digits only
+
+
+def csrf(request) -> dict:
+    """``{{ csrf_token }}`` and ``{% csrf_token %}`` as Django's own context processor
+    gives them (drawn only when a page uses them, once a page), masked for this response
+    as Django masks it (BREACH), the mask drawn from the operating system's random bytes
+    in one read instead of one read a character (decision 0077). Listed after Django's
+    processor (which the engine always runs first), so this one's value is the one
+    drawn."""
+    return {"csrf_token": MaskedToken(request)}
+
+
+class MaskedToken:
+    """The token, masked when first drawn, then the same for the rest of the page.
+
+    In the template it is what Django's ``SimpleLazyObject`` of the token is: true, equal
+    to its text, drawn as its text. Without the proxy's cost (each use of the lazy
+    object passes through it, and escaping it raised and caught an AttributeError): the
+    token's characters are letters and digits, so it is its own HTML."""
+
+    __slots__ = ("_request", "_text")
+
+    def __init__(self, request):
+        self._request = request
+        self._text = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = masked_token(self._request)
+        return self._text
+
+    def __html__(self) -> str:
+        return mark_safe(str(self))  # noqa: S308 - letters and digits only
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __eq__(self, other) -> bool:
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"<MaskedToken {str(self)!r}>"
+
+
+def masked_token(request) -> str:
+    """``django.middleware.csrf.get_token(request)``: the secret of the request's CSRF
+    cookie masked with a new random mask, and the cookie sent again (its expiry renewed).
+    A request without the cookie (rare: a first visit) is left to Django entirely."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or len(secret) != django_csrf.CSRF_SECRET_LENGTH:
+        return django_csrf.get_token(request)
+    try:
+        token = _mask_cipher_secret(secret)
+    except KeyError:  # not of Django's characters: Django's own answer
+        return django_csrf.get_token(request)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    return token
+
+
+_CHARS = django_csrf.CSRF_ALLOWED_CHARS
+_INDEX = {c: i for i, c in enumerate(_CHARS)}
+# Random bytes below this (a multiple of the 62 characters) map uniformly onto them;
+# the few at or above it are skipped.
+_UNIFORM_BELOW = 256 - 256 % len(_CHARS)
+
+
+def _random_string(length: int) -> str:
+    """``get_random_string(length, CSRF_ALLOWED_CHARS)``: each character uniformly from
+    the 62, from ``os.urandom`` (as ``secrets.choice``), read once for the whole string."""
+    found: list[str] = []
+    while len(found) < length:
+        for byte in os.urandom(length + 8):
+            if byte < _UNIFORM_BELOW:
+                found.append(_CHARS[byte % len(_CHARS)])
+                if len(found) == length:
+                    break
+    return "".join(found)
+
+
+def _mask_cipher_secret(secret: str) -> str:
+    """Django's ``_mask_cipher_secret``: a new mask, then the secret's characters each
+    shifted by the mask's (modulo 62); Django's ``_unmask_cipher_token`` reverses it."""
+    mask = _random_string(django_csrf.CSRF_SECRET_LENGTH)
+    n = len(_CHARS)
+    cipher = "".join(_CHARS[(_INDEX[s] + _INDEX[m]) % n] for s, m in zip(secret, mask, strict=True))
+    return mask + cipher

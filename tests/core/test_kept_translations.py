@@ -93,11 +93,12 @@ def djangos_text(language, texts):
         return "".join(translation.gettext(t) for t in texts)
 
 
-def test_no_template_library_but_i18n_is_named_twice():
-    """Django's W003 is silenced for the one name overridden on purpose (settings): its
-    check, run here, finds that one and nothing else."""
+def test_no_template_library_but_i18n_and_cache_is_named_twice():
+    """Django's W003 is silenced for the names overridden on purpose (settings: i18n,
+    and cache, decision 0077): its check, run here, finds those and nothing else."""
     from django.template import engines
 
     found = engines["django"]._check_for_template_tags_with_the_same_name()
-    assert [w.id for w in found] == ["templates.W003"]
-    assert "'i18n' is used for multiple template tag modules" in found[0].msg
+    assert [w.id for w in found] == ["templates.W003"] * 2
+    names = sorted(w.msg.split("'")[1] for w in found)
+    assert names == ["cache", "i18n"]
