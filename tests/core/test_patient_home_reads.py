@@ -415,3 +415,20 @@ def test_the_rows_read_with_the_episodes_are_what_their_own_reads_give(world):
     for d in due:
         assert _columns(d) == _columns(DueMeasure.objects.get(pk=d.pk))
         assert d.episode is episode
+
+
+def test_the_episode_read_is_short_enough_for_psycopg_to_keep_it_parsed(world, login):
+    """psycopg parses a statement longer than 4,096 characters again on every run (its
+    cache takes only shorter ones): the episodes' read with its questionnaires and
+    applications (decision 0076) stays under it on PostgreSQL."""
+    import pytest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's parsing: PostgreSQL only")
+    from psycopg import _queries
+
+    client = login(world.patient.user)
+    client.get(reverse("home"))
+    compiled = [sql for _qs, _compiler, sql, _holes in home._OWN_EPISODES._compiled.values()]
+    assert compiled
+    assert all(len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH for sql in compiled)
