@@ -54,6 +54,9 @@ _PLAN_AND_HOMEWORK = Prepared(
         PlanEntry.objects.filter(episode_id=episode_id)
         .current()
         .select_related("module_version")
+        # Which steps the patient has seen (JSON, decoded for each entry): the reader's,
+        # not this page's (decision 0076).
+        .defer("seen_steps")
         .annotate(
             homework=FilteredRelation(
                 "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
