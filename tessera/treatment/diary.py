@@ -54,9 +54,22 @@ _PLAN_AND_HOMEWORK = Prepared(
         PlanEntry.objects.filter(episode_id=episode_id)
         .current()
         .select_related("module_version")
-        # Which steps the patient has seen (JSON, decoded for each entry): the reader's,
-        # not this page's (decision 0076).
-        .defer("seen_steps")
+        # Of the entry, what the states and the page ask (when it opens, whether it is
+        # done); of its module version, the title in its language: not which steps
+        # were seen (JSON, decoded for each entry), the other dates, the summary
+        # (decision 0076).
+        .defer(
+            "seen_steps",
+            "started_at",
+            "answered_at",
+            "removed_at",
+            "module_version__summary",
+            "module_version__created_at",
+            "module_version__published_at",
+            "module_version__created_by",
+            "module_version__published_by",
+            "module_version__estimated_minutes",
+        )
         .annotate(
             homework=FilteredRelation(
                 "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
