@@ -82,6 +82,20 @@ _VERSION_NOT_SHOWN = (
     "translations",
 )
 
+# The clinic's settings for its staff, never asked on the patient home (decision 0076):
+# read and converted on every request, and they kept the episodes' statement near the
+# length psycopg parses again on every run.
+_CLINIC_NOT_SHOWN = (
+    "referral_model",
+    "physician_assessment",
+    "start_unguided_after_clean_screening",
+    "icbt_share_limit",
+    "alert_ack_hours_high",
+    "alert_ack_hours_moderate",
+    "rate_limits",
+    "outcome_rule",
+)
+
 
 # Read with each episode, as JSON (decision 0076): its open questionnaires, and the
 # person's own applications with the one the episode came from. Every column, as the
@@ -113,6 +127,7 @@ def _own_episodes_query(user_id, now):
         # The page asks the programme version only its unlock rule and length: not its
         # texts and JSON (about 6 kB a row, read, sent and decoded on every request).
         .defer(*(f"programme_version__{name}" for name in _VERSION_NOT_SHOWN))
+        .defer(*(f"clinic__{name}" for name in _CLINIC_NOT_SHOWN))
         .annotate(
             has_upcoming_sessions=Exists(upcoming),
             unread_messages=conversation.unread_of_episode(user_id),

@@ -338,6 +338,10 @@ def test_the_episode_row_leaves_out_the_programme_versions_texts(world, login):
     assert '"programs_programmeversion"."weeks"' in episodes
     for name in home._VERSION_NOT_SHOWN:
         assert f'"programs_programmeversion"."{name}"' not in episodes
+    # Nor the clinic's settings for its staff (decision 0076).
+    assert '"core_clinic"."time_zone"' in episodes
+    for name in home._CLINIC_NOT_SHOWN:
+        assert f'"core_clinic"."{name}"' not in episodes
 
 
 def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
@@ -358,6 +362,7 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
     for whole_row in [False, True]:
         if whole_row:
             monkeypatch.setattr(home, "_VERSION_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_CLINIC_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_OWN_EPISODES", Prepared(home._own_episodes_query))
         for user in people:
             sign_in(client, user)
