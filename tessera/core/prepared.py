@@ -109,9 +109,9 @@ class _Hole:
         self.field = field
 
 
-# Values the matching field would give to the database as they are (``int`` and ``str``:
-# ``IntegerField`` and ``TextField`` return them unchanged on every backend).
-_AS_THEY_ARE = frozenset({int, str})
+# Values the matching field gives to the database as they are (``TextField``, on every
+# backend; not ``int``: PostgreSQL's backend gives it its column type, ``Int4``).
+_AS_THEY_ARE = frozenset({str})
 
 
 def _params(holes: list, flat: list, connection) -> list:

@@ -50,28 +50,25 @@ class HomeworkItem:
 # only what the panel shows: not its text, transcript or fields (JSON).
 _STEP_COLUMNS = ["id", "module_version_id", "position", "title"]
 _STEP = "homework_step"
+# Of the entry, the states and the page ask when it opens and whether it is done; of its
+# module version, the title in its language. Not read: which steps were seen (JSON,
+# decoded for each entry), the other dates, the summary (decision 0076).
+_ENTRY_NOT_SHOWN = ("seen_steps", "started_at", "answered_at", "removed_at")
+_VERSION_NOT_SHOWN = (
+    "summary",
+    "created_at",
+    "published_at",
+    "created_by",
+    "published_by",
+    "estimated_minutes",
+)
 _STEP_KEYS = tuple(f"{_STEP}_{name}" for name in _STEP_COLUMNS)
 _PLAN_AND_HOMEWORK = Prepared(
     lambda episode_id, first, last: (
         PlanEntry.objects.filter(episode_id=episode_id)
         .current()
         .select_related("module_version")
-        # Of the entry, what the states and the page ask (when it opens, whether it is
-        # done); of its module version, the title in its language: not which steps
-        # were seen (JSON, decoded for each entry), the other dates, the summary
-        # (decision 0076).
-        .defer(
-            "seen_steps",
-            "started_at",
-            "answered_at",
-            "removed_at",
-            "module_version__summary",
-            "module_version__created_at",
-            "module_version__published_at",
-            "module_version__created_by",
-            "module_version__published_by",
-            "module_version__estimated_minutes",
-        )
+        .defer(*_ENTRY_NOT_SHOWN, *(f"module_version__{n}" for n in _VERSION_NOT_SHOWN))
         .annotate(
             homework=FilteredRelation(
                 "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
