@@ -26,12 +26,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Expression
+from django.db.models import Expression, F, Func, TextField
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -108,6 +109,31 @@ class _Hole:
         self.field = field
 
 
+# Values the matching field gives to the database as they are (``TextField``, on every
+# backend; not ``int``: PostgreSQL's backend gives it its column type, ``Int4``).
+_AS_THEY_ARE = frozenset({str})
+
+
+def _params(holes: list, flat: list, connection) -> list:
+    """The compiled parameters with the call's values prepared for the database, each
+    value once however often the SQL uses it (the patient home's episodes use the time
+    three times and the person's id three times: about 5 µs each, issue 16)."""
+    done: dict[int, Any] = {}
+    params = []
+    for p in holes:
+        if type(p) is _Hole:
+            index = p.index
+            if index in done:
+                p = done[index]
+            else:
+                value = flat[index]
+                if type(value) not in _AS_THEY_ARE:
+                    value = p.field.get_db_prep_value(value, connection)
+                p = done[index] = value
+        params.append(p)
+    return params
+
+
 class Slot(Expression):
     """A placeholder for the ``index``-th value of a call, compiled as a parameter."""
 
@@ -156,10 +182,7 @@ class Prepared:
         queryset, compiler, sql, holes = compiled
         if compiler is None:
             return []  # the queryset selects nothing whatever the values (``none()``)
-        params = [
-            p.field.get_db_prep_value(flat[p.index], connection) if isinstance(p, _Hole) else p
-            for p in holes
-        ]
+        params = _params(holes, flat, connection)
         # Worked out once, not on every call (``results_iter`` asks for them each time:
         # about a tenth of the page's CPU for the patient home's wide rows, issue 16).
         known = self._converters.get(key)
@@ -455,3 +478,142 @@ def _fast_plan(queryset, compiler, composite: bool) -> _FastPlan | None:
     ):
         return None
     return _FastPlan(queryset, compiler)
+
+
+# --- Another model's rows in the same read (decision 0076) ----------------------------
+
+
+class JSONRows(Func):
+    """The rows of a subquery, some columns of its model each, as one JSON text
+    (NULL or ``[]`` when there are none; on PostgreSQL each row whole, an object by
+    column name, elsewhere an array of the columns): a child model's rows
+    read in the same query as their parent's, instead of a query of their own (about
+    0.1 ms of CPU each, issue 16). ``rows_from_json`` makes them instances again.
+
+        dues=Subquery(
+            DueMeasure.objects.filter(episode_id=OuterRef("pk"))
+            .order_by()
+            .annotate(rows=JSONRows(DueMeasure, names))
+            .values("rows")
+        )
+
+    Not an aggregate to Django (no GROUP BY is added): the subquery's rows are one group.
+    PostgreSQL and SQLite only."""
+
+    output_field = TextField()
+
+    def __init__(self, model, attnames):
+        self.model, self.attnames = model, list(attnames)
+        super().__init__(*(F(name) for name in self.attnames))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        from django.db import NotSupportedError
+
+        raise NotSupportedError(f"JSONRows: not on {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # The whole row, its columns by name: SQL shorter than naming each (psycopg
+        # parses a statement over 4,096 characters again on every run, issue 16).
+        (alias,) = {column.alias for column in self.get_source_expressions()}
+        return f"JSON_AGG({compiler.quote_name_unless_alias(alias)})::text", []
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # A JSON column is text to SQLite: ``JSON()`` puts its value in, not a string.
+        fields = [self.model._meta.get_field(_field_name(self.model, n)) for n in self.attnames]
+        copy_ = self.copy()
+        copy_.set_source_expressions(
+            [
+                Func(expression, function="JSON")
+                if field.get_internal_type() == "JSONField"
+                else expression
+                for expression, field in zip(copy_.get_source_expressions(), fields, strict=True)
+            ]
+        )
+        return super(JSONRows, copy_).as_sql(
+            compiler,
+            connection,
+            template="JSON_GROUP_ARRAY(JSON_ARRAY(%(expressions)s))",
+            **extra_context,
+        )
+
+
+def _field_name(model, attname: str) -> str:
+    return next(f.name for f in model._meta.concrete_fields if f.attname == attname)
+
+
+def _json_datetime(value):
+    """A timestamp as JSON gives it: PostgreSQL's ISO text with the connection's offset
+    (UTC), SQLite's stored text in UTC without one; as Django reads the column."""
+    if value is None:
+        return None
+    found = dt.datetime.fromisoformat(value)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=dt.UTC) if settings.USE_TZ else found
+    return found if found.tzinfo is dt.UTC else found.astimezone(dt.UTC)
+
+
+def _json_date(value):
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _json_bool(value):
+    return None if value is None else bool(value)  # SQLite's 0 and 1
+
+
+# How a column's value in JSON becomes what Django reads of the column, by the field's
+# internal type; the others are refused (a type added here must be checked on both).
+_FROM_JSON: dict[str, Callable | None] = {
+    "AutoField": None,
+    "BigAutoField": None,
+    "IntegerField": None,
+    "BigIntegerField": None,
+    "SmallIntegerField": None,
+    "PositiveIntegerField": None,
+    "PositiveSmallIntegerField": None,
+    "PositiveBigIntegerField": None,
+    "CharField": None,
+    "TextField": None,
+    "SlugField": None,
+    "DateTimeField": _json_datetime,
+    "DateField": _json_date,
+    "BooleanField": _json_bool,
+    "JSONField": None,  # the value itself, decoded with the rest
+}
+
+
+@functools.cache
+def _json_converters(model, attnames: tuple[str, ...]) -> tuple:
+    found = []
+    for name in attnames:
+        field = model._meta.get_field(_field_name(model, name))
+        if field.is_relation:
+            field = field.target_field
+        kind = field.get_internal_type()
+        custom = "from_db_value" in type(field).__dict__ and kind != "JSONField"
+        if kind not in _FROM_JSON or custom or getattr(field, "decoder", None) is not None:
+            raise TypeError(f"JSONRows: no reading of {model.__name__}.{name} ({kind})")
+        found.append(_FROM_JSON[kind])
+    return tuple(found)
+
+
+@functools.cache
+def _columns_of(model, attnames: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(model._meta.get_field(_field_name(model, name)).column for name in attnames)
+
+
+def rows_from_json(model, db: str, attnames, text) -> list:
+    """The instances of ``JSONRows(model, attnames)``'s text (None: none), made as the
+    compiled reads make theirs (``from_db``): the same values as a read of the columns."""
+    if not text:
+        return []
+    attnames = tuple(attnames)
+    converters = _json_converters(model, attnames)
+    found = []
+    for values in json.loads(text):
+        if isinstance(values, dict):  # PostgreSQL's whole row
+            values = [values[column] for column in _columns_of(model, attnames)]
+        for i, convert in enumerate(converters):
+            if convert is not None:
+                values[i] = convert(values[i])
+        found.append(from_db(model, db, attnames, values))
+    return found

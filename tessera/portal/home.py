@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic, Episode
-from tessera.core.prepared import Prepared
+from tessera.core.prepared import JSONRows, Prepared, rows_from_json
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
 from tessera.intake.timeline import Step
@@ -82,9 +82,43 @@ _VERSION_NOT_SHOWN = (
     "translations",
 )
 
+# The clinic's settings for its staff, never asked on the patient home (decision 0076):
+# read and converted on every request, and they kept the episodes' statement near the
+# length psycopg parses again on every run.
+_CLINIC_NOT_SHOWN = (
+    "referral_model",
+    "physician_assessment",
+    "start_unguided_after_clean_screening",
+    "icbt_share_limit",
+    "alert_ack_hours_high",
+    "alert_ack_hours_moderate",
+    "rate_limits",
+    "outcome_rule",
+)
+
+
+# Read with each episode, as JSON (decision 0076): its open questionnaires, and the
+# person's own applications with the one the episode came from. Every column, as the
+# queries of their own (before) read them.
+_DUE_COLUMNS = tuple(f.attname for f in DueMeasure._meta.concrete_fields)
+_APPLICATION_COLUMNS = tuple(f.attname for f in Application._meta.concrete_fields)
+
 
 def _own_episodes_query(user_id, now):
     upcoming = Appointment.objects.filter(episode=OuterRef("pk")).upcoming(now)
+    dues = (
+        DueMeasure.objects.filter(episode_id=OuterRef("pk"))
+        .open_now(now)
+        .order_by()
+        .annotate(rows=JSONRows(DueMeasure, _DUE_COLUMNS))
+        .values("rows")
+    )
+    applications = (
+        Application.objects.filter(Q(applicant_id=user_id) | Q(episode_id=OuterRef("pk")))
+        .order_by()
+        .annotate(rows=JSONRows(Application, _APPLICATION_COLUMNS))
+        .values("rows")
+    )
     # ``Episode.objects.own``'s filter (the access package's ``own_episodes``) for an
     # active person, by the user's id.
     return (
@@ -93,9 +127,12 @@ def _own_episodes_query(user_id, now):
         # The page asks the programme version only its unlock rule and length: not its
         # texts and JSON (about 6 kB a row, read, sent and decoded on every request).
         .defer(*(f"programme_version__{name}" for name in _VERSION_NOT_SHOWN))
+        .defer(*(f"clinic__{name}" for name in _CLINIC_NOT_SHOWN))
         .annotate(
             has_upcoming_sessions=Exists(upcoming),
             unread_messages=conversation.unread_of_episode(user_id),
+            open_dues_json=Subquery(dues),
+            applications_json=Subquery(applications),
         )
         .order_by("-ended_on", "-id")
     )
@@ -103,20 +140,8 @@ def _own_episodes_query(user_id, now):
 
 # Compiled once per process (``core.prepared``, decision 0044): the patient home's reads.
 _OWN_EPISODES = Prepared(_own_episodes_query)
-_OPEN_DUES = Prepared(
-    lambda episode_ids, now: (
-        DueMeasure.objects.filter(episode__id__in=episode_ids)
-        .open_now(now)
-        .order_by("due_at")[:DUES_SHOWN]
-    )
-)
 _APPLICATIONS = Prepared(
     lambda user_id: Application.objects.filter(applicant_id=user_id).order_by("-created_at")
-)
-_APPLICATIONS_AND_PATH = Prepared(
-    lambda user_id, episode_id: Application.objects.filter(
-        Q(applicant_id=user_id) | Q(episode_id=episode_id)
-    ).order_by("-created_at")
 )
 DUES_SHOWN = 10
 # The next booked sessions of a blended or face-to-face patient, with their therapist's
@@ -152,15 +177,18 @@ def own_episodes(user) -> list[Episode]:
 
 
 def open_dues(episodes: list[Episode]) -> list[DueMeasure]:
-    """The questionnaires open now on these (the patient's own) episodes, soonest due
-    first, each with its episode (no query)."""
-    if not episodes:
-        return []
-    by_id = {e.pk: e for e in episodes}
-    due = _OPEN_DUES(sorted(by_id), timezone.now())
-    for d in due:
-        d.episode = by_id[d.episode_id]
-    return due
+    """The questionnaires open now on these (the patient's own) episodes, as
+    ``own_episodes`` read them, soonest due first (then the first made), each with its
+    episode: no query (decision 0076)."""
+    due = []
+    for episode in episodes:
+        for d in rows_from_json(
+            DueMeasure, _OWN_EPISODES.using, _DUE_COLUMNS, episode.open_dues_json
+        ):
+            d.episode = episode
+            due.append(d)
+    due.sort(key=lambda d: (d.due_at, d.pk))
+    return due[:DUES_SHOWN]
 
 
 def latest_of(episodes: list[Episode]) -> Episode | None:
@@ -175,16 +203,20 @@ def latest_of(episodes: list[Episode]) -> Episode | None:
 
 def applications_and_path(user, episode, episodes=()) -> tuple[list[ApplicationRow], object]:
     """``applications_of(user)`` and the application the episode came from (the start of
-    the patient's path, ``timeline.episode_timeline``), in one query instead of two.
+    the patient's path, ``timeline.episode_timeline``): read with the episode by
+    ``own_episodes`` (decision 0076), else (no episode) in a query of their own.
 
-    The first arm, the person's own applications, is what ``Application.visible_to``
-    shows someone without staff roles: the patient home serves only them. The second is
-    the path's own read, as before. The clinic, bookings and episode of a listed row are
-    read only when a row is listed (rarely, once treatment has begun)."""
+    The person's own applications are what ``Application.visible_to`` shows someone
+    without staff roles: the patient home serves only them. The clinic, bookings and
+    episode of a listed row are read only when a row is listed (rarely, once treatment
+    has begun)."""
     if episode is None:
         rows = _APPLICATIONS(user.pk)
     else:
-        rows = _APPLICATIONS_AND_PATH(user.pk, episode.pk)
+        rows = rows_from_json(
+            Application, _OWN_EPISODES.using, _APPLICATION_COLUMNS, episode.applications_json
+        )
+        rows.sort(key=lambda a: (a.created_at, a.pk), reverse=True)  # newest first
     origin = (
         next((a for a in rows if a.episode_id == episode.pk), None) if episode is not None else None
     )

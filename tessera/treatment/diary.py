@@ -7,6 +7,7 @@ entries" means the same on the patient's phone, on the therapist's screen and in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -49,11 +50,25 @@ class HomeworkItem:
 # only what the panel shows: not its text, transcript or fields (JSON).
 _STEP_COLUMNS = ["id", "module_version_id", "position", "title"]
 _STEP = "homework_step"
+# Of the entry, the states and the page ask when it opens and whether it is done; of its
+# module version, the title in its language. Not read: which steps were seen (JSON,
+# decoded for each entry), the other dates, the summary (decision 0076).
+_ENTRY_NOT_SHOWN = ("seen_steps", "started_at", "answered_at", "removed_at")
+_VERSION_NOT_SHOWN = (
+    "summary",
+    "created_at",
+    "published_at",
+    "created_by",
+    "published_by",
+    "estimated_minutes",
+)
+_STEP_KEYS = tuple(f"{_STEP}_{name}" for name in _STEP_COLUMNS)
 _PLAN_AND_HOMEWORK = Prepared(
     lambda episode_id, first, last: (
         PlanEntry.objects.filter(episode_id=episode_id)
         .current()
         .select_related("module_version")
+        .defer(*_ENTRY_NOT_SHOWN, *(f"module_version__{n}" for n in _VERSION_NOT_SHOWN))
         .annotate(
             homework=FilteredRelation(
                 "module_version__steps", condition=Q(module_version__steps__kind=HOMEWORK)
@@ -76,20 +91,23 @@ _PLAN_AND_HOMEWORK = Prepared(
 
 def states_and_week_panel(episode) -> tuple[list, list[HomeworkItem]]:
     """``plans.episode_states(episode)`` and ``week_panel(episode)``, in one query."""
-    monday, sunday = week_of(plans.clinic_today(episode.clinic))
+    today = plans.clinic_today(episode.clinic)
+    monday, sunday = week_of(today)
     entries: list[PlanEntry] = []
     steps: dict[int, list[tuple[Step, int]]] = {}
+    make_step = functools.partial(prepared.from_db, Step, _PLAN_AND_HOMEWORK.using, _STEP_COLUMNS)
     for row in _PLAN_AND_HOMEWORK(episode.pk, monday, sunday):
         # The step's columns are not the entry's: taken off it.
-        values = [row.__dict__.pop(f"{_STEP}_{name}") for name in _STEP_COLUMNS]
-        this_week = row.__dict__.pop("homework_this_week")
-        if not entries or entries[-1].pk != row.pk:
+        taken = row.__dict__.pop
+        values = [taken(key) for key in _STEP_KEYS]
+        this_week = taken("homework_this_week")
+        pk = row.pk
+        if not entries or entries[-1].pk != pk:
             entries.append(row)
         if values[0] is not None:
             # As ``.only(*_STEP_COLUMNS)`` gives a step: the other fields deferred.
-            step = prepared.from_db(Step, _PLAN_AND_HOMEWORK.using, _STEP_COLUMNS, values)
-            steps.setdefault(row.pk, []).append((step, this_week))
-    states = plans.states_of(episode, entries)
+            steps.setdefault(pk, []).append((make_step(values), this_week))
+    states = plans.states_of(episode, entries, today=today)
     return states, [
         HomeworkItem(s.entry, step, this_week)
         for s in states

@@ -116,9 +116,10 @@ def episode_states(episode):
     return states_of(episode, _CURRENT_ENTRIES(episode.pk))
 
 
-def states_of(episode, entries):
+def states_of(episode, entries, *, today: dt.date | None = None):
     """``states`` of the episode's current entries (as ``_CURRENT_ENTRIES`` reads them,
-    in plan order), each entry told its episode."""
+    in plan order), each entry told its episode; ``today``: the clinic's, when the
+    caller has it already."""
     known = PlanEntry.episode.field.set_cached_value
     for entry in entries:
         known(entry, episode)  # known (read by its id): no query when a caller asks
@@ -127,5 +128,5 @@ def states_of(episode, entries):
         entries,
         unlock_rule=rule,
         started_on=episode.started_on,
-        today=clinic_today(episode.clinic),
+        today=today or clinic_today(episode.clinic),
     )

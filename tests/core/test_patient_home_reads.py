@@ -23,10 +23,11 @@ from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
 # The world's patient: session, user, role check (clinic roles, region roles), own
-# episodes (with the patient record and each one's unread count), plan entries, dues,
-# applications (with the path's); the coming sessions only when the episodes' EXISTS
-# found some. Before: 12 (14 on the demo patient), then 10, then 9 (decision 0044).
-PATIENT_HOME_QUERIES = 8
+# episodes (with the patient record, each one's unread count, its open questionnaires
+# and the applications: decision 0076), plan entries; the coming sessions only when the
+# episodes' EXISTS found some. Before: 12 (14 on the demo patient), then 10, then 9
+# (decision 0044), then 8.
+PATIENT_HOME_QUERIES = 6
 
 
 def _signed_in_reads() -> int:
@@ -305,11 +306,12 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
         seen_due += bool(plain["due"])
         seen_homework += bool(plain["homework"])
         seen_unread += bool(plain["unread_messages"])
-        # Session, user, role check (2), episodes, applications; then what the patient
-        # has: dues (an episode), the plan with the homework steps and this week's
-        # entries counted (an open one; before: three queries when it had homework),
-        # the coming sessions; after treatment, the clinic's crisis contacts.
-        expected = _signed_in_reads() + 2 + bool(plain["episodes"])
+        # Session, user, role check (2), episodes (with their dues and the applications,
+        # decision 0076), the applications only without an episode; then what the
+        # patient has: the plan with the homework steps and this week's entries counted
+        # (an open one; before: three queries when it had homework), the coming
+        # sessions; after treatment, the clinic's crisis contacts.
+        expected = _signed_in_reads() + 1 + (not plain["episodes"])
         expected += context["episode"] is not None and not context["ended"]
         expected += bool(context["sessions"])
         expected += context["ended"]
@@ -336,6 +338,10 @@ def test_the_episode_row_leaves_out_the_programme_versions_texts(world, login):
     assert '"programs_programmeversion"."weeks"' in episodes
     for name in home._VERSION_NOT_SHOWN:
         assert f'"programs_programmeversion"."{name}"' not in episodes
+    # Nor the clinic's settings for its staff (decision 0076).
+    assert '"core_clinic"."time_zone"' in episodes
+    for name in home._CLINIC_NOT_SHOWN:
+        assert f'"core_clinic"."{name}"' not in episodes
 
 
 def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
@@ -356,6 +362,7 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
     for whole_row in [False, True]:
         if whole_row:
             monkeypatch.setattr(home, "_VERSION_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_CLINIC_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_OWN_EPISODES", Prepared(home._own_episodes_query))
         for user in people:
             sign_in(client, user)
@@ -365,3 +372,68 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
             pages.setdefault(user.email, []).append((html, len(captured.captured_queries)))
     for email, (short, whole) in pages.items():
         assert short == whole, email
+
+
+def _columns(instance) -> tuple:
+    return tuple(
+        (f.attname, type(v), v)
+        for f in type(instance)._meta.concrete_fields
+        for v in [getattr(instance, f.attname)]
+    )
+
+
+def test_the_rows_read_with_the_episodes_are_what_their_own_reads_give(world):
+    """Decision 0076: the open questionnaires and the applications come with the
+    episodes as JSON; made into instances again, every column has the value and the type
+    a read of the table gives (timestamps, dates, booleans, JSON)."""
+    from django.utils import timezone
+
+    from tessera.intake.actions import decisions as decision_actions
+    from tessera.intake.models import Application
+    from tessera.treatment.models import DueMeasure
+
+    version = published_version(world)
+    application = make_application(world.clinic, "cols@apply.test")
+    decision_actions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    application.refresh_from_db()
+    user = User.objects.get(pk=application.applicant.pk)
+    (episode,) = home.own_episodes(user)
+    assert episode == application.episode
+    rows, origin = home.applications_and_path(user, episode, [episode])
+    assert origin is not None
+    plain = Application.objects.get(pk=origin.pk)
+    assert _columns(origin) == _columns(plain)
+    assert plain.screening_set and plain.consent_accepted_at  # JSON and a timestamp read
+    now = timezone.now()
+    DueMeasure.objects.filter(episode=episode).update(
+        opens_at=now - dt.timedelta(days=1), expires_at=now + dt.timedelta(days=3)
+    )
+    (episode,) = home.own_episodes(User.objects.get(pk=user.pk))
+    due = home.open_dues([episode])
+    assert due
+    for d in due:
+        assert _columns(d) == _columns(DueMeasure.objects.get(pk=d.pk))
+        assert d.episode is episode
+
+
+def test_the_episode_read_is_short_enough_for_psycopg_to_keep_it_parsed(world, login):
+    """psycopg parses a statement longer than 4,096 characters again on every run (its
+    cache takes only shorter ones): the episodes' read with its questionnaires and
+    applications (decision 0076) stays under it on PostgreSQL."""
+    import pytest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's parsing: PostgreSQL only")
+    from psycopg import _queries
+
+    client = login(world.patient.user)
+    client.get(reverse("home"))
+    compiled = [sql for _qs, _compiler, sql, _holes in home._OWN_EPISODES._compiled.values()]
+    assert compiled
+    assert all(len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH for sql in compiled)
