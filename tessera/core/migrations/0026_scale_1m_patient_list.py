@@ -12,9 +12,15 @@ The triggers of core 0018 are made again with the same names, now copying the da
 too: an episode takes it with the name when inserted or when its patient or copy is
 written; a patient's change of name or date of birth is copied to their episodes.
 
-On PostgreSQL the copy is filled by one UPDATE of every episode: afterwards, on a large
-table, ``VACUUM (FULL, ANALYZE) treatment_episode`` gives back the space and the
-indexes' density (the UPDATE writes a new version of every row and index entry).
+On PostgreSQL the copy is filled by one UPDATE of every episode, which writes a new
+version of every row and index entry, in the order of its join (not the rows' own): on
+a large table, afterwards,
+``CLUSTER treatment_episode USING treatment_episode_pkey;
+ALTER TABLE treatment_episode SET WITHOUT CLUSTER; VACUUM (ANALYZE) treatment_episode;``
+puts the rows back in the order they were written (a clinic's and a caseload's
+episodes on few pages, as the pages that read episode rows expect), gives back the
+space and the indexes' density, and sets the visibility map the index-only scans need
+(decision 0080).
 """
 
 from django.db import migrations, models
