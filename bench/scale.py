@@ -869,6 +869,13 @@ def pages_read(sql: str) -> int:
     return int(top.get("Shared Hit Blocks", 0)) + int(top.get("Shared Read Blocks", 0))
 
 
+def is_read(sql: str) -> bool:
+    """A SELECT the page's reads are counted from (also a UNION, whose SQL begins with
+    its first part in parentheses: "(SELECT ...) UNION (SELECT ...)")."""
+    text = sql.lstrip(" \n(").upper()
+    return text.startswith("SELECT") and "FOR UPDATE" not in sql.upper()
+
+
 def query_detail(page: Page, client) -> list[tuple[int, str]]:
     """(pages read, SQL) of each SELECT of one request, in order: which query grows."""
     from django.db import connection
@@ -880,7 +887,7 @@ def query_detail(page: Page, client) -> list[tuple[int, str]]:
     rows = []
     for query in captured.captured_queries:
         sql = query["sql"]
-        if sql.lstrip().upper().startswith("SELECT") and "FOR UPDATE" not in sql.upper():
+        if is_read(sql):
             rows.append((pages_read(sql), sql))
     return rows
 
@@ -920,7 +927,7 @@ def measure_page(page: Page, client, repeat: int) -> Measure:
     total = 0
     for query in captured.captured_queries:
         sql = query["sql"]
-        if sql.lstrip().upper().startswith("SELECT") and "FOR UPDATE" not in sql.upper():
+        if is_read(sql):
             total += pages_read(sql)
     return Measure(
         queries=len(captured.captured_queries),

@@ -49,15 +49,16 @@ class CountedPaginator(Paginator):
         return self._count()
 
 
-class IdListing:
-    """A list to page through given as sorted ``entries`` (rows whose last column is an
-    id) and the model's rows read by id for the page alone: the patient list sorts the
-    scope's episode entries and then reads 25 patients, not every patient in scope.
-    ``count`` counts the entries (a function, called once by the paginator)."""
+class EntryListing:
+    """A list to page through given as sorted ``entries`` (rows of a query that carry
+    what the page shows) and ``make``, which makes the page's object of one row: the
+    patient list pages through the scope's episode entries and shows them, reading no
+    patient row (issue 16). ``count`` counts the entries (a function, called once by
+    the paginator)."""
 
-    def __init__(self, entries, model, *, count):
+    def __init__(self, entries, make, *, count):
         self.entries = entries
-        self.model = model
+        self.make = make
         self._count = count
 
     def count(self) -> int:
@@ -69,8 +70,4 @@ class IdListing:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        ids = [row[-1] for row in self.entries[key]]
-        if not ids:
-            return []
-        rows = self.model._default_manager.in_bulk(ids)
-        return [rows[i] for i in ids if i in rows]
+        return [self.make(row) for row in self.entries[key]]

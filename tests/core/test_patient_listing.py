@@ -10,7 +10,7 @@ from tessera.core.models import Episode, Patient
 from tessera.feedback.actions import do_create_training_patient
 from tessera.treatment.actions import do_open_episode
 from tests.conftest import make_patient
-from tests.core.test_scale import EPISODE_LIST_INDEXES, _plan, postgres_only
+from tests.core.test_scale import EPISODE_LIST_INDEXES, _plan, explain, postgres_only
 
 KINDS = ["therapist", "colleague", "manager", "intake", "supervisor", "other_therapist"]
 
@@ -122,14 +122,53 @@ def test_the_episodes_keep_their_patients_name_however_written(world, login):
 @postgres_only
 @pytest.mark.parametrize("kind", ["therapist", "manager"])
 @pytest.mark.parametrize("query", ["", "lar"])
-def test_the_list_reads_no_patient_row_to_sort_or_search(world, kind, query):
-    """Sorting and searching read the scope's episode entries; the only patient rows
-    read are the page's own, by id (and the identity number by its index)."""
-    entries, episodes = access.real_patient_listing(world[kind], query)
-    for queryset in (entries[:25], episodes.values("patient_id").distinct()):
+def test_the_list_reads_no_patient_row_to_sort_search_or_show(world, kind, query):
+    """Sorting, searching and showing a page read the scope's episode entries; no
+    patient row is read (only the training ones and the identity number, by index)."""
+    entries = access.real_patient_listing(world[kind], query)
+    for queryset in (entries[:25], entries):
         plan = _plan(queryset, only={"treatment_episode": EPISODE_LIST_INDEXES})
-        assert "Seq Scan" not in plan, plan
-        # No patient joined: only the training ones and the identity number, by index.
-        for node in ("Join", "Nested Loop", "core_patient_pkey"):
+        assert "Seq Scan on treatment_episode" not in plan, plan
+        for node in ("core_patient_pkey", "Join on core_patient"):
             assert node not in plan, plan
         assert "episode_clinic_patient" in plan or "episode_therapist_patient" in plan, plan
+
+
+@postgres_only
+@pytest.mark.parametrize("kind", ["therapist", "manager"])
+def test_each_arm_of_the_scope_is_one_index_only_range(world, kind):
+    """Decision 0080: the arms of the scope are read on their own (a UNION), the role's
+    arm from its covering index alone (no episode row read, however many clinics the
+    country has), and a grant's arm joined from the live grants to the primary key
+    (a plain IN, not an array weighed against the clinic's whole range)."""
+    sql, params = access.real_patient_listing(world[kind])[:25].query.sql_with_params()
+    assert " UNION " in sql
+    assert "= ANY(ARRAY" not in sql.split(" UNION ")[1], sql
+    # (The covering indexes and the primary key alone: on a few rows the (clinic, status)
+    # index and the rows read from the table cost as little.)
+    plan = explain(
+        sql, params, off=["seqscan", "bitmapscan"], only={"treatment_episode": EPISODE_LIST_INDEXES}
+    )
+    role_index = "episode_therapist_patient" if kind == "therapist" else "episode_clinic_patient"
+    assert f"Index Only Scan using {role_index} on treatment_episode" in plan, plan
+    assert "core_patient_pkey" not in plan, plan
+
+
+def test_the_list_shows_the_episodes_copy_of_the_date_of_birth(world, login):
+    """The page's patients are made from their episode entries: the date of birth is
+    the episodes' copy, kept by the database when it changes (core 0026)."""
+    import datetime
+
+    client = login(world["manager"])
+    Patient.objects.filter(pk=world.patient.pk).update(date_of_birth=datetime.date(1970, 2, 3))
+    listed = client.get(reverse("patient_list")).context["page"].object_list
+    mine = next(p for p in listed if p.pk == world.patient.pk)
+    assert mine.date_of_birth == datetime.date(1970, 2, 3)
+    assert set(
+        Episode.objects.filter(patient=world.patient).values_list(
+            "patient_date_of_birth", flat=True
+        )
+    ) == {datetime.date(1970, 2, 3)}
+    new = Episode.objects.create(patient=world.patient, clinic=world.other_clinic)
+    new.refresh_from_db()
+    assert new.patient_date_of_birth == datetime.date(1970, 2, 3)

@@ -139,6 +139,24 @@ def in_subquery(field: str, queryset) -> Q:
     return Q(_InArray(F(field), queryset.order_by()))
 
 
+def plain_in(q: Q) -> Q:
+    """The same condition with every ``in_subquery`` written as a plain ``IN
+    (subquery)``: for an arm of a scope read on its own (a part of a UNION, not of an
+    OR), where the planner then joins from the subquery's few rows (a live consultation
+    grant) to the primary key, instead of guessing ten ids in an array and weighing
+    them against the arm's other conditions (decision 0080)."""
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            copy.children.append(plain_in(child))
+        elif isinstance(child, _InArray):
+            copy.children.append(In(child.lhs, child.rhs))
+        else:
+            copy.children.append(child)
+    return copy
+
+
 def through(q: Q, path: str) -> Q:
     """The same condition seen from a model that points at its subject by ``path`` (a
     foreign key, "episode"): every field of ``q`` prefixed with ``path__``. Used to test

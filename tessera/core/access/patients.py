@@ -32,6 +32,7 @@ from .base import (
     clinic_ids_with_roles,
     in_subquery,
     may_see_patient_data,
+    plain_in,
     roles_at,
 )
 
@@ -137,35 +138,62 @@ def count_real_patients_visible_to(user) -> int:
     return episodes.order_by().values("patient_id").distinct().count()
 
 
-def real_patient_listing(user, query: str = "") -> tuple[QuerySet, QuerySet] | None:
+def _or_arms(scope: Q) -> list[Q]:
+    """The arms of a scope OR-ed together (``a | b | c``), each as a Q of its own, to be
+    read on its own (its ``in_subquery`` made a plain ``IN``: ``plain_in``); a scope
+    that is not an OR is one arm. An arm that matches nothing (``pk__in=[]``, the start
+    of every scope) is left out."""
+    if scope.connector != Q.OR or scope.negated:
+        return [plain_in(scope)]
+    arms = []
+    for child in scope.children:
+        if isinstance(child, tuple):
+            if child[0] == "pk__in" and not child[1]:
+                continue
+            child = Q(child)
+        arms.append(plain_in(child))
+    return arms
+
+
+def real_patient_listing(user, query: str = "") -> QuerySet | None:
     """The patient list of a staff member, read from the scope's own episode entries:
-    ``(entries, episodes)``, where ``entries`` are ``(last name, first name, patient id)``
-    rows, one per real patient in scope, in the order of ``Patient.Meta.ordering``, and
-    ``episodes`` the scope's real episodes they come from (to count them).
+    ``(last name, first name, patient id, date of birth)`` rows, one per real patient in
+    scope, in the order of ``Patient.Meta.ordering`` (``count()`` counts them).
 
     The same patients as ``Patient.objects.visible_to(user).real()``, searched as the
-    list searches (a part of either name, or the whole identity number). The names are
-    the episodes' copies (kept by the database: core 0017), so sorting and searching
-    read the scope's episode entries alone, never a patient row; the caller then reads
-    the page's own patients by id (issue 16). None for a user whose scope includes their
-    own patient record, or who sees no patient data: they take the plain way."""
+    list searches (a part of either name, or the whole identity number). The names and
+    the date of birth are the episodes' copies (kept by the database: core 0018, 0026),
+    so sorting, searching and showing a page read the scope's episode entries alone,
+    never a patient row (issue 16). Each arm of the scope (the clinics of a clinic-wide
+    role, the caseload, a grant) is read on its own and the arms are joined by UNION:
+    each is then one range of the covering index that leads with its own columns
+    (``episode_clinic_patient``, ``episode_therapist_patient``), read from the index
+    alone, where an OR of the arms is a bitmap that reads the episode rows (decision
+    0080). None for a user whose scope includes their own patient record, or who sees
+    no patient data: they take the plain way."""
     from tessera.core.models import Episode, Patient
 
     if not may_see_patient_data(user) or not user.is_staff_member:
         return None
     if user.patient_record is not None:
         return None
-    episodes = Episode.objects.filter(_staff_episode_scope(user)).real()
+    columns = ("patient_last_name", "patient_first_name", "patient_id", "patient_date_of_birth")
+    search = Q()
     if query:
         by_number = Patient.objects.filter(national_id=query).exclude(national_id="")
-        episodes = episodes.filter(
+        search = (
             Q(patient_first_name__icontains=query)
             | Q(patient_last_name__icontains=query)
             | in_subquery("patient_id", by_number.values("pk"))
         )
-    order = ("patient_last_name", "patient_first_name", "patient_id")
-    entries = episodes.order_by(*order).values_list(*order).distinct()
-    return entries, episodes.order_by()
+    parts = [
+        Episode.objects.filter(arm).real().filter(search).order_by().values_list(*columns)
+        for arm in _or_arms(_staff_episode_scope(user))
+    ]
+    if not parts:
+        return Episode.objects.none().values_list(*columns)
+    entries = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
+    return entries.order_by(*columns[:3])
 
 
 def get_visible_patient(user, pk) -> object:

@@ -122,6 +122,9 @@ class Episode(models.Model):
     # without reading every patient row in it (issue 16). Never written by the code.
     patient_last_name = models.CharField(max_length=100, default="", editable=False)
     patient_first_name = models.CharField(max_length=100, default="", editable=False)
+    # And the date of birth, the list's other column (core 0026): a page of the list is
+    # then read from the same index range as its order, no patient row by id (0080).
+    patient_date_of_birth = models.DateField(null=True, blank=True, editable=False)
 
     objects = EpisodeQuerySet.as_manager()
 
@@ -134,15 +137,27 @@ class Episode(models.Model):
             # alone: the patient list's count and its semi-join (issue 16). They carry
             # every column a staff scope tests (its arms are OR-ed: the clinic, the
             # therapist, the episode ids of a grant), so no episode row is read.
-            # They also carry the patient's name, the patient list's sort key and search.
+            # They also carry the patient's name, the patient list's sort key and search,
+            # and date of birth: the list's page is read from them alone (decision 0080).
             models.Index(
                 fields=["clinic", "patient"],
-                include=["therapist", "id", "patient_last_name", "patient_first_name"],
+                include=[
+                    "therapist",
+                    "id",
+                    "patient_last_name",
+                    "patient_first_name",
+                    "patient_date_of_birth",
+                ],
                 name="episode_clinic_patient",
             ),
             models.Index(
                 fields=["therapist", "clinic", "patient"],
-                include=["id", "patient_last_name", "patient_first_name"],
+                include=[
+                    "id",
+                    "patient_last_name",
+                    "patient_first_name",
+                    "patient_date_of_birth",
+                ],
                 name="episode_therapist_patient",
             ),
         ]

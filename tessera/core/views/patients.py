@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..models import Patient
-from ..pagination import IdListing
+from ..pagination import EntryListing
 
 PAGE_SIZE = 25
 
@@ -27,16 +28,23 @@ def _clinic_for(user, patient):
     return first.clinic if first else None
 
 
+def _listed_patient(row) -> Patient:
+    """A patient of the list made from their episode entry (the episodes' copies of the
+    name and date of birth, issue 16): what the list shows, and nothing else loaded."""
+    last_name, first_name, pk, date_of_birth = row
+    fields = ["id", "first_name", "last_name", "date_of_birth"]
+    return Patient.from_db(DEFAULT_DB_ALIAS, fields, [pk, first_name, last_name, date_of_birth])
+
+
 @staff_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     if not access.has_clinical_role(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    listing = access.real_patient_listing(request.user, query)
-    if listing is not None:  # sorted and searched from the scope's episodes (issue 16)
-        entries, episodes = listing
-        count = episodes.values("patient_id").distinct().count
-        paginator = Paginator(IdListing(entries, Patient, count=count), PAGE_SIZE)
+    entries = access.real_patient_listing(request.user, query)
+    if entries is not None:  # sorted, searched and shown from the scope's episodes
+        listing = EntryListing(entries, _listed_patient, count=entries.count)
+        paginator = Paginator(listing, PAGE_SIZE)
     else:  # a staff member who is also a patient: their own record is in the list too
         patients = Patient.objects.visible_to(request.user).real()
         if query:
