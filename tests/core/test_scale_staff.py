@@ -303,3 +303,22 @@ def test_a_therapists_counts_and_rows_read_their_clinics_ranges(world):
             assert not re.search(r"Index Cond: .*episode_id", plan), plan
             if table != "treatment_response" and "COUNT(" not in sql:
                 assert all("Index Only Scan" in line for line in scans), plan
+
+
+@postgres_only
+def test_the_deterioration_check_reads_the_clinics_range_whatever_the_estimates(world):
+    """Decision 0079: the caseload's ids only filter the clinics' range of scored
+    responses (``among_ids``: ``episode_id + 0``, which no index's key matches), so the
+    planner cannot trade the one range for a descent of the episode index per episode
+    when it takes a small clinic for an average one (1M patients: 164 pages, not 37)."""
+    _overdue_world(world)
+    user = world["therapist"]
+    choice = scope.choose(user, None, [])
+    with CaptureQueriesContext(connection) as captured:
+        worklist.tally(scope.caseload(user, choice))
+    own = re.compile(r'FROM "treatment_response"(?! U\d)')
+    (sql,) = [q["sql"] for q in captured.captured_queries if own.search(q["sql"])]
+    assert '("treatment_response"."episode_id" + 0) = ANY(' in sql, sql
+    plan = explain(sql, off=("seqscan", "bitmapscan"))
+    assert not re.search(r"Index Cond: .*episode_id", plan), plan
+    assert re.search(r"Index Cond: .*clinic_id = ANY", plan), plan
