@@ -231,7 +231,7 @@ def _compared_responses(episodes, clinics):
         in_ids("clinic", clinics), time_point=TimePoint.PRE
     ).values("pk")
     scored = Response.objects.filter(
-        in_ids("clinic", clinics), in_ids("episode", episodes), total__isnull=False
+        in_ids("clinic", clinics), among_ids("episode", episodes), total__isnull=False
     )
     return _compared(scored, pre_dues)
 

@@ -20,7 +20,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F, Value, Window
+from django.db.models import Case, CharField, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +29,7 @@ from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
+from tessera.programs.models import ProgrammeVersion, UnlockRule
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans
 from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
@@ -471,6 +472,27 @@ class PlanRow(NamedTuple):
 # ``programme_unlock_rule``.
 UNLOCK_RULE = "programme_version__unlock_rule"
 _NOT_READ = object()
+
+
+def unlock_rule_read_once():
+    """``UNLOCK_RULE`` without a join (decision 0079): the rule whose versions hold the
+    episode's, one ``IN`` of the few programme versions per rule, each read once into a
+    hash by PostgreSQL (a ``hashed SubPlan``). Joined, a caseload estimated at one row
+    (the access scope's therapist condition counted twice) read the version table once
+    per episode (54 pages at 1M patients, 1 at 1k), whatever the estimate's error."""
+    return Case(
+        *(
+            When(
+                programme_version_id__in=ProgrammeVersion.objects.filter(unlock_rule=rule).values(
+                    "pk"
+                ),
+                then=Value(rule),
+            )
+            for rule in UnlockRule.values
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
 
 
 def opens_by_hand(episode) -> bool:

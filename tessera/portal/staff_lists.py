@@ -11,7 +11,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from tessera.core import access
@@ -19,7 +19,7 @@ from tessera.core.id_lists import rows_for_ids
 from tessera.core.models import Clinic, Episode
 from tessera.core.models.episodes import training_patient_ids
 from tessera.inbox import scoped
-from tessera.inbox.collect import UNLOCK_RULE, open_past_due
+from tessera.inbox.collect import open_past_due, unlock_rule_read_once
 from tessera.inbox.items import url_with_id
 from tessera.inbox.scope import waiting_in
 from tessera.inbox.worklist import CLINIC_NOT_SHOWN, loaded_row, patient_of
@@ -96,7 +96,7 @@ def _responsible(episodes, user_id, staff_clinics, flags):
             Q(pk__in=waiting_in(staff_clinics)), output_field=BooleanField()
         ),
         # The inbox counts' modules waiting to be opened (``collect.opens_by_hand``).
-        programme_unlock_rule=F(UNLOCK_RULE),
+        programme_unlock_rule=unlock_rule_read_once(),
     )
     if flags == ("rows",):
         return episodes.values_list(*_EPISODE_COLUMNS, *_RESPONSIBLE_ANNOTATIONS)

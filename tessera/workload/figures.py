@@ -228,9 +228,9 @@ def clinics_workload(
             for r in place.roles
         }
     if places:
-        _caseloads(places)
+        owners = _caseloads(places)
         _add_time(places)
-        _add_replies(places, now)
+        _add_replies(places, owners, now)
     return {
         pk: [
             TherapistWorkload(
@@ -255,36 +255,31 @@ def _empty_week(clinic, role: ClinicRole, monday: dt.date) -> Week:
     )
 
 
-def _scope(places: dict, prefix: str = "") -> Q:
-    """The clinics' real (not practice) episodes of their therapists. Training patients
-    are left out by their short list (as ``Episode.objects.real()``), not by a join on
-    every patient."""
-    ids = set().union(*(place.ids for place in places.values()))
-    return Q(**{f"{prefix}clinic__in": list(places), f"{prefix}therapist_id__in": ids}) & ~Q(
-        **{f"{prefix}patient_id__in": training_patient_ids()}
-    )
-
-
-def _caseloads(places: dict) -> None:
+def _caseloads(places: dict) -> dict[int, tuple[int, int | None]]:
     """Each place's {(therapist, monday): set of episode ids open in that week} (one
-    query).
+    query); returns {episode id: (its clinic, its therapist)} for all the clinics' real
+    episodes, ended ones too, for the reply times to be counted without a join.
 
-    The clinics' real episodes are one range of the clinic's index; the therapists are
-    picked here, not by the query (as ``therapist_id IN (…)`` the planner added one
-    descent of the therapist index per therapist, a level deeper as the country grows:
-    decision 0058)."""
+    The clinics' real episodes are one range of the clinic's index; the therapists, the
+    weeks and the episodes' state are picked here, not by the query (as ``therapist_id IN
+    (…)`` the planner added one descent of the therapist index per therapist, a level
+    deeper as the country grows: decisions 0058, 0079)."""
     first = min(place.first for place in places.values())
     episodes = (
         Episode.objects.filter(clinic__in=list(places))
         .exclude(patient_id__in=training_patient_ids())
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        .exclude(status=Episode.Status.ENDED, ended_on__isnull=True)
-        .values_list("pk", "clinic_id", "therapist_id", "created_at", "started_on", "ended_on")
+        .values_list(
+            "pk", "clinic_id", "therapist_id", "created_at", "started_on", "ended_on", "status"
+        )
         .order_by()
     )
-    for pk, clinic_id, therapist, created_at, started_on, ended_on in episodes:
+    owners: dict[int, tuple[int, int | None]] = {}
+    for pk, clinic_id, therapist, created_at, started_on, ended_on, status in episodes:
+        owners[pk] = clinic_id, therapist
         place = places[clinic_id]
-        if therapist not in place.table:
+        if therapist not in place.table or (ended_on is not None and ended_on < first):
+            continue
+        if ended_on is None and status == Episode.Status.ENDED:
             continue
         opened = local_day(place.clinic, created_at)
         if started_on is not None and started_on < opened:
@@ -293,6 +288,7 @@ def _caseloads(places: dict) -> None:
             sunday = monday + dt.timedelta(days=6)
             if opened <= sunday and (ended_on is None or ended_on >= monday):
                 place.open_in[therapist, monday].add(pk)
+    return owners
 
 
 def _add_time(places: dict) -> None:
@@ -332,43 +328,44 @@ def _add_time(places: dict) -> None:
                 )
 
 
-def _add_replies(places: dict, now) -> None:
+def _add_replies(places: dict, owners: dict, now) -> None:
+    """The reply times. The clinics' messages from patients are one range of the
+    message's own copy of its episode's clinic (``message_from_patient_by_clinic``,
+    decision 0058), the worksheets sent one range of the answer's (``worksheet_sent_by_
+    clinic``, decision 0064); each row's episode is looked up in ``owners`` (the clinics'
+    real episodes, read for the caseloads), not joined: joined, the planner read the
+    episodes by one descent of the therapist index per therapist, or of the episode's
+    key per row, more pages as the country grows (decision 0079). An episode not in
+    ``owners`` is a practice patient's or another clinic's, and is left out as before."""
     start = min(place.start for place in places.values())
     end = max(place.end for place in places.values())
-    # The clinics' messages from patients are one range of the message's own copy of
-    # its episode's clinic (``message_from_patient_by_clinic``, decision 0058); the
-    # episodes (their therapist, practice patients) are joined to those few rows.
     messages = (
         Message.objects.filter(
-            _scope(places, "episode__"),
             clinic__in=list(places),
             from_patient=True,
             is_automated=False,
             sent_at__gte=start,
             sent_at__lt=end,
         )
-        .values_list("clinic_id", "episode__therapist_id", "sent_at", "answered_at")
+        .values_list("clinic_id", "episode_id", "sent_at", "answered_at")
         .order_by()
     )
-    # The same for worksheets: the answer's own copy of its clinic
-    # (``worksheet_sent_by_clinic``, decision 0064), not the country's week of answers.
     worksheets = (
         WorksheetAnswer.objects.filter(
-            _scope(places, "entry__episode__"),
             clinic__in=list(places),
             submitted_at__gte=start,
             submitted_at__lt=end,
         )
-        .values_list(
-            "entry__episode__clinic_id",
-            "entry__episode__therapist_id",
-            "submitted_at",
-            "feedback_at",
-        )
+        .values_list("clinic_id", "entry__episode_id", "submitted_at", "feedback_at")
         .order_by()
     )
     for kind, items in (("messages", messages), ("worksheets", worksheets)):
-        for clinic_id, therapist, arrived, answered in items:
+        for copied_clinic, episode, arrived, answered in items:
+            if episode not in owners:
+                continue
+            clinic_id, therapist = owners[episode]
+            if kind == "messages":
+                clinic_id = copied_clinic  # (as before: the message's copy of it)
             place = places[clinic_id]
             if therapist not in place.table or not place.start <= arrived < place.end:
                 continue

@@ -303,3 +303,55 @@ def test_a_therapists_counts_and_rows_read_their_clinics_ranges(world):
             assert not re.search(r"Index Cond: .*episode_id", plan), plan
             if table != "treatment_response" and "COUNT(" not in sql:
                 assert all("Index Only Scan" in line for line in scans), plan
+
+
+@postgres_only
+def test_the_deterioration_check_reads_the_clinics_range_whatever_the_estimates(world):
+    """Decision 0079: the caseload's ids only filter the clinics' range of scored
+    responses (``among_ids``: ``episode_id + 0``, which no index's key matches), so the
+    planner cannot trade the one range for a descent of the episode index per episode
+    when it takes a small clinic for an average one (1M patients: 164 pages, not 37)."""
+    _overdue_world(world)
+    user = world["therapist"]
+    choice = scope.choose(user, None, [])
+    with CaptureQueriesContext(connection) as captured:
+        worklist.tally(scope.caseload(user, choice))
+    own = re.compile(r'FROM "treatment_response"(?! U\d)')
+    (sql,) = [q["sql"] for q in captured.captured_queries if own.search(q["sql"])]
+    assert '("treatment_response"."episode_id" + 0) = ANY(' in sql, sql
+    plan = explain(sql, off=("seqscan", "bitmapscan"))
+    assert not re.search(r"Index Cond: .*episode_id", plan), plan
+    assert re.search(r"Index Cond: .*clinic_id = ANY", plan), plan
+
+
+def test_the_staff_homes_unlock_rules_are_the_joined_ones_without_a_join(world):
+    """Decision 0079: each episode's programme unlock rule (None without a version) as
+    the join to its programme version gives it, read by one ``IN`` of the versions per
+    rule, not a join (which a caseload estimated at one row made one scan of the version
+    table per episode). Both ways of reading (the staff home's rows and the queryset)."""
+    from tessera.inbox.collect import UNLOCK_RULE
+    from tests.plan_fixtures import _programme
+
+    user = world["therapist"]
+    region = world.clinic.region
+    versions = [
+        _programme(region, f"p-{rule}", rule, [], unlock_rule=rule)
+        for rule in ("manual", "weekly", "after_previous")
+    ]
+    for n in range(3):
+        make_patient(world.clinic, f"rule{n}@alpha.test", therapist=user)
+    episodes = list(Episode.objects.filter(therapist=user).order_by("pk"))
+    assert versions and len(episodes) >= 2
+    Episode.objects.filter(pk=episodes[0].pk).update(programme_version=None)
+    for n, episode in enumerate(episodes[1:]):
+        Episode.objects.filter(pk=episode.pk).update(programme_version=versions[n % len(versions)])
+    joined = dict(Episode.objects.filter(therapist=user).values_list("pk", UNLOCK_RULE))
+    assert None in joined.values()
+    roles = ClinicRole.objects.filter(user=user).select_related("clinic")
+    clinics = {role.clinic_id: role.clinic for role in roles}
+    for read in (staff_lists.responsible_for(user), staff_lists.responsible_for(user, clinics)):
+        assert {e.pk: e.programme_unlock_rule for e in read} == joined
+    with CaptureQueriesContext(connection) as captured:
+        staff_lists.responsible_for(user, clinics)
+    (sql,) = [q["sql"] for q in captured.captured_queries if 'FROM "treatment_episode"' in q["sql"]]
+    assert 'JOIN "programs_programmeversion"' not in sql, sql

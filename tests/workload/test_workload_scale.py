@@ -258,3 +258,21 @@ def test_the_worksheet_reply_times_read_one_range_of_the_clinics_answers(week):
     cond = rows[at_scan + 1]
     assert "Index Cond" in cond and "clinic_id" in cond and "submitted_at" in cond, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_reply_times_join_no_episode(week):
+    """The messages and worksheets are read by their clinic's range alone; their episodes'
+    therapists come from the caseload's reading of the clinic's episodes (decision 0079):
+    joined, the planner read the episodes by one descent of the therapist index per
+    therapist, a level deeper as the country grows. Still five queries in all."""
+    _worksheet_sent(week, at(2026, 11, 24, 8), at(2026, 11, 24, 10))
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+        clinic_workload(week.clinic, therapist_ids=[week["therapist"].pk])
+    replies = [
+        q["sql"]
+        for q in captured
+        if 'FROM "messaging_message"' in q["sql"] or 'FROM "treatment_worksheetanswer"' in q["sql"]
+    ]
+    assert len(replies) == 2
+    assert not any('"treatment_episode"' in sql for sql in replies), replies
+    assert len(captured) == 5
