@@ -1,7 +1,7 @@
 """The triage queue: open applications of the user's clinics, urgent first, then oldest.
 
-A constant number of queries whatever its length: the page of applications (with its
-clinic joined), the count for the paginator, the screening answers of the page in one
+A constant number of queries whatever its length: the page of applications (its clinics
+read by id after it), the count for the paginator, the screening answers of the page in one
 query (shared with the suggestions), the applicants' unread messages of the page in one,
 and programme suggestions in one or two (tessera.programs.matching, when it is
 installed)."""
@@ -65,8 +65,10 @@ def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
         qs = qs.filter(urgent=True)
     # The order of the open applications' own index (intake_application_queue, decision
     # 0065); no referral is joined: the queue does not show it, and joining it hashed
-    # every referral in the country.
-    return qs.select_related("clinic", "urgent_acknowledged_by").order_by(
+    # every referral in the country. Nor the clinic: with a thousand clinics PostgreSQL
+    # hashed every one of them (22 pages at 1M patients, 1 at 1k); ``queue_page`` reads
+    # the page's few clinics by id instead (issue 16).
+    return qs.select_related("urgent_acknowledged_by").order_by(
         "-urgent", F("submitted_at").asc(nulls_last=True), "id"
     )
 
@@ -85,6 +87,9 @@ def waiting_messages(user) -> int:
 def queue_page(user, page_number, **filters):
     page = Paginator(queue_queryset(user, **filters), PAGE_SIZE).get_page(page_number)
     applications = list(page.object_list)
+    # The page's clinics by their ids: one query, two or three pages whatever the number
+    # of clinics in the country (not a join that hashes them all).
+    prefetch_related_objects(applications, "clinic")
     # The page's screening answers once, for the scores shown and for the suggestions
     # (whose own prefetch finds them loaded): one query, not one each.
     prefetch_related_objects(
