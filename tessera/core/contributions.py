@@ -7,7 +7,8 @@ app registers anything at start-up and no lower app imports a higher one. A
 ``sections.py`` may define any of:
 
 - ``staff_nav(user) -> list[(href, label)]``: menu entries for staff;
-- ``patient_nav(user) -> list[(href, label)]``: menu entries for patients;
+- ``patient_nav(user, base) -> list[(href, label)]``: menu entries for patients; ``base``
+  is the request's ``reversing.url_base()``, for ``reverse_cached``;
 - ``OVERVIEW: list[Section]``: sections of the patient overview.
 
 Menu functions run on every page: they use the roles the access policy has cached for

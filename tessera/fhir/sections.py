@@ -4,16 +4,18 @@ download an episode for another record system."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tessera.core import access
 from tessera.core.contributions import Section
 from tessera.core.reversing import reverse_cached
 
+# The menu's label, made once (translated when the menu is drawn).
+YOUR_RECORD = gettext_lazy("Your record")
 
-def patient_nav(user) -> list[tuple[str, str]]:
-    return [(reverse_cached("my_record"), _("Your record"))]
+
+def patient_nav(user, base=None) -> list[tuple[str, str]]:
+    return [(reverse_cached("my_record", base=base), YOUR_RECORD)]
 
 
 def overview_record(request, episode) -> dict:

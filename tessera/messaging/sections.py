@@ -3,7 +3,6 @@ patient's menu entry and the overview section. Both cheap: one query each."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tessera.core.contributions import Section
@@ -11,16 +10,19 @@ from tessera.core.reversing import reverse_cached
 
 from . import conversation
 
+# The menu's label without new messages, made once (translated when the menu is drawn).
+MESSAGES = gettext_lazy("Messages")
 
-def patient_nav(user) -> list[tuple[str, str]]:
+
+def patient_nav(user, base=None) -> list[tuple[str, str]]:
     count = conversation.unread_count(user)
     if count:
         label = ngettext("Messages (%(count)s new)", "Messages (%(count)s new)", count) % {
             "count": count
         }
     else:
-        label = _("Messages")
-    return [(reverse_cached("my_messages"), label)]
+        label = MESSAGES
+    return [(reverse_cached("my_messages", base=base), label)]
 
 
 def overview_messages(request, episode) -> dict:

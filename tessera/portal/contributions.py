@@ -12,6 +12,7 @@ from importlib import import_module
 
 from tessera.consultation import sections as consultation
 from tessera.core.contributions import Section
+from tessera.core.reversing import url_base
 from tessera.feedback import sections as feedback
 from tessera.fhir import sections as fhir
 from tessera.inbox import sections as inbox
@@ -42,11 +43,14 @@ def staff_nav(user) -> list[tuple[str, str]]:
     return entries
 
 
-def patient_nav(user) -> list[tuple[str, str]]:
+def patient_nav(user, base: tuple | None = None) -> list[tuple[str, str]]:
+    """``base``: the request's ``reversing.url_base()`` if the caller has it (the menu),
+    so that each entry's address is not asked for it again (issue 16)."""
+    base = base or url_base()
     entries = []
     for module in _modules():
         if hasattr(module, "patient_nav"):
-            entries.extend(module.patient_nav(user))
+            entries.extend(module.patient_nav(user, base))
     return entries
 
 

@@ -56,7 +56,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     # The URLconf and script prefix once for the menu's dozen addresses (issue 16).
-    url = functools.partial(_url_in, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    base = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = functools.partial(_url_in, *base)
     nav = [(url("home"), HOME)]
     if user.is_staff_member and not access.may_see_patient_data(user):
         return {"nav": [(url("mfa_index"), SECOND_FACTOR)]}
@@ -79,7 +80,7 @@ def navigation(request):
     if user.patient_record is not None:
         nav.append((url("my_plan"), MY_MODULES))
         nav.append((url("my_questionnaires"), QUESTIONNAIRES))
-        nav.extend(contributions.patient_nav(user))
+        nav.extend(contributions.patient_nav(user, base))
         nav.append((url("my_progress"), MY_PROGRESS))
         nav.append((url("my_details"), MY_DETAILS))
         nav.append((url("my_access_log"), ACCESS_LOG))

@@ -24,8 +24,12 @@ def staff_nav(user) -> list:
     return []
 
 
-def patient_nav(user) -> list:
-    return [(reverse_cached("my_studies"), _("Research studies"))]
+# The menu's label, made once (translated when the menu is drawn).
+RESEARCH_STUDIES = _("Research studies")
+
+
+def patient_nav(user, base=None) -> list:
+    return [(reverse_cached("my_studies", base=base), RESEARCH_STUDIES)]
 
 
 def _randomised(episode_id):

@@ -9,7 +9,8 @@ import inspect
 from decimal import Decimal
 
 import pytest
-from django.template import Context, Engine, TemplateSyntaxError, engines
+from django.template import Context, Engine, RequestContext, TemplateSyntaxError, engines
+from django.template.context import BaseContext
 from django.templatetags import i18n as django_i18n
 from django.test import override_settings
 from django.utils import translation
@@ -175,6 +176,20 @@ def test_djangos_render_is_the_one_the_kept_node_was_compared_with():
         for name in ("render", "render_token_list")
     }
     assert fingerprints == {"render": "a840edac3bbe57dc", "render_token_list": "908c4a2f59cc83c5"}
+    # The values are looked up in the context's dicts as ``name in context`` then
+    # ``context[name]`` look them up (``kept_i18n._values`` walks them once).
+    context_lookups = {
+        name: hashlib.sha256(inspect.getsource(getattr(BaseContext, name)).encode()).hexdigest()[
+            :16
+        ]
+        for name in ("__contains__", "__getitem__")
+    }
+    assert context_lookups == {
+        "__contains__": "fc03d9145ec3cadc",
+        "__getitem__": "071ba12c80c7d8ff",
+    }
+    assert RequestContext.__contains__ is BaseContext.__contains__
+    assert RequestContext.__getitem__ is BaseContext.__getitem__
 
 
 LANGUAGE_TEMPLATES = {

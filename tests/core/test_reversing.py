@@ -75,6 +75,35 @@ def test_a_menu_drawn_from_the_kept_html_is_the_fresh_one_in_each_language():
         assert ">Start<" in str(navigation.NavItems(nav, "/"))  # not the English kept before
 
 
+def test_the_patients_menu_entries_of_other_apps_are_the_same_given_the_base():
+    # The menu gives its URLconf and script prefix to the apps' sections (issue 16): the
+    # same addresses and labels, in every language, as asking for them afresh.
+    import types
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tessera.core.reversing import url_base
+    from tessera.portal import contributions
+
+    for unread in (0, 3):
+        user = types.SimpleNamespace(_unread_messages=unread)
+        for language in ["en", "sv"]:
+            with translation.override(language):
+                given = contributions.patient_nav(user, url_base())
+                fresh = contributions.patient_nav(user)
+                assert [(h, str(label)) for h, label in given] == [
+                    (h, str(label)) for h, label in fresh
+                ]
+                assert {h for h, _label in given} == {
+                    reverse("my_messages"),
+                    reverse("my_record"),
+                    reverse("my_studies"),
+                }
+                if language == "sv" and not unread:
+                    assert str(given[0][1]) == translation.gettext("Messages") != "Messages"
+
+
 def test_a_templates_literal_names_and_paths_are_kept_too(monkeypatch):
     """A template's literal (``{% url 'home' %}``, ``{% static '...' %}``) is a
     ``SafeString``: the same text, kept as a plain ``str`` is (decision 0060; before,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.actions import triage as triage_actions
@@ -37,6 +37,25 @@ def test_a_draft_has_sending_as_its_current_step(world):
     steps = application_timeline(application)
     assert steps[0].code == "received" and steps[0].state == NOW
     assert steps[0].label == "Application sent"
+
+
+def test_the_steps_texts_are_translated_once_in_the_requests_language(world):
+    # Translated when the states are given (issue 16): plain text, drawn and tested by
+    # the page without asking the catalogs again; in the language active then.
+    application = make_application(world.clinic, "sv@apply.test", submit=False)
+    english = application_timeline(application)
+    with translation.override("sv"):
+        steps = application_timeline(application)
+        expected = [
+            (translation.gettext(s.label), s.note and translation.gettext(s.note)) for s in english
+        ]
+    assert steps[0].label != english[0].label
+    for step in steps:
+        assert type(step.label) is str and type(step.note) is str
+        assert type(step.state_label) is str
+    assert [(s.label, s.note) for s in steps] == expected
+    words = {DONE: "klar", NOW: "nu", NEXT: "kommer"}
+    assert [s.state_label for s in steps] == [words[s.state] for s in steps]
 
 
 def test_a_booked_assessment_is_now_with_its_time(world):

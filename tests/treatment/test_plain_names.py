@@ -73,3 +73,27 @@ def test_sent_questionnaires_say_when_they_were_asked(world, login):
     page = login(world["patient"]).get(reverse("my_questionnaires")).content.decode()
     sent = page.split('id="done-heading"')[1]
     assert f"({due.get_time_point_display()})" in sent
+
+
+def test_due_words_give_the_day_as_djangos_date_format_in_each_language():
+    # The day is formatted through kept_dates (issue 16): the same text as date_format.
+    import types
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from tessera.treatment.plans import clinic_today
+    from tessera.treatment.templatetags.treatment_tags import due_words
+
+    clinic = types.SimpleNamespace(time_zone="Europe/Stockholm")
+    episode = types.SimpleNamespace(clinic=clinic)
+    for days, words in ((-9, "overdue since %(date)s"), (12, "due %(date)s")):
+        due_at = timezone.now() + dt.timedelta(days=days)
+        due = types.SimpleNamespace(episode=episode, due_at=due_at)
+        day = due_state(due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone)).day
+        for language in ("en", "sv", "en"):
+            with translation.override(language):
+                expected = translation.gettext(words) % {
+                    "date": date_format(day, "SHORT_DATE_FORMAT")
+                }
+                assert due_words(due) == expected

@@ -1,10 +1,9 @@
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tessera.core.templatetags import content_language
+from tessera.core.templatetags import content_language, kept_dates
 from tessera.programs.matching import band_words
 from tessera.programs.matching.areas import language_name
 from tessera.treatment import plain_names
@@ -50,7 +49,8 @@ def due_words(due):
     state = plain_names.due_state(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
     if state.state == "today":
         return _("due today")
-    day = date_format(state.day, "SHORT_DATE_FORMAT")
+    # Django's ``date_format``, kept per language and day (``kept_dates``, issue 16).
+    day = kept_dates.date(state.day, "SHORT_DATE_FORMAT")
     if state.state == "overdue":
         return _("overdue since %(date)s") % {"date": day}
     return _("due %(date)s") % {"date": day}
