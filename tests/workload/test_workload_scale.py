@@ -276,3 +276,16 @@ def test_the_reply_times_join_no_episode(week):
     assert len(replies) == 2
     assert not any('"treatment_episode"' in sql for sql in replies), replies
     assert len(captured) == 5
+
+
+def test_the_time_entries_join_no_episode(week):
+    """The week's time entries are read by their therapists and days alone, each counted
+    in the clinic of its episode as the caseload read it (issue 16): joined, PostgreSQL
+    hashed the clinic's whole range of episodes for the week's few entries. An entry on
+    a practice patient or another clinic's patient is still left out (the figures of
+    ``test_workload_figures`` are unchanged)."""
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+        clinic_workload(week.clinic, therapist_ids=[week["therapist"].pk])
+    (entries,) = [q["sql"] for q in captured if 'FROM "workload_timeentry"' in q["sql"]]
+    assert '"treatment_episode"' not in entries, entries
+    assert len(captured) == 5
