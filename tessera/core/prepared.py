@@ -148,6 +148,22 @@ class Slot(Expression):
         return "%s", [_Hole(self.index, self.output_field)]
 
 
+def slots_for(values) -> list:
+    """A ``Slot`` for each value (a list of them for a list or tuple), numbered as the
+    values are flattened: what a builder is called with (also by ``inbox.scoped``, which
+    compares a builder's SQL with the access policy's)."""
+    args: list[Any] = []
+    index = 0
+    for value in values:
+        if isinstance(value, list | tuple):
+            args.append([Slot(index + i, _field_for(item)) for i, item in enumerate(value)])
+            index += len(value)
+        else:
+            args.append(Slot(index, _field_for(value)))
+            index += 1
+    return args
+
+
 class Prepared:
     """A queryset compiled once per database connection alias, vendor and shape of the
     values (types, list lengths), run with the values of each call."""
@@ -212,17 +228,7 @@ class Prepared:
     def _compile(self, values) -> tuple[models.QuerySet, SQLCompiler | None, str, list]:
         from django.core.exceptions import EmptyResultSet
 
-        # A slot for each value, numbered as the call's values are flattened.
-        args: list[Any] = []
-        index = 0
-        for value in values:
-            if isinstance(value, list | tuple):
-                args.append([Slot(index + i, _field_for(item)) for i, item in enumerate(value)])
-                index += len(value)
-            else:
-                args.append(Slot(index, _field_for(value)))
-                index += 1
-        queryset = self.build(*args)
+        queryset = self.build(*slots_for(values))
         compiler = queryset.query.get_compiler(using=self.using)
         try:
             sql, params = compiler.as_sql()

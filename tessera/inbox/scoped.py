@@ -37,8 +37,9 @@ from tessera.core import access
 from tessera.core.models import Episode
 
 # (``Prepared`` has no public way to give the SQL and parameters of a call: its own
-# placeholders, ``_Hole``, are read here to compare them with the access policy's.)
-from tessera.core.prepared import Prepared, Slot, _field_for, _Hole
+# placeholders, ``_Hole``, are read here to compare them with the access policy's; the
+# builder is called with ``slots_for``, as ``Prepared`` calls it.)
+from tessera.core.prepared import Prepared, _Hole, slots_for
 from tessera.safety.models import RiskAlert
 
 log = logging.getLogger(__name__)
@@ -140,20 +141,6 @@ def _compiled(name, user, narrow, shape, scope_values, values, flags) -> Prepare
     return Prepared(build)
 
 
-def _slots(values) -> list:
-    """A ``Slot`` for each value (a list of them for a list), numbered as flattened, as
-    ``Prepared`` makes them."""
-    args, index = [], 0
-    for value in values:
-        if isinstance(value, list | tuple):
-            args.append([Slot(index + i, _field_for(v)) for i, v in enumerate(value)])
-            index += len(value)
-        else:
-            args.append(Slot(index, _field_for(value)))
-            index += 1
-    return args
-
-
 def _verified(build, user, narrow, scope_values, values, flags) -> bool:
     """Whether the placeholders' SQL, filled in with this user's values, is the access
     policy's own: the same text and the same parameters (the moment by type only)."""
@@ -163,7 +150,7 @@ def _verified(build, user, narrow, scope_values, values, flags) -> bool:
         flat.extend(value if isinstance(value, list | tuple) else [value])
     now_index = sum(len(v) if isinstance(v, list) else 1 for v in scope_values[:_NOW])
     plain = narrow(Episode.objects.visible_to(user), *values, flags)
-    mine = build(*_slots([*scope_values, *values]))
+    mine = build(*slots_for([*scope_values, *values]))
     try:
         plain_sql, plain_params = plain.query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:
