@@ -20,3 +20,8 @@ application = get_wsgi_application()
 from scale import install_bare_view  # noqa: E402
 
 install_bare_view()
+
+# As ``tessera.wsgi`` does, after the bare view's URLconf is in place (decision 0081).
+from tessera.core.serving import ready_to_serve  # noqa: E402
+
+ready_to_serve()
