@@ -45,3 +45,10 @@ def test_the_patient_home_is_measured_against_the_patients_own_bare_view():
     home = next(line for line in out.getvalue().splitlines() if line.startswith("patient home"))
     assert home.split() == ["patient", "home", "15.0", "×3.8"]
     assert "patient home ×3.8 (target ×3)" in out.getvalue().splitlines()[-1]
+
+
+def test_connections_are_kept_as_in_production_unless_the_environment_says_otherwise():
+    environ = {}
+    assert cpu.connections_kept(environ) == "60"
+    assert environ == {"TESSERA_DB_CONN_MAX_AGE": "60"}  # the compared tree's children too
+    assert cpu.connections_kept({"TESSERA_DB_CONN_MAX_AGE": "0"}) == "0"
