@@ -2,11 +2,14 @@
 
 import sys
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 DENIED_EVERY_SECONDS = 60  # one row per user and URL a minute keeps the trail readable
 
@@ -30,6 +33,33 @@ def _record_denied(request, status: int) -> None:
 def forbidden(request, exception=None):
     _record_denied(request, 403)
     return render(request, "errors/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form whose page was drawn before the person last signed in (signed out and in
+    again in another tab, or after an idle sign-out there) carries a token that is no
+    longer theirs. From one of our own pages, not an htmx request: back to that page,
+    where idle.js puts back what was typed, saying why nothing was sent (Django's own
+    answer was an English page about forgery, and the text was lost). Anything else
+    (another site's form, a request that did not come from a page here) is refused."""
+    from tessera.core.middleware import IDLE_RESTORE_COOKIE, return_address
+
+    same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    from_a_page = same_site and request.META.get("HTTP_REFERER") and request.method == "POST"
+    if not from_a_page or request.headers.get("HX-Request"):
+        return render(request, "errors/403_csrf.html", status=403)
+    messages.info(
+        request, _("This page was opened before you last signed in, so the form was not sent.")
+    )
+    response = redirect(return_address(request))
+    response.set_cookie(
+        IDLE_RESTORE_COOKIE,
+        "1",
+        max_age=3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def not_found(request, exception=None):
