@@ -131,3 +131,19 @@ def test_a_form_open_in_a_tab_while_signing_out_and_in_again_in_another_keeps_it
     page.get_by_role("button", name="Save the safety plan").click()
     expect(page.get_by_text("The safety plan was saved.")).to_be_visible()
     assert SafetyPlan.objects.get().parts["warning_signs"] == SIGNS
+
+
+def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(
+    page, e2e_world
+):
+    from tessera.core.models import Episode
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/safety-plan/?edit=1")
+    page.get_by_label("My warning signs").fill(SIGNS)
+    Episode.objects.filter(patient=e2e_world.patient).update(status=Episode.Status.ENDED)
+    page.get_by_role("button", name="Save the safety plan").click()
+    ended = "The treatment has ended, so the safety plan can no longer be changed."
+    expect(page.get_by_role("alert").filter(has_text=ended)).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=ended)).to_contain_text(SIGNS)
+    assert not SafetyPlan.objects.exists()
