@@ -133,9 +133,7 @@ def test_a_form_open_in_a_tab_while_signing_out_and_in_again_in_another_keeps_it
     assert SafetyPlan.objects.get().parts["warning_signs"] == SIGNS
 
 
-def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(
-    page, e2e_world
-):
+def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(page, e2e_world):
     from tessera.core.models import Episode
 
     sign_in(page, "patient@alpha.test")

@@ -69,9 +69,7 @@ def test_a_stale_form_keeps_what_was_typed(world, client):
     assert "Run" in body and "Tea" in body
 
 
-def test_a_plan_sent_after_the_treatment_ended_says_so_and_shows_what_was_written(
-    world, client
-):
+def test_a_plan_sent_after_the_treatment_ended_says_so_and_shows_what_was_written(world, client):
     """Found at the edges: the page was open while the clinic ended the treatment; Save
     answered the plan as it was, without a word, and the changes were gone."""
     from tessera.core.models import Episode
