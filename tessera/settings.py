@@ -467,6 +467,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False
+# A form from a page drawn before the person last signed in: back to that page with the
+# text put back, not Django's English page (tessera.core.views.errors.csrf_failure).
+CSRF_FAILURE_VIEW = "tessera.core.views.errors.csrf_failure"
 if HTTPS:
     SECURE_SSL_REDIRECT = envbool("TESSERA_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

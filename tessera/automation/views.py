@@ -14,6 +14,7 @@ from tessera.core.forms import add_action_errors
 from tessera.treatment import plans
 
 from . import actions
+from .actions.help import HELP_MAX_LENGTH
 from .forms import HelpForm
 
 
@@ -26,7 +27,7 @@ def _contacts(episode) -> list:
 def ask_for_help(request: HttpRequest) -> HttpResponse:
     episode = plans.patient_episode(request.user)
     if episode is None:
-        raise Http404
+        return _treatment_ended(request)
     form = HelpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,6 +42,24 @@ def ask_for_help(request: HttpRequest) -> HttpResponse:
         request,
         "automation/ask_for_help.html",
         {"form": form, "crisis_contacts": _contacts(episode)},
+    )
+
+
+def _treatment_ended(request: HttpRequest) -> HttpResponse:
+    """The page left open (or bookmarked) when the treatment ended: nothing reaches the
+    clinic from it any more, so it says so, shows what was typed (not sent) and the
+    crisis numbers. It answered "Page not found", and a call for help was lost without
+    a word and without the numbers to call."""
+    episode = plans.latest_episode(request.user)
+    if episode is None:
+        raise Http404
+    return render(
+        request,
+        "automation/help_ended.html",
+        {
+            "crisis_contacts": _contacts(episode),
+            "not_sent": (request.POST.get("text") or "").strip()[:HELP_MAX_LENGTH],
+        },
     )
 
 

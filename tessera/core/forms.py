@@ -1,5 +1,6 @@
 """Forms validate input; the actions write it."""
 
+import datetime as dt
 import uuid
 
 from django import forms
@@ -220,8 +221,16 @@ class AuditSearchForm(forms.Form):
         named = _event_choices(get_language() or "")
         self.fields["event"].choices = [("", _("Any event"))] + named
 
+    # The trail is searched by moments: the first day of year 1 begins before the first
+    # moment a timestamp holds (in UTC), and the day after 31 December 9999 does not
+    # exist. Both answered 500; no event is older than this range.
+    FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            if data.get(name) and not self.FIRST_DAY <= data[name] <= self.LAST_DAY:
+                self.add_error(name, _("Enter a date from 1900 to 9998."))
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data

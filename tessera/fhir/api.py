@@ -95,6 +95,10 @@ def parse_instant(text: str, where: str) -> dt.datetime:
         moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
     if timezone.is_naive(moment):
         raise BadRequest(where, "a dateTime needs its time zone")
+    try:  # stored in UTC: 0001-01-01T00:00:00+14:00 is before the first moment it holds
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadRequest(where, f"{text!r} is outside the dates this server holds") from None
     return moment
 
 

@@ -1,10 +1,10 @@
 """Who is told about an alert at each level of escalation (docs/safety.md).
 
-Level 0, at once: the responsible therapist (when the episode has one) and whoever is
-on the clinic's on-call rota at that moment (``tessera.core.on_call``). When that is
-nobody, the clinic managers are told at once: they are the last fallback, so an alert
-always reaches a person. Level 1: the clinic's supervisors (the managers when there are
-none). Level 2: its clinic managers.
+Level 0, at once: the responsible therapist (when the episode has one and they still
+work as a therapist at its clinic) and whoever is on the clinic's on-call rota at that
+moment (``tessera.core.on_call``). When that is nobody, the clinic managers are told at
+once: they are the last fallback, so an alert always reaches a person. Level 1: the
+clinic's supervisors (the managers when there are none). Level 2: its clinic managers.
 
 Out of the clinic's working hours an escalation goes to whoever is on the rota at that
 moment (level 1), and to them with the managers (level 2): supervisors are not at work
@@ -33,7 +33,14 @@ def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
     elif level == 0:
         users.update(on_call.on_duty(clinic, at))
         therapist = alert.episode.therapist if alert.episode.therapist_id else None
-        if therapist is not None and therapist.is_active:
+        # Only while they still work as a therapist at the clinic: one who lost the role
+        # (or left) can no longer open the alert, and telling them alone told nobody
+        # until the first escalation (the managers are told instead, below).
+        if (
+            therapist is not None
+            and therapist.is_active
+            and access.is_therapist_at(therapist, clinic.pk)
+        ):
             users.add(therapist)
     elif level == 1:
         roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")

@@ -71,3 +71,25 @@ def test_guided_patients_see_no_link_but_may_still_ask(client, world):
     sign_in(client, world.patient.user)
     assert reverse("ask_for_help") not in client.get(reverse("my_plan")).content.decode()
     assert client.get(reverse("ask_for_help")).status_code == 200
+
+
+def test_the_help_page_left_open_when_the_treatment_ended_gives_the_crisis_numbers(
+    client, unguided
+):
+    """Found at the edges: the page was open when the clinic ended the treatment; "Send
+    to my clinic" answered "Page not found", the words lost and no number to call."""
+    from tessera.core.models import Episode
+
+    sign_in(client, unguided.patient.user)
+    assert client.get(reverse("ask_for_help")).status_code == 200
+    Episode.objects.filter(pk=unguided.episode.pk).update(status=Episode.Status.ENDED)
+    response = client.post(reverse("ask_for_help"), {"text": "I cannot cope <any more>"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your treatment has ended, so this page no longer sends anything" in page
+    assert "Your message was not sent." in page
+    assert "I cannot cope &lt;any more&gt;" in page
+    assert "Emergency" in page  # the clinic's crisis contacts
+    assert RiskAlert.objects.count() == 0
+    later = client.get(reverse("ask_for_help")).content.decode()
+    assert "Emergency" in later and "Your message was not sent." not in later

@@ -173,6 +173,15 @@ def test_a_bad_audit_search_gets_a_message_not_an_error(world, login):
     assert "The start date is after the end date." in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    "dates", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "1899-12-31"}]
+)
+def test_a_date_at_the_end_of_the_calendar_gets_a_message_not_an_error(world, login, dates):
+    page = login(world["manager"]).get(reverse("audit_search"), dates)
+    assert page.status_code == 200
+    assert "Enter a date from 1900 to 9998." in page.content.decode()
+
+
 def test_the_audit_search_uses_a_constant_number_of_queries(
     world, login, django_assert_max_num_queries
 ):

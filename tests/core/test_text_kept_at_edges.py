@@ -65,3 +65,47 @@ def test_every_signed_in_page_asks_before_signing_out_over_unsent_text(world, cl
     assert 'id="unsaved-warning"' in page
     assert "data-unsaved-back" in page and "data-unsaved-discard" in page
     assert "Sign out and discard it" in page
+
+
+def _stale_form_client(world):
+    """A browser whose form was drawn before the person signed in again in another tab:
+    signing in gave the browser a new CSRF token, the form holds the old one."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, world.patient.user)
+    client.get("/me/safety-plan/")  # the CSRF cookie the page was drawn with
+    return client
+
+
+def test_a_form_from_a_page_drawn_before_signing_in_again_returns_to_its_page(world):
+    client = _stale_form_client(world)
+    response = client.post(
+        "/me/safety-plan/",
+        {**_plan_form(0, warning_signs="I stop sleeping"), "csrfmiddlewaretoken": "x" * 64},
+        HTTP_REFERER="http://testserver/me/safety-plan/?edit=1",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/me/safety-plan/?edit=1"
+    assert response.cookies["tessera_restore_typed"].value == "1"
+    assert not SafetyPlan.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "This page was opened before you last signed in, so the form was not sent." in page
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_REFERER": "https://evil.example/"},
+        {},  # no page it came from
+        {"HTTP_REFERER": "http://testserver/me/safety-plan/", "HTTP_HX_REQUEST": "true"},
+    ],
+)
+def test_a_form_without_a_token_from_elsewhere_is_refused_in_the_sites_words(world, headers):
+    client = _stale_form_client(world)
+    response = client.post("/me/safety-plan/", _plan_form(0, coping="Run"), **headers)
+    assert response.status_code == 403
+    assert "tessera_restore_typed" not in response.cookies
+    assert "The form was not sent" in response.content.decode()
+    assert not SafetyPlan.objects.exists()

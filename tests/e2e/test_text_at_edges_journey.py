@@ -105,3 +105,43 @@ def test_a_worksheet_written_after_the_session_expired_is_saved_after_signing_in
     expect(status).to_contain_text("Saved.")
     answer = WorksheetAnswer.objects.get(entry=entry, step=step)
     assert answer.values[field["key"]] == "I went for a walk with Anna."
+
+
+def test_a_form_open_in_a_tab_while_signing_out_and_in_again_in_another_keeps_its_text(
+    page, e2e_world
+):
+    """Signing in again (in another tab) gives the browser a new CSRF token: a form
+    drawn before it was refused with Django's English page about forgery, the text lost."""
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/safety-plan/?edit=1")
+    page.get_by_label("My warning signs").fill(SIGNS)
+    other = page.context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Sign out").click()
+    expect(other.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    sign_in(other, "patient@alpha.test")
+    other.close()
+
+    page.get_by_role("button", name="Save the safety plan").click()
+    expect(page).to_have_url(re.compile(r"/me/safety-plan/\?edit=1$"))
+    stale = "This page was opened before you last signed in, so the form was not sent."
+    expect(page.get_by_text(stale)).to_be_visible()
+    expect(page.get_by_label("My warning signs")).to_have_value(SIGNS)
+    assert not SafetyPlan.objects.exists()
+    page.get_by_role("button", name="Save the safety plan").click()
+    expect(page.get_by_text("The safety plan was saved.")).to_be_visible()
+    assert SafetyPlan.objects.get().parts["warning_signs"] == SIGNS
+
+
+def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(page, e2e_world):
+    from tessera.core.models import Episode
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/safety-plan/?edit=1")
+    page.get_by_label("My warning signs").fill(SIGNS)
+    Episode.objects.filter(patient=e2e_world.patient).update(status=Episode.Status.ENDED)
+    page.get_by_role("button", name="Save the safety plan").click()
+    ended = "The treatment has ended, so the safety plan can no longer be changed."
+    expect(page.get_by_role("alert").filter(has_text=ended)).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=ended)).to_contain_text(SIGNS)
+    assert not SafetyPlan.objects.exists()

@@ -222,3 +222,17 @@ def test_a_patient_id_past_the_largest_key_is_not_found(client, filled):
     ]:
         outcome = _get(client, url, auth, 404)
         assert outcome["issue"][0]["code"] == "not-found"
+
+
+def test_a_moment_at_the_end_of_the_calendar_is_a_bad_request(client, filled):
+    """Found by the fuzzer: ``_since=0001-01-01T00:00:00+14:00`` is before the first
+    moment a timestamp holds in UTC (and 9999-12-31T23:00:00-14:00 after the last): 500."""
+    auth = _bearer(client, filled)
+    for query in [
+        "_since=0001-01-01T00:00:00%2B14:00",
+        "_since=9999-12-31T23:00:00-14:00",
+        "date=ge0001-01-01T00:00:00%2B14:00",
+    ]:
+        outcome = _get(client, f"/fhir/Observation?{query}", auth, 400)
+        assert "outside the dates" in outcome["issue"][0]["diagnostics"]
+    _get(client, "/fhir/QuestionnaireResponse?_since=0001-01-01T00:00:00%2B14:00", auth, 400)

@@ -227,3 +227,25 @@ def test_a_problem_the_clinic_already_has_does_not_block_other_settings(world):
     world.clinic.refresh_from_db()
     assert world.clinic.response_target_hours == 24
     assert [e.id for e in errors_for(world.clinic)] == ["tessera.E010"]
+
+
+@pytest.mark.parametrize("how", ["role removed", "account closed"])
+def test_an_alert_whose_therapist_has_left_reaches_the_managers_at_once(
+    world, django_capture_on_commit_callbacks, client, how
+):
+    """The therapist lost the role at the clinic (or their account): they can no longer
+    open the alert, so telling them alone told nobody until the first escalation."""
+    therapist = world["therapist"]
+    if how == "role removed":
+        grant = ClinicRole.objects.get(user=therapist, clinic=world.clinic, role=Role.THERAPIST)
+        core_actions.do_remove_role(grant, acting_user=world["manager"])
+    else:
+        type(therapist).objects.filter(pk=therapist.pk).update(is_active=False)
+    wednesday = dt.datetime(2026, 12, 2, 9, 0, tzinfo=STOCKHOLM)
+    with time_machine.travel(wednesday, tick=False):
+        alert = submit_risk(world, django_capture_on_commit_callbacks)
+    told = recipients.for_level(alert, 0, wednesday)
+    assert therapist not in told
+    assert told == on_call.managers(world.clinic)
+    assert not Notification.objects.filter(recipient=therapist, kind="risk_alert").exists()
+    assert Notification.objects.filter(recipient=world["manager"], kind="risk_alert").exists()

@@ -69,6 +69,22 @@ def test_a_stale_form_keeps_what_was_typed(world, client):
     assert "Run" in body and "Tea" in body
 
 
+def test_a_plan_sent_after_the_treatment_ended_says_so_and_shows_what_was_written(world, client):
+    """Found at the edges: the page was open while the clinic ended the treatment; Save
+    answered the plan as it was, without a word, and the changes were gone."""
+    from tessera.core.models import Episode
+
+    sign_in(client, world.patient.user)
+    Episode.objects.filter(pk=world.episode.pk).update(status=Episode.Status.ENDED)
+    response = client.post("/me/safety-plan/", form_data(0, coping="Ring <Anna> & walk"))
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "The treatment has ended, so the safety plan can no longer be changed." in body
+    assert "Your changes were not saved." in body
+    assert "Ring &lt;Anna&gt; &amp; walk" in body
+    assert not SafetyPlan.objects.exists()
+
+
 def test_the_therapist_opens_the_same_plan(world, client):
     do_save_safety_plan(
         world.episode,

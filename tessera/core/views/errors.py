@@ -1,12 +1,17 @@
 """Error pages in the site's own layout, translated, with no details leaked."""
 
 import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 DENIED_EVERY_SECONDS = 60  # one row per user and URL a minute keeps the trail readable
 
@@ -32,8 +37,64 @@ def forbidden(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def _sent_from_a_page(request) -> bool:
+    """A form sent from one of our own pages by the browser (not an htmx request), which
+    can be answered by going back to that page."""
+    same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    return bool(
+        request.method == "POST"
+        and same_site
+        and request.META.get("HTTP_REFERER")
+        and not request.headers.get("HX-Request")
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A form whose page was drawn before the person last signed in (signed out and in
+    again in another tab, or after an idle sign-out there) carries a token that is no
+    longer theirs. From one of our own pages, not an htmx request: back to that page,
+    where idle.js puts back what was typed, saying why nothing was sent (Django's own
+    answer was an English page about forgery, and the text was lost). Anything else
+    (another site's form, a request that did not come from a page here) is refused."""
+    from tessera.core.middleware import IDLE_RESTORE_COOKIE, return_address
+
+    if not _sent_from_a_page(request):
+        return render(request, "errors/403_csrf.html", status=403)
+    messages.info(
+        request, _("This page was opened before you last signed in, so the form was not sent.")
+    )
+    response = redirect(return_address(request))
+    response.set_cookie(
+        IDLE_RESTORE_COOKIE,
+        "1",
+        max_age=3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
 def not_found(request, exception=None):
+    """A form whose object is gone (a second click on "Remove", back and send again, or
+    a page left open while someone else removed the thing, or the course ended) is sent
+    back to the page it came from (home, when that page was about the thing itself),
+    which shows things as they are now, with a word
+    (it was a bare "Page not found" after the first click had done its work). The page
+    is one the person had open, so nothing is told about the object."""
     _record_denied(request, 404)
+    if _sent_from_a_page(request):
+        from tessera.core.middleware import return_address
+
+        messages.error(
+            request,
+            _(
+                "Nothing was changed: what this form was about is no longer there (it was "
+                "already removed, or changed elsewhere). The page shows how things are now."
+            ),
+        )
+        back = return_address(request)
+        # A page that posts to itself (a confirmation page) is about the gone thing too.
+        return redirect(back if urlsplit(back).path != request.path else reverse("home"))
     return render(request, "errors/404.html", status=404)
 
 

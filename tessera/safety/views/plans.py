@@ -60,7 +60,18 @@ def _page(request, episode, *, done_url: str, editable: bool) -> HttpResponse:
         status = 400
     elif request.GET.get("edit") and editable:
         form = SafetyPlanForm(initial={"based_on": plan.version, **plan.parts})
-    if status == 200:
+    not_saved = []
+    if request.method == "POST" and not editable:
+        # Sent from a page left open while the treatment ended: it answered the plan as
+        # it was, without a word, and what was written was gone. Say so, and show it.
+        fields = SafetyPlanForm().fields
+        not_saved = [
+            (fields[key].label, request.POST[key].strip()[:2000])
+            for key in SAFETY_PLAN_KEYS
+            if (request.POST.get(key) or "").strip()
+        ]
+        status = 409
+    if status in (200, 409):
         record_patient_read(
             request.user, episode.patient, "safety_plan", obj=episode, clinic=episode.clinic
         )
@@ -77,6 +88,8 @@ def _page(request, episode, *, done_url: str, editable: bool) -> HttpResponse:
             "editable": editable,
             "contacts": _contacts(episode),
             "own": episode.patient.user_id == request.user.pk,
+            "not_saved": not_saved,
+            "sent_not_saved": request.method == "POST" and not editable,
         },
         status=status,
     )
