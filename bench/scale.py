@@ -113,6 +113,133 @@ def main_pages(today: dt.date) -> list[Page]:
     ]
 
 
+def secondary_pages(today: dt.date) -> list[Page]:
+    """The pages a clinic uses every day that ``main_pages`` does not list (``--secondary``):
+    one patient's overview, messages, measures, plan, letters and sessions as the demo
+    therapist sees them; the demo patient's own pages; the clinic's and the region's
+    reports; consultations, supervision, alerts, the waiting list, one application and
+    the research area. Their ids come from the demo clinic (the demo therapist's first
+    open episode, as ``cpu.py`` picks it; the demo patient's first open questionnaire;
+    the clinic's first application, consultation and letter; the first study), so they
+    are the same at every size; a page whose object the database lacks is left out."""
+    from django.utils import timezone
+
+    from tessera.consultation.models import ConsultationRequest
+    from tessera.core.demo import demo_email
+    from tessera.core.models import Episode, Region
+    from tessera.intake.models import Application
+    from tessera.letters.models import Letter
+    from tessera.research.models import Study
+    from tessera.treatment.models import DueMeasure, PlanEntry
+
+    month_ago = (today - dt.timedelta(days=30)).isoformat()
+    clinic = DEMO_CLINIC
+    pages = [Page("bare signed-in view", "therapist", "/bench/bare/")]  # the ×bare column
+    episode = (
+        Episode.objects.filter(therapist__email=demo_email("therapist"))
+        .exclude(status=Episode.Status.ENDED)
+        .order_by("pk")
+        .first()
+    )
+    if episode is not None:
+        e, p = episode.pk, episode.patient_id
+        pages += [
+            Page("patient overview (therapist)", "therapist", f"/episodes/{e}/"),
+            Page("patient's messages (therapist)", "therapist", f"/episodes/{e}/messages/"),
+            Page("patient's measures (therapist)", "therapist", f"/patients/{p}/measures/"),
+            Page("patient's details (therapist)", "therapist", f"/patients/{p}/"),
+            Page("patient's plan (therapist)", "therapist", f"/patients/{p}/plan/"),
+            Page("patient's letters (therapist)", "therapist", f"/episodes/{e}/letters/"),
+            Page("patient's sessions (therapist)", "therapist", f"/episodes/{e}/sessions/"),
+            Page("patient's time (therapist)", "therapist", f"/workload/episodes/{e}/"),
+            Page("audit search by patient (manager)", "manager", f"/audit/?patient={p}"),
+            Page(
+                "audit search by patient and date (manager)",
+                "manager",
+                f"/audit/?patient={p}&date_from={month_ago}",
+            ),
+        ]
+        letter = Letter.objects.filter(episode_id=e).order_by("pk").first()
+        if letter is not None:
+            pages.append(Page("letter (therapist)", "therapist", f"/letters/{letter.pk}/"))
+    pages += [
+        Page("caseload (therapist)", "therapist", "/caseload/"),
+        Page("my workload (therapist)", "therapist", "/workload/"),
+        Page("my outcomes (therapist)", "therapist", "/reports/mine/"),
+        Page("risk alerts (therapist)", "therapist", "/alerts/"),
+        Page("consultations asked of me (therapist)", "therapist", "/consultations/"),
+        Page("consultations I asked (therapist)", "therapist", "/consultations/mine/"),
+        Page("supervision cases (supervisor)", "supervisor", "/supervision/"),
+    ]
+    consultation = (
+        ConsultationRequest.objects.filter(episode__clinic__slug=clinic).order_by("pk").first()
+    )
+    if consultation is not None:
+        pages.append(
+            Page("consultation (therapist)", "therapist", f"/consultations/{consultation.pk}/")
+        )
+    pages += [
+        Page("my messages (patient)", "patient", "/me/messages/"),
+        Page("my progress (patient)", "patient", "/me/progress/"),
+        Page("who has seen my record (patient)", "patient", "/me/access-log/"),
+        Page("my modules (patient)", "patient", "/me/modules/"),
+        Page("my questionnaires (patient)", "patient", "/me/questionnaires/"),
+        Page("my sessions (patient)", "patient", "/me/sessions/"),
+        Page("my notifications (patient)", "patient", "/me/notifications/"),
+        Page("my record (patient)", "patient", "/me/record/"),
+        Page("my safety plan (patient)", "patient", "/me/safety-plan/"),
+        Page("my details (patient)", "patient", "/me/"),
+    ]
+    mine = Episode.objects.filter(patient__user__email=demo_email("patient")).order_by("pk")
+    now = timezone.now()
+    due = (
+        DueMeasure.objects.filter(
+            episode__in=mine, completed_at=None, cancelled=False, opens_at__lte=now
+        )
+        .filter(expires_at__gt=now)
+        .order_by("pk")
+        .first()
+    )
+    if due is not None:
+        pages.append(
+            Page("a questionnaire to fill (patient)", "patient", f"/me/questionnaires/{due.pk}/")
+        )
+    entry = (
+        PlanEntry.objects.filter(episode__in=mine, started_at__isnull=False).order_by("pk").first()
+    )
+    if entry is not None:
+        pages.append(Page("a module (patient)", "patient", f"/me/modules/{entry.pk}/"))
+    pages += [
+        Page("clinic dashboard (manager)", "manager", f"/reports/clinics/{clinic}/dashboard/"),
+        Page("clinic outcomes (manager)", "manager", f"/reports/clinics/{clinic}/outcomes/"),
+        Page("clinic measures (manager)", "manager", f"/clinics/{clinic}/measures/"),
+        Page("clinic staff (manager)", "manager", f"/clinics/{clinic}/staff/"),
+        Page("security events (manager)", "manager", "/audit/security/"),
+        Page("audit search by name (manager)", "manager", "/audit/?who=Larsson"),
+        Page("audit search by actor (manager)", "manager", "/audit/?actor=therapist2"),
+        Page("waiting list (intake)", "intake", "/intake/waiting/"),
+    ]
+    region = Region.objects.filter(clinics__slug=clinic).order_by("pk").first()
+    if region is not None:
+        pages.append(
+            Page(
+                "region dashboard (region admin)",
+                "region.admin",
+                f"/reports/regions/{region.pk}/dashboard/",
+            )
+        )
+    application = Application.objects.filter(clinic__slug=clinic).order_by("pk").first()
+    if application is not None:
+        pages.append(
+            Page("an application (intake)", "intake", f"/intake/applications/{application.pk}/")
+        )
+    pages.append(Page("research studies (researcher)", "researcher", "/research/"))
+    study = Study.objects.order_by("pk").first()
+    if study is not None:
+        pages.append(Page("a study (researcher)", "researcher", f"/research/{study.pk}/"))
+    return pages
+
+
 # ---------------------------------------------------------------------------- set-up
 
 
@@ -1070,6 +1197,13 @@ def main(argv: list[str] | None = None) -> int:
         "with its pages read",
     )
     parser.add_argument(
+        "--secondary",
+        action="store_true",
+        help="measure the secondary pages (secondary_pages(): one patient's pages as their "
+        "therapist sees them, the patient's own pages, reports, consultations, research) "
+        "instead of the main pages",
+    )
+    parser.add_argument(
         "--add-worksheets",
         action="store_true",
         help="give a database grown before without them (the grown patients outside the "
@@ -1090,6 +1224,7 @@ def main(argv: list[str] | None = None) -> int:
         "measured first as it is (with its A/A), then at each size",
     )
     args = parser.parse_args(argv)
+    page_list = secondary_pages if args.secondary else main_pages
     if args.detail and not args.existing:
         parser.error("--detail needs --existing")
     if args.existing and args.grow_existing:
@@ -1133,7 +1268,7 @@ def main(argv: list[str] | None = None) -> int:
         world = existing_world()
         sizes = [world.size] + [size for size in args.sizes if size > world.size]
         print(f"found {world.size:,} patients in {len(world.clinics)} clinics")
-        pages = main_pages(timezone.localdate())
+        pages = page_list(timezone.localdate())
         runs = run(sizes, args.repeat, pages, partial=True, world=world)
         print()
         report(sizes, runs)
@@ -1142,7 +1277,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_django(args.database_url)
         from django.utils import timezone
 
-        pages = main_pages(timezone.localdate())
+        pages = page_list(timezone.localdate())
         if args.detail:
             print_detail([] if "all" in args.detail else args.detail, pages)
         else:
@@ -1161,7 +1296,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.seed()
     print(f"migrated and seeded the demo in {time.perf_counter() - started:.1f} s")
     load = os.getloadavg()[0]
-    runs = run(sizes, args.repeat, main_pages(timezone.localdate()), partial=True)
+    runs = run(sizes, args.repeat, page_list(timezone.localdate()), partial=True)
     print()
     print(
         "Database pages read per request (EXPLAIN ANALYZE BUFFERS), "
