@@ -178,3 +178,33 @@ def test_the_dashboards_therapists_come_from_their_roles(world):
             "user_id", flat=True
         )
     )
+
+
+def test_my_questionnaires_join_no_patient_row(world, client, login):
+    login(world.patient.user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/me/questionnaires/")
+    assert response.status_code == 200
+    reads = [
+        q
+        for q in _selects(captured)
+        if 'FROM "treatment_duemeasure"' in q or 'FROM "treatment_response"' in q
+    ]
+    assert len(reads) == 2 and all('JOIN "core_patient"' not in q for q in reads), reads
+    shown = {d.pk for d in response.context["open"] + response.context["later"]}
+    assert world.due.pk in shown  # the world's PHQ-9, not answered yet
+    assert {d.episode_id for d in response.context["open"] + response.context["later"]} == {
+        world.episode.pk
+    }
+    assert [r.pk for r in response.context["done"]] == [world.response.pk]
+
+
+def test_the_outcome_reports_therapist_filter_comes_from_the_roles(world, client, login):
+    login(world["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/reports/clinics/{world.clinic.slug}/outcomes/")
+    assert response.status_code == 200
+    assert all('"core_user"' not in q or "core_identity" in q for q in _selects(captured)[2:])
+    choices = response.context["form"].fields["therapist"].choices
+    expected = access.therapists(world.clinic).order_by("pk")
+    assert [pk for pk, _label in choices if pk] == [u.pk for u in expected]
