@@ -113,6 +113,75 @@ def main_pages(today: dt.date) -> list[Page]:
     ]
 
 
+# The user kind of a page read by the demo record system (fhir.demo's SMART backend
+# client) with an access token, not by a signed-in person.
+FHIR_USER = "fhir"
+TOKEN_AUDIENCE = "http://testserver/fhir/auth/token"  # the test client's token endpoint
+
+
+def demo_record_system() -> dict | None:
+    """The demo record system's client_id, key id and key file (``fhir.demo``, its key
+    in ``TESSERA_FHIR_DEMO_CLIENT_DIR``) when this database knows that client, else None:
+    a database seeded elsewhere has another client, whose key is not here."""
+    from tessera.fhir import demo
+    from tessera.fhir.models import SystemClient
+
+    found = demo.read_client()
+    if found is None:
+        return None
+    live = SystemClient.objects.filter(client_id=found["client_id"], revoked_at=None)
+    return found if live.exists() else None
+
+
+def fhir_client():
+    """A test client that sends an access token of the demo record system, got from the
+    token endpoint as a record system gets one (a signed client assertion); None when
+    the database does not know the demo client's key."""
+    import jwt
+    from django.test import Client
+
+    found = demo_record_system()
+    if found is None:
+        return None
+    now = int(time.time())
+    claims = {"iss": found["client_id"], "sub": found["client_id"], "aud": TOKEN_AUDIENCE}
+    claims |= {"exp": now + 240, "jti": str(uuid.uuid4())}
+    key = Path(found["key_file"]).read_bytes()
+    assertion = jwt.encode(
+        claims, key, algorithm="ES384", headers={"kid": found["kid"], "typ": "JWT"}
+    )
+    response = Client().post(
+        "/fhir/auth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": "system/*.rs",
+        },
+    )
+    if response.status_code != 200:
+        return None
+    return Client(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+
+
+def client_for(kind: str):
+    """A test client for a page's user kind: signed in as that demo user, or for
+    ``FHIR_USER`` carrying the demo record system's token."""
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    if kind == FHIR_USER:
+        client = fhir_client()
+        if client is None:
+            raise SystemExit("the demo record system's key does not match this database")
+        return client
+    client = Client()
+    sign_in(client, User.objects.get(email=demo_email(kind)))
+    return client
+
+
 def secondary_pages(today: dt.date) -> list[Page]:
     """The pages a clinic uses every day that ``main_pages`` does not list (``--secondary``):
     one patient's overview, messages, measures, plan, letters and sessions as the demo
@@ -233,6 +302,14 @@ def secondary_pages(today: dt.date) -> list[Page]:
         pages.append(
             Page("an application (intake)", "intake", f"/intake/applications/{application.pk}/")
         )
+    if episode is not None and demo_record_system() is not None:
+        p = episode.patient_id
+        pages += [
+            Page("FHIR Patient read", FHIR_USER, f"/fhir/Patient/{p}"),
+            Page("FHIR EpisodeOfCare search", FHIR_USER, f"/fhir/EpisodeOfCare?patient={p}"),
+            Page("FHIR Observation search", FHIR_USER, f"/fhir/Observation?patient={p}"),
+            Page("FHIR Patient $everything", FHIR_USER, f"/fhir/Patient/{p}/$everything"),
+        ]
     pages.append(Page("research studies (researcher)", "researcher", "/research/"))
     study = Study.objects.order_by("pk").first()
     if study is not None:
@@ -1021,16 +1098,11 @@ def query_detail(page: Page, client) -> list[tuple[int, str]]:
 
 def print_detail(labels: list[str], pages: list[Page], out=sys.stdout, width: int = 160) -> None:
     """Per query of each page in ``labels`` (all when empty): pages read and the SQL."""
-    from django.test import Client
-
-    from tessera.core.demo import demo_email
-    from tessera.core.models import User
 
     for page in pages:
         if labels and page.label not in labels:
             continue
-        client = Client()
-        sign_in(client, User.objects.get(email=demo_email(page.user)))
+        client = client_for(page.user)
         rows = query_detail(page, client)
         end_sessions([client])
         print(f"{page.label}: {sum(r[0] for r in rows)} pages, {len(rows)} SELECTs", file=out)
@@ -1066,18 +1138,12 @@ def measure_page(page: Page, client, repeat: int) -> Measure:
 
 
 def measure(pages: list[Page], repeat: int = 3) -> dict[str, Measure]:
-    from django.test import Client
-
-    from tessera.core.demo import demo_email
-    from tessera.core.models import User
 
     clients = {}
     results = {}
     for page in pages:
         if page.user not in clients:
-            client = Client()
-            sign_in(client, User.objects.get(email=demo_email(page.user)))
-            clients[page.user] = client
+            clients[page.user] = client_for(page.user)
         results[page.label] = measure_page(page, clients[page.user], repeat)
     end_sessions(clients.values())
     return results

@@ -146,6 +146,8 @@ def test_the_secondary_pages_answer_and_keep_their_ids_as_the_country_grows(db, 
         "region dashboard (region admin)",
         "an application (intake)",
         "a study (researcher)",
+        "FHIR Patient read",  # the demo record system's token (fhir.demo's key)
+        "FHIR Observation search",
     ]:
         assert wanted in labels, wanted
     runs = scale.run([40, 60], repeat=1, pages=pages, log=lambda *_: None)
