@@ -113,6 +113,210 @@ def main_pages(today: dt.date) -> list[Page]:
     ]
 
 
+# The user kind of a page read by the demo record system (fhir.demo's SMART backend
+# client) with an access token, not by a signed-in person.
+FHIR_USER = "fhir"
+TOKEN_AUDIENCE = "http://testserver/fhir/auth/token"  # the test client's token endpoint
+
+
+def demo_record_system() -> dict | None:
+    """The demo record system's client_id, key id and key file (``fhir.demo``, its key
+    in ``TESSERA_FHIR_DEMO_CLIENT_DIR``) when this database knows that client, else None:
+    a database seeded elsewhere has another client, whose key is not here."""
+    from tessera.fhir import demo
+    from tessera.fhir.models import SystemClient
+
+    found = demo.read_client()
+    if found is None:
+        return None
+    live = SystemClient.objects.filter(client_id=found["client_id"], revoked_at=None)
+    return found if live.exists() else None
+
+
+def fhir_client():
+    """A test client that sends an access token of the demo record system, got from the
+    token endpoint as a record system gets one (a signed client assertion); None when
+    the database does not know the demo client's key."""
+    import jwt
+    from django.test import Client
+
+    found = demo_record_system()
+    if found is None:
+        return None
+    now = int(time.time())
+    claims = {"iss": found["client_id"], "sub": found["client_id"], "aud": TOKEN_AUDIENCE}
+    claims |= {"exp": now + 240, "jti": str(uuid.uuid4())}
+    key = Path(found["key_file"]).read_bytes()
+    assertion = jwt.encode(
+        claims, key, algorithm="ES384", headers={"kid": found["kid"], "typ": "JWT"}
+    )
+    response = Client().post(
+        "/fhir/auth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": "system/*.rs",
+        },
+    )
+    if response.status_code != 200:
+        return None
+    return Client(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+
+
+def client_for(kind: str):
+    """A test client for a page's user kind: signed in as that demo user, or for
+    ``FHIR_USER`` carrying the demo record system's token."""
+    from django.test import Client
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    if kind == FHIR_USER:
+        client = fhir_client()
+        if client is None:
+            raise SystemExit("the demo record system's key does not match this database")
+        return client
+    client = Client()
+    sign_in(client, User.objects.get(email=demo_email(kind)))
+    return client
+
+
+def secondary_pages(today: dt.date) -> list[Page]:
+    """The pages a clinic uses every day that ``main_pages`` does not list (``--secondary``):
+    one patient's overview, messages, measures, plan, letters and sessions as the demo
+    therapist sees them; the demo patient's own pages; the clinic's and the region's
+    reports; consultations, supervision, alerts, the waiting list, one application and
+    the research area. Their ids come from the demo clinic (the demo therapist's first
+    open episode, as ``cpu.py`` picks it; the demo patient's first open questionnaire;
+    the clinic's first application, consultation and letter; the first study), so they
+    are the same at every size; a page whose object the database lacks is left out."""
+    from django.utils import timezone
+
+    from tessera.consultation.models import ConsultationRequest
+    from tessera.core.demo import demo_email
+    from tessera.core.models import Episode, Region
+    from tessera.intake.models import Application
+    from tessera.letters.models import Letter
+    from tessera.research.models import Study
+    from tessera.treatment.models import DueMeasure, PlanEntry
+
+    month_ago = (today - dt.timedelta(days=30)).isoformat()
+    clinic = DEMO_CLINIC
+    pages = [Page("bare signed-in view", "therapist", "/bench/bare/")]  # the ×bare column
+    episode = (
+        Episode.objects.filter(therapist__email=demo_email("therapist"))
+        .exclude(status=Episode.Status.ENDED)
+        .order_by("pk")
+        .first()
+    )
+    if episode is not None:
+        e, p = episode.pk, episode.patient_id
+        pages += [
+            Page("patient overview (therapist)", "therapist", f"/episodes/{e}/"),
+            Page("patient's messages (therapist)", "therapist", f"/episodes/{e}/messages/"),
+            Page("patient's measures (therapist)", "therapist", f"/patients/{p}/measures/"),
+            Page("patient's details (therapist)", "therapist", f"/patients/{p}/"),
+            Page("patient's plan (therapist)", "therapist", f"/patients/{p}/plan/"),
+            Page("patient's letters (therapist)", "therapist", f"/episodes/{e}/letters/"),
+            Page("patient's sessions (therapist)", "therapist", f"/episodes/{e}/sessions/"),
+            Page("patient's time (therapist)", "therapist", f"/workload/episodes/{e}/"),
+            Page("audit search by patient (manager)", "manager", f"/audit/?patient={p}"),
+            Page(
+                "audit search by patient and date (manager)",
+                "manager",
+                f"/audit/?patient={p}&date_from={month_ago}",
+            ),
+        ]
+        letter = Letter.objects.filter(episode_id=e).order_by("pk").first()
+        if letter is not None:
+            pages.append(Page("letter (therapist)", "therapist", f"/letters/{letter.pk}/"))
+    pages += [
+        Page("caseload (therapist)", "therapist", "/caseload/"),
+        Page("my workload (therapist)", "therapist", "/workload/"),
+        Page("my outcomes (therapist)", "therapist", "/reports/mine/"),
+        Page("risk alerts (therapist)", "therapist", "/alerts/"),
+        Page("consultations asked of me (therapist)", "therapist", "/consultations/"),
+        Page("consultations I asked (therapist)", "therapist", "/consultations/mine/"),
+        Page("supervision cases (supervisor)", "supervisor", "/supervision/"),
+    ]
+    consultation = (
+        ConsultationRequest.objects.filter(episode__clinic__slug=clinic).order_by("pk").first()
+    )
+    if consultation is not None:
+        pages.append(
+            Page("consultation (therapist)", "therapist", f"/consultations/{consultation.pk}/")
+        )
+    pages += [
+        Page("my messages (patient)", "patient", "/me/messages/"),
+        Page("my progress (patient)", "patient", "/me/progress/"),
+        Page("who has seen my record (patient)", "patient", "/me/access-log/"),
+        Page("my modules (patient)", "patient", "/me/modules/"),
+        Page("my questionnaires (patient)", "patient", "/me/questionnaires/"),
+        Page("my sessions (patient)", "patient", "/me/sessions/"),
+        Page("my notifications (patient)", "patient", "/me/notifications/"),
+        Page("my record (patient)", "patient", "/me/record/"),
+        Page("my safety plan (patient)", "patient", "/me/safety-plan/"),
+        Page("my details (patient)", "patient", "/me/"),
+    ]
+    mine = Episode.objects.filter(patient__user__email=demo_email("patient")).order_by("pk")
+    now = timezone.now()
+    due = (
+        DueMeasure.objects.filter(
+            episode__in=mine, completed_at=None, cancelled=False, opens_at__lte=now
+        )
+        .filter(expires_at__gt=now)
+        .order_by("pk")
+        .first()
+    )
+    if due is not None:
+        pages.append(
+            Page("a questionnaire to fill (patient)", "patient", f"/me/questionnaires/{due.pk}/")
+        )
+    entry = (
+        PlanEntry.objects.filter(episode__in=mine, started_at__isnull=False).order_by("pk").first()
+    )
+    if entry is not None:
+        pages.append(Page("a module (patient)", "patient", f"/me/modules/{entry.pk}/"))
+    pages += [
+        Page("clinic dashboard (manager)", "manager", f"/reports/clinics/{clinic}/dashboard/"),
+        Page("clinic outcomes (manager)", "manager", f"/reports/clinics/{clinic}/outcomes/"),
+        Page("clinic measures (manager)", "manager", f"/clinics/{clinic}/measures/"),
+        Page("clinic staff (manager)", "manager", f"/clinics/{clinic}/staff/"),
+        Page("security events (manager)", "manager", "/audit/security/"),
+        Page("audit search by name (manager)", "manager", "/audit/?who=Larsson"),
+        Page("audit search by actor (manager)", "manager", "/audit/?actor=therapist2"),
+        Page("waiting list (intake)", "intake", "/intake/waiting/"),
+    ]
+    region = Region.objects.filter(clinics__slug=clinic).order_by("pk").first()
+    if region is not None:
+        pages.append(
+            Page(
+                "region dashboard (region admin)",
+                "region.admin",
+                f"/reports/regions/{region.pk}/dashboard/",
+            )
+        )
+    application = Application.objects.filter(clinic__slug=clinic).order_by("pk").first()
+    if application is not None:
+        pages.append(
+            Page("an application (intake)", "intake", f"/intake/applications/{application.pk}/")
+        )
+    if episode is not None and demo_record_system() is not None:
+        p = episode.patient_id
+        pages += [
+            Page("FHIR Patient read", FHIR_USER, f"/fhir/Patient/{p}"),
+            Page("FHIR EpisodeOfCare search", FHIR_USER, f"/fhir/EpisodeOfCare?patient={p}"),
+            Page("FHIR Observation search", FHIR_USER, f"/fhir/Observation?patient={p}"),
+            Page("FHIR Patient $everything", FHIR_USER, f"/fhir/Patient/{p}/$everything"),
+        ]
+    pages.append(Page("research studies (researcher)", "researcher", "/research/"))
+    study = Study.objects.order_by("pk").first()
+    if study is not None:
+        pages.append(Page("a study (researcher)", "researcher", f"/research/{study.pk}/"))
+    return pages
+
+
 # ---------------------------------------------------------------------------- set-up
 
 
@@ -894,16 +1098,11 @@ def query_detail(page: Page, client) -> list[tuple[int, str]]:
 
 def print_detail(labels: list[str], pages: list[Page], out=sys.stdout, width: int = 160) -> None:
     """Per query of each page in ``labels`` (all when empty): pages read and the SQL."""
-    from django.test import Client
-
-    from tessera.core.demo import demo_email
-    from tessera.core.models import User
 
     for page in pages:
         if labels and page.label not in labels:
             continue
-        client = Client()
-        sign_in(client, User.objects.get(email=demo_email(page.user)))
+        client = client_for(page.user)
         rows = query_detail(page, client)
         end_sessions([client])
         print(f"{page.label}: {sum(r[0] for r in rows)} pages, {len(rows)} SELECTs", file=out)
@@ -939,18 +1138,12 @@ def measure_page(page: Page, client, repeat: int) -> Measure:
 
 
 def measure(pages: list[Page], repeat: int = 3) -> dict[str, Measure]:
-    from django.test import Client
-
-    from tessera.core.demo import demo_email
-    from tessera.core.models import User
 
     clients = {}
     results = {}
     for page in pages:
         if page.user not in clients:
-            client = Client()
-            sign_in(client, User.objects.get(email=demo_email(page.user)))
-            clients[page.user] = client
+            clients[page.user] = client_for(page.user)
         results[page.label] = measure_page(page, clients[page.user], repeat)
     end_sessions(clients.values())
     return results
@@ -1070,6 +1263,13 @@ def main(argv: list[str] | None = None) -> int:
         "with its pages read",
     )
     parser.add_argument(
+        "--secondary",
+        action="store_true",
+        help="measure the secondary pages (secondary_pages(): one patient's pages as their "
+        "therapist sees them, the patient's own pages, reports, consultations, research) "
+        "instead of the main pages",
+    )
+    parser.add_argument(
         "--add-worksheets",
         action="store_true",
         help="give a database grown before without them (the grown patients outside the "
@@ -1090,6 +1290,7 @@ def main(argv: list[str] | None = None) -> int:
         "measured first as it is (with its A/A), then at each size",
     )
     args = parser.parse_args(argv)
+    page_list = secondary_pages if args.secondary else main_pages
     if args.detail and not args.existing:
         parser.error("--detail needs --existing")
     if args.existing and args.grow_existing:
@@ -1133,7 +1334,7 @@ def main(argv: list[str] | None = None) -> int:
         world = existing_world()
         sizes = [world.size] + [size for size in args.sizes if size > world.size]
         print(f"found {world.size:,} patients in {len(world.clinics)} clinics")
-        pages = main_pages(timezone.localdate())
+        pages = page_list(timezone.localdate())
         runs = run(sizes, args.repeat, pages, partial=True, world=world)
         print()
         report(sizes, runs)
@@ -1142,7 +1343,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_django(args.database_url)
         from django.utils import timezone
 
-        pages = main_pages(timezone.localdate())
+        pages = page_list(timezone.localdate())
         if args.detail:
             print_detail([] if "all" in args.detail else args.detail, pages)
         else:
@@ -1161,7 +1362,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.seed()
     print(f"migrated and seeded the demo in {time.perf_counter() - started:.1f} s")
     load = os.getloadavg()[0]
-    runs = run(sizes, args.repeat, main_pages(timezone.localdate()), partial=True)
+    runs = run(sizes, args.repeat, page_list(timezone.localdate()), partial=True)
     print()
     print(
         "Database pages read per request (EXPLAIN ANALYZE BUFFERS), "

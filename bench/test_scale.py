@@ -66,3 +66,15 @@ def test_the_table_shows_queries_median_time_pages_growth_and_the_a_a_column():
         "8.0",
         "×2.00",
     ]
+
+
+def test_the_secondary_pages_are_asked_for_by_a_flag_the_main_ones_stay_the_default(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        scale.main(["--help"])
+    assert stopped.value.code == 0
+    assert "--secondary" in capsys.readouterr().out
+    # --detail still needs --existing, with or without --secondary (no database touched).
+    with pytest.raises(SystemExit) as stopped:
+        scale.main(["--secondary", "--detail", "all"])
+    assert stopped.value.code == 2
+    assert "--detail needs --existing" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def _episode(user, episode_id: int) -> Episode:
 
 
 def _therapists(episode) -> list[User]:
-    return list(access.therapists(episode.clinic).order_by("first_name", "last_name", "pk"))
+    return access.active_therapists_by_name(episode.clinic)
 
 
 def _may_change(user, episode) -> bool:

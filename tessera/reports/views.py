@@ -64,6 +64,13 @@ def _programmes(rows) -> list[str]:
     return sorted(set(found.order_by().distinct()))
 
 
+def _therapist_choices(clinic) -> list:
+    """The clinic's active therapists for the filter, in the order of their ids: made
+    from their roles' copy of the name (core 0023), not the user table the planner
+    hashed whole (issue 16: 5 → 47 pages at 1,000 → 100,000 patients)."""
+    return sorted(access.active_therapists_by_name(clinic), key=lambda user: user.pk)
+
+
 def _report(request, rows, *, clinic_ids, suppress: bool, therapists=None):
     form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
     start, end = form.period()
@@ -89,7 +96,7 @@ def my_outcomes(request: HttpRequest) -> HttpResponse:
 @staff_required
 def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     found = scope.clinic_scope(request.user, slug)
-    therapists = None if found.suppress else access.therapists(found.clinic).order_by("pk")
+    therapists = None if found.suppress else _therapist_choices(found.clinic)
     form, report, filters = _report(
         request,
         found.rows,
@@ -157,7 +164,7 @@ def _table_rows(request, slug: str | None):
         if found.suppress:  # beyond the clinic: aggregates only, never a row per patient
             raise Http404
         clinic, rows = found.clinic, found.rows
-        therapists = access.therapists(clinic).order_by("pk")
+        therapists = _therapist_choices(clinic)
     form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
     return clinic, form.in_period(rows.filter(**form.filters())), form
 

@@ -212,10 +212,16 @@ def clinics_workload(
     now = now or timezone.now()
     clinics = list(clinics)
     if roles is None:
-        roles = access.therapist_roles([c.pk for c in clinics]).select_related("user")
+        # Each user made from the role's copy (as ``therapists_by_name``): joined, the
+        # planner hashed every user of the country for the dashboard (issue 16).
+        roles = access.therapist_roles([c.pk for c in clinics])
         if therapist_ids is not None:
             roles = roles.filter(user_id__in=list(therapist_ids))
-        roles = roles.order_by("user__last_name", "user__first_name", "user_id")
+        roles = list(roles.order_by("user_last_name", "user_first_name", "user_id"))
+        for role in roles:
+            role.user = ClinicRole.kept_user(
+                role._state.db, [getattr(role, f) for f in role.KEPT_USER]
+            )
     by_clinic: dict[int, list] = defaultdict(list)
     for role in roles:
         by_clinic[role.clinic_id].append(role)

@@ -123,3 +123,37 @@ def test_pages_read_come_from_explain(db, scale):
 
     sql = str(AuditEvent.objects.order_by("-id")[:5].query)
     assert scale.pages_read(sql) >= 1
+
+
+def test_the_secondary_pages_answer_and_keep_their_ids_as_the_country_grows(db, scale):
+    """``--secondary``: the pages a clinic uses daily beyond the main ones, each answered
+    200 for its demo user, their ids picked in the demo clinic (the same after growing)."""
+    from tessera.portal import demo
+
+    demo.seed()
+    today = dt.date.today()
+    pages = scale.secondary_pages(today)
+    labels = [p.label for p in pages]
+    assert len(labels) == len(set(labels))
+    assert not set(labels) & {p.label for p in scale.main_pages(today)} - {"bare signed-in view"}
+    for wanted in [
+        "patient overview (therapist)",
+        "patient's messages (therapist)",
+        "patient's measures (therapist)",
+        "who has seen my record (patient)",
+        "a questionnaire to fill (patient)",
+        "clinic dashboard (manager)",
+        "region dashboard (region admin)",
+        "an application (intake)",
+        "a study (researcher)",
+        "FHIR Patient read",  # the demo record system's token (fhir.demo's key)
+        "FHIR Observation search",
+    ]:
+        assert wanted in labels, wanted
+    runs = scale.run([40, 60], repeat=1, pages=pages, log=lambda *_: None)
+    assert [p.url for p in scale.secondary_pages(today)] == [p.url for p in pages]
+    for _name, measures in runs:
+        assert set(measures) == set(labels)
+        for label, m in measures.items():
+            assert m.status == 200, label
+            assert m.queries > 0 and m.pages_read > 0, label

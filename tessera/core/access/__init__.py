@@ -143,6 +143,7 @@ from .research import (
 from .safety import alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
+    active_therapists_by_name,
     clinical_staff,
     is_therapist_at,
     needing_new_therapist,
@@ -178,6 +179,7 @@ __all__ = [
     "WORKLOAD_ROLES",
     "SMALL_NUMBER",
     "ExtraScope",
+    "active_therapists_by_name",
     "clinic_outcome_ids",
     "dashboard_clinic_ids",
     "has_reports",

@@ -20,6 +20,25 @@ def therapist_roles(clinic_ids):
     return ClinicRole.objects.filter(clinic_id__in=list(clinic_ids), role=Role.THERAPIST)
 
 
+def active_therapists_by_name(clinic) -> list:
+    """The clinic's active therapists as a list of users, by first and last name (one
+    query): made from their roles' copy of the name, e-mail and whether they may sign
+    in (core 0023), the other fields deferred. One range of the clinic's roles, the
+    same at any size of the country; ``therapists`` (a queryset, for forms) joins the
+    user table, which the planner hashed whole or read by key per therapist, a level
+    deeper as the country's staff grew (issue 16)."""
+    from tessera.core.models import ClinicRole
+
+    roles = therapist_roles([clinic.pk]).filter(user_is_active=True)
+    roles = roles.order_by("user_first_name", "user_last_name", "user_id")
+    seen, people = set(), []
+    for values in roles.values_list(*ClinicRole.KEPT_USER):
+        if values[0] not in seen:
+            seen.add(values[0])
+            people.append(ClinicRole.kept_user(roles.db, values))
+    return people
+
+
 def therapists(clinic):
     """Active therapists of the clinic (a User queryset)."""
     from tessera.core.models import User
@@ -76,7 +95,9 @@ def needing_new_therapist(episodes):
         role=Role.THERAPIST,
         user=OuterRef("therapist"),
         clinic=OuterRef("clinic"),
-        user__is_active=True,
+        # The role's copy (core 0023): joined to the user table, the planner hashed
+        # every user of the country for each test (issue 16).
+        user_is_active=True,
     )
     return (
         episodes.filter(therapist__isnull=False)

@@ -39,6 +39,18 @@ class AuditQuerySet(models.QuerySet):
             return events.order_by("clinic_id", "-id")
         return events.order_by("-id")
 
+    def of_patient_newest_first(self, clinic_ids, patient_id: int) -> AuditQuerySet:
+        """One patient's events in these clinics, newest first: read from the patient's
+        own index entries (``(patient, -at)``: a few hundred rows), the clinics only
+        filtering them (``among_ids``: no index's key). Left to the planner, it ANDed the
+        patient's entries with the clinic's whole range of ``(clinic, -at)`` (the demo
+        clinic's 19,000 events at 100,000 patients: 32 → 96 pages a query; issue 16)."""
+        from ..id_lists import among_ids
+
+        return self.filter(among_ids("clinic_id", clinic_ids), patient_id=patient_id).order_by(
+            "-id"
+        )
+
     def as_listed(self) -> AuditQuerySet:
         """These events with only the columns the audit search shows, each row's actor
         read afterwards for the rows of the page alone (one query, every distinct actor

@@ -48,12 +48,14 @@ def _base_url(request) -> str:
 
 def _leavers(clinic):
     """(former therapist, their open episodes here) for every therapist who left."""
-    episodes = access.needing_new_therapist(Episode.objects.filter(clinic=clinic)).select_related(
-        "therapist", "patient"
-    )
+    # The few episodes found, then their therapists and patients by key (each once),
+    # in the order of the episode's copy of the patient's name: joined, the planner
+    # hashed the country's users and patients for a list that is usually empty (issue 16).
+    episodes = access.needing_new_therapist(Episode.objects.filter(clinic=clinic))
+    episodes = episodes.prefetch_related("therapist", "patient")
     grouped: dict[int, list] = defaultdict(list)
     people = {}
-    for episode in episodes.order_by("patient__last_name", "patient__first_name"):
+    for episode in episodes.order_by("patient_last_name", "patient_first_name", "pk"):
         grouped[episode.therapist_id].append(episode)
         people[episode.therapist_id] = episode.therapist
     return [(people[pk], grouped[pk]) for pk in sorted(grouped, key=lambda pk: str(people[pk]))]
@@ -85,10 +87,13 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
                     % {"name": invited.user, "role": invited.grant.get_role_display()},
                 )
             return redirect("clinic_staff", slug=clinic.slug)
+    # The clinic's range of the roles in the order of their copy of the name (core
+    # 0023), then each person by key (the page shows whether they signed in, which the
+    # copy does not hold): joined, the planner hashed every user of the country (issue 16).
     grants = list(
         ClinicRole.objects.filter(clinic=clinic)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email", "role")
+        .prefetch_related("user")
+        .order_by("user_last_name", "user_first_name", "user_email", "role")
     )
     caseloads = dict(
         Episode.objects.filter(clinic=clinic, therapist__isnull=False)

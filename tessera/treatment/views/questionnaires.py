@@ -47,16 +47,19 @@ def _draft_crisis_contacts(request, dues) -> list:
 
 @patient_required
 def my_questionnaires(request: HttpRequest) -> HttpResponse:
+    # The patient's own by their record's id (cached on the user): tested through the
+    # user, the planner looked the patient up by key once per due row (issue 16).
+    patient_id = request.user.patient_record.pk
     due = list(
         DueMeasure.objects.visible_to(request.user)
-        .filter(episode__patient__user=request.user)
+        .filter(episode__patient_id=patient_id)
         .pending()
         .select_related("episode__clinic", "draft")
         .order_by("due_at")
     )
     done = (
         Response.objects.visible_to(request.user)
-        .filter(episode__patient__user=request.user)
+        .filter(episode__patient_id=patient_id)
         .select_related("due")
         .order_by("-submitted_at")[:20]
     )

@@ -1,0 +1,210 @@
+"""The pages a clinic uses daily beyond the main ones (``bench/scale.py --secondary``,
+issue 16, decision 0082): reads that joined a row of the country's users or patients to
+each row they show, pinned by the SQL they send (and by EXPLAIN on PostgreSQL). Each
+test fails on the read as it was before."""
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tessera.core import access
+from tessera.core.models import AuditEvent, ClinicRole, Episode, Patient
+from tessera.core.roles import Role
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="EXPLAIN plans are PostgreSQL's")
+
+
+def _selects(captured) -> list[str]:
+    return [
+        q["sql"] for q in captured.captured_queries if q["sql"].lstrip("(").startswith("SELECT")
+    ]
+
+
+def test_the_therapists_loads_read_no_user_and_no_patient_row(world):
+    """The application page's therapists with their caseloads (intake): the users from
+    their roles' copy, the practice patients left out by their short list (644 pages at
+    100,000 patients for the join on each episode's patient, now 11)."""
+    from tessera.intake.capacity import therapist_loads
+
+    with CaptureQueriesContext(connection) as captured:
+        loads = therapist_loads(world.clinic)
+        names = [str(load.user) for load in loads]
+    sql = _selects(captured)
+    assert len(sql) == 2, sql
+    assert all('"core_user"' not in q for q in sql), sql
+    count = next(q for q in sql if "treatment_episode" in q)
+    assert 'JOIN "core_patient"' not in count, count
+    assert str(world["therapist"]) in names
+    therapist = next(load for load in loads if load.user.pk == world["therapist"].pk)
+    assert (
+        therapist.caseload
+        == Episode.objects.filter(clinic=world.clinic, therapist=world["therapist"])
+        .exclude(status=Episode.Status.ENDED)
+        .count()
+    )
+
+
+def test_a_practice_patient_still_does_not_count_in_a_caseload(world):
+    from tessera.intake.capacity import therapist_loads
+
+    before = {load.user.pk: load.caseload for load in therapist_loads(world.clinic)}
+    Patient.objects.filter(pk=world.patient.pk).update(is_training=True)
+    after = {load.user.pk: load.caseload for load in therapist_loads(world.clinic)}
+    assert after[world["therapist"].pk] == before[world["therapist"].pk] - 1
+
+
+def test_the_audit_search_by_name_reads_the_episodes_copy_of_the_names(world):
+    from tessera.core.views.audit_trail import matching_patients
+
+    Patient.objects.filter(pk=world.patient.pk).update(national_id="199004121234")
+    with CaptureQueriesContext(connection) as captured:
+        assert matching_patients({world.clinic.pk}, "pia larss") == [world.patient.pk]
+    (sql,) = _selects(captured)
+    assert 'JOIN "core_patient"' not in sql and '"patient_last_name"' in sql, sql
+    # The identity number, with or without its separators, by its own index.
+    assert matching_patients({world.clinic.pk}, "19900412-1234") == [world.patient.pk]
+    assert matching_patients({world.clinic.pk}, "199004121234") == [world.patient.pk]
+    # Not a patient of these clinics; no patient for separators alone.
+    assert matching_patients({world.other_clinic.pk}, "pia larss") == []
+    assert matching_patients({world.clinic.pk}, " - ") == []
+
+
+def test_the_audit_search_by_patient_shows_that_patients_events_newest_first(world, client, login):
+    login(world["manager"])
+    response = client.get("/audit/", {"patient": world.patient.pk})
+    assert response.status_code == 200
+    rows = list(response.context["page"].object_list)
+    assert rows and {e.patient_id for e in rows} == {world.patient.pk}
+    assert [e.pk for e in rows] == sorted((e.pk for e in rows), reverse=True)
+    expected = AuditEvent.objects.filter(clinic=world.clinic, patient=world.patient).count()
+    assert response.context["page"].paginator.count == min(expected, 5001)
+
+
+@postgres_only
+def test_the_audit_search_by_patient_is_led_by_the_patients_entries(world):
+    """Not ANDed with the clinic's whole range of (clinic, -at): the clinic only filters
+    (``+ 0``), the patient's own index entries are the way in."""
+    events = AuditEvent.objects.of_patient_newest_first([world.clinic.pk], world.patient.pk)
+    sql, params = events.query.sql_with_params()
+    assert '("core_auditevent"."clinic_id" + 0) = ANY(' in sql, sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "core_audite_patient_7c560f_idx" in plan, plan
+    assert "core_audite_clinic__7a240f_idx" not in plan and "audit_clinic_newest" not in plan
+
+
+def test_a_thread_reads_each_author_once_not_a_user_per_message(world):
+    from tessera.messaging import actions
+    from tessera.messaging.conversation import page_of
+
+    for n in range(6):
+        author = world.patient.user if n % 2 else world["therapist"]
+        actions.do_send_message(
+            world.episode,
+            acting_user=author,
+            body=f"Message {n}",
+            submission_key=uuid.uuid4(),
+            risk_acknowledged=True,
+        )
+    with CaptureQueriesContext(connection) as captured:
+        _page, views = page_of(world.episode, 1, viewer=world["therapist"])
+        authors = {str(v.message.author) for v in views}
+    sql = _selects(captured)
+    thread = next(q for q in sql if 'FROM "messaging_message"' in q)
+    assert '"core_user"' not in thread, thread
+    users = [q for q in sql if 'FROM "core_user"' in q]
+    assert len(users) == 1, sql
+    assert authors == {str(world["therapist"]), str(world.patient.user)}
+
+
+def test_the_clinics_therapists_by_name_come_from_their_roles(world):
+    with CaptureQueriesContext(connection) as captured:
+        people = access.active_therapists_by_name(world.clinic)
+        names = [str(p) for p in people]
+    (sql,) = _selects(captured)
+    assert '"core_user"' not in sql, sql
+    expected = access.therapists(world.clinic).order_by("first_name", "last_name", "pk")
+    assert [p.pk for p in people] == [u.pk for u in expected]
+    assert names == [str(u) for u in expected]
+
+
+def test_a_closed_account_is_not_offered_for_sessions(world):
+    therapist = world["therapist"]
+    therapist.is_active = False
+    therapist.save(update_fields=["is_active"])  # the role's copy follows (core 0023)
+    assert therapist.pk not in {p.pk for p in access.active_therapists_by_name(world.clinic)}
+
+
+def test_the_leavers_test_reads_the_roles_copy_not_the_user_table(world):
+    sql = str(access.needing_new_therapist(Episode.objects.filter(clinic=world.clinic)).query)
+    assert '"core_user"' not in sql, sql
+    # Still: a therapist whose account was closed has left.
+    therapist = world["therapist"]
+    assert not access.needing_new_therapist(Episode.objects.filter(pk=world.episode.pk)).exists()
+    therapist.is_active = False
+    therapist.save(update_fields=["is_active"])
+    assert access.needing_new_therapist(Episode.objects.filter(pk=world.episode.pk)).exists()
+
+
+def test_the_staff_page_joins_no_user_to_its_roles(world, client, login):
+    login(world["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/clinics/{world.clinic.slug}/staff/")
+    assert response.status_code == 200
+    roles = [q for q in _selects(captured) if 'FROM "core_clinicrole"' in q and "ORDER BY" in q]
+    assert roles and all('JOIN "core_user"' not in q for q in roles), roles
+    people = [p["user"].pk for p in response.context["people"]]
+    held = ClinicRole.objects.filter(clinic=world.clinic)
+    assert sorted(people) == sorted(set(held.values_list("user_id", flat=True)))
+
+
+def test_the_dashboards_therapists_come_from_their_roles(world):
+    from tessera.workload.figures import clinics_workload
+
+    with CaptureQueriesContext(connection) as captured:
+        figures = clinics_workload([world.clinic], now=dt.datetime.now(dt.UTC))
+    roles = [q for q in _selects(captured) if 'FROM "core_clinicrole"' in q]
+    assert roles and all('"core_user"' not in q for q in roles), roles
+    shown = {f.therapist.pk for f in figures[world.clinic.pk]}
+    assert shown == set(
+        ClinicRole.objects.filter(clinic=world.clinic, role=Role.THERAPIST).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def test_my_questionnaires_join_no_patient_row(world, client, login):
+    login(world.patient.user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/me/questionnaires/")
+    assert response.status_code == 200
+    reads = [
+        q
+        for q in _selects(captured)
+        if 'FROM "treatment_duemeasure"' in q or 'FROM "treatment_response"' in q
+    ]
+    assert len(reads) == 2 and all('JOIN "core_patient"' not in q for q in reads), reads
+    shown = {d.pk for d in response.context["open"] + response.context["later"]}
+    assert world.due.pk in shown  # the world's PHQ-9, not answered yet
+    assert {d.episode_id for d in response.context["open"] + response.context["later"]} == {
+        world.episode.pk
+    }
+    assert [r.pk for r in response.context["done"]] == [world.response.pk]
+
+
+def test_the_outcome_reports_therapist_filter_comes_from_the_roles(world, client, login):
+    login(world["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/reports/clinics/{world.clinic.slug}/outcomes/")
+    assert response.status_code == 200
+    assert all('"core_user"' not in q or "core_identity" in q for q in _selects(captured)[2:])
+    choices = response.context["form"].fields["therapist"].choices
+    expected = access.therapists(world.clinic).order_by("pk")
+    assert [pk for pk, _label in choices if pk] == [u.pk for u in expected]
