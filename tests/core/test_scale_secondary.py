@@ -245,3 +245,15 @@ def test_the_overviews_latest_messages_name_their_authors_without_a_user_per_mes
     sql = _selects(captured)
     assert len(sql) == 2 and 'FROM "core_user"' in sql[1], sql
     assert authors == [world["therapist"].pk, world["manager"].pk]
+
+
+def test_latest_scores_tell_the_baseline_without_reading_each_answers_due(world):
+    """Supervision and the caseload page: the "before treatment" dues of the episodes
+    read once (a subquery on ``due_pre_by_episode``), not each answer's due by key."""
+    from tessera.treatment.latest_scores import latest_scores
+
+    with CaptureQueriesContext(connection) as captured:
+        scores = latest_scores([world.episode.pk], language="en")
+    (sql,) = _selects(captured)
+    assert 'JOIN "treatment_duemeasure"' not in sql, sql
+    assert [s.code for s in scores[world.episode.pk]] == ["GAD-7"]  # the world's one answer
