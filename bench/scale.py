@@ -3,6 +3,7 @@
     python bench/scale.py                          # 1,000 / 10,000 / 30,000 patients
     python bench/scale.py --sizes 1000,100000      # bigger, when the machine allows
     python bench/scale.py --sizes 200,1000 --repeat 3  # a quick look
+    python bench/scale.py --existing --secondary       # the other daily pages, as they are
 
 It needs PostgreSQL (``--database-url``, default a database ``tessera_scale_bench`` on
 127.0.0.1, dropped and created afresh). It migrates, seeds the demo (``seed_demo``: the
@@ -30,6 +31,11 @@ request against a bare signed-in Django view measured in the same run.
 
 The bulk rows are realistic in size and spread, not in content: the bulk audit rows
 carry random hashes, so ``verify_audit_trail`` reports the benchmark database broken.
+
+``--secondary`` measures ``secondary_pages()`` instead of ``main_pages()``: the pages a
+clinic uses daily beyond the main ones, and the FHIR API as the demo record system reads
+it (its key from ``TESSERA_FHIR_DEMO_CLIENT_DIR``; left out when this database does not
+know that client).
 
 From Python (a test, on a PostgreSQL test database that already holds the demo):
 ``grow(world, n)`` and ``measure(pages, repeat=1)``.

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ from tessera.instruments.scoring import (
     reliable_change_for,
 )
 
-from .models import Response
+from .models import DueMeasure, Response
 
 UP, DOWN, SAME = "up", "down", "same"
 NONE_ON_FILE = "none_on_file"
@@ -95,17 +96,19 @@ def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Sc
     """Per episode id, each measure's latest score, sorted by instrument code (one query;
     ``episode_ids`` a list or a values("pk") queryset)."""
     language = language or _language()
+    # Which answers are "before treatment" (the baseline): the episodes' "pre" dues read
+    # once, from their partial index (``due_pre_by_episode``), not each answer's due
+    # row by its key, a level deeper as the country's dues grew (issue 16: the caseload
+    # page read 1,029 pages for it at 1,000 patients; supervision 27 → 36 at 100,000).
+    pre = DueMeasure.objects.filter(episode__in=episode_ids, time_point="pre").values("pk")
     responses = (
         Response.objects.filter(episode__in=episode_ids, total__isnull=False)
-        .select_related("due")
-        .only(
-            "episode_id",
-            "instrument",
-            "total",
-            "band",
-            "submitted_at",
-            "due__time_point",
+        .annotate(
+            pre_rank=Case(
+                When(due_id__in=pre, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
         )
+        .only("episode_id", "instrument", "total", "band", "submitted_at")
         .order_by("episode_id", "instrument", "submitted_at", "id")
     )
     series: dict[tuple[int, str], list] = defaultdict(list)

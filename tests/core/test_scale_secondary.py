@@ -208,3 +208,52 @@ def test_the_outcome_reports_therapist_filter_comes_from_the_roles(world, client
     choices = response.context["form"].fields["therapist"].choices
     expected = access.therapists(world.clinic).order_by("pk")
     assert [pk for pk, _label in choices if pk] == [u.pk for u in expected]
+
+
+def test_the_overviews_latest_messages_name_their_authors_without_a_user_per_message(world):
+    """The therapist's messages take the therapist the overview read; another author
+    (a colleague) is read once; a patient's message needs none."""
+    from tessera.messaging import actions
+    from tessera.messaging.conversation import latest
+
+    def send(author, body):
+        actions.do_send_message(
+            world.episode,
+            acting_user=author,
+            body=body,
+            submission_key=uuid.uuid4(),
+            risk_acknowledged=True,
+        )
+
+    send(world["therapist"], "From the therapist")
+    send(world.patient.user, "From the patient")
+    episode = Episode.objects.select_related("therapist").get(pk=world.episode.pk)
+    with CaptureQueriesContext(connection) as captured:
+        messages = latest(episode)
+        staff = [m for m in messages if not m.from_patient]
+        names = [m.author.get_full_name() for m in staff]
+    (sql,) = _selects(captured)
+    assert '"core_user"' not in sql, sql
+    assert names == [world["therapist"].get_full_name()]
+    assert staff[0].author is episode.therapist
+
+    send(world["manager"], "From the manager")  # may write: a clinic-wide role
+    episode = Episode.objects.select_related("therapist").get(pk=world.episode.pk)
+    with CaptureQueriesContext(connection) as captured:
+        messages = latest(episode)
+        authors = [m.author.pk for m in messages if not m.from_patient]
+    sql = _selects(captured)
+    assert len(sql) == 2 and 'FROM "core_user"' in sql[1], sql
+    assert authors == [world["therapist"].pk, world["manager"].pk]
+
+
+def test_latest_scores_tell_the_baseline_without_reading_each_answers_due(world):
+    """Supervision and the caseload page: the "before treatment" dues of the episodes
+    read once (a subquery on ``due_pre_by_episode``), not each answer's due by key."""
+    from tessera.treatment.latest_scores import latest_scores
+
+    with CaptureQueriesContext(connection) as captured:
+        scores = latest_scores([world.episode.pk], language="en")
+    (sql,) = _selects(captured)
+    assert 'JOIN "treatment_duemeasure"' not in sql, sql
+    assert [s.code for s in scores[world.episode.pk]] == ["GAD-7"]  # the world's one answer
