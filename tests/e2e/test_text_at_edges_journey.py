@@ -145,3 +145,23 @@ def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(p
     expect(page.get_by_role("alert").filter(has_text=ended)).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text=ended)).to_contain_text(SIGNS)
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_message_sent_after_the_writing_days_ended_is_shown_back(page, e2e_world):
+    import datetime as dt
+
+    from tessera.core.models import Episode
+    from tessera.messaging.models import Message
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    page.get_by_label("Your message").fill("I am not doing well again")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    Episode.objects.filter(patient=e2e_world.patient).update(
+        status=Episode.Status.ENDED, ended_on=yesterday, read_only_from=yesterday
+    )
+    page.get_by_role("button", name="Send", exact=True).click()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Your message was not sent.")
+    expect(main).to_contain_text("I am not doing well again")
+    assert not Message.objects.exists()
