@@ -113,7 +113,7 @@ def _address_lines(text) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class ClinicSettingsForm(forms.ModelForm):
+class ClinicSettingsForm(UnchangedSinceDrawn):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=[],
