@@ -109,3 +109,21 @@ def test_a_form_without_a_token_from_elsewhere_is_refused_in_the_sites_words(wor
     assert "tessera_restore_typed" not in response.cookies
     assert "The form was not sent" in response.content.decode()
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_draft_saved_by_htmx_after_the_session_ended_gets_a_line_not_the_sign_in_page(
+    world, client
+):
+    """Found at the edges: signed out in another tab, the message draft's autosave
+    followed the redirect and htmx put the whole sign-in page (header, form, language
+    picker) into the compose form's status line."""
+    response = client.post(
+        "/me/messages/draft/",
+        {"body": "I wanted to say"},
+        HTTP_HX_REQUEST="true",
+        HTTP_REFERER="http://testserver/me/messages/",
+    )
+    assert response.status_code == 401
+    text = response.content.decode()
+    assert text.startswith("You have been signed out, so this was not saved.")
+    assert "<form" not in text and "tessera_restore_typed" not in response.cookies
