@@ -1,6 +1,7 @@
 """Forms validate input; the actions write it."""
 
 import datetime as dt
+import hashlib
 import uuid
 
 from django import forms
@@ -25,7 +26,43 @@ def submission_key_field() -> forms.UUIDField:
     return forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
-class PatientDetailsForm(forms.ModelForm):
+class UnchangedSinceDrawn(forms.ModelForm):
+    """A record's form that does not save over a change made after it was drawn: the
+    patient changes their phone number while their therapist has the record open, and
+    the therapist's save put the old number back without a word. The page carries a
+    digest of the values it was drawn with; when the record's values differ by the
+    time it is sent, nothing is saved and the form says so, what was typed still in it
+    (sent again, it saves: the digest is then the current one)."""
+
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["drawn"] = self._digest()
+
+    def _digest(self) -> str:
+        values = [str(getattr(self.instance, name, "")) for name in self._meta.fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+    def clean(self):
+        data = super().clean()
+        drawn = data.pop("drawn", "")
+        now = self._digest()  # the instance as read for this request, not yet changed
+        if drawn and drawn != now:
+            self.data = self.data.copy()
+            self.data["drawn"] = now
+            raise forms.ValidationError(
+                _(
+                    "Someone else changed these details while you were editing. Nothing "
+                    "was saved; what you typed is still in the form. Check it against the "
+                    "saved details and save again."
+                )
+            )
+        return data
+
+
+class PatientDetailsForm(UnchangedSinceDrawn):
     """Everything staff may correct on a patient record."""
 
     address = text_field(Patient, "address", widget=forms.Textarea(attrs={"rows": 3}))
@@ -41,7 +78,7 @@ class PatientDetailsForm(forms.ModelForm):
         }
 
 
-class PatientContactForm(forms.ModelForm):
+class PatientContactForm(UnchangedSinceDrawn):
     """What a patient may change on their own record."""
 
     address = text_field(
@@ -76,7 +113,7 @@ def _address_lines(text) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class ClinicSettingsForm(forms.ModelForm):
+class ClinicSettingsForm(UnchangedSinceDrawn):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=[],

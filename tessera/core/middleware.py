@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -133,11 +134,15 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > idle_limit_seconds(request.user):
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
+                if request.headers.get("HX-Request"):
+                    return _signed_out_fragment()
                 return _sign_in_again(request)
             if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
                 request.session[self.KEY] = now
             return self.get_response(request)
         response = self.get_response(request)
+        if request.headers.get("HX-Request") and _sends_to_sign_in(response):
+            return _signed_out_fragment()
         if request.method == "POST" and _sends_to_sign_in(response):
             # A form sent after the session ended some other way (its cookie expired,
             # or the person signed out in another tab): the same as an idle sign-out,
@@ -150,6 +155,15 @@ class IdleTimeoutMiddleware:
 def _sends_to_sign_in(response) -> bool:
     location = response.get("Location", "") if response.status_code == 302 else ""
     return location.startswith(f"{reverse('account_login')}?")
+
+
+def _signed_out_fragment() -> HttpResponse:
+    """An htmx request (a draft's autosave) after the session ended: a line for its
+    status (errors.js swaps a 401 into a role="status" target). The browser followed
+    the redirect to the sign-in page and htmx put the whole page, header and form, into
+    the message form's status line."""
+    text = _("You have been signed out, so this was not saved. Sign in again before you send it.")
+    return HttpResponse(escape(text), status=401, content_type="text/html; charset=utf-8")
 
 
 def _sign_in_again(request):

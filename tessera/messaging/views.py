@@ -119,7 +119,14 @@ def my_messages(request: HttpRequest) -> HttpResponse:
             flash.error(request, _("Nobody reads messages in this course."))
         else:
             flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
-        return redirect("my_messages")
+        # Written on a page left open while the writing days ended: the message is shown
+        # back, to copy (it went with the redirect, without a word about it).
+        not_sent = (request.POST.get("body") or "").strip()[:5000]
+        if not not_sent or episode.therapist_id is None:
+            return redirect("my_messages")
+        response = _render(request, "messaging/my_messages.html", episode, form, not_sent=not_sent)
+        response.status_code = 409
+        return response
     return _render(request, "messaging/my_messages.html", episode, form)
 
 

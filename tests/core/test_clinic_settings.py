@@ -157,3 +157,18 @@ def test_a_manager_gives_the_clinics_postal_address_for_its_letters(world, login
     too_long = client.post(url, _settings_form(postal_address="x" * 301))
     assert too_long.status_code == 200
     assert Clinic.objects.get(slug="alpha").postal_address == clinic.postal_address
+
+
+def test_settings_from_a_page_drawn_before_another_managers_save_are_not_saved_over(world, login):
+    """Two managers (or two tabs): the second save put back what the first had changed."""
+    import re
+
+    url = reverse("clinic_edit", args=["alpha"])
+    client = login(world["manager"])
+    drawn = re.search(r'name="drawn" value="(\w+)"', client.get(url).content.decode()).group(1)
+    Clinic.objects.filter(slug="alpha").update(contact_phone="+46 8 123 45")  # meanwhile
+    response = client.post(url, _settings_form(referral_model="self", drawn=drawn))
+    assert response.status_code == 200
+    assert "Someone else changed these details while you were editing." in response.content.decode()
+    clinic = Clinic.objects.get(slug="alpha")
+    assert (clinic.referral_model, clinic.contact_phone) == ("both", "+46 8 123 45")

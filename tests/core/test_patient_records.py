@@ -129,3 +129,53 @@ def test_the_patient_list_answers_htmx_with_rows_only(world, login):
     response = login(world["manager"]).get(reverse("patient_list"), HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode()
     assert "Larsson" in response.content.decode()
+
+
+def _drawn(response) -> str:
+    import re
+
+    return re.search(r'name="drawn" value="([0-9a-f]{64})"', response.content.decode()).group(1)
+
+
+def test_a_save_over_a_change_made_after_the_form_was_drawn_is_refused(world, client):
+    """Found at the edges: the therapist has the record open, the patient changes their
+    phone number, the therapist saves a GP's name, and the old number came back."""
+    from tests.conftest import sign_in
+
+    url = reverse("patient_edit", args=[world.patient.pk])
+    therapist = sign_in(client, world["therapist"])
+    drawn = _drawn(therapist.get(url))
+    from django.test import Client
+
+    patient = sign_in(Client(), world.patient.user)
+    own = patient.get(reverse("my_details_edit"))
+    mine = {
+        "drawn": _drawn(own),
+        "email": world.patient.email,
+        "phone": "+46 70 111 22 33",
+        "address": "",
+        "preferred_language": "en",
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+        "emergency_contact_relation": "",
+    }
+    assert patient.post(reverse("my_details_edit"), mine).status_code == 302
+    old = _form(Patient.objects.get(pk=world.patient.pk), phone="", gp_name="Dr Berg")
+    old["date_of_birth"] = str(Patient.objects.get(pk=world.patient.pk).date_of_birth or "")
+    response = therapist.post(url, {**old, "drawn": drawn})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Someone else changed these details while you were editing." in text
+    assert 'value="Dr Berg"' in text  # what was typed is still in the form
+    saved = Patient.objects.get(pk=world.patient.pk)
+    assert (saved.phone, saved.gp_name) == ("+46 70 111 22 33", "")
+    # Sent again (the form now carries the current digest): saved, as the therapist chose.
+    again = therapist.post(url, {**old, "drawn": _drawn(response)})
+    assert again.status_code == 302
+    assert Patient.objects.get(pk=world.patient.pk).gp_name == "Dr Berg"
+
+
+def test_a_details_page_drawn_before_the_digest_still_saves(world, login):
+    url = reverse("patient_edit", args=[world.patient.pk])
+    response = login(world["therapist"]).post(url, _form(world.patient, gp_name="Dr Berg"))
+    assert response.status_code == 302

@@ -99,7 +99,6 @@ def test_a_form_from_a_page_drawn_before_signing_in_again_returns_to_its_page(wo
     [
         {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_REFERER": "https://evil.example/"},
         {},  # no page it came from
-        {"HTTP_REFERER": "http://testserver/me/safety-plan/", "HTTP_HX_REQUEST": "true"},
     ],
 )
 def test_a_form_without_a_token_from_elsewhere_is_refused_in_the_sites_words(world, headers):
@@ -109,3 +108,36 @@ def test_a_form_without_a_token_from_elsewhere_is_refused_in_the_sites_words(wor
     assert "tessera_restore_typed" not in response.cookies
     assert "The form was not sent" in response.content.decode()
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_draft_saved_by_htmx_after_the_session_ended_gets_a_line_not_the_sign_in_page(
+    world, client
+):
+    """Found at the edges: signed out in another tab, the message draft's autosave
+    followed the redirect and htmx put the whole sign-in page (header, form, language
+    picker) into the compose form's status line."""
+    response = client.post(
+        "/me/messages/draft/",
+        {"body": "I wanted to say"},
+        HTTP_HX_REQUEST="true",
+        HTTP_REFERER="http://testserver/me/messages/",
+    )
+    assert response.status_code == 401
+    text = response.content.decode()
+    assert text.startswith("You have been signed out, so this was not saved.")
+    assert "<form" not in text and "tessera_restore_typed" not in response.cookies
+
+
+def test_a_draft_autosaved_from_a_page_drawn_before_signing_in_again_says_so(world):
+    client = _stale_form_client(world)
+    response = client.post(
+        "/me/messages/draft/",
+        {"body": "I wanted to say", "csrfmiddlewaretoken": "x" * 64},
+        HTTP_HX_REQUEST="true",
+        HTTP_REFERER="http://testserver/me/messages/",
+    )
+    assert response.status_code == 409  # errors.js puts it in the status line
+    assert response.content.decode() == (
+        "This page was opened before you last signed in, so this was not saved. "
+        "Open the page again."
+    )

@@ -199,3 +199,16 @@ def test_an_unguided_applicant_opens_the_first_module_on_the_day_of_acceptance(p
     page.get_by_role("link", name=re.compile("Continue your module")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page).to_have_url(re.compile(r"/me/modules/\d+/"))
+
+
+def test_an_old_details_page_does_not_change_a_sent_application(page, applicant):
+    """Back to "Your details" after sending (or an old tab): the form changed the name
+    the intake team was working from, without a word."""
+    sign_in(page, "ada@apply.test")
+    page.goto(f"/apply/{applicant.pk}/details/")
+    expect(page).to_have_url(re.compile(rf"/apply/{applicant.pk}/status/$"))
+    expect(
+        page.get_by_text("Your application has been sent, so this can no longer be changed here.")
+    ).to_be_visible()
+    applicant.refresh_from_db()
+    assert applicant.first_name == "Ada"

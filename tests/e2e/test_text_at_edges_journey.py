@@ -145,3 +145,42 @@ def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(p
     expect(page.get_by_role("alert").filter(has_text=ended)).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text=ended)).to_contain_text(SIGNS)
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_message_sent_after_the_writing_days_ended_is_shown_back(page, e2e_world):
+    import datetime as dt
+
+    from tessera.core.models import Episode
+    from tessera.messaging.models import Message
+
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    page.get_by_label("Your message").fill("I am not doing well again")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    Episode.objects.filter(patient=e2e_world.patient).update(
+        status=Episode.Status.ENDED, ended_on=yesterday, read_only_from=yesterday
+    )
+    page.get_by_role("button", name="Send", exact=True).click()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Your message was not sent.")
+    expect(main).to_contain_text("I am not doing well again")
+    assert not Message.objects.exists()
+
+
+def test_a_message_draft_typed_after_signing_out_in_another_tab_says_so_in_one_line(
+    page, e2e_world
+):
+    sign_in(page, "patient@alpha.test")
+    page.goto("/me/messages/")
+    other = page.context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Sign out").click()
+    expect(other.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    other.close()
+    page.get_by_label("Your message").fill("I wanted to tell you that")
+    status = page.locator("#draft-status")
+    expect(status).to_have_text(
+        "You have been signed out, so this was not saved. Sign in again before you send it.",
+        timeout=10_000,
+    )
+    expect(page.locator("main form input[type=password]")).to_have_count(0)

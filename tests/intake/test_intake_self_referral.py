@@ -105,6 +105,40 @@ def test_the_whole_self_referral(world, consent, client, mailoutbox):
     assert all("Nina" not in m.body and "PHQ" not in m.body for m in mailoutbox)
 
 
+def test_a_sent_applications_details_and_consent_are_not_changed_from_an_old_page(
+    world, consent, login
+):
+    """Found at the edges: back from the status page to "Your details" (or an old tab),
+    and the sent application's name, birth date and consent were changed without a word
+    while the intake team worked from them."""
+    application = make_application(world.clinic, "ada@apply.test")
+    client = login(application.applicant)
+    status = reverse("intake_status", args=[application.pk])
+    details = {
+        "first_name": "Changed",
+        "last_name": "Later",
+        "date_of_birth": "1970-01-01",
+        "email": "ada@apply.test",
+        "language": "en",
+    }
+    for url, data in [
+        (reverse("intake_details", args=[application.pk]), details),
+        (
+            reverse("intake_consent", args=[application.pk]),
+            {"agree": "on", "consent_text": consent.pk},
+        ),
+    ]:
+        assert client.get(url)["Location"] == status
+        response = client.post(url, data)
+        assert response["Location"] == status
+        page = client.get(status).content.decode()
+        assert "Your application has been sent, so this can no longer be changed here." in page
+    before = application.consent_accepted_at
+    application.refresh_from_db()
+    assert (application.first_name, application.last_name) == ("Ada", "Applicant")
+    assert application.consent_accepted_at == before
+
+
 def test_screening_can_be_saved_and_resumed(world, consent, login):
     application = make_application(world.clinic, "ada@apply.test", phq=None, gad=None, submit=False)
     client = login(application.applicant)

@@ -146,9 +146,16 @@ def test_an_ended_episode_is_read_only_for_the_patient(world, client, login):
     page = client.get(ME)
     assert page.status_code == 200 and "Bye" in page.content.decode()
     assert 'id="id_body"' not in page.content.decode()
-    response = client.post(ME, {"body": "x", "submission_key": str(uuid.uuid4())})
-    assert response.status_code == 302
+    # Sent from a page left open as the writing days ended: refused, and shown back to
+    # copy (it was dropped with the redirect, without a word about it).
+    response = client.post(ME, {"body": "I am <not> ok", "submission_key": str(uuid.uuid4())})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Your message was not sent." in text and "I am &lt;not&gt; ok" in text
+    assert "new messages cannot be sent" in text
     assert Message.objects.count() == 1
+    empty = client.post(ME, {"body": " ", "submission_key": str(uuid.uuid4())})
+    assert empty.status_code == 302
 
 
 def test_notifications_say_nothing_clinical(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tessera.core.models import Episode
 from tessera.portal.ending import do_end_episode
 from tessera.safety.actions.plans import do_save_safety_plan
+from tessera.safety.models import SafetyPlan
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
 from tests.plan_fixtures import build_plan
@@ -106,7 +107,11 @@ def test_the_safety_plan_stays_readable_with_the_crisis_numbers(world, login, da
     assert "I stop answering the phone" in text and 'href="tel:112"' in text
     assert "Your treatment ended on" in text
     assert "?edit=1" not in text and "no safety plan to show" not in text
-    assert login(world["patient"]).post(reverse("my_safety_plan"), {}).status_code == 200
+    # A save sent from a page left open: refused, and it says so (it answered 200 silently)
+    refused = login(world["patient"]).post(reverse("my_safety_plan"), {})
+    assert refused.status_code == 409
+    assert "the safety plan can no longer be changed" in refused.content.decode()
+    assert SafetyPlan.objects.get().parts["warning_signs"] == "I stop answering the phone"
 
 
 def test_the_home_page_says_what_the_patient_can_still_do(world, plan, login):

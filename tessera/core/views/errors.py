@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 DENIED_EVERY_SECONDS = 60  # one row per user and URL a minute keeps the trail readable
@@ -58,6 +59,12 @@ def csrf_failure(request, reason=""):
     (another site's form, a request that did not come from a page here) is refused."""
     from tessera.core.middleware import IDLE_RESTORE_COOKIE, return_address
 
+    if request.headers.get("HX-Request") and request.method == "POST":
+        # A draft's autosave from such a page: a line for its status (errors.js swaps
+        # a 409 into a role="status" target), where it was silently not saved.
+        text = _("This page was opened before you last signed in, so this was not saved.")
+        again = _("Open the page again.")
+        return HttpResponse(escape(f"{text} {again}"), status=409)
     if not _sent_from_a_page(request):
         return render(request, "errors/403_csrf.html", status=403)
     messages.info(

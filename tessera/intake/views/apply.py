@@ -157,10 +157,29 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _sent_already(request, application: Application, step_done: bool) -> bool:
+    """A step of an application already sent (back and send again, or an old tab): the
+    intake team is working from what was sent, and the form changed it without a word
+    (a name, a date of birth, the consent given). Steps still missing (a referred person
+    giving consent and details) stay open."""
+    if application.status == Status.DRAFT or not step_done:
+        return False
+    messages.info(
+        request,
+        _(
+            "Your application has been sent, so this can no longer be changed here. "
+            "If something is wrong, write to the clinic."
+        ),
+    )
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
+    if _sent_already(request, application, application.consent_id is not None):
+        return redirect("intake_status", pk=application.pk)
     text = application.consent or ConsentText.current(application.clinic, _language())
     if text is None:
         return render(request, "intake/no_consent.html", _context(request, application))
@@ -183,6 +202,8 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
     if application.consent_id is None:
         return redirect(next_step_url(application))
+    if _sent_already(request, application, application.has_details):
+        return redirect("intake_status", pk=application.pk)
     initial = {f: getattr(application, f) for f in apply_actions.DETAIL_FIELDS}
     form = DetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

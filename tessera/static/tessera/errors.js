@@ -9,13 +9,14 @@
   summary.focus();
 }());
 
-// An htmx request refused by the server (400, 409: e.g. a draft past its length) shows
-// the server's message in its status line instead of being dropped without a word;
-// only targets that are status lines (role="status") are swapped this way.
+// An htmx request refused by the server (400, 409: e.g. a draft past its length; 401:
+// the session ended, tessera.core.middleware) shows the server's message in its status
+// line instead of being dropped without a word; only targets that are status lines
+// (role="status") are swapped this way.
 document.addEventListener("htmx:beforeSwap", function (event) {
   var status = event.detail.xhr && event.detail.xhr.status;
   var target = event.detail.target;
-  if ((status === 400 || status === 409) && target && target.getAttribute("role") === "status") {
+  if ((status === 400 || status === 401 || status === 409) && target && target.getAttribute("role") === "status") {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }

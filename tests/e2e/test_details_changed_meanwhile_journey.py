@@ -1,0 +1,41 @@
+"""The therapist has the patient's record open to add a GP; meanwhile the patient, in
+their own browser, changes their mobile number. The therapist's save put the old number
+back without a word; now it saves nothing, says so, and keeps what was typed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tessera.core.models import Patient
+from tests.e2e.conftest import new_context, sign_in, staff_sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_record_changed_by_the_patient_meanwhile_is_not_saved_over(
+    page, browser, live_server, e2e_world
+):
+    patient = e2e_world.patient
+    staff_sign_in(page, e2e_world.therapist)
+    page.goto(f"/patients/{patient.pk}/edit/")
+    page.get_by_role("textbox", name="GP or referrer").fill("Dr Berg")
+
+    context = new_context(browser, live_server, {"width": 1280, "height": 800})
+    try:
+        own = context.new_page()
+        sign_in(own, "patient@alpha.test")
+        own.goto("/me/edit/")
+        own.get_by_label("Mobile phone").fill("+46 70 111 22 33")
+        own.get_by_role("button", name="Save").click()
+        expect(own.get_by_text("Your details were saved.")).to_be_visible()
+    finally:
+        context.close()
+
+    page.get_by_role("main").get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_text("Someone else changed these details while you were editing.")
+    ).to_be_visible()
+    expect(page.get_by_role("textbox", name="GP or referrer")).to_have_value("Dr Berg")
+    saved = Patient.objects.get(pk=patient.pk)
+    assert (saved.phone, saved.gp_name) == ("+46 70 111 22 33", "")
