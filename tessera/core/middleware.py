@@ -170,7 +170,14 @@ def _sign_in_again(request):
     """To the sign-in page, then back to the page the person was on, where idle.js puts
     back what they had typed (told so by a cookie holding only "1")."""
     next_path = return_address(request)
-    response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+    return restoring_typed_text(
+        redirect(f"{reverse('account_login')}?{urlencode({'next': next_path})}")
+    )
+
+
+def restoring_typed_text(response):
+    """The response, telling idle.js on the next page to put back what was typed there
+    (a cookie holding only "1", for an hour)."""
     response.set_cookie(
         IDLE_RESTORE_COOKIE,
         "1",

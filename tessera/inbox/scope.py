@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from tessera.core import access
-from tessera.core.models import ClinicRole, Episode
+from tessera.core.models import Episode
 from tessera.messaging.models import Message
 
 from . import scoped
@@ -51,15 +51,9 @@ def team_therapists(user) -> list:
     clinics = team_clinic_ids(user)
     if not clinics:
         return []
-    roles = access.therapist_roles(clinics).order_by(
-        "user_last_name", "user_first_name", "user_email"
+    return access.users_of(
+        access.therapist_roles(clinics).order_by("user_last_name", "user_first_name", "user_email")
     )
-    seen, people = set(), []
-    for values in roles.values_list(*ClinicRole.KEPT_USER):
-        if values[0] not in seen:
-            seen.add(values[0])
-            people.append(ClinicRole.kept_user(roles.db, values))
-    return people
 
 
 def choose(user, wanted: str | None, therapists: list) -> Choice:

@@ -152,6 +152,7 @@ from .staff import (
     supervisors,
     therapist_roles,
     therapists,
+    users_of,
 )
 from .treatment import may_correct_diary_entry, may_read_course
 from .workload import (
@@ -287,6 +288,7 @@ __all__ = [
     "team_clinic_ids",
     "therapist_roles",
     "therapists",
+    "users_of",
     "time_staff_roles",
     "urgent_application_clinic_ids",
     "urgent_application_recipients",

@@ -3,7 +3,6 @@
 import sys
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -57,7 +56,7 @@ def csrf_failure(request, reason=""):
     where idle.js puts back what was typed, saying why nothing was sent (Django's own
     answer was an English page about forgery, and the text was lost). Anything else
     (another site's form, a request that did not come from a page here) is refused."""
-    from tessera.core.middleware import IDLE_RESTORE_COOKIE, return_address
+    from tessera.core.middleware import restoring_typed_text, return_address
 
     if request.headers.get("HX-Request") and request.method == "POST":
         # A draft's autosave from such a page: a line for its status (errors.js swaps
@@ -70,15 +69,7 @@ def csrf_failure(request, reason=""):
     messages.info(
         request, _("This page was opened before you last signed in, so the form was not sent.")
     )
-    response = redirect(return_address(request))
-    response.set_cookie(
-        IDLE_RESTORE_COOKIE,
-        "1",
-        max_age=3600,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    return restoring_typed_text(redirect(return_address(request)))
 
 
 def not_found(request, exception=None):
