@@ -32,6 +32,10 @@ TUESDAY_1815 = dt.datetime(2026, 11, 24, 18, 15, tzinfo=STOCKHOLM)
 
 
 def sign_in_with_code(page, email: str) -> None:
+    # Leave the page first: a request it still has under way (the last navigation, a
+    # script's call) could set the old session's cookies again after they are cleared,
+    # and the sign-in then met a page it did not expect (seen once in CI, under load).
+    page.goto("about:blank")
     page.context.clear_cookies()
     staff_sign_in(page, email)
 
