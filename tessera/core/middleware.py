@@ -134,14 +134,14 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > idle_limit_seconds(request.user):
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                if request.headers.get("HX-Request"):
+                if sent_by_a_script(request):
                     return _signed_out_fragment()
                 return _sign_in_again(request)
             if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
                 request.session[self.KEY] = now
             return self.get_response(request)
         response = self.get_response(request)
-        if request.headers.get("HX-Request") and _sends_to_sign_in(response):
+        if sent_by_a_script(request) and _sends_to_sign_in(response):
             return _signed_out_fragment()
         if request.method == "POST" and _sends_to_sign_in(response):
             # A form sent after the session ended some other way (its cookie expired,
@@ -152,16 +152,34 @@ class IdleTimeoutMiddleware:
         return response
 
 
+def sent_by_a_script(request) -> bool:
+    """A request a page's script sent (htmx, a draft's autosave, the time heartbeat, the
+    idle dialog's keep-alive), not a page or form the person asked for. After the session
+    has ended such a request gets a 401 (``_signed_out_fragment``), never the redirect to
+    the sign-in page: ``fetch`` follows a redirect unseen, so the sign-in page was drawn
+    for nobody. That took the "signed out" message meant for the person's next page, left
+    the cookie that puts typed text back, and, in a browser whose cookies had just been
+    cleared, set a new CSRF cookie under the sign-in form open in the tab, whose first
+    "Sign in" was then refused (seen in CI: a heartbeat sent with ``keepalive`` outlived
+    its page). Browsers say how a request was made in ``Sec-Fetch-Mode`` ("navigate" for
+    pages and forms); one that does not is taken as a person's request, as before."""
+    if request.headers.get("HX-Request"):
+        return True
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return mode is not None and mode != "navigate"
+
+
 def _sends_to_sign_in(response) -> bool:
     location = response.get("Location", "") if response.status_code == 302 else ""
     return location.startswith(f"{reverse('account_login')}?")
 
 
 def _signed_out_fragment() -> HttpResponse:
-    """An htmx request (a draft's autosave) after the session ended: a line for its
-    status (errors.js swaps a 401 into a role="status" target). The browser followed
-    the redirect to the sign-in page and htmx put the whole page, header and form, into
-    the message form's status line."""
+    """A script's request (``sent_by_a_script``: a draft's autosave) after the session
+    ended: a line for its status (errors.js swaps a 401 into a role="status" target;
+    worksheet.js says it is signed out). The browser followed the redirect to the
+    sign-in page and htmx put the whole page, header and form, into the message form's
+    status line."""
     text = _("You have been signed out, so this was not saved. Sign in again before you send it.")
     return HttpResponse(escape(text), status=401, content_type="text/html; charset=utf-8")
 

@@ -4,6 +4,7 @@ unsent; the same safety plan sent twice is one save."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -141,3 +142,54 @@ def test_a_draft_autosaved_from_a_page_drawn_before_signing_in_again_says_so(wor
         "This page was opened before you last signed in, so this was not saved. "
         "Open the page again."
     )
+
+
+def _idle(client, seconds: int) -> None:
+    session = client.session
+    session["tessera_last_seen"] = int(time.time()) - seconds
+    session.save()
+
+
+def test_a_heartbeat_after_the_idle_limit_gets_a_401_and_leaves_the_message_for_the_page(
+    world, login
+):
+    """Found in CI: the time heartbeat (a ``keepalive`` fetch) of a page left for the
+    night reached the server after the person had gone on. It was sent to the sign-in
+    page, which fetch drew unseen: it took the "signed out" message, left the cookie that
+    puts typed text back and, in a browser whose cookies had been cleared, set a new CSRF
+    cookie under the sign-in form open in the tab, so its "Sign in" was refused."""
+    client = login(world["therapist"])
+    heartbeat = reverse("time_heartbeat", args=[world.episode.pk])
+    _idle(client, 31 * 60)
+    response = client.post(heartbeat, headers={"Sec-Fetch-Mode": "same-origin"})
+    assert response.status_code == 401
+    assert "Location" not in response
+    assert "tessera_restore_typed" not in response.cookies
+    assert "csrftoken" not in response.cookies
+    # Signed out, and the person's next page says why.
+    page = client.get(reverse("patient_list"), follow=True)
+    assert page.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert "You were signed out after a period of inactivity." in page.content.decode()
+
+
+@pytest.mark.parametrize("mode", ["cors", "same-origin", "no-cors"])
+def test_a_scripts_request_while_signed_out_gets_a_401_not_the_sign_in_page(world, client, mode):
+    keep_alive = client.get(reverse("session_keepalive"), headers={"Sec-Fetch-Mode": mode})
+    assert keep_alive.status_code == 401
+    heartbeat = client.post(
+        reverse("time_heartbeat", args=[world.episode.pk]), headers={"Sec-Fetch-Mode": mode}
+    )
+    assert heartbeat.status_code == 401
+    assert "tessera_restore_typed" not in heartbeat.cookies
+    assert "csrftoken" not in heartbeat.cookies
+
+
+def test_a_form_the_person_sent_while_signed_out_still_goes_to_sign_in(world, client):
+    response = client.post(
+        "/me/safety-plan/",
+        _plan_form(0, warning_signs="I stop sleeping"),
+        headers={"Sec-Fetch-Mode": "navigate", "Referer": "http://testserver/me/safety-plan/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert response.cookies["tessera_restore_typed"].value == "1"

@@ -209,6 +209,13 @@ def page(browser, live_server, transactional_db, browser_log):
 
 
 @pytest.fixture
+def second_page(browser, live_server, transactional_db, browser_log):
+    """Another desktop browser context (1280x800) in the same test: a second computer,
+    with cookies of its own that nothing the first page still has under way can touch."""
+    yield from _open_page(browser, live_server, browser_log, DESKTOP)
+
+
+@pytest.fixture
 def phone_page(browser, live_server, transactional_db, browser_log):
     """A fresh phone-sized browser context (320x640) for one test."""
     yield from _open_page(browser, live_server, browser_log, PHONE)

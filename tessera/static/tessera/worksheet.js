@@ -25,7 +25,7 @@
       credentials: "same-origin",
       headers: { "X-Autosave": "1", "X-CSRFToken": data.get("csrfmiddlewaretoken") }
     }).then(function (response) {
-      if (response.redirected && /\/accounts\/login\//.test(response.url)) {
+      if (response.status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
         // The session has ended: the text stays on this device until the person signs
         // in again and opens this page, when it is restored and saved (no retries).
         say(form.dataset.signedOutText || "You have been signed out.");
