@@ -193,3 +193,40 @@ def test_a_form_the_person_sent_while_signed_out_still_goes_to_sign_in(world, cl
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert response.cookies["tessera_restore_typed"].value == "1"
+
+
+def test_an_autosave_from_a_page_drawn_before_signing_in_again_gets_a_line(world):
+    """A worksheet's autosave (fetch, not htmx) from a tab drawn before the person signed
+    in again in another: it was sent back to the page, which fetch drew unseen (the
+    message meant for the person went with it) and the worksheet retried for ever."""
+    client = _stale_form_client(world)
+    response = client.post(
+        "/me/messages/draft/",
+        {"body": "I wanted to say", "csrfmiddlewaretoken": "x" * 64},
+        headers={
+            "Sec-Fetch-Mode": "same-origin",
+            "Sec-Fetch-Site": "same-origin",
+            "X-Autosave": "1",
+            "Referer": "http://testserver/me/messages/",
+        },
+    )
+    assert response.status_code == 409
+    assert response.content.decode().startswith("This page was opened before you last signed in")
+    assert "tessera_restore_typed" not in response.cookies
+    assert "messages" not in response.cookies
+
+
+def test_a_heartbeat_about_an_episode_no_longer_seen_gets_a_404_not_a_message(world, login):
+    client = login(world["therapist"])
+    response = client.post(
+        reverse("time_heartbeat", args=[world.episode.pk + 1000]),
+        headers={
+            "Sec-Fetch-Mode": "same-origin",
+            "Sec-Fetch-Site": "same-origin",
+            "Referer": f"http://testserver/episodes/{world.episode.pk}/",
+        },
+    )
+    assert response.status_code == 404
+    assert "messages" not in response.cookies
+    page = client.get(reverse("home"))
+    assert "Nothing was changed" not in page.content.decode()

@@ -107,6 +107,37 @@ def test_a_worksheet_written_after_the_session_expired_is_saved_after_signing_in
     assert answer.values[field["key"]] == "I went for a walk with Anna."
 
 
+def test_a_worksheet_typed_in_a_tab_drawn_before_signing_in_again_says_so_and_is_kept(
+    page, demo
+):
+    """The worksheet's autosave (fetch) from a tab drawn before the person signed out and
+    in again in another tab: it followed the redirect back to the page unseen and then
+    said "kept on this device" and retried every 15 seconds, never saving."""
+    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    entry, step, field = _open_text_field(demo)
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    other = page.context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Sign out").click()
+    expect(other.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    sign_in(other, "patient@demo.tessera.test", DEMO_PASSWORD)
+    other.close()
+
+    page.locator(f"[name='{field['key']}']").fill("I phoned my sister.")
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_have_text(
+        "This page was opened before you last signed in, so this was not saved. "
+        "Open the page again."
+    )
+    assert not WorksheetAnswer.objects.filter(entry=entry, step=step).exists()
+
+    page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
+    expect(page.locator(f"[name='{field['key']}']")).to_have_value("I phoned my sister.")
+    expect(status).to_contain_text("Saved.")
+    answer = WorksheetAnswer.objects.get(entry=entry, step=step)
+    assert answer.values[field["key"]] == "I phoned my sister."
+
+
 def test_a_form_open_in_a_tab_while_signing_out_and_in_again_in_another_keeps_its_text(
     page, e2e_world
 ):

@@ -38,14 +38,18 @@ def forbidden(request, exception=None):
 
 
 def _sent_from_a_page(request) -> bool:
-    """A form sent from one of our own pages by the browser (not an htmx request), which
-    can be answered by going back to that page."""
+    """A form sent from one of our own pages by the browser (not a script's request:
+    htmx, an autosave, the time heartbeat), which can be answered by going back to that
+    page. A script would follow the redirect unseen, and the page it drew would take the
+    message meant for the person."""
+    from tessera.core.middleware import sent_by_a_script
+
     same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
     return bool(
         request.method == "POST"
         and same_site
         and request.META.get("HTTP_REFERER")
-        and not request.headers.get("HX-Request")
+        and not sent_by_a_script(request)
     )
 
 
@@ -56,11 +60,12 @@ def csrf_failure(request, reason=""):
     where idle.js puts back what was typed, saying why nothing was sent (Django's own
     answer was an English page about forgery, and the text was lost). Anything else
     (another site's form, a request that did not come from a page here) is refused."""
-    from tessera.core.middleware import restoring_typed_text, return_address
+    from tessera.core.middleware import restoring_typed_text, return_address, sent_by_a_script
 
-    if request.headers.get("HX-Request") and request.method == "POST":
-        # A draft's autosave from such a page: a line for its status (errors.js swaps
-        # a 409 into a role="status" target), where it was silently not saved.
+    if sent_by_a_script(request) and request.method == "POST":
+        # A draft's or a worksheet's autosave from such a page: a line for its status
+        # (errors.js swaps a 409 into a role="status" target; worksheet.js shows it),
+        # where it was silently not saved.
         text = _("This page was opened before you last signed in, so this was not saved.")
         again = _("Open the page again.")
         return HttpResponse(escape(f"{text} {again}"), status=409)

@@ -32,6 +32,17 @@
         signedOut = true;
         return null;
       }
+      if (response.status === 409) {
+        // The page was drawn before the person last signed in (in another tab): its
+        // token is no longer theirs. Say so (the server's line, escaped HTML, read as
+        // text in an inert document); the text stays on this device and is saved when
+        // the page is opened again (no retries).
+        return response.text().then(function (line) {
+          say(new DOMParser().parseFromString(line, "text/html").body.textContent);
+          signedOut = true;
+          return null;
+        });
+      }
       if (response.status === 400) {
         // Refused (e.g. text past the field's limit): say why, keep the text on this
         // device, and wait for the next change instead of retrying the same post.
