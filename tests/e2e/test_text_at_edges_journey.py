@@ -107,9 +107,7 @@ def test_a_worksheet_written_after_the_session_expired_is_saved_after_signing_in
     assert answer.values[field["key"]] == "I went for a walk with Anna."
 
 
-def test_a_worksheet_typed_in_a_tab_drawn_before_signing_in_again_says_so_and_is_kept(
-    page, demo
-):
+def test_a_worksheet_typed_in_a_tab_drawn_before_signing_in_again_says_so_and_is_kept(page, demo):
     """The worksheet's autosave (fetch) from a tab drawn before the person signed out and
     in again in another tab: it followed the redirect back to the page unseen and then
     said "kept on this device" and retried every 15 seconds, never saving."""
