@@ -46,7 +46,13 @@ def why_asked(due):
 def due_words(due):
     """ "due today", "due 12 May" or "overdue since 10 May", in the clinic's time zone."""
     clinic = due.episode.clinic
-    state = plain_names.due_state(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
+    return due_in_words(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
+
+
+def due_in_words(due_at, today, zone) -> str:
+    """``{% due_words %}`` for a due time, the clinic's today and its time zone: for a
+    caller that draws several of one clinic (the patient home's list, issue 16)."""
+    state = plain_names.due_state(due_at, today, zone)
     if state.state == "today":
         return _("due today")
     # Django's ``date_format``, kept per language and day (``kept_dates``, issue 16).
