@@ -320,8 +320,7 @@ def homework_rows(homework) -> list[HomeworkRow]:
                 in_language_of(version.title, language, page_language),
                 h.step.title,
                 h.this_week,
-                reverse_cached("diary_register", (h.entry.pk, h.step.position), None, base)
-                + back,
+                reverse_cached("diary_register", (h.entry.pk, h.step.position), None, base) + back,
             )
         )
     return rows
