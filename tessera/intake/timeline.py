@@ -8,7 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, gettext_noop, override
 from django.utils.translation import gettext_lazy as _
+
+from tessera.core.templatetags import kept_dates
 
 from .models import Application, Source, Status
 
@@ -27,6 +33,9 @@ class Step:
     state: str = NEXT
     # The state in words, given by ``with_states`` with the state.
     state_label: str = ""
+    # When, as the timeline shows it ("2026-05-12", "planned for 2026-05-12"), given by
+    # ``with_states``; empty without a date.
+    when_text: str = ""
 
     @property
     def at_a_time(self) -> bool:
@@ -125,6 +134,38 @@ def with_states(steps: list[Step]) -> list[Step]:
                 note=str(step.note),
                 state=state,
                 state_label=str(STATE_LABELS[state]),
+                when_text=when_in_words(step),
             )
         )
     return out
+
+
+# The timeline's sentence for a date to come (a ``{% blocktranslate %}`` before: the
+# same message).
+_PLANNED = gettext_noop("planned for %(date)s")
+
+
+def when_in_words(step: Step) -> str:
+    """A step's date as ``intake/_timeline.html`` showed it with Django's ``date``
+    filter (``kept_dates``) and ``{% blocktranslate %}``: a done step's day, a coming
+    appointment's day and time, else "planned for" its day; in the current language and
+    time zone (the engine's ``template_localtime``), escaped as the template escaped it.
+    Worked out here, once per step, rather than by three tags as the page is drawn
+    (issue 16)."""
+    when = step.when
+    if not when:
+        return ""
+    when = template_localtime(when)
+    if step.done:
+        return kept_dates.date(when, "SHORT_DATE_FORMAT")
+    if step.at_a_time:
+        return kept_dates.date(when, "SHORT_DATETIME_FORMAT")
+    values = {"date": conditional_escape(kept_dates.date(when, "SHORT_DATE_FORMAT"))}
+    try:
+        sentence = gettext(_PLANNED) % values
+    except (KeyError, ValueError):
+        # A translation that does not fit: the English sentence, as Django's tag does.
+        with override(None):
+            sentence = gettext(_PLANNED) % values
+    # As the tag drew it: the catalog's text as it is, the date escaped.
+    return mark_safe(sentence)  # noqa: S308 - our own translation, the value escaped
