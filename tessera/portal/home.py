@@ -275,6 +275,7 @@ def due_rows(due: list[DueMeasure]) -> list[DueRow]:
     """The "To do now" list: each questionnaire's link, plain name, reason and when it
     is due, the clinic's day and time zone asked once per clinic."""
     base = url_base()
+    language = get_language()
     days: dict[int, tuple] = {}
     rows = []
     for d in due:
@@ -286,9 +287,9 @@ def due_rows(due: list[DueMeasure]) -> list[DueRow]:
         rows.append(
             DueRow(
                 reverse_cached("questionnaire_fill", (d.pk,), None, base),
-                plain_names.plain_name(code),
-                plain_names.why_asked(code, str(d.time_point)),
-                due_in_words(d.due_at, *day),
+                plain_names.plain_name(code, language),
+                plain_names.why_asked(code, str(d.time_point), language),
+                due_in_words(d.due_at, *day, language),
             )
         )
     return rows

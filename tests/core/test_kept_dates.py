@@ -95,12 +95,15 @@ def test_the_timeline_draws_its_dates_with_the_kept_filter(monkeypatch):
     from tessera.intake.timeline import Step, when_in_words
 
     asked = []
-    monkeypatch.setattr(kept_dates, "date", lambda value, arg=None: asked.append(arg) or "D")
+    monkeypatch.setattr(
+        kept_dates, "formatted", lambda value, arg, language: asked.append(arg) or "D"
+    )
+    at = dt.datetime(2026, 5, 12, 9, 30, tzinfo=dt.UTC)
     with translation.override("en"):
-        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12), done=True)) == "D"
-        assert when_in_words(Step("x", "X", dt.datetime(2026, 5, 12, 9, 30, tzinfo=dt.UTC))) == "D"
-        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12))) == "planned for D"
-        assert when_in_words(Step("x", "X")) == ""
+        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12), done=True), "en") == "D"
+        assert when_in_words(Step("x", "X", at), "en") == "D"
+        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12)), "en") == "planned for D"
+        assert when_in_words(Step("x", "X"), "en") == ""
     assert asked == ["SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT"]
 
 
