@@ -325,3 +325,12 @@ def homework_rows(homework) -> list[HomeworkRow]:
             )
         )
     return rows
+
+
+def module_title(step) -> str:
+    """The next module's title (``plans.next_step``) as "Continue your module" shows it:
+    marked with its language (``in_language``), or "" without one."""
+    if step is None:
+        return ""
+    version = step.entry.module_version
+    return in_language_of(version.title, version.language, get_language())

@@ -1,8 +1,8 @@
 """The patient home's rows drawn in the view (the to-do list, the homework panel, the
-timeline's dates; issue 16) are what the template's tags and filters drew from the same
-objects before: the old template text, drawn here with Django's own tags, beside the
-rows the page now shows, for every demo patient and applicant, in two languages and two
-time zones."""
+next module's title, the timeline's dates; issue 16) are what the template's tags and
+filters drew from the same objects before: the old template text, drawn here with
+Django's own tags, beside the rows the page now shows, for every demo patient and
+applicant, in two languages and two time zones."""
 
 from __future__ import annotations
 
@@ -45,6 +45,15 @@ HOMEWORK_NOW = (
     "{% blocktranslate with title=h.step_title %}Register: {{ title }}{% endblocktranslate %}"
     "{% endfor %}"
 )
+NEXT_BEFORE = (
+    "{% load i18n treatment_tags %}{% if next_module %}{% blocktranslate with title=next_"
+    "module.entry.module_version.title|in_language:next_module.entry.module_version.language"
+    " %}Continue your module: {{ title }}{% endblocktranslate %}{% endif %}"
+)
+NEXT_NOW = (
+    "{% load i18n %}{% if next_module %}{% blocktranslate with title=next_module_title %}"
+    "Continue your module: {{ title }}{% endblocktranslate %}{% endif %}"
+)
 WHEN_BEFORE = (
     "{% load i18n %}{% for step in steps %}{% if step.when %}"
     '[{% if step.done %}{{ step.when|date:"SHORT_DATE_FORMAT" }}{% elif step.at_a_time %}'
@@ -76,7 +85,7 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
     people = [
         u for u in User.objects.filter(is_active=True).order_by("pk") if not u.is_staff_member
     ]
-    shown = {"due": 0, "homework": 0, "when": 0}
+    shown = {"due": 0, "homework": 0, "next module": 0, "when": 0}
     for person in people:
         client = Client()
         sign_in(client, person)
@@ -86,7 +95,10 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
         session.save()
         assert client.get(reverse("home")).status_code == 200
         request, context = contexts[-1]
-        pairs = [("homework", HOMEWORK_BEFORE, HOMEWORK_NOW, context)]
+        pairs = [
+            ("homework", HOMEWORK_BEFORE, HOMEWORK_NOW, context),
+            ("next module", NEXT_BEFORE, NEXT_NOW, context),
+        ]
         if not context["ended"]:  # the to-do list is not shown after the end
             pairs.append(("due", DUE_BEFORE, DUE_NOW, context))
         timelines = [context["timeline"]] + [r.steps for r in context["applications"]]

@@ -20,6 +20,7 @@ from ..home import (
     due_rows,
     homework_rows,
     latest_of,
+    module_title,
     open_dues,
     own_episodes,
     public_clinics,
@@ -69,6 +70,8 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "due_rows": due_rows(due) if due and not ended else [],
             "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
+            # Its title marked with its language (``in_language``), in the view.
+            "next_module_title": module_title(next_module),
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
