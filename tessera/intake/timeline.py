@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, overri
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import kept_text
+from tessera.core.template_rows import ByName
 from tessera.core.templatetags import kept_dates
 
 from .models import Application, Source, Status
@@ -25,7 +26,9 @@ STATE_LABELS = {DONE: _("done"), NOW: _("now"), NEXT: _("to come")}
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(ByName):
+    """A step of the path; the templates read it by name (``core.template_rows``)."""
+
     code: str
     label: str
     when: dt.datetime | dt.date | None = None

@@ -15,6 +15,7 @@ from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic, Episode
 from tessera.core.prepared import JSONRows, Prepared, rows_from_json
 from tessera.core.reversing import reverse_cached, url_base
+from tessera.core.template_rows import ByName
 from tessera.core.templatetags.content_language import in_language_of
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
@@ -264,7 +265,7 @@ def upcoming_sessions(episode) -> list[Appointment]:
 
 
 @dataclass(frozen=True, slots=True)
-class DueRow:
+class DueRow(ByName):
     url: str  # {% url 'questionnaire_fill' d.pk %}
     name: str  # {{ d.instrument|plain_name }}
     why: str  # {{ d|why_asked }}
@@ -296,7 +297,7 @@ def due_rows(due: list[DueMeasure]) -> list[DueRow]:
 
 
 @dataclass(frozen=True, slots=True)
-class HomeworkRow:
+class HomeworkRow(ByName):
     title: str  # the step's title, marked with its language (``in_language``)
     module_title: str  # the module's title, marked likewise
     step_title: str  # the step's title as it is, inside "Register: …"
