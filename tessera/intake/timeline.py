@@ -8,7 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext, gettext_noop, override
 from django.utils.translation import gettext_lazy as _
+
+from tessera.core import kept_text
+from tessera.core.template_rows import ByName
+from tessera.core.templatetags import kept_dates
 
 from .models import Application, Source, Status
 
@@ -18,7 +26,9 @@ STATE_LABELS = {DONE: _("done"), NOW: _("now"), NEXT: _("to come")}
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(ByName):
+    """A step of the path; the templates read it by name (``core.template_rows``)."""
+
     code: str
     label: str
     when: dt.datetime | dt.date | None = None
@@ -27,6 +37,9 @@ class Step:
     state: str = NEXT
     # The state in words, given by ``with_states`` with the state.
     state_label: str = ""
+    # When, as the timeline shows it ("2026-05-12", "planned for 2026-05-12"), given by
+    # ``with_states``; empty without a date.
+    when_text: str = ""
 
     @property
     def at_a_time(self) -> bool:
@@ -34,49 +47,54 @@ class Step:
         return isinstance(self.when, dt.datetime) and not self.done
 
 
+# The steps' texts, made once (lazy): ``with_states`` turns them into words once per
+# language (``core.kept_text``, issue 16).
+APPLICATION_SENT = _("Application sent")
+YOU_SEND_IT = _("You fill in your application and send it to the clinic.")
+REFERRAL_RECEIVED = _("Referral received")
+REFERRAL_NOTE = _("The clinic has received a referral for you.")
+ASSESSMENT = _("Assessment")
+ASSESSMENT_BOOKED = _("Assessment booked")
+ASSESSMENT_NOTE = _("The clinic books a time to talk with you about your application.")
+DECISIONS = {
+    Status.ACCEPTED: _("Accepted for treatment"),
+    Status.WAITING_LIST: _("Accepted: on the waiting list"),
+    Status.DECLINED: _("Decision: not offered treatment here"),
+    Status.REDIRECTED: _("Decision: referred elsewhere"),
+}
+DECISION = _("Decision")
+DECISION_NOTE = _("The clinic tells you whether it can offer you treatment, and when.")
+SCREENING = _("Screening questionnaires")
+SCREENING_NOTE = _("A few questionnaires about how you feel, so the clinic can plan.")
+
+
 def _received(application: Application) -> Step:
     if application.source == Source.SELF:
-        label = _("Application sent")
-        note = _("You fill in your application and send it to the clinic.")
+        label, note = APPLICATION_SENT, YOU_SEND_IT
     else:
-        label = _("Referral received")
-        note = _("The clinic has received a referral for you.")
+        label, note = REFERRAL_RECEIVED, REFERRAL_NOTE
     when = application.submitted_at
     return Step("received", label, when, done=when is not None, note=note)
 
 
 def _assessment(application: Application, booking) -> Step:
     if application.assessed_at:
-        return Step("assessment", _("Assessment"), application.assessed_at, done=True)
+        return Step("assessment", ASSESSMENT, application.assessed_at, done=True)
     if booking is not None:
         return Step(
             "assessment",
-            _("Assessment booked"),
+            ASSESSMENT_BOOKED,
             booking.starts_at,
             note=_("Your appointment with the clinic: %(how)s.")
             % {"how": booking.get_mode_display()},
         )
-    return Step(
-        "assessment",
-        _("Assessment"),
-        note=_("The clinic books a time to talk with you about your application."),
-    )
+    return Step("assessment", ASSESSMENT, note=ASSESSMENT_NOTE)
 
 
 def _decision(application: Application) -> Step:
-    labels = {
-        Status.ACCEPTED: _("Accepted for treatment"),
-        Status.WAITING_LIST: _("Accepted: on the waiting list"),
-        Status.DECLINED: _("Decision: not offered treatment here"),
-        Status.REDIRECTED: _("Decision: referred elsewhere"),
-    }
-    if application.decided_at and application.status in labels:
-        return Step("decision", labels[application.status], application.decided_at, done=True)
-    return Step(
-        "decision",
-        _("Decision"),
-        note=_("The clinic tells you whether it can offer you treatment, and when."),
-    )
+    if application.decided_at and application.status in DECISIONS:
+        return Step("decision", DECISIONS[application.status], application.decided_at, done=True)
+    return Step("decision", DECISION, note=DECISION_NOTE)
 
 
 def application_steps(application: Application, booking=None) -> list[Step]:
@@ -87,13 +105,7 @@ def application_steps(application: Application, booking=None) -> list[Step]:
     )
     steps = [
         _received(application),
-        Step(
-            "screening",
-            _("Screening questionnaires"),
-            screened,
-            done=screened is not None,
-            note=_("A few questionnaires about how you feel, so the clinic can plan."),
-        ),
+        Step("screening", SCREENING, screened, done=screened is not None, note=SCREENING_NOTE),
         _assessment(application, booking),
         _decision(application),
     ]
@@ -111,6 +123,7 @@ def with_states(steps: list[Step]) -> list[Step]:
     is translated again each time the page draws or tests it (``{% if step.note %}``
     then ``{{ step.note }}``), about 5 µs each, half a timeline's drawing (issue 16)."""
     out, current_seen = [], False
+    language = get_language()
     for step in steps:
         if step.done:
             state = DONE
@@ -121,10 +134,43 @@ def with_states(steps: list[Step]) -> list[Step]:
         out.append(
             replace(
                 step,
-                label=str(step.label),
-                note=str(step.note),
+                label=kept_text.text(step.label, language),
+                note=kept_text.text(step.note, language),
                 state=state,
-                state_label=str(STATE_LABELS[state]),
+                state_label=kept_text.text(STATE_LABELS[state], language),
+                when_text=when_in_words(step, language),
             )
         )
     return out
+
+
+# The timeline's sentence for a date to come (a ``{% blocktranslate %}`` before: the
+# same message).
+_PLANNED = gettext_noop("planned for %(date)s")
+
+
+def when_in_words(step: Step, language: str | None) -> str:
+    """A step's date as ``intake/_timeline.html`` showed it with Django's ``date``
+    filter (``kept_dates``) and ``{% blocktranslate %}``: a done step's day, a coming
+    appointment's day and time, else "planned for" its day; in the current language and
+    time zone (the engine's ``template_localtime``), escaped as the template escaped it.
+    Worked out here, once per step, rather than by three tags as the page is drawn
+    (issue 16). ``language``: the active one (``get_language()``)."""
+    when = step.when
+    if not when:
+        return ""
+    when = template_localtime(when)
+    if step.done:
+        return kept_dates.formatted(when, "SHORT_DATE_FORMAT", language)
+    if step.at_a_time:
+        return kept_dates.formatted(when, "SHORT_DATETIME_FORMAT", language)
+    day = kept_dates.formatted(when, "SHORT_DATE_FORMAT", language)
+    values = {"date": conditional_escape(day)}
+    try:
+        sentence = kept_text.translated(_PLANNED, language) % values
+    except (KeyError, ValueError):
+        # A translation that does not fit: the English sentence, as Django's tag does.
+        with override(None):
+            sentence = gettext(_PLANNED) % values
+    # As the tag drew it: the catalog's text as it is, the date escaped.
+    return mark_safe(sentence)  # noqa: S308 - our own translation, the value escaped

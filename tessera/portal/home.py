@@ -5,19 +5,27 @@ sessions (issue 14)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Clinic, Episode
 from tessera.core.prepared import JSONRows, Prepared, rows_from_json
+from tessera.core.reversing import reverse_cached, url_base
+from tessera.core.template_rows import ByName
+from tessera.core.templatetags.content_language import in_language_of
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
 from tessera.intake.timeline import Step
 from tessera.intake.views.apply import next_step_url
 from tessera.messaging import conversation
+from tessera.treatment import plain_names
 from tessera.treatment.models import DueMeasure
+from tessera.treatment.plans import clinic_today
+from tessera.treatment.templatetags.treatment_tags import due_in_words
 
 from .timeline import application_timeline
 
@@ -247,3 +255,83 @@ def upcoming_sessions(episode) -> list[Appointment]:
     for session in sessions:
         session.episode = episode  # known: no query when a caller asks
     return sessions
+
+
+# What the patient home shows of each questionnaire due and each homework, drawn once
+# in the view: the template shows the texts and links as they are, where before each row
+# went through a link tag, filters and a tag that asked the clinic's day again (issue 16,
+# the load test's share of a bare view). The same text and links as the filters and tags
+# give (``tests/core/test_patient_home_html.py`` compares the page with Django's own).
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow(ByName):
+    url: str  # {% url 'questionnaire_fill' d.pk %}
+    name: str  # {{ d.instrument|plain_name }}
+    why: str  # {{ d|why_asked }}
+    when: str  # {% due_words d %}
+
+
+def due_rows(due: list[DueMeasure]) -> list[DueRow]:
+    """The "To do now" list: each questionnaire's link, plain name, reason and when it
+    is due, the clinic's day and time zone asked once per clinic."""
+    base = url_base()
+    language = get_language()
+    days: dict[int, tuple] = {}
+    rows = []
+    for d in due:
+        clinic = d.episode.clinic
+        day = days.get(clinic.pk)
+        if day is None:
+            day = days[clinic.pk] = (clinic_today(clinic), ZoneInfo(clinic.time_zone))
+        code = str(d.instrument)
+        rows.append(
+            DueRow(
+                reverse_cached("questionnaire_fill", (d.pk,), None, base),
+                plain_names.plain_name(code, language),
+                plain_names.why_asked(code, str(d.time_point), language),
+                due_in_words(d.due_at, *day, language),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkRow(ByName):
+    title: str  # the step's title, marked with its language (``in_language``)
+    module_title: str  # the module's title, marked likewise
+    step_title: str  # the step's title as it is, inside "Register: …"
+    this_week: int
+    register_url: str  # the diary's form, back to the home page after
+
+
+def homework_rows(homework) -> list[HomeworkRow]:
+    """This week's homework panel (``diary.HomeworkItem``s) as the panel shows it."""
+    if not homework:
+        return []
+    page_language = get_language()
+    base = url_base()
+    back = "?next=" + reverse_cached("home", (), None, base)
+    rows = []
+    for h in homework:
+        version = h.entry.module_version
+        language = version.language
+        rows.append(
+            HomeworkRow(
+                in_language_of(h.step.title, language, page_language),
+                in_language_of(version.title, language, page_language),
+                h.step.title,
+                h.this_week,
+                reverse_cached("diary_register", (h.entry.pk, h.step.position), None, base) + back,
+            )
+        )
+    return rows
+
+
+def module_title(step) -> str:
+    """The next module's title (``plans.next_step``) as "Continue your module" shows it:
+    marked with its language (``in_language``), or "" without one."""
+    if step is None:
+        return ""
+    version = step.entry.module_version
+    return in_language_of(version.title, version.language, get_language())

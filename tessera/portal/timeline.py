@@ -29,20 +29,28 @@ def _weeks(episode: Episode | None) -> int | None:
     return version.weeks if version is not None else None
 
 
+# The steps' texts, made once (lazy): ``with_states`` turns them into words once per
+# language (``core.kept_text``, issue 16).
+STARTS = _("Treatment starts")
+STARTS_WHEN_FREE = _("When a place is free, the clinic tells you and your treatment starts.")
+STARTS_FIRST_MODULE = _("Your modules open and you start the first one.")
+ENDS = _("Treatment ends")
+STARTED = _("Treatment started")
+ENDED = _("Treatment ended")
+WEEK_NOTE = _("A module at a time, at your own pace within the week.")
+END_NOTE = _("Then a last questionnaire, and a talk about what comes after.")
+
+
 def treatment_steps(episode: Episode | None, *, waiting: bool = False) -> list[Step]:
     """Start, weeks and end of the treatment (planned, or as they happened)."""
     if episode is None or episode.started_on is None:
-        note = (
-            _("When a place is free, the clinic tells you and your treatment starts.")
-            if waiting
-            else _("Your modules open and you start the first one.")
-        )
-        return [Step("start", _("Treatment starts"), note=note), Step("end", _("Treatment ends"))]
+        note = STARTS_WHEN_FREE if waiting else STARTS_FIRST_MODULE
+        return [Step("start", STARTS, note=note), Step("end", ENDS)]
     started = episode.started_on
     weeks = _weeks(episode)
-    steps = [Step("start", _("Treatment started"), started, done=True)]
+    steps = [Step("start", STARTED, started, done=True)]
     if episode.ended_on is not None:
-        return [*steps, Step("end", _("Treatment ended"), episode.ended_on, done=True)]
+        return [*steps, Step("end", ENDED, episode.ended_on, done=True)]
     planned_end = started + dt.timedelta(weeks=weeks) if weeks else None
     if weeks:
         today = plans.clinic_today(episode.clinic)
@@ -51,17 +59,10 @@ def treatment_steps(episode: Episode | None, *, waiting: bool = False) -> list[S
             Step(
                 "weeks",
                 _("Week %(week)s of %(weeks)s") % {"week": week, "weeks": weeks},
-                note=_("A module at a time, at your own pace within the week."),
+                note=WEEK_NOTE,
             )
         )
-    steps.append(
-        Step(
-            "end",
-            _("Treatment ends"),
-            planned_end,
-            note=_("Then a last questionnaire, and a talk about what comes after."),
-        )
-    )
+    steps.append(Step("end", ENDS, planned_end, note=END_NOTE))
     return steps
 
 

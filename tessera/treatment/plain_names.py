@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import kept_text
 from tessera.instruments.time_points import TimePoint
 
 MOOD = _("A questionnaire about your mood")
@@ -53,18 +54,25 @@ WHY_SIDE_EFFECTS = _(
 FOLLOW_UPS = (TimePoint.FOLLOW_UP_3, TimePoint.FOLLOW_UP_6, TimePoint.FOLLOW_UP_12)
 
 
-def plain_name(code: str) -> str:
-    """The plain name with the code: "A questionnaire about your mood (PHQ-9)"."""
+def plain_name(code: str, language: str | None = None) -> str:
+    """The plain name with the code: "A questionnaire about your mood (PHQ-9)".
+    ``language``: the active one (``get_language()``), when the caller has asked it
+    (issue 16: the name is then kept, ``core.kept_text``)."""
     name = PLAIN_NAMES.get(code)
-    return f"{name} ({code})" if name else code
+    if name is None:  # every plain name is a text: never empty
+        return code
+    return f"{name if language is None else kept_text.text(name, language)} ({code})"
 
 
-def why_asked(code: str, time_point: str) -> str:
+def why_asked(code: str, time_point: str, language: str | None = None) -> str:
+    """Why it is asked; ``language`` as for ``plain_name``."""
     if code == "NEQ-20":
-        return str(WHY_SIDE_EFFECTS)
-    if time_point in FOLLOW_UPS:
-        return str(WHY_AFTER)
-    return str(WHY.get(time_point, WHY_DURING))
+        why = WHY_SIDE_EFFECTS
+    elif time_point in FOLLOW_UPS:
+        why = WHY_AFTER
+    else:
+        why = WHY.get(time_point, WHY_DURING)
+    return str(why) if language is None else kept_text.text(why, language)
 
 
 @dataclass(frozen=True)

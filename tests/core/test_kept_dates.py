@@ -88,22 +88,23 @@ def test_in_a_template_the_same_as_djangos_filter_in_each_time_zone_and_language
     assert len(seen) == 6  # each zone and language its own page
 
 
-def test_the_project_draws_the_timeline_with_the_kept_filter():
-    template = engines["django"].engine.get_template("intake/_timeline.html")
-    found = {
-        func
-        for node in template.nodelist.get_nodes_by_type(object)
-        for expression in [getattr(node, "filter_expression", None)]
-        if expression is not None
-        for func, _ in expression.filters
-    }
-    found |= {
-        func
-        for node in template.nodelist.get_nodes_by_type(object)
-        for value in getattr(node, "extra_context", {}).values()
-        for func, _ in value.filters
-    }
-    assert kept_dates.date in found and django_filters.date not in found
+def test_the_timeline_draws_its_dates_with_the_kept_filter(monkeypatch):
+    """The timeline's dates are worked out with its steps (``intake.timeline.
+    when_in_words``, issue 16; the template drew them with the filter before), through
+    the kept filter, not Django's."""
+    from tessera.intake.timeline import Step, when_in_words
+
+    asked = []
+    monkeypatch.setattr(
+        kept_dates, "formatted", lambda value, arg, language: asked.append(arg) or "D"
+    )
+    at = dt.datetime(2026, 5, 12, 9, 30, tzinfo=dt.UTC)
+    with translation.override("en"):
+        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12), done=True), "en") == "D"
+        assert when_in_words(Step("x", "X", at), "en") == "D"
+        assert when_in_words(Step("x", "X", dt.date(2026, 5, 12)), "en") == "planned for D"
+        assert when_in_words(Step("x", "X"), "en") == ""
+    assert asked == ["SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT"]
 
 
 def test_a_change_of_settings_forgets_what_is_kept():

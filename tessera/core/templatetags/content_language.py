@@ -15,6 +15,12 @@ def in_language(text, language):
     in another language than the page, so a screen reader reads it with the right voice
     (WCAG 3.1.2), also inside a translated sentence:
     ``{% blocktranslate with title=v.title|in_language:v.language %}``."""
-    if not language or language == get_language():
+    return in_language_of(text, language, get_language())
+
+
+def in_language_of(text, language, page_language):
+    """``in_language`` with the page's language given: for a caller that marks several
+    texts of one page (the patient home's homework, issue 16)."""
+    if not language or language == page_language:
         return text
     return format_html('<span lang="{}">{}</span>', language, text)

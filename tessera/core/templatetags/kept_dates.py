@@ -34,11 +34,17 @@ _KINDS = (dt.date, dt.datetime)
 
 @register.filter(expects_localtime=True, is_safe=False)
 def date(value, arg=None):
+    return formatted(value, arg, get_language())
+
+
+def formatted(value, arg, language):
+    """The filter with the active language given (the caller's ``get_language()``): for
+    a caller that formats several dates of one page (issue 16)."""
     kind = type(value)
     if kind not in _KINDS or not (arg is None or isinstance(arg, str)):
         return defaultfilters.date(value, arg)
     key = (
-        get_language(),
+        language,
         arg,
         kind,
         value,

@@ -17,7 +17,10 @@ from tessera.treatment import diary, ending, plans, questionnaires
 from .. import staff_lists
 from ..home import (
     applications_and_path,
+    due_rows,
+    homework_rows,
     latest_of,
+    module_title,
     open_dues,
     own_episodes,
     public_clinics,
@@ -63,11 +66,16 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "episode": episode,
             "ended": ended,
             "due": due,
+            # The "To do now" list and the homework panel drawn in the view (issue 16).
+            "due_rows": due_rows(due) if due and not ended else [],
             "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
+            # Its title marked with its language (``in_language``), in the view.
+            "next_module_title": module_title(next_module),
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
+            "homework_rows": homework_rows(homework),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None

@@ -1,8 +1,9 @@
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_noop
 
+from tessera.core import kept_text
 from tessera.core.templatetags import content_language, kept_dates
 from tessera.programs.matching import band_words
 from tessera.programs.matching.areas import language_name
@@ -10,6 +11,10 @@ from tessera.treatment import plain_names
 from tessera.treatment.plans import clinic_today
 
 register = template.Library()
+
+DUE_TODAY = gettext_noop("due today")
+OVERDUE_SINCE = gettext_noop("overdue since %(date)s")
+DUE_ON = gettext_noop("due %(date)s")
 
 
 @register.filter
@@ -46,14 +51,23 @@ def why_asked(due):
 def due_words(due):
     """ "due today", "due 12 May" or "overdue since 10 May", in the clinic's time zone."""
     clinic = due.episode.clinic
-    state = plain_names.due_state(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
+    return due_in_words(due.due_at, clinic_today(clinic), ZoneInfo(clinic.time_zone))
+
+
+def due_in_words(due_at, today, zone, language=None) -> str:
+    """``{% due_words %}`` for a due time, the clinic's today and its time zone: for a
+    caller that draws several of one clinic (the patient home's list, issue 16), which
+    may give the active language (``get_language()``) asked once for all."""
+    if language is None:
+        language = get_language()
+    state = plain_names.due_state(due_at, today, zone)
     if state.state == "today":
-        return _("due today")
+        return kept_text.translated(DUE_TODAY, language)
     # Django's ``date_format``, kept per language and day (``kept_dates``, issue 16).
-    day = kept_dates.date(state.day, "SHORT_DATE_FORMAT")
+    day = kept_dates.formatted(state.day, "SHORT_DATE_FORMAT", language)
     if state.state == "overdue":
-        return _("overdue since %(date)s") % {"date": day}
-    return _("due %(date)s") % {"date": day}
+        return kept_text.translated(OVERDUE_SINCE, language) % {"date": day}
+    return kept_text.translated(DUE_ON, language) % {"date": day}
 
 
 @register.filter
