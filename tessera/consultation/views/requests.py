@@ -36,11 +36,15 @@ CONSULTATION = AuditEvent.Purpose.CONSULTATION
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = get_object_or_404(
-        Episode.objects.visible_to(request.user).open().select_related("clinic", "patient"),
+        Episode.objects.visible_to(request.user).select_related("clinic", "patient"),
         pk=episode_id,
     )
     if not actions.sees_by_own_role(request.user, episode):
         raise Http404  # a consulted colleague does not pass the case on
+    if episode.status == Episode.Status.ENDED:
+        if request.method != "POST":
+            raise Http404
+        return _asked_after_the_end(request, episode)
     colleagues = actions.colleagues_for(episode, request.user)
     supervisors = [s for s in actions.supervisors_of(episode.clinic_id) if s != request.user]
     form = AskForm(request.POST or None, colleagues=colleagues, has_supervisor=bool(supervisors))
@@ -68,6 +72,20 @@ def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
             request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
         )
     return render(request, "consultation/ask.html", {"episode": episode, "form": form})
+
+
+def _asked_after_the_end(request, episode) -> HttpResponse:
+    """A question sent from a page left open while the treatment ended: nothing is sent
+    (it answered Page not found, and the question was lost); what was written is shown
+    back, to copy."""
+    fields = AskForm(colleagues=[], has_supervisor=False).fields
+    not_sent = [
+        (fields[name].label, request.POST[name].strip()[:5000])
+        for name in ("question", "draft")
+        if (request.POST.get(name) or "").strip()
+    ]
+    context = {"episode": episode, "ended": True, "not_sent": not_sent}
+    return render(request, "consultation/ask.html", context, status=409)
 
 
 def _with_new_comments(qs, user, seen_field: str):
