@@ -43,6 +43,19 @@ def test_the_same_form_sent_twice_makes_one_request(world, client, login):
     assert ConsultationRequest.objects.count() == 1
 
 
+def test_the_same_question_sent_again_from_a_fresh_page_makes_one_request(world, client, login):
+    """Found at the edges: back to the ask page and the same question sent again (a
+    fresh page, a new key) made a second request and told the colleague twice."""
+    login(world["therapist"])
+    url = f"/consultations/ask/{world.episode.pk}/"
+    client.post(url, _form(world))
+    again = client.post(url, _form(world), follow=True)
+    assert ConsultationRequest.objects.count() == 1
+    assert "This question was already sent. Nothing was sent twice." in again.content.decode()
+    client.post(url, _form(world, question="And the worry module?"))
+    assert ConsultationRequest.objects.count() == 2
+
+
 def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_text(world, client, login):
     login(world["therapist"])
     data = _form(world, question="  ", draft="Keep this draft", to=str(world["other_therapist"].pk))
@@ -79,7 +92,7 @@ def test_the_asker_sees_new_comments_in_their_list(world, client, login):
 
 def test_the_colleague_lists_open_and_ended_requests(world, client, login):
     live = ask(world)
-    ended = ask(world)
+    ended = ask(world, question="And the worry module?")
     client.logout()
     from tessera.consultation.actions import do_end_consultation
 

@@ -65,7 +65,10 @@ def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Your question was sent."))
+            if getattr(consultation, "sent_before", False):
+                messages.info(request, _("This question was already sent. Nothing was sent twice."))
+            else:
+                messages.success(request, _("Your question was sent."))
             return redirect("consultation_detail", pk=consultation.pk)
     if request.method == "GET":
         record_patient_read(
