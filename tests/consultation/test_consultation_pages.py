@@ -67,6 +67,22 @@ def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_text(world, cli
     assert not ConsultationRequest.objects.exists()
 
 
+def test_the_same_comment_sent_again_from_a_fresh_page_is_added_once(world, client, login):
+    """Back to the thread and the same words sent again (a fresh page, a new key) added
+    them twice and told the asker twice; a reply in between makes them new."""
+    request = ask(world)
+    login(world["colleague"])
+    url = f"/consultations/{request.pk}/comment/"
+    data = {"text": "Yes, add it.", "submission_key": str(uuid.uuid4())}
+    client.post(url, data)
+    again = client.post(url, data | {"submission_key": str(uuid.uuid4())}, follow=True)
+    assert ConsultationComment.objects.filter(text="Yes, add it.").count() == 1
+    assert "This comment was already added. Nothing was added twice." in again.content.decode()
+    comment(request, world["therapist"], "Thanks")
+    client.post(url, data | {"submission_key": str(uuid.uuid4())})
+    assert ConsultationComment.objects.filter(text="Yes, add it.").count() == 2
+
+
 def test_an_empty_comment_gets_a_message_and_no_row(world, client, login):
     request = ask(world)
     login(world["colleague"])

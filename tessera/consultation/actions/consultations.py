@@ -160,6 +160,18 @@ def do_comment(
     request = _locked(request)
     if not request.is_live:
         raise ValidationError(_("This consultation has ended; the thread is closed."))
+    # Back and the same words sent again (a fresh page, a new key): the thread's last
+    # comment, when it is theirs with these words, within the window (the request's row
+    # is locked above). A reply in between makes the same words new.
+    last = request.comments.order_by("-created_at", "-pk").first()
+    if (
+        last is not None
+        and last.author_id == acting_user.pk
+        and last.text == _text(text, "text")
+        and last.created_at >= timezone.now() - submissions.REPEAT_WINDOW
+    ):
+        last.sent_before = True
+        return last
     comment = ConsultationComment.objects.create(
         request=request,
         author=acting_user,

@@ -236,7 +236,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            actions.do_comment(
+            added = actions.do_comment(
                 consultation,
                 acting_user=request.user,
                 text=form.cleaned_data["text"],
@@ -245,7 +245,12 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Your comment was added."))
+            if getattr(added, "sent_before", False):
+                messages.info(
+                    request, _("This comment was already added. Nothing was added twice.")
+                )
+            else:
+                messages.success(request, _("Your comment was added."))
             return redirect(f"{consultation_url(consultation)}#thread")
     return _detail(request, consultation, form, status=400)
 
