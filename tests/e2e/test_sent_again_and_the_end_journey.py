@@ -71,3 +71,25 @@ def test_a_message_sent_again_after_going_back_is_sent_once(page, episode):
     ).to_be_visible()
     assert Message.objects.filter(episode=episode, body=words).count() == 1
     expect(page.locator(".conversation").get_by_text(words)).to_have_count(1)
+
+
+def test_time_recorded_again_after_going_back_is_recorded_once(page, episode):
+    from tessera.workload.models import TimeEntry
+
+    _therapist(page)
+    page.goto(f"/workload/episodes/{episode.pk}/")
+    form = page.locator("form[aria-labelledby='add-heading']")
+    form.get_by_label("Minutes").fill("25")
+    form.get_by_label("Why").fill("Phone call with her GP")
+    form.get_by_role("button", name="Record time").click()
+    expect(page.get_by_text("The time was recorded.")).to_be_visible()
+    page.go_back()
+    wait_for_scripts(page)
+    form = page.locator("form[aria-labelledby='add-heading']")
+    form.get_by_label("Minutes").fill("25")
+    form.get_by_label("Why").fill("Phone call with her GP")
+    form.get_by_role("button", name="Record time").click()
+    expect(
+        page.get_by_text("This time was already recorded. Nothing was recorded twice.")
+    ).to_be_visible()
+    assert TimeEntry.objects.filter(episode=episode, reason="Phone call with her GP").count() == 1
