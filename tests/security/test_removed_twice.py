@@ -123,3 +123,17 @@ def test_a_missing_thing_not_sent_from_one_of_our_pages_is_still_not_found(demo,
     client = _signed_in("manager@demo.tessera.test")
     response = client.post("/clinics/riverside/crisis-contacts/999999/remove/", **headers)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path, back",
+    [
+        ("/feedback/templates/5/delete/", "/feedback/templates/"),
+        ("/clinics/riverside/roles/7/", "/clinics/riverside/"),
+        ("/nowhere/9/gone/", "/"),
+    ],
+)
+def test_a_page_about_the_gone_thing_goes_back_to_its_list(path, back):
+    from tessera.core.views.errors import _list_of
+
+    assert _list_of(path) == back

@@ -74,18 +74,17 @@ def csrf_failure(request, reason=""):
 
 def _list_of(path: str) -> str:
     """The list a thing's own page belongs to: its address up to the thing's id (the
-    last number in it), "/feedback/templates/5/delete/" → "/feedback/templates/", when
-    that is a page here; home otherwise."""
+    last number in it), "/feedback/templates/5/delete/" → "/feedback/templates/", or the
+    nearest page here above that; home when there is none."""
     parts = path.strip("/").split("/")
     ids = [i for i, part in enumerate(parts) if part.isdigit()]
-    if ids:
-        parent = "/" + "/".join(parts[: ids[-1]]) + "/"
+    for end in range(ids[-1], 0, -1) if ids else ():
+        parent = "/" + "/".join(parts[:end]) + "/"
         try:
             resolve(parent)
         except Resolver404:
-            pass
-        else:
-            return parent
+            continue  # "/clinics/riverside/roles/": no list of its own; the clinic's page
+        return parent
     return reverse("home")
 
 
