@@ -93,3 +93,25 @@ def test_time_recorded_again_after_going_back_is_recorded_once(page, episode):
         page.get_by_text("This time was already recorded. Nothing was recorded twice.")
     ).to_be_visible()
     assert TimeEntry.objects.filter(episode=episode, reason="Phone call with her GP").count() == 1
+
+
+def test_a_care_model_change_sent_after_the_discharge_changes_nothing(page, episode):
+    _therapist(page)
+    sessions = f"/episodes/{episode.pk}/sessions/"
+    page.goto(sessions)
+    form = page.locator(f"form[action$='/episodes/{episode.pk}/care-model/']")
+    form.get_by_label("Care model").select_option(value="face_to_face")
+    form.get_by_label("Why").fill("She would rather meet")
+    close_episode(  # discharged meanwhile, elsewhere
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        reason="completed",
+        note="",
+    )
+    form.get_by_role("button", name="Change").click()
+    expect(page).to_have_url(re.compile(f"{sessions}$"))
+    expect(
+        page.get_by_text("the treatment has ended, so its care model can no longer change")
+    ).to_be_visible()
+    episode.refresh_from_db()
+    assert episode.care_model != "face_to_face"
