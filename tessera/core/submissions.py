@@ -38,6 +38,29 @@ REPEAT_WINDOW = dt.timedelta(minutes=10)
 SENT_BEFORE = _("This form was already sent. Open the page again to send another.")
 
 
+# A move ("Move up", "Move down", numbers for the order) says where things were, not
+# where they go: sent twice (a double click, back and send again, a tab left open while
+# someone else moved them) it moved twice. Such a form carries the digest of the order
+# it was drawn with (``order_digest`` of the rows' ids in order); the action compares it
+# with the order as it is, under its lock, and a different one changes nothing.
+ORDER_CHANGED = _(
+    "the order is no longer the one this page showed (the move was already made, or the "
+    "order was changed elsewhere). The page shows the order as it is now."
+)
+
+
+def order_digest(ids) -> str:
+    """The digest of a list's order: its rows' ids, in that order."""
+    return hashlib.blake2b(",".join(str(i) for i in ids).encode(), digest_size=16).hexdigest()
+
+
+def check_order(drawn: str | None, ids) -> None:
+    """A ValidationError (``order_changed``) when the form was drawn with another order
+    than ``ids``; a form without a digest (``None``) is not checked."""
+    if drawn is not None and drawn != order_digest(ids):
+        raise ValidationError(ORDER_CHANGED, code="order_changed")
+
+
 def sent_before(model, key, **owner):
     """The row ``key`` already made (``sent_before`` set), or None; a ValidationError when
     it was made by someone else or about something else (``owner``: field → value)."""

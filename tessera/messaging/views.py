@@ -72,7 +72,7 @@ def _send(request, episode, form, answer=None) -> bool:
     if not form.is_valid():
         return False
     try:
-        actions.do_send_message(
+        message = actions.do_send_message(
             episode,
             acting_user=request.user,
             body=form.cleaned_data["body"],
@@ -84,7 +84,10 @@ def _send(request, episode, form, answer=None) -> bool:
     except ValidationError as exc:
         add_action_errors(form, exc)
         return False
-    flash.success(request, _("Your message has been sent."))
+    if getattr(message, "sent_before", False):
+        flash.info(request, _("This message was already sent. Nothing was sent twice."))
+    else:
+        flash.success(request, _("Your message has been sent."))
     return True
 
 

@@ -61,7 +61,7 @@ def episode_time(request: HttpRequest, pk: int) -> HttpResponse:
         staff_id = data.get("staff_member", request.user.pk)
         staff = request.user if staff_id == request.user.pk else _chosen(staff_id, choices)
         try:
-            actions.do_add_manual_time(
+            entry = actions.do_add_manual_time(
                 episode,
                 acting_user=request.user,
                 staff_member=staff,
@@ -73,7 +73,12 @@ def episode_time(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, _("The time was recorded."))
+            if getattr(entry, "sent_before", False):
+                messages.info(
+                    request, _("This time was already recorded. Nothing was recorded twice.")
+                )
+            else:
+                messages.success(request, _("The time was recorded."))
             return redirect("episode_time", pk=episode.pk)
     if request.method == "GET":
         record_patient_read(

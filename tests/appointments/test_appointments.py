@@ -107,6 +107,30 @@ def test_changing_the_care_model_keeps_the_episode_and_records_why(world):
         )
 
 
+def test_the_care_model_sent_after_the_treatment_ended_changes_nothing(world, client):
+    """Found at the edges: the sessions page was open while the patient was discharged;
+    "Change" moved the ended treatment to another care model (its reports with it)."""
+    from tessera.core.models import Episode
+
+    Episode.objects.filter(pk=world.episode.pk).update(status=Episode.Status.ENDED)
+    sign_in(client, world["therapist"])
+    url = f"/episodes/{world.episode.pk}/care-model/"
+    response = client.post(
+        url,
+        {"to_model": "blended", "reason": "Wants to meet"},
+        HTTP_REFERER=f"http://testserver/episodes/{world.episode.pk}/sessions/",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert (
+        "Nothing was changed: the treatment has ended, so its care model can no longer change."
+        in response.content.decode()
+    )
+    world.episode.refresh_from_db()
+    assert world.episode.care_model != "blended"
+    assert not AuditEvent.objects.filter(action="episode.care_model_changed").exists()
+
+
 def test_the_care_team_page_books_and_shows_sessions(world, client):
     sign_in(client, world["therapist"])
     url = f"/episodes/{world.episode.pk}/sessions/"

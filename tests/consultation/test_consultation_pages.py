@@ -43,6 +43,19 @@ def test_the_same_form_sent_twice_makes_one_request(world, client, login):
     assert ConsultationRequest.objects.count() == 1
 
 
+def test_the_same_question_sent_again_from_a_fresh_page_makes_one_request(world, client, login):
+    """Found at the edges: back to the ask page and the same question sent again (a
+    fresh page, a new key) made a second request and told the colleague twice."""
+    login(world["therapist"])
+    url = f"/consultations/ask/{world.episode.pk}/"
+    client.post(url, _form(world))
+    again = client.post(url, _form(world), follow=True)
+    assert ConsultationRequest.objects.count() == 1
+    assert "This question was already sent. Nothing was sent twice." in again.content.decode()
+    client.post(url, _form(world, question="And the worry module?"))
+    assert ConsultationRequest.objects.count() == 2
+
+
 def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_text(world, client, login):
     login(world["therapist"])
     data = _form(world, question="  ", draft="Keep this draft", to=str(world["other_therapist"].pk))
@@ -52,6 +65,22 @@ def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_text(world, cli
     assert 'id="id_question_error"' in body and 'id="id_to_error"' in body
     assert "Keep this draft" in body
     assert not ConsultationRequest.objects.exists()
+
+
+def test_the_same_comment_sent_again_from_a_fresh_page_is_added_once(world, client, login):
+    """Back to the thread and the same words sent again (a fresh page, a new key) added
+    them twice and told the asker twice; a reply in between makes them new."""
+    request = ask(world)
+    login(world["colleague"])
+    url = f"/consultations/{request.pk}/comment/"
+    data = {"text": "Yes, add it.", "submission_key": str(uuid.uuid4())}
+    client.post(url, data)
+    again = client.post(url, data | {"submission_key": str(uuid.uuid4())}, follow=True)
+    assert ConsultationComment.objects.filter(text="Yes, add it.").count() == 1
+    assert "This comment was already added. Nothing was added twice." in again.content.decode()
+    comment(request, world["therapist"], "Thanks")
+    client.post(url, data | {"submission_key": str(uuid.uuid4())})
+    assert ConsultationComment.objects.filter(text="Yes, add it.").count() == 2
 
 
 def test_an_empty_comment_gets_a_message_and_no_row(world, client, login):
@@ -79,7 +108,7 @@ def test_the_asker_sees_new_comments_in_their_list(world, client, login):
 
 def test_the_colleague_lists_open_and_ended_requests(world, client, login):
     live = ask(world)
-    ended = ask(world)
+    ended = ask(world, question="And the worry module?")
     client.logout()
     from tessera.consultation.actions import do_end_consultation
 

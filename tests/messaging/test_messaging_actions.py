@@ -163,3 +163,22 @@ def test_an_automated_message_is_marked_and_answers_nothing(world):
     assert actions.do_send_automated_message(world.episode, body="x", submission_key=key) == message
     waiting.refresh_from_db()
     assert waiting.answered_at is None
+
+
+def test_the_same_words_sent_again_from_a_fresh_page_are_one_message(world):
+    """Found at the edges: back to the conversation and the same message sent again (a
+    fresh page, so a new key) made a second message, and told the patient twice."""
+    first = send(world, world["therapist"], "See you on Tuesday")
+    again = send(world, world["therapist"], "See you on Tuesday")
+    assert again == first and again.sent_before
+    assert Message.objects.filter(episode=world.episode, body="See you on Tuesday").count() == 1
+    assert AuditEvent.objects.filter(action="message.sent").count() == 1
+
+
+def test_the_same_words_after_a_reply_or_other_words_are_new_messages(world):
+    send(world, world.patient.user, "Thanks")
+    send(world, world["therapist"], "You are welcome")
+    send(world, world.patient.user, "Thanks")
+    send(world, world.patient.user, "Thanks again")
+    assert Message.objects.filter(episode=world.episode, body="Thanks").count() == 2
+    assert Message.objects.filter(episode=world.episode, body="Thanks again").count() == 1

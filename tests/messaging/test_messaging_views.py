@@ -239,3 +239,18 @@ def test_automated_messages_are_marked_as_such(world, client, login):
     login(world.patient.user)
     html = client.get(ME).content.decode()
     assert "Sent automatically" in html and "Your next module is open" in html
+
+
+def test_the_same_message_sent_again_from_a_fresh_page_is_sent_once(world, client, login):
+    """Back to the conversation (a fresh page, a new key) and the same words sent again:
+    one message, one notice to the patient, and the therapist is told."""
+    login(world["therapist"])
+    url = staff_url(world)
+    client.post(url, {"body": "See you Tuesday", "submission_key": key_on(client.get(url))})
+    mail.outbox.clear()
+    again = client.post(
+        url, {"body": "See you Tuesday", "submission_key": key_on(client.get(url))}, follow=True
+    )
+    assert Message.objects.filter(body="See you Tuesday").count() == 1
+    assert "This message was already sent. Nothing was sent twice." in again.content.decode()
+    assert mail.outbox == []

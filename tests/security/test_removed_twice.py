@@ -103,7 +103,7 @@ def test_a_removal_sent_twice_goes_back_to_its_page_with_a_word(demo, name):
     assert first.status_code == 302
     assert rows() == before - 1
     again = client.post(action, data, **referer)
-    back = "/" if name == "feedback template" else page_url
+    back = "/feedback/templates/" if name == "feedback template" else page_url
     assert again.status_code == 302 and again["Location"] == back
     assert rows() == before - 1
     shown = client.get(back, follow=True)
@@ -123,3 +123,17 @@ def test_a_missing_thing_not_sent_from_one_of_our_pages_is_still_not_found(demo,
     client = _signed_in("manager@demo.tessera.test")
     response = client.post("/clinics/riverside/crisis-contacts/999999/remove/", **headers)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path, back",
+    [
+        ("/feedback/templates/5/delete/", "/feedback/templates/"),
+        ("/clinics/riverside/roles/7/", "/clinics/riverside/"),
+        ("/nowhere/9/gone/", "/"),
+    ],
+)
+def test_a_page_about_the_gone_thing_goes_back_to_its_list(path, back):
+    from tessera.core.views.errors import _list_of
+
+    assert _list_of(path) == back

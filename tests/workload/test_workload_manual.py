@@ -106,6 +106,21 @@ def test_the_same_form_sent_twice_adds_its_time_once(world):
     assert TimeEntry.objects.count() == 1
 
 
+def test_the_same_time_sent_again_from_a_fresh_page_is_added_once(world, client, login):
+    """Found at the edges: back to the time page and the same correction sent again (a
+    fresh page, a new key) added the time twice."""
+    login(world["therapist"])
+    url = reverse("episode_time", kwargs={"pk": world.episode.pk})
+    data = {"day": today(world).isoformat(), "minutes": "15", "reason": "Phone call"}
+    client.post(url, data | {"submission_key": str(uuid.uuid4())})
+    again = client.post(url, data | {"submission_key": str(uuid.uuid4())}, follow=True)
+    assert TimeEntry.objects.filter(source="manual").count() == 1
+    body = again.content.decode()
+    assert "This time was already recorded. Nothing was recorded twice." in body
+    client.post(url, data | {"reason": "Second call", "submission_key": str(uuid.uuid4())})
+    assert TimeEntry.objects.filter(source="manual").count() == 2
+
+
 def test_a_manager_corrects_a_therapists_time_but_a_colleague_may_not(world):
     do_add_manual_time(
         world.episode,

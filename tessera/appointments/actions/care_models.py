@@ -31,6 +31,11 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
     locked = (
         Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
     )
+    if locked.status == Episode.Status.ENDED:  # a page left open while it ended
+        raise ValidationError(
+            _("Nothing was changed: %(reason)s")
+            % {"reason": _("the treatment has ended, so its care model can no longer change.")}
+        )
     if locked.care_model == to_model:
         raise ValidationError({"to_model": _("The patient already has this care model.")})
     change = CareModelChange.objects.create(

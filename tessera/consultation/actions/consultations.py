@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.core.models import AuditEvent, Episode, User
 from tessera.notifications.delivery import notify as tell
 
@@ -87,7 +87,26 @@ def do_ask_colleague(
         raise ValidationError({"colleague": _("This clinic has no supervisor to ask.")})
     if not 1 <= int(hours) <= MAX_HOURS:
         raise ValidationError({"hours": _("Choose between one hour and 14 days.")})
+    # Back and the same question sent again (a fresh page, a new key): the one asked,
+    # while it is still open (decision 0070).
+    submissions.serialise(f"consultation:{acting_user.pk}:{episode.pk}")
     now = timezone.now()
+    again = (
+        ConsultationRequest.objects.filter(
+            episode=episode,
+            asker=acting_user,
+            colleague=colleague,
+            to_supervisors=to_supervisors,
+            question=_text(question, "question"),
+            created_at__gte=now - submissions.REPEAT_WINDOW,
+            ended_at__isnull=True,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if again is not None:
+        again.sent_before = True
+        return again
     request = ConsultationRequest.objects.create(
         episode=episode,
         asker=acting_user,
@@ -141,6 +160,18 @@ def do_comment(
     request = _locked(request)
     if not request.is_live:
         raise ValidationError(_("This consultation has ended; the thread is closed."))
+    # Back and the same words sent again (a fresh page, a new key): the thread's last
+    # comment, when it is theirs with these words, within the window (the request's row
+    # is locked above). A reply in between makes the same words new.
+    last = request.comments.order_by("-created_at", "-pk").first()
+    if (
+        last is not None
+        and last.author_id == acting_user.pk
+        and last.text == _text(text, "text")
+        and last.created_at >= timezone.now() - submissions.REPEAT_WINDOW
+    ):
+        last.sent_before = True
+        return last
     comment = ConsultationComment.objects.create(
         request=request,
         author=acting_user,

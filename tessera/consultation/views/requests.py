@@ -36,11 +36,15 @@ CONSULTATION = AuditEvent.Purpose.CONSULTATION
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = get_object_or_404(
-        Episode.objects.visible_to(request.user).open().select_related("clinic", "patient"),
+        Episode.objects.visible_to(request.user).select_related("clinic", "patient"),
         pk=episode_id,
     )
     if not actions.sees_by_own_role(request.user, episode):
         raise Http404  # a consulted colleague does not pass the case on
+    if episode.status == Episode.Status.ENDED:
+        if request.method != "POST":
+            raise Http404
+        return _asked_after_the_end(request, episode)
     colleagues = actions.colleagues_for(episode, request.user)
     supervisors = [s for s in actions.supervisors_of(episode.clinic_id) if s != request.user]
     form = AskForm(request.POST or None, colleagues=colleagues, has_supervisor=bool(supervisors))
@@ -61,13 +65,30 @@ def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Your question was sent."))
+            if getattr(consultation, "sent_before", False):
+                messages.info(request, _("This question was already sent. Nothing was sent twice."))
+            else:
+                messages.success(request, _("Your question was sent."))
             return redirect("consultation_detail", pk=consultation.pk)
     if request.method == "GET":
         record_patient_read(
             request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
         )
     return render(request, "consultation/ask.html", {"episode": episode, "form": form})
+
+
+def _asked_after_the_end(request, episode) -> HttpResponse:
+    """A question sent from a page left open while the treatment ended: nothing is sent
+    (it answered Page not found, and the question was lost); what was written is shown
+    back, to copy."""
+    fields = AskForm(colleagues=[], has_supervisor=False).fields
+    not_sent = [
+        (fields[name].label, request.POST[name].strip()[:5000])
+        for name in ("question", "draft")
+        if (request.POST.get(name) or "").strip()
+    ]
+    context = {"episode": episode, "ended": True, "not_sent": not_sent}
+    return render(request, "consultation/ask.html", context, status=409)
 
 
 def _with_new_comments(qs, user, seen_field: str):
@@ -215,7 +236,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            actions.do_comment(
+            added = actions.do_comment(
                 consultation,
                 acting_user=request.user,
                 text=form.cleaned_data["text"],
@@ -224,7 +245,12 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Your comment was added."))
+            if getattr(added, "sent_before", False):
+                messages.info(
+                    request, _("This comment was already added. Nothing was added twice.")
+                )
+            else:
+                messages.success(request, _("Your comment was added."))
             return redirect(f"{consultation_url(consultation)}#thread")
     return _detail(request, consultation, form, status=400)
 

@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -77,10 +77,26 @@ def csrf_failure(request, reason=""):
     return restoring_typed_text(redirect(return_address(request)))
 
 
+def _list_of(path: str) -> str:
+    """The list a thing's own page belongs to: its address up to the thing's id (the
+    last number in it), "/feedback/templates/5/delete/" → "/feedback/templates/", or the
+    nearest page here above that; home when there is none."""
+    parts = path.strip("/").split("/")
+    ids = [i for i, part in enumerate(parts) if part.isdigit()]
+    for end in range(ids[-1], 0, -1) if ids else ():
+        parent = "/" + "/".join(parts[:end]) + "/"
+        try:
+            resolve(parent)
+        except Resolver404:
+            continue  # "/clinics/riverside/roles/": no list of its own; the clinic's page
+        return parent
+    return reverse("home")
+
+
 def not_found(request, exception=None):
     """A form whose object is gone (a second click on "Remove", back and send again, or
     a page left open while someone else removed the thing, or the course ended) is sent
-    back to the page it came from (home, when that page was about the thing itself),
+    back to the page it came from (its list, when that page was about the thing itself),
     which shows things as they are now, with a word
     (it was a bare "Page not found" after the first click had done its work). The page
     is one the person had open, so nothing is told about the object."""
@@ -96,8 +112,9 @@ def not_found(request, exception=None):
             ),
         )
         back = return_address(request)
-        # A page that posts to itself (a confirmation page) is about the gone thing too.
-        return redirect(back if urlsplit(back).path != request.path else reverse("home"))
+        # A page that posts to itself (a confirmation page) is about the gone thing too:
+        # its list, then.
+        return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
     return render(request, "errors/404.html", status=404)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit, risk_words
+from tessera.core import access, audit, risk_words, submissions
 from tessera.core.models import Episode
 from tessera.notifications.delivery import notify
 from tessera.treatment.actions import do_mark_module_answered, do_note_therapist_first_look
@@ -65,6 +65,26 @@ def _repeat(key, episode, acting_user) -> Message | None:
     return existing
 
 
+def _sent_again(episode, author, body: str, quoted_answer) -> Message | None:
+    """The same message sent again from a fresh page (back, then the same words sent
+    again; the key is new): the conversation's last message, by this author, with these
+    words and quotation, within ``REPEAT_WINDOW``, marked ``sent_before``. A reply from
+    someone in between makes the same words a new message. Serialised per author and
+    episode, so two at the same instant make one (decision 0070)."""
+    submissions.serialise(f"message:{author.pk}:{episode.pk}")
+    last = Message.objects.filter(episode=episode).order_by("-sent_at", "-pk").first()
+    if (
+        last is not None
+        and last.author_id == author.pk
+        and last.body == body
+        and last.quoted_answer_id == (quoted_answer.pk if quoted_answer else None)
+        and last.sent_at >= timezone.now() - submissions.REPEAT_WINDOW
+    ):
+        last.sent_before = True
+        return last
+    return None
+
+
 @transaction.atomic
 def do_send_message(
     episode: Episode,
@@ -112,6 +132,9 @@ def do_send_message(
     if from_patient:
         quoted_answer, quoted_text = None, ""
     _check_answer(quoted_answer, episode)
+    again = _sent_again(episode, acting_user, body, quoted_answer)
+    if again is not None:
+        return again
     risk = None if from_patient else reply_risk(episode, quoted_answer)
     if risk is not None and risk.found and not risk_acknowledged:
         raise ValidationError(

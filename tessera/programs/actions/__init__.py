@@ -23,6 +23,7 @@ from .modules import (
     do_publish_module,
     do_update_module_draft,
     do_update_step,
+    step_order_digest,
 )
 from .programmes import (
     do_create_programme,
@@ -49,6 +50,7 @@ __all__ = [
     "do_delete_step",
     "do_link_module_translation",
     "do_move_step",
+    "step_order_digest",
     "do_new_module_draft",
     "do_new_programme_draft",
     "do_publish_module",

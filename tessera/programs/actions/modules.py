@@ -176,12 +176,25 @@ def do_update_step(step: Step, *, acting_user, **fields) -> Step:
     return step
 
 
+def _step_ids(version: ModuleVersion):
+    return version.steps.order_by("position", "pk").values_list("pk", flat=True)
+
+
+def step_order_digest(version: ModuleVersion) -> str:
+    """The digest of the version's steps' order as it is (``submissions.order_digest``)."""
+    return submissions.order_digest(_step_ids(version))
+
+
 @transaction.atomic
-def do_move_step(step: Step, *, acting_user, direction: str) -> Step:
-    """Swap the step with the one above ("up") or below ("down"); at an end, nothing."""
+def do_move_step(step: Step, *, acting_user, direction: str, drawn: str | None = None) -> Step:
+    """Swap the step with the one above ("up") or below ("down"); at an end, nothing.
+    ``drawn``: the digest of the steps' order the form was drawn with
+    (``step_order_digest``); another order now (the move sent twice) is refused with a
+    ValidationError and nothing moves."""
     if direction not in ("up", "down"):
         raise ValueError(f"direction must be up or down, not {direction!r}")
     version = _locked_draft(step.module_version)
+    submissions.check_order(drawn, _step_ids(version))
     step = Step.objects.get(pk=step.pk)
     steps = version.steps.exclude(pk=step.pk)
     if direction == "up":

@@ -166,6 +166,7 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "add": add,
             "steps": steps,
             "last_position": steps[-1].position if steps else 0,
+            "order_drawn": actions.step_order_digest(draft),
         },
     )
 

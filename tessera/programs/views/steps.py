@@ -95,7 +95,18 @@ def step_move(request: HttpRequest, pk: int) -> HttpResponse:
     if is_draft:
         direction = request.POST.get("direction")
         if direction in ("up", "down"):
-            actions.do_move_step(step, acting_user=request.user, direction=direction)
+            try:
+                actions.do_move_step(
+                    step,
+                    acting_user=request.user,
+                    direction=direction,
+                    drawn=request.POST.get("drawn_order") or None,
+                )
+            except ValidationError as exc:  # sent twice: the first moved it already
+                messages.error(
+                    request,
+                    _("Nothing was changed: %(reason)s") % {"reason": " ".join(exc.messages)},
+                )
     return _back(step, published=not is_draft)
 
 

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 from tessera.core.models import Episode
 from tessera.programs.models import ModuleVersion
 from tessera.programs.translations import modules_in_language
@@ -131,8 +131,30 @@ def do_remove_module(entry: PlanEntry, *, acting_user, reason="") -> None:
     )
 
 
+def plan_order_digest(episode) -> str:
+    """The digest of the plan's order as it is (``submissions.order_digest``)."""
+    return submissions.order_digest(
+        episode.plan.current().order_by("position", "id").values_list("pk", flat=True)
+    )
+
+
+def _lock_order(episode, drawn: str | None) -> None:
+    """Wait for any other change to this plan's order, then refuse a form drawn with
+    another order (a move sent twice)."""
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+    if drawn is not None:
+        submissions.check_order(
+            drawn, episode.plan.current().order_by("position", "id").values_list("pk", flat=True)
+        )
+
+
 @transaction.atomic
-def do_move_module(entry: PlanEntry, direction: int, *, acting_user, reason="") -> None:
+def do_move_module(
+    entry: PlanEntry, direction: int, *, acting_user, reason="", drawn: str | None = None
+) -> None:
+    """``drawn``: the digest of the order the form was drawn with; another order now (the
+    same move sent twice) is refused with a ValidationError and nothing moves."""
+    _lock_order(entry.episode, drawn)
     current = list(entry.episode.plan.current().order_by("position", "id"))
     index = next(i for i, e in enumerate(current) if e.pk == entry.pk)
     other = index + (1 if direction > 0 else -1)
@@ -152,10 +174,14 @@ def do_move_module(entry: PlanEntry, direction: int, *, acting_user, reason="") 
 
 
 @transaction.atomic
-def do_reorder_plan(episode, positions: dict[int, int], *, acting_user, reason="") -> bool:
+def do_reorder_plan(
+    episode, positions: dict[int, int], *, acting_user, reason="", drawn: str | None = None
+) -> bool:
     """Put the plan's modules in the order the therapist typed (``positions``: entry id
     to the number wanted; ties and modules without a number keep their order), as one
-    change with one reason. Returns False when the order stays the same."""
+    change with one reason. Returns False when the order stays the same. ``drawn``: as
+    for ``do_move_module``."""
+    _lock_order(episode, drawn)
     current = list(episode.plan.current().select_related("module_version__module"))
     current.sort(key=lambda e: (e.position, e.pk))
     wanted = sorted(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.models import Episode
+from tessera.core.submissions import order_digest
 from tessera.programs.models import ModuleVersion, ProgrammeModule, ProgrammeVersion
 
 from .. import actions, plans
@@ -138,14 +141,38 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "diary_page": diary_page,
             "history": episode.plan_changes.select_related("actor")[:50],
             "may_tailor": access.may_tailor_plan(request.user, episode),
+            "order_drawn": order_digest(
+                e.pk for e in sorted(entries, key=lambda e: (e.position, e.pk))
+            ),
             "add_form": AddModuleForm(choices=module_choices, prefix="add"),
             "switch_form": SwitchProgrammeForm(choices=programme_choices, prefix="switch"),
         },
     )
 
 
+class TreatmentEnded(Exception):
+    """A change to the plan sent about a course that has ended meanwhile (a page left
+    open while the patient was discharged)."""
+
+    def __init__(self, episode):
+        super().__init__(episode.pk)
+        self.episode = episode
+
+
 def _tailoring(request, pk):
-    episode = _episode(request.user, pk)
+    try:
+        episode = _episode(request.user, pk)
+    except Http404:
+        patient = access.get_visible_patient(request.user, pk)
+        ended = (
+            Episode.objects.visible_to(request.user)
+            .filter(patient=patient, status=Episode.Status.ENDED)
+            .order_by("-ended_on", "-pk")
+            .first()
+        )
+        if ended is None:
+            raise
+        raise TreatmentEnded(ended) from None
     if not access.may_tailor_plan(request.user, episode):
         raise PermissionDenied
     return episode
@@ -159,12 +186,38 @@ def _done(request, pk, error=None):
     return redirect("plan", pk=pk)
 
 
+def _ended(request, episode) -> HttpResponse:
+    """Nothing changed, said on the episode's page (the plan page is gone with the
+    course): the same voice as the other forms sent after the end."""
+    messages.error(
+        request,
+        _("Nothing was changed: %(reason)s")
+        % {"reason": _("the treatment has ended, so the plan can no longer be changed.")},
+    )
+    return redirect("episode_overview", episode_id=episode.pk)
+
+
+def tailoring(view):
+    """A plan change about a course that ended meanwhile goes to the episode's page with
+    a word (it was a Page not found with a message about something removed)."""
+
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except TreatmentEnded as ended:
+            return _ended(request, ended.episode)
+
+    return wrapped
+
+
 def _errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @staff_required
 @require_POST
+@tailoring
 def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _tailoring(request, pk)
     form = AddModuleForm(
@@ -184,6 +237,7 @@ def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+@tailoring
 def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _tailoring(request, pk)
     form = SwitchProgrammeForm(
@@ -211,6 +265,7 @@ ENTRY_OPERATIONS = {"up", "down", "remove", "unlock", "open", "newest"}
 
 @staff_required
 @require_POST
+@tailoring
 def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> HttpResponse:
     episode = _tailoring(request, pk)
     entry = PlanEntry.objects.filter(pk=entry_id, episode=episode, removed_at__isnull=True).first()
@@ -222,9 +277,16 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
     reason = form.cleaned_data["reason"]
     user = request.user
     if operation in {"up", "down"}:
-        plan_actions.do_move_module(
-            entry, -1 if operation == "up" else 1, acting_user=user, reason=reason
-        )
+        try:
+            plan_actions.do_move_module(
+                entry,
+                -1 if operation == "up" else 1,
+                acting_user=user,
+                reason=reason,
+                drawn=request.POST.get("drawn_order") or None,
+            )
+        except ValidationError as exc:  # sent twice: the first moved it already
+            return _done(request, pk, " ".join(exc.messages))
     elif operation == "remove":
         plan_actions.do_remove_module(entry, acting_user=user, reason=reason)
     elif operation == "newest":
@@ -241,6 +303,7 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
 
 @staff_required
 @require_POST
+@tailoring
 def plan_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Several moves at once: a number for each module, and one reason for the lot."""
     episode = _tailoring(request, pk)
@@ -255,9 +318,16 @@ def plan_reorder(request: HttpRequest, pk: int) -> HttpResponse:
                 positions[entry_id] = int(raw)
             except ValueError:
                 return _done(request, pk, _("give each module a whole number."))
-    changed = plan_actions.do_reorder_plan(
-        episode, positions, acting_user=request.user, reason=form.cleaned_data["reason"]
-    )
+    try:
+        changed = plan_actions.do_reorder_plan(
+            episode,
+            positions,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            drawn=request.POST.get("drawn_order") or None,
+        )
+    except ValidationError as exc:  # drawn before another move: it would undo that one
+        return _done(request, pk, " ".join(exc.messages))
     if not changed:
         return _done(request, pk, _("the order is the same as before."))
     return _done(request, pk)
@@ -265,6 +335,7 @@ def plan_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+@tailoring
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start treatment: the episode becomes active, modules open by the programme's rule
     from this date, and the clinic's questionnaires are scheduled."""

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tessera.core import access, audit
+from tessera.core import access, audit, submissions
 
 from ..clock import local_day
 from ..models import TimeEntry
@@ -163,6 +163,22 @@ def do_add_manual_time(
         raise ValidationError(errors)
     rows = TimeEntry.objects.select_for_update().filter(user=staff_member, episode=episode, day=day)
     recorded = sum(row.seconds for row in rows)  # locks the day's rows while we decide
+    # Back and the same correction sent again (a fresh page, a new key): the row it made
+    # (decision 0070); the day's rows locked above serialise two at once.
+    again = (
+        rows.filter(
+            source=TimeEntry.Source.MANUAL,
+            created_by=acting_user,
+            seconds=minutes * 60,
+            reason=reason,
+            created_at__gte=timezone.now() - submissions.REPEAT_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if again is not None:
+        again.sent_before = True
+        return again
     if recorded + minutes * 60 < 0:
         raise ValidationError(
             {"minutes": _("That would take away more time than was recorded on that day.")}

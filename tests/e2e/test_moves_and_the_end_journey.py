@@ -1,0 +1,106 @@
+"""What a person sees at three edges found walking the demo: a move sent from a second
+tab after the same move was made in the first (it moved the module twice); a change to
+the plan sent from a page left open while the patient was discharged (Page not found);
+a feedback template deleted in two tabs (the second landed on staff home)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tessera.core.models import Episode, Patient, User
+from tessera.feedback.models import FeedbackTemplate
+from tessera.treatment.ending import close_episode
+from tessera.treatment.models import PlanEntry
+from tests.e2e.conftest import staff_sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(seeded_demo):
+    return Patient.objects.get(user__email="patient@demo.tessera.test")
+
+
+def _therapist(page):
+    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+
+
+def _order(patient) -> list[int]:
+    return list(
+        PlanEntry.objects.filter(episode__patient=patient, removed_at__isnull=True)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def _move_down(page, entry_id: int, why: str) -> None:
+    form = page.locator(f"form[action$='/plan/{entry_id}/down/']")
+    page.locator("details", has=form).locator("summary").click()
+    form.get_by_label("Why").fill(why)
+    form.get_by_role("button", name="Move down").click()
+
+
+def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
+    _therapist(page)
+    plan = f"/patients/{demo.pk}/plan/"
+    page.goto(plan)
+    other = page.context.new_page()
+    other.goto(plan)
+    first = _order(demo)[0]
+    _move_down(other, first, "She asked to start with sleep")
+    expect(other.get_by_role("status")).to_contain_text("The plan was changed.")
+    other.close()
+    moved = _order(demo)
+    assert moved.index(first) == 1
+
+    _move_down(page, first, "She asked to start with sleep")
+    expect(page).to_have_url(re.compile(f"{plan}$"))
+    expect(page.get_by_role("status")).to_contain_text(
+        "Nothing was changed: the order is no longer the one this page showed"
+    )
+    assert _order(demo) == moved
+
+
+def test_a_plan_change_sent_after_the_discharge_lands_on_the_episode(page, demo):
+    _therapist(page)
+    page.goto(f"/patients/{demo.pk}/plan/")
+    episode = Episode.objects.filter(patient=demo).exclude(status="ended").get()
+    close_episode(  # discharged meanwhile, elsewhere
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        reason="completed",
+        note="",
+    )
+    before = _order(demo)
+    _move_down(page, before[0], "Sleep first")
+    expect(page).to_have_url(re.compile(f"/episodes/{episode.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text("not found")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Nothing was changed: the treatment has ended, so the plan can no longer be changed."
+    )
+    assert _order(demo) == before
+
+
+def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
+    _therapist(page)
+    page.goto("/feedback/templates/")
+    link = page.locator("a[href$='/delete/']").first
+    delete_url = link.get_attribute("href")
+    page.goto(delete_url)
+    other = page.context.new_page()
+    other.goto(delete_url)
+    before = FeedbackTemplate.objects.count()
+    other.get_by_role("main").get_by_role("button", name=re.compile("Delete")).click()
+    expect(other.get_by_role("status")).to_contain_text("The template was deleted.")
+    other.close()
+
+    page.get_by_role("main").get_by_role("button", name=re.compile("Delete")).click()
+    expect(page).to_have_url(re.compile("/feedback/templates/$"))
+    expect(page.get_by_role("status")).to_contain_text(
+        "Nothing was changed: what this form was about is no longer there"
+    )
+    assert FeedbackTemplate.objects.count() == before - 1
