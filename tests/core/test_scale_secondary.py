@@ -165,6 +165,25 @@ def test_the_staff_page_joins_no_user_to_its_roles(world, client, login):
     assert sorted(people) == sorted(set(held.values_list("user_id", flat=True)))
 
 
+def test_the_staff_page_reads_no_user_of_its_people(world, client, login):
+    """Whether each person has signed in comes from the roles' copy (core 0027), as
+    their names do: no user read by key per person (38 pages at 100,000 patients),
+    only the signed-in manager's own row (decision 0083)."""
+    login(world["manager"])
+    url = f"/clinics/{world.clinic.slug}/staff/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    users = [q for q in _selects(captured) if 'FROM "core_user"' in q]
+    assert len(users) <= 1 and all(str(world["manager"].pk) in q for q in users), users
+    shown = {p["user"].pk: p for p in response.context["people"]}
+    therapist = shown[world["therapist"].pk]
+    assert str(therapist["user"]) == str(world["therapist"])
+    assert therapist["user"].email == world["therapist"].email
+    assert not therapist["invited"]
+
+
 def test_the_dashboards_therapists_come_from_their_roles(world):
     from tessera.workload.figures import clinics_workload
 
@@ -257,3 +276,55 @@ def test_latest_scores_tell_the_baseline_without_reading_each_answers_due(world)
     (sql,) = _selects(captured)
     assert 'JOIN "treatment_duemeasure"' not in sql, sql
     assert [s.code for s in scores[world.episode.pk]] == ["GAD-7"]  # the world's one answer
+
+
+def test_id_runs_are_ranges_of_consecutive_ids():
+    from tessera.core.id_lists import id_runs
+
+    assert id_runs([9, 3, 5, 4, 4]) == [(3, 5), (9, 9)]
+    assert id_runs([]) == []
+
+
+def test_the_plan_page_reads_its_answers_by_runs_of_the_entries_ids(world, client, login):
+    """The plan's entries, current and removed, read once; their sent answers by the
+    runs of those ids (``BETWEEN``), each given its entry: no join to the plan entries
+    (one descent of the answers' index per entry, and of the entries' key per answer)
+    nor to the modules (decision 0083). The page shows the same."""
+    from django.utils import timezone
+
+    from tessera.treatment.actions import plans as plan_actions
+    from tessera.treatment.models import WorksheetAnswer
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(world)
+    now = timezone.now()
+    WorksheetAnswer.objects.create(
+        entry=plan.entry, step=plan.activity.steps.last(), values={}, submitted_at=now
+    )
+    plan_actions.do_remove_module(plan.entry, acting_user=world["therapist"], reason="not now")
+    login(world["therapist"])
+    url = f"/patients/{world.patient.pk}/plan/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = _selects(captured)
+    answers = [q for q in sql if 'FROM "treatment_worksheetanswer"' in q]
+    assert len(answers) == 1 and "BETWEEN" in answers[0], answers
+    assert 'JOIN "treatment_planentry"' not in answers[0], answers
+    entries = [q for q in sql if 'FROM "treatment_planentry"' in q]
+    assert len(entries) == 1 and 'JOIN "programs_module"' not in entries[0], entries
+    (sent,) = response.context["sent"]
+    assert sent.entry.pk == plan.entry.pk
+    assert [e.pk for e in response.context["removed"]] == [plan.entry.pk]
+    page = response.content.decode()
+    assert plan.activity.title in page.split("Worksheets the patient has sent")[1]
+    if ON_POSTGRES:
+        (query,) = [q for q in captured.captured_queries if q["sql"] == answers[0]]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan_text = "\n".join(row[0] for row in cursor.fetchall())
+        # One range of an index on the entry (a descent for the run), not one per entry.
+        assert "Index Cond: ((entry_id >= " in plan_text, plan_text
+        assert "treatment_planentry" not in plan_text, plan_text
