@@ -328,3 +328,40 @@ def test_the_plan_page_reads_its_answers_by_runs_of_the_entries_ids(world, clien
         # One range of an index on the entry (a descent for the run), not one per entry.
         assert "Index Cond: ((entry_id >= " in plan_text, plan_text
         assert "treatment_planentry" not in plan_text, plan_text
+
+
+def test_the_overviews_worksheets_come_by_runs_of_the_entries_ids(world):
+    """The overview's latest answers sent: the plan's entries once (a removed module's
+    answers too), the answers by the runs of their ids, no join to the entries nor to
+    the user who gave feedback (the therapist the overview read; decision 0083)."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from tessera.inbox.sections import load_worksheets
+    from tessera.treatment.actions import plans as plan_actions
+    from tessera.treatment.models import WorksheetAnswer
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(world)
+    now = timezone.now()
+    answer = WorksheetAnswer.objects.create(
+        entry=plan.entry,
+        step=plan.activity.steps.last(),
+        values={},
+        submitted_at=now,
+        feedback_at=now,
+        feedback_by=world["therapist"],
+    )
+    plan_actions.do_remove_module(plan.entry, acting_user=world["therapist"], reason="not now")
+    episode = Episode.objects.select_related("therapist").get(pk=world.episode.pk)
+    with CaptureQueriesContext(connection) as captured:
+        shown = load_worksheets(RequestFactory().get("/"), episode)["answers"]
+        titles = [(a.entry.module_version.title, str(a.feedback_by)) for a in shown]
+    sql = _selects(captured)
+    assert len(sql) == 2, sql
+    read = next(q for q in sql if 'FROM "treatment_worksheetanswer"' in q)
+    assert "BETWEEN" in read and "JOIN" not in read.split("WHERE")[0].replace(
+        'JOIN "programs_step"', ""
+    ), read
+    assert [a.pk for a in shown] == [answer.pk]
+    assert titles == [(plan.activity.title, str(world["therapist"]))]
