@@ -365,3 +365,34 @@ def test_the_overviews_worksheets_come_by_runs_of_the_entries_ids(world):
     ), read
     assert [a.pk for a in shown] == [answer.pk]
     assert titles == [(plan.activity.title, str(world["therapist"]))]
+
+
+def test_the_letters_page_reads_each_writer_once_not_a_user_per_letter(world, client, login):
+    """A patient's letters: their writers once each (none when there is no letter), not
+    the users' key joined to the letters (decision 0083). The page names them as before."""
+    from tessera.letters.models import Letter
+
+    login(world["therapist"])
+    url = f"/episodes/{world.episode.pk}/letters/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    letters = [q for q in _selects(captured) if 'FROM "letters_letter"' in q]
+    assert len(letters) == 1 and '"core_user"' not in letters[0], letters
+    for n in range(3):
+        Letter.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            episode=world.episode,
+            kind=Letter._meta.get_field("kind").choices[0][0],
+            language="en",
+            html="",
+            recipient_name=f"Dr {n}",
+            created_by=world["therapist"],
+        )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # (The signed-in user is read by ``get``, with its LIMIT.)
+    writers = [q for q in _selects(captured) if 'FROM "core_user"' in q and "LIMIT" not in q]
+    assert len(writers) == 1, writers  # the three letters' one writer, once
+    assert response.content.decode().count(str(world["therapist"])) >= 3
