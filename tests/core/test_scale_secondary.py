@@ -396,3 +396,28 @@ def test_the_letters_page_reads_each_writer_once_not_a_user_per_letter(world, cl
     writers = [q for q in _selects(captured) if 'FROM "core_user"' in q and "LIMIT" not in q]
     assert len(writers) == 1, writers  # the three letters' one writer, once
     assert response.content.decode().count(str(world["therapist"])) >= 3
+
+
+def test_the_audit_search_by_name_walks_the_clinics_range_the_patients_filtering(
+    world, client, login
+):
+    """The patients matched by name only filter the clinic's range of
+    ``audit_clinic_newest`` (``patient_id + 0``): the count and the page stay index-only
+    scans of it, not a read of each matched patient's events from the table (decision
+    0083). The rows are the same."""
+    login(world["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/audit/", {"who": "pia larss"})
+    assert response.status_code == 200
+    reads = [q for q in _selects(captured) if 'FROM "core_auditevent"' in q]
+    assert reads
+    rows = list(response.context["page"].object_list)
+    expected = AuditEvent.objects.filter(clinic=world.clinic, patient=world.patient)
+    assert {e.pk for e in rows} == set(expected.order_by("-id").values_list("pk", flat=True)[:50])
+    if ON_POSTGRES:
+        assert all('("core_auditevent"."patient_id" + 0) = ANY(' in q for q in reads), reads
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + reads[-1])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "audit_clinic_newest" in plan and "core_audite_patient_7c560f_idx" not in plan, plan
