@@ -421,3 +421,34 @@ def test_the_audit_search_by_name_walks_the_clinics_range_the_patients_filtering
             cursor.execute("EXPLAIN " + reads[-1])
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "audit_clinic_newest" in plan and "core_audite_patient_7c560f_idx" not in plan, plan
+
+
+@postgres_only
+def test_consultations_are_read_from_the_users_requests_the_clinics_only_filtering(world):
+    """Asked of me and asked by me: the user's requests, each episode by key, the
+    clinics only filtering (``clinic_id + 0``): not the clinics' whole range of episodes
+    for a therapist's few requests, or none (decision 0083)."""
+    from tessera.consultation.models import ConsultationRequest
+
+    for mine in (
+        ConsultationRequest.objects.asked_of(world["therapist"]),
+        ConsultationRequest.objects.asked_by(world["therapist"]),
+    ):
+        sql, params = mine.query.sql_with_params()
+        assert '("treatment_episode"."clinic_id" + 0) = ANY(' in sql, sql
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "episode_clinic_patient" not in plan, plan
+
+
+def test_consultations_still_need_a_clinical_role_at_the_episodes_clinic(world):
+    from tessera.consultation.models import ConsultationRequest
+
+    asked = ConsultationRequest.objects.asked_of(world["therapist"])
+    assert set(asked.values_list("pk", flat=True)) == set(
+        ConsultationRequest.objects.filter(
+            colleague=world["therapist"], episode__clinic=world.clinic
+        ).values_list("pk", flat=True)
+    )
