@@ -420,7 +420,10 @@ def test_the_audit_search_by_name_walks_the_clinics_range_the_patients_filtering
             cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
             cursor.execute("EXPLAIN " + reads[-1])
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "audit_clinic_newest" in plan and "core_audite_patient_7c560f_idx" not in plan, plan
+        # The clinic's range is the way in (on a tiny table the planner may take either
+        # of the clinic's indexes), never the patients' own entries.
+        assert "Index Cond: (clinic_id = " in plan, plan
+        assert "core_audite_patient_7c560f_idx" not in plan, plan
 
 
 @postgres_only
