@@ -78,3 +78,22 @@ def test_the_secondary_pages_are_asked_for_by_a_flag_the_main_ones_stay_the_defa
         scale.main(["--secondary", "--detail", "all"])
     assert stopped.value.code == 2
     assert "--detail needs --existing" in capsys.readouterr().err
+
+
+def test_existing_vacuums_the_audit_trail_before_it_measures(monkeypatch):
+    """Every measured page writes audit rows: ``--existing`` vacuums the trail first, so
+    the audit pages do not drift up from one run to the next."""
+    done = []
+    monkeypatch.setattr(scale, "existing_database", lambda url: None)
+    monkeypatch.setattr(scale, "setup_django", lambda url: done.append("setup"))
+    monkeypatch.setattr(scale, "vacuum_audit_trail", lambda: done.append("vacuum"))
+    monkeypatch.setattr(scale, "main_pages", lambda today: [])
+
+    def measure(pages, repeat=3):
+        done.append("measure")
+        return {}
+
+    monkeypatch.setattr(scale, "measure", measure)
+    monkeypatch.setattr(scale, "report", lambda sizes, runs: None)
+    assert scale.main(["--existing", "--database-url", "postgres://h/x_bench"]) == 0
+    assert done[:3] == ["setup", "vacuum", "measure"]

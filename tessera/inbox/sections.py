@@ -9,7 +9,7 @@ the responses).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from tessera.core.contributions import Section
 from tessera.core.prepared import Prepared
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans, progress
-from tessera.treatment.models import Response, WorksheetAnswer
+from tessera.treatment.models import PlanEntry, Response, WorksheetAnswer
 
 from .forms import ClinicalNoteForm
 from .models import ClinicalNote
@@ -63,11 +63,10 @@ _RESPONSES = Prepared(
         .order_by("submitted_at", "id")
     )
 )
-_WORKSHEETS = Prepared(
+# Every entry of the plan, current and removed (a removed module's answers stay).
+_PLAN_ENTRIES = Prepared(
     lambda episode_id: (
-        WorksheetAnswer.objects.filter(entry__episode_id=episode_id, submitted_at__isnull=False)
-        .select_related("step", "entry__module_version", "feedback_by")
-        .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
+        PlanEntry.objects.filter(episode_id=episode_id).select_related("module_version").order_by()
     )
 )
 _NOTES = Prepared(
@@ -102,7 +101,41 @@ def load_scores(request, episode) -> dict:
 
 
 def load_worksheets(request, episode) -> dict:
-    return {"answers": _WORKSHEETS(episode.pk)}
+    """The latest answers sent: the plan's entries read once, their answers by the runs
+    of the entries' ids, each given its entry; whoever gave feedback is the therapist
+    the overview read, any other read once. Joined, each answer's entry, and each entry's
+    answers, were one descent of an index each, a level deeper as the country grows
+    (issue 16, decision 0083)."""
+    entries = {entry.pk: entry for entry in _PLAN_ENTRIES(episode.pk)}
+    answers = list(
+        WorksheetAnswer.objects.of_entries(entries)
+        .filter(submitted_at__isnull=False)
+        .select_related("step")
+        .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
+    )
+    therapist = _cached(episode, "therapist")
+    others = []
+    for answer in answers:
+        _ENTRY.set_cached_value(answer, entries[answer.entry_id])
+        if answer.feedback_by_id is None:
+            _FEEDBACK_BY.set_cached_value(answer, None)
+        elif therapist is not None and answer.feedback_by_id == therapist.pk:
+            _FEEDBACK_BY.set_cached_value(answer, therapist)
+        else:
+            others.append(answer)
+    if others:
+        prefetch_related_objects(others, "feedback_by")
+    return {"answers": answers}
+
+
+_ENTRY = WorksheetAnswer._meta.get_field("entry")
+_FEEDBACK_BY = WorksheetAnswer._meta.get_field("feedback_by")
+
+
+def _cached(instance, name: str):
+    """The related object the caller already read (``select_related``), or None."""
+    field = instance._meta.get_field(name)
+    return field.get_cached_value(instance) if field.is_cached(instance) else None
 
 
 def load_notes(request, episode) -> dict:

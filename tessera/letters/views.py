@@ -61,7 +61,9 @@ def episode_letters(request: HttpRequest, episode_id: int) -> HttpResponse:
         "letters/episode_letters.html",
         {
             "episode": episode,
-            "letters": episode.letters.select_related("created_by"),
+            # Each writer once (one query, none when there is no letter): joined, the
+            # users' key was read per letter, or walked whole (issue 16, decision 0083).
+            "letters": episode.letters.prefetch_related("created_by"),
             "form": WriteForm(clinic=episode.clinic),
             "may_write": access.may_tailor_plan(request.user, episode),
             "refusal": access.gp_letter_refusal(episode.patient),

@@ -138,3 +138,45 @@ def test_the_team_inbox_reads_no_user_of_its_therapists(world, login):
     users = [q["sql"] for q in captured if 'FROM "core_user"' in q["sql"]]
     assert len(users) == 2, users  # and the colleague, who has patients but no role
     assert "colleague@alpha.test" in page.content.decode()
+
+
+def _has_password(user) -> set[bool]:
+    return set(
+        ClinicRole.objects.filter(user=user).values_list("user_has_usable_password", flat=True)
+    )
+
+
+def test_a_role_keeps_whether_its_user_has_signed_in(world, login):
+    """Core 0027: invited (no usable password) until they choose one; the staff page
+    says so from the copy. Any way of writing the password keeps it."""
+    from django.contrib.auth.hashers import make_password
+
+    invited = actions.do_invite_staff(
+        world.clinic,
+        acting_user=world["manager"],
+        email="invited@alpha.test",
+        first_name="Ina",
+        last_name="Inbjuden",
+        job_title="",
+        role=Role.THERAPIST,
+    ).user
+    assert _has_password(invited) == {False}
+    assert _has_password(world["therapist"]) == {True}
+    client = login(world["manager"])
+    page = client.get(reverse("clinic_staff", args=[world.clinic.slug]))
+    rows = {p["user"].pk: p for p in page.context["people"]}
+    assert rows[invited.pk]["invited"] and not rows[world["therapist"].pk]["invited"]
+    row = page.content.decode().split(f'data-user="{invited.pk}"')[1].split("</tr>")[0]
+    assert "Invited, not yet signed in" in row
+
+    invited.set_password("a-long-new-password-18")
+    invited.save()
+    assert _has_password(invited) == {True}
+    page = client.get(reverse("clinic_staff", args=[world.clinic.slug]))
+    row = page.content.decode().split(f'data-user="{invited.pk}"')[1].split("</tr>")[0]
+    assert "Invited, not yet signed in" not in row
+    User.objects.filter(pk=invited.pk).update(password=make_password(None))
+    assert _has_password(invited) == {False}
+    # A role granted later takes it from the user.
+    actions.do_grant_role(invited, world.other_clinic, Role.SUPERVISOR)
+    assert _has_password(invited) == {False}

@@ -165,6 +165,25 @@ def test_the_staff_page_joins_no_user_to_its_roles(world, client, login):
     assert sorted(people) == sorted(set(held.values_list("user_id", flat=True)))
 
 
+def test_the_staff_page_reads_no_user_of_its_people(world, client, login):
+    """Whether each person has signed in comes from the roles' copy (core 0027), as
+    their names do: no user read by key per person (38 pages at 100,000 patients),
+    only the signed-in manager's own row (decision 0083)."""
+    login(world["manager"])
+    url = f"/clinics/{world.clinic.slug}/staff/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    users = [q for q in _selects(captured) if 'FROM "core_user"' in q]
+    assert len(users) <= 1 and all(str(world["manager"].pk) in q for q in users), users
+    shown = {p["user"].pk: p for p in response.context["people"]}
+    therapist = shown[world["therapist"].pk]
+    assert str(therapist["user"]) == str(world["therapist"])
+    assert therapist["user"].email == world["therapist"].email
+    assert not therapist["invited"]
+
+
 def test_the_dashboards_therapists_come_from_their_roles(world):
     from tessera.workload.figures import clinics_workload
 
@@ -257,3 +276,182 @@ def test_latest_scores_tell_the_baseline_without_reading_each_answers_due(world)
     (sql,) = _selects(captured)
     assert 'JOIN "treatment_duemeasure"' not in sql, sql
     assert [s.code for s in scores[world.episode.pk]] == ["GAD-7"]  # the world's one answer
+
+
+def test_id_runs_are_ranges_of_consecutive_ids():
+    from tessera.core.id_lists import id_runs
+
+    assert id_runs([9, 3, 5, 4, 4]) == [(3, 5), (9, 9)]
+    assert id_runs([]) == []
+
+
+def test_the_plan_page_reads_its_answers_by_runs_of_the_entries_ids(world, client, login):
+    """The plan's entries, current and removed, read once; their sent answers by the
+    runs of those ids (``BETWEEN``), each given its entry: no join to the plan entries
+    (one descent of the answers' index per entry, and of the entries' key per answer)
+    nor to the modules (decision 0083). The page shows the same."""
+    from django.utils import timezone
+
+    from tessera.treatment.actions import plans as plan_actions
+    from tessera.treatment.models import WorksheetAnswer
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(world)
+    now = timezone.now()
+    WorksheetAnswer.objects.create(
+        entry=plan.entry, step=plan.activity.steps.last(), values={}, submitted_at=now
+    )
+    plan_actions.do_remove_module(plan.entry, acting_user=world["therapist"], reason="not now")
+    login(world["therapist"])
+    url = f"/patients/{world.patient.pk}/plan/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = _selects(captured)
+    answers = [q for q in sql if 'FROM "treatment_worksheetanswer"' in q]
+    assert len(answers) == 1 and "BETWEEN" in answers[0], answers
+    assert 'JOIN "treatment_planentry"' not in answers[0], answers
+    entries = [q for q in sql if 'FROM "treatment_planentry"' in q]
+    assert len(entries) == 1 and 'JOIN "programs_module"' not in entries[0], entries
+    (sent,) = response.context["sent"]
+    assert sent.entry.pk == plan.entry.pk
+    assert [e.pk for e in response.context["removed"]] == [plan.entry.pk]
+    page = response.content.decode()
+    assert plan.activity.title in page.split("Worksheets the patient has sent")[1]
+    if ON_POSTGRES:
+        (query,) = [q for q in captured.captured_queries if q["sql"] == answers[0]]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan_text = "\n".join(row[0] for row in cursor.fetchall())
+        # One range of an index on the entry (a descent for the run), not one per entry.
+        assert "Index Cond: ((entry_id >= " in plan_text, plan_text
+        assert "treatment_planentry" not in plan_text, plan_text
+
+
+def test_the_overviews_worksheets_come_by_runs_of_the_entries_ids(world):
+    """The overview's latest answers sent: the plan's entries once (a removed module's
+    answers too), the answers by the runs of their ids, no join to the entries nor to
+    the user who gave feedback (the therapist the overview read; decision 0083)."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from tessera.inbox.sections import load_worksheets
+    from tessera.treatment.actions import plans as plan_actions
+    from tessera.treatment.models import WorksheetAnswer
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(world)
+    now = timezone.now()
+    answer = WorksheetAnswer.objects.create(
+        entry=plan.entry,
+        step=plan.activity.steps.last(),
+        values={},
+        submitted_at=now,
+        feedback_at=now,
+        feedback_by=world["therapist"],
+    )
+    plan_actions.do_remove_module(plan.entry, acting_user=world["therapist"], reason="not now")
+    episode = Episode.objects.select_related("therapist").get(pk=world.episode.pk)
+    with CaptureQueriesContext(connection) as captured:
+        shown = load_worksheets(RequestFactory().get("/"), episode)["answers"]
+        titles = [(a.entry.module_version.title, str(a.feedback_by)) for a in shown]
+    sql = _selects(captured)
+    assert len(sql) == 2, sql
+    read = next(q for q in sql if 'FROM "treatment_worksheetanswer"' in q)
+    assert "BETWEEN" in read and "JOIN" not in read.split("WHERE")[0].replace(
+        'JOIN "programs_step"', ""
+    ), read
+    assert [a.pk for a in shown] == [answer.pk]
+    assert titles == [(plan.activity.title, str(world["therapist"]))]
+
+
+def test_the_letters_page_reads_each_writer_once_not_a_user_per_letter(world, client, login):
+    """A patient's letters: their writers once each (none when there is no letter), not
+    the users' key joined to the letters (decision 0083). The page names them as before."""
+    from tessera.letters.models import Letter
+
+    login(world["therapist"])
+    url = f"/episodes/{world.episode.pk}/letters/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    letters = [q for q in _selects(captured) if 'FROM "letters_letter"' in q]
+    assert len(letters) == 1 and '"core_user"' not in letters[0], letters
+    for n in range(3):
+        Letter.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            episode=world.episode,
+            kind=Letter._meta.get_field("kind").choices[0][0],
+            language="en",
+            html="",
+            recipient_name=f"Dr {n}",
+            created_by=world["therapist"],
+        )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # (The signed-in user is read by ``get``, with its LIMIT.)
+    writers = [q for q in _selects(captured) if 'FROM "core_user"' in q and "LIMIT" not in q]
+    assert len(writers) == 1, writers  # the three letters' one writer, once
+    assert response.content.decode().count(str(world["therapist"])) >= 3
+
+
+def test_the_audit_search_by_name_walks_the_clinics_range_the_patients_filtering(
+    world, client, login
+):
+    """The patients matched by name only filter the clinic's range of
+    ``audit_clinic_newest`` (``patient_id + 0``): the count and the page stay index-only
+    scans of it, not a read of each matched patient's events from the table (decision
+    0083). The rows are the same."""
+    login(world["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/audit/", {"who": "pia larss"})
+    assert response.status_code == 200
+    reads = [q for q in _selects(captured) if 'FROM "core_auditevent"' in q]
+    assert reads
+    rows = list(response.context["page"].object_list)
+    expected = AuditEvent.objects.filter(clinic=world.clinic, patient=world.patient)
+    assert {e.pk for e in rows} == set(expected.order_by("-id").values_list("pk", flat=True)[:50])
+    if ON_POSTGRES:
+        assert all('("core_auditevent"."patient_id" + 0) = ANY(' in q for q in reads), reads
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + reads[-1])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The clinic's range is the way in (on a tiny table the planner may take either
+        # of the clinic's indexes), never the patients' own entries.
+        assert "Index Cond: (clinic_id = " in plan, plan
+        assert "core_audite_patient_7c560f_idx" not in plan, plan
+
+
+@postgres_only
+def test_consultations_are_read_from_the_users_requests_the_clinics_only_filtering(world):
+    """Asked of me and asked by me: the user's requests, each episode by key, the
+    clinics only filtering (``clinic_id + 0``): not the clinics' whole range of episodes
+    for a therapist's few requests, or none (decision 0083)."""
+    from tessera.consultation.models import ConsultationRequest
+
+    for mine in (
+        ConsultationRequest.objects.asked_of(world["therapist"]),
+        ConsultationRequest.objects.asked_by(world["therapist"]),
+    ):
+        sql, params = mine.query.sql_with_params()
+        assert '("treatment_episode"."clinic_id" + 0) = ANY(' in sql, sql
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "episode_clinic_patient" not in plan, plan
+
+
+def test_consultations_still_need_a_clinical_role_at_the_episodes_clinic(world):
+    from tessera.consultation.models import ConsultationRequest
+
+    asked = ConsultationRequest.objects.asked_of(world["therapist"])
+    assert set(asked.values_list("pk", flat=True)) == set(
+        ConsultationRequest.objects.filter(
+            colleague=world["therapist"], episode__clinic=world.clinic
+        ).values_list("pk", flat=True)
+    )

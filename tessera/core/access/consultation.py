@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from tessera.core.id_lists import among_ids
 from tessera.core.roles import CLINICAL_ROLES, Role
 
 from .base import all_roles, clinic_ids_with_roles, has_clinical_role, may_see_patient_data
@@ -35,7 +36,15 @@ def requests_asked_by_q(user) -> Q:
     """A Q over ConsultationRequest: asked by the user, while they hold a clinical role at
     the episode's clinic."""
     clinics = clinic_ids_with_roles(user, CLINICAL_ROLES)
-    return Q(asker=user, episode__clinic_id__in=clinics) if clinics else _nothing()
+    return Q(_among_clinics(clinics), asker=user) if clinics else _nothing()
+
+
+def _among_clinics(clinic_ids):
+    """The requests' episodes at these clinics, the clinics only filtering
+    (``among_ids``: the episode read by key for each request of the user): as an
+    index condition the planner read the clinics' whole range of episodes for a
+    user's few requests, or none (issue 16, decision 0083)."""
+    return among_ids("episode__clinic_id", clinic_ids)
 
 
 def requests_asked_of_q(user) -> Q:
@@ -46,7 +55,7 @@ def requests_asked_of_q(user) -> Q:
     supervising = clinic_ids_with_roles(user, [Role.SUPERVISOR])
     q = _nothing()
     if clinical:
-        q |= Q(colleague=user, episode__clinic_id__in=clinical)
+        q |= Q(_among_clinics(clinical), colleague=user)
     if supervising:
         q |= Q(to_supervisors=True, episode__clinic_id__in=supervising) & ~Q(asker=user)
     return q

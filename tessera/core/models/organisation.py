@@ -260,6 +260,10 @@ class ClinicRole(models.Model):
     user_last_name = models.CharField(max_length=150, default="", editable=False)
     user_email = models.CharField(max_length=254, default="", editable=False)
     user_is_active = models.BooleanField(default=True, editable=False)
+    # Whether the user has a usable password (has signed in since being invited), as
+    # the clinic's staff page shows it (core 0027, decision 0083): not a field of the
+    # user, so not in ``KEPT_USER``. NULL until the user's row is there (core 0027).
+    user_has_usable_password = models.BooleanField(null=True, editable=False)
 
     class Meta:
         constraints = [

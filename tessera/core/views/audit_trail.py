@@ -12,6 +12,7 @@ from django.utils import timezone
 from .. import access, audit
 from ..decorators import staff_required
 from ..forms import AuditSearchForm
+from ..id_lists import among_ids
 from ..models import AuditEvent, Episode, Patient
 from ..models.audit import with_patient_names
 from ..pagination import CappedPaginator
@@ -61,7 +62,12 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             events = AuditEvent.objects.of_patient_newest_first(clinic_ids, data["patient"])
         if data["who"]:
             found = matching_patients(clinic_ids, data["who"])
-            events = events.filter(patient_id__in=found)
+            # The patients only filter the clinic's range of ``audit_clinic_newest``
+            # (``among_ids``): left to the planner, the patients' own entries were
+            # ANDed with the clinic's and every event read from the table, one page
+            # each (50 patients named Larsson at 100,000 patients: 328 → 3,577 pages
+            # once the statistics changed; issue 16, decision 0083).
+            events = events.filter(among_ids("patient_id", found))
         if data["actor"]:
             events = events.filter(actor__email__icontains=data["actor"])
         if data["event"]:

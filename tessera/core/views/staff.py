@@ -87,14 +87,19 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
                     % {"name": invited.user, "role": invited.grant.get_role_display()},
                 )
             return redirect("clinic_staff", slug=clinic.slug)
-    # The clinic's range of the roles in the order of their copy of the name (core
-    # 0023), then each person by key (the page shows whether they signed in, which the
-    # copy does not hold): joined, the planner hashed every user of the country (issue 16).
+    # The clinic's range of the roles in the order of their copy of the name, each
+    # person made from that copy, with whether they have signed in (core 0023, 0027):
+    # joined, the planner hashed every user of the country; read by key, one descent
+    # each, a level deeper as the country's staff grow (issue 16, decision 0083).
     grants = list(
-        ClinicRole.objects.filter(clinic=clinic)
-        .prefetch_related("user")
-        .order_by("user_last_name", "user_first_name", "user_email", "role")
+        ClinicRole.objects.filter(clinic=clinic).order_by(
+            "user_last_name", "user_first_name", "user_email", "role"
+        )
     )
+    for grant in grants:
+        grant.user = ClinicRole.kept_user(
+            grant._state.db, [getattr(grant, field) for field in ClinicRole.KEPT_USER]
+        )
     caseloads = dict(
         Episode.objects.filter(clinic=clinic, therapist__isnull=False)
         .exclude(status=Episode.Status.ENDED)
@@ -106,7 +111,12 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
     for grant in grants:
         person = people.setdefault(
             grant.user_id,
-            {"user": grant.user, "roles": [], "caseload": caseloads.get(grant.user_id, 0)},
+            {
+                "user": grant.user,
+                "invited": grant.user_has_usable_password is False,
+                "roles": [],
+                "caseload": caseloads.get(grant.user_id, 0),
+            },
         )
         person["roles"].append(grant)
     return render(

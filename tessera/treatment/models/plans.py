@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.id_lists import in_id_runs
 from tessera.core.models import episode_clinic_copy
 
 
@@ -95,6 +96,16 @@ class PlanChange(models.Model):
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
 
 
+class WorksheetAnswerQuerySet(models.QuerySet):
+    def of_entries(self, entry_ids) -> WorksheetAnswerQuerySet:
+        """The answers of these plan entries (their ids, as the caller read them), by
+        runs of consecutive ids: a plan's entries are made together, so its answers are
+        one or two ranges of ``worksheet_entry_submitted``, not one descent of the
+        index per entry, each a level deeper as the country's answers grow (issue 16,
+        decision 0083). The caller gives each answer its entry (no join)."""
+        return self.filter(in_id_runs("entry_id", entry_ids))
+
+
 class WorksheetAnswer(models.Model):
     """A patient's answers to one worksheet or homework step: a draft until submitted."""
 
@@ -116,6 +127,8 @@ class WorksheetAnswer(models.Model):
     # The clinic of the plan entry's episode, kept by the database (treatment 0018):
     # the reply times read a clinic's answers sent in a week as one range (decision 0064).
     clinic = episode_clinic_copy()
+
+    objects = WorksheetAnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -47,18 +47,20 @@ def _episode(user, patient_pk: int) -> Episode:
     return episode
 
 
-def _library_choices(user, episode):
+def _library_choices(user, episode, in_plan: set[int] | None = None):
     """Choices for adding a module and switching programme. Modules (issue 20): the
     newest published version of each, in the patient's language (all languages when
-    none is in theirs), leaving out those already in the plan, grouped under the
-    programme they belong to (the first by title), then "Other modules"."""
+    none is in theirs), leaving out those already in the plan (``in_plan``: their
+    module ids, when the caller has read the plan), grouped under the programme they
+    belong to (the first by title), then "Other modules"."""
     regions = access.library_region_ids(user) & {episode.clinic.region_id}
     modules = (
         ModuleVersion.objects.filter(module__region_id__in=regions, status="published")
         .select_related("module")
         .order_by("title", "-number")
     )
-    in_plan = set(episode.plan.current().values_list("module_version__module_id", flat=True))
+    if in_plan is None:
+        in_plan = set(episode.plan.current().values_list("module_version__module_id", flat=True))
     newest, seen = [], set()
     for version in modules:  # the newest published version of each module
         if version.module_id not in seen:
@@ -100,11 +102,26 @@ def _library_choices(user, episode):
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode(request.user, pk)
     record_patient_read(request.user, episode.patient, "plan", obj=episode, clinic=episode.clinic)
-    entries = list(
-        episode.plan.current().select_related("module_version__module").order_by("position")
-    )
+    # The plan's entries, current and removed, in one read of the episode's range; their
+    # sent answers by the runs of those ids, each given its entry (issue 16, decision
+    # 0083): joined, the answers were one descent of the index per entry and the
+    # modules (not shown) one descent of their key per entry.
+    plan = list(episode.plan.select_related("module_version").order_by("position", "id"))
+    entries = [entry for entry in plan if entry.removed_at is None]
+    removed = [entry for entry in plan if entry.removed_at is not None]
     rule = episode.programme_version.unlock_rule if episode.programme_version else "manual"
-    module_choices, programme_choices = _library_choices(request.user, episode)
+    module_choices, programme_choices = _library_choices(
+        request.user, episode, in_plan={entry.module_version.module_id for entry in entries}
+    )
+    sent = list(
+        WorksheetAnswer.objects.of_entries(entry.pk for entry in plan)
+        .filter(submitted_at__isnull=False)
+        .select_related("step")
+        .order_by("-submitted_at")[:20]
+    )
+    by_id = {entry.pk: entry for entry in plan}
+    for answer in sent:
+        answer.entry = by_id[answer.entry_id]
     diary_page = Paginator(
         DiaryEntry.objects.filter(entry__episode=episode)
         .select_related("step", "entry__module_version")
@@ -127,17 +144,11 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
                 started_on=episode.started_on,
                 today=plans.clinic_today(episode.clinic),
             ),
-            "sent": WorksheetAnswer.objects.filter(
-                entry__episode=episode, submitted_at__isnull=False
-            )
-            .select_related("step", "entry__module_version")
-            .order_by("-submitted_at")[:20],
+            "sent": sent,
             "start_form": StartTreatmentForm(
                 initial={"start_on": plans.clinic_today(episode.clinic)}
             ),
-            "removed": episode.plan.filter(removed_at__isnull=False).select_related(
-                "module_version"
-            ),
+            "removed": removed,
             "diary_page": diary_page,
             "history": episode.plan_changes.select_related("actor")[:50],
             "may_tailor": access.may_tailor_plan(request.user, episode),
