@@ -9,13 +9,14 @@ the responses).
 
 from __future__ import annotations
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
 from tessera.core.contributions import Section
+from tessera.core.known_related import already_read, give_known
 from tessera.core.prepared import Prepared
 from tessera.safety.models import RiskAlert
 from tessera.treatment import plans, progress
@@ -113,29 +114,13 @@ def load_worksheets(request, episode) -> dict:
         .select_related("step")
         .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
     )
-    therapist = _cached(episode, "therapist")
-    others = []
     for answer in answers:
         _ENTRY.set_cached_value(answer, entries[answer.entry_id])
-        if answer.feedback_by_id is None:
-            _FEEDBACK_BY.set_cached_value(answer, None)
-        elif therapist is not None and answer.feedback_by_id == therapist.pk:
-            _FEEDBACK_BY.set_cached_value(answer, therapist)
-        else:
-            others.append(answer)
-    if others:
-        prefetch_related_objects(others, "feedback_by")
+    give_known(answers, "feedback_by", already_read(episode, "therapist"))
     return {"answers": answers}
 
 
 _ENTRY = WorksheetAnswer._meta.get_field("entry")
-_FEEDBACK_BY = WorksheetAnswer._meta.get_field("feedback_by")
-
-
-def _cached(instance, name: str):
-    """The related object the caller already read (``select_related``), or None."""
-    field = instance._meta.get_field(name)
-    return field.get_cached_value(instance) if field.is_cached(instance) else None
 
 
 def load_notes(request, episode) -> dict:

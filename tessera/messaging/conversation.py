@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
+from tessera.core.known_related import already_read, give_known
 from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
@@ -117,22 +118,5 @@ def latest(episode, limit: int = 5) -> list[Message]:
         )
     messages = read(episode.pk)[::-1]
     named = [m for m in messages if m.author_id and not m.from_patient and not m.is_automated]
-    therapist = _cached(episode, "therapist")
-    others = []
-    for message in named:
-        if therapist is not None and message.author_id == therapist.pk:
-            _AUTHOR.set_cached_value(message, therapist)
-        else:
-            others.append(message)
-    if others:
-        prefetch_related_objects(others, "author")
+    give_known(named, "author", already_read(episode, "therapist"))
     return messages
-
-
-_AUTHOR = Message._meta.get_field("author")
-
-
-def _cached(instance, name: str):
-    """The related object the caller already read (``select_related``), or None."""
-    field = instance._meta.get_field(name)
-    return field.get_cached_value(instance) if field.is_cached(instance) else None

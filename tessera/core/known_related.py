@@ -1,0 +1,40 @@
+"""Related objects a page already holds, given to the rows that point at them (issue 16,
+decisions 0082 and 0083).
+
+A message's author or a worksheet answer's feedback giver is nearly always the episode's
+therapist, whom the page read with the episode. Reading the users by key for every row
+descended the users' index once per row, a level deeper as the country grew. These give
+each row the object in hand and read only the others, once together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import prefetch_related_objects
+
+
+def already_read(instance, name: str):
+    """The related object ``name`` the caller already read (``select_related``), or None."""
+    field = instance._meta.get_field(name)
+    return field.get_cached_value(instance) if field.is_cached(instance) else None
+
+
+def give_known(rows: Iterable, name: str, known) -> None:
+    """Each row's foreign key ``name`` given ``known`` where it points at it (``known`` may
+    be None: nothing is known), None where it is empty; the rest read at once, together."""
+    rows = list(rows)
+    if not rows:
+        return
+    field = rows[0]._meta.get_field(name)
+    attname = field.attname
+    others = []
+    for row in rows:
+        key = getattr(row, attname)
+        if key is None:
+            field.set_cached_value(row, None)
+        elif known is not None and key == known.pk:
+            field.set_cached_value(row, known)
+        else:
+            others.append(row)
+    if others:
+        prefetch_related_objects(others, name)
