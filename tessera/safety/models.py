@@ -13,14 +13,25 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.access import episode_scope, through
+from tessera.core.access import episode_scope, staff_clinic_ids, through
 
 
 class RiskAlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAlertQuerySet:
         """On the alert's own episode (the join the alert list makes anyway), not on a
-        second copy of the episodes (issue 16)."""
-        return self.filter(through(episode_scope(user), "episode"))
+        second copy of the episodes (issue 16).
+
+        For staff who are not patients too, led by the alert's copy of its clinic: every
+        arm of a staff scope names its clinics, all among the user's role clinics
+        (``staff_clinic_ids``), so the alerts of those clinics (``alert_by_clinic``) are
+        the only ones to test. Without it the planner read every open alert of the
+        country and hashed the clinic's episodes to find a therapist's one or two
+        (545 open alerts at 100,000 patients; decision 0084). The copy is never
+        missing (NOT NULL, written by ``save``), so no alert is hidden by it."""
+        visible = self.filter(through(episode_scope(user), "episode"))
+        if getattr(user, "is_staff_member", False) and user.patient_record is None:
+            visible = visible.filter(clinic_id__in=staff_clinic_ids(user))
+        return visible
 
     def unresolved(self) -> RiskAlertQuerySet:
         return self.filter(resolved_at__isnull=True)
@@ -78,6 +89,15 @@ class RiskAlert(models.Model):
     episode = models.ForeignKey(
         "core.Episode", on_delete=models.CASCADE, related_name="risk_alerts"
     )
+    # The episode's clinic, copied when the alert is made (``save``; an episode never
+    # moves clinic): the alert list is read from its clinics' alerts (decision 0084).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.CASCADE,
+        editable=False,
+        db_index=False,
+        related_name="+",
+    )
     source = models.CharField(max_length=16, choices=Source.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     response = models.ForeignKey(
@@ -118,6 +138,9 @@ class RiskAlert(models.Model):
                 condition=models.Q(resolved_at__isnull=True),
                 name="alert_open_by_episode",
             ),
+            # A clinic's alerts, its open ones (resolved_at NULL) together: the alert
+            # list's way in (decision 0084).
+            models.Index(fields=["clinic", "resolved_at"], name="alert_by_clinic"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,6 +151,11 @@ class RiskAlert(models.Model):
 
     def __str__(self) -> str:
         return f"risk alert {self.pk} ({self.severity})"
+
+    def save(self, *args, **kwargs):
+        if self.clinic_id is None and self.episode_id is not None:
+            self.clinic_id = self.episode.clinic_id
+        super().save(*args, **kwargs)
 
 
 # The six parts of a safety plan (Stanley & Brown 2012, CLINICAL.md §5): a plan the

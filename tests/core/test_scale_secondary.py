@@ -491,6 +491,8 @@ def test_the_alert_list_reads_no_patient_clinic_or_user_per_alert(world, client,
     sql = _selects(captured)
     alerts = [q for q in sql if 'FROM "safety_riskalert"' in q]
     assert alerts, sql
+    # Led by the alert's copy of its clinic (safety 0008), the user's role clinics.
+    assert all('"safety_riskalert"."clinic_id" IN' in q for q in alerts), alerts
     assert all(
         f'"{table}"' not in q
         for q in alerts
@@ -503,6 +505,19 @@ def test_the_alert_list_reads_no_patient_clinic_or_user_per_alert(world, client,
     assert page.count(f"{world.patient.first_name} {world.patient.last_name}</a>") == 4
     assert page.count(f"<small>{world.clinic.name}</small>") == 4
     assert page.count(f"acknowledged by {world['manager']}") == 3
+
+
+def test_an_alert_keeps_its_episodes_clinic_and_stays_visible(world, client, login):
+    """The alert's copy of its clinic is written when it is made; the on-call and the
+    clinic-wide scopes still see it through the copy (decision 0084)."""
+    from tessera.safety.models import RiskAlert
+
+    alert = _alert(world)
+    assert alert.clinic_id == world.episode.clinic_id
+    assert RiskAlert.objects.filter(pk=alert.pk, clinic_id=world.clinic.pk).exists()
+    for who in ("therapist", "manager", "supervisor"):
+        assert RiskAlert.objects.visible_to(world[who]).filter(pk=alert.pk).exists(), who
+    assert not RiskAlert.objects.visible_to(world["other_therapist"]).filter(pk=alert.pk).exists()
 
 
 def test_the_supervision_list_reads_no_patient_or_clinic_and_filters_by_the_clinics(
