@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
-from tessera.core.models import Episode
+from tessera.core.id_lists import among_ids
+from tessera.core.models import Episode, User
 
 DEFAULT_HOURS = 72
 MAX_HOURS = 14 * 24
@@ -179,9 +180,6 @@ class SupervisedCaseQuerySet(models.QuerySet):
         clinics' whole range of episodes for the count. No join on the patients or the
         clinics, which were one descent of a key that grows with the country per case
         (the clinics table read whole; issue 16)."""
-        from tessera.core.id_lists import among_ids
-        from tessera.core.models import User
-
         last = SupervisionNote.objects.filter(episode=models.OuterRef("episode")).order_by(
             "-created_at", "-id"
         )

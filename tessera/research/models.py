@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import identity
 from tessera.core.access.research import participant_q_for_patient, studies_visible_q
 from tessera.core.models import Episode
 from tessera.core.models.organisation import LANGUAGE_CHOICES
@@ -30,8 +31,6 @@ class StudyQuerySet(models.QuerySet):
         role clinics (``identity.clinics_by_name``: no query when every site is one of
         them), not a join on the clinics table, which the planner reads whole (one row
         per thousand patients) for a few rows (issue 16)."""
-        from tessera.core import identity
-
         studies = list(self)
         links = list(
             Study.clinics.through.objects.filter(study_id__in=[s.pk for s in studies])

@@ -13,7 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import identity
 from tessera.core.access import episode_scope, staff_clinic_ids, through
+from tessera.core.models import User
 
 
 class RiskAlertQuerySet(models.QuerySet):
@@ -43,8 +45,6 @@ class RiskAlertQuerySet(models.QuerySet):
         descent of a key that grows with the country per alert shown (the clinics table
         read whole), and the acknowledger was one query per acknowledged alert (issue
         16). The clinic's name: ``name_clinics``."""
-        from tessera.core.models import User
-
         return self.select_related("episode").prefetch_related(
             models.Prefetch(
                 "acknowledged_by",
@@ -57,8 +57,6 @@ def name_clinics(user, alerts) -> list[RiskAlert]:
     """These alerts, each with ``clinic_name``: its episode's clinic's name, from the
     user's kept role clinics (``identity.clinics_by_name``; no query when every clinic
     is one of them, which the alert scopes' clinics are), else one read."""
-    from tessera.core import identity
-
     alerts = list(alerts)
     names = {
         clinic.pk: clinic.name
