@@ -491,8 +491,11 @@ def test_the_alert_list_reads_no_patient_clinic_or_user_per_alert(world, client,
     sql = _selects(captured)
     alerts = [q for q in sql if 'FROM "safety_riskalert"' in q]
     assert alerts, sql
-    # Led by the alert's copy of its clinic (safety 0008), the user's role clinics.
+    # Led by the alert's copy of its clinic (safety 0008), the user's role clinics; the
+    # episode's clinics only filter (``clinic_id + 0``), each alert's episode by key.
     assert all('"safety_riskalert"."clinic_id" IN' in q for q in alerts), alerts
+    if ON_POSTGRES:
+        assert all('("treatment_episode"."clinic_id" + 0) = ANY(' in q for q in alerts), alerts
     assert all(
         f'"{table}"' not in q
         for q in alerts
