@@ -68,6 +68,8 @@ APPLICATION_SHARE = 0.1
 WORKSHEETS = 4  # modules with a worksheet sent, the first weeks of a course
 WORKSHEETS_WAITING = 0.05  # share of sent worksheets still waiting for feedback
 APPLICATION_UNREAD = 0.3  # share of applications whose applicant's message is unread
+ALERTED = 0.05  # share of grown episodes that have had a risk alert (decision 0084)
+ALERTS_OPEN = 0.1  # share of those alerts still open (not yet resolved)
 PATIENTS_PER_THERAPIST = 40
 PATIENTS_PER_CLINIC = 1000
 # The demo clinic's own work, the same at every N: patients of its own (with their
@@ -694,6 +696,8 @@ def grow(world: World, target: int, chunk: int = 5000, timings: dict | None = No
             cursor, first_application=first_application, author=world.demo_therapist
         )
         t = lap("applicant messages", t)
+        add_risk_alerts(cursor, first_episode=first_episode, demo_clinic=world.demo_clinic)
+        t = lap("risk alerts", t)
         cursor.execute(_activity_fill(), [first_episode])
         t = lap("episode activity filled", t)
         for statement in indexes:
@@ -855,6 +859,45 @@ def add_application_messages(cursor, *, first_application: int, author: int) -> 
          ORDER BY a.id, m.days
         """,
         [author, APPLICATION_UNREAD, first_application],
+    )
+    return cursor.rowcount
+
+
+def add_risk_alerts(cursor, *, first_episode: int, demo_clinic: int) -> int:
+    """Risk alerts, set-based, for ``ALERTED`` of the grown episodes from
+    ``first_episode`` on outside the demo clinic (whose own alerts stay the demo's) that
+    have none: a concern raised a few days after the episode began, resolved (phoned)
+    within two days but for ``ALERTS_OPEN`` of them, half of the open ones acknowledged.
+    Every clinic of the country then has its open and resolved alerts, as a national
+    service would, and a read that starts from the country's open alerts grows with it.
+    The alert's copy of its clinic (safety 0008) is written when the table has it.
+    Returns the alerts made."""
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'safety_riskalert' AND column_name = 'clinic_id'"
+    )
+    clinic = (", clinic_id", ", e.clinic_id") if cursor.fetchone() else ("", "")
+    cursor.execute("SELECT setseed(0.84)")
+    cursor.execute(
+        f"""
+        INSERT INTO safety_riskalert (episode_id, source, severity, rule_codes, concern,
+                                      opened_at, acknowledge_by, escalation_level,
+                                      acknowledged_at, action, action_note,
+                                      resolved_at{clinic[0]})
+        SELECT e.id, 'concern', CASE WHEN random() < 0.5 THEN 'high' ELSE 'moderate' END,
+               '[]'::jsonb, 'Bench concern', o.at, o.at + interval '4 hours', 0,
+               CASE WHEN o.open AND random() < 0.5 THEN NULL ELSE o.at + interval '1 hour' END,
+               CASE WHEN o.open THEN '' ELSE 'phoned' END, '',
+               CASE WHEN o.open THEN NULL ELSE o.at + random() * interval '2 days' END{clinic[1]}
+          FROM treatment_episode e
+          CROSS JOIN LATERAL (SELECT e.created_at + random() * interval '5 days' AS at,
+                                     random() < %s AS open) o
+         WHERE e.id >= %s AND e.clinic_id <> %s AND e.patient_first_name LIKE 'Bench%%'
+           AND random() < %s
+           AND NOT EXISTS (SELECT 1 FROM safety_riskalert r WHERE r.episode_id = e.id)
+         ORDER BY e.id
+        """,
+        [ALERTS_OPEN, first_episode, demo_clinic, ALERTED],
     )
     return cursor.rowcount
 
@@ -1301,6 +1344,13 @@ def main(argv: list[str] | None = None) -> int:
         "growing now makes them, then VACUUM ANALYZE; nothing else",
     )
     parser.add_argument(
+        "--add-risk-alerts",
+        action="store_true",
+        help="give a database grown before without them its grown episodes' risk alerts "
+        "(a share of the episodes outside the demo clinic, most resolved), as growing now "
+        "makes them, then VACUUM ANALYZE; nothing else",
+    )
+    parser.add_argument(
         "--grow-existing",
         action="store_true",
         help="grow the database as it is (grown before) in place to each of --sizes: "
@@ -1312,8 +1362,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--detail needs --existing")
     if args.existing and args.grow_existing:
         parser.error("--existing and --grow-existing: one or the other")
-    if args.existing or args.grow_existing or args.add_worksheets or args.add_application_messages:
+    adding = args.add_worksheets or args.add_application_messages or args.add_risk_alerts
+    if args.existing or args.grow_existing or adding:
         existing_database(args.database_url)
+    if args.add_risk_alerts:
+        setup_django(args.database_url)
+        from django.db import connection, transaction
+
+        world = existing_world()
+        with transaction.atomic(), connection.cursor() as cursor:
+            made = add_risk_alerts(cursor, first_episode=0, demo_clinic=world.demo_clinic)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"{made:,} risk alerts added")
+        return 0
     if args.add_application_messages:
         setup_django(args.database_url)
         from django.db import connection, transaction

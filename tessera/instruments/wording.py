@@ -123,9 +123,11 @@ def language_statuses(definitions: Iterable[Definition], clinic) -> dict[str, di
     definitions = list(definitions)
     rows = {
         (row.instrument, row.language): row
+        # No order: a dict by key. The model's order (the clinic's name) joined the
+        # clinics table, read whole for one clinic's rows (issue 16).
         for row in ClinicWording.objects.filter(
             clinic=clinic, instrument__in=[d.code for d in definitions]
-        )
+        ).order_by()
     }
     statuses: dict[str, dict[str, str]] = {}
     for definition in definitions:

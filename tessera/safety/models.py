@@ -10,20 +10,85 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.access import episode_scope, through
+from tessera.core import identity
+from tessera.core.access import episode_scope, staff_clinic_ids, through
+from tessera.core.id_lists import among_ids
+from tessera.core.models import User
+
+
+def _clinics_only_filtering(scope: Q) -> Q:
+    """The same scope with its lists of the episode's clinics written to only filter
+    (``among_ids``: ``clinic_id + 0``), once the alert's own clinic leads: as index
+    conditions the planner hashed the clinic's whole range of episodes for a count of a
+    therapist's one alert (7 pages at 100,000 patients), where each of the clinic's few
+    alerts' episode by key is enough (decision 0084)."""
+    copy = Q()
+    copy.connector, copy.negated = scope.connector, scope.negated
+    for child in scope.children:
+        if isinstance(child, Q):
+            copy.children.append(_clinics_only_filtering(child))
+        elif (
+            isinstance(child, tuple)
+            and child[0] == "episode__clinic_id__in"
+            and isinstance(child[1], set | frozenset | list | tuple)
+        ):
+            copy.children.append(among_ids("episode__clinic_id", child[1]))
+        else:
+            copy.children.append(child)
+    return copy
 
 
 class RiskAlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAlertQuerySet:
         """On the alert's own episode (the join the alert list makes anyway), not on a
-        second copy of the episodes (issue 16)."""
-        return self.filter(through(episode_scope(user), "episode"))
+        second copy of the episodes (issue 16).
+
+        For staff who are not patients too, led by the alert's copy of its clinic: every
+        arm of a staff scope names its clinics, all among the user's role clinics
+        (``staff_clinic_ids``), so the alerts of those clinics (``alert_by_clinic``) are
+        the only ones to test. Without it the planner read every open alert of the
+        country and hashed the clinic's episodes to find a therapist's one or two
+        (545 open alerts at 100,000 patients; decision 0084). The copy is never
+        missing (NOT NULL, written by ``save``), so no alert is hidden by it."""
+        scope = through(episode_scope(user), "episode")
+        if not (getattr(user, "is_staff_member", False) and user.patient_record is None):
+            return self.filter(scope)
+        return self.filter(_clinics_only_filtering(scope), clinic_id__in=staff_clinic_ids(user))
 
     def unresolved(self) -> RiskAlertQuerySet:
         return self.filter(resolved_at__isnull=True)
+
+    def as_listed(self) -> RiskAlertQuerySet:
+        """The alert list's rows: each alert with its episode, whose copy of the
+        patient's name the list shows (core 0017), and whoever acknowledged it read once
+        for the page. No join on the patients, the clinics or the users: each was one
+        descent of a key that grows with the country per alert shown (the clinics table
+        read whole), and the acknowledger was one query per acknowledged alert (issue
+        16). The clinic's name: ``name_clinics``."""
+        return self.select_related("episode").prefetch_related(
+            models.Prefetch(
+                "acknowledged_by",
+                queryset=User.objects.only("id", "first_name", "last_name", "email"),
+            )
+        )
+
+
+def name_clinics(user, alerts) -> list[RiskAlert]:
+    """These alerts, each with ``clinic_name``: its episode's clinic's name, from the
+    user's kept role clinics (``identity.clinics_by_name``; no query when every clinic
+    is one of them, which the alert scopes' clinics are), else one read."""
+    alerts = list(alerts)
+    names = {
+        clinic.pk: clinic.name
+        for clinic in identity.clinics_by_name(user, {a.episode.clinic_id for a in alerts})
+    }
+    for alert in alerts:
+        alert.clinic_name = names.get(alert.episode.clinic_id, "")
+    return alerts
 
 
 class RiskAlert(models.Model):
@@ -45,6 +110,15 @@ class RiskAlert(models.Model):
 
     episode = models.ForeignKey(
         "core.Episode", on_delete=models.CASCADE, related_name="risk_alerts"
+    )
+    # The episode's clinic, copied when the alert is made (``save``; an episode never
+    # moves clinic): the alert list is read from its clinics' alerts (decision 0084).
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.CASCADE,
+        editable=False,
+        db_index=False,
+        related_name="+",
     )
     source = models.CharField(max_length=16, choices=Source.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
@@ -86,6 +160,9 @@ class RiskAlert(models.Model):
                 condition=models.Q(resolved_at__isnull=True),
                 name="alert_open_by_episode",
             ),
+            # A clinic's alerts, its open ones (resolved_at NULL) together: the alert
+            # list's way in (decision 0084).
+            models.Index(fields=["clinic", "resolved_at"], name="alert_by_clinic"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -96,6 +173,11 @@ class RiskAlert(models.Model):
 
     def __str__(self) -> str:
         return f"risk alert {self.pk} ({self.severity})"
+
+    def save(self, *args, **kwargs):
+        if self.clinic_id is None and self.episode_id is not None:
+            self.clinic_id = self.episode.clinic_id
+        super().save(*args, **kwargs)
 
 
 # The six parts of a safety plan (Stanley & Brown 2012, CLINICAL.md §5): a plan the

@@ -106,6 +106,16 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
     answers = WorksheetAnswer.objects.filter(**bench)
     assert made > 0 and answers.count() == made
     assert not answers.exclude(clinic_id=F("entry__episode__clinic_id")).exists()
+    # Risk alerts (decision 0084): a share of the grown episodes outside the demo clinic,
+    # most resolved, each carrying its episode's clinic (safety 0008).
+    from tessera.safety.models import RiskAlert
+
+    with connection.cursor() as cursor:
+        alerted = scale.add_risk_alerts(cursor, first_episode=0, demo_clinic=-1)
+    alerts = RiskAlert.objects.filter(episode__patient__first_name__startswith="Bench")
+    assert alerts.count() == alerted
+    assert not alerts.exclude(clinic_id=F("episode__clinic_id")).exists()
+    assert not alerts.filter(resolved_at__isnull=False, action="").exists()
     assert [name for name, _ in runs] == ["40", "40 A/A", "80"]
     for _name, measures in runs:
         assert set(measures) == {p.label for p in pages}

@@ -455,3 +455,146 @@ def test_consultations_still_need_a_clinical_role_at_the_episodes_clinic(world):
             colleague=world["therapist"], episode__clinic=world.clinic
         ).values_list("pk", flat=True)
     )
+
+
+def _alert(world, **kwargs):
+    from django.utils import timezone
+
+    from tessera.safety.models import RiskAlert
+
+    now = timezone.now()
+    return RiskAlert.objects.create(
+        episode=world.episode,
+        source=RiskAlert.Source.CONCERN,
+        severity=RiskAlert.Severity.HIGH,
+        concern="worried",
+        acknowledge_by=now,
+        **kwargs,
+    )
+
+
+def test_the_alert_list_reads_no_patient_clinic_or_user_per_alert(world, client, login):
+    """The risk alert list: each alert with its episode, the patient's name from the
+    episode's copy, the clinic's name from the user's role clinics, whoever acknowledged
+    it once for the page; no join on the patients, clinics or users, and no user read
+    per acknowledged alert (decision 0084). The page shows the same."""
+    from django.utils import timezone
+
+    _alert(world)
+    for _n in range(3):
+        _alert(world, acknowledged_at=timezone.now(), acknowledged_by=world["manager"])
+    login(world["therapist"])
+    client.get("/alerts/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/alerts/")
+    assert response.status_code == 200
+    sql = _selects(captured)
+    alerts = [q for q in sql if 'FROM "safety_riskalert"' in q]
+    assert alerts, sql
+    # Led by the alert's copy of its clinic (safety 0008), the user's role clinics; the
+    # episode's clinics only filter (``clinic_id + 0``), each alert's episode by key.
+    assert all('"safety_riskalert"."clinic_id" IN' in q for q in alerts), alerts
+    if ON_POSTGRES:
+        assert all('("treatment_episode"."clinic_id" + 0) = ANY(' in q for q in alerts), alerts
+    assert all(
+        f'"{table}"' not in q
+        for q in alerts
+        for table in ("core_patient", "core_clinic", "core_user")
+    ), alerts
+    # The three acknowledgers once (the signed-in user is read by ``get``, with its LIMIT).
+    users = [q for q in sql if 'FROM "core_user"' in q and "LIMIT" not in q]
+    assert len(users) == 1, users
+    page = response.content.decode()
+    assert page.count(f"{world.patient.first_name} {world.patient.last_name}</a>") == 4
+    assert page.count(f"<small>{world.clinic.name}</small>") == 4
+    assert page.count(f"acknowledged by {world['manager']}") == 3
+
+
+def test_an_alert_keeps_its_episodes_clinic_and_stays_visible(world, client, login):
+    """The alert's copy of its clinic is written when it is made; the on-call and the
+    clinic-wide scopes still see it through the copy (decision 0084)."""
+    from tessera.safety.models import RiskAlert
+
+    alert = _alert(world)
+    assert alert.clinic_id == world.episode.clinic_id
+    assert RiskAlert.objects.filter(pk=alert.pk, clinic_id=world.clinic.pk).exists()
+    for who in ("therapist", "manager", "supervisor"):
+        assert RiskAlert.objects.visible_to(world[who]).filter(pk=alert.pk).exists(), who
+    assert not RiskAlert.objects.visible_to(world["other_therapist"]).filter(pk=alert.pk).exists()
+
+
+def test_the_supervision_list_reads_no_patient_or_clinic_and_filters_by_the_clinics(
+    world, client, login
+):
+    """The cases a supervisor follows: the patient's name from the episode's copy, no
+    clinic, the therapist once for the page; led by the supervisor's own follows, the
+    clinics only filtering each episode (``clinic_id + 0``), not the clinics' range of
+    episodes hashed for the count (decision 0084)."""
+    from tessera.consultation.models import SupervisedCase
+
+    SupervisedCase.objects.create(episode=world.episode, supervisor=world["supervisor"])
+    login(world["supervisor"])
+    client.get("/supervision/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/supervision/")
+    assert response.status_code == 200
+    cases = [q for q in _selects(captured) if 'FROM "consultation_supervisedcase"' in q]
+    assert len(cases) == 2, cases  # the count and the page
+    assert all('"core_patient"' not in q and '"core_clinic"' not in q for q in cases), cases
+    assert all('"core_user"' not in q for q in cases), cases
+    page = response.content.decode()
+    assert f"{world.patient.first_name} {world.patient.last_name}</a>" in page
+    assert world["therapist"].get_full_name() in page
+    if ON_POSTGRES:
+        assert all('("treatment_episode"."clinic_id" + 0) = ANY(' in q for q in cases), cases
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + cases[0])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "treatment_episode_pkey" in plan and "episode_clinic_patient" not in plan, plan
+
+
+def test_the_clinic_measures_page_reads_the_clinic_once(world, client, login):
+    """A clinic's schedule and its wordings are ordered without the clinic's name: the
+    clinics table is read once, for the clinic by its short name (decision 0084)."""
+    from tessera.treatment.models import MeasureRule
+
+    login(world["manager"])
+    url = f"/clinics/{world.clinic.slug}/measures/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    clinics = [q for q in _selects(captured) if '"core_clinic"' in q]
+    assert len(clinics) == 1 and '"core_clinic"."slug" =' in clinics[0], clinics
+    shown = [(r.time_point, r.instrument) for r in response.context["rules"]]
+    expected = MeasureRule.objects.filter(clinic=world.clinic, programme_key="")
+    assert shown == [(r.time_point, r.instrument) for r in expected]
+
+
+def test_the_study_list_names_its_sites_without_a_join_on_the_clinics(world, client, login):
+    """The study list's sites: the study's clinic ids from the link table, their names
+    from the user's kept role clinics (no query at all then), not the clinics table
+    joined to the links (decision 0084)."""
+    from tessera.core.roles import StudyRole
+    from tessera.research.models import Study, StudyMember
+
+    study = Study.objects.create(key="calm", title="Calm trial")
+    study.clinics.add(world.clinic, world.other_clinic)
+    StudyMember.objects.create(study=study, user=world["researcher"], role=StudyRole.COORDINATOR)
+    login(world["researcher"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/research/")
+    assert response.status_code == 200
+    joined = [q for q in _selects(captured) if 'FROM "core_clinic" INNER JOIN' in q]
+    assert not joined, joined
+    names = sorted([world.clinic.name, world.other_clinic.name])
+    assert f"{', '.join(names)}</p>" in response.content.decode()
+    # With the user's role clinics kept (the identity cache), no clinic is read.
+    user = world["researcher"]
+    kept = sorted((world.clinic, world.other_clinic), key=lambda c: c.name)
+    user._tessera_clinic_names = [(c.pk, c.name) for c in kept]
+    with CaptureQueriesContext(connection) as captured:
+        (listed,) = Study.objects.filter(pk=study.pk).with_sites(user)
+    assert all('"core_clinic"' not in q for q in _selects(captured))
+    assert [c.name for c in listed.sites] == [c.name for c in kept]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,18 +32,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     clinics = access.supervising_clinic_ids(request.user)
     if not clinics or not access.may_see_patient_data(request.user):
         raise PermissionDenied
-    last = SupervisionNote.objects.filter(episode=OuterRef("episode")).order_by(
-        "-created_at", "-id"
-    )
-    cases = (
-        SupervisedCase.objects.filter(supervisor=request.user, episode__clinic_id__in=clinics)
-        .select_related("episode__patient", "episode__therapist", "episode__clinic")
-        .annotate(
-            last_note_at=Subquery(last.values("created_at")[:1]),
-            last_note=Subquery(last.values("text")[:1]),
-        )
-        .order_by("episode__patient__last_name", "episode__patient__first_name", "id")
-    )
+    cases = SupervisedCase.objects.listed_for(request.user, clinics)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     # Each listed case's latest scores (one query for the page; the cases are already
     # limited to the clinics this user supervises).

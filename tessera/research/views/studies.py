@@ -32,7 +32,7 @@ from .common import get_study
 
 @staff_required
 def study_list(request: HttpRequest) -> HttpResponse:
-    studies = Study.objects.visible_to(request.user).prefetch_related("clinics")
+    studies = Study.objects.visible_to(request.user).with_sites(request.user)
     return render(
         request,
         "research/study_list.html",

@@ -21,7 +21,7 @@ from tessera.core.models import Episode
 
 from .. import actions, follow_up, rules
 from ..forms import ConcernForm, ResolveForm
-from ..models import RiskAlert, SafetyPlan
+from ..models import RiskAlert, SafetyPlan, name_clinics
 
 
 def _follow_up(alert: RiskAlert) -> dict:
@@ -70,9 +70,7 @@ def _visible_alert(user, pk: int) -> RiskAlert:
 @staff_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
-    alerts = RiskAlert.objects.visible_to(request.user).select_related(
-        "episode__patient", "episode__clinic", "episode__therapist"
-    )
+    alerts = RiskAlert.objects.visible_to(request.user).as_listed()
     if not show_all:
         alerts = alerts.unresolved()
     alerts = alerts.annotate(
@@ -85,6 +83,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         ),
     ).order_by("open_first", "high_first", "acknowledge_by", "id")
     page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    page.object_list = name_clinics(request.user, page.object_list)
     return render(
         request,
         "safety/alert_list.html",

@@ -17,6 +17,16 @@ from tessera.core.models import Clinic, episode_clinic_copy
 from tessera.instruments.time_points import TimePoint
 
 
+class MeasureRuleQuerySet(models.QuerySet):
+    def of_clinic_schedule(self, clinic) -> MeasureRuleQuerySet:
+        """A clinic's own schedule, in the model's order within one clinic (when, then
+        which questionnaire), without naming the clinic in the order: ``clinic`` in
+        ``ordering`` sorts by the clinic's name and so joins the clinics table, which
+        the planner reads whole (one row per thousand patients) for one clinic's rows
+        (issue 16)."""
+        return self.filter(clinic=clinic, programme_key="").order_by("time_point", "instrument")
+
+
 class MeasureRule(models.Model):
     """One line of a measurement schedule: an instrument at a time point.
 
@@ -34,6 +44,8 @@ class MeasureRule(models.Model):
     )
     open_days_before = models.PositiveSmallIntegerField(_("opens days before"), default=2)
     expire_days_after = models.PositiveSmallIntegerField(_("expires days after"), default=7)
+
+    objects = MeasureRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["clinic", "time_point", "instrument"]

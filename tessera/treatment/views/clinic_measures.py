@@ -73,7 +73,7 @@ def clinic_measures(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The questionnaire was added to the schedule."))
             return redirect("clinic_measures", slug=clinic.slug)
-    rules = list(MeasureRule.objects.filter(clinic=clinic, programme_key=""))
+    rules = list(MeasureRule.objects.of_clinic_schedule(clinic))
     return render(
         request,
         "treatment/clinic_measures.html",
