@@ -142,3 +142,24 @@ def test_the_plan_and_ask_pages_opened_again_after_the_discharge(page, episode):
     expect(page.get_by_role("button", name="Send the question")).to_have_count(0)
     page.get_by_role("link", name="Back to the episode").click()
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/$"))
+
+
+def test_the_patients_page_after_the_care_moved_to_a_colleague(page, episode):
+    """The therapist's page about a patient handed to a colleague meanwhile, opened
+    again: it said Page not found, as for an address that never existed."""
+    from tessera.core.actions.staff import do_change_therapist
+
+    _therapist(page)
+    page.goto(f"/episodes/{episode.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    do_change_therapist(  # elsewhere, by the manager
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        to_user=User.objects.get(email="therapist2@demo.tessera.test"),
+        reason="Parental leave",
+    )
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You can no longer open this record")
+    expect(page.get_by_text("may have moved to a colleague")).to_be_visible()
+    page.get_by_role("link", name="Go to the home page").click()
+    expect(page).to_have_url(re.compile(r"/$"))
