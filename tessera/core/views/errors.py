@@ -115,9 +115,7 @@ def not_found(request, exception=None):
         # A page that posts to itself (a confirmation page) is about the gone thing too:
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
-    return render(
-        request, "errors/404.html", {"access_ended": _access_ended(request)}, status=404
-    )
+    return render(request, "errors/404.html", {"access_ended": _access_ended(request)}, status=404)
 
 
 def _patient_in_path(path: str) -> int | None:
