@@ -33,12 +33,19 @@
         return null;
       }
       if (response.status === 409) {
-        // The page was drawn before the person last signed in (in another tab): its
-        // token is no longer theirs. Say so (the server's line, escaped HTML, read as
-        // text in an inert document); the text stays on this device and is saved when
-        // the page is opened again (no retries).
-        return response.text().then(function (line) {
-          say(new DOMParser().parseFromString(line, "text/html").body.textContent);
+        // Refused in a way a retry cannot change: the page was drawn before the person
+        // last signed in (in another tab: a line of escaped HTML, read as text in an
+        // inert document), or the worksheet can no longer be written in (the module
+        // taken out of the plan, the answers read-only: JSON with the reason). Say why;
+        // the text stays on this device (no retries).
+        var json = /json/.test(response.headers.get("Content-Type") || "");
+        var line = json
+          ? response.json().then(function (refused) { return refused.error || ""; })
+          : response.text().then(function (html) {
+            return new DOMParser().parseFromString(html, "text/html").body.textContent;
+          });
+        return line.then(function (text) {
+          say(text || form.dataset.refusedText || "Not saved.");
           signedOut = true;
           return null;
         });
