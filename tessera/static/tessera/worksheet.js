@@ -50,6 +50,13 @@
           return null;
         });
       }
+      if (response.status === 404) {
+        // The worksheet is no longer there for this person (the course's reading period
+        // over, say): a retry cannot change that. Say so and stop; the text stays here.
+        say(form.dataset.goneText || "Not saved: this worksheet can no longer be changed.");
+        signedOut = true;
+        return null;
+      }
       if (response.status === 400) {
         // Refused (e.g. text past the field's limit): say why, keep the text on this
         // device, and wait for the next change instead of retrying the same post.
