@@ -1,5 +1,6 @@
 """Error pages in the site's own layout, translated, with no details leaked."""
 
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -120,21 +121,22 @@ def not_found(request, exception=None):
 
 def _patient_in_path(path: str) -> int | None:
     """The patient a staff page is about, from its address: "/patients/<id>/…", or an
-    episode's id ("/episodes/<id>/…", or any route's ``episode_id``)."""
+    episode's id ("…/episodes/<id>/…", e.g. the episode's time page, or a route's
+    ``episode_id``). Only for an address that is one of ours."""
     from tessera.core.models import Episode
 
     try:
-        match = resolve(path)
+        kwargs = resolve(path).kwargs
     except Resolver404:
         return None
-    kwargs = match.kwargs
-    if path.startswith("/patients/") and isinstance(kwargs.get("pk"), int):
-        return kwargs["pk"]
+    if patient := re.match(r"/patients/(\d+)/", path):
+        return int(patient.group(1))
     episode_id = kwargs.get("episode_id")
-    if episode_id is None and path.startswith("/episodes/"):
-        episode_id = kwargs.get("pk")
     if not isinstance(episode_id, int):
-        return None
+        episode = re.search(r"/episodes/(\d+)/", path)
+        if episode is None:
+            return None
+        episode_id = int(episode.group(1))
     return Episode.objects.filter(pk=episode_id).values_list("patient_id", flat=True).first()
 
 
