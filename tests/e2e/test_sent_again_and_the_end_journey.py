@@ -115,3 +115,51 @@ def test_a_care_model_change_sent_after_the_discharge_changes_nothing(page, epis
     ).to_be_visible()
     episode.refresh_from_db()
     assert episode.care_model != "face_to_face"
+
+
+def test_the_plan_and_ask_pages_opened_again_after_the_discharge(page, episode):
+    """A therapist had the plan page and the ask page open; the patient was discharged
+    elsewhere; reloading either said Page not found."""
+    _therapist(page)
+    page.goto(f"/patients/{episode.patient_id}/plan/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    close_episode(  # discharged meanwhile, elsewhere
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        reason="completed",
+        note="",
+    )
+    page.reload()
+    expect(page.get_by_role("status").filter(has_text="its plan can no longer")).to_contain_text(
+        "This treatment has ended, so its plan can no longer be changed. It is shown here."
+    )
+    expect(page.get_by_role("heading", name="Plan and progress", level=2)).to_be_visible()
+    page.goto(f"/consultations/ask/{episode.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask a colleague")
+    expect(page.get_by_role("status").filter(has_text="no colleague can be asked")).to_contain_text(
+        "The treatment has ended, so no colleague can be asked about it any more."
+    )
+    expect(page.get_by_role("button", name="Send the question")).to_have_count(0)
+    page.get_by_role("link", name="Back to the episode").click()
+    expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/$"))
+
+
+def test_the_patients_page_after_the_care_moved_to_a_colleague(page, episode):
+    """The therapist's page about a patient handed to a colleague meanwhile, opened
+    again: it said Page not found, as for an address that never existed."""
+    from tessera.core.actions.staff import do_change_therapist
+
+    _therapist(page)
+    page.goto(f"/episodes/{episode.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    do_change_therapist(  # elsewhere, by the manager
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        to_user=User.objects.get(email="therapist2@demo.tessera.test"),
+        reason="Parental leave",
+    )
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You can no longer open this record")
+    expect(page.get_by_text("may have moved to a colleague")).to_be_visible()
+    page.get_by_role("link", name="Go to the home page").click()
+    expect(page).to_have_url(re.compile(r"/$"))

@@ -155,3 +155,48 @@ def test_a_question_to_a_colleague_sent_after_the_end_is_shown_back(demo):
     assert "The treatment has ended, so no colleague can be asked about it any more." in body
     assert "Is &lt;this&gt; &amp; that a relapse?" in body
     assert ConsultationRequest.objects.count() == before
+
+
+def test_the_plan_page_reloaded_after_the_end_shows_the_episode_with_a_word(demo):
+    """The plan page (or a bookmark to it) opened again after the discharge: it was a
+    Page not found; now the episode's page, whose plan section shows the plan read-only."""
+    client = _therapist()
+    patient, episode = _patient_and_episode()
+    plan_url = f"/patients/{patient.pk}/plan/"
+    assert client.get(plan_url).status_code == 200
+    _discharged(episode)
+    changes = PlanChange.objects.filter(episode=episode).count()
+    response = client.get(plan_url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/episodes/{episode.pk}/#plan"
+    shown = client.get(f"/episodes/{episode.pk}/")
+    assert "This treatment has ended, so its plan can no longer be changed. It is shown here." in (
+        _messages(shown)
+    )
+    assert 'id="plan"' in shown.content.decode()
+    assert PlanChange.objects.filter(episode=episode).count() == changes
+
+
+def test_the_plan_page_of_a_patient_never_seen_stays_not_found(demo):
+    """The redirect above is only for a patient the user may see: another clinic's
+    patient (ended or not) is still a Page not found, as before."""
+    client = Client()
+    sign_in(client, User.objects.get(email="harbour.therapist@demo.tessera.test"))
+    patient, episode = _patient_and_episode()
+    _discharged(episode)
+    assert client.get(f"/patients/{patient.pk}/plan/").status_code == 404
+
+
+def test_the_ask_page_reloaded_after_the_end_says_why_nobody_can_be_asked(demo):
+    client = _therapist()
+    _, episode = _patient_and_episode()
+    url = f"/consultations/ask/{episode.pk}/"
+    assert client.get(url).status_code == 200
+    _discharged(episode)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The treatment has ended, so no colleague can be asked about it any more." in body
+    assert "Your question was not sent." not in body  # nothing was sent from this page
+    assert '<form method="post" novalidate>' not in body
+    assert f'href="/episodes/{episode.pk}/"' in body

@@ -42,9 +42,14 @@ def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
     if not actions.sees_by_own_role(request.user, episode):
         raise Http404  # a consulted colleague does not pass the case on
     if episode.status == Episode.Status.ENDED:
-        if request.method != "POST":
-            raise Http404
-        return _asked_after_the_end(request, episode)
+        if request.method == "POST":
+            return _asked_after_the_end(request, episode)
+        # The ask page reloaded (or opened from a bookmark) after the end: it says why
+        # nobody can be asked now (it was a Page not found).
+        record_patient_read(
+            request.user, episode.patient, "episode", obj=episode, clinic=episode.clinic
+        )
+        return render(request, "consultation/ask.html", {"episode": episode, "ended": True})
     colleagues = actions.colleagues_for(episode, request.user)
     supervisors = [s for s in actions.supervisors_of(episode.clinic_id) if s != request.user]
     form = AskForm(request.POST or None, colleagues=colleagues, has_supervisor=bool(supervisors))
@@ -87,7 +92,7 @@ def _asked_after_the_end(request, episode) -> HttpResponse:
         for name in ("question", "draft")
         if (request.POST.get(name) or "").strip()
     ]
-    context = {"episode": episode, "ended": True, "not_sent": not_sent}
+    context = {"episode": episode, "ended": True, "asked": True, "not_sent": not_sent}
     return render(request, "consultation/ask.html", context, status=409)
 
 

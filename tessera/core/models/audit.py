@@ -51,6 +51,11 @@ class AuditQuerySet(models.QuerySet):
             "-id"
         )
 
+    def acted_on_patient(self, actor_id: int, patient_id: int) -> bool:
+        """Whether this person's own actions (reads included) are in this patient's trail:
+        they have seen the record. Read from the patient's own index entries."""
+        return self.filter(patient_id=patient_id, actor_id=actor_id).exists()
+
     def as_listed(self) -> AuditQuerySet:
         """These events with only the columns the audit search shows, each row's actor
         read afterwards for the rows of the page alone (one query, every distinct actor

@@ -1,5 +1,6 @@
 """Error pages in the site's own layout, translated, with no details leaked."""
 
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -115,7 +116,46 @@ def not_found(request, exception=None):
         # A page that posts to itself (a confirmation page) is about the gone thing too:
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
-    return render(request, "errors/404.html", status=404)
+    return render(request, "errors/404.html", {"access_ended": _access_ended(request)}, status=404)
+
+
+def _patient_in_path(path: str) -> int | None:
+    """The patient a staff page is about, from its address: "/patients/<id>/…", or an
+    episode's id ("…/episodes/<id>/…", e.g. the episode's time page, or a route's
+    ``episode_id``). Only for an address that is one of ours."""
+    from tessera.core.models import Episode
+
+    try:
+        kwargs = resolve(path).kwargs
+    except Resolver404:
+        return None
+    if patient := re.match(r"/patients/(\d+)/", path):
+        return int(patient.group(1))
+    episode_id = kwargs.get("episode_id")
+    if not isinstance(episode_id, int):
+        episode = re.search(r"/episodes/(\d+)/", path)
+        if episode is None:
+            return None
+        episode_id = int(episode.group(1))
+    return Episode.objects.filter(pk=episode_id).values_list("patient_id", flat=True).first()
+
+
+def _access_ended(request) -> bool:
+    """A staff member's page about a patient they may no longer see (the care handed to
+    a colleague, a consultation ended, a role removed; a page left open, a bookmark, a
+    link in a notice): whether they had seen this record before, in their own trail.
+    Only then does the page say that their access ended instead of a bare Page not
+    found: it tells them nothing they did not know. An id never seen stays a plain 404,
+    so that the existence of a record is not revealed."""
+    from tessera.core.models import AuditEvent
+
+    user = getattr(request, "user", None)
+    if request.method != "GET" or user is None or not user.is_authenticated:
+        return False
+    if not getattr(user, "is_staff_member", False):
+        return False
+    patient_id = _patient_in_path(request.path)
+    return patient_id is not None and AuditEvent.objects.acted_on_patient(user.pk, patient_id)
 
 
 # allauth's own limits (sign-up, password reset, e-mail confirmation, sign-in attempts per

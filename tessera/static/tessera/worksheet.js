@@ -33,15 +33,29 @@
         return null;
       }
       if (response.status === 409) {
-        // The page was drawn before the person last signed in (in another tab): its
-        // token is no longer theirs. Say so (the server's line, escaped HTML, read as
-        // text in an inert document); the text stays on this device and is saved when
-        // the page is opened again (no retries).
-        return response.text().then(function (line) {
-          say(new DOMParser().parseFromString(line, "text/html").body.textContent);
+        // Refused in a way a retry cannot change: the page was drawn before the person
+        // last signed in (in another tab: a line of escaped HTML, read as text in an
+        // inert document), or the worksheet can no longer be written in (the module
+        // taken out of the plan, the answers read-only: JSON with the reason). Say why;
+        // the text stays on this device (no retries).
+        var json = /json/.test(response.headers.get("Content-Type") || "");
+        var line = json
+          ? response.json().then(function (refused) { return refused.error || ""; })
+          : response.text().then(function (html) {
+            return new DOMParser().parseFromString(html, "text/html").body.textContent;
+          });
+        return line.then(function (text) {
+          say(text || form.dataset.refusedText || "Not saved.");
           signedOut = true;
           return null;
         });
+      }
+      if (response.status === 404) {
+        // The worksheet is no longer there for this person (the course's reading period
+        // over, say): a retry cannot change that. Say so and stop; the text stays here.
+        say(form.dataset.goneText || "Not saved: this worksheet can no longer be changed.");
+        signedOut = true;
+        return null;
       }
       if (response.status === 400) {
         // Refused (e.g. text past the field's limit): say why, keep the text on this

@@ -21,7 +21,7 @@ from tessera.core.forms import action_error_texts
 from .. import diary, plans, worksheets
 from ..actions import diary as diary_actions
 from ..models import DiaryEntry
-from .workspace import _open_entry
+from .workspace import _open_entry, module_still_open
 
 
 def _homework_step(entry, position: int):
@@ -48,6 +48,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @patient_required
+@module_still_open
 def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpResponse:
     """GET: the form and this week's entries. POST: register an entry."""
     episode, entry = _open_entry(request.user, entry_id)
@@ -103,6 +104,7 @@ def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpRe
 
 
 @patient_required
+@module_still_open
 def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: int):
     """Correct one of today's entries."""
     episode, entry = _open_entry(request.user, entry_id)

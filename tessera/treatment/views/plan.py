@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,7 +101,20 @@ def _library_choices(user, episode, in_plan: set[int] | None = None):
 
 @staff_required
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = _episode(request.user, pk)
+    try:
+        episode = _episode(request.user, pk)
+    except Http404:
+        # The plan page left open (or bookmarked) while the course ended: its plan is on
+        # the episode's page, read-only (it was a Page not found).
+        ended = _latest_ended(request.user, access.get_visible_patient(request.user, pk))
+        if ended is None:
+            raise
+        messages.info(
+            request,
+            _("This treatment has ended, so its plan can no longer be changed. It is shown here."),
+        )
+        url = reverse("episode_overview", kwargs={"episode_id": ended.pk})
+        return redirect(f"{url}#plan")
     record_patient_read(request.user, episode.patient, "plan", obj=episode, clinic=episode.clinic)
     # The plan's entries, current and removed, in one read of the episode's range; their
     # sent answers by the runs of those ids, each given its entry (issue 16, decision
@@ -170,17 +184,20 @@ class TreatmentEnded(Exception):
         self.episode = episode
 
 
+def _latest_ended(user, patient) -> Episode | None:
+    return (
+        Episode.objects.visible_to(user)
+        .filter(patient=patient, status=Episode.Status.ENDED)
+        .order_by("-ended_on", "-pk")
+        .first()
+    )
+
+
 def _tailoring(request, pk):
     try:
         episode = _episode(request.user, pk)
     except Http404:
-        patient = access.get_visible_patient(request.user, pk)
-        ended = (
-            Episode.objects.visible_to(request.user)
-            .filter(patient=patient, status=Episode.Status.ENDED)
-            .order_by("-ended_on", "-pk")
-            .first()
-        )
+        ended = _latest_ended(request.user, access.get_visible_patient(request.user, pk))
         if ended is None:
             raise
         raise TreatmentEnded(ended) from None

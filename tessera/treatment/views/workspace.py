@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,24 +15,86 @@ from tessera.core import care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 from tessera.core.forms import action_error_texts
+from tessera.core.middleware import sent_by_a_script
 from tessera.core.models import Episode
 
 from .. import diary, plans, worksheets
 from ..actions import plans as plan_actions
 from ..ending import patient_may_write
-from ..models import WorksheetAnswer
+from ..models import PlanEntry, WorksheetAnswer
+
+
+class ModuleNotOpen(Exception):
+    """A module of the patient's own plan that is not open to them now: taken out of the
+    plan, or closed again (its opening date moved on), while their page was open."""
+
+    def __init__(self, entry: PlanEntry):
+        super().__init__(entry.pk)
+        self.entry = entry
 
 
 def _open_entry(user, entry_id: int):
     """An open module of the episode the patient reads (after the end too, within the
-    clinic's reading period); writing in it is checked by the actions."""
+    clinic's reading period); writing in it is checked by the actions. A module of
+    that plan that is not open (any more) raises ``ModuleNotOpen``; anything else 404."""
     episode = plans.patient_reading_episode(user)
     if episode is None:
         raise Http404
     for state in plans.episode_states(episode):
         if state.entry.pk == entry_id and state.is_open:
             return episode, state.entry
-    raise Http404
+    entry = PlanEntry.objects.filter(episode=episode, pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    raise ModuleNotOpen(entry)
+
+
+def _not_open_text(entry: PlanEntry) -> str:
+    if entry.removed_at is not None:
+        return _("This module was taken out of your plan, so it can no longer be opened.")
+    return _("This module is not open at the moment: your plan was changed.")
+
+
+def _typed_back(entry: PlanEntry, position, data) -> list[tuple[str, str]]:
+    """What the patient typed into a step's form, as (label, text), to copy: a
+    worksheet's fields or a diary entry's, tables one row a line."""
+    step = entry.module_version.steps.filter(position=position).first() if position else None
+    if step is None or not step.fields:
+        return []
+    specs = diary.form_specs(step.fields) if step.kind == diary.HOMEWORK else step.fields
+    typed = []
+    for spec in specs:
+        value = worksheets.read_values([spec], data).get(spec["key"], "")
+        if isinstance(value, list):
+            value = "\n".join(" · ".join(v for v in row.values() if v) for row in value)
+        value = (value or "").strip()
+        if value:
+            typed.append((spec.get("label", spec["key"]), value[: worksheets.MAX_TEXT]))
+    return typed
+
+
+def module_still_open(view):
+    """A page of the patient's module left open while the plan changed: reading it again
+    goes to the plan with a word; a worksheet or diary entry sent from it is not saved,
+    and what was typed is shown back to copy (it was Page not found, the text lost). An
+    autosave gets the line in JSON (worksheet.js says it and stops retrying)."""
+
+    @wraps(view)
+    def wrapped(request, entry_id, *args, **kwargs):
+        try:
+            return view(request, entry_id, *args, **kwargs)
+        except ModuleNotOpen as gone:
+            text = _not_open_text(gone.entry)
+            if request.method != "POST":
+                messages.info(request, text)
+                return redirect("my_plan")
+            if request.headers.get("X-Autosave") == "1" or sent_by_a_script(request):
+                return JsonResponse({"error": text, "fields": []}, status=409)
+            position = kwargs.get("position", args[0] if args else None)
+            context = {"text": text, "typed": _typed_back(gone.entry, position, request.POST)}
+            return render(request, "treatment/module_not_open.html", context, status=409)
+
+    return wrapped
 
 
 @patient_required
@@ -55,6 +119,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
+@module_still_open
 def module_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
     episode, entry = _open_entry(request.user, entry_id)
     steps = list(entry.module_version.steps.select_related("media").order_by("position"))
@@ -113,6 +178,7 @@ def _reader(request, episode, entry, steps, index, *, typed=None, errors=None) -
 
 @patient_required
 @require_POST
+@module_still_open
 def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpResponse:
     """Save (autosave or button) or send a worksheet. Autosave answers JSON."""
     episode, entry = _open_entry(request.user, entry_id)
@@ -149,6 +215,7 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
 
 @patient_required
 @require_POST
+@module_still_open
 def module_complete(request: HttpRequest, entry_id: int) -> HttpResponse:
     _episode_, entry = _open_entry(request.user, entry_id)
     try:
