@@ -247,37 +247,6 @@ def django_db_setup(
         forget_copy()
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Under xdist, the order in which the workers meet the two things they wait for
-    (decision 0086). `--dist worksteal` gives the first worker the first share of the
-    collection and the second worker the second share, in order:
-
-    - the tests that start from the seeded demo come first, so the first worker seeds it
-      once and nobody waits under its lock meanwhile (before, the second worker could
-      meet a demo test while the first was seeding, and wait the whole seeding);
-    - the second worker's share starts with the tests that use no database, which it
-      runs while the first worker migrates the test database it will copy
-      (tests/migrated_template.py), instead of waiting for the copy with nothing to do.
-
-    Nothing else moves: each group keeps its tests in collection order, and a test that
-    a worker steals later runs as it would have. Outside xdist (`-n 0`) the order is the
-    collection's."""
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
-    if workers < 2 or not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    from tests.snapshot import _uses_db
-
-    demo = [item for item in items if "seeded_demo" in getattr(item, "fixturenames", ())]
-    seen = set(map(id, demo))
-    rest = [item for item in items if id(item) not in seen]
-    no_db = [item for item in rest if not _uses_db(item)]
-    seen |= set(map(id, no_db))
-    ordered = demo + [item for item in rest if id(item) not in seen]
-    second_share = len(items) // workers
-    items[:] = ordered[:second_share] + no_db + ordered[second_share:]
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     Snapshot.item = item
