@@ -39,7 +39,10 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from tessera.fhir import demo as fhir_demo
+
 _KEEP = {"django_migrations"}
+_FHIR_CLIENT_FILES = ("client.json", "private-key.pem")
 
 
 class DatabaseCopy:
@@ -50,6 +53,9 @@ class DatabaseCopy:
         self.day: dt.date | None = None
         self.sqlite: sqlite3.Connection | None = None
         self.tables: dict[str, bytes] | None = None
+        # Files written beside the database when it was built, by name (the demo's record
+        # system: its key and client.json, which seed_demo writes and the database names).
+        self.files: dict[str, bytes] = {}
 
     def save(self) -> None:
         """Keeps the whole database as it is now."""
@@ -118,7 +124,12 @@ def _shared_file(today: dt.date) -> Path | None:
     return Path(tempfile.gettempdir()) / name
 
 
+def _files(path: Path) -> Path:
+    return path.with_suffix(".files")
+
+
 def _write_shared(path: Path) -> None:
+    _files(path).write_bytes(pickle.dumps(_DEMO.files))  # before the copy: read after it
     partial = path.with_suffix(".partial")
     if connection.vendor == "sqlite":
         target = sqlite3.connect(partial)
@@ -130,6 +141,7 @@ def _write_shared(path: Path) -> None:
 
 
 def _read_shared(path: Path) -> None:
+    _DEMO.files = pickle.loads(_files(path).read_bytes())  # noqa: S301 - our own file
     if connection.vendor == "sqlite":
         source = sqlite3.connect(path)
         memory = sqlite3.connect(":memory:", check_same_thread=False)
@@ -144,12 +156,26 @@ def _forget_shared(path: Path, lock: Path) -> None:
     with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         path.unlink(missing_ok=True)
+        _files(path).unlink(missing_ok=True)
 
 
 def _seed() -> None:
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
     _DEMO.save()
+    folder = fhir_demo.key_dir()
+    _DEMO.files = {name: (folder / name).read_bytes() for name in _FHIR_CLIENT_FILES}
+
+
+def put_demo_client_files(folder: Path) -> None:
+    """Writes the seeded demo's record-system files (its private key and client.json, as
+    seed_demo wrote them when it registered the client the copied database holds) into
+    ``folder``: a test points TESSERA_FHIR_DEMO_CLIENT_DIR at it instead of seeding the
+    whole demo again to have them (decision 0086)."""
+    assert _DEMO.files, "load_demo first"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in _DEMO.files.items():
+        (folder / name).write_bytes(data)
 
 
 def load_demo() -> None:

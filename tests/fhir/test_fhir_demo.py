@@ -5,7 +5,6 @@ setting page says so) while Riverside sends dates only."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -13,13 +12,15 @@ from tessera.core.models import Clinic, User
 from tessera.fhir import demo as fhir_demo
 from tessera.fhir.models import SystemClient, shares_message_content
 from tests.conftest import sign_in
+from tests.demo_snapshot import put_demo_client_files
 
 
 @pytest.fixture
-def seeded(db, settings, tmp_path):
-    settings.DEMO = True
+def seeded(seeded_demo, settings, tmp_path):
+    """The seeded demo copied back, with the files its seeding wrote for the record
+    system, instead of seeding it all again here (decision 0086)."""
     settings.TESSERA_FHIR_DEMO_CLIENT_DIR = tmp_path
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    put_demo_client_files(tmp_path)
 
 
 def test_the_demo_has_a_record_system_and_a_clinic_sending_message_text(seeded):
