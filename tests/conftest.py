@@ -4,13 +4,17 @@ factor. Built through the real actions, as the application builds them."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import importlib
 import os
+import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -55,6 +59,15 @@ connection_created.connect(_commit_without_waiting_for_the_disk, dispatch_uid="t
 # pinned query counts are those of the database path, as before: kept only when the
 # suite runs with REDIS_URL (tests/core/test_identity_cache.py turns it on and off).
 django_settings.TESSERA_IDENTITY_CACHE = bool(os.environ.get("REDIS_URL"))
+
+# The demo's record system key (seed_demo writes it; the database it seeds names it) goes
+# to a folder of this test process's own, removed at its end: by default it is the
+# checkout's var/fhir-demo-client/, where `make demo`'s database names its own key, and
+# every run of the suite replaced that key, so the demo's record system could no longer
+# sign in until the demo was seeded again.
+DEMO_CLIENT_DIR = Path(tempfile.mkdtemp(prefix="tessera-test-demo-client-"))
+django_settings.TESSERA_FHIR_DEMO_CLIENT_DIR = DEMO_CLIENT_DIR
+atexit.register(shutil.rmtree, DEMO_CLIENT_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
