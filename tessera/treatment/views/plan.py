@@ -102,18 +102,15 @@ def _library_choices(user, episode, in_plan: set[int] | None = None):
 @staff_required
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        episode = _episode(request.user, pk)
-    except Http404:
+        episode = _open_or_ended(request.user, pk)
+    except TreatmentEnded as ended:
         # The plan page left open (or bookmarked) while the course ended: its plan is on
         # the episode's page, read-only (it was a Page not found).
-        ended = _latest_ended(request.user, access.get_visible_patient(request.user, pk))
-        if ended is None:
-            raise
         messages.info(
             request,
             _("This treatment has ended, so its plan can no longer be changed. It is shown here."),
         )
-        url = reverse("episode_overview", kwargs={"episode_id": ended.pk})
+        url = reverse("episode_overview", kwargs={"episode_id": ended.episode.pk})
         return redirect(f"{url}#plan")
     record_patient_read(request.user, episode.patient, "plan", obj=episode, clinic=episode.clinic)
     # The plan's entries, current and removed, in one read of the episode's range; their
@@ -193,14 +190,20 @@ def _latest_ended(user, patient) -> Episode | None:
     )
 
 
-def _tailoring(request, pk):
+def _open_or_ended(user, pk) -> Episode:
+    """The patient's open episode; ``TreatmentEnded`` with the one that ended last when
+    none is open; 404 when the patient is not visible or has no episode."""
     try:
-        episode = _episode(request.user, pk)
+        return _episode(user, pk)
     except Http404:
-        ended = _latest_ended(request.user, access.get_visible_patient(request.user, pk))
+        ended = _latest_ended(user, access.get_visible_patient(user, pk))
         if ended is None:
             raise
         raise TreatmentEnded(ended) from None
+
+
+def _tailoring(request, pk):
+    episode = _open_or_ended(request.user, pk)
     if not access.may_tailor_plan(request.user, episode):
         raise PermissionDenied
     return episode
