@@ -4,6 +4,7 @@ does not move (issue 16, bench/README.md, 2026-12-06, tenth session).
 
     python bench/instructions.py --database-url postgres://.../tessera_x_bench
     python bench/instructions.py --database-url ... --requests 40 --rounds 2
+    python bench/instructions.py --database-url ... --compare main   # before and after
 
 The database must hold the demo (``seed_demo``, or one made by ``scale.py`` or
 ``load.py``); nothing is written but the pages' own writes. The script runs itself under
@@ -16,7 +17,11 @@ load test's users do. Printed: instructions per request of each page (this proce
 only: Python, templates, the database driver; not PostgreSQL or Redis), and the home
 against the bare view. Repeated runs give the same counts to within a fraction of a
 per cent, where time on this shared machine moves by tens of per cent between runs.
-Slow: valgrind runs Python about fifty times slower while it counts.
+``--compare REV`` checks REV out into a temporary git worktree (its messages compiled)
+and counts its pages too, in a run of its own, on the same database (REV must need no
+other migration): each page's instructions before and after, and the home against the
+bare view in each tree. Slow: valgrind runs Python about fifty times slower while it
+counts.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import argparse
 import ctypes
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +100,7 @@ def report(found: dict[str, list[float]], out=sys.stdout) -> None:
 
 
 def child(args) -> None:
+    sys.path.insert(0, str(Path(args.root) / "bench"))  # the measured tree's scale.py
     import scale
 
     os.environ.setdefault("TESSERA_DB_CONN_MAX_AGE", "60")
@@ -138,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=40, help="counted, per page and round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--compare", metavar="REV", help="count REV's pages too")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -150,29 +159,65 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("valgrind not found (apt-get install valgrind)")
     folder = Path(tempfile.mkdtemp(prefix="tessera-instructions-"))
     library = build_library(folder)
+    trees = [("this tree", ROOT)]
+    if args.compare:
+        import load
+
+        trees.insert(0, (args.compare, load.checkout(args.compare, folder)))
+    print(f"{args.requests} requests a page and round, {args.rounds} rounds (in {folder}):")
+    counted = {}
+    try:
+        for name, root in trees:
+            counted[name] = count(args, library, folder / re.sub(r"\W+", "_", name), root)
+    finally:
+        if args.compare:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder / "compared")],
+                check=False,
+            )
+    for name, found in counted.items():
+        if len(trees) > 1:
+            print(f"{name}:")
+        report(found)
+    if len(trees) > 1:
+        before, after = counted[trees[0][0]], counted[trees[1][0]]
+        for label in after:
+            b, a = statistics.median(before[label]), statistics.median(after[label])
+            print(f"{label}: after / before ×{a / b:.4f}")
+    return 0
+
+
+def count(args, library: Path, folder: Path, root: Path) -> dict[str, list[float]]:
+    """One valgrind run of the child with the tree at ``root``: instructions per
+    request of each page, round by round."""
+    folder.mkdir()
     out = folder / "callgrind.out"
-    subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={out}.%p",
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            "--library",
-            str(library),
-            "--database-url",
-            args.database_url,
-            "--requests",
-            str(args.requests),
-            "--rounds",
-            str(args.rounds),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "valgrind.log", "w"),  # noqa: SIM115
-    )
+    with open(folder / "valgrind.log", "w") as log:
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}.%p",
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                "--root",
+                str(root),
+                "--library",
+                str(library),
+                "--database-url",
+                args.database_url,
+                "--requests",
+                str(args.requests),
+                "--rounds",
+                str(args.rounds),
+            ],
+            check=True,
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     dumps = []
     for path in sorted(folder.glob("callgrind.out.*"), key=_dump_number):
         try:
@@ -181,9 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             continue  # the dump at the end of the run, of nothing counted
     if not dumps:
         raise SystemExit(f"callgrind dumped nothing (see {folder / 'valgrind.log'})")
-    print(f"{args.requests} requests a page and round, {args.rounds} rounds (in {folder}):")
-    report(per_request(dumps, args.requests))
-    return 0
+    return per_request(dumps, args.requests)
 
 
 if __name__ == "__main__":
