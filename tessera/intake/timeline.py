@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, overri
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import kept_text
-from tessera.core.template_rows import ByName
+from tessera.core.template_rows import ByName, escaped
 from tessera.core.templatetags import kept_dates
 
 from .models import Application, Source, Status
@@ -184,11 +184,11 @@ _PATH_LABEL = gettext_noop("Your path, step by step")
 def drawn(steps: list[Step], language: str | None) -> str:
     """``{% include "intake/_timeline.html" with steps=steps %}`` for steps given their
     states by ``with_states``: the same HTML, byte for byte (the same whitespace, each
-    value escaped as ``{{ }}`` escapes a text), drawn here in one pass where the include
-    cost the patient home a template, a loop and about forty nodes a request (issue 16;
-    ``tests/core/test_patient_home_rows.py`` compares the two). ``language``: the active
-    one (``get_language()``)."""
-    escape = conditional_escape
+    value escaped as ``{{ }}`` escapes a text: ``template_rows.escaped``), drawn here in
+    one pass where the include cost the patient home a template, a loop and about forty
+    nodes a request (issue 16; ``tests/core/test_patient_home_rows.py`` compares the
+    two). ``language``: the active one (``get_language()``)."""
+    escape = escaped
     parts = [
         '<ol class="timeline" aria-label="',
         kept_text.translated(_PATH_LABEL, language).replace("%%", "%"),
