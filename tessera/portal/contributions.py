@@ -32,7 +32,16 @@ SIBLING_SECTIONS = ["tessera.research.sections"]
 
 
 def _modules() -> list:
-    return MODULES + [import_module(name) for name in SIBLING_SECTIONS]
+    """``MODULES`` and the siblings' sections, imported once per process: asking
+    ``import_module`` again on every page cost the menu more than its own entries
+    (issue 16)."""
+    global _ALL
+    if _ALL is None:
+        _ALL = MODULES + [import_module(name) for name in SIBLING_SECTIONS]
+    return _ALL
+
+
+_ALL: list | None = None
 
 
 def staff_nav(user) -> list[tuple[str, str]]:

@@ -1,8 +1,8 @@
 """The patient home's rows drawn in the view (the to-do list, the homework panel, the
-next module's title, the timeline's dates; issue 16) are what the template's tags and
-filters drew from the same objects before: the old template text, drawn here with
-Django's own tags, beside the rows the page now shows, for every demo patient and
-applicant, in two languages and two time zones."""
+next module's title, the timeline's dates, the whole timeline; issue 16) are what the
+template's tags and filters drew from the same objects before: the old template text,
+drawn here with Django's own tags, beside the rows the page now shows, for every demo
+patient and applicant, in two languages and two time zones."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from tessera.core import languages
 from tessera.core.models import User
+from tessera.intake import timeline
 from tessera.portal.views import pages
 from tests.conftest import sign_in
 from tests.core.test_patient_home_html import djangos_engine
@@ -65,6 +66,8 @@ WHEN_NOW = (
     "{% for step in steps %}{% if step.when_text %}[{{ step.when_text }}]{% endif %}{% endfor %}"
 )
 
+TIMELINE_BEFORE = '{% include "intake/_timeline.html" with steps=steps %}'
+
 
 @pytest.fixture
 def contexts(monkeypatch):
@@ -85,7 +88,7 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
     people = [
         u for u in User.objects.filter(is_active=True).order_by("pk") if not u.is_staff_member
     ]
-    shown = {"due": 0, "homework": 0, "next module": 0, "when": 0}
+    shown = {"due": 0, "homework": 0, "next module": 0, "when": 0, "timeline": 0}
     for person in people:
         client = Client()
         sign_in(client, person)
@@ -109,4 +112,9 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
                 new = engine.from_string(now).render(values, request)
                 assert new == old, (person.email, what)
                 shown[what] += bool(old)
+            # The whole timeline: the include the page had, and the list drawn in Python.
+            for steps in timelines:
+                old = engine.from_string(TIMELINE_BEFORE).render({"steps": steps}, request)
+                assert timeline.drawn(steps, language) == old, (person.email, "timeline")
+                shown["timeline"] += bool(steps)
     assert all(shown.values()), shown  # each kind of row was on some page

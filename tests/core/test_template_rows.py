@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.template import engines
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
-from tessera.core.template_rows import ByName
+from tessera.core.template_rows import ByName, escaped
 from tessera.intake.timeline import Step
 
 
@@ -50,3 +53,12 @@ def test_the_timeline_steps_and_the_patient_homes_rows_are_read_by_name():
 
     assert Step("start", "Started")["label"] == "Started"
     assert issubclass(DueRow, ByName) and issubclass(HomeworkRow, ByName)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["<b>'&\"", "plain", 12, None, mark_safe("<i>kept</i>"), gettext_lazy("Home"), ""],
+)
+def test_escaped_is_what_conditional_escape_gives(value):
+    assert escaped(value) == conditional_escape(value)
+    assert isinstance(escaped(value), SafeString)

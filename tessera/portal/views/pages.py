@@ -11,6 +11,7 @@ from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
 from tessera.inbox import scope, worklist
+from tessera.intake.timeline import drawn
 from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
 
@@ -58,6 +59,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
     due = open_dues(episodes) if patient else []
     applications, origin = applications_and_path(user, episode, episodes)
+    timeline = episode_timeline(episode, origin)
     return render(
         request,
         "portal/patient_home.html",
@@ -92,7 +94,9 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             if ended
             else [],
             "applications": applications,
-            "timeline": episode_timeline(episode, origin),
+            "timeline": timeline,
+            # The timeline's list drawn in the view (issue 16), as the include drew it.
+            "timeline_html": drawn(timeline, get_language()) if timeline else "",
         },
     )
 
