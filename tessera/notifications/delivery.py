@@ -192,7 +192,9 @@ def deliver(notification_id: int, now=None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update(of=("self",))  # recipient may be null
+            Notification.objects.select_for_update(
+                no_key=True, of=("self",)
+            )  # recipient may be null
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()

@@ -45,7 +45,9 @@ def do_end_episode(
     """``letter_language`` and ``letter_note``: the clinician's choices for the letter
     (``letters.clean_choices``), checked before anything is saved."""
     episode = (
-        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
+        Episode.objects.select_for_update(no_key=True)
+        .select_related("patient", "clinic")
+        .get(pk=episode.pk)
     )
     note = (note or "").strip()
     errors = ending.ending_problems(episode, reason, note)

@@ -88,7 +88,7 @@ def do_save_clinic_eligibility(clinic, programme: Programme, *, acting_user, rul
     if problems:
         raise ValidationError(problems)
     row = (
-        ClinicEligibility.objects.select_for_update()
+        ClinicEligibility.objects.select_for_update(no_key=True)
         .filter(clinic=clinic, programme=programme)
         .first()
     )
@@ -115,7 +115,7 @@ def do_reset_clinic_eligibility(clinic, programme: Programme, *, acting_user) ->
     nothing to undo (and then nothing is recorded)."""
     version = _check(clinic, programme, acting_user)
     row = (
-        ClinicEligibility.objects.select_for_update()
+        ClinicEligibility.objects.select_for_update(no_key=True)
         .filter(clinic=clinic, programme=programme)
         .first()
     )

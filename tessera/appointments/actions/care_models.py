@@ -29,7 +29,9 @@ def do_change_care_model(episode, *, acting_user, to_model: str, reason: str) ->
     if errors:
         raise ValidationError(errors)
     locked = (
-        Episode.objects.select_for_update().select_related("patient", "clinic").get(pk=episode.pk)
+        Episode.objects.select_for_update(no_key=True)
+        .select_related("patient", "clinic")
+        .get(pk=episode.pk)
     )
     if locked.status == Episode.Status.ENDED:  # a page left open while it ended
         raise ValidationError(

@@ -23,7 +23,7 @@ def do_ask_to_change_session(
     """The patient asks. Asking again while a request is open changes that request (a
     double click, or second thoughts), so the therapist sees one request per session."""
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(no_key=True)
         .select_related("episode__patient", "episode__clinic", "therapist")
         .get(pk=appointment.pk)
     )
@@ -64,7 +64,7 @@ def do_ask_to_change_session(
 def do_handle_change_request(request: ChangeRequest, *, acting_user) -> ChangeRequest:
     """The therapist has moved or cancelled the session (or talked it over with the
     patient): the request is closed. Cancelling the session closes it too."""
-    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    request = ChangeRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
     if request.handled_at is not None:
         return request
     request.handled_by, request.handled_at = acting_user, timezone.now()

@@ -114,7 +114,7 @@ def _book(
 
 def _locked(appointment: Appointment) -> Appointment:
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(no_key=True)
         .select_related("episode__patient", "episode__clinic")
         .get(pk=appointment.pk)
     )

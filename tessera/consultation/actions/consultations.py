@@ -139,7 +139,7 @@ def do_ask_colleague(
 
 def _locked(request: ConsultationRequest) -> ConsultationRequest:
     return (
-        ConsultationRequest.objects.select_for_update()
+        ConsultationRequest.objects.select_for_update(no_key=True)
         .select_related("episode__clinic")
         .get(pk=request.pk)
     )

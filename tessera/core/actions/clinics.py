@@ -108,7 +108,7 @@ def do_set_clinic_rate_limits(clinic: Clinic, *, acting_user, limits: dict) -> C
                 chosen[name] = f"{count}/h"
     if errors:
         raise ValidationError(errors)
-    locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    locked = Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk)
     before = dict(locked.rate_limits or {})
     locked.rate_limits = chosen
     locked.save(update_fields=["rate_limits"])

@@ -39,7 +39,7 @@ def do_add_on_call_shifts(
     them see a patient with an open alert). A stretch that overlaps one of theirs on the
     same day is refused. A mobile number given is kept for urgent text messages."""
     _check_hours(weekdays, starts_hour, ends_hour)
-    roles = list(ClinicRole.objects.select_for_update().filter(clinic=clinic, user=user))
+    roles = list(ClinicRole.objects.select_for_update(no_key=True).filter(clinic=clinic, user=user))
     if not roles or not user.is_active:
         raise ValidationError({"user": _("Only active staff of this clinic can be on call.")})
     days = sorted({int(d) for d in weekdays})

@@ -336,7 +336,7 @@ def do_change_therapist(episode: Episode, *, acting_user, to_user: User, reason:
     another therapist, a caseload is too big). The new therapist gets the "new patient"
     inbox row and the same notification as for a patient assigned at intake."""
     locked = (
-        Episode.objects.select_for_update(of=("self",))
+        Episode.objects.select_for_update(no_key=True, of=("self",))
         .select_related("patient", "clinic")
         .get(pk=episode.pk)
     )

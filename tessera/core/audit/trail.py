@@ -65,7 +65,7 @@ def record(
         _append_linked(event)
         return event
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        head, _ = AuditChainHead.objects.select_for_update(no_key=True).get_or_create(
             chain=chain, defaults={"last_hash": GENESIS}
         )
         event.prev_hash = head.last_hash
@@ -182,7 +182,7 @@ def record_many(
     written: list[AuditEvent] = []
     with transaction.atomic():
         for chain in sorted(by_chain):
-            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            head, _ = AuditChainHead.objects.select_for_update(no_key=True).get_or_create(
                 chain=chain, defaults={"last_hash": GENESIS}
             )
             prev = head.last_hash

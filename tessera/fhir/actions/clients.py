@@ -99,7 +99,7 @@ def do_register_system_client(
 def do_revoke_system_client(client: SystemClient, *, acting_user=None) -> SystemClient:
     """The client's tokens stop working at once; its record stays for the audit trail."""
     with transaction.atomic():
-        client = SystemClient.objects.select_for_update().get(pk=client.pk)
+        client = SystemClient.objects.select_for_update(no_key=True).get(pk=client.pk)
         if client.revoked_at is None:
             client.revoked_at = timezone.now()
             client.save(update_fields=["revoked_at"])

@@ -14,7 +14,9 @@ def do_set_record_sharing(clinic, *, message_content: bool, acting_user) -> Reco
     """Whether the text of messages goes into the clinic's FHIR records (downloads, the
     read API and bulk exports) from now on. Off unless a clinic manager turns it on."""
     with transaction.atomic():
-        sharing, _created = RecordSharing.objects.select_for_update().get_or_create(clinic=clinic)
+        sharing, _created = RecordSharing.objects.select_for_update(no_key=True).get_or_create(
+            clinic=clinic
+        )
         before = sharing.message_content
         if before != bool(message_content):
             sharing.message_content = bool(message_content)

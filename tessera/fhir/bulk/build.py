@@ -196,7 +196,10 @@ def start(job_id) -> ExportJob | None:
     it is (a further worker joins it); None when it is no longer to be built."""
     with transaction.atomic():
         job = (
-            ExportJob.objects.select_for_update().select_related("client").filter(pk=job_id).first()
+            ExportJob.objects.select_for_update(no_key=True)
+            .select_related("client")
+            .filter(pk=job_id)
+            .first()
         )
         if job is None or job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
             return None
@@ -384,7 +387,7 @@ def _part_done(job: ExportJob, part: ExportPart, files: Files, episodes: int) ->
     holds the claim (a file moved over an earlier attempt's replaces it whole)."""
     with transaction.atomic():
         held = (
-            ExportPart.objects.select_for_update()
+            ExportPart.objects.select_for_update(no_key=True)
             .filter(pk=part.pk, claim=part.claim, status=ExportPart.Status.RUNNING)
             .first()
         )
@@ -406,7 +409,7 @@ def _finish_if_complete(job: ExportJob) -> str:
     """When every part is done, list the files and mark the job done (once: under the
     job's lock); returns the job's status."""
     with transaction.atomic():
-        still = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
+        still = ExportJob.objects.select_for_update(no_key=True).filter(pk=job.pk).first()
         if still is None:
             return ExportJob.Status.CANCELLED
         if still.status != ExportJob.Status.RUNNING:

@@ -110,7 +110,9 @@ def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
         )
     with transaction.atomic():
         # The client's row locked, so two identical kick-offs at once make one job.
-        type(caller_.client).objects.select_for_update().filter(pk=caller_.client.pk).first()
+        type(caller_.client).objects.select_for_update(no_key=True).filter(
+            pk=caller_.client.pk
+        ).first()
         same = _in_progress(caller_.client, clinic, types, since_at)
         if same is not None:
             return _under_way(request, same)

@@ -18,7 +18,7 @@ def do_mark_worksheet_seen(answer: WorksheetAnswer, *, acting_user) -> Worksheet
     """A submitted worksheet read by the care team that needs no written reply: it leaves
     the inbox (``feedback_at``/``feedback_by``). Marking it twice changes nothing."""
     answer = (
-        WorksheetAnswer.objects.select_for_update()
+        WorksheetAnswer.objects.select_for_update(no_key=True)
         .select_related("entry__episode__clinic", "entry__episode__patient")
         .get(pk=answer.pk)
     )

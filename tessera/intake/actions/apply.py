@@ -119,7 +119,7 @@ def do_claim_invitation(
     only the invited person, shown by a verified e-mail address the invitation was sent
     to or by their date of birth and the last four digits of their identity number
     (attempts are limited by the caller). Once claimed, nobody else can claim it."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if locked.applicant_id == user.pk:
         return locked
     if locked.applicant_id is not None:
@@ -225,7 +225,7 @@ def do_submit_screening(
 ) -> ScreeningAnswer:
     """Score one screening questionnaire at once and keep it. A positive risk item marks
     the application urgent. Sending the same questionnaire again changes nothing."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     definition, result = score_screening(locked.clinic, code, answers)
     existing = ScreeningAnswer.objects.filter(application=locked, instrument=definition.code)
     if existing.exists():
@@ -290,7 +290,7 @@ def _flag_duplicate(application: Application) -> None:
 def do_submit_application(application: Application, *, acting_user) -> Application:
     """Send a self-referral to the clinic (once). Checks it is complete and looks for an
     earlier application of the same person."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if locked.status != Status.DRAFT:
         return locked
     done = set(locked.screening_answers.values_list("instrument", flat=True))

@@ -378,7 +378,7 @@ def do_start_from_waiting_list(
         raise ValidationError(_("This application is not on the waiting list."))
     episode = (
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
-        Episode.objects.select_for_update(of=("self",))
+        Episode.objects.select_for_update(no_key=True, of=("self",))
         .select_related("programme_version")
         .get(pk=locked.episode_id)
     )

@@ -103,7 +103,11 @@ def do_start_after_clean_screening(application: Application, *, acting_user) -> 
     clean; None (and nothing written) otherwise. ``acting_user`` is the applicant whose
     sending (or last screening answer) started it. Audited as an acceptance without an
     assessment; the GP letter says so; no therapist is told (there is none)."""
-    locked = Application.objects.select_for_update().select_related("clinic").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(no_key=True)
+        .select_related("clinic")
+        .get(pk=application.pk)
+    )
     programme_version = clean_screening_programme(locked)
     if programme_version is None:
         return None

@@ -40,7 +40,7 @@ def _lock(application: Application, user) -> Application:
     applications already closed."""
     if not _may_triage(user, application):
         raise ValidationError(_("You cannot work on applications of this clinic."))
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if locked.status in CLOSED_STATUSES:
         raise ValidationError(_("This application is closed."))
     return locked

@@ -24,7 +24,7 @@ def do_acknowledge_urgent(application: Application, *, acting_user) -> Applicati
     this" is kept; a second acknowledgement changes nothing (as a risk alert's)."""
     if not access.may_acknowledge_urgent(acting_user, application):
         raise ValidationError(_("You cannot acknowledge applications of this clinic."))
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if not locked.urgent or locked.status == "draft":
         raise ValidationError(_("This application is not marked urgent."))
     if locked.urgent_acknowledged_at is None:
@@ -64,7 +64,9 @@ def escalate_overdue_urgent(now: dt.datetime | None = None) -> list[Application]
 
 @transaction.atomic
 def _escalate_one(pk: int, now: dt.datetime) -> Application | None:
-    application = Application.objects.select_for_update().select_related("clinic").get(pk=pk)
+    application = (
+        Application.objects.select_for_update(no_key=True).select_related("clinic").get(pk=pk)
+    )
     if (
         application.urgent_acknowledged_at is not None
         or application.urgent_escalated_at is not None

@@ -57,7 +57,7 @@ def do_save_draft(
     if submission_key and Message.objects.filter(submission_key=submission_key).exists():
         return None  # a late autosave of what was just sent: nothing left to keep
     with transaction.atomic():
-        draft, _created = MessageDraft.objects.select_for_update().get_or_create(
+        draft, _created = MessageDraft.objects.select_for_update(no_key=True).get_or_create(
             episode=episode, author=acting_user
         )
         if submission_key:

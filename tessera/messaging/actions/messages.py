@@ -102,7 +102,9 @@ def do_send_message(
     key = uuid.UUID(str(submission_key))
     # Lock the author's draft: a second request with the same key waits here, then
     # finds the message the first one wrote.
-    MessageDraft.objects.select_for_update().filter(episode=episode, author=acting_user).first()
+    MessageDraft.objects.select_for_update(no_key=True).filter(
+        episode=episode, author=acting_user
+    ).first()
     existing = _repeat(key, episode, acting_user)
     if existing is not None:
         return existing

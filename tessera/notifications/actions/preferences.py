@@ -16,7 +16,9 @@ FIELDS = ["email", "sms", "quiet_from", "quiet_until", "time_zone"]
 
 @transaction.atomic
 def do_save_preferences(user, *, acting_user, **values) -> Preference:
-    preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    preference, _created = Preference.objects.select_for_update(no_key=True).get_or_create(
+        user=user
+    )
     before = {name: str(getattr(preference, name)) for name in FIELDS}
     for name, value in values.items():
         if name not in FIELDS:

@@ -72,7 +72,7 @@ def do_create_module_translation(module: Module, *, acting_user, language: str) 
     ``language``: its first version a draft copying the source's newest version (title,
     summary, steps, worksheet fields) for the author to translate."""
     _check_language(language)
-    root = Module.objects.select_for_update().get(pk=_root(module).pk)
+    root = Module.objects.select_for_update(no_key=True).get(pk=_root(module).pk)
     _refuse_taken(root, language)
     source = _newest(root)
     if source is None:
@@ -110,8 +110,8 @@ def do_create_module_translation(module: Module, *, acting_user, language: str) 
 def do_link_module_translation(module: Module, other: Module, *, acting_user) -> Module:
     """Mark ``other`` (a module of the same region, in another language, not part of a
     family yet) as a translation of ``module`` (or of the module it translates)."""
-    root = Module.objects.select_for_update().get(pk=_root(module).pk)
-    other = Module.objects.select_for_update().get(pk=other.pk)
+    root = Module.objects.select_for_update(no_key=True).get(pk=_root(module).pk)
+    other = Module.objects.select_for_update(no_key=True).get(pk=other.pk)
     if other.region_id != root.region_id:
         raise ValidationError({"other": _("Only a module of the same region can be linked.")})
     if other.pk == root.pk or other.translation_of_id is not None:

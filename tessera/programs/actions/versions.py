@@ -44,7 +44,7 @@ class _Versioned:
 def _locked(kind: _Versioned, version):
     """The version read afresh and locked; refused when it is published."""
     fresh = (
-        kind.version_model.objects.select_for_update()
+        kind.version_model.objects.select_for_update(no_key=True)
         .select_related(kind.parent)
         .get(pk=version.pk)
     )
@@ -83,7 +83,7 @@ def _publish(kind: _Versioned, version, *, acting_user):
 def _new_draft(kind: _Versioned, parent, *, acting_user, event: str):
     """A new draft copying the latest published version and its children; if there is a
     draft already, that draft (one at most)."""
-    parent = type(parent).objects.select_for_update().get(pk=parent.pk)
+    parent = type(parent).objects.select_for_update(no_key=True).get(pk=parent.pk)
     draft = parent.versions.filter(status=Status.DRAFT).first()
     if draft is not None:
         return draft

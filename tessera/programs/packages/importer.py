@@ -110,7 +110,7 @@ def do_import_package(data: bytes, *, region: Region, acting_user) -> ImportResu
     stored: list[str] = []
     try:
         with transaction.atomic():
-            list(Region.objects.select_for_update().filter(pk=region.pk))
+            list(Region.objects.select_for_update(no_key=True).filter(pk=region.pk))
             plan = _plan(package, region)
             result = _write(package, plan, region, acting_user, stored)
             audit.record(

@@ -83,7 +83,7 @@ def do_queue_region_register_export(
     if (profile, version) not in register_export.profiles():
         raise ValidationError(_("There is no such register profile."))
     with transaction.atomic():
-        Region.objects.select_for_update().filter(pk=region.pk).first()
+        Region.objects.select_for_update(no_key=True).filter(pk=region.pk).first()
         busy = RegisterExportJob.objects.filter(
             region=region,
             profile=profile,

@@ -222,7 +222,7 @@ def write(
         raise ValidationError(found.problems[:50])
     if not found.changed:
         return None
-    Register.objects.select_for_update().filter(pk=register.pk).first()
+    Register.objects.select_for_update(no_key=True).filter(pk=register.pk).first()
     ids = [episode_id for episode_id, _digest in found.changed]
     sent = {}
     for part in range(0, len(ids), BATCH):

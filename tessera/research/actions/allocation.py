@@ -102,9 +102,9 @@ def _schedule_measures(participant: Participant, acting_user) -> None:
 def do_randomise(participant: Participant, *, acting_user) -> Participant:
     """Allocate the participant to the next place of their stratum's sequence. Called
     by the actions that give consent and confirm eligibility; never twice."""
-    study = Study.objects.select_for_update().get(pk=participant.study_id)
+    study = Study.objects.select_for_update(no_key=True).get(pk=participant.study_id)
     locked = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(no_key=True)
         .select_related("episode__clinic", "episode__patient")
         .get(pk=participant.pk)
     )

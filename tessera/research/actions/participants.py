@@ -67,7 +67,7 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
 def _own(participant: Participant, user) -> Participant:
     """The participant row locked, if it is the user's own; 404-like refusal otherwise."""
     locked = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(no_key=True)
         .select_related("study", "episode")
         .get(pk=participant.pk)
     )
@@ -125,7 +125,7 @@ def do_confirm_eligibility(participant: Participant, *, acting_user) -> Particip
     With consent already given, this is the moment of randomisation."""
     require(access.may_recruit(acting_user, participant.study))
     locked = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(no_key=True)
         .select_related("study", "episode")
         .get(pk=participant.pk)
     )
@@ -150,7 +150,7 @@ def do_confirm_eligibility(participant: Participant, *, acting_user) -> Particip
 @transaction.atomic
 def do_exclude(participant: Participant, *, acting_user, reason: str, note: str = ""):
     require(access.may_recruit(acting_user, participant.study))
-    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked = Participant.objects.select_for_update(no_key=True).get(pk=participant.pk)
     if reason not in Participant.Exclusion.values:
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if locked.randomised_at or locked.excluded_at:
@@ -199,7 +199,7 @@ def do_withdraw(participant: Participant, *, acting_user, choice: str) -> Partic
 @transaction.atomic
 def do_discontinue(participant: Participant, *, acting_user, reason: str, note: str = ""):
     require(access.may_recruit(acting_user, participant.study))
-    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked = Participant.objects.select_for_update(no_key=True).get(pk=participant.pk)
     if reason not in Participant.Discontinuation.values:
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if not locked.randomised_at or locked.discontinued_at:
@@ -227,7 +227,7 @@ def do_unblind(participant: Participant, *, acting_user, reason: str) -> Partici
     validation.check_lengths(
         Participant, {"unblinding_reason": reason}, names={"unblinding_reason": "reason"}
     )
-    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked = Participant.objects.select_for_update(no_key=True).get(pk=participant.pk)
     if not locked.randomised_at or locked.unblinded_at:
         raise ValidationError(_("There is no allocation to reveal, or it is already revealed."))
     locked.unblinded_at = timezone.now()

@@ -254,7 +254,7 @@ def do_open_recruitment(study: Study, *, acting_user, seed: str | None = None) -
     """Open recruitment: generate and store the concealed allocation sequence from a new
     seed (recorded with the method), one stratum at a time. Never again for this study."""
     require(access.may_manage_study(acting_user, study))
-    given, study = study, Study.objects.select_for_update().get(pk=study.pk)
+    given, study = study, Study.objects.select_for_update(no_key=True).get(pk=study.pk)
     if study.status != Study.Status.PLANNED or study.sequence_generated_at is not None:
         raise ValidationError(_("Recruitment has already been opened for this study."))
     arms = list(study.arms.order_by("code"))
@@ -318,7 +318,7 @@ def do_extend_sequence(study: Study, *, acting_user, stratum: str, places: int) 
     longer sequence is still the one the recorded seed and method give, and nobody sees
     an arm. Returns how many places were added (whole blocks: at least ``places``)."""
     require(access.may_manage_study(acting_user, study))
-    study = Study.objects.select_for_update().get(pk=study.pk)
+    study = Study.objects.select_for_update(no_key=True).get(pk=study.pk)
     if study.status != Study.Status.RECRUITING:
         raise ValidationError(_("Only a recruiting study's sequence can be extended."))
     if stratum not in strata_of(study):

@@ -109,7 +109,11 @@ def _raise_concern(episode, acting_user, concern, severity, submission_key) -> R
 
 
 def _locked(alert: RiskAlert) -> RiskAlert:
-    return RiskAlert.objects.select_for_update().select_related("episode__patient").get(pk=alert.pk)
+    return (
+        RiskAlert.objects.select_for_update(no_key=True)
+        .select_related("episode__patient")
+        .get(pk=alert.pk)
+    )
 
 
 @transaction.atomic
@@ -176,7 +180,11 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
 
 @transaction.atomic
 def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
-    alert = RiskAlert.objects.select_for_update().select_related("episode__clinic").get(pk=pk)
+    alert = (
+        RiskAlert.objects.select_for_update(no_key=True)
+        .select_related("episode__clinic")
+        .get(pk=pk)
+    )
     if (
         alert.acknowledged_at is not None
         or alert.resolved_at is not None

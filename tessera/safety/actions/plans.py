@@ -38,7 +38,9 @@ def do_save_safety_plan(episode, *, acting_user, parts: dict, based_on: int) -> 
         raise ValidationError(
             {key: _("Keep each part under %(n)s characters.") % {"n": MAX_PART} for key in too_long}
         )
-    plan, _created = SafetyPlan.objects.select_for_update().get_or_create(episode=episode)
+    plan, _created = SafetyPlan.objects.select_for_update(no_key=True).get_or_create(
+        episode=episode
+    )
     if plan.parts == cleaned:
         # Nothing new: the same text sent twice (a double click, or the form sent
         # again from the browser's history) is no conflict and no second revision.

@@ -81,7 +81,11 @@ def do_register_diary_entry(
 @transaction.atomic
 def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user) -> DiaryEntry:
     """Correct an entry registered for today (earlier ones stay as they were)."""
-    locked = DiaryEntry.objects.select_for_update().select_related("step").get(pk=diary_entry.pk)
+    locked = (
+        DiaryEntry.objects.select_for_update(no_key=True)
+        .select_related("step")
+        .get(pk=diary_entry.pk)
+    )
     entry = diary_entry.entry
     plan_actions.require_writable(entry)
     today = plans.clinic_today(entry.episode.clinic)

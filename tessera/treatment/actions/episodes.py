@@ -504,7 +504,7 @@ def do_submit_response(
     result = score(definition, answers, risk_overrides=risk_overrides).require_complete()
     try:
         with transaction.atomic():
-            locked = DueMeasure.objects.select_for_update().get(pk=due.pk)
+            locked = DueMeasure.objects.select_for_update(no_key=True).get(pk=due.pk)
             if locked.completed_at is not None:
                 raise AlreadySubmitted(Response.objects.filter(due=locked).first())
             now = submitted_at or timezone.now()
@@ -597,7 +597,9 @@ def do_submit_past_responses(items: list[PastAnswers], *, acting_user) -> list[R
             )
         )
     due_ids = [item.due.pk for item in items]
-    open_dues = DueMeasure.objects.select_for_update().filter(pk__in=due_ids, completed_at=None)
+    open_dues = DueMeasure.objects.select_for_update(no_key=True).filter(
+        pk__in=due_ids, completed_at=None
+    )
     if len(set(due_ids)) != len(due_ids) or open_dues.count() != len(due_ids):
         raise ValueError("A due measure is answered already, or twice in the list.")
     created = Response.objects.bulk_create(rows)

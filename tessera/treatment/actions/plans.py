@@ -141,7 +141,7 @@ def plan_order_digest(episode) -> str:
 def _lock_order(episode, drawn: str | None) -> None:
     """Wait for any other change to this plan's order, then refuse a form drawn with
     another order (a move sent twice)."""
-    Episode.objects.select_for_update().filter(pk=episode.pk).first()
+    Episode.objects.select_for_update(no_key=True).filter(pk=episode.pk).first()
     if drawn is not None:
         submissions.check_order(
             drawn, episode.plan.current().order_by("position", "id").values_list("pk", flat=True)

@@ -98,7 +98,7 @@ def do_add_measured_time(episode, *, user, day: dt.date, seconds: int) -> TimeEn
 def _latest_active(user, episode, day: dt.date) -> TimeEntry | None:
     """The user's newest active row on the episode from today or yesterday, locked."""
     return (
-        TimeEntry.objects.select_for_update()
+        TimeEntry.objects.select_for_update(no_key=True)
         .filter(user=user, episode=episode, source=TimeEntry.Source.ACTIVE)
         .filter(day__gte=day - dt.timedelta(days=1), day__lte=day)
         .order_by("-day")
@@ -161,7 +161,9 @@ def do_add_manual_time(
         errors["day"] = _("The day cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    rows = TimeEntry.objects.select_for_update().filter(user=staff_member, episode=episode, day=day)
+    rows = TimeEntry.objects.select_for_update(no_key=True).filter(
+        user=staff_member, episode=episode, day=day
+    )
     recorded = sum(row.seconds for row in rows)  # locks the day's rows while we decide
     # Back and the same correction sent again (a fresh page, a new key): the row it made
     # (decision 0070); the day's rows locked above serialise two at once.
