@@ -1,7 +1,8 @@
 """What a person sees at three edges found walking the demo: a move sent from a second
 tab after the same move was made in the first (it moved the module twice); a change to
 the plan sent from a page left open while the patient was discharged (Page not found);
-a feedback template deleted in two tabs (the second landed on staff home)."""
+a feedback template deleted in two tabs (the second landed on staff home); a note
+written while the patient's care moved to a colleague (the text was lost)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tessera.core.actions.staff import do_change_therapist
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Episode, Patient, User
 from tessera.feedback.models import FeedbackTemplate
@@ -104,3 +106,24 @@ def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
         "Nothing was changed: what this form was about is no longer there"
     )
     assert FeedbackTemplate.objects.count() == before - 1
+
+
+def test_a_note_written_while_the_care_moved_is_shown_back_to_copy(page, demo):
+    _therapist(page)
+    episode = Episode.objects.get(
+        patient__user__email="patient2@demo.tessera.test", status="active"
+    )
+    page.goto(f"/episodes/{episode.pk}/")
+    note = "Slept better; wants to try the worry module next. Call on Friday."
+    page.get_by_label("New note").fill(note)
+    do_change_therapist(  # meanwhile, elsewhere: the manager hands the care over
+        episode,
+        acting_user=User.objects.get(email="manager@demo.tessera.test"),
+        to_user=User.objects.get(email="therapist2@demo.tessera.test"),
+        reason="Parental leave",
+    )
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You can no longer open this record")
+    expect(page.get_by_role("alert")).to_contain_text("What you sent was not saved.")
+    expect(page.get_by_text(note)).to_be_visible()
+    assert not episode.clinical_notes.filter(text=note).exists()

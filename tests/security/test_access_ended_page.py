@@ -105,3 +105,16 @@ def test_a_patient_never_sees_the_staff_wording(world):
     response = _client(w.other_patient.user).get(f"/episodes/{w.episode.pk}/")
     assert response.status_code in (403, 404)
     assert ENDED not in response.content.decode()
+
+
+def test_a_missing_thing_of_a_patient_still_theirs_is_not_called_the_end_of_access(world):
+    """The therapist has opened this record and still may: an answer that does not
+    exist (removed, or a wrong link) is Page not found, not "your access ended"."""
+    w = world
+    therapist = _client(w["therapist"])
+    assert therapist.get(f"/episodes/{w.episode.pk}/").status_code == 200
+    response = therapist.get(f"/patients/{w.patient.pk}/responses/987654/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert NOT_FOUND in body
+    assert ENDED not in body

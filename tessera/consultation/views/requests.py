@@ -223,6 +223,11 @@ def _detail(request, consultation, comment_form, *, status=200) -> HttpResponse:
             "sees_patient": sees_patient,
             "page": page,
             "comment_form": comment_form if live else None,
+            # A comment sent after the consultation ended (the asker ended it, or its
+            # time ran out, while this page was open): shown back to copy, not lost.
+            "not_sent": (comment_form.data.get("text") or "").strip()
+            if comment_form.is_bound and not live
+            else "",
         },
         status=status,
     )

@@ -100,8 +100,24 @@ def not_found(request, exception=None):
     back to the page it came from (its list, when that page was about the thing itself),
     which shows things as they are now, with a word
     (it was a bare "Page not found" after the first click had done its work). The page
-    is one the person had open, so nothing is told about the object."""
+    is one the person had open, so nothing is told about the object. When the form
+    carried text the person wrote (a note, a message), that text is shown back to copy
+    instead, with the page that says their access ended where it did."""
     _record_denied(request, 404)
+    if _sent_from_a_page(request) and (typed := _typed_text(request)) and not _a_removal(request):
+        # A note, a message, a comment typed into a form whose patient or thing is gone
+        # (the care moved to a colleague, a consultation ended, the thing was removed):
+        # going back to the page would drop the text, and the page itself may answer
+        # "no longer open to you". Shown here to copy instead; nothing was saved.
+        from tessera.core.middleware import return_address
+
+        context = {"access_ended": _access_ended(request), "typed": typed}
+        if not context["access_ended"]:
+            back = return_address(request)
+            context["back"] = (
+                back if urlsplit(back).path != request.path else _list_of(request.path)
+            )
+        return render(request, "errors/404.html", context, status=404)
     if _sent_from_a_page(request):
         from tessera.core.middleware import return_address
 
@@ -117,6 +133,35 @@ def not_found(request, exception=None):
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
     return render(request, "errors/404.html", {"access_ended": _access_ended(request)}, status=404)
+
+
+# What a form carries that nobody typed: its token, its once-only key, where to go next.
+NOT_TYPED = frozenset({"csrfmiddlewaretoken", "submission_key", "next", "version", "step"})
+TYPED_SHOWN_MAX = 10  # fields shown back; each at most TYPED_SHOWN_CHARS
+TYPED_SHOWN_CHARS = 20_000
+REMOVAL = re.compile(r"/(remove|delete)/$")
+WORDS = re.compile(r"[^\W\d_].*\s.*\S|\S.*\s.*[^\W\d_]", re.S)
+
+
+def _a_removal(request) -> bool:
+    """A removal sent again (a second click, back and send): its reason did its work the
+    first time, so the answer is the page with a word, as for any other removal. Unless
+    the person's access to the patient ended: then the page they came from is closed."""
+    return bool(REMOVAL.search(request.path)) and not _access_ended(request)
+
+
+def _typed_text(request) -> list[str]:
+    """The prose a person typed into the form that was sent: values with a letter and a
+    space in them (a note, a message, a comment), not numbers, dates, choices or keys."""
+    typed = []
+    for name, values in request.POST.lists():
+        if name in NOT_TYPED:
+            continue
+        for value in values:
+            value = value.strip()
+            if WORDS.search(value) and len(typed) < TYPED_SHOWN_MAX:
+                typed.append(value[:TYPED_SHOWN_CHARS])
+    return typed
 
 
 def _patient_in_path(path: str) -> int | None:
@@ -147,15 +192,20 @@ def _access_ended(request) -> bool:
     Only then does the page say that their access ended instead of a bare Page not
     found: it tells them nothing they did not know. An id never seen stays a plain 404,
     so that the existence of a record is not revealed."""
-    from tessera.core.models import AuditEvent
+    from tessera.core.models import AuditEvent, Patient
 
     user = getattr(request, "user", None)
-    if request.method != "GET" or user is None or not user.is_authenticated:
+    if request.method not in ("GET", "POST") or user is None or not user.is_authenticated:
         return False
     if not getattr(user, "is_staff_member", False):
         return False
     patient_id = _patient_in_path(request.path)
-    return patient_id is not None and AuditEvent.objects.acted_on_patient(user.pk, patient_id)
+    return (
+        patient_id is not None
+        and AuditEvent.objects.acted_on_patient(user.pk, patient_id)
+        # Still theirs: the page is gone (a removed thing), not their access.
+        and not Patient.objects.visible_to(user).filter(pk=patient_id).exists()
+    )
 
 
 # allauth's own limits (sign-up, password reset, e-mail confirmation, sign-in attempts per

@@ -45,6 +45,18 @@ class EndForm(LetterChoicesForm):
             del self.fields["language"], self.fields["letter_note"]
 
 
+def _not_saved(form) -> list[tuple[str, str]]:
+    """What was typed into the form of an episode that someone else ended meanwhile
+    (the page was open): shown back to copy, since the form is no longer shown."""
+    if not form.is_bound:
+        return []
+    return [
+        (field.label, text)
+        for name, field in form.fields.items()
+        if isinstance(field.widget, forms.Textarea) and (text := form.data.get(name, "").strip())
+    ]
+
+
 @staff_required
 def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = (
@@ -87,6 +99,7 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             "form": form,
             "summary": summarise(episode),
             "no_letter_because": refusal,
+            "not_saved": _not_saved(form) if episode.status == Episode.Status.ENDED else [],
         },
         status=400 if form.errors else 200,
     )
