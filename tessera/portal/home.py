@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext_noop, ngettext
 
 from tessera.appointments.models import Appointment
 from tessera.core import kept_text
@@ -372,3 +373,35 @@ def next_module_html(step, title: str) -> str:
     return mark_safe(  # noqa: S308 - the catalog's text, the url and title escaped
         f'<p class="notice"><a href="{escaped(url)}">{sentence}</a></p>'
     )
+
+
+_REGISTER = gettext_noop("Register: %(title)s")
+
+
+def homework_html(rows: list[HomeworkRow]) -> str:
+    """``{% for h in homework_rows %}…{% endfor %}`` of the homework panel, its
+    whitespace and all: the count's sentence as ``{% blocktranslate count %}`` gives it
+    (the number drawn as ``{{ n }}`` draws it), the titles escaped."""
+    if not rows:
+        return ""
+    language = get_language()
+    register = kept_text.translated(_REGISTER, language)
+    parts = []
+    for h in rows:
+        n = h.this_week
+        count = ngettext("%(n)s entry this week", "%(n)s entries this week", n) % {
+            "n": _drawn_number(n)
+        }
+        parts.append(
+            f'\n    <li class="card">\n      <p><strong>{escaped(h.title)}</strong> '
+            f'<span class="help">{escaped(h.module_title)}</span></p>\n      <p>{count}</p>\n'
+            f'      <p><a class="button" href="{escaped(h.register_url)}">'
+            f"{register % {'title': escaped(h.step_title)}}</a></p>\n    </li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - the catalog's texts, values escaped
+
+
+def _drawn_number(n: int) -> str:
+    """A whole number as ``{{ n }}`` draws it (its digits unless a thousands separator
+    is asked for)."""
+    return formats.localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)

@@ -44,6 +44,17 @@ HOMEWORK_NOW = (
     "{% blocktranslate with title=h.step_title %}Register: {{ title }}{% endblocktranslate %}"
     "{% endfor %}"
 )
+# The panel's loop as patient_home.html had it, whitespace and all, and the items drawn
+# as HTML in the view (decision 0088).
+HOMEWORK_LOOP = (
+    '{% load i18n %}{% for h in homework_rows %}\n    <li class="card">\n      <p><strong>'
+    '{{ h.title }}</strong> <span class="help">{{ h.module_title }}</span></p>\n      <p>'
+    "{% blocktranslate count n=h.this_week %}{{ n }} entry this week{% plural %}{{ n }} "
+    'entries this week{% endblocktranslate %}</p>\n      <p><a class="button" href="'
+    '{{ h.register_url }}">{% blocktranslate with title=h.step_title %}Register: {{ title }}'
+    "{% endblocktranslate %}</a></p>\n    </li>\n  {% endfor %}"
+)
+HOMEWORK_HTML = "{{ homework_html }}"
 NEXT_BEFORE = (
     "{% load i18n treatment_tags %}{% if next_module %}{% blocktranslate with title=next_"
     "module.entry.module_version.title|in_language:next_module.entry.module_version.language"
@@ -106,6 +117,7 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
         request, context = contexts[-1]
         pairs = [
             ("homework", HOMEWORK_BEFORE, HOMEWORK_NOW, context),
+            ("homework", HOMEWORK_LOOP, HOMEWORK_HTML, context),
             ("next module", NEXT_BEFORE, NEXT_NOW, context),
             ("next module", NOTICE_BEFORE, NOTICE_NOW, context),
         ]

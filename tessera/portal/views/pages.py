@@ -20,6 +20,7 @@ from ..home import (
     applications_and_path,
     due_html,
     due_rows,
+    homework_html,
     homework_rows,
     latest_of,
     module_title,
@@ -85,6 +86,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
             "homework_rows": homework_rows(homework),
+            "homework_html": homework_html(homework_rows(homework)),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None
