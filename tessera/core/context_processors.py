@@ -10,6 +10,7 @@ from django.middleware import csrf as django_csrf
 from django.utils.safestring import SafeString
 
 from .middleware import idle_limit_seconds
+from .template_rows import escaped
 
 
 def idle_warning(request) -> dict:
@@ -21,6 +22,10 @@ def idle_warning(request) -> dict:
     return {
         "idle_seconds": lambda: _number(idle_limit_seconds(user)),
         "idle_warning_seconds": _number(settings.TESSERA_IDLE_WARNING_SECONDS),
+        # base.html's ``data-signed-in-as``: ``{{ user.pk }}`` passed through the lazy
+        # user (a ``TypeError`` raised and caught for ``user["pk"]``, an
+        # ``AttributeError`` for the proxy) and localised as a number, on every page.
+        "signed_in_as": _number(user.pk),
     }
 
 
@@ -39,8 +44,13 @@ def csrf(request) -> dict:
     as Django masks it (BREACH), the mask drawn from the operating system's random bytes
     in one read instead of one read a character (decision 0077). Listed after Django's
     processor (which the engine always runs first), so this one's value is the one
-    drawn."""
-    return {"csrf_token": MaskedToken(request)}
+    drawn.
+
+    With it, the language form's ``next`` (base.html): ``{{ request.get_full_path }}``
+    looked the method up through a caught ``TypeError`` (``request["get_full_path"]``)
+    and escaped its text through Django's lazy wrapper on every page (issue 16); the
+    same text, escaped as ``{{ }}`` escapes it."""
+    return {"csrf_token": MaskedToken(request), "next_path": escaped(request.get_full_path())}
 
 
 class MaskedToken:

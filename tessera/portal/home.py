@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_noop, ngettext
 
 from tessera.appointments.models import Appointment
+from tessera.core import kept_text
 from tessera.core.models import Clinic, Episode
 from tessera.core.prepared import JSONRows, Prepared, rows_from_json
 from tessera.core.reversing import reverse_cached, url_base
-from tessera.core.template_rows import ByName
+from tessera.core.template_rows import ByName, escaped
 from tessera.core.templatetags.content_language import in_language_of
 from tessera.intake.models import Application, Status
 from tessera.intake.status import Phase, applicant_phase
@@ -335,3 +338,70 @@ def module_title(step) -> str:
         return ""
     version = step.entry.module_version
     return in_language_of(version.title, version.language, get_language())
+
+
+# The to-do list's items and the next module's line drawn as HTML in the view, as
+# ``intake.timeline.drawn`` draws the timeline: the template drew them with a loop and
+# four variables a row, a ``{% url %}`` and a ``{% blocktranslate %}`` on every request
+# (issue 16, decision 0088). The same bytes (``tests/core/test_patient_home_rows.py``
+# draws the template's old text beside them for every demo patient).
+_CONTINUE = gettext_noop("Continue your module: %(title)s")
+
+
+def due_html(rows: list[DueRow]) -> str:
+    """``{% for d in due_rows %}<li class="card">…</li>{% endfor %}``: each value escaped
+    as ``{{ }}`` escapes it."""
+    escape = escaped
+    return mark_safe(  # noqa: S308 - every value escaped here
+        "".join(
+            f'<li class="card"><a href="{escape(d.url)}">{escape(d.name)}</a><p>'
+            f"{escape(d.why)}</p><p><strong>{escape(d.when)}</strong></p></li>"
+            for d in rows
+        )
+    )
+
+
+def next_module_html(step, title: str) -> str:
+    """The "Continue your module" notice of ``plans.next_step``'s step (``title``:
+    ``module_title(step)``), as ``{% url 'module_reader' … %}`` and ``{% blocktranslate
+    with title=… %}`` drew it: the catalog's text with the title escaped; "" without a
+    step."""
+    if step is None:
+        return ""
+    url = reverse_cached("module_reader", (step.entry.pk,), None, url_base())
+    sentence = kept_text.translated(_CONTINUE, get_language()) % {"title": escaped(title)}
+    return mark_safe(  # noqa: S308 - the catalog's text, the url and title escaped
+        f'<p class="notice"><a href="{escaped(url)}">{sentence}</a></p>'
+    )
+
+
+_REGISTER = gettext_noop("Register: %(title)s")
+
+
+def homework_html(rows: list[HomeworkRow]) -> str:
+    """``{% for h in homework_rows %}…{% endfor %}`` of the homework panel, its
+    whitespace and all: the count's sentence as ``{% blocktranslate count %}`` gives it
+    (the number drawn as ``{{ n }}`` draws it), the titles escaped."""
+    if not rows:
+        return ""
+    language = get_language()
+    register = kept_text.translated(_REGISTER, language)
+    parts = []
+    for h in rows:
+        n = h.this_week
+        count = ngettext("%(n)s entry this week", "%(n)s entries this week", n) % {
+            "n": _drawn_number(n)
+        }
+        parts.append(
+            f'\n    <li class="card">\n      <p><strong>{escaped(h.title)}</strong> '
+            f'<span class="help">{escaped(h.module_title)}</span></p>\n      <p>{count}</p>\n'
+            f'      <p><a class="button" href="{escaped(h.register_url)}">'
+            f"{register % {'title': escaped(h.step_title)}}</a></p>\n    </li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - the catalog's texts, values escaped
+
+
+def _drawn_number(n: int) -> str:
+    """A whole number as ``{{ n }}`` draws it (its digits unless a thousands separator
+    is asked for)."""
+    return formats.localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)

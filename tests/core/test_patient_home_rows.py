@@ -24,10 +24,8 @@ DUE_BEFORE = (
     "'questionnaire_fill' d.pk %}\">{{ d.instrument|plain_name }}</a><p>{{ d|why_asked }}"
     "</p><p><strong>{% due_words d %}</strong></p></li>{% endfor %}"
 )
-DUE_NOW = (
-    '{% for d in due_rows %}<li class="card"><a href="{{ d.url }}">{{ d.name }}</a><p>'
-    "{{ d.why }}</p><p><strong>{{ d.when }}</strong></p></li>{% endfor %}"
-)
+# The list's items drawn as HTML in the view (decision 0088).
+DUE_NOW = "{{ due_html }}"
 HOMEWORK_BEFORE = (
     "{% load content_language i18n %}{% for h in homework %}"
     "<strong>{{ h.step.title|in_language:h.entry.module_version.language }}</strong> "
@@ -46,6 +44,17 @@ HOMEWORK_NOW = (
     "{% blocktranslate with title=h.step_title %}Register: {{ title }}{% endblocktranslate %}"
     "{% endfor %}"
 )
+# The panel's loop as patient_home.html had it, whitespace and all, and the items drawn
+# as HTML in the view (decision 0088).
+HOMEWORK_LOOP = (
+    '{% load i18n %}{% for h in homework_rows %}\n    <li class="card">\n      <p><strong>'
+    '{{ h.title }}</strong> <span class="help">{{ h.module_title }}</span></p>\n      <p>'
+    "{% blocktranslate count n=h.this_week %}{{ n }} entry this week{% plural %}{{ n }} "
+    'entries this week{% endblocktranslate %}</p>\n      <p><a class="button" href="'
+    '{{ h.register_url }}">{% blocktranslate with title=h.step_title %}Register: {{ title }}'
+    "{% endblocktranslate %}</a></p>\n    </li>\n  {% endfor %}"
+)
+HOMEWORK_HTML = "{{ homework_html }}"
 NEXT_BEFORE = (
     "{% load i18n treatment_tags %}{% if next_module %}{% blocktranslate with title=next_"
     "module.entry.module_version.title|in_language:next_module.entry.module_version.language"
@@ -55,6 +64,14 @@ NEXT_NOW = (
     "{% load i18n %}{% if next_module %}{% blocktranslate with title=next_module_title %}"
     "Continue your module: {{ title }}{% endblocktranslate %}{% endif %}"
 )
+# The whole notice, and the notice drawn as HTML in the view (decision 0088).
+NOTICE_BEFORE = (
+    '{% load i18n treatment_tags %}{% if next_module %}<p class="notice"><a href="{% url '
+    "'module_reader' next_module.entry.pk %}\">{% blocktranslate with title=next_module."
+    "entry.module_version.title|in_language:next_module.entry.module_version.language %}"
+    "Continue your module: {{ title }}{% endblocktranslate %}</a></p>{% endif %}"
+)
+NOTICE_NOW = "{{ next_module_html }}"
 WHEN_BEFORE = (
     "{% load i18n %}{% for step in steps %}{% if step.when %}"
     '[{% if step.done %}{{ step.when|date:"SHORT_DATE_FORMAT" }}{% elif step.at_a_time %}'
@@ -100,7 +117,9 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
         request, context = contexts[-1]
         pairs = [
             ("homework", HOMEWORK_BEFORE, HOMEWORK_NOW, context),
+            ("homework", HOMEWORK_LOOP, HOMEWORK_HTML, context),
             ("next module", NEXT_BEFORE, NEXT_NOW, context),
+            ("next module", NOTICE_BEFORE, NOTICE_NOW, context),
         ]
         if not context["ended"]:  # the to-do list is not shown after the end
             pairs.append(("due", DUE_BEFORE, DUE_NOW, context))

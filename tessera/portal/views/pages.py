@@ -18,10 +18,13 @@ from tessera.treatment import diary, ending, plans, questionnaires
 from .. import staff_lists
 from ..home import (
     applications_and_path,
+    due_html,
     due_rows,
+    homework_html,
     homework_rows,
     latest_of,
     module_title,
+    next_module_html,
     open_dues,
     own_episodes,
     public_clinics,
@@ -59,6 +62,8 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
     due = open_dues(episodes) if patient else []
     applications, origin = applications_and_path(user, episode, episodes)
+    rows = due_rows(due) if due and not ended else []
+    title = module_title(next_module)
     timeline = episode_timeline(episode, origin)
     return render(
         request,
@@ -69,15 +74,19 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "ended": ended,
             "due": due,
             # The "To do now" list and the homework panel drawn in the view (issue 16).
-            "due_rows": due_rows(due) if due and not ended else [],
+            "due_rows": rows,
+            # Its items, and the next module's line, drawn as HTML (decision 0088).
+            "due_html": due_html(rows),
             "follow_ups": [d for d in due if d.time_point in ending.AFTER_END] if ended else [],
             "next_module": next_module,
             # Its title marked with its language (``in_language``), in the view.
-            "next_module_title": module_title(next_module),
+            "next_module_title": title,
+            "next_module_html": next_module_html(next_module, title),
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
             "homework_rows": homework_rows(homework),
+            "homework_html": homework_html(homework_rows(homework)),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None
