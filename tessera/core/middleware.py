@@ -259,12 +259,24 @@ class StaffSecondFactorMiddleware:
             and not user.has_second_factor
             and not request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
         ):
+            if typed := _typed_in_a_form(request):
+                # A form sent after the factor was removed in another browser: what was
+                # typed is shown back to copy (the redirect below dropped it).
+                context = {"second_factor": True, "typed": typed}
+                return render(request, "errors/403.html", context, status=403)
             messages.warning(
                 request,
                 _("Set up a second factor before you can work with patients' records."),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _typed_in_a_form(request) -> list[str]:
+    """What was typed into a form sent from one of our pages (``views.errors``)."""
+    from .views.errors import _sent_from_a_page, _typed_text
+
+    return _typed_text(request) if _sent_from_a_page(request) else []
 
 
 class HostileInputMiddleware:

@@ -34,8 +34,19 @@ def _record_denied(request, status: int) -> None:
 
 
 def forbidden(request, exception=None):
+    """Refused. A person signed in with neither a role nor a patient record (their last
+    role was removed while they were signed in) is told so, not only "not allowed"; and
+    a form sent from one of our pages shows back what was typed into it, to copy (it
+    was lost on a bare 403)."""
     _record_denied(request, 403)
-    return render(request, "errors/403.html", status=403)
+    user = request.user
+    context = {
+        "no_role": user.is_authenticated
+        and not user.is_staff_member
+        and user.patient_record is None,
+        "typed": _typed_text(request) if _sent_from_a_page(request) else [],
+    }
+    return render(request, "errors/403.html", context, status=403)
 
 
 def _sent_from_a_page(request) -> bool:
@@ -197,8 +208,8 @@ def _access_ended(request) -> bool:
     user = getattr(request, "user", None)
     if request.method not in ("GET", "POST") or user is None or not user.is_authenticated:
         return False
-    if not getattr(user, "is_staff_member", False):
-        return False
+    if not getattr(user, "is_staff_member", False) and user.patient_record is not None:
+        return False  # a patient (a former staff member, their last role removed, is not)
     patient_id = _patient_in_path(request.path)
     return (
         patient_id is not None
