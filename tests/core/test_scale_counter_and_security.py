@@ -89,10 +89,14 @@ def security_events(world):
         ),
         "at the other clinic": _security_event("security.rate_limited", clinic=world.other_clinic),
         "manager's wrong code": _security_event("auth.mfa_failed", actor=manager),
+        "someone else at the clinic": _security_event(
+            "security.access_denied", actor=world["other_manager"], clinic=world.clinic
+        ),
     }
 
 
 SHOWN = [
+    "someone else at the clinic",
     "manager's wrong code",
     "staff at another clinic",
     "staff at the clinic",
@@ -112,8 +116,11 @@ def test_the_security_page_lists_its_clinics_and_staffs_events_newest_first(
     assert [e.pk for e in rows] == [security_events[name].pk for name in SHOWN]
     assert response.context["page"].paginator.count == len(SHOWN)
     html = response.content.decode()
-    assert world["therapist"].email in html and "security.rate_limited" in html
-    # No join: the events come from their own indexes, the actors read once for the page.
+    for person in ("therapist", "manager", "other_manager"):
+        assert world[person].email in html
+    assert "security.rate_limited" in html
+    # No join: the events come from their own indexes; the staff's e-mails from their
+    # roles' copy, anyone else's read once for the page.
     events = [q["sql"] for q in captured.captured_queries if 'FROM "core_auditevent"' in q["sql"]]
     assert events and all("JOIN" not in sql for sql in events), events
     users = [q["sql"] for q in captured.captured_queries if 'FROM "core_user"' in q["sql"]]

@@ -76,7 +76,7 @@ class AuditQuerySet(models.QuerySet):
             models.Prefetch("actor", queryset=User.objects.only("id", "email"))
         )
 
-    def security_events_for_clinics(self, clinic_ids) -> AuditQuerySet:
+    def security_events_for_clinics(self, clinic_ids, staff=None) -> AuditQuerySet:
         """Sign-in failures, lockouts and refusals at these clinics or of their staff
         (anyone holding a role there), newest first, each with the columns the security
         page shows (``SECURITY_COLUMNS``; its actor read afterwards): the events recorded
@@ -84,15 +84,10 @@ class AuditQuerySet(models.QuerySet):
         small index (``audit_security_at_clinic``, ``audit_security_by_actor``: the
         security events alone), then merged. As one filter (``clinic OR actor's role``)
         the planner walked the whole country's trail backwards until it had found a page
-        of them (decision 0087)."""
+        of them (decision 0087). ``staff``: the clinics' staff (``security_staff``) when
+        read already."""
         clinic_ids = sorted(clinic_ids)
-        staff = sorted(
-            set(
-                ClinicRole.objects.filter(clinic_id__in=clinic_ids).values_list(
-                    "user_id", flat=True
-                )
-            )
-        )
+        staff = sorted(security_staff(clinic_ids) if staff is None else staff)
         kinds = self.filter(SECURITY_KINDS).only(*SECURITY_COLUMNS).order_by()
         at_clinics = kinds.filter(clinic_id__in=clinic_ids)
         of_staff = kinds.filter(actor_id__in=staff)
@@ -117,14 +112,28 @@ class AuditQuerySet(models.QuerySet):
         return counts
 
 
-def with_actors(events) -> list[AuditEvent]:
-    """These events (a page of the security page) with their actors, id and e-mail, read
-    once for them all: each distinct actor once, not a join to the users per row."""
+def security_staff(clinic_ids) -> dict[int, str]:
+    """Whoever holds a role at these clinics, with their e-mail from the role's copy (core
+    0023): the security page's staff, whose events it lists and names."""
+    rows = ClinicRole.objects.filter(clinic_id__in=clinic_ids).values_list("user_id", "user_email")
+    return dict(rows.order_by())
+
+
+def with_actors(events, known: dict[int, str]) -> list[AuditEvent]:
+    """These events (a page of the security page) with their actors, id and e-mail: those
+    in ``known`` (user id: e-mail) from it, any other read once for them all, not a join
+    to the users per row (each a descent of the country's users)."""
     from .people import User
 
     events = list(events)
+    for event in events:
+        if event.actor_id in known:
+            event.actor = User.from_db(
+                "default", ["id", "email"], [event.actor_id, known[event.actor_id]]
+            )
     models.prefetch_related_objects(
-        events, models.Prefetch("actor", queryset=User.objects.only("id", "email"))
+        [e for e in events if e.actor_id not in known],
+        models.Prefetch("actor", queryset=User.objects.only("id", "email")),
     )
     return events
 
