@@ -70,6 +70,19 @@ WORKSHEETS_WAITING = 0.05  # share of sent worksheets still waiting for feedback
 APPLICATION_UNREAD = 0.3  # share of applications whose applicant's message is unread
 ALERTED = 0.05  # share of grown episodes that have had a risk alert (decision 0084)
 ALERTS_OPEN = 0.1  # share of those alerts still open (not yet resolved)
+# Security events per grown episode over the two years (decision 0087): (action, whose,
+# share). "staff": the episode's therapist's (no clinic: a failed sign-in names none);
+# "nobody": no clinic and no staff login (the bench's patients have no login: their
+# failed sign-ins, an unknown address, a locked network address); "clinic": recorded at
+# the episode's clinic (a system's refused request, a rate limit).
+SECURITY_EVENTS = [
+    ("auth.sign_in_failed", "staff", 0.25),
+    ("auth.mfa_failed", "staff", 0.1),
+    ("security.access_denied", "staff", 0.1),
+    ("auth.sign_in_failed", "nobody", 0.5),
+    ("auth.address_locked", "nobody", 0.05),
+    ("security.rate_limited", "clinic", 0.02),
+]
 PATIENTS_PER_THERAPIST = 40
 PATIENTS_PER_CLINIC = 1000
 # The demo clinic's own work, the same at every N: patients of its own (with their
@@ -676,6 +689,8 @@ def grow(world: World, target: int, chunk: int = 5000, timings: dict | None = No
         while world.size < target:
             _grow_chunk(world, min(chunk, target - world.size), timings)
         t = time.perf_counter()
+        add_security_events(cursor, first_episode=first_episode, table="bench_audit")
+        t = lap("security events", t)
         columns = ", ".join(
             f'"{f.column}"' for f in AuditEvent._meta.concrete_fields if f.column != "id"
         )
@@ -898,6 +913,46 @@ def add_risk_alerts(cursor, *, first_episode: int, demo_clinic: int) -> int:
          ORDER BY e.id
         """,
         [ALERTS_OPEN, first_episode, demo_clinic, ALERTED],
+    )
+    return cursor.rowcount
+
+
+def _unit(text: str) -> str:
+    """SQL for a number in [0, 1) drawn from ``text`` (an SQL text expression): the same
+    for the same row in any database and any order of reading, unlike ``random()``."""
+    return f"(('x' || substr(md5({text}), 1, 8))::bit(32)::bigint / 4294967296.0)"
+
+
+def add_security_events(cursor, *, first_episode: int, table: str = "core_auditevent") -> int:
+    """Security events (decision 0087), set-based, for the grown episodes from
+    ``first_episode`` on, the demo clinic's first 300 included (its own, made with them
+    and so the same at every size): per ``SECURITY_EVENTS``, each drawn from the
+    episode's id (the same rows wherever they are made), at a time in the last two
+    years, into ``table`` (``bench_audit`` while growing: ids then follow time).
+    Returns the events made."""
+    kinds = ", ".join(f"('{a}', '{w}', {share})" for a, w, share in SECURITY_EVENTS)
+    key = "e.id::text || k.action || k.who"
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (at, actor_id, actor_role, clinic_id, chain, patient_id, action,
+                             object_type, object_id, purpose, ip_address, request_id,
+                             changes, prev_hash, hash, id)
+        SELECT now() - {_unit(key + " || 'at'")} * interval '720 days',
+               CASE k.who WHEN 'staff' THEN e.therapist_id END, '',
+               CASE k.who WHEN 'clinic' THEN e.clinic_id END,
+               CASE k.who WHEN 'clinic' THEN e.clinic_id ELSE 0 END, NULL, k.action, '', '',
+               'administration',
+               ('192.0.2.' || (1 + floor({_unit(key + " || 'ip'")} * 250)::int))::inet,
+               'bench', '{{}}'::jsonb, repeat('0', 64),
+               md5({key} || 'hash') || md5({key} || 'hash2'),
+               nextval(pg_get_serial_sequence('core_auditevent', 'id'))  -- after the sort
+          FROM treatment_episode e
+          CROSS JOIN (VALUES {kinds}) AS k(action, who, share)
+         WHERE e.id >= %s AND e.patient_first_name LIKE 'Bench%%'
+           AND {_unit(key)} < k.share
+         ORDER BY 1
+        """,  # noqa: S608 (constants only)
+        [first_episode],
     )
     return cursor.rowcount
 
@@ -1351,6 +1406,14 @@ def main(argv: list[str] | None = None) -> int:
         "makes them, then VACUUM ANALYZE; nothing else",
     )
     parser.add_argument(
+        "--add-security-events",
+        action="store_true",
+        help="give a database grown before without them its grown episodes' security "
+        "events (failed sign-ins and codes of their therapists and of no staff login, "
+        "refused pages, a clinic's rate limits; the demo clinic's own the same at every "
+        "size), as growing now makes them, then VACUUM ANALYZE; nothing else",
+    )
+    parser.add_argument(
         "--grow-existing",
         action="store_true",
         help="grow the database as it is (grown before) in place to each of --sizes: "
@@ -1363,8 +1426,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.existing and args.grow_existing:
         parser.error("--existing and --grow-existing: one or the other")
     adding = args.add_worksheets or args.add_application_messages or args.add_risk_alerts
+    adding = adding or args.add_security_events
     if args.existing or args.grow_existing or adding:
         existing_database(args.database_url)
+    if args.add_security_events:
+        setup_django(args.database_url)
+        from django.db import connection, transaction
+
+        from tessera.core.models import AuditEvent
+
+        if AuditEvent.objects.filter(request_id="bench", action__startswith="auth.").exists():
+            print("the database holds its security events already")
+            return 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            made = add_security_events(cursor, first_episode=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"{made:,} security events added")
+        return 0
     if args.add_risk_alerts:
         setup_django(args.database_url)
         from django.db import connection, transaction

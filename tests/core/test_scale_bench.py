@@ -116,6 +116,22 @@ def test_the_benchmark_grows_the_country_and_measures_every_page(db, scale):
     assert alerts.count() == alerted
     assert not alerts.exclude(clinic_id=F("episode__clinic_id")).exists()
     assert not alerts.filter(resolved_at__isnull=False, action="").exists()
+    # Security events (decision 0087): grown with the episodes, their therapists' (no
+    # clinic), the clinic's and nobody's; the same rows drawn again for the same
+    # episodes (so the demo clinic's own are the same in every database).
+    security = AuditEvent.objects.filter(request_id="bench")
+    therapists = set(Episode.objects.values_list("therapist_id", flat=True))
+    assert security.filter(actor_id__isnull=False, clinic_id__isnull=True).exists()
+    assert set(security.exclude(actor=None).values_list("actor_id", flat=True)) <= therapists
+    assert security.filter(actor=None, clinic=None).exists()
+    assert all(e.action.startswith(("auth.", "security.")) for e in security)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE again (LIKE core_auditevent)")
+        again = scale.add_security_events(cursor, first_episode=0, table="again")
+        cursor.execute("SELECT action, actor_id, clinic_id, hash FROM again ORDER BY hash")
+        drawn = cursor.fetchall()
+    assert again == security.count()
+    assert drawn == list(security.order_by("hash").values_list("action", "actor", "clinic", "hash"))
     assert [name for name, _ in runs] == ["40", "40 A/A", "80"]
     for _name, measures in runs:
         assert set(measures) == {p.label for p in pages}

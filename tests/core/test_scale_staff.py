@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tessera.core.models import ClinicRole, Episode, Patient
-from tessera.inbox import collect, scope, worklist
+from tessera.inbox import collect, items, scope, worklist
 from tessera.portal import staff_lists
 from tessera.safety.models import RiskAlert
 from tessera.treatment.models import DueMeasure
@@ -303,6 +303,52 @@ def test_a_therapists_counts_and_rows_read_their_clinics_ranges(world):
             assert not re.search(r"Index Cond: .*episode_id", plan), plan
             if table != "treatment_response" and "COUNT(" not in sql:
                 assert all("Index Only Scan" in line for line in scans), plan
+
+
+@postgres_only
+def test_the_caseloads_open_alerts_are_read_from_their_clinics_open_alerts(world):
+    """The staff home's count and the inbox's rows of the caseload's open alerts
+    (decision 0087): the clinics' open alerts (``alert_by_clinic``, the alert's copy of
+    its clinic), the caseload's ids only filtering them (``episode_id + 0``), not one
+    descent of ``alert_open_by_episode`` per episode (a team's 629 pages at 100,000
+    patients). The same alerts: the caseload's own, not another clinic's."""
+    colleague_episode, _far_episode = _alerted(world)
+    RiskAlert.objects.create(
+        episode=world.episode,
+        source="staff",
+        severity="urgent",
+        acknowledge_by=timezone.now() + dt.timedelta(hours=1),
+    )
+    found = []
+    for who, expected in (("therapist", {world.episode.pk}), ("manager", None)):
+        user = world[who]
+        choice = scope.choose(user, None, [])
+        caseload = scope.caseload(user, choice)
+        with CaptureQueriesContext(connection) as captured:
+            counted = worklist.tally(caseload)
+            built = worklist.build(scope.caseload(user, choice))
+        alerted = {item.episode.pk for item in built.of_kind(items.RISK)}
+        assert counted.tally[items.RISK] == len(built.of_kind(items.RISK)), who
+        if expected is None:  # the team: its clinic's two alerts, not the far clinic's
+            expected = {world.episode.pk, colleague_episode.pk}
+        assert alerted == expected, who
+        own = re.compile(r'FROM "safety_riskalert"(?! U\d)')
+        found += [q["sql"] for q in captured.captured_queries if own.search(q["sql"])]
+    assert len(found) == 4, found  # the count and the rows, for each
+    for sql in found:
+        assert '"safety_riskalert"."clinic_id" = ANY(' in sql, sql
+        assert '("safety_riskalert"."episode_id" + 0) = ANY(' in sql, sql
+        # Every index kept: none can look each episode up (a tiny table may still be
+        # read whole by the open alerts' small partial index).
+        plan = explain(sql, off=("seqscan", "bitmapscan"))
+        assert not re.search(r"Index Cond: .*episode_id", plan), plan
+        # The clinic's index (and the key) only: it serves the query by the clinics,
+        # whatever statistics earlier tests left, as at scale.
+        keep = {"safety_riskalert": ["alert_by_clinic", "safety_riskalert_pkey"]}
+        plan = explain(sql, off=("seqscan", "bitmapscan"), only=keep)
+        scans = _scans(plan, "safety_riskalert")
+        assert scans and all("using alert_by_clinic" in line for line in scans), plan
+        assert re.search(r"Index Cond: .*clinic_id = ANY.*resolved_at IS NULL", plan), plan
 
 
 @postgres_only

@@ -14,7 +14,7 @@ from ..decorators import staff_required
 from ..forms import AuditSearchForm
 from ..id_lists import among_ids
 from ..models import AuditEvent, Episode, Patient
-from ..models.audit import with_patient_names
+from ..models.audit import security_staff, with_actors, with_patient_names
 from ..pagination import CappedPaginator
 
 
@@ -100,11 +100,9 @@ def security_events(request: HttpRequest) -> HttpResponse:
     clinic_ids = access.security_event_clinic_ids(request.user)
     if not clinic_ids:
         raise PermissionDenied
-    events = (
-        AuditEvent.objects.security_events_for_clinics(clinic_ids)
-        .select_related("actor", "clinic")
-        .order_by("-id")
-    )
+    staff = security_staff(clinic_ids)
+    events = AuditEvent.objects.security_events_for_clinics(clinic_ids, staff=staff)
     page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = with_actors(page.object_list, staff)
     audit.record("audit.security_events_viewed", actor=request.user, purpose="audit")
     return render(request, "core/security_events.html", {"page": page})
