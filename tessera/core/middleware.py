@@ -259,6 +259,12 @@ class StaffSecondFactorMiddleware:
             and not user.has_second_factor
             and not request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
         ):
+            if request.method == "POST":
+                # A write refused at this gate (the factor removed in another browser
+                # while a form was open) is a denial, audited as the handlers' are.
+                from .views.errors import _record_denied
+
+                _record_denied(request, 403)
             if typed := _typed_in_a_form(request):
                 # A form sent after the factor was removed in another browser: what was
                 # typed is shown back to copy (the redirect below dropped it).

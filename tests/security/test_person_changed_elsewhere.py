@@ -144,7 +144,12 @@ def test_pages_and_forms_after_the_person_is_changed_elsewhere(seeded_demo, sett
         response = factorless.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("mfa_activate_totp"), url
+    denied = AuditEvent.objects.filter(
+        action="security.access_denied", actor=_user("supervisor@demo.tessera.test")
+    )
+    refused_before = denied.count()
     assert _lost(factorless, factorless_forms) == {}
+    assert denied.count() > refused_before  # the refused writes are audited
     page, action = next(iter(factorless_forms))
     body = factorless.post(action, factorless_forms[page, action]["fields"], HTTP_REFERER=page)
     assert TYPED in body.content.decode() and reverse("mfa_activate_totp") in body.content.decode()
