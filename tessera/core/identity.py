@@ -179,5 +179,19 @@ class IdentityAuthenticationMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
-        if enabled():
-            request.user = SimpleLazyObject(lambda: get_user(request))
+        find = get_user if enabled() else auth.get_user
+        request.user = SimpleLazyObject(lambda: _signed_in_or_why_not(request, find))
+
+
+def _signed_in_or_why_not(request, find):
+    """The signed-in person; when the session held someone the database no longer lets
+    in (their password changed in another browser, their login closed), the request
+    says so (``signed_out_elsewhere``) for the sign-in page's word."""
+    held = auth.SESSION_KEY in request.session  # before Django empties a stale session
+    user = find(request)
+    if held and not user.is_authenticated:
+        request.signed_out_elsewhere = True
+        # Django empties a session whose password hash is old, not one whose login was
+        # closed: emptied here too, so that it says so once and holds nobody.
+        request.session.flush()
+    return user

@@ -140,6 +140,21 @@ class IdleTimeoutMiddleware:
             if last_seen is None or now - last_seen >= self.TOUCH_SECONDS:
                 request.session[self.KEY] = now
             return self.get_response(request)
+        if (
+            getattr(request, "signed_out_elsewhere", False)
+            and request.method == "GET"
+            and not sent_by_a_script(request)
+        ):
+            # The first page opened after the password was changed, or the login closed,
+            # in another browser: it (or the sign-in page it sends to) says why; it was
+            # silent. Once: the session that held the person is emptied by now.
+            messages.info(
+                request,
+                _(
+                    "You were signed out: your password was changed, or your access was "
+                    "closed, since you signed in in this browser."
+                ),
+            )
         response = self.get_response(request)
         if sent_by_a_script(request) and _sends_to_sign_in(response):
             return _signed_out_fragment()

@@ -16,8 +16,13 @@ test_forms_after_a_change, whose walk and forms this reuses.
 
 from __future__ import annotations
 
+import re
+
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from tessera.core import identity
 from tessera.core.actions.staff import do_offboard_staff, do_remove_role
@@ -48,7 +53,25 @@ def _open(email: str, starts: list[str] | None = None):
     return client, pages, forms
 
 
-def _signed_out(client, pages: list[str], forms: dict) -> None:
+SIGNED_OUT_WHY = (
+    "You were signed out: your password was changed, or your access was closed, since you "
+    "signed in in this browser."
+)
+
+
+def _says_why(response) -> bool:
+    """The page says why the person was signed out, in the page's language."""
+    body = response.content.decode()
+    language = re.search(r'<html lang="([^"]+)"', body).group(1)
+    with translation.override(language):
+        return escape(gettext(SIGNED_OUT_WHY)) in body
+
+
+def _signed_out(client, pages: list[str], forms: dict, *, why: bool = True) -> None:
+    """Signed out: every page and form goes to sign in. With ``why``, the first page
+    says why, once (the session still held the person; an offboarding deletes it)."""
+    assert _says_why(client.get(pages[0], follow=True)) is why
+    assert not _says_why(client.get(pages[0], follow=True))
     for url in pages:
         response = client.get(url)
         if url == "/":
@@ -112,7 +135,7 @@ def test_pages_and_forms_after_the_person_is_changed_elsewhere(seeded_demo, sett
     denied_before = AuditEvent.objects.filter(action="security.access_denied").count()
 
     # Signed out: the login closed, the password changed.
-    _signed_out(offboarded, offboarded_pages, offboarded_forms)
+    _signed_out(offboarded, offboarded_pages, offboarded_forms, why=False)
     _signed_out(closed, closed_pages, closed_forms)
     _signed_out(changed, changed_pages, changed_forms)
 
