@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import context, languages
+from .sent_forms import sent_by_a_script, typed_in_a_form
 from .validation import has_control_characters
 
 
@@ -167,23 +168,6 @@ class IdleTimeoutMiddleware:
         return response
 
 
-def sent_by_a_script(request) -> bool:
-    """A request a page's script sent (htmx, a draft's autosave, the time heartbeat, the
-    idle dialog's keep-alive), not a page or form the person asked for. After the session
-    has ended such a request gets a 401 (``_signed_out_fragment``), never the redirect to
-    the sign-in page: ``fetch`` follows a redirect unseen, so the sign-in page was drawn
-    for nobody. That took the "signed out" message meant for the person's next page, left
-    the cookie that puts typed text back, and, in a browser whose cookies had just been
-    cleared, set a new CSRF cookie under the sign-in form open in the tab, whose first
-    "Sign in" was then refused (seen in CI: a heartbeat sent with ``keepalive`` outlived
-    its page). Browsers say how a request was made in ``Sec-Fetch-Mode`` ("navigate" for
-    pages and forms); one that does not is taken as a person's request, as before."""
-    if request.headers.get("HX-Request"):
-        return True
-    mode = request.headers.get("Sec-Fetch-Mode")
-    return mode is not None and mode != "navigate"
-
-
 def _sends_to_sign_in(response) -> bool:
     location = response.get("Location", "") if response.status_code == 302 else ""
     return location.startswith(f"{reverse('account_login')}?")
@@ -280,7 +264,7 @@ class StaffSecondFactorMiddleware:
                 from .views.errors import _record_denied
 
                 _record_denied(request, 403)
-            if typed := _typed_in_a_form(request):
+            if typed := typed_in_a_form(request):
                 # A form sent after the factor was removed in another browser: what was
                 # typed is shown back to copy (the redirect below dropped it).
                 context = {"second_factor": True, "typed": typed}
@@ -291,13 +275,6 @@ class StaffSecondFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def _typed_in_a_form(request) -> list[str]:
-    """What was typed into a form sent from one of our pages (``views.errors``)."""
-    from .views.errors import _sent_from_a_page, _typed_text
-
-    return _typed_text(request) if _sent_from_a_page(request) else []
 
 
 class HostileInputMiddleware:

@@ -16,9 +16,11 @@ import pytest
 from django.test import Client
 
 from tessera.consultation import actions as consultation
-from tessera.core.actions.staff import do_change_therapist
-from tessera.core.models import AuditEvent
-from tests.conftest import sign_in
+from tessera.core.actions import do_grant_role
+from tessera.core.actions.staff import do_change_therapist, do_remove_role
+from tessera.core.models import AuditEvent, ClinicRole
+from tessera.core.roles import Role
+from tests.conftest import make_user, sign_in
 
 ENDED = "You can no longer open this record"
 NOT_FOUND = "Page not found"
@@ -118,3 +120,59 @@ def test_a_missing_thing_of_a_patient_still_theirs_is_not_called_the_end_of_acce
     body = response.content.decode()
     assert NOT_FOUND in body
     assert ENDED not in body
+
+
+ROLE_REMOVED = "This page is no longer open to you"
+
+
+def test_a_role_removed_while_another_still_sees_the_patient_says_so(world):
+    """One of two roles removed (therapist; intake kept, which sees the clinic's
+    patients): the record still opens, and a page that was the therapist's (ending the
+    course) says the role it belonged to was removed, where it was a bare Page not found.
+    (With every role kept, a missing thing stays Page not found: the test above.)"""
+    w = world
+    therapist = w["therapist"]
+    do_grant_role(therapist, w.clinic, Role.INTAKE_COORDINATOR)
+    client = _client(therapist)
+    end = f"/episodes/{w.episode.pk}/end/"
+    assert client.get(end).status_code == 200
+    do_remove_role(
+        ClinicRole.objects.get(user=therapist, role=Role.THERAPIST), acting_user=w["manager"]
+    )
+    assert client.get(f"/episodes/{w.episode.pk}/").status_code == 200  # intake sees it
+    response = client.get(end)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert ROLE_REMOVED in body and ENDED not in body
+    assert w.patient.last_name not in body
+    # The end form sent from the page left open: refused with the same words, and the
+    # note typed into it shown back to copy.
+    note = "She asked to stop for the summer and come back in August."
+    response = client.post(
+        end, {"reason": "completed", "note": note}, HTTP_REFERER=f"http://testserver{end}"
+    )
+    assert response.status_code == 404
+    assert ROLE_REMOVED in response.content.decode() and note in response.content.decode()
+
+
+NO_ROLE = "You have no role at a clinic"
+
+
+def test_only_a_former_staff_member_is_told_they_have_no_role(world):
+    """An applicant (an account with no role ever and no patient record) opening a staff
+    page is refused in plain words; "you hold no role now, ask your manager if it was
+    removed by mistake" is for someone whose last role was removed."""
+    w = world
+    applicant = make_user("applicant@alpha.test")
+    response = _client(applicant).get("/caseload/")
+    assert response.status_code == 403
+    assert NO_ROLE not in response.content.decode()
+    assert "You do not have access to this page" in response.content.decode()
+    therapist = _client(w["therapist"])
+    assert therapist.get(f"/episodes/{w.episode.pk}/").status_code == 200  # under a role
+    do_remove_role(
+        ClinicRole.objects.get(user=w["therapist"], role=Role.THERAPIST), acting_user=w["manager"]
+    )
+    response = therapist.get("/caseload/")
+    assert response.status_code == 403
+    assert NO_ROLE in response.content.decode()

@@ -158,6 +158,9 @@ def test_pages_and_forms_after_the_person_is_changed_elsewhere(seeded_demo, sett
     refused = {url for url, status in answers.items() if status != 200}
     assert {answers[url] for url in refused} <= {404}
     assert all("/supervision/" in url or url.endswith("/end/") for url in refused), refused
+    # ... each saying that a role it belonged to was removed (it was a bare Page not found).
+    for url in refused:
+        assert "This page is no longer open to you" in one_role.get(url).content.decode(), url
     assert _lost(one_role, one_role_forms) == {}
     # ... and the intake pages (the home's links) still answer.
     assert one_role.get("/").status_code == 200

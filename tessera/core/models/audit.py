@@ -63,6 +63,21 @@ class AuditQuerySet(models.QuerySet):
         they have seen the record. Read from the patient's own index entries."""
         return self.filter(patient_id=patient_id, actor_id=actor_id).exists()
 
+    def acted_with_a_role(self, actor_id: int) -> bool:
+        """Whether this person ever acted under a clinic role (a former staff member,
+        not an applicant who never held one). Read from the actor's index entries."""
+        return self.filter(actor_id=actor_id).exclude(actor_role__in=("", "patient")).exists()
+
+    def roles_on_patient(self, actor_id: int, patient_id: int) -> set[tuple[str, int]]:
+        """The roles this person acted under (``actor_role``, "intake,therapist") on this
+        patient, each with the clinic it was at; empty if they never acted on them. Read
+        from the patient's own index entries (``(patient, -at)``: a few hundred rows)."""
+        return set(
+            self.filter(patient_id=patient_id, actor_id=actor_id, clinic_id__isnull=False)
+            .values_list("actor_role", "clinic_id")
+            .distinct()
+        )
+
     def as_listed(self) -> AuditQuerySet:
         """These events with only the columns the audit search shows, each row's actor
         read afterwards for the rows of the page alone (one query, every distinct actor

@@ -14,6 +14,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from tessera.core.sent_forms import sent_by_a_script, sent_from_a_page, typed_in_a_form, typed_text
+
 DENIED_EVERY_SECONDS = 60  # one row per user and URL a minute keeps the trail readable
 
 
@@ -34,35 +36,23 @@ def _record_denied(request, status: int) -> None:
 
 
 def forbidden(request, exception=None):
-    """Refused. A person signed in with neither a role nor a patient record (their last
-    role was removed while they were signed in) is told so, not only "not allowed"; and
-    a form sent from one of our pages shows back what was typed into it, to copy (it
-    was lost on a bare 403)."""
+    """Refused. A former staff member signed in with neither a role nor a patient record
+    (their last role was removed while they were signed in) is told so, not only "not
+    allowed" (an applicant, who never held a role, is not told about roles); and a form
+    sent from one of our pages shows back what was typed into it, to copy (it was lost
+    on a bare 403)."""
+    from tessera.core.models import AuditEvent
+
     _record_denied(request, 403)
     user = request.user
     context = {
         "no_role": user.is_authenticated
         and not user.is_staff_member
-        and user.patient_record is None,
-        "typed": _typed_text(request) if _sent_from_a_page(request) else [],
+        and user.patient_record is None
+        and AuditEvent.objects.acted_with_a_role(user.pk),
+        "typed": typed_in_a_form(request),
     }
     return render(request, "errors/403.html", context, status=403)
-
-
-def _sent_from_a_page(request) -> bool:
-    """A form sent from one of our own pages by the browser (not a script's request:
-    htmx, an autosave, the time heartbeat), which can be answered by going back to that
-    page. A script would follow the redirect unseen, and the page it drew would take the
-    message meant for the person."""
-    from tessera.core.middleware import sent_by_a_script
-
-    same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
-    return bool(
-        request.method == "POST"
-        and same_site
-        and request.META.get("HTTP_REFERER")
-        and not sent_by_a_script(request)
-    )
 
 
 def csrf_failure(request, reason=""):
@@ -72,7 +62,7 @@ def csrf_failure(request, reason=""):
     where idle.js puts back what was typed, saying why nothing was sent (Django's own
     answer was an English page about forgery, and the text was lost). Anything else
     (another site's form, a request that did not come from a page here) is refused."""
-    from tessera.core.middleware import restoring_typed_text, return_address, sent_by_a_script
+    from tessera.core.middleware import restoring_typed_text, return_address
 
     if sent_by_a_script(request) and request.method == "POST":
         # A draft's or a worksheet's autosave from such a page: a line for its status
@@ -81,7 +71,7 @@ def csrf_failure(request, reason=""):
         text = _("This page was opened before you last signed in, so this was not saved.")
         again = _("Open the page again.")
         return HttpResponse(escape(f"{text} {again}"), status=409)
-    if not _sent_from_a_page(request):
+    if not sent_from_a_page(request):
         return render(request, "errors/403_csrf.html", status=403)
     messages.info(
         request, _("This page was opened before you last signed in, so the form was not sent.")
@@ -115,21 +105,28 @@ def not_found(request, exception=None):
     carried text the person wrote (a note, a message), that text is shown back to copy
     instead, with the page that says their access ended where it did."""
     _record_denied(request, 404)
-    if _sent_from_a_page(request) and (typed := _typed_text(request)) and not _a_removal(request):
+    sent = sent_from_a_page(request)
+    typed = typed_text(request) if sent else []
+    why = _why_closed(request) if typed or not sent else None
+    # A removal sent again (a second click, back and send): its reason did its work the
+    # first time, so the answer is the page with a word, as for any other removal;
+    # unless the person may no longer open the page they came from.
+    a_removal = bool(REMOVAL.search(request.path)) and why is None
+    if typed and not a_removal:
         # A note, a message, a comment typed into a form whose patient or thing is gone
         # (the care moved to a colleague, a consultation ended, the thing was removed):
         # going back to the page would drop the text, and the page itself may answer
         # "no longer open to you". Shown here to copy instead; nothing was saved.
         from tessera.core.middleware import return_address
 
-        context = {"access_ended": _access_ended(request), "typed": typed}
-        if not context["access_ended"]:
+        context = _closed_context(why, typed=typed)
+        if why is None:
             back = return_address(request)
             context["back"] = (
                 back if urlsplit(back).path != request.path else _list_of(request.path)
             )
         return render(request, "errors/404.html", context, status=404)
-    if _sent_from_a_page(request):
+    if sent:
         from tessera.core.middleware import return_address
 
         messages.error(
@@ -143,36 +140,14 @@ def not_found(request, exception=None):
         # A page that posts to itself (a confirmation page) is about the gone thing too:
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
-    return render(request, "errors/404.html", {"access_ended": _access_ended(request)}, status=404)
+    return render(request, "errors/404.html", _closed_context(why), status=404)
 
 
-# What a form carries that nobody typed: its token, its once-only key, where to go next.
-NOT_TYPED = frozenset({"csrfmiddlewaretoken", "submission_key", "next", "version", "step"})
-TYPED_SHOWN_MAX = 10  # fields shown back; each at most TYPED_SHOWN_CHARS
-TYPED_SHOWN_CHARS = 20_000
 REMOVAL = re.compile(r"/(remove|delete)/$")
-WORDS = re.compile(r"[^\W\d_].*\s.*\S|\S.*\s.*[^\W\d_]", re.S)
 
 
-def _a_removal(request) -> bool:
-    """A removal sent again (a second click, back and send): its reason did its work the
-    first time, so the answer is the page with a word, as for any other removal. Unless
-    the person's access to the patient ended: then the page they came from is closed."""
-    return bool(REMOVAL.search(request.path)) and not _access_ended(request)
-
-
-def _typed_text(request) -> list[str]:
-    """The prose a person typed into the form that was sent: values with a letter and a
-    space in them (a note, a message, a comment), not numbers, dates, choices or keys."""
-    typed = []
-    for name, values in request.POST.lists():
-        if name in NOT_TYPED:
-            continue
-        for value in values:
-            value = value.strip()
-            if WORDS.search(value) and len(typed) < TYPED_SHOWN_MAX:
-                typed.append(value[:TYPED_SHOWN_CHARS])
-    return typed
+def _closed_context(why: str | None, **context) -> dict:
+    return {"access_ended": why == ENDED, "role_removed": why == ROLE_REMOVED, **context}
 
 
 def _patient_in_path(path: str) -> int | None:
@@ -196,27 +171,41 @@ def _patient_in_path(path: str) -> int | None:
     return Episode.objects.filter(pk=episode_id).values_list("patient_id", flat=True).first()
 
 
-def _access_ended(request) -> bool:
-    """A staff member's page about a patient they may no longer see (the care handed to
-    a colleague, a consultation ended, a role removed; a page left open, a bookmark, a
-    link in a notice): whether they had seen this record before, in their own trail.
-    Only then does the page say that their access ended instead of a bare Page not
-    found: it tells them nothing they did not know. An id never seen stays a plain 404,
-    so that the existence of a record is not revealed."""
+ENDED, ROLE_REMOVED = "ended", "role_removed"
+
+
+def _why_closed(request) -> str | None:
+    """Why a staff member's page about a patient is refused (a page left open, a
+    bookmark, a link in a notice), said only when they had seen this record before, in
+    their own trail: it tells them nothing they did not know. ``ENDED``: the patient is
+    no longer theirs to see (the care handed to a colleague, a consultation ended, a
+    role removed). ``ROLE_REMOVED``: the patient still is (a role they keep sees the
+    clinic's patients), but a role they last worked with this patient under was removed
+    since, and the page was that role's (a therapist's supervision or end-of-course
+    page, for someone whose intake role remains). None for anything else (a removed
+    thing, a wrong link): a plain 404, and for an id never seen the existence of a
+    record is not revealed."""
+    from tessera.core import access
     from tessera.core.models import AuditEvent, Patient
 
     user = getattr(request, "user", None)
     if request.method not in ("GET", "POST") or user is None or not user.is_authenticated:
-        return False
+        return None
     if not getattr(user, "is_staff_member", False) and user.patient_record is not None:
-        return False  # a patient (a former staff member, their last role removed, is not)
+        return None  # a patient (a former staff member, their last role removed, is not)
     patient_id = _patient_in_path(request.path)
-    return (
-        patient_id is not None
-        and AuditEvent.objects.acted_on_patient(user.pk, patient_id)
-        # Still theirs: the page is gone (a removed thing), not their access.
-        and not Patient.objects.visible_to(user).filter(pk=patient_id).exists()
-    )
+    if patient_id is None:
+        return None
+    acted_as = AuditEvent.objects.roles_on_patient(user.pk, patient_id)
+    if not acted_as and not AuditEvent.objects.acted_on_patient(user.pk, patient_id):
+        return None
+    if not Patient.objects.visible_to(user).filter(pk=patient_id).exists():
+        return ENDED
+    for roles, clinic_id in acted_as:
+        had = set(roles.split(",")) - {"", "patient"}
+        if had - set(access.roles_at(user, clinic_id)):
+            return ROLE_REMOVED
+    return None  # still theirs, with every role they had: the page is gone (removed)
 
 
 # allauth's own limits (sign-up, password reset, e-mail confirmation, sign-in attempts per

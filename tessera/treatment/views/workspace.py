@@ -15,8 +15,8 @@ from tessera.core import care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 from tessera.core.forms import action_error_texts
-from tessera.core.middleware import sent_by_a_script
 from tessera.core.models import Episode
+from tessera.core.sent_forms import sent_by_a_script
 
 from .. import diary, plans, worksheets
 from ..actions import plans as plan_actions
