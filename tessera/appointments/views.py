@@ -15,6 +15,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode, User
 from tessera.treatment import plans
 
@@ -26,8 +27,8 @@ from .models import Appointment, ChangeRequest
 
 def _episode(user, episode_id: int) -> Episode:
     episode = (
-        Episode.objects.visible_to(user)
-        .select_related("patient", "clinic", "therapist")
+        with_role_clinics(Episode.objects.visible_to(user), user)
+        .select_related("patient", "therapist")
         .filter(pk=episode_id)
         .first()
     )

@@ -37,7 +37,7 @@ def enabled() -> bool:
 
 
 def _key(user_id) -> str:
-    return f"tessera:identity:2:{user_id}"  # 2: with clinic names and patient id (0068)
+    return f"tessera:identity:3:{user_id}"  # 3: with the role clinics' rows (0090)
 
 
 def _version_query(bucket):
@@ -72,20 +72,25 @@ def _kept(user_id, version: int) -> dict | None:
     return kept
 
 
+def _fields(instance) -> dict:
+    """A model instance's columns as read: what ``from_db`` makes it again from."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
 def _keep(user, version: int) -> None:
     """Keep ``user`` as read now, with what every request asks of them."""
     from .models import Patient
 
-    fields = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
+    fields = _fields(user)
     # The roles with their clinic's name, in the database's order of the names (its
     # collation, not Python's): the intake pages' clinic choices (decision 0068).
+    # With each role its clinic's whole row (decision 0090), in the same one read.
     rows = list(
-        user.clinic_roles.order_by("clinic__name", "clinic_id", "role").values_list(
-            "clinic_id", "role", "on_call", "clinic__name"
-        )
+        user.clinic_roles.order_by("clinic__name", "clinic_id", "role").select_related("clinic")
     )
-    roles = [(clinic, role, on_call) for clinic, role, on_call, _name in rows]
-    clinic_names = list({clinic: name for clinic, _r, _o, name in rows}.items())
+    roles = [(row.clinic_id, row.role, row.on_call) for row in rows]
+    clinic_names = list({row.clinic_id: row.clinic.name for row in rows}.items())
+    clinics = {row.clinic_id: _fields(row.clinic) for row in rows}
     regions = set(user.region_roles.values_list("region_id", flat=True))
     patient = next(iter(Patient.objects.filter(user=user).order_by().values_list("pk")[:1]), None)
     kept = {
@@ -93,6 +98,7 @@ def _keep(user, version: int) -> None:
         "fields": fields,
         "roles": roles,
         "clinic_names": clinic_names,
+        "clinics": clinics,
         "regions": regions,
         "second_factor": user.authenticator_set.exists(),
         "patient_id": patient and patient[0],
@@ -121,6 +127,7 @@ def _answers(user, kept: dict) -> None:
     user.__dict__["is_staff_member"] = bool(kept["roles"] or kept["regions"])
     user.__dict__["has_second_factor"] = kept["second_factor"]
     user._tessera_clinic_names = list(kept["clinic_names"])
+    user._tessera_clinic_rows = kept["clinics"]
     if kept["patient_id"] is None:  # not a patient: no lookup of the patients by login
         user.__dict__["patient_record"] = None
 
@@ -140,6 +147,24 @@ def clinics_by_name(user, clinic_ids) -> list:
             if clinic in ids
         ]
     return list(Clinic.objects.filter(pk__in=ids).only("id", "name").order_by("name"))
+
+
+def role_clinics(user) -> dict:
+    """The clinics where the kept person holds a role, by id, as if read from the
+    database (their whole rows, kept with the person: decision 0090); built once per
+    request. Empty when the person was not kept (the cache off, a login read from the
+    database this request before it was kept): the caller reads the clinics then."""
+    from .models import Clinic
+
+    built = getattr(user, "_tessera_clinics", None)
+    if built is None:
+        rows = getattr(user, "_tessera_clinic_rows", None) or {}
+        built = {
+            pk: Clinic.from_db("default", list(fields), list(fields.values()))
+            for pk, fields in rows.items()
+        }
+        user._tessera_clinics = built
+    return built
 
 
 def get_user(request):

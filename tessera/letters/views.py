@@ -15,6 +15,7 @@ from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import submission_key_field
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
 
 from . import actions
@@ -31,8 +32,8 @@ class WriteForm(LetterChoicesForm):
 
 def _episode(user, episode_id: int) -> Episode:
     episode = (
-        Episode.objects.visible_to(user)
-        .select_related("patient", "clinic", "therapist")
+        with_role_clinics(Episode.objects.visible_to(user), user)
+        .select_related("patient", "therapist")
         .filter(pk=episode_id)
         .first()
     )
@@ -43,7 +44,10 @@ def _episode(user, episode_id: int) -> Episode:
 
 def _letter(user, pk: int) -> Letter:
     letter = (
-        Letter.objects.visible_to(user).select_related("patient", "clinic").filter(pk=pk).first()
+        with_role_clinics(Letter.objects.visible_to(user), user)
+        .select_related("patient")
+        .filter(pk=pk)
+        .first()
     )
     if letter is None:
         raise Http404

@@ -32,18 +32,24 @@ class MessageView:
 
 
 def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
-    # The authors are read once each for the page (a thread has two or three), not
-    # joined to every message: by key per message, a level deeper as the country's
-    # users grew (issue 16; 8 → 86 pages for a page of twenty at 1,000 → 100,000
-    # patients).
+    # The authors are not joined to every message: by key per message, a level deeper
+    # as the country's users grew (issue 16; 8 → 86 pages for a page of twenty at
+    # 1,000 → 100,000 patients). Only a staff message not the viewer's shows its
+    # author's name: the episode's therapist as the caller read them, in most threads,
+    # any other read once for the page. The viewer's own say "You", the patient's "The
+    # patient": their logins are not read (decision 0090).
     messages = (
         Message.objects.filter(episode=episode)
-        .prefetch_related(
-            "author", Prefetch("reads", queryset=MessageRead.objects.order_by("read_at"))
-        )
+        .prefetch_related(Prefetch("reads", queryset=MessageRead.objects.order_by("read_at")))
         .order_by("-sent_at", "-id")
     )
     page = Paginator(messages, PAGE_SIZE).get_page(number)
+    named = [
+        m
+        for m in page.object_list
+        if m.author_id and not m.from_patient and not m.is_automated and m.author_id != viewer.pk
+    ]
+    give_known(named, "author", already_read(episode, "therapist"))
     patient_user = episode.patient.user_id
     views = []
     for message in reversed(list(page.object_list)):

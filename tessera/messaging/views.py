@@ -19,6 +19,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
@@ -40,9 +41,9 @@ def _patient_episode(user) -> Episode | None:
 
 def _staff_episode(user, episode_id: int) -> Episode:
     episode = (
-        Episode.objects.visible_to(user)
+        with_role_clinics(Episode.objects.visible_to(user), user)
         .filter(pk=episode_id)
-        .select_related("clinic", "patient", "therapist")
+        .select_related("patient", "therapist")
         .first()
     )
     if episode is None:

@@ -16,6 +16,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Clinic, Episode, User
 
 from . import actions, figures, summaries
@@ -31,7 +32,10 @@ def _staff_episode(user, pk: int) -> Episode:
     if not user.is_staff_member:
         raise Http404
     episode = (
-        Episode.objects.visible_to(user).filter(pk=pk).select_related("clinic", "patient").first()
+        with_role_clinics(Episode.objects.visible_to(user), user)
+        .filter(pk=pk)
+        .select_related("patient")
+        .first()
     )
     if episode is None:
         raise Http404

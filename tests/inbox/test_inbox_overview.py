@@ -106,18 +106,19 @@ def test_the_overview_uses_a_constant_number_of_queries(world, full, client):
         assert client.get(url(episode)).status_code == 200
     assert len(large) == len(small), (len(small), len(large))
     # The session, the user (staff, second factor, roles, patient record), the episode,
-    # one own-scope check shared by the audit record's purpose and the sections that ask
-    # (consultations, the record download; three before, issue 16), the audit record,
+    # no own-scope check (the episode's clinic and therapist against the roles answer
+    # the audit record's purpose and the sections that ask, decision 0090; one before,
+    # three before that, issue 16), the audit record,
     # and one read per section (the scores and the risk history share the responses;
     # the worksheets two: the plan's entries, then their answers by runs of their ids,
     # decision 0083). The audit record is one statement on PostgreSQL (decision 0054);
     # on SQLite five (savepoint, the chain's head, the row, the head moved, release).
     audit_record = 1 if connection.vendor == "postgresql" else 5
-    assert len(small) == 20 + audit_record, [q["sql"][:80] for q in small]
+    assert len(small) == 19 + audit_record, [q["sql"][:80] for q in small]
     own_scope = [
         q for q in small if q["sql"].startswith('SELECT 1 AS "a" FROM "treatment_episode"')
     ]
-    assert len(own_scope) == 1, own_scope
+    assert own_scope == [], own_scope
 
 
 def test_the_own_scope_answer_is_kept_per_episode_and_follows_its_therapist(world):

@@ -26,10 +26,8 @@ def authoring_region_ids(user) -> set[int]:
     """Regions whose module library the user may edit: content authors of a clinic there."""
     if not may_see_patient_data(user) or not user.is_staff_member:
         return set()
-    from tessera.core.models import Clinic
-
     clinics = clinic_ids_with_roles(user, [Role.CONTENT_AUTHOR])
-    return set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
+    return _region_ids(user, clinics)
 
 
 def library_region_ids(user) -> set[int]:
@@ -37,12 +35,20 @@ def library_region_ids(user) -> set[int]:
     (therapists tailor plans from it), and region administrators."""
     if not may_see_patient_data(user) or not user.is_staff_member:
         return set()
+    clinics = {clinic for clinic, _role, _on in _role_cache(user)}
+    return _region_ids(user, clinics) | region_role_ids(user)
+
+
+def _region_ids(user, clinics: set[int]) -> set[int]:
+    """The regions of these role clinics: from the clinics kept with the signed-in
+    person when it was kept (no query, decision 0090), otherwise one read."""
+    from tessera.core.identity import role_clinics
     from tessera.core.models import Clinic
 
-    clinics = {clinic for clinic, _role, _on in _role_cache(user)}
-    ids = set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
-    ids |= region_role_ids(user)
-    return ids
+    kept = role_clinics(user)
+    if clinics <= kept.keys():
+        return {kept[clinic].region_id for clinic in clinics}
+    return set(Clinic.objects.filter(pk__in=clinics).values_list("region_id", flat=True))
 
 
 def may_tailor_plan(user, episode) -> bool:

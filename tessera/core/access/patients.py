@@ -265,9 +265,9 @@ def read_purpose(user, patient, clinic_id: int | None = None, episode=None) -> s
         and episode_in_own_scope(user, episode)
     ):
         return None
-    episodes = Episode.objects.filter(patient=patient)
-    if episodes.filter(own_episode_scope(user)).exists():
+    if patient_in_own_scope(user, patient):
         return None
+    episodes = Episode.objects.filter(patient=patient)
     for scope, extra in granted:
         if episodes.filter(extra(user)).exists():
             return scope.audit_purpose
@@ -285,28 +285,55 @@ def may_edit_patient_details(user, patient) -> bool:
 
 
 def patient_in_own_scope(user, patient) -> bool:
+    """Whether the user's own roles show them an episode of this patient. One query,
+    asked once per patient object and user: the answer is kept on the patient, so that
+    the audit row's purpose (``read_purpose``) and the page's edit link
+    (``may_edit_patient_details``) ask it once (issue 16)."""
     from tessera.core.models import Episode
 
-    return Episode.objects.filter(own_episode_scope(user), patient=patient).exists()
+    kept = getattr(patient, "_tessera_own_scope", None)
+    if kept is not None and kept[0] == (user.pk, patient.pk):
+        return kept[1]
+    found = Episode.objects.filter(own_episode_scope(user), patient=patient).exists()
+    patient._tessera_own_scope = ((user.pk, patient.pk), found)
+    return found
 
 
 def episode_in_own_scope(user, episode) -> bool:
     """Whether the user's own roles (not a consultation grant) show them this episode:
     what writing to the patient, acting on an alert or changing records needs.
 
-    One query, asked once per episode object and user: the answer is kept on the episode
-    with what it depends on of the episode (its clinic and therapist; the user's roles
-    are read once per request), so the patient overview's sections and its audit record
-    ask the database once, not three times (issue 16)."""
+    No query when a role arm holds it (``_in_a_role_arm``: the episode's clinic and
+    therapist against the request's roles); otherwise one, asked once per episode object
+    and user: the answer is kept on the episode with what it depends on of the episode
+    (its clinic and therapist; the user's roles are read once per request), so the
+    patient overview's sections and its audit record ask the database once, not three
+    times (issue 16)."""
     from tessera.core.models import Episode
 
     key = (user.pk, episode.pk, episode.clinic_id, episode.therapist_id)
     kept = getattr(episode, "_tessera_own_scope", None)
     if kept is not None and kept[0] == key:
         return kept[1]
-    found = Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
+    found = _in_a_role_arm(user, episode) or (
+        Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
+    )
     episode._tessera_own_scope = (key, found)
     return found
+
+
+def _in_a_role_arm(user, episode) -> bool:
+    """Whether a role arm of ``own_episode_scope`` (a clinic-wide role at the episode's
+    clinic, or being its therapist at a clinic where the user is a therapist) holds the
+    episode, answered from its own columns and the request's roles: no query. Those arms
+    are conditions on these two columns alone, so the answer is the database's; only
+    the other arms (on call: an open alert) need the query (issue 16)."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    clinic_wide, therapist_at = own_scope_clinic_ids(user)
+    if episode.clinic_id in clinic_wide:
+        return True
+    return episode.therapist_id == user.pk and episode.clinic_id in therapist_at
 
 
 def patient_is_visible(user, patient) -> bool:

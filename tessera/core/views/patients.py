@@ -15,6 +15,7 @@ from tessera.core.models import Episode
 from .. import access, actions, audit
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
+from ..known_related import with_role_clinics
 from ..models import Patient
 from ..pagination import EntryListing
 
@@ -23,7 +24,7 @@ PAGE_SIZE = 25
 
 def _clinic_for(user, patient):
     """The clinic through which this user sees this patient (for the audit row)."""
-    episode = Episode.objects.visible_to(user).filter(patient=patient).select_related("clinic")
+    episode = with_role_clinics(Episode.objects.visible_to(user), user).filter(patient=patient)
     first = episode.first()
     return first.clinic if first else None
 
@@ -73,9 +74,9 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clinic = _clinic_for(request.user, patient)
     actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
     episodes = list(
-        Episode.objects.visible_to(request.user)
+        with_role_clinics(Episode.objects.visible_to(request.user), request.user)
         .filter(patient=patient)
-        .select_related("clinic", "therapist")
+        .select_related("therapist")
     )
     supervises = access.supervising_clinic_ids(request.user)
     for episode in episodes:  # which links to offer (no queries: roles are cached)

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from tessera.core import access
+from tessera.core.known_related import with_role_clinics
 
 from ..models import FeedbackTemplate
 
@@ -29,7 +30,7 @@ def feedback_compose_tools(context) -> dict:
     elif practice is not None:
         query["practice"] = practice.pk
     templates = list(
-        FeedbackTemplate.objects.usable_by(user).select_related("clinic")[:PICKER_LIMIT]
+        with_role_clinics(FeedbackTemplate.objects.usable_by(user), user)[:PICKER_LIMIT]
     )
     # Templates in the patient's language first (a stable sort keeps the order within).
     language = episode.patient.preferred_language if episode is not None else None

@@ -17,6 +17,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import ChangeTherapistForm, add_action_errors
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
 from tessera.inbox import actions
 from tessera.inbox.forms import ClinicalNoteForm
@@ -28,9 +29,9 @@ from .. import contributions
 
 def _visible_episode(user, episode_id: int) -> Episode:
     episode = (
-        Episode.objects.visible_to(user)
+        with_role_clinics(Episode.objects.visible_to(user), user)
         .filter(pk=episode_id)
-        .select_related("patient", "clinic", "therapist", "programme_version")
+        .select_related("patient", "therapist", "programme_version")
         .first()
     )
     if episode is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
+from tessera.core.pagination import ShortListPaginator
 
 from .. import actions, follow_up, rules
 from ..forms import ConcernForm, ResolveForm
@@ -82,7 +82,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             output_field=IntegerField(),
         ),
     ).order_by("open_first", "high_first", "acknowledge_by", "id")
-    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    page = ShortListPaginator(alerts, 25).get_page(request.GET.get("page"))
     page.object_list = name_clinics(request.user, page.object_list)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
 from tessera.core.submissions import order_digest
 from tessera.programs.models import ModuleVersion, ProgrammeModule, ProgrammeVersion
@@ -37,10 +38,10 @@ DIARY_PER_PAGE = 20
 def _episode(user, patient_pk: int) -> Episode:
     patient = access.get_visible_patient(user, patient_pk)
     episode = (
-        Episode.objects.visible_to(user)
+        with_role_clinics(Episode.objects.visible_to(user), user)
         .filter(patient=patient)
         .open()
-        .select_related("clinic", "patient", "programme_version__programme")
+        .select_related("patient", "programme_version__programme")
         .first()
     )
     if episode is None:
