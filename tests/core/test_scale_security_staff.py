@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tessera.core import audit
-from tessera.core.models import AuditEvent, ClinicRole
+from tessera.core.models import AuditEvent, ClinicRole, StaffSecurityEvent
 from tessera.core.roles import Role
 from tests.core.test_scale_counter_and_security import _explained, _nodes
 
@@ -38,6 +38,10 @@ def test_the_staffs_events_follow_their_roles(world):
     assert earlier.pk in _listed([world.other_clinic.pk])
 
     role = ClinicRole.objects.create(user=newcomer, clinic=world.clinic, role=Role.THERAPIST)
+    filed = StaffSecurityEvent.objects.filter(event=earlier)
+    assert sorted(filed.values_list("clinic_id", flat=True)) == sorted(
+        [world.clinic.pk, world.other_clinic.pk]
+    )
     later = _event("auth.mfa_failed", actor=newcomer)
     listed = _listed([world.clinic.pk])
     assert listed.index(later.pk) < listed.index(earlier.pk)
@@ -104,3 +108,15 @@ def test_the_staffs_part_is_one_range_of_the_clinic(world):
         ("core_auditevent", "audit_security_at_clinic", "Index Only Scan", 1),
         ("core_staffsecurityevent", "staff_security_by_clinic", "Index Only Scan", 1),
     ], scans
+
+
+@postgres_only
+def test_the_clinics_table_keeps_room_so_a_clinic_is_read_by_its_key(db):
+    """Core 0030: the clinics' table at ``fillfactor = 25``. A hundred clinics (100,000
+    patients) then take 10 pages, where the planner reads a clinic by its key (2 pages)
+    rather than scan the table (3 pages at 100 % full, more as clinics are added); a
+    small country's few clinics still fit one page."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'core_clinic'")
+        (options,) = cursor.fetchone()
+    assert "fillfactor=25" in options
