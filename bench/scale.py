@@ -966,9 +966,7 @@ def _staff_security_fill() -> str:
     events from before."""
     import importlib
 
-    migration = importlib.import_module(
-        "tessera.core.migrations.0030_staff_security_events_clinic_fillfactor"
-    )
+    migration = importlib.import_module("tessera.core.migrations.0030_staff_security_events")
     return migration.FILL.replace("%%", "%")
 
 

@@ -108,15 +108,3 @@ def test_the_staffs_part_is_one_range_of_the_clinic(world):
         ("core_auditevent", "audit_security_at_clinic", "Index Only Scan", 1),
         ("core_staffsecurityevent", "staff_security_by_clinic", "Index Only Scan", 1),
     ], scans
-
-
-@postgres_only
-def test_the_clinics_table_keeps_room_so_a_clinic_is_read_by_its_key(db):
-    """Core 0030: the clinics' table at ``fillfactor = 25``. A hundred clinics (100,000
-    patients) then take 10 pages, where the planner reads a clinic by its key (2 pages)
-    rather than scan the table (3 pages at 100 % full, more as clinics are added); a
-    small country's few clinics still fit one page."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'core_clinic'")
-        (options,) = cursor.fetchone()
-    assert "fillfactor=25" in options

@@ -15,13 +15,6 @@ clinic; a person's rows at a clinic go when their last role there goes. The back
 (``FILL``, also used by ``bench/scale.py`` after a bulk load with triggers off) files
 every security event of every role holder.
 
-The clinics' table (PostgreSQL) gets ``fillfactor = 25``, rewritten once: a small country's
-few clinics still fit one page (8 at 1,000 patients: one page read), and a larger one's
-table is big enough (105 clinics at 100,000 patients: 10 pages, where it was 3) that
-the planner reads a clinic by its key (2 pages) instead of scanning every clinic (3
-pages, and more as clinics are added), also when it is joined to one row (a FHIR
-client's clinic, an episode's).
-
 On SQLite a later migration that rebuilds the trail, the role or the copy's table drops
 these triggers: it must create them again.
 """
@@ -76,13 +69,8 @@ POSTGRES = [
              OR OLD.clinic_id IS DISTINCT FROM NEW.clinic_id)
        EXECUTE FUNCTION clinicrole_file_staff_security();""",
     FILL,
-    "ALTER TABLE core_clinic SET (fillfactor = 25);",
-    "CLUSTER core_clinic USING core_clinic_pkey;",
-    "ANALYZE core_clinic;",
 ]
 POSTGRES_REVERSE = [
-    "ALTER TABLE core_clinic RESET (fillfactor);",
-    "CLUSTER core_clinic USING core_clinic_pkey;",
     "DROP TRIGGER clinicrole_staff_security_update ON core_clinicrole;",
     "DROP TRIGGER clinicrole_staff_security_insert ON core_clinicrole;",
     "DROP FUNCTION clinicrole_file_staff_security();",
