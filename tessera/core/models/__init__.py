@@ -1,4 +1,4 @@
-from .audit import AuditChainHead, AuditEvent
+from .audit import AuditChainHead, AuditEvent, StaffSecurityEvent
 from .episodes import Episode, episode_clinic_copy
 from .jobs import JobRun
 from .organisation import (
@@ -15,6 +15,7 @@ __all__ = [
     "episode_clinic_copy",
     "AuditChainHead",
     "AuditEvent",
+    "StaffSecurityEvent",
     "Clinic",
     "ClinicRole",
     "CrisisContact",

@@ -91,21 +91,25 @@ class AuditQuerySet(models.QuerySet):
             models.Prefetch("actor", queryset=User.objects.only("id", "email"))
         )
 
-    def security_events_for_clinics(self, clinic_ids, staff=None) -> AuditQuerySet:
+    def security_events_for_clinics(self, clinic_ids) -> AuditQuerySet:
         """Sign-in failures, lockouts and refusals at these clinics or of their staff
         (anyone holding a role there), newest first, each with the columns the security
         page shows (``SECURITY_COLUMNS``; its actor read afterwards): the events recorded
-        at the clinics and those of their staff, each part one index-only read of its own
-        small index (``audit_security_at_clinic``, ``audit_security_by_actor``: the
-        security events alone), then merged. As one filter (``clinic OR actor's role``)
-        the planner walked the whole country's trail backwards until it had found a page
-        of them (decision 0087). ``staff``: the clinics' staff (``security_staff``) when
-        read already."""
+        at the clinics (``audit_security_at_clinic``) and their staff's, filed under the
+        clinics by the database (``StaffSecurityEvent``), each part one index-only range
+        per clinic, then merged. As one filter (``clinic OR actor's role``) the planner
+        walked the whole country's trail backwards until it had found a page of them
+        (decision 0087); by the staff's ids it was one descent of the by-actor index per
+        staff member (decision 0091)."""
         clinic_ids = sorted(clinic_ids)
-        staff = sorted(security_staff(clinic_ids) if staff is None else staff)
         kinds = self.filter(SECURITY_KINDS).only(*SECURITY_COLUMNS).order_by()
         at_clinics = kinds.filter(clinic_id__in=clinic_ids)
-        of_staff = kinds.filter(actor_id__in=staff)
+        # The same columns in the same order as the trail's rows (AuditEvent's order).
+        columns = [f.attname for f in at_clinics.model._meta.concrete_fields]
+        columns = [c for c in columns if c.removesuffix("_id") in SECURITY_COLUMNS]
+        of_staff = StaffSecurityEvent.objects.filter(clinic_id__in=clinic_ids).values_list(
+            *["event_id" if c == "id" else c for c in columns]
+        )
         return at_clinics.union(of_staff).order_by("-id")
 
     def security_counts_by_clinic(self, since) -> dict[int, int]:
@@ -324,3 +328,52 @@ class AuditChainHead(models.Model):
     chain = models.BigIntegerField(unique=True, default=0)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
+
+
+class StaffSecurityEvent(models.Model):
+    """A security event of someone holding a role at a clinic, filed under that clinic
+    (one row per clinic where they hold a role now): the security page's staff part as
+    one range of the clinic's rows, where it was one descent per staff member of the
+    by-actor index (decision 0091). Not part of the trail (no hash covers it): a copy
+    kept by the database (core 0030's triggers), written when a security event with an
+    actor is recorded (for the clinics where the actor holds a role), when a role is
+    granted (the person's security events so far), and deleted when the person's last
+    role at the clinic goes."""
+
+    clinic = models.ForeignKey(
+        "core.Clinic",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        AuditEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # The event's own columns that the security page shows (SECURITY_COLUMNS), in the
+    # order AuditEvent declares them, so that a union with the trail's rows lines up.
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        constraints = [
+            # The clinic's rows newest first (read backwards), with what the page shows:
+            # one index-only range per clinic.
+            models.UniqueConstraint(
+                fields=["clinic", "event"],
+                include=["at", "actor", "action", "ip_address"],
+                name="staff_security_by_clinic",
+            ),
+        ]

@@ -22,8 +22,12 @@ from ..models import MeasureRule, RiskThreshold
 
 
 def _managed(user, slug: str) -> Clinic:
-    clinic = get_object_or_404(Clinic, slug=slug)
-    if clinic.pk not in access.managed_clinic_ids(user):
+    # The short name is unique: at most one row, so the read may stop at it (LIMIT 1).
+    # The clinics' table is small enough that the planner scans it rather than use the
+    # short name's key; ``get()`` (LIMIT 21) read it to its end for every clinic, this
+    # only up to the clinic's row (decision 0091).
+    clinic = next(iter(Clinic.objects.filter(slug=slug).order_by()[:1]), None)
+    if clinic is None or clinic.pk not in access.managed_clinic_ids(user):
         raise Http404
     return clinic
 
