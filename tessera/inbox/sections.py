@@ -9,7 +9,8 @@ the responses).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Func, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -106,12 +107,16 @@ def load_worksheets(request, episode) -> dict:
     of the entries' ids, each given its entry; whoever gave feedback is the therapist
     the overview read, any other read once. Joined, each answer's entry, and each entry's
     answers, were one descent of an index each, a level deeper as the country grows
-    (issue 16, decision 0083)."""
+    (issue 16, decision 0083). Each answer's step (its title and fields, as
+    ``shown_step``) is read by its key after the latest answers are chosen, a subquery
+    per answer shown: joined, the planner merge-joined the steps from the start of their
+    key at 100k patients (a content table that does not grow: 5 -> 9 pages for the read,
+    a plan choice; decision 0090)."""
     entries = {entry.pk: entry for entry in _PLAN_ENTRIES(episode.pk)}
     answers = list(
         WorksheetAnswer.objects.of_entries(entries)
         .filter(submitted_at__isnull=False)
-        .select_related("step")
+        .annotate(shown_step=Subquery(_SHOWN_STEP, output_field=JSONField()))
         .order_by("-submitted_at", "-id")[:LATEST_WORKSHEETS]
     )
     for answer in answers:
@@ -121,6 +126,27 @@ def load_worksheets(request, episode) -> dict:
 
 
 _ENTRY = WorksheetAnswer._meta.get_field("entry")
+
+
+class _JSONColumn(Func):
+    """A JSON column put in a ``JSONObject`` as JSON: the column itself on PostgreSQL
+    (jsonb), ``JSON()`` of it on SQLite, where the column is text (put in as a string)."""
+
+    template = "%(expressions)s"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="JSON(%(expressions)s)", **extra_context
+        )
+
+
+_SHOWN_STEP = (
+    WorksheetAnswer._meta.get_field("step")
+    .related_model.objects.filter(pk=OuterRef("step_id"))
+    .order_by()
+    .values(shown=JSONObject(title="title", fields=_JSONColumn("fields")))
+)
 
 
 def load_notes(request, episode) -> dict:

@@ -52,7 +52,7 @@ def _answer(view):
 
 
 def _kick_off(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
-    caller_ = caller(request)
+    caller_ = caller(request, with_clinic=True)
     if "respond-async" not in request.headers.get("Prefer", ""):
         raise BadRequest("Prefer", "a Bulk Data export needs the header Prefer: respond-async")
     # Bulk Data: an unsupported parameter is an error unless Prefer: handling=lenient.
@@ -185,7 +185,7 @@ def export_all(request: HttpRequest) -> HttpResponse:
 @require_GET
 @_answer
 def export_group(request: HttpRequest, slug: str) -> HttpResponse:
-    caller_ = caller(request)
+    caller_ = caller(request, with_clinic=True)
     client = caller_.client
     clinic = Clinic.objects.filter(slug=slug).first()
     in_scope = clinic is not None and (
@@ -197,7 +197,7 @@ def export_group(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, job_id) -> tuple[ExportJob, object]:
-    caller_ = caller(request)
+    caller_ = caller(request, with_clinic=True)
     job = ExportJob.objects.filter(pk=job_id, client=caller_.client).first()
     if job is None or (job.expires_at and job.expires_at < timezone.now()):
         raise Refused(outcome(404, "id", "no such export (or it has expired)", code="not-found"))

@@ -86,11 +86,16 @@ class Caller:
             )
 
 
-def caller(request: HttpRequest) -> Caller:
-    """The caller of an API request, or Refused with a 401."""
+def caller(request: HttpRequest, *, with_clinic: bool = False) -> Caller:
+    """The caller of an API request, or Refused with a 401; the client's clinic read
+    with it when asked for (``AccessToken.valid``)."""
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
-    token = AccessToken.valid(value.strip()) if scheme.lower() == "bearer" else None
+    token = (
+        AccessToken.valid(value.strip(), with_clinic=with_clinic)
+        if scheme.lower() == "bearer"
+        else None
+    )
     if token is None:
         audit_auth_failed(
             request,
