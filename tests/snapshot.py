@@ -10,7 +10,7 @@ that what one test changes in memory does not reach the next.
 
 The data is built once per test process, not once per test module: the transaction
 stays open from one module to the next as long as the tests that follow ask for the
-same data (decision 0092; it was built again for each module, about 0.4 CPU s for the
+same data (decision 0092; it was built again for each module, 0.09-0.15 CPU s for the
 world, 224 times a run where 35 suffice). A test that must
 commit (transactional_db, live_server) cannot run inside the open transaction, and a
 database test that does not use the shared data must not see it: before either, the
