@@ -29,6 +29,28 @@ _ROWS: dict[str, dict[str, float]] = {}
 _FIXTURES: dict[str, float] = collections.defaultdict(float)
 
 
+# The shared data of tests/snapshot.py (the world), built in a test's setup phase before
+# its fixtures: how many times per process, and its CPU under "shared:<name>" above.
+_BUILDS: dict[str, int] = collections.defaultdict(int)
+
+
+def pytest_sessionstart(session):
+    snapshot = sys.modules.get("tests.snapshot")  # imported by the suite's conftest
+    if snapshot is None:
+        return
+    opened = snapshot.Snapshot.open.__func__
+
+    def timed_open(cls, key):
+        start = _cpu()
+        try:
+            return opened(cls, key)
+        finally:
+            _FIXTURES[f"shared:{key[0]}"] += _cpu() - start
+            _BUILDS[key[0]] += 1
+
+    snapshot.Snapshot.open = classmethod(timed_open)
+
+
 def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -87,6 +109,7 @@ def pytest_sessionfinish(session):
             "worker": os.environ.get("PYTEST_XDIST_WORKER", ""),
             "end": round(time.time(), 2),
             "fixtures": _FIXTURES,
+            "builds": _BUILDS,
         }
         if session.config.pluginmanager.hasplugin("dsession"):
             # xdist's controller: its reaped children are the workers, which write their own
@@ -106,6 +129,8 @@ def _by_module(path: str) -> tuple[dict[str, list[float]], float, dict[str, floa
                 process += row["cpu"]
                 for name, cpu in row.get("fixtures", {}).items():
                     fixtures[name] += cpu
+                for name, count in row.get("builds", {}).items():
+                    fixtures[f"built:{name}"] += count
                 continue
             totals = modules[row["id"].split("::")[0]]
             totals[0] += 1
@@ -132,7 +157,9 @@ def main(argv: list[str]) -> None:
         print(f"all tests, {phase}: {totals[0][i]:.2f} -> {totals[1][i]:.2f} CPU s")
     for name in sorted(old_fixtures.keys() | new_fixtures.keys(), key=lambda n: -old_fixtures[n]):
         a, b = old_fixtures[name], new_fixtures[name]
-        if max(a, b) >= 0.05:
+        if name.startswith("built:"):
+            print(f"shared data {name[6:]} built (all processes): {a:.0f} -> {b:.0f} times")
+        elif max(a, b) >= 0.05:
             print(f"fixture {name} (set-up, all processes): {a:.2f} -> {b:.2f} CPU s")
     print(f"processes: {old_process:.2f} -> {new_process:.2f} CPU s")
     for label, path in zip(("first", "second"), argv[:2], strict=False):

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 
 from tessera.core import actions
@@ -74,7 +75,9 @@ def browser():
     # meanwhile. Test-only: all their ORM calls are ordinary synchronous ones.
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    own = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    _keep_the_threads_connections(own)
     try:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -87,6 +90,19 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _keep_the_threads_connections(own: dict) -> None:
+    """While Playwright's loop runs on the test thread, Django looks its connections up
+    in a context variable instead of the thread's own store (asgiref's thread-critical
+    Local: "async" once a loop is running), so every later test of the process got a new
+    connection, a second one to the test database. The world's open transaction
+    (tests/snapshot.py) was then begun on the one and, once the browser had stopped at
+    the session's end, rolled back on the other, which was in no transaction: "The
+    rollback flag doesn't work outside of an 'atomic' block" (decisions 0086, 0089,
+    0092). The thread's own connections are put where Django now looks."""
+    for alias, wrapper in own.items():
+        setattr(connections._connections, alias, wrapper)
 
 
 @dataclass
