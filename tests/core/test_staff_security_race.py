@@ -94,3 +94,13 @@ def test_the_sweep_files_only_what_is_missing_in_its_window(world):
     StaffSecurityEvent.objects.filter(event=recent).delete()
     assert staff_security.file_recent(now + staff_security.WINDOW + dt.timedelta(seconds=1)) == 0
     assert _filed(recent) == set()
+
+
+def test_inside_a_callers_transaction_its_lock_timeout_is_put_back(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("lock_timeout is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '7s'")
+        staff_security.file_recent(timezone.now())
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "7s"

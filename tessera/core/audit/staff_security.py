@@ -50,12 +50,21 @@ _FILE_RECENT = """INSERT INTO core_staffsecurityevent
 def file_recent(now: dt.datetime) -> int:
     """File the security events of the last ``WINDOW`` that are missing under a clinic
     where their actor holds a role; how many rows were filed (0 almost always)."""
+    postgresql = connection.vendor == "postgresql"
+    # Inside a caller's transaction the setting would outlast this statement: the
+    # caller's is put back after it (a wait that gives up rolls it back with the rest).
+    nested = postgresql and connection.in_atomic_block
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if nested:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                before = cursor.fetchone()[0]
+            if postgresql:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
             cursor.execute(_FILE_RECENT, [now - WINDOW])
             filed = max(cursor.rowcount, 0)
+            if nested:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
     except OperationalError:  # lock_timeout: another write is filing the same rows
         logger.info("audit.staff_security.gave_way")
         return 0
