@@ -1,6 +1,7 @@
 """The periodic job: automated messages, reminders, risk-alert escalation, urgent
 applications nobody acknowledged, bursts of
-security events and held notifications, all in one call (``run_automation``).
+security events, the staff's security events that racing writes left unfiled (decision
+0091) and held notifications, all in one call (``run_automation``).
 
 Finding what is due costs a constant number of queries per batch of episodes; sending
 costs a few per message. Every send is idempotent (a unique row per point, a unique
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tessera.core import jobs
+from tessera.core.audit import staff_security
 from tessera.core.models import Episode
 from tessera.intake.actions import escalate_overdue_urgent
 from tessera.notifications.delivery import deliver_due, notify
@@ -46,6 +48,7 @@ class Summary:
     escalated: int = 0
     urgent_applications: int = 0
     security_bursts: int = 0
+    staff_security_filed: int = 0
     delivered: int = 0
 
     def __str__(self) -> str:
@@ -203,6 +206,8 @@ def run_automation(now: dt.datetime | None = None) -> Summary:
         summary.escalated = len(escalate_overdue(now))
         summary.urgent_applications = len(escalate_overdue_urgent(now))
         summary.security_bursts = alert_security_bursts(now)
+        # What two racing writes left unfiled in the staff's security events (0091).
+        summary.staff_security_filed = staff_security.file_recent(now)
         summary.delivered = deliver_due(now)
         run.summary = str(summary)
     logger.info("automation.sweep %s", summary)

@@ -8,6 +8,7 @@ each row the object in hand and read only the others, once together."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from django.db.models import prefetch_related_objects
@@ -58,3 +59,20 @@ def with_role_clinics(queryset, user, name: str = "clinic"):
     queryset = queryset.all()  # a copy: the known objects are given to this one alone
     queryset._known_related_objects = {**queryset._known_related_objects, field: dict(known)}
     return queryset
+
+
+def clinic_by_slug(user, slug: str):
+    """The clinic with this short name (an address's), or None: one of the signed-in
+    person's role clinics kept with them (``identity.role_clinics``, decision 0090) when
+    it is one of theirs, read from no table; any other read by its short name with
+    ``LIMIT 1`` and no order (the short name is unique: the scan of the clinics' small
+    table stops at its row). What the person may see of it is still the access package's
+    to say: the caller checks it for either. A copy of the kept one: a form that changes
+    the page's clinic does not change the one other rows of the request are given."""
+    from .identity import role_clinics
+    from .models import Clinic
+
+    for clinic in role_clinics(user).values():
+        if clinic.slug == slug:
+            return copy.deepcopy(clinic)
+    return next(iter(Clinic.objects.filter(slug=slug).order_by()[:1]), None)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.known_related import clinic_by_slug
 from tessera.core.models import Clinic
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 
@@ -21,8 +22,8 @@ from .wording import language_statuses, wording_for
 
 
 def _managed_clinic(user, slug: str) -> Clinic:
-    clinic = get_object_or_404(Clinic, slug=slug)
-    if clinic.pk not in access.managed_clinic_ids(user):
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
+    if clinic is None or clinic.pk not in access.managed_clinic_ids(user):
         raise Http404
     return clinic
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tessera.core import access
+from tessera.core.known_related import clinic_by_slug
 from tessera.core.models import Clinic, Region
 
 from .models import EpisodeOutcome
@@ -23,7 +24,7 @@ class ClinicScope:
 
 
 def clinic_scope(user, slug: str) -> ClinicScope:
-    clinic = Clinic.objects.filter(slug=slug).first()
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
     if clinic is None:
         raise Http404
     rows = EpisodeOutcome.objects.filter(clinic=clinic)
@@ -51,7 +52,7 @@ def region_scope(user, pk: int) -> Region:
 
 def dashboard_clinic(user, slug: str) -> tuple[Clinic, bool]:
     """The clinic of a dashboard and whether its small numbers are suppressed."""
-    clinic = Clinic.objects.filter(slug=slug).first()
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
     if clinic is None:
         raise Http404
     if clinic.pk in access.dashboard_clinic_ids(user):
@@ -65,7 +66,7 @@ def quarterly_clinic(user, slug: str) -> Clinic:
     """The clinic whose quarterly reports the user builds and reads: its managers.
     (A stored report is not suppressed, so region administrators compare clinics on
     the region page instead.)"""
-    clinic = Clinic.objects.filter(slug=slug).first()
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
     if clinic is None or clinic.pk not in access.dashboard_clinic_ids(user):
         raise Http404
     return clinic

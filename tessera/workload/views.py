@@ -16,7 +16,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
-from tessera.core.known_related import with_role_clinics
+from tessera.core.known_related import clinic_by_slug, with_role_clinics
 from tessera.core.models import Clinic, Episode, User
 
 from . import actions, figures, summaries
@@ -144,9 +144,8 @@ def my_workload(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def team_workload(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = Clinic.objects.filter(slug=slug, pk__in=access.workload_clinic_ids(request.user))
-    clinic = clinic.first()
-    if clinic is None:
+    clinic = clinic_by_slug(request.user, slug)  # a role clinic's kept row, or read up to it
+    if clinic is None or clinic.pk not in access.workload_clinic_ids(request.user):
         raise Http404
     try:
         offset = min(max(int(request.GET.get("week", 0)), 0), figures.WEEKS - 1)

@@ -17,12 +17,13 @@ from ..forms import (
     action_error_lists,
     add_action_errors,
 )
+from ..known_related import clinic_by_slug
 from ..models import Clinic, CrisisContact, OnCallShift, User
 
 
 def _managed_clinic(user, slug: str) -> Clinic:
-    clinic = get_object_or_404(Clinic, slug=slug)
-    if clinic.pk not in access.managed_clinic_ids(user):
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
+    if clinic is None or clinic.pk not in access.managed_clinic_ids(user):
         raise Http404
     return clinic
 

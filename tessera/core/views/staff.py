@@ -31,13 +31,14 @@ from ..forms import (
     StaffInviteForm,
     add_action_errors,
 )
+from ..known_related import clinic_by_slug
 from ..models import Clinic, ClinicRole, Episode, Region, User
 from ..roles import Role
 
 
 def _staff_clinic(user, slug: str) -> Clinic:
-    clinic = get_object_or_404(Clinic, slug=slug)
-    if clinic.pk not in access.staff_admin_clinic_ids(user):
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
+    if clinic is None or clinic.pk not in access.staff_admin_clinic_ids(user):
         raise Http404
     return clinic
 

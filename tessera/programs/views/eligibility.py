@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.known_related import clinic_by_slug
 from tessera.core.models import Clinic
 from tessera.programs.matching import band_words, candidates_for_clinic
 from tessera.programs.matching.engine import Score, ScreeningSummary, match
@@ -34,8 +35,8 @@ from ..models import ClinicEligibility, Programme
 
 
 def _managed_clinic(user, slug: str) -> Clinic:
-    clinic = get_object_or_404(Clinic, slug=slug)
-    if clinic.pk not in access.managed_clinic_ids(user):
+    clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
+    if clinic is None or clinic.pk not in access.managed_clinic_ids(user):
         raise Http404
     return clinic
 

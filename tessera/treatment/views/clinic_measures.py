@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.known_related import clinic_by_slug
 from tessera.core.models import Clinic
 from tessera.instruments.scoring import load_definition
 
@@ -22,11 +23,9 @@ from ..models import MeasureRule, RiskThreshold
 
 
 def _managed(user, slug: str) -> Clinic:
-    # The short name is unique: at most one row, so the read may stop at it (LIMIT 1).
-    # The clinics' table is small enough that the planner scans it rather than use the
-    # short name's key; ``get()`` (LIMIT 21) read it to its end for every clinic, this
-    # only up to the clinic's row (decision 0091).
-    clinic = next(iter(Clinic.objects.filter(slug=slug).order_by()[:1]), None)
+    # From the clinics kept with the manager when it is one of their role clinics (no
+    # read of the clinics' table), otherwise by its short name up to its row (0091).
+    clinic = clinic_by_slug(user, slug)
     if clinic is None or clinic.pk not in access.managed_clinic_ids(user):
         raise Http404
     return clinic
