@@ -65,7 +65,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
             "at": e.at,
             "who": describe_actor(e),
             "what": audit.label(e.action),
-            "purpose": e.get_purpose_display(),
+            "purpose": e.purpose_label,
         }
         for e in page.object_list
     ]
