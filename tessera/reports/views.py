@@ -256,11 +256,12 @@ def _dashboard_tables(clinic, suppress: bool, region_clinics=None) -> tuple[dict
         place = dashboard.Clinics(tuple(c.pk for c in region_clinics))
     today = clinic_dates.today_at(region_clinics or [clinic])
     weekly, steadiness = dashboard.applications_per_week(place, today)
+    routes = dashboard.route_counts(place)
     tables = [
         weekly,
-        dashboard.referral_mix(place),
+        dashboard.referral_mix(place, routes),
         dashboard.uptake_areas(place),
-        dashboard.decisions(place),
+        dashboard.decisions(place, routes),
         dashboard.decline_reasons(place),
         dashboard.gp_adoption(place),
         dashboard.waits_table(place),

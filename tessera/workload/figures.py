@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -173,25 +175,31 @@ class _Place:
     table: dict = field(default_factory=dict)
     open_in: dict = field(default_factory=lambda: defaultdict(set))
 
-    @property
+    # Worked out once per reading: the reply rows ask for the start and end of every
+    # row's place, and each was a time zone conversion.
+    @cached_property
     def ids(self) -> set[int]:
         return {r.user_id for r in self.roles}
 
-    @property
+    @cached_property
     def first(self) -> dt.date:
         return self.mondays[-1]
 
-    @property
+    @cached_property
     def last(self) -> dt.date:
         return self.mondays[0] + dt.timedelta(days=6)
 
-    @property
+    @cached_property
     def start(self) -> dt.datetime:
         return local_midnight(self.clinic, self.first)
 
-    @property
+    @cached_property
     def end(self) -> dt.datetime:
         return local_midnight(self.clinic, self.last + dt.timedelta(1))
+
+    @cached_property
+    def ascending(self) -> list[dt.date]:
+        return sorted(self.mondays)
 
 
 def clinics_workload(
@@ -290,10 +298,13 @@ def _caseloads(places: dict) -> dict[int, tuple[int, int | None]]:
         opened = local_day(place.clinic, created_at)
         if started_on is not None and started_on < opened:
             opened = started_on  # entered afterwards with an earlier start
-        for monday in place.mondays:
-            sunday = monday + dt.timedelta(days=6)
-            if opened <= sunday and (ended_on is None or ended_on >= monday):
-                place.open_in[therapist, monday].add(pk)
+        # Open in the weeks whose Sunday is on or after the day it opened and whose
+        # Monday is on or before the day it ended: a slice of the ordered Mondays.
+        mondays = place.ascending
+        since = bisect_left(mondays, opened - dt.timedelta(days=6))
+        until = len(mondays) if ended_on is None else bisect_right(mondays, ended_on)
+        for monday in mondays[since:until]:
+            place.open_in[therapist, monday].add(pk)
     return owners
 
 
