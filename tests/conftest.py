@@ -101,6 +101,28 @@ def fresh_cache():
     caches["identities"].clear()
 
 
+@pytest.fixture
+def identity_kept(settings):
+    """The signed-in person kept between requests (``core.identity``), as in production
+    (the suite's default is the database path, for its pinned query counts)."""
+    from django.core.cache import caches
+
+    settings.TESSERA_IDENTITY_CACHE = True
+    caches["identities"].clear()
+    yield
+    caches["identities"].clear()
+
+
+@pytest.fixture
+def read_from_database(settings):
+    """The session and the signed-in person read from the database on every request,
+    whatever the suite's environment: for the tests that pin a page's exact query count.
+    With REDIS_URL set, sessions are read from the cache and the person is kept, and
+    those counts differ (the first request stores the person, the session costs none)."""
+    settings.TESSERA_IDENTITY_CACHE = False
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 @dataclass
 class World:
     region: Region

@@ -11,22 +11,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tessera.core import access, identity
 from tessera.core.models import Clinic, Episode
-
-
-@pytest.fixture
-def kept(settings):
-    """The signed-in person kept between requests (``core.identity``), as in production."""
-    settings.TESSERA_IDENTITY_CACHE = True
-    caches["identities"].clear()
-    yield
-    caches["identities"].clear()
 
 
 def _reads(client, url) -> tuple[object, list[str]]:
@@ -45,7 +35,7 @@ def _clinic_reads(sql: list[str]) -> list[str]:
 @pytest.mark.parametrize(
     "name", ["episode_overview", "episode_messages", "episode_letters", "episode_sessions"]
 )
-def test_the_episode_pages_take_its_clinic_from_the_kept_person(world, login, kept, name):
+def test_the_episode_pages_take_its_clinic_from_the_kept_person(world, login, identity_kept, name):
     """The episode's clinic is one of the therapist's role clinics, kept with them: no
     page reads the clinics table for it, and none asks the database whether its own
     roles show them the episode they just read (its clinic and therapist say so)."""
@@ -56,7 +46,9 @@ def test_the_episode_pages_take_its_clinic_from_the_kept_person(world, login, ke
     assert response.context["episode"].clinic.name == world.clinic.name
 
 
-def test_the_patient_pages_by_patient_read_no_clinic_and_ask_the_scope_once(world, login, kept):
+def test_the_patient_pages_by_patient_read_no_clinic_and_ask_the_scope_once(
+    world, login, identity_kept
+):
     client = login(world["therapist"])
     patient = world.episode.patient_id
     for url in [reverse("patient_detail", args=[patient]), reverse("plan", args=[patient])]:
@@ -69,7 +61,7 @@ def test_the_patient_pages_by_patient_read_no_clinic_and_ask_the_scope_once(worl
     assert len(own) == 1, sql
 
 
-def test_the_time_page_reads_no_clinic(world, login, kept):
+def test_the_time_page_reads_no_clinic(world, login, identity_kept):
     client = login(world["therapist"])
     _response, sql = _reads(client, reverse("episode_time", args=[world.episode.pk]))
     assert _clinic_reads(sql) == [], sql
@@ -83,7 +75,7 @@ def test_without_a_kept_person_the_clinic_is_joined_as_before(world, login, sett
     assert response.context["episode"].clinic.name == world.clinic.name
 
 
-def test_a_clinics_setting_changed_is_on_the_next_page_at_once(world, login, kept):
+def test_a_clinics_setting_changed_is_on_the_next_page_at_once(world, login, identity_kept):
     """Any column of a role clinic, changed by ``update()`` or raw SQL (another server),
     moves the counter of those holding a role there (core 0029), so the kept clinic is
     never older than the database's."""

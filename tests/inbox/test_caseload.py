@@ -95,7 +95,7 @@ def test_a_patient_whose_therapist_left_needs_a_new_therapist(world, full, clien
     assert f'id="caseload-{episode.pk}"' in html and "Needs a new therapist" in html
 
 
-def test_the_page_costs_the_same_for_6_and_60_patients(world, client):
+def test_the_page_costs_the_same_for_6_and_60_patients(world, client, read_from_database):
     therapist = world["therapist"]
     programme = manual_programme(world.region)
     build_caseload(world, therapist, programme, 6)
@@ -115,7 +115,9 @@ def test_the_page_costs_the_same_for_6_and_60_patients(world, client):
     assert large == small, (small, large)
 
 
-def test_the_team_caseload_costs_the_same_for_small_and_large_teams(world, client):
+def test_the_team_caseload_costs_the_same_for_small_and_large_teams(
+    world, client, read_from_database
+):
     programme = manual_programme(world.region)
     build_caseload(world, world["therapist"], programme, 2)
     sign_in(client, world["supervisor"])

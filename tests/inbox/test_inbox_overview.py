@@ -95,7 +95,7 @@ def _grow_history(world, episode, therapist):
         risk_alert(episode, at=timezone.now(), severity="moderate")
 
 
-def test_the_overview_uses_a_constant_number_of_queries(world, full, client):
+def test_the_overview_uses_a_constant_number_of_queries(world, full, client, read_from_database):
     episode = full[1]
     sign_in(client, world["therapist"])
     client.get(url(episode))  # warm up the session

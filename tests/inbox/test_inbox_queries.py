@@ -22,7 +22,9 @@ def _count(func):
     return len(captured), result
 
 
-def test_the_worklist_and_the_page_cost_the_same_for_6_and_60_patients(world, client):
+def test_the_worklist_and_the_page_cost_the_same_for_6_and_60_patients(
+    world, client, read_from_database
+):
     from tests.conftest import sign_in
 
     therapist = world["therapist"]
@@ -62,7 +64,7 @@ def test_the_worklist_and_the_page_cost_the_same_for_6_and_60_patients(world, cl
     assert small <= 14
 
 
-def test_the_team_inbox_costs_the_same_for_small_and_large_teams(world, client):
+def test_the_team_inbox_costs_the_same_for_small_and_large_teams(world, client, read_from_database):
     from tests.conftest import sign_in
 
     programme = manual_programme(world.region)

@@ -8,19 +8,9 @@ a clinic they do not manage, or none, is 404. Another clinic, or a person not ke
 read by its short name with ``LIMIT 1`` and no order, stopping at the row."""
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-
-@pytest.fixture
-def kept(settings):
-    """The signed-in person kept between requests (``core.identity``), as in production."""
-    settings.TESSERA_IDENTITY_CACHE = True
-    caches["identities"].clear()
-    yield
-    caches["identities"].clear()
 
 
 def _by_short_name(captured) -> list[str]:
@@ -47,7 +37,7 @@ MANAGERS_PAGES = [
 
 
 @pytest.mark.parametrize("name", MANAGERS_PAGES)
-def test_a_managers_own_clinic_is_taken_from_the_kept_person(world, login, kept, name):
+def test_a_managers_own_clinic_is_taken_from_the_kept_person(world, login, identity_kept, name):
     client = login(world["manager"])
     url = reverse(name, args=[world.clinic.slug])
     client.get(url)  # the person kept
@@ -61,7 +51,7 @@ def test_a_managers_own_clinic_is_taken_from_the_kept_person(world, login, kept,
         assert client.get(reverse(name, args=[slug])).status_code == 404, (name, slug)
 
 
-def test_another_clinic_is_read_by_its_short_name_up_to_its_row(world, login, kept):
+def test_another_clinic_is_read_by_its_short_name_up_to_its_row(world, login, identity_kept):
     client = login(world["manager"])
     client.get(reverse("clinic_measures", args=[world.clinic.slug]))
     with CaptureQueriesContext(connection) as captured:
@@ -86,7 +76,7 @@ def test_without_a_kept_person_the_clinic_is_read_by_its_short_name(world, login
         assert client.get(reverse("clinic_measures", args=[slug])).status_code == 404
 
 
-def test_a_change_to_the_kept_clinic_on_its_page_stays_on_that_page(world, login, kept):
+def test_a_change_to_the_kept_clinic_on_its_page_stays_on_that_page(world, login, identity_kept):
     """The page's clinic is a copy of the kept one: a settings form that fails to save
     does not change the clinic the person's other rows are given in that request."""
     from tessera.core import identity

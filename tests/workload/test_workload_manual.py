@@ -228,7 +228,9 @@ def test_the_time_page_is_404_for_episodes_not_visible(world, login):
     assert client.get(reverse("episode_time", args=[world.episode.pk])).status_code == 404
 
 
-def test_the_corrections_list_runs_constant_queries(world, login, django_assert_max_num_queries):
+def test_the_corrections_list_runs_constant_queries(
+    world, login, django_assert_max_num_queries, read_from_database
+):
     client = login(world["therapist"])
     url = reverse("episode_time", args=[world.episode.pk])
     counts = []

@@ -68,7 +68,7 @@ def _therapists(world, n):
         )
 
 
-def test_the_team_page_runs_constant_queries(world, login):
+def test_the_team_page_runs_constant_queries(world, login, read_from_database):
     client = login(world["manager"])
     url = reverse("team_workload", args=["alpha"])
     counts = []

@@ -125,7 +125,7 @@ def _team_page_queries(client):
     return captured
 
 
-def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login):
+def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login, read_from_database):
     """Pinned per database: the session, the user and roles, the clinic, the paginated
     therapists (their roles, with the names they keep: decision 0064), the four of the
     figures and the menu. The audit record is one statement
