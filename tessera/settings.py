@@ -303,6 +303,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the indexes on their key columns alone. Its warning (W040, seven of them) was
     # printed before the output of every manage.py command on the development database.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
+    # Nor does it make a unique constraint with INCLUDE columns (W039: the staff's
+    # security events by clinic, core 0030); core 0031 gives SQLite a unique index on
+    # its key columns instead, which keeps each event filed once per clinic.
+    SILENCED_SYSTEM_CHECKS.append("models.W039")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_IPWARE_PROXY_COUNT = envint("TESSERA_PROXY_COUNT", 0)

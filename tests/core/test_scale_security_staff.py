@@ -66,6 +66,21 @@ def test_the_staffs_events_follow_their_roles(world):
     assert not {earlier.pk, later.pk} & set(_listed([world.other_clinic.pk]))
 
 
+def test_a_second_role_at_the_clinic_files_the_events_once(world):
+    """Each event is filed once per clinic, however many roles its actor holds there: on
+    SQLite the covering unique constraint is not made (W039), and a second role filed
+    every earlier event again until core 0031 gave SQLite the key columns' unique
+    index."""
+    person = world["other_therapist"]
+    earlier = _event("auth.sign_in_failed", actor=person)
+    ClinicRole.objects.create(user=person, clinic=world.clinic, role=Role.THERAPIST)
+    ClinicRole.objects.create(user=person, clinic=world.clinic, role=Role.SUPERVISOR)
+    later = _event("auth.mfa_failed", actor=person)
+    for event in (earlier, later):
+        filed = StaffSecurityEvent.objects.filter(event=event, clinic=world.clinic)
+        assert filed.count() == 1, event.action
+
+
 def test_the_security_page_reads_its_staffs_events_by_clinic(world, client, login):
     """The page asks for the events filed under its clinics, not for the staff's ids:
     its reads of security events name no actor and no list of people."""
