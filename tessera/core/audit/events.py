@@ -633,6 +633,11 @@ class Event(StrEnum):
         CARE,
         _("A risk alert about you was acknowledged"),
     )
+    RISK_ALERT_ACKNOWLEDGEMENT_LAPSED = (
+        "risk_alert.acknowledgement_lapsed",
+        CARE,
+        _("A risk alert about you was handed back, as the person dealing with it no longer could"),
+    )
     RISK_ALERT_ESCALATED = "risk_alert.escalated", CARE, _("A risk alert about you was escalated")
     RISK_ALERT_HELP_REQUESTED = "risk_alert.help_requested", SELF, _("You asked for help")
     RISK_ALERT_OPENED = "risk_alert.opened", CARE, _("A risk alert about you was opened")
