@@ -85,6 +85,7 @@ from .intake import (
     may_decline_unassessed,
     may_triage,
     may_write_to_clinic,
+    urgent_acknowledgement_holds,
     urgent_application_clinic_ids,
     urgent_application_recipients,
 )
@@ -292,6 +293,7 @@ __all__ = [
     "users_of",
     "time_staff_roles",
     "urgent_application_clinic_ids",
+    "urgent_acknowledgement_holds",
     "urgent_application_recipients",
     "may_acknowledge_urgent",
     "workload_clinic_ids",

@@ -79,6 +79,11 @@ class Event(StrEnum):
         INTAKE,
         _("Staff confirmed they are dealing with your urgent application"),
     )
+    APPLICATION_URGENT_ACKNOWLEDGEMENT_LAPSED = (
+        "application.urgent_acknowledgement_lapsed",
+        INTAKE,
+        _("Your urgent application was handed back, as the person dealing with it no longer could"),
+    )
     APPLICATION_URGENT_ESCALATED = (
         "application.urgent_escalated",
         INTAKE,
