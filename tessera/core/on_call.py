@@ -5,7 +5,9 @@ The rota (``OnCallShift``) lists weekly stretches in the clinic's own time zone.
 risk alert opens, the responsible therapist (if any) and whoever is on the rota at that
 moment are told at once; when that is nobody, the clinic managers are told at once (the
 last fallback). Someone counts on the rota only while their login is active and they
-still hold a role at the clinic.
+still hold a role at the clinic marked on call: that mark is what lets them open a patient
+with an open alert (``tessera.safety.on_call``), so someone on the rota without it would
+be told of an alert they cannot open, and nobody else would be told.
 
 ``problems(clinic)`` is the configuration check, shown on the clinic settings page and
 run by ``manage.py check --deploy`` (``tessera.core.checks.on_call_cover``):
@@ -46,9 +48,9 @@ class Problem:
 
 
 def current_shifts(clinic: Clinic) -> list[OnCallShift]:
-    """The clinic's rota, counting only people still active and working there (one
-    query)."""
-    works_here = ClinicRole.objects.filter(clinic=clinic, user=OuterRef("user"))
+    """The clinic's rota, counting only people still active and working there with a
+    role marked on call (one query)."""
+    works_here = ClinicRole.objects.filter(clinic=clinic, user=OuterRef("user"), on_call=True)
     return list(
         OnCallShift.objects.filter(clinic=clinic, user__is_active=True)
         .filter(Exists(works_here))

@@ -138,6 +138,36 @@ def test_an_acknowledged_or_closed_application_does_not_escalate(world, consent)
     assert escalate_overdue_urgent(DAY + dt.timedelta(hours=2)) == []
 
 
+@pytest.mark.parametrize("how", ["offboarded", "role removed", "account closed"])
+def test_an_acknowledgement_by_someone_who_left_is_taken_back_and_passed_on(
+    world, consent, django_capture_on_commit_callbacks, how
+):
+    """The intake coordinator said "I am dealing with this", then left or lost the role:
+    the application stayed acknowledged by nobody who could act, and never escalated."""
+    from tessera.core import actions as core_actions
+
+    application = _urgent(world, DAY)
+    intake = world["intake"]
+    with time_machine.travel(DAY + dt.timedelta(minutes=10), tick=False):
+        do_acknowledge_urgent(application, acting_user=intake)
+    if how == "offboarded":
+        core_actions.do_offboard_staff(intake, acting_user=world["manager"], clinics=[world.clinic])
+    elif how == "role removed":
+        grant = intake.clinic_roles.get(clinic=world.clinic)
+        core_actions.do_remove_role(grant, acting_user=world["manager"])
+    else:
+        type(intake).objects.filter(pk=intake.pk).update(is_active=False)
+    assert escalate_overdue_urgent(DAY + dt.timedelta(minutes=30)) == []  # within the hour
+    with django_capture_on_commit_callbacks(execute=True):
+        (passed_on,) = escalate_overdue_urgent(DAY + dt.timedelta(minutes=61))
+    passed_on.refresh_from_db()
+    assert passed_on.urgent_acknowledged_at is None and passed_on.urgent_acknowledged_by is None
+    assert _escalated().filter(recipient=world["manager"]).exists()
+    lapsed = AuditEvent.objects.get(action="application.urgent_acknowledgement_lapsed")
+    assert lapsed.changes == {"acknowledged_by": intake.pk}
+    assert escalate_overdue_urgent(DAY + dt.timedelta(minutes=70)) == []  # once
+
+
 def test_the_first_acknowledgement_is_kept_and_audited(world, consent):
     application = _urgent(world, DAY)
     with time_machine.travel(DAY + dt.timedelta(minutes=20), tick=False):

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from tessera.core import actions as core_actions
 from tessera.core import on_call
-from tessera.core.models import AuditEvent, ClinicRole, OnCallShift
+from tessera.core.models import AuditEvent, ClinicRole, Episode, OnCallShift
 from tessera.core.roles import Role
 from tessera.notifications import sms
 from tessera.notifications.models import Notification, Preference
@@ -249,3 +249,46 @@ def test_an_alert_whose_therapist_has_left_reaches_the_managers_at_once(
     assert told == on_call.managers(world.clinic)
     assert not Notification.objects.filter(recipient=therapist, kind="risk_alert").exists()
     assert Notification.objects.filter(recipient=world["manager"], kind="risk_alert").exists()
+
+
+def _can_open(user, alert) -> bool:
+    return Episode.objects.visible_to(user).filter(pk=alert.episode_id).exists()
+
+
+@pytest.mark.parametrize("how", ["mark taken off", "mark lost in the data", "marked role removed"])
+def test_whoever_the_rota_tells_can_open_the_alert(
+    world, otto, django_capture_on_commit_callbacks, client, how
+):
+    """The rota tells people; the role's on-call mark lets them open the patient. Someone
+    on the rota whose mark was taken off (the staff form), lost (older rows), or was on a
+    role since removed was told alone, and the alert page answered them 404: nobody who
+    could act was told. Care without a therapist, so the rota is all there is."""
+    Episode.objects.filter(pk=world.episode.pk).update(therapist=None)
+    if how == "marked role removed":
+        supervisor = core_actions.do_grant_role(otto, world.clinic, Role.SUPERVISOR)
+        ClinicRole.objects.filter(user=otto).exclude(pk=supervisor.pk).delete()
+        put_on_call(world, otto, range(1, 8), 0, 24)  # marks the supervisor role
+        core_actions.do_grant_role(otto, world.clinic, Role.THERAPIST)  # unmarked
+        core_actions.do_remove_role(supervisor, acting_user=world["manager"])
+    else:
+        put_on_call(world, otto, range(1, 8), 0, 24)
+        grant = ClinicRole.objects.get(user=otto, clinic=world.clinic)
+        if how == "mark taken off":
+            core_actions.do_update_role(grant, acting_user=world["manager"], on_call=False)
+        else:
+            ClinicRole.objects.filter(pk=grant.pk).update(on_call=False)
+    wednesday = dt.datetime(2026, 12, 2, 9, 0, tzinfo=STOCKHOLM)
+    with time_machine.travel(wednesday, tick=False):
+        alert = submit_risk(world, django_capture_on_commit_callbacks)
+    told = recipients.for_level(alert, 0, wednesday)
+    assert told
+    for user in told:
+        if user.has_second_factor:  # the others are asked to set one up when they sign in
+            assert _can_open(user, alert), user
+    if how == "marked role removed":
+        assert told == [otto]  # still on the rota, and still able to open it
+        assert _can_open(otto, alert)
+    else:
+        assert otto not in told and told == on_call.managers(world.clinic)
+    if how == "mark taken off":
+        assert not OnCallShift.objects.filter(user=otto).exists()  # off the rota as well

@@ -169,6 +169,82 @@ class TestEscalation:
         with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=STOCKHOLM)):
             assert actions.escalate_overdue() == []
 
+    @pytest.mark.parametrize(
+        "how", ["offboarded", "account closed", "role removed", "patient moved to a colleague"]
+    )
+    def test_an_acknowledgement_by_someone_who_can_no_longer_act_is_taken_back(
+        self, world, opened_tuesday, django_capture_on_commit_callbacks, how
+    ):
+        """The therapist said "I am dealing with this", then left, lost the role, or the
+        patient went to a colleague: the alert stayed acknowledged by nobody who could
+        act, never escalated, and nobody was told again."""
+        therapist = world["therapist"]
+        actions.do_acknowledge(opened_tuesday, acting_user=therapist)
+        if how == "offboarded":
+            core_actions.do_offboard_staff(
+                therapist, acting_user=world["manager"], clinics=[world.clinic]
+            )
+        elif how == "account closed":
+            type(therapist).objects.filter(pk=therapist.pk).update(is_active=False)
+        elif how == "role removed":
+            grant = therapist.clinic_roles.get(clinic=world.clinic, role=Role.THERAPIST)
+            core_actions.do_remove_role(grant, acting_user=world["manager"])
+        else:
+            Episode.objects.filter(pk=world.episode.pk).update(therapist=world["colleague"])
+        with time_machine.travel(dt.datetime(2026, 11, 24, 10, 30, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []  # within the window: nothing yet
+        mail.outbox.clear()
+        with (
+            time_machine.travel(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            escalated = actions.escalate_overdue()
+        assert [a.escalation_level for a in escalated] == [1]
+        alert = RiskAlert.objects.get()
+        assert alert.acknowledged_at is None and alert.acknowledged_by is None
+        assert [m.to[0] for m in mail.outbox] == [world["supervisor"].email]
+        lapsed = AuditEvent.objects.get(action="risk_alert.acknowledgement_lapsed")
+        assert lapsed.changes == {"acknowledged_by": therapist.pk}
+        with time_machine.travel(dt.datetime(2026, 11, 24, 11, 5, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []  # once
+
+    def test_at_the_last_level_the_managers_are_told_again(
+        self, world, opened_tuesday, django_capture_on_commit_callbacks
+    ):
+        """Someone on call acknowledged it (their mark lets them act while it is open):
+        that holds. Taken off the rota, they no longer can: with no level left to pass
+        it to, the managers are told again, once however often the sweep runs."""
+        RiskAlert.objects.update(escalation_level=2)
+        oncall = make_user("oncall@alpha.test", second_factor=True)
+        core_actions.do_grant_role(oncall, world.clinic, Role.THERAPIST)
+        (shift,) = core_actions.do_add_on_call_shifts(
+            world.clinic,
+            acting_user=world["manager"],
+            user=oncall,
+            weekdays=[2],
+            starts_hour=0,
+            ends_hour=24,
+        )
+        actions.do_acknowledge(opened_tuesday, acting_user=oncall)
+        with time_machine.travel(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM)):
+            assert actions.escalate_overdue() == []  # it holds
+        core_actions.do_remove_on_call_shift(shift, acting_user=world["manager"])
+        mail.outbox.clear()
+        for minute in (2, 3):  # the sweep twice: told once
+            with (
+                time_machine.travel(
+                    dt.datetime(2026, 11, 24, 11, minute, tzinfo=STOCKHOLM), tick=False
+                ),
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                escalated = actions.escalate_overdue()
+            assert len(escalated) == (1 if minute == 2 else 0)
+        alert = RiskAlert.objects.get()
+        assert alert.escalation_level == 2 and alert.acknowledged_at is None
+        told = sorted(m.to[0] for m in mail.outbox)
+        assert world["manager"].email in told and len(told) == len(set(told))
+        assert oncall.email not in told
+
     def test_friday_afternoon_alert_escalates_on_monday(
         self, world, django_capture_on_commit_callbacks
     ):

@@ -405,8 +405,18 @@ def _contact(w, key):
     )
 
 
+def _help(w, key):
+    from tessera.automation.actions import do_ask_for_help
+
+    return do_ask_for_help(w.episode, acting_user=w.patient.user, text="Please call me.")
+
+
 AT_ONCE = {
     "concern": (_raise, lambda w: RiskAlert.objects.filter(concern="A plan.")),
+    "a patient's call for help": (
+        _help,
+        lambda w: RiskAlert.objects.filter(source="help", concern="Please call me."),
+    ),
     "clinical note": (_note, lambda w: ClinicalNote.objects.filter(text="Phoned.")),
     "session booking": (_book, lambda w: Appointment.objects.filter(episode=w.episode)),
     "asking for information": (

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import audit
+from tessera.core import audit, submissions
 from tessera.safety import notify as safety_notify
 from tessera.safety import recipients, rules
 from tessera.safety.models import RiskAlert
@@ -29,10 +29,16 @@ def do_ask_for_help(episode, *, acting_user, text: str) -> RiskAlert:
         raise ValidationError(
             {"text": _("Please keep it to %(n)d characters.") % {"n": HELP_MAX_LENGTH}}
         )
+    # Two sends at the same instant (a double click, two tabs) check together: each waits
+    # for the other's commit here, so the second finds the first's alert (PostgreSQL;
+    # SQLite serialises writers itself). Without it both made an alert, and paged whoever
+    # is on call twice.
+    submissions.serialise(f"safety.riskalert:help:{episode.pk}")
     existing = RiskAlert.objects.filter(
         episode=episode, source=RiskAlert.Source.HELP, concern=text, resolved_at__isnull=True
     ).first()
     if existing is not None:
+        existing.sent_before = True
         return existing
     now = timezone.now()
     severity = RiskAlert.Severity.MODERATE

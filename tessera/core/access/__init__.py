@@ -85,6 +85,7 @@ from .intake import (
     may_decline_unassessed,
     may_triage,
     may_write_to_clinic,
+    urgent_acknowledgement_holds,
     urgent_application_clinic_ids,
     urgent_application_recipients,
 )
@@ -140,7 +141,7 @@ from .research import (
     study_roles,
     study_starter_clinic_ids,
 )
-from .safety import alert_recipient_roles
+from .safety import acknowledgement_holds, alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     active_therapists_by_name,
@@ -188,6 +189,7 @@ __all__ = [
     "region_register_ids",
     "region_report_ids",
     "actor_role_label",
+    "acknowledgement_holds",
     "alert_recipient_roles",
     "all_roles",
     "applications_visible_to",
@@ -291,6 +293,7 @@ __all__ = [
     "users_of",
     "time_staff_roles",
     "urgent_application_clinic_ids",
+    "urgent_acknowledgement_holds",
     "urgent_application_recipients",
     "may_acknowledge_urgent",
     "workload_clinic_ids",

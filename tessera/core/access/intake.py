@@ -19,7 +19,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.core.roles import Role
 
@@ -93,6 +93,22 @@ def urgent_application_recipients(clinic_id: int):
 
     return ClinicRole.objects.filter(clinic_id=clinic_id, user__is_active=True).filter(
         Q(role__in=INTAKE_ROLES) | Q(on_call=True)
+    )
+
+
+def urgent_acknowledgement_holds() -> Exists:
+    """A condition over Application rows: whoever acknowledged the urgent application is
+    still among those told about it (active, with an intake role at its clinic or on call
+    there). One who left or lost the role holds nobody to it: it is passed on as if never
+    acknowledged (``tessera.intake.actions.escalate_overdue_urgent``)."""
+    from tessera.core.models import ClinicRole
+
+    return Exists(
+        ClinicRole.objects.filter(
+            clinic_id=OuterRef("clinic_id"),
+            user_id=OuterRef("urgent_acknowledged_by_id"),
+            user__is_active=True,
+        ).filter(Q(role__in=INTAKE_ROLES) | Q(on_call=True))
     )
 
 

@@ -6,11 +6,16 @@
 - Level 1: the clinic's supervisors.
 - Level 2 and above: its clinic managers.
 Only active staff are told.
+
+An acknowledgement holds the alert only while whoever gave it can still act on it
+(``acknowledgement_holds``); otherwise the alert counts as unacknowledged again.
 """
 
 from __future__ import annotations
 
-from tessera.core.roles import Role
+from django.db.models import Exists, OuterRef, Q
+
+from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 
 def alert_recipient_roles(clinic_id: int, level: int):
@@ -23,3 +28,25 @@ def alert_recipient_roles(clinic_id: int, level: int):
     if level == 1:
         return roles.filter(role=Role.SUPERVISOR)
     return roles.filter(role=Role.CLINIC_MANAGER)
+
+
+def acknowledgement_holds() -> Exists:
+    """A condition over RiskAlert rows: whoever acknowledged the alert can still act on
+    it. Their login is active and, at the alert's clinic, they hold a clinic-wide role,
+    a role marked on call, or the therapist role on an episode that is still theirs. One
+    who left, lost the role, or whose patient went to another therapist, holds nobody to
+    the alert: it is passed on as if never acknowledged (``tessera.safety``)."""
+    from tessera.core.models import ClinicRole
+
+    roles = ClinicRole.objects.filter(
+        clinic_id=OuterRef("clinic_id"),
+        user_id=OuterRef("acknowledged_by_id"),
+        user__is_active=True,
+    )
+    return Exists(
+        roles.filter(
+            Q(role__in=CLINIC_WIDE_ROLES)
+            | Q(on_call=True)
+            | Q(role=Role.THERAPIST, user_id=OuterRef("episode__therapist_id"))
+        )
+    )

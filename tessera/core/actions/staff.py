@@ -181,7 +181,10 @@ def _settings(values: dict) -> dict:
 
 @transaction.atomic
 def do_update_role(grant: ClinicRole, *, acting_user, **values) -> ClinicRole:
-    """Change a role's maximum caseload, weekly hours, on-call duty or profession."""
+    """Change a role's maximum caseload, weekly hours, on-call duty or profession.
+    Taking the on-call mark off the person's last role marked so at the clinic takes them
+    off its rota too: the rota tells them of alerts whose patients only the mark lets
+    them open (``tessera.core.on_call``)."""
     values = _settings(values)
     before = {key: str(getattr(grant, key)) for key in values}
     for key, value in values.items():
@@ -189,6 +192,16 @@ def do_update_role(grant: ClinicRole, *, acting_user, **values) -> ClinicRole:
     grant.full_clean()
     grant.save()
     changes = audit.changed_fields(before, {key: str(value) for key, value in values.items()})
+    if (
+        not grant.on_call
+        and "on_call" in changes
+        and not ClinicRole.objects.filter(
+            clinic=grant.clinic_id, user=grant.user_id, on_call=True
+        ).exists()
+    ):
+        removed = OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).delete()
+        if removed[0]:
+            changes["on_call_shifts_removed"] = removed[0]
     if changes:
         audit.record(
             "staff.role_changed",
@@ -225,6 +238,13 @@ def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
         user=grant.user_id, clinic=grant.clinic_id
     ).exclude(pk=grant.pk):
         OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).delete()
+    elif OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).exists():
+        # They stay on the rota with their other roles here: so does the on-call mark,
+        # which lets them open the patient of an alert they are told of (the removed
+        # role may have been the one that carried it).
+        ClinicRole.objects.filter(
+            clinic=grant.clinic_id, user=grant.user_id, on_call=False
+        ).exclude(pk=grant.pk).update(on_call=True)
     grant.delete()
 
 

@@ -79,6 +79,11 @@ class Event(StrEnum):
         INTAKE,
         _("Staff confirmed they are dealing with your urgent application"),
     )
+    APPLICATION_URGENT_ACKNOWLEDGEMENT_LAPSED = (
+        "application.urgent_acknowledgement_lapsed",
+        INTAKE,
+        _("Your urgent application was handed back, as the person dealing with it no longer could"),
+    )
     APPLICATION_URGENT_ESCALATED = (
         "application.urgent_escalated",
         INTAKE,
@@ -632,6 +637,11 @@ class Event(StrEnum):
         "risk_alert.acknowledged",
         CARE,
         _("A risk alert about you was acknowledged"),
+    )
+    RISK_ALERT_ACKNOWLEDGEMENT_LAPSED = (
+        "risk_alert.acknowledgement_lapsed",
+        CARE,
+        _("A risk alert about you was handed back, as the person dealing with it no longer could"),
     )
     RISK_ALERT_ESCALATED = "risk_alert.escalated", CARE, _("A risk alert about you was escalated")
     RISK_ALERT_HELP_REQUESTED = "risk_alert.help_requested", SELF, _("You asked for help")

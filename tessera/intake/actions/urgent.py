@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,15 +51,25 @@ def escalation_recipients(clinic, at: dt.datetime) -> list:
 def escalate_overdue_urgent(now: dt.datetime | None = None) -> list[Application]:
     """Pass on every open urgent application whose window ran out unacknowledged, once.
     Run by the periodic sweep; safe to run often and from several workers at once: each
-    application is locked and re-checked, and the notification keys are unique."""
+    application is locked and re-checked, and the notification keys are unique.
+
+    An acknowledgement counts only while whoever gave it is still among those told
+    (``access.urgent_acknowledgement_holds``): one by someone who has since left or lost
+    the role is taken back (audited) and the application passed on."""
     now = now or timezone.now()
-    overdue = Application.objects.filter(
-        urgent=True,
-        status__in=OPEN_STATUSES,
-        urgent_acknowledged_at__isnull=True,
-        urgent_escalated_at__isnull=True,
-        urgent_acknowledge_by__lte=now,
-    ).values_list("pk", flat=True)
+    overdue = (
+        Application.objects.filter(
+            urgent=True,
+            status__in=OPEN_STATUSES,
+            urgent_escalated_at__isnull=True,
+            urgent_acknowledge_by__lte=now,
+        )
+        .filter(
+            Q(urgent_acknowledged_at__isnull=True)
+            | (Q(urgent_acknowledged_at__isnull=False) & ~access.urgent_acknowledgement_holds())
+        )
+        .values_list("pk", flat=True)
+    )
     return [app for pk in list(overdue) if (app := _escalate_one(pk, now)) is not None]
 
 
@@ -67,14 +78,26 @@ def _escalate_one(pk: int, now: dt.datetime) -> Application | None:
     application = (
         Application.objects.select_for_update(no_key=True).select_related("clinic").get(pk=pk)
     )
-    if (
-        application.urgent_acknowledged_at is not None
-        or application.urgent_escalated_at is not None
-        or application.status not in OPEN_STATUSES
-    ):
+    if application.urgent_escalated_at is not None or application.status not in OPEN_STATUSES:
         return None
+    if application.urgent_acknowledged_at is not None:
+        holds = (
+            Application.objects.filter(pk=pk).filter(access.urgent_acknowledgement_holds()).exists()
+        )
+        if holds:
+            return None
+        audit.record_for_episode(
+            "application.urgent_acknowledgement_lapsed",
+            application,
+            obj=application,
+            actor_role="system",
+            changes={"acknowledged_by": application.urgent_acknowledged_by_id},
+        )
+        application.urgent_acknowledged_at = application.urgent_acknowledged_by = None
     application.urgent_escalated_at = now
-    application.save(update_fields=["urgent_escalated_at"])
+    application.save(
+        update_fields=["urgent_escalated_at", "urgent_acknowledged_at", "urgent_acknowledged_by"]
+    )
     users = escalation_recipients(application.clinic, now)
     audit.record_for_episode(
         "application.urgent_escalated",

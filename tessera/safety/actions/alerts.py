@@ -6,19 +6,22 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import audit, submissions
+from tessera.core import access, audit, submissions
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
 
 
-def _after_commit_tell(alert: RiskAlert, level: int, *, escalated: bool, users=None) -> None:
+def _after_commit_tell(
+    alert: RiskAlert, level: int, *, escalated: bool, users=None, again: str = ""
+) -> None:
     def send():
         people = users if users is not None else recipients.for_level(alert, level)
-        notify.tell_staff(people, alert, escalated=escalated)
+        notify.tell_staff(people, alert, escalated=escalated, again=again)
 
     transaction.on_commit(send)
 
@@ -167,15 +170,32 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
     clinic managers; out of hours whoever is on call), with the severity's window again.
     Run by the periodic worker; safe to run often and from several workers at once: each
     alert is locked and re-checked, so each level is reached exactly once, with one audit
-    event and one notice per person, however late or often the sweep runs."""
+    event and one notice per person, however late or often the sweep runs.
+
+    An acknowledgement counts only while whoever gave it can still act on the alert
+    (``access.acknowledgement_holds``): one given by someone who has since left, lost
+    the role, or handed the patient to another therapist is taken back once the window
+    has run out (audited, ``risk_alert.acknowledgement_lapsed``), and the alert is passed
+    on as if never acknowledged; at the last level its people are told again."""
     now = now or timezone.now()
-    overdue = RiskAlert.objects.filter(
-        acknowledged_at__isnull=True,
-        resolved_at__isnull=True,
-        acknowledge_by__lte=now,
-        escalation_level__lt=rules.LEVELS,
-    ).values_list("pk", flat=True)
+    overdue = (
+        RiskAlert.objects.filter(resolved_at__isnull=True, acknowledge_by__lte=now)
+        .filter(
+            Q(acknowledged_at__isnull=True, escalation_level__lt=rules.LEVELS)
+            | (Q(acknowledged_at__isnull=False) & ~access.acknowledgement_holds())
+        )
+        .values_list("pk", flat=True)
+    )
     return [alert for pk in list(overdue) if (alert := _escalate_one(pk, now)) is not None]
+
+
+def _acknowledgement_lapsed(alert: RiskAlert) -> bool:
+    return (
+        alert.acknowledged_at is not None
+        and not RiskAlert.objects.filter(pk=alert.pk)
+        .filter(access.acknowledgement_holds())
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -185,17 +205,42 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
         .select_related("episode__clinic")
         .get(pk=pk)
     )
-    if (
-        alert.acknowledged_at is not None
-        or alert.resolved_at is not None
-        or alert.acknowledge_by > now
-        or alert.escalation_level >= rules.LEVELS
-    ):
+    if alert.resolved_at is not None or alert.acknowledge_by > now:
         return None
+    lapsed = _acknowledgement_lapsed(alert)
+    if alert.acknowledged_at is not None and not lapsed:
+        return None
+    if not lapsed and alert.escalation_level >= rules.LEVELS:
+        return None
+    if lapsed:
+        audit.record_for_episode(
+            "risk_alert.acknowledgement_lapsed",
+            alert.episode,
+            obj=alert,
+            actor_role="system",
+            changes={"acknowledged_by": alert.acknowledged_by_id},
+        )
+        alert.acknowledged_at = alert.acknowledged_by = None
+        if alert.escalation_level >= rules.LEVELS:
+            # Nobody further to pass it to: the last level's people are told again.
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            users = recipients.for_level(alert, alert.escalation_level, now)
+            _after_commit_tell(
+                alert, alert.escalation_level, escalated=True, users=users, again="lapsed"
+            )
+            return alert
     alert.escalation_level += 1
     alert.escalated_at = now
     alert.acknowledge_by = rules.acknowledge_by(alert.episode.clinic, alert.severity, now)
-    alert.save(update_fields=["escalation_level", "escalated_at", "acknowledge_by"])
+    alert.save(
+        update_fields=[
+            "escalation_level",
+            "escalated_at",
+            "acknowledge_by",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+    )
     users = recipients.for_level(alert, alert.escalation_level, now)
     audit.record_for_episode(
         "risk_alert.escalated",
