@@ -226,7 +226,13 @@ def do_publish_consent(study: Study, *, acting_user, language: str, text: str) -
     require(access.may_manage_study(acting_user, study))
     if not text.strip():
         raise ValidationError({"text": [_("Write the consent text.")]})
+    Study.objects.select_for_update(no_key=True).filter(pk=study.pk).first()  # one at a time
     last = study.consent_versions.filter(language=language).order_by("-version").first()
+    if last is not None and last.text == text.strip():  # sent twice: a double click, a retry
+        raise ValidationError(
+            _("This text is already the published consent (version %(version)s).")
+            % {"version": last.version}
+        )
     consent = ConsentVersion.objects.create(
         study=study,
         language=language,
