@@ -6,9 +6,12 @@ the version already published, and the page says so; other words are a new versi
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
-from tessera.research.models import ConsentVersion
+from tessera.research import actions
+from tessera.research.models import AllocationSlot, ConsentVersion
 from tests.research.fixtures import build_study
 
 
@@ -34,3 +37,22 @@ def test_the_same_consent_text_published_twice_is_one_version(world, login):
     client.post(url, body | {"language": "sv"})
     client.post(url, body | {"text": "You may take part in CALM, and stop when you like."})
     assert ConsentVersion.objects.filter(study=ns.study).count() == len(versions) + 2
+
+
+def test_the_sequence_extended_twice_from_one_page_is_extended_once(world, login):
+    """The same for "Extend the sequence": sent twice it added the places twice. The form
+    now carries how long the sequence was when the page was drawn."""
+    ns = build_study(world)
+    client = login(ns.investigator)
+    page = client.get(reverse("study_detail", args=[ns.study.pk])).content.decode()
+    drawn = re.search(r'name="drawn" value="(\d+)"', page)
+    assert drawn, "the extend form says how long the sequence was when drawn"
+    url = reverse("study_extend", args=[ns.study.pk])
+    stratum = next(iter(actions.places_left(ns.study)))
+    body = {"stratum": stratum, "places": 3, "drawn": drawn.group(1)}
+    first = client.post(url, body, follow=True)
+    assert "The allocation sequence was extended." in _messages(first)
+    slots = AllocationSlot.objects.filter(study=ns.study).count()
+    again = client.post(url, body, follow=True)  # a double click, back and send again
+    assert AllocationSlot.objects.filter(study=ns.study).count() == slots
+    assert "The sequence was already extended since this page was drawn" in _messages(again)

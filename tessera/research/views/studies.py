@@ -103,7 +103,12 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(member_form=MemberForm(), consent_form=ConsentForm())
     if manages and study.status == Study.Status.RECRUITING:
         left = actions.places_left(study)
-        context.update(places_left=left, extend_form=ExtendForm(strata=list(left)))
+        context.update(
+            places_left=left,
+            extend_form=ExtendForm(
+                strata=list(left), initial={"drawn": actions.sequence_length(study)}
+            ),
+        )
     return render(request, "research/study_detail.html", context)
 
 
