@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Clinic, User
 from tessera.programs.eligibility import published_versions
 from tessera.programs.models import ProgrammeVersion
@@ -160,12 +161,14 @@ def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
-        return redirect("study_detail", pk=study.pk)
+        # Back to the page, where idle.js puts back what was typed (it was lost).
+        return restoring_typed_text(redirect("study_detail", pk=study.pk))
     try:
         write(study, form.cleaned_data if form is not None else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
+        return restoring_typed_text(redirect("study_detail", pk=study.pk))
     else:
         messages.success(request, success)
     return redirect("study_detail", pk=study.pk)
