@@ -7,6 +7,8 @@ the page (as after a sign-out or a stale token); a form that was saved does not.
 
 from __future__ import annotations
 
+import uuid
+
 from django.urls import reverse
 
 from tessera.core.actions import do_update_patient_details
@@ -63,3 +65,23 @@ def test_a_refused_deviation_keeps_its_text(world, login):
     assert refused.status_code == 302 and _restores(refused)
     recorded = client.post(url, {"dv-description": NOTE})
     assert Deviation.objects.count() == 1 and not _restores(recorded)
+
+
+def test_a_refused_message_between_applicant_and_clinic_keeps_its_text(world, login):
+    """Over the length allowed it was also told "Write your message.", which it was."""
+    from tessera.intake.models import ApplicationMessage
+    from tests.intake.intake_helpers import make_application
+
+    application = make_application(world.clinic, "ada@apply.test")
+    applicant = login(application.applicant)
+    url = reverse("intake_write_to_clinic", args=[application.pk])
+    refused = applicant.post(url, {"body": NOTE * 60, "submission_key": str(uuid.uuid4())})
+    assert refused.status_code == 302 and _restores(refused)
+    page = applicant.get(refused["Location"])
+    said = " ".join(str(m) for m in page.context["messages"])
+    assert "at most 4000 characters" in said and "Write your message." not in said
+    staff = login(world["intake"])
+    url = reverse("intake_answer_applicant", args=[application.pk])
+    assert _restores(staff.post(url, {"body": NOTE * 60, "submission_key": str(uuid.uuid4())}))
+    sent = staff.post(url, {"body": NOTE, "submission_key": str(uuid.uuid4())})
+    assert ApplicationMessage.objects.count() == 1 and not _restores(sent)
