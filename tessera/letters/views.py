@@ -97,7 +97,9 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         # Back to the page, where idle.js puts back the note and choices (it was lost).
-        return restoring_typed_text(redirect("episode_letters", episode_id=episode.pk))
+        return restoring_typed_text(
+            redirect("episode_letters", episode_id=episode.pk), refused=True
+        )
     if getattr(letter, "sent_before", False):
         messages.info(request, _("This letter was already written; here it is. No second copy."))
     else:

@@ -47,3 +47,37 @@ def test_a_choice_made_before_the_session_ran_out_comes_back_with_the_text(
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("status").filter(has_text="you asked to cancel it")).to_be_visible()
     assert ChangeRequest.objects.get().kind == "cancel"
+
+
+def test_a_letter_refused_back_to_its_page_keeps_the_words_and_says_so(page, e2e_world):
+    """A letter refused (its language no longer one of the clinic's, changed while the
+    page was open) went back to the letters page with the reason, and the therapist's
+    words were gone."""
+    from tessera.core.actions import do_update_patient_details
+    from tessera.letters.models import Letter
+    from tests.e2e.test_safety_paths_journey import sign_in_with_code
+
+    clinic, therapist = e2e_world.clinic, e2e_world.therapist
+    clinic.languages = ["sv", "en"]
+    clinic.save(update_fields=["languages"])
+    do_update_patient_details(
+        e2e_world.patient, acting_user=therapist, gp_name="Dr Eva Ek", letters_to_gp=True
+    )
+    words = "Pia works hard on her exposure steps; call us any time."
+    episode = e2e_world.patient.episodes.get()
+    sign_in_with_code(page, therapist.email)
+    page.goto(f"/episodes/{episode.pk}/letters/")
+    main = page.get_by_role("main")
+    main.get_by_role("combobox", name=re.compile(r"^Letter\b")).select_option("started")
+    main.get_by_label("Language of the letter").select_option("en")
+    main.get_by_label(re.compile("A few words of your own")).fill(words)
+    clinic.languages = ["sv"]  # changed meanwhile, in another window
+    clinic.save(update_fields=["languages"])
+    main.get_by_role("button", name="Write the letter").click()
+    page.wait_for_load_state()
+    main = page.get_by_role("main")
+    expect(main.get_by_label(re.compile("A few words of your own"))).to_have_value(words)
+    notice = "What you had typed is back in the form: correct it and send it again."
+    expect(main.get_by_role("status").filter(has_text=notice)).to_be_visible()
+    expect(page.get_by_text("You were signed out before this form was sent.")).to_have_count(0)
+    assert not Letter.objects.exists()

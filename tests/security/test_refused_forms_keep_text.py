@@ -22,7 +22,7 @@ NOTE = "She asked us to mention the sleep diary she keeps, and the new medicatio
 
 def _restores(response) -> bool:
     cookie = response.cookies.get(IDLE_RESTORE_COOKIE)
-    return cookie is not None and cookie.value == "1"
+    return cookie is not None and cookie.value == "refused"
 
 
 def test_a_letter_that_cannot_be_written_keeps_the_note(world, login):

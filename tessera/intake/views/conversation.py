@@ -80,7 +80,9 @@ def write_to_clinic(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Your message has been sent to the clinic."))
         return redirect(f"{application_status_url(application)}#conversation")
     # Refused: back to the page, where idle.js puts back the message (it was lost).
-    return restoring_typed_text(redirect(f"{application_status_url(application)}#conversation"))
+    return restoring_typed_text(
+        redirect(f"{application_status_url(application)}#conversation"), refused=True
+    )
 
 
 @staff_required
@@ -97,7 +99,7 @@ def answer_applicant(request: HttpRequest, pk: int) -> HttpResponse:
     if _send(request, application, message_actions.do_answer_applicant):
         messages.success(request, _("Your answer has been sent to the applicant."))
         return redirect("intake_application", pk=application.pk)
-    return restoring_typed_text(redirect("intake_application", pk=application.pk))
+    return restoring_typed_text(redirect("intake_application", pk=application.pk), refused=True)
 
 
 def application_status_url(application: Application) -> str:

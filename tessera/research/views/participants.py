@@ -137,13 +137,13 @@ def _participant_post(request, pk, write, success, form_class=None):
             for error in errors:
                 messages.error(request, error)
         # Back to the page, where idle.js puts back what was typed (it was lost).
-        return restoring_typed_text(redirect("participant_detail", pk=participant.pk))
+        return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     try:
         done = write(participant, form.cleaned_data if form else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
-        return restoring_typed_text(redirect("participant_detail", pk=participant.pk))
+        return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     else:
         if getattr(done, "sent_before", False):
             messages.info(request, _("This was already done. Nothing was sent twice."))

@@ -162,13 +162,13 @@ def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
         # Back to the page, where idle.js puts back what was typed (it was lost).
-        return restoring_typed_text(redirect("study_detail", pk=study.pk))
+        return restoring_typed_text(redirect("study_detail", pk=study.pk), refused=True)
     try:
         write(study, form.cleaned_data if form is not None else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
-        return restoring_typed_text(redirect("study_detail", pk=study.pk))
+        return restoring_typed_text(redirect("study_detail", pk=study.pk), refused=True)
     else:
         messages.success(request, success)
     return redirect("study_detail", pk=study.pk)

@@ -89,12 +89,16 @@
     try { localStorage.setItem(KEY, JSON.stringify(kept)); } catch (e) { /* storage off */ }
   }, true);
 
+  var refusedForm = false;  // the form was refused (its page says why), not signed out
+
   function takePending() {
     // The text kept for this page, if the server says the session had run out; every
     // kept text is dropped either way.
     var raw = null;
     try {
-      var signedOutIdle = /(?:^|;\s*)tessera_restore_typed=1/.test(document.cookie);
+      var said = /(?:^|;\s*)tessera_restore_typed=(1|refused)(?:;|$)/.exec(document.cookie);
+      var signedOutIdle = said !== null;
+      refusedForm = said !== null && said[1] === "refused";
       if (signedOutIdle) { document.cookie = "tessera_restore_typed=; Max-Age=0; path=/; SameSite=Lax"; }
       raw = signedOutIdle ? localStorage.getItem(KEY) : null;
       var doomed = [];
@@ -143,7 +147,7 @@
         fold.open = true;
       }
     }
-    var notice = document.getElementById("restored-notice");
+    var notice = document.getElementById(refusedForm ? "restored-refused-notice" : "restored-notice");
     if (restored && notice && notice.content) {
       target.parentNode.insertBefore(notice.content.cloneNode(true), target);
     }
