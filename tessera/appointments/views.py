@@ -54,7 +54,6 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
         therapists=therapists,
         initial={"therapist": episode.therapist_id or request.user.pk},
     )
-    care = CareModelForm(initial={"to_model": episode.care_model})
     if request.method == "POST":
         if not _may_change(request.user, episode):
             raise Http404
@@ -87,6 +86,12 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
         record_patient_read(
             request.user, episode.patient, "sessions", obj=episode, clinic=episode.clinic
         )
+    return _sessions_page(request, episode, book, status=400 if book.errors else 200)
+
+
+def _sessions_page(request, episode, book, *, status: int, not_saved: str = "") -> HttpResponse:
+    """The episode's sessions; ``not_saved``: a session note refused, shown back to copy."""
+    care = CareModelForm(initial={"to_model": episode.care_model})
     sessions = (
         Appointment.objects.filter(episode=episode)
         .select_related("therapist")
@@ -109,8 +114,9 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
             "contacts": treatment_contacts(episode),
             "record_form": RecordForm(),
             "cancel_form": CancelForm(),
+            "not_saved": not_saved,
         },
-        status=400 if book.errors else 200,
+        status=status,
     )
 
 
@@ -131,8 +137,10 @@ def session_record(request: HttpRequest, episode_id: int, pk: int) -> HttpRespon
     appointment = _session(request.user, episode_id, pk)
     form = RecordForm(request.POST)
     try:
-        if not form.is_valid():
+        if "status" in form.errors:
             raise ValidationError(_("Say whether the patient came."))
+        if form.errors:
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         actions.do_record_session(
             appointment,
             acting_user=request.user,
@@ -142,6 +150,16 @@ def session_record(request: HttpRequest, episode_id: int, pk: int) -> HttpRespon
         messages.success(request, _("The session was recorded."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        note = (request.POST.get("note") or "").strip()
+        if note and note != appointment.note.strip():
+            # Refused (cancelled meanwhile, not started yet, too long): the note the
+            # therapist wrote is shown back, to copy; going back to the page dropped it.
+            episode = appointment.episode
+            book = BookForm(
+                therapists=_therapists(episode),
+                initial={"therapist": episode.therapist_id or request.user.pk},
+            )
+            return _sessions_page(request, episode, book, status=409, not_saved=note)
     return redirect("episode_sessions", episode_id=episode_id)
 
 

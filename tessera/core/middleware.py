@@ -192,12 +192,14 @@ def _sign_in_again(request):
     )
 
 
-def restoring_typed_text(response):
+def restoring_typed_text(response, *, refused: bool = False):
     """The response, telling idle.js on the next page to put back what was typed there
-    (a cookie holding only "1", for an hour)."""
+    (a cookie holding only "1", for an hour). ``refused``: the form was refused (its
+    page says why), not lost to a sign-out: the cookie holds "refused", and the line
+    idle.js shows says so."""
     response.set_cookie(
         IDLE_RESTORE_COOKIE,
-        "1",
+        "refused" if refused else "1",
         max_age=3600,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,

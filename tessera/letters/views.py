@@ -16,6 +16,7 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import submission_key_field
 from tessera.core.known_related import with_role_clinics
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
 
 from . import actions
@@ -95,7 +96,10 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("episode_letters", episode_id=episode.pk)
+        # Back to the page, where idle.js puts back the note and choices (it was lost).
+        return restoring_typed_text(
+            redirect("episode_letters", episode_id=episode.pk), refused=True
+        )
     if getattr(letter, "sent_before", False):
         messages.info(request, _("This letter was already written; here it is. No second copy."))
     else:

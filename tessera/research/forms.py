@@ -99,6 +99,9 @@ class ExtendForm(forms.Form):
         max_value=1000,
         help_text=_("Whole blocks are added, so it may be a few more."),
     )
+    # How many places the sequence had when the page was drawn: the form sent twice (a
+    # double click, back and send again) adds nothing the second time.
+    drawn = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, strata, **kwargs):
         super().__init__(*args, **kwargs)

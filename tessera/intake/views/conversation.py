@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.middleware import restoring_typed_text
 
 from ..actions import messages as message_actions
 from ..forms import ApplicationMessageForm
@@ -44,7 +45,10 @@ def conversation(request, application: Application, form=None) -> dict:
 def _send(request, application, do) -> bool:
     form = ApplicationMessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write your message."))
+        if (request.POST.get("body") or "").strip():  # too long, or the like: say which
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            messages.error(request, _("Write your message."))
         return False
     try:
         do(
@@ -74,7 +78,11 @@ def write_to_clinic(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if _send(request, application, message_actions.do_write_to_clinic):
         messages.success(request, _("Your message has been sent to the clinic."))
-    return redirect(f"{application_status_url(application)}#conversation")
+        return redirect(f"{application_status_url(application)}#conversation")
+    # Refused: back to the page, where idle.js puts back the message (it was lost).
+    return restoring_typed_text(
+        redirect(f"{application_status_url(application)}#conversation"), refused=True
+    )
 
 
 @staff_required
@@ -90,7 +98,8 @@ def answer_applicant(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if _send(request, application, message_actions.do_answer_applicant):
         messages.success(request, _("Your answer has been sent to the applicant."))
-    return redirect("intake_application", pk=application.pk)
+        return redirect("intake_application", pk=application.pk)
+    return restoring_typed_text(redirect("intake_application", pk=application.pk), refused=True)
 
 
 def application_status_url(application: Application) -> str:

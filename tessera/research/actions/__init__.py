@@ -36,6 +36,7 @@ from .studies import (
     do_save_arm,
     do_update_study,
     places_left,
+    sequence_length,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "do_withdraw",
     "latest_consent",
     "open_studies_for",
+    "sequence_length",
     "places_left",
     "record_participant_read",
 ]

@@ -226,7 +226,13 @@ def do_publish_consent(study: Study, *, acting_user, language: str, text: str) -
     require(access.may_manage_study(acting_user, study))
     if not text.strip():
         raise ValidationError({"text": [_("Write the consent text.")]})
+    Study.objects.select_for_update(no_key=True).filter(pk=study.pk).first()  # one at a time
     last = study.consent_versions.filter(language=language).order_by("-version").first()
+    if last is not None and last.text == text.strip():  # sent twice: a double click, a retry
+        raise ValidationError(
+            _("This text is already the published consent (version %(version)s).")
+            % {"version": last.version}
+        )
     consent = ConsentVersion.objects.create(
         study=study,
         language=language,
@@ -312,13 +318,24 @@ MAX_EXTENSION = 1000
 
 
 @transaction.atomic
-def do_extend_sequence(study: Study, *, acting_user, stratum: str, places: int) -> int:
+def do_extend_sequence(
+    study: Study, *, acting_user, stratum: str, places: int, drawn: int | None = None
+) -> int:
     """More places for a stratum whose sequence runs out: the same stratum generator
     (``random.Random(f"{seed}:{stratum}")``) continued, block after whole block, so the
     longer sequence is still the one the recorded seed and method give, and nobody sees
-    an arm. Returns how many places were added (whole blocks: at least ``places``)."""
+    an arm. Returns how many places were added (whole blocks: at least ``places``).
+    ``drawn``: how many places the whole sequence had when the form was drawn; another
+    number changes nothing (the form sent twice would extend it twice)."""
     require(access.may_manage_study(acting_user, study))
     study = Study.objects.select_for_update(no_key=True).get(pk=study.pk)
+    if drawn is not None and drawn != sequence_length(study):
+        raise ValidationError(
+            _(
+                "The sequence was already extended since this page was drawn; nothing "
+                "was added. The page shows the places left now."
+            )
+        )
     if study.status != Study.Status.RECRUITING:
         raise ValidationError(_("Only a recruiting study's sequence can be extended."))
     if stratum not in strata_of(study):
@@ -363,6 +380,11 @@ def do_extend_sequence(study: Study, *, acting_user, stratum: str, places: int) 
         changes={"stratum": stratum, "places": len(added), "total": len(longer)},
     )
     return len(added)
+
+
+def sequence_length(study: Study) -> int:
+    """How many places the allocation sequence has, used or not."""
+    return AllocationSlot.objects.filter(study=study).count()
 
 
 def places_left(study: Study) -> dict[str, int]:

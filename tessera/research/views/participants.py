@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
 
 from .. import actions, consort, eligibility
@@ -135,12 +136,14 @@ def _participant_post(request, pk, write, success, form_class=None):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("participant_detail", pk=participant.pk)
+        # Back to the page, where idle.js puts back what was typed (it was lost).
+        return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     try:
         done = write(participant, form.cleaned_data if form else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
+        return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     else:
         if getattr(done, "sent_before", False):
             messages.info(request, _("This was already done. Nothing was sent twice."))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Clinic, User
 from tessera.programs.eligibility import published_versions
 from tessera.programs.models import ProgrammeVersion
@@ -103,7 +104,12 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(member_form=MemberForm(), consent_form=ConsentForm())
     if manages and study.status == Study.Status.RECRUITING:
         left = actions.places_left(study)
-        context.update(places_left=left, extend_form=ExtendForm(strata=list(left)))
+        context.update(
+            places_left=left,
+            extend_form=ExtendForm(
+                strata=list(left), initial={"drawn": actions.sequence_length(study)}
+            ),
+        )
     return render(request, "research/study_detail.html", context)
 
 
@@ -155,12 +161,14 @@ def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
-        return redirect("study_detail", pk=study.pk)
+        # Back to the page, where idle.js puts back what was typed (it was lost).
+        return restoring_typed_text(redirect("study_detail", pk=study.pk), refused=True)
     try:
         write(study, form.cleaned_data if form is not None else {})
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
+        return restoring_typed_text(redirect("study_detail", pk=study.pk), refused=True)
     else:
         messages.success(request, success)
     return redirect("study_detail", pk=study.pk)

@@ -59,11 +59,20 @@
   document.addEventListener("htmx:afterRequest", function () { lastContact = Date.now(); schedule(); });
   document.addEventListener("tessera:saved", function () { lastContact = Date.now(); schedule(); });
 
+  var TYPED = ["text", "search", "email", "tel", "url", "number", "date", "time", "datetime-local", "month", "week"];
+
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
       if (!el.name || el.disabled) { return false; }
       if (el.tagName === "TEXTAREA" || el.tagName === "SELECT") { return true; }
-      return el.tagName === "INPUT" && ["text", "search", "email", "tel", "url", "number", "date", "time"].indexOf(el.type) >= 0;
+      return el.tagName === "INPUT" && TYPED.indexOf(el.type) >= 0;
+    });
+  }
+
+  // A choice of buttons (radio, checkbox) is kept as the values chosen under each name.
+  function choices(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !el.disabled && el.tagName === "INPUT" && (el.type === "radio" || el.type === "checkbox");
     });
   }
 
@@ -72,15 +81,24 @@
     if (!form || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("data-sign-out")) { return; }
     var kept = { action: form.getAttribute("action") || "", values: {} };
     fields(form).forEach(function (el) { if (el.value) { kept.values[el.name] = el.value; } });
+    kept.chosen = {};
+    choices(form).forEach(function (el) {
+      kept.chosen[el.name] = kept.chosen[el.name] || [];
+      if (el.checked) { kept.chosen[el.name].push(el.value); }
+    });
     try { localStorage.setItem(KEY, JSON.stringify(kept)); } catch (e) { /* storage off */ }
   }, true);
+
+  var refusedForm = false;  // the form was refused (its page says why), not signed out
 
   function takePending() {
     // The text kept for this page, if the server says the session had run out; every
     // kept text is dropped either way.
     var raw = null;
     try {
-      var signedOutIdle = /(?:^|;\s*)tessera_restore_typed=1/.test(document.cookie);
+      var said = /(?:^|;\s*)tessera_restore_typed=(1|refused)(?:;|$)/.exec(document.cookie);
+      var signedOutIdle = said !== null;
+      refusedForm = said !== null && said[1] === "refused";
       if (signedOutIdle) { document.cookie = "tessera_restore_typed=; Max-Age=0; path=/; SameSite=Lax"; }
       raw = signedOutIdle ? localStorage.getItem(KEY) : null;
       var doomed = [];
@@ -114,7 +132,22 @@
         restored = true;
       }
     });
-    var notice = document.getElementById("restored-notice");
+    var chosen = kept.chosen || {};
+    choices(target).forEach(function (el) {
+      if (!Object.prototype.hasOwnProperty.call(chosen, el.name)) { return; }
+      var checked = chosen[el.name].indexOf(el.value) >= 0;
+      if (el.checked !== checked) {
+        el.checked = checked;
+        restored = true;
+      }
+    });
+    if (restored) {
+      // A form folded away (in a closed <details>) is opened: the text is seen come back.
+      for (var fold = target.closest("details"); fold; fold = fold.parentElement && fold.parentElement.closest("details")) {
+        fold.open = true;
+      }
+    }
+    var notice = document.getElementById(refusedForm ? "restored-refused-notice" : "restored-notice");
     if (restored && notice && notice.content) {
       target.parentNode.insertBefore(notice.content.cloneNode(true), target);
     }

@@ -204,7 +204,12 @@ def do_reorder_plan(
 
 
 @transaction.atomic
-def do_set_unlock_date(entry: PlanEntry, unlock_on, *, acting_user, reason="") -> None:
+def do_set_unlock_date(entry: PlanEntry, unlock_on, *, acting_user, reason="") -> bool:
+    """Returns False, changing nothing, when the module already opens on that date (the
+    form sent twice: a double click, back and send again)."""
+    entry.unlock_on = PlanEntry.objects.select_for_update(no_key=True).get(pk=entry.pk).unlock_on
+    if entry.unlock_on == unlock_on:
+        return False
     before = entry.unlock_on.isoformat() if entry.unlock_on else None
     entry.unlock_on = unlock_on
     entry.save(update_fields=["unlock_on"])
@@ -217,10 +222,14 @@ def do_set_unlock_date(entry: PlanEntry, unlock_on, *, acting_user, reason="") -
         before=before,
         after=unlock_on.isoformat() if unlock_on else None,
     )
+    return True
 
 
 @transaction.atomic
-def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> None:
+def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> bool:
+    """Returns False, changing nothing, when it was opened already (sent twice)."""
+    if PlanEntry.objects.select_for_update(no_key=True).get(pk=entry.pk).unlocked_at is not None:
+        return False
     entry.unlocked_at = timezone.now()
     entry.save(update_fields=["unlocked_at"])
     _change(
@@ -230,6 +239,7 @@ def do_open_module_now(entry: PlanEntry, *, acting_user, reason="") -> None:
         reason=reason,
         module=entry.module_version.module.key,
     )
+    return True
 
 
 @transaction.atomic
@@ -308,7 +318,14 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
     (with every answer); modules of the old programme not yet started are taken out;
     the new programme's modules not already in the plan are added after them. The new
     programme's measures are scheduled and the old one's future ones cancelled
-    (``do_reschedule_for_switch``); the plan history says how many."""
+    (``do_reschedule_for_switch``); the plan history says how many. Returns False,
+    changing nothing, when the plan already follows that programme version (the form
+    sent twice would take out the modules it had just added and add them again)."""
+    if (
+        Episode.objects.select_for_update(no_key=True).get(pk=episode.pk).programme_version_id
+        == programme_version.pk
+    ):
+        return False
     new_versions = _in_patient_language(episode, _published_entries(programme_version))
     now = timezone.now()
     kept_modules = set()
@@ -350,6 +367,7 @@ def do_switch_programme(episode: Episode, programme_version, *, acting_user, rea
         measures_scheduled=scheduled,
         measures_cancelled=cancelled,
     )
+    return True
 
 
 # --- The patient's work in a module ---------------------------------------------------

@@ -280,9 +280,10 @@ def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
     version = ProgrammeVersion.objects.get(pk=form.cleaned_data["programme_version"])
     try:
         if episode.plan.exists():
-            plan_actions.do_switch_programme(
+            if not plan_actions.do_switch_programme(
                 episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
-            )
+            ):
+                return _done(request, pk, _("the plan already follows this programme."))
         else:
             plan_actions.do_seed_plan(
                 episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
@@ -325,11 +326,12 @@ def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> 
         if not plan_actions.do_move_to_newest_version(entry, acting_user=user, reason=reason):
             return _done(request, pk, _("this is already the newest published version."))
     elif operation == "unlock":
-        plan_actions.do_set_unlock_date(
+        if not plan_actions.do_set_unlock_date(
             entry, form.cleaned_data["unlock_on"], acting_user=user, reason=reason
-        )
-    else:
-        plan_actions.do_open_module_now(entry, acting_user=user, reason=reason)
+        ):
+            return _done(request, pk, _("the module already opens on that date."))
+    elif not plan_actions.do_open_module_now(entry, acting_user=user, reason=reason):
+        return _done(request, pk, _("the module is already open."))
     return _done(request, pk)
 
 

@@ -1,0 +1,61 @@
+"""A plan change sent twice (a double click, back and send again, a network retry): found
+walking every page's forms, each sent twice with the same body. "Switch programme" to
+the programme just switched to took out the modules it had just added and added them
+again, a second "switched" line in the plan's history, the questionnaires scheduled
+again; "Set date" with the date the module already has, and "Open now" for a module
+opened a moment ago, each wrote a second line in the history. Now the second changes
+nothing and says so, as a move sent twice does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tessera.treatment.models import PlanChange, PlanEntry
+from tests.plan_fixtures import build_plan
+
+
+@pytest.fixture
+def plan(world):
+    return build_plan(world)
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def _sent_twice(client, url, body):
+    first = client.post(url, body, follow=True)
+    assert "The plan was changed." in _messages(first)
+    entries = list(PlanEntry.objects.order_by("pk").values_list("pk", "removed_at"))
+    changes = PlanChange.objects.count()
+    again = client.post(url, body, follow=True)
+    assert again.status_code == 200
+    assert list(PlanEntry.objects.order_by("pk").values_list("pk", "removed_at")) == entries
+    assert PlanChange.objects.count() == changes
+    return _messages(again)
+
+
+def test_switching_to_the_programme_just_switched_to_changes_nothing(world, plan, login):
+    client = login(world["therapist"])
+    url = reverse("plan_switch", args=[world.patient.pk])
+    body = {"switch-programme_version": plan.panic.pk, "switch-reason": "Panic, not depression"}
+    said = _sent_twice(client, url, body)
+    assert "Nothing was changed: the plan already follows this programme." in said
+
+
+def test_the_same_opening_date_set_twice_is_one_change(world, plan, login):
+    client = login(world["therapist"])
+    url = reverse("plan_entry", args=[world.patient.pk, plan.entry.pk, "unlock"])
+    body = {"unlock_on": (dt.date.today() + dt.timedelta(days=7)).isoformat(), "reason": "Later"}
+    said = _sent_twice(client, url, body)
+    assert "Nothing was changed: the module already opens on that date." in said
+
+
+def test_open_now_sent_twice_is_one_change(world, plan, login):
+    client = login(world["therapist"])
+    url = reverse("plan_entry", args=[world.patient.pk, plan.entry.pk, "open"])
+    said = _sent_twice(client, url, {"reason": "Ready for it"})
+    assert "Nothing was changed: the module is already open." in said
