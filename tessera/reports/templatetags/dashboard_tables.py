@@ -32,7 +32,7 @@ def table_body(table) -> str:
             gettext("Nothing to show yet."),
         )
     rows = [
-        "<tr><th scope=\"row\">{}</th>{}</tr>".format(
+        '<tr><th scope="row">{}</th>{}</tr>'.format(
             conditional_escape(localize(row[0])),
             "".join(f"<td>{_cell(value)}</td>" for value in row[1:]),
         )
