@@ -66,12 +66,16 @@ def send_worksheet_label(episode) -> str:
     """The button that sends a finished worksheet."""
     if is_unguided(episode) or not has_reader(episode):
         return _("Mark as finished")
+    if therapist_has_left(episode):
+        return _("Send for my new therapist")
     return _("Send to my therapist")
 
 
 def worksheet_sent_message(episode) -> str:
     if is_unguided(episode) or not has_reader(episode):
         return _("Finished. Your answers are kept here for you.")
+    if therapist_has_left(episode):
+        return _("Sent. It is kept for your new therapist, whom the clinic is finding for you.")
     return _("Sent. Your therapist will read it.")
 
 

@@ -61,3 +61,24 @@ def test_the_patient_reads_that_the_team_reads_and_the_team_sees_the_message(
 def test_the_page_still_names_a_therapist_who_works_there(world, login):
     text = login(world.patient.user).get(ME).content.decode()
     assert "team reads" not in text
+
+
+def test_a_worksheet_is_not_sent_to_the_therapist_who_left(world, login):
+    """The module page's button and the word after sending do not promise that the
+    therapist who left reads the worksheet: it is kept for the new therapist."""
+    from django.urls import reverse
+
+    from tests.plan_fixtures import build_plan
+
+    plan = build_plan(world)
+    client = login(world.patient.user)
+    page = reverse("module_reader", args=[plan.entry.pk]) + "?step=2"
+    assert "Send to my therapist" in client.get(page).content.decode()
+    _gone(world, "role_removed")
+
+    text = client.get(page).content.decode()
+    assert "Send to my therapist" not in text and "Send for my new therapist" in text
+    url = reverse("worksheet_save", args=[plan.entry.pk, 2])
+    sent = client.post(url, {"situation": "done", "send": "1"}, follow=True).content.decode()
+    assert "Your therapist will read it" not in sent
+    assert "kept for your new therapist" in sent
