@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .access import therapist_has_left
 from .crisis import emergency_number
 
 GUIDED_MODELS = ("guided", "blended", "face_to_face")
@@ -39,6 +40,14 @@ def who_reads_messages(episode) -> str:
             "Nobody reads messages in this self-help course. If you need to reach the "
             "clinic, use “I need help”: it goes to the staff on duty."
         )
+    if therapist_has_left(episode):
+        # Their therapist no longer works there: the clinic's managers are told of each
+        # message and see it in the team's inbox (access.patient_message_recipients).
+        team_reads = _(
+            "Your therapist no longer works at %(clinic)s, and the clinic is finding you a "
+            "new one. Until then the clinic's team reads your messages, on working days."
+        ) % {"clinic": episode.clinic.name}
+        return f"{team_reads} {not_an_emergency(episode.clinic)}"
     name = episode.therapist.get_full_name() or _("your therapist")
     hours = episode.clinic.response_target_hours
     if is_unguided(episode):
@@ -57,12 +66,16 @@ def send_worksheet_label(episode) -> str:
     """The button that sends a finished worksheet."""
     if is_unguided(episode) or not has_reader(episode):
         return _("Mark as finished")
+    if therapist_has_left(episode):
+        return _("Send for my new therapist")
     return _("Send to my therapist")
 
 
 def worksheet_sent_message(episode) -> str:
     if is_unguided(episode) or not has_reader(episode):
         return _("Finished. Your answers are kept here for you.")
+    if therapist_has_left(episode):
+        return _("Sent. It is kept for your new therapist, whom the clinic is finding for you.")
     return _("Sent. Your therapist will read it.")
 
 

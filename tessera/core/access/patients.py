@@ -93,6 +93,21 @@ def episodes_visible_to(user, qs: QuerySet) -> QuerySet:
     return qs.filter(episode_scope(user))
 
 
+def openable_episode_ids(user, episode_ids) -> set[int]:
+    """Which of these episodes the user may open (their overview and the pages under it):
+    for a list that names patients to readers who may not all open them, such as the
+    staff page's patients needing a new therapist seen by a region administrator. One
+    query, none for an empty list."""
+    from tessera.core.models import Episode
+
+    ids = list(episode_ids)
+    if not ids:
+        return set()
+    return set(
+        episodes_visible_to(user, Episode.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+
+
 def own_episodes(user, qs: QuerySet) -> QuerySet:
     """A person's own episodes as a patient: what ``episodes_visible_to`` shows someone
     who is not staff, found by their user (``patient__user``) so that their patient

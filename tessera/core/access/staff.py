@@ -112,6 +112,23 @@ def needing_new_therapist(episodes):
     )
 
 
+def therapist_has_left(episode) -> bool:
+    """Whether the therapist named on this episode no longer works as a therapist at its
+    clinic (left, lost the role or had their account closed), the one-episode reading of
+    ``needing_new_therapist`` (ended episodes included): what the patient is told about
+    who reads their messages. False without a therapist (unguided care)."""
+    from tessera.core.models import ClinicRole
+
+    if episode.therapist_id is None:
+        return False
+    return not ClinicRole.objects.filter(
+        clinic_id=episode.clinic_id,
+        role=Role.THERAPIST,
+        user=episode.therapist_id,
+        user__is_active=True,
+    ).exists()
+
+
 def patient_message_recipients(episode) -> list:
     """Who is told that a patient wrote (users, each once): their therapist while that
     person still works as a therapist at the episode's clinic; otherwise (they left,

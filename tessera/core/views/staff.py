@@ -47,8 +47,10 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _leavers(clinic):
-    """(former therapist, their open episodes here) for every therapist who left."""
+def _leavers(clinic, reader):
+    """(former therapist, their open episodes here) for every therapist who left. Each
+    episode carries ``openable``: whether the reader may open its overview (a region
+    administrator sees the names without links, decided by the access policy)."""
     # The few episodes found, then their therapists and patients by key (each once),
     # in the order of the episode's copy of the patient's name: joined, the planner
     # hashed the country's users and patients for a list that is usually empty (issue 16).
@@ -56,7 +58,10 @@ def _leavers(clinic):
     episodes = episodes.prefetch_related("therapist", "patient")
     grouped: dict[int, list] = defaultdict(list)
     people = {}
-    for episode in episodes.order_by("patient_last_name", "patient_first_name", "pk"):
+    episodes = list(episodes.order_by("patient_last_name", "patient_first_name", "pk"))
+    openable = access.openable_episode_ids(reader, [episode.pk for episode in episodes])
+    for episode in episodes:
+        episode.openable = episode.pk in openable
         grouped[episode.therapist_id].append(episode)
         people[episode.therapist_id] = episode.therapist
     return [(people[pk], grouped[pk]) for pk in sorted(grouped, key=lambda pk: str(people[pk]))]
@@ -127,7 +132,7 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
             "clinic": clinic,
             "people": list(people.values()),
             "form": form,
-            "leavers": _leavers(clinic),
+            "leavers": _leavers(clinic, request.user),
             "may_create_clinics": bool(access.administered_region_ids(request.user)),
         },
     )
