@@ -45,8 +45,8 @@ def pytest_sessionstart(session):
         try:
             return opened(cls, key)
         finally:
-            _FIXTURES[f"shared:{key[0]}"] += _cpu() - start
-            _BUILDS[key[0]] += 1
+            _FIXTURES[f"shared:{key[-1]}"] += _cpu() - start
+            _BUILDS[key[-1]] += 1
 
     snapshot.Snapshot.open = classmethod(timed_open)
 

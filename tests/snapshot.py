@@ -17,6 +17,11 @@ database test that does not use the shared data must not see it: before either, 
 transaction is rolled back, and the data is built again when a test next needs it.
 Such tests still get the world, built for them alone.
 
+Data can be built on other shared data (`shared_data("cohort", extends="world")`,
+decision 0093): it is kept in a savepoint inside the world's transaction. A test that
+asks for the world alone rolls back only that savepoint; a test that asks for the
+extension gets the world and the extension from one deep copy.
+
 One module, imported by the root conftest and by test modules alike, so that there
 is one snapshot (the root conftest itself is loaded under two names).
 """
@@ -28,12 +33,16 @@ import sys
 import unittest
 from collections.abc import Callable
 
+import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SHARED: dict[str, Callable[[], object]] = {}  # fixture name -> what builds its data
+SHARED: dict[str, Callable[..., object]] = {}  # fixture name -> what builds its data
+# Shared data built on top of other shared data (name -> the data it extends): its builder
+# is given its own copy of that data and returns its own part (decision 0093).
+EXTENDS: dict[str, str] = {}
 TRANSACTIONAL = {
     "transactional_db",
     "live_server",
@@ -43,11 +52,18 @@ TRANSACTIONAL = {
 USES_DB = TRANSACTIONAL | {"db"}
 
 
-def shared_data(name: str):
-    """Registers a builder of data that consecutive tests asking for `name` share."""
+def shared_data(name: str, *, extends: str | None = None):
+    """Registers a builder of data that consecutive tests asking for `name` share.
+
+    With ``extends``, the data is built on top of that shared data (the world): its
+    builder gets a copy of it and returns the rows it adds (the reports' cohort). It is
+    kept in a savepoint inside the world's transaction, so a test that asks for the
+    world alone rolls back only the extension, and the world is not built again."""
 
     def register(builder):
         SHARED[name] = builder
+        if extends is not None:
+            EXTENDS[name] = extends
         return builder
 
     return register
@@ -75,68 +91,104 @@ def _uses_db(item) -> bool:
     return bool(USES_DB & _names(item)) or item.get_closest_marker("django_db") is not None
 
 
-def _wanted(item) -> tuple[str, str] | None:
-    """Which shared data the test runs on (name and scope), or None. The scope is the
-    process: the test module no longer counts (decision 0092)."""
+def _chain(name: str) -> tuple[str, ...]:
+    """The shared data `name` is built on, from the bottom: ("world", "cohort")."""
+    chain = [name]
+    while chain[0] in EXTENDS:
+        chain.insert(0, EXTENDS[chain[0]])
+    return tuple(chain)
+
+
+def _wanted(item) -> tuple[str, ...] | None:
+    """Which shared data the test runs on (the chain of names, from the bottom), or
+    None. The scope is the process: the test module no longer counts (decision 0092).
+    A test that asks for the world and an extension of it runs on the extension."""
     names = _names(item)
-    for name in SHARED:
-        if name in names:
-            if _transactional(item):
-                return None
-            return (name, "process")
-    return None
+    chains = [_chain(name) for name in SHARED if name in names]
+    if not chains or _transactional(item):
+        return None
+    return max(chains, key=len)
 
 
 class Snapshot:
     blocker = None  # pytest-django's database blocker, once the test database exists
     item = None  # the test about to run
-    key: tuple[str, str] | None = None
-    atomic = None
-    data = None
+    key: tuple[str, ...] | None = None  # the names of the open layers, from the bottom
+    layers: list[tuple[object, tuple]] = []  # each open layer's atomic block and data
 
     @classmethod
-    def open(cls, key: tuple[str, str]) -> None:
+    def open(cls, key: tuple[str, ...]) -> None:
+        """Builds the shared data key[-1] on the layers open below it (key[:-1]); its
+        data is the tuple of every layer's part, from the bottom."""
+        name = key[-1]
         with cls.blocker.unblock():
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
                 with override_settings(PASSWORD_HASHERS=FAST_HASHERS), translation.override("en"):
-                    data = SHARED[key[0]]()
+                    if cls.layers:
+                        # The extension gets its own copy of what it extends: what it
+                        # changes in memory must not reach the world kept below it.
+                        base = copy.deepcopy(cls.layers[-1][1])
+                        data = (*base, SHARED[name](base[-1]))
+                    else:
+                        data = (SHARED[name](),)
             except BaseException:
                 atomic.__exit__(*sys.exc_info())
                 raise
-        cls.key, cls.atomic, cls.data = key, atomic, data
+        cls.layers.append((atomic, data))
+        cls.key = key
 
     @classmethod
-    def close(cls) -> None:
-        if cls.atomic is None:
-            return
-        atomic, cls.key, cls.atomic, cls.data = cls.atomic, None, None, None
-        with cls.blocker.unblock():
-            if not transaction.get_connection().in_atomic_block:
-                # The transaction is already gone: the connection was closed and opened
-                # again under it (seen twice, at the very end of a PostgreSQL run, after
-                # every test had passed). There is nothing left to roll back.
-                return
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    def close(cls, keep: int = 0) -> None:
+        """Rolls back the open layers above the first `keep` (all of them by default)."""
+        while len(cls.layers) > keep:
+            atomic, _data = cls.layers.pop()
+            cls.key = cls.key[:-1] or None
+            with cls.blocker.unblock():
+                if not transaction.get_connection().in_atomic_block:
+                    # The transaction is already gone: the connection was closed and
+                    # opened again under it (seen twice, at the very end of a PostgreSQL
+                    # run, after every test had passed). There is nothing left to roll back.
+                    cls.layers.clear()
+                    cls.key = None
+                    return
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
 
     @classmethod
     def prepare(cls, item) -> None:
         """Before a test's fixtures: the transaction it needs is open, or none is."""
         key = _wanted(item)
-        if cls.key is not None and cls.key != key and (key or _uses_db(item)):
-            cls.close()
-        if key and cls.key is None and cls.blocker is not None:
-            cls.open(key)
+        if cls.key is not None and cls.key != key:
+            if key:
+                common = 0
+                while common < min(len(key), len(cls.key)) and key[common] == cls.key[common]:
+                    common += 1
+                cls.close(common)
+            elif _uses_db(item):
+                cls.close()
+        if key and cls.blocker is not None:
+            for depth in range(len(cls.layers), len(key)):
+                cls.open(key[: depth + 1])
+
+
+_COPIES = pytest.StashKey[dict]()
 
 
 def shared(request, name: str):
     """The test's own copy of the shared data `name` (built for it alone if it must
-    commit)."""
+    commit). A test that asks for the world and an extension of it gets one copy of
+    both, so that the extension's objects and the world's are the same ones."""
     key = _wanted(request.node)
-    if key is None or key[0] != name:
-        return SHARED[name]()
+    copies = request.node.stash.setdefault(_COPIES, {})
+    if key is None or name not in key:
+        if name not in copies:
+            base = EXTENDS.get(name)
+            copies[name] = SHARED[name](shared(request, base)) if base else SHARED[name]()
+        return copies[name]
     if Snapshot.key != key:
         raise RuntimeError(f"{name} was asked for before its snapshot could be built")
-    return copy.deepcopy(Snapshot.data)
+    if key not in copies:
+        copies[key] = copy.deepcopy(Snapshot.layers[-1][1])
+    return copies[key][key.index(name)]

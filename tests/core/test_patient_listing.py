@@ -11,6 +11,7 @@ from tessera.feedback.actions import do_create_training_patient
 from tessera.treatment.actions import do_open_episode
 from tests.conftest import make_patient
 from tests.core.test_scale import EPISODE_LIST_INDEXES, _plan, explain, postgres_only
+from tests.snapshot import shared, shared_data
 
 KINDS = ["therapist", "colleague", "manager", "intake", "supervisor", "other_therapist"]
 
@@ -34,10 +35,12 @@ def _expected(user, query=""):
     return [p.pk for p in patients]  # in Patient.Meta.ordering
 
 
-@pytest.fixture
-def crowd(world):
+@shared_data("crowd", extends="world")
+def _crowd(world):
     """More patients than a page: the colleague's caseload, a second episode of the
-    therapist's patient, the other clinic's, and a practice patient of the therapist."""
+    therapist's patient, the other clinic's, and a practice patient of the therapist.
+    Built once on the shared world and rolled back to for each test that asks for it
+    (tests/snapshot.py, decision 0093)."""
     for n in range(30):
         make_patient(
             world.clinic, f"c{n}@alpha.test", therapist=world["colleague"], last=f"Lar{n:02d}"
@@ -50,6 +53,12 @@ def crowd(world):
         world["therapist"], world.clinic, acting_user=world["therapist"]
     )
     return training.patient
+
+
+@pytest.fixture
+def crowd(request, _snapshots, db):
+    """The test's own copy of the practice patient (and of the world it was built on)."""
+    return shared(request, "crowd")
 
 
 @pytest.mark.parametrize("kind", KINDS)
