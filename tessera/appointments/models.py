@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tessera.core.access import episode_scope
+from tessera.core.access import episode_scope, still_works_as_therapist
 from tessera.core.models import Episode
 
 
@@ -26,6 +26,20 @@ class AppointmentQuerySet(models.QuerySet):
 
     def upcoming(self, now=None) -> AppointmentQuerySet:
         return self.filter(status=Appointment.Status.BOOKED, starts_at__gte=now or timezone.now())
+
+    def with_therapist_left(self) -> AppointmentQuerySet:
+        """Each session carries ``therapist_left``: the therapist it is booked with no
+        longer works as a therapist at the episode's clinic (decision 0096). A booked
+        session of theirs will not take place as booked: the patient is told it is to be
+        rebooked, no calendar file or reminder promises it, and the managers see it."""
+        return self.annotate(
+            therapist_left=~still_works_as_therapist("therapist", "episode__clinic")
+        )
+
+    def needing_new_clinician(self, now=None) -> AppointmentQuerySet:
+        """The coming booked sessions whose therapist has left: to be rebooked with a
+        therapist who works there (or cancelled), by the clinic (decision 0096)."""
+        return self.upcoming(now).exclude(still_works_as_therapist("therapist", "episode__clinic"))
 
 
 class Appointment(models.Model):

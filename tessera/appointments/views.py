@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tessera.core import access
+from tessera.core import access, care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
@@ -94,6 +94,7 @@ def _sessions_page(request, episode, book, *, status: int, not_saved: str = "") 
     care = CareModelForm(initial={"to_model": episode.care_model})
     sessions = (
         Appointment.objects.filter(episode=episode)
+        .with_therapist_left()
         .select_related("therapist")
         .prefetch_related(
             Prefetch(
@@ -210,6 +211,7 @@ def _my_episode_sessions(user):
         Appointment.objects.visible_to(user)
         .filter(episode=episode)
         .exclude(status=Appointment.Status.CANCELLED)
+        .with_therapist_left()
         .select_related("therapist")
         .prefetch_related(
             Prefetch(
@@ -221,17 +223,27 @@ def _my_episode_sessions(user):
 
 
 def _my_sessions_page(request, *, bound=None, bound_pk=None, status=200) -> HttpResponse:
-    _episode_, sessions = _my_episode_sessions(request.user)
+    episode, sessions = _my_episode_sessions(request.user)
     now = timezone.now()
     rows = []
     for s in sessions:
         coming = s.status == Appointment.Status.BOOKED and s.starts_at >= now
+        # Its therapist has left: it will not take place as booked (decision 0096). The
+        # patient is told the clinic rebooks it; no link, calendar file or request form.
+        to_rebook = coming and s.therapist_left
         form = None
-        if coming:
+        if coming and not to_rebook:
             form = bound if s.pk == bound_pk else ChangeRequestForm(auto_id=f"s{s.pk}-%s")
         asked = s.open_requests[0] if s.open_requests else None
-        rows.append({"session": s, "coming": coming, "form": form, "asked": asked})
-    return render(request, "appointments/my_sessions.html", {"rows": rows}, status=status)
+        rows.append(
+            {"session": s, "coming": coming, "to_rebook": to_rebook, "form": form, "asked": asked}
+        )
+    return render(
+        request,
+        "appointments/my_sessions.html",
+        {"rows": rows, "clinic": episode.clinic if episode else None},
+        status=status,
+    )
 
 
 @patient_required
@@ -252,6 +264,10 @@ def _my_session(user, pk: int) -> Appointment:
 def my_session_change(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient asks to move or cancel a coming session; the therapist confirms."""
     appointment = _my_session(request.user, pk)
+    if appointment.therapist_left and appointment.status == Appointment.Status.BOOKED:
+        # Nobody holds it (decision 0096): the page says the clinic books it again.
+        messages.info(request, care_words.session_to_rebook(appointment.episode.clinic))
+        return redirect("my_sessions")
     form = ChangeRequestForm(request.POST, auto_id=f"s{pk}-%s")
     if form.is_valid():
         try:
@@ -283,6 +299,9 @@ def my_session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         clinic_name=appointment.episode.clinic.name,
         host=request.get_host().split(":")[0] or "tessera",
         now=timezone.now(),
+        # Its therapist has left (decision 0096): the file takes it out of the calendar
+        # it was added to (same UID, cancelled), and promises nothing.
+        cancelled=appointment.therapist_left,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'

@@ -82,13 +82,75 @@ def worksheet_sent_message(episode) -> str:
 def modules_not_set_up(episode) -> str:
     if is_unguided(episode):
         return _("Your course has not been set up yet.")
+    if therapist_has_left(episode):
+        return _(
+            "Your modules have not been set up yet. Your therapist no longer works at "
+            "%(clinic)s; the clinic is finding you a new one, who will set them up with you."
+        ) % {"clinic": episode.clinic.name}
     return _("Your therapist has not set up your modules yet.")
 
 
 def module_opens_later(episode) -> str:
-    if is_unguided(episode):
+    if is_unguided(episode) or therapist_has_left(episode):
         return _("Opens when you get there")
     return _("Opens when you and your therapist get there")
+
+
+def safety_plan_empty(episode) -> str:
+    """The patient's own empty safety plan, while the treatment runs."""
+    if has_reader(episode) and not therapist_has_left(episode):
+        return _(
+            "Your safety plan is still empty. Your therapist will go through it with you, "
+            "or you can start it yourself."
+        )
+    # Nobody will go through it with them now: unguided care, or their therapist left.
+    return _("Your safety plan is still empty. You can start it yourself, in your own words.")
+
+
+def summary_therapist(episode) -> str:
+    """The line of the treatment summary (PDF) that names the therapist: one who left is
+    named as the patient's former therapist, not as the one who treats them now."""
+    if episode.therapist_id is None:
+        return ""
+    name = episode.therapist.get_full_name() or episode.therapist.email
+    if not therapist_has_left(episode):
+        return _("Your therapist: %(name)s.") % {"name": name}
+    if episode.status == "ended":
+        return _("Your therapist was %(name)s, who no longer works at %(clinic)s.") % {
+            "name": name,
+            "clinic": episode.clinic.name,
+        }
+    return _(
+        "Your therapist was %(name)s, who no longer works at %(clinic)s; the clinic is "
+        "finding you a new therapist."
+    ) % {"name": name, "clinic": episode.clinic.name}
+
+
+def session_line(appointment, *, to_rebook: bool) -> str:
+    """A booked session as the patient's pages name it: its kind, length and therapist;
+    a coming session whose therapist has left (``to_rebook``, decision 0096) names
+    nobody: it will not take place as booked."""
+    kind = appointment.get_kind_display()
+    kind = kind[:1].upper() + kind[1:]
+    if to_rebook:
+        return _("%(kind)s, %(minutes)s minutes: to be booked again") % {
+            "kind": kind,
+            "minutes": appointment.minutes,
+        }
+    return _("%(kind)s, %(minutes)s minutes, with %(therapist)s") % {
+        "kind": kind,
+        "minutes": appointment.minutes,
+        "therapist": appointment.therapist,
+    }
+
+
+def session_to_rebook(clinic) -> str:
+    """Said under a coming session whose therapist has left (decision 0096)."""
+    return _(
+        "This session will not take place: the therapist it was booked with no longer "
+        "works at %(clinic)s. Do not come to it. The clinic will contact you to book a "
+        "new time with another therapist."
+    ) % {"clinic": clinic.name}
 
 
 def only_unguided(clinic) -> bool:

@@ -25,6 +25,20 @@ from .items import KIND_LABELS
 PAGE_SIZE = 50
 
 
+def _mark_therapists_who_left(rows, choice) -> None:
+    """A team's inbox names each row's therapist: one who has left is marked as such
+    (``therapist_left`` on the episode), so the team sees the item has nobody. One query
+    for the page, none when the page shows no therapist column."""
+    if not choice.team or choice.therapist:
+        return
+    episodes = {row.episode.pk: row.episode for row in rows if row.episode.therapist_id}
+    if not episodes:
+        return
+    left = access.needing_new_therapist(Episode.objects.filter(pk__in=list(episodes)))
+    for pk in left.values_list("pk", flat=True):
+        episodes[pk].therapist_left = True
+
+
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -39,6 +53,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     grouped = request.GET.get("group") == "patient"
     rows = work.by_patient(kind) if grouped else work.of_kind(kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_therapists_who_left(page.object_list, choice)
     patients = sorted({row.episode.patient_id for row in page.object_list})
     if patients:
         audit.record("inbox.viewed", actor=user, changes={"patients": patients})

@@ -156,11 +156,14 @@ _APPLICATIONS = Prepared(
 )
 DUES_SHOWN = 10
 # The next booked sessions of a blended or face-to-face patient, with their therapist's
-# name (building this read each time cost a blended patient's home about 1 ms).
+# name and whether that therapist has left (decision 0096: then the session is to be
+# booked again, not "with" them) (building this read each time cost a blended patient's
+# home about 1 ms).
 _UPCOMING_SESSIONS = Prepared(
     lambda episode_id, now: (
         Appointment.objects.filter(episode_id=episode_id)
         .upcoming(now)
+        .with_therapist_left()
         .select_related("therapist")
         .order_by("starts_at")[:SESSIONS_SHOWN]
     )

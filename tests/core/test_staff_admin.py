@@ -221,21 +221,24 @@ def test_the_audit_search_offers_events_by_their_words(world, client):
     assert "Your record was viewed" in page.content.decode() or "viewed" in page.content.decode()
 
 
-def test_the_staff_page_links_a_waiting_patient_only_for_readers_who_may_open_them(world, client):
-    """The list of patients who need a new therapist names each patient; the link to the
-    patient's overview is there for the manager, who may open it, and not for the region
-    administrator, to whom the overview answers 404 (a page offers no link its reader
-    cannot open)."""
+def test_the_staff_page_names_a_waiting_patient_only_for_readers_who_may_open_them(world, client):
+    """The list of patients who need a new therapist names and links each patient for the
+    manager, who may open them; the region administrator, who has no care relationship
+    with them and to whom the overview answers 404, reads how many wait, not who
+    (decision 0096: data minimisation, decided by ``access.openable_episode_ids``)."""
     ClinicRole.objects.filter(user=world["therapist"], clinic=world.clinic).delete()
     overview = reverse("episode_overview", args=[world.episode.pk])
     link = f'href="{overview}"'
 
     sign_in(client, world["region_admin"])
     page = client.get(reverse("clinic_staff", args=["alpha"])).content.decode()
-    assert "Patients who need a new therapist" in page and "Pia Larsson" in page
+    assert "Patients who need a new therapist" in page and "1 patient needs a new" in page
+    assert "Pia Larsson" not in page and "Larsson" not in page
+    assert 'data-unnamed="1"' in page and "1 patient is not named here" in page
     assert link not in page
     assert client.get(overview).status_code == 404
 
     sign_in(client, world["manager"])
     page = client.get(reverse("clinic_staff", args=["alpha"])).content.decode()
     assert link in page and client.get(overview).status_code == 200
+    assert "Pia Larsson" in page and "not named here" not in page

@@ -15,11 +15,12 @@ from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.django_db
 
-# The loop as it stood in inbox/inbox.html before decision 0059.
+# The loop as it stood in inbox/inbox.html before decision 0059 (with the mark of a
+# therapist who left, decision 0096).
 LOOP = """{% load i18n %}{% for item in page.object_list %}
     <tr id="{{ item.key }}" data-kind="{{ item.kind }}">
       <td><a href="{{ item.overview_href }}">{{ item.episode.patient }}</a>{% if choice.team %}<br><span class="help">{{ item.episode.clinic.name }}</span>{% endif %}</td>
-      {% if choice.team and not choice.therapist %}<td data-column="therapist">{{ item.episode.therapist|default_if_none:"" }}{% if not item.episode.therapist %}<em>{% translate "No therapist (unguided)" %}</em>{% endif %}</td>{% endif %}
+      {% if choice.team and not choice.therapist %}<td data-column="therapist">{{ item.episode.therapist|default_if_none:"" }}{% if not item.episode.therapist %}<em>{% translate "No therapist (unguided)" %}</em>{% elif item.episode.therapist_left %}<br><strong class="overdue" data-therapist-left="1">{% translate "Has left: needs a new therapist" %}</strong>{% endif %}</td>{% endif %}
       <td><strong>{{ item.kind_label }}:</strong> {{ item.reason }}</td>
       <td>{% if item.due %}<span class="{% if item.due.overdue %}overdue{% else %}due{% endif %}">{{ item.due.text }}</span>{% else %}—{% endif %}</td>
       <td>

@@ -31,6 +31,12 @@ def do_ask_to_change_session(
         raise PermissionDenied
     if appointment.status != Appointment.Status.BOOKED or appointment.starts_at < timezone.now():
         raise ValidationError(_("Only a coming session can be moved or cancelled."))
+    if Appointment.objects.filter(pk=appointment.pk).needing_new_clinician().exists():
+        # Its therapist has left: the clinic books it again (decision 0096); a request
+        # would go to nobody who holds the session.
+        raise ValidationError(
+            _("This session is to be booked again by the clinic, which will contact you.")
+        )
     if kind not in ChangeRequest.Kind.values:
         raise ValidationError({"kind": _("Choose whether to move or cancel the session.")})
     note = (note or "").strip()

@@ -88,27 +88,38 @@ def clinical_staff(clinic_id: int):
     ).distinct()
 
 
+def still_works_as_therapist(therapist="therapist", clinic="clinic"):
+    """An ``Exists`` for a queryset whose rows name a therapist and a clinic (the paths
+    given): whether that person still works as a therapist at that clinic, their account
+    open. Its negation is "the therapist has left" (offboarded, role removed, account
+    closed), for episodes as for the sessions booked with them."""
+    from django.db.models import Exists, OuterRef
+
+    from tessera.core.models import ClinicRole
+
+    return Exists(
+        ClinicRole.objects.filter(
+            role=Role.THERAPIST,
+            user=OuterRef(therapist),
+            clinic=OuterRef(clinic),
+            # The role's copy (core 0023): joined to the user table, the planner hashed
+            # every user of the country for each test (issue 16).
+            user_is_active=True,
+        )
+    )
+
+
 def needing_new_therapist(episodes):
     """The open ones of these episodes (a queryset) whose therapist no longer works as a
     therapist at the episode's clinic: they left (offboarded, account closed) or lost
     the role. Not evaluated. Patients without any therapist (unguided care) are not in
     it."""
-    from django.db.models import Exists, OuterRef
+    from tessera.core.models import Episode
 
-    from tessera.core.models import ClinicRole, Episode
-
-    still_here = ClinicRole.objects.filter(
-        role=Role.THERAPIST,
-        user=OuterRef("therapist"),
-        clinic=OuterRef("clinic"),
-        # The role's copy (core 0023): joined to the user table, the planner hashed
-        # every user of the country for each test (issue 16).
-        user_is_active=True,
-    )
     return (
         episodes.filter(therapist__isnull=False)
         .exclude(status=Episode.Status.ENDED)
-        .exclude(Exists(still_here))
+        .exclude(still_works_as_therapist())
     )
 
 

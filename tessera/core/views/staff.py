@@ -48,9 +48,11 @@ def _base_url(request) -> str:
 
 
 def _leavers(clinic, reader):
-    """(former therapist, their open episodes here) for every therapist who left. Each
-    episode carries ``openable``: whether the reader may open its overview (a region
-    administrator sees the names without links, decided by the access policy)."""
+    """(former therapist, their open episodes here) for every therapist who left. Only
+    the episodes the reader may open are named, each with its link; the others are
+    counted, not named (decision 0096: a region administrator has no care relationship
+    with the clinic's patients, so the page tells them how many wait, not who). The
+    access policy decides which (``access.openable_episode_ids``)."""
     # The few episodes found, then their therapists and patients by key (each once),
     # in the order of the episode's copy of the patient's name: joined, the planner
     # hashed the country's users and patients for a list that is usually empty (issue 16).
@@ -64,7 +66,48 @@ def _leavers(clinic, reader):
         episode.openable = episode.pk in openable
         grouped[episode.therapist_id].append(episode)
         people[episode.therapist_id] = episode.therapist
-    return [(people[pk], grouped[pk]) for pk in sorted(grouped, key=lambda pk: str(people[pk]))]
+    return [
+        Leaver(people[pk], grouped[pk]) for pk in sorted(grouped, key=lambda pk: str(people[pk]))
+    ]
+
+
+class Leaver:
+    """A therapist who left and their patients waiting here: ``named`` are those the
+    reader may open, ``unnamed`` how many others (decision 0096)."""
+
+    def __init__(self, person, episodes):
+        self.person = person
+        self.count = len(episodes)
+        self.named = [episode for episode in episodes if episode.openable]
+        self.unnamed = self.count - len(self.named)
+
+
+def _sessions_to_rebook(clinic, reader) -> list:
+    """The clinic's coming booked sessions whose therapist has left (decision 0096),
+    soonest first, each with ``openable``: a reader who may open the patient sees the
+    name and a link to the episode's sessions, where the session is booked again; others
+    see the time and the former therapist only. Read through the app registry: the
+    sessions are the appointments app's, a layer above core (decision 0008), and this is
+    the one page of core that lists them."""
+    from django.apps import apps
+
+    appointment = apps.get_model("appointments", "Appointment")
+    sessions = list(
+        appointment.objects.needing_new_clinician()
+        .filter(episode__clinic=clinic)
+        # The few rows found, then their therapists and patients by key (as ``_leavers``):
+        # joined, the planner would hash the country's users for a list usually empty.
+        .select_related("episode")
+        .prefetch_related("therapist", "episode__patient")
+        .order_by("starts_at", "pk")[:SESSIONS_TO_REBOOK_SHOWN]
+    )
+    openable = access.openable_episode_ids(reader, {s.episode_id for s in sessions})
+    for session in sessions:
+        session.openable = session.episode_id in openable
+    return sessions
+
+
+SESSIONS_TO_REBOOK_SHOWN = 100
 
 
 @staff_required
@@ -133,6 +176,7 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
             "people": list(people.values()),
             "form": form,
             "leavers": _leavers(clinic, request.user),
+            "sessions_to_rebook": _sessions_to_rebook(clinic, request.user),
             "may_create_clinics": bool(access.administered_region_ids(request.user)),
         },
     )

@@ -139,6 +139,12 @@ def _patient_cells(item, episode, team: bool, therapist_column: bool) -> str:
         parts += ['<td data-column="therapist">', "" if therapist is None else _text(therapist)]
         if not therapist:
             parts += ["<em>", _text(gettext("No therapist (unguided)")), "</em>"]
+        elif getattr(episode, "therapist_left", False):  # the view's mark (decision 0096)
+            parts += [
+                '<br><strong class="overdue" data-therapist-left="1">',
+                _text(gettext("Has left: needs a new therapist")),
+                "</strong>",
+            ]
         parts.append("</td>")
     return "".join(parts)
 
