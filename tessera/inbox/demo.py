@@ -5,7 +5,10 @@ depression programme: Siri Hed, whose PHQ-9 rose reliably, and Anton Falk, who i
 improving. The clinic manager (Maja, ``manager``) has offboarded her through the real
 action, so her account is closed, her role gone, and both patients show as needing a new
 therapist on Riverside's staff page and in the team's caseload (filter "Needs a new
-therapist"). Safe to run twice: nothing happens when Lena's account exists.
+therapist"). Anton had a video session booked with Lena for the day after tomorrow: his
+home and "My sessions" say it is to be booked again and not to come, and Riverside's
+staff page lists it under "Booked sessions that need a new therapist" (decision 0096).
+Safe to run twice: nothing happens when Lena's account exists.
 
 Olle Nilsson (``patient2``) is new to his therapist Tove (``therapist``): a "new patient"
 row in her inbox until she opens his overview (issue 20, item 9; one UPDATE).
@@ -16,6 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.utils import timezone
+
+from tessera.appointments.actions import do_book_appointment
 from tessera.core import actions
 from tessera.core.clinic_dates import clinic_today
 from tessera.core.demo import demo_email, demo_user
@@ -107,4 +113,14 @@ def seed(ctx) -> None:
                 submitted_at=due.due_at + dt.timedelta(hours=18),
             )
         ctx.patients[local] = patient
+        if local == "patient.anton":
+            do_book_appointment(
+                episode,
+                acting_user=leaver,
+                therapist=leaver,
+                kind="video",
+                starts_at=timezone.now().replace(minute=0, second=0, microsecond=0)
+                + dt.timedelta(days=2),
+                video_link="https://video.example/riverside-lena",
+            )
     actions.do_offboard_staff(leaver, acting_user=manager, clinics=[clinic])

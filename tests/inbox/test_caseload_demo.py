@@ -31,6 +31,9 @@ def test_the_demo_leaver_is_offboarded_once_and_their_patients_need_a_therapist(
     assert siri.deteriorated
     staff = client.get(reverse("clinic_staff", args=[world.clinic.slug])).content.decode()
     assert "Lena Ström has left" in staff
+    # Anton's video session with Lena is to be booked again (decision 0096).
+    rebook = staff.split('id="sessions-to-rebook"', 1)[1].split("</section>", 1)[0]
+    assert "booked with Lena Ström" in rebook and "Anton Falk" in rebook
 
 
 def test_the_demo_therapist_has_one_new_patient(world):
