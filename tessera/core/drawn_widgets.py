@@ -87,6 +87,21 @@ def _option(widget: dict) -> str:
     return _input_option(widget) + "\n"
 
 
+def _grouped(optgroups, opening: str, item: str, closing: str) -> str:
+    """The options of a select or of a radio or checkbox list, each group opened and
+    closed around its options as the widget's template does (``opening`` takes the
+    group's name, ``item`` an option as drawn)."""
+    html = ""
+    for group, options, _index in optgroups:
+        if group:
+            html += opening.format(_shown(group))
+        for option in options:
+            html += item.format(_drawn(option["template_name"], option))
+        if group:
+            html += closing
+    return html
+
+
 def _multiple_input(widget: dict) -> str:
     """``multiple_input.html`` (``radio.html``, ``checkbox_select.html``)."""
     attrs = widget["attrs"]
@@ -95,14 +110,9 @@ def _multiple_input(widget: dict) -> str:
         html += f' id="{_shown(attrs["id"])}"'
     if attrs.get("class"):
         html += f' class="{_shown(attrs["class"])}"'
-    html += ">"
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            html += f"\n  <div><label>{_shown(group)}</label>"
-        for option in options:
-            html += f"<div>\n    {_drawn(option['template_name'], option)}</div>"
-        if group:
-            html += "\n  </div>"
+    html += ">" + _grouped(
+        widget["optgroups"], "\n  <div><label>{}</label>", "<div>\n    {}</div>", "\n  </div>"
+    )
     return html + "\n</div>\n"
 
 
@@ -121,13 +131,7 @@ def _select_option(widget: dict) -> str:
 def _select(widget: dict) -> str:
     """``select.html``."""
     html = f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>'
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            html += f'\n  <optgroup label="{_shown(group)}">'
-        for option in options:
-            html += f"\n  {_drawn(option['template_name'], option)}"
-        if group:
-            html += "\n  </optgroup>"
+    html += _grouped(widget["optgroups"], '\n  <optgroup label="{}">', "\n  {}", "\n  </optgroup>")
     return html + "\n</select>\n"
 
 
