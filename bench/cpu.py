@@ -24,6 +24,9 @@ that a change of load hits both alike), then prints both columns and after / bef
 Migrations are not run: REV must work on the same database (no new migration between).
 ``--profile LABEL`` prints the top of a cProfile of ``--repeat`` requests of one page.
 ``--pages "patient home"`` measures only those pages (and the bare view).
+``--secondary`` adds the other daily pages ``scale.secondary_pages`` lists (a patient's
+overview, letters, sessions, the caseload, the region's dashboard, the clinic's outcomes,
+an application, ...), measured the same way; ``--pages`` then takes their labels too.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def baseline(label: str, column: dict[str, float]) -> float:
 
 
 LIMIT_MS = 50  # nothing over this in process (issue 16)
+SECONDARY = False  # --secondary: scale.secondary_pages() after the main ones
+WANTED: set[str] = set()  # --pages: these (and the bare views) only
 PRODUCTION_CONN_MAX_AGE = "60"  # settings.py's default behind HTTPS
 
 
@@ -121,7 +126,14 @@ def pages():
         "bare signed-in view (patient)", "patient", bare.url
     )
     # A page the compared (older) tree does not know is left out of its column.
-    return [by_label[label] for label in PAGES if label in by_label]
+    found = [by_label[label] for label in PAGES if label in by_label]
+    if SECONDARY:
+        known = {p.label for p in found}
+        found += [p for p in scale.secondary_pages(timezone.localdate()) if p.label not in known]
+    if WANTED:
+        kept = WANTED | {PAGES[0]} | {BASELINE[label] for label in WANTED if label in BASELINE}
+        found = [p for p in found if p.label in kept]
+    return found
 
 
 def extra_pages():
@@ -172,13 +184,14 @@ def clients():
 def measure(repeat: int) -> dict[str, list[float]]:
     """CPU ms of each request, per page; pages taken in turn so load hits all alike."""
     made = clients()
-    times: dict[str, list[float]] = {p.label: [] for p in pages()}
-    for page in pages():
+    listed = pages()
+    times: dict[str, list[float]] = {p.label: [] for p in listed}
+    for page in listed:
         response = made[page.user].get(page.url)  # warm: caches, the session's first touch
         if response.status_code != 200:
             raise SystemExit(f"{page.label}: status {response.status_code}")
     for _ in range(repeat):
-        for page in pages():
+        for page in listed:
             client = made[page.user]
             cpu = time.process_time()
             client.get(page.url)
@@ -217,7 +230,10 @@ def table(columns: dict[str, dict[str, float]], out=sys.stdout) -> None:
         head.append("after/before")
     head.append("")  # over the limit, by the last column
     rows = [head]
-    for label in PAGES:
+    labels = list(PAGES)  # then the pages only the children know (--secondary)
+    for name in names:
+        labels += [label for label in columns[name] if label not in labels]
+    for label in labels:
         if not any(label in columns[name] for name in names):
             continue
         row = [label]
@@ -273,7 +289,8 @@ def compare(args) -> int:
                 result = subprocess.run(
                     [sys.executable, __file__, "--child", "--root", str(root)]
                     + ["--database-url", args.database_url, "--repeat", str(args.repeat)]
-                    + (["--pages", args.pages] if args.pages else []),
+                    + (["--pages", args.pages] if args.pages else [])
+                    + (["--secondary"] if args.secondary else []),
                     check=True,
                     capture_output=True,
                     text=True,
@@ -302,17 +319,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pages", metavar="LABELS", help="comma-separated labels (the bare view is always kept)"
     )
+    parser.add_argument(
+        "--secondary", action="store_true", help="also the other daily pages (scale.py's)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.rounds < 1:
         parser.error("--repeat and --rounds: 1 or more")
-    if args.profile and args.profile not in PAGES:
+    global SECONDARY
+    SECONDARY = args.secondary
+    # Without --secondary the labels are known here; with it, only once Django is set up
+    # (a label no page has is then simply not measured).
+    if args.profile and args.profile not in PAGES and not SECONDARY:
         parser.error(f"--profile: no page {args.profile!r}; one of: {', '.join(PAGES)}")
     if args.pages:
         wanted = {label.strip() for label in args.pages.split(",")}
-        if wanted - set(PAGES):
+        if wanted - set(PAGES) and not SECONDARY:
             parser.error(f"--pages: no page {', '.join(sorted(wanted - set(PAGES)))}")
+        WANTED.update(wanted)
         wanted |= {BASELINE[label] for label in wanted if label in BASELINE}
         PAGES[:] = [label for label in PAGES if label == PAGES[0] or label in wanted]
     if args.child:

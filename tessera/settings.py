@@ -135,6 +135,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms: Django's renderer, its common widgets drawn in Python, character for
+# character as its templates draw them (issue 16, decision 0094).
+FORM_RENDERER = "tessera.core.drawn_widgets.DrawnWidgets"
+
 # Database: SQLite unless DATABASE_URL names another (PostgreSQL 15+ in production).
 DATABASES = {
     "default": dj_database_url.parse(

@@ -73,9 +73,10 @@ def queue_queryset(user, *, source="", status="", urgent=False, messages=False):
     )
 
 
-def suggestions(applications: list[Application]) -> dict:
-    """Programme suggestions from tessera.programs.matching."""
-    return suggestions_for(applications) or {}
+def suggestions(applications: list[Application], versions: list | None = None) -> dict:
+    """Programme suggestions from tessera.programs.matching (``versions``: the regions'
+    published programme versions, when read already)."""
+    return suggestions_for(applications, versions=versions) or {}
 
 
 def waiting_messages(user) -> int:

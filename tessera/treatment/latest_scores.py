@@ -3,7 +3,7 @@ the previous score and the reliable change since the "before treatment" score.
 
 Shared by the caseload (``inbox.caseload``) and the supervision pages (``consultation``):
 one query for any number of episodes (``latest_scores``). The template
-``treatment/_latest_scores.html`` shows one episode's list.
+``treatment_tags.latest_scores_list`` draws one episode's list.
 
 Reliable change is the instrument's own rule (``instruments.scoring.reliable_change_for``:
 Jacobson & Truax 1991 RCI, or the points rule its definition cites), from the "before
@@ -101,6 +101,8 @@ def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Sc
     # row by its key, a level deeper as the country's dues grew (issue 16: the caseload
     # page read 1,029 pages for it at 1,000 patients; supervision 27 → 36 at 100,000).
     pre = DueMeasure.objects.filter(episode__in=episode_ids, time_point="pre").values("pk")
+    # Plain tuples, not model instances: a caseload of thirty reads some three hundred
+    # answers and keeps three of each series (issue 16: CPU per request).
     responses = (
         Response.objects.filter(episode__in=episode_ids, total__isnull=False)
         .annotate(
@@ -108,35 +110,38 @@ def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Sc
                 When(due_id__in=pre, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         )
-        .only("episode_id", "instrument", "total", "band", "submitted_at")
         .order_by("episode_id", "instrument", "submitted_at", "id")
+        .values_list("episode_id", "instrument", "id", "total", "band", "submitted_at", "pre_rank")
     )
     series: dict[tuple[int, str], list] = defaultdict(list)
-    for response in responses:
-        series[(response.episode_id, response.instrument)].append(response)
+    for row in responses:
+        series[(row[0], row[1])].append(row)
+    definitions: dict[str, object] = {}
     found: dict[int, list[Score]] = defaultdict(list)
     for (episode_id, code), answers in series.items():
-        latest = answers[-1]
-        try:
-            definition = load_definition(code)
-        except UnknownInstrumentError:
-            definition = None
+        _, _, latest_id, total, band, at, _ = answers[-1]
+        if code not in definitions:
+            try:
+                definitions[code] = load_definition(code)
+            except UnknownInstrumentError:
+                definitions[code] = None
+        definition = definitions[code]
         score = Score(
             code=definition.code if definition else code,
-            total=latest.total,
-            band=band_label(definition, latest.band, language) if definition else "",
-            at=latest.submitted_at,
+            total=total,
+            band=band_label(definition, band, language) if definition else "",
+            at=at,
         )
         if len(answers) > 1:
-            previous = answers[-2].total
+            previous = answers[-2][3]
             score.previous = previous
-            score.trend = (
-                UP if latest.total > previous else DOWN if latest.total < previous else SAME
-            )
-            first = baseline(answers)
-            if first.pk != latest.pk and definition is not None:
-                score.baseline = first.total
-                change = reliable_change_for(definition, first.total, latest.total)
+            score.trend = UP if total > previous else DOWN if total < previous else SAME
+            # The "before treatment" answer when there is one, else the first (as
+            # ``baseline``).
+            first = next((answer for answer in answers if answer[6] == 0), answers[0])
+            if first[2] != latest_id and definition is not None:
+                score.baseline = first[3]
+                change = reliable_change_for(definition, first[3], total)
                 score.change = change.direction if change else NONE_ON_FILE
         found[episode_id].append(score)
     for scores in found.values():

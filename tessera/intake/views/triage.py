@@ -73,9 +73,10 @@ def _visible(request, pk: int) -> Application:
     application = (
         Application.objects.visible_to(request.user)
         .filter(pk=pk, clinic_id__in=access.urgent_application_clinic_ids(request.user))
-        .select_related(
-            "clinic", "consent", "possible_duplicate_of", "duplicate_of", "urgent_acknowledged_by"
-        )
+        # Not the possible duplicate and the duplicate joined in: two more applications'
+        # forty columns each, for the few that have one (read then by their key), cost
+        # half of this query's CPU on every application (issue 16).
+        .select_related("clinic", "consent", "urgent_acknowledged_by")
         .first()
     )
     if application is None:
@@ -86,10 +87,11 @@ def _visible(request, pk: int) -> Application:
 def _forms(application, data=None, which=None) -> dict:
     assessors = actions.assessor_choices(application.clinic)
     loads = therapist_loads(application.clinic)
+    programmes = decision_actions.programme_choices(application.clinic)
     kwargs = {
         "book": {"assessors": assessors},
         "assess": {
-            "programmes": decision_actions.programme_choices(application.clinic),
+            "programmes": programmes,
             "loads": loads,
             "suggested": suggested_therapist(loads),
             "screened": application.screened_at is not None,
@@ -113,6 +115,7 @@ def _forms(application, data=None, which=None) -> dict:
         for key, (cls, prefix) in classes.items()
     }
     forms["loads"] = loads
+    forms["programmes"] = programmes  # the region's, for the suggestions too
     return forms
 
 
@@ -145,7 +148,7 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         ],
         "log": application.triage_actions.select_related("actor"),
         "bookings": application.bookings.select_related("assessor"),
-        "suggestions": suggestions([application]).get(application.pk, []),
+        "suggestions": suggestions([application], forms["programmes"]).get(application.pk, []),
         "forms": forms,
         "is_open": application.status in OPEN_STATUSES,
         "may_triage": access.may_triage(request.user, application),

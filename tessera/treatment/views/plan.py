@@ -56,31 +56,36 @@ def _library_choices(user, episode, in_plan: set[int] | None = None):
     module ids, when the caller has read the plan), grouped under the programme they
     belong to (the first by title), then "Other modules"."""
     regions = access.library_region_ids(user) & {episode.clinic.region_id}
+    # Tuples, not model instances: a region's library is some sixty module versions
+    # read for a few fields each (issue 16: CPU per request).
     modules = (
         ModuleVersion.objects.filter(module__region_id__in=regions, status="published")
-        .select_related("module")
         .order_by("title", "-number")
+        .values_list("pk", "module_id", "title", "number", "language")
     )
     if in_plan is None:
         in_plan = set(episode.plan.current().values_list("module_version__module_id", flat=True))
     newest, seen = [], set()
     for version in modules:  # the newest published version of each module
-        if version.module_id not in seen:
-            seen.add(version.module_id)
-            if version.module_id not in in_plan:
+        module_id = version[1]
+        if module_id not in seen:
+            seen.add(module_id)
+            if module_id not in in_plan:
                 newest.append(version)
     language = (episode.patient.preferred_language or "")[:2]
-    theirs = [v for v in newest if v.language[:2] == language]
+    theirs = [v for v in newest if v[4][:2] == language]
     newest = theirs or newest
-    programmes = ProgrammeVersion.objects.filter(
-        programme__region_id__in=regions, status="published"
-    ).order_by("title", "-number")
+    programmes = (
+        ProgrammeVersion.objects.filter(programme__region_id__in=regions, status="published")
+        .order_by("title", "-number")
+        .values_list("pk", "programme_id", "title", "number")
+    )
     seen, programme_choices, latest = set(), [], []
-    for version in programmes:
-        if version.programme_id not in seen:
-            seen.add(version.programme_id)
-            latest.append(version)
-            programme_choices.append((str(version.pk), f"{version.title} (v{version.number})"))
+    for pk, programme_id, title, number in programmes:
+        if programme_id not in seen:
+            seen.add(programme_id)
+            latest.append(pk)
+            programme_choices.append((str(pk), f"{title} (v{number})"))
     home: dict[int, str] = {}
     for module_id, title in (
         ProgrammeModule.objects.filter(programme_version__in=latest)
@@ -89,11 +94,9 @@ def _library_choices(user, episode, in_plan: set[int] | None = None):
     ):
         home.setdefault(module_id, title)
     groups: dict[str, list] = {}
-    for version in newest:
-        group = home.get(version.module_id, "")
-        groups.setdefault(group, []).append(
-            (str(version.pk), f"{version.title} (v{version.number}, {version.language})")
-        )
+    for pk, module_id, title, number, version_language in newest:
+        group = home.get(module_id, "")
+        groups.setdefault(group, []).append((str(pk), f"{title} (v{number}, {version_language})"))
     module_choices = [(title, groups[title]) for title in sorted(t for t in groups if t)]
     if "" in groups:
         module_choices.append((_("Other modules"), groups[""]))
