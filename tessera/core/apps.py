@@ -11,9 +11,11 @@ class CoreConfig(AppConfig):
         # checks and signals register checks and receivers as they are imported
         from django.db.backends.signals import connection_created
 
-        from . import checks, converters, lookups, signals, timestamps  # noqa: F401
+        from . import checks, choice_labels, converters, lookups, signals, timestamps  # noqa: F401
 
         converters.register()  # <id:…> in paths (before any URL module is read)
         lookups.register()  # keys past 64 bits match no row (not a 500 on SQLite)
         # PostgreSQL's timestamps read by datetime's C parser (decision 0072).
         connection_created.connect(timestamps.install, dispatch_uid="tessera.core.timestamps")
+        # get_FOO_display() translates the label it returns, not every label (issue 16).
+        choice_labels.install()
