@@ -8,11 +8,14 @@ twice; then by one it refuses."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from tessera.core.models import AuditEvent
-from tests.test_access_matrix import MATRIX, become, matrix_world  # noqa: F401 - a fixture
+from tessera.core.views.errors import REMOVALS
+from tests.test_access_matrix import MATRIX, _walk, become, matrix_world  # noqa: F401 - a fixture
 
 # URL name: the kind allowed to remove, a kind for whom the thing was never theirs, the
 # URL's own arguments where the matrix's row does something else.
@@ -67,3 +70,12 @@ def test_a_remove_of_a_thing_never_theirs_stays_a_denial(name, matrix_world, cli
     refused = client.post(url, {"reason": "Not needed"})
     assert refused.status_code in (403, 404)
     assert _denials(never) == 1
+
+
+def test_every_remove_of_the_project_is_known_and_tried_here():
+    removes = {
+        name
+        for name, pattern in _walk(get_resolver())
+        if re.search(r"/(remove|delete)/$", str(pattern.pattern))
+    }
+    assert removes == set(REMOVALS) == set(REMOVES) - {"plan_entry"}
