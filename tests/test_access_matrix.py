@@ -42,6 +42,7 @@ for _area in AREAS:
 
 
 def _walk(resolver, namespace=None):
+    """Each URL pattern of the project: its full name, and the pattern."""
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace
@@ -49,10 +50,10 @@ def _walk(resolver, namespace=None):
             yield from _walk(pattern, full)
         elif isinstance(pattern, URLPattern):
             name = pattern.name or f"<unnamed {pattern.pattern}>"
-            yield f"{namespace}:{name}" if namespace else name
+            yield (f"{namespace}:{name}" if namespace else name), pattern
 
 
-ALL_NAMES = sorted(set(_walk(get_resolver())))
+ALL_NAMES = sorted({name for name, _pattern in _walk(get_resolver())})
 SessionStore = importlib.import_module(django_settings.SESSION_ENGINE).SessionStore
 
 

@@ -5,25 +5,18 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from tessera.core.actions import do_update_patient_details
 from tessera.core.models import AuditEvent, Clinic, Episode
 from tessera.letters.actions import NOTE_LIMIT, do_write_letter
 from tessera.letters.models import Letter
 from tessera.letters.render import letter_languages
 from tessera.portal.ending import do_end_episode
 from tests.conftest import sign_in
+from tests.gp_letters import agree_to_gp_letters
 
 
 @pytest.fixture
 def consenting(world):
-    do_update_patient_details(
-        world.patient,
-        acting_user=world["therapist"],
-        gp_name="Dr Eva Ek",
-        gp_practice="Vårdcentralen Norr",
-        letters_to_gp=True,
-    )
-    world.patient.refresh_from_db()
+    agree_to_gp_letters(world)
     world.clinic.contact_phone = "08-123 45 67"
     world.clinic.contact_email = "kontakt@example.org"
     world.clinic.postal_address = "Storgatan 1\n111 22 Stockholm"

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tessera.appointments import actions as sessions
-from tessera.core.actions import do_update_patient_details
 from tessera.core.models import AuditEvent
 from tessera.letters.actions import do_write_letter
 from tessera.letters.models import Letter
@@ -20,20 +19,14 @@ from tessera.treatment import actions as treatment
 from tessera.treatment.ending import patient_may_write
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.conftest import sign_in
+from tests.gp_letters import agree_to_gp_letters
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
 def consenting(world):
-    do_update_patient_details(
-        world.patient,
-        acting_user=world["therapist"],
-        gp_name="Dr Eva Ek",
-        gp_practice="Vårdcentralen Norr",
-        letters_to_gp=True,
-    )
-    world.patient.refresh_from_db()
+    agree_to_gp_letters(world)
     return world
 
 

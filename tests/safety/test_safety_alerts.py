@@ -33,6 +33,13 @@ def submit_phq9(world, answers, *, capture):
         )
 
 
+def escalate_at(when: dt.datetime, *, capture) -> list[RiskAlert]:
+    """The sweep run at ``when`` with the clock held still, what it sends on commit sent:
+    the alerts it escalated."""
+    with time_machine.travel(when, tick=False), capture(execute=True):
+        return actions.escalate_overdue()
+
+
 @pytest.fixture
 def alert(world, django_capture_on_commit_callbacks):
     submit_phq9(world, PHQ9_ITEM9_TWO, capture=django_capture_on_commit_callbacks)
@@ -145,20 +152,13 @@ class TestEscalation:
         self, world, opened_tuesday, django_capture_on_commit_callbacks
     ):
         mail.outbox.clear()
-        with (
-            time_machine.travel(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            escalated = actions.escalate_overdue()
+        capture = django_capture_on_commit_callbacks
+        escalated = escalate_at(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM), capture=capture)
         assert [a.escalation_level for a in escalated] == [1]
         assert [m.to[0] for m in mail.outbox] == [world["supervisor"].email]
         # Nobody acknowledges: one working hour later it goes to the clinic manager.
         mail.outbox.clear()
-        with (
-            time_machine.travel(dt.datetime(2026, 11, 24, 12, 2, tzinfo=STOCKHOLM), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            escalated = actions.escalate_overdue()
+        escalated = escalate_at(dt.datetime(2026, 11, 24, 12, 2, tzinfo=STOCKHOLM), capture=capture)
         assert [a.escalation_level for a in escalated] == [2]
         managers = {m.to[0] for m in mail.outbox}
         assert world["manager"].email in managers
@@ -194,11 +194,10 @@ class TestEscalation:
         with time_machine.travel(dt.datetime(2026, 11, 24, 10, 30, tzinfo=STOCKHOLM)):
             assert actions.escalate_overdue() == []  # within the window: nothing yet
         mail.outbox.clear()
-        with (
-            time_machine.travel(dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            escalated = actions.escalate_overdue()
+        escalated = escalate_at(
+            dt.datetime(2026, 11, 24, 11, 1, tzinfo=STOCKHOLM),
+            capture=django_capture_on_commit_callbacks,
+        )
         assert [a.escalation_level for a in escalated] == [1]
         alert = RiskAlert.objects.get()
         assert alert.acknowledged_at is None and alert.acknowledged_by is None
@@ -231,13 +230,10 @@ class TestEscalation:
         core_actions.do_remove_on_call_shift(shift, acting_user=world["manager"])
         mail.outbox.clear()
         for minute in (2, 3):  # the sweep twice: told once
-            with (
-                time_machine.travel(
-                    dt.datetime(2026, 11, 24, 11, minute, tzinfo=STOCKHOLM), tick=False
-                ),
-                django_capture_on_commit_callbacks(execute=True),
-            ):
-                escalated = actions.escalate_overdue()
+            escalated = escalate_at(
+                dt.datetime(2026, 11, 24, 11, minute, tzinfo=STOCKHOLM),
+                capture=django_capture_on_commit_callbacks,
+            )
             assert len(escalated) == (1 if minute == 2 else 0)
         alert = RiskAlert.objects.get()
         assert alert.escalation_level == 2 and alert.acknowledged_at is None

@@ -11,10 +11,10 @@ import uuid
 
 from django.urls import reverse
 
-from tessera.core.actions import do_update_patient_details
 from tessera.core.middleware import IDLE_RESTORE_COOKIE
 from tessera.letters.models import Letter
 from tessera.research.models import ConsentVersion, Deviation
+from tests.gp_letters import agree_to_gp_letters
 from tests.research.fixtures import build_study, new_participant
 
 NOTE = "She asked us to mention the sleep diary she keeps, and the new medication"
@@ -32,13 +32,7 @@ def test_a_letter_that_cannot_be_written_keeps_the_note(world, login):
     refused = client.post(url, body)  # no GP to write to yet
     assert refused.status_code == 302 and _restores(refused)
     assert not Letter.objects.exists()
-    do_update_patient_details(
-        world.patient,
-        acting_user=world["therapist"],
-        gp_name="Dr Eva Ek",
-        gp_practice="Vårdcentralen Norr",
-        letters_to_gp=True,
-    )
+    agree_to_gp_letters(world)
     written = client.post(url, body)
     assert Letter.objects.count() == 1 and not _restores(written)
 

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tessera.appointments.models import Appointment
-from tessera.core.actions import do_update_patient_details
 from tessera.core.models import CrisisContact, Episode
 from tessera.feedback.models import FeedbackTemplate
 from tessera.inbox.models import ClinicalNote
@@ -32,6 +31,7 @@ from tessera.letters.models import Letter
 from tessera.research.models import Deviation
 from tessera.safety.models import RiskAlert
 from tests.fhir.test_bulk_export_parts import flushable  # noqa: F401 - a fixture
+from tests.gp_letters import agree_to_gp_letters
 from tests.intake.test_intake_referral_pages import _form as referral_form
 
 
@@ -103,13 +103,7 @@ def test_another_users_concern_key_is_not_theirs(world, login):
 
 
 def test_a_letter_written_twice_is_one_letter(world, therapist_client):
-    do_update_patient_details(
-        world.patient,
-        acting_user=world["therapist"],
-        gp_name="Dr Eva Ek",
-        gp_practice="Vårdcentralen Norr",
-        letters_to_gp=True,
-    )
+    agree_to_gp_letters(world)
     page = therapist_client.get(reverse("episode_letters", args=[world.episode.pk]))
     key = _key_in(page.content.decode())
     url = reverse("letter_write", args=[world.episode.pk])

@@ -7,9 +7,14 @@
   ones (risk alerts, urgent applications) also by the clinic's staff on call.
 - Security events (no clinical content) are seen by clinic managers for their clinic and
   by region administrators for every clinic of their region.
+- A removal already made (a second click on "Remove") is said to be so to the person who
+  made it, and, for a clinic's settings and staff, to whoever may make it at that clinic;
+  to anyone else the thing is one never theirs.
 """
 
 from __future__ import annotations
+
+from django.db.models import Q
 
 from tessera.core.roles import Role
 
@@ -100,3 +105,25 @@ def administered_region_ids(user) -> set[int]:
     if not may_see_patient_data(user) or not user.is_staff_member:
         return set()
     return set(region_role_ids(user))
+
+
+def _removers(action: str):
+    """Who besides its maker may make a removal recorded as ``action``, by clinic."""
+    return {
+        "staff.role_removed": staff_admin_clinic_ids,
+        "clinic.crisis_contact_removed": managed_clinic_ids,
+        "clinic.on_call_shift_removed": managed_clinic_ids,
+        "clinic.measure_removed": managed_clinic_ids,
+    }.get(action)
+
+
+def may_know_removed_q(user, action: str) -> Q:
+    """The removals (audit events of ``action``) the user may be told were already made:
+    their own, and those made at a clinic where they may make the same removal (another
+    manager clicked first). A second "Remove" of one of these says it was removed; of
+    anything else it stays a denial, for a thing that was never theirs."""
+    q = Q(actor_id=user.pk)
+    clinic_ids = _removers(action)
+    if clinic_ids is not None:
+        q |= Q(clinic_id__in=clinic_ids(user))
+    return q

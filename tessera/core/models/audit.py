@@ -63,6 +63,10 @@ class AuditQuerySet(models.QuerySet):
         they have seen the record. Read from the patient's own index entries."""
         return self.filter(patient_id=patient_id, actor_id=actor_id).exists()
 
+    def removal_of(self, action: str, object_type: str, object_id) -> AuditQuerySet:
+        """The recorded removal of one thing (its event code, model name and id)."""
+        return self.filter(action=action, object_type=object_type, object_id=str(object_id))
+
     def acted_with_a_role(self, actor_id: int) -> bool:
         """Whether this person ever acted under a clinic role (a former staff member,
         not an applicant who never held one). Read from the actor's index entries."""

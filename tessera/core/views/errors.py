@@ -103,9 +103,21 @@ def not_found(request, exception=None):
     (it was a bare "Page not found" after the first click had done its work). The page
     is one the person had open, so nothing is told about the object. When the form
     carried text the person wrote (a note, a message), that text is shown back to copy
-    instead, with the page that says their access ended where it did."""
-    _record_denied(request, 404)
+    instead, with the page that says their access ended where it did.
+
+    A removal sent again of a thing the person was allowed to remove (``REMOVALS``: its
+    removal is in the trail, theirs or made where they may make it) says it was already
+    removed, and is no access denied: only a thing never theirs is."""
     sent = sent_from_a_page(request)
+    if _already_removed(request):
+        if not sent:
+            return render(request, "errors/404.html", _closed_context(None), status=404)
+        from tessera.core.middleware import return_address
+
+        messages.info(request, _("Nothing was changed: this was already removed."))
+        back = return_address(request)
+        return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
+    _record_denied(request, 404)
     typed = typed_text(request) if sent else []
     why = _why_closed(request) if typed or not sent else None
     # A removal sent again (a second click, back and send): its reason did its work the
@@ -144,6 +156,41 @@ def not_found(request, exception=None):
 
 
 REMOVAL = re.compile(r"/(remove|delete)/$")
+# Each "Remove" whose thing is deleted: its URL's name, and what the trail records of a
+# removal (the event, the model, the URL's argument holding its id).
+REMOVALS = {
+    "staff_role_remove": ("staff.role_removed", "ClinicRole", "role_id"),
+    "clinic_crisis_contact_remove": (
+        "clinic.crisis_contact_removed",
+        "CrisisContact",
+        "contact_id",
+    ),
+    "clinic_on_call_remove": ("clinic.on_call_shift_removed", "OnCallShift", "shift_id"),
+    "clinic_measure_remove": ("clinic.measure_removed", "MeasureRule", "rule_id"),
+    "feedback_template_delete": ("feedback_template.deleted", "FeedbackTemplate", "pk"),
+    "library_step_delete": ("module.step_removed", "Step", "pk"),
+    "study_member_remove": ("study.member_removed", "StudyMember", "member_id"),
+}
+
+
+def _already_removed(request) -> bool:
+    """A removal sent again: the thing's removal is in the trail, and the person may be
+    told so (``access.may_know_removed_q``)."""
+    from tessera.core import access
+    from tessera.core.models import AuditEvent
+
+    user = getattr(request, "user", None)
+    if request.method != "POST" or user is None or not user.is_authenticated:
+        return False
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        return False
+    if match.url_name not in REMOVALS:
+        return False
+    action, object_type, argument = REMOVALS[match.url_name]
+    removed = AuditEvent.objects.removal_of(action, object_type, match.kwargs[argument])
+    return removed.filter(access.may_know_removed_q(user, action)).exists()
 
 
 def _closed_context(why: str | None, **context) -> dict:

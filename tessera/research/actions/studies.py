@@ -216,6 +216,7 @@ def do_remove_member(member: StudyMember, *, acting_user) -> None:
         "study.member_removed",
         study,
         acting_user=acting_user,
+        obj=member,
         changes={"user": member.user_id, "role": member.role},
     )
     member.delete()

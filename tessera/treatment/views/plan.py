@@ -305,6 +305,10 @@ ENTRY_OPERATIONS = {"up", "down", "remove", "unlock", "open", "newest"}
 def plan_entry(request: HttpRequest, pk: int, entry_id: int, operation: str) -> HttpResponse:
     episode = _tailoring(request, pk)
     entry = PlanEntry.objects.filter(pk=entry_id, episode=episode, removed_at__isnull=True).first()
+    gone = PlanEntry.objects.filter(pk=entry_id, episode=episode)
+    if entry is None and operation == "remove" and gone.exists():
+        # "Remove" sent again: a plan this person tailors, the module taken out already.
+        return _done(request, pk, _("this module was already taken out of the plan."))
     if entry is None or operation not in ENTRY_OPERATIONS:
         raise Http404
     form = (UnlockDateForm if operation == "unlock" else ReasonForm)(request.POST)
