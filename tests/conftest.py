@@ -34,6 +34,7 @@ from tessera.treatment.models import DueMeasure, MeasureRule, Response
 from tests import session_clock
 from tests.demo_snapshot import load_demo
 from tests.migrated_template import forget_copy, migrated_once
+from tests.plan_fixtures import build_plan
 from tests.snapshot import FAST_HASHERS, Snapshot, shared, shared_data
 
 PASSWORD = "a-long-test-password-17"
@@ -323,6 +324,18 @@ def _snapshots(django_db_setup, django_db_blocker):
 def world(request, _snapshots, db) -> World:
     """The test's own copy of the world, its rows rolled back after the test."""
     return shared(request, "world")
+
+
+# The seeded plan of world.episode (tests/plan_fixtures.py): built once per process on the
+# shared world and rolled back to for each test that asks for it (decision 0098).
+shared_data("plan", extends="world")(build_plan)
+
+
+@pytest.fixture
+def plan(request, _snapshots, db):
+    """The test's own copy of the plan (and of the world it was seeded on, whose `plan`
+    it is). A module that needs more on it overrides `plan` and asks for this one."""
+    return shared(request, "plan")
 
 
 def sign_in(client, user, *, reauthenticated: bool = True):

@@ -24,6 +24,7 @@ from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure
 from tests.conftest import sign_in
 from tests.research.fixtures import build_study, new_participant
+from tests.snapshot import shared, shared_data
 
 FILES = [
     "participants.csv",
@@ -63,8 +64,12 @@ def answer(participant, total_each: int = 1):
         )
 
 
-@pytest.fixture
-def exported(world):
+@shared_data("exported", extends="world")
+def _exported(world):
+    """A study with five participants (three answered, one stopped, one removed) and its
+    export: built once on the shared world and rolled back to for each test that asks
+    for it (tests/snapshot.py, decision 0098); the tests read it, and what one writes
+    (another export, its audit row) is rolled back after it."""
     ns = build_study(world)
     people = [new_participant(world, n) for n in range(1, 6)]
     for p in people[:3]:
@@ -78,6 +83,12 @@ def exported(world):
     )
     files = read(actions.do_export(ns.study, acting_user=ns.investigator))
     return ns, people, files
+
+
+@pytest.fixture
+def exported(request, _snapshots, db):
+    """The test's own copy of the study, its participants and the export's files."""
+    return shared(request, "exported")
 
 
 def test_it_names_participants_only_by_pseudonym(exported):

@@ -9,17 +9,16 @@ from django.urls import reverse
 
 from tessera.treatment import worksheets
 from tessera.treatment.models import DiaryEntry, WorksheetAnswer
-from tests.plan_fixtures import build_plan
 from tests.treatment.homework_fixtures import add_homework
 
 LONG = "x" * (worksheets.MAX_TEXT + 1)
 
 
 @pytest.fixture
-def plan(world):
-    ns = build_plan(world)
-    add_homework(ns)
-    return ns
+def plan(plan):
+    """The shared plan (tests/conftest.py) with a homework step."""
+    add_homework(plan)
+    return plan
 
 
 def save_url(plan):

@@ -13,12 +13,6 @@ from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.safety.models import SafetyPlan
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 def _end(world, days_ago: int):

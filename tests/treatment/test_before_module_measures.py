@@ -13,12 +13,6 @@ from tessera.core.models import AuditEvent
 from tessera.treatment import schedule
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 @pytest.fixture

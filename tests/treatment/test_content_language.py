@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from tessera.core.models import Patient
 from tessera.programs.models import ModuleVersion
 from tessera.treatment import questionnaires
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 def _reader(client, entry):

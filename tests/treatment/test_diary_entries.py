@@ -15,15 +15,14 @@ from tessera.programs.models import Step
 from tessera.treatment import diary, plans, worksheets
 from tessera.treatment.actions import diary as diary_actions
 from tessera.treatment.models import DiaryEntry, PlanEntry
-from tests.plan_fixtures import build_plan
 from tests.treatment.homework_fixtures import HOMEWORK, add_homework
 
 
 @pytest.fixture
-def plan(world):
-    ns = build_plan(world)
-    add_homework(ns)
-    return ns
+def plan(plan):
+    """The shared plan (tests/conftest.py) with a homework step."""
+    add_homework(plan)
+    return plan
 
 
 def register(plan, world, values=None, **kwargs):

@@ -18,10 +18,10 @@ from tests.treatment.homework_fixtures import HOMEWORK, add_homework
 
 
 @pytest.fixture
-def plan(world):
-    ns = build_plan(world)
-    add_homework(ns)
-    return ns
+def plan(plan):
+    """The shared plan (tests/conftest.py) with a homework step."""
+    add_homework(plan)
+    return plan
 
 
 def register(plan, world, step=None):

@@ -10,16 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
 from tessera.treatment.models import PlanChange, PlanEntry
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 def _messages(response) -> str:

@@ -10,12 +10,6 @@ from tessera.core.models import AuditEvent
 from tessera.treatment import plans
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import PlanChange, PlanEntry, WorksheetAnswer
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 def current_modules(episode):

@@ -10,7 +10,6 @@ from tessera.core.models import AuditEvent, Episode
 from tessera.treatment import actions, schedule
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
-from tests.plan_fixtures import build_plan
 
 DEFAULTS = [
     {"instrument": "PHQ-9", "time_point": "pre"},  # the clinic has "pre": not added
@@ -22,12 +21,12 @@ DEFAULTS = [
 
 
 @pytest.fixture
-def plan(world):
-    ns = build_plan(world)
-    ns.depression.default_measures = DEFAULTS
-    ns.depression.weeks = 8
-    ns.depression.save(update_fields=["default_measures", "weeks"])
-    return ns
+def plan(plan):
+    """The shared plan (tests/conftest.py) with the programme's default measures and weeks."""
+    plan.depression.default_measures = DEFAULTS
+    plan.depression.weeks = 8
+    plan.depression.save(update_fields=["default_measures", "weeks"])
+    return plan
 
 
 def test_precedence_is_by_time_point():

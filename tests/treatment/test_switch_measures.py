@@ -26,30 +26,29 @@ from tessera.core.models import AuditEvent
 from tessera.treatment import actions
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.models import DueMeasure, PlanChange
-from tests.plan_fixtures import build_plan
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 SWITCH_DAY = dt.datetime(2026, 3, 20, 10, 0, tzinfo=STOCKHOLM)
 
 
 @pytest.fixture
-def plan(world):
-    ns = build_plan(world)
-    ns.depression.default_measures = [
+def plan(plan):
+    """The shared plan (tests/conftest.py) with both programmes' default measures and weeks."""
+    plan.depression.default_measures = [
         {"instrument": "PHQ-9", "time_point": "post"},
         {"instrument": "GAD-7", "time_point": "follow_up_3"},
         {"instrument": "PHQ-9", "time_point": "follow_up_6"},
     ]
-    ns.depression.weeks = 8
-    ns.depression.save(update_fields=["default_measures", "weeks"])
-    ns.panic.default_measures = [
+    plan.depression.weeks = 8
+    plan.depression.save(update_fields=["default_measures", "weeks"])
+    plan.panic.default_measures = [
         {"instrument": "K10", "time_point": "post"},
         {"instrument": "GAD-7", "time_point": "follow_up_3"},
         {"instrument": "K10", "time_point": "follow_up_12"},
     ]
-    ns.panic.weeks = 8
-    ns.panic.save(update_fields=["default_measures", "weeks"])
-    return ns
+    plan.panic.weeks = 8
+    plan.panic.save(update_fields=["default_measures", "weeks"])
+    return plan
 
 
 @pytest.fixture

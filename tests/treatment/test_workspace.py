@@ -1,16 +1,9 @@
 """The patient's modules: reading, worksheets that keep drafts, sending, completing."""
 
-import pytest
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
 from tessera.treatment.models import PlanEntry, WorksheetAnswer
-from tests.plan_fixtures import build_plan
-
-
-@pytest.fixture
-def plan(world):
-    return build_plan(world)
 
 
 def reader(entry, step=1):
