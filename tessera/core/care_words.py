@@ -153,6 +153,24 @@ def session_to_rebook(clinic) -> str:
     ) % {"clinic": clinic.name}
 
 
+def summary_session_status(appointment, *, to_rebook: bool) -> str:
+    """A session's status in the treatment summary (PDF): a coming session whose
+    therapist has left is "to be booked again", as on the patient's pages (decision
+    0096), not "booked"."""
+    if to_rebook:
+        return _("to be booked again")
+    return appointment.get_status_display()
+
+
+def summary_sessions_to_rebook(clinic) -> str:
+    """Said under the summary's sessions when one of them is to be booked again."""
+    return _(
+        "A session to be booked again will not take place: the therapist it was booked "
+        "with no longer works at %(clinic)s. Do not come to it. The clinic will contact "
+        "you to book a new time with another therapist."
+    ) % {"clinic": clinic.name}
+
+
 def only_unguided(clinic) -> bool:
     return clinic.offers_unguided and not (clinic.offers_guided or clinic.offers_blended)
 

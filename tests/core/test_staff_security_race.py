@@ -11,6 +11,8 @@ security page."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -76,6 +78,86 @@ def test_an_event_and_a_role_written_at_the_same_time_are_filed_by_the_sweep():
     assert _filed(late_event) == {home.pk, new.pk}
     # Again: nothing more to file.
     assert staff_security.file_recent(timezone.now()) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_while_its_actors_last_role_at_a_clinic_goes_is_not_left_there():
+    """The opposite race (core 0032): an event filed under a clinic while its actor's last
+    role there is being removed stayed listed there, in either order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: the triggers see each other")
+    region = Region.objects.create(name="Leave region", country="SE")
+    home, left = make_clinic(region, "leave-home"), make_clinic(region, "leave-gone")
+    first, second = make_user("leave.first@example.test"), make_user("leave.second@example.test")
+    for person in (first, second):
+        ClinicRole.objects.create(user=person, clinic=home, role=Role.THERAPIST)
+        ClinicRole.objects.create(user=person, clinic=left, role=Role.THERAPIST)
+    remove = "DELETE FROM core_clinicrole WHERE user_id = %s AND clinic_id = %s"
+
+    # A second connection, the role removing transaction's (R); this one records the
+    # events (E).
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = False
+        with other.cursor() as removing:
+            # The removal first, then the event, both open: E must not file under it.
+            removing.execute(remove, [first.pk, left.pk])
+            with transaction.atomic():
+                late_event = _failed_sign_in(first)
+            other.commit()
+
+            # The event first, then the removal, both open: R must take it away. R runs
+            # in a thread, as it may wait for E.
+            def remove_second():
+                removing.execute(remove, [second.pk, left.pk])
+                other.commit()
+
+            with transaction.atomic():
+                early_event = _failed_sign_in(second)
+                removal = threading.Thread(target=remove_second)
+                removal.start()
+                time.sleep(0.5)  # R has removed the role, or waits for E
+            removal.join(timeout=10)
+            assert not removal.is_alive()
+    finally:
+        other.close()
+
+    assert not ClinicRole.objects.filter(clinic=left).exists()
+    assert _filed(late_event) == {home.pk}
+    assert _filed(early_event) == {home.pk}
+    assert not StaffSecurityEvent.objects.filter(clinic=left).exists()
+    # The sweep has nothing to file (the clinic is not theirs any more).
+    assert staff_security.file_recent(timezone.now()) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_does_not_file_an_event_under_a_clinic_its_actor_is_leaving():
+    """An event missing under a clinic whose role of its actor is being removed (the event's
+    trigger skipped it) is not filed there by a sweep running meanwhile."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: the sweep waits for the removal")
+    region = Region.objects.create(name="Sweep region", country="SE")
+    home, left = make_clinic(region, "sweep-home"), make_clinic(region, "sweep-gone")
+    person = make_user("sweep.leaver@example.test")
+    for clinic in (home, left):
+        ClinicRole.objects.create(user=person, clinic=clinic, role=Role.THERAPIST)
+    event = _failed_sign_in(person)
+    StaffSecurityEvent.objects.filter(event=event, clinic=left).delete()  # as if skipped
+
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = False
+        with other.cursor() as removing:
+            removing.execute(
+                "DELETE FROM core_clinicrole WHERE user_id = %s AND clinic_id = %s",
+                [person.pk, left.pk],
+            )
+            staff_security.file_recent(timezone.now())
+            other.commit()
+    finally:
+        other.close()
+
+    assert _filed(event) == {home.pk}
 
 
 def test_the_sweep_files_only_what_is_missing_in_its_window(world):

@@ -50,3 +50,28 @@ def test_the_summary_names_the_therapist_who_left_as_former(world):
     assert f"Your therapist: {name}" not in text
     assert f"Your therapist was {name}, who no longer works at" in text
     assert "the clinic is finding you a new therapist" in text
+
+
+def test_the_summary_lists_a_session_whose_therapist_left_as_to_be_booked_again(world):
+    from tessera.fhir.record.load import load_records
+    from tessera.fhir.record.summary import summary_html
+    from tests.appointments.test_appointments import book
+
+    book(world, hours=48)
+    book(world, hours=-48)
+
+    def statuses():
+        (record,) = load_records(Episode.objects.filter(pk=world.episode.pk))
+        text = summary_html(record, "en")
+        rows = text.split("<tbody>")[-1].split("</tbody>")[0]
+        return text, [row.rsplit("<td>", 1)[1].split("</td>")[0] for row in rows.split("<tr>")[1:]]
+
+    text, before = statuses()
+    assert sorted(before) == ["booked", "booked"]
+    assert "will not take place" not in text
+    _gone(world)
+    text, after = statuses()
+    # The past session stays what it was; the coming one is to be booked again, as on
+    # the patient's home and My sessions.
+    assert sorted(after) == ["booked", "to be booked again"]
+    assert "will not take place" in text and "Do not come to it" in text

@@ -51,6 +51,7 @@ import copy
 import datetime as dt
 import functools
 import re
+import uuid
 from pathlib import Path
 
 import polib
@@ -58,6 +59,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from tessera.core.languages import LANGUAGE_SESSION_KEY
 from tessera.core.models import Patient, User
@@ -78,10 +80,13 @@ EVERY_WIDTH = {
     ("", "intake_clinic"),
     ("patient", "home"),
     ("patient", "module_reader"),
+    ("patient", "my_sessions"),
     ("therapist", "home"),
     ("intake", "patient_list"),
     ("therapist", "patient_detail"),
     ("manager", "clinic_detail"),
+    ("manager", "clinic_staff"),
+    ("manager", "inbox"),
     ("researcher", "study_consort"),
     ("region_admin", "home"),
 }
@@ -252,7 +257,36 @@ def _build_people():
     world.participant = new_participant(world, 1)
     world.users["coordinator"] = study.coordinator
     world.users["blinded_assessor"] = study.assessor
+    _therapist_left(world)
     return world
+
+
+def _therapist_left(world) -> None:
+    """A colleague who has left (decision 0096): the patient's coming session booked with
+    them is to be booked again (home, My sessions), the staff page lists it under
+    "Booked sessions that need a new therapist", and the team's inbox marks their
+    patient's message "Has left"."""
+    from tessera.appointments.actions import do_book_appointment
+    from tessera.core.actions import do_grant_role, do_offboard_staff
+    from tessera.core.roles import Role
+    from tessera.messaging.actions import do_send_message
+    from tests.conftest import make_patient, make_user
+
+    leaver = make_user("leaver@alpha.test", first_name="Lena")
+    do_grant_role(leaver, world.clinic, Role.THERAPIST, acting_user=world["manager"])
+    do_book_appointment(
+        world.episode,
+        acting_user=leaver,
+        therapist=leaver,
+        kind="video",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        video_link="https://video.example/room-lena",
+    )
+    patient, episode = make_patient(
+        world.clinic, "greta@alpha.test", therapist=leaver, first="Greta"
+    )
+    do_send_message(episode, acting_user=patient.user, body="Hej?", submission_key=uuid.uuid4())
+    do_offboard_staff(leaver, acting_user=world["manager"], clinics=[world.clinic])
 
 
 def _as(context, user, live_server, language: str | None = None) -> None:
@@ -288,12 +322,17 @@ def _pages(world) -> dict[str, list[str]]:
         "patient": [
             reverse("module_reader", args=[world.plan.entry.pk]) + "?step=2",
             reverse("my_studies"),
+            reverse("my_sessions"),
         ],
         "therapist": [
             reverse("patient_detail", args=[patient_pk]),
             reverse("plan", args=[patient_pk]),
         ],
-        "manager": [reverse("clinic_detail", args=[world.clinic.slug])],
+        "manager": [
+            reverse("clinic_detail", args=[world.clinic.slug]),
+            reverse("clinic_staff", args=[world.clinic.slug]),
+            reverse("inbox") + "?therapist=all",
+        ],
         "author": [
             # The module page with "Add translation" and "Link existing module".
             reverse("library_module", args=[world.plan.activity.module_id]),

@@ -12,7 +12,10 @@ reads in the same sweep), each actor's roles by their index, each pair looked up
 copy's unique index; only the missing rows are inserted (``ON CONFLICT DO NOTHING``:
 running it twice, or from two workers, files nothing twice).
 
-No lock is taken by the writers (an audited write is as before). The sweep's statement
+The writers wait for no lock. On PostgreSQL the event's trigger (core 0032) and this
+statement read the actor's roles ``FOR KEY SHARE SKIP LOCKED``: an event is not filed
+under a clinic whose role of its actor another transaction is removing, and a removal
+that comes after a filing waits for it and then takes the rows away. The sweep's statement
 may wait for a row that another transaction is inserting too (a role granted to the
 same person at the same clinic at that moment); it waits at most ``LOCK_WAIT``, well
 under PostgreSQL's ``deadlock_timeout`` (1 s), so in a cycle of waits it is the one that
@@ -35,16 +38,25 @@ logger = logging.getLogger("tessera.audit")
 WINDOW = dt.timedelta(minutes=15)
 LOCK_WAIT = "100ms"
 
-# (``%%`` in LIKE: the statement goes through the driver's formatting.)
+# (``%%`` in LIKE: the statement goes through the driver's formatting.) On PostgreSQL
+# the actor's roles are read ``FOR KEY SHARE SKIP LOCKED``, as the event's trigger reads
+# them (core 0032): a role another transaction is removing is skipped, so the sweep does
+# not file an event under a clinic its actor is leaving; one it files under stays
+# locked until the sweep commits, so a removal after it takes the rows away.
 _FILE_RECENT = """INSERT INTO core_staffsecurityevent
         (clinic_id, event_id, at, actor_id, action, ip_address)
     SELECT DISTINCT r.clinic_id, e.id, e.at, e.actor_id, e.action, e.ip_address
-      FROM core_auditevent e JOIN core_clinicrole r ON r.user_id = e.actor_id
+      FROM core_auditevent e JOIN {roles}
      WHERE e.at >= %s AND e.actor_id IS NOT NULL
        AND (e.action LIKE 'security.%%' OR e.action LIKE 'auth.%%')
        AND NOT EXISTS (SELECT 1 FROM core_staffsecurityevent s
                         WHERE s.clinic_id = r.clinic_id AND s.event_id = e.id)
     ON CONFLICT DO NOTHING"""
+_ROLES = {
+    "postgresql": """LATERAL (SELECT clinic_id FROM core_clinicrole WHERE user_id = e.actor_id
+                      FOR KEY SHARE SKIP LOCKED) r ON true""",
+    "sqlite": "core_clinicrole r ON r.user_id = e.actor_id",
+}
 
 
 def file_recent(now: dt.datetime) -> int:
@@ -61,7 +73,8 @@ def file_recent(now: dt.datetime) -> int:
                 before = cursor.fetchone()[0]
             if postgresql:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-            cursor.execute(_FILE_RECENT, [now - WINDOW])
+            sql = _FILE_RECENT.format(roles=_ROLES[connection.vendor])
+            cursor.execute(sql, [now - WINDOW])
             filed = max(cursor.rowcount, 0)
             if nested:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])

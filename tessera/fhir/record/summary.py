@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from tessera.appointments.models import Appointment
+from tessera.core import care_words
 from tessera.core.clinic_dates import clinic_today
 from tessera.instruments.scoring import UnknownInstrumentError, load_definition
 from tessera.intake import diagnoses as icd10
@@ -30,8 +32,28 @@ def _instrument_name(code: str) -> str:
     return code if name == code else f"{code} ({name})"
 
 
+def _to_rebook(record, now) -> set[int]:
+    """The record's coming sessions whose therapist has left, to be booked again as the
+    patient's pages say (decision 0096, ``needing_new_clinician``): one query, and only
+    when a session is still coming."""
+    coming = [
+        a.pk
+        for a in record.appointments
+        if a.status == Appointment.Status.BOOKED and a.starts_at >= now
+    ]
+    if not coming:
+        return set()
+    return set(
+        Appointment.objects.filter(pk__in=coming)
+        .needing_new_clinician(now)
+        .values_list("pk", flat=True)
+    )
+
+
 def summary_context(record, language: str) -> dict:
     today = clinic_today(record.episode.clinic)
+    now = timezone.now()
+    to_rebook = _to_rebook(record, now)
     return {
         "language": language,
         "episode": record.episode,
@@ -44,11 +66,17 @@ def summary_context(record, language: str) -> dict:
         "measures": [
             (_instrument_name(r.instrument), r.submitted_at, r.total) for r in record.responses
         ],
-        "sessions": record.appointments,
+        "sessions": [
+            (a, care_words.summary_session_status(a, to_rebook=a.pk in to_rebook))
+            for a in record.appointments
+        ],
+        "sessions_to_rebook": (
+            care_words.summary_sessions_to_rebook(record.episode.clinic) if to_rebook else ""
+        ),
         "messages_from_you": sum(1 for m in record.messages if m.from_patient),
         "messages_to_you": sum(1 for m in record.messages if not m.from_patient),
         "letters": record.letters,
-        "made_at": timezone.now(),
+        "made_at": now,
     }
 
 
