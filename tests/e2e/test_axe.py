@@ -80,13 +80,10 @@ EVERY_WIDTH = {
     ("", "intake_clinic"),
     ("patient", "home"),
     ("patient", "module_reader"),
-    ("patient", "my_sessions"),
     ("therapist", "home"),
     ("intake", "patient_list"),
     ("therapist", "patient_detail"),
     ("manager", "clinic_detail"),
-    ("manager", "clinic_staff"),
-    ("manager", "inbox"),
     ("researcher", "study_consort"),
     ("region_admin", "home"),
 }

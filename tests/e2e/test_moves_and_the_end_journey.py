@@ -102,8 +102,10 @@ def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
 
     page.get_by_role("main").get_by_role("button", name=re.compile("Delete")).click()
     expect(page).to_have_url(re.compile("/feedback/templates/$"))
+    # The same therapist deleted it in the other tab: told it is already gone, not that
+    # the form's subject vanished (decision 0097).
     expect(page.get_by_role("status")).to_contain_text(
-        "Nothing was changed: what this form was about is no longer there"
+        "Nothing was changed: this was already removed."
     )
     assert FeedbackTemplate.objects.count() == before - 1
 
