@@ -28,7 +28,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, Sum, Value
 from django.db.models.functions import Lower, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,14 +63,6 @@ def _at(place, field: str = "clinic") -> dict:
     return {field: place}
 
 
-def _counts(place, figure: str | tuple[str, ...], **filters):
-    """The kept counts of one figure (or several) of ``place`` (``counts.py``, decision
-    0043): bounded by clinics times days, quarters or keys, never by patients."""
-    ids = place.ids if isinstance(place, Clinics) else (place.pk,)
-    names = (figure,) if isinstance(figure, str) else figure
-    return DashboardCount.objects.filter(clinic_id__in=ids, figure__in=names, **filters)
-
-
 # The sums' reads compiled once per grouping and filters (``core.prepared``, decision
 # 0044): the dashboard makes six of them a request, each about a millisecond of Django's
 # CPU to build and compile for a few dozen rows (issue 16).
@@ -100,6 +92,26 @@ def _summed(place, figure, group: tuple[str, ...], **filters) -> list[tuple]:
 
         read = _SUMMED[group, keys] = Prepared(build)
     return read(list(ids), list(names), *(filters[key] for key in keys))
+
+
+def _ids(place) -> list[int]:
+    """The clinics whose kept counts (``counts.py``, decision 0043) are read: bounded by
+    clinics times days, quarters or keys, never by patients."""
+    return list(place.ids) if isinstance(place, Clinics) else [place.pk]
+
+
+def _one_row(counts, **sums):
+    """``counts.aggregate(**sums)`` as a read of one row (the same SQL: one group of
+    every row, no GROUP BY), for ``Prepared`` to compile once."""
+    return (
+        counts.annotate(one=Value(1)).values("one").annotate(**sums).order_by().values_list(*sums)
+    )
+
+
+# The dashboard's other reads of the kept counts are compiled once too (issue 16:
+# building and compiling them was a fifth of the region's dashboard's CPU, the same
+# SQL on every request but for the clinics and dates).
+_QUARTERLY: dict[tuple, Prepared] = {}
 
 
 @dataclass(frozen=True)
@@ -259,13 +271,23 @@ def waits(clinic) -> list[Wait]:
     ]
 
 
+_THERAPIST_TIME = Prepared(
+    lambda ids: _one_row(
+        DashboardCount.objects.filter(clinic_id__in=ids, figure__in=["ended"]),
+        finished=Sum("finished"),
+        weeks=Sum("weeks"),
+        episodes=Sum("n"),
+        seconds=Sum("seconds"),
+    )
+)
+
+
 def therapist_time(clinic) -> dict:
     """Minutes recorded on the courses that ended, per finished course and per
     patient-week of treatment (one query: the minutes are kept on the outcome row,
     decision 0039)."""
-    counts = _counts(clinic, "ended").aggregate(
-        finished=Sum("finished"), weeks=Sum("weeks"), episodes=Sum("n"), seconds=Sum("seconds")
-    )
+    (row,) = _THERAPIST_TIME(_ids(clinic))
+    counts = dict(zip(("finished", "weeks", "episodes", "seconds"), row, strict=True))
     counts["finished"] = counts["finished"] or 0
     counts["episodes"] = counts["episodes"] or 0
     minutes = (counts["seconds"] or 0) / 60
@@ -291,20 +313,15 @@ def by_quarter(clinic) -> Table:
     finished courses that rule read, and those substantially improved by it (the
     outcome table's labels, as the clinic's outcome report counts them)."""
     swedish = _swedish(clinic)
-    labels = {"n": Sum("n"), "f": Sum("finished"), "r": Sum("recovered")}
+    labels = {"n": "n", "f": "finished", "r": "recovered"}
     if swedish:  # (substantially_improved is set only on finished courses)
-        labels["sf"] = Sum("swedish_finished")
-        labels["si"] = Sum("improved")
-    ended = {
-        _day(values[0]): tuple(values[1:])
-        for values in _by_quarter(_counts(clinic, "ended"), labels)
-    }
-    started = {_day(q): n for q, n in _by_quarter(_counts(clinic, "started"), {"n": Sum("n")})}
+        labels["sf"] = "swedish_finished"
+        labels["si"] = "improved"
+    ended = {_day(values[0]): tuple(values[1:]) for values in _by_quarter(clinic, "ended", labels)}
+    started = {_day(q): n for q, n in _by_quarter(clinic, "started", {"n": "n"})}
     applied = {
         _day(q): (n, p)
-        for q, n, p in _by_quarter(
-            _counts(clinic, "applied"), {"n": Sum("n"), "p": Sum("professional")}
-        )
+        for q, n, p in _by_quarter(clinic, "applied", {"n": "n", "p": "professional"})
     }
     quarters = sorted(set(ended) | set(started) | set(applied))
     table_rows = [
@@ -333,16 +350,26 @@ def by_quarter(clinic) -> Table:
     return Table("quarters", str(_("Courses by quarter")), header, table_rows)
 
 
-def _by_quarter(counts, labels: dict) -> list[tuple]:
-    """(quarter, label...) of kept counts per day, quarters with none left out."""
-    return list(
-        counts.annotate(q=TruncQuarter("day"))
-        .values_list("q")
-        .annotate(**labels)
-        .filter(**{f"{next(iter(labels))}__gt": 0})
-        .order_by()
-        .values_list("q", *labels)
-    )
+def _by_quarter(place, figure: str, labels: dict[str, str]) -> list[tuple]:
+    """(quarter, label...) of ``place``'s kept counts of ``figure`` per day, each label
+    the sum of its column, quarters with none left out (compiled once per labels)."""
+    key = (figure, tuple(labels.items()))
+    read = _QUARTERLY.get(key)
+    if read is None:
+
+        def build(ids):
+            return (
+                DashboardCount.objects.filter(clinic_id__in=ids, figure__in=[figure])
+                .annotate(q=TruncQuarter("day"))
+                .values_list("q")
+                .annotate(**{label: Sum(column) for label, column in labels.items()})
+                .filter(**{f"{next(iter(labels))}__gt": 0})
+                .order_by()
+                .values_list("q", *labels)
+            )
+
+        read = _QUARTERLY[key] = Prepared(build)
+    return read(_ids(place))
 
 
 def _day(value) -> dt.date:
@@ -387,22 +414,28 @@ def _share(n: int, total: int) -> float | None:
 REASONS_SHOWN = 10
 
 
-def decline_reasons(clinic) -> Table:
-    """Applications declined or referred elsewhere, by the reason written (the same
-    words counted together, case and spaces aside), the commonest first (one query,
-    bounded by the number of distinct reasons)."""
-    counts = (
-        _counts(clinic, ("reason_declined", "reason_redirected"), n__gt=0)
+_REASONS = Prepared(
+    lambda ids: (
+        DashboardCount.objects.filter(
+            clinic_id__in=ids, figure__in=["reason_declined", "reason_redirected"], n__gt=0
+        )
         .annotate(reason=Lower("key"))
         .values_list("figure", "reason")
         .annotate(total=Sum("n"), text=Max("key"))
         .order_by("-total", "figure", "reason")
-        .values_list("figure", "text", "total")
+        .values_list("figure", "text", "total")[:REASONS_SHOWN]
     )
+)
+
+
+def decline_reasons(clinic) -> Table:
+    """Applications declined or referred elsewhere, by the reason written (the same
+    words counted together, case and spaces aside), the commonest first (one query,
+    bounded by the number of distinct reasons)."""
     labels = dict(Status.choices)
     rows = [
         [str(labels[figure.removeprefix("reason_")]), text[:120] or str(_("No reason written")), n]
-        for figure, text, n in counts[:REASONS_SHOWN]
+        for figure, text, n in _REASONS(_ids(clinic))
     ]
     return Table(
         "reasons",
@@ -423,7 +456,7 @@ def gp_adoption(clinic) -> Table:
     queries, bounded by practices times quarters)."""
     # The referrals kept per clinic, quarter (the day) and practice (counts.py).
     pairs = _summed(clinic, "gp", ("day", "key"))
-    totals = {_day(q): n for q, n in _by_quarter(_counts(clinic, "applied"), {"n": Sum("n")})}
+    totals = {_day(q): n for q, n in _by_quarter(clinic, "applied", {"n": "n"})}
     by_quarter: dict[dt.date, dict[str, int]] = {}
     for q, organisation, n in pairs:
         practices = by_quarter.setdefault(_day(q), {})
@@ -498,7 +531,7 @@ def replies_and_online(clinic, now: dt.datetime | None = None) -> Table:
     messages and worksheets answered within the clinic's target, the median working
     hours to a reply, and the minutes recorded as a share of the therapists' working
     time against the clinic's limit (workload's figures: five queries)."""
-    weeks = _replies_by_week(clinic_workload(clinic, weeks=REPLY_WEEKS, now=now))
+    weeks = _replies_by_week(clinic_workload(clinic, weeks=REPLY_WEEKS, now=now, caseloads=False))
     rows = [
         _replies_row(monday.isoformat(), weeks[monday], clinic.icbt_share_limit)
         for monday in sorted(weeks)
@@ -517,7 +550,7 @@ def replies_by_clinic(clinics, now: dt.datetime | None = None) -> Table:
     dashboard: workload's five queries for all the clinics, whatever their number or
     the number of patients)."""
     rows = []
-    workloads = clinics_workload(clinics, weeks=REPLY_WEEKS, now=now)
+    workloads = clinics_workload(clinics, weeks=REPLY_WEEKS, now=now, caseloads=False)
     for clinic in clinics:
         total = {"seconds": [], "within": 0, "decided": 0, "all": 0, "available": 0}
         for week in _replies_by_week(workloads[clinic.pk]).values():
@@ -533,13 +566,9 @@ def replies_by_clinic(clinics, now: dt.datetime | None = None) -> Table:
     )
 
 
-def adherence(clinic) -> Table:
-    """Per programme, for the courses that ended: modules completed (mean), finished
-    and dropped out (shares), and the mean weeks in treatment before dropping out (one
-    query, bounded by the number of programmes)."""
-    grouped = [
-        (key, n, modules / n, finished, dropped, weeks / weeks_n if weeks_n else None)
-        for key, n, modules, finished, dropped, weeks, weeks_n in _counts(clinic, "programme")
+_ADHERENCE = Prepared(
+    lambda ids: (
+        DashboardCount.objects.filter(clinic_id__in=ids, figure__in=["programme"])
         .values_list("key")
         .annotate(
             total=Sum("n"),
@@ -552,6 +581,17 @@ def adherence(clinic) -> Table:
         .filter(total__gt=0)
         .order_by("key")
         .values_list("key", "total", "modules", "finished", "dropped", "weeks", "weeks_n")
+    )
+)
+
+
+def adherence(clinic) -> Table:
+    """Per programme, for the courses that ended: modules completed (mean), finished
+    and dropped out (shares), and the mean weeks in treatment before dropping out (one
+    query, bounded by the number of programmes)."""
+    grouped = [
+        (key, n, modules / n, finished, dropped, weeks / weeks_n if weeks_n else None)
+        for key, n, modules, finished, dropped, weeks, weeks_n in _ADHERENCE(_ids(clinic))
     ]
     rows = [
         [
@@ -593,6 +633,21 @@ def waits_table(clinic) -> Table:
 COST_DAYS = 365
 
 
+_COSTS = Prepared(
+    lambda ids, since, today: _one_row(
+        DashboardCount.objects.filter(
+            clinic_id__in=ids, figure__in=["ended", "started"], day__gt=since
+        ),
+        started=Sum("n", filter=Q(figure="started", day__lte=today)),
+        finished=Sum("finished", filter=Q(figure="ended")),
+        recovered=Sum("recovered", filter=Q(figure="ended")),
+        # (substantially_improved is set only on finished courses: outcome_table)
+        improved=Sum("improved", filter=Q(figure="ended")),
+        seconds=Sum("seconds", filter=Q(figure="ended")),
+    )
+)
+
+
 def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     """Cost per started, finished and recovered patient over the last year: therapist
     time recorded on the episodes that ended in it at the hourly cost, plus twelve
@@ -603,13 +658,9 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
         return None
     today = today or clinic_dates.clinic_today(clinic)
     since = today - dt.timedelta(days=COST_DAYS)
-    counts = _counts(clinic, ("ended", "started"), day__gt=since).aggregate(
-        started=Sum("n", filter=Q(figure="started", day__lte=today)),
-        finished=Sum("finished", filter=Q(figure="ended")),
-        recovered=Sum("recovered", filter=Q(figure="ended")),
-        # (substantially_improved is set only on finished courses: outcome_table)
-        improved=Sum("improved", filter=Q(figure="ended")),
-        seconds=Sum("seconds", filter=Q(figure="ended")),
+    (row,) = _COSTS(_ids(clinic), since, today)
+    counts = dict(
+        zip(("started", "finished", "recovered", "improved", "seconds"), row, strict=True)
     )
     seconds = counts.pop("seconds") or 0
     counts = {key: n or 0 for key, n in counts.items()}
@@ -631,20 +682,9 @@ def costs(clinic, settings, today: dt.date | None = None) -> dict | None:
     }
 
 
-def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> Table:
-    """The region's clinics side by side (a region's dashboard): applications, courses
-    started, ended, finished and recovered, the median waits, therapist minutes per
-    finished course and, where the clinic entered its costs, the cost per finished
-    course over the last year. Three queries of the kept counts whatever the number of
-    clinics or patients. Figures per finished course are left out where fewer than 5
-    finished (a rate built on a suppressed number)."""
-    today = today or clinic_dates.today_at(clinics)
-    since = today - dt.timedelta(days=COST_DAYS)
-    place = Clinics(tuple(c.pk for c in clinics))
-    applied = dict(_summed(place, "applied", ("clinic_id",)))
-    outcomes = {
-        row[0]: row[1:]
-        for row in _counts(place, ("ended", "started"))
+_COMPARED = Prepared(
+    lambda ids, since: (
+        DashboardCount.objects.filter(clinic_id__in=ids, figure__in=["ended", "started"])
         .values_list("clinic_id")
         .annotate(
             n_started=Sum("n", filter=Q(figure="started"), default=0),
@@ -666,7 +706,22 @@ def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> 
             "year_seconds",
             "year_finished",
         )
-    }
+    )
+)
+
+
+def clinic_comparison(clinics, settings: dict, today: dt.date | None = None) -> Table:
+    """The region's clinics side by side (a region's dashboard): applications, courses
+    started, ended, finished and recovered, the median waits, therapist minutes per
+    finished course and, where the clinic entered its costs, the cost per finished
+    course over the last year. Three queries of the kept counts whatever the number of
+    clinics or patients. Figures per finished course are left out where fewer than 5
+    finished (a rate built on a suppressed number)."""
+    today = today or clinic_dates.today_at(clinics)
+    since = today - dt.timedelta(days=COST_DAYS)
+    place = Clinics(tuple(c.pk for c in clinics))
+    applied = dict(_summed(place, "applied", ("clinic_id",)))
+    outcomes = {row[0]: row[1:] for row in _COMPARED(_ids(place), since)}
     gaps: dict[tuple[int, str], dict[int, int]] = {}
     for clinic_id, figure, key, n in _summed(
         place, ("wait_assessment", "wait_start"), ("clinic_id", "figure", "key")

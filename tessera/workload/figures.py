@@ -37,6 +37,7 @@ from django.utils import timezone
 from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.models.episodes import training_patient_ids
+from tessera.core.prepared import Prepared
 from tessera.core.working_time import working_seconds
 from tessera.messaging.models import Message
 from tessera.treatment.models import WorksheetAnswer
@@ -45,6 +46,24 @@ from .clock import local_day, local_midnight, opening_minutes_per_week, recent_w
 from .models import TimeEntry
 
 WEEKS = 9  # this week and the eight before it
+
+# The reading's five queries compiled once (``core.prepared``, decision 0044): built
+# and compiled on every request they were a fifth of the region's dashboard's CPU, the
+# same SQL but for the clinics, therapists and dates (issue 16). Keys of other tables by
+# ``clinic__id`` and ``user__id``: the same SQL as ``clinic_id``, and they take the
+# placeholders (a foreign key's own ``__in`` asks for numbers).
+_ROLES = Prepared(
+    lambda clinic_ids: access.therapist_roles(clinic_ids).order_by(
+        "user_last_name", "user_first_name", "user_id"
+    )
+)
+_ROLES_OF = Prepared(
+    lambda clinic_ids, user_ids: (
+        access.therapist_roles(clinic_ids)
+        .filter(user__id__in=user_ids)
+        .order_by("user_last_name", "user_first_name", "user_id")
+    )
+)
 
 
 @dataclass
@@ -155,12 +174,18 @@ def clinic_workload(
     roles=None,
     weeks: int = WEEKS,
     now: dt.datetime | None = None,
+    caseloads: bool = True,
 ) -> list[TherapistWorkload]:
     """Figures for the clinic's therapists (or those of ``therapist_ids``, or the
     therapist ``roles`` already read with their users, in their order), newest week
     first. Five queries in all, four when given the roles."""
     return clinics_workload(
-        [clinic], therapist_ids=therapist_ids, roles=roles, weeks=weeks, now=now
+        [clinic],
+        therapist_ids=therapist_ids,
+        roles=roles,
+        weeks=weeks,
+        now=now,
+        caseloads=caseloads,
     )[clinic.pk]
 
 
@@ -209,6 +234,7 @@ def clinics_workload(
     roles=None,
     weeks: int = WEEKS,
     now: dt.datetime | None = None,
+    caseloads: bool = True,
 ) -> dict[int, list[TherapistWorkload]]:
     """{clinic id: its therapists' figures} for several clinics (a region's dashboard)
     in the same five queries as one clinic's, whatever the number of clinics: each
@@ -216,16 +242,22 @@ def clinics_workload(
 
     roles: the therapist roles (``ClinicRole`` with its user) to show, in order, when
     the caller has read them already (the team page's page of therapists): one query
-    fewer, and the users are not looked up twice."""
+    fewer, and the users are not looked up twice.
+
+    caseloads: False when only the time recorded and the reply times are wanted (the
+    implementation dashboard's): each week's caseload, minutes per patient and patients
+    without time are then left at 0, not worked out for every episode and week (the
+    same queries; issue 16: a third of the region's dashboard's CPU was this reading)."""
     now = now or timezone.now()
     clinics = list(clinics)
     if roles is None:
         # Each user made from the role's copy (as ``therapists_by_name``): joined, the
         # planner hashed every user of the country for the dashboard (issue 16).
-        roles = access.therapist_roles([c.pk for c in clinics])
-        if therapist_ids is not None:
-            roles = roles.filter(user_id__in=list(therapist_ids))
-        roles = list(roles.order_by("user_last_name", "user_first_name", "user_id"))
+        clinic_ids = [c.pk for c in clinics]
+        if therapist_ids is None:
+            roles = _ROLES(clinic_ids)
+        else:
+            roles = _ROLES_OF(clinic_ids, list(therapist_ids))
         for role in roles:
             role.user = ClinicRole.kept_user(
                 role._state.db, [getattr(role, f) for f in role.KEPT_USER]
@@ -237,13 +269,13 @@ def clinics_workload(
         c.pk: _Place(c, by_clinic.get(c.pk, []), recent_weeks(c, now, weeks)) for c in clinics
     }
     for place in places.values():
+        opening = opening_minutes_per_week(place.clinic)
         place.table = {
-            r.user_id: {m: _empty_week(place.clinic, r, m) for m in place.mondays}
-            for r in place.roles
+            r.user_id: _empty_weeks(place.clinic, r, place.mondays, opening) for r in place.roles
         }
     if places:
-        owners = _caseloads(places)
-        _add_time(places, owners)
+        owners = _caseloads(places) if caseloads else _owners(places)
+        _add_time(places, owners, caseloads=caseloads)
         _add_replies(places, owners, now)
     return {
         pk: [
@@ -256,17 +288,37 @@ def clinics_workload(
     }
 
 
-def _empty_week(clinic, role: ClinicRole, monday: dt.date) -> Week:
-    if role.weekly_hours is not None:
-        available = int(role.weekly_hours * 60)
-    else:
-        available = opening_minutes_per_week(clinic)
-    return Week(
-        monday=monday,
-        max_caseload=role.max_caseload,
-        available_minutes=available,
-        share_limit=clinic.icbt_share_limit,
+def _empty_weeks(clinic, role: ClinicRole, mondays, opening: int) -> dict[dt.date, Week]:
+    """The role's weeks with nothing counted yet; ``opening``: the clinic's opening
+    minutes per week (worked out once per clinic, not once per week of each role)."""
+    available = int(role.weekly_hours * 60) if role.weekly_hours is not None else opening
+    return {
+        monday: Week(
+            monday=monday,
+            max_caseload=role.max_caseload,
+            available_minutes=available,
+            share_limit=clinic.icbt_share_limit,
+        )
+        for monday in mondays
+    }
+
+
+def _real_episodes(*columns: str):
+    """The read of these columns of the clinics' real episodes (not practice ones)."""
+    return Prepared(
+        lambda clinic_ids: (
+            Episode.objects.filter(clinic__id__in=clinic_ids)
+            .exclude(patient_id__in=training_patient_ids())
+            .values_list(*columns)
+            .order_by()
+        )
     )
+
+
+_EPISODES = _real_episodes(
+    "pk", "clinic_id", "therapist_id", "created_at", "started_on", "ended_on", "status"
+)
+_OWNERS = _real_episodes("pk", "clinic_id", "therapist_id")
 
 
 def _caseloads(places: dict) -> dict[int, tuple[int, int | None]]:
@@ -279,14 +331,7 @@ def _caseloads(places: dict) -> dict[int, tuple[int, int | None]]:
     (…)`` the planner added one descent of the therapist index per therapist, a level
     deeper as the country grows: decisions 0058, 0079)."""
     first = min(place.first for place in places.values())
-    episodes = (
-        Episode.objects.filter(clinic__in=list(places))
-        .exclude(patient_id__in=training_patient_ids())
-        .values_list(
-            "pk", "clinic_id", "therapist_id", "created_at", "started_on", "ended_on", "status"
-        )
-        .order_by()
-    )
+    episodes = _EPISODES(list(places))
     owners: dict[int, tuple[int, int | None]] = {}
     for pk, clinic_id, therapist, created_at, started_on, ended_on, status in episodes:
         owners[pk] = clinic_id, therapist
@@ -308,7 +353,26 @@ def _caseloads(places: dict) -> dict[int, tuple[int, int | None]]:
     return owners
 
 
-def _add_time(places: dict, owners: dict) -> None:
+def _owners(places: dict) -> dict[int, tuple[int, int | None]]:
+    """{episode id: (its clinic, its therapist)} of the clinics' real episodes, ended
+    ones too: ``_caseloads``'s answer without the caseloads (the same query, its other
+    columns not read)."""
+    return {pk: (clinic_id, therapist) for pk, clinic_id, therapist in _OWNERS(list(places))}
+
+
+_TIME = Prepared(
+    lambda user_ids, first, last: (
+        TimeEntry.objects.filter(
+            user__id__in=user_ids, episode__isnull=False, day__gte=first, day__lte=last
+        )
+        .values_list("user_id", "episode_id", "day")
+        .annotate(total=Sum("seconds"))
+        .order_by()
+    )
+)
+
+
+def _add_time(places: dict, owners: dict, *, caseloads: bool = True) -> None:
     """The time entries of the places' therapists in their weeks, each counted in the
     clinic of its episode as read for the caseloads (``owners``: the clinics' real
     episodes), not joined: joined, PostgreSQL read the clinic's whole range of episodes
@@ -316,35 +380,27 @@ def _add_time(places: dict, owners: dict) -> None:
     An entry on another clinic's, a training patient's or no episode is not in
     ``owners`` and is left out, as the join left it out."""
     ids = set().union(*(place.ids for place in places.values()))
-    entries = (
-        TimeEntry.objects.filter(
-            user_id__in=ids,
-            episode__isnull=False,
-            day__gte=min(place.first for place in places.values()),
-            day__lte=max(place.last for place in places.values()),
-        )
-        .values("user_id", "episode_id", "day")
-        .annotate(total=Sum("seconds"))
-        .order_by()
+    entries = _TIME(
+        sorted(ids),
+        min(place.first for place in places.values()),
+        max(place.last for place in places.values()),
     )
-    rows = [
-        {**row, "episode__clinic_id": owners[row["episode_id"]][0]}
-        for row in entries
-        if row["episode_id"] in owners
-    ]
     per_episode: dict = defaultdict(int)
-    for row in rows:
-        place = places[row["episode__clinic_id"]]
-        if row["user_id"] not in place.table or not place.first <= row["day"] <= place.last:
+    for user_id, episode_id, day, total in entries:
+        if episode_id not in owners:
             continue
-        key = place.clinic.pk, row["user_id"], week_start(row["day"]), row["episode_id"]
-        per_episode[key] += row["total"]
+        place = places[owners[episode_id][0]]
+        if user_id not in place.table or not place.first <= day <= place.last:
+            continue
+        per_episode[place.clinic.pk, user_id, week_start(day), episode_id] += total
     for (clinic_id, user, monday, episode), seconds in per_episode.items():
         place = places[clinic_id]
         week = place.table[user][monday]
         week.all_seconds += seconds
         if episode in place.open_in.get((user, monday), ()):
             week.caseload_seconds += seconds
+    if not caseloads:
+        return
     for clinic_id, place in places.items():
         for user, weeks in place.table.items():
             for monday, week in weeks.items():
@@ -353,6 +409,30 @@ def _add_time(places: dict, owners: dict) -> None:
                 week.patients_without_time = sum(
                     1 for e in caseload if per_episode.get((clinic_id, user, monday, e), 0) <= 0
                 )
+
+
+_MESSAGES = Prepared(
+    lambda clinic_ids, start, end: (
+        Message.objects.filter(
+            clinic__id__in=clinic_ids,
+            from_patient=True,
+            is_automated=False,
+            sent_at__gte=start,
+            sent_at__lt=end,
+        )
+        .values_list("clinic_id", "episode_id", "sent_at", "answered_at")
+        .order_by()
+    )
+)
+_WORKSHEETS = Prepared(
+    lambda clinic_ids, start, end: (
+        WorksheetAnswer.objects.filter(
+            clinic__id__in=clinic_ids, submitted_at__gte=start, submitted_at__lt=end
+        )
+        .values_list("clinic_id", "entry__episode_id", "submitted_at", "feedback_at")
+        .order_by()
+    )
+)
 
 
 def _add_replies(places: dict, owners: dict, now) -> None:
@@ -366,26 +446,8 @@ def _add_replies(places: dict, owners: dict, now) -> None:
     ``owners`` is a practice patient's or another clinic's, and is left out as before."""
     start = min(place.start for place in places.values())
     end = max(place.end for place in places.values())
-    messages = (
-        Message.objects.filter(
-            clinic__in=list(places),
-            from_patient=True,
-            is_automated=False,
-            sent_at__gte=start,
-            sent_at__lt=end,
-        )
-        .values_list("clinic_id", "episode_id", "sent_at", "answered_at")
-        .order_by()
-    )
-    worksheets = (
-        WorksheetAnswer.objects.filter(
-            clinic__in=list(places),
-            submitted_at__gte=start,
-            submitted_at__lt=end,
-        )
-        .values_list("clinic_id", "entry__episode_id", "submitted_at", "feedback_at")
-        .order_by()
-    )
+    messages = _MESSAGES(list(places), start, end)
+    worksheets = _WORKSHEETS(list(places), start, end)
     for kind, items in (("messages", messages), ("worksheets", worksheets)):
         for copied_clinic, episode, arrived, answered in items:
             if episode not in owners:

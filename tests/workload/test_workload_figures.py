@@ -252,3 +252,27 @@ def test_figures_take_five_queries_whatever_the_caseload(world, django_assert_nu
         with time_machine.travel(NOW, tick=False), django_assert_num_queries(5):
             rows = clinic_workload(world.clinic)
         assert len(rows) == 2  # therapist and colleague
+
+
+def test_without_caseloads_the_time_and_replies_are_the_same(week, django_assert_num_queries):
+    """``caseloads=False`` (the implementation dashboard's reading, issue 16): the time
+    recorded, the working time and the reply times as the full reading gives them, each
+    week's caseload left at 0, in the same five queries."""
+    with time_machine.travel(NOW, tick=False):
+        both = clinic_workload(week.clinic)
+        with django_assert_num_queries(5):
+            light = clinic_workload(week.clinic, caseloads=False)
+    assert [r.therapist.pk for r in light] == [r.therapist.pk for r in both]
+    seen = 0
+    for whole, part in zip(both, light, strict=True):
+        for a, b in zip(whole.weeks, part.weeks, strict=True):
+            assert (b.monday, b.all_seconds, b.available_minutes, b.share_limit) == (
+                a.monday,
+                a.all_seconds,
+                a.available_minutes,
+                a.share_limit,
+            )
+            assert b.messages == a.messages and b.worksheets == a.worksheets
+            assert (b.caseload, b.caseload_seconds, b.patients_without_time) == (0, 0, 0)
+            seen += a.caseload + len(a.messages.answered_seconds) + a.all_seconds
+    assert seen, "the week has caseloads, time and replies to compare"

@@ -14,10 +14,12 @@ from .base import clinic_ids_with_roles
 
 
 def therapist_roles(clinic_ids):
-    """The therapist roles (ClinicRole rows, not evaluated) at these clinics."""
+    """The therapist roles (ClinicRole rows, not evaluated) at these clinics. (By
+    ``clinic__id``: the same SQL as ``clinic_id``, and it takes a compiled read's
+    placeholders, ``core.prepared``.)"""
     from tessera.core.models import ClinicRole
 
-    return ClinicRole.objects.filter(clinic_id__in=list(clinic_ids), role=Role.THERAPIST)
+    return ClinicRole.objects.filter(clinic__id__in=list(clinic_ids), role=Role.THERAPIST)
 
 
 def active_therapists_by_name(clinic) -> list:
