@@ -166,18 +166,14 @@ def extra_pages():
 
 
 def clients():
+    """A client per user kind: signed in, or for the FHIR pages (``--secondary``, where
+    the database knows the demo record system's key) carrying its token."""
     import scale
-    from django.test import Client
-
-    from tessera.core.demo import demo_email
-    from tessera.core.models import User
 
     made = {}
     for page in pages():
         if page.user not in made:
-            client = Client()
-            scale.sign_in(client, User.objects.get(email=demo_email(page.user)))
-            made[page.user] = client
+            made[page.user] = scale.client_for(page.user)
     return made
 
 

@@ -53,3 +53,21 @@ def test_queue_with_suggestions_uses_constant_queries(world, login, django_asser
     _bulk(world.clinic, 195, start=5)
     assert Application.objects.filter(clinic=world.clinic).count() == 200
     assert count() == small
+
+
+def test_the_application_page_reads_its_screening_answers_once(world, login):
+    """The page lists the answers and matches them to programmes: one read serves both
+    (the suggestions' prefetch finds them on the application; issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published_version(world)
+    application = make_application(world.clinic, "once@apply.test")
+    client = login(world["intake"])
+    url = reverse("intake_application", args=[application.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert "<strong>Depression</strong>" in page and "PHQ-9" in page
+    reads = [q["sql"] for q in captured if 'FROM "intake_screeninganswer"' in q["sql"]]
+    assert len(reads) == 1, reads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -132,7 +133,8 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
     context = {
         "application": application,
         "referral": getattr(application, "referral", None),
-        "answers": (answers := list(application.screening_answers.all())),
+        # read once, into the instance, where the suggestions' own prefetch finds them
+        "answers": (answers := _screening_answers(application)),
         # each item with the answer given, in the language it was answered in (issue 20)
         "item_answers": [
             (
@@ -174,6 +176,11 @@ def _detail(request, application: Application, forms: dict, status: int = 200):
         context["position"] = position_of(application)
         context["pace"] = pace_per_week(application.clinic)
     return render(request, "intake/triage/detail.html", context, status=status)
+
+
+def _screening_answers(application: Application) -> list:
+    prefetch_related_objects([application], "screening_answers")
+    return list(application.screening_answers.all())
 
 
 def _merge_context(application: Application, other: Application) -> dict:
