@@ -26,3 +26,34 @@ def test_every_sideways_scrolling_table_can_be_reached_by_keyboard():
         if 'tabindex="0"' not in tag or 'role="region"' not in tag or "aria-label" not in tag
     ]
     assert not bad, "\n".join(bad)
+
+
+def _enclosing(text: str, at: int) -> str:
+    """The opening tag of the innermost <div> or <form> still open at ``at``, or ""."""
+    stack = []
+    for match in re.finditer(r"<(?:div|form)\b[^>]*>|</(?:div|form)>", text[:at]):
+        if match.group(0).startswith("</"):
+            if stack:
+                stack.pop()
+        else:
+            stack.append(match.group(0))
+    return stack[-1] if stack else ""
+
+
+def test_a_link_beside_a_forms_button_sits_in_an_actions_row():
+    """axe target-size (2.5.8), found at 320 px in Danish and Dutch: a "Cancel" or "Manage
+    templates" link right after a button wrapped to sit just under it, its 24 px target
+    overlapping the button's. The .actions row (flex, a gap between them) keeps them
+    apart at every width and in every language."""
+    beside = re.compile(r"</button>\s*(?:\{%[^%]*%\}\s*)*<a\s")
+    found = []
+    for path in _templates():
+        text = path.read_text()
+        found += [(path.relative_to(ROOT), text, m.start()) for m in beside.finditer(text)]
+    assert len(found) > 10
+    bad = [
+        f"{path}: line {text.count(chr(10), 0, at) + 1}"
+        for path, text, at in found
+        if "actions" not in _enclosing(text, at)
+    ]
+    assert not bad, "\n".join(bad)
