@@ -57,3 +57,33 @@ def test_a_link_beside_a_forms_button_sits_in_an_actions_row():
         if "actions" not in _enclosing(text, at)
     ]
     assert not bad, "\n".join(bad)
+
+
+# A module's or a programme's title, a questionnaire's question: content written in its
+# own language (a module's, a programme's, the one the answers were given in), whatever
+# the page's.
+CONTENT_TITLE = re.compile(
+    r"(?:\{\{\s*|with [^%]*?=)(?:[\w.]*?(?:module_version|programme_version|version|shown|"
+    r"draft|latest)\.title|item\.text)(?!\w)([^}%]*)"
+)
+
+
+def test_a_module_or_programme_title_or_a_question_is_marked_with_its_language():
+    """WCAG 3.1.2 (language of parts): on a Swedish page an English programme's title is
+    read with the English voice (and a GAD-7 answered in English shown to staff in Swedish)
+    only when marked ``lang="en"``: by the ``in_language``
+    filter (which marks it only when it differs from the page's) or a ``lang`` on the
+    element around it. The document's <title> cannot mark a part, so it is left out."""
+    found, bad = 0, []
+    for path in _templates():
+        text = path.read_text()
+        for match in CONTENT_TITLE.finditer(text):
+            found += 1
+            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+            tag = line[line.rfind("<") :] if "<" in line else ""
+            if "in_language" in match.group(1) or "lang=" in tag or "head_title" in line:
+                continue
+            where = text.count("\n", 0, match.start()) + 1
+            bad.append(f"{path.relative_to(ROOT)}: line {where}: {match.group(0)[:60]}")
+    assert found > 30
+    assert not bad, "\n".join(bad)
