@@ -87,3 +87,30 @@ def test_a_module_or_programme_title_or_a_question_is_marked_with_its_language()
             bad.append(f"{path.relative_to(ROOT)}: line {where}: {match.group(0)[:60]}")
     assert found > 30
     assert not bad, "\n".join(bad)
+
+
+def test_every_field_error_is_linked_to_its_field():
+    """WCAG 1.3.1 and 3.3.1: a field's error is in an element whose id the field names in
+    aria-describedby. Django (5.2) gives a field drawn with ``{{ field }}`` an
+    aria-describedby of ``<auto_id>_error`` when it has errors, so the errors drawn beside
+    it must sit in an element of that id; any other error id must be named by an
+    aria-describedby in the same template."""
+    loops = re.compile(r"\{% for error in ([\w.]+)\.errors %\}")
+    error_ids = re.compile(r'id="([^"]*[-_]error)"')
+    bad = []
+    for path in _templates():
+        text = path.read_text()
+        for match in loops.finditer(text):
+            field = match.group(1)
+            before = text[max(0, match.start() - 120) : match.start()]
+            if f'id="{{{{ {field}.auto_id }}}}_error"' not in before and not re.search(
+                r'id="id_\w+_error">$', before
+            ):
+                bad.append(f"{path.relative_to(ROOT)}: errors of {field} in no element of its id")
+        described = " ".join(re.findall(r'aria-describedby="([^"]*)"', text))
+        for error_id in error_ids.findall(text):
+            drawn = re.fullmatch(r"\{\{ ([\w.]+)\.auto_id \}\}_error", error_id)
+            if error_id in described or (drawn and f"{{{{ {drawn.group(1)} }}}}" in text):
+                continue
+            bad.append(f"{path.relative_to(ROOT)}: no aria-describedby names {error_id}")
+    assert not bad, "\n".join(bad)
