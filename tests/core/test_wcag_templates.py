@@ -64,7 +64,7 @@ def test_a_link_beside_a_forms_button_sits_in_an_actions_row():
 # the page's.
 CONTENT_TITLE = re.compile(
     r"(?:\{\{\s*|with [^%]*?=)(?:[\w.]*?(?:module_version|programme_version|version|shown|"
-    r"draft|latest)\.title|item\.text)(?!\w)([^}%]*)"
+    r"draft|latest)\.title|(?:s|p|sheet)\.title|item\.text)(?!\w)([^}%]*)"
 )
 
 
