@@ -22,11 +22,14 @@ from typing import NamedTuple
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, CharField, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from tessera.core import prepared
 from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
+from tessera.core.templatetags.content_language import in_language
 from tessera.instruments.time_points import TimePoint
 from tessera.messaging.models import Message
 from tessera.programs.models import ProgrammeVersion, UnlockRule
@@ -474,6 +477,7 @@ class PlanRow(NamedTuple):
     unlocked_at: dt.datetime | None
     completed_at: dt.datetime | None
     title: str
+    language: str
 
 
 # The column of an episode's programme version's unlock rule (None without a version),
@@ -541,7 +545,11 @@ def _plan_rows(episodes, clinics):
         PlanEntry.objects.current()
         .filter(in_ids("clinic", clinics), among_ids("episode", episodes))
         .order_by("episode_id", "position", "id")
-        .values_list(*(name for name in PlanRow._fields[:-1]), "module_version__title")
+        .values_list(
+            *(name for name in PlanRow._fields[:-2]),
+            "module_version__title",
+            "module_version__language",
+        )
     )
 
 
@@ -561,7 +569,7 @@ def modules_to_open(episodes, now, clinics=None) -> list[Item]:
             Item(
                 items.UNLOCK,
                 episode,
-                partial(_unlock_reason, waiting.title),
+                partial(_unlock_reason, waiting.title, waiting.language),
                 partial(items.url_with_id, "plan", "pk", episode.patient_id),
                 OPEN_PLAN,
                 since,
@@ -571,10 +579,17 @@ def modules_to_open(episodes, now, clinics=None) -> list[Item]:
     return rows
 
 
-def _unlock_reason(title: str) -> str:
-    return _("Has finished every open module; “%(module)s” waits for you to open it") % {
-        "module": title
-    }
+def _marked(title: str, language: str) -> str:
+    """The title escaped, in a ``lang`` span where it is not in the page's language."""
+    return conditional_escape(in_language(title, language))
+
+
+def _unlock_reason(title: str, language: str) -> str:
+    # The module's title marked with its language where the page's differs (WCAG 3.1.2),
+    # so the sentence is safe text, escaped here (the inbox's rows keep safe text as is).
+    sentence = _("Has finished every open module; “%(module)s” waits for you to open it")
+    text = conditional_escape(sentence) % {"module": _marked(title, language)}
+    return mark_safe(text)  # noqa: S308 - the sentence and the title escaped above
 
 
 def _first_waiting(plan, episode, today):

@@ -57,3 +57,27 @@ def test_english_licence_texts_and_source_notes_carry_their_language(world, logi
     assert instruments.count('<span lang="en">') >= 1
     measures = _page(manager, reverse("clinic_measures", args=[world.clinic.slug]))
     assert measures.count('<span lang="en">') >= 1
+
+
+def test_a_programmes_page_a_plan_and_a_practice_worksheet_mark_their_content(
+    world, login, swedish
+):
+    """The sweep of every role's pages in every language (this session's report) found
+    these unmarked on Swedish pages."""
+    from tessera.feedback.actions import do_create_training_patient
+
+    therapist = login(world["therapist"])
+    programme = _page(
+        therapist, reverse("library_programme", args=[swedish.depression.programme_id])
+    )
+    assert '<h1 lang="en">Depression</h1>' in programme
+    assert 'lang="en">Activity and mood</a>' in programme  # its modules
+    plan = _page(therapist, reverse("plan", args=[world.patient.pk]))
+    assert '<span lang="en">Depression</span>' in plan
+    episode = do_create_training_patient(
+        world["therapist"], world.clinic, acting_user=world["therapist"]
+    )
+    sheet = episode.practice_worksheets.order_by("position").first()
+    practice = _page(therapist, reverse("feedback_practice_worksheet", args=[sheet.pk]))
+    assert '<span lang="en">Activity diary</span>' in practice
+    assert '<dl class="worksheet-answers" lang="en">' in practice

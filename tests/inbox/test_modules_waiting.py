@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tessera.core.models import Episode
 from tessera.inbox import collect, scope, worklist
@@ -78,6 +78,22 @@ def test_a_training_patient_does_not_wait_in_the_team_inbox(world, full):
     patient, episode, _answer = full
     training(patient)
     assert episode.pk not in waiting(world["manager"], team=True)
+
+
+def test_the_waiting_modules_title_is_marked_with_its_language_on_a_page_in_another(world, full):
+    """WCAG 3.1.2: the inbox's "“…” waits for you to open it" names the module in its own
+    language; on a Swedish page an English title is read with the English voice."""
+
+    def reason(language):
+        choice = Choice(world["therapist"], team=False)
+        rows = worklist.build(scope.caseload(world["therapist"], choice)).of_kind("unlock")
+        with translation.override(language):
+            return [str(r.reason) for r in rows if r.episode.pk == full[1].pk][0]
+
+    assert "<span" not in reason("en")
+    swedish = reason("sv")
+    assert '<span lang="en">Next steps</span>' in swedish
+    assert "väntar på" in swedish
 
 
 def test_the_plan_entries_are_one_query_for_any_caseload(world, full, django_assert_num_queries):
