@@ -32,6 +32,7 @@ from ..forms import (
     add_action_errors,
 )
 from ..known_related import clinic_by_slug
+from ..middleware import restoring_typed_text
 from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, User
 from ..roles import Role
 
@@ -376,6 +377,7 @@ def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpRespo
     if not access.may_change_therapist(request.user, episode):
         raise Http404
     form = ChangeTherapistForm.for_episode(request.user, episode, request.POST)
+    back = redirect(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
     if form is None:
         messages.error(request, _("This episode has ended; its therapist cannot be changed."))
     elif form.is_valid():
@@ -395,11 +397,13 @@ def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpRespo
                 _("%(name)s is now the patient's therapist.")
                 % {"name": form.cleaned_data["to_user"]},
             )
+            return back
     else:
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, text)
-    return redirect(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
+    # Refused: the reason typed is put back on the episode's page (idle.js), not lost.
+    return restoring_typed_text(back, refused=True)
 
 
 @staff_required
