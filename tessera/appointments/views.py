@@ -16,6 +16,7 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.known_related import with_role_clinics
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode, User
 from tessera.treatment import plans
 
@@ -200,6 +201,10 @@ def care_model_change(request: HttpRequest, episode_id: int) -> HttpResponse:
         messages.success(request, _("The care model was changed."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        # The reason typed is put back on the sessions page (idle.js), not lost.
+        return restoring_typed_text(
+            redirect("episode_sessions", episode_id=episode_id), refused=True
+        )
     return redirect("episode_sessions", episode_id=episode_id)
 
 

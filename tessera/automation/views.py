@@ -67,5 +67,7 @@ def _treatment_ended(request: HttpRequest) -> HttpResponse:
 def ask_for_help_sent(request: HttpRequest) -> HttpResponse:
     episode = plans.patient_episode(request.user)
     if episode is None:
-        raise Http404
+        # Opened again after the treatment ended (the browser's history, a tab left
+        # open): a bare "Page not found" had no crisis numbers on it.
+        return _treatment_ended(request)
     return render(request, "automation/help_sent.html", {"crisis_contacts": _contacts(episode)})

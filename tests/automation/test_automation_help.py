@@ -93,3 +93,21 @@ def test_the_help_page_left_open_when_the_treatment_ended_gives_the_crisis_numbe
     assert RiskAlert.objects.count() == 0
     later = client.get(reverse("ask_for_help")).content.decode()
     assert "Emergency" in later and "Your message was not sent." not in later
+
+
+def test_the_sent_page_opened_again_after_the_treatment_ended_gives_the_crisis_numbers(
+    client, unguided
+):
+    """Found at the edges (decision 0100): "Sent" reopened from the browser's history after
+    discharge was a bare "Page not found", with no number to call on it."""
+    from tessera.core.models import Episode
+
+    sign_in(client, unguided.patient.user)
+    client.post(reverse("ask_for_help"), {"text": "I cannot cope"})
+    assert client.get(reverse("ask_for_help_sent")).status_code == 200
+    Episode.objects.filter(pk=unguided.episode.pk).update(status=Episode.Status.ENDED)
+    response = client.get(reverse("ask_for_help_sent"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your treatment has ended, so this page no longer sends anything" in page
+    assert "Emergency" in page and "Your message was not sent." not in page

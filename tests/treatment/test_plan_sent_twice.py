@@ -9,6 +9,7 @@ nothing and says so, as a move sent twice does."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 
@@ -52,3 +53,28 @@ def test_open_now_sent_twice_is_one_change(world, plan, login):
     url = reverse("plan_entry", args=[world.patient.pk, plan.entry.pk, "open"])
     said = _sent_twice(client, url, {"reason": "Ready for it"})
     assert "Nothing was changed: the module is already open." in said
+
+
+def test_a_switch_from_a_second_tab_opened_before_the_first_switch_is_refused(world, plan, login):
+    """Two tabs on the plan, both drawn following "Depression": the first switched to
+    "Panic"; the second, sent to another programme, took out the modules just added and
+    switched again without a word. Now it is refused, says why, and the page puts back
+    what was typed into it (decision 0100)."""
+    client = login(world["therapist"])
+    page = client.get(reverse("plan", args=[world.patient.pk])).content.decode()
+    drawn = re.search(r'name="switch-drawn" value="(\d+)"', page)
+    assert drawn and drawn.group(1) == str(plan.depression.pk)
+    url = reverse("plan_switch", args=[world.patient.pk])
+    tab = {"switch-drawn": drawn.group(1), "switch-reason": "Panic, not depression"}
+    first = client.post(url, tab | {"switch-programme_version": plan.panic.pk}, follow=True)
+    assert "The plan was changed." in _messages(first)
+    entries = list(PlanEntry.objects.order_by("pk").values_list("pk", "removed_at"))
+    changes = PlanChange.objects.count()
+    other = tab | {"switch-programme_version": plan.depression.pk, "switch-reason": "Back"}
+    refused = client.post(url, other)
+    assert refused.status_code == 302
+    assert refused.cookies["tessera_restore_typed"].value == "refused"
+    said = _messages(client.get(refused["Location"]))
+    assert "the plan was switched to another programme after this page was opened" in said
+    assert list(PlanEntry.objects.order_by("pk").values_list("pk", "removed_at")) == entries
+    assert PlanChange.objects.count() == changes

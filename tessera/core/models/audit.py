@@ -67,6 +67,16 @@ class AuditQuerySet(models.QuerySet):
         """The recorded removal of one thing (its event code, model name and id)."""
         return self.filter(action=action, object_type=object_type, object_id=str(object_id))
 
+    def left_the_clinic(self, user_id: int, clinic_id: int) -> bool:
+        """Whether a role this person held at the clinic was removed there (one by one,
+        or every one when they were offboarded): a staff member who left, not an id
+        never of this clinic's staff."""
+        return self.filter(
+            clinic_id=clinic_id,
+            action__in=("staff.role_removed", "staff.offboarded"),
+            changes__user=user_id,
+        ).exists()
+
     def acted_with_a_role(self, actor_id: int) -> bool:
         """Whether this person ever acted under a clinic role (a former staff member,
         not an applicant who never held one). Read from the actor's index entries."""

@@ -82,17 +82,32 @@ def csrf_failure(request, reason=""):
 def _list_of(path: str) -> str:
     """The list a thing's own page belongs to: its address up to the thing's id (the
     last number in it), "/feedback/templates/5/delete/" → "/feedback/templates/", or the
-    nearest page here above that; home when there is none."""
+    nearest page here above that (one that opens with a GET); home when there is none."""
     parts = path.strip("/").split("/")
     ids = [i for i, part in enumerate(parts) if part.isdigit()]
     for end in range(ids[-1], 0, -1) if ids else ():
         parent = "/" + "/".join(parts[:end]) + "/"
         try:
-            resolve(parent)
+            match = resolve(parent)
         except Resolver404:
             continue  # "/clinics/riverside/roles/": no list of its own; the clinic's page
+        if not _answers_get(match.func):
+            continue  # "/research/1/staff/": where a member is added (POST); the study
         return parent
     return reverse("home")
+
+
+def _answers_get(view) -> bool:
+    """Whether a view opens as a page: not one Django's ``require_POST`` (or another
+    ``require_http_methods`` without GET) wraps, which answers a GET with 405."""
+    while view is not None:
+        code, closure = getattr(view, "__code__", None), getattr(view, "__closure__", None)
+        if code is not None and closure and "request_method_list" in code.co_freevars:
+            methods = closure[code.co_freevars.index("request_method_list")].cell_contents
+            if "GET" not in methods:
+                return False
+        view = getattr(view, "__wrapped__", None)
+    return True
 
 
 def not_found(request, exception=None):
@@ -110,13 +125,7 @@ def not_found(request, exception=None):
     removed, and is no access denied: only a thing never theirs is."""
     sent = sent_from_a_page(request)
     if _already_removed(request):
-        if not sent:
-            return render(request, "errors/404.html", _closed_context(None), status=404)
-        from tessera.core.middleware import return_address
-
-        messages.info(request, _("Nothing was changed: this was already removed."))
-        back = return_address(request)
-        return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
+        return _said_already_removed(request, sent)
     _record_denied(request, 404)
     typed = typed_text(request) if sent else []
     why = _why_closed(request) if typed or not sent else None
@@ -153,6 +162,25 @@ def not_found(request, exception=None):
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
     return render(request, "errors/404.html", _closed_context(why), status=404)
+
+
+def _said_already_removed(request, sent: bool):
+    """The page the form came from, or without one (no referer: the page opened afresh,
+    a browser or privacy setting that strips it) the thing's list, saying nothing was
+    changed (it was a bare "Page not found" when no page was named). A script's request
+    gets the words and the way back on a page of their own: it would follow a redirect
+    unseen."""
+    from tessera.core.middleware import return_address
+
+    said = _("Nothing was changed: this was already removed.")
+    back = return_address(request) if sent else _list_of(request.path)
+    if urlsplit(back).path == request.path:
+        back = _list_of(request.path)
+    if sent_by_a_script(request):
+        context = _closed_context(None, already_removed=said, back=back)
+        return render(request, "errors/404.html", context, status=404)
+    messages.info(request, said)
+    return redirect(back)
 
 
 REMOVAL = re.compile(r"/(remove|delete)/$")

@@ -32,7 +32,8 @@ from ..forms import (
     add_action_errors,
 )
 from ..known_related import clinic_by_slug
-from ..models import Clinic, ClinicRole, Episode, Region, User
+from ..middleware import restoring_typed_text
+from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, User
 from ..roles import Role
 
 
@@ -182,6 +183,24 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _left(request, clinic, user_id: int) -> HttpResponse | None:
+    """The staff page, saying so, for a person who no longer holds a role here (their
+    last one removed, or offboarded, perhaps in another tab): their own page, a "Remove"
+    or "Offboard" sent again from it, answered a bare 404 and recorded a denial. None
+    for a member, and for an id never of this clinic's staff (still a 404)."""
+    if ClinicRole.objects.filter(clinic=clinic, user_id=user_id).exists():
+        return None
+    if not AuditEvent.objects.left_the_clinic(user_id, clinic.pk):
+        return None
+    name = {"name": User.objects.get(pk=user_id)}
+    if request.method == "POST":
+        text = _("Nothing was changed: %(name)s no longer holds a role at this clinic.")
+    else:
+        text = _("%(name)s no longer holds a role at this clinic.")
+    messages.info(request, text % name)
+    return redirect("clinic_staff", slug=clinic.slug)
+
+
 def _member(clinic, user_id: int) -> User:
     user = get_object_or_404(User, pk=user_id)
     if not ClinicRole.objects.filter(clinic=clinic, user=user).exists():
@@ -194,6 +213,8 @@ def _member(clinic, user_id: int) -> User:
 def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """One person's roles at the clinic: add one, change or remove each."""
     clinic = _staff_clinic(request.user, slug)
+    if (left := _left(request, clinic, user_id)) is not None:
+        return left
     person = _member(clinic, user_id)
     grants = list(ClinicRole.objects.filter(clinic=clinic, user=person).order_by("role"))
     held = {grant.role for grant in grants}
@@ -261,6 +282,8 @@ def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResp
 def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """A staff member leaves: a page that says what happens, and the button."""
     clinic = _staff_clinic(request.user, slug)
+    if (left := _left(request, clinic, user_id)) is not None:
+        return left  # offboarded already (a double click, another tab, another manager)
     person = _member(clinic, user_id)
     managed = access.staff_admin_clinic_ids(request.user)
     clinics = list(
@@ -354,6 +377,7 @@ def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpRespo
     if not access.may_change_therapist(request.user, episode):
         raise Http404
     form = ChangeTherapistForm.for_episode(request.user, episode, request.POST)
+    back = redirect(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
     if form is None:
         messages.error(request, _("This episode has ended; its therapist cannot be changed."))
     elif form.is_valid():
@@ -373,11 +397,13 @@ def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpRespo
                 _("%(name)s is now the patient's therapist.")
                 % {"name": form.cleaned_data["to_user"]},
             )
+            return back
     else:
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, text)
-    return redirect(reverse("episode_overview", kwargs={"episode_id": episode.pk}))
+    # Refused: the reason typed is put back on the episode's page (idle.js), not lost.
+    return restoring_typed_text(back, refused=True)
 
 
 @staff_required

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from tessera.intake.models import Application
 
 from .. import actions
-from ..models import ApplicationAnswer, ConsentVersion, Study
+from ..models import ApplicationAnswer, Study
+from .common import sent_consent
 
 
 def _own_application(request, pk: int) -> Application:
@@ -56,7 +57,7 @@ def _answer(request, pk: int, study_id: int, consent_wanted: bool) -> HttpRespon
         raise Http404
     consent = None
     if consent_wanted:
-        consent = ConsentVersion.objects.filter(pk=request.POST.get("consent"), study=study).first()
+        consent = sent_consent(request, study)
     try:
         if consent_wanted and consent is None:
             raise ValidationError(_("Read the consent text and try again."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from ..models import Participant, Study
+from ..models import ConsentVersion, Participant, Study
 
 
 def get_study(user, pk: int) -> Study:
@@ -23,3 +23,12 @@ def get_participant(user, pk: int) -> Participant:
     if participant is None:
         raise Http404
     return participant
+
+
+def sent_consent(request, study: Study) -> ConsentVersion | None:
+    """The consent text the form says was read: one of this study's, or None for a form
+    that names none or a value that is no id (it was a 500 on an empty value)."""
+    value = request.POST.get("consent", "")
+    if not value.isdigit():
+        return None
+    return ConsentVersion.objects.filter(pk=int(value), study=study).first()

@@ -13,7 +13,8 @@ from tessera.core.decorators import patient_required
 
 from .. import actions
 from ..forms import WithdrawForm
-from ..models import ConsentVersion, Participant
+from ..models import Participant
+from .common import sent_consent
 
 
 def _own(user, pk: int) -> Participant:
@@ -55,9 +56,7 @@ def _answer(request, pk, write, success):
 @patient_required
 def my_study_consent(request: HttpRequest, pk: int) -> HttpResponse:
     def write(participant):
-        consent = ConsentVersion.objects.filter(
-            pk=request.POST.get("consent"), study=participant.study
-        ).first()
+        consent = sent_consent(request, participant.study)
         if consent is None:
             raise ValidationError(_("Read the consent text and try again."))
         actions.do_give_consent(participant, consent, acting_user=request.user)

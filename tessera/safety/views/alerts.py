@@ -143,6 +143,32 @@ def _flag_labels(alert: RiskAlert) -> list[str]:
     return labels
 
 
+def _already_resolved(request, alert) -> HttpResponse:
+    """ "Resolve" sent for an alert already resolved (a double click, a second tab, a
+    colleague first): the alert's page, saying so, with the action taken. It answered
+    400 with the page and no word why (the form, and its error, are not drawn for a
+    resolved alert), and a note typed in was lost: one that is not the note recorded is
+    shown back to copy."""
+    messages.info(request, _("Nothing was changed: this alert had already been resolved."))
+    note = (request.POST.get("action_note") or "").strip()
+    if not note or note == alert.action_note.strip():
+        return redirect("risk_alert", pk=alert.pk)
+    record_patient_read(
+        request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
+    )
+    return render(
+        request,
+        "safety/alert_detail.html",
+        {
+            "alert": alert,
+            "flags": _flag_labels(alert),
+            "may_act": True,
+            "not_saved": note,
+            **_follow_up(alert),
+        },
+    )
+
+
 @staff_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -159,6 +185,8 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _actionable_alert(request.user, pk)
+    if alert.resolved_at is not None:
+        return _already_resolved(request, alert)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
@@ -169,6 +197,9 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["action_note"],
             )
         except ValidationError as exc:
+            alert.refresh_from_db()
+            if alert.resolved_at is not None:  # resolved meanwhile, in another request
+                return _already_resolved(request, alert)
             add_action_errors(form, exc)
         else:
             # Resolving an alert is the moment to go over the safety plan with the

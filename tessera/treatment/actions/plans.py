@@ -313,19 +313,29 @@ def do_follow_language(episode: Episode, *, acting_user, reason="") -> list[tupl
 
 
 @transaction.atomic
-def do_switch_programme(episode: Episode, programme_version, *, acting_user, reason=""):
+def do_switch_programme(
+    episode: Episode, programme_version, *, acting_user, reason="", drawn: str | None = None
+):
     """Move the plan to another programme. Modules already started or completed stay
     (with every answer); modules of the old programme not yet started are taken out;
     the new programme's modules not already in the plan are added after them. The new
     programme's measures are scheduled and the old one's future ones cancelled
     (``do_reschedule_for_switch``); the plan history says how many. Returns False,
     changing nothing, when the plan already follows that programme version (the form
-    sent twice would take out the modules it had just added and add them again)."""
-    if (
-        Episode.objects.select_for_update(no_key=True).get(pk=episode.pk).programme_version_id
-        == programme_version.pk
-    ):
+    sent twice would take out the modules it had just added and add them again).
+    ``drawn``: the programme version's id the form was drawn with ("0": none); the plan
+    switched to another since (a second tab, a colleague) is refused, not undone."""
+    current = Episode.objects.select_for_update(no_key=True).get(pk=episode.pk).programme_version_id
+    if current == programme_version.pk:
         return False
+    if drawn is not None and drawn != str(current or 0):
+        raise ValidationError(
+            gettext_lazy(
+                "the plan was switched to another programme after this page was opened. "
+                "The page shows the plan as it is now: choose again if you still want to "
+                "switch."
+            )
+        )
     new_versions = _in_patient_language(episode, _published_entries(programme_version))
     now = timezone.now()
     kept_modules = set()

@@ -27,6 +27,9 @@ class AddModuleForm(forms.Form):
 class SwitchProgrammeForm(forms.Form):
     programme_version = forms.ChoiceField(label=_("New programme"))
     reason = REASON
+    # The programme the plan followed when the page was drawn ("0": none), so that a
+    # switch from another tab opened before is not silently undone (decision 0100).
+    drawn = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

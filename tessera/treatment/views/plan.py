@@ -17,6 +17,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.known_related import with_role_clinics
+from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
 from tessera.core.submissions import order_digest
 from tessera.programs.models import ModuleVersion, ProgrammeModule, ProgrammeVersion
@@ -171,7 +172,11 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
                 e.pk for e in sorted(entries, key=lambda e: (e.position, e.pk))
             ),
             "add_form": AddModuleForm(choices=module_choices, prefix="add"),
-            "switch_form": SwitchProgrammeForm(choices=programme_choices, prefix="switch"),
+            "switch_form": SwitchProgrammeForm(
+                choices=programme_choices,
+                prefix="switch",
+                initial={"drawn": str(episode.programme_version_id or 0)},
+            ),
         },
     )
 
@@ -216,8 +221,9 @@ def _tailoring(request, pk):
 def _done(request, pk, error=None):
     if error:
         messages.error(request, _("Nothing was changed: %(reason)s") % {"reason": error})
-    else:
-        messages.success(request, _("The plan was changed."))
+        # The refused form's reason and choice are put back on the plan page (idle.js).
+        return restoring_typed_text(redirect("plan", pk=pk), refused=True)
+    messages.success(request, _("The plan was changed."))
     return redirect("plan", pk=pk)
 
 
@@ -284,7 +290,11 @@ def plan_switch(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if episode.plan.exists():
             if not plan_actions.do_switch_programme(
-                episode, version, acting_user=request.user, reason=form.cleaned_data["reason"]
+                episode,
+                version,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                drawn=form.cleaned_data["drawn"] or None,
             ):
                 return _done(request, pk, _("the plan already follows this programme."))
         else:
