@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.core.prepared import Prepared
 
 from .models import ClinicWording
 from .scoring import Definition
@@ -90,10 +91,17 @@ def option_texts(wording: dict, number: int) -> dict[int, dict]:
 def _rows(definition: Definition, languages: Iterable[str], clinic) -> dict[str, ClinicWording]:
     if clinic is None:
         return {}
-    rows = ClinicWording.objects.filter(
-        clinic=clinic, instrument=definition.code, language__in=list(languages)
-    )
+    # No order (a dict by language; the model's order joined the clinics table), and the
+    # SQL compiled once per process per number of languages (issue 16).
+    rows = _CLINIC_ROWS(clinic.pk, definition.code, list(languages))
     return {row.language: row for row in rows}
+
+
+_CLINIC_ROWS = Prepared(
+    lambda clinic_id, code, languages: ClinicWording.objects.filter(
+        clinic__id=clinic_id, instrument=code, language__in=languages
+    ).order_by()
+)
 
 
 def wordings_for(definition: Definition, languages: Iterable[str], clinic) -> dict[str, dict]:

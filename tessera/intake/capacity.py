@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 
 from tessera.core import access
 from tessera.core.models import ClinicRole, Episode
+from tessera.core.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,7 @@ def therapist_loads(clinic) -> list[TherapistLoad]:
     )
     for role in roles:
         role.user = ClinicRole.kept_user(role._state.db, [getattr(role, f) for f in role.KEPT_USER])
-    counts = dict(
-        Episode.objects.real()
-        .filter(clinic=clinic, therapist_id__in=[r.user_id for r in roles])
-        .exclude(status=Episode.Status.ENDED)
-        .values_list("therapist_id")
-        .annotate(n=Count("id", filter=Q()))
-        .values_list("therapist_id", "n")
-    )
+    counts = dict(_OPEN_BY_THERAPIST(clinic.pk, sorted({r.user_id for r in roles})))
     loads = {}
     for role in roles:  # one row per therapist, the highest maximum if several
         current = loads.get(role.user_id)
@@ -67,6 +61,20 @@ def therapist_loads(clinic) -> list[TherapistLoad]:
                 role.user, counts.get(role.user_id, 0), role.max_caseload
             )
     return sorted(loads.values(), key=TherapistLoad.sort_key)
+
+
+# Each therapist's open episodes at the clinic: compiled once per process per number of
+# therapists (``core.prepared``; issue 16: an application's page and the triage queue).
+_OPEN_BY_THERAPIST = Prepared(
+    lambda clinic_id, therapist_ids: (
+        Episode.objects.real()
+        .filter(clinic__id=clinic_id, therapist__id__in=therapist_ids)
+        .exclude(status=Episode.Status.ENDED)
+        .values_list("therapist_id")
+        .annotate(n=Count("id", filter=Q()))
+        .values_list("therapist_id", "n")
+    )
+)
 
 
 def suggested_therapist(loads: list[TherapistLoad]) -> TherapistLoad | None:

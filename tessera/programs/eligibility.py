@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.models import AuditEvent
+from tessera.core.prepared import Prepared
 
 from .content_rules import eligibility_problems
 from .matching.rules import rule_problems
@@ -26,15 +27,20 @@ from .models import ClinicEligibility, Programme, ProgrammeVersion, Status
 
 def published_versions(region_ids: Iterable[int]) -> list[ProgrammeVersion]:
     """The latest published version of every programme of these regions (one query),
-    with its programme, ordered by title."""
+    with its programme, ordered by title. Built and compiled once per process per
+    number of regions (``core.prepared``; issue 16: an application's page)."""
+    return _PUBLISHED(sorted(region_ids))
+
+
+def _published(region_ids):
     latest = (
         ProgrammeVersion.objects.filter(programme=OuterRef("programme"), status=Status.PUBLISHED)
         .order_by("-number")
         .values("pk")[:1]
     )
-    return list(
+    return (
         ProgrammeVersion.objects.filter(
-            programme__region_id__in=list(region_ids),
+            programme__region__id__in=region_ids,
             status=Status.PUBLISHED,
             pk=Subquery(latest),
         )
@@ -43,10 +49,19 @@ def published_versions(region_ids: Iterable[int]) -> list[ProgrammeVersion]:
     )
 
 
+_PUBLISHED = Prepared(_published)
+
+
 def overrides_for(clinic_ids: Iterable[int]) -> dict[tuple[int, int], ClinicEligibility]:
-    """{(clinic id, programme id): row} for these clinics (one query)."""
-    rows = ClinicEligibility.objects.filter(clinic_id__in=list(clinic_ids))
+    """{(clinic id, programme id): row} for these clinics (one query, compiled once per
+    number of clinics)."""
+    rows = _OVERRIDES(sorted(clinic_ids))
     return {(row.clinic_id, row.programme_id): row for row in rows}
+
+
+_OVERRIDES = Prepared(
+    lambda clinic_ids: ClinicEligibility.objects.filter(clinic__id__in=clinic_ids)
+)
 
 
 def effective_rules(version: ProgrammeVersion, override: ClinicEligibility | None) -> dict:

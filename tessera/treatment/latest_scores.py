@@ -16,10 +16,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.id_lists import in_ids, rows_for_ids
 from tessera.instruments.scoring import (
     UnknownInstrumentError,
     load_definition,
@@ -92,19 +93,20 @@ def band_label(definition, code: str, language: str) -> str:
     return code
 
 
-def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Score]]:
-    """Per episode id, each measure's latest score, sorted by instrument code (one query;
-    ``episode_ids`` a list or a values("pk") queryset)."""
-    language = language or _language()
-    # Which answers are "before treatment" (the baseline): the episodes' "pre" dues read
-    # once, from their partial index (``due_pre_by_episode``), not each answer's due
-    # row by its key, a level deeper as the country's dues grew (issue 16: the caseload
-    # page read 1,029 pages for it at 1,000 patients; supervision 27 → 36 at 100,000).
-    pre = DueMeasure.objects.filter(episode__in=episode_ids, time_point="pre").values("pk")
-    # Plain tuples, not model instances: a caseload of thirty reads some three hundred
-    # answers and keeps three of each series (issue 16: CPU per request).
-    responses = (
-        Response.objects.filter(episode__in=episode_ids, total__isnull=False)
+def _responses(episode_ids, ids_list: bool = True):
+    """The episodes' answers with a score, as tuples in the order of their series, each
+    marked 0 when it answered the "before treatment" due (the baseline).
+
+    Which answers are "before treatment": the episodes' "pre" dues read once, from
+    their partial index (``due_pre_by_episode``), not each answer's due row by its key, a
+    level deeper as the country's dues grew (issue 16: the caseload page read 1,029
+    pages for it at 1,000 patients; supervision 27 → 36 at 100,000). Plain tuples, not
+    model instances: a caseload of thirty reads some three hundred answers and keeps
+    three of each series (issue 16: CPU per request)."""
+    among = in_ids("episode", episode_ids) if ids_list else Q(episode__in=episode_ids)
+    pre = DueMeasure.objects.filter(among, time_point="pre").values("pk")
+    return (
+        Response.objects.filter(among, total__isnull=False)
         .annotate(
             pre_rank=Case(
                 When(due_id__in=pre, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -113,6 +115,21 @@ def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Sc
         .order_by("episode_id", "instrument", "submitted_at", "id")
         .values_list("episode_id", "instrument", "id", "total", "band", "submitted_at", "pre_rank")
     )
+
+
+def latest_scores(episode_ids, language: str | None = None) -> dict[int, list[Score]]:
+    """Per episode id, each measure's latest score, sorted by instrument code (one query;
+    ``episode_ids`` a list or a values("pk") queryset)."""
+    language = language or _language()
+    # Which answers are "before treatment" (the baseline): the episodes' "pre" dues read
+    # once, from their partial index (``due_pre_by_episode``), not each answer's due
+    # row by its key, a level deeper as the country's dues grew (issue 16: the caseload
+    # page read 1,029 pages for it at 1,000 patients; supervision 27 → 36 at 100,000).
+    if isinstance(episode_ids, list | tuple):
+        # The SQL built once per process, run with the next list (``rows_for_ids``).
+        responses = rows_for_ids("latest_scores.responses", _responses, episode_ids)
+    else:
+        responses = _responses(episode_ids, ids_list=False)
     series: dict[tuple[int, str], list] = defaultdict(list)
     for row in responses:
         series[(row[0], row[1])].append(row)
