@@ -61,9 +61,12 @@ def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
 
     _move_down(page, first, "She asked to start with sleep")
     expect(page).to_have_url(re.compile(f"{plan}$"))
-    expect(page.get_by_role("status")).to_contain_text(
+    said = page.get_by_role("status").filter(has_text="Nothing was changed")
+    expect(said).to_contain_text(
         "Nothing was changed: the order is no longer the one this page showed"
     )
+    # and the reason typed in this tab is back in the form, to send again (decision 0100)
+    expect(page.get_by_role("status").filter(has_text="What you had typed")).to_be_visible()
     assert _order(demo) == moved
 
 
