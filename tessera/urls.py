@@ -1,10 +1,15 @@
 """Tessera's URLs. Every pattern here needs a row in tests/test_access_matrix.py."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from tessera.core.views.email_confirm import confirm_email
 from tessera.core.views.language import set_language
 
 urlpatterns = [
+    # allauth's, answering a used link sent again with its page (decision 0103).
+    re_path(
+        r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", confirm_email, name="account_confirm_email"
+    ),
     path("accounts/", include("allauth.urls")),
     # Django's language switcher, which also stores a signed-in person's choice.
     path("i18n/setlang/", set_language, name="set_language"),

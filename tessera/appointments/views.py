@@ -296,17 +296,29 @@ def my_session_change(request: HttpRequest, pk: int) -> HttpResponse:
 def my_session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """A coming session as a calendar file: nothing in it but the clinic, the time and
     the place or link (tessera.appointments.calendar)."""
-    appointment = _my_session(request.user, pk)
-    if appointment.status != Appointment.Status.BOOKED:
+    # Cancelled ones too: a calendar link opened after the session was cancelled (by the
+    # clinic, or when the treatment ended) takes it out of the calendar (decision 0103).
+    appointment = (
+        Appointment.objects.visible_to(request.user)
+        .filter(pk=pk, episode__patient__user=request.user)
+        .with_therapist_left()
+        .select_related("episode__clinic")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    if appointment.status != Appointment.Status.BOOKED and not cancelled:
         raise Http404
     body = calendar.ics(
         appointment,
         clinic_name=appointment.episode.clinic.name,
         host=request.get_host().split(":")[0] or "tessera",
         now=timezone.now(),
-        # Its therapist has left (decision 0096): the file takes it out of the calendar
+        # Its therapist has left (decision 0096), or it was cancelled since the link was
+        # sent (the episode ended; decision 0103): the file takes it out of the calendar
         # it was added to (same UID, cancelled), and promises nothing.
-        cancelled=appointment.therapist_left,
+        cancelled=cancelled or appointment.therapist_left,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'

@@ -184,7 +184,7 @@ def test_the_invited_person_takes_over_the_application(world, client, login):
     application.refresh_from_db()
     assert application.applicant == person
     other = make_user("someone@else.test")
-    assert login(other).get(url).status_code == 404  # already claimed
+    assert login(other).get(url).status_code == 403  # already claimed: "has been used"
 
 
 def test_an_expired_or_forged_link_does_not_work(world, client, settings):

@@ -88,7 +88,7 @@ def test_a_claimed_invitation_cannot_be_claimed_again(world, login):
     response = login(other).post(
         _url(application), {"date_of_birth": "1983-05-21", "last_four": "4564"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     application.refresh_from_db()
     assert application.applicant.email == "gus@person.test"
 

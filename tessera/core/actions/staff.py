@@ -246,6 +246,18 @@ def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
             clinic=grant.clinic_id, user=grant.user_id, on_call=False
         ).exclude(pk=grant.pk).update(on_call=True)
     grant.delete()
+    _withdraw_unused_invitation(grant.user)
+
+
+def _withdraw_unused_invitation(user: User) -> None:
+    """Someone invited who never chose a password and now holds no role: the invitation's
+    password link stops working (its token is made from the password field, which a new
+    unusable value changes), so the link says "no longer works" instead of opening an
+    account with nothing in it (decision 0103)."""
+    if user.has_usable_password() or user.clinic_roles.exists() or user.region_roles.exists():
+        return
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
 
 
 def end_sessions(user: User) -> int:

@@ -184,6 +184,11 @@ class Event(StrEnum):
         INTAKE,
         _("Details given to claim an invitation did not match"),
     )
+    SECURITY_INVITE_REFUSED = (
+        "security.invite_refused",
+        INTAKE,
+        _("An invitation link was opened by an account it was not for"),
+    )
     SECURITY_ACCESS_DENIED = (
         "security.access_denied",
         ADMINISTRATION,

@@ -24,6 +24,7 @@ from .. import notify
 from ..actions import apply as apply_actions
 from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
+from ..models.applications import CLOSED_STATUSES
 from ..status import applicant_phase, crisis_contacts
 from ..timeline import application_steps
 from .conversation import conversation
@@ -99,8 +100,49 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(next_step_url(_own(request, pk)))
 
 
+def _invite_used(request, application: Application, here: str, *, staff: bool = False):
+    """The invitation cannot be taken up in this browser: already taken up, or a staff
+    account is signed in. Says so, and what to do next (sign in, or sign out first);
+    nothing of the application is shown (decision 0103)."""
+    return render(
+        request,
+        "intake/invite_used.html",
+        {"clinic": application.clinic, "here": here, "staff": staff},
+        status=403 if request.user.is_authenticated else 200,
+    )
+
+
 def _invite_attempts_key(application: Application) -> str:
     return f"tessera:invite-confirm:{application.pk}"
+
+
+def _invite_elsewhere(request, application: Application | None, here: str):
+    """The answer when this browser cannot claim the invitation (no longer valid, signed
+    out, a staff account, taken up already) or its claimant goes on; None to claim it."""
+    if application is None or application.status in (Status.DUPLICATE, Status.DECLINED):
+        return render(request, "intake/invite_invalid.html", status=404)
+    if application.applicant_id is None and application.status in CLOSED_STATUSES:
+        # Referred elsewhere (or decided) before the person took the invitation up.
+        return render(request, "intake/invite_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        if application.applicant_id is not None:
+            # Taken up already (by this person in another browser, or by someone else):
+            # never the sign-up page again, which would make a second account.
+            return _invite_used(request, application, here)
+        request.session[SIGNUP_SESSION_KEY] = application.clinic.slug
+        request.session[NEXT_SESSION_KEY] = here
+        return render(request, "intake/invite.html", {"clinic": application.clinic, "here": here})
+    if request.user.is_staff_member:
+        # A colleague's session open in this browser: say whose, and how to go on.
+        audit.record("security.invite_refused", purpose="intake", obj=application)
+        return _invite_used(request, application, here, staff=True)
+    if application.applicant_id == request.user.pk:
+        request.session.pop(NEXT_SESSION_KEY, None)
+        return redirect(next_step_url(application))
+    if application.applicant_id is not None:
+        audit.record("security.invite_refused", purpose="intake", obj=application)
+        return _invite_used(request, application, here)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,20 +152,10 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     invitation went to or confirming their date of birth and identity number."""
     pk = notify.read_invite_token(token)
     application = Application.objects.filter(pk=pk).select_related("clinic").first()
-    if application is None or application.status in (Status.DUPLICATE, Status.DECLINED):
-        return render(request, "intake/invite_invalid.html", status=404)
     here = reverse("intake_invite", args=[token])
-    if not request.user.is_authenticated:
-        request.session[SIGNUP_SESSION_KEY] = application.clinic.slug
-        request.session[NEXT_SESSION_KEY] = here
-        return render(request, "intake/invite.html", {"clinic": application.clinic, "here": here})
-    if request.user.is_staff_member:
-        raise Http404
-    if application.applicant_id == request.user.pk:
-        request.session.pop(NEXT_SESSION_KEY, None)
-        return redirect(next_step_url(application))
-    if application.applicant_id is not None:
-        return render(request, "intake/invite_invalid.html", status=404)
+    answer = _invite_elsewhere(request, application, here)
+    if answer is not None:
+        return answer
     by_address = apply_actions.invited_address_matches(application, request.user)
     form = None if by_address else InviteConfirmForm(request.POST or None)
     key = _invite_attempts_key(application)
