@@ -5,11 +5,9 @@ second request compiles none of them, and shows the same suggestion and loads.""
 
 from __future__ import annotations
 
-from unittest import mock
-
-from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 
+from tests.compiled_sql import compiled_on_second_request
 from tests.intake.assessment_helpers import published_version
 from tests.intake.intake_helpers import make_application
 
@@ -26,18 +24,7 @@ def test_a_second_request_compiles_none_of_the_pages_fixed_reads(world, login):
     application = make_application(world.clinic, "compiled@apply.test")
     client = login(world["intake"])
     url = reverse("intake_application", args=[application.pk])
-    first = client.get(url).content.decode()
-    seen = []
-    real = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        sql, params = real(self, *args, **kwargs)
-        seen.append(sql)
-        return sql, params
-
-    with mock.patch.object(SQLCompiler, "as_sql", counting):
-        second = client.get(url).content.decode()
-    assert seen, "the patch sees Django's compiling"
+    seen, first, second = compiled_on_second_request(client, url)
     again = [sql for sql in seen if any(part in sql for part in ONCE)]
     assert not again, again
     assert "<strong>Depression</strong>" in second and "<strong>Depression</strong>" in first
