@@ -94,20 +94,18 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _visible_alert(request.user, pk)
+    may_act = access.episode_in_own_scope(request.user, alert.episode)
+    return _alert_page(request, alert, may_act=may_act, form=ResolveForm())
+
+
+def _alert_page(request, alert, *, may_act: bool, status: int = 200, **extra) -> HttpResponse:
+    """The alert's page (a read of the patient's record, audited), with ``extra`` in its
+    context: the resolve form, or a note that was not saved."""
     record_patient_read(
         request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
     )
-    return render(
-        request,
-        "safety/alert_detail.html",
-        {
-            "alert": alert,
-            "form": ResolveForm(),
-            "flags": _flag_labels(alert),
-            "may_act": access.episode_in_own_scope(request.user, alert.episode),
-            **_follow_up(alert),
-        },
-    )
+    context = {"alert": alert, "flags": _flag_labels(alert), "may_act": may_act, **extra}
+    return render(request, "safety/alert_detail.html", context | _follow_up(alert), status=status)
 
 
 def _flag_labels(alert: RiskAlert) -> list[str]:
@@ -153,20 +151,7 @@ def _already_resolved(request, alert) -> HttpResponse:
     note = (request.POST.get("action_note") or "").strip()
     if not note or note == alert.action_note.strip():
         return redirect("risk_alert", pk=alert.pk)
-    record_patient_read(
-        request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
-    )
-    return render(
-        request,
-        "safety/alert_detail.html",
-        {
-            "alert": alert,
-            "flags": _flag_labels(alert),
-            "may_act": True,
-            "not_saved": note,
-            **_follow_up(alert),
-        },
-    )
+    return _alert_page(request, alert, may_act=True, not_saved=note)
 
 
 @staff_required
@@ -213,21 +198,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             )
             url = reverse("episode_safety_plan", args=[alert.episode_id])
             return redirect(f"{url}?edit=1")
-    record_patient_read(
-        request.user, alert.episode.patient, "risk_alert", obj=alert, clinic=alert.episode.clinic
-    )
-    return render(
-        request,
-        "safety/alert_detail.html",
-        {
-            "alert": alert,
-            "form": form,
-            "flags": _flag_labels(alert),
-            "may_act": True,
-            **_follow_up(alert),
-        },
-        status=400,
-    )
+    return _alert_page(request, alert, may_act=True, form=form, status=400)
 
 
 @staff_required
