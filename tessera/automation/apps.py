@@ -10,4 +10,7 @@ class AutomationConfig(AppConfig):
     verbose_name = _("Automation")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (tells of booked sessions, issue 20)
+        from . import (
+            receivers,  # noqa: F401  (tells of booked sessions, issue 20)
+            still_wanted,  # noqa: F401  (withdraws what has ended, decision 0105)
+        )

@@ -22,6 +22,7 @@ def tell_of_booked_session(sender, appointment, acting_user=None, **kwargs) -> N
             "session_booked",
             key=f"session_booked:appointment:{appointment.pk}:{patient_user.pk}",
             link=reverse("my_sessions"),
+            params={"appointment": appointment.pk},  # withdrawn if cancelled (still_wanted)
         )
     therapist = appointment.therapist
     if therapist is not None and therapist != acting_user:
@@ -30,4 +31,5 @@ def tell_of_booked_session(sender, appointment, acting_user=None, **kwargs) -> N
             "session_booked_with_you",
             key=f"session_booked_with_you:appointment:{appointment.pk}:{therapist.pk}",
             link=reverse("episode_sessions", kwargs={"episode_id": episode.pk}),
+            params={"appointment": appointment.pk},
         )

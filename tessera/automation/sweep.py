@@ -129,7 +129,7 @@ def send_automated(now: dt.datetime) -> int:
 
 def _not_yet(wanted: list[tuple]) -> list[tuple]:
     """Leave out reminders whose key is already in the notification log (one query)."""
-    keys = {key for _user, _kind, key, _link in wanted}
+    keys = {key for _user, _kind, key, _link, _params in wanted}
     known = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     return [item for item in wanted if item[2] not in known]
 
@@ -148,7 +148,13 @@ def questionnaire_reminders(now: dt.datetime) -> list[tuple]:
         last = batch[-1].pk
         wanted += _not_yet(
             [
-                (d.episode.patient.user, "reminder_questionnaire", f"reminder:due:{d.pk}", link)
+                (
+                    d.episode.patient.user,
+                    "reminder_questionnaire",
+                    f"reminder:due:{d.pk}",
+                    link,
+                    {"due": d.pk},
+                )
                 for d in batch
             ]
         )
@@ -174,12 +180,13 @@ def episode_reminders(batch, now: dt.datetime) -> list[tuple]:
         user = episode.patient.user
         state = plans.next_step(states)
         if state is not None and state.entry.started_at is None:
-            wanted.append((user, "reminder_module", f"reminder:module:{state.entry.pk}", plan_link))
+            key = f"reminder:module:{state.entry.pk}"
+            wanted.append((user, "reminder_module", key, plan_link, {"entry": state.entry.pk}))
         since = activity.inactive_since(episode, now)
         if since is not None:
             day = timezone.localtime(since).date().isoformat()
             key = f"reminder:inactive:{episode.pk}:{day}"
-            wanted.append((user, "reminder_inactive", key, plan_link))
+            wanted.append((user, "reminder_inactive", key, plan_link, {"episode": episode.pk}))
     return _not_yet(wanted)
 
 
@@ -188,8 +195,10 @@ def send_reminders(now: dt.datetime) -> int:
     for batch in _batches(_episodes()):
         wanted += episode_reminders(batch, now)
     written = 0
-    for user, kind, key, link in wanted:
-        written += len(notify(user, kind, key=key, link=link))
+    for user, kind, key, link, params in wanted:
+        # The ids in ``params`` let delivery withdraw a reminder whose subject has ended
+        # by the time it is due (still_wanted.py; decision 0105).
+        written += len(notify(user, kind, key=key, link=link, params=params))
     return written
 
 

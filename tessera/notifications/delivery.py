@@ -173,7 +173,8 @@ def deliver_notification(notification_id: int) -> str:
 
 
 def deliver(notification_id: int, now=None) -> str:
-    """Send one notification if it is still intended and not held; returns its state.
+    """Send one notification if it is still intended, still wanted (``still_wanted``:
+    otherwise it is withdrawn) and not held; returns its state.
 
     Three steps, so that a worker killed mid-send leaves a trace: (1) under the row's
     lock, the row is marked "sending" with its Message-ID and committed; (2) the mail or
@@ -205,6 +206,11 @@ def deliver(notification_id: int, now=None) -> str:
         if unsure and row.claimed_at and row.claimed_at > now - SENDING_TIMEOUT:
             return row.state  # another worker is sending it now
         if row.state not in (Notification.State.INTENDED, Notification.State.SENDING):
+            return row.state
+        if not still_wanted(row):
+            row.state = Notification.State.WITHDRAWN
+            row.save(update_fields=["state"])
+            logger.info("notification.withdrawn id=%s kind=%s", row.pk, row.kind)
             return row.state
         if not unsure:
             if row.send_after and row.send_after > now:
@@ -246,6 +252,18 @@ def deliver(notification_id: int, now=None) -> str:
     _record_sent(row)
     logger.info("notification.sent id=%s channel=%s kind=%s", row.pk, row.channel, row.kind)
     return row.state
+
+
+def still_wanted(row: Notification) -> bool:
+    """Whether a row is still to be sent, asked each time it comes due: not when the login
+    it was written for has been closed since (an offboarded member of staff), nor when its
+    kind's owner says what it was about has ended (``texts.STILL_WANTED``). A row may wait
+    hours between being written and being due (quiet hours, retries), and ``notify``
+    checked only the moment it was written (decision 0105)."""
+    if row.recipient_id and not row.recipient.is_active:
+        return False
+    check = texts.STILL_WANTED.get(row.kind)
+    return check is None or bool(check(row))
 
 
 def _record_sent(row: Notification) -> None:

@@ -88,6 +88,9 @@ class Notification(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        # Not sent: by the time it was due (after quiet hours or a retry) its recipient's
+        # login was closed, or what it was about had ended (delivery.still_wanted).
+        WITHDRAWN = "withdrawn", _("no longer needed")
 
     # A person with an account, or (e-mail only) an address with no account behind it
     # yet: someone a referrer named, invited to complete their application. ``clinic``

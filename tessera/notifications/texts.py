@@ -129,6 +129,12 @@ COMPOSERS: dict[str, Composer] = {}
 # Run in the transaction that marks a row of the kind sent (delivery._record_sent): the
 # owner records what sending means to it (a referral receipt marked sent, audited).
 ON_SENT: dict[str, Callable] = {}
+# Asked just before a row of the kind is sent, which can be hours after it was written
+# (held for quiet hours, tried again after a failure): ``still_wanted(row) -> bool``,
+# registered by the app that owns what the kind is about (``register_still_wanted``).
+# False when that has ended (the questionnaire answered or cancelled, the module removed,
+# the episode ended, the session cancelled): the row is withdrawn, not sent (decision 0105).
+STILL_WANTED: dict[str, Callable] = {}
 
 
 def register(kind: str, about, *, on_sent: Callable | None = None):
@@ -140,6 +146,15 @@ def register(kind: str, about, *, on_sent: Callable | None = None):
         if on_sent is not None:
             ON_SENT[kind] = on_sent
         return compose
+
+    return add
+
+
+def register_still_wanted(*kinds: str):
+    def add(check: Callable) -> Callable:
+        for kind in kinds:
+            STILL_WANTED[kind] = check
+        return check
 
     return add
 

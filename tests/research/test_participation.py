@@ -169,7 +169,7 @@ def test_research_measures_are_reminded_like_any_questionnaire(world, study):
 
     participant = new_participant(world, 32)
     rm = ResearchMeasure.objects.get(participant=participant)
-    keys = [key for _user, _kind, key, _link in questionnaire_reminders(rm.due.due_at)]
+    keys = [key for _user, _kind, key, _link, _params in questionnaire_reminders(rm.due.due_at)]
     assert f"reminder:due:{rm.due.pk}" in keys
 
 

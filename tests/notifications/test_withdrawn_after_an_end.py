@@ -1,0 +1,45 @@
+"""A notification written before an end is not sent after it (decision 0105): a row can
+wait hours between being written and being due (quiet hours, retries), and ``notify``
+looked at its recipient only when it was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+
+from tessera.core.actions import do_offboard_staff
+from tessera.notifications import delivery, texts
+from tessera.notifications.models import Notification, Preference
+
+
+def test_a_notice_held_for_a_member_of_staff_who_then_left_is_withdrawn(world):
+    therapist = world["therapist"]
+    Preference.objects.create(user=therapist, quiet_from=dt.time(0), quiet_until=dt.time(23, 59))
+    [row] = delivery.notify(therapist, "patient_wrote", key="wrote:1", link="/inbox/")
+    do_offboard_staff(therapist, acting_user=world["manager"], clinics=[world.clinic])
+    assert delivery.deliver(row.pk) == "withdrawn"
+    row.refresh_from_db()
+    assert row.state == Notification.State.WITHDRAWN
+    assert row.get_state_display() == "no longer needed"
+    assert mail.outbox == []
+    # never picked up again by the periodic delivery
+    assert not Notification.objects.due().filter(pk=row.pk).exists()
+
+
+def test_an_urgent_alert_to_someone_whose_login_closed_is_withdrawn_too(world):
+    therapist = world["therapist"]
+    [row, *_] = delivery.notify(therapist, "risk_alert", key="alert:1", link="/safety/1/")
+    do_offboard_staff(therapist, acting_user=world["manager"], clinics=[world.clinic])
+    assert delivery.deliver(row.pk) == "withdrawn"
+    assert mail.outbox == []
+
+
+def test_a_kind_whose_owner_says_it_ended_is_withdrawn_and_others_are_sent(world, monkeypatch):
+    monkeypatch.setitem(texts.STILL_WANTED, "new_message", lambda row: row.params.get("live"))
+    patient = world.patient.user
+    [gone] = delivery.notify(patient, "new_message", key="a", link="/me/", params={"live": False})
+    [live] = delivery.notify(patient, "new_message", key="b", link="/me/", params={"live": True})
+    assert delivery.deliver(gone.pk) == "withdrawn"
+    assert delivery.deliver(live.pk) == "sent"
+    assert len(mail.outbox) == 1
