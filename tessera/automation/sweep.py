@@ -202,22 +202,44 @@ def send_reminders(now: dt.datetime) -> int:
     return written
 
 
+def _steps(now: dt.datetime) -> list[tuple[str, object]]:
+    """The sweep's steps in the order they run: what keeps a person at risk seen comes
+    first (risk alerts, urgent applications, then the deliveries due, which include a
+    failed alert notice's next try), the rest after."""
+    return [
+        ("escalated", lambda: len(escalate_overdue(now))),
+        ("urgent_applications", lambda: len(escalate_overdue_urgent(now))),
+        ("delivered", lambda: deliver_due(now)),
+        ("automated", lambda: send_automated(now)),
+        ("reminders", lambda: send_reminders(now)),
+        ("security_bursts", lambda: alert_security_bursts(now)),
+        # What two racing writes left unfiled in the staff's security events (0091).
+        ("staff_security_filed", lambda: staff_security.file_recent(now)),
+        # What the reminders just wrote and held notices now due (quiet hours over).
+        ("delivered", lambda: deliver_due(now)),
+    ]
+
+
 def run_automation(now: dt.datetime | None = None) -> Summary:
     """Everything periodic, in one call: run it every few minutes (docs/automation.md).
 
     Every run is recorded (``tessera.core.jobs``), so that a sweep that stops, or fails,
-    is seen on /healthz and on the risk alert list: escalation depends on it."""
+    is seen on /healthz and on the risk alert list: escalation depends on it. A step that
+    fails does not stop the others (a reminder that cannot be written must not keep a
+    risk alert from being passed on; decision 0105): each step runs, the failure is
+    logged, and the first one is raised at the end, so the run is recorded as failed."""
     now = now or timezone.now()
     summary = Summary()
+    failures: list[BaseException] = []
     with jobs.recording(jobs.SWEEP, now) as run:
-        summary.automated = send_automated(now)
-        summary.reminders = send_reminders(now)
-        summary.escalated = len(escalate_overdue(now))
-        summary.urgent_applications = len(escalate_overdue_urgent(now))
-        summary.security_bursts = alert_security_bursts(now)
-        # What two racing writes left unfiled in the staff's security events (0091).
-        summary.staff_security_filed = staff_security.file_recent(now)
-        summary.delivered = deliver_due(now)
+        for name, step in _steps(now):
+            try:
+                setattr(summary, name, getattr(summary, name) + step())
+            except Exception as exc:  # the other steps still run; raised on below
+                logger.exception("automation.step_failed step=%s", name)
+                failures.append(exc)
         run.summary = str(summary)
+        if failures:
+            raise failures[0]
     logger.info("automation.sweep %s", summary)
     return summary

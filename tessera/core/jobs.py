@@ -37,13 +37,13 @@ def max_age(job: str = SWEEP) -> dt.timedelta:
 def recording(job: str, now: dt.datetime | None = None):
     """Record one run of ``job``: the row is written when it starts, completed when it
     ends (failed if it raised; the error is raised on). Yields the row; set
-    ``row.summary`` to keep counts with it."""
+    ``row.summary`` to keep counts with it (kept for a failed run too)."""
     row = JobRun.objects.create(job=job, started_at=now or timezone.now())
     try:
         yield row
     except BaseException:
         row.ok, row.finished_at = False, timezone.now()
-        row.save(update_fields=["ok", "finished_at"])
+        row.save(update_fields=["ok", "finished_at", "summary"])  # what was done before
         logger.error("job.failed job=%s run=%s", job, row.pk)
         raise
     row.ok, row.finished_at = True, timezone.now()

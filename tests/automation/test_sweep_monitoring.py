@@ -104,3 +104,29 @@ def test_an_overdue_alert_escalates_when_the_sweep_runs_late(
     assert summary.escalated == 1 and alert.escalation_level == 1
     assert world["supervisor"].email in [m.to[0] for m in mail.outbox]
     assert health(client, late + dt.timedelta(minutes=1))["sweep"] == "ok"
+
+
+def test_a_failing_step_does_not_keep_an_alert_from_being_passed_on(
+    world, django_capture_on_commit_callbacks
+):
+    """Decision 0105: the reminders failing (a bug, a row they cannot read) used to end
+    the run before escalation; the alert then waited, unescalated, for a fix."""
+    with (
+        time_machine.travel(MONDAY_9, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        treatment.do_submit_response(
+            world.due,
+            {**dict.fromkeys(range(1, 9), 1), 9: 3},
+            acting_user=world.patient.user,
+            submission_key=uuid.uuid4(),
+            language="en",
+        )
+    alert = RiskAlert.objects.get(episode=world.episode)
+    with mock.patch("tessera.automation.sweep.send_reminders", side_effect=RuntimeError):
+        with pytest.raises(RuntimeError):
+            sweep_at(MONDAY_9 + dt.timedelta(days=2))
+    alert.refresh_from_db()
+    assert alert.escalation_level == 1
+    run = JobRun.objects.get(job=jobs.SWEEP)
+    assert run.ok is False and "escalated=1" in run.summary
