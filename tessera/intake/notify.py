@@ -14,7 +14,8 @@ from tessera.notifications import texts
 from tessera.notifications.delivery import Undeliverable, notify, notify_address
 
 from . import urgent
-from .models import Application
+from .models import Application, Status
+from .models.applications import CLOSED_STATUSES
 
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
@@ -87,6 +88,24 @@ def _invitation_text(row, language: str) -> tuple[str, str]:
             )
             % {"link": link},
         )
+
+
+def invitation_open(application) -> bool:
+    """Whether the invitation's link still lets the person take the application up: not
+    once it was declined or merged as a duplicate, nor once it was decided or referred
+    elsewhere before anyone took it up (the invitation page then says the link no longer
+    works: ``views.apply``)."""
+    if application.status in (Status.DUPLICATE, Status.DECLINED):
+        return False
+    return not (application.applicant_id is None and application.status in CLOSED_STATUSES)
+
+
+@texts.register_still_wanted("application_invited")
+def _invitation_still_open(row) -> bool:
+    """An invitation sent later than it was written (a refusing mail server is tried for
+    up to an hour and a half) is withdrawn when its link would no longer work (0105)."""
+    application = Application.objects.filter(pk=row.params.get("application")).first()
+    return application is None or invitation_open(application)  # None: Undeliverable
 
 
 @texts.register("information_requested", gettext_lazy("There is news about your application"))

@@ -43,3 +43,40 @@ def test_a_kind_whose_owner_says_it_ended_is_withdrawn_and_others_are_sent(world
     assert delivery.deliver(gone.pk) == "withdrawn"
     assert delivery.deliver(live.pk) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_an_invitation_sent_late_is_withdrawn_once_the_application_went_elsewhere(world):
+    """A refusing mail server keeps an invitation for up to an hour and a half; if the
+    clinic referred the person elsewhere meanwhile, its link would say it no longer works."""
+    from tessera.intake.actions import apply as apply_actions
+    from tessera.intake.actions import triage
+    from tests.intake.intake_helpers import REFERRAL
+
+    apply_actions.do_refer(
+        world.clinic,
+        referral=REFERRAL,
+        person={"first_name": "Rut", "last_name": "R", "email": "rut@person.test"},
+    )
+    row = Notification.objects.get(kind="application_invited")
+    triage.do_redirect(row_application(row), acting_user=world["intake"], where="The local team")
+    assert delivery.deliver(row.pk) == "withdrawn"
+    assert "rut@person.test" not in [to for m in mail.outbox for to in m.to]
+
+
+def test_an_invitation_to_an_application_still_open_is_sent(world):
+    from tessera.intake.actions import apply as apply_actions
+    from tests.intake.intake_helpers import REFERRAL
+
+    apply_actions.do_refer(
+        world.clinic,
+        referral=REFERRAL,
+        person={"first_name": "Rut", "last_name": "R", "email": "rut@person.test"},
+    )
+    row = Notification.objects.get(kind="application_invited")
+    assert delivery.deliver(row.pk) == "sent"
+
+
+def row_application(row):
+    from tessera.intake.models import Application
+
+    return Application.objects.get(pk=row.params["application"])

@@ -24,7 +24,6 @@ from .. import notify
 from ..actions import apply as apply_actions
 from ..forms import ConsentForm, DetailsForm, InviteConfirmForm, UrgentPhoneForm
 from ..models import Application, ConsentText, Status
-from ..models.applications import CLOSED_STATUSES
 from ..status import applicant_phase, crisis_contacts
 from ..timeline import application_steps
 from .conversation import conversation
@@ -119,10 +118,8 @@ def _invite_attempts_key(application: Application) -> str:
 def _invite_elsewhere(request, application: Application | None, here: str):
     """The answer when this browser cannot claim the invitation (no longer valid, signed
     out, a staff account, taken up already) or its claimant goes on; None to claim it."""
-    if application is None or application.status in (Status.DUPLICATE, Status.DECLINED):
-        return render(request, "intake/invite_invalid.html", status=404)
-    if application.applicant_id is None and application.status in CLOSED_STATUSES:
-        # Referred elsewhere (or decided) before the person took the invitation up.
+    if application is None or not notify.invitation_open(application):
+        # Declined, merged, or referred elsewhere (or decided) before it was taken up.
         return render(request, "intake/invite_invalid.html", status=404)
     if not request.user.is_authenticated:
         if application.applicant_id is not None:
