@@ -208,10 +208,7 @@ def deliver(notification_id: int, now=None) -> str:
         if row.state not in (Notification.State.INTENDED, Notification.State.SENDING):
             return row.state
         if not still_wanted(row):
-            row.state = Notification.State.WITHDRAWN
-            row.save(update_fields=["state"])
-            logger.info("notification.withdrawn id=%s kind=%s", row.pk, row.kind)
-            return row.state
+            return _withdraw(row)
         if not unsure:
             if row.send_after and row.send_after > now:
                 return row.state
@@ -264,6 +261,18 @@ def still_wanted(row: Notification) -> bool:
         return False
     check = texts.STILL_WANTED.get(row.kind)
     return check is None or bool(check(row))
+
+
+def _withdraw(row: Notification) -> str:
+    """Not sent: marked withdrawn, and its owner tells whoever must be told instead
+    (``texts.ON_WITHDRAWN``), in the transaction that holds the row."""
+    row.state = Notification.State.WITHDRAWN
+    row.save(update_fields=["state"])
+    logger.info("notification.withdrawn id=%s kind=%s", row.pk, row.kind)
+    on_withdrawn = texts.ON_WITHDRAWN.get(row.kind)
+    if on_withdrawn is not None:
+        on_withdrawn(row)
+    return row.state
 
 
 def _record_sent(row: Notification) -> None:

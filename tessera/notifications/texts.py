@@ -135,6 +135,10 @@ ON_SENT: dict[str, Callable] = {}
 # False when that has ended (the questionnaire answered or cancelled, the module removed,
 # the episode ended, the session cancelled): the row is withdrawn, not sent (decision 0105).
 STILL_WANTED: dict[str, Callable] = {}
+# Run in the transaction that withdraws a row of the kind (``on_withdrawn(row)``): the
+# owner tells whoever must be told instead (a risk alert whose notice was for someone
+# who has left goes to the people who can act on it now).
+ON_WITHDRAWN: dict[str, Callable] = {}
 
 
 def register(kind: str, about, *, on_sent: Callable | None = None):
@@ -150,10 +154,12 @@ def register(kind: str, about, *, on_sent: Callable | None = None):
     return add
 
 
-def register_still_wanted(*kinds: str):
+def register_still_wanted(*kinds: str, on_withdrawn: Callable | None = None):
     def add(check: Callable) -> Callable:
         for kind in kinds:
             STILL_WANTED[kind] = check
+            if on_withdrawn is not None:
+                ON_WITHDRAWN[kind] = on_withdrawn
         return check
 
     return add

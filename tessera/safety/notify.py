@@ -2,13 +2,25 @@
 logged, and sent at most once): by e-mail and by text message to their mobile number for
 urgent alerts, whatever their notification preferences and quiet hours (the kinds are
 ``URGENT_KINDS`` there). Both say only that there is a risk alert to look at, and link
-to it: no name, no answer, no score."""
+to it: no name, no answer, no score.
+
+A notice can be sent later than it was written (a refusing mail or SMS server is tried
+again for up to an hour and a half). When it comes due for someone whose login has been
+closed since, it is withdrawn (``notifications.delivery.still_wanted``), and the people
+who can act on the alert now are told instead (``_tell_who_can_act``): a patient at risk
+is never left with a notice to nobody (decision 0105)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from tessera.notifications.delivery import notify
+from tessera.notifications.texts import register_still_wanted
+
+from . import recipients
+from .models import RiskAlert
+
+KINDS = ("risk_alert", "risk_alert_escalated")
 
 
 def tell_staff(users, alert, *, escalated: bool, again: str = "") -> None:
@@ -25,4 +37,28 @@ def tell_staff(users, alert, *, escalated: bool, again: str = "") -> None:
             link=link,
             channels={"email", "sms"},
             clinic=alert.episode.clinic,  # a failure is shown to its staff on call
+            params={"alert": alert.pk},
         )
+
+
+def _tell_who_can_act(row) -> None:
+    """A notice withdrawn (its recipient left): the alert's people at its level now, if
+    nobody has acknowledged it yet. Those told already have the notice's key: not twice."""
+    alert = (
+        RiskAlert.objects.filter(pk=row.params.get("alert"), resolved_at__isnull=True)
+        .select_related("episode__clinic")
+        .first()
+    )
+    if alert is None or alert.acknowledged_at is not None:
+        return
+    level = alert.escalation_level
+    tell_staff(recipients.for_level(alert, level), alert, escalated=level > 0)
+
+
+@register_still_wanted(*KINDS, on_withdrawn=_tell_who_can_act)
+def _alert_still_open(row) -> bool:
+    """A notice of an alert resolved meanwhile is not sent (no rows before 0105 carry
+    the alert's id: those are sent)."""
+    if "alert" not in row.params:
+        return True
+    return RiskAlert.objects.filter(pk=row.params["alert"], resolved_at__isnull=True).exists()
