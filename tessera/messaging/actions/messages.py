@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit, risk_words, submissions
 from tessera.core.models import Episode
+from tessera.notifications import texts
 from tessera.notifications.delivery import notify
 from tessera.treatment.actions import do_mark_module_answered, do_note_therapist_first_look
 from tessera.treatment.models import WorksheetAnswer
@@ -205,13 +206,53 @@ def _notify(message: Message) -> None:
     episode = message.episode
     key = f"message:{message.pk}"
     if message.from_patient:
-        link = reverse("episode_messages", kwargs={"episode_id": episode.pk})
-        for user in access.patient_message_recipients(episode):
-            # the therapist keeps the message's own key; a manager standing in gets theirs
-            own = key if user.pk == episode.therapist_id else f"{key}:{user.pk}"
-            notify(user, "patient_wrote", key=own, link=link, channels={"email"})
+        _tell_staff(message, own_key_for=episode.therapist_id)
     else:
         notify(episode.patient.user, "new_message", key=key, link=reverse("my_messages"))
+
+
+def _tell_staff(message: Message, *, own_key_for) -> None:
+    """Each person told that the patient wrote (``access.patient_message_recipients``).
+    ``own_key_for``: who keeps the message's own key (the therapist when it is written);
+    everyone else gets theirs, so a notice sent instead of another is never refused as a
+    repeat of it."""
+    episode = message.episode
+    key = f"message:{message.pk}"
+    link = reverse("episode_messages", kwargs={"episode_id": episode.pk})
+    for user in access.patient_message_recipients(episode):
+        own = key if user.pk == own_key_for else f"{key}:{user.pk}"
+        notify(
+            user,
+            "patient_wrote",
+            key=own,
+            link=link,
+            channels={"email"},
+            params={"message": message.pk},  # to tell the right people if it waits (0105)
+        )
+
+
+def _still_for_them(row) -> bool:
+    """A notice held for quiet hours (or retried) is sent only while its recipient is
+    still among those told of the patient's messages: not after the patient was given
+    to another therapist, nor after the therapist left (decision 0105)."""
+    message = Message.objects.filter(pk=row.params.get("message")).select_related("episode")
+    message = message.first()
+    if message is None:
+        return "message" not in row.params
+    return row.recipient_id in {u.pk for u in access.patient_message_recipients(message.episode)}
+
+
+def _tell_who_is_told_now(row) -> None:
+    message = (
+        Message.objects.filter(pk=row.params.get("message"))
+        .select_related("episode__therapist")
+        .first()
+    )
+    if message is not None:
+        _tell_staff(message, own_key_for=None)
+
+
+texts.register_still_wanted("patient_wrote", on_withdrawn=_tell_who_is_told_now)(_still_for_them)
 
 
 @transaction.atomic
