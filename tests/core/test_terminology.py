@@ -8,6 +8,10 @@ by several hands over many sessions; these rules keep them to one glossary (deci
 
 - the therapist is "behandlare" (sv), "behandler" (nb, da), "behandelaar" (nl), never a
   "terapeut"/"therapeut" on one page and a "behandler" on another;
+- a treatment session is what the patient's menu calls it: "besök" (sv), "samtale"
+  (da), "afspraak" (nl), "time" / "timeavtale" (nb);
+- a risk alert is what the menu calls it: "riskvarning" (sv), "risikoadvarsel" (da),
+  "risicosignaal" (nl), not also a "risklarm", "risikoalarm" or "risicomelding";
 - in Dutch the clinic is "kliniek" (its role is "kliniekmanager"), never also a
   "praktijk" (a GP's practice stays a "huisartsenpraktijk"); the applicant is
   "aanmelder", since "aanmelding" is the application; signing in is "inloggen", never
@@ -54,6 +58,12 @@ TO_PROFESSIONALS = (
     "%(h)s h",
 )
 
+RISK_ALERT = r"\brisk alerts?\b|\b(open|unacknowledged) alerts?\b|\bits alert\b"
+
+# A treatment session as the patient's menu names it ("My sessions"), not the session a
+# sign-in keeps ("every session ended").
+SESSION = r"\b(next|my) sessions\b|\bbooked a session\b|\ba session has been booked\b"
+
 RULES = (
     Rule(
         "the therapist",
@@ -63,6 +73,20 @@ RULES = (
         "behandlare (sv), behandler (nb, da)",
     ),
     Rule("the therapist", ("nl",), r"therapist", r"(?i)\btherapeut", "behandelaar"),
+    # The menu's "Risk alerts" and the alert a patient's page shows are one thing.
+    Rule("the risk alert", ("sv",), RISK_ALERT, r"(?i)larm", "riskvarning, varning"),
+    Rule(
+        "the risk alert",
+        ("da",),
+        RISK_ALERT,
+        r"(?i)alarm|\b(risiko)?vars(el|l)",
+        "risikoadvarsel, advarsel",
+    ),
+    Rule("the risk alert", ("nl",), RISK_ALERT, r"(?i)melding", "risicosignaal, signaal"),
+    Rule("the session", ("sv",), SESSION, r"(?i)\bsession|\bsamtal", "besök (Mina besök)"),
+    Rule("the session", ("da",), SESSION, r"(?i)\bsession", "samtale (Mine samtaler)"),
+    Rule("the session", ("nl",), SESSION, r"(?i)\bsessie", "afspraak (Mijn afspraken)"),
+    Rule("the session", ("nb",), SESSION, r"(?i)\bsamtal|\bøkt", "time, timeavtale"),
     Rule(
         "the clinic",
         ("nl",),
@@ -138,6 +162,13 @@ def test_the_rules_find_what_they_forbid(tmp_path):
         ("nb", "the therapist"): ("Your therapist", "Terapeuten din"),
         ("da", "the therapist"): ("Your therapist", "Din terapeut"),
         ("nl", "the therapist"): ("Your therapist", "Je therapeut"),
+        ("sv", "the risk alert"): ("Open alerts", "Öppna larm"),
+        ("da", "the risk alert"): ("Open risk alerts", "Åbne risikovarsler"),
+        ("nl", "the risk alert"): ("Open risk alerts", "Openstaande risicomeldingen"),
+        ("sv", "the session"): ("Your next sessions", "Dina nästa samtal"),
+        ("da", "the session"): ("All my sessions", "Alle mine sessioner"),
+        ("nl", "the session"): ("A session has been booked for you", "Er is een sessie geboekt"),
+        ("nb", "the session"): ("Your next sessions", "De neste samtalene dine"),
         ("nl", "the clinic"): ("Send to my clinic", "Naar mijn praktijk sturen"),
         ("nl", "the clinic manager"): ("The clinic manager", "De klinisch manager"),
         ("nl", "the applicant"): ("Contact the applicant.", "Neem contact op met de aanvrager."),
