@@ -162,6 +162,17 @@ def make_clinic(region: Region, slug: str, **extra) -> Clinic:
     )
 
 
+def begun_by(episode, day: dt.date) -> None:
+    """For a test that ends a course on a day in the past: the course had begun by then,
+    eight weeks before (``portal.ending.do_end_episode`` refuses an end before the
+    start). Nothing changes when it had."""
+    from tessera.core.models import Episode
+
+    Episode.objects.filter(pk=episode.pk, started_on__gt=day).update(
+        started_on=day - dt.timedelta(weeks=8)
+    )
+
+
 def make_patient(clinic: Clinic, email: str, *, therapist=None, first="Pat", last="Ient"):
     user = make_user(email)
     patient = actions.do_create_patient(

@@ -374,7 +374,12 @@ def _seed() -> list[Login]:
                 care_model="unguided" if slug == "highland" else "guided",
             )
             if status in ("active", "ended"):
-                _start(episode, with_history=(local == "patient"))
+                # A course that has ended began weeks before its end (ten days ago).
+                _start(
+                    episode,
+                    with_history=(local == "patient"),
+                    weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else 0,
+                )
                 _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
             if status == "ended":
                 _ended(episode, staff[therapist])
@@ -470,13 +475,17 @@ def _plan(episode, programme_key, therapist, with_work: bool) -> None:
         )
 
 
-def _start(episode, *, with_history: bool) -> None:
+# The ended demo course ran this many weeks, to ten days ago (``_ended``).
+ENDED_COURSE_WEEKS = 9
+
+
+def _start(episode, *, with_history: bool, weeks_ago: int = 0) -> None:
     # Today where the clinic is, as the action's own default: the server's date differs
     # for an hour a day (Stockholm against a Scottish clinic), and a plan started on the
     # server's tomorrow would keep its first module closed until the clinic's midnight.
     today = plans.clinic_today(episode.clinic)
     if not with_history:
-        treatment.do_start_treatment(episode, start_on=today)
+        treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=weeks_ago))
         return
     treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=4))
     for week, (phq, gad) in enumerate(zip(HISTORY, GAD_HISTORY, strict=True)):

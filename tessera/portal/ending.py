@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access
@@ -54,6 +55,12 @@ def do_end_episode(
     if len(note) > Episode._meta.get_field("end_note").max_length:  # refused, never cut
         errors["note"] = _("Use at most %(limit)d characters.") % {
             "limit": Episode._meta.get_field("end_note").max_length
+        }
+    if ended_on is not None and episode.started_on and ended_on < episode.started_on:
+        # A course that ended before it began reads as nonsense on the patient's path
+        # and in every report of waits and lengths of treatment.
+        errors["ended_on"] = _("Treatment cannot end before it started (%(date)s).") % {
+            "date": date_format(episode.started_on, "SHORT_DATE_FORMAT")
         }
     if RiskAlert.objects.filter(episode=episode, resolved_at__isnull=True).exists():
         errors["reason"] = _("Resolve the open risk alert before ending the episode.")

@@ -28,6 +28,7 @@ Which scores count (decisions stated in docs/reports.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -159,7 +160,7 @@ def row_for(
         "problem_area": problem_area,
         "referral_source": source,
         "area": area,
-        "opened_on": clinic_dates.zone_date(_clinic_zone(episode), episode.created_at),
+        "opened_on": _opened_on(episode),
         "started_on": episode.started_on,
         "ended_on": episode.ended_on,
         "end_reason": episode.end_reason,
@@ -183,6 +184,18 @@ def row_for(
         "reliable_recovery": result.reliable_recovery,
         **rule_values,
     }
+
+
+def _opened_on(episode) -> dt.date:
+    """The day the course came into the service's care: the clinic's date of its
+    opening, or its start where it began before it was entered (a course brought over
+    from an earlier system, the demo's history). A period's per-episode table reads
+    "opened on or before the period's end": a course entered today but begun in the
+    spring was left out of every past period (decision 0107)."""
+    opened = clinic_dates.zone_date(_clinic_zone(episode), episode.created_at)
+    if episode.started_on is not None and episode.started_on < opened:
+        return episode.started_on
+    return opened
 
 
 def _clinic_zone(episode: Episode) -> str:

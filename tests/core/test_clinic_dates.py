@@ -114,8 +114,11 @@ def test_report_periods_end_on_the_clinics_date(highland, client):
         assert dashboard.clinic_comparison([highland], {}) == dashboard.clinic_comparison(
             [highland], {}, CLINIC_DAY
         )
-        # The outcome row: a course opened tonight was opened on Highland's Sunday.
-        Episode.objects.filter(pk=episode.pk).update(created_at=NIGHT)
+        # The outcome row: a course opened tonight was opened on Highland's Sunday (and
+        # begun on Monday: a course begun before it was entered was opened when it began).
+        Episode.objects.filter(pk=episode.pk).update(
+            created_at=NIGHT, started_on=CLINIC_DAY + dt.timedelta(days=1)
+        )
         outcome_table.refresh([episode.pk])
         assert EpisodeOutcome.objects.get(episode=episode).opened_on == CLINIC_DAY
         # The quarterly task builds Highland's last complete quarter: Q3 2028 (Q4 is not

@@ -14,7 +14,7 @@ from tessera.core import actions
 from tessera.core.models import Clinic
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import MeasureRule, ResponseDraft
-from tests.conftest import PASSWORD, make_clinic
+from tests.conftest import PASSWORD, begun_by, make_clinic
 from tests.e2e.conftest import sign_in, staff_sign_in
 from tests.intake.intake_helpers import make_application
 
@@ -112,11 +112,10 @@ def ended_course(e2e_world):
     )
     e2e_world.clinic.contact_phone = "+46 8 555 010"
     e2e_world.clinic.save()
+    ended_on = plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=40)
+    begun_by(world.episode, ended_on)
     do_end_episode(
-        world.episode,
-        acting_user=e2e_world.therapist,
-        reason="completed",
-        ended_on=plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=40),
+        world.episode, acting_user=e2e_world.therapist, reason="completed", ended_on=ended_on
     )
     return e2e_world
 
@@ -335,12 +334,9 @@ def just_ended(e2e_world):
 
     episode = e2e_world.patient.episodes.get()
     treatment.do_start_treatment(episode, acting_user=e2e_world.therapist)
-    do_end_episode(
-        episode,
-        acting_user=e2e_world.therapist,
-        reason="completed",
-        ended_on=plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=5),
-    )
+    ended_on = plans.clinic_today(e2e_world.clinic) - dt.timedelta(days=5)
+    begun_by(episode, ended_on)
+    do_end_episode(episode, acting_user=e2e_world.therapist, reason="completed", ended_on=ended_on)
     return e2e_world
 
 

@@ -18,7 +18,7 @@ from tessera.safety.actions import do_raise_concern, do_resolve
 from tessera.treatment import actions as treatment
 from tessera.treatment.ending import patient_may_write
 from tessera.treatment.models import DueMeasure, MeasureRule
-from tests.conftest import sign_in
+from tests.conftest import begun_by, sign_in
 from tests.gp_letters import agree_to_gp_letters
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -106,6 +106,7 @@ def test_a_blended_episode_ends_as_a_finished_course_with_a_letter(consenting):
         language="en",
     )
     ended_on = dt.date(2026, 11, 27)
+    begun_by(w.episode, ended_on)
     ended = do_end_episode(
         w.episode, acting_user=w["therapist"], reason="completed", ended_on=ended_on
     )
@@ -127,6 +128,7 @@ def test_a_blended_episode_ends_as_a_finished_course_with_a_letter(consenting):
 
 
 def test_the_patient_may_write_until_the_read_only_date(world):
+    begun_by(world.episode, dt.date(2026, 11, 1))
     ended = do_end_episode(
         world.episode,
         acting_user=world["therapist"],

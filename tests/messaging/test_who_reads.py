@@ -18,6 +18,7 @@ from tessera.messaging import actions
 from tessera.messaging.models import Message
 from tessera.portal.ending import do_end_episode
 from tessera.treatment import plans
+from tests.conftest import begun_by
 
 ME = "/me/messages/"
 
@@ -56,11 +57,10 @@ def test_an_unguided_episode_with_a_named_therapist_says_who_reads(world, login)
 
 
 def _end(world, days_ago):
+    ended_on = plans.clinic_today(world.clinic) - dt.timedelta(days=days_ago)
+    begun_by(world.episode, ended_on)
     do_end_episode(
-        world.episode,
-        acting_user=world["therapist"],
-        reason="completed",
-        ended_on=plans.clinic_today(world.clinic) - dt.timedelta(days=days_ago),
+        world.episode, acting_user=world["therapist"], reason="completed", ended_on=ended_on
     )
     return Episode.objects.get(pk=world.episode.pk)
 

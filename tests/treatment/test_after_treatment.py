@@ -13,15 +13,14 @@ from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.safety.models import SafetyPlan
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
+from tests.conftest import begun_by
 
 
 def _end(world, days_ago: int):
-    today = plans.clinic_today(world.clinic)
+    ended_on = plans.clinic_today(world.clinic) - dt.timedelta(days=days_ago)
+    begun_by(world.episode, ended_on)
     do_end_episode(
-        world.episode,
-        acting_user=world["therapist"],
-        reason="completed",
-        ended_on=today - dt.timedelta(days=days_ago),
+        world.episode, acting_user=world["therapist"], reason="completed", ended_on=ended_on
     )
     return Episode.objects.get(pk=world.episode.pk)
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tessera.core import access
+from tessera.core import access, crisis
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
 from tessera.inbox import scope, worklist
@@ -103,6 +103,13 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             if ended
             else [],
             "applications": applications,
+            # Someone waiting for a clinic's answer is not yet anyone's patient, and has
+            # no safety plan: their home shows where to get help now (decision 0107).
+            "urgent_contacts": crisis.contacts_for(
+                applications[0].application.clinic, (get_language() or "en")[:2]
+            )
+            if applications and not patient
+            else [],
             "timeline": timeline,
             # The timeline's list drawn in the view (issue 16), as the include drew it.
             "timeline_html": drawn(timeline, get_language()) if timeline else "",
