@@ -5,6 +5,7 @@ app's demo in order, is ``tessera.portal.demo``.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -14,8 +15,9 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
-from .models import Region, User
+from .models import Episode, Region, User
 
 # Demo only: the same published secret for every demo staff account, so that anyone
 # trying the demo can add it to an authenticator app (or run `manage.py demo_totp`).
@@ -77,3 +79,14 @@ def second_factor(user: User) -> None:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
         RecoveryCodes.activate(user)
+
+
+def opened_before(episode, start: dt.date) -> None:
+    """A course the demo begins in the past: its row dated a week before its start, as a
+    referral's would be, not on the day the demo was seeded (reports count a course in
+    care from the earlier of the two; decision 0107)."""
+    Episode.objects.filter(pk=episode.pk).update(
+        created_at=dt.datetime.combine(
+            start - dt.timedelta(days=7), dt.time(10), tzinfo=timezone.get_current_timezone()
+        )
+    )

@@ -24,7 +24,7 @@ from django.utils import timezone
 from tessera.appointments.actions import do_book_appointment
 from tessera.core import actions
 from tessera.core.clinic_dates import clinic_today
-from tessera.core.demo import demo_email, demo_user
+from tessera.core.demo import demo_email, demo_user, opened_before
 from tessera.core.models import Episode, User
 from tessera.core.roles import Role
 from tessera.programs.models import ProgrammeVersion
@@ -95,6 +95,7 @@ def seed(ctx) -> None:
                 episode, version, acting_user=leaver, reason="Demo: matches the assessment"
             )
         treatment.do_start_treatment(episode, start_on=start)
+        opened_before(episode, start)
         for week, total in enumerate(totals):
             due = DueMeasure.objects.filter(
                 episode=episode,

@@ -26,6 +26,7 @@ from tessera.core.demo import (
     DemoContext,
     Login,
     demo_user,
+    opened_before,
     second_factor,
 )
 from tessera.core.models import Clinic, OnCallShift, Patient, Region
@@ -378,7 +379,7 @@ def _seed() -> list[Login]:
                 _start(
                     episode,
                     with_history=(local == "patient"),
-                    weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else 0,
+                    weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else BEGUN.get(local, 0),
                 )
                 _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
             if status == "ended":
@@ -477,6 +478,9 @@ def _plan(episode, programme_key, therapist, with_work: bool) -> None:
 
 # The ended demo course ran this many weeks, to ten days ago (``_ended``).
 ENDED_COURSE_WEEKS = 9
+# Courses begun before the demo was seeded, in weeks: the blended patient at Canal had a
+# session with her therapist last week (``appointments.demo``).
+BEGUN = {"patient7": 2}
 
 
 def _start(episode, *, with_history: bool, weeks_ago: int = 0) -> None:
@@ -484,10 +488,12 @@ def _start(episode, *, with_history: bool, weeks_ago: int = 0) -> None:
     # for an hour a day (Stockholm against a Scottish clinic), and a plan started on the
     # server's tomorrow would keep its first module closed until the clinic's midnight.
     today = plans.clinic_today(episode.clinic)
+    start = today - dt.timedelta(weeks=4 if with_history else weeks_ago)
+    treatment.do_start_treatment(episode, start_on=start)
+    if start < today:
+        opened_before(episode, start)
     if not with_history:
-        treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=weeks_ago))
         return
-    treatment.do_start_treatment(episode, start_on=today - dt.timedelta(weeks=4))
     for week, (phq, gad) in enumerate(zip(HISTORY, GAD_HISTORY, strict=True)):
         for code, answers in (("PHQ-9", phq), ("GAD-7", gad)):
             due = DueMeasure.objects.get(

@@ -38,9 +38,10 @@ import uuid
 from django.utils import timezone
 
 from tessera.appointments.actions import do_book_appointment, do_record_session
+from tessera.appointments.models import Appointment
 from tessera.core import actions
 from tessera.core.clinic_dates import clinic_today
-from tessera.core.demo import demo_user
+from tessera.core.demo import demo_user, opened_before
 from tessera.core.models import Episode, Patient
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.actions import triage as triage_actions
@@ -187,7 +188,7 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
     practices = PRACTICES.get(clinic.slug, [])
     made = []
     if clinic.accepts_professional_referral:
-        for _number in range(18):
+        for number in range(18):
             practice = rng.choices(practices, weights=[6, 3, 1])[0]
             application = apply_actions.do_refer(
                 clinic,
@@ -208,12 +209,18 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
                 },
             )
             made.append(application)
+            days = rng.randrange(1, 365)
+            if number >= len(TURNED_AWAY):
+                # Still open in the queue: sent in the last three weeks. A referral
+                # sent in the spring and never triaged read "waiting 11 months".
+                days = 1 + days % 21
             sent = dt.datetime.combine(
-                today - dt.timedelta(days=rng.randrange(1, 365)),
-                dt.time(10),
-                tzinfo=timezone.get_current_timezone(),
+                today - dt.timedelta(days=days), dt.time(10), tzinfo=timezone.get_current_timezone()
             )
-            Application.objects.filter(pk=application.pk).update(submitted_at=sent)
+            # Created as it was sent: never sent before it was made.
+            Application.objects.filter(pk=application.pk).update(
+                submitted_at=sent, created_at=sent - dt.timedelta(minutes=20)
+            )
     if not made:  # a clinic of self-referrals: people apply themselves
         made = [_self_application(clinic, rng, n) for n in range(len(TURNED_AWAY))]
     manager = ctx.staff[MANAGERS[clinic.slug]]  # intake roles and may decline
@@ -226,6 +233,12 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
                 acting_user=manager,
                 where="The local psychiatric outpatient clinic",
                 reason=reason,
+            )
+        # Decided a few days after it was sent, not on the day the demo was seeded.
+        sent = Application.objects.values_list("submitted_at", flat=True).get(pk=application.pk)
+        if sent is not None and sent < timezone.now() - dt.timedelta(days=10):
+            Application.objects.filter(pk=application.pk).update(
+                decided_at=sent + dt.timedelta(days=3 + application.pk % 7)
             )
 
 
@@ -369,6 +382,7 @@ def _course(
     acting = therapist or ctx.staff["highland.oncall"]
     modules_rng = _seed_plan(episode, number, acting, programmes)
     treatment.do_start_treatment(episode, start_on=start, acting_user=therapist)
+    opened_before(episode, start)
     phq, gad = rng.randint(7, 22), rng.randint(5, 18)
     at = dt.datetime.combine(start, dt.time(19), tzinfo=timezone.get_current_timezone())
     answered = []
@@ -393,14 +407,22 @@ def _course(
     sessions = 0 if unguided else (1 if fate == "dropped_out" else rng.randint(2, 4))
     now = timezone.now()
     for n in range(sessions):
+        hours = rng.randrange(8)
         booked = do_book_appointment(
             episode,
             acting_user=therapist,
             therapist=therapist,
             kind="phone",
-            starts_at=now - dt.timedelta(days=25 - n, hours=rng.randrange(8)),
+            starts_at=now - dt.timedelta(days=25 - n, hours=hours),
         )
         do_record_session(booked, acting_user=therapist, status="attended")
+        # Booking looks back a month at most; the call lay within the course (weekly from
+        # its second week), not in the last month whenever the course ended.
+        day = start + dt.timedelta(days=min(7 * (n + 1), (end - start).days))
+        Appointment.objects.filter(pk=booked.pk).update(
+            starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=timezone.get_current_timezone())
+            + dt.timedelta(hours=hours)
+        )
     if therapist is not None:  # reading, replying and the calls: 15 minutes a week
         do_add_manual_time(
             episode,

@@ -1,0 +1,56 @@
+"""The demo's history reads as a year of a real service: nothing happens before what it
+follows, and the intake queue holds what a clinic would still have open.
+
+Walking the demo found a Fjordside intake queue of fifteen referrals, twelve of them
+"waiting" five to eleven months, untriaged; applications sent before they were made and
+decided on the day the demo was seeded, months after they were sent; courses opened on
+seeding day months after they began; and phone sessions "attended" in the last month of
+courses that had ended in the spring (decision 0107)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from tessera.appointments.models import Appointment
+from tessera.core.models import Episode
+from tessera.intake.models import Application
+from tessera.intake.models.applications import OPEN_STATUSES
+
+
+def test_no_open_application_has_waited_longer_than_a_month(seeded_demo):
+    month_ago = timezone.now() - dt.timedelta(days=31)
+    old = Application.objects.filter(status__in=OPEN_STATUSES, submitted_at__lt=month_ago)
+    assert not old.exists(), list(old.values_list("reference", "submitted_at"))
+
+
+def test_applications_are_made_then_sent_then_decided(seeded_demo):
+    # A referral is made and sent in one action (a few milliseconds apart).
+    made = F("created_at") - dt.timedelta(seconds=1)
+    assert not Application.objects.filter(submitted_at__lt=made).exists()
+    assert not Application.objects.filter(decided_at__lt=F("submitted_at")).exists()
+    decided = Application.objects.filter(decided_at__isnull=False, submitted_at__isnull=False)
+    waits = [(a.decided_at - a.submitted_at).days for a in decided]
+    assert waits and max(waits) <= 14, waits
+
+
+def test_courses_are_opened_before_they_begin(seeded_demo):
+    assert not Episode.objects.filter(created_at__date__gt=F("started_on")).exists()
+
+
+def test_attended_sessions_lie_within_their_course(seeded_demo):
+    attended = Appointment.objects.filter(status=Appointment.Status.ATTENDED).select_related(
+        "episode"
+    )
+    outside = [
+        (a.pk, a.starts_at.date(), a.episode.started_on, a.episode.ended_on)
+        for a in attended
+        if a.episode.started_on
+        and (
+            a.starts_at.date() < a.episode.started_on
+            or (a.episode.ended_on and a.starts_at.date() > a.episode.ended_on)
+        )
+    ]
+    assert attended.exists() and not outside, outside
