@@ -261,6 +261,11 @@ class E2EWorld:
 @pytest.fixture
 def e2e_world(transactional_db) -> E2EWorld:
     """The few people the journeys need, committed so the live server sees them."""
+    return build_e2e_world()
+
+
+def build_e2e_world() -> E2EWorld:
+    """The journeys' few people (``e2e_world``), built through the real actions."""
     region = actions.do_create_region(name="E2E Region", country="SE")
     clinic = make_clinic(region, "alpha")
     therapist = make_user(

@@ -4,7 +4,9 @@ therapist sees only their own patients' outcomes."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,7 +20,8 @@ from tessera.core.roles import Role
 from tessera.reports.models import EpisodeOutcome
 from tessera.treatment.actions.schedule import do_add_measure_rule
 from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.demo_snapshot import DatabaseCopy
+from tests.e2e.conftest import build_e2e_world, current_totp_code, sign_in
 from tests.reports.cohort import COHORT, build
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
@@ -38,8 +41,33 @@ def _second_factor(page) -> None:
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
 
 
+class _Cohort:
+    """The cohort's world of this test process, built once, and its database as built."""
+
+    world = None
+    database = DatabaseCopy()
+
+
 @pytest.fixture
-def cohort_world(e2e_world):
+def cohort_world(transactional_db, flushable_audit_trail):
+    """The journeys' people (``e2e_world``), a colleague, a manager and the hand-scored
+    cohort (tests/reports/cohort.py), committed. Built by the first test of a process
+    that asks (again on a new day: the cohort's dates count from today); each later test
+    gets the same committed rows back from a copy, as the axe walk's people do (decision
+    0104), and its own copy of the objects."""
+    today = dt.date.today()
+    if _Cohort.database.day == today:
+        _Cohort.database.restore()
+    else:
+        _Cohort.world = _build_cohort_world()
+        _Cohort.database.save()
+        _Cohort.database.day = today
+    assert EpisodeOutcome.objects.filter(finished=True).count() == 5  # written on commit
+    return copy.deepcopy(_Cohort.world)
+
+
+def _build_cohort_world() -> _World:
+    e2e_world = build_e2e_world()
     world = _World(e2e_world.clinic, {"therapist": e2e_world.therapist})
     colleague = make_user("colleague@alpha.test", second_factor=True, first_name="Cole")
     actions.do_grant_role(colleague, e2e_world.clinic, Role.THERAPIST)
@@ -53,7 +81,6 @@ def cohort_world(e2e_world):
             )
     for i, course in enumerate(COHORT):
         build(world, course, i)
-    assert EpisodeOutcome.objects.filter(finished=True).count() == 5  # written on commit
     return world
 
 

@@ -4,10 +4,17 @@ module, and a published programme using version 1 with a draft version 2."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from tessera.programs import actions
+from tests.snapshot import shared, shared_data
 
 # The smallest PNG there is: one transparent pixel.
 PNG = bytes.fromhex(
@@ -33,13 +40,6 @@ WORKSHEET = [
 
 def png_upload(name: str = "cycle.png", extra: bytes = b"") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG + extra, content_type="image/png")
-
-
-def build_library(world, settings, tmp_path):
-    """Adds the library to the world (world.module, world.module_version, ...), its
-    media kept under tmp_path."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return add_library(world)
 
 
 def add_library(world):
@@ -90,6 +90,35 @@ def add_library(world):
     return world
 
 
+# The shared library's media, written once per process when it is built; each test gets
+# its own copy of the folder (what a test uploads or replaces stays in its own).
+_LIBRARY_MEDIA = Path(tempfile.mkdtemp(prefix="tessera-library-media-"))
+atexit.register(shutil.rmtree, _LIBRARY_MEDIA, ignore_errors=True)
+
+
+@shared_data("authored_library", extends="world")
+def _shared_library(world):
+    """The library on the shared world, built once per process and rolled back to for
+    each test (tests/snapshot.py; decision 0104: it was built again for every test)."""
+    with override_settings(MEDIA_ROOT=str(_LIBRARY_MEDIA)):
+        world = add_library(world)
+    # Where its media are: this module is also imported by name (the test modules import
+    # from it), and the builder registered last may be the other copy's.
+    world.library_media = _LIBRARY_MEDIA
+    return world
+
+
 @pytest.fixture
-def library(world, settings, tmp_path):
-    return build_library(world, settings, tmp_path)
+def authored_library(request, _snapshots, db):
+    """The test's own copy of the world with the library added."""
+    return shared(request, "authored_library")
+
+
+@pytest.fixture
+def library(authored_library, settings, tmp_path):
+    """The world with the library, its media in a folder of the test's own (tmp_path),
+    as when the library was built for each test."""
+    media = tmp_path / "media"
+    shutil.copytree(authored_library.library_media, media)
+    settings.MEDIA_ROOT = str(media)
+    return authored_library

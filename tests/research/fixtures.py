@@ -14,6 +14,7 @@ from tessera.core.roles import Role, StudyRole
 from tessera.research import actions
 from tests.conftest import make_patient, make_user
 from tests.plan_fixtures import _module, _programme
+from tests.snapshot import shared_data
 
 SEED = "0123456789abcdef"
 
@@ -83,6 +84,12 @@ def build_study(world, *, seed: str = SEED, severity: bool = False, target: int 
     )
     world.research = ns
     return ns
+
+
+# The running study on the shared world (world.research is it), built once per process and
+# rolled back to for each test whose fixture `research_study` asks for it (tests/snapshot.py
+# finds shared data by the fixture's name; decision 0104).
+shared_data("research_study", extends="world")(build_study)
 
 
 def new_participant(world, n: int, *, consent=True, confirm=True):

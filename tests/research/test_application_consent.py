@@ -17,13 +17,27 @@ from tessera.research.models import ApplicationAnswer
 from tests.conftest import make_patient, sign_in
 from tests.intake.intake_helpers import make_application
 from tests.research.fixtures import build_study
+from tests.snapshot import shared, shared_data
 
 
-@pytest.fixture
-def applied(world):
+@shared_data("applied_study", extends="world")
+def build_applied(world):
+    """The running study and an application to its clinic, built once per process on the
+    shared world and rolled back to for each test (tests/snapshot.py, decision 0104)."""
     ns = build_study(world)
     application = make_application(world.clinic, "ada@apply.test")
     return ns, application
+
+
+@pytest.fixture
+def applied_study(request, _snapshots, db):
+    """The test's own copy (the fixture's name is the shared data's)."""
+    return shared(request, "applied_study")
+
+
+@pytest.fixture
+def applied(applied_study):
+    return applied_study
 
 
 def _episode_for(world, application, n=1):

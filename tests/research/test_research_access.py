@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import make_user, sign_in
 from tests.research.fixtures import build_study, new_participant
+from tests.snapshot import shared, shared_data
 
 KINDS = ["investigator", "coordinator", "assessor", "outsider", "therapist", "participant"]
 OK, DENY, REDIRECT = 200, "deny", 302
@@ -44,8 +45,11 @@ ROWS = {
 }
 
 
-@pytest.fixture
-def trial(world, client):
+@shared_data("access_trial", extends="world")
+def build_trial(world):
+    """The running study, a randomised participant and a researcher outside the study,
+    built once per process on the shared world and rolled back to for each test
+    (tests/snapshot.py; decision 0104: it was built again for each of the 16 tests)."""
     ns = build_study(world)
     participant = new_participant(world, 1)
     participant.refresh_from_db()
@@ -70,6 +74,18 @@ def trial(world, client):
         None: {},
     }
     return ns, participant, users, keys
+
+
+@pytest.fixture
+def access_trial(request, _snapshots, db):
+    """The test's own copy of the study, its people and the keys of its pages (the
+    fixture's name is the shared data's: tests/snapshot.py finds it by name)."""
+    return shared(request, "access_trial")
+
+
+@pytest.fixture
+def trial(access_trial):
+    return access_trial
 
 
 @pytest.mark.parametrize("name", sorted(ROWS))
