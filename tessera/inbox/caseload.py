@@ -92,7 +92,7 @@ class Row:
     def deteriorated(self) -> bool:
         return any(score.change == "deteriorated" for score in self.scores)
 
-    therapist_left: bool = False  # ``access.needing_new_therapist``
+    therapist_left: bool = False  # ``access.left_among`` (``needing_new_therapist``)
 
     @property
     def needs_new_therapist(self) -> bool:
@@ -181,11 +181,7 @@ def rows(episodes, now) -> list[Row]:
     ids = [episode.pk for episode in listed]
     by_id = {episode.pk: episode for episode in listed}
     scores = latest_scores(ids)
-    left = set(
-        access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
-            "pk", flat=True
-        )
-    )
+    left = access.left_among(listed)
     due = _next_due(ids, now)
     alerts: dict[int, list] = defaultdict(list)
     for item in collect.risk_alerts(by_id, now):
