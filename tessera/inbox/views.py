@@ -83,7 +83,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
     now = timezone.now()
     ids = [pk for (pk,) in scope.caseload_rows(user, choice, ["pk"])]
-    everyone = caseload.rows(ids, now)
+    everyone = caseload.rows(ids, now, people=[user, *therapists])
     flag = request.GET.get("flag", "")
     flag = flag if flag in caseload.FLAGS else ""
     query = request.GET.get("q", "")[:100]
