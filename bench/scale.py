@@ -123,6 +123,7 @@ def main_pages(today: dt.date) -> list[Page]:
         Page("patient search (therapist)", "therapist", "/patients/?q=lar"),
         Page("patient list (manager)", "manager", "/patients/"),
         Page("staff home (manager)", "manager", "/"),
+        Page("staff home (supervisor)", "supervisor", "/"),
         Page("inbox (manager, team)", "manager", "/inbox/"),
         Page("inbox (supervisor, team)", "supervisor", "/inbox/"),
         Page("team workload (manager)", "manager", "/workload/clinics/riverside/"),
@@ -208,18 +209,21 @@ def secondary_pages(today: dt.date) -> list[Page]:
     one patient's overview, messages, measures, plan, letters and sessions as the demo
     therapist sees them; the demo patient's own pages; the clinic's and the region's
     reports; consultations, supervision, alerts, the waiting list, one application and
-    the research area. Their ids come from the demo clinic (the demo therapist's first
-    open episode, as ``cpu.py`` picks it; the demo patient's first open questionnaire;
-    the clinic's first application, consultation and letter; the first study), so they
-    are the same at every size; a page whose object the database lacks is left out."""
+    the research area, one risk alert and one supervised case. Their ids come from the
+    demo clinic (the demo therapist's first open episode, as ``cpu.py`` picks it; the
+    demo patient's first open questionnaire; the clinic's first application,
+    consultation, letter and risk alert; the demo supervisor's first followed case; the
+    first study), so they are the same at every size; a page whose object the database
+    lacks is left out."""
     from django.utils import timezone
 
-    from tessera.consultation.models import ConsultationRequest
+    from tessera.consultation.models import ConsultationRequest, SupervisedCase
     from tessera.core.demo import demo_email
     from tessera.core.models import Episode, Region
     from tessera.intake.models import Application
     from tessera.letters.models import Letter
     from tessera.research.models import Study
+    from tessera.safety.models import RiskAlert
     from tessera.treatment.models import DueMeasure, PlanEntry
 
     month_ago = (today - dt.timedelta(days=30)).isoformat()
@@ -261,6 +265,24 @@ def secondary_pages(today: dt.date) -> list[Page]:
         Page("consultations I asked (therapist)", "therapist", "/consultations/mine/"),
         Page("supervision cases (supervisor)", "supervisor", "/supervision/"),
     ]
+    followed = (
+        SupervisedCase.objects.filter(
+            supervisor__email=demo_email("supervisor"), episode__clinic__slug=clinic
+        )
+        .order_by("pk")
+        .first()
+    )
+    if followed is not None:
+        pages.append(
+            Page(
+                "a supervised case (supervisor)",
+                "supervisor",
+                f"/supervision/cases/{followed.episode_id}/",
+            )
+        )
+    alert = RiskAlert.objects.filter(clinic__slug=clinic).order_by("pk").first()
+    if alert is not None:
+        pages.append(Page("a risk alert (therapist)", "therapist", f"/alerts/{alert.pk}/"))
     consultation = (
         ConsultationRequest.objects.filter(episode__clinic__slug=clinic).order_by("pk").first()
     )

@@ -39,7 +39,7 @@ from tessera.treatment.latest_scores import (  # noqa: F401 (re-exported for cal
 )
 from tessera.treatment.models import DueMeasure
 
-from . import activity, collect
+from . import activity, collect, worklist
 
 # Filters (``?flag=``): each a question about a row.
 FLAGS: dict[str, object] = {
@@ -92,7 +92,7 @@ class Row:
     def deteriorated(self) -> bool:
         return any(score.change == "deteriorated" for score in self.scores)
 
-    therapist_left: bool = False  # ``access.needing_new_therapist``
+    therapist_left: bool = False  # ``access.left_among`` (``needing_new_therapist``)
 
     @property
     def needs_new_therapist(self) -> bool:
@@ -160,32 +160,30 @@ def _next_sessions(ids, now):
 
 # The caseload's episodes by their ids with what a row shows of them, compiled once per
 # number of episodes (``core.prepared``; issue 16: building it was a tenth of the page).
+# Their clinics and therapists are read apart and shared, the patient's name is the
+# episode's own (``worklist.share_clinics_and_therapists``).
 _EPISODES = Prepared(
     lambda ids: activity.kept_activity(
-        Episode.objects.filter(pk__in=ids).select_related(
-            "patient", "clinic", "therapist", "programme_version"
-        )
+        Episode.objects.filter(pk__in=ids).select_related("programme_version")
     )
 )
 
 
-def rows(episodes, now) -> list[Row]:
+def rows(episodes, now, *, people=()) -> list[Row]:
     """One row per episode of ``episodes`` (a queryset, or a list of their ids: the
     caseload page reads them with the access scope compiled once, ``scope.caseload_rows``),
-    in no particular order."""
+    in no particular order. The therapists among ``people`` (users already read) are not
+    read again."""
     if not isinstance(episodes, list):
         episodes = list(episodes.values_list("pk", flat=True))
     listed = _EPISODES(sorted(episodes)) if episodes else []
+    worklist.share_clinics_and_therapists(listed, people=people)
     # The episodes' ids as a list from here on: the access scope's conditions are
     # compiled once, not again inside each of the next six queries (issue 16: CPU).
     ids = [episode.pk for episode in listed]
     by_id = {episode.pk: episode for episode in listed}
     scores = latest_scores(ids)
-    left = set(
-        access.needing_new_therapist(Episode.objects.filter(pk__in=ids)).values_list(
-            "pk", flat=True
-        )
-    )
+    left = access.left_among(listed)
     due = _next_due(ids, now)
     alerts: dict[int, list] = defaultdict(list)
     for item in collect.risk_alerts(by_id, now):

@@ -28,14 +28,12 @@ PAGE_SIZE = 50
 def _mark_therapists_who_left(rows, choice) -> None:
     """A team's inbox names each row's therapist: one who has left is marked as such
     (``therapist_left`` on the episode), so the team sees the item has nobody. One query
-    for the page, none when the page shows no therapist column."""
+    for the page (its clinics' therapists, ``access.left_among``), none when the page
+    shows no therapist column."""
     if not choice.team or choice.therapist:
         return
     episodes = {row.episode.pk: row.episode for row in rows if row.episode.therapist_id}
-    if not episodes:
-        return
-    left = access.needing_new_therapist(Episode.objects.filter(pk__in=list(episodes)))
-    for pk in left.values_list("pk", flat=True):
+    for pk in access.left_among(episodes.values()):
         episodes[pk].therapist_left = True
 
 
@@ -85,7 +83,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
     now = timezone.now()
     ids = [pk for (pk,) in scope.caseload_rows(user, choice, ["pk"])]
-    everyone = caseload.rows(ids, now)
+    everyone = caseload.rows(ids, now, people=[user, *therapists])
     flag = request.GET.get("flag", "")
     flag = flag if flag in caseload.FLAGS else ""
     query = request.GET.get("q", "")[:100]

@@ -238,20 +238,30 @@ def read_caseload(episodes, *, people=()) -> dict[int, Episode]:
     for row in episodes.values_list(*EPISODE_FIELDS, collect.UNLOCK_RULE):
         episode = loaded_row(Episode, db, EPISODE_ATTRS, row)
         caseload[episode.pk] = episode
-    clinic_ids = {e.clinic_id for e in caseload.values()}
+    share_clinics_and_therapists(caseload.values(), people=people)
+    return caseload
+
+
+def share_clinics_and_therapists(episodes, *, people=()) -> None:
+    """Sets each of these episodes' clinic, therapist and patient (the name the episode
+    carries): two queries at most (their clinics, their therapists not among ``people``),
+    each clinic and therapist one object shared by its episodes. Joined to each episode
+    instead, the clinics and the country's users were read whole by the planner (the
+    caseload: 44 pages of users at 100,000 patients, 3 at 1,000), and each patient one
+    descent of the patients' key (issue 16)."""
+    clinic_ids = {e.clinic_id for e in episodes}
     known = {person.pk: person for person in people}
-    therapist_ids = {e.therapist_id for e in caseload.values()} - {None} - set(known)
+    therapist_ids = {e.therapist_id for e in episodes} - {None} - set(known)
     clinics = {c.pk: c for c in _CLINICS(sorted(clinic_ids))} if clinic_ids else {}
     if therapist_ids:
         known.update((u.pk, u) for u in _THERAPISTS(sorted(therapist_ids)))
     clinic_field = Episode.clinic.field
     therapist_field = Episode.therapist.field
     patient_field = Episode.patient.field
-    for episode in caseload.values():
+    for episode in episodes:
         clinic_field.set_cached_value(episode, clinics[episode.clinic_id])
         therapist_field.set_cached_value(episode, known.get(episode.therapist_id))
         patient_field.set_cached_value(episode, patient_of(episode))
-    return caseload
 
 
 # The caseload's clinics and therapists (those not among ``people``), compiled to SQL

@@ -172,6 +172,8 @@ def test_the_secondary_pages_answer_and_keep_their_ids_as_the_country_grows(db, 
         "region dashboard (region admin)",
         "an application (intake)",
         "a study (researcher)",
+        "a supervised case (supervisor)",
+        "a risk alert (therapist)",
         "FHIR Patient read",  # the demo record system's token (fhir.demo's key)
         "FHIR Observation search",
     ]:

@@ -606,3 +606,63 @@ def test_the_study_list_names_its_sites_without_a_join_on_the_clinics(world, cli
         (listed,) = Study.objects.filter(pk=study.pk).with_sites(user)
     assert all('"core_clinic"' not in q for q in _selects(captured))
     assert [c.name for c in listed.sites] == [c.name for c in kept]
+
+
+def test_the_therapists_loads_count_the_clinics_range_not_each_therapist(world):
+    """The open episodes per therapist are the clinic's range of episodes, grouped: not
+    asked for the active therapists' ids, which the planner read from the country's
+    therapist index once per therapist and ANDed with the clinic's range (12 pages at
+    1,000 patients, 31 at 100,000: an application's page, the triage queue). The loads
+    are the same: the counts of a therapist no longer active are read and not shown."""
+    from tessera.intake.capacity import therapist_loads
+
+    with CaptureQueriesContext(connection) as captured:
+        loads = therapist_loads(world.clinic)
+    (count,) = [q for q in _selects(captured) if "treatment_episode" in q]
+    assert '"treatment_episode"."therapist_id" IN' not in count, count
+    assert '"treatment_episode"."therapist_id" = ANY' not in count, count
+    by_user = {load.user.pk: load.caseload for load in loads}
+    open_episodes = Episode.objects.filter(clinic=world.clinic).exclude(status=Episode.Status.ENDED)
+    assert (
+        by_user[world["therapist"].pk] == open_episodes.filter(therapist=world["therapist"]).count()
+    )
+    assert set(by_user) == set(
+        ClinicRole.objects.filter(
+            clinic=world.clinic, role=Role.THERAPIST, user_is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    if ON_POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + count)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "treatment_episode_therapist_id" not in plan, plan
+        assert "episode_therapist_patient" not in plan, plan
+
+
+def test_the_on_call_rota_reads_the_clinics_roles_not_a_role_per_shift(world):
+    """A risk alert's page (and every alert's recipients): the clinic's on-call roles are
+    its range of roles, read once, not the country's index of roles by user descended
+    once per shift (6 pages at 1,000 patients, 21 at 100,000). A person whose role is
+    no longer on call drops off the rota, as before."""
+    from tessera.core import on_call
+    from tessera.core.models import OnCallShift
+
+    person = world["therapist"]
+    ClinicRole.objects.filter(clinic=world.clinic, user=person).update(on_call=True)
+    OnCallShift.objects.create(
+        clinic=world.clinic, user=person, weekday=1, starts_hour=8, ends_hour=12
+    )
+    with CaptureQueriesContext(connection) as captured:
+        shifts = on_call.current_shifts(world.clinic)
+    (sql,) = _selects(captured)
+    assert '"user_id" + 0' in sql and "EXISTS" not in sql, sql
+    assert [s.user.pk for s in shifts] == [person.pk]
+    ClinicRole.objects.filter(clinic=world.clinic, user=person).update(on_call=False)
+    assert on_call.current_shifts(world.clinic) == []
+    if ON_POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: as at scale
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "core_clinicrole_user_id" not in plan and "one_role_per_clinic" not in plan, plan
