@@ -403,6 +403,7 @@ def do_change_therapist(episode: Episode, *, acting_user, to_user: User, reason:
         "new_patient",
         key=f"new_patient:episode:{locked.pk}:change:{event.pk}:{to_user.pk}",
         link=reverse("episode_overview", kwargs={"episode_id": locked.pk}),
+        params={"episode": locked.pk},  # withdrawn if given on again (intake.notify, 0105)
     )
     episode.therapist, episode.new_to_therapist = to_user, True
     return locked
