@@ -15,7 +15,7 @@ from tessera.notifications import texts
 from tessera.notifications.delivery import Undeliverable, notify, notify_address
 
 from . import urgent
-from .models import Application, AssessmentBooking, Status
+from .models import Application, ApplicationMessage, AssessmentBooking, Status
 from .models.applications import CLOSED_STATUSES, OPEN_STATUSES
 
 INVITE_SALT = "tessera.intake.invite"
@@ -199,8 +199,9 @@ def tell_intake_team_applicant_wrote(application, message) -> int:
     told that an applicant wrote, with a link to the application; never what was written."""
     people = access.applicant_message_recipients(application.clinic_id)
     link = reverse("intake_application", args=[application.pk])
+    params = {"application": application.pk, "message": message.pk}  # ids only (0105)
     for user in people:
-        tell(user, "applicant_wrote", f"application_message:{message.pk}", link)
+        tell(user, "applicant_wrote", f"application_message:{message.pk}", link, params=params)
     return len(people)
 
 
@@ -278,3 +279,33 @@ def _still_their_patient(row) -> bool:
         .exclude(status=Episode.Status.ENDED)
         .exists()
     )
+
+
+def _tell_who_reads_them_now(row) -> None:
+    """An applicant's message whose notice was withdrawn (its recipient left, or no longer
+    reads the clinic's applicant messages): whoever does now is told. What an applicant
+    writes may say they are at risk: it is never left with a notice to nobody."""
+    message = (
+        ApplicationMessage.objects.filter(pk=row.params.get("message"))
+        .select_related("application")
+        .first()
+    )
+    if message is not None:
+        tell_intake_team_applicant_wrote(message.application, message)
+
+
+@texts.register_still_wanted("applicant_wrote", on_withdrawn=_tell_who_reads_them_now)
+def _still_theirs_to_read(row) -> bool:
+    """Sent while its recipient is still among those told that an applicant wrote (the
+    clinic's intake coordinators, else its intake roles), whatever became of the
+    application: a message after a decision is still to be read."""
+    if "application" not in row.params:
+        return True
+    clinic_id = (
+        Application.objects.filter(pk=row.params["application"])
+        .values_list("clinic_id", flat=True)
+        .first()
+    )
+    if clinic_id is None:
+        return False
+    return row.recipient_id in {u.pk for u in access.applicant_message_recipients(clinic_id)}

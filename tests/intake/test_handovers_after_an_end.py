@@ -116,3 +116,36 @@ def test_an_urgent_notice_to_someone_who_left_goes_to_whoever_is_told_now(world,
 def test_an_urgent_notice_is_sent_while_the_application_is_open(world, consent):
     make_application(world.clinic, "urgent.open@apply.test", phq=PHQ_RISK)
     assert delivery.deliver(_row(world["assessor"], "urgent_application").pk) == "sent"
+
+
+def _applicant_wrote(world, email):
+    import uuid
+
+    from tessera.intake import notify as intake_notify
+    from tessera.intake.actions import messages
+
+    application = make_application(world.clinic, email)
+    message = messages.do_write_to_clinic(
+        application,
+        acting_user=application.applicant,
+        body="A question about my application.",
+        submission_key=uuid.uuid4(),
+    )
+    intake_notify.tell_intake_team_applicant_wrote(application, message)  # after the commit
+    return _row(world["intake"], "applicant_wrote")
+
+
+def test_an_applicant_wrote_notice_to_someone_who_left_goes_to_who_reads_them_now(world):
+    row = _applicant_wrote(world, "wrote.left@apply.test")
+    successor = make_user("coordinator2@alpha.test", second_factor=True)
+    do_grant_role(successor, world.clinic, Role.INTAKE_COORDINATOR)
+    do_offboard_staff(world["intake"], acting_user=world["manager"], clinics=[world.clinic])
+    _withdrawn(row)
+    told = _row(successor, "applicant_wrote")
+    assert told.params == row.params
+    assert delivery.deliver(told.pk) == "sent"
+
+
+def test_an_applicant_wrote_notice_is_sent_while_they_read_them(world):
+    row = _applicant_wrote(world, "wrote.kept@apply.test")
+    assert delivery.deliver(row.pk) == "sent"
