@@ -358,6 +358,7 @@ def do_hand_over_caseload(
             "new_patient",
             key=f"new_patient:episode:{episode.pk}:handover:{event.pk}:{to_user.pk}",
             link=reverse("episode_overview", kwargs={"episode_id": episode.pk}),
+            params={"episode": episode.pk},  # withdrawn if given on again (0105)
         )
     return len(episodes)
 
