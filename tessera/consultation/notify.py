@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy, override
 from tessera.notifications import texts
 from tessera.notifications.delivery import notify
 
+from .models import ConsultationRequest
+
 KIND = "consultation_requested"
 
 
@@ -28,7 +30,7 @@ def consultation_requested(request, recipients, link_base: str = "") -> int:
                 key=f"{KIND}:{request.pk}:{user.pk}",
                 link=link,
                 channels={"email"},
-                params={"base": link_base},
+                params={"base": link_base, "request": request.pk},
             )
         )
     return written
@@ -42,3 +44,12 @@ def _text(row, language: str) -> tuple[str, str]:
             _("A colleague has asked for your view on a case. Sign in to read it:\n\n%(link)s")
             % {"link": texts.site_link(row, row.link)},
         )
+
+
+@texts.register_still_wanted(KIND, "consultation_answered")
+def _still_open(row) -> bool:
+    """A notice of a consultation that was ended, or expired, before it went is withdrawn
+    (decision 0105): its link would open a request nobody can answer any more."""
+    if "request" not in row.params:
+        return True
+    return ConsultationRequest.objects.live().filter(pk=row.params["request"]).exists()

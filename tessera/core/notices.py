@@ -63,10 +63,13 @@ def queue_account_mail(
     return sum(written or 0 for _receiver, written in answers)
 
 
-def tell_person(user, kind: str, *, key: str, link: str) -> int:
+def tell_person(user, kind: str, *, key: str, link: str, params: dict | None = None) -> int:
     """Queue one notification of ``kind`` to ``user`` through their own channels (quiet
-    hours, preferences), at most once per ``key``; returns the rows written."""
-    answers = notice_wanted.send(sender=tell_person, user=user, kind=kind, key=key, link=link)
+    hours, preferences), at most once per ``key``; returns the rows written. ``params``:
+    ids only, asked again when it comes due (decision 0105)."""
+    answers = notice_wanted.send(
+        sender=tell_person, user=user, kind=kind, key=key, link=link, params=params or {}
+    )
     if not answers:
         logger.error("notices.no_outbox kind=%s user=%s", kind, user.pk)
         return 0

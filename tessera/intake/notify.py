@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from tessera.core import access
+from tessera.core.models import Episode
 from tessera.notifications import texts
 from tessera.notifications.delivery import Undeliverable, notify, notify_address
 
 from . import urgent
-from .models import Application, Status
-from .models.applications import CLOSED_STATUSES
+from .models import Application, ApplicationMessage, AssessmentBooking, Status
+from .models.applications import CLOSED_STATUSES, OPEN_STATUSES
 
 INVITE_SALT = "tessera.intake.invite"
 INVITE_MAX_AGE = 14 * 24 * 3600  # an invitation link works for 14 days
@@ -137,21 +138,25 @@ def tell_intake_team_about_urgent(application) -> int:
     told = 0
     for user in people:
         key = f"urgent_application:{application.pk}:{user.pk}"
-        if notify(user, "urgent_application", key=key, link=link, clinic=application.clinic):
+        params = {"application": application.pk}  # withdrawn once it is closed (0105)
+        if notify(
+            user, "urgent_application", key=key, link=link, clinic=application.clinic, params=params
+        ):
             told += 1
     return told
 
 
-def tell(user, kind: str, obj_key: str, link: str, *, clinic=None) -> None:
+def tell(user, kind: str, obj_key: str, link: str, *, clinic=None, params=None) -> None:
     """One hand-over notification to one person (their channels, at most once per key).
     ``obj_key`` names the event, e.g. "booking:12"; nothing clinical is in it. ``clinic``:
-    for an applicant, the clinic whose managers see it if it fails."""
+    for an applicant, the clinic whose managers see it if it fails. ``params``: the ids
+    it is about, asked again when it comes due (``_still_wanted`` below; ids only)."""
     if user is None:
         return
-    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link, clinic=clinic)
+    notify(user, kind, key=f"{kind}:{obj_key}:{user.pk}", link=link, clinic=clinic, params=params)
 
 
-def tell_applicant(application, kind: str, obj_key: str) -> None:
+def tell_applicant(application, kind: str, obj_key: str, *, params=None) -> None:
     """The applicant (once they have an account) is told there is news on their status
     page: a booked assessment, a decision."""
     if application.applicant_id is None:
@@ -162,6 +167,7 @@ def tell_applicant(application, kind: str, obj_key: str) -> None:
         obj_key,
         reverse("intake_status", args=[application.pk]),
         clinic=application.clinic,
+        params=params,
     )
 
 
@@ -171,6 +177,7 @@ def tell_assessor(booking) -> None:
         "assessment_to_do",
         f"booking:{booking.pk}",
         reverse("intake_application", args=[booking.application_id]),
+        params={"booking": booking.pk},
     )
 
 
@@ -183,6 +190,7 @@ def tell_new_therapist(episode) -> None:
         "new_patient",
         f"episode:{episode.pk}",
         reverse("episode_overview", kwargs={"episode_id": episode.pk}),
+        params={"episode": episode.pk},
     )
 
 
@@ -191,8 +199,9 @@ def tell_intake_team_applicant_wrote(application, message) -> int:
     told that an applicant wrote, with a link to the application; never what was written."""
     people = access.applicant_message_recipients(application.clinic_id)
     link = reverse("intake_application", args=[application.pk])
+    params = {"application": application.pk, "message": message.pk}  # ids only (0105)
     for user in people:
-        tell(user, "applicant_wrote", f"application_message:{message.pk}", link)
+        tell(user, "applicant_wrote", f"application_message:{message.pk}", link, params=params)
     return len(people)
 
 
@@ -209,4 +218,94 @@ def tell_about_unacknowledged_urgent(application, users) -> None:
             link=link,
             channels={"email", "sms"},
             clinic=application.clinic,
+            params={"application": application.pk},
         )
+
+
+# Asked again when a hand-over comes due (quiet hours, a refusing server's retries: hours
+# after it was written). What it was about may have ended meanwhile; then it is withdrawn,
+# not sent, and "no longer needed" in the person's history (decision 0105, part 2). A row
+# written before the ids were kept in ``params`` is sent as before.
+
+
+def _tell_whoever_is_told_now(row) -> None:
+    """An urgent application's notice withdrawn (its recipient left): the clinic's intake
+    team and staff on call now are told, while the application is open and nobody's
+    acknowledgement holds; those told already hold the notice's key, so not twice. An
+    applicant marked urgent is never left with a notice to nobody."""
+    application = (
+        Application.objects.open()
+        .filter(pk=row.params.get("application"), urgent=True)
+        .exclude(access.urgent_acknowledgement_holds())
+        .select_related("clinic")
+        .first()
+    )
+    if application is not None:
+        tell_intake_team_about_urgent(application)
+
+
+@texts.register_still_wanted(
+    "urgent_application", "urgent_application_escalated", on_withdrawn=_tell_whoever_is_told_now
+)
+def _application_still_open(row) -> bool:
+    """Not once the application was decided, declined, referred elsewhere or merged as a
+    duplicate: it is then in someone's hands (the decision's), not the urgent queue's."""
+    if "application" not in row.params:
+        return True
+    return Application.objects.open().filter(pk=row.params["application"]).exists()
+
+
+@texts.register_still_wanted("assessment_booked", "assessment_to_do")
+def _booking_still_on(row) -> bool:
+    """Not once the booking was cancelled, or its application closed (declined, referred
+    elsewhere, merged) before the assessment."""
+    if "booking" not in row.params:
+        return True
+    return AssessmentBooking.objects.filter(
+        pk=row.params["booking"],
+        cancelled_at__isnull=True,
+        application__status__in=OPEN_STATUSES,
+    ).exists()
+
+
+@texts.register_still_wanted("new_patient")
+def _still_their_patient(row) -> bool:
+    """Not once the episode was given to another therapist (who is told themselves), or
+    ended. Also the kind core writes when a therapist is changed (``do_change_therapist``)."""
+    if "episode" not in row.params:
+        return True
+    return (
+        Episode.objects.filter(pk=row.params["episode"], therapist_id=row.recipient_id)
+        .exclude(status=Episode.Status.ENDED)
+        .exists()
+    )
+
+
+def _tell_who_reads_them_now(row) -> None:
+    """An applicant's message whose notice was withdrawn (its recipient left, or no longer
+    reads the clinic's applicant messages): whoever does now is told. What an applicant
+    writes may say they are at risk: it is never left with a notice to nobody."""
+    message = (
+        ApplicationMessage.objects.filter(pk=row.params.get("message"))
+        .select_related("application")
+        .first()
+    )
+    if message is not None:
+        tell_intake_team_applicant_wrote(message.application, message)
+
+
+@texts.register_still_wanted("applicant_wrote", on_withdrawn=_tell_who_reads_them_now)
+def _still_theirs_to_read(row) -> bool:
+    """Sent while its recipient is still among those told that an applicant wrote (the
+    clinic's intake coordinators, else its intake roles), whatever became of the
+    application: a message after a decision is still to be read."""
+    if "application" not in row.params:
+        return True
+    clinic_id = (
+        Application.objects.filter(pk=row.params["application"])
+        .values_list("clinic_id", flat=True)
+        .first()
+    )
+    if clinic_id is None:
+        return False
+    return row.recipient_id in {u.pk for u in access.applicant_message_recipients(clinic_id)}

@@ -34,8 +34,8 @@ def queue_account_mail(
 
 
 @receiver(notice_wanted, dispatch_uid="notifications.notice")
-def queue_notice(sender, user, kind, key, link, **kwargs) -> int:
-    return len(notify(user, kind, key=key, link=link))
+def queue_notice(sender, user, kind, key, link, params=None, **kwargs) -> int:
+    return len(notify(user, kind, key=key, link=link, params=params or {}))
 
 
 def _grant(row) -> ClinicRole:
@@ -45,6 +45,15 @@ def _grant(row) -> ClinicRole:
     if grant is None:  # the role was taken back before the mail went: nothing to invite to
         raise Undeliverable("role removed")
     return grant
+
+
+@texts.register_still_wanted("staff_invited", "staff_role_added")
+def _grant_still_held(row) -> bool:
+    """A role taken back before its mail went: withdrawn, "no longer needed", rather than
+    failed and shown to the managers as a mail that did not go (decision 0105)."""
+    if "grant" not in row.params:
+        return True
+    return ClinicRole.objects.filter(pk=row.params["grant"]).exists()
 
 
 @texts.register("staff_invited", _("You are invited to work in Tessera"))

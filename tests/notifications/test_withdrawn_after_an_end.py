@@ -80,3 +80,28 @@ def row_application(row):
     from tessera.intake.models import Application
 
     return Application.objects.get(pk=row.params["application"])
+
+
+def test_an_invitation_to_a_role_taken_back_before_it_went_is_withdrawn(world):
+    """Part 2: "no longer needed" in the history, not a failed mail shown to the managers."""
+    from tessera.core.actions.staff import do_invite_staff, do_remove_role
+
+    invited = do_invite_staff(
+        world.clinic, acting_user=world["manager"], email="new.staff@alpha.test", role="therapist"
+    )
+    row = Notification.objects.get(kind="staff_invited", recipient=invited.user)
+    do_remove_role(invited.grant, acting_user=world["manager"])
+    assert delivery.deliver(row.pk) == "withdrawn"
+    row.refresh_from_db()
+    assert row.get_state_display() == "no longer needed"
+    assert mail.outbox == []
+
+
+def test_an_invitation_to_a_role_still_held_is_sent(world):
+    from tessera.core.actions.staff import do_invite_staff
+
+    invited = do_invite_staff(
+        world.clinic, acting_user=world["manager"], email="new.staff@alpha.test", role="therapist"
+    )
+    row = Notification.objects.get(kind="staff_invited", recipient=invited.user)
+    assert delivery.deliver(row.pk) == "sent"

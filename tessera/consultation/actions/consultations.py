@@ -187,6 +187,7 @@ def do_comment(
             "consultation_answered",
             key=f"consultation_answered:{comment.pk}:{request.asker_id}",
             link=reverse("consultation_detail", args=[request.pk]),
+            params={"request": request.pk},  # withdrawn once it ends (notify.py; 0105)
         )
     audit.record_for_episode(
         "consultation.commented",

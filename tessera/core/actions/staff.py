@@ -358,6 +358,7 @@ def do_hand_over_caseload(
             "new_patient",
             key=f"new_patient:episode:{episode.pk}:handover:{event.pk}:{to_user.pk}",
             link=reverse("episode_overview", kwargs={"episode_id": episode.pk}),
+            params={"episode": episode.pk},  # withdrawn if given on again (0105)
         )
     return len(episodes)
 
@@ -403,6 +404,7 @@ def do_change_therapist(episode: Episode, *, acting_user, to_user: User, reason:
         "new_patient",
         key=f"new_patient:episode:{locked.pk}:change:{event.pk}:{to_user.pk}",
         link=reverse("episode_overview", kwargs={"episode_id": locked.pk}),
+        params={"episode": locked.pk},  # withdrawn if given on again (intake.notify, 0105)
     )
     episode.therapist, episode.new_to_therapist = to_user, True
     return locked

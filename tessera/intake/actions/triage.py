@@ -191,7 +191,9 @@ def _book_assessment(application, acting_user, mode, starts_at, assessor, where,
     )
     locked.status, locked.assessment_booked_at = Status.ASSESSMENT_BOOKED, now
     _save(locked, now, "assessment_booked_at")
-    notify.tell_applicant(locked, "assessment_booked", f"booking:{booking.pk}")
+    notify.tell_applicant(
+        locked, "assessment_booked", f"booking:{booking.pk}", params={"booking": booking.pk}
+    )
     notify.tell_assessor(booking)
     _log(
         locked,
