@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -61,9 +62,13 @@ def test_a_colleague_booking_tells_the_therapist_too(world):
 def test_quiet_hours_hold_the_patients_notice(world):
     user = world.patient.user
     do_save_preferences(user, acting_user=user, quiet_from=dt.time(0), quiet_until=dt.time(23, 59))
-    book(world, world["therapist"])
-    row = Notification.objects.get(kind="session_booked")
-    assert delivery.deliver(row.pk) == "intended"  # waits for the end of quiet hours
+    # At noon in the patient's time zone: in the last minute before midnight the quiet
+    # hours (00:00-23:59) are over, and the notice went out (the suite failed then).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=False):
+        book(world, world["therapist"])
+        row = Notification.objects.get(kind="session_booked")
+        assert delivery.deliver(row.pk) == "intended"  # waits for the end of quiet hours
 
 
 def test_the_notice_is_in_the_patients_history(world, client):
