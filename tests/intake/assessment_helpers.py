@@ -23,3 +23,20 @@ def assess_kwargs(**overrides):
         "care_model": "guided",
     }
     return data | overrides
+
+
+def accepted_episode(world, application):
+    """The application assessed and accepted by the world's assessor, into the world's
+    therapist's care with the published depression programme: its new episode."""
+    from tessera.core.models import Episode
+    from tessera.intake.actions import decisions
+
+    decisions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=published_version(world),
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    application.refresh_from_db()
+    return Episode.objects.get(pk=application.episode_id)

@@ -16,11 +16,10 @@ from tessera.core.actions import do_grant_role, do_offboard_staff
 from tessera.core.actions.staff import do_change_therapist
 from tessera.core.roles import Role
 from tessera.intake import actions
-from tessera.intake.actions import decisions as decision_actions
 from tessera.notifications import delivery
 from tessera.notifications.models import Notification
 from tests.conftest import make_user
-from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.assessment_helpers import accepted_episode
 from tests.intake.intake_helpers import PHQ_RISK, make_application
 
 
@@ -61,16 +60,7 @@ def test_a_booking_notice_is_sent_while_the_booking_stands(world):
 
 
 def _started(world, email):
-    application = make_application(world.clinic, email)
-    decision_actions.do_assess(
-        application,
-        acting_user=world["assessor"],
-        programme_version=published_version(world),
-        therapist=world["therapist"],
-        **assess_kwargs(),
-    )
-    application.refresh_from_db()
-    return application.episode
+    return accepted_episode(world, make_application(world.clinic, email))
 
 
 def test_a_new_patient_notice_is_withdrawn_once_the_patient_was_given_to_another(world):

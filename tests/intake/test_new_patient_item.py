@@ -16,7 +16,7 @@ from tessera.inbox.scope import Choice
 from tessera.intake.actions import decisions as decision_actions
 from tessera.messaging.actions import do_send_message
 from tests.conftest import sign_in
-from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.assessment_helpers import accepted_episode, assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +29,7 @@ def _new_rows(user):
 
 
 def _accepted(world, email="new@apply.test"):
-    application = make_application(world.clinic, email)
-    decision_actions.do_assess(
-        application,
-        acting_user=world["assessor"],
-        programme_version=published_version(world),
-        therapist=world["therapist"],
-        **assess_kwargs(),
-    )
-    application.refresh_from_db()
-    return Episode.objects.get(pk=application.episode_id)
+    return accepted_episode(world, make_application(world.clinic, email))
 
 
 def test_an_accepted_patient_is_a_new_patient_row_until_the_overview_is_opened(world, client):

@@ -19,22 +19,14 @@ from tessera.reports.outcome_table import refresh
 from tessera.treatment.actions.episodes import BASELINE_WINDOW
 from tessera.treatment.latest_scores import baseline as latest_baseline
 from tessera.treatment.models import DueMeasure, Response
-from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.assessment_helpers import accepted_episode, assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
 pytestmark = pytest.mark.django_db
 
 
 def _accept(world, application) -> Episode:
-    decision_actions.do_assess(
-        application,
-        acting_user=world["assessor"],
-        programme_version=published_version(world),
-        therapist=world["therapist"],
-        **assess_kwargs(),
-    )
-    application.refresh_from_db()
-    return Episode.objects.get(pk=application.episode_id)
+    return accepted_episode(world, application)
 
 
 def _start_dues(episode):

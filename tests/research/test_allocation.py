@@ -12,19 +12,6 @@ from tessera.research import actions, randomisation
 from tessera.research.models import AllocationSlot, Participant, ResearchMeasure
 from tests.conftest import make_patient
 from tests.research.fixtures import SEED, build_study, new_participant
-from tests.snapshot import shared
-
-
-@pytest.fixture
-def research_study(request, _snapshots, db):
-    """The running study on the world (world.research is it), built once per process
-    and rolled back to for each test (tests/research/fixtures.py, decision 0104)."""
-    return shared(request, "research_study")
-
-
-@pytest.fixture
-def study(research_study):
-    return research_study
 
 
 def test_opening_recruitment_stores_the_sequence_from_its_recorded_seed(world, study):

@@ -15,19 +15,6 @@ from tessera.research import actions, consort, randomisation
 from tessera.research.models import Participant
 from tests.conftest import sign_in
 from tests.research.fixtures import SEED, new_participant
-from tests.snapshot import shared
-
-
-@pytest.fixture
-def research_study(request, _snapshots, db):
-    """The running study on the world (world.research is it), built once per process
-    and rolled back to for each test (tests/research/fixtures.py, decision 0104)."""
-    return shared(request, "research_study")
-
-
-@pytest.fixture
-def study(research_study):
-    return research_study
 
 
 def test_the_patient_reads_the_consent_in_their_language_and_the_version_is_kept(
