@@ -355,6 +355,29 @@ def _complete_modules(episode, fate: str, start: dt.date, end: dt.date, rng) -> 
         PlanEntry.objects.filter(pk=entry.pk).update(completed_at=when)
 
 
+def _weekly_time(episode, therapist, start: dt.date, last: dt.date, total: int) -> None:
+    """The therapist's time on a course, week by week on each week's Wednesday up to
+    ``last``, not all on one day: a week of the team's workload counts the course in its
+    caseload, and its time with it (decision 0107)."""
+    wednesdays = [
+        start + dt.timedelta(days=2 + 7 * week)
+        for week in range(max(1, (last - start).days // 7 + 1))
+        if start + dt.timedelta(days=2 + 7 * week) <= last
+    ] or [last]
+    for n, day in enumerate(wednesdays):
+        share = total // len(wednesdays) + (total % len(wednesdays) if n == 0 else 0)
+        if share:
+            do_add_manual_time(
+                episode,
+                acting_user=therapist,
+                staff_member=therapist,
+                day=day,
+                minutes=min(720, share),
+                reason="Demo: time over the course",
+                submission_key=uuid.uuid4(),
+            )
+
+
 def _course(
     ctx, clinic, number: int, therapist, rng: random.Random, today: dt.date, programmes: dict
 ) -> None:
@@ -397,7 +420,10 @@ def _course(
     change = rng.choices([-12, -10, -8, -6, -3, -1, 3, 7], weights=[15, 18, 18, 15, 12, 10, 8, 4])[
         0
     ]
-    if end >= today:  # still in treatment: a mid-course score only
+    if end >= today:  # still in treatment: a mid-course score only, and its time so far
+        if therapist is not None:
+            weeks = max(1, (today - start).days // 7)
+            _weekly_time(episode, therapist, start, today - dt.timedelta(days=1), 15 * weeks)
         mid = at + dt.timedelta(weeks=2)
         if mid.date() < today:
             _submit(episode, "PHQ-9", phq + change // 2, "weekly", mid, answered)
@@ -424,15 +450,8 @@ def _course(
             + dt.timedelta(hours=hours)
         )
     if therapist is not None:  # reading, replying and the calls: 15 minutes a week
-        do_add_manual_time(
-            episode,
-            acting_user=therapist,
-            staff_member=therapist,
-            day=end,
-            minutes=min(720, 15 * max(1, (end - start).days // 7) + 20 * sessions),
-            reason="Demo: time over the course",
-            submission_key=uuid.uuid4(),
-        )
+        total = min(720, 15 * max(1, (end - start).days // 7) + 20 * sessions)
+        _weekly_time(episode, therapist, start, end, total)
     _complete_modules(episode, fate, start, end, modules_rng)
     note = NOTES.get(fate, "")
     do_end_episode(episode, acting_user=acting, reason=fate, note=note, ended_on=end)
