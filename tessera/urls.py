@@ -2,13 +2,20 @@
 
 from django.urls import include, path, re_path
 
-from tessera.core.views.email_confirm import confirm_email
+from tessera.core.views.account_links import confirm_email, password_reset_from_key
 from tessera.core.views.language import set_language
 
 urlpatterns = [
-    # allauth's, answering a used link sent again with its page (decision 0103).
+    # allauth's, answering a used link sent again with its page (decision 0103) and asking
+    # another account signed in to sign out (decision 0111).
     re_path(
         r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", confirm_email, name="account_confirm_email"
+    ),
+    # allauth's, asking another account signed in to sign out (decision 0111).
+    re_path(
+        r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        password_reset_from_key,
+        name="account_reset_password_from_key",
     ),
     path("accounts/", include("allauth.urls")),
     # Django's language switcher, which also stores a signed-in person's choice.

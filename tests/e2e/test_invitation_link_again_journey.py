@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tessera.core.actions import staff as staff_actions
 from tessera.core.models import AuditEvent, User
 from tessera.intake.models import Application
 from tests.conftest import PASSWORD, make_user
@@ -60,3 +61,28 @@ def test_an_invitation_with_a_colleague_signed_in_and_then_used_twice(page, seco
     assert User.objects.filter(email__iexact="gus@person.test").count() == 1
     assert Application.objects.filter(email="gus@person.test").count() == 1
     assert AuditEvent.objects.filter(action="security.invite_refused").count() == 1
+
+
+def test_a_password_link_opened_in_a_colleagues_session_asks_before_signing_out(page, e2e_world):
+    """allauth signed the colleague out without a word (decision 0111)."""
+    link = staff_actions.invitation_link(e2e_world.patient.user)
+    main = page.get_by_role("main")
+
+    staff_sign_in(page, e2e_world.therapist)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link is for another account")
+    expect(main).to_contain_text("You are signed in as therapist@alpha.test")
+    expect(main).not_to_contain_text("patient@alpha.test")
+    # Still the colleague's session: home is theirs.
+    main.get_by_role("link", name="Stay signed in and go home").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    page.goto(link)
+    main.get_by_role("button", name="Sign out and open the link").click()
+    wait_for_scripts(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    page.locator("#id_password1").fill("a-new-long-passphrase-7")
+    page.locator("#id_password2").fill("a-new-long-passphrase-7")
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new password is saved")
+    assert User.objects.get(pk=e2e_world.patient.user_id).check_password("a-new-long-passphrase-7")
