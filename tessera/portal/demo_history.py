@@ -20,12 +20,17 @@ country (the dashboard's uptake area); a few have none. Courses that end answer 
 NEQ-20 (adverse effects) where the clinic asks for it (Riverside and Fjordside). The
 clinics that take professional referrals get a year of them from a handful of practices
 (adoption by GPs), and every clinic declines or refers elsewhere a few applications
-with a reason.
+with a reason. Every course came through the clinic's intake: an accepted application
+(self-referral, a GP's referral, or an electronic one, as the clinic takes them) sent and
+assessed in the weeks before it began, so the dashboard's reach, waits and adoption by GPs
+cover the year as its outcomes do.
 
 Compromises: a session can be recorded only up to a month back (the appointments app
 refuses older ones), so the sessions of old courses are dated in the last month; the
 intake actions date an application when it is made, so the demo then moves the
-referrals' sending dates back over the year (a test-data update, not an action); modules
+referrals' sending dates back over the year (a test-data update, not an action); the
+courses' applications are written as rows with their dates after the courses (the
+intake's steps through the actions would each be dated today); modules
 are completed through the action and then dated back into the course the same way.
 """
 
@@ -35,6 +40,7 @@ import datetime as dt
 import random
 import uuid
 
+from django.db.models import F
 from django.utils import timezone
 
 from tessera.appointments.actions import do_book_appointment, do_record_session
@@ -45,7 +51,9 @@ from tessera.core.demo import demo_user, opened_before
 from tessera.core.models import Episode, Patient
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.actions import triage as triage_actions
-from tessera.intake.models import Application, ConsentText
+from tessera.intake.models import Application, ConsentText, Referral, Source, Status
+from tessera.letters.actions import do_write_application_letter
+from tessera.letters.models import Letter
 from tessera.messaging import actions as messaging
 from tessera.messaging.models import Message
 from tessera.programs.models import ProgrammeVersion
@@ -239,6 +247,100 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
         if sent is not None and sent < timezone.now() - dt.timedelta(days=10):
             Application.objects.filter(pk=application.pk).update(
                 decided_at=sent + dt.timedelta(days=3 + application.pk % 7)
+            )
+
+
+def _courses_applications(clinic) -> None:
+    """The application behind each course of the history: sent, assessed and accepted
+    before the course's first day, as the clinic takes them (self-referrals, GPs'
+    referrals from its practices, some of them electronic). The dashboard's reach, routes,
+    waits and adoption by GPs then cover the year, as the outcomes do; without them its
+    applications were the last weeks' handful and its waits empty.
+
+    Written as rows with their dates (the intake actions date every step when it is
+    taken), after the courses: no audit events of their own, no e-mails; the referrers'
+    receipts are written as letters dated the day of sending. Their own random numbers,
+    so the courses stay as they were."""
+    rng = random.Random(f"tessera-demo-accepted-{clinic.slug}")
+    practices = PRACTICES.get(clinic.slug, [])
+    zone = timezone.get_current_timezone()
+    episodes = (
+        Episode.objects.filter(
+            clinic=clinic,
+            patient__email__startswith="history",
+            started_on__isnull=False,
+        )
+        .select_related("patient")
+        .order_by("pk")
+    )
+    applications, referrals = [], []
+    for episode in episodes:
+        patient = episode.patient
+        started = dt.datetime.combine(episode.started_on, dt.time(9), tzinfo=zone)
+        assessed = started - dt.timedelta(days=rng.randint(3, 21), hours=rng.randrange(4))
+        sent = assessed - dt.timedelta(days=rng.randint(4, 28), hours=rng.randrange(1, 6))
+        professional = practices and clinic.accepts_professional_referral
+        if professional and clinic.accepts_self_referral:
+            professional = rng.random() < 0.45
+        source = Source.SELF
+        if professional:
+            source = Source.FHIR if rng.random() < 0.25 else Source.PROFESSIONAL
+        application = Application(
+            clinic=clinic,
+            source=source,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            date_of_birth=patient.date_of_birth,
+            email=patient.email,
+            language=patient.preferred_language,
+            status=Status.ACCEPTED,
+            submitted_at=sent,
+            screened_at=sent if source == Source.SELF else None,
+            triaged_at=sent + dt.timedelta(days=1),
+            assessment_booked_at=sent + dt.timedelta(days=1, hours=2),
+            assessed_at=assessed,
+            decided_at=assessed,
+            started_at=started,
+            patient=patient,
+            episode=episode,
+        )
+        applications.append(application)
+        if professional:
+            referrals.append(
+                Referral(
+                    application=application,
+                    referrer_name=f"Dr {rng.choice(LAST_NAMES)}",
+                    organisation=rng.choices(practices, weights=[6, 3, 1])[0],
+                    role="GP",
+                    phone="+46 8 123 456",
+                    secure_email="referrals@practice.example.invalid",
+                    reason="Low mood and worry for some months; would like online treatment.",
+                    consent_to_letters=True,
+                )
+            )
+    Application.objects.bulk_create(applications)
+    for referral in referrals:
+        referral.application_id = referral.application.pk
+    Referral.objects.bulk_create(referrals)
+    # Made as they were sent, not on the day of seeding.
+    Application.objects.filter(pk__in=[a.pk for a in applications]).update(
+        created_at=F("submitted_at") - dt.timedelta(minutes=20)
+    )
+    for referral in referrals:
+        application = referral.application
+        sent = application.submitted_at
+        Referral.objects.filter(pk=referral.pk).update(created_at=sent - dt.timedelta(minutes=20))
+        # The referrer's receipt, dated the day it was sent (kept with the application,
+        # not e-mailed again now).
+        application.referral = referral
+        letter = do_write_application_letter(
+            application,
+            Letter.Kind.RECEIVED,
+            context={"today": timezone.localtime(sent).date()},
+        )
+        if letter is not None:
+            Letter.objects.filter(pk=letter.pk).update(
+                created_at=sent + dt.timedelta(minutes=5), sent_at=sent + dt.timedelta(minutes=6)
             )
 
 
@@ -492,4 +594,5 @@ def seed(ctx) -> None:
             name = therapists[number % len(therapists)]
             therapist = ctx.staff[name] if name else None
             _course(ctx, clinic, number, therapist, rng, today, programmes)
+        _courses_applications(clinic)
         _intake_history(ctx, clinic, today)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
-from tessera.intake.models import Application
+from tessera.intake.models import Application, Source, Status
 from tessera.intake.models.applications import OPEN_STATUSES
 
 
@@ -32,9 +32,35 @@ def test_applications_are_made_then_sent_then_decided(seeded_demo):
     made = F("created_at") - dt.timedelta(seconds=1)
     assert not Application.objects.filter(submitted_at__lt=made).exists()
     assert not Application.objects.filter(decided_at__lt=F("submitted_at")).exists()
-    decided = Application.objects.filter(decided_at__isnull=False, submitted_at__isnull=False)
-    waits = [(a.decided_at - a.submitted_at).days for a in decided]
+    turned_away = Application.objects.filter(
+        status__in=[Status.DECLINED, Status.REDIRECTED], submitted_at__isnull=False
+    )
+    waits = [(a.decided_at - a.submitted_at).days for a in turned_away]
     assert waits and max(waits) <= 14, waits
+
+
+def test_every_course_of_the_history_came_through_the_clinics_intake(seeded_demo):
+    """The history's courses had no application behind them: the dashboard's reach was
+    the last weeks' handful, its waits empty, and adoption by GPs a quarter old."""
+    history = Episode.objects.filter(
+        patient__email__startswith="history", started_on__isnull=False
+    ).select_related("clinic")
+    behind = {a.episode_id: a for a in Application.objects.filter(episode__in=history)}
+    assert history.count() > 100
+    assert set(behind) == {episode.pk for episode in history}
+    for episode in history:
+        application = behind[episode.pk]
+        assert application.status == Status.ACCEPTED
+        assert application.patient_id == episode.patient_id
+        assert application.clinic_id == episode.clinic_id
+        assert application.created_at < application.submitted_at < application.assessed_at
+        assert application.assessed_at < application.started_at
+        assert timezone.localtime(application.started_at).date() == episode.started_on
+        if application.source == Source.SELF:
+            assert episode.clinic.accepts_self_referral
+        else:
+            assert episode.clinic.accepts_professional_referral
+            assert application.referral.organisation
 
 
 def test_courses_are_opened_before_they_begin(seeded_demo):

@@ -19,7 +19,8 @@ def test_every_dashboard_figure_of_the_demo_has_data(seeded_demo, client):
     assert response.status_code == 200
     tables = response.context["tables"]
     empty = [key for key, table in tables.items() if not table.rows]
-    assert empty == ["gp_adoption"]  # Riverside takes self-referrals only
+    assert empty == ["gp_adoption"]  # Riverside takes self-referrals only: it says so
+    assert "This clinic takes self-referrals only" in response.content.decode()
     adherence = {row[0]: row for row in tables["adherence"].rows}
     assert set(adherence) <= PROGRAMMES and len(adherence) >= 2  # no "No programme"
     assert all(row[2] > 0 for row in adherence.values())  # modules completed, on average
@@ -28,6 +29,11 @@ def test_every_dashboard_figure_of_the_demo_has_data(seeded_demo, client):
     time = response.context["time"]
     assert time["per_finished"] and time["per_patient_week"]
     assert response.context["steadiness"]["cv"] is not None
+    # A year of intake behind the courses: applications in most weeks, and waits.
+    weeks = [n for _week, n in tables["applications"].rows]
+    assert sum(1 for n in weeks if n) >= len(weeks) // 2, weeks
+    waits = tables["waits"].rows  # between, people, median, 90th percentile
+    assert all(people >= 40 and median is not None for _between, people, median, _p90 in waits)
     # The outcome report can be narrowed to one of those programmes.
     url = reverse("clinic_outcomes", args=["riverside"])
     choices = {key for key, _label in response_choices(client, url)}
@@ -38,8 +44,10 @@ def test_every_dashboard_figure_of_the_demo_has_data(seeded_demo, client):
     assert QuarterlyReport.objects.filter(clinic__slug="riverside").exists()
     # GP adoption: at a clinic that takes professional referrals.
     sign_in(client, User.objects.get(email="fjord.manager@demo.tessera.test"))
-    fjordside = client.get(reverse("clinic_dashboard", args=["fjordside"])).context["tables"]
-    assert fjordside["gp_adoption"].rows
+    fjordside_page = client.get(reverse("clinic_dashboard", args=["fjordside"]))
+    fjordside = fjordside_page.context["tables"]
+    assert len(fjordside["gp_adoption"].rows) >= 4  # a year of quarters
+    assert "This clinic takes self-referrals only" not in fjordside_page.content.decode()
     assert fjordside["adherence"].rows
 
 
