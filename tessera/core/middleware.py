@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
@@ -22,18 +23,61 @@ from django.utils.translation import gettext as _
 
 from . import context, languages
 from .sent_forms import sent_by_a_script, typed_in_a_form
-from .validation import has_control_characters
+from .validation import (
+    has_control_characters,
+    has_unstorable_characters,
+    without_unstorable_characters,
+)
 
 
 def client_ip(request) -> str | None:
-    """The client's address, trusting only as many proxies as configured."""
+    """The client's address, trusting only as many proxies as configured. A forwarded
+    hop that is not an address (a client that reached the app past the proxy, or a
+    proxy that passes on what it was sent) is not taken: the audit row's column is an
+    address (PostgreSQL's inet refused it, and with it every audited request)."""
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+        if len(hops) >= proxies and (hop := _address(hops[-proxies])):
+            return hop
+    return _address(request.META.get("REMOTE_ADDR") or "")
+
+
+def _address(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):  # fe80::1%eth0: no column takes the zone
+        return None
+    return str(address)
+
+
+class HostileHeadersMiddleware:
+    """Headers and cookies no one types: control characters (NUL above all) and lone
+    surrogates are taken out of every header before anything reads one, and a cookie
+    holding them is not read at all (as if not sent), so that they never reach a query
+    or a row. A NUL in the session cookie was a 500 on every page on PostgreSQL (the
+    session's lookup), one in the User-Agent or Accept header a 500 on signing in (the
+    sign-in attempt's row, django-axes) and on a security notice (its outbox row). First
+    in MIDDLEWARE: the session is read after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        for key, value in meta.items():
+            if key.startswith("HTTP_") and isinstance(value, str):
+                if has_unstorable_characters(value):
+                    meta[key] = without_unstorable_characters(value)
+        cookies = request.COOKIES
+        if any(has_unstorable_characters(k + v) for k, v in cookies.items()):
+            request.COOKIES = {
+                k: v for k, v in cookies.items() if not has_unstorable_characters(k + v)
+            }
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

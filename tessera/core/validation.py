@@ -39,6 +39,19 @@ def has_control_characters(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
 
+# What no header or cookie may carry into a row: the control characters above, and lone
+# surrogates (which cannot be encoded as UTF-8, so no database takes them).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def has_unstorable_characters(value: str) -> bool:
+    return bool(_UNSTORABLE.search(value))
+
+
+def without_unstorable_characters(value: str) -> str:
+    return _UNSTORABLE.sub("", value)
+
+
 def refuse_control_characters(value) -> None:
     if isinstance(value, str) and has_control_characters(value):
         raise ValidationError(_("Remove the invisible control characters from this text."))
