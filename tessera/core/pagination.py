@@ -34,6 +34,33 @@ class CappedPaginator(Paginator):
         return super().num_pages
 
 
+class OneReadPaginator(CappedPaginator):
+    """A ``CappedPaginator`` whose page and count are read together: ``read(offset,
+    limit, cap)`` gives the rows from ``offset`` (at most ``limit``) and how many rows
+    the list has, counted no further than ``cap + 1`` (one query, a window's count over
+    the capped list: ``AuditQuerySet.security_events_page``). Where the count and the
+    page were two reads of the same index ranges, each a descent a level deeper as the
+    country grew (decision 0108). A page past the end or past the cap is counted as
+    ``CappedPaginator`` counts it and the last page read instead, as Django does."""
+
+    def __init__(self, object_list, per_page, *, read, cap: int = 5000, **kwargs):
+        super().__init__(object_list, per_page, cap=cap, **kwargs)
+        self._read = read
+
+    def get_page(self, number):
+        try:
+            wanted = int(number) if number not in (None, "") else 1
+        except (TypeError, ValueError):
+            wanted = 1
+        if 1 <= wanted <= -(-self.cap // self.per_page):
+            offset = (wanted - 1) * self.per_page
+            rows, count = self._read(offset, self.per_page, self.cap)
+            if rows or wanted == 1:
+                self.__dict__["count"] = count  # the cached property, answered
+                return self._get_page(rows, wanted, self)
+        return super().get_page(number)
+
+
 class CountedPaginator(Paginator):
     """A paginator told how to count: ``count`` is a function giving the same number as
     ``object_list.count()`` from a cheaper query (the patient list counts the scope's

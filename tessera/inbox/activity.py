@@ -70,7 +70,7 @@ def _newest(qs, field: str):
 def with_last_activity(episodes):
     """Episodes annotated with the time of each kind of patient activity (one query, five
     subqueries per episode): the definition that ``EpisodeActivity`` keeps, for checking
-    it (``kept_activity`` reads the kept one)."""
+    it (``kept`` reads the kept one)."""
     here = OuterRef("pk")
     return episodes.annotate(
         last_message=_newest(Message.objects.filter(episode=here, from_patient=True), "sent_at"),
@@ -82,23 +82,6 @@ def with_last_activity(episodes):
         last_completed=_newest(
             PlanEntry.objects.filter(episode=here, completed_at__isnull=False), "completed_at"
         ),
-    )
-
-
-def last_activity(episode) -> tuple[dt.datetime | None, str]:
-    """The newest annotated activity and what it was (annotated by ``kept_activity``, or
-    by ``with_last_activity``)."""
-    if hasattr(episode, "activity_at"):
-        return episode.activity_at, episode.activity_source or ""
-    return _newest_of({name: getattr(episode, name) for name in SOURCES})
-
-
-def kept_activity(episodes):
-    """Episodes annotated with their kept newest activity, ``activity_at`` and
-    ``activity_source`` (a name of ``SOURCES``; None when there has been none): joined
-    by the kept row's primary key, one index descent per episode."""
-    return episodes.annotate(
-        activity_at=F("last_activity__at"), activity_source=F("last_activity__source")
     )
 
 
@@ -119,6 +102,8 @@ def _kept_rows(episode_ids, clinics):
 
 
 def _newest_of(moments: dict) -> tuple[dt.datetime | None, str]:
+    """(newest moment, its name) of ``with_last_activity``'s annotations by name: the
+    definition the kept row is checked against."""
     found = [(moment, name) for name, moment in moments.items() if moment]
     if not found:
         return None, ""

@@ -3,10 +3,18 @@ scores with their trend and reliable change, last activity, open alerts, the nex
 due and the reply owed.
 
 ``rows(episodes, now)`` costs a fixed number of queries whatever the caseload's size
-(one for the episodes with their last activity, one for every score, and one each for
-alerts, due questionnaires, booked sessions, worksheets and messages waiting for a
-reply, and the patients whose therapist has left). Sorting and filtering happen on the
-rows, on the server, from the page's query string (``SORTS``, ``FLAGS``).
+(one each for the episodes, their programmes, their clinics, their last activity and
+every score, one for the questionnaires and sessions due, and one each for alerts,
+worksheets and messages waiting for a reply, and the patients whose therapist has
+left). Sorting and filtering happen on the rows, on the server, from the page's
+query string (``SORTS``, ``FLAGS``).
+
+The episodes are read once, by the caseload's own read (``scope.caseload_rows``: the
+therapist's range of episodes), not again by their keys; their kept activity and their
+next questionnaires are ranges of their clinics' rows (the clinic-leading indexes of
+decisions 0053 and 0057), the caseload's ids only filtering them: by the episodes' keys
+each was one descent of an index per episode, a level deeper as the country grew
+(issue 16, decision 0108).
 
 The scores, their trend and reliable change come from ``treatment.latest_scores`` (shared
 with the supervision pages).
@@ -19,13 +27,15 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
 from tessera.core import access
-from tessera.core.id_lists import in_ids, rows_for_ids
+from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.core.prepared import Prepared
+from tessera.programs.models import ProgrammeVersion
 from tessera.treatment.latest_scores import (  # noqa: F401 (re-exported for callers)
     CHANGE_WORDS,
     DOWN,
@@ -40,6 +50,7 @@ from tessera.treatment.latest_scores import (  # noqa: F401 (re-exported for cal
 from tessera.treatment.models import DueMeasure
 
 from . import activity, collect, worklist
+from .collect import loaded_row
 
 # Filters (``?flag=``): each a question about a row.
 FLAGS: dict[str, object] = {
@@ -117,74 +128,97 @@ def week_of(episode, today: dt.date) -> int | None:
     return (today - episode.started_on).days // 7 + 1
 
 
-def _next_due(episode_ids, now) -> dict[int, NextDue]:
-    """Per episode, the nearest of its pending questionnaires and booked sessions (tuples
-    read, not model instances: only each episode's first is kept; each read's SQL built
-    once per process, ``rows_for_ids``)."""
+def _next_due(episode_ids, clinics, now) -> dict[int, NextDue]:
+    """Per episode, the nearest of its pending questionnaires and booked sessions (one
+    query, ``_next_rows``; tuples read, not model instances: only each episode's first
+    is kept; the SQL built once per process, ``rows_for_ids``). ``clinics``: the
+    episodes' clinics, whose range of open questionnaires is read."""
     nearest: dict[int, NextDue] = {}
-    measures = rows_for_ids("caseload.next_measures", _next_measures, episode_ids, now)
-    for episode_id, instrument, due_at in measures:
-        if episode_id not in nearest:
-            nearest[episode_id] = NextDue(instrument, due_at)
-    sessions = rows_for_ids("caseload.next_sessions", _next_sessions, episode_ids, now)
     kinds = dict(Appointment.Kind.choices)
-    seen: set[int] = set()
-    for episode_id, kind, starts_at in sessions:
-        if episode_id in seen:
-            continue
-        seen.add(episode_id)
-        current = nearest.get(episode_id)
-        if current is None or starts_at < current.at:
-            nearest[episode_id] = NextDue(str(kinds.get(kind, kind)), starts_at, is_session=True)
+    rows = rows_for_ids("caseload.next_due", _next_rows, episode_ids, now, clinics=clinics)
+    for episode_id, what, at, is_session, _pk in rows:
+        if episode_id not in nearest:
+            what = str(kinds.get(what, what)) if is_session else what
+            nearest[episode_id] = NextDue(what, at, is_session=bool(is_session))
     return nearest
 
 
-def _next_measures(ids, now):
-    return (
-        DueMeasure.objects.filter(in_ids("episode", ids), expires_at__gt=now)
+def _next_rows(ids, clinics, now):
+    """The episodes' open questionnaires not yet expired and booked sessions to come,
+    (episode, instrument or kind of session, when, is a session, id), each episode's
+    nearest first (a questionnaire before a session at the same moment).
+
+    The questionnaires are the clinics' range of open ones (``due_open_by_clinic``,
+    which holds every column read: an index-only scan), the episodes' ids only filtering
+    it (``among_ids``): by the episodes' ids it was one descent per episode of the
+    country's dues by episode (76 → 108 pages from 1,000 to 100,000 patients; decision
+    0108). The sessions are read by episode (the appointments' only index)."""
+    measures = (
+        DueMeasure.objects.filter(
+            in_ids("clinic", clinics), among_ids("episode", ids), expires_at__gt=now
+        )
         .pending()
-        .order_by("episode_id", "due_at", "id")
-        .values_list("episode_id", "instrument", "due_at")
+        .annotate(session=Value(False))
+        .order_by()
+        .values_list("episode_id", "instrument", "due_at", "session", "id")
     )
-
-
-def _next_sessions(ids, now):
-    return (
+    sessions = (
         Appointment.objects.filter(
             in_ids("episode", ids), status=Appointment.Status.BOOKED, starts_at__gte=now
         )
-        .order_by("episode_id", "starts_at", "id")
-        .values_list("episode_id", "kind", "starts_at")
+        .annotate(session=Value(True))
+        .order_by()
+        .values_list("episode_id", "kind", "starts_at", "session", "id")
     )
+    return measures.union(sessions, all=True).order_by("episode_id", "due_at", "session", "id")
 
 
-# The caseload's episodes by their ids with what a row shows of them, compiled once per
-# number of episodes (``core.prepared``; issue 16: building it was a tenth of the page).
-# Their clinics and therapists are read apart and shared, the patient's name is the
-# episode's own (``worklist.share_clinics_and_therapists``).
-_EPISODES = Prepared(
-    lambda ids: activity.kept_activity(
-        Episode.objects.filter(pk__in=ids).select_related("programme_version")
-    )
+# What a row shows of its programme (the title, in the programme's first language): one
+# object per version, shared by its episodes, read by their ids (a few rows of a small
+# table; joined to the caseload's read, the planner scanned the table once per episode).
+VERSION_FIELDS = ("id", "title", "languages")
+_VERSIONS = Prepared(
+    lambda ids: ProgrammeVersion.objects.filter(pk__in=ids).only(*VERSION_FIELDS).order_by()
 )
 
 
+def read_episodes(episodes, *, people=()) -> dict[int, Episode]:
+    """The caseload's episodes by id, each with what a row shows (``worklist.EPISODE_FIELDS``),
+    its programme version (``VERSION_FIELDS``), clinic, therapist and patient (the name)
+    set (``worklist.share_clinics_and_therapists``). ``episodes``: anything with
+    ``values_list`` and ``db`` (a queryset, or ``scope.CaseloadRead``: the page's own read
+    of the caseload, its SQL compiled once, ``scope.caseload_rows``). The episodes are one
+    query, their rows as the caseload's own index range reads them (the therapist's or
+    the team's), not read again by their keys (issue 16: 40 → 196 pages from 1,000 to
+    100,000 patients, decision 0108); their versions one more."""
+    db = episodes.db
+    caseload: dict[int, Episode] = {}
+    for row in episodes.values_list(*worklist.EPISODE_FIELDS):
+        episode = loaded_row(Episode, db, worklist.EPISODE_FIELDS, row)
+        caseload[episode.pk] = episode
+    wanted = sorted({e.programme_version_id for e in caseload.values()} - {None})
+    versions = {v.pk: v for v in _VERSIONS(wanted)} if wanted else {}
+    version_field = Episode.programme_version.field
+    for episode in caseload.values():
+        version_field.set_cached_value(episode, versions.get(episode.programme_version_id))
+    worklist.share_clinics_and_therapists(caseload.values(), people=people)
+    return caseload
+
+
 def rows(episodes, now, *, people=()) -> list[Row]:
-    """One row per episode of ``episodes`` (a queryset, or a list of their ids: the
-    caseload page reads them with the access scope compiled once, ``scope.caseload_rows``),
-    in no particular order. The therapists among ``people`` (users already read) are not
-    read again."""
-    if not isinstance(episodes, list):
-        episodes = list(episodes.values_list("pk", flat=True))
-    listed = _EPISODES(sorted(episodes)) if episodes else []
-    worklist.share_clinics_and_therapists(listed, people=people)
+    """One row per episode of ``episodes`` (a queryset, or ``scope.CaseloadRead``: the
+    caseload page reads them with the access scope compiled once), in no particular
+    order. The therapists among ``people`` (users already read) are not read again."""
+    by_id = read_episodes(episodes, people=people)
+    listed = list(by_id.values())
     # The episodes' ids as a list from here on: the access scope's conditions are
-    # compiled once, not again inside each of the next six queries (issue 16: CPU).
-    ids = [episode.pk for episode in listed]
-    by_id = {episode.pk: episode for episode in listed}
+    # compiled once, not again inside each of the next queries (issue 16: CPU).
+    ids = list(by_id)
+    clinics = collect.clinics_of(by_id)
     scores = latest_scores(ids)
     left = access.left_among(listed)
-    due = _next_due(ids, now)
+    kept = activity.kept(ids, clinics) if ids else {}
+    due = _next_due(ids, clinics, now)
     alerts: dict[int, list] = defaultdict(list)
     for item in collect.risk_alerts(by_id, now):
         alerts[item.episode.pk].append(item)
@@ -195,7 +229,7 @@ def rows(episodes, now, *, people=()) -> list[Row]:
     for episode in listed:
         tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         today = now.astimezone(tz).date()
-        moment, source = activity.last_activity(episode)
+        moment, source = kept.get(episode.pk, (None, ""))
         row = Row(
             episode=episode,
             week=week_of(episode, today),

@@ -82,8 +82,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     therapists = scope.team_therapists(user)
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
     now = timezone.now()
-    ids = [pk for (pk,) in scope.caseload_rows(user, choice, ["pk"])]
-    everyone = caseload.rows(ids, now, people=[user, *therapists])
+    everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=[user, *therapists])
     flag = request.GET.get("flag", "")
     flag = flag if flag in caseload.FLAGS else ""
     query = request.GET.get("q", "")[:100]

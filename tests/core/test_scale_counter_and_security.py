@@ -173,3 +173,58 @@ def test_the_security_events_come_from_their_own_indexes_alone(world, security_e
     # The staff's part is read from their events filed under the clinic (decision 0091,
     # tests/core/test_scale_security_staff.py), not from the trail.
     assert set(scans) == {"audit_security_at_clinic"}, scans
+
+
+# The security page's queries (the session, the identity counter, the staff's e-mails,
+# the page with its count, the audit row of the visit; the rest the session's and the
+# page's own), as decision 0108 left them: one fewer than the count and the page read
+# apart.
+SECURITY_PAGE_QUERIES = {"sqlite": 15, "postgresql": 11}
+
+
+def test_the_security_page_reads_its_page_and_its_count_at_once(
+    world, client, login, security_events, read_from_database
+):
+    """One read of the clinics' security events gives the page and how many there are
+    (a window's count over the capped list): the count and the page read the same two
+    index ranges apart, each one level deeper at 100,000 patients (6 → 8 pages a read;
+    decision 0108). The same rows and count."""
+    login(world["manager"])
+    client.get("/audit/security/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/audit/security/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert [e.pk for e in page.object_list] == [security_events[name].pk for name in SHOWN]
+    assert page.paginator.count == len(SHOWN)
+    reads = [q["sql"] for q in captured.captured_queries if '"core_auditevent"' in q["sql"]]
+    reads = [sql for sql in reads if sql.lstrip(" (").upper().startswith("SELECT")]
+    assert len(reads) == 1, reads
+    assert len(captured) == SECURITY_PAGE_QUERIES[connection.vendor], [
+        q["sql"][:120] for q in captured.captured_queries
+    ]
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 7, "2", "x", "", None, 0, -1, "1.5"])
+def test_one_read_pages_as_the_capped_paginator(world, security_events, number):
+    """Every page (past the end, past the cap, not a number) is the one
+    ``CappedPaginator`` gives, with the same count: 10 more events, 3 a page, a cap of 11
+    (12 counted, 4 pages)."""
+    from functools import partial
+
+    from tessera.core.pagination import CappedPaginator, OneReadPaginator
+
+    for _ in range(10):
+        _security_event("auth.sign_in_failed", actor=world["therapist"])
+    clinics = [world.clinic.pk]
+    events = AuditEvent.objects.security_events_for_clinics(clinics)
+    read = partial(AuditEvent.objects.security_events_page, clinics)
+    one = OneReadPaginator(events, 3, read=read, cap=11).get_page(number)
+    two = CappedPaginator(events, 3, cap=11).get_page(number)
+    assert one.number == two.number
+    assert [e.pk for e in one.object_list] == [e.pk for e in two.object_list]
+    assert [(e.at, e.actor_id, e.action, e.ip_address) for e in one.object_list] == [
+        (e.at, e.actor_id, e.action, e.ip_address) for e in two.object_list
+    ]
+    paginators = one.paginator, two.paginator
+    assert len({(p.count, p.capped, p.num_pages) for p in paginators}) == 1

@@ -1,8 +1,8 @@
 """The caseload's reads are built and compiled once per process, then run with the
 next values (issue 16: building them was a third of the page's CPU): the episodes in
-scope (``scope.caseload_rows``), the rows' episodes (``caseload._EPISODES``), and on
-PostgreSQL the scores and the next questionnaire and session (``rows_for_ids``). A
-second request compiles none of them."""
+scope with what the rows show of them (``scope.caseload_rows``), their programmes
+(``caseload._VERSIONS``), and on PostgreSQL the scores, the kept activity and the next
+questionnaire and session (``rows_for_ids``). A second request compiles none of them."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ def test_a_second_request_compiles_none_of_the_caseloads_reads(world, client):
     compiled, first, second = compiled_on_second_request(client, reverse("caseload"))
     rows = first.count('id="caseload-')
     assert rows >= 2 and second.count('id="caseload-') == rows
-    once = ['"activity_at"', '"read_only_from" >']  # the rows' episodes; the scope
+    # The episodes in scope, their programmes.
+    once = ['"read_only_from" >', '"programs_programmeversion"."languages"']
     if connection.vendor == "postgresql":
-        once += ['"pre_rank"', '"treatment_duemeasure"."due_at"', '"appointments_appointment"']
+        once += ['"pre_rank"', '"treatment_episodeactivity"', '"appointments_appointment"']
     again = [sql for sql in compiled if any(part in sql for part in once)]
     assert not again, again

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -15,7 +16,7 @@ from ..forms import AuditSearchForm
 from ..id_lists import among_ids
 from ..models import AuditEvent, Episode, Patient
 from ..models.audit import security_staff, with_actors, with_patient_names
-from ..pagination import CappedPaginator
+from ..pagination import CappedPaginator, OneReadPaginator
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -102,7 +103,9 @@ def security_events(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     staff = security_staff(clinic_ids)
     events = AuditEvent.objects.security_events_for_clinics(clinic_ids)
-    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
+    # The page and its count in one read (decision 0108).
+    read = partial(AuditEvent.objects.security_events_page, clinic_ids)
+    page = OneReadPaginator(events, 50, read=read).get_page(request.GET.get("page"))
     page.object_list = with_actors(page.object_list, staff)
     audit.record("audit.security_events_viewed", actor=request.user, purpose="audit")
     return render(request, "core/security_events.html", {"page": page})
