@@ -294,6 +294,36 @@ def django_db_setup(
         forget_copy()
 
 
+def pytest_configure(config):
+    """``TESSERA_TEST_CLOCK=<ISO instant with offset>`` (off by default): the whole test
+    process, from its start, runs as if the clock stood at that instant and ticks on
+    from there, to find code and tests that assume an ordinary moment (a Monday just
+    after midnight in Stockholm, a DST night, New Year's Eve, 29 February; decision
+    0109). Under xdist each worker travels too (each runs this hook). Tests that pin
+    their own instant with time_machine still get it."""
+    instant = os.environ.get("TESSERA_TEST_CLOCK")
+    if not instant:
+        return
+    import time_machine
+
+    moment = dt.datetime.fromisoformat(instant)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("TESSERA_TEST_CLOCK needs an offset, e.g. +01:00")
+    config._tessera_clock = time_machine.travel(moment, tick=True)
+    config._tessera_clock.start()
+
+
+def pytest_report_header(config):
+    if os.environ.get("TESSERA_TEST_CLOCK"):
+        return f"clock travelled to {os.environ['TESSERA_TEST_CLOCK']} (TESSERA_TEST_CLOCK)"
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_tessera_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Under xdist, the second worker's share of the collection (`--dist worksteal`

@@ -15,10 +15,13 @@ file of this test run (named by xdist's run id); the other workers wait for it u
 file lock and load it instead of seeding again. The file goes when the first worker that
 used it exits; a worker that needs the demo only after that seeds it again.
 
-The copy is taken on the day it was seeded (the demo's dates count from today), and is
-taken again on a new day. Only for tests that commit (transactional_db): the copy
-replaces the whole database, so it cannot happen inside a test's transaction; the test
-then needs `flushable_audit_trail` for the flush that ends it.
+The copy is taken on the day it was seeded (the demo's dates count from each clinic's
+today), and is taken again on a new day at any of the demo's clinics (``demo_days``; the
+day in UTC, the machine's zone, turned an hour after Stockholm's: a copy seeded at 23:30
+in Stockholm was restored after its midnight, decision 0109). Only for tests that commit
+(transactional_db): the copy replaces the whole database, so it cannot happen inside a
+test's transaction; the test then needs `flushable_audit_trail` for the flush that ends
+it.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class DatabaseCopy:
     the time it took to build (the demo here; the axe walk's people, tests/e2e)."""
 
     def __init__(self) -> None:
-        self.day: dt.date | None = None
+        self.day: tuple[dt.date, ...] | dt.date | None = None
         self.sqlite: sqlite3.Connection | None = None
         self.tables: dict[str, bytes] | None = None
         # Files written beside the database when it was built, by name (the demo's record
@@ -114,13 +117,28 @@ def _restore_tables(tables: dict[str, bytes]) -> None:
             cursor.execute(sql)
 
 
-def _shared_file(today: dt.date) -> Path | None:
+def demo_days(now: dt.datetime | None = None) -> tuple[dt.date, ...]:
+    """Today at each of the demo's clinics (their time zones), which its dates count
+    from: the copy is good while none of them has changed."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from tessera.portal.demo import CLINICS
+
+    now = now or timezone.now()
+    zones = sorted({settings.TIME_ZONE} | {spec.get("time_zone", "") for spec in CLINICS} - {""})
+    return tuple(now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones)
+
+
+def _shared_file(today: tuple[dt.date, ...]) -> Path | None:
     """Where this xdist run keeps the seeded copy for its other workers, or None outside
     xdist (a lone process has nobody to share with)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if not run:
         return None
-    name = f"tessera-demo-{run}-{connection.vendor}-{today.isoformat()}"
+    days = "-".join(day.isoformat() for day in today)
+    name = f"tessera-demo-{run}-{connection.vendor}-{days}"
     return Path(tempfile.gettempdir()) / name
 
 
@@ -183,7 +201,7 @@ def load_demo() -> None:
     has no copy from today (or loaded from the copy another worker of this run made)."""
     assert settings.DEMO, "the demo loads only in demo mode (settings.DEMO = True)"
     assert connection.get_autocommit(), "load_demo needs a test that commits (transactional_db)"
-    today = dt.date.today()
+    today = demo_days()
     if _DEMO.day == today:
         _DEMO.restore()
     else:

@@ -97,7 +97,7 @@ def _responses(request, episode) -> list:
 def load_scores(request, episode) -> dict:
     responses = [r for r in _responses(request, episode) if r.total is not None]
     return {
-        "series": progress.series_for(responses, _language()),
+        "series": progress.series_for(responses, _language(), episode.clinic),
         "latest": list(reversed(responses))[:LATEST_SCORES],
     }
 

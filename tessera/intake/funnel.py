@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import Episode
@@ -58,8 +59,12 @@ def funnel(clinic) -> list[Step]:
                 if before is None:
                     continue
                 if hasattr(after, "hour") != hasattr(before, "hour"):  # a date vs a time
-                    before = before.date() if hasattr(before, "hour") else before
-                    after = after.date() if hasattr(after, "hour") else after
+                    # the time's day where the reader is (their clinic's zone, or the
+                    # site's), as the date is counted, not UTC's: a course started just
+                    # after midnight there was a day longer (decision 0109). The clinic's
+                    # own zone would be one more query on the page (its caps).
+                    before = timezone.localdate(before) if hasattr(before, "hour") else before
+                    after = timezone.localdate(after) if hasattr(after, "hour") else after
                 waits.append((after - before).total_seconds() / 86400)
         median = round(statistics.median(waits), 1) if waits else None
         steps.append(Step(str(label), len(reached), median))

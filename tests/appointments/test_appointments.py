@@ -131,6 +131,12 @@ def test_the_care_model_sent_after_the_treatment_ended_changes_nothing(world, cl
     assert not AuditEvent.objects.filter(action="episode.care_model_changed").exists()
 
 
+def _tomorrow_at_ten() -> str:
+    """A time the booking form takes on any day the suite runs: a fixed date is more
+    than a month back a month later, and the form refuses it (decision 0109)."""
+    return f"{timezone.localdate() + dt.timedelta(days=1):%Y-%m-%d}T10:00"
+
+
 def test_the_care_team_page_books_and_shows_sessions(world, client):
     sign_in(client, world["therapist"])
     url = f"/episodes/{world.episode.pk}/sessions/"
@@ -140,7 +146,7 @@ def test_the_care_team_page_books_and_shows_sessions(world, client):
         {
             "kind": "face_to_face",
             "therapist": world["therapist"].pk,
-            "starts_at": "2026-12-01T10:00",
+            "starts_at": _tomorrow_at_ten(),
             "minutes": 45,
         },
     )
@@ -151,7 +157,7 @@ def test_the_care_team_page_books_and_shows_sessions(world, client):
         {
             "kind": "face_to_face",
             "therapist": world["therapist"].pk,
-            "starts_at": "2026-12-01T10:00",
+            "starts_at": _tomorrow_at_ten(),
             "minutes": 45,
             "place": "Room 2",
         },
@@ -180,7 +186,7 @@ def test_a_supervisor_reads_but_an_intake_coordinator_cannot_book(world, client)
         {
             "kind": "phone",
             "therapist": world["therapist"].pk,
-            "starts_at": "2026-12-01T10:00",
+            "starts_at": _tomorrow_at_ten(),
             "minutes": 30,
         },
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.core.models import Episode
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.funnel import funnel
 from tessera.intake.models import Application
@@ -38,3 +39,23 @@ def test_counts_and_median_waits(world, django_assert_num_queries):
 def test_the_page_lists_the_steps(world, login):
     body = login(world["manager"]).get(reverse("intake_funnel")).content.decode()
     assert "Started treatment" in body and "Median wait (days)" in body
+
+
+def test_the_wait_to_the_end_counts_the_clinics_days(world):
+    """A course started at 00:30 in Stockholm (23:30 the day before in UTC) and ended
+    that same day there waited no day (decision 0109)."""
+    version = published_version(world)
+    application = make_application(world.clinic, "f4@apply.test")
+    decision_actions.do_assess(
+        application,
+        acting_user=world["assessor"],
+        programme_version=version,
+        therapist=world["therapist"],
+        **assess_kwargs(),
+    )
+    application.refresh_from_db()
+    started = dt.datetime(2027, 3, 1, 23, 30, tzinfo=dt.UTC)  # 2 March, 00:30 there
+    Application.objects.filter(pk=application.pk).update(started_at=started)
+    Episode.objects.filter(pk=application.episode_id).update(ended_on=dt.date(2027, 3, 2))
+    assert world.clinic.time_zone == "Europe/Stockholm"
+    assert funnel(world.clinic)[4].median_days == 0.0

@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core.models import Episode
 from tessera.core.roles import Role
@@ -58,7 +59,8 @@ def test_the_funnel_counts_sent_applications_only_and_completed_courses(world):
     )
     started.refresh_from_db()
     assert started.episode_id
-    ended = (started.started_at + dt.timedelta(days=70)).date()
+    # 70 days on the clinic's calendar (its Stockholm), not UTC's (decision 0109)
+    ended = timezone.localdate(started.started_at) + dt.timedelta(days=70)
     Episode.objects.filter(pk=started.episode_id).update(ended_on=ended)
     with CaptureQueriesContext(connection) as captured:
         steps = funnel(world.clinic)

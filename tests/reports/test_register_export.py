@@ -4,6 +4,7 @@ codebook, pseudonymised with the register's key, and sent once."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -43,9 +44,11 @@ def test_the_export_validates_against_its_codebook_and_is_sent_once(cohort, worl
 def test_only_changed_rows_go_in_the_next_export(cohort, world):
     register = _register()
     do_export_to_register(register)
-    # Test data only: one episode's end date moves, as a correction would move it.
+    # Test data only: one episode's end date moves a day back, as a correction would move
+    # it (to the 1st of its month moved nothing on the 1st, when the course ended: 0109).
     row = EpisodeOutcome.objects.get(episode=cohort["B"])
-    EpisodeOutcome.objects.filter(pk=row.pk).update(ended_on=row.ended_on.replace(day=1))
+    corrected = row.ended_on - dt.timedelta(days=1)
+    EpisodeOutcome.objects.filter(pk=row.pk).update(ended_on=corrected)
     export = do_export_to_register(register)
     assert export.rows == 1 and _rows(export)[0]["dep_start"] == "12"
 

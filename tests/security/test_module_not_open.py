@@ -12,6 +12,8 @@ patient's plan stays a plain Page not found."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -86,7 +88,9 @@ def test_a_diary_entry_for_a_module_closed_again_is_shown_back(demo):
     assert patient.get(diary).status_code == 200
     therapist = User.objects.get(email="therapist@demo.tessera.test")
     episode = Episode.objects.get(pk=entry.episode_id)
-    later = episode.started_on.replace(year=episode.started_on.year + 1)
+    # a year on by days: the same date a year on does not exist when the course started
+    # on 29 February (the demo's started four weeks before 28 March 2028; decision 0109)
+    later = episode.started_on + dt.timedelta(days=365)
     do_set_unlock_date(entry, later, acting_user=therapist, reason="Later")
 
     assert patient.get(diary)["Location"] == "/me/modules/"

@@ -38,7 +38,11 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         request,
         "treatment/my_progress.html",
         {
-            "series": progress.series_for(responses.order_by("submitted_at"), _language()),
+            "series": progress.series_for(
+                responses.order_by("submitted_at"),
+                _language(),
+                episode.clinic if episode else None,
+            ),
             "completed": completed,
         },
     )
@@ -63,7 +67,7 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
         "treatment/patient_measures.html",
         {
             "patient": patient,
-            "series": progress.series_for(responses, _language()),
+            "series": progress.series_for(responses, _language(), clinic),
             "responses": list(reversed(responses)),
             "overdue": [d for d in due if d.is_overdue(now)],
             # due today (in the clinic's time zone) is upcoming, not overdue (issue 20)
