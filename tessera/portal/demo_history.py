@@ -31,7 +31,9 @@ intake actions date an application when it is made, so the demo then moves the
 referrals' sending dates back over the year (a test-data update, not an action); the
 courses' applications are written as rows with their dates after the courses (the
 intake's steps through the actions would each be dated today); modules
-are completed through the action and then dated back into the course the same way.
+are completed through the action and then dated back into the course the same way. The
+guided courses' weekly messages of the last weeks (``_course_messages``) are written as
+rows with their dates too: the patients of the history have no login to send them with.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
 from django.utils import timezone
@@ -49,6 +52,7 @@ from tessera.core import actions
 from tessera.core.clinic_dates import clinic_today
 from tessera.core.demo import demo_user, opened_before
 from tessera.core.models import Episode, Patient
+from tessera.core.working_time import add_working_time
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.actions import triage as triage_actions
 from tessera.intake.models import Application, ConsentText, Referral, Source, Status
@@ -63,6 +67,7 @@ from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.actions import schedule as schedule_actions
 from tessera.treatment.models import DueMeasure, MeasureRule, PlanEntry
 from tessera.workload.actions import do_add_manual_time
+from tessera.workload.clock import local_midnight, recent_weeks
 
 from .ending import do_end_episode
 
@@ -408,6 +413,134 @@ def _reply_history(ctx) -> None:
         Message.objects.filter(pk=answer.pk).update(sent_at=replied)
 
 
+# The weeks of messages the guided courses of the history write: the implementation
+# dashboard's 13 (reports' REPLY_WEEKS), which cover workload's 9 (the team's pages).
+MESSAGE_WEEKS = 13
+QUESTIONS = [
+    "I did the activity plan on three days this week. Is that enough, or should I aim for more?",
+    "I found the thought record hard to fill in. Can I write less in the last column?",
+    "The breathing exercise helped on Tuesday but not on Thursday. Is that normal?",
+    "I missed a few days of the diary because of work. Should I start the module again?",
+    "Could you explain what you meant by a safety behaviour in the last module?",
+    "I went for the walks I planned. My mood was a little better afterwards.",
+    "Is it all right to do this week's exercise in the evening instead of the morning?",
+    "I read the module but have not started the worksheet yet. I will try this weekend.",
+    "The exposure step felt too big. Can I choose a smaller one first?",
+    "I noticed I avoid phone calls. Should I put that on my list?",
+]
+ANSWERS = [
+    "Thank you for your message. That is a good start: keep to three days and add a fourth "
+    "when it feels manageable.",
+    "Yes, a few words are enough. What matters is noticing the thought and the feeling.",
+    "That is quite normal. Keep practising it daily and note how it goes in your diary.",
+    "No need to start again. Pick up where you left off and tell me how the week goes.",
+    "Good question. I mean things we do to feel safe that keep the worry going. I have added "
+    "an example to your module.",
+    "Well done for going. Notice what helped and plan the walks for next week too.",
+    "Of course. Choose the time that suits you best and try to keep it the same each day.",
+    "That sounds like a good plan. Write to me after the weekend if anything is unclear.",
+    "Yes, start with a smaller step and move up when it feels easier.",
+    "Yes, please add it. We can work on it in the next module.",
+]
+
+
+def _course_messages(clinic, today: dt.date) -> None:
+    """The guided courses' conversations in the weeks the reply figures read: in most of
+    a course's weeks its patient writes to the therapist once, and the therapist answers
+    after some working hours (most within the clinic's target, some later; a very few
+    of the last days still wait, only on courses still running). Without them the
+    dashboard's reply times, and the team's workload, had only the demo patient's one
+    question a week (decision 0114).
+
+    Written as rows with their dates, after the courses (the patients of the history
+    have no login, and the messaging action dates a message when it is sent; a patient's
+    message needs no author: every page says "The patient" by ``from_patient``). No
+    audit events, read receipts or notifications. Their own random numbers, so the rest
+    of the demo stays as it was."""
+    rng = random.Random(f"tessera-demo-messages-{clinic.slug}")
+    now = timezone.now()
+    first_monday = recent_weeks(clinic, now, MESSAGE_WEEKS)[-1]
+    zone = ZoneInfo(clinic.time_zone)
+    episodes = Episode.objects.filter(
+        clinic=clinic,
+        patient__email__startswith="history",
+        therapist__isnull=False,
+        started_on__isnull=False,
+    ).order_by("pk")
+    rows, waiting = [], 0
+    for episode in episodes:
+        ended = episode.ended_on is not None and episode.ended_on < today
+        # The course's end: the last answer comes before its last afternoon.
+        end = (
+            dt.datetime.combine(episode.ended_on, dt.time(17), tzinfo=zone)
+            if ended
+            else now - dt.timedelta(minutes=10)
+        )
+        start = local_midnight(clinic, episode.started_on) + dt.timedelta(hours=8)
+        monday = max(
+            first_monday, episode.started_on - dt.timedelta(days=episode.started_on.weekday())
+        )
+        previous = start  # a question comes after the answer to the one before
+        for week in range((end.date() - monday).days // 7 + 1):
+            count = rng.choices([0, 1, 2], weights=[20, 55, 25])[0]  # some weeks none
+            day = monday + dt.timedelta(weeks=week, days=rng.randrange(4 if count > 1 else 7))
+            hour = dt.time(rng.randint(7, 21), rng.randrange(60))
+            sent = dt.datetime.combine(day, hour, tzinfo=zone)
+            for n in range(count):
+                if n:
+                    sent = previous + dt.timedelta(hours=rng.uniform(2, 48))
+                if sent <= previous or sent >= end - dt.timedelta(hours=1):
+                    continue
+                answered = _answered(clinic, sent, end, rng)
+                if answered is None:
+                    if ended or waiting >= 2 or now - sent > dt.timedelta(days=4):
+                        answered = sent + (end - sent) * rng.uniform(0.5, 0.95)
+                    else:
+                        waiting += 1  # still waiting for a reply, the course's last
+                pick = rng.randrange(len(QUESTIONS))
+                key = f"demo-course-message-{episode.pk}-{week}-{n}"
+                rows.append(
+                    Message(
+                        episode=episode,
+                        author=None,
+                        from_patient=True,
+                        body=QUESTIONS[pick],
+                        sent_at=sent,
+                        answered_at=answered,
+                        submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"{key}-q"),
+                    )
+                )
+                if answered is None:
+                    break
+                rows.append(
+                    Message(
+                        episode=episode,
+                        author_id=episode.therapist_id,
+                        body=ANSWERS[pick],
+                        sent_at=answered,
+                        submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"{key}-a"),
+                    )
+                )
+                previous = answered
+            else:
+                continue
+            break  # a question still waiting is the course's last
+    Message.objects.bulk_create(rows)
+
+
+def _answered(clinic, sent: dt.datetime, end: dt.datetime, rng: random.Random):
+    """When the therapist answers a question sent at ``sent``: after some working hours,
+    most within the clinic's target, about one in six later; None if that is after
+    ``end`` (the course's last afternoon, or now)."""
+    target = clinic.response_target_hours
+    if rng.random() < 0.17:
+        hours = rng.uniform(target * 1.05, target * 2.5)
+    else:
+        hours = rng.uniform(0.5, target * 0.95)
+    answered = add_working_time(clinic, sent, hours * 3600)
+    return answered if answered < end else None
+
+
 def _follow_up_rules(clinic) -> None:
     for point in ("follow_up_3", "follow_up_6"):
         if not MeasureRule.objects.filter(clinic=clinic, instrument="PHQ-9", time_point=point):
@@ -595,4 +728,5 @@ def seed(ctx) -> None:
             therapist = ctx.staff[name] if name else None
             _course(ctx, clinic, number, therapist, rng, today, programmes)
         _courses_applications(clinic)
+        _course_messages(clinic, today)
         _intake_history(ctx, clinic, today)

@@ -19,6 +19,7 @@ from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
 from tessera.intake.models import Application, Source, Status
 from tessera.intake.models.applications import OPEN_STATUSES
+from tessera.messaging.models import Message
 
 
 def test_no_open_application_has_waited_longer_than_a_month(seeded_demo):
@@ -88,3 +89,30 @@ def test_attended_sessions_lie_within_their_course(seeded_demo):
         )
     ]
     assert attended.exists() and not outside, outside
+
+
+def test_the_history_courses_messages_lie_within_them_and_in_the_past(seeded_demo):
+    """The guided courses' weekly questions and their therapists' answers (decision 0114):
+    sent within the course, on the clinic's calendar, each answered after it was asked
+    (by the episode's therapist, at the moment the question is marked answered), and
+    nothing of the demo's messages dated after now."""
+    now = timezone.now()
+    history = Message.objects.filter(episode__patient__email__startswith="history")
+    assert history.filter(from_patient=True).count() >= 60
+    assert not Message.objects.filter(sent_at__gt=now).exists()
+    assert not Message.objects.filter(answered_at__gt=now).exists()
+    answers = {(m.episode_id, m.sent_at): m.author_id for m in history.filter(from_patient=False)}
+    wrong = []
+    for m in history.select_related("episode__clinic"):
+        episode = m.episode
+        day = m.sent_at.astimezone(ZoneInfo(episode.clinic.time_zone)).date()
+        if day < episode.started_on or (episode.ended_on and day > episode.ended_on):
+            wrong.append(("outside", m.pk, day, episode.started_on, episode.ended_on))
+        if m.from_patient and m.answered_at is not None:
+            if m.answered_at <= m.sent_at:
+                wrong.append(("answered first", m.pk))
+            if answers.get((m.episode_id, m.answered_at)) != episode.therapist_id:
+                wrong.append(("no answer from the therapist", m.pk))
+        if m.from_patient and m.answered_at is None and episode.ended_on:
+            wrong.append(("waiting on an ended course", m.pk))
+    assert not wrong, wrong[:10]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tessera.core.models import User
+from tessera.core.models import Clinic, User
 from tessera.reports.models import EpisodeOutcome, QuarterlyReport
+from tessera.workload.figures import clinic_workload
 from tests.conftest import sign_in
 
 PROGRAMMES = {"depression-ba", "transdiagnostic", "panic"}
@@ -89,3 +90,27 @@ def test_the_demo_outcome_table_equals_a_rebuild_and_its_audit_trail_verifies(se
     outcome_table.rebuild()
     assert rows() == seeded
     assert list(audit.verify_chain()) == []
+
+
+def test_the_demo_dashboard_shows_the_services_reply_times(seeded_demo, client):
+    """Every guided course of the history writes to its therapist in most weeks, so the
+    "Reply times" section reads like a service's 13 weeks, not the demo patient's one
+    question a week (decision 0114)."""
+    sign_in(client, User.objects.get(email="manager@demo.tessera.test"))
+    response = client.get(reverse("clinic_dashboard", args=["riverside"]))
+    rows = response.context["tables"]["replies"].rows  # week, due, within %, median, ...
+    assert len(rows) == 13, rows
+    assert sum(1 for row in rows if row[1] >= 5) >= 7, rows
+    # Most answered within the target, some late: neither all nor none, in some weeks.
+    assert sum(1 for row in rows if row[2] is not None and 0 < row[2] < 100) >= 3, rows
+    medians = [row[3] for row in rows if row[3] is not None]
+    assert len(medians) >= 10 and len(set(medians)) >= 5, rows
+    # Fjordside's guided courses of those weeks write too (Harbour's and Canal's history
+    # has few courses running then).
+    fjordside = Clinic.objects.get(slug="fjordside")
+    due = sum(
+        week.messages.decided
+        for row in clinic_workload(fjordside, weeks=13, caseloads=False)
+        for week in row.weeks
+    )
+    assert due >= 20, due
