@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, Q
 from django.utils import timezone
 
-from tessera.core import access
+from tessera.core import access, clinic_dates
 from tessera.core.models import Episode
 from tessera.messaging.models import Message
 
@@ -120,8 +120,9 @@ class CaseloadRead:
 
 
 def _caseload_values(user, choice: Choice) -> tuple[list, tuple]:
-    """``_narrow``'s values (today, the clinics of the waiting messages, the team's
-    clinics, the therapist's id) and flags (team, unassigned, one therapist)."""
+    """``_narrow``'s values (the clinics of the waiting messages, the team's clinics, the
+    therapist's id, then for each day it is at some of the user's clinics those clinics
+    and the day) and flags (team, unassigned, one therapist)."""
     # The clinics' waiting messages, one range of their index each, not one lookup per
     # ended episode (decisions 0053, 0057): a team's clinics, or every clinic of the
     # user's roles, where all the episodes of their scope are.
@@ -129,16 +130,39 @@ def _caseload_values(user, choice: Choice) -> tuple[list, tuple]:
     waits = team if choice.team else sorted(access.staff_clinic_ids(user))
     therapist = choice.therapist.pk if choice.therapist is not None else 0
     flags = (choice.team, choice.unassigned, choice.therapist is not None)
-    return [timezone.localdate(), waits, team, therapist], flags
+    return [waits, team, therapist, *_clinic_days(user)], flags
 
 
-def _narrow(episodes, today, waits, team, therapist_id, flags):
+def _clinic_days(user) -> list:
+    """[clinic ids, day, clinic ids, day, ...]: the user's role clinics by the day it is
+    at each (its own time zone, no query: ``access.role_clinic_zones``), so that an
+    ended course may be written in until its ``read_only_from`` on its clinic's
+    calendar, not the reader's (decision 0109: a therapist of a Scottish and a Swedish
+    clinic saw one of them end an hour early or late). Nearly always one day."""
+    zones = access.role_clinic_zones(user)
+    now = timezone.now()
+    reader = timezone.localdate(now)
+    days: dict = {}
+    for clinic_id in sorted(access.staff_clinic_ids(user)):
+        zone = zones.get(clinic_id)
+        day = clinic_dates.zone_date(zone, now) if zone else reader
+        days.setdefault(day, []).append(clinic_id)
+    return [value for day in sorted(days) for value in (days[day], day)]
+
+
+def _narrow(episodes, waits, team, therapist_id, *clinic_days_and_flags):
     """``caseload``'s episodes out of the user's scope (``episodes``); the values as
-    filter values only, the flags in the logic (``scoped.read``)."""
+    filter values only, the flags (last) in the logic (``scoped.read``)."""
+    *clinic_days, flags = clinic_days_and_flags
     is_team, unassigned, one_therapist = flags[:3]
     columns = flags[3] if len(flags) > 3 else None
     waiting = Q(pk__in=waiting_in(waits))
-    writing = Q(status=Episode.Status.ENDED) & (Q(read_only_from__gt=today) | waiting)
+    # Still writing: before its read-only day at its clinic (every episode of a staff
+    # scope is at a clinic of the user's roles, ``access.staff_clinic_ids``).
+    before = Q(pk__in=[])
+    for ids, day in zip(clinic_days[::2], clinic_days[1::2], strict=True):
+        before |= Q(clinic__id__in=ids, read_only_from__gt=day)
+    writing = Q(status=Episode.Status.ENDED) & (before | waiting)
     episodes = episodes.filter(~Q(status=Episode.Status.ENDED) | writing).real()
     if is_team:
         episodes = episodes.filter(clinic__id__in=team)

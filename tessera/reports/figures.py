@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, FloatField, Q, QuerySet, Sum
@@ -102,13 +103,28 @@ def in_period(start: dt.date | None, end: dt.date | None) -> Q:
     return _period("ended_on", start, end) | _period("started_on", start, end)
 
 
-def _sent(start: dt.date | None, end: dt.date | None) -> Q:
-    q = Q()
-    if start:
-        q &= Q(submitted_at__date__gte=start)
-    if end:
-        q &= Q(submitted_at__date__lte=end)
-    return q
+def _sent(clinics, start: dt.date | None, end: dt.date | None) -> Q:
+    """The applications of ``clinics`` sent in the period, each on its own clinic's
+    calendar (decision 0049): a Scottish clinic's quarter ends at midnight in Scotland,
+    an hour after Stockholm's. The period's ends are moments per time zone of the
+    clinics (as ``DueMeasure.overdue`` builds them), no date of ``submitted_at`` taken in
+    the active zone (decision 0109); the clinics are read already, so no query more."""
+    by_zone: dict[str, list[int]] = {}
+    for clinic in clinics:
+        by_zone.setdefault(clinic.time_zone, []).append(clinic.pk)
+    sent = None
+    for time_zone, ids in sorted(by_zone.items()):
+        q = Q(clinic_id__in=sorted(ids))
+        if start:
+            q &= Q(submitted_at__gte=_midnight(start, time_zone))
+        if end:
+            q &= Q(submitted_at__lt=_midnight(end + dt.timedelta(days=1), time_zone))
+        sent = q if sent is None else sent | q
+    return Q(pk__in=[]) if sent is None else sent
+
+
+def _midnight(day: dt.date, time_zone: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 
 def _moments(prefix: str, first: str, last: str, where: Q) -> dict:
@@ -318,25 +334,26 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
 def outcome_report(
     rows: QuerySet[EpisodeOutcome],
     *,
-    clinic_ids: set[int] | None,
+    clinics: list | None,
     start: dt.date | None = None,
     end: dt.date | None = None,
     suppress: bool = False,
 ) -> Report:
-    """The report over these rows. ``clinic_ids`` gives the clinics whose referrals
-    count; None leaves referrals out (a therapist's own caseload has none)."""
+    """The report over these rows. ``clinics`` (``Clinic`` objects, read already) gives
+    the clinics whose referrals count; None leaves referrals out (a therapist's own
+    caseload has none)."""
     values = rows.filter(_period("ended_on", start, end)).aggregate(**_ended_aggregates())
     values["started"] = rows.filter(_period("started_on", start, end)).count()
     referrals = None
-    if clinic_ids is not None:
-        referrals = referral_counts(clinic_ids, start, end)
+    if clinics is not None:
+        referrals = referral_counts(clinics, start, end)
     return build(values, referrals, suppress=suppress)
 
 
-def referral_counts(clinic_ids, start, end) -> dict:
-    sent = _sent(start, end)
+def referral_counts(clinics, start, end) -> dict:
+    """The referrals of ``clinics`` sent in the period, each on its clinic's calendar."""
     return (
-        Application.objects.filter(sent, clinic_id__in=clinic_ids)
+        Application.objects.filter(_sent(clinics, start, end))
         .exclude(status__in=["draft", "duplicate"])
         .aggregate(
             referred=Count("pk", filter=Q(submitted_at__isnull=False)),
@@ -351,11 +368,12 @@ def by_clinic(
     end=None,
     *,
     suppress: bool = True,
-    clinic_ids: list[int] | None = None,
+    clinics: list | None = None,
 ) -> dict[int, Report]:
-    """A report per clinic in one query (two with referrals), for the region. With
-    ``clinic_ids``, a clinic of them with referrals but no course in the period is
-    reported too (its referrals, no outcomes)."""
+    """A report per clinic in one query (two with referrals), for the region. The
+    referrals are those of ``clinics`` (``Clinic`` objects, read already: each counted
+    on its own calendar); a clinic of them with referrals but no course in the period is
+    reported too (its referrals, no outcomes). Without ``clinics``, no referrals."""
     grouped = {
         row["clinic_id"]: row
         for row in rows.filter(_period("ended_on", start, end))
@@ -373,19 +391,7 @@ def by_clinic(
     for clinic_id, n in started:  # a clinic whose courses only started in the period
         grouped.setdefault(clinic_id, {"clinic_id": clinic_id, **_no_rows()})["started"] = n
     grouped = [grouped[clinic_id] for clinic_id in sorted(grouped)]
-    sent = _sent(start, end)
-    found = [row["clinic_id"] for row in grouped]
-    referrals = {
-        row["clinic_id"]: row
-        for row in Application.objects.filter(sent, clinic_id__in=clinic_ids or found)
-        .exclude(status__in=["draft", "duplicate"])
-        .values("clinic_id")
-        .order_by("clinic_id")
-        .annotate(
-            referred=Count("pk", filter=Q(submitted_at__isnull=False)),
-            assessed=Count("pk", filter=Q(assessed_at__isnull=False)),
-        )
-    }
+    referrals = _referrals_by_clinic(clinics, start, end) if clinics else {}
     reports = {
         row["clinic_id"]: build(
             {"started": 0, **row}, referrals.get(row["clinic_id"]), suppress=suppress
@@ -396,6 +402,21 @@ def by_clinic(
         if clinic_id not in reports:
             reports[clinic_id] = build(empty_values(), counted, suppress=suppress)
     return reports
+
+
+def _referrals_by_clinic(clinics, start, end) -> dict[int, dict]:
+    """``referral_counts`` per clinic of ``clinics``: one query."""
+    return {
+        row["clinic_id"]: row
+        for row in Application.objects.filter(_sent(clinics, start, end))
+        .exclude(status__in=["draft", "duplicate"])
+        .values("clinic_id")
+        .order_by("clinic_id")
+        .annotate(
+            referred=Count("pk", filter=Q(submitted_at__isnull=False)),
+            assessed=Count("pk", filter=Q(assessed_at__isnull=False)),
+        )
+    }
 
 
 def empty_values() -> dict:

@@ -71,20 +71,18 @@ def _therapist_choices(clinic) -> list:
     return sorted(access.active_therapists_by_name(clinic), key=lambda user: user.pk)
 
 
-def _report(request, rows, *, clinic_ids, suppress: bool, therapists=None):
+def _report(request, rows, *, clinics, suppress: bool, therapists=None):
     form = PeriodForm(request.GET or None, therapists=therapists, programmes=_programmes(rows))
     start, end = form.period()
     rows = rows.filter(**form.filters())
-    report = figures.outcome_report(
-        rows, clinic_ids=clinic_ids, start=start, end=end, suppress=suppress
-    )
+    report = figures.outcome_report(rows, clinics=clinics, start=start, end=end, suppress=suppress)
     return form, report, {"start": str(start or ""), "end": str(end or ""), **form.filters()}
 
 
 @staff_required
 def my_outcomes(request: HttpRequest) -> HttpResponse:
     rows = scope.own_rows(request.user)
-    form, report, filters = _report(request, rows, clinic_ids=None, suppress=False)
+    form, report, filters = _report(request, rows, clinics=None, suppress=False)
     audit.record("report.outcomes_viewed", actor=request.user, changes={"scope": "own", **filters})
     return render(
         request,
@@ -100,7 +98,7 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     form, report, filters = _report(
         request,
         found.rows,
-        clinic_ids={found.clinic.pk},
+        clinics=[found.clinic],
         suppress=found.suppress,
         therapists=therapists,
     )
@@ -127,9 +125,7 @@ def region_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     start, end = form.period()
     clinics = list(region.clinics.order_by("name"))
     rows = rows.filter(**form.filters())
-    reports = figures.by_clinic(
-        rows, start, end, suppress=True, clinic_ids=[clinic.pk for clinic in clinics]
-    )
+    reports = figures.by_clinic(rows, start, end, suppress=True, clinics=clinics)
     empty = figures.build(figures.empty_values(), None, suppress=True)
     table = [(clinic, reports.get(clinic.pk, empty)) for clinic in clinics]
     # Clinics on different outcome rules: the page says so and names the Swedish ones.

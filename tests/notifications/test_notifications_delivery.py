@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -225,3 +226,27 @@ def test_managers_see_the_deliveries_given_up_for_their_clinic_only(world, setti
         action="notifications.failed_viewed", actor=world["manager"]
     ).exists()
     assert login(world["therapist"]).get(reverse("failed_notifications")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "instant, expected",
+    [
+        # The fall-back night in Stockholm (2027-10-31): 02:00-03:00 comes twice.
+        ("2027-10-31T02:10:00+02:00", "2027-10-31T02:30:00+02:00"),  # the first 02:10
+        ("2027-10-31T02:10:00+01:00", "2027-10-31T02:30:00+01:00"),  # the second
+        ("2027-10-31T02:40:00+02:00", None),  # the first 02:40: past 02:30 on the clock
+        ("2027-10-31T02:40:00+01:00", None),  # the second 02:30 has passed
+        # The spring-forward night (2027-03-28): 02:30 does not exist; held until 03:30.
+        ("2027-03-28T01:45:00+01:00", "2027-03-28T03:30:00+02:00"),
+    ],
+)
+def test_quiet_hours_ending_in_the_hour_the_clocks_change_end_after_the_moment(
+    world, instant, expected
+):
+    """Quiet until 02:30 on the nights the clocks change (decision 0109): in the second
+    02:10 of the fall-back night the first 02:30 has passed; the send is held until the
+    second, not "until" a moment already gone (which sent it at once)."""
+    preference = quiet(world, dt.time(22), dt.time(2, 30), tz="Europe/Stockholm")
+    with time_machine.travel(dt.datetime.fromisoformat(instant), tick=False):
+        held = held_until(preference)
+    assert held == (expected and dt.datetime.fromisoformat(expected))

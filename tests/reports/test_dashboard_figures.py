@@ -127,13 +127,13 @@ def test_adverse_effects_in_the_outcome_report(cohort, world, client):
     rows = EpisodeOutcome.objects.filter(clinic=world.clinic)
     for name, effects in (("A", 0), ("B", 2), ("C", 5), ("D", 1), ("F", 0)):
         rows.filter(episode=cohort[name]).update(neq_effects=effects)
-    report = figures.outcome_report(rows, clinic_ids={world.clinic.pk})
+    report = figures.outcome_report(rows, clinics=[world.clinic])
     adverse, measured = report.adverse
     # 5 of the 6 ended courses answered; 3 of them reported an effect; 8 effects / 5.
     assert (adverse.numerator, adverse.denominator) == (3, 5)
     assert (measured.numerator, measured.denominator) == (5, 6)
     assert report.adverse_mean == 1.6
-    suppressed = figures.outcome_report(rows, clinic_ids={world.clinic.pk}, suppress=True)
+    suppressed = figures.outcome_report(rows, clinics=[world.clinic], suppress=True)
     assert suppressed.adverse[0].suppressed and suppressed.adverse_mean is None
     sign_in(client, world["manager"])
     page = client.get(reverse("clinic_outcomes", args=["alpha"])).content.decode()

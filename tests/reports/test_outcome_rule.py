@@ -81,7 +81,7 @@ def test_the_report_counts_the_swedish_label_and_says_which_rule(cohort):
     _mark(cohort, "B", substantially_improved=False, **swedish)
     _mark(cohort, "C", rule_fell_back=True)
     rows = EpisodeOutcome.objects.filter(episode__in=cohort.values())
-    report = figures.outcome_report(rows, clinic_ids=None)
+    report = figures.outcome_report(rows, clinics=None)
     rates = {r.key: r for r in report.rates}
     assert (
         rates["substantially_improved"].numerator,
@@ -89,7 +89,7 @@ def test_the_report_counts_the_swedish_label_and_says_which_rule(cohort):
     ) == (1, 2)
     assert (report.swedish_courses, report.fell_back) == (2, 1)
     national = figures.outcome_report(
-        rows.exclude(outcome_rule="swedish").exclude(rule_fell_back=True), clinic_ids=None
+        rows.exclude(outcome_rule="swedish").exclude(rule_fell_back=True), clinics=None
     )
     assert (national.swedish_courses, national.fell_back) == (0, 0)
 

@@ -25,6 +25,7 @@ __all__ = [
     "may_see_patient_data",
     "on_call_clinic_ids",
     "region_role_ids",
+    "role_clinic_zones",
     "roles_at",
     "supervising_clinic_ids",
 ]
@@ -35,12 +36,32 @@ def _active(user) -> bool:
 
 
 def _role_cache(user) -> list[tuple[int, str, bool]]:
-    """(clinic id, role, on call) for each of the user's roles: one query per request."""
+    """(clinic id, role, on call) for each of the user's roles: one query per request
+    (with each clinic's time zone, ``role_clinic_zones``)."""
     cached = getattr(user, "_tessera_roles", None)
     if cached is None:
-        cached = list(user.clinic_roles.values_list("clinic_id", "role", "on_call"))
+        rows = list(
+            user.clinic_roles.values_list("clinic_id", "role", "on_call", "clinic__time_zone")
+        )
+        cached = [row[:3] for row in rows]
         user._tessera_roles = cached
+        user._tessera_role_zones = {row[0]: row[3] for row in rows}
     return cached
+
+
+def role_clinic_zones(user) -> dict[int, str]:
+    """The time zone of each clinic where the user holds a role, by id (no query: read
+    with the roles, or kept with the signed-in person's role clinics, ``core.identity``):
+    each clinic's own date where a reader sees several (decisions 0049, 0109)."""
+    if not _active(user):
+        return {}
+    _role_cache(user)
+    zones = getattr(user, "_tessera_role_zones", None)
+    if zones is None:  # the roles kept with the person: their clinics' rows too
+        rows = getattr(user, "_tessera_clinic_rows", None) or {}
+        zones = {pk: fields["time_zone"] for pk, fields in rows.items()}
+        user._tessera_role_zones = zones
+    return zones
 
 
 def region_role_ids(user) -> set[int]:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tessera.core import access, crisis
+from tessera.core import access, clinic_dates, crisis
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
 from tessera.inbox import scope, worklist
@@ -180,8 +180,9 @@ def _inbox_counts(user, responsible: list):
     if not choice.team and choice.therapist == user:
         # A therapist's own inbox is ``scope.caseload``'s filter of the episodes already
         # read: open ones, ended ones while the patient may still write or a message of
-        # theirs waits for a reply; no training.
-        today = timezone.localdate()
+        # theirs waits for a reply; no training. The read-only day on the episode's
+        # clinic's calendar, not the reader's (its clinic is read: decision 0109).
+        now = timezone.now()
         return worklist.tally(
             {
                 e.pk: e
@@ -189,7 +190,10 @@ def _inbox_counts(user, responsible: list):
                 if not e.is_training
                 and (
                     e.status != Episode.Status.ENDED
-                    or (e.read_only_from is not None and e.read_only_from > today)
+                    or (
+                        e.read_only_from is not None
+                        and e.read_only_from > clinic_dates.clinic_date(e.clinic, now)
+                    )
                     or e.patient_waits
                 )
             }

@@ -38,7 +38,7 @@ def do_build_quarterly_report(clinic, quarter_start: dt.date, *, acting_user=Non
     language = language_for(clinic)
     # The tables' headings are made here (str(_(...))), so in the report's language too.
     with translation.override(language):
-        report = figures.outcome_report(rows, clinic_ids={clinic.pk}, start=start, end=end)
+        report = figures.outcome_report(rows, clinics=[clinic], start=start, end=end)
         context = {
             "clinic": clinic,
             "label": quarter_label(start),
