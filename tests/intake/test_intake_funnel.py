@@ -11,7 +11,7 @@ from tessera.core.models import Episode
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.funnel import funnel
 from tessera.intake.models import Application
-from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.assessment_helpers import accepted_episode, assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
 
@@ -44,18 +44,10 @@ def test_the_page_lists_the_steps(world, login):
 def test_the_wait_to_the_end_counts_the_clinics_days(world):
     """A course started at 00:30 in Stockholm (23:30 the day before in UTC) and ended
     that same day there waited no day (decision 0109)."""
-    version = published_version(world)
     application = make_application(world.clinic, "f4@apply.test")
-    decision_actions.do_assess(
-        application,
-        acting_user=world["assessor"],
-        programme_version=version,
-        therapist=world["therapist"],
-        **assess_kwargs(),
-    )
-    application.refresh_from_db()
+    episode = accepted_episode(world, application)
     started = dt.datetime(2027, 3, 1, 23, 30, tzinfo=dt.UTC)  # 2 March, 00:30 there
     Application.objects.filter(pk=application.pk).update(started_at=started)
-    Episode.objects.filter(pk=application.episode_id).update(ended_on=dt.date(2027, 3, 2))
+    Episode.objects.filter(pk=episode.pk).update(ended_on=dt.date(2027, 3, 2))
     assert world.clinic.time_zone == "Europe/Stockholm"
     assert funnel(world.clinic)[4].median_days == 0.0
