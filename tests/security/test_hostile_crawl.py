@@ -11,15 +11,13 @@ every audited page before decision 0110; the rest found nothing, and guards it."
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from tests.access_rows.base import KINDS
 from tests.security.test_fuzz_inputs import REFUSED, _rows
-from tests.security.test_huge_integers import NUMBER_PARAMS
+from tests.security.test_huge_integers import _FIELD, NUMBER_PARAMS
 from tests.snapshot import shared, shared_data
 from tests.test_access_matrix import AREAS, become, build_matrix_world
 
@@ -51,8 +49,6 @@ HEADERS = {
     "HTTP_X_FORWARDED_FOR": "garbage",
 }
 HOSTILE_COOKIE = ("tessera_restore_typed", "1\x00")
-_FIELD = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
-
 shared_data("crawl_world")(build_matrix_world)
 
 
