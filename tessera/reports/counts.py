@@ -8,11 +8,14 @@ new one, with one ``INSERT ... ON CONFLICT DO UPDATE`` each, on every way of wri
 rows (the ORM, bulk inserts, COPY, raw SQL). ``rebuild()`` groups the same expressions
 over the whole tables, so a test compares the two.
 
-Days are the server's time zone (``settings.TIME_ZONE``, as the dashboard's weeks and
-quarters were counted before), written into the triggers when they are made: a change
-of that setting needs ``rebuild()`` and new triggers. Not the clinic's own zone
-(``clinic_dates``, decision 0049): a known limit, see decision 0043. Figures that are
-not per day use the day ``ALL_TIME``. Rows that went back to 0 stay (readers skip them).
+Days are the clinic's own calendar (``Clinic.time_zone``, decision 0049; decision 0116):
+each timestamp's day is read in the zone of the clinic the row is counted under (a
+subquery on the clinic by its key), so a Scottish clinic's application at 23:30 on a
+quarter's last day stays in that quarter. A change of a clinic's ``time_zone`` re-counts
+that clinic's dated figures (a trigger on ``core_clinic``). Until reports 0013 the days
+were the server's zone (``settings.TIME_ZONE``, decision 0043): ``figures(vendor, tz)``
+still makes those, for that migration's way back. Figures that are not per day use the
+day ``ALL_TIME``. Rows that went back to 0 stay (readers skip them).
 
 On SQLite the triggers call ``django_datetime_cast_date``, which Django registers on its
 own connections only: another tool's connection can read the counted tables, but its
@@ -31,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection as default_connection
 from django.db import transaction
 
@@ -73,17 +75,25 @@ class Figure:
     join: str = ""  # another table read beside the row ("t alias")
     join_on: str = ""
     rebuilt: bool = True  # False: a second trigger of a figure rebuilt from another table
+    dated: bool = False  # its day or key reads a timestamp's day (the clinic's calendar)
 
 
 class _Dialect:
-    def __init__(self, vendor: str, tz: str) -> None:
+    def __init__(self, vendor: str, tz: str | None) -> None:
         self.vendor, self.tz = vendor, tz
 
-    def date(self, column: str) -> str:
-        """The day of a timestamp in the server's time zone."""
+    def _zone(self, clinic: str) -> str:
+        """The zone days are read in: the clinic's (``clinic``: the expression of its
+        key), or the fixed ``tz`` of the triggers before reports 0013."""
+        if self.tz is not None:
+            return f"'{self.tz}'"
+        return f"(SELECT z.time_zone FROM core_clinic z WHERE z.id = {clinic})"
+
+    def date(self, column: str, clinic: str) -> str:
+        """The day of a timestamp on the calendar of the clinic it is counted under."""
         if self.vendor == "postgresql":
-            return f"(({column}) AT TIME ZONE '{self.tz}')::date"
-        return f"django_datetime_cast_date({column}, '{self.tz}', 'UTC')"
+            return f"(({column}) AT TIME ZONE {self._zone(clinic)})::date"
+        return f"django_datetime_cast_date({column}, {self._zone(clinic)}, 'UTC')"
 
     def quarter(self, day: str) -> str:
         if self.vendor == "postgresql":
@@ -93,12 +103,11 @@ class _Dialect:
             f" ((CAST(strftime('%m', {day}) AS INTEGER) - 1) % 3) || ' months')"
         )
 
-    def days_between(self, first: str, then: str) -> str:
+    def days_between(self, first: str, then: str, clinic: str) -> str:
+        then, first = self.date(then, clinic), self.date(first, clinic)
         if self.vendor == "postgresql":
-            return f"GREATEST(0, {self.date(then)} - {self.date(first)})"
-        return (
-            f"MAX(0, CAST(julianday({self.date(then)}) - julianday({self.date(first)}) AS INTEGER))"
-        )
+            return f"GREATEST(0, {then} - {first})"
+        return f"MAX(0, CAST(julianday({then}) - julianday({first}) AS INTEGER))"
 
     def all_time(self) -> str:
         day = ALL_TIME.isoformat()
@@ -114,7 +123,9 @@ APPLICATION_COLUMNS = ("clinic_id", "submitted_at", "status")
 
 
 def figures(vendor: str, tz: str | None = None) -> list[Figure]:
-    d = _Dialect(vendor, tz or settings.TIME_ZONE)
+    """The figures, their days on each clinic's calendar (``tz``: on that one zone's,
+    as before reports 0013)."""
+    d = _Dialect(vendor, tz)
     app = "intake_application"
     out = "reports_episodeoutcome"
     ended = "{R}.ended_on IS NOT NULL"
@@ -125,10 +136,11 @@ def figures(vendor: str, tz: str | None = None) -> list[Figure]:
             app,
             _counted("{R}"),
             "{R}.clinic_id",
-            d.date("{R}.submitted_at"),
+            d.date("{R}.submitted_at", "{R}.clinic_id"),
             "''",
             {"professional": _if("{R}.source = 'professional'")},
             (*APPLICATION_COLUMNS, "source"),
+            dated=True,
         ),
         # Route and status of every application (referral mix, decisions): "source:status".
         Figure(
@@ -148,9 +160,12 @@ def figures(vendor: str, tz: str | None = None) -> list[Figure]:
             _counted("{R}") + " AND {R}.assessed_at IS NOT NULL",
             "{R}.clinic_id",
             d.all_time(),
-            "CAST(" + d.days_between("{R}.submitted_at", "{R}.assessed_at") + " AS TEXT)",
+            "CAST("
+            + d.days_between("{R}.submitted_at", "{R}.assessed_at", "{R}.clinic_id")
+            + " AS TEXT)",
             {},
             (*APPLICATION_COLUMNS, "assessed_at"),
+            dated=True,
         ),
         Figure(
             "wait_start",
@@ -158,9 +173,12 @@ def figures(vendor: str, tz: str | None = None) -> list[Figure]:
             _counted("{R}") + " AND {R}.assessed_at IS NOT NULL AND {R}.started_at IS NOT NULL",
             "{R}.clinic_id",
             d.all_time(),
-            "CAST(" + d.days_between("{R}.assessed_at", "{R}.started_at") + " AS TEXT)",
+            "CAST("
+            + d.days_between("{R}.assessed_at", "{R}.started_at", "{R}.clinic_id")
+            + " AS TEXT)",
             {},
             (*APPLICATION_COLUMNS, "assessed_at", "started_at"),
+            dated=True,
         ),
         # Referrals from professionals per quarter of their application and practice:
         # kept from both tables (a referral written, or its application changed).
@@ -169,19 +187,20 @@ def figures(vendor: str, tz: str | None = None) -> list[Figure]:
             "intake_referral",
             _counted("a"),
             "a.clinic_id",
-            d.quarter(d.date("a.submitted_at")),
+            d.quarter(d.date("a.submitted_at", "a.clinic_id")),
             "{R}.organisation",
             {},
             ("application_id", "organisation"),
             join="intake_application a",
             join_on="a.id = {R}.application_id",
+            dated=True,
         ),
         Figure(
             "gp",
             app,
             _counted("{R}"),
             "{R}.clinic_id",
-            d.quarter(d.date("{R}.submitted_at")),
+            d.quarter(d.date("{R}.submitted_at", "{R}.clinic_id")),
             "r.organisation",
             {},
             APPLICATION_COLUMNS,
@@ -316,10 +335,14 @@ def _trigger_name(figure: Figure) -> str:
     return f"reports_count_{figure.name}_{figure.table.split('_', 1)[1]}"
 
 
-def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
-    """(statements that make the triggers, statements that drop them)."""
+CLINIC_TRIGGER = "reports_count_clinic_zone"
+
+
+def trigger_sql(vendor: str, tz: str | None = None) -> tuple[list[str], list[str]]:
+    """(statements that make the triggers, statements that drop them); ``tz``: the days
+    on that one zone's calendar, with no trigger on the clinics (before reports 0013)."""
     make, drop = [], []
-    for figure in figures(vendor):
+    for figure in figures(vendor, tz):
         name = _trigger_name(figure)
         old, new = _add(figure, "OLD", -1), _add(figure, "NEW", 1)
         changed = " OR ".join(
@@ -354,12 +377,39 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
             ]
             drop += [f"DROP TRIGGER IF EXISTS {name}_{op};" for op in ("insert", "delete")]
             drop.append(f"DROP TRIGGER IF EXISTS {name}_update;")
+    # A clinic whose time zone changed: its dated figures counted again on its new calendar.
+    recount = " ".join(
+        sql + ";"
+        for figure in figures(vendor)
+        if figure.dated and figure.rebuilt
+        for sql in _recount(figure, vendor, "NEW.id")
+    )
+    if vendor == "postgresql":
+        if tz is None:
+            make += [
+                f"""CREATE FUNCTION {CLINIC_TRIGGER}() RETURNS trigger AS $$
+                BEGIN {recount} RETURN NULL; END; $$ LANGUAGE plpgsql;""",
+                f"""CREATE TRIGGER {CLINIC_TRIGGER} AFTER UPDATE ON core_clinic FOR EACH ROW
+                WHEN (OLD.time_zone IS DISTINCT FROM NEW.time_zone)
+                EXECUTE FUNCTION {CLINIC_TRIGGER}();""",
+            ]
+        drop += [
+            f"DROP TRIGGER IF EXISTS {CLINIC_TRIGGER} ON core_clinic;",
+            f"DROP FUNCTION IF EXISTS {CLINIC_TRIGGER}();",
+        ]
+    else:
+        if tz is None:
+            make.append(
+                f"""CREATE TRIGGER {CLINIC_TRIGGER} AFTER UPDATE ON core_clinic
+                WHEN OLD.time_zone IS NOT NEW.time_zone BEGIN {recount} END;"""
+            )
+        drop.append(f"DROP TRIGGER IF EXISTS {CLINIC_TRIGGER};")
     return make, drop
 
 
-def create_triggers(connection=None) -> None:
+def create_triggers(connection=None, tz: str | None = None) -> None:
     connection = connection or default_connection
-    statements = trigger_sql(connection.vendor)[0]
+    statements = trigger_sql(connection.vendor, tz)[0]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -372,37 +422,45 @@ def drop_triggers(connection=None) -> None:
             cursor.execute(sql)
 
 
-def rebuild_sql(vendor: str) -> list[str]:
+def _recount(figure: Figure, vendor: str, clinic: str | None = None) -> list[str]:
+    """A figure's counts from scratch (``clinic``: of that clinic's key only)."""
+    values = {"n": "1", **figure.values}
+    parts = [
+        figure.clinic.format(R="R"),
+        f"'{figure.name}'",
+        figure.day.format(R="R"),
+        figure.key.format(R="R"),
+        *(f"SUM({values[c]})".format(R="R") if c in values else "0" for c in VALUE_COLUMNS),
+    ]
+    source = f"{figure.table} R"
+    where = figure.cond.format(R="R")
+    if figure.join:
+        source += f", {figure.join}"
+        where = f"{figure.join_on.format(R='R')} AND {where}"
+    if vendor != "postgresql":
+        where = where.replace("TRUE", "1")
+    select = _INSERT + f"SELECT {', '.join(parts)} FROM {source} WHERE {where}"
+    if clinic is None:
+        return [select + " GROUP BY 1, 3, 4"]
+    return [
+        f"DELETE FROM {TABLE} WHERE clinic_id = {clinic} AND figure = '{figure.name}'",
+        select + f" AND {figure.clinic.format(R='R')} = {clinic} GROUP BY 1, 3, 4",
+    ]
+
+
+def rebuild_sql(vendor: str, tz: str | None = None) -> list[str]:
     """Every count from scratch: the figures' expressions grouped over the tables."""
     statements = [f"DELETE FROM {TABLE}"]
-    for figure in figures(vendor):
-        if not figure.rebuilt:
-            continue
-        values = {"n": "1", **figure.values}
-        parts = [
-            figure.clinic.format(R="R"),
-            f"'{figure.name}'",
-            figure.day.format(R="R"),
-            figure.key.format(R="R"),
-            *(f"SUM({values[c]})".format(R="R") if c in values else "0" for c in VALUE_COLUMNS),
-        ]
-        source = f"{figure.table} R"
-        where = figure.cond.format(R="R")
-        if figure.join:
-            source += f", {figure.join}"
-            where = f"{figure.join_on.format(R='R')} AND {where}"
-        if vendor != "postgresql":
-            where = where.replace("TRUE", "1")
-        statements.append(
-            _INSERT + f"SELECT {', '.join(parts)} FROM {source} WHERE {where} GROUP BY 1, 3, 4"
-        )
+    for figure in figures(vendor, tz):
+        if figure.rebuilt:
+            statements += _recount(figure, vendor)
     return statements
 
 
-def rebuild(connection=None) -> None:
+def rebuild(connection=None, tz: str | None = None) -> None:
     """Every clinic's counts from the rows, in one transaction (``manage.py
     rebuild_outcomes`` and the test that the triggers keep them right)."""
     connection = connection or default_connection
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for sql in rebuild_sql(connection.vendor):
+        for sql in rebuild_sql(connection.vendor, tz):
             cursor.execute(sql)

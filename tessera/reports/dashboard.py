@@ -259,8 +259,8 @@ def _gaps(label, histogram: list[tuple[int, int]]) -> Wait:
 
 
 def waits(clinic) -> list[Wait]:
-    """Days from application to assessment and from assessment to start (dates in the
-    server's time zone), exact median and 90th percentile from the kept number of
+    """Days from application to assessment and from assessment to start (dates on the
+    clinic's calendar, decision 0116), exact median and 90th percentile from the kept number of
     applications per whole day of waiting (bounded by days, not by patients)."""
     found: dict[str, dict[int, int]] = {"wait_assessment": {}, "wait_start": {}}
     for figure, key, n in _summed(clinic, tuple(found), ("figure", "key")):
