@@ -82,7 +82,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield TravellingBrowser(browser) if os.environ.get("TESSERA_TEST_CLOCK") else browser
         browser.close()
     finally:
         playwright.stop()
@@ -90,6 +90,37 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+class TravellingBrowser:
+    """The browser under ``TESSERA_TEST_CLOCK`` (decision 0116): every context it makes,
+    however a journey makes it (``new_context``, ``new_page``), has its clock installed
+    at the server's now, so the page's scripts (idle warning, date fields, countdowns)
+    see the same unusual instant as the live server, which runs in the test process and
+    travels with it. The browser's clock ticks on from there, as the server's does. A
+    journey that moves the server's clock later (``clock.shift``, ``time_machine``)
+    moves only the server's, as without the variable."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        travel_with_the_server(context)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        travel_with_the_server(page.context)
+        return page
+
+
+def travel_with_the_server(context) -> None:
+    """The context's clock at the server's (travelled) now, ticking on."""
+    context.clock.install(time=timezone.now())
 
 
 def _keep_the_threads_connections(own: dict) -> None:
