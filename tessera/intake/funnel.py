@@ -6,6 +6,7 @@ time stamps are read as plain values and counted here."""
 from __future__ import annotations
 
 import statistics
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
@@ -33,7 +34,10 @@ class Step:
     median_days: float | None  # from the step before
 
 
-def funnel(clinic) -> list[Step]:
+def funnel(clinic, time_zone: str | None = None) -> list[Step]:
+    """The clinic's steps; ``time_zone``: the clinic's, where already read (the page
+    has it with the reader's roles), else read from ``clinic``."""
+    zone = zoneinfo.ZoneInfo(time_zone or clinic.time_zone)
     # The episode's end is read per application by its primary key (a subquery), not by
     # a join: a join lets the database hash every episode in the country to find these.
     ended_on = Subquery(
@@ -59,12 +63,11 @@ def funnel(clinic) -> list[Step]:
                 if before is None:
                     continue
                 if hasattr(after, "hour") != hasattr(before, "hour"):  # a date vs a time
-                    # the time's day where the reader is (their clinic's zone, or the
-                    # site's), as the date is counted, not UTC's: a course started just
-                    # after midnight there was a day longer (decision 0109). The clinic's
-                    # own zone would be one more query on the page (its caps).
-                    before = timezone.localdate(before) if hasattr(before, "hour") else before
-                    after = timezone.localdate(after) if hasattr(after, "hour") else after
+                    # the time's day on the clinic's calendar, as the date is counted,
+                    # not UTC's nor the reader's: a course started just after midnight
+                    # there was a day longer (decisions 0109, 0116).
+                    before = timezone.localdate(before, zone) if hasattr(before, "hour") else before
+                    after = timezone.localdate(after, zone) if hasattr(after, "hour") else after
                 waits.append((after - before).total_seconds() / 86400)
         median = round(statistics.median(waits), 1) if waits else None
         steps.append(Step(str(label), len(reached), median))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone
 
-from tessera.core.models import Episode
+from tessera.core.models import Clinic, Episode
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.funnel import funnel
 from tessera.intake.models import Application
@@ -51,3 +52,20 @@ def test_the_wait_to_the_end_counts_the_clinics_days(world):
     Episode.objects.filter(pk=episode.pk).update(ended_on=dt.date(2027, 3, 2))
     assert world.clinic.time_zone == "Europe/Stockholm"
     assert funnel(world.clinic)[4].median_days == 0.0
+
+
+def test_the_wait_to_the_end_counts_a_scottish_clinics_days_where_read(world, login):
+    """A Scottish course started at 23:30 its time on 1 March (00:30 on 2 March in
+    Stockholm) and ended on 2 March there waited a day, read in Stockholm too: on the
+    clinic's own calendar, not the reader's (decision 0116)."""
+    Clinic.objects.filter(pk=world.clinic.pk).update(time_zone="Europe/London")
+    world.clinic.refresh_from_db()
+    application = make_application(world.clinic, "f5@apply.test")
+    episode = accepted_episode(world, application)
+    started = dt.datetime(2027, 3, 1, 23, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    Application.objects.filter(pk=application.pk).update(started_at=started)
+    Episode.objects.filter(pk=episode.pk).update(ended_on=dt.date(2027, 3, 2))
+    with timezone.override("Europe/Stockholm"):
+        assert funnel(world.clinic)[4].median_days == 1.0
+    body = login(world["manager"]).get(reverse("intake_funnel")).content.decode()
+    assert "Completed</th><td>1</td><td>1.0</td>" in body

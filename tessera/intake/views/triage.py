@@ -303,5 +303,9 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/triage/funnel.html",
-        {"clinic": clinic, "clinics": clinics, "steps": funnel(clinic)},
+        {
+            "clinic": clinic,
+            "clinics": clinics,
+            "steps": funnel(clinic, access.role_clinic_zones(request.user).get(clinic.pk)),
+        },
     )
