@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import zipfile
+import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
@@ -84,12 +85,15 @@ LOG_COLUMNS = [
 ]
 
 
-def _days(moment, zero) -> int | str:
+def _days(moment, zero, zone=None) -> int | str:
+    """Whole days from ``zero`` (a time) to ``moment`` (a time or a date), counted on the
+    calendar of ``zone`` (the participant's clinic's, decision 0116: a course's start is
+    a date there, and a Scottish randomisation at 23:30 is the next day in Stockholm)."""
     if moment is None or zero is None:
         return ""
     if hasattr(moment, "date") and callable(moment.date):
-        moment = timezone.localtime(moment).date()
-    return (moment - timezone.localtime(zero).date()).days
+        moment = timezone.localtime(moment, zone).date()
+    return (moment - timezone.localtime(zero, zone).date()).days
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -100,8 +104,11 @@ def _csv(rows: list[list], header: list[str]) -> str:
     return out.getvalue()
 
 
-def _sites(study: Study) -> dict[int, str]:
-    return {c.pk: f"site_{n}" for n, c in enumerate(study.clinics.order_by("pk"), start=1)}
+def _sites(study: Study) -> tuple[dict[int, str], dict[int, zoneinfo.ZoneInfo]]:
+    """The study's clinics' site codes and time zones, by id (one read)."""
+    clinics = list(study.clinics.order_by("pk").values_list("pk", "time_zone"))
+    sites = {pk: f"site_{n}" for n, (pk, _zone) in enumerate(clinics, start=1)}
+    return sites, {pk: zoneinfo.ZoneInfo(zone) for pk, zone in clinics}
 
 
 def _stratum(text: str, sites: dict[int, str]) -> str:
@@ -114,7 +121,7 @@ def _stratum(text: str, sites: dict[int, str]) -> str:
 
 def build(study: Study) -> tuple[bytes, dict]:
     """The zip's bytes and a summary (counts) for the audit row."""
-    sites = _sites(study)
+    sites, zones = _sites(study)
     randomised = list(
         Participant.objects.filter(study=study, randomised_at__isnull=False)
         .select_related("arm", "episode", "slot")
@@ -124,6 +131,10 @@ def build(study: Study) -> tuple[bytes, dict]:
         p.pk for p in randomised if p.withdrawal == Participant.Withdrawal.REMOVE_FROM_EXPORTS
     }
     kept = [p for p in randomised if p.pk not in removed]
+    # Each participant's days on their clinic's calendar (a clinic no longer in the
+    # study: the active zone, as before).
+    for p in randomised:
+        p.zone = zones.get(p.episode.clinic_id)
     episodes = [p.episode_id for p in kept]
     plans = {
         row["episode"]: row
@@ -148,16 +159,16 @@ def build(study: Study) -> tuple[bytes, dict]:
                 sites.get(p.episode.clinic_id, "other"),
                 _stratum(p.stratum, sites),
                 p.arm.code,
-                _days(p.consented_at, zero),
-                _days(p.episode.started_on, zero),
+                _days(p.consented_at, zero, p.zone),
+                _days(p.episode.started_on, zero, p.zone),
                 plan["planned"],
                 plan["done"],
                 adherence,
                 round((minutes.get(p.episode_id) or 0) / 60),
                 "true" if p.withdrawn_at else "false",
-                _days(p.withdrawn_at, zero),
+                _days(p.withdrawn_at, zero, p.zone),
                 p.discontinuation,
-                _days(p.discontinued_at, zero),
+                _days(p.discontinued_at, zero, p.zone),
             ]
         )
     long_rows, wide = _scores(kept)
@@ -176,7 +187,7 @@ def build(study: Study) -> tuple[bytes, dict]:
             p.slot.block,
             p.slot.block_size,
             p.arm.code,
-            _days(p.randomised_at, first),
+            _days(p.randomised_at, first, p.zone),
         ]
         for n, p in enumerate(randomised, start=1)
     ]
@@ -244,7 +255,7 @@ def _scores(kept: list[Participant]):
         response = rm.due.response
         if p.withdrawn_at and response.submitted_at > p.withdrawn_at:
             continue
-        day = _days(response.submitted_at, p.randomised_at)
+        day = _days(response.submitted_at, p.randomised_at, p.zone)
         instrument, point = rm.measure.instrument, rm.measure.time_point
         prefix = f"{instrument.lower().replace('-', '')}_{point}"
         for item, value in sorted(response.answers.items(), key=lambda kv: int(kv[0])):
@@ -284,7 +295,7 @@ def _routine(kept: list[Participant]) -> list[list]:
             response.instrument,
             due.time_point if due else "",
             due.sequence if due else "",
-            _days(response.submitted_at, p.randomised_at),
+            _days(response.submitted_at, p.randomised_at, p.zone),
         ]
         for item, value in sorted(response.answers.items(), key=lambda kv: int(kv[0])):
             rows.append([*head, item, value])

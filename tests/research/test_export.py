@@ -5,10 +5,12 @@ investigators only."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import uuid
 import zipfile
+import zoneinfo
 
 import pandas as pd
 import pytest
@@ -17,11 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from tessera.core.models import AuditEvent
+from tessera.core.models import AuditEvent, Clinic, Episode
 from tessera.research import actions
-from tessera.research.models import ResearchMeasure
+from tessera.research.models import Participant, ResearchMeasure
 from tessera.treatment import actions as treatment
-from tessera.treatment.models import DueMeasure
+from tessera.treatment.models import DueMeasure, Response
 from tests.conftest import sign_in
 from tests.research.fixtures import build_study, new_participant
 from tests.snapshot import shared, shared_data
@@ -208,3 +210,32 @@ def test_routine_measures_come_long_before_withdrawal_only(world):
     assert gad["value"] == "14" and gad["time_point"] == "pre" and gad["day"] == "0"
     assert gad["arm"] == stays.arm.code
     assert len([r for r in rows if r["pseudonym"] == stays.pseudonym]) == 8  # 7 items, total
+
+
+def test_a_scottish_participants_days_are_counted_on_its_clinics_calendar(world):
+    """Randomised at 23:30 in Scotland (00:30 the next day in Stockholm), started that
+    same day there, and answered at 00:30 two days later: day 0 and day 2 on the
+    clinic's calendar, not day -1 and 1 on the server's (decision 0116)."""
+    Clinic.objects.filter(pk=world.clinic.pk).update(time_zone="Europe/London")
+    ns = build_study(world)
+    p = new_participant(world, 1)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    randomised = dt.datetime(2027, 3, 1, 23, 30, tzinfo=london)
+    treatment.do_start_treatment(p.episode, acting_user=world["therapist"])
+    Participant.objects.filter(pk=p.pk).update(randomised_at=randomised)
+    Episode.objects.filter(pk=p.episode_id).update(started_on=dt.date(2027, 3, 1))
+    gad = DueMeasure.objects.get(episode=p.episode, instrument="GAD-7", time_point="pre")
+    treatment.do_submit_response(
+        gad,
+        dict.fromkeys(range(1, 8), 2),
+        acting_user=p.episode.patient.user,
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
+    answered = dt.datetime(2027, 3, 3, 0, 30, tzinfo=london)
+    Response.objects.filter(due=gad).update(submitted_at=answered)  # test data
+    files = read(actions.do_export(ns.study, acting_user=ns.investigator))
+    (row,) = files["participants.csv"]
+    assert row["treatment_started_day"] == "0"
+    (total,) = [r for r in files["routine_long.csv"] if r["item"] == "total"]
+    assert total["day"] == "2"
