@@ -22,8 +22,9 @@ own connections only: another tool's connection can read the counted tables, but
 writes to them fail with "no such function" (decision 0043).
 
 On SQLite a later migration that rebuilds one of the counted tables (intake_application,
-intake_referral, reports_episodeoutcome) drops its triggers; it must make them again
-(``create_triggers``). The rebuild test catches that.
+intake_referral, reports_episodeoutcome) or the clinics (core_clinic, whose trigger
+re-counts a clinic whose zone changed) drops its triggers; it must make them again
+(``drop_triggers`` then ``create_triggers``). The rebuild tests catch that.
 """
 
 # The SQL is built from this module's own constants only (table, column and figure names).
