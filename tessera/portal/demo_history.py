@@ -639,7 +639,9 @@ def _course_worksheets(clinic, today: dt.date) -> None:
             if ended:
                 if entry.completed_at is None:
                     continue
-                done = entry.completed_at
+                # (a module of the last week is completed at 18:00 of the course's last
+                # day: its worksheet is sent, and answered, before its last afternoon)
+                done = min(entry.completed_at, end - dt.timedelta(hours=1))
             else:  # the module of each week so far, sent in its week
                 done = dt.datetime.combine(
                     episode.started_on + dt.timedelta(weeks=index, days=rng.randrange(2, 7)),
