@@ -60,12 +60,12 @@ from tessera.letters.actions import do_write_application_letter
 from tessera.letters.models import Letter
 from tessera.messaging import actions as messaging
 from tessera.messaging.models import Message
-from tessera.programs.models import ProgrammeVersion
+from tessera.programs.models import ProgrammeVersion, Step
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.actions import schedule as schedule_actions
-from tessera.treatment.models import DueMeasure, MeasureRule, PlanEntry
+from tessera.treatment.models import DueMeasure, MeasureRule, PlanEntry, WorksheetAnswer
 from tessera.workload.actions import do_add_manual_time
 from tessera.workload.clock import local_midnight, recent_weeks
 
@@ -79,6 +79,13 @@ COURSES = {
     "canal": (18, ["canal.therapist"]),
     "highland": (16, [None]),
 }
+# Of those, the last ones at these clinics began in the last weeks (from 2 to 16 weeks
+# back, their own random numbers): Harbour's and Canal's random years had ended before
+# the dashboard's last 13 weeks, which then showed their reply times, online work and
+# caseloads as nearly empty (decision 0117). A year's courses stay as many.
+RECENT = {"harbour": 5, "canal": 4}
+RECENT_DAYS = (14, 112)
+YEAR_DAYS = (14, 365)
 FIRST_NAMES = ["Anna", "Erik", "Maria", "Lars", "Karin", "Per", "Eva", "Jonas", "Sofia", "Mats"]
 LAST_NAMES = ["Berg", "Lund", "Holm", "Sand", "Ström", "Dahl", "Falk", "Lind", "Ek", "Ros"]
 # How much the PHQ-9 total moves from first to last score, and how often.
@@ -102,6 +109,12 @@ PRACTICES = {
     "canal": ["Huisartsenpraktijk Grachten", "Gezondheidscentrum Oost", "Praktijk De Pijp"],
     "highland": ["Riverside Medical Practice", "Nairn Healthcare Group", "Aviemore Medical"],
 }
+# How long the referrals still open in the queue have waited, in days: a clinic of about
+# twenty courses a year has a few waiting, not fourteen sent in three weeks. Fjordside's
+# oldest two are past the ten working days a Norwegian specialist service has to assess a
+# referral in (pasient- og brukerrettighetsloven § 2-2): the queue shows them as
+# waiting over two weeks (decision 0117).
+OPEN_REFERRALS = {"fjordside": (3, 12, 17), "harbour": (3, 11), "canal": (6,), "highland": (2, 8)}
 TURNED_AWAY = [
     ("decline", "Needs more intensive care than online treatment"),
     ("redirect", "Substance use needs treating first"),
@@ -201,7 +214,8 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
     practices = PRACTICES.get(clinic.slug, [])
     made = []
     if clinic.accepts_professional_referral:
-        for number in range(18):
+        waited = OPEN_REFERRALS.get(clinic.slug, ())
+        for number in range(len(TURNED_AWAY) + len(waited)):
             practice = rng.choices(practices, weights=[6, 3, 1])[0]
             application = apply_actions.do_refer(
                 clinic,
@@ -224,9 +238,9 @@ def _intake_history(ctx, clinic, today: dt.date) -> None:
             made.append(application)
             days = rng.randrange(1, 365)
             if number >= len(TURNED_AWAY):
-                # Still open in the queue: sent in the last three weeks. A referral
-                # sent in the spring and never triaged read "waiting 11 months".
-                days = 1 + days % 21
+                # Still open in the queue, a few at the clinic's rate. A referral sent
+                # in the spring and never triaged read "waiting 11 months".
+                days = waited[number - len(TURNED_AWAY)]
             sent = dt.datetime.combine(
                 today - dt.timedelta(days=days), dt.time(10), tzinfo=timezone.get_current_timezone()
             )
@@ -528,6 +542,155 @@ def _course_messages(clinic, today: dt.date) -> None:
     Message.objects.bulk_create(rows)
 
 
+# What the history's patients write in a worksheet's first text field, and the
+# therapists' feedback quoting it.
+WORKSHEET_TEXTS = [
+    "I stayed in more than usual and stopped going to the choir.",
+    "Went for a walk twice and called my brother on Sunday.",
+    "Cleaning the kitchen was hard to start but I felt better afterwards.",
+    "I put off replying to e-mails at work and worried about it all evening.",
+    "Coffee with a colleague on Thursday. It went better than I expected.",
+    "Most days I lay on the sofa after work. Saturday I went to the market.",
+]
+FEEDBACK = [
+    "Thank you for the worksheet. You have noticed a clear pattern there: let us build on "
+    "the activities that lifted your mood.",
+    "Well done for filling it in. Pick one of these for next week and plan when you will do it.",
+    "This is a good start. Notice how your mood changed afterwards, as you wrote: that is "
+    "what the next module uses.",
+    "Thank you. It is normal that some days are harder; keep writing them down, they show "
+    "us where to start.",
+]
+WORKSHEET_KINDS = ("worksheet", "homework")
+
+
+def _worksheet_values(step, text: str) -> dict:
+    """Answers to a worksheet's fields as a patient fills them: the first text field
+    written, a number or scale where asked, the rest left empty."""
+    values, written = {}, False
+    for spec in step.fields:
+        kind = spec.get("type", "text")
+        if kind in ("text", "longtext") and not written:
+            values[spec["key"]], written = text, True
+        elif kind in ("number", "scale_0_10"):
+            values[spec["key"]] = "4"
+        elif kind == "table":
+            values[spec["key"]] = []
+        else:
+            values[spec["key"]] = ""
+    return values
+
+
+def _worksheet_entries(episodes) -> tuple[dict, dict]:
+    """The episodes' plan entries in order, by episode, and the worksheet and homework
+    steps with fields of their modules, by module version (two queries)."""
+    entries = list(
+        PlanEntry.objects.filter(episode__in=episodes).order_by("episode_id", "position")
+    )
+    steps: dict[int, list] = {}
+    for step in Step.objects.filter(
+        module_version__in={entry.module_version_id for entry in entries},
+        kind__in=WORKSHEET_KINDS,
+    ).order_by("position"):
+        if step.fields:
+            steps.setdefault(step.module_version_id, []).append(step)
+    by_episode: dict[int, list] = {}
+    for entry in entries:
+        by_episode.setdefault(entry.episode_id, []).append(entry)
+    return by_episode, steps
+
+
+def _course_worksheets(clinic, today: dt.date) -> None:
+    """The guided courses' worksheets and homework, sent to the therapist and given
+    feedback: a message quoting the answer, after some working hours (most within the
+    clinic's target, about one in six later; on an ended course before its last
+    afternoon). A course still running may have one of its last four days waiting, at
+    most two per clinic (the therapist's inbox shows them). Without them the dashboard's
+    "due a reply" and the team's workload counted messages only (decision 0117).
+
+    The modules an ended course completed send their worksheets on the day they were
+    completed; a running course sends those of the modules of its weeks so far (each
+    started then). Written as rows with their dates, after the courses, as the
+    questions of ``_course_messages`` are (no login to send them with; the submit and
+    message actions date them now): no audit events, read receipts or notifications.
+    Their own random numbers, so the rest of the demo stays as it was."""
+    rng = random.Random(f"tessera-demo-worksheets-{clinic.slug}")
+    now = timezone.now()
+    zone = ZoneInfo(clinic.time_zone)
+    episodes = list(
+        Episode.objects.filter(
+            clinic=clinic,
+            patient__email__startswith="history",
+            therapist__isnull=False,
+            started_on__isnull=False,
+        ).order_by("pk")
+    )
+    by_episode, steps = _worksheet_entries(episodes)
+    answers, started, waiting = [], [], 0
+    for episode in episodes:
+        ended = episode.ended_on is not None and episode.ended_on < today
+        end = (
+            dt.datetime.combine(episode.ended_on, dt.time(17), tzinfo=zone)
+            if ended
+            else now - dt.timedelta(minutes=10)
+        )
+        start = local_midnight(clinic, episode.started_on) + dt.timedelta(hours=8)
+        for index, entry in enumerate(by_episode.get(episode.pk, [])):
+            if ended:
+                if entry.completed_at is None:
+                    continue
+                # (a module of the last week is completed at 18:00 of the course's last
+                # day: its worksheet is sent, and answered, before its last afternoon)
+                done = min(entry.completed_at, end - dt.timedelta(hours=1))
+            else:  # the module of each week so far, sent in its week
+                done = dt.datetime.combine(
+                    episode.started_on + dt.timedelta(weeks=index, days=rng.randrange(2, 7)),
+                    dt.time(rng.randint(8, 21), rng.randrange(60)),
+                    tzinfo=zone,
+                )
+                if done >= end - dt.timedelta(hours=1):
+                    break
+                started.append((entry.pk, done - dt.timedelta(hours=1)))
+            for step in steps.get(entry.module_version_id, []):
+                sent = max(start, done - dt.timedelta(minutes=rng.randint(5, 600)))
+                feedback = _answered(clinic, sent, end, rng)
+                if feedback is None:
+                    if ended or waiting >= 2 or now - sent > dt.timedelta(days=4):
+                        feedback = sent + (end - sent) * rng.uniform(0.5, 0.95)
+                    else:
+                        waiting += 1  # waiting for the therapist's feedback
+                pick = rng.randrange(len(WORKSHEET_TEXTS))
+                answer = WorksheetAnswer(
+                    entry=entry,
+                    step=step,
+                    values=_worksheet_values(step, WORKSHEET_TEXTS[pick]),
+                    submitted_at=sent,
+                    feedback_at=feedback,
+                    feedback_by_id=episode.therapist_id if feedback else None,
+                )
+                answers.append((answer, episode, WORKSHEET_TEXTS[pick], rng.choice(FEEDBACK)))
+    WorksheetAnswer.objects.bulk_create([answer for answer, *_ in answers])
+    # Saved when sent (``updated_at`` is the row's last save).
+    WorksheetAnswer.objects.filter(pk__in=[answer.pk for answer, *_ in answers]).update(
+        updated_at=F("submitted_at")
+    )
+    for pk, when in started:
+        PlanEntry.objects.filter(pk=pk, started_at__isnull=True).update(started_at=when)
+    Message.objects.bulk_create(
+        Message(
+            episode=episode,
+            author_id=episode.therapist_id,
+            body=body,
+            quoted_answer=answer,
+            quoted_text=text,
+            sent_at=answer.feedback_at,
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-worksheet-{answer.pk}"),
+        )
+        for answer, episode, text, body in answers
+        if answer.feedback_at is not None
+    )
+
+
 def _answered(clinic, sent: dt.datetime, end: dt.datetime, rng: random.Random):
     """When the therapist answers a question sent at ``sent``: after some working hours,
     most within the clinic's target, about one in six later; None if that is after
@@ -614,7 +777,14 @@ def _weekly_time(episode, therapist, start: dt.date, last: dt.date, total: int) 
 
 
 def _course(
-    ctx, clinic, number: int, therapist, rng: random.Random, today: dt.date, programmes: dict
+    ctx,
+    clinic,
+    number: int,
+    therapist,
+    rng: random.Random,
+    today: dt.date,
+    programmes: dict,
+    days_back: tuple[int, int] = YEAR_DAYS,
 ) -> None:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     patient = actions.do_create_patient(
@@ -636,7 +806,7 @@ def _course(
         therapist=therapist,
         care_model="unguided" if unguided else "guided",
     )
-    start = today - dt.timedelta(days=rng.randrange(14, 365))
+    start = today - dt.timedelta(days=rng.randrange(*days_back))
     acting = therapist or ctx.staff["highland.oncall"]
     modules_rng = _seed_plan(episode, number, acting, programmes)
     treatment.do_start_treatment(episode, start_on=start, acting_user=therapist)
@@ -722,11 +892,16 @@ def seed(ctx) -> None:
         if slug in NEQ_CLINICS:
             _neq_rule(clinic)
         rng = random.Random(f"tessera-demo-{slug}")
+        recent = random.Random(f"tessera-demo-recent-{slug}")
         today = clinic_today(clinic)
         for number in range(count):
             name = therapists[number % len(therapists)]
             therapist = ctx.staff[name] if name else None
-            _course(ctx, clinic, number, therapist, rng, today, programmes)
+            if number < count - RECENT.get(slug, 0):
+                _course(ctx, clinic, number, therapist, rng, today, programmes)
+            else:
+                _course(ctx, clinic, number, therapist, recent, today, programmes, RECENT_DAYS)
         _courses_applications(clinic)
         _course_messages(clinic, today)
+        _course_worksheets(clinic, today)
         _intake_history(ctx, clinic, today)

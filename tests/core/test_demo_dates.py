@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from tessera.appointments.models import Appointment
 from tessera.core.models import Episode
+from tessera.core.working_time import working_seconds
 from tessera.intake.models import Application, Source, Status
 from tessera.intake.models.applications import OPEN_STATUSES
 from tessera.messaging.models import Message
+from tessera.treatment.models import WorksheetAnswer
 
 
 def test_no_open_application_has_waited_longer_than_a_month(seeded_demo):
@@ -116,3 +118,62 @@ def test_the_history_courses_messages_lie_within_them_and_in_the_past(seeded_dem
         if m.from_patient and m.answered_at is None and episode.ended_on:
             wrong.append(("waiting on an ended course", m.pk))
     assert not wrong, wrong[:10]
+
+
+def test_the_history_courses_worksheets_get_their_therapists_feedback(seeded_demo):
+    """The guided courses send their worksheets and homework, and the therapist gives
+    feedback, a message quoting the answer (decision 0117): sent within the course, the
+    feedback the episode's therapist's, after the answer; most within the clinic's target,
+    some later; a couple still waiting, only in courses still running."""
+    now = timezone.now()
+    answers = WorksheetAnswer.objects.filter(
+        entry__episode__patient__email__startswith="history"
+    ).select_related("entry__episode__clinic")
+    assert answers.count() >= 300
+    quoting = {
+        m.quoted_answer_id: m
+        for m in Message.objects.filter(quoted_answer__in=answers, from_patient=False)
+    }
+    wrong, within, late, waiting = [], 0, 0, {}
+    for answer in answers:
+        episode = answer.entry.episode
+        clinic = episode.clinic
+        day = answer.submitted_at.astimezone(ZoneInfo(clinic.time_zone)).date()
+        if day < episode.started_on or (episode.ended_on and day > episode.ended_on):
+            wrong.append(("outside", answer.pk, day))
+        if answer.submitted_at > now:
+            wrong.append(("in the future", answer.pk))
+        if answer.feedback_at is None:
+            if episode.ended_on is not None:
+                wrong.append(("waiting on an ended course", answer.pk))
+            waiting[clinic.slug] = waiting.get(clinic.slug, 0) + 1
+            continue
+        message = quoting.get(answer.pk)
+        if answer.feedback_by_id != episode.therapist_id or message is None:
+            wrong.append(("feedback not the therapist's", answer.pk))
+        elif (message.author_id, message.sent_at) != (episode.therapist_id, answer.feedback_at):
+            wrong.append(("feedback message", answer.pk))
+        if not answer.submitted_at < answer.feedback_at <= now:
+            wrong.append(("feedback first", answer.pk))
+        hours = working_seconds(clinic, answer.submitted_at, answer.feedback_at) / 3600
+        within += hours <= clinic.response_target_hours
+        late += hours > clinic.response_target_hours
+    assert not wrong, wrong[:10]
+    assert late >= 20 and within >= 4 * late, (within, late)
+    assert 1 <= sum(waiting.values()) and max(waiting.values()) <= 2, waiting
+
+
+def test_the_open_referrals_are_a_few_at_the_clinics_rate(seeded_demo):
+    """Fjordside, about twenty courses a year, had fourteen referrals untriaged from the
+    last three weeks; now a few, the oldest past the ten working days a Norwegian
+    specialist service has to assess a referral in (decision 0117)."""
+    now = timezone.now()
+    waited = sorted(
+        (now - a.submitted_at).days
+        for a in Application.objects.filter(clinic__slug="fjordside", status__in=OPEN_STATUSES)
+    )
+    assert 3 <= len(waited) <= 5, waited
+    assert waited[-1] >= 15 and waited[0] <= 7, waited
+    for slug in ("harbour", "canal", "highland"):
+        open_ = Application.objects.filter(clinic__slug=slug, status__in=OPEN_STATUSES)
+        assert 1 <= open_.count() <= 3, (slug, open_.count())

@@ -105,8 +105,7 @@ def test_the_demo_dashboard_shows_the_services_reply_times(seeded_demo, client):
     assert sum(1 for row in rows if row[2] is not None and 0 < row[2] < 100) >= 3, rows
     medians = [row[3] for row in rows if row[3] is not None]
     assert len(medians) >= 10 and len(set(medians)) >= 5, rows
-    # Fjordside's guided courses of those weeks write too (Harbour's and Canal's history
-    # has few courses running then).
+    # Fjordside's guided courses of those weeks write too.
     fjordside = Clinic.objects.get(slug="fjordside")
     due = sum(
         week.messages.decided
@@ -114,3 +113,22 @@ def test_the_demo_dashboard_shows_the_services_reply_times(seeded_demo, client):
         for week in row.weeks
     )
     assert due >= 20, due
+
+
+def test_every_guided_clinics_dashboard_shows_reply_times_in_its_last_weeks(seeded_demo, client):
+    """Harbour's and Canal's courses had all ended before the dashboard's last 13 weeks,
+    so "Reply times and online work" read 0 due in nearly every week; their last courses
+    begin in those weeks now, and send worksheets for feedback as well as messages
+    (decision 0117)."""
+    for slug, manager in (("harbour", "harbour.manager"), ("canal", "canal.manager")):
+        sign_in(client, User.objects.get(email=f"{manager}@demo.tessera.test"))
+        rows = client.get(reverse("clinic_dashboard", args=[slug])).context["tables"]["replies"]
+        due = [row[1] for row in rows.rows]
+        assert sum(1 for n in due if n >= 2) >= 9, (slug, due)
+        clinic = Clinic.objects.get(slug=slug)
+        worksheets = sum(
+            week.worksheets.decided
+            for row in clinic_workload(clinic, weeks=13, caseloads=False)
+            for week in row.weeks
+        )
+        assert worksheets >= 5, (slug, worksheets)
