@@ -118,3 +118,19 @@ def test_an_applicants_message_is_marked_with_the_language_they_applied_in(world
     url = reverse("intake_application", args=[application.pk])
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert _lang_of(html, "Kan het gesprek in de middag?") == "nl"
+
+
+def test_languages_on_staff_pages_are_named_not_coded(world, client, login):
+    """The consent an applicant accepted, and a clinic's crisis contacts, say which
+    language by its name ("English"), not its code ("en")."""
+    from tests.intake.intake_helpers import make_application
+
+    application = make_application(world.clinic, "ada@apply.test")
+    login(world["intake"])
+    url = reverse("intake_application", args=[application.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(English)," in html and "(en)," not in html
+    login(world["manager"])
+    url = reverse("clinic_detail", args=[world.clinic.slug])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Emergency: 112 (English)" in html
