@@ -40,12 +40,14 @@ def written_in(message, episode, viewer) -> str:
     """The language a message is most likely written in: the patient's preferred
     language for theirs (the language their own pages are in), a staff author's chosen
     interface language for theirs; empty when not known (an automated text, a staff
-    member who left the choice to the browser). Reads nothing: the staff authors are
-    the viewer or given by ``give_known``."""
+    member who left the choice to the browser, a patient the caller did not read).
+    Reads nothing: the staff authors are the viewer or given by ``give_known``."""
     if message.is_automated:
         return ""
     if message.from_patient:
-        return episode.patient.preferred_language
+        # The patient as the caller read them: not read for this alone.
+        patient = episode.patient if type(episode).patient.is_cached(episode) else None
+        return patient.preferred_language if patient is not None else ""
     if message.author_id is None:
         return ""
     author = viewer if viewer is not None and message.author_id == viewer.pk else message.author
