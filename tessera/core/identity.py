@@ -149,6 +149,20 @@ def clinics_by_name(user, clinic_ids) -> list:
     return list(Clinic.objects.filter(pk__in=ids).only("id", "name").order_by("name"))
 
 
+def whole_clinics_by_name(user, clinic_ids) -> list:
+    """The clinics ``clinic_ids`` (ids of the user's own role clinics) by name, whole: as
+    kept with the person when they were (no query: a page that needs a clinic's zone,
+    pace or settings, not only its name), otherwise one read."""
+    from .models import Clinic
+
+    ids = set(clinic_ids)
+    kept = getattr(user, "_tessera_clinic_names", None)
+    whole = role_clinics(user)
+    if kept is not None and ids <= whole.keys():
+        return [whole[clinic] for clinic, _name in kept if clinic in ids]
+    return list(Clinic.objects.filter(pk__in=ids).order_by("name"))
+
+
 def role_clinics(user) -> dict:
     """The clinics where the kept person holds a role, by id, as if read from the
     database (their whole rows, kept with the person: decision 0090); built once per

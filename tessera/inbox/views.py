@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tessera.core import access, audit
+from tessera.core import access, audit, searches
 from tessera.core.decorators import staff_required
 from tessera.core.models import Episode
 from tessera.treatment.models import WorksheetAnswer
@@ -73,20 +73,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def caseload_page(request: HttpRequest) -> HttpResponse:
     """The caseload at a glance: one row per patient, sorted and filtered on the server
-    from ``?sort=``, ``?flag=``, ``?q=`` and whose (``?therapist=``, as in the inbox)."""
+    from ``?sort=``, ``?flag=``, the name searched (kept out of the address: ``?s=``,
+    decision 0119) and whose (``?therapist=``, as in the inbox)."""
     user = request.user
     if not scope.has_inbox(user):
         raise PermissionDenied
+    if request.method == "POST":
+        return searches.redirect_to_search(
+            request, words=["q"], others=["therapist", "flag", "sort"]
+        )
+    params, search_lost = searches.searched(request, ["q"])
     therapists = scope.team_therapists(user)
-    choice = scope.choose(user, request.GET.get("therapist"), therapists)
+    choice = scope.choose(user, params.get("therapist"), therapists)
     now = timezone.now()
     everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=[user, *therapists])
-    flag = request.GET.get("flag", "")
+    flag = params.get("flag", "")
     flag = flag if flag in caseload.FLAGS else ""
-    query = request.GET.get("q", "")[:100]
-    sort, descending = caseload.parse_sort(request.GET.get("sort"))
+    query = params.get("q", "")[:100]
+    sort, descending = caseload.parse_sort(params.get("sort"))
     shown = caseload.arrange(
         everyone, sort=("-" if descending else "") + sort, flag=flag, query=query
     )
@@ -123,6 +130,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "flag": flag,
             "flag_label": caseload.FLAGS.get(flag, ""),
             "query": query,
+            "search_lost": search_lost,
             "therapists": therapists,
             "has_team": bool(scope.team_clinic_ids(user)),
             "choice": choice,

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from tessera.core.known_related import already_read, give_known
 from tessera.core.prepared import Prepared
@@ -29,6 +30,28 @@ class MessageView:
     read_by_patient_at: object = None
     read_by_team_at: object = None
     mine: bool = False
+    # The language the message is written in, when it is known and not the page's: its
+    # body is marked with it, so a screen reader reads it with the right voice (WCAG
+    # 3.1.2). Empty otherwise.
+    lang: str = ""
+
+
+def written_in(message, episode, viewer) -> str:
+    """The language a message is most likely written in: the patient's preferred
+    language for theirs (the language their own pages are in), a staff author's chosen
+    interface language for theirs; empty when not known (an automated text, a staff
+    member who left the choice to the browser, a patient the caller did not read).
+    Reads nothing: the staff authors are the viewer or given by ``give_known``."""
+    if message.is_automated:
+        return ""
+    if message.from_patient:
+        # The patient as the caller read them: not read for this alone.
+        patient = episode.patient if type(episode).patient.is_cached(episode) else None
+        return patient.preferred_language if patient is not None else ""
+    if message.author_id is None:
+        return ""
+    author = viewer if viewer is not None and message.author_id == viewer.pk else message.author
+    return getattr(author, "language", "") or ""
 
 
 def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
@@ -51,6 +74,7 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
     ]
     give_known(named, "author", already_read(episode, "therapist"))
     patient_user = episode.patient.user_id
+    page_language = get_language()
     views = []
     for message in reversed(list(page.object_list)):
         reads = list(message.reads.all())
@@ -61,6 +85,9 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
             read_by_team_at=next((r.read_at for r in reads if r.user_id != patient_user), None),
             mine=message.author_id == viewer.pk,
         )
+        written = written_in(message, episode, viewer)
+        if written and written != page_language:
+            view.lang = written
         views.append(view)
     return page, views
 
@@ -125,4 +152,6 @@ def latest(episode, limit: int = 5) -> list[Message]:
     messages = read(episode.pk)[::-1]
     named = [m for m in messages if m.author_id and not m.from_patient and not m.is_automated]
     give_known(named, "author", already_read(episode, "therapist"))
+    for message in messages:
+        message.written_in = written_in(message, episode, None)
     return messages

@@ -179,3 +179,14 @@ def test_a_thread_the_viewer_wrote_with_the_patient_reads_no_login(world):
         _page, views = page_of(world.episode, 1, viewer=world["therapist"])
     assert not any('"core_user"' in q["sql"] for q in captured.captured_queries)
     assert len(views) == 4 and sum(v.mine for v in views) == 2
+
+
+def test_the_waiting_list_takes_its_clinics_from_the_kept_person(world, login, identity_kept):
+    """The waiting list needs its clinics whole (the zone for today, the pace): kept
+    with the intake coordinator, it reads no clinic (it read them by key: an index
+    descent of three at 100,000 patients, bench/scale.py --secondary)."""
+    client = login(world["intake"])
+    response, sql = _reads(client, reverse("intake_waiting_list"))
+    assert _clinic_reads(sql) == [], sql
+    assert response.context["clinic"].time_zone == world.clinic.time_zone
+    assert [c.pk for c in response.context["clinics"]] == [world.clinic.pk]

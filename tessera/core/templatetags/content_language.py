@@ -18,6 +18,16 @@ def in_language(text, language):
     return in_language_of(text, language, get_language())
 
 
+@register.filter
+def lang_attribute(language):
+    """`` lang="sv"`` for an element whose content is in ``language``, when that is known
+    and not the page's; nothing otherwise: ``<dd{{ patient.preferred_language|lang_attribute }}>``
+    around what a person wrote (WCAG 3.1.2)."""
+    if not language or language == get_language():
+        return ""
+    return format_html(' lang="{}"', language)
+
+
 def in_language_of(text, language, page_language):
     """``in_language`` with the page's language given: for a caller that marks several
     texts of one page (the patient home's homework, issue 16)."""

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from .. import access, audit
+from .. import access, audit, searches
 from ..decorators import staff_required
 from ..forms import AuditSearchForm
 from ..id_lists import among_ids
@@ -49,12 +50,22 @@ def matching_patients(clinic_ids, text: str) -> list[int]:
     return sorted(set(found))
 
 
+# A patient's name or identity number, and a staff member's address, are kept out of the
+# address bar; the other fields (dates, event codes, a patient's number) stay in it.
+_WORDS = ["who", "actor"]
+_OTHERS = ["patient", "event", "action", "date_from", "date_to"]
+
+
 @staff_required
+@require_http_methods(["GET", "POST"])
 def audit_search(request: HttpRequest) -> HttpResponse:
     clinic_ids = access.audit_clinic_ids(request.user)
     if not clinic_ids:
         raise PermissionDenied
-    form = AuditSearchForm(request.GET or None)
+    if request.method == "POST":
+        return searches.redirect_to_search(request, words=_WORDS, others=_OTHERS)
+    params, search_lost = searches.searched(request, _WORDS)
+    form = AuditSearchForm(params or None)
     events = AuditEvent.objects.newest_first(clinic_ids)
     found = []
     if form.is_valid():
@@ -82,15 +93,19 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     # The count and the page's rows are both read from the clinic's index
     # ``audit_clinic_newest`` alone: it holds the filters' columns and every column shown.
     # Then the page's actors, each once, and its patients' names (issue 16).
-    page = CappedPaginator(events.as_listed(), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events.as_listed(), 50).get_page(params.get("page"))
     page.object_list = with_patient_names(page.object_list, clinic_ids)
-    searched = dict(request.GET)
+    searched = dict(params)
     if "who" in searched:
         # A name or identity number is not copied into the trail: which patients it found is.
         searched["who"] = "given"
         searched["patients_found"] = found
     audit.record("audit.searched", actor=request.user, purpose="audit", changes=searched)
-    return render(request, "core/audit_search.html", {"form": form, "page": page})
+    return render(
+        request,
+        "core/audit_search.html",
+        {"form": form, "page": page, "search_lost": search_lost},
+    )
 
 
 @staff_required

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.core.models import Episode
 
-from .. import access, actions, audit
+from .. import access, actions, audit, searches
 from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..known_related import with_role_clinics
@@ -38,10 +38,15 @@ def _listed_patient(row) -> Patient:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
     if not access.has_clinical_role(request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()[:100]
+    if request.method == "POST":
+        # A name or identity number is kept out of the address (decision 0119).
+        return searches.redirect_to_search(request, words=["q"])
+    params, search_lost = searches.searched(request, ["q"])
+    query = params.get("q", "").strip()[:100]
     entries = access.real_patient_listing(request.user, query)
     if entries is not None:  # sorted, searched and shown from the scope's episodes
         listing = EntryListing(entries, _listed_patient, count=entries.count)
@@ -55,7 +60,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
                 | Q(national_id=query)
             )
         paginator = Paginator(patients, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.get("page"))
     if page.object_list:
         audit.record(
             "patient.list_viewed",
@@ -65,7 +70,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     template = (
         "core/patient_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
     )
-    return render(request, template, {"page": page, "q": query})
+    return render(request, template, {"page": page, "q": query, "search_lost": search_lost})
 
 
 @staff_required

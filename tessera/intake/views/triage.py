@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit, identity
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
-from tessera.core.models import Clinic
 from tessera.treatment import questionnaires
 
 from .. import actions, care_models, duplicates
@@ -272,7 +271,8 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     clinic_ids = access.intake_clinic_ids(request.user)
     if not clinic_ids:
         raise Http404
-    clinics = list(Clinic.objects.filter(pk__in=clinic_ids).order_by("name"))
+    # Whole rows (its zone and pace), kept with the signed-in person (decision 0090).
+    clinics = identity.whole_clinics_by_name(request.user, clinic_ids)
     chosen = request.GET.get("clinic", "")
     clinic = next((c for c in clinics if str(c.pk) == chosen), clinics[0])
     page, rows, pace = waiting_page(request.user, clinic, request.GET.get("page"))
