@@ -6,8 +6,9 @@ and SQL treat specially, bytes that are not UTF-8, and methods and bodies the vi
 not expect (PUT, DELETE, OPTIONS; a JSON body to a form), every request with a NUL in
 the headers code reads, a forwarded address that is no address and a cookie holding a
 NUL. Never a 5xx, and a refused request writes nothing (decision 0110). Each request is
-rolled back; the world is built once for the module. On PostgreSQL the headers failed
-every audited page before decision 0110; the rest found nothing, and guards it.
+rolled back; the world is the access matrix's, built once (decision 0115). On
+PostgreSQL the headers failed every audited page before decision 0110; the rest found
+nothing, and guards it.
 
 Decision 0115 asks fewer requests of each URL where two would take the same path: a
 URL that refuses GET itself (405, before the view reads a query) is not asked the query
@@ -24,8 +25,7 @@ from django.urls import reverse
 from tests.access_rows.base import KINDS
 from tests.security.test_fuzz_inputs import REFUSED, _rows
 from tests.security.test_huge_integers import _FIELD, NUMBER_PARAMS
-from tests.snapshot import shared, shared_data
-from tests.test_access_matrix import AREAS, become, build_matrix_world
+from tests.test_access_matrix import AREAS, become, matrix_world  # noqa: F401 - a fixture
 
 # Query parameters the views read (grep "request.GET"), with the filters' date fields.
 PARAMS = sorted(
@@ -56,14 +56,6 @@ HEADERS = {
     "HTTP_X_FORWARDED_FOR": "garbage",
 }
 HOSTILE_COOKIE = ("tessera_restore_typed", "1\x00")
-shared_data("crawl_world")(build_matrix_world)
-
-
-@pytest.fixture
-def crawl_world(request, _snapshots, db, settings):
-    world = shared(request, "crawl_world")
-    settings.MEDIA_ROOT = world.media_root
-    return world
 
 
 def _users(row) -> list[str]:
@@ -79,10 +71,15 @@ ROWS_BY_AREA = {area.__name__.rsplit(".", 1)[-1]: area.ROWS for area in AREAS}
 
 
 @pytest.mark.parametrize("area", sorted(ROWS_BY_AREA))
-def test_no_5xx_from_edge_dates_odd_methods_bodies_and_headers(crawl_world, client, settings, area):
+def test_no_5xx_from_edge_dates_odd_methods_bodies_and_headers(
+    matrix_world,  # noqa: F811
+    client,
+    settings,
+    area,
+):
     """As the first kind of user who may use each URL (the huge-numbers walk's choice):
     the page, its query with each value, the raw query, the methods and the bodies."""
-    world = crawl_world
+    world = matrix_world
     settings.AXES_IPWARE_PROXY_COUNT = 1
     client.raise_request_exception = False
     failures = []
