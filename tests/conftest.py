@@ -330,19 +330,37 @@ def pytest_collection_modifyitems(config, items):
     gives the first worker the first share and the second the rest, in order) starts
     with the tests that use no database: it runs them while the first worker migrates
     the test database it will copy (tests/migrated_template.py), instead of waiting for
-    the copy with nothing to do (decision 0089). Nothing else moves: both groups keep
-    their tests in collection order. Outside xdist (`-n 0`) the order is the
-    collection's."""
+    the copy with nothing to do (decision 0089). Before that, and outside xdist too, the
+    tests on the access matrix's world are brought together (decision 0115). Nothing else
+    moves: both groups keep their tests in collection order."""
+    from tests.snapshot import _uses_db, _wanted
+
+    _matrix_world_together(items, _wanted)
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
     if workers < 2 or not os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    from tests.snapshot import _uses_db
 
     no_db = [item for item in items if not _uses_db(item)]
     seen = set(map(id, no_db))
     ordered = [item for item in items if id(item) not in seen]
     second_share = len(items) // workers
     items[:] = ordered[:second_share] + no_db + ordered[second_share:]
+
+
+def _matrix_world_together(items, wanted) -> None:
+    """The tests on the access matrix's world (the matrix, and the walks that ask every
+    URL: the fuzzer, the hostile crawl, the huge numbers, the forms sent twice) run one
+    after another, where the first of them was collected: the world is built once for
+    them (tests/snapshot.py keeps it while consecutive tests ask for it), not again for
+    each module between which other tests ran (decision 0115: built seven times a run,
+    the dearest shared data). Every other test keeps its place and its order."""
+    together = [item for item in items if wanted(item) == ("matrix_world",)]
+    if not together:
+        return
+    first = items.index(together[0])
+    seen = set(map(id, together))
+    rest = [item for item in items if id(item) not in seen]
+    items[:] = rest[:first] + together + rest[first:]
 
 
 @pytest.hookimpl(tryfirst=True)

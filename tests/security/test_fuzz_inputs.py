@@ -41,8 +41,7 @@ from hypothesis import strategies as st
 
 from tessera.core.models import AuditEvent
 from tests.access_rows.base import KINDS
-from tests.snapshot import shared, shared_data
-from tests.test_access_matrix import MATRIX, build_matrix_world
+from tests.test_access_matrix import MATRIX, matrix_world  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.fuzz
 
@@ -291,16 +290,7 @@ def _in_this_shard(name: str):
 
 
 # The access matrix's world (every row's records, everyone signed in once), built once
-# for this module; each endpoint's test rolls back to it.
-shared_data("fuzz_world")(build_matrix_world)
-
-
-@pytest.fixture
-def fuzz_world(request, _snapshots, db, settings):
-    world = shared(request, "fuzz_world")
-    settings.MEDIA_ROOT = world.media_root
-    return world
-
+# for it and the walks that share it (decision 0115); each endpoint's test rolls back to it.
 
 # The error pages answer the same for every input: their context never holds a value
 # that was sent (the refusal's reason at most), only the person and the page. The first
@@ -350,7 +340,7 @@ def _form_post(client, url: str, data: dict, multipart: bool):
 
 
 @pytest.mark.parametrize("name", FUZZ_NAMES)
-def test_no_5xx_from_hostile_form_and_query_values(name, fuzz_world, fast_client):
+def test_no_5xx_from_hostile_form_and_query_values(name, matrix_world, fast_client):  # noqa: F811
     """Each input runs in a savepoint that is rolled back (and with an empty cache):
     every input meets the same rows, the same session and no spent rate limit, so what
     one input wrote or used up cannot hide what the next one does, the pages do not grow
@@ -360,7 +350,7 @@ def test_no_5xx_from_hostile_form_and_query_values(name, fuzz_world, fast_client
 
     from tests.test_access_matrix import become
 
-    world, client = fuzz_world, fast_client
+    world, client = matrix_world, fast_client
     CURRENT["endpoint"] = name
     row = MATRIX[name]
     kind = _who(row)

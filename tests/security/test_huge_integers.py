@@ -19,8 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
 from tessera.core.converters import LARGEST_ID, IdConverter
-from tests.snapshot import shared, shared_data
-from tests.test_access_matrix import AREAS, become, build_matrix_world
+from tests.test_access_matrix import AREAS, become, matrix_world  # noqa: F401 - a fixture
 
 HUGE = [2**63, 2**64, 10**30]
 # The smallest of them, one past the largest key (LARGEST_ID + 1): the number the walk of
@@ -183,15 +182,6 @@ NUMBER_PARAMS = [
 ]
 _FIELD = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
 
-shared_data("huge_world")(build_matrix_world)
-
-
-@pytest.fixture
-def huge_world(request, _snapshots, db, settings):
-    world = shared(request, "huge_world")
-    settings.MEDIA_ROOT = world.media_root
-    return world
-
 
 def _who(row) -> str | None:
     for wanted in (("ok",), ("ok", "redirect", "home", "no_content")):
@@ -207,7 +197,7 @@ ROWS_BY_AREA = {area.__name__.rsplit(".", 1)[-1]: area.ROWS for area in AREAS}
 
 
 @pytest.mark.parametrize("area", sorted(ROWS_BY_AREA))
-def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, client, area):
+def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(matrix_world, client, area):  # noqa: F811
     """Every URL of the access matrix, as someone who may use it: its query string with
     every name above, and its form's fields (or its row's POST data) set to 2**63, the
     first number past 64 bits (each page walked with 2**64 and 10**30 as well cost two
@@ -215,7 +205,7 @@ def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(huge_world, clien
     request is rolled back."""
     from django.urls import reverse
 
-    world = huge_world
+    world = matrix_world
     client.raise_request_exception = False  # a 500 is counted, and the walk goes on
     failures = []
     for name, row in sorted(ROWS_BY_AREA[area].items()):
