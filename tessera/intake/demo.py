@@ -1,7 +1,7 @@
-"""Intake demo: consent texts for every clinic; at riverside (self-referral) five sent
-applications in different states, one of them urgent and one with a message from the
-applicant waiting for the intake team; at fjordside one professional
-referral. Built through the real actions; safe to run again."""
+"""Intake demo: consent texts for every clinic; at riverside (self-referral) seven sent
+applications in different states, one of them urgent, one with a message from the
+applicant waiting for the intake team and two assessed onto the waiting list; at
+fjordside one professional referral. Built through the real actions; safe to run again."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ APPLICANTS = [
     ("applicant3", "Cecilia", "Ek", dt.date(1979, 11, 30), [2, 2, 2, 2, 1, 1, 1, 1, 0], 2, "info"),
     ("applicant4", "David", "Sjö", dt.date(2000, 1, 9), [1, 2, 1, 1, 2, 1, 1, 0, 0], 1, "book"),
     ("applicant5", "Bo", "Lund", dt.date(1987, 7, 2), [1, 1, 1, 1, 1, 1, 1, 0, 0], 1, "dup"),
+    # Assessed and put on the waiting list: the clinic's list shows them in order, each
+    # with an expected start from the clinic's pace; each sees their place from home.
+    ("applicant6", "Elin", "Vik", dt.date(1995, 9, 18), [2, 1, 2, 1, 1, 2, 1, 0, 0], 2, "wait"),
+    ("applicant7", "Filip", "Rask", dt.date(1969, 4, 4), [1, 2, 2, 1, 2, 1, 0, 1, 0], 2, "wait"),
 ]
 
 
@@ -118,6 +122,20 @@ def _next(application, what: str, ctx) -> None:
             body="Only my GP, every few months. I am not in touch with anyone else.",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-answer-{application.pk}"),
         )
+    elif what == "wait":
+        # Assessed as suited to the depression programme, but the clinic's therapists are
+        # full: on the waiting list, no therapist yet.
+        actions.do_assess(
+            application,
+            acting_user=ctx.staff["assessor"],
+            notes="Low mood and worry for most of a year; working full time.",
+            diagnoses=["F32.1"],
+            risk_level="low",
+            risk_note="No thoughts of self-harm; knows where to turn if that changes.",
+            decision="wait",
+            programme_version=_programme(application.clinic, "depression-ba"),
+            care_model="guided",
+        )
     elif what == "book":
         starts = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
         actions.do_book_assessment(
@@ -128,6 +146,12 @@ def _next(application, what: str, ctx) -> None:
             assessor=ctx.staff["assessor"],
             where="https://video.example.invalid/room/demo",
         )
+
+
+def _programme(clinic, key: str):
+    """The clinic's published version of the programme ``key``, else its first choice."""
+    choices = list(actions.programme_choices(clinic))
+    return next((v for v in choices if v.programme.key == key), choices[0])
 
 
 def _riverside(ctx) -> None:

@@ -310,8 +310,11 @@ def test_every_demo_patient_sees_what_the_plain_reads_give(seeded_demo, client):
         # decision 0076), the applications only without an episode; then what the
         # patient has: the plan with the homework steps and this week's entries counted
         # (an open one; before: three queries when it had homework), the coming
-        # sessions; after treatment, the clinic's crisis contacts.
+        # sessions; after treatment, the clinic's crisis contacts. A course that waits
+        # on the waiting list shows the application's path beside it: its clinic, its
+        # bookings and its screening (the demo's waiting applicants).
         expected = _signed_in_reads() + 1 + (not plain["episodes"])
+        expected += 3 * bool(context["applications"])
         expected += context["episode"] is not None and not context["ended"]
         expected += bool(context["sessions"])
         expected += context["ended"]

@@ -1,5 +1,6 @@
-"""The intake demo: consent texts everywhere, five applications at riverside (one urgent),
-one professional referral at fjordside; loading it again adds nothing."""
+"""The intake demo: consent texts everywhere, seven applications at riverside (one urgent,
+two on the waiting list), one professional referral at fjordside; loading it again adds
+nothing."""
 
 from django.core.management import call_command
 
@@ -17,7 +18,7 @@ def test_the_intake_demo_is_there_once(seeded_demo):
         .exclude(applicant__email__startswith="turned.away")
         .exclude(email__startswith="history")  # the courses' own, accepted long ago
     )
-    assert riverside.count() == 5 and riverside.exclude(status="draft").count() == 5
+    assert riverside.count() == 7 and riverside.exclude(status="draft").count() == 7
     assert riverside.filter(urgent=True).count() == 1
     assert len(set(riverside.values_list("status", flat=True))) >= 3
     assert riverside.filter(possible_duplicate_of__isnull=False).count() == 1
@@ -26,3 +27,21 @@ def test_the_intake_demo_is_there_once(seeded_demo):
     )
     assert fjordside.source == "professional" and fjordside.referral.consent_to_letters
     assert ConsentText.objects.filter(clinic__slug="riverside", language="sv").exists()
+
+
+def test_the_demo_waiting_list_shows_two_people_in_order(seeded_demo, client):
+    """Riverside's waiting list has people on it, each with an expected start from the
+    clinic's pace (its history's starts), and each applicant sees they are waiting."""
+    from tessera.core.models import User
+    from tests.conftest import sign_in
+
+    sign_in(client, User.objects.get(email="intake@demo.tessera.test"))
+    response = client.get("/intake/waiting/", HTTP_ACCEPT_LANGUAGE="en")
+    rows = response.context["rows"]
+    assert [row.application.first_name for row in rows] == ["Elin", "Filip"]
+    assert [row.position for row in rows] == [1, 2]
+    assert all(row.expected_start for row in rows) and response.context["pace"]
+    assert rows[0].application.assessment.programme_version.programme.key == "depression-ba"
+    sign_in(client, User.objects.get(email="applicant6@demo.tessera.test"))
+    text = client.get("/").content.decode()  # in the Swedish they applied in
+    assert "På väntelistan" in text
