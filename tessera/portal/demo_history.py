@@ -458,6 +458,19 @@ ANSWERS = [
 ]
 
 
+def _course_span(clinic, episode, today: dt.date, now, zone):
+    """Whether a history course has ended, and the span its patient writes in: from 08:00
+    on its first day to its last afternoon (17:00) if it has ended, else to just now."""
+    ended = episode.ended_on is not None and episode.ended_on < today
+    end = (
+        dt.datetime.combine(episode.ended_on, dt.time(17), tzinfo=zone)
+        if ended
+        else now - dt.timedelta(minutes=10)
+    )
+    start = local_midnight(clinic, episode.started_on) + dt.timedelta(hours=8)
+    return ended, start, end
+
+
 def _course_messages(clinic, today: dt.date) -> None:
     """The guided courses' conversations in the weeks the reply figures read: in most of
     a course's weeks its patient writes to the therapist once, and the therapist answers
@@ -483,14 +496,7 @@ def _course_messages(clinic, today: dt.date) -> None:
     ).order_by("pk")
     rows, waiting = [], 0
     for episode in episodes:
-        ended = episode.ended_on is not None and episode.ended_on < today
-        # The course's end: the last answer comes before its last afternoon.
-        end = (
-            dt.datetime.combine(episode.ended_on, dt.time(17), tzinfo=zone)
-            if ended
-            else now - dt.timedelta(minutes=10)
-        )
-        start = local_midnight(clinic, episode.started_on) + dt.timedelta(hours=8)
+        ended, start, end = _course_span(clinic, episode, today, now, zone)
         monday = max(
             first_monday, episode.started_on - dt.timedelta(days=episode.started_on.weekday())
         )
@@ -628,13 +634,7 @@ def _course_worksheets(clinic, today: dt.date) -> None:
     by_episode, steps = _worksheet_entries(episodes)
     answers, started, waiting = [], [], 0
     for episode in episodes:
-        ended = episode.ended_on is not None and episode.ended_on < today
-        end = (
-            dt.datetime.combine(episode.ended_on, dt.time(17), tzinfo=zone)
-            if ended
-            else now - dt.timedelta(minutes=10)
-        )
-        start = local_midnight(clinic, episode.started_on) + dt.timedelta(hours=8)
+        ended, start, end = _course_span(clinic, episode, today, now, zone)
         for index, entry in enumerate(by_episode.get(episode.pk, [])):
             if ended:
                 if entry.completed_at is None:

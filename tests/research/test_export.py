@@ -180,19 +180,25 @@ def test_it_opens_in_pandas_with_the_codebooks_types(exported):
     assert scores[scores.item == "total"].value.sum() == 27  # three participants, 9 each
 
 
+def _answer_baseline_gad(p):
+    """The participant answers the GAD-7 before treatment (all 2s): its due measure."""
+    gad = DueMeasure.objects.get(episode=p.episode, instrument="GAD-7", time_point="pre")
+    treatment.do_submit_response(
+        gad,
+        dict.fromkeys(range(1, 8), 2),
+        acting_user=p.episode.patient.user,
+        submission_key=uuid.uuid4(),
+        language="en",
+    )
+    return gad
+
+
 def test_routine_measures_come_long_before_withdrawal_only(world):
     ns = build_study(world)
     stays, leaves = new_participant(world, 1), new_participant(world, 2)
     for p in (stays, leaves):
         treatment.do_start_treatment(p.episode, acting_user=world["therapist"])
-        gad = DueMeasure.objects.get(episode=p.episode, instrument="GAD-7", time_point="pre")
-        treatment.do_submit_response(
-            gad,
-            dict.fromkeys(range(1, 8), 2),
-            acting_user=p.episode.patient.user,
-            submission_key=uuid.uuid4(),
-            language="en",
-        )
+        _answer_baseline_gad(p)
     actions.do_withdraw(leaves, acting_user=leaves.episode.patient.user, choice="stop_new_data")
     phq = DueMeasure.objects.get(episode=leaves.episode, instrument="PHQ-9", time_point="pre")
     treatment.do_submit_response(
@@ -224,14 +230,7 @@ def test_a_scottish_participants_days_are_counted_on_its_clinics_calendar(world)
     treatment.do_start_treatment(p.episode, acting_user=world["therapist"])
     Participant.objects.filter(pk=p.pk).update(randomised_at=randomised)
     Episode.objects.filter(pk=p.episode_id).update(started_on=dt.date(2027, 3, 1))
-    gad = DueMeasure.objects.get(episode=p.episode, instrument="GAD-7", time_point="pre")
-    treatment.do_submit_response(
-        gad,
-        dict.fromkeys(range(1, 8), 2),
-        acting_user=p.episode.patient.user,
-        submission_key=uuid.uuid4(),
-        language="en",
-    )
+    gad = _answer_baseline_gad(p)
     answered = dt.datetime(2027, 3, 3, 0, 30, tzinfo=london)
     Response.objects.filter(due=gad).update(submitted_at=answered)  # test data
     files = read(actions.do_export(ns.study, acting_user=ns.investigator))
