@@ -183,6 +183,19 @@ NUMBER_PARAMS = [
 _FIELD = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"')
 
 
+def form_fields(page) -> list[str]:
+    """The names of the form fields of a page answered as HTML (none otherwise), but the
+    CSRF token's: what a walk posts its values into."""
+    html = (
+        page.content.decode(errors="replace")
+        if page.status_code == 200
+        and not page.streaming
+        and page.get("Content-Type", "").startswith("text/html")
+        else ""
+    )
+    return sorted(set(_FIELD.findall(html)) - {"csrfmiddlewaretoken"})
+
+
 def _who(row) -> str | None:
     for wanted in (("ok",), ("ok", "redirect", "home", "no_content")):
         kind = next((k for k in row.expect if row.outcome(k) in wanted), None)
@@ -217,14 +230,7 @@ def test_no_5xx_for_a_number_past_64_bits_in_any_query_or_form(matrix_world, cli
         with transaction.atomic():
             page = client.get(url)
             transaction.set_rollback(True)
-        html = (
-            page.content.decode(errors="replace")
-            if page.status_code == 200
-            and not page.streaming
-            and page.get("Content-Type", "").startswith("text/html")
-            else ""
-        )
-        fields = sorted(set(_FIELD.findall(html)) - {"csrfmiddlewaretoken"})
+        fields = form_fields(page)
         values = dict.fromkeys(NUMBER_PARAMS + fields, str(FIRST_PAST))
         client.cookies = cookies
         with transaction.atomic():
