@@ -11,10 +11,12 @@ import uuid
 from django.utils import timezone
 
 from tessera.core.demo import Login, demo_user
+from tessera.core.models import Episode
+from tessera.letters.models import Letter
 
 from . import actions
 from .actions import apply as apply_actions
-from .models import Application, ConsentText, Source
+from .models import Application, Assessment, ConsentText, ScreeningAnswer, Source, TriageAction
 from .screening import screening_set
 
 CONSENT = {
@@ -63,6 +65,10 @@ APPLICANTS = [
     ("applicant6", "Elin", "Vik", dt.date(1995, 9, 18), [2, 1, 2, 1, 1, 2, 1, 0, 0], 2, "wait"),
     ("applicant7", "Filip", "Rask", dt.date(1969, 4, 4), [1, 2, 2, 1, 2, 1, 0, 1, 0], 2, "wait"),
 ]
+
+# How long ago each waiting applicant applied and was put on the list, in days: a list
+# where everyone joined on the day the demo was seeded shows no order and no wait.
+WAITED = {"applicant6": (33, 19), "applicant7": (21, 8)}
 
 
 def _consents(ctx) -> None:
@@ -148,6 +154,35 @@ def _next(application, what: str, ctx) -> None:
         )
 
 
+def _dated_back(application, applied: int, decided: int) -> None:
+    """Move a waiting application's steps back to when they would have happened: sent
+    ``applied`` days ago (at 10:00), triaged the next day, assessed and put on the list
+    ``decided`` days ago (at 14:00). A test-data update, not an action, as the history
+    does (decision 0113): the intake actions date every step when it is taken, and the
+    audit trail keeps the day of seeding."""
+    now = timezone.localtime()
+    sent = (now - dt.timedelta(days=applied)).replace(hour=10, minute=0, second=0, microsecond=0)
+    assessed = (now - dt.timedelta(days=decided)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    Application.objects.filter(pk=application.pk).update(
+        created_at=sent - dt.timedelta(minutes=25),
+        consent_accepted_at=sent - dt.timedelta(minutes=24),
+        screened_at=sent - dt.timedelta(minutes=5),
+        submitted_at=sent,
+        triaged_at=sent + dt.timedelta(days=1),
+        assessed_at=assessed,
+        decided_at=assessed,
+    )
+    ScreeningAnswer.objects.filter(application=application).update(
+        submitted_at=sent - dt.timedelta(minutes=5)
+    )
+    Assessment.objects.filter(application=application).update(assessed_at=assessed)
+    TriageAction.objects.filter(application=application).update(at=assessed)
+    Letter.objects.filter(application=application).update(created_at=assessed)
+    Episode.objects.filter(pk=application.episode_id).update(created_at=assessed)
+
+
 def _programme(clinic, key: str):
     """The clinic's published version of the programme ``key``, else its first choice."""
     choices = list(actions.programme_choices(clinic))
@@ -163,6 +198,8 @@ def _riverside(ctx) -> None:
                 continue  # a clinic screening set the demo cannot answer
             application = _apply(clinic, user, first, last, born, phq, gad)
             _next(application, what, ctx)
+            if local in WAITED:
+                _dated_back(application, *WAITED[local])
         ctx.logins.append(Login(user.email, f"Applicant ({clinic.name})", False))
 
 

@@ -42,6 +42,15 @@ def test_the_demo_waiting_list_shows_two_people_in_order(seeded_demo, client):
     assert [row.position for row in rows] == [1, 2]
     assert all(row.expected_start for row in rows) and response.context["pace"]
     assert rows[0].application.assessment.programme_version.programme.key == "depression-ba"
+    # They joined the list weeks apart, after applying and being assessed, not all on the
+    # day the demo was seeded: the list's order is the order of its decisions.
+    from django.utils import timezone
+
+    elin, filip = (row.application for row in rows)
+    assert elin.submitted_at < elin.triaged_at < elin.decided_at < filip.decided_at
+    assert (timezone.now() - elin.decided_at).days >= 14 > (timezone.now() - filip.decided_at).days
+    assert elin.assessment.assessed_at == elin.decided_at
+    assert all(a.at == elin.decided_at for a in elin.triage_actions.all())
     sign_in(client, User.objects.get(email="applicant6@demo.tessera.test"))
     text = client.get("/").content.decode()  # in the Swedish they applied in
     assert "På väntelistan" in text
