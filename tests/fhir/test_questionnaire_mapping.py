@@ -131,7 +131,8 @@ def test_phq9_difficulty_item_is_asked_but_optional_and_not_coded_as_frequency()
 
     assert sum(1 for e in questionnaire["item"] if e["required"]) == 9
     assert item10["required"] is False
-    assert "code" not in item10
+    # The question is LOINC's (69722-7, CLINICAL.md ~); its answers are not frequencies.
+    assert item10["code"] == [{"system": LOINC, "code": "69722-7"}]
     codings = [o["valueCoding"] for o in item10["answerOption"]]
     assert {c["system"] for c in codings} == {f"{BASE}/CodeSystem/phq9-item10-answers"}
     assert [c["code"] for c in codings] == ["0", "1", "2", "3"]

@@ -53,3 +53,7 @@ def test_it_refuses_a_missing_item():
 
 def test_it_carries_the_loinc_panel_and_total():
     assert (GAD7.loinc["panel"], GAD7.loinc["total"]) == ("69737-5", "70274-6")
+    # Items 1-7 as CLINICAL.md lists them (~: public FHIR Questionnaires agree).
+    assert [i.loinc for i in GAD7.items] == [
+        "69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7",
+    ]  # fmt: skip

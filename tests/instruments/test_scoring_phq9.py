@@ -118,6 +118,10 @@ def test_it_carries_the_loinc_codes_from_clinical_md():
     assert PHQ9.loinc["answers"] == {
         "0": "LA6568-5", "1": "LA6569-3", "2": "LA6570-1", "3": "LA6571-9",
     }  # fmt: skip
+    # Marked ~ in CLINICAL.md (public FHIR Questionnaires agree): the panel, item 9 and the
+    # unscored item 10 (difficulty), which the FHIR Questionnaire codes too.
+    assert PHQ9.loinc["panel"] == "44249-1" and PHQ9.items[8].loinc == "44260-8"
+    assert [i.loinc for i in PHQ9.unscored_items] == ["69722-7"]
 
 
 def test_the_result_reports_the_definition_version():
