@@ -17,6 +17,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, fields
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,6 +58,16 @@ class Summary:
 
 def _today(clinic, now: dt.datetime) -> dt.date:
     return timezone.localtime(now, zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def _stretch(since: dt.datetime) -> str:
+    """The name of a stretch of inactivity in the idempotency keys: the day it began, in
+    one fixed zone, the server's (decision 0121). Fixed, so that a sweep run with another
+    zone active (a shell, a request) names the stretch as every run did before and sends
+    nothing twice; the server's, so that no key written so far changes. Two stretches
+    begin the clinic's ``inactive_after_days`` or more apart (a week by default): on
+    different days in any one zone."""
+    return since.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date().isoformat()
 
 
 def _batches(queryset):
@@ -106,7 +117,7 @@ def due_points(batch, now: dt.datetime) -> list[tuple[Episode, str]]:
         points = ["welcome"] + [f"module:{pk}" for pk in completed[episode.pk]]
         since = activity.inactive_since(episode, now)
         if since is not None:
-            points.append(f"inactive:{timezone.localtime(since).date().isoformat()}")
+            points.append(f"inactive:{_stretch(since)}")
         end = planned_end(episode)
         if end - BEFORE_END <= today < end:
             points.append("before_end")
@@ -184,8 +195,7 @@ def episode_reminders(batch, now: dt.datetime) -> list[tuple]:
             wanted.append((user, "reminder_module", key, plan_link, {"entry": state.entry.pk}))
         since = activity.inactive_since(episode, now)
         if since is not None:
-            day = timezone.localtime(since).date().isoformat()
-            key = f"reminder:inactive:{episode.pk}:{day}"
+            key = f"reminder:inactive:{episode.pk}:{_stretch(since)}"
             wanted.append((user, "reminder_inactive", key, plan_link, {"episode": episode.pk}))
     return _not_yet(wanted)
 

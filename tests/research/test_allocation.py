@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tessera.core.clinic_dates import clinic_date
 from tessera.core.models import AuditEvent, Episode
 from tessera.research import actions, randomisation
 from tessera.research.models import AllocationSlot, Participant, ResearchMeasure
@@ -56,7 +57,10 @@ def test_the_arm_seeds_plan_care_model_and_research_measures(world, study):
     assert episode.plan.count() == arm.programme_version.entries.count()
     research = ResearchMeasure.objects.get(participant=participant)
     assert research.due.instrument == "PHQ-9" and research.due.time_point == "post"
-    assert (research.due.due_at - participant.randomised_at).days == 56
+    days = clinic_date(world.clinic, research.due.due_at) - clinic_date(
+        world.clinic, participant.randomised_at
+    )
+    assert days.days == 56  # on the clinic's calendar (decision 0121), whatever DST does
 
 
 def test_allocations_follow_the_sequence_in_order(world, study):

@@ -402,6 +402,11 @@ def _refer(clinic, referral, person, acting_user, base_url, source, submission_k
     row = Referral(application=application, submission_key=submission_key, **referral)
     row.full_clean(exclude=["role", "phone", "secure_email"] if source == Source.FHIR else None)
     row.save()
+    # One instant for the whole referral (decision 0121): ``created_at`` is
+    # ``auto_now_add``, a later reading of the clock than ``submitted_at`` on its own.
+    Application.objects.filter(pk=application.pk).update(created_at=now)
+    Referral.objects.filter(pk=row.pk).update(created_at=now)
+    application.created_at = row.created_at = now
     _flag_duplicate(application)
     audit.record_for_episode(
         "application.referred",

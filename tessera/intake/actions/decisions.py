@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tessera.core import access, audit
 from tessera.core.actions import do_create_patient
+from tessera.core.clinic_dates import clinic_date
 from tessera.core.models import Episode, Patient
 from tessera.letters.actions import do_write_application_letter
 from tessera.programs import eligibility
@@ -144,6 +145,9 @@ def _start(locked: Application, episode: Episode, acting_user, now) -> None:
     do_start_treatment(
         episode,
         acting_user=acting_user,
+        # The day of the application's start, not of a later reading of the clock: the
+        # two agree across the clinic's midnight (decision 0121).
+        start_on=clinic_date(locked.clinic, now),
         earlier_answers=screening_baseline(locked, episode.patient),
     )
     locked.status, locked.started_at = Status.ACCEPTED, now
@@ -219,9 +223,13 @@ def _accept(locked, assessment, acting_user, therapist, now, fields) -> None:
         care_model=assessment.care_model,
     )
     # A therapist's new patient: an inbox row until they first look (issue 20, item 9).
+    # Opened at the decision's instant (decision 0121; ``created_at`` is auto_now_add).
     Episode.objects.filter(pk=episode.pk).update(
-        programme_version=programme_version, new_to_therapist=therapist is not None
+        programme_version=programme_version,
+        new_to_therapist=therapist is not None,
+        created_at=now,
     )
+    episode.created_at = now
     episode.programme_version = programme_version
     episode.new_to_therapist = therapist is not None
     locked.patient, locked.episode = patient, episode

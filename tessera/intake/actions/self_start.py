@@ -121,8 +121,11 @@ def do_start_after_clean_screening(application: Application, *, acting_user) -> 
         therapist=None,
         care_model=UNGUIDED,
     )
-    Episode.objects.filter(pk=episode.pk).update(programme_version=programme_version)
-    episode.programme_version = programme_version
+    # Opened at the start's instant (decision 0121; ``created_at`` is auto_now_add).
+    Episode.objects.filter(pk=episode.pk).update(
+        programme_version=programme_version, created_at=now
+    )
+    episode.programme_version, episode.created_at = programme_version, now
     locked.patient, locked.episode = patient, episode
     locked.decided_at = now
     _start(locked, episode, acting_user, now)

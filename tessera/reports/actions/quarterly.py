@@ -36,8 +36,10 @@ def do_build_quarterly_report(clinic, quarter_start: dt.date, *, acting_user=Non
     start, end = quarter_bounds(quarter_start)
     rows = EpisodeOutcome.objects.filter(clinic=clinic)
     language = language_for(clinic)
-    # The tables' headings are made here (str(_(...))), so in the report's language too.
-    with translation.override(language):
+    # The tables' headings are made here (str(_(...))), so in the report's language too;
+    # its times are the clinic's, whoever builds it where (the task runs in the server's
+    # zone; decision 0121).
+    with translation.override(language), timezone.override(clinic.time_zone):
         report = figures.outcome_report(rows, clinics=[clinic], start=start, end=end)
         context = {
             "clinic": clinic,

@@ -10,6 +10,7 @@ arm seeds the episode's plan and care model and schedules the research measures.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +79,11 @@ def _seed_care(participant: Participant, arm, acting_user) -> None:
 
 
 def _schedule_measures(participant: Participant, acting_user) -> None:
+    # Days on the clinic's calendar (decision 0121): the randomisation's time of day
+    # where the clinic is, so many days on. Counted in UTC, a randomisation at 23:30 in
+    # winter was due at 00:30 in summer, a day late.
+    zone = zoneinfo.ZoneInfo(participant.episode.clinic.time_zone)
+    randomised = participant.randomised_at.astimezone(zone)
     for measure in participant.study.measures.all():
         shared = DueMeasure.objects.filter(
             episode=participant.episode,
@@ -89,7 +95,7 @@ def _schedule_measures(participant: Participant, acting_user) -> None:
             participant.episode,
             instrument=measure.instrument,
             time_point=measure.time_point,
-            due_at=participant.randomised_at + dt.timedelta(days=measure.days_after_randomisation),
+            due_at=randomised + dt.timedelta(days=measure.days_after_randomisation),
             acting_user=acting_user,
             source=f"study:{participant.study.key}",
         )
