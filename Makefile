@@ -21,9 +21,8 @@ messages: venv
 	cd tessera && ../$(PY) ../manage.py compilemessages --verbosity 0
 
 browser:
-	@test -x /usr/bin/chromium-headless-shell || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		(apt-get update -q >/dev/null; apt-get install -y -q chromium-headless-shell >/dev/null); } || \
-		test -x /usr/bin/chromium || \
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -q >/dev/null; apt-get install -y -q chromium >/dev/null); } || \
 		echo "Chromium is not installed: browser journeys will be skipped."
 
 demo: messages

@@ -1,10 +1,7 @@
 """Browser journeys: Playwright for Python driving Debian's Chromium against a live server.
 
-Never a downloaded browser: the tests launch Debian's headless shell of Chromium,
-/usr/bin/chromium-headless-shell (apt-get install chromium-headless-shell), or where it is
-not installed Debian's Chromium, /usr/bin/chromium (apt-get install chromium), headless;
-TESSERA_CHROMIUM=<path> names another. Without either they skip, unless
-TESSERA_REQUIRE_BROWSER=1 (as in CI), when they fail.
+Never a downloaded browser: the tests launch /usr/bin/chromium (apt-get install chromium).
+Without it they skip, unless TESSERA_REQUIRE_BROWSER=1 (as in CI), when they fail.
 
 Every page a test opens records its console messages and uncaught page errors; a test
 fails if the browser reported a Content-Security-Policy violation (the policy allows no
@@ -38,25 +35,7 @@ from tessera.core.models import Clinic, Patient, User
 from tessera.core.roles import Role
 from tests.conftest import PASSWORD, TOTP_SECRET, make_clinic, make_patient, make_user
 
-# The headless shell first: the same Chromium release (Blink, V8, the network stack)
-# built without the desktop browser around it, which is what Playwright itself runs
-# for a headless launch. All the journeys, one process, SQLite: Chromium 180 CPU s in
-# the full browser, 74 in the shell; every journey passed in both (decision 0120).
-CHROMIUMS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
-
-
-def installed_chromium(chosen: str | None = None) -> Path:
-    """The browser the journeys launch: ``chosen`` (TESSERA_CHROMIUM) if given, else the
-    first of CHROMIUMS that is installed (the last if none is, to be named as missing)."""
-    if chosen:
-        return Path(chosen)
-    for path in CHROMIUMS:
-        if path.is_file() and os.access(path, os.X_OK):
-            return path
-    return CHROMIUMS[-1]
-
-
-CHROMIUM = installed_chromium(os.environ.get("TESSERA_CHROMIUM"))
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,7 +62,7 @@ def browser():
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         reason = (
             f"Debian's Chromium is not installed at {CHROMIUM} "
-            "(apt-get install chromium-headless-shell); the e2e journeys need it"
+            "(apt-get install chromium); the e2e journeys need it"
         )
         if os.environ.get("TESSERA_REQUIRE_BROWSER") == "1":
             pytest.fail(f"TESSERA_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
