@@ -2,7 +2,11 @@
 
 from django.urls import include, path, re_path
 
-from tessera.core.views.account_links import confirm_email, password_reset_from_key
+from tessera.core.views.account_links import (
+    confirm_email,
+    password_reset_from_key,
+    request_reauthentication_code,
+)
 from tessera.core.views.language import set_language
 
 urlpatterns = [
@@ -16,6 +20,12 @@ urlpatterns = [
         r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
         password_reset_from_key,
         name="account_reset_password_from_key",
+    ),
+    # allauth's, its field labelled in the reader's language (decision 0122).
+    path(
+        "accounts/reauthenticate/code/",
+        request_reauthentication_code,
+        name="account_request_reauthentication_code",
     ),
     path("accounts/", include("allauth.urls")),
     # Django's language switcher, which also stores a signed-in person's choice.

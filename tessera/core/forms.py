@@ -301,6 +301,18 @@ def action_error_texts(error, default: str) -> dict[str, str]:
     }
 
 
+def form_error_texts(form) -> list[str]:
+    """A refused form's errors as texts for messages on the page it goes back to, each
+    field's under its label ("Why (kept in the plan history): This field is required."):
+    a bare "This field is required." did not say which of the form's fields it meant."""
+    texts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        texts.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return texts
+
+
 def action_error_lists(error) -> dict[str, list[str]]:
     """The messages of a ValidationError by field name; NON_FIELD_ERRORS for the rest."""
     if hasattr(error, "error_dict"):

@@ -172,3 +172,24 @@ def test_settings_from_a_page_drawn_before_another_managers_save_are_not_saved_o
     assert "Someone else changed these details while you were editing." in response.content.decode()
     clinic = Clinic.objects.get(slug="alpha")
     assert (clinic.referral_model, clinic.contact_phone) == ("both", "+46 8 123 45")
+
+
+def test_the_settings_page_names_the_working_days_and_languages(world, login):
+    """The page showed the stored codes: "Working hours 12345 · 08:00–16:00" and
+    "Languages sv, en" (found walking the demo as its managers, decision 0122)."""
+    page = login(world["manager"]).get(reverse("clinic_detail", args=["alpha"])).content.decode()
+    assert "Monday–Friday · 08:00–16:00" in page
+    assert "Swedish, English" in page
+    assert "12345" not in page
+
+
+def test_working_days_by_name_in_the_reader_s_language():
+    from django.utils import translation
+
+    clinic = Clinic(working_days="1357", languages=["nl"])
+    assert clinic.working_day_names == "Monday, Wednesday, Friday, Sunday"
+    assert Clinic(working_days="671").working_day_names == "Monday, Saturday, Sunday"
+    assert Clinic(working_days="1234567").working_day_names == "Monday–Sunday"
+    with translation.override("sv"):
+        assert Clinic(working_days="23456").working_day_names == "tisdag–lördag"
+        assert clinic.language_names == ["Nederländska"]

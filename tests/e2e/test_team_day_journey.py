@@ -142,7 +142,7 @@ def test_a_manager_saves_unchanged_settings_and_sees_the_weeks_dates(page, e2e_w
     page.get_by_role("main").get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     page.goto(f"/clinics/{clinic.slug}/")
-    expect(page.get_by_role("main")).to_contain_text("sv, en")
+    expect(page.get_by_role("main")).to_contain_text("Swedish, English")
     assert Clinic.objects.get(pk=clinic.pk).languages == ["sv", "en"]
 
     page.goto(f"/workload/clinics/{clinic.slug}/")

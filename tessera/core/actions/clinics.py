@@ -159,6 +159,22 @@ def _add_crisis_contact(clinic: Clinic, acting_user, fields: dict) -> CrisisCont
 
 @transaction.atomic
 def do_remove_crisis_contact(contact: CrisisContact, *, acting_user) -> None:
+    """Take a line off the clinic's crisis contacts. A clinic keeps at least one: its row
+    is locked before the check, so two removals at the same moment (two managers, two
+    tabs) cannot each take what the other left as the last (as for managers, decision
+    0112). A line removed already is left as it is: no second audit event."""
+    list(
+        Clinic.objects.select_for_update(no_key=True)
+        .filter(pk=contact.clinic_id)
+        .values_list("pk", flat=True)
+    )
+    others = CrisisContact.objects.filter(clinic_id=contact.clinic_id).exclude(pk=contact.pk)
+    if not CrisisContact.objects.filter(pk=contact.pk).exists():
+        return
+    if not others.exists():
+        raise ValidationError(
+            _("A clinic must keep at least one crisis contact."), code="last_crisis_contact"
+        )
     audit.record(
         "clinic.crisis_contact_removed",
         actor=acting_user,

@@ -213,6 +213,33 @@ class Clinic(models.Model):
         ]
         return [str(label) for on, label in flags if on]
 
+    @property
+    def working_day_names(self) -> str:
+        """The working days by name, a run of three or more as one span: "Monday–Friday"
+        for 12345, "Monday, Wednesday, Friday" for 135 (the field holds ISO numbers,
+        which the settings page showed as they were)."""
+        names = dict(WEEKDAY_CHOICES)
+        days = sorted({int(d) for d in self.working_days})
+        runs: list[list[int]] = []
+        for day in days:
+            if runs and runs[-1][-1] == day - 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        parts = []
+        for run in runs:
+            if len(run) >= 3:
+                parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+            else:
+                parts.extend(str(names[day]) for day in run)
+        return ", ".join(parts)
+
+    @property
+    def language_names(self) -> list[str]:
+        """The clinic's languages by name, in its order (its own language first)."""
+        names = dict(LANGUAGE_CHOICES)
+        return [str(names.get(code, code)) for code in self.languages]
+
 
 class CrisisContact(models.Model):
     """Where a patient at risk should turn: per clinic and language, never hard-coded."""

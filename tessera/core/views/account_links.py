@@ -1,14 +1,19 @@
 """allauth's e-mail confirmation and password-link pages, as allauth's with two changes:
 another account signed in is asked to sign out, not signed out (decision 0111), and a
-confirmation sent again answers its page (decision 0103)."""
+confirmation sent again answers its page (decision 0103). Also allauth's page asking for a
+code by e-mail before a change of sign-in, with its field labelled in the reader's
+language (decision 0122)."""
 
 from __future__ import annotations
 
+from allauth.account.forms import RequestReauthenticationCodeForm as AllauthCodeForm
 from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from allauth.account.views import PasswordResetFromKeyView as AllauthPasswordResetFromKeyView
+from allauth.account.views import RequestReauthenticationCodeView as AllauthRequestCodeView
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class _AnotherAccountSignedIn(Exception):
@@ -73,5 +78,19 @@ class PasswordResetFromKeyView(_AskBeforeSigningOut, AllauthPasswordResetFromKey
             return self.another_account(link)
 
 
+class RequestReauthenticationCodeForm(AllauthCodeForm):
+    """allauth's field has no label of its own: Django named it from the field, an
+    English "Recipient" on the page in every language."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].label = _("Send the code to")
+
+
+class RequestReauthenticationCodeView(AllauthRequestCodeView):
+    form_class = RequestReauthenticationCodeForm
+
+
 confirm_email = ConfirmEmailView.as_view()
+request_reauthentication_code = RequestReauthenticationCodeView.as_view()
 password_reset_from_key = PasswordResetFromKeyView.as_view()

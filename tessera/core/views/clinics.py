@@ -144,10 +144,11 @@ def crisis_contacts(request: HttpRequest, slug: str) -> HttpResponse:
 def crisis_contact_remove(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     clinic = _managed_clinic(request.user, slug)
     contact = get_object_or_404(CrisisContact, pk=contact_id, clinic=clinic)
-    if clinic.crisis_contacts.count() <= 1:
-        messages.error(request, _("A clinic must keep at least one crisis contact."))
-    else:
+    try:
         actions.do_remove_crisis_contact(contact, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("The crisis contact was removed."))
     return redirect("clinic_crisis_contacts", slug=clinic.slug)
 

@@ -30,6 +30,7 @@ from ..forms import (
     RoleSettingsForm,
     StaffInviteForm,
     add_action_errors,
+    form_error_texts,
 )
 from ..known_related import clinic_by_slug
 from ..middleware import restoring_typed_text
@@ -254,9 +255,8 @@ def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpRespon
         )
         messages.success(request, _("The role's settings were saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form_error_texts(form):
+            messages.error(request, error)
     return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
 
 
@@ -399,9 +399,8 @@ def episode_change_therapist(request: HttpRequest, episode_id: int) -> HttpRespo
             )
             return back
     else:
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+        for text in form_error_texts(form):
+            messages.error(request, text)
     # Refused: the reason typed is put back on the episode's page (idle.js), not lost.
     return restoring_typed_text(back, refused=True)
 

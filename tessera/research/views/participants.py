@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import form_error_texts
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
 
@@ -133,9 +134,8 @@ def _participant_post(request, pk, write, success, form_class=None):
         raise Http404
     form = form_class(request.POST, prefix=PREFIXES[form_class]) if form_class else None
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form_error_texts(form):
+            messages.error(request, error)
         # Back to the page, where idle.js puts back what was typed (it was lost).
         return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     try:

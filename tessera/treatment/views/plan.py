@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
+from tessera.core.forms import form_error_texts
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
@@ -253,7 +254,7 @@ def tailoring(view):
 
 
 def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return " ".join(form_error_texts(form))
 
 
 @staff_required
