@@ -73,12 +73,27 @@ def test_drafts_are_not_shown(world, client):
 
 
 def test_professional_pages_exist_only_with_professional_referral(world, client):
+    """At a clinic of self-referrals the clinic's page offers no referral, and a
+    professional who comes to refer anyway (an address typed or kept) is told that their
+    patient applies themselves, and where, not "Page not found"; a referral sent there
+    is not read."""
+    from tessera.intake.models import Application
+
     world.clinic.referral_model = "self"
     world.clinic.save()
-    for name in ["intake_professionals", "intake_refer", "intake_refer_receipt"]:
-        assert client.get(reverse(name, args=["alpha"])).status_code == 404
     body = client.get(reverse("intake_clinic", args=["alpha"])).content.decode()
     assert reverse("intake_professionals", args=["alpha"]) not in body
+    assert client.get(reverse("intake_refer_receipt", args=["alpha"])).status_code == 404
+    apply = reverse("intake_how_to_apply", args=["alpha"])
+    for name in ["intake_professionals", "intake_refer"]:
+        response = client.get(reverse(name, args=["alpha"]))
+        assert response.status_code == 200, name
+        text = response.content.decode()
+        assert "does not take referrals from professionals" in text and apply in text
+    before = Application.objects.count()
+    response = client.post(reverse("intake_refer", args=["alpha"]), _form())
+    assert response.status_code == 200 and "does not take referrals" in response.content.decode()
+    assert Application.objects.count() == before
 
 
 def test_a_gp_refers_by_the_form(world, client, mailoutbox, django_capture_on_commit_callbacks):

@@ -72,8 +72,18 @@ def how_to_apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _self_referral_only(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    """A clinic that takes no referrals from professionals tells one who came to refer
+    (an address typed, or kept from before the clinic changed) that their patient can
+    apply themselves, and where, rather than answering 404 (as ``how_to_apply`` does the
+    other way round). Nothing sent to it is read."""
+    return render(request, "intake/public/refer_by_self_referral.html", {"clinic": clinic})
+
+
 def professionals(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = _clinic(slug, professional=True)
+    clinic = _clinic(slug)
+    if not clinic.accepts_professional_referral:
+        return _self_referral_only(request, clinic)
     return _not_taking(request, clinic) or render(
         request,
         "intake/public/professionals.html",
@@ -83,7 +93,9 @@ def professionals(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = _clinic(slug, professional=True)
+    clinic = _clinic(slug)
+    if not clinic.accepts_professional_referral:
+        return _self_referral_only(request, clinic)
     closed = _not_taking(request, clinic)
     if closed is not None:
         return closed
