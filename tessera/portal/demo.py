@@ -425,16 +425,30 @@ PLANS = {
 }
 
 
+# The ended course's safety plan, as the patient wrote it with their therapist: in the
+# patient's language (the page marks it as theirs, decision 0118), English otherwise.
+ENDED_SAFETY_PLAN = {
+    "en": {
+        "warning_signs": "I stop answering friends and stay in bed in the afternoon.",
+        "coping": "A walk by the water, music, a shower.",
+        "people": "My sister Anna.",
+    },
+    "da": {
+        "warning_signs": "Jeg holder op med at svare mine venner og bliver i sengen om "
+        "eftermiddagen.",
+        "coping": "En gåtur ved vandet, musik, et brusebad.",
+        "people": "Min søster Anna.",
+    },
+}
+
+
 def _ended(episode, therapist) -> None:
     """Ten days after the end: still writing, reading for a year, safety plan kept."""
+    language = episode.patient.preferred_language
     do_save_safety_plan(
         episode,
         acting_user=therapist,
-        parts={
-            "warning_signs": "I stop answering friends and stay in bed in the afternoon.",
-            "coping": "A walk by the water, music, a shower.",
-            "people": "My sister Anna.",
-        },
+        parts=ENDED_SAFETY_PLAN.get(language, ENDED_SAFETY_PLAN["en"]),
         based_on=0,
     )
     do_end_episode(

@@ -88,6 +88,20 @@ def test_the_nordic_and_dutch_demo_patients_have_the_whole_course_in_their_langu
     assert checked >= 3
 
 
+def test_the_ended_demo_course_kept_its_safety_plan_in_the_patients_language(demo):
+    """The Danish patient whose course ended kept a safety plan, written in Danish: the
+    page marks a patient's words with their language (decision 0118), so an English plan
+    was read to her with Danish rules."""
+    from tessera.portal.demo import ENDED_SAFETY_PLAN
+    from tessera.safety.models import SafetyPlan
+
+    plan = SafetyPlan.objects.select_related("episode__patient").get(
+        episode__patient__email="patient9@demo.tessera.test"
+    )
+    assert plan.episode.patient.preferred_language == "da"
+    assert plan.parts["people"] == ENDED_SAFETY_PLAN["da"]["people"] == "Min søster Anna."
+
+
 def test_the_demo_library_has_a_translation_being_written(demo):
     from tessera.programs.models import Module
 
