@@ -25,10 +25,10 @@ def assess_kwargs(**overrides):
     return data | overrides
 
 
-def accepted_episode(world, application):
-    """The application assessed and accepted by the world's assessor, into the world's
-    therapist's care with the published depression programme: its new episode."""
-    from tessera.core.models import Episode
+def assessed(world, application, **overrides):
+    """The application assessed by the world's assessor, for the world's therapist with
+    the published depression programme (accepted unless ``decision`` says otherwise),
+    read again."""
     from tessera.intake.actions import decisions
 
     decisions.do_assess(
@@ -36,7 +36,15 @@ def accepted_episode(world, application):
         acting_user=world["assessor"],
         programme_version=published_version(world),
         therapist=world["therapist"],
-        **assess_kwargs(),
+        **assess_kwargs(**overrides),
     )
     application.refresh_from_db()
-    return Episode.objects.get(pk=application.episode_id)
+    return application
+
+
+def accepted_episode(world, application):
+    """The application assessed and accepted by the world's assessor, into the world's
+    therapist's care with the published depression programme: its new episode."""
+    from tessera.core.models import Episode
+
+    return Episode.objects.get(pk=assessed(world, application).episode_id)

@@ -22,7 +22,7 @@ from tessera.intake.actions import apply as apply_actions
 from tessera.intake.actions import decisions
 from tessera.intake.models import Status
 from tessera.treatment.actions.schedule import do_add_measure_rule
-from tests.intake.assessment_helpers import assess_kwargs, published_version
+from tests.intake.assessment_helpers import assess_kwargs, assessed, published_version
 from tests.intake.intake_helpers import REFERRAL, make_application
 from tests.intake.test_start_after_clean_screening import PHQ_CLEAN, apply_with_audit
 
@@ -86,15 +86,7 @@ def test_an_accepted_course_starts_on_the_day_it_was_accepted(world, consent):
 
 def test_a_course_from_the_waiting_list_starts_on_the_day_it_was_started(world, consent):
     clinic = _scottish(world)
-    application = make_application(clinic, "waiting@apply.test")
-    decisions.do_assess(
-        application,
-        acting_user=world["assessor"],
-        programme_version=published_version(world),
-        therapist=world["therapist"],
-        **assess_kwargs(decision="wait"),
-    )
-    application.refresh_from_db()
+    application = assessed(world, make_application(clinic, "waiting@apply.test"), decision="wait")
     assert application.status == Status.WAITING_LIST
     with stepping_clock():
         episode = decisions.do_start_from_waiting_list(application, acting_user=world["assessor"])
