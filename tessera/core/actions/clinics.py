@@ -157,17 +157,29 @@ def _add_crisis_contact(clinic: Clinic, acting_user, fields: dict) -> CrisisCont
     return contact
 
 
+def lock_clinics(clinic_ids) -> None:
+    """Lock the clinics' rows (in id order) before checking that each keeps what it must
+    keep: a manager (staff actions), a crisis contact (below). Without it two people
+    taking away each other's manager role, or the last two crisis contacts, at the same
+    moment each saw the other stay, and both went: the clinic was left with no manager
+    (the last person every risk alert falls back to, ``tessera.safety.recipients``) or no
+    crisis contact of its own. Locked, the second waits for the first and then sees it
+    (decisions 0112, 0122)."""
+    list(
+        Clinic.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(clinic_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def do_remove_crisis_contact(contact: CrisisContact, *, acting_user) -> None:
     """Take a line off the clinic's crisis contacts. A clinic keeps at least one: its row
     is locked before the check, so two removals at the same moment (two managers, two
     tabs) cannot each take what the other left as the last (as for managers, decision
     0112). A line removed already is left as it is: no second audit event."""
-    list(
-        Clinic.objects.select_for_update(no_key=True)
-        .filter(pk=contact.clinic_id)
-        .values_list("pk", flat=True)
-    )
+    lock_clinics([contact.clinic_id])
     others = CrisisContact.objects.filter(clinic_id=contact.clinic_id).exclude(pk=contact.pk)
     if not CrisisContact.objects.filter(pk=contact.pk).exists():
         return

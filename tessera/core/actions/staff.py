@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from .. import access, audit, notices, sessions
 from ..models import Clinic, ClinicRole, Episode, OnCallShift, User
 from ..roles import Role
+from .clinics import lock_clinics
 
 ROLE_SETTINGS = ("max_caseload", "weekly_hours", "on_call", "profession")
 
@@ -215,26 +216,12 @@ def do_update_role(grant: ClinicRole, *, acting_user, **values) -> ClinicRole:
     return grant
 
 
-def _lock_clinics(clinic_ids) -> None:
-    """Lock the clinics' rows (in id order) before checking that each keeps a manager.
-    Without it two managers taking each other's manager role at the same moment each saw
-    the other stay, both went, and the clinic had no manager: the last person every risk
-    alert falls back to (``tessera.safety.recipients``). Locked, the second waits for the
-    first and then sees it."""
-    list(
-        Clinic.objects.select_for_update(no_key=True)
-        .filter(pk__in=list(clinic_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 @transaction.atomic
 def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
     """Take one role away. A clinic keeps at least one manager. A role removed already
     (a second click, another manager at the same moment) is left as it is: no second
     audit event."""
-    _lock_clinics([grant.clinic_id])
+    lock_clinics([grant.clinic_id])
     if not ClinicRole.objects.filter(pk=grant.pk).exists():
         return
     if grant.role == Role.CLINIC_MANAGER and not (
@@ -300,7 +287,7 @@ def do_offboard_staff(user: User, *, acting_user, clinics) -> Offboarded:
     clinic_ids = {clinic.pk for clinic in clinics}
     if user.pk == getattr(acting_user, "pk", None):
         raise ValidationError(_("You cannot offboard yourself; ask another manager."))
-    _lock_clinics(clinic_ids)
+    lock_clinics(clinic_ids)
     grants = ClinicRole.objects.filter(user=user, clinic_id__in=clinic_ids)
     for clinic_id in {g.clinic_id for g in grants if g.role == Role.CLINIC_MANAGER}:
         others = ClinicRole.objects.filter(
