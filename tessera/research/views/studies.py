@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, form_error_texts
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Clinic, User
 from tessera.programs.eligibility import published_versions
@@ -157,10 +157,8 @@ def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
             form_kwargs[name] = value(study)
     form = form_class(request.POST, **form_kwargs) if form_class else None
     if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        for error in form_error_texts(form):
+            messages.error(request, error)
         # Back to the page, where idle.js puts back what was typed (it was lost).
         return restoring_typed_text(redirect("study_detail", pk=study.pk), refused=True)
     try:
