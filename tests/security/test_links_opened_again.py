@@ -34,12 +34,13 @@ def test_the_person_who_used_it_signs_in_from_that_page_and_goes_on(world):
 
 def test_a_staff_session_is_told_whose_it_is_and_how_to_sign_out(world):
     application = _refer(world)
-    response = sign_in(Client(), world["therapist"]).get(_url(application))
+    link = _url(application)  # signed with the second it is made: make it once
+    response = sign_in(Client(), world["therapist"]).get(link)
     body = response.content.decode()
     assert response.status_code == 403
     assert "You are signed in as therapist@alpha.test, a staff account" in body
     assert f'action="{reverse("account_logout")}"' in body
-    assert f'name="next" value="{_url(application)}"' in body
+    assert f'name="next" value="{link}"' in body
     assert "198305214564" not in body and "gus@person.test" not in body
     assert AuditEvent.objects.filter(
         action="security.invite_refused", object_id=str(application.pk)
