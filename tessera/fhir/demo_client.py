@@ -24,9 +24,12 @@ class DemoClientError(Exception):
 
 
 def _call(url: str, *, data: bytes | None = None, headers: dict | None = None, method=None):
-    request = urllib.request.Request(  # noqa: S310 - the demo calls the URL it is given
-        url, data=data, headers=headers or {}, method=method
-    )
+    try:
+        request = urllib.request.Request(  # noqa: S310 - the demo calls the URL it is given
+            url, data=data, headers=headers or {}, method=method
+        )
+    except ValueError as exc:  # "notaurl", "http://[::1": not an address at all
+        raise DemoClientError(f"{url} is not an http(s) address: {exc}") from exc
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, dict(response.headers), response.read()
@@ -34,6 +37,8 @@ def _call(url: str, *, data: bytes | None = None, headers: dict | None = None, m
         return exc.code, dict(exc.headers), exc.read()
     except urllib.error.URLError as exc:
         raise DemoClientError(f"cannot reach {url}: {exc.reason}") from exc
+    except (OSError, ValueError) as exc:  # a reset connection, a malformed answer
+        raise DemoClientError(f"cannot reach {url}: {exc}") from exc
 
 
 def _json(body: bytes) -> dict:
@@ -43,14 +48,15 @@ def _json(body: bytes) -> dict:
         raise DemoClientError(f"not JSON: {body[:200]!r}") from exc
 
 
-def get_token(base: str, *, client_id: str, private_key: str, kid: str, scope: str, say):
-    status, _h, body = _call(f"{base}/.well-known/smart-configuration")
-    if status != 200:
-        raise DemoClientError(f"discovery answered {status}")
-    endpoint = _json(body)["token_endpoint"]
-    say(f"Token endpoint (from .well-known/smart-configuration): {endpoint}")
-    now = int(time.time())
-    assertion = jwt.encode(
+def _field(data, key: str, what: str):
+    """``data[key]`` of an answer, or a message: an answer without it is not one."""
+    if not isinstance(data, dict) or key not in data:
+        raise DemoClientError(f"the {what} answer has no {key}")
+    return data[key]
+
+
+def _assertion(private_key: str, client_id: str, endpoint: str, now: int, kid: str) -> str:
+    return jwt.encode(
         {
             "iss": client_id,
             "sub": client_id,
@@ -62,6 +68,21 @@ def get_token(base: str, *, client_id: str, private_key: str, kid: str, scope: s
         algorithm="ES384",
         headers={"kid": kid, "typ": "JWT"},
     )
+
+
+def get_token(base: str, *, client_id: str, private_key: str, kid: str, scope: str, say):
+    status, _h, body = _call(f"{base}/.well-known/smart-configuration")
+    if status != 200:
+        raise DemoClientError(f"discovery answered {status}")
+    endpoint = _field(_json(body), "token_endpoint", "discovery")
+    say(f"Token endpoint (from .well-known/smart-configuration): {endpoint}")
+    now = int(time.time())
+    try:
+        assertion = _assertion(private_key, client_id, endpoint, now, kid)
+    except (ValueError, TypeError, jwt.PyJWTError) as exc:
+        raise DemoClientError(
+            f"the private key is not an ES384 key in PEM form ({exc.__class__.__name__})"
+        ) from exc
     form = urllib.parse.urlencode(
         {
             "grant_type": "client_credentials",
@@ -76,8 +97,10 @@ def get_token(base: str, *, client_id: str, private_key: str, kid: str, scope: s
     data = _json(body)
     if status != 200:
         raise DemoClientError(f"token endpoint answered {status}: {data}")
-    say(f"Access token: {data['token_type']}, {data['expires_in']} s, scope {data['scope']}")
-    return data["access_token"]
+    token = _field(data, "access_token", "token endpoint's")
+    kind, lasts, scope = (data.get(k) for k in ("token_type", "expires_in", "scope"))
+    say(f"Access token: {kind}, {lasts} s, scope {scope}")
+    return token
 
 
 def bulk_export(

@@ -7,6 +7,7 @@ from django.db import connection
 
 from tessera.core import audit
 from tessera.core.backup import BackupError, make_backup
+from tessera.core.management.files import check_writable, write_whole
 
 
 class Command(BaseCommand):
@@ -18,6 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, output: Path, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Backups need PostgreSQL (pg_dump).")
+        # A mistyped folder is found before the dump, not after it.
+        check_writable(output, "backup")
+        heads = check_writable(output.with_name(output.name + ".heads.json"), "chain heads")
         # The newest row of the whole trail (one chain per clinic: the newest of all).
         head = audit.newest_event()
         manifest = {
@@ -35,9 +39,10 @@ class Command(BaseCommand):
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        output.write_bytes(blob)
-        heads = output.with_name(output.name + ".heads.json")
-        heads.write_text(json.dumps({"chain_heads": manifest["chain_heads"]}, indent=1))
+        # Each file whole or not at all: never half a backup under the name to trust.
+        write_whole(output, blob, "backup")
+        chain_heads = json.dumps({"chain_heads": manifest["chain_heads"]}, indent=1)
+        write_whole(heads, chain_heads.encode("utf-8"), "chain heads")
         self.stdout.write(_summary(output, heads, manifest))
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.core.backup import BackupError, restore_backup
+from tessera.core.management.files import read_bytes
 
 
 class Command(BaseCommand):
@@ -19,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--media-root", type=Path, default=None)
 
     def handle(self, *args, input: Path, database_url: str, media_root, **options):
-        try:
-            blob = input.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read the backup {input}: {exc.strerror}.") from exc
+        blob = read_bytes(input, "backup")
         try:
             manifest = restore_backup(
                 blob,

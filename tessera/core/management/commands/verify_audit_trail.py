@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from tessera.core import audit
+from tessera.core.management.files import read_text
 from tessera.core.models import AuditChainHead, AuditEvent, Clinic
 
 
@@ -44,11 +45,7 @@ class Command(BaseCommand):
             )
         if expect_heads is not None:
             try:
-                heads = json.loads(expect_heads.read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise CommandError(
-                    f"Cannot read the heads file {expect_heads}: {exc.strerror}."
-                ) from exc
+                heads = json.loads(read_text(expect_heads, "heads file"))
             except ValueError as exc:
                 raise CommandError(
                     f"The heads file {expect_heads} is not the JSON written beside a backup: {exc}."

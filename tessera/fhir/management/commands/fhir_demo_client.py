@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from tessera.core.management.files import read_text
 from tessera.fhir import demo
 from tessera.fhir.demo_client import DemoClientError, bulk_export, get_token
 
@@ -35,17 +34,18 @@ class Command(BaseCommand):
             )
         base = base_url.rstrip("/")
         say = self.stdout.write
+        private_key = read_text(key_file, "private key file")
         try:
             token = get_token(
                 base,
                 client_id=client_id,
-                private_key=Path(key_file).read_text(encoding="utf-8"),
+                private_key=private_key,
                 kid=kid,
                 scope=demo.SCOPE,
                 say=say,
             )
             manifest = bulk_export(base, token, types=type, say=say)
-        except (DemoClientError, OSError) as exc:
+        except DemoClientError as exc:
             raise CommandError(str(exc)) from exc
         say(f"Export complete, transactionTime {manifest['transactionTime']}:")
         for item in manifest["output"]:

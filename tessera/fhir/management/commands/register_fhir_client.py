@@ -1,10 +1,10 @@
 import json
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
+from tessera.core.management.files import read_text
 from tessera.core.models import Clinic, Region
 from tessera.fhir.actions import do_register_system_client
 
@@ -40,9 +40,9 @@ class Command(BaseCommand):
         jwks = None
         if jwks_file:
             try:
-                jwks = json.loads(Path(jwks_file).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"Cannot read the JWKS file: {exc}") from exc
+                jwks = json.loads(read_text(jwks_file, "JWKS file"))
+            except ValueError as exc:
+                raise CommandError(f"The JWKS file {jwks_file} is not JSON: {exc}.") from exc
         found_clinic = found_region = None
         if clinic:
             found_clinic = Clinic.objects.filter(slug=clinic).first()

@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tessera.core.management.files import read_text
 from tessera.core.models import Clinic
 from tessera.fhir.actions import do_register_record_endpoint
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         found = Clinic.objects.filter(slug=clinic).first()
         if found is None:
             raise CommandError(f"No clinic with the short name {clinic!r}.")
-        token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else ""
+        token = read_text(token_file, "token file").strip() if token_file else ""
         try:
             endpoint = do_register_record_endpoint(
                 clinic=found, organisation=organisation, base_url=url, token=token

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from tessera.notifications.models import Notification
 
+MAX_DAYS = 3660  # ten years: further back than any notification is kept
+
 
 class Command(BaseCommand):
     help = (
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days: int = 7, check: bool = False, **options):
+        if not 1 <= days <= MAX_DAYS:
+            raise CommandError(f"--days is a number of days from 1 to {MAX_DAYS}.")
         since = timezone.now() - dt.timedelta(days=days)
         rows = (
             Notification.objects.filter(state=Notification.State.FAILED, failed_at__gte=since)

@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from tessera.core.management.files import check_writable, write_whole
 from tessera.core.models import Region
 from tessera.programs.models import ProgrammeVersion, Status
 from tessera.programs.packages import ExportError, export_programme
@@ -26,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, region_id, programme_key, number, output, **options):
         if not Region.objects.filter(pk=region_id).exists():
             raise CommandError(f"There is no region {region_id}.")
+        check_writable(output, "package")
         versions = ProgrammeVersion.objects.filter(
             programme__region_id=region_id, programme__key=programme_key
         ).select_related("programme")
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         else:
             version = versions.filter(number=number).first()
         if version is None:
-            which = f"version {number}" if number is not None else "a published version"
+            which = f"version {number}" if number is not None else "published version"
             raise CommandError(f"Programme {programme_key} has no {which} in region {region_id}.")
         try:
             data = export_programme(version)
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             for problem in error.problems:
                 self.stderr.write(problem)
             raise CommandError("The programme was not exported.") from None
-        Path(output).write_bytes(data)
+        write_whole(output, data, "package")
         self.stdout.write(
             f"Exported {programme_key} version {version.number} to {output} ({len(data)} bytes)."
         )

@@ -40,7 +40,11 @@ class Command(BaseCommand):
             for problem in rejected.problems:
                 self.stderr.write(problem)
             raise CommandError(
-                f"The package was not imported ({len(rejected.problems)} problems); "
+                f"The package was not imported ({_problems(len(rejected.problems))}); "
                 "nothing was changed."
             ) from None
         self.stdout.write(result.describe())
+
+
+def _problems(count: int) -> str:
+    return "1 problem" if count == 1 else f"{count} problems"
