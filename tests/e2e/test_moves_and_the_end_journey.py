@@ -61,7 +61,7 @@ def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
 
     _move_down(page, first, "She asked to start with sleep")
     expect(page).to_have_url(re.compile(f"{plan}$"))
-    said = page.get_by_role("status").filter(has_text="Nothing was changed")
+    said = page.get_by_role("alert").filter(has_text="Nothing was changed")
     expect(said).to_contain_text(
         "Nothing was changed: the order is no longer the one this page showed"
     )
