@@ -56,12 +56,6 @@ def test_it_makes_a_warning_an_alert(db):
     assert "Check this." in alert and not status
 
 
-def test_it_shows_no_alert_for_success_alone(db):
-    html = _page("post", lambda r: messages.success(r, "Saved."))
-    assert "data-refusal" not in html
-    assert "Saved." in _regions(html)[1]
-
-
 def test_it_makes_nothing_done_an_alert_after_a_post_only(db):
     alert, status = _regions(_page("post", lambda r: say_refused(r, "Already done.")))
     assert "Already done." in alert and 'class="message message-info"' in alert and not status
