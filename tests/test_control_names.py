@@ -90,3 +90,12 @@ def test_controls_say_what_they_do(name, matrix_world, client):  # noqa: F811
         allowed = frozenset(ALLAUTH_IN_CONTEXT.get(name, ()))
         found += [f"{kind} {url}: {p}" for p in problems(body, allowed)]
     assert not found, "\n".join(found)
+
+
+def test_the_consultations_status_filter_says_of_what():
+    """The ended consultations' list links to the open ones, a page the matrix (no
+    ?status) never shows."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("consultation/_status_filter.html", {"status": "ended"})
+    assert controls(html) and not problems(html)
