@@ -18,6 +18,7 @@ from tessera.core.forms import add_action_errors
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode, User
+from tessera.core.refusals import say_refused
 from tessera.treatment import plans
 
 from . import actions, calendar
@@ -76,7 +77,7 @@ def episode_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
                 add_action_errors(book, exc)
             else:
                 if getattr(booked, "sent_before", False):
-                    messages.info(
+                    say_refused(
                         request,
                         _("This session was already booked. Nothing was booked or sent twice."),
                     )
@@ -271,7 +272,7 @@ def my_session_change(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _my_session(request.user, pk)
     if appointment.therapist_left and appointment.status == Appointment.Status.BOOKED:
         # Nobody holds it (decision 0096): the page says the clinic books it again.
-        messages.info(request, care_words.session_to_rebook(appointment.episode.clinic))
+        say_refused(request, care_words.session_to_rebook(appointment.episode.clinic))
         return redirect("my_sessions")
     form = ChangeRequestForm(request.POST, auto_id=f"s{pk}-%s")
     if form.is_valid():

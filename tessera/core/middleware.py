@@ -21,6 +21,8 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from tessera.core.refusals import say_refused
+
 from . import context, languages
 from .sent_forms import sent_by_a_script, typed_in_a_form
 from .validation import (
@@ -207,7 +209,7 @@ class IdleTimeoutMiddleware:
             # A form sent after the session ended some other way (its cookie expired,
             # or the person signed out in another tab): the same as an idle sign-out,
             # so what was typed comes back after signing in (issue 14).
-            messages.info(request, _("You were signed out before this form was sent."))
+            say_refused(request, _("You were signed out before this form was sent."))
             return _sign_in_again(request)
         return response
 

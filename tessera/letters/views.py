@@ -18,6 +18,7 @@ from tessera.core.forms import submission_key_field
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
+from tessera.core.refusals import say_refused
 
 from . import actions
 from . import render as letter_render
@@ -101,7 +102,7 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
             redirect("episode_letters", episode_id=episode.pk), refused=True
         )
     if getattr(letter, "sent_before", False):
-        messages.info(request, _("This letter was already written; here it is. No second copy."))
+        say_refused(request, _("This letter was already written; here it is. No second copy."))
     else:
         messages.success(request, _("The letter was written. Print it or download the PDF."))
     return redirect("letter_detail", pk=letter.pk)

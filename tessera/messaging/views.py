@@ -21,6 +21,7 @@ from tessera.core.decorators import patient_required, staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
+from tessera.core.refusals import say_refused
 from tessera.treatment import plans
 from tessera.treatment.models import WorksheetAnswer
 
@@ -86,7 +87,7 @@ def _send(request, episode, form, answer=None) -> bool:
         add_action_errors(form, exc)
         return False
     if getattr(message, "sent_before", False):
-        flash.info(request, _("This message was already sent. Nothing was sent twice."))
+        say_refused(request, _("This message was already sent. Nothing was sent twice."))
     else:
         flash.success(request, _("Your message has been sent."))
     return True

@@ -285,7 +285,7 @@ def build(values: dict, referrals: dict | None, *, suppress: bool) -> Report:
             values["substantial"],
             values["swedish_finished"],
         ),
-        ("dropout", _("Dropped out"), values["dropped_out"], values["ended"]),
+        ("dropout", _("Dropout rate"), values["dropped_out"], values["ended"]),
     ]
     report.swedish_courses = values["swedish_ended"] or 0
     report.fell_back = values["fell_back"] or 0

@@ -19,6 +19,7 @@ from tessera.core import access, audit, clinic_dates
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
+from tessera.core.refusals import say_refused
 
 from . import actions, dashboard, exports, figures, pdf, scope
 from . import charts as charts_
@@ -514,7 +515,7 @@ def register_exports(request: HttpRequest, slug: str) -> HttpResponse:
                 add_action_errors(form, error)
             else:
                 if made is None:
-                    messages.info(request, _("Nothing new to export: every course was sent."))
+                    say_refused(request, _("Nothing new to export: every course was sent."))
                 else:
                     text = ngettext(
                         "%(rows)s course was exported.",

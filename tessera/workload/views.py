@@ -18,6 +18,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.known_related import clinic_by_slug, with_role_clinics
 from tessera.core.models import Clinic, Episode, User
+from tessera.core.refusals import say_refused
 
 from . import actions, figures, summaries
 from .clock import local_day
@@ -78,7 +79,7 @@ def episode_time(request: HttpRequest, pk: int) -> HttpResponse:
             add_action_errors(form, error)
         else:
             if getattr(entry, "sent_before", False):
-                messages.info(
+                say_refused(
                     request, _("This time was already recorded. Nothing was recorded twice.")
                 )
             else:

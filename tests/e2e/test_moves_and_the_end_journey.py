@@ -61,7 +61,7 @@ def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
 
     _move_down(page, first, "She asked to start with sleep")
     expect(page).to_have_url(re.compile(f"{plan}$"))
-    said = page.get_by_role("status").filter(has_text="Nothing was changed")
+    said = page.get_by_role("alert").filter(has_text="Nothing was changed")
     expect(said).to_contain_text(
         "Nothing was changed: the order is no longer the one this page showed"
     )
@@ -84,7 +84,7 @@ def test_a_plan_change_sent_after_the_discharge_lands_on_the_episode(page, demo)
     _move_down(page, before[0], "Sleep first")
     expect(page).to_have_url(re.compile(f"/episodes/{episode.pk}/$"))
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("not found")
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.get_by_role("alert")).to_contain_text(
         "Nothing was changed: the treatment has ended, so the plan can no longer be changed."
     )
     assert _order(demo) == before
@@ -107,7 +107,7 @@ def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
     expect(page).to_have_url(re.compile("/feedback/templates/$"))
     # The same therapist deleted it in the other tab: told it is already gone, not that
     # the form's subject vanished (decision 0097).
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.get_by_role("alert")).to_contain_text(
         "Nothing was changed: this was already removed."
     )
     assert FeedbackTemplate.objects.count() == before - 1

@@ -24,12 +24,12 @@ LOOP = """{% load i18n %}{% for item in page.object_list %}
       <td><strong>{{ item.kind_label }}:</strong> {{ item.reason }}</td>
       <td>{% if item.due %}<span class="{% if item.due.overdue %}overdue{% else %}due{% endif %}">{{ item.due.text }}</span>{% else %}—{% endif %}</td>
       <td>
-        <a href="{{ item.href }}">{{ item.action }}</a>
+        <a href="{{ item.href }}">{{ item.action }}<span class="visually-hidden">, {{ item.episode.patient }}: {{ item.reason }}</span></a>
         {% if item.answer_id %}
         <form method="post" action="{{ item.seen_href }}">
           {% csrf_token %}
           <input type="hidden" name="next" value="{{ request.get_full_path }}">
-          <button type="submit" class="secondary">{% translate "Seen, no reply needed" %}</button>
+          <button type="submit" class="secondary">{% translate "Seen, no reply needed" %}<span class="visually-hidden">, {{ item.episode.patient }}: {{ item.reason }}</span></button>
         </form>
         {% endif %}
       </td>

@@ -20,6 +20,7 @@ from tessera.core import audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.models import AuditEvent, Episode
+from tessera.core.refusals import say_refused
 
 from .. import actions
 from ..forms import AskForm, CommentForm
@@ -71,7 +72,7 @@ def ask(request: HttpRequest, episode_id: int) -> HttpResponse:
             add_errors(form, error)
         else:
             if getattr(consultation, "sent_before", False):
-                messages.info(request, _("This question was already sent. Nothing was sent twice."))
+                say_refused(request, _("This question was already sent. Nothing was sent twice."))
             else:
                 messages.success(request, _("Your question was sent."))
             return redirect("consultation_detail", pk=consultation.pk)
@@ -256,9 +257,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             if getattr(added, "sent_before", False):
-                messages.info(
-                    request, _("This comment was already added. Nothing was added twice.")
-                )
+                say_refused(request, _("This comment was already added. Nothing was added twice."))
             else:
                 messages.success(request, _("Your comment was added."))
             return redirect(f"{consultation_url(consultation)}#thread")

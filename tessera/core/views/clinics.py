@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core.refusals import say_refused
+
 from .. import access, actions, crisis, on_call, ratelimits
 from ..decorators import staff_required
 from ..forms import (
@@ -126,7 +128,7 @@ def crisis_contacts(request: HttpRequest, slug: str) -> HttpResponse:
             clinic, acting_user=request.user, **form.cleaned_data
         )
         if getattr(contact, "sent_before", False):
-            messages.info(
+            say_refused(
                 request, _("This crisis contact is already on the list. Nothing was added twice.")
             )
         else:

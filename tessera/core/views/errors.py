@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from tessera.core.refusals import say_refused
 from tessera.core.sent_forms import sent_by_a_script, sent_from_a_page, typed_in_a_form, typed_text
 
 DENIED_EVERY_SECONDS = 60  # one row per user and URL a minute keeps the trail readable
@@ -73,7 +74,7 @@ def csrf_failure(request, reason=""):
         return HttpResponse(escape(f"{text} {again}"), status=409)
     if not sent_from_a_page(request):
         return render(request, "errors/403_csrf.html", status=403)
-    messages.info(
+    say_refused(
         request, _("This page was opened before you last signed in, so the form was not sent.")
     )
     return restoring_typed_text(redirect(return_address(request)))
@@ -179,7 +180,7 @@ def _said_already_removed(request, sent: bool):
     if sent_by_a_script(request):
         context = _closed_context(None, already_removed=said, back=back)
         return render(request, "errors/404.html", context, status=404)
-    messages.info(request, said)
+    say_refused(request, said)
     return redirect(back)
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core.refusals import say_refused
+
 from .. import access
 from ..actions import clinics as clinic_actions
 from ..actions import roles as role_actions
@@ -198,7 +200,7 @@ def _left(request, clinic, user_id: int) -> HttpResponse | None:
         text = _("Nothing was changed: %(name)s no longer holds a role at this clinic.")
     else:
         text = _("%(name)s no longer holds a role at this clinic.")
-    messages.info(request, text % name)
+    say_refused(request, text % name)
     return redirect("clinic_staff", slug=clinic.slug)
 
 

@@ -16,6 +16,7 @@ from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic, Episode
+from tessera.core.refusals import say_refused
 
 from .. import actions, compose
 from ..forms import PracticeReplyForm, PracticeStartForm
@@ -71,7 +72,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         request.user, clinic, acting_user=request.user, language=form.cleaned_data["language"]
     )
     if getattr(episode, "sent_before", False):
-        messages.info(request, _("This was already done. Nothing was sent twice."))
+        say_refused(request, _("This was already done. Nothing was sent twice."))
     else:
         messages.success(request, _("Your practice patient is ready."))
     return redirect("feedback_practice")

@@ -14,6 +14,7 @@ from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
+from tessera.core.refusals import say_refused
 
 from .. import actions
 from ..forms import TemplateForm
@@ -72,9 +73,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
             add_action_errors(form, exc)
         else:
             if getattr(template, "sent_before", False):
-                messages.info(
-                    request, _("This template is already saved. Nothing was saved twice.")
-                )
+                say_refused(request, _("This template is already saved. Nothing was saved twice."))
             else:
                 messages.success(request, _("The template was saved."))
             return redirect("feedback_templates")

@@ -82,11 +82,17 @@ def inbox_rows(context, rows, choice):
             ]
         else:
             parts.append("—")
+        # Whose row and what for, unseen, after the action's words: the same words are on
+        # every row, and a screen reader's list of links shows names alone (0125).
+        whose = (
+            f'<span class="visually-hidden">, {_text(episode.patient)}: {_text(item.reason)}</span>'
+        )
         parts += [
             '</td>\n      <td>\n        <a href="',
             _text(item.href),
             '">',
             action,
+            whose,
             "</a>\n        ",
         ]
         if item.answer_id:
@@ -100,6 +106,7 @@ def inbox_rows(context, rows, choice):
                 form_tail,
                 '">\n          <button type="submit" class="secondary">',
                 seen,
+                whose,
                 "</button>\n        </form>\n        ",
             ]
         parts.append("\n      </td>\n    </tr>\n  ")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from tessera.core import audit, crisis
 from tessera.core.forms import add_action_errors
+from tessera.core.refusals import say_refused
 from tessera.treatment import questionnaires
 
 from .. import notify
@@ -85,7 +86,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         target = "account_login" if "signin" in request.GET else "account_signup"
         return redirect(f"{reverse(target)}?next={here}")
     if request.user.is_staff_member:
-        messages.info(request, _("Staff accounts cannot apply for care."))
+        say_refused(request, _("Staff accounts cannot apply for care."))
         return redirect("intake_how_to_apply", slug=clinic.slug)
     request.session.pop(NEXT_SESSION_KEY, None)
     application = apply_actions.do_start_application(
@@ -193,7 +194,7 @@ def _sent_already(request, application: Application, step_done: bool) -> bool:
     giving consent and details) stay open."""
     if application.status == Status.DRAFT or not step_done:
         return False
-    messages.info(
+    say_refused(
         request,
         _(
             "Your application has been sent, so this can no longer be changed here. "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from tessera.core import crisis, submissions
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
 from tessera.core.ratelimits import over_limit, record_refusal, with_retry_after
+from tessera.core.refusals import say_refused
 
 from ..actions import apply as apply_actions
 from ..forms import PersonForm, ReferralForm
@@ -149,7 +149,7 @@ def refer(request: HttpRequest, slug: str) -> HttpResponse:
             add_action_errors([referral, person], exc)
         else:
             if application.sent_before:
-                messages.info(
+                say_refused(
                     request,
                     _(
                         "This referral was already sent; "

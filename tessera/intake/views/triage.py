@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit, identity
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.refusals import say_refused
 from tessera.treatment import questionnaires
 
 from .. import actions, care_models, duplicates
@@ -256,7 +257,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             add_action_errors(form, exc)
         else:
             if getattr(row, "sent_before", False):
-                messages.info(request, _("This was already done. Nothing was sent twice."))
+                say_refused(request, _("This was already done. Nothing was sent twice."))
             else:
                 messages.success(request, done)
             if next_url == "waiting":

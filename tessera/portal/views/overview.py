@@ -19,6 +19,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import ChangeTherapistForm, add_action_errors
 from tessera.core.known_related import with_role_clinics
 from tessera.core.models import Episode
+from tessera.core.refusals import say_refused
 from tessera.inbox import actions
 from tessera.inbox.forms import ClinicalNoteForm
 from tessera.inbox.items import messages_url
@@ -98,7 +99,7 @@ def note_add(request: HttpRequest, episode_id: int) -> HttpResponse:
             add_action_errors(form, error, default="text")
         else:
             if getattr(note, "sent_before", False):
-                messages.info(request, _("This note was already added. Nothing was added twice."))
+                say_refused(request, _("This note was already added. Nothing was added twice."))
             else:
                 messages.success(request, _("The note was added."))
             url = reverse("episode_overview", kwargs={"episode_id": episode.pk})

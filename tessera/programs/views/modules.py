@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tessera.core import access
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
+from tessera.core.refusals import say_refused
 
 from .. import actions
 from ..forms import (
@@ -151,7 +152,7 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_action_errors(add, exc)
         else:
             if getattr(step, "sent_before", False):
-                messages.info(request, _("This step was already added. Nothing was added twice."))
+                say_refused(request, _("This step was already added. Nothing was added twice."))
                 return redirect("library_module_draft", pk=module.pk)
             messages.success(request, _("The step was added. Fill it in here."))
             return redirect("library_step_edit", pk=step.pk)

@@ -16,6 +16,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import form_error_texts
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
+from tessera.core.refusals import say_refused
 
 from .. import actions, consort, eligibility
 from ..forms import DeviationForm, DiscontinueForm, ExcludeForm, InviteForm, ReasonForm
@@ -146,7 +147,7 @@ def _participant_post(request, pk, write, success, form_class=None):
         return restoring_typed_text(redirect("participant_detail", pk=participant.pk), refused=True)
     else:
         if getattr(done, "sent_before", False):
-            messages.info(request, _("This was already done. Nothing was sent twice."))
+            say_refused(request, _("This was already done. Nothing was sent twice."))
         else:
             messages.success(request, success)
     return redirect("participant_detail", pk=participant.pk)

@@ -18,6 +18,7 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Episode
 from tessera.core.pagination import ShortListPaginator
+from tessera.core.refusals import say_refused
 
 from .. import actions, follow_up, rules
 from ..forms import ConcernForm, ResolveForm
@@ -147,7 +148,7 @@ def _already_resolved(request, alert) -> HttpResponse:
     400 with the page and no word why (the form, and its error, are not drawn for a
     resolved alert), and a note typed in was lost: one that is not the note recorded is
     shown back to copy."""
-    messages.info(request, _("Nothing was changed: this alert had already been resolved."))
+    say_refused(request, _("Nothing was changed: this alert had already been resolved."))
     note = (request.POST.get("action_note") or "").strip()
     if not note or note == alert.action_note.strip():
         return redirect("risk_alert", pk=alert.pk)
@@ -225,7 +226,7 @@ def raise_concern(request: HttpRequest, episode_id: int) -> HttpResponse:
             add_action_errors(form, exc)
         else:
             if getattr(alert, "sent_before", False):
-                messages.info(
+                say_refused(
                     request,
                     _(
                         "This concern was already raised; "

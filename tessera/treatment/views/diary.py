@@ -17,6 +17,7 @@ from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
 from tessera.core.forms import action_error_texts
+from tessera.core.refusals import say_refused
 
 from .. import diary, plans, worksheets
 from ..actions import diary as diary_actions
@@ -88,7 +89,7 @@ def diary_register(request: HttpRequest, entry_id: int, position: int) -> HttpRe
         if created:
             messages.success(request, _("Registered. Well done."))
         else:
-            messages.info(request, _("This entry was already registered."))
+            say_refused(request, _("This entry was already registered."))
         return redirect(_next_url(request, here))
     record_patient_read(request.user, episode.patient, "diary", obj=entry)
     return render(

@@ -20,6 +20,7 @@ from tessera.core.forms import form_error_texts
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
+from tessera.core.refusals import say_refused
 from tessera.core.submissions import order_digest
 from tessera.programs.models import ModuleVersion, ProgrammeModule, ProgrammeVersion
 
@@ -112,7 +113,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     except TreatmentEnded as ended:
         # The plan page left open (or bookmarked) while the course ended: its plan is on
         # the episode's page, read-only (it was a Page not found).
-        messages.info(
+        say_refused(
             request,
             _("This treatment has ended, so its plan can no longer be changed. It is shown here."),
         )

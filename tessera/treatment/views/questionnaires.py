@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import crisis
 from tessera.core.decorators import patient_required
+from tessera.core.refusals import say_refused
 from tessera.core.working_time import add_working_time
 
 from .. import actions, questionnaires
@@ -82,7 +83,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     if due.completed_at is not None:
         return redirect("questionnaire_done", pk=due.pk)
     if not due.is_open():
-        messages.info(request, _("This questionnaire is not open now."))
+        say_refused(request, _("This questionnaire is not open now."))
         return redirect("my_questionnaires")
     answers = actions.draft_answers(due)
     view = questionnaires.build(
