@@ -21,7 +21,7 @@ from tessera.reports.models import EpisodeOutcome
 from tessera.treatment.actions.schedule import do_add_measure_rule
 from tests.conftest import TOTP_SECRET, make_user
 from tests.demo_snapshot import DatabaseCopy
-from tests.e2e.conftest import build_e2e_world, current_totp_code, sign_in
+from tests.e2e.conftest import build_e2e_world, cookie_sign_in, current_totp_code
 from tests.reports.cohort import COHORT, build
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
@@ -85,7 +85,7 @@ def _build_cohort_world() -> _World:
 
 
 def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
+    cookie_sign_in(page, "manager@alpha.test")
     _second_factor(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
@@ -120,7 +120,7 @@ def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
 
 def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
     page = phone_page
-    sign_in(page, "therapist@alpha.test")
+    cookie_sign_in(page, "therapist@alpha.test")
     _second_factor(page)
     page.goto("/reports/")
     page.get_by_role("link", name="Outcome of each of my episodes").click()
@@ -133,7 +133,7 @@ def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
 
 
 def test_a_manager_builds_and_downloads_the_quarterly_pdf(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
+    cookie_sign_in(page, "manager@alpha.test")
     _second_factor(page)
     page.goto("/reports/")
     page.get_by_role("link", name="quarterly reports").click()
@@ -154,7 +154,7 @@ def test_a_region_administrator_compares_the_clinics_with_small_numbers_hidden(p
     make_clinic(region, "beta")
     admin = make_user("region.admin@e2e.test", second_factor=True, first_name="Rolf")
     actions.do_make_region_admin(admin, region)
-    sign_in(page, "region.admin@e2e.test")
+    cookie_sign_in(page, "region.admin@e2e.test")
     _second_factor(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="Compare the clinics of E2E Region").click()
@@ -175,7 +175,7 @@ def test_a_manager_reads_adverse_effects_and_the_new_dashboard_figures_and_downl
     page, cohort_world
 ):
     EpisodeOutcome.objects.filter(finished=True).update(neq_effects=1)
-    sign_in(page, "manager@alpha.test")
+    cookie_sign_in(page, "manager@alpha.test")
     _second_factor(page)
     page.goto("/reports/")
     page.get_by_role("link", name="outcome report").click()
@@ -210,7 +210,7 @@ def test_a_manager_reads_adverse_effects_and_the_new_dashboard_figures_and_downl
 
 
 def test_a_manager_exports_to_a_quality_register_once(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
+    cookie_sign_in(page, "manager@alpha.test")
     _second_factor(page)
     page.goto("/reports/")
     page.get_by_role("link", name="exports to quality registers").click()
