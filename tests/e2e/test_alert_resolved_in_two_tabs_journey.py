@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.safety.models import RiskAlert
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.e2e
 def test_an_alert_resolved_in_another_tab_keeps_the_second_note(page, e2e_world):
     tove = e2e_world.therapist
     episode = e2e_world.patient.episodes.get()
-    staff_sign_in(page, tove.email)
-    page.goto(f"/episodes/{episode.pk}/concern/")
+    cookie_sign_in(page, tove.email, f"/episodes/{episode.pk}/concern/")
     main = page.get_by_role("main")
     main.get_by_label("high").check()
     main.get_by_label("What worries you").fill("Wrote that she cannot go on.")

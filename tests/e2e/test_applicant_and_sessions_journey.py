@@ -18,14 +18,10 @@ from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.intake.models import ApplicationMessage
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in
 from tests.intake.intake_helpers import make_application
 
 QUESTION = "I work nights. Could the assessment be in the afternoon?"
-
-
-def _staff(page, email):
-    staff_sign_in(page, email)
 
 
 @pytest.fixture
@@ -45,7 +41,7 @@ def test_an_applicant_follows_the_timeline_and_writes_to_the_clinic(
     phone_page, browser, live_server, applicant
 ):
     page = phone_page
-    sign_in(page, "ada@apply.test")
+    cookie_sign_in(page, "ada@apply.test")
     timeline = page.get_by_role("list", name="Your path, step by step")
     expect(timeline).to_be_visible()
     expect(timeline.get_by_role("listitem")).to_have_count(6)
@@ -69,8 +65,7 @@ def test_an_applicant_follows_the_timeline_and_writes_to_the_clinic(
     staff_context = browser.new_context(base_url=live_server.url)
     staff = staff_context.new_page()
     try:
-        _staff(staff, "ines@riverside.test")
-        staff.goto("/intake/")
+        cookie_sign_in(staff, "ines@riverside.test", "/intake/")
         staff.get_by_role("link", name="One applicant has written and waits for an answer.").click()
         staff.get_by_role("link", name=re.compile("Ada")).click()
         expect(staff.locator("#conversation")).to_contain_text(QUESTION)
@@ -118,8 +113,7 @@ def coming_session(e2e_world):
 def test_a_patient_asks_to_move_a_session_and_the_therapist_sees_it(
     page, browser, live_server, e2e_world, coming_session
 ):
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/sessions/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/sessions/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to my calendar (.ics)").click()
     text = open(download.value.path(), encoding="utf-8").read()  # noqa: SIM115
@@ -138,8 +132,9 @@ def test_a_patient_asks_to_move_a_session_and_the_therapist_sees_it(
     _staff_page = browser.new_context(base_url=live_server.url)
     staff = _staff_page.new_page()
     try:
-        _staff(staff, "therapist@alpha.test")
-        staff.goto(f"/episodes/{coming_session.episode_id}/sessions/")
+        cookie_sign_in(
+            staff, "therapist@alpha.test", f"/episodes/{coming_session.episode_id}/sessions/"
+        )
         request = staff.locator(f"#change-request-{coming_session.pk}")
         expect(request).to_contain_text("The patient asks to move it to another time")
         expect(request).to_contain_text("Any afternoon after 15:00")
@@ -195,7 +190,7 @@ def test_an_unguided_applicant_opens_the_first_module_on_the_day_of_acceptance(p
         decision="wait",
         care_model="unguided",
     )
-    sign_in(page, "una@apply.test")
+    cookie_sign_in(page, "una@apply.test")
     page.get_by_role("link", name=re.compile("Continue your module")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page).to_have_url(re.compile(r"/me/modules/\d+/"))
@@ -204,8 +199,7 @@ def test_an_unguided_applicant_opens_the_first_module_on_the_day_of_acceptance(p
 def test_an_old_details_page_does_not_change_a_sent_application(page, applicant):
     """Back to "Your details" after sending (or an old tab): the form changed the name
     the intake team was working from, without a word."""
-    sign_in(page, "ada@apply.test")
-    page.goto(f"/apply/{applicant.pk}/details/")
+    cookie_sign_in(page, "ada@apply.test", f"/apply/{applicant.pk}/details/")
     expect(page).to_have_url(re.compile(rf"/apply/{applicant.pk}/status/$"))
     expect(
         page.get_by_text("Your application has been sent, so this can no longer be changed here.")

@@ -14,7 +14,7 @@ from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.programs.models import Module, Programme, Status
 from tests.conftest import TOTP_SECRET, make_user
-from tests.e2e.conftest import current_totp_code, sign_in
+from tests.e2e.conftest import cookie_sign_in, current_totp_code, sign_in
 
 FIELDS = [
     {"key": "activity", "label": "What will you do?", "type": "text", "required": True},
@@ -151,7 +151,7 @@ def test_the_authoring_pages_fit_a_phone_and_label_every_field(phone_page, autho
         f"/library/programmes/{programme.pk}/modules/",
     ]
     page = phone_page
-    _sign_in_with_code(page, author.email)
+    cookie_sign_in(page, author.email)
     for path in pages:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_attached()
@@ -182,8 +182,7 @@ def test_an_author_adds_a_danish_translation_that_a_danish_patients_new_plan_get
     activity = _module(region, "activity", "Activity and mood")
     programme = _programme(region, "depression", "Depression", [activity])
 
-    _sign_in_with_code(page, author.email)
-    page.goto(f"/library/modules/{activity.module_id}/")
+    cookie_sign_in(page, author.email, f"/library/modules/{activity.module_id}/")
     expect(page.get_by_role("main")).to_contain_text("English: this module")
     page.get_by_label("Language of the translation").select_option("da")
     page.get_by_role("button", name="Add translation").click()
@@ -221,7 +220,7 @@ def test_an_author_adds_a_danish_translation_that_a_danish_patients_new_plan_get
     assert episode.plan.get().module_version.module == danish
 
     page.context.clear_cookies()
-    sign_in(page, patient.user.email)
+    cookie_sign_in(page, patient.user.email)
     expect(page.locator("html")).to_have_attribute("lang", "da")
     page.goto("/me/modules/")
     expect(page.get_by_role("main")).to_contain_text("Aktivitet og humør")

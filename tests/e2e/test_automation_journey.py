@@ -18,7 +18,7 @@ from tessera.treatment import plans
 from tessera.treatment.models import MeasureRule
 from tests.automation.conftest import make_unguided
 from tests.conftest import make_clinic
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.plan_fixtures import _module, _programme
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ def _finish(page, title: str) -> None:
 def test_an_unguided_patient_completes_two_modules_with_no_staff_action(page, unguided_patient):
     patient, episode = unguided_patient
     run_automation()  # welcome, and reminders: a questionnaire and the first module
-    sign_in(page, "una@highland.test")
+    cookie_sign_in(page, "una@highland.test")
 
     page.goto("/me/messages/")
     expect(page.get_by_role("main")).to_contain_text("Welcome! Your programme has started.")

@@ -23,7 +23,7 @@ from tessera.core import actions
 from tessera.core.models import ClinicRole, Episode, User
 from tessera.core.roles import Role
 from tests.conftest import make_clinic, make_patient, make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, staff_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +57,7 @@ def test_a_therapist_sorts_and_filters_the_caseload(page, team):
     _quiet_patient, quiet = make_patient(
         clinic, "quiet@riverside.test", therapist=staff["therapist"], first="Quinn", last="Able"
     )
-    staff_sign_in(page, staff["therapist"])
+    cookie_sign_in(page, staff["therapist"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", name="Caseload", level=1)).to_be_visible()
     table = page.locator("table.caseload")

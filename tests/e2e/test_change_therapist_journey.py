@@ -7,15 +7,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import AuditEvent, Episode
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _staff(page, local: str) -> None:
-    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def test_the_demo_manager_changes_a_patients_therapist(page, browser, live_server, seeded_demo):
@@ -27,8 +22,7 @@ def test_the_demo_manager_changes_a_patients_therapist(page, browser, live_serve
     )
     assert episode.therapist.email != "therapist2@demo.tessera.test"
 
-    _staff(page, "manager")
-    page.goto(f"/episodes/{episode.pk}/")
+    cookie_sign_in(page, "manager@demo.tessera.test", f"/episodes/{episode.pk}/")
     main = page.get_by_role("main")
     main.get_by_text("Change therapist", exact=True).first.click()
     main.get_by_label("New therapist").select_option(label="Theo Ek")
@@ -42,8 +36,7 @@ def test_the_demo_manager_changes_a_patients_therapist(page, browser, live_serve
     context = browser.new_context(base_url=live_server.url)
     theo = context.new_page()
     try:
-        _staff(theo, "therapist2")
-        theo.goto("/inbox/")
+        cookie_sign_in(theo, "therapist2@demo.tessera.test", "/inbox/")
         row = theo.locator(f"#new-{episode.pk}")
         expect(row).to_contain_text("New patient")
         expect(row).to_contain_text(episode.patient.last_name)

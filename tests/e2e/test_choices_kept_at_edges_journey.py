@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tessera.appointments.models import ChangeRequest
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in
 from tests.e2e.test_applicant_and_sessions_journey import coming_session  # noqa: F401
 
 WHY = "I start a new job that week and cannot take time off"
@@ -55,7 +55,6 @@ def test_a_letter_refused_back_to_its_page_keeps_the_words_and_says_so(page, e2e
     words were gone."""
     from tessera.core.actions import do_update_patient_details
     from tessera.letters.models import Letter
-    from tests.e2e.test_safety_paths_journey import sign_in_with_code
 
     clinic, therapist = e2e_world.clinic, e2e_world.therapist
     clinic.languages = ["sv", "en"]
@@ -65,8 +64,7 @@ def test_a_letter_refused_back_to_its_page_keeps_the_words_and_says_so(page, e2e
     )
     words = "Pia works hard on her exposure steps; call us any time."
     episode = e2e_world.patient.episodes.get()
-    sign_in_with_code(page, therapist.email)
-    page.goto(f"/episodes/{episode.pk}/letters/")
+    cookie_sign_in(page, therapist.email, f"/episodes/{episode.pk}/letters/")
     main = page.get_by_role("main")
     main.get_by_role("combobox", name=re.compile(r"^Letter\b")).select_option("started")
     main.get_by_label("Language of the letter").select_option("en")

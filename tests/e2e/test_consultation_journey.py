@@ -3,9 +3,6 @@ through the grant and comments; the therapist reads the comment."""
 
 from __future__ import annotations
 
-import datetime as dt
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,19 +11,9 @@ from tessera.core import actions
 from tessera.core.models import AuditEvent
 from tessera.core.roles import Role
 from tests.conftest import make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-_USED: dict[str, int] = {}
-
-
-def _sign_in_staff(page, email, clock):
-    if _USED.get(email) == int(time.time()) // 30:
-        clock.shift(dt.timedelta(seconds=30 - time.time() % 30 + 0.05))
-    staff_sign_in(page, email)
-    _USED[email] = int(time.time()) // 30
 
 
 def _sign_out(page):
@@ -34,15 +21,14 @@ def _sign_out(page):
     page.wait_for_load_state()
 
 
-def test_a_therapist_asks_a_colleague_who_answers_through_the_grant(page, e2e_world, clock):
+def test_a_therapist_asks_a_colleague_who_answers_through_the_grant(page, e2e_world):
     colleague = make_user(
         "colleague@alpha.test", second_factor=True, first_name="Kim", last_name="Kollega"
     )
     actions.do_grant_role(colleague, e2e_world.clinic, Role.THERAPIST)
     patient = e2e_world.patient
 
-    _sign_in_staff(page, e2e_world.therapist.email, clock)
-    page.goto(f"/patients/{patient.pk}/")
+    cookie_sign_in(page, e2e_world.therapist.email, f"/patients/{patient.pk}/")
     page.get_by_role("link", name="Ask a colleague").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask a colleague")
     page.get_by_label("Who do you want to ask?").select_option(label="Kim Kollega")
@@ -52,7 +38,7 @@ def test_a_therapist_asks_a_colleague_who_answers_through_the_grant(page, e2e_wo
     expect(page.get_by_role("status")).to_contain_text("Your question was sent.")
     _sign_out(page)
 
-    _sign_in_staff(page, colleague.email, clock)
+    cookie_sign_in(page, colleague.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Consultations").click()
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page.get_by_text("Would you add the sleep module now?")).to_be_visible()
@@ -65,8 +51,7 @@ def test_a_therapist_asks_a_colleague_who_answers_through_the_grant(page, e2e_wo
     expect(page.get_by_role("status")).to_contain_text("Your comment was added.")
     _sign_out(page)
 
-    _sign_in_staff(page, e2e_world.therapist.email, clock)
-    page.goto("/consultations/mine/")
+    cookie_sign_in(page, e2e_world.therapist.email, "/consultations/mine/")
     new_comments = page.get_by_role("table").get_by_role("row").nth(1).get_by_role("cell").last
     expect(new_comments).to_have_text("1")
     page.get_by_role("table").get_by_role("link").first.click()

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
-
-
-def _staff(page, local: str) -> None:
-    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def _choose_norwegian(page) -> None:
@@ -34,7 +29,7 @@ def test_wide_tables_with_hidden_labels_do_not_widen_the_page_at_320px(
     region and made the whole page 1,119 px wide at 320 px (the wrap was no containing
     block)."""
     page = phone_page
-    _staff(page, "region.admin")
+    cookie_sign_in(page, "region.admin@demo.tessera.test")
     for path in ("/clinics/canal/instruments/", "/clinics/canal/measures/"):
         page.goto(path)
         assert page.get_by_role("region", name="Table that scrolls sideways").first.is_visible()
@@ -54,7 +49,7 @@ def test_a_discharged_patients_pages_offer_no_link_that_answers_404(page, live_s
     )
     assert patient is not None, "the demo has a patient whose every episode ended"
     episode = patient.episodes.get()
-    _staff(page, "manager")
+    cookie_sign_in(page, "manager@demo.tessera.test")
     for path in (
         f"/patients/{patient.pk}/",
         f"/episodes/{episode.pk}/",
@@ -80,7 +75,7 @@ def test_week_links_fit_a_phone_in_norwegian(phone_page, live_server, seeded_dem
     px) and a patient's record with a long e-mail address was 327 px wide: the links
     now wrap, and a detail's value may break anywhere."""
     page = phone_page
-    _staff(page, "canal.manager")
+    cookie_sign_in(page, "canal.manager@demo.tessera.test")
     _choose_norwegian(page)
     page.goto("/workload/clinics/canal/")
     assert page.get_by_role("navigation", name="Uker").is_visible()

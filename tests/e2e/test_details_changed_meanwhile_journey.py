@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.core.models import Patient
-from tests.e2e.conftest import new_context, sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, new_context
 
 pytestmark = pytest.mark.e2e
 
@@ -17,15 +17,13 @@ def test_a_record_changed_by_the_patient_meanwhile_is_not_saved_over(
     page, browser, live_server, e2e_world
 ):
     patient = e2e_world.patient
-    staff_sign_in(page, e2e_world.therapist)
-    page.goto(f"/patients/{patient.pk}/edit/")
+    cookie_sign_in(page, e2e_world.therapist, f"/patients/{patient.pk}/edit/")
     page.get_by_role("textbox", name="GP or referrer").fill("Dr Berg")
 
     context = new_context(browser, live_server, {"width": 1280, "height": 800})
     try:
         own = context.new_page()
-        sign_in(own, "patient@alpha.test")
-        own.goto("/me/edit/")
+        cookie_sign_in(own, "patient@alpha.test", "/me/edit/")
         own.get_by_label("Mobile phone").fill("+46 70 111 22 33")
         own.get_by_role("button", name="Save").click()
         expect(own.get_by_text("Your details were saved.")).to_be_visible()

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD
 from tessera.treatment.models import DueMeasure
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 PHQ = re.compile(r"\(PHQ-9\)")
 GAD = re.compile(r"\(GAD-7\)")
@@ -52,14 +51,13 @@ def _check(cards, yesterday) -> None:
 def test_due_today_on_the_home_page_and_the_list_on_a_phone(
     page, browser, live_server, late_evening
 ):
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     _check(page.locator("li.card"), late_evening)
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     phone = context.new_page()
     try:
-        sign_in(phone, "patient@demo.tessera.test", DEMO_PASSWORD)
-        phone.goto("/me/questionnaires/")
+        cookie_sign_in(phone, "patient@demo.tessera.test", "/me/questionnaires/")
         expect(phone.get_by_role("heading", level=1)).to_have_text("Questionnaires")
         _check(phone.locator("li.card"), late_evening)
     finally:

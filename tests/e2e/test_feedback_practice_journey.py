@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tessera.feedback import actions
 from tessera.feedback.models import PracticeReply
-from tests.e2e.conftest import staff_sign_in, wait_for_scripts
+from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_a_therapist_practises_feedback_with_a_template_and_the_check(page, e2e_
         acting_user=therapist, title="Diary thanks", language="en", body=TEMPLATE
     )
 
-    staff_sign_in(page, therapist.email)
+    cookie_sign_in(page, therapist.email)
     page.get_by_role("link", name="Practice").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice feedback")
     expect(page.get_by_role("main")).to_contain_text("Sunday: went for a walk by the river")
@@ -67,8 +67,7 @@ def test_the_practice_page_fits_a_phone(phone_page, e2e_world):
     actions.do_create_template(
         acting_user=therapist, title="A rather long template title", language="en", body="Hi"
     )
-    staff_sign_in(phone_page, therapist.email)
-    phone_page.goto("/feedback/practice/")
+    cookie_sign_in(phone_page, therapist.email, "/feedback/practice/")
     expect(phone_page.get_by_role("button", name="Check this draft")).to_be_visible()
     width = phone_page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320

@@ -10,14 +10,13 @@ from playwright.sync_api import expect
 
 from tessera.core.models import Episode
 from tessera.safety.models import RiskAlert
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_call_for_help_sent_after_the_end_shows_the_crisis_numbers(page, e2e_world):
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/help/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/help/")
     page.get_by_label("What do you need help with?").fill("I cannot sleep and I am scared")
     Episode.objects.filter(patient=e2e_world.patient).update(status=Episode.Status.ENDED)
     page.get_by_role("button", name="Send to my clinic").click()

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
 from tessera.treatment.models import DiaryEntry
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -41,8 +40,7 @@ def _register(page, activity: str, mood: str) -> None:
 
 def test_two_diary_entries_from_the_home_page_on_a_phone(phone_page, demo):
     page = phone_page
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
-    page.goto("/")
+    cookie_sign_in(page, "patient@demo.tessera.test", "/")
     panel = page.locator("section.homework-panel")
     expect(panel.get_by_role("heading", level=2)).to_have_text("This week's homework")
     expect(panel).to_contain_text("0 entries this week")
@@ -93,7 +91,7 @@ def test_two_diary_entries_from_the_home_page_on_a_phone(phone_page, demo):
         "() => { localStorage.setItem('tessera-owner', 'someone-else');"
         " localStorage.setItem('tessera-worksheet:/me/modules/1/steps/2/', '{}'); }"
     )
-    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     assert page.evaluate(KEPT) == []
 
     page.goto(f"/patients/{demo.pk}/plan/")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tessera.treatment.actions import plans as plan_actions
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.inbox.inbox_world import manual_programme, message, worksheet
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def inbox_world(e2e_world):
 
 def test_a_therapist_goes_from_the_inbox_to_the_patients_overview(page, inbox_world):
     world, episode, answer = inbox_world
-    staff_sign_in(page, world.therapist.email)
+    cookie_sign_in(page, world.therapist.email)
     expect(page).to_have_url(re.compile(r"/$"))
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()

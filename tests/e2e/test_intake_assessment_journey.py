@@ -17,7 +17,7 @@ from tessera.intake.actions import apply as apply_actions
 from tessera.intake.models import Application
 from tessera.notifications.models import Notification
 from tests.conftest import PASSWORD, make_clinic, make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in, staff_sign_in
 from tests.intake.matching_fixtures import DEPRESSION, publish_programme
 
 pytestmark = pytest.mark.e2e
@@ -159,8 +159,7 @@ def test_acceptance_is_refused_without_consent(page, riverside):
     clinic, staff = riverside
     application = make_application(clinic, "una@apply.test", first="Una")
     Application.objects.filter(pk=application.pk).update(consent_accepted_at=None)
-    staff_sign_in(page, staff["assessor"])
-    page.goto(f"/intake/applications/{application.pk}/")
+    cookie_sign_in(page, staff["assessor"], f"/intake/applications/{application.pk}/")
     expect(page.locator("#no-consent")).to_contain_text("cannot be accepted")
     page.get_by_label("Assessment notes").fill("Moderate low mood.")
     page.get_by_label("F32.1 Depressive episode, moderate").check()

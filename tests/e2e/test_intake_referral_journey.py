@@ -11,7 +11,7 @@ from tessera.core.models import Clinic
 from tessera.core.roles import Role
 from tessera.intake.models import Application
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -51,8 +51,7 @@ def test_a_gp_refers_and_the_coordinator_sees_it(page, clinic_and_coordinator):
     application = Application.objects.get(last_name="Referred")
     expect(page.locator("#reference")).to_have_text(application.reference)
 
-    staff_sign_in(page, coordinator.email)
-    page.goto("/intake/")
+    cookie_sign_in(page, coordinator.email, "/intake/")
     row = page.get_by_role("table").get_by_role("row").nth(1)
     expect(row).to_contain_text("Rut Referred")
     expect(row).to_contain_text("Professional referral")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 
 def _language_controls(page):
@@ -20,7 +20,7 @@ def _change_language(page, code: str) -> None:
 
 
 def test_a_patient_switches_to_swedish_and_back(page, e2e_world):
-    sign_in(page, e2e_world.patient.user.email)
+    cookie_sign_in(page, e2e_world.patient.user.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Pia")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "en")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 PAGES = {"home": "/", "login": "/accounts/login/"}
 
@@ -54,7 +54,7 @@ def test_no_horizontal_scroll_at_320px_and_skip_link_works(phone_page, name):
 
 
 def test_patient_home_has_no_horizontal_scroll_at_320px(phone_page, e2e_world):
-    sign_in(phone_page, e2e_world.patient.user.email)
+    cookie_sign_in(phone_page, e2e_world.patient.user.email)
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Welcome, Pia")
     _assert_no_horizontal_scroll(phone_page)
     _screenshot(phone_page, "patient-home")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tessera.core.actions import do_update_patient_details
 from tessera.letters.models import Letter
-from tests.e2e.test_safety_paths_journey import sign_in_with_code
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
@@ -28,8 +28,7 @@ def test_a_letter_in_the_chosen_language_with_the_therapists_words(page, e2e_wor
     )
     episode = patient.episodes.get()
 
-    sign_in_with_code(page, therapist.email)
-    page.goto(f"/episodes/{episode.pk}/letters/")
+    cookie_sign_in(page, therapist.email, f"/episodes/{episode.pk}/letters/")
     main = page.get_by_role("main")
     language = main.get_by_label("Language of the letter")
     expect(language).to_have_value("sv")  # the clinic's first language, as before

@@ -16,7 +16,7 @@ from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure, Response
 from tests.conftest import make_patient, make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +40,7 @@ def test_madrs_s_scheduled_filled_in_scored_and_item9_opens_an_alert(page, e2e_w
         source_note="Klinikens licensierade version",
     )
 
-    staff_sign_in(page, manager.email)
-    page.goto(f"/clinics/{clinic.slug}/measures/")
+    cookie_sign_in(page, manager.email, f"/clinics/{clinic.slug}/measures/")
     main = page.get_by_role("main")
     main.get_by_label("Questionnaire").select_option("MADRS-S")
     main.get_by_label(re.compile("^When", re.I)).select_option("pre")
@@ -57,7 +56,7 @@ def test_madrs_s_scheduled_filled_in_scored_and_item9_opens_an_alert(page, e2e_w
     treatment.do_start_treatment(episode, acting_user=e2e_world.therapist)
     assert DueMeasure.objects.filter(episode=episode, instrument="MADRS-S").exists()
 
-    sign_in(page, patient.user.email)
+    cookie_sign_in(page, patient.user.email)
     page.get_by_role("link", name=re.compile(r"\(MADRS-S\)")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("MADRS-S")
     expect(page.get_by_role("main")).to_contain_text(ITEMS["9"])

@@ -7,21 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.messaging.models import Message, MessageDraft
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _therapist(page, email):
-    staff_sign_in(page, email)
 
 
 def test_therapist_writes_patient_reads_and_replies(page, phone_page, e2e_world):
     episode = e2e_world.patient.episodes.get()
     conversation = f"/episodes/{episode.pk}/messages/"
 
-    _therapist(page, e2e_world.therapist.email)
-    page.goto(conversation)
+    cookie_sign_in(page, e2e_world.therapist.email, conversation)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Messages with")
     page.locator("#id_body").fill("Welcome to the programme. **Start** with module one.")
     page.get_by_role("button", name="Send").click()
@@ -29,8 +24,7 @@ def test_therapist_writes_patient_reads_and_replies(page, phone_page, e2e_world)
     expect(page.locator(".receipt").last).to_contain_text("Not read by the patient yet")
 
     patient = phone_page
-    sign_in(patient, "patient@alpha.test")
-    patient.goto("/")
+    cookie_sign_in(patient, "patient@alpha.test", "/")
     expect(patient.get_by_role("main")).to_contain_text("You have one unread message")
     patient.goto("/me/messages/")
     expect(patient.locator(".conversation strong", has_text="Start")).to_be_visible()

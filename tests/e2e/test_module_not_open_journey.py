@@ -11,11 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD
 from tessera.core.models import Patient, User
 from tessera.treatment.actions.plans import do_remove_module
 from tessera.treatment.models import WorksheetAnswer
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.e2e.test_plan_journey import _open_text_field
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +28,7 @@ def demo(seeded_demo):
 
 
 def test_a_worksheet_in_a_module_taken_out_meanwhile_keeps_its_text(page, demo):
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     entry, step, field = _open_text_field(demo)
     reader = f"/me/modules/{entry.pk}/?step={step.position}"
     page.goto(reader)
@@ -79,7 +78,7 @@ def _ended(patient, *, read_only_days_ago: int, ended_days_ago: int):
 
 def test_a_worksheet_whose_answers_became_read_only_meanwhile_says_why(page, demo):
     """The refusal came as JSON with a 409, which worksheet.js showed as raw JSON."""
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     entry, step, field = _open_text_field(demo)
     page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
     _ended(demo, read_only_days_ago=1, ended_days_ago=2)
@@ -92,7 +91,7 @@ def test_a_worksheet_whose_answers_became_read_only_meanwhile_says_why(page, dem
 def test_a_worksheet_past_the_reading_period_meanwhile_stops_retrying(page, demo):
     """The page answered 404 and worksheet.js said "kept on this device, sent when you
     are back online" and retried every 15 seconds for ever."""
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     entry, step, field = _open_text_field(demo)
     page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
     _ended(demo, read_only_days_ago=3000, ended_days_ago=3000)

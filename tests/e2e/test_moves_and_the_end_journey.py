@@ -12,12 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.core.actions.staff import do_change_therapist
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Episode, Patient, User
 from tessera.feedback.models import FeedbackTemplate
 from tessera.treatment.ending import close_episode
 from tessera.treatment.models import PlanEntry
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +24,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def demo(seeded_demo):
     return Patient.objects.get(user__email="patient@demo.tessera.test")
-
-
-def _therapist(page):
-    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def _order(patient) -> list[int]:
@@ -47,7 +42,7 @@ def _move_down(page, entry_id: int, why: str) -> None:
 
 
 def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
-    _therapist(page)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     plan = f"/patients/{demo.pk}/plan/"
     page.goto(plan)
     other = page.context.new_page()
@@ -71,8 +66,7 @@ def test_a_move_sent_again_from_another_tab_moves_once(page, demo):
 
 
 def test_a_plan_change_sent_after_the_discharge_lands_on_the_episode(page, demo):
-    _therapist(page)
-    page.goto(f"/patients/{demo.pk}/plan/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/patients/{demo.pk}/plan/")
     episode = Episode.objects.filter(patient=demo).exclude(status="ended").get()
     close_episode(  # discharged meanwhile, elsewhere
         episode,
@@ -91,8 +85,7 @@ def test_a_plan_change_sent_after_the_discharge_lands_on_the_episode(page, demo)
 
 
 def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
-    _therapist(page)
-    page.goto("/feedback/templates/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", "/feedback/templates/")
     link = page.locator("a[href$='/delete/']").first
     delete_url = link.get_attribute("href")
     page.goto(delete_url)
@@ -114,7 +107,7 @@ def test_a_feedback_template_deleted_in_two_tabs_lands_on_the_list(page, demo):
 
 
 def test_a_note_written_while_the_care_moved_is_shown_back_to_copy(page, demo):
-    _therapist(page)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     episode = Episode.objects.get(
         patient__user__email="patient2@demo.tessera.test", status="active"
     )

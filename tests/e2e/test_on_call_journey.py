@@ -21,7 +21,7 @@ from tessera.notifications import sms
 from tessera.safety import actions as safety
 from tessera.safety.models import RiskAlert
 from tests.conftest import make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +37,6 @@ def sms_outbox(settings):
     sms.outbox.clear()
 
 
-def sign_in_with_code(page, email: str) -> None:
-    staff_sign_in(page, email)
-
-
 def test_a_manager_adds_a_shift_and_a_saturday_night_alert_reaches_the_on_call_person(
     page, e2e_world, sms_outbox
 ):
@@ -51,8 +47,7 @@ def test_a_manager_adds_a_shift_and_a_saturday_night_alert_reaches_the_on_call_p
     actions.do_grant_role(olle, clinic, Role.THERAPIST)
 
     # The manager adds the shift through the rota page.
-    sign_in_with_code(page, manager.email)
-    page.goto(f"/clinics/{clinic.slug}/on-call/")
+    cookie_sign_in(page, manager.email, f"/clinics/{clinic.slug}/on-call/")
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_contain_text("On-call rota")
     expect(main).to_contain_text("Nobody is on call yet.")
@@ -86,8 +81,7 @@ def test_a_manager_adds_a_shift_and_a_saturday_night_alert_reaches_the_on_call_p
     link = re.search(r"/alerts/\d+/", to_olle[0].body).group(0)
 
     # Olle follows the link, sees the alert and acknowledges it.
-    sign_in_with_code(page, olle.email)
-    page.goto(link)
+    cookie_sign_in(page, olle.email, link)
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_contain_text("Risk alert")
     expect(main).to_contain_text("Said on the phone she has a plan.")

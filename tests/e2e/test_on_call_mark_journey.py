@@ -21,7 +21,7 @@ from tessera.safety.models import RiskAlert
 from tessera.treatment import plans
 from tests.automation.conftest import make_unguided
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import sign_in, staff_sign_in, wait_for_scripts
+from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
 from tests.plan_fixtures import _module, _programme
 
 pytestmark = pytest.mark.e2e
@@ -45,8 +45,7 @@ def test_unticking_on_call_takes_them_off_the_rota_and_help_reaches_the_manager(
 
     # The manager, on a phone, unticks "on call" on Olle's role.
     page = phone_page
-    staff_sign_in(page, maja)
-    page.goto(f"/clinics/{clinic.slug}/staff/{olle.pk}/")
+    cookie_sign_in(page, maja, f"/clinics/{clinic.slug}/staff/{olle.pk}/")
     card = page.get_by_role("region", name="Therapist")
     card.get_by_label("On call for risk alerts").uncheck()
     card.get_by_role("button", name="Save Therapist").click()
@@ -59,8 +58,7 @@ def test_unticking_on_call_takes_them_off_the_rota_and_help_reaches_the_manager(
 
     # The patient asks for help.
     mail.outbox.clear()
-    sign_in(second_page, "una@highland.test")
-    second_page.goto("/me/help/")
+    cookie_sign_in(second_page, "una@highland.test", "/me/help/")
     second_page.get_by_label("What do you need help with?").fill("I cannot go on like this.")
     second_page.get_by_role("button", name="Send to my clinic").click()
     wait_for_scripts(second_page)

@@ -10,7 +10,7 @@ from tessera.core import actions
 from tessera.core.models import AuditEvent, Clinic
 from tessera.core.roles import Role
 from tests.conftest import make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_a_manager_chooses_the_swedish_outcome_rule(page, e2e_world):
     clinic = e2e_world.clinic
     manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
     actions.do_grant_role(manager, clinic, Role.CLINIC_MANAGER)
-    staff_sign_in(page, manager.email)
+    cookie_sign_in(page, manager.email)
 
     page.goto(f"/clinics/{clinic.slug}/edit/")
     main = page.get_by_role("main")

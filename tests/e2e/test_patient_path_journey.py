@@ -15,7 +15,7 @@ from tessera.core.models import Clinic
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import MeasureRule, ResponseDraft
 from tests.conftest import PASSWORD, begun_by, make_clinic
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in
 from tests.intake.intake_helpers import make_application
 
 CRISIS = "If you are thinking about harming yourself"
@@ -34,8 +34,7 @@ def due_phq9(e2e_world):
 
 
 def test_a_patients_risk_answer_saved_for_later_shows_the_crisis_contacts(page, due_phq9):
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/questionnaires/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/questionnaires/")
     page.get_by_role("link", name=re.compile("PHQ-9")).first.click()
     expect(_crisis(page)).to_have_count(0)
     page.get_by_role("group", name=re.compile(r"^1\.")).get_by_label("Several days").check()
@@ -64,8 +63,7 @@ def applicant(transactional_db):
 
 
 def test_an_applicants_risk_answer_saved_for_later_shows_the_crisis_contacts(page, applicant):
-    sign_in(page, "ada@apply.test")
-    page.goto(f"/apply/{applicant.pk}/")
+    cookie_sign_in(page, "ada@apply.test", f"/apply/{applicant.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("PHQ-9")
     page.get_by_role("group", name=re.compile(r"^9\.")).get_by_label("Several days").check()
     page.get_by_role("button", name="Save and continue later").click()
@@ -121,7 +119,7 @@ def ended_course(e2e_world):
 
 
 def test_after_treatment_the_safety_plan_and_the_course_stay_readable(page, ended_course):
-    sign_in(page, "patient@alpha.test")
+    cookie_sign_in(page, "patient@alpha.test")
     after = page.get_by_role("region", name="Your treatment has ended")
     expect(after).to_be_visible()
     expect(after).to_contain_text("+46 8 555 010")
@@ -173,8 +171,7 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
 
     page.goto(f"/c/{unguided_alone.clinic.slug}/")
     expect(page.get_by_role("main")).to_contain_text("No therapist follows your work")
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/messages/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/messages/")
     expect(page.locator("#who-reads")).to_contain_text("Nobody reads messages")
     expect(page.get_by_role("textbox")).to_have_count(0)
     page.get_by_role("main").get_by_role("link", name="I need help").click()
@@ -190,8 +187,7 @@ def test_in_an_unguided_course_a_message_reaches_a_person_or_is_not_offered(
     staff_context = browser.new_context(base_url=live_server.url)
     staff = staff_context.new_page()
     try:
-        staff_sign_in(staff, "maja@alpha.test")
-        staff.goto("/alerts/")
+        cookie_sign_in(staff, "maja@alpha.test", "/alerts/")
         staff.get_by_role("link", name=re.compile("Pia")).first.click()
         expect(staff.get_by_role("main")).to_contain_text("I cannot get started and feel low")
     finally:
@@ -313,7 +309,7 @@ def test_a_self_referral_confirmed_in_another_browser_is_not_lost(
 
 def test_on_a_phone_the_menu_folds_and_the_safety_plan_is_one_tap_away(phone_page, e2e_world):
     page = phone_page
-    sign_in(page, "patient@alpha.test")
+    cookie_sign_in(page, "patient@alpha.test")
     expect(page.get_by_role("link", name="Questionnaires")).to_be_hidden()
     header = page.locator("header").bounding_box()
     assert header["height"] < 640 / 4  # the header no longer takes a third of the screen
@@ -344,8 +340,7 @@ def test_a_message_written_just_after_the_end_reaches_the_therapist(
     page, just_ended, browser, live_server
 ):
 
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/messages/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/messages/")
     expect(page.get_by_role("main")).to_contain_text("You can still write")
     page.get_by_label("Your message").fill("One more question about the relapse plan")
     page.get_by_role("button", name="Send").click()
@@ -353,7 +348,7 @@ def test_a_message_written_just_after_the_end_reaches_the_therapist(
     staff_context = browser.new_context(base_url=live_server.url)
     staff = staff_context.new_page()
     try:
-        staff_sign_in(staff, "therapist@alpha.test")
+        cookie_sign_in(staff, "therapist@alpha.test")
         staff.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
         staff.get_by_role("link", name=re.compile(r"^Waiting for a reply \(1\)")).click()
         expect(staff.get_by_role("main")).to_contain_text("Pia Larsson")

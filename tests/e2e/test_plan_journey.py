@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
 from tessera.treatment.models import DueMeasure, PlanEntry, WorksheetAnswer
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 
 def _open_text_field(patient):
@@ -34,10 +33,6 @@ def _option(form, text: str) -> str:
     return form.locator("option", has_text=text).first.text_content()
 
 
-def _therapist(page):
-    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
-
-
 def test_a_therapist_adds_a_module_and_switches_programme_without_losing_work(page, demo):
     done_before = set(
         PlanEntry.objects.filter(episode__patient=demo, completed_at__isnull=False).values_list(
@@ -45,8 +40,7 @@ def test_a_therapist_adds_a_module_and_switches_programme_without_losing_work(pa
         )
     )
     answers_before = list(WorksheetAnswer.objects.filter(entry__episode__patient=demo).values())
-    _therapist(page)
-    page.goto(f"/patients/{demo.pk}/plan/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/patients/{demo.pk}/plan/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Treatment plan")
 
     add = page.locator("form", has=page.get_by_role("button", name="Add module"))
@@ -85,7 +79,7 @@ def test_a_therapist_adds_a_module_and_switches_programme_without_losing_work(pa
 
 
 def test_a_worksheet_keeps_text_when_saving_fails_and_saves_it_later(page, demo):
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     entry, step, field = _open_text_field(demo)
     page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
 

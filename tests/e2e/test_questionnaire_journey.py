@@ -8,9 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Patient
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def _fill(page, code: str, choice: str, items: int) -> None:
 
 
 def test_a_patient_fills_in_due_questionnaires_and_the_therapist_sees_them(page, demo):
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     expect(page.get_by_role("link", name=re.compile(r"\(PHQ-9\)"))).to_be_visible()
 
     # A first try without one answer is explained beside the question, nothing lost.
@@ -66,7 +65,7 @@ def test_a_patient_fills_in_due_questionnaires_and_the_therapist_sees_them(page,
     expect(gad.get_by_role("row").last).to_contain_text("7")
 
     page.get_by_role("button", name="Sign out").click()
-    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     patient = Patient.objects.get(user__email="patient@demo.tessera.test")
     page.get_by_role("link", name=str(patient)).first.click()
     page.get_by_role("link", name="Scores and questionnaires").click()

@@ -12,15 +12,14 @@ from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import expect
 
 from tessera.core.models import AuditEvent
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
 
 
 def test_the_patient_downloads_their_record(phone_page, e2e_world):
     page = phone_page
-    sign_in(page, "patient@alpha.test")
-    page.goto("/")
+    cookie_sign_in(page, "patient@alpha.test", "/")
     page.get_by_text("Menu", exact=True).click()  # the menu folds on a phone
     page.get_by_role("link", name="Your record").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your record")
@@ -37,7 +36,7 @@ def test_the_patient_downloads_their_record(phone_page, e2e_world):
 
 
 def test_the_therapist_downloads_the_episode_from_the_overview(page, e2e_world):
-    staff_sign_in(page, e2e_world.therapist.email)
+    cookie_sign_in(page, e2e_world.therapist.email)
     episode = e2e_world.patient.episodes.get()
     page.goto(f"/episodes/{episode.pk}/")
     with page.expect_download() as document:

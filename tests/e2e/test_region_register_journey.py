@@ -12,16 +12,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.reports.models import EpisodeOutcome, RegisterRow
 from tessera.reports.register.export import load_profile, validate
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_region_administrator_exports_the_region_once(page, seeded_demo):
-    staff_sign_in(page, "region.admin@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+    cookie_sign_in(page, "region.admin@demo.tessera.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name=re.compile("to quality registers$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Exports to quality registers")

@@ -21,7 +21,7 @@ from tessera.treatment import plans
 from tessera.treatment.actions import plans as plan_actions
 from tests.automation.conftest import make_unguided
 from tests.conftest import make_clinic
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.plan_fixtures import _module, _programme
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +58,7 @@ def test_a_reminder_for_a_removed_module_is_not_sent_and_says_so(page, held_remi
     held_reminder.refresh_from_db()
     assert held_reminder.state == "withdrawn"
     assert not any("Something new is ready" in m.subject for m in mail.outbox)
-    sign_in(page, "una@highland.test")
-    page.goto("/me/notifications/history/")
+    cookie_sign_in(page, "una@highland.test", "/me/notifications/history/")
     row = page.locator("#notification-history tr[data-kind='reminder_module']")
     expect(row).to_contain_text("Something new is ready for you")
     expect(row).to_contain_text("no longer needed")

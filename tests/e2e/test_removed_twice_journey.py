@@ -9,9 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import CrisisContact
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +18,7 @@ CONTACTS = "/clinics/riverside/crisis-contacts/"
 
 
 def test_a_crisis_contact_removed_in_another_tab_is_not_page_not_found(page, seeded_demo):
-    staff_sign_in(page, "manager@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+    cookie_sign_in(page, "manager@demo.tessera.test")
     before = CrisisContact.objects.filter(clinic__slug="riverside").count()
     page.goto(CONTACTS)
     other = page.context.new_page()

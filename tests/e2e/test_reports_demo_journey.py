@@ -13,15 +13,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.reports.models import EpisodeOutcome
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
-
-
-def _staff(page, local: str) -> None:
-    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def _reports(page) -> None:
@@ -29,7 +24,7 @@ def _reports(page) -> None:
 
 
 def test_the_demo_manager_and_region_administrator_read_the_reports(page, seeded_demo):
-    _staff(page, "manager")
+    cookie_sign_in(page, "manager@demo.tessera.test")
     _reports(page)
     page.get_by_role("link", name="implementation dashboard").click()
     adherence = page.get_by_role("table", name=re.compile("^Module adherence"))
@@ -88,7 +83,7 @@ def test_the_demo_manager_and_region_administrator_read_the_reports(page, seeded
     page.get_by_role("button", name="Sign out").click()
 
     # The region administrator compares the five demo clinics, and one programme.
-    _staff(page, "region.admin")
+    cookie_sign_in(page, "region.admin@demo.tessera.test")
     _reports(page)
     page.get_by_role("link", name=re.compile("^Compare the clinics of")).click()
     table = page.get_by_role("table", name="Outcomes of the courses that ended, per clinic")

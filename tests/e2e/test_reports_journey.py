@@ -19,9 +19,9 @@ from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.reports.models import EpisodeOutcome
 from tessera.treatment.actions.schedule import do_add_measure_rule
-from tests.conftest import TOTP_SECRET, make_user
+from tests.conftest import make_user
 from tests.demo_snapshot import DatabaseCopy
-from tests.e2e.conftest import build_e2e_world, current_totp_code, sign_in
+from tests.e2e.conftest import build_e2e_world, cookie_sign_in
 from tests.reports.cohort import COHORT, build
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("warm_pdf")]  # downloads PDFs
@@ -34,11 +34,6 @@ class _World:
 
     def __getitem__(self, kind):
         return self.users[kind]
-
-
-def _second_factor(page) -> None:
-    page.get_by_label(re.compile("code", re.I)).fill(current_totp_code(TOTP_SECRET))
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
 
 
 class _Cohort:
@@ -85,8 +80,7 @@ def _build_cohort_world() -> _World:
 
 
 def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
-    _second_factor(page)
+    cookie_sign_in(page, "manager@alpha.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     page.get_by_role("link", name="outcome report").click()
@@ -120,8 +114,7 @@ def test_a_manager_reads_the_outcomes_and_the_dashboard(page, cohort_world):
 
 def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
     page = phone_page
-    sign_in(page, "therapist@alpha.test")
-    _second_factor(page)
+    cookie_sign_in(page, "therapist@alpha.test")
     page.goto("/reports/")
     page.get_by_role("link", name="Outcome of each of my episodes").click()
     table = page.get_by_role("table")
@@ -133,8 +126,7 @@ def test_a_therapist_sees_only_their_own_outcomes(phone_page, cohort_world):
 
 
 def test_a_manager_builds_and_downloads_the_quarterly_pdf(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
-    _second_factor(page)
+    cookie_sign_in(page, "manager@alpha.test")
     page.goto("/reports/")
     page.get_by_role("link", name="quarterly reports").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Quarterly reports")
@@ -154,8 +146,7 @@ def test_a_region_administrator_compares_the_clinics_with_small_numbers_hidden(p
     make_clinic(region, "beta")
     admin = make_user("region.admin@e2e.test", second_factor=True, first_name="Rolf")
     actions.do_make_region_admin(admin, region)
-    sign_in(page, "region.admin@e2e.test")
-    _second_factor(page)
+    cookie_sign_in(page, "region.admin@e2e.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="Compare the clinics of E2E Region").click()
     table = page.get_by_role("table", name="Outcomes of the courses that ended, per clinic")
@@ -175,8 +166,7 @@ def test_a_manager_reads_adverse_effects_and_the_new_dashboard_figures_and_downl
     page, cohort_world
 ):
     EpisodeOutcome.objects.filter(finished=True).update(neq_effects=1)
-    sign_in(page, "manager@alpha.test")
-    _second_factor(page)
+    cookie_sign_in(page, "manager@alpha.test")
     page.goto("/reports/")
     page.get_by_role("link", name="outcome report").click()
     adverse = page.get_by_role("row", name=re.compile("^Reported at least one negative effect"))
@@ -210,8 +200,7 @@ def test_a_manager_reads_adverse_effects_and_the_new_dashboard_figures_and_downl
 
 
 def test_a_manager_exports_to_a_quality_register_once(page, cohort_world):
-    sign_in(page, "manager@alpha.test")
-    _second_factor(page)
+    cookie_sign_in(page, "manager@alpha.test")
     page.goto("/reports/")
     page.get_by_role("link", name="exports to quality registers").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Exports to quality registers")

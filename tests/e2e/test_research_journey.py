@@ -14,10 +14,9 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Episode, Patient
 from tessera.research.models import Participant, Study
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +24,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def demo(seeded_demo):
     return Patient.objects.get(user__email="patient@demo.tessera.test")
-
-
-def _staff(page, local: str) -> None:
-    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
 
 
 def _sign_out(page) -> None:
@@ -41,7 +36,7 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     pia = Participant.objects.get(study=study, episode__patient=demo)
 
     # The patient reads the consent text (in English, her language) and consents.
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     page.get_by_role("link", name="Research studies").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("CALM")
     expect(page.get_by_role("main")).to_contain_text("CALM compares two ways")
@@ -50,7 +45,7 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     _sign_out(page)
 
     # The research coordinator confirms eligibility: that is the moment of randomisation.
-    _staff(page, "research.coordinator")
+    cookie_sign_in(page, "research.coordinator@demo.tessera.test")
     page.get_by_role("link", name="Studies").click()
     page.get_by_role("link", name=re.compile("CALM")).click()
     page.get_by_role("link", name="Participants").click()
@@ -71,8 +66,7 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     _sign_out(page)
 
     # The blinded assessor sees the research measures, never the arm; her messages: 404.
-    _staff(page, "blinded.assessor")
-    page.goto(f"/research/participants/{pia.pk}/")
+    cookie_sign_in(page, "blinded.assessor@demo.tessera.test", f"/research/participants/{pia.pk}/")
     main = page.get_by_role("main")
     expect(main).to_contain_text("PHQ-9")
     expect(main).to_contain_text("Blinded")
@@ -83,16 +77,14 @@ def test_a_patient_consents_is_randomised_assessed_blind_and_withdraws(page, dem
     _sign_out(page)
 
     # The patient withdraws and asks to be removed from future exports.
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
-    page.goto("/me/studies/")
+    cookie_sign_in(page, "patient@demo.tessera.test", "/me/studies/")
     page.get_by_label("Also remove my data from future exports").check()
     page.get_by_role("button", name="Withdraw").click()
     expect(page.get_by_role("main")).to_contain_text("Your care continues unchanged")
     _sign_out(page)
 
     # The investigator's next export says so.
-    _staff(page, "researcher")
-    page.goto(f"/research/{study.pk}/export/")
+    cookie_sign_in(page, "researcher@demo.tessera.test", f"/research/{study.pk}/export/")
     expect(page.get_by_role("main")).to_contain_text("asked to be removed from exports")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the export").click()

@@ -16,13 +16,11 @@ import pytest
 from django.forms.models import model_to_dict
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import AuditEvent, Clinic, User
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.models import Application
 from tessera.research.models import AllocationSlot, ApplicationAnswer, Participant, Study
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.intake.intake_helpers import make_application
 
 pytestmark = pytest.mark.e2e
@@ -35,17 +33,12 @@ def demo(seeded_demo):
     return Study.objects.get(key="calm")
 
 
-def _staff(page, local: str) -> None:
-    staff_sign_in(page, f"{local}@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
-
-
 def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort(page, demo):
     riverside = Clinic.objects.get(slug="riverside")
     application = make_application(riverside, "sam.applicant@example.test", first="Sam")
     before = model_to_dict(Application.objects.get(pk=application.pk))
 
-    sign_in(page, "sam.applicant@example.test", PASSWORD)
-    page.goto(f"/apply/{application.pk}/status/")
+    cookie_sign_in(page, "sam.applicant@example.test", f"/apply/{application.pk}/status/")
     expect(page.get_by_role("heading", name="Research at the clinic")).to_be_visible()
     page.get_by_role("link", name="Read about the study and answer").click()
     main = page.get_by_role("main")
@@ -83,7 +76,7 @@ def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort
 
     # The research coordinator invites Sam: his answer from the application comes along,
     # so confirming eligibility randomises him.
-    _staff(page, "research.coordinator")
+    cookie_sign_in(page, "research.coordinator@demo.tessera.test")
     page.get_by_role("link", name="Studies").click()
     page.get_by_role("link", name=re.compile("CALM")).click()
     page.get_by_role("link", name="Participants").click()
@@ -111,7 +104,7 @@ def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort
 
     # Sam gets the arm's plan, and sees that he takes part.
     first_module = episode.plan.order_by("position").first().module_version.title
-    sign_in(page, "sam.applicant@example.test", PASSWORD)
+    cookie_sign_in(page, "sam.applicant@example.test")
     page.get_by_role("link", name="My modules").click()
     expect(page.get_by_role("main")).to_contain_text(first_module)
     page.get_by_role("link", name="Research studies").click()
@@ -119,7 +112,7 @@ def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort
 
 
 def test_the_investigator_edits_a_protocol_and_extends_a_stratum(page, demo):
-    _staff(page, "researcher")
+    cookie_sign_in(page, "researcher@demo.tessera.test")
     page.get_by_role("link", name="Studies").click()
     page.get_by_role("link", name="Start a new study").click()
     page.get_by_label("Short name").fill("sleep")

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from tessera.core import actions
 from tessera.safety.models import RiskAlert
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,8 +46,7 @@ def test_a_high_concern_is_timed_by_who_can_act_and_resolving_opens_the_safety_p
     )
 
     with time_machine.travel(TUESDAY_03, tick=True):
-        staff_sign_in(page, tove.email)
-        page.goto(f"/episodes/{episode.pk}/concern/")
+        cookie_sign_in(page, tove.email, f"/episodes/{episode.pk}/concern/")
         main = page.get_by_role("main")
         expect(main).to_contain_text("nobody is on call now")
         main.get_by_label("high").check()
@@ -68,8 +67,7 @@ def test_a_high_concern_is_timed_by_who_can_act_and_resolving_opens_the_safety_p
     # idle, and its answer set cookies under the new sign-in form.
     page = second_page
     with time_machine.travel(TUESDAY_1815, tick=True):
-        staff_sign_in(page, tove.email)
-        page.goto(f"/episodes/{episode.pk}/concern/")
+        cookie_sign_in(page, tove.email, f"/episodes/{episode.pk}/concern/")
         main = page.get_by_role("main")
         expect(main).to_contain_text("goes at once to whoever is on call")
         main.get_by_label("high").check()

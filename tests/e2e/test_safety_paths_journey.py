@@ -33,13 +33,9 @@ from tessera.safety.models import RiskAlert
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.conftest import make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in_with_code(page, email: str) -> None:
-    staff_sign_in(page, email)
 
 
 def _manager(clinic):
@@ -64,8 +60,7 @@ def test_no_crisis_contacts_no_patients_and_no_unguided_care_without_cover(page,
     expect(page.get_by_role("main")).to_contain_text("not taking patients or referrals yet")
 
     # The manager is told on the clinic page, and adds the clinic's own contact.
-    sign_in_with_code(page, manager.email)
-    page.goto(f"/clinics/{clinic.slug}/")
+    cookie_sign_in(page, manager.email, f"/clinics/{clinic.slug}/")
     main = page.get_by_role("main")
     expect(main).to_contain_text("This clinic cannot take patients yet")
     main.get_by_role("link", name="Change crisis contacts").click()
@@ -110,8 +105,7 @@ def test_a_late_sweep_is_seen_and_the_overdue_alert_escalates_when_it_runs(
         run_automation()  # the last sweep: two hours ago, before the alert fell due
     assert RiskAlert.objects.get().escalation_level == 0
 
-    sign_in_with_code(page, e2e_world.therapist.email)
-    page.goto("/alerts/")
+    cookie_sign_in(page, e2e_world.therapist.email, "/alerts/")
     main = page.get_by_role("main")
     warning = main.get_by_role("alert").filter(has_text="Alerts are not being escalated.")
     expect(warning).to_be_visible()
@@ -175,8 +169,7 @@ def test_the_letter_for_a_one_contact_course_says_not_finished(page, e2e_world):
     _answer(episode, "GAD-7", "pre", 2, 7, patient.user)
     _answer(episode, "GAD-7", "weekly", 0, 7, patient.user)
 
-    sign_in_with_code(page, therapist.email)
-    page.goto(f"/episodes/{episode.pk}/end/")
+    cookie_sign_in(page, therapist.email, f"/episodes/{episode.pk}/end/")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Does not yet count as a finished course")
     main.get_by_label("completed treatment").check()

@@ -19,7 +19,7 @@ from tessera.intake.models import ScreeningAnswer
 from tessera.treatment.actions.episodes import BASELINE_WINDOW
 from tessera.treatment.models import MeasureRule
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.intake.assessment_helpers import assess_kwargs
 from tests.intake.intake_helpers import make_application
 from tests.intake.matching_fixtures import DEPRESSION, publish_programme
@@ -69,8 +69,7 @@ def _to_fill_in(page):
 
 
 def test_a_patient_screened_just_before_the_start_is_not_asked_again(page, accepted):
-    sign_in(page, "just.screened@apply.test")
-    page.goto("/me/questionnaires/")
+    cookie_sign_in(page, "just.screened@apply.test", "/me/questionnaires/")
     expect(_to_fill_in(page)).to_contain_text("Nothing to fill in right now.")
     expect(_to_fill_in(page).get_by_role("link")).to_have_count(0)
     sent = page.get_by_role("region", name="Sent")
@@ -79,8 +78,7 @@ def test_a_patient_screened_just_before_the_start_is_not_asked_again(page, accep
 
 
 def test_a_patient_screened_long_ago_is_asked_again(page, accepted):
-    sign_in(page, "long.ago@apply.test")
-    page.goto("/me/questionnaires/")
+    cookie_sign_in(page, "long.ago@apply.test", "/me/questionnaires/")
     expect(_to_fill_in(page).get_by_role("link", name=re.compile("PHQ-9"))).to_be_visible()
     expect(_to_fill_in(page).get_by_role("link", name=re.compile("GAD-7"))).to_be_visible()
     expect(page.get_by_role("region", name="Sent")).to_have_count(0)

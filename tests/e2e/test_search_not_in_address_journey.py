@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tessera.core import actions
 from tessera.core.roles import Role
 from tests.conftest import make_clinic, make_patient, make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,8 +46,7 @@ def test_a_patient_search_keeps_the_name_out_of_the_address(
     page, browser, live_server, clinic_with_patients
 ):
     therapist, colleague = clinic_with_patients
-    staff_sign_in(page, therapist)
-    page.goto("/patients/")
+    cookie_sign_in(page, therapist, "/patients/")
     rows = page.locator("#patient-rows tbody tr")
     expect(rows).to_have_count(2)
     page.get_by_label("Search by name or identity number").fill(SURNAME[:5])
@@ -67,16 +66,14 @@ def test_a_patient_search_keeps_the_name_out_of_the_address(
     # A colleague at another computer, given the address (the same code cannot sign the
     # same person in twice within its half-minute).
     other = browser.new_page(base_url=live_server.url)
-    staff_sign_in(other, colleague)
-    other.goto(page.url)
+    cookie_sign_in(other, colleague, page.url)
     expect(other.get_by_role("status")).to_contain_text("That search is not kept any more")
     expect(other.get_by_label("Search by name or identity number")).to_have_value("")
     other.close()
 
 
 def test_the_caseload_keeps_its_sort_in_the_address_and_the_name_out(page, clinic_with_patients):
-    staff_sign_in(page, clinic_with_patients[0])
-    page.goto("/caseload/")
+    cookie_sign_in(page, clinic_with_patients[0], "/caseload/")
     table = page.locator("table.caseload")
     expect(table.locator("tbody tr")).to_have_count(2)
     page.get_by_label("Name contains").fill("Mober")

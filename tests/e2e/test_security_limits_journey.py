@@ -13,7 +13,7 @@ from tessera.core.roles import Role
 from tessera.core.validation import TEXT_MAX_LENGTH
 from tessera.intake.models import Application
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +67,5 @@ def test_lengths_and_a_clinics_own_limit(page, clinic_and_manager):
     expect(page.locator("#id_referrer-reason")).to_have_value("A second person, low mood.")
     assert Application.objects.count() == 1
 
-    staff_sign_in(page, manager.email)
-    page.goto("/audit/security/")
+    cookie_sign_in(page, manager.email, "/audit/security/")
     expect(page.get_by_role("table")).to_contain_text("A request was refused by a rate limit")

@@ -11,11 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.consultation.models import ConsultationRequest
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import Episode, Patient, User
 from tessera.messaging.models import Message
 from tessera.treatment.ending import close_episode
-from tests.e2e.conftest import staff_sign_in, wait_for_scripts
+from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
 
 pytestmark = pytest.mark.e2e
 
@@ -26,13 +25,8 @@ def episode(seeded_demo):
     return Episode.objects.filter(patient=patient).exclude(status="ended").get()
 
 
-def _therapist(page):
-    staff_sign_in(page, "therapist@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
-
-
 def test_a_question_sent_after_the_discharge_is_shown_back_to_copy(page, episode):
-    _therapist(page)
-    page.goto(f"/consultations/ask/{episode.pk}/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/consultations/ask/{episode.pk}/")
     who = page.get_by_label("Who do you want to ask?")
     who.select_option(index=1)
     page.get_by_label("Your question").fill("Would a booster session help her?")
@@ -54,7 +48,7 @@ def test_a_question_sent_after_the_discharge_is_shown_back_to_copy(page, episode
 
 
 def test_a_message_sent_again_after_going_back_is_sent_once(page, episode):
-    _therapist(page)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     conversation = f"/episodes/{episode.pk}/messages/"
     words = "Your next module opens on Monday."
     page.goto(conversation)
@@ -76,8 +70,7 @@ def test_a_message_sent_again_after_going_back_is_sent_once(page, episode):
 def test_time_recorded_again_after_going_back_is_recorded_once(page, episode):
     from tessera.workload.models import TimeEntry
 
-    _therapist(page)
-    page.goto(f"/workload/episodes/{episode.pk}/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/workload/episodes/{episode.pk}/")
     form = page.locator("form[aria-labelledby='add-heading']")
     form.get_by_label("Minutes").fill("25")
     form.get_by_label("Why").fill("Phone call with her GP")
@@ -96,7 +89,7 @@ def test_time_recorded_again_after_going_back_is_recorded_once(page, episode):
 
 
 def test_a_care_model_change_sent_after_the_discharge_changes_nothing(page, episode):
-    _therapist(page)
+    cookie_sign_in(page, "therapist@demo.tessera.test")
     sessions = f"/episodes/{episode.pk}/sessions/"
     page.goto(sessions)
     form = page.locator(f"form[action$='/episodes/{episode.pk}/care-model/']")
@@ -120,8 +113,7 @@ def test_a_care_model_change_sent_after_the_discharge_changes_nothing(page, epis
 def test_the_plan_and_ask_pages_opened_again_after_the_discharge(page, episode):
     """A therapist had the plan page and the ask page open; the patient was discharged
     elsewhere; reloading either said Page not found."""
-    _therapist(page)
-    page.goto(f"/patients/{episode.patient_id}/plan/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/patients/{episode.patient_id}/plan/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     close_episode(  # discharged meanwhile, elsewhere
         episode,
@@ -149,8 +141,7 @@ def test_the_patients_page_after_the_care_moved_to_a_colleague(page, episode):
     again: it said Page not found, as for an address that never existed."""
     from tessera.core.actions.staff import do_change_therapist
 
-    _therapist(page)
-    page.goto(f"/episodes/{episode.pk}/")
+    cookie_sign_in(page, "therapist@demo.tessera.test", f"/episodes/{episode.pk}/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     do_change_therapist(  # elsewhere, by the manager
         episode,

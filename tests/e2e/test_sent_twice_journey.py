@@ -10,15 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.safety.models import RiskAlert
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_concern_sent_again_after_back_raises_one_alert(page, e2e_world):
     episode = e2e_world.patient.episodes.get()
-    staff_sign_in(page, e2e_world.therapist)
-    page.goto(f"/episodes/{episode.pk}/concern/")
+    cookie_sign_in(page, e2e_world.therapist, f"/episodes/{episode.pk}/concern/")
     page.wait_for_load_state()
     main = page.get_by_role("main")
     main.get_by_label("high").check()

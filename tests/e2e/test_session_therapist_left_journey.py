@@ -17,7 +17,7 @@ from tessera.core import actions
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +40,7 @@ def test_a_patient_is_told_not_to_come_and_the_manager_sees_the_session(
     ClinicRole.objects.filter(user=e2e_world.therapist, role=Role.THERAPIST).delete()
 
     patient = phone_page
-    sign_in(patient, "patient@alpha.test")
-    patient.goto("/")
+    cookie_sign_in(patient, "patient@alpha.test", "/")
     sessions = patient.get_by_role("region", name="Your next sessions")
     expect(sessions.get_by_role("status")).to_contain_text("Do not come to it")
     expect(sessions).to_contain_text("to be booked again")
@@ -60,8 +59,7 @@ def test_a_patient_is_told_not_to_come_and_the_manager_sees_the_session(
     # Nothing sticks out sideways at 320 px.
     assert patient.evaluate("document.documentElement.scrollWidth") <= 320
 
-    staff_sign_in(page, manager)
-    page.goto("/clinics/alpha/staff/")
+    cookie_sign_in(page, manager, "/clinics/alpha/staff/")
     rebook = page.get_by_role("region", name="Booked sessions that need a new therapist")
     expect(rebook).to_contain_text("booked with Tove Terapeut")
     rebook.get_by_role("link", name="Pia Larsson").click()

@@ -11,16 +11,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import AuditEvent, ClinicRole, User
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_last_role_removed_in_another_tab_lands_on_the_staff_page(page, seeded_demo):
     manager = "manager@demo.tessera.test"
-    staff_sign_in(page, manager, DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
+    cookie_sign_in(page, manager)
     assessor = User.objects.get(email="assessor@demo.tessera.test")
     assert ClinicRole.objects.filter(user=assessor, clinic__slug="riverside").count() == 1
     member = f"/clinics/riverside/staff/{assessor.pk}/"

@@ -17,7 +17,7 @@ from tessera.core.roles import Role
 from tessera.programs import actions
 from tessera.programs.models import Step
 from tests.conftest import make_user
-from tests.e2e.conftest import staff_sign_in, wait_for_scripts
+from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_add_the_step_double_clicked_and_sent_again_adds_one_step(page, e2e_worl
     draft = module.versions.get()
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    staff_sign_in(page, author)
+    cookie_sign_in(page, author)
     draft_url = f"/library/modules/{module.pk}/draft/"
     page.goto(draft_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Draft: Calm")

@@ -22,7 +22,7 @@ from tessera.core import actions
 from tessera.core.models import Clinic, Patient
 from tessera.core.roles import Role
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 from tests.intake.intake_helpers import PHQ_NO_RISK, PHQ_RISK, consent_for, make_application
 
@@ -50,8 +50,7 @@ def test_an_urgent_applicants_risk_answer_reaches_the_on_call_person(page, river
     application = make_application(clinic, "alma@apply.test", phq=PHQ_RISK, submit=False)
     mail.outbox.clear()
     # the applicant sends it, giving a phone number when asked
-    sign_in(page, "alma@apply.test")
-    page.goto(f"/apply/{application.pk}/send/")
+    cookie_sign_in(page, "alma@apply.test", f"/apply/{application.pk}/send/")
     page.get_by_label("Mobile phone").fill("+46 70 111 22 33")
     page.get_by_role("button", name="Send my application").click()
     expect(page.locator("#phase")).to_have_text("Received")
@@ -62,8 +61,7 @@ def test_an_urgent_applicants_risk_answer_reaches_the_on_call_person(page, river
     assert len(told) == 1
     assert "Ada" not in told[0].body and "PHQ" not in told[0].body
     link = re.search(r"https?://\S+(/intake/applications/\d+/)", told[0].body).group(1)
-    staff_sign_in(page, staff["on_call"])
-    page.goto(link)
+    cookie_sign_in(page, staff["on_call"], link)
     expect(page.get_by_role("alert").first).to_contain_text("Urgent")
     expect(page.get_by_role("main")).to_contain_text("+46 70 111 22 33")
     expect(page.get_by_role("button", name="Decline")).to_have_count(0)
@@ -72,8 +70,7 @@ def test_an_urgent_applicants_risk_answer_reaches_the_on_call_person(page, river
 def test_a_coordinator_finds_no_decline_before_an_assessment(page, riverside):
     clinic, staff = riverside
     application = make_application(clinic, "bo@apply.test", phq=PHQ_NO_RISK)
-    staff_sign_in(page, staff["intake"])
-    page.goto(f"/intake/applications/{application.pk}/")
+    cookie_sign_in(page, staff["intake"], f"/intake/applications/{application.pk}/")
     expect(page.locator("#decline-needs-clinician")).to_be_visible()
     expect(page.locator("summary", has_text="Refer elsewhere")).to_be_visible()
     expect(page.locator("summary", has_text=re.compile(r"^Decline$"))).to_have_count(0)
@@ -92,7 +89,7 @@ def test_the_unguided_clinics_overdue_patient_is_in_its_team_inbox(page, transac
     episode.therapist = None
     episode.care_model = "unguided"
     episode.save(update_fields=["therapist", "care_model"])
-    staff_sign_in(page, manager)
+    cookie_sign_in(page, manager)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("main")).not_to_contain_text("Nothing is waiting")
     overdue = page.locator('table.inbox tbody tr[data-kind="overdue"]').first
@@ -103,8 +100,7 @@ def test_the_unguided_clinics_overdue_patient_is_in_its_team_inbox(page, transac
 def test_an_english_draft_for_a_swedish_preferring_patient_is_checked_in_english(page, e2e_world):
     Patient.objects.filter(pk=e2e_world.patient.pk).update(preferred_language="sv")
     episode = e2e_world.patient.episodes.get()
-    staff_sign_in(page, e2e_world.therapist)
-    page.goto(f"/episodes/{episode.pk}/messages/")
+    cookie_sign_in(page, e2e_world.therapist, f"/episodes/{episode.pk}/messages/")
     page.locator("#id_body").fill(
         "Thank you for the work you did this week. No rush, take as long as you need."
     )
@@ -137,8 +133,7 @@ def test_a_manager_saves_unchanged_settings_and_sees_the_weeks_dates(page, e2e_w
     assert clinic.languages == ["sv", "en"]
     manager = make_user("maja@alpha.test", second_factor=True, first_name="Maja")
     actions.do_grant_role(manager, clinic, Role.CLINIC_MANAGER)
-    staff_sign_in(page, manager)
-    page.goto(f"/clinics/{clinic.slug}/edit/")
+    cookie_sign_in(page, manager, f"/clinics/{clinic.slug}/edit/")
     page.get_by_role("main").get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     page.goto(f"/clinics/{clinic.slug}/")
@@ -160,7 +155,7 @@ def test_in_the_therapists_inbox_todays_questionnaire_is_not_overdue(page, e2e_w
     today = timezone.now().astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     _due(episode, "PHQ-9", today)
     _due(episode, "GAD-7", today - dt.timedelta(days=1))
-    staff_sign_in(page, e2e_world.therapist)
+    cookie_sign_in(page, e2e_world.therapist)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     overdue = page.locator('table.inbox tbody tr[data-kind="overdue"]')
     expect(overdue).to_have_count(1)

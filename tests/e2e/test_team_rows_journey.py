@@ -21,7 +21,7 @@ from tessera.core.actions import staff as staff_actions
 from tessera.core.models import Episode
 from tessera.core.roles import Role
 from tests.conftest import make_clinic, make_user
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, staff_sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.e2e
@@ -89,7 +89,7 @@ def test_a_handed_over_patient_is_a_new_patient_row_until_opened(page, team):
         from_user=people["therapist"],
         to_user=people["colleague"],
     )
-    staff_sign_in(page, people["colleague"])
+    cookie_sign_in(page, people["colleague"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     new = page.locator(f'[data-kind="new_patient"]#new-{episode.pk}')
     expect(new).to_contain_text("New patient, assigned to Carl Rows: not opened yet")

@@ -16,7 +16,7 @@ from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.safety.models import SafetyPlan
 from tessera.treatment.models import WorksheetAnswer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in
 from tests.e2e.test_plan_journey import _open_text_field
 
 
@@ -165,8 +165,7 @@ def test_a_form_open_in_a_tab_while_signing_out_and_in_again_in_another_keeps_it
 def test_a_safety_plan_sent_after_the_treatment_ended_shows_what_was_not_saved(page, e2e_world):
     from tessera.core.models import Episode
 
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/safety-plan/?edit=1")
+    cookie_sign_in(page, "patient@alpha.test", "/me/safety-plan/?edit=1")
     page.get_by_label("My warning signs").fill(SIGNS)
     Episode.objects.filter(patient=e2e_world.patient).update(status=Episode.Status.ENDED)
     page.get_by_role("button", name="Save the safety plan").click()
@@ -182,8 +181,7 @@ def test_a_message_sent_after_the_writing_days_ended_is_shown_back(page, e2e_wor
     from tessera.core.models import Episode
     from tessera.messaging.models import Message
 
-    sign_in(page, "patient@alpha.test")
-    page.goto("/me/messages/")
+    cookie_sign_in(page, "patient@alpha.test", "/me/messages/")
     page.get_by_label("Your message").fill("I am not doing well again")
     yesterday = dt.date.today() - dt.timedelta(days=1)
     Episode.objects.filter(patient=e2e_world.patient).update(

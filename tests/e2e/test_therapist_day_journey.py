@@ -19,7 +19,7 @@ from tessera.feedback import actions as feedback
 from tessera.messaging.models import Message, MessageDraft
 from tessera.treatment.actions import plans as plan_actions
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, staff_sign_in, wait_for_scripts, wait_until
+from tests.e2e.conftest import cookie_sign_in, wait_for_scripts, wait_until
 from tests.inbox.inbox_world import manual_programme, worksheet
 
 pytestmark = pytest.mark.e2e
@@ -28,10 +28,6 @@ TEMPLATE = (
     "Hi {name},\n\nThank you for your work on {module}. You wrote: “{quote}”\n\n"
     "No rush with the next part, do it whenever you have time."
 )
-
-
-def _staff(page, email):
-    staff_sign_in(page, email)
 
 
 @pytest.fixture
@@ -56,7 +52,7 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     world, episode, answer, colleague = day
 
     # The inbox leads to the conversation, with the patient's answer quoted.
-    _staff(page, world.therapist.email)
+    cookie_sign_in(page, world.therapist.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     page.get_by_role("link", name="Give feedback").first.click()
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/messages/\?answer={answer.pk}"))
@@ -98,8 +94,7 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     expect(page.get_by_role("status")).to_contain_text("Your question was sent.")
 
     # The colleague comments (in their own browser).
-    _staff(phone_page, colleague.email)
-    phone_page.goto("/consultations/")
+    cookie_sign_in(phone_page, colleague.email, "/consultations/")
     phone_page.get_by_role("table").get_by_role("link").first.click()
     phone_page.get_by_label("Your comment").fill("One activity a day is fine; keep it small.")
     phone_page.get_by_role("button", name="Add comment").click()
@@ -125,6 +120,5 @@ def test_a_therapist_answers_a_worksheet_with_help_from_a_colleague(page, phone_
     text = to_patient[0].subject + to_patient[0].body
     for clinical in ("Pia", "Larsson", "activity", "walk", world.clinic.name):
         assert clinical not in text
-    sign_in(phone_page, world.patient.email)
-    phone_page.goto("/me/messages/")
+    cookie_sign_in(phone_page, world.patient.email, "/me/messages/")
     expect(phone_page.locator(".conversation")).to_contain_text("one small activity each day")

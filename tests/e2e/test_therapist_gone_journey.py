@@ -13,7 +13,7 @@ from tessera.core import actions
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
 from tests.conftest import make_user
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,7 @@ def test_a_patient_whose_therapist_left_writes_and_the_manager_sees_it(page, pho
     ClinicRole.objects.filter(user=e2e_world.therapist, role=Role.THERAPIST).delete()
 
     patient = phone_page
-    sign_in(patient, "patient@alpha.test")
-    patient.goto("/me/messages/")
+    cookie_sign_in(patient, "patient@alpha.test", "/me/messages/")
     main = patient.get_by_role("main")
     expect(main.get_by_text("the clinic's team reads your messages")).to_be_visible()
     expect(main).not_to_contain_text("Your messages go to your therapist")
@@ -35,8 +34,7 @@ def test_a_patient_whose_therapist_left_writes_and_the_manager_sees_it(page, pho
     main.get_by_role("button", name="Send").click()
     expect(patient.locator(".conversation")).to_contain_text("not heard from anyone")
 
-    staff_sign_in(page, manager)
-    page.goto("/inbox/")
+    cookie_sign_in(page, manager, "/inbox/")
     row = page.get_by_role("row").filter(has_text="Pia Larsson")
     expect(row.first).to_contain_text("Waiting for a reply")
     page.goto("/clinics/alpha/staff/")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tessera.core.models import Clinic
 from tessera.safety.actions import do_raise_concern
 from tessera.safety.models import RiskAlert
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,7 @@ def test_a_scottish_clinics_therapist_sees_london_times(page, e2e_world):
     RiskAlert.objects.filter(pk=alert.pk).update(
         opened_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
     )
-    staff_sign_in(page, e2e_world.therapist.email)
-    page.goto(f"/alerts/{alert.pk}/")
+    cookie_sign_in(page, e2e_world.therapist.email, f"/alerts/{alert.pk}/")
     main = page.get_by_role("main")
     expect(main).to_contain_text("2026-03-02 09:30")
     expect(main).not_to_contain_text("2026-03-02 10:30")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.intake.models import Application, Status
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in, staff_sign_in
+from tests.e2e.conftest import cookie_sign_in, sign_in, staff_sign_in
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -109,7 +109,7 @@ def test_the_self_help_service_never_promises_a_therapist(phone):
     main = page.get_by_role("main")
     expect(main).to_contain_text("No therapist follows your work")
     expect(main).not_to_contain_text("a therapist follows your work")
-    sign_in(page, "patient8@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient8@demo.tessera.test")
     page.get_by_role("link", name="Menu").or_(page.get_by_text("Menu", exact=True)).first.click()
     page.get_by_role("link", name="My modules").first.click()
     page.get_by_role("link", name="How sleep works").click()

@@ -11,11 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tessera.automation.sweep import run_automation
-from tessera.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tessera.core.models import ClinicRole
 from tessera.core.roles import Role
 from tessera.notifications.models import Notification
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +35,7 @@ def test_an_unacknowledged_urgent_application_reaches_the_managers_then_is_ackno
     assert managers and managers <= set(told.values_list("recipient__email", flat=True))
     assert told.count() == told.values("recipient", "channel").distinct().count()
 
-    staff_sign_in(page, "intake@demo.tessera.test", DEMO_TOTP_SECRET, password=DEMO_PASSWORD)
-    page.goto("/intake/")
+    cookie_sign_in(page, "intake@demo.tessera.test", "/intake/")
     row = page.get_by_role("row").filter(has_text="Alma")
     expect(row).to_contain_text("not yet acknowledged")
     expect(row).to_contain_text("passed on to the clinic managers")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tessera.workload.models import TimeEntry
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.conftest import cookie_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def _wait_for(condition, seconds: float = 10) -> None:
 
 
 def test_time_is_measured_while_the_page_is_used_and_can_be_corrected(page, e2e_world):
-    staff_sign_in(page, e2e_world.therapist.email)
+    cookie_sign_in(page, e2e_world.therapist.email)
     # The browser's clock and the server's move together, so 30 seconds of use take none.
     page.clock.install()
     page.goto(f"/patients/{e2e_world.patient.pk}/")

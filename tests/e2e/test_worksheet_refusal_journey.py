@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tessera.core.demo import DEMO_PASSWORD
 from tessera.core.models import Patient
 from tessera.treatment.models import WorksheetAnswer
 from tessera.treatment.worksheets import MAX_TEXT
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import cookie_sign_in
 from tests.e2e.test_plan_journey import _open_text_field
 
 KEPT = """() => {
@@ -31,7 +30,7 @@ def demo(seeded_demo):
 
 
 def test_text_over_the_limit_is_refused_beside_the_field_and_kept(page, demo):
-    sign_in(page, "patient@demo.tessera.test", DEMO_PASSWORD)
+    cookie_sign_in(page, "patient@demo.tessera.test")
     entry, step, field = _open_text_field(demo)
     page.goto(f"/me/modules/{entry.pk}/?step={step.position}")
     box = page.get_by_label(field["label"], exact=True)
