@@ -47,7 +47,7 @@ def test_a_therapist_goes_from_the_inbox_to_the_patients_overview(page, inbox_wo
         "href", f"/episodes/{episode.pk}/messages/?answer={answer.pk}"
     )
 
-    first.get_by_role("link", name="Pia Larsson").click()
+    first.get_by_role("link", name="Pia Larsson", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/episodes/{episode.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Pia Larsson")
     worksheets = page.get_by_role("region", name="Worksheets sent")

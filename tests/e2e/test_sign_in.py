@@ -44,7 +44,7 @@ def test_staff_without_a_second_factor_must_set_one_up(page, e2e_world):
 
     page.goto("/patients/")
     expect(page).to_have_url(ACTIVATE_TOTP)
-    expect(page.get_by_role("status")).to_contain_text("Set up a second factor")
+    expect(page.get_by_role("alert")).to_contain_text("Set up a second factor")
 
 
 def test_five_wrong_passwords_lock_the_account(page, e2e_world):

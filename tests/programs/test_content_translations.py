@@ -109,7 +109,8 @@ def test_the_library_shows_which_languages_a_module_lacks(world, library, login)
     with translation.override("en"):
         listing = login(world["author"]).get(reverse("library_index")).content.decode()
     assert re.search(
-        r'lang="da">Aktivitet og humør \(da\)</a></td>\s*<td>activity-da</td>\s*<td>Danish</td>',
+        r'lang="da">Aktivitet og humør \(da\) <span class="visually-hidden">\(activity-da\)</span>'
+        r"</a></td>\s*<td>activity-da</td>\s*<td>Danish</td>",
         listing,
     )
 
