@@ -17,6 +17,11 @@ database test that does not use the shared data must not see it: before either, 
 transaction is rolled back, and the data is built again when a test next needs it.
 Such tests still get the world, built for them alone.
 
+Data is kept for one day only: it holds today's dates (a course begun today, a measure
+due tomorrow), so a test after midnight on data built before it saw yesterday's world
+(decision 0123). When the date at any of `DAY_ZONES` has changed since the data was
+built, it is rolled back and built again.
+
 Data can be built on other shared data (`shared_data("cohort", extends="world")`,
 decision 0093): it is kept in a savepoint inside the world's transaction. A test that
 asks for the world alone rolls back only that savepoint; a test that asks for the
@@ -29,14 +34,16 @@ is one snapshot (the root conftest itself is loaded under two names).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import sys
 import unittest
+import zoneinfo
 from collections.abc import Callable
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHARED: dict[str, Callable[..., object]] = {}  # fixture name -> what builds its data
@@ -50,6 +57,14 @@ TRANSACTIONAL = {
     "django_db_serialized_rollback",
 }
 USES_DB = TRANSACTIONAL | {"db"}
+# The zones whose date the shared data's dates follow: the test clinics' (the world's are
+# Stockholm's, some tests' London's) and UTC's (a moment's `.date()`).
+DAY_ZONES = ("Europe/Stockholm", "Europe/London", "UTC")
+
+
+def _days() -> tuple[dt.date, ...]:
+    now = timezone.now()
+    return tuple(now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in DAY_ZONES)
 
 
 def shared_data(name: str, *, extends: str | None = None):
@@ -115,12 +130,15 @@ class Snapshot:
     item = None  # the test about to run
     key: tuple[str, ...] | None = None  # the names of the open layers, from the bottom
     layers: list[tuple[object, tuple]] = []  # each open layer's atomic block and data
+    days: tuple[dt.date, ...] | None = None  # the dates at DAY_ZONES when the data was built
 
     @classmethod
     def open(cls, key: tuple[str, ...]) -> None:
         """Builds the shared data key[-1] on the layers open below it (key[:-1]); its
         data is the tuple of every layer's part, from the bottom."""
         name = key[-1]
+        if not cls.layers:
+            cls.days = _days()
         with cls.blocker.unblock():
             atomic = transaction.atomic()
             atomic.__enter__()
@@ -160,6 +178,8 @@ class Snapshot:
     def prepare(cls, item) -> None:
         """Before a test's fixtures: the transaction it needs is open, or none is."""
         key = _wanted(item)
+        if cls.layers and cls.days != _days():
+            cls.close()  # built on another day: built again below, if the test wants it
         if cls.key is not None and cls.key != key:
             if key:
                 common = 0

@@ -7,6 +7,7 @@ import os
 from collections.abc import Collection, Mapping
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -51,16 +52,18 @@ def test_staff_patient_scope_is_a_plain_subquery_not_an_or(world):
 
 
 def test_the_audit_search_by_date_keeps_whole_days(world, login):
-    client = login(world["manager"])
-    client.get(reverse("patient_detail", args=[world.patient.pk]))
-    today = timezone.localdate()
-    page = client.get(reverse("audit_search"), {"date_from": today, "date_to": today})
-    assert any(e.action == "patient.viewed" for e in page.context["page"].object_list)
-    yesterday = today - dt.timedelta(days=1)
-    page = client.get(reverse("audit_search"), {"date_to": yesterday})
-    assert not page.context["page"].object_list
-    page = client.get(reverse("audit_search"), {"date_from": today + dt.timedelta(days=1)})
-    assert not page.context["page"].object_list
+    # One day throughout: the view, its event and the searches (decision 0123).
+    with time_machine.travel(timezone.now(), tick=False):
+        client = login(world["manager"])
+        client.get(reverse("patient_detail", args=[world.patient.pk]))
+        today = timezone.localdate()
+        page = client.get(reverse("audit_search"), {"date_from": today, "date_to": today})
+        assert any(e.action == "patient.viewed" for e in page.context["page"].object_list)
+        yesterday = today - dt.timedelta(days=1)
+        page = client.get(reverse("audit_search"), {"date_to": yesterday})
+        assert not page.context["page"].object_list
+        page = client.get(reverse("audit_search"), {"date_from": today + dt.timedelta(days=1)})
+        assert not page.context["page"].object_list
 
 
 def test_the_capped_paginator_counts_no_further_than_its_cap(world, django_assert_num_queries):

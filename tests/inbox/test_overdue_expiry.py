@@ -24,7 +24,9 @@ def _due(episode, sequence, *, due_days_ago, expires_in_days):
 
 
 def test_expired_questionnaires_are_not_overdue(world):
-    late = _due(world.episode, 1, due_days_ago=1, expires_in_days=3)
+    # Two days back, not one: on the day after the autumn night (25 hours), 24 hours
+    # before 23:30 is the same local day, not yet overdue (decision 0123).
+    late = _due(world.episode, 1, due_days_ago=2, expires_in_days=3)
     expired = _due(world.episode, 2, due_days_ago=30, expires_in_days=-20)
     now = timezone.now()
     overdue = set(DueMeasure.objects.filter(episode=world.episode).overdue(now))
@@ -35,7 +37,7 @@ def test_expired_questionnaires_are_not_overdue(world):
 
 
 def test_the_measures_page_lists_neither_expired_as_overdue_nor_as_upcoming(world, login):
-    late = _due(world.episode, 1, due_days_ago=1, expires_in_days=3)
+    late = _due(world.episode, 1, due_days_ago=2, expires_in_days=3)  # two: as above
     expired = _due(world.episode, 2, due_days_ago=30, expires_in_days=-20)
     page = login(world["therapist"]).get(reverse("patient_measures", args=[world.patient.pk]))
     assert late in page.context["overdue"]

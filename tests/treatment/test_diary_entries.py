@@ -7,8 +7,10 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core.models import AuditEvent
 from tessera.programs.models import Step
@@ -300,12 +302,15 @@ def test_the_reader_shows_the_diary_form_for_a_homework_step(world, plan, login)
 
 
 def test_the_patient_corrects_today_s_entry(world, plan, login):
-    item, _ = register(plan, world)
-    url = reverse("diary_correct", args=[plan.entry.pk, plan.homework.position, item.pk])
-    client = login(world["patient"])
-    assert client.get(url).status_code == 200
-    response = client.post(url, form_data(activity="swim"))
-    assert response.status_code == 302
+    # Only today's entries are corrected: at midnight today's entry becomes yesterday's
+    # between registering and correcting it, so the clock stands still (decision 0123).
+    with time_machine.travel(timezone.now(), tick=False):
+        item, _ = register(plan, world)
+        url = reverse("diary_correct", args=[plan.entry.pk, plan.homework.position, item.pk])
+        client = login(world["patient"])
+        assert client.get(url).status_code == 200
+        response = client.post(url, form_data(activity="swim"))
+        assert response.status_code == 302
     assert DiaryEntry.objects.get(pk=item.pk).values["activity"] == "swim"
 
 
