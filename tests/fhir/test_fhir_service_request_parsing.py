@@ -3,8 +3,11 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from tessera.core.models import AuditEvent
+from tessera.fhir.actions import do_issue_referrer_token, do_revoke_referrer_token
 from tessera.fhir.models import ReferrerClient, hash_token
 from tessera.fhir.service_request import InvalidReferral, read_referral
 
@@ -102,6 +105,24 @@ def test_issuing_a_token_prints_it_once_and_stores_a_hash(world):
     assert ReferrerClient.for_token(token) == client
     call_command("revoke_referrer_token", client.token_prefix, stdout=io.StringIO())
     assert ReferrerClient.for_token(token) is None
+    events = AuditEvent.objects.filter(action__startswith="referrer_token.").order_by("pk")
+    assert list(events.values_list("action", flat=True)) == [
+        "referrer_token.issued",
+        "referrer_token.revoked",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_token_revoked_twice_is_revoked_once(world):
+    client, token = do_issue_referrer_token(world.clinic, "  VC   Norr ")
+    assert client.organisation == "VC Norr"
+    first = do_revoke_referrer_token(client).revoked_at
+    again = do_revoke_referrer_token(client)  # a second operator, or the command again
+    assert again.revoked_at == first and ReferrerClient.for_token(token) is None
+    assert AuditEvent.objects.filter(action="referrer_token.revoked").count() == 1
+    with pytest.raises(ValidationError, match="Name the organisation"):
+        do_issue_referrer_token(world.clinic, " ")
+    assert ReferrerClient.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -1,9 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from tessera.core import audit
 from tessera.core.models import Clinic
-from tessera.fhir.models import ReferrerClient
+from tessera.fhir.actions import do_issue_referrer_token
 
 
 class Command(BaseCommand):
@@ -20,22 +19,10 @@ class Command(BaseCommand):
         found = Clinic.objects.filter(slug=clinic).first()
         if found is None:
             raise CommandError(f"No clinic with the short name {clinic!r}.")
-        organisation = " ".join(organisation.split())
-        longest = ReferrerClient._meta.get_field("organisation").max_length
-        if not organisation or len(organisation) > longest:
-            raise CommandError(
-                f"Name the organisation the token is for, in at most {longest} characters."
-            )
-        # The token and its audit row together, or neither (no token nobody issued).
-        with transaction.atomic():
-            client, token = ReferrerClient.issue(found, organisation)
-            audit.record(
-                "referrer_token.issued",
-                clinic=found,
-                obj=client,
-                purpose="administration",
-                changes={"organisation": client.organisation, "prefix": client.token_prefix},
-            )
+        try:
+            client, token = do_issue_referrer_token(found, organisation)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
             f"Token for {client.organisation} at {found.name} (shown once, store it safely):\n"
             f"{token}\n"

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from tessera.core import audit
+from tessera.fhir.actions import do_revoke_referrer_token
 from tessera.fhir.models import ReferrerClient
 
 
@@ -27,14 +26,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(matches)} active tokens start with {prefix!r}; need exactly one."
             )
-        client = matches[0]
-        client.revoked_at = timezone.now()
-        client.save(update_fields=["revoked_at"])
-        audit.record(
-            "referrer_token.revoked",
-            clinic=client.clinic,
-            obj=client,
-            purpose="administration",
-            changes={"prefix": client.token_prefix},
-        )
+        client = do_revoke_referrer_token(matches[0])
         self.stdout.write(f"Revoked {client}.")
