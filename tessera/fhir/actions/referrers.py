@@ -38,7 +38,7 @@ def do_issue_referrer_token(clinic, organisation: str, *, acting_user=None):
 def do_revoke_referrer_token(client: ReferrerClient, *, acting_user=None) -> ReferrerClient:
     """The token stops working now. Revoking one revoked already changes nothing and is
     not recorded twice (two operators, or the command run again)."""
-    client = ReferrerClient.objects.select_for_update().get(pk=client.pk)
+    client = ReferrerClient.objects.select_for_update(no_key=True).get(pk=client.pk)
     if client.revoked_at is not None:
         return client
     client.revoked_at = timezone.now()
