@@ -21,9 +21,8 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from tessera.core.refusals import say_refused
-
 from . import context, languages
+from .refusals import say_refused
 from .sent_forms import sent_by_a_script, typed_in_a_form
 from .validation import (
     has_control_characters,
