@@ -36,6 +36,7 @@ from tessera.core.id_lists import among_ids, in_ids, rows_for_ids
 from tessera.core.models import Episode
 from tessera.core.prepared import Prepared
 from tessera.programs.models import ProgrammeVersion
+from tessera.treatment import plain_names
 from tessera.treatment.latest_scores import (  # noqa: F401 (re-exported for callers)
     CHANGE_WORDS,
     DOWN,
@@ -79,6 +80,10 @@ class NextDue:
     what: str  # a questionnaire's code or the kind of session
     at: dt.datetime
     is_session: bool = False
+    # A questionnaire due on an earlier day than today in the clinic's time zone, and
+    # that day: what the inbox counts as overdue (``collect._overdue_of``) and the
+    # patient reads as "overdue since" (``plain_names.due_state``).
+    overdue_since: dt.date | None = None
 
 
 @dataclass
@@ -230,13 +235,18 @@ def rows(episodes, now, *, people=()) -> list[Row]:
         tz = zoneinfo.ZoneInfo(episode.clinic.time_zone)
         today = now.astimezone(tz).date()
         moment, source = kept.get(episode.pk, (None, ""))
+        next_due = due.get(episode.pk)
+        if next_due is not None and not next_due.is_session:
+            state = plain_names.due_state(next_due.at, today, tz)
+            if state.state == "overdue":
+                next_due.overdue_since = state.day
         row = Row(
             episode=episode,
             week=week_of(episode, today),
             scores=scores.get(episode.pk, []),
             last_activity=moment,
             last_activity_what=activity.SOURCES.get(source, ""),
-            next_due=due.get(episode.pk),
+            next_due=next_due,
             therapist_left=episode.pk in left,
         )
         if episode.status == Episode.Status.ACTIVE:

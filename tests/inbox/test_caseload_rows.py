@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from tessera.appointments.actions import sessions
 from tessera.core.models import User
+from tessera.treatment.models import DueMeasure
 from tests.conftest import make_patient, sign_in
 from tests.inbox.inbox_world import full_patient, manual_programme
 
@@ -36,7 +37,7 @@ LOOP = (
       <td data-column="scores">{% latest_scores_list row.scores %}</td>
       <td data-column="activity">{% if row.last_activity %}{{ row.last_activity|date:"SHORT_DATE_FORMAT" }}<br><span class="help">{{ row.last_activity_what }}</span>{% else %}—{% endif %}{% if row.inactive %}<br><strong class="overdue">{% translate "Inactive" %}</strong>{% endif %}</td>
       <td data-column="alerts">{% if row.alerts %}<a href="{{ row.alert_href }}" class="overdue">{% blocktranslate count count=row.alerts %}{{ count }} open alert{% plural %}{{ count }} open alerts{% endblocktranslate %}</a>{% else %}0{% endif %}</td>
-      <td data-column="due">{% if row.next_due %}{{ row.next_due.what }}<br><span class="help">{% if row.next_due.is_session %}{{ row.next_due.at|date:"SHORT_DATETIME_FORMAT" }}{% else %}{{ row.next_due.at|date:"SHORT_DATE_FORMAT" }}{% endif %}</span>{% else %}—{% endif %}</td>
+      <td data-column="due">{% if row.next_due %}{{ row.next_due.what }}<br>{% if row.next_due.overdue_since %}<strong class="overdue">{% blocktranslate with date=row.next_due.overdue_since|date:"SHORT_DATE_FORMAT" %}overdue since {{ date }}{% endblocktranslate %}</strong>{% else %}<span class="help">{% if row.next_due.is_session %}{{ row.next_due.at|date:"SHORT_DATETIME_FORMAT" }}{% else %}{{ row.next_due.at|date:"SHORT_DATE_FORMAT" }}{% endif %}</span>{% endif %}{% else %}—{% endif %}</td>
       <td data-column="reply">{% if row.reply_due %}<a href="{% url 'episode_messages' row.episode.pk %}" class="{% if row.reply_due.overdue %}overdue{% else %}due{% endif %}">{{ row.reply_due.text }}</a>{% else %}—{% endif %}</td>
     </tr>
   {% endfor %}"""  # noqa: E501
@@ -69,6 +70,19 @@ def caseload_world(world):
         last="O'Hara & co",
     )
     make_patient(world.clinic, "alone@caseload.test", first="Una")
+    _patient, late = make_patient(
+        world.clinic, "late@caseload.test", therapist=world["therapist"], first="Lars"
+    )
+    now = timezone.now()
+    DueMeasure.objects.create(
+        episode=late,
+        instrument="PHQ-9",
+        time_point="weekly",
+        sequence=1,
+        opens_at=now - dt.timedelta(days=5),
+        due_at=now - dt.timedelta(days=3),
+        expires_at=now + dt.timedelta(days=10),
+    )
     leaver = User.objects.get(pk=world["supervisor"].pk)
     make_patient(world.clinic, "left@caseload.test", therapist=leaver, first="Lef")
     return leaver
@@ -109,6 +123,7 @@ def test_the_rows_cover_every_branch(world, caseload_world, client):
         'data-change="deteriorated"',
         "week 5",
         '<td data-column="due">video<br>',  # the booked session, next due
+        '<td data-column="due">PHQ-9<br><strong class="overdue">overdue since ',
         "&lt;b&gt;&quot;Eve&quot;&lt;/b&gt;",
         "O&#x27;Hara &amp; co",
         '<td data-column="reply"><a href=',

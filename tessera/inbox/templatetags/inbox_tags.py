@@ -189,6 +189,7 @@ def caseload_rows(context, rows, choice):
         "unguided": _text(gettext("No therapist (unguided)")),
         "no_programme": _text(gettext("No programme yet")),
         "inactive": _text(gettext("Inactive")),
+        "overdue": _text(gettext("overdue since %(date)s")),
         "language": get_language(),
     }
     out = []
@@ -275,7 +276,11 @@ def _caseload_next_cells(row, words, base) -> list:
         parts.append("0")
     parts.append('</td>\n      <td data-column="due">')
     due = row.next_due
-    if due:
+    if due and due.overdue_since:
+        day = _text(date_format(due.overdue_since, "SHORT_DATE_FORMAT"))
+        parts += [_text(due.what), '<br><strong class="overdue">', words["overdue"] % {"date": day}]
+        parts.append("</strong>")
+    elif due:
         kind = "SHORT_DATETIME_FORMAT" if due.is_session else "SHORT_DATE_FORMAT"
         parts += [_text(due.what), '<br><span class="help">', _date(due.at, kind), "</span>"]
     else:
