@@ -160,6 +160,22 @@ class DueMeasure(models.Model):
             and self.opens_at <= now < self.expires_at
         )
 
+    def takes_answers(self, now=None) -> bool:
+        """Open (``is_open``), or closed by its window's end less than ``LATE_GRACE`` ago
+        while the patient was answering it: a draft exists, and a draft is only ever
+        begun while answers are taken, so it was begun while the questionnaire was open.
+        The last minutes of a window then lose nothing; a cancelled questionnaire (the
+        course ended, the programme changed) takes nothing more. The draft is read from
+        ``select_related("draft")`` when given."""
+        now = now or timezone.now()
+        if self.is_open(now):
+            return True
+        if self.completed_at is not None or self.cancelled:
+            return False
+        if not self.expires_at <= now < self.expires_at + LATE_GRACE:
+            return False
+        return getattr(self, "draft", None) is not None
+
     def is_overdue(self, now=None) -> bool:
         """As ``DueMeasureQuerySet.overdue``: due on an earlier day in the clinic's time
         zone (select ``episode__clinic`` with it when asking for many)."""
@@ -170,6 +186,11 @@ class DueMeasure(models.Model):
             and self.due_at < start_of_day(now, self.episode.clinic.time_zone)
             and now < self.expires_at
         )
+
+
+# How long after its window ends a questionnaire still takes the answers of a patient who
+# was answering it (``DueMeasure.takes_answers``): enough to finish and send one.
+LATE_GRACE = dt.timedelta(hours=1)
 
 
 class ResponseDraft(models.Model):

@@ -55,13 +55,15 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     clinic = episodes.select_related("clinic").first().clinic if episodes else None
     record_patient_read(request.user, patient, "measures", clinic=clinic)
     responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at")
+    now = timezone.now()
+    # Open or to come: a questionnaire whose window has ended is neither overdue nor
+    # upcoming (one never answered stays pending for good, ~2 a week of a long course).
     due = (
-        DueMeasure.objects.filter(episode__in=episodes)
+        DueMeasure.objects.filter(episode__in=episodes, expires_at__gt=now)
         .pending()
         .select_related("episode__clinic")
         .order_by("due_at")
     )
-    now = timezone.now()
     return render(
         request,
         "treatment/patient_measures.html",

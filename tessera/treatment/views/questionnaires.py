@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from tessera.core.working_time import add_working_time
 
 from .. import actions, questionnaires
 from ..models import DueMeasure, Response
+from ..models.measures import LATE_GRACE
 
 
 def _own_due(request, pk: int) -> DueMeasure:
@@ -51,13 +53,17 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
     # The patient's own by their record's id (cached on the user): tested through the
     # user, the planner looked the patient up by key once per due row (issue 16).
     patient_id = request.user.patient_record.pk
+    now = timezone.now()
+    # Not the ones whose window has ended (a weekly questionnaire never answered stays
+    # pending for good): they were listed as "coming up" with the day they had opened.
     due = list(
         DueMeasure.objects.visible_to(request.user)
-        .filter(episode__patient_id=patient_id)
+        .filter(episode__patient_id=patient_id, expires_at__gt=now - LATE_GRACE)
         .pending()
         .select_related("episode__clinic", "draft")
         .order_by("due_at")
     )
+    open_now = [d for d in due if d.takes_answers(now)]
     done = (
         Response.objects.visible_to(request.user)
         .filter(episode__patient_id=patient_id)
@@ -68,11 +74,36 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
         request,
         "treatment/my_questionnaires.html",
         {
-            "open": [d for d in due if d.is_open()],
-            "later": [d for d in due if not d.is_open()],
+            "open": open_now,
+            "later": [d for d in due if d.opens_at > now],
             "done": done,
-            "crisis_contacts": _draft_crisis_contacts(request, [d for d in due if d.is_open()]),
+            "crisis_contacts": _draft_crisis_contacts(request, open_now),
         },
+    )
+
+
+def _closed(request, due: DueMeasure, view=None) -> HttpResponse:
+    """The answer to a questionnaire that takes no more answers (``takes_answers``):
+    "not open now", on the list of questionnaires. When the draft or the answers just
+    sent hold a risk answer, a page of its own instead: the crisis contacts, that the
+    answers never reached the clinic (nobody there sees them), and how to reach the care
+    team; nothing is stored. A patient at risk is told so rather than sent to a list."""
+    answers = actions.draft_answers(due)
+    if view is None:
+        view = questionnaires.build(
+            due.instrument, _language(request), answers, clinic=due.episode.clinic
+        )
+    if request.method == "POST":
+        answers = {**answers, **questionnaires.read_answers(view, request.POST)}
+    say_refused(request, _("This questionnaire is not open now."))
+    contacts = _risk_contacts(request, due, answers)
+    if not contacts:
+        return redirect("my_questionnaires")
+    return render(
+        request,
+        "treatment/questionnaire_closed.html",
+        {"due": due, "crisis_contacts": contacts},
+        status=409 if request.method == "POST" else 200,
     )
 
 
@@ -82,9 +113,8 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     due = _own_due(request, pk)
     if due.completed_at is not None:
         return redirect("questionnaire_done", pk=due.pk)
-    if not due.is_open():
-        say_refused(request, _("This questionnaire is not open now."))
-        return redirect("my_questionnaires")
+    if not due.takes_answers():
+        return _closed(request, due)
     answers = actions.draft_answers(due)
     view = questionnaires.build(
         due.instrument, _language(request), answers, clinic=due.episode.clinic
@@ -123,12 +153,20 @@ def _risk_contacts(request, due: DueMeasure, answers: dict[int, int]) -> list:
 @require_POST
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     due = _own_due(request, pk)
-    if due.completed_at is not None or not due.is_open():
-        return HttpResponse(_("This questionnaire can no longer be changed."), status=409)
     answers = actions.draft_answers(due)
     view = questionnaires.build(
         due.instrument, _language(request), answers, clinic=due.episode.clinic
     )
+    if due.completed_at is not None or not due.takes_answers():
+        # Said in the status line; a risk answer among them brings the crisis box in, as
+        # a saved one would, with the words that the clinic does not see it.
+        answers.update(questionnaires.read_answers(view, request.POST))
+        return render(
+            request,
+            "treatment/questionnaire_closed_autosave.html",
+            {"crisis_contacts": _risk_contacts(request, due, answers)},
+            status=409,
+        )
     answers.update(questionnaires.read_answers(view, request.POST))
     if view.errors:  # not saved, and said so in the status line (errors.js shows a 400)
         return HttpResponse(
@@ -155,6 +193,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     view = questionnaires.build(
         due.instrument, _language(request), answers, clinic=due.episode.clinic
     )
+    if not due.takes_answers():  # the review page left open past the window, or cancelled
+        return _closed(request, due, view)
     if not questionnaires.check_complete(view, answers):
         return redirect("questionnaire_fill", pk=due.pk)
     if request.method == "POST":
