@@ -122,7 +122,7 @@ CLINICS = [
     },
     {
         "slug": "fjordside",
-        "contact_phone": "+46 8 555 010 20",
+        "contact_phone": "+47 22 55 50 20",
         "contact_email": "fjordside@demo.tessera.test",
         "postal_address": "Demoveien 20\n0150 Oslo",
         "name": "Fjordside Online Clinic",
@@ -135,7 +135,7 @@ CLINICS = [
     },
     {
         "slug": "harbour",
-        "contact_phone": "+46 8 555 010 30",
+        "contact_phone": "+45 33 55 50 30",
         "contact_email": "harbour@demo.tessera.test",
         "postal_address": "Demovej 30\n1050 København K",
         "name": "Harbour Internet Clinic",
@@ -148,7 +148,7 @@ CLINICS = [
     },
     {
         "slug": "canal",
-        "contact_phone": "+46 8 555 010 40",
+        "contact_phone": "+31 20 555 0040",
         "contact_email": "canal@demo.tessera.test",
         "postal_address": "Demogracht 40\n1011 AB Amsterdam",
         "name": "Canal Blended Care",
@@ -162,7 +162,7 @@ CLINICS = [
     },
     {
         "slug": "highland",
-        "contact_phone": "+46 8 555 010 50",
+        "contact_phone": "+44 1632 960050",
         "contact_email": "highland@demo.tessera.test",
         "postal_address": "40 Demo Street\nInverness IV1 1AA",
         "name": "Highland Self-Help Service",
@@ -283,7 +283,7 @@ def _on_call_rota(clinics, staff) -> None:
     hours (unguided care must); Riverside has one therapist on call on weekdays, and its
     manager is the fallback at other hours. The clinic pages show the check."""
     for slug, local, phone in [
-        ("highland", "highland.oncall", "+46700000001"),
+        ("highland", "highland.oncall", "+447700900001"),
         ("riverside", "therapist2", "+46700000002"),
     ]:
         if not OnCallShift.objects.filter(clinic=clinics[slug]).exists():
