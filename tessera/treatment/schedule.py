@@ -6,6 +6,7 @@ day there, opens some days before and expires some days after (per rule).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
@@ -99,12 +100,18 @@ def _days_for(rule, start: dt.date, weeks: int) -> list[dt.date]:
 
 
 def occasions(rules, *, start: dt.date, weeks: int, time_zone: str) -> list[Occasion]:
+    """The rules' occasions over a course starting on ``start``. A repeating rule's
+    occasion closes when its next one opens, if that comes before its own expiry: with
+    the default days (opens 2 before, expires 7 after) a weekly questionnaire's window
+    is 10 days, so a patient who missed one was asked the same questionnaire twice for
+    three days each week, both about the same fortnight (decision 0131)."""
     tz = zoneinfo.ZoneInfo(time_zone)
     result = []
     for rule in rules:
+        own = []
         for sequence, day in enumerate(_days_for(rule, start, weeks)):
             due = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-            result.append(
+            own.append(
                 Occasion(
                     instrument=rule.instrument,
                     time_point=rule.time_point,
@@ -114,6 +121,13 @@ def occasions(rules, *, start: dt.date, weeks: int, time_zone: str) -> list[Occa
                     expires_at=due + dt.timedelta(days=rule.expire_days_after + 1),
                 )
             )
+        for occasion, following in zip(own, own[1:], strict=False):
+            if following.opens_at < occasion.expires_at:
+                # Never before its own due moment: it stays answerable on its due day.
+                end = max(following.opens_at, occasion.due_at + dt.timedelta(days=1))
+                occasion = dataclasses.replace(occasion, expires_at=end)
+            result.append(occasion)
+        result.extend(own[-1:])
     return sorted(result, key=lambda o: (o.due_at, o.instrument))
 
 

@@ -1,6 +1,7 @@
 """``do_start_treatment(earlier_answers=...)``: a recent earlier answer stands in for the
 start's occasion of the same questionnaire (issue 20, item 9), once, and only within
-``BASELINE_WINDOW``; the clinic's other start occasion of it is not asked either."""
+``BASELINE_WINDOW``; the clinic's other start occasion of it is not asked either, with
+or without an earlier answer."""
 
 from __future__ import annotations
 
@@ -78,4 +79,22 @@ def test_an_answer_outside_the_window_or_without_a_person_is_not_used(world, epi
     )
     assert not Response.objects.filter(episode=episode).exists()
     assert not DueMeasure.objects.filter(episode=episode, completed_at__isnull=False).exists()
-    assert not DueMeasure.objects.filter(episode=episode, cancelled=True).exists()
+    # Asked once at the start, before treatment, not in screening as well on the same day.
+    start = DueMeasure.objects.filter(episode=episode, instrument="PHQ-9", sequence=0)
+    screening = start.get(time_point="screening")
+    assert not start.get(time_point="pre").cancelled and screening.cancelled
+    assert list(DueMeasure.objects.filter(episode=episode, cancelled=True)) == [screening]
+
+
+def test_without_an_earlier_answer_each_questionnaire_is_asked_once_at_the_start(world, episode):
+    """Before, a clinic that schedules PHQ-9 in screening and before treatment asked a
+    patient started without a screening answer both, on the same day."""
+    MeasureRule.objects.create(clinic=world.clinic, instrument="AUDIT", time_point="screening")
+    treatment.do_start_treatment(episode, acting_user=world["therapist"])
+    asked = DueMeasure.objects.filter(episode=episode, sequence=0, cancelled=False)
+    start = asked.filter(time_point__in=["screening", "pre"]).order_by("instrument")
+    assert [(d.instrument, d.time_point) for d in start] == [
+        ("AUDIT", "screening"),  # screening only: asked in screening
+        ("GAD-7", "pre"),
+        ("PHQ-9", "pre"),
+    ]

@@ -349,7 +349,11 @@ def _baselines(planned, earlier: Iterable[EarlierAnswer]) -> tuple[dict, set]:
     the same questionnaire (before treatment, else screening), answered within
     ``BASELINE_WINDOW`` before it is due; the latest such answer. Returns ({occasion
     index: answer}, {indexes of other start occasions of the same questionnaire}): one
-    answer is copied once, and the start asks no questionnaire it already has."""
+    answer is copied once, and the start asks each questionnaire once: the one it
+    already has not at all, and one the clinic schedules both in screening and before
+    treatment (PHQ-9, GAD-7) once, before treatment, where no earlier answer stands in
+    for it. Before, a patient started without a screening answer (a clinic's own start,
+    the demo's self-help patient) was asked both on the same day."""
     latest: dict[str, EarlierAnswer] = {}
     for answer in earlier:
         if answer.submitted_by is None:
@@ -357,20 +361,25 @@ def _baselines(planned, earlier: Iterable[EarlierAnswer]) -> tuple[dict, set]:
         code = normalise_code(answer.instrument)
         if code not in latest or answer.submitted_at > latest[code].submitted_at:
             latest[code] = answer
-    candidates: dict[str, list[int]] = {}
+    starts: dict[str, list[int]] = {}
     for index, occasion in enumerate(planned):
-        if occasion.time_point not in BASELINE_TIME_POINTS or occasion.sequence != 0:
-            continue
-        answer = latest.get(normalise_code(occasion.instrument))
-        if answer is None:
-            continue
-        if occasion.due_at - BASELINE_WINDOW <= answer.submitted_at <= occasion.expires_at:
-            candidates.setdefault(normalise_code(occasion.instrument), []).append(index)
+        if occasion.time_point in BASELINE_TIME_POINTS and occasion.sequence == 0:
+            starts.setdefault(normalise_code(occasion.instrument), []).append(index)
     found, covered = {}, set()
-    for code, indexes in candidates.items():
+    for code, indexes in starts.items():
         indexes.sort(key=lambda i: planned[i].time_point != TimePoint.PRE)
-        found[indexes[0]] = latest[code]
-        covered.update(indexes[1:])
+        answer = latest.get(code)
+        within = [
+            i
+            for i in indexes
+            if answer is not None
+            and planned[i].due_at - BASELINE_WINDOW <= answer.submitted_at <= planned[i].expires_at
+        ]
+        if within:
+            found[within[0]] = answer
+            covered.update(i for i in indexes if i != within[0])
+        else:
+            covered.update(indexes[1:])
     return found, covered
 
 
