@@ -45,6 +45,7 @@ EPISODE_FIELDS = (
     "patient_id",
     "patient_first_name",
     "patient_last_name",
+    "patient_date_of_birth",  # what tells namesakes apart (decision 0128)
     "clinic_id",
     "therapist_id",
     "programme_version_id",

@@ -242,6 +242,9 @@ PATIENTS = [
     ("patient8", "Karl", "Jonsson", dt.date(1988, 3, 25), "highland", None, "active"),
     # Finished treatment ten days ago: the course, safety plan and follow-ups after the end.
     ("patient9", "Vera", "Lund", dt.date(1983, 5, 17), "harbour", "harbour.therapist", "ended"),
+    # Another Olle Nilsson in the same therapist's caseload, just started: each list tells
+    # the two apart by their dates of birth (decision 0128).
+    ("patient10", "Olle", "Nilsson", dt.date(1992, 6, 14), "riverside", "therapist", "active"),
 ]
 
 
@@ -416,6 +419,7 @@ def _translation_in_progress(region, author) -> None:
 PLANS = {
     "patient": "depression-ba",
     "patient2": "depression-ba",
+    "patient10": "depression-ba",
     "patient3": "panic",
     "patient5": "depression-ba",
     "patient6": "transdiagnostic",

@@ -158,6 +158,7 @@ def _responsible_times(user) -> dict:
             "patient_id",
             "patient_first_name",
             "patient_last_name",
+            "patient_date_of_birth",  # what tells namesakes apart (decision 0128)
             "clinic_id",
             "clinic__time_zone",
         )

@@ -21,3 +21,18 @@ def test_the_code_page_labels_its_field_in_the_reader_s_language(world, login):
     response = client.post(url, {"recipient": world.patient.user.email})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_confirm_reauthentication_code"))
+
+
+def test_the_code_page_s_buttons_say_what_they_do(world, login):
+    """allauth's "Confirm", "Request new code" and "Cancel" (decision 0128)."""
+    from tests.control_names import controls
+
+    client = login(world.patient.user)
+    client.post(
+        reverse("account_request_reauthentication_code"), {"recipient": world.patient.user.email}
+    )
+    page = client.get(reverse("account_confirm_reauthentication_code"))
+    assert page.status_code == 200
+    names = {c.name for c in controls(page.content.decode())}
+    assert "Confirm with the code" in names  # a new code is offered only after a while
+    assert not names & {"Confirm", "Request new code", "Cancel"}

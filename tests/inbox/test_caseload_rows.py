@@ -21,13 +21,14 @@ from tests.inbox.inbox_world import full_patient, manual_programme
 
 pytestmark = pytest.mark.django_db
 
-# The loop as it stood in inbox/caseload.html before decision 0102.
+# The loop as it stood in inbox/caseload.html before decision 0102 (with a namesake told
+# apart, decision 0128).
 LOOP = (
-    "{% load content_language i18n treatment_tags %}"
-    + """{% for row in rows %}
+    "{% load content_language i18n namesakes treatment_tags %}"
+    + """{% for row in rows|namesakes %}
     <tr id="caseload-{{ row.episode.pk }}"{% if row.needs_new_therapist %} data-needs-therapist="1"{% endif %}>
       <th scope="row">
-        <a href="{% url 'episode_overview' row.episode.pk %}">{{ row.patient }}</a>
+        <a href="{% url 'episode_overview' row.episode.pk %}">{{ row.patient }}{{ row|namesake }}</a>
         {% if choice.team %}<br><span class="help">{{ row.episode.clinic.name }}</span>{% endif %}
         {% if row.needs_new_therapist %}<br><strong class="overdue" data-column="new-therapist">{% translate "Needs a new therapist" %}</strong>{% if row.episode.therapist %} <span class="help">{% blocktranslate with name=row.episode.therapist %}({{ name }} has left){% endblocktranslate %}</span>{% endif %}
         {% elif choice.team and not choice.therapist %}<br><span class="help" data-column="therapist">{% if row.episode.therapist %}{{ row.episode.therapist }}{% else %}{% translate "No therapist (unguided)" %}{% endif %}</span>{% endif %}
@@ -36,7 +37,7 @@ LOOP = (
         <span class="help">{% if row.week %}{% blocktranslate with week=row.week %}week {{ week }}{% endblocktranslate %}{% else %}{{ row.episode.get_status_display }}{% endif %}</span></td>
       <td data-column="scores">{% latest_scores_list row.scores %}</td>
       <td data-column="activity">{% if row.last_activity %}{{ row.last_activity|date:"SHORT_DATE_FORMAT" }}<br><span class="help">{{ row.last_activity_what }}</span>{% else %}—{% endif %}{% if row.inactive %}<br><strong class="overdue">{% translate "Inactive" %}</strong>{% endif %}</td>
-      <td data-column="alerts">{% if row.alerts %}<a href="{{ row.alert_href }}" class="overdue">{% blocktranslate count count=row.alerts %}{{ count }} open alert{% plural %}{{ count }} open alerts{% endblocktranslate %}</a>{% else %}0{% endif %}</td>
+      <td data-column="alerts">{% if row.alerts %}<a href="{{ row.alert_href }}" class="overdue">{% blocktranslate count count=row.alerts %}{{ count }} open alert{% plural %}{{ count }} open alerts{% endblocktranslate %}<span class="visually-hidden">, {{ row.patient }}{{ row|namesake }}</span></a>{% else %}0{% endif %}</td>
       <td data-column="due">{% if row.next_due %}{{ row.next_due.what }}<br>{% if row.next_due.overdue_since %}<strong class="overdue">{% blocktranslate with date=row.next_due.overdue_since|date:"SHORT_DATE_FORMAT" %}overdue since {{ date }}{% endblocktranslate %}</strong>{% else %}<span class="help">{% if row.next_due.is_session %}{{ row.next_due.at|date:"SHORT_DATETIME_FORMAT" }}{% else %}{{ row.next_due.at|date:"SHORT_DATE_FORMAT" }}{% endif %}</span>{% endif %}{% else %}—{% endif %}</td>
       <td data-column="reply">{% if row.reply_due %}<a href="{% url 'episode_messages' row.episode.pk %}" class="{% if row.reply_due.overdue %}overdue{% else %}due{% endif %}">{{ row.reply_due.text }}</a>{% else %}—{% endif %}</td>
     </tr>

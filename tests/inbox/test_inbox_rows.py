@@ -16,20 +16,20 @@ from tests.inbox.inbox_world import full_patient, manual_programme
 pytestmark = pytest.mark.django_db
 
 # The loop as it stood in inbox/inbox.html before decision 0059 (with the mark of a
-# therapist who left, decision 0096).
-LOOP = """{% load i18n %}{% for item in page.object_list %}
+# therapist who left, decision 0096; and a namesake told apart, decision 0128).
+LOOP = """{% load i18n namesakes %}{% for item in page.object_list|namesakes %}
     <tr id="{{ item.key }}" data-kind="{{ item.kind }}">
-      <td><a href="{{ item.overview_href }}">{{ item.episode.patient }}</a>{% if choice.team %}<br><span class="help">{{ item.episode.clinic.name }}</span>{% endif %}</td>
+      <td><a href="{{ item.overview_href }}">{{ item.episode.patient }}{{ item|namesake }}</a>{% if choice.team %}<br><span class="help">{{ item.episode.clinic.name }}</span>{% endif %}</td>
       {% if choice.team and not choice.therapist %}<td data-column="therapist">{{ item.episode.therapist|default_if_none:"" }}{% if not item.episode.therapist %}<em>{% translate "No therapist (unguided)" %}</em>{% elif item.episode.therapist_left %}<br><strong class="overdue" data-therapist-left="1">{% translate "Has left: needs a new therapist" %}</strong>{% endif %}</td>{% endif %}
       <td><strong>{{ item.kind_label }}:</strong> {{ item.reason }}</td>
       <td>{% if item.due %}<span class="{% if item.due.overdue %}overdue{% else %}due{% endif %}">{{ item.due.text }}</span>{% else %}—{% endif %}</td>
       <td>
-        <a href="{{ item.href }}">{{ item.action }}<span class="visually-hidden">, {{ item.episode.patient }}: {{ item.reason }}</span></a>
+        <a href="{{ item.href }}">{{ item.action }}<span class="visually-hidden">, {{ item.episode.patient }}{{ item|namesake }}: {{ item.reason }}</span></a>
         {% if item.answer_id %}
         <form method="post" action="{{ item.seen_href }}">
           {% csrf_token %}
           <input type="hidden" name="next" value="{{ request.get_full_path }}">
-          <button type="submit" class="secondary">{% translate "Seen, no reply needed" %}<span class="visually-hidden">, {{ item.episode.patient }}: {{ item.reason }}</span></button>
+          <button type="submit" class="secondary">{% translate "Seen, no reply needed" %}<span class="visually-hidden">, {{ item.episode.patient }}{{ item|namesake }}: {{ item.reason }}</span></button>
         </form>
         {% endif %}
       </td>

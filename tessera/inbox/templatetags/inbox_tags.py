@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
+from tessera.core.namesakes import after_name, namesake_details
 from tessera.core.reversing import reverse_cached, url_base
 from tessera.core.templatetags.content_language import in_language_of
 from tessera.treatment.templatetags.treatment_tags import latest_scores_list
@@ -51,11 +52,19 @@ def inbox_rows(context, rows, choice):
     patient_cells: dict[int, str] = {}
     labels: dict[str, str] = {}
     actions: dict[int, str] = {}
+    rows = list(rows)
+    names: dict[int, str] = {}  # a patient's name, told apart from a namesake's (0128)
+    for item, said in zip(rows, namesake_details(rows), strict=True):
+        if item.episode.pk not in names:
+            names[item.episode.pk] = _text(item.episode.patient) + after_name(said)
     for item in rows:
         episode = item.episode
+        name = names[episode.pk]
         cell = patient_cells.get(episode.pk)
         if cell is None:
-            cell = patient_cells[episode.pk] = _patient_cells(item, episode, team, therapist_column)
+            cell = patient_cells[episode.pk] = _patient_cells(
+                item, episode, team, therapist_column, name
+            )
         label = labels.get(item.kind)
         if label is None:
             label = labels[item.kind] = _text(item.kind_label)
@@ -84,9 +93,7 @@ def inbox_rows(context, rows, choice):
             parts.append("—")
         # Whose row and what for, unseen, after the action's words: the same words are on
         # every row, and a screen reader's list of links shows names alone (0125).
-        whose = (
-            f'<span class="visually-hidden">, {_text(episode.patient)}: {_text(item.reason)}</span>'
-        )
+        whose = f'<span class="visually-hidden">, {name}: {_text(item.reason)}</span>'
         parts += [
             '</td>\n      <td>\n        <a href="',
             _text(item.href),
@@ -134,14 +141,14 @@ def inbox_counts(context, work, kind):
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
 
 
-def _patient_cells(item, episode, team: bool, therapist_column: bool) -> str:
+def _patient_cells(item, episode, team: bool, therapist_column: bool, name: str) -> str:
     """The row's patient cell and, for a team's inbox, its therapist cell: the same for
     every row of the episode."""
     parts = [
         '\n      <td><a href="',
         _text(item.overview_href),
         '">',
-        _text(episode.patient),
+        name,
         "</a>",
     ]
     if team:
@@ -193,14 +200,16 @@ def caseload_rows(context, rows, choice):
         "language": get_language(),
     }
     out = []
-    for row in rows:
-        out += _caseload_patient_cell(row, team, team and not choice.therapist, words, base)
+    rows = list(rows)
+    for row, said in zip(rows, namesake_details(rows), strict=True):
+        name = _text(row.patient) + after_name(said)  # told apart from a namesake (0128)
+        out += _caseload_patient_cell(row, team, team and not choice.therapist, words, base, name)
         out += _caseload_care_cells(row, words)
-        out += _caseload_next_cells(row, words, base)
+        out += _caseload_next_cells(row, words, base, name)
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
 
 
-def _caseload_patient_cell(row, team: bool, therapist_column: bool, words, base) -> list:
+def _caseload_patient_cell(row, team: bool, therapist_column: bool, words, base, name) -> list:
     """The row's start and its header cell: the patient, the clinic for a team, and the
     therapist (who left, none, or the one shown when the whole team is listed)."""
     episode = row.episode
@@ -212,7 +221,7 @@ def _caseload_patient_cell(row, team: bool, therapist_column: bool, words, base)
         '>\n      <th scope="row">\n        <a href="',
         _text(reverse_cached("episode_overview", [episode.pk], None, base)),
         '">',
-        _text(row.patient),
+        name,
         "</a>\n        ",
     ]
     if team:
@@ -264,14 +273,15 @@ def _caseload_care_cells(row, words) -> list:
     return parts
 
 
-def _caseload_next_cells(row, words, base) -> list:
+def _caseload_next_cells(row, words, base, name: str) -> list:
     """The open alerts, the next questionnaire or session, the reply due, and the row's
-    end."""
+    end. The alerts' link says whose, unseen: "1 open alert" is on many rows (0128)."""
     parts = ['\n      <td data-column="alerts">']
     if row.alerts:
         count = {"count": _text(localize(row.alerts))}
         sentence = ngettext("%(count)s open alert", "%(count)s open alerts", row.alerts) % count
-        parts += [f'<a href="{_text(row.alert_href)}" class="overdue">', sentence, "</a>"]
+        whose = f'<span class="visually-hidden">, {name}</span>'
+        parts += [f'<a href="{_text(row.alert_href)}" class="overdue">', sentence, whose, "</a>"]
     else:
         parts.append("0")
     parts.append('</td>\n      <td data-column="due">')
