@@ -27,3 +27,21 @@ def test_the_code_step_in_swedish(world, client):
     page = _second_step(client, world["therapist"], "sv")
     translation.activate("en")
     assert "Logga in: koden från din autentiseringsapp" in page
+
+
+def test_setting_up_the_app_speaks_the_house_style(world, client):
+    from allauth.mfa.models import Authenticator
+
+    from tests.conftest import sign_in
+
+    user = world["therapist"]
+    Authenticator.objects.filter(user=user).delete()
+    sign_in(client, user, reauthenticated=False)
+    again = client.get(reverse("account_reauthenticate")).content.decode()
+    assert "Confirm Access" not in again and "Please reauthenticate" not in again
+    assert "Confirm that it is you" in again and 'name="password"' in again
+    sign_in(client, user)
+    page = client.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Activate Authenticator App" not in page and "input the verification code" not in page
+    assert "Set up an authenticator app" in page and "Key for the app" in page
+    assert 'name="code"' in page

@@ -34,13 +34,13 @@ def test_staff_sign_in_with_authenticator_code_and_open_a_patient(page, e2e_worl
 def test_staff_without_a_second_factor_must_set_one_up(page, e2e_world):
     sign_in(page, e2e_world.staff_no_mfa.email)
     # allauth asks for the password once more before a second factor is added, even
-    # straight after signing in ("Confirm Access"); the next stop is the set-up page.
+    # straight after signing in ("Confirm that it is you"); the next stop is the set-up page.
     if "/accounts/reauthenticate/" in page.url:
         assert "next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F" in page.url
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("main").get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(ACTIVATE_TOTP)
-    expect(page.get_by_role("main")).to_contain_text("Authenticator App")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
 
     page.goto("/patients/")
     expect(page).to_have_url(ACTIVATE_TOTP)
