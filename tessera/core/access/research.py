@@ -149,6 +149,4 @@ def recruitable_episode_q(user, study) -> Q:
     (never a training patient's: practice cases stay out of research, issue 6)."""
     if not may_recruit(user, study):
         return Q(pk__in=[])
-    return (
-        Q(clinic__in=study.clinics.all()) & ~Q(status="ended") & Q(patient__is_training=False)
-    )
+    return Q(clinic__in=study.clinics.all()) & ~Q(status="ended") & Q(patient__is_training=False)
