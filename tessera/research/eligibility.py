@@ -19,7 +19,7 @@ from tessera.intake.models import Application
 from tessera.programs.matching import Candidate, ScreeningSummary, screening_for
 from tessera.programs.matching.checks import check_rules
 from tessera.programs.matching.engine import age_on
-from tessera.programs.matching.rules import read_rules, rule_problems
+from tessera.programs.matching.rules import describe_rules, read_rules, rule_problems
 
 
 @dataclass
@@ -56,6 +56,22 @@ def problems(rules) -> dict[str, list[str]]:
                 _("Not an ICD-10 code Tessera knows: %(codes)s.") % {"codes": ", ".join(unknown)}
             )
     return found
+
+
+def describe(rules) -> list[str]:
+    """The study's rules in words, one line each: the matching rules' own wording, and
+    the working diagnoses the study asks for."""
+    rules = dict(rules or {}) if isinstance(rules, dict) else {}
+    codes = rules.pop("diagnoses", None) or []
+    lines = describe_rules(rules)
+    if codes:
+        if lines == describe_rules({}):
+            lines = []
+        lines.append(
+            _("Working diagnosis among: %(codes)s.")
+            % {"codes": ", ".join(f"{c} {icd.label(c)}" if c in icd.codes() else c for c in codes)}
+        )
+    return lines
 
 
 def application_of(episode) -> Application | None:

@@ -145,7 +145,8 @@ def participant_q_for_patient(user) -> Q:
 
 
 def recruitable_episode_q(user, study) -> Q:
-    """A Q over Episode: the open episodes at the study's sites a recruiter may invite."""
+    """A Q over Episode: the open episodes at the study's sites a recruiter may invite
+    (never a training patient's: practice cases stay out of research, issue 6)."""
     if not may_recruit(user, study):
         return Q(pk__in=[])
-    return Q(clinic__in=study.clinics.all()) & ~Q(status="ended")
+    return Q(clinic__in=study.clinics.all()) & ~Q(status="ended") & Q(patient__is_training=False)

@@ -15,7 +15,7 @@ from .. import access, audit, searches
 from ..decorators import staff_required
 from ..forms import AuditSearchForm
 from ..id_lists import among_ids
-from ..models import AuditEvent, Episode, Patient
+from ..models import AuditEvent, Clinic, Episode, Patient
 from ..models.audit import security_staff, with_actors, with_patient_names
 from ..pagination import CappedPaginator, OneReadPaginator
 
@@ -123,4 +123,9 @@ def security_events(request: HttpRequest) -> HttpResponse:
     page = OneReadPaginator(events, 50, read=read).get_page(request.GET.get("page"))
     page.object_list = with_actors(page.object_list, staff)
     audit.record("audit.security_events_viewed", actor=request.user, purpose="audit")
-    return render(request, "core/security_events.html", {"page": page})
+    # Say whose events these are: one clinic's for a manager, a region's for its
+    # administrator (the page said "your clinic" to both).
+    clinics = ", ".join(
+        Clinic.objects.filter(pk__in=clinic_ids).order_by("name").values_list("name", flat=True)
+    )
+    return render(request, "core/security_events.html", {"page": page, "clinics": clinics})

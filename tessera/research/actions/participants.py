@@ -46,6 +46,8 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
         raise ValidationError(_("This episode is not at one of the study's sites."))
     if episode.status == episode.Status.ENDED:
         raise ValidationError(_("This episode has ended."))
+    if episode.patient.is_training:
+        raise ValidationError(_("A practice patient cannot take part in a study."))
     if study.participants.filter(episode=episode).exists():
         raise ValidationError(_("This patient has already been asked to take part."))
     try:

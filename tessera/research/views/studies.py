@@ -14,10 +14,11 @@ from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors, form_error_texts
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Clinic, User
+from tessera.core.roles import StudyRole
 from tessera.programs.eligibility import published_versions
 from tessera.programs.models import ProgrammeVersion
 
-from .. import actions
+from .. import actions, eligibility
 from ..forms import (
     ArmForm,
     ConsentForm,
@@ -79,7 +80,8 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manages = access.may_manage_study(user, study)
     context = {
         "study": study,
-        "roles": access.study_roles(user, study),
+        "roles": [StudyRole(r).label for r in sorted(access.study_roles(user, study))],
+        "eligibility": eligibility.describe(study.eligibility),
         "manages": manages,
         "recruits": access.may_recruit(user, study),
         "sees_arms": access.may_see_arms(user, study),
