@@ -35,6 +35,7 @@ from tessera.feedback import demo as feedback_demo
 from tessera.fhir import demo as fhir_demo
 from tessera.inbox import demo as inbox_demo
 from tessera.intake import demo as intake_demo
+from tessera.letters import actions as letters
 from tessera.messaging import demo as messaging_demo
 from tessera.programs.actions import do_create_module_translation
 from tessera.programs.management.commands.load_sample_content import sample_directories
@@ -246,6 +247,23 @@ PATIENTS = [
     # the two apart by their dates of birth (decision 0128).
     ("patient10", "Olle", "Nilsson", dt.date(1992, 6, 14), "riverside", "therapist", "active"),
 ]
+# The GP of the patients who agreed to letters to them: Pia's course has its "treatment
+# started" letter, Vera's ended course its "treatment ended" one (written by the ending),
+# so the letters page, the record's FHIR document and Bulk Data show letters.
+GPS = {
+    "patient": {
+        "gp_name": "Dr Anna Berg",
+        "gp_practice": "Demo Health Centre",
+        "gp_email": "gp.berg@demo-health.invalid",
+        "letters_to_gp": True,
+    },
+    "patient9": {
+        "gp_name": "Dr Jens Holm",
+        "gp_practice": "Demo Lægehus",
+        "gp_email": "gp.holm@demo-health.invalid",
+        "letters_to_gp": True,
+    },
+}
 
 
 # Each demo patient uses Tessera in their clinic's first language (so the Norwegian,
@@ -369,6 +387,7 @@ def _seed() -> list[Login]:
                 date_of_birth=born,
                 email=user.email,
                 preferred_language=LANGUAGE_OF.get(local, clinics[slug].languages[0]),
+                **GPS.get(local, {}),
             )
             episode = do_open_episode(
                 patient,
@@ -385,6 +404,7 @@ def _seed() -> list[Login]:
                     weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else BEGUN.get(local, 0),
                 )
                 _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+                _started_letter(episode, local, status)
             if status == "ended":
                 _ended(episode, staff[therapist])
         patients[local] = Patient.objects.get(user=user)
@@ -499,6 +519,13 @@ ENDED_COURSE_WEEKS = 9
 # Courses begun before the demo was seeded, in weeks: the blended patient at Canal had a
 # session with her therapist last week (``appointments.demo``).
 BEGUN = {"patient7": 2}
+
+
+def _started_letter(episode, local: str, status: str) -> None:
+    """The "treatment started" letter to the GP of a patient in treatment who agreed to
+    letters (``GPS``), as the therapist writes it from the letters page."""
+    if status == "active" and local in GPS:
+        letters.do_write_letter(episode, "started")
 
 
 def _start(episode, *, with_history: bool, weeks_ago: int = 0) -> None:

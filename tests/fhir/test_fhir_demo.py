@@ -33,3 +33,24 @@ def test_the_demo_has_a_record_system_and_a_clinic_sending_message_text(seeded):
     sign_in(browser, User.objects.get(email="canal.manager@demo.tessera.test"))
     page = browser.get(reverse("clinic_record_sharing", args=["canal"])).content.decode()
     assert "Messages now go with their text." in page
+
+
+def test_the_demo_records_carry_letters_to_the_gp(seeded):
+    """The demo's Pia (in treatment) and Vera (treatment ended) agreed to letters to
+    their GP: the record exported for each holds its letter as a DocumentReference, so
+    the record's letters are visible in the demo (the acceptance walk found none)."""
+    from tessera.core.models import Episode
+
+    browser = Client()
+    for patient, therapist, kind in (
+        ("patient@demo.tessera.test", "therapist@demo.tessera.test", "started"),
+        ("patient9@demo.tessera.test", "harbour.therapist@demo.tessera.test", "ended"),
+    ):
+        episode = Episode.objects.get(patient__user__email=patient)
+        assert episode.letters.filter(kind=kind).count() == 1
+        sign_in(browser, User.objects.get(email=therapist))
+        record = browser.get(reverse("episode_fhir", args=[episode.pk]))
+        assert record.status_code == 200
+        assert '"resourceType": "DocumentReference"' in record.content.decode().replace(
+            '":"', '": "'
+        )
