@@ -91,6 +91,19 @@ _VERSION_NOT_SHOWN = (
     "description_professional",
     "evidence",
     "translations",
+    # Nor its title, measure and publishing (decision 0127): only the unlock rule and
+    # the weeks are asked.
+    "programme",
+    "number",
+    "status",
+    "title",
+    "problem_area",
+    "care_model",
+    "primary_measure",
+    "created_by",
+    "created_at",
+    "published_at",
+    "published_by",
 )
 
 # The clinic's settings for its staff, never asked on the patient home (decision 0076):
@@ -105,6 +118,39 @@ _CLINIC_NOT_SHOWN = (
     "alert_ack_hours_moderate",
     "rate_limits",
     "outcome_rule",
+)
+
+
+# Of the patient record (kept on the user for the request) the page shows the first
+# name; the menu and the page ask only whether there is one. Its contact details, GP,
+# emergency contact and identity number (sixteen columns, read and converted on every
+# request) are not read (decision 0127).
+_PATIENT_NOT_SHOWN = (
+    "last_name",
+    "date_of_birth",
+    "national_id_country",
+    "national_id",
+    "email",
+    "phone",
+    "address",
+    "gp_name",
+    "gp_practice",
+    "gp_phone",
+    "gp_email",
+    "letters_to_gp",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+    "created_at",
+)
+
+# Of the episode, the patient's names kept for the staff's lists and the note about
+# the ending (for the staff) are not shown to the patient (decision 0127).
+_EPISODE_NOT_SHOWN = (
+    "patient_last_name",
+    "patient_first_name",
+    "patient_date_of_birth",
+    "end_note",
 )
 
 
@@ -139,6 +185,7 @@ def _own_episodes_query(user_id, now):
         # texts and JSON (about 6 kB a row, read, sent and decoded on every request).
         .defer(*(f"programme_version__{name}" for name in _VERSION_NOT_SHOWN))
         .defer(*(f"clinic__{name}" for name in _CLINIC_NOT_SHOWN))
+        .defer(*(f"patient__{name}" for name in _PATIENT_NOT_SHOWN), *_EPISODE_NOT_SHOWN)
         .annotate(
             has_upcoming_sessions=Exists(upcoming),
             unread_messages=conversation.unread_of_episode(user_id),

@@ -345,6 +345,13 @@ def test_the_episode_row_leaves_out_the_programme_versions_texts(world, login):
     assert '"core_clinic"."time_zone"' in episodes
     for name in home._CLINIC_NOT_SHOWN:
         assert f'"core_clinic"."{name}"' not in episodes
+    # Nor the patient record's contact details and the episode's staff copies of the
+    # patient's names (decision 0127): the page shows the first name only.
+    assert '"core_patient"."first_name"' in episodes
+    for name in home._PATIENT_NOT_SHOWN:
+        assert f'"core_patient"."{name}"' not in episodes
+    for name in home._EPISODE_NOT_SHOWN:
+        assert f'"treatment_episode"."{name}"' not in episodes
 
 
 def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
@@ -366,6 +373,8 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
         if whole_row:
             monkeypatch.setattr(home, "_VERSION_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_CLINIC_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_PATIENT_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_EPISODE_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_OWN_EPISODES", Prepared(home._own_episodes_query))
         for user in people:
             sign_in(client, user)

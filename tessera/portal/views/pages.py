@@ -65,6 +65,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     rows = due_rows(due) if due and not ended else []
     title = module_title(next_module)
     timeline = episode_timeline(episode, origin)
+    homework_drawn = homework_rows(homework)  # once, for the panel's test and its HTML
     return render(
         request,
         "portal/patient_home.html",
@@ -85,8 +86,8 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
-            "homework_rows": homework_rows(homework),
-            "homework_html": homework_html(homework_rows(homework)),
+            "homework_rows": homework_drawn,
+            "homework_html": homework_html(homework_drawn),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None
