@@ -325,18 +325,26 @@ class DueRow(ByName):
     when: str  # {% due_words d %}
 
 
-def due_rows(due: list[DueMeasure]) -> list[DueRow]:
+def due_rows(
+    due: list[DueMeasure], *, language=None, base=None, today=None, clinic_id=None
+) -> list[DueRow]:
     """The "To do now" list: each questionnaire's link, plain name, reason and when it
-    is due, the clinic's day and time zone asked once per clinic."""
-    base = url_base()
-    language = get_language()
+    is due, the clinic's day and time zone asked once per clinic. ``language`` and
+    ``base`` (``url_base()``), and ``today`` at the clinic ``clinic_id``: when the
+    caller has them already (the patient home asks each once, decision 0127)."""
+    base = base or url_base()
+    language = language or get_language()
     days: dict[int, tuple] = {}
+    known = {clinic_id: today} if today is not None else {}
     rows = []
     for d in due:
         clinic = d.episode.clinic
         day = days.get(clinic.pk)
         if day is None:
-            day = days[clinic.pk] = (clinic_today(clinic), ZoneInfo(clinic.time_zone))
+            day = days[clinic.pk] = (
+                known.get(clinic.pk) or clinic_today(clinic),
+                ZoneInfo(clinic.time_zone),
+            )
         code = str(d.instrument)
         rows.append(
             DueRow(
@@ -358,12 +366,13 @@ class HomeworkRow(ByName):
     register_url: str  # the diary's form, back to the home page after
 
 
-def homework_rows(homework) -> list[HomeworkRow]:
-    """This week's homework panel (``diary.HomeworkItem``s) as the panel shows it."""
+def homework_rows(homework, *, language=None, base=None) -> list[HomeworkRow]:
+    """This week's homework panel (``diary.HomeworkItem``s) as the panel shows it
+    (``language``, ``base``: as ``due_rows`` takes them)."""
     if not homework:
         return []
-    page_language = get_language()
-    base = url_base()
+    page_language = language or get_language()
+    base = base or url_base()
     back = "?next=" + reverse_cached("home", (), None, base)
     rows = []
     for h in homework:
@@ -381,13 +390,14 @@ def homework_rows(homework) -> list[HomeworkRow]:
     return rows
 
 
-def module_title(step) -> str:
+def module_title(step, language=None) -> str:
     """The next module's title (``plans.next_step``) as "Continue your module" shows it:
-    marked with its language (``in_language``), or "" without one."""
+    marked with its language (``in_language``), or "" without one. ``language``: the
+    active one, when the caller has it."""
     if step is None:
         return ""
     version = step.entry.module_version
-    return in_language_of(version.title, version.language, get_language())
+    return in_language_of(version.title, version.language, language or get_language())
 
 
 # The to-do list's items and the next module's line drawn as HTML in the view, as
@@ -411,15 +421,16 @@ def due_html(rows: list[DueRow]) -> str:
     )
 
 
-def next_module_html(step, title: str) -> str:
+def next_module_html(step, title: str, *, language=None, base=None) -> str:
     """The "Continue your module" notice of ``plans.next_step``'s step (``title``:
     ``module_title(step)``), as ``{% url 'module_reader' … %}`` and ``{% blocktranslate
     with title=… %}`` drew it: the catalog's text with the title escaped; "" without a
     step."""
     if step is None:
         return ""
-    url = reverse_cached("module_reader", (step.entry.pk,), None, url_base())
-    sentence = kept_text.translated(_CONTINUE, get_language()) % {"title": escaped(title)}
+    url = reverse_cached("module_reader", (step.entry.pk,), None, base or url_base())
+    language = language or get_language()
+    sentence = kept_text.translated(_CONTINUE, language) % {"title": escaped(title)}
     return mark_safe(  # noqa: S308 - the catalog's text, the url and title escaped
         f'<p class="notice"><a href="{escaped(url)}">{sentence}</a></p>'
     )
@@ -428,13 +439,13 @@ def next_module_html(step, title: str) -> str:
 _REGISTER = gettext_noop("Register: %(title)s")
 
 
-def homework_html(rows: list[HomeworkRow]) -> str:
+def homework_html(rows: list[HomeworkRow], language=None) -> str:
     """``{% for h in homework_rows %}…{% endfor %}`` of the homework panel, its
     whitespace and all: the count's sentence as ``{% blocktranslate count %}`` gives it
     (the number drawn as ``{{ n }}`` draws it), the titles escaped."""
     if not rows:
         return ""
-    language = get_language()
+    language = language or get_language()
     register = kept_text.translated(_REGISTER, language)
     parts = []
     for h in rows:
