@@ -206,15 +206,38 @@ DUES_SHOWN = 10
 # name and whether that therapist has left (decision 0096: then the session is to be
 # booked again, not "with" them) (building this read each time cost a blended patient's
 # home about 1 ms).
-_UPCOMING_SESSIONS = Prepared(
-    lambda episode_id, now: (
+# Of each session, not its notes, reasons and bookkeeping; of its therapist, the name
+# and address only (what ``str(user)`` shows): not the password hash, dates and flags
+# (decision 0127).
+_SESSION_NOT_SHOWN = (
+    "note",
+    "cancel_reason",
+    "booked_by",
+    "booked_at",
+    "submission_key",
+    "recorded_by",
+    "recorded_at",
+)
+_THERAPIST_SHOWN = ("id", "first_name", "last_name", "email")
+
+
+def _upcoming_sessions_query(episode_id, now):
+    therapist_not_shown = [
+        f.name
+        for f in Appointment._meta.get_field("therapist").related_model._meta.concrete_fields
+        if f.name not in _THERAPIST_SHOWN
+    ]
+    return (
         Appointment.objects.filter(episode_id=episode_id)
         .upcoming(now)
         .with_therapist_left()
         .select_related("therapist")
+        .defer(*_SESSION_NOT_SHOWN, *(f"therapist__{name}" for name in therapist_not_shown))
         .order_by("starts_at")[:SESSIONS_SHOWN]
     )
-)
+
+
+_UPCOMING_SESSIONS = Prepared(_upcoming_sessions_query)
 
 
 def own_episodes(user) -> list[Episode]:
