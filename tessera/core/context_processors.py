@@ -122,9 +122,7 @@ _TO_CHARS = bytes.maketrans(
 _SKIPPED = bytes(range(_UNIFORM_BELOW, 256))
 # A secret's character shifted by a mask's, by the pair of them (62 × 62 entries).
 _SHIFTED = {
-    s + m: _CHARS[(i + j) % len(_CHARS)]
-    for s, i in _INDEX.items()
-    for m, j in _INDEX.items()
+    s + m: _CHARS[(i + j) % len(_CHARS)] for s, i in _INDEX.items() for m, j in _INDEX.items()
 }
 
 
