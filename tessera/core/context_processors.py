@@ -3,6 +3,7 @@ the CSRF token masked for this response."""
 
 from __future__ import annotations
 
+import operator
 import os
 
 from django.conf import settings
@@ -111,25 +112,34 @@ _INDEX = {c: i for i, c in enumerate(_CHARS)}
 # Random bytes below this (a multiple of the 62 characters) map uniformly onto them;
 # the few at or above it are skipped.
 _UNIFORM_BELOW = 256 - 256 % len(_CHARS)
+# The mapping as one table for ``bytes.translate`` (byte b: the character b % 62), and
+# the bytes it deletes: a whole read mapped in C, not a byte at a time in Python
+# (decision 0127). The same characters from the same bytes as the loop it replaced.
+_TO_CHARS = bytes.maketrans(
+    bytes(range(_UNIFORM_BELOW)),
+    bytes(ord(_CHARS[b % len(_CHARS)]) for b in range(_UNIFORM_BELOW)),
+)
+_SKIPPED = bytes(range(_UNIFORM_BELOW, 256))
+# A secret's character shifted by a mask's, by the pair of them (62 × 62 entries).
+_SHIFTED = {
+    s + m: _CHARS[(i + j) % len(_CHARS)] for s, i in _INDEX.items() for m, j in _INDEX.items()
+}
 
 
 def _random_string(length: int) -> str:
     """``get_random_string(length, CSRF_ALLOWED_CHARS)``: each character uniformly from
     the 62, from ``os.urandom`` (as ``secrets.choice``), read once for the whole string."""
-    found: list[str] = []
+    found = b""
     while len(found) < length:
-        for byte in os.urandom(length + 8):
-            if byte < _UNIFORM_BELOW:
-                found.append(_CHARS[byte % len(_CHARS)])
-                if len(found) == length:
-                    break
-    return "".join(found)
+        found += os.urandom(length + 8).translate(_TO_CHARS, _SKIPPED)
+    return found[:length].decode("ascii")
 
 
 def _mask_cipher_secret(secret: str) -> str:
     """Django's ``_mask_cipher_secret``: a new mask, then the secret's characters each
-    shifted by the mask's (modulo 62); Django's ``_unmask_cipher_token`` reverses it."""
+    shifted by the mask's (modulo 62); Django's ``_unmask_cipher_token`` reverses it.
+    A secret of other characters raises ``KeyError``."""
     mask = _random_string(django_csrf.CSRF_SECRET_LENGTH)
-    n = len(_CHARS)
-    cipher = "".join(_CHARS[(_INDEX[s] + _INDEX[m]) % n] for s, m in zip(secret, mask, strict=True))
-    return mask + cipher
+    if len(secret) != len(mask):
+        raise ValueError("a secret of CSRF_SECRET_LENGTH characters")
+    return mask + "".join(map(_SHIFTED.__getitem__, map(operator.add, secret, mask)))

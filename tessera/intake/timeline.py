@@ -116,14 +116,15 @@ def application_steps(application: Application, booking=None) -> list[Step]:
     return with_states(steps)
 
 
-def with_states(steps: list[Step]) -> list[Step]:
+def with_states(steps: list[Step], language: str | None = None) -> list[Step]:
     """Done steps stay done; the first step not done is now; the rest are to come.
 
     The steps' texts are translated here, in the request's language, once: a lazy text
     is translated again each time the page draws or tests it (``{% if step.note %}``
-    then ``{{ step.note }}``), about 5 µs each, half a timeline's drawing (issue 16)."""
+    then ``{{ step.note }}``), about 5 µs each, half a timeline's drawing (issue 16).
+    ``language``: the active one (``get_language()``), when the caller has it."""
     out, current_seen = [], False
-    language = get_language()
+    language = language or get_language()
     for step in steps:
         if step.done:
             state = DONE

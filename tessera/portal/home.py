@@ -91,6 +91,19 @@ _VERSION_NOT_SHOWN = (
     "description_professional",
     "evidence",
     "translations",
+    # Nor its title, measure and publishing (decision 0127): only the unlock rule and
+    # the weeks are asked.
+    "programme",
+    "number",
+    "status",
+    "title",
+    "problem_area",
+    "care_model",
+    "primary_measure",
+    "created_by",
+    "created_at",
+    "published_at",
+    "published_by",
 )
 
 # The clinic's settings for its staff, never asked on the patient home (decision 0076):
@@ -105,6 +118,39 @@ _CLINIC_NOT_SHOWN = (
     "alert_ack_hours_moderate",
     "rate_limits",
     "outcome_rule",
+)
+
+
+# Of the patient record (kept on the user for the request) the page shows the first
+# name; the menu and the page ask only whether there is one. Its contact details, GP,
+# emergency contact and identity number (sixteen columns, read and converted on every
+# request) are not read (decision 0127).
+_PATIENT_NOT_SHOWN = (
+    "last_name",
+    "date_of_birth",
+    "national_id_country",
+    "national_id",
+    "email",
+    "phone",
+    "address",
+    "gp_name",
+    "gp_practice",
+    "gp_phone",
+    "gp_email",
+    "letters_to_gp",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+    "created_at",
+)
+
+# Of the episode, the patient's names kept for the staff's lists and the note about
+# the ending (for the staff) are not shown to the patient (decision 0127).
+_EPISODE_NOT_SHOWN = (
+    "patient_last_name",
+    "patient_first_name",
+    "patient_date_of_birth",
+    "end_note",
 )
 
 
@@ -139,6 +185,7 @@ def _own_episodes_query(user_id, now):
         # texts and JSON (about 6 kB a row, read, sent and decoded on every request).
         .defer(*(f"programme_version__{name}" for name in _VERSION_NOT_SHOWN))
         .defer(*(f"clinic__{name}" for name in _CLINIC_NOT_SHOWN))
+        .defer(*(f"patient__{name}" for name in _PATIENT_NOT_SHOWN), *_EPISODE_NOT_SHOWN)
         .annotate(
             has_upcoming_sessions=Exists(upcoming),
             unread_messages=conversation.unread_of_episode(user_id),
@@ -159,15 +206,38 @@ DUES_SHOWN = 10
 # name and whether that therapist has left (decision 0096: then the session is to be
 # booked again, not "with" them) (building this read each time cost a blended patient's
 # home about 1 ms).
-_UPCOMING_SESSIONS = Prepared(
-    lambda episode_id, now: (
+# Of each session, not its notes, reasons and bookkeeping; of its therapist, the name
+# and address only (what ``str(user)`` shows): not the password hash, dates and flags
+# (decision 0127).
+_SESSION_NOT_SHOWN = (
+    "note",
+    "cancel_reason",
+    "booked_by",
+    "booked_at",
+    "submission_key",
+    "recorded_by",
+    "recorded_at",
+)
+_THERAPIST_SHOWN = ("id", "first_name", "last_name", "email")
+
+
+def _upcoming_sessions_query(episode_id, now):
+    therapist_not_shown = [
+        f.name
+        for f in Appointment._meta.get_field("therapist").related_model._meta.concrete_fields
+        if f.name not in _THERAPIST_SHOWN
+    ]
+    return (
         Appointment.objects.filter(episode_id=episode_id)
         .upcoming(now)
         .with_therapist_left()
         .select_related("therapist")
+        .defer(*_SESSION_NOT_SHOWN, *(f"therapist__{name}" for name in therapist_not_shown))
         .order_by("starts_at")[:SESSIONS_SHOWN]
     )
-)
+
+
+_UPCOMING_SESSIONS = Prepared(_upcoming_sessions_query)
 
 
 def own_episodes(user) -> list[Episode]:
@@ -278,18 +348,26 @@ class DueRow(ByName):
     when: str  # {% due_words d %}
 
 
-def due_rows(due: list[DueMeasure]) -> list[DueRow]:
+def due_rows(
+    due: list[DueMeasure], *, language=None, base=None, today=None, clinic_id=None
+) -> list[DueRow]:
     """The "To do now" list: each questionnaire's link, plain name, reason and when it
-    is due, the clinic's day and time zone asked once per clinic."""
-    base = url_base()
-    language = get_language()
+    is due, the clinic's day and time zone asked once per clinic. ``language`` and
+    ``base`` (``url_base()``), and ``today`` at the clinic ``clinic_id``: when the
+    caller has them already (the patient home asks each once, decision 0127)."""
+    base = base or url_base()
+    language = language or get_language()
     days: dict[int, tuple] = {}
+    known = {clinic_id: today} if today is not None else {}
     rows = []
     for d in due:
         clinic = d.episode.clinic
         day = days.get(clinic.pk)
         if day is None:
-            day = days[clinic.pk] = (clinic_today(clinic), ZoneInfo(clinic.time_zone))
+            day = days[clinic.pk] = (
+                known.get(clinic.pk) or clinic_today(clinic),
+                ZoneInfo(clinic.time_zone),
+            )
         code = str(d.instrument)
         rows.append(
             DueRow(
@@ -311,12 +389,13 @@ class HomeworkRow(ByName):
     register_url: str  # the diary's form, back to the home page after
 
 
-def homework_rows(homework) -> list[HomeworkRow]:
-    """This week's homework panel (``diary.HomeworkItem``s) as the panel shows it."""
+def homework_rows(homework, *, language=None, base=None) -> list[HomeworkRow]:
+    """This week's homework panel (``diary.HomeworkItem``s) as the panel shows it
+    (``language``, ``base``: as ``due_rows`` takes them)."""
     if not homework:
         return []
-    page_language = get_language()
-    base = url_base()
+    page_language = language or get_language()
+    base = base or url_base()
     back = "?next=" + reverse_cached("home", (), None, base)
     rows = []
     for h in homework:
@@ -334,13 +413,14 @@ def homework_rows(homework) -> list[HomeworkRow]:
     return rows
 
 
-def module_title(step) -> str:
+def module_title(step, language=None) -> str:
     """The next module's title (``plans.next_step``) as "Continue your module" shows it:
-    marked with its language (``in_language``), or "" without one."""
+    marked with its language (``in_language``), or "" without one. ``language``: the
+    active one, when the caller has it."""
     if step is None:
         return ""
     version = step.entry.module_version
-    return in_language_of(version.title, version.language, get_language())
+    return in_language_of(version.title, version.language, language or get_language())
 
 
 # The to-do list's items and the next module's line drawn as HTML in the view, as
@@ -364,15 +444,16 @@ def due_html(rows: list[DueRow]) -> str:
     )
 
 
-def next_module_html(step, title: str) -> str:
+def next_module_html(step, title: str, *, language=None, base=None) -> str:
     """The "Continue your module" notice of ``plans.next_step``'s step (``title``:
     ``module_title(step)``), as ``{% url 'module_reader' … %}`` and ``{% blocktranslate
     with title=… %}`` drew it: the catalog's text with the title escaped; "" without a
     step."""
     if step is None:
         return ""
-    url = reverse_cached("module_reader", (step.entry.pk,), None, url_base())
-    sentence = kept_text.translated(_CONTINUE, get_language()) % {"title": escaped(title)}
+    url = reverse_cached("module_reader", (step.entry.pk,), None, base or url_base())
+    language = language or get_language()
+    sentence = kept_text.translated(_CONTINUE, language) % {"title": escaped(title)}
     return mark_safe(  # noqa: S308 - the catalog's text, the url and title escaped
         f'<p class="notice"><a href="{escaped(url)}">{sentence}</a></p>'
     )
@@ -381,13 +462,13 @@ def next_module_html(step, title: str) -> str:
 _REGISTER = gettext_noop("Register: %(title)s")
 
 
-def homework_html(rows: list[HomeworkRow]) -> str:
+def homework_html(rows: list[HomeworkRow], language=None) -> str:
     """``{% for h in homework_rows %}…{% endfor %}`` of the homework panel, its
     whitespace and all: the count's sentence as ``{% blocktranslate count %}`` gives it
     (the number drawn as ``{{ n }}`` draws it), the titles escaped."""
     if not rows:
         return ""
-    language = get_language()
+    language = language or get_language()
     register = kept_text.translated(_REGISTER, language)
     parts = []
     for h in rows:

@@ -41,8 +41,11 @@ WEEK_NOTE = _("A module at a time, at your own pace within the week.")
 END_NOTE = _("Then a last questionnaire, and a talk about what comes after.")
 
 
-def treatment_steps(episode: Episode | None, *, waiting: bool = False) -> list[Step]:
-    """Start, weeks and end of the treatment (planned, or as they happened)."""
+def treatment_steps(
+    episode: Episode | None, *, waiting: bool = False, today: dt.date | None = None
+) -> list[Step]:
+    """Start, weeks and end of the treatment (planned, or as they happened). ``today``:
+    the clinic's (``plans.clinic_today``), when the caller has it already."""
     if episode is None or episode.started_on is None:
         note = STARTS_WHEN_FREE if waiting else STARTS_FIRST_MODULE
         return [Step("start", STARTS, note=note), Step("end", ENDS)]
@@ -53,7 +56,7 @@ def treatment_steps(episode: Episode | None, *, waiting: bool = False) -> list[S
         return [*steps, Step("end", ENDED, episode.ended_on, done=True)]
     planned_end = started + dt.timedelta(weeks=weeks) if weeks else None
     if weeks:
-        today = plans.clinic_today(episode.clinic)
+        today = today or plans.clinic_today(episode.clinic)
         week = min(max((today - started).days // 7 + 1, 1), weeks)
         steps.append(
             Step(
@@ -84,13 +87,17 @@ def application_timeline(application: Application) -> list[Step]:
 _READ = object()
 
 
-def episode_timeline(episode: Episode | None, application=_READ) -> list[Step]:
+def episode_timeline(
+    episode: Episode | None, application=_READ, *, language=None, today=None
+) -> list[Step]:
     """A patient's path: from the application that led to the episode (when there was
     one) to the end of treatment. ``application``: that application (or None), when the
-    caller has read it already (the patient home, ``home.applications_and_path``)."""
+    caller has read it already (the patient home, ``home.applications_and_path``);
+    ``language`` (the active one) and ``today`` (the episode's clinic's) likewise
+    (decision 0127)."""
     if episode is None:
         return []
     if application is _READ:
         application = Application.objects.filter(episode=episode).order_by("-created_at").first()
     steps = list(application_steps(application)) if application is not None else []
-    return with_states(steps + treatment_steps(episode))
+    return with_states(steps + treatment_steps(episode, today=today), language)

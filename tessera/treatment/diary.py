@@ -89,9 +89,10 @@ _PLAN_AND_HOMEWORK = Prepared(
 )
 
 
-def states_and_week_panel(episode) -> tuple[list, list[HomeworkItem]]:
-    """``plans.episode_states(episode)`` and ``week_panel(episode)``, in one query."""
-    today = plans.clinic_today(episode.clinic)
+def states_and_week_panel(episode, today=None) -> tuple[list, list[HomeworkItem]]:
+    """``plans.episode_states(episode)`` and ``week_panel(episode)``, in one query.
+    ``today``: the episode's clinic's (``plans.clinic_today``), when the caller has it."""
+    today = today or plans.clinic_today(episode.clinic)
     monday, sunday = week_of(today)
     entries: list[PlanEntry] = []
     steps: dict[int, list[tuple[Step, int]]] = {}

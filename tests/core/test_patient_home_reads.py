@@ -91,6 +91,15 @@ def test_coming_sessions_are_read_only_when_there_are_some(world, login):
     response, sqls = _home(client)
     assert len(sqls) == _pinned() + 1
     assert response.context["sessions"] == [coming]
+    # The session's read leaves out its notes and bookkeeping and its therapist's login
+    # (password hash, dates, flags): the page shows the therapist's name (decision 0127).
+    (sessions,) = [s for s in sqls if s.startswith('SELECT "appointments_appointment"."id"')]
+    assert '"core_user"."first_name"' in sessions
+    assert '"core_user"."email"' in sessions
+    for column in ["password", "last_login", "date_joined", "mobile_phone"]:
+        assert f'"core_user"."{column}"' not in sessions
+    for column in ["note", "cancel_reason", "booked_by_id", "submission_key", "recorded_at"]:
+        assert f'"appointments_appointment"."{column}"' not in sessions
 
 
 def test_own_episodes_are_what_a_patient_may_see(world):
@@ -345,6 +354,13 @@ def test_the_episode_row_leaves_out_the_programme_versions_texts(world, login):
     assert '"core_clinic"."time_zone"' in episodes
     for name in home._CLINIC_NOT_SHOWN:
         assert f'"core_clinic"."{name}"' not in episodes
+    # Nor the patient record's contact details and the episode's staff copies of the
+    # patient's names (decision 0127): the page shows the first name only.
+    assert '"core_patient"."first_name"' in episodes
+    for name in home._PATIENT_NOT_SHOWN:
+        assert f'"core_patient"."{name}"' not in episodes
+    for name in home._EPISODE_NOT_SHOWN:
+        assert f'"treatment_episode"."{name}"' not in episodes
 
 
 def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
@@ -366,7 +382,13 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
         if whole_row:
             monkeypatch.setattr(home, "_VERSION_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_CLINIC_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_PATIENT_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_EPISODE_NOT_SHOWN", ())
             monkeypatch.setattr(home, "_OWN_EPISODES", Prepared(home._own_episodes_query))
+            # The coming sessions whole, their therapists' logins too (decision 0127).
+            monkeypatch.setattr(home, "_SESSION_NOT_SHOWN", ())
+            monkeypatch.setattr(home, "_THERAPIST_SHOWN", _every_user_field())
+            monkeypatch.setattr(home, "_UPCOMING_SESSIONS", Prepared(home._upcoming_sessions_query))
         for user in people:
             sign_in(client, user)
             client.get(reverse("home"))  # the session's first touch of the minute
@@ -375,6 +397,12 @@ def test_every_demo_patient_and_applicant_sees_the_page_the_whole_row_gives(
             pages.setdefault(user.email, []).append((html, len(captured.captured_queries)))
     for email, (short, whole) in pages.items():
         assert short == whole, email
+    # Among them a patient with coming sessions (their read shortened too).
+    assert any('id="sessions-heading"' in short[0] for short, _whole in pages.values())
+
+
+def _every_user_field() -> tuple:
+    return tuple(f.name for f in User._meta.concrete_fields)
 
 
 def _columns(instance) -> tuple:

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from tessera.core import access, clinic_dates, crisis
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
+from tessera.core.reversing import url_base
 from tessera.inbox import scope, worklist
 from tessera.intake.timeline import drawn
 from tessera.messaging.conversation import unread_count
@@ -49,22 +50,34 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     episodes = own_episodes(user)  # fills user.patient_record when there is an episode
     patient = user.patient_record
+    # Asked once for the page's drawing helpers (decision 0127): each is a context-local
+    # look-up, and the clinic's day a time-zone conversion.
+    language = get_language()
+    base = url_base()
     # The open episode, else the one that ended last: its patient is told what they can
     # still do, and whom to contact (issue 14).
     episode = latest_of(episodes) if patient else None
     ended = episode is not None and episode.status == Episode.Status.ENDED
     open_episode = None if ended else episode
+    today = plans.clinic_today(episode.clinic) if episode is not None else None
     # The plan's states once, for the next step and the homework panel, read with the
     # panel's steps and this week's counts (issue 16).
-    states, homework = diary.states_and_week_panel(open_episode) if open_episode else ([], [])
+    states, homework = (
+        diary.states_and_week_panel(open_episode, today) if open_episode else ([], [])
+    )
     next_module = plans.next_step(states) if open_episode else None
     # The patient's own episodes' ids (``Episode.objects.own``: their access scope)
     # stand for ``DueMeasure.objects.visible_to(user)`` and its join.
     due = open_dues(episodes) if patient else []
     applications, origin = applications_and_path(user, episode, episodes)
-    rows = due_rows(due) if due and not ended else []
-    title = module_title(next_module)
-    timeline = episode_timeline(episode, origin)
+    rows = (
+        due_rows(due, language=language, base=base, today=today, clinic_id=episode.clinic_id)
+        if due and not ended
+        else []
+    )
+    title = module_title(next_module, language)
+    timeline = episode_timeline(episode, origin, language=language, today=today)
+    homework_drawn = homework_rows(homework, language=language, base=base)  # once
     return render(
         request,
         "portal/patient_home.html",
@@ -81,12 +94,12 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "next_module": next_module,
             # Its title marked with its language (``in_language``), in the view.
             "next_module_title": title,
-            "next_module_html": next_module_html(next_module, title),
+            "next_module_html": next_module_html(next_module, title, language=language, base=base),
             "unread_messages": unread_count(user) if patient else 0,
             # This week's homework (tessera.treatment.diary): its own panel.
             "homework": homework,
-            "homework_rows": homework_rows(homework),
-            "homework_html": homework_html(homework_rows(homework)),
+            "homework_rows": homework_drawn,
+            "homework_html": homework_html(homework_drawn, language),
             # Blended and face-to-face care have booked sessions; no query (the episode
             # is already loaded).
             "has_sessions": open_episode is not None
@@ -94,11 +107,10 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             in (Episode.CareModel.BLENDED, Episode.CareModel.FACE_TO_FACE),
             "sessions": upcoming_sessions(open_episode),
             "may_write": ended and ending.patient_may_write(episode),
-            "may_read": ended
-            and access.may_read_course(episode, plans.clinic_today(episode.clinic)),
+            "may_read": ended and access.may_read_course(episode, today),
             "reading_until": plans.reading_until(episode) if ended else None,
             "crisis_contacts": questionnaires.crisis_contacts_for(
-                episode.clinic, (get_language() or "en")[:2]
+                episode.clinic, (language or "en")[:2]
             )
             if ended
             else [],
@@ -106,13 +118,13 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             # Someone waiting for a clinic's answer is not yet anyone's patient, and has
             # no safety plan: their home shows where to get help now (decision 0107).
             "urgent_contacts": crisis.contacts_for(
-                applications[0].application.clinic, (get_language() or "en")[:2]
+                applications[0].application.clinic, (language or "en")[:2]
             )
             if applications and not patient
             else [],
             "timeline": timeline,
             # The timeline's list drawn in the view (issue 16), as the include drew it.
-            "timeline_html": drawn(timeline, get_language()) if timeline else "",
+            "timeline_html": drawn(timeline, language) if timeline else "",
         },
     )
 
