@@ -22,6 +22,14 @@ in Stockholm was restored after its midnight, decision 0109). Only for tests tha
 (transactional_db): the copy replaces the whole database, so it cannot happen inside a
 test's transaction; the test then needs `flushable_audit_trail` for the flush that ends
 it.
+
+Seeding takes about a minute (on PostgreSQL), and a midnight can fall inside it: the
+demo is then partly yesterday's, and the test that asked for it compares it with a
+today that has moved on. So the day is taken again when the build (or the load of
+another worker's copy, or the copy put back) is done; if it changed, the database is
+put back as it was before the build and the demo built again on the new day
+(``kept_for_the_day``, decision 0129). The axe walk's people and the reports journeys'
+cohort are kept the same way.
 """
 
 from __future__ import annotations
@@ -33,7 +41,9 @@ import os
 import pickle
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -43,6 +53,7 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from tessera.fhir import demo as fhir_demo
+from tests.snapshot import DAY_ZONES
 
 _KEEP = {"django_migrations"}
 _FHIR_CLIENT_FILES = ("client.json", "private-key.pem")
@@ -53,7 +64,10 @@ class DatabaseCopy:
     the time it took to build (the demo here; the axe walk's people, tests/e2e)."""
 
     def __init__(self) -> None:
-        self.day: tuple[dt.date, ...] | dt.date | None = None
+        self.day: tuple[dt.date, ...] | None = None  # the dates it was built on
+        # The database as it was just before the build (the flushed tables), to start
+        # the build again from when the date changed during it.
+        self.blank: DatabaseCopy | None = None
         self.sqlite: sqlite3.Connection | None = None
         self.tables: dict[str, bytes] | None = None
         # Files written beside the database when it was built, by name (the demo's record
@@ -119,7 +133,8 @@ def _restore_tables(tables: dict[str, bytes]) -> None:
 
 def demo_days(now: dt.datetime | None = None) -> tuple[dt.date, ...]:
     """Today at each of the demo's clinics (their time zones), which its dates count
-    from: the copy is good while none of them has changed."""
+    from, and in the test clinics' zones and UTC (tests/snapshot.py): the copy is good
+    while none of them has changed."""
     import zoneinfo
 
     from django.utils import timezone
@@ -127,8 +142,50 @@ def demo_days(now: dt.datetime | None = None) -> tuple[dt.date, ...]:
     from tessera.portal.demo import CLINICS
 
     now = now or timezone.now()
-    zones = sorted({settings.TIME_ZONE} | {spec.get("time_zone", "") for spec in CLINICS} - {""})
-    return tuple(now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones)
+    zones = {settings.TIME_ZONE, *DAY_ZONES} | {spec.get("time_zone", "") for spec in CLINICS}
+    return tuple(now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in sorted(zones - {""}))
+
+
+T = TypeVar("T")
+
+
+def kept_for_the_day(
+    database: DatabaseCopy,
+    build: Callable[[], T],
+    *,
+    days: Callable[[], tuple[dt.date, ...]] = demo_days,
+    attempts: int = 3,
+) -> T | None:
+    """The committed rows ``build()`` writes, all of one day (``days()``: today in each
+    zone their dates count from): ``database`` put back if it was built on today's days,
+    else ``build()`` run and the result kept in ``database``. Returns what ``build()``
+    returned, or None when the copy was put back.
+
+    A midnight in any of those zones while it runs (the demo seeds for about a minute)
+    would leave rows of two days, or a whole copy of yesterday, for a test that then
+    compares them with today's date: the day is taken before and after, and when it
+    changed the database is put back as it was before the build (``database.blank``)
+    and built again on the new day (decision 0129)."""
+    today = days()
+    if database.day == today:
+        database.restore()
+        if days() == today:
+            return None
+        database.blank.restore()  # put back over midnight: built on the new day below
+    elif database.blank is None:
+        database.blank = DatabaseCopy()
+        database.blank.save()
+    for _ in range(attempts):
+        today = days()
+        database.sqlite = database.tables = None
+        made = build()
+        if days() == today:
+            if database.sqlite is None and database.tables is None:
+                database.save()  # unless build kept it already (the demo's, to share it)
+            database.day = today
+            return made
+        database.blank.restore()
+    raise RuntimeError(f"the date changed during each of {attempts} builds")
 
 
 def _shared_file(today: tuple[dt.date, ...]) -> Path | None:
@@ -180,7 +237,6 @@ def _forget_shared(path: Path, lock: Path) -> None:
 def _seed() -> None:
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
-    _DEMO.save()
     folder = fhir_demo.key_dir()
     _DEMO.files = {name: (folder / name).read_bytes() for name in _FHIR_CLIENT_FILES}
 
@@ -198,27 +254,32 @@ def put_demo_client_files(folder: Path) -> None:
 
 def load_demo() -> None:
     """The seeded demo in the (committed) test database, seeded here if this process
-    has no copy from today (or loaded from the copy another worker of this run made)."""
+    has no copy from today (or loaded from the copy another worker of this run made),
+    all of one day (``kept_for_the_day``)."""
     assert settings.DEMO, "the demo loads only in demo mode (settings.DEMO = True)"
     assert connection.get_autocommit(), "load_demo needs a test that commits (transactional_db)"
-    today = demo_days()
-    if _DEMO.day == today:
-        _DEMO.restore()
-    else:
-        path = _shared_file(today)
-        if path is None:
-            _seed()
-        else:
-            lock = path.with_suffix(".lock")
-            with open(lock, "w") as held:
-                fcntl.flock(held, fcntl.LOCK_EX)
-                if path.exists():
-                    _read_shared(path)
-                    _DEMO.restore()
-                else:
-                    _seed()
-                    _write_shared(path)
-            atexit.register(_forget_shared, path, lock)
-        _DEMO.day = today
+    kept_for_the_day(_DEMO, _seed_or_load)
     # Row ids may differ from what the in-process caches remember.
     ContentType.objects.clear_cache()
+
+
+def _seed_or_load() -> None:
+    """Seeds the demo, or loads the copy another worker of this xdist run seeded today.
+    A copy is shared only when no midnight fell during its seeding."""
+    today = demo_days()
+    path = _shared_file(today)
+    if path is None:
+        _seed()
+        return
+    lock = path.with_suffix(".lock")
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if path.exists():
+            _read_shared(path)
+            _DEMO.restore()
+        else:
+            _seed()
+            if demo_days() == today:
+                _DEMO.save()
+                _write_shared(path)
+    atexit.register(_forget_shared, path, lock)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone
@@ -95,6 +97,96 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+class KeptConnectionsServer(ThreadedWSGIServer):
+    """The live server on PostgreSQL, its database connections kept from one request to
+    the next. Django's serves each of the browser's sockets on a new thread and closes
+    that thread's database connection when its request ends (``CONN_MAX_AGE`` is 0 outside
+    HTTPS), so every request paid a new PostgreSQL backend: the server's fork and
+    authentication, its catalogue caches filled again, the connection's ``SET``s, the
+    patient home's reads prepared again (decision 0129). Production keeps a connection
+    for a minute on a long-lived worker thread; here a connection that ends a request
+    idle (no transaction open at the server, none in Django, no error since) goes back to
+    a list, and the next request's thread takes it. Any other is closed, as before. Each
+    is used by one thread at a time (``inc_thread_sharing``: Django's check that a
+    connection stays on the thread that made it). The kept ones are closed when the
+    server stops, before the test database is dropped (``_live_server_keeps_connections``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._idle: list = []
+        self._lock = threading.Lock()
+        self.opened = 0  # connections made for requests (not reused), for the tests
+
+    def process_request_thread(self, request, client_address):
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = connections.create_connection(DEFAULT_DB_ALIAS)
+            # Never closed by age (``close_old_connections`` at each request's start and
+            # end); the health check before a request's first query stays, as in production.
+            conn.settings_dict = {**conn.settings_dict, "CONN_MAX_AGE": None}
+            conn.inc_thread_sharing()
+            self.opened += 1
+        connections[DEFAULT_DB_ALIAS] = conn
+        super().process_request_thread(request, client_address)
+
+    def _close_connections(self):
+        conn = connections[DEFAULT_DB_ALIAS]
+        del connections[DEFAULT_DB_ALIAS]
+        if _idle(conn):
+            with self._lock:
+                self._idle.append(conn)
+        else:
+            conn.close()
+            conn.dec_thread_sharing()
+        connections.close_all()  # any other alias the request opened
+
+    def close_kept(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+            conn.dec_thread_sharing()
+
+    def server_close(self):
+        super().server_close()
+        self.close_kept()
+
+
+def _idle(conn) -> bool:
+    """The connection can serve another request as a new one would: open, in autocommit,
+    no transaction begun in Django or at the server, no error since its last commit."""
+    from psycopg.pq import TransactionStatus
+
+    raw = conn.connection
+    return (
+        raw is not None
+        and not raw.closed
+        and raw.info.transaction_status == TransactionStatus.IDLE
+        and conn.autocommit
+        and not conn.in_atomic_block
+        and not conn.needs_rollback
+        and not conn.errors_occurred
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_keeps_connections(django_db_setup):
+    """On PostgreSQL the live server keeps its connections (``KeptConnectionsServer``).
+    Set up after the test database, so torn down before it is dropped; the live server,
+    started after this, stops before it (and closes the kept connections as it stops)."""
+    from django.test.testcases import LiveServerThread
+
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        yield
+        return
+    before = LiveServerThread.server_class
+    LiveServerThread.server_class = KeptConnectionsServer
+    yield
+    LiveServerThread.server_class = before
 
 
 class TravellingBrowser:

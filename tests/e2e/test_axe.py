@@ -66,7 +66,7 @@ from tessera.core.models import Patient, User
 from tessera.portal.navigation import navigation
 from tests.conftest import build_world
 from tests.conftest import sign_in as session_sign_in
-from tests.demo_snapshot import DatabaseCopy
+from tests.demo_snapshot import DatabaseCopy, kept_for_the_day
 from tests.e2e.conftest import DESKTOP, fail_on_browser_problems, logged, new_context
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -199,15 +199,16 @@ def people(transactional_db, flushable_audit_trail):
     (again on a new day: the world's dates count from today); each later test gets the
     same committed rows back from a copy (decision 0071) and its own copy of the
     objects."""
-    today = dt.date.today()
-    if _People.database.day == today:
-        _People.database.restore()
-    else:
-        _People.world = _build_people()
-        _People.world.pages = _pages(_People.world)
-        _People.database.save()
-        _People.database.day = today
+    built = kept_for_the_day(_People.database, _build_people_and_pages)
+    if built is not None:
+        _People.world = built
     return copy.deepcopy(_People.world)
+
+
+def _build_people_and_pages():
+    world = _build_people()
+    world.pages = _pages(world)
+    return world
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from tessera.core.roles import Role
 from tessera.reports.models import EpisodeOutcome
 from tessera.treatment.actions.schedule import do_add_measure_rule
 from tests.conftest import make_user
-from tests.demo_snapshot import DatabaseCopy
+from tests.demo_snapshot import DatabaseCopy, kept_for_the_day
 from tests.e2e.conftest import build_e2e_world, cookie_sign_in
 from tests.reports.cohort import COHORT, build
 
@@ -50,13 +49,9 @@ def cohort_world(transactional_db, flushable_audit_trail):
     that asks (again on a new day: the cohort's dates count from today); each later test
     gets the same committed rows back from a copy, as the axe walk's people do (decision
     0104), and its own copy of the objects."""
-    today = dt.date.today()
-    if _Cohort.database.day == today:
-        _Cohort.database.restore()
-    else:
-        _Cohort.world = _build_cohort_world()
-        _Cohort.database.save()
-        _Cohort.database.day = today
+    built = kept_for_the_day(_Cohort.database, _build_cohort_world)
+    if built is not None:
+        _Cohort.world = built
     assert EpisodeOutcome.objects.filter(finished=True).count() == 5  # written on commit
     return copy.deepcopy(_Cohort.world)
 
