@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, care_words
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required, staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, form_error_texts
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode, User
@@ -143,7 +143,7 @@ def session_record(request: HttpRequest, episode_id: int, pk: int) -> HttpRespon
         if "status" in form.errors:
             raise ValidationError(_("Say whether the patient came."))
         if form.errors:
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+            raise ValidationError(form_error_texts(form))
         actions.do_record_session(
             appointment,
             acting_user=request.user,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tessera.core import access, audit
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import staff_required
-from tessera.core.forms import submission_key_field
+from tessera.core.forms import form_error_texts, submission_key_field
 from tessera.core.known_related import with_role_clinics
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Episode
@@ -86,7 +86,7 @@ def letter_write(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = WriteForm(request.POST, clinic=episode.clinic)
     try:
         if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
+            raise ValidationError(form_error_texts(form))
         letter = actions.do_write_letter(
             episode,
             form.cleaned_data["kind"],

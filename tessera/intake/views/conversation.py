@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
+from tessera.core.forms import form_error_texts
 from tessera.core.middleware import restoring_typed_text
 
 from ..actions import messages as message_actions
@@ -46,7 +47,7 @@ def _send(request, application, do) -> bool:
     form = ApplicationMessageForm(request.POST)
     if not form.is_valid():
         if (request.POST.get("body") or "").strip():  # too long, or the like: say which
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, " ".join(form_error_texts(form)))
         else:
             messages.error(request, _("Write your message."))
         return False
