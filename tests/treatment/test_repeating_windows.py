@@ -4,7 +4,6 @@ days; the migration (treatment 0020) brings occasions already scheduled into lin
 
 import datetime as dt
 import importlib
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -12,21 +11,12 @@ from django.utils import timezone
 
 from tessera.treatment.models import DueMeasure
 from tessera.treatment.schedule import occasions
+from tests.treatment.test_schedule import rule
 
-START = dt.date(2026, 3, 2)  # a Monday
+START = dt.date(2026, 3, 2)  # a Monday, as in test_schedule
 migration = importlib.import_module(
     "tessera.treatment.migrations.0020_repeating_occasions_close_when_the_next_opens"
 )
-
-
-def rule(instrument, point, interval=None, before=2, after=7):
-    return SimpleNamespace(
-        instrument=instrument,
-        time_point=point,
-        interval_days=interval,
-        open_days_before=before,
-        expire_days_after=after,
-    )
 
 
 def test_a_weekly_window_ends_when_the_next_one_opens():
