@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext_noop, ngettext
 
 from tessera.appointments.models import Appointment
 from tessera.core import kept_text
-from tessera.core.models import Clinic, Episode
+from tessera.core.models import Clinic, Episode, Patient
 from tessera.core.prepared import JSONRows, Prepared, rows_from_json
 from tessera.core.reversing import reverse_cached, url_base
 from tessera.core.template_rows import ByName, escaped
@@ -122,26 +122,14 @@ _CLINIC_NOT_SHOWN = (
 
 
 # Of the patient record (kept on the user for the request) the page shows the first
-# name; the menu and the page ask only whether there is one. Its contact details, GP,
-# emergency contact and identity number (sixteen columns, read and converted on every
-# request) are not read (decision 0127).
-_PATIENT_NOT_SHOWN = (
-    "last_name",
-    "date_of_birth",
-    "national_id_country",
-    "national_id",
-    "email",
-    "phone",
-    "address",
-    "gp_name",
-    "gp_practice",
-    "gp_phone",
-    "gp_email",
-    "letters_to_gp",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "emergency_contact_relation",
-    "created_at",
+# name; the menu and the page ask only whether there is one, and in what language, and
+# whether it is a practice record. Its other columns (contact details, GP, emergency
+# contact, identity number: sixteen, read and converted on every request) are not read
+# (decision 0127). Named by what is shown, as the therapist's below, so that a column
+# added to the record is not read here either.
+_PATIENT_SHOWN = ("id", "user", "first_name", "preferred_language", "is_training")
+_PATIENT_NOT_SHOWN = tuple(
+    f.name for f in Patient._meta.concrete_fields if f.name not in _PATIENT_SHOWN
 )
 
 # Of the episode, the patient's names kept for the staff's lists and the note about
