@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import unicodedata
 import uuid
 
 from django import forms
@@ -227,13 +228,38 @@ class KeptSelect(forms.Select):
         return html
 
 
+# The letters an alphabet puts after z, in its order (Swedish å ä ö, Danish and Norwegian
+# æ ø å); any other accented letter sorts with its plain one (é with e).
+_AFTER_Z = {"sv": "åäö", "nb": "æøå", "da": "æøå"}
+
+
+def alphabetical(language: str):
+    """A sort key for texts in ``language``: by its alphabet, not by code points (which
+    put Swedish "Ärende" before "Åtkomst", and every capital before every small letter)."""
+    after = _AFTER_Z.get(language.split("-")[0], "")
+
+    def key(text: str) -> tuple[str, str]:
+        folded = "".join(
+            chr(ord("z") + 1 + after.index(c))
+            if c in after
+            else unicodedata.normalize("NFKD", c)[0]
+            for c in text.casefold()
+        )
+        return folded, text
+
+    return key
+
+
 def _event_choices(language: str) -> list:
-    """The events by what they say in ``language`` (kept per language: the same every
-    request), sorted by it."""
+    """The events by what staff read of them in ``language`` (``staff_label``: the words
+    name what happened first, so the list falls into groups: "Risk alert ...",
+    "Treatment plan ..."), alphabetical in its alphabet; kept per language, the same
+    every request."""
     named = _EVENT_CHOICES.get(language)
     if named is None:
+        by_words = alphabetical(language)
         named = _EVENT_CHOICES[language] = sorted(
-            ((e.value, str(e.label)) for e in Event), key=lambda pair: pair[1]
+            ((e.value, str(e.staff_label)) for e in Event), key=lambda pair: by_words(pair[1])
         )
     return named
 

@@ -1,11 +1,12 @@
 """The audit trail: writing it (``record``, ``record_many``, ``record_for_episode``,
 ``record_for_clinic``), verifying its chain,
-and the registry of event codes (``Event``) with their labels and purposes.
+and the registry of event codes (``Event``) with their purposes and their labels for
+patients (``label``) and for staff (``staff_label``).
 
 Callers use ``from tessera.core import audit`` and ``audit.record(...)``.
 """
 
-from .events import CODES, Event, event, label
+from .events import CODES, Event, event, label, staff_label
 from .trail import (
     GENESIS,
     Break,
@@ -39,5 +40,6 @@ __all__ = [
     "record_many",
     "record_for_episode",
     "record_for_clinic",
+    "staff_label",
     "verify_chain",
 ]

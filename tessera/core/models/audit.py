@@ -343,11 +343,13 @@ class AuditEvent(models.Model):
             return self.purpose
 
     @property
-    def label(self) -> str:
-        """What happened, in words of the active language (the code if unregistered)."""
-        from tessera.core.audit.events import label  # the registry imports this model
+    def staff_label(self) -> str:
+        """What happened, in the clinic's words of the active language (the code if
+        unregistered). A row is shown as such only to staff; the patient's page says it
+        from their side (``audit.label``, decision 0132)."""
+        from tessera.core.audit.events import staff_label  # the registry imports this model
 
-        return label(self.action)
+        return staff_label(self.action)
 
     def payload(self) -> bytes:
         """The canonical bytes that the hash covers."""
