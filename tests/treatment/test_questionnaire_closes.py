@@ -272,3 +272,33 @@ def test_after_discharge_a_late_risk_answer_reaches_the_therapist_without_clinic
         text = message.subject + message.body
         assert world.patient.last_name not in text and "PHQ" not in text
         assert f"/alerts/{alert.pk}/" in text
+
+
+def test_the_staff_measures_page_lists_the_missed_ones_newest_first(world, login):
+    """Since a weekly questionnaire closes when the next opens (decision 0131), last
+    week's unanswered one left the overdue list without a trace: the therapist could not
+    see the weeks the patient had missed. They are listed apart, newest first, and a
+    cancelled one (the course ended) is not missed (decision 0136)."""
+    now = timezone.now()
+    made = []
+    for week in range(1, 13):
+        made.append(
+            DueMeasure.objects.create(
+                episode=world.due.episode,
+                instrument="PHQ-9",
+                time_point="weekly",
+                sequence=100 + week,
+                opens_at=now - dt.timedelta(days=7 * week + 2),
+                due_at=now - dt.timedelta(days=7 * week),
+                expires_at=now - dt.timedelta(days=7 * week - 5),
+                cancelled=week == 1,
+            )
+        )
+    client = login(world["therapist"])
+    page = client.get(reverse("patient_measures", args=[world.patient.pk]))
+    missed = page.context["missed"]
+    assert missed == made[1:11]  # weeks 2..11: the newest ten, not the cancelled one
+    assert page.context["missed_more"]
+    text = page.content.decode()
+    assert 'id="missed-heading"' in text and "Only the 10 newest are shown." in text
+    assert not set(missed) & set(page.context["overdue"] + page.context["upcoming"])
