@@ -101,6 +101,10 @@ class RiskAlert(models.Model):
         RESPONSE = "response", _("risk answer in a questionnaire")
         CONCERN = "concern", _("concern raised by staff")
         HELP = "help", _("the patient asked for help")
+        # Sent by the patient after the questionnaire had closed (its window and the hour
+        # after, or cancelled when the course ended): the answers are not kept as a score,
+        # but a risk answer among them reaches the clinic (decision 0136).
+        LATE = "late", _("risk answer sent after the questionnaire had closed")
 
     class Action(models.TextChoices):
         PHONED = "phoned", _("phoned the patient")
@@ -126,6 +130,18 @@ class RiskAlert(models.Model):
         "treatment.Response", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     rule_codes = models.JSONField(default=list, blank=True)
+    # For a LATE alert: the questionnaire it was sent to, and the risk flags the answers
+    # reached (item, value, threshold, as a response's ``result["risk_flags"]``); the
+    # other answers are not kept.
+    due = models.ForeignKey(
+        "treatment.DueMeasure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    late_flags = models.JSONField(default=list, blank=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -168,7 +184,13 @@ class RiskAlert(models.Model):
             models.CheckConstraint(
                 condition=models.Q(resolved_at__isnull=True) | ~models.Q(action=""),
                 name="resolved_alert_has_action",
-            )
+            ),
+            # Late answers sent twice (two tabs, the button pressed again) open one alert.
+            models.UniqueConstraint(
+                fields=["due"],
+                condition=models.Q(resolved_at__isnull=True, due__isnull=False),
+                name="one_open_alert_per_late_questionnaire",
+            ),
         ]
 
     def __str__(self) -> str:

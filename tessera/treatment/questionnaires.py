@@ -153,16 +153,21 @@ def check_complete(view: QuestionnaireView, answers: dict[int, int]) -> bool:
 def risk_answered(code: str, answers: dict[int, int], *, clinic) -> bool:
     """Whether the answers so far, complete or not, reach one of the instrument's risk
     rules at the clinic's thresholds. A saved draft with a risk answer must show the
-    crisis contacts at once, as a sent one does (issue 14): the engine works the flags
-    out from the answered items alone."""
+    crisis contacts at once, as a sent one does (issue 14)."""
+    return bool(risk_flags(code, answers, clinic=clinic))
+
+
+def risk_flags(code: str, answers: dict[int, int], *, clinic) -> list:
+    """The risk rules the answers so far reach, at the clinic's thresholds: the engine
+    works the flags out from the answered items alone, complete or not."""
     if not answers:
-        return False
+        return []
     definition = load_definition(code)
     try:
         result = score(definition, answers, risk_overrides=risk_overrides(clinic, definition.code))
     except InstrumentError:
-        return False
-    return bool(result.risk_flags)
+        return []
+    return list(result.risk_flags)
 
 
 def crisis_contacts_for(clinic, language: str) -> list:

@@ -1,7 +1,7 @@
-"""A questionnaire closes while the demo patient is answering it on a phone (decision
-0131): within the hour after its window ends, what they began is still sent; later, a
-risk answer among the answers shows the crisis contacts and says that nobody at the
-clinic will see them, with the way to write to the care team, and nothing is stored."""
+"""A questionnaire closes while the demo patient is answering it on a phone (decisions
+0131, 0136): within the hour after its window ends, what they began is still sent; later,
+nothing is stored, but a risk answer among the answers shows the crisis contacts and,
+sent, reaches the clinic as a risk alert, with the way to write to the care team."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tessera.safety.models import RiskAlert
 from tessera.treatment.models import DueMeasure, Response, ResponseDraft
 from tests.e2e.conftest import cookie_sign_in, wait_until
 
@@ -63,7 +64,7 @@ def test_begun_before_the_window_ended_it_is_still_sent(phone, phq9):
     wait_until(lambda: Response.objects.filter(due=phq9).exists())
 
 
-def test_a_risk_answer_after_the_close_is_told_and_not_lost_in_a_list(phone, phq9):
+def test_a_risk_answer_after_the_close_reaches_the_clinic_and_is_not_lost_in_a_list(phone, phq9):
     cookie_sign_in(phone, PATIENT, "/me/questionnaires/")
     phone.get_by_role("link", name=re.compile(r"\(PHQ-9\)")).click()
     _answer(phone, {n: 1 for n in range(1, 9)})
@@ -72,15 +73,17 @@ def test_a_risk_answer_after_the_close_is_told_and_not_lost_in_a_list(phone, phq
     _answer(phone, {9: 2})
     # The autosave is refused in the status line, and the crisis box comes in.
     expect(phone.get_by_role("status")).to_contain_text("Not saved: this questionnaire has closed.")
+    expect(phone.get_by_role("status")).to_contain_text("tell the clinic about your answer")
     crisis = phone.get_by_role("heading", name="If you are thinking about harming yourself")
     expect(crisis).to_be_visible()
+    assert not RiskAlert.objects.filter(due=phq9).exists()  # choosing is not sending
     phone.get_by_role("button", name="Review my answers").click()
-    # The refusal has the focus; the crisis box, the words and the way on are there.
-    refusal = phone.get_by_role("alert").filter(has_text="This questionnaire is not open now.")
-    expect(refusal).to_be_focused()
+    # Sent: the risk answer went to the clinic as an alert; the crisis box stays.
+    expect(phone.get_by_text("that answer has been passed on to your clinic")).to_be_visible()
     expect(crisis).to_be_visible()
-    expect(phone.get_by_text("nobody there will see them")).to_be_visible()
-    phone.get_by_role("link", name="Write to your care team").click()
-    expect(phone).to_have_url(re.compile(r"/me/messages/$"))
+    alert = RiskAlert.objects.get(due=phq9)
+    assert alert.source == "late" and [f["item"] for f in alert.late_flags] == [9]
     assert not Response.objects.filter(due=phq9).exists()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.get_by_role("link", name="Write to your care team").click()
+    expect(phone).to_have_url(re.compile(r"/me/messages/$"))

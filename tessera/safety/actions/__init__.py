@@ -9,6 +9,7 @@ The public functions are re-exported here, so ``from tessera.safety import actio
 
 from .alerts import (
     do_acknowledge,
+    do_open_alert_for_late_answers,
     do_open_alert_for_response,
     do_raise_concern,
     do_resolve,
@@ -22,6 +23,7 @@ from .plans import (
 
 __all__ = [
     "do_open_alert_for_response",
+    "do_open_alert_for_late_answers",
     "do_raise_concern",
     "do_acknowledge",
     "do_resolve",

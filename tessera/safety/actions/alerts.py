@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +52,62 @@ def do_open_alert_for_response(response, flags, *, now: dt.datetime | None = Non
         obj=alert,
         actor_role="system",
         changes={"severity": severity, "rules": alert.rule_codes},
+    )
+    _after_commit_tell(alert, 0, escalated=False)
+    return alert
+
+
+def _flag_dict(flag) -> dict:
+    """A risk flag as a response's ``result["risk_flags"]`` keeps it."""
+    return {
+        "code": flag.code,
+        "item": flag.item,
+        "value": flag.value,
+        "threshold": flag.threshold,
+        "severity": flag.severity,
+    }
+
+
+@transaction.atomic
+def do_open_alert_for_late_answers(due, flags, *, acting_user) -> RiskAlert:
+    """A risk answer the patient sent after the questionnaire had closed: nothing of the
+    answers is kept as a response, but an alert (source "late") goes to the care team
+    and whoever is on call, as for a sent one, with the questionnaire and the flags.
+    While that alert is open, the same questionnaire sent again (two tabs, a second
+    press) returns it, ``sent_before`` set: one alert, and one page to whoever is on
+    call (decision 0136)."""
+    episode = due.episode
+    if episode.patient.user_id != acting_user.pk:
+        raise PermissionDenied
+    # Two sends at the same instant wait for each other here (PostgreSQL), so the second
+    # finds the first's alert; the partial unique constraint stands behind it.
+    submissions.serialise(f"safety.riskalert:late:{due.pk}")
+    existing = RiskAlert.objects.filter(due=due, resolved_at__isnull=True).first()
+    if existing is not None:
+        existing.sent_before = True
+        return existing
+    now = timezone.now()
+    severity = rules.severity_of(flags)
+    alert = RiskAlert.objects.create(
+        episode=episode,
+        source=RiskAlert.Source.LATE,
+        severity=severity,
+        due=due,
+        late_flags=[_flag_dict(flag) for flag in flags],
+        rule_codes=sorted({flag.code for flag in flags}),
+        raised_by=acting_user,
+        opened_at=now,
+        acknowledge_by=rules.acknowledge_by(episode.clinic, severity, now, flags),
+    )
+    audit.record(
+        "risk_alert.opened",
+        actor=acting_user,
+        patient=episode.patient,
+        clinic=episode.clinic,
+        obj=alert,
+        purpose="self",
+        changes={"severity": severity, "rules": alert.rule_codes, "source": "late"},
+        actor_role="patient",
     )
     _after_commit_tell(alert, 0, escalated=False)
     return alert

@@ -56,6 +56,7 @@ def _visible_alert(user, pk: int) -> RiskAlert:
             "episode__clinic",
             "episode__therapist",
             "response",
+            "due",
             "acknowledged_by",
             "resolved_by",
             "raised_by",
@@ -112,9 +113,12 @@ def _alert_page(request, alert, *, may_act: bool, status: int = 200, **extra) ->
 def _flag_labels(alert: RiskAlert) -> list[str]:
     """Which answers opened the alert, in words (item, answer, threshold)."""
     response = alert.response
-    if response is None:
+    if response is not None:
+        flags, instrument = (response.result or {}).get("risk_flags", []), response.instrument
+    elif alert.due_id is not None:  # sent after the questionnaire had closed
+        flags, instrument = alert.late_flags, alert.due.instrument
+    else:
         return []
-    flags = (response.result or {}).get("risk_flags", [])
     labels = []
     for flag in flags:
         if flag.get("item"):
@@ -124,7 +128,7 @@ def _flag_labels(alert: RiskAlert) -> list[str]:
                     "(flagged at %(threshold)s or more)"
                 )
                 % {
-                    "instrument": response.instrument,
+                    "instrument": instrument,
                     "item": flag["item"],
                     "value": flag.get("value"),
                     "threshold": flag.get("threshold"),
@@ -134,7 +138,7 @@ def _flag_labels(alert: RiskAlert) -> list[str]:
             labels.append(
                 _("%(instrument)s: %(value)s (flagged at %(threshold)s or more)")
                 % {
-                    "instrument": response.instrument,
+                    "instrument": instrument,
                     "value": flag.get("value"),
                     "threshold": flag.get("threshold"),
                 }

@@ -7,13 +7,19 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.core import access, audit, crisis
 from tessera.core.models import Episode
 from tessera.instruments.choices import can_be_filled_in, licensed_codes
-from tessera.instruments.scoring import UnknownInstrumentError, load_definition, score
+from tessera.instruments.scoring import (
+    InstrumentError,
+    UnknownInstrumentError,
+    load_definition,
+    score,
+)
 from tessera.instruments.scoring.definitions import normalise_code
 from tessera.instruments.time_points import TimePoint
 
@@ -485,6 +491,36 @@ def draft_answers(due: DueMeasure) -> dict[int, int]:
     if draft is None:
         return {}
     return {int(k): v for k, v in draft.answers.items()}
+
+
+def do_send_late_risk_answers(due: DueMeasure, answers: dict[int, int], *, acting_user):
+    """Answers sent to a questionnaire that takes no more (``DueMeasure.takes_answers``)
+    are not stored; but when they reach a risk rule, the risk answer reaches the clinic
+    all the same: a risk alert (source "late") for the care team and whoever is on call,
+    with the questionnaire and the flags, and nothing else of the answers. Returns the
+    alert, or None when no rule is reached. Sent again (two tabs, the button pressed
+    twice) while that alert is open, the first alert is returned, ``sent_before`` set.
+
+    A patient at risk is never unseen: the window of a questionnaire is the measurement's
+    rule, not the risk answer's (decision 0136)."""
+    if due.episode.patient.user_id != acting_user.pk:
+        raise PermissionDenied
+    definition = load_definition(due.instrument)
+    try:
+        result = score(
+            definition,
+            answers,
+            risk_overrides=clinic_thresholds(due.episode.clinic, definition.code),
+        )
+    except InstrumentError:
+        return None
+    if not result.risk_flags:
+        return None
+    with transaction.atomic():
+        replies = signals.late_risk_answer_given.send(
+            sender=DueMeasure, due=due, flags=result.risk_flags, acting_user=acting_user
+        )
+    return next((alert for _receiver, alert in replies if alert is not None), None)
 
 
 class AlreadySubmitted(Exception):

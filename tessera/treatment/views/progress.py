@@ -48,6 +48,9 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     )
 
 
+MISSED_SHOWN = 10
+
+
 @staff_required
 def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access.get_visible_patient(request.user, pk)
@@ -64,11 +67,23 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("episode__clinic")
         .order_by("due_at")
     )
+    # Closed unanswered (not cancelled): the weeks the patient did not answer, which
+    # a weekly questionnaire's next occasion otherwise hides (it replaces the overdue
+    # one when it opens, decision 0131). The newest MISSED_SHOWN, and whether there are
+    # more (decision 0136).
+    missed = list(
+        DueMeasure.objects.filter(episode__in=episodes, expires_at__lte=now)
+        .pending()
+        .order_by("-expires_at", "-id")[: MISSED_SHOWN + 1]
+    )
     return render(
         request,
         "treatment/patient_measures.html",
         {
             "patient": patient,
+            "missed": missed[:MISSED_SHOWN],
+            "missed_more": len(missed) > MISSED_SHOWN,
+            "missed_shown": MISSED_SHOWN,
             "series": progress.series_for(responses, _language(), clinic),
             "responses": list(reversed(responses)),
             "overdue": [d for d in due if d.is_overdue(now)],

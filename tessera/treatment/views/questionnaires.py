@@ -85,9 +85,11 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
 def _closed(request, due: DueMeasure, view=None) -> HttpResponse:
     """The answer to a questionnaire that takes no more answers (``takes_answers``):
     "not open now", on the list of questionnaires. When the draft or the answers just
-    sent hold a risk answer, a page of its own instead: the crisis contacts, that the
-    answers never reached the clinic (nobody there sees them), and how to reach the care
-    team; nothing is stored. A patient at risk is told so rather than sent to a list."""
+    sent hold a risk answer, a page of its own instead, with the crisis contacts: sent
+    (a POST), the risk answer goes to the clinic as an alert though nothing is stored as
+    a response, and the page says when staff will see it; only looked at (a GET, a saved
+    draft), the page offers to send it. A patient at risk is never unseen because a
+    questionnaire's window had ended (decision 0136)."""
     answers = actions.draft_answers(due)
     if view is None:
         view = questionnaires.build(
@@ -95,16 +97,23 @@ def _closed(request, due: DueMeasure, view=None) -> HttpResponse:
         )
     if request.method == "POST":
         answers = {**answers, **questionnaires.read_answers(view, request.POST)}
-    say_refused(request, _("This questionnaire is not open now."))
     contacts = _risk_contacts(request, due, answers)
     if not contacts:
+        say_refused(request, _("This questionnaire is not open now."))
         return redirect("my_questionnaires")
-    return render(
-        request,
-        "treatment/questionnaire_closed.html",
-        {"due": due, "crisis_contacts": contacts},
-        status=409 if request.method == "POST" else 200,
-    )
+    context = {"due": due, "crisis_contacts": contacts}
+    if request.method == "POST":
+        alert = actions.do_send_late_risk_answers(due, answers, acting_user=request.user)
+        if alert is not None:
+            clinic = due.episode.clinic
+            # When staff will see it: as for a sent risk answer (``done``).
+            staff_from = add_working_time(clinic, alert.opened_at, 0)
+            context |= {
+                "alert": alert,
+                "staff_from": staff_from,
+                "staff_now": staff_from <= alert.opened_at,
+            }
+    return render(request, "treatment/questionnaire_closed.html", context)
 
 
 @patient_required
