@@ -131,3 +131,20 @@ def test_the_swedish_demo_clinic_reads_outcomes_by_the_swedish_rule(demo):
         programme = Programme.objects.get(key=key)
         page = client.get(reverse("library_programme", args=[programme.pk])).content.decode()
         assert f"<dt>Primary measure</dt><dd>{code} (the problem area's default)" in page
+
+
+def test_the_ended_demo_course_shows_a_risk_answer_sent_after_its_questionnaire_closed(
+    demo, client
+):
+    """Vera's course had ended when she sent a PHQ-9 that had closed, with a risk answer:
+    it reached her therapist as a "late" alert, who phoned her (decision 0136)."""
+    from tessera.safety.models import RiskAlert
+
+    alert = RiskAlert.objects.get(
+        episode__patient__email="patient9@demo.tessera.test", source=RiskAlert.Source.LATE
+    )
+    assert alert.resolved_at is not None and alert.action == RiskAlert.Action.PHONED
+    assert alert.due.completed_at is None and [f["item"] for f in alert.late_flags] == [9]
+    sign_in(client, User.objects.get(email="harbour.therapist@demo.tessera.test"))
+    page = client.get(reverse("risk_alert", args=[alert.pk])).content.decode()
+    assert 'id="late-answers"' in page
