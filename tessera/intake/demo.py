@@ -16,7 +16,16 @@ from tessera.letters.models import Letter
 
 from . import actions
 from .actions import apply as apply_actions
-from .models import Application, Assessment, ConsentText, ScreeningAnswer, Source, TriageAction
+from .models import (
+    Application,
+    Assessment,
+    ConsentText,
+    Referral,
+    ScreeningAnswer,
+    Source,
+    Status,
+    TriageAction,
+)
 from .screening import screening_set
 
 CONSENT = {
@@ -71,8 +80,10 @@ APPLICANTS = [
 WAITED = {"applicant6": (33, 19), "applicant7": (21, 8)}
 
 
-def _consents(ctx) -> None:
-    for clinic in ctx.clinics.values():
+def publish_consents(clinics) -> None:
+    """Every demo clinic's consent text in each of its languages (the portal's demo calls
+    this before its patients apply: ``admit``)."""
+    for clinic in clinics:
         for language in clinic.languages:
             if (
                 language in CONSENT
@@ -209,8 +220,10 @@ def _screening_codes(clinic) -> list[str]:
 
 def _fjordside(ctx) -> None:
     clinic = ctx.clinics["fjordside"]
-    if Application.objects.filter(clinic=clinic, source=Source.PROFESSIONAL).exists():
-        return
+    if Application.objects.filter(
+        clinic=clinic, source=Source.PROFESSIONAL, first_name="Gustav", last_name="Holm"
+    ).exists():
+        return  # the demo patients' own referrals (``admit``) are older and closed
     apply_actions.do_refer(
         clinic,
         referral={
@@ -233,6 +246,139 @@ def _fjordside(ctx) -> None:
 
 
 def seed(ctx) -> None:
-    _consents(ctx)
+    publish_consents(ctx.clinics.values())
     _riverside(ctx)
     _fjordside(ctx)
+
+
+# The demo patients in treatment came in as anyone does (decision 0133): an application
+# (a self-referral, or their GP's referral they then completed), the screening, an
+# assessment with its working diagnoses, and the decision to admit them with a therapist
+# and a programme. The portal's demo (``tessera.portal.demo``) calls ``admit`` for each
+# and starts the course as before.
+ITEMS = {"PHQ-9": 9, "GAD-7": 7, "AUDIT": 10}
+
+
+def _screen(application, user, screening: dict[str, list[int]]) -> None:
+    for code in application.screening_set:
+        answers = screening.get(code) or [0] * ITEMS.get(code, 0)
+        if answers:
+            apply_actions.do_submit_screening(
+                application,
+                code,
+                dict(enumerate(answers, start=1)),
+                acting_user=user,
+                language="en",
+            )
+
+
+def _applied(clinic, user, *, born, language, referral, screening) -> Application:
+    """A self-referral through the applicant's own steps, or a GP's referral that the
+    person claims with their verified address and completes (consent, screening)."""
+    if referral is None:
+        application = apply_actions.do_start_application(clinic, applicant=user, language="en")
+        apply_actions.do_accept_consent(
+            application, ConsentText.current(clinic, "en"), acting_user=user
+        )
+        apply_actions.do_save_details(
+            application,
+            acting_user=user,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            date_of_birth=born,
+            email=user.email,
+            language=language,
+        )
+        _screen(application, user, screening)
+        return apply_actions.do_submit_application(application, acting_user=user)
+    application = apply_actions.do_refer(
+        clinic,
+        referral=referral,
+        person={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_of_birth": born,
+            "email": user.email,
+            "language": language,
+        },
+    )
+    application = apply_actions.do_claim_invitation(application, user=user)
+    consent = ConsentText.current(clinic, language) or ConsentText.current(clinic, "en")
+    apply_actions.do_accept_consent(application, consent, acting_user=user)
+    _screen(application, user, screening)
+    return Application.objects.get(pk=application.pk)
+
+
+def admit(
+    clinic,
+    user,
+    *,
+    born: dt.date,
+    language: str,
+    screening: dict[str, list[int]],
+    assessor,
+    assessment: dict,
+    programme_key: str,
+    therapist=None,
+    care_model: str = "guided",
+    referral: dict | None = None,
+) -> Application:
+    """``user``'s application at ``clinic``, screened, assessed by ``assessor`` and
+    admitted onto the waiting list with ``therapist`` and the programme: the Patient (the
+    applicant's login linked) and the waiting Episode are intake's, as in the real flow.
+    Dated back with ``dated_admission`` once the course's start is known."""
+    application = _applied(
+        clinic, user, born=born, language=language, referral=referral, screening=screening
+    )
+    actions.do_assess(
+        application,
+        acting_user=assessor,
+        decision="wait",
+        programme_version=_programme(clinic, programme_key),
+        care_model=care_model,
+        therapist=therapist,
+        **assessment,
+    )
+    return Application.objects.select_related("patient", "episode").get(pk=application.pk)
+
+
+def dated_admission(application, *, start: dt.date, applied: int, assessed: int) -> None:
+    """The admitted application's steps moved back before the course's ``start``: sent
+    ``applied`` days and assessed ``assessed`` days before it, then started from the
+    waiting list on that day (at 09:00): status accepted, as starting from the list
+    leaves it. A test-data update like ``_dated_back`` (decision 0113): the course is
+    started with its own past date by the treatment action, which the list's start
+    (today only) cannot give."""
+    zone = timezone.get_current_timezone()
+    began = dt.datetime.combine(start, dt.time(9), tzinfo=zone)
+    sent = dt.datetime.combine(start - dt.timedelta(days=applied), dt.time(10), tzinfo=zone)
+    decided = dt.datetime.combine(start - dt.timedelta(days=assessed), dt.time(14), tzinfo=zone)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=sent - dt.timedelta(minutes=25),
+        consent_accepted_at=sent - dt.timedelta(minutes=24),
+        screened_at=sent - dt.timedelta(minutes=5),
+        submitted_at=sent,
+        triaged_at=sent + dt.timedelta(days=1),
+        assessed_at=decided,
+        decided_at=decided,
+        started_at=began,
+        status=Status.ACCEPTED,
+    )
+    if application.source != Source.SELF:
+        # A referral: sent by the GP, completed by the person two days later.
+        Application.objects.filter(pk=application.pk).update(
+            consent_accepted_at=sent + dt.timedelta(days=2),
+            screened_at=sent + dt.timedelta(days=2, minutes=20),
+        )
+        Referral.objects.filter(application=application).update(created_at=sent)
+    screened = Application.objects.values_list("screened_at", flat=True).get(pk=application.pk)
+    ScreeningAnswer.objects.filter(application=application).update(submitted_at=screened)
+    Assessment.objects.filter(application=application).update(assessed_at=decided)
+    TriageAction.objects.filter(application=application).update(at=decided)
+    Letter.objects.filter(application=application).update(created_at=decided)
+    Letter.objects.filter(application=application, kind=Letter.Kind.RECEIVED).update(
+        created_at=sent + dt.timedelta(minutes=5)
+    )
+    # Opened at the decision, as intake opens it (the portal's ``opened_before`` dated it
+    # a week before the start, for courses that had no application).
+    Episode.objects.filter(pk=application.episode_id).update(created_at=decided)

@@ -45,7 +45,7 @@ from tessera.safety import demo as safety_demo
 from tessera.safety.actions.plans import do_save_safety_plan
 from tessera.treatment import actions as treatment
 from tessera.treatment import plans
-from tessera.treatment.actions import do_open_episode
+from tessera.treatment.actions import do_note_therapist_first_look, do_open_episode
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.actions import schedule as schedule_actions
 from tessera.treatment.models import DueMeasure, MeasureRule
@@ -375,42 +375,223 @@ def _seed() -> list[Login]:
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])
     _translation_in_progress(region, staff["author"])
+    intake_demo.publish_consents(clinics.values())
     patients = {}
     for local, first, last, born, slug, therapist, status in PATIENTS:
         user, created = demo_user(local, first, last)
         if created or not Patient.objects.filter(user=user).exists():
-            patient = actions.do_create_patient(
-                user=user,
-                clinic=clinics[slug],
-                first_name=first,
-                last_name=last,
-                date_of_birth=born,
-                email=user.email,
-                preferred_language=LANGUAGE_OF.get(local, clinics[slug].languages[0]),
-                **GPS.get(local, {}),
-            )
-            episode = do_open_episode(
-                patient,
-                clinics[slug],
-                status="intake",
-                therapist=staff.get(therapist) if therapist else None,
-                care_model="unguided" if slug == "highland" else "guided",
-            )
-            if status in ("active", "ended"):
-                # A course that has ended began weeks before its end (ten days ago).
-                _start(
-                    episode,
-                    with_history=(local == "patient"),
-                    weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else BEGUN.get(local, 0),
-                )
-                _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
-                _started_letter(episode, local, status)
-            if status == "ended":
-                _ended(episode, staff[therapist])
+            if local in INTAKE:
+                _admitted(local, user, clinics[slug], staff, born, therapist, status)
+            else:
+                _created(local, user, clinics[slug], staff, born, therapist, status)
         patients[local] = Patient.objects.get(user=user)
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
     _extend(DemoContext(region, clinics, staff, patients, logins))
     return logins
+
+
+def _created(local, user, clinic, staff, born, therapist, status) -> None:
+    """A demo patient made by hand, without an application: the one still in intake, and
+    the self-help course (started when the demo is seeded)."""
+    patient = actions.do_create_patient(
+        user=user,
+        clinic=clinic,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        date_of_birth=born,
+        email=user.email,
+        preferred_language=LANGUAGE_OF.get(local, clinic.languages[0]),
+        **GPS.get(local, {}),
+    )
+    episode = do_open_episode(
+        patient,
+        clinic,
+        status="intake",
+        therapist=staff.get(therapist) if therapist else None,
+        care_model="unguided" if clinic.slug == "highland" else "guided",
+    )
+    if status in ("active", "ended"):
+        # A course that has ended began weeks before its end (ten days ago).
+        _start(
+            episode,
+            with_history=(local == "patient"),
+            weeks_ago=ENDED_COURSE_WEEKS if status == "ended" else BEGUN.get(local, 0),
+        )
+        _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+        _started_letter(episode, local, status)
+    if status == "ended":
+        _ended(episode, staff[therapist])
+
+
+# How each named patient in treatment came in (decision 0133): the route (their own
+# self-referral, or their GP's referral), the screening's answers (PHQ-9, GAD-7), the
+# assessment's working diagnoses and notes, and the days from sending the application
+# and from the assessment to the course's first day (most waited under a week on the
+# list: a therapist had a place). The screening is older than the fortnight in which it
+# would stand in for the answers before treatment, so each course asks for them as
+# before.
+ASSESSORS = {
+    "riverside": "assessor",
+    "fjordside": "fjord.manager",
+    "harbour": "harbour.manager",
+    "canal": "canal.manager",
+}
+INTAKE = {
+    "patient": {
+        "phq": [2, 2, 3, 2, 2, 2, 2, 1, 0],
+        "gad": [2, 2, 2, 1, 2, 2, 2],
+        "diagnoses": ["F32.1"],
+        "notes": "Low mood since the spring, after a move; sleeps badly, has pulled back "
+        "from friends. Working full time. Motivated for online treatment.",
+        "days": (30, 9),
+    },
+    "patient2": {
+        "phq": [2, 2, 2, 1, 2, 1, 1, 2, 0],
+        "gad": [1, 1, 1, 1, 1, 1, 1],
+        "diagnoses": ["F33.1"],
+        "notes": "Third period of depression in ten years; the last treated with "
+        "medication by his GP. Wants to learn ways to stop the next.",
+        "days": (38, 6),
+    },
+    "patient3": {
+        "phq": [1, 1, 1, 1, 1, 1, 1, 0, 0],
+        "gad": [2, 2, 2, 1, 2, 1, 2],
+        "diagnoses": ["F41.0"],
+        "notes": "Panic attacks for a year, now avoids the underground and crowded "
+        "lectures. No other anxiety disorder found.",
+        "days": (33, 5),
+    },
+    "patient10": {
+        "phq": [1, 2, 1, 1, 1, 1, 1, 1, 0],
+        "gad": [1, 1, 1, 1, 0, 1, 1],
+        "diagnoses": ["F32.0"],
+        "notes": "Mild low mood for some months after a separation; still working and "
+        "seeing friends. Prefers to work on it online.",
+        "days": (30, 4),
+    },
+    "patient5": {
+        "phq": [2, 2, 2, 2, 1, 2, 1, 1, 0],
+        "gad": [2, 1, 2, 1, 1, 1, 1],
+        "diagnoses": ["F32.1"],
+        "notes": "Low mood and tiredness for four months; sleeping poorly. The referral "
+        "and the screening agree. No risk found.",
+        "days": (36, 6),
+        "gp": ("Dr Kari Lie", "Bryggen Legekontor"),
+    },
+    "patient6": {
+        "phq": [2, 1, 2, 1, 1, 1, 1, 1, 0],
+        "gad": [2, 2, 2, 1, 2, 1, 2],
+        "diagnoses": ["F41.2"],
+        "notes": "Worry and low mood together for most of a year, since his job changed; "
+        "neither stands out. The transdiagnostic programme suits.",
+        "days": (34, 5),
+    },
+    "patient7": {
+        "phq": [2, 2, 1, 2, 1, 2, 1, 1, 0],
+        "gad": [1, 1, 2, 1, 1, 1, 1],
+        "diagnoses": ["F32.1"],
+        "notes": "Low mood since her studies began; wants sessions with a therapist "
+        "beside the online modules.",
+        "days": (35, 16),
+        "gp": ("Dr Sanne de Vries", "Huisartsenpraktijk Grachten"),
+    },
+    "patient9": {
+        "phq": [2, 2, 2, 2, 2, 1, 2, 1, 0],
+        "gad": [2, 1, 2, 1, 1, 1, 1],
+        "diagnoses": ["F33.1", "F41.1"],
+        "notes": "Second period of depression, with worry most days. Referred by her GP; "
+        "agrees to letters to him.",
+        "days": (37, 18),
+    },
+}
+# The GP who refers a patient whose letters go to their GP (``GPS``): the referral
+# carries the GP's details to the patient's record, as intake copies them.
+REFERRED_BY_GP = {"patient9"}
+
+
+def _referral(local: str, clinic) -> dict | None:
+    spec = INTAKE[local]
+    if local in GPS and local in REFERRED_BY_GP:
+        gp = GPS[local]
+        name, practice, email = gp["gp_name"], gp["gp_practice"], gp["gp_email"]
+    elif "gp" in spec:
+        name, practice = spec["gp"]
+        email = "referrals@practice.example.invalid"
+    else:
+        return None
+    if not clinic.accepts_professional_referral:
+        return None
+    return {
+        "referrer_name": name,
+        "organisation": practice,
+        "role": "GP",
+        "phone": "+46 8 123 456",
+        "secure_email": email,
+        "reason": "Low mood for some months; would like online treatment.",
+        "consent_to_letters": True,
+    }
+
+
+def _admitted(local, user, clinic, staff, born, therapist, status) -> None:
+    """A named patient in treatment: their application, screening, assessment and
+    admission through intake's actions (``intake.demo.admit``), then the course started
+    on its day as before, and the application dated back before it."""
+    spec = INTAKE[local]
+    application = intake_demo.admit(
+        clinic,
+        user,
+        born=born,
+        language=LANGUAGE_OF.get(local, clinic.languages[0]),
+        screening={"PHQ-9": spec["phq"], "GAD-7": spec["gad"]},
+        assessor=staff[ASSESSORS[clinic.slug]],
+        assessment={
+            "notes": spec["notes"],
+            "diagnoses": spec["diagnoses"],
+            "risk_level": "low",
+            "risk_note": "No thoughts of self-harm; knows where to turn if that changes.",
+        },
+        programme_key=PLANS[local],
+        therapist=staff[therapist],
+        referral=_referral(local, clinic),
+    )
+    patient, episode = application.patient, application.episode
+    if local in GPS and not patient.gp_name:
+        # Named at the assessment: the GP of a self-referral, for the letters.
+        actions.do_update_patient_details(
+            patient, acting_user=staff[ASSESSORS[clinic.slug]], clinic=clinic, **GPS[local]
+        )
+    # The therapist has met them: no "new patient" row left in the inbox.
+    do_note_therapist_first_look(episode, acting_user=staff[therapist])
+    weeks = ENDED_COURSE_WEEKS if status == "ended" else BEGUN.get(local, 0)
+    _start(episode, with_history=(local == "patient"), weeks_ago=weeks)
+    episode.refresh_from_db()
+    applied, assessed = spec["days"]
+    intake_demo.dated_admission(
+        application, start=episode.started_on, applied=applied, assessed=assessed
+    )
+    _plan(episode, PLANS.get(local), staff.get(therapist), local == "patient")
+    if local in SAFETY_PLANS:
+        do_save_safety_plan(
+            episode, acting_user=staff[therapist], parts=SAFETY_PLANS[local], based_on=0
+        )
+    _started_letter(episode, local, status)
+    if status == "ended":
+        _ended(episode, staff[therapist])
+
+
+# The first demo patient's safety plan, written with her therapist in the first weeks:
+# the link at the top of her every page opened "Your safety plan is still empty" four
+# weeks into her course (decision 0133).
+SAFETY_PLANS = {
+    "patient": {
+        "warning_signs": "I cancel plans, stop answering messages and lie awake after 3 am.",
+        "coping": "A walk round the lake, a shower, writing down what I am thinking.",
+        "distraction": "My sister's kitchen; the climbing gym on Tuesdays.",
+        "people": "My sister Anna; my friend Jonas.",
+        "professionals": "Tove at the clinic (messages); my GP, Dr Anna Berg; 112 in an emergency.",
+        "environment": "Ask Anna to keep the sleeping tablets at hers.",
+    },
+}
 
 
 # Demos of the apps beside the portal in the top layer, which it may not import: named by
