@@ -80,7 +80,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_author": may_author,
             "published": any(v.is_published for v in versions),
             **facts,
-            "description_patient": markdown.render(shown.description_patient if shown else ""),
+            "description_patient": markdown.render(
+                shown.description_patient if shown else "",
+                crisis=lambda: markdown.crisis_for_staff(request.user, programme.region),
+            ),
             "description_professional": markdown.render(
                 shown.description_professional if shown else ""
             ),
