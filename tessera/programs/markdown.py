@@ -231,12 +231,18 @@ def crisis_for(clinic, language: str | None = None) -> Crisis:
 
     language = language or get_language()
     emergency = crisis.emergency_number(clinic.country)
+    # the box leads with the emergency number: not listed again below it (the national
+    # entry, or the clinic's own when it lists the same number)
     contacts = [
         c
         for c in crisis.contacts_for(clinic, language)
-        if not (getattr(c, "kind", "") == crisis.EMERGENCY and c.phone == emergency)
+        if not (emergency and _digits(c.phone) == _digits(emergency))
     ]
     return Crisis(contacts=contacts, emergency=emergency)
+
+
+def _digits(phone: str) -> str:
+    return "".join(c for c in phone or "" if c.isdigit())
 
 
 def crisis_for_country(country: str) -> Crisis:
