@@ -44,3 +44,14 @@ def test_staff_previewing_the_module_see_their_own_clinics_contacts(world, plan,
     url = reverse("library_module_preview", args=[plan.entry.module_version.pk])
     text = login(world["author"]).get(url).content.decode()
     assert 'href="tel:08-555 12 34"' in text and 'href="tel:112"' in text
+
+
+def test_a_clinics_public_page_shows_its_contacts_in_a_programmes_description(world, plan, client):
+    from tessera.programs.models import ProgrammeVersion
+
+    ProgrammeVersion.objects.filter(pk=plan.depression.pk).update(description_patient=BODY)
+    CrisisContact.objects.create(
+        clinic=world.clinic, language="en", label="Clinic crisis line", phone="08-555 12 34"
+    )
+    text = client.get(reverse("intake_clinic", args=[world.clinic.slug])).content.decode()
+    assert 'href="tel:08-555 12 34"' in text and 'href="tel:112"' in text
