@@ -35,6 +35,10 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from tessera.core import crisis as core_crisis
+from tessera.core.access import staff_clinic_ids
+from tessera.core.models import Clinic
+
 ALLOWED_TAGS = {
     "p",
     "h2",
@@ -227,15 +231,13 @@ class Crisis:
 def crisis_for(clinic, language: str | None = None) -> Crisis:
     """The crisis block of ``clinic`` in ``language`` (the page's when None). A clinic
     with no crisis contacts of its own still gives its country's numbers."""
-    from tessera.core import crisis
-
     language = language or get_language()
-    emergency = crisis.emergency_number(clinic.country)
+    emergency = core_crisis.emergency_number(clinic.country)
     # the box leads with the emergency number: not listed again below it (the national
     # entry, or the clinic's own when it lists the same number)
     contacts = [
         c
-        for c in crisis.contacts_for(clinic, language)
+        for c in core_crisis.contacts_for(clinic, language)
         if not (emergency and _digits(c.phone) == _digits(emergency))
     ]
     return Crisis(contacts=contacts, emergency=emergency)
@@ -247,10 +249,9 @@ def _digits(phone: str) -> str:
 
 def crisis_for_country(country: str) -> Crisis:
     """Where no clinic is known (a region's library): the country's numbers only."""
-    from tessera.core import crisis
-
-    emergency = crisis.emergency_number(country)
-    contacts = [c for c in crisis.national_contacts(country) if c.kind != crisis.EMERGENCY]
+    emergency = core_crisis.emergency_number(country)
+    national = core_crisis.national_contacts(country)
+    contacts = [c for c in national if c.kind != core_crisis.EMERGENCY]
     return Crisis(contacts=contacts, emergency=emergency)
 
 
@@ -258,9 +259,6 @@ def crisis_for_staff(user, region) -> Crisis:
     """What a crisis block shows a staff member previewing content of ``region``: as a
     patient of their own clinic there would see it (the first by name when they work at
     several), else the region's country's numbers (a region administrator)."""
-    from tessera.core.access import staff_clinic_ids
-    from tessera.core.models import Clinic
-
     clinic = (
         Clinic.objects.filter(pk__in=staff_clinic_ids(user), region_id=region.pk)
         .order_by("name", "pk")
