@@ -70,7 +70,7 @@ def public_programmes(clinic, language: str) -> list[PublicProgramme]:
             description=render(
                 texts[v.pk].description_patient, care_model=care_model, crisis=crisis
             ),
-            professional=render(v.description_professional),
+            professional=render(v.description_professional, crisis=crisis),
             who_for=_who_for(v),
             weeks=v.weeks,
             evidence=v.evidence,
