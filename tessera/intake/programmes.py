@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, partial
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tessera.core.care_words import only_unguided
-from tessera.programs.markdown import render
+from tessera.programs.markdown import crisis_for, render
 from tessera.programs.matching.areas import language_name
 from tessera.programs.models import ProgrammeVersion, Status
 from tessera.programs.translations import programme_languages, programme_text
@@ -56,6 +57,8 @@ def public_programmes(clinic, language: str) -> list[PublicProgramme]:
     texts = {v.pk: programme_text(v, language, clinic) for v in newest.values()}
     # a self-help service's page reads the descriptions' self-help blocks (issue 14)
     care_model = "unguided" if only_unguided(clinic) else None
+    # a crisis block shows this clinic's contacts (read once, and only if one is there)
+    crisis = cache(partial(crisis_for, clinic, language))
     chosen = sorted(
         newest.values(),
         key=lambda v: (language not in programme_languages(v), texts[v.pk].title.lower()),
@@ -64,8 +67,10 @@ def public_programmes(clinic, language: str) -> list[PublicProgramme]:
         PublicProgramme(
             key=v.programme.key,
             title=texts[v.pk].title,
-            description=render(texts[v.pk].description_patient, care_model=care_model),
-            professional=render(v.description_professional),
+            description=render(
+                texts[v.pk].description_patient, care_model=care_model, crisis=crisis
+            ),
+            professional=render(v.description_professional, crisis=crisis),
             who_for=_who_for(v),
             weeks=v.weeks,
             evidence=v.evidence,

@@ -16,6 +16,7 @@ from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.scoring import load_all
 from tessera.instruments.time_points import TimePoint
 
+from .markdown import block_problems
 from .models import FIELD_TYPES, ModuleVersion, ProgrammeVersion, Step, StepKind
 
 LANGUAGES = [code for code, _label in LANGUAGE_CHOICES]
@@ -218,6 +219,8 @@ def step_problems(step: Step) -> list[str]:
     problems = []
     if step.kind == StepKind.TEXT and not step.body.strip():
         problems.append(_("it has no text yet."))
+    problems.extend(block_problems(step.body))
+    problems.extend(block_problems(step.transcript))
     expected = MEDIA_KINDS.get(step.kind)
     if expected and step.media is None:
         problems.append(_("it needs a file."))
@@ -256,6 +259,7 @@ def programme_problems(version: ProgrammeVersion) -> list[str]:
         problems.append(_("A programme needs at least one module before it can be published."))
     if not version.languages:
         problems.append(_("Choose at least one language for the programme."))
+    problems.extend(block_problems(version.description_patient))
     return problems
 
 

@@ -20,11 +20,13 @@ MAX_ROWS = 200  # rows of one table a post may carry; more is refused, never dro
 TABLE_ROWS = 7  # empty rows offered at the end of a table, e.g. a week of diary
 
 
-def render_markdown(text: str, care_model: str | None = None) -> SafeString:
+def render_markdown(text: str, care_model: str | None = None, crisis=None) -> SafeString:
+    """A step's text as the patient reads it; ``crisis`` is what its crisis blocks show
+    (``tessera.programs.markdown.crisis_for``, or a function giving it)."""
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
 
-    return render(text, care_model=care_model)
+    return render(text, care_model=care_model, crisis=crisis)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from tessera.instruments.scoring import load_all
 from tessera.instruments.time_points import TimePoint
 
 from ..content_rules import LANGUAGES, eligibility_problems, measures_problems, validate_fields
+from ..markdown import block_problems
 from ..models import ProblemArea, StepKind, UnlockRule
 
 FORMAT = "tessera-content-package"
@@ -136,7 +137,17 @@ class _Checker:
             self.problem(_join(path, key), _("is not part of this format."))
         return True
 
-    def text(self, d: dict, key: str, path: str, *, max_length: int, empty: bool = True) -> None:
+    def text(
+        self,
+        d: dict,
+        key: str,
+        path: str,
+        *,
+        max_length: int,
+        empty: bool = True,
+        blocks: bool = False,
+    ) -> None:
+        """A text value; ``blocks``: markdown whose ``:::`` blocks must be well formed."""
         if key not in d:
             return
         value, where = d[key], _join(path, key)
@@ -146,6 +157,9 @@ class _Checker:
             self.problem(where, _("must not be empty."))
         elif len(value) > max_length:
             self.problem(where, _("must be at most %(n)s characters.") % {"n": max_length})
+        elif blocks:
+            for problem in block_problems(value):
+                self.problem(where, problem)
 
     def integer(self, d: dict, key: str, path: str, *, low: int, high: int) -> None:
         if key not in d:
@@ -247,8 +261,9 @@ class _Checker:
         self.one_of(p, "primary_measure", path, ["", *sorted(load_all())])
         self.one_of(p, "unlock_rule", path, UnlockRule.values)
         self.integer(p, "weeks", path, low=0, high=SMALLINT)
-        for key in ("description_patient", "description_professional", "evidence"):
-            self.text(p, key, path, max_length=100_000)
+        for key in ("description_patient", "description_professional"):
+            self.text(p, key, path, max_length=100_000, blocks=True)
+        self.text(p, "evidence", path, max_length=100_000)
         languages = self.a_list(p, "languages", path, least=1, most=len(LANGUAGES))
         for i, code in enumerate(languages):
             if code not in LANGUAGES:
@@ -294,7 +309,9 @@ class _Checker:
                 )
             elif self.obj(text, _join(where, code), set(), TRANSLATED_PROGRAMME_KEYS):
                 self.text(text, "title", _join(where, code), max_length=200, empty=False)
-                self.text(text, "description_patient", _join(where, code), max_length=100_000)
+                self.text(
+                    text, "description_patient", _join(where, code), max_length=100_000, blocks=True
+                )
 
     def measures(self, p: dict, path: str) -> None:
         before = len(self.problems)
@@ -345,9 +362,9 @@ class _Checker:
         self.one_of(s, "kind", path, StepKind.values)
         kind = s.get("kind")
         self.text(s, "title", path, max_length=200, empty=False)
-        self.text(s, "body", path, max_length=200_000)
+        self.text(s, "body", path, max_length=200_000, blocks=True)
         self.text(s, "media_alt", path, max_length=300)
-        self.text(s, "transcript", path, max_length=200_000)
+        self.text(s, "transcript", path, max_length=200_000, blocks=True)
         if "body" in s and "body_file" in s:
             self.problem(path, _("has both body and body_file; give one of them."))
         if "body_file" in s:

@@ -32,6 +32,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ..content_rules import SNIFF_BYTES, sniff_media_type
+from ..markdown import block_problems
 from .manifest import PackageRejected, path_problem, validate_manifest
 
 MANIFEST = "manifest.json"
@@ -334,6 +335,11 @@ def _contents(manifest: dict, files: dict[str, zipfile.ZipInfo], budget: _Budget
             package.texts[name] = budget.read(files[name]).decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError:
             problems.append(_("%(path)s: %(name)s is not UTF-8 text.") % _at(where, name))
+            continue
+        for problem in block_problems(package.texts[name]):
+            problems.append(
+                _("%(path)s: %(name)s, %(problem)s") % {**_at(where, name), "problem": problem}
+            )
     for i, entry in enumerate(manifest["media"]):
         problem = _media_problem(entry, f"media[{i}]", files, budget, package)
         if problem:

@@ -209,7 +209,9 @@ def module_preview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "version": version,
             "module": version.module,
-            "steps": preview_steps(shown, total=len(steps)),
+            "steps": preview_steps(
+                shown, total=len(steps), user=request.user, region=version.module.region
+            ),
             "current": current,
             "previous": positions[index - 1] if index else None,
             "next": positions[index + 1] if index is not None and index + 1 < len(steps) else None,

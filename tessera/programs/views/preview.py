@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, partial
 
 from django.urls import reverse
 
@@ -82,7 +83,10 @@ class ShownStep:
         return self.step.kind
 
 
-def preview_steps(steps: list[Step], *, total: int) -> list[ShownStep]:
+def preview_steps(steps: list[Step], *, total: int, user=None, region=None) -> list[ShownStep]:
+    """The steps as a patient sees them; a crisis block shows the crisis contacts of the
+    previewing staff member's clinic in ``region`` (``markdown.crisis_for_staff``)."""
+    crisis = cache(partial(markdown.crisis_for_staff, user, region)) if region else None
     shown = []
     for step in steps:
         fields = step.fields if step.kind in (StepKind.WORKSHEET, StepKind.HOMEWORK) else []
@@ -91,8 +95,8 @@ def preview_steps(steps: list[Step], *, total: int) -> list[ShownStep]:
             ShownStep(
                 step=step,
                 total=total,
-                body=markdown.render(step.body),
-                transcript=markdown.render(step.transcript),
+                body=markdown.render(step.body, crisis=crisis),
+                transcript=markdown.render(step.transcript, crisis=crisis),
                 media_url=reverse("library_media", args=[step.media_id]) if step.media_id else "",
                 fields=[shown_field(spec, prefix) for spec in fields if isinstance(spec, dict)],
             )

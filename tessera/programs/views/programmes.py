@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache, partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
@@ -68,6 +70,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         shown = next((v for v in versions if str(v.number) == request.GET["version"]), shown)
     entries = shown.entries.select_related("module_version__module") if shown else []
     facts = _facts(shown) if shown else {}
+    # a crisis block shows the reader's own clinic's contacts (read once, if there is one)
+    crisis = cache(partial(markdown.crisis_for_staff, request.user, programme.region))
     return render(
         request,
         "programs/programme_detail.html",
@@ -80,9 +84,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_author": may_author,
             "published": any(v.is_published for v in versions),
             **facts,
-            "description_patient": markdown.render(shown.description_patient if shown else ""),
+            "description_patient": markdown.render(
+                shown.description_patient if shown else "",
+                crisis=crisis,
+            ),
             "description_professional": markdown.render(
-                shown.description_professional if shown else ""
+                shown.description_professional if shown else "", crisis=crisis
             ),
         },
     )

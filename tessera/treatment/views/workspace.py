@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from tessera.core.decorators import patient_required
 from tessera.core.forms import action_error_texts
 from tessera.core.models import Episode
 from tessera.core.sent_forms import sent_by_a_script
+from tessera.programs.markdown import crisis_for
 
 from .. import diary, plans, worksheets
 from ..actions import plans as plan_actions
@@ -144,6 +145,8 @@ def _reader(request, episode, entry, steps, index, *, typed=None, errors=None) -
     homework = step.kind == "homework" and bool(step.fields)
     answer = None if homework else WorksheetAnswer.objects.filter(entry=entry, step=step).first()
     extra = {"next": request.get_full_path()}
+    # what a crisis block in the text shows: the clinic's contacts, read only if one is there
+    crisis = partial(crisis_for, episode.clinic)
     if homework:
         extra.update(diary.diary_context(entry, step, today=plans.clinic_today(episode.clinic)))
     return render(
@@ -157,8 +160,8 @@ def _reader(request, episode, entry, steps, index, *, typed=None, errors=None) -
             "step": step,
             "number": index + 1,
             "count": len(steps),
-            "body": worksheets.render_markdown(step.body, episode.care_model),
-            "transcript": worksheets.render_markdown(step.transcript, episode.care_model),
+            "body": worksheets.render_markdown(step.body, episode.care_model, crisis),
+            "transcript": worksheets.render_markdown(step.transcript, episode.care_model, crisis),
             "fields": []
             if homework
             else worksheets.field_views(
