@@ -74,7 +74,8 @@ NATIONAL_CONTACTS: dict[str, tuple[NationalContact, ...]] = {
         ),
     ),
     # Norway: 113 is the medical emergency number (112 police, 110 fire); Mental Helse's
-    # helpline 116 123 is free and open day and night ~ (helsenorge.no, mentalhelse.no).
+    # helpline 116 123 is free and open day and night ~ (helsenorge.no, mentalhelse.no);
+    # the out-of-hours doctor on 116 117, national since 2015 ~.
     "NO": (
         NationalContact(
             "113",
@@ -91,6 +92,16 @@ NATIONAL_CONTACTS: dict[str, tuple[NationalContact, ...]] = {
             HELPLINE,
             url="https://mentalhelse.no/fa-hjelp/hjelpetelefonen",
             source="Mental Helse, mentalhelse.no ~",
+        ),
+        # The national out-of-hours doctor (legevakt) number, 116 117, reaches the local
+        # legevakt wherever the caller is ~ (helsenorge.no, "Legevakt").
+        NationalContact(
+            "Legevakt",
+            "116 117",
+            _("Out-of-hours doctor, when you need a doctor urgently and your GP is closed."),
+            HELPLINE,
+            url="https://www.helsenorge.no/legevakt/",
+            source="Helsedirektoratet, helsenorge.no ~",
         ),
     ),
     # Denmark: 112; Livslinien, the national suicide-prevention line, 70 201 201 ~

@@ -105,3 +105,17 @@ def test_the_public_page_is_open_again_once_a_contact_is_added(world, client):
     )
     page = client.get(reverse("intake_clinic", args=["alpha"]))
     assert "not taking patients" not in page.content.decode()
+
+
+def test_a_norwegian_clinic_without_contacts_shows_the_out_of_hours_doctor_too(world):
+    """Norway's national out-of-hours doctor number (legevakt, 116 117), found missing
+    while writing the crisis block of decision 0134: a patient in Oslo at night who needs
+    a doctor but not an ambulance had only the GP's number."""
+    _strip_contacts(world.clinic)
+    world.clinic.country = "NO"
+    world.clinic.save()
+    assert [c.phone for c in crisis.contacts_for(world.clinic, "nb")] == [
+        "113",
+        "116 123",
+        "116 117",
+    ]
