@@ -66,6 +66,23 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
     return carry_over(participant, acting_user=acting_user)
 
 
+def _ended_for_patient() -> str:
+    return _(
+        "Your treatment at the clinic has ended, so this invitation is closed. Nothing was changed."
+    )
+
+
+def invitation_closed(participant: Participant) -> str:
+    """Why an invitation not yet answered can no longer be accepted, or "": the study
+    stopped recruiting or the patient's course ended since it was sent. The patient's
+    page then says so instead of offering a consent that would be refused."""
+    if participant.study.status != Study.Status.RECRUITING:
+        return _("The study is no longer recruiting.")
+    if participant.episode.status == participant.episode.Status.ENDED:
+        return _ended_for_patient()
+    return ""
+
+
 def _own(participant: Participant, user) -> Participant:
     """The participant row locked, if it is the user's own; 404-like refusal otherwise."""
     locked = (
@@ -92,6 +109,10 @@ def do_give_consent(participant: Participant, consent: ConsentVersion, *, acting
         raise ValidationError(_("You have already answered this invitation."))
     if locked.study.status != Study.Status.RECRUITING:
         raise ValidationError(_("The study is no longer recruiting."))
+    if locked.episode.status == locked.episode.Status.ENDED:
+        # An invitation opened again after the discharge (an old e-mail, a page left
+        # open): consent would lead to randomising a course that has ended (decision 0135).
+        raise ValidationError(_ended_for_patient())
     locked.consent_version = consent
     locked.consented_at = timezone.now()
     locked.save(update_fields=["consent_version", "consented_at"])
@@ -133,6 +154,13 @@ def do_confirm_eligibility(participant: Participant, *, acting_user) -> Particip
     )
     if locked.excluded_at or locked.eligibility_confirmed_at or locked.withdrawn_at:
         raise ValidationError(_("Eligibility has already been decided for this participant."))
+    if locked.episode.status == locked.episode.Status.ENDED:
+        raise ValidationError(
+            _(
+                "This patient's treatment has ended, so they can no longer be randomised. "
+                "Nothing was changed."
+            )
+        )
     result = eligibility.check(locked.study, locked.episode)
     if not result.eligible:
         raise ValidationError(
