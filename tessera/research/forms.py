@@ -145,7 +145,19 @@ class ConsentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    episode = forms.ModelChoiceField(label=_("Patient"), queryset=None)
+    episode = forms.ModelChoiceField(
+        label=_("Patient"),
+        queryset=None,
+        # The list was drawn before the choice was sent: the course may have ended, or
+        # someone else invited the patient, meanwhile (decision 0135). Django's own
+        # words ("Select a valid choice") said neither.
+        error_messages={
+            "invalid_choice": _(
+                "This patient can no longer be invited: their course has ended or they "
+                "have been asked already. The list below is as it is now."
+            )
+        },
+    )
 
     def __init__(self, *args, episodes, **kwargs):
         super().__init__(*args, **kwargs)

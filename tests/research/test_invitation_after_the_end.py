@@ -19,7 +19,7 @@ from django.utils import timezone
 from tessera.portal.ending import do_end_episode
 from tessera.research import actions
 from tessera.research.models import Participant
-from tests.conftest import begun_by, sign_in
+from tests.conftest import begun_by, make_patient, sign_in
 from tests.research.fixtures import new_participant
 
 CLOSED = "Your treatment at the clinic has ended, so this invitation is closed."
@@ -66,3 +66,19 @@ def test_an_invitation_to_a_closed_study_says_so(world, study, client):
     page = client.get(reverse("my_studies")).content.decode()
     assert "The study is no longer recruiting." in page
     assert reverse("my_study_consent", args=[participant.pk]) not in page
+
+
+def test_an_invitation_sent_after_the_course_ended_meanwhile_says_why(world, study, client):
+    """The coordinator's list was drawn before the course ended: the choice sent after it
+    answered Django's "Select a valid choice", which said neither what nor why."""
+    _patient, episode = make_patient(world.clinic, "late.invite@alpha.test", first="Late")
+    sign_in(client, study.coordinator)
+    url = reverse("study_participants", args=[study.study.pk])
+    assert f'value="{episode.pk}"' in client.get(url).content.decode()
+    begun_by(episode, timezone.localdate())
+    do_end_episode(episode, acting_user=world["therapist"], reason="completed")
+    page = client.post(url, {"episode": episode.pk})
+    body = " ".join(page.content.decode().split())
+    assert "This patient can no longer be invited: their course has ended" in body
+    assert "Select a valid choice" not in body
+    assert not Participant.objects.filter(episode=episode).exists()
