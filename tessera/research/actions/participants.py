@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, submissions, validation
+from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.treatment import actions as treatment
 
 from .. import eligibility
@@ -50,6 +51,18 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
         raise ValidationError(_("A practice patient cannot take part in a study."))
     if study.participants.filter(episode=episode).exists():
         raise ValidationError(_("This patient has already been asked to take part."))
+    language = episode.patient.preferred_language
+    if latest_consent(study, language) is None:
+        # The patient's page would say "Please read the text below" over nothing, with
+        # no way to consent (decision 0135): the text comes first.
+        names = dict(LANGUAGE_CHOICES)
+        raise ValidationError(
+            _(
+                "The study has no consent text in the patient's language (%(language)s) or "
+                "in English yet. Publish one, then invite them."
+            )
+            % {"language": names.get(language, language)}
+        )
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
