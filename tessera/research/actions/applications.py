@@ -30,15 +30,18 @@ NO_COURSE_HERE = (
 
 
 def open_studies_for(application) -> list[Study]:
-    """The studies recruiting at the application's clinic that have a consent text; none
-    for an application that leads to no course at the clinic."""
+    """The studies recruiting at the application's clinic that have a consent text in the
+    application's language or in English; none for an application that leads to no course
+    at the clinic."""
     if application.status in NO_COURSE_HERE:
         return []
+    # Only a study with a text the applicant can read (theirs, or English): one without
+    # was a page with nothing to consent to (decision 0135).
     return list(
         Study.objects.filter(
             clinics=application.clinic_id,
             status=Study.Status.RECRUITING,
-            consent_versions__isnull=False,
+            consent_versions__language__in={application.language, "en"},
         )
         .distinct()
         .order_by("title")
