@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core.forms import DATE_INPUT
 from tessera.core.models import Episode
 from tessera.core.models.organisation import LANGUAGE_CHOICES
+from tessera.core.namesakes import namesake_details
 from tessera.core.roles import StudyRole
 from tessera.core.validation import CONTENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from tessera.instruments.time_points import TimePoint
@@ -144,12 +145,40 @@ class ConsentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    episode = forms.ModelChoiceField(label=_("Patient"), queryset=None)
+    episode = forms.ModelChoiceField(
+        label=_("Patient"),
+        queryset=None,
+        # The list was drawn before the choice was sent: the course may have ended, or
+        # someone else invited the patient, meanwhile (decision 0135). Django's own
+        # words ("Select a valid choice") said neither.
+        error_messages={
+            "invalid_choice": _(
+                "This patient can no longer be invited: their course has ended or they "
+                "have been asked already. The list below is as it is now."
+            )
+        },
+    )
 
     def __init__(self, *args, episodes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["episode"].queryset = episodes
-        self.fields["episode"].label_from_instance = lambda e: f"{e.patient} · {e.clinic}"
+        told_apart: dict[int, str] = {}
+
+        def label(episode) -> str:
+            # Two patients named alike in the list are told apart by the date of birth,
+            # then the record's number, as in every staff list (decision 0128): the
+            # choice was "Anna Svensson · Clinic" twice, and the wrong one could be
+            # invited to a study (decision 0135). Worked out once, over the whole list.
+            if not told_apart:
+                rows = list(episodes)
+                told_apart.update(
+                    zip([row.pk for row in rows], namesake_details(rows), strict=True)
+                )
+            said = told_apart.get(episode.pk, "")
+            name = f"{episode.patient} ({said})" if said else str(episode.patient)
+            return f"{name} · {episode.clinic}"
+
+        self.fields["episode"].label_from_instance = label
 
 
 class ExcludeForm(forms.Form):

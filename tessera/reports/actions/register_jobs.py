@@ -29,12 +29,15 @@ def do_queue_register_export(
     clinic, profile: str, version: int, *, acting_user, start=None, end=None
 ) -> RegisterExportJob:
     """Queue an export of the clinic's courses to the register; refused while another
-    export of the clinic to that register is queued or running."""
+    export of the clinic to that register is queued or running. The clinic's row is
+    locked while checking, as the region's is below, so two clicks at once queue one
+    export (decision 0135)."""
     from .. import tasks  # the task module imports the actions
 
     if (profile, version) not in register_export.profiles():
         raise ValidationError(_("There is no such register profile."))
     with transaction.atomic():
+        Clinic.objects.select_for_update(no_key=True).filter(pk=clinic.pk).first()
         busy = RegisterExportJob.objects.filter(
             clinic=clinic,
             profile=profile,

@@ -19,6 +19,7 @@ from .participants import (
     do_record_deviation,
     do_unblind,
     do_withdraw,
+    invitation_closed,
     latest_consent,
 )
 from .reads import record_participant_read
@@ -63,6 +64,7 @@ __all__ = [
     "do_unblind",
     "do_update_study",
     "do_withdraw",
+    "invitation_closed",
     "latest_consent",
     "open_studies_for",
     "sequence_length",

@@ -12,19 +12,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import audit
+from tessera.intake.models import Status as ApplicationStatus
 
 from ..models import ApplicationAnswer, ConsentVersion, Participant, Study
 from .common import participant_event
 from .participants import latest_consent
 
+# An application the clinic declined, referred elsewhere or found to copy another leads
+# to no course here: an answer given on it would never be carried over (``carry_over``
+# reads the answers of the course's own application), so no study is offered on it
+# (decision 0135: the status page went on inviting a declined applicant to a study).
+NO_COURSE_HERE = (
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.REDIRECTED,
+    ApplicationStatus.DUPLICATE,
+)
+
 
 def open_studies_for(application) -> list[Study]:
-    """The studies recruiting at the application's clinic that have a consent text."""
+    """The studies recruiting at the application's clinic that have a consent text in the
+    application's language or in English; none for an application that leads to no course
+    at the clinic."""
+    if application.status in NO_COURSE_HERE:
+        return []
+    # Only a study with a text the applicant can read (theirs, or English): one without
+    # was a page with nothing to consent to (decision 0135).
     return list(
         Study.objects.filter(
             clinics=application.clinic_id,
             status=Study.Status.RECRUITING,
-            consent_versions__isnull=False,
+            consent_versions__language__in={application.language, "en"},
         )
         .distinct()
         .order_by("title")
@@ -38,6 +55,13 @@ def do_answer_at_application(
     """Consent (``consent`` is the version read) or decline (``consent`` None), once."""
     if application.applicant_id != getattr(acting_user, "pk", None):
         raise PermissionDenied
+    if application.status in NO_COURSE_HERE:
+        raise ValidationError(
+            _(
+                "Your application did not lead to a course at this clinic, so there is no "
+                "study to answer about. Nothing was changed."
+            )
+        )
     if study not in open_studies_for(application):
         raise ValidationError(_("The study is no longer recruiting."))
     if consent is not None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, submissions, validation
+from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.treatment import actions as treatment
 
 from .. import eligibility
@@ -50,6 +51,18 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
         raise ValidationError(_("A practice patient cannot take part in a study."))
     if study.participants.filter(episode=episode).exists():
         raise ValidationError(_("This patient has already been asked to take part."))
+    language = episode.patient.preferred_language
+    if latest_consent(study, language) is None:
+        # The patient's page would say "Please read the text below" over nothing, with
+        # no way to consent (decision 0135): the text comes first.
+        names = dict(LANGUAGE_CHOICES)
+        raise ValidationError(
+            _(
+                "The study has no consent text in the patient's language (%(language)s) or "
+                "in English yet. Publish one, then invite them."
+            )
+            % {"language": names.get(language, language)}
+        )
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
@@ -64,6 +77,23 @@ def do_invite(study: Study, episode, *, acting_user) -> Participant:
     from .applications import carry_over
 
     return carry_over(participant, acting_user=acting_user)
+
+
+def _ended_for_patient() -> str:
+    return _(
+        "Your treatment at the clinic has ended, so this invitation is closed. Nothing was changed."
+    )
+
+
+def invitation_closed(participant: Participant) -> str:
+    """Why an invitation not yet answered can no longer be accepted, or "": the study
+    stopped recruiting or the patient's course ended since it was sent. The patient's
+    page then says so instead of offering a consent that would be refused."""
+    if participant.study.status != Study.Status.RECRUITING:
+        return _("The study is no longer recruiting.")
+    if participant.episode.status == participant.episode.Status.ENDED:
+        return _ended_for_patient()
+    return ""
 
 
 def _own(participant: Participant, user) -> Participant:
@@ -92,6 +122,10 @@ def do_give_consent(participant: Participant, consent: ConsentVersion, *, acting
         raise ValidationError(_("You have already answered this invitation."))
     if locked.study.status != Study.Status.RECRUITING:
         raise ValidationError(_("The study is no longer recruiting."))
+    if locked.episode.status == locked.episode.Status.ENDED:
+        # An invitation opened again after the discharge (an old e-mail, a page left
+        # open): consent would lead to randomising a course that has ended (decision 0135).
+        raise ValidationError(_ended_for_patient())
     locked.consent_version = consent
     locked.consented_at = timezone.now()
     locked.save(update_fields=["consent_version", "consented_at"])
@@ -133,6 +167,13 @@ def do_confirm_eligibility(participant: Participant, *, acting_user) -> Particip
     )
     if locked.excluded_at or locked.eligibility_confirmed_at or locked.withdrawn_at:
         raise ValidationError(_("Eligibility has already been decided for this participant."))
+    if locked.episode.status == locked.episode.Status.ENDED:
+        raise ValidationError(
+            _(
+                "This patient's treatment has ended, so they can no longer be randomised. "
+                "Nothing was changed."
+            )
+        )
     result = eligibility.check(locked.study, locked.episode)
     if not result.eligible:
         raise ValidationError(

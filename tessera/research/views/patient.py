@@ -29,10 +29,14 @@ def my_studies(request: HttpRequest) -> HttpResponse:
     language = request.user.patient_record.preferred_language
     items = []
     for p in Participant.objects.of_patient(request.user).select_related(
-        "study", "consent_version"
+        "study", "consent_version", "episode"
     ):
         consent = p.consent_version or actions.latest_consent(p.study, language)
-        items.append({"p": p, "consent": consent})
+        # An invitation not yet answered whose study stopped recruiting or whose course
+        # ended says so, instead of a consent button that is refused (decision 0135).
+        answered = p.consented_at or p.excluded_at or p.withdrawn_at
+        closed = "" if answered else actions.invitation_closed(p)
+        items.append({"p": p, "consent": consent, "closed": closed})
     return render(
         request, "research/my_studies.html", {"items": items, "withdraw_form": WithdrawForm()}
     )
