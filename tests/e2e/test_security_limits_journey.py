@@ -68,4 +68,4 @@ def test_lengths_and_a_clinics_own_limit(page, clinic_and_manager):
     assert Application.objects.count() == 1
 
     cookie_sign_in(page, manager.email, "/audit/security/")
-    expect(page.get_by_role("table")).to_contain_text("A request was refused by a rate limit")
+    expect(page.get_by_role("table")).to_contain_text("Request refused by a rate limit")
