@@ -16,6 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tessera.instruments.time_points import TimePoint
+
 from .models import Participant, ResearchMeasure, Study
 
 
@@ -103,6 +105,14 @@ class Completion:
     time_point: str
     due: int
     answered: int
+
+    @property
+    def time_point_label(self) -> str:
+        """The time point in words of the active language (the code if unknown)."""
+        try:
+            return str(TimePoint(self.time_point).label)
+        except ValueError:
+            return self.time_point
 
     @property
     def percent(self) -> int | None:

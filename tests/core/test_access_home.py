@@ -23,6 +23,7 @@ ROLE_ALLOWED = {
     # Label roles: the choices of the role field and the names shown on "my account".
     "tessera/core/models/organisation.py": "Role.choices for ClinicRole.role",
     "tessera/core/views/me.py": "Role.choices to name the user's roles",
+    "tessera/core/models/audit.py": "Role.choices to name the actor's roles in the audit search",
     # Staff administration grants, changes and removes roles (a clinic keeps a manager).
     "tessera/core/actions/staff.py": "grants and removes roles (staff administration)",
     "tessera/core/forms.py": "Role.choices for the staff invitation form",

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tessera.core import actions
+from tessera.core.roles import Role
+from tests.conftest import make_user
 from tests.e2e.conftest import cookie_sign_in
 
 PAGES = {"home": "/", "login": "/accounts/login/"}
@@ -64,3 +67,21 @@ def test_every_field_on_the_login_page_has_a_label(phone_page):
     phone_page.goto(PAGES["login"])
     assert phone_page.locator("input:not([type=hidden])").count() >= 2
     assert phone_page.evaluate(UNLABELLED_FIELDS_JS) == []
+
+
+def test_a_long_event_chosen_on_the_audit_search_is_read_whole_at_320px(phone_page, e2e_world):
+    """The audit search's event list holds names of some 50 to 66 characters; a select
+    showed the chosen one on one line, cut at about 30 (decision 0137)."""
+    manager = make_user("manager@alpha.test", second_factor=True, first_name="Maja")
+    actions.do_grant_role(manager, e2e_world.clinic, Role.CLINIC_MANAGER)
+    cookie_sign_in(phone_page, manager, "/audit/")
+    select = phone_page.get_by_label("Event", exact=True)
+    options = select.evaluate("s => [...s.options].map(o => [o.value, o.text])")
+    value, text = max(options, key=lambda option: len(option[1]))
+    select.select_option(value)
+    assert len(text) > 45
+    box = select.bounding_box()
+    assert box["height"] > 60, f"the chosen {text!r} is on one line, cut: {box}"
+    assert box["x"] + box["width"] <= 320
+    _assert_no_horizontal_scroll(phone_page)
+    _screenshot(phone_page, "audit-search-event")

@@ -110,7 +110,7 @@ def test_the_library_shows_which_languages_a_module_lacks(world, library, login)
         listing = login(world["author"]).get(reverse("library_index")).content.decode()
     assert re.search(
         r'lang="da">Aktivitet og humør \(da\) <span class="visually-hidden">\(activity-da\)</span>'
-        r"</a></td>\s*<td>activity-da</td>\s*<td>Danish</td>",
+        r"</a></td>\s*<td><code>activity-da</code></td>\s*<td>Danish</td>",
         listing,
     )
 

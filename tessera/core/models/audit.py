@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..roles import Role
 from .organisation import ClinicRole
 
 
@@ -237,6 +238,16 @@ LISTED_COLUMNS = (
 )
 
 
+# The words of each code ``actor_role`` may hold: the clinic roles, and the three
+# actors who hold none (decision 0137).
+_ACTOR_ROLE_LABELS = {
+    **dict(Role.choices),
+    "patient": _("Patient"),
+    "applicant": _("Applicant"),
+    "system": _("Tessera (automatic)"),
+}
+
+
 class AuditEvent(models.Model):
     """Who did what to which patient's data, when, from where, and why.
 
@@ -341,6 +352,15 @@ class AuditEvent(models.Model):
             return str(self.Purpose(self.purpose).label)
         except ValueError:
             return self.purpose
+
+    @property
+    def actor_role_label(self) -> str:
+        """The actor's roles in words of the active language ("Therapist, Clinic
+        manager"), for staff reading the trail: ``actor_role`` keeps codes ("therapist,
+        manager", "patient", "system"). An unknown code is shown as stored."""
+        return ", ".join(
+            str(_ACTOR_ROLE_LABELS.get(code, code)) for code in self.actor_role.split(",") if code
+        )
 
     @property
     def staff_label(self) -> str:
