@@ -1,7 +1,7 @@
 """Decision 0138 in a real browser on a phone (320 px): the demo therapist opens Pia's
-overview (the page the inbox and caseload link to) and reads how she came in (her screening at intake, her assessment
-and working diagnoses, the programme chosen) before the first contact; the section fits
-the screen."""
+overview (the page the inbox and caseload link to) and reads how she came in (her
+screening at intake, her assessment and working diagnoses, the programme chosen) before
+the first contact; the section fits the screen."""
 
 from __future__ import annotations
 
