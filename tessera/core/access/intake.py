@@ -12,6 +12,15 @@
   (an assessor, supervisor or therapist; DECLINE_UNASSESSED_ROLES) or a clinic manager
   may do it. An intake coordinator who is not one refers on or books an assessment.
 - An assessment is booked with one of the clinic's assessors.
+- The care team of an episode reads how its patient came in (the application's source
+  and referrer, its screening totals, the assessment with its working diagnoses, the
+  programme chosen and why) on the patient overview, without an intake role: the
+  responsible therapist (at a clinic where they are a therapist) and the clinic-wide
+  clinical roles of the episode's clinic (intake coordinators, assessors, supervisors,
+  clinic managers), with a second factor (``may_read_how_they_came_in``). A colleague
+  consulted on the case, staff on call reading an alert and study staff do not: the
+  application is the care team's. Opening the full application stays with the roles
+  above (``may_triage``).
 - An urgent application is told at once to the clinic's intake staff and to its staff
   on call (``urgent_application_recipients``); any of them may acknowledge it
   (``may_acknowledge_urgent``).
@@ -24,6 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tessera.core.roles import Role
 
 from .base import _active, clinic_ids_with_roles, may_see_patient_data, on_call_clinic_ids
+from .patients import own_scope_clinic_ids
 
 # Roles that work the intake queue of their clinic.
 INTAKE_ROLES = frozenset({Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.CLINIC_MANAGER})
@@ -67,6 +77,19 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
     if on_call:
         scope |= Q(clinic_id__in=on_call, urgent=True) & ~Q(status="draft")
     return qs.filter(scope)
+
+
+def may_read_how_they_came_in(user, episode) -> bool:
+    """Whether the user reads the "How they came in" summary of the episode's
+    application: its therapist (where they are one) or a clinic-wide clinical role at its
+    clinic, with a second factor. The role arms of the own scope, answered from the
+    episode's two columns and the request's roles: no query."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    clinic_wide, therapist_at = own_scope_clinic_ids(user)
+    if episode.clinic_id in clinic_wide:
+        return True
+    return episode.therapist_id == user.pk and episode.clinic_id in therapist_at
 
 
 def may_triage(user, application) -> bool:

@@ -22,6 +22,7 @@ from ..forms import (
     ModuleCreateForm,
     ModuleDraftForm,
 )
+from ..matching.areas import language_name
 from ..models import ProgrammeModule, Status
 from ..translations import module_languages
 from .common import (
@@ -70,13 +71,6 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_author:
         versions = versions.filter(status=Status.PUBLISHED)
     versions = list(versions)
-    used_in = (
-        ProgrammeModule.objects.filter(module_version__module=module)
-        .select_related("programme_version__programme", "module_version")
-        .order_by("programme_version__programme__key", "-programme_version__number")
-    )
-    if not may_author:
-        used_in = used_in.filter(programme_version__status=Status.PUBLISHED)
     return render(
         request,
         "programs/module_detail.html",
@@ -86,11 +80,32 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": next((v for v in versions if not v.is_published), None),
             "latest": next((v for v in versions if v.is_published), None),
             "may_author": may_author,
-            "used_in": used_in,
+            "used_in": _used_in(module.pk, may_author),
+            # A translation reaches patients through the programmes that pin the
+            # module it translates (``translations``): they are its uses too.
+            "used_through_original": (
+                _used_in(module.translation_of_id, may_author) if module.translation_of_id else []
+            ),
+            "language_in_sentence": language_name(
+                versions[0].language if versions else "", in_sentence=True
+            ),
             "languages": module_languages(module),
             **(_translation_forms(module) if may_author else {}),
         },
     )
+
+
+def _used_in(module_id: int, may_author: bool) -> list:
+    """The programme versions that pin a version of the module (published ones only for
+    a reader who does not author in its region)."""
+    used_in = (
+        ProgrammeModule.objects.filter(module_version__module_id=module_id)
+        .select_related("programme_version__programme", "module_version")
+        .order_by("programme_version__programme__key", "-programme_version__number")
+    )
+    if not may_author:
+        used_in = used_in.filter(programme_version__status=Status.PUBLISHED)
+    return list(used_in)
 
 
 def _translation_forms(module) -> dict:
