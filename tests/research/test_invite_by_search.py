@@ -122,7 +122,8 @@ def test_the_query_count_of_a_search_is_the_same_for_three_patients_or_twenty(wo
     for n in range(17):
         make_patient(world.clinic, f"more{n}@alpha.test", first="Fewa", last=f"More{n}")
     assert count("Fewa") == few
-    assert few == 17, few  # the page as measured (decision 0139): one query for the search
+    # The page as measured on each backend (decision 0139).
+    assert few == (13 if connection.vendor == "postgresql" else 17), few
 
 
 def test_the_search_as_one_types_fetches_the_found_part_alone(world, study, client):
