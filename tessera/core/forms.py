@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from .actions.patients import PATIENT_DETAIL_FIELDS
 from .audit import Event
 from .models import Clinic, ClinicRole, CrisisContact, Patient
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
+from .namesakes import staff_label, staff_namesake_details
 from .roles import Role
 from .validation import text_field
 
@@ -346,10 +348,31 @@ def action_error_lists(error) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: list(error.messages)}
 
 
+class _StaffChoices(ModelChoiceIterator):
+    """The staff of a choice, two named alike told apart by their e-mail addresses
+    (``namesakes.staff_namesake_details``, decision 0139): one query, as before."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        users = list(self.queryset)
+        for user, said in zip(users, staff_namesake_details(users), strict=True):
+            yield (
+                ModelChoiceIteratorValue(self.field.prepare_value(user), user),
+                staff_label(user, said),
+            )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of one staff member in which two colleagues named alike differ."""
+
+    iterator = _StaffChoices
+
+
 class OnCallShiftForm(forms.Form):
     """One or more weekly stretches of on-call cover for one person (the rota)."""
 
-    user = forms.ModelChoiceField(label=_("Who"), queryset=None)
+    user = StaffChoiceField(label=_("Who"), queryset=None)
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Days"),
         choices=WEEKDAY_CHOICES,
@@ -415,7 +438,7 @@ class RoleSettingsForm(forms.ModelForm):
 
 
 class HandOverForm(forms.Form):
-    to_user = forms.ModelChoiceField(label=_("New therapist"), queryset=None)
+    to_user = StaffChoiceField(label=_("New therapist"), queryset=None)
 
     def __init__(self, *args, therapists=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -425,7 +448,7 @@ class HandOverForm(forms.Form):
 class ChangeTherapistForm(forms.Form):
     """A manager gives one patient to another therapist of the clinic."""
 
-    to_user = forms.ModelChoiceField(label=_("New therapist"), queryset=None)
+    to_user = StaffChoiceField(label=_("New therapist"), queryset=None)
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=500,

@@ -114,3 +114,26 @@ def with_namesakes(rows: Iterable) -> list:
 def after_name(said: str) -> str:
     """The detail as written after the name, inside its link: " (born 02/01/1990)"."""
     return format_html(' <span class="namesake">({})</span>', said) if said else ""
+
+
+def staff_namesake_details(users: Iterable) -> list[str]:
+    """For each staff member, in order: "" when no one else in the list has their name,
+    else their e-mail address, which tells two colleagues named alike apart (decision
+    0139: "New therapist" listed two "Tove Berg"s). A staff member has no date of birth
+    in Tessera; the address is theirs alone and known to the clinic. A user without a
+    name is shown by the address already."""
+    users = list(users)
+    names = [_key(user.get_full_name()) for user in users]
+    who_by_name: dict[str, set] = defaultdict(set)
+    for name, user in zip(names, users, strict=True):
+        if name:
+            who_by_name[name].add(user.pk)
+    return [
+        user.email if name and len(who_by_name[name]) > 1 else ""
+        for name, user in zip(names, users, strict=True)
+    ]
+
+
+def staff_label(user, said: str) -> str:
+    """A staff member's name in a choice, with what tells them apart when it is shared."""
+    return f"{user} ({said})" if said else str(user)

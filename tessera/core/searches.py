@@ -56,10 +56,14 @@ def redirect_to_search(
     return HttpResponseRedirect(url, status=303)
 
 
-def searched(request: HttpRequest, words: Sequence[str]) -> tuple[QueryDict, bool]:
+def searched(
+    request: HttpRequest, words: Sequence[str], params: QueryDict | None = None
+) -> tuple[QueryDict, bool]:
     """The page's query with the kept words of its token put back, and whether a token
-    was given that this session does not know (another browser, an ended session)."""
-    query = request.GET.copy()
+    was given that this session does not know (another browser, an ended session).
+    ``params``: where the token is, when not the address (a form sent on from the
+    search's page carries it, decision 0139)."""
+    query = (request.GET if params is None else params).copy()
     token = query.pop(TOKEN, [None])[-1]
     if token is None:
         return query, False

@@ -144,10 +144,20 @@ class ConsentForm(forms.Form):
     )
 
 
+# The most patients one search shows: a short list to choose from on a phone. More
+# matches ask for more of the name, or the identity number (decision 0139).
+INVITE_MATCHES = 20
+
+
 class InviteForm(forms.Form):
+    """The choice of one of the patients a search found (decision 0139). The choices are
+    the ``shown`` episodes alone (at most ``INVITE_MATCHES``); what is sent is checked
+    against every episode the recruiter may invite (``episodes``), one row read."""
+
     episode = forms.ModelChoiceField(
         label=_("Patient"),
         queryset=None,
+        widget=forms.RadioSelect,
         # The list was drawn before the choice was sent: the course may have ended, or
         # someone else invited the patient, meanwhile (decision 0135). Django's own
         # words ("Select a valid choice") said neither.
@@ -159,26 +169,26 @@ class InviteForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, episodes, **kwargs):
+    def __init__(self, *args, episodes, shown=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["episode"].queryset = episodes
-        told_apart: dict[int, str] = {}
+        self.show(shown)
 
-        def label(episode) -> str:
-            # Two patients named alike in the list are told apart by the date of birth,
-            # then the record's number, as in every staff list (decision 0128): the
-            # choice was "Anna Svensson · Clinic" twice, and the wrong one could be
-            # invited to a study (decision 0135). Worked out once, over the whole list.
-            if not told_apart:
-                rows = list(episodes)
-                told_apart.update(
-                    zip([row.pk for row in rows], namesake_details(rows), strict=True)
-                )
-            said = told_apart.get(episode.pk, "")
-            name = f"{episode.patient} ({said})" if said else str(episode.patient)
-            return f"{name} · {episode.clinic}"
+    def show(self, shown) -> None:
+        """Offer these episodes (those a search found) to choose from."""
+        shown = list(shown)
+        # Two patients named alike among those found are told apart by the date of
+        # birth, then the record's number, as in every staff list (decisions 0128, 0135).
+        # The names are the episodes' copies: no patient row is read.
+        self.fields["episode"].choices = [
+            (episode.pk, _label(episode, said))
+            for episode, said in zip(shown, namesake_details(shown), strict=True)
+        ]
 
-        self.fields["episode"].label_from_instance = label
+
+def _label(episode, said: str) -> str:
+    name = f"{episode.patient_first_name} {episode.patient_last_name}".strip()
+    return f"{name} ({said}) · {episode.clinic.name}" if said else f"{name} · {episode.clinic.name}"
 
 
 class ExcludeForm(forms.Form):

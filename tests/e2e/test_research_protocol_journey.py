@@ -80,8 +80,11 @@ def test_a_self_referred_applicant_consents_is_randomised_and_appears_in_consort
     page.get_by_role("link", name="Studies").click()
     page.get_by_role("link", name=re.compile("CALM")).click()
     page.get_by_role("link", name="Participants").click()
-    page.get_by_label("Patient").select_option(value=str(episode.pk))
-    page.get_by_role("button", name="Invite").click()
+    # A search, not a list of every course (decision 0139).
+    page.get_by_label("Search by name or identity number").fill("Sam")
+    page.get_by_role("button", name="Search").click()
+    page.locator(f'input[name="episode"][value="{episode.pk}"]').check()
+    page.get_by_role("button", name="Invite", exact=True).click()
     participant = Participant.objects.get(study=demo, episode=episode)
     assert participant.consented_at is not None  # carried over from the application
     page.get_by_role("link", name=participant.pseudonym).click()

@@ -74,7 +74,8 @@ def test_an_invitation_sent_after_the_course_ended_meanwhile_says_why(world, stu
     _patient, episode = make_patient(world.clinic, "late.invite@alpha.test", first="Late")
     sign_in(client, study.coordinator)
     url = reverse("study_participants", args=[study.study.pk])
-    assert f'value="{episode.pk}"' in client.get(url).content.decode()
+    found = client.get(client.post(url, {"q": "Late"})["Location"]).content.decode()
+    assert f'value="{episode.pk}"' in found
     begun_by(episode, timezone.localdate())
     do_end_episode(episode, acting_user=world["therapist"], reason="completed")
     page = client.post(url, {"episode": episode.pk})

@@ -20,10 +20,15 @@ def test_namesakes_in_the_invitation_list_are_told_apart(world, study, client):
     Patient.objects.filter(pk=second.pk).update(date_of_birth=dt.date(1991, 3, 4))
     Episode.objects.filter(pk=younger.pk).update(patient_date_of_birth=dt.date(1991, 3, 4))
     sign_in(client, study.coordinator)
-    page = client.get(reverse("study_participants", args=[study.study.pk])).content.decode()
+    url = reverse("study_participants", args=[study.study.pk])
+    # The list is a search's since decision 0139.
+    page = client.get(client.post(url, {"q": "Svensson"})["Location"]).content.decode()
     options = {
         int(value): " ".join(text.split())
-        for value, text in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', page)
+        for value, text in re.findall(
+            r'<input type="radio" name="episode" value="(\d+)"[^>]*>\s*<label[^>]*>([^<]*)</label>',
+            page,
+        )
     }
     assert options[older.pk] != options[younger.pk], options
     assert "Anna Svensson (born" in options[older.pk]

@@ -20,8 +20,9 @@ def test_a_practice_patient_is_not_offered_nor_invited(world, study, client):
     Patient.objects.filter(pk=practice.pk).update(is_training=True)
     episode.refresh_from_db()
     sign_in(client, study.coordinator)
-    page = client.get(reverse("study_participants", args=[study.study.pk])).content.decode()
-    assert f'value="{episode.pk}"' not in page
+    url = reverse("study_participants", args=[study.study.pk])
+    page = client.get(client.post(url, {"q": "Practice"})["Location"]).content.decode()
+    assert f'value="{episode.pk}"' not in page and "No patient who can be invited" in page
     with pytest.raises(ValidationError, match="practice patient"):
         actions.do_invite(study.study, episode, acting_user=study.coordinator)
     assert not study.study.participants.filter(episode=episode).exists()

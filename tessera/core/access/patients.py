@@ -207,6 +207,26 @@ def _led_by_its_subquery(arm: Q) -> Q:
     return Q(leads[0], *rest)
 
 
+def patient_search_q(query: str) -> Q:
+    """A Q over Episode: the episodes of the patients a search's words name, as the
+    patient list searches (a part of either name, or the whole identity number), on the
+    episodes' copies of the names (core 0018, 0026), so that a scope's covering index
+    (``episode_clinic_patient``, ``episode_therapist_patient``) answers it without a
+    patient row. Empty words: every episode. The study's "Invite a patient" search
+    uses it too (decision 0139); who may be found is the caller's scope, not this."""
+    from tessera.core.models import Patient
+
+    query = (query or "").strip()
+    if not query:
+        return Q()
+    by_number = Patient.objects.filter(national_id=query).exclude(national_id="")
+    return (
+        Q(patient_first_name__icontains=query)
+        | Q(patient_last_name__icontains=query)
+        | in_subquery("patient_id", by_number.values("pk"))
+    )
+
+
 def real_patient_listing(user, query: str = "") -> QuerySet | None:
     """The patient list of a staff member, read from the scope's own episode entries:
     ``(last name, first name, patient id, date of birth)`` rows, one per real patient in
@@ -223,21 +243,14 @@ def real_patient_listing(user, query: str = "") -> QuerySet | None:
     alone, where an OR of the arms is a bitmap that reads the episode rows (decision
     0080). None for a user whose scope includes their own patient record, or who sees
     no patient data: they take the plain way."""
-    from tessera.core.models import Episode, Patient
+    from tessera.core.models import Episode
 
     if not may_see_patient_data(user) or not user.is_staff_member:
         return None
     if user.patient_record is not None:
         return None
     columns = ("patient_last_name", "patient_first_name", "patient_id", "patient_date_of_birth")
-    search = Q()
-    if query:
-        by_number = Patient.objects.filter(national_id=query).exclude(national_id="")
-        search = (
-            Q(patient_first_name__icontains=query)
-            | Q(patient_last_name__icontains=query)
-            | in_subquery("patient_id", by_number.values("pk"))
-        )
+    search = patient_search_q(query)
     parts = [
         Episode.objects.filter(arm).real().filter(search).order_by().values_list(*columns)
         for arm in _or_arms(_staff_episode_scope(user))

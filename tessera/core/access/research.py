@@ -149,4 +149,13 @@ def recruitable_episode_q(user, study) -> Q:
     (never a training patient's: practice cases stay out of research, issue 6)."""
     if not may_recruit(user, study):
         return Q(pk__in=[])
-    return Q(clinic__in=study.clinics.all()) & ~Q(status="ended") & Q(patient__is_training=False)
+    from tessera.core.models.episodes import training_patient_ids
+
+    # "Not one of the training patients" (a short list, read by a partial index), not a
+    # join on every patient: the invitation's search reads the sites' episode entries
+    # alone (decision 0139), as ``EpisodeQuerySet.real`` does.
+    return (
+        Q(clinic__in=study.clinics.all())
+        & ~Q(status="ended")
+        & ~Q(patient_id__in=training_patient_ids())
+    )

@@ -26,6 +26,15 @@ class EpisodeQuerySet(models.QuerySet):
 
         return own_episodes(user, self)
 
+    def named(self, query: str) -> EpisodeQuerySet:
+        """The episodes of the patients these words name, searched as the patient list
+        searches (``access.patient_search_q``: a part of either name on the episode's
+        copies, or the whole identity number). Who may be found is the scope it is
+        called on."""
+        from ..access import patient_search_q
+
+        return self.filter(patient_search_q(query))
+
     def open(self) -> EpisodeQuerySet:
         return self.exclude(status=Episode.Status.ENDED)
 

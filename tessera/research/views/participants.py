@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tessera.core import access
+from tessera.core import access, audit, searches
 from tessera.core.decorators import staff_required
 from tessera.core.forms import form_error_texts
 from tessera.core.middleware import restoring_typed_text
@@ -19,32 +19,93 @@ from tessera.core.models import Episode
 from tessera.core.refusals import say_refused
 
 from .. import actions, consort, eligibility
-from ..forms import DeviationForm, DiscontinueForm, ExcludeForm, InviteForm, ReasonForm
+from ..forms import (
+    INVITE_MATCHES,
+    DeviationForm,
+    DiscontinueForm,
+    ExcludeForm,
+    InviteForm,
+    ReasonForm,
+)
 from ..models import Participant, ResearchMeasure
 from .common import get_participant, get_study
 
 
 def _invitable(user, study):
+    """The episodes this recruiter may invite to the study (the access policy's), not
+    read here: a choice sent is checked against them, one row."""
     taken = study.participants.values("episode")
-    return (
-        Episode.objects.filter(access.recruitable_episode_q(user, study))
-        .exclude(pk__in=taken)
-        .select_related("patient", "clinic")
-        .order_by("patient__last_name", "patient__first_name", "pk")
+    return Episode.objects.filter(access.recruitable_episode_q(user, study)).exclude(pk__in=taken)
+
+
+def _found(user, study, query: str) -> tuple[list, bool]:
+    """The invitable patients these words name, searched as the patient list searches
+    (``EpisodeQuerySet.named``), the first ``INVITE_MATCHES`` by name, and whether more
+    matched (decision 0139). One query, whatever the number of patients."""
+    rows = list(
+        _invitable(user, study)
+        .named(query)
+        .select_related("clinic")
+        .only(
+            "id",
+            "patient_id",
+            "patient_first_name",
+            "patient_last_name",
+            "patient_date_of_birth",
+            "clinic__name",
+        )
+        .order_by("patient_last_name", "patient_first_name", "pk")[: INVITE_MATCHES + 1]
     )
+    return rows[:INVITE_MATCHES], len(rows) > INVITE_MATCHES
+
+
+def _invite_search(request, study, form) -> tuple[InviteForm, dict]:
+    """The invitation's form, offering the patients its search found, and what the page
+    says of the search (decision 0139). The words come back from the session under the
+    token in the address, or in the choice sent (a choice refused shows the search again,
+    as it is now). Each search that shows someone is audited as the patient list's."""
+    user = request.user
+    sent = request.POST if request.method == "POST" else request.GET
+    params, search_lost = searches.searched(request, ["q"], params=sent)
+    query = params.get("q", "").strip()[:100]
+    found, more = _found(user, study, query) if query else ([], False)
+    if found:
+        audit.record(
+            "patient.list_viewed",
+            actor=user,
+            changes={"patients": [episode.patient_id for episode in found]},
+        )
+    if form is None:
+        form = InviteForm(episodes=_invitable(user, study), shown=found)
+    else:
+        form.show(found)
+    search = {
+        "q": query,
+        "token": sent.get(searches.TOKEN, "")[:40],
+        "found": found,
+        "more": more,
+        "search_lost": search_lost,
+    }
+    return form, search
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
     study = get_study(request.user, pk)
     user = request.user
     recruits = access.may_recruit(user, study)
     if not (recruits or access.may_see_outcomes(user, study)):
         raise Http404
-    form = InviteForm(request.POST or None, episodes=_invitable(user, study)) if recruits else None
+    form = None
     if request.method == "POST":
-        if form is None:
+        if not recruits:
             raise Http404
+        if "episode" not in request.POST:
+            # The search: a name or identity number is kept out of the address, as the
+            # patient list's (decision 0119).
+            return searches.redirect_to_search(request, words=["q"])
+        form = InviteForm(request.POST, episodes=_invitable(user, study))
         if form.is_valid():
             try:
                 actions.do_invite(study, form.cleaned_data["episode"], acting_user=user)
@@ -56,6 +117,14 @@ def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("The patient was invited; they answer on their own pages.")
                 )
             return redirect("study_participants", pk=study.pk)
+    search = {}
+    if recruits and study.status == "recruiting":
+        form, search = _invite_search(request, study, form)
+    else:
+        form = None
+    if request.headers.get("HX-Request"):
+        context = {"study": study, "form": form, "search": search}
+        return render(request, "research/_invite_found.html", context)
     participants = study.participants.select_related("arm", "episode__patient", "episode__clinic")
     return render(
         request,
@@ -63,7 +132,8 @@ def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "study": study,
             "participants": participants,
-            "form": form if study.status == "recruiting" else None,
+            "form": form,
+            "search": search,
             "sees_arms": access.may_see_arms(user, study),
             "sees_names": recruits,
         },
