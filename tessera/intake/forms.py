@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.forms import submission_key_field
+from tessera.core.forms import StaffChoiceField, submission_key_field
 from tessera.core.models import Episode, User
 from tessera.core.models.organisation import COUNTRY_CHOICES, LANGUAGE_CHOICES
+from tessera.core.namesakes import staff_label, staff_namesake_details
 from tessera.core.validation import TEXT_MAX_LENGTH, text_field
 from tessera.programs.models import ProgrammeVersion
 
@@ -152,7 +153,7 @@ class BookForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None)
+    assessor = StaffChoiceField(label=_("Assessor"), queryset=None)
     where = forms.CharField(label=_("Video link or address"), max_length=300, required=False)
     submission_key = submission_key_field()
 
@@ -193,23 +194,30 @@ class QueueFilterForm(forms.Form):
 
 
 class TherapistChoice(forms.ModelChoiceField):
-    """A therapist with their caseload in the label ("Tove Berg — 12 of 40 patients")."""
+    """A therapist with their caseload in the label ("Tove Berg — 12 of 40 patients"),
+    two named alike told apart by their e-mail addresses (decision 0139)."""
 
     def __init__(self, *args, loads=(), **kwargs):
         self.loads = {load.user.pk: load for load in loads}
+        users = [load.user for load in loads]
+        self.names = {
+            user.pk: staff_label(user, said)
+            for user, said in zip(users, staff_namesake_details(users), strict=True)
+        }
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj) -> str:
         load = self.loads.get(obj.pk)
+        name = self.names.get(obj.pk) or str(obj)
         if load is None:
-            return str(obj)
+            return name
         if load.max_caseload is None:
             return _("%(name)s — %(n)s patients, no maximum set") % {
-                "name": obj,
+                "name": name,
                 "n": load.caseload,
             }
         text = _("%(name)s — %(n)s of %(max)s patients") % {
-            "name": obj,
+            "name": name,
             "n": load.caseload,
             "max": load.max_caseload,
         }

@@ -54,3 +54,24 @@ def test_the_hand_over_choice_tells_them_apart_too(world):
     labels = {str(value): label for value, label in labels.items()}
     assert labels[str(first.pk)] == "Tove Berg (tove.berg@alpha.test)"
     assert labels[str(second.pk)] == "Tove Berg (tove.b@alpha.test)"
+
+
+def test_the_intakes_responsible_therapist_and_assessor_tell_them_apart(world):
+    """The intake's "Responsible therapist" (with each one's caseload) and the booking's
+    "Assessor" listed two "Tove Berg"s alike, left by decision 0139."""
+    from types import SimpleNamespace
+
+    from tessera.core.models import User
+    from tessera.intake.forms import BookForm, _therapist_field
+
+    first, second = _two_tove_bergs(world)
+    loads = [
+        SimpleNamespace(user=first, caseload=3, max_caseload=40, full=False),
+        SimpleNamespace(user=second, caseload=12, max_caseload=None, full=False),
+    ]
+    labels = dict(_therapist_field(loads, required=True).choices)
+    assert labels[first.pk] == "Tove Berg (tove.berg@alpha.test) — 3 of 40 patients"
+    assert labels[second.pk] == "Tove Berg (tove.b@alpha.test) — 12 patients, no maximum set"
+    form = BookForm(assessors=User.objects.filter(pk__in=[first.pk, second.pk]))
+    booked = {str(value): label for value, label in form.fields["assessor"].choices}
+    assert booked[str(first.pk)] == "Tove Berg (tove.berg@alpha.test)"
