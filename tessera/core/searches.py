@@ -15,11 +15,14 @@ nothing Tessera draws produces one.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
-import secrets
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 
 SESSION_KEY = "tessera_searches"
@@ -41,7 +44,8 @@ def redirect_to_search(
     params = [(name, value) for name, value in params if value]
     if any(values.values()):
         kept = dict(request.session.get(SESSION_KEY) or {})
-        token = secrets.token_urlsafe(9)
+        token = _token(request, values)
+        kept.pop(token, None)  # newest last
         kept[token] = values
         request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT:])
         params.append((TOKEN, token))
@@ -54,6 +58,19 @@ def redirect_to_search(
         )
         return response
     return HttpResponseRedirect(url, status=303)
+
+
+def _token(request: HttpRequest, values: dict) -> str:
+    """The same words in the same session make the same token: a keyed hash of them,
+    the key the site's secret and the session's own key, so the token still means
+    nothing in another session and cannot be worked back to the words. Two requests of
+    one search at once (Enter in the box sends the form and the search-as-you-type
+    together) each save the session, and the last save wins: with a random token each,
+    the page was sent to the loser's token and said the search was not kept."""
+    key = f"{settings.SECRET_KEY}:{request.session.session_key or ''}".encode()
+    words = json.dumps(values, sort_keys=True).encode()
+    digest = hmac.new(key, words, hashlib.sha256).digest()[:9]
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def searched(

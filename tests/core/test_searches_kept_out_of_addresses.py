@@ -139,3 +139,31 @@ def test_searching_still_needs_the_role(world, login):
     response = client.post(reverse("patient_list"), {"q": NAME})
     assert response.status_code in (403, 404)
     assert searches.SESSION_KEY not in client.session
+
+
+def test_one_search_sent_twice_at_once_keeps_its_words_whichever_save_wins(manager):
+    """Enter in the box sends the form and the search-as-you-type together: two requests
+    of one search, each saving the session, the last save winning. With a random token
+    each, the page followed the token whose save had lost and said the search was not
+    kept (found by the invitation search's journey under load, decision 0139)."""
+    url = reverse("patient_list")
+    session = manager.session
+    read_by_both = session.get(searches.SESSION_KEY, {})
+    first = manager.post(url, {"q": NAME}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="patient-rows")
+    followed = json.loads(first["HX-Location"])["path"]
+    # The second request read the session before the first saved it, and saves last.
+    session = manager.session
+    session[searches.SESSION_KEY] = read_by_both
+    session.save()
+    second = manager.post(url, {"q": NAME})
+    assert second["Location"] == followed  # the same words, the same token
+    page = manager.get(followed).content.decode()
+    assert NAME in page and f'value="{NAME}"' in page
+
+
+def test_the_same_words_make_another_token_in_another_session(world, login, manager):
+    url = reverse("patient_list")
+    mine = manager.post(url, {"q": NAME})["Location"]
+    theirs = login(world["therapist"]).post(url, {"q": NAME})["Location"]
+    assert _params(mine)["s"] != _params(theirs)["s"]
+    assert _params(mine)["s"] != _params(manager.post(url, {"q": "Berg"})["Location"])["s"]
