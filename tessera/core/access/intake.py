@@ -33,7 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tessera.core.roles import Role
 
 from .base import _active, clinic_ids_with_roles, may_see_patient_data, on_call_clinic_ids
-from .patients import own_scope_clinic_ids
+from .patients import in_a_role_arm
 
 # Roles that work the intake queue of their clinic.
 INTAKE_ROLES = frozenset({Role.INTAKE_COORDINATOR, Role.ASSESSOR, Role.CLINIC_MANAGER})
@@ -83,13 +83,8 @@ def may_read_how_they_came_in(user, episode) -> bool:
     """Whether the user reads the "How they came in" summary of the episode's
     application: its therapist (where they are one) or a clinic-wide clinical role at its
     clinic, with a second factor. The role arms of the own scope, answered from the
-    episode's two columns and the request's roles: no query."""
-    if not may_see_patient_data(user) or not user.is_staff_member:
-        return False
-    clinic_wide, therapist_at = own_scope_clinic_ids(user)
-    if episode.clinic_id in clinic_wide:
-        return True
-    return episode.therapist_id == user.pk and episode.clinic_id in therapist_at
+    episode's two columns and the request's roles: no query (``in_a_role_arm``)."""
+    return in_a_role_arm(user, episode)
 
 
 def may_triage(user, application) -> bool:

@@ -331,7 +331,7 @@ def episode_in_own_scope(user, episode) -> bool:
     """Whether the user's own roles (not a consultation grant) show them this episode:
     what writing to the patient, acting on an alert or changing records needs.
 
-    No query when a role arm holds it (``_in_a_role_arm``: the episode's clinic and
+    No query when a role arm holds it (``in_a_role_arm``: the episode's clinic and
     therapist against the request's roles); otherwise one, asked once per episode object
     and user: the answer is kept on the episode with what it depends on of the episode
     (its clinic and therapist; the user's roles are read once per request), so the
@@ -343,14 +343,14 @@ def episode_in_own_scope(user, episode) -> bool:
     kept = getattr(episode, "_tessera_own_scope", None)
     if kept is not None and kept[0] == key:
         return kept[1]
-    found = _in_a_role_arm(user, episode) or (
+    found = in_a_role_arm(user, episode) or (
         Episode.objects.filter(own_episode_scope(user), pk=episode.pk).exists()
     )
     episode._tessera_own_scope = (key, found)
     return found
 
 
-def _in_a_role_arm(user, episode) -> bool:
+def in_a_role_arm(user, episode) -> bool:
     """Whether a role arm of ``own_episode_scope`` (a clinic-wide role at the episode's
     clinic, or being its therapist at a clinic where the user is a therapist) holds the
     episode, answered from its own columns and the request's roles: no query. Those arms
