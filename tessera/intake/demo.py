@@ -176,22 +176,30 @@ def _dated_back(application, applied: int, decided: int) -> None:
     assessed = (now - dt.timedelta(days=decided)).replace(
         hour=14, minute=0, second=0, microsecond=0
     )
+    _dated_steps(application, sent, assessed)
+    ScreeningAnswer.objects.filter(application=application).update(
+        submitted_at=sent - dt.timedelta(minutes=5)
+    )
+    Episode.objects.filter(pk=application.episode_id).update(created_at=assessed)
+
+
+def _dated_steps(application, sent: dt.datetime, decided: dt.datetime, **more) -> None:
+    """The application's steps dated from the moment it was ``sent`` (begun, consent and
+    screening just before, triaged the next day) to the assessment and decision at
+    ``decided``, with its triage actions and letters; ``more``: other columns of it."""
     Application.objects.filter(pk=application.pk).update(
         created_at=sent - dt.timedelta(minutes=25),
         consent_accepted_at=sent - dt.timedelta(minutes=24),
         screened_at=sent - dt.timedelta(minutes=5),
         submitted_at=sent,
         triaged_at=sent + dt.timedelta(days=1),
-        assessed_at=assessed,
-        decided_at=assessed,
+        assessed_at=decided,
+        decided_at=decided,
+        **more,
     )
-    ScreeningAnswer.objects.filter(application=application).update(
-        submitted_at=sent - dt.timedelta(minutes=5)
-    )
-    Assessment.objects.filter(application=application).update(assessed_at=assessed)
-    TriageAction.objects.filter(application=application).update(at=assessed)
-    Letter.objects.filter(application=application).update(created_at=assessed)
-    Episode.objects.filter(pk=application.episode_id).update(created_at=assessed)
+    Assessment.objects.filter(application=application).update(assessed_at=decided)
+    TriageAction.objects.filter(application=application).update(at=decided)
+    Letter.objects.filter(application=application).update(created_at=decided)
 
 
 def _programme(clinic, key: str):
@@ -353,17 +361,7 @@ def dated_admission(application, *, start: dt.date, applied: int, assessed: int)
     began = dt.datetime.combine(start, dt.time(9), tzinfo=zone)
     sent = dt.datetime.combine(start - dt.timedelta(days=applied), dt.time(10), tzinfo=zone)
     decided = dt.datetime.combine(start - dt.timedelta(days=assessed), dt.time(14), tzinfo=zone)
-    Application.objects.filter(pk=application.pk).update(
-        created_at=sent - dt.timedelta(minutes=25),
-        consent_accepted_at=sent - dt.timedelta(minutes=24),
-        screened_at=sent - dt.timedelta(minutes=5),
-        submitted_at=sent,
-        triaged_at=sent + dt.timedelta(days=1),
-        assessed_at=decided,
-        decided_at=decided,
-        started_at=began,
-        status=Status.ACCEPTED,
-    )
+    _dated_steps(application, sent, decided, started_at=began, status=Status.ACCEPTED)
     if application.source != Source.SELF:
         # A referral: sent by the GP, completed by the person two days later.
         Application.objects.filter(pk=application.pk).update(
@@ -373,9 +371,6 @@ def dated_admission(application, *, start: dt.date, applied: int, assessed: int)
         Referral.objects.filter(application=application).update(created_at=sent)
     screened = Application.objects.values_list("screened_at", flat=True).get(pk=application.pk)
     ScreeningAnswer.objects.filter(application=application).update(submitted_at=screened)
-    Assessment.objects.filter(application=application).update(assessed_at=decided)
-    TriageAction.objects.filter(application=application).update(at=decided)
-    Letter.objects.filter(application=application).update(created_at=decided)
     Letter.objects.filter(application=application, kind=Letter.Kind.RECEIVED).update(
         created_at=sent + dt.timedelta(minutes=5)
     )
