@@ -909,13 +909,18 @@ def add_risk_alerts(cursor, *, first_episode: int, demo_clinic: int) -> int:
     within two days but for ``ALERTS_OPEN`` of them, half of the open ones acknowledged.
     Every clinic of the country then has its open and resolved alerts, as a national
     service would, and a read that starts from the country's open alerts grows with it.
-    The alert's copy of its clinic (safety 0008) is written when the table has it.
-    Returns the alerts made."""
+    The alert's copy of its clinic (safety 0008) and its late answers' flags (safety
+    0009, empty) are written when the table has them. Returns the alerts made."""
     cursor.execute(
-        "SELECT 1 FROM information_schema.columns "
-        "WHERE table_name = 'safety_riskalert' AND column_name = 'clinic_id'"
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'safety_riskalert' AND column_name IN ('clinic_id', 'late_flags')"
     )
-    clinic = (", clinic_id", ", e.clinic_id") if cursor.fetchone() else ("", "")
+    present = {row[0] for row in cursor.fetchall()}
+    clinic = ("", "")
+    if "clinic_id" in present:
+        clinic = (", clinic_id", ", e.clinic_id")
+    if "late_flags" in present:
+        clinic = (clinic[0] + ", late_flags", clinic[1] + ", '[]'::jsonb")
     cursor.execute("SELECT setseed(0.84)")
     cursor.execute(
         f"""
