@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -142,6 +143,50 @@ def test_every_role_has_a_name_of_its_own(code):
         names = [str(label) for _c, label in [*Role.choices, *StudyRole.choices]]
     twice = [name for name, n in Counter(names).items() if n > 1]
     assert not twice, f"{code}: roles named alike: {twice}"
+
+
+# The templates' own words: {% translate "..." %} with a literal message.
+_TEMPLATE_MESSAGE = re.compile(r'\{%\s*(?:translate|trans)\s+"([^"]+)"')
+TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "tessera").glob("**/templates/**/*.html"))
+
+
+def _one_word_in_two_numbers(a: str, b: str) -> bool:
+    """The word "Letter" and "Letters" (or "letters"): one word, which some languages write alike
+    in both numbers."""
+    a, b = sorted((a.casefold(), b.casefold()), key=len)
+    return b in (a, a + "s")
+
+
+def test_a_page_that_says_two_things_says_them_apart_in_its_catalogue_test_reader():
+    assert _one_word_in_two_numbers("Letters", "Letter")
+    assert _one_word_in_two_numbers("One row per patient", "one row per patient")
+    assert not _one_word_in_two_numbers("Figure", "Measure")
+    found = _TEMPLATE_MESSAGE.findall('<th>{% translate "Figure" %}</th>{% trans "Rate" %}')
+    assert found == ["Figure", "Rate"]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_page_that_says_two_things_says_them_apart(code):
+    """Two different English messages on one page are two translations: Swedish had
+    "Mått" for both the figures' and the measures' column on the quarterly report, and
+    Norwegian the same words for the button "Export in the background" and the heading
+    "Exports in the background" under it."""
+    catalogue = {
+        e.msgid: e.msgstr[0]
+        for e in messages(_path(code))
+        if e.msgctxt is None and e.msgid_plural is None and e.msgstr.get(0)
+    }
+    alike = []
+    for template in TEMPLATES:
+        said: dict[str, set[str]] = {}
+        for msgid in set(_TEMPLATE_MESSAGE.findall(template.read_text(encoding="utf-8"))):
+            if msgid in catalogue:
+                said.setdefault(catalogue[msgid].casefold(), set()).add(msgid)
+        for text, msgids in said.items():
+            a, *rest = sorted(msgids)
+            if rest and not all(_one_word_in_two_numbers(a, b) for b in rest):
+                alike.append(f"{template.name}: {sorted(msgids)} -> {text!r}")
+    assert not alike, f"{code}: one translation for two messages on a page:\n" + "\n".join(alike)
 
 
 @pytest.mark.parametrize(
