@@ -151,8 +151,8 @@ TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "tessera").glob("**/te
 
 
 def _one_word_in_two_numbers(a: str, b: str) -> bool:
-    """The word "Letter" and "Letters" (or "letters"): one word, which some languages write alike
-    in both numbers."""
+    """One word in its two numbers ("Letter", "Letters") or with another capital, which
+    some languages write alike."""
     a, b = sorted((a.casefold(), b.casefold()), key=len)
     return b in (a, a + "s")
 
