@@ -94,34 +94,12 @@ def publish_consents(clinics) -> None:
                 )
 
 
-def _apply(clinic, user, first, last, born, phq, gad) -> Application:
-    application = apply_actions.do_start_application(clinic, applicant=user, language="en")
-    apply_actions.do_accept_consent(
-        application, ConsentText.current(clinic, "en"), acting_user=user
+def _apply(clinic, user, born, phq, gad) -> Application:
+    """A waiting applicant's self-referral, sent with their PHQ-9 answers and one answer
+    to every GAD-7 item (Riverside screens with these two only)."""
+    return _self_referred(
+        clinic, user, born=born, language="sv", screening={"PHQ-9": phq, "GAD-7": [gad] * 7}
     )
-    apply_actions.do_save_details(
-        application,
-        acting_user=user,
-        first_name=first,
-        last_name=last,
-        date_of_birth=born,
-        email=user.email,
-        language="sv",
-    )
-    for code in application.screening_set:
-        items = phq if code == "PHQ-9" else None
-        if items is None:
-            count = {"GAD-7": 7}.get(code, 0)
-            items = [gad] * count
-        if items:
-            apply_actions.do_submit_screening(
-                application,
-                code,
-                dict(enumerate(items, start=1)),
-                acting_user=user,
-                language="en",
-            )
-    return apply_actions.do_submit_application(application, acting_user=user)
 
 
 def _next(application, what: str, ctx) -> None:
@@ -215,7 +193,7 @@ def _riverside(ctx) -> None:
         if not Application.objects.filter(clinic=clinic, applicant=user).exists():
             if set(_screening_codes(clinic)) - {"PHQ-9", "GAD-7"}:
                 continue  # a clinic screening set the demo cannot answer
-            application = _apply(clinic, user, first, last, born, phq, gad)
+            application = _apply(clinic, user, born, phq, gad)
             _next(application, what, ctx)
             if local in WAITED:
                 _dated_back(application, *WAITED[local])
@@ -280,25 +258,31 @@ def _screen(application, user, screening: dict[str, list[int]]) -> None:
             )
 
 
+def _self_referred(clinic, user, *, born, language, screening) -> Application:
+    """An application through the applicant's own steps: begun, consent, details,
+    screening, sent."""
+    application = apply_actions.do_start_application(clinic, applicant=user, language="en")
+    apply_actions.do_accept_consent(
+        application, ConsentText.current(clinic, "en"), acting_user=user
+    )
+    apply_actions.do_save_details(
+        application,
+        acting_user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        date_of_birth=born,
+        email=user.email,
+        language=language,
+    )
+    _screen(application, user, screening)
+    return apply_actions.do_submit_application(application, acting_user=user)
+
+
 def _applied(clinic, user, *, born, language, referral, screening) -> Application:
     """A self-referral through the applicant's own steps, or a GP's referral that the
     person claims with their verified address and completes (consent, screening)."""
     if referral is None:
-        application = apply_actions.do_start_application(clinic, applicant=user, language="en")
-        apply_actions.do_accept_consent(
-            application, ConsentText.current(clinic, "en"), acting_user=user
-        )
-        apply_actions.do_save_details(
-            application,
-            acting_user=user,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            date_of_birth=born,
-            email=user.email,
-            language=language,
-        )
-        _screen(application, user, screening)
-        return apply_actions.do_submit_application(application, acting_user=user)
+        return _self_referred(clinic, user, born=born, language=language, screening=screening)
     application = apply_actions.do_refer(
         clinic,
         referral=referral,
