@@ -160,6 +160,34 @@ def test_the_demo_loads_once_and_again_without_duplicates(seeded_demo, capsys):
     assert AuditEvent.objects.filter(action="clinic.created").count() == 5
 
 
+def test_the_demos_history_sends_no_e_mail_over_the_logins(db, settings, monkeypatch, capsys):
+    """What the seed's actions send (over a hundred e-mails in demo mode's console) is
+    held and counted; the logins are the last thing printed."""
+    from django.core import mail
+    from django.core.mail import send_mail
+
+    from tessera.core.demo import Login
+    from tessera.portal import demo
+
+    settings.DEMO = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    before = list(mail.outbox)
+
+    def seed():
+        send_mail("Tessera: You have a new message", "Sign in to read it.", None, ["p@x.test"])
+        return [Login("therapist@demo.tessera.test", "Therapist", True)]
+
+    monkeypatch.setattr(demo, "seed", seed)
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Subject:" not in out
+    assert "therapist@demo.tessera.test" in out
+    assert out.rstrip().endswith(
+        "would have sent 1 e-mail; not sent. E-mails from now on are shown here."
+    )
+    assert len(mail.outbox) == len(before) + 1  # a test's outbox still sees it
+
+
 def test_the_demo_refuses_to_load_outside_demo_mode(db, settings):
     settings.DEMO = False
     with pytest.raises(CommandError):
