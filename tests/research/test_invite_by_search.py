@@ -136,3 +136,28 @@ def test_the_search_as_one_types_fetches_the_found_part_alone(world, study, clie
     path = json.loads(response["HX-Location"])["path"]
     part = client.get(path, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in part and list(_choices(part)) == [world.episode.pk]
+
+
+def test_what_the_search_as_one_types_found_is_said_in_the_status_line(world, study, client):
+    """WCAG 4.1.3 (decision 0143): the found part was a live region, so a screen reader
+    read the whole new form out at every pause in typing (or nothing it could follow).
+    Now the part is swapped quietly and one line in the page's status region says what
+    was found."""
+    sign_in(client, study.coordinator)
+    url = reverse("study_participants", args=[study.study.pk])
+    page = client.get(url).content.decode()
+    assert '<p id="invite-search-status" class="visually-hidden" aria-live="polite"></p>' in page
+    assert 'id="invite-found">' in page and 'id="invite-found" aria-live' not in page
+
+    def said(words: str) -> str:
+        sent = client.post(url, {"q": words}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="invite-found")
+        part = client.get(json.loads(sent["HX-Location"])["path"], HTTP_HX_REQUEST="true")
+        line = re.search(
+            r'<p id="invite-search-status" hx-swap-oob="innerHTML">(.*?)</p>',
+            part.content.decode(),
+        )
+        assert line is not None
+        return line.group(1)
+
+    assert said("Lars") == "1 patient found"
+    assert said("Nobodyhere") == "No patient who can be invited matches the search."

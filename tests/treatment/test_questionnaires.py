@@ -225,4 +225,21 @@ def test_autosave_swaps_the_crisis_box_in_and_out(world, login):
     assert 'id="crisis-live" hx-swap-oob="true"' in text and CRISIS in text
     text = client.post(url, {"item9": "0"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="crisis-live" hx-swap-oob="true"' in text and CRISIS not in text
+
+
+def test_autosave_leaves_the_crisis_box_alone_while_it_stays(world, login):
+    """The box is an alert (role="alert"): every new copy of it is read out. Sent again
+    with each later answer, a screen reader read the whole box after every click; now
+    it comes with the answer that brings it in or takes it away, and with no other."""
+    client = login(world["patient"])
+    url = reverse("questionnaire_autosave", args=[world.due.pk])
+    text = client.post(url, {"item9": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert text.count('role="alert"') == 1 and CRISIS in text
+    for later in ({"item1": "2"}, {"item9": "2"}, {"item3": "0"}):
+        text = client.post(url, later, HTTP_HX_REQUEST="true").content.decode()
+        assert text.startswith("Saved") and "crisis-live" not in text, later
+    text = client.post(url, {"item9": "0"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="crisis-live" hx-swap-oob="true"' in text and CRISIS not in text
+    text = client.post(url, {"item2": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "crisis-live" not in text
     assert "Saved" in text

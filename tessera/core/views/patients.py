@@ -68,7 +68,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             changes={"patients": [p.pk for p in page.object_list]},
         )
     template = (
-        "core/patient_rows.html" if request.headers.get("HX-Request") else "core/patients.html"
+        "core/patients_found.html" if request.headers.get("HX-Request") else "core/patients.html"
     )
     return render(request, template, {"page": page, "q": query, "search_lost": search_lost})
 

@@ -124,7 +124,7 @@ def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
         form = None
     if request.headers.get("HX-Request"):
         context = {"study": study, "form": form, "search": search}
-        return render(request, "research/_invite_found.html", context)
+        return render(request, "research/_invite_search_answer.html", context)
     participants = study.participants.select_related("arm", "episode__patient", "episode__clinic")
     return render(
         request,

@@ -176,6 +176,8 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
             {"crisis_contacts": _risk_contacts(request, due, answers)},
             status=409,
         )
+    # The crisis box the page shows now: drawn from the kept draft, as the last autosave left it.
+    shown = questionnaires.risk_answered(due.instrument, answers, clinic=due.episode.clinic)
     answers.update(questionnaires.read_answers(view, request.POST))
     if view.errors:  # not saved, and said so in the status line (errors.js shows a 400)
         return HttpResponse(
@@ -184,11 +186,14 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         )
     actions.do_save_draft(due, answers, acting_user=request.user)
     # The crisis box above the form is swapped in (or emptied) with the status, so a
-    # risk answer shows the crisis contacts as soon as it is chosen.
+    # risk answer shows the crisis contacts as soon as it is chosen. Only when that
+    # changes: the box is an alert, and a new copy of it with every later answer was
+    # read out again each time by a screen reader (decision 0143).
+    contacts = _risk_contacts(request, due, answers)
     return render(
         request,
         "treatment/questionnaire_autosaved.html",
-        {"crisis_contacts": _risk_contacts(request, due, answers)},
+        {"crisis_contacts": contacts, "crisis_changed": bool(contacts) != shown},
     )
 
 
