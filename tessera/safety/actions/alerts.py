@@ -312,3 +312,32 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     )
     _after_commit_tell(alert, alert.escalation_level, escalated=True, users=users)
     return alert
+
+
+def tell_whoever_can_act_now(now: dt.datetime | None = None) -> int:
+    """Tell the people an open, unacknowledged alert is theirs *now* if they were not
+    told yet: its level's people change while it waits (decision 0142). The therapist
+    told at once left, lost the role or handed the patient to a colleague; the rota
+    changed hands (a gap at night ends at 07:00, the clinic closes and the evening's
+    person takes over); a supervisor or manager came in. Before, whoever was told when
+    the alert opened (or escalated) stayed the only one told until its window ran out:
+    with a moderate alert eight working hours, with nobody who could act told at all.
+
+    Each person is told once per alert and level (the notification's key), so the sweep
+    may run as often as it likes; those told already are left out by one query. Returns
+    how many people were told now."""
+    now = now or timezone.now()
+    alerts = list(
+        RiskAlert.objects.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
+        .select_related("episode__clinic", "episode__therapist")
+        .order_by("pk")
+    )
+    wanted = [
+        (alert, user, alert.escalation_level > 0)
+        for alert in alerts
+        for user in recipients.for_level(alert, alert.escalation_level, now)
+    ]
+    told = 0
+    for alert, user, escalated in notify.not_yet_told(wanted):
+        told += notify.tell_staff([user], alert, escalated=escalated)
+    return told
