@@ -22,16 +22,24 @@ from tessera.core.models import User
 from . import rules
 
 
-def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
+def for_level(
+    alert, level: int, at: dt.datetime | None = None, on_duty: list[User] | None = None
+) -> list[User]:
+    """``on_duty``: who is on the clinic's rota at ``at``, when the caller has read it
+    already (one read per clinic for many alerts)."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
     users: set[User] = set()
+
+    def rota() -> list[User]:
+        return on_call.on_duty(clinic, at) if on_duty is None else on_duty
+
     if level >= 1 and out_of_hours(clinic, at):
-        users.update(on_call.on_duty(clinic, at))
+        users.update(rota())
         if level >= 2:
             users.update(on_call.managers(clinic))
     elif level == 0:
-        users.update(on_call.on_duty(clinic, at))
+        users.update(rota())
         users.update(_therapist(alert, clinic))
     elif level == 1:
         roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
@@ -42,7 +50,7 @@ def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
         # No active manager either (a closed login the manager guards did not see, the
         # admin site): whoever is on the rota now and the therapist, not nobody
         # (decision 0142). The rota check warns of a clinic without a manager.
-        users.update(on_call.on_duty(clinic, at))
+        users.update(rota())
         users.update(_therapist(alert, clinic))
     return sorted(users, key=lambda u: u.pk)
 
