@@ -27,7 +27,7 @@ from tessera.core.models import Episode
 from tessera.intake.actions import escalate_overdue_urgent
 from tessera.notifications.delivery import deliver_due, notify
 from tessera.notifications.models import Notification
-from tessera.safety.actions import escalate_overdue
+from tessera.safety.actions import escalate_overdue, tell_whoever_can_act_now
 from tessera.treatment import plans
 from tessera.treatment.models import DueMeasure, PlanEntry
 
@@ -47,6 +47,7 @@ class Summary:
     automated: int = 0
     reminders: int = 0
     escalated: int = 0
+    alerts_told_now: int = 0
     urgent_applications: int = 0
     security_bursts: int = 0
     staff_security_filed: int = 0
@@ -218,6 +219,9 @@ def _steps(now: dt.datetime) -> list[tuple[str, object]]:
     failed alert notice's next try), the rest after."""
     return [
         ("escalated", lambda: len(escalate_overdue(now))),
+        # An open alert's people change while it waits (a therapist left, the rota
+        # changed hands): whoever it is now and was not told is told (decision 0142).
+        ("alerts_told_now", lambda: tell_whoever_can_act_now(now)),
         ("urgent_applications", lambda: len(escalate_overdue_urgent(now))),
         ("delivered", lambda: deliver_due(now)),
         ("automated", lambda: send_automated(now)),

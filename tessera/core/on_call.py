@@ -19,7 +19,9 @@ run by ``manage.py check --deploy`` (``tessera.core.checks.on_call_cover``):
   a routine for a priority flag that all its staff can see);
 - warning: the clinic has no rota at all, so while a therapist is away alerts reach
   only the managers;
-- warning: someone on the rota has no mobile number, so they get e-mail only.
+- warning: someone on the rota has no mobile number, so they get e-mail only;
+- warning: the clinic has no active manager (the rota covers every hour): an alert not
+  acknowledged in time is passed on to the rota alone (decision 0142).
 """
 
 from __future__ import annotations
@@ -128,7 +130,8 @@ def problems(clinic: Clinic) -> list[Problem]:
     grid = cover(shifts)
     uncovered = {slot for slot, people in grid.items() if not people}
     found = []
-    if uncovered and not managers(clinic):
+    has_manager = bool(managers(clinic))
+    if uncovered and not has_manager:
         found.append(
             Problem(
                 ERROR,
@@ -156,6 +159,17 @@ def problems(clinic: Clinic) -> list[Problem]:
                     % {"hours": describe(open_gaps)},
                 )
             )
+    if not has_manager and not uncovered:
+        found.append(
+            Problem(
+                WARNING,
+                "no_manager",
+                _(
+                    "The clinic has no active clinic manager: a risk alert nobody "
+                    "acknowledges in time is passed on only to whoever is on call then."
+                ),
+            )
+        )
     if not shifts:
         found.append(
             Problem(

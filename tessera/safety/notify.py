@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tessera.notifications.delivery import notify
+from tessera.notifications.models import Notification
 from tessera.notifications.texts import register_still_wanted
 
 from . import recipients
@@ -23,22 +24,45 @@ from .models import RiskAlert
 KINDS = ("risk_alert", "risk_alert_escalated")
 
 
-def tell_staff(users, alert, *, escalated: bool, again: str = "") -> None:
+def tell_staff(users, alert, *, escalated: bool, again: str = "") -> int:
     """``again``: a reason to tell the same people at the same level a second time (an
-    acknowledgement taken back at the last level), part of the notification's key."""
+    acknowledgement taken back at the last level), part of the notification's key.
+    Returns how many of them were told now (not before, under the same key)."""
     kind = "risk_alert_escalated" if escalated else "risk_alert"
     link = reverse("risk_alert", args=[alert.pk])
     suffix = f":{again}" if again else ""
+    told = 0
     for user in users:
-        notify(
-            user,
-            kind,
-            key=f"{kind}:{alert.pk}:{alert.escalation_level}:{user.pk}{suffix}",
-            link=link,
-            channels={"email", "sms"},
-            clinic=alert.episode.clinic,  # a failure is shown to its staff on call
-            params={"alert": alert.pk},
+        told += bool(
+            notify(
+                user,
+                kind,
+                key=key_for(alert, user, escalated=escalated) + suffix,
+                link=link,
+                channels={"email", "sms"},
+                clinic=alert.episode.clinic,  # a failure is shown to its staff on call
+                params={"alert": alert.pk},
+            )
         )
+    return told
+
+
+def key_for(alert, user, *, escalated: bool) -> str:
+    """The notice's key: one per alert, level and person (``tell_staff``)."""
+    kind = "risk_alert_escalated" if escalated else "risk_alert"
+    return f"{kind}:{alert.pk}:{alert.escalation_level}:{user.pk}"
+
+
+def not_yet_told(wanted: list[tuple]) -> list[tuple]:
+    """Of these (alert, user, escalated), those without a notice under their key yet
+    (one query, by the notification log's unique key)."""
+    keys = {key_for(alert, user, escalated=escalated) for alert, user, escalated in wanted}
+    known = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    return [
+        (alert, user, escalated)
+        for alert, user, escalated in wanted
+        if key_for(alert, user, escalated=escalated) not in known
+    ]
 
 
 def _tell_who_can_act(row) -> None:

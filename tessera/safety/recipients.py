@@ -22,32 +22,51 @@ from tessera.core.models import User
 from . import rules
 
 
-def for_level(alert, level: int, at: dt.datetime | None = None) -> list[User]:
+def for_level(
+    alert, level: int, at: dt.datetime | None = None, on_duty: list[User] | None = None
+) -> list[User]:
+    """``on_duty``: who is on the clinic's rota at ``at``, when the caller has read it
+    already (one read per clinic for many alerts)."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
     users: set[User] = set()
+
+    def rota() -> list[User]:
+        return on_call.on_duty(clinic, at) if on_duty is None else on_duty
+
     if level >= 1 and out_of_hours(clinic, at):
-        users.update(on_call.on_duty(clinic, at))
+        users.update(rota())
         if level >= 2:
             users.update(on_call.managers(clinic))
     elif level == 0:
-        users.update(on_call.on_duty(clinic, at))
-        therapist = alert.episode.therapist if alert.episode.therapist_id else None
-        # Only while they still work as a therapist at the clinic: one who lost the role
-        # (or left) can no longer open the alert, and telling them alone told nobody
-        # until the first escalation (the managers are told instead, below).
-        if (
-            therapist is not None
-            and therapist.is_active
-            and access.is_therapist_at(therapist, clinic.pk)
-        ):
-            users.add(therapist)
+        users.update(rota())
+        users.update(_therapist(alert, clinic))
     elif level == 1:
         roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
         users.update(r.user for r in roles)
     if not users:
         users.update(on_call.managers(clinic))
+    if not users:
+        # No active manager either (a closed login the manager guards did not see, the
+        # admin site): whoever is on the rota now and the therapist, not nobody
+        # (decision 0142). The rota check warns of a clinic without a manager.
+        users.update(rota())
+        users.update(_therapist(alert, clinic))
     return sorted(users, key=lambda u: u.pk)
+
+
+def _therapist(alert, clinic) -> list[User]:
+    """The responsible therapist, only while they still work as a therapist at the
+    clinic: one who lost the role (or left) can no longer open the alert, and telling
+    them alone told nobody until the first escalation (the managers are told instead)."""
+    therapist = alert.episode.therapist if alert.episode.therapist_id else None
+    if (
+        therapist is not None
+        and therapist.is_active
+        and access.is_therapist_at(therapist, clinic.pk)
+    ):
+        return [therapist]
+    return []
 
 
 def out_of_hours(clinic, at: dt.datetime) -> bool:

@@ -2,9 +2,11 @@
 
 from django_tasks import task
 
-from .actions import escalate_overdue
+from .actions import escalate_overdue, tell_whoever_can_act_now
 
 
 @task()
 def check_escalations() -> int:
-    return len(escalate_overdue())
+    escalated = len(escalate_overdue())
+    tell_whoever_can_act_now()
+    return escalated

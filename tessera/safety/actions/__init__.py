@@ -14,6 +14,7 @@ from .alerts import (
     do_raise_concern,
     do_resolve,
     escalate_overdue,
+    tell_whoever_can_act_now,
 )
 from .plans import (
     EditedMeanwhile,
@@ -28,6 +29,7 @@ __all__ = [
     "do_acknowledge",
     "do_resolve",
     "escalate_overdue",
+    "tell_whoever_can_act_now",
     "EditedMeanwhile",
     "plan_for",
     "do_save_safety_plan",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit, submissions
+from tessera.core import access, audit, on_call, submissions
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
@@ -312,3 +312,36 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     )
     _after_commit_tell(alert, alert.escalation_level, escalated=True, users=users)
     return alert
+
+
+def tell_whoever_can_act_now(now: dt.datetime | None = None) -> int:
+    """Tell the people an open, unacknowledged alert is theirs *now* if they were not
+    told yet: its level's people change while it waits (decision 0142). The therapist
+    told at once left, lost the role or handed the patient to a colleague; the rota
+    changed hands (a gap at night ends at 07:00, the clinic closes and the evening's
+    person takes over); a supervisor or manager came in. Before, whoever was told when
+    the alert opened (or escalated) stayed the only one told until its window ran out:
+    with a moderate alert eight working hours, with nobody who could act told at all.
+
+    Each person is told once per alert and level (the notification's key), so the sweep
+    may run as often as it likes; those told already are left out by one query. Returns
+    how many people were told now."""
+    now = now or timezone.now()
+    alerts = list(
+        RiskAlert.objects.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
+        .select_related("episode__clinic", "episode__therapist")
+        .order_by("pk")
+    )
+    rotas: dict[int, list] = {}  # who is on call now, read once per clinic
+    wanted = []
+    for alert in alerts:
+        clinic = alert.episode.clinic
+        if clinic.pk not in rotas:
+            rotas[clinic.pk] = on_call.on_duty(clinic, now)
+        level = alert.escalation_level
+        for user in recipients.for_level(alert, level, now, on_duty=rotas[clinic.pk]):
+            wanted.append((alert, user, level > 0))
+    told = 0
+    for alert, user, escalated in notify.not_yet_told(wanted):
+        told += notify.tell_staff([user], alert, escalated=escalated)
+    return told
