@@ -133,6 +133,26 @@ def test_an_unreachable_jwks_url_refuses_the_assertion(client, world, key_server
     assert "answered 500" in refused.json()["error_description"]
 
 
+def test_a_jwks_url_answering_json_that_is_not_an_object_refuses(
+    client, world, key_server, settings
+):
+    """Decision 0141. Before: a JSON list from the URL was stored as the client's key set
+    (refused once), and every later request for a token was a server error."""
+    keys = KeyPair()
+    key_server.publish(keys)
+    ehr = _register(world, key_server.url)
+    stale = timezone.now() + timezone.timedelta(
+        seconds=settings.TESSERA_FHIR_JWKS_CACHE_SECONDS + 60
+    )
+    key_server.body = b'["not", "a", "key set"]'
+    with time_machine.travel(stale):
+        for _ in range(2):
+            refused = _token(client, keys, ehr)
+            assert refused.status_code == 401
+            assert "JSON object" in refused.json()["error_description"]
+    assert SystemClient.objects.get(pk=ehr.pk).jwks == keys.jwks  # the good set is kept
+
+
 def test_too_large_not_json_and_redirected_sets_are_refused(world, key_server):
     key_server.body = b'{"keys": [' + b" " * (70 * 1024) + b"]}"
     with pytest.raises(ValidationError, match="larger than 64 KiB"):

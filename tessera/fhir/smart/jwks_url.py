@@ -71,9 +71,13 @@ def fetch(url: str) -> dict:
     except (urllib.error.URLError, OSError) as exc:
         raise JWKSUnavailable(f"the JWKS URL cannot be reached: {exc}") from exc
     try:
-        return json.loads(bytes(body))
+        jwks = json.loads(bytes(body))
     except ValueError as exc:
         raise JWKSUnavailable("the JWKS URL did not answer JSON") from exc
+    if not isinstance(jwks, dict):
+        # Kept, a list or a string would break every later request (decision 0141).
+        raise JWKSUnavailable("the JWKS URL did not answer a JSON object")
+    return jwks
 
 
 def _store(client: SystemClient, jwks: dict, now: dt.datetime) -> None:
