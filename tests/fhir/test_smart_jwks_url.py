@@ -206,3 +206,29 @@ def test_the_command_registers_a_client_by_url(world, key_server, capsys):
             "--scope=system/*.rs",
             f"--clinic={world.clinic.slug}",
         )
+
+
+def test_a_jwks_url_that_does_not_answer_http_is_refused(world, settings):
+    """Decision 0141. Before: http.client's BadStatusLine (not an OSError) came out of
+    the fetch: a server error at registration and at the token endpoint."""
+    import socket
+
+    settings.TESSERA_FHIR_JWKS_HTTP_HOSTS = ["127.0.0.1"]
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_garbage():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"this is not HTTP\r\n\r\n")
+
+    worker = threading.Thread(target=answer_garbage, daemon=True)
+    worker.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/jwks.json"
+    try:
+        with pytest.raises(ValidationError, match="cannot be reached"):
+            _register(world, url)
+    finally:
+        worker.join(timeout=10)
+        listener.close()
+    assert not SystemClient.objects.exists()

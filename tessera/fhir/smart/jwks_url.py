@@ -12,6 +12,7 @@ The cached set is kept on the client row (``jwks`` and ``jwks_fetched_at``).
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import time
 import urllib.error
@@ -68,7 +69,8 @@ def fetch(url: str) -> dict:
                     raise JWKSUnavailable("the JWKS took longer than 5 seconds to arrive")
     except urllib.error.HTTPError as exc:
         raise JWKSUnavailable(f"the JWKS URL answered {exc.code}") from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # HTTPException: an answer that is not HTTP, or cut short (decision 0141).
         raise JWKSUnavailable(f"the JWKS URL cannot be reached: {exc}") from exc
     try:
         jwks = json.loads(bytes(body))
