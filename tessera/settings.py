@@ -378,6 +378,11 @@ EMAIL_PORT = envint("TESSERA_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("TESSERA_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("TESSERA_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("TESSERA_EMAIL_USE_TLS")
+# Seconds to wait for the mail server at each step. Django's default is to wait for ever:
+# a server that took the connection and then said nothing held the worker, and every
+# notification behind it (risk alerts too). Timed out, the row is tried again later
+# (tessera/notifications/delivery.py; decision 0141).
+EMAIL_TIMEOUT = envint("TESSERA_EMAIL_TIMEOUT", 10)
 # The address people use to reach Tessera, for links in e-mails sent outside a request.
 TESSERA_SITE_URL = env("TESSERA_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("TESSERA_FROM_EMAIL", "Tessera <no-reply@tessera.invalid>")

@@ -7,14 +7,17 @@ conditional create (``If-None-Exist: identifier=<system>|<letter id>``), so a wo
 that dies after the server stored the letter but before Tessera recorded it sends it
 again under the same identifier and the server keeps the one it has. A failure is
 retried with backoff (1, 2, 4, 8 minutes); after ``MAX_ATTEMPTS`` the letter is left to
-print (state ``failed``), which the letter's page says.
+print (state ``failed``), which the letter's page says. Whatever fails on the way (the
+PDF, the server's address, the network, an answer that is not HTTP) is such a failed
+attempt: it is counted and logged, and never stops the sweep that sends the others
+(decision 0141).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import urllib.error
+import logging
 import urllib.request
 
 from django.conf import settings
@@ -27,6 +30,8 @@ from tessera.letters.render import to_pdf
 from .models import LetterDelivery, RecordEndpoint
 from .record import resources as r
 from .record.document import validate
+
+logger = logging.getLogger("tessera.fhir")
 
 MAX_ATTEMPTS = 5
 TIMEOUT_SECONDS = 20
@@ -96,12 +101,18 @@ def deliver(delivery_id: int, *, now: dt.datetime | None = None) -> str:
         return delivery.state
     letter = delivery.letter
     base = fhir_base()
-    resource = validate(r.document_reference(letter, base, to_pdf(letter)))
     try:
+        resource = validate(r.document_reference(letter, base, to_pdf(letter)))
         remote_id = _post(delivery.endpoint, resource, r.letter_identifier(letter, base))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except Exception as exc:  # the PDF, the address, the network, the answer: one attempt
         attempts = delivery.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
+        logger.warning(
+            "fhir.letter_delivery_failed id=%s attempt=%s error=%s",
+            delivery.pk,
+            attempts,
+            type(exc).__name__,
+        )
         LetterDelivery.objects.filter(pk=delivery.pk, state=LetterDelivery.State.PENDING).update(
             attempts=attempts,
             state=LetterDelivery.State.FAILED if failed else LetterDelivery.State.PENDING,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +26,8 @@ from . import actions
 from . import render as letter_render
 from .forms import LetterChoicesForm
 from .models import Letter
+
+logger = logging.getLogger("tessera.letters")
 
 
 class WriteForm(LetterChoicesForm):
@@ -135,7 +139,19 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request.user, pk)
     _record_read(request.user, letter)
-    response = HttpResponse(letter_render.to_pdf(letter), content_type="application/pdf")
+    try:
+        pdf = letter_render.to_pdf(letter)
+    except Exception as exc:  # WeasyPrint (fonts, Pango, memory): the letter itself is whole
+        logger.warning("letter.pdf_failed id=%s error=%s", letter.pk, type(exc).__name__)
+        say_refused(
+            request,
+            _(
+                "The PDF could not be made just now. The letter is kept as written: "
+                "print it from this page, or try the download again later."
+            ),
+        )
+        return redirect("letter_detail", pk=letter.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     # The file name carries only the letter's number, never the patient's name.
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
     return response

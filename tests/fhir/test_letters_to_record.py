@@ -158,3 +158,81 @@ def test_the_sweep_retries_due_letters(letter, fhir_server, capsys):
     assert "letters sent 1" in capsys.readouterr().out
     assert LetterDelivery.objects.get(pk=delivery.pk).state == "sent"
     assert len(stored(fhir_server)) == 1
+
+
+class BrokenAnswers:
+    """A real server on a local port that answers each request with ``reply`` (raw bytes,
+    not HTTP when it is garbage): a record system behind a broken proxy."""
+
+    def __init__(self, reply: bytes):
+        import socket
+        import threading
+
+        self.reply = reply
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.requests = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                self.requests += 1
+                connection.sendall(self.reply)
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def broken_record_system():
+    server = BrokenAnswers(b"this is not HTTP\r\n\r\n")
+    yield server
+    server.close()
+
+
+def test_a_record_system_answering_garbage_is_a_failed_attempt(letter, broken_record_system):
+    """Before: http.client's BadStatusLine is neither a URLError nor an OSError, so the
+    worker raised, the attempt was not counted and the letter was pending for ever."""
+    delivery = LetterDelivery.objects.get(letter=letter)
+    RecordEndpoint.objects.filter(pk=delivery.endpoint_id).update(base_url=broken_record_system.url)
+    moment = timezone.now()
+    assert letters_out.deliver(delivery.pk, now=moment) == "pending"
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and "BadStatusLine" in delivery.last_error
+    for attempt in range(1, letters_out.MAX_ATTEMPTS):
+        moment += dt.timedelta(minutes=2**attempt)
+        state = letters_out.deliver(delivery.pk, now=moment)
+    assert state == "failed" and broken_record_system.requests == letters_out.MAX_ATTEMPTS
+    assert not AuditEvent.objects.filter(action="fhir.letter_delivered").exists()
+
+
+def test_a_letter_that_cannot_be_made_a_pdf_does_not_stop_the_sweep(
+    letter, fhir_server, monkeypatch, capsys
+):
+    """One letter whose PDF fails (WeasyPrint raising: a font, Pango) counts as a failed
+    attempt; the sweep goes on to the next letter and the rest of its work. Before: the
+    sweep stopped at it each time, and the letters behind it were never sent."""
+    second = do_write_letter(letter.episode, "ended", acting_user=None)
+    real_pdf = letters_out.to_pdf
+
+    def pdf_fails_for_the_first(one):
+        if one.pk == letter.pk:
+            raise RuntimeError("Pango could not lay out the page")
+        return real_pdf(one)
+
+    monkeypatch.setattr(letters_out, "to_pdf", pdf_fails_for_the_first)
+    LetterDelivery.objects.update(next_attempt_at=timezone.now() - dt.timedelta(minutes=1))
+    call_command("fhir_sweep")
+    assert "letters sent 1, exports" in capsys.readouterr().out
+    first = LetterDelivery.objects.get(letter=letter)
+    assert (first.state, first.attempts) == ("pending", 1)
+    assert "RuntimeError" in first.last_error
+    assert LetterDelivery.objects.get(letter=second).state == "sent"
+    assert len(stored(fhir_server)) == 1

@@ -133,6 +133,26 @@ def test_an_unreachable_jwks_url_refuses_the_assertion(client, world, key_server
     assert "answered 500" in refused.json()["error_description"]
 
 
+def test_a_jwks_url_answering_json_that_is_not_an_object_refuses(
+    client, world, key_server, settings
+):
+    """Decision 0141. Before: a JSON list from the URL was stored as the client's key set
+    (refused once), and every later request for a token was a server error."""
+    keys = KeyPair()
+    key_server.publish(keys)
+    ehr = _register(world, key_server.url)
+    stale = timezone.now() + timezone.timedelta(
+        seconds=settings.TESSERA_FHIR_JWKS_CACHE_SECONDS + 60
+    )
+    key_server.body = b'["not", "a", "key set"]'
+    with time_machine.travel(stale):
+        for _ in range(2):
+            refused = _token(client, keys, ehr)
+            assert refused.status_code == 401
+            assert "JSON object" in refused.json()["error_description"]
+    assert SystemClient.objects.get(pk=ehr.pk).jwks == keys.jwks  # the good set is kept
+
+
 def test_too_large_not_json_and_redirected_sets_are_refused(world, key_server):
     key_server.body = b'{"keys": [' + b" " * (70 * 1024) + b"]}"
     with pytest.raises(ValidationError, match="larger than 64 KiB"):
@@ -186,3 +206,29 @@ def test_the_command_registers_a_client_by_url(world, key_server, capsys):
             "--scope=system/*.rs",
             f"--clinic={world.clinic.slug}",
         )
+
+
+def test_a_jwks_url_that_does_not_answer_http_is_refused(world, settings):
+    """Decision 0141. Before: http.client's BadStatusLine (not an OSError) came out of
+    the fetch: a server error at registration and at the token endpoint."""
+    import socket
+
+    settings.TESSERA_FHIR_JWKS_HTTP_HOSTS = ["127.0.0.1"]
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_garbage():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"this is not HTTP\r\n\r\n")
+
+    worker = threading.Thread(target=answer_garbage, daemon=True)
+    worker.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/jwks.json"
+    try:
+        with pytest.raises(ValidationError, match="cannot be reached"):
+            _register(world, url)
+    finally:
+        worker.join(timeout=10)
+        listener.close()
+    assert not SystemClient.objects.exists()

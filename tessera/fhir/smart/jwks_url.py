@@ -12,6 +12,7 @@ The cached set is kept on the client row (``jwks`` and ``jwks_fetched_at``).
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import time
 import urllib.error
@@ -68,12 +69,17 @@ def fetch(url: str) -> dict:
                     raise JWKSUnavailable("the JWKS took longer than 5 seconds to arrive")
     except urllib.error.HTTPError as exc:
         raise JWKSUnavailable(f"the JWKS URL answered {exc.code}") from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # HTTPException: an answer that is not HTTP, or cut short (decision 0141).
         raise JWKSUnavailable(f"the JWKS URL cannot be reached: {exc}") from exc
     try:
-        return json.loads(bytes(body))
+        jwks = json.loads(bytes(body))
     except ValueError as exc:
         raise JWKSUnavailable("the JWKS URL did not answer JSON") from exc
+    if not isinstance(jwks, dict):
+        # Kept, a list or a string would break every later request (decision 0141).
+        raise JWKSUnavailable("the JWKS URL did not answer a JSON object")
+    return jwks
 
 
 def _store(client: SystemClient, jwks: dict, now: dt.datetime) -> None:
