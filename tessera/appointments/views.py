@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,10 @@ from . import actions, calendar
 from .contacts import treatment_contacts
 from .forms import BookForm, CancelForm, CareModelForm, ChangeRequestForm, RecordForm
 from .models import Appointment, ChangeRequest
+
+# An episode's sessions grow every week of blended or face-to-face care, for years: the
+# staff page is paged, the latest (and the booked ones to come) first (decision 0140).
+SESSIONS_PER_PAGE = 25
 
 
 def _episode(user, episode_id: int) -> Episode:
@@ -103,13 +108,16 @@ def _sessions_page(request, episode, book, *, status: int, not_saved: str = "") 
                 "change_requests", queryset=ChangeRequest.objects.open(), to_attr="open_requests"
             )
         )
+        .order_by("-starts_at", "-id")
     )
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "appointments/episode_sessions.html",
         {
             "episode": episode,
-            "sessions": sessions,
+            "page": page,
+            "sessions": page.object_list,
             "book": book,
             "care": care,
             "may_change": _may_change(request.user, episode),

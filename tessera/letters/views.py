@@ -7,6 +7,7 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +29,10 @@ from .forms import LetterChoicesForm
 from .models import Letter
 
 logger = logging.getLogger("tessera.letters")
+
+# An episode's letters grow with its years (each receipt, start, progress and ending
+# letter): paged, the latest first (decision 0140).
+LETTERS_PER_PAGE = 25
 
 
 class WriteForm(LetterChoicesForm):
@@ -73,7 +78,9 @@ def episode_letters(request: HttpRequest, episode_id: int) -> HttpResponse:
             "episode": episode,
             # Each writer once (one query, none when there is no letter): joined, the
             # users' key was read per letter, or walked whole (issue 16, decision 0083).
-            "letters": episode.letters.prefetch_related("created_by"),
+            "page": Paginator(
+                episode.letters.prefetch_related("created_by"), LETTERS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "form": WriteForm(clinic=episode.clinic),
             "may_write": access.may_tailor_plan(request.user, episode),
             "refusal": access.gp_letter_refusal(episode.patient),

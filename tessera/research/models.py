@@ -193,6 +193,11 @@ class ParticipantQuerySet(models.QuerySet):
     def of_patient(self, user) -> ParticipantQuerySet:
         return self.filter(participant_q_for_patient(user))
 
+    def newest_first(self) -> ParticipantQuerySet:
+        """The study's "Everyone asked", the latest invitation first: the rows a
+        coordinator follows up are the recent ones, and a study's list grows for years."""
+        return self.order_by("-invited_at", "-pk")
+
 
 class Participant(models.Model):
     class Exclusion(models.TextChoices):

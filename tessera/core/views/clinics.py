@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,10 @@ from ..forms import (
 from ..known_related import clinic_by_slug
 from ..models import Clinic, CrisisContact, OnCallShift, User
 
+# A region's clinics and a clinic's staff grow with the service: paged (decision 0140).
+CLINICS_PER_PAGE = 25
+STAFF_PER_PAGE = 50
+
 
 def _managed_clinic(user, slug: str) -> Clinic:
     clinic = clinic_by_slug(user, slug)  # a role clinic's kept row, or read up to it
@@ -35,12 +40,14 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
     ids = access.managed_clinic_ids(request.user)
     if not ids and not access.administered_region_ids(request.user):
         raise PermissionDenied
-    clinics = Clinic.objects.filter(pk__in=ids).select_related("region")
+    clinics = Clinic.objects.filter(pk__in=ids).select_related("region").order_by("name", "pk")
+    page = Paginator(clinics, CLINICS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "core/clinics.html",
         {
-            "clinics": clinics,
+            "page": page,
+            "clinics": page.object_list,
             "may_create_clinics": bool(access.administered_region_ids(request.user)),
         },
     )
@@ -49,13 +56,15 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = _managed_clinic(request.user, slug)
-    staff = clinic.staff_roles.select_related("user").order_by("user__last_name", "role")
+    staff = clinic.staff_roles.select_related("user").order_by("user__last_name", "role", "pk")
+    page = Paginator(staff, STAFF_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "core/clinic_detail.html",
         {
             "clinic": clinic,
-            "staff": staff,
+            "page": page,
+            "staff": page.object_list,
             "contacts": clinic.crisis_contacts.all(),
             "national_contacts": crisis.national_contacts(clinic.country),
             "not_taking": crisis.refusal(clinic),

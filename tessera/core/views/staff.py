@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,6 +40,9 @@ from ..middleware import restoring_typed_text
 from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, User
 from ..namesakes import staff_namesake_details
 from ..roles import Role
+
+# The staff table grows with the clinic: paged, as the clinic page's (decision 0140).
+STAFF_PER_PAGE = 50
 
 
 def _staff_clinic(user, slug: str) -> Clinic:
@@ -181,12 +185,16 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
         strict=True,
     ):
         person["namesake"] = said
+    # The table is paged (decision 0140); the hand-over's choice of a new therapist
+    # above it still offers every therapist of the clinic, read in the same query.
+    everyone = list(people.values())
     return render(
         request,
         "core/staff.html",
         {
             "clinic": clinic,
-            "people": list(people.values()),
+            "people": everyone,
+            "page": Paginator(everyone, STAFF_PER_PAGE).get_page(request.GET.get("page")),
             "form": form,
             "leavers": _leavers(clinic, request.user),
             "sessions_to_rebook": _sessions_to_rebook(clinic, request.user),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +30,10 @@ from ..forms import (
 )
 from ..models import Participant, ResearchMeasure
 from .common import get_participant, get_study
+
+# "Everyone asked" grows with the study, to thousands at a national site: paged, as the
+# clinic's other lists are (decision 0140).
+PARTICIPANTS_PER_PAGE = 50
 
 
 def _invitable(user, study):
@@ -125,13 +130,16 @@ def study_participants(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         context = {"study": study, "form": form, "search": search}
         return render(request, "research/_invite_search_answer.html", context)
-    participants = study.participants.select_related("arm", "episode__patient", "episode__clinic")
+    participants = study.participants.newest_first().select_related(
+        "arm", "episode__patient", "episode__clinic"
+    )
+    page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "research/participants.html",
         {
             "study": study,
-            "participants": participants,
+            "page": page,
             "form": form,
             "search": search,
             "sees_arms": access.may_see_arms(user, study),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,6 +50,9 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 
 
 MISSED_SHOWN = 10
+# The submitted questionnaires' table grows every week of a course, for years: paged,
+# the latest first (decision 0140). The chart above it draws every answer.
+RESPONSES_PER_PAGE = 25
 
 
 @staff_required
@@ -85,7 +89,9 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "missed_more": len(missed) > MISSED_SHOWN,
             "missed_shown": MISSED_SHOWN,
             "series": progress.series_for(responses, _language(), clinic),
-            "responses": list(reversed(responses)),
+            "page": Paginator(
+                responses.order_by("-submitted_at", "-id"), RESPONSES_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "overdue": [d for d in due if d.is_overdue(now)],
             # due today (in the clinic's time zone) is upcoming, not overdue (issue 20)
             "upcoming": [
