@@ -178,3 +178,33 @@ def test_with_no_manager_an_escalation_reaches_the_rota_not_nobody(
     assert otto in recipients.for_level(alert, 1, wednesday)
     assert otto in recipients.for_level(alert, 2, wednesday)
     assert "no_manager" in [p.code for p in on_call.problems(world.clinic)]
+
+
+def test_telling_whoever_can_act_now_takes_the_same_queries_for_one_or_six_alerts(
+    world, django_capture_on_commit_callbacks
+):
+    """Each clinic's rota, therapists, supervisors and managers are read once per sweep,
+    not once per open alert (decision 0144): it was 4 queries for one alert, 9 for six;
+    now 4 for either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    capture = django_capture_on_commit_callbacks
+    later = TUESDAY_10 + dt.timedelta(minutes=5)
+
+    def queries_with(count):
+        for n in range(RiskAlert.objects.count(), count):
+            with time_machine.travel(TUESDAY_10, tick=False), capture(execute=True):
+                actions.do_raise_concern(
+                    world.episode,
+                    acting_user=world["supervisor"],
+                    concern=f"Worried {n}",
+                    severity="moderate",
+                )
+        sweep(later, capture)  # tells whoever was not told yet
+        with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as seen:
+            assert actions.tell_whoever_can_act_now(later) == 0
+        return len(seen)
+
+    one = queries_with(1)
+    assert queries_with(6) == one

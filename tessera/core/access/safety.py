@@ -30,6 +30,19 @@ def alert_recipient_roles(clinic_id: int, level: int):
     return roles.filter(role=Role.CLINIC_MANAGER)
 
 
+def alert_people_roles(clinic_ids):
+    """The ClinicRole rows (not evaluated) of every active therapist, supervisor and
+    manager at these clinics: all an alert's levels need besides the rota, read once
+    for many alerts (``tessera.safety.recipients.people_at``)."""
+    from tessera.core.models import ClinicRole
+
+    return ClinicRole.objects.filter(
+        clinic_id__in=list(clinic_ids),
+        user__is_active=True,
+        role__in=[Role.THERAPIST, Role.SUPERVISOR, Role.CLINIC_MANAGER],
+    )
+
+
 def acknowledgement_holds() -> Exists:
     """A condition over RiskAlert rows: whoever acknowledged the alert can still act on
     it. Their login is active and, at the alert's clinic, they hold a clinic-wide role,

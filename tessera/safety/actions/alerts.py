@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit, on_call, submissions
+from tessera.core import access, audit, submissions
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
@@ -332,14 +332,14 @@ def tell_whoever_can_act_now(now: dt.datetime | None = None) -> int:
         .select_related("episode__clinic", "episode__therapist")
         .order_by("pk")
     )
-    rotas: dict[int, list] = {}  # who is on call now, read once per clinic
+    # Each clinic's rota, therapists, supervisors and managers, read once: the same
+    # queries for one open alert or hundreds (decision 0144).
+    people = recipients.people_at({alert.episode.clinic for alert in alerts}, now)
     wanted = []
     for alert in alerts:
-        clinic = alert.episode.clinic
-        if clinic.pk not in rotas:
-            rotas[clinic.pk] = on_call.on_duty(clinic, now)
         level = alert.escalation_level
-        for user in recipients.for_level(alert, level, now, on_duty=rotas[clinic.pk]):
+        clinic_people = people[alert.episode.clinic_id]
+        for user in recipients.for_level(alert, level, now, people=clinic_people):
             wanted.append((alert, user, level > 0))
     told = 0
     for alert, user, escalated in notify.not_yet_told(wanted):
