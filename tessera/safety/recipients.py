@@ -8,7 +8,11 @@ clinic's supervisors (the managers when there are none). Level 2: its clinic man
 
 Out of the clinic's working hours an escalation goes to whoever is on the rota at that
 moment (level 1), and to them with the managers (level 2): supervisors are not at work
-then. With nobody on the rota, the managers are told."""
+then. With nobody on the rota, the managers are told.
+
+A practice patient's alert (``Patient.is_training``, training mode) is told only to the
+therapist practising with it, at every level: never the rota or the managers, who would
+be paged for a made-up person (decision 0144)."""
 
 from __future__ import annotations
 
@@ -65,6 +69,8 @@ def for_level(
     (``people_at``: one read per clinic for many alerts); otherwise read here."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
+    if is_practice(alert):
+        return _therapist(alert, clinic, people)
     users: set[User] = set()
 
     def rota() -> list[User]:
@@ -95,6 +101,11 @@ def for_level(
         users.update(rota())
         users.update(_therapist(alert, clinic, people))
     return sorted(users, key=lambda u: u.pk)
+
+
+def is_practice(alert) -> bool:
+    """Whether the alert is on a practice patient (training mode, decision 0144)."""
+    return alert.episode.patient.is_training
 
 
 def _therapist(alert, clinic, people: ClinicPeople | None = None) -> list[User]:

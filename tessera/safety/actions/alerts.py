@@ -240,6 +240,9 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
             Q(acknowledged_at__isnull=True, escalation_level__lt=rules.LEVELS)
             | (Q(acknowledged_at__isnull=False) & ~access.acknowledgement_holds())
         )
+        # A practice patient's alert is never passed on: only the therapist practising
+        # with it is told (decision 0144).
+        .exclude(episode__patient__is_training=True)
         .values_list("pk", flat=True)
     )
     return [alert for pk in list(overdue) if (alert := _escalate_one(pk, now)) is not None]
@@ -258,7 +261,7 @@ def _acknowledgement_lapsed(alert: RiskAlert) -> bool:
 def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     alert = (
         RiskAlert.objects.select_for_update(no_key=True)
-        .select_related("episode__clinic")
+        .select_related("episode__clinic", "episode__patient")
         .get(pk=pk)
     )
     if alert.resolved_at is not None or alert.acknowledge_by > now:
@@ -329,7 +332,7 @@ def tell_whoever_can_act_now(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     alerts = list(
         RiskAlert.objects.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
-        .select_related("episode__clinic", "episode__therapist")
+        .select_related("episode__clinic", "episode__therapist", "episode__patient")
         .order_by("pk")
     )
     # Each clinic's rota, therapists, supervisors and managers, read once: the same
