@@ -42,21 +42,10 @@ class ClinicPeople:
 def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
     """Each clinic's ``ClinicPeople`` at ``at``: one query for the roles of all of them,
     and one per clinic for its rota, however many alerts are open there."""
-    from tessera.core.roles import Role
-
     clinics = {clinic.pk: clinic for clinic in clinics}
     if not clinics:
         return {}
-    people = {pk: ClinicPeople() for pk in clinics}
-    roles = access.alert_people_roles(clinics).select_related("user").order_by("user_id")
-    for role in roles:
-        found = people[role.clinic_id]
-        if role.role == Role.THERAPIST:
-            found.therapist_ids.add(role.user_id)
-        elif role.role == Role.SUPERVISOR and role.user not in found.supervisors:
-            found.supervisors.append(role.user)
-        elif role.role == Role.CLINIC_MANAGER and role.user not in found.managers:
-            found.managers.append(role.user)
+    people = {pk: ClinicPeople(**found) for pk, found in access.alert_people(list(clinics)).items()}
     for pk, clinic in clinics.items():
         people[pk].on_duty = on_call.on_duty(clinic, at)
     return people
