@@ -40,6 +40,13 @@ KINDS: dict[str, Wording] = {
         _("A risk alert has been passed on to you"),
         _("Nobody has acknowledged a risk alert at your clinic in time. Sign in to read it."),
     ),
+    "practice_risk_alert": Wording(
+        _("A risk alert on your practice patient"),
+        _(
+            "A risk alert was raised on your practice patient. It is practice: no real "
+            "patient is at risk. Sign in to read it."
+        ),
+    ),
     "security_burst": Wording(
         _("Unusual sign-in failures at your clinic"),
         _(

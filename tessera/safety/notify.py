@@ -21,16 +21,19 @@ from tessera.notifications.texts import register_still_wanted
 from . import recipients
 from .models import RiskAlert
 
-KINDS = ("risk_alert", "risk_alert_escalated")
+KINDS = ("risk_alert", "risk_alert_escalated", "practice_risk_alert")
 
 
 def tell_staff(users, alert, *, escalated: bool, again: str = "") -> int:
     """``again``: a reason to tell the same people at the same level a second time (an
     acknowledgement taken back at the last level), part of the notification's key.
     Returns how many of them were told now (not before, under the same key)."""
-    kind = "risk_alert_escalated" if escalated else "risk_alert"
+    kind = kind_for(alert, escalated=escalated)
     link = reverse("risk_alert", args=[alert.pk])
     suffix = f":{again}" if again else ""
+    # A practice patient's alert is practice: e-mail only, never a text message at night
+    # (decision 0144).
+    channels = {"email"} if kind == "practice_risk_alert" else {"email", "sms"}
     told = 0
     for user in users:
         told += bool(
@@ -39,7 +42,7 @@ def tell_staff(users, alert, *, escalated: bool, again: str = "") -> int:
                 kind,
                 key=key_for(alert, user, escalated=escalated) + suffix,
                 link=link,
-                channels={"email", "sms"},
+                channels=channels,
                 clinic=alert.episode.clinic,  # a failure is shown to its staff on call
                 params={"alert": alert.pk},
             )
@@ -47,9 +50,16 @@ def tell_staff(users, alert, *, escalated: bool, again: str = "") -> int:
     return told
 
 
+def kind_for(alert, *, escalated: bool) -> str:
+    """A practice patient's alert has a notice of its own that says it is practice."""
+    if recipients.is_practice(alert):
+        return "practice_risk_alert"
+    return "risk_alert_escalated" if escalated else "risk_alert"
+
+
 def key_for(alert, user, *, escalated: bool) -> str:
     """The notice's key: one per alert, level and person (``tell_staff``)."""
-    kind = "risk_alert_escalated" if escalated else "risk_alert"
+    kind = kind_for(alert, escalated=escalated)
     return f"{kind}:{alert.pk}:{alert.escalation_level}:{user.pk}"
 
 

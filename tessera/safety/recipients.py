@@ -8,11 +8,16 @@ clinic's supervisors (the managers when there are none). Level 2: its clinic man
 
 Out of the clinic's working hours an escalation goes to whoever is on the rota at that
 moment (level 1), and to them with the managers (level 2): supervisors are not at work
-then. With nobody on the rota, the managers are told."""
+then. With nobody on the rota, the managers are told.
+
+A practice patient's alert (``Patient.is_training``, training mode) is told only to the
+therapist practising with it, at every level: never the rota or the managers, who would
+be paged for a made-up person (decision 0144)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -22,49 +27,86 @@ from tessera.core.models import User
 from . import rules
 
 
+@dataclass
+class ClinicPeople:
+    """A clinic's people an alert may reach at one moment, read once for all its open
+    alerts (``people_at``): who is on the rota, its active therapists (ids), supervisors
+    and managers."""
+
+    on_duty: list[User] = field(default_factory=list)
+    therapist_ids: set[int] = field(default_factory=set)
+    supervisors: list[User] = field(default_factory=list)
+    managers: list[User] = field(default_factory=list)
+
+
+def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
+    """Each clinic's ``ClinicPeople`` at ``at``: one query for the roles of all of them,
+    and one per clinic for its rota, however many alerts are open there."""
+    clinics = {clinic.pk: clinic for clinic in clinics}
+    if not clinics:
+        return {}
+    people = {pk: ClinicPeople(**found) for pk, found in access.alert_people(list(clinics)).items()}
+    for pk, clinic in clinics.items():
+        people[pk].on_duty = on_call.on_duty(clinic, at)
+    return people
+
+
 def for_level(
-    alert, level: int, at: dt.datetime | None = None, on_duty: list[User] | None = None
+    alert, level: int, at: dt.datetime | None = None, people: ClinicPeople | None = None
 ) -> list[User]:
-    """``on_duty``: who is on the clinic's rota at ``at``, when the caller has read it
-    already (one read per clinic for many alerts)."""
+    """``people``: the clinic's people at ``at`` when the caller has read them already
+    (``people_at``: one read per clinic for many alerts); otherwise read here."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
+    if is_practice(alert):
+        return _therapist(alert, clinic, people)
     users: set[User] = set()
 
     def rota() -> list[User]:
-        return on_call.on_duty(clinic, at) if on_duty is None else on_duty
+        return on_call.on_duty(clinic, at) if people is None else people.on_duty
+
+    def managers() -> list[User]:
+        return on_call.managers(clinic) if people is None else people.managers
 
     if level >= 1 and out_of_hours(clinic, at):
         users.update(rota())
         if level >= 2:
-            users.update(on_call.managers(clinic))
+            users.update(managers())
     elif level == 0:
         users.update(rota())
-        users.update(_therapist(alert, clinic))
+        users.update(_therapist(alert, clinic, people))
     elif level == 1:
-        roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
-        users.update(r.user for r in roles)
+        if people is None:
+            roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
+            users.update(r.user for r in roles)
+        else:
+            users.update(people.supervisors)
     if not users:
-        users.update(on_call.managers(clinic))
+        users.update(managers())
     if not users:
         # No active manager either (a closed login the manager guards did not see, the
         # admin site): whoever is on the rota now and the therapist, not nobody
         # (decision 0142). The rota check warns of a clinic without a manager.
         users.update(rota())
-        users.update(_therapist(alert, clinic))
+        users.update(_therapist(alert, clinic, people))
     return sorted(users, key=lambda u: u.pk)
 
 
-def _therapist(alert, clinic) -> list[User]:
+def is_practice(alert) -> bool:
+    """Whether the alert is on a practice patient (training mode, decision 0144)."""
+    return alert.episode.patient.is_training
+
+
+def _therapist(alert, clinic, people: ClinicPeople | None = None) -> list[User]:
     """The responsible therapist, only while they still work as a therapist at the
     clinic: one who lost the role (or left) can no longer open the alert, and telling
     them alone told nobody until the first escalation (the managers are told instead)."""
     therapist = alert.episode.therapist if alert.episode.therapist_id else None
-    if (
-        therapist is not None
-        and therapist.is_active
-        and access.is_therapist_at(therapist, clinic.pk)
-    ):
+    if therapist is None or not therapist.is_active:
+        return []
+    if people is not None:
+        return [therapist] if therapist.pk in people.therapist_ids else []
+    if access.is_therapist_at(therapist, clinic.pk):
         return [therapist]
     return []
 

@@ -178,3 +178,68 @@ def test_with_no_manager_an_escalation_reaches_the_rota_not_nobody(
     assert otto in recipients.for_level(alert, 1, wednesday)
     assert otto in recipients.for_level(alert, 2, wednesday)
     assert "no_manager" in [p.code for p in on_call.problems(world.clinic)]
+
+
+def test_telling_whoever_can_act_now_takes_the_same_queries_for_one_or_six_alerts(
+    world, django_capture_on_commit_callbacks
+):
+    """Each clinic's rota, therapists, supervisors and managers are read once per sweep,
+    not once per open alert (decision 0144): it was 4 queries for one alert, 9 for six;
+    now 4 for either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    capture = django_capture_on_commit_callbacks
+    later = TUESDAY_10 + dt.timedelta(minutes=5)
+
+    def queries_with(count):
+        for n in range(RiskAlert.objects.count(), count):
+            with time_machine.travel(TUESDAY_10, tick=False), capture(execute=True):
+                actions.do_raise_concern(
+                    world.episode,
+                    acting_user=world["supervisor"],
+                    concern=f"Worried {n}",
+                    severity="moderate",
+                )
+        sweep(later, capture)  # tells whoever was not told yet
+        with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as seen:
+            assert actions.tell_whoever_can_act_now(later) == 0
+        return len(seen)
+
+    one = queries_with(1)
+    assert queries_with(6) == one
+
+
+def test_a_practice_patients_alert_reaches_only_the_therapist_practising(
+    world, otto, django_capture_on_commit_callbacks
+):
+    """A practice (training) patient is made up: its alert paged the rota and, when not
+    acknowledged, the supervisors and managers, by text message at any hour. It reaches
+    only the therapist practising with it, by e-mail, saying it is practice, and is never
+    passed on (decision 0144)."""
+    from tessera.feedback.actions.practice import do_create_training_patient
+
+    capture = django_capture_on_commit_callbacks
+    therapist = world["therapist"]
+    core_actions.do_add_on_call_shifts(
+        world.clinic,
+        acting_user=world["manager"],
+        user=otto,
+        weekdays=range(1, 8),
+        starts_hour=0,
+        ends_hour=24,
+        mobile_phone="+46701234567",
+    )
+    with time_machine.travel(TUESDAY_10, tick=False), capture(execute=True):
+        episode = do_create_training_patient(therapist, world.clinic, acting_user=therapist)
+        alert = actions.do_raise_concern(
+            episode, acting_user=therapist, concern="Practising", severity="high"
+        )
+    assert told(therapist, alert) == ["practice_risk_alert"]
+    assert told(otto, alert) == []
+    assert not Notification.objects.filter(params__alert=alert.pk, channel="sms").exists()
+    sweep(TUESDAY_10 + dt.timedelta(days=3), capture)  # long past its window
+    alert.refresh_from_db()
+    assert alert.escalation_level == 0
+    others = Notification.objects.filter(params__alert=alert.pk).exclude(recipient=therapist)
+    assert not others.exists()

@@ -187,7 +187,10 @@ def test_the_manager_edits_the_rota_and_sees_the_check(world, otto, login):
     detail = client.get(reverse("clinic_detail", args=["alpha"])).content.decode()
     assert "Must be fixed:" not in detail
     shift = OnCallShift.objects.filter(user=otto).first()
-    client.post(reverse("clinic_on_call_remove", args=["alpha", shift.pk]))
+    remove = reverse("clinic_on_call_remove", args=["alpha", shift.pk])
+    client.post(remove)  # asked first: it would open a gap (decision 0144)
+    assert OnCallShift.objects.filter(user=otto).count() == 5
+    client.post(remove, {"confirm": "yes"})
     assert OnCallShift.objects.filter(user=otto).count() == 4
     assert "Must be fixed:" in client.get(url).content.decode()
 
@@ -292,3 +295,34 @@ def test_whoever_the_rota_tells_can_open_the_alert(
         assert otto not in told and told == on_call.managers(world.clinic)
     if how == "mark taken off":
         assert not OnCallShift.objects.filter(user=otto).exists()  # off the rota as well
+
+
+def test_removing_a_stretch_that_opens_a_gap_is_asked_about_before_it_is_saved(world, otto, login):
+    """Decision 0144: taking a stretch off the rota was saved first and only then shown
+    as a problem. Now the page names the hours it would leave uncovered, in the clinic's
+    time, and removes it only when confirmed; a stretch whose hours others cover goes at
+    once."""
+    from tessera.core import actions as core_actions
+    from tessera.core.models import Clinic
+
+    Clinic.objects.filter(pk=world.clinic.pk).update(offers_unguided=True)
+    add = dict(acting_user=world["manager"], weekdays=range(1, 8), starts_hour=0, ends_hour=24)
+    core_actions.do_add_on_call_shifts(world.clinic, user=otto, **add)
+    core_actions.do_add_on_call_shifts(
+        world.clinic, user=world["supervisor"], **{**add, "weekdays": [1]}
+    )
+    client = login(world["manager"])
+    covered = OnCallShift.objects.get(user=otto, weekday=1)
+    assert (
+        client.post(reverse("clinic_on_call_remove", args=["alpha", covered.pk])).status_code == 302
+    )
+    assert not OnCallShift.objects.filter(pk=covered.pk).exists()  # the supervisor covers Monday
+    tuesday = OnCallShift.objects.get(user=otto, weekday=2)
+    url = reverse("clinic_on_call_remove", args=["alpha", tuesday.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Tuesday" in page and "Europe/Stockholm" in page and "Nothing has been removed" in page
+    assert OnCallShift.objects.filter(pk=tuesday.pk).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not OnCallShift.objects.filter(pk=tuesday.pk).exists()

@@ -146,7 +146,7 @@ from .research import (
     study_roles,
     study_starter_clinic_ids,
 )
-from .safety import acknowledgement_holds, alert_recipient_roles
+from .safety import acknowledgement_holds, alert_people, alert_recipient_roles
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     active_therapists_by_name,
@@ -198,6 +198,7 @@ __all__ = [
     "region_report_ids",
     "actor_role_label",
     "acknowledgement_holds",
+    "alert_people",
     "alert_recipient_roles",
     "all_roles",
     "applications_visible_to",

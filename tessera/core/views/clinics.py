@@ -197,6 +197,15 @@ def on_call_rota(request: HttpRequest, slug: str) -> HttpResponse:
 def on_call_shift_remove(request: HttpRequest, slug: str, shift_id: int) -> HttpResponse:
     clinic = _managed_clinic(request.user, slug)
     shift = get_object_or_404(OnCallShift, pk=shift_id, clinic=clinic)
+    # A stretch whose removal would open a gap in the cover is asked about first, with
+    # the hours it would leave, not saved and then shown as a problem (decision 0144).
+    gaps = on_call.gaps_opened(clinic, [shift])
+    if gaps and request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "core/on_call_remove_confirm.html",
+            {"clinic": clinic, "shift": shift, "hours": on_call.describe(gaps)},
+        )
     actions.do_remove_on_call_shift(shift, acting_user=request.user)
     messages.success(request, _("The stretch was taken off the rota."))
     return redirect("clinic_on_call", slug=clinic.slug)

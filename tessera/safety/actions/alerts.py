@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import access, audit, on_call, submissions
+from tessera.core import access, audit, submissions
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
@@ -240,6 +240,9 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
             Q(acknowledged_at__isnull=True, escalation_level__lt=rules.LEVELS)
             | (Q(acknowledged_at__isnull=False) & ~access.acknowledgement_holds())
         )
+        # A practice patient's alert is never passed on: only the therapist practising
+        # with it is told (decision 0144).
+        .exclude(episode__patient__is_training=True)
         .values_list("pk", flat=True)
     )
     return [alert for pk in list(overdue) if (alert := _escalate_one(pk, now)) is not None]
@@ -258,7 +261,7 @@ def _acknowledgement_lapsed(alert: RiskAlert) -> bool:
 def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     alert = (
         RiskAlert.objects.select_for_update(no_key=True)
-        .select_related("episode__clinic")
+        .select_related("episode__clinic", "episode__patient")
         .get(pk=pk)
     )
     if alert.resolved_at is not None or alert.acknowledge_by > now:
@@ -329,17 +332,17 @@ def tell_whoever_can_act_now(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     alerts = list(
         RiskAlert.objects.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
-        .select_related("episode__clinic", "episode__therapist")
+        .select_related("episode__clinic", "episode__therapist", "episode__patient")
         .order_by("pk")
     )
-    rotas: dict[int, list] = {}  # who is on call now, read once per clinic
+    # Each clinic's rota, therapists, supervisors and managers, read once: the same
+    # queries for one open alert or hundreds (decision 0144).
+    people = recipients.people_at({alert.episode.clinic for alert in alerts}, now)
     wanted = []
     for alert in alerts:
-        clinic = alert.episode.clinic
-        if clinic.pk not in rotas:
-            rotas[clinic.pk] = on_call.on_duty(clinic, now)
         level = alert.escalation_level
-        for user in recipients.for_level(alert, level, now, on_duty=rotas[clinic.pk]):
+        clinic_people = people[alert.episode.clinic_id]
+        for user in recipients.for_level(alert, level, now, people=clinic_people):
             wanted.append((alert, user, level > 0))
     told = 0
     for alert, user, escalated in notify.not_yet_told(wanted):
