@@ -310,6 +310,9 @@ def test_an_image_is_uploaded_and_stored_once(library, login):
         ("evil.png", b"<script>alert(1)</script>", "Tessera cannot use this file."),
         ("song.png", b"ID3\x04\x00" + b"\x00" * 40, "This file is audio/mpeg"),
         ("page.html", b"<!DOCTYPE html><p>hi</p>", "Tessera cannot use this file."),
+        ("scan.png", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "Tessera cannot use this file."),
+        ("photos.png", b"PK\x03\x04\x14\x00" + bytes(40), "Tessera cannot use this file."),
+        ("empty.png", b"", "The submitted file is empty."),
     ],
 )
 def test_a_refused_upload_gets_a_message_and_keeps_the_text(library, login, name, data, message):
