@@ -11,6 +11,7 @@ import multiprocessing
 import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -51,7 +52,9 @@ class HostileJson(ValueError):
 def load_json(body: bytes):
     """The parsed body, or HostileJson for nesting deeper than MAX_DEPTH or a string with
     control characters (NUL cannot be stored; none belongs in a referral)."""
-    text = body.decode("utf-8")
+    # A byte order mark before UTF-8 JSON is allowed to be ignored (RFC 8259, 8.1); systems
+    # that write files for spreadsheets put one there.
+    text = body.decode("utf-8").removeprefix("\ufeff")
     depth = 0
     for char in _STRINGS.sub("", text):
         if char in "[{":
@@ -180,6 +183,22 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def _body(request: HttpRequest) -> bytes | None:
+    """The body, or None when it is over MAX_BODY: told by its declared length before it
+    is read (past Django's own limit, Django would answer with an HTML page, not FHIR)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY:
+        return None
+    try:
+        raw = request.body
+    except RequestDataTooBig:  # sent without a length, and past Django's limit
+        return None
+    return raw if len(raw) <= MAX_BODY else None
+
+
 @require_http_methods(["POST"])
 def service_request_create(request: HttpRequest) -> HttpResponse:
     client = _client(request)
@@ -207,10 +226,11 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
     content_type = request.content_type or ""
     if content_type not in (FHIR_JSON, "application/json"):
         return _outcome(415, [Problem("Content-Type", "send application/fhir+json")])
-    if len(request.body) > MAX_BODY:
+    raw = _body(request)
+    if raw is None:
         return _outcome(413, [Problem("(body)", "a referral must be under 1 MB")])
     try:
-        payload = load_json(request.body)
+        payload = load_json(raw)
     except HostileJson as exc:
         return _outcome(400, [Problem("(body)", str(exc))])
     except (ValueError, UnicodeDecodeError, RecursionError):

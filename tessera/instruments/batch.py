@@ -79,13 +79,23 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     try:
         definition = load_definition(args.instrument)
         overrides = _overrides(definition, args.risk_override)
-        rows = list(parse_csv(definition, _read(args.file)))
+        rows = _rows(definition, _read(args.file))
     except (UnknownInstrumentError, UsageError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
     return score_rows(
         definition, rows, out, err, fmt=args.format, lang=args.lang, overrides=overrides
     )
+
+
+def _rows(definition: Definition, text: str) -> list[Row | tuple[int, str]]:
+    rows: list[Row | tuple[int, str]] = []
+    try:
+        for row in parse_csv(definition, text):
+            rows.append(row)
+    except csv.Error as exc:  # a cell past the field limit, a quote left open at the end
+        raise UsageError(f"the file cannot be read as CSV after {len(rows)} row(s): {exc}") from exc
+    return rows
 
 
 def _overrides(definition: Definition, pairs: list[str]) -> dict[str, int]:
@@ -113,13 +123,24 @@ def list_instruments(out: TextIO) -> int:
 
 
 def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
+    """The file (or standard input) as text: UTF-8, a BOM dropped, whatever the locale."""
+    name = "standard input" if path == "-" else path
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from exc
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError(f"{name} is UTF-16 text; save it as CSV UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{name} is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
+        ) from exc
 
 
 def _delimiter(text: str) -> str:

@@ -60,12 +60,18 @@ class Reader:
         try:
             first = handle.readline()
         except UnicodeDecodeError as exc:
+            if exc.start == 0 and bytes(exc.object[:2]) in (b"\xff\xfe", b"\xfe\xff"):
+                raise UsageError("the file is UTF-16 text; save it as CSV UTF-8") from exc
             raise UsageError(f"the file is not UTF-8 text: {exc}") from exc
         if not first.strip():
             raise UsageError("the file is empty: it needs a header row")
         delimiter = _delimiter(first)
         lines = csv.reader(itertools.chain([first], handle), delimiter=delimiter)
-        order = self._header(next(lines))
+        try:
+            header = next(lines)
+        except csv.Error as exc:  # a cell past the field limit: not a header
+            raise UsageError(f"line 1: {exc}") from exc
+        order = self._header(header)
         width = len(order[1])
         in_order = order[0] == list(range(len(COLUMNS))) and width == len(COLUMNS)
         try:

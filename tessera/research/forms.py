@@ -34,6 +34,9 @@ class JSONRulesField(forms.CharField):
             rules = json.loads(text)
         except ValueError:
             rules = None
+        except RecursionError:
+            # Deeper than the parser recurses (about a thousand levels): no rules are.
+            raise forms.ValidationError(_("This JSON is nested too deeply to be read.")) from None
         if not isinstance(rules, dict):
             # A number, a list or a string is JSON too, but no rules (a number reached
             # the length check, which measures text: a 500).

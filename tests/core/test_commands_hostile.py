@@ -37,6 +37,9 @@ def _cases(tmp: Path, slug: str, region: int) -> list[tuple[str, list[str], str]
     not_json.write_text("{not json", encoding="utf-8")
     not_text = tmp / "not-text.bin"
     not_text.write_bytes(b"\xff\xfe\x00garbage")
+    # Deeper than the parser recurses: before, RecursionError (not a ValueError) escaped.
+    deep = tmp / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000, encoding="utf-8")
     pg = connection.vendor == "postgresql"
     backup_says = "there is no folder" if pg else "need PostgreSQL"
     return [
@@ -47,6 +50,12 @@ def _cases(tmp: Path, slug: str, region: int) -> list[tuple[str, list[str], str]
         ("verify_audit_trail", ["--expect-heads", missing], "Cannot read the heads file"),
         ("verify_audit_trail", ["--expect-heads", str(not_json)], "is not the JSON"),
         ("verify_audit_trail", ["--expect-heads", str(not_text)], "not UTF-8 text"),
+        ("verify_audit_trail", ["--expect-heads", str(deep)], "nested too deeply"),
+        (
+            "register_fhir_client",
+            ["--name", "x", "--jwks-file", str(deep), "--scope", "system/*.rs", "--clinic", slug],
+            "nested too deeply",
+        ),
         ("verify_audit_trail", ["--expect-head", "nonsense"], "does not contain"),
         ("fhir_demo_client", ["--client-id", "x", "--key-file", missing], "private key file"),
         (
@@ -152,7 +161,7 @@ def test_bad_input_gets_a_message_not_a_traceback(world, tmp_path):
     # Refused input wrote nothing: no token, no register, no file.
     assert not ReferrerClient.objects.exists()
     assert not Register.objects.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-text.bin", "not.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.json", "not-text.bin", "not.json"]
 
 
 def test_a_register_keeps_the_profile_it_was_made_with(world):

@@ -123,3 +123,49 @@ def test_it_runs_as_a_module(tmp_path):
     )
     assert done.returncode == 0
     assert done.stdout.splitlines()[1].startswith("2,a,9,mild")
+
+
+ROW = "a,1,1,1,1,1,1,1,1,1\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is not UTF-8 text"),
+        ((PHQ9_HEADER + ROW).encode("utf-16"), "is UTF-16 text; save it as CSV UTF-8"),
+        ((PHQ9_HEADER + "Åsa,1,1,1,1,1,1,1,1,1\n").encode("latin-1"), "is not UTF-8 text"),
+        # A cell past the csv module's field limit (a pasted document): before, a traceback.
+        (
+            (PHQ9_HEADER + '"' + "x" * 200_000 + '",1,1,1,1,1,1,1,1,1\n').encode(),
+            "cannot be read as CSV after 0 row(s)",
+        ),
+    ],
+    ids=["empty", "pdf", "utf16", "latin1", "huge-cell"],
+)
+def test_a_file_that_cannot_be_read_is_a_usage_error_not_a_traceback(tmp_path, data, message):
+    path = tmp_path / "answers.csv"
+    path.write_bytes(data)
+    code, out, err = run("score", "PHQ-9", str(path))
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_standard_input_is_read_as_utf8_whatever_the_locale(monkeypatch):
+    """Before, stdin was read in the terminal's encoding: Latin-1 bytes became '�' in the
+    ids, silently; now they are refused as a file would be, and a BOM is dropped."""
+
+    class Stdin:
+        def __init__(self, data):
+            self.buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(
+        sys, "stdin", Stdin((PHQ9_HEADER + "Åsa,1,1,1,1,1,1,1,1,1\n").encode("latin-1"))
+    )
+    code, out, err = run("score", "PHQ-9", "-")
+    assert (code, out) == (2, "") and "is not UTF-8 text" in err
+    monkeypatch.setattr(
+        sys, "stdin", Stdin(("\ufeff" + PHQ9_HEADER + "Åsa,1,1,1,1,1,1,1,1,1\n").encode())
+    )
+    code, out, err = run("score", "PHQ-9", "-")
+    assert code == 0 and out.splitlines()[1].startswith("2,Åsa,9")

@@ -63,3 +63,21 @@ def test_the_engine_does_not_import_django():
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
+
+
+def test_files_of_another_kind_exit_2_with_a_message(tmp_path):
+    """Each as a person might pick the wrong file; the header one was a traceback before."""
+    files = {
+        "empty": (b"", "the file is empty"),
+        "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "not UTF-8 text"),
+        "utf16": ((HEADER + ROWS).encode("utf-16"), "is UTF-16 text; save it as CSV UTF-8"),
+        "latin1": ((HEADER + "Å" + ROWS).encode("latin-1"), "not UTF-8 text"),
+        "huge-header-cell": (('"' + "x" * 200_000 + '",' + HEADER).encode(), "line 1: field"),
+        "huge-cell": ((HEADER + '"' + "x" * 200_000 + '"' + ROWS[2:]).encode(), "line 2: field"),
+    }
+    for name, (data, message) in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        done = python("classify", str(path))
+        assert (done.returncode, done.stdout) == (2, ""), name
+        assert message in done.stderr and "Traceback" not in done.stderr, name

@@ -310,6 +310,9 @@ def test_an_image_is_uploaded_and_stored_once(library, login):
         ("evil.png", b"<script>alert(1)</script>", "Tessera cannot use this file."),
         ("song.png", b"ID3\x04\x00" + b"\x00" * 40, "This file is audio/mpeg"),
         ("page.html", b"<!DOCTYPE html><p>hi</p>", "Tessera cannot use this file."),
+        ("scan.png", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "Tessera cannot use this file."),
+        ("photos.png", b"PK\x03\x04\x14\x00" + bytes(40), "Tessera cannot use this file."),
+        ("empty.png", b"", "The submitted file is empty."),
     ],
 )
 def test_a_refused_upload_gets_a_message_and_keeps_the_text(library, login, name, data, message):
@@ -567,3 +570,29 @@ def test_staff_choose_the_primary_measure_when_building_a_programme(library, log
     assert draft.primary_measure == "" and draft.primary_measure_code == "PHQ-9"
     text = page(client.post(draft_url, _programme_form(primary_measure="NOPE-1")))
     assert "Select a valid choice" in text
+
+
+DEEP = 5000  # "[" * 5000 + "]" * 5000 fits the 10,000 characters of eligibility_more
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_thousands_deep_is_a_message_not_a_server_error(library, login, opening):
+    """A paste gone wrong (or a hostile one) nests deeper than Python's parser recurses:
+    before, json.loads raised RecursionError and the author got a server error."""
+    client = login(library["author"])
+    deep = opening * DEEP + "1" + ("]" if opening == "[" else "}") * DEEP
+    step = _worksheet_step(library)
+    edit = url("library_step_edit", step.pk)
+    response = client.post(edit, {"title": "Try it", "fields_json": deep[:100_000]})
+    assert response.status_code == 200
+    assert "This JSON is nested too deeply to be read." in page(response)
+    step.refresh_from_db()
+    assert step.fields == WORKSHEET
+
+    data = _programme_form(title="Kept title", eligibility_more=deep[:10_000])
+    response = client.post(url("library_programme_draft", library.programme.pk), data)
+    assert response.status_code == 200
+    text = page(response)
+    assert "This JSON is nested too deeply to be read." in text and "Kept title" in text
+    library.programme_draft.refresh_from_db()
+    assert library.programme_draft.title == "Depression, behavioural activation"

@@ -158,3 +158,17 @@ def test_only_investigators_extend_and_only_while_recruiting(world, client):
     actions.do_close_study(ns.study, acting_user=ns.investigator)
     with pytest.raises(ValidationError):
         actions.do_extend_sequence(ns.study, acting_user=ns.investigator, stratum=stratum, places=2)
+
+
+def test_eligibility_rules_nested_thousands_deep_are_a_message(client, world, planned):
+    """Before, json.loads raised RecursionError (not a ValueError): a server error."""
+    sign_in(client, world["researcher"])
+    deep = "{" + '"a":{' * 4990 + "}" * 4991
+    assert len(deep) <= 30_000
+    response = client.post(
+        reverse("study_edit", args=[planned.pk]), _form(planned, eligibility=deep[:10_000])
+    )
+    assert response.status_code == 200
+    assert "This JSON is nested too deeply to be read." in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.eligibility == {}

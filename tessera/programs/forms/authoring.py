@@ -39,6 +39,9 @@ def parse_json(text: str, default):
             _("This is not valid JSON: %(problem)s at line %(line)s, column %(column)s."),
             params={"problem": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from None
+    except RecursionError:
+        # Deeper than the parser recurses (about a thousand levels): no rules are that deep.
+        raise forms.ValidationError(_("This JSON is nested too deeply to be read.")) from None
 
 
 def as_json(value) -> str:

@@ -283,6 +283,13 @@ def _manifest(files: dict[str, zipfile.ZipInfo], budget: _Budget) -> object:
                 "It has %(name)s: zip the contents of the folder, not the folder itself."
             ) % {"name": nested[0]}
         raise PackageRejected([problem])
+    if info.file_size > MAX_MANIFEST_BYTES:  # said by its header: refused before unpacking
+        raise PackageRejected(
+            [
+                _("File %(name)s unpacks to more than %(limit)s.")
+                % {"name": _show(MANIFEST), "limit": size(MAX_MANIFEST_BYTES)}
+            ]
+        )
     raw = budget.read(info, most=MAX_MANIFEST_BYTES)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")

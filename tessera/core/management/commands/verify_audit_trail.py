@@ -50,6 +50,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"The heads file {expect_heads} is not the JSON written beside a backup: {exc}."
                 ) from exc
+            except RecursionError as exc:
+                raise CommandError(
+                    f"The heads file {expect_heads} is nested too deeply to be the JSON "
+                    "written beside a backup."
+                ) from exc
             heads = heads.get("chain_heads", heads) if isinstance(heads, dict) else None
             if not isinstance(heads, dict) or not all(
                 str(chain).isdigit() and isinstance(head, dict) for chain, head in heads.items()

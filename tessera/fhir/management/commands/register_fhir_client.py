@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 jwks = json.loads(read_text(jwks_file, "JWKS file"))
             except ValueError as exc:
                 raise CommandError(f"The JWKS file {jwks_file} is not JSON: {exc}.") from exc
+            except RecursionError as exc:
+                raise CommandError(
+                    f"The JWKS file {jwks_file} is nested too deeply to be a key set."
+                ) from exc
         found_clinic = found_region = None
         if clinic:
             found_clinic = Clinic.objects.filter(slug=clinic).first()
