@@ -11,13 +11,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tessera.appointments import views as session_views
 from tessera.appointments.models import Appointment
+from tests.paging import next_page, queries_of_a_full_page
 
 PER_PAGE = 3
 
@@ -57,7 +56,7 @@ def test_the_sessions_show_one_page_latest_first_and_the_next(world, login, smal
     first = client.get(url).content.decode()
     assert _shown(first) == newest[:PER_PAGE]
     assert "Page 1 of 3" in first and 'aria-label="Pages"' in first
-    following = re.search(r'<a href="([^"]*)" rel="next">', first).group(1).replace("&amp;", "&")
+    following = next_page(first)
     second = client.get(url + following).content.decode()
     assert _shown(second) == newest[PER_PAGE : 2 * PER_PAGE]
 
@@ -68,11 +67,7 @@ def test_the_sessions_read_the_same_queries_for_one_page_or_three(world, login, 
     client.get(url)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        assert len(_shown(response.content.decode())) == PER_PAGE
-        return len(queries)
+        return queries_of_a_full_page(client, url, _shown, PER_PAGE)
 
     _sessions(world, PER_PAGE)
     one_page = count()

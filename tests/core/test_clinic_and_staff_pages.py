@@ -18,6 +18,7 @@ from tessera.core import actions
 from tessera.core.roles import Role
 from tessera.core.views import clinics as clinic_views
 from tests.conftest import make_clinic, make_user
+from tests.paging import next_page, queries_of_a_full_page
 
 PER_PAGE = 3
 
@@ -39,22 +40,18 @@ def _staff(world, first: int, last: int) -> None:
         actions.do_grant_role(user, world.clinic, Role.THERAPIST)
 
 
-def _next(page: str) -> str:
-    return re.search(r'<a href="([^"]*)" rel="next">', page).group(1).replace("&amp;", "&")
-
-
 def _clinic_links(page: str) -> list[str]:
     return [slug for slug in re.findall(r'<a href="/clinics/([\w-]+)/">', page) if slug != "new"]
 
 
-def test_the_regions_clinics_show_one_page_and_the_next(world, login, small_pages):
+def test_the_regions_clinics_show_one_page_and_thenext_page(world, login, small_pages):
     _clinics(world, 0, 2 * PER_PAGE)  # with alpha and beta: 8 clinics, 3 pages
     client = login(world["region_admin"])
     url = reverse("clinic_list")
     first = client.get(url).content.decode()
     assert _clinic_links(first) == ["alpha", "beta", "zz-00"]
     assert "Page 1 of 3" in first and 'aria-label="Pages"' in first
-    second = client.get(url + _next(first)).content.decode()
+    second = client.get(url + next_page(first)).content.decode()
     assert _clinic_links(second) == ["zz-01", "zz-02", "zz-03"]
 
 
@@ -64,11 +61,7 @@ def test_the_regions_clinics_read_the_same_queries_for_one_page_or_three(world, 
     client.get(url)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        assert len(_clinic_links(response.content.decode())) == PER_PAGE
-        return len(queries)
+        return queries_of_a_full_page(client, url, _clinic_links, PER_PAGE)
 
     _clinics(world, 0, 1)
     one_page = count()
@@ -80,7 +73,7 @@ def _staff_rows(page: str) -> list[str]:
     return re.findall(r"<td>Zeta (Zz\d+)</td>", page)
 
 
-def test_a_clinics_staff_table_shows_one_page_and_the_next(world, login, small_pages):
+def test_a_clinics_staff_table_shows_one_page_and_thenext_page(world, login, small_pages):
     from tessera.core.models import ClinicRole
 
     _staff(world, 0, 3 * PER_PAGE)
@@ -93,7 +86,7 @@ def test_a_clinics_staff_table_shows_one_page_and_the_next(world, login, small_p
     seen = set(_staff_rows(first))
     page = first
     for _ in range(pages - 1):
-        page = client.get(url + _next(page)).content.decode()
+        page = client.get(url + next_page(page)).content.decode()
         assert not seen & set(_staff_rows(page))
         seen |= set(_staff_rows(page))
     assert seen == {f"Zz{n:02d}" for n in range(3 * PER_PAGE)}
@@ -123,7 +116,7 @@ def _people(page: str) -> list[str]:
     return re.findall(r"Zeta (Zz\d+)</a>", page)
 
 
-def test_the_staff_page_shows_one_page_of_people_and_the_next(world, login, monkeypatch):
+def test_the_staff_page_shows_one_page_of_people_and_thenext_page(world, login, monkeypatch):
     from tessera.core.views import staff as staff_views
 
     monkeypatch.setattr(staff_views, "STAFF_PER_PAGE", PER_PAGE, raising=False)
@@ -135,7 +128,7 @@ def test_the_staff_page_shows_one_page_of_people_and_the_next(world, login, monk
     seen = set(_people(page))
     assert len(page.split("<tbody>")[1].split("</tbody>")[0].split("<tr ")) - 1 == PER_PAGE
     while 'rel="next"' in page:
-        page = client.get(url + _next(page)).content.decode()
+        page = client.get(url + next_page(page)).content.decode()
         assert not seen & set(_people(page))
         seen |= set(_people(page))
     assert seen == {f"Zz{n:02d}" for n in range(3 * PER_PAGE)}

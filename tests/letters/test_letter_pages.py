@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tessera.letters import views as letter_views
 from tessera.letters.actions import do_write_letter
 from tessera.letters.models import Letter
 from tests.gp_letters import agree_to_gp_letters
+from tests.paging import next_page, queries_of_a_full_page
 
 PER_PAGE = 3
 
@@ -49,7 +48,7 @@ def test_the_letters_show_one_page_and_the_next(small_pages, login):
     first = client.get(url).content.decode()
     assert _shown(first) == newest[:PER_PAGE]
     assert "Page 1 of 3" in first and 'aria-label="Pages"' in first
-    following = re.search(r'<a href="([^"]*)" rel="next">', first).group(1).replace("&amp;", "&")
+    following = next_page(first)
     second = client.get(url + following).content.decode()
     assert _shown(second) == newest[PER_PAGE : 2 * PER_PAGE]
     assert "Page 2 of 3" in second
@@ -62,11 +61,7 @@ def test_the_letters_read_the_same_queries_for_one_page_or_three(small_pages, lo
     client.get(url)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        assert len(_shown(response.content.decode())) == PER_PAGE
-        return len(queries)
+        return queries_of_a_full_page(client, url, _shown, PER_PAGE)
 
     _write(world, PER_PAGE)
     one_page = count()

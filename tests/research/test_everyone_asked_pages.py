@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tessera.research.views import participants as participant_views
 from tests.conftest import make_patient, sign_in
+from tests.paging import next_page, queries_of_a_full_page
 from tests.research import fixtures  # noqa: F401  (the shared study is built there)
 
 PER_PAGE = 5
@@ -49,7 +48,7 @@ def test_everyone_asked_shows_one_page_newest_first_and_the_next(world, study, c
     first = client.get(url).content.decode()
     assert _rows(first) == [f"{n:03d}" for n in range(10, 5, -1)]
     assert 'aria-label="Pages"' in first and "Page 1 of 3" in first
-    following = re.search(r'<a href="([^"]*)" rel="next">', first).group(1).replace("&amp;", "&")
+    following = next_page(first)
     second = client.get(url + following).content.decode()
     assert _rows(second) == [f"{n:03d}" for n in range(5, 0, -1)]
     assert "Page 2 of 3" in second and 'rel="prev"' in second
@@ -67,7 +66,7 @@ def test_a_found_search_stays_on_the_next_page(world, study, client, small_pages
     found = client.post(url, {"q": "Notyet"})["Location"]
     assert "Notyet" not in found
     page = client.get(found).content.decode()
-    following = re.search(r'<a href="([^"]*)" rel="next">', page).group(1).replace("&amp;", "&")
+    following = next_page(page)
     assert "Notyet" not in following and "page=2" in following
     second = client.get(url + following).content.decode()
     assert "Notyet Invited" in second and _rows(second) == ["000"]
@@ -81,11 +80,7 @@ def test_everyone_asked_reads_the_same_queries_for_one_page_or_three(
     client.get(url)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        assert len(_rows(response.content.decode())) == PER_PAGE
-        return len(queries)
+        return queries_of_a_full_page(client, url, _rows, PER_PAGE)
 
     _invite(world, study, 0, PER_PAGE)
     one_page = count()

@@ -12,13 +12,12 @@ import re
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tessera.treatment.models import Response
 from tessera.treatment.views import progress as progress_views
+from tests.paging import next_page, queries_of_a_full_page
 
 PER_PAGE = 4
 
@@ -63,7 +62,7 @@ def test_the_answers_table_shows_one_page_and_the_next(world, login, small_pages
     first = client.get(url).content.decode()
     assert _shown(first) == newest[:PER_PAGE]
     assert "Page 1 of 3" in first and 'aria-label="Pages"' in first
-    following = re.search(r'<a href="([^"]*)" rel="next">', first).group(1).replace("&amp;", "&")
+    following = next_page(first)
     second = client.get(url + following).content.decode()
     assert _shown(second) == newest[PER_PAGE : 2 * PER_PAGE]
 
@@ -74,11 +73,7 @@ def test_the_answers_table_reads_the_same_queries_for_one_page_or_three(world, l
     client.get(url)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        assert len(_shown(response.content.decode())) == PER_PAGE
-        return len(queries)
+        return queries_of_a_full_page(client, url, _shown, PER_PAGE)
 
     _answer(world, PER_PAGE - 1)
     one_page = count()
