@@ -182,7 +182,6 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return _json(capability_statement(base_url(request)))
 
 
-@csrf_exempt
 def _body(request: HttpRequest) -> bytes | None:
     """The body, or None when it is over MAX_BODY: told by its declared length before it
     is read (past Django's own limit, Django would answer with an HTML page, not FHIR)."""
@@ -199,6 +198,7 @@ def _body(request: HttpRequest) -> bytes | None:
     return raw if len(raw) <= MAX_BODY else None
 
 
+@csrf_exempt
 @require_http_methods(["POST"])
 def service_request_create(request: HttpRequest) -> HttpResponse:
     client = _client(request)

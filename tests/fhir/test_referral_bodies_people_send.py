@@ -58,3 +58,20 @@ def test_a_referral_with_a_byte_order_mark_is_read(client, referrer):  # noqa: F
     response = send(client, referrer[1], "\ufeff".encode() + TEXT.encode())
     assert response.status_code == 201, response.content
     assert Application.objects.count() == 1
+
+
+def test_a_record_system_posts_without_a_browsers_csrf_token(referrer):  # noqa: F811
+    """A record system has no CSRF cookie: the referral endpoint is exempt, as the other
+    endpoints systems post to are (a decorator moved onto a helper by mistake left the
+    view without it, and every referral sent over HTTP was refused with 403)."""
+    from django.test import Client
+    from django.urls import resolve
+
+    response = send(Client(enforce_csrf_checks=True), referrer[1], TEXT.encode())
+    assert response.status_code == 201, response.content[:200]
+    for path in (
+        "/fhir/ServiceRequest",
+        "/fhir/auth/token",
+        "/fhir/bulk/00000000-0000-0000-0000-000000000000",
+    ):
+        assert getattr(resolve(path).func, "csrf_exempt", False), path
