@@ -97,7 +97,7 @@ def publish_consents(clinics) -> None:
 def _apply(clinic, user, born, phq, gad) -> Application:
     """A waiting applicant's self-referral, sent with their PHQ-9 answers and one answer
     to every GAD-7 item (Riverside screens with these two only)."""
-    return _self_referred(
+    return self_referred(
         clinic, user, born=born, language="sv", screening={"PHQ-9": phq, "GAD-7": [gad] * 7}
     )
 
@@ -258,7 +258,7 @@ def _screen(application, user, screening: dict[str, list[int]]) -> None:
             )
 
 
-def _self_referred(clinic, user, *, born, language, screening) -> Application:
+def self_referred(clinic, user, *, born, language, screening) -> Application:
     """An application through the applicant's own steps: begun, consent, details,
     screening, sent."""
     application = apply_actions.do_start_application(clinic, applicant=user, language="en")
@@ -282,7 +282,7 @@ def _applied(clinic, user, *, born, language, referral, screening) -> Applicatio
     """A self-referral through the applicant's own steps, or a GP's referral that the
     person claims with their verified address and completes (consent, screening)."""
     if referral is None:
-        return _self_referred(clinic, user, born=born, language=language, screening=screening)
+        return self_referred(clinic, user, born=born, language=language, screening=screening)
     application = apply_actions.do_refer(
         clinic,
         referral=referral,

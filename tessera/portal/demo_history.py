@@ -55,7 +55,8 @@ from tessera.core.models import Episode, Patient
 from tessera.core.working_time import add_working_time
 from tessera.intake.actions import apply as apply_actions
 from tessera.intake.actions import triage as triage_actions
-from tessera.intake.models import Application, ConsentText, Referral, Source, Status
+from tessera.intake.demo import self_referred
+from tessera.intake.models import Application, Referral, Source, Status
 from tessera.letters.actions import do_write_application_letter
 from tessera.letters.models import Letter
 from tessera.messaging import actions as messaging
@@ -365,33 +366,18 @@ def _courses_applications(clinic) -> None:
 
 def _self_application(clinic, rng: random.Random, number: int):
     """A self-referral sent through the applicant's own steps (PHQ-9 and GAD-7 answered
-    without a risk answer)."""
+    without a risk answer), as the intake demo's applicants send theirs."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     user, _created = demo_user(f"turned.away{number}.{clinic.slug}", first, last)
-    application = apply_actions.do_start_application(clinic, applicant=user, language="en")
-    apply_actions.do_accept_consent(
-        application, ConsentText.current(clinic, "en"), acting_user=user
-    )
-    apply_actions.do_save_details(
-        application,
-        acting_user=user,
-        first_name=first,
-        last_name=last,
-        date_of_birth=dt.date(1985, 3, 1 + number),
-        email=user.email,
+    return self_referred(
+        clinic,
+        user,
+        born=dt.date(1985, 3, 1 + number),
         language="sv",
+        screening={
+            code: list(_answers(8, items).values()) for code, items in (("PHQ-9", 9), ("GAD-7", 7))
+        },
     )
-    for code in application.screening_set:
-        items = {"PHQ-9": 9, "GAD-7": 7}.get(code)
-        if items:
-            apply_actions.do_submit_screening(
-                application,
-                code,
-                _answers(8, items),
-                acting_user=user,
-                language="en",
-            )
-    return apply_actions.do_submit_application(application, acting_user=user)
 
 
 REPLY_HOURS = [3, 20, 6, 75, 2, 9, 26, 4, 96, 7, 40, 5]  # one question a week, answered
