@@ -2,6 +2,7 @@
 
 import gc
 import json
+import logging
 import os
 import re
 import subprocess
@@ -160,9 +161,12 @@ def test_the_demo_loads_once_and_again_without_duplicates(seeded_demo, capsys):
     assert AuditEvent.objects.filter(action="clinic.created").count() == 5
 
 
-def test_the_demos_history_sends_no_e_mail_over_the_logins(db, settings, monkeypatch, capsys):
+def test_the_demos_history_sends_no_e_mail_over_the_logins(
+    db, settings, monkeypatch, capsys, caplog
+):
     """What the seed's actions send (over a hundred e-mails in demo mode's console) is
-    held and counted; the logins are the last thing printed."""
+    held and counted, its log lines below warnings not shown; the logins are the last
+    thing printed."""
     from django.core import mail
     from django.core.mail import send_mail
 
@@ -175,6 +179,8 @@ def test_the_demos_history_sends_no_e_mail_over_the_logins(db, settings, monkeyp
 
     def seed():
         send_mail("Tessera: You have a new message", "Sign in to read it.", None, ["p@x.test"])
+        logging.getLogger("tessera.notifications").info("notification.sent id=1")
+        logging.getLogger("tessera.notifications").warning("notification.failed id=2")
         return [Login("therapist@demo.tessera.test", "Therapist", True)]
 
     monkeypatch.setattr(demo, "seed", seed)
@@ -186,6 +192,10 @@ def test_the_demos_history_sends_no_e_mail_over_the_logins(db, settings, monkeyp
         "would have sent 1 e-mail; not sent. E-mails from now on are shown here."
     )
     assert len(mail.outbox) == len(before) + 1  # a test's outbox still sees it
+    # The history's INFO lines are not shown; its warnings are, and logging is as before.
+    assert [r.getMessage() for r in caplog.records] == ["notification.failed id=2"]
+    logging.getLogger("tessera.notifications").info("after the seed")
+    assert caplog.records[-1].getMessage() == "after the seed"
 
 
 def test_the_demo_refuses_to_load_outside_demo_mode(db, settings):

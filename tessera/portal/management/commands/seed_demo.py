@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +10,10 @@ from tessera.portal import demo
 # The demo's history goes through the real actions, and they send what they would send
 # (an application's decision, a new message, a questionnaire waiting): over a hundred
 # e-mails that in demo mode would fill the screen above the logins. They are kept in
-# memory and counted instead; what the demo sends once it runs is shown as before.
+# memory and counted instead; what the demo sends once it runs is shown as before. The
+# same for the history's log lines at INFO and below (each e-mail, text message and task
+# it queued: some 350 lines above the logins in demo mode's console); warnings and errors
+# are still shown.
 _HELD = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -20,11 +25,14 @@ class Command(BaseCommand):
             raise CommandError("Demo data is only loaded in demo mode (TESSERA_DEBUG=1).")
         outbox = getattr(mail, "outbox", None)
         mail.outbox = []
+        quiet_before = logging.root.manager.disable
+        logging.disable(max(quiet_before, logging.INFO))
         try:
             with override_settings(EMAIL_BACKEND=_HELD):
                 logins = demo.seed()
             held = len(mail.outbox)
         finally:
+            logging.disable(quiet_before)
             if outbox is None:
                 del mail.outbox
             else:
