@@ -130,9 +130,10 @@ def with_patients(episodes) -> list:
 
 
 def overdue(user, now=None, limit: int = OVERDUE_SHOWN, *, episodes=None) -> list:
-    """The oldest questionnaires overdue in the episodes the user is responsible for (as
-    ``DueMeasure.objects.visible_to(user).filter(episode__therapist=user).overdue()``),
-    each with ``episode`` and its patient. Two queries, neither joined: the episodes with
+    """The patients with questionnaires overdue in the episodes the user is responsible
+    for (as ``DueMeasure.objects.visible_to(user).filter(episode__therapist=user)
+    .overdue()``), oldest first, each the oldest questionnaire with ``episode``, its
+    patient and ``instruments``. Two queries, neither joined: the episodes with
     their clinic's time zone, then their open dues by the index on (episode,
     completed_at, due_at); "due on an earlier day than today in the clinic's time zone"
     is told here, so no due row is joined to its episode and clinic. ``episodes``:
@@ -170,14 +171,17 @@ OVERDUE_COLUMNS = ("id", "episode_id", "due_at", "instrument", "time_point")
 
 
 def _overdue(episodes: dict, now, limit: int) -> list:
+    """One row a patient (an episode), as the inbox has (issue 20): the oldest overdue
+    questionnaire, with ``instruments`` the codes of all of the episode's overdue ones in
+    the order they were due. The home page said "Overdue questionnaires: 1" in the inbox's
+    counts above a list of two (one patient's GAD-7 and PHQ-9). ``limit`` patients."""
     # By the episodes' clinics' range of open questionnaires, which holds every column
     # read here (``due_open_by_clinic``, decision 0057), not one descent per episode:
     # the inbox's own read (``collect.open_past_due``), its SQL compiled once per process
     # and each row made into a questionnaire without ``Model.__init__`` (issue 16).
     clinics = sorted({e.clinic_id for e in episodes.values()})
     dues = rows_for_ids("inbox.overdue", open_past_due, episodes, now, clinics=clinics)
-    shown = []
-    named = set()
+    shown = {}
     today: dict[str, object] = {}
     for row in dues:
         due_at = row[2]
@@ -187,14 +191,18 @@ def _overdue(episodes: dict, now, limit: int) -> list:
             today[zone.key] = now.astimezone(zone).date()
         if due_at.astimezone(zone).date() >= today[zone.key]:
             continue  # due today is not overdue: the patient has until the day ends
-        if episode.pk not in named:
-            episode.patient = patient_of(episode)
-            named.add(episode.pk)
+        first = shown.get(episode.pk)
+        if first is not None:
+            if row[3] not in first.instruments:
+                first.instruments.append(row[3])
+            continue
+        if len(shown) == limit:
+            continue  # a patient past the limit; those shown may have more rows to come
+        episode.patient = patient_of(episode)
         # A questionnaire made from its row as ``.only(*OVERDUE_COLUMNS)`` made it.
         due = loaded_row(DueMeasure, DEFAULT_DB_ALIAS, OVERDUE_COLUMNS, row)
         due.episode = episode
+        due.instruments = [row[3]]
         due.measures_href = url_with_id("patient_measures", "pk", episode.patient_id)
-        shown.append(due)
-        if len(shown) == limit:
-            break
-    return shown
+        shown[episode.pk] = due
+    return list(shown.values())

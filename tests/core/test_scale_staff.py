@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tessera.core.models import ClinicRole, Episode, Patient
@@ -18,7 +19,7 @@ from tessera.inbox import collect, items, scope, worklist
 from tessera.portal import staff_lists
 from tessera.safety.models import RiskAlert
 from tessera.treatment.models import DueMeasure
-from tests.conftest import make_patient
+from tests.conftest import make_patient, sign_in
 from tests.core.test_scale import explain
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -93,11 +94,42 @@ def test_the_staff_homes_overdue_list_is_the_old_querysets(world):
         .select_related("episode__patient")
         .order_by("due_at", "id")[:20]
     )
+    # One row a patient, as the inbox has: each patient's oldest, with all its codes.
+    first = {}
+    for d in old:
+        first.setdefault(d.episode_id, d)
     new = staff_lists.overdue(user, now)
-    assert [d.pk for d in new] == [d.pk for d in old]
+    assert [d.pk for d in new] == [d.pk for d in first.values()]
     assert len(new) >= 2
-    assert [str(d.episode.patient) for d in new] == [str(d.episode.patient) for d in old]
+    assert [str(d.episode.patient) for d in new] == [str(d.episode.patient) for d in first.values()]
+    for d in new:
+        codes = [o.instrument for o in old if o.episode_id == d.episode_id]
+        assert d.instruments == list(dict.fromkeys(codes))
     assert staff_lists.overdue(world["other_therapist"], now) == []
+
+
+def test_one_patients_overdue_questionnaires_are_one_row_as_in_the_inbox(world, client):
+    """A patient with a GAD-7 and a PHQ-9 overdue: the inbox's count says 1, and the
+    home page's list under it said two rows; now one, naming both."""
+    now = _overdue_world(world)
+    episode = world.episode
+    DueMeasure.objects.create(
+        episode=episode,
+        instrument="GAD-7",
+        time_point="weekly",
+        sequence=99,
+        opens_at=now - dt.timedelta(days=4),
+        due_at=now - dt.timedelta(days=3),
+        expires_at=now + dt.timedelta(days=5),
+    )
+    rows = [d for d in staff_lists.overdue(world["therapist"], now) if d.episode.pk == episode.pk]
+    assert len(rows) == 1
+    assert rows[0].instruments[0] == "GAD-7" and "PHQ-9" in rows[0].instruments
+    sign_in(client, world["therapist"])
+    page = client.get(reverse("home")).content.decode()
+    listed = page.split('id="overdue-heading"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == len(staff_lists.overdue(world["therapist"]))
+    assert "GAD-7, PHQ-9" in listed
 
 
 def test_the_staff_homes_caseload_is_the_old_querysets(world):
