@@ -61,14 +61,17 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def namesake_details(rows: Iterable) -> list[str]:
+def namesake_details(rows: Iterable, among: Iterable = ()) -> list[str]:
     """For each row, in order: "" when no one else in the rows has its name, else what
     tells it apart ("born 02/01/1990", or "born 02/01/1990, record 17" when the date of
-    birth is shared too)."""
+    birth is shared too). ``among``: more rows the reader knows the list's people by,
+    not shown (the inbox's caseload): a page of the inbox that names one of a
+    therapist's two "Olle Nilsson"s says which, though the other has no row on it."""
     rows = list(rows)
     people = [person_of(row) for row in rows]
+    everyone = people + [person_of(row) for row in among]
     who_by_name: dict[str, set] = defaultdict(set)
-    for person in people:
+    for person in everyone:
         if person and person[0].strip():
             who_by_name[_key(person[0])].add(person[1])
     details = []
@@ -80,7 +83,7 @@ def namesake_details(rows: Iterable) -> list[str]:
         name, who, source = person
         if _key(name) not in born_by_name:
             whose: dict = defaultdict(set)
-            for other in people:
+            for other in everyone:
                 if other and _key(other[0]) == _key(name):
                     whose[_born(other[2])].add(other[1])
             born_by_name[_key(name)] = whose
@@ -100,10 +103,10 @@ def detail(born, number: str | None) -> str:
     return gettext("born %(date)s, record %(number)s") % {"date": date, "number": number}
 
 
-def with_namesakes(rows: Iterable) -> list:
+def with_namesakes(rows: Iterable, among: Iterable = ()) -> list:
     """The rows, each with ``namesake`` set to its detail ("" for a name of its own)."""
     rows = list(rows)
-    for row, said in zip(rows, namesake_details(rows), strict=True):
+    for row, said in zip(rows, namesake_details(rows, among), strict=True):
         if isinstance(row, dict):
             row["namesake"] = said
         else:

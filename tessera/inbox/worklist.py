@@ -24,7 +24,7 @@ inbox's and the staff home's time).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -106,6 +106,9 @@ class Tally:
 @dataclass
 class Worklist:
     items: list[Item]
+    # The caseload the rows were read from, by id: whose names a row's is told apart
+    # from (a page shows one of two namesakes; decision 0128).
+    caseload: dict = field(default_factory=dict)
 
     @property
     def counts(self) -> list[tuple[str, object, int]]:
@@ -224,7 +227,7 @@ def build(episodes, now=None, *, people=()) -> Worklist:
     for collector in COLLECTORS:
         rows.extend(collector(caseload, now, clinics))
     rows.sort(key=lambda item: item.sort_key)
-    return Worklist(rows)
+    return Worklist(rows, caseload)
 
 
 def read_caseload(episodes, *, people=()) -> dict[int, Episode]:

@@ -94,3 +94,15 @@ def test_the_filters_write_it_inside_the_link():
         "<a href='/p/2/'>Svensson, Anna <span class=\"namesake\">(born 1985-03-12)</span></a>"
         "<a href='/p/3/'>Svensson, Bo</a>"
     )
+
+
+def test_a_name_is_told_apart_from_the_people_the_reader_knows_too():
+    """The inbox's page names one of a therapist's two Anna Svenssons; the other, in the
+    caseload with no row on the page, is why the one shown says which she is."""
+    rows = [SimpleNamespace(episode=_episode(1, 5)), SimpleNamespace(episode=_episode(1, 5))]
+    caseload = [_episode(1, 5), _episode(2, 6, born=dt.date(1985, 3, 12)), _episode(3, 7, "Bo")]
+    with translation.override("en"):
+        assert namesake_details(rows) == ["", ""]
+        assert namesake_details(rows, among=caseload) == ["born 1990-01-02"] * 2
+        # The page's own person among the known ones is no second person.
+        assert namesake_details(rows, among=[_episode(1, 5)]) == ["", ""]

@@ -13,8 +13,9 @@ register = template.Library()
 
 
 @register.filter
-def namesakes(rows):
-    return with_namesakes(rows)
+def namesakes(rows, among=None):
+    """``rows|namesakes:caseload``: told apart from the caseload's people too."""
+    return with_namesakes(rows, among or ())
 
 
 @register.filter

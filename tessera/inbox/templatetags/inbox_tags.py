@@ -54,7 +54,10 @@ def inbox_rows(context, rows, choice):
     actions: dict[int, str] = {}
     rows = list(rows)
     names: dict[int, str] = {}  # a patient's name, told apart from a namesake's (0128)
-    for item, said in zip(rows, namesake_details(rows), strict=True):
+    # Told apart from the whole caseload's people, not the page's alone.
+    work = context.get("work")
+    among = work.caseload.values() if work is not None else ()
+    for item, said in zip(rows, namesake_details(rows, among), strict=True):
         if item.episode.pk not in names:
             names[item.episode.pk] = _text(item.episode.patient) + after_name(said)
     for item in rows:

@@ -156,6 +156,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "overdue": overdue,
+            # Whom the caseload's and the overdue list's names are told apart from: all
+            # the user's patients, not one page's (decision 0128).
+            "responsible": responsible,
             "memberships": memberships,
             # The user's regions are read once per request (``access``): no query here
             # for the staff who administer none.
