@@ -60,7 +60,7 @@ from tessera.intake.models import Application, Referral, Source, Status
 from tessera.letters.actions import do_write_application_letter
 from tessera.letters.models import Letter
 from tessera.messaging import actions as messaging
-from tessera.messaging.models import Message
+from tessera.messaging.models import Message, MessageRead
 from tessera.programs.models import ProgrammeVersion, Step
 from tessera.treatment import actions as treatment
 from tessera.treatment.actions import do_open_episode
@@ -385,8 +385,9 @@ REPLY_HOURS = [3, 20, 6, 75, 2, 9, 26, 4, 96, 7, 40, 5]  # one question a week, 
 
 def _reply_history(ctx) -> None:
     """Twelve weeks of questions from Riverside's demo patient, each answered by the
-    therapist (the dashboard's reply times); the messages are then dated back a week
-    each (a test-data update: messages are dated when sent)."""
+    therapist (the dashboard's reply times) and read before the next question; the
+    messages are then dated back a week each (a test-data update: messages are dated
+    when sent)."""
     patient, therapist = ctx.patients.get("patient"), ctx.staff.get("therapist")
     if patient is None or therapist is None or patient.user is None:
         return
@@ -411,6 +412,13 @@ def _reply_history(ctx) -> None:
         replied = sent + dt.timedelta(hours=hours)
         Message.objects.filter(pk=asked.pk).update(sent_at=sent, answered_at=replied)
         Message.objects.filter(pk=answer.pk).update(sent_at=replied)
+        if week > 1:
+            # Read before the next week's question: her home counted a dozen answers
+            # "unread" from a patient who had gone on writing every week.
+            messaging.do_mark_read([answer], reader=patient.user)
+            MessageRead.objects.filter(message=answer, user=patient.user).update(
+                read_at=replied + dt.timedelta(hours=5)
+            )
 
 
 # The weeks of messages the guided courses of the history write: the implementation
