@@ -140,6 +140,21 @@ def my_messages(request: HttpRequest) -> HttpResponse:
 def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _staff_episode(request.user, episode_id)
     if not access.may_write_message(request.user, episode):
+        if access.patient_reads_elsewhere(episode):
+            # An ended course, the patient in a later one (decision 0148): the page says
+            # so, and a message written on a page drawn before is shown back to copy.
+            not_sent = (request.POST.get("body") or "").strip()[:5000]
+            response = _render(
+                request,
+                "messaging/episode_messages.html",
+                episode,
+                None,
+                elsewhere=actions.ELSEWHERE,
+                not_sent=not_sent,
+            )
+            if request.method == "POST":
+                response.status_code = 409
+            return response
         # A colleague consulted on the case reads the conversation but does not write.
         if request.method == "POST":
             raise PermissionDenied

@@ -93,7 +93,7 @@ from .intake import (
     urgent_application_recipients,
 )
 from .letters import gp_letter_refusal
-from .messaging import may_write_message
+from .messaging import may_write_message, patient_reads_elsewhere
 from .patients import (
     actor_role_label,
     count_real_patients_visible_to,
@@ -283,6 +283,7 @@ __all__ = [
     "participant_q_for_patient",
     "patient_in_own_scope",
     "patient_is_visible",
+    "patient_reads_elsewhere",
     "patient_region_ids",
     "patient_search_q",
     "patients_visible_to",

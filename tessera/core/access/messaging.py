@@ -4,14 +4,18 @@
   (``read_only_from``, set when the episode is ended), in the clinic's time zone; and
   only when the episode has a responsible therapist, so that a message always reaches a
   person (in unguided care without one, nobody would read it: issue 14).
-- Staff whose own roles show them the episode. A colleague consulted on the case reads
-  the conversation but does not write to the patient.
+- Staff whose own roles show them the episode, while it is the conversation the patient
+  reads: the patient's messages page shows their open course, else their latest one, so
+  an ended course's conversation is no longer written in once the patient has a later
+  course (it was sent, notified, and never shown to them; decision 0148). A colleague
+  consulted on the case reads the conversation but does not write to the patient.
 """
 
 from __future__ import annotations
 
 import zoneinfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .patients import episode_in_own_scope
@@ -30,12 +34,30 @@ def _patient_may_still_write(episode) -> bool:
     return today < episode.read_only_from
 
 
+def patient_reads_elsewhere(episode) -> bool:
+    """Whether the patient's messages page shows another course than this ended one (a
+    later course, here or at another clinic): what is written here would not reach them
+    (``messaging.views._patient_episode`` shows the open course, else the latest)."""
+    from tessera.core.models import Episode
+
+    if episode.status != "ended":
+        return False
+    user_id = episode.patient.user_id
+    mine = Q(patient__user_id=user_id) if user_id is not None else Q(patient_id=episode.patient_id)
+    later = ~Q(status="ended") | Q(created_at__gt=episode.created_at)
+    return Episode.objects.filter(mine, later).exclude(pk=episode.pk).exists()
+
+
 def may_write_message(user, episode) -> bool:
     """The patient of the episode while it is open (or ended but not yet read-only) and
     someone reads it (a responsible therapist); staff whose own roles show them the
-    episode."""
+    episode, unless the patient now reads a later course's conversation."""
     if not getattr(user, "is_authenticated", False):
         return False
     if _is_patient_of(user, episode):
         return episode.therapist_id is not None and _patient_may_still_write(episode)
-    return user.is_staff_member and episode_in_own_scope(user, episode)
+    return (
+        user.is_staff_member
+        and episode_in_own_scope(user, episode)
+        and not patient_reads_elsewhere(episode)
+    )

@@ -53,6 +53,7 @@ def forbidden(request, exception=None):
         and AuditEvent.objects.acted_with_a_role(user.pk),
         "typed": typed_in_a_form(request),
     }
+    context["signed_in_as"] = None if context["no_role"] else _signed_in_as(request)
     return render(request, "errors/403.html", context, status=403)
 
 
@@ -162,7 +163,20 @@ def not_found(request, exception=None):
         # A page that posts to itself (a confirmation page) is about the gone thing too:
         # its list, then.
         return redirect(back if urlsplit(back).path != request.path else _list_of(request.path))
-    return render(request, "errors/404.html", _closed_context(why), status=404)
+    context = _closed_context(why, signed_in_as=None if why else _signed_in_as(request))
+    return render(request, "errors/404.html", context, status=404)
+
+
+def _signed_in_as(request) -> str | None:
+    """The signed-in account's address, for a link opened (a GET) that this account may
+    not open: it may have been sent to another account (a shared computer, a second
+    address), so the page says whose session this is and offers to sign out and open the
+    link again (decision 0148, as 0103 and 0111 do for invitations and password links).
+    The header shows the address anyway; nothing of the link's own account is said."""
+    user = getattr(request, "user", None)
+    if request.method != "GET" or user is None or not user.is_authenticated:
+        return None
+    return user.email
 
 
 def _said_already_removed(request, sent: bool):

@@ -14,6 +14,7 @@ from .drafts import (  # noqa: F401
     draft_for,
 )
 from .messages import (  # noqa: F401
+    ELSEWHERE,
     MAX_BODY,
     MAX_QUOTE,
     _check_answer,
@@ -29,6 +30,7 @@ from .messages import (  # noqa: F401
 )
 
 __all__ = [
+    "ELSEWHERE",
     "reply_risk",
     "MAX_BODY",
     "MAX_QUOTE",

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tessera.core import access, audit, risk_words, submissions
 from tessera.core.models import Episode
@@ -23,8 +24,31 @@ MAX_BODY = 10_000
 MAX_QUOTE = 5_000
 
 
+# An ended course's conversation once the patient has a later one (decision 0148).
+ELSEWHERE = gettext_lazy(
+    "This course has ended and the patient now has a later one: their messages page shows "
+    "only that course, so a message written here would not reach them. Nothing was sent."
+)
+
+
 def _is_patient_of(user, episode: Episode) -> bool:
     return episode.patient.user_id is not None and episode.patient.user_id == user.pk
+
+
+def _refuse_writer(acting_user, episode: Episode) -> None:
+    """Why someone who may not write in this conversation may not (raises)."""
+    if _is_patient_of(acting_user, episode) and episode.therapist_id is None:
+        raise ValidationError(_("Nobody reads messages in this course. Use “I need help” instead."))
+    if _is_patient_of(acting_user, episode):
+        raise ValidationError(
+            _(
+                "Your treatment has ended and your messages are now read-only. "
+                "Contact your clinic if you need to reach them."
+            )
+        )
+    if access.patient_reads_elsewhere(episode):
+        raise ValidationError(ELSEWHERE)
+    raise ValidationError(_("You cannot write in this conversation."))
 
 
 def _clean_body(body: str) -> str:
@@ -110,18 +134,7 @@ def do_send_message(
     if existing is not None:
         return existing
     if not access.may_write_message(acting_user, episode):
-        if _is_patient_of(acting_user, episode) and episode.therapist_id is None:
-            raise ValidationError(
-                _("Nobody reads messages in this course. Use “I need help” instead.")
-            )
-        if _is_patient_of(acting_user, episode):
-            raise ValidationError(
-                _(
-                    "Your treatment has ended and your messages are now read-only. "
-                    "Contact your clinic if you need to reach them."
-                )
-            )
-        raise ValidationError(_("You cannot write in this conversation."))
+        _refuse_writer(acting_user, episode)
     from_patient = _is_patient_of(acting_user, episode)
     body = _clean_body(body)
     quoted_text = (quoted_text or "").strip()

@@ -26,8 +26,29 @@ class EditedMeanwhile(Exception):
 
 
 def plan_for(episode) -> SafetyPlan:
+    """The episode's plan; while a course has none yet, the patient's plan from their
+    latest earlier course at the clinic, unsaved (``carried_from`` says which), so that a
+    patient referred again does not lose sight of their plan until the new care team
+    writes one (decision 0148). Saving it makes it this course's own."""
     plan = SafetyPlan.objects.filter(episode=episode).first()
-    return plan or SafetyPlan(episode=episode, parts={}, version=0)
+    if plan is not None:
+        return plan
+    earlier = (
+        SafetyPlan.objects.filter(
+            episode__patient_id=episode.patient_id,
+            episode__clinic_id=episode.clinic_id,
+            episode__created_at__lt=episode.created_at,
+        )
+        .select_related("episode", "updated_by")
+        .order_by("-episode__created_at")
+        .first()
+    )
+    carried = SafetyPlan(episode=episode, parts={}, version=0)
+    if earlier is not None and not earlier.is_empty:
+        carried.parts = dict(earlier.parts)
+        carried.updated_at, carried.updated_by = earlier.updated_at, earlier.updated_by
+        carried.carried_from = earlier.episode
+    return carried
 
 
 @transaction.atomic
