@@ -384,8 +384,8 @@ REPLY_HOURS = [3, 20, 6, 75, 2, 9, 26, 4, 96, 7, 40, 5]  # one question a week, 
 
 
 def _reply_history(ctx) -> None:
-    """Twelve weeks of questions from Riverside's demo patient, each answered by the
-    therapist (the dashboard's reply times) and read before the next question; the
+    """A question a week from Riverside's demo patient since her course began (up to
+    twelve), each answered by the therapist and read before the next question; the
     messages are then dated back a week each (a test-data update: messages are dated
     when sent)."""
     patient, therapist = ctx.patients.get("patient"), ctx.staff.get("therapist")
@@ -396,6 +396,11 @@ def _reply_history(ctx) -> None:
         return
     now = timezone.now()
     for week, hours in enumerate(REPLY_HOURS, start=1):
+        sent = now - dt.timedelta(weeks=week, hours=2)
+        if episode.started_on and sent.date() < episode.started_on:
+            # Her course began some weeks ago: her Messages showed questions from two
+            # months before it (the service's weeks of replies are the history's courses').
+            break
         asked = messaging.do_send_message(
             episode,
             acting_user=patient.user,
@@ -408,7 +413,6 @@ def _reply_history(ctx) -> None:
             body="Thank you for asking. Try it once a day and tell me how it went.",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-reply-a-{episode.pk}-{week}"),
         )
-        sent = now - dt.timedelta(weeks=week, hours=2)
         replied = sent + dt.timedelta(hours=hours)
         Message.objects.filter(pk=asked.pk).update(sent_at=sent, answered_at=replied)
         Message.objects.filter(pk=answer.pk).update(sent_at=replied)
