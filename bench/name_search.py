@@ -61,7 +61,7 @@ JOIN core_patient p ON p.id = %(first)s + g
 WHERE t.id = %(template)s
 """
 # Names as a Nordic clinic's are spread: a few very common ones, many rarer, a third of
-# the last names double; "Andersson" is then about one patient in thirty.
+# the last names double: "ander" is then in about one patient in twenty.
 FIRST_NAMES = (
     "Anna Eva Maria Karin Sara Lena Emma Kerstin Ingrid Sofia Erik Lars Karl Anders Per "
     "Johan Nils Mikael Jan Hans Åsa Björn Göran Ömer Zoë Noël José Aída Liv Ole Søren Mette "
@@ -218,8 +218,8 @@ def read(clinic_id: int, shape, query: str) -> tuple[int, list[int]]:
 
 def words(clinic_id: int) -> list[tuple[str, str]]:
     """The searches measured: a name part nobody has, a part of the commonest names
-    (Andersson, Sandberg...: one patient in ten or so), a rare one with a letter beyond
-    ASCII (Ødegård, about one in a hundred), and a grown patient's whole identity number
+    (Andersson, Andersen: about one patient in twenty), a rarer one with a letter
+    beyond ASCII (Ødegård: about one in seventy), and a grown patient's whole identity number
     (the clinic's first grown one: the same words at every size)."""
     from tessera.core.models import Episode
 
