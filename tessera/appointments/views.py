@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +30,9 @@ from .models import Appointment, ChangeRequest
 # An episode's sessions grow every week of blended or face-to-face care, for years: the
 # staff page is paged, the latest (and the booked ones to come) first (decision 0140).
 SESSIONS_PER_PAGE = 25
+# The patient's own: the coming ones, soonest first, above the past ones, which are
+# paged, the latest first (decision 0147).
+MY_PAST_SESSIONS_PER_PAGE = 25
 
 
 def _episode(user, episode_id: int) -> Episode:
@@ -239,23 +242,35 @@ def _my_episode_sessions(user):
 def _my_sessions_page(request, *, bound=None, bound_pk=None, status=200) -> HttpResponse:
     episode, sessions = _my_episode_sessions(request.user)
     now = timezone.now()
+    coming = Q(status=Appointment.Status.BOOKED, starts_at__gte=now)
+    page = Paginator(
+        sessions.exclude(coming).order_by("-starts_at", "-id"), MY_PAST_SESSIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    # The coming ones lead the first page; a later page is the past ones only.
+    shown = list(sessions.filter(coming).order_by("starts_at", "id")) if page.number == 1 else []
     rows = []
-    for s in sessions:
-        coming = s.status == Appointment.Status.BOOKED and s.starts_at >= now
+    for s in [*shown, *page.object_list]:
+        is_coming = s.status == Appointment.Status.BOOKED and s.starts_at >= now
         # Its therapist has left: it will not take place as booked (decision 0096). The
         # patient is told the clinic rebooks it; no link, calendar file or request form.
-        to_rebook = coming and s.therapist_left
+        to_rebook = is_coming and s.therapist_left
         form = None
-        if coming and not to_rebook:
+        if is_coming and not to_rebook:
             form = bound if s.pk == bound_pk else ChangeRequestForm(auto_id=f"s{s.pk}-%s")
         asked = s.open_requests[0] if s.open_requests else None
         rows.append(
-            {"session": s, "coming": coming, "to_rebook": to_rebook, "form": form, "asked": asked}
+            {
+                "session": s,
+                "coming": is_coming,
+                "to_rebook": to_rebook,
+                "form": form,
+                "asked": asked,
+            }
         )
     return render(
         request,
         "appointments/my_sessions.html",
-        {"rows": rows, "clinic": episode.clinic if episode else None},
+        {"rows": rows, "page": page, "clinic": episode.clinic if episode else None},
         status=status,
     )
 

@@ -318,8 +318,21 @@ def _refresh_batch(ids: list[int]) -> int:
 
 
 def rebuild() -> int:
-    """Every episode's row from scratch; rows of episodes that are gone are removed."""
+    """Every episode's row from scratch; rows of episodes that are gone are removed.
+
+    The episodes' ids are streamed and written ``BATCH`` at a time, and the rows of
+    episodes that are gone found by a subquery (decision 0147): every id of the country
+    was held in one list and sent back as one ``NOT IN`` list of parameters, which
+    SQLite refuses past 32,766 and PostgreSQL parses as a statement of megabytes."""
     with transaction.atomic():
-        ids = list(Episode.objects.order_by("pk").values_list("pk", flat=True))
-        EpisodeOutcome.objects.exclude(episode_id__in=ids).delete()
-        return refresh(ids)
+        EpisodeOutcome.objects.exclude(episode_id__in=Episode.objects.values("pk")).delete()
+        written = 0
+        batch: list[int] = []
+        for pk in (
+            Episode.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH)
+        ):
+            batch.append(pk)
+            if len(batch) == BATCH:
+                written += _refresh_batch(batch)
+                batch = []
+        return written + (_refresh_batch(batch) if batch else 0)

@@ -7,6 +7,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 from django.utils.safestring import SafeString
 
 from tessera.instruments.scoring import load_definition
@@ -20,6 +22,9 @@ class Series:
     name: str
     rows: list = field(default_factory=list)  # (date, total, band label)
     chart: SafeString | None = None
+    page: Page | None = None  # of ``rows``, the latest first (``page_tables``)
+    previous_query: str = ""
+    next_query: str = ""
 
 
 def series_for(responses, language: str, clinic=None) -> list[Series]:
@@ -55,6 +60,27 @@ def series_for(responses, language: str, clinic=None) -> list[Series]:
             chart_id=f"chart-{definition.code.lower()}",
         )
     return sorted(by_code.values(), key=lambda s: s.code)
+
+
+def page_tables(series: list[Series], query: QueryDict, per_page: int) -> list[Series]:
+    """Each chart's table of values a page at a time, the latest first (decision 0147):
+    a weekly questionnaire for years is hundreds of rows under its chart. Each table
+    has its own page number in the address (``phq-9-page``), so that paging one keeps
+    the others' pages and the rest of the address. The chart draws every value."""
+    for s in series:
+        param = f"{s.code.lower()}-page"
+        s.page = Paginator(s.rows[::-1], per_page).get_page(query.get(param))
+        if s.page.has_previous():
+            s.previous_query = _with(query, param, s.page.previous_page_number())
+        if s.page.has_next():
+            s.next_query = _with(query, param, s.page.next_page_number())
+    return series
+
+
+def _with(query: QueryDict, param: str, number: int) -> str:
+    changed = query.copy()
+    changed[param] = str(number)
+    return "?" + changed.urlencode()
 
 
 def _day(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.date:

@@ -17,6 +17,10 @@ from .. import plans, progress, questionnaires
 from ..models import DueMeasure, Response
 from ..models.measures import start_of_day
 
+# Each chart's table of values (the chart as text, for a screen reader) grows every week
+# of a course: a page at a time, the latest first (decision 0147).
+SCORES_PER_PAGE = 25
+
 
 def _language() -> str:
     return (get_language() or "en")[:2]
@@ -24,8 +28,10 @@ def _language() -> str:
 
 @patient_required
 def my_progress(request: HttpRequest) -> HttpResponse:
-    responses = Response.objects.visible_to(request.user).filter(
-        episode__patient__user=request.user
+    responses = (
+        Response.objects.visible_to(request.user)
+        .filter(episode__patient__user=request.user)
+        .defer("answers")
     )
     episode = plans.patient_reading_episode(request.user)
     completed = (
@@ -39,10 +45,14 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         request,
         "treatment/my_progress.html",
         {
-            "series": progress.series_for(
-                responses.order_by("submitted_at"),
-                _language(),
-                episode.clinic if episode else None,
+            "series": progress.page_tables(
+                progress.series_for(
+                    responses.order_by("submitted_at", "id"),
+                    _language(),
+                    episode.clinic if episode else None,
+                ),
+                request.GET,
+                SCORES_PER_PAGE,
             ),
             "completed": completed,
         },
@@ -61,7 +71,7 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     episodes = Episode.objects.visible_to(request.user).filter(patient=patient)
     clinic = episodes.select_related("clinic").first().clinic if episodes else None
     record_patient_read(request.user, patient, "measures", clinic=clinic)
-    responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at")
+    responses = Response.objects.filter(episode__in=episodes).order_by("submitted_at", "id")
     now = timezone.now()
     # Open or to come: a questionnaire whose window has ended is neither overdue nor
     # upcoming (one never answered stays pending for good, ~2 a week of a long course).
@@ -88,7 +98,11 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "missed": missed[:MISSED_SHOWN],
             "missed_more": len(missed) > MISSED_SHOWN,
             "missed_shown": MISSED_SHOWN,
-            "series": progress.series_for(responses, _language(), clinic),
+            "series": progress.page_tables(
+                progress.series_for(responses.defer("answers"), _language(), clinic),
+                request.GET,
+                SCORES_PER_PAGE,
+            ),
             "page": Paginator(
                 responses.order_by("-submitted_at", "-id"), RESPONSES_PER_PAGE
             ).get_page(request.GET.get("page")),

@@ -1,0 +1,306 @@
+"""The patient search by name in one clinic that grows (decisions 0140, 0147): the
+database pages each shape of the search reads, side by side, at growing sizes.
+
+    python bench/name_search.py                          # 1,000 / 10,000 / 100,000
+    python bench/name_search.py --sizes 1000,10000 --trigram
+
+Needs PostgreSQL (``--database-url``, default a database ``tessera_name_search_bench``
+on 127.0.0.1, dropped, created, migrated and seeded with the demo afresh:
+``scale.fresh_database``, ``scale.setup_django``). The demo clinic is grown to each size
+in turn with ``INSERT ... SELECT generate_series`` (patients with pseudo-random names
+and identity numbers, one episode each, carrying the names as core 0018's trigger
+would), then ``VACUUM ANALYZE``. A national service's clinic is one clinic: the
+search's scope (the clinic) grows with the country, which ``scale.py``'s country, whose
+clinics stay the same size, does not show.
+
+Per size and search words (a name part that finds nobody, a part that finds a few, a
+whole identity number), the pages read (``scale.pages_read``: EXPLAIN (ANALYZE,
+BUFFERS), shared buffers hit + read) of the clinic's matching episodes, as the patient
+list and the invitation's search filter them:
+
+  as one     the names and the number OR-ed in one query (``access.patient_search_q``
+             before 0147: the number's patients an array subquery of the OR);
+  split      the number looked up first (its own index), then the names OR-ed with the
+             patients it found as a list of ids, two queries;
+  as now     ``access.patient_search_q`` as the code has it.
+
+With ``--trigram``: the same again after ``pg_trgm`` GIN indexes on the episodes'
+upper-cased name copies are made in this database (never by a migration), to see
+whether the planner uses them. Each shape's matches are checked equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scale  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_name_search_bench"
+
+PATIENTS = """
+INSERT INTO core_patient (id, {columns}, first_name, last_name, national_id,
+  national_id_country, user_id, is_training)
+SELECT %(first)s + g, {template_columns},
+  (%(firsts)s::text[])[1 + abs(hashtext('f' || (%(first)s + g))) %% %(n_firsts)s],
+  (%(lasts)s::text[])[1 + abs(hashtext('l' || (%(first)s + g))) %% %(n_lasts)s]
+    || CASE WHEN g %% 3 = 0 THEN '-' || (%(lasts)s::text[])[1 + g %% %(n_lasts)s] ELSE '' END,
+  '19' || lpad((%(first)s + g)::text, 10, '0'), 'SE', NULL, false
+FROM core_patient t, generate_series(1, %(n)s) g WHERE t.id = %(template)s
+"""
+EPISODES = """
+INSERT INTO treatment_episode (id, {columns}, patient_id, clinic_id, therapist_id,
+  patient_first_name, patient_last_name, patient_date_of_birth)
+SELECT %(first_episode)s + g, {template_columns}, %(first)s + g, %(clinic)s, NULL,
+  p.first_name, p.last_name, p.date_of_birth
+FROM treatment_episode t, generate_series(1, %(n)s) g
+JOIN core_patient p ON p.id = %(first)s + g
+WHERE t.id = %(template)s
+"""
+# Names as a Nordic clinic's are spread: a few very common ones, many rarer, a third of
+# the last names double: "ander" is then in about one patient in twenty.
+FIRST_NAMES = (
+    "Anna Eva Maria Karin Sara Lena Emma Kerstin Ingrid Sofia Erik Lars Karl Anders Per "
+    "Johan Nils Mikael Jan Hans Åsa Björn Göran Ömer Zoë Noël José Aída Liv Ole Søren Mette "
+    "Freja Ida Maja Elsa Hugo Liam Ali Fatima Mohammed Yusuf Ahmed Olga Irina Mirja Aino"
+).split()
+LAST_NAMES = (
+    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson "
+    "Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson "
+    "Magnusson Lindström Olofsson Lindqvist Lindgren Berg Axelsson Bergström Lundberg "
+    "Lind Lundgren Lundqvist Mattsson Berglund Fredriksson Sandberg Henriksson Forsberg "
+    "Sjöberg Wallin Ali Engström Mohamed Eklund Danielsson Lundin Håkansson Björk Bergman "
+    "Gunnarsson Holm Wikström Samuelsson Isaksson Fransson Bergqvist Nyström Holmberg "
+    "Arvidsson Löfgren Söderberg Nyberg Blomqvist Claesson Nordström Mårtensson Lundström "
+    "Hansen Jensen Nielsen Pedersen Andersen Johansen Larsen Olsen de Vries Jansen Bakker "
+    "Visser Smit Meijer de Jong Mulder Müller Nguyen Yılmaz Kovačević Ødegård Ærø"
+).split()
+OWN = {
+    "core_patient": {
+        "id",
+        "first_name",
+        "last_name",
+        "national_id",
+        "national_id_country",
+        "user_id",
+        "is_training",
+    },
+    "treatment_episode": {
+        "id",
+        "patient_id",
+        "clinic_id",
+        "therapist_id",
+        "patient_first_name",
+        "patient_last_name",
+        "patient_date_of_birth",
+    },
+}
+TRIGRAM = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX bench_episode_first_trgm ON treatment_episode "
+    "USING gin (UPPER(patient_first_name::text) gin_trgm_ops)",
+    "CREATE INDEX bench_episode_last_trgm ON treatment_episode "
+    "USING gin (UPPER(patient_last_name::text) gin_trgm_ops)",
+]
+
+
+def _columns(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return [c for (c,) in cursor.fetchall() if c not in OWN[table]]
+
+
+def grow_clinic(clinic_id: int, target: int) -> None:
+    """Patients and their episodes in the clinic until it holds ``target`` episodes,
+    each copied from one of the demo's (its other columns), triggers off as a restore."""
+    from django.db import connection, transaction
+
+    from tessera.core.models import Episode
+
+    have = Episode.objects.filter(clinic_id=clinic_id).count()
+    if target <= have:
+        return
+    template = Episode.objects.filter(clinic_id=clinic_id).order_by("pk").first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        values = {
+            "firsts": FIRST_NAMES,
+            "n_firsts": len(FIRST_NAMES),
+            "lasts": LAST_NAMES,
+            "n_lasts": len(LAST_NAMES),
+            "n": target - have,
+            "clinic": clinic_id,
+            "first": scale._next_id(cursor, "core_patient"),
+            "first_episode": scale._next_id(cursor, "treatment_episode"),
+        }
+        for sql, table, row in (
+            (PATIENTS, "core_patient", template.patient_id),
+            (EPISODES, "treatment_episode", template.pk),
+        ):
+            columns = _columns(cursor, table)
+            cursor.execute(
+                sql.format(
+                    columns=", ".join(f'"{c}"' for c in columns),
+                    template_columns=", ".join(f't."{c}"' for c in columns),
+                ),
+                {**values, "template": row},
+            )
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE core_patient")
+        cursor.execute("VACUUM ANALYZE treatment_episode")
+
+
+def as_one_q(query: str):
+    """``access.patient_search_q`` before decision 0147."""
+    from django.db.models import Q
+
+    from tessera.core.access.base import in_subquery
+    from tessera.core.models import Patient
+
+    by_number = Patient.objects.filter(national_id=query).exclude(national_id="")
+    return (
+        Q(patient_first_name__icontains=query)
+        | Q(patient_last_name__icontains=query)
+        | in_subquery("patient_id", by_number.values("pk"))
+    )
+
+
+def split_q(query: str):
+    from django.db.models import Q
+
+    from tessera.core.models import Patient
+
+    ids = list(
+        Patient.objects.filter(national_id=query)
+        .exclude(national_id="")
+        .values_list("pk", flat=True)
+    )
+    names = Q(patient_first_name__icontains=query) | Q(patient_last_name__icontains=query)
+    return names | Q(patient_id__in=ids) if ids else names
+
+
+def now_q(query: str):
+    from tessera.core.access import patient_search_q
+
+    return patient_search_q(query)
+
+
+SHAPES = [("as one", as_one_q), ("split", split_q), ("as now", now_q)]
+
+
+def read(clinic_id: int, shape, query: str) -> tuple[int, list[int]]:
+    """Pages read by every SELECT of the search (the shape's own look-ups included),
+    and the patients it found."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tessera.core.models import Episode
+
+    with CaptureQueriesContext(connection) as captured:
+        found = sorted(
+            Episode.objects.filter(clinic_id=clinic_id)
+            .filter(shape(query))
+            .values_list("patient_id", flat=True)
+        )
+    pages = sum(scale.pages_read(q["sql"]) for q in captured.captured_queries)
+    return pages, found
+
+
+def words(clinic_id: int) -> list[tuple[str, str]]:
+    """The searches measured: a name part nobody has, a part of the commonest names
+    (Andersson, Andersen: about one patient in twenty), a rarer one with a letter
+    beyond ASCII (Ødegård: about one in seventy), and a grown patient's whole identity number
+    (the clinic's first grown one: the same words at every size)."""
+    from tessera.core.models import Episode
+
+    first = (
+        Episode.objects.filter(clinic_id=clinic_id, patient__national_id__startswith="19")
+        .select_related("patient")
+        .order_by("pk")
+        .first()
+        .patient
+    )
+    return [
+        ("nobody", "Zzqx"),
+        ("common part", "ander"),
+        ("rare part", "ødegå"),
+        ("identity number", first.national_id),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", type=scale.sizes_arg, default=scale.sizes_arg("1000,10000,100000")
+    )
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--trigram", action="store_true", help="also with pg_trgm indexes")
+    args = parser.parse_args(argv)
+    scale.fresh_database(args.database_url)
+    scale.setup_django(args.database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tessera.core.models import Clinic
+    from tessera.portal import demo
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    demo.seed()
+    print(f"migrated and seeded the demo in {time.perf_counter() - started:.0f} s")
+    clinic = Clinic.objects.get(slug=scale.DEMO_CLINIC).pk
+    variants = [("", False)] + ([(" +trgm", True)] if args.trigram else [])
+    table: dict[tuple[str, str], list[str]] = {}
+    differ = []
+    for size in args.sizes:
+        grow_clinic(clinic, size)
+        for suffix, trigram in variants:
+            if trigram:
+                with connection.cursor() as cursor:
+                    for statement in TRIGRAM:
+                        cursor.execute(statement)
+                    cursor.execute("ANALYZE treatment_episode")
+            for label, query in words(clinic):
+                answers = {}
+                for name, shape in SHAPES:
+                    read(clinic, shape, query)  # warm
+                    pages, found = read(clinic, shape, query)
+                    answers[name] = found
+                    table.setdefault((label, name + suffix), []).append(str(pages))
+                if len({tuple(f) for f in answers.values()}) != 1:
+                    differ.append((size, label, suffix))
+            if trigram:
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP INDEX bench_episode_first_trgm, bench_episode_last_trgm")
+        print(f"measured {size:,} episodes in the clinic", flush=True)
+    head = ["search", "shape"] + [f"{s:,}" for s in args.sizes] + ["growth"]
+    rows = [head]
+    for (label, name), pages in table.items():
+        rows.append([label, name, *pages, scale.ratio(int(pages[0]), int(pages[-1]))])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        print(
+            "  ".join(
+                c.ljust(w) if i < 2 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    if differ:
+        print(f"MATCHES DIFFER: {differ}")
+        return 1
+    print("every shape found the same patients")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
