@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view's write ended by someone else's at the same moment (decision 0149).
+    "tessera.core.conflicts.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "tessera.urls"

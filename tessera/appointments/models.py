@@ -7,6 +7,8 @@ the care team only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -40,6 +42,9 @@ class AppointmentQuerySet(models.QuerySet):
         """The coming booked sessions whose therapist has left: to be rebooked with a
         therapist who works there (or cancelled), by the clinic (decision 0096)."""
         return self.upcoming(now).exclude(still_works_as_therapist("therapist", "episode__clinic"))
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class Appointment(models.Model):
@@ -92,6 +97,14 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def record_version(self) -> str:
+        """The record as a form drew it: when it was last recorded ("" never), in
+        microseconds, for the "Record the session" form to send back (decision 0149)."""
+        if self.recorded_at is None:
+            return ""
+        return str((self.recorded_at - EPOCH) // dt.timedelta(microseconds=1))
 
 
 class CareModelChange(models.Model):

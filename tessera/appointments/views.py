@@ -160,6 +160,7 @@ def session_record(request: HttpRequest, episode_id: int, pk: int) -> HttpRespon
             acting_user=request.user,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
+            drawn=request.POST.get("drawn"),  # a page drawn before this: not checked
         )
         messages.success(request, _("The session was recorded."))
     except ValidationError as exc:

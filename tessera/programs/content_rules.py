@@ -7,10 +7,13 @@ that views and the package importer call (validate_fields, upload_problem, ...).
 
 from __future__ import annotations
 
+import io
 import re
+import warnings
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.scoring import load_all
@@ -185,6 +188,44 @@ def sniff_media_type(head: bytes) -> str | None:
     return None
 
 
+def image_is_whole(data: bytes) -> bool:
+    """Whether an image decodes to its end. A file cut short in an upload or a copy keeps
+    its first bytes, so it passed the sniffing above and was stored; the browser then
+    drew half of it or nothing. Pillow checks a PNG's chunks (``verify``) and decodes
+    every pixel (``load``; an image saying it holds more pixels than Pillow's bomb limit
+    is refused too). Pillow's decoders accept a JPEG cut short once anything in the
+    process has set ``ImageFile.LOAD_TRUNCATED_IMAGES`` (WeasyPrint does, on import, for
+    letters), so a JPEG must also reach its end marker after its image data."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                image.load()
+    except Exception:  # noqa: BLE001 - whatever Pillow raises, the image is not whole
+        return False
+    return kind != "JPEG" or _jpeg_reaches_its_end(data)
+
+
+def _jpeg_reaches_its_end(data: bytes) -> bool:
+    """The end-of-image marker (FF D9) after the first scan's header: the segments before
+    it (a thumbnail in the EXIF data has its own FF D9) are stepped over by their lengths;
+    inside the scan's data an FF byte is always followed by 00 or a restart marker
+    (ITU-T T.81, B.1.1.2 and F.1.2.3), so FF D9 there is the end."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xDA:  # start of scan
+            return data.find(b"\xff\xd9", at) != -1
+        if marker == 0xFF:  # fill byte before a marker
+            at += 1
+            continue
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return False
+
+
 def read_head(upload) -> bytes:
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
@@ -208,7 +249,19 @@ def upload_problem(upload, *, kind: str | None = None) -> str | None:
     expected = MEDIA_KINDS.get(kind)
     if expected and not content_type.startswith(expected):
         return _("This file is %(found)s, which does not fit this step.") % {"found": content_type}
+    if content_type.startswith("image/") and not image_is_whole(_read_whole(upload)):
+        return _(
+            "This image is damaged or cut short: it cannot be shown whole. Open it on your "
+            "computer, save it again, and upload that file."
+        )
     return None
+
+
+def _read_whole(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()  # at most the size limit, checked above
+    upload.seek(0)
+    return data
 
 
 # --- publishing ------------------------------------------------------------------------

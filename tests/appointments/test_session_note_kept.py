@@ -72,3 +72,44 @@ def test_an_over_long_note_is_told_so_and_shown_back(world, login, session):
 def test_a_refusal_without_a_note_goes_back_to_the_page_as_before(world, login, session):
     response = _record(login(world["therapist"]), world, session, note="")
     assert response.status_code == 302
+
+
+def _held(session) -> None:
+    Appointment.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+
+def test_a_record_saved_by_someone_else_meanwhile_is_not_overwritten(world, login, session):
+    """Two people correcting one session's record (a colleague and the therapist, or
+    two tabs): each page drew the record as it was; the second "Save" silently replaced
+    the first one's note (decision 0149). Now it is refused and shown back to copy."""
+    _held(session)
+    client = login(world["therapist"])
+    drawn = Appointment.objects.get(pk=session.pk).record_version
+    assert (
+        f'name="drawn" value="{drawn}"'
+        in client.get(reverse("episode_sessions", args=[world.episode.pk])).content.decode()
+    )
+    theirs = "Colleague covered: she came, we went over the safety plan together."
+    actions.do_record_session(
+        session, acting_user=world["colleague"], status="attended", note=theirs
+    )
+    response = _record(client, world, session, drawn=drawn)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this session&#x27;s record after you opened the page" in page
+    assert NOTE in page  # the therapist's note, to copy
+    assert Appointment.objects.get(pk=session.pk).note == theirs
+
+
+def test_a_record_drawn_as_it_is_now_is_saved_and_can_be_corrected_again(world, login, session):
+    _held(session)
+    client = login(world["therapist"])
+    first = _record(client, world, session, drawn="")  # never recorded when drawn
+    assert first.status_code == 302
+    saved = Appointment.objects.get(pk=session.pk)
+    assert saved.note == NOTE
+    corrected = _record(client, world, session, note="Corrected.", drawn=saved.record_version)
+    assert corrected.status_code == 302
+    assert Appointment.objects.get(pk=session.pk).note == "Corrected."

@@ -308,6 +308,9 @@ def counts(media_root: Path | None = None) -> dict:
     """Rows of every content table, import audit events, and files in storage."""
     found = {model.__name__: model.objects.count() for model in COUNTED}
     found["imports"] = AuditEvent.objects.filter(action="content.package_imported").count()
+    found["imported_again"] = AuditEvent.objects.filter(
+        action="content.package_already_there"
+    ).count()
     if media_root is not None:
         found["files"] = sum(1 for p in media_root.rglob("*") if p.is_file())
     return found

@@ -596,3 +596,27 @@ def test_json_nested_thousands_deep_is_a_message_not_a_server_error(library, log
     assert "This JSON is nested too deeply to be read." in text and "Kept title" in text
     library.programme_draft.refresh_from_db()
     assert library.programme_draft.title == "Depression, behavioural activation"
+
+
+def test_a_step_saved_by_someone_else_meanwhile_is_not_overwritten(library, login):
+    """Two authors (or two tabs) editing one step: each form drew the step as it was,
+    and the second "Save" replaced the first one's text without a word (decision 0149).
+    Now it is refused with the second author's text kept in the form; saving again from
+    that page is their choice, over the step as it is now."""
+    client = login(library["author"])
+    step = library.module_draft.steps.get(kind="text")
+    edit = url("library_step_edit", step.pk)
+    drawn = step.content_digest()
+    assert f'name="drawn" value="{drawn}"' in page(client.get(edit))
+    actions.do_update_step(step, acting_user=library["author"], body="A colleague's new text.")
+    mine = {"title": "Kept title", "body": "My own rewrite of the step.", "drawn": drawn}
+    text = page(client.post(edit, mine))
+    assert "Someone else saved this step after you opened it" in text
+    assert "My own rewrite of the step." in text and "Kept title" in text
+    step.refresh_from_db()
+    assert step.body == "A colleague's new text."
+    now = step.content_digest()
+    assert f'name="drawn" value="{now}"' in text  # "Save" again overwrites, knowingly
+    assert client.post(edit, mine | {"drawn": now}).status_code == 302
+    step.refresh_from_db()
+    assert step.body == "My own rewrite of the step."

@@ -122,15 +122,31 @@ def _locked(appointment: Appointment) -> Appointment:
 
 @transaction.atomic
 def do_record_session(
-    appointment: Appointment, *, acting_user, status: str, note: str = ""
+    appointment: Appointment,
+    *,
+    acting_user,
+    status: str,
+    note: str = "",
+    drawn: str | None = None,
 ) -> Appointment:
     """Record whether the patient came, with the session note. Can be corrected later;
-    the audit trail keeps every version's status."""
+    the audit trail keeps every version's status. ``drawn``: the ``record_version`` the
+    form was drawn with; a record saved since (a colleague's correction, another tab) is
+    not overwritten: a ValidationError (``recorded_meanwhile``), nothing changed. Before,
+    the last "Save" replaced the other's note without a word (decision 0149)."""
     if status not in (Appointment.Status.ATTENDED, Appointment.Status.DID_NOT_ATTEND):
         raise ValidationError({"status": _("Say whether the patient came.")})
     appointment = _locked(appointment)
     if appointment.status == Appointment.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled."))
+    if drawn is not None and drawn != appointment.record_version:
+        raise ValidationError(
+            _(
+                "Someone else saved this session's record after you opened the page, so "
+                "yours was not saved. Read theirs, then correct it if you need to."
+            ),
+            code="recorded_meanwhile",
+        )
     if appointment.starts_at > timezone.now():
         raise ValidationError({"status": _("The session has not started yet.")})
     previous = appointment.status

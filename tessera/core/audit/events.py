@@ -436,6 +436,14 @@ class Event(StrEnum):
         _("A content package was imported"),
         _("Content package imported"),
     )
+    # The same package again: the attempt is in the trail, and says that nothing was
+    # added (decision 0149); it was a second "imported" before.
+    CONTENT_PACKAGE_ALREADY_THERE = (
+        "content.package_already_there",
+        ADMINISTRATION,
+        _("A content package was imported again; it had nothing new"),
+        _("Content package imported again: nothing new"),
+    )
 
     DIARY_CORRECTED = (
         "diary.corrected",

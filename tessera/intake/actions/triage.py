@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit, submissions
+from tessera.core.conflicts import retried_once
 from tessera.letters.actions import do_write_application_letter
 
 from .. import duplicates, notify, urgent
@@ -85,6 +86,7 @@ def _required(text: str, field: str, message: str) -> str:
     return text
 
 
+@retried_once
 @transaction.atomic
 def do_ask_for_information(
     application: Application,
@@ -133,6 +135,7 @@ def assessor_choices(clinic):
     return access.assessors(clinic)
 
 
+@retried_once
 @transaction.atomic
 def do_book_assessment(
     application: Application,
@@ -205,6 +208,7 @@ def _book_assessment(application, acting_user, mode, starts_at, assessor, where,
     return booking
 
 
+@retried_once
 @transaction.atomic
 def do_decline(application: Application, *, acting_user, reason: str) -> TriageAction:
     reason = _required(reason, "reason", _("Give the reason for declining."))
@@ -228,6 +232,7 @@ def do_decline(application: Application, *, acting_user, reason: str) -> TriageA
     return row
 
 
+@retried_once
 @transaction.atomic
 def do_redirect(application: Application, *, acting_user, where: str, reason: str = ""):
     where = _required(where, "where", _("Say where the person is referred to."))
@@ -246,6 +251,7 @@ OWNER_KEEP = "keep"  # the kept application keeps its account (or stays without 
 OWNER_NEWER = "newer"  # the account of the other application takes over the kept one
 
 
+@retried_once
 @transaction.atomic
 def do_merge_duplicate(
     newer: Application, *, acting_user, into: Application | None = None, owner: str = ""

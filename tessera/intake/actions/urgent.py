@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.core import access, audit, on_call
+from tessera.core.conflicts import retried_once
 from tessera.safety import rules
 
 from .. import notify
@@ -19,6 +20,7 @@ from ..models import Application
 from ..models.applications import OPEN_STATUSES
 
 
+@retried_once
 @transaction.atomic
 def do_acknowledge_urgent(application: Application, *, acting_user) -> Application:
     """The first of the clinic's intake staff or staff on call to say "I am dealing with

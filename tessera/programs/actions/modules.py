@@ -161,10 +161,23 @@ def _add_step(version, acting_user, kind, title, submission_key, fields) -> Step
 
 
 @transaction.atomic
-def do_update_step(step: Step, *, acting_user, **fields) -> Step:
+def do_update_step(step: Step, *, acting_user, drawn: str | None = None, **fields) -> Step:
+    """Change a draft's step. ``drawn``: the step's ``content_digest`` when the editor's
+    form was drawn; the step saved by someone else since (another author, another tab)
+    is not overwritten: a ValidationError (``step_changed_meanwhile``), nothing changed.
+    Before, the last "Save" replaced the other's text without a word (decision 0149)."""
     _check_names(fields, STEP_FIELDS)
     version = _locked_draft(step.module_version)
     step = Step.objects.select_related("media").get(pk=step.pk)
+    if drawn and drawn != step.content_digest():
+        raise ValidationError(
+            _(
+                "Someone else saved this step after you opened it, so your changes were not "
+                "saved. They are still below: compare them with the step as it is now (open "
+                "it in another tab), then save again."
+            ),
+            code="step_changed_meanwhile",
+        )
     before = _snapshot(step, fields)
     for name, value in fields.items():
         setattr(step, name, value)

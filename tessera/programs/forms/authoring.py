@@ -147,10 +147,15 @@ class StepForm(forms.Form):
         ),
     )
 
+    # The step as this form drew it (Step.content_digest): another's save since is not
+    # overwritten (decision 0149).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, step, **kwargs):
         kwargs.setdefault(
             "initial",
             {
+                "drawn": step.content_digest(),
                 "title": step.title,
                 "media_alt": step.media_alt,
                 "body": step.body,
@@ -188,6 +193,7 @@ class StepForm(forms.Form):
         """The cleaned values under the names of the Step model (the upload apart)."""
         data = dict(self.cleaned_data)
         data.pop("upload", None)
+        data.pop("drawn", None)
         if "fields_json" in data:
             data["fields"] = data.pop("fields_json")
         return data

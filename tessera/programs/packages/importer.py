@@ -11,8 +11,9 @@ then, with the region locked, compares it with the region's library:
 - media are stored once per region and sha256: an existing file is reused.
 
 Any problem raises PackageRejected before anything is written. Writes happen in one
-transaction with the audit event ``content.package_imported``; files saved to storage
-before a failure are deleted again.
+transaction with the audit event ``content.package_imported`` (``content.package_already_there``
+when the region had all of it: nothing was added); files saved to storage before a failure
+are deleted again.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ def do_import_package(data: bytes, *, region: Region, acting_user) -> ImportResu
             plan = _plan(package, region)
             result = _write(package, plan, region, acting_user, stored)
             audit.record(
-                "content.package_imported",
+                "content.package_already_there"
+                if result.already_there
+                else "content.package_imported",
                 actor=acting_user,
                 obj=result.programme_version,
                 purpose="administration",

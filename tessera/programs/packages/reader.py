@@ -31,7 +31,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ..content_rules import SNIFF_BYTES, sniff_media_type
+from ..content_rules import SNIFF_BYTES, image_is_whole, sniff_media_type
 from ..markdown import block_problems
 from .manifest import PackageRejected, path_problem, validate_manifest
 
@@ -390,6 +390,10 @@ def _media_problem(entry, where, files, budget: _Budget, package: Package) -> st
             "said": entry["content_type"],
             "real": found,
         }
+    if found.startswith("image/") and not image_is_whole(data):
+        return _("%(path)s: %(name)s is damaged or cut short; the image cannot be shown whole.") % (
+            _at(where, name)
+        )
     package.media[name] = data
     return None
 

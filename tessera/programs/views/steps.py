@@ -52,9 +52,15 @@ def _save_step(request, step: Step, form: StepForm) -> bool:
                 changes["media"] = actions.do_store_media(
                     step.module_version.module.region, acting_user=request.user, upload=upload
                 )
-            actions.do_update_step(step, acting_user=request.user, **changes)
+            drawn = form.cleaned_data.get("drawn") or None
+            actions.do_update_step(step, acting_user=request.user, drawn=drawn, **changes)
     except ValidationError as exc:
         add_action_errors(form, exc)
+        if any(e.code == "step_changed_meanwhile" for e in exc.error_list):
+            # What they typed stays in the form; "Save" again is theirs to choose, over
+            # the step as it is now.
+            form.data = form.data.copy()
+            form.data["drawn"] = Step.objects.get(pk=step.pk).content_digest()
         return False
     return True
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit, submissions
+from tessera.core.conflicts import retried_once
 
 from .. import notify, recipients, rules
 from ..models import RiskAlert
@@ -175,6 +176,7 @@ def _locked(alert: RiskAlert) -> RiskAlert:
     )
 
 
+@retried_once  # a colleague at the same moment: the second attempt sees theirs (0149)
 @transaction.atomic
 def do_acknowledge(alert: RiskAlert, *, acting_user) -> RiskAlert:
     alert = _locked(alert)
@@ -190,6 +192,7 @@ def do_acknowledge(alert: RiskAlert, *, acting_user) -> RiskAlert:
     return alert
 
 
+@retried_once
 @transaction.atomic
 def do_resolve(alert: RiskAlert, *, acting_user, action: str, note: str) -> RiskAlert:
     """Close an alert with the action taken. No alert closes without one; "no action"

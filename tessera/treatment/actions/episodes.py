@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tessera.core import access, audit, crisis
+from tessera.core.conflicts import retried_once
 from tessera.core.models import Episode
 from tessera.instruments.choices import can_be_filled_in, licensed_codes
 from tessera.instruments.scoring import (
@@ -528,6 +529,7 @@ class AlreadySubmitted(Exception):
         self.response = response
 
 
+@retried_once
 def do_submit_response(
     due: DueMeasure,
     answers: dict[int, int],
