@@ -21,6 +21,7 @@ from tessera.safety.models import RiskAlert
 from tessera.treatment.models import DueMeasure
 from tests.conftest import make_patient, sign_in
 from tests.core.test_scale import explain
+from tests.inbox.inbox_world import overdue
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="EXPLAIN plans are PostgreSQL's")
@@ -113,15 +114,7 @@ def test_one_patients_overdue_questionnaires_are_one_row_as_in_the_inbox(world, 
     home page's list under it said two rows; now one, naming both."""
     now = _overdue_world(world)
     episode = world.episode
-    DueMeasure.objects.create(
-        episode=episode,
-        instrument="GAD-7",
-        time_point="weekly",
-        sequence=99,
-        opens_at=now - dt.timedelta(days=4),
-        due_at=now - dt.timedelta(days=3),
-        expires_at=now + dt.timedelta(days=5),
-    )
+    overdue(episode, "GAD-7", sequence=99)
     rows = [d for d in staff_lists.overdue(world["therapist"], now) if d.episode.pk == episode.pk]
     assert len(rows) == 1
     assert rows[0].instruments[0] == "GAD-7" and "PHQ-9" in rows[0].instruments

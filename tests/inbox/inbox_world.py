@@ -56,6 +56,20 @@ def risk_alert(episode, *, at, severity="high", **extra):
     )
 
 
+def overdue(episode, instrument="PHQ-9", *, days=3, sequence=1):
+    """A weekly questionnaire of the episode due ``days`` ago and open for days yet."""
+    now = timezone.now()
+    return DueMeasure.objects.create(
+        episode=episode,
+        instrument=instrument,
+        time_point="weekly",
+        sequence=sequence,
+        opens_at=now - dt.timedelta(days=days + 1),
+        due_at=now - dt.timedelta(days=days),
+        expires_at=now + dt.timedelta(days=days),
+    )
+
+
 def worksheet(episode, *, acting_user):
     """Open the first module, send its worksheet and complete it (the next one waits)."""
     entry = episode.plan.order_by("position").first()

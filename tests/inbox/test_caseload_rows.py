@@ -15,9 +15,8 @@ from django.utils import timezone, translation
 
 from tessera.appointments.actions import sessions
 from tessera.core.models import User
-from tessera.treatment.models import DueMeasure
 from tests.conftest import make_patient, sign_in
-from tests.inbox.inbox_world import full_patient, manual_programme
+from tests.inbox.inbox_world import full_patient, manual_programme, overdue
 
 pytestmark = pytest.mark.django_db
 
@@ -74,16 +73,7 @@ def caseload_world(world):
     _patient, late = make_patient(
         world.clinic, "late@caseload.test", therapist=world["therapist"], first="Lars"
     )
-    now = timezone.now()
-    DueMeasure.objects.create(
-        episode=late,
-        instrument="PHQ-9",
-        time_point="weekly",
-        sequence=1,
-        opens_at=now - dt.timedelta(days=5),
-        due_at=now - dt.timedelta(days=3),
-        expires_at=now + dt.timedelta(days=10),
-    )
+    overdue(late)
     leaver = User.objects.get(pk=world["supervisor"].pk)
     make_patient(world.clinic, "left@caseload.test", therapist=leaver, first="Lef")
     return leaver

@@ -9,12 +9,11 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tessera.core.models import Episode, Patient
 from tessera.messaging import actions as messaging
-from tessera.treatment.models import DueMeasure
 from tests.conftest import make_patient, sign_in
+from tests.inbox.inbox_world import overdue
 
 pytestmark = pytest.mark.django_db
 
@@ -59,21 +58,12 @@ def test_the_staff_homes_lists_say_which_namesake_too(world, two_annas, client):
     """The home's overdue list and a page of its caseload table: told apart from every
     patient of the therapist's, not the list's own rows alone."""
     first_episode, _second_episode = two_annas
-    now = timezone.now()
-    DueMeasure.objects.create(
-        episode=first_episode,
-        instrument="PHQ-9",
-        time_point="weekly",
-        sequence=99,
-        opens_at=now - dt.timedelta(days=4),
-        due_at=now - dt.timedelta(days=3),
-        expires_at=now + dt.timedelta(days=3),
-    )
+    overdue(first_episode, sequence=99)
     sign_in(client, world["therapist"])
     page = client.get(reverse("home")).content.decode()
-    overdue = page.split('id="overdue-heading"')[1].split("</section>")[0]
-    assert "Svensson" in overdue and "(born 1990-01-02)" in overdue
-    assert "1985-03-12" not in overdue
+    listed = page.split('id="overdue-heading"')[1].split("</section>")[0]
+    assert "Svensson" in listed and "(born 1990-01-02)" in listed
+    assert "1985-03-12" not in listed
     # Caseload pages of 25 that show one of the two each.
     for n in range(24):
         make_patient(world.clinic, f"filler{n}@alpha.test", therapist=world["therapist"])
