@@ -12,6 +12,7 @@ import re
 import uuid
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tessera.core.actions import staff as staff_actions
@@ -20,6 +21,7 @@ from tessera.core.roles import Role
 from tessera.messaging import actions as message_actions
 from tessera.portal.ending import do_end_episode
 from tessera.treatment.actions import do_open_episode
+from tests.conftest import make_user
 from tests.e2e.conftest import DESKTOP, cookie_sign_in, new_context, wait_for_scripts
 from tests.security.test_invitations import _refer, _url
 
@@ -123,3 +125,28 @@ def test_a_patient_referred_again_reads_the_earlier_courses_messages(page, e2e_w
     expect(main.get_by_role("textbox")).to_have_count(0)
     main.get_by_role("link", name="Back to Messages").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
+
+
+def test_an_e_mail_confirmation_confirmed_in_two_browsers_at_once(page, second_page, e2e_world):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    make_user("gus@person.test")
+    address = EmailAddress.objects.get(email="gus@person.test")
+    EmailAddress.objects.filter(pk=address.pk).update(verified=False)
+    address.refresh_from_db()
+    link = reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+
+    # h: both browsers show the question; the second "Yes" comes after the first.
+    page.goto(link)
+    second_page.goto(link)
+    page.get_by_role("button", name="Yes, confirm it").click()
+    page.wait_for_load_state()
+    second_page.get_by_role("button", name="Yes, confirm it").click()
+    second_page.wait_for_load_state()
+    main = second_page.get_by_role("main")
+    expect(main).to_contain_text("This confirmation link no longer works")
+    expect(main.get_by_role("link", name="Sign in")).to_be_visible()
+    # d: used, opened again.
+    second_page.goto(link)
+    expect(main).to_contain_text("This confirmation link no longer works")
+    assert EmailAddress.objects.get(pk=address.pk).verified
