@@ -137,7 +137,7 @@ def test_the_earlier_courses_are_paged_newest_first_in_constant_queries(
     ended = _many_courses(world, n)
     patient = sign_in(Client(), world.patient.user)
     patient.get(ME)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(22):
         page = patient.get(ME).content.decode()
     newest_first = [str(e.pk) for e in reversed(ended)]
     assert _earlier_links(page) == newest_first[:EARLIER_PAGE_SIZE]
