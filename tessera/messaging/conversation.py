@@ -15,12 +15,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from tessera.core.known_related import already_read, give_known
+from tessera.core.models import Episode
 from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
 
 from .models import Message, MessageRead
 
 PAGE_SIZE = 20
+EARLIER_PAGE_SIZE = 10
 
 
 @dataclass
@@ -90,6 +92,20 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
             view.lang = written
         views.append(view)
     return page, views
+
+
+def earlier_courses(user, shown, number) -> Page:
+    """One page of the patient's ended courses other than the one their messages page
+    shows (``shown``), newest first, each with its clinic: the conversations they read,
+    read only, once a later course began (decision 0151). Two queries (count, page)."""
+    ended = (
+        Episode.objects.own(user)
+        .filter(status=Episode.Status.ENDED)
+        .exclude(pk=shown.pk)
+        .select_related("clinic")
+        .order_by("-created_at", "-id")
+    )
+    return Paginator(ended, EARLIER_PAGE_SIZE).get_page(number)
 
 
 def unread_of_episode(user_id):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -129,10 +129,35 @@ def my_messages(request: HttpRequest) -> HttpResponse:
         not_sent = (request.POST.get("body") or "").strip()[:5000]
         if not not_sent or episode.therapist_id is None:
             return redirect("my_messages")
-        response = _render(request, "messaging/my_messages.html", episode, form, not_sent=not_sent)
+        response = _render_mine(request, episode, form, not_sent=not_sent)
         response.status_code = 409
         return response
-    return _render(request, "messaging/my_messages.html", episode, form)
+    return _render_mine(request, episode, form)
+
+
+def _render_mine(request, episode, form, **extra) -> HttpResponse:
+    """The patient's messages page: the course it shows, and a page of their earlier
+    courses whose conversations they read (decision 0151)."""
+    earlier = conversation.earlier_courses(request.user, episode, request.GET.get("earlier"))
+    return _render(request, "messaging/my_messages.html", episode, form, earlier=earlier, **extra)
+
+
+@patient_required
+@require_GET
+def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """An earlier course's conversation, read only (decision 0151). Another's course is
+    "Page not found"; the course the messages page shows goes there."""
+    episode = (
+        Episode.objects.own(request.user)
+        .filter(pk=episode_id)
+        .select_related("clinic", "patient")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    if not access.may_read_earlier_conversation(request.user, episode):
+        return redirect("my_messages")  # the course the messages page shows
+    return _render(request, "messaging/my_earlier_messages.html", episode, None)
 
 
 @staff_required

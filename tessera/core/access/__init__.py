@@ -93,7 +93,11 @@ from .intake import (
     urgent_application_recipients,
 )
 from .letters import gp_letter_refusal
-from .messaging import may_write_message, patient_reads_elsewhere
+from .messaging import (
+    may_read_earlier_conversation,
+    may_write_message,
+    patient_reads_elsewhere,
+)
 from .patients import (
     actor_role_label,
     count_real_patients_visible_to,
@@ -275,6 +279,7 @@ __all__ = [
     "APPLICANT_MESSAGES_CLOSED",
     "may_unblind",
     "may_use_feedback_templates",
+    "may_read_earlier_conversation",
     "may_write_message",
     "on_call_clinic_ids",
     "own_episode_scope",

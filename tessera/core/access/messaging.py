@@ -48,6 +48,14 @@ def patient_reads_elsewhere(episode) -> bool:
     return Episode.objects.filter(mine, later).exclude(pk=episode.pk).exists()
 
 
+def may_read_earlier_conversation(user, episode) -> bool:
+    """The patient of this ended course, once their messages page shows another (a
+    later course): they read its conversation, never write in it (decision 0151)."""
+    if not getattr(user, "is_authenticated", False) or not _is_patient_of(user, episode):
+        return False
+    return patient_reads_elsewhere(episode)
+
+
 def may_write_message(user, episode) -> bool:
     """The patient of the episode while it is open (or ended but not yet read-only) and
     someone reads it (a responsible therapist); staff whose own roles show them the
