@@ -53,13 +53,23 @@ def _says_it_no_longer_works(page):
     expect(main.get_by_role("link", name="Send me a new link")).to_be_visible()
 
 
-def _fresh(browser, live_server):
-    return new_context(browser, live_server, DESKTOP).new_page()
+@pytest.fixture
+def fresh(browser, live_server):
+    """More fresh browsers in one test, each closed at its end: a context left open keeps
+    its sockets to the live server, whose threads then keep their database connections,
+    and on PostgreSQL the test database could not be dropped."""
+    contexts = []
+
+    def page():
+        contexts.append(new_context(browser, live_server, DESKTOP))
+        return contexts[-1].new_page()
+
+    yield page
+    for context in contexts:
+        context.close()
 
 
-def test_a_staff_invitation_walked_in_fresh_browsers(
-    page, second_page, browser, live_server, e2e_world
-):
+def test_a_staff_invitation_walked_in_fresh_browsers(page, second_page, fresh, e2e_world):
     nora = _invited(e2e_world, "nora@alpha.test")
     link = staff_actions.invitation_link(nora)
 
@@ -73,7 +83,7 @@ def test_a_staff_invitation_walked_in_fresh_browsers(
     _says_it_no_longer_works(second_page)
 
     # d: used, opened again in a third browser.
-    third = _fresh(browser, live_server)
+    third = fresh()
     third.goto(link)
     _says_it_no_longer_works(third)
 
@@ -87,7 +97,7 @@ def test_a_staff_invitation_walked_in_fresh_browsers(
     staff_actions.do_offboard_staff(
         olle, acting_user=e2e_world.staff_no_mfa, clinics=[e2e_world.clinic]
     )
-    fourth = _fresh(browser, live_server)
+    fourth = fresh()
     fourth.goto(link)
     _says_it_no_longer_works(fourth)
     olle.refresh_from_db()
