@@ -323,6 +323,13 @@ def add_action_errors(
             target.add_error(name, message)
 
 
+def refused_as(error, code: str) -> bool:
+    """Whether an action's ValidationError is the refusal with this code (a save over
+    another's, decision 0149). A dict of field errors is not: it has no ``error_list``,
+    and asking it for one was a 500 where the field's message was due."""
+    return any(e.code == code for e in getattr(error, "error_list", ()))
+
+
 def action_error_texts(error, default: str) -> dict[str, str]:
     """An action's ValidationError as one text per field name (errors naming no field
     under ``default``), for pages that show errors without a Django form."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 from tessera.core.refusals import say_refused
 
 from .. import actions
@@ -161,7 +161,7 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             actions.do_update_module_draft(draft, acting_user=request.user, **meta.cleaned_data)
         except ValidationError as exc:
             add_action_errors(meta, exc)
-            if _changed_meanwhile(exc):
+            if refused_as(exc, "draft_changed_meanwhile"):
                 # What they typed stays in the form; "Save" again is theirs to choose,
                 # over the draft as it is now (decision 0149).
                 status = 409
@@ -197,10 +197,6 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def _changed_meanwhile(exc: ValidationError) -> bool:
-    return any(e.code == "draft_changed_meanwhile" for e in exc.error_list)
 
 
 @staff_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.time_points import TimePoint
 
@@ -172,7 +172,7 @@ def programme_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
-            if any(e.code == "draft_changed_meanwhile" for e in exc.error_list):
+            if refused_as(exc, "draft_changed_meanwhile"):
                 # What they typed stays in the form; "Save" again is theirs to choose,
                 # over the draft as it is now (decision 0149).
                 status = 409
