@@ -35,9 +35,11 @@ class UnchangedSinceDrawn(forms.ModelForm):
     the therapist's save put the old number back without a word. The page carries a
     digest of the values it was drawn with; when the record's values differ by the
     time it is sent, nothing is saved and the form says so, what was typed still in it
-    (sent again, it saves: the digest is then the current one)."""
+    (sent again, it saves: the digest is then the current one). ``changed_meanwhile``
+    tells the view to answer 409, as the other refused saves do (decision 0149)."""
 
     drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    changed_meanwhile = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +55,7 @@ class UnchangedSinceDrawn(forms.ModelForm):
         drawn = data.pop("drawn", "")
         now = self._digest()  # the instance as read for this request, not yet changed
         if drawn and drawn != now:
+            self.changed_meanwhile = True
             self.data = self.data.copy()
             self.data["drawn"] = now
             raise forms.ValidationError(
@@ -318,6 +321,13 @@ def add_action_errors(
             target, name = forms[0], default if default in forms[0].fields else None
         for message in messages:
             target.add_error(name, message)
+
+
+def refused_as(error, code: str) -> bool:
+    """Whether an action's ValidationError is the refusal with this code (a save over
+    another's, decision 0149). A dict of field errors is not: it has no ``error_list``,
+    and asking it for one was a 500 where the field's message was due."""
+    return any(e.code == code for e in getattr(error, "error_list", ()))
 
 
 def action_error_texts(error, default: str) -> dict[str, str]:

@@ -7,12 +7,18 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core.forms import UnchangedSinceDrawn
+
 from .models import LANGUAGES, FeedbackTemplate
 
 MAX_DRAFT = 10000
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(UnchangedSinceDrawn):
+    """A template's title, language and text; editing, a save over a colleague's (a
+    shared template) or another tab's made since the page was drawn is refused, what was
+    typed kept (decision 0149)."""
+
     share_at = forms.TypedChoiceField(
         label=_("Who uses it"), coerce=int, empty_value=None, required=False
     )

@@ -90,6 +90,10 @@ class StudyForm(forms.Form):
 class StudyEditForm(StudyForm):
     """The protocol while the study is planned: everything but its short name."""
 
+    # The protocol as this form drew it (actions.protocol_digest): another's save since
+    # is not overwritten (decision 0149).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["key"]

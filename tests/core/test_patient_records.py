@@ -163,7 +163,7 @@ def test_a_save_over_a_change_made_after_the_form_was_drawn_is_refused(world, cl
     old = _form(Patient.objects.get(pk=world.patient.pk), phone="", gp_name="Dr Berg")
     old["date_of_birth"] = str(Patient.objects.get(pk=world.patient.pk).date_of_birth or "")
     response = therapist.post(url, {**old, "drawn": drawn})
-    assert response.status_code == 200
+    assert response.status_code == 409  # refused, as the others (0149)
     text = response.content.decode()
     assert "Someone else changed these details while you were editing." in text
     assert 'value="Dr Berg"' in text  # what was typed is still in the form
@@ -179,3 +179,28 @@ def test_a_details_page_drawn_before_the_digest_still_saves(world, login):
     url = reverse("patient_edit", args=[world.patient.pk])
     response = login(world["therapist"]).post(url, _form(world.patient, gp_name="Dr Berg"))
     assert response.status_code == 302
+
+
+def test_a_colleagues_new_emergency_contact_is_not_saved_over(world, client):
+    """Two staff have one record open; the first enters a new emergency contact, the
+    second corrects the GP from the page drawn before it. The second save put the old
+    (empty) emergency contact back without a word; it is refused (409, as the other
+    refused saves of decision 0149), the GP they typed kept in the form."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    url = reverse("patient_edit", args=[world.patient.pk])
+    therapist = sign_in(client, world["therapist"])
+    manager = sign_in(Client(), world["manager"])
+    first, second = _drawn(therapist.get(url)), _drawn(manager.get(url))
+    contact = {"emergency_contact_name": "Eva Larsson", "emergency_contact_phone": "+46 70 5"}
+    assert (
+        therapist.post(url, {**_form(world.patient, **contact), "drawn": first}).status_code == 302
+    )
+    mine = _form(world.patient, gp_name="Dr Berg")
+    response = manager.post(url, {**mine, "drawn": second})
+    assert response.status_code == 409
+    assert 'value="Dr Berg"' in response.content.decode()
+    saved = Patient.objects.get(pk=world.patient.pk)
+    assert (saved.emergency_contact_name, saved.gp_name) == ("Eva Larsson", "")

@@ -1,6 +1,7 @@
 """The therapist has the patient's record open to add a GP; meanwhile the patient, in
 their own browser, changes their mobile number. The therapist's save put the old number
-back without a word; now it saves nothing, says so, and keeps what was typed."""
+back without a word; now it saves nothing, says so (409, as the other saves refused in
+decision 0149), and keeps what was typed; "Save" again from there is a knowing choice."""
 
 from __future__ import annotations
 
@@ -30,10 +31,18 @@ def test_a_record_changed_by_the_patient_meanwhile_is_not_saved_over(
     finally:
         context.close()
 
-    page.get_by_role("main").get_by_role("button", name="Save").click()
+    with page.expect_response(lambda r: r.request.method == "POST") as refused:
+        page.get_by_role("main").get_by_role("button", name="Save").click()
+    assert refused.value.status == 409
     expect(
         page.get_by_text("Someone else changed these details while you were editing.")
     ).to_be_visible()
     expect(page.get_by_role("textbox", name="GP or referrer")).to_have_value("Dr Berg")
     saved = Patient.objects.get(pk=patient.pk)
     assert (saved.phone, saved.gp_name) == ("+46 70 111 22 33", "")
+    # Checked against the saved details (the new number typed in too), saved again.
+    page.get_by_label("Mobile phone").fill("+46 70 111 22 33")
+    page.get_by_role("main").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The patient's details were saved.")).to_be_visible()
+    saved = Patient.objects.get(pk=patient.pk)
+    assert (saved.phone, saved.gp_name) == ("+46 70 111 22 33", "Dr Berg")

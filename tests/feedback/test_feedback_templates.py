@@ -208,3 +208,38 @@ def test_templates_in_the_patients_language_are_offered_first(world):
     request.user = therapist
     tools = feedback_compose_tools({"request": request, "episode": world.episode})
     assert [t.title for t in tools["personal"]] == ["B", "D", "A", "C"]
+
+
+def test_a_shared_template_saved_by_a_colleague_meanwhile_is_not_overwritten(world, client):
+    """Two people who manage a clinic's shared template both open it; the first saves,
+    and the second's save put the old text back over theirs without a word (decision
+    0149). Now the second is refused (409), their text kept in the form, the first's
+    kept in the template; saving again from that page overwrites, knowingly."""
+    import re
+
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    shared = _shared(world)
+    url = reverse("feedback_template_edit", args=[shared.pk])
+    supervisor = sign_in(client, world["supervisor"])
+    manager = sign_in(Client(), world["manager"])
+
+    def drawn(response):
+        return re.search(r'name="drawn" value="(\w+)"', response.content.decode()).group(1)
+
+    first, second = drawn(supervisor.get(url)), drawn(manager.get(url))
+    theirs = {"title": "Shared", "language": "sv", "body": "Hej {name}, om {module}."}
+    assert supervisor.post(url, {**theirs, "drawn": first}).status_code == 302
+    mine = {"title": "Renamed", "language": "sv", "body": "Hej {name}!"}
+    response = manager.post(url, {**mine, "drawn": second})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Someone else changed these details while you were editing." in text
+    assert "Renamed" in text
+    shared.refresh_from_db()
+    assert (shared.title, shared.body) == ("Shared", "Hej {name}, om {module}.")
+    assert manager.post(url, {**mine, "drawn": drawn(response)}).status_code == 302
+    shared.refresh_from_db()
+    assert (shared.title, shared.body) == ("Renamed", "Hej {name}!")

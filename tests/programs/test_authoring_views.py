@@ -620,3 +620,72 @@ def test_a_step_saved_by_someone_else_meanwhile_is_not_overwritten(library, logi
     assert client.post(edit, mine | {"drawn": now}).status_code == 302
     step.refresh_from_db()
     assert step.body == "My own rewrite of the step."
+
+
+def _drawn(text: str, name: str = "drawn") -> str:
+    import re
+
+    return re.search(rf'name="{name}" value="(\w+)"', text).group(1)
+
+
+def test_a_module_drafts_details_saved_by_someone_else_meanwhile_are_not_overwritten(
+    library, client
+):
+    """Two authors (two browsers here) open a module's draft; the first renames it, and
+    the second's save of the summary put the old title back without a word (decision
+    0149). Now it is refused (409), the second's text kept, the first's title kept in
+    the draft; saving again from that page overwrites, knowingly."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    draft_url = url("library_module_draft", library.module.pk)
+    first, second = sign_in(client, library["author"]), sign_in(Client(), library["author"])
+    theirs = _drawn(page(first.get(draft_url)), "meta-drawn")
+    mine = _drawn(page(second.get(draft_url)), "meta-drawn")
+    meta = {"which": "meta", "meta-language": "en", "meta-estimated_minutes": "30"}
+    renamed = {**meta, "meta-title": "Activity, mood and you", "meta-summary": ""}
+    assert first.post(draft_url, {**renamed, "meta-drawn": theirs}).status_code == 302
+    summary = {**meta, "meta-title": "Activity and mood", "meta-summary": "My new summary."}
+    response = second.post(draft_url, {**summary, "meta-drawn": mine})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Someone else saved this draft&#x27;s details after you opened it" in text
+    assert "My new summary." in text
+    library.module_draft.refresh_from_db()
+    assert (library.module_draft.title, library.module_draft.summary) == (
+        "Activity, mood and you",
+        "",
+    )
+    now = actions.module_draft_digest(library.module_draft)
+    assert _drawn(text, "meta-drawn") == now
+    assert second.post(draft_url, {**summary, "meta-drawn": now}).status_code == 302
+    library.module_draft.refresh_from_db()
+    assert library.module_draft.summary == "My new summary."
+
+
+def test_a_programme_drafts_details_saved_by_someone_else_meanwhile_are_not_overwritten(
+    library, client
+):
+    """The same for a programme's draft: the second save put the first's evidence text
+    back to what it was (decision 0149)."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    draft_url = url("library_programme_draft", library.programme.pk)
+    first, second = sign_in(client, library["author"]), sign_in(Client(), library["author"])
+    theirs, mine = _drawn(page(first.get(draft_url))), _drawn(page(second.get(draft_url)))
+    evidence = _programme_form(evidence="Three trials, one of them ours.", drawn=theirs)
+    assert first.post(draft_url, evidence).status_code == 302
+    weeks = _programme_form(weeks="10", drawn=mine)
+    response = second.post(draft_url, weeks)
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Someone else saved this draft&#x27;s details after you opened it" in text
+    draft = library.programme_draft
+    draft.refresh_from_db()
+    assert (draft.evidence, draft.weeks) == ("Three trials, one of them ours.", 8)
+    assert second.post(draft_url, {**weeks, "drawn": _drawn(text)}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.weeks == 10

@@ -172,3 +172,34 @@ def test_eligibility_rules_nested_thousands_deep_are_a_message(client, world, pl
     assert "This JSON is nested too deeply to be read." in response.content.decode()
     planned.refresh_from_db()
     assert planned.eligibility == {}
+
+
+def test_a_protocol_saved_by_someone_else_meanwhile_is_not_overwritten(client, world, planned):
+    """Two investigators (two browsers here) open the planned protocol; the first enters
+    the ethics approval, and the second's save of a new size put the empty approval back
+    without a word (decision 0149). Now it is refused (409), the second's input kept, the
+    first's approval kept; saving again from that page overwrites, knowingly."""
+    import re
+
+    from django.test import Client
+
+    url = reverse("study_edit", args=[planned.pk])
+    first, second = sign_in(client, world["researcher"]), sign_in(Client(), world["researcher"])
+
+    def drawn(response) -> str:
+        return re.search(r'name="drawn" value="(\w+)"', response.content.decode()).group(1)
+
+    theirs, mine = drawn(first.get(url)), drawn(second.get(url))
+    approval = _form(planned, ethics_approval_id="EPN 2026-9", drawn=theirs)
+    assert first.post(url, approval).status_code == 302
+    size = _form(planned, target_size="48", drawn=mine)
+    response = second.post(url, size)
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Someone else saved this study&#x27;s protocol after you opened it" in text
+    assert 'value="48"' in text
+    planned.refresh_from_db()
+    assert (planned.ethics_approval_id, planned.target_size) == ("EPN 2026-9", 20)
+    assert second.post(url, size | {"drawn": drawn(response)}).status_code == 302
+    planned.refresh_from_db()
+    assert planned.target_size == 48

@@ -86,7 +86,8 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The clinic's settings were saved."))
             return redirect("clinic_detail", slug=clinic.slug)
-    return render(request, "core/clinic_edit.html", {"clinic": clinic, "form": form})
+    status = 409 if form.changed_meanwhile else 200  # another manager's save kept (0149)
+    return render(request, "core/clinic_edit.html", {"clinic": clinic, "form": form}, status=status)
 
 
 @staff_required

@@ -34,7 +34,8 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
         request.session[languages.LANGUAGE_SESSION_KEY] = patient.preferred_language
         messages.success(request, _("Your details were saved."))
         return redirect("my_details")
-    return render(request, "core/my_details_edit.html", {"form": form})
+    status = 409 if form.changed_meanwhile else 200  # another's save kept (0149)
+    return render(request, "core/my_details_edit.html", {"form": form}, status=status)
 
 
 def describe_actor(event: AuditEvent) -> str:

@@ -116,4 +116,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patient_detail", pk=patient.pk)
     if request.method == "GET":
         actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
-    return render(request, "core/patient_edit.html", {"patient": patient, "form": form})
+    status = 409 if form.changed_meanwhile else 200  # a colleague's save kept (0149)
+    return render(
+        request, "core/patient_edit.html", {"patient": patient, "form": form}, status=status
+    )

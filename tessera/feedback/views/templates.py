@@ -93,7 +93,9 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_update_template(fresh, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("The template was saved."))
         return redirect("feedback_templates")
-    return render(request, "feedback/template_form.html", {"form": form, "template": template})
+    status = 409 if form.changed_meanwhile else 200  # a colleague's save kept (0149)
+    context = {"form": form, "template": template}
+    return render(request, "feedback/template_form.html", context, status=status)
 
 
 @staff_required

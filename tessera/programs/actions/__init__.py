@@ -23,6 +23,7 @@ from .modules import (
     do_publish_module,
     do_update_module_draft,
     do_update_step,
+    module_draft_digest,
     step_order_digest,
 )
 from .programmes import (
@@ -31,6 +32,7 @@ from .programmes import (
     do_publish_programme,
     do_set_programme_modules,
     do_update_programme_draft,
+    programme_draft_digest,
 )
 from .translations import (
     do_create_module_translation,
@@ -51,6 +53,8 @@ __all__ = [
     "do_link_module_translation",
     "do_move_step",
     "step_order_digest",
+    "module_draft_digest",
+    "programme_draft_digest",
     "do_new_module_draft",
     "do_new_programme_draft",
     "do_publish_module",

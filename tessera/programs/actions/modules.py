@@ -30,7 +30,7 @@ from .common import (
     _describe,
     _snapshot,
 )
-from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
+from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned, draft_digest
 
 # --- modules -----------------------------------------------------------------------------
 
@@ -95,10 +95,18 @@ def do_create_module(
 
 
 @transaction.atomic
-def do_update_module_draft(version: ModuleVersion, *, acting_user, **fields) -> ModuleVersion:
+def do_update_module_draft(
+    version: ModuleVersion, *, acting_user, drawn: str | None = None, **fields
+) -> ModuleVersion:
+    """``drawn``: ``module_draft_digest`` as the form drew it (decision 0149)."""
     return _update_draft(
-        MODULE, version, fields, acting_user=acting_user, event="module.draft_changed"
+        MODULE, version, fields, acting_user=acting_user, event="module.draft_changed", drawn=drawn
     )
+
+
+def module_draft_digest(version: ModuleVersion) -> str:
+    """The draft's details as they are, for its form to carry (``versions.draft_digest``)."""
+    return draft_digest(MODULE, version)
 
 
 def _clean_step(step: Step, region_id: int) -> None:

@@ -28,7 +28,7 @@ from .common import (
     PROGRAMME_FIELDS,
     _check_names,
 )
-from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned
+from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned, draft_digest
 
 # --- programmes --------------------------------------------------------------------------
 
@@ -88,11 +88,22 @@ def do_create_programme(region, *, acting_user, key, title, problem_area, **fiel
 
 @transaction.atomic
 def do_update_programme_draft(
-    version: ProgrammeVersion, *, acting_user, **fields
+    version: ProgrammeVersion, *, acting_user, drawn: str | None = None, **fields
 ) -> ProgrammeVersion:
+    """``drawn``: ``programme_draft_digest`` as the form drew it (decision 0149)."""
     return _update_draft(
-        PROGRAMME, version, fields, acting_user=acting_user, event="programme.draft_changed"
+        PROGRAMME,
+        version,
+        fields,
+        acting_user=acting_user,
+        event="programme.draft_changed",
+        drawn=drawn,
     )
+
+
+def programme_draft_digest(version: ProgrammeVersion) -> str:
+    """The draft's details as they are, for its form to carry (``versions.draft_digest``)."""
+    return draft_digest(PROGRAMME, version)
 
 
 @transaction.atomic

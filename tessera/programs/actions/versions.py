@@ -4,12 +4,15 @@ publish it, start a new draft from the latest published version.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tessera.core import audit
 
@@ -53,9 +56,31 @@ def _locked(kind: _Versioned, version):
     return fresh
 
 
-def _update_draft(kind: _Versioned, version, fields: dict, *, acting_user, event: str):
+def draft_digest(kind: _Versioned, version) -> str:
+    """A draft's details (``kind.fields``) as an editor's form drew them, for the form to
+    send back (no version column: the same kind of digest as ``Step.content_digest``)."""
+    text = json.dumps([getattr(version, n) for n in kind.fields], sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _update_draft(
+    kind: _Versioned, version, fields: dict, *, acting_user, event: str, drawn: str | None = None
+):
+    """``drawn``: the draft's ``draft_digest`` when the form was drawn; details saved by
+    someone else since (another author, another tab) are not overwritten: a
+    ValidationError (``draft_changed_meanwhile``), nothing changed. Before, the last
+    "Save" put the other's details back without a word (decision 0149)."""
     _check_names(fields, kind.fields)
     version = _locked(kind, version)
+    if drawn and drawn != draft_digest(kind, version):
+        raise ValidationError(
+            _(
+                "Someone else saved this draft's details after you opened it, so your "
+                "changes were not saved. They are still below: compare them with the draft "
+                "as it is now (open it in another tab), then save again."
+            ),
+            code="draft_changed_meanwhile",
+        )
     before = _snapshot(version, fields)
     for name, value in fields.items():
         setattr(version, name, value)

@@ -96,6 +96,9 @@ class ModuleDraftForm(forms.Form):
     estimated_minutes = forms.IntegerField(
         label=_("Minutes to work through"), min_value=1, max_value=600
     )
+    # The draft's details as this form drew them (actions.module_draft_digest): another's
+    # save since is not overwritten (decision 0149).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class AddStepForm(forms.Form):
@@ -273,6 +276,10 @@ class ProgrammeDraftForm(forms.Form):
         max_length=CONTENT_MAX_LENGTH,
     )
 
+    # The draft's details as this form drew them (actions.programme_draft_digest):
+    # another's save since is not overwritten (decision 0149).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["primary_measure"].choices = [("", _("the problem area's default"))] + [
@@ -313,6 +320,7 @@ class ProgrammeDraftForm(forms.Form):
 
     def programme_changes(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("drawn", None)
         rules = data.pop("eligibility_more", {}) or {}
         data["eligibility"] = {"min_age": data.pop("min_age"), "max_age": data.pop("max_age")}
         data["eligibility"].update(rules)

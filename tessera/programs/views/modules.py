@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 from tessera.core.refusals import say_refused
 
 from .. import actions
@@ -148,15 +148,26 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     which = request.POST.get("which") if request.method == "POST" else None
     meta = ModuleDraftForm(
         request.POST if which == "meta" else None,
-        initial={n: getattr(draft, n) for n in actions.MODULE_FIELDS},
+        initial={
+            **{n: getattr(draft, n) for n in actions.MODULE_FIELDS},
+            "drawn": actions.module_draft_digest(draft),
+        },
         prefix="meta",
     )
     add = AddStepForm(request.POST if which == "step" else None, prefix="step")
+    status = 200
     if which == "meta" and meta.is_valid():
         try:
             actions.do_update_module_draft(draft, acting_user=request.user, **meta.cleaned_data)
         except ValidationError as exc:
             add_action_errors(meta, exc)
+            if refused_as(exc, "draft_changed_meanwhile"):
+                # What they typed stays in the form; "Save" again is theirs to choose,
+                # over the draft as it is now (decision 0149).
+                status = 409
+                meta.data = meta.data.copy()
+                fresh = type(draft).objects.get(pk=draft.pk)
+                meta.data[meta.add_prefix("drawn")] = actions.module_draft_digest(fresh)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("library_module_draft", pk=module.pk)
@@ -184,6 +195,7 @@ def module_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "last_position": steps[-1].position if steps else 0,
             "order_drawn": actions.step_order_digest(draft),
         },
+        status=status,
     )
 
 

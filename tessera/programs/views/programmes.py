@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 from tessera.core.models.organisation import LANGUAGE_CHOICES
 from tessera.instruments.time_points import TimePoint
 
@@ -154,18 +154,31 @@ def programme_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if draft is None:
         return redirect("library_programme", pk=programme.pk)
     data = request.POST if request.method == "POST" else None
-    form = ProgrammeDraftForm(data, initial=ProgrammeDraftForm.initial_for(draft))
+    initial = {
+        **ProgrammeDraftForm.initial_for(draft),
+        "drawn": actions.programme_draft_digest(draft),
+    }
+    form = ProgrammeDraftForm(data, initial=initial)
     measures = MeasureFormSet(data, initial=draft.default_measures or None, prefix="measure")
+    status = 200
     if data is not None and form.is_valid() and measures.is_valid():
         try:
             actions.do_update_programme_draft(
                 draft,
                 acting_user=request.user,
+                drawn=form.cleaned_data["drawn"] or None,
                 default_measures=measures.measures(),
                 **form.programme_changes(),
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
+            if refused_as(exc, "draft_changed_meanwhile"):
+                # What they typed stays in the form; "Save" again is theirs to choose,
+                # over the draft as it is now (decision 0149).
+                status = 409
+                form.data = form.data.copy()
+                fresh = ProgrammeVersion.objects.get(pk=draft.pk)
+                form.data["drawn"] = actions.programme_draft_digest(fresh)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("library_programme", pk=programme.pk)
@@ -173,6 +186,7 @@ def programme_draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programs/programme_draft.html",
         {"programme": programme, "draft": draft, "form": form, "measures": measures},
+        status=status,
     )
 
 

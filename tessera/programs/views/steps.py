@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 
 from .. import actions
 from ..forms import StepForm
@@ -56,7 +56,7 @@ def _save_step(request, step: Step, form: StepForm) -> bool:
             actions.do_update_step(step, acting_user=request.user, drawn=drawn, **changes)
     except ValidationError as exc:
         add_action_errors(form, exc)
-        if any(e.code == "step_changed_meanwhile" for e in exc.error_list):
+        if refused_as(exc, "step_changed_meanwhile"):
             # What they typed stays in the form; "Save" again is theirs to choose, over
             # the step as it is now.
             form.data = form.data.copy()

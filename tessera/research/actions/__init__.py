@@ -37,6 +37,7 @@ from .studies import (
     do_save_arm,
     do_update_study,
     places_left,
+    protocol_digest,
     sequence_length,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "do_save_arm",
     "do_unblind",
     "do_update_study",
+    "protocol_digest",
     "do_withdraw",
     "invitation_closed",
     "latest_consent",

@@ -3,6 +3,9 @@ opening and closing recruitment (which generates the concealed allocation sequen
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -83,10 +86,36 @@ def do_create_study(*, acting_user, key: str, title: str, clinics, **fields) -> 
     return study
 
 
+def protocol_digest(study: Study) -> str:
+    """The protocol's details and sites as the edit form drew them, for the form to send
+    back (no version column: the same kind of digest as a programme step's)."""
+    values = [getattr(study, name) for name in PROTOCOL_FIELDS]
+    sites = sorted(study.clinics.values_list("pk", flat=True))
+    text = json.dumps([*values, sites], sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @transaction.atomic
-def do_update_study(study: Study, *, acting_user, clinics=None, **fields) -> Study:
+def do_update_study(
+    study: Study, *, acting_user, clinics=None, drawn: str | None = None, **fields
+) -> Study:
+    """``drawn``: ``protocol_digest`` when the form was drawn; a protocol saved by
+    someone else since (another investigator, another tab) is not overwritten: a
+    ValidationError (``protocol_changed_meanwhile``), nothing changed. Before, the last
+    "Save" put the other's details back without a word (decision 0149). The study's row
+    is locked first, so the check and the save cannot be split by another save."""
     require(access.may_manage_study(acting_user, study))
+    study = Study.objects.select_for_update(no_key=True).get(pk=study.pk)
     _not_planned(study)
+    if drawn and drawn != protocol_digest(study):
+        raise ValidationError(
+            _(
+                "Someone else saved this study's protocol after you opened it, so your "
+                "changes were not saved. They are still below: compare them with the "
+                "protocol as it is now (open it in another tab), then save again."
+            ),
+            code="protocol_changed_meanwhile",
+        )
     unknown = set(fields) - set(PROTOCOL_FIELDS)
     if unknown:
         raise ValueError(f"not protocol fields: {sorted(unknown)}")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors, form_error_texts
+from tessera.core.forms import add_action_errors, form_error_texts, refused_as
 from tessera.core.middleware import restoring_typed_text
 from tessera.core.models import Clinic, User
 from tessera.core.roles import StudyRole
@@ -132,21 +132,33 @@ def study_edit(request: HttpRequest, pk: int) -> HttpResponse:
     clinic_ids = access.study_starter_clinic_ids(request.user) | {c.pk for c in study.clinics.all()}
     form = StudyEditForm(
         request.POST or None,
-        initial=_protocol_initial(study),
+        initial=_protocol_initial(study) | {"drawn": actions.protocol_digest(study)},
         clinics=Clinic.objects.filter(pk__in=clinic_ids).order_by("name"),
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             actions.do_update_study(
-                study, acting_user=request.user, clinics=data.pop("clinics"), **data
+                study,
+                acting_user=request.user,
+                clinics=data.pop("clinics"),
+                drawn=data.pop("drawn") or None,
+                **data,
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
+            if refused_as(exc, "protocol_changed_meanwhile"):
+                # What they typed stays in the form; "Save" again is theirs to choose,
+                # over the protocol as it is now (decision 0149).
+                status = 409
+                form.data = form.data.copy()
+                form.data["drawn"] = actions.protocol_digest(Study.objects.get(pk=study.pk))
         else:
             messages.success(request, _("The protocol was saved."))
             return redirect("study_detail", pk=study.pk)
-    return render(request, "research/study_form.html", {"form": form, "study": study})
+    context = {"form": form, "study": study}
+    return render(request, "research/study_form.html", context, status=status)
 
 
 def _post(request, pk: int, form_class, write, success: str, **form_kwargs):
