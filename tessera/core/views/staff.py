@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.refusals import say_refused
 
-from .. import access
+from .. import access, on_call
 from ..actions import clinics as clinic_actions
 from ..actions import roles as role_actions
 from ..actions import staff as staff_actions
@@ -256,6 +256,37 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     )
 
 
+def _ask_about_gaps(request, person, gaps, *, question, anyway, keep, keep_url):
+    """The page that asks first when a change would leave hours of a clinic's rota with
+    nobody to tell of a risk alert, naming them in words and the clinic's time (as taking
+    a stretch off the rota does, decision 0144): ``gaps`` is [(clinic, hours)]. None
+    when there are none, or when the change was confirmed (``confirm=yes``): then it is
+    saved (decision 0146). The page posts the same fields again, confirmed."""
+    gaps = [(clinic, hours) for clinic, hours in gaps if hours]
+    if not gaps or request.POST.get("confirm") == "yes":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+        for value in values
+    ]
+    return render(
+        request,
+        "core/rota_gap_confirm.html",
+        {
+            "person": person,
+            "gaps": [{"clinic": c, "hours": on_call.describe(hours)} for c, hours in gaps],
+            "question": question,
+            "anyway": anyway,
+            "keep": keep,
+            "keep_url": keep_url,
+            "action": request.path,
+            "fields": fields,
+        },
+    )
+
+
 def _grant(clinic, role_id: int) -> ClinicRole:
     return get_object_or_404(
         ClinicRole.objects.select_related("user", "clinic"), pk=role_id, clinic=clinic
@@ -267,8 +298,28 @@ def _grant(clinic, role_id: int) -> ClinicRole:
 def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     clinic = _staff_clinic(request.user, slug)
     grant = _grant(clinic, role_id)
+    was_on_call = grant.on_call  # the form writes what was sent onto ``grant``
     form = RoleSettingsForm(request.POST, instance=grant, prefix=f"role-{grant.pk}")
     if form.is_valid():
+        unmarked = was_on_call and form.cleaned_data.get("on_call") is False
+        asked = _ask_about_gaps(
+            request,
+            grant.user,
+            [
+                (
+                    clinic,
+                    on_call.gaps_opened(clinic, people=[grant.user])
+                    if unmarked and on_call.leaves_rota_with_mark(grant)
+                    else set(),
+                )
+            ],
+            question=_("Take %(name)s off the on-call rota?") % {"name": grant.user},
+            anyway=_("Save it anyway"),
+            keep=_("Keep them on call"),
+            keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+        )
+        if asked is not None:
+            return asked
         staff_actions.do_update_role(
             ClinicRole.objects.get(pk=grant.pk), acting_user=request.user, **form.cleaned_data
         )
@@ -284,6 +335,25 @@ def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpRespon
 def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     clinic = _staff_clinic(request.user, slug)
     grant = _grant(clinic, role_id)
+    asked = _ask_about_gaps(
+        request,
+        grant.user,
+        [
+            (
+                clinic,
+                on_call.gaps_opened(clinic, people=[grant.user])
+                if on_call.leaves_rota_with_role(grant)
+                else set(),
+            )
+        ],
+        question=_("Remove the role %(role)s from %(name)s?")
+        % {"role": grant.get_role_display(), "name": grant.user},
+        anyway=_("Remove it anyway"),
+        keep=_("Keep the role"),
+        keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+    )
+    if asked is not None:
+        return asked
     try:
         staff_actions.do_remove_role(grant, acting_user=request.user)
     except ValidationError as error:
@@ -315,7 +385,18 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
     )
     elsewhere = ClinicRole.objects.filter(user=person).exclude(clinic__in=clinics).exists()
     error = ""
-    if request.method == "POST":
+    # The hours each clinic's rota would be left with nobody to tell of a risk alert:
+    # said on the page, and asked again when the button is sent (decision 0146).
+    gaps = [
+        {
+            "clinic": c,
+            "hours": on_call.describe(on_call.gaps_opened(c, people=[person])),
+        }
+        for c in clinics
+    ]
+    gaps = [gap for gap in gaps if gap["hours"]]
+    asked = bool(gaps) and request.POST.get("confirm") != "yes"
+    if request.method == "POST" and not asked:
         try:
             done = staff_actions.do_offboard_staff(
                 person, acting_user=request.user, clinics=clinics
@@ -348,6 +429,7 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
             "open_episodes": open_episodes,
             "elsewhere": elsewhere,
             "error": error,
+            "gaps": gaps,
         },
     )
 
