@@ -157,3 +157,37 @@ def test_a_leave_is_ended_early_or_removed_and_past_leave_is_kept(world):
     assert list(StaffLeave.objects.all()) == [begun]
     assert AuditEvent.objects.filter(action="staff.leave_ended").count() == 1
     assert AuditEvent.objects.filter(action="staff.leave_removed").count() == 1
+
+
+def test_a_therapist_records_their_own_leave_and_the_staff_page_shows_it(world, login):
+    from django.urls import reverse
+
+    from tessera.core.clinic_dates import clinic_today
+
+    today = clinic_today(world.clinic)
+    client = login(world["therapist"])
+    url = reverse("staff_leave", args=["alpha", world["therapist"].pk])
+    refused = client.post(
+        url,
+        {"first_day": today.isoformat(), "last_day": (today - dt.timedelta(days=1)).isoformat()},
+    )
+    assert refused.status_code == 200
+    assert "cannot be before the first day" in refused.content.decode()
+    assert not StaffLeave.objects.exists()
+    saved = client.post(
+        url,
+        {
+            "first_day": today.isoformat(),
+            "last_day": (today + dt.timedelta(days=6)).isoformat(),
+            "cover": world["supervisor"].pk,
+        },
+    )
+    assert saved.status_code == 302
+    (recorded,) = StaffLeave.objects.all()
+    assert (recorded.user, recorded.cover) == (world["therapist"], world["supervisor"])
+    # Not someone else's leave.
+    other = reverse("staff_leave", args=["alpha", world["colleague"].pk])
+    assert client.get(other).status_code == 404
+    # The managers' staff page says who is away, until when.
+    page = login(world["manager"]).get(reverse("clinic_staff", args=["alpha"])).content.decode()
+    assert "On leave until" in page and "covered by" in page

@@ -24,6 +24,7 @@ from .. import access, on_call
 from ..actions import clinics as clinic_actions
 from ..actions import roles as role_actions
 from ..actions import staff as staff_actions
+from ..clinic_dates import clinic_today
 from ..decorators import staff_required
 from ..forms import (
     ChangeTherapistForm,
@@ -37,7 +38,7 @@ from ..forms import (
 )
 from ..known_related import clinic_by_slug
 from ..middleware import restoring_typed_text
-from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, User
+from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, StaffLeave, User
 from ..namesakes import staff_namesake_details
 from ..roles import Role
 
@@ -177,6 +178,15 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
         person["roles"].append(grant)
+    # Who is on leave today (the clinic's day), and until when (decision 0146).
+    away = {
+        leave.user_id: leave
+        for leave in StaffLeave.objects.filter(clinic=clinic)
+        .on(clinic_today(clinic))
+        .select_related("cover")
+    }
+    for user_id, person in people.items():
+        person["leave"] = away.get(user_id)
     # Two colleagues named alike are told apart in the hand-over's "New therapist"
     # (decision 0139): their e-mail addresses, already read with the roles.
     for person, said in zip(
@@ -249,10 +259,22 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     rows = [
         (grant, RoleSettingsForm(instance=grant, prefix=f"role-{grant.pk}")) for grant in grants
     ]
+    leave = (
+        StaffLeave.objects.filter(clinic=clinic, user=person)
+        .on(clinic_today(clinic))
+        .select_related("cover")
+        .first()
+    )
     return render(
         request,
         "core/staff_member.html",
-        {"clinic": clinic, "person": person, "rows": rows, "form": form if free else None},
+        {
+            "clinic": clinic,
+            "person": person,
+            "rows": rows,
+            "form": form if free else None,
+            "leave": leave,
+        },
     )
 
 
