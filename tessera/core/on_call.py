@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 from . import access
 from .models import Clinic, ClinicRole, OnCallShift, User
 from .models.organisation import WEEKDAY_CHOICES
-from .roles import Role
 
 ERROR = "error"
 WARNING = "warning"
@@ -223,18 +222,6 @@ def gaps_opened(clinic: Clinic, removed=(), *, people=()) -> set[tuple[int, int]
     if clinic.offers_unguided:
         gaps |= opened & working_hours(clinic)
     return gaps
-
-
-def leaves_rota_with_role(grant: ClinicRole) -> bool:
-    """Whether removing this role takes its holder off the clinic's rota: a therapist's
-    role always (the rota tells them of alerts whose patients their therapist role let
-    them open), any other when it is their last role there (one query)."""
-    return (
-        grant.role == Role.THERAPIST
-        or not ClinicRole.objects.filter(user=grant.user_id, clinic=grant.clinic_id)
-        .exclude(pk=grant.pk)
-        .exists()
-    )
 
 
 def leaves_rota_with_mark(grant: ClinicRole) -> bool:

@@ -147,7 +147,12 @@ from .research import (
     study_roles,
     study_starter_clinic_ids,
 )
-from .safety import acknowledgement_holds, alert_people, alert_recipient_roles
+from .safety import (
+    acknowledgement_holds,
+    alert_people,
+    alert_recipient_roles,
+    leaves_rota_with_role,
+)
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     active_therapists_by_name,
@@ -200,6 +205,7 @@ __all__ = [
     "actor_role_label",
     "acknowledgement_holds",
     "alert_people",
+    "leaves_rota_with_role",
     "alert_recipient_roles",
     "all_roles",
     "applications_visible_to",

@@ -234,7 +234,7 @@ def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
         actor_role=access.actor_role_label(acting_user, grant.clinic_id),
         changes={"user": grant.user_id, "role": grant.role},
     )
-    if on_call.leaves_rota_with_role(grant):
+    if access.leaves_rota_with_role(grant):
         OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).delete()
     elif OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).exists():
         # They stay on the rota with their other roles here: so does the on-call mark,

@@ -364,7 +364,7 @@ def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResp
             (
                 clinic,
                 on_call.gaps_opened(clinic, people=[grant.user])
-                if on_call.leaves_rota_with_role(grant)
+                if access.leaves_rota_with_role(grant)
                 else set(),
             )
         ],
