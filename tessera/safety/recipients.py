@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tessera.core import access, on_call
 from tessera.core.clinic_dates import zone_date
-from tessera.core.models import StaffLeave, User
+from tessera.core.models import Episode, StaffLeave, User
 
 from . import rules
 
@@ -45,6 +45,8 @@ class ClinicPeople:
     supervisors: list[User] = field(default_factory=list)
     managers: list[User] = field(default_factory=list)
     away: dict[int, User | None] = field(default_factory=dict)  # on leave: their cover
+    # Per cover, the episodes of those they cover here that they may open (read once).
+    cover_opens: dict[int, set[int]] = field(default_factory=dict)
 
 
 def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
@@ -133,6 +135,9 @@ def _therapist_or_cover(alert, clinic, at, people: ClinicPeople | None) -> list[
         if told[0].pk not in people.away:
             return told
         cover = people.away[told[0].pk]
+        if cover is None or not cover.is_active:
+            return []
+        return [cover] if alert.episode_id in _cover_opens(people, clinic, cover) else []
     else:
         leave = _leave_at([clinic], at, user_id=told[0].pk)
         if not leave:
@@ -141,6 +146,18 @@ def _therapist_or_cover(alert, clinic, at, people: ClinicPeople | None) -> list[
     if cover is None or not cover.is_active:
         return []
     return [cover] if access.openable_episode_ids(cover, [alert.episode_id]) else []
+
+
+def _cover_opens(people: ClinicPeople, clinic, cover: User) -> set[int]:
+    """The episodes of everyone ``cover`` covers at the clinic that the access policy
+    lets them open: one query per cover and sweep, however many alerts they wait on."""
+    if cover.pk not in people.cover_opens:
+        covered = [pk for pk, who in people.away.items() if who is not None and who.pk == cover.pk]
+        episodes = Episode.objects.filter(clinic_id=clinic.pk, therapist_id__in=covered)
+        people.cover_opens[cover.pk] = set(
+            access.episodes_visible_to(cover, episodes).values_list("pk", flat=True)
+        )
+    return people.cover_opens[cover.pk]
 
 
 def _therapist(alert, clinic, people: ClinicPeople | None = None) -> list[User]:
