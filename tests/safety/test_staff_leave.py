@@ -191,6 +191,9 @@ def test_a_therapist_records_their_own_leave_and_the_staff_page_shows_it(world, 
     # The managers' staff page says who is away, until when.
     page = login(world["manager"]).get(reverse("clinic_staff", args=["alpha"])).content.decode()
     assert "On leave until" in page and "covered by" in page
+    # So does the team's workload page; the therapist's rows and patients stay.
+    team = login(world["manager"]).get(reverse("team_workload", args=["alpha"])).content.decode()
+    assert "On leave until" in team
 
 
 def test_the_sweep_reads_a_covers_access_once_however_many_alerts_wait(
