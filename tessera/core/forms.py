@@ -447,6 +447,27 @@ class RoleSettingsForm(forms.ModelForm):
         fields = ["max_caseload", "weekly_hours", "on_call", "profession"]
 
 
+class LeaveForm(forms.Form):
+    """A staff member's leave at a clinic, and who covers (decision 0146)."""
+
+    first_day = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    cover = StaffChoiceField(
+        label=_("Colleague who covers"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Told of their patients' risk alerts while they are away, if the colleague can "
+            "open the patient (a supervisor, or someone marked on call here); otherwise "
+            "whoever is on call and the managers are told."
+        ),
+    )
+
+    def __init__(self, *args, colleagues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cover"].queryset = colleagues
+
+
 class HandOverForm(forms.Form):
     to_user = StaffChoiceField(label=_("New therapist"), queryset=None)
 

@@ -197,19 +197,23 @@ def problems(clinic: Clinic) -> list[Problem]:
     return found
 
 
-def gaps_opened(clinic: Clinic, removed) -> set[tuple[int, int]]:
-    """The hours of the week that taking these shifts off the rota would leave as an
-    error of ``problems``, not one before: nobody on call then while the clinic has no
+def gaps_opened(clinic: Clinic, removed=(), *, people=()) -> set[tuple[int, int]]:
+    """The hours of the week that taking these shifts off the rota, and these people off
+    it (every stretch of theirs), would leave as an error of ``problems``, not one
+    before: nobody on call then while the clinic has no
     active manager (an alert would reach nobody), or nobody during the working hours of
-    a clinic with unguided care. Asked before the change is saved, so the page can say
-    so first (decision 0144; two queries)."""
+    a clinic with unguided care. Asked before the change is saved, so the page can say so
+    first (decisions 0144, 0146; two queries). The managers stay: removing the last one
+    is refused (``do_remove_role``, ``do_offboard_staff``)."""
     removed = {shift.pk for shift in removed}
+    gone = {person.pk for person in people}
     shifts = current_shifts(clinic)
 
     def uncovered(kept) -> set[tuple[int, int]]:
         return {slot for slot, people in cover(kept).items() if not people}
 
-    opened = uncovered([s for s in shifts if s.pk not in removed]) - uncovered(shifts)
+    kept = [s for s in shifts if s.pk not in removed and s.user_id not in gone]
+    opened = uncovered(kept) - uncovered(shifts)
     if not opened:
         return set()
     gaps = set()
@@ -218,6 +222,16 @@ def gaps_opened(clinic: Clinic, removed) -> set[tuple[int, int]]:
     if clinic.offers_unguided:
         gaps |= opened & working_hours(clinic)
     return gaps
+
+
+def leaves_rota_with_mark(grant: ClinicRole) -> bool:
+    """Whether taking the on-call mark off this role takes its holder off the clinic's
+    rota: when no other role of theirs there is marked on call (one query)."""
+    return not (
+        ClinicRole.objects.filter(clinic=grant.clinic_id, user=grant.user_id, on_call=True)
+        .exclude(pk=grant.pk)
+        .exists()
+    )
 
 
 def has_errors(found: list[Problem]) -> bool:

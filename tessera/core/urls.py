@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit_trail, clinics, favicon, health, me, patients, session, staff
+from .views import audit_trail, clinics, favicon, health, leave, me, patients, session, staff
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -33,6 +33,17 @@ urlpatterns = [
         name="episode_change_therapist",
     ),
     path("clinics/<slug:slug>/roles/<id:role_id>/", staff.staff_role_edit, name="staff_role_edit"),
+    path("clinics/<slug:slug>/staff/<id:user_id>/leave/", leave.staff_leave, name="staff_leave"),
+    path(
+        "clinics/<slug:slug>/leave/<id:leave_id>/end/",
+        leave.staff_leave_end,
+        name="staff_leave_end",
+    ),
+    path(
+        "clinics/<slug:slug>/leave/<id:leave_id>/remove/",
+        leave.staff_leave_remove,
+        name="staff_leave_remove",
+    ),
     path(
         "clinics/<slug:slug>/roles/<id:role_id>/remove/",
         staff.staff_role_remove,

@@ -19,6 +19,7 @@ from tessera.appointments import demo as appointments_demo
 from tessera.automation import demo as automation_demo
 from tessera.consultation import demo as consultation_demo
 from tessera.core import actions
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.deferred import deferred
 from tessera.core.demo import (
     DEMO_PASSWORD,
@@ -29,7 +30,7 @@ from tessera.core.demo import (
     opened_before,
     second_factor,
 )
-from tessera.core.models import Clinic, OnCallShift, Patient, Region
+from tessera.core.models import Clinic, OnCallShift, Patient, Region, StaffLeave
 from tessera.core.roles import AssessorProfession, Role
 from tessera.feedback import demo as feedback_demo
 from tessera.fhir import demo as fhir_demo
@@ -319,6 +320,23 @@ def _on_call_rota(clinics, staff) -> None:
             )
 
 
+def _staff_leave(clinics, staff) -> None:
+    """Harbour's therapist is on leave this week, her manager covering (decision 0146):
+    the staff page says "On leave until …", and her patients' risk alerts go to him."""
+    clinic = clinics["harbour"]
+    if StaffLeave.objects.filter(clinic=clinic).exists():
+        return
+    today = clinic_today(clinic)
+    actions.do_record_leave(
+        clinic,
+        acting_user=staff["harbour.manager"],
+        user=staff["harbour.therapist"],
+        first_day=today - dt.timedelta(days=2),
+        last_day=today + dt.timedelta(days=5),
+        cover=staff["harbour.manager"],
+    )
+
+
 def _rate_limits(clinics, staff) -> None:
     """Riverside's manager has set the clinic's own limit for the referral form (10 an
     hour, under the default 20): Clinic settings, "Rate limits" (issue 13)."""
@@ -371,6 +389,7 @@ def _seed() -> list[Login]:
         roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
         logins.append(Login(user.email, roles, True))
     _on_call_rota(clinics, staff)
+    _staff_leave(clinics, staff)
     _rate_limits(clinics, staff)
     for folder in sample_directories():
         do_import_package(zip_directory(folder), region=region, acting_user=staff["author"])

@@ -12,7 +12,13 @@ then. With nobody on the rota, the managers are told.
 
 A practice patient's alert (``Patient.is_training``, training mode) is told only to the
 therapist practising with it, at every level: never the rota or the managers, who would
-be paged for a made-up person (decision 0144)."""
+be paged for a made-up person (decision 0144).
+
+A therapist on leave at the clinic that day (``StaffLeave``, the clinic's calendar) is
+not the one told: the colleague covering them is, when they can open the patient
+(the access policy decides); else nobody in the therapist's place, and the rules above
+fall back to the rota and the managers. Only when those are nobody too is the absent
+therapist told, not nobody (decision 0146)."""
 
 from __future__ import annotations
 
@@ -22,7 +28,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from tessera.core import access, on_call
-from tessera.core.models import User
+from tessera.core.clinic_dates import zone_date
+from tessera.core.models import Episode, StaffLeave, User
 
 from . import rules
 
@@ -37,6 +44,9 @@ class ClinicPeople:
     therapist_ids: set[int] = field(default_factory=set)
     supervisors: list[User] = field(default_factory=list)
     managers: list[User] = field(default_factory=list)
+    away: dict[int, User | None] = field(default_factory=dict)  # on leave: their cover
+    # Per cover, the episodes of those they cover here that they may open (read once).
+    cover_opens: dict[int, set[int]] = field(default_factory=dict)
 
 
 def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
@@ -48,7 +58,22 @@ def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
     people = {pk: ClinicPeople(**found) for pk, found in access.alert_people(list(clinics)).items()}
     for pk, clinic in clinics.items():
         people[pk].on_duty = on_call.on_duty(clinic, at)
+    for leave in _leave_at(clinics.values(), at):
+        people[leave.clinic_id].away[leave.user_id] = leave.cover
     return people
+
+
+def _leave_at(clinics, at: dt.datetime, user_id: int | None = None) -> list[StaffLeave]:
+    """The leave that includes ``at``'s day in each clinic's own calendar (one query)."""
+    zones = {clinic.pk: clinic.time_zone for clinic in clinics}
+    found = StaffLeave.objects.filter(clinic_id__in=list(zones)).around(at.date())
+    if user_id is not None:
+        found = found.filter(user_id=user_id)
+    return [
+        leave
+        for leave in found.select_related("cover")
+        if leave.includes(zone_date(zones[leave.clinic_id], at))
+    ]
 
 
 def for_level(
@@ -74,7 +99,7 @@ def for_level(
             users.update(managers())
     elif level == 0:
         users.update(rota())
-        users.update(_therapist(alert, clinic, people))
+        users.update(_therapist_or_cover(alert, clinic, at, people))
     elif level == 1:
         if people is None:
             roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
@@ -88,13 +113,51 @@ def for_level(
         # admin site): whoever is on the rota now and the therapist, not nobody
         # (decision 0142). The rota check warns of a clinic without a manager.
         users.update(rota())
-        users.update(_therapist(alert, clinic, people))
+        users.update(_therapist_or_cover(alert, clinic, at, people))
+        if not users:
+            users.update(_therapist(alert, clinic, people))  # on leave, but not nobody
     return sorted(users, key=lambda u: u.pk)
 
 
 def is_practice(alert) -> bool:
     """Whether the alert is on a practice patient (training mode, decision 0144)."""
     return alert.episode.patient.is_training
+
+
+def _therapist_or_cover(alert, clinic, at, people: ClinicPeople | None) -> list[User]:
+    """The responsible therapist; while they are on leave, the colleague covering them
+    when that colleague can open the patient, else nobody (decision 0146). A query for
+    the leave when ``people`` was not read; two for a cover's access."""
+    told = _therapist(alert, clinic, people)
+    if not told:
+        return []
+    if people is not None:
+        if told[0].pk not in people.away:
+            return told
+        cover = people.away[told[0].pk]
+        if cover is None or not cover.is_active:
+            return []
+        return [cover] if alert.episode_id in _cover_opens(people, clinic, cover) else []
+    else:
+        leave = _leave_at([clinic], at, user_id=told[0].pk)
+        if not leave:
+            return told
+        cover = leave[0].cover
+    if cover is None or not cover.is_active:
+        return []
+    return [cover] if access.openable_episode_ids(cover, [alert.episode_id]) else []
+
+
+def _cover_opens(people: ClinicPeople, clinic, cover: User) -> set[int]:
+    """The episodes of everyone ``cover`` covers at the clinic that the access policy
+    lets them open: one query per cover and sweep, however many alerts they wait on."""
+    if cover.pk not in people.cover_opens:
+        covered = [pk for pk, who in people.away.items() if who is not None and who.pk == cover.pk]
+        episodes = Episode.objects.filter(clinic_id=clinic.pk, therapist_id__in=covered)
+        people.cover_opens[cover.pk] = set(
+            access.episodes_visible_to(cover, episodes).values_list("pk", flat=True)
+        )
+    return people.cover_opens[cover.pk]
 
 
 def _therapist(alert, clinic, people: ClinicPeople | None = None) -> list[User]:

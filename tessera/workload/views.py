@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
+from tessera.core.clinic_dates import clinic_today
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.known_related import clinic_by_slug, with_role_clinics
-from tessera.core.models import Clinic, Episode, User
+from tessera.core.models import Clinic, Episode, StaffLeave, User
 from tessera.core.refusals import say_refused
 
 from . import actions, figures, summaries
@@ -156,13 +157,21 @@ def team_workload(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(therapists, THERAPISTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = figures.clinic_workload(clinic, roles=list(page.object_list), weeks=offset + 1)
     weeks = figures.recent_weeks(clinic, timezone.now(), figures.WEEKS)
+    # Who is on leave today, until when (decision 0146): their rows stay, figures and all.
+    away = {
+        leave.user_id: leave
+        for leave in StaffLeave.objects.filter(clinic=clinic).on(clinic_today(clinic))
+    }
     return render(
         request,
         "workload/team.html",
         {
             "clinic": clinic,
             "page": page,
-            "rows": [(row.therapist, row.weeks[offset], row.weeks) for row in rows],
+            "rows": [
+                (row.therapist, row.weeks[offset], row.weeks, away.get(row.therapist.pk))
+                for row in rows
+            ],
             "week": weeks[offset],
             "offset": offset,
             "week_links": list(enumerate(weeks)),

@@ -26,6 +26,27 @@ def _leaver(world):
     return user
 
 
+def _leave(world):
+    """A leave of the therapist at alpha, a month ahead (removed or ended by the request;
+    refused either way, it answers with the leave page)."""
+    import datetime as dt
+
+    from tessera.core.actions import do_record_leave
+    from tessera.core.models import StaffLeave
+
+    first = dt.date(2030, 1, 1) + dt.timedelta(days=3 * StaffLeave.objects.count())
+    return do_record_leave(
+        world.clinic,
+        acting_user=world["manager"],
+        user=world["therapist"],
+        first_day=first,
+        last_day=first + dt.timedelta(days=1),
+    )
+
+
+# Leave: the clinic's staff administrators, and the person themself (decision 0146).
+LEAVE = CLINIC_ADMINS + ["therapist"]
+
 ROWS: dict[str, Row] = {
     "clinic_create": Row(only(["region_admin"])),
     "clinic_staff": Row(only(CLINIC_ADMINS), kwargs=lambda w: {"slug": "alpha"}),
@@ -59,5 +80,20 @@ ROWS: dict[str, Row] = {
         method="post",
         per_kind=True,
         kwargs=lambda w: {"slug": "alpha", "role_id": _spare_grant(w).pk},
+    ),
+    "staff_leave": Row(
+        only(LEAVE), kwargs=lambda w: {"slug": "alpha", "user_id": w["therapist"].pk}
+    ),
+    "staff_leave_end": Row(
+        only(LEAVE, ok="redirect"),
+        method="post",
+        per_kind=True,
+        kwargs=lambda w: {"slug": "alpha", "leave_id": _leave(w).pk},
+    ),
+    "staff_leave_remove": Row(
+        only(LEAVE, ok="redirect"),
+        method="post",
+        per_kind=True,
+        kwargs=lambda w: {"slug": "alpha", "leave_id": _leave(w).pk},
     ),
 }

@@ -52,7 +52,7 @@ def test_a_renamed_therapist_shows_the_new_name_at_once(world, login):
     caseload = client.get(reverse("caseload"), {"therapist": "all"})
     assert _options(caseload)[therapist.pk] == "Åsa Ek"
     team = client.get(reverse("team_workload", args=["alpha"]))
-    shown = {t.pk: t.get_full_name() for t, _week, _weeks in team.context["rows"]}
+    shown = {t.pk: t.get_full_name() for t, _week, _weeks, _leave in team.context["rows"]}
     assert shown[therapist.pk] == "Åsa Ek"
 
 

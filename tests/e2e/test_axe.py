@@ -329,6 +329,8 @@ def _pages(world) -> dict[str, list[str]]:
         "manager": [
             reverse("clinic_detail", args=[world.clinic.slug]),
             reverse("clinic_staff", args=[world.clinic.slug]),
+            # A person's leave and who covers (decision 0146).
+            reverse("staff_leave", args=[world.clinic.slug, world["therapist"].pk]),
             reverse("inbox") + "?therapist=all",
         ],
         "author": [

@@ -3,7 +3,8 @@ phone, unticks "on call for risk alerts" on the only person on the rota of an un
 clinic (no therapist reads its patients' answers). Before, that person stayed on the
 rota: a patient's "I need help" went to them alone, and the link answered them "not
 found", so nobody who could open it was told. Now unticking takes them off the rota, the
-help request reaches the manager at once, and the manager opens it from the e-mail."""
+help request reaches the manager at once, and the manager opens it from the e-mail.
+Since decision 0146 the page first says the working hours it leaves uncovered."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def test_unticking_on_call_takes_them_off_the_rota_and_help_reaches_the_manager(
     card = page.get_by_role("region", name="Therapist")
     card.get_by_label("On call for risk alerts").uncheck()
     card.get_by_role("button", name="Save Therapist").click()
+    wait_for_scripts(page)
+    # Nobody else is on call in the working hours: asked first (decision 0146).
+    expect(page.get_by_role("alert")).to_contain_text("Nothing has been changed yet.")
+    assert OnCallShift.objects.filter(user=olle).count() == 7
+    page.get_by_role("button", name="Save it anyway").click()
     wait_for_scripts(page)
     expect(page.get_by_role("main")).to_contain_text("The role's settings were saved.")
     expect(page.get_by_role("main").get_by_label("On call for risk alerts")).not_to_be_checked()

@@ -40,7 +40,7 @@ def test_a_manager_gets_links_to_team_pages(world, login):
 
 def test_the_team_page_lists_every_therapist_of_the_clinic(world, login):
     page = login(world["supervisor"]).get(reverse("team_workload", args=["alpha"]))
-    names = [therapist.pk for therapist, _w, _weeks in page.context["rows"]]
+    names = [therapist.pk for therapist, _w, _weeks, _leave in page.context["rows"]]
     assert sorted(names) == sorted([world["therapist"].pk, world["colleague"].pk])
 
 

@@ -110,7 +110,7 @@ def test_a_therapist_with_no_patients_on_the_team_page(world, login):
     Episode.objects.filter(therapist=world["colleague"]).update(therapist=world["therapist"])
     with time_machine.travel(NOW, tick=False):
         page = login(world["manager"]).get(reverse("team_workload", args=["alpha"]))
-    rows = {therapist.pk: shown for therapist, shown, _weeks in page.context["rows"]}
+    rows = {therapist.pk: shown for therapist, shown, _weeks, _leave in page.context["rows"]}
     empty = rows[world["colleague"].pk]
     assert (empty.caseload, empty.minutes, empty.messages.decided) == (0, 0, 0)
     assert empty.worksheets.decided == 0
@@ -128,7 +128,7 @@ def _team_page_queries(client):
 def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login, read_from_database):
     """Pinned per database: the session, the user and roles, the clinic, the paginated
     therapists (their roles, with the names they keep: decision 0064), the four of the
-    figures and the menu. The audit record is one statement
+    figures, who is on leave (decision 0146) and the menu. The audit record is one statement
     on PostgreSQL and five on SQLite (decision 0054)."""
     client = login(world["manager"])
     small = len(_team_page_queries(client))
@@ -140,8 +140,8 @@ def test_the_team_page_costs_the_same_for_small_and_large_clinics(world, login, 
     assert small == large == (EXPECTED_POSTGRES if ON_POSTGRES else EXPECTED_SQLITE)
 
 
-EXPECTED_POSTGRES = 12
-EXPECTED_SQLITE = 12
+EXPECTED_POSTGRES = 13
+EXPECTED_SQLITE = 13
 
 
 @postgres_only
@@ -185,7 +185,7 @@ def test_the_team_page_lists_its_therapists_in_the_databases_name_order(world, l
         .values_list("user_id", flat=True)
     )
     page = login(world["manager"]).get(reverse("team_workload", args=["alpha"]))
-    assert [therapist.pk for therapist, _shown, _weeks in page.context["rows"]] == expected
+    assert [therapist.pk for therapist, _shown, _weeks, _leave in page.context["rows"]] == expected
 
 
 def _worksheet_sent(week, submitted, feedback=None):

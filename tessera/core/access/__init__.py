@@ -24,6 +24,7 @@ from .administration import (
     managed_clinic_ids,
     may_change_therapist,
     may_know_removed_q,
+    may_record_leave,
     security_event_clinic_ids,
     sees_clinic_list,
     sees_failed_notifications_link,
@@ -150,7 +151,12 @@ from .research import (
     study_roles,
     study_starter_clinic_ids,
 )
-from .safety import acknowledgement_holds, alert_people, alert_recipient_roles
+from .safety import (
+    acknowledgement_holds,
+    alert_people,
+    alert_recipient_roles,
+    leaves_rota_with_role,
+)
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     active_therapists_by_name,
@@ -203,6 +209,7 @@ __all__ = [
     "actor_role_label",
     "acknowledgement_holds",
     "alert_people",
+    "leaves_rota_with_role",
     "alert_recipient_roles",
     "all_roles",
     "applications_visible_to",
@@ -224,6 +231,7 @@ __all__ = [
     "patient_message_recipients",
     "administered_region_ids",
     "staff_admin_clinic_ids",
+    "may_record_leave",
     "may_change_therapist",
     "episode_in_own_scope",
     "episode_is_visible",

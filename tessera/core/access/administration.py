@@ -86,6 +86,17 @@ def may_change_therapist(user, episode) -> bool:
     return episode.clinic_id in staff_admin_clinic_ids(user)
 
 
+def may_record_leave(user, clinic_id: int, person) -> bool:
+    """Whether the user may record, end or remove ``person``'s leave at this clinic: its
+    staff administrators, and the person themself while they work there (decision 0146).
+    Who is told of a risk alert while they are away follows it, so nobody else may."""
+    if not may_see_patient_data(user) or not user.is_staff_member:
+        return False
+    if clinic_id in staff_admin_clinic_ids(user):
+        return True
+    return person.pk == user.pk and clinic_id in clinic_ids_with_roles(user, list(Role))
+
+
 def audit_clinic_ids(user) -> set[int]:
     """Clinics whose audit trail the user may search: clinic managers only."""
     if not may_see_patient_data(user):

@@ -80,3 +80,18 @@ def acknowledgement_holds() -> Exists:
             | Q(role=Role.THERAPIST, user_id=OuterRef("episode__therapist_id"))
         )
     )
+
+
+def leaves_rota_with_role(grant) -> bool:
+    """Whether removing this role takes its holder off the clinic's rota: a therapist's
+    role always (the rota tells them of alerts whose patients their therapist role let
+    them open), any other when it is their last role there (one query). The rota's
+    rule (``tessera.core.on_call``), here as it reads which role is which."""
+    from tessera.core.models import ClinicRole
+
+    return (
+        grant.role == Role.THERAPIST
+        or not ClinicRole.objects.filter(user=grant.user_id, clinic=grant.clinic_id)
+        .exclude(pk=grant.pk)
+        .exists()
+    )

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import access, audit, notices, sessions
+from .. import access, audit, notices, on_call, sessions
 from ..models import Clinic, ClinicRole, Episode, OnCallShift, User
 from ..roles import Role
 from .clinics import lock_clinics
@@ -193,13 +193,7 @@ def do_update_role(grant: ClinicRole, *, acting_user, **values) -> ClinicRole:
     grant.full_clean()
     grant.save()
     changes = audit.changed_fields(before, {key: str(value) for key, value in values.items()})
-    if (
-        not grant.on_call
-        and "on_call" in changes
-        and not ClinicRole.objects.filter(
-            clinic=grant.clinic_id, user=grant.user_id, on_call=True
-        ).exists()
-    ):
+    if not grant.on_call and "on_call" in changes and on_call.leaves_rota_with_mark(grant):
         removed = OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).delete()
         if removed[0]:
             changes["on_call_shifts_removed"] = removed[0]
@@ -240,9 +234,7 @@ def do_remove_role(grant: ClinicRole, *, acting_user) -> None:
         actor_role=access.actor_role_label(acting_user, grant.clinic_id),
         changes={"user": grant.user_id, "role": grant.role},
     )
-    if grant.role == Role.THERAPIST or not ClinicRole.objects.filter(
-        user=grant.user_id, clinic=grant.clinic_id
-    ).exclude(pk=grant.pk):
+    if access.leaves_rota_with_role(grant):
         OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).delete()
     elif OnCallShift.objects.filter(clinic=grant.clinic_id, user=grant.user_id).exists():
         # They stay on the rota with their other roles here: so does the on-call mark,

@@ -1111,6 +1111,24 @@ class Event(StrEnum):
         _("A staff member was invited"),
         _("Staff member invited"),
     )
+    STAFF_LEAVE_ENDED = (
+        "staff.leave_ended",
+        ADMINISTRATION,
+        _("A staff member's leave was ended early"),
+        _("Staff leave ended early"),
+    )
+    STAFF_LEAVE_RECORDED = (
+        "staff.leave_recorded",
+        ADMINISTRATION,
+        _("A staff member's leave was recorded, with who covers"),
+        _("Staff leave recorded"),
+    )
+    STAFF_LEAVE_REMOVED = (
+        "staff.leave_removed",
+        ADMINISTRATION,
+        _("A staff member's leave that had not begun was removed"),
+        _("Staff leave removed"),
+    )
     STAFF_OFFBOARDED = (
         "staff.offboarded",
         ADMINISTRATION,

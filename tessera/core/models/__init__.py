@@ -8,6 +8,7 @@ from .organisation import (
     OnCallShift,
     Region,
     RegionAdministrator,
+    StaffLeave,
 )
 from .people import IdentityVersion, Patient, User
 
@@ -26,5 +27,6 @@ __all__ = [
     "Patient",
     "Region",
     "RegionAdministrator",
+    "StaffLeave",
     "User",
 ]

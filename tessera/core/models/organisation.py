@@ -1,5 +1,6 @@
 """Regions, clinics, crisis contacts and who works where."""
 
+import datetime as dt
 import functools
 import zoneinfo
 
@@ -379,3 +380,59 @@ class RegionAdministrator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "region"], name="one_admin_row_per_region")
         ]
+
+
+class StaffLeaveQuerySet(models.QuerySet):
+    def around(self, day):
+        """Leave that may include ``day`` in some clinic's own zone (a day either side of
+        it): the caller keeps those whose clinic's today it includes (``includes``)."""
+        return self.filter(
+            first_day__lte=day + dt.timedelta(days=1), last_day__gte=day - dt.timedelta(days=1)
+        )
+
+    def on(self, day):
+        """Leave that includes ``day`` (a day of the clinic's own calendar)."""
+        return self.filter(first_day__lte=day, last_day__gte=day)
+
+
+class StaffLeave(models.Model):
+    """A staff member away from a clinic (holiday, illness) from ``first_day`` to
+    ``last_day``, both included, in the clinic's own calendar; ``cover`` the colleague
+    who stands in. While it lasts, a risk alert of their patients is told to the cover
+    (when they can open the patient), else to whoever the rules fall back to, never to
+    the absent person alone (``tessera.safety.recipients``, decision 0146). Past leave
+    is kept; ended early, ``last_day`` is moved."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_leave")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="leave",
+        verbose_name=_("who"),
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    cover = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covering",
+        verbose_name=_("covered by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffLeaveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_day", "id"]
+        indexes = [models.Index(fields=["clinic", "last_day"], name="staff_leave_clinic_last")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="staff_leave_days_in_order",
+            ),
+        ]
+
+    def includes(self, day) -> bool:
+        return self.first_day <= day <= self.last_day

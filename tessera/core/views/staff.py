@@ -20,10 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.refusals import say_refused
 
-from .. import access
+from .. import access, on_call
 from ..actions import clinics as clinic_actions
 from ..actions import roles as role_actions
 from ..actions import staff as staff_actions
+from ..clinic_dates import clinic_today
 from ..decorators import staff_required
 from ..forms import (
     ChangeTherapistForm,
@@ -37,7 +38,7 @@ from ..forms import (
 )
 from ..known_related import clinic_by_slug
 from ..middleware import restoring_typed_text
-from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, User
+from ..models import AuditEvent, Clinic, ClinicRole, Episode, Region, StaffLeave, User
 from ..namesakes import staff_namesake_details
 from ..roles import Role
 
@@ -177,6 +178,15 @@ def clinic_staff(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
         person["roles"].append(grant)
+    # Who is on leave today (the clinic's day), and until when (decision 0146).
+    away = {
+        leave.user_id: leave
+        for leave in StaffLeave.objects.filter(clinic=clinic)
+        .on(clinic_today(clinic))
+        .select_related("cover")
+    }
+    for user_id, person in people.items():
+        person["leave"] = away.get(user_id)
     # Two colleagues named alike are told apart in the hand-over's "New therapist"
     # (decision 0139): their e-mail addresses, already read with the roles.
     for person, said in zip(
@@ -249,10 +259,53 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     rows = [
         (grant, RoleSettingsForm(instance=grant, prefix=f"role-{grant.pk}")) for grant in grants
     ]
+    leave = (
+        StaffLeave.objects.filter(clinic=clinic, user=person)
+        .on(clinic_today(clinic))
+        .select_related("cover")
+        .first()
+    )
     return render(
         request,
         "core/staff_member.html",
-        {"clinic": clinic, "person": person, "rows": rows, "form": form if free else None},
+        {
+            "clinic": clinic,
+            "person": person,
+            "rows": rows,
+            "form": form if free else None,
+            "leave": leave,
+        },
+    )
+
+
+def _ask_about_gaps(request, person, gaps, *, question, anyway, keep, keep_url):
+    """The page that asks first when a change would leave hours of a clinic's rota with
+    nobody to tell of a risk alert, naming them in words and the clinic's time (as taking
+    a stretch off the rota does, decision 0144): ``gaps`` is [(clinic, hours)]. None
+    when there are none, or when the change was confirmed (``confirm=yes``): then it is
+    saved (decision 0146). The page posts the same fields again, confirmed."""
+    gaps = [(clinic, hours) for clinic, hours in gaps if hours]
+    if not gaps or request.POST.get("confirm") == "yes":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+        for value in values
+    ]
+    return render(
+        request,
+        "core/rota_gap_confirm.html",
+        {
+            "person": person,
+            "gaps": [{"clinic": c, "hours": on_call.describe(hours)} for c, hours in gaps],
+            "question": question,
+            "anyway": anyway,
+            "keep": keep,
+            "keep_url": keep_url,
+            "action": request.path,
+            "fields": fields,
+        },
     )
 
 
@@ -267,8 +320,28 @@ def _grant(clinic, role_id: int) -> ClinicRole:
 def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     clinic = _staff_clinic(request.user, slug)
     grant = _grant(clinic, role_id)
+    was_on_call = grant.on_call  # the form writes what was sent onto ``grant``
     form = RoleSettingsForm(request.POST, instance=grant, prefix=f"role-{grant.pk}")
     if form.is_valid():
+        unmarked = was_on_call and form.cleaned_data.get("on_call") is False
+        asked = _ask_about_gaps(
+            request,
+            grant.user,
+            [
+                (
+                    clinic,
+                    on_call.gaps_opened(clinic, people=[grant.user])
+                    if unmarked and on_call.leaves_rota_with_mark(grant)
+                    else set(),
+                )
+            ],
+            question=_("Take %(name)s off the on-call rota?") % {"name": grant.user},
+            anyway=_("Save it anyway"),
+            keep=_("Keep them on call"),
+            keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+        )
+        if asked is not None:
+            return asked
         staff_actions.do_update_role(
             ClinicRole.objects.get(pk=grant.pk), acting_user=request.user, **form.cleaned_data
         )
@@ -284,6 +357,25 @@ def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpRespon
 def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     clinic = _staff_clinic(request.user, slug)
     grant = _grant(clinic, role_id)
+    asked = _ask_about_gaps(
+        request,
+        grant.user,
+        [
+            (
+                clinic,
+                on_call.gaps_opened(clinic, people=[grant.user])
+                if access.leaves_rota_with_role(grant)
+                else set(),
+            )
+        ],
+        question=_("Remove the role %(role)s from %(name)s?")
+        % {"role": grant.get_role_display(), "name": grant.user},
+        anyway=_("Remove it anyway"),
+        keep=_("Keep the role"),
+        keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+    )
+    if asked is not None:
+        return asked
     try:
         staff_actions.do_remove_role(grant, acting_user=request.user)
     except ValidationError as error:
@@ -315,7 +407,18 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
     )
     elsewhere = ClinicRole.objects.filter(user=person).exclude(clinic__in=clinics).exists()
     error = ""
-    if request.method == "POST":
+    # The hours each clinic's rota would be left with nobody to tell of a risk alert:
+    # said on the page, and asked again when the button is sent (decision 0146).
+    gaps = [
+        {
+            "clinic": c,
+            "hours": on_call.describe(on_call.gaps_opened(c, people=[person])),
+        }
+        for c in clinics
+    ]
+    gaps = [gap for gap in gaps if gap["hours"]]
+    asked = bool(gaps) and request.POST.get("confirm") != "yes"
+    if request.method == "POST" and not asked:
         try:
             done = staff_actions.do_offboard_staff(
                 person, acting_user=request.user, clinics=clinics
@@ -348,6 +451,7 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
             "open_episodes": open_episodes,
             "elsewhere": elsewhere,
             "error": error,
+            "gaps": gaps,
         },
     )
 

@@ -1,0 +1,107 @@
+"""Staff leave at a clinic (decision 0146): a person's leave, recorded, ended early or
+removed by the clinic's staff administrators or by the person themself
+(``access.may_record_leave``). While it lasts, their patients' risk alerts go to the
+colleague who covers (``tessera.safety.recipients``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import access
+from ..actions import leave as leave_actions
+from ..clinic_dates import clinic_today
+from ..decorators import staff_required
+from ..forms import LeaveForm, add_action_errors
+from ..known_related import clinic_by_slug
+from ..models import ClinicRole, StaffLeave, User
+
+LEAVE_PER_PAGE = 50
+
+
+def _clinic(request, slug: str, person_id: int):
+    clinic = clinic_by_slug(request.user, slug)
+    if clinic is None:
+        raise Http404
+    person = get_object_or_404(User, pk=person_id)
+    if not access.may_record_leave(request.user, clinic.pk, person):
+        raise Http404
+    if not ClinicRole.objects.filter(clinic=clinic, user=person).exists():
+        raise Http404
+    return clinic, person
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_leave(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """A person's leave at the clinic, past kept, and a form to record one."""
+    clinic, person = _clinic(request, slug, user_id)
+    colleagues = (
+        User.objects.filter(clinic_roles__clinic=clinic, is_active=True)
+        .exclude(pk=person.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+    form = LeaveForm(request.POST or None, colleagues=colleagues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave_actions.do_record_leave(
+                clinic, acting_user=request.user, user=person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The leave was recorded."))
+            return redirect("staff_leave", slug=clinic.slug, user_id=person.pk)
+    today = clinic_today(clinic)
+    leave = StaffLeave.objects.filter(clinic=clinic, user=person).select_related("cover")
+    page = Paginator(leave, LEAVE_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page:
+        row.begun = row.first_day <= today
+        row.ended = row.last_day < today
+    return render(
+        request,
+        "core/staff_leave.html",
+        {"clinic": clinic, "person": person, "form": form, "page": page},
+    )
+
+
+def _leave(request, slug: str, leave_id: int) -> StaffLeave:
+    leave = get_object_or_404(StaffLeave.objects.select_related("user"), pk=leave_id)
+    clinic, _person = _clinic(request, slug, leave.user_id)
+    if leave.clinic_id != clinic.pk:
+        raise Http404
+    return leave
+
+
+@staff_required
+@require_POST
+def staff_leave_end(request: HttpRequest, slug: str, leave_id: int) -> HttpResponse:
+    leave = _leave(request, slug, leave_id)
+    try:
+        leave_actions.do_end_leave(leave, acting_user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The leave ends today."))
+    return redirect("staff_leave", slug=slug, user_id=leave.user_id)
+
+
+@staff_required
+@require_POST
+def staff_leave_remove(request: HttpRequest, slug: str, leave_id: int) -> HttpResponse:
+    leave = _leave(request, slug, leave_id)
+    try:
+        leave_actions.do_remove_leave(leave, acting_user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The leave was removed."))
+    return redirect("staff_leave", slug=slug, user_id=leave.user_id)
