@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tessera.core.models import Episode
+from tessera.intake.actions import decisions
 from tessera.intake.funnel import STEPS, _applications, funnel
 from tessera.intake.models import Application
-from tessera.intake.actions import decisions
 from tests.intake.assessment_helpers import assess_kwargs, published_version
 from tests.intake.intake_helpers import make_application
 
