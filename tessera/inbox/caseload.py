@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Value
+from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
@@ -73,6 +74,15 @@ SORTS: dict[str, object] = {
     "reply": _("Reply due"),
 }
 DEFAULT_SORT = "-alerts"
+
+# A team's list ("The whole team", "Patients without a therapist") is paged in the
+# database when it is sorted by these and not filtered by a flag: only the page's rows
+# are read and worked out (issue 16, decision 0147's follow-up). By name is its default;
+# a team's list sorted by a worked-out column (scores, alerts, due, ...) or filtered by a
+# flag still works out every row of the team, and only draws one page of them.
+TEAM_DEFAULT_SORT = "patient"
+DATABASE_SORTS = {"patient": ("patient_last_name", "patient_first_name")}
+PER_PAGE = 50
 
 
 @dataclass
@@ -265,6 +275,40 @@ def rows(episodes, now, *, people=()) -> list[Row]:
             row.reply_due = min((item.due for item in waiting), key=lambda d: d.deadline)
         result.append(row)
     return result
+
+
+def in_database(choice, sort: str, flag: str) -> bool:
+    """Whether the list is a team's paged in the database (``DATABASE_SORTS``)."""
+    return choice.team and choice.therapist is None and not flag and sort in DATABASE_SORTS
+
+
+def in_order(episodes, sort: str, descending: bool, query: str = ""):
+    """``episodes`` (a queryset) with ``query`` a part of the patient's name (as
+    ``arrange``: of "first last", any case) in the order of ``sort`` (a key of
+    ``DATABASE_SORTS``), each row ``worklist.EPISODE_FIELDS``: a list to page. The names
+    are the episode's copy (``episode_clinic_patient`` carries them)."""
+    query = (query or "").strip()
+    if query:
+        full = Concat("patient_first_name", Value(" "), "patient_last_name")
+        episodes = episodes.annotate(full_name=full).filter(full_name__icontains=query)
+    keys = [Lower(column) for column in DATABASE_SORTS[sort]]
+    keys = [key.desc() if descending else key.asc() for key in keys]
+    return episodes.order_by(*keys, "-pk" if descending else "pk").values_list(
+        *worklist.EPISODE_FIELDS
+    )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A page's episodes already read (``in_order``'s rows) as ``rows`` asks for them
+    (``values_list`` and ``db``): their rows in the page's order."""
+
+    found: list
+    db: str
+
+    def values_list(self, *columns) -> list:
+        assert columns == worklist.EPISODE_FIELDS, columns
+        return self.found
 
 
 FAR = dt.datetime.max.replace(tzinfo=dt.UTC)

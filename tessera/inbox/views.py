@@ -89,15 +89,34 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     therapists = scope.team_therapists(user)
     choice = scope.choose(user, params.get("therapist"), therapists)
     now = timezone.now()
-    everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=[user, *therapists])
+    people = [user, *therapists]
     flag = params.get("flag", "")
     flag = flag if flag in caseload.FLAGS else ""
     query = params.get("q", "")[:100]
-    sort, descending = caseload.parse_sort(params.get("sort"))
-    shown = caseload.arrange(
-        everyone, sort=("-" if descending else "") + sort, flag=flag, query=query
-    )
-    patients = sorted({row.episode.patient_id for row in shown})
+    team_list = choice.team and choice.therapist is None
+    wanted = params.get("sort") or (caseload.TEAM_DEFAULT_SORT if team_list else None)
+    sort, descending = caseload.parse_sort(wanted)
+    if caseload.in_database(choice, sort, flag):
+        # A team's list by name: only the page's episodes are read and worked out.
+        episodes = scope.caseload(user, choice)
+        ordered = caseload.in_order(episodes, sort, descending, query)
+        page = Paginator(ordered, caseload.PER_PAGE).get_page(params.get("page"))
+        listed = caseload.Listed(list(page.object_list), episodes.db)
+        page.object_list = caseload.rows(listed, now, people=people)
+        # The list's own number of patients, apart from those the name finds.
+        total, counts = episodes.count() if query else page.paginator.count, {}
+    else:
+        everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=people)
+        shown = caseload.arrange(
+            everyone, sort=("-" if descending else "") + sort, flag=flag, query=query
+        )
+        # A therapist's own caseload is drawn whole (it is theirs: decision 0108); a
+        # team's a page at a time.
+        per_page = caseload.PER_PAGE if team_list else max(len(shown), 1)
+        page = Paginator(shown, per_page).get_page(params.get("page"))
+        total = len(everyone)
+        counts = {key: sum(1 for row in everyone if row.has(key)) for key in caseload.FLAGS}
+    patients = sorted({row.episode.patient_id for row in page.object_list})
     if patients:
         audit.record("caseload.viewed", actor=user, changes={"patients": patients})
     columns = [
@@ -116,17 +135,18 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         }
         for key, label in caseload.SORTS.items()
     ]
-    counts = {key: sum(1 for row in everyone if row.has(key)) for key in caseload.FLAGS}
     return render(
         request,
         "inbox/caseload.html",
         {
-            "rows": shown,
-            "total": len(everyone),
+            "rows": page.object_list,
+            "page": page,
+            "total": total,
             "columns": columns,
             "sort": sort,
             "descending": descending,
-            "flags": [(key, label, counts[key]) for key, label in caseload.FLAGS.items()],
+            # A team's list by name counts no flag (each one is worked out from every row).
+            "flags": [(key, label, counts.get(key)) for key, label in caseload.FLAGS.items()],
             "flag": flag,
             "flag_label": caseload.FLAGS.get(flag, ""),
             "query": query,
