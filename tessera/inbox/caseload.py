@@ -77,10 +77,13 @@ DEFAULT_SORT = "-alerts"
 
 # A team's list ("The whole team", "Patients without a therapist") is paged in the
 # database when it is sorted by these and not filtered by a flag: only the page's rows
-# are read and worked out (issue 16, decision 0147's follow-up). By name is its default;
-# a team's list sorted by a worked-out column (scores, alerts, due, ...) or filtered by a
-# flag still works out every row of the team, and only draws one page of them.
-TEAM_DEFAULT_SORT = "patient"
+# are read and worked out (issue 16, decision 0147's follow-up). Its default stays most
+# open alerts first, as a therapist's own: a supervisor opening the team's list sees the
+# patients at risk at its top, not on whatever page their names fall (sorted by name,
+# the 50th of a team of 400 was on page 1 of 8 only by the alphabet). Sorted by a
+# worked-out column (scores, alerts, due, ...) or filtered by a flag, the list still
+# works out every row of the team, and draws one page of them.
+TEAM_DEFAULT_SORT = DEFAULT_SORT
 DATABASE_SORTS = {"patient": ("patient_last_name", "patient_first_name")}
 PER_PAGE = 50
 

@@ -58,11 +58,12 @@ def test_a_patient_fills_in_due_questionnaires_and_the_therapist_sees_them(page,
     page.get_by_role("link", name="My progress").click()
     phq = page.get_by_role("region", name="PHQ-9")
     expect(phq.locator("svg[role=img]")).to_be_visible()
-    # The table beside the chart has the history (15 before treatment) and today's 0.
-    expect(phq.get_by_role("row")).to_have_count(6)  # header, four earlier, today
-    expect(phq.get_by_role("row").last).to_contain_text("0")
+    # The table beside the chart has the history (15 before treatment) and today's 0,
+    # the latest first (decision 0147): today's row leads, its score cell exactly.
+    expect(phq.get_by_role("row")).to_have_count(6)  # header, today, four earlier
+    expect(phq.get_by_role("row").nth(1).get_by_role("cell").nth(1)).to_have_text("0")
     gad = page.get_by_role("region", name="GAD-7")
-    expect(gad.get_by_role("row").last).to_contain_text("7")
+    expect(gad.get_by_role("row").nth(1).get_by_role("cell").nth(1)).to_have_text("7")
 
     page.get_by_role("button", name="Sign out").click()
     cookie_sign_in(page, "therapist@demo.tessera.test")

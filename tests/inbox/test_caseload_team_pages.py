@@ -1,4 +1,4 @@
-"""A team's caseload ("The whole team", "Patients without a therapist") is paged by name
+"""A team's caseload ("The whole team", "Patients without a therapist") is paged; by name,
 in the database: only the page's episodes are read and worked out, the same queries for
 one page of rows and three (issue 16, decision 0147's follow-up). It read every episode
 of the team's clinics and drew them on one page."""
@@ -9,17 +9,18 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tessera.core.models import AuditEvent, Episode
 from tessera.inbox import caseload
 from tests.conftest import sign_in
 from tests.inbox.inbox_world import caseload as build_caseload
-from tests.inbox.inbox_world import manual_programme
+from tests.inbox.inbox_world import manual_programme, risk_alert
 from tests.paging import next_page, queries_of_a_full_page
 
 pytestmark = pytest.mark.django_db
 
-URL = "/caseload/?therapist=all"
+URL = "/caseload/?therapist=all&sort=patient"
 
 
 def _rows(html: str) -> list[int]:
@@ -69,3 +70,21 @@ def test_a_team_page_asks_the_same_queries_for_one_page_of_rows_and_three(
     three = queries_of_a_full_page(client, URL, _rows, size)
     assert client.get(URL).context["page"].paginator.num_pages == 3
     assert one == three, (one, three)
+
+
+def test_the_teams_list_leads_with_the_patients_at_risk(world, client, monkeypatch):
+    """Its default is most open alerts first, as a therapist's own list: a patient at
+    risk whose name sorts last is on the first page, at the top."""
+    monkeypatch.setattr(caseload, "PER_PAGE", 2)
+    programme = manual_programme(world.region)
+    build_caseload(world, world["therapist"], programme, 3)
+    build_caseload(world, world["colleague"], programme, 2)
+    team = Episode.objects.filter(
+        clinic=world.clinic, therapist__in=[world["therapist"], world["colleague"]]
+    )
+    last = team.order_by("-patient_last_name", "-patient_first_name", "-pk").first()
+    for _ in range(5):  # more open alerts than the built patients' one each
+        risk_alert(last, at=timezone.now())
+    sign_in(client, world["supervisor"])
+    rows = _rows(client.get("/caseload/?therapist=all").content.decode())
+    assert rows[0] == last.pk
