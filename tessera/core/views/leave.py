@@ -82,26 +82,25 @@ def _leave(request, slug: str, leave_id: int) -> StaffLeave:
 @staff_required
 @require_POST
 def staff_leave_end(request: HttpRequest, slug: str, leave_id: int) -> HttpResponse:
-    leave = _leave(request, slug, leave_id)
-    try:
-        leave_actions.do_end_leave(leave, acting_user=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _("The leave ends today."))
-    return redirect("staff_leave", slug=slug, user_id=leave.user_id)
+    return _change(request, slug, leave_id, leave_actions.do_end_leave, _("The leave ends today."))
 
 
 @staff_required
 @require_POST
 def staff_leave_remove(request: HttpRequest, slug: str, leave_id: int) -> HttpResponse:
+    return _change(
+        request, slug, leave_id, leave_actions.do_remove_leave, _("The leave was removed.")
+    )
+
+
+def _change(request, slug: str, leave_id: int, action, done: str) -> HttpResponse:
+    """End or remove a leave: the action's refusal in its words, else ``done``."""
     leave = _leave(request, slug, leave_id)
     try:
-        leave_actions.do_remove_leave(leave, acting_user=request.user)
+        action(leave, acting_user=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _("The leave was removed."))
+        messages.success(request, done)
     return redirect("staff_leave", slug=slug, user_id=leave.user_id)
