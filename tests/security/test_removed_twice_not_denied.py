@@ -27,6 +27,7 @@ REMOVES = {
     "feedback_template_delete": ("manager", "other_manager", {}),
     "library_step_delete": ("author", "therapist", {}),
     "study_member_remove": ("researcher", "other_manager", {}),
+    "staff_leave_remove": ("manager", "other_manager", {}),
     "plan_entry": ("therapist", "other_therapist", {"operation": "remove"}),
 }
 ALREADY = {

@@ -122,6 +122,7 @@ def _removers(action: str):
     """Who besides its maker may make a removal recorded as ``action``, by clinic."""
     return {
         "staff.role_removed": staff_admin_clinic_ids,
+        "staff.leave_removed": staff_admin_clinic_ids,  # who records a colleague's leave
         "clinic.crisis_contact_removed": managed_clinic_ids,
         "clinic.on_call_shift_removed": managed_clinic_ids,
         "clinic.measure_removed": managed_clinic_ids,

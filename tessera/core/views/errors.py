@@ -213,6 +213,7 @@ REMOVALS = {
     "feedback_template_delete": ("feedback_template.deleted", "FeedbackTemplate", "pk"),
     "library_step_delete": ("module.step_removed", "Step", "pk"),
     "study_member_remove": ("study.member_removed", "StudyMember", "member_id"),
+    "staff_leave_remove": ("staff.leave_removed", "StaffLeave", "leave_id"),
 }
 
 
