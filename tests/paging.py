@@ -23,3 +23,34 @@ def queries_of_a_full_page(client, url: str, rows: Callable[[str], list], per_pa
     assert response.status_code == 200
     assert len(rows(response.content.decode())) == per_page
     return len(queries)
+
+
+def answer_weekly_phq9(world, n: int, *, after_all_answers: bool = False) -> None:
+    """``n`` more PHQ-9 answers of the world's patient, a week apart from 400 days ago,
+    each total its number (mod 27). They follow the PHQ-9 answers already there, or with
+    ``after_all_answers`` every answer of the course."""
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from tessera.treatment.models import Response
+
+    start = timezone.now() - dt.timedelta(days=400)
+    already = Response.objects.filter(episode=world.episode)
+    if not after_all_answers:
+        already = already.filter(instrument="PHQ-9")
+    first = already.count()
+    for i in range(first, first + n):
+        Response.objects.create(
+            episode=world.episode,
+            instrument="PHQ-9",
+            instrument_version="1",
+            language="en",
+            answers={},
+            total=i % 27,
+            result={},
+            submitted_at=start + dt.timedelta(days=7 * i),
+            submitted_by=world.patient.user,
+            submission_key=uuid.uuid4(),
+        )

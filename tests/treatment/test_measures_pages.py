@@ -7,17 +7,14 @@ answers as for one. Each test fails on the old page (no pages)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tessera.treatment.models import Response
 from tessera.treatment.views import progress as progress_views
-from tests.paging import next_page, queries_of_a_full_page
+from tests.paging import answer_weekly_phq9, next_page, queries_of_a_full_page
 
 PER_PAGE = 4
 
@@ -27,31 +24,14 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(progress_views, "RESPONSES_PER_PAGE", PER_PAGE, raising=False)
 
 
-def _answer(world, n: int) -> None:
-    start = timezone.now() - dt.timedelta(days=400)
-    already = Response.objects.filter(episode=world.episode).count()
-    for i in range(already, already + n):
-        Response.objects.create(
-            episode=world.episode,
-            instrument="PHQ-9",
-            instrument_version="1",
-            language="en",
-            answers={},
-            total=i % 27,
-            result={},
-            submitted_at=start + dt.timedelta(days=7 * i),
-            submitted_by=world.patient.user,
-            submission_key=uuid.uuid4(),
-        )
-
-
 def _shown(page: str) -> list[int]:
     table = page.split("Submitted questionnaires", 1)[1]
     return [int(pk) for pk in re.findall(r'href="/patients/\d+/responses/(\d+)/"', table)]
 
 
 def test_the_answers_table_shows_one_page_and_the_next(world, login, small_pages):
-    _answer(world, 2 * PER_PAGE)  # with the world's GAD-7: three pages
+    # With the world's GAD-7: three pages.
+    answer_weekly_phq9(world, 2 * PER_PAGE, after_all_answers=True)
     newest = list(
         Response.objects.filter(episode=world.episode)
         .order_by("-submitted_at", "-id")
@@ -75,7 +55,7 @@ def test_the_answers_table_reads_the_same_queries_for_one_page_or_three(world, l
     def count() -> int:
         return queries_of_a_full_page(client, url, _shown, PER_PAGE)
 
-    _answer(world, PER_PAGE - 1)
+    answer_weekly_phq9(world, PER_PAGE - 1, after_all_answers=True)
     one_page = count()
-    _answer(world, 2 * PER_PAGE)
+    answer_weekly_phq9(world, 2 * PER_PAGE, after_all_answers=True)
     assert count() == one_page

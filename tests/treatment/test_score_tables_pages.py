@@ -9,17 +9,14 @@ one. Each test fails on the old table (every row, oldest first)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tessera.treatment.models import Response
 from tessera.treatment.views import progress as progress_views
-from tests.paging import next_page, queries_of_a_full_page
+from tests.paging import answer_weekly_phq9, next_page, queries_of_a_full_page
 
 PER_PAGE = 4
 
@@ -27,24 +24,6 @@ PER_PAGE = 4
 @pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(progress_views, "SCORES_PER_PAGE", PER_PAGE, raising=False)
-
-
-def _answer(world, n: int) -> None:
-    start = timezone.now() - dt.timedelta(days=400)
-    already = Response.objects.filter(episode=world.episode, instrument="PHQ-9").count()
-    for i in range(already, already + n):
-        Response.objects.create(
-            episode=world.episode,
-            instrument="PHQ-9",
-            instrument_version="1",
-            language="en",
-            answers={},
-            total=i,
-            result={},
-            submitted_at=start + dt.timedelta(days=7 * i),
-            submitted_by=world.patient.user,
-            submission_key=uuid.uuid4(),
-        )
 
 
 def _phq9_table(page: str) -> list[int]:
@@ -63,7 +42,7 @@ def _urls(world):
 @pytest.mark.parametrize("reader", [0, 1], ids=["care team", "patient"])
 def test_a_charts_table_shows_one_page_latest_first_and_the_next(world, login, small_pages, reader):
     Response.objects.filter(episode=world.episode, instrument="PHQ-9").delete()
-    _answer(world, 2 * PER_PAGE + 1)
+    answer_weekly_phq9(world, 2 * PER_PAGE + 1)
     person, url = _urls(world)[reader]
     client = login(person)
     first = client.get(url).content.decode()
@@ -90,7 +69,7 @@ def test_a_charts_table_reads_the_same_queries_for_one_page_or_three(
     def count() -> int:
         return queries_of_a_full_page(client, url, _phq9_table, PER_PAGE)
 
-    _answer(world, PER_PAGE)
+    answer_weekly_phq9(world, PER_PAGE)
     one_page = count()
-    _answer(world, 2 * PER_PAGE)
+    answer_weekly_phq9(world, 2 * PER_PAGE)
     assert count() == one_page
