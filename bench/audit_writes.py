@@ -309,11 +309,17 @@ def run(
         if child.stdout.readline().strip() != "ready":
             raise SystemExit("a writer failed before it was ready")
     newest = newest_event_id(database_url)
+    flushes = wal_flushes(database_url)
     start_at = time.time() + 0.5
     total, held = 0, []
     for child in children:
         child.stdin.write(f"{start_at}\n")
         child.stdin.flush()
+    # The machine's CPU over the middle of the run (not the writers' start or exit).
+    time.sleep(max(0.0, start_at - time.time()) + seconds * 0.1)
+    cpu = cpu_ticks()
+    time.sleep(seconds * 0.8)
+    busy = cpu_busy(cpu, cpu_ticks())
     for child in children:
         out, _ = child.communicate()
         if child.returncode:
@@ -322,7 +328,39 @@ def run(
         total += int(count)
         held.extend(float(x) for x in rest)
     events = newest_event_id(database_url, count_after=newest)
-    return total / seconds, events / seconds, statistics.median(held) if held else None
+    flushes = wal_flushes(database_url) - flushes
+    return (
+        total / seconds,
+        events / seconds,
+        statistics.median(held) if held else None,
+        flushes / events if events else None,
+        busy,
+    )
+
+
+def wal_flushes(database_url: str) -> int:
+    """How many times the server has flushed its write-ahead log to disk (every backend's
+    and the WAL writer's, ``pg_stat_wal``): a commit waits for its flush, and one flush
+    can carry several transactions' commits when they arrive together. A writer's
+    counts reach the view when its process exits."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return conn.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()[0]
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """The machine's CPU time so far, (busy, all), in clock ticks (``/proc/stat``)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and waiting for I/O
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's CPU time that was busy between two readings."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return busy / total if total else 0.0
 
 
 def newest_event_id(database_url: str, count_after: int | None = None) -> int:
@@ -346,7 +384,8 @@ def fresh_database(database_url: str) -> None:
 
 
 # Per set-up, per case, per round: (events or actions per second, audit events per
-# second, median ms the head stayed locked after the append or None).
+# second, median ms the head stayed locked after the append or None, and where measured
+# the write-ahead log's flushes per audit event and the share of the CPU busy).
 Results = dict[str, dict[str, list[tuple]]]
 
 
@@ -549,6 +588,13 @@ def report(results: Results, with_actions: set[str] = frozenset()) -> None:
                 events = f"  {statistics.median(r[1] for r in rates):8.1f} events/s"
                 events += f", head held {held_ms(rates):.2f} ms after the append"
             print(f"  {kind:12} {statistics.median(units):8.1f} {unit}{events}  (runs: {each})")
+            if all(len(r) > 4 and r[3] is not None for r in rates):
+                flushes = statistics.median(r[3] for r in rates)
+                busy = statistics.median(r[4] for r in rates)
+                print(
+                    f"  {'':12} {flushes:.2f} log flushes per event, "
+                    f"CPU {busy:.0%} busy (medians of runs)"
+                )
         median, ratios, of_medians = ratio(
             [r[0] for r in kinds["own clinics"]], [r[0] for r in kinds["one clinic"]]
         )

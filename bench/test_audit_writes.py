@@ -66,3 +66,25 @@ def test_the_compared_revision_stands_beside_this_tree():
     assert "| actions, one clinic (actions/s) | 10.0 | 20.0 | ×2.00 |" in rows
     assert "| actions, one clinic: head held after the append (ms) | 2.50 | 1.25 | ×0.50 |" in rows
     assert "| bare loop, own / one (median of rounds) | ×1.55 | ×1.55 | |" in rows
+
+
+def test_the_report_gives_log_flushes_per_event_and_the_cpu_busy_where_measured():
+    results = _results()
+    results["this tree"]["one clinic"] = [
+        (100.0, 100.0, None, 1.0, 0.8),
+        (110.0, 110.0, None, 0.98, 0.9),
+    ]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        audit_writes.report(results, {"this tree, actions"})
+    lines = out.getvalue().splitlines()
+    assert lines[2].split() == "0.99 log flushes per event, CPU 85% busy (medians of runs)".split()
+    # Not measured (the compared revision's rows): no line.
+    assert "log flushes" not in lines[3]
+
+
+def test_the_cpu_busy_share_between_two_readings():
+    assert audit_writes.cpu_busy((100, 400), (175, 500)) == 0.75
+    assert audit_writes.cpu_busy((100, 400), (100, 400)) == 0.0
+    busy, total = audit_writes.cpu_ticks()
+    assert 0 <= busy <= total
