@@ -223,6 +223,14 @@ STAFF = [
         ],
     ),
 ]
+# What the three researchers are in the demo trial (research.demo), said beside their
+# logins: all three hold the clinic's researcher role, and what each may see differs by
+# the study role (the blinded assessor sees measures, not arms).
+STUDY_ROLES = {
+    "researcher": "; investigator of the CALM trial",
+    "research.coordinator": "; research coordinator of the CALM trial",
+    "blinded.assessor": "; blinded outcome assessor of the CALM trial",
+}
 
 # (e-mail local part, first, last, born, clinic slug, therapist local part or None, status)
 PATIENTS = [
@@ -387,7 +395,7 @@ def _seed() -> list[Login]:
         second_factor(user)
         staff[local] = user
         roles = ", ".join(f"{Role(r).label} ({clinics[s].name})" for s, r, _e in grants)
-        logins.append(Login(user.email, roles, True))
+        logins.append(Login(user.email, roles + STUDY_ROLES.get(local, ""), True))
     _on_call_rota(clinics, staff)
     _staff_leave(clinics, staff)
     _rate_limits(clinics, staff)

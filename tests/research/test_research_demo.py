@@ -51,8 +51,19 @@ def test_the_demo_blinded_assessor_sees_measures_not_arms(demo):
 
 
 def test_seeding_twice_changes_nothing(demo, settings):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    printed = io.StringIO()
+    call_command("seed_demo", stdout=printed)
     assert Study.objects.count() == 1 and demo.participants.count() == 4
+    # The logins printed say which researcher is which in the trial (decision 0156);
+    # before, "Researcher (Riverside Internet Psychiatry)" three times.
+    lines = {line.split()[0]: line for line in printed.getvalue().splitlines() if "@" in line}
+    assert lines["researcher@demo.tessera.test"].endswith("; investigator of the CALM trial")
+    assert lines["research.coordinator@demo.tessera.test"].endswith(
+        "; research coordinator of the CALM trial"
+    )
+    assert lines["blinded.assessor@demo.tessera.test"].endswith(
+        "; blinded outcome assessor of the CALM trial"
+    )
 
 
 def test_the_demo_export_opens_in_pandas_with_the_codebooks_types(demo):
@@ -124,3 +135,21 @@ def test_a_research_measure_that_expired_unanswered_is_missed_not_overdue_for_ev
         cancelled=True,
     )
     assert states() == ["expired", "cancelled"]
+
+
+def test_the_printed_logins_say_each_researchers_role_in_the_trial(demo):
+    """The three researchers hold the same clinic role; the logins `make demo` prints say
+    which of them is the investigator, the coordinator and the blinded assessor, as the
+    trial has them (before: "Researcher (Riverside Internet Psychiatry)" three times)."""
+    from tessera.core.roles import StudyRole
+    from tessera.portal import demo as portal_demo
+
+    said = {
+        "investigator": StudyRole.INVESTIGATOR,
+        "research coordinator": StudyRole.COORDINATOR,
+        "blinded outcome assessor": StudyRole.BLINDED_ASSESSOR,
+    }
+    for local, words in portal_demo.STUDY_ROLES.items():
+        (role,) = [role for text, role in said.items() if f"; {text} of" in words]
+        email = f"{local}@demo.tessera.test"
+        assert demo.members.filter(user__email=email, role=role).exists(), (local, role)
