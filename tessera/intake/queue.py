@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from tessera.core import access
@@ -77,6 +77,17 @@ def suggestions(applications: list[Application], versions: list | None = None) -
     """Programme suggestions from tessera.programs.matching (``versions``: the regions'
     published programme versions, when read already)."""
     return suggestions_for(applications, versions=versions) or {}
+
+
+def summary(user) -> dict:
+    """What waits in the user's queue, for their home page: open applications, how many
+    of them urgent, and how many have a message nobody has read (two queries)."""
+    counts = (
+        queue_queryset(user)
+        .order_by()
+        .aggregate(open=Count("id"), urgent=Count("id", filter=Q(urgent=True)))
+    )
+    return {**counts, "messages": waiting_messages(user)}
 
 
 def waiting_messages(user) -> int:

@@ -61,6 +61,12 @@ def is_therapist_at(user, clinic_id: int) -> bool:
     return clinic_id in clinic_ids_with_roles(user, [Role.THERAPIST])
 
 
+def takes_caseload(user) -> bool:
+    """Whether patients are assigned to the user somewhere: a therapist at any clinic (no
+    query: the roles are cached). Their home shows their caseload, empty or not."""
+    return bool(clinic_ids_with_roles(user, [Role.THERAPIST]))
+
+
 def supervisors(clinic_id: int):
     """Active supervisors of the clinic (a User queryset, distinct)."""
     from tessera.core.models import User

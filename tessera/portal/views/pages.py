@@ -12,6 +12,7 @@ from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
 from tessera.core.reversing import url_base
 from tessera.inbox import scope, worklist
+from tessera.intake import queue as intake_queue
 from tessera.intake.timeline import drawn
 from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
@@ -154,6 +155,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/staff_home.html",
         {
+            # Each role's own work on its home: the caseload for those who take one (a
+            # therapist, or anyone a patient is assigned to), the intake queue for those
+            # who triage; not "No patients are assigned to you" to an intake coordinator
+            # or a researcher, who never have any (decision 0157).
+            "takes_caseload": bool(responsible) or access.takes_caseload(user),
+            "intake": intake_queue.summary(user) if access.intake_clinic_ids(user) else None,
             "page": page,
             "overdue": overdue,
             # Whom the caseload's and the overdue list's names are told apart from: all
