@@ -54,7 +54,7 @@ def test_seeding_twice_changes_nothing(demo, settings):
     printed = io.StringIO()
     call_command("seed_demo", stdout=printed)
     assert Study.objects.count() == 1 and demo.participants.count() == 4
-    # The logins printed say which researcher is which in the trial (decision 0156);
+    # The logins printed say which researcher is which in the trial (decision 0157);
     # before, "Researcher (Riverside Internet Psychiatry)" three times.
     lines = {line.split()[0]: line for line in printed.getvalue().splitlines() if "@" in line}
     assert lines["researcher@demo.tessera.test"].endswith("; investigator of the CALM trial")
