@@ -246,6 +246,19 @@ def refusal(clinic) -> str | None:
     return None
 
 
+def clinics_without_contacts(clinic_ids) -> set[int]:
+    """Which of these clinics have no crisis contact of their own, so may not take
+    patients (``refusal``): one query for many clinics."""
+    from .models import CrisisContact
+
+    ids = set(clinic_ids)
+    if not ids:
+        return set()
+    return ids - set(
+        CrisisContact.objects.filter(clinic_id__in=ids).values_list("clinic_id", flat=True)
+    )
+
+
 def check_taking_patients(clinic) -> None:
     """Raise a ValidationError when the clinic may not take patients (``refusal``)."""
     reason = refusal(clinic)

@@ -126,11 +126,44 @@ def describe(slots) -> str:
 
 def problems(clinic: Clinic) -> list[Problem]:
     """What is wrong with the clinic's on-call cover (two queries)."""
-    shifts = current_shifts(clinic)
+    return _problems(clinic, current_shifts(clinic), bool(managers(clinic)))
+
+
+def errors_of(clinics) -> dict[int, list[Problem]]:
+    """For each of these clinics, the errors of ``problems`` (the hours an alert would
+    reach nobody, an unguided clinic's working hours without anyone on call), as the
+    clinics' list shows them: three queries for a page of clinics, not two each."""
+    ids = [clinic.pk for clinic in clinics]
+    if not ids:
+        return {}
+    marked = set(
+        ClinicRole.objects.filter(clinic_id__in=ids, on_call=True).values_list(
+            "clinic_id", "user_id"
+        )
+    )
+    shifts: dict[int, list[OnCallShift]] = {pk: [] for pk in ids}
+    for shift in OnCallShift.objects.filter(clinic_id__in=ids, user__is_active=True).select_related(
+        "user"
+    ):
+        if (shift.clinic_id, shift.user_id) in marked:
+            shifts[shift.clinic_id].append(shift)
+    people = access.alert_people(ids)
+    return {
+        clinic.pk: [
+            problem
+            for problem in _problems(clinic, shifts[clinic.pk], bool(people[clinic.pk]["managers"]))
+            if problem.level == ERROR
+        ]
+        for clinic in clinics
+    }
+
+
+def _problems(clinic: Clinic, shifts: list[OnCallShift], has_manager: bool) -> list[Problem]:
+    """``problems`` from the clinic's rota (``current_shifts``) and whether it has an
+    active manager, read already."""
     grid = cover(shifts)
     uncovered = {slot for slot, people in grid.items() if not people}
     found = []
-    has_manager = bool(managers(clinic))
     if uncovered and not has_manager:
         found.append(
             Problem(

@@ -42,12 +42,21 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     clinics = Clinic.objects.filter(pk__in=ids).select_related("region").order_by("name", "pk")
     page = Paginator(clinics, CLINICS_PER_PAGE).get_page(request.GET.get("page"))
+    # What would leave a patient at risk unseen, or stops a clinic taking patients, said
+    # on the list of clinics, not only on each clinic's page (decision 0157): the same
+    # queries for a page of clinics as for one.
+    listed = list(page.object_list)
+    errors = on_call.errors_of(listed)
+    no_contacts = crisis.clinics_without_contacts(errors)
+    for clinic in listed:
+        clinic.cover_errors = errors[clinic.pk]
+        clinic.without_contacts = clinic.pk in no_contacts
     return render(
         request,
         "core/clinics.html",
         {
             "page": page,
-            "clinics": page.object_list,
+            "clinics": listed,
             "may_create_clinics": bool(access.administered_region_ids(request.user)),
         },
     )
