@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from tessera.core import care_words
 from tessera.core.models import Episode
 from tessera.intake.models import Application, Status
 from tessera.intake.timeline import Step, application_steps, with_states
@@ -39,6 +40,9 @@ STARTED = _("Treatment started")
 ENDED = _("Treatment ended")
 WEEK_NOTE = _("A module at a time, at your own pace within the week.")
 END_NOTE = _("Then a last questionnaire, and a talk about what comes after.")
+# A self-help course has nobody who reads or talks with the patient (``care_words``):
+# its path must not promise a talk.
+END_NOTE_SELF_HELP = _("Then a last questionnaire, and the clinic tells you what comes after.")
 
 
 def treatment_steps(
@@ -65,7 +69,8 @@ def treatment_steps(
                 note=WEEK_NOTE,
             )
         )
-    steps.append(Step("end", ENDS, planned_end, note=END_NOTE))
+    note = END_NOTE if care_words.has_reader(episode) else END_NOTE_SELF_HELP
+    steps.append(Step("end", ENDS, planned_end, note=note))
     return steps
 
 

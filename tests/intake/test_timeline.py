@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tessera.core.models import Episode
 from tessera.intake.actions import decisions as decision_actions
 from tessera.intake.actions import triage as triage_actions
 from tessera.intake.timeline import DONE, NEXT, NOW
@@ -107,6 +108,13 @@ def test_a_patient_in_treatment_sees_the_week_and_the_planned_end(world):
     ]
     assert str(steps[5].label) == f"Week 1 of {version.weeks}"
     assert steps[-1].when == episode.started_on + dt.timedelta(weeks=version.weeks)
+    # A therapist reads and talks with the patient: the end is a talk.
+    assert "a talk about what comes after" in str(steps[-1].note)
+    # A self-help course has nobody to talk with: its path promises none (care_words).
+    Episode.objects.filter(pk=episode.pk).update(care_model="unguided", therapist=None)
+    episode.refresh_from_db()
+    note = str(episode_timeline(episode)[-1].note)
+    assert "talk" not in note and "the clinic tells you what comes after" in note
 
 
 def test_the_home_pages_show_the_path(world, client):
