@@ -34,6 +34,22 @@ def read_invite_token(token: str) -> int | None:
         return None
 
 
+def read_expired_invite_token(token: str) -> int | None:
+    """The application id in a genuine token older than ``INVITE_MAX_AGE`` (the page then
+    names the clinic to ask for a new link, as the valid link's page names it); None for
+    a valid, altered or made-up one."""
+    try:
+        signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.SignatureExpired:
+        try:
+            return int(signing.loads(token, salt=INVITE_SALT)["a"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
 def send_invitation(application, *, base_url: str = "") -> None:
     """Queue the invitation to complete an application to the address the referrer gave:
     one outbox row, in the caller's transaction, sent once after it commits and retried

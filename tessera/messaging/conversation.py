@@ -15,9 +15,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from tessera.core.known_related import already_read, give_known
-from tessera.core.models import Episode
 from tessera.core.prepared import Prepared
 from tessera.programs.markdown import render
+from tessera.treatment import plans
 
 from .models import Message, MessageRead
 
@@ -96,16 +96,25 @@ def page_of(episode, number, *, viewer) -> tuple[Page, list[MessageView]]:
 
 def earlier_courses(user, shown, number) -> Page:
     """One page of the patient's ended courses other than the one their messages page
-    shows (``shown``), newest first, each with its clinic: the conversations they read,
-    read only, once a later course began (decision 0151). Two queries (count, page)."""
-    ended = (
-        Episode.objects.own(user)
-        .filter(status=Episode.Status.ENDED)
-        .exclude(pk=shown.pk)
-        .select_related("clinic")
-        .order_by("-created_at", "-id")
-    )
+    shows (``shown``), newest first, each with its clinic and its ``unread`` messages
+    from the care team (a word left there after the end, decision 0154): the
+    conversations they read, read only, once a later course began (decision 0151). Two
+    queries (count, page)."""
+    ended = plans.earlier_courses_of(user, shown).annotate(unread=unread_of_episode(user.pk))
     return Paginator(ended, EARLIER_PAGE_SIZE).get_page(number)
+
+
+def unread_in_earlier_courses(user, shown) -> int:
+    """The care team's messages in the patient's earlier courses (``earlier_courses``)
+    that they have not opened: one query."""
+    return (
+        Message.objects.filter(
+            episode__in=plans.earlier_courses_of(user, shown).order_by().values("pk"),
+            from_patient=False,
+        )
+        .exclude(reads__user=user)
+        .count()
+    )
 
 
 def unread_of_episode(user_id):

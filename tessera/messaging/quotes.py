@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
+from tessera.treatment.worksheet_text import worksheet_lines
+
 
 def answer_as_text(answer) -> str:
     """'Label: value' per field, in the worksheet's order; a table row per line."""
-    lines = []
-    values = answer.values or {}
-    for spec in answer.step.fields or []:
-        value = values.get(spec.get("key"))
-        if not value:
-            continue
-        label = spec.get("label", spec.get("key", ""))
-        if isinstance(value, list):
-            columns = spec.get("columns", [])
-            lines.append(f"{label}:")
-            for row in value:
-                if isinstance(row, dict):
-                    cells = [
-                        f"{c.get('label', c['key'])}: {row.get(c['key'], '')}"
-                        for c in columns
-                        if row.get(c["key"])
-                    ]
-                    lines.append("- " + "; ".join(cells))
-        else:
-            lines.append(f"{label}: {value}")
-    return "\n".join(lines)
+    return "\n".join(worksheet_lines(answer))

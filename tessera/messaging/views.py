@@ -139,7 +139,18 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
     """The patient's messages page: the course it shows, and a page of their earlier
     courses whose conversations they read (decision 0151)."""
     earlier = conversation.earlier_courses(request.user, episode, request.GET.get("earlier"))
-    return _render(request, "messaging/my_messages.html", episode, form, earlier=earlier, **extra)
+    # A word left in an earlier course (after its end, decision 0154): the home page
+    # counts it as new and leads here; the page says where it is.
+    unread_earlier = conversation.unread_in_earlier_courses(request.user, episode)
+    return _render(
+        request,
+        "messaging/my_messages.html",
+        episode,
+        form,
+        earlier=earlier,
+        unread_earlier=unread_earlier,
+        **extra,
+    )
 
 
 @patient_required

@@ -334,15 +334,25 @@ class DueRow(ByName):
     name: str  # {{ d.instrument|plain_name }}
     why: str  # {{ d|why_asked }}
     when: str  # {% due_words d %}
+    # The clinic that asks it, for a patient with courses at more than one clinic
+    # (decision 0154): their to-do list held both clinics' questionnaires, unnamed.
+    clinic: str = ""
 
 
 def due_rows(
-    due: list[DueMeasure], *, language=None, base=None, today=None, clinic_id=None
+    due: list[DueMeasure],
+    *,
+    language=None,
+    base=None,
+    today=None,
+    clinic_id=None,
+    name_clinics=False,
 ) -> list[DueRow]:
     """The "To do now" list: each questionnaire's link, plain name, reason and when it
     is due, the clinic's day and time zone asked once per clinic. ``language`` and
     ``base`` (``url_base()``), and ``today`` at the clinic ``clinic_id``: when the
-    caller has them already (the patient home asks each once, decision 0127)."""
+    caller has them already (the patient home asks each once, decision 0127).
+    ``name_clinics``: each row names its clinic (a patient of more than one)."""
     base = base or url_base()
     language = language or get_language()
     days: dict[int, tuple] = {}
@@ -363,6 +373,7 @@ def due_rows(
                 plain_names.plain_name(code, language),
                 plain_names.why_asked(code, str(d.time_point), language),
                 due_in_words(d.due_at, *day, language),
+                clinic.name if name_clinics else "",
             )
         )
     return rows
@@ -426,7 +437,9 @@ def due_html(rows: list[DueRow]) -> str:
     return mark_safe(  # noqa: S308 - every value escaped here
         "".join(
             f'<li class="card"><a href="{escape(d.url)}">{escape(d.name)}</a><p>'
-            f"{escape(d.why)}</p><p><strong>{escape(d.when)}</strong></p></li>"
+            f"{escape(d.why)}</p><p><strong>{escape(d.when)}</strong></p>"
+            + (f'<p class="due-clinic">{escape(d.clinic)}</p>' if d.clinic else "")
+            + "</li>"
             for d in rows
         )
     )

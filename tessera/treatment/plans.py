@@ -75,6 +75,16 @@ def latest_episode(user):
     )
 
 
+def earlier_courses_of(user, shown):
+    """The patient's ended courses other than ``shown`` (the one their pages show: the
+    open course, else the latest), newest first, each with its clinic: the courses they
+    read read only, here or at another clinic (decisions 0151, 0154)."""
+    ended = Episode.objects.own(user).filter(status=Episode.Status.ENDED)
+    if shown is not None:
+        ended = ended.exclude(pk=shown.pk)
+    return ended.select_related("clinic").order_by("-created_at", "-id")
+
+
 def reading_until(episode) -> dt.date | None:
     """The last day an ended episode's patient may still read their course (modules,
     worksheets, diary, scores): the clinic's ``reading_access_days`` after the end.

@@ -18,6 +18,11 @@ urlpatterns = [
     path("me/questionnaires/<id:pk>/review/", questionnaires.review, name="questionnaire_review"),
     path("me/questionnaires/<id:pk>/done/", questionnaires.done, name="questionnaire_done"),
     path("me/progress/", progress.my_progress, name="my_progress"),
+    path(
+        "me/progress/earlier/<id:episode_id>/",
+        progress.my_earlier_progress,
+        name="my_earlier_progress",
+    ),
     path("me/modules/", workspace.my_plan, name="my_plan"),
     path("me/modules/<id:entry_id>/", workspace.module_reader, name="module_reader"),
     path(

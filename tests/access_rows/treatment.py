@@ -39,6 +39,13 @@ ROWS: dict[str, Row] = {
     ),
     "questionnaire_done": Row(only(["patient"], ok="redirect"), kwargs=lambda w: {"pk": w.due.pk}),
     "my_progress": Row(only(PATIENTS)),
+    # An earlier course's progress (decision 0154): world.episode is the course My
+    # progress shows, so its patient is sent there; tests/treatment/
+    # test_earlier_course_progress.py walks an earlier one.
+    "my_earlier_progress": Row(
+        everyone("deny", anon="login", staff_no_mfa="mfa", patient="redirect"),
+        kwargs=lambda w: {"episode_id": w.episode.pk},
+    ),
     # the patient's modules, and the care team's view of the plan
     "my_plan": Row(only(PATIENTS)),
     "module_reader": Row(only(["patient"]), kwargs=lambda w: {"entry_id": w.plan.entry.pk}),

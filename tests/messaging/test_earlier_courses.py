@@ -144,3 +144,24 @@ def test_the_earlier_courses_are_paged_newest_first_in_constant_queries(
     if n > EARLIER_PAGE_SIZE:
         rest = patient.get(ME, {"earlier": 2}).content.decode()
         assert _earlier_links(rest) == newest_first[EARLIER_PAGE_SIZE:]
+
+
+def test_a_word_after_the_end_is_found_from_the_messages_page(world):
+    """Clinic alpha wrote after the end, the patient now in treatment at clinic beta:
+    the home says "new", and Messages (clinic beta's conversation) says where it is
+    and marks the course (decision 0154). Before, it said "No messages yet"."""
+    first = _end(world.episode, world["therapist"])
+    _say(first, world["therapist"], "A word after the end")  # before the later course
+    do_open_episode(
+        world.patient, world.other_clinic, status="active", therapist=world["other_therapist"]
+    )
+    patient = sign_in(Client(), world.patient.user)
+    assert "Messages (1 new)" in patient.get("/").content.decode()
+    page = patient.get(ME).content.decode()
+    assert 'id="unread-earlier"' in page
+    assert "You have 1 new message in an earlier course." in page
+    listed = page.split('id="earlier-courses"')[1].split("</ul>")[0]
+    assert "Clinic alpha" in listed and "(1 new)" in listed
+    patient.get(reverse("my_earlier_messages", args=[first.pk]))
+    page = patient.get(ME).content.decode()
+    assert 'id="unread-earlier"' not in page and "(1 new)" not in page

@@ -174,7 +174,7 @@ from .staff import (
     therapists,
     users_of,
 )
-from .treatment import may_correct_diary_entry, may_read_course
+from .treatment import may_correct_diary_entry, may_read_course, may_read_earlier_course
 from .workload import (
     TIME_STAFF_ROLES,
     WORKLOAD_ROLES,
@@ -268,6 +268,7 @@ __all__ = [
     "may_decline_unassessed",
     "may_read_how_they_came_in",
     "may_read_course",
+    "may_read_earlier_course",
     "may_correct_time",
     "may_edit_patient_details",
     "may_edit_template",

@@ -5,11 +5,16 @@
 - The patient reads their course (modules, worksheets, diary, scores) while the
   episode is open, and after it ends for the clinic's ``reading_access_days``
   (issue 14); the safety plan stays readable for good (``safety.views.plans``).
+- An earlier course (ended, the patient's pages showing a later one, here or at
+  another clinic): its patient reads its scores, completed modules and sent worksheets
+  read only, as its conversation (decision 0154; 0151 for the conversation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from .messaging import may_read_earlier_conversation
 
 
 def may_correct_diary_entry(diary_entry, today: dt.date) -> bool:
@@ -25,3 +30,10 @@ def may_read_course(episode, today: dt.date) -> bool:
     if episode.ended_on is None:
         return False
     return today <= episode.ended_on + dt.timedelta(days=episode.clinic.reading_access_days)
+
+
+def may_read_earlier_course(user, episode) -> bool:
+    """The patient of an ended course whose pages now show a later one reads what it
+    holds of theirs (scores, completed modules, sent worksheets), read only: the rule of
+    its conversation (``may_read_earlier_conversation``), one rule for the course."""
+    return may_read_earlier_conversation(user, episode)

@@ -116,6 +116,22 @@ def _invite_attempts_key(application: Application) -> str:
     return f"tessera:invite-confirm:{application.pk}"
 
 
+def _invite_expired(request, token: str) -> HttpResponse:
+    """An invitation link that does not work: altered, or older than 14 days. For a
+    genuine one whose invitation is still open and not taken up, the page says so and
+    names the clinic to ask for a new link, with its contact (decision 0154); it said
+    "contact the clinic that referred you" without saying which, or how."""
+    pk = notify.read_expired_invite_token(token)
+    application = Application.objects.filter(pk=pk).select_related("clinic").first() if pk else None
+    expired = (
+        application is not None
+        and application.applicant_id is None
+        and notify.invitation_open(application)
+    )
+    context = {"clinic": application.clinic if expired else None}
+    return render(request, "intake/invite_invalid.html", context, status=404)
+
+
 def _invite_elsewhere(request, application: Application | None, here: str):
     """The answer when this browser cannot claim the invitation (no longer valid, signed
     out, a staff account, taken up already) or its claimant goes on; None to claim it."""
@@ -149,6 +165,8 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     the invited person claims the application by POST, signed in with the address the
     invitation went to or confirming their date of birth and identity number."""
     pk = notify.read_invite_token(token)
+    if pk is None:
+        return _invite_expired(request, token)
     application = Application.objects.filter(pk=pk).select_related("clinic").first()
     here = reverse("intake_invite", args=[token])
     answer = _invite_elsewhere(request, application, here)

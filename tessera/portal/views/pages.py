@@ -72,7 +72,14 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     due = open_dues(episodes) if patient else []
     applications, origin = applications_and_path(user, episode, episodes)
     rows = (
-        due_rows(due, language=language, base=base, today=today, clinic_id=episode.clinic_id)
+        due_rows(
+            due,
+            language=language,
+            base=base,
+            today=today,
+            clinic_id=episode.clinic_id,
+            name_clinics=len({e.clinic_id for e in episodes}) > 1,
+        )
         if due and not ended
         else []
     )

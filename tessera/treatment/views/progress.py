@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -14,8 +15,9 @@ from tessera.core.decorators import patient_required, staff_required
 from tessera.core.models import Episode
 
 from .. import plans, progress, questionnaires
-from ..models import DueMeasure, Response
+from ..models import DueMeasure, Response, WorksheetAnswer
 from ..models.measures import start_of_day
+from ..worksheet_text import worksheet_lines
 
 # Each chart's table of values (the chart as text, for a screen reader) grows every week
 # of a course: a page at a time, the latest first (decision 0147).
@@ -26,35 +28,90 @@ def _language() -> str:
     return (get_language() or "en")[:2]
 
 
+EARLIER_PER_PAGE = 10
+
+
 @patient_required
 def my_progress(request: HttpRequest) -> HttpResponse:
-    responses = (
-        Response.objects.visible_to(request.user)
-        .filter(episode__patient__user=request.user)
-        .defer("answers")
-    )
-    episode = plans.patient_reading_episode(request.user)
+    """The scores and completed modules of the course the patient's pages show (the open
+    one, else the latest), and their earlier courses, each on its own page. It drew
+    every course's scores in one chart, in the shown course's time zone, with no word of
+    which clinic asked them (decision 0154)."""
+    shown = plans.latest_episode(request.user)
+    reading = shown is not None and access.may_read_course(shown, plans.clinic_today(shown.clinic))
     completed = (
-        episode.plan.filter(completed_at__isnull=False)
+        shown.plan.filter(completed_at__isnull=False)
         .select_related("module_version")
         .order_by("completed_at")
-        if episode
+        if reading
         else []
+    )
+    responses = Response.objects.visible_to(request.user).filter(episode=shown).defer("answers")
+    earlier = Paginator(plans.earlier_courses_of(request.user, shown), EARLIER_PER_PAGE).get_page(
+        request.GET.get("earlier")
     )
     return render(
         request,
         "treatment/my_progress.html",
         {
-            "series": progress.page_tables(
-                progress.series_for(
-                    responses.order_by("submitted_at", "id"),
-                    _language(),
-                    episode.clinic if episode else None,
-                ),
-                request.GET,
-                SCORES_PER_PAGE,
-            ),
+            "episode": shown,
+            "series": _series(responses, shown, request),
             "completed": completed,
+            "earlier": earlier,
+        },
+    )
+
+
+def _series(responses, episode, request):
+    clinic = episode.clinic if episode else None
+    ordered = responses.order_by("submitted_at", "id")
+    series = progress.series_for(ordered, _language(), clinic)
+    return progress.page_tables(series, request.GET, SCORES_PER_PAGE)
+
+
+@patient_required
+@require_GET
+def my_earlier_progress(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """An earlier course's scores, completed modules and sent worksheets, read only
+    (decision 0154). Another's course is "Page not found"; the course My progress shows
+    goes there. The worksheets' answers are shown within the clinic's reading period
+    (``may_read_course``), as the course's own pages show them; the scores and the
+    modules' names for good, as My progress did."""
+    episode = (
+        Episode.objects.own(request.user)
+        .filter(pk=episode_id)
+        .select_related("clinic", "patient")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    if not access.may_read_earlier_course(request.user, episode):
+        return redirect("my_progress")
+    record_patient_read(
+        request.user, episode.patient, "measures", obj=episode, clinic=episode.clinic
+    )
+    entries = list(
+        episode.plan.filter(completed_at__isnull=False)
+        .select_related("module_version")
+        .order_by("completed_at", "id")
+    )
+    worksheets = None
+    if access.may_read_course(episode, plans.clinic_today(episode.clinic)):
+        worksheets = (
+            WorksheetAnswer.objects.filter(entry__episode=episode, submitted_at__isnull=False)
+            .select_related("step")
+            .order_by("submitted_at", "id")
+        )
+        worksheets = [(answer, worksheet_lines(answer)) for answer in worksheets]
+    responses = Response.objects.filter(episode=episode).defer("answers")
+    return render(
+        request,
+        "treatment/my_earlier_progress.html",
+        {
+            "episode": episode,
+            "series": _series(responses, episode, request),
+            "completed": entries,
+            "worksheets": worksheets,
         },
     )
 

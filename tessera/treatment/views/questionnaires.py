@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import crisis
 from tessera.core.decorators import patient_required
+from tessera.core.models import Episode
 from tessera.core.refusals import say_refused
 from tessera.core.working_time import add_working_time
 
@@ -67,13 +68,17 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
     done = (
         Response.objects.visible_to(request.user)
         .filter(episode__patient_id=patient_id)
-        .select_related("due")
+        .select_related("due", "episode__clinic")
         .order_by("-submitted_at")[:20]
     )
+    # A patient with courses at two clinics: each questionnaire says whose it is (they
+    # were listed together, with no word of the clinic; decision 0154).
+    clinics = set(Episode.objects.own(request.user).values_list("clinic_id", flat=True))
     return render(
         request,
         "treatment/my_questionnaires.html",
         {
+            "several_clinics": len(clinics) > 1,
             "open": open_now,
             "later": [d for d in due if d.opens_at > now],
             "done": done,
