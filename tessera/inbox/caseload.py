@@ -27,7 +27,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -76,15 +76,26 @@ SORTS: dict[str, object] = {
 DEFAULT_SORT = "-alerts"
 
 # A team's list ("The whole team", "Patients without a therapist") is paged in the
-# database when it is sorted by these and not filtered by a flag: only the page's rows
-# are read and worked out (issue 16, decision 0147's follow-up). Its default stays most
-# open alerts first, as a therapist's own: a supervisor opening the team's list sees the
-# patients at risk at its top, not on whatever page their names fall (sorted by name,
-# the 50th of a team of 400 was on page 1 of 8 only by the alphabet). Sorted by a
-# worked-out column (scores, alerts, due, ...) or filtered by a flag, the list still
-# works out every row of the team, and draws one page of them.
+# database when it is sorted by one of these and not filtered by a flag: the team's
+# episodes are ordered by columns the database works out (``in_order``), one page of
+# them is read, and only the page's rows are worked out (issue 16, decisions 0147 and
+# 0153). Its default stays most open alerts first, as a therapist's own: a supervisor
+# opening the team's list sees the patients at risk at its top. Each sort's columns, in
+# ``_sort_key``'s order (ties: the patient's name, then the caseload's own order, as the
+# stable sort in Python). The others ("scores", "programme", "due", "reply") and the
+# flags still work out every row of the team, and draw one page of them (decision 0153
+# says why).
 TEAM_DEFAULT_SORT = DEFAULT_SORT
-DATABASE_SORTS = {"patient": ("patient_last_name", "patient_first_name")}
+DATABASE_SORTS = {
+    "patient": dict,
+    "alerts": lambda: {
+        "open_alerts": collect.open_alerts_of_each(),
+        "therapist_left": access.left_of_each(),
+        "replies_owed": collect.replies_of_each(),
+    },
+    "activity": lambda: {"kept_at": F("last_activity__at")},
+}
+NAME_COLUMNS = ("patient_last_name", "patient_first_name")
 PER_PAGE = 50
 
 
@@ -289,16 +300,30 @@ def in_order(episodes, sort: str, descending: bool, query: str = ""):
     """``episodes`` (a queryset) with ``query`` a part of the patient's name (as
     ``arrange``: of "first last", any case) in the order of ``sort`` (a key of
     ``DATABASE_SORTS``), each row ``worklist.EPISODE_FIELDS``: a list to page. The names
-    are the episode's copy (``episode_clinic_patient`` carries them)."""
+    are the episode's copy (``episode_clinic_patient`` carries them).
+
+    By name: the names (``LOWER``), the key breaking ties. By worked-out columns: those
+    columns (more first when descending; none, as Python's "never", least), then the
+    name ascending and the caseload's order (newest first, ``Episode.Meta.ordering``),
+    as ``arrange``'s stable sorts leave equal rows."""
     query = (query or "").strip()
     if query:
         full = Concat("patient_first_name", Value(" "), "patient_last_name")
         episodes = episodes.annotate(full_name=full).filter(full_name__icontains=query)
-    keys = [Lower(column) for column in DATABASE_SORTS[sort]]
-    keys = [key.desc() if descending else key.asc() for key in keys]
-    return episodes.order_by(*keys, "-pk" if descending else "pk").values_list(
-        *worklist.EPISODE_FIELDS
-    )
+    if sort == "patient":
+        keys = [Lower(column) for column in NAME_COLUMNS]
+        keys = [key.desc() if descending else key.asc() for key in keys]
+        keys.append("-pk" if descending else "pk")
+    else:
+        columns = DATABASE_SORTS[sort]()
+        episodes = episodes.annotate(**columns)
+        keys = [
+            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_first=True)
+            for name in columns
+        ]
+        keys += [Lower(column).asc() for column in NAME_COLUMNS]
+        keys += ["-created_at", "-pk"]
+    return episodes.order_by(*keys).values_list(*worklist.EPISODE_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     wanted = params.get("sort") or (caseload.TEAM_DEFAULT_SORT if team_list else None)
     sort, descending = caseload.parse_sort(wanted)
     if caseload.in_database(choice, sort, flag):
-        # A team's list by name: only the page's episodes are read and worked out.
+        # A team's list by name, open alerts or activity (its default is most open
+        # alerts first): ordered in the database, only the page's rows worked out.
         episodes = scope.caseload(user, choice)
         ordered = caseload.in_order(episodes, sort, descending, query)
         page = Paginator(ordered, caseload.PER_PAGE).get_page(params.get("page"))
@@ -145,7 +146,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "sort": sort,
             "descending": descending,
-            # A team's list by name counts no flag (each one is worked out from every row).
+            # A team's list paged in the database counts no flag (each one is worked out
+            # from every row).
             "flags": [(key, label, counts.get(key)) for key, label in caseload.FLAGS.items()],
             "flag": flag,
             "flag_label": caseload.FLAGS.get(flag, ""),
