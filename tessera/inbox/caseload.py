@@ -27,8 +27,9 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import DateTimeField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Least, Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
@@ -82,18 +83,19 @@ DEFAULT_SORT = "-alerts"
 # 0153). Its default stays most open alerts first, as a therapist's own: a supervisor
 # opening the team's list sees the patients at risk at its top. Each sort's columns, in
 # ``_sort_key``'s order (ties: the patient's name, then the caseload's own order, as the
-# stable sort in Python). The others ("scores", "programme", "due", "reply") and the
+# stable sort in Python). The others ("scores", "programme", "reply") and the
 # flags still work out every row of the team, and draw one page of them (decision 0153
 # says why).
 TEAM_DEFAULT_SORT = DEFAULT_SORT
 DATABASE_SORTS = {
-    "patient": dict,
-    "alerts": lambda: {
+    "patient": lambda now: {},
+    "alerts": lambda now: {
         "open_alerts": collect.open_alerts_of_each(),
         "therapist_left": access.left_of_each(),
         "replies_owed": collect.replies_of_each(),
     },
-    "activity": lambda: {"kept_at": F("last_activity__at")},
+    "activity": lambda now: {"kept_at": F("last_activity__at")},
+    "due": lambda now: {"next_due_at": _next_due_at(now)},
 }
 NAME_COLUMNS = ("patient_last_name", "patient_first_name")
 PER_PAGE = 50
@@ -296,7 +298,23 @@ def in_database(choice, sort: str, flag: str) -> bool:
     return choice.team and choice.therapist is None and not flag and sort in DATABASE_SORTS
 
 
-def in_order(episodes, sort: str, descending: bool, query: str = ""):
+def _next_due_at(now):
+    """Per episode (an annotation): when ``_next_due``'s nearest is, ``FAR`` when nothing
+    is due: the earliest of its open questionnaires not yet expired and its booked
+    sessions to come (each by the episode's index of its rows)."""
+    here = OuterRef("pk")
+    measures = DueMeasure.objects.filter(episode=here, expires_at__gt=now).pending()
+    sessions = Appointment.objects.filter(
+        episode=here, status=Appointment.Status.BOOKED, starts_at__gte=now
+    )
+    far = Value(FAR, output_field=DateTimeField())
+    return Least(
+        Coalesce(Subquery(measures.order_by("due_at").values("due_at")[:1]), far),
+        Coalesce(Subquery(sessions.order_by("starts_at").values("starts_at")[:1]), far),
+    )
+
+
+def in_order(episodes, sort: str, descending: bool, query: str = "", *, now=None):
     """``episodes`` (a queryset) with ``query`` a part of the patient's name (as
     ``arrange``: of "first last", any case) in the order of ``sort`` (a key of
     ``DATABASE_SORTS``), each row ``worklist.EPISODE_FIELDS``: a list to page. The names
@@ -315,7 +333,7 @@ def in_order(episodes, sort: str, descending: bool, query: str = ""):
         keys = [key.desc() if descending else key.asc() for key in keys]
         keys.append("-pk" if descending else "pk")
     else:
-        columns = DATABASE_SORTS[sort]()
+        columns = DATABASE_SORTS[sort](now or timezone.now())
         episodes = episodes.annotate(**columns)
         keys = [
             F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_first=True)

@@ -97,10 +97,10 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     wanted = params.get("sort") or (caseload.TEAM_DEFAULT_SORT if team_list else None)
     sort, descending = caseload.parse_sort(wanted)
     if caseload.in_database(choice, sort, flag):
-        # A team's list by name, open alerts or activity (its default is most open
+        # A team's list by name, open alerts, activity or next due (its default is most open
         # alerts first): ordered in the database, only the page's rows worked out.
         episodes = scope.caseload(user, choice)
-        ordered = caseload.in_order(episodes, sort, descending, query)
+        ordered = caseload.in_order(episodes, sort, descending, query, now=now)
         page = Paginator(ordered, caseload.PER_PAGE).get_page(params.get("page"))
         listed = caseload.Listed(list(page.object_list), episodes.db)
         page.object_list = caseload.rows(listed, now, people=people)

@@ -1,7 +1,7 @@
-"""A team's caseload sorted by open alerts (its default) or by last activity is ordered and
-paged in the database: only the page's rows are worked out, in the order the rows
-sorted in Python had (decision 0153). It worked out every row of the team to draw one
-page."""
+"""A team's caseload sorted by open alerts (its default), last activity or next due is
+ordered and paged in the database: only the page's rows are worked out, in the order the
+rows sorted in Python had (decision 0153). It worked out every row of the team to draw
+one page."""
 
 from __future__ import annotations
 
@@ -11,18 +11,25 @@ import re
 import pytest
 from django.utils import timezone
 
+from tessera.appointments.models import Appointment
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.roles import Role
 from tessera.inbox import caseload, scope
 from tessera.safety.models import RiskAlert
-from tessera.treatment.models import EpisodeActivity
+from tessera.treatment.models import DueMeasure, EpisodeActivity
 from tests.conftest import make_patient, make_user, sign_in
-from tests.inbox.inbox_world import full_patient, manual_programme, message, risk_alert
+from tests.inbox.inbox_world import (
+    full_patient,
+    manual_programme,
+    message,
+    overdue,
+    risk_alert,
+)
 from tests.paging import queries_of_a_full_page
 
 pytestmark = pytest.mark.django_db
 
-SORTS = ["-alerts", "alerts", "-activity", "activity"]
+SORTS = ["-alerts", "alerts", "-activity", "activity", "due", "-due"]
 
 
 def _rows(html: str) -> list[int]:
@@ -74,6 +81,22 @@ def ties(world):
         EpisodeActivity.objects.update_or_create(
             episode=episode, defaults={"at": moment, "source": "last_message"}
         )
+    # The same next due (a questionnaire, a session and both), one expired, one booked
+    # in the past: ties, and what is not due.
+    for episode in [one[0], one[3], waiting]:
+        overdue(episode)
+    DueMeasure.objects.filter(episode__in=[one[0], one[3], waiting]).update(due_at=moment)
+    expired = overdue(left[0])
+    DueMeasure.objects.filter(pk=expired.pk).update(expires_at=now - hour)
+    for episode, at in [(one[1], moment), (waiting, now + hour), (answered, now - hour)]:
+        Appointment.objects.create(
+            episode=episode,
+            therapist=world["therapist"],
+            kind=Appointment.Kind.VIDEO,
+            starts_at=at,
+            status=Appointment.Status.BOOKED,
+            booked_by=world["therapist"],
+        )
 
 
 @pytest.mark.parametrize("sort", SORTS)
@@ -101,7 +124,7 @@ def _team(world, size: int) -> None:
             risk_alert(episode, at=timezone.now())
 
 
-@pytest.mark.parametrize("sort", ["", "&sort=-activity", "&sort=alerts"])
+@pytest.mark.parametrize("sort", ["", "&sort=-activity", "&sort=alerts", "&sort=due"])
 def test_a_team_page_works_out_only_its_own_rows(world, client, monkeypatch, sort):
     """A team of 150 episodes: one page of 50 rows worked out, not the whole team."""
     _team(world, 150)
