@@ -7,7 +7,9 @@ due and the reply owed.
 every score, one for the questionnaires and sessions due, and one each for alerts,
 worksheets and messages waiting for a reply, and the patients whose therapist has
 left). Sorting and filtering happen on the rows, on the server, from the page's
-query string (``SORTS``, ``FLAGS``).
+query string (``SORTS``, ``FLAGS``); a team's list sorted by a column the database can
+work out (``DATABASE_SORTS``) is ordered and paged there, and only its page's rows are
+made (``in_order``, decision 0153).
 
 The episodes are read once, by the caseload's own read (``scope.caseload_rows``: the
 therapist's range of episodes), not again by their keys; their kept activity and their
@@ -27,7 +29,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import DateTimeField, F, OuterRef, Subquery, Value
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Least, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +100,22 @@ DATABASE_SORTS = {
     "due": lambda now: {"next_due_at": _next_due_at(now)},
 }
 NAME_COLUMNS = ("patient_last_name", "patient_first_name")
+
+
+def database_counts(episodes) -> dict[str, int]:
+    """How many of ``episodes`` (a team's list, a queryset) each flag the database can
+    work out holds (``Row.has``: open alerts, a reply owed, a therapist who has left):
+    one query, the counts beside **Show** of a list paged in the database. Reliable
+    deterioration and inactivity are worked out per row in Python, and not counted there."""
+    columns = DATABASE_SORTS["alerts"](None)
+    found = episodes.order_by().annotate(**columns)
+    return found.aggregate(
+        alerts=Count("pk", filter=Q(open_alerts__gt=0)),
+        reply=Count("pk", filter=Q(replies_owed__gt=0)),
+        new_therapist=Count("pk", filter=Q(therapist_left=True)),
+    )
+
+
 PER_PAGE = 50
 
 

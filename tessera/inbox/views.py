@@ -105,7 +105,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         listed = caseload.Listed(list(page.object_list), episodes.db)
         page.object_list = caseload.rows(listed, now, people=people)
         # The list's own number of patients, apart from those the name finds.
-        total, counts = episodes.count() if query else page.paginator.count, {}
+        total = episodes.count() if query else page.paginator.count
+        counts = caseload.database_counts(episodes)
     else:
         everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=people)
         shown = caseload.arrange(
@@ -146,8 +147,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "sort": sort,
             "descending": descending,
-            # A team's list paged in the database counts no flag (each one is worked out
-            # from every row).
+            # A team's list paged in the database counts the flags the database works
+            # out (alerts, replies, a therapist who left); the others need every row.
             "flags": [(key, label, counts.get(key)) for key, label in caseload.FLAGS.items()],
             "flag": flag,
             "flag_label": caseload.FLAGS.get(flag, ""),

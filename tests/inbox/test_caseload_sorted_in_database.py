@@ -171,3 +171,16 @@ def test_the_supervisor_finds_the_patients_at_risk_on_the_first_page(world, clie
     rows = _rows(client.get("/caseload/?therapist=all").content.decode())
     names = dict(Episode.objects.filter(pk__in=rows).values_list("pk", "patient_last_name"))
     assert [names[pk] for pk in rows] == ["Zzz", "Name000", "Name007"]
+
+
+def test_the_default_list_counts_the_flags_the_database_works_out(world, ties, client):
+    """Beside **Show**: open alerts, a reply owed and a therapist who left, counted as the
+    rows count them; deterioration and inactivity need every row worked out: no count."""
+    user = world["supervisor"]
+    choice = scope.choose(user, "all", scope.team_therapists(user))
+    everyone = caseload.rows(scope.CaseloadRead(user, choice), timezone.now())
+    sign_in(client, user)
+    flags = {key: n for key, _label, n in client.get("/caseload/?therapist=all").context["flags"]}
+    for key in ("alerts", "reply", "new_therapist"):
+        assert flags[key] == sum(1 for row in everyone if row.has(key)) > 0, key
+    assert flags["deteriorated"] is None and flags["inactive"] is None
