@@ -102,6 +102,15 @@ DATABASE_SORTS = {
 NAME_COLUMNS = ("patient_last_name", "patient_first_name")
 
 
+# The flags (``?flag=``) the database works out, as ``Row.has`` answers them from the
+# alerts' columns (``DATABASE_SORTS["alerts"]``).
+DATABASE_FLAGS = {
+    "alerts": Q(open_alerts__gt=0),
+    "reply": Q(replies_owed__gt=0),
+    "new_therapist": Q(therapist_left=True),
+}
+
+
 def database_counts(episodes) -> dict[str, int]:
     """How many of ``episodes`` (a team's list, a queryset) each flag the database can
     work out holds (``Row.has``: open alerts, a reply owed, a therapist who has left):
@@ -110,9 +119,7 @@ def database_counts(episodes) -> dict[str, int]:
     columns = DATABASE_SORTS["alerts"](None)
     found = episodes.order_by().annotate(**columns)
     return found.aggregate(
-        alerts=Count("pk", filter=Q(open_alerts__gt=0)),
-        reply=Count("pk", filter=Q(replies_owed__gt=0)),
-        new_therapist=Count("pk", filter=Q(therapist_left=True)),
+        **{key: Count("pk", filter=where) for key, where in DATABASE_FLAGS.items()}
     )
 
 
@@ -313,7 +320,12 @@ def rows(episodes, now, *, people=()) -> list[Row]:
 
 def in_database(choice, sort: str, flag: str) -> bool:
     """Whether the list is a team's paged in the database (``DATABASE_SORTS``)."""
-    return choice.team and choice.therapist is None and not flag and sort in DATABASE_SORTS
+    return (
+        choice.team
+        and choice.therapist is None
+        and (not flag or flag in DATABASE_FLAGS)
+        and sort in DATABASE_SORTS
+    )
 
 
 def _next_due_at(now):
@@ -332,11 +344,12 @@ def _next_due_at(now):
     )
 
 
-def in_order(episodes, sort: str, descending: bool, query: str = "", *, now=None):
+def in_order(episodes, sort: str, descending: bool, query: str = "", *, now=None, flag=""):
     """``episodes`` (a queryset) with ``query`` a part of the patient's name (as
-    ``arrange``: of "first last", any case) in the order of ``sort`` (a key of
-    ``DATABASE_SORTS``), each row ``worklist.EPISODE_FIELDS``: a list to page. The names
-    are the episode's copy (``episode_clinic_patient`` carries them).
+    ``arrange``: of "first last", any case) and ``flag`` (a key of ``DATABASE_FLAGS``,
+    or none) in the order of ``sort`` (a key of ``DATABASE_SORTS``), each row
+    ``worklist.EPISODE_FIELDS``: a list to page. The names are the episode's copy
+    (``episode_clinic_patient`` carries them).
 
     By name: the names (``LOWER``), the key breaking ties. By worked-out columns: those
     columns (more first when descending; none, as Python's "never", least), then the
@@ -346,13 +359,18 @@ def in_order(episodes, sort: str, descending: bool, query: str = "", *, now=None
     if query:
         full = Concat("patient_first_name", Value(" "), "patient_last_name")
         episodes = episodes.annotate(full_name=full).filter(full_name__icontains=query)
+    now = now or timezone.now()
+    if flag:
+        episodes = episodes.annotate(**DATABASE_SORTS["alerts"](now))
+        episodes = episodes.filter(DATABASE_FLAGS[flag])
     if sort == "patient":
         keys = [Lower(column) for column in NAME_COLUMNS]
         keys = [key.desc() if descending else key.asc() for key in keys]
         keys.append("-pk" if descending else "pk")
     else:
-        columns = DATABASE_SORTS[sort](now or timezone.now())
-        episodes = episodes.annotate(**columns)
+        columns = DATABASE_SORTS[sort](now)
+        if not (flag and sort == "alerts"):  # else the flag's columns are these
+            episodes = episodes.annotate(**columns)
         keys = [
             F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_first=True)
             for name in columns

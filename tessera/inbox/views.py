@@ -100,12 +100,12 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         # A team's list by name, open alerts, activity or next due (its default is most open
         # alerts first): ordered in the database, only the page's rows worked out.
         episodes = scope.caseload(user, choice)
-        ordered = caseload.in_order(episodes, sort, descending, query, now=now)
+        ordered = caseload.in_order(episodes, sort, descending, query, now=now, flag=flag)
         page = Paginator(ordered, caseload.PER_PAGE).get_page(params.get("page"))
         listed = caseload.Listed(list(page.object_list), episodes.db)
         page.object_list = caseload.rows(listed, now, people=people)
         # The list's own number of patients, apart from those the name finds.
-        total = episodes.count() if query else page.paginator.count
+        total = episodes.count() if query or flag else page.paginator.count
         counts = caseload.database_counts(episodes)
     else:
         everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=people)
