@@ -7,7 +7,9 @@ due and the reply owed.
 every score, one for the questionnaires and sessions due, and one each for alerts,
 worksheets and messages waiting for a reply, and the patients whose therapist has
 left). Sorting and filtering happen on the rows, on the server, from the page's
-query string (``SORTS``, ``FLAGS``).
+query string (``SORTS``, ``FLAGS``); a team's list sorted by a column the database can
+work out (``DATABASE_SORTS``) is ordered and paged there, and only its page's rows are
+made (``in_order``, decision 0153).
 
 The episodes are read once, by the caseload's own read (``scope.caseload_rows``: the
 therapist's range of episodes), not again by their keys; their kept activity and their
@@ -27,8 +29,9 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Least, Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tessera.appointments.models import Appointment
@@ -76,15 +79,50 @@ SORTS: dict[str, object] = {
 DEFAULT_SORT = "-alerts"
 
 # A team's list ("The whole team", "Patients without a therapist") is paged in the
-# database when it is sorted by these and not filtered by a flag: only the page's rows
-# are read and worked out (issue 16, decision 0147's follow-up). Its default stays most
-# open alerts first, as a therapist's own: a supervisor opening the team's list sees the
-# patients at risk at its top, not on whatever page their names fall (sorted by name,
-# the 50th of a team of 400 was on page 1 of 8 only by the alphabet). Sorted by a
-# worked-out column (scores, alerts, due, ...) or filtered by a flag, the list still
-# works out every row of the team, and draws one page of them.
+# database when it is sorted by one of these and not filtered by a flag: the team's
+# episodes are ordered by columns the database works out (``in_order``), one page of
+# them is read, and only the page's rows are worked out (issue 16, decisions 0147 and
+# 0153). Its default stays most open alerts first, as a therapist's own: a supervisor
+# opening the team's list sees the patients at risk at its top. Each sort's columns, in
+# ``_sort_key``'s order (ties: the patient's name, then the caseload's own order, as the
+# stable sort in Python). The others ("scores", "programme", "reply") and the
+# flags still work out every row of the team, and draw one page of them (decision 0153
+# says why).
 TEAM_DEFAULT_SORT = DEFAULT_SORT
-DATABASE_SORTS = {"patient": ("patient_last_name", "patient_first_name")}
+DATABASE_SORTS = {
+    "patient": lambda now: {},
+    "alerts": lambda now: {
+        "open_alerts": collect.open_alerts_of_each(),
+        "therapist_left": access.left_of_each(),
+        "replies_owed": collect.replies_of_each(),
+    },
+    "activity": lambda now: {"kept_at": F("last_activity__at")},
+    "due": lambda now: {"next_due_at": _next_due_at(now)},
+}
+NAME_COLUMNS = ("patient_last_name", "patient_first_name")
+
+
+# The flags (``?flag=``) the database works out, as ``Row.has`` answers them from the
+# alerts' columns (``DATABASE_SORTS["alerts"]``).
+DATABASE_FLAGS = {
+    "alerts": Q(open_alerts__gt=0),
+    "reply": Q(replies_owed__gt=0),
+    "new_therapist": Q(therapist_left=True),
+}
+
+
+def database_counts(episodes) -> dict[str, int]:
+    """How many of ``episodes`` (a team's list, a queryset) each flag the database can
+    work out holds (``Row.has``: open alerts, a reply owed, a therapist who has left):
+    one query, the counts beside **Show** of a list paged in the database. Reliable
+    deterioration and inactivity are worked out per row in Python, and not counted there."""
+    columns = DATABASE_SORTS["alerts"](None)
+    found = episodes.order_by().annotate(**columns)
+    return found.aggregate(
+        **{key: Count("pk", filter=where) for key, where in DATABASE_FLAGS.items()}
+    )
+
+
 PER_PAGE = 50
 
 
@@ -282,23 +320,64 @@ def rows(episodes, now, *, people=()) -> list[Row]:
 
 def in_database(choice, sort: str, flag: str) -> bool:
     """Whether the list is a team's paged in the database (``DATABASE_SORTS``)."""
-    return choice.team and choice.therapist is None and not flag and sort in DATABASE_SORTS
+    return (
+        choice.team
+        and choice.therapist is None
+        and (not flag or flag in DATABASE_FLAGS)
+        and sort in DATABASE_SORTS
+    )
 
 
-def in_order(episodes, sort: str, descending: bool, query: str = ""):
+def _next_due_at(now):
+    """Per episode (an annotation): when ``_next_due``'s nearest is, ``FAR`` when nothing
+    is due: the earliest of its open questionnaires not yet expired and its booked
+    sessions to come (each by the episode's index of its rows)."""
+    here = OuterRef("pk")
+    measures = DueMeasure.objects.filter(episode=here, expires_at__gt=now).pending()
+    sessions = Appointment.objects.filter(
+        episode=here, status=Appointment.Status.BOOKED, starts_at__gte=now
+    )
+    far = Value(FAR, output_field=DateTimeField())
+    return Least(
+        Coalesce(Subquery(measures.order_by("due_at").values("due_at")[:1]), far),
+        Coalesce(Subquery(sessions.order_by("starts_at").values("starts_at")[:1]), far),
+    )
+
+
+def in_order(episodes, sort: str, descending: bool, query: str = "", *, now=None, flag=""):
     """``episodes`` (a queryset) with ``query`` a part of the patient's name (as
-    ``arrange``: of "first last", any case) in the order of ``sort`` (a key of
-    ``DATABASE_SORTS``), each row ``worklist.EPISODE_FIELDS``: a list to page. The names
-    are the episode's copy (``episode_clinic_patient`` carries them)."""
+    ``arrange``: of "first last", any case) and ``flag`` (a key of ``DATABASE_FLAGS``,
+    or none) in the order of ``sort`` (a key of ``DATABASE_SORTS``), each row
+    ``worklist.EPISODE_FIELDS``: a list to page. The names are the episode's copy
+    (``episode_clinic_patient`` carries them).
+
+    By name: the names (``LOWER``), the key breaking ties. By worked-out columns: those
+    columns (more first when descending; none, as Python's "never", least), then the
+    name ascending and the caseload's order (newest first, ``Episode.Meta.ordering``),
+    as ``arrange``'s stable sorts leave equal rows."""
     query = (query or "").strip()
     if query:
         full = Concat("patient_first_name", Value(" "), "patient_last_name")
         episodes = episodes.annotate(full_name=full).filter(full_name__icontains=query)
-    keys = [Lower(column) for column in DATABASE_SORTS[sort]]
-    keys = [key.desc() if descending else key.asc() for key in keys]
-    return episodes.order_by(*keys, "-pk" if descending else "pk").values_list(
-        *worklist.EPISODE_FIELDS
-    )
+    now = now or timezone.now()
+    if flag:
+        episodes = episodes.annotate(**DATABASE_SORTS["alerts"](now))
+        episodes = episodes.filter(DATABASE_FLAGS[flag])
+    if sort == "patient":
+        keys = [Lower(column) for column in NAME_COLUMNS]
+        keys = [key.desc() if descending else key.asc() for key in keys]
+        keys.append("-pk" if descending else "pk")
+    else:
+        columns = DATABASE_SORTS[sort](now)
+        if not (flag and sort == "alerts"):  # else the flag's columns are these
+            episodes = episodes.annotate(**columns)
+        keys = [
+            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_first=True)
+            for name in columns
+        ]
+        keys += [Lower(column).asc() for column in NAME_COLUMNS]
+        keys += ["-created_at", "-pk"]
+    return episodes.order_by(*keys).values_list(*worklist.EPISODE_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,21 @@ from functools import partial
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Case, CharField, Count, F, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -161,6 +174,30 @@ def _open_alerts(caseload, clinics):
     )
 
 
+def _counted(rows):
+    """How many of ``rows`` (filtered by the outer query's episode): a scalar subquery,
+    COUNT without GROUP BY, so one row and 0 when none match."""
+    counting = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counting[:1], output_field=IntegerField()), 0)
+
+
+def open_alerts_of_each():
+    """Per episode (an annotation of a queryset of episodes): the number of its open
+    alerts, the rows ``risk_alerts`` lists for it (``_open_alerts``: unresolved; an
+    alert's clinic is its episode's). Read by the open alerts' index by episode
+    (``alert_open_by_episode``), one descent per episode."""
+    return _counted(RiskAlert.objects.unresolved().filter(episode=OuterRef("pk")))
+
+
+def replies_of_each():
+    """Per episode (an annotation): what ``replies`` lists for it, counted as the
+    caseload's "Reply due" does (``caseload.Row.replies``): each worksheet answer owed
+    feedback, and one for the messages waiting for a reply, however many."""
+    owed = _counted(WorksheetAnswer.objects.filter(entry__episode=OuterRef("pk"), **FEEDBACK_OWED))
+    waiting = Message.objects.awaiting_reply().filter(episode=OuterRef("pk"), is_automated=False)
+    return owed + Case(When(Exists(waiting), then=Value(1)), default=Value(0))
+
+
 def _count(key: str, build, caseload, counted=None, clinics=None) -> int:
     """``build(caseload).count()`` (or another count, ``counted``), its SQL built once
     per process (``rows_for_ids``); with ``clinics``, ``build(caseload, clinics)``."""
@@ -213,6 +250,10 @@ def _new_reason(episode) -> str:
     }
 
 
+# A worksheet answer sent and waiting for feedback.
+FEEDBACK_OWED = {"submitted_at__isnull": False, "feedback_at__isnull": True}
+
+
 def _feedback_owed(caseload, clinics):
     """The caseload's worksheets sent and waiting for feedback, read by the clinics'
     range of ``worksheet_owed_by_clinic`` (the answer's copy of its clinic; the
@@ -220,8 +261,7 @@ def _feedback_owed(caseload, clinics):
     return WorksheetAnswer.objects.filter(
         in_ids("clinic", clinics),
         in_ids("entry__episode", caseload),
-        submitted_at__isnull=False,
-        feedback_at__isnull=True,
+        **FEEDBACK_OWED,
     )
 
 

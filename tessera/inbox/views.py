@@ -97,14 +97,16 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     wanted = params.get("sort") or (caseload.TEAM_DEFAULT_SORT if team_list else None)
     sort, descending = caseload.parse_sort(wanted)
     if caseload.in_database(choice, sort, flag):
-        # A team's list by name: only the page's episodes are read and worked out.
+        # A team's list by name, open alerts, activity or next due (its default is most open
+        # alerts first): ordered in the database, only the page's rows worked out.
         episodes = scope.caseload(user, choice)
-        ordered = caseload.in_order(episodes, sort, descending, query)
+        ordered = caseload.in_order(episodes, sort, descending, query, now=now, flag=flag)
         page = Paginator(ordered, caseload.PER_PAGE).get_page(params.get("page"))
         listed = caseload.Listed(list(page.object_list), episodes.db)
         page.object_list = caseload.rows(listed, now, people=people)
         # The list's own number of patients, apart from those the name finds.
-        total, counts = episodes.count() if query else page.paginator.count, {}
+        total = episodes.count() if query or flag else page.paginator.count
+        counts = caseload.database_counts(episodes)
     else:
         everyone = caseload.rows(scope.CaseloadRead(user, choice), now, people=people)
         shown = caseload.arrange(
@@ -145,7 +147,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "sort": sort,
             "descending": descending,
-            # A team's list by name counts no flag (each one is worked out from every row).
+            # A team's list paged in the database counts the flags the database works
+            # out (alerts, replies, a therapist who left); the others need every row.
             "flags": [(key, label, counts.get(key)) for key, label in caseload.FLAGS.items()],
             "flag": flag,
             "flag_label": caseload.FLAGS.get(flag, ""),

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from tessera.core.models import AuditEvent
 from tessera.reports.actions import do_export_to_register
 from tessera.reports.models import EpisodeOutcome, Register, RegisterExport
-from tessera.reports.register.export import load_profile, validate
+from tessera.reports.register.export import _rows as _courses
+from tessera.reports.register.export import _sent, load_profile, pending, validate
 
 
 def _register(name="generic-test"):
@@ -78,3 +79,13 @@ def test_the_command_exports_and_then_has_nothing_new(cohort, world):
     call_command("export_register", "national", stdout=out)
     call_command("export_register", "national", stdout=out)
     assert "Exported 6 rows" in out.getvalue() and "Nothing new to export." in out.getvalue()
+
+
+def test_a_clinics_export_reads_the_digests_of_its_own_courses_only(cohort, world):
+    """Whether a course changed since it was sent is read for the courses the export
+    covers, not for every course the register was ever sent (decision 0153)."""
+    register = _register()
+    do_export_to_register(register)
+    assert len(_sent(register, _courses({world.clinic.pk}, None, None))) == 6
+    assert _sent(register, _courses({world.other_clinic.pk}, None, None)) == {}
+    assert pending(register, clinic_ids={world.clinic.pk}).changed == []

@@ -158,6 +158,28 @@ def left_among(episodes) -> set[int]:
     }
 
 
+def left_of_each():
+    """Per episode (an annotation of a queryset of episodes): ``left_among``'s answer,
+    in the database. True when the episode is open and names a therapist with no active
+    therapist role at its clinic (the roles' copy of whether the user may sign in)."""
+    from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+
+    from tessera.core.models import ClinicRole, Episode
+
+    working = ClinicRole.objects.filter(
+        clinic_id=OuterRef("clinic_id"),
+        user_id=OuterRef("therapist_id"),
+        role=Role.THERAPIST,
+        user_is_active=True,
+    )
+    named = Q(therapist__isnull=False) & ~Q(status=Episode.Status.ENDED)
+    return Case(
+        When(named & ~Exists(working), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def therapist_has_left(episode) -> bool:
     """Whether the therapist named on this episode no longer works as a therapist at its
     clinic (left, lost the role or had their account closed), the one-episode reading of

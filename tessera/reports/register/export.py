@@ -158,17 +158,24 @@ def count(*, clinic_ids=None, start=None, end=None) -> int:
     return _rows(clinic_ids, start, end).count()
 
 
+def _sent(register: Register, rows) -> dict[int, str]:
+    """The digests last sent to ``register`` of the courses ``rows`` covers, by episode:
+    not every row the register was ever sent (a region's or the country's register, read
+    whole for one clinic's preview of a few courses; decision 0153)."""
+    if register.pk is None:  # a register not made yet has sent nothing
+        return {}
+    covered = rows.order_by().values("episode_id")
+    found = RegisterRow.objects.filter(register=register, episode_id__in=covered)
+    return dict(found.values_list("episode_id", "digest"))
+
+
 def pending(register: Register, *, clinic_ids=None, start=None, end=None, progress=None) -> Pending:
     """The rows that are new or changed since the last export, checked (writes nothing).
     ``progress(courses_read)`` is called after every batch of courses read."""
     profile = load_profile(register.profile, register.version)
     columns = profile["columns"]
-    sent = {}
-    if register.pk is not None:  # a register not made yet has sent nothing
-        sent = dict(
-            RegisterRow.objects.filter(register=register).values_list("episode_id", "digest")
-        )
     rows = _rows(clinic_ids, start, end)
+    sent = _sent(register, rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c["name"] for c in columns])
