@@ -29,12 +29,25 @@ class Drawn(NamedTuple):
 
 
 def digest(instance, fields) -> str:
-    values = [str(getattr(instance, name, "")) for name in fields]
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+    return digest_of({name: getattr(instance, name, "") for name in fields}, fields)
 
 
-def refuse_if_changed(locked, drawn: Drawn | None) -> None:
+def digest_of(values: dict, fields) -> str:
+    text = "\x1f".join(str(values.get(name, "")) for name in fields)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def changed_since(now: str, drawn: str, sent: dict, fields) -> bool:
+    """Whether the record (digest ``now``) changed since the form was drawn (``drawn``),
+    by someone else: the same values sent twice (a double click, back and send again)
+    find their own save, not a change to refuse."""
+    return bool(drawn) and drawn != now and digest_of(sent, fields) != now
+
+
+def refuse_if_changed(locked, drawn: Drawn | None, sent: dict) -> None:
     """``locked``: the record read under its row lock. A ValidationError
     (``changed_meanwhile``) when its values are not the ones the form was drawn with."""
-    if drawn is not None and drawn.digest and drawn.digest != digest(locked, drawn.fields):
+    if drawn is not None and changed_since(
+        digest(locked, drawn.fields), drawn.digest, sent, drawn.fields
+    ):
         raise ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")

@@ -72,7 +72,7 @@ class UnchangedSinceDrawn(forms.ModelForm):
         data = super().clean()
         drawn = self.drawn_as_sent = data.pop("drawn", "")
         now = self._digest()  # the instance as read for this request, not yet changed
-        if drawn and drawn != now:
+        if drawn_values.changed_since(now, drawn, data, self._meta.fields):
             self._changed(self.instance)
             raise forms.ValidationError(drawn_values.CHANGED_MEANWHILE)
         return data

@@ -426,5 +426,7 @@ def test_a_correction_saved_in_another_tab_meanwhile_is_not_overwritten(world, p
         assert now != drawn and f'name="drawn" value="{now}"' in text
         again = client.post(url, form_data(activity="run", drawn=now))
         assert again.status_code == 302
+        # Sent twice (a double click): the same words find their own save, not a refusal.
+        assert client.post(url, form_data(activity="run", drawn=now)).status_code == 302
     assert DiaryEntry.objects.get(pk=item.pk).values["activity"] == "run"
     assert AuditEvent.objects.filter(action="diary.corrected").count() == 2

@@ -49,7 +49,9 @@ def do_update_clinic_settings(
 ) -> Clinic:
     """``drawn``: what the form was drawn with; compared under the clinic's row lock, so
     another manager's save at the same moment is refused, not saved over (0152)."""
-    refuse_if_changed(Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk), drawn)
+    refuse_if_changed(
+        Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk), drawn, fields
+    )
     before = {k: str(v) for k, v in model_to_dict(clinic, fields=list(fields)).items()}
     errors_before = _cover_errors(clinic)
     for name, value in fields.items():

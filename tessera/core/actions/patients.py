@@ -57,7 +57,9 @@ def do_update_patient_details(
     unknown = set(fields) - set(PATIENT_DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not patient detail fields: {sorted(unknown)}")
-    refuse_if_changed(Patient.objects.select_for_update(no_key=True).get(pk=patient.pk), drawn)
+    refuse_if_changed(
+        Patient.objects.select_for_update(no_key=True).get(pk=patient.pk), drawn, fields
+    )
     before = model_to_dict(patient, fields=list(fields))
     for name, value in fields.items():
         setattr(patient, name, value)

@@ -57,7 +57,7 @@ def do_update_template(
     if not access.may_edit_template(acting_user, template):
         raise PermissionDenied
     locked = FeedbackTemplate.objects.select_for_update(no_key=True).get(pk=template.pk)
-    refuse_if_changed(locked, drawn)
+    refuse_if_changed(locked, drawn, fields)
     before = {k: getattr(template, k) for k in TEMPLATE_FIELDS}
     for key in TEMPLATE_FIELDS:
         if key in fields:

@@ -116,8 +116,13 @@ def programme_draft_digest(version: ProgrammeVersion) -> str:
 
 def programme_modules_digest(version: ProgrammeVersion) -> str:
     """The draft's module list as its form drew it: each module version and position."""
-    rows = list(version.entries.order_by("position", "pk").values_list("module_version_id"))
-    return draft_list_digest(rows)
+    return draft_list_digest(_module_version_ids(version))
+
+
+def _module_version_ids(version: ProgrammeVersion) -> list[int]:
+    return list(
+        version.entries.order_by("position", "pk").values_list("module_version_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -130,7 +135,10 @@ def do_set_programme_modules(
     not overwritten: a ValidationError (``modules_changed_meanwhile``). Before, the last
     "Save the modules" put the other's list back without a word (decision 0152)."""
     version = _locked_programme_draft(version)
-    if drawn and drawn != programme_modules_digest(version):
+    ids = [int(pk) for pk in module_version_ids]
+    now = _module_version_ids(version)
+    # The same list sent twice (a double click) is not someone else's change.
+    if drawn and drawn != draft_list_digest(now) and now != ids:
         raise ValidationError(
             _(
                 "Someone else saved this programme's modules after you opened the page, so "
@@ -139,7 +147,6 @@ def do_set_programme_modules(
             ),
             code="modules_changed_meanwhile",
         )
-    ids = [int(pk) for pk in module_version_ids]
     chosen = ModuleVersion.objects.select_related("module").in_bulk(ids)
     region_id = version.programme.region_id
     for pk in ids:

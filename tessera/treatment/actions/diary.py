@@ -98,6 +98,8 @@ def do_correct_diary_entry(
     if not access.may_correct_diary_entry(locked, today):
         raise ValidationError(_("Only today's entries can be corrected."))
     if drawn is not None and drawn != locked.version:
+        if locked.values == values:
+            return locked  # sent twice (a double click, back and send): saved already
         raise ValidationError(
             _(
                 "This entry was corrected in another window after you opened it, so your "
