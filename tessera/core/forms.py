@@ -1,7 +1,6 @@
 """Forms validate input; the actions write it."""
 
 import datetime as dt
-import hashlib
 import unicodedata
 import uuid
 
@@ -11,6 +10,7 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import drawn as drawn_values
 from .actions.patients import PATIENT_DETAIL_FIELDS
 from .audit import Event
 from .models import Clinic, ClinicRole, CrisisContact, Patient
@@ -40,6 +40,7 @@ class UnchangedSinceDrawn(forms.ModelForm):
 
     drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     changed_meanwhile = False
+    drawn_as_sent = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,24 +48,33 @@ class UnchangedSinceDrawn(forms.ModelForm):
             self.initial["drawn"] = self._digest()
 
     def _digest(self) -> str:
-        values = [str(getattr(self.instance, name, "")) for name in self._meta.fields]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+        return drawn_values.digest(self.instance, self._meta.fields)
+
+    def as_drawn(self) -> drawn_values.Drawn:
+        """For the action, which compares again under the record's row lock (0152)."""
+        return drawn_values.Drawn(self.drawn_as_sent, tuple(self._meta.fields))
+
+    def refused_meanwhile(self, error) -> bool:
+        """Whether the action refused the save for a change made meanwhile: if so, the
+        form says so as its own check does, and carries the record as it is now."""
+        if not refused_as(error, "changed_meanwhile"):
+            return False
+        self._changed(self.instance.__class__.objects.get(pk=self.instance.pk))
+        self.add_error(None, drawn_values.CHANGED_MEANWHILE)
+        return True
+
+    def _changed(self, now_instance) -> None:
+        self.changed_meanwhile = True
+        self.data = self.data.copy()
+        self.data["drawn"] = drawn_values.digest(now_instance, self._meta.fields)
 
     def clean(self):
         data = super().clean()
-        drawn = data.pop("drawn", "")
+        drawn = self.drawn_as_sent = data.pop("drawn", "")
         now = self._digest()  # the instance as read for this request, not yet changed
-        if drawn and drawn != now:
-            self.changed_meanwhile = True
-            self.data = self.data.copy()
-            self.data["drawn"] = now
-            raise forms.ValidationError(
-                _(
-                    "Someone else changed these details while you were editing. Nothing "
-                    "was saved; what you typed is still in the form. Check it against the "
-                    "saved details and save again."
-                )
-            )
+        if drawn_values.changed_since(now, drawn, data, self._meta.fields):
+            self._changed(self.instance)
+            raise forms.ValidationError(drawn_values.CHANGED_MEANWHILE)
         return data
 
 

@@ -125,6 +125,8 @@ class ArmForm(forms.Form):
     care_model = forms.ChoiceField(label=_("Care model"), choices=Episode.CareModel.choices)
     guidance = forms.ChoiceField(label=_("Guidance"), choices=Arm.Guidance.choices)
     ratio = forms.IntegerField(label=_("Allocation ratio"), min_value=1, max_value=5, initial=1)
+    # The arms as the page drew them (``arms_digest``, decision 0152).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +150,11 @@ class ConsentForm(forms.Form):
         label=_("Consent text"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=CONTENT_MAX_LENGTH,
+    )
+    # The consent versions as the page drew them (``consent_versions_drawn``, 0152);
+    # None from a page drawn before it existed: not checked.
+    drawn = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=200, empty_value=None
     )
 
 

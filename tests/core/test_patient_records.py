@@ -204,3 +204,17 @@ def test_a_colleagues_new_emergency_contact_is_not_saved_over(world, client):
     assert 'value="Dr Berg"' in response.content.decode()
     saved = Patient.objects.get(pk=world.patient.pk)
     assert (saved.emergency_contact_name, saved.gp_name) == ("Eva Larsson", "")
+
+
+def test_the_same_details_sent_twice_are_saved_once_not_refused(world, client):
+    """A double click on "Save" (or back and send again) sends the page's digest twice;
+    the second found the first's save and said someone else had changed the details
+    (409). The same values as those saved are no one else's change (decision 0152)."""
+    from tests.conftest import sign_in
+
+    url = reverse("patient_edit", args=[world.patient.pk])
+    therapist = sign_in(client, world["therapist"])
+    body = {**_form(world.patient, gp_name="Dr Berg"), "drawn": _drawn(therapist.get(url))}
+    assert therapist.post(url, body).status_code == 302
+    assert therapist.post(url, body).status_code == 302  # was 409
+    assert Patient.objects.get(pk=world.patient.pk).gp_name == "Dr Berg"

@@ -689,3 +689,38 @@ def test_a_programme_drafts_details_saved_by_someone_else_meanwhile_are_not_over
     assert second.post(draft_url, {**weeks, "drawn": _drawn(text)}).status_code == 302
     draft.refresh_from_db()
     assert draft.weeks == 10
+
+
+def test_a_programmes_module_list_saved_by_someone_else_meanwhile_is_not_overwritten(
+    library, client
+):
+    """Two authors (or two tabs) have the programme's modules open; the first adds a
+    module, the second saves a new position. The second save put the list back without
+    the first's module, without a word; it is refused (409), their ticks kept, and
+    saving again from that page replaces the list knowingly (decision 0152)."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    second = actions.do_create_module(
+        library.region, acting_user=library["author"], key="lib-values", title="Values"
+    )
+    version = second.versions.get()
+    actions.do_add_step(version, acting_user=library["author"], kind="text", title="T", body="b")
+    actions.do_publish_module(version, acting_user=library["author"])
+    modules_url = url("library_programme_modules", library.programme.pk)
+    first = library.module_version
+    one, two = sign_in(client, library["author"]), sign_in(Client(), library["author"])
+    theirs, mine = _drawn(page(one.get(modules_url))), _drawn(page(two.get(modules_url)))
+    both = {f"use_{first.pk}": "on", f"use_{version.pk}": "on", f"position_{version.pk}": "1"}
+    assert one.post(modules_url, {**both, "drawn": theirs}).status_code == 302
+    alone = {f"use_{first.pk}": "on", f"position_{first.pk}": "1", "drawn": mine}
+    response = two.post(modules_url, alone)
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Someone else saved this programme&#x27;s modules after you opened" in text
+    entries = list(library.programme_draft.entries.values_list("module_version_id", "position"))
+    assert entries == [(version.pk, 1), (first.pk, 2)]
+    assert two.post(modules_url, {**alone, "drawn": _drawn(text)}).status_code == 302
+    entries = list(library.programme_draft.entries.values_list("module_version_id", flat=True))
+    assert entries == [first.pk]

@@ -203,3 +203,64 @@ def test_a_protocol_saved_by_someone_else_meanwhile_is_not_overwritten(client, w
     assert second.post(url, size | {"drawn": drawn(response)}).status_code == 302
     planned.refresh_from_db()
     assert planned.target_size == 48
+
+
+def _drawn_of(page: str, action: str) -> str:
+    import re
+
+    form = page[page.index(f'action="{action}"') :]
+    return re.search(r'name="drawn" value="([^"]*)"', form).group(1)
+
+
+def test_an_arm_saved_by_someone_else_meanwhile_is_not_replaced(client, world, planned):
+    """Two investigators (or two tabs) have the study page open; the first saves arm
+    "a", the second, from a page drawn before it, saves an arm "a" of their own: it
+    replaced the first's without a word. It is refused, nothing changed, and the page
+    then drawn (the arm in its list) saves it knowingly (decision 0152). The same arm
+    sent twice (a double click) is saved once, not refused."""
+    from django.test import Client
+
+    url = reverse("study_arm_save", args=[planned.pk])
+    page_url = reverse("study_detail", args=[planned.pk])
+    one = sign_in(client, world["researcher"])
+    two = sign_in(Client(), world["researcher"])
+    theirs = _drawn_of(one.get(page_url).content.decode(), url)
+    mine = _drawn_of(two.get(page_url).content.decode(), url)
+    arm = {"code": "a", "care_model": "guided", "guidance": "guided_weekly", "ratio": "1"}
+    first = {**arm, "label": "Guided", "drawn": theirs}
+    assert one.post(url, first).status_code == 302
+    assert one.post(url, first).status_code == 302  # a double click: the same arm
+    response = two.post(url, {**arm, "label": "Weekly", "drawn": mine}, follow=True)
+    text = response.content.decode()
+    assert "Someone else saved the study&#x27;s arms after you opened the page" in text
+    assert planned.arms.get(code="a").label == "Guided"
+    again = {**arm, "label": "Weekly", "drawn": _drawn_of(text, url)}
+    assert two.post(url, again).status_code == 302
+    assert planned.arms.get(code="a").label == "Weekly"
+    assert AuditEvent.objects.filter(action="study.arm_saved").count() == 2
+
+
+def test_a_consent_text_published_meanwhile_is_not_superseded_unseen(client, world, planned):
+    """The first investigator publishes the English consent; the second, from a page
+    drawn before it, publishes other words, which became the consent over a text they
+    had not seen. It is refused; from the page then drawn it is published knowingly."""
+    from django.test import Client
+
+    url = reverse("study_consent_publish", args=[planned.pk])
+    page_url = reverse("study_detail", args=[planned.pk])
+    one = sign_in(client, world["researcher"])
+    two = sign_in(Client(), world["researcher"])
+    theirs = _drawn_of(one.get(page_url).content.decode(), url)
+    mine = _drawn_of(two.get(page_url).content.decode(), url)
+    first = {"language": "en", "text": "You may stop at any time.", "drawn": theirs}
+    assert one.post(url, first).status_code == 302
+    other = {"language": "en", "text": "You may take part.", "drawn": mine}
+    response = two.post(url, other, follow=True)
+    assert "Someone else published a consent text in this language" in response.content.decode()
+    assert [c.text for c in planned.consent_versions.all()] == ["You may stop at any time."]
+    swedish = {"language": "sv", "text": "Du kan sluta när du vill.", "drawn": mine}
+    assert two.post(url, swedish).status_code == 302  # another language: not in the way
+    again = {**other, "drawn": _drawn_of(response.content.decode(), url)}
+    assert two.post(url, again).status_code == 302
+    latest = planned.consent_versions.filter(language="en").order_by("-version").first()
+    assert (latest.version, latest.text) == (2, "You may take part.")

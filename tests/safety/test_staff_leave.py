@@ -226,3 +226,26 @@ def test_the_sweep_reads_a_covers_access_once_however_many_alerts_wait(
 
     one = queries_with(1)
     assert queries_with(6) == one
+
+
+def test_a_leave_sent_twice_is_recorded_once_and_says_so(world, login):
+    """A double click on "Record the leave" (or back and send again): the second said
+    "This overlaps a leave already recorded for this person", as if the first had not
+    gone. The same leave is the one recorded (decision 0152)."""
+    from django.urls import reverse
+
+    from tessera.core.clinic_dates import clinic_today
+
+    today = clinic_today(world.clinic)
+    client = login(world["therapist"])
+    url = reverse("staff_leave", args=["alpha", world["therapist"].pk])
+    body = {
+        "first_day": today.isoformat(),
+        "last_day": (today + dt.timedelta(days=6)).isoformat(),
+        "cover": world["supervisor"].pk,
+    }
+    assert client.post(url, body).status_code == 302
+    again = client.post(url, body)
+    assert again.status_code == 302  # was 200, "overlaps a leave already recorded"
+    assert StaffLeave.objects.count() == 1
+    assert AuditEvent.objects.filter(action="staff.leave_recorded").count() == 1

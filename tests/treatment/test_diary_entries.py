@@ -403,3 +403,30 @@ def test_the_day_is_asked_once_and_a_time_stands_for_a_date_and_time():
     assert worksheets.check_values(specs, values) == {}
     back = diary.for_the_form(specs, values)
     assert back["when"] == "08:30" and back["log"][0]["at"] == "14:00"
+
+
+def test_a_correction_saved_in_another_tab_meanwhile_is_not_overwritten(world, plan, login):
+    # Two tabs open the same entry; the first saves; the second's save was the last and
+    # won without a word (decision 0152). Now it is refused (409), its text kept, and
+    # saving again from the refused page replaces the first knowingly.
+    with time_machine.travel(timezone.now(), tick=True):
+        item, _ = register(plan, world)
+        url = reverse("diary_correct", args=[plan.entry.pk, plan.homework.position, item.pk])
+        client = login(world["patient"])
+        drawn = item.version
+        assert f'name="drawn" value="{drawn}"' in client.get(url).content.decode()
+        first = client.post(url, form_data(activity="swim", drawn=drawn))
+        assert first.status_code == 302
+        second = client.post(url, form_data(activity="run", drawn=drawn))
+        text = second.content.decode()
+        assert second.status_code == 409
+        assert "corrected in another window" in text and 'value="run"' in text
+        assert DiaryEntry.objects.get(pk=item.pk).values["activity"] == "swim"
+        now = DiaryEntry.objects.get(pk=item.pk).version
+        assert now != drawn and f'name="drawn" value="{now}"' in text
+        again = client.post(url, form_data(activity="run", drawn=now))
+        assert again.status_code == 302
+        # Sent twice (a double click): the same words find their own save, not a refusal.
+        assert client.post(url, form_data(activity="run", drawn=now)).status_code == 302
+    assert DiaryEntry.objects.get(pk=item.pk).values["activity"] == "run"
+    assert AuditEvent.objects.filter(action="diary.corrected").count() == 2

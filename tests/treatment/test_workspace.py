@@ -93,3 +93,21 @@ def test_modules_not_set_up_yet_say_how_to_reach_the_clinic(world, login):
     text = login(world["patient"]).get(reverse("my_plan")).content.decode()
     assert "has not set up your modules yet" in text
     assert 'href="tel:+46 8 555 030"' in text
+
+
+def test_a_worksheet_sent_twice_is_sent_once_and_says_so(world, plan, login):
+    """A double click on "Send to my therapist" (or back and send again): the second
+    request found the answers sent and told the patient they "can no longer be
+    changed", as if the send had failed. The same answers are the ones sent (0152)."""
+    client = login(world["patient"])
+    url = reverse("worksheet_save", args=[plan.entry.pk, 2])
+    body = {"situation": "done", "mood": "6", "send": "1"}
+    client.post(url, body)
+    again = client.post(url, body, follow=True)
+    text = again.content.decode()
+    assert "These answers have been sent and can no longer be changed." not in text
+    assert WorksheetAnswer.objects.filter(entry=plan.entry).count() == 1
+    assert AuditEvent.objects.filter(action="worksheet.submitted").count() == 1
+    # Other words after sending are still refused: the answers sent are kept.
+    changed = client.post(url, {**body, "situation": "changed"}, follow=True)
+    assert "These answers have been sent and can no longer" in changed.content.decode()

@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from .. import access, audit, on_call, ratelimits, submissions
+from ..drawn import Drawn, refuse_if_changed
 from ..models import Clinic, CrisisContact, Region
 
 # Audit rows name the fields that changed; values of identifying fields are not copied.
@@ -43,7 +44,14 @@ def do_create_clinic(*, region: Region, acting_user=None, crisis_contacts=(), **
 
 
 @transaction.atomic
-def do_update_clinic_settings(clinic: Clinic, *, acting_user, **fields) -> Clinic:
+def do_update_clinic_settings(
+    clinic: Clinic, *, acting_user, drawn: Drawn | None = None, **fields
+) -> Clinic:
+    """``drawn``: what the form was drawn with; compared under the clinic's row lock, so
+    another manager's save at the same moment is refused, not saved over (0152)."""
+    refuse_if_changed(
+        Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk), drawn, fields
+    )
     before = {k: str(v) for k, v in model_to_dict(clinic, fields=list(fields)).items()}
     errors_before = _cover_errors(clinic)
     for name, value in fields.items():

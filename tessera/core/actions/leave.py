@@ -54,6 +54,14 @@ def do_record_leave(
         errors["cover"] = _("Choose a colleague to cover, not the person on leave.")
     elif cover is not None and cover.pk not in members:
         errors["cover"] = _("The colleague who covers must work at this clinic.")
+    same = StaffLeave.objects.filter(
+        clinic=clinic, user=user, first_day=first_day, last_day=last_day, cover=cover
+    ).first()
+    if not errors and same is not None:
+        # Sent twice (a double click, back and send again): the leave already recorded,
+        # not "overlaps a leave already recorded" after the first had gone (0152).
+        same.sent_before = True
+        return same
     if not errors and (
         StaffLeave.objects.filter(clinic=clinic, user=user)
         .filter(first_day__lte=last_day, last_day__gte=first_day)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from .. import access, audit, languages
+from ..drawn import Drawn, refuse_if_changed
 from ..models import Clinic, Patient
 from .clinics import _describe_changes
 
@@ -48,10 +49,17 @@ def do_create_patient(*, acting_user=None, clinic: Clinic | None = None, user=No
 
 
 @transaction.atomic
-def do_update_patient_details(patient: Patient, *, acting_user, clinic=None, **fields) -> Patient:
+def do_update_patient_details(
+    patient: Patient, *, acting_user, clinic=None, drawn: Drawn | None = None, **fields
+) -> Patient:
+    """``drawn``: what the form was drawn with; compared under the patient's row lock,
+    so a colleague's save at the same moment is refused, not saved over (0152)."""
     unknown = set(fields) - set(PATIENT_DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not patient detail fields: {sorted(unknown)}")
+    refuse_if_changed(
+        Patient.objects.select_for_update(no_key=True).get(pk=patient.pk), drawn, fields
+    )
     before = model_to_dict(patient, fields=list(fields))
     for name, value in fields.items():
         setattr(patient, name, value)

@@ -89,9 +89,12 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ClinicSettingsForm(request.POST or None, instance=Clinic.objects.get(pk=clinic.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_clinic_settings(clinic, acting_user=request.user, **form.cleaned_data)
+            actions.do_update_clinic_settings(
+                clinic, acting_user=request.user, drawn=form.as_drawn(), **form.cleaned_data
+            )
         except ValidationError as error:
-            add_action_errors(form, error)
+            if not form.refused_meanwhile(error):  # saved at the same moment (0152)
+                add_action_errors(form, error)
         else:
             messages.success(request, _("The clinic's settings were saved."))
             return redirect("clinic_detail", slug=clinic.slug)

@@ -1,6 +1,7 @@
 """A patient's own pages: their details and who has looked at their record."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,11 +30,18 @@ def my_details_edit(request: HttpRequest) -> HttpResponse:
     patient = request.user.patient_record
     form = PatientContactForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():
-        actions.do_update_patient_details(patient, acting_user=request.user, **form.cleaned_data)
-        # The language chosen here is the interface's from now on (tessera.core.languages).
-        request.session[languages.LANGUAGE_SESSION_KEY] = patient.preferred_language
-        messages.success(request, _("Your details were saved."))
-        return redirect("my_details")
+        try:
+            actions.do_update_patient_details(
+                patient, acting_user=request.user, drawn=form.as_drawn(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            if not form.refused_meanwhile(error):  # saved at the same moment (0152)
+                raise
+        else:
+            # The language chosen here is the interface's from now on (core.languages).
+            request.session[languages.LANGUAGE_SESSION_KEY] = patient.preferred_language
+            messages.success(request, _("Your details were saved."))
+            return redirect("my_details")
     status = 409 if form.changed_meanwhile else 200  # another's save kept (0149)
     return render(request, "core/my_details_edit.html", {"form": form}, status=status)
 

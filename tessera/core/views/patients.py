@@ -1,7 +1,7 @@
 """Staff pages for patient records. Every read and write is audited."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
@@ -109,11 +109,20 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     clinic = _clinic_for(request.user, patient)
     form = PatientDetailsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():
-        actions.do_update_patient_details(
-            patient, acting_user=request.user, clinic=clinic, **form.cleaned_data
-        )
-        messages.success(request, _("The patient's details were saved."))
-        return redirect("patient_detail", pk=patient.pk)
+        try:
+            actions.do_update_patient_details(
+                patient,
+                acting_user=request.user,
+                clinic=clinic,
+                drawn=form.as_drawn(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            if not form.refused_meanwhile(error):  # saved at the same moment (0152)
+                raise
+        else:
+            messages.success(request, _("The patient's details were saved."))
+            return redirect("patient_detail", pk=patient.pk)
     if request.method == "GET":
         actions.record_patient_read(request.user, patient, "patient", clinic=clinic)
     status = 409 if form.changed_meanwhile else 200  # a colleague's save kept (0149)

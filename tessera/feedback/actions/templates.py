@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from tessera.core import access, audit, submissions
+from tessera.core.drawn import Drawn, refuse_if_changed
 
 from ..models import FeedbackTemplate
 
@@ -48,9 +49,15 @@ def _create_template(acting_user, clinic, fields) -> FeedbackTemplate:
 
 
 @transaction.atomic
-def do_update_template(template: FeedbackTemplate, *, acting_user, **fields) -> FeedbackTemplate:
+def do_update_template(
+    template: FeedbackTemplate, *, acting_user, drawn: Drawn | None = None, **fields
+) -> FeedbackTemplate:
+    """``drawn``: what the form was drawn with; compared under the template's row lock,
+    so a colleague's save at the same moment is refused, not saved over (0152)."""
     if not access.may_edit_template(acting_user, template):
         raise PermissionDenied
+    locked = FeedbackTemplate.objects.select_for_update(no_key=True).get(pk=template.pk)
+    refuse_if_changed(locked, drawn, fields)
     before = {k: getattr(template, k) for k in TEMPLATE_FIELDS}
     for key in TEMPLATE_FIELDS:
         if key in fields:

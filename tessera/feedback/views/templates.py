@@ -90,9 +90,16 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TemplateForm(request.POST or None, instance=template, editing=True)
     if request.method == "POST" and form.is_valid():
         fresh = FeedbackTemplate.objects.get(pk=template.pk)
-        actions.do_update_template(fresh, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The template was saved."))
-        return redirect("feedback_templates")
+        try:
+            actions.do_update_template(
+                fresh, acting_user=request.user, drawn=form.as_drawn(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            if not form.refused_meanwhile(error):  # saved at the same moment (0152)
+                raise
+        else:
+            messages.success(request, _("The template was saved."))
+            return redirect("feedback_templates")
     status = 409 if form.changed_meanwhile else 200  # a colleague's save kept (0149)
     context = {"form": form, "template": template}
     return render(request, "feedback/template_form.html", context, status=status)

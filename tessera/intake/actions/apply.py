@@ -7,7 +7,7 @@ Applications have no Patient yet, so audit rows name the clinic and the applicat
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -65,16 +65,22 @@ def do_start_application(clinic, *, applicant, language: str = "en") -> Applicat
     ).first()
     if existing is not None:
         return existing
-    application = Application.objects.create(
-        clinic=clinic,
-        source=Source.SELF,
-        applicant=applicant,
-        email=applicant.email,
-        first_name=applicant.first_name,
-        last_name=applicant.last_name,
-        language=language,
-        screening_set=screening_set(clinic),
-    )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                clinic=clinic,
+                source=Source.SELF,
+                applicant=applicant,
+                email=applicant.email,
+                first_name=applicant.first_name,
+                last_name=applicant.last_name,
+                language=language,
+                screening_set=screening_set(clinic),
+            )
+    except IntegrityError:
+        # "Start" twice at the same moment (a double click, two tabs): the other request
+        # made the draft; it is this one too. Before, a 500 page (decision 0152).
+        return Application.objects.get(clinic=clinic, applicant=applicant, status=Status.DRAFT)
     audit.record_for_episode(
         "application.started",
         application,

@@ -33,6 +33,7 @@ from .programmes import (
     do_set_programme_modules,
     do_update_programme_draft,
     programme_draft_digest,
+    programme_modules_digest,
 )
 from .translations import (
     do_create_module_translation,
@@ -55,6 +56,7 @@ __all__ = [
     "step_order_digest",
     "module_draft_digest",
     "programme_draft_digest",
+    "programme_modules_digest",
     "do_new_module_draft",
     "do_new_programme_draft",
     "do_publish_module",

@@ -28,7 +28,15 @@ from .common import (
     PROGRAMME_FIELDS,
     _check_names,
 )
-from .versions import _locked, _new_draft, _publish, _update_draft, _Versioned, draft_digest
+from .versions import (
+    _locked,
+    _new_draft,
+    _publish,
+    _update_draft,
+    _Versioned,
+    draft_digest,
+    draft_list_digest,
+)
 
 # --- programmes --------------------------------------------------------------------------
 
@@ -106,14 +114,39 @@ def programme_draft_digest(version: ProgrammeVersion) -> str:
     return draft_digest(PROGRAMME, version)
 
 
+def programme_modules_digest(version: ProgrammeVersion) -> str:
+    """The draft's module list as its form drew it: each module version and position."""
+    return draft_list_digest(_module_version_ids(version))
+
+
+def _module_version_ids(version: ProgrammeVersion) -> list[int]:
+    return list(
+        version.entries.order_by("position", "pk").values_list("module_version_id", flat=True)
+    )
+
+
 @transaction.atomic
 def do_set_programme_modules(
-    version: ProgrammeVersion, *, acting_user, module_version_ids
+    version: ProgrammeVersion, *, acting_user, module_version_ids, drawn: str | None = None
 ) -> ProgrammeVersion:
     """The programme's modules, in this order, each pinned to a published version of a
-    module of the programme's region."""
+    module of the programme's region. ``drawn``: ``programme_modules_digest`` when the
+    form was drawn; a list saved by someone else since (another author, another tab) is
+    not overwritten: a ValidationError (``modules_changed_meanwhile``). Before, the last
+    "Save the modules" put the other's list back without a word (decision 0152)."""
     version = _locked_programme_draft(version)
     ids = [int(pk) for pk in module_version_ids]
+    now = _module_version_ids(version)
+    # The same list sent twice (a double click) is not someone else's change.
+    if drawn and drawn != draft_list_digest(now) and now != ids:
+        raise ValidationError(
+            _(
+                "Someone else saved this programme's modules after you opened the page, so "
+                "your choice was not saved. It is still below: compare it with the "
+                "programme as it is now (open it in another tab), then save again."
+            ),
+            code="modules_changed_meanwhile",
+        )
     chosen = ModuleVersion.objects.select_related("module").in_bulk(ids)
     region_id = version.programme.region_id
     for pk in ids:

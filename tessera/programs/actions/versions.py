@@ -63,6 +63,12 @@ def draft_digest(kind: _Versioned, version) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def draft_list_digest(rows) -> str:
+    """A list of a draft's rows as a form drew them (the programme's modules, 0152)."""
+    text = json.dumps(list(rows), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def _update_draft(
     kind: _Versioned, version, fields: dict, *, acting_user, event: str, drawn: str | None = None
 ):

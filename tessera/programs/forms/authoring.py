@@ -367,7 +367,10 @@ MeasureFormSet = forms.formset_factory(MeasureForm, formset=BaseMeasureFormSet, 
 
 class ProgrammeModulesForm(forms.Form):
     """Which published module versions the programme has, and in which order: a checkbox
-    and a position for each, so that it works without JavaScript."""
+    and a position for each, so that it works without JavaScript. ``drawn``: the list as
+    the page drew it (``programme_modules_digest``, decision 0152)."""
+
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, choices, current: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -213,17 +213,28 @@ def programme_modules(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("library_programme", pk=programme.pk)
     current = dict(draft.entries.values_list("module_version_id", "position"))
     form = ProgrammeModulesForm(
-        posted(request), choices=_module_choices(programme, draft), current=current
+        posted(request),
+        choices=_module_choices(programme, draft),
+        current=current,
+        initial={"drawn": actions.programme_modules_digest(draft)},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_set_programme_modules(
                 draft,
                 acting_user=request.user,
                 module_version_ids=form.cleaned_data["module_version_ids"],
+                drawn=form.cleaned_data["drawn"] or None,
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
+            if refused_as(exc, "modules_changed_meanwhile"):
+                # Their ticks stay in the form; "Save" again is theirs to choose, over
+                # the list as it is now (decision 0152).
+                status = 409
+                form.data = form.data.copy()
+                form.data["drawn"] = actions.programme_modules_digest(draft)
         else:
             messages.success(request, _("The programme's modules were saved."))
             return redirect("library_programme", pk=programme.pk)
@@ -231,6 +242,7 @@ def programme_modules(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programs/programme_modules.html",
         {"programme": programme, "draft": draft, "form": form},
+        status=status,
     )
 
 

@@ -25,6 +25,8 @@ from .participants import (
 from .reads import record_participant_read
 from .studies import (
     PROTOCOL_FIELDS,
+    arms_digest,
+    consent_versions_drawn,
     do_add_measure,
     do_add_member,
     do_close_study,
@@ -43,6 +45,8 @@ from .studies import (
 
 __all__ = [
     "PROTOCOL_FIELDS",
+    "arms_digest",
+    "consent_versions_drawn",
     "do_add_measure",
     "do_answer_at_application",
     "do_add_member",

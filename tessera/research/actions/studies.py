@@ -133,10 +133,37 @@ def do_update_study(
     return study
 
 
+def arms_digest(study: Study) -> str:
+    """The study's arms as the study page drew them, for the arm form to send back."""
+    rows = study.arms.order_by("code").values_list(
+        "code", "label", "programme_version_id", "care_model", "guidance", "ratio"
+    )
+    text = json.dumps(list(rows), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @transaction.atomic
-def do_save_arm(study: Study, *, acting_user, code: str, **fields) -> Arm:
+def do_save_arm(study: Study, *, acting_user, code: str, drawn: str | None = None, **fields) -> Arm:
+    """Add an arm, or replace the one with this code. ``drawn``: ``arms_digest`` when
+    the page was drawn; an arm of this code saved by someone else since (another
+    investigator, another tab) is not replaced: a ValidationError
+    (``arms_changed_meanwhile``). Before, the last save won without a word (0152)."""
     require(access.may_manage_study(acting_user, study))
     _not_planned(study)
+    Study.objects.select_for_update(no_key=True).filter(pk=study.pk).first()  # one at a time
+    current = study.arms.filter(code=code).first()
+    if current is not None and all(getattr(current, k) == v for k, v in fields.items()):
+        return current  # sent twice (a double click, back and send): saved already
+    if drawn and current is not None and drawn != arms_digest(study):
+        raise ValidationError(
+            _(
+                "Someone else saved the study's arms after you opened the page, so arm "
+                "%(code)s was not saved. Check it in the list as it is now, then save "
+                "again."
+            )
+            % {"code": code},
+            code="arms_changed_meanwhile",
+        )
     version = fields.get("programme_version")
     if version is not None and not version.is_published:
         raise ValidationError({"programme_version": [_("Choose a published programme.")]})
@@ -258,8 +285,24 @@ def do_remove_member(member: StudyMember, *, acting_user) -> None:
     member.delete()
 
 
+def consent_versions_drawn(study: Study) -> str:
+    """The latest consent version of each language as the study page drew them
+    ("drawn en:2 sv:1"; "drawn" alone when none), for the consent form to send back."""
+    latest = {}
+    for language, version in study.consent_versions.values_list("language", "version"):
+        latest[language] = max(version, latest.get(language, 0))
+    return " ".join(["drawn", *(f"{language}:{n}" for language, n in sorted(latest.items()))])
+
+
 @transaction.atomic
-def do_publish_consent(study: Study, *, acting_user, language: str, text: str) -> ConsentVersion:
+def do_publish_consent(
+    study: Study, *, acting_user, language: str, text: str, drawn: str | None = None
+) -> ConsentVersion:
+    """A new version of the consent text in this language. ``drawn``:
+    ``consent_versions_drawn`` when the page was drawn; a version of this language
+    published by someone else since is not superseded without a word: a ValidationError
+    (``consent_changed_meanwhile``). Before, the later page's text became the consent
+    over one its author had not seen (decision 0152)."""
     require(access.may_manage_study(acting_user, study))
     if not text.strip():
         raise ValidationError({"text": [_("Write the consent text.")]})
@@ -270,6 +313,17 @@ def do_publish_consent(study: Study, *, acting_user, language: str, text: str) -
             _("This text is already the published consent (version %(version)s).")
             % {"version": last.version}
         )
+    if drawn is not None:
+        seen = dict(part.split(":", 1) for part in drawn.split() if ":" in part)
+        if str(last.version if last else 0) != seen.get(language, "0"):
+            raise ValidationError(
+                _(
+                    "Someone else published a consent text in this language after you "
+                    "opened the page, so yours was not published. Read theirs in the list "
+                    "as it is now, then publish again if yours should replace it."
+                ),
+                code="consent_changed_meanwhile",
+            )
     consent = ConsentVersion.objects.create(
         study=study,
         language=language,

@@ -68,6 +68,10 @@ def study_create(request: HttpRequest) -> HttpResponse:
     return render(request, "research/study_form.html", {"form": form})
 
 
+def _consent_form(study) -> ConsentForm:
+    return ConsentForm(initial={"drawn": actions.consent_versions_drawn(study)})
+
+
 def _programmes(study):
     regions = {c.region_id for c in study.clinics.all()}
     return ProgrammeVersion.objects.filter(pk__in=[v.pk for v in published_versions(regions)])
@@ -97,13 +101,15 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if manages and study.status == Study.Status.PLANNED:
         context.update(
-            arm_form=ArmForm(programmes=_programmes(study)),
+            arm_form=ArmForm(
+                programmes=_programmes(study), initial={"drawn": actions.arms_digest(study)}
+            ),
             measure_form=MeasureForm(),
             member_form=MemberForm(),
-            consent_form=ConsentForm(),
+            consent_form=_consent_form(study),
         )
     elif manages:
-        context.update(member_form=MemberForm(), consent_form=ConsentForm())
+        context.update(member_form=MemberForm(), consent_form=_consent_form(study))
     if manages and study.status == Study.Status.RECRUITING:
         left = actions.places_left(study)
         context.update(

@@ -79,8 +79,14 @@ def do_register_diary_entry(
 
 
 @transaction.atomic
-def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user) -> DiaryEntry:
-    """Correct an entry registered for today (earlier ones stay as they were)."""
+def do_correct_diary_entry(
+    diary_entry: DiaryEntry, values: dict, *, acting_user, drawn: str | None = None
+) -> DiaryEntry:
+    """Correct an entry registered for today (earlier ones stay as they were).
+    ``drawn``: the entry's ``version`` the form was drawn with; an entry saved since
+    (the same correction from another tab or device) is not overwritten: a
+    ValidationError (``corrected_meanwhile``), nothing changed. Before, the last save
+    won without a word (decision 0152)."""
     locked = (
         DiaryEntry.objects.select_for_update(no_key=True)
         .select_related("step")
@@ -91,6 +97,17 @@ def do_correct_diary_entry(diary_entry: DiaryEntry, values: dict, *, acting_user
     today = plans.clinic_today(entry.episode.clinic)
     if not access.may_correct_diary_entry(locked, today):
         raise ValidationError(_("Only today's entries can be corrected."))
+    if drawn is not None and drawn != locked.version:
+        if locked.values == values:
+            return locked  # sent twice (a double click, back and send): saved already
+        raise ValidationError(
+            _(
+                "This entry was corrected in another window after you opened it, so your "
+                "correction was not saved. What you typed is still in the form: save it "
+                "again to replace the other correction, or go back to see it first."
+            ),
+            code="corrected_meanwhile",
+        )
     _check(entry, locked.step, values, locked.for_date, today)
     locked.values = values
     locked.save(update_fields=["values", "updated_at"])

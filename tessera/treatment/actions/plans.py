@@ -435,6 +435,16 @@ def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> W
 
 @transaction.atomic
 def do_submit_worksheet(entry: PlanEntry, step, values: dict, *, acting_user):
+    """Send the answers to the care team. The same answers sent again (a double click
+    on "Send", back and send again) are the ones already sent: before, the second was
+    told they "can no longer be changed", after the first had gone (decision 0152)."""
+    sent = (
+        WorksheetAnswer.objects.select_for_update(no_key=True)
+        .filter(entry=entry, step=step, submitted_at__isnull=False)
+        .first()
+    )
+    if sent is not None and sent.values == values:
+        return sent
     answer = do_save_worksheet(entry, step, values, acting_user=acting_user)
     answer.submitted_at = timezone.now()
     answer.save(update_fields=["submitted_at"])

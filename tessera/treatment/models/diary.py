@@ -5,9 +5,13 @@ for. Entries are never deleted; the patient may correct an entry for today."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from tessera.core.access import episode_scope, through
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class DiaryEntryQuerySet(models.QuerySet):
@@ -40,3 +44,9 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"diary entry for step {self.step_id} on {self.for_date:%Y-%m-%d}"
+
+    @property
+    def version(self) -> str:
+        """The entry as a form drew it: when it was last saved, in microseconds, for the
+        "Correct an entry" form to send back (decision 0152)."""
+        return str((self.updated_at - EPOCH) // dt.timedelta(microseconds=1))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tessera.core import access
 from tessera.core.actions import record_patient_read
 from tessera.core.decorators import patient_required
-from tessera.core.forms import action_error_texts
+from tessera.core.forms import action_error_texts, refused_as
 from tessera.core.refusals import say_refused
 
 from .. import diary, plans, worksheets
@@ -115,13 +115,23 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
     if item is None or not access.may_correct_diary_entry(item, today):
         raise Http404
     here = reverse("diary_register", args=[entry.pk, step.position])
-    errors, values = {}, item.values
+    errors, values, status = {}, item.values, 200
     if request.method == "POST":
         values = diary.read_entry(step.fields, request.POST, item.for_date)
         try:
-            diary_actions.do_correct_diary_entry(item, values, acting_user=request.user)
+            diary_actions.do_correct_diary_entry(
+                item,
+                values,
+                acting_user=request.user,
+                drawn=request.POST.get("drawn"),  # a page drawn before this: not checked
+            )
         except ValidationError as exc:
-            errors = action_error_texts(exc, default="entry")
+            errors, status = action_error_texts(exc, default="entry"), 400
+            if refused_as(exc, "corrected_meanwhile"):
+                # Saved from another tab meanwhile: the form now carries that version,
+                # so saving again from this page replaces it knowingly (decision 0152).
+                item.refresh_from_db()
+                status = 409
         else:
             messages.success(request, _("Your entry was corrected."))
             return redirect(here)
@@ -142,5 +152,5 @@ def diary_correct(request: HttpRequest, entry_id: int, position: int, diary_id: 
             ),
             "errors": errors,
         },
-        status=400 if errors else 200,
+        status=status,
     )
