@@ -17,6 +17,18 @@ from django.db.models import Exists, OuterRef, Q
 
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
+from .base import _active, clinic_ids_with_roles, on_call_clinic_ids
+
+
+def may_cover_alerts_at(user, clinic_id: int) -> bool:
+    """Whether ``user`` can open a colleague's patients with an open risk alert at the
+    clinic, and so be told of them while covering that colleague's leave: an active
+    login with a clinic-wide role there, or a role marked on call (the episode scope's
+    on-call arm, ``tessera.safety.on_call``). No query when their roles are read."""
+    if not _active(user):
+        return False
+    return clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES) | on_call_clinic_ids(user)
+
 
 def alert_recipient_roles(clinic_id: int, level: int):
     """The ClinicRole rows (not evaluated) of the staff told at this level."""

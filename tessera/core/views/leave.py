@@ -5,6 +5,8 @@ colleague who covers (``tessera.safety.recipients``)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -47,8 +49,12 @@ def staff_leave(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         .distinct()
         .order_by("first_name", "last_name", "pk")
     )
-    form = LeaveForm(request.POST or None, colleagues=colleagues)
+    initial = {name: request.GET[name] for name in ("first_day", "last_day") if name in request.GET}
+    form = LeaveForm(request.POST or None, colleagues=colleagues, initial=initial)
     if request.method == "POST" and form.is_valid():
+        asked = _ask_about_cover(request, clinic, person, form.cleaned_data)
+        if asked is not None:
+            return asked
         try:
             leave_actions.do_record_leave(
                 clinic, acting_user=request.user, user=person, **form.cleaned_data
@@ -68,6 +74,48 @@ def staff_leave(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         request,
         "core/staff_leave.html",
         {"clinic": clinic, "person": person, "form": form, "page": page},
+    )
+
+
+def _ask_about_cover(request, clinic, person, data) -> HttpResponse | None:
+    """The page that asks first when the colleague named to cover cannot open the
+    person's patients, so their risk alerts would go to the rota and the managers
+    instead (decision 0155): "record it anyway" posts the same fields again,
+    confirmed; "choose another cover" goes back to the form with the days kept. None
+    when the cover can open them, when the person has no patients there as a
+    therapist, or when it was confirmed."""
+    cover = data.get("cover")
+    if (
+        cover is None
+        or request.POST.get("confirm") == "yes"
+        or access.may_cover_alerts_at(cover, clinic.pk)
+        or not access.is_therapist_at(person, clinic.pk)
+    ):
+        return None
+    fields = [
+        (name, value)
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+    ]
+    days = urlencode(
+        {"first_day": data["first_day"].isoformat(), "last_day": data["last_day"].isoformat()}
+    )
+    question = _(
+        "%(cover)s cannot open %(person)s's patients, so their risk alerts would go to "
+        "whoever is on call and the managers instead"
+    ) % {"cover": cover, "person": person}
+    return render(
+        request,
+        "core/leave_cover_confirm.html",
+        {
+            "clinic": clinic,
+            "person": person,
+            "cover": cover,
+            "question": question,
+            "fields": fields,
+            "action": request.path,
+            "another_url": f"{request.path}?{days}",
+        },
     )
 
 
