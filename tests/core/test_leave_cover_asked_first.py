@@ -54,3 +54,35 @@ def test_it_does_not_ask_for_someone_with_no_patients_there(world, login):
     client = login(world["manager"])
     url = reverse("staff_leave", args=["alpha", world["intake"].pk])
     assert client.post(url, {**days(world), "cover": world["colleague"].pk}).status_code == 302
+
+
+def test_it_asks_before_recording_the_leave_of_someone_covering_a_colleague_then(world, login):
+    """The supervisor covers the therapist's leave; their own leave over some of those
+    days names the leave it breaks before anything is recorded."""
+    from tessera.core import actions as core_actions
+
+    today = clinic_today(world.clinic)
+    covered = core_actions.do_record_leave(
+        world.clinic,
+        acting_user=world["manager"],
+        user=world["therapist"],
+        first_day=today + dt.timedelta(days=2),
+        last_day=today + dt.timedelta(days=8),
+        cover=world["supervisor"],
+    )
+    client = login(world["manager"])
+    url = reverse("staff_leave", args=["alpha", world["supervisor"].pk])
+    asked = client.post(url, days(world))
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"{world['supervisor']} covers {world['therapist']}" in page.replace("&#x27;", "'")
+    assert "Choose other days" in page and "Record it anyway" in page
+    assert list(StaffLeave.objects.all()) == [covered]
+    # Other days than the covered leave's: recorded at once.
+    later = {
+        "first_day": (today + dt.timedelta(days=9)).isoformat(),
+        "last_day": (today + dt.timedelta(days=10)).isoformat(),
+    }
+    assert client.post(url, later).status_code == 302
+    assert client.post(url, {**days(world), "confirm": "yes"}).status_code == 302
+    assert StaffLeave.objects.filter(user=world["supervisor"]).count() == 2
