@@ -178,3 +178,23 @@ def test_with_everyone_away_and_no_manager_the_last_resort_still_names_someone(
         role.user.is_active = False
         role.user.save(update_fields=["is_active"])
     assert both_paths(world, alert, TUESDAY_10) == [world["therapist"]]
+
+
+def test_offboarding_a_cover_names_the_leave_it_breaks_first(world, login):
+    """Before, the offboarding page said nothing of the leave the person covered. Now it
+    names it and asks: a post without the confirmation offboards nobody."""
+    from django.urls import reverse
+
+    from tessera.core.clinic_dates import clinic_today
+
+    today = clinic_today(world.clinic)
+    leave(world, world["therapist"], cover=world["colleague"], first=today, last=today)
+    client = login(world["manager"])
+    url = reverse("staff_offboard", args=["alpha", world["colleague"].pk])
+    page = client.get(url).content.decode().replace("&#x27;", "'")
+    assert f"{world['colleague']} covers {world['therapist']}'s leave at" in page
+    assert "Offboard colleague@alpha.test anyway" in page and "Keep them" in page
+    assert client.post(url).status_code == 200
+    assert ClinicRole.objects.filter(user=world["colleague"]).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not ClinicRole.objects.filter(user=world["colleague"]).exists()

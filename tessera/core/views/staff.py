@@ -417,7 +417,8 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
         for c in clinics
     ]
     gaps = [gap for gap in gaps if gap["hours"]]
-    asked = bool(gaps) and request.POST.get("confirm") != "yes"
+    covering = _covering(person, clinics)
+    asked = bool(gaps or covering) and request.POST.get("confirm") != "yes"
     if request.method == "POST" and not asked:
         try:
             done = staff_actions.do_offboard_staff(
@@ -452,8 +453,31 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
             "elsewhere": elsewhere,
             "error": error,
             "gaps": gaps,
+            "covering": covering,
         },
     )
+
+
+def _covering(person, clinics) -> list[StaffLeave]:
+    """The leave of colleagues ``person`` covers at these clinics that has not ended (the
+    clinic's today): offboarded, they are passed over and the alerts go to whoever is
+    on call and the managers, which the offboarding page says first (decision 0155).
+    Only a therapist's leave: nobody else's alerts go to a cover. One query, and one per
+    leave found for its person's roles."""
+    if not clinics:
+        return []
+    earliest = min(clinic_today(clinic) for clinic in clinics)
+    found = (
+        StaffLeave.objects.filter(clinic__in=clinics, cover=person, last_day__gte=earliest)
+        .select_related("user", "clinic")
+        .order_by("first_day", "pk")
+    )
+    return [
+        leave
+        for leave in found
+        if leave.last_day >= clinic_today(leave.clinic)
+        and access.is_therapist_at(leave.user, leave.clinic_id)  # their patients' alerts
+    ]
 
 
 @staff_required
