@@ -198,3 +198,32 @@ def test_offboarding_a_cover_names_the_leave_it_breaks_first(world, login):
     assert ClinicRole.objects.filter(user=world["colleague"]).exists()
     assert client.post(url, {"confirm": "yes"}).status_code == 302
     assert not ClinicRole.objects.filter(user=world["colleague"]).exists()
+
+
+def test_removing_the_covers_role_or_unticking_their_mark_names_the_leave_first(world, login):
+    """Before, both were saved at once (no rota gap: the managers are the fallback) and
+    the leave silently lost a cover who could act. Now the page names it and asks."""
+    from django.urls import reverse
+
+    from tessera.core.clinic_dates import clinic_today
+
+    today = clinic_today(world.clinic)
+    mark_on_call(world, world["colleague"])
+    leave(world, world["therapist"], cover=world["colleague"], first=today, last=today)
+    grant = ClinicRole.objects.get(user=world["colleague"], clinic=world.clinic)
+    client = login(world["manager"])
+    settings = {f"role-{grant.pk}-max_caseload": "30", f"role-{grant.pk}-weekly_hours": "40"}
+    edit = reverse("staff_role_edit", args=["alpha", grant.pk])
+    remove = reverse("staff_role_remove", args=["alpha", grant.pk])
+    for url, data in [(edit, settings), (remove, {})]:
+        asked = client.post(url, data)
+        assert asked.status_code == 200
+        page = asked.content.decode().replace("&#x27;", "'")
+        assert f"{world['colleague']} covers {world['therapist']}'s leave at" in page
+        assert "Nothing has been changed yet." in page
+        grant.refresh_from_db()
+        assert grant.on_call
+    # Confirmed, each is saved as before.
+    assert client.post(edit, {**settings, "confirm": "yes"}).status_code == 302
+    assert client.post(remove, {"confirm": "yes"}).status_code == 302
+    assert not ClinicRole.objects.filter(user=world["colleague"], clinic=world.clinic).exists()

@@ -156,6 +156,7 @@ from .safety import (
     alert_people,
     alert_recipient_roles,
     leaves_rota_with_role,
+    may_cover_alerts_after,
     may_cover_alerts_at,
 )
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
@@ -211,6 +212,7 @@ __all__ = [
     "acknowledgement_holds",
     "alert_people",
     "leaves_rota_with_role",
+    "may_cover_alerts_after",
     "may_cover_alerts_at",
     "alert_recipient_roles",
     "all_roles",
