@@ -22,6 +22,9 @@ run by ``manage.py check --deploy`` (``tessera.core.checks.on_call_cover``):
 - warning: someone on the rota has no mobile number, so they get e-mail only;
 - warning: the clinic has no active manager (the rota covers every hour): an alert not
   acknowledged in time is passed on to the rota alone (decision 0142).
+
+``leave_problems(clinic)``, shown beside them on the rota and clinic pages: a warning
+ahead of the days when everyone at the clinic is on leave (decision 0155).
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import access
-from .models import Clinic, ClinicRole, OnCallShift, User
+from .clinic_dates import clinic_today
+from .models import Clinic, ClinicRole, OnCallShift, StaffLeave, User
 from .models.organisation import WEEKDAY_CHOICES
 
 ERROR = "error"
@@ -265,6 +270,70 @@ def leaves_rota_with_mark(grant: ClinicRole) -> bool:
         .exclude(pk=grant.pk)
         .exists()
     )
+
+
+# How far ahead the rota page looks for days when everyone at a clinic is on leave.
+LEAVE_AHEAD_DAYS = 56
+
+
+def everyone_away(clinic: Clinic, today: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of days (first, last; the clinic's calendar) from today for
+    ``LEAVE_AHEAD_DAYS`` on which every active person of the clinic is on leave there:
+    nobody at work to see a risk alert, though the managers are still told of it
+    (``tessera.safety.recipients``, decision 0155). Two queries."""
+    today = today or clinic_today(clinic)
+    end = today + dt.timedelta(days=LEAVE_AHEAD_DAYS - 1)
+    staff = set(
+        ClinicRole.objects.filter(clinic=clinic, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not staff:
+        return []
+    away: dict[dt.date, set[int]] = {}
+    leave = StaffLeave.objects.filter(
+        clinic=clinic, user_id__in=staff, first_day__lte=end, last_day__gte=today
+    ).values_list("user_id", "first_day", "last_day")
+    for user_id, first, last in leave:
+        for n in range((min(last, end) - max(first, today)).days + 1):
+            away.setdefault(max(first, today) + dt.timedelta(days=n), set()).add(user_id)
+    stretches: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(day for day, who in away.items() if who >= staff):
+        if stretches and stretches[-1][1] + dt.timedelta(days=1) == day:
+            stretches[-1] = (stretches[-1][0], day)
+        else:
+            stretches.append((day, day))
+    return stretches
+
+
+def _days(first: dt.date, last: dt.date) -> str:
+    """'12–14 March', '30 March–2 April', '12 March' in the reader's language."""
+    if first == last:
+        return date_format(first, "j F")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{date_format(last, 'j F')}"
+    return f"{date_format(first, 'j F')}–{date_format(last, 'j F')}"
+
+
+def leave_problems(clinic: Clinic) -> list[Problem]:
+    """A warning ahead of the days when everyone at the clinic is on leave (two
+    queries), shown with ``problems`` on the rota and clinic pages; not part of the
+    deploy check, which is about the rota every week, not one week's leave."""
+    stretches = everyone_away(clinic)
+    if not stretches:
+        return []
+    return [
+        Problem(
+            WARNING,
+            "everyone_away",
+            _(
+                "On %(days)s nobody at %(clinic)s is at work to see risk alerts: everyone "
+                "working there is on leave. The managers are still told of every alert, "
+                "away or not."
+            )
+            % {"days": ", ".join(_days(*s) for s in stretches), "clinic": clinic.name},
+        )
+    ]
 
 
 def has_errors(found: list[Problem]) -> bool:

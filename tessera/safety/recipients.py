@@ -16,9 +16,9 @@ be paged for a made-up person (decision 0144).
 
 A therapist on leave at the clinic that day (``StaffLeave``, the clinic's calendar) is
 not the one told: the colleague covering them is, when they can open the patient
-(the access policy decides); else nobody in the therapist's place, and the rules above
-fall back to the rota and the managers. Only when those are nobody too is the absent
-therapist told, not nobody (decision 0146)."""
+(the access policy decides) and is not on leave that day too; else nobody in the
+therapist's place, and the rules above fall back to the rota and the managers. Only when
+those are nobody too is the absent therapist told, not nobody (decisions 0146, 0155)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from tessera.core import access, on_call
 from tessera.core.clinic_dates import zone_date
@@ -63,12 +64,10 @@ def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
     return people
 
 
-def _leave_at(clinics, at: dt.datetime, user_id: int | None = None) -> list[StaffLeave]:
+def _leave_at(clinics, at: dt.datetime) -> list[StaffLeave]:
     """The leave that includes ``at``'s day in each clinic's own calendar (one query)."""
     zones = {clinic.pk: clinic.time_zone for clinic in clinics}
     found = StaffLeave.objects.filter(clinic_id__in=list(zones)).around(at.date())
-    if user_id is not None:
-        found = found.filter(user_id=user_id)
     return [
         leave
         for leave in found.select_related("cover")
@@ -80,43 +79,74 @@ def for_level(
     alert, level: int, at: dt.datetime | None = None, people: ClinicPeople | None = None
 ) -> list[User]:
     """``people``: the clinic's people at ``at`` when the caller has read them already
-    (``people_at``: one read per clinic for many alerts); otherwise read here."""
+    (``people_at``: one read per clinic for many alerts); otherwise read here.
+
+    Someone on leave that day (decision 0155) is not told as one on the rota or as a
+    supervisor: with nobody else there, the managers are. The managers are told on leave
+    or not (the last fallback), and with no manager the last resort names whoever is on
+    the rota, away or not, then the therapist."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
     if is_practice(alert):
         return _therapist(alert, clinic, people)
+    read = _Read(clinic, at, people)
     users: set[User] = set()
-
-    def rota() -> list[User]:
-        return on_call.on_duty(clinic, at) if people is None else people.on_duty
-
-    def managers() -> list[User]:
-        return on_call.managers(clinic) if people is None else people.managers
-
     if level >= 1 and out_of_hours(clinic, at):
-        users.update(rota())
+        users.update(read.at_work(read.rota()))
         if level >= 2:
-            users.update(managers())
+            users.update(read.managers())
     elif level == 0:
-        users.update(rota())
-        users.update(_therapist_or_cover(alert, clinic, at, people))
+        users.update(read.at_work(read.rota()))
+        users.update(_therapist_or_cover(alert, clinic, read.away, people))
     elif level == 1:
-        if people is None:
-            roles = access.alert_recipient_roles(clinic.pk, level).select_related("user")
-            users.update(r.user for r in roles)
-        else:
-            users.update(people.supervisors)
+        users.update(read.at_work(read.supervisors()))
     if not users:
-        users.update(managers())
+        users.update(read.managers())
     if not users:
         # No active manager either (a closed login the manager guards did not see, the
         # admin site): whoever is on the rota now and the therapist, not nobody
         # (decision 0142). The rota check warns of a clinic without a manager.
-        users.update(rota())
-        users.update(_therapist_or_cover(alert, clinic, at, people))
+        users.update(read.rota())
+        users.update(_therapist_or_cover(alert, clinic, read.away, people))
         if not users:
             users.update(_therapist(alert, clinic, people))  # on leave, but not nobody
     return sorted(users, key=lambda u: u.pk)
+
+
+class _Read:
+    """A clinic's people for one alert: from ``people`` when the sweep read them for many
+    alerts, else read here when asked (the day's leave in one query, only when someone
+    could be on it: one on the rota, a supervisor, or the therapist)."""
+
+    def __init__(self, clinic, at: dt.datetime, people: ClinicPeople | None):
+        self.clinic, self.at, self.people = clinic, at, people
+
+    @cached_property
+    def away(self) -> dict[int, User | None]:
+        """Who is on leave at the clinic that day, and their cover."""
+        if self.people is not None:
+            return self.people.away
+        return {leave.user_id: leave.cover for leave in _leave_at([self.clinic], self.at)}
+
+    def at_work(self, found) -> list[User]:
+        found = list(found)
+        return [user for user in found if user.pk not in self.away] if found else []
+
+    def rota(self) -> list[User]:
+        if self.people is None:
+            return on_call.on_duty(self.clinic, self.at)
+        return self.people.on_duty
+
+    def supervisors(self) -> list[User]:
+        if self.people is None:
+            roles = access.alert_recipient_roles(self.clinic.pk, 1).select_related("user")
+            return [role.user for role in roles]
+        return self.people.supervisors
+
+    def managers(self) -> list[User]:
+        if self.people is None:
+            return on_call.managers(self.clinic)
+        return self.people.managers
 
 
 def is_practice(alert) -> bool:
@@ -124,28 +154,24 @@ def is_practice(alert) -> bool:
     return alert.episode.patient.is_training
 
 
-def _therapist_or_cover(alert, clinic, at, people: ClinicPeople | None) -> list[User]:
-    """The responsible therapist; while they are on leave, the colleague covering them
-    when that colleague can open the patient, else nobody (decision 0146). A query for
-    the leave when ``people`` was not read; two for a cover's access."""
+def _therapist_or_cover(alert, clinic, away: dict, people: ClinicPeople | None) -> list[User]:
+    """The responsible therapist; while they are on leave (``away``: who is, and their
+    cover), the colleague covering them when that colleague can open the patient and is
+    not on leave that day themself, else nobody (decisions 0146, 0155). One rule whether
+    ``people`` was read for the sweep or not (then two queries for a cover's access)."""
     told = _therapist(alert, clinic, people)
     if not told:
         return []
+    if told[0].pk not in away:
+        return told
+    cover = away[told[0].pk]
+    if cover is None or not cover.is_active or cover.pk in away:
+        return []  # no cover, a closed login, or the cover is away too
     if people is not None:
-        if told[0].pk not in people.away:
-            return told
-        cover = people.away[told[0].pk]
-        if cover is None or not cover.is_active:
-            return []
-        return [cover] if alert.episode_id in _cover_opens(people, clinic, cover) else []
+        opens = alert.episode_id in _cover_opens(people, clinic, cover)
     else:
-        leave = _leave_at([clinic], at, user_id=told[0].pk)
-        if not leave:
-            return told
-        cover = leave[0].cover
-    if cover is None or not cover.is_active:
-        return []
-    return [cover] if access.openable_episode_ids(cover, [alert.episode_id]) else []
+        opens = bool(access.openable_episode_ids(cover, [alert.episode_id]))
+    return [cover] if opens else []
 
 
 def _cover_opens(people: ClinicPeople, clinic, cover: User) -> set[int]:

@@ -156,6 +156,8 @@ from .safety import (
     alert_people,
     alert_recipient_roles,
     leaves_rota_with_role,
+    may_cover_alerts_after,
+    may_cover_alerts_at,
 )
 from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
@@ -212,6 +214,8 @@ __all__ = [
     "acknowledgement_holds",
     "alert_people",
     "leaves_rota_with_role",
+    "may_cover_alerts_after",
+    "may_cover_alerts_at",
     "alert_recipient_roles",
     "all_roles",
     "applications_visible_to",

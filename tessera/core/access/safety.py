@@ -17,6 +17,34 @@ from django.db.models import Exists, OuterRef, Q
 
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
+from .base import _active, clinic_ids_with_roles, on_call_clinic_ids
+
+
+def may_cover_alerts_at(user, clinic_id: int) -> bool:
+    """Whether ``user`` can open a colleague's patients with an open risk alert at the
+    clinic, and so be told of them while covering that colleague's leave: an active
+    login with a clinic-wide role there, or a role marked on call (the episode scope's
+    on-call arm, ``tessera.safety.on_call``). No query when their roles are read."""
+    if not _active(user):
+        return False
+    return clinic_id in clinic_ids_with_roles(user, CLINIC_WIDE_ROLES) | on_call_clinic_ids(user)
+
+
+def may_cover_alerts_after(grant, *, removed: bool) -> bool:
+    """Whether ``grant``'s holder may still cover at its clinic (``may_cover_alerts_at``'s
+    rule) once the role is removed (``removed``) or else its on-call mark unticked: the
+    question a change asks before it breaks a leave they cover (one query)."""
+    from tessera.core.models import ClinicRole
+
+    if not removed and grant.role in CLINIC_WIDE_ROLES:
+        return True
+    return (
+        ClinicRole.objects.filter(clinic_id=grant.clinic_id, user_id=grant.user_id)
+        .exclude(pk=grant.pk)
+        .filter(Q(on_call=True) | Q(role__in=CLINIC_WIDE_ROLES))
+        .exists()
+    )
+
 
 def alert_recipient_roles(clinic_id: int, level: int):
     """The ClinicRole rows (not evaluated) of the staff told at this level."""

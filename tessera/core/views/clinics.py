@@ -77,7 +77,7 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "contacts": clinic.crisis_contacts.all(),
             "national_contacts": crisis.national_contacts(clinic.country),
             "not_taking": crisis.refusal(clinic),
-            "on_call_problems": on_call.problems(clinic),
+            "on_call_problems": on_call.problems(clinic) + on_call.leave_problems(clinic),
         },
     )
 
@@ -200,7 +200,7 @@ def on_call_rota(request: HttpRequest, slug: str) -> HttpResponse:
             "clinic": clinic,
             "shifts": shifts,
             "form": form,
-            "problems": on_call.problems(clinic),
+            "problems": on_call.problems(clinic) + on_call.leave_problems(clinic),
         },
     )
 

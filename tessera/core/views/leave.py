@@ -5,11 +5,14 @@ colleague who covers (``tessera.safety.recipients``)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,8 +50,12 @@ def staff_leave(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         .distinct()
         .order_by("first_name", "last_name", "pk")
     )
-    form = LeaveForm(request.POST or None, colleagues=colleagues)
+    initial = {name: request.GET[name] for name in ("first_day", "last_day") if name in request.GET}
+    form = LeaveForm(request.POST or None, colleagues=colleagues, initial=initial)
     if request.method == "POST" and form.is_valid():
+        asked = _ask_about_cover(request, clinic, person, form.cleaned_data)
+        if asked is not None:
+            return asked
         try:
             leave_actions.do_record_leave(
                 clinic, acting_user=request.user, user=person, **form.cleaned_data
@@ -69,6 +76,88 @@ def staff_leave(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         "core/staff_leave.html",
         {"clinic": clinic, "person": person, "form": form, "page": page},
     )
+
+
+def _ask_about_cover(request, clinic, person, data) -> HttpResponse | None:
+    """The page that asks first when the leave would leave a therapist's patients with
+    nobody covering who can act (decision 0155): "record it anyway" posts the same fields
+    again, confirmed; the other choice goes back to the form with the days kept. None
+    when nothing is broken, or when it was confirmed."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    asked = _cover_question(clinic, person, data)
+    if asked is None:
+        return None
+    question, explained, another = asked
+    fields = [
+        (name, value)
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+    ]
+    days = urlencode(
+        {"first_day": data["first_day"].isoformat(), "last_day": data["last_day"].isoformat()}
+    )
+    return render(
+        request,
+        "core/leave_cover_confirm.html",
+        {
+            "clinic": clinic,
+            "person": person,
+            "question": question,
+            "explained": explained,
+            "another": another,
+            "fields": fields,
+            "action": request.path,
+            "another_url": f"{request.path}?{days}",
+        },
+    )
+
+
+def _cover_question(clinic, person, data) -> tuple[str, str, str] | None:
+    """(question, why, the other choice) when the colleague named to cover cannot open
+    the person's patients (a therapist without the on-call mark), or when the person
+    covers a colleague's leave on some of these days; else None."""
+    cover = data.get("cover")
+    if (
+        cover is not None
+        and not access.may_cover_alerts_at(cover, clinic.pk)
+        and access.is_therapist_at(person, clinic.pk)
+    ):
+        question = _(
+            "%(cover)s cannot open %(person)s's patients, so their risk alerts would go to "
+            "whoever is on call and the managers instead"
+        ) % {"cover": cover, "person": person}
+        why = _(
+            "To be told of the patients' risk alerts while covering, %(name)s needs a role "
+            "here that opens every patient (a supervisor, for example) or a role marked on "
+            "call."
+        ) % {"name": cover}
+        return question, why, _("Choose another cover")
+    covered = (
+        StaffLeave.objects.filter(
+            clinic=clinic,
+            cover=person,
+            first_day__lte=data["last_day"],
+            last_day__gte=data["first_day"],
+        )
+        .select_related("user")
+        .order_by("first_day")
+        .first()
+    )
+    if covered is not None and access.is_therapist_at(covered.user, clinic.pk):
+        question = _(
+            "%(person)s covers %(other)s's leave from %(first)s to %(last)s: while both are "
+            "away, %(other)s's risk alerts would go to whoever is on call and the managers "
+            "instead"
+        ) % {
+            "person": person,
+            "other": covered.user,
+            "first": date_format(covered.first_day, "DATE_FORMAT"),
+            "last": date_format(covered.last_day, "DATE_FORMAT"),
+        }
+        why = _("Another colleague can be named to cover that leave when it is recorded again.")
+        return question, why, _("Choose other days")
+    return None
 
 
 def _leave(request, slug: str, leave_id: int) -> StaffLeave:

@@ -278,14 +278,16 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     )
 
 
-def _ask_about_gaps(request, person, gaps, *, question, anyway, keep, keep_url):
+def _ask_about_gaps(request, person, gaps, *, question, anyway, keep, keep_url, covering=()):
     """The page that asks first when a change would leave hours of a clinic's rota with
     nobody to tell of a risk alert, naming them in words and the clinic's time (as taking
     a stretch off the rota does, decision 0144): ``gaps`` is [(clinic, hours)]. None
     when there are none, or when the change was confirmed (``confirm=yes``): then it is
-    saved (decision 0146). The page posts the same fields again, confirmed."""
+    saved (decision 0146). The page posts the same fields again, confirmed. It also
+    names each leave ``person`` covers that the change leaves without a cover who can
+    act (``covering``, decision 0155)."""
     gaps = [(clinic, hours) for clinic, hours in gaps if hours]
-    if not gaps or request.POST.get("confirm") == "yes":
+    if (not gaps and not covering) or request.POST.get("confirm") == "yes":
         return None
     fields = [
         (name, value)
@@ -299,6 +301,7 @@ def _ask_about_gaps(request, person, gaps, *, question, anyway, keep, keep_url):
         {
             "person": person,
             "gaps": [{"clinic": c, "hours": on_call.describe(hours)} for c, hours in gaps],
+            "covering": covering,
             "question": question,
             "anyway": anyway,
             "keep": keep,
@@ -339,6 +342,7 @@ def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpRespon
             anyway=_("Save it anyway"),
             keep=_("Keep them on call"),
             keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+            covering=_covering_lost(grant, clinic, removed=False) if unmarked else [],
         )
         if asked is not None:
             return asked
@@ -373,6 +377,7 @@ def staff_role_remove(request: HttpRequest, slug: str, role_id: int) -> HttpResp
         anyway=_("Remove it anyway"),
         keep=_("Keep the role"),
         keep_url=reverse("staff_member", args=[clinic.slug, grant.user_id]),
+        covering=_covering_lost(grant, clinic, removed=True),
     )
     if asked is not None:
         return asked
@@ -417,7 +422,8 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
         for c in clinics
     ]
     gaps = [gap for gap in gaps if gap["hours"]]
-    asked = bool(gaps) and request.POST.get("confirm") != "yes"
+    covering = _covering(person, clinics)
+    asked = bool(gaps or covering) and request.POST.get("confirm") != "yes"
     if request.method == "POST" and not asked:
         try:
             done = staff_actions.do_offboard_staff(
@@ -452,8 +458,41 @@ def staff_offboard(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
             "elsewhere": elsewhere,
             "error": error,
             "gaps": gaps,
+            "covering": covering,
         },
     )
+
+
+def _covering_lost(grant: ClinicRole, clinic, *, removed: bool) -> list[StaffLeave]:
+    """The leave ``grant``'s holder covers at the clinic that they could no longer act
+    on once the role is removed (``removed``) or its on-call mark unticked (decision
+    0155). One query when nothing is covered, and one more when something is."""
+    covering = _covering(grant.user, [clinic])
+    if not covering or access.may_cover_alerts_after(grant, removed=removed):
+        return []
+    return covering
+
+
+def _covering(person, clinics) -> list[StaffLeave]:
+    """The leave of colleagues ``person`` covers at these clinics that has not ended (the
+    clinic's today): offboarded, they are passed over and the alerts go to whoever is
+    on call and the managers, which the offboarding page says first (decision 0155).
+    Only a therapist's leave: nobody else's alerts go to a cover. One query, and one per
+    leave found for its person's roles."""
+    if not clinics:
+        return []
+    earliest = min(clinic_today(clinic) for clinic in clinics)
+    found = (
+        StaffLeave.objects.filter(clinic__in=clinics, cover=person, last_day__gte=earliest)
+        .select_related("user", "clinic")
+        .order_by("first_day", "pk")
+    )
+    return [
+        leave
+        for leave in found
+        if leave.last_day >= clinic_today(leave.clinic)
+        and access.is_therapist_at(leave.user, leave.clinic_id)  # their patients' alerts
+    ]
 
 
 @staff_required
