@@ -25,8 +25,8 @@ from tessera.portal.ending import do_end_episode
 from tessera.treatment import actions as treatment
 from tessera.treatment.models import DueMeasure, MeasureRule
 from tests.conftest import make_clinic, make_user
+from tests.e2e.axe_check import fits_and_passes_axe
 from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
-from tests.e2e.test_links_walked_journey import _fits_and_passes_axe
 from tests.security.test_invitations import _refer, _url
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +75,7 @@ def test_the_patient_between_two_clinics(page, e2e_world):
     )
     earlier = main.get_by_role("region", name="Earlier courses")
     expect(earlier).to_contain_text("(1 new)")
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
     earlier.get_by_role("link", name=re.compile("Clinic alpha")).click()
     wait_for_scripts(page)
     expect(main).to_contain_text("Your letter is in the post.")
@@ -93,10 +93,10 @@ def test_the_patient_between_two_clinics(page, e2e_world):
     expect(main.locator("#earlier-notice")).to_contain_text("Clinic alpha")
     expect(main.get_by_role("table", name=re.compile("Generalized Anxiety"))).to_contain_text("14")
     expect(main.get_by_role("button")).to_have_count(0)
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
     main.get_by_role("link", name="Back to My progress").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My progress")
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
 
     # Questionnaires: what was sent says which clinic asked it.
     page.goto("/me/questionnaires/")

@@ -22,8 +22,8 @@ from tessera.messaging import actions as message_actions
 from tessera.portal.ending import do_end_episode
 from tessera.treatment.actions import do_open_episode
 from tests.conftest import make_user
+from tests.e2e.axe_check import fits_and_passes_axe
 from tests.e2e.conftest import DESKTOP, cookie_sign_in, new_context, wait_for_scripts
-from tests.e2e.test_axe import _violations
 from tests.security.test_invitations import _refer, _url
 
 pytestmark = pytest.mark.e2e
@@ -134,22 +134,10 @@ def test_a_patient_referred_again_reads_the_earlier_courses_messages(page, e2e_w
     expect(main).to_contain_text("Well done on finishing the course.")
     expect(main.locator("#earlier-notice")).to_contain_text("new messages cannot be sent")
     expect(main.get_by_role("textbox")).to_have_count(0)
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
     main.get_by_role("link", name="Back to Messages").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
-    _fits_and_passes_axe(page)
-
-
-def _fits_and_passes_axe(page):
-    """WCAG 2.2 AA by axe, and no sideways scroll, at 1280, 640 and 320 px."""
-    problems = []
-    for width in (1280, 640, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        problems += [f"{width}px: {v}" for v in _violations(page)]
-        if page.evaluate("() => document.documentElement.scrollWidth") > width:
-            problems.append(f"{width}px: the page scrolls sideways")
-    page.set_viewport_size(DESKTOP)
-    assert not problems, "\n".join(problems)
+    fits_and_passes_axe(page)
 
 
 def test_an_e_mail_confirmation_confirmed_in_two_browsers_at_once(page, second_page, e2e_world):
