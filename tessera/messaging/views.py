@@ -142,6 +142,9 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
     # A word left in an earlier course (after its end, decision 0154): the home page
     # counts it as new and leads here; the page says where it is.
     unread_earlier = conversation.unread_in_earlier_courses(request.user, episode)
+    # Another open course at once (referred while one is still open): its conversation
+    # is not this page's; the page lists it with its new messages and leads to it.
+    others = conversation.other_open_courses(request.user, episode)
     return _render(
         request,
         "messaging/my_messages.html",
@@ -149,6 +152,8 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
         form,
         earlier=earlier,
         unread_earlier=unread_earlier,
+        others=others,
+        unread_other=sum(course.unread for course in others),
         **extra,
     )
 
@@ -156,8 +161,10 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
 @patient_required
 @require_GET
 def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
-    """An earlier course's conversation, read only (decision 0151). Another's course is
-    "Page not found"; the course the messages page shows goes there."""
+    """An earlier course's conversation, read only (decision 0151), or another open
+    course's than the one the messages page shows (two at once, decision 0154,
+    follow-up): read, marked read, not written in here. Another's course is "Page not
+    found"; the course the messages page shows goes there."""
     episode = (
         Episode.objects.own(request.user)
         .filter(pk=episode_id)
@@ -166,7 +173,10 @@ def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
     if episode is None:
         raise Http404
-    if not access.may_read_earlier_conversation(request.user, episode):
+    if not (
+        access.may_read_earlier_conversation(request.user, episode)
+        or access.may_read_other_open_conversation(request.user, episode)
+    ):
         return redirect("my_messages")  # the course the messages page shows
     return _render(request, "messaging/my_earlier_messages.html", episode, None)
 

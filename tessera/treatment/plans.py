@@ -85,6 +85,17 @@ def earlier_courses_of(user, shown):
     return ended.select_related("clinic").order_by("-created_at", "-id")
 
 
+def other_open_courses_of(user, shown):
+    """The patient's open courses other than ``shown`` (the open one their pages show,
+    the newest): two at once when referred to another clinic while one is still open
+    (``do_open_episode`` allows it). Newest first, each with its clinic (decision 0154,
+    follow-up)."""
+    others = Episode.objects.own(user).open()
+    if shown is not None:
+        others = others.exclude(pk=shown.pk)
+    return others.select_related("clinic").order_by("-created_at", "-id")
+
+
 def reading_until(episode) -> dt.date | None:
     """The last day an ended episode's patient may still read their course (modules,
     worksheets, diary, scores): the clinic's ``reading_access_days`` after the end.
