@@ -104,15 +104,12 @@ def earlier_courses(user, shown, number) -> Page:
     return Paginator(ended, EARLIER_PAGE_SIZE).get_page(number)
 
 
-def other_open_courses(user, shown) -> list:
-    """The patient's other open courses (``plans.other_open_courses_of``), each with its
-    ``unread`` messages from the care team: one query. Before, a message there was
-    notified and shown on no page (decision 0154, follow-up)."""
-    if shown is None or shown.status == "ended":
-        return []
-    return list(
-        plans.other_open_courses_of(user, shown).annotate(unread=unread_of_episode(user.pk))
-    )
+def open_courses(user) -> list:
+    """The patient's open courses, newest first (``plans.open_courses_of``; the first is
+    the one the messages page shows), each with its ``unread`` messages from the care
+    team: one query, the one that found the shown course. Before, a message in another
+    open course was notified and shown on no page (decision 0154, follow-up)."""
+    return list(plans.open_courses_of(user).annotate(unread=unread_of_episode(user.pk)))
 
 
 def unread_in_earlier_courses(user, shown) -> int:
