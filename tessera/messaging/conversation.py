@@ -104,6 +104,14 @@ def earlier_courses(user, shown, number) -> Page:
     return Paginator(ended, EARLIER_PAGE_SIZE).get_page(number)
 
 
+def open_courses(user) -> list:
+    """The patient's open courses, newest first (``plans.open_courses_of``; the first is
+    the one the messages page shows), each with its ``unread`` messages from the care
+    team: one query, the one that found the shown course. Before, a message in another
+    open course was notified and shown on no page (decision 0154, follow-up)."""
+    return list(plans.open_courses_of(user).annotate(unread=unread_of_episode(user.pk)))
+
+
 def unread_in_earlier_courses(user, shown) -> int:
     """The care team's messages in the patient's earlier courses (``earlier_courses``)
     that they have not opened: one query."""

@@ -106,7 +106,11 @@ def _render(request, template, episode, form, **extra) -> HttpResponse:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def my_messages(request: HttpRequest) -> HttpResponse:
-    episode = _patient_episode(request.user)
+    # The open courses, newest first: the page shows the first and lists the others
+    # (two at once, decision 0154 follow-up); else the latest ended one.
+    courses = conversation.open_courses(request.user)
+    episode = courses[0] if courses else _patient_episode(request.user)
+    others = courses[1:]
     if episode is None:
         return render(request, "messaging/my_messages.html", {"episode": None})
     can_write = access.may_write_message(request.user, episode)
@@ -129,19 +133,21 @@ def my_messages(request: HttpRequest) -> HttpResponse:
         not_sent = (request.POST.get("body") or "").strip()[:5000]
         if not not_sent or episode.therapist_id is None:
             return redirect("my_messages")
-        response = _render_mine(request, episode, form, not_sent=not_sent)
+        response = _render_mine(request, episode, form, others, not_sent=not_sent)
         response.status_code = 409
         return response
-    return _render_mine(request, episode, form)
+    return _render_mine(request, episode, form, others)
 
 
-def _render_mine(request, episode, form, **extra) -> HttpResponse:
+def _render_mine(request, episode, form, others, **extra) -> HttpResponse:
     """The patient's messages page: the course it shows, and a page of their earlier
     courses whose conversations they read (decision 0151)."""
     earlier = conversation.earlier_courses(request.user, episode, request.GET.get("earlier"))
     # A word left in an earlier course (after its end, decision 0154): the home page
     # counts it as new and leads here; the page says where it is.
     unread_earlier = conversation.unread_in_earlier_courses(request.user, episode)
+    # Another open course at once (referred while one is still open): its conversation
+    # is not this page's; the page lists it with its new messages and leads to it.
     return _render(
         request,
         "messaging/my_messages.html",
@@ -149,6 +155,8 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
         form,
         earlier=earlier,
         unread_earlier=unread_earlier,
+        others=others,
+        unread_other=sum(course.unread for course in others),
         **extra,
     )
 
@@ -156,8 +164,10 @@ def _render_mine(request, episode, form, **extra) -> HttpResponse:
 @patient_required
 @require_GET
 def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
-    """An earlier course's conversation, read only (decision 0151). Another's course is
-    "Page not found"; the course the messages page shows goes there."""
+    """An earlier course's conversation, read only (decision 0151), or another open
+    course's than the one the messages page shows (two at once, decision 0154,
+    follow-up): read, marked read, not written in here. Another's course is "Page not
+    found"; the course the messages page shows goes there."""
     episode = (
         Episode.objects.own(request.user)
         .filter(pk=episode_id)
@@ -166,7 +176,10 @@ def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
     if episode is None:
         raise Http404
-    if not access.may_read_earlier_conversation(request.user, episode):
+    if not (
+        access.may_read_earlier_conversation(request.user, episode)
+        or access.may_read_other_open_conversation(request.user, episode)
+    ):
         return redirect("my_messages")  # the course the messages page shows
     return _render(request, "messaging/my_earlier_messages.html", episode, None)
 

@@ -54,14 +54,9 @@ def next_step(entry_states):
 
 
 def patient_episode(user):
-    """The signed-in patient's open episode (the one their workspace shows), or None."""
-    return (
-        Episode.objects.visible_to(user)
-        .filter(patient__user=user)
-        .open()
-        .select_related("programme_version", "clinic", "therapist")
-        .first()
-    )
+    """The signed-in patient's open episode (the one their workspace shows: the newest
+    of ``open_courses_of``), or None."""
+    return open_courses_of(user).first()
 
 
 def latest_episode(user):
@@ -83,6 +78,19 @@ def earlier_courses_of(user, shown):
     if shown is not None:
         ended = ended.exclude(pk=shown.pk)
     return ended.select_related("clinic").order_by("-created_at", "-id")
+
+
+def open_courses_of(user):
+    """The signed-in patient's open episodes, newest first: the first is the one their
+    workspace shows (``patient_episode``); more than one when referred to another
+    clinic while a course is still open (``do_open_episode`` allows it; decision 0154,
+    follow-up)."""
+    return (
+        Episode.objects.visible_to(user)
+        .filter(patient__user=user)
+        .open()
+        .select_related("programme_version", "clinic", "therapist")
+    )
 
 
 def reading_until(episode) -> dt.date | None:

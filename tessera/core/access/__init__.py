@@ -96,6 +96,7 @@ from .intake import (
 from .letters import gp_letter_refusal
 from .messaging import (
     may_read_earlier_conversation,
+    may_read_other_open_conversation,
     may_write_message,
     patient_reads_elsewhere,
 )
@@ -297,6 +298,7 @@ __all__ = [
     "may_unblind",
     "may_use_feedback_templates",
     "may_read_earlier_conversation",
+    "may_read_other_open_conversation",
     "may_write_message",
     "on_call_clinic_ids",
     "own_episode_scope",

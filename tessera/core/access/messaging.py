@@ -56,6 +56,27 @@ def may_read_earlier_conversation(user, episode) -> bool:
     return patient_reads_elsewhere(episode)
 
 
+def may_read_other_open_conversation(user, episode) -> bool:
+    """The patient of this open course while their messages page shows another open
+    course (two at once: referred to another clinic while this one is still open; the
+    page shows the newest, ``plans.patient_episode``): they read its conversation and
+    mark it read, on the page of a course not shown (decision 0154, follow-up)."""
+    from tessera.core.models import Episode
+
+    if not getattr(user, "is_authenticated", False) or not _is_patient_of(user, episode):
+        return False
+    if episode.status == "ended":
+        return False
+    shown = (
+        Episode.objects.filter(patient__user_id=user.pk)
+        .exclude(status="ended")
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return shown is not None and shown != episode.pk
+
+
 def may_write_message(user, episode) -> bool:
     """The patient of the episode while it is open (or ended but not yet read-only) and
     someone reads it (a responsible therapist); staff whose own roles show them the
