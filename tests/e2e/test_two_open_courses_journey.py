@@ -14,8 +14,8 @@ from tessera.core.roles import Role
 from tessera.messaging import actions as message_actions
 from tessera.treatment import actions as treatment
 from tests.conftest import make_clinic, make_user
+from tests.e2e.axe_check import fits_and_passes_axe
 from tests.e2e.conftest import cookie_sign_in, wait_for_scripts
-from tests.e2e.test_links_walked_journey import _fits_and_passes_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -43,13 +43,13 @@ def test_the_other_open_course_s_message_is_read(page, e2e_world):
     expect(main).to_contain_text("You have 1 new message in your other course.")
     others = main.get_by_role("region", name="Your other courses")
     expect(others).to_contain_text("(1 new)")
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
     others.get_by_role("link", name="Your other course at Clinic alpha").click()
     wait_for_scripts(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages of your other course")
     expect(main).to_contain_text("See you on Thursday.")
     expect(main).to_contain_text("Your course at Clinic alpha is open too.")
-    _fits_and_passes_axe(page)
+    fits_and_passes_axe(page)
 
     main.get_by_role("link", name="Back to Messages").click()
     wait_for_scripts(page)
