@@ -168,12 +168,7 @@ def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     course's than the one the messages page shows (two at once, decision 0154,
     follow-up): read, marked read, not written in here. Another's course is "Page not
     found"; the course the messages page shows goes there."""
-    episode = (
-        Episode.objects.own(request.user)
-        .filter(pk=episode_id)
-        .select_related("clinic", "patient")
-        .first()
-    )
+    episode = Episode.objects.own_one(request.user, episode_id)
     if episode is None:
         raise Http404
     if not (

@@ -26,6 +26,11 @@ class EpisodeQuerySet(models.QuerySet):
 
         return own_episodes(user, self)
 
+    def own_one(self, user, pk: int):
+        """One of the person's own episodes as a patient, with its clinic and patient, or
+        None (another's, or none): the pages of an earlier or another course."""
+        return self.own(user).filter(pk=pk).select_related("clinic", "patient").first()
+
     def named(self, query: str) -> EpisodeQuerySet:
         """The episodes of the patients these words name, searched as the patient list
         searches (``access.patient_search_q``: a part of either name on the episode's

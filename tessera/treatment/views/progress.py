@@ -77,12 +77,7 @@ def my_earlier_progress(request: HttpRequest, episode_id: int) -> HttpResponse:
     goes there. The worksheets' answers are shown within the clinic's reading period
     (``may_read_course``), as the course's own pages show them; the scores and the
     modules' names for good, as My progress did."""
-    episode = (
-        Episode.objects.own(request.user)
-        .filter(pk=episode_id)
-        .select_related("clinic", "patient")
-        .first()
-    )
+    episode = Episode.objects.own_one(request.user, episode_id)
     if episode is None:
         raise Http404
     if not access.may_read_earlier_course(request.user, episode):
