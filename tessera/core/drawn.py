@@ -9,6 +9,7 @@ reads its values (decision 0152)."""
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -33,8 +34,16 @@ def digest(instance, fields) -> str:
 
 
 def digest_of(values: dict, fields) -> str:
-    text = "\x1f".join(str(values.get(name, "")) for name in fields)
+    text = "\x1f".join(_text(values.get(name, "")) for name in fields)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _text(value) -> str:
+    """A number as its value: 40, 40.0 and 40.00 hours are one (a role's weekly hours
+    read back from the column, and as sent again)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def changed_since(now: str, drawn: str, sent: dict, fields) -> bool:

@@ -66,7 +66,7 @@ class UnchangedSinceDrawn(forms.ModelForm):
     def _changed(self, now_instance) -> None:
         self.changed_meanwhile = True
         self.data = self.data.copy()
-        self.data["drawn"] = drawn_values.digest(now_instance, self._meta.fields)
+        self.data[self.add_prefix("drawn")] = drawn_values.digest(now_instance, self._meta.fields)
 
     def clean(self):
         data = super().clean()
@@ -449,8 +449,10 @@ class GrantRoleForm(forms.Form):
         self.fields["role"].choices = roles or []
 
 
-class RoleSettingsForm(forms.ModelForm):
-    """A role's maximum caseload, weekly hours and on-call duty."""
+class RoleSettingsForm(UnchangedSinceDrawn):
+    """A role's maximum caseload, weekly hours and on-call duty. Drawn with the role's
+    values: a save from a page drawn before another manager's is refused (0152); the
+    digest travels through the rota gap question, which sends the fields again."""
 
     class Meta:
         model = ClinicRole
