@@ -9,6 +9,7 @@ reads its values (decision 0152)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -60,3 +61,8 @@ def refuse_if_changed(locked, drawn: Drawn | None, sent: dict) -> None:
         digest(locked, drawn.fields), drawn.digest, sent, drawn.fields
     ):
         raise ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
+
+
+def rate_limits_digest(limits: dict | None) -> str:
+    """A clinic's own rate limits as its rate limits page drew them."""
+    return digest_of({"limits": json.dumps(limits or {}, sort_keys=True)}, ("limits",))

@@ -572,3 +572,18 @@ class ClinicRateLimitsForm(forms.Form):
                 )
                 % {"low": low, "high": high, "default": default},
             )
+        # The limits the page showed, as a digest; compared under the clinic's lock: a
+        # save from a page drawn before another manager's is refused (decision 0152).
+        self.fields["drawn"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=64
+        )
+
+    def refused_meanwhile(self, error, now: dict) -> bool:
+        """Whether the action refused the save for another's meanwhile: the form says
+        so, keeps what was typed and carries the limits as they are now (0152)."""
+        if not refused_as(error, "changed_meanwhile"):
+            return False
+        self.data = self.data.copy()
+        self.data["drawn"] = drawn_values.rate_limits_digest(now)
+        self.add_error(None, drawn_values.CHANGED_MEANWHILE)
+        return True
