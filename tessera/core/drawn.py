@@ -9,6 +9,8 @@ reads its values (decision 0152)."""
 from __future__ import annotations
 
 import hashlib
+import json
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -33,8 +35,16 @@ def digest(instance, fields) -> str:
 
 
 def digest_of(values: dict, fields) -> str:
-    text = "\x1f".join(str(values.get(name, "")) for name in fields)
+    text = "\x1f".join(_text(values.get(name, "")) for name in fields)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _text(value) -> str:
+    """A number as its value: 40, 40.0 and 40.00 hours are one (a role's weekly hours
+    read back from the column, and as sent again)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def changed_since(now: str, drawn: str, sent: dict, fields) -> bool:
@@ -51,3 +61,8 @@ def refuse_if_changed(locked, drawn: Drawn | None, sent: dict) -> None:
         digest(locked, drawn.fields), drawn.digest, sent, drawn.fields
     ):
         raise ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
+
+
+def rate_limits_digest(limits: dict | None) -> str:
+    """A clinic's own rate limits as its rate limits page drew them."""
+    return digest_of({"limits": json.dumps(limits or {}, sort_keys=True)}, ("limits",))

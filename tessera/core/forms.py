@@ -66,7 +66,7 @@ class UnchangedSinceDrawn(forms.ModelForm):
     def _changed(self, now_instance) -> None:
         self.changed_meanwhile = True
         self.data = self.data.copy()
-        self.data["drawn"] = drawn_values.digest(now_instance, self._meta.fields)
+        self.data[self.add_prefix("drawn")] = drawn_values.digest(now_instance, self._meta.fields)
 
     def clean(self):
         data = super().clean()
@@ -449,8 +449,10 @@ class GrantRoleForm(forms.Form):
         self.fields["role"].choices = roles or []
 
 
-class RoleSettingsForm(forms.ModelForm):
-    """A role's maximum caseload, weekly hours and on-call duty."""
+class RoleSettingsForm(UnchangedSinceDrawn):
+    """A role's maximum caseload, weekly hours and on-call duty. Drawn with the role's
+    values: a save from a page drawn before another manager's is refused (0152); the
+    digest travels through the rota gap question, which sends the fields again."""
 
     class Meta:
         model = ClinicRole
@@ -570,3 +572,18 @@ class ClinicRateLimitsForm(forms.Form):
                 )
                 % {"low": low, "high": high, "default": default},
             )
+        # The limits the page showed, as a digest; compared under the clinic's lock: a
+        # save from a page drawn before another manager's is refused (decision 0152).
+        self.fields["drawn"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=64
+        )
+
+    def refused_meanwhile(self, error, now: dict) -> bool:
+        """Whether the action refused the save for another's meanwhile: the form says
+        so, keeps what was typed and carries the limits as they are now (0152)."""
+        if not refused_as(error, "changed_meanwhile"):
+            return False
+        self.data = self.data.copy()
+        self.data["drawn"] = drawn_values.rate_limits_digest(now)
+        self.add_error(None, drawn_values.CHANGED_MEANWHILE)
+        return True

@@ -6,7 +6,10 @@ the manager says "anyway"; then it is saved and audited once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tessera.core import actions as core_actions
@@ -147,3 +150,61 @@ def test_offboarding_someone_off_the_rota_asks_nothing(world, otto, login):
     assert "anyway" not in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert not ClinicRole.objects.filter(user=world["intake"]).exists()
+
+
+def _drawn(page: str, grant) -> str:
+    found = re.search(rf'name="role-{grant.pk}-drawn" value="([0-9a-f]*)"', page)
+    assert found, "the role's form carries the digest it was drawn with"
+    return found.group(1)
+
+
+def test_role_settings_saved_by_another_manager_meanwhile_are_not_overwritten(world, otto, login):
+    """Two managers open Otto's page; the first sets the caseload to 25, the second,
+    from the page drawn before, saves 40: refused (409), the 25 kept, the 40 still in
+    the form; saving again from the refused page replaces it knowingly (0152)."""
+    grant = ClinicRole.objects.get(user=otto, clinic=world.clinic)
+    url = reverse("staff_role_edit", args=["alpha", grant.pk])
+    member = reverse("staff_member", args=["alpha", otto.pk])
+    first, second = login(world["manager"]), Client()
+    second.force_login(world["manager"])
+    drawn_first = _drawn(first.get(member).content.decode(), grant)
+    drawn_second = _drawn(second.get(member).content.decode(), grant)
+    mine = {**_role_settings(grant, True), f"role-{grant.pk}-max_caseload": "25"}
+    assert first.post(url, {**mine, f"role-{grant.pk}-drawn": drawn_first}).status_code == 302
+    # The same values sent twice (a double click) are the first's own save.
+    assert first.post(url, {**mine, f"role-{grant.pk}-drawn": drawn_first}).status_code == 302
+    theirs = {**_role_settings(grant, True), f"role-{grant.pk}-drawn": drawn_second}
+    refused = second.post(url, theirs)
+    assert refused.status_code == 409
+    grant.refresh_from_db()
+    assert grant.max_caseload == 25
+    page = refused.content.decode()
+    assert "Someone else changed these details" in page
+    assert f'name="role-{grant.pk}-max_caseload" value="30"' in page
+    again = {**theirs, f"role-{grant.pk}-drawn": _drawn(page, grant)}
+    assert second.post(url, again).status_code == 302
+    grant.refresh_from_db()
+    assert grant.max_caseload == 30
+
+
+def test_the_on_call_question_carries_the_digest_and_a_change_meanwhile_is_refused(
+    world, otto, login
+):
+    """The question re-sends the form with its digest: confirmed after another manager
+    changed the role, the untick is refused (409), Otto kept on call and on the rota."""
+    grant = ClinicRole.objects.get(user=otto, clinic=world.clinic)
+    url = reverse("staff_role_edit", args=["alpha", grant.pk])
+    client = login(world["manager"])
+    drawn = _drawn(
+        client.get(reverse("staff_member", args=["alpha", otto.pk])).content.decode(), grant
+    )
+    untick = {**_role_settings(grant, False), f"role-{grant.pk}-drawn": drawn}
+    asked = client.post(url, untick)
+    assert asked.status_code == 200 and "Keep them on call" in asked.content.decode()
+    assert f'name="role-{grant.pk}-drawn" value="{drawn}"' in asked.content.decode()
+    ClinicRole.objects.filter(pk=grant.pk).update(max_caseload=12)  # another manager
+    refused = client.post(url, {**untick, "confirm": "yes"})
+    assert refused.status_code == 409
+    grant.refresh_from_db()
+    assert grant.on_call and grant.max_caseload == 12
+    assert OnCallShift.objects.filter(user=otto).count() == 7

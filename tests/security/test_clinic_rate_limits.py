@@ -4,8 +4,11 @@ operator's per-clinic environment value is the default shown and used until then
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from tessera.core import actions, ratelimits
@@ -71,3 +74,32 @@ def test_the_clinic_rate_is_in_force_for_the_referral_form(world, bounds, rf):
     request = rf.post("/", REMOTE_ADDR="203.0.113.9")
     waits = [ratelimits.over_limit(request, "referral_form", clinic=clinic) for _ in range(3)]
     assert waits[:2] == [None, None] and waits[2] is not None
+
+
+def _drawn(page: str) -> str:
+    return re.search(r'name="drawn" value="([0-9a-f]*)"', page).group(1)
+
+
+def test_limits_saved_by_another_manager_meanwhile_are_not_overwritten(world, login, bounds):
+    """Two managers open the page; the first sets 5, the second, from the page drawn
+    before, sets 30: refused (409), the 5 kept, the 30 still in the form; the same 5
+    sent twice is the first's own save; saving again from the refused page replaces
+    it knowingly (decision 0152)."""
+    first, second = login(world["manager"]), Client()
+    second.force_login(world["manager"])
+    drawn_first, drawn_second = (
+        _drawn(first.get(URL).content.decode()),
+        _drawn(second.get(URL).content.decode()),
+    )
+    mine = {"referral_form": "5", "fhir_referral": "", "drawn": drawn_first}
+    assert first.post(URL, mine).status_code == 302
+    assert first.post(URL, mine).status_code == 302  # sent twice
+    theirs = {"referral_form": "30", "fhir_referral": "", "drawn": drawn_second}
+    refused = second.post(URL, theirs)
+    assert refused.status_code == 409
+    assert Clinic.objects.get(slug="alpha").rate_limits == {"referral_form": "5/h"}
+    page = refused.content.decode()
+    assert "Someone else changed these details" in page
+    assert 'name="referral_form" value="30"' in page
+    assert second.post(URL, {**theirs, "drawn": _drawn(page)}).status_code == 302
+    assert Clinic.objects.get(slug="alpha").rate_limits == {"referral_form": "30/h"}

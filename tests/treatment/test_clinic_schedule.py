@@ -1,7 +1,9 @@
 """Managers keep the clinic's measurement schedule and risk thresholds."""
 
+import re
 import uuid
 
+from django.test import Client
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent
@@ -92,3 +94,40 @@ def test_the_schedule_page_lists_risk_rules_with_their_source(world, login):
     text = login(world["manager"]).get(reverse("clinic_measures", args=["alpha"])).content.decode()
     assert "Published threshold: 1" in text
     assert "CLINICAL.md" in text or "Kroenke" in text
+
+
+def _threshold_form(client):
+    """The PHQ-9 item 9 row's form as the schedule page drew it: its hidden values."""
+    text = client.get(reverse("clinic_measures", args=["alpha"])).content.decode()
+    prefix = "PHQ-9-phq9_item9"
+    drawn = re.search(rf'name="{prefix}-drawn" value="([0-9a-f]*)"', text)
+    return {
+        "prefix": prefix,
+        f"{prefix}-instrument": "PHQ-9",
+        f"{prefix}-rule_code": "phq9_item9",
+        f"{prefix}-drawn": drawn.group(1) if drawn else "",
+    }
+
+
+def test_a_threshold_saved_by_another_manager_meanwhile_is_not_overwritten(world, login):
+    """Two managers open the schedule page; the first raises item 9's threshold to 2, the
+    second, from the page drawn before, saves 3: refused (409), the 2 kept, the 3 still
+    in the form; saving again from the refused page replaces it knowingly (0152)."""
+    url = reverse("clinic_risk_threshold", args=["alpha"])
+    first, second = login(world["manager"]), Client()
+    second.force_login(world["manager"])
+    first_form, second_form = _threshold_form(first), _threshold_form(second)
+    prefix = first_form["prefix"]
+    assert first.post(url, {**first_form, f"{prefix}-at_least": "2"}).status_code == 302
+    assert first.post(url, {**first_form, f"{prefix}-at_least": "2"}).status_code == 302  # twice
+    response = second.post(url, {**second_form, f"{prefix}-at_least": "3"})
+    assert response.status_code == 409
+    assert RiskThreshold.objects.get(clinic=world.clinic).at_least == 2
+    text = response.content.decode()
+    assert "Someone else changed this threshold" in text
+    assert f'name="{prefix}-at_least" value="3"' in text
+    drawn = re.search(rf'name="{prefix}-drawn" value="([0-9a-f]*)"', text).group(1)
+    again = second.post(url, {**second_form, f"{prefix}-drawn": drawn, f"{prefix}-at_least": "3"})
+    assert again.status_code == 302
+    assert RiskThreshold.objects.get(clinic=world.clinic).at_least == 3
+    assert AuditEvent.objects.filter(action="clinic.risk_threshold_set").count() == 3

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from .. import access, audit, on_call, ratelimits, submissions
-from ..drawn import Drawn, refuse_if_changed
+from ..drawn import CHANGED_MEANWHILE, Drawn, rate_limits_digest, refuse_if_changed
 from ..models import Clinic, CrisisContact, Region
 
 # Audit rows name the fields that changed; values of identifying fields are not copied.
@@ -94,10 +94,14 @@ def _refuse_new_cover_errors(clinic: Clinic, errors_before: set[str]) -> None:
 
 
 @transaction.atomic
-def do_set_clinic_rate_limits(clinic: Clinic, *, acting_user, limits: dict) -> Clinic:
+def do_set_clinic_rate_limits(
+    clinic: Clinic, *, acting_user, limits: dict, drawn: str = ""
+) -> Clinic:
     """The clinic's own rate limits, as counts per hour by limit name; None (or a name
     left out) goes back to the default. Each count must lie within the operator's bounds
-    (TESSERA_CLINIC_RATE_BOUNDS); a name the operator did not open to managers is refused."""
+    (TESSERA_CLINIC_RATE_BOUNDS); a name the operator did not open to managers is refused.
+    ``drawn``: the digest of the limits the page showed; another manager's save since is
+    refused (``changed_meanwhile``), the same limits sent twice are not (0152)."""
     if clinic.pk not in access.managed_clinic_ids(acting_user):
         raise PermissionDenied
     bounds = ratelimits.clinic_bounds()
@@ -118,6 +122,9 @@ def do_set_clinic_rate_limits(clinic: Clinic, *, acting_user, limits: dict) -> C
         raise ValidationError(errors)
     locked = Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk)
     before = dict(locked.rate_limits or {})
+    now = rate_limits_digest(before)
+    if drawn and drawn != now and rate_limits_digest(chosen) != now:
+        raise ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
     locked.rate_limits = chosen
     locked.save(update_fields=["rate_limits"])
     clinic.rate_limits = chosen

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import access, audit, notices, on_call, sessions
+from ..drawn import Drawn, refuse_if_changed
 from ..models import Clinic, ClinicRole, Episode, OnCallShift, User
 from ..roles import Role
 from .clinics import lock_clinics
@@ -181,12 +182,19 @@ def _settings(values: dict) -> dict:
 
 
 @transaction.atomic
-def do_update_role(grant: ClinicRole, *, acting_user, **values) -> ClinicRole:
+def do_update_role(
+    grant: ClinicRole, *, acting_user, drawn: Drawn | None = None, **values
+) -> ClinicRole:
     """Change a role's maximum caseload, weekly hours, on-call duty or profession.
     Taking the on-call mark off the person's last role marked so at the clinic takes them
     off its rota too: the rota tells them of alerts whose patients only the mark lets
-    them open (``tessera.core.on_call``)."""
+    them open (``tessera.core.on_call``). ``drawn``: what the form was drawn with;
+    compared under the role's row lock, so another manager's save since is refused,
+    not saved over (decision 0152)."""
     values = _settings(values)
+    refuse_if_changed(
+        ClinicRole.objects.select_for_update(no_key=True).get(pk=grant.pk), drawn, values
+    )
     before = {key: str(getattr(grant, key)) for key in values}
     for key, value in values.items():
         setattr(grant, key, value)

@@ -256,8 +256,21 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         )
         messages.success(request, _("The role was added."))
         return redirect("staff_member", slug=clinic.slug, user_id=person.pk)
+    return _member_page(request, clinic, person, grants, form if free else None)
+
+
+def _member_page(request, clinic, person, grants, form, refused=None) -> HttpResponse:
+    """``refused``: a role's form whose save was refused for another manager's save
+    meanwhile (409): shown with what was typed and the role's values as they are now
+    drawn into it, so saving again replaces them knowingly (decision 0152)."""
     rows = [
-        (grant, RoleSettingsForm(instance=grant, prefix=f"role-{grant.pk}")) for grant in grants
+        (
+            grant,
+            refused
+            if refused is not None and refused.instance.pk == grant.pk
+            else RoleSettingsForm(instance=grant, prefix=f"role-{grant.pk}"),
+        )
+        for grant in grants
     ]
     leave = (
         StaffLeave.objects.filter(clinic=clinic, user=person)
@@ -272,9 +285,10 @@ def staff_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
             "clinic": clinic,
             "person": person,
             "rows": rows,
-            "form": form if free else None,
+            "form": form,
             "leave": leave,
         },
+        status=409 if refused is not None else 200,
     )
 
 
@@ -346,14 +360,33 @@ def staff_role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpRespon
         )
         if asked is not None:
             return asked
-        staff_actions.do_update_role(
-            ClinicRole.objects.get(pk=grant.pk), acting_user=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("The role's settings were saved."))
-    else:
-        for error in form_error_texts(form):
-            messages.error(request, error)
+        try:
+            staff_actions.do_update_role(
+                ClinicRole.objects.get(pk=grant.pk),
+                acting_user=request.user,
+                drawn=form.as_drawn(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            if not form.refused_meanwhile(error):  # saved at the same moment (0152)
+                raise
+        else:
+            messages.success(request, _("The role's settings were saved."))
+            return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
+    if form.changed_meanwhile:  # another manager's save kept; what was typed too (0152)
+        return _refused_role(request, clinic, grant, form)
+    for error in form_error_texts(form):
+        messages.error(request, error)
     return redirect("staff_member", slug=clinic.slug, user_id=grant.user_id)
+
+
+def _refused_role(request, clinic, grant, form) -> HttpResponse:
+    person = grant.user
+    grants = list(ClinicRole.objects.filter(clinic=clinic, user=person).order_by("role"))
+    held = {g.role for g in grants}
+    free = [(value, label) for value, label in Role.choices if value not in held]
+    adding = GrantRoleForm(roles=free) if free else None
+    return _member_page(request, clinic, person, grants, adding, refused=form)
 
 
 @staff_required

@@ -59,3 +59,5 @@ class RiskThresholdForm(forms.Form):
         widget=forms.HiddenInput, max_length=RiskThreshold._meta.get_field("rule_code").max_length
     )
     at_least = forms.IntegerField(label=_("Flag answers from"), min_value=0, max_value=200)
+    # The value the page showed, as a digest; compared under the clinic's lock (0152).
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.decorators import staff_required
-from tessera.core.forms import add_action_errors
+from tessera.core.forms import add_action_errors, refused_as
 from tessera.core.known_related import clinic_by_slug
 from tessera.core.models import Clinic
 from tessera.instruments.scoring import load_definition
@@ -31,8 +31,11 @@ def _managed(user, slug: str) -> Clinic:
     return clinic
 
 
-def _risk_rows(clinic, rules):
-    """Every risk rule of the instruments on the schedule, with the clinic's threshold."""
+def _risk_rows(clinic, rules, refused=None):
+    """Every risk rule of the instruments on the schedule, with the clinic's threshold.
+    ``refused``: (prefix, typed value, message) of a save refused because another
+    manager saved the threshold meanwhile; that row's form keeps the typed value and is
+    drawn with the threshold as it is now, so saving again replaces it (0152)."""
     own = {
         (t.instrument, t.rule_code): t.at_least for t in RiskThreshold.objects.filter(clinic=clinic)
     }
@@ -42,23 +45,42 @@ def _risk_rows(clinic, rules):
         definition = load_definition(code)
         for risk in definition.risk_rules:
             current = own.get((definition.code, risk.code), risk.at_least)
+            prefix = f"{definition.code}-{risk.code}"
+            typed = refused[1] if refused and refused[0] == prefix else current
             rows.append(
                 {
                     "definition": definition,
                     "rule": risk,
                     "label": risk.label.get(lang) or risk.label.get("en") or risk.code,
                     "current": current,
+                    "refused": refused[2] if refused and refused[0] == prefix else "",
                     "form": RiskThresholdForm(
                         initial={
                             "instrument": definition.code,
                             "rule_code": risk.code,
-                            "at_least": current,
+                            "at_least": typed,
+                            "drawn": schedule_actions.threshold_digest(current),
                         },
-                        prefix=f"{definition.code}-{risk.code}",
+                        prefix=prefix,
                     ),
                 }
             )
     return rows
+
+
+def _measures_page(request, clinic, form, refused=None, status=200):
+    rules = list(MeasureRule.objects.of_clinic_schedule(clinic))
+    return render(
+        request,
+        "treatment/clinic_measures.html",
+        {
+            "clinic": clinic,
+            "rules": rules,
+            "form": form,
+            "risk_rows": _risk_rows(clinic, rules, refused),
+        },
+        status=status,
+    )
 
 
 @staff_required
@@ -76,12 +98,7 @@ def clinic_measures(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The questionnaire was added to the schedule."))
             return redirect("clinic_measures", slug=clinic.slug)
-    rules = list(MeasureRule.objects.of_clinic_schedule(clinic))
-    return render(
-        request,
-        "treatment/clinic_measures.html",
-        {"clinic": clinic, "rules": rules, "form": form, "risk_rows": _risk_rows(clinic, rules)},
-    )
+    return _measures_page(request, clinic, form)
 
 
 @staff_required
@@ -109,8 +126,17 @@ def clinic_risk_threshold(request: HttpRequest, slug: str) -> HttpResponse:
                 data["rule_code"],
                 data["at_least"],
                 acting_user=request.user,
+                drawn=data["drawn"],
             )
-        except (ValidationError, LookupError) as exc:
+        except ValidationError as exc:
+            if not refused_as(exc, "threshold_changed_meanwhile"):
+                messages.error(
+                    request, _("The threshold was not saved: %(reason)s") % {"reason": exc}
+                )
+            else:  # another manager's threshold kept; the typed value too (0152)
+                refused = (prefix, data["at_least"], exc.messages[0])
+                return _measures_page(request, clinic, MeasureRuleForm(clinic=clinic), refused, 409)
+        except LookupError as exc:
             messages.error(request, _("The threshold was not saved: %(reason)s") % {"reason": exc})
         else:
             messages.success(request, _("The risk threshold was saved."))
