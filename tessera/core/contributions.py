@@ -9,7 +9,10 @@ app registers anything at start-up and no lower app imports a higher one. A
 - ``staff_nav(user) -> list[(href, label)]``: menu entries for staff;
 - ``patient_nav(user, base) -> list[(href, label)]``: menu entries for patients; ``base``
   is the request's ``reversing.url_base()``, for ``reverse_cached``;
-- ``OVERVIEW: list[Section]``: sections of the patient overview.
+- ``OVERVIEW: list[Section]``: sections of the patient overview;
+- ``STAFF_HOME: list[Section]``: parts of a staff member's home; ``load`` gets the
+  request and the user and returns the template's context, or None when the part is not
+  for them (then it runs no query).
 
 Menu functions run on every page: they use the roles the access policy has cached for
 the request and run no query (or one, for a count). An overview section's ``load`` gets

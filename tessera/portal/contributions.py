@@ -78,3 +78,18 @@ def overview_sections() -> list[Section]:
     """The patient overview's sections, in their order (then by key)."""
     found = [section for module in _modules() for section in getattr(module, "OVERVIEW", [])]
     return sorted(found, key=lambda s: (s.order, s.key))
+
+
+def staff_home_sections(request) -> list[tuple[Section, dict]]:
+    """The parts other apps add to the staff home (``STAFF_HOME``), in their order, each
+    with its context; a part whose ``load`` says None is not for this user."""
+    found = sorted(
+        (section for module in _modules() for section in getattr(module, "STAFF_HOME", [])),
+        key=lambda s: (s.order, s.key),
+    )
+    parts = []
+    for section in found:
+        context = section.load(request, request.user)
+        if context is not None:
+            parts.append((section, context))
+    return parts

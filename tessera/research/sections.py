@@ -60,3 +60,27 @@ OVERVIEW = [
         load=overview_guidance,
     )
 ]
+
+
+def _home_studies(request, user) -> dict | None:
+    """A researcher's studies on their home, each with what they are in it (one query);
+    nothing, and no query, for anyone without the researcher role."""
+    if not access.has_research(user):
+        return None
+    from .models import StudyMember
+
+    studies: dict[int, tuple] = {}
+    members = (
+        StudyMember.objects.filter(user=user)
+        .select_related("study")
+        .order_by("study__title", "study_id", "role")
+    )
+    for member in members:
+        study, roles = studies.setdefault(member.study_id, (member.study, []))
+        roles.append(member.get_role_display())
+    return {"studies": list(studies.values())}
+
+
+STAFF_HOME = [
+    Section("studies", _("Your studies"), "research/_home_studies.html", 20, _home_studies)
+]

@@ -7,14 +7,16 @@ comes after" and the notification settings "a message from your therapist"."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.test import RequestFactory
 from django.urls import reverse
 
 from tessera.core.models import Episode
+from tessera.messaging.actions.messages import do_send_automated_message
 from tessera.portal.navigation import navigation
 
-PROMISES = re.compile(r"\b(therapist|talk)\b", re.I)
+PROMISES = re.compile(r"\b(therapist|talk|care team)\b", re.I)
 
 
 def _menu(user) -> list[str]:
@@ -31,7 +33,12 @@ def _visible(html: str) -> str:
 
 def test_no_page_of_a_self_help_patient_promises_a_therapist(world, login):
     Episode.objects.filter(pk=world.episode.pk).update(care_model="unguided", therapist=None)
+    # The clinic's automated message of the course waits unread (the home's notice).
+    do_send_automated_message(
+        world.episode, body="Welcome to the course.", submission_key=uuid.uuid4()
+    )
     client = login(world.patient.user)
+    assert "unread message from the clinic" in client.get(reverse("home")).content.decode()
     pages = [reverse("home"), *_menu(world.patient.user), reverse("my_sessions")]
     pages += [reverse("my_notifications")]
     # The access log says who opened the record, by role ("Therapist at …"): a fact of

@@ -17,7 +17,7 @@ from tessera.intake.timeline import drawn
 from tessera.messaging.conversation import unread_count
 from tessera.treatment import diary, ending, plans, questionnaires
 
-from .. import staff_lists
+from .. import contributions, staff_lists
 from ..home import (
     applications_and_path,
     due_html,
@@ -184,6 +184,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "may_create_clinics": bool(administered),
             "sees_patients": access.may_see_patient_data(user),
             "inbox": _inbox_counts(user, responsible),
+            # What other apps add (a researcher's studies): ``portal.contributions``.
+            "home_sections": contributions.staff_home_sections(request),
         },
     )
 
