@@ -2,6 +2,7 @@
 session booked next week, which they have asked to move to an afternoon."""
 
 import datetime as dt
+import zoneinfo
 
 from django.utils import timezone
 
@@ -12,6 +13,15 @@ from .actions import (
     do_record_session,
 )
 from .models import Appointment, ChangeRequest
+
+
+def clinic_hour(clinic, days: int, hour: int) -> dt.datetime:
+    """``days`` from today in the clinic's own calendar, at ``hour`` o'clock there: a demo
+    session falls in working hours whatever the hour the demo is seeded (seeded after
+    midnight, the sessions were booked for one in the morning)."""
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
 
 
 def seed(ctx) -> None:
@@ -26,13 +36,12 @@ def seed(ctx) -> None:
         do_change_care_model(
             episode, acting_user=therapist, to_model="blended", reason="Blended care clinic"
         )
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
     first = do_book_appointment(
         episode,
         acting_user=therapist,
         therapist=therapist,
         kind=Appointment.Kind.FACE_TO_FACE,
-        starts_at=now - dt.timedelta(days=6),
+        starts_at=clinic_hour(episode.clinic, -6, 10),
         place="Canal Blended Care, room 2",
     )
     do_record_session(
@@ -46,7 +55,7 @@ def seed(ctx) -> None:
         acting_user=therapist,
         therapist=therapist,
         kind=Appointment.Kind.VIDEO,
-        starts_at=now + dt.timedelta(days=8),
+        starts_at=clinic_hour(episode.clinic, 8, 9),  # a morning: they ask for an afternoon
         minutes=30,
         video_link="https://video.example.org/canal-room-2",
     )

@@ -19,9 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.utils import timezone
-
 from tessera.appointments.actions import do_book_appointment
+from tessera.appointments.demo import clinic_hour
 from tessera.core import actions
 from tessera.core.clinic_dates import clinic_today
 from tessera.core.demo import demo_email, demo_user, opened_before
@@ -120,8 +119,7 @@ def seed(ctx) -> None:
                 acting_user=leaver,
                 therapist=leaver,
                 kind="video",
-                starts_at=timezone.now().replace(minute=0, second=0, microsecond=0)
-                + dt.timedelta(days=2),
+                starts_at=clinic_hour(clinic, 2, 11),
                 video_link="https://video.example/riverside-lena",
             )
     actions.do_offboard_staff(leaver, acting_user=manager, clinics=[clinic])
