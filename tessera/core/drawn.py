@@ -75,3 +75,10 @@ def costs_digest(costs) -> str:
     """A clinic's costs as its dashboard drew them (``costs``: its ClinicCosts, or None
     before any were entered)."""
     return digest(costs, COSTS_FIELDS) if costs is not None else digest_of({}, COSTS_FIELDS)
+
+
+def translations_digest(translations: dict | None) -> str:
+    """A programme draft's translations (every language's texts) as its translation page
+    drew them."""
+    text = json.dumps(translations or {}, sort_keys=True)
+    return digest_of({"translations": text}, ("translations",))
