@@ -66,3 +66,19 @@ def refuse_if_changed(locked, drawn: Drawn | None, sent: dict) -> None:
 def rate_limits_digest(limits: dict | None) -> str:
     """A clinic's own rate limits as its rate limits page drew them."""
     return digest_of({"limits": json.dumps(limits or {}, sort_keys=True)}, ("limits",))
+
+
+COSTS_FIELDS = ("per_therapist_hour", "fixed_per_month")
+
+
+def costs_digest(costs) -> str:
+    """A clinic's costs as its dashboard drew them (``costs``: its ClinicCosts, or None
+    before any were entered)."""
+    return digest(costs, COSTS_FIELDS) if costs is not None else digest_of({}, COSTS_FIELDS)
+
+
+def translations_digest(translations: dict | None) -> str:
+    """A programme draft's translations (every language's texts) as its translation page
+    drew them."""
+    text = json.dumps(translations or {}, sort_keys=True)
+    return digest_of({"translations": text}, ("translations",))

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.forms import DATE_INPUT
+from tessera.core import drawn as drawn_values
+from tessera.core.forms import DATE_INPUT, refused_as
 from tessera.core.models import Episode
 from tessera.intake.models.applications import Source
 from tessera.programs.models import ProblemArea
@@ -104,6 +105,18 @@ class CostsForm(forms.Form):
     fixed_per_month = forms.DecimalField(
         label=_("Fixed costs per month"), min_value=0, max_digits=11, decimal_places=2
     )
+    drawn = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def refused_meanwhile(self, error, now) -> bool:
+        """Whether the action refused the save for another manager's meanwhile: the form
+        says so, keeps what was typed and carries the costs as they are now (``now``),
+        so that saving again from it replaces them knowingly (0152's follow-up)."""
+        if not refused_as(error, "changed_meanwhile"):
+            return False
+        self.data = self.data.copy()
+        self.data["drawn"] = drawn_values.costs_digest(now)
+        self.add_error(None, drawn_values.CHANGED_MEANWHILE)
+        return True
 
 
 class RegisterExportForm(forms.Form):

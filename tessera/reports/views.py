@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access, audit, clinic_dates
+from tessera.core import drawn as drawn_values
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 from tessera.core.models import Clinic
@@ -331,19 +332,26 @@ def _dashboard_charts(tables: dict, swedish: bool) -> dict:
 @staff_required
 def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     clinic, suppress = scope.dashboard_clinic(request.user, slug)
+    return _render_dashboard(request, clinic, suppress)
+
+
+def _render_dashboard(request, clinic, suppress, costs_form=None, status=200) -> HttpResponse:
+    """``costs_form``: the costs form as sent, when a save of it was refused."""
     tables, steadiness = _dashboard_tables(clinic, suppress)
     charts = _dashboard_charts(tables, clinic.outcome_rule == "swedish")
     audit.record("report.dashboard_viewed", actor=request.user, clinic=clinic)
     settings = ClinicCosts.objects.filter(clinic=clinic).first()
-    initial = {}
+    initial = {"drawn": drawn_values.costs_digest(settings)}
     if settings:
-        initial = {
+        initial |= {
             "per_therapist_hour": settings.per_therapist_hour,
             "fixed_per_month": settings.fixed_per_month,
         }
+    if costs_form is None and not suppress:
+        costs_form = CostsForm(initial=initial)
     context = {
         "costs": dashboard.costs(clinic, settings),
-        "costs_form": None if suppress else CostsForm(initial=initial),
+        "costs_form": costs_form,
         "clinic": clinic,
         "suppress": suppress,
         "tables": tables,
@@ -351,7 +359,7 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "steadiness": steadiness,
         "time": dashboard.therapist_time(clinic),
     }
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context, status=status)
 
 
 def _dashboard_place(request, slug: str | None, pk: int | None):
@@ -476,7 +484,22 @@ def clinic_costs(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = scope.quarterly_clinic(request.user, slug)  # the clinic's managers
     form = CostsForm(request.POST)
     if form.is_valid():
-        actions.do_set_clinic_costs(clinic, acting_user=request.user, **form.cleaned_data)
+        try:
+            actions.do_set_clinic_costs(
+                clinic,
+                acting_user=request.user,
+                per_therapist_hour=form.cleaned_data["per_therapist_hour"],
+                fixed_per_month=form.cleaned_data["fixed_per_month"],
+                drawn=form.cleaned_data["drawn"] or None,
+            )
+        except ValidationError as exc:
+            now = ClinicCosts.objects.filter(clinic=clinic).first()
+            if not form.refused_meanwhile(exc, now):
+                raise
+            # Another manager's costs kept; the dashboard again, what was typed in its
+            # form, their costs in its figures (decision 0152's follow-up).
+            clinic, suppress = scope.dashboard_clinic(request.user, slug)
+            return _render_dashboard(request, clinic, suppress, costs_form=form, status=409)
         messages.success(request, _("The costs were saved."))
     else:
         messages.error(request, _("Enter both costs as numbers of 0 or more."))

@@ -4,8 +4,11 @@ family has; a programme draft's patient text per language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -120,6 +123,38 @@ def test_programme_patient_text_per_language_goes_with_the_draft(world, library,
     # A new draft keeps the translations.
     nxt = actions.do_new_programme_draft(world.programme, acting_user=world["author"])
     assert nxt.translations["nl"]["description_patient"] == "Voor **jou**."
+
+
+def _drawn(page: str) -> str:
+    found = re.search(r'name="drawn" value="([0-9a-f]*)"', page)
+    return found.group(1) if found else ""
+
+
+def test_a_translation_saved_by_another_author_meanwhile_is_not_overwritten(world, library, login):
+    """Two authors open the Dutch translation; the first saves its title (twice: the same
+    texts sent again are its own save), the second, from the page drawn before, another:
+    refused (409, what was typed kept in the form), the first's title kept; saving again
+    from the refused page replaces it knowingly (decision 0152's follow-up)."""
+    draft = world.programme_draft
+    url = reverse("library_programme_translation", args=[world.programme.pk]) + "?language=nl"
+    first, second = login(world["author"]), Client()
+    second.force_login(world["author"])
+    drawn_first = _drawn(first.get(url).content.decode())
+    drawn_second = _drawn(second.get(url).content.decode())
+    mine = {"language": "nl", "title": "Depressie", "description_patient": "", "drawn": drawn_first}
+    assert first.post(url, mine).status_code == 302
+    assert first.post(url, mine).status_code == 302  # sent twice
+    theirs = {"language": "nl", "title": "Somberheid", "description_patient": "Voor jou."}
+    refused = second.post(url, {**theirs, "drawn": drawn_second})
+    assert refused.status_code == 409
+    draft.refresh_from_db()
+    assert draft.translations["nl"]["title"] == "Depressie"
+    page = refused.content.decode()
+    assert "Someone else changed these details" in page
+    assert 'value="Somberheid"' in page and "Voor jou." in page
+    assert second.post(url, {**theirs, "drawn": _drawn(page)}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.translations["nl"] == {"title": "Somberheid", "description_patient": "Voor jou."}
 
 
 def test_a_translation_is_marked_with_its_language_on_english_staff_pages(world, library, login):

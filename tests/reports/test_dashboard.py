@@ -4,8 +4,10 @@ constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,3 +154,40 @@ def test_cost_per_patient_from_the_clinic_costs(cohort, world, client):
     page = client.get(reverse("clinic_dashboard", args=["alpha"]))
     assert b"6600" in page.content
     assert AuditEvent.objects.filter(action="report.costs_set").count() == 1
+
+
+def _drawn(page: str) -> str:
+    found = re.search(r'name="drawn" value="([0-9a-f]*)"', page)
+    return found.group(1) if found else ""
+
+
+def test_costs_saved_by_another_manager_meanwhile_are_not_overwritten(world, client):
+    """Two managers' dashboards; the first saves 600 and 1000 (twice: the same costs sent
+    again are its own save), the second, from the dashboard drawn before, 700 and 2000:
+    refused (409, the dashboard with what was typed in its form), the first's costs kept;
+    saving again from the refused page replaces them knowingly (decision 0152)."""
+    url, page_url = (
+        reverse("clinic_costs", args=["alpha"]),
+        reverse("clinic_dashboard", args=["alpha"]),
+    )
+    second = Client()
+    sign_in(client, world["manager"])
+    second.force_login(world["manager"])
+    drawn_first = _drawn(client.get(page_url).content.decode())
+    drawn_second = _drawn(second.get(page_url).content.decode())
+    mine = {"per_therapist_hour": "600", "fixed_per_month": "1000", "drawn": drawn_first}
+    assert client.post(url, mine).status_code == 302
+    assert client.post(url, mine).status_code == 302  # sent twice
+    theirs = {"per_therapist_hour": "700", "fixed_per_month": "2000", "drawn": drawn_second}
+    refused = second.post(url, theirs)
+    assert refused.status_code == 409
+    costs = ClinicCosts.objects.get()
+    assert (costs.per_therapist_hour, costs.fixed_per_month) == (600, 1000)
+    page = refused.content.decode()
+    assert "Someone else changed these details" in page
+    assert 'name="per_therapist_hour" value="700"' in page
+    assert 'name="fixed_per_month" value="2000"' in page
+    assert second.post(url, {**theirs, "drawn": _drawn(page)}).status_code == 302
+    costs = ClinicCosts.objects.get()
+    assert (costs.per_therapist_hour, costs.fixed_per_month) == (700, 2000)
+    assert AuditEvent.objects.filter(action="report.costs_set").count() == 3

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tessera.core import audit
+from tessera.core.drawn import CHANGED_MEANWHILE, translations_digest
 from tessera.core.validation import CONTENT_MAX_LENGTH
 
 from ..models import Module, ModuleVersion, ProgrammeVersion, Status
@@ -138,10 +139,19 @@ def do_link_module_translation(module: Module, other: Module, *, acting_user) ->
 
 @transaction.atomic
 def do_set_programme_translation(
-    version: ProgrammeVersion, *, acting_user, language: str, title: str, description_patient: str
+    version: ProgrammeVersion,
+    *,
+    acting_user,
+    language: str,
+    title: str,
+    description_patient: str,
+    drawn: str | None = None,
 ) -> ProgrammeVersion:
     """Set (or, with both texts empty, remove) a programme draft's patient-facing title
-    and description in ``language``. Published with the draft."""
+    and description in ``language``. Published with the draft. ``drawn``:
+    ``translations_digest`` of the draft's translations as the page drew them; another
+    author's save since (any language) is refused (``changed_meanwhile``), compared under
+    the draft's row lock; the same texts sent twice are not (decision 0152's follow-up)."""
     _check_language(language)
     version = _locked_programme_draft(version)
     written = (version.languages or ["en"])[0]
@@ -161,6 +171,9 @@ def do_set_programme_translation(
         }
     else:
         translations.pop(language, None)
+    now = translations_digest(version.translations)
+    if drawn and drawn != now and translations_digest(translations) != now:
+        raise ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
     version.translations = translations
     version.save(update_fields=["translations"])
     audit.record_for_clinic(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tessera.core import drawn as drawn_values
 from tessera.core.decorators import staff_required
 from tessera.core.forms import add_action_errors
 
@@ -100,15 +101,23 @@ def programme_translation(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeTranslationForm(
         request.POST if request.method == "POST" else None,
         languages=languages,
-        initial={"language": chosen, **existing},
+        initial={
+            "language": chosen,
+            **existing,
+            "drawn": drawn_values.translations_digest(draft.translations),
+        },
     )
+    refused = False
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_set_programme_translation(
                 draft, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            draft.refresh_from_db(fields=["translations"])
+            refused = form.refused_meanwhile(exc, draft.translations)  # another's kept (0152)
+            if not refused:
+                add_action_errors(form, exc)
         else:
             messages.success(request, _("The translation was saved in the draft."))
             return redirect("library_programme", pk=programme.pk)
@@ -121,4 +130,5 @@ def programme_translation(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "translations": sorted((draft.translations or {}).items()),
         },
+        status=409 if refused else 200,
     )
