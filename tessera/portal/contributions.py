@@ -83,13 +83,22 @@ def overview_sections() -> list[Section]:
 def staff_home_sections(request) -> list[tuple[Section, dict]]:
     """The parts other apps add to the staff home (``STAFF_HOME``), in their order, each
     with its context; a part whose ``load`` says None is not for this user."""
-    found = sorted(
-        (section for module in _modules() for section in getattr(module, "STAFF_HOME", [])),
-        key=lambda s: (s.order, s.key),
-    )
     parts = []
-    for section in found:
+    for section in _staff_home():
         context = section.load(request, request.user)
         if context is not None:
             parts.append((section, context))
     return parts
+
+
+def _staff_home() -> list[Section]:
+    """The sections' ``STAFF_HOME`` parts in their order, found once per process (as the
+    patient menu's functions: every staff home asked each module for them)."""
+    global _STAFF_HOME
+    if _STAFF_HOME is None:
+        found = (section for module in _modules() for section in getattr(module, "STAFF_HOME", []))
+        _STAFF_HOME = sorted(found, key=lambda s: (s.order, s.key))
+    return _STAFF_HOME
+
+
+_STAFF_HOME: list[Section] | None = None

@@ -15,9 +15,9 @@ from tessera.core.models import AuditEvent
 from tessera.messaging import actions
 from tessera.messaging.conversation import EARLIER_PAGE_SIZE
 from tessera.messaging.models import Message
-from tessera.portal.ending import do_end_episode
 from tessera.treatment.actions import do_open_episode
 from tests.conftest import sign_in
+from tests.courses import courses_after, end_course
 
 ME = reverse("my_messages")
 
@@ -26,16 +26,10 @@ def _say(episode, user, body):
     actions.do_send_message(episode, acting_user=user, body=body, submission_key=uuid.uuid4())
 
 
-def _end(episode, user):
-    do_end_episode(episode, acting_user=user, reason="completed")
-    episode.refresh_from_db()
-    return episode
-
-
 def _referred_again(world, clinic=None, therapist=None):
     """world.episode ended with a word from the therapist; a later course opened."""
     _say(world.episode, world["therapist"], "From the first course")
-    first = _end(world.episode, world["therapist"])
+    first = end_course(world.episode, world["therapist"])
     later = do_open_episode(
         world.patient,
         clinic or world.clinic,
@@ -81,7 +75,7 @@ def test_the_course_the_messages_page_shows_goes_there(world):
     patient = sign_in(Client(), world.patient.user)
     response = patient.get(reverse("my_earlier_messages", args=[world.episode.pk]))
     assert response.status_code == 302 and response["Location"] == ME
-    _end(world.episode, world["therapist"])  # ended, but still the latest
+    end_course(world.episode, world["therapist"])  # ended, but still the latest
     response = patient.get(reverse("my_earlier_messages", args=[world.episode.pk]))
     assert response.status_code == 302 and response["Location"] == ME
     assert _earlier_links(patient.get(ME).content.decode()) == []
@@ -118,23 +112,11 @@ def test_a_later_course_at_another_clinic_shows_neither_clinic_the_other(world):
     assert f"/episodes/{later.pk}/messages/" not in record
 
 
-def _many_courses(world, n):
-    """n ended courses after world.episode, then an open one."""
-    ended = [_end(world.episode, world["therapist"])]
-    for _ in range(n - 1):
-        course = do_open_episode(
-            world.patient, world.clinic, status="active", therapist=world["therapist"]
-        )
-        ended.append(_end(course, world["therapist"]))
-    do_open_episode(world.patient, world.clinic, status="active", therapist=world["therapist"])
-    return ended
-
-
 @pytest.mark.parametrize("n", [1, EARLIER_PAGE_SIZE + 2])
 def test_the_earlier_courses_are_paged_newest_first_in_constant_queries(
     world, n, django_assert_max_num_queries
 ):
-    ended = _many_courses(world, n)
+    ended = courses_after(world, n)
     patient = sign_in(Client(), world.patient.user)
     patient.get(ME)
     with django_assert_max_num_queries(22):
@@ -150,7 +132,7 @@ def test_a_word_after_the_end_is_found_from_the_messages_page(world):
     """Clinic alpha wrote after the end, the patient now in treatment at clinic beta:
     the home says "new", and Messages (clinic beta's conversation) says where it is
     and marks the course (decision 0154). Before, it said "No messages yet"."""
-    first = _end(world.episode, world["therapist"])
+    first = end_course(world.episode, world["therapist"])
     _say(first, world["therapist"], "A word after the end")  # before the later course
     do_open_episode(
         world.patient, world.other_clinic, status="active", therapist=world["other_therapist"]

@@ -14,23 +14,17 @@ from django.test import Client
 from django.urls import reverse
 
 from tessera.core.models import AuditEvent, Episode
-from tessera.portal.ending import do_end_episode
 from tessera.treatment.actions import do_open_episode
 from tessera.treatment.actions import plans as plan_actions
 from tessera.treatment.views.progress import EARLIER_PER_PAGE
 from tests.conftest import sign_in
+from tests.courses import courses_after, end_course
 
 ME = reverse("my_progress")
 
 
 def _earlier_links(html):
     return re.findall(r'href="/me/progress/earlier/(\d+)/"', html)
-
-
-def _end(episode, user):
-    do_end_episode(episode, acting_user=user, reason="completed")
-    episode.refresh_from_db()
-    return episode
 
 
 def _with_a_sent_worksheet(world, plan):
@@ -43,7 +37,7 @@ def _with_a_sent_worksheet(world, plan):
 
 def _elsewhere(world):
     """world.episode (its GAD-7 answered) ended; a later course open at the other clinic."""
-    first = _end(world.episode, world["therapist"])
+    first = end_course(world.episode, world["therapist"])
     later = do_open_episode(
         world.patient, world.other_clinic, status="active", therapist=world["other_therapist"]
     )
@@ -96,7 +90,7 @@ def test_the_course_my_progress_shows_goes_there(world):
     patient = sign_in(Client(), world.patient.user)
     url = reverse("my_earlier_progress", args=[world.episode.pk])
     assert patient.get(url)["Location"] == ME
-    _end(world.episode, world["therapist"])  # ended, but still the latest
+    end_course(world.episode, world["therapist"])  # ended, but still the latest
     assert patient.get(url)["Location"] == ME
     assert _earlier_links(patient.get(ME).content.decode()) == []
 
@@ -113,13 +107,7 @@ def test_another_patient_and_staff_do_not_reach_it(world):
 def test_my_progress_pages_the_earlier_courses_in_constant_queries(
     world, n, django_assert_max_num_queries
 ):
-    ended = [_end(world.episode, world["therapist"])]
-    for _ in range(n - 1):
-        course = do_open_episode(
-            world.patient, world.clinic, status="active", therapist=world["therapist"]
-        )
-        ended.append(_end(course, world["therapist"]))
-    do_open_episode(world.patient, world.clinic, status="active", therapist=world["therapist"])
+    ended = courses_after(world, n)
     patient = sign_in(Client(), world.patient.user)
     patient.get(ME)
     with django_assert_max_num_queries(11):
