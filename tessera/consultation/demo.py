@@ -1,5 +1,7 @@
 """Demo: the therapist asks a colleague about the first patient's plan and gets one
-comment back; the supervisor follows the case with a note. Safe to run twice: each
+comment back; the supervisor follows the case with a note; the second therapist asks
+the supervisors about their patient, not answered yet (so the supervisor's home and
+"Asked of me" have a question waiting, decision 0162). Safe to run twice: each
 record has a fixed submission key, and the actions return what a key already made."""
 
 from __future__ import annotations
@@ -62,4 +64,29 @@ def seed(ctx) -> None:
         acting_user=supervisor,
         text="Discussed avoidance of social activities; keep the plan, review in two weeks.",
         submission_key=_key("note"),
+    )
+
+    _ask_supervisors(ctx, supervisor)
+
+
+def _ask_supervisors(ctx, supervisor) -> None:
+    asker = ctx.staff.get("therapist2")
+    patient = ctx.patients.get("patient3")
+    if not (asker and patient):
+        return
+    episode = (
+        Episode.objects.filter(patient=patient, therapist=asker).open().order_by("-created_at")
+    ).first()
+    if episode is None:
+        return
+    actions.do_ask_colleague(
+        episode,
+        acting_user=asker,
+        to_supervisors=True,
+        question=(
+            "Her scores have not moved for three weeks although she does the exercises. "
+            "Should I suggest a video session, or change the order of the modules?"
+        ),
+        hours=7 * 24,
+        submission_key=_key("ask-supervisors"),
     )

@@ -50,6 +50,32 @@ class ConsultationRequestQuerySet(models.QuerySet):
             return self.none()
         return self.filter(self.asked_of_q(user))
 
+    def home_counts(self, user, now: dt.datetime | None = None) -> dict:
+        """What the staff home tells of the user's consultations, in one query: the open
+        requests asked of them that nobody but the asker has answered yet
+        (``unanswered``), and the open requests of theirs with a comment from someone
+        else that they have not read since (``answered``, as "My questions" marks new
+        comments: after ``asker_seen_at``, or any while they never opened it)."""
+        answers = ConsultationComment.objects.filter(request=models.OuterRef("pk")).exclude(
+            author=models.OuterRef("asker")
+        )
+        others = ConsultationComment.objects.filter(request=models.OuterRef("pk")).exclude(
+            author=user
+        )
+        unread = Q(asker_seen_at__isnull=True) & Q(models.Exists(others)) | Q(
+            models.Exists(others.filter(created_at__gt=models.OuterRef("asker_seen_at")))
+        )
+        return (
+            self.visible_to(user)
+            .live(now)
+            .aggregate(
+                unanswered=models.Count(
+                    "pk", filter=self.asked_of_q(user) & ~Q(models.Exists(answers))
+                ),
+                answered=models.Count("pk", filter=self.asked_by_q(user) & unread),
+            )
+        )
+
     @staticmethod
     def asked_by_q(user) -> Q:
         return access.requests_asked_by_q(user)
@@ -171,6 +197,11 @@ class SupervisionQuerySet(models.QuerySet):
 
 
 class SupervisedCaseQuerySet(models.QuerySet):
+    def followed_by(self, supervisor, clinic_ids) -> SupervisedCaseQuerySet:
+        """The cases ``supervisor`` follows at these clinics (the clinics they supervise):
+        the supervision list's rows, without what it shows of each."""
+        return self.filter(among_ids("episode__clinic_id", clinic_ids), supervisor=supervisor)
+
     def listed_for(self, supervisor, clinic_ids) -> SupervisedCaseQuerySet:
         """The cases ``supervisor`` follows at these clinics, for the supervision list:
         by the patient's name (the episode's copy, core 0017), each with its episode,
@@ -184,7 +215,7 @@ class SupervisedCaseQuerySet(models.QuerySet):
             "-created_at", "-id"
         )
         return (
-            self.filter(among_ids("episode__clinic_id", clinic_ids), supervisor=supervisor)
+            self.followed_by(supervisor, clinic_ids)
             .select_related("episode")
             .prefetch_related(
                 models.Prefetch(

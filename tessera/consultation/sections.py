@@ -13,7 +13,7 @@ from tessera.core import access
 from tessera.core.contributions import Section
 
 from .actions import sees_by_own_role
-from .models import ConsultationRequest, SupervisionNote
+from .models import ConsultationRequest, SupervisedCase, SupervisionNote
 
 NOTES_SHOWN = 5
 
@@ -66,3 +66,39 @@ SECTION = Section(
 )
 
 OVERVIEW = [SECTION]
+
+
+def _home(request, user) -> dict | None:
+    """A clinician's consultations and a supervisor's followed cases on their home
+    (decision 0162): the questions from colleagues nobody has answered yet, the answers
+    to their own questions they have not read, and the cases they follow in
+    supervision. One query for the consultations, one more for a supervisor; nothing,
+    and no query, for anyone else. Counts only: no patient is named on the home."""
+    if not access.may_see_patient_data(user):
+        return None
+    consults = access.has_consultations(user)
+    supervising = access.supervising_clinic_ids(user) if access.has_supervision(user) else []
+    if not consults and not supervising:
+        return None
+    counts = (
+        ConsultationRequest.objects.home_counts(user)
+        if consults
+        else {"unanswered": 0, "answered": 0}
+    )
+    followed = (
+        SupervisedCase.objects.followed_by(user, supervising).count() if supervising else None
+    )
+    if not counts["unanswered"] and not counts["answered"] and followed is None:
+        return None  # a therapist with nothing open: the home stays as it was
+    return {**counts, "followed": followed}
+
+
+STAFF_HOME = [
+    Section(
+        "consultations",
+        _("Consultations and supervision"),
+        "consultation/_home.html",
+        10,
+        _home,
+    )
+]
