@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tessera.core.clinic_dates import zone_date
-
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 from .base import _active, clinic_ids_with_roles, on_call_clinic_ids
