@@ -117,14 +117,15 @@ def acknowledgement_holds(at: dt.datetime | None = None) -> Exists | Q:
             | Q(role=Role.THERAPIST, user_id=OuterRef("episode__therapist_id"))
         )
     )
-    away = _acknowledger_away(at or timezone.now())
+    away = acknowledger_away(at or timezone.now())
     return holds if away is None else holds & ~away
 
 
-def _acknowledger_away(at: dt.datetime) -> Exists | None:
-    """Whether the alert's acknowledger is on leave at its clinic on ``at``'s day in
-    that clinic's own calendar; None when no clinic has leave around that day. The
-    clinics' days differ by zone: each zone's day is read here (one query)."""
+def acknowledger_away(at: dt.datetime, field: str = "acknowledged_by_id") -> Exists | None:
+    """Whether the row's acknowledger (``field``: a risk alert's, or an urgent
+    application's) is on leave at its clinic on ``at``'s day in that clinic's own
+    calendar; None when no clinic has leave around that day. The clinics' days differ by
+    zone: each zone's day is read here (one query)."""
     from tessera.core.models import StaffLeave
 
     around = StaffLeave.objects.around(at.astimezone(dt.UTC).date())
@@ -138,9 +139,7 @@ def _acknowledger_away(at: dt.datetime) -> Exists | None:
     for day, in_zones in by_day.items():
         days |= Q(clinic__time_zone__in=in_zones, first_day__lte=day, last_day__gte=day)
     return Exists(
-        StaffLeave.objects.filter(
-            days, clinic_id=OuterRef("clinic_id"), user_id=OuterRef("acknowledged_by_id")
-        )
+        StaffLeave.objects.filter(days, clinic_id=OuterRef("clinic_id"), user_id=OuterRef(field))
     )
 
 
