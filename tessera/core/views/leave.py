@@ -1,7 +1,7 @@
-"""Staff leave at a clinic (decision 0146): a person's leave, recorded, changed (0160), ended early or
-removed by the clinic's staff administrators or by the person themself
-(``access.may_record_leave``). While it lasts, their patients' risk alerts go to the
-colleague who covers (``tessera.safety.recipients``)."""
+"""Staff leave at a clinic (decision 0146): a person's leave, recorded, changed
+(decision 0160), ended early or removed by the clinic's staff administrators or by the
+person themself (``access.may_record_leave``). While it lasts, their patients' risk
+alerts go to the colleague who covers (``tessera.safety.recipients``)."""
 
 from __future__ import annotations
 
