@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import drawn as drawn_values
 from .actions.patients import PATIENT_DETAIL_FIELDS
 from .audit import Event
-from .models import Clinic, ClinicRole, CrisisContact, Patient
+from .models import Clinic, ClinicRole, CrisisContact, Patient, StaffLeave
 from .models.organisation import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from .namesakes import staff_label, staff_namesake_details
 from .roles import Role
@@ -478,6 +478,35 @@ class LeaveForm(forms.Form):
     def __init__(self, *args, colleagues=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cover"].queryset = colleagues
+
+
+class LeaveChangeForm(UnchangedSinceDrawn):
+    """A leave's days and cover changed (decision 0160): ``LeaveForm``'s fields, drawn
+    with the leave's values, so a change sent after another manager's is refused."""
+
+    first_day = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    cover = StaffChoiceField(
+        label=_("Colleague who covers"),
+        queryset=None,
+        required=False,
+        help_text=LeaveForm.base_fields["cover"].help_text,
+    )
+
+    class Meta:
+        model = StaffLeave
+        fields = ["first_day", "last_day", "cover"]
+
+    def __init__(self, *args, colleagues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cover"].queryset = colleagues
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot be before the first day."))
+        return data
 
 
 class HandOverForm(forms.Form):

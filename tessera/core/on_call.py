@@ -276,11 +276,16 @@ def leaves_rota_with_mark(grant: ClinicRole) -> bool:
 LEAVE_AHEAD_DAYS = 56
 
 
-def everyone_away(clinic: Clinic, today: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+def everyone_away(
+    clinic: Clinic, today: dt.date | None = None, *, planned: tuple | None = None
+) -> list[tuple[dt.date, dt.date]]:
     """The stretches of days (first, last; the clinic's calendar) from today for
     ``LEAVE_AHEAD_DAYS`` on which every active person of the clinic is on leave there:
     nobody at work to see a risk alert, though the managers are still told of it
-    (``tessera.safety.recipients``, decision 0155). Two queries."""
+    (``tessera.safety.recipients``, decision 0155). Two queries.
+
+    ``planned``: (user id, first day, last day, the leave it replaces or None), a leave
+    as it would be once recorded or changed, for the question asked first (0160)."""
     today = today or clinic_today(clinic)
     end = today + dt.timedelta(days=LEAVE_AHEAD_DAYS - 1)
     staff = set(
@@ -293,7 +298,12 @@ def everyone_away(clinic: Clinic, today: dt.date | None = None) -> list[tuple[dt
     away: dict[dt.date, set[int]] = {}
     leave = StaffLeave.objects.filter(
         clinic=clinic, user_id__in=staff, first_day__lte=end, last_day__gte=today
-    ).values_list("user_id", "first_day", "last_day")
+    )
+    if planned is not None:
+        leave = leave.exclude(pk=planned[3]) if planned[3] is not None else leave
+    leave = list(leave.values_list("user_id", "first_day", "last_day"))
+    if planned is not None and planned[0] in staff:
+        leave.append(planned[:3])
     for user_id, first, last in leave:
         for n in range((min(last, end) - max(first, today)).days + 1):
             away.setdefault(max(first, today) + dt.timedelta(days=n), set()).add(user_id)

@@ -35,6 +35,11 @@ urlpatterns = [
     path("clinics/<slug:slug>/roles/<id:role_id>/", staff.staff_role_edit, name="staff_role_edit"),
     path("clinics/<slug:slug>/staff/<id:user_id>/leave/", leave.staff_leave, name="staff_leave"),
     path(
+        "clinics/<slug:slug>/leave/<id:leave_id>/change/",
+        leave.staff_leave_change,
+        name="staff_leave_change",
+    ),
+    path(
         "clinics/<slug:slug>/leave/<id:leave_id>/end/",
         leave.staff_leave_end,
         name="staff_leave_end",

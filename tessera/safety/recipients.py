@@ -18,7 +18,9 @@ A therapist on leave at the clinic that day (``StaffLeave``, the clinic's calend
 not the one told: the colleague covering them is, when they can open the patient
 (the access policy decides) and is not on leave that day too; else nobody in the
 therapist's place, and the rules above fall back to the rota and the managers. Only when
-those are nobody too is the absent therapist told, not nobody (decisions 0146, 0155)."""
+those are nobody too is the absent therapist told, not nobody (decisions 0146, 0155).
+Of the managers, those at work that day are told; all of them, away or not, only when
+every one is away (decision 0160)."""
 
 from __future__ import annotations
 
@@ -82,9 +84,10 @@ def for_level(
     (``people_at``: one read per clinic for many alerts); otherwise read here.
 
     Someone on leave that day (decision 0155) is not told as one on the rota or as a
-    supervisor: with nobody else there, the managers are. The managers are told on leave
-    or not (the last fallback), and with no manager the last resort names whoever is on
-    the rota, away or not, then the therapist."""
+    supervisor: with nobody else there, the managers are. Of the managers, those at work
+    are told; only when every one is away are they told on leave (the last fallback,
+    decision 0160), and with no manager the last resort names whoever is on the rota,
+    away or not, then the therapist."""
     clinic = alert.episode.clinic
     at = at or timezone.now()
     if is_practice(alert):
@@ -144,9 +147,10 @@ class _Read:
         return self.people.supervisors
 
     def managers(self) -> list[User]:
-        if self.people is None:
-            return on_call.managers(self.clinic)
-        return self.people.managers
+        """The clinic's managers at work that day; all of them, away or not, when every
+        one is on leave: the last fallback (decision 0160)."""
+        found = on_call.managers(self.clinic) if self.people is None else self.people.managers
+        return self.at_work(found) or list(found)
 
 
 def is_practice(alert) -> bool:

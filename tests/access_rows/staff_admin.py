@@ -84,6 +84,9 @@ ROWS: dict[str, Row] = {
     "staff_leave": Row(
         only(LEAVE), kwargs=lambda w: {"slug": "alpha", "user_id": w["therapist"].pk}
     ),
+    "staff_leave_change": Row(
+        only(LEAVE), kwargs=lambda w: {"slug": "alpha", "leave_id": _leave(w).pk}
+    ),
     "staff_leave_end": Row(
         only(LEAVE, ok="redirect"),
         method="post",

@@ -138,7 +138,7 @@ def test_an_acknowledged_or_closed_application_does_not_escalate(world, consent)
     assert escalate_overdue_urgent(DAY + dt.timedelta(hours=2)) == []
 
 
-@pytest.mark.parametrize("how", ["offboarded", "role removed", "account closed"])
+@pytest.mark.parametrize("how", ["offboarded", "role removed", "account closed", "on leave"])
 def test_an_acknowledgement_by_someone_who_left_is_taken_back_and_passed_on(
     world, consent, django_capture_on_commit_callbacks, how
 ):
@@ -155,6 +155,14 @@ def test_an_acknowledgement_by_someone_who_left_is_taken_back_and_passed_on(
     elif how == "role removed":
         grant = intake.clinic_roles.get(clinic=world.clinic)
         core_actions.do_remove_role(grant, acting_user=world["manager"])
+    elif how == "on leave":  # away from that day: nobody acts on it (decision 0160)
+        core_actions.do_record_leave(
+            world.clinic,
+            acting_user=world["manager"],
+            user=intake,
+            first_day=DAY.date(),
+            last_day=DAY.date(),
+        )
     else:
         type(intake).objects.filter(pk=intake.pk).update(is_active=False)
     assert escalate_overdue_urgent(DAY + dt.timedelta(minutes=30)) == []  # within the hour

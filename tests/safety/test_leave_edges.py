@@ -47,15 +47,15 @@ def told(user, alert) -> bool:
     return Notification.objects.filter(recipient=user, params__alert=alert.pk).exists()
 
 
-def both_paths(world, alert, at=LATER) -> list:
-    """Who is told of the alert at level 0 now, read alone and as the sweep reads it;
+def both_paths(world, alert, at=LATER, level=0) -> list:
+    """Who is told of the alert at ``level`` now, read alone and as the sweep reads it;
     they must be the same people."""
     alert = RiskAlert.objects.select_related("episode__clinic", "episode__therapist").get(
         pk=alert.pk
     )
-    alone = recipients.for_level(alert, 0, at)
+    alone = recipients.for_level(alert, level, at)
     people = recipients.people_at([alert.episode.clinic], at)[world.clinic.pk]
-    swept = recipients.for_level(alert, 0, at, people=people)
+    swept = recipients.for_level(alert, level, at, people=people)
     assert alone == swept
     return alone
 

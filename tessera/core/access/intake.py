@@ -28,7 +28,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tessera.core.roles import Role
 
@@ -114,20 +117,26 @@ def urgent_application_recipients(clinic_id: int):
     )
 
 
-def urgent_acknowledgement_holds() -> Exists:
+def urgent_acknowledgement_holds(at: dt.datetime | None = None) -> Exists | Q:
     """A condition over Application rows: whoever acknowledged the urgent application is
     still among those told about it (active, with an intake role at its clinic or on call
-    there). One who left or lost the role holds nobody to it: it is passed on as if never
-    acknowledged (``tessera.intake.actions.escalate_overdue_urgent``)."""
+    there) and not on leave there at ``at`` (now; the clinic's calendar). One who left,
+    lost the role or is away holds nobody to it: it is passed on as if never acknowledged
+    (``tessera.intake.actions.escalate_overdue_urgent``); someone away would not act on
+    it, and nobody else would be told (decision 0160, as ``acknowledgement_holds``)."""
     from tessera.core.models import ClinicRole
 
-    return Exists(
+    from .safety import acknowledger_away
+
+    holds = Exists(
         ClinicRole.objects.filter(
             clinic_id=OuterRef("clinic_id"),
             user_id=OuterRef("urgent_acknowledged_by_id"),
             user__is_active=True,
         ).filter(Q(role__in=INTAKE_ROLES) | Q(on_call=True))
     )
+    away = acknowledger_away(at or timezone.now(), "urgent_acknowledged_by_id")
+    return holds if away is None else holds & ~away
 
 
 # An applicant writes about a sent application until treatment starts (then the course's

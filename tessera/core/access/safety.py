@@ -13,8 +13,12 @@ An acknowledgement holds the alert only while whoever gave it can still act on i
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from tessera.core.clinic_dates import zone_date
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 from .base import _active, clinic_ids_with_roles, on_call_clinic_ids
@@ -88,12 +92,17 @@ def alert_people(clinic_ids) -> dict[int, dict]:
     return found
 
 
-def acknowledgement_holds() -> Exists:
+def acknowledgement_holds(at: dt.datetime | None = None) -> Exists | Q:
     """A condition over RiskAlert rows: whoever acknowledged the alert can still act on
-    it. Their login is active and, at the alert's clinic, they hold a clinic-wide role,
-    a role marked on call, or the therapist role on an episode that is still theirs. One
-    who left, lost the role, or whose patient went to another therapist, holds nobody to
-    the alert: it is passed on as if never acknowledged (``tessera.safety``)."""
+    it at ``at`` (now). Their login is active and, at the alert's clinic, they hold a
+    clinic-wide role, a role marked on call, or the therapist role on an episode that is
+    still theirs, and they are not on leave there that day (the clinic's calendar). One
+    who left, lost the role, whose patient went to another therapist, or who is away,
+    holds nobody to the alert: it is passed on as if never acknowledged
+    (``tessera.safety``), to whoever ``for_level`` names. Leave counts because an alert
+    acknowledged by someone away is held by nobody who will act on it, and nobody else
+    is told: "a patient at risk is never unseen" (decision 0160). One query for the time
+    zones of the clinics with leave around that day."""
     from tessera.core.models import ClinicRole
 
     roles = ClinicRole.objects.filter(
@@ -101,12 +110,36 @@ def acknowledgement_holds() -> Exists:
         user_id=OuterRef("acknowledged_by_id"),
         user__is_active=True,
     )
-    return Exists(
+    holds = Exists(
         roles.filter(
             Q(role__in=CLINIC_WIDE_ROLES)
             | Q(on_call=True)
             | Q(role=Role.THERAPIST, user_id=OuterRef("episode__therapist_id"))
         )
+    )
+    away = acknowledger_away(at or timezone.now())
+    return holds if away is None else holds & ~away
+
+
+def acknowledger_away(at: dt.datetime, field: str = "acknowledged_by_id") -> Exists | None:
+    """Whether the row's acknowledger (``field``: a risk alert's, or an urgent
+    application's) is on leave at its clinic on ``at``'s day in that clinic's own
+    calendar; None when no clinic has leave around that day. The clinics' days differ by
+    zone: each zone's day is read here (one query)."""
+    from tessera.core.models import StaffLeave
+
+    around = StaffLeave.objects.around(at.astimezone(dt.UTC).date())
+    zones = set(around.values_list("clinic__time_zone", flat=True).distinct())
+    if not zones:
+        return None
+    by_day: dict[dt.date, list[str]] = {}
+    for zone in sorted(zones):
+        by_day.setdefault(zone_date(zone, at), []).append(zone)
+    days = Q()
+    for day, in_zones in by_day.items():
+        days |= Q(clinic__time_zone__in=in_zones, first_day__lte=day, last_day__gte=day)
+    return Exists(
+        StaffLeave.objects.filter(days, clinic_id=OuterRef("clinic_id"), user_id=OuterRef(field))
     )
 
 

@@ -18,7 +18,7 @@ from .clinics import (  # noqa: F401
     do_update_clinic_settings,
 )
 from .languages import do_set_language  # noqa: F401
-from .leave import do_end_leave, do_record_leave, do_remove_leave  # noqa: F401
+from .leave import do_change_leave, do_end_leave, do_record_leave, do_remove_leave  # noqa: F401
 from .on_call import (  # noqa: F401
     do_add_on_call_shifts,
     do_remove_on_call_shift,
@@ -52,6 +52,7 @@ __all__ = [
     "do_add_on_call_shifts",
     "do_record_leave",
     "do_end_leave",
+    "do_change_leave",
     "do_remove_leave",
     "do_remove_on_call_shift",
     "do_grant_role",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import access, audit
 from ..clinic_dates import clinic_today
+from ..drawn import Drawn, refuse_if_changed
 from ..models import Clinic, ClinicRole, StaffLeave, User
 from .clinics import lock_clinics
 
@@ -83,6 +84,83 @@ def do_record_leave(
         changes=_changes(leave),
     )
     return leave
+
+
+LEAVE_FIELDS = ("first_day", "last_day", "cover")
+
+
+@transaction.atomic
+def do_change_leave(
+    leave: StaffLeave,
+    *,
+    acting_user,
+    first_day: dt.date,
+    last_day: dt.date,
+    cover: User | None = None,
+    drawn: Drawn | None = None,
+) -> StaffLeave:
+    """Change a leave's days or its cover (recorded wrong, plans changed), without
+    removing it and recording it again (decision 0160). The clinic's row is locked first,
+    as ``do_record_leave``, and the same refusals hold, with a leave that has begun
+    keeping its first day and not ending before today (the record of who was away; to
+    end it today, ``do_end_leave``), and one that has ended staying as it was.
+    ``drawn``: what the form was drawn with; another manager's change since is refused,
+    not saved over (decision 0152). The same values sent twice find their own change."""
+    lock_clinics([leave.clinic_id])
+    found = StaffLeave.objects.select_related("clinic").filter(pk=leave.pk).first()
+    if found is None:
+        raise ValidationError(_("This leave was removed meanwhile."), code="removed")
+    sent = {"first_day": first_day, "last_day": last_day, "cover": cover}
+    refuse_if_changed(found, drawn, sent)
+    before = _changes(found)
+    if before == _changes(
+        StaffLeave(user_id=found.user_id, cover=cover, first_day=first_day, last_day=last_day)
+    ):
+        found.sent_before = True
+        return found  # nothing changed, or sent twice (0152)
+    today = clinic_today(found.clinic)
+    members = set(
+        ClinicRole.objects.filter(clinic=found.clinic, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    errors = {}
+    if found.last_day < today:
+        raise ValidationError(_("This leave has ended already."))
+    if last_day < first_day:
+        errors["last_day"] = _("The last day cannot be before the first day.")
+    elif found.first_day <= today and first_day != found.first_day:
+        errors["first_day"] = _("This leave has begun: its first day stays as it was.")
+    elif found.first_day <= today and last_day < today:
+        errors["last_day"] = _("A leave that has begun cannot end before today.")
+    if cover is not None and cover.pk == found.user_id:
+        errors["cover"] = _("Choose a colleague to cover, not the person on leave.")
+    elif cover is not None and cover.pk not in members:
+        errors["cover"] = _("The colleague who covers must work at this clinic.")
+    if not errors and (
+        StaffLeave.objects.filter(clinic=found.clinic, user=found.user_id)
+        .exclude(pk=found.pk)
+        .filter(first_day__lte=last_day, last_day__gte=first_day)
+        .exists()
+    ):
+        errors["first_day"] = _("This overlaps a leave already recorded for this person.")
+    if errors:
+        raise ValidationError(errors)
+    found.first_day, found.last_day, found.cover = first_day, last_day, cover
+    found.save(update_fields=["first_day", "last_day", "cover"])
+    audit.record(
+        "staff.leave_changed",
+        actor=acting_user,
+        clinic=found.clinic,
+        obj=found,
+        purpose="administration",
+        actor_role=access.actor_role_label(acting_user, found.clinic_id),
+        changes={
+            **_changes(found),
+            **{f"was_{key}": value for key, value in before.items() if key != "user"},
+        },
+    )
+    return found
 
 
 @transaction.atomic

@@ -1111,6 +1111,12 @@ class Event(StrEnum):
         _("A staff member was invited"),
         _("Staff member invited"),
     )
+    STAFF_LEAVE_CHANGED = (
+        "staff.leave_changed",
+        ADMINISTRATION,
+        _("A staff member's leave was changed: its days or who covers"),
+        _("Staff leave changed"),
+    )
     STAFF_LEAVE_ENDED = (
         "staff.leave_ended",
         ADMINISTRATION,

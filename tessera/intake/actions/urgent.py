@@ -56,8 +56,9 @@ def escalate_overdue_urgent(now: dt.datetime | None = None) -> list[Application]
     application is locked and re-checked, and the notification keys are unique.
 
     An acknowledgement counts only while whoever gave it is still among those told
-    (``access.urgent_acknowledgement_holds``): one by someone who has since left or lost
-    the role is taken back (audited) and the application passed on."""
+    (``access.urgent_acknowledgement_holds``): one by someone who has since left, lost
+    the role or is on leave that day is taken back (audited) and the application passed
+    on (decision 0160)."""
     now = now or timezone.now()
     overdue = (
         Application.objects.filter(
@@ -68,7 +69,7 @@ def escalate_overdue_urgent(now: dt.datetime | None = None) -> list[Application]
         )
         .filter(
             Q(urgent_acknowledged_at__isnull=True)
-            | (Q(urgent_acknowledged_at__isnull=False) & ~access.urgent_acknowledgement_holds())
+            | (Q(urgent_acknowledged_at__isnull=False) & ~access.urgent_acknowledgement_holds(now))
         )
         .values_list("pk", flat=True)
     )
@@ -84,7 +85,9 @@ def _escalate_one(pk: int, now: dt.datetime) -> Application | None:
         return None
     if application.urgent_acknowledged_at is not None:
         holds = (
-            Application.objects.filter(pk=pk).filter(access.urgent_acknowledgement_holds()).exists()
+            Application.objects.filter(pk=pk)
+            .filter(access.urgent_acknowledgement_holds(now))
+            .exists()
         )
         if holds:
             return None

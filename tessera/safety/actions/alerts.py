@@ -233,15 +233,16 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
 
     An acknowledgement counts only while whoever gave it can still act on the alert
     (``access.acknowledgement_holds``): one given by someone who has since left, lost
-    the role, or handed the patient to another therapist is taken back once the window
-    has run out (audited, ``risk_alert.acknowledgement_lapsed``), and the alert is passed
-    on as if never acknowledged; at the last level its people are told again."""
+    the role, handed the patient to another therapist, or is on leave that day (decision
+    0160) is taken back once the window has run out (audited,
+    ``risk_alert.acknowledgement_lapsed``), and the alert is passed on as if never
+    acknowledged; at the last level its people are told again."""
     now = now or timezone.now()
     overdue = (
         RiskAlert.objects.filter(resolved_at__isnull=True, acknowledge_by__lte=now)
         .filter(
             Q(acknowledged_at__isnull=True, escalation_level__lt=rules.LEVELS)
-            | (Q(acknowledged_at__isnull=False) & ~access.acknowledgement_holds())
+            | (Q(acknowledged_at__isnull=False) & ~access.acknowledgement_holds(now))
         )
         # A practice patient's alert is never passed on: only the therapist practising
         # with it is told (decision 0144).
@@ -251,11 +252,11 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[RiskAlert]:
     return [alert for pk in list(overdue) if (alert := _escalate_one(pk, now)) is not None]
 
 
-def _acknowledgement_lapsed(alert: RiskAlert) -> bool:
+def _acknowledgement_lapsed(alert: RiskAlert, now: dt.datetime) -> bool:
     return (
         alert.acknowledged_at is not None
         and not RiskAlert.objects.filter(pk=alert.pk)
-        .filter(access.acknowledgement_holds())
+        .filter(access.acknowledgement_holds(now))
         .exists()
     )
 
@@ -269,7 +270,7 @@ def _escalate_one(pk: int, now: dt.datetime) -> RiskAlert | None:
     )
     if alert.resolved_at is not None or alert.acknowledge_by > now:
         return None
-    lapsed = _acknowledgement_lapsed(alert)
+    lapsed = _acknowledgement_lapsed(alert, now)
     if alert.acknowledged_at is not None and not lapsed:
         return None
     if not lapsed and alert.escalation_level >= rules.LEVELS:
