@@ -102,6 +102,15 @@ RULES = (
         "kliniekmanager",
     ),
     Rule("the applicant", ("nl",), r"applicant", r"(?i)aanvrager", "aanmelder"),
+    # In Swedish the clinic is "mottagningen" (310 messages); "kliniken" twice was left
+    # over ("kliniker", a clinician, is another word and stays).
+    Rule(
+        "the clinic",
+        ("sv",),
+        r"clinic(?!al|ian)",
+        r"(?i)\bklinik(en|ens)?\b",
+        "mottagningen",
+    ),
     # The care team (the therapist and those with them) is one word in each language:
     # a Dutch patient read "je behandelteam" on every page and "je zorgteam" on the
     # questionnaire's, a Danish one "behandlerteam" and "behandlingsteam".
@@ -181,6 +190,7 @@ def test_the_rules_find_what_they_forbid(tmp_path):
         ("nl", "the clinic manager"): ("The clinic manager", "De klinisch manager"),
         ("nl", "the applicant"): ("Contact the applicant.", "Neem contact op met de aanvrager."),
         ("nl", "signing in"): ("Sign in to see it.", "Meld je aan om die te zien."),
+        ("sv", "the clinic"): ("Your clinic", "Din klinik"),
         ("nl", "the care team"): ("Your care team reads it.", "Je zorgteam leest het."),
         ("da", "the care team"): ("Your care team reads it.", "Dit behandlingsteam læser det."),
         ("nl", "on call"): ("On call", "Bereikbaar"),
