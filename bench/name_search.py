@@ -2,7 +2,7 @@
 database pages each shape of the search reads, side by side, at growing sizes.
 
     python bench/name_search.py                          # 1,000 / 10,000 / 100,000
-    python bench/name_search.py --sizes 1000,10000 --trigram
+    python bench/name_search.py --sizes 1000,10000
 
 Needs PostgreSQL (``--database-url``, default a database ``tessera_name_search_bench``
 on 127.0.0.1, dropped, created, migrated and seeded with the demo afresh:
@@ -24,9 +24,10 @@ list and the invitation's search filter them:
              patients it found as a list of ids, two queries;
   as now     ``access.patient_search_q`` as the code has it.
 
-With ``--trigram``: the same again after ``pg_trgm`` GIN indexes on the episodes'
-upper-cased name copies are made in this database (never by a migration), to see
-whether the planner uses them. Each shape's matches are checked equal.
+Each size is measured twice, side by side: without the names' trigram indexes (dropped
+for the measurement, as before core 0034) and with them (``pg_trgm`` GIN indexes on the
+episodes' upper-cased name copies, made by core 0034 since decision 0162; before it, this
+bench made them itself with ``--trigram``). Each shape's matches are checked equal.
 """
 
 from __future__ import annotations
@@ -98,13 +99,25 @@ OWN = {
         "patient_date_of_birth",
     },
 }
-TRIGRAM = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX bench_episode_first_trgm ON treatment_episode "
-    "USING gin (UPPER(patient_first_name::text) gin_trgm_ops)",
-    "CREATE INDEX bench_episode_last_trgm ON treatment_episode "
-    "USING gin (UPPER(patient_last_name::text) gin_trgm_ops)",
-]
+# Core 0034's indexes: dropped for the "without" rows, made again as the migration
+# makes them for the rows "+trgm".
+TRIGRAM_INDEXES = ("episode_first_name_trgm", "episode_last_name_trgm")
+
+
+def trigram_indexes(connection, made: bool) -> None:
+    from importlib import import_module
+
+    migration = import_module("tessera.core.migrations.0034_episode_name_trigram_indexes")
+    with connection.cursor() as cursor:
+        if made:
+            for name, column in migration.INDEXES.items():
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON treatment_episode "
+                    f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
+                )
+        else:
+            cursor.execute(f"DROP INDEX IF EXISTS {', '.join(TRIGRAM_INDEXES)}")
+        cursor.execute("ANALYZE treatment_episode")
 
 
 def _columns(cursor, table: str) -> list[str]:
@@ -244,7 +257,6 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", type=scale.sizes_arg, default=scale.sizes_arg("1000,10000,100000")
     )
     parser.add_argument("--database-url", default=DEFAULT_URL)
-    parser.add_argument("--trigram", action="store_true", help="also with pg_trgm indexes")
     args = parser.parse_args(argv)
     scale.fresh_database(args.database_url)
     scale.setup_django(args.database_url)
@@ -259,17 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.seed()
     print(f"migrated and seeded the demo in {time.perf_counter() - started:.0f} s")
     clinic = Clinic.objects.get(slug=scale.DEMO_CLINIC).pk
-    variants = [("", False)] + ([(" +trgm", True)] if args.trigram else [])
+    variants = [("", False), (" +trgm", True)]
     table: dict[tuple[str, str], list[str]] = {}
     differ = []
     for size in args.sizes:
         grow_clinic(clinic, size)
         for suffix, trigram in variants:
-            if trigram:
-                with connection.cursor() as cursor:
-                    for statement in TRIGRAM:
-                        cursor.execute(statement)
-                    cursor.execute("ANALYZE treatment_episode")
+            trigram_indexes(connection, made=trigram)
             for label, query in words(clinic):
                 answers = {}
                 for name, shape in SHAPES:
@@ -279,9 +287,6 @@ def main(argv: list[str] | None = None) -> int:
                     table.setdefault((label, name + suffix), []).append(str(pages))
                 if len({tuple(f) for f in answers.values()}) != 1:
                     differ.append((size, label, suffix))
-            if trigram:
-                with connection.cursor() as cursor:
-                    cursor.execute("DROP INDEX bench_episode_first_trgm, bench_episode_last_trgm")
         print(f"measured {size:,} episodes in the clinic", flush=True)
     head = ["search", "shape"] + [f"{s:,}" for s in args.sizes] + ["growth"]
     rows = [head]

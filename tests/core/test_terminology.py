@@ -102,6 +102,23 @@ RULES = (
         "kliniekmanager",
     ),
     Rule("the applicant", ("nl",), r"applicant", r"(?i)aanvrager", "aanmelder"),
+    # In Swedish the clinic is "mottagningen" (310 messages); "kliniken" twice was left
+    # over ("kliniker", a clinician, is another word and stays).
+    Rule(
+        "the clinic",
+        ("sv",),
+        r"clinic(?!al|ian)",
+        r"(?i)\bklinik(en|ens)?\b",
+        "mottagningen",
+    ),
+    # The care team (the therapist and those with them) is one word in each language:
+    # a Dutch patient read "je behandelteam" on every page and "je zorgteam" on the
+    # questionnaire's, a Danish one "behandlerteam" and "behandlingsteam".
+    Rule("the care team", ("nl",), r"care team", r"(?i)zorgteam", "behandelteam"),
+    Rule("the care team", ("da",), r"care team", r"(?i)behandlingsteam", "behandlerteam"),
+    # On call is "dienst hebben" on the rota, the alerts and the staff list alike (the
+    # staff list's column said "Bereikbaar", reachable, beside a rota of "diensten").
+    Rule("on call", ("nl",), r"on[ -]call", r"(?i)\bbereikbaar\b", "dienst (heeft dienst)"),
     Rule(
         "signing in",
         ("nl",),
@@ -173,6 +190,10 @@ def test_the_rules_find_what_they_forbid(tmp_path):
         ("nl", "the clinic manager"): ("The clinic manager", "De klinisch manager"),
         ("nl", "the applicant"): ("Contact the applicant.", "Neem contact op met de aanvrager."),
         ("nl", "signing in"): ("Sign in to see it.", "Meld je aan om die te zien."),
+        ("sv", "the clinic"): ("Your clinic", "Din klinik"),
+        ("nl", "the care team"): ("Your care team reads it.", "Je zorgteam leest het."),
+        ("da", "the care team"): ("Your care team reads it.", "Dit behandlingsteam læser det."),
+        ("nl", "on call"): ("On call", "Bereikbaar"),
         ("nl", "one way of addressing the reader"): ("Write your message.", "Schrijf uw bericht."),
     }
     for rule in RULES:
