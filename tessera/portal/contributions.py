@@ -19,11 +19,23 @@ from tessera.inbox import sections as inbox
 from tessera.intake import sections as intake
 from tessera.messaging import sections as messaging
 from tessera.notifications import sections as notifications
+from tessera.programs import sections as programs
 from tessera.safety import sections as safety
 from tessera.workload import sections as workload
 
 # Menu order: staff entries appear in this order after the core ones.
-MODULES = [messaging, feedback, workload, inbox, consultation, intake, safety, notifications, fhir]
+MODULES = [
+    messaging,
+    feedback,
+    workload,
+    inbox,
+    consultation,
+    intake,
+    safety,
+    notifications,
+    fhir,
+    programs,
+]
 
 # Apps beside the portal in the top layer are its siblings: it may not import them, so
 # their sections are named by dotted path and imported on first use (as the access

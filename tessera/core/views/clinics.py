@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core.refusals import say_refused
 
-from .. import access, actions, crisis, on_call, ratelimits
+from .. import access, actions, clinic_needs, crisis, on_call, ratelimits
 from .. import drawn as drawn_values
 from ..decorators import staff_required
 from ..forms import (
@@ -25,7 +25,7 @@ from ..known_related import clinic_by_slug
 from ..models import Clinic, CrisisContact, OnCallShift, User
 
 # A region's clinics and a clinic's staff grow with the service: paged (decision 0140).
-CLINICS_PER_PAGE = 25
+CLINICS_PER_PAGE = clinic_needs.CLINICS_PER_PAGE
 STAFF_PER_PAGE = 50
 
 
@@ -46,12 +46,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
     # What would leave a patient at risk unseen, or stops a clinic taking patients, said
     # on the list of clinics, not only on each clinic's page (decision 0157): the same
     # queries for a page of clinics as for one.
-    listed = list(page.object_list)
-    errors = on_call.errors_of(listed)
-    no_contacts = crisis.clinics_without_contacts(errors)
-    for clinic in listed:
-        clinic.cover_errors = errors[clinic.pk]
-        clinic.without_contacts = clinic.pk in no_contacts
+    listed = clinic_needs.mark(list(page.object_list))
     return render(
         request,
         "core/clinics.html",

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tessera.core import access, clinic_dates, crisis
+from tessera.core import access, clinic_dates, clinic_needs, crisis
 from tessera.core.models import ClinicRole, Episode
 from tessera.core.prepared import Prepared
 from tessera.core.reversing import url_base
@@ -15,6 +15,7 @@ from tessera.inbox import scope, worklist
 from tessera.intake import queue as intake_queue
 from tessera.intake.timeline import drawn
 from tessera.messaging.conversation import unread_count
+from tessera.notifications.models import Notification
 from tessera.treatment import diary, ending, plans, questionnaires
 
 from .. import contributions, staff_lists
@@ -182,6 +183,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             if administered
             else [],
             "may_create_clinics": bool(administered),
+            # A region administrator's work: the clinics that must be fixed, the
+            # notifications nobody received (decision 0161).
+            "region_work": _region_work(user, administered) if administered else None,
             "sees_patients": access.may_see_patient_data(user),
             "inbox": _inbox_counts(user, responsible),
             # What other apps add (a researcher's studies): ``portal.contributions``.
@@ -199,6 +203,20 @@ _MEMBERSHIPS = Prepared(
         .order_by("clinic__name", "role")
     )
 )
+
+
+def _region_work(user, administered: set[int]) -> dict:
+    """How many clinics of the list's first page must be fixed (five queries, for one
+    clinic or a page of them: ``clinic_needs``) and how many notifications could not be
+    sent (one count, as the page that lists them reads them)."""
+    return {
+        "clinics": clinic_needs.of_first_page(access.managed_clinic_ids(user)),
+        "failed": Notification.objects.failed_for_clinics(
+            access.delivery_failure_clinic_ids(user),
+            region_ids=administered,
+            urgent_clinic_ids=access.urgent_delivery_failure_clinic_ids(user),
+        ).count(),
+    }
 
 
 def _inbox_counts(user, responsible: list):

@@ -7,7 +7,10 @@
   if (!form || form.querySelector("fieldset[disabled]")) { return; }
   var kept = window.TesseraRestore;
   var key = "tessera-worksheet:" + form.getAttribute("action");
-  var SKIP = ["csrfmiddlewaretoken"];
+  // "drawn": the version of the answers this page last saw (decision 0161), never kept
+  // on the device: a restored copy is sent with this page's own.
+  var SKIP = ["csrfmiddlewaretoken", "drawn"];
+  var drawn = form.querySelector("input[name=drawn]");
   var status = form.querySelector("[data-autosave-status]");
   var timer = null;
   var saving = false;
@@ -69,6 +72,9 @@
       return response.json();
     }).then(function (answer) {
       if (answer === null) { return; }
+      // This page's next save is drawn from this one: its own saves never refuse it; a
+      // save from another window since is refused (409, said above).
+      if (drawn && answer.drawn) { drawn.value = answer.drawn; }
       kept.forget(key);
       say(form.dataset.savedText || "Saved.");
       document.dispatchEvent(new CustomEvent("tessera:saved"));  // activity: idle.js

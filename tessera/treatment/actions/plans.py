@@ -416,16 +416,48 @@ def require_writable(entry: PlanEntry) -> None:
         )
 
 
-def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> WorksheetAnswer:
+# Refused when the answers were saved from another window (or device) after this one drew
+# its page: before, the last save won without a word (decision 0161).
+ANSWERS_CHANGED_MEANWHILE = gettext_lazy(
+    "These answers were changed in another window after you opened this one, so what you "
+    "typed here was not saved. It is still here: copy what you want to keep, then open the "
+    "page again to see the other answers."
+)
+
+
+def _locked_answer(entry: PlanEntry, step) -> WorksheetAnswer | None:
+    return (
+        WorksheetAnswer.objects.select_for_update(no_key=True)
+        .filter(entry=entry, step=step)
+        .first()
+    )
+
+
+@transaction.atomic
+def do_save_worksheet(
+    entry: PlanEntry, step, values: dict, *, acting_user, drawn: str | None = None
+) -> WorksheetAnswer:
+    """Save the patient's answers (a draft until sent). ``drawn``: the answers'
+    ``version`` the page was drawn with ("" when there were none yet), which each
+    autosave of that page is given back; answers saved since from another window are
+    not overwritten: a ValidationError (``changed_meanwhile``), nothing changed. The
+    same values sent again find their own save. None: not checked (decision 0161)."""
     require_writable(entry)
     too_long = worksheets.check_lengths(step.fields, values)
     if too_long:  # refused whole, never shortened: the view shows the text back
         raise ValidationError(too_long)
-    answer, _ = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
+    answer = _locked_answer(entry, step)
+    created = False
+    if answer is None:
+        answer, created = WorksheetAnswer.objects.get_or_create(entry=entry, step=step)
+        if not created:  # made by another request at the same moment
+            answer = _locked_answer(entry, step)
     if answer.submitted_at is not None:
         raise ValidationError(
             gettext_lazy("These answers have been sent and can no longer be changed.")
         )
+    if not created and drawn is not None and drawn != answer.version and answer.values != values:
+        raise ValidationError(ANSWERS_CHANGED_MEANWHILE, code="changed_meanwhile")
     answer.values = values
     answer.save(update_fields=["values", "updated_at"])
     if entry.started_at is None:
@@ -434,7 +466,9 @@ def do_save_worksheet(entry: PlanEntry, step, values: dict, *, acting_user) -> W
 
 
 @transaction.atomic
-def do_submit_worksheet(entry: PlanEntry, step, values: dict, *, acting_user):
+def do_submit_worksheet(
+    entry: PlanEntry, step, values: dict, *, acting_user, drawn: str | None = None
+):
     """Send the answers to the care team. The same answers sent again (a double click
     on "Send", back and send again) are the ones already sent: before, the second was
     told they "can no longer be changed", after the first had gone (decision 0152)."""
@@ -445,7 +479,7 @@ def do_submit_worksheet(entry: PlanEntry, step, values: dict, *, acting_user):
     )
     if sent is not None and sent.values == values:
         return sent
-    answer = do_save_worksheet(entry, step, values, acting_user=acting_user)
+    answer = do_save_worksheet(entry, step, values, acting_user=acting_user, drawn=drawn)
     answer.submitted_at = timezone.now()
     answer.save(update_fields=["submitted_at"])
     audit.record(

@@ -7,12 +7,16 @@ no answer. Every change is a PlanChange row with who, when and why.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.id_lists import in_id_runs
 from tessera.core.models import episode_clinic_copy
+
+ANSWERS_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class PlanEntryQuerySet(models.QuerySet):
@@ -160,3 +164,9 @@ class WorksheetAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"answers to step {self.step_id}"
+
+    @property
+    def version(self) -> str:
+        """The answers as the worksheet's form drew them: when they were last saved, in
+        microseconds, sent back with each save (as a diary entry's, decision 0161)."""
+        return str((self.updated_at - ANSWERS_EPOCH) // dt.timedelta(microseconds=1))

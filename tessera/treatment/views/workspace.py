@@ -190,14 +190,24 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
         raise Http404
     values = worksheets.read_values(step.fields, request.POST)
     autosave = request.headers.get("X-Autosave") == "1"
+    # The answers' version the page was drawn with (or its last autosave was given):
+    # answers saved since from another window are not overwritten (decision 0161). A
+    # page drawn before this sends none: not checked.
+    drawn = request.POST.get("drawn")
     try:
         if "send" in request.POST and not autosave:
-            plan_actions.do_submit_worksheet(entry, step, values, acting_user=request.user)
+            plan_actions.do_submit_worksheet(
+                entry, step, values, acting_user=request.user, drawn=drawn
+            )
             messages.success(request, care_words.worksheet_sent_message(episode))
         else:
-            answer = plan_actions.do_save_worksheet(entry, step, values, acting_user=request.user)
-            if autosave:
-                return JsonResponse({"saved_at": answer.updated_at.isoformat()})
+            answer = plan_actions.do_save_worksheet(
+                entry, step, values, acting_user=request.user, drawn=drawn
+            )
+            if autosave:  # its next save is drawn from this one (worksheet.js)
+                return JsonResponse(
+                    {"saved_at": answer.updated_at.isoformat(), "drawn": answer.version}
+                )
             messages.success(request, _("Saved."))
     except ValidationError as exc:
         field_errors = getattr(exc, "error_dict", None)
@@ -212,6 +222,13 @@ def worksheet_save(request: HttpRequest, entry_id: int, position: int) -> HttpRe
             messages.error(request, _("Not saved: see the message beside the field."))
             errors = action_error_texts(exc, default=step.fields[0]["key"])
             return _reader(request, episode, entry, steps, index, typed=values, errors=errors)
+        if exc.code == "changed_meanwhile":  # what was typed stays in the form
+            steps = list(entry.module_version.steps.select_related("media").order_by("position"))
+            index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+            messages.error(request, " ".join(exc.messages))
+            response = _reader(request, episode, entry, steps, index, typed=values)
+            response.status_code = 409
+            return response
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{request.path.rsplit('/steps/', 1)[0]}/?step={position}")
 
