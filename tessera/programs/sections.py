@@ -4,7 +4,8 @@ A content author's home shows their work in the library of the regions they auth
 (decision 0161): the drafts of modules and of programmes not yet published, the drafts
 of translations, and the published modules that lack a translation into a language the
 region's clinics work in, each a count with a link to the library, which lists them.
-Four queries for an author, the same for one draft or many; none for anyone else."""
+Five queries for an author (the regions they author among them), the same for one draft
+or many; none for anyone else."""
 
 from __future__ import annotations
 
