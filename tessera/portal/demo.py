@@ -551,6 +551,14 @@ INTAKE = {
         "days": (35, 16),
         "gp": ("Dr Sanne de Vries", "Huisartsenpraktijk Grachten"),
     },
+    "patient11": {
+        "phq": [2, 1, 2, 1, 2, 1, 1, 1, 0],
+        "gad": [1, 2, 1, 1, 1, 1, 1],
+        "diagnoses": ["F32.1"],
+        "notes": "Low mood since the winter; a move to Bergen for work is planned. Wants "
+        "to start now and go on from there.",
+        "days": (40, 5),
+    },
     "patient9": {
         "phq": [2, 2, 2, 2, 2, 1, 2, 1, 0],
         "gad": [2, 1, 2, 1, 1, 1, 1],

@@ -1,7 +1,7 @@
 """A patient with two open courses at once (referred to clinic beta while clinic alpha's
 course is still open) finds alpha's modules, worksheets, sessions and scores (decision
 0158). Before, My modules, My progress and My sessions showed beta's course only (the
-newest open one) and the home's "Continue your module" link to alpha's module was
+newest open one), while the home showed alpha's, whose "Continue your module" link was
 "Page not found"."""
 
 import datetime as dt
@@ -45,8 +45,6 @@ def test_my_modules_lists_the_other_course_s_modules_and_they_open(world, plan):
     assert "Your other course at Clinic alpha" in other and "Activity and mood" in other
     reader = reverse("module_reader", args=[plan.entry.pk])
     assert reader in other
-    # The home's "Continue your module" leads to it: it opens, as the plan's own page.
-    assert reader in patient.get("/").content.decode()
     response = patient.get(reader)
     assert response.status_code == 200 and "Activity and mood" in response.content.decode()
     assert AuditEvent.objects.filter(action="module.viewed", patient=world.patient).exists()
@@ -59,6 +57,17 @@ def test_my_modules_lists_the_other_course_s_modules_and_they_open(world, plan):
     # Another patient: still "Page not found".
     other_patient = sign_in(Client(), world.other_patient.user)
     assert other_patient.get(reader).status_code == 404
+
+
+def test_the_home_shows_the_course_the_other_pages_show(world, plan):
+    """Before, the home followed the first-made open course (alpha: "Continue your
+    module" led to a module the reader did not find) and Messages, My modules and My
+    sessions the newest (beta)."""
+    later = _two_open(world)
+    patient = sign_in(Client(), world.patient.user)
+    home = patient.get("/")
+    assert home.context["episode"] == later
+    assert reverse("module_reader", args=[plan.entry.pk]) not in home.content.decode()
 
 
 def test_one_open_course_names_no_clinic_on_my_modules(world, plan):
