@@ -222,21 +222,27 @@ def care_model_change(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def _my_episode_sessions(user):
-    episode = plans.patient_episode(user)
-    if episode is None:
+    """The open course the patient's pages show, and the sessions of every open course
+    of theirs: two at once (referred to another clinic while one is still open), each
+    clinic's sessions are theirs to see and move (decision 0158; before, the other
+    course's were on no page but the home's)."""
+    courses = list(plans.open_courses_of(user))
+    if not courses:
         return None, Appointment.objects.none()
     sessions = (
         Appointment.objects.visible_to(user)
-        .filter(episode=episode)
+        .filter(episode__in=[course.pk for course in courses])
         .exclude(status=Appointment.Status.CANCELLED)
         .with_therapist_left()
-        .select_related("therapist")
+        .select_related("therapist", "episode__clinic")
         .prefetch_related(
             Prefetch(
                 "change_requests", queryset=ChangeRequest.objects.open(), to_attr="open_requests"
             )
         )
     )
+    episode = courses[0]
+    episode.several_clinics = len({course.clinic_id for course in courses}) > 1
     return episode, sessions
 
 
@@ -271,7 +277,11 @@ def _my_sessions_page(request, *, bound=None, bound_pk=None, status=200) -> Http
     return render(
         request,
         "appointments/my_sessions.html",
-        {"rows": rows, "page": page, "clinic": episode.clinic if episode else None},
+        {
+            "rows": rows,
+            "page": page,
+            "several_clinics": episode is not None and episode.several_clinics,
+        },
         status=status,
     )
 

@@ -10,6 +10,11 @@ urlpatterns = [
         views.my_earlier_messages,
         name="my_earlier_messages",
     ),
+    path(
+        "me/messages/earlier/<id:episode_id>/draft/",
+        views.my_earlier_messages_draft,
+        name="my_earlier_messages_draft",
+    ),
     path("episodes/<id:episode_id>/messages/", views.episode_messages, name="episode_messages"),
     path(
         "episodes/<id:episode_id>/messages/draft/",

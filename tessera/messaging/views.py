@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -162,21 +162,41 @@ def _render_mine(request, episode, form, others, **extra) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def my_earlier_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     """An earlier course's conversation, read only (decision 0151), or another open
     course's than the one the messages page shows (two at once, decision 0154,
-    follow-up): read, marked read, not written in here. Another's course is "Page not
-    found"; the course the messages page shows goes there."""
+    follow-up): read and marked read; the other open course is written in here as on
+    Messages (decision 0158), with its own draft. Another's course is "Page not found";
+    the course the messages page shows goes there."""
     episode = Episode.objects.own_one(request.user, episode_id)
     if episode is None:
         raise Http404
-    if not (
-        access.may_read_earlier_conversation(request.user, episode)
-        or access.may_read_other_open_conversation(request.user, episode)
-    ):
+    other = access.may_read_other_open_conversation(request.user, episode)
+    if not (other or access.may_read_earlier_conversation(request.user, episode)):
         return redirect("my_messages")  # the course the messages page shows
-    return _render(request, "messaging/my_earlier_messages.html", episode, None)
+    template = "messaging/my_earlier_messages.html"
+    if not other or not access.may_write_message(request.user, episode):
+        if request.method != "POST":
+            return _render(request, template, episode, None)
+        # Written on a page drawn while the course could still be written in (it has
+        # ended since, or lost its therapist): said, and the message shown back to copy.
+        if episode.status == "ended":
+            flash.error(request, _("This treatment has ended, so new messages cannot be sent."))
+        else:
+            flash.error(request, _("Nobody reads messages in this course."))
+        not_sent = (request.POST.get("body") or "").strip()[:5000]
+        response = _render(request, template, episode, None, not_sent=not_sent)
+        response.status_code = 409
+        return response
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if _send(request, episode, form):
+            return redirect("my_earlier_messages", episode_id=episode.pk)
+    else:
+        draft = actions.draft_for(episode, request.user)
+        form = MessageForm(initial={"body": draft.body, "submission_key": draft.submission_key})
+    return _render(request, template, episode, form)
 
 
 @staff_required
@@ -260,6 +280,17 @@ def _uuid_or_none(value):
 @require_POST
 def my_messages_draft(request: HttpRequest) -> HttpResponse:
     episode = _patient_episode(request.user)
+    if episode is None:
+        raise Http404
+    return _autosave(request, episode)
+
+
+@patient_required
+@require_POST
+def my_earlier_messages_draft(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The autosave of the other open course's page (decision 0158): a draft per course,
+    so what is typed to one clinic never lands in the other's box."""
+    episode = Episode.objects.own_one(request.user, episode_id)
     if episode is None:
         raise Http404
     return _autosave(request, episode)

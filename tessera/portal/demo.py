@@ -37,6 +37,7 @@ from tessera.fhir import demo as fhir_demo
 from tessera.inbox import demo as inbox_demo
 from tessera.intake import demo as intake_demo
 from tessera.letters import actions as letters
+from tessera.messaging import actions as message_actions
 from tessera.messaging import demo as messaging_demo
 from tessera.programs.actions import do_create_module_translation
 from tessera.programs.management.commands.load_sample_content import sample_directories
@@ -255,6 +256,9 @@ PATIENTS = [
     # Another Olle Nilsson in the same therapist's caseload, just started: each list tells
     # the two apart by their dates of birth (decision 0128).
     ("patient10", "Olle", "Nilsson", dt.date(1992, 6, 14), "riverside", "therapist", "active"),
+    # Moved to Bergen while her course at Riverside is still open: referred to Fjordside,
+    # she has two open courses at once (``_referred_while_open``, decision 0158).
+    ("patient11", "Ebba", "Sandberg", dt.date(1994, 2, 9), "riverside", "therapist2", "active"),
 ]
 # The GP of the patients who agreed to letters to them: Pia's course has its "treatment
 # started" letter, Vera's ended course its "treatment ended" one (written by the ending),
@@ -413,8 +417,33 @@ def _seed() -> list[Login]:
                 _created(local, user, clinics[slug], staff, born, therapist, status)
         patients[local] = Patient.objects.get(user=user)
         logins.append(Login(user.email, f"Patient ({clinics[slug].name})", False))
+    _referred_while_open(patients["patient11"], clinics["fjordside"], staff)
     _extend(DemoContext(region, clinics, staff, patients, logins))
     return logins
+
+
+# Riverside's word to the patient with two open courses, in the course still open there.
+WHILE_OPEN = (
+    "I hear you have moved to Bergen and that Fjordside will see you there. Your course "
+    "with us stays open until we have talked: write here whenever it suits you."
+)
+WHILE_OPEN_KEY = uuid.UUID("6f1d0b0e-3c1e-4c57-9d55-0158a0000001")
+
+
+def _referred_while_open(patient, clinic, staff) -> None:
+    """A second open course at another clinic while the first is still open (two at
+    once, decision 0158): Fjordside's course started with its plan, and a word from
+    Riverside's therapist waiting in the first. Safe to run twice."""
+    first = patient.episodes.get() if patient.episodes.count() == 1 else None
+    if first is None:
+        return
+    therapist = staff["fjord.therapist"]
+    episode = do_open_episode(patient, clinic, status="intake", therapist=therapist)
+    _start(episode, with_history=False)
+    _plan(episode, "depression-ba", therapist, False)
+    message_actions.do_send_message(
+        first, acting_user=first.therapist, body=WHILE_OPEN, submission_key=WHILE_OPEN_KEY
+    )
 
 
 def _created(local, user, clinic, staff, born, therapist, status) -> None:
@@ -521,6 +550,14 @@ INTAKE = {
         "beside the online modules.",
         "days": (35, 16),
         "gp": ("Dr Sanne de Vries", "Huisartsenpraktijk Grachten"),
+    },
+    "patient11": {
+        "phq": [2, 1, 2, 1, 2, 1, 1, 1, 0],
+        "gad": [1, 2, 1, 1, 1, 1, 1],
+        "diagnoses": ["F32.1"],
+        "notes": "Low mood since the winter; a move to Bergen for work is planned. Wants "
+        "to start now and go on from there.",
+        "days": (40, 5),
     },
     "patient9": {
         "phq": [2, 2, 2, 2, 2, 1, 2, 1, 0],
@@ -654,6 +691,7 @@ PLANS = {
     "patient7": "depression-ba",
     "patient8": "insomnia",
     "patient9": "depression-ba",
+    "patient11": "depression-ba",
 }
 
 
@@ -726,7 +764,7 @@ def _plan(episode, programme_key, therapist, with_work: bool) -> None:
 ENDED_COURSE_WEEKS = 9
 # Courses begun before the demo was seeded, in weeks: the blended patient at Canal had a
 # session with her therapist last week (``appointments.demo``).
-BEGUN = {"patient7": 2}
+BEGUN = {"patient7": 2, "patient11": 3}
 
 
 def _started_letter(episode, local: str, status: str) -> None:

@@ -265,10 +265,12 @@ def open_dues(episodes: list[Episode]) -> list[DueMeasure]:
 
 def latest_of(episodes: list[Episode]) -> Episode | None:
     """What ``plans.latest_episode`` answers, from the patient's episodes as read by
-    ``own_episodes``: the open one (the first made), else the one that ended last."""
+    ``own_episodes``: the open one (the newest, as every other page of the patient's:
+    with two open courses at once the home followed the first made, decision 0158), else
+    the one that ended last."""
     open_ = [e for e in episodes if e.status != Episode.Status.ENDED]
     if open_:
-        return min(open_, key=lambda e: e.pk)
+        return max(open_, key=lambda e: (e.created_at, e.pk))
     # In the order of the query (-ended_on, -id), as latest_episode orders them.
     return next((e for e in episodes if e.status == Episode.Status.ENDED), None)
 

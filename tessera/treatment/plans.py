@@ -61,7 +61,12 @@ def patient_episode(user):
 
 def latest_episode(user):
     """The signed-in patient's open episode, else the one that ended last, or None."""
-    return patient_episode(user) or (
+    return patient_episode(user) or last_ended(user)
+
+
+def last_ended(user):
+    """The signed-in patient's episode that ended last, or None."""
+    return (
         Episode.objects.visible_to(user)
         .filter(patient__user=user, status=Episode.Status.ENDED)
         .select_related("programme_version", "clinic", "therapist")

@@ -13,6 +13,13 @@ ROWS: dict[str, Row] = {
         everyone("deny", anon="login", staff_no_mfa="mfa", patient="redirect"),
         kwargs=lambda w: {"episode_id": w.episode.pk},
     ),
+    # The other open course's autosave (decision 0158): a patient's own course only.
+    "my_earlier_messages_draft": Row(
+        everyone("deny", anon="login", staff_no_mfa="mfa", patient="ok"),
+        method="post",
+        data={"body": "typing"},
+        kwargs=lambda w: {"episode_id": w.episode.pk},
+    ),
     "my_messages_draft": Row(only(PATIENTS), method="post", data={"body": "typing"}),
     "episode_messages": Row(only(EPISODE_STAFF), kwargs=lambda w: {"episode_id": w.episode.pk}),
     "episode_messages_draft": Row(

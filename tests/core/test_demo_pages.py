@@ -148,3 +148,21 @@ def test_the_ended_demo_course_shows_a_risk_answer_sent_after_its_questionnaire_
     sign_in(client, User.objects.get(email="harbour.therapist@demo.tessera.test"))
     page = client.get(reverse("risk_alert", args=[alert.pk])).content.decode()
     assert 'id="late-answers"' in page
+
+
+def test_the_demo_has_a_patient_with_two_open_courses(demo):
+    """Decision 0158: Ebba, referred to Fjordside while Riverside's course is still open,
+    finds Riverside's word on Messages and both courses' modules on My modules (her
+    pages are in Swedish: the marks are read, not the words)."""
+    user = User.objects.get(email="patient11@demo.tessera.test")
+    riverside, fjordside = user.patient_record.episodes.order_by("created_at", "id")
+    assert riverside.status == fjordside.status == "active"
+    client = Client()
+    sign_in(client, user)
+    messages = client.get(reverse("my_messages")).content.decode()
+    assert 'id="unread-other"' in messages
+    assert reverse("my_earlier_messages", args=[riverside.pk]) in messages
+    modules = client.get(reverse("my_plan")).content.decode()
+    assert f'id="other-course-{riverside.pk}"' in modules and 'id="course-shown"' in modules
+    other = client.get(reverse("my_earlier_messages", args=[riverside.pk]))
+    assert other.status_code == 200 and other.context["form"] is not None

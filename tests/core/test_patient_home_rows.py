@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tessera.core import languages
-from tessera.core.models import User
+from tessera.core.models import Episode, User
 from tessera.intake import timeline
 from tessera.portal.views import pages
 from tests.conftest import sign_in
@@ -22,7 +22,8 @@ from tests.core.test_patient_home_html import djangos_engine
 DUE_BEFORE = (
     '{% load treatment_tags %}{% for d in due %}<li class="card"><a href="{% url '
     "'questionnaire_fill' d.pk %}\">{{ d.instrument|plain_name }}</a><p>{{ d|why_asked }}"
-    "</p><p><strong>{% due_words d %}</strong></p></li>{% endfor %}"
+    "</p><p><strong>{% due_words d %}</strong></p>{% if several_clinics %}"
+    '<p class="due-clinic">{{ d.episode.clinic.name }}</p>{% endif %}</li>{% endfor %}'
 )
 # The list's items drawn as HTML in the view (decision 0088).
 DUE_NOW = "{{ due_html }}"
@@ -122,7 +123,10 @@ def test_the_rows_drawn_in_the_view_are_what_the_tags_drew(seeded_demo, contexts
             ("next module", NOTICE_BEFORE, NOTICE_NOW, context),
         ]
         if not context["ended"]:  # the to-do list is not shown after the end
-            pairs.append(("due", DUE_BEFORE, DUE_NOW, context))
+            # Each row names its clinic for a patient of two (decisions 0154, 0158: the
+            # demo's Ebba has courses at Riverside and Fjordside).
+            clinics = Episode.objects.own(person).values("clinic").distinct().count()
+            pairs.append(("due", DUE_BEFORE, DUE_NOW, {**context, "several_clinics": clinics > 1}))
         timelines = [context["timeline"]] + [r.steps for r in context["applications"]]
         pairs += [("when", WHEN_BEFORE, WHEN_NOW, {"steps": t}) for t in timelines]
         with translation.override(language), timezone.override(zone):

@@ -19,9 +19,10 @@ def test_the_intake_demo_is_there_once(seeded_demo):
         .exclude(email__startswith="history")  # the courses' own, accepted long ago
     )
     # Riverside's named patients in treatment came in through intake too (decision 0133):
-    # Pia, both Olles and Elin, accepted and closed; the seven applicants' stay as they were.
+    # Pia, both Olles, Elin and Ebba (decision 0158), accepted and closed; the seven
+    # applicants' stay as they were.
     admitted = riverside.filter(applicant__email__startswith="patient")
-    assert admitted.count() == 4 and set(admitted.values_list("status", flat=True)) == {"accepted"}
+    assert admitted.count() == 5 and set(admitted.values_list("status", flat=True)) == {"accepted"}
     riverside = riverside.exclude(pk__in=admitted)
     assert riverside.count() == 7 and riverside.exclude(status="draft").count() == 7
     assert riverside.filter(urgent=True).count() == 1

@@ -7,14 +7,16 @@
   (issue 14); the safety plan stays readable for good (``safety.views.plans``).
 - An earlier course (ended, the patient's pages showing a later one, here or at
   another clinic): its patient reads its scores, completed modules and sent worksheets
-  read only, as its conversation (decision 0154; 0151 for the conversation).
+  read only, as its conversation (decision 0154; 0151 for the conversation). So does
+  the patient of another open course than the one their pages show (two at once,
+  decision 0158): its modules are on My modules, written in there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .messaging import may_read_earlier_conversation
+from .messaging import may_read_earlier_conversation, may_read_other_open_conversation
 
 
 def may_correct_diary_entry(diary_entry, today: dt.date) -> bool:
@@ -35,5 +37,8 @@ def may_read_course(episode, today: dt.date) -> bool:
 def may_read_earlier_course(user, episode) -> bool:
     """The patient of an ended course whose pages now show a later one reads what it
     holds of theirs (scores, completed modules, sent worksheets), read only: the rule of
-    its conversation (``may_read_earlier_conversation``), one rule for the course."""
-    return may_read_earlier_conversation(user, episode)
+    its conversation (``may_read_earlier_conversation``), one rule for the course; and
+    another open course's, as its conversation (``may_read_other_open_conversation``)."""
+    return may_read_earlier_conversation(user, episode) or may_read_other_open_conversation(
+        user, episode
+    )

@@ -37,7 +37,10 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     one, else the latest), and their earlier courses, each on its own page. It drew
     every course's scores in one chart, in the shown course's time zone, with no word of
     which clinic asked them (decision 0154)."""
-    shown = plans.latest_episode(request.user)
+    # The open courses, newest first: the page shows the first and lists the others, each
+    # on its own page (two at once, decision 0158); else the latest ended one.
+    courses = list(plans.open_courses_of(request.user))
+    shown = courses[0] if courses else plans.last_ended(request.user)
     reading = shown is not None and access.may_read_course(shown, plans.clinic_today(shown.clinic))
     completed = (
         shown.plan.filter(completed_at__isnull=False)
@@ -58,6 +61,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
             "series": _series(responses, shown, request),
             "completed": completed,
             "earlier": earlier,
+            "others": courses[1:],
         },
     )
 
@@ -73,8 +77,9 @@ def _series(responses, episode, request):
 @require_GET
 def my_earlier_progress(request: HttpRequest, episode_id: int) -> HttpResponse:
     """An earlier course's scores, completed modules and sent worksheets, read only
-    (decision 0154). Another's course is "Page not found"; the course My progress shows
-    goes there. The worksheets' answers are shown within the clinic's reading period
+    (decision 0154), or another open course's (two at once, decision 0158). Another's
+    course is "Page not found"; the course My progress shows goes there. The
+    worksheets' answers are shown within the clinic's reading period
     (``may_read_course``), as the course's own pages show them; the scores and the
     modules' names for good, as My progress did."""
     episode = Episode.objects.own_one(request.user, episode_id)

@@ -36,17 +36,31 @@ class ModuleNotOpen(Exception):
 
 def _open_entry(user, entry_id: int):
     """An open module of the episode the patient reads (after the end too, within the
-    clinic's reading period); writing in it is checked by the actions. A module of
-    that plan that is not open (any more) raises ``ModuleNotOpen``; anything else 404."""
+    clinic's reading period), or of another open course of theirs (two at once:
+    referred to another clinic while one is still open, decision 0158); writing in it is
+    checked by the actions. A module of that plan that is not open (any more) raises
+    ``ModuleNotOpen``; anything else 404."""
     episode = plans.patient_reading_episode(user)
-    if episode is None:
+    if episode is not None:
+        found = _entry_of(episode, entry_id)
+        if found is not None:
+            return found
+    # Not the course the pages show: another open course's (a query only then).
+    other = plans.open_courses_of(user).filter(plan__pk=entry_id).first()
+    if other is None:
         raise Http404
+    return _entry_of(other, entry_id)
+
+
+def _entry_of(episode, entry_id: int):
+    """(episode, entry) when this open module is of the episode's plan; None when the
+    plan does not hold it; ``ModuleNotOpen`` when it holds it closed."""
     for state in plans.episode_states(episode):
         if state.entry.pk == entry_id and state.is_open:
             return episode, state.entry
     entry = PlanEntry.objects.filter(episode=episode, pk=entry_id).first()
     if entry is None:
-        raise Http404
+        return None
     raise ModuleNotOpen(entry)
 
 
@@ -98,6 +112,14 @@ def module_still_open(view):
     return wrapped
 
 
+def _other_courses(user, shown) -> list:
+    """The patient's open courses other than ``shown``, each with its modules' states."""
+    if shown is None or shown.status == Episode.Status.ENDED:
+        return []
+    others = [course for course in plans.open_courses_of(user) if course.pk != shown.pk]
+    return [(course, plans.episode_states(course)) for course in others]
+
+
 @patient_required
 def my_plan(request: HttpRequest) -> HttpResponse:
     episode = plans.patient_reading_episode(request.user)
@@ -115,6 +137,9 @@ def my_plan(request: HttpRequest) -> HttpResponse:
             "reading_until": plans.reading_until(episode) if episode else None,
             # An ended episode past its reading period: say so, not "not set up yet".
             "past": None if episode else plans.latest_episode(request.user),
+            # Another open course's modules (two at once, decision 0158): before, they
+            # were on no page, and its next module's link on the home page was not found.
+            "others": _other_courses(request.user, episode),
         },
     )
 
