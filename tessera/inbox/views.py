@@ -54,7 +54,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows = work.by_patient(kind)
     else:
         # One row per item: only the rows the page reaches are worked out (decision 0159).
-        work = worklist.draw(episodes, kind=kind, people=people)
+        number = request.GET.get("page", "")
+        reach = PAGE_SIZE * (int(number) if number.isdigit() and 0 < int(number) < 10**6 else 1)
+        work = worklist.draw(episodes, kind=kind, people=people, reach=reach)
         rows = work.rows
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_therapists_who_left(page.object_list, choice)

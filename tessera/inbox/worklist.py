@@ -279,22 +279,38 @@ class Drawn:
     team made and sorted (0153: a team's inbox made all its hundreds of rows to show
     fifty; issue 16)."""
 
-    def __init__(self, caseload: dict, now, clinics, kind: str = ""):
+    def __init__(self, caseload: dict, now, clinics, kind: str = "", reach: int = 0):
+        """``reach``: where the page asked for ends (its number times its size). The
+        kinds cut in the database that it reaches are read first, at most as many rows
+        as are left to it: fewer rows than that are all of the kind, and need no count
+        (a team's page of fewer rows than a page read each kind twice)."""
         self.caseload = caseload
         self.now = now
         self.clinics = clinics
+        self.kinds = [kind] if kind else [code for code, _label in KINDS]
+        self.made = 0  # rows made (the tests count them)
+        self.read: dict[str, list[Item]] = {}  # the first rows of a kind, read already
         self.found = {
             code: find(caseload, now, clinics)
             for code, (find, _order, _row) in FOUND_IN_PYTHON.items()
         }
-        self.tally = {
-            code: len(self.found[code])
-            if code in self.found
-            else CUT_IN_DATABASE[code][1](caseload, now, clinics)
-            for code, _label in KINDS
-        }
-        self.kinds = [kind] if kind else [code for code, _label in KINDS]
-        self.made = 0  # rows made (the tests count them)
+        self.tally: dict[str, int] = {}
+        left = reach
+        for code, _label in KINDS:
+            if code in self.found:
+                self.tally[code] = len(self.found[code])
+            elif left > 0 and code in self.kinds:
+                first = self.read[code] = self.first_of_kind(code, left)
+                whole = len(first) < left
+                self.tally[code] = len(first) if whole else self._count(code)
+            else:
+                self.tally[code] = self._count(code)
+            if code in self.kinds:
+                left = max(left - self.tally[code], 0)
+
+    def _count(self, kind: str) -> int:
+        _collector, count = CUT_IN_DATABASE[kind]
+        return count(self.caseload, self.now, self.clinics)
 
     def __len__(self) -> int:
         return sum(self.tally[kind] for kind in self.kinds)
@@ -317,6 +333,9 @@ class Drawn:
 
     def first_of_kind(self, kind: str, limit: int) -> list[Item]:
         """The first ``limit`` rows of one kind, in the inbox's order (``Item.sort_key``)."""
+        read = self.read.get(kind)
+        if read is not None and (len(read) >= limit or len(read) == self.tally[kind]):
+            return read[:limit]
         if kind in CUT_IN_DATABASE:
             collector, _count = CUT_IN_DATABASE[kind]
             rows = collector(self.caseload, self.now, self.clinics, limit=limit)
@@ -349,13 +368,13 @@ class Drawing:
         return sum(self.rows.tally.values())
 
 
-def draw(episodes, now=None, *, kind: str = "", people=()) -> Drawing:
+def draw(episodes, now=None, *, kind: str = "", people=(), reach: int = 0) -> Drawing:
     """``build(episodes, now).of_kind(kind)`` to page, without making every row: each
     kind counted (exactly), then only the rows a page reaches made (``Drawn``). The same
     rows in the same order, ties included (tests/inbox/test_inbox_drawn.py)."""
     now = now or timezone.now()
     caseload = read_caseload(episodes, people=people)
-    return Drawing(Drawn(caseload, now, collect.clinics_of(caseload), kind))
+    return Drawing(Drawn(caseload, now, collect.clinics_of(caseload), kind, reach))
 
 
 def read_caseload(episodes, *, people=()) -> dict[int, Episode]:

@@ -68,16 +68,20 @@ def test_every_page_of_every_kind_is_the_whole_lists_page_ties_included(world):
     assert RiskAlert.objects.filter(pk=1_000_000).exists()
     for kind in EVERY_KIND:
         whole = [item.key for item in built.of_kind(kind)]
-        drawn = worklist.draw(scope.caseload(user, choice), now, kind=kind, people=[user])
-        assert drawn.counts == built.counts
-        assert drawn.total == built.total
-        assert len(drawn.rows) == len(whole)
-        for size in (1, 3, 7, 50):
-            pages = Paginator(drawn.rows, size)
-            assert pages.count == len(whole)
-            for number in pages.page_range:
-                page = [item.key for item in pages.page(number).object_list]
-                assert page == whole[(number - 1) * size : number * size], (kind, size, number)
+        # ``reach``: where the page asked for ends (the rows it reaches read first).
+        for reach in (0, 3, 7, 50, 100):
+            episodes = scope.caseload(user, choice)
+            drawn = worklist.draw(episodes, now, kind=kind, people=[user], reach=reach)
+            assert drawn.counts == built.counts
+            assert drawn.total == built.total
+            assert len(drawn.rows) == len(whole)
+            for size in (1, 3, 7, 50):
+                pages = Paginator(drawn.rows, size)
+                assert pages.count == len(whole)
+                for number in pages.page_range:
+                    page = [item.key for item in pages.page(number).object_list]
+                    expected = whole[(number - 1) * size : number * size]
+                    assert page == expected, (kind, reach, size, number)
     keys = [item.key for item in built.of_kind(items.RISK)]
     assert keys.index("risk-1000000") < keys.index("risk-999999")
     replies = [item.key for item in built.of_kind(items.REPLY)]
