@@ -366,7 +366,44 @@ def replies(episodes, now, clinics=None, *, limit=None) -> list[Item]:
     ``limit``: only the first so many in the inbox's order (``Item.sort_key``): at most
     so many of each, ordered and cut in the database (the first of the two merged)."""
     caseload = loaded(episodes)
-    clinics = clinics or clinics_of(caseload)
+    worksheets, messages = _reply_rows(caseload, now, clinics or clinics_of(caseload), limit)
+    rows = worksheets + messages
+    if limit is not None:
+        rows = heapq.nsmallest(limit, rows, key=lambda item: item.sort_key)
+    return rows
+
+
+def first_replies(caseload, now, clinics, limit: int) -> tuple[list[Item], int]:
+    """``replies(caseload, now, clinics, limit=limit)`` and how many replies there are
+    (``count_replies``): worksheets or messages read whole (fewer than ``limit``) are
+    counted by the read; only the others are counted (decision 0159)."""
+    worksheets, messages = _reply_rows(caseload, now, clinics, limit)
+    rows = heapq.nsmallest(limit, worksheets + messages, key=lambda item: item.sort_key)
+    if len(worksheets) < limit:
+        owed = len(worksheets)
+    else:
+        owed = _count("inbox.count_feedback_owed", _feedback_owed, caseload, clinics=clinics)
+    if len(messages) < limit:
+        waiting = len(messages)
+    else:
+        distinct = Count("episode_id", distinct=True)
+        waiting = _count(
+            "inbox.count_waiting", _waiting_messages, caseload, distinct, clinics=clinics
+        )
+    return rows, owed + waiting
+
+
+def first_risk_alerts(caseload, now, clinics, limit: int) -> tuple[list[Item], int]:
+    """``risk_alerts(…, limit=limit)`` and how many there are: counted by the read when
+    it is fewer than ``limit`` (as ``first_replies``)."""
+    rows = risk_alerts(caseload, now, clinics, limit=limit)
+    found = len(rows) if len(rows) < limit else count_risk_alerts(caseload, now, clinics)
+    return rows, found
+
+
+def _reply_rows(caseload, now, clinics, limit) -> tuple[list[Item], list[Item]]:
+    """The worksheets' rows and the messages' rows (with ``limit``: the first so many of
+    each, in the inbox's order)."""
     if limit is None:
         owed, first_waiting, suffix = _feedback_owed_rows, _first_waiting_messages, ""
     else:
@@ -374,9 +411,9 @@ def replies(episodes, now, clinics=None, *, limit=None) -> list[Item]:
         first_waiting = partial(_first_of, _first_waiting_messages, "sent_at", limit=limit)
         suffix = f".{limit}"
     answers = rows_for_ids(f"inbox.feedback_owed{suffix}", owed, caseload, clinics=clinics)
-    rows = []
+    worksheets = []
     for pk, episode_id, submitted_at, step, module in answers:
-        rows.append(
+        worksheets.append(
             Item(
                 items.REPLY,
                 caseload[episode_id],
@@ -391,8 +428,9 @@ def replies(episodes, now, clinics=None, *, limit=None) -> list[Item]:
             )
         )
     waiting = rows_for_ids(f"inbox.first_waiting{suffix}", first_waiting, caseload, clinics=clinics)
+    messages = []
     for pk, episode_id, sent_at, count in waiting:
-        rows.append(
+        messages.append(
             Item(
                 items.REPLY,
                 caseload[episode_id],
@@ -405,9 +443,7 @@ def replies(episodes, now, clinics=None, *, limit=None) -> list[Item]:
                 key=f"message-{pk}",
             )
         )
-    if limit is not None:
-        rows = heapq.nsmallest(limit, rows, key=lambda item: item.sort_key)
-    return rows
+    return worksheets, messages
 
 
 def _first_of(build, at: str, caseload, clinics, *, limit):

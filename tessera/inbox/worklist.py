@@ -233,9 +233,10 @@ def build(episodes, now=None, *, people=()) -> Worklist:
 
 # The kinds whose rows are ordered and cut in the database: only the first ``limit`` of
 # each read (``limit``).
+# Each: (its first rows, its count, its first rows and how many there are).
 CUT_IN_DATABASE = {
-    items.RISK: (collect.risk_alerts, collect.count_risk_alerts),
-    items.REPLY: (collect.replies, collect.count_replies),
+    items.RISK: (collect.risk_alerts, collect.count_risk_alerts, collect.first_risk_alerts),
+    items.REPLY: (collect.replies, collect.count_replies, collect.first_replies),
 }
 # The kinds a Python rule finds among the caseload (the flag of a new patient, days of
 # inactivity, overdue days in the clinic's time zone, reliable change, plan states): what
@@ -300,16 +301,17 @@ class Drawn:
             if code in self.found:
                 self.tally[code] = len(self.found[code])
             elif left > 0 and code in self.kinds:
-                first = self.read[code] = self.first_of_kind(code, left)
-                whole = len(first) < left
-                self.tally[code] = len(first) if whole else self._count(code)
+                _collector, _count, first_and_count = CUT_IN_DATABASE[code]
+                first, self.tally[code] = first_and_count(caseload, now, clinics, left)
+                self.read[code] = first
+                self.made += len(first)
             else:
                 self.tally[code] = self._count(code)
             if code in self.kinds:
                 left = max(left - self.tally[code], 0)
 
     def _count(self, kind: str) -> int:
-        _collector, count = CUT_IN_DATABASE[kind]
+        _collector, count, _first_and_count = CUT_IN_DATABASE[kind]
         return count(self.caseload, self.now, self.clinics)
 
     def __len__(self) -> int:
@@ -337,7 +339,7 @@ class Drawn:
         if read is not None and (len(read) >= limit or len(read) == self.tally[kind]):
             return read[:limit]
         if kind in CUT_IN_DATABASE:
-            collector, _count = CUT_IN_DATABASE[kind]
+            collector, _count, _first_and_count = CUT_IN_DATABASE[kind]
             rows = collector(self.caseload, self.now, self.clinics, limit=limit)
         else:
             _find, order, row = FOUND_IN_PYTHON[kind]
