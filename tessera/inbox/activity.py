@@ -136,20 +136,31 @@ def count_inactive_patients(caseload, now, clinics=None) -> int:
 
 def inactive_patients(episodes, now, clinics=None) -> list[Item]:
     caseload = collect.loaded(episodes)
-    rows = []
-    for episode, moment, source in _inactive(caseload, now, clinics):
-        rows.append(
-            Item(
-                items.INACTIVE,
-                episode,
-                partial(_inactive_reason, episode, moment, source, now),
-                partial(items.messages_url, episode.pk),
-                WRITE_TO_PATIENT,
-                moment,
-                key=f"inactive-{episode.pk}",
-            )
-        )
-    return rows
+    return [inactive_row(found, now) for found in _inactive(caseload, now, clinics)]
+
+
+def found_inactive(caseload, now, clinics=None) -> list:
+    """(episode, newest activity, what it was) of each inactive patient."""
+    return list(_inactive(caseload, now, clinics))
+
+
+def inactive_order(found):
+    """Where the row of ``found`` is among its kind (``collect.new_patient_order``)."""
+    episode, moment, _source = found
+    return moment, f"inactive-{episode.pk}"
+
+
+def inactive_row(found, now) -> Item:
+    episode, moment, source = found
+    return Item(
+        items.INACTIVE,
+        episode,
+        partial(_inactive_reason, episode, moment, source, now),
+        partial(items.messages_url, episode.pk),
+        WRITE_TO_PATIENT,
+        moment,
+        key=f"inactive-{episode.pk}",
+    )
 
 
 def _inactive_reason(episode, moment, source, now) -> str:
@@ -173,10 +184,23 @@ def deteriorations(episodes, now, clinics=None) -> list[Item]:
     baseline and the latest, picked by window functions in the database), not every
     response of the caseload (ten a patient, each with its episode, patient, clinic and
     therapist made into objects, was most of the inbox's time; issue 16)."""
-    rows = []
-    for definition, first, latest in _deteriorated(collect.loaded(episodes), clinics):
-        rows.append(_deterioration_row(definition, first, latest))
-    return rows
+    caseload = collect.loaded(episodes)
+    return [_deterioration_row(*found) for found in _deteriorated(caseload, clinics)]
+
+
+def found_deteriorations(caseload, now, clinics=None) -> list:
+    """(definition, baseline, latest) of each series that reliably deteriorated."""
+    return list(_deteriorated(caseload, clinics))
+
+
+def deterioration_order(found):
+    """Where the row of ``found`` is among its kind (``collect.new_patient_order``)."""
+    _definition, _first, latest = found
+    return latest.submitted_at, f"deterioration-{latest.pk}"
+
+
+def deterioration_row(found) -> Item:
+    return _deterioration_row(*found)
 
 
 def count_deteriorations(caseload, now, clinics=None) -> int:

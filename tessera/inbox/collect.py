@@ -14,6 +14,7 @@ index descent per episode grew a level deeper as the country grew."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import zoneinfo
 from collections import defaultdict
 from functools import partial
@@ -110,16 +111,19 @@ ALERT_COLUMNS = (
 )
 
 
-def risk_alerts(episodes, now, clinics=None) -> list[Item]:
+def risk_alerts(episodes, now, clinics=None, *, limit=None) -> list[Item]:
     """The caseload's open alerts, oldest first: one query, its SQL compiled once per
     process (``rows_for_ids``), each row made into an alert without ``Model.__init__``
-    (as ``.only(*ALERT_COLUMNS)`` made it; issue 16)."""
+    (as ``.only(*ALERT_COLUMNS)`` made it; issue 16). ``limit``: only the first so many
+    in the inbox's order (``Item.sort_key``), ordered and cut in the database."""
     caseload = loaded(episodes)
     clinics = clinics or clinics_of(caseload)
-    alerts = [
-        loaded_row(RiskAlert, DEFAULT_DB_ALIAS, ALERT_COLUMNS, row)
-        for row in rows_for_ids("inbox.risk_alerts", _alert_rows, caseload, clinics=clinics)
-    ]
+    if limit is None:
+        found = rows_for_ids("inbox.risk_alerts", _alert_rows, caseload, clinics=clinics)
+    else:
+        first = partial(_first_alert_rows, limit=limit)
+        found = rows_for_ids(f"inbox.risk_alerts.{limit}", first, caseload, clinics=clinics)
+    alerts = [loaded_row(RiskAlert, DEFAULT_DB_ALIAS, ALERT_COLUMNS, row) for row in found]
     rows = []
     for alert in alerts:
         alert.episode = caseload[alert.episode_id]
@@ -140,6 +144,39 @@ def risk_alerts(episodes, now, clinics=None) -> list[Item]:
 
 def _alert_rows(caseload, clinics):
     return _open_alerts(caseload, clinics).order_by("opened_at", "id").values_list(*ALERT_COLUMNS)
+
+
+class KeyText(Func):
+    """An id as the text of a row's ``key`` compares it (``Item.sort_key``: "risk-10"
+    before "risk-9"): the digits as text, compared by code point as Python compares
+    strings (PostgreSQL's "C" collation; SQLite compares text so already)."""
+
+    function = "CAST"
+    template = "CAST(%(expressions)s AS TEXT)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f'({sql} COLLATE "C")', params
+
+
+def _severity_rank():
+    """``SEVERITY_RANK`` in SQL (9 for any other severity, as ``.get(…, 9)``)."""
+    return Case(
+        *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+
+
+def _first_alert_rows(caseload, clinics, *, limit):
+    """The first ``limit`` of ``_alert_rows`` in the inbox's order: most severe, oldest,
+    then the row's key (``Item.sort_key``)."""
+    return (
+        _open_alerts(caseload, clinics)
+        .order_by(_severity_rank().asc(), "opened_at", KeyText("id").asc())
+        .values_list(*ALERT_COLUMNS)[:limit]
+    )
 
 
 def _risk_reason(alert, now) -> str:
@@ -228,20 +265,29 @@ def new_patients(episodes, now, clinics=None) -> list[Item]:
     """Patients newly handed over to their therapist (``Episode.new_to_therapist``), until
     the therapist first opens the overview or writes to them. No query: the flag comes
     with the caseload's episodes."""
-    rows = []
-    for episode in _new(loaded(episodes)):
-        rows.append(
-            Item(
-                items.NEW_PATIENT,
-                episode,
-                partial(_new_reason, episode),
-                partial(items.overview_url, episode.pk),
-                OPEN_OVERVIEW,
-                episode.created_at,
-                key=f"new-{episode.pk}",
-            )
-        )
-    return rows
+    return [new_patient_row(episode) for episode in _new(loaded(episodes))]
+
+
+def found_new_patients(caseload, now, clinics=None) -> list:
+    return list(_new(caseload))
+
+
+def new_patient_order(episode):
+    """Where a new patient's row is among its kind (``Item.sort_key`` without the kind and
+    rank), before its row is made."""
+    return episode.created_at, f"new-{episode.pk}"
+
+
+def new_patient_row(episode) -> Item:
+    return Item(
+        items.NEW_PATIENT,
+        episode,
+        partial(_new_reason, episode),
+        partial(items.overview_url, episode.pk),
+        OPEN_OVERVIEW,
+        episode.created_at,
+        key=f"new-{episode.pk}",
+    )
 
 
 def _new_reason(episode) -> str:
@@ -315,14 +361,59 @@ def count_replies(caseload, now, clinics=None) -> int:
     return owed + waiting
 
 
-def replies(episodes, now, clinics=None) -> list[Item]:
-    """Submitted worksheets without feedback, and patient messages without a reply."""
+def replies(episodes, now, clinics=None, *, limit=None) -> list[Item]:
+    """Submitted worksheets without feedback, and patient messages without a reply.
+    ``limit``: only the first so many in the inbox's order (``Item.sort_key``): at most
+    so many of each, ordered and cut in the database (the first of the two merged)."""
     caseload = loaded(episodes)
-    clinics = clinics or clinics_of(caseload)
-    answers = rows_for_ids("inbox.feedback_owed", _feedback_owed_rows, caseload, clinics=clinics)
-    rows = []
+    worksheets, messages = _reply_rows(caseload, now, clinics or clinics_of(caseload), limit)
+    rows = worksheets + messages
+    if limit is not None:
+        rows = heapq.nsmallest(limit, rows, key=lambda item: item.sort_key)
+    return rows
+
+
+def first_replies(caseload, now, clinics, limit: int) -> tuple[list[Item], int]:
+    """``replies(caseload, now, clinics, limit=limit)`` and how many replies there are
+    (``count_replies``): worksheets or messages read whole (fewer than ``limit``) are
+    counted by the read; only the others are counted (decision 0159)."""
+    worksheets, messages = _reply_rows(caseload, now, clinics, limit)
+    rows = heapq.nsmallest(limit, worksheets + messages, key=lambda item: item.sort_key)
+    if len(worksheets) < limit:
+        owed = len(worksheets)
+    else:
+        owed = _count("inbox.count_feedback_owed", _feedback_owed, caseload, clinics=clinics)
+    if len(messages) < limit:
+        waiting = len(messages)
+    else:
+        distinct = Count("episode_id", distinct=True)
+        waiting = _count(
+            "inbox.count_waiting", _waiting_messages, caseload, distinct, clinics=clinics
+        )
+    return rows, owed + waiting
+
+
+def first_risk_alerts(caseload, now, clinics, limit: int) -> tuple[list[Item], int]:
+    """``risk_alerts(…, limit=limit)`` and how many there are: counted by the read when
+    it is fewer than ``limit`` (as ``first_replies``)."""
+    rows = risk_alerts(caseload, now, clinics, limit=limit)
+    found = len(rows) if len(rows) < limit else count_risk_alerts(caseload, now, clinics)
+    return rows, found
+
+
+def _reply_rows(caseload, now, clinics, limit) -> tuple[list[Item], list[Item]]:
+    """The worksheets' rows and the messages' rows (with ``limit``: the first so many of
+    each, in the inbox's order)."""
+    if limit is None:
+        owed, first_waiting, suffix = _feedback_owed_rows, _first_waiting_messages, ""
+    else:
+        owed = partial(_first_of, _feedback_owed_rows, "submitted_at", limit=limit)
+        first_waiting = partial(_first_of, _first_waiting_messages, "sent_at", limit=limit)
+        suffix = f".{limit}"
+    answers = rows_for_ids(f"inbox.feedback_owed{suffix}", owed, caseload, clinics=clinics)
+    worksheets = []
     for pk, episode_id, submitted_at, step, module in answers:
-        rows.append(
+        worksheets.append(
             Item(
                 items.REPLY,
                 caseload[episode_id],
@@ -336,11 +427,10 @@ def replies(episodes, now, clinics=None) -> list[Item]:
                 key=f"worksheet-{pk}",
             )
         )
-    waiting = rows_for_ids(
-        "inbox.first_waiting", _first_waiting_messages, caseload, clinics=clinics
-    )
+    waiting = rows_for_ids(f"inbox.first_waiting{suffix}", first_waiting, caseload, clinics=clinics)
+    messages = []
     for pk, episode_id, sent_at, count in waiting:
-        rows.append(
+        messages.append(
             Item(
                 items.REPLY,
                 caseload[episode_id],
@@ -353,7 +443,13 @@ def replies(episodes, now, clinics=None) -> list[Item]:
                 key=f"message-{pk}",
             )
         )
-    return rows
+    return worksheets, messages
+
+
+def _first_of(build, at: str, caseload, clinics, *, limit):
+    """The first ``limit`` rows of ``build`` by the inbox's order within a kind: when,
+    then the row's key (its id as text, ``KeyText``)."""
+    return build(caseload, clinics).order_by(at, KeyText("id").asc())[:limit]
 
 
 def _worksheet_reason(step, module) -> str:
@@ -423,22 +519,33 @@ def overdue_questionnaires(episodes, now, clinics=None) -> list[Item]:
     """One row per patient, however many questionnaires are overdue (issue 20: one row
     per questionnaire was noise). Keyed by the oldest one."""
     caseload = loaded(episodes)
-    rows = []
-    for episode_id, measures in _overdue_by_episode(caseload, now, clinics).items():
-        first_pk, _episode_id, first_due, _instrument, _point = measures[0]
-        episode = caseload[episode_id]
-        rows.append(
-            Item(
-                items.OVERDUE,
-                episode,
-                partial(_overdue_reason, episode.clinic, measures),
-                partial(items.url_with_id, "patient_measures", "pk", episode.patient_id),
-                SEE_QUESTIONNAIRES,
-                first_due,
-                key=f"due-{first_pk}",
-            )
-        )
-    return rows
+    return [overdue_row(caseload, found) for found in found_overdue(caseload, now, clinics)]
+
+
+def found_overdue(caseload, now, clinics=None) -> list:
+    """(episode id, its overdue questionnaires) of each patient with any."""
+    return list(_overdue_by_episode(caseload, now, clinics).items())
+
+
+def overdue_order(found):
+    """Where the row of ``found`` is among its kind (as ``new_patient_order``)."""
+    first_pk, _episode_id, first_due, _instrument, _point = found[1][0]
+    return first_due, f"due-{first_pk}"
+
+
+def overdue_row(caseload, found) -> Item:
+    episode_id, measures = found
+    first_pk, _episode_id, first_due, _instrument, _point = measures[0]
+    episode = caseload[episode_id]
+    return Item(
+        items.OVERDUE,
+        episode,
+        partial(_overdue_reason, episode.clinic, measures),
+        partial(items.url_with_id, "patient_measures", "pk", episode.patient_id),
+        SEE_QUESTIONNAIRES,
+        first_due,
+        key=f"due-{first_pk}",
+    )
 
 
 def _overdue_reason(clinic, measures) -> str:
@@ -600,23 +707,36 @@ def count_modules_to_open(caseload, now, clinics=None) -> int:
 def modules_to_open(episodes, now, clinics=None) -> list[Item]:
     """Plans whose programme opens modules by hand ("manual"), where the patient has
     finished every open module and the next one waits for the therapist to open it."""
-    rows = []
-    caseload = loaded(episodes)
-    for episode, plan, waiting in _waiting_modules(caseload, clinics):
-        finished = [e.completed_at for e in plan if e.completed_at]
-        since = max(finished) if finished else _start(episode)
-        rows.append(
-            Item(
-                items.UNLOCK,
-                episode,
-                partial(_unlock_reason, waiting.title, waiting.language),
-                partial(items.url_with_id, "plan", "pk", episode.patient_id),
-                OPEN_PLAN,
-                since,
-                key=f"unlock-{waiting.pk}",
-            )
-        )
-    return rows
+    return [module_row(found) for found in _waiting_modules(loaded(episodes), clinics)]
+
+
+def found_modules(caseload, now, clinics=None) -> list:
+    """(episode, plan, the entry that waits) of each plan whose next module waits."""
+    return list(_waiting_modules(caseload, clinics))
+
+
+def module_order(found):
+    """Where the row of ``found`` is among its kind (as ``new_patient_order``)."""
+    episode, plan, waiting = found
+    return _waiting_since(episode, plan), f"unlock-{waiting.pk}"
+
+
+def _waiting_since(episode, plan):
+    finished = [e.completed_at for e in plan if e.completed_at]
+    return max(finished) if finished else _start(episode)
+
+
+def module_row(found) -> Item:
+    episode, plan, waiting = found
+    return Item(
+        items.UNLOCK,
+        episode,
+        partial(_unlock_reason, waiting.title, waiting.language),
+        partial(items.url_with_id, "plan", "pk", episode.patient_id),
+        OPEN_PLAN,
+        _waiting_since(episode, plan),
+        key=f"unlock-{waiting.pk}",
+    )
 
 
 def _marked(title: str, language: str) -> str:

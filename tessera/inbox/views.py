@@ -45,11 +45,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     therapists = scope.team_therapists(user)
     choice = scope.choose(user, request.GET.get("therapist"), therapists)
     # The user is read already: their own caseload's therapist needs no query.
-    work = worklist.build(scope.CaseloadRead(user, choice), people=[user, *therapists])
+    episodes, people = scope.CaseloadRead(user, choice), [user, *therapists]
     kind = request.GET.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
     grouped = request.GET.get("group") == "patient"
-    rows = work.by_patient(kind) if grouped else work.of_kind(kind)
+    if grouped:
+        work = worklist.build(episodes, people=people)
+        rows = work.by_patient(kind)
+    else:
+        # One row per item: only the rows the page reaches are worked out (decision 0159).
+        number = request.GET.get("page", "")
+        reach = PAGE_SIZE * (int(number) if number.isdigit() and 0 < int(number) < 10**6 else 1)
+        work = worklist.draw(episodes, kind=kind, people=people, reach=reach)
+        rows = work.rows
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_therapists_who_left(page.object_list, choice)
     patients = sorted({row.episode.patient_id for row in page.object_list})

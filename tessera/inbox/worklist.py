@@ -24,6 +24,7 @@ inbox's and the staff home's time).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -228,6 +229,154 @@ def build(episodes, now=None, *, people=()) -> Worklist:
         rows.extend(collector(caseload, now, clinics))
     rows.sort(key=lambda item: item.sort_key)
     return Worklist(rows, caseload)
+
+
+# The kinds whose rows are ordered and cut in the database: only the first ``limit`` of
+# each read (``limit``).
+# Each: (its first rows, its count, its first rows and how many there are).
+CUT_IN_DATABASE = {
+    items.RISK: (collect.risk_alerts, collect.count_risk_alerts, collect.first_risk_alerts),
+    items.REPLY: (collect.replies, collect.count_replies, collect.first_replies),
+}
+# The kinds a Python rule finds among the caseload (the flag of a new patient, days of
+# inactivity, overdue days in the clinic's time zone, reliable change, plan states): what
+# each finds is read once, counted, and only the first ``limit`` made into rows. Each
+# kind: (what it finds, where one is in the kind's order, its row).
+FOUND_IN_PYTHON = {
+    items.NEW_PATIENT: (
+        collect.found_new_patients,
+        collect.new_patient_order,
+        lambda caseload, now, found: collect.new_patient_row(found),
+    ),
+    items.INACTIVE: (
+        activity.found_inactive,
+        activity.inactive_order,
+        lambda caseload, now, found: activity.inactive_row(found, now),
+    ),
+    items.OVERDUE: (
+        collect.found_overdue,
+        collect.overdue_order,
+        lambda caseload, now, found: collect.overdue_row(caseload, found),
+    ),
+    items.DETERIORATION: (
+        activity.found_deteriorations,
+        activity.deterioration_order,
+        lambda caseload, now, found: activity.deterioration_row(found),
+    ),
+    items.UNLOCK: (
+        collect.found_modules,
+        collect.module_order,
+        lambda caseload, now, found: collect.module_row(found),
+    ),
+}
+
+
+class Drawn:
+    """The inbox's rows of one kind or of every kind, in ``build``'s order, as a
+    sequence a ``Paginator`` pages: its length is the exact count, and a slice makes
+    only the rows of the kinds it reaches, each at most as many as the slice ends at
+    (decision 0159). The order's first key is the kind, so the rows of every kind are
+    each kind's in turn: a page is the first rows of a few kinds, not every row of the
+    team made and sorted (0153: a team's inbox made all its hundreds of rows to show
+    fifty; issue 16)."""
+
+    def __init__(self, caseload: dict, now, clinics, kind: str = "", reach: int = 0):
+        """``reach``: where the page asked for ends (its number times its size). The
+        kinds cut in the database that it reaches are read first, at most as many rows
+        as are left to it: fewer rows than that are all of the kind, and need no count
+        (a team's page of fewer rows than a page read each kind twice)."""
+        self.caseload = caseload
+        self.now = now
+        self.clinics = clinics
+        self.kinds = [kind] if kind else [code for code, _label in KINDS]
+        self.made = 0  # rows made (the tests count them)
+        self.read: dict[str, list[Item]] = {}  # the first rows of a kind, read already
+        self.found = {
+            code: find(caseload, now, clinics)
+            for code, (find, _order, _row) in FOUND_IN_PYTHON.items()
+        }
+        self.tally: dict[str, int] = {}
+        left = reach
+        for code, _label in KINDS:
+            if code in self.found:
+                self.tally[code] = len(self.found[code])
+            elif left > 0 and code in self.kinds:
+                _collector, _count, first_and_count = CUT_IN_DATABASE[code]
+                first, self.tally[code] = first_and_count(caseload, now, clinics, left)
+                self.read[code] = first
+                self.made += len(first)
+            else:
+                self.tally[code] = self._count(code)
+            if code in self.kinds:
+                left = max(left - self.tally[code], 0)
+
+    def _count(self, kind: str) -> int:
+        _collector, count, _first_and_count = CUT_IN_DATABASE[kind]
+        return count(self.caseload, self.now, self.clinics)
+
+    def __len__(self) -> int:
+        return sum(self.tally[kind] for kind in self.kinds)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("the rows are read a slice at a time")
+        start, stop, _step = index.indices(len(self))
+        rows: list[Item] = []
+        before = 0  # the rows of the kinds before this one
+        for kind in self.kinds:
+            size = self.tally[kind]
+            if before >= stop:
+                break
+            if size and before + size > start:
+                first = self.first_of_kind(kind, min(stop - before, size))
+                rows.extend(first[max(start - before, 0) :])
+            before += size
+        return rows
+
+    def first_of_kind(self, kind: str, limit: int) -> list[Item]:
+        """The first ``limit`` rows of one kind, in the inbox's order (``Item.sort_key``)."""
+        read = self.read.get(kind)
+        if read is not None and (len(read) >= limit or len(read) == self.tally[kind]):
+            return read[:limit]
+        if kind in CUT_IN_DATABASE:
+            collector, _count, _first_and_count = CUT_IN_DATABASE[kind]
+            rows = collector(self.caseload, self.now, self.clinics, limit=limit)
+        else:
+            _find, order, row = FOUND_IN_PYTHON[kind]
+            first = heapq.nsmallest(limit, self.found[kind], key=order)
+            rows = [row(self.caseload, self.now, found) for found in first]
+        self.made += len(rows)
+        return rows
+
+
+@dataclass
+class Drawing:
+    """What the inbox page shows of a ``Worklist`` when it draws a page (``draw``): the
+    numbers of every kind, as ``Tally``'s, and the caseload (whose names a row's is told
+    apart from), with ``rows`` to page."""
+
+    rows: Drawn
+
+    @property
+    def caseload(self) -> dict:
+        return self.rows.caseload
+
+    @property
+    def counts(self) -> list[tuple[str, object, int]]:
+        return Tally(self.rows.tally).counts
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.tally.values())
+
+
+def draw(episodes, now=None, *, kind: str = "", people=(), reach: int = 0) -> Drawing:
+    """``build(episodes, now).of_kind(kind)`` to page, without making every row: each
+    kind counted (exactly), then only the rows a page reaches made (``Drawn``). The same
+    rows in the same order, ties included (tests/inbox/test_inbox_drawn.py)."""
+    now = now or timezone.now()
+    caseload = read_caseload(episodes, people=people)
+    return Drawing(Drawn(caseload, now, collect.clinics_of(caseload), kind, reach))
 
 
 def read_caseload(episodes, *, people=()) -> dict[int, Episode]:

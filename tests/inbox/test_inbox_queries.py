@@ -55,7 +55,10 @@ def test_the_worklist_and_the_page_cost_the_same_for_6_and_60_patients(
     counts = {kind: n for kind, _label, n in work.counts}
     assert all(counts[kind] >= 60 for kind, _label in items.KINDS), counts
     assert large == small, (small, large)
-    assert large_page == small_page, (small_page, large_page)
+    # A page draws only the kinds it reaches (decision 0159): 60 patients' alerts fill it,
+    # and the alerts and replies are counted apart (three COUNTs) only when their rows do
+    # not all fit the page; fewer are all read, and counted by the read.
+    assert large_page <= small_page + 3, (small_page, large_page)
     # Four for the user (staff, second factor, roles, patient record), three for the
     # caseload (its episodes, then their clinics and their therapists, each read once and
     # shared by the episodes; issue 16) and seven for the rows. "Overdue" counts days in
@@ -76,4 +79,6 @@ def test_the_team_inbox_costs_the_same_for_small_and_large_teams(world, client, 
     caseload(world, world["colleague"], programme, 12)
     large, response = _count(lambda: client.get(url))
     assert response.status_code == 200
-    assert large == small
+    # A page draws only the kinds it reaches (decision 0159): the larger team's first
+    # kinds fill it.
+    assert large <= small, (small, large)
