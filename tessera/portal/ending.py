@@ -2,8 +2,9 @@
 
 Treatment checks the form and closes the episode (its fields, the measures after the
 end: ``tessera.treatment.ending``); an episode with an unresolved risk alert cannot be
-ended (safety's alerts); an end-of-treatment letter with the outcome summary goes to the
-GP or referrer where the patient agreed to letters (letters). All in one transaction.
+ended (safety's alerts); its coming sessions are cancelled (appointments, decision
+0164); an end-of-treatment letter with the outcome summary goes to the GP or referrer
+where the patient agreed to letters (letters). All in one transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tessera.appointments import actions as sessions
 from tessera.core import access
 from tessera.core.models import Episode
 from tessera.letters import actions as letters
@@ -30,6 +32,7 @@ class Ended:
     no_letter_because: str | None
     cancelled: int
     scheduled: int
+    sessions_cancelled: int = 0
 
 
 @transaction.atomic
@@ -75,6 +78,8 @@ def do_end_episode(
     cancelled, scheduled = ending.close_episode(
         episode, acting_user=acting_user, reason=reason, note=note, ended_on=ended_on
     )
+    # The coming sessions will not take place (decision 0164).
+    sessions_cancelled = sessions.do_cancel_coming_sessions(episode, acting_user=acting_user)
     refusal = access.gp_letter_refusal(episode.patient)
     letter = None
     if refusal is None:
@@ -85,4 +90,4 @@ def do_end_episode(
             language=letter_language,
             note=letter_note,
         )
-    return Ended(episode, letter, refusal, cancelled, scheduled)
+    return Ended(episode, letter, refusal, cancelled, scheduled, sessions_cancelled)

@@ -6,3 +6,6 @@ class ResearchConfig(AppConfig):
     name = "tessera.research"
     label = "research"
     verbose_name = _("Research")
+
+    def ready(self) -> None:
+        from . import kept_at_end  # noqa: F401  (registers the study's measures)

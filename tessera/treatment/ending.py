@@ -3,7 +3,8 @@
 On ending, the measures after treatment are set from the real end date (not the planned
 one): the post-treatment questionnaire falls due on the day treatment ends, the
 follow-ups at 3, 6 and 12 months after it, and they stay open to the patient after the
-end. Weekly and before-module questionnaires still pending are cancelled. The patient
+end. Weekly and before-module questionnaires still pending are cancelled, except those
+a research study asked for (its follow-up goes on after treatment, per protocol). The patient
 can still write (finish a worksheet, send a message) for the clinic's
 ``read_only_after_days``; after that their record is read-only to them
 (``Episode.read_only_from``). An end-of-treatment letter with the outcome summary goes
@@ -39,6 +40,23 @@ NEEDS_A_NOTE = {
 }
 
 
+# Who else asked for an occasion that must not stop at the end: each function takes the
+# episode and gives the ids of its occasions kept as they are (research registers its
+# trial's measures, which go on after treatment by protocol; decision 0164). Treatment
+# may not import research (it sits above), so research tells it, as the notification
+# owners register what is still wanted.
+_KEPT_AT_END = []
+
+
+def register_kept_at_end(kept):
+    _KEPT_AT_END.append(kept)
+    return kept
+
+
+def _kept_at_end(episode: Episode) -> set[int]:
+    return {pk for kept in _KEPT_AT_END for pk in kept(episode)}
+
+
 def ending_problems(episode: Episode, reason: str, note: str) -> dict[str, str]:
     """{field: message} for an ending treatment cannot accept; raises when the episode
     has already ended (there is nothing to correct on the form)."""
@@ -59,8 +77,10 @@ def _reschedule(episode: Episode, ended_on: dt.date) -> tuple[int, int]:
         dt.time.min,
         tzinfo=zoneinfo.ZoneInfo(episode.clinic.time_zone),
     )
-    cancelled = pending.filter(time_point__in=STOP_AT_END, due_at__gte=next_day).update(
-        cancelled=True
+    cancelled = (
+        pending.filter(time_point__in=STOP_AT_END, due_at__gte=next_day)
+        .exclude(pk__in=_kept_at_end(episode))
+        .update(cancelled=True)
     )
     rules = MeasureRule.objects.filter(
         clinic=episode.clinic, programme_key="", time_point__in=AFTER_END

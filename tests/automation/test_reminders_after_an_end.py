@@ -113,3 +113,28 @@ def test_a_booking_notice_held_overnight_is_not_sent_after_the_session_was_cance
     held.refresh_from_db()
     assert held.state == Notification.State.WITHDRAWN
     assert not any("session has been booked" in s for s in subjects())
+
+
+def test_a_booking_notice_held_overnight_is_not_sent_after_the_episode_ended(world):
+    # Ending the course cancels the session (decision 0164), so its notice is withdrawn:
+    # before, "A session has been booked for you" arrived the morning after the end.
+    user = world.patient.user
+    quiet_nights(user)
+    with time_machine.travel(NIGHT, tick=False):
+        sessions.do_book_appointment(
+            world.episode,
+            acting_user=world["therapist"],
+            therapist=world["therapist"],
+            kind="face_to_face",
+            place="Room 1",
+            starts_at=NIGHT + dt.timedelta(days=3),
+        )
+        deliver_due(NIGHT)
+        [held] = rows(user, "session_booked")
+        assert held.state == "intended" and held.send_after
+        do_end_episode(world.episode, acting_user=world["therapist"], reason="completed")
+    with time_machine.travel(MORNING, tick=False):
+        deliver_due(MORNING)
+    held.refresh_from_db()
+    assert held.state == Notification.State.WITHDRAWN
+    assert not any("session has been booked" in s for s in subjects())

@@ -17,6 +17,7 @@ from .sessions import (  # noqa: F401
     _locked,
     do_book_appointment,
     do_cancel_appointment,
+    do_cancel_coming_sessions,
     do_record_session,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "do_book_appointment",
     "do_record_session",
     "do_cancel_appointment",
+    "do_cancel_coming_sessions",
     "do_change_care_model",
     "do_ask_to_change_session",
     "do_handle_change_request",

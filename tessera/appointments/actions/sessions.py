@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core import access, audit, submissions, validation
@@ -182,3 +183,34 @@ def do_cancel_appointment(appointment: Appointment, *, acting_user, reason: str)
         "appointment.cancelled", appointment.episode, obj=appointment, actor=acting_user
     )
     return appointment
+
+
+def do_cancel_coming_sessions(episode, *, acting_user) -> int:
+    """The coming booked sessions of an episode that is ending are cancelled, each with
+    its own audit event, and the patient's open requests to move them closed (decision
+    0164): a session after the end would not take place, yet its video link, calendar
+    file and request form stayed on the patient's pages. A session whose time has
+    passed stays as it is, to be recorded. Called inside the ending's transaction
+    (``tessera.portal.ending``); the number cancelled."""
+    coming = list(
+        Appointment.objects.select_for_update(no_key=True)
+        .filter(episode=episode)
+        .upcoming()
+        .order_by("starts_at", "id")
+    )
+    # Staff read the reason on the episode's sessions page, in the words of whoever
+    # ended the treatment (as a reason they type).
+    reason = gettext("The treatment ended.")
+    for appointment in coming:
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancel_reason = reason
+        appointment.save(update_fields=["status", "cancel_reason"])
+        appointment.change_requests.open().update(handled_by=acting_user, handled_at=timezone.now())
+        audit.record_for_episode(
+            "appointment.cancelled",
+            episode,
+            obj=appointment,
+            actor=acting_user,
+            changes={"why": "episode_ended"},
+        )
+    return len(coming)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tessera.core import access
 from tessera.core.actions import record_patient_read
@@ -83,6 +83,17 @@ def end_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
             add_action_errors(form, exc)
         else:
             messages.success(request, _("The episode has ended."))
+            if ended.sessions_cancelled:
+                # They would not take place after the end (decision 0164).
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(n)d coming session was cancelled.",
+                        "%(n)d coming sessions were cancelled.",
+                        ended.sessions_cancelled,
+                    )
+                    % {"n": ended.sessions_cancelled},
+                )
             if ended.letter is not None:
                 return redirect("letter_detail", pk=ended.letter.pk)
             messages.info(request, ended.no_letter_because)
