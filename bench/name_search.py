@@ -28,6 +28,15 @@ Each size is measured twice, side by side: without the names' trigram indexes (d
 for the measurement, as before core 0034) and with them (``pg_trgm`` GIN indexes on the
 episodes' upper-cased name copies, made by core 0034 since decision 0162; before it, this
 bench made them itself with ``--trigram``). Each shape's matches are checked equal.
+
+``--listing`` measures instead the patient list's own queries for each search, as the
+demo clinic's manager (a clinic-wide role) sends them, with the indexes: ``count`` the
+list's count as it was (every match counted: ``access.real_patient_listing(...).count()``),
+``first page`` its first 25 rows as they were read (the ``ORDER BY ... LIMIT``), and
+``page and count`` the first page and its count as the list reads them now
+(``views.patients.patient_paginator``: one read, counted no further than its cap;
+absent before decision 0165). The first page is checked the same as the first 25
+of every match, sorted.
 """
 
 from __future__ import annotations
@@ -251,12 +260,56 @@ def words(clinic_id: int) -> list[tuple[str, str]]:
     ]
 
 
+def listing_pages(manager, query: str) -> dict[str, int]:
+    """Pages read by the patient list's queries for a search (``--listing``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tessera.core import access
+    from tessera.core.views import patients as view
+
+    def pages(run) -> tuple[int, object]:
+        with CaptureQueriesContext(connection) as captured:
+            value = run()
+        read = [q["sql"] for q in captured.captured_queries if scale.is_read(q["sql"])]
+        return sum(scale.pages_read(sql) for sql in read), value
+
+    entries = access.real_patient_listing(manager, query)
+    out = {}
+    out["count"], every = pages(lambda: entries.count())
+    make = getattr(view, "patient_paginator", None)
+    if make is not None:
+
+        def as_the_view():
+            paginator = make(manager, query)
+            paginator.get_page(1)
+            return paginator.count
+
+        out["page and count"], _ = pages(as_the_view)
+    out["first page"], first = pages(lambda: list(entries[: view.PAGE_SIZE]))
+    if make is not None:
+        shown = [
+            (p.last_name, p.first_name, p.pk, p.date_of_birth)
+            for p in make(manager, query).get_page(1).object_list
+        ]
+        if shown != first:
+            raise SystemExit(f"the list's first page differs for {query!r}")
+    alone = sorted(entries.order_by())[: view.PAGE_SIZE]
+    if [tuple(r) for r in first] != [tuple(r) for r in alone]:
+        raise SystemExit(f"the first page is not the first of every match for {query!r}")
+    out["found"] = every
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes", type=scale.sizes_arg, default=scale.sizes_arg("1000,10000,100000")
     )
     parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument(
+        "--listing", action="store_true", help="the patient list's own queries (0165)"
+    )
     args = parser.parse_args(argv)
     scale.fresh_database(args.database_url)
     scale.setup_django(args.database_url)
@@ -271,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.seed()
     print(f"migrated and seeded the demo in {time.perf_counter() - started:.0f} s")
     clinic = Clinic.objects.get(slug=scale.DEMO_CLINIC).pk
+    if args.listing:
+        return listing(clinic, args.sizes)
     variants = [("", False), (" +trgm", True)]
     table: dict[tuple[str, str], list[str]] = {}
     differ = []
@@ -304,6 +359,40 @@ def main(argv: list[str] | None = None) -> int:
         print(f"MATCHES DIFFER: {differ}")
         return 1
     print("every shape found the same patients")
+    return 0
+
+
+def listing(clinic: int, sizes: list[int]) -> int:
+    from django.db import connection
+
+    from tessera.core.demo import demo_email
+    from tessera.core.models import User
+
+    manager = User.objects.get(email=demo_email("manager"))
+    table: dict[tuple[str, str], list[str]] = {}
+    for size in sizes:
+        grow_clinic(clinic, size)
+        trigram_indexes(connection, made=True)
+        for label, query in words(clinic):
+            listing_pages(manager, query)  # warm
+            measured = listing_pages(manager, query)
+            for name, pages in measured.items():
+                table.setdefault((label, name), []).append(f"{pages:,}")
+        print(f"measured {size:,} episodes in the clinic", flush=True)
+    head = ["search", "query"] + [f"{s:,}" for s in sizes] + ["growth"]
+    rows = [head]
+    for (label, name), pages in table.items():
+        first, last = (int(p.replace(",", "")) for p in (pages[0], pages[-1]))
+        rows.append([label, name, *pages, "" if name == "found" else scale.ratio(first, last)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        print(
+            "  ".join(
+                c.ljust(w) if i < 2 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    print("every first page was the first of every match, sorted")
     return 0
 
 

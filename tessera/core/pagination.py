@@ -13,14 +13,21 @@ class CappedPaginator(Paginator):
     """Counts at most ``cap`` rows (one query, ``COUNT`` over a ``LIMIT``); ``capped``
     says there are more, and only the first ``cap`` rows can be paged to. The count
     keeps the list's order, so that it reads the same index as the page does (without
-    it the planner is free to pick a plan that scans far more of the table)."""
+    it the planner is free to pick a plan that scans far more of the table).
 
-    def __init__(self, object_list, per_page, *, cap: int = 5000, **kwargs):
+    ``count``: a function of the cap counting the list no further than ``cap + 1`` from
+    a cheaper query, for a list that is not a query set (the patient list's search,
+    decision 0165); without it the list itself is counted so."""
+
+    def __init__(self, object_list, per_page, *, cap: int = 5000, count=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self._count_to = count
 
     @cached_property
     def count(self) -> int:
+        if self._count_to is not None:
+            return min(self._count_to(self.cap), self.cap + 1)
         return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
 
     @property

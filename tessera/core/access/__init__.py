@@ -117,8 +117,10 @@ from .patients import (
     patient_is_visible,
     patient_search_q,
     patients_visible_to,
+    read_listing_page,
     read_purpose,
     real_patient_listing,
+    real_patients_found,
 )
 from .records import (
     may_export_episode,
@@ -311,7 +313,9 @@ __all__ = [
     "patient_region_ids",
     "patient_search_q",
     "patients_visible_to",
+    "read_listing_page",
     "real_patient_listing",
+    "real_patients_found",
     "practice_clinic_ids",
     "read_purpose",
     "recruitable_episode_q",

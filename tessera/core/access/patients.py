@@ -20,6 +20,9 @@ or ``Episode.objects.visible_to(user)``, which end up here.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import In
 from django.http import Http404
@@ -259,6 +262,50 @@ def real_patient_listing(user, query: str = "") -> QuerySet | None:
         return Episode.objects.none().values_list(*columns)
     entries = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
     return entries.order_by(*columns[:3])
+
+
+def real_patients_found(user, query: str, cap: int) -> int:
+    """How many patients ``real_patient_listing(user, query)`` lists, counted no further
+    than ``cap + 1`` (one query, by patient id alone): the patient list's count of a page
+    asked for past the end of a search (its pages are read by ``read_listing_page``,
+    decision 0165). For a user ``real_patient_listing`` lists."""
+    from tessera.core.models import Episode
+
+    search = patient_search_q(query)
+    parts = [
+        Episode.objects.filter(arm).real().filter(search).order_by().values_list("patient_id")
+        for arm in _or_arms(_staff_episode_scope(user))
+    ]
+    if not parts:
+        return 0
+    if len(parts) > 1:
+        found = parts[0].union(*parts[1:]).order_by("patient_id")
+    else:
+        found = parts[0].distinct().order_by("patient_id")
+    return min(found[: cap + 1].count(), cap + 1)
+
+
+def read_listing_page(entries, offset: int, limit: int, cap: int) -> tuple[list, int]:
+    """The rows of ``real_patient_listing``'s sorted ``entries`` from ``offset`` (at
+    most ``limit``), and how many it has, counted no further than ``cap + 1``: one query,
+    a window's count over the capped list (as ``OneReadPaginator`` reads). A search that
+    finds a share of the clinic read every match twice, for the count and for the page;
+    its matches are now read once, sorted no further than the cap (decision 0165)."""
+    sql, params = entries[: cap + 1].query.sql_with_params()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT listed.*, COUNT(*) OVER () FROM ({sql}) listed "  # noqa: S608 (Django's SQL)
+            "ORDER BY 1, 2, 3 LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        rows = cursor.fetchall()
+    count = min(rows[0][-1], cap + 1) if rows else 0
+    return [(*row[:3], _as_date(row[3])) for row in rows], count
+
+
+def _as_date(value):
+    """A date as read by a raw query: SQLite gives its text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def get_visible_patient(user, pk) -> object:

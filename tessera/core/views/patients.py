@@ -17,9 +17,12 @@ from ..decorators import staff_required
 from ..forms import PatientDetailsForm
 from ..known_related import with_role_clinics
 from ..models import Patient
-from ..pagination import EntryListing
+from ..pagination import EntryListing, OneReadPaginator
 
 PAGE_SIZE = 25
+# A search counts no further (decision 0165): 40 pages of 25; nobody pages further, they
+# add to the search.
+SEARCH_CAP = 1000
 
 
 def _clinic_for(user, patient):
@@ -37,6 +40,39 @@ def _listed_patient(row) -> Patient:
     return Patient.from_db(DEFAULT_DB_ALIAS, fields, [pk, first_name, last_name, date_of_birth])
 
 
+def patient_paginator(user, query: str) -> Paginator:
+    """The patient list's pages for a staff member and their search words. A search is
+    counted no further than ``SEARCH_CAP``, with its page in one read
+    (``access.read_listing_page``; a page past the end counted by
+    ``access.real_patients_found``): a common part of a name finds a share of the whole
+    clinic, and the list then says that more than that many match and asks for more of
+    the name (decision 0165)."""
+    entries = access.real_patient_listing(user, query)
+    if entries is not None:  # sorted, searched and shown from the scope's episodes
+        listing = EntryListing(entries, _listed_patient, count=entries.count)
+        if not query:
+            return Paginator(listing, PAGE_SIZE)
+
+        def read(offset, limit, cap):
+            rows, count = access.read_listing_page(entries, offset, limit, cap)
+            return [_listed_patient(row) for row in rows], count
+
+        return OneReadPaginator(
+            listing,
+            PAGE_SIZE,
+            cap=SEARCH_CAP,
+            read=read,
+            count=lambda cap: access.real_patients_found(user, query, cap),
+        )
+    # A staff member who is also a patient: their own record is in the list too.
+    patients = Patient.objects.visible_to(user).real()
+    if query:
+        patients = patients.filter(
+            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(national_id=query)
+        )
+    return Paginator(patients, PAGE_SIZE)
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -47,20 +83,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         return searches.redirect_to_search(request, words=["q"])
     params, search_lost = searches.searched(request, ["q"])
     query = params.get("q", "").strip()[:100]
-    entries = access.real_patient_listing(request.user, query)
-    if entries is not None:  # sorted, searched and shown from the scope's episodes
-        listing = EntryListing(entries, _listed_patient, count=entries.count)
-        paginator = Paginator(listing, PAGE_SIZE)
-    else:  # a staff member who is also a patient: their own record is in the list too
-        patients = Patient.objects.visible_to(request.user).real()
-        if query:
-            patients = patients.filter(
-                Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(national_id=query)
-            )
-        paginator = Paginator(patients, PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
+    page = patient_paginator(request.user, query).get_page(params.get("page"))
     if page.object_list:
         audit.record(
             "patient.list_viewed",
