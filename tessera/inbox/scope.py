@@ -122,7 +122,8 @@ class CaseloadRead:
 def _caseload_values(user, choice: Choice) -> tuple[list, tuple]:
     """``_narrow``'s values (the clinics of the waiting messages, the team's clinics, the
     therapist's id, the ids of those whose leave they cover today, then for each day it is
-    at some of the user's clinics those clinics and the day) and flags (team, unassigned, one therapist)."""
+    at some of the user's clinics those clinics and the day) and flags (team,
+    unassigned, one therapist)."""
     # The clinics' waiting messages, one range of their index each, not one lookup per
     # ended episode (decisions 0053, 0057): a team's clinics, or every clinic of the
     # user's roles, where all the episodes of their scope are.
