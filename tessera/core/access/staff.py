@@ -259,7 +259,7 @@ def covered_today(user, at=None) -> list[int]:
     query)."""
     from django.utils import timezone
 
-    from tessera.core.clinic_dates import zone_date
+    from tessera.core.clinic_dates import near_every_clinic, zone_date
     from tessera.core.models import StaffLeave
 
     zones = role_clinic_zones(user)
@@ -269,7 +269,7 @@ def covered_today(user, at=None) -> list[int]:
     leaves = (
         StaffLeave.objects.filter(clinic_id__in=list(zones))
         .filter(Q(cover=user) | Q(user=user))
-        .around(at.date())
+        .around(near_every_clinic(at))
     )
     today = [leave for leave in leaves if leave.includes(zone_date(zones[leave.clinic_id], at))]
     away = {leave.clinic_id for leave in today if leave.user_id == user.pk}
