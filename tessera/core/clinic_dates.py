@@ -29,6 +29,14 @@ def zone_date(time_zone: str, moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone)).date()
 
 
+def near_every_clinic(moment: dt.datetime) -> dt.date:
+    """``moment``'s day in UTC, whatever zone it is given in: within a day of its date at
+    every clinic (zones run from UTC-12 to UTC+14), so a window of a day either side of it
+    holds each clinic's own day (``StaffLeave.objects.around``). A moment's own zone's
+    day is not: one given in UTC+14 may be two days from a clinic's in UTC-11."""
+    return moment.astimezone(dt.UTC).date()
+
+
 def today_at(clinics) -> dt.date:
     """Today at several clinics read together (a region's report): the earliest of
     their dates, so that a period ending "today" has not ended yet at any of them."""

@@ -38,7 +38,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import access
-from .clinic_dates import clinic_today
+from .clinic_dates import clinic_today, zone_date
 from .models import Clinic, ClinicRole, OnCallShift, StaffLeave, User
 from .models.organisation import WEEKDAY_CHOICES
 
@@ -103,6 +103,21 @@ def managers(clinic: Clinic) -> list[User]:
     """The clinic's active managers: the last fallback for every alert (one query)."""
     roles = access.alert_recipient_roles(clinic.pk, 2).select_related("user")
     return sorted({r.user for r in roles}, key=lambda u: u.pk)
+
+
+def away_at(clinic: Clinic, at: dt.datetime) -> set[int]:
+    """The ids of who is on leave at the clinic on ``at``'s day in its own calendar (one
+    query)."""
+    day = zone_date(clinic.time_zone, at)
+    return set(StaffLeave.objects.filter(clinic=clinic).on(day).values_list("user_id", flat=True))
+
+
+def at_work_first(people, away: set[int]) -> list[User]:
+    """Those of ``people`` not on leave (``away``: ids); all of them, away or not, when
+    every one is: those at work are told, the others only as the last fallback, not
+    nobody (decision 0160)."""
+    people = list(people)
+    return [user for user in people if user.pk not in away] or people
 
 
 def working_hours(clinic: Clinic) -> set[tuple[int, int]]:

@@ -121,16 +121,21 @@ class CaseloadRead:
 
 def _caseload_values(user, choice: Choice) -> tuple[list, tuple]:
     """``_narrow``'s values (the clinics of the waiting messages, the team's clinics, the
-    therapist's id, then for each day it is at some of the user's clinics those clinics
-    and the day) and flags (team, unassigned, one therapist)."""
+    therapist's id, the ids of those whose leave they cover today, then for each day it is
+    at some of the user's clinics those clinics and the day) and flags (team,
+    unassigned, one therapist)."""
     # The clinics' waiting messages, one range of their index each, not one lookup per
     # ended episode (decisions 0053, 0057): a team's clinics, or every clinic of the
     # user's roles, where all the episodes of their scope are.
     team = sorted(team_clinic_ids(user)) if choice.team else []
     waits = team if choice.team else sorted(access.staff_clinic_ids(user))
     therapist = choice.therapist.pk if choice.therapist is not None else 0
+    # Their own inbox shows the patients of those whose leave they cover today with a
+    # message waiting for a reply (decision 0160's follow-up); a team's shows them anyway.
+    own = not choice.team and choice.therapist is not None and choice.therapist.pk == user.pk
+    covered = access.covered_today(user) if own else []
     flags = (choice.team, choice.unassigned, choice.therapist is not None)
-    return [waits, team, therapist, *_clinic_days(user)], flags
+    return [waits, team, therapist, covered, *_clinic_days(user)], flags
 
 
 def _clinic_days(user) -> list:
@@ -150,7 +155,7 @@ def _clinic_days(user) -> list:
     return [value for day in sorted(days) for value in (days[day], day)]
 
 
-def _narrow(episodes, waits, team, therapist_id, *clinic_days_and_flags):
+def _narrow(episodes, waits, team, therapist_id, covered, *clinic_days_and_flags):
     """``caseload``'s episodes out of the user's scope (``episodes``); the values as
     filter values only, the flags (last) in the logic (``scoped.read``)."""
     *clinic_days, flags = clinic_days_and_flags
@@ -172,6 +177,10 @@ def _narrow(episodes, waits, team, therapist_id, *clinic_days_and_flags):
             episodes = episodes.filter(therapist_id=therapist_id)
     elif not one_therapist:
         episodes = episodes.none()
+    elif covered:  # a list's length is part of a compiled read's shape
+        episodes = episodes.filter(
+            Q(therapist_id=therapist_id) | (Q(therapist__id__in=covered) & waiting)
+        )
     else:
         episodes = episodes.filter(therapist_id=therapist_id)
     return episodes if columns is None else episodes.values_list(*columns)

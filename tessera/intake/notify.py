@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from tessera.core import access
+from tessera.core import access, on_call
 from tessera.core.models import Episode
 from tessera.notifications import texts
 from tessera.notifications.delivery import Undeliverable, notify, notify_address
@@ -141,7 +142,8 @@ def tell_intake_team_about_urgent(application) -> int:
     and text message, never held for quiet hours (an urgent kind, as risk alerts:
     ``notifications.delivery.URGENT_KINDS``), at most once per person and application.
     The notification says only that an urgent application waits, with a link to it.
-    Returns the number of people told now.
+    Of them, those on leave there that day are not told while any is at work (decision
+    0160's follow-up). Returns the number of people told now.
 
     Telling them starts the acknowledgement window (``urgent.start_window``): one clock
     hour, day and night, as an urgent risk alert (``safety.rules.URGENT_WINDOW_HOURS``)."""
@@ -151,6 +153,8 @@ def tell_intake_team_about_urgent(application) -> int:
     link = reverse("intake_application", args=[application.pk])
     roles = access.urgent_application_recipients(application.clinic_id).select_related("user")
     people = sorted({role.user for role in roles}, key=lambda user: user.pk)
+    # Those at work that day; everyone only when every one is away (decision 0160).
+    people = on_call.at_work_first(people, on_call.away_at(application.clinic, timezone.now()))
     told = 0
     for user in people:
         key = f"urgent_application:{application.pk}:{user.pk}"

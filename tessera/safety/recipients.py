@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from tessera.core import access, on_call
-from tessera.core.clinic_dates import zone_date
+from tessera.core.clinic_dates import near_every_clinic, zone_date
 from tessera.core.models import Episode, StaffLeave, User
 
 from . import rules
@@ -69,7 +69,7 @@ def people_at(clinics, at: dt.datetime) -> dict[int, ClinicPeople]:
 def _leave_at(clinics, at: dt.datetime) -> list[StaffLeave]:
     """The leave that includes ``at``'s day in each clinic's own calendar (one query)."""
     zones = {clinic.pk: clinic.time_zone for clinic in clinics}
-    found = StaffLeave.objects.filter(clinic_id__in=list(zones)).around(at.date())
+    found = StaffLeave.objects.filter(clinic_id__in=list(zones)).around(near_every_clinic(at))
     return [
         leave
         for leave in found.select_related("cover")

@@ -64,8 +64,9 @@ def test_the_counts_are_the_inboxs_for_every_kind_of_row(world):
         due_at=now - dt.timedelta(minutes=1)
     )
     counts = _assert_same(therapist, now)
-    # The caseload, then one query per kind and two for replies (no more for the team).
-    assert _both(therapist, now)[3] == 8
+    # The caseload, then one query per kind and two for replies (no more for the team);
+    # a therapist's own one more, the leave they cover today (decision 0160's follow-up).
+    assert _both(therapist, now)[3] == 9
     assert _both(world["manager"], now)[3] == 8
     assert all(counts[kind] >= 1 for kind, _label in items.KINDS), counts
     # The team's inbox (the manager's staff home) counts the same rows.

@@ -166,6 +166,7 @@ from .scopes import EXTRA_EPISODE_SCOPES, ExtraScope
 from .staff import (
     active_therapists_by_name,
     clinical_staff,
+    covered_today,
     is_therapist_at,
     left_among,
     left_of_each,
@@ -238,6 +239,7 @@ __all__ = [
     "needing_new_therapist",
     "still_works_as_therapist",
     "therapist_has_left",
+    "covered_today",
     "patient_message_recipients",
     "administered_region_ids",
     "staff_admin_clinic_ids",

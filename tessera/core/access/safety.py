@@ -18,7 +18,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tessera.core.clinic_dates import zone_date
+from tessera.core.clinic_dates import near_every_clinic, zone_date
 from tessera.core.roles import CLINIC_WIDE_ROLES, Role
 
 from .base import _active, clinic_ids_with_roles, on_call_clinic_ids
@@ -128,7 +128,7 @@ def acknowledger_away(at: dt.datetime, field: str = "acknowledged_by_id") -> Exi
     zone: each zone's day is read here (one query)."""
     from tessera.core.models import StaffLeave
 
-    around = StaffLeave.objects.around(at.astimezone(dt.UTC).date())
+    around = StaffLeave.objects.around(near_every_clinic(at))
     zones = set(around.values_list("clinic__time_zone", flat=True).distinct())
     if not zones:
         return None

@@ -8,9 +8,11 @@ given to. These are lists to choose from, not decisions about patient data.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from tessera.core.roles import CLINICAL_ROLES, Role
 
-from .base import clinic_ids_with_roles
+from .base import clinic_ids_with_roles, role_clinic_zones
 
 
 def therapist_roles(clinic_ids):
@@ -197,19 +199,82 @@ def therapist_has_left(episode) -> bool:
     ).exists()
 
 
-def patient_message_recipients(episode) -> list:
+def patient_message_recipients(episode, at=None) -> list:
     """Who is told that a patient wrote (users, each once): their therapist while that
     person still works as a therapist at the episode's clinic; otherwise (they left,
     lost the role or their account was closed: ``needing_new_therapist``) the clinic's
     active managers, who hand the patient over, so the message reaches a person and
     not only the team inbox (issue 20). An episode without a therapist gets nobody:
-    unguided patients are offered no messages."""
-    from tessera.core.models import ClinicRole
+    unguided patients are offered no messages.
+
+    While the therapist is on leave at the clinic that day (``at``, now by default, on
+    the clinic's own calendar), the one covering them is told too, when the cover may
+    open the patient and is not away that day themself; without such a cover, the
+    clinic's managers at work that day, all of them only when every one is away, as a
+    risk alert's managers are (decisions 0155, 0160). The rota is not: being on call
+    for risk opens only the patients with an open alert."""
+    from django.utils import timezone
+
+    from tessera.core.clinic_dates import zone_date
+    from tessera.core.models import ClinicRole, StaffLeave
+
+    from .patients import openable_episode_ids
 
     if episode.therapist_id is None:
         return []
     here = ClinicRole.objects.filter(clinic_id=episode.clinic_id, user__is_active=True)
-    if here.filter(role=Role.THERAPIST, user=episode.therapist_id).exists():
-        return [episode.therapist]
-    managers = here.filter(role=Role.CLINIC_MANAGER).select_related("user")
-    return sorted({role.user for role in managers}, key=lambda user: user.pk)
+
+    def managers(away=()) -> list:
+        found = {role.user for role in here.filter(role=Role.CLINIC_MANAGER).select_related("user")}
+        at_work = {user for user in found if user.pk not in away}
+        return sorted(at_work or found, key=lambda user: user.pk)
+
+    if not here.filter(role=Role.THERAPIST, user=episode.therapist_id).exists():
+        return managers()
+    day = zone_date(episode.clinic.time_zone, at or timezone.now())
+    away = {
+        leave.user_id: leave.cover
+        for leave in StaffLeave.objects.filter(clinic_id=episode.clinic_id)
+        .on(day)
+        .select_related("cover")
+    }
+    therapist = episode.therapist
+    if therapist.pk not in away:
+        return [therapist]
+    cover = away[therapist.pk]
+    if (
+        cover is not None
+        and cover.is_active
+        and cover.pk not in away
+        and openable_episode_ids(cover, [episode.pk])
+    ):
+        return sorted({therapist, cover}, key=lambda user: user.pk)
+    return sorted({therapist, *managers(away)}, key=lambda user: user.pk)
+
+
+def covered_today(user, at=None) -> list[int]:
+    """The therapists whose leave ``user`` covers today (``at``, now by default) at a
+    clinic of their roles, each clinic's own calendar, while ``user`` is not away there
+    themself: whose waiting patient messages their own inbox shows (ids, in order; one
+    query)."""
+    from django.utils import timezone
+
+    from tessera.core.clinic_dates import near_every_clinic, zone_date
+    from tessera.core.models import StaffLeave
+
+    zones = role_clinic_zones(user)
+    if not zones:
+        return []
+    at = at or timezone.now()
+    leaves = (
+        StaffLeave.objects.filter(clinic_id__in=list(zones))
+        .filter(Q(cover=user) | Q(user=user))
+        .around(near_every_clinic(at))
+    )
+    today = [leave for leave in leaves if leave.includes(zone_date(zones[leave.clinic_id], at))]
+    away = {leave.clinic_id for leave in today if leave.user_id == user.pk}
+    covered = set()
+    for leave in today:
+        if leave.cover_id == user.pk and leave.clinic_id not in away:
+            covered.add(leave.user_id)
+    return sorted(covered)

@@ -43,10 +43,16 @@ def do_acknowledge_urgent(application: Application, *, acting_user) -> Applicati
 def escalation_recipients(clinic, at: dt.datetime) -> list:
     """The clinic managers (the last fallback of every alert), and out of the clinic's
     working hours whoever is on the rota then: as a risk alert's last level
-    (``safety.recipients``)."""
-    users = set(on_call.managers(clinic))
+    (``safety.recipients``). Of the managers, those at work that day (the clinic's
+    calendar); all of them only when every one is away. Of the rota, those at work; all
+    of it only when there is nobody else (decision 0160's follow-up)."""
+    away = on_call.away_at(clinic, at)
+    users = set(on_call.at_work_first(on_call.managers(clinic), away))
     if not rules.is_open(clinic, at):
-        users.update(on_call.on_duty(clinic, at))
+        rota = on_call.on_duty(clinic, at)
+        users.update(user for user in rota if user.pk not in away)
+        if not users:
+            users.update(rota)
     return sorted(users, key=lambda user: user.pk)
 
 
