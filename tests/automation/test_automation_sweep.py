@@ -133,7 +133,10 @@ class TestAutomatedMessages:
         # test's transaction, the test's own put back after it on PostgreSQL), and the
         # deliveries due asked twice, after escalation and after the reminders (0105),
         # and the open alerts whose people may have changed read once (decision 0142).
-        assert small <= 25
+        # The leave around the day, read once for the risk alerts' acknowledgements and
+        # once for the urgent applications' (an acknowledgement by someone away holds
+        # nobody, decision 0160): 25 → 27 (PostgreSQL; fewer on SQLite).
+        assert small <= 27
 
 
 class TestReminders:
