@@ -5,20 +5,11 @@ research app through the portal's contributions (siblings in the layers contract
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tessera.core.models import User
 from tessera.research.models import Study
-
-
-def _home(login, user) -> tuple[str, int]:
-    client = login(user)
-    with CaptureQueriesContext(connection) as seen:
-        response = client.get(reverse("home"))
-    assert response.status_code == 200
-    return response.content.decode(), len(seen)
+from tests.staff_home import read_home
 
 
 def test_each_researcher_sees_their_studies_and_their_role_in_each(seeded_demo, login):
@@ -29,13 +20,13 @@ def test_each_researcher_sees_their_studies_and_their_role_in_each(seeded_demo, 
         ("research.coordinator@demo.tessera.test", "Research coordinator"),
         ("blinded.assessor@demo.tessera.test", "Blinded outcome assessor"),
     ):
-        page, _ = _home(login, User.objects.get(email=email))
+        page, _ = read_home(login, User.objects.get(email=email))
         assert "Your studies" in page, email
         assert f"{link} — {role} · " in page, (email, role)
 
 
 def test_a_researcher_in_no_study_is_told_so_and_a_therapist_sees_no_studies(world, login):
-    page, _ = _home(login, world["researcher"])
+    page, _ = read_home(login, world["researcher"])
     assert "Your studies" in page and "You hold no role in a study yet." in page
-    page, _ = _home(login, world["therapist"])
+    page, _ = read_home(login, world["therapist"])
     assert "Your studies" not in page
